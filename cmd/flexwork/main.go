@@ -1,0 +1,66 @@
+// Command flexwork runs the flexwork server and its chores. It only wires
+// packages together; run `flexwork help` for the subcommands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `flexwork — the backend of a flexible-work marketplace
+
+Usage:
+  flexwork serve [--demo] [flags]   serve the API (--demo: fill an empty database with a demo city)
+  flexwork migrate [flags]          bring the database schema up to date
+  flexwork migrate diff NAME --dev-url postgres://…
+                                    write a new PostgreSQL migration for schema changes
+  flexwork seed --demo [flags]      fill an empty database with the demo city
+  flexwork schema [--out FILE]      print the schema the apps see
+  flexwork admin create --email E --password P --name N [flags]
+                                    create a staff account
+
+Flags are the configuration variables in lower case (--database_url=…);
+run "flexwork serve --help" to list them.
+`
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	slog.SetDefault(log)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], log); err != nil {
+		fmt.Fprintln(os.Stderr, "flexwork:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) == 0 {
+		fmt.Print(usage)
+		return nil
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, log)
+	case "migrate":
+		if len(args) > 0 && args[0] == "diff" {
+			return migrateDiff(ctx, args[1:])
+		}
+		return migrate(ctx, args, log)
+	case "seed":
+		return seed(ctx, args, log)
+	case "schema":
+		return schema(args)
+	case "admin":
+		return admin(ctx, args, log)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+
+	firebase "firebase.google.com/go/v4"
+
+	"flexwork/ent/entdb"
+	"flexwork/market"
+	"flexwork/server"
+)
+
+// command parses args into the configuration plus the command's own flags,
+// which define adds to the flag set.
+func command(name string, args []string, define func(fs *flag.FlagSet)) (server.Config, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	if define != nil {
+		define(fs)
+	}
+	done := server.ConfigFlags(fs, os.Getenv)
+	if err := fs.Parse(args); err != nil {
+		return server.Config{}, nil, err
+	}
+	cfg, err := done()
+	return cfg, fs.Args(), err
+}
+
+// openDB opens the configured database. SQLite, the embedded default,
+// migrates itself; PostgreSQL migrates when migrate is true and otherwise
+// refuses to run on a schema that is behind.
+func openDB(ctx context.Context, cfg server.Config, migrate bool, log *slog.Logger) (*entdb.DB, error) {
+	url := cfg.DatabaseURL
+	if url == "" {
+		url = entdb.SQLiteURL(cfg.SQLitePath())
+	}
+	db, err := entdb.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if db.Dialect == "sqlite3" || migrate {
+		if err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("migrate: %w", err)
+		}
+	} else if pending, err := db.PendingMigrations(ctx); err != nil {
+		db.Close()
+		return nil, err
+	} else if len(pending) > 0 {
+		db.Close()
+		return nil, fmt.Errorf("the database is behind by %d migration(s) (%s…): run `flexwork migrate` or serve with --flexwork_migrate=true", len(pending), pending[0])
+	}
+	if err := market.EnsureSkills(ctx, db.Client); err != nil {
+		db.Close()
+		return nil, err
+	}
+	log.Info("database ready", "dialect", db.Dialect)
+	return db, nil
+}
+
+// deps builds the server's dependencies from the configuration.
+func deps(ctx context.Context, cfg server.Config, db *entdb.DB, log *slog.Logger) (server.Deps, error) {
+	d := server.Deps{DB: db, Log: log}
+	if cfg.Auth == "firebase" {
+		if os.Getenv("FIREBASE_AUTH_EMULATOR_HOST") != "" {
+			log.Warn("FIREBASE_AUTH_EMULATOR_HOST is set: Firebase ID tokens are NOT signature-checked")
+		}
+		app, err := firebase.NewApp(ctx, &firebase.Config{ProjectID: cfg.FirebaseProjectID})
+		if err != nil {
+			return d, fmt.Errorf("firebase: %w", err)
+		}
+		if d.FirebaseAuth, err = app.Auth(ctx); err != nil {
+			return d, fmt.Errorf("firebase auth: %w", err)
+		}
+	}
+	return d, nil
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+	"net"
+
+	"flexwork/server"
+	"flexwork/server/demo"
+)
+
+func serve(ctx context.Context, args []string, log *slog.Logger) error {
+	var withDemo bool
+	cfg, _, err := command("serve", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&withDemo, "demo", false, "fill an empty database with the demo city")
+	})
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg, cfg.Migrate, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	d, err := deps(ctx, cfg, db, log)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(cfg, d)
+	if err != nil {
+		return err
+	}
+	if withDemo {
+		sum, err := demo.Seed(ctx, db.Client, srv.Accounts, srv.Market, 1)
+		if err != nil {
+			return err
+		}
+		if sum.Employers > 0 {
+			log.Info("demo city created", "employers", sum.Employers, "workers", sum.Workers, "shifts", sum.Shifts,
+				"password", demo.Password, "accounts", sum.Accounts)
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	if cfg.Dev() {
+		log.Info("GraphiQL at http://" + displayAddr(ln.Addr()) + "/")
+	}
+	return srv.Serve(ctx, ln)
+}
+
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil || host == "::" || host == "0.0.0.0" || host == "" {
+		return "localhost:" + port
+	}
+	return net.JoinHostPort(host, port)
+}

@@ -1,0 +1,37 @@
+//go:build ignore
+
+// entc generates the ent client and, through entgql, the GraphQL schema of
+// the entities (graph/schema/ent.graphql). Run from the repository root by
+// `go generate ./...` (see generate.go).
+package main
+
+import (
+	"log"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent/entc"
+	"entgo.io/ent/entc/gen"
+)
+
+func main() {
+	ex, err := entgql.NewExtension(
+		entgql.WithConfigPath("gqlgen.yml"),
+		entgql.WithSchemaGenerator(),
+		entgql.WithSchemaPath("graph/schema/ent.graphql"),
+		entgql.WithWhereInputs(true),
+	)
+	if err != nil {
+		log.Fatalf("entgql: %v", err)
+	}
+	err = entc.Generate("./ent/schema", &gen.Config{
+		Target:  "./ent",
+		Package: "flexwork/ent",
+	},
+		entc.Extensions(ex),
+		entc.TemplateFiles("ent/template/pulid.tmpl"),
+		entc.FeatureNames("privacy", "entql", "intercept", "sql/upsert", "sql/execquery", "sql/modifier", "sql/versioned-migration"),
+	)
+	if err != nil {
+		log.Fatalf("entc: %v", err)
+	}
+}

@@ -1,0 +1,44 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Employer is a business that posts shifts. Its name, description, rating and
+// pay record are public; its members, roster and unpublished shifts are not.
+type Employer struct{ ent.Schema }
+
+func (Employer) Mixin() []ent.Mixin { return []ent.Mixin{withID("emp"), timeMixin{}} }
+
+func (Employer) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(120).Annotations(entgql.OrderField("NAME")),
+		field.String("description").Default("").MaxLen(4000),
+		field.String("website").Default("").MaxLen(200),
+		field.String("address").Default("").MaxLen(300),
+		field.Float("lat").Optional().Nillable(),
+		field.Float("lng").Optional().Nillable(),
+		// Credit and public record, maintained by market and credit.
+		field.Int("credit_score").Default(500).Annotations(hidden),
+		field.Bool("credit_provisional").Default(true).Annotations(hidden),
+		field.Float("rating_avg").Default(0).Annotations(noWhere),
+		field.Int("rating_count").Default(0).Annotations(noWhere),
+		field.Int("paid_on_time").Default(0).Annotations(noWhere).Comment("payments made by their deadline"),
+		field.Int("paid_late").Default(0).Annotations(noWhere).Comment("payments made after their deadline"),
+	}
+}
+
+func (Employer) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("memberships", Membership.Type).Annotations(noWhere),
+		edge.To("shifts", Shift.Type).Annotations(entgql.RelayConnection(), noWhere),
+		edge.To("roster", RosterEntry.Type).Annotations(entgql.RelayConnection(), noWhere),
+		edge.To("credit_events", CreditEvent.Type).Annotations(hidden),
+	}
+}
+
+func (Employer) Annotations() []schema.Annotation { return node }

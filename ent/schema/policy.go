@@ -1,0 +1,159 @@
+package schema
+
+import (
+	"entgo.io/ent"
+
+	"flexwork/ent/privacy"
+	"flexwork/ent/rule"
+)
+
+// policy assembles an entity's privacy policy. Reading: anonymous requests are
+// refused, staff see everything, everyone else gets what the read rules allow.
+// Writing: anonymous requests are refused, the write rules may allow, and
+// anything they do not allow is denied.
+func policy(read []privacy.QueryRule, write ...privacy.MutationRule) ent.Policy {
+	q := privacy.QueryPolicy{rule.DenyIfAnonymous(), rule.AllowIfStaff()}
+	q = append(q, read...)
+	q = append(q, privacy.AlwaysDenyRule())
+	m := privacy.MutationPolicy{rule.DenyIfAnonymous()}
+	m = append(m, write...)
+	m = append(m, privacy.AlwaysDenyRule())
+	return privacy.Policy{Query: q, Mutation: m}
+}
+
+// reads lists query rules.
+func reads(rules ...privacy.QueryRule) []privacy.QueryRule { return rules }
+
+// Policies, one per entity.
+
+func (User) Policy() ent.Policy {
+	// Any signed-in user sees another's public side (name); the GraphQL layer
+	// shows email and phone only to the user. Accounts are created by sign-up
+	// in the system context.
+	return policy(reads(rule.AllowIfSignedIn()), rule.FilterToOwners(rule.User("id")))
+}
+
+func (Session) Policy() ent.Policy {
+	return policy(reads(rule.FilterToOwners(rule.User("user_id"))), rule.FilterToOwners(rule.User("user_id")))
+}
+
+func (Skill) Policy() ent.Policy {
+	// The taxonomy is public, even before sign-in; only staff change it.
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{privacy.AlwaysAllowRule()},
+		Mutation: privacy.MutationPolicy{rule.DenyIfAnonymous(), rule.AllowIfStaff(), privacy.AlwaysDenyRule()},
+	}
+}
+
+func (WorkerProfile) Policy() ent.Policy {
+	return policy(reads(rule.AllowIfSignedIn()),
+		rule.AllowCreateByOwner(rule.User("user_id")),
+		rule.FilterToOwners(rule.Worker("id")))
+}
+
+func (WorkerSkill) Policy() ent.Policy {
+	return policy(reads(rule.AllowIfSignedIn()),
+		rule.AllowCreateByOwner(rule.Worker("worker_id")),
+		rule.FilterToOwners(rule.Worker("worker_id")))
+}
+
+func (Employer) Policy() ent.Policy {
+	// Any signed-in user may found an employer (and becomes its owner).
+	return policy(reads(rule.AllowIfSignedIn()),
+		rule.AllowCreateByOwner(),
+		rule.FilterToOwners(rule.Manager("id")))
+}
+
+func (Membership) Policy() ent.Policy {
+	return policy(reads(rule.FilterToOwners(rule.User("user_id"), rule.Member("employer_id"))),
+		rule.AllowCreateByOwner(rule.Manager("employer_id")),
+		rule.FilterToOwners(rule.Manager("employer_id")))
+}
+
+func (RosterEntry) Policy() ent.Policy {
+	return policy(reads(rule.FilterToOwners(rule.Member("employer_id"))),
+		rule.AllowCreateByOwner(rule.Manager("employer_id")),
+		rule.FilterToOwners(rule.Manager("employer_id")))
+}
+
+func (Certification) Policy() ent.Policy {
+	return policy(reads(rule.FilterVisibleCertifications()),
+		rule.AllowIfStaff(),
+		rule.AllowCreateByOwner(rule.Worker("worker_id")),
+		rule.FilterToOwners(rule.Worker("worker_id")))
+}
+
+func (Shift) Policy() ent.Policy {
+	return policy(reads(rule.FilterVisibleShifts()),
+		rule.AllowCreateByOwner(rule.Manager("employer_id")),
+		rule.FilterToOwners(rule.Manager("employer_id")))
+}
+
+// partiesRead shows a row to its worker and to the members of its employer.
+func partiesRead() []privacy.QueryRule {
+	return reads(rule.FilterToOwners(rule.Worker("worker_id"), rule.Member("employer_id")))
+}
+
+// partiesWrite lets the worker and the employer's managers change a row; the
+// transition functions in market decide which change each may make.
+func partiesWrite() privacy.MutationRule {
+	return rule.FilterToOwners(rule.Worker("worker_id"), rule.Manager("employer_id"))
+}
+
+func (Application) Policy() ent.Policy {
+	return policy(partiesRead(), rule.AllowCreateByOwner(rule.Worker("worker_id")), partiesWrite())
+}
+
+func (Offer) Policy() ent.Policy {
+	return policy(partiesRead(), rule.AllowCreateByOwner(rule.Manager("employer_id")), partiesWrite())
+}
+
+// Assignments, contracts and timesheets are created by the hire itself
+// (acceptOffer, in the system context).
+
+func (Assignment) Policy() ent.Policy { return policy(partiesRead(), partiesWrite()) }
+func (Contract) Policy() ent.Policy   { return policy(partiesRead(), partiesWrite()) }
+func (Timesheet) Policy() ent.Policy  { return policy(partiesRead(), partiesWrite()) }
+
+func (Review) Policy() ent.Policy {
+	return policy(reads(rule.FilterVisibleReviews()),
+		rule.AllowCreateByOwner(rule.User("author_id")),
+		rule.AllowIfStaff())
+}
+
+func (ReviewReport) Policy() ent.Policy {
+	return policy(reads(rule.FilterToOwners(rule.User("reporter_id"))),
+		rule.AllowCreateByOwner(rule.User("reporter_id")))
+}
+
+func (CreditEvent) Policy() ent.Policy {
+	// Credit events are appended by market in the system context; their
+	// subjects read them (creditReport widens this for the other side).
+	return policy(reads(rule.FilterToOwners(rule.Worker("worker_id"), rule.Member("employer_id"))))
+}
+
+func (CreditDispute) Policy() ent.Policy {
+	return policy(reads(rule.FilterToOwners(rule.User("opened_by_id"))),
+		rule.AllowIfStaff(),
+		rule.AllowCreateByOwner(rule.User("opened_by_id")))
+}
+
+func (Device) Policy() ent.Policy {
+	return policy(reads(rule.FilterToOwners(rule.User("user_id"))),
+		rule.AllowCreateByOwner(rule.User("user_id")),
+		rule.FilterToOwners(rule.User("user_id")))
+}
+
+func (Notification) Policy() ent.Policy {
+	return policy(reads(rule.FilterToOwners(rule.User("user_id"))), rule.FilterToOwners(rule.User("user_id")))
+}
+
+func (LedgerEntry) Policy() ent.Policy {
+	// Staff only; the chain is appended in the system context.
+	return policy(reads(rule.FilterToOwners()))
+}
+
+func (IdempotencyKey) Policy() ent.Policy {
+	return policy(reads(rule.FilterToOwners(rule.User("user_id"))),
+		rule.AllowCreateByOwner(rule.User("user_id")))
+}

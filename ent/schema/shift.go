@@ -1,0 +1,86 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"flexwork/ent/schema/enum"
+)
+
+// Shift is a piece of work an employer posts: when, where, what it pays, how
+// many workers it needs, and who may take it.
+//
+// draft → published → (filled) → in_progress → completed;
+// draft/published/filled → cancelled.
+//
+// `filled` counts hired workers; it only moves through a conditional UPDATE
+// (filled < slots), so a shift never hires more workers than it has slots.
+type Shift struct{ ent.Schema }
+
+func (Shift) Mixin() []ent.Mixin { return []ent.Mixin{withID("shf"), timeMixin{}} }
+
+func (Shift) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("employer_id").Immutable(),
+		field.String("created_by_id").Immutable().Annotations(hidden),
+		field.String("title").NotEmpty().MaxLen(120),
+		field.String("description").Default("").MaxLen(4000),
+		field.Enum("engagement_type").GoType(enum.EngagementType("")).
+			Annotations(entgql.Type("EngagementType")),
+		field.Enum("status").
+			Values("DRAFT", "PUBLISHED", "FILLED", "IN_PROGRESS", "COMPLETED", "CANCELLED").
+			Default("DRAFT").
+			Annotations(entgql.OrderField("STATUS")),
+		// Place.
+		field.String("address").NotEmpty().MaxLen(300),
+		field.Float("lat"),
+		field.Float("lng"),
+		field.Int("geofence_radius_m").Default(200).Comment("check-in must happen this close to the place"),
+		// Time. Stored in UTC; time_zone is the place's IANA zone for display and contracts.
+		field.Time("starts_at").Annotations(entgql.OrderField("STARTS_AT")),
+		field.Time("ends_at"),
+		field.String("time_zone"),
+		field.Int("unpaid_break_minutes").Default(0),
+		// Pay, in minor units of an ISO 4217 currency.
+		field.Int64("pay_rate").Annotations(entgql.OrderField("PAY_RATE")),
+		field.String("currency").MaxLen(3),
+		field.Enum("pay_unit").Values("HOUR", "SHIFT"),
+		field.Int("slots"),
+		field.Int("filled").Default(0),
+		// Screening rules.
+		field.Int("min_credit_score").Optional().Nillable(),
+		field.Int("max_distance_km").Optional().Nillable(),
+		field.Bool("newcomers_allowed").Default(true),
+		field.Bool("nda").Default(false),
+		field.Time("published_at").Optional().Nillable(),
+		field.Time("cancelled_at").Optional().Nillable(),
+		field.String("cancel_reason").Default("").MaxLen(500),
+	}
+}
+
+func (Shift) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("employer", Employer.Type).Ref("shifts").Field("employer_id").Unique().Required().Immutable(),
+		edge.To("required_skills", Skill.Type).Annotations(noWhere),
+		edge.To("required_certifications", Skill.Type).Annotations(noWhere),
+		edge.To("applications", Application.Type).Annotations(entgql.RelayConnection(), noWhere),
+		edge.To("offers", Offer.Type).Annotations(entgql.RelayConnection(), noWhere),
+		edge.To("assignments", Assignment.Type).Annotations(entgql.RelayConnection(), noWhere),
+	}
+}
+
+func (Shift) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("status", "starts_at"),
+		index.Fields("lat", "lng"),
+		index.Fields("employer_id", "starts_at"),
+	}
+}
+
+func (Shift) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection(), entgql.QueryField(), entgql.MultiOrder()}
+}

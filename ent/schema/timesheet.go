@@ -1,0 +1,64 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Timesheet is the record of time worked on an assignment and of the money
+// owed for it. Approval fixes the amount and a payment deadline; a timesheet
+// the employer leaves alone is approved automatically.
+type Timesheet struct{ ent.Schema }
+
+func (Timesheet) Mixin() []ent.Mixin { return []ent.Mixin{withID("tms"), timeMixin{}} }
+
+func (Timesheet) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("assignment_id").Immutable().Unique(),
+		field.String("worker_id").Immutable().Annotations(asID, noWhere),
+		field.String("employer_id").Immutable().Annotations(asID, noWhere),
+		field.Enum("status").
+			Values("SUBMITTED", "APPROVED", "DISPUTED", "RESOLVED").
+			Default("SUBMITTED").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Int("worked_minutes").Comment("from check-in to check-out, less the unpaid break"),
+		field.Int("approved_minutes").Optional().Nillable(),
+		field.String("adjustment_reason").Default("").MaxLen(500),
+		field.Time("submitted_at"),
+		field.Time("approved_at").Optional().Nillable(),
+		field.String("approved_by_id").Optional().Nillable().Annotations(hidden),
+		field.Bool("auto_approved").Default(false),
+		field.Time("disputed_at").Optional().Nillable(),
+		field.String("dispute_reason").Default("").MaxLen(1000),
+		// Payment.
+		field.Int64("amount_owed").Optional().Nillable().Comment("minor units, fixed at approval"),
+		field.String("currency").MaxLen(3),
+		field.Time("payment_due_at").Optional().Nillable().Annotations(entgql.OrderField("PAYMENT_DUE_AT")),
+		field.Enum("payment_status").
+			Values("NOT_DUE", "UNPAID", "MARKED_PAID", "CONFIRMED", "OVERDUE").
+			Default("NOT_DUE"),
+		field.String("payment_reference").Default("").MaxLen(120),
+		field.Time("paid_at").Optional().Nillable(),
+		field.Time("payment_confirmed_at").Optional().Nillable(),
+	}
+}
+
+func (Timesheet) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("assignment", Assignment.Type).Ref("timesheet").Field("assignment_id").Unique().Required().Immutable(),
+	}
+}
+
+func (Timesheet) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("status", "submitted_at"),        // auto-approval job
+		index.Fields("payment_status", "payment_due_at"), // overdue job
+		index.Fields("employer_id", "status"),
+	}
+}
+
+func (Timesheet) Annotations() []schema.Annotation { return searchableNode }

@@ -1,0 +1,55 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"flexwork/ent/schema/enum"
+)
+
+// WorkerProfile is the working side of a user: what they can do, where they
+// live, what they accept, and how they have done so far. Home location and
+// minimum rate are private to the worker; employers see distance instead.
+type WorkerProfile struct{ ent.Schema }
+
+func (WorkerProfile) Mixin() []ent.Mixin { return []ent.Mixin{withID("wkr"), timeMixin{}} }
+
+func (WorkerProfile) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("user_id").Unique().Immutable(),
+		field.String("headline").Default("").MaxLen(120),
+		field.String("bio").Default("").MaxLen(2000),
+		field.Float("home_lat").Optional().Nillable().Annotations(hidden),
+		field.Float("home_lng").Optional().Nillable().Annotations(hidden),
+		field.Int("travel_radius_km").Default(15).Annotations(hidden),
+		field.Int64("min_hourly_rate").Optional().Nillable().Comment("minor units").Annotations(hidden),
+		field.String("currency").Default("EUR").MaxLen(3).Annotations(hidden),
+		field.JSON("engagement_types", []enum.EngagementType{}).Optional().
+			Annotations(entgql.Type("[EngagementType!]")),
+		// Credit and track record, maintained by market and credit.
+		field.Int("credit_score").Default(500).Annotations(hidden),
+		field.Bool("credit_provisional").Default(true).Annotations(hidden),
+		field.Float("rating_avg").Default(0).Annotations(noWhere),
+		field.Int("rating_count").Default(0).Annotations(noWhere),
+		field.Int("completed_shifts").Default(0).Annotations(noWhere),
+		field.Int("no_shows").Default(0).Annotations(hidden),
+	}
+}
+
+func (WorkerProfile) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("user", User.Type).Ref("worker_profile").Field("user_id").Unique().Required().Immutable(),
+		edge.To("skills", Skill.Type).Through("worker_skills", WorkerSkill.Type),
+		edge.To("certifications", Certification.Type).Annotations(entgql.RelayConnection()),
+		edge.To("applications", Application.Type).Annotations(hidden),
+		edge.To("offers", Offer.Type).Annotations(hidden),
+		edge.To("assignments", Assignment.Type).Annotations(hidden),
+		edge.To("credit_events", CreditEvent.Type).Annotations(hidden),
+		edge.To("roster_entries", RosterEntry.Type).Annotations(hidden),
+	}
+}
+
+func (WorkerProfile) Annotations() []schema.Annotation { return node }

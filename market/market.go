@@ -1,0 +1,68 @@
+package market
+
+import (
+	"context"
+	"time"
+
+	"flexwork/ent"
+	"flexwork/ent/entdb"
+	"flexwork/ent/viewer"
+)
+
+// Market runs the marketplace's operations against one database.
+type Market struct {
+	db  *ent.Client
+	now func() time.Time
+}
+
+// Option configures a Market.
+type Option func(*Market)
+
+// WithClock makes the market read the time from now; tests use it to move
+// through offer expiries and review windows without sleeping.
+func WithClock(now func() time.Time) Option { return func(m *Market) { m.now = now } }
+
+// New returns a Market over db.
+func New(db *ent.Client, opts ...Option) *Market {
+	m := &Market{db: db, now: time.Now}
+	for _, o := range opts {
+		o(m)
+	}
+	return m
+}
+
+// Now is the market's current time, in UTC.
+func (m *Market) Now() time.Time { return m.now().UTC() }
+
+// client is the request's transactional client, or the root client.
+func (m *Market) client(ctx context.Context) *ent.Client { return entdb.Client(ctx, m.db) }
+
+// inTx runs fn in the request's transaction, or in a new one.
+func (m *Market) inTx(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
+	return entdb.InTx(ctx, m.db, fn)
+}
+
+// errSignIn is returned to anonymous callers of operations that need a user.
+var errSignIn = Errorf(CodeUnauthenticated, "sign in required")
+
+// signedIn returns the viewer or UNAUTHENTICATED.
+func signedIn(ctx context.Context) (*viewer.Viewer, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, errSignIn
+	}
+	return v, nil
+}
+
+// withViewer returns ctx carrying a copy of v changed by edit, for the rest
+// of an operation that has just given the viewer a new identity (a fresh
+// worker profile, the ownership of a new employer).
+func withViewer(ctx context.Context, v *viewer.Viewer, edit func(*viewer.Viewer)) context.Context {
+	c := *v
+	c.Roles = make(map[string]viewer.Role, len(v.Roles)+1)
+	for k, r := range v.Roles {
+		c.Roles[k] = r
+	}
+	edit(&c)
+	return viewer.NewContext(ctx, &c)
+}

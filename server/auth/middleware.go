@@ -1,0 +1,81 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"flexwork/ent/viewer"
+)
+
+// Authenticator turns bearer tokens into viewers.
+type Authenticator struct {
+	Tokens   *Tokens   // local access tokens
+	Firebase *Firebase // Firebase ID tokens; nil unless FLEXWORK_AUTH=firebase
+	Viewers  Viewers
+	Log      *slog.Logger
+}
+
+// ErrInvalidToken means a token was presented but is not valid.
+var ErrInvalidToken = errors.New("access token is invalid or expired")
+
+// Viewer returns the viewer a bearer token stands for; no token means an
+// anonymous request (nil, nil).
+func (a *Authenticator) Viewer(ctx context.Context, token string) (*viewer.Viewer, error) {
+	if token == "" {
+		return nil, nil
+	}
+	var (
+		userID string
+		err    error
+	)
+	if a.Firebase != nil {
+		userID, err = a.Firebase.UserID(ctx, token)
+	} else {
+		userID, err = a.Tokens.Verify(token)
+	}
+	if err != nil {
+		return nil, ErrInvalidToken
+	}
+	v, err := a.Viewers.Load(ctx, userID)
+	if errors.Is(err, errNoUser) {
+		return nil, ErrInvalidToken
+	}
+	return v, err
+}
+
+// BearerToken extracts the token of an "Authorization: Bearer …" value.
+func BearerToken(header string) string {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+// Middleware puts the request's viewer into its context. A request without
+// a token goes on anonymously; one with a bad token is refused with 401, so
+// the app knows to refresh rather than silently seeing less.
+func (a *Authenticator) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := BearerToken(r.Header.Get("Authorization"))
+		v, err := a.Viewer(r.Context(), token)
+		switch {
+		case errors.Is(err, ErrInvalidToken):
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`{"errors":[{"message":"access token is invalid or expired","extensions":{"code":"UNAUTHENTICATED"}}]}`))
+			return
+		case err != nil:
+			a.Log.ErrorContext(r.Context(), "load viewer", "err", err)
+			http.Error(w, `{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`, http.StatusServiceUnavailable)
+			return
+		case v != nil:
+			r = r.WithContext(viewer.NewContext(r.Context(), v))
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,70 @@
+package auth
+
+import (
+	"context"
+	"errors"
+
+	"entgo.io/ent/dialect/sql"
+
+	"flexwork/ent"
+	"flexwork/ent/membership"
+	"flexwork/ent/user"
+	"flexwork/ent/viewer"
+	"flexwork/ent/workerprofile"
+)
+
+// errNoUser means the token names a user that no longer exists or is disabled.
+var errNoUser = errors.New("auth: user not found or disabled")
+
+// Viewers loads viewers from the database.
+type Viewers struct {
+	DB      *ent.Client
+	Dialect string
+}
+
+// Load reads everything the privacy rules need about a user — staff flag,
+// worker profile, employer roles — in one statement.
+func (l Viewers) Load(ctx context.Context, userID string) (*viewer.Viewer, error) {
+	u, w, m := sql.Table(user.Table), sql.Table(workerprofile.Table), sql.Table(membership.Table)
+	// Joined tables get aliases, so columns are named after the joins.
+	q := sql.Select().From(u)
+	q.LeftJoin(w).On(w.C(workerprofile.FieldUserID), u.C(user.FieldID))
+	q.LeftJoin(m).On(m.C(membership.FieldUserID), u.C(user.FieldID))
+	q.Select(u.C(user.FieldIsStaff), u.C(user.FieldDisabledAt), w.C(workerprofile.FieldID), m.C(membership.FieldEmployerID), m.C(membership.FieldRole)).
+		Where(sql.EQ(u.C(user.FieldID), userID))
+	q.SetDialect(l.Dialect)
+	query, args := q.Query()
+	rows, err := l.DB.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	v := &viewer.Viewer{UserID: userID, Roles: map[string]viewer.Role{}}
+	found := false
+	for rows.Next() {
+		var (
+			staff             bool
+			disabled          sql.NullTime
+			worker, emp, role sql.NullString
+		)
+		if err := rows.Scan(&staff, &disabled, &worker, &emp, &role); err != nil {
+			return nil, err
+		}
+		if disabled.Valid {
+			return nil, errNoUser
+		}
+		found = true
+		v.Staff = staff
+		v.WorkerID = worker.String
+		if emp.Valid {
+			v.Roles[emp.String] = viewer.Role(role.String)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, errNoUser
+	}
+	return v, nil
+}

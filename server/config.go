@@ -1,0 +1,197 @@
+// Package server is flexwork's HTTP side: configuration, the GraphQL handler
+// and its transports and limits, authentication, health, metrics and logs.
+package server
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is the server's configuration. Every setting comes from an
+// environment variable; a command-line flag of the same name in lower case
+// (--database_url=…) overrides it. The embedded default needs none of them.
+type Config struct {
+	Addr        string // FLEXWORK_ADDR: listen address
+	DataDir     string // FLEXWORK_DATA_DIR: SQLite file, local blobs, dev signing key
+	Env         string // FLEXWORK_ENV: dev (GraphiQL, introspection) or prod
+	DatabaseURL string // DATABASE_URL: postgres://…; SQLite in DataDir when empty
+	RedisURL    string // REDIS_URL: Redis broker and shared query cache
+	Auth        string // FLEXWORK_AUTH: local or firebase
+	JWTSecret   string // FLEXWORK_JWT_SECRET: access-token signing key (required in prod)
+	// FIREBASE_PROJECT_ID: Firebase project for sign-in and push.
+	FirebaseProjectID string
+	// FLEXWORK_MIGRATE: apply database migrations when serve starts.
+	Migrate bool
+	// FLEXWORK_ALLOWED_ORIGINS: comma-separated browser origins allowed to open
+	// WebSockets (hosts, e.g. "app.example.com"); phones send no Origin.
+	AllowedOrigins []string
+
+	S3 S3Config
+
+	// Limits.
+	MaxBodyBytes    int64         // FLEXWORK_MAX_BODY_BYTES
+	MaxComplexity   int           // FLEXWORK_MAX_COMPLEXITY
+	MaxDepth        int           // FLEXWORK_MAX_DEPTH
+	AccessTokenTTL  time.Duration // FLEXWORK_ACCESS_TOKEN_TTL
+	RefreshTokenTTL time.Duration // FLEXWORK_REFRESH_TOKEN_TTL
+	WSInitTimeout   time.Duration // FLEXWORK_WS_INIT_TIMEOUT
+	WSPingInterval  time.Duration // FLEXWORK_WS_PING_INTERVAL
+	ShutdownTimeout time.Duration // FLEXWORK_SHUTDOWN_TIMEOUT
+}
+
+// S3Config turns on S3 storage when Endpoint is set.
+type S3Config struct {
+	Endpoint, Bucket, AccessKey, SecretKey, Region string
+	UseTLS                                         bool
+}
+
+// Dev reports whether the server runs in development mode.
+func (c Config) Dev() bool { return c.Env != "prod" }
+
+// SQLitePath is where the embedded database lives.
+func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "flexwork.db") }
+
+// setting is one configuration variable.
+type setting struct {
+	env, def, help string
+	set            func(*Config, string) error
+}
+
+func str(dst func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *dst(c) = v; return nil }
+}
+
+func dur(dst func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		*dst(c) = d
+		return err
+	}
+}
+
+func num[T int | int64](dst func(*Config) *T) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		var n T
+		_, err := fmt.Sscan(v, &n)
+		*dst(c) = n
+		return err
+	}
+}
+
+func boolean(dst func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		switch strings.ToLower(v) {
+		case "1", "true", "yes", "on":
+			*dst(c) = true
+		case "", "0", "false", "no", "off":
+			*dst(c) = false
+		default:
+			return fmt.Errorf("want true or false, got %q", v)
+		}
+		return nil
+	}
+}
+
+// settings lists every variable with its default; the README's table is
+// written from the same names.
+var settings = []setting{
+	{"FLEXWORK_ADDR", ":8080", "listen address", str(func(c *Config) *string { return &c.Addr })},
+	{"FLEXWORK_DATA_DIR", "./data", "SQLite file and local blobs of the embedded default", str(func(c *Config) *string { return &c.DataDir })},
+	{"FLEXWORK_ENV", "dev", "dev (GraphiQL, introspection) or prod", str(func(c *Config) *string { return &c.Env })},
+	{"DATABASE_URL", "", "postgres://… for PostgreSQL; SQLite in the data dir when empty", str(func(c *Config) *string { return &c.DatabaseURL })},
+	{"REDIS_URL", "", "redis://…: Redis broker and shared persisted-query cache", str(func(c *Config) *string { return &c.RedisURL })},
+	{"FLEXWORK_AUTH", "local", "local or firebase", str(func(c *Config) *string { return &c.Auth })},
+	{"FLEXWORK_JWT_SECRET", "", "access-token signing key, 32+ bytes (required in prod; dev keeps one in the data dir)", str(func(c *Config) *string { return &c.JWTSecret })},
+	{"FIREBASE_PROJECT_ID", "", "Firebase project for sign-in and push", str(func(c *Config) *string { return &c.FirebaseProjectID })},
+	{"FLEXWORK_MIGRATE", "false", "apply database migrations when serve starts", boolean(func(c *Config) *bool { return &c.Migrate })},
+	{"FLEXWORK_ALLOWED_ORIGINS", "", "browser origins allowed to open WebSockets, comma-separated", func(c *Config, v string) error {
+		c.AllowedOrigins = nil
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				c.AllowedOrigins = append(c.AllowedOrigins, o)
+			}
+		}
+		return nil
+	}},
+	{"S3_ENDPOINT", "", "host:port of an S3 server; turns on S3 storage", str(func(c *Config) *string { return &c.S3.Endpoint })},
+	{"S3_BUCKET", "flexwork", "S3 bucket", str(func(c *Config) *string { return &c.S3.Bucket })},
+	{"S3_ACCESS_KEY", "", "S3 access key", str(func(c *Config) *string { return &c.S3.AccessKey })},
+	{"S3_SECRET_KEY", "", "S3 secret key", str(func(c *Config) *string { return &c.S3.SecretKey })},
+	{"S3_REGION", "us-east-1", "S3 region", str(func(c *Config) *string { return &c.S3.Region })},
+	{"S3_USE_TLS", "true", "talk HTTPS to S3", boolean(func(c *Config) *bool { return &c.S3.UseTLS })},
+	{"FLEXWORK_MAX_BODY_BYTES", "1048576", "largest request body accepted", num(func(c *Config) *int64 { return &c.MaxBodyBytes })},
+	{"FLEXWORK_MAX_COMPLEXITY", "2000", "largest query complexity (lists count by page size)", num(func(c *Config) *int { return &c.MaxComplexity })},
+	{"FLEXWORK_MAX_DEPTH", "12", "deepest query nesting", num(func(c *Config) *int { return &c.MaxDepth })},
+	{"FLEXWORK_ACCESS_TOKEN_TTL", "15m", "lifetime of access tokens", dur(func(c *Config) *time.Duration { return &c.AccessTokenTTL })},
+	{"FLEXWORK_REFRESH_TOKEN_TTL", "720h", "lifetime of refresh tokens", dur(func(c *Config) *time.Duration { return &c.RefreshTokenTTL })},
+	{"FLEXWORK_WS_INIT_TIMEOUT", "10s", "time a WebSocket has to send connection_init", dur(func(c *Config) *time.Duration { return &c.WSInitTimeout })},
+	{"FLEXWORK_WS_PING_INTERVAL", "25s", "WebSocket ping interval; a peer silent for two is dropped", dur(func(c *Config) *time.Duration { return &c.WSPingInterval })},
+	{"FLEXWORK_SHUTDOWN_TIMEOUT", "20s", "grace period for requests in flight at shutdown", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+}
+
+// LoadConfig reads the configuration from getenv, then from args (flags of
+// the same names in lower case), and checks it.
+func LoadConfig(args []string, getenv func(string) string) (Config, error) {
+	fs := flag.NewFlagSet("flexwork", flag.ContinueOnError)
+	done := ConfigFlags(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	return done()
+}
+
+// ConfigFlags adds the configuration flags to fs, with defaults from getenv,
+// so that a command can mix them with flags of its own. After fs.Parse, the
+// returned function yields the checked Config.
+func ConfigFlags(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+	flags := map[string]*string{}
+	for _, s := range settings {
+		v := s.def
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		flags[s.env] = fs.String(strings.ToLower(s.env), v, s.help)
+	}
+	return func() (Config, error) {
+		var c Config
+		var errs []error
+		for _, s := range settings {
+			if err := s.set(&c, *flags[s.env]); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", s.env, err))
+			}
+		}
+		errs = append(errs, c.check()...)
+		return c, errors.Join(errs...)
+	}
+}
+
+func (c Config) check() []error {
+	var errs []error
+	if c.Env != "dev" && c.Env != "prod" {
+		errs = append(errs, fmt.Errorf("FLEXWORK_ENV: want dev or prod, got %q", c.Env))
+	}
+	if c.Auth != "local" && c.Auth != "firebase" {
+		errs = append(errs, fmt.Errorf("FLEXWORK_AUTH: want local or firebase, got %q", c.Auth))
+	}
+	if c.Auth == "firebase" && c.FirebaseProjectID == "" {
+		errs = append(errs, errors.New("FIREBASE_PROJECT_ID: required when FLEXWORK_AUTH=firebase"))
+	}
+	if !c.Dev() && len(c.JWTSecret) < 32 && c.Auth == "local" {
+		errs = append(errs, errors.New("FLEXWORK_JWT_SECRET: required in prod, at least 32 bytes"))
+	}
+	return errs
+}
+
+// Settings describes the configuration variables for help output and the
+// README: name, default, meaning.
+func Settings() [][3]string {
+	out := make([][3]string, len(settings))
+	for i, s := range settings {
+		out[i] = [3]string{s.env, s.def, s.help}
+	}
+	return out
+}

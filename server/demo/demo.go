@@ -1,0 +1,195 @@
+// Package demo fills an empty database with a small living city — Berlin —
+// so that a newcomer running the server has something to explore: employers
+// with owners, managers and viewers, workers with profiles and skills, and
+// shifts spread over the map in the coming days.
+//
+// Everything is built through market, as the apps would build it, and is
+// reproducible: the same seed gives the same city.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"flexwork/ent"
+	"flexwork/ent/membership"
+	"flexwork/ent/rule"
+	"flexwork/ent/schema/enum"
+	"flexwork/ent/viewer"
+	"flexwork/market"
+	"flexwork/server/auth"
+)
+
+// Password is the password of every demo account.
+const Password = "flexwork-demo"
+
+// Centre is the middle of the demo city: Berlin, Alexanderplatz.
+var Centre = market.GeoPoint{Lat: 52.5219, Lng: 13.4132}
+
+// Summary tells what was created and how to sign in.
+type Summary struct {
+	Employers, Workers, Shifts int
+	// Accounts lists a few sign-ins worth trying.
+	Accounts []string
+}
+
+type employerDef struct {
+	name, slug, description string
+	skills                  []string
+	engagement              enum.EngagementType
+	km                      float64 // distance from the centre
+}
+
+var employers = []employerDef{
+	{"Café Linde", "cafe-linde", "Neighbourhood café with a bakery counter.", []string{"barista", "waiter", "cashier"}, enum.PartTime, 1.5},
+	{"Spree Logistics", "spree-logistics", "Parcel hub and warehouse by the river.", []string{"order-picking", "packing", "forklift", "loading"}, enum.Dispatch, 6},
+	{"Arena Events", "arena-events", "Concerts and trade fairs.", []string{"event-setup", "security-guard", "ticketing", "cloakroom"}, enum.PlatformGig, 4},
+	{"Hotel Mitte", "hotel-mitte", "Business hotel with a banquet floor.", []string{"room-attendant", "banquet-server", "kitchen-porter", "reception"}, enum.PartTime, 2},
+	{"CleanCo", "cleanco", "Office and industrial cleaning.", []string{"office-cleaning", "deep-cleaning", "window-cleaning"}, enum.Outsourcing, 8},
+	{"Kiez Markt", "kiez-markt", "Supermarket chain, three stores.", []string{"cashier", "shelf-stocking", "inventory-count"}, enum.PartTime, 3},
+}
+
+// Seed builds the city when the database has no employers yet, and reports
+// what it made. A database that already has employers is left alone.
+func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *market.Market, seed uint64) (*Summary, error) {
+	sys := rule.System(ctx)
+	if n, err := db.Employer.Query().Count(sys); err != nil || n > 0 {
+		return &Summary{}, err
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
+	skills, err := db.Skill.Query().All(sys)
+	if err != nil {
+		return nil, err
+	}
+	bySlug := map[string]*ent.Skill{}
+	for _, s := range skills {
+		bySlug[s.Slug] = s
+	}
+	sum := &Summary{}
+	signUp := func(email, name string) (*viewer.Viewer, error) {
+		s, err := accounts.SignUp(ctx, auth.SignUpInput{Email: email, Password: Password, DisplayName: name})
+		if err != nil {
+			return nil, fmt.Errorf("demo: sign up %s: %w", email, err)
+		}
+		return &viewer.Viewer{UserID: s.User.ID, Roles: map[string]viewer.Role{}}, nil
+	}
+
+	for i, def := range employers {
+		owner, err := signUp("owner@"+def.slug+".demo", "Owner of "+def.name)
+		if err != nil {
+			return nil, err
+		}
+		where := around(rng, Centre, def.km)
+		e, err := m.CreateEmployer(viewer.NewContext(ctx, owner), market.CreateEmployerInput{
+			Name: def.name, Description: &def.description, Location: &where,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("demo: employer %s: %w", def.name, err)
+		}
+		owner.Roles[e.ID] = viewer.RoleOwner
+		for _, role := range []membership.Role{membership.RoleMANAGER, membership.RoleVIEWER} {
+			email := fmt.Sprintf("%s@%s.demo", role, def.slug)
+			if _, err := signUp(email, fmt.Sprintf("%s %d", role, i+1)); err != nil {
+				return nil, err
+			}
+			if _, err := m.AddEmployerMember(viewer.NewContext(ctx, owner), market.AddEmployerMemberInput{
+				EmployerID: e.ID, Email: email, Role: role,
+			}); err != nil {
+				return nil, fmt.Errorf("demo: member %s: %w", email, err)
+			}
+		}
+		sum.Employers++
+		n, err := seedShifts(sys, db, rng, e, owner.UserID, def, bySlug, m.Now())
+		if err != nil {
+			return nil, err
+		}
+		sum.Shifts += n
+	}
+
+	for i := 1; i <= 40; i++ {
+		w, err := signUp(fmt.Sprintf("worker%d@demo.flexwork", i), workerName(i))
+		if err != nil {
+			return nil, err
+		}
+		home := around(rng, Centre, 1+rng.Float64()*9)
+		radius := 5 + rng.IntN(20)
+		var picked []market.WorkerSkillInput
+		for _, j := range rng.Perm(len(skills))[:2+rng.IntN(4)] {
+			picked = append(picked, market.WorkerSkillInput{SkillID: skills[j].ID, Years: rng.IntN(8)})
+		}
+		headline := fmt.Sprintf("Reliable, %d years of shift work", 1+rng.IntN(10))
+		types := []enum.EngagementType{enum.PartTime, enum.PlatformGig}
+		if rng.IntN(2) == 0 {
+			types = append(types, enum.Dispatch)
+		}
+		if _, err := m.UpdateWorkerProfile(viewer.NewContext(ctx, w), market.UpdateWorkerProfileInput{
+			Headline: &headline, HomeLocation: &home, TravelRadiusKm: &radius, Skills: picked, EngagementTypes: types,
+		}); err != nil {
+			return nil, fmt.Errorf("demo: worker %d: %w", i, err)
+		}
+		sum.Workers++
+	}
+	sum.Accounts = []string{
+		"owner@cafe-linde.demo (employer owner)",
+		"manager@spree-logistics.demo (employer manager)",
+		"viewer@arena-events.demo (employer viewer)",
+		"worker1@demo.flexwork … worker40@demo.flexwork (workers)",
+	}
+	return sum, nil
+}
+
+// seedShifts posts a handful of published shifts for the employer over the
+// next days, around its location.
+func seedShifts(ctx context.Context, db *ent.Client, rng *rand.Rand, e *ent.Employer, by string, def employerDef,
+	skills map[string]*ent.Skill, now time.Time) (int, error) {
+	n := 6 + rng.IntN(6)
+	for i := 0; i < n; i++ {
+		s := skills[def.skills[rng.IntN(len(def.skills))]]
+		day := now.Truncate(24*time.Hour).AddDate(0, 0, 1+rng.IntN(10))
+		start := day.Add(time.Duration(6+rng.IntN(12)) * time.Hour)
+		hours := 4 + rng.IntN(5)
+		place := around(rng, market.GeoPoint{Lat: *e.Lat, Lng: *e.Lng}, rng.Float64()*2)
+		create := db.Shift.Create().
+			SetEmployerID(e.ID).
+			SetCreatedByID(by).
+			SetTitle(s.Name).
+			SetDescription(fmt.Sprintf("%s at %s. Bring comfortable shoes.", s.Name, e.Name)).
+			SetEngagementType(def.engagement).
+			SetStatus("PUBLISHED").
+			SetAddress(fmt.Sprintf("%s, Berlin", e.Name)).
+			SetLat(place.Lat).SetLng(place.Lng).
+			SetStartsAt(start).SetEndsAt(start.Add(time.Duration(hours) * time.Hour)).
+			SetTimeZone("Europe/Berlin").
+			SetUnpaidBreakMinutes(30).
+			SetPayRate(int64(1400 + 50*rng.IntN(20))).SetCurrency("EUR").SetPayUnit("HOUR").
+			SetSlots(1 + rng.IntN(5)).
+			SetPublishedAt(now).
+			AddRequiredSkills(s)
+		if s.CertificateRequired {
+			create.AddRequiredCertifications(s)
+		}
+		if _, err := create.Save(ctx); err != nil {
+			return i, fmt.Errorf("demo: shift: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// around returns a point about km from p in a random direction.
+func around(rng *rand.Rand, p market.GeoPoint, km float64) market.GeoPoint {
+	angle := rng.Float64() * 2 * math.Pi
+	dLat := km / 111.32 * math.Cos(angle)
+	dLng := km / (111.32 * math.Cos(p.Lat*math.Pi/180)) * math.Sin(angle)
+	return market.GeoPoint{Lat: p.Lat + dLat, Lng: p.Lng + dLng}
+}
+
+var firstNames = []string{"Ana", "Ben", "Chiara", "Deniz", "Emil", "Fatima", "Gabriel", "Hannah", "Ilker", "Jana",
+	"Kofi", "Lena", "Mateo", "Nora", "Oskar", "Paula", "Quentin", "Rosa", "Sami", "Tara"}
+var lastInitials = "ABCDEFGHKLMNPRSTWZ"
+
+func workerName(i int) string {
+	return fmt.Sprintf("%s %c.", firstNames[(i-1)%len(firstNames)], lastInitials[(i*7)%len(lastInitials)])
+}

@@ -1,0 +1,151 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// maxPage is the most items one connection may return.
+const maxPage = 100
+
+// queryShape refuses operations that are nested too deeply or that ask a
+// connection for no page size or too large a page — as GitHub's API does,
+// every connection needs `first` or `last`, at most 100 — before anything
+// runs. Introspection is not counted: GraphiQL's introspection query is
+// deep by nature and reads no data.
+type queryShape struct{ maxDepth int }
+
+func (queryShape) ExtensionName() string                   { return "QueryShape" }
+func (queryShape) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (q queryShape) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	w := shapeWalker{vars: oc.Variables, maxDepth: q.maxDepth, seen: map[string]bool{}}
+	w.walk(oc.Operation.SelectionSet, 1)
+	return w.err
+}
+
+type shapeWalker struct {
+	vars     map[string]any
+	maxDepth int
+	seen     map[string]bool // fragments on the current path
+	err      *gqlerror.Error
+}
+
+func (w *shapeWalker) walk(set ast.SelectionSet, depth int) {
+	for _, sel := range set {
+		if w.err != nil {
+			return
+		}
+		switch s := sel.(type) {
+		case *ast.Field:
+			if strings.HasPrefix(s.Name, "__") {
+				continue
+			}
+			if depth > w.maxDepth {
+				w.fail("DEPTH_LIMIT_EXCEEDED", s.Position, "the query nests deeper than %d levels", w.maxDepth)
+				return
+			}
+			w.checkPage(s)
+			w.walk(s.SelectionSet, depth+1)
+		case *ast.InlineFragment:
+			w.walk(s.SelectionSet, depth)
+		case *ast.FragmentSpread:
+			if s.Definition == nil || w.seen[s.Name] {
+				continue
+			}
+			w.seen[s.Name] = true
+			w.walk(s.Definition.SelectionSet, depth)
+			delete(w.seen, s.Name)
+		}
+	}
+}
+
+// checkPage enforces page sizes on fields that take first/last.
+func (w *shapeWalker) checkPage(f *ast.Field) {
+	if f.Definition == nil || f.Definition.Arguments.ForName("first") == nil || f.Definition.Arguments.ForName("last") == nil {
+		return
+	}
+	args := f.ArgumentMap(w.vars)
+	first, hasFirst := pageArg(args["first"])
+	last, hasLast := pageArg(args["last"])
+	switch {
+	case !hasFirst && !hasLast:
+		w.failInput(f, "first", "%s needs `first` or `last` (at most %d)", f.Alias, maxPage)
+	case hasFirst && (first < 0 || first > maxPage):
+		w.failInput(f, "first", "%s: `first` must be between 0 and %d", f.Alias, maxPage)
+	case hasLast && (last < 0 || last > maxPage):
+		w.failInput(f, "last", "%s: `last` must be between 0 and %d", f.Alias, maxPage)
+	}
+}
+
+func pageArg(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case float64:
+		return int64(n), true
+	case json.Number: // variables are decoded with UseNumber
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
+}
+
+func (w *shapeWalker) fail(code string, pos *ast.Position, format string, args ...any) {
+	w.err = gqlerror.ErrorPosf(pos, format, args...)
+	errcode.Set(w.err, code)
+}
+
+func (w *shapeWalker) failInput(f *ast.Field, arg, format string, args ...any) {
+	w.fail("BAD_USER_INPUT", f.Position, format, args...)
+	w.err.Extensions["fields"] = []map[string]string{{"field": f.Alias + "." + arg, "message": w.err.Message}}
+}
+
+// pricedSchema prices a list field at its page size times its items, so the
+// complexity limit bounds how many rows a query can pull, not just how many
+// fields it names.
+type pricedSchema struct{ graphql.ExecutableSchema }
+
+func (s pricedSchema) Complexity(ctx context.Context, typeName, field string, child int, args map[string]any) (int, bool) {
+	for _, name := range []string{"first", "last"} {
+		if n, ok := pageArg(deref(args[name])); ok && n > 0 {
+			return 1 + child*int(n), true
+		}
+	}
+	return s.ExecutableSchema.Complexity(ctx, typeName, field, child, args)
+}
+
+func deref(v any) any {
+	if p, ok := v.(*int); ok && p != nil {
+		return *p
+	}
+	return v
+}
+
+// limitBody refuses request bodies larger than max with 413 before gqlgen
+// reads them; gqlgen itself reads whatever it is sent.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			writeJSONError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request body too large")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSONError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(`{"errors":[{"message":"` + message + `","extensions":{"code":"` + code + `"}}]}`))
+}

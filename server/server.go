@@ -1,0 +1,150 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	fbauth "firebase.google.com/go/v4/auth"
+	"github.com/99designs/gqlgen/graphql/playground"
+
+	"flexwork/ent/entdb"
+	"flexwork/graph"
+	"flexwork/graph/generated"
+	"flexwork/market"
+	"flexwork/server/auth"
+)
+
+// Deps are what a server runs on; cmd/flexwork opens them from the Config,
+// tests hand in their own.
+type Deps struct {
+	DB  *entdb.DB
+	Log *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// FirebaseAuth verifies Firebase ID tokens; required when Auth is firebase.
+	FirebaseAuth *fbauth.Client
+}
+
+// Server is a ready-to-serve flexwork: the HTTP handler and what it runs on.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	Handler  http.Handler
+	Market   *market.Market
+	Accounts *auth.Accounts
+}
+
+// New assembles a server.
+func New(cfg Config, d Deps) (*Server, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	key, err := signingKey(cfg, d.Log)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := auth.NewTokens(key, cfg.AccessTokenTTL, d.Now)
+	if err != nil {
+		return nil, err
+	}
+	authn := &auth.Authenticator{Tokens: tokens, Viewers: auth.Viewers{DB: d.DB.Client, Dialect: d.DB.Dialect}, Log: d.Log}
+	if cfg.Auth == "firebase" {
+		if d.FirebaseAuth == nil {
+			return nil, errors.New("server: FLEXWORK_AUTH=firebase needs a Firebase auth client")
+		}
+		authn.Firebase = &auth.Firebase{Client: d.FirebaseAuth, DB: d.DB.Client}
+	}
+	s := &Server{
+		cfg:    cfg,
+		log:    d.Log,
+		Market: market.New(d.DB.Client, market.WithClock(d.Now)),
+		Accounts: &auth.Accounts{
+			DB: d.DB.Client, Tokens: tokens, RefreshTTL: cfg.RefreshTokenTTL, Now: d.Now,
+			Disabled: cfg.Auth == "firebase",
+		},
+	}
+	resolver := &graph.Resolver{DB: d.DB.Client, Market: s.Market, Accounts: s.Accounts}
+	m := newMetrics(d.DB.SQL)
+	gql := newGraphQL(cfg, generated.NewExecutableSchema(graph.NewSchema(resolver)), d.DB.Client, authn, m, d.Log)
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", m.instrument("/graphql", limitBody(cfg.MaxBodyBytes, authn.Middleware(gql))))
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.Handle("GET /readyz", readyz(d.DB.Ping))
+	mux.Handle("GET /metrics", m.handler())
+	if cfg.Dev() {
+		mux.Handle("GET /{$}", playground.Handler("flexwork", "/graphql"))
+	}
+	s.Handler = logRequests(d.Log, mux)
+	return s, nil
+}
+
+// Serve serves on ln until ctx is cancelled, then lets requests in flight
+// finish for up to the shutdown timeout.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	s.log.Info("serving", "addr", ln.Addr().String(), "env", s.cfg.Env)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "grace", s.cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := hs.Shutdown(shutdownCtx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = hs.Close()
+	}
+	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
+		err = e
+	}
+	return err
+}
+
+// signingKey is the access-token key: FLEXWORK_JWT_SECRET, or in dev a
+// random key kept in the data directory so restarts keep sessions valid.
+func signingKey(cfg Config, log *slog.Logger) ([]byte, error) {
+	if cfg.JWTSecret != "" {
+		if len(cfg.JWTSecret) < 32 {
+			return nil, errors.New("FLEXWORK_JWT_SECRET must hold at least 32 bytes")
+		}
+		return []byte(cfg.JWTSecret), nil
+	}
+	path := filepath.Join(cfg.DataDir, "jwt.key")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	key := []byte(hex.EncodeToString(b))
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		return nil, fmt.Errorf("dev signing key: %w", err)
+	}
+	log.Warn("FLEXWORK_JWT_SECRET is not set: using a development key from the data directory", "path", path)
+	return key, nil
+}

@@ -1,0 +1,209 @@
+// Package servertest runs a real flexwork server over a test database and
+// talks to it the way the apps do: GraphQL over HTTP.
+package servertest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"flexwork/ent/entdb"
+	"flexwork/server"
+)
+
+// Clock is a clock tests move by hand.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock starts at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t.UTC()} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// Env is a running server and its database.
+type Env struct {
+	t      testing.TB
+	DB     *entdb.DB
+	Server *server.Server
+	HTTP   *httptest.Server
+	Clock  *Clock
+	Config server.Config
+}
+
+// Option adjusts the configuration or dependencies before the server starts.
+type Option func(*server.Config, *server.Deps)
+
+// WithEnv overrides configuration variables, as the environment would.
+func WithEnv(kv map[string]string) Option {
+	return func(c *server.Config, _ *server.Deps) {
+		args := make([]string, 0, len(kv))
+		for k, v := range kv {
+			args = append(args, "--"+strings.ToLower(k)+"="+v)
+		}
+		cfg, err := server.LoadConfig(args, func(string) string { return "" })
+		if err != nil {
+			panic(err)
+		}
+		cfg.DataDir, cfg.JWTSecret = c.DataDir, c.JWTSecret
+		*c = cfg
+	}
+}
+
+// WithDeps changes the dependencies.
+func WithDeps(f func(*server.Deps)) Option { return func(_ *server.Config, d *server.Deps) { f(d) } }
+
+// Start runs a server over db.
+func Start(t testing.TB, db *entdb.DB, opts ...Option) *Env {
+	t.Helper()
+	cfg, err := server.LoadConfig(nil, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DataDir = t.TempDir()
+	cfg.JWTSecret = "test-signing-key-that-is-long-enough-0123456789"
+	clock := NewClock(time.Now().Truncate(time.Second))
+	deps := server.Deps{DB: db, Now: clock.Now, Log: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	for _, o := range opts {
+		o(&cfg, &deps)
+	}
+	srv, err := server.New(cfg, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler)
+	t.Cleanup(hs.Close)
+	return &Env{t: t, DB: db, Server: srv, HTTP: hs, Clock: clock, Config: cfg}
+}
+
+// Response is a GraphQL response as the app sees it.
+type Response struct {
+	Status int
+	Data   json.RawMessage
+	Errors []Error
+}
+
+// Error is one GraphQL error.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Code is the extensions.code of the first error, or "".
+func (r Response) Code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// Fields are the failing input fields of the first error.
+func (r Response) Fields() []string {
+	if len(r.Errors) == 0 {
+		return nil
+	}
+	raw, _ := r.Errors[0].Extensions["fields"].([]any)
+	var out []string
+	for _, f := range raw {
+		if m, ok := f.(map[string]any); ok {
+			out = append(out, fmt.Sprint(m["field"]))
+		}
+	}
+	return out
+}
+
+// Decode unmarshals the data into v, failing the test on errors.
+func (r Response) Decode(t testing.TB, v any) {
+	t.Helper()
+	if len(r.Errors) > 0 {
+		t.Fatalf("unexpected GraphQL errors: %+v", r.Errors)
+	}
+	if err := json.Unmarshal(r.Data, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Data, err)
+	}
+}
+
+// Do posts a GraphQL operation with an optional bearer token.
+func (e *Env) Do(token, query string, vars map[string]any) Response {
+	e.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return e.Post(token, body)
+}
+
+// Post posts a raw body to /graphql.
+func (e *Env) Post(token string, body []byte) Response {
+	e.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, e.HTTP.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := e.HTTP.Client().Do(req)
+	if err != nil {
+		e.t.Fatalf("POST /graphql: %v", err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	out := Response{Status: resp.StatusCode}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		e.t.Fatalf("POST /graphql: status %d, body %q: %v", resp.StatusCode, raw, err)
+	}
+	return out
+}
+
+// Must runs an operation that must succeed and decodes its data into v.
+func (e *Env) Must(token, query string, vars map[string]any, v any) {
+	e.t.Helper()
+	r := e.Do(token, query, vars)
+	r.Decode(e.t, v)
+}
+
+// Account is a signed-up user.
+type Account struct {
+	ID, Email, Token, Refresh string
+}
+
+// SignUp creates an account and returns its tokens.
+func (e *Env) SignUp(email, name string) Account {
+	e.t.Helper()
+	var out struct {
+		SignUp struct {
+			AccessToken, RefreshToken string
+			User                      struct{ ID string }
+		}
+	}
+	e.Must("", `mutation($in: SignUpInput!) { signUp(input: $in) { accessToken refreshToken user { id } } }`,
+		map[string]any{"in": map[string]any{"email": email, "password": "correct horse battery", "displayName": name}}, &out)
+	return Account{ID: out.SignUp.User.ID, Email: email, Token: out.SignUp.AccessToken, Refresh: out.SignUp.RefreshToken}
+}
+
+// testLog sends the server's warnings and errors to the test's log.
+type testLog struct{ t testing.TB }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
