@@ -18,10 +18,14 @@ func private[T any](ctx context.Context, ownerUserID string, value *T) *T {
 }
 
 // UserEmail is a user's email, shown only to them and staff.
-func (m *Market) UserEmail(ctx context.Context, u *ent.User) *string { return private(ctx, u.ID, u.Email) }
+func (m *Market) UserEmail(ctx context.Context, u *ent.User) *string {
+	return private(ctx, u.ID, u.Email)
+}
 
 // UserPhone is a user's phone number, shown only to them and staff.
-func (m *Market) UserPhone(ctx context.Context, u *ent.User) *string { return private(ctx, u.ID, u.Phone) }
+func (m *Market) UserPhone(ctx context.Context, u *ent.User) *string {
+	return private(ctx, u.ID, u.Phone)
+}
 
 // TravelRadiusKm is how far a worker will travel, shown only to them and staff.
 func (m *Market) TravelRadiusKm(ctx context.Context, p *ent.WorkerProfile) *int {

@@ -55,7 +55,7 @@ func (Timesheet) Edges() []ent.Edge {
 
 func (Timesheet) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("status", "submitted_at"),        // auto-approval job
+		index.Fields("status", "submitted_at"),           // auto-approval job
 		index.Fields("payment_status", "payment_due_at"), // overdue job
 		index.Fields("employer_id", "status"),
 	}
