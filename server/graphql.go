@@ -52,7 +52,7 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 		srv.SetDisableSuggestion(true) // "did you mean …" would leak the schema
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(queryShape{maxDepth: cfg.MaxDepth})
+	srv.Use(queryShape{maxDepth: cfg.MaxDepth, introspection: cfg.Dev()})
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
 	srv.Use(entgql.Transactioner{
 		TxOpener:   txOpener(db, log),

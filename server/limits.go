@@ -19,23 +19,29 @@ const maxPage = 100
 // connection for no page size or too large a page — as GitHub's API does,
 // every connection needs `first` or `last`, at most 100 — before anything
 // runs. Introspection is not counted: GraphiQL's introspection query is
-// deep by nature and reads no data.
-type queryShape struct{ maxDepth int }
+// deep by nature and reads no data. Without introspection (production),
+// asking for __schema or __type is refused here, with a clear code, rather
+// than failing inside the executor.
+type queryShape struct {
+	maxDepth      int
+	introspection bool
+}
 
 func (queryShape) ExtensionName() string                   { return "QueryShape" }
 func (queryShape) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (q queryShape) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	w := shapeWalker{vars: oc.Variables, maxDepth: q.maxDepth, seen: map[string]bool{}}
+	w := shapeWalker{vars: oc.Variables, maxDepth: q.maxDepth, introspection: q.introspection, seen: map[string]bool{}}
 	w.walk(oc.Operation.SelectionSet, 1)
 	return w.err
 }
 
 type shapeWalker struct {
-	vars     map[string]any
-	maxDepth int
-	seen     map[string]bool // fragments on the current path
-	err      *gqlerror.Error
+	vars          map[string]any
+	maxDepth      int
+	introspection bool
+	seen          map[string]bool // fragments on the current path
+	err           *gqlerror.Error
 }
 
 func (w *shapeWalker) walk(set ast.SelectionSet, depth int) {
@@ -45,6 +51,10 @@ func (w *shapeWalker) walk(set ast.SelectionSet, depth int) {
 		}
 		switch s := sel.(type) {
 		case *ast.Field:
+			if (s.Name == "__schema" || s.Name == "__type") && !w.introspection {
+				w.fail("GRAPHQL_VALIDATION_FAILED", s.Position, "introspection is disabled")
+				return
+			}
 			if strings.HasPrefix(s.Name, "__") {
 				continue
 			}

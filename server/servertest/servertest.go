@@ -58,7 +58,7 @@ type Option func(*server.Config, *server.Deps)
 // WithEnv overrides configuration variables, as the environment would.
 func WithEnv(kv map[string]string) Option {
 	return func(c *server.Config, _ *server.Deps) {
-		args := make([]string, 0, len(kv))
+		args := []string{"--flexwork_jwt_secret=" + c.JWTSecret}
 		for k, v := range kv {
 			args = append(args, "--"+strings.ToLower(k)+"="+v)
 		}
@@ -66,7 +66,7 @@ func WithEnv(kv map[string]string) Option {
 		if err != nil {
 			panic(err)
 		}
-		cfg.DataDir, cfg.JWTSecret = c.DataDir, c.JWTSecret
+		cfg.DataDir = c.DataDir
 		*c = cfg
 	}
 }

@@ -1,0 +1,106 @@
+package server_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/server/servertest"
+)
+
+func get(t *testing.T, env *servertest.Env, path string) (int, string) {
+	t.Helper()
+	resp, err := env.HTTP.Client().Get(env.HTTP.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestHealthReadinessAndMetrics(t *testing.T) {
+	db := entdbtest.Open(t, "sqlite3")
+	env := servertest.Start(t, db)
+	if code, body := get(t, env, "/healthz"); code != 200 || body != "ok\n" {
+		t.Fatalf("/healthz = %d %q", code, body)
+	}
+	if code, _ := get(t, env, "/readyz"); code != 200 {
+		t.Fatalf("/readyz with a database = %d", code)
+	}
+	env.Do("", `{ skills(first: 1) { totalCount } }`, nil)
+	env.Do("", `{ nope }`, nil)
+	code, metrics := get(t, env, "/metrics")
+	for _, want := range []string{
+		`flexwork_http_requests_total{code="200",route="/graphql"}`,
+		`flexwork_graphql_operations_total{outcome="ok",type="query"} 1`,
+		`flexwork_graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED"} 1`,
+		`go_sql_max_open_connections{db_name="flexwork"}`,
+	} {
+		if code != 200 || !strings.Contains(metrics, want) {
+			t.Fatalf("/metrics (%d) lacks %s", code, want)
+		}
+	}
+	db.Close() // the database goes away: not ready, but alive
+	if code, _ := get(t, env, "/readyz"); code != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz without a database = %d, want 503", code)
+	}
+	if code, _ := get(t, env, "/healthz"); code != 200 {
+		t.Fatalf("/healthz without a database = %d, want 200", code)
+	}
+}
+
+func TestQueryLimits(t *testing.T) {
+	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"))
+	token := env.SignUp("ana@example.com", "Ana").Token
+
+	deep := "{ viewer { workerProfile { user { workerProfile { user { workerProfile { user { workerProfile { user { workerProfile { user { workerProfile { user { id } } } } } } } } } } } } } }"
+	if r := env.Do(token, deep, nil); r.Code() != "DEPTH_LIMIT_EXCEEDED" {
+		t.Fatalf("deep query: %+v", r.Errors)
+	}
+	if r := env.Do(token, `{ skills { totalCount } }`, nil); r.Code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "needs `first` or `last`") {
+		t.Fatalf("connection without a page size: %+v", r.Errors)
+	}
+	if r := env.Do(token, `query($n: Int) { skills(first: $n) { totalCount } }`, map[string]any{"n": 1000}); r.Code() != "BAD_USER_INPUT" {
+		t.Fatalf("page of 1000: %+v", r.Errors)
+	}
+	wide := `{ shifts(first: 100) { edges { node { applications(first: 100) { edges { node { id worker { id headline } } } } } } } }`
+	if r := env.Do(token, wide, nil); r.Code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Fatalf("100×100 query: %+v", r.Errors)
+	}
+	// A 2 MiB body is refused before anyone reads it.
+	big := bytes.Repeat([]byte(" "), 2<<20)
+	resp, err := env.HTTP.Client().Post(env.HTTP.URL+"/graphql", "application/json", bytes.NewReader(append(append([]byte(`{"query":"{ viewer { id } }"`), big...), '}')))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("2 MiB body: status %d, want 413", resp.StatusCode)
+	}
+	// Introspection and GraphiQL in dev only.
+	var schema struct {
+		Schema struct{ QueryType struct{ Name string } } `json:"__schema"`
+	}
+	env.Must("", `{ __schema { queryType { name } } }`, nil, &schema)
+	if code, _ := get(t, env, "/"); code != 200 {
+		t.Fatalf("GraphiQL in dev: %d", code)
+	}
+}
+
+func TestProductionHidesTheSchema(t *testing.T) {
+	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"), servertest.WithEnv(map[string]string{"FLEXWORK_ENV": "prod"}))
+	if r := env.Do("", `{ __schema { queryType { name } } }`, nil); r.Code() != "GRAPHQL_VALIDATION_FAILED" {
+		t.Fatalf("introspection in prod: %+v", r.Errors)
+	}
+	r := env.Do("", `{ skilz(first: 1) { totalCount } }`, nil)
+	if len(r.Errors) == 0 || strings.Contains(r.Errors[0].Message, "Did you mean") {
+		t.Fatalf("prod suggests field names: %+v", r.Errors)
+	}
+	if code, _ := get(t, env, "/"); code != 404 {
+		t.Fatalf("GraphiQL in prod: %d, want 404", code)
+	}
+}
