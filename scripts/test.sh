@@ -57,7 +57,7 @@ start_postgres() {
   mkdir -p "$data"
   if [ "$(id -u)" -eq 0 ]; then # initdb refuses to run as root
     id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
-    chown postgres "$data"; run=(su postgres -s /bin/bash -c)
+    chmod a+x "$WORK"; chown postgres "$data"; run=(su postgres -s /bin/bash -c)
   fi
   say "PostgreSQL: starting a throwaway server on 127.0.0.1:$PG_PORT"
   "${run[@]}" "$bindir/initdb -D $data -A trust -U postgres >/dev/null"

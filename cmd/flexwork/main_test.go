@@ -2,15 +2,20 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/rule"
+	"flexwork/ent/user"
 )
 
 func freeAddr(t *testing.T) string {
@@ -66,6 +71,32 @@ func TestMigrateThenServe(t *testing.T) {
 	if !strings.Contains(string(body), `"totalCount":60`) {
 		t.Fatalf("skills on the migrated database: %s", body)
 	}
+	// The demo city is there: a demo worker signs in and sees shifts.
+	resp, err = http.Post("http://"+addr+"/graphql", "application/json",
+		strings.NewReader(`{"query":"mutation { signIn(input: {email: \"worker1@demo.flexwork\", password: \"flexwork-demo\"}) { accessToken } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var signIn struct {
+		Data struct{ SignIn struct{ AccessToken string } }
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&signIn)
+	resp.Body.Close()
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", strings.NewReader(`{"query":"{ shifts(first: 1) { totalCount } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+signIn.Data.SignIn.AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shifts struct {
+		Data struct{ Shifts struct{ TotalCount int } }
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&shifts)
+	resp.Body.Close()
+	if shifts.Data.Shifts.TotalCount < 30 {
+		t.Fatalf("the demo city has %d shifts, want dozens", shifts.Data.Shifts.TotalCount)
+	}
 	stop()
 	select {
 	case err := <-done:
@@ -74,5 +105,30 @@ func TestMigrateThenServe(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not shut down")
+	}
+}
+
+// TestAdminCreate makes a staff account on the embedded default, which then
+// signs in like anyone else and is staff.
+func TestAdminCreate(t *testing.T) {
+	dir := t.TempDir()
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	ctx := context.Background()
+	if err := run(ctx, []string{"admin", "create", "--email", "staff@example.com", "--password", "staff password 1",
+		"--name", "Sam Staff", "--flexwork_data_dir=" + dir}, log); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"admin", "create", "--email", "staff@example.com", "--password", "staff password 1",
+		"--flexwork_data_dir=" + dir}, log); err == nil {
+		t.Fatal("a second account with the same email was created")
+	}
+	db, err := entdb.Open(ctx, entdb.SQLiteURL(filepath.Join(dir, "flexwork.db")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	u, err := db.User.Query().Where(user.Email("staff@example.com")).Only(rule.System(ctx))
+	if err != nil || !u.IsStaff || u.DisplayName != "Sam Staff" {
+		t.Fatalf("staff account = %+v, %v", u, err)
 	}
 }

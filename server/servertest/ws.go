@@ -1,0 +1,126 @@
+package servertest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// WS is a graphql-transport-ws client, as the apps speak it.
+type WS struct {
+	t    testing.TB
+	Conn *websocket.Conn
+}
+
+// Message is one protocol message.
+type Message struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// DialWS opens a WebSocket to /graphql with the graphql-transport-ws
+// subprotocol, without sending connection_init.
+func (e *Env) DialWS(ctx context.Context) (*WS, error) {
+	url := "ws" + strings.TrimPrefix(e.HTTP.URL, "http") + "/graphql"
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		return nil, err
+	}
+	c.SetReadLimit(1 << 20)
+	ws := &WS{t: e.t, Conn: c}
+	e.t.Cleanup(func() { c.CloseNow() })
+	return ws, nil
+}
+
+// Init sends connection_init with the token (if any) and waits for the ack.
+func (e *Env) ConnectWS(token string) *WS {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ws, err := e.DialWS(ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	payload := map[string]any{}
+	if token != "" {
+		payload["authorization"] = "Bearer " + token
+	}
+	ws.Send("", "connection_init", payload)
+	if m := ws.Read(5 * time.Second); m.Type != "connection_ack" {
+		e.t.Fatalf("connection_init: got %+v, want connection_ack", m)
+	}
+	return ws
+}
+
+// Send writes a message.
+func (w *WS) Send(id, typ string, payload any) {
+	w.t.Helper()
+	m := map[string]any{"type": typ}
+	if id != "" {
+		m["id"] = id
+	}
+	if payload != nil {
+		m["payload"] = payload
+	}
+	b, _ := json.Marshal(m)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := w.Conn.Write(ctx, websocket.MessageText, b); err != nil {
+		w.t.Fatalf("ws write: %v", err)
+	}
+}
+
+// Subscribe starts an operation under id.
+func (w *WS) Subscribe(id, query string, vars map[string]any) {
+	w.Send(id, "subscribe", map[string]any{"query": query, "variables": vars})
+}
+
+// Read returns the next message other than a ping (which it answers),
+// failing the test after timeout.
+func (w *WS) Read(timeout time.Duration) Message {
+	w.t.Helper()
+	m, err := w.TryRead(timeout)
+	if err != nil {
+		w.t.Fatalf("ws read: %v", err)
+	}
+	return m
+}
+
+// TryRead is Read that returns the error (a close, a timeout) instead.
+func (w *WS) TryRead(timeout time.Duration) (Message, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	for {
+		_, b, err := w.Conn.Read(ctx)
+		if err != nil {
+			return Message{}, err
+		}
+		var m Message
+		if err := json.Unmarshal(b, &m); err != nil {
+			return Message{}, err
+		}
+		switch m.Type {
+		case "ping":
+			w.Send("", "pong", nil)
+			continue
+		case "pong":
+			continue
+		}
+		return m, nil
+	}
+}
+
+// CloseStatus returns the WebSocket close code of err, or -1.
+func CloseStatus(err error) int {
+	var ce websocket.CloseError
+	if errors.As(err, &ce) {
+		return int(ce.Code)
+	}
+	return -1
+}
