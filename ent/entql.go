@@ -465,6 +465,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldPayRate:            {Type: field.TypeInt64, Column: shift.FieldPayRate},
 			shift.FieldCurrency:           {Type: field.TypeString, Column: shift.FieldCurrency},
 			shift.FieldPayUnit:            {Type: field.TypeEnum, Column: shift.FieldPayUnit},
+			shift.FieldHourlyRate:         {Type: field.TypeInt64, Column: shift.FieldHourlyRate},
 			shift.FieldSlots:              {Type: field.TypeInt, Column: shift.FieldSlots},
 			shift.FieldFilled:             {Type: field.TypeInt, Column: shift.FieldFilled},
 			shift.FieldMinCreditScore:     {Type: field.TypeInt, Column: shift.FieldMinCreditScore},
@@ -3493,6 +3494,11 @@ func (f *ShiftFilter) WhereCurrency(p entql.StringP) {
 // WherePayUnit applies the entql string predicate on the pay_unit field.
 func (f *ShiftFilter) WherePayUnit(p entql.StringP) {
 	f.Where(p.Field(shift.FieldPayUnit))
+}
+
+// WhereHourlyRate applies the entql int64 predicate on the hourly_rate field.
+func (f *ShiftFilter) WhereHourlyRate(p entql.Int64P) {
+	f.Where(p.Field(shift.FieldHourlyRate))
 }
 
 // WhereSlots applies the entql int predicate on the slots field.

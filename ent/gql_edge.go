@@ -405,6 +405,66 @@ func (_m *WorkerProfile) Certifications(
 	return _m.QueryCertifications().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *WorkerProfile) Applications(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ApplicationOrder,
+) (*ApplicationConnection, error) {
+	opts := []ApplicationPaginateOption{
+		WithApplicationOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedApplications(alias); err == nil || hasTotalCount {
+		pager, err := newApplicationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ApplicationConnection{Edges: []*ApplicationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryApplications().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *WorkerProfile) Offers(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *OfferOrder,
+) (*OfferConnection, error) {
+	opts := []OfferPaginateOption{
+		WithOfferOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedOffers(alias); err == nil || hasTotalCount {
+		pager, err := newOfferPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &OfferConnection{Edges: []*OfferEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryOffers().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *WorkerProfile) Assignments(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *AssignmentOrder,
+) (*AssignmentConnection, error) {
+	opts := []AssignmentPaginateOption{
+		WithAssignmentOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedAssignments(alias); err == nil || hasTotalCount {
+		pager, err := newAssignmentPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &AssignmentConnection{Edges: []*AssignmentEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAssignments().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *WorkerProfile) WorkerSkills(ctx context.Context) (result []*WorkerSkill, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedWorkerSkills(graphql.GetFieldContext(ctx).Field.Alias)

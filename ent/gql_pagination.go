@@ -5039,6 +5039,20 @@ var (
 			}
 		},
 	}
+	// ShiftOrderFieldHourlyRate orders Shift by hourly_rate.
+	ShiftOrderFieldHourlyRate = &ShiftOrderField{
+		Value: func(_m *Shift) (ent.Value, error) {
+			return _m.HourlyRate, nil
+		},
+		column: shift.FieldHourlyRate,
+		toTerm: shift.ByHourlyRate,
+		toCursor: func(_m *Shift) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.HourlyRate,
+			}
+		},
+	}
 )
 
 // String implement fmt.Stringer interface.
@@ -5053,6 +5067,8 @@ func (f ShiftOrderField) String() string {
 		str = "STARTS_AT"
 	case ShiftOrderFieldPayRate.column:
 		str = "PAY_RATE"
+	case ShiftOrderFieldHourlyRate.column:
+		str = "HOURLY_RATE"
 	}
 	return str
 }
@@ -5077,6 +5093,8 @@ func (f *ShiftOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *ShiftOrderFieldStartsAt
 	case "PAY_RATE":
 		*f = *ShiftOrderFieldPayRate
+	case "HOURLY_RATE":
+		*f = *ShiftOrderFieldHourlyRate
 	default:
 		return fmt.Errorf("%s is not a valid ShiftOrderField", str)
 	}

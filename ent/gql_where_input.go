@@ -2667,6 +2667,16 @@ type ShiftWhereInput struct {
 	PayUnitIn    []shift.PayUnit `json:"payUnitIn,omitempty"`
 	PayUnitNotIn []shift.PayUnit `json:"payUnitNotIn,omitempty"`
 
+	// "hourly_rate" field predicates.
+	HourlyRate      *int64  `json:"hourlyRate,omitempty"`
+	HourlyRateNEQ   *int64  `json:"hourlyRateNEQ,omitempty"`
+	HourlyRateIn    []int64 `json:"hourlyRateIn,omitempty"`
+	HourlyRateNotIn []int64 `json:"hourlyRateNotIn,omitempty"`
+	HourlyRateGT    *int64  `json:"hourlyRateGT,omitempty"`
+	HourlyRateGTE   *int64  `json:"hourlyRateGTE,omitempty"`
+	HourlyRateLT    *int64  `json:"hourlyRateLT,omitempty"`
+	HourlyRateLTE   *int64  `json:"hourlyRateLTE,omitempty"`
+
 	// "slots" field predicates.
 	Slots      *int  `json:"slots,omitempty"`
 	SlotsNEQ   *int  `json:"slotsNEQ,omitempty"`
@@ -3321,6 +3331,30 @@ func (i *ShiftWhereInput) P() (predicate.Shift, error) {
 	}
 	if len(i.PayUnitNotIn) > 0 {
 		predicates = append(predicates, shift.PayUnitNotIn(i.PayUnitNotIn...))
+	}
+	if i.HourlyRate != nil {
+		predicates = append(predicates, shift.HourlyRateEQ(*i.HourlyRate))
+	}
+	if i.HourlyRateNEQ != nil {
+		predicates = append(predicates, shift.HourlyRateNEQ(*i.HourlyRateNEQ))
+	}
+	if len(i.HourlyRateIn) > 0 {
+		predicates = append(predicates, shift.HourlyRateIn(i.HourlyRateIn...))
+	}
+	if len(i.HourlyRateNotIn) > 0 {
+		predicates = append(predicates, shift.HourlyRateNotIn(i.HourlyRateNotIn...))
+	}
+	if i.HourlyRateGT != nil {
+		predicates = append(predicates, shift.HourlyRateGT(*i.HourlyRateGT))
+	}
+	if i.HourlyRateGTE != nil {
+		predicates = append(predicates, shift.HourlyRateGTE(*i.HourlyRateGTE))
+	}
+	if i.HourlyRateLT != nil {
+		predicates = append(predicates, shift.HourlyRateLT(*i.HourlyRateLT))
+	}
+	if i.HourlyRateLTE != nil {
+		predicates = append(predicates, shift.HourlyRateLTE(*i.HourlyRateLTE))
 	}
 	if i.Slots != nil {
 		predicates = append(predicates, shift.SlotsEQ(*i.Slots))

@@ -17767,6 +17767,8 @@ type ShiftMutation struct {
 	addpay_rate                    *int64
 	currency                       *string
 	pay_unit                       *shift.PayUnit
+	hourly_rate                    *int64
+	addhourly_rate                 *int64
 	slots                          *int
 	addslots                       *int
 	filled                         *int
@@ -18691,6 +18693,62 @@ func (m *ShiftMutation) ResetPayUnit() {
 	m.pay_unit = nil
 }
 
+// SetHourlyRate sets the "hourly_rate" field.
+func (m *ShiftMutation) SetHourlyRate(i int64) {
+	m.hourly_rate = &i
+	m.addhourly_rate = nil
+}
+
+// HourlyRate returns the value of the "hourly_rate" field in the mutation.
+func (m *ShiftMutation) HourlyRate() (r int64, exists bool) {
+	v := m.hourly_rate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHourlyRate returns the old "hourly_rate" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldHourlyRate(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHourlyRate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHourlyRate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHourlyRate: %w", err)
+	}
+	return oldValue.HourlyRate, nil
+}
+
+// AddHourlyRate adds i to the "hourly_rate" field.
+func (m *ShiftMutation) AddHourlyRate(i int64) {
+	if m.addhourly_rate != nil {
+		*m.addhourly_rate += i
+	} else {
+		m.addhourly_rate = &i
+	}
+}
+
+// AddedHourlyRate returns the value that was added to the "hourly_rate" field in this mutation.
+func (m *ShiftMutation) AddedHourlyRate() (r int64, exists bool) {
+	v := m.addhourly_rate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHourlyRate resets all changes to the "hourly_rate" field.
+func (m *ShiftMutation) ResetHourlyRate() {
+	m.hourly_rate = nil
+	m.addhourly_rate = nil
+}
+
 // SetSlots sets the "slots" field.
 func (m *ShiftMutation) SetSlots(i int) {
 	m.slots = &i
@@ -19480,7 +19538,7 @@ func (m *ShiftMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShiftMutation) Fields() []string {
-	fields := make([]string, 0, 28)
+	fields := make([]string, 0, 29)
 	if m.created_at != nil {
 		fields = append(fields, shift.FieldCreatedAt)
 	}
@@ -19537,6 +19595,9 @@ func (m *ShiftMutation) Fields() []string {
 	}
 	if m.pay_unit != nil {
 		fields = append(fields, shift.FieldPayUnit)
+	}
+	if m.hourly_rate != nil {
+		fields = append(fields, shift.FieldHourlyRate)
 	}
 	if m.slots != nil {
 		fields = append(fields, shift.FieldSlots)
@@ -19611,6 +19672,8 @@ func (m *ShiftMutation) Field(name string) (ent.Value, bool) {
 		return m.Currency()
 	case shift.FieldPayUnit:
 		return m.PayUnit()
+	case shift.FieldHourlyRate:
+		return m.HourlyRate()
 	case shift.FieldSlots:
 		return m.Slots()
 	case shift.FieldFilled:
@@ -19676,6 +19739,8 @@ func (m *ShiftMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldCurrency(ctx)
 	case shift.FieldPayUnit:
 		return m.OldPayUnit(ctx)
+	case shift.FieldHourlyRate:
+		return m.OldHourlyRate(ctx)
 	case shift.FieldSlots:
 		return m.OldSlots(ctx)
 	case shift.FieldFilled:
@@ -19836,6 +19901,13 @@ func (m *ShiftMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPayUnit(v)
 		return nil
+	case shift.FieldHourlyRate:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHourlyRate(v)
+		return nil
 	case shift.FieldSlots:
 		v, ok := value.(int)
 		if !ok {
@@ -19922,6 +19994,9 @@ func (m *ShiftMutation) AddedFields() []string {
 	if m.addpay_rate != nil {
 		fields = append(fields, shift.FieldPayRate)
 	}
+	if m.addhourly_rate != nil {
+		fields = append(fields, shift.FieldHourlyRate)
+	}
 	if m.addslots != nil {
 		fields = append(fields, shift.FieldSlots)
 	}
@@ -19952,6 +20027,8 @@ func (m *ShiftMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedUnpaidBreakMinutes()
 	case shift.FieldPayRate:
 		return m.AddedPayRate()
+	case shift.FieldHourlyRate:
+		return m.AddedHourlyRate()
 	case shift.FieldSlots:
 		return m.AddedSlots()
 	case shift.FieldFilled:
@@ -20003,6 +20080,13 @@ func (m *ShiftMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddPayRate(v)
+		return nil
+	case shift.FieldHourlyRate:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHourlyRate(v)
 		return nil
 	case shift.FieldSlots:
 		v, ok := value.(int)
@@ -20142,6 +20226,9 @@ func (m *ShiftMutation) ResetField(name string) error {
 		return nil
 	case shift.FieldPayUnit:
 		m.ResetPayUnit()
+		return nil
+	case shift.FieldHourlyRate:
+		m.ResetHourlyRate()
 		return nil
 	case shift.FieldSlots:
 		m.ResetSlots()

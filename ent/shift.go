@@ -57,6 +57,8 @@ type Shift struct {
 	Currency string `json:"currency,omitempty"`
 	// PayUnit holds the value of the "pay_unit" field.
 	PayUnit shift.PayUnit `json:"pay_unit,omitempty"`
+	// pay per paid hour, for comparing hourly and per-shift pay
+	HourlyRate int64 `json:"hourly_rate,omitempty"`
 	// Slots holds the value of the "slots" field.
 	Slots int `json:"slots,omitempty"`
 	// Filled holds the value of the "filled" field.
@@ -173,7 +175,7 @@ func (*Shift) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case shift.FieldLat, shift.FieldLng:
 			values[i] = new(sql.NullFloat64)
-		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldSlots, shift.FieldFilled, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm:
+		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldFilled, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm:
 			values[i] = new(sql.NullInt64)
 		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldCancelReason:
 			values[i] = new(sql.NullString)
@@ -313,6 +315,12 @@ func (_m *Shift) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field pay_unit", values[i])
 			} else if value.Valid {
 				_m.PayUnit = shift.PayUnit(value.String)
+			}
+		case shift.FieldHourlyRate:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field hourly_rate", values[i])
+			} else if value.Valid {
+				_m.HourlyRate = value.Int64
 			}
 		case shift.FieldSlots:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -494,6 +502,9 @@ func (_m *Shift) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("pay_unit=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PayUnit))
+	builder.WriteString(", ")
+	builder.WriteString("hourly_rate=")
+	builder.WriteString(fmt.Sprintf("%v", _m.HourlyRate))
 	builder.WriteString(", ")
 	builder.WriteString("slots=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Slots))

@@ -191,6 +191,20 @@ func (_c *ShiftCreate) SetPayUnit(v shift.PayUnit) *ShiftCreate {
 	return _c
 }
 
+// SetHourlyRate sets the "hourly_rate" field.
+func (_c *ShiftCreate) SetHourlyRate(v int64) *ShiftCreate {
+	_c.mutation.SetHourlyRate(v)
+	return _c
+}
+
+// SetNillableHourlyRate sets the "hourly_rate" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillableHourlyRate(v *int64) *ShiftCreate {
+	if v != nil {
+		_c.SetHourlyRate(*v)
+	}
+	return _c
+}
+
 // SetSlots sets the "slots" field.
 func (_c *ShiftCreate) SetSlots(v int) *ShiftCreate {
 	_c.mutation.SetSlots(v)
@@ -470,6 +484,10 @@ func (_c *ShiftCreate) defaults() error {
 		v := shift.DefaultUnpaidBreakMinutes
 		_c.mutation.SetUnpaidBreakMinutes(v)
 	}
+	if _, ok := _c.mutation.HourlyRate(); !ok {
+		v := shift.DefaultHourlyRate
+		_c.mutation.SetHourlyRate(v)
+	}
 	if _, ok := _c.mutation.Filled(); !ok {
 		v := shift.DefaultFilled
 		_c.mutation.SetFilled(v)
@@ -589,6 +607,9 @@ func (_c *ShiftCreate) check() error {
 		if err := shift.PayUnitValidator(v); err != nil {
 			return &ValidationError{Name: "pay_unit", err: fmt.Errorf(`ent: validator failed for field "Shift.pay_unit": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.HourlyRate(); !ok {
+		return &ValidationError{Name: "hourly_rate", err: errors.New(`ent: missing required field "Shift.hourly_rate"`)}
 	}
 	if _, ok := _c.mutation.Slots(); !ok {
 		return &ValidationError{Name: "slots", err: errors.New(`ent: missing required field "Shift.slots"`)}
@@ -725,6 +746,10 @@ func (_c *ShiftCreate) createSpec() (*Shift, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PayUnit(); ok {
 		_spec.SetField(shift.FieldPayUnit, field.TypeEnum, value)
 		_node.PayUnit = value
+	}
+	if value, ok := _c.mutation.HourlyRate(); ok {
+		_spec.SetField(shift.FieldHourlyRate, field.TypeInt64, value)
+		_node.HourlyRate = value
 	}
 	if value, ok := _c.mutation.Slots(); ok {
 		_spec.SetField(shift.FieldSlots, field.TypeInt, value)
@@ -1130,6 +1155,24 @@ func (u *ShiftUpsert) SetPayUnit(v shift.PayUnit) *ShiftUpsert {
 // UpdatePayUnit sets the "pay_unit" field to the value that was provided on create.
 func (u *ShiftUpsert) UpdatePayUnit() *ShiftUpsert {
 	u.SetExcluded(shift.FieldPayUnit)
+	return u
+}
+
+// SetHourlyRate sets the "hourly_rate" field.
+func (u *ShiftUpsert) SetHourlyRate(v int64) *ShiftUpsert {
+	u.Set(shift.FieldHourlyRate, v)
+	return u
+}
+
+// UpdateHourlyRate sets the "hourly_rate" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdateHourlyRate() *ShiftUpsert {
+	u.SetExcluded(shift.FieldHourlyRate)
+	return u
+}
+
+// AddHourlyRate adds v to the "hourly_rate" field.
+func (u *ShiftUpsert) AddHourlyRate(v int64) *ShiftUpsert {
+	u.Add(shift.FieldHourlyRate, v)
 	return u
 }
 
@@ -1602,6 +1645,27 @@ func (u *ShiftUpsertOne) SetPayUnit(v shift.PayUnit) *ShiftUpsertOne {
 func (u *ShiftUpsertOne) UpdatePayUnit() *ShiftUpsertOne {
 	return u.Update(func(s *ShiftUpsert) {
 		s.UpdatePayUnit()
+	})
+}
+
+// SetHourlyRate sets the "hourly_rate" field.
+func (u *ShiftUpsertOne) SetHourlyRate(v int64) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetHourlyRate(v)
+	})
+}
+
+// AddHourlyRate adds v to the "hourly_rate" field.
+func (u *ShiftUpsertOne) AddHourlyRate(v int64) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddHourlyRate(v)
+	})
+}
+
+// UpdateHourlyRate sets the "hourly_rate" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdateHourlyRate() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateHourlyRate()
 	})
 }
 
@@ -2267,6 +2331,27 @@ func (u *ShiftUpsertBulk) SetPayUnit(v shift.PayUnit) *ShiftUpsertBulk {
 func (u *ShiftUpsertBulk) UpdatePayUnit() *ShiftUpsertBulk {
 	return u.Update(func(s *ShiftUpsert) {
 		s.UpdatePayUnit()
+	})
+}
+
+// SetHourlyRate sets the "hourly_rate" field.
+func (u *ShiftUpsertBulk) SetHourlyRate(v int64) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetHourlyRate(v)
+	})
+}
+
+// AddHourlyRate adds v to the "hourly_rate" field.
+func (u *ShiftUpsertBulk) AddHourlyRate(v int64) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddHourlyRate(v)
+	})
+}
+
+// UpdateHourlyRate sets the "hourly_rate" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdateHourlyRate() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateHourlyRate()
 	})
 }
 

@@ -285,6 +285,27 @@ func (_u *ShiftUpdate) SetNillablePayUnit(v *shift.PayUnit) *ShiftUpdate {
 	return _u
 }
 
+// SetHourlyRate sets the "hourly_rate" field.
+func (_u *ShiftUpdate) SetHourlyRate(v int64) *ShiftUpdate {
+	_u.mutation.ResetHourlyRate()
+	_u.mutation.SetHourlyRate(v)
+	return _u
+}
+
+// SetNillableHourlyRate sets the "hourly_rate" field if the given value is not nil.
+func (_u *ShiftUpdate) SetNillableHourlyRate(v *int64) *ShiftUpdate {
+	if v != nil {
+		_u.SetHourlyRate(*v)
+	}
+	return _u
+}
+
+// AddHourlyRate adds value to the "hourly_rate" field.
+func (_u *ShiftUpdate) AddHourlyRate(v int64) *ShiftUpdate {
+	_u.mutation.AddHourlyRate(v)
+	return _u
+}
+
 // SetSlots sets the "slots" field.
 func (_u *ShiftUpdate) SetSlots(v int) *ShiftUpdate {
 	_u.mutation.ResetSlots()
@@ -818,6 +839,12 @@ func (_u *ShiftUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.PayUnit(); ok {
 		_spec.SetField(shift.FieldPayUnit, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.HourlyRate(); ok {
+		_spec.SetField(shift.FieldHourlyRate, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedHourlyRate(); ok {
+		_spec.AddField(shift.FieldHourlyRate, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.Slots(); ok {
 		_spec.SetField(shift.FieldSlots, field.TypeInt, value)
@@ -1365,6 +1392,27 @@ func (_u *ShiftUpdateOne) SetNillablePayUnit(v *shift.PayUnit) *ShiftUpdateOne {
 	if v != nil {
 		_u.SetPayUnit(*v)
 	}
+	return _u
+}
+
+// SetHourlyRate sets the "hourly_rate" field.
+func (_u *ShiftUpdateOne) SetHourlyRate(v int64) *ShiftUpdateOne {
+	_u.mutation.ResetHourlyRate()
+	_u.mutation.SetHourlyRate(v)
+	return _u
+}
+
+// SetNillableHourlyRate sets the "hourly_rate" field if the given value is not nil.
+func (_u *ShiftUpdateOne) SetNillableHourlyRate(v *int64) *ShiftUpdateOne {
+	if v != nil {
+		_u.SetHourlyRate(*v)
+	}
+	return _u
+}
+
+// AddHourlyRate adds value to the "hourly_rate" field.
+func (_u *ShiftUpdateOne) AddHourlyRate(v int64) *ShiftUpdateOne {
+	_u.mutation.AddHourlyRate(v)
 	return _u
 }
 
@@ -1931,6 +1979,12 @@ func (_u *ShiftUpdateOne) sqlSave(ctx context.Context) (_node *Shift, err error)
 	}
 	if value, ok := _u.mutation.PayUnit(); ok {
 		_spec.SetField(shift.FieldPayUnit, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.HourlyRate(); ok {
+		_spec.SetField(shift.FieldHourlyRate, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedHourlyRate(); ok {
+		_spec.AddField(shift.FieldHourlyRate, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.Slots(); ok {
 		_spec.SetField(shift.FieldSlots, field.TypeInt, value)

@@ -84,7 +84,7 @@ type WorkerProfileEdges struct {
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [9]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [7]map[string]int
 
 	namedSkills         map[string][]*Skill
 	namedCertifications map[string][]*Certification

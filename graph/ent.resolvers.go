@@ -36,6 +36,9 @@ func (r *queryResolver) Skills(ctx context.Context, after *entgql.Cursor[string]
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// Shift returns generated.ShiftResolver implementation.
+func (r *Resolver) Shift() generated.ShiftResolver { return &shiftResolver{r} }
+
 // User returns generated.UserResolver implementation.
 func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 
@@ -44,6 +47,7 @@ func (r *Resolver) WorkerProfile() generated.WorkerProfileResolver { return &wor
 
 type (
 	queryResolver         struct{ *Resolver }
+	shiftResolver         struct{ *Resolver }
 	userResolver          struct{ *Resolver }
 	workerProfileResolver struct{ *Resolver }
 )

@@ -11,8 +11,9 @@ import (
 
 // Market runs the marketplace's operations against one database.
 type Market struct {
-	db  *ent.Client
-	now func() time.Time
+	db      *ent.Client
+	dialect string
+	now     func() time.Time
 }
 
 // Option configures a Market.
@@ -23,8 +24,8 @@ type Option func(*Market)
 func WithClock(now func() time.Time) Option { return func(m *Market) { m.now = now } }
 
 // New returns a Market over db.
-func New(db *ent.Client, opts ...Option) *Market {
-	m := &Market{db: db, now: time.Now}
+func New(db *entdb.DB, opts ...Option) *Market {
+	m := &Market{db: db.Client, dialect: db.Dialect, now: time.Now}
 	for _, o := range opts {
 		o(m)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"flexwork/ent"
 	"flexwork/ent/schema/enum"
-	"flexwork/ent/skill"
 	"flexwork/ent/viewer"
 	"flexwork/ent/workerskill"
 )
@@ -42,7 +41,11 @@ func (m *Market) UpdateWorkerProfile(ctx context.Context, in UpdateWorkerProfile
 	}
 	var out *ent.WorkerProfile
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		if err := checkSkills(ctx, c, in.Skills); err != nil {
+		ids := make([]string, len(in.Skills))
+		for i, s := range in.Skills {
+			ids[i] = s.SkillID
+		}
+		if _, err := knownSkills(ctx, c, ids, func(i int) string { return fmt.Sprintf("skills[%d].skillID", i) }); err != nil {
 			return err
 		}
 		id := v.WorkerID
@@ -92,30 +95,4 @@ func (m *Market) UpdateWorkerProfile(ctx context.Context, in UpdateWorkerProfile
 		return err
 	})
 	return out, err
-}
-
-// checkSkills refuses skill IDs that are not in the taxonomy, naming the
-// first bad one.
-func checkSkills(ctx context.Context, c *ent.Client, skills []WorkerSkillInput) error {
-	if len(skills) == 0 {
-		return nil
-	}
-	ids := make([]string, len(skills))
-	for i, s := range skills {
-		ids[i] = s.SkillID
-	}
-	known, err := c.Skill.Query().Where(skill.IDIn(ids...)).IDs(ctx)
-	if err != nil {
-		return err
-	}
-	have := make(map[string]bool, len(known))
-	for _, id := range known {
-		have[id] = true
-	}
-	for i, id := range ids {
-		if !have[id] {
-			return BadInput(fmt.Sprintf("skills[%d].skillID", i), "is not a known skill")
-		}
-	}
-	return nil
 }

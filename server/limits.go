@@ -79,7 +79,7 @@ func (w *shapeWalker) walk(set ast.SelectionSet, depth int) {
 
 // checkPage enforces page sizes on fields that take first/last.
 func (w *shapeWalker) checkPage(f *ast.Field) {
-	if f.Definition == nil || f.Definition.Arguments.ForName("first") == nil || f.Definition.Arguments.ForName("last") == nil {
+	if f.Definition == nil || (f.Definition.Arguments.ForName("first") == nil && f.Definition.Arguments.ForName("last") == nil) {
 		return
 	}
 	args := f.ArgumentMap(w.vars)

@@ -69,7 +69,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s := &Server{
 		cfg:    cfg,
 		log:    d.Log,
-		Market: market.New(d.DB.Client, market.WithClock(d.Now)),
+		Market: market.New(d.DB, market.WithClock(d.Now)),
 		Accounts: &auth.Accounts{
 			DB: d.DB.Client, Tokens: tokens, RefreshTTL: cfg.RefreshTokenTTL, Now: d.Now,
 			Disabled: cfg.Auth == "firebase",
@@ -102,6 +102,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	defer stopSweep()
+	go s.sweep(sweepCtx)
 	s.log.Info("serving", "addr", ln.Addr().String(), "env", s.cfg.Env)
 	select {
 	case err := <-errc:

@@ -727,6 +727,7 @@ var (
 		{Name: "pay_rate", Type: field.TypeInt64},
 		{Name: "currency", Type: field.TypeString, Size: 3},
 		{Name: "pay_unit", Type: field.TypeEnum, Enums: []string{"HOUR", "SHIFT"}},
+		{Name: "hourly_rate", Type: field.TypeInt64, Default: 0},
 		{Name: "slots", Type: field.TypeInt},
 		{Name: "filled", Type: field.TypeInt, Default: 0},
 		{Name: "min_credit_score", Type: field.TypeInt, Nullable: true},
@@ -746,7 +747,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "shifts_employers_shifts",
-				Columns:    []*schema.Column{ShiftsColumns[28]},
+				Columns:    []*schema.Column{ShiftsColumns[29]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -758,14 +759,14 @@ var (
 				Columns: []*schema.Column{ShiftsColumns[7], ShiftsColumns[12]},
 			},
 			{
-				Name:    "shift_lat_lng",
+				Name:    "shift_status_lat_lng",
 				Unique:  false,
-				Columns: []*schema.Column{ShiftsColumns[9], ShiftsColumns[10]},
+				Columns: []*schema.Column{ShiftsColumns[7], ShiftsColumns[9], ShiftsColumns[10]},
 			},
 			{
 				Name:    "shift_employer_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{ShiftsColumns[28], ShiftsColumns[12]},
+				Columns: []*schema.Column{ShiftsColumns[29], ShiftsColumns[12]},
 			},
 		},
 	}

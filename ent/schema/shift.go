@@ -49,6 +49,8 @@ func (Shift) Fields() []ent.Field {
 		field.Int64("pay_rate").Annotations(entgql.OrderField("PAY_RATE")),
 		field.String("currency").MaxLen(3),
 		field.Enum("pay_unit").Values("HOUR", "SHIFT"),
+		field.Int64("hourly_rate").Default(0).Annotations(entgql.OrderField("HOURLY_RATE")).
+			Comment("pay per paid hour, for comparing hourly and per-shift pay"),
 		field.Int("slots"),
 		field.Int("filled").Default(0),
 		// Screening rules.
@@ -76,7 +78,7 @@ func (Shift) Edges() []ent.Edge {
 func (Shift) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("status", "starts_at"),
-		index.Fields("lat", "lng"),
+		index.Fields("status", "lat", "lng"), // the feed's bounding box
 		index.Fields("employer_id", "starts_at"),
 	}
 }

@@ -44,9 +44,11 @@ func (WorkerProfile) Edges() []ent.Edge {
 		edge.From("user", User.Type).Ref("worker_profile").Field("user_id").Unique().Required().Immutable(),
 		edge.To("skills", Skill.Type).Through("worker_skills", WorkerSkill.Type),
 		edge.To("certifications", Certification.Type).Annotations(entgql.RelayConnection()),
-		edge.To("applications", Application.Type).Annotations(hidden),
-		edge.To("offers", Offer.Type).Annotations(hidden),
-		edge.To("assignments", Assignment.Type).Annotations(hidden),
+		// The worker's own lists; privacy shows an employer only the rows
+		// that concern it.
+		edge.To("applications", Application.Type).Annotations(entgql.RelayConnection(), noWhere),
+		edge.To("offers", Offer.Type).Annotations(entgql.RelayConnection(), noWhere),
+		edge.To("assignments", Assignment.Type).Annotations(entgql.RelayConnection(), noWhere),
 		edge.To("credit_events", CreditEvent.Type).Annotations(hidden),
 		edge.To("roster_entries", RosterEntry.Type).Annotations(hidden),
 	}

@@ -58,6 +58,8 @@ const (
 	FieldCurrency = "currency"
 	// FieldPayUnit holds the string denoting the pay_unit field in the database.
 	FieldPayUnit = "pay_unit"
+	// FieldHourlyRate holds the string denoting the hourly_rate field in the database.
+	FieldHourlyRate = "hourly_rate"
 	// FieldSlots holds the string denoting the slots field in the database.
 	FieldSlots = "slots"
 	// FieldFilled holds the string denoting the filled field in the database.
@@ -152,6 +154,7 @@ var Columns = []string{
 	FieldPayRate,
 	FieldCurrency,
 	FieldPayUnit,
+	FieldHourlyRate,
 	FieldSlots,
 	FieldFilled,
 	FieldMinCreditScore,
@@ -210,6 +213,8 @@ var (
 	DefaultUnpaidBreakMinutes int
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	CurrencyValidator func(string) error
+	// DefaultHourlyRate holds the default value on creation for the "hourly_rate" field.
+	DefaultHourlyRate int64
 	// DefaultFilled holds the default value on creation for the "filled" field.
 	DefaultFilled int
 	// DefaultNewcomersAllowed holds the default value on creation for the "newcomers_allowed" field.
@@ -390,6 +395,11 @@ func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
 // ByPayUnit orders the results by the pay_unit field.
 func ByPayUnit(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPayUnit, opts...).ToFunc()
+}
+
+// ByHourlyRate orders the results by the hourly_rate field.
+func ByHourlyRate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHourlyRate, opts...).ToFunc()
 }
 
 // BySlots orders the results by the slots field.

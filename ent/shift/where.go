@@ -146,6 +146,11 @@ func Currency(v string) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldCurrency, v))
 }
 
+// HourlyRate applies equality check predicate on the "hourly_rate" field. It's identical to HourlyRateEQ.
+func HourlyRate(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldHourlyRate, v))
+}
+
 // Slots applies equality check predicate on the "slots" field. It's identical to SlotsEQ.
 func Slots(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldSlots, v))
@@ -1074,6 +1079,46 @@ func PayUnitIn(vs ...PayUnit) predicate.Shift {
 // PayUnitNotIn applies the NotIn predicate on the "pay_unit" field.
 func PayUnitNotIn(vs ...PayUnit) predicate.Shift {
 	return predicate.Shift(sql.FieldNotIn(FieldPayUnit, vs...))
+}
+
+// HourlyRateEQ applies the EQ predicate on the "hourly_rate" field.
+func HourlyRateEQ(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldHourlyRate, v))
+}
+
+// HourlyRateNEQ applies the NEQ predicate on the "hourly_rate" field.
+func HourlyRateNEQ(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldHourlyRate, v))
+}
+
+// HourlyRateIn applies the In predicate on the "hourly_rate" field.
+func HourlyRateIn(vs ...int64) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldHourlyRate, vs...))
+}
+
+// HourlyRateNotIn applies the NotIn predicate on the "hourly_rate" field.
+func HourlyRateNotIn(vs ...int64) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldHourlyRate, vs...))
+}
+
+// HourlyRateGT applies the GT predicate on the "hourly_rate" field.
+func HourlyRateGT(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldGT(FieldHourlyRate, v))
+}
+
+// HourlyRateGTE applies the GTE predicate on the "hourly_rate" field.
+func HourlyRateGTE(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldGTE(FieldHourlyRate, v))
+}
+
+// HourlyRateLT applies the LT predicate on the "hourly_rate" field.
+func HourlyRateLT(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldLT(FieldHourlyRate, v))
+}
+
+// HourlyRateLTE applies the LTE predicate on the "hourly_rate" field.
+func HourlyRateLTE(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldLTE(FieldHourlyRate, v))
 }
 
 // SlotsEQ applies the EQ predicate on the "slots" field.

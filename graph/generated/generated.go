@@ -49,6 +49,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Shift() ShiftResolver
 	User() UserResolver
 	WorkerProfile() WorkerProfileResolver
 }
@@ -123,6 +124,24 @@ type ComplexityRoot struct {
 		RefreshToken          func(childComplexity int) int
 		RefreshTokenExpiresAt func(childComplexity int) int
 		User                  func(childComplexity int) int
+	}
+
+	CandidateConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CandidateEdge struct {
+		Application func(childComplexity int) int
+		CreditScore func(childComplexity int) int
+		Cursor      func(childComplexity int) int
+		DistanceKm  func(childComplexity int) int
+		Eligibility func(childComplexity int) int
+		Factors     func(childComplexity int) int
+		Favourite   func(childComplexity int) int
+		MatchScore  func(childComplexity int) int
+		Rank        func(childComplexity int) int
 	}
 
 	Certification struct {
@@ -251,6 +270,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Eligibility struct {
+		Eligible func(childComplexity int) int
+		Rules    func(childComplexity int) int
+	}
+
 	Employer struct {
 		Address     func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
@@ -309,6 +333,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MatchFactor struct {
+		Detail func(childComplexity int) int
+		Max    func(childComplexity int) int
+		Name   func(childComplexity int) int
+		Points func(childComplexity int) int
+	}
+
 	Membership struct {
 		CreatedAt  func(childComplexity int) int
 		Employer   func(childComplexity int) int
@@ -337,13 +368,35 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddEmployerMember   func(childComplexity int, input market.AddEmployerMemberInput) int
-		CreateEmployer      func(childComplexity int, input market.CreateEmployerInput) int
-		RefreshToken        func(childComplexity int, refreshToken string) int
-		SignIn              func(childComplexity int, input auth.SignInInput) int
-		SignOut             func(childComplexity int, refreshToken string) int
-		SignUp              func(childComplexity int, input auth.SignUpInput) int
-		UpdateWorkerProfile func(childComplexity int, input market.UpdateWorkerProfileInput) int
+		AcceptOffer          func(childComplexity int, id string) int
+		AddEmployerMember    func(childComplexity int, input market.AddEmployerMemberInput) int
+		ApplyToShift         func(childComplexity int, input market.ApplyInput) int
+		ApproveTimesheet     func(childComplexity int, input market.ApproveInput) int
+		CancelAssignment     func(childComplexity int, id string, reason string) int
+		CancelShift          func(childComplexity int, id string, reason string) int
+		CheckIn              func(childComplexity int, input market.PresenceInput) int
+		CheckOut             func(childComplexity int, input market.PresenceInput) int
+		ConfirmPayment       func(childComplexity int, id string) int
+		CreateEmployer       func(childComplexity int, input market.CreateEmployerInput) int
+		CreateShift          func(childComplexity int, input market.CreateShiftInput) int
+		DeclineOffer         func(childComplexity int, id string) int
+		DisputeTimesheet     func(childComplexity int, id string, reason string) int
+		MarkNoShow           func(childComplexity int, id string) int
+		MarkPaid             func(childComplexity int, id string, reference string) int
+		PublishShift         func(childComplexity int, id string) int
+		RefreshToken         func(childComplexity int, refreshToken string) int
+		RejectApplication    func(childComplexity int, id string, reason *string) int
+		RemoveRosterEntry    func(childComplexity int, employerID string, workerID string) int
+		RevokeOffer          func(childComplexity int, id string) int
+		SendOffer            func(childComplexity int, input market.SendOfferInput) int
+		SetRosterEntry       func(childComplexity int, input market.RosterInput) int
+		ShortlistApplication func(childComplexity int, id string) int
+		SignContract         func(childComplexity int, id string) int
+		SignIn               func(childComplexity int, input auth.SignInInput) int
+		SignOut              func(childComplexity int, refreshToken string) int
+		SignUp               func(childComplexity int, input auth.SignUpInput) int
+		UpdateWorkerProfile  func(childComplexity int, input market.UpdateWorkerProfileInput) int
+		WithdrawApplication  func(childComplexity int, id string) int
 	}
 
 	Notification struct {
@@ -407,11 +460,14 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Node   func(childComplexity int, id string) int
-		Nodes  func(childComplexity int, ids []string) int
-		Shifts func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder, where *ent.ShiftWhereInput) int
-		Skills func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.SkillOrder, where *ent.SkillWhereInput) int
-		Viewer func(childComplexity int) int
+		Candidates  func(childComplexity int, shiftID string, first *int, after *entgql.Cursor[string]) int
+		Eligibility func(childComplexity int, shiftID string) int
+		Node        func(childComplexity int, id string) int
+		Nodes       func(childComplexity int, ids []string) int
+		ShiftFeed   func(childComplexity int, near market.GeoPoint, radiusKm float64, first *int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) int
+		Shifts      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder, where *ent.ShiftWhereInput) int
+		Skills      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.SkillOrder, where *ent.SkillWhereInput) int
+		Viewer      func(childComplexity int) int
 	}
 
 	Review struct {
@@ -485,6 +541,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ScreeningResult struct {
+		Message func(childComplexity int) int
+		Passed  func(childComplexity int) int
+		Rule    func(childComplexity int) int
+	}
+
 	Shift struct {
 		Address                func(childComplexity int) int
 		Applications           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ApplicationOrder) int
@@ -500,6 +562,7 @@ type ComplexityRoot struct {
 		EngagementType         func(childComplexity int) int
 		Filled                 func(childComplexity int) int
 		GeofenceRadiusM        func(childComplexity int) int
+		HourlyRate             func(childComplexity int) int
 		ID                     func(childComplexity int) int
 		Lat                    func(childComplexity int) int
 		Lng                    func(childComplexity int) int
@@ -508,6 +571,7 @@ type ComplexityRoot struct {
 		Nda                    func(childComplexity int) int
 		NewcomersAllowed       func(childComplexity int) int
 		Offers                 func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.OfferOrder) int
+		Pay                    func(childComplexity int) int
 		PayRate                func(childComplexity int) int
 		PayUnit                func(childComplexity int) int
 		PublishedAt            func(childComplexity int) int
@@ -531,6 +595,19 @@ type ComplexityRoot struct {
 	ShiftEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ShiftFeedConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ShiftFeedEdge struct {
+		Application func(childComplexity int) int
+		Cursor      func(childComplexity int) int
+		DistanceKm  func(childComplexity int) int
+		Eligibility func(childComplexity int) int
+		Shift       func(childComplexity int) int
 	}
 
 	Skill struct {
@@ -616,6 +693,8 @@ type ComplexityRoot struct {
 	}
 
 	WorkerProfile struct {
+		Applications    func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ApplicationOrder) int
+		Assignments     func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AssignmentOrder) int
 		Bio             func(childComplexity int) int
 		Certifications  func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CertificationOrder, where *ent.CertificationWhereInput) int
 		CompletedShifts func(childComplexity int) int
@@ -625,6 +704,7 @@ type ComplexityRoot struct {
 		HomeLocation    func(childComplexity int) int
 		ID              func(childComplexity int) int
 		MinHourlyRate   func(childComplexity int) int
+		Offers          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.OfferOrder) int
 		RatingAvg       func(childComplexity int) int
 		RatingCount     func(childComplexity int) int
 		Skills          func(childComplexity int) int
@@ -679,6 +759,28 @@ type MutationResolver interface {
 	SignOut(ctx context.Context, refreshToken string) (bool, error)
 	CreateEmployer(ctx context.Context, input market.CreateEmployerInput) (*ent.Employer, error)
 	AddEmployerMember(ctx context.Context, input market.AddEmployerMemberInput) (*ent.Membership, error)
+	ApplyToShift(ctx context.Context, input market.ApplyInput) (*ent.Application, error)
+	WithdrawApplication(ctx context.Context, id string) (*ent.Application, error)
+	ShortlistApplication(ctx context.Context, id string) (*ent.Application, error)
+	RejectApplication(ctx context.Context, id string, reason *string) (*ent.Application, error)
+	SendOffer(ctx context.Context, input market.SendOfferInput) (*ent.Offer, error)
+	RevokeOffer(ctx context.Context, id string) (*ent.Offer, error)
+	AcceptOffer(ctx context.Context, id string) (*ent.Assignment, error)
+	DeclineOffer(ctx context.Context, id string) (*ent.Offer, error)
+	SignContract(ctx context.Context, id string) (*ent.Contract, error)
+	CheckIn(ctx context.Context, input market.PresenceInput) (*ent.Assignment, error)
+	CheckOut(ctx context.Context, input market.PresenceInput) (*ent.Assignment, error)
+	MarkNoShow(ctx context.Context, id string) (*ent.Assignment, error)
+	CancelAssignment(ctx context.Context, id string, reason string) (*ent.Assignment, error)
+	ApproveTimesheet(ctx context.Context, input market.ApproveInput) (*ent.Timesheet, error)
+	DisputeTimesheet(ctx context.Context, id string, reason string) (*ent.Timesheet, error)
+	MarkPaid(ctx context.Context, id string, reference string) (*ent.Timesheet, error)
+	ConfirmPayment(ctx context.Context, id string) (*ent.Timesheet, error)
+	CreateShift(ctx context.Context, input market.CreateShiftInput) (*ent.Shift, error)
+	PublishShift(ctx context.Context, id string) (*ent.Shift, error)
+	CancelShift(ctx context.Context, id string, reason string) (*ent.Shift, error)
+	SetRosterEntry(ctx context.Context, input market.RosterInput) (*ent.RosterEntry, error)
+	RemoveRosterEntry(ctx context.Context, employerID string, workerID string) (bool, error)
 	UpdateWorkerProfile(ctx context.Context, input market.UpdateWorkerProfileInput) (*ent.WorkerProfile, error)
 }
 type QueryResolver interface {
@@ -687,6 +789,12 @@ type QueryResolver interface {
 	Shifts(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder, where *ent.ShiftWhereInput) (*ent.ShiftConnection, error)
 	Skills(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.SkillOrder, where *ent.SkillWhereInput) (*ent.SkillConnection, error)
 	Viewer(ctx context.Context) (*ent.User, error)
+	ShiftFeed(ctx context.Context, near market.GeoPoint, radiusKm float64, first *int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) (*market.FeedPage, error)
+	Eligibility(ctx context.Context, shiftID string) (*market.Eligibility, error)
+	Candidates(ctx context.Context, shiftID string, first *int, after *entgql.Cursor[string]) (*market.CandidatePage, error)
+}
+type ShiftResolver interface {
+	Pay(ctx context.Context, obj *ent.Shift) (*market.Money, error)
 }
 type UserResolver interface {
 	Email(ctx context.Context, obj *ent.User) (*string, error)
@@ -1004,6 +1112,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthPayload.User(childComplexity), true
+
+	case "CandidateConnection.edges":
+		if e.ComplexityRoot.CandidateConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateConnection.Edges(childComplexity), true
+	case "CandidateConnection.pageInfo":
+		if e.ComplexityRoot.CandidateConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateConnection.PageInfo(childComplexity), true
+	case "CandidateConnection.totalCount":
+		if e.ComplexityRoot.CandidateConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateConnection.TotalCount(childComplexity), true
+
+	case "CandidateEdge.node":
+		if e.ComplexityRoot.CandidateEdge.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateEdge.Application(childComplexity), true
+	case "CandidateEdge.creditScore":
+		if e.ComplexityRoot.CandidateEdge.CreditScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateEdge.CreditScore(childComplexity), true
+	case "CandidateEdge.cursor":
+		if e.ComplexityRoot.CandidateEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateEdge.Cursor(childComplexity), true
+	case "CandidateEdge.distanceKm":
+		if e.ComplexityRoot.CandidateEdge.DistanceKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateEdge.DistanceKm(childComplexity), true
+	case "CandidateEdge.eligibility":
+		if e.ComplexityRoot.CandidateEdge.Eligibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateEdge.Eligibility(childComplexity), true
+	case "CandidateEdge.factors":
+		if e.ComplexityRoot.CandidateEdge.Factors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateEdge.Factors(childComplexity), true
+	case "CandidateEdge.favourite":
+		if e.ComplexityRoot.CandidateEdge.Favourite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateEdge.Favourite(childComplexity), true
+	case "CandidateEdge.matchScore":
+		if e.ComplexityRoot.CandidateEdge.MatchScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateEdge.MatchScore(childComplexity), true
+	case "CandidateEdge.rank":
+		if e.ComplexityRoot.CandidateEdge.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateEdge.Rank(childComplexity), true
 
 	case "Certification.createdAt":
 		if e.ComplexityRoot.Certification.CreatedAt == nil {
@@ -1506,6 +1688,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeviceEdge.Node(childComplexity), true
 
+	case "Eligibility.eligible":
+		if e.ComplexityRoot.Eligibility.Eligible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Eligibility.Eligible(childComplexity), true
+	case "Eligibility.rules":
+		if e.ComplexityRoot.Eligibility.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Eligibility.Rules(childComplexity), true
+
 	case "Employer.address":
 		if e.ComplexityRoot.Employer.Address == nil {
 			break
@@ -1745,6 +1940,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LedgerEntryEdge.Node(childComplexity), true
 
+	case "MatchFactor.detail":
+		if e.ComplexityRoot.MatchFactor.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchFactor.Detail(childComplexity), true
+	case "MatchFactor.max":
+		if e.ComplexityRoot.MatchFactor.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchFactor.Max(childComplexity), true
+	case "MatchFactor.name":
+		if e.ComplexityRoot.MatchFactor.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchFactor.Name(childComplexity), true
+	case "MatchFactor.points":
+		if e.ComplexityRoot.MatchFactor.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchFactor.Points(childComplexity), true
+
 	case "Membership.createdAt":
 		if e.ComplexityRoot.Membership.CreatedAt == nil {
 			break
@@ -1839,6 +2059,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Currency(childComplexity), true
 
+	case "Mutation.acceptOffer":
+		if e.ComplexityRoot.Mutation.AcceptOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptOffer(childComplexity, args["id"].(string)), true
 	case "Mutation.addEmployerMember":
 		if e.ComplexityRoot.Mutation.AddEmployerMember == nil {
 			break
@@ -1850,6 +2081,83 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddEmployerMember(childComplexity, args["input"].(market.AddEmployerMemberInput)), true
+	case "Mutation.applyToShift":
+		if e.ComplexityRoot.Mutation.ApplyToShift == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_applyToShift_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApplyToShift(childComplexity, args["input"].(market.ApplyInput)), true
+	case "Mutation.approveTimesheet":
+		if e.ComplexityRoot.Mutation.ApproveTimesheet == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveTimesheet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveTimesheet(childComplexity, args["input"].(market.ApproveInput)), true
+	case "Mutation.cancelAssignment":
+		if e.ComplexityRoot.Mutation.CancelAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelAssignment(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.cancelShift":
+		if e.ComplexityRoot.Mutation.CancelShift == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelShift_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelShift(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.checkIn":
+		if e.ComplexityRoot.Mutation.CheckIn == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CheckIn(childComplexity, args["input"].(market.PresenceInput)), true
+	case "Mutation.checkOut":
+		if e.ComplexityRoot.Mutation.CheckOut == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkOut_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CheckOut(childComplexity, args["input"].(market.PresenceInput)), true
+	case "Mutation.confirmPayment":
+		if e.ComplexityRoot.Mutation.ConfirmPayment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmPayment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmPayment(childComplexity, args["id"].(string)), true
 	case "Mutation.createEmployer":
 		if e.ComplexityRoot.Mutation.CreateEmployer == nil {
 			break
@@ -1861,6 +2169,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateEmployer(childComplexity, args["input"].(market.CreateEmployerInput)), true
+	case "Mutation.createShift":
+		if e.ComplexityRoot.Mutation.CreateShift == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createShift_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateShift(childComplexity, args["input"].(market.CreateShiftInput)), true
+	case "Mutation.declineOffer":
+		if e.ComplexityRoot.Mutation.DeclineOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclineOffer(childComplexity, args["id"].(string)), true
+	case "Mutation.disputeTimesheet":
+		if e.ComplexityRoot.Mutation.DisputeTimesheet == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disputeTimesheet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisputeTimesheet(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.markNoShow":
+		if e.ComplexityRoot.Mutation.MarkNoShow == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markNoShow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkNoShow(childComplexity, args["id"].(string)), true
+	case "Mutation.markPaid":
+		if e.ComplexityRoot.Mutation.MarkPaid == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markPaid_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkPaid(childComplexity, args["id"].(string), args["reference"].(string)), true
+	case "Mutation.publishShift":
+		if e.ComplexityRoot.Mutation.PublishShift == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishShift_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishShift(childComplexity, args["id"].(string)), true
 	case "Mutation.refreshToken":
 		if e.ComplexityRoot.Mutation.RefreshToken == nil {
 			break
@@ -1872,6 +2246,83 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefreshToken(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.rejectApplication":
+		if e.ComplexityRoot.Mutation.RejectApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectApplication(childComplexity, args["id"].(string), args["reason"].(*string)), true
+	case "Mutation.removeRosterEntry":
+		if e.ComplexityRoot.Mutation.RemoveRosterEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeRosterEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveRosterEntry(childComplexity, args["employerID"].(string), args["workerID"].(string)), true
+	case "Mutation.revokeOffer":
+		if e.ComplexityRoot.Mutation.RevokeOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeOffer(childComplexity, args["id"].(string)), true
+	case "Mutation.sendOffer":
+		if e.ComplexityRoot.Mutation.SendOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendOffer(childComplexity, args["input"].(market.SendOfferInput)), true
+	case "Mutation.setRosterEntry":
+		if e.ComplexityRoot.Mutation.SetRosterEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setRosterEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetRosterEntry(childComplexity, args["input"].(market.RosterInput)), true
+	case "Mutation.shortlistApplication":
+		if e.ComplexityRoot.Mutation.ShortlistApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_shortlistApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ShortlistApplication(childComplexity, args["id"].(string)), true
+	case "Mutation.signContract":
+		if e.ComplexityRoot.Mutation.SignContract == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_signContract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SignContract(childComplexity, args["id"].(string)), true
 	case "Mutation.signIn":
 		if e.ComplexityRoot.Mutation.SignIn == nil {
 			break
@@ -1916,6 +2367,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateWorkerProfile(childComplexity, args["input"].(market.UpdateWorkerProfileInput)), true
+	case "Mutation.withdrawApplication":
+		if e.ComplexityRoot.Mutation.WithdrawApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawApplication(childComplexity, args["id"].(string)), true
 
 	case "Notification.body":
 		if e.ComplexityRoot.Notification.Body == nil {
@@ -2158,6 +2620,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Query.candidates":
+		if e.ComplexityRoot.Query.Candidates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_candidates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Candidates(childComplexity, args["shiftID"].(string), args["first"].(*int), args["after"].(*entgql.Cursor[string])), true
+	case "Query.eligibility":
+		if e.ComplexityRoot.Query.Eligibility == nil {
+			break
+		}
+
+		args, err := ec.field_Query_eligibility_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Eligibility(childComplexity, args["shiftID"].(string)), true
+
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2180,6 +2665,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.shiftFeed":
+		if e.ComplexityRoot.Query.ShiftFeed == nil {
+			break
+		}
+
+		args, err := ec.field_Query_shiftFeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ShiftFeed(childComplexity, args["near"].(market.GeoPoint), args["radiusKm"].(float64), args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["filter"].(*market.FeedFilter), args["orderBy"].(*market.FeedOrder)), true
 	case "Query.shifts":
 		if e.ComplexityRoot.Query.Shifts == nil {
 			break
@@ -2482,6 +2978,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RosterEntryEdge.Node(childComplexity), true
 
+	case "ScreeningResult.message":
+		if e.ComplexityRoot.ScreeningResult.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningResult.Message(childComplexity), true
+	case "ScreeningResult.passed":
+		if e.ComplexityRoot.ScreeningResult.Passed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningResult.Passed(childComplexity), true
+	case "ScreeningResult.rule":
+		if e.ComplexityRoot.ScreeningResult.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningResult.Rule(childComplexity), true
+
 	case "Shift.address":
 		if e.ComplexityRoot.Shift.Address == nil {
 			break
@@ -2576,6 +3091,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shift.GeofenceRadiusM(childComplexity), true
+	case "Shift.hourlyRate":
+		if e.ComplexityRoot.Shift.HourlyRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.HourlyRate(childComplexity), true
 	case "Shift.id":
 		if e.ComplexityRoot.Shift.ID == nil {
 			break
@@ -2629,6 +3150,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shift.Offers(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.OfferOrder)), true
+	case "Shift.pay":
+		if e.ComplexityRoot.Shift.Pay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.Pay(childComplexity), true
 	case "Shift.payRate":
 		if e.ComplexityRoot.Shift.PayRate == nil {
 			break
@@ -2733,6 +3260,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ShiftEdge.Node(childComplexity), true
+
+	case "ShiftFeedConnection.edges":
+		if e.ComplexityRoot.ShiftFeedConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftFeedConnection.Edges(childComplexity), true
+	case "ShiftFeedConnection.pageInfo":
+		if e.ComplexityRoot.ShiftFeedConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftFeedConnection.PageInfo(childComplexity), true
+
+	case "ShiftFeedEdge.application":
+		if e.ComplexityRoot.ShiftFeedEdge.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftFeedEdge.Application(childComplexity), true
+	case "ShiftFeedEdge.cursor":
+		if e.ComplexityRoot.ShiftFeedEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftFeedEdge.Cursor(childComplexity), true
+	case "ShiftFeedEdge.distanceKm":
+		if e.ComplexityRoot.ShiftFeedEdge.DistanceKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftFeedEdge.DistanceKm(childComplexity), true
+	case "ShiftFeedEdge.eligibility":
+		if e.ComplexityRoot.ShiftFeedEdge.Eligibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftFeedEdge.Eligibility(childComplexity), true
+	case "ShiftFeedEdge.node":
+		if e.ComplexityRoot.ShiftFeedEdge.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftFeedEdge.Shift(childComplexity), true
 
 	case "Skill.category":
 		if e.ComplexityRoot.Skill.Category == nil {
@@ -3073,6 +3644,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
 
+	case "WorkerProfile.applications":
+		if e.ComplexityRoot.WorkerProfile.Applications == nil {
+			break
+		}
+
+		args, err := ec.field_WorkerProfile_applications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkerProfile.Applications(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.ApplicationOrder)), true
+	case "WorkerProfile.assignments":
+		if e.ComplexityRoot.WorkerProfile.Assignments == nil {
+			break
+		}
+
+		args, err := ec.field_WorkerProfile_assignments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkerProfile.Assignments(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AssignmentOrder)), true
 	case "WorkerProfile.bio":
 		if e.ComplexityRoot.WorkerProfile.Bio == nil {
 			break
@@ -3132,6 +3725,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkerProfile.MinHourlyRate(childComplexity), true
+	case "WorkerProfile.offers":
+		if e.ComplexityRoot.WorkerProfile.Offers == nil {
+			break
+		}
+
+		args, err := ec.field_WorkerProfile_offers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkerProfile.Offers(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.OfferOrder)), true
 	case "WorkerProfile.ratingAvg":
 		if e.ComplexityRoot.WorkerProfile.RatingAvg == nil {
 			break
@@ -3300,12 +3904,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AddEmployerMemberInput", ec.unmarshalInputAddEmployerMemberInput),
 			graphql.NewInputUnmarshaler("ApplicationOrder", ec.unmarshalInputApplicationOrder),
 			graphql.NewInputUnmarshaler("ApplicationWhereInput", ec.unmarshalInputApplicationWhereInput),
+			graphql.NewInputUnmarshaler("ApplyToShiftInput", ec.unmarshalInputApplyToShiftInput),
+			graphql.NewInputUnmarshaler("ApproveTimesheetInput", ec.unmarshalInputApproveTimesheetInput),
 			graphql.NewInputUnmarshaler("AssignmentOrder", ec.unmarshalInputAssignmentOrder),
 			graphql.NewInputUnmarshaler("AssignmentWhereInput", ec.unmarshalInputAssignmentWhereInput),
 			graphql.NewInputUnmarshaler("CertificationOrder", ec.unmarshalInputCertificationOrder),
 			graphql.NewInputUnmarshaler("CertificationWhereInput", ec.unmarshalInputCertificationWhereInput),
 			graphql.NewInputUnmarshaler("ContractOrder", ec.unmarshalInputContractOrder),
 			graphql.NewInputUnmarshaler("CreateEmployerInput", ec.unmarshalInputCreateEmployerInput),
+			graphql.NewInputUnmarshaler("CreateShiftInput", ec.unmarshalInputCreateShiftInput),
 			graphql.NewInputUnmarshaler("CreditDisputeOrder", ec.unmarshalInputCreditDisputeOrder),
 			graphql.NewInputUnmarshaler("CreditEventOrder", ec.unmarshalInputCreditEventOrder),
 			graphql.NewInputUnmarshaler("DeviceOrder", ec.unmarshalInputDeviceOrder),
@@ -3318,9 +3925,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("NotificationWhereInput", ec.unmarshalInputNotificationWhereInput),
 			graphql.NewInputUnmarshaler("OfferOrder", ec.unmarshalInputOfferOrder),
 			graphql.NewInputUnmarshaler("OfferWhereInput", ec.unmarshalInputOfferWhereInput),
+			graphql.NewInputUnmarshaler("PresenceInput", ec.unmarshalInputPresenceInput),
 			graphql.NewInputUnmarshaler("ReviewOrder", ec.unmarshalInputReviewOrder),
 			graphql.NewInputUnmarshaler("ReviewReportOrder", ec.unmarshalInputReviewReportOrder),
 			graphql.NewInputUnmarshaler("RosterEntryOrder", ec.unmarshalInputRosterEntryOrder),
+			graphql.NewInputUnmarshaler("RosterInput", ec.unmarshalInputRosterInput),
+			graphql.NewInputUnmarshaler("SendOfferInput", ec.unmarshalInputSendOfferInput),
+			graphql.NewInputUnmarshaler("ShiftFeedFilter", ec.unmarshalInputShiftFeedFilter),
 			graphql.NewInputUnmarshaler("ShiftOrder", ec.unmarshalInputShiftOrder),
 			graphql.NewInputUnmarshaler("ShiftWhereInput", ec.unmarshalInputShiftWhereInput),
 			graphql.NewInputUnmarshaler("SignInInput", ec.unmarshalInputSignInInput),
@@ -5495,6 +6106,10 @@ type Shift implements Node {
   payRate: Int!
   currency: String!
   payUnit: ShiftPayUnit!
+  """
+  pay per paid hour, for comparing hourly and per-shift pay
+  """
+  hourlyRate: Int!
   slots: Int!
   filled: Int!
   minCreditScore: Int
@@ -5637,6 +6252,7 @@ enum ShiftOrderField {
   STATUS
   STARTS_AT
   PAY_RATE
+  HOURLY_RATE
 }
 """
 ShiftPayUnit is enum for the field pay_unit
@@ -5882,6 +6498,17 @@ input ShiftWhereInput {
   payUnitNEQ: ShiftPayUnit
   payUnitIn: [ShiftPayUnit!]
   payUnitNotIn: [ShiftPayUnit!]
+  """
+  hourly_rate field predicates
+  """
+  hourlyRate: Int
+  hourlyRateNEQ: Int
+  hourlyRateIn: [Int!]
+  hourlyRateNotIn: [Int!]
+  hourlyRateGT: Int
+  hourlyRateGTE: Int
+  hourlyRateLT: Int
+  hourlyRateLTE: Int
   """
   slots field predicates
   """
@@ -6597,6 +7224,84 @@ type WorkerProfile implements Node {
     """
     where: CertificationWhereInput
   ): CertificationConnection!
+  applications(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Applications returned from the connection.
+    """
+    orderBy: ApplicationOrder
+  ): ApplicationConnection!
+  offers(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Offers returned from the connection.
+    """
+    orderBy: OfferOrder
+  ): OfferConnection!
+  assignments(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Assignments returned from the connection.
+    """
+    orderBy: AssignmentOrder
+  ): AssignmentConnection!
   workerSkills: [WorkerSkill!]
 }
 """
@@ -6705,6 +7410,215 @@ Properties by which WorkerSkill connections can be ordered.
 """
 enum WorkerSkillOrderField {
   CREATED_AT
+}
+`, BuiltIn: false},
+	{Name: "../schema/feed.graphql", Input: `enum ScreeningRule {
+  WORKER_PROFILE
+  CREDIT_MINIMUM
+  REQUIRED_SKILLS
+  REQUIRED_CERTIFICATES
+  DISTANCE
+  NO_OVERLAP
+  NOT_BLOCKED
+  NEWCOMERS
+}
+
+"One screening rule's verdict, with a message for the worker."
+type ScreeningResult {
+  rule: ScreeningRule!
+  passed: Boolean!
+  message: String!
+}
+
+type Eligibility {
+  eligible: Boolean!
+  rules: [ScreeningResult!]!
+}
+
+input ShiftFeedFilter {
+  "Shifts requiring any of these skills."
+  skillIDs: [ID!]
+  engagementTypes: [EngagementType!]
+  startsAfter: Time
+  startsBefore: Time
+  "Pay per paid hour, in minor units; per-shift pay counts by its hourly equivalent."
+  minHourlyRate: Int
+}
+
+enum ShiftFeedOrder {
+  DISTANCE
+  START
+}
+
+type ShiftFeedConnection {
+  edges: [ShiftFeedEdge!]!
+  pageInfo: PageInfo!
+}
+
+type ShiftFeedEdge {
+  cursor: Cursor!
+  node: Shift!
+  distanceKm: Float!
+  "Whether the viewer passes the shift's screening, rule by rule."
+  eligibility: Eligibility!
+  "The viewer's application to the shift, if any."
+  application: Application
+}
+
+input ApplyToShiftInput {
+  shiftID: ID!
+  message: String
+}
+
+extend type Query {
+  "Published, future shifts with open slots within radiusKm (at most 100) of near."
+  shiftFeed(near: GeoPointInput!, radiusKm: Float!, first: Int, after: Cursor, filter: ShiftFeedFilter, orderBy: ShiftFeedOrder = DISTANCE): ShiftFeedConnection!
+  "Screens the viewer for a shift."
+  eligibility(shiftID: ID!): Eligibility!
+}
+
+extend type Mutation {
+  "Applies after the same screening as eligibility; refuses with SCREENING_FAILED and extensions.failedRules."
+  applyToShift(input: ApplyToShiftInput!): Application!
+  withdrawApplication(id: ID!): Application!
+}
+`, BuiltIn: false},
+	{Name: "../schema/hiring.graphql", Input: `"One part of a candidate's match score."
+type MatchFactor {
+  name: String!
+  points: Int!
+  max: Int!
+  detail: String!
+}
+
+type CandidateEdge {
+  cursor: Cursor!
+  node: Application!
+  "1 for the best match."
+  rank: Int!
+  "0 to 100; the factors add up to it."
+  matchScore: Int!
+  factors: [MatchFactor!]!
+  "From the worker's home when they applied."
+  distanceKm: Float
+  favourite: Boolean!
+  creditScore: Int!
+  "The applicant's screening for the shift as it stands now."
+  eligibility: Eligibility!
+}
+
+type CandidateConnection {
+  edges: [CandidateEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input SendOfferInput {
+  "Offer to an applicant…"
+  applicationID: ID
+  "…or invite a favourite worker directly."
+  shiftID: ID
+  workerID: ID
+  "5 to 1440; default 30."
+  expiresInMinutes: Int
+  message: String
+}
+
+input PresenceInput {
+  assignmentID: ID!
+  "Where the phone is."
+  location: GeoPointInput!
+}
+
+input ApproveTimesheetInput {
+  timesheetID: ID!
+  "When different from the worker's minutes, reason is required."
+  approvedMinutes: Int
+  reason: String
+}
+
+extend type Query {
+  "A shift's applicants ranked by match score, for members of its employer."
+  candidates(shiftID: ID!, first: Int, after: Cursor): CandidateConnection!
+}
+
+extend type Mutation {
+  shortlistApplication(id: ID!): Application!
+  rejectApplication(id: ID!, reason: String): Application!
+  sendOffer(input: SendOfferInput!): Offer!
+  revokeOffer(id: ID!): Offer!
+  "Hires the viewer: atomic against every racing acceptance. Returns the assignment, with its contract to sign."
+  acceptOffer(id: ID!): Assignment!
+  declineOffer(id: ID!): Offer!
+  signContract(id: ID!): Contract!
+  "From 30 minutes before the start, inside the geofence, after both parties signed."
+  checkIn(input: PresenceInput!): Assignment!
+  "Inside the geofence; submits the timesheet."
+  checkOut(input: PresenceInput!): Assignment!
+  "From 30 minutes after the start of a shift the worker did not check in to."
+  markNoShow(id: ID!): Assignment!
+  "By either party before the start; within 24 hours it counts as late."
+  cancelAssignment(id: ID!, reason: String!): Assignment!
+  approveTimesheet(input: ApproveTimesheetInput!): Timesheet!
+  "Within 48 hours of approval."
+  disputeTimesheet(id: ID!, reason: String!): Timesheet!
+  markPaid(id: ID!, reference: String!): Timesheet!
+  confirmPayment(id: ID!): Timesheet!
+}
+`, BuiltIn: false},
+	{Name: "../schema/shift.graphql", Input: `input CreateShiftInput {
+  employerID: ID!
+  "3 to 120 characters."
+  title: String!
+  description: String
+  engagementType: EngagementType!
+  address: String!
+  location: GeoPointInput!
+  "Check-in and check-out must happen this close to the place: 50 to 2000 m, default 200."
+  geofenceRadiusM: Int
+  "At least 15 minutes and at most a year ahead."
+  startsAt: Time!
+  "30 minutes to 16 hours after startsAt."
+  endsAt: Time!
+  "IANA zone of the place, e.g. Europe/Berlin."
+  timeZone: String!
+  unpaidBreakMinutes: Int
+  pay: MoneyInput!
+  payUnit: ShiftPayUnit!
+  "1 to 500."
+  slots: Int!
+  requiredSkillIDs: [ID!]
+  "Skills the worker must prove with a verified certificate valid on the day."
+  requiredCertificationIDs: [ID!]
+  minCreditScore: Int
+  maxDistanceKm: Int
+  "Default true."
+  newcomersAllowed: Boolean
+  nda: Boolean
+}
+
+input RosterInput {
+  employerID: ID!
+  workerID: ID!
+  kind: RosterEntryKind!
+  note: String
+}
+
+extend type Shift {
+  "The pay rate as money."
+  pay: Money!
+}
+
+extend type Mutation {
+  "Posts a draft shift for an employer the viewer manages."
+  createShift(input: CreateShiftInput!): Shift!
+  "Opens a draft to workers."
+  publishShift(id: ID!): Shift!
+  "Cancels a shift before it starts: pending offers are revoked, hires cancelled (late within 24 hours)."
+  cancelShift(id: ID!, reason: String!): Shift!
+  "Puts a worker on the employer's favourites or block list."
+  setRosterEntry(input: RosterInput!): RosterEntry!
+  removeRosterEntry(employerID: ID!, workerID: ID!): Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../schema/worker.graphql", Input: `extend type WorkerProfile {
@@ -6880,6 +7794,42 @@ func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field g
 		return ec.fieldContext_AuthPayload_user(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuthPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CandidateConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CandidateConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CandidateConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CandidateConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CandidateConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CandidateEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CandidateEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CandidateEdge_node(ctx, field)
+	case "rank":
+		return ec.fieldContext_CandidateEdge_rank(ctx, field)
+	case "matchScore":
+		return ec.fieldContext_CandidateEdge_matchScore(ctx, field)
+	case "factors":
+		return ec.fieldContext_CandidateEdge_factors(ctx, field)
+	case "distanceKm":
+		return ec.fieldContext_CandidateEdge_distanceKm(ctx, field)
+	case "favourite":
+		return ec.fieldContext_CandidateEdge_favourite(ctx, field)
+	case "creditScore":
+		return ec.fieldContext_CandidateEdge_creditScore(ctx, field)
+	case "eligibility":
+		return ec.fieldContext_CandidateEdge_eligibility(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CandidateEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Certification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7086,6 +8036,16 @@ func (ec *executionContext) childFields_DeviceEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type DeviceEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Eligibility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eligible":
+		return ec.fieldContext_Eligibility_eligible(ctx, field)
+	case "rules":
+		return ec.fieldContext_Eligibility_rules(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Eligibility", field.Name)
+}
+
 func (ec *executionContext) childFields_Employer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7176,6 +8136,20 @@ func (ec *executionContext) childFields_LedgerEntryEdge(ctx context.Context, fie
 		return ec.fieldContext_LedgerEntryEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LedgerEntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchFactor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_MatchFactor_name(ctx, field)
+	case "points":
+		return ec.fieldContext_MatchFactor_points(ctx, field)
+	case "max":
+		return ec.fieldContext_MatchFactor_max(ctx, field)
+	case "detail":
+		return ec.fieldContext_MatchFactor_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchFactor", field.Name)
 }
 
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7446,6 +8420,18 @@ func (ec *executionContext) childFields_RosterEntryEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type RosterEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ScreeningResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rule":
+		return ec.fieldContext_ScreeningResult_rule(ctx, field)
+	case "passed":
+		return ec.fieldContext_ScreeningResult_passed(ctx, field)
+	case "message":
+		return ec.fieldContext_ScreeningResult_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScreeningResult", field.Name)
+}
+
 func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7486,6 +8472,8 @@ func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql
 		return ec.fieldContext_Shift_currency(ctx, field)
 	case "payUnit":
 		return ec.fieldContext_Shift_payUnit(ctx, field)
+	case "hourlyRate":
+		return ec.fieldContext_Shift_hourlyRate(ctx, field)
 	case "slots":
 		return ec.fieldContext_Shift_slots(ctx, field)
 	case "filled":
@@ -7516,6 +8504,8 @@ func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql
 		return ec.fieldContext_Shift_offers(ctx, field)
 	case "assignments":
 		return ec.fieldContext_Shift_assignments(ctx, field)
+	case "pay":
+		return ec.fieldContext_Shift_pay(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shift", field.Name)
 }
@@ -7540,6 +8530,32 @@ func (ec *executionContext) childFields_ShiftEdge(ctx context.Context, field gra
 		return ec.fieldContext_ShiftEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ShiftEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ShiftFeedConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ShiftFeedConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ShiftFeedConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShiftFeedConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ShiftFeedEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ShiftFeedEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ShiftFeedEdge_node(ctx, field)
+	case "distanceKm":
+		return ec.fieldContext_ShiftFeedEdge_distanceKm(ctx, field)
+	case "eligibility":
+		return ec.fieldContext_ShiftFeedEdge_eligibility(ctx, field)
+	case "application":
+		return ec.fieldContext_ShiftFeedEdge_application(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShiftFeedEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Skill(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7710,6 +8726,12 @@ func (ec *executionContext) childFields_WorkerProfile(ctx context.Context, field
 		return ec.fieldContext_WorkerProfile_skills(ctx, field)
 	case "certifications":
 		return ec.fieldContext_WorkerProfile_certifications(ctx, field)
+	case "applications":
+		return ec.fieldContext_WorkerProfile_applications(ctx, field)
+	case "offers":
+		return ec.fieldContext_WorkerProfile_offers(ctx, field)
+	case "assignments":
+		return ec.fieldContext_WorkerProfile_assignments(ctx, field)
 	case "workerSkills":
 		return ec.fieldContext_WorkerProfile_workerSkills(ctx, field)
 	case "homeLocation":
@@ -7970,6 +8992,20 @@ func (ec *executionContext) field_Employer_shifts_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addEmployerMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7981,6 +9017,120 @@ func (ec *executionContext) field_Mutation_addEmployerMember_args(ctx context.Co
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_applyToShift_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.ApplyInput, error) {
+			return ec.unmarshalNApplyToShiftInput2flexworkᚋmarketᚐApplyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_approveTimesheet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.ApproveInput, error) {
+			return ec.unmarshalNApproveTimesheetInput2flexworkᚋmarketᚐApproveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelShift_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_checkIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.PresenceInput, error) {
+			return ec.unmarshalNPresenceInput2flexworkᚋmarketᚐPresenceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_checkOut_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.PresenceInput, error) {
+			return ec.unmarshalNPresenceInput2flexworkᚋmarketᚐPresenceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_confirmPayment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -7998,6 +9148,106 @@ func (ec *executionContext) field_Mutation_createEmployer_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createShift_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.CreateShiftInput, error) {
+			return ec.unmarshalNCreateShiftInput2flexworkᚋmarketᚐCreateShiftInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_declineOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_disputeTimesheet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markNoShow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markPaid_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reference",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reference"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_publishShift_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8009,6 +9259,120 @@ func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context
 		return nil, err
 	}
 	args["refreshToken"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeRosterEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "employerID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["employerID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "workerID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workerID"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.SendOfferInput, error) {
+			return ec.unmarshalNSendOfferInput2flexworkᚋmarketᚐSendOfferInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setRosterEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.RosterInput, error) {
+			return ec.unmarshalNRosterInput2flexworkᚋmarketᚐRosterInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_shortlistApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_signContract_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -8068,6 +9432,20 @@ func (ec *executionContext) field_Mutation_updateWorkerProfile_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_withdrawApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8079,6 +9457,50 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_candidates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "shiftID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["shiftID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_eligibility_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "shiftID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["shiftID"] = arg0
 	return args, nil
 }
 
@@ -8107,6 +9529,60 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_shiftFeed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "near",
+		func(ctx context.Context, v any) (market.GeoPoint, error) {
+			return ec.unmarshalNGeoPointInput2flexworkᚋmarketᚐGeoPoint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["near"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "radiusKm",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["radiusKm"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*market.FeedFilter, error) {
+			return ec.unmarshalOShiftFeedFilter2ᚖflexworkᚋmarketᚐFeedFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*market.FeedOrder, error) {
+			return ec.unmarshalOShiftFeedOrder2ᚖflexworkᚋmarketᚐFeedOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -8356,6 +9832,98 @@ func (ec *executionContext) field_Shift_offers_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_WorkerProfile_applications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ApplicationOrder, error) {
+			return ec.unmarshalOApplicationOrder2ᚖflexworkᚋentᚐApplicationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_WorkerProfile_assignments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.AssignmentOrder, error) {
+			return ec.unmarshalOAssignmentOrder2ᚖflexworkᚋentᚐAssignmentOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_WorkerProfile_certifications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8407,6 +9975,52 @@ func (ec *executionContext) field_WorkerProfile_certifications_args(ctx context.
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_WorkerProfile_offers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.OfferOrder, error) {
+			return ec.unmarshalOOfferOrder2ᚖflexworkᚋentᚐOfferOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
 	return args, nil
 }
 
@@ -9686,6 +11300,327 @@ func (ec *executionContext) fieldContext_AuthPayload_user(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CandidateConnection_edges(ctx context.Context, field graphql.CollectedField, obj *market.CandidatePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.Candidate) graphql.Marshaler {
+			return ec.marshalNCandidateEdge2ᚕᚖflexworkᚋmarketᚐCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CandidateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CandidateEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CandidateConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *market.CandidatePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CandidateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CandidateConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *market.CandidatePage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CandidateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CandidateEdge_node(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CandidateEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CandidateEdge_rank(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateEdge_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateEdge_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CandidateEdge_matchScore(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateEdge_matchScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatchScore(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateEdge_matchScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateEdge", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CandidateEdge_factors(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateEdge_factors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Factors(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []market.MatchFactor) graphql.Marshaler {
+			return ec.marshalNMatchFactor2ᚕflexworkᚋmarketᚐMatchFactorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateEdge_factors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CandidateEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchFactor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CandidateEdge_distanceKm(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateEdge_distanceKm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DistanceKm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateEdge_distanceKm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateEdge", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateEdge_favourite(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateEdge_favourite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Favourite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateEdge_favourite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateEdge", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CandidateEdge_creditScore(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateEdge_creditScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreditScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateEdge_creditScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CandidateEdge_eligibility(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateEdge_eligibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Eligibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v market.Eligibility) graphql.Marshaler {
+			return ec.marshalNEligibility2flexworkᚋmarketᚐEligibility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateEdge_eligibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CandidateEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Eligibility(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11743,6 +13678,61 @@ func (ec *executionContext) fieldContext_DeviceEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("DeviceEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Eligibility_eligible(ctx context.Context, field graphql.CollectedField, obj *market.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Eligibility_eligible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Eligible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Eligibility_eligible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Eligibility_rules(ctx context.Context, field graphql.CollectedField, obj *market.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Eligibility_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []market.RuleResult) graphql.Marshaler {
+			return ec.marshalNScreeningResult2ᚕflexworkᚋmarketᚐRuleResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Eligibility_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Eligibility",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScreeningResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Employer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12699,6 +14689,98 @@ func (ec *executionContext) fieldContext_LedgerEntryEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("LedgerEntryEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _MatchFactor_name(ctx context.Context, field graphql.CollectedField, obj *market.MatchFactor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchFactor_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchFactor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchFactor", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatchFactor_points(ctx context.Context, field graphql.CollectedField, obj *market.MatchFactor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchFactor_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchFactor_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchFactor", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatchFactor_max(ctx context.Context, field graphql.CollectedField, obj *market.MatchFactor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchFactor_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchFactor_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchFactor", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatchFactor_detail(ctx context.Context, field graphql.CollectedField, obj *market.MatchFactor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchFactor_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchFactor_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchFactor", field, false, false, "String")
+}
+
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13347,6 +15429,974 @@ func (ec *executionContext) fieldContext_Mutation_addEmployerMember(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_addEmployerMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_applyToShift(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_applyToShift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApplyToShift(ctx, fc.Args["input"].(market.ApplyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_applyToShift(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_applyToShift_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawApplication(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_shortlistApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_shortlistApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ShortlistApplication(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_shortlistApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_shortlistApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectApplication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectApplication(ctx, fc.Args["id"].(string), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendOffer(ctx, fc.Args["input"].(market.SendOfferInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeOffer(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptOffer(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_declineOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_declineOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeclineOffer(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_declineOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_declineOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_signContract(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_signContract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SignContract(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
+			return ec.marshalNContract2ᚖflexworkᚋentᚐContract(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_signContract(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contract(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_signContract_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_checkIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_checkIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CheckIn(ctx, fc.Args["input"].(market.PresenceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_checkIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_checkIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_checkOut(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_checkOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CheckOut(ctx, fc.Args["input"].(market.PresenceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_checkOut(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_checkOut_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markNoShow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markNoShow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkNoShow(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markNoShow(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markNoShow_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelAssignment(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveTimesheet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveTimesheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveTimesheet(ctx, fc.Args["input"].(market.ApproveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveTimesheet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveTimesheet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_disputeTimesheet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_disputeTimesheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DisputeTimesheet(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_disputeTimesheet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_disputeTimesheet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markPaid(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markPaid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkPaid(ctx, fc.Args["id"].(string), fc.Args["reference"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markPaid(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markPaid_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmPayment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmPayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmPayment(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmPayment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmPayment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createShift(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createShift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateShift(ctx, fc.Args["input"].(market.CreateShiftInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createShift(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createShift_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishShift(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishShift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishShift(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishShift(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishShift_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelShift(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelShift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelShift(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelShift(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelShift_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setRosterEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setRosterEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetRosterEntry(ctx, fc.Args["input"].(market.RosterInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.RosterEntry) graphql.Marshaler {
+			return ec.marshalNRosterEntry2ᚖflexworkᚋentᚐRosterEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setRosterEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RosterEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setRosterEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeRosterEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeRosterEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveRosterEntry(ctx, fc.Args["employerID"].(string), fc.Args["workerID"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeRosterEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeRosterEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14592,6 +17642,138 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_shiftFeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_shiftFeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ShiftFeed(ctx, fc.Args["near"].(market.GeoPoint), fc.Args["radiusKm"].(float64), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["filter"].(*market.FeedFilter), fc.Args["orderBy"].(*market.FeedOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.FeedPage) graphql.Marshaler {
+			return ec.marshalNShiftFeedConnection2ᚖflexworkᚋmarketᚐFeedPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_shiftFeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShiftFeedConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_shiftFeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_eligibility(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_eligibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Eligibility(ctx, fc.Args["shiftID"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Eligibility) graphql.Marshaler {
+			return ec.marshalNEligibility2ᚖflexworkᚋmarketᚐEligibility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_eligibility(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Eligibility(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_eligibility_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_candidates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Candidates(ctx, fc.Args["shiftID"].(string), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.CandidatePage) graphql.Marshaler {
+			return ec.marshalNCandidateConnection2ᚖflexworkᚋmarketᚐCandidatePage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_candidates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CandidateConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_candidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15797,6 +18979,75 @@ func (ec *executionContext) fieldContext_RosterEntryEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("RosterEntryEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ScreeningResult_rule(ctx context.Context, field graphql.CollectedField, obj *market.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningResult_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v market.Rule) graphql.Marshaler {
+			return ec.marshalNScreeningRule2flexworkᚋmarketᚐRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningResult_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningResult", field, false, false, "ScreeningRule")
+}
+
+func (ec *executionContext) _ScreeningResult_passed(ctx context.Context, field graphql.CollectedField, obj *market.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningResult_passed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningResult_passed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ScreeningResult_message(ctx context.Context, field graphql.CollectedField, obj *market.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningResult_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningResult_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningResult", field, false, false, "String")
+}
+
 func (ec *executionContext) _Shift_id(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16234,6 +19485,29 @@ func (ec *executionContext) fieldContext_Shift_payUnit(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "ShiftPayUnit")
 }
 
+func (ec *executionContext) _Shift_hourlyRate(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_hourlyRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HourlyRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_hourlyRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Shift_slots(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16669,6 +19943,38 @@ func (ec *executionContext) fieldContext_Shift_assignments(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Shift_pay(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_pay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shift().Pay(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖflexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_pay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shift",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ShiftConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16809,6 +20115,212 @@ func (ec *executionContext) _ShiftEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_ShiftEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ShiftFeedConnection_edges(ctx context.Context, field graphql.CollectedField, obj *market.FeedPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftFeedConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.FeedItem) graphql.Marshaler {
+			return ec.marshalNShiftFeedEdge2ᚕᚖflexworkᚋmarketᚐFeedItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftFeedConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShiftFeedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShiftFeedEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShiftFeedConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *market.FeedPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftFeedConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftFeedConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShiftFeedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShiftFeedEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftFeedEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftFeedEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftFeedEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ShiftFeedEdge_node(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftFeedEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftFeedEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShiftFeedEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShiftFeedEdge_distanceKm(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftFeedEdge_distanceKm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DistanceKm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftFeedEdge_distanceKm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftFeedEdge", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ShiftFeedEdge_eligibility(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftFeedEdge_eligibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Eligibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v market.Eligibility) graphql.Marshaler {
+			return ec.marshalNEligibility2flexworkᚋmarketᚐEligibility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftFeedEdge_eligibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShiftFeedEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Eligibility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShiftFeedEdge_application(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftFeedEdge_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftFeedEdge_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShiftFeedEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Skill_id(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
@@ -18516,6 +22028,138 @@ func (ec *executionContext) fieldContext_WorkerProfile_certifications(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_WorkerProfile_certifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkerProfile_applications(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkerProfile_applications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Applications(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ApplicationOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApplicationConnection) graphql.Marshaler {
+			return ec.marshalNApplicationConnection2ᚖflexworkᚋentᚐApplicationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkerProfile_applications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkerProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WorkerProfile_applications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkerProfile_offers(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkerProfile_offers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Offers(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.OfferOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.OfferConnection) graphql.Marshaler {
+			return ec.marshalNOfferConnection2ᚖflexworkᚋentᚐOfferConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkerProfile_offers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkerProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WorkerProfile_offers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkerProfile_assignments(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkerProfile_assignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Assignments(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AssignmentOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssignmentConnection) graphql.Marshaler {
+			return ec.marshalNAssignmentConnection2ᚖflexworkᚋentᚐAssignmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkerProfile_assignments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkerProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WorkerProfile_assignments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20783,6 +24427,111 @@ func UnmarshalApplicationWhereInput(ctx context.Context, raw any) (ent.Applicati
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputApplyToShiftInput(ctx context.Context, obj any) (market.ApplyInput, error) {
+	var it market.ApplyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shiftID", "message"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shiftID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shiftID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShiftID = data
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApplyToShiftInput unmarshals raw into the ApplyToShiftInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApplyToShiftInput(ctx context.Context, raw any) (market.ApplyInput, error) {
+	var out market.ApplyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplyToShiftInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApproveTimesheetInput(ctx context.Context, obj any) (market.ApproveInput, error) {
+	var it market.ApproveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"timesheetID", "approvedMinutes", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "timesheetID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timesheetID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimesheetID = data
+		case "approvedMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedMinutes = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApproveTimesheetInput unmarshals raw into the ApproveTimesheetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApproveTimesheetInput(ctx context.Context, raw any) (market.ApproveInput, error) {
+	var out market.ApproveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApproveTimesheetInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAssignmentOrder(ctx context.Context, obj any) (ent.AssignmentOrder, error) {
 	var it ent.AssignmentOrder
 	if obj == nil {
@@ -22549,6 +26298,181 @@ func (ec *executionContext) unmarshalInputCreateEmployerInput(ctx context.Contex
 func UnmarshalCreateEmployerInput(ctx context.Context, raw any) (market.CreateEmployerInput, error) {
 	var out market.CreateEmployerInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateEmployerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateShiftInput(ctx context.Context, obj any) (market.CreateShiftInput, error) {
+	var it market.CreateShiftInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"employerID", "title", "description", "engagementType", "address", "location", "geofenceRadiusM", "startsAt", "endsAt", "timeZone", "unpaidBreakMinutes", "pay", "payUnit", "slots", "requiredSkillIDs", "requiredCertificationIDs", "minCreditScore", "maxDistanceKm", "newcomersAllowed", "nda"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "engagementType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("engagementType"))
+			data, err := ec.unmarshalNEngagementType2flexworkᚋentᚋschemaᚋenumᚐEngagementType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EngagementType = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalNGeoPointInput2flexworkᚋmarketᚐGeoPoint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "geofenceRadiusM":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("geofenceRadiusM"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GeofenceRadiusM = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "unpaidBreakMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpaidBreakMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnpaidBreakMinutes = data
+		case "pay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pay"))
+			data, err := ec.unmarshalNMoneyInput2flexworkᚋmarketᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pay = data
+		case "payUnit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payUnit"))
+			data, err := ec.unmarshalNShiftPayUnit2flexworkᚋentᚋshiftᚐPayUnit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayUnit = data
+		case "slots":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slots"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slots = data
+		case "requiredSkillIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredSkillIDs"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredSkillIDs = data
+		case "requiredCertificationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredCertificationIDs"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredCertificationIDs = data
+		case "minCreditScore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minCreditScore"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinCreditScore = data
+		case "maxDistanceKm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDistanceKm"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDistanceKm = data
+		case "newcomersAllowed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newcomersAllowed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewcomersAllowed = data
+		case "nda":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nda"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nda = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateShiftInput unmarshals raw into the CreateShiftInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateShiftInput(ctx context.Context, raw any) (market.CreateShiftInput, error) {
+	var out market.CreateShiftInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateShiftInput", raw, &out)
 	return out, err
 }
 
@@ -24544,6 +28468,55 @@ func UnmarshalOfferWhereInput(ctx context.Context, raw any) (ent.OfferWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPresenceInput(ctx context.Context, obj any) (market.PresenceInput, error) {
+	var it market.PresenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignmentID", "location"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalNGeoPointInput2flexworkᚋmarketᚐGeoPoint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPresenceInput unmarshals raw into the PresenceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPresenceInput(ctx context.Context, raw any) (market.PresenceInput, error) {
+	var out market.PresenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PresenceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputReviewOrder(ctx context.Context, obj any) (ent.ReviewOrder, error) {
 	var it ent.ReviewOrder
 	if obj == nil {
@@ -24703,6 +28676,209 @@ func UnmarshalRosterEntryOrder(ctx context.Context, raw any) (ent.RosterEntryOrd
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRosterInput(ctx context.Context, obj any) (market.RosterInput, error) {
+	var it market.RosterInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"employerID", "workerID", "kind", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		case "workerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkerID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNRosterEntryKind2flexworkᚋentᚋrosterentryᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRosterInput unmarshals raw into the RosterInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRosterInput(ctx context.Context, raw any) (market.RosterInput, error) {
+	var out market.RosterInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RosterInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSendOfferInput(ctx context.Context, obj any) (market.SendOfferInput, error) {
+	var it market.SendOfferInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicationID", "shiftID", "workerID", "expiresInMinutes", "message"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		case "shiftID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shiftID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShiftID = data
+		case "workerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkerID = data
+		case "expiresInMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresInMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresInMinutes = data
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendOfferInput unmarshals raw into the SendOfferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendOfferInput(ctx context.Context, raw any) (market.SendOfferInput, error) {
+	var out market.SendOfferInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendOfferInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputShiftFeedFilter(ctx context.Context, obj any) (market.FeedFilter, error) {
+	var it market.FeedFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"skillIDs", "engagementTypes", "startsAfter", "startsBefore", "minHourlyRate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "skillIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skillIDs"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkillIDs = data
+		case "engagementTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("engagementTypes"))
+			data, err := ec.unmarshalOEngagementType2ᚕflexworkᚋentᚋschemaᚋenumᚐEngagementTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EngagementTypes = data
+		case "startsAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAfter"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAfter = data
+		case "startsBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsBefore"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsBefore = data
+		case "minHourlyRate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minHourlyRate"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinHourlyRate = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalShiftFeedFilter unmarshals raw into the ShiftFeedFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalShiftFeedFilter(ctx context.Context, raw any) (market.FeedFilter, error) {
+	var out market.FeedFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShiftFeedFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputShiftOrder(ctx context.Context, obj any) (ent.ShiftOrder, error) {
 	var it ent.ShiftOrder
 	if obj == nil {
@@ -24767,7 +28943,7 @@ func (ec *executionContext) unmarshalInputShiftWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "employerID", "employerIDNEQ", "employerIDIn", "employerIDNotIn", "employerIDGT", "employerIDGTE", "employerIDLT", "employerIDLTE", "employerIDContains", "employerIDHasPrefix", "employerIDHasSuffix", "employerIDEqualFold", "employerIDContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "engagementType", "engagementTypeNEQ", "engagementTypeIn", "engagementTypeNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressEqualFold", "addressContainsFold", "lat", "latNEQ", "latIn", "latNotIn", "latGT", "latGTE", "latLT", "latLTE", "lng", "lngNEQ", "lngIn", "lngNotIn", "lngGT", "lngGTE", "lngLT", "lngLTE", "geofenceRadiusM", "geofenceRadiusMNEQ", "geofenceRadiusMIn", "geofenceRadiusMNotIn", "geofenceRadiusMGT", "geofenceRadiusMGTE", "geofenceRadiusMLT", "geofenceRadiusMLTE", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "unpaidBreakMinutes", "unpaidBreakMinutesNEQ", "unpaidBreakMinutesIn", "unpaidBreakMinutesNotIn", "unpaidBreakMinutesGT", "unpaidBreakMinutesGTE", "unpaidBreakMinutesLT", "unpaidBreakMinutesLTE", "payRate", "payRateNEQ", "payRateIn", "payRateNotIn", "payRateGT", "payRateGTE", "payRateLT", "payRateLTE", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyEqualFold", "currencyContainsFold", "payUnit", "payUnitNEQ", "payUnitIn", "payUnitNotIn", "slots", "slotsNEQ", "slotsIn", "slotsNotIn", "slotsGT", "slotsGTE", "slotsLT", "slotsLTE", "filled", "filledNEQ", "filledIn", "filledNotIn", "filledGT", "filledGTE", "filledLT", "filledLTE", "minCreditScore", "minCreditScoreNEQ", "minCreditScoreIn", "minCreditScoreNotIn", "minCreditScoreGT", "minCreditScoreGTE", "minCreditScoreLT", "minCreditScoreLTE", "minCreditScoreIsNil", "minCreditScoreNotNil", "maxDistanceKm", "maxDistanceKmNEQ", "maxDistanceKmIn", "maxDistanceKmNotIn", "maxDistanceKmGT", "maxDistanceKmGTE", "maxDistanceKmLT", "maxDistanceKmLTE", "maxDistanceKmIsNil", "maxDistanceKmNotNil", "newcomersAllowed", "newcomersAllowedNEQ", "nda", "ndaNEQ", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "cancelledAt", "cancelledAtNEQ", "cancelledAtIn", "cancelledAtNotIn", "cancelledAtGT", "cancelledAtGTE", "cancelledAtLT", "cancelledAtLTE", "cancelledAtIsNil", "cancelledAtNotNil", "cancelReason", "cancelReasonNEQ", "cancelReasonIn", "cancelReasonNotIn", "cancelReasonGT", "cancelReasonGTE", "cancelReasonLT", "cancelReasonLTE", "cancelReasonContains", "cancelReasonHasPrefix", "cancelReasonHasSuffix", "cancelReasonEqualFold", "cancelReasonContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "employerID", "employerIDNEQ", "employerIDIn", "employerIDNotIn", "employerIDGT", "employerIDGTE", "employerIDLT", "employerIDLTE", "employerIDContains", "employerIDHasPrefix", "employerIDHasSuffix", "employerIDEqualFold", "employerIDContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "engagementType", "engagementTypeNEQ", "engagementTypeIn", "engagementTypeNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressEqualFold", "addressContainsFold", "lat", "latNEQ", "latIn", "latNotIn", "latGT", "latGTE", "latLT", "latLTE", "lng", "lngNEQ", "lngIn", "lngNotIn", "lngGT", "lngGTE", "lngLT", "lngLTE", "geofenceRadiusM", "geofenceRadiusMNEQ", "geofenceRadiusMIn", "geofenceRadiusMNotIn", "geofenceRadiusMGT", "geofenceRadiusMGTE", "geofenceRadiusMLT", "geofenceRadiusMLTE", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "unpaidBreakMinutes", "unpaidBreakMinutesNEQ", "unpaidBreakMinutesIn", "unpaidBreakMinutesNotIn", "unpaidBreakMinutesGT", "unpaidBreakMinutesGTE", "unpaidBreakMinutesLT", "unpaidBreakMinutesLTE", "payRate", "payRateNEQ", "payRateIn", "payRateNotIn", "payRateGT", "payRateGTE", "payRateLT", "payRateLTE", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyEqualFold", "currencyContainsFold", "payUnit", "payUnitNEQ", "payUnitIn", "payUnitNotIn", "hourlyRate", "hourlyRateNEQ", "hourlyRateIn", "hourlyRateNotIn", "hourlyRateGT", "hourlyRateGTE", "hourlyRateLT", "hourlyRateLTE", "slots", "slotsNEQ", "slotsIn", "slotsNotIn", "slotsGT", "slotsGTE", "slotsLT", "slotsLTE", "filled", "filledNEQ", "filledIn", "filledNotIn", "filledGT", "filledGTE", "filledLT", "filledLTE", "minCreditScore", "minCreditScoreNEQ", "minCreditScoreIn", "minCreditScoreNotIn", "minCreditScoreGT", "minCreditScoreGTE", "minCreditScoreLT", "minCreditScoreLTE", "minCreditScoreIsNil", "minCreditScoreNotNil", "maxDistanceKm", "maxDistanceKmNEQ", "maxDistanceKmIn", "maxDistanceKmNotIn", "maxDistanceKmGT", "maxDistanceKmGTE", "maxDistanceKmLT", "maxDistanceKmLTE", "maxDistanceKmIsNil", "maxDistanceKmNotNil", "newcomersAllowed", "newcomersAllowedNEQ", "nda", "ndaNEQ", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "cancelledAt", "cancelledAtNEQ", "cancelledAtIn", "cancelledAtNotIn", "cancelledAtGT", "cancelledAtGTE", "cancelledAtLT", "cancelledAtLTE", "cancelledAtIsNil", "cancelledAtNotNil", "cancelReason", "cancelReasonNEQ", "cancelReasonIn", "cancelReasonNotIn", "cancelReasonGT", "cancelReasonGTE", "cancelReasonLT", "cancelReasonLTE", "cancelReasonContains", "cancelReasonHasPrefix", "cancelReasonHasSuffix", "cancelReasonEqualFold", "cancelReasonContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25943,6 +30119,62 @@ func (ec *executionContext) unmarshalInputShiftWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.PayUnitNotIn = data
+		case "hourlyRate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourlyRate"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourlyRate = data
+		case "hourlyRateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourlyRateNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourlyRateNEQ = data
+		case "hourlyRateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourlyRateIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourlyRateIn = data
+		case "hourlyRateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourlyRateNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourlyRateNotIn = data
+		case "hourlyRateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourlyRateGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourlyRateGT = data
+		case "hourlyRateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourlyRateGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourlyRateGTE = data
+		case "hourlyRateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourlyRateLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourlyRateLT = data
+		case "hourlyRateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourlyRateLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourlyRateLTE = data
 		case "slots":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slots"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -29274,6 +33506,122 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var candidateConnectionImplementors = []string{"CandidateConnection"}
+
+func (ec *executionContext) _CandidateConnection(ctx context.Context, sel ast.SelectionSet, obj *market.CandidatePage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, candidateConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CandidateConnection")
+		case "edges":
+			out.Values[i] = ec._CandidateConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CandidateConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CandidateConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var candidateEdgeImplementors = []string{"CandidateEdge"}
+
+func (ec *executionContext) _CandidateEdge(ctx context.Context, sel ast.SelectionSet, obj *market.Candidate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, candidateEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CandidateEdge")
+		case "cursor":
+			out.Values[i] = ec._CandidateEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CandidateEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._CandidateEdge_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matchScore":
+			out.Values[i] = ec._CandidateEdge_matchScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "factors":
+			out.Values[i] = ec._CandidateEdge_factors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "distanceKm":
+			out.Values[i] = ec._CandidateEdge_distanceKm(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "favourite":
+			out.Values[i] = ec._CandidateEdge_favourite(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "creditScore":
+			out.Values[i] = ec._CandidateEdge_creditScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eligibility":
+			out.Values[i] = ec._CandidateEdge_eligibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var certificationImplementors = []string{"Certification", "Node"}
 
 func (ec *executionContext) _Certification(ctx context.Context, sel ast.SelectionSet, obj *ent.Certification) graphql.Marshaler {
@@ -30105,6 +34453,44 @@ func (ec *executionContext) _DeviceEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var eligibilityImplementors = []string{"Eligibility"}
+
+func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionSet, obj *market.Eligibility) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eligibilityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Eligibility")
+		case "eligible":
+			out.Values[i] = ec._Eligibility_eligible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rules":
+			out.Values[i] = ec._Eligibility_rules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var employerImplementors = []string{"Employer", "Node"}
 
 func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet, obj *ent.Employer) graphql.Marshaler {
@@ -30489,6 +34875,54 @@ func (ec *executionContext) _LedgerEntryEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var matchFactorImplementors = []string{"MatchFactor"}
+
+func (ec *executionContext) _MatchFactor(ctx context.Context, sel ast.SelectionSet, obj *market.MatchFactor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchFactorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchFactor")
+		case "name":
+			out.Values[i] = ec._MatchFactor_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._MatchFactor_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._MatchFactor_max(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._MatchFactor_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var membershipImplementors = []string{"Membership", "Node"}
 
 func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSet, obj *ent.Membership) graphql.Marshaler {
@@ -30735,6 +35169,160 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "addEmployerMember":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addEmployerMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applyToShift":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_applyToShift(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shortlistApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_shortlistApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declineOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_declineOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signContract":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_signContract(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkIn":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_checkIn(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkOut":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_checkOut(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markNoShow":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markNoShow(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveTimesheet":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveTimesheet(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disputeTimesheet":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_disputeTimesheet(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markPaid":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markPaid(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmPayment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmPayment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createShift":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createShift(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishShift":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishShift(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelShift":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelShift(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setRosterEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setRosterEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeRosterEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeRosterEntry(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -31206,6 +35794,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
+				})
+		case "shiftFeed":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_shiftFeed(ctx, field)
+				})
+		case "eligibility":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_eligibility(ctx, field)
+				})
+		case "candidates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_candidates(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -31714,6 +36320,49 @@ func (ec *executionContext) _RosterEntryEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var screeningResultImplementors = []string{"ScreeningResult"}
+
+func (ec *executionContext) _ScreeningResult(ctx context.Context, sel ast.SelectionSet, obj *market.RuleResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, screeningResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScreeningResult")
+		case "rule":
+			out.Values[i] = ec._ScreeningResult_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passed":
+			out.Values[i] = ec._ScreeningResult_passed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ScreeningResult_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var shiftImplementors = []string{"Shift", "Node"}
 
 func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, obj *ent.Shift) graphql.Marshaler {
@@ -31820,6 +36469,11 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "hourlyRate":
+			out.Values[i] = ec._Shift_hourlyRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "slots":
 			out.Values[i] = ec._Shift_slots(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31901,6 +36555,12 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_assignments(ctx, field, obj)
 				})
+		case "pay":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shift_pay(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31980,6 +36640,97 @@ func (ec *executionContext) _ShiftEdge(ctx context.Context, sel ast.SelectionSet
 		case "cursor":
 			out.Values[i] = ec._ShiftEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shiftFeedConnectionImplementors = []string{"ShiftFeedConnection"}
+
+func (ec *executionContext) _ShiftFeedConnection(ctx context.Context, sel ast.SelectionSet, obj *market.FeedPage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shiftFeedConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShiftFeedConnection")
+		case "edges":
+			out.Values[i] = ec._ShiftFeedConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ShiftFeedConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shiftFeedEdgeImplementors = []string{"ShiftFeedEdge"}
+
+func (ec *executionContext) _ShiftFeedEdge(ctx context.Context, sel ast.SelectionSet, obj *market.FeedItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shiftFeedEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShiftFeedEdge")
+		case "cursor":
+			out.Values[i] = ec._ShiftFeedEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ShiftFeedEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "distanceKm":
+			out.Values[i] = ec._ShiftFeedEdge_distanceKm(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eligibility":
+			out.Values[i] = ec._ShiftFeedEdge_eligibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "application":
+			out.Values[i] = ec._ShiftFeedEdge_application(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -32609,6 +37360,24 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_certifications(ctx, field, obj)
+				})
+		case "applications":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkerProfile_applications(ctx, field, obj)
+				})
+		case "offers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkerProfile_offers(ctx, field, obj)
+				})
+		case "assignments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkerProfile_assignments(ctx, field, obj)
 				})
 		case "workerSkills":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -33245,6 +38014,14 @@ func (ec *executionContext) unmarshalNAddEmployerMemberInput2flexworkᚋmarket�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx context.Context, sel ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Application!")
+		return graphql.Null
+	}
+	return ec._Application(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNApplicationConnection2ᚖflexworkᚋentᚐApplicationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ApplicationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ApplicationConnection!")
@@ -33280,6 +38057,16 @@ func (ec *executionContext) marshalNApplicationStatus2flexworkᚋentᚋapplicati
 func (ec *executionContext) unmarshalNApplicationWhereInput2ᚖflexworkᚋentᚐApplicationWhereInput(ctx context.Context, v any) (*ent.ApplicationWhereInput, error) {
 	res, err := ec.unmarshalInputApplicationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApplyToShiftInput2flexworkᚋmarketᚐApplyInput(ctx context.Context, v any) (market.ApplyInput, error) {
+	res, err := ec.unmarshalInputApplyToShiftInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApproveTimesheetInput2flexworkᚋmarketᚐApproveInput(ctx context.Context, v any) (market.ApproveInput, error) {
+	res, err := ec.unmarshalInputApproveTimesheetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx context.Context, sel ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
@@ -33349,6 +38136,38 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCandidateConnection2ᚖflexworkᚋmarketᚐCandidatePage(ctx context.Context, sel ast.SelectionSet, v *market.CandidatePage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CandidateConnection!")
+		return graphql.Null
+	}
+	return ec._CandidateConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCandidateEdge2ᚕᚖflexworkᚋmarketᚐCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.Candidate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCandidateEdge2ᚖflexworkᚋmarketᚐCandidate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCandidateEdge2ᚖflexworkᚋmarketᚐCandidate(ctx context.Context, sel ast.SelectionSet, v *market.Candidate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CandidateEdge!")
+		return graphql.Null
+	}
+	return ec._CandidateEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCertificationConnection2ᚖflexworkᚋentᚐCertificationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CertificationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CertificationConnection!")
@@ -33386,6 +38205,14 @@ func (ec *executionContext) unmarshalNCertificationWhereInput2ᚖflexworkᚋent�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNContract2ᚖflexworkᚋentᚐContract(ctx context.Context, sel ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Contract!")
+		return graphql.Null
+	}
+	return ec._Contract(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNContractOrderField2ᚖflexworkᚋentᚐContractOrderField(ctx context.Context, v any) (*ent.ContractOrderField, error) {
 	var res = new(ent.ContractOrderField)
 	err := res.UnmarshalGQL(v)
@@ -33402,6 +38229,11 @@ func (ec *executionContext) marshalNContractOrderField2ᚖflexworkᚋentᚐContr
 
 func (ec *executionContext) unmarshalNCreateEmployerInput2flexworkᚋmarketᚐCreateEmployerInput(ctx context.Context, v any) (market.CreateEmployerInput, error) {
 	res, err := ec.unmarshalInputCreateEmployerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateShiftInput2flexworkᚋmarketᚐCreateShiftInput(ctx context.Context, v any) (market.CreateShiftInput, error) {
+	res, err := ec.unmarshalInputCreateShiftInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -33505,6 +38337,18 @@ func (ec *executionContext) marshalNDevicePlatform2flexworkᚋentᚋdeviceᚐPla
 	return v
 }
 
+func (ec *executionContext) marshalNEligibility2flexworkᚋmarketᚐEligibility(ctx context.Context, sel ast.SelectionSet, v market.Eligibility) graphql.Marshaler {
+	return ec._Eligibility(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEligibility2ᚖflexworkᚋmarketᚐEligibility(ctx context.Context, sel ast.SelectionSet, v *market.Eligibility) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Eligibility!")
+		return graphql.Null
+	}
+	return ec._Eligibility(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx context.Context, sel ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Employer!")
@@ -33549,6 +38393,11 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalNGeoPointInput2flexworkᚋmarketᚐGeoPoint(ctx context.Context, v any) (market.GeoPoint, error) {
+	res, err := ec.unmarshalInputGeoPointInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -33636,6 +38485,26 @@ func (ec *executionContext) marshalNLedgerEntryOrderField2ᚖflexworkᚋentᚐLe
 	return v
 }
 
+func (ec *executionContext) marshalNMatchFactor2flexworkᚋmarketᚐMatchFactor(ctx context.Context, sel ast.SelectionSet, v market.MatchFactor) graphql.Marshaler {
+	return ec._MatchFactor(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMatchFactor2ᚕflexworkᚋmarketᚐMatchFactorᚄ(ctx context.Context, sel ast.SelectionSet, v []market.MatchFactor) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatchFactor2flexworkᚋmarketᚐMatchFactor(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx context.Context, sel ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Membership!")
@@ -33666,6 +38535,19 @@ func (ec *executionContext) unmarshalNMembershipRole2flexworkᚋentᚋmembership
 
 func (ec *executionContext) marshalNMembershipRole2flexworkᚋentᚋmembershipᚐRole(ctx context.Context, sel ast.SelectionSet, v membership.Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNMoney2ᚖflexworkᚋmarketᚐMoney(ctx context.Context, sel ast.SelectionSet, v *market.Money) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Money!")
+		return graphql.Null
+	}
+	return ec._Money(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMoneyInput2flexworkᚋmarketᚐMoney(ctx context.Context, v any) (market.Money, error) {
+	res, err := ec.unmarshalInputMoneyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNNode2ᚕflexworkᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
@@ -33715,6 +38597,14 @@ func (ec *executionContext) marshalNNotificationPushStatus2flexworkᚋentᚋnoti
 func (ec *executionContext) unmarshalNNotificationWhereInput2ᚖflexworkᚋentᚐNotificationWhereInput(ctx context.Context, v any) (*ent.NotificationWhereInput, error) {
 	res, err := ec.unmarshalInputNotificationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx context.Context, sel ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Offer!")
+		return graphql.Null
+	}
+	return ec._Offer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOfferConnection2ᚖflexworkᚋentᚐOfferConnection(ctx context.Context, sel ast.SelectionSet, v *ent.OfferConnection) graphql.Marshaler {
@@ -33768,6 +38658,11 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 	return ec._PageInfo(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNPresenceInput2flexworkᚋmarketᚐPresenceInput(ctx context.Context, v any) (market.PresenceInput, error) {
+	res, err := ec.unmarshalInputPresenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNReview2ᚖflexworkᚋentᚐReview(ctx context.Context, sel ast.SelectionSet, v *ent.Review) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Review!")
@@ -33814,6 +38709,14 @@ func (ec *executionContext) marshalNReviewReportOrderField2ᚖflexworkᚋentᚐR
 	return v
 }
 
+func (ec *executionContext) marshalNRosterEntry2ᚖflexworkᚋentᚐRosterEntry(ctx context.Context, sel ast.SelectionSet, v *ent.RosterEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RosterEntry!")
+		return graphql.Null
+	}
+	return ec._RosterEntry(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRosterEntryConnection2ᚖflexworkᚋentᚐRosterEntryConnection(ctx context.Context, sel ast.SelectionSet, v *ent.RosterEntryConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RosterEntryConnection!")
@@ -33846,6 +38749,46 @@ func (ec *executionContext) marshalNRosterEntryOrderField2ᚖflexworkᚋentᚐRo
 	return v
 }
 
+func (ec *executionContext) unmarshalNRosterInput2flexworkᚋmarketᚐRosterInput(ctx context.Context, v any) (market.RosterInput, error) {
+	res, err := ec.unmarshalInputRosterInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScreeningResult2flexworkᚋmarketᚐRuleResult(ctx context.Context, sel ast.SelectionSet, v market.RuleResult) graphql.Marshaler {
+	return ec._ScreeningResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNScreeningResult2ᚕflexworkᚋmarketᚐRuleResultᚄ(ctx context.Context, sel ast.SelectionSet, v []market.RuleResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScreeningResult2flexworkᚋmarketᚐRuleResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNScreeningRule2flexworkᚋmarketᚐRule(ctx context.Context, v any) (market.Rule, error) {
+	var res market.Rule
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScreeningRule2flexworkᚋmarketᚐRule(ctx context.Context, sel ast.SelectionSet, v market.Rule) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSendOfferInput2flexworkᚋmarketᚐSendOfferInput(ctx context.Context, v any) (market.SendOfferInput, error) {
+	res, err := ec.unmarshalInputSendOfferInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNShift2ᚖflexworkᚋentᚐShift(ctx context.Context, sel ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Shift!")
@@ -33860,6 +38803,38 @@ func (ec *executionContext) marshalNShiftConnection2ᚖflexworkᚋentᚐShiftCon
 		return graphql.Null
 	}
 	return ec._ShiftConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNShiftFeedConnection2ᚖflexworkᚋmarketᚐFeedPage(ctx context.Context, sel ast.SelectionSet, v *market.FeedPage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShiftFeedConnection!")
+		return graphql.Null
+	}
+	return ec._ShiftFeedConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNShiftFeedEdge2ᚕᚖflexworkᚋmarketᚐFeedItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.FeedItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNShiftFeedEdge2ᚖflexworkᚋmarketᚐFeedItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNShiftFeedEdge2ᚖflexworkᚋmarketᚐFeedItem(ctx context.Context, sel ast.SelectionSet, v *market.FeedItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShiftFeedEdge!")
+		return graphql.Null
+	}
+	return ec._ShiftFeedEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNShiftOrder2ᚖflexworkᚋentᚐShiftOrder(ctx context.Context, v any) (*ent.ShiftOrder, error) {
@@ -33987,6 +38962,14 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx context.Context, sel ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Timesheet!")
+		return graphql.Null
+	}
+	return ec._Timesheet(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTimesheetOrderField2ᚖflexworkᚋentᚐTimesheetOrderField(ctx context.Context, v any) (*ent.TimesheetOrderField, error) {
@@ -35518,6 +40501,30 @@ func (ec *executionContext) marshalOShiftEdge2ᚖflexworkᚋentᚐShiftEdge(ctx 
 		return graphql.Null
 	}
 	return ec._ShiftEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOShiftFeedFilter2ᚖflexworkᚋmarketᚐFeedFilter(ctx context.Context, v any) (*market.FeedFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputShiftFeedFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOShiftFeedOrder2ᚖflexworkᚋmarketᚐFeedOrder(ctx context.Context, v any) (*market.FeedOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(market.FeedOrder)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOShiftFeedOrder2ᚖflexworkᚋmarketᚐFeedOrder(ctx context.Context, sel ast.SelectionSet, v *market.FeedOrder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOShiftOrder2ᚕᚖflexworkᚋentᚐShiftOrderᚄ(ctx context.Context, v any) ([]*ent.ShiftOrder, error) {

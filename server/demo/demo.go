@@ -16,6 +16,7 @@ import (
 
 	"flexwork/ent"
 	"flexwork/ent/membership"
+	"flexwork/ent/shift"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/viewer"
@@ -102,7 +103,7 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 			}
 		}
 		sum.Employers++
-		n, err := seedShifts(sys, db, rng, e, owner.UserID, def, bySlug, m.Now())
+		n, err := seedShifts(viewer.NewContext(ctx, owner), m, rng, e, def, bySlug)
 		if err != nil {
 			return nil, err
 		}
@@ -141,38 +142,36 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 	return sum, nil
 }
 
-// seedShifts posts a handful of published shifts for the employer over the
-// next days, around its location.
-func seedShifts(ctx context.Context, db *ent.Client, rng *rand.Rand, e *ent.Employer, by string, def employerDef,
-	skills map[string]*ent.Skill, now time.Time) (int, error) {
+// seedShifts posts and publishes a handful of shifts for the employer over
+// the next days, around its location, as its owner would in the app.
+func seedShifts(ctx context.Context, m *market.Market, rng *rand.Rand, e *ent.Employer, def employerDef,
+	skills map[string]*ent.Skill) (int, error) {
 	n := 6 + rng.IntN(6)
 	for i := 0; i < n; i++ {
 		s := skills[def.skills[rng.IntN(len(def.skills))]]
-		day := now.Truncate(24*time.Hour).AddDate(0, 0, 1+rng.IntN(10))
+		day := m.Now().Truncate(24*time.Hour).AddDate(0, 0, 1+rng.IntN(10))
 		start := day.Add(time.Duration(6+rng.IntN(12)) * time.Hour)
 		hours := 4 + rng.IntN(5)
 		place := around(rng, market.GeoPoint{Lat: *e.Lat, Lng: *e.Lng}, rng.Float64()*2)
-		create := db.Shift.Create().
-			SetEmployerID(e.ID).
-			SetCreatedByID(by).
-			SetTitle(s.Name).
-			SetDescription(fmt.Sprintf("%s at %s. Bring comfortable shoes.", s.Name, e.Name)).
-			SetEngagementType(def.engagement).
-			SetStatus("PUBLISHED").
-			SetAddress(fmt.Sprintf("%s, Berlin", e.Name)).
-			SetLat(place.Lat).SetLng(place.Lng).
-			SetStartsAt(start).SetEndsAt(start.Add(time.Duration(hours) * time.Hour)).
-			SetTimeZone("Europe/Berlin").
-			SetUnpaidBreakMinutes(30).
-			SetPayRate(int64(1400 + 50*rng.IntN(20))).SetCurrency("EUR").SetPayUnit("HOUR").
-			SetSlots(1 + rng.IntN(5)).
-			SetPublishedAt(now).
-			AddRequiredSkills(s)
-		if s.CertificateRequired {
-			create.AddRequiredCertifications(s)
+		description := fmt.Sprintf("%s at %s. Bring comfortable shoes.", s.Name, e.Name)
+		breakMinutes := 30
+		in := market.CreateShiftInput{
+			EmployerID: e.ID, Title: s.Name, Description: &description, EngagementType: def.engagement,
+			Address: e.Name + ", Berlin", Location: place,
+			StartsAt: start, EndsAt: start.Add(time.Duration(hours) * time.Hour), TimeZone: "Europe/Berlin",
+			UnpaidBreakMinutes: &breakMinutes,
+			Pay:                market.Money{Amount: int64(1400 + 50*rng.IntN(20)), Currency: "EUR"}, PayUnit: shift.PayUnitHOUR,
+			Slots: 1 + rng.IntN(5), RequiredSkillIDs: []string{s.ID},
 		}
-		if _, err := create.Save(ctx); err != nil {
+		if s.CertificateRequired {
+			in.RequiredCertificationIDs = []string{s.ID}
+		}
+		created, err := m.CreateShift(ctx, in)
+		if err != nil {
 			return i, fmt.Errorf("demo: shift: %w", err)
+		}
+		if _, err := m.PublishShift(ctx, created.ID); err != nil {
+			return i, fmt.Errorf("demo: publish: %w", err)
 		}
 	}
 	return n, nil

@@ -83,6 +83,8 @@ func Start(t testing.TB, db *entdb.DB, opts ...Option) *Env {
 	}
 	cfg.DataDir = t.TempDir()
 	cfg.JWTSecret = "test-signing-key-that-is-long-enough-0123456789"
+	// Tests move the clock by hours and days; tokens outlive that.
+	cfg.AccessTokenTTL = 90 * 24 * time.Hour
 	clock := NewClock(time.Now().Truncate(time.Second))
 	deps := server.Deps{DB: db, Now: clock.Now, Log: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	for _, o := range opts {

@@ -1,0 +1,56 @@
+package market
+
+import (
+	"context"
+
+	"flexwork/ent/viewer"
+)
+
+// manager checks that the viewer may run the employer's affairs. Members
+// who only view get FORBIDDEN; people outside the employer get NOT_FOUND,
+// learning nothing about what it has.
+func manager(ctx context.Context, employerID, what string) (*viewer.Viewer, error) {
+	v, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case v.CanManage(employerID):
+		return v, nil
+	case v.IsMember(employerID):
+		return nil, Forbidden("only the employer's owners and managers can %s", what)
+	}
+	return nil, NotFound("employer")
+}
+
+// worker returns the viewer, who must have a worker profile.
+func worker(ctx context.Context) (*viewer.Viewer, error) {
+	v, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if v.WorkerID == "" {
+		return nil, Forbidden("create your worker profile first")
+	}
+	return v, nil
+}
+
+// fieldErrors collects input errors found beyond struct tags, so that the
+// client learns about every bad field at once.
+type fieldErrors []FieldError
+
+func (f *fieldErrors) add(field, message string) { *f = append(*f, FieldError{field, message}) }
+
+func (f fieldErrors) err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	e := &Error{Code: CodeBadUserInput, Fields: f}
+	for i, x := range f {
+		if i > 0 {
+			e.Message += "; "
+		}
+		e.Message += x.Field + ": " + x.Message
+	}
+	return e
+}

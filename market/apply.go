@@ -1,0 +1,204 @@
+package market
+
+import (
+	"context"
+	"strings"
+
+	"flexwork/ent"
+	"flexwork/ent/application"
+	"flexwork/ent/offer"
+	"flexwork/ent/shift"
+)
+
+// Eligibility screens the viewer for a shift: every rule, with its verdict.
+func (m *Market) Eligibility(ctx context.Context, shiftID string) (*Eligibility, error) {
+	v, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := m.client(ctx)
+	s, err := c.Shift.Get(ctx, shiftID)
+	if ent.IsNotFound(err) {
+		return nil, NotFound("shift")
+	}
+	if err != nil {
+		return nil, err
+	}
+	e, err := m.screen(ctx, c, v.WorkerID, s)
+	return &e, err
+}
+
+// screen loads the facts for one worker and one shift and screens.
+func (m *Market) screen(ctx context.Context, c *ent.Client, workerID string, s *ent.Shift) (Eligibility, error) {
+	facts, err := loadShiftFacts(ctx, c, s)
+	if err != nil {
+		return Eligibility{}, err
+	}
+	if workerID == "" {
+		return Screen(facts[0], nil), nil
+	}
+	workers, err := loadWorkerFacts(ctx, c, []string{workerID}, facts)
+	if err != nil {
+		return Eligibility{}, err
+	}
+	return Screen(facts[0], workers[workerID]), nil
+}
+
+// ApplyInput asks for a shift.
+type ApplyInput struct {
+	ShiftID string  `json:"shiftID" validate:"required"`
+	Message *string `json:"message" validate:"omitempty,max=1000"`
+}
+
+// ApplyToShift applies the viewer to a published shift with open slots,
+// after the same screening eligibility shows; a failed rule refuses the
+// application with SCREENING_FAILED and every failed rule.
+func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*ent.Application, error) {
+	v, err := worker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	var out *ent.Application
+	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		s, err := c.Shift.Get(ctx, in.ShiftID)
+		if ent.IsNotFound(err) {
+			return NotFound("shift")
+		}
+		if err != nil {
+			return err
+		}
+		if s.Status != shift.StatusPUBLISHED || !s.StartsAt.After(m.Now()) {
+			return Conflict("this shift is not taking applications")
+		}
+		e, err := m.screen(ctx, c, v.WorkerID, s)
+		if err != nil {
+			return err
+		}
+		if failed := e.Failed(); len(failed) > 0 {
+			return screeningFailed(failed)
+		}
+		if exists, err := c.Application.Query().
+			Where(application.ShiftID(s.ID), application.WorkerID(v.WorkerID)).Exist(ctx); err != nil {
+			return err
+		} else if exists {
+			return Conflict("you have already applied to this shift")
+		}
+		create := c.Application.Create().SetShiftID(s.ID).SetWorkerID(v.WorkerID).SetEmployerID(s.EmployerID)
+		if in.Message != nil {
+			create.SetMessage(strings.TrimSpace(*in.Message))
+		}
+		if w, err := c.WorkerProfile.Get(ctx, v.WorkerID); err == nil && w.HomeLat != nil && w.HomeLng != nil {
+			create.SetDistanceKm(DistanceKm(GeoPoint{*w.HomeLat, *w.HomeLng}, GeoPoint{s.Lat, s.Lng}))
+		}
+		out, err = create.Save(ctx)
+		if ent.IsConstraintError(err) { // the same worker applying twice at once
+			return Conflict("you have already applied to this shift")
+		}
+		return err
+	})
+	return out, err
+}
+
+func screeningFailed(failed []RuleResult) *Error {
+	msgs := make([]string, len(failed))
+	for i, r := range failed {
+		msgs[i] = r.Message
+	}
+	return &Error{
+		Code:    CodeScreeningFailed,
+		Message: "you do not meet this shift's requirements: " + strings.Join(msgs, "; "),
+		Details: map[string]any{"failedRules": failed},
+	}
+}
+
+// WithdrawApplication takes back the viewer's application, and declines an
+// offer made from it.
+func (m *Market) WithdrawApplication(ctx context.Context, id string) (*ent.Application, error) {
+	v, err := worker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mine := func(_ context.Context, a *ent.Application) error {
+		if a.WorkerID != v.WorkerID {
+			return Forbidden("only the applicant can withdraw an application")
+		}
+		return nil
+	}
+	return m.moveApplication(ctx, id, mine, application.StatusWITHDRAWN, "",
+		application.StatusAPPLIED, application.StatusSHORTLISTED, application.StatusOFFERED)
+}
+
+// ShortlistApplication marks an applicant as a likely hire.
+func (m *Market) ShortlistApplication(ctx context.Context, id string) (*ent.Application, error) {
+	return m.moveApplication(ctx, id, employerMay("shortlist applicants"), application.StatusSHORTLISTED, "",
+		application.StatusAPPLIED)
+}
+
+// RejectApplication turns an applicant down, with a reason they will see.
+func (m *Market) RejectApplication(ctx context.Context, id string, why *string) (*ent.Application, error) {
+	reason := ""
+	if why != nil {
+		reason = strings.TrimSpace(*why)
+	}
+	if len(reason) > 500 {
+		return nil, BadInput("reason", "must have at most 500 characters")
+	}
+	return m.moveApplication(ctx, id, employerMay("reject applicants"), application.StatusREJECTED, reason,
+		application.StatusAPPLIED, application.StatusSHORTLISTED, application.StatusOFFERED)
+}
+
+func employerMay(what string) func(context.Context, *ent.Application) error {
+	return func(ctx context.Context, a *ent.Application) error {
+		_, err := manager(ctx, a.EmployerID, what)
+		return err
+	}
+}
+
+// moveApplication makes one application transition: check says whether the
+// viewer may, and the conditional update makes it only from the allowed
+// states, so two racing transitions cannot both happen. An offer pending on
+// the application goes with it: declined when the worker withdraws, revoked
+// when the employer rejects.
+func (m *Market) moveApplication(ctx context.Context, id string, check func(context.Context, *ent.Application) error,
+	to application.Status, reason string, from ...application.Status) (*ent.Application, error) {
+	var out *ent.Application
+	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		a, err := c.Application.Get(ctx, id)
+		if ent.IsNotFound(err) {
+			return NotFound("application")
+		}
+		if err != nil {
+			return err
+		}
+		if err := check(ctx, a); err != nil {
+			return err
+		}
+		up := c.Application.Update().Where(application.ID(id), application.StatusIn(from...)).SetStatus(to)
+		if reason != "" {
+			up.SetRejectReason(reason)
+		}
+		n, err := up.Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return Conflict("the application is %s", humanStatus(a.Status.String()))
+		}
+		if a.Status == application.StatusOFFERED {
+			offerTo := offer.StatusREVOKED
+			if to == application.StatusWITHDRAWN {
+				offerTo = offer.StatusDECLINED
+			}
+			if _, err := c.Offer.Update().Where(offer.ApplicationID(id), offer.StatusEQ(offer.StatusPENDING)).
+				SetStatus(offerTo).SetRespondedAt(m.Now()).Save(ctx); err != nil {
+				return err
+			}
+		}
+		out, err = c.Application.Get(ctx, id)
+		return err
+	})
+	return out, err
+}

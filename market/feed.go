@@ -1,0 +1,268 @@
+package market
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent/dialect/sql"
+
+	"flexwork/ent"
+	"flexwork/ent/application"
+	"flexwork/ent/schema/enum"
+	"flexwork/ent/shift"
+	"flexwork/ent/skill"
+)
+
+// FeedOrder is how the feed sorts shifts.
+type FeedOrder string
+
+// Feed orders.
+const (
+	FeedByDistance FeedOrder = "DISTANCE"
+	FeedByStart    FeedOrder = "START"
+)
+
+// FeedFilter narrows the feed.
+type FeedFilter struct {
+	SkillIDs        []string              `json:"skillIDs" validate:"omitempty,max=20"`
+	EngagementTypes []enum.EngagementType `json:"engagementTypes" validate:"omitempty,dive,enum"`
+	StartsAfter     *time.Time            `json:"startsAfter"`
+	StartsBefore    *time.Time            `json:"startsBefore"`
+	MinHourlyRate   *int64                `json:"minHourlyRate" validate:"omitempty,gte=0"`
+}
+
+// FeedInput asks for shifts near a point.
+type FeedInput struct {
+	Near     GeoPoint
+	RadiusKm float64 `validate:"gt=0,lte=100"`
+	First    int     `validate:"gte=0,lte=100"`
+	After    *entgql.Cursor[string]
+	Filter   *FeedFilter
+	OrderBy  FeedOrder
+}
+
+// FeedItem is one shift in a worker's feed, with what the worker needs to
+// decide: how far it is, whether they qualify, and whether they applied.
+type FeedItem struct {
+	Cursor      entgql.Cursor[string]
+	Shift       *ent.Shift
+	DistanceKm  float64
+	Eligibility Eligibility
+	Application *ent.Application
+}
+
+// FeedPage is a page of the feed.
+type FeedPage struct {
+	Edges    []*FeedItem
+	PageInfo entgql.PageInfo[string]
+}
+
+const kmPerDegree = 111.32
+
+// ShiftFeed is Feed with the GraphQL field's arguments: a page of 20 unless
+// told otherwise, nearest first unless told otherwise.
+func (m *Market) ShiftFeed(ctx context.Context, near GeoPoint, radiusKm float64, first *int, after *entgql.Cursor[string],
+	filter *FeedFilter, orderBy *FeedOrder) (*FeedPage, error) {
+	in := FeedInput{Near: near, RadiusKm: radiusKm, First: 20, After: after, Filter: filter, OrderBy: FeedByDistance}
+	if first != nil {
+		in.First = *first
+	}
+	if orderBy != nil {
+		in.OrderBy = *orderBy
+	}
+	return m.Feed(ctx, in)
+}
+
+// Feed returns published, future shifts with open slots within radiusKm of
+// near, nearest (or soonest) first. However long the page, it costs the same
+// few queries: the shifts with their employer and required skills, then the
+// viewer's screening facts and applications for the whole page.
+func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
+	v, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	if err := Validate(in.Near); err != nil {
+		return nil, err
+	}
+	c := m.client(ctx)
+	now := m.Now()
+	// Equirectangular distance in km², accurate to well under 1% at city
+	// scale; the same expression filters, orders and pages.
+	k := math.Cos(in.Near.Lat * math.Pi / 180)
+	dist2 := func(s *sql.Selector) sql.Querier {
+		return sql.ExprFunc(func(b *sql.Builder) {
+			b.WriteString("((").WriteString(s.C(shift.FieldLat)).WriteString(" - ").Arg(in.Near.Lat).
+				WriteString(") * ").Arg(kmPerDegree).WriteString(") * ((").WriteString(s.C(shift.FieldLat)).
+				WriteString(" - ").Arg(in.Near.Lat).WriteString(") * ").Arg(kmPerDegree).WriteString(") + ((").
+				WriteString(s.C(shift.FieldLng)).WriteString(" - ").Arg(in.Near.Lng).WriteString(") * ").
+				Arg(kmPerDegree * k).WriteString(") * ((").WriteString(s.C(shift.FieldLng)).WriteString(" - ").
+				Arg(in.Near.Lng).WriteString(") * ").Arg(kmPerDegree * k).WriteString(")")
+		})
+	}
+	dLat := in.RadiusKm / kmPerDegree
+	dLng := in.RadiusKm / (kmPerDegree * math.Max(k, 0.01))
+	q := c.Shift.Query().Where(
+		shift.StatusEQ(shift.StatusPUBLISHED),
+		shift.StartsAtGT(now),
+		filledBelowSlots,
+		shift.LatGTE(in.Near.Lat-dLat), shift.LatLTE(in.Near.Lat+dLat),
+		shift.LngGTE(in.Near.Lng-dLng), shift.LngLTE(in.Near.Lng+dLng),
+	)
+	if f := in.Filter; f != nil {
+		if len(f.SkillIDs) > 0 {
+			q.Where(shift.HasRequiredSkillsWith(skill.IDIn(f.SkillIDs...)))
+		}
+		if len(f.EngagementTypes) > 0 {
+			q.Where(shift.EngagementTypeIn(f.EngagementTypes...))
+		}
+		if f.StartsAfter != nil {
+			q.Where(shift.StartsAtGTE(*f.StartsAfter))
+		}
+		if f.StartsBefore != nil {
+			q.Where(shift.StartsAtLTE(*f.StartsBefore))
+		}
+		if f.MinHourlyRate != nil {
+			q.Where(shift.HourlyRateGTE(*f.MinHourlyRate))
+		}
+	}
+	byStart := in.OrderBy == FeedByStart
+	q.Modify(func(s *sql.Selector) {
+		s.AppendSelectExprAs(dist2(s), "dist2")
+		s.Where(sql.P(func(b *sql.Builder) { b.Join(dist2(s)).WriteString(" <= ").Arg(in.RadiusKm * in.RadiusKm) }))
+		if a := in.After; a != nil {
+			if byStart {
+				at := time.Unix(0, cursorInt(a.Value)).UTC()
+				s.Where(sql.Or(sql.GT(s.C(shift.FieldStartsAt), at),
+					sql.And(sql.EQ(s.C(shift.FieldStartsAt), at), sql.GT(s.C(shift.FieldID), a.ID))))
+			} else {
+				d := toFloat(a.Value)
+				s.Where(sql.P(func(b *sql.Builder) {
+					b.WriteString("(").Join(dist2(s)).WriteString(" > ").Arg(d).WriteString(" OR (").
+						Join(dist2(s)).WriteString(" = ").Arg(d).WriteString(" AND ").
+						WriteString(s.C(shift.FieldID)).WriteString(" > ").Arg(a.ID).WriteString("))")
+				}))
+			}
+		}
+		if byStart {
+			s.OrderBy(s.C(shift.FieldStartsAt), s.C(shift.FieldID))
+		} else {
+			s.OrderExpr(dist2(s))
+			s.OrderBy(s.C(shift.FieldID))
+		}
+	})
+	shifts, err := q.Limit(in.First + 1).WithEmployer().WithRequiredSkills().WithRequiredCertifications().All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page := &FeedPage{}
+	if len(shifts) > in.First {
+		shifts, page.PageInfo.HasNextPage = shifts[:in.First], true
+	}
+	facts, err := loadShiftFacts(ctx, c, shifts...)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		w       *WorkerFacts
+		applied = map[string]*ent.Application{}
+	)
+	if v.WorkerID != "" && len(shifts) > 0 {
+		ws, err := loadWorkerFacts(ctx, c, []string{v.WorkerID}, facts)
+		if err != nil {
+			return nil, err
+		}
+		w = ws[v.WorkerID]
+		ids := make([]string, len(shifts))
+		for i, s := range shifts {
+			ids[i] = s.ID
+		}
+		apps, err := c.Application.Query().Where(application.WorkerID(v.WorkerID), application.ShiftIDIn(ids...)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range apps {
+			applied[a.ShiftID] = a
+		}
+	}
+	for i, s := range shifts {
+		d2, _ := s.Value("dist2")
+		item := &FeedItem{
+			Shift:       s,
+			DistanceKm:  DistanceKm(in.Near, GeoPoint{Lat: s.Lat, Lng: s.Lng}),
+			Eligibility: Screen(facts[i], w),
+			Application: applied[s.ID],
+		}
+		item.Cursor = entgql.Cursor[string]{ID: s.ID, Value: toFloat(d2)}
+		if byStart {
+			item.Cursor.Value = s.StartsAt.UnixNano()
+		}
+		page.Edges = append(page.Edges, item)
+	}
+	if n := len(page.Edges); n > 0 {
+		page.PageInfo.StartCursor = &page.Edges[0].Cursor
+		page.PageInfo.EndCursor = &page.Edges[n-1].Cursor
+	}
+	page.PageInfo.HasPreviousPage = in.After != nil
+	return page, nil
+}
+
+// Cursor values come back from the client through msgpack, which may widen
+// or narrow numbers.
+func cursorInt(v any) int64 {
+	switch n := v.(type) {
+	case int64:
+		return n
+	case int:
+		return int64(n)
+	case int32:
+		return int64(n)
+	case uint64:
+		return int64(n)
+	case float64:
+		return int64(n)
+	}
+	return 0
+}
+
+func toFloat(v any) float64 {
+	switch n := v.(type) {
+	case float64:
+		return n
+	case float32:
+		return float64(n)
+	case int64:
+		return float64(n)
+	case int:
+		return float64(n)
+	case []byte: // some drivers return numeric text
+		f, _ := strconv.ParseFloat(string(n), 64)
+		return f
+	case string:
+		f, _ := strconv.ParseFloat(n, 64)
+		return f
+	}
+	return 0
+}
+
+// MarshalGQL implements graphql.Marshaler.
+func (o FeedOrder) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(o))) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (o *FeedOrder) UnmarshalGQL(v any) error {
+	s, _ := v.(string)
+	switch FeedOrder(s) {
+	case FeedByDistance, FeedByStart:
+		*o = FeedOrder(s)
+		return nil
+	}
+	return fmt.Errorf("%q is not a feed order", s)
+}

@@ -1,0 +1,333 @@
+package market
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+
+	"flexwork/ent"
+	"flexwork/ent/application"
+	"flexwork/ent/assignment"
+	"flexwork/ent/offer"
+	"flexwork/ent/rosterentry"
+	"flexwork/ent/rule"
+	"flexwork/ent/shift"
+)
+
+// Offer expiry bounds.
+const (
+	defaultOfferTTL = 30 * time.Minute
+	minOfferTTL     = 5 * time.Minute
+	maxOfferTTL     = 24 * time.Hour
+)
+
+// SendOfferInput offers a shift to an applicant (applicationID) or invites a
+// favourite worker directly (shiftID and workerID).
+type SendOfferInput struct {
+	ApplicationID    *string `json:"applicationID"`
+	ShiftID          *string `json:"shiftID"`
+	WorkerID         *string `json:"workerID"`
+	ExpiresInMinutes *int    `json:"expiresInMinutes" validate:"omitempty,gte=5,lte=1440"`
+	Message          *string `json:"message" validate:"omitempty,max=1000"`
+}
+
+// SendOffer offers a shift to a worker. The offer expires after 30 minutes
+// unless told otherwise, and never after the shift starts.
+func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*ent.Offer, error) {
+	if _, err := signedIn(ctx); err != nil {
+		return nil, err
+	}
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	byApplication := in.ApplicationID != nil
+	if byApplication == (in.ShiftID != nil || in.WorkerID != nil) || (!byApplication && (in.ShiftID == nil || in.WorkerID == nil)) {
+		return nil, BadInput("applicationID", "give either applicationID, or shiftID and workerID for a direct invitation")
+	}
+	ttl := defaultOfferTTL
+	if in.ExpiresInMinutes != nil {
+		ttl = time.Duration(*in.ExpiresInMinutes) * time.Minute
+	}
+	var out *ent.Offer
+	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		var (
+			shiftID, workerID string
+			app               *ent.Application
+		)
+		if byApplication {
+			a, err := c.Application.Get(ctx, *in.ApplicationID)
+			if ent.IsNotFound(err) {
+				return NotFound("application")
+			}
+			if err != nil {
+				return err
+			}
+			app, shiftID, workerID = a, a.ShiftID, a.WorkerID
+		} else {
+			shiftID, workerID = *in.ShiftID, *in.WorkerID
+		}
+		s, err := m.managedShift(ctx, c, shiftID, "send offers")
+		if err != nil {
+			return err
+		}
+		v, _ := signedIn(ctx)
+		now := m.Now()
+		if s.Status != shift.StatusPUBLISHED || !s.StartsAt.After(now) {
+			return Conflict("offers can be sent only for a published shift that has not started")
+		}
+		if s.Filled >= s.Slots {
+			return Conflict("the shift is full")
+		}
+		if !byApplication {
+			kinds, err := onRoster(ctx, c, s.EmployerID, []string{workerID})
+			if err != nil {
+				return err
+			}
+			if kinds[workerID] != rosterentry.KindFAVOURITE {
+				return BadInput("workerID", "direct invitations go to workers on your favourites; others apply first")
+			}
+		}
+		if pending, err := c.Offer.Query().Where(offer.ShiftID(shiftID), offer.WorkerID(workerID),
+			offer.StatusEQ(offer.StatusPENDING)).Exist(ctx); err != nil {
+			return err
+		} else if pending {
+			return Conflict("this worker already has a pending offer for the shift")
+		}
+		if app != nil {
+			n, err := c.Application.Update().Where(application.ID(app.ID),
+				application.StatusIn(application.StatusAPPLIED, application.StatusSHORTLISTED)).
+				SetStatus(application.StatusOFFERED).Save(ctx)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return Conflict("the application is %s", humanStatus(app.Status.String()))
+			}
+		}
+		expires := now.Add(ttl)
+		if expires.After(s.StartsAt) {
+			expires = s.StartsAt
+		}
+		create := c.Offer.Create().SetShiftID(shiftID).SetWorkerID(workerID).SetEmployerID(s.EmployerID).
+			SetSentByID(v.UserID).SetExpiresAt(expires)
+		if app != nil {
+			create.SetApplicationID(app.ID)
+		}
+		if in.Message != nil {
+			create.SetMessage(strings.TrimSpace(*in.Message))
+		}
+		out, err = create.Save(ctx)
+		return err
+	})
+	return out, err
+}
+
+// AcceptOffer hires the viewer. It is atomic and safe under any number of
+// racing acceptances: the offer flips from pending only while unexpired, the
+// worker's row is locked so their own hires queue up, an overlapping hire is
+// refused, and a slot is taken by a conditional UPDATE (filled < slots), so a
+// shift never hires more workers than it has slots. The assignment, its
+// contract and the ledger entry are written in the same transaction.
+func (m *Market) AcceptOffer(ctx context.Context, id string) (*ent.Assignment, error) {
+	v, err := worker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *ent.Assignment
+	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		o, err := c.Offer.Get(ctx, id)
+		if ent.IsNotFound(err) {
+			return NotFound("offer")
+		}
+		if err != nil {
+			return err
+		}
+		if o.WorkerID != v.WorkerID {
+			return Forbidden("only the worker the offer was made to can accept it")
+		}
+		now := m.Now()
+		n, err := c.Offer.Update().
+			Where(offer.ID(id), offer.StatusEQ(offer.StatusPENDING), offer.ExpiresAtGT(now)).
+			SetStatus(offer.StatusACCEPTED).SetRespondedAt(now).
+			Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			if o.Status == offer.StatusPENDING {
+				return Conflict("the offer expired at %s", o.ExpiresAt.Format(time.RFC3339))
+			}
+			return Conflict("the offer is %s", humanStatus(o.Status.String()))
+		}
+		// The worker's own row is the lock that queues their hires: a second
+		// acceptance waits here, then sees the first one's assignment.
+		if err := c.WorkerProfile.UpdateOneID(v.WorkerID).SetUpdatedAt(now).Exec(ctx); err != nil {
+			return err
+		}
+		sys := rule.System(ctx)
+		s, err := c.Shift.Get(sys, o.ShiftID)
+		if err != nil {
+			return err
+		}
+		if busy, err := c.Assignment.Query().Where(assignment.WorkerID(v.WorkerID), assignment.StatusIn(holdingStatuses...),
+			assignment.StartsAtLT(s.EndsAt), assignment.EndsAtGT(s.StartsAt)).Exist(sys); err != nil {
+			return err
+		} else if busy {
+			return Conflict("you already work another shift at that time")
+		}
+		n, err = c.Shift.Update().
+			Where(shift.ID(s.ID), shift.StatusEQ(shift.StatusPUBLISHED), shift.StartsAtGT(now), filledBelowSlots).
+			AddFilled(1).
+			Save(sys)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return Conflict("the shift is full or no longer open")
+		}
+		full, err := c.Shift.Update().
+			Where(shift.ID(s.ID), shift.StatusEQ(shift.StatusPUBLISHED), filledAtSlots).
+			SetStatus(shift.StatusFILLED).
+			Save(sys)
+		if err != nil {
+			return err
+		}
+		if full > 0 { // the last slot went: the other offers are moot
+			if _, err := c.Offer.Update().Where(offer.ShiftID(s.ID), offer.StatusEQ(offer.StatusPENDING)).
+				SetStatus(offer.StatusREVOKED).SetRespondedAt(now).Save(sys); err != nil {
+				return err
+			}
+		}
+		if o.ApplicationID != nil {
+			if err := c.Application.UpdateOneID(*o.ApplicationID).SetStatus(application.StatusHIRED).Exec(sys); err != nil {
+				return err
+			}
+		}
+		a, err := c.Assignment.Create().
+			SetShiftID(s.ID).SetWorkerID(v.WorkerID).SetEmployerID(s.EmployerID).SetOfferID(o.ID).
+			SetStartsAt(s.StartsAt).SetEndsAt(s.EndsAt).
+			Save(sys)
+		if err != nil {
+			return err
+		}
+		ctr, err := m.writeContract(sys, c, s, a)
+		if err != nil {
+			return err
+		}
+		if _, err := m.appendLedger(ctx, c, LedgerHire, a.ID, v.UserID, map[string]any{
+			"shift": s.ID, "worker": v.WorkerID, "employer": s.EmployerID, "offer": o.ID, "contractSha256": ctr.Sha256,
+		}); err != nil {
+			return err
+		}
+		out, err = c.Assignment.Get(ctx, a.ID)
+		return err
+	})
+	return out, err
+}
+
+// filledBelowSlots and filledAtSlots compare two columns of the row being
+// updated; that comparison is what makes the slot count race-proof.
+func filledBelowSlots(s *sql.Selector) {
+	s.Where(sql.ColumnsLT(s.C(shift.FieldFilled), s.C(shift.FieldSlots)))
+}
+func filledAtSlots(s *sql.Selector) {
+	s.Where(sql.ColumnsGTE(s.C(shift.FieldFilled), s.C(shift.FieldSlots)))
+}
+
+// DeclineOffer turns an offer down; the application counts as withdrawn.
+func (m *Market) DeclineOffer(ctx context.Context, id string) (*ent.Offer, error) {
+	v, err := worker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return m.closeOffer(ctx, id, offer.StatusDECLINED, application.StatusWITHDRAWN, func(o *ent.Offer) error {
+		if o.WorkerID != v.WorkerID {
+			return Forbidden("only the worker the offer was made to can decline it")
+		}
+		return nil
+	})
+}
+
+// RevokeOffer takes an offer back; the applicant stays on the shortlist.
+func (m *Market) RevokeOffer(ctx context.Context, id string) (*ent.Offer, error) {
+	if _, err := signedIn(ctx); err != nil {
+		return nil, err
+	}
+	return m.closeOffer(ctx, id, offer.StatusREVOKED, application.StatusSHORTLISTED, nil)
+}
+
+func (m *Market) closeOffer(ctx context.Context, id string, to offer.Status, app application.Status, check func(*ent.Offer) error) (*ent.Offer, error) {
+	var out *ent.Offer
+	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		o, err := c.Offer.Get(ctx, id)
+		if ent.IsNotFound(err) {
+			return NotFound("offer")
+		}
+		if err != nil {
+			return err
+		}
+		if check != nil {
+			err = check(o)
+		} else {
+			_, err = manager(ctx, o.EmployerID, "revoke offers")
+		}
+		if err != nil {
+			return err
+		}
+		n, err := c.Offer.Update().Where(offer.ID(id), offer.StatusEQ(offer.StatusPENDING)).
+			SetStatus(to).SetRespondedAt(m.Now()).Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return Conflict("the offer is %s", humanStatus(o.Status.String()))
+		}
+		if o.ApplicationID != nil {
+			if err := c.Application.UpdateOneID(*o.ApplicationID).SetStatus(app).Exec(rule.System(ctx)); err != nil {
+				return err
+			}
+		}
+		out, err = c.Offer.Get(ctx, id)
+		return err
+	})
+	return out, err
+}
+
+// ExpireOffers expires every pending offer whose time is up, and the
+// applications they came from; a job runs it. An offer accepted in the same
+// instant is either accepted or expired: both transitions require PENDING.
+func (m *Market) ExpireOffers(ctx context.Context) (int, error) {
+	ctx = rule.System(ctx)
+	var n int
+	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		now := m.Now()
+		due, err := c.Offer.Query().Where(offer.StatusEQ(offer.StatusPENDING), offer.ExpiresAtLTE(now)).All(ctx)
+		if err != nil || len(due) == 0 {
+			return err
+		}
+		ids := make([]string, len(due))
+		for i, o := range due {
+			ids[i] = o.ID
+		}
+		if n, err = c.Offer.Update().Where(offer.IDIn(ids...), offer.StatusEQ(offer.StatusPENDING)).
+			SetStatus(offer.StatusEXPIRED).Save(ctx); err != nil {
+			return err
+		}
+		expired, err := c.Offer.Query().Where(offer.IDIn(ids...), offer.StatusEQ(offer.StatusEXPIRED),
+			offer.ApplicationIDNotNil()).All(ctx)
+		if err != nil || len(expired) == 0 {
+			return err
+		}
+		apps := make([]string, len(expired))
+		for i, o := range expired {
+			apps[i] = *o.ApplicationID
+		}
+		_, err = c.Application.Update().
+			Where(application.IDIn(apps...), application.StatusEQ(application.StatusOFFERED)).
+			SetStatus(application.StatusEXPIRED).Save(ctx)
+		return err
+	})
+	return n, err
+}

@@ -1,0 +1,81 @@
+package market
+
+import (
+	"context"
+	"strings"
+
+	"flexwork/ent"
+	"flexwork/ent/rosterentry"
+	"flexwork/ent/rule"
+	"flexwork/ent/workerprofile"
+)
+
+// RosterInput puts a worker on an employer's favourites or block list.
+type RosterInput struct {
+	EmployerID string           `json:"employerID" validate:"required"`
+	WorkerID   string           `json:"workerID" validate:"required"`
+	Kind       rosterentry.Kind `json:"kind" validate:"required"`
+	Note       *string          `json:"note" validate:"omitempty,max=500"`
+}
+
+// SetRoster files a worker as a favourite (invited directly, told first) or
+// blocked (cannot apply, never shown). A worker is one or the other.
+func (m *Market) SetRoster(ctx context.Context, in RosterInput) (*ent.RosterEntry, error) {
+	v, err := manager(ctx, in.EmployerID, "keep a roster")
+	if err != nil {
+		return nil, err
+	}
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	if rosterentry.KindValidator(in.Kind) != nil {
+		return nil, BadInput("kind", "is not an allowed value")
+	}
+	var out *ent.RosterEntry
+	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		if ok, err := c.WorkerProfile.Query().Where(workerprofile.ID(in.WorkerID)).Exist(ctx); err != nil {
+			return err
+		} else if !ok {
+			return BadInput("workerID", "is not a worker")
+		}
+		note := ""
+		if in.Note != nil {
+			note = strings.TrimSpace(*in.Note)
+		}
+		id, err := c.RosterEntry.Create().
+			SetEmployerID(in.EmployerID).SetWorkerID(in.WorkerID).SetKind(in.Kind).SetNote(note).SetAddedByID(v.UserID).
+			OnConflictColumns(rosterentry.FieldEmployerID, rosterentry.FieldWorkerID).
+			UpdateNewValues().
+			ID(ctx)
+		if err != nil {
+			return err
+		}
+		out, err = c.RosterEntry.Get(ctx, id)
+		return err
+	})
+	return out, err
+}
+
+// RemoveFromRoster takes a worker off the employer's roster.
+func (m *Market) RemoveFromRoster(ctx context.Context, employerID, workerID string) (bool, error) {
+	if _, err := manager(ctx, employerID, "keep a roster"); err != nil {
+		return false, err
+	}
+	n, err := m.client(ctx).RosterEntry.Delete().
+		Where(rosterentry.EmployerID(employerID), rosterentry.WorkerID(workerID)).Exec(ctx)
+	return n > 0, err
+}
+
+// onRoster reports how an employer has filed workers (system view).
+func onRoster(ctx context.Context, c *ent.Client, employerID string, workerIDs []string) (map[string]rosterentry.Kind, error) {
+	entries, err := c.RosterEntry.Query().
+		Where(rosterentry.EmployerID(employerID), rosterentry.WorkerIDIn(workerIDs...)).All(rule.System(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]rosterentry.Kind, len(entries))
+	for _, e := range entries {
+		out[e.WorkerID] = e.Kind
+	}
+	return out, nil
+}

@@ -1,0 +1,133 @@
+package market
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+var berlin = GeoPoint{Lat: 52.52, Lng: 13.405}
+
+func testShift() ShiftFacts {
+	start := time.Date(2026, 12, 12, 8, 0, 0, 0, time.UTC)
+	return ShiftFacts{
+		ID: "shf_1", EmployerID: "emp_1", Start: start, End: start.Add(8 * time.Hour), TimeZone: "Europe/Berlin",
+		Place: berlin, MinCreditScore: ptr(600), MaxDistanceKm: ptr(10), NewcomersAllowed: false,
+		RequiredSkills: []SkillRef{{"skl_fork", "Forklift operation"}, {"skl_pack", "Packing"}},
+		RequiredCerts:  []SkillRef{{"skl_fork", "Forklift operation"}},
+	}
+}
+
+func goodWorker() *WorkerFacts {
+	return &WorkerFacts{
+		WorkerID: "wkr_1", Home: &GeoPoint{Lat: 52.55, Lng: 13.40}, CreditScore: 700, CompletedShifts: 3,
+		Skills:    map[string]int{"skl_fork": 2, "skl_pack": 1},
+		Certs:     map[string][]*time.Time{"skl_fork": {ptr(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))}},
+		BlockedBy: map[string]bool{},
+	}
+}
+
+func TestScreenPassesAQualifiedWorker(t *testing.T) {
+	e := Screen(testShift(), goodWorker())
+	if !e.Eligible || len(e.Failed()) != 0 || len(e.Rules) != len(rules) {
+		t.Fatalf("qualified worker: %+v", e)
+	}
+}
+
+func TestScreenReportsEachFailedRule(t *testing.T) {
+	s := testShift()
+	cases := []struct {
+		name    string
+		change  func(w *WorkerFacts)
+		rule    Rule
+		message string
+	}{
+		{"low credit", func(w *WorkerFacts) { w.CreditScore = 540 }, RuleCreditMinimum, "at least 600; yours is 540"},
+		{"missing skill", func(w *WorkerFacts) { delete(w.Skills, "skl_pack") }, RuleRequiredSkills, "Packing"},
+		{"expired certificate", func(w *WorkerFacts) {
+			w.Certs["skl_fork"] = []*time.Time{ptr(time.Date(2026, 12, 11, 0, 0, 0, 0, time.UTC))}
+		}, RuleRequiredCertificates, "valid on Sat 12 Dec 2026"},
+		{"no certificate", func(w *WorkerFacts) { w.Certs = nil }, RuleRequiredCertificates, "Forklift operation"},
+		{"too far", func(w *WorkerFacts) { w.Home = &GeoPoint{Lat: 52.80, Lng: 13.40} }, RuleDistance, "within 10 km"},
+		{"no home", func(w *WorkerFacts) { w.Home = nil }, RuleDistance, "Set your home location"},
+		{"overlap", func(w *WorkerFacts) {
+			w.Busy = []Interval{{s.Start.Add(-2 * time.Hour), s.Start.Add(time.Hour)}}
+		}, RuleNoOverlap, "Sat 12 Dec 07:00–10:00"},
+		{"blocked", func(w *WorkerFacts) { w.BlockedBy["emp_1"] = true }, RuleNotBlocked, "not taking you on"},
+		{"newcomer", func(w *WorkerFacts) { w.CompletedShifts = 0 }, RuleNewcomers, "at least one shift"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := goodWorker()
+			c.change(w)
+			e := Screen(s, w)
+			failed := e.Failed()
+			if e.Eligible || len(failed) != 1 || failed[0].Rule != c.rule || !strings.Contains(failed[0].Message, c.message) {
+				t.Fatalf("failed = %+v; want only %s mentioning %q", failed, c.rule, c.message)
+			}
+		})
+	}
+}
+
+func TestCertificateValidThroughItsExpiryDay(t *testing.T) {
+	end := time.Date(2026, 12, 12, 22, 0, 0, 0, time.UTC)
+	if !CertValidOn(ptr(time.Date(2026, 12, 12, 0, 0, 0, 0, time.UTC)), end) {
+		t.Fatal("a certificate expiring on the shift's day is valid that day")
+	}
+	if CertValidOn(ptr(time.Date(2026, 12, 11, 0, 0, 0, 0, time.UTC)), end) {
+		t.Fatal("a certificate expiring the day before is not valid")
+	}
+	if !CertValidOn(nil, end) {
+		t.Fatal("a certificate without expiry is valid")
+	}
+}
+
+func TestAdjacentShiftsDoNotOverlap(t *testing.T) {
+	a := Interval{time.Unix(0, 0), time.Unix(3600, 0)}
+	if Overlaps(a, Interval{time.Unix(3600, 0), time.Unix(7200, 0)}) {
+		t.Fatal("back-to-back shifts overlap")
+	}
+	if !Overlaps(a, Interval{time.Unix(3599, 0), time.Unix(7200, 0)}) {
+		t.Fatal("a one-second overlap is missed")
+	}
+}
+
+func TestNoProfileFailsOneRule(t *testing.T) {
+	e := Screen(testShift(), nil)
+	if e.Eligible || len(e.Rules) != 1 || e.Rules[0].Rule != RuleWorkerProfile {
+		t.Fatalf("no profile: %+v", e)
+	}
+}
+
+func TestMatchScoreIsExplained(t *testing.T) {
+	m := MatchScore(MatchInput{Shift: testShift(), Worker: goodWorker(), PastShifts: 2, Favourite: true})
+	sum, max := 0, 0
+	for _, f := range m.Factors {
+		sum += f.Points
+		max += f.Max
+		if f.Points < 0 || f.Points > f.Max || f.Detail == "" {
+			t.Fatalf("factor %+v out of range or unexplained", f)
+		}
+	}
+	if sum != m.Score || max != 100 {
+		t.Fatalf("score %d, factors sum %d, maxima %d", m.Score, sum, max)
+	}
+	// Skills 30, distance 14 (3.4 km: 15 × 26.6/28), credit 18 (700 → 17.5), rating 11 (prior 4.0 → 11.25),
+	// past work 4, roster 5.
+	if m.Score != 82 {
+		t.Fatalf("score = %d, want 82: %+v", m.Score, m.Factors)
+	}
+	worse := goodWorker()
+	worse.CreditScore = 300
+	if MatchScore(MatchInput{Shift: testShift(), Worker: worse}).Score >= m.Score {
+		t.Fatal("a lower credit score and no history ranked no lower")
+	}
+}
+
+func TestBayesRatingFavoursEvidence(t *testing.T) {
+	if BayesRating(5, 3) >= BayesRating(4.8, 50) {
+		t.Fatalf("three 5-star reviews (%.2f) beat fifty 4.8s (%.2f)", BayesRating(5, 3), BayesRating(4.8, 50))
+	}
+}

@@ -1,0 +1,296 @@
+package market
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"flexwork/ent"
+	"flexwork/ent/assignment"
+	"flexwork/ent/rule"
+	"flexwork/ent/shift"
+	"flexwork/ent/workerprofile"
+)
+
+// Time windows of a working day.
+const (
+	checkInOpens     = 30 * time.Minute // before the start
+	noShowGrace      = 30 * time.Minute // after the start, before a no-show may be marked
+	checkOutCloses   = 4 * time.Hour    // after the end
+	LateCheckInAfter = 10 * time.Minute // after the start, a check-in counts as late
+)
+
+// PresenceInput is a check-in or check-out, with where the phone is.
+type PresenceInput struct {
+	AssignmentID string   `json:"assignmentID" validate:"required"`
+	Location     GeoPoint `json:"location"`
+}
+
+// workerAssignment loads an assignment of the viewer's.
+func workerAssignment(ctx context.Context, c *ent.Client, id string) (*ent.Assignment, string, error) {
+	v, err := worker(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	a, err := c.Assignment.Query().Where(assignment.ID(id)).WithShift().WithContract().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, "", NotFound("assignment")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if a.WorkerID != v.WorkerID {
+		return nil, "", Forbidden("only the worker of an assignment checks in and out")
+	}
+	return a, v.UserID, nil
+}
+
+// atThePlace refuses a location outside the shift's geofence.
+func atThePlace(s *ent.Shift, at GeoPoint) error {
+	d := DistanceKm(at, GeoPoint{Lat: s.Lat, Lng: s.Lng}) * 1000
+	if d > float64(s.GeofenceRadiusM) {
+		return BadInput("location", fmt.Sprintf("you are %d m from the place; check in and out within %d m of it",
+			int(math.Round(d)), s.GeofenceRadiusM))
+	}
+	return nil
+}
+
+// CheckIn starts the viewer's shift: both parties have signed the contract,
+// the phone is inside the geofence, and it is no earlier than 30 minutes
+// before the start and before the end.
+func (m *Market) CheckIn(ctx context.Context, in PresenceInput) (*ent.Assignment, error) {
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	var out *ent.Assignment
+	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		a, userID, err := workerAssignment(ctx, c, in.AssignmentID)
+		if err != nil {
+			return err
+		}
+		s, k, now := a.Edges.Shift, a.Edges.Contract, m.Now()
+		if k == nil || k.WorkerSignedAt == nil || k.EmployerSignedAt == nil {
+			return Conflict("both parties must sign the contract before check-in")
+		}
+		loc := shiftLocation(s)
+		switch {
+		case now.Before(s.StartsAt.Add(-checkInOpens)):
+			return Conflict("check-in opens 30 minutes before the start, at %s", s.StartsAt.Add(-checkInOpens).In(loc).Format("Mon 2 Jan 15:04"))
+		case !now.Before(s.EndsAt):
+			return Conflict("the shift ended at %s", s.EndsAt.In(loc).Format("Mon 2 Jan 15:04"))
+		}
+		if err := atThePlace(s, in.Location); err != nil {
+			return err
+		}
+		n, err := c.Assignment.Update().Where(assignment.ID(a.ID), assignment.StatusEQ(assignment.StatusSCHEDULED)).
+			SetStatus(assignment.StatusCHECKED_IN).SetCheckedInAt(now).
+			SetCheckInLat(in.Location.Lat).SetCheckInLng(in.Location.Lng).Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return Conflict("the assignment is %s", humanStatus(a.Status.String()))
+		}
+		if _, err := m.appendLedger(ctx, c, LedgerCheckIn, a.ID, userID, map[string]any{
+			"at": now, "late": now.After(s.StartsAt.Add(LateCheckInAfter)),
+		}); err != nil {
+			return err
+		}
+		out, err = c.Assignment.Get(ctx, a.ID)
+		return err
+	})
+	return out, err
+}
+
+// CheckOut ends the viewer's shift inside the geofence and submits the
+// timesheet: time from the later of check-in and start to check-out, less
+// the unpaid break.
+func (m *Market) CheckOut(ctx context.Context, in PresenceInput) (*ent.Assignment, error) {
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	var out *ent.Assignment
+	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		a, userID, err := workerAssignment(ctx, c, in.AssignmentID)
+		if err != nil {
+			return err
+		}
+		s, now := a.Edges.Shift, m.Now()
+		if a.Status == assignment.StatusCHECKED_IN && now.After(s.EndsAt.Add(checkOutCloses)) {
+			return Conflict("check-out closed 4 hours after the end; ask the employer to record your time")
+		}
+		if err := atThePlace(s, in.Location); err != nil {
+			return err
+		}
+		n, err := c.Assignment.Update().Where(assignment.ID(a.ID), assignment.StatusEQ(assignment.StatusCHECKED_IN)).
+			SetStatus(assignment.StatusCHECKED_OUT).SetCheckedOutAt(now).
+			SetCheckOutLat(in.Location.Lat).SetCheckOutLng(in.Location.Lng).Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return Conflict("you can check out only after checking in; the assignment is %s", humanStatus(a.Status.String()))
+		}
+		from := *a.CheckedInAt
+		if from.Before(s.StartsAt) {
+			from = s.StartsAt
+		}
+		worked := max(0, int(now.Sub(from).Minutes())-s.UnpaidBreakMinutes)
+		if _, err := c.Timesheet.Create().
+			SetAssignmentID(a.ID).SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).
+			SetWorkedMinutes(worked).SetSubmittedAt(now).SetCurrency(s.Currency).
+			Save(rule.System(ctx)); err != nil {
+			return err
+		}
+		if _, err := m.appendLedger(ctx, c, LedgerCheckOut, a.ID, userID, map[string]any{
+			"at": now, "workedMinutes": worked,
+		}); err != nil {
+			return err
+		}
+		out, err = c.Assignment.Get(ctx, a.ID)
+		return err
+	})
+	return out, err
+}
+
+// employerAssignment loads an assignment whose employer the viewer manages.
+func employerAssignment(ctx context.Context, c *ent.Client, id, what string) (*ent.Assignment, error) {
+	a, err := c.Assignment.Query().Where(assignment.ID(id)).WithShift().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, NotFound("assignment")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := manager(ctx, a.EmployerID, what); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// MarkNoShow records that a hired worker did not come: only once the start
+// plus a 30-minute grace period has passed without a check-in.
+func (m *Market) MarkNoShow(ctx context.Context, id string) (*ent.Assignment, error) {
+	var out *ent.Assignment
+	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		a, err := employerAssignment(ctx, c, id, "mark no-shows")
+		if err != nil {
+			return err
+		}
+		now, s := m.Now(), a.Edges.Shift
+		if now.Before(s.StartsAt.Add(noShowGrace)) {
+			return Conflict("a no-show can be marked from 30 minutes after the start, at %s",
+				s.StartsAt.Add(noShowGrace).In(shiftLocation(s)).Format("Mon 2 Jan 15:04"))
+		}
+		n, err := c.Assignment.Update().Where(assignment.ID(id), assignment.StatusEQ(assignment.StatusSCHEDULED)).
+			SetStatus(assignment.StatusNO_SHOW).Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return Conflict("only a scheduled hire can be a no-show; this one is %s", humanStatus(a.Status.String()))
+		}
+		if err := c.WorkerProfile.Update().Where(workerprofile.ID(a.WorkerID)).AddNoShows(1).Exec(rule.System(ctx)); err != nil {
+			return err
+		}
+		if _, err := m.appendLedger(ctx, c, LedgerNoShow, id, actor(ctx), map[string]any{"worker": a.WorkerID}); err != nil {
+			return err
+		}
+		out, err = c.Assignment.Get(ctx, id)
+		return err
+	})
+	return out, err
+}
+
+// CancelAssignment cancels a hire before the shift starts, by either party.
+// Within 24 hours of the start the cancellation is recorded as late. The
+// slot opens again.
+func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*ent.Assignment, error) {
+	v, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len(reason) > 500 {
+		return nil, BadInput("reason", "say why, in at most 500 characters")
+	}
+	var out *ent.Assignment
+	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		a, err := c.Assignment.Query().Where(assignment.ID(id)).WithShift().Only(ctx)
+		if ent.IsNotFound(err) {
+			return NotFound("assignment")
+		}
+		if err != nil {
+			return err
+		}
+		to := assignment.StatusCANCELLED_BY_WORKER
+		if a.WorkerID != v.WorkerID {
+			if _, err := manager(ctx, a.EmployerID, "cancel hires"); err != nil {
+				return err
+			}
+			to = assignment.StatusCANCELLED_BY_EMPLOYER
+		}
+		now, s := m.Now(), a.Edges.Shift
+		if !now.Before(s.StartsAt) {
+			return Conflict("the shift has started; it can no longer be cancelled")
+		}
+		late := s.StartsAt.Sub(now) < lateCancel
+		n, err := c.Assignment.Update().Where(assignment.ID(id), assignment.StatusEQ(assignment.StatusSCHEDULED)).
+			SetStatus(to).SetCancelledAt(now).SetCancelReason(reason).SetLateCancellation(late).Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return Conflict("only a scheduled hire can be cancelled; this one is %s", humanStatus(a.Status.String()))
+		}
+		sys := rule.System(ctx)
+		if err := c.Shift.UpdateOneID(s.ID).AddFilled(-1).Exec(sys); err != nil {
+			return err
+		}
+		if err := c.Shift.Update().Where(shift.ID(s.ID), shift.StatusEQ(shift.StatusFILLED)).
+			SetStatus(shift.StatusPUBLISHED).Exec(sys); err != nil {
+			return err
+		}
+		if _, err := m.appendLedger(ctx, c, LedgerAssignmentCancelled, id, v.UserID, map[string]any{
+			"by": strings.ToLower(strings.TrimPrefix(to.String(), "CANCELLED_BY_")), "late": late, "reason": reason,
+		}); err != nil {
+			return err
+		}
+		out, err = c.Assignment.Get(ctx, id)
+		return err
+	})
+	return out, err
+}
+
+// AdvanceShifts moves shifts through time: open and filled shifts whose
+// start has come are in progress, and those whose end has passed are
+// completed. A job runs it.
+func (m *Market) AdvanceShifts(ctx context.Context) (int, error) {
+	ctx, now := rule.System(ctx), m.Now()
+	c := m.client(ctx)
+	started, err := c.Shift.Update().
+		Where(shift.StatusIn(shift.StatusPUBLISHED, shift.StatusFILLED), shift.StartsAtLTE(now)).
+		SetStatus(shift.StatusIN_PROGRESS).Save(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ended, err := c.Shift.Update().
+		Where(shift.StatusEQ(shift.StatusIN_PROGRESS), shift.EndsAtLTE(now)).
+		SetStatus(shift.StatusCOMPLETED).Save(ctx)
+	return started + ended, err
+}
+
+func shiftLocation(s *ent.Shift) *time.Location { return zone(s.TimeZone) }
+
+// zone loads an IANA time zone; shifts are validated to have one, UTC is the
+// fallback for a zone database that lacks it.
+func zone(name string) *time.Location {
+	if loc, err := time.LoadLocation(name); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+func humanStatus(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", " ")) }

@@ -1,0 +1,242 @@
+package server_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"flexwork/ent/entdb"
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/skill"
+	"flexwork/ent/rule"
+	"flexwork/server/servertest"
+)
+
+// The place of the test shift, and a home 3 km north of it.
+var (
+	place = map[string]any{"lat": 52.5200, "lng": 13.4050}
+	home  = map[string]any{"lat": 52.5470, "lng": 13.4050}
+)
+
+func skillID(t *testing.T, db *entdb.DB, slug string) string {
+	t.Helper()
+	id, err := db.Skill.Query().Where(skill.Slug(slug)).OnlyID(rule.System(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// postShift creates and publishes a shift starting in 2 hours, as the
+// employer's tablet does.
+func postShift(t *testing.T, env *servertest.Env, by servertest.Account, employer string, extra map[string]any) string {
+	t.Helper()
+	start := env.Clock.Now().Add(2 * time.Hour)
+	in := map[string]any{
+		"employerID": employer, "title": "Warehouse picker", "engagementType": "PART_TIME",
+		"address": "Lagerstraße 1, Berlin", "location": place,
+		"startsAt": start.Format(time.RFC3339), "endsAt": start.Add(8 * time.Hour).Format(time.RFC3339),
+		"timeZone": "Europe/Berlin", "unpaidBreakMinutes": 30,
+		"pay": map[string]any{"amount": 1500, "currency": "EUR"}, "payUnit": "HOUR", "slots": 2,
+	}
+	for k, v := range extra {
+		in[k] = v
+	}
+	var created struct{ CreateShift struct{ ID, Status string } }
+	env.Must(by.Token, `mutation($in: CreateShiftInput!) { createShift(input: $in) { id status } }`, map[string]any{"in": in}, &created)
+	if created.CreateShift.Status != "DRAFT" {
+		t.Fatalf("a new shift is %s, want DRAFT", created.CreateShift.Status)
+	}
+	var published struct{ PublishShift struct{ Status string } }
+	env.Must(by.Token, `mutation($id: ID!) { publishShift(id: $id) { status } }`, map[string]any{"id": created.CreateShift.ID}, &published)
+	if published.PublishShift.Status != "PUBLISHED" {
+		t.Fatalf("published shift is %s", published.PublishShift.Status)
+	}
+	return created.CreateShift.ID
+}
+
+// newWorker signs a worker up with a profile at home with the given skills.
+func newWorker(t *testing.T, env *servertest.Env, email, name string, skills ...string) servertest.Account {
+	t.Helper()
+	a := env.SignUp(email, name)
+	list := []any{}
+	for _, s := range skills {
+		list = append(list, map[string]any{"skillID": s, "years": 2})
+	}
+	var out struct{ UpdateWorkerProfile struct{ ID string } }
+	env.Must(a.Token, `mutation($in: UpdateWorkerProfileInput!) { updateWorkerProfile(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"headline": "Picker", "homeLocation": home, "skills": list}}, &out)
+	return a
+}
+
+func TestShiftFromPostingToPaid(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		env := servertest.Start(t, db)
+		picking := skillID(t, db, "order-picking")
+		olga := env.SignUp("olga@example.com", "Olga")
+		var emp struct{ CreateEmployer struct{ ID string } }
+		env.Must(olga.Token, `mutation { createEmployer(input: {name: "Spree Logistics", location: {lat: 52.52, lng: 13.405}}) { id } }`, nil, &emp)
+		shiftID := postShift(t, env, olga, emp.CreateEmployer.ID, map[string]any{"requiredSkillIDs": []string{picking}, "maxDistanceKm": 10})
+		ana := newWorker(t, env, "ana@example.com", "Ana", picking)
+
+		// The worker finds the shift near home, eligible and not yet applied.
+		const feedQ = `query($near: GeoPointInput!) { shiftFeed(near: $near, radiusKm: 10, first: 10) {
+			edges { distanceKm node { id title employer { name } requiredSkills { slug } pay { amount currency } }
+			        eligibility { eligible rules { rule passed message } } application { id status } } } }`
+		var feed struct {
+			ShiftFeed struct {
+				Edges []struct {
+					DistanceKm float64
+					Node       struct {
+						ID, Title      string
+						Employer       struct{ Name string }
+						RequiredSkills []struct{ Slug string }
+						Pay            struct{ Amount int; Currency string }
+					}
+					Eligibility struct{ Eligible bool }
+					Application *struct{ ID, Status string }
+				}
+			}
+		}
+		env.Must(ana.Token, feedQ, map[string]any{"near": home}, &feed)
+		if len(feed.ShiftFeed.Edges) != 1 {
+			t.Fatalf("feed has %d shifts, want 1", len(feed.ShiftFeed.Edges))
+		}
+		e := feed.ShiftFeed.Edges[0]
+		if e.Node.ID != shiftID || e.Node.Employer.Name != "Spree Logistics" || e.Node.RequiredSkills[0].Slug != "order-picking" ||
+			e.Node.Pay.Amount != 1500 || !e.Eligibility.Eligible || e.Application != nil || e.DistanceKm < 2.9 || e.DistanceKm > 3.1 {
+			t.Fatalf("feed item = %+v", e)
+		}
+		var elig struct{ Eligibility struct{ Eligible bool } }
+		env.Must(ana.Token, `query($id: ID!) { eligibility(shiftID: $id) { eligible } }`, map[string]any{"id": shiftID}, &elig)
+		if !elig.Eligibility.Eligible {
+			t.Fatal("eligibility says no to a qualified worker")
+		}
+
+		// She applies; the feed now says so.
+		var app struct{ ApplyToShift struct{ ID, Status string } }
+		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id, message: "Happy to help"}) { id status } }`,
+			map[string]any{"id": shiftID}, &app)
+		env.Must(ana.Token, feedQ, map[string]any{"near": home}, &feed)
+		if a := feed.ShiftFeed.Edges[0].Application; a == nil || a.ID != app.ApplyToShift.ID || a.Status != "APPLIED" {
+			t.Fatalf("feed after applying: %+v", feed.ShiftFeed.Edges[0].Application)
+		}
+
+		// The employer sees her ranked, with the reasons.
+		var cands struct {
+			Candidates struct {
+				TotalCount int
+				Edges      []struct {
+					Rank, MatchScore int
+					Factors          []struct{ Name string; Points int }
+					Node             struct{ ID string; Worker struct{ Headline string; User struct{ DisplayName string } } }
+				}
+			}
+		}
+		env.Must(olga.Token, `query($id: ID!) { candidates(shiftID: $id, first: 50) { totalCount edges { rank matchScore
+			factors { name points } node { id worker { headline user { displayName } } } } } }`, map[string]any{"id": shiftID}, &cands)
+		if cands.Candidates.TotalCount != 1 || cands.Candidates.Edges[0].Rank != 1 || cands.Candidates.Edges[0].Node.Worker.User.DisplayName != "Ana" ||
+			cands.Candidates.Edges[0].MatchScore <= 0 || len(cands.Candidates.Edges[0].Factors) != 6 {
+			t.Fatalf("candidates = %+v", cands.Candidates)
+		}
+
+		// Offer, acceptance, contract.
+		var offer struct{ SendOffer struct{ ID, Status, ExpiresAt string } }
+		env.Must(olga.Token, `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { id status expiresAt } }`,
+			map[string]any{"a": app.ApplyToShift.ID}, &offer)
+		if offer.SendOffer.Status != "PENDING" {
+			t.Fatalf("offer = %+v", offer.SendOffer)
+		}
+		if exp, _ := time.Parse(time.RFC3339, offer.SendOffer.ExpiresAt); !exp.Equal(env.Clock.Now().Add(30 * time.Minute)) {
+			t.Fatalf("offer expires at %s, want 30 minutes from now", offer.SendOffer.ExpiresAt)
+		}
+		var hired struct {
+			AcceptOffer struct {
+				ID, Status string
+				Contract   struct{ ID, Body, Sha256 string }
+			}
+		}
+		env.Must(ana.Token, `mutation($id: ID!) { acceptOffer(id: $id) { id status contract { id body sha256 } } }`,
+			map[string]any{"id": offer.SendOffer.ID}, &hired)
+		asg, contract := hired.AcceptOffer.ID, hired.AcceptOffer.Contract
+		if hired.AcceptOffer.Status != "SCHEDULED" || len(contract.Sha256) != 64 ||
+			!strings.Contains(contract.Body, "Employer: Spree Logistics") || !strings.Contains(contract.Body, "Worker: Ana") ||
+			!strings.Contains(contract.Body, "part-time employment relationship") || !strings.Contains(contract.Body, "15.00 EUR per hour") {
+			t.Fatalf("hire = %+v", hired.AcceptOffer)
+		}
+
+		const checkIn = `mutation($a: ID!, $at: GeoPointInput!) { checkIn(input: {assignmentID: $a, location: $at}) { status } }`
+		env.Clock.Advance(2*time.Hour - 10*time.Minute) // ten minutes before the start
+		if r := env.Do(ana.Token, checkIn, map[string]any{"a": asg, "at": place}); r.Code() != "CONFLICT" ||
+			!strings.Contains(r.Errors[0].Message, "sign the contract") {
+			t.Fatalf("check-in before signing: %+v", r.Errors)
+		}
+		for _, who := range []servertest.Account{ana, olga} {
+			env.Must(who.Token, `mutation($id: ID!) { signContract(id: $id) { id } }`, map[string]any{"id": contract.ID}, &struct{}{})
+		}
+		if r := env.Do(ana.Token, checkIn, map[string]any{"a": asg, "at": home}); r.Code() != "BAD_USER_INPUT" ||
+			!strings.Contains(r.Errors[0].Message, "within 200 m") {
+			t.Fatalf("check-in from home: %+v", r.Errors)
+		}
+		var in struct{ CheckIn struct{ Status string } }
+		env.Must(ana.Token, checkIn, map[string]any{"a": asg, "at": place}, &in)
+		if in.CheckIn.Status != "CHECKED_IN" {
+			t.Fatalf("check-in: %+v", in)
+		}
+
+		// Eight hours later she checks out; 8h10m on site less the 30-minute
+		// break, counted from the start: 450 minutes.
+		env.Clock.Advance(8*time.Hour + 10*time.Minute)
+		var out struct {
+			CheckOut struct {
+				Status    string
+				Timesheet struct{ ID string; WorkedMinutes int }
+			}
+		}
+		env.Must(ana.Token, `mutation($a: ID!, $at: GeoPointInput!) { checkOut(input: {assignmentID: $a, location: $at}) {
+			status timesheet { id workedMinutes } } }`, map[string]any{"a": asg, "at": place}, &out)
+		if out.CheckOut.Status != "CHECKED_OUT" || out.CheckOut.Timesheet.WorkedMinutes != 450 {
+			t.Fatalf("check-out: %+v", out)
+		}
+		ts := out.CheckOut.Timesheet.ID
+		var approved struct {
+			ApproveTimesheet struct {
+				Status, PaymentStatus string
+				AmountOwed            int
+			}
+		}
+		env.Must(olga.Token, `mutation($t: ID!) { approveTimesheet(input: {timesheetID: $t}) { status paymentStatus amountOwed } }`,
+			map[string]any{"t": ts}, &approved)
+		if approved.ApproveTimesheet.Status != "APPROVED" || approved.ApproveTimesheet.AmountOwed != 11250 ||
+			approved.ApproveTimesheet.PaymentStatus != "UNPAID" {
+			t.Fatalf("approval: %+v (450 min × 15.00/h = 112.50)", approved)
+		}
+		var paid struct{ MarkPaid struct{ PaymentStatus string } }
+		env.Must(olga.Token, `mutation($t: ID!) { markPaid(id: $t, reference: "SEPA-2026-0042") { paymentStatus } }`, map[string]any{"t": ts}, &paid)
+		var confirmed struct{ ConfirmPayment struct{ PaymentStatus string } }
+		env.Must(ana.Token, `mutation($t: ID!) { confirmPayment(id: $t) { paymentStatus } }`, map[string]any{"t": ts}, &confirmed)
+		if paid.MarkPaid.PaymentStatus != "MARKED_PAID" || confirmed.ConfirmPayment.PaymentStatus != "CONFIRMED" {
+			t.Fatalf("payment: %+v %+v", paid, confirmed)
+		}
+		var record struct{ Node struct{ PaidOnTime int } }
+		env.Must(ana.Token, `query($id: ID!) { node(id: $id) { ... on Employer { paidOnTime } } }`, map[string]any{"id": emp.CreateEmployer.ID}, &record)
+		if record.Node.PaidOnTime != 1 {
+			t.Fatalf("the employer's public pay record shows %d payments on time, want 1", record.Node.PaidOnTime)
+		}
+
+		// Every step is in the ledger, and the chain holds…
+		ctx := context.Background()
+		n, err := env.Server.Market.VerifyLedger(ctx)
+		if err != nil || n != 8 {
+			t.Fatalf("ledger: %d entries, err %v; want 8 (hire, 2 signatures, check-in, check-out, approval, payment, confirmation)", n, err)
+		}
+		// … until someone edits an entry.
+		if _, err := db.SQL.ExecContext(ctx, `UPDATE ledger_entries SET payload = '{"amount":1}' WHERE seq = 6`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.Server.Market.VerifyLedger(ctx); err == nil || !strings.Contains(err.Error(), "ledger entry 6") {
+			t.Fatalf("tampered ledger verifies: %v", err)
+		}
+	})
+}
