@@ -280,4 +280,6 @@ func actor(ctx context.Context) string {
 }
 
 // ShiftPay is a shift's pay rate as money.
-func (m *Market) ShiftPay(s *ent.Shift) *Money { return &Money{Amount: s.PayRate, Currency: s.Currency} }
+func (m *Market) ShiftPay(s *ent.Shift) *Money {
+	return &Money{Amount: s.PayRate, Currency: s.Currency}
+}

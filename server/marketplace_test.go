@@ -8,8 +8,8 @@ import (
 
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
-	"flexwork/ent/skill"
 	"flexwork/ent/rule"
+	"flexwork/ent/skill"
 	"flexwork/server/servertest"
 )
 
@@ -92,7 +92,10 @@ func TestShiftFromPostingToPaid(t *testing.T) {
 						ID, Title      string
 						Employer       struct{ Name string }
 						RequiredSkills []struct{ Slug string }
-						Pay            struct{ Amount int; Currency string }
+						Pay            struct {
+							Amount   int
+							Currency string
+						}
 					}
 					Eligibility struct{ Eligible bool }
 					Application *struct{ ID, Status string }
@@ -129,8 +132,17 @@ func TestShiftFromPostingToPaid(t *testing.T) {
 				TotalCount int
 				Edges      []struct {
 					Rank, MatchScore int
-					Factors          []struct{ Name string; Points int }
-					Node             struct{ ID string; Worker struct{ Headline string; User struct{ DisplayName string } } }
+					Factors          []struct {
+						Name   string
+						Points int
+					}
+					Node struct {
+						ID     string
+						Worker struct {
+							Headline string
+							User     struct{ DisplayName string }
+						}
+					}
 				}
 			}
 		}
@@ -142,7 +154,9 @@ func TestShiftFromPostingToPaid(t *testing.T) {
 		}
 
 		// Offer, acceptance, contract.
-		var offer struct{ SendOffer struct{ ID, Status, ExpiresAt string } }
+		var offer struct {
+			SendOffer struct{ ID, Status, ExpiresAt string }
+		}
 		env.Must(olga.Token, `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { id status expiresAt } }`,
 			map[string]any{"a": app.ApplyToShift.ID}, &offer)
 		if offer.SendOffer.Status != "PENDING" {
@@ -191,7 +205,10 @@ func TestShiftFromPostingToPaid(t *testing.T) {
 		var out struct {
 			CheckOut struct {
 				Status    string
-				Timesheet struct{ ID string; WorkedMinutes int }
+				Timesheet struct {
+					ID            string
+					WorkedMinutes int
+				}
 			}
 		}
 		env.Must(ana.Token, `mutation($a: ID!, $at: GeoPointInput!) { checkOut(input: {assignmentID: $a, location: $at}) {
@@ -212,9 +229,13 @@ func TestShiftFromPostingToPaid(t *testing.T) {
 			approved.ApproveTimesheet.PaymentStatus != "UNPAID" {
 			t.Fatalf("approval: %+v (450 min × 15.00/h = 112.50)", approved)
 		}
-		var paid struct{ MarkPaid struct{ PaymentStatus string } }
+		var paid struct {
+			MarkPaid struct{ PaymentStatus string }
+		}
 		env.Must(olga.Token, `mutation($t: ID!) { markPaid(id: $t, reference: "SEPA-2026-0042") { paymentStatus } }`, map[string]any{"t": ts}, &paid)
-		var confirmed struct{ ConfirmPayment struct{ PaymentStatus string } }
+		var confirmed struct {
+			ConfirmPayment struct{ PaymentStatus string }
+		}
 		env.Must(ana.Token, `mutation($t: ID!) { confirmPayment(id: $t) { paymentStatus } }`, map[string]any{"t": ts}, &confirmed)
 		if paid.MarkPaid.PaymentStatus != "MARKED_PAID" || confirmed.ConfirmPayment.PaymentStatus != "CONFIRMED" {
 			t.Fatalf("payment: %+v %+v", paid, confirmed)

@@ -16,9 +16,9 @@ import (
 
 	"flexwork/ent"
 	"flexwork/ent/membership"
-	"flexwork/ent/shift"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
+	"flexwork/ent/shift"
 	"flexwork/ent/viewer"
 	"flexwork/market"
 	"flexwork/server/auth"
