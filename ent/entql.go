@@ -446,35 +446,37 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Shift",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			shift.FieldCreatedAt:          {Type: field.TypeTime, Column: shift.FieldCreatedAt},
-			shift.FieldUpdatedAt:          {Type: field.TypeTime, Column: shift.FieldUpdatedAt},
-			shift.FieldEmployerID:         {Type: field.TypeString, Column: shift.FieldEmployerID},
-			shift.FieldCreatedByID:        {Type: field.TypeString, Column: shift.FieldCreatedByID},
-			shift.FieldTitle:              {Type: field.TypeString, Column: shift.FieldTitle},
-			shift.FieldDescription:        {Type: field.TypeString, Column: shift.FieldDescription},
-			shift.FieldEngagementType:     {Type: field.TypeEnum, Column: shift.FieldEngagementType},
-			shift.FieldStatus:             {Type: field.TypeEnum, Column: shift.FieldStatus},
-			shift.FieldAddress:            {Type: field.TypeString, Column: shift.FieldAddress},
-			shift.FieldLat:                {Type: field.TypeFloat64, Column: shift.FieldLat},
-			shift.FieldLng:                {Type: field.TypeFloat64, Column: shift.FieldLng},
-			shift.FieldGeofenceRadiusM:    {Type: field.TypeInt, Column: shift.FieldGeofenceRadiusM},
-			shift.FieldStartsAt:           {Type: field.TypeTime, Column: shift.FieldStartsAt},
-			shift.FieldEndsAt:             {Type: field.TypeTime, Column: shift.FieldEndsAt},
-			shift.FieldTimeZone:           {Type: field.TypeString, Column: shift.FieldTimeZone},
-			shift.FieldUnpaidBreakMinutes: {Type: field.TypeInt, Column: shift.FieldUnpaidBreakMinutes},
-			shift.FieldPayRate:            {Type: field.TypeInt64, Column: shift.FieldPayRate},
-			shift.FieldCurrency:           {Type: field.TypeString, Column: shift.FieldCurrency},
-			shift.FieldPayUnit:            {Type: field.TypeEnum, Column: shift.FieldPayUnit},
-			shift.FieldHourlyRate:         {Type: field.TypeInt64, Column: shift.FieldHourlyRate},
-			shift.FieldSlots:              {Type: field.TypeInt, Column: shift.FieldSlots},
-			shift.FieldFilled:             {Type: field.TypeInt, Column: shift.FieldFilled},
-			shift.FieldMinCreditScore:     {Type: field.TypeInt, Column: shift.FieldMinCreditScore},
-			shift.FieldMaxDistanceKm:      {Type: field.TypeInt, Column: shift.FieldMaxDistanceKm},
-			shift.FieldNewcomersAllowed:   {Type: field.TypeBool, Column: shift.FieldNewcomersAllowed},
-			shift.FieldNda:                {Type: field.TypeBool, Column: shift.FieldNda},
-			shift.FieldPublishedAt:        {Type: field.TypeTime, Column: shift.FieldPublishedAt},
-			shift.FieldCancelledAt:        {Type: field.TypeTime, Column: shift.FieldCancelledAt},
-			shift.FieldCancelReason:       {Type: field.TypeString, Column: shift.FieldCancelReason},
+			shift.FieldCreatedAt:                {Type: field.TypeTime, Column: shift.FieldCreatedAt},
+			shift.FieldUpdatedAt:                {Type: field.TypeTime, Column: shift.FieldUpdatedAt},
+			shift.FieldEmployerID:               {Type: field.TypeString, Column: shift.FieldEmployerID},
+			shift.FieldCreatedByID:              {Type: field.TypeString, Column: shift.FieldCreatedByID},
+			shift.FieldTitle:                    {Type: field.TypeString, Column: shift.FieldTitle},
+			shift.FieldDescription:              {Type: field.TypeString, Column: shift.FieldDescription},
+			shift.FieldEngagementType:           {Type: field.TypeEnum, Column: shift.FieldEngagementType},
+			shift.FieldStatus:                   {Type: field.TypeEnum, Column: shift.FieldStatus},
+			shift.FieldAddress:                  {Type: field.TypeString, Column: shift.FieldAddress},
+			shift.FieldLat:                      {Type: field.TypeFloat64, Column: shift.FieldLat},
+			shift.FieldLng:                      {Type: field.TypeFloat64, Column: shift.FieldLng},
+			shift.FieldGeofenceRadiusM:          {Type: field.TypeInt, Column: shift.FieldGeofenceRadiusM},
+			shift.FieldStartsAt:                 {Type: field.TypeTime, Column: shift.FieldStartsAt},
+			shift.FieldEndsAt:                   {Type: field.TypeTime, Column: shift.FieldEndsAt},
+			shift.FieldTimeZone:                 {Type: field.TypeString, Column: shift.FieldTimeZone},
+			shift.FieldUnpaidBreakMinutes:       {Type: field.TypeInt, Column: shift.FieldUnpaidBreakMinutes},
+			shift.FieldPayRate:                  {Type: field.TypeInt64, Column: shift.FieldPayRate},
+			shift.FieldCurrency:                 {Type: field.TypeString, Column: shift.FieldCurrency},
+			shift.FieldPayUnit:                  {Type: field.TypeEnum, Column: shift.FieldPayUnit},
+			shift.FieldHourlyRate:               {Type: field.TypeInt64, Column: shift.FieldHourlyRate},
+			shift.FieldSlots:                    {Type: field.TypeInt, Column: shift.FieldSlots},
+			shift.FieldRequiredSkillIds:         {Type: field.TypeJSON, Column: shift.FieldRequiredSkillIds},
+			shift.FieldRequiredCertificationIds: {Type: field.TypeJSON, Column: shift.FieldRequiredCertificationIds},
+			shift.FieldFilled:                   {Type: field.TypeInt, Column: shift.FieldFilled},
+			shift.FieldMinCreditScore:           {Type: field.TypeInt, Column: shift.FieldMinCreditScore},
+			shift.FieldMaxDistanceKm:            {Type: field.TypeInt, Column: shift.FieldMaxDistanceKm},
+			shift.FieldNewcomersAllowed:         {Type: field.TypeBool, Column: shift.FieldNewcomersAllowed},
+			shift.FieldNda:                      {Type: field.TypeBool, Column: shift.FieldNda},
+			shift.FieldPublishedAt:              {Type: field.TypeTime, Column: shift.FieldPublishedAt},
+			shift.FieldCancelledAt:              {Type: field.TypeTime, Column: shift.FieldCancelledAt},
+			shift.FieldCancelReason:             {Type: field.TypeString, Column: shift.FieldCancelReason},
 		},
 	}
 	graph.Nodes[18] = &sqlgraph.Node{
@@ -3504,6 +3506,16 @@ func (f *ShiftFilter) WhereHourlyRate(p entql.Int64P) {
 // WhereSlots applies the entql int predicate on the slots field.
 func (f *ShiftFilter) WhereSlots(p entql.IntP) {
 	f.Where(p.Field(shift.FieldSlots))
+}
+
+// WhereRequiredSkillIds applies the entql json.RawMessage predicate on the required_skill_ids field.
+func (f *ShiftFilter) WhereRequiredSkillIds(p entql.BytesP) {
+	f.Where(p.Field(shift.FieldRequiredSkillIds))
+}
+
+// WhereRequiredCertificationIds applies the entql json.RawMessage predicate on the required_certification_ids field.
+func (f *ShiftFilter) WhereRequiredCertificationIds(p entql.BytesP) {
+	f.Where(p.Field(shift.FieldRequiredCertificationIds))
 }
 
 // WhereFilled applies the entql int predicate on the filled field.

@@ -252,30 +252,6 @@ func (_m *Shift) Employer(ctx context.Context) (*Employer, error) {
 	return result, err
 }
 
-func (_m *Shift) RequiredSkills(ctx context.Context) (result []*Skill, err error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedRequiredSkills(graphql.GetFieldContext(ctx).Field.Alias)
-	} else {
-		result, err = _m.Edges.RequiredSkillsOrErr()
-	}
-	if IsNotLoaded(err) {
-		result, err = _m.QueryRequiredSkills().All(ctx)
-	}
-	return result, err
-}
-
-func (_m *Shift) RequiredCertifications(ctx context.Context) (result []*Skill, err error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedRequiredCertifications(graphql.GetFieldContext(ctx).Field.Alias)
-	} else {
-		result, err = _m.Edges.RequiredCertificationsOrErr()
-	}
-	if IsNotLoaded(err) {
-		result, err = _m.QueryRequiredCertifications().All(ctx)
-	}
-	return result, err
-}
-
 func (_m *Shift) Applications(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ApplicationOrder,
 ) (*ApplicationConnection, error) {
@@ -283,7 +259,7 @@ func (_m *Shift) Applications(
 		WithApplicationOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
 	if nodes, err := _m.NamedApplications(alias); err == nil || hasTotalCount {
 		pager, err := newApplicationPager(opts, last != nil)
 		if err != nil {
@@ -303,7 +279,7 @@ func (_m *Shift) Offers(
 		WithOfferOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
 	if nodes, err := _m.NamedOffers(alias); err == nil || hasTotalCount {
 		pager, err := newOfferPager(opts, last != nil)
 		if err != nil {
@@ -323,7 +299,7 @@ func (_m *Shift) Assignments(
 		WithAssignmentOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
 	if nodes, err := _m.NamedAssignments(alias); err == nil || hasTotalCount {
 		pager, err := newAssignmentPager(opts, last != nil)
 		if err != nil {

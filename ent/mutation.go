@@ -17741,68 +17741,72 @@ func (m *SessionMutation) ResetEdge(name string) error {
 // ShiftMutation represents an operation that mutates the Shift nodes in the graph.
 type ShiftMutation struct {
 	config
-	op                             Op
-	typ                            string
-	id                             *string
-	created_at                     *time.Time
-	updated_at                     *time.Time
-	created_by_id                  *string
-	title                          *string
-	description                    *string
-	engagement_type                *enum.EngagementType
-	status                         *shift.Status
-	address                        *string
-	lat                            *float64
-	addlat                         *float64
-	lng                            *float64
-	addlng                         *float64
-	geofence_radius_m              *int
-	addgeofence_radius_m           *int
-	starts_at                      *time.Time
-	ends_at                        *time.Time
-	time_zone                      *string
-	unpaid_break_minutes           *int
-	addunpaid_break_minutes        *int
-	pay_rate                       *int64
-	addpay_rate                    *int64
-	currency                       *string
-	pay_unit                       *shift.PayUnit
-	hourly_rate                    *int64
-	addhourly_rate                 *int64
-	slots                          *int
-	addslots                       *int
-	filled                         *int
-	addfilled                      *int
-	min_credit_score               *int
-	addmin_credit_score            *int
-	max_distance_km                *int
-	addmax_distance_km             *int
-	newcomers_allowed              *bool
-	nda                            *bool
-	published_at                   *time.Time
-	cancelled_at                   *time.Time
-	cancel_reason                  *string
-	clearedFields                  map[string]struct{}
-	employer                       *string
-	clearedemployer                bool
-	required_skills                map[string]struct{}
-	removedrequired_skills         map[string]struct{}
-	clearedrequired_skills         bool
-	required_certifications        map[string]struct{}
-	removedrequired_certifications map[string]struct{}
-	clearedrequired_certifications bool
-	applications                   map[string]struct{}
-	removedapplications            map[string]struct{}
-	clearedapplications            bool
-	offers                         map[string]struct{}
-	removedoffers                  map[string]struct{}
-	clearedoffers                  bool
-	assignments                    map[string]struct{}
-	removedassignments             map[string]struct{}
-	clearedassignments             bool
-	done                           bool
-	oldValue                       func(context.Context) (*Shift, error)
-	predicates                     []predicate.Shift
+	op                               Op
+	typ                              string
+	id                               *string
+	created_at                       *time.Time
+	updated_at                       *time.Time
+	created_by_id                    *string
+	title                            *string
+	description                      *string
+	engagement_type                  *enum.EngagementType
+	status                           *shift.Status
+	address                          *string
+	lat                              *float64
+	addlat                           *float64
+	lng                              *float64
+	addlng                           *float64
+	geofence_radius_m                *int
+	addgeofence_radius_m             *int
+	starts_at                        *time.Time
+	ends_at                          *time.Time
+	time_zone                        *string
+	unpaid_break_minutes             *int
+	addunpaid_break_minutes          *int
+	pay_rate                         *int64
+	addpay_rate                      *int64
+	currency                         *string
+	pay_unit                         *shift.PayUnit
+	hourly_rate                      *int64
+	addhourly_rate                   *int64
+	slots                            *int
+	addslots                         *int
+	required_skill_ids               *[]string
+	appendrequired_skill_ids         []string
+	required_certification_ids       *[]string
+	appendrequired_certification_ids []string
+	filled                           *int
+	addfilled                        *int
+	min_credit_score                 *int
+	addmin_credit_score              *int
+	max_distance_km                  *int
+	addmax_distance_km               *int
+	newcomers_allowed                *bool
+	nda                              *bool
+	published_at                     *time.Time
+	cancelled_at                     *time.Time
+	cancel_reason                    *string
+	clearedFields                    map[string]struct{}
+	employer                         *string
+	clearedemployer                  bool
+	required_skills                  map[string]struct{}
+	removedrequired_skills           map[string]struct{}
+	clearedrequired_skills           bool
+	required_certifications          map[string]struct{}
+	removedrequired_certifications   map[string]struct{}
+	clearedrequired_certifications   bool
+	applications                     map[string]struct{}
+	removedapplications              map[string]struct{}
+	clearedapplications              bool
+	offers                           map[string]struct{}
+	removedoffers                    map[string]struct{}
+	clearedoffers                    bool
+	assignments                      map[string]struct{}
+	removedassignments               map[string]struct{}
+	clearedassignments               bool
+	done                             bool
+	oldValue                         func(context.Context) (*Shift, error)
+	predicates                       []predicate.Shift
 }
 
 var _ ent.Mutation = (*ShiftMutation)(nil)
@@ -18805,6 +18809,136 @@ func (m *ShiftMutation) ResetSlots() {
 	m.addslots = nil
 }
 
+// SetRequiredSkillIds sets the "required_skill_ids" field.
+func (m *ShiftMutation) SetRequiredSkillIds(s []string) {
+	m.required_skill_ids = &s
+	m.appendrequired_skill_ids = nil
+}
+
+// RequiredSkillIds returns the value of the "required_skill_ids" field in the mutation.
+func (m *ShiftMutation) RequiredSkillIds() (r []string, exists bool) {
+	v := m.required_skill_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequiredSkillIds returns the old "required_skill_ids" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldRequiredSkillIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequiredSkillIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequiredSkillIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequiredSkillIds: %w", err)
+	}
+	return oldValue.RequiredSkillIds, nil
+}
+
+// AppendRequiredSkillIds adds s to the "required_skill_ids" field.
+func (m *ShiftMutation) AppendRequiredSkillIds(s []string) {
+	m.appendrequired_skill_ids = append(m.appendrequired_skill_ids, s...)
+}
+
+// AppendedRequiredSkillIds returns the list of values that were appended to the "required_skill_ids" field in this mutation.
+func (m *ShiftMutation) AppendedRequiredSkillIds() ([]string, bool) {
+	if len(m.appendrequired_skill_ids) == 0 {
+		return nil, false
+	}
+	return m.appendrequired_skill_ids, true
+}
+
+// ClearRequiredSkillIds clears the value of the "required_skill_ids" field.
+func (m *ShiftMutation) ClearRequiredSkillIds() {
+	m.required_skill_ids = nil
+	m.appendrequired_skill_ids = nil
+	m.clearedFields[shift.FieldRequiredSkillIds] = struct{}{}
+}
+
+// RequiredSkillIdsCleared returns if the "required_skill_ids" field was cleared in this mutation.
+func (m *ShiftMutation) RequiredSkillIdsCleared() bool {
+	_, ok := m.clearedFields[shift.FieldRequiredSkillIds]
+	return ok
+}
+
+// ResetRequiredSkillIds resets all changes to the "required_skill_ids" field.
+func (m *ShiftMutation) ResetRequiredSkillIds() {
+	m.required_skill_ids = nil
+	m.appendrequired_skill_ids = nil
+	delete(m.clearedFields, shift.FieldRequiredSkillIds)
+}
+
+// SetRequiredCertificationIds sets the "required_certification_ids" field.
+func (m *ShiftMutation) SetRequiredCertificationIds(s []string) {
+	m.required_certification_ids = &s
+	m.appendrequired_certification_ids = nil
+}
+
+// RequiredCertificationIds returns the value of the "required_certification_ids" field in the mutation.
+func (m *ShiftMutation) RequiredCertificationIds() (r []string, exists bool) {
+	v := m.required_certification_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequiredCertificationIds returns the old "required_certification_ids" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldRequiredCertificationIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequiredCertificationIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequiredCertificationIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequiredCertificationIds: %w", err)
+	}
+	return oldValue.RequiredCertificationIds, nil
+}
+
+// AppendRequiredCertificationIds adds s to the "required_certification_ids" field.
+func (m *ShiftMutation) AppendRequiredCertificationIds(s []string) {
+	m.appendrequired_certification_ids = append(m.appendrequired_certification_ids, s...)
+}
+
+// AppendedRequiredCertificationIds returns the list of values that were appended to the "required_certification_ids" field in this mutation.
+func (m *ShiftMutation) AppendedRequiredCertificationIds() ([]string, bool) {
+	if len(m.appendrequired_certification_ids) == 0 {
+		return nil, false
+	}
+	return m.appendrequired_certification_ids, true
+}
+
+// ClearRequiredCertificationIds clears the value of the "required_certification_ids" field.
+func (m *ShiftMutation) ClearRequiredCertificationIds() {
+	m.required_certification_ids = nil
+	m.appendrequired_certification_ids = nil
+	m.clearedFields[shift.FieldRequiredCertificationIds] = struct{}{}
+}
+
+// RequiredCertificationIdsCleared returns if the "required_certification_ids" field was cleared in this mutation.
+func (m *ShiftMutation) RequiredCertificationIdsCleared() bool {
+	_, ok := m.clearedFields[shift.FieldRequiredCertificationIds]
+	return ok
+}
+
+// ResetRequiredCertificationIds resets all changes to the "required_certification_ids" field.
+func (m *ShiftMutation) ResetRequiredCertificationIds() {
+	m.required_certification_ids = nil
+	m.appendrequired_certification_ids = nil
+	delete(m.clearedFields, shift.FieldRequiredCertificationIds)
+}
+
 // SetFilled sets the "filled" field.
 func (m *ShiftMutation) SetFilled(i int) {
 	m.filled = &i
@@ -19538,7 +19672,7 @@ func (m *ShiftMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShiftMutation) Fields() []string {
-	fields := make([]string, 0, 29)
+	fields := make([]string, 0, 31)
 	if m.created_at != nil {
 		fields = append(fields, shift.FieldCreatedAt)
 	}
@@ -19601,6 +19735,12 @@ func (m *ShiftMutation) Fields() []string {
 	}
 	if m.slots != nil {
 		fields = append(fields, shift.FieldSlots)
+	}
+	if m.required_skill_ids != nil {
+		fields = append(fields, shift.FieldRequiredSkillIds)
+	}
+	if m.required_certification_ids != nil {
+		fields = append(fields, shift.FieldRequiredCertificationIds)
 	}
 	if m.filled != nil {
 		fields = append(fields, shift.FieldFilled)
@@ -19676,6 +19816,10 @@ func (m *ShiftMutation) Field(name string) (ent.Value, bool) {
 		return m.HourlyRate()
 	case shift.FieldSlots:
 		return m.Slots()
+	case shift.FieldRequiredSkillIds:
+		return m.RequiredSkillIds()
+	case shift.FieldRequiredCertificationIds:
+		return m.RequiredCertificationIds()
 	case shift.FieldFilled:
 		return m.Filled()
 	case shift.FieldMinCreditScore:
@@ -19743,6 +19887,10 @@ func (m *ShiftMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldHourlyRate(ctx)
 	case shift.FieldSlots:
 		return m.OldSlots(ctx)
+	case shift.FieldRequiredSkillIds:
+		return m.OldRequiredSkillIds(ctx)
+	case shift.FieldRequiredCertificationIds:
+		return m.OldRequiredCertificationIds(ctx)
 	case shift.FieldFilled:
 		return m.OldFilled(ctx)
 	case shift.FieldMinCreditScore:
@@ -19914,6 +20062,20 @@ func (m *ShiftMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSlots(v)
+		return nil
+	case shift.FieldRequiredSkillIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequiredSkillIds(v)
+		return nil
+	case shift.FieldRequiredCertificationIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequiredCertificationIds(v)
 		return nil
 	case shift.FieldFilled:
 		v, ok := value.(int)
@@ -20124,6 +20286,12 @@ func (m *ShiftMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ShiftMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(shift.FieldRequiredSkillIds) {
+		fields = append(fields, shift.FieldRequiredSkillIds)
+	}
+	if m.FieldCleared(shift.FieldRequiredCertificationIds) {
+		fields = append(fields, shift.FieldRequiredCertificationIds)
+	}
 	if m.FieldCleared(shift.FieldMinCreditScore) {
 		fields = append(fields, shift.FieldMinCreditScore)
 	}
@@ -20150,6 +20318,12 @@ func (m *ShiftMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ShiftMutation) ClearField(name string) error {
 	switch name {
+	case shift.FieldRequiredSkillIds:
+		m.ClearRequiredSkillIds()
+		return nil
+	case shift.FieldRequiredCertificationIds:
+		m.ClearRequiredCertificationIds()
+		return nil
 	case shift.FieldMinCreditScore:
 		m.ClearMinCreditScore()
 		return nil
@@ -20232,6 +20406,12 @@ func (m *ShiftMutation) ResetField(name string) error {
 		return nil
 	case shift.FieldSlots:
 		m.ResetSlots()
+		return nil
+	case shift.FieldRequiredSkillIds:
+		m.ResetRequiredSkillIds()
+		return nil
+	case shift.FieldRequiredCertificationIds:
+		m.ResetRequiredCertificationIds()
 		return nil
 	case shift.FieldFilled:
 		m.ResetFilled()

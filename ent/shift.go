@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"flexwork/ent/employer"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/shift"
@@ -61,6 +62,10 @@ type Shift struct {
 	HourlyRate int64 `json:"hourly_rate,omitempty"`
 	// Slots holds the value of the "slots" field.
 	Slots int `json:"slots,omitempty"`
+	// RequiredSkillIds holds the value of the "required_skill_ids" field.
+	RequiredSkillIds []string `json:"required_skill_ids,omitempty"`
+	// RequiredCertificationIds holds the value of the "required_certification_ids" field.
+	RequiredCertificationIds []string `json:"required_certification_ids,omitempty"`
 	// Filled holds the value of the "filled" field.
 	Filled int `json:"filled,omitempty"`
 	// MinCreditScore holds the value of the "min_credit_score" field.
@@ -101,7 +106,7 @@ type ShiftEdges struct {
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [4]map[string]int
 
 	namedRequiredSkills         map[string][]*Skill
 	namedRequiredCertifications map[string][]*Skill
@@ -171,6 +176,8 @@ func (*Shift) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case shift.FieldRequiredSkillIds, shift.FieldRequiredCertificationIds:
+			values[i] = new([]byte)
 		case shift.FieldNewcomersAllowed, shift.FieldNda:
 			values[i] = new(sql.NullBool)
 		case shift.FieldLat, shift.FieldLng:
@@ -327,6 +334,22 @@ func (_m *Shift) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field slots", values[i])
 			} else if value.Valid {
 				_m.Slots = int(value.Int64)
+			}
+		case shift.FieldRequiredSkillIds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field required_skill_ids", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.RequiredSkillIds); err != nil {
+					return fmt.Errorf("unmarshal field required_skill_ids: %w", err)
+				}
+			}
+		case shift.FieldRequiredCertificationIds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field required_certification_ids", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.RequiredCertificationIds); err != nil {
+					return fmt.Errorf("unmarshal field required_certification_ids: %w", err)
+				}
 			}
 		case shift.FieldFilled:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -508,6 +531,12 @@ func (_m *Shift) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("slots=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Slots))
+	builder.WriteString(", ")
+	builder.WriteString("required_skill_ids=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RequiredSkillIds))
+	builder.WriteString(", ")
+	builder.WriteString("required_certification_ids=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RequiredCertificationIds))
 	builder.WriteString(", ")
 	builder.WriteString("filled=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Filled))

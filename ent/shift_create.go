@@ -211,6 +211,18 @@ func (_c *ShiftCreate) SetSlots(v int) *ShiftCreate {
 	return _c
 }
 
+// SetRequiredSkillIds sets the "required_skill_ids" field.
+func (_c *ShiftCreate) SetRequiredSkillIds(v []string) *ShiftCreate {
+	_c.mutation.SetRequiredSkillIds(v)
+	return _c
+}
+
+// SetRequiredCertificationIds sets the "required_certification_ids" field.
+func (_c *ShiftCreate) SetRequiredCertificationIds(v []string) *ShiftCreate {
+	_c.mutation.SetRequiredCertificationIds(v)
+	return _c
+}
+
 // SetFilled sets the "filled" field.
 func (_c *ShiftCreate) SetFilled(v int) *ShiftCreate {
 	_c.mutation.SetFilled(v)
@@ -755,6 +767,14 @@ func (_c *ShiftCreate) createSpec() (*Shift, *sqlgraph.CreateSpec) {
 		_spec.SetField(shift.FieldSlots, field.TypeInt, value)
 		_node.Slots = value
 	}
+	if value, ok := _c.mutation.RequiredSkillIds(); ok {
+		_spec.SetField(shift.FieldRequiredSkillIds, field.TypeJSON, value)
+		_node.RequiredSkillIds = value
+	}
+	if value, ok := _c.mutation.RequiredCertificationIds(); ok {
+		_spec.SetField(shift.FieldRequiredCertificationIds, field.TypeJSON, value)
+		_node.RequiredCertificationIds = value
+	}
 	if value, ok := _c.mutation.Filled(); ok {
 		_spec.SetField(shift.FieldFilled, field.TypeInt, value)
 		_node.Filled = value
@@ -1191,6 +1211,42 @@ func (u *ShiftUpsert) UpdateSlots() *ShiftUpsert {
 // AddSlots adds v to the "slots" field.
 func (u *ShiftUpsert) AddSlots(v int) *ShiftUpsert {
 	u.Add(shift.FieldSlots, v)
+	return u
+}
+
+// SetRequiredSkillIds sets the "required_skill_ids" field.
+func (u *ShiftUpsert) SetRequiredSkillIds(v []string) *ShiftUpsert {
+	u.Set(shift.FieldRequiredSkillIds, v)
+	return u
+}
+
+// UpdateRequiredSkillIds sets the "required_skill_ids" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdateRequiredSkillIds() *ShiftUpsert {
+	u.SetExcluded(shift.FieldRequiredSkillIds)
+	return u
+}
+
+// ClearRequiredSkillIds clears the value of the "required_skill_ids" field.
+func (u *ShiftUpsert) ClearRequiredSkillIds() *ShiftUpsert {
+	u.SetNull(shift.FieldRequiredSkillIds)
+	return u
+}
+
+// SetRequiredCertificationIds sets the "required_certification_ids" field.
+func (u *ShiftUpsert) SetRequiredCertificationIds(v []string) *ShiftUpsert {
+	u.Set(shift.FieldRequiredCertificationIds, v)
+	return u
+}
+
+// UpdateRequiredCertificationIds sets the "required_certification_ids" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdateRequiredCertificationIds() *ShiftUpsert {
+	u.SetExcluded(shift.FieldRequiredCertificationIds)
+	return u
+}
+
+// ClearRequiredCertificationIds clears the value of the "required_certification_ids" field.
+func (u *ShiftUpsert) ClearRequiredCertificationIds() *ShiftUpsert {
+	u.SetNull(shift.FieldRequiredCertificationIds)
 	return u
 }
 
@@ -1687,6 +1743,48 @@ func (u *ShiftUpsertOne) AddSlots(v int) *ShiftUpsertOne {
 func (u *ShiftUpsertOne) UpdateSlots() *ShiftUpsertOne {
 	return u.Update(func(s *ShiftUpsert) {
 		s.UpdateSlots()
+	})
+}
+
+// SetRequiredSkillIds sets the "required_skill_ids" field.
+func (u *ShiftUpsertOne) SetRequiredSkillIds(v []string) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetRequiredSkillIds(v)
+	})
+}
+
+// UpdateRequiredSkillIds sets the "required_skill_ids" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdateRequiredSkillIds() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateRequiredSkillIds()
+	})
+}
+
+// ClearRequiredSkillIds clears the value of the "required_skill_ids" field.
+func (u *ShiftUpsertOne) ClearRequiredSkillIds() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearRequiredSkillIds()
+	})
+}
+
+// SetRequiredCertificationIds sets the "required_certification_ids" field.
+func (u *ShiftUpsertOne) SetRequiredCertificationIds(v []string) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetRequiredCertificationIds(v)
+	})
+}
+
+// UpdateRequiredCertificationIds sets the "required_certification_ids" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdateRequiredCertificationIds() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateRequiredCertificationIds()
+	})
+}
+
+// ClearRequiredCertificationIds clears the value of the "required_certification_ids" field.
+func (u *ShiftUpsertOne) ClearRequiredCertificationIds() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearRequiredCertificationIds()
 	})
 }
 
@@ -2373,6 +2471,48 @@ func (u *ShiftUpsertBulk) AddSlots(v int) *ShiftUpsertBulk {
 func (u *ShiftUpsertBulk) UpdateSlots() *ShiftUpsertBulk {
 	return u.Update(func(s *ShiftUpsert) {
 		s.UpdateSlots()
+	})
+}
+
+// SetRequiredSkillIds sets the "required_skill_ids" field.
+func (u *ShiftUpsertBulk) SetRequiredSkillIds(v []string) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetRequiredSkillIds(v)
+	})
+}
+
+// UpdateRequiredSkillIds sets the "required_skill_ids" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdateRequiredSkillIds() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateRequiredSkillIds()
+	})
+}
+
+// ClearRequiredSkillIds clears the value of the "required_skill_ids" field.
+func (u *ShiftUpsertBulk) ClearRequiredSkillIds() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearRequiredSkillIds()
+	})
+}
+
+// SetRequiredCertificationIds sets the "required_certification_ids" field.
+func (u *ShiftUpsertBulk) SetRequiredCertificationIds(v []string) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetRequiredCertificationIds(v)
+	})
+}
+
+// UpdateRequiredCertificationIds sets the "required_certification_ids" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdateRequiredCertificationIds() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateRequiredCertificationIds()
+	})
+}
+
+// ClearRequiredCertificationIds clears the value of the "required_certification_ids" field.
+func (u *ShiftUpsertBulk) ClearRequiredCertificationIds() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearRequiredCertificationIds()
 	})
 }
 

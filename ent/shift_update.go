@@ -17,6 +17,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 )
 
@@ -324,6 +325,42 @@ func (_u *ShiftUpdate) SetNillableSlots(v *int) *ShiftUpdate {
 // AddSlots adds value to the "slots" field.
 func (_u *ShiftUpdate) AddSlots(v int) *ShiftUpdate {
 	_u.mutation.AddSlots(v)
+	return _u
+}
+
+// SetRequiredSkillIds sets the "required_skill_ids" field.
+func (_u *ShiftUpdate) SetRequiredSkillIds(v []string) *ShiftUpdate {
+	_u.mutation.SetRequiredSkillIds(v)
+	return _u
+}
+
+// AppendRequiredSkillIds appends value to the "required_skill_ids" field.
+func (_u *ShiftUpdate) AppendRequiredSkillIds(v []string) *ShiftUpdate {
+	_u.mutation.AppendRequiredSkillIds(v)
+	return _u
+}
+
+// ClearRequiredSkillIds clears the value of the "required_skill_ids" field.
+func (_u *ShiftUpdate) ClearRequiredSkillIds() *ShiftUpdate {
+	_u.mutation.ClearRequiredSkillIds()
+	return _u
+}
+
+// SetRequiredCertificationIds sets the "required_certification_ids" field.
+func (_u *ShiftUpdate) SetRequiredCertificationIds(v []string) *ShiftUpdate {
+	_u.mutation.SetRequiredCertificationIds(v)
+	return _u
+}
+
+// AppendRequiredCertificationIds appends value to the "required_certification_ids" field.
+func (_u *ShiftUpdate) AppendRequiredCertificationIds(v []string) *ShiftUpdate {
+	_u.mutation.AppendRequiredCertificationIds(v)
+	return _u
+}
+
+// ClearRequiredCertificationIds clears the value of the "required_certification_ids" field.
+func (_u *ShiftUpdate) ClearRequiredCertificationIds() *ShiftUpdate {
+	_u.mutation.ClearRequiredCertificationIds()
 	return _u
 }
 
@@ -851,6 +888,28 @@ func (_u *ShiftUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedSlots(); ok {
 		_spec.AddField(shift.FieldSlots, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RequiredSkillIds(); ok {
+		_spec.SetField(shift.FieldRequiredSkillIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedRequiredSkillIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, shift.FieldRequiredSkillIds, value)
+		})
+	}
+	if _u.mutation.RequiredSkillIdsCleared() {
+		_spec.ClearField(shift.FieldRequiredSkillIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RequiredCertificationIds(); ok {
+		_spec.SetField(shift.FieldRequiredCertificationIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedRequiredCertificationIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, shift.FieldRequiredCertificationIds, value)
+		})
+	}
+	if _u.mutation.RequiredCertificationIdsCleared() {
+		_spec.ClearField(shift.FieldRequiredCertificationIds, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Filled(); ok {
 		_spec.SetField(shift.FieldFilled, field.TypeInt, value)
@@ -1437,6 +1496,42 @@ func (_u *ShiftUpdateOne) AddSlots(v int) *ShiftUpdateOne {
 	return _u
 }
 
+// SetRequiredSkillIds sets the "required_skill_ids" field.
+func (_u *ShiftUpdateOne) SetRequiredSkillIds(v []string) *ShiftUpdateOne {
+	_u.mutation.SetRequiredSkillIds(v)
+	return _u
+}
+
+// AppendRequiredSkillIds appends value to the "required_skill_ids" field.
+func (_u *ShiftUpdateOne) AppendRequiredSkillIds(v []string) *ShiftUpdateOne {
+	_u.mutation.AppendRequiredSkillIds(v)
+	return _u
+}
+
+// ClearRequiredSkillIds clears the value of the "required_skill_ids" field.
+func (_u *ShiftUpdateOne) ClearRequiredSkillIds() *ShiftUpdateOne {
+	_u.mutation.ClearRequiredSkillIds()
+	return _u
+}
+
+// SetRequiredCertificationIds sets the "required_certification_ids" field.
+func (_u *ShiftUpdateOne) SetRequiredCertificationIds(v []string) *ShiftUpdateOne {
+	_u.mutation.SetRequiredCertificationIds(v)
+	return _u
+}
+
+// AppendRequiredCertificationIds appends value to the "required_certification_ids" field.
+func (_u *ShiftUpdateOne) AppendRequiredCertificationIds(v []string) *ShiftUpdateOne {
+	_u.mutation.AppendRequiredCertificationIds(v)
+	return _u
+}
+
+// ClearRequiredCertificationIds clears the value of the "required_certification_ids" field.
+func (_u *ShiftUpdateOne) ClearRequiredCertificationIds() *ShiftUpdateOne {
+	_u.mutation.ClearRequiredCertificationIds()
+	return _u
+}
+
 // SetFilled sets the "filled" field.
 func (_u *ShiftUpdateOne) SetFilled(v int) *ShiftUpdateOne {
 	_u.mutation.ResetFilled()
@@ -1991,6 +2086,28 @@ func (_u *ShiftUpdateOne) sqlSave(ctx context.Context) (_node *Shift, err error)
 	}
 	if value, ok := _u.mutation.AddedSlots(); ok {
 		_spec.AddField(shift.FieldSlots, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RequiredSkillIds(); ok {
+		_spec.SetField(shift.FieldRequiredSkillIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedRequiredSkillIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, shift.FieldRequiredSkillIds, value)
+		})
+	}
+	if _u.mutation.RequiredSkillIdsCleared() {
+		_spec.ClearField(shift.FieldRequiredSkillIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RequiredCertificationIds(); ok {
+		_spec.SetField(shift.FieldRequiredCertificationIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedRequiredCertificationIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, shift.FieldRequiredCertificationIds, value)
+		})
+	}
+	if _u.mutation.RequiredCertificationIdsCleared() {
+		_spec.ClearField(shift.FieldRequiredCertificationIds, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Filled(); ok {
 		_spec.SetField(shift.FieldFilled, field.TypeInt, value)

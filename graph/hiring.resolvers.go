@@ -90,5 +90,5 @@ func (r *mutationResolver) ConfirmPayment(ctx context.Context, id string) (*ent.
 
 // Candidates is the resolver for the candidates field.
 func (r *queryResolver) Candidates(ctx context.Context, shiftID string, first *int, after *entgql.Cursor[string]) (*market.CandidatePage, error) {
-	return r.Market.Candidates(ctx, shiftID, first, after)
+	return r.Market.Candidates(ctx, shiftID, first, after, nodeFields[*ent.ApplicationQuery](ctx, "Application", "Node"))
 }

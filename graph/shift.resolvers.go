@@ -40,3 +40,13 @@ func (r *mutationResolver) RemoveRosterEntry(ctx context.Context, employerID str
 func (r *shiftResolver) Pay(ctx context.Context, obj *ent.Shift) (*market.Money, error) {
 	return r.Market.ShiftPay(obj), nil
 }
+
+// RequiredSkills is the resolver for the requiredSkills field.
+func (r *shiftResolver) RequiredSkills(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error) {
+	return r.Market.SkillsByID(ctx, obj.RequiredSkillIds)
+}
+
+// RequiredCertifications is the resolver for the requiredCertifications field.
+func (r *shiftResolver) RequiredCertifications(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error) {
+	return r.Market.SkillsByID(ctx, obj.RequiredCertificationIds)
+}

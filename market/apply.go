@@ -30,7 +30,7 @@ func (m *Market) Eligibility(ctx context.Context, shiftID string) (*Eligibility,
 
 // screen loads the facts for one worker and one shift and screens.
 func (m *Market) screen(ctx context.Context, c *ent.Client, workerID string, s *ent.Shift) (Eligibility, error) {
-	facts, err := loadShiftFacts(ctx, c, s)
+	facts, err := m.shiftFacts(ctx, s)
 	if err != nil {
 		return Eligibility{}, err
 	}
@@ -176,6 +176,18 @@ func (m *Market) moveApplication(ctx context.Context, id string, check func(cont
 		if err := check(ctx, a); err != nil {
 			return err
 		}
+		// An offer pending on the application goes first: offers are locked
+		// before applications everywhere, as acceptOffer does.
+		if a.Status == application.StatusOFFERED {
+			offerTo := offer.StatusREVOKED
+			if to == application.StatusWITHDRAWN {
+				offerTo = offer.StatusDECLINED
+			}
+			if _, err := c.Offer.Update().Where(offer.ApplicationID(id), offer.StatusEQ(offer.StatusPENDING)).
+				SetStatus(offerTo).SetRespondedAt(m.Now()).Save(ctx); err != nil {
+				return err
+			}
+		}
 		up := c.Application.Update().Where(application.ID(id), application.StatusIn(from...)).SetStatus(to)
 		if reason != "" {
 			up.SetRejectReason(reason)
@@ -186,16 +198,6 @@ func (m *Market) moveApplication(ctx context.Context, id string, check func(cont
 		}
 		if n == 0 {
 			return Conflict("the application is %s", humanStatus(a.Status.String()))
-		}
-		if a.Status == application.StatusOFFERED {
-			offerTo := offer.StatusREVOKED
-			if to == application.StatusWITHDRAWN {
-				offerTo = offer.StatusDECLINED
-			}
-			if _, err := c.Offer.Update().Where(offer.ApplicationID(id), offer.StatusEQ(offer.StatusPENDING)).
-				SetStatus(offerTo).SetRespondedAt(m.Now()).Save(ctx); err != nil {
-				return err
-			}
 		}
 		out, err = c.Application.Get(ctx, id)
 		return err

@@ -38,10 +38,11 @@ type CandidatePage struct {
 var candidateStatuses = []application.Status{application.StatusAPPLIED, application.StatusSHORTLISTED, application.StatusOFFERED}
 
 // Candidates ranks a shift's applicants by match score for any member of
-// its employer. Blocked workers are left out. The whole field is scored —
+// its employer; collect adds what the caller reads of each application. Blocked workers are left out. The whole field is scored —
 // a few queries in all, whatever its size — then the page is cut from the
 // ranking; the cursor is the rank.
-func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, after *entgql.Cursor[string]) (*CandidatePage, error) {
+func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, after *entgql.Cursor[string],
+	collect func(*ent.ApplicationQuery) (*ent.ApplicationQuery, error)) (*CandidatePage, error) {
 	pageSize := 20
 	if first != nil {
 		pageSize = *first
@@ -58,15 +59,19 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 	if err != nil {
 		return nil, err
 	}
-	apps, err := c.Application.Query().
+	q := c.Application.Query().
 		Where(application.ShiftID(shiftID), application.StatusIn(candidateStatuses...)).
-		WithWorker(func(q *ent.WorkerProfileQuery) { q.WithUser() }).
-		Order(ent.Asc(application.FieldCreatedAt), ent.Asc(application.FieldID)).
-		All(ctx)
+		Order(ent.Asc(application.FieldCreatedAt), ent.Asc(application.FieldID))
+	if collect != nil {
+		if q, err = collect(q); err != nil {
+			return nil, err
+		}
+	}
+	apps, err := q.All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	facts, err := loadShiftFacts(ctx, c, s)
+	facts, err := m.shiftFacts(ctx, s)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"flexwork/ent/certification"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/rule"
-	"flexwork/ent/shift"
 	"flexwork/ent/workerprofile"
 	"flexwork/ent/workerskill"
 )
@@ -25,53 +24,24 @@ var holdingStatuses = []assignment.Status{
 	assignment.StatusAPPROVED, assignment.StatusPAID,
 }
 
-// shiftFacts turns shifts, loaded with their required skills and
-// certifications, into screening facts.
-func shiftFacts(s *ent.Shift) ShiftFacts {
-	f := ShiftFacts{
-		ID: s.ID, EmployerID: s.EmployerID, Start: s.StartsAt, End: s.EndsAt, TimeZone: s.TimeZone,
-		Place: GeoPoint{Lat: s.Lat, Lng: s.Lng}, MinCreditScore: s.MinCreditScore, MaxDistanceKm: s.MaxDistanceKm,
-		NewcomersAllowed: s.NewcomersAllowed,
-	}
-	for _, sk := range s.Edges.RequiredSkills {
-		f.RequiredSkills = append(f.RequiredSkills, SkillRef{ID: sk.ID, Name: sk.Name})
-	}
-	for _, sk := range s.Edges.RequiredCertifications {
-		f.RequiredCerts = append(f.RequiredCerts, SkillRef{ID: sk.ID, Name: sk.Name})
-	}
-	return f
-}
-
-// loadShiftFacts reloads shifts with the edges screening needs.
-func loadShiftFacts(ctx context.Context, c *ent.Client, shifts ...*ent.Shift) ([]ShiftFacts, error) {
-	need := make([]*ent.Shift, 0, len(shifts))
-	for _, s := range shifts {
-		if s.Edges.RequiredSkills == nil || s.Edges.RequiredCertifications == nil {
-			need = append(need, s)
-		}
-	}
-	if len(need) > 0 {
-		ids := make([]string, len(need))
-		for i, s := range need {
-			ids[i] = s.ID
-		}
-		loaded, err := c.Shift.Query().Where(shift.IDIn(ids...)).WithRequiredSkills().WithRequiredCertifications().All(rule.System(ctx))
-		if err != nil {
-			return nil, err
-		}
-		byID := make(map[string]*ent.Shift, len(loaded))
-		for _, s := range loaded {
-			byID[s.ID] = s
-		}
-		for _, s := range need {
-			if l := byID[s.ID]; l != nil {
-				s.Edges.RequiredSkills, s.Edges.RequiredCertifications = l.Edges.RequiredSkills, l.Edges.RequiredCertifications
-			}
-		}
-	}
+// shiftFacts turns shifts into screening facts; skill names come from the
+// taxonomy in memory.
+func (m *Market) shiftFacts(ctx context.Context, shifts ...*ent.Shift) ([]ShiftFacts, error) {
 	out := make([]ShiftFacts, len(shifts))
 	for i, s := range shifts {
-		out[i] = shiftFacts(s)
+		f := ShiftFacts{
+			ID: s.ID, EmployerID: s.EmployerID, Start: s.StartsAt, End: s.EndsAt, TimeZone: s.TimeZone,
+			Place: GeoPoint{Lat: s.Lat, Lng: s.Lng}, MinCreditScore: s.MinCreditScore, MaxDistanceKm: s.MaxDistanceKm,
+			NewcomersAllowed: s.NewcomersAllowed,
+		}
+		var err error
+		if f.RequiredSkills, err = m.skillRefs(ctx, s.RequiredSkillIds); err != nil {
+			return nil, err
+		}
+		if f.RequiredCerts, err = m.skillRefs(ctx, s.RequiredCertificationIds); err != nil {
+			return nil, err
+		}
+		out[i] = f
 	}
 	return out, nil
 }

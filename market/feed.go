@@ -44,6 +44,9 @@ type FeedInput struct {
 	After    *entgql.Cursor[string]
 	Filter   *FeedFilter
 	OrderBy  FeedOrder
+	// Collect adds to the query what the caller will read of each shift:
+	// the GraphQL layer eager-loads the edges the client selected.
+	Collect func(*ent.ShiftQuery) (*ent.ShiftQuery, error)
 }
 
 // FeedItem is one shift in a worker's feed, with what the worker needs to
@@ -67,8 +70,8 @@ const kmPerDegree = 111.32
 // ShiftFeed is Feed with the GraphQL field's arguments: a page of 20 unless
 // told otherwise, nearest first unless told otherwise.
 func (m *Market) ShiftFeed(ctx context.Context, near GeoPoint, radiusKm float64, first *int, after *entgql.Cursor[string],
-	filter *FeedFilter, orderBy *FeedOrder) (*FeedPage, error) {
-	in := FeedInput{Near: near, RadiusKm: radiusKm, First: 20, After: after, Filter: filter, OrderBy: FeedByDistance}
+	filter *FeedFilter, orderBy *FeedOrder, collect func(*ent.ShiftQuery) (*ent.ShiftQuery, error)) (*FeedPage, error) {
+	in := FeedInput{Near: near, RadiusKm: radiusKm, First: 20, After: after, Filter: filter, OrderBy: FeedByDistance, Collect: collect}
 	if first != nil {
 		in.First = *first
 	}
@@ -159,7 +162,12 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 			s.OrderBy(s.C(shift.FieldID))
 		}
 	})
-	shifts, err := q.Limit(in.First + 1).WithEmployer().WithRequiredSkills().WithRequiredCertifications().All(ctx)
+	if in.Collect != nil {
+		if q, err = in.Collect(q); err != nil {
+			return nil, err
+		}
+	}
+	shifts, err := q.Limit(in.First + 1).All(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +175,7 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 	if len(shifts) > in.First {
 		shifts, page.PageInfo.HasNextPage = shifts[:in.First], true
 	}
-	facts, err := loadShiftFacts(ctx, c, shifts...)
+	facts, err := m.shiftFacts(ctx, shifts...)
 	if err != nil {
 		return nil, err
 	}

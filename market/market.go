@@ -14,6 +14,7 @@ type Market struct {
 	db      *ent.Client
 	dialect string
 	now     func() time.Time
+	skills  skillCache
 }
 
 // Option configures a Market.

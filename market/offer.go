@@ -11,6 +11,7 @@ import (
 	"flexwork/ent/application"
 	"flexwork/ent/assignment"
 	"flexwork/ent/offer"
+	"flexwork/ent/predicate"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/rule"
 	"flexwork/ent/shift"
@@ -147,7 +148,13 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*ent.Assignment, e
 		if o.WorkerID != v.WorkerID {
 			return Forbidden("only the worker the offer was made to can accept it")
 		}
-		now := m.Now()
+		now, sys := m.Now(), rule.System(ctx)
+		// Locks are taken in one order everywhere — shift, offer, worker,
+		// ledger — so that PostgreSQL never meets two transactions each
+		// waiting for the other.
+		if err := c.Shift.UpdateOneID(o.ShiftID).SetUpdatedAt(now).Exec(sys); err != nil {
+			return err
+		}
 		n, err := c.Offer.Update().
 			Where(offer.ID(id), offer.StatusEQ(offer.StatusPENDING), offer.ExpiresAtGT(now)).
 			SetStatus(offer.StatusACCEPTED).SetRespondedAt(now).
@@ -166,7 +173,6 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*ent.Assignment, e
 		if err := c.WorkerProfile.UpdateOneID(v.WorkerID).SetUpdatedAt(now).Exec(ctx); err != nil {
 			return err
 		}
-		sys := rule.System(ctx)
 		s, err := c.Shift.Get(sys, o.ShiftID)
 		if err != nil {
 			return err
@@ -187,18 +193,14 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*ent.Assignment, e
 		if n == 0 {
 			return Conflict("the shift is full or no longer open")
 		}
-		full, err := c.Shift.Update().
+		// The other pending offers of a shift that is now full are revoked by
+		// ExpireOffers, outside this transaction: here they would be locks
+		// taken out of order.
+		if _, err := c.Shift.Update().
 			Where(shift.ID(s.ID), shift.StatusEQ(shift.StatusPUBLISHED), filledAtSlots).
 			SetStatus(shift.StatusFILLED).
-			Save(sys)
-		if err != nil {
+			Save(sys); err != nil {
 			return err
-		}
-		if full > 0 { // the last slot went: the other offers are moot
-			if _, err := c.Offer.Update().Where(offer.ShiftID(s.ID), offer.StatusEQ(offer.StatusPENDING)).
-				SetStatus(offer.StatusREVOKED).SetRespondedAt(now).Save(sys); err != nil {
-				return err
-			}
 		}
 		if o.ApplicationID != nil {
 			if err := c.Application.UpdateOneID(*o.ApplicationID).SetStatus(application.StatusHIRED).Exec(sys); err != nil {
@@ -295,39 +297,57 @@ func (m *Market) closeOffer(ctx context.Context, id string, to offer.Status, app
 	return out, err
 }
 
-// ExpireOffers expires every pending offer whose time is up, and the
-// applications they came from; a job runs it. An offer accepted in the same
-// instant is either accepted or expired: both transitions require PENDING.
+// ExpireOffers expires every pending offer whose time is up, and revokes
+// those whose shift filled up, started or was cancelled; their applications
+// follow. A job runs it. An offer accepted in the same instant is either
+// accepted or expired: both transitions require PENDING.
 func (m *Market) ExpireOffers(ctx context.Context) (int, error) {
 	ctx = rule.System(ctx)
 	var n int
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		now := m.Now()
-		due, err := c.Offer.Query().Where(offer.StatusEQ(offer.StatusPENDING), offer.ExpiresAtLTE(now)).All(ctx)
-		if err != nil || len(due) == 0 {
+		expired, err := m.closeOffers(ctx, c, offer.StatusEXPIRED, application.StatusEXPIRED, "",
+			offer.StatusEQ(offer.StatusPENDING), offer.ExpiresAtLTE(now))
+		if err != nil {
 			return err
 		}
-		ids := make([]string, len(due))
-		for i, o := range due {
-			ids[i] = o.ID
-		}
-		if n, err = c.Offer.Update().Where(offer.IDIn(ids...), offer.StatusEQ(offer.StatusPENDING)).
-			SetStatus(offer.StatusEXPIRED).Save(ctx); err != nil {
-			return err
-		}
-		expired, err := c.Offer.Query().Where(offer.IDIn(ids...), offer.StatusEQ(offer.StatusEXPIRED),
-			offer.ApplicationIDNotNil()).All(ctx)
-		if err != nil || len(expired) == 0 {
-			return err
-		}
-		apps := make([]string, len(expired))
-		for i, o := range expired {
-			apps[i] = *o.ApplicationID
-		}
-		_, err = c.Application.Update().
-			Where(application.IDIn(apps...), application.StatusEQ(application.StatusOFFERED)).
-			SetStatus(application.StatusEXPIRED).Save(ctx)
+		revoked, err := m.closeOffers(ctx, c, offer.StatusREVOKED, application.StatusREJECTED, "the shift filled up or closed",
+			offer.StatusEQ(offer.StatusPENDING), offer.HasShiftWith(shift.StatusNEQ(shift.StatusPUBLISHED)))
+		n = expired + revoked
 		return err
 	})
+	return n, err
+}
+
+// closeOffers moves the pending offers matching where to status, and their
+// applications still marked offered to app.
+func (m *Market) closeOffers(ctx context.Context, c *ent.Client, to offer.Status, app application.Status, reason string,
+	where ...predicate.Offer) (int, error) {
+	due, err := c.Offer.Query().Where(where...).All(ctx)
+	if err != nil || len(due) == 0 {
+		return 0, err
+	}
+	ids := make([]string, len(due))
+	for i, o := range due {
+		ids[i] = o.ID
+	}
+	n, err := c.Offer.Update().Where(offer.IDIn(ids...), offer.StatusEQ(offer.StatusPENDING)).
+		SetStatus(to).SetRespondedAt(m.Now()).Save(ctx)
+	if err != nil {
+		return 0, err
+	}
+	closed, err := c.Offer.Query().Where(offer.IDIn(ids...), offer.StatusEQ(to), offer.ApplicationIDNotNil()).All(ctx)
+	if err != nil || len(closed) == 0 {
+		return n, err
+	}
+	apps := make([]string, len(closed))
+	for i, o := range closed {
+		apps[i] = *o.ApplicationID
+	}
+	up := c.Application.Update().Where(application.IDIn(apps...), application.StatusEQ(application.StatusOFFERED)).SetStatus(app)
+	if reason != "" {
+		up.SetRejectReason(reason)
+	}
+	_, err = up.Save(ctx)
 	return n, err
 }

@@ -90,7 +90,9 @@ func (m *Market) CreateShift(ctx context.Context, in CreateShiftInput) (*ent.Shi
 			SetNillableGeofenceRadiusM(in.GeofenceRadiusM).
 			SetNillableUnpaidBreakMinutes(in.UnpaidBreakMinutes).
 			AddRequiredSkills(skills...).
-			AddRequiredCertifications(certs...)
+			AddRequiredCertifications(certs...).
+			SetRequiredSkillIds(in.RequiredSkillIDs).
+			SetRequiredCertificationIds(in.RequiredCertificationIDs)
 		if in.Description != nil {
 			create.SetDescription(strings.TrimSpace(*in.Description))
 		}

@@ -236,6 +236,10 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*ent.
 		if !now.Before(s.StartsAt) {
 			return Conflict("the shift has started; it can no longer be cancelled")
 		}
+		sys := rule.System(ctx)
+		if err := c.Shift.UpdateOneID(s.ID).SetUpdatedAt(now).Exec(sys); err != nil { // shift first: lock order
+			return err
+		}
 		late := s.StartsAt.Sub(now) < lateCancel
 		n, err := c.Assignment.Update().Where(assignment.ID(id), assignment.StatusEQ(assignment.StatusSCHEDULED)).
 			SetStatus(to).SetCancelledAt(now).SetCancelReason(reason).SetLateCancellation(late).Save(ctx)
@@ -245,7 +249,6 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*ent.
 		if n == 0 {
 			return Conflict("only a scheduled hire can be cancelled; this one is %s", humanStatus(a.Status.String()))
 		}
-		sys := rule.System(ctx)
 		if err := c.Shift.UpdateOneID(s.ID).AddFilled(-1).Exec(sys); err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"flexwork/ent/rule"
 	"flexwork/ent/user"
 	"flexwork/graph"
+	"flexwork/market"
 	"flexwork/server"
 	"flexwork/server/auth"
 	"flexwork/server/demo"
@@ -76,7 +77,7 @@ func seed(ctx context.Context, args []string, log *slog.Logger) error {
 		fmt.Println("the database already has employers; nothing seeded")
 		return nil
 	}
-	fmt.Printf("demo city: %d employers, %d workers, %d shifts; password %q\n", sum.Employers, sum.Workers, sum.Shifts, demo.Password)
+	fmt.Printf("demo city: %d employers, %d workers, %d shifts, %d hires; password %q\n", sum.Employers, sum.Workers, sum.Shifts, sum.Hires, demo.Password)
 	for _, a := range sum.Accounts {
 		fmt.Println("  ", a)
 	}
@@ -130,5 +131,26 @@ func admin(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	fmt.Printf("staff account %s created (%s)\n", email, s.User.ID)
+	return nil
+}
+
+func ledger(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return errors.New("usage: flexwork ledger verify")
+	}
+	cfg, _, err := command("ledger verify", args[1:], nil)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg, cfg.Migrate, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := market.New(db).VerifyLedger(ctx)
+	if err != nil {
+		return fmt.Errorf("the ledger is broken after %d good entries: %w", n, err)
+	}
+	fmt.Printf("ledger verified: %d entries, every hash matches its content and the entry before\n", n)
 	return nil
 }

@@ -22,6 +22,7 @@ Usage:
   flexwork schema [--out FILE]      print the schema the apps see
   flexwork admin create --email E --password P --name N [flags]
                                     create a staff account
+  flexwork ledger verify [flags]    check every link of the hash-chained ledger
 
 Flags are the configuration variables in lower case (--database_url=…);
 run "flexwork serve --help" to list them.
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return schema(args)
 	case "admin":
 		return admin(ctx, args, log)
+	case "ledger":
+		return ledger(ctx, args, log)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -16,6 +16,7 @@ import (
 	"flexwork/ent/entdb/entdbtest"
 	"flexwork/ent/rule"
 	"flexwork/ent/user"
+	"flexwork/market"
 )
 
 func freeAddr(t *testing.T) string {
@@ -130,5 +131,36 @@ func TestAdminCreate(t *testing.T) {
 	u, err := db.User.Query().Where(user.Email("staff@example.com")).Only(rule.System(ctx))
 	if err != nil || !u.IsStaff || u.DisplayName != "Sam Staff" {
 		t.Fatalf("staff account = %+v, %v", u, err)
+	}
+}
+
+// TestLedgerVerify runs the command on the demo city's database, then on
+// the same database after an entry was changed behind the ledger's back.
+func TestLedgerVerify(t *testing.T) {
+	dir := t.TempDir()
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	ctx := context.Background()
+	flags := []string{"--flexwork_data_dir=" + dir}
+	if err := run(ctx, append([]string{"seed", "--demo"}, flags...), log); err != nil {
+		t.Fatal(err)
+	}
+	db, err := entdb.Open(ctx, entdb.SQLiteURL(filepath.Join(dir, "flexwork.db")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// The demo city's hires and signatures are in the ledger.
+	if n, err := market.New(db).VerifyLedger(ctx); err != nil || n < 6 {
+		t.Fatalf("the demo ledger has %d entries (%v); want its hires and signatures", n, err)
+	}
+	if err := run(ctx, append([]string{"ledger", "verify"}, flags...), log); err != nil {
+		t.Fatalf("a sound ledger: %v", err)
+	}
+	if _, err := db.SQL.ExecContext(ctx, `UPDATE ledger_entries SET actor_id = 'usr_mallory' WHERE seq = 2`); err != nil {
+		t.Fatal(err)
+	}
+	err = run(ctx, append([]string{"ledger", "verify"}, flags...), log)
+	if err == nil || !strings.Contains(err.Error(), "ledger entry 2") {
+		t.Fatalf("a tampered ledger: %v, want entry 2 named", err)
 	}
 }

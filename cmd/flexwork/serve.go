@@ -37,7 +37,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 			return err
 		}
 		if sum.Employers > 0 {
-			log.Info("demo city created", "employers", sum.Employers, "workers", sum.Workers, "shifts", sum.Shifts,
+			log.Info("demo city created", "employers", sum.Employers, "workers", sum.Workers, "shifts", sum.Shifts, "hires", sum.Hires,
 				"password", demo.Password, "accounts", sum.Accounts)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -27,8 +28,9 @@ import (
 // DB is an open database: the ent client and the pool beneath it.
 type DB struct {
 	*ent.Client
-	SQL     *sql.DB
-	Dialect string // dialect.SQLite or dialect.Postgres
+	SQL        *sql.DB
+	Dialect    string // dialect.SQLite or dialect.Postgres
+	statements *atomic.Int64
 }
 
 // sqlitePragmas are what SQLite needs to behave as flexwork expects:
@@ -82,8 +84,9 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("entdb: connect to %s: %w", redact(rawURL), err)
 	}
-	drv := entsql.OpenDB(dialectName, db)
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dialectName}, nil
+	n := new(atomic.Int64)
+	drv := counting{Driver: entsql.OpenDB(dialectName, db), n: n}
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dialectName, statements: n}, nil
 }
 
 // Close closes the client and its pool.

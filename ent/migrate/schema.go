@@ -729,6 +729,8 @@ var (
 		{Name: "pay_unit", Type: field.TypeEnum, Enums: []string{"HOUR", "SHIFT"}},
 		{Name: "hourly_rate", Type: field.TypeInt64, Default: 0},
 		{Name: "slots", Type: field.TypeInt},
+		{Name: "required_skill_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "required_certification_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "filled", Type: field.TypeInt, Default: 0},
 		{Name: "min_credit_score", Type: field.TypeInt, Nullable: true},
 		{Name: "max_distance_km", Type: field.TypeInt, Nullable: true},
@@ -747,7 +749,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "shifts_employers_shifts",
-				Columns:    []*schema.Column{ShiftsColumns[29]},
+				Columns:    []*schema.Column{ShiftsColumns[31]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -766,7 +768,7 @@ var (
 			{
 				Name:    "shift_employer_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{ShiftsColumns[29], ShiftsColumns[12]},
+				Columns: []*schema.Column{ShiftsColumns[31], ShiftsColumns[12]},
 			},
 		},
 	}

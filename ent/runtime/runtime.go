@@ -945,19 +945,19 @@ func init() {
 	// shift.DefaultHourlyRate holds the default value on creation for the hourly_rate field.
 	shift.DefaultHourlyRate = shiftDescHourlyRate.Default.(int64)
 	// shiftDescFilled is the schema descriptor for filled field.
-	shiftDescFilled := shiftFields[19].Descriptor()
+	shiftDescFilled := shiftFields[21].Descriptor()
 	// shift.DefaultFilled holds the default value on creation for the filled field.
 	shift.DefaultFilled = shiftDescFilled.Default.(int)
 	// shiftDescNewcomersAllowed is the schema descriptor for newcomers_allowed field.
-	shiftDescNewcomersAllowed := shiftFields[22].Descriptor()
+	shiftDescNewcomersAllowed := shiftFields[24].Descriptor()
 	// shift.DefaultNewcomersAllowed holds the default value on creation for the newcomers_allowed field.
 	shift.DefaultNewcomersAllowed = shiftDescNewcomersAllowed.Default.(bool)
 	// shiftDescNda is the schema descriptor for nda field.
-	shiftDescNda := shiftFields[23].Descriptor()
+	shiftDescNda := shiftFields[25].Descriptor()
 	// shift.DefaultNda holds the default value on creation for the nda field.
 	shift.DefaultNda = shiftDescNda.Default.(bool)
 	// shiftDescCancelReason is the schema descriptor for cancel_reason field.
-	shiftDescCancelReason := shiftFields[26].Descriptor()
+	shiftDescCancelReason := shiftFields[28].Descriptor()
 	// shift.DefaultCancelReason holds the default value on creation for the cancel_reason field.
 	shift.DefaultCancelReason = shiftDescCancelReason.Default.(string)
 	// shift.CancelReasonValidator is a validator for the "cancel_reason" field. It is called by the builders before save.

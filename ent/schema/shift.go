@@ -52,6 +52,11 @@ func (Shift) Fields() []ent.Field {
 		field.Int64("hourly_rate").Default(0).Annotations(entgql.OrderField("HOURLY_RATE")).
 			Comment("pay per paid hour, for comparing hourly and per-shift pay"),
 		field.Int("slots"),
+		// The required skills again, as IDs: screening and the apps read them
+		// from here and the skills taxonomy in memory, without a join per
+		// page; the edges below serve filters.
+		field.Strings("required_skill_ids").Optional().Annotations(hidden),
+		field.Strings("required_certification_ids").Optional().Annotations(hidden),
 		field.Int("filled").Default(0),
 		// Screening rules.
 		field.Int("min_credit_score").Optional().Nillable(),
@@ -67,8 +72,8 @@ func (Shift) Fields() []ent.Field {
 func (Shift) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("employer", Employer.Type).Ref("shifts").Field("employer_id").Unique().Required().Immutable(),
-		edge.To("required_skills", Skill.Type).Annotations(noWhere),
-		edge.To("required_certifications", Skill.Type).Annotations(noWhere),
+		edge.To("required_skills", Skill.Type).Annotations(hidden),
+		edge.To("required_certifications", Skill.Type).Annotations(hidden),
 		edge.To("applications", Application.Type).Annotations(entgql.RelayConnection(), noWhere),
 		edge.To("offers", Offer.Type).Annotations(entgql.RelayConnection(), noWhere),
 		edge.To("assignments", Assignment.Type).Annotations(entgql.RelayConnection(), noWhere),

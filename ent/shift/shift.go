@@ -62,6 +62,10 @@ const (
 	FieldHourlyRate = "hourly_rate"
 	// FieldSlots holds the string denoting the slots field in the database.
 	FieldSlots = "slots"
+	// FieldRequiredSkillIds holds the string denoting the required_skill_ids field in the database.
+	FieldRequiredSkillIds = "required_skill_ids"
+	// FieldRequiredCertificationIds holds the string denoting the required_certification_ids field in the database.
+	FieldRequiredCertificationIds = "required_certification_ids"
 	// FieldFilled holds the string denoting the filled field in the database.
 	FieldFilled = "filled"
 	// FieldMinCreditScore holds the string denoting the min_credit_score field in the database.
@@ -156,6 +160,8 @@ var Columns = []string{
 	FieldPayUnit,
 	FieldHourlyRate,
 	FieldSlots,
+	FieldRequiredSkillIds,
+	FieldRequiredCertificationIds,
 	FieldFilled,
 	FieldMinCreditScore,
 	FieldMaxDistanceKm,

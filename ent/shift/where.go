@@ -1161,6 +1161,26 @@ func SlotsLTE(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldLTE(FieldSlots, v))
 }
 
+// RequiredSkillIdsIsNil applies the IsNil predicate on the "required_skill_ids" field.
+func RequiredSkillIdsIsNil() predicate.Shift {
+	return predicate.Shift(sql.FieldIsNull(FieldRequiredSkillIds))
+}
+
+// RequiredSkillIdsNotNil applies the NotNil predicate on the "required_skill_ids" field.
+func RequiredSkillIdsNotNil() predicate.Shift {
+	return predicate.Shift(sql.FieldNotNull(FieldRequiredSkillIds))
+}
+
+// RequiredCertificationIdsIsNil applies the IsNil predicate on the "required_certification_ids" field.
+func RequiredCertificationIdsIsNil() predicate.Shift {
+	return predicate.Shift(sql.FieldIsNull(FieldRequiredCertificationIds))
+}
+
+// RequiredCertificationIdsNotNil applies the NotNil predicate on the "required_certification_ids" field.
+func RequiredCertificationIdsNotNil() predicate.Shift {
+	return predicate.Shift(sql.FieldNotNull(FieldRequiredCertificationIds))
+}
+
 // FilledEQ applies the EQ predicate on the "filled" field.
 func FilledEQ(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldFilled, v))

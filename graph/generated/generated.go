@@ -795,6 +795,8 @@ type QueryResolver interface {
 }
 type ShiftResolver interface {
 	Pay(ctx context.Context, obj *ent.Shift) (*market.Money, error)
+	RequiredSkills(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error)
+	RequiredCertifications(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error)
 }
 type UserResolver interface {
 	Email(ctx context.Context, obj *ent.User) (*string, error)
@@ -6120,8 +6122,6 @@ type Shift implements Node {
   cancelledAt: Time
   cancelReason: String!
   employer: Employer!
-  requiredSkills: [Skill!]
-  requiredCertifications: [Skill!]
   applications(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -7620,6 +7620,12 @@ extend type Mutation {
   setRosterEntry(input: RosterInput!): RosterEntry!
   removeRosterEntry(employerID: ID!, workerID: ID!): Boolean!
 }
+
+extend type Shift {
+  requiredSkills: [Skill!]!
+  "Skills the worker must prove with a verified certificate valid on the shift's date."
+  requiredCertifications: [Skill!]!
+}
 `, BuiltIn: false},
 	{Name: "../schema/worker.graphql", Input: `extend type WorkerProfile {
   "Private: only the worker and staff see it; employers see distance instead."
@@ -8494,10 +8500,6 @@ func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql
 		return ec.fieldContext_Shift_cancelReason(ctx, field)
 	case "employer":
 		return ec.fieldContext_Shift_employer(ctx, field)
-	case "requiredSkills":
-		return ec.fieldContext_Shift_requiredSkills(ctx, field)
-	case "requiredCertifications":
-		return ec.fieldContext_Shift_requiredCertifications(ctx, field)
 	case "applications":
 		return ec.fieldContext_Shift_applications(ctx, field)
 	case "offers":
@@ -8506,6 +8508,10 @@ func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql
 		return ec.fieldContext_Shift_assignments(ctx, field)
 	case "pay":
 		return ec.fieldContext_Shift_pay(ctx, field)
+	case "requiredSkills":
+		return ec.fieldContext_Shift_requiredSkills(ctx, field)
+	case "requiredCertifications":
+		return ec.fieldContext_Shift_requiredCertifications(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shift", field.Name)
 }
@@ -19747,70 +19753,6 @@ func (ec *executionContext) fieldContext_Shift_employer(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Shift_requiredSkills(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_requiredSkills(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RequiredSkills(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Skill) graphql.Marshaler {
-			return ec.marshalOSkill2ᚕᚖflexworkᚋentᚐSkillᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Shift_requiredSkills(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Shift",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Skill(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Shift_requiredCertifications(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_requiredCertifications(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RequiredCertifications(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Skill) graphql.Marshaler {
-			return ec.marshalOSkill2ᚕᚖflexworkᚋentᚐSkillᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Shift_requiredCertifications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Shift",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Skill(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Shift_applications(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19970,6 +19912,70 @@ func (ec *executionContext) fieldContext_Shift_pay(_ context.Context, field grap
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shift_requiredSkills(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_requiredSkills(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shift().RequiredSkills(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Skill) graphql.Marshaler {
+			return ec.marshalNSkill2ᚕᚖflexworkᚋentᚐSkillᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_requiredSkills(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shift",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Skill(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shift_requiredCertifications(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_requiredCertifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shift().RequiredCertifications(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Skill) graphql.Marshaler {
+			return ec.marshalNSkill2ᚕᚖflexworkᚋentᚐSkillᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_requiredCertifications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shift",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Skill(ctx, field)
 		},
 	}
 	return fc, nil
@@ -36525,18 +36531,6 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_employer(ctx, field, obj)
 				})
-		case "requiredSkills":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Shift_requiredSkills(ctx, field, obj)
-				})
-		case "requiredCertifications":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Shift_requiredCertifications(ctx, field, obj)
-				})
 		case "applications":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -36560,6 +36554,18 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_pay(ctx, field, obj)
+				})
+		case "requiredSkills":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shift_requiredSkills(ctx, field, obj)
+				})
+		case "requiredCertifications":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shift_requiredCertifications(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -38889,6 +38895,22 @@ func (ec *executionContext) unmarshalNSignInInput2flexworkᚋserverᚋauthᚐSig
 func (ec *executionContext) unmarshalNSignUpInput2flexworkᚋserverᚋauthᚐSignUpInput(ctx context.Context, v any) (auth.SignUpInput, error) {
 	res, err := ec.unmarshalInputSignUpInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSkill2ᚕᚖflexworkᚋentᚐSkillᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Skill) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSkill2ᚖflexworkᚋentᚐSkill(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSkill2ᚖflexworkᚋentᚐSkill(ctx context.Context, sel ast.SelectionSet, v *ent.Skill) graphql.Marshaler {

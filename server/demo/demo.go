@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"flexwork/ent"
+	"flexwork/ent/contract"
 	"flexwork/ent/membership"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
@@ -32,7 +33,7 @@ var Centre = market.GeoPoint{Lat: 52.5219, Lng: 13.4132}
 
 // Summary tells what was created and how to sign in.
 type Summary struct {
-	Employers, Workers, Shifts int
+	Employers, Workers, Shifts, Hires int
 	// Accounts lists a few sign-ins worth trying.
 	Accounts []string
 }
@@ -70,6 +71,10 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 		bySlug[s.Slug] = s
 	}
 	sum := &Summary{}
+	var (
+		board   []posting         // every shift, with its employer's owner
+		workers []context.Context // every worker, signed in
+	)
 	signUp := func(email, name string) (*viewer.Viewer, error) {
 		s, err := accounts.SignUp(ctx, auth.SignUpInput{Email: email, Password: Password, DisplayName: name})
 		if err != nil {
@@ -103,11 +108,15 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 			}
 		}
 		sum.Employers++
-		n, err := seedShifts(viewer.NewContext(ctx, owner), m, rng, e, def, bySlug)
+		ownerCtx := viewer.NewContext(ctx, owner)
+		posted, err := seedShifts(ownerCtx, m, rng, e, def, bySlug)
 		if err != nil {
 			return nil, err
 		}
-		sum.Shifts += n
+		sum.Shifts += len(posted)
+		for _, id := range posted {
+			board = append(board, posting{shiftID: id, owner: ownerCtx})
+		}
 	}
 
 	for i := 1; i <= 40; i++ {
@@ -126,13 +135,21 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 		if rng.IntN(2) == 0 {
 			types = append(types, enum.Dispatch)
 		}
-		if _, err := m.UpdateWorkerProfile(viewer.NewContext(ctx, w), market.UpdateWorkerProfileInput{
+		p, err := m.UpdateWorkerProfile(viewer.NewContext(ctx, w), market.UpdateWorkerProfileInput{
 			Headline: &headline, HomeLocation: &home, TravelRadiusKm: &radius, Skills: picked, EngagementTypes: types,
-		}); err != nil {
+		})
+		if err != nil {
 			return nil, fmt.Errorf("demo: worker %d: %w", i, err)
 		}
+		w.WorkerID = p.ID
+		workers = append(workers, viewer.NewContext(ctx, w))
 		sum.Workers++
 	}
+	hires, err := seedHires(ctx, db, m, board, workers)
+	if err != nil {
+		return nil, err
+	}
+	sum.Hires = hires
 	sum.Accounts = []string{
 		"owner@cafe-linde.demo (employer owner)",
 		"manager@spree-logistics.demo (employer manager)",
@@ -145,8 +162,9 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 // seedShifts posts and publishes a handful of shifts for the employer over
 // the next days, around its location, as its owner would in the app.
 func seedShifts(ctx context.Context, m *market.Market, rng *rand.Rand, e *ent.Employer, def employerDef,
-	skills map[string]*ent.Skill) (int, error) {
+	skills map[string]*ent.Skill) ([]string, error) {
 	n := 6 + rng.IntN(6)
+	ids := make([]string, 0, n)
 	for i := 0; i < n; i++ {
 		s := skills[def.skills[rng.IntN(len(def.skills))]]
 		day := m.Now().Truncate(24*time.Hour).AddDate(0, 0, 1+rng.IntN(10))
@@ -168,13 +186,83 @@ func seedShifts(ctx context.Context, m *market.Market, rng *rand.Rand, e *ent.Em
 		}
 		created, err := m.CreateShift(ctx, in)
 		if err != nil {
-			return i, fmt.Errorf("demo: shift: %w", err)
+			return nil, fmt.Errorf("demo: shift: %w", err)
 		}
 		if _, err := m.PublishShift(ctx, created.ID); err != nil {
-			return i, fmt.Errorf("demo: publish: %w", err)
+			return nil, fmt.Errorf("demo: publish: %w", err)
+		}
+		ids = append(ids, created.ID)
+	}
+	return ids, nil
+}
+
+// posting is a shift on the demo board and the owner who posted it.
+type posting struct {
+	shiftID string
+	owner   context.Context
+}
+
+// seedHires brings a few shifts to life: eligible workers apply to the
+// first shifts of the board, the owner offers the best-ranked one, who
+// accepts, and both sign the contract. Every step goes through market, so
+// the ledger records the hires as it would any other.
+func seedHires(ctx context.Context, db *ent.Client, m *market.Market, board []posting, workers []context.Context) (int, error) {
+	hires := 0
+	for _, p := range board {
+		if hires == 5 {
+			break
+		}
+		applied := 0
+		for _, w := range workers {
+			if applied == 3 {
+				break
+			}
+			e, err := m.Eligibility(w, p.shiftID)
+			if err != nil {
+				return hires, err
+			}
+			if !e.Eligible {
+				continue
+			}
+			if _, err := m.ApplyToShift(w, market.ApplyInput{ShiftID: p.shiftID}); err != nil {
+				return hires, fmt.Errorf("demo: apply: %w", err)
+			}
+			applied++
+		}
+		if applied == 0 {
+			continue
+		}
+		page, err := m.Candidates(p.owner, p.shiftID, nil, nil, nil)
+		if err != nil {
+			return hires, err
+		}
+		best := page.Edges[0].Application
+		o, err := m.SendOffer(p.owner, market.SendOfferInput{ApplicationID: &best.ID})
+		if err != nil {
+			return hires, fmt.Errorf("demo: offer: %w", err)
+		}
+		for _, w := range workers {
+			if viewer.FromContext(w).WorkerID != best.WorkerID {
+				continue
+			}
+			a, err := m.AcceptOffer(w, o.ID)
+			if err != nil {
+				return hires, fmt.Errorf("demo: accept: %w", err)
+			}
+			// a belongs to the finished transaction: read through the client.
+			k, err := db.Contract.Query().Where(contract.AssignmentID(a.ID)).Only(w)
+			if err != nil {
+				return hires, err
+			}
+			for _, who := range []context.Context{w, p.owner} {
+				if _, err := m.SignContract(who, k.ID); err != nil {
+					return hires, fmt.Errorf("demo: sign: %w", err)
+				}
+			}
+			hires++
 		}
 	}
-	return n, nil
+	return hires, nil
 }
 
 // around returns a point about km from p in a random direction.

@@ -1,0 +1,38 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// collector is an ent query that can eager-load the fields a GraphQL
+// selection asks for (entgql generates CollectFields for every query).
+type collector[Q any] interface {
+	CollectFields(ctx context.Context, satisfies ...string) (Q, error)
+}
+
+// nodeFields returns a function that makes a query eager-load what the
+// client selected under `edges { node { … } }` of the connection being
+// resolved: entgql's field collection, pointed at the nodes of a connection
+// written by hand (the feed, the candidates). Without it every node would
+// load its edges with queries of its own.
+func nodeFields[Q collector[Q]](ctx context.Context, satisfies ...string) func(Q) (Q, error) {
+	return func(q Q) (Q, error) {
+		fc, oc := graphql.GetFieldContext(ctx), graphql.GetOperationContext(ctx)
+		if fc == nil || oc == nil {
+			return q, nil
+		}
+		for _, edges := range graphql.CollectFields(oc, fc.Field.Selections, nil) {
+			if edges.Name != "edges" {
+				continue
+			}
+			for _, node := range graphql.CollectFields(oc, edges.Selections, nil) {
+				if node.Name == "node" {
+					return q.CollectFields(graphql.WithFieldContext(ctx, &graphql.FieldContext{Parent: fc, Field: node}), satisfies...)
+				}
+			}
+		}
+		return q, nil
+	}
+}
