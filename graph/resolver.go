@@ -11,6 +11,7 @@ import (
 	"flexwork/ent/entdb"
 	"flexwork/graph/generated"
 	"flexwork/market"
+	"flexwork/notifications"
 	"flexwork/server/auth"
 )
 
@@ -19,6 +20,7 @@ type Resolver struct {
 	DB       *ent.Client
 	Market   *market.Market
 	Accounts *auth.Accounts
+	Notifier *notifications.Service
 }
 
 // NewSchema returns the executable schema over r.

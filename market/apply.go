@@ -97,7 +97,11 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*ent.Applicat
 		if ent.IsConstraintError(err) { // the same worker applying twice at once
 			return Conflict("you have already applied to this shift")
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return m.emit(ctx, c, Event{Kind: ApplicationCreated, ID: out.ID, ShiftID: s.ID, WorkerID: v.WorkerID,
+			EmployerID: s.EmployerID, Title: s.Title})
 	})
 	return out, err
 }
@@ -198,6 +202,11 @@ func (m *Market) moveApplication(ctx context.Context, id string, check func(cont
 		}
 		if n == 0 {
 			return Conflict("the application is %s", humanStatus(a.Status.String()))
+		}
+		kind := map[application.Status]EventKind{application.StatusWITHDRAWN: ApplicationWithdrawn,
+			application.StatusREJECTED: ApplicationRejected, application.StatusSHORTLISTED: ApplicationShortlisted}[to]
+		if err := m.emit(ctx, c, Event{Kind: kind, ID: id, ShiftID: a.ShiftID, WorkerID: a.WorkerID, EmployerID: a.EmployerID}); err != nil {
+			return err
 		}
 		out, err = c.Application.Get(ctx, id)
 		return err

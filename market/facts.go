@@ -116,11 +116,11 @@ func loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs []string, shi
 			w.Busy = append(w.Busy, Interval{a.StartsAt, a.EndsAt})
 		}
 	}
-	blocks, err := c.RosterEntry.Query().Where(
-		rosterentry.WorkerIDIn(workerIDs...),
-		rosterentry.KindEQ(rosterentry.KindBLOCKED),
-		rosterentry.EmployerIDIn(keys(employers)...),
-	).All(ctx)
+	blocked := c.RosterEntry.Query().Where(rosterentry.WorkerIDIn(workerIDs...), rosterentry.KindEQ(rosterentry.KindBLOCKED))
+	if len(employers) > 0 && !(len(employers) == 1 && employers[""]) {
+		blocked.Where(rosterentry.EmployerIDIn(keys(employers)...))
+	} // else: a horizon with no employer (a Screener) needs every block
+	blocks, err := blocked.All(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ type Market struct {
 	dialect string
 	now     func() time.Time
 	skills  skillCache
+	events  EventSink
 }
 
 // Option configures a Market.

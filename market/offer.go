@@ -119,8 +119,11 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*ent.Offer, 
 		if in.Message != nil {
 			create.SetMessage(strings.TrimSpace(*in.Message))
 		}
-		out, err = create.Save(ctx)
-		return err
+		if out, err = create.Save(ctx); err != nil {
+			return err
+		}
+		return m.emit(ctx, c, Event{Kind: OfferCreated, ID: out.ID, ShiftID: shiftID, WorkerID: workerID,
+			EmployerID: s.EmployerID, Title: s.Title, When: expires})
 	})
 	return out, err
 }
@@ -223,6 +226,14 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*ent.Assignment, e
 		}); err != nil {
 			return err
 		}
+		for _, e := range []Event{
+			{Kind: OfferAccepted, ID: o.ID, ShiftID: s.ID, WorkerID: v.WorkerID, EmployerID: s.EmployerID, Title: s.Title},
+			{Kind: AssignmentCreated, ID: a.ID, ShiftID: s.ID, WorkerID: v.WorkerID, EmployerID: s.EmployerID, Title: s.Title, When: s.StartsAt},
+		} {
+			if err := m.emit(ctx, c, e); err != nil {
+				return err
+			}
+		}
 		out, err = c.Assignment.Get(ctx, a.ID)
 		return err
 	})
@@ -291,6 +302,13 @@ func (m *Market) closeOffer(ctx context.Context, id string, to offer.Status, app
 				return err
 			}
 		}
+		kind := OfferRevoked
+		if to == offer.StatusDECLINED {
+			kind = OfferDeclined
+		}
+		if err := m.emit(ctx, c, Event{Kind: kind, ID: id, ShiftID: o.ShiftID, WorkerID: o.WorkerID, EmployerID: o.EmployerID}); err != nil {
+			return err
+		}
 		out, err = c.Offer.Get(ctx, id)
 		return err
 	})
@@ -336,13 +354,25 @@ func (m *Market) closeOffers(ctx context.Context, c *ent.Client, to offer.Status
 	if err != nil {
 		return 0, err
 	}
-	closed, err := c.Offer.Query().Where(offer.IDIn(ids...), offer.StatusEQ(to), offer.ApplicationIDNotNil()).All(ctx)
+	closed, err := c.Offer.Query().Where(offer.IDIn(ids...), offer.StatusEQ(to)).All(ctx)
 	if err != nil || len(closed) == 0 {
 		return n, err
 	}
-	apps := make([]string, len(closed))
-	for i, o := range closed {
-		apps[i] = *o.ApplicationID
+	kind := OfferExpired
+	if to == offer.StatusREVOKED {
+		kind = OfferRevoked
+	}
+	var apps []string
+	for _, o := range closed {
+		if err := m.emit(ctx, c, Event{Kind: kind, ID: o.ID, ShiftID: o.ShiftID, WorkerID: o.WorkerID, EmployerID: o.EmployerID}); err != nil {
+			return n, err
+		}
+		if o.ApplicationID != nil {
+			apps = append(apps, *o.ApplicationID)
+		}
+	}
+	if len(apps) == 0 {
+		return n, nil
 	}
 	up := c.Application.Update().Where(application.IDIn(apps...), application.StatusEQ(application.StatusOFFERED)).SetStatus(app)
 	if reason != "" {
@@ -350,4 +380,24 @@ func (m *Market) closeOffers(ctx context.Context, c *ent.Client, to offer.Status
 	}
 	_, err = up.Save(ctx)
 	return n, err
+}
+
+// WarnExpiringOffer tells the worker their offer is about to expire, if it
+// is still pending and nobody has warned them yet; a job scheduled at the
+// offer's creation runs it.
+func (m *Market) WarnExpiringOffer(ctx context.Context, id string) error {
+	ctx = rule.System(ctx)
+	return m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		o, err := c.Offer.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		n, err := c.Offer.Update().Where(offer.ID(id), offer.StatusEQ(offer.StatusPENDING), offer.ExpiryWarnedAtIsNil(),
+			offer.ExpiresAtGT(m.Now())).SetExpiryWarnedAt(m.Now()).Save(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+		return m.emit(ctx, c, Event{Kind: OfferExpiringSoon, ID: id, ShiftID: o.ShiftID, WorkerID: o.WorkerID,
+			EmployerID: o.EmployerID, When: o.ExpiresAt})
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"flexwork/ent/application"
 	"flexwork/ent/assignment"
 	"flexwork/ent/offer"
+	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/shift"
 	"flexwork/ent/skill"
@@ -215,6 +216,10 @@ func (m *Market) PublishShift(ctx context.Context, id string) (*ent.Shift, error
 		if n == 0 {
 			return Conflict("only a draft can be published; this shift is %s", humanStatus(s.Status.String()))
 		}
+		if err := m.emit(ctx, c, Event{Kind: ShiftPublished, ID: id, ShiftID: id, EmployerID: s.EmployerID,
+			Title: s.Title, When: s.StartsAt}); err != nil {
+			return err
+		}
 		out, err = c.Shift.Get(ctx, id)
 		return err
 	})
@@ -246,6 +251,16 @@ func (m *Market) CancelShift(ctx context.Context, id, reason string) (*ent.Shift
 		if n == 0 {
 			return Conflict("a shift can be cancelled only before it starts; this one is %s", humanStatus(s.Status.String()))
 		}
+		// Who is affected, to tell them once the changes are made.
+		sys := rule.System(ctx)
+		pending, err := c.Offer.Query().Where(offer.ShiftID(id), offer.StatusEQ(offer.StatusPENDING)).All(sys)
+		if err != nil {
+			return err
+		}
+		hired, err := c.Assignment.Query().Where(assignment.ShiftID(id), assignment.StatusEQ(assignment.StatusSCHEDULED)).All(sys)
+		if err != nil {
+			return err
+		}
 		if _, err := c.Offer.Update().Where(offer.ShiftID(id), offer.StatusEQ(offer.StatusPENDING)).
 			SetStatus(offer.StatusREVOKED).SetRespondedAt(now).Save(ctx); err != nil {
 			return err
@@ -266,6 +281,18 @@ func (m *Market) CancelShift(ctx context.Context, id, reason string) (*ent.Shift
 			"employer": s.EmployerID, "reason": reason, "hiresCancelled": hires, "late": late && hires > 0,
 		}); err != nil {
 			return err
+		}
+		events := []Event{{Kind: ShiftCancelled, ID: id, ShiftID: id, EmployerID: s.EmployerID, Title: s.Title, When: s.StartsAt}}
+		for _, o := range pending {
+			events = append(events, Event{Kind: OfferRevoked, ID: o.ID, ShiftID: id, WorkerID: o.WorkerID, EmployerID: s.EmployerID, Title: s.Title})
+		}
+		for _, a := range hired {
+			events = append(events, Event{Kind: AssignmentCancelled, ID: a.ID, ShiftID: id, WorkerID: a.WorkerID, EmployerID: s.EmployerID, Title: s.Title})
+		}
+		for _, e := range events {
+			if err := m.emit(ctx, c, e); err != nil {
+				return err
+			}
 		}
 		out, err = c.Shift.Get(ctx, id)
 		return err

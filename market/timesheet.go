@@ -97,6 +97,10 @@ func (m *Market) approve(ctx context.Context, c *ent.Client, t *ent.Timesheet, m
 	}); err != nil {
 		return err
 	}
+	if err := m.emit(ctx, c, Event{Kind: TimesheetApproved, ID: t.ID, ShiftID: s.ID, WorkerID: t.WorkerID,
+		EmployerID: t.EmployerID, Title: s.Title}); err != nil {
+		return err
+	}
 	*out, err = c.Timesheet.Get(sys, t.ID)
 	return err
 }
@@ -217,6 +221,9 @@ func (m *Market) MarkPaid(ctx context.Context, id, reference string) (*ent.Times
 		}); err != nil {
 			return err
 		}
+		if err := m.emit(ctx, c, Event{Kind: PaymentMarked, ID: id, WorkerID: t.WorkerID, EmployerID: t.EmployerID}); err != nil {
+			return err
+		}
 		out, err = c.Timesheet.Get(ctx, id)
 		return err
 	})
@@ -282,6 +289,9 @@ func (m *Market) FlagOverduePayments(ctx context.Context) (int, error) {
 			if _, err := m.appendLedger(ctx, c, LedgerPaymentOverdue, t.ID, "", map[string]any{
 				"employer": t.EmployerID, "dueAt": t.PaymentDueAt,
 			}); err != nil {
+				return err
+			}
+			if err := m.emit(ctx, c, Event{Kind: PaymentOverdue, ID: t.ID, WorkerID: t.WorkerID, EmployerID: t.EmployerID}); err != nil {
 				return err
 			}
 		}

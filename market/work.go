@@ -98,6 +98,9 @@ func (m *Market) CheckIn(ctx context.Context, in PresenceInput) (*ent.Assignment
 		}); err != nil {
 			return err
 		}
+		if err := m.emit(ctx, c, Event{Kind: AssignmentCheckedIn, ID: a.ID, ShiftID: a.ShiftID, WorkerID: a.WorkerID, EmployerID: a.EmployerID}); err != nil {
+			return err
+		}
 		out, err = c.Assignment.Get(ctx, a.ID)
 		return err
 	})
@@ -149,6 +152,9 @@ func (m *Market) CheckOut(ctx context.Context, in PresenceInput) (*ent.Assignmen
 		}); err != nil {
 			return err
 		}
+		if err := m.emit(ctx, c, Event{Kind: AssignmentCheckedOut, ID: a.ID, ShiftID: a.ShiftID, WorkerID: a.WorkerID, EmployerID: a.EmployerID}); err != nil {
+			return err
+		}
 		out, err = c.Assignment.Get(ctx, a.ID)
 		return err
 	})
@@ -196,6 +202,9 @@ func (m *Market) MarkNoShow(ctx context.Context, id string) (*ent.Assignment, er
 			return err
 		}
 		if _, err := m.appendLedger(ctx, c, LedgerNoShow, id, actor(ctx), map[string]any{"worker": a.WorkerID}); err != nil {
+			return err
+		}
+		if err := m.emit(ctx, c, Event{Kind: AssignmentNoShow, ID: id, ShiftID: a.ShiftID, WorkerID: a.WorkerID, EmployerID: a.EmployerID}); err != nil {
 			return err
 		}
 		out, err = c.Assignment.Get(ctx, id)
@@ -259,6 +268,10 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*ent.
 		if _, err := m.appendLedger(ctx, c, LedgerAssignmentCancelled, id, v.UserID, map[string]any{
 			"by": strings.ToLower(strings.TrimPrefix(to.String(), "CANCELLED_BY_")), "late": late, "reason": reason,
 		}); err != nil {
+			return err
+		}
+		if err := m.emit(ctx, c, Event{Kind: AssignmentCancelled, ID: id, ShiftID: a.ShiftID, WorkerID: a.WorkerID,
+			EmployerID: a.EmployerID, Title: s.Title}); err != nil {
 			return err
 		}
 		out, err = c.Assignment.Get(ctx, id)

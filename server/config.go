@@ -40,6 +40,13 @@ type Config struct {
 	RefreshTokenTTL time.Duration // FLEXWORK_REFRESH_TOKEN_TTL
 	WSInitTimeout   time.Duration // FLEXWORK_WS_INIT_TIMEOUT
 	WSPingInterval  time.Duration // FLEXWORK_WS_PING_INTERVAL
+	// FLEXWORK_WS_MAX_SUBSCRIPTIONS: subscriptions one socket may hold.
+	WSMaxSubscriptions int
+	// FLEXWORK_JOB_POLL_INTERVAL: how often idle job workers look for work.
+	JobPollInterval time.Duration
+	// FLEXWORK_FCM_ENDPOINT: send pushes to this FCM-compatible endpoint
+	// without credentials (load tests against a fake FCM).
+	FCMEndpoint     string
 	ShutdownTimeout time.Duration // FLEXWORK_SHUTDOWN_TIMEOUT
 }
 
@@ -130,6 +137,9 @@ var settings = []setting{
 	{"FLEXWORK_REFRESH_TOKEN_TTL", "720h", "lifetime of refresh tokens", dur(func(c *Config) *time.Duration { return &c.RefreshTokenTTL })},
 	{"FLEXWORK_WS_INIT_TIMEOUT", "10s", "time a WebSocket has to send connection_init", dur(func(c *Config) *time.Duration { return &c.WSInitTimeout })},
 	{"FLEXWORK_WS_PING_INTERVAL", "25s", "WebSocket ping interval; a peer silent for two is dropped", dur(func(c *Config) *time.Duration { return &c.WSPingInterval })},
+	{"FLEXWORK_WS_MAX_SUBSCRIPTIONS", "20", "subscriptions one WebSocket may hold at once", num(func(c *Config) *int { return &c.WSMaxSubscriptions })},
+	{"FLEXWORK_JOB_POLL_INTERVAL", "500ms", "how often idle job workers look for work", dur(func(c *Config) *time.Duration { return &c.JobPollInterval })},
+	{"FLEXWORK_FCM_ENDPOINT", "", "FCM-compatible endpoint to push to without credentials (load tests)", str(func(c *Config) *string { return &c.FCMEndpoint })},
 	{"FLEXWORK_SHUTDOWN_TIMEOUT", "20s", "grace period for requests in flight at shutdown", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"log/slog"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -16,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"flexwork/ent"
+	"flexwork/ent/entdb"
 	"flexwork/ent/viewer"
 	"flexwork/server/auth"
 )
@@ -27,11 +29,17 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	srv := handler.New(pricedSchema{es})
 
 	srv.AddTransport(transport.Websocket{
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
-			// Phones send no Origin and are accepted; browsers only from these hosts.
-			OriginPatterns: cfg.AllowedOrigins,
-		}},
-		InitTimeout:      cfg.WSInitTimeout,
+		Implementation: guardedWS{
+			WebsocketImplementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
+				// Phones send no Origin and are accepted; browsers only from these hosts.
+				OriginPatterns: cfg.AllowedOrigins,
+			}},
+			initTimeout: cfg.WSInitTimeout,
+			max:         cfg.WSMaxSubscriptions,
+		},
+		// The guard closes late sockets with 4408 first; gqlgen's own timer is
+		// the backstop.
+		InitTimeout:      cfg.WSInitTimeout + 5*time.Second,
 		PingPongInterval: cfg.WSPingInterval,
 		InitFunc:         websocketInit(authn),
 	})
@@ -65,7 +73,7 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 // of a failure from the client (entgql puts it in the message).
 func txOpener(db *ent.Client, log *slog.Logger) entgql.TxOpener {
 	return entgql.TxOpenerFunc(func(ctx context.Context) (context.Context, driver.Tx, error) {
-		ctx, tx, err := db.OpenTx(ctx)
+		ctx, tx, err := entdb.OpenTx(ctx, db)
 		if err != nil {
 			log.ErrorContext(ctx, "begin transaction", "err", err)
 			return nil, nil, errors.New("database unavailable")

@@ -20,6 +20,7 @@ import (
 	"flexwork/graph"
 	"flexwork/graph/generated"
 	"flexwork/market"
+	"flexwork/notifications"
 	"flexwork/server/auth"
 )
 
@@ -32,15 +33,22 @@ type Deps struct {
 	Now func() time.Time
 	// FirebaseAuth verifies Firebase ID tokens; required when Auth is firebase.
 	FirebaseAuth *fbauth.Client
+	// Broker carries live events; nil means in-process.
+	Broker notifications.Broker
+	// Sender delivers pushes; nil means log them.
+	Sender notifications.Sender
+	// RetryDelay, when set, shortens job retries (tests).
+	RetryDelay time.Duration
 }
 
 // Server is a ready-to-serve flexwork: the HTTP handler and what it runs on.
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	Handler  http.Handler
-	Market   *market.Market
-	Accounts *auth.Accounts
+	cfg           Config
+	log           *slog.Logger
+	Handler       http.Handler
+	Market        *market.Market
+	Accounts      *auth.Accounts
+	Notifications *notifications.Service
 }
 
 // New assembles a server.
@@ -66,16 +74,27 @@ func New(cfg Config, d Deps) (*Server, error) {
 		}
 		authn.Firebase = &auth.Firebase{Client: d.FirebaseAuth, DB: d.DB.Client}
 	}
+	if d.Broker == nil {
+		d.Broker = notifications.NewLocalBroker()
+	}
+	if d.Sender == nil {
+		d.Sender = notifications.LogSender{Log: d.Log}
+	}
+	svc := notifications.New(d.DB, d.Broker, d.Sender, d.Log, d.Now)
 	s := &Server{
-		cfg:    cfg,
-		log:    d.Log,
-		Market: market.New(d.DB, market.WithClock(d.Now)),
+		cfg:           cfg,
+		log:           d.Log,
+		Notifications: svc,
+		Market:        market.New(d.DB, market.WithClock(d.Now), market.WithEvents(svc)),
 		Accounts: &auth.Accounts{
 			DB: d.DB.Client, Tokens: tokens, RefreshTTL: cfg.RefreshTokenTTL, Now: d.Now,
 			Disabled: cfg.Auth == "firebase",
 		},
 	}
-	resolver := &graph.Resolver{DB: d.DB.Client, Market: s.Market, Accounts: s.Accounts}
+	if err := svc.Bind(s.Market, notifications.Config{PollInterval: cfg.JobPollInterval, RetryDelay: d.RetryDelay}); err != nil {
+		return nil, err
+	}
+	resolver := &graph.Resolver{DB: d.DB.Client, Market: s.Market, Accounts: s.Accounts, Notifier: svc}
 	m := newMetrics(d.DB.SQL)
 	gql := newGraphQL(cfg, generated.NewExecutableSchema(graph.NewSchema(resolver)), d.DB.Client, authn, m, d.Log)
 
@@ -100,11 +119,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	if err := s.Notifications.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	sweepCtx, stopSweep := context.WithCancel(ctx)
-	defer stopSweep()
-	go s.sweep(sweepCtx)
 	s.log.Info("serving", "addr", ln.Addr().String(), "env", s.cfg.Env)
 	select {
 	case err := <-errc:
@@ -117,6 +136,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	err := hs.Shutdown(shutdownCtx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = hs.Close()
+	}
+	if e := s.Notifications.Stop(shutdownCtx); e != nil && err == nil {
+		err = e
 	}
 	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
 		err = e

@@ -5,12 +5,15 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 
 	firebase "firebase.google.com/go/v4"
+	"google.golang.org/api/option"
 
 	"flexwork/ent/entdb"
 	"flexwork/market"
+	"flexwork/notifications"
 	"flexwork/server"
 )
 
@@ -64,6 +67,41 @@ func openDB(ctx context.Context, cfg server.Config, migrate bool, log *slog.Logg
 // deps builds the server's dependencies from the configuration.
 func deps(ctx context.Context, cfg server.Config, db *entdb.DB, log *slog.Logger) (server.Deps, error) {
 	d := server.Deps{DB: db, Log: log}
+	if cfg.RedisURL != "" {
+		b, err := notifications.NewRedisBroker(ctx, cfg.RedisURL, "")
+		if err != nil {
+			return d, err
+		}
+		d.Broker = b
+		log.Info("live events go through Redis", "redis", redactURL(cfg.RedisURL))
+	}
+	switch {
+	case cfg.FCMEndpoint != "":
+		app, err := firebase.NewApp(ctx, &firebase.Config{ProjectID: firstOf(cfg.FirebaseProjectID, "flexwork")},
+			option.WithEndpoint(cfg.FCMEndpoint), option.WithoutAuthentication())
+		if err != nil {
+			return d, err
+		}
+		mc, err := app.Messaging(ctx)
+		if err != nil {
+			return d, err
+		}
+		d.Sender = notifications.FCM{Client: mc}
+		log.Warn("pushes go to FLEXWORK_FCM_ENDPOINT without credentials", "endpoint", cfg.FCMEndpoint)
+	case cfg.FirebaseProjectID != "" && os.Getenv("GOOGLE_APPLICATION_CREDENTIALS") != "":
+		app, err := firebase.NewApp(ctx, &firebase.Config{ProjectID: cfg.FirebaseProjectID})
+		if err != nil {
+			return d, err
+		}
+		mc, err := app.Messaging(ctx)
+		if err != nil {
+			return d, fmt.Errorf("firebase messaging: %w", err)
+		}
+		d.Sender = notifications.FCM{Client: mc}
+		log.Info("pushes go through Firebase Cloud Messaging", "project", cfg.FirebaseProjectID)
+	default:
+		log.Warn("no Firebase credentials (FIREBASE_PROJECT_ID and GOOGLE_APPLICATION_CREDENTIALS): pushes are logged, not sent")
+	}
 	if cfg.Auth == "firebase" {
 		if os.Getenv("FIREBASE_AUTH_EMULATOR_HOST") != "" {
 			log.Warn("FIREBASE_AUTH_EMULATOR_HOST is set: Firebase ID tokens are NOT signature-checked")
@@ -77,4 +115,22 @@ func deps(ctx context.Context, cfg server.Config, db *entdb.DB, log *slog.Logger
 		}
 	}
 	return d, nil
+}
+
+func firstOf(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// redactURL hides a password in a URL for logs.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable)"
+	}
+	return u.Redacted()
 }

@@ -46,6 +46,9 @@ func (d counting) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx,
 	if err != nil {
 		return nil, err
 	}
+	if t, ok := tx.(*entsql.Tx); ok {
+		remember(ctx, t.Tx)
+	}
 	return countingTx{Tx: tx, n: d.n}, nil
 }
 

@@ -10,6 +10,10 @@ import (
 	"strings"
 
 	atlas "ariga.io/atlas/sql/migrate"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql/schema"
 
@@ -22,11 +26,36 @@ import (
 // transaction, recording each in flexwork_schema_migrations; a file already
 // applied is never applied again, and two servers starting at once take
 // turns (an advisory lock).
+//
+// River's job tables follow, migrated by River's own migrator.
 func (d *DB) Migrate(ctx context.Context) error {
+	var err error
 	if d.Dialect == dialect.SQLite {
-		return d.Client.Schema.Create(ctx)
+		err = d.Client.Schema.Create(ctx)
+	} else {
+		err = applyMigrations(ctx, d.SQL, migrations.FS)
 	}
-	return applyMigrations(ctx, d.SQL, migrations.FS)
+	if err != nil {
+		return err
+	}
+	migrator, err := rivermigrate.New(d.RiverDriver(), nil)
+	if err != nil {
+		return err
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrate river: %w", err)
+	}
+	return nil
+}
+
+// RiverDriver is River's driver for this database: both work through
+// database/sql, so that jobs can be enqueued in the transaction of the
+// change that causes them.
+func (d *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
+	if d.Dialect == dialect.SQLite {
+		return riversqlite.New(d.SQL)
+	}
+	return riverdatabasesql.New(d.SQL)
 }
 
 // migrationLock is the advisory lock key that serialises migrators.

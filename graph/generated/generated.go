@@ -23,6 +23,7 @@ import (
 	"flexwork/ent/skill"
 	"flexwork/ent/timesheet"
 	"flexwork/market"
+	"flexwork/notifications"
 	"flexwork/server/auth"
 	"fmt"
 	"math"
@@ -50,6 +51,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Shift() ShiftResolver
+	Subscription() SubscriptionResolver
 	User() UserResolver
 	WorkerProfile() WorkerProfileResolver
 }
@@ -84,6 +86,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ApplicationEvent struct {
+		Application func(childComplexity int) int
+		Kind        func(childComplexity int) int
+	}
+
 	Assignment struct {
 		CancelReason     func(childComplexity int) int
 		CancelledAt      func(childComplexity int) int
@@ -116,6 +123,11 @@ type ComplexityRoot struct {
 	AssignmentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AssignmentEvent struct {
+		Assignment func(childComplexity int) int
+		Kind       func(childComplexity int) int
 	}
 
 	AuthPayload struct {
@@ -368,35 +380,39 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptOffer          func(childComplexity int, id string) int
-		AddEmployerMember    func(childComplexity int, input market.AddEmployerMemberInput) int
-		ApplyToShift         func(childComplexity int, input market.ApplyInput) int
-		ApproveTimesheet     func(childComplexity int, input market.ApproveInput) int
-		CancelAssignment     func(childComplexity int, id string, reason string) int
-		CancelShift          func(childComplexity int, id string, reason string) int
-		CheckIn              func(childComplexity int, input market.PresenceInput) int
-		CheckOut             func(childComplexity int, input market.PresenceInput) int
-		ConfirmPayment       func(childComplexity int, id string) int
-		CreateEmployer       func(childComplexity int, input market.CreateEmployerInput) int
-		CreateShift          func(childComplexity int, input market.CreateShiftInput) int
-		DeclineOffer         func(childComplexity int, id string) int
-		DisputeTimesheet     func(childComplexity int, id string, reason string) int
-		MarkNoShow           func(childComplexity int, id string) int
-		MarkPaid             func(childComplexity int, id string, reference string) int
-		PublishShift         func(childComplexity int, id string) int
-		RefreshToken         func(childComplexity int, refreshToken string) int
-		RejectApplication    func(childComplexity int, id string, reason *string) int
-		RemoveRosterEntry    func(childComplexity int, employerID string, workerID string) int
-		RevokeOffer          func(childComplexity int, id string) int
-		SendOffer            func(childComplexity int, input market.SendOfferInput) int
-		SetRosterEntry       func(childComplexity int, input market.RosterInput) int
-		ShortlistApplication func(childComplexity int, id string) int
-		SignContract         func(childComplexity int, id string) int
-		SignIn               func(childComplexity int, input auth.SignInInput) int
-		SignOut              func(childComplexity int, refreshToken string) int
-		SignUp               func(childComplexity int, input auth.SignUpInput) int
-		UpdateWorkerProfile  func(childComplexity int, input market.UpdateWorkerProfileInput) int
-		WithdrawApplication  func(childComplexity int, id string) int
+		AcceptOffer                func(childComplexity int, id string) int
+		AddEmployerMember          func(childComplexity int, input market.AddEmployerMemberInput) int
+		ApplyToShift               func(childComplexity int, input market.ApplyInput) int
+		ApproveTimesheet           func(childComplexity int, input market.ApproveInput) int
+		CancelAssignment           func(childComplexity int, id string, reason string) int
+		CancelShift                func(childComplexity int, id string, reason string) int
+		CheckIn                    func(childComplexity int, input market.PresenceInput) int
+		CheckOut                   func(childComplexity int, input market.PresenceInput) int
+		ConfirmPayment             func(childComplexity int, id string) int
+		CreateEmployer             func(childComplexity int, input market.CreateEmployerInput) int
+		CreateShift                func(childComplexity int, input market.CreateShiftInput) int
+		DeclineOffer               func(childComplexity int, id string) int
+		DisputeTimesheet           func(childComplexity int, id string, reason string) int
+		MarkNoShow                 func(childComplexity int, id string) int
+		MarkNotificationsRead      func(childComplexity int, ids []string, all *bool) int
+		MarkPaid                   func(childComplexity int, id string, reference string) int
+		PublishShift               func(childComplexity int, id string) int
+		RefreshToken               func(childComplexity int, refreshToken string) int
+		RegisterDevice             func(childComplexity int, input notifications.RegisterDeviceInput) int
+		RejectApplication          func(childComplexity int, id string, reason *string) int
+		RemoveRosterEntry          func(childComplexity int, employerID string, workerID string) int
+		RevokeOffer                func(childComplexity int, id string) int
+		SendOffer                  func(childComplexity int, input market.SendOfferInput) int
+		SetRosterEntry             func(childComplexity int, input market.RosterInput) int
+		ShortlistApplication       func(childComplexity int, id string) int
+		SignContract               func(childComplexity int, id string) int
+		SignIn                     func(childComplexity int, input auth.SignInInput) int
+		SignOut                    func(childComplexity int, refreshToken string) int
+		SignUp                     func(childComplexity int, input auth.SignUpInput) int
+		UnregisterDevice           func(childComplexity int, token string) int
+		UpdateNotificationSettings func(childComplexity int, input notifications.NotificationSettingsInput) int
+		UpdateWorkerProfile        func(childComplexity int, input market.UpdateWorkerProfileInput) int
+		WithdrawApplication        func(childComplexity int, id string) int
 	}
 
 	Notification struct {
@@ -421,6 +437,13 @@ type ComplexityRoot struct {
 	NotificationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	NotificationSettings struct {
+		DailyShiftPushCap func(childComplexity int) int
+		OptOuts           func(childComplexity int) int
+		QuietHours        func(childComplexity int) int
+		TimeZone          func(childComplexity int) int
 	}
 
 	Offer struct {
@@ -452,6 +475,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	OfferEvent struct {
+		Kind  func(childComplexity int) int
+		Offer func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -460,14 +488,21 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Candidates  func(childComplexity int, shiftID string, first *int, after *entgql.Cursor[string]) int
-		Eligibility func(childComplexity int, shiftID string) int
-		Node        func(childComplexity int, id string) int
-		Nodes       func(childComplexity int, ids []string) int
-		ShiftFeed   func(childComplexity int, near market.GeoPoint, radiusKm float64, first *int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) int
-		Shifts      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder, where *ent.ShiftWhereInput) int
-		Skills      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.SkillOrder, where *ent.SkillWhereInput) int
-		Viewer      func(childComplexity int) int
+		Candidates              func(childComplexity int, shiftID string, first *int, after *entgql.Cursor[string]) int
+		Eligibility             func(childComplexity int, shiftID string) int
+		Node                    func(childComplexity int, id string) int
+		Nodes                   func(childComplexity int, ids []string) int
+		Notifications           func(childComplexity int, first *int, after *entgql.Cursor[string], unreadOnly *bool) int
+		ShiftFeed               func(childComplexity int, near market.GeoPoint, radiusKm float64, first *int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) int
+		Shifts                  func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder, where *ent.ShiftWhereInput) int
+		Skills                  func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.SkillOrder, where *ent.SkillWhereInput) int
+		UnreadNotificationCount func(childComplexity int) int
+		Viewer                  func(childComplexity int) int
+	}
+
+	QuietHours struct {
+		End   func(childComplexity int) int
+		Start func(childComplexity int) int
 	}
 
 	Review struct {
@@ -630,6 +665,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Subscription struct {
+		ApplicationEvents func(childComplexity int, shiftID string) int
+		AssignmentEvents  func(childComplexity int, shiftID string) int
+		OfferEvents       func(childComplexity int) int
+		ShiftPublished    func(childComplexity int, near market.GeoPoint, radiusKm float64) int
+	}
+
 	Timesheet struct {
 		AdjustmentReason   func(childComplexity int) int
 		AmountOwed         func(childComplexity int) int
@@ -668,17 +710,18 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
-		CreatedAt     func(childComplexity int) int
-		DisplayName   func(childComplexity int) int
-		Email         func(childComplexity int) int
-		ID            func(childComplexity int) int
-		IsStaff       func(childComplexity int) int
-		Locale        func(childComplexity int) int
-		Memberships   func(childComplexity int) int
-		Phone         func(childComplexity int) int
-		TimeZone      func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
-		WorkerProfile func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		DisplayName          func(childComplexity int) int
+		Email                func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		IsStaff              func(childComplexity int) int
+		Locale               func(childComplexity int) int
+		Memberships          func(childComplexity int) int
+		NotificationSettings func(childComplexity int) int
+		Phone                func(childComplexity int) int
+		TimeZone             func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		WorkerProfile        func(childComplexity int) int
 	}
 
 	UserConnection struct {
@@ -776,6 +819,10 @@ type MutationResolver interface {
 	DisputeTimesheet(ctx context.Context, id string, reason string) (*ent.Timesheet, error)
 	MarkPaid(ctx context.Context, id string, reference string) (*ent.Timesheet, error)
 	ConfirmPayment(ctx context.Context, id string) (*ent.Timesheet, error)
+	RegisterDevice(ctx context.Context, input notifications.RegisterDeviceInput) (*ent.Device, error)
+	UnregisterDevice(ctx context.Context, token string) (bool, error)
+	MarkNotificationsRead(ctx context.Context, ids []string, all *bool) (int, error)
+	UpdateNotificationSettings(ctx context.Context, input notifications.NotificationSettingsInput) (*notifications.NotificationSettings, error)
 	CreateShift(ctx context.Context, input market.CreateShiftInput) (*ent.Shift, error)
 	PublishShift(ctx context.Context, id string) (*ent.Shift, error)
 	CancelShift(ctx context.Context, id string, reason string) (*ent.Shift, error)
@@ -792,15 +839,24 @@ type QueryResolver interface {
 	ShiftFeed(ctx context.Context, near market.GeoPoint, radiusKm float64, first *int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) (*market.FeedPage, error)
 	Eligibility(ctx context.Context, shiftID string) (*market.Eligibility, error)
 	Candidates(ctx context.Context, shiftID string, first *int, after *entgql.Cursor[string]) (*market.CandidatePage, error)
+	Notifications(ctx context.Context, first *int, after *entgql.Cursor[string], unreadOnly *bool) (*ent.NotificationConnection, error)
+	UnreadNotificationCount(ctx context.Context) (int, error)
 }
 type ShiftResolver interface {
 	Pay(ctx context.Context, obj *ent.Shift) (*market.Money, error)
 	RequiredSkills(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error)
 	RequiredCertifications(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error)
 }
+type SubscriptionResolver interface {
+	OfferEvents(ctx context.Context) (<-chan *notifications.OfferEvent, error)
+	ShiftPublished(ctx context.Context, near market.GeoPoint, radiusKm float64) (<-chan *ent.Shift, error)
+	ApplicationEvents(ctx context.Context, shiftID string) (<-chan *notifications.ApplicationEvent, error)
+	AssignmentEvents(ctx context.Context, shiftID string) (<-chan *notifications.AssignmentEvent, error)
+}
 type UserResolver interface {
 	Email(ctx context.Context, obj *ent.User) (*string, error)
 	Phone(ctx context.Context, obj *ent.User) (*string, error)
+	NotificationSettings(ctx context.Context, obj *ent.User) (*notifications.NotificationSettings, error)
 }
 type WorkerProfileResolver interface {
 	HomeLocation(ctx context.Context, obj *ent.WorkerProfile) (*market.GeoPoint, error)
@@ -930,6 +986,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApplicationEdge.Node(childComplexity), true
+
+	case "ApplicationEvent.application":
+		if e.ComplexityRoot.ApplicationEvent.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationEvent.Application(childComplexity), true
+	case "ApplicationEvent.kind":
+		if e.ComplexityRoot.ApplicationEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicationEvent.Kind(childComplexity), true
 
 	case "Assignment.cancelReason":
 		if e.ComplexityRoot.Assignment.CancelReason == nil {
@@ -1083,6 +1152,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AssignmentEdge.Node(childComplexity), true
+
+	case "AssignmentEvent.assignment":
+		if e.ComplexityRoot.AssignmentEvent.Assignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEvent.Assignment(childComplexity), true
+	case "AssignmentEvent.kind":
+		if e.ComplexityRoot.AssignmentEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEvent.Kind(childComplexity), true
 
 	case "AuthPayload.accessToken":
 		if e.ComplexityRoot.AuthPayload.AccessToken == nil {
@@ -2215,6 +2297,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkNoShow(childComplexity, args["id"].(string)), true
+	case "Mutation.markNotificationsRead":
+		if e.ComplexityRoot.Mutation.MarkNotificationsRead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markNotificationsRead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkNotificationsRead(childComplexity, args["ids"].([]string), args["all"].(*bool)), true
 	case "Mutation.markPaid":
 		if e.ComplexityRoot.Mutation.MarkPaid == nil {
 			break
@@ -2248,6 +2341,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefreshToken(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.registerDevice":
+		if e.ComplexityRoot.Mutation.RegisterDevice == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerDevice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterDevice(childComplexity, args["input"].(notifications.RegisterDeviceInput)), true
 	case "Mutation.rejectApplication":
 		if e.ComplexityRoot.Mutation.RejectApplication == nil {
 			break
@@ -2358,6 +2462,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["input"].(auth.SignUpInput)), true
+	case "Mutation.unregisterDevice":
+		if e.ComplexityRoot.Mutation.UnregisterDevice == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unregisterDevice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnregisterDevice(childComplexity, args["token"].(string)), true
+	case "Mutation.updateNotificationSettings":
+		if e.ComplexityRoot.Mutation.UpdateNotificationSettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateNotificationSettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateNotificationSettings(childComplexity, args["input"].(notifications.NotificationSettingsInput)), true
 	case "Mutation.updateWorkerProfile":
 		if e.ComplexityRoot.Mutation.UpdateWorkerProfile == nil {
 			break
@@ -2473,6 +2599,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NotificationEdge.Node(childComplexity), true
+
+	case "NotificationSettings.dailyShiftPushCap":
+		if e.ComplexityRoot.NotificationSettings.DailyShiftPushCap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationSettings.DailyShiftPushCap(childComplexity), true
+	case "NotificationSettings.optOuts":
+		if e.ComplexityRoot.NotificationSettings.OptOuts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationSettings.OptOuts(childComplexity), true
+	case "NotificationSettings.quietHours":
+		if e.ComplexityRoot.NotificationSettings.QuietHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationSettings.QuietHours(childComplexity), true
+	case "NotificationSettings.timeZone":
+		if e.ComplexityRoot.NotificationSettings.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationSettings.TimeZone(childComplexity), true
 
 	case "Offer.application":
 		if e.ComplexityRoot.Offer.Application == nil {
@@ -2597,6 +2748,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OfferEdge.Node(childComplexity), true
 
+	case "OfferEvent.kind":
+		if e.ComplexityRoot.OfferEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferEvent.Kind(childComplexity), true
+	case "OfferEvent.offer":
+		if e.ComplexityRoot.OfferEvent.Offer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferEvent.Offer(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -2667,6 +2831,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.notifications":
+		if e.ComplexityRoot.Query.Notifications == nil {
+			break
+		}
+
+		args, err := ec.field_Query_notifications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Notifications(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["unreadOnly"].(*bool)), true
 	case "Query.shiftFeed":
 		if e.ComplexityRoot.Query.ShiftFeed == nil {
 			break
@@ -2700,12 +2875,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Skills(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.SkillOrder), args["where"].(*ent.SkillWhereInput)), true
+	case "Query.unreadNotificationCount":
+		if e.ComplexityRoot.Query.UnreadNotificationCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.UnreadNotificationCount(childComplexity), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "QuietHours.end":
+		if e.ComplexityRoot.QuietHours.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuietHours.End(childComplexity), true
+	case "QuietHours.start":
+		if e.ComplexityRoot.QuietHours.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuietHours.Start(childComplexity), true
 
 	case "Review.assignment":
 		if e.ComplexityRoot.Review.Assignment == nil {
@@ -3376,6 +3570,46 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SkillEdge.Node(childComplexity), true
 
+	case "Subscription.applicationEvents":
+		if e.ComplexityRoot.Subscription.ApplicationEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_applicationEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ApplicationEvents(childComplexity, args["shiftID"].(string)), true
+	case "Subscription.assignmentEvents":
+		if e.ComplexityRoot.Subscription.AssignmentEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_assignmentEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AssignmentEvents(childComplexity, args["shiftID"].(string)), true
+	case "Subscription.offerEvents":
+		if e.ComplexityRoot.Subscription.OfferEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.OfferEvents(childComplexity), true
+	case "Subscription.shiftPublished":
+		if e.ComplexityRoot.Subscription.ShiftPublished == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_shiftPublished_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ShiftPublished(childComplexity, args["near"].(market.GeoPoint), args["radiusKm"].(float64)), true
+
 	case "Timesheet.adjustmentReason":
 		if e.ComplexityRoot.Timesheet.AdjustmentReason == nil {
 			break
@@ -3589,6 +3823,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Memberships(childComplexity), true
+	case "User.notificationSettings":
+		if e.ComplexityRoot.User.NotificationSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.NotificationSettings(childComplexity), true
 	case "User.phone":
 		if e.ComplexityRoot.User.Phone == nil {
 			break
@@ -3924,10 +4164,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
+			graphql.NewInputUnmarshaler("NotificationSettingsInput", ec.unmarshalInputNotificationSettingsInput),
 			graphql.NewInputUnmarshaler("NotificationWhereInput", ec.unmarshalInputNotificationWhereInput),
 			graphql.NewInputUnmarshaler("OfferOrder", ec.unmarshalInputOfferOrder),
 			graphql.NewInputUnmarshaler("OfferWhereInput", ec.unmarshalInputOfferWhereInput),
 			graphql.NewInputUnmarshaler("PresenceInput", ec.unmarshalInputPresenceInput),
+			graphql.NewInputUnmarshaler("QuietHoursInput", ec.unmarshalInputQuietHoursInput),
+			graphql.NewInputUnmarshaler("RegisterDeviceInput", ec.unmarshalInputRegisterDeviceInput),
 			graphql.NewInputUnmarshaler("ReviewOrder", ec.unmarshalInputReviewOrder),
 			graphql.NewInputUnmarshaler("ReviewReportOrder", ec.unmarshalInputReviewReportOrder),
 			graphql.NewInputUnmarshaler("RosterEntryOrder", ec.unmarshalInputRosterEntryOrder),
@@ -3991,6 +4234,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -7566,6 +7826,127 @@ extend type Mutation {
   confirmPayment(id: ID!): Timesheet!
 }
 `, BuiltIn: false},
+	{Name: "../schema/notifications.graphql", Input: `input RegisterDeviceInput {
+  "The FCM registration token."
+  token: String!
+  platform: DevicePlatform!
+  appVersion: String
+}
+
+"A daily window without pushes, in the user's time zone."
+type QuietHours {
+  "HH:MM"
+  start: String!
+  "HH:MM; may be earlier than start (22:00–07:00)."
+  end: String!
+}
+
+input QuietHoursInput {
+  start: String!
+  end: String!
+}
+
+type NotificationSettings {
+  timeZone: String!
+  quietHours: QuietHours
+  "Categories never pushed (they still reach the inbox)."
+  optOuts: [NotificationCategory!]!
+  "New-shift pushes per day, at most."
+  dailyShiftPushCap: Int!
+}
+
+"Omitted fields stay as they are."
+input NotificationSettingsInput {
+  "IANA zone, e.g. Europe/Berlin."
+  timeZone: String
+  quietHours: QuietHoursInput
+  clearQuietHours: Boolean
+  optOuts: [NotificationCategory!]
+  "0 to 100."
+  dailyShiftPushCap: Int
+}
+
+extend type User {
+  "Private: only the user sees it."
+  notificationSettings: NotificationSettings
+}
+
+extend type Query {
+  "The viewer's inbox, newest first."
+  notifications(first: Int, after: Cursor, unreadOnly: Boolean): NotificationConnection!
+  unreadNotificationCount: Int!
+}
+
+extend type Mutation {
+  "Registers a device for push; a token moves to whoever registered it last."
+  registerDevice(input: RegisterDeviceInput!): Device!
+  unregisterDevice(token: String!): Boolean!
+  "Marks the given notifications, or all, read; returns how many changed."
+  markNotificationsRead(ids: [ID!], all: Boolean): Int!
+  updateNotificationSettings(input: NotificationSettingsInput!): NotificationSettings!
+}
+
+"""
+RESYNC means the subscriber fell behind and missed events: refetch, then
+subscribe again. The subscription ends after it.
+"""
+enum OfferEventKind {
+  CREATED
+  EXPIRING_SOON
+  ACCEPTED
+  DECLINED
+  EXPIRED
+  REVOKED
+  RESYNC
+}
+
+type OfferEvent {
+  kind: OfferEventKind!
+  "Null for RESYNC."
+  offer: Offer
+}
+
+enum ApplicationEventKind {
+  CREATED
+  SHORTLISTED
+  REJECTED
+  WITHDRAWN
+  RESYNC
+}
+
+type ApplicationEvent {
+  kind: ApplicationEventKind!
+  application: Application
+}
+
+enum AssignmentEventKind {
+  CREATED
+  CHECKED_IN
+  CHECKED_OUT
+  NO_SHOW
+  CANCELLED
+  RESYNC
+}
+
+type AssignmentEvent {
+  kind: AssignmentEventKind!
+  assignment: Assignment
+}
+
+type Subscription {
+  "Changes to the viewer's offers."
+  offerEvents: OfferEvent!
+  """
+  Shifts published within radiusKm of near that the viewer is eligible for.
+  A subscriber that falls behind is ended; resubscribe and refetch the feed.
+  """
+  shiftPublished(near: GeoPointInput!, radiusKm: Float!): Shift!
+  "Applications to a shift, for members of its employer."
+  applicationEvents(shiftID: ID!): ApplicationEvent!
+  "Hires, check-ins and check-outs of a shift, for members of its employer."
+  assignmentEvents(shiftID: ID!): AssignmentEvent!
+}
+`, BuiltIn: false},
 	{Name: "../schema/shift.graphql", Input: `input CreateShiftInput {
   employerID: ID!
   "3 to 120 characters."
@@ -7718,6 +8099,16 @@ func (ec *executionContext) childFields_ApplicationEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type ApplicationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ApplicationEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ApplicationEvent_kind(ctx, field)
+	case "application":
+		return ec.fieldContext_ApplicationEvent_application(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplicationEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_Assignment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7784,6 +8175,16 @@ func (ec *executionContext) childFields_AssignmentEdge(ctx context.Context, fiel
 		return ec.fieldContext_AssignmentEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AssignmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AssignmentEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_AssignmentEvent_kind(ctx, field)
+	case "assignment":
+		return ec.fieldContext_AssignmentEvent_assignment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignmentEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8226,6 +8627,18 @@ func (ec *executionContext) childFields_Notification(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Notification", field.Name)
 }
 
+func (ec *executionContext) childFields_NotificationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NotificationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NotificationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_NotificationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -8234,6 +8647,20 @@ func (ec *executionContext) childFields_NotificationEdge(ctx context.Context, fi
 		return ec.fieldContext_NotificationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NotificationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timeZone":
+		return ec.fieldContext_NotificationSettings_timeZone(ctx, field)
+	case "quietHours":
+		return ec.fieldContext_NotificationSettings_quietHours(ctx, field)
+	case "optOuts":
+		return ec.fieldContext_NotificationSettings_optOuts(ctx, field)
+	case "dailyShiftPushCap":
+		return ec.fieldContext_NotificationSettings_dailyShiftPushCap(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationSettings", field.Name)
 }
 
 func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8294,6 +8721,16 @@ func (ec *executionContext) childFields_OfferEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type OfferEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_OfferEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_OfferEvent_kind(ctx, field)
+	case "offer":
+		return ec.fieldContext_OfferEvent_offer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -8306,6 +8743,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_QuietHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_QuietHours_start(ctx, field)
+	case "end":
+		return ec.fieldContext_QuietHours_end(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuietHours", field.Name)
 }
 
 func (ec *executionContext) childFields_Review(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8690,6 +9137,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_email(ctx, field)
 	case "phone":
 		return ec.fieldContext_User_phone(ctx, field)
+	case "notificationSettings":
+		return ec.fieldContext_User_notificationSettings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -9218,6 +9667,28 @@ func (ec *executionContext) field_Mutation_markNoShow_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_markNotificationsRead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "all",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["all"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_markPaid_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9265,6 +9736,20 @@ func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context
 		return nil, err
 	}
 	args["refreshToken"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerDevice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (notifications.RegisterDeviceInput, error) {
+			return ec.unmarshalNRegisterDeviceInput2flexworkᚋnotificationsᚐRegisterDeviceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9424,6 +9909,34 @@ func (ec *executionContext) field_Mutation_signUp_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_unregisterDevice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateNotificationSettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (notifications.NotificationSettingsInput, error) {
+			return ec.unmarshalNNotificationSettingsInput2flexworkᚋnotificationsᚐNotificationSettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateWorkerProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9535,6 +10048,36 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_notifications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "unreadOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unreadOnly"] = arg2
 	return args, nil
 }
 
@@ -9835,6 +10378,56 @@ func (ec *executionContext) field_Shift_offers_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_applicationEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "shiftID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["shiftID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_assignmentEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "shiftID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["shiftID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_shiftPublished_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "near",
+		func(ctx context.Context, v any) (market.GeoPoint, error) {
+			return ec.unmarshalNGeoPointInput2flexworkᚋmarketᚐGeoPoint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["near"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "radiusKm",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["radiusKm"] = arg1
 	return args, nil
 }
 
@@ -10540,6 +11133,61 @@ func (ec *executionContext) fieldContext_ApplicationEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("ApplicationEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ApplicationEvent_kind(ctx context.Context, field graphql.CollectedField, obj *notifications.ApplicationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v notifications.LiveKind) graphql.Marshaler {
+			return ec.marshalNApplicationEventKind2flexworkᚋnotificationsᚐLiveKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicationEvent", field, false, false, "ApplicationEventKind")
+}
+
+func (ec *executionContext) _ApplicationEvent_application(ctx context.Context, field graphql.CollectedField, obj *notifications.ApplicationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicationEvent_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicationEvent_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplicationEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Assignment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11185,6 +11833,61 @@ func (ec *executionContext) _AssignmentEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_AssignmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AssignmentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _AssignmentEvent_kind(ctx context.Context, field graphql.CollectedField, obj *notifications.AssignmentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v notifications.LiveKind) graphql.Marshaler {
+			return ec.marshalNAssignmentEventKind2flexworkᚋnotificationsᚐLiveKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentEvent", field, false, false, "AssignmentEventKind")
+}
+
+func (ec *executionContext) _AssignmentEvent_assignment(ctx context.Context, field graphql.CollectedField, obj *notifications.AssignmentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEvent_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalOAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEvent_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AuthPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
@@ -16189,6 +16892,182 @@ func (ec *executionContext) fieldContext_Mutation_confirmPayment(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_registerDevice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerDevice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterDevice(ctx, fc.Args["input"].(notifications.RegisterDeviceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Device) graphql.Marshaler {
+			return ec.marshalNDevice2ᚖflexworkᚋentᚐDevice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerDevice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Device(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerDevice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unregisterDevice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unregisterDevice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnregisterDevice(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unregisterDevice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unregisterDevice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markNotificationsRead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markNotificationsRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkNotificationsRead(ctx, fc.Args["ids"].([]string), fc.Args["all"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markNotificationsRead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markNotificationsRead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateNotificationSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateNotificationSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateNotificationSettings(ctx, fc.Args["input"].(notifications.NotificationSettingsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notifications.NotificationSettings) graphql.Marshaler {
+			return ec.marshalNNotificationSettings2ᚖflexworkᚋnotificationsᚐNotificationSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateNotificationSettings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationSettings(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateNotificationSettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createShift(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16825,6 +17704,107 @@ func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("NotificationEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _NotificationSettings_timeZone(ctx context.Context, field graphql.CollectedField, obj *notifications.NotificationSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationSettings_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationSettings_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationSettings", field, false, false, "String")
+}
+
+func (ec *executionContext) _NotificationSettings_quietHours(ctx context.Context, field graphql.CollectedField, obj *notifications.NotificationSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationSettings_quietHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuietHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notifications.QuietHours) graphql.Marshaler {
+			return ec.marshalOQuietHours2ᚖflexworkᚋnotificationsᚐQuietHours(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationSettings_quietHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationSettings",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuietHours(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationSettings_optOuts(ctx context.Context, field graphql.CollectedField, obj *notifications.NotificationSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationSettings_optOuts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OptOuts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []enum.NotificationCategory) graphql.Marshaler {
+			return ec.marshalNNotificationCategory2ᚕflexworkᚋentᚋschemaᚋenumᚐNotificationCategoryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationSettings_optOuts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationSettings", field, false, false, "NotificationCategory")
+}
+
+func (ec *executionContext) _NotificationSettings_dailyShiftPushCap(ctx context.Context, field graphql.CollectedField, obj *notifications.NotificationSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationSettings_dailyShiftPushCap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DailyShiftPushCap, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationSettings_dailyShiftPushCap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationSettings", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Offer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17348,6 +18328,61 @@ func (ec *executionContext) fieldContext_OfferEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("OfferEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _OfferEvent_kind(ctx context.Context, field graphql.CollectedField, obj *notifications.OfferEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v notifications.LiveKind) graphql.Marshaler {
+			return ec.marshalNOfferEventKind2flexworkᚋnotificationsᚐLiveKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferEvent", field, false, false, "OfferEventKind")
+}
+
+func (ec *executionContext) _OfferEvent_offer(ctx context.Context, field graphql.CollectedField, obj *notifications.OfferEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferEvent_offer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+			return ec.marshalOOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferEvent_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[string]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17780,6 +18815,73 @@ func (ec *executionContext) fieldContext_Query_candidates(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_notifications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_notifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Notifications(ctx, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["unreadOnly"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NotificationConnection) graphql.Marshaler {
+			return ec.marshalNNotificationConnection2ᚖflexworkᚋentᚐNotificationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_notifications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_notifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_unreadNotificationCount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_unreadNotificationCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().UnreadNotificationCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_unreadNotificationCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "Int")
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17854,6 +18956,52 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _QuietHours_start(ctx context.Context, field graphql.CollectedField, obj *notifications.QuietHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuietHours_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuietHours_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuietHours", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuietHours_end(ctx context.Context, field graphql.CollectedField, obj *notifications.QuietHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuietHours_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuietHours_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuietHours", field, false, false, "String")
 }
 
 func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -20609,6 +21757,170 @@ func (ec *executionContext) fieldContext_SkillEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("SkillEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Subscription_offerEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_offerEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().OfferEvents(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notifications.OfferEvent) graphql.Marshaler {
+			return ec.marshalNOfferEvent2ᚖflexworkᚋnotificationsᚐOfferEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_offerEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_shiftPublished(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_shiftPublished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ShiftPublished(ctx, fc.Args["near"].(market.GeoPoint), fc.Args["radiusKm"].(float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_shiftPublished(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_shiftPublished_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_applicationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_applicationEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ApplicationEvents(ctx, fc.Args["shiftID"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notifications.ApplicationEvent) graphql.Marshaler {
+			return ec.marshalNApplicationEvent2ᚖflexworkᚋnotificationsᚐApplicationEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_applicationEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicationEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_applicationEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_assignmentEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_assignmentEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().AssignmentEvents(ctx, fc.Args["shiftID"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notifications.AssignmentEvent) graphql.Marshaler {
+			return ec.marshalNAssignmentEvent2ᚖflexworkᚋnotificationsᚐAssignmentEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_assignmentEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_assignmentEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Timesheet_id(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21558,6 +22870,38 @@ func (ec *executionContext) _User_phone(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_User_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+}
+
+func (ec *executionContext) _User_notificationSettings(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_notificationSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().NotificationSettings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notifications.NotificationSettings) graphql.Marshaler {
+			return ec.marshalONotificationSettings2ᚖflexworkᚋnotificationsᚐNotificationSettings(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_notificationSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationSettings(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
@@ -26951,6 +28295,76 @@ func UnmarshalNotificationOrder(ctx context.Context, raw any) (ent.NotificationO
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNotificationSettingsInput(ctx context.Context, obj any) (notifications.NotificationSettingsInput, error) {
+	var it notifications.NotificationSettingsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"timeZone", "quietHours", "clearQuietHours", "optOuts", "dailyShiftPushCap"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "quietHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quietHours"))
+			data, err := ec.unmarshalOQuietHoursInput2ᚖflexworkᚋnotificationsᚐQuietHours(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuietHours = data
+		case "clearQuietHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearQuietHours"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearQuietHours = data
+		case "optOuts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("optOuts"))
+			data, err := ec.unmarshalONotificationCategory2ᚕflexworkᚋentᚋschemaᚋenumᚐNotificationCategoryᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OptOuts = data
+		case "dailyShiftPushCap":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dailyShiftPushCap"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DailyShiftPushCap = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNotificationSettingsInput unmarshals raw into the NotificationSettingsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNotificationSettingsInput(ctx context.Context, raw any) (notifications.NotificationSettingsInput, error) {
+	var out notifications.NotificationSettingsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NotificationSettingsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNotificationWhereInput(ctx context.Context, obj any) (ent.NotificationWhereInput, error) {
 	var it ent.NotificationWhereInput
 	if obj == nil {
@@ -28520,6 +29934,111 @@ func (ec *executionContext) unmarshalInputPresenceInput(ctx context.Context, obj
 func UnmarshalPresenceInput(ctx context.Context, raw any) (market.PresenceInput, error) {
 	var out market.PresenceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PresenceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputQuietHoursInput(ctx context.Context, obj any) (notifications.QuietHours, error) {
+	var it notifications.QuietHours
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"start", "end"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalQuietHoursInput unmarshals raw into the QuietHoursInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalQuietHoursInput(ctx context.Context, raw any) (notifications.QuietHours, error) {
+	var out notifications.QuietHours
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "QuietHoursInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRegisterDeviceInput(ctx context.Context, obj any) (notifications.RegisterDeviceInput, error) {
+	var it notifications.RegisterDeviceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token", "platform", "appVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		case "platform":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platform"))
+			data, err := ec.unmarshalNDevicePlatform2flexworkᚋentᚋdeviceᚐPlatform(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Platform = data
+		case "appVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appVersion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegisterDeviceInput unmarshals raw into the RegisterDeviceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegisterDeviceInput(ctx context.Context, raw any) (notifications.RegisterDeviceInput, error) {
+	var out notifications.RegisterDeviceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterDeviceInput", raw, &out)
 	return out, err
 }
 
@@ -33245,6 +34764,44 @@ func (ec *executionContext) _ApplicationEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var applicationEventImplementors = []string{"ApplicationEvent"}
+
+func (ec *executionContext) _ApplicationEvent(ctx context.Context, sel ast.SelectionSet, obj *notifications.ApplicationEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applicationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplicationEvent")
+		case "kind":
+			out.Values[i] = ec._ApplicationEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "application":
+			out.Values[i] = ec._ApplicationEvent_application(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var assignmentImplementors = []string{"Assignment", "Node"}
 
 func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSet, obj *ent.Assignment) graphql.Marshaler {
@@ -33440,6 +34997,44 @@ func (ec *executionContext) _AssignmentEdge(ctx context.Context, sel ast.Selecti
 		case "cursor":
 			out.Values[i] = ec._AssignmentEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignmentEventImplementors = []string{"AssignmentEvent"}
+
+func (ec *executionContext) _AssignmentEvent(ctx context.Context, sel ast.SelectionSet, obj *notifications.AssignmentEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignmentEvent")
+		case "kind":
+			out.Values[i] = ec._AssignmentEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignment":
+			out.Values[i] = ec._AssignmentEvent_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -35298,6 +36893,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "registerDevice":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerDevice(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unregisterDevice":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unregisterDevice(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markNotificationsRead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markNotificationsRead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateNotificationSettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateNotificationSettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createShift":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createShift(ctx, field)
@@ -35516,6 +37139,54 @@ func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var notificationSettingsImplementors = []string{"NotificationSettings"}
+
+func (ec *executionContext) _NotificationSettings(ctx context.Context, sel ast.SelectionSet, obj *notifications.NotificationSettings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationSettingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationSettings")
+		case "timeZone":
+			out.Values[i] = ec._NotificationSettings_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quietHours":
+			out.Values[i] = ec._NotificationSettings_quietHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "optOuts":
+			out.Values[i] = ec._NotificationSettings_optOuts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dailyShiftPushCap":
+			out.Values[i] = ec._NotificationSettings_dailyShiftPushCap(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var offerImplementors = []string{"Offer", "Node"}
 
 func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, obj *ent.Offer) graphql.Marshaler {
@@ -35704,6 +37375,44 @@ func (ec *executionContext) _OfferEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var offerEventImplementors = []string{"OfferEvent"}
+
+func (ec *executionContext) _OfferEvent(ctx context.Context, sel ast.SelectionSet, obj *notifications.OfferEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferEvent")
+		case "kind":
+			out.Values[i] = ec._OfferEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offer":
+			out.Values[i] = ec._OfferEvent_offer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[string]) graphql.Marshaler {
@@ -35819,6 +37528,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_candidates(ctx, field)
 				})
+		case "notifications":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_notifications(ctx, field)
+				})
+		case "unreadNotificationCount":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_unreadNotificationCount(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -35832,6 +37553,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quietHoursImplementors = []string{"QuietHours"}
+
+func (ec *executionContext) _QuietHours(ctx context.Context, sel ast.SelectionSet, obj *notifications.QuietHours) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quietHoursImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuietHours")
+		case "start":
+			out.Values[i] = ec._QuietHours_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._QuietHours_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -36895,6 +38654,32 @@ func (ec *executionContext) _SkillEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "offerEvents":
+		return ec._Subscription_offerEvents(ctx, fields[0])
+	case "shiftPublished":
+		return ec._Subscription_shiftPublished(ctx, fields[0])
+	case "applicationEvents":
+		return ec._Subscription_applicationEvents(ctx, fields[0])
+	case "assignmentEvents":
+		return ec._Subscription_assignmentEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var timesheetImplementors = []string{"Timesheet", "Node"}
 
 func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet, obj *ent.Timesheet) graphql.Marshaler {
@@ -37189,6 +38974,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_phone(ctx, field, obj)
+				})
+		case "notificationSettings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_notificationSettings(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -38036,6 +39827,24 @@ func (ec *executionContext) marshalNApplicationConnection2ᚖflexworkᚋentᚐAp
 	return ec._ApplicationConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNApplicationEvent2ᚖflexworkᚋnotificationsᚐApplicationEvent(ctx context.Context, sel ast.SelectionSet, v *notifications.ApplicationEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplicationEvent!")
+		return graphql.Null
+	}
+	return ec._ApplicationEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApplicationEventKind2flexworkᚋnotificationsᚐLiveKind(ctx context.Context, v any) (notifications.LiveKind, error) {
+	var res notifications.LiveKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApplicationEventKind2flexworkᚋnotificationsᚐLiveKind(ctx context.Context, sel ast.SelectionSet, v notifications.LiveKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNApplicationOrderField2ᚖflexworkᚋentᚐApplicationOrderField(ctx context.Context, v any) (*ent.ApplicationOrderField, error) {
 	var res = new(ent.ApplicationOrderField)
 	err := res.UnmarshalGQL(v)
@@ -38089,6 +39898,24 @@ func (ec *executionContext) marshalNAssignmentConnection2ᚖflexworkᚋentᚐAss
 		return graphql.Null
 	}
 	return ec._AssignmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAssignmentEvent2ᚖflexworkᚋnotificationsᚐAssignmentEvent(ctx context.Context, sel ast.SelectionSet, v *notifications.AssignmentEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignmentEvent!")
+		return graphql.Null
+	}
+	return ec._AssignmentEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAssignmentEventKind2flexworkᚋnotificationsᚐLiveKind(ctx context.Context, v any) (notifications.LiveKind, error) {
+	var res notifications.LiveKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentEventKind2flexworkᚋnotificationsᚐLiveKind(ctx context.Context, sel ast.SelectionSet, v notifications.LiveKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNAssignmentOrderField2ᚖflexworkᚋentᚐAssignmentOrderField(ctx context.Context, v any) (*ent.AssignmentOrderField, error) {
@@ -38317,6 +40144,14 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDevice2ᚖflexworkᚋentᚐDevice(ctx context.Context, sel ast.SelectionSet, v *ent.Device) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Device!")
+		return graphql.Null
+	}
+	return ec._Device(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeviceOrderField2ᚖflexworkᚋentᚐDeviceOrderField(ctx context.Context, v any) (*ent.DeviceOrderField, error) {
@@ -38576,6 +40411,44 @@ func (ec *executionContext) marshalNNotificationCategory2flexworkᚋentᚋschema
 	return v
 }
 
+func (ec *executionContext) unmarshalNNotificationCategory2ᚕflexworkᚋentᚋschemaᚋenumᚐNotificationCategoryᚄ(ctx context.Context, v any) ([]enum.NotificationCategory, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.NotificationCategory, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNotificationCategory2flexworkᚋentᚋschemaᚋenumᚐNotificationCategory(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNNotificationCategory2ᚕflexworkᚋentᚋschemaᚋenumᚐNotificationCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.NotificationCategory) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotificationCategory2flexworkᚋentᚋschemaᚋenumᚐNotificationCategory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNotificationConnection2ᚖflexworkᚋentᚐNotificationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationConnection!")
+		return graphql.Null
+	}
+	return ec._NotificationConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNNotificationOrderField2ᚖflexworkᚋentᚐNotificationOrderField(ctx context.Context, v any) (*ent.NotificationOrderField, error) {
 	var res = new(ent.NotificationOrderField)
 	err := res.UnmarshalGQL(v)
@@ -38600,6 +40473,19 @@ func (ec *executionContext) marshalNNotificationPushStatus2flexworkᚋentᚋnoti
 	return v
 }
 
+func (ec *executionContext) marshalNNotificationSettings2ᚖflexworkᚋnotificationsᚐNotificationSettings(ctx context.Context, sel ast.SelectionSet, v *notifications.NotificationSettings) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationSettings!")
+		return graphql.Null
+	}
+	return ec._NotificationSettings(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNotificationSettingsInput2flexworkᚋnotificationsᚐNotificationSettingsInput(ctx context.Context, v any) (notifications.NotificationSettingsInput, error) {
+	res, err := ec.unmarshalInputNotificationSettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNNotificationWhereInput2ᚖflexworkᚋentᚐNotificationWhereInput(ctx context.Context, v any) (*ent.NotificationWhereInput, error) {
 	res, err := ec.unmarshalInputNotificationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -38619,6 +40505,24 @@ func (ec *executionContext) marshalNOfferConnection2ᚖflexworkᚋentᚐOfferCon
 		return graphql.Null
 	}
 	return ec._OfferConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOfferEvent2ᚖflexworkᚋnotificationsᚐOfferEvent(ctx context.Context, sel ast.SelectionSet, v *notifications.OfferEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OfferEvent!")
+		return graphql.Null
+	}
+	return ec._OfferEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOfferEventKind2flexworkᚋnotificationsᚐLiveKind(ctx context.Context, v any) (notifications.LiveKind, error) {
+	var res notifications.LiveKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOfferEventKind2flexworkᚋnotificationsᚐLiveKind(ctx context.Context, sel ast.SelectionSet, v notifications.LiveKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNOfferOrderField2ᚖflexworkᚋentᚐOfferOrderField(ctx context.Context, v any) (*ent.OfferOrderField, error) {
@@ -38666,6 +40570,11 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 
 func (ec *executionContext) unmarshalNPresenceInput2flexworkᚋmarketᚐPresenceInput(ctx context.Context, v any) (market.PresenceInput, error) {
 	res, err := ec.unmarshalInputPresenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRegisterDeviceInput2flexworkᚋnotificationsᚐRegisterDeviceInput(ctx context.Context, v any) (notifications.RegisterDeviceInput, error) {
+	res, err := ec.unmarshalInputRegisterDeviceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -40272,6 +42181,13 @@ func (ec *executionContext) marshalONotificationPushStatus2ᚖflexworkᚋentᚋn
 	return v
 }
 
+func (ec *executionContext) marshalONotificationSettings2ᚖflexworkᚋnotificationsᚐNotificationSettings(ctx context.Context, sel ast.SelectionSet, v *notifications.NotificationSettings) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NotificationSettings(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalONotificationWhereInput2ᚕᚖflexworkᚋentᚐNotificationWhereInputᚄ(ctx context.Context, v any) ([]*ent.NotificationWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -40406,6 +42322,21 @@ func (ec *executionContext) unmarshalOOfferWhereInput2ᚖflexworkᚋentᚐOfferW
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputOfferWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQuietHours2ᚖflexworkᚋnotificationsᚐQuietHours(ctx context.Context, sel ast.SelectionSet, v *notifications.QuietHours) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._QuietHours(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOQuietHoursInput2ᚖflexworkᚋnotificationsᚐQuietHours(ctx context.Context, v any) (*notifications.QuietHours, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputQuietHoursInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -1,0 +1,74 @@
+package market
+
+import (
+	"context"
+	"time"
+
+	"flexwork/ent"
+)
+
+// EventKind names something that happened in the marketplace that someone
+// should hear about: live on a subscription, in their inbox, by push.
+type EventKind string
+
+// Marketplace events.
+const (
+	ShiftPublished         EventKind = "SHIFT_PUBLISHED"
+	ShiftCancelled         EventKind = "SHIFT_CANCELLED"
+	ApplicationCreated     EventKind = "APPLICATION_CREATED"
+	ApplicationShortlisted EventKind = "APPLICATION_SHORTLISTED"
+	ApplicationRejected    EventKind = "APPLICATION_REJECTED"
+	ApplicationWithdrawn   EventKind = "APPLICATION_WITHDRAWN"
+	OfferCreated           EventKind = "OFFER_CREATED"
+	OfferExpiringSoon      EventKind = "OFFER_EXPIRING_SOON"
+	OfferAccepted          EventKind = "OFFER_ACCEPTED"
+	OfferDeclined          EventKind = "OFFER_DECLINED"
+	OfferExpired           EventKind = "OFFER_EXPIRED"
+	OfferRevoked           EventKind = "OFFER_REVOKED"
+	AssignmentCreated      EventKind = "ASSIGNMENT_CREATED"
+	AssignmentCheckedIn    EventKind = "ASSIGNMENT_CHECKED_IN"
+	AssignmentCheckedOut   EventKind = "ASSIGNMENT_CHECKED_OUT"
+	AssignmentNoShow       EventKind = "ASSIGNMENT_NO_SHOW"
+	AssignmentCancelled    EventKind = "ASSIGNMENT_CANCELLED"
+	AssignmentReminder     EventKind = "ASSIGNMENT_REMINDER"
+	TimesheetApproved      EventKind = "TIMESHEET_APPROVED"
+	PaymentMarked          EventKind = "PAYMENT_MARKED"
+	PaymentOverdue         EventKind = "PAYMENT_OVERDUE"
+)
+
+// Event is one marketplace event. ID is the entity it is about (the offer,
+// application, assignment, timesheet or shift); the other IDs say whose it
+// is, so that listeners need not look it up to route it.
+type Event struct {
+	Kind       EventKind
+	ID         string
+	ShiftID    string
+	WorkerID   string
+	EmployerID string
+	At         time.Time
+	// When is the moment the event concerns: an offer's expiry, a shift's start.
+	When time.Time
+	// Title is the shift's title, for messages.
+	Title string
+}
+
+// EventSink hears the market's events. Emit runs inside the transaction of
+// the change, with its client: what it writes commits or rolls back with the
+// change, and what it announces must wait for the commit.
+type EventSink interface {
+	Emit(ctx context.Context, c *ent.Client, e Event) error
+}
+
+// WithEvents makes the market tell sink what happens.
+func WithEvents(sink EventSink) Option { return func(m *Market) { m.events = sink } }
+
+// emit tells the sink, if any, about e.
+func (m *Market) emit(ctx context.Context, c *ent.Client, e Event) error {
+	if m.events == nil {
+		return nil
+	}
+	if e.At.IsZero() {
+		e.At = m.Now()
+	}
+	return m.events.Emit(ctx, c, e)
+}

@@ -1,0 +1,296 @@
+package notifications
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"entgo.io/ent/dialect"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
+
+	"flexwork/ent"
+	"flexwork/ent/device"
+	"flexwork/ent/entdb"
+	"flexwork/ent/notification"
+	"flexwork/ent/rule"
+	"flexwork/ent/schema/enum"
+)
+
+const queuePush = "push"
+
+// PushArgs sends the pushes of up to MaxBatch notifications.
+type PushArgs struct {
+	IDs []string `json:"ids"`
+}
+
+// Kind implements river.JobArgs.
+func (PushArgs) Kind() string { return "push" }
+
+// InsertOpts puts pushes on their own queue.
+func (PushArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: queuePush} }
+
+type pushWorker struct {
+	river.WorkerDefaults[PushArgs]
+	s *Service
+}
+
+// Work sends the batch's still-pending notifications to every active device
+// of their users, disables dead tokens, and marks the notifications pushed,
+// completing the job in the same transaction. Killed after sending and
+// before that commit, the job runs again: only this batch repeats. Pushes
+// refused for now (429, 5xx) are tried again after Retry-After.
+func (w *pushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
+	s := w.s
+	sys := rule.System(ctx)
+	notes, err := s.db.Notification.Query().
+		Where(notification.IDIn(job.Args.IDs...), notification.PushStatusEQ(notification.PushStatusPENDING)).All(sys)
+	if err != nil || len(notes) == 0 {
+		return err
+	}
+	users := make([]string, 0, len(notes))
+	for _, n := range notes {
+		users = append(users, n.UserID)
+	}
+	devices, err := s.db.Device.Query().Where(device.UserIDIn(users...), device.DisabledAtIsNil()).All(sys)
+	if err != nil {
+		return err
+	}
+	byUser := map[string][]*ent.Device{}
+	for _, d := range devices {
+		byUser[d.UserID] = append(byUser[d.UserID], d)
+	}
+	type target struct {
+		note *ent.Notification
+		dev  *ent.Device
+	}
+	var (
+		targets []target
+		pushes  []Push
+	)
+	for _, n := range notes {
+		for _, d := range byUser[n.UserID] {
+			targets = append(targets, target{n, d})
+			pushes = append(pushes, Push{Token: d.Token, Title: n.Title, Body: n.Body,
+				Data: map[string]string{"notificationID": n.ID, "category": string(n.Category), "subjectID": n.SubjectID}})
+		}
+	}
+	outcomes := make([]Outcome, 0, len(pushes))
+	for start := 0; start < len(pushes); start += MaxBatch {
+		out, err := s.sender.Send(ctx, pushes[start:min(start+MaxBatch, len(pushes))])
+		if err != nil {
+			return fmt.Errorf("push: %w", err)
+		}
+		outcomes = append(outcomes, out...)
+	}
+	var (
+		sent, retry   = map[string]bool{}, map[string]bool{}
+		gone          []string
+		wait          time.Duration
+		gaveUp        = map[string]bool{}
+		permanentErrs int
+	)
+	for i, o := range outcomes {
+		n := targets[i].note.ID
+		switch {
+		case o.Sent:
+			sent[n] = true
+		case o.Gone:
+			gone = append(gone, targets[i].dev.ID)
+			s.log.InfoContext(ctx, "push token is dead; device disabled", "token", ShortToken(targets[i].dev.Token), "err", o.Err)
+		case o.Retry:
+			retry[n] = true
+			wait = max(wait, o.RetryAfter)
+		default:
+			gaveUp[n] = true
+			permanentErrs++
+		}
+	}
+	now := s.now().UTC()
+	err = entdb.InTx(sys, s.db.Client, func(ctx context.Context, c *ent.Client) error {
+		if len(gone) > 0 {
+			if err := c.Device.Update().Where(device.IDIn(gone...)).
+				SetDisabledAt(now).SetDisabledReason("UNREGISTERED").Exec(ctx); err != nil {
+				return err
+			}
+		}
+		var done, failed, noDevice []string
+		for _, n := range notes {
+			switch {
+			case retry[n.ID]: // stays pending for the next attempt
+			case sent[n.ID]:
+				done = append(done, n.ID)
+			case gaveUp[n.ID]:
+				failed = append(failed, n.ID)
+			default: // no device left to push to
+				noDevice = append(noDevice, n.ID)
+			}
+		}
+		for status, ids := range map[notification.PushStatus][]string{
+			notification.PushStatusSENT: done, notification.PushStatusFAILED: failed, notification.PushStatusSKIPPED_NO_DEVICE: noDevice,
+		} {
+			if len(ids) == 0 {
+				continue
+			}
+			up := c.Notification.Update().Where(notification.IDIn(ids...), notification.PushStatusEQ(notification.PushStatusPENDING)).
+				SetPushStatus(status)
+			if status == notification.PushStatusSENT {
+				up.SetPushedAt(now)
+			}
+			if err := up.Exec(ctx); err != nil {
+				return err
+			}
+		}
+		if len(retry) > 0 {
+			return nil // the job snoozes below and completes on a later run
+		}
+		return completeTx(ctx, s.db.Dialect, entdb.SQLTx(ctx), job)
+	})
+	if err != nil {
+		return err
+	}
+	if len(retry) > 0 {
+		if wait <= 0 {
+			wait = time.Duration(min(job.Attempt, 6)) * 2 * time.Second // backoff when FCM gives no Retry-After
+		}
+		s.log.WarnContext(ctx, "push throttled; retrying", "notifications", len(retry), "after", wait.String())
+		return river.JobSnooze(wait)
+	}
+	if permanentErrs > 0 {
+		s.log.WarnContext(ctx, "push failed", "pushes", permanentErrs)
+	}
+	return nil
+}
+
+// completeTx completes a job in the same transaction as its work.
+func completeTx[A river.JobArgs](ctx context.Context, d string, tx *sql.Tx, job *river.Job[A]) error {
+	var err error
+	if d == dialect.SQLite {
+		_, err = river.JobCompleteTx[*riversqlite.Driver](ctx, tx, job)
+	} else {
+		_, err = river.JobCompleteTx[*riverdatabasesql.Driver](ctx, tx, job)
+	}
+	return err
+}
+
+// FanOutArgs announces a newly published shift to the workers it suits.
+type FanOutArgs struct {
+	ShiftID string `json:"shiftID"`
+}
+
+// Kind implements river.JobArgs.
+func (FanOutArgs) Kind() string { return "fan_out_shift" }
+
+// InsertOpts makes one fan-out per shift.
+func (FanOutArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+type fanOutWorker struct {
+	river.WorkerDefaults[FanOutArgs]
+	s *Service
+}
+
+// Timeout allows a city-wide fan-out its time.
+func (w *fanOutWorker) Timeout(*river.Job[FanOutArgs]) time.Duration { return 10 * time.Minute }
+
+// Work writes a notification to every recipient — favourites first, then by
+// match score — and the push batches, in one transaction that also
+// completes the job: a fan-out happens entirely, once, or not at all.
+func (w *fanOutWorker) Work(ctx context.Context, job *river.Job[FanOutArgs]) error {
+	s := w.s
+	recipients, err := s.market.Recipients(ctx, job.Args.ShiftID)
+	if err != nil {
+		return err
+	}
+	sh, err := s.db.Shift.Get(rule.System(ctx), job.Args.ShiftID)
+	if err != nil {
+		return err
+	}
+	notices := make([]notice, len(recipients))
+	for i, r := range recipients {
+		notices[i] = notice{UserID: r.UserID, Category: enum.CategoryShiftPublished,
+			Title: "New shift near you: " + sh.Title, Body: shiftLine(sh), SubjectID: sh.ID,
+			Dedupe: "shift_published:" + sh.ID + ":" + r.UserID}
+	}
+	return entdb.InTx(rule.System(ctx), s.db.Client, func(ctx context.Context, c *ent.Client) error {
+		if _, err := s.notify(ctx, c, notices); err != nil {
+			return err
+		}
+		return completeTx(ctx, s.db.Dialect, entdb.SQLTx(ctx), job)
+	})
+}
+
+// ExpireOfferArgs expires an offer at its expiry (and any other due then).
+type ExpireOfferArgs struct {
+	OfferID string `json:"offerID"`
+}
+
+// Kind implements river.JobArgs.
+func (ExpireOfferArgs) Kind() string { return "expire_offer" }
+
+type expireOfferWorker struct {
+	river.WorkerDefaults[ExpireOfferArgs]
+	s *Service
+}
+
+func (w *expireOfferWorker) Work(ctx context.Context, _ *river.Job[ExpireOfferArgs]) error {
+	_, err := w.s.market.ExpireOffers(ctx)
+	return err
+}
+
+// WarnOfferArgs warns a worker that their offer expires soon.
+type WarnOfferArgs struct {
+	OfferID string `json:"offerID"`
+}
+
+// Kind implements river.JobArgs.
+func (WarnOfferArgs) Kind() string { return "warn_offer" }
+
+type warnOfferWorker struct {
+	river.WorkerDefaults[WarnOfferArgs]
+	s *Service
+}
+
+func (w *warnOfferWorker) Work(ctx context.Context, job *river.Job[WarnOfferArgs]) error {
+	return w.s.market.WarnExpiringOffer(ctx, job.Args.OfferID)
+}
+
+// RemindArgs reminds a hired worker of their shift.
+type RemindArgs struct {
+	AssignmentID string `json:"assignmentID"`
+}
+
+// Kind implements river.JobArgs.
+func (RemindArgs) Kind() string { return "remind_assignment" }
+
+type remindWorker struct {
+	river.WorkerDefaults[RemindArgs]
+	s *Service
+}
+
+func (w *remindWorker) Work(ctx context.Context, job *river.Job[RemindArgs]) error {
+	return w.s.market.RemindAssignment(ctx, job.Args.AssignmentID)
+}
+
+// SweepArgs runs the market's timed transitions.
+type SweepArgs struct{}
+
+// Kind implements river.JobArgs.
+func (SweepArgs) Kind() string { return "sweep" }
+
+// InsertOpts keeps one sweep queued at a time.
+func (SweepArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateScheduled, rivertype.JobStateRetryable}}}
+}
+
+type sweepWorker struct {
+	river.WorkerDefaults[SweepArgs]
+	s *Service
+}
+
+func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error { return w.s.market.Sweep(ctx) }
