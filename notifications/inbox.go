@@ -9,8 +9,8 @@ import (
 	"flexwork/ent/notification"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
-	"flexwork/ent/user"
 	"flexwork/ent/schema/pulid"
+	"flexwork/ent/user"
 )
 
 // notice is a notification to write.

@@ -293,4 +293,6 @@ type sweepWorker struct {
 	s *Service
 }
 
-func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error { return w.s.market.Sweep(ctx) }
+func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
+	return w.s.market.Sweep(ctx)
+}

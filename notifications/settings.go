@@ -195,4 +195,3 @@ func (s *Service) MarkRead(ctx context.Context, ids []string, all *bool) (int, e
 	}
 	return up.SetReadAt(s.now().UTC()).Save(ctx)
 }
-

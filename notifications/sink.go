@@ -27,7 +27,7 @@ type LiveEvent struct {
 }
 
 // Topics of the broker.
-func offersTopic(workerID string) string     { return "offers/" + workerID }
+func offersTopic(workerID string) string      { return "offers/" + workerID }
 func applicationsTopic(shiftID string) string { return "applications/" + shiftID }
 func assignmentsTopic(shiftID string) string  { return "assignments/" + shiftID }
 

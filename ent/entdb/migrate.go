@@ -10,12 +10,12 @@ import (
 	"strings"
 
 	atlas "ariga.io/atlas/sql/migrate"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql/schema"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
-	"entgo.io/ent/dialect"
-	"entgo.io/ent/dialect/sql/schema"
 
 	"flexwork/ent/migrate/migrations"
 )
