@@ -14,6 +14,8 @@ type Broker interface {
 	Publish(ctx context.Context, topic string, msg []byte) error
 	// Subscribe listens to a topic with a buffer of the given size.
 	Subscribe(topic string, buffer int) *Subscription
+	// Subscribers counts this process's live subscriptions.
+	Subscribers() int
 	Close() error
 }
 

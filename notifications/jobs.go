@@ -86,6 +86,10 @@ func (w *pushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
 		}
 		outcomes = append(outcomes, out...)
 	}
+	if err := ctx.Err(); err != nil {
+		// Stopped mid-batch: record nothing, so the whole batch runs again.
+		return err
+	}
 	var (
 		sent, retry   = map[string]bool{}, map[string]bool{}
 		gone          []string
@@ -282,10 +286,12 @@ type SweepArgs struct{}
 // Kind implements river.JobArgs.
 func (SweepArgs) Kind() string { return "sweep" }
 
-// InsertOpts keeps one sweep queued at a time.
+// InsertOpts keeps one sweep at a time, queued or running: two sweeps
+// updating the same rows in bulk could deadlock each other.
 func (SweepArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateScheduled, rivertype.JobStateRetryable}}}
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateScheduled, rivertype.JobStateRetryable}}}
 }
 
 type sweepWorker struct {

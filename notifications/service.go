@@ -136,3 +136,9 @@ type fixedRetry time.Duration
 func (f fixedRetry) NextRetry(*rivertype.JobRow) time.Time {
 	return time.Now().Add(time.Duration(f))
 }
+
+// Subscribers counts this process's live subscriptions.
+func (s *Service) Subscribers() int { return s.broker.Subscribers() }
+
+// Close ends every live subscription (at shutdown).
+func (s *Service) Close() error { return s.broker.Close() }

@@ -137,6 +137,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = hs.Close()
 	}
+	// Hijacked WebSockets outlive Shutdown: ending their subscriptions ends
+	// them.
+	_ = s.Notifications.Close()
 	if e := s.Notifications.Stop(shutdownCtx); e != nil && err == nil {
 		err = e
 	}

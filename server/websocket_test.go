@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,8 +47,8 @@ func TestWebSocketAuthentication(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if _, err := readUntilClose(silent); servertest.CloseStatus(err) == -1 || time.Since(start) > 5*time.Second {
-		t.Fatalf("silent socket: %v after %s, want a close soon after 300ms", err, time.Since(start))
+	if _, err := readUntilClose(silent); servertest.CloseStatus(err) != 4408 || time.Since(start) > 5*time.Second {
+		t.Fatalf("silent socket: %v after %s, want 4408 soon after 300ms", err, time.Since(start))
 	}
 }
 
@@ -59,4 +60,32 @@ func readUntilClose(ws *servertest.WS) (servertest.Message, error) {
 			return m, err
 		}
 	}
+}
+
+func TestWebSocketProtocolGuards(t *testing.T) {
+	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"),
+		servertest.WithEnv(map[string]string{"FLEXWORK_WS_MAX_SUBSCRIPTIONS": "2"}))
+	ana := newWorker(t, env, "ana@example.com", "Ana")
+	ws := env.ConnectWS(ana.Token)
+	const sub = `subscription { offerEvents { kind } }`
+	ws.Subscribe("a", sub, nil)
+	ws.Subscribe("b", sub, nil)
+	env.WaitSubscribers(2)
+	// A third is refused for that id only; the socket stays up.
+	ws.Subscribe("c", sub, nil)
+	m := ws.Read(5 * time.Second)
+	if m.Type != "error" || m.ID != "c" || !strings.Contains(string(m.Payload), "RATE_LIMITED") {
+		t.Fatalf("third subscription: %s %s %s", m.Type, m.ID, m.Payload)
+	}
+	// Completing one frees its place.
+	ws.Send("a", "complete", nil)
+	env.WaitSubscribers(1)
+	ws.Subscribe("c", sub, nil)
+	env.WaitSubscribers(2)
+	// Reusing an active id closes the socket with 4409, as the protocol says.
+	ws.Subscribe("b", sub, nil)
+	if _, err := readUntilClose(ws); servertest.CloseStatus(err) != 4409 {
+		t.Fatalf("duplicate id: %v, want close 4409", err)
+	}
+	env.WaitSubscribers(0)
 }

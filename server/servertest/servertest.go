@@ -4,6 +4,7 @@ package servertest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -52,12 +53,20 @@ type Env struct {
 	Config server.Config
 }
 
+// setup is what options adjust before the server starts.
+type setup struct {
+	config server.Config
+	deps   server.Deps
+	jobs   bool
+}
+
 // Option adjusts the configuration or dependencies before the server starts.
-type Option func(*server.Config, *server.Deps)
+type Option func(*setup)
 
 // WithEnv overrides configuration variables, as the environment would.
 func WithEnv(kv map[string]string) Option {
-	return func(c *server.Config, _ *server.Deps) {
+	return func(st *setup) {
+		c := &st.config
 		args := []string{"--flexwork_jwt_secret=" + c.JWTSecret}
 		for k, v := range kv {
 			args = append(args, "--"+strings.ToLower(k)+"="+v)
@@ -72,7 +81,7 @@ func WithEnv(kv map[string]string) Option {
 }
 
 // WithDeps changes the dependencies.
-func WithDeps(f func(*server.Deps)) Option { return func(_ *server.Config, d *server.Deps) { f(d) } }
+func WithDeps(f func(*server.Deps)) Option { return func(st *setup) { f(&st.deps) } }
 
 // Start runs a server over db.
 func Start(t testing.TB, db *entdb.DB, opts ...Option) *Env {
@@ -86,17 +95,29 @@ func Start(t testing.TB, db *entdb.DB, opts ...Option) *Env {
 	// Tests move the clock by hours and days; tokens outlive that.
 	cfg.AccessTokenTTL = 90 * 24 * time.Hour
 	clock := NewClock(time.Now().Truncate(time.Second))
-	deps := server.Deps{DB: db, Now: clock.Now, Log: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	st := &setup{config: cfg, deps: server.Deps{DB: db, Now: clock.Now,
+		Log: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}}
 	for _, o := range opts {
-		o(&cfg, &deps)
+		o(st)
 	}
-	srv, err := server.New(cfg, deps)
+	srv, err := server.New(st.config, st.deps)
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv.Handler)
 	t.Cleanup(hs.Close)
-	return &Env{t: t, DB: db, Server: srv, HTTP: hs, Clock: clock, Config: cfg}
+	t.Cleanup(func() { _ = srv.Notifications.Close() })
+	if st.jobs {
+		if err := srv.Notifications.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = srv.Notifications.Stop(ctx)
+		})
+	}
+	return &Env{t: t, DB: db, Server: srv, HTTP: hs, Clock: clock, Config: st.config}
 }
 
 // Response is a GraphQL response as the app sees it.
@@ -208,4 +229,28 @@ type testLog struct{ t testing.TB }
 func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+// WithJobs runs the job queue (pushes, fan-outs, expiries) while the test
+// runs, polling often and retrying fast.
+func WithJobs() Option {
+	return func(st *setup) {
+		st.config.JobPollInterval = 50 * time.Millisecond
+		st.deps.RetryDelay = 300 * time.Millisecond
+		st.jobs = true
+	}
+}
+
+// WaitSubscribers waits until the server has n live subscriptions:
+// subscribing is asynchronous, and an event published before the
+// subscription exists is not delivered.
+func (e *Env) WaitSubscribers(n int) {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for e.Server.Notifications.Subscribers() != n {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("%d live subscriptions, want %d", e.Server.Notifications.Subscribers(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

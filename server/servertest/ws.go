@@ -11,10 +11,15 @@ import (
 	"github.com/coder/websocket"
 )
 
-// WS is a graphql-transport-ws client, as the apps speak it.
+// WS is a graphql-transport-ws client, as the apps speak it. A goroutine
+// reads the socket into a queue (coder/websocket closes a connection whose
+// read is cancelled, so a test cannot time out a read itself).
 type WS struct {
-	t    testing.TB
-	Conn *websocket.Conn
+	t      testing.TB
+	Conn   *websocket.Conn
+	msgs   chan Message
+	closed chan struct{}
+	err    error // why reading stopped; valid once closed is closed
 }
 
 // Message is one protocol message.
@@ -33,9 +38,35 @@ func (e *Env) DialWS(ctx context.Context) (*WS, error) {
 		return nil, err
 	}
 	c.SetReadLimit(1 << 20)
-	ws := &WS{t: e.t, Conn: c}
+	ws := &WS{t: e.t, Conn: c, msgs: make(chan Message, 1024), closed: make(chan struct{})}
+	go ws.pump()
 	e.t.Cleanup(func() { c.CloseNow() })
 	return ws, nil
+}
+
+// pump reads messages until the socket closes, answering pings.
+func (w *WS) pump() {
+	defer close(w.closed)
+	for {
+		_, b, err := w.Conn.Read(context.Background())
+		if err != nil {
+			w.err = err
+			return
+		}
+		var m Message
+		if err := json.Unmarshal(b, &m); err != nil {
+			w.err = err
+			return
+		}
+		switch m.Type {
+		case "ping":
+			_ = w.Conn.Write(context.Background(), websocket.MessageText, []byte(`{"type":"pong"}`))
+			continue
+		case "pong":
+			continue
+		}
+		w.msgs <- m
+	}
 }
 
 // Init sends connection_init with the token (if any) and waits for the ack.
@@ -81,8 +112,8 @@ func (w *WS) Subscribe(id, query string, vars map[string]any) {
 	w.Send(id, "subscribe", map[string]any{"query": query, "variables": vars})
 }
 
-// Read returns the next message other than a ping (which it answers),
-// failing the test after timeout.
+// Read returns the next message other than a ping or pong, failing the
+// test after timeout.
 func (w *WS) Read(timeout time.Duration) Message {
 	w.t.Helper()
 	m, err := w.TryRead(timeout)
@@ -94,25 +125,23 @@ func (w *WS) Read(timeout time.Duration) Message {
 
 // TryRead is Read that returns the error (a close, a timeout) instead.
 func (w *WS) TryRead(timeout time.Duration) (Message, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	for {
-		_, b, err := w.Conn.Read(ctx)
-		if err != nil {
-			return Message{}, err
-		}
-		var m Message
-		if err := json.Unmarshal(b, &m); err != nil {
-			return Message{}, err
-		}
-		switch m.Type {
-		case "ping":
-			w.Send("", "pong", nil)
-			continue
-		case "pong":
-			continue
-		}
+	select {
+	case m := <-w.msgs:
 		return m, nil
+	default:
+	}
+	select {
+	case m := <-w.msgs:
+		return m, nil
+	case <-w.closed:
+		select {
+		case m := <-w.msgs:
+			return m, nil
+		default:
+		}
+		return Message{}, w.err
+	case <-time.After(timeout):
+		return Message{}, errors.New("no message within " + timeout.String())
 	}
 }
 

@@ -1,0 +1,68 @@
+package notifications
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/rule"
+	"flexwork/ent/schema/enum"
+	"flexwork/ent/viewer"
+	"flexwork/market"
+)
+
+// TestOverflowEndsWithResync: a subscriber whose socket stops reading falls
+// behind; the publisher is not held up, the subscriber gets what fitted in
+// its buffer, then RESYNC, then the end — and its goroutine is gone.
+func TestOverflowEndsWithResync(t *testing.T) {
+	db := entdbtest.Open(t, "sqlite3")
+	sys := rule.System(context.Background())
+	u := db.User.Create().SetDisplayName("Ana").SaveX(sys)
+	w := db.WorkerProfile.Create().SetUserID(u.ID).SaveX(sys)
+	e := db.Employer.Create().SetName("Linde").SaveX(sys)
+	s := db.Shift.Create().SetEmployerID(e.ID).SetCreatedByID(u.ID).SetTitle("Barista").SetEngagementType(enum.PartTime).
+		SetAddress("x").SetLat(1).SetLng(1).SetStartsAt(time.Now().Add(time.Hour)).SetEndsAt(time.Now().Add(2 * time.Hour)).
+		SetTimeZone("UTC").SetPayRate(1).SetCurrency("EUR").SetPayUnit("HOUR").SetSlots(1).SaveX(sys)
+	o := db.Offer.Create().SetShiftID(s.ID).SetWorkerID(w.ID).SetEmployerID(e.ID).SetSentByID(u.ID).
+		SetExpiresAt(time.Now().Add(time.Hour)).SaveX(sys)
+
+	broker := NewLocalBroker()
+	live := &Live{broker: broker, db: db.Client, market: market.New(db), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	before := goleak.IgnoreCurrent()
+	ctx, cancel := context.WithCancel(viewer.NewContext(context.Background(), &viewer.Viewer{UserID: u.ID, WorkerID: w.ID}))
+	defer cancel()
+	events, err := live.OfferEvents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := json.Marshal(LiveEvent{Kind: market.OfferCreated, ID: o.ID, WorkerID: w.ID})
+	start := time.Now()
+	for range 500 {
+		_ = broker.Publish(context.Background(), offersTopic(w.ID), msg)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("publishing to a stalled subscriber took %s", d)
+	}
+	got, resync := 0, 0
+	for ev := range events {
+		if ev.Kind == KindResync {
+			resync++
+		} else {
+			got++
+		}
+	}
+	// One item waits in the output, the buffer holds 64; the rest is lost.
+	if resync != 1 || got < buffer || got > buffer+2 {
+		t.Fatalf("got %d events and %d RESYNC; want about %d, then one RESYNC", got, resync, buffer)
+	}
+	if broker.Subscribers() != 0 {
+		t.Fatalf("%d subscriptions left", broker.Subscribers())
+	}
+	goleak.VerifyNone(t, before)
+}

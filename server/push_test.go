@@ -1,0 +1,250 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	firebase "firebase.google.com/go/v4"
+	"google.golang.org/api/option"
+
+	"flexwork/ent"
+	"flexwork/ent/device"
+	"flexwork/ent/entdb"
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/notification"
+	"flexwork/ent/rule"
+	"flexwork/ent/schema/enum"
+	"flexwork/notifications"
+	"flexwork/notifications/fcmfake"
+	"flexwork/server"
+	"flexwork/server/servertest"
+)
+
+// spySender records the size of every batch the real FCM sender sends.
+type spySender struct {
+	notifications.Sender
+	mu    sync.Mutex
+	sizes []int
+}
+
+func (s *spySender) Send(ctx context.Context, batch []notifications.Push) ([]notifications.Outcome, error) {
+	s.mu.Lock()
+	s.sizes = append(s.sizes, len(batch))
+	s.mu.Unlock()
+	return s.Sender.Send(ctx, batch)
+}
+
+// fcmSender is the real Firebase Admin SDK pointed at the fake server.
+func fcmSender(t *testing.T, fake *fcmfake.Server) *spySender {
+	app, err := firebase.NewApp(context.Background(), &firebase.Config{ProjectID: "flexwork-test"},
+		option.WithEndpoint(fake.Endpoint()), option.WithoutAuthentication())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err := app.Messaging(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &spySender{Sender: notifications.FCM{Client: mc}}
+}
+
+// crowd writes n workers with the picking skill, homes near the place and
+// one device each ("tok-0000" …), straight to the database: the test is
+// about pushing to them, not signing them up.
+func crowd(t *testing.T, db *entdb.DB, n int, picking string) []string {
+	ctx := rule.System(context.Background())
+	tokens := make([]string, n)
+	for start := 0; start < n; start += 500 {
+		end := min(start+500, n)
+		users := make([]*ent.UserCreate, 0, end-start)
+		for i := start; i < end; i++ {
+			users = append(users, db.User.Create().SetDisplayName(fmt.Sprintf("Worker %d", i)))
+		}
+		us := db.User.CreateBulk(users...).SaveX(ctx)
+		profiles := make([]*ent.WorkerProfileCreate, len(us))
+		devices := make([]*ent.DeviceCreate, len(us))
+		for i, u := range us {
+			profiles[i] = db.WorkerProfile.Create().SetUserID(u.ID).SetHomeLat(52.521 + float64(i%50)*0.0002).SetHomeLng(13.405)
+			tokens[start+i] = fmt.Sprintf("tok-%04d", start+i)
+			devices[i] = db.Device.Create().SetUserID(u.ID).SetToken(tokens[start+i]).SetPlatform(device.PlatformANDROID)
+		}
+		ps := db.WorkerProfile.CreateBulk(profiles...).SaveX(ctx)
+		skills := make([]*ent.WorkerSkillCreate, len(ps))
+		for i, p := range ps {
+			skills[i] = db.WorkerSkill.Create().SetWorkerID(p.ID).SetSkillID(picking)
+		}
+		db.WorkerSkill.CreateBulk(skills...).ExecX(ctx)
+		db.Device.CreateBulk(devices...).ExecX(ctx)
+	}
+	return tokens
+}
+
+// settled waits until no notification about the subject is waiting to be
+// pushed.
+func settled(t *testing.T, db *entdb.DB, subject string, timeout time.Duration) {
+	t.Helper()
+	ctx := rule.System(context.Background())
+	deadline := time.Now().Add(timeout)
+	for {
+		total := db.Notification.Query().Where(notification.SubjectID(subject)).CountX(ctx)
+		waiting := db.Notification.Query().Where(notification.SubjectID(subject),
+			notification.PushStatusEQ(notification.PushStatusPENDING)).CountX(ctx)
+		if total > 0 && waiting == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %s: %d of %d notifications still waiting to be pushed", timeout, waiting, total)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func userOfToken(t *testing.T, db *entdb.DB, token string) string {
+	return db.Device.Query().Where(device.Token(token)).OnlyX(rule.System(context.Background())).UserID
+}
+
+func TestFanOutPushesEveryEligibleDeviceOnce(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		fake := fcmfake.Start()
+		defer fake.Close()
+		spy := fcmSender(t, fake)
+		env := servertest.Start(t, db, servertest.WithJobs(), servertest.WithDeps(func(d *server.Deps) { d.Sender = spy }))
+		ctx := rule.System(context.Background())
+		picking := skillID(t, db, "order-picking")
+		tokens := crowd(t, db, 1200, picking)
+
+		dead := tokens[10:13]
+		for _, tok := range dead {
+			fake.Unregister(tok)
+		}
+		throttled := tokens[20]
+		fake.Throttle(throttled, 1, time.Second)
+		sleepy, choosy := tokens[30], tokens[31]
+		quiet := (env.Clock.Now().Hour()*60 + env.Clock.Now().Minute()) % 1440
+		db.User.UpdateOneID(userOfToken(t, db, sleepy)).SetQuietHoursStart(quiet).SetQuietHoursEnd((quiet + 60) % 1440).ExecX(ctx)
+		db.User.UpdateOneID(userOfToken(t, db, choosy)).SetPushOptOuts([]enum.NotificationCategory{enum.CategoryShiftPublished}).ExecX(ctx)
+
+		olga := env.SignUp("olga@example.com", "Olga")
+		emp := createEmployer(t, env, olga, "Spree Logistics")
+		started := time.Now()
+		shiftID := postShift(t, env, olga, emp, map[string]any{"requiredSkillIDs": []string{picking}, "maxDistanceKm": 5})
+		settled(t, db, shiftID, 60*time.Second)
+
+		for i, tok := range tokens {
+			want := 1
+			switch tok {
+			case dead[0], dead[1], dead[2], sleepy, choosy:
+				want = 0
+			}
+			if got := fake.Received(tok); got != want {
+				t.Fatalf("device %d (%s) got %d pushes, want %d", i, tok, got, want)
+			}
+		}
+		if fake.Total() != 1200-5 {
+			t.Fatalf("FCM delivered %d messages, want %d", fake.Total(), 1200-5)
+		}
+		if d := time.Since(started); d < time.Second {
+			t.Fatalf("the throttled push went through after %s, before its Retry-After", d)
+		}
+		spy.mu.Lock()
+		for _, n := range spy.sizes {
+			if n > notifications.MaxBatch {
+				t.Fatalf("a SendEach batch held %d messages", n)
+			}
+		}
+		spy.mu.Unlock()
+		for _, tok := range dead {
+			if d := db.Device.Query().Where(device.Token(tok)).OnlyX(ctx); d.DisabledAt == nil || d.DisabledReason != "UNREGISTERED" {
+				t.Fatalf("dead token %s not disabled: %+v", tok, d)
+			}
+		}
+		status := func(tok string) notification.PushStatus {
+			return db.Notification.Query().Where(notification.SubjectID(shiftID), notification.UserID(userOfToken(t, db, tok))).
+				OnlyX(ctx).PushStatus
+		}
+		for tok, want := range map[string]notification.PushStatus{
+			tokens[0]: notification.PushStatusSENT, throttled: notification.PushStatusSENT,
+			sleepy: notification.PushStatusSKIPPED_QUIET_HOURS, choosy: notification.PushStatusSKIPPED_OPT_OUT,
+			dead[0]: notification.PushStatusSKIPPED_NO_DEVICE,
+		} {
+			if got := status(tok); got != want {
+				t.Errorf("%s: notification %s, want %s", tok, got, want)
+			}
+		}
+	})
+}
+
+func TestDailyCapOnNewShiftPushes(t *testing.T) {
+	db := entdbtest.Open(t, "sqlite3")
+	fake := fcmfake.Start()
+	defer fake.Close()
+	env := servertest.Start(t, db, servertest.WithJobs(), servertest.WithDeps(func(d *server.Deps) { d.Sender = fcmSender(t, fake) }))
+	picking := skillID(t, db, "order-picking")
+	tok := crowd(t, db, 1, picking)[0]
+	db.User.UpdateOneID(userOfToken(t, db, tok)).SetDailyShiftPushCap(1).ExecX(rule.System(context.Background()))
+	olga := env.SignUp("olga@example.com", "Olga")
+	emp := createEmployer(t, env, olga, "Spree Logistics")
+	first := postShift(t, env, olga, emp, map[string]any{"title": "Morning", "requiredSkillIDs": []string{picking}})
+	settled(t, db, first, 30*time.Second)
+	second := postShift(t, env, olga, emp, map[string]any{"title": "Evening", "requiredSkillIDs": []string{picking}})
+	settled(t, db, second, 30*time.Second)
+	if got := fake.Titles(tok); len(got) != 1 || got[0] != "New shift near you: Morning" {
+		t.Fatalf("pushes: %v; want only the first new shift", got)
+	}
+	// The capped one is still in the inbox.
+	n := db.Notification.Query().Where(notification.SubjectID(second)).OnlyX(rule.System(context.Background()))
+	if n.PushStatus != notification.PushStatusSKIPPED_DAILY_CAP || n.Title != "New shift near you: Evening" {
+		t.Fatalf("second notification: %s %q", n.PushStatus, n.Title)
+	}
+}
+
+// TestKilledFanOutLosesNothing stops the job workers in the middle of a
+// fan-out and starts them again: every device gets its push, and none gets
+// more than one duplicate (only batches in flight may repeat).
+func TestKilledFanOutLosesNothing(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		fake := fcmfake.Start()
+		defer fake.Close()
+		fake.Delay(20 * time.Millisecond) // a slow FCM, so the kill lands mid-way
+		env := servertest.Start(t, db, servertest.WithJobs(), servertest.WithDeps(func(d *server.Deps) { d.Sender = fcmSender(t, fake) }))
+		picking := skillID(t, db, "order-picking")
+		tokens := crowd(t, db, 3000, picking)
+		olga := env.SignUp("olga@example.com", "Olga")
+		emp := createEmployer(t, env, olga, "Spree Logistics")
+		shiftID := postShift(t, env, olga, emp, map[string]any{"requiredSkillIDs": []string{picking}})
+
+		for deadline := time.Now().Add(60 * time.Second); fake.Total() < 700; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("only %d pushes after 60s", fake.Total())
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := env.Server.Notifications.Kill(ctx); err != nil {
+			t.Fatal(err)
+		}
+		atKill := fake.Total()
+		if atKill >= 3000 {
+			t.Fatalf("the fan-out finished (%d pushes) before the kill", atKill)
+		}
+		if err := env.Server.Notifications.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		settled(t, db, shiftID, 90*time.Second)
+		dup := 0
+		for _, tok := range tokens {
+			switch n := fake.Received(tok); {
+			case n == 0:
+				t.Fatalf("device %s never got its push", tok)
+			case n > 2:
+				t.Fatalf("device %s got %d pushes", tok, n)
+			case n == 2:
+				dup++
+			}
+		}
+		t.Logf("killed after %d of 3000 pushes; %d devices got the in-flight batch twice", atKill, dup)
+	})
+}
