@@ -17,7 +17,9 @@ func TestDevicesSettingsAndInbox(t *testing.T) {
 		picking := skillID(t, db, "order-picking")
 		ana, ben := newWorker(t, env, "ana@example.com", "Ana", picking), env.SignUp("ben@example.com", "Ben")
 		const register = `mutation($t: String!) { registerDevice(input: {token: $t, platform: ANDROID, appVersion: "2.4.1"}) { id platform appVersion } }`
-		var reg struct{ RegisterDevice struct{ ID, Platform, AppVersion string } }
+		var reg struct {
+			RegisterDevice struct{ ID, Platform, AppVersion string }
+		}
 		env.Must(ana.Token, register, map[string]any{"t": "fcm-token-of-the-shared-phone"}, &reg)
 		if reg.RegisterDevice.Platform != "ANDROID" || reg.RegisterDevice.AppVersion != "2.4.1" {
 			t.Fatalf("device = %+v", reg)
@@ -56,7 +58,9 @@ func TestDevicesSettingsAndInbox(t *testing.T) {
 		if s.TimeZone != "Europe/Berlin" || s.QuietHours.Start != "22:00" || s.QuietHours.End != "07:00" || s.OptOuts[0] != "REVIEW" || s.DailyShiftPushCap != 3 {
 			t.Fatalf("settings = %+v", s)
 		}
-		var other struct{ Node struct{ NotificationSettings *struct{ TimeZone string } } }
+		var other struct {
+			Node struct{ NotificationSettings *struct{ TimeZone string } }
+		}
 		env.Must(ben.Token, `query($id: ID!) { node(id: $id) { ... on User { notificationSettings { timeZone } } } }`, map[string]any{"id": ana.ID}, &other)
 		if other.Node.NotificationSettings != nil {
 			t.Fatal("Ben sees Ana's notification settings")
