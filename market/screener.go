@@ -43,8 +43,9 @@ func (sc *Screener) refresh(ctx context.Context) error {
 	return nil
 }
 
-// Screen screens the worker for a shift.
-func (sc *Screener) Screen(ctx context.Context, s *ent.Shift) (Eligibility, error) {
+// Screen screens the worker for a shift whose facts the caller has (from
+// FactsOf, once for all subscribers).
+func (sc *Screener) Screen(ctx context.Context, f ShiftFacts) (Eligibility, error) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	if sc.m.Now().Sub(sc.loaded) > screenerTTL {
@@ -52,9 +53,14 @@ func (sc *Screener) Screen(ctx context.Context, s *ent.Shift) (Eligibility, erro
 			return Eligibility{}, err
 		}
 	}
-	facts, err := sc.m.shiftFacts(ctx, s)
+	return Screen(f, sc.facts), nil
+}
+
+// FactsOf returns a shift's screening facts.
+func (m *Market) FactsOf(ctx context.Context, s *ent.Shift) (ShiftFacts, error) {
+	f, err := m.shiftFacts(ctx, s)
 	if err != nil {
-		return Eligibility{}, err
+		return ShiftFacts{}, err
 	}
-	return Screen(facts[0], sc.facts), nil
+	return f[0], nil
 }

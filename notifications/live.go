@@ -101,6 +101,7 @@ type Live struct {
 
 type cachedShift struct {
 	shift *ent.Shift
+	facts market.ShiftFacts
 	at    time.Time
 }
 
@@ -181,47 +182,54 @@ func (l *Live) ShiftPublished(ctx context.Context, near market.GeoPoint, radiusK
 	}
 	skip := fmt.Errorf("not for this subscriber")
 	ch, err := stream(ctx, l, shiftsTopic, func(ctx context.Context, e LiveEvent) (*ent.Shift, error) {
-		s, err := l.shared(ctx, e.ID)
+		c, err := l.shared(ctx, e.ID)
 		if err != nil {
 			return nil, err
 		}
-		if market.DistanceKm(near, market.GeoPoint{Lat: s.Lat, Lng: s.Lng}) > radiusKm {
+		if market.DistanceKm(near, c.facts.Place) > radiusKm {
 			return nil, skip
 		}
-		if el, err := sc.Screen(ctx, s); err != nil || !el.Eligible {
+		if el, err := sc.Screen(ctx, c.facts); err != nil || !el.Eligible {
 			return nil, skip
 		}
-		return s, nil
+		return c.shift, nil
 	}, nil)
 	return ch, err
 }
 
-// shared loads a published shift, with its employer, once per process for
-// all the subscribers that hear of it; the result is read-only.
-func (l *Live) shared(ctx context.Context, id string) (*ent.Shift, error) {
+// shared loads a published shift, with its employer and its screening
+// facts, once per process for all the subscribers that hear of it; the
+// result is read-only.
+func (l *Live) shared(ctx context.Context, id string) (cachedShift, error) {
 	l.cacheMu.Lock()
 	if c, ok := l.cache[id]; ok && time.Since(c.at) < time.Minute {
 		l.cacheMu.Unlock()
-		return c.shift, nil
+		return c, nil
 	}
 	l.cacheMu.Unlock()
 	v, err, _ := l.shifts.Do(id, func() (any, error) {
-		s, err := l.db.Shift.Query().Where(shift.ID(id)).WithEmployer().Only(rule.System(context.WithoutCancel(ctx)))
+		ctx := rule.System(context.WithoutCancel(ctx))
+		s, err := l.db.Shift.Query().Where(shift.ID(id)).WithEmployer().Only(ctx)
 		if err != nil {
 			return nil, err
 		}
+		f, err := l.market.FactsOf(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		c := cachedShift{shift: s, facts: f, at: time.Now()}
 		l.cacheMu.Lock()
 		if l.cache == nil || len(l.cache) > 1000 {
 			l.cache = map[string]cachedShift{}
 		}
-		l.cache[id] = cachedShift{shift: s, at: time.Now()}
+		l.cache[id] = c
 		l.cacheMu.Unlock()
-		return s, nil
+		return c, nil
 	})
 	if err != nil {
-		return nil, err
+		return cachedShift{}, err
 	}
-	return v.(*ent.Shift), nil
+	return v.(cachedShift), nil
 }
 
 // stream subscribes to topic and turns its events into T with load, which

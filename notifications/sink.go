@@ -33,6 +33,10 @@ func assignmentsTopic(shiftID string) string  { return "assignments/" + shiftID 
 
 const shiftsTopic = "shifts/published"
 
+// fanOutDelay is how long a new shift's push fan-out waits behind its live
+// delivery.
+const fanOutDelay = 2 * time.Second
+
 // Emit implements market.EventSink: inbox rows and jobs now, in the change's
 // transaction; the live event after it commits.
 func (s *Service) Emit(ctx context.Context, c *ent.Client, e market.Event) error {
@@ -47,7 +51,10 @@ func (s *Service) Emit(ctx context.Context, c *ent.Client, e market.Event) error
 	now := s.now()
 	switch e.Kind {
 	case market.ShiftPublished:
-		return s.enqueue(ctx, FanOutArgs{ShiftID: e.ID}, nil)
+		// Live subscribers first: the fan-out screens the whole
+		// neighbourhood and would compete with them for the CPU; a push a
+		// few seconds later is as good.
+		return s.enqueue(ctx, FanOutArgs{ShiftID: e.ID}, &river.InsertOpts{ScheduledAt: now.Add(fanOutDelay)})
 	case market.OfferCreated:
 		if warn := e.When.Add(-5 * time.Minute); warn.After(now) {
 			if err := s.enqueue(ctx, WarnOfferArgs{OfferID: e.ID}, &river.InsertOpts{ScheduledAt: warn}); err != nil {

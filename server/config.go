@@ -46,7 +46,9 @@ type Config struct {
 	JobPollInterval time.Duration
 	// FLEXWORK_FCM_ENDPOINT: send pushes to this FCM-compatible endpoint
 	// without credentials (load tests against a fake FCM).
-	FCMEndpoint     string
+	FCMEndpoint string
+	// FLEXWORK_PPROF: serve Go's profiler at /debug/pprof/ (measurements only).
+	PProf           bool
 	ShutdownTimeout time.Duration // FLEXWORK_SHUTDOWN_TIMEOUT
 }
 
@@ -140,6 +142,7 @@ var settings = []setting{
 	{"FLEXWORK_WS_MAX_SUBSCRIPTIONS", "20", "subscriptions one WebSocket may hold at once", num(func(c *Config) *int { return &c.WSMaxSubscriptions })},
 	{"FLEXWORK_JOB_POLL_INTERVAL", "500ms", "how often idle job workers look for work", dur(func(c *Config) *time.Duration { return &c.JobPollInterval })},
 	{"FLEXWORK_FCM_ENDPOINT", "", "FCM-compatible endpoint to push to without credentials (load tests)", str(func(c *Config) *string { return &c.FCMEndpoint })},
+	{"FLEXWORK_PPROF", "false", "serve Go's profiler at /debug/pprof/ (measurements only)", boolean(func(c *Config) *bool { return &c.PProf })},
 	{"FLEXWORK_SHUTDOWN_TIMEOUT", "20s", "grace period for requests in flight at shutdown", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 }
 

@@ -23,7 +23,7 @@ type metrics struct {
 	errors     *prometheus.CounterVec
 }
 
-func newMetrics(db *sql.DB) *metrics {
+func newMetrics(db *sql.DB, subscribers func() int, statements func() int64) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -43,7 +43,13 @@ func newMetrics(db *sql.DB) *metrics {
 	m.registry.MustRegister(m.requests, m.latency, m.operations, m.errors,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewDBStatsCollector(db, "flexwork"))
+		collectors.NewDBStatsCollector(db, "flexwork"),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "flexwork_live_subscriptions", Help: "GraphQL subscriptions open on this replica.",
+		}, func() float64 { return float64(subscribers()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "flexwork_sql_statements_total", Help: "SQL statements sent to the database.",
+		}, func() float64 { return float64(statements()) }))
 	return m
 }
 

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -10,16 +9,17 @@ import (
 	firebase "firebase.google.com/go/v4"
 	"google.golang.org/api/option"
 
-	"flexwork/ent"
 	"flexwork/ent/device"
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
 	"flexwork/ent/notification"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
+	"flexwork/market"
 	"flexwork/notifications"
 	"flexwork/notifications/fcmfake"
 	"flexwork/server"
+	"flexwork/server/demo"
 	"flexwork/server/servertest"
 )
 
@@ -51,33 +51,16 @@ func fcmSender(t *testing.T, fake *fcmfake.Server) *spySender {
 	return &spySender{Sender: notifications.FCM{Client: mc}}
 }
 
-// crowd writes n workers with the picking skill, homes near the place and
-// one device each ("tok-0000" …), straight to the database: the test is
-// about pushing to them, not signing them up.
+// crowd writes n eligible workers with one device each near the place and
+// returns their tokens.
 func crowd(t *testing.T, db *entdb.DB, n int, picking string) []string {
-	ctx := rule.System(context.Background())
+	members, err := demo.Crowd(context.Background(), db.Client, n, market.GeoPoint{Lat: 52.521, Lng: 13.405}, picking, true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tokens := make([]string, n)
-	for start := 0; start < n; start += 500 {
-		end := min(start+500, n)
-		users := make([]*ent.UserCreate, 0, end-start)
-		for i := start; i < end; i++ {
-			users = append(users, db.User.Create().SetDisplayName(fmt.Sprintf("Worker %d", i)))
-		}
-		us := db.User.CreateBulk(users...).SaveX(ctx)
-		profiles := make([]*ent.WorkerProfileCreate, len(us))
-		devices := make([]*ent.DeviceCreate, len(us))
-		for i, u := range us {
-			profiles[i] = db.WorkerProfile.Create().SetUserID(u.ID).SetHomeLat(52.521 + float64(i%50)*0.0002).SetHomeLng(13.405)
-			tokens[start+i] = fmt.Sprintf("tok-%04d", start+i)
-			devices[i] = db.Device.Create().SetUserID(u.ID).SetToken(tokens[start+i]).SetPlatform(device.PlatformANDROID)
-		}
-		ps := db.WorkerProfile.CreateBulk(profiles...).SaveX(ctx)
-		skills := make([]*ent.WorkerSkillCreate, len(ps))
-		for i, p := range ps {
-			skills[i] = db.WorkerSkill.Create().SetWorkerID(p.ID).SetSkillID(picking)
-		}
-		db.WorkerSkill.CreateBulk(skills...).ExecX(ctx)
-		db.Device.CreateBulk(devices...).ExecX(ctx)
+	for i, m := range members {
+		tokens[i] = m.Token
 	}
 	return tokens
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"time"
@@ -95,7 +96,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, err
 	}
 	resolver := &graph.Resolver{DB: d.DB.Client, Market: s.Market, Accounts: s.Accounts, Notifier: svc}
-	m := newMetrics(d.DB.SQL)
+	m := newMetrics(d.DB.SQL, svc.Subscribers, d.DB.Statements)
 	gql := newGraphQL(cfg, generated.NewExecutableSchema(graph.NewSchema(resolver)), d.DB.Client, authn, m, d.Log)
 
 	mux := http.NewServeMux()
@@ -105,6 +106,12 @@ func New(cfg Config, d Deps) (*Server, error) {
 	mux.Handle("GET /metrics", m.handler())
 	if cfg.Dev() {
 		mux.Handle("GET /{$}", playground.Handler("flexwork", "/graphql"))
+	}
+	if cfg.PProf {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	}
 	s.Handler = logRequests(d.Log, mux)
 	return s, nil

@@ -23,6 +23,7 @@ Usage:
   flexwork admin create --email E --password P --name N [flags]
                                     create a staff account
   flexwork ledger verify [flags]    check every link of the hash-chained ledger
+  flexwork load subscribers|push    measure live delivery and push fan-out (prints figures)
 
 Flags are the configuration variables in lower case (--database_url=…);
 run "flexwork serve --help" to list them.
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return admin(ctx, args, log)
 	case "ledger":
 		return ledger(ctx, args, log)
+	case "load":
+		return load(ctx, args, log)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -1,0 +1,527 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"flexwork/ent/entdb"
+	"flexwork/ent/membership"
+	"flexwork/ent/rule"
+	"flexwork/ent/skill"
+	"flexwork/market"
+	"flexwork/notifications/fcmfake"
+	"flexwork/server/auth"
+	"flexwork/server/demo"
+)
+
+// The load commands measure a real server — a `flexwork serve` child
+// process over its own database — from outside, over real sockets, and
+// print figures. They are tools, not tests: nothing passes or fails.
+
+const loadUsage = `usage:
+  flexwork load subscribers [--n 10000] [--shifts 5] [--database_url URL]
+      N workers subscribe to shiftPublished over WebSocket; prints delivery
+      latency p50/p99 and the server's memory per connection
+  flexwork load push [--devices 100000] [--database_url URL]
+      fans a new shift out to N devices through a fake FCM; prints messages/s`
+
+func load(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) == 0 {
+		return errors.New(loadUsage)
+	}
+	switch args[0] {
+	case "subscribers":
+		return loadSubscribers(ctx, args[1:])
+	case "push":
+		return loadPush(ctx, args[1:])
+	}
+	return errors.New(loadUsage)
+}
+
+// lab is a database with a marketplace in it and a server child process.
+type lab struct {
+	dir, dbURL, addr, secret string
+	db                       *entdb.DB
+	cmd                      *exec.Cmd
+	manager                  string // access token of the employer's manager
+	employer, skill          string
+	centre                   market.GeoPoint
+}
+
+func newLab(ctx context.Context, dbURL string) (*lab, error) {
+	raiseFileLimit()
+	dir, err := os.MkdirTemp("", "flexwork-load-")
+	if err != nil {
+		return nil, err
+	}
+	l := &lab{dir: dir, dbURL: dbURL, secret: "load-test-signing-key-0123456789abcdef", centre: demo.Centre}
+	if l.dbURL == "" {
+		l.dbURL = entdb.SQLiteURL(filepath.Join(dir, "flexwork.db"))
+	}
+	if l.db, err = entdb.Open(ctx, l.dbURL); err != nil {
+		return nil, err
+	}
+	if err := l.db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	if err := market.EnsureSkills(ctx, l.db.Client); err != nil {
+		return nil, err
+	}
+	sys := rule.System(ctx)
+	if l.skill, err = l.db.Skill.Query().Where(skill.Slug("order-picking")).OnlyID(sys); err != nil {
+		return nil, err
+	}
+	boss, err := l.db.User.Create().SetDisplayName("Load manager").Save(sys)
+	if err != nil {
+		return nil, err
+	}
+	emp, err := l.db.Employer.Create().SetName("Load Logistics").SetLat(l.centre.Lat).SetLng(l.centre.Lng).Save(sys)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := l.db.Membership.Create().SetEmployerID(emp.ID).SetUserID(boss.ID).SetRole(membership.RoleOWNER).Save(sys); err != nil {
+		return nil, err
+	}
+	l.employer = emp.ID
+	l.manager, err = l.token(boss.ID)
+	return l, err
+}
+
+func (l *lab) token(userID string) (string, error) {
+	t, err := auth.NewTokens([]byte(l.secret), 24*time.Hour, nil)
+	if err != nil {
+		return "", err
+	}
+	s, _, err := t.Issue(userID)
+	return s, err
+}
+
+// start runs `flexwork serve` on the lab's database and waits until ready.
+func (l *lab) start(ctx context.Context, env ...string) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	l.addr = ln.Addr().String()
+	ln.Close()
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	l.cmd = exec.CommandContext(ctx, self, "serve")
+	l.cmd.Env = append(os.Environ(), "FLEXWORK_DATA_DIR="+l.dir, "DATABASE_URL="+dbURLForServe(l.dbURL),
+		"FLEXWORK_ADDR="+l.addr, "FLEXWORK_JWT_SECRET="+l.secret, "FLEXWORK_WS_PING_INTERVAL=60s",
+		"FLEXWORK_WS_MAX_SUBSCRIPTIONS=5", "FLEXWORK_JOB_POLL_INTERVAL=100ms", "FLEXWORK_PPROF=true")
+	l.cmd.Env = append(l.cmd.Env, env...)
+	logFile, err := os.Create(filepath.Join(l.dir, "server.log"))
+	if err != nil {
+		return err
+	}
+	l.cmd.Stdout, l.cmd.Stderr = logFile, logFile
+	if err := l.cmd.Start(); err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if resp, err := http.Get("http://" + l.addr + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("the server did not become ready; see %s", logFile.Name())
+}
+
+// dbURLForServe passes SQLite as the data dir default, PostgreSQL as is.
+func dbURLForServe(u string) string {
+	if strings.HasPrefix(u, "sqlite:") {
+		return ""
+	}
+	return u
+}
+
+func (l *lab) close() {
+	if l.cmd != nil && l.cmd.Process != nil {
+		_ = l.cmd.Process.Signal(syscall.SIGTERM)
+		_ = l.cmd.Wait()
+	}
+	l.db.Close()
+	os.RemoveAll(l.dir)
+}
+
+// rss is the server's resident memory in bytes.
+func (l *lab) rss() int64 {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", l.cmd.Process.Pid))
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			f := strings.Fields(line)
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// metric reads one unlabelled series from /metrics.
+func (l *lab) metric(name string) float64 {
+	resp, err := http.Get("http://" + l.addr + "/metrics")
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) == 2 && f[0] == name {
+			v, _ := strconv.ParseFloat(f[1], 64)
+			return v
+		}
+	}
+	return 0
+}
+
+// gql posts an operation as the manager.
+func (l *lab) gql(query string, vars map[string]any, out any) error {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, "http://"+l.addr+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+l.manager)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var r struct {
+		Data   json.RawMessage
+		Errors []struct{ Message string }
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return fmt.Errorf("%s: %w", raw, err)
+	}
+	if len(r.Errors) > 0 {
+		return fmt.Errorf("graphql: %s", r.Errors[0].Message)
+	}
+	return json.Unmarshal(r.Data, out)
+}
+
+// postShift creates a shift near the centre; publish publishes it.
+func (l *lab) postShift(title string) (string, error) {
+	start := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Minute)
+	var out struct{ CreateShift struct{ ID string } }
+	err := l.gql(`mutation($in: CreateShiftInput!) { createShift(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"employerID": l.employer, "title": title, "engagementType": "PART_TIME", "address": "Load street 1",
+		"location": map[string]any{"lat": l.centre.Lat, "lng": l.centre.Lng}, "startsAt": start, "endsAt": start.Add(6 * time.Hour),
+		"timeZone": "Europe/Berlin", "pay": map[string]any{"amount": 1500, "currency": "EUR"}, "payUnit": "HOUR", "slots": 5,
+		"requiredSkillIDs": []string{l.skill},
+	}}, &out)
+	return out.CreateShift.ID, err
+}
+
+func (l *lab) publish(id string) error {
+	return l.gql(`mutation($id: ID!) { publishShift(id: $id) { id } }`, map[string]any{"id": id}, &struct{}{})
+}
+
+func loadSubscribers(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("load subscribers", flag.ContinueOnError)
+	n := fs.Int("n", 10000, "subscribers")
+	shifts := fs.Int("shifts", 5, "shifts to publish")
+	dbURL := fs.String("database_url", "", "database (default: a temporary SQLite file)")
+	profile := fs.String("cpuprofile", "", "write the server's CPU profile while shifts are published to this file")
+	heapProfile := fs.String("heapprofile", "", "write the server's heap profile with every subscriber connected to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	l, err := newLab(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer l.close()
+	fmt.Printf("seeding %d workers…\n", *n)
+	members, err := demo.Crowd(ctx, l.db.Client, *n, l.centre, l.skill, false)
+	if err != nil {
+		return err
+	}
+	if err := l.start(ctx); err != nil {
+		return err
+	}
+	baseRSS, baseHeap := l.rss(), l.metric("go_memstats_heap_inuse_bytes")
+	fmt.Printf("opening %d WebSockets…\n", *n)
+	var (
+		mu        sync.Mutex
+		published = map[string]time.Time{}
+		latencies = map[string][]time.Duration{}
+		open      atomic.Int64
+		conns     = make([]*websocket.Conn, 0, *n)
+		sem       = make(chan struct{}, 64)
+		wg        sync.WaitGroup
+	)
+	opened := time.Now()
+	for _, m := range members {
+		tok, err := l.token(m.UserID)
+		if err != nil {
+			return err
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			c, err := subscribeShifts(ctx, l.addr, tok, l.centre)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "subscribe:", err)
+				return
+			}
+			open.Add(1)
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			go func() {
+				for {
+					_, b, err := c.Read(context.Background())
+					if err != nil {
+						return
+					}
+					at := time.Now()
+					var msg struct {
+						Type    string
+						Payload struct {
+							Data struct{ ShiftPublished struct{ ID string } }
+						}
+					}
+					if json.Unmarshal(b, &msg) != nil || msg.Type != "next" {
+						if msg.Type == "ping" {
+							_ = c.Write(context.Background(), websocket.MessageText, []byte(`{"type":"pong"}`))
+						}
+						continue
+					}
+					id := msg.Payload.Data.ShiftPublished.ID
+					mu.Lock()
+					latencies[id] = append(latencies[id], at.Sub(published[id]))
+					mu.Unlock()
+				}
+			}()
+		}()
+	}
+	wg.Wait()
+	for deadline := time.Now().Add(60 * time.Second); l.metric("flexwork_live_subscriptions") < float64(open.Load()); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("only %v of %d subscriptions registered", l.metric("flexwork_live_subscriptions"), open.Load())
+		}
+	}
+	fmt.Printf("%d subscribed in %s\n", open.Load(), time.Since(opened).Round(time.Millisecond))
+	time.Sleep(2 * time.Second) // let the server settle before reading its memory
+	rss, heap := l.rss(), l.metric("go_memstats_heap_inuse_bytes")
+	if *heapProfile != "" {
+		if err := l.fetch("/debug/pprof/heap", *heapProfile); err != nil {
+			return err
+		}
+		fmt.Printf("heap profile: go tool pprof -top -sample_index=inuse_space %s\n", *heapProfile)
+	}
+	profiled := l.profile(*profile, time.Duration(*shifts)*time.Second)
+	var all []time.Duration
+	for i := range *shifts {
+		id, err := l.postShift(fmt.Sprintf("Load shift %d", i))
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		published[id] = time.Now()
+		mu.Unlock()
+		if err := l.publish(id); err != nil {
+			return err
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			mu.Lock()
+			got := len(latencies[id])
+			mu.Unlock()
+			if int64(got) >= open.Load() || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		mu.Lock()
+		lat := append([]time.Duration(nil), latencies[id]...)
+		mu.Unlock()
+		all = append(all, lat...)
+		p := percentiles(lat)
+		fmt.Printf("shift %d: delivered to %d/%d  p50 %s  p99 %s  max %s\n", i+1, len(lat), open.Load(), p[0], p[1], p[2])
+	}
+	p := percentiles(all)
+	fmt.Printf("\nsubscribers %d, shifts %d, deliveries %d of %d\n", open.Load(), *shifts, len(all), open.Load()*int64(*shifts))
+	fmt.Printf("delivery latency (publishShift sent → event received): p50 %s  p99 %s  max %s\n", p[0], p[1], p[2])
+	fmt.Printf("server memory per connection: %.1f KiB RSS, %.1f KiB heap in use (RSS %d → %d MiB)\n",
+		float64(rss-baseRSS)/1024/float64(open.Load()), (heap-baseHeap)/1024/float64(open.Load()), baseRSS>>20, rss>>20)
+	for _, c := range conns {
+		c.CloseNow()
+	}
+	return profiled()
+}
+
+// fetch saves a server path to a file.
+func (l *lab) fetch(path, file string) error {
+	resp, err := http.Get("http://" + l.addr + path)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, resp.Body)
+	return err
+}
+
+// profile records the server's CPU profile for d into file in the
+// background (nothing when file is ""); the returned function waits for it.
+func (l *lab) profile(file string, d time.Duration) func() error {
+	if file == "" {
+		return func() error { return nil }
+	}
+	done := make(chan error, 1)
+	go func() {
+		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", l.addr, int(d.Seconds())))
+		if err != nil {
+			done <- err
+			return
+		}
+		defer resp.Body.Close()
+		f, err := os.Create(file)
+		if err != nil {
+			done <- err
+			return
+		}
+		_, err = io.Copy(f, resp.Body)
+		f.Close()
+		done <- err
+	}()
+	return func() error {
+		err := <-done
+		if err == nil {
+			fmt.Printf("CPU profile: go tool pprof -top %s\n", file)
+		}
+		return err
+	}
+}
+
+// subscribeShifts opens a socket, signs in and subscribes to new shifts.
+func subscribeShifts(ctx context.Context, addr, token string, near market.GeoPoint) (*websocket.Conn, error) {
+	c, _, err := websocket.Dial(ctx, "ws://"+addr+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		return nil, err
+	}
+	send := func(v any) error {
+		b, _ := json.Marshal(v)
+		return c.Write(ctx, websocket.MessageText, b)
+	}
+	if err := send(map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer " + token}}); err != nil {
+		return nil, err
+	}
+	if _, b, err := c.Read(ctx); err != nil || !bytes.Contains(b, []byte("connection_ack")) {
+		c.CloseNow()
+		return nil, fmt.Errorf("init: %s %v", b, err)
+	}
+	err = send(map[string]any{"id": "s", "type": "subscribe", "payload": map[string]any{
+		"query":     `subscription($near: GeoPointInput!) { shiftPublished(near: $near, radiusKm: 20) { id } }`,
+		"variables": map[string]any{"near": map[string]any{"lat": near.Lat, "lng": near.Lng}},
+	}})
+	return c, err
+}
+
+func loadPush(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("load push", flag.ContinueOnError)
+	n := fs.Int("devices", 100000, "devices to push to")
+	dbURL := fs.String("database_url", "", "database (default: a temporary SQLite file)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	fake := fcmfake.Start()
+	defer fake.Close()
+	l, err := newLab(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer l.close()
+	fmt.Printf("seeding %d workers with devices…\n", *n)
+	if _, err := demo.Crowd(ctx, l.db.Client, *n, l.centre, l.skill, true); err != nil {
+		return err
+	}
+	// Nobody's daily cap should stop a load run.
+	if err := l.db.User.Update().SetDailyShiftPushCap(100).Exec(rule.System(ctx)); err != nil {
+		return err
+	}
+	if err := l.start(ctx, "FLEXWORK_FCM_ENDPOINT="+fake.Endpoint()); err != nil {
+		return err
+	}
+	id, err := l.postShift("Push load shift")
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := l.publish(id); err != nil {
+		return err
+	}
+	var first time.Duration
+	for deadline := time.Now().Add(10 * time.Minute); fake.Total() < int64(*n); time.Sleep(50 * time.Millisecond) {
+		if first == 0 && fake.Total() > 0 {
+			first = time.Since(start)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("only %d of %d pushes after 10 minutes", fake.Total(), *n)
+		}
+	}
+	total := time.Since(start)
+	dup := 0
+	for _, c := range fake.Counts() {
+		if c > 1 {
+			dup++
+		}
+	}
+	fmt.Printf("\ndevices %d: all pushed in %s (first push after %s), %.0f messages/s end to end; %d duplicates\n",
+		*n, total.Round(time.Millisecond), first.Round(time.Millisecond), float64(*n)/total.Seconds(), dup)
+	fmt.Printf("sending alone (first to last push): %.0f messages/s\n", float64(*n)/(total-first).Seconds())
+	return nil
+}
+
+// percentiles returns p50, p99 and max.
+func percentiles(d []time.Duration) [3]time.Duration {
+	if len(d) == 0 {
+		return [3]time.Duration{}
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	at := func(p float64) time.Duration { return s[min(len(s)-1, int(p*float64(len(s))))].Round(time.Millisecond) }
+	return [3]time.Duration{at(0.50), at(0.99), s[len(s)-1].Round(time.Millisecond)}
+}
+
+// raiseFileLimit lifts the soft open-files limit to the hard one: ten
+// thousand sockets need ten thousand descriptors on each side.
+func raiseFileLimit() {
+	var r syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r) == nil && r.Cur < r.Max {
+		r.Cur = r.Max
+		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &r)
+	}
+}
