@@ -33,10 +33,12 @@ type Employer struct {
 	Lat *float64 `json:"lat,omitempty"`
 	// Lng holds the value of the "lng" field.
 	Lng *float64 `json:"lng,omitempty"`
-	// CreditScore holds the value of the "credit_score" field.
+	// credit.Baseline until the first credit event
 	CreditScore int `json:"credit_score,omitempty"`
 	// CreditProvisional holds the value of the "credit_provisional" field.
 	CreditProvisional bool `json:"credit_provisional,omitempty"`
+	// the moment credit_score was computed for; recomputing as of it gives the same score
+	CreditAsOf *time.Time `json:"credit_as_of,omitempty"`
 	// RatingAvg holds the value of the "rating_avg" field.
 	RatingAvg float64 `json:"rating_avg,omitempty"`
 	// RatingCount holds the value of the "rating_count" field.
@@ -122,7 +124,7 @@ func (*Employer) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case employer.FieldID, employer.FieldName, employer.FieldDescription, employer.FieldWebsite, employer.FieldAddress:
 			values[i] = new(sql.NullString)
-		case employer.FieldCreatedAt, employer.FieldUpdatedAt:
+		case employer.FieldCreatedAt, employer.FieldUpdatedAt, employer.FieldCreditAsOf:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -206,6 +208,13 @@ func (_m *Employer) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field credit_provisional", values[i])
 			} else if value.Valid {
 				_m.CreditProvisional = value.Bool
+			}
+		case employer.FieldCreditAsOf:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field credit_as_of", values[i])
+			} else if value.Valid {
+				_m.CreditAsOf = new(time.Time)
+				*_m.CreditAsOf = value.Time
 			}
 		case employer.FieldRatingAvg:
 			if value, ok := values[i].(*sql.NullFloat64); !ok {
@@ -320,6 +329,11 @@ func (_m *Employer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("credit_provisional=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CreditProvisional))
+	builder.WriteString(", ")
+	if v := _m.CreditAsOf; v != nil {
+		builder.WriteString("credit_as_of=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("rating_avg=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RatingAvg))

@@ -159,6 +159,20 @@ func (_c *EmployerCreate) SetNillableCreditProvisional(v *bool) *EmployerCreate 
 	return _c
 }
 
+// SetCreditAsOf sets the "credit_as_of" field.
+func (_c *EmployerCreate) SetCreditAsOf(v time.Time) *EmployerCreate {
+	_c.mutation.SetCreditAsOf(v)
+	return _c
+}
+
+// SetNillableCreditAsOf sets the "credit_as_of" field if the given value is not nil.
+func (_c *EmployerCreate) SetNillableCreditAsOf(v *time.Time) *EmployerCreate {
+	if v != nil {
+		_c.SetCreditAsOf(*v)
+	}
+	return _c
+}
+
 // SetRatingAvg sets the "rating_avg" field.
 func (_c *EmployerCreate) SetRatingAvg(v float64) *EmployerCreate {
 	_c.mutation.SetRatingAvg(v)
@@ -525,6 +539,10 @@ func (_c *EmployerCreate) createSpec() (*Employer, *sqlgraph.CreateSpec) {
 		_spec.SetField(employer.FieldCreditProvisional, field.TypeBool, value)
 		_node.CreditProvisional = value
 	}
+	if value, ok := _c.mutation.CreditAsOf(); ok {
+		_spec.SetField(employer.FieldCreditAsOf, field.TypeTime, value)
+		_node.CreditAsOf = &value
+	}
 	if value, ok := _c.mutation.RatingAvg(); ok {
 		_spec.SetField(employer.FieldRatingAvg, field.TypeFloat64, value)
 		_node.RatingAvg = value
@@ -792,6 +810,24 @@ func (u *EmployerUpsert) SetCreditProvisional(v bool) *EmployerUpsert {
 // UpdateCreditProvisional sets the "credit_provisional" field to the value that was provided on create.
 func (u *EmployerUpsert) UpdateCreditProvisional() *EmployerUpsert {
 	u.SetExcluded(employer.FieldCreditProvisional)
+	return u
+}
+
+// SetCreditAsOf sets the "credit_as_of" field.
+func (u *EmployerUpsert) SetCreditAsOf(v time.Time) *EmployerUpsert {
+	u.Set(employer.FieldCreditAsOf, v)
+	return u
+}
+
+// UpdateCreditAsOf sets the "credit_as_of" field to the value that was provided on create.
+func (u *EmployerUpsert) UpdateCreditAsOf() *EmployerUpsert {
+	u.SetExcluded(employer.FieldCreditAsOf)
+	return u
+}
+
+// ClearCreditAsOf clears the value of the "credit_as_of" field.
+func (u *EmployerUpsert) ClearCreditAsOf() *EmployerUpsert {
+	u.SetNull(employer.FieldCreditAsOf)
 	return u
 }
 
@@ -1076,6 +1112,27 @@ func (u *EmployerUpsertOne) SetCreditProvisional(v bool) *EmployerUpsertOne {
 func (u *EmployerUpsertOne) UpdateCreditProvisional() *EmployerUpsertOne {
 	return u.Update(func(s *EmployerUpsert) {
 		s.UpdateCreditProvisional()
+	})
+}
+
+// SetCreditAsOf sets the "credit_as_of" field.
+func (u *EmployerUpsertOne) SetCreditAsOf(v time.Time) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetCreditAsOf(v)
+	})
+}
+
+// UpdateCreditAsOf sets the "credit_as_of" field to the value that was provided on create.
+func (u *EmployerUpsertOne) UpdateCreditAsOf() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateCreditAsOf()
+	})
+}
+
+// ClearCreditAsOf clears the value of the "credit_as_of" field.
+func (u *EmployerUpsertOne) ClearCreditAsOf() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearCreditAsOf()
 	})
 }
 
@@ -1539,6 +1596,27 @@ func (u *EmployerUpsertBulk) SetCreditProvisional(v bool) *EmployerUpsertBulk {
 func (u *EmployerUpsertBulk) UpdateCreditProvisional() *EmployerUpsertBulk {
 	return u.Update(func(s *EmployerUpsert) {
 		s.UpdateCreditProvisional()
+	})
+}
+
+// SetCreditAsOf sets the "credit_as_of" field.
+func (u *EmployerUpsertBulk) SetCreditAsOf(v time.Time) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetCreditAsOf(v)
+	})
+}
+
+// UpdateCreditAsOf sets the "credit_as_of" field to the value that was provided on create.
+func (u *EmployerUpsertBulk) UpdateCreditAsOf() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateCreditAsOf()
+	})
+}
+
+// ClearCreditAsOf clears the value of the "credit_as_of" field.
+func (u *EmployerUpsertBulk) ClearCreditAsOf() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearCreditAsOf()
 	})
 }
 

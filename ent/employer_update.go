@@ -184,6 +184,26 @@ func (_u *EmployerUpdate) SetNillableCreditProvisional(v *bool) *EmployerUpdate 
 	return _u
 }
 
+// SetCreditAsOf sets the "credit_as_of" field.
+func (_u *EmployerUpdate) SetCreditAsOf(v time.Time) *EmployerUpdate {
+	_u.mutation.SetCreditAsOf(v)
+	return _u
+}
+
+// SetNillableCreditAsOf sets the "credit_as_of" field if the given value is not nil.
+func (_u *EmployerUpdate) SetNillableCreditAsOf(v *time.Time) *EmployerUpdate {
+	if v != nil {
+		_u.SetCreditAsOf(*v)
+	}
+	return _u
+}
+
+// ClearCreditAsOf clears the value of the "credit_as_of" field.
+func (_u *EmployerUpdate) ClearCreditAsOf() *EmployerUpdate {
+	_u.mutation.ClearCreditAsOf()
+	return _u
+}
+
 // SetRatingAvg sets the "rating_avg" field.
 func (_u *EmployerUpdate) SetRatingAvg(v float64) *EmployerUpdate {
 	_u.mutation.ResetRatingAvg()
@@ -543,6 +563,12 @@ func (_u *EmployerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.CreditProvisional(); ok {
 		_spec.SetField(employer.FieldCreditProvisional, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CreditAsOf(); ok {
+		_spec.SetField(employer.FieldCreditAsOf, field.TypeTime, value)
+	}
+	if _u.mutation.CreditAsOfCleared() {
+		_spec.ClearField(employer.FieldCreditAsOf, field.TypeTime)
 	}
 	if value, ok := _u.mutation.RatingAvg(); ok {
 		_spec.SetField(employer.FieldRatingAvg, field.TypeFloat64, value)
@@ -918,6 +944,26 @@ func (_u *EmployerUpdateOne) SetNillableCreditProvisional(v *bool) *EmployerUpda
 	if v != nil {
 		_u.SetCreditProvisional(*v)
 	}
+	return _u
+}
+
+// SetCreditAsOf sets the "credit_as_of" field.
+func (_u *EmployerUpdateOne) SetCreditAsOf(v time.Time) *EmployerUpdateOne {
+	_u.mutation.SetCreditAsOf(v)
+	return _u
+}
+
+// SetNillableCreditAsOf sets the "credit_as_of" field if the given value is not nil.
+func (_u *EmployerUpdateOne) SetNillableCreditAsOf(v *time.Time) *EmployerUpdateOne {
+	if v != nil {
+		_u.SetCreditAsOf(*v)
+	}
+	return _u
+}
+
+// ClearCreditAsOf clears the value of the "credit_as_of" field.
+func (_u *EmployerUpdateOne) ClearCreditAsOf() *EmployerUpdateOne {
+	_u.mutation.ClearCreditAsOf()
 	return _u
 }
 
@@ -1310,6 +1356,12 @@ func (_u *EmployerUpdateOne) sqlSave(ctx context.Context) (_node *Employer, err 
 	}
 	if value, ok := _u.mutation.CreditProvisional(); ok {
 		_spec.SetField(employer.FieldCreditProvisional, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CreditAsOf(); ok {
+		_spec.SetField(employer.FieldCreditAsOf, field.TypeTime, value)
+	}
+	if _u.mutation.CreditAsOfCleared() {
+		_spec.ClearField(employer.FieldCreditAsOf, field.TypeTime)
 	}
 	if value, ok := _u.mutation.RatingAvg(); ok {
 		_spec.SetField(employer.FieldRatingAvg, field.TypeFloat64, value)

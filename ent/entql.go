@@ -237,6 +237,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employer.FieldLng:               {Type: field.TypeFloat64, Column: employer.FieldLng},
 			employer.FieldCreditScore:       {Type: field.TypeInt, Column: employer.FieldCreditScore},
 			employer.FieldCreditProvisional: {Type: field.TypeBool, Column: employer.FieldCreditProvisional},
+			employer.FieldCreditAsOf:        {Type: field.TypeTime, Column: employer.FieldCreditAsOf},
 			employer.FieldRatingAvg:         {Type: field.TypeFloat64, Column: employer.FieldRatingAvg},
 			employer.FieldRatingCount:       {Type: field.TypeInt, Column: employer.FieldRatingCount},
 			employer.FieldPaidOnTime:        {Type: field.TypeInt, Column: employer.FieldPaidOnTime},
@@ -584,6 +585,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldEngagementTypes:   {Type: field.TypeJSON, Column: workerprofile.FieldEngagementTypes},
 			workerprofile.FieldCreditScore:       {Type: field.TypeInt, Column: workerprofile.FieldCreditScore},
 			workerprofile.FieldCreditProvisional: {Type: field.TypeBool, Column: workerprofile.FieldCreditProvisional},
+			workerprofile.FieldCreditAsOf:        {Type: field.TypeTime, Column: workerprofile.FieldCreditAsOf},
 			workerprofile.FieldRatingAvg:         {Type: field.TypeFloat64, Column: workerprofile.FieldRatingAvg},
 			workerprofile.FieldRatingCount:       {Type: field.TypeInt, Column: workerprofile.FieldRatingCount},
 			workerprofile.FieldCompletedShifts:   {Type: field.TypeInt, Column: workerprofile.FieldCompletedShifts},
@@ -2368,6 +2370,11 @@ func (f *EmployerFilter) WhereCreditScore(p entql.IntP) {
 // WhereCreditProvisional applies the entql bool predicate on the credit_provisional field.
 func (f *EmployerFilter) WhereCreditProvisional(p entql.BoolP) {
 	f.Where(p.Field(employer.FieldCreditProvisional))
+}
+
+// WhereCreditAsOf applies the entql time.Time predicate on the credit_as_of field.
+func (f *EmployerFilter) WhereCreditAsOf(p entql.TimeP) {
+	f.Where(p.Field(employer.FieldCreditAsOf))
 }
 
 // WhereRatingAvg applies the entql float64 predicate on the rating_avg field.
@@ -4215,6 +4222,11 @@ func (f *WorkerProfileFilter) WhereCreditScore(p entql.IntP) {
 // WhereCreditProvisional applies the entql bool predicate on the credit_provisional field.
 func (f *WorkerProfileFilter) WhereCreditProvisional(p entql.BoolP) {
 	f.Where(p.Field(workerprofile.FieldCreditProvisional))
+}
+
+// WhereCreditAsOf applies the entql time.Time predicate on the credit_as_of field.
+func (f *WorkerProfileFilter) WhereCreditAsOf(p entql.TimeP) {
+	f.Where(p.Field(workerprofile.FieldCreditAsOf))
 }
 
 // WhereRatingAvg applies the entql float64 predicate on the rating_avg field.

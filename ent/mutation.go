@@ -8476,6 +8476,7 @@ type EmployerMutation struct {
 	credit_score         *int
 	addcredit_score      *int
 	credit_provisional   *bool
+	credit_as_of         *time.Time
 	rating_avg           *float64
 	addrating_avg        *float64
 	rating_count         *int
@@ -9054,6 +9055,55 @@ func (m *EmployerMutation) ResetCreditProvisional() {
 	m.credit_provisional = nil
 }
 
+// SetCreditAsOf sets the "credit_as_of" field.
+func (m *EmployerMutation) SetCreditAsOf(t time.Time) {
+	m.credit_as_of = &t
+}
+
+// CreditAsOf returns the value of the "credit_as_of" field in the mutation.
+func (m *EmployerMutation) CreditAsOf() (r time.Time, exists bool) {
+	v := m.credit_as_of
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreditAsOf returns the old "credit_as_of" field's value of the Employer entity.
+// If the Employer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerMutation) OldCreditAsOf(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreditAsOf is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreditAsOf requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreditAsOf: %w", err)
+	}
+	return oldValue.CreditAsOf, nil
+}
+
+// ClearCreditAsOf clears the value of the "credit_as_of" field.
+func (m *EmployerMutation) ClearCreditAsOf() {
+	m.credit_as_of = nil
+	m.clearedFields[employer.FieldCreditAsOf] = struct{}{}
+}
+
+// CreditAsOfCleared returns if the "credit_as_of" field was cleared in this mutation.
+func (m *EmployerMutation) CreditAsOfCleared() bool {
+	_, ok := m.clearedFields[employer.FieldCreditAsOf]
+	return ok
+}
+
+// ResetCreditAsOf resets all changes to the "credit_as_of" field.
+func (m *EmployerMutation) ResetCreditAsOf() {
+	m.credit_as_of = nil
+	delete(m.clearedFields, employer.FieldCreditAsOf)
+}
+
 // SetRatingAvg sets the "rating_avg" field.
 func (m *EmployerMutation) SetRatingAvg(f float64) {
 	m.rating_avg = &f
@@ -9528,7 +9578,7 @@ func (m *EmployerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EmployerMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, employer.FieldCreatedAt)
 	}
@@ -9558,6 +9608,9 @@ func (m *EmployerMutation) Fields() []string {
 	}
 	if m.credit_provisional != nil {
 		fields = append(fields, employer.FieldCreditProvisional)
+	}
+	if m.credit_as_of != nil {
+		fields = append(fields, employer.FieldCreditAsOf)
 	}
 	if m.rating_avg != nil {
 		fields = append(fields, employer.FieldRatingAvg)
@@ -9599,6 +9652,8 @@ func (m *EmployerMutation) Field(name string) (ent.Value, bool) {
 		return m.CreditScore()
 	case employer.FieldCreditProvisional:
 		return m.CreditProvisional()
+	case employer.FieldCreditAsOf:
+		return m.CreditAsOf()
 	case employer.FieldRatingAvg:
 		return m.RatingAvg()
 	case employer.FieldRatingCount:
@@ -9636,6 +9691,8 @@ func (m *EmployerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldCreditScore(ctx)
 	case employer.FieldCreditProvisional:
 		return m.OldCreditProvisional(ctx)
+	case employer.FieldCreditAsOf:
+		return m.OldCreditAsOf(ctx)
 	case employer.FieldRatingAvg:
 		return m.OldRatingAvg(ctx)
 	case employer.FieldRatingCount:
@@ -9722,6 +9779,13 @@ func (m *EmployerMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCreditProvisional(v)
+		return nil
+	case employer.FieldCreditAsOf:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreditAsOf(v)
 		return nil
 	case employer.FieldRatingAvg:
 		v, ok := value.(float64)
@@ -9874,6 +9938,9 @@ func (m *EmployerMutation) ClearedFields() []string {
 	if m.FieldCleared(employer.FieldLng) {
 		fields = append(fields, employer.FieldLng)
 	}
+	if m.FieldCleared(employer.FieldCreditAsOf) {
+		fields = append(fields, employer.FieldCreditAsOf)
+	}
 	return fields
 }
 
@@ -9893,6 +9960,9 @@ func (m *EmployerMutation) ClearField(name string) error {
 		return nil
 	case employer.FieldLng:
 		m.ClearLng()
+		return nil
+	case employer.FieldCreditAsOf:
+		m.ClearCreditAsOf()
 		return nil
 	}
 	return fmt.Errorf("unknown Employer nullable field %s", name)
@@ -9931,6 +10001,9 @@ func (m *EmployerMutation) ResetField(name string) error {
 		return nil
 	case employer.FieldCreditProvisional:
 		m.ResetCreditProvisional()
+		return nil
+	case employer.FieldCreditAsOf:
+		m.ResetCreditAsOf()
 		return nil
 	case employer.FieldRatingAvg:
 		m.ResetRatingAvg()
@@ -25105,6 +25178,7 @@ type WorkerProfileMutation struct {
 	credit_score           *int
 	addcredit_score        *int
 	credit_provisional     *bool
+	credit_as_of           *time.Time
 	rating_avg             *float64
 	addrating_avg          *float64
 	rating_count           *int
@@ -25888,6 +25962,55 @@ func (m *WorkerProfileMutation) ResetCreditProvisional() {
 	m.credit_provisional = nil
 }
 
+// SetCreditAsOf sets the "credit_as_of" field.
+func (m *WorkerProfileMutation) SetCreditAsOf(t time.Time) {
+	m.credit_as_of = &t
+}
+
+// CreditAsOf returns the value of the "credit_as_of" field in the mutation.
+func (m *WorkerProfileMutation) CreditAsOf() (r time.Time, exists bool) {
+	v := m.credit_as_of
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreditAsOf returns the old "credit_as_of" field's value of the WorkerProfile entity.
+// If the WorkerProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkerProfileMutation) OldCreditAsOf(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreditAsOf is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreditAsOf requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreditAsOf: %w", err)
+	}
+	return oldValue.CreditAsOf, nil
+}
+
+// ClearCreditAsOf clears the value of the "credit_as_of" field.
+func (m *WorkerProfileMutation) ClearCreditAsOf() {
+	m.credit_as_of = nil
+	m.clearedFields[workerprofile.FieldCreditAsOf] = struct{}{}
+}
+
+// CreditAsOfCleared returns if the "credit_as_of" field was cleared in this mutation.
+func (m *WorkerProfileMutation) CreditAsOfCleared() bool {
+	_, ok := m.clearedFields[workerprofile.FieldCreditAsOf]
+	return ok
+}
+
+// ResetCreditAsOf resets all changes to the "credit_as_of" field.
+func (m *WorkerProfileMutation) ResetCreditAsOf() {
+	m.credit_as_of = nil
+	delete(m.clearedFields, workerprofile.FieldCreditAsOf)
+}
+
 // SetRatingAvg sets the "rating_avg" field.
 func (m *WorkerProfileMutation) SetRatingAvg(f float64) {
 	m.rating_avg = &f
@@ -26605,7 +26728,7 @@ func (m *WorkerProfileMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WorkerProfileMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, workerprofile.FieldCreatedAt)
 	}
@@ -26644,6 +26767,9 @@ func (m *WorkerProfileMutation) Fields() []string {
 	}
 	if m.credit_provisional != nil {
 		fields = append(fields, workerprofile.FieldCreditProvisional)
+	}
+	if m.credit_as_of != nil {
+		fields = append(fields, workerprofile.FieldCreditAsOf)
 	}
 	if m.rating_avg != nil {
 		fields = append(fields, workerprofile.FieldRatingAvg)
@@ -26691,6 +26817,8 @@ func (m *WorkerProfileMutation) Field(name string) (ent.Value, bool) {
 		return m.CreditScore()
 	case workerprofile.FieldCreditProvisional:
 		return m.CreditProvisional()
+	case workerprofile.FieldCreditAsOf:
+		return m.CreditAsOf()
 	case workerprofile.FieldRatingAvg:
 		return m.RatingAvg()
 	case workerprofile.FieldRatingCount:
@@ -26734,6 +26862,8 @@ func (m *WorkerProfileMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCreditScore(ctx)
 	case workerprofile.FieldCreditProvisional:
 		return m.OldCreditProvisional(ctx)
+	case workerprofile.FieldCreditAsOf:
+		return m.OldCreditAsOf(ctx)
 	case workerprofile.FieldRatingAvg:
 		return m.OldRatingAvg(ctx)
 	case workerprofile.FieldRatingCount:
@@ -26841,6 +26971,13 @@ func (m *WorkerProfileMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCreditProvisional(v)
+		return nil
+	case workerprofile.FieldCreditAsOf:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreditAsOf(v)
 		return nil
 	case workerprofile.FieldRatingAvg:
 		v, ok := value.(float64)
@@ -27023,6 +27160,9 @@ func (m *WorkerProfileMutation) ClearedFields() []string {
 	if m.FieldCleared(workerprofile.FieldEngagementTypes) {
 		fields = append(fields, workerprofile.FieldEngagementTypes)
 	}
+	if m.FieldCleared(workerprofile.FieldCreditAsOf) {
+		fields = append(fields, workerprofile.FieldCreditAsOf)
+	}
 	return fields
 }
 
@@ -27048,6 +27188,9 @@ func (m *WorkerProfileMutation) ClearField(name string) error {
 		return nil
 	case workerprofile.FieldEngagementTypes:
 		m.ClearEngagementTypes()
+		return nil
+	case workerprofile.FieldCreditAsOf:
+		m.ClearCreditAsOf()
 		return nil
 	}
 	return fmt.Errorf("unknown WorkerProfile nullable field %s", name)
@@ -27095,6 +27238,9 @@ func (m *WorkerProfileMutation) ResetField(name string) error {
 		return nil
 	case workerprofile.FieldCreditProvisional:
 		m.ResetCreditProvisional()
+		return nil
+	case workerprofile.FieldCreditAsOf:
+		m.ResetCreditAsOf()
 		return nil
 	case workerprofile.FieldRatingAvg:
 		m.ResetRatingAvg()

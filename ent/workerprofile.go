@@ -42,10 +42,12 @@ type WorkerProfile struct {
 	Currency string `json:"currency,omitempty"`
 	// EngagementTypes holds the value of the "engagement_types" field.
 	EngagementTypes []enum.EngagementType `json:"engagement_types,omitempty"`
-	// CreditScore holds the value of the "credit_score" field.
+	// credit.Baseline until the first credit event
 	CreditScore int `json:"credit_score,omitempty"`
 	// CreditProvisional holds the value of the "credit_provisional" field.
 	CreditProvisional bool `json:"credit_provisional,omitempty"`
+	// the moment credit_score was computed for; recomputing as of it gives the same score
+	CreditAsOf *time.Time `json:"credit_as_of,omitempty"`
 	// RatingAvg holds the value of the "rating_avg" field.
 	RatingAvg float64 `json:"rating_avg,omitempty"`
 	// RatingCount holds the value of the "rating_count" field.
@@ -194,7 +196,7 @@ func (*WorkerProfile) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case workerprofile.FieldID, workerprofile.FieldUserID, workerprofile.FieldHeadline, workerprofile.FieldBio, workerprofile.FieldCurrency:
 			values[i] = new(sql.NullString)
-		case workerprofile.FieldCreatedAt, workerprofile.FieldUpdatedAt:
+		case workerprofile.FieldCreatedAt, workerprofile.FieldUpdatedAt, workerprofile.FieldCreditAsOf:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -299,6 +301,13 @@ func (_m *WorkerProfile) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field credit_provisional", values[i])
 			} else if value.Valid {
 				_m.CreditProvisional = value.Bool
+			}
+		case workerprofile.FieldCreditAsOf:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field credit_as_of", values[i])
+			} else if value.Valid {
+				_m.CreditAsOf = new(time.Time)
+				*_m.CreditAsOf = value.Time
 			}
 		case workerprofile.FieldRatingAvg:
 			if value, ok := values[i].(*sql.NullFloat64); !ok {
@@ -449,6 +458,11 @@ func (_m *WorkerProfile) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("credit_provisional=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CreditProvisional))
+	builder.WriteString(", ")
+	if v := _m.CreditAsOf; v != nil {
+		builder.WriteString("credit_as_of=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("rating_avg=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RatingAvg))

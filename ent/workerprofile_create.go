@@ -199,6 +199,20 @@ func (_c *WorkerProfileCreate) SetNillableCreditProvisional(v *bool) *WorkerProf
 	return _c
 }
 
+// SetCreditAsOf sets the "credit_as_of" field.
+func (_c *WorkerProfileCreate) SetCreditAsOf(v time.Time) *WorkerProfileCreate {
+	_c.mutation.SetCreditAsOf(v)
+	return _c
+}
+
+// SetNillableCreditAsOf sets the "credit_as_of" field if the given value is not nil.
+func (_c *WorkerProfileCreate) SetNillableCreditAsOf(v *time.Time) *WorkerProfileCreate {
+	if v != nil {
+		_c.SetCreditAsOf(*v)
+	}
+	return _c
+}
+
 // SetRatingAvg sets the "rating_avg" field.
 func (_c *WorkerProfileCreate) SetRatingAvg(v float64) *WorkerProfileCreate {
 	_c.mutation.SetRatingAvg(v)
@@ -643,6 +657,10 @@ func (_c *WorkerProfileCreate) createSpec() (*WorkerProfile, *sqlgraph.CreateSpe
 		_spec.SetField(workerprofile.FieldCreditProvisional, field.TypeBool, value)
 		_node.CreditProvisional = value
 	}
+	if value, ok := _c.mutation.CreditAsOf(); ok {
+		_spec.SetField(workerprofile.FieldCreditAsOf, field.TypeTime, value)
+		_node.CreditAsOf = &value
+	}
 	if value, ok := _c.mutation.RatingAvg(); ok {
 		_spec.SetField(workerprofile.FieldRatingAvg, field.TypeFloat64, value)
 		_node.RatingAvg = value
@@ -1049,6 +1067,24 @@ func (u *WorkerProfileUpsert) UpdateCreditProvisional() *WorkerProfileUpsert {
 	return u
 }
 
+// SetCreditAsOf sets the "credit_as_of" field.
+func (u *WorkerProfileUpsert) SetCreditAsOf(v time.Time) *WorkerProfileUpsert {
+	u.Set(workerprofile.FieldCreditAsOf, v)
+	return u
+}
+
+// UpdateCreditAsOf sets the "credit_as_of" field to the value that was provided on create.
+func (u *WorkerProfileUpsert) UpdateCreditAsOf() *WorkerProfileUpsert {
+	u.SetExcluded(workerprofile.FieldCreditAsOf)
+	return u
+}
+
+// ClearCreditAsOf clears the value of the "credit_as_of" field.
+func (u *WorkerProfileUpsert) ClearCreditAsOf() *WorkerProfileUpsert {
+	u.SetNull(workerprofile.FieldCreditAsOf)
+	return u
+}
+
 // SetRatingAvg sets the "rating_avg" field.
 func (u *WorkerProfileUpsert) SetRatingAvg(v float64) *WorkerProfileUpsert {
 	u.Set(workerprofile.FieldRatingAvg, v)
@@ -1389,6 +1425,27 @@ func (u *WorkerProfileUpsertOne) SetCreditProvisional(v bool) *WorkerProfileUpse
 func (u *WorkerProfileUpsertOne) UpdateCreditProvisional() *WorkerProfileUpsertOne {
 	return u.Update(func(s *WorkerProfileUpsert) {
 		s.UpdateCreditProvisional()
+	})
+}
+
+// SetCreditAsOf sets the "credit_as_of" field.
+func (u *WorkerProfileUpsertOne) SetCreditAsOf(v time.Time) *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.SetCreditAsOf(v)
+	})
+}
+
+// UpdateCreditAsOf sets the "credit_as_of" field to the value that was provided on create.
+func (u *WorkerProfileUpsertOne) UpdateCreditAsOf() *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.UpdateCreditAsOf()
+	})
+}
+
+// ClearCreditAsOf clears the value of the "credit_as_of" field.
+func (u *WorkerProfileUpsertOne) ClearCreditAsOf() *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.ClearCreditAsOf()
 	})
 }
 
@@ -1911,6 +1968,27 @@ func (u *WorkerProfileUpsertBulk) SetCreditProvisional(v bool) *WorkerProfileUps
 func (u *WorkerProfileUpsertBulk) UpdateCreditProvisional() *WorkerProfileUpsertBulk {
 	return u.Update(func(s *WorkerProfileUpsert) {
 		s.UpdateCreditProvisional()
+	})
+}
+
+// SetCreditAsOf sets the "credit_as_of" field.
+func (u *WorkerProfileUpsertBulk) SetCreditAsOf(v time.Time) *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.SetCreditAsOf(v)
+	})
+}
+
+// UpdateCreditAsOf sets the "credit_as_of" field to the value that was provided on create.
+func (u *WorkerProfileUpsertBulk) UpdateCreditAsOf() *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.UpdateCreditAsOf()
+	})
+}
+
+// ClearCreditAsOf clears the value of the "credit_as_of" field.
+func (u *WorkerProfileUpsertBulk) ClearCreditAsOf() *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.ClearCreditAsOf()
 	})
 }
 

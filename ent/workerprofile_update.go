@@ -242,6 +242,26 @@ func (_u *WorkerProfileUpdate) SetNillableCreditProvisional(v *bool) *WorkerProf
 	return _u
 }
 
+// SetCreditAsOf sets the "credit_as_of" field.
+func (_u *WorkerProfileUpdate) SetCreditAsOf(v time.Time) *WorkerProfileUpdate {
+	_u.mutation.SetCreditAsOf(v)
+	return _u
+}
+
+// SetNillableCreditAsOf sets the "credit_as_of" field if the given value is not nil.
+func (_u *WorkerProfileUpdate) SetNillableCreditAsOf(v *time.Time) *WorkerProfileUpdate {
+	if v != nil {
+		_u.SetCreditAsOf(*v)
+	}
+	return _u
+}
+
+// ClearCreditAsOf clears the value of the "credit_as_of" field.
+func (_u *WorkerProfileUpdate) ClearCreditAsOf() *WorkerProfileUpdate {
+	_u.mutation.ClearCreditAsOf()
+	return _u
+}
+
 // SetRatingAvg sets the "rating_avg" field.
 func (_u *WorkerProfileUpdate) SetRatingAvg(v float64) *WorkerProfileUpdate {
 	_u.mutation.ResetRatingAvg()
@@ -766,6 +786,12 @@ func (_u *WorkerProfileUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if value, ok := _u.mutation.CreditProvisional(); ok {
 		_spec.SetField(workerprofile.FieldCreditProvisional, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CreditAsOf(); ok {
+		_spec.SetField(workerprofile.FieldCreditAsOf, field.TypeTime, value)
+	}
+	if _u.mutation.CreditAsOfCleared() {
+		_spec.ClearField(workerprofile.FieldCreditAsOf, field.TypeTime)
 	}
 	if value, ok := _u.mutation.RatingAvg(); ok {
 		_spec.SetField(workerprofile.FieldRatingAvg, field.TypeFloat64, value)
@@ -1397,6 +1423,26 @@ func (_u *WorkerProfileUpdateOne) SetNillableCreditProvisional(v *bool) *WorkerP
 	return _u
 }
 
+// SetCreditAsOf sets the "credit_as_of" field.
+func (_u *WorkerProfileUpdateOne) SetCreditAsOf(v time.Time) *WorkerProfileUpdateOne {
+	_u.mutation.SetCreditAsOf(v)
+	return _u
+}
+
+// SetNillableCreditAsOf sets the "credit_as_of" field if the given value is not nil.
+func (_u *WorkerProfileUpdateOne) SetNillableCreditAsOf(v *time.Time) *WorkerProfileUpdateOne {
+	if v != nil {
+		_u.SetCreditAsOf(*v)
+	}
+	return _u
+}
+
+// ClearCreditAsOf clears the value of the "credit_as_of" field.
+func (_u *WorkerProfileUpdateOne) ClearCreditAsOf() *WorkerProfileUpdateOne {
+	_u.mutation.ClearCreditAsOf()
+	return _u
+}
+
 // SetRatingAvg sets the "rating_avg" field.
 func (_u *WorkerProfileUpdateOne) SetRatingAvg(v float64) *WorkerProfileUpdateOne {
 	_u.mutation.ResetRatingAvg()
@@ -1951,6 +1997,12 @@ func (_u *WorkerProfileUpdateOne) sqlSave(ctx context.Context) (_node *WorkerPro
 	}
 	if value, ok := _u.mutation.CreditProvisional(); ok {
 		_spec.SetField(workerprofile.FieldCreditProvisional, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CreditAsOf(); ok {
+		_spec.SetField(workerprofile.FieldCreditAsOf, field.TypeTime, value)
+	}
+	if _u.mutation.CreditAsOfCleared() {
+		_spec.ClearField(workerprofile.FieldCreditAsOf, field.TypeTime)
 	}
 	if value, ok := _u.mutation.RatingAvg(); ok {
 		_spec.SetField(workerprofile.FieldRatingAvg, field.TypeFloat64, value)

@@ -33,6 +33,9 @@ func (r *queryResolver) Skills(ctx context.Context, after *entgql.Cursor[string]
 	return r.client(ctx).Skill.Query().Paginate(ctx, after, first, before, last, ent.WithSkillOrder(orderBy), ent.WithSkillFilter(where.Filter))
 }
 
+// Employer returns generated.EmployerResolver implementation.
+func (r *Resolver) Employer() generated.EmployerResolver { return &employerResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
@@ -46,6 +49,7 @@ func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 func (r *Resolver) WorkerProfile() generated.WorkerProfileResolver { return &workerProfileResolver{r} }
 
 type (
+	employerResolver      struct{ *Resolver }
 	queryResolver         struct{ *Resolver }
 	shiftResolver         struct{ *Resolver }
 	userResolver          struct{ *Resolver }

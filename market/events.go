@@ -31,6 +31,8 @@ const (
 	AssignmentNoShow       EventKind = "ASSIGNMENT_NO_SHOW"
 	AssignmentCancelled    EventKind = "ASSIGNMENT_CANCELLED"
 	AssignmentReminder     EventKind = "ASSIGNMENT_REMINDER"
+	CreditDisputeResolved  EventKind = "CREDIT_DISPUTE_RESOLVED"
+	ReviewRequested        EventKind = "REVIEW_REQUESTED"
 	TimesheetApproved      EventKind = "TIMESHEET_APPROVED"
 	PaymentMarked          EventKind = "PAYMENT_MARKED"
 	PaymentOverdue         EventKind = "PAYMENT_OVERDUE"

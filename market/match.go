@@ -3,6 +3,8 @@ package market
 import (
 	"fmt"
 	"math"
+
+	"flexwork/credit"
 )
 
 // MatchFactor is one part of a candidate's match score, with its reason.
@@ -26,18 +28,6 @@ type MatchInput struct {
 	// PastShifts counts shifts the worker completed for this employer.
 	PastShifts int
 	Favourite  bool
-}
-
-// Rating prior: a worker's average is pulled towards 4.0 stars as if they
-// had five such reviews, so three 5-star reviews do not beat fifty 4.8s.
-const (
-	ratingPrior       = 4.0
-	ratingPriorWeight = 5.0
-)
-
-// BayesRating is the average rating shrunk towards the prior.
-func BayesRating(avg float64, count int) float64 {
-	return (ratingPrior*ratingPriorWeight + avg*float64(count)) / (ratingPriorWeight + float64(count))
 }
 
 // MatchScore ranks a candidate for the employer's tablet. Every point is
@@ -80,7 +70,7 @@ func MatchScore(in MatchInput) Match {
 		Points: int(math.Round(25 * clamp(float64(w.CreditScore)/1000, 0, 1))),
 		Detail: fmt.Sprintf("credit score %d", w.CreditScore)})
 
-	bayes := BayesRating(w.RatingAvg, w.RatingCount)
+	bayes := credit.BayesRating(w.RatingAvg, w.RatingCount)
 	rating := MatchFactor{Name: "rating", Max: 15, Points: int(math.Round(15 * clamp((bayes-1)/4, 0, 1)))}
 	if w.RatingCount == 0 {
 		rating.Detail = "no reviews yet"

@@ -6,8 +6,6 @@ import (
 	"time"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 var berlin = GeoPoint{Lat: 52.52, Lng: 13.405}
 
 func testShift() ShiftFacts {
@@ -123,11 +121,5 @@ func TestMatchScoreIsExplained(t *testing.T) {
 	worse.CreditScore = 300
 	if MatchScore(MatchInput{Shift: testShift(), Worker: worse}).Score >= m.Score {
 		t.Fatal("a lower credit score and no history ranked no lower")
-	}
-}
-
-func TestBayesRatingFavoursEvidence(t *testing.T) {
-	if BayesRating(5, 3) >= BayesRating(4.8, 50) {
-		t.Fatalf("three 5-star reviews (%.2f) beat fifty 4.8s (%.2f)", BayesRating(5, 3), BayesRating(4.8, 50))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"flexwork/ent"
 	"flexwork/ent/application"
 	"flexwork/ent/assignment"
+	"flexwork/ent/creditevent"
 	"flexwork/ent/offer"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
@@ -281,6 +282,11 @@ func (m *Market) CancelShift(ctx context.Context, id, reason string) (*ent.Shift
 			"employer": s.EmployerID, "reason": reason, "hiresCancelled": hires, "late": late && hires > 0,
 		}); err != nil {
 			return err
+		}
+		if late && hires > 0 {
+			if _, err := m.recordCredit(ctx, c, creditFact{kind: creditevent.KindSHIFT_CANCELLED_LATE, employerID: s.EmployerID, sourceID: id}); err != nil {
+				return err
+			}
 		}
 		events := []Event{{Kind: ShiftCancelled, ID: id, ShiftID: id, EmployerID: s.EmployerID, Title: s.Title, When: s.StartsAt}}
 		for _, o := range pending {

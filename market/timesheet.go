@@ -7,6 +7,7 @@ import (
 
 	"flexwork/ent"
 	"flexwork/ent/assignment"
+	"flexwork/ent/creditevent"
 	"flexwork/ent/employer"
 	"flexwork/ent/rule"
 	"flexwork/ent/shift"
@@ -89,6 +90,14 @@ func (m *Market) approve(ctx context.Context, c *ent.Client, t *ent.Timesheet, m
 		}
 		if err := c.WorkerProfile.Update().Where(workerprofile.ID(t.WorkerID)).AddCompletedShifts(1).Exec(sys); err != nil {
 			return err
+		}
+		if _, err := m.recordCredit(ctx, c, creditFact{kind: creditevent.KindSHIFT_COMPLETED, workerID: t.WorkerID, sourceID: t.AssignmentID}); err != nil {
+			return err
+		}
+		if auto {
+			if _, err := m.recordCredit(ctx, c, creditFact{kind: creditevent.KindTIMESHEET_AUTO_APPROVED, employerID: t.EmployerID, sourceID: t.ID}); err != nil {
+				return err
+			}
 		}
 	}
 	if _, err := m.appendLedger(ctx, c, LedgerTimesheetApproved, t.ID, actor(ctx), map[string]any{
@@ -216,6 +225,13 @@ func (m *Market) MarkPaid(ctx context.Context, id, reference string) (*ent.Times
 		if err := c.Assignment.UpdateOneID(t.AssignmentID).SetStatus(assignment.StatusPAID).Exec(sys); err != nil {
 			return err
 		}
+		paid := creditevent.KindWAGE_PAID_ON_TIME
+		if !onTime {
+			paid = creditevent.KindWAGE_PAID_LATE
+		}
+		if _, err := m.recordCredit(ctx, c, creditFact{kind: paid, employerID: t.EmployerID, sourceID: id}); err != nil {
+			return err
+		}
 		if _, err := m.appendLedger(ctx, c, LedgerPaymentMarked, id, actor(ctx), map[string]any{
 			"amount": t.AmountOwed, "currency": t.Currency, "reference": reference, "onTime": onTime,
 		}); err != nil {
@@ -292,6 +308,9 @@ func (m *Market) FlagOverduePayments(ctx context.Context) (int, error) {
 				return err
 			}
 			if err := m.emit(ctx, c, Event{Kind: PaymentOverdue, ID: t.ID, WorkerID: t.WorkerID, EmployerID: t.EmployerID}); err != nil {
+				return err
+			}
+			if _, err := m.recordCredit(ctx, c, creditFact{kind: creditevent.KindWAGE_OVERDUE, employerID: t.EmployerID, sourceID: t.ID}); err != nil {
 				return err
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"flexwork/ent"
 	"flexwork/ent/assignment"
+	"flexwork/ent/creditevent"
 	"flexwork/ent/rule"
 	"flexwork/ent/shift"
 	"flexwork/ent/workerprofile"
@@ -93,10 +94,14 @@ func (m *Market) CheckIn(ctx context.Context, in PresenceInput) (*ent.Assignment
 		if n == 0 {
 			return Conflict("the assignment is %s", humanStatus(a.Status.String()))
 		}
-		if _, err := m.appendLedger(ctx, c, LedgerCheckIn, a.ID, userID, map[string]any{
-			"at": now, "late": now.After(s.StartsAt.Add(LateCheckInAfter)),
-		}); err != nil {
+		late := now.After(s.StartsAt.Add(LateCheckInAfter))
+		if _, err := m.appendLedger(ctx, c, LedgerCheckIn, a.ID, userID, map[string]any{"at": now, "late": late}); err != nil {
 			return err
+		}
+		if late {
+			if _, err := m.recordCredit(ctx, c, creditFact{kind: creditevent.KindLATE_CHECK_IN, workerID: a.WorkerID, sourceID: a.ID}); err != nil {
+				return err
+			}
 		}
 		if err := m.emit(ctx, c, Event{Kind: AssignmentCheckedIn, ID: a.ID, ShiftID: a.ShiftID, WorkerID: a.WorkerID, EmployerID: a.EmployerID}); err != nil {
 			return err
@@ -152,8 +157,11 @@ func (m *Market) CheckOut(ctx context.Context, in PresenceInput) (*ent.Assignmen
 		}); err != nil {
 			return err
 		}
-		if err := m.emit(ctx, c, Event{Kind: AssignmentCheckedOut, ID: a.ID, ShiftID: a.ShiftID, WorkerID: a.WorkerID, EmployerID: a.EmployerID}); err != nil {
-			return err
+		for _, kind := range []EventKind{AssignmentCheckedOut, ReviewRequested} {
+			if err := m.emit(ctx, c, Event{Kind: kind, ID: a.ID, ShiftID: a.ShiftID, WorkerID: a.WorkerID,
+				EmployerID: a.EmployerID, Title: s.Title}); err != nil {
+				return err
+			}
 		}
 		out, err = c.Assignment.Get(ctx, a.ID)
 		return err
@@ -202,6 +210,9 @@ func (m *Market) MarkNoShow(ctx context.Context, id string) (*ent.Assignment, er
 			return err
 		}
 		if _, err := m.appendLedger(ctx, c, LedgerNoShow, id, actor(ctx), map[string]any{"worker": a.WorkerID}); err != nil {
+			return err
+		}
+		if _, err := m.recordCredit(ctx, c, creditFact{kind: creditevent.KindNO_SHOW, workerID: a.WorkerID, sourceID: id}); err != nil {
 			return err
 		}
 		if err := m.emit(ctx, c, Event{Kind: AssignmentNoShow, ID: id, ShiftID: a.ShiftID, WorkerID: a.WorkerID, EmployerID: a.EmployerID}); err != nil {
@@ -269,6 +280,20 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*ent.
 			"by": strings.ToLower(strings.TrimPrefix(to.String(), "CANCELLED_BY_")), "late": late, "reason": reason,
 		}); err != nil {
 			return err
+		}
+		fact := creditFact{kind: creditevent.KindEARLY_CANCELLATION, workerID: a.WorkerID, sourceID: id}
+		switch {
+		case to == assignment.StatusCANCELLED_BY_WORKER && late:
+			fact.kind = creditevent.KindLATE_CANCELLATION
+		case to == assignment.StatusCANCELLED_BY_EMPLOYER && late:
+			fact = creditFact{kind: creditevent.KindSHIFT_CANCELLED_LATE, employerID: a.EmployerID, sourceID: id}
+		case to == assignment.StatusCANCELLED_BY_EMPLOYER:
+			fact.kind = "" // an employer cancelling in good time is no credit fact
+		}
+		if fact.kind != "" {
+			if _, err := m.recordCredit(ctx, c, fact); err != nil {
+				return err
+			}
 		}
 		if err := m.emit(ctx, c, Event{Kind: AssignmentCancelled, ID: id, ShiftID: a.ShiftID, WorkerID: a.WorkerID,
 			EmployerID: a.EmployerID, Title: s.Title}); err != nil {

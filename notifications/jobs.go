@@ -302,3 +302,20 @@ type sweepWorker struct {
 func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	return w.s.market.Sweep(ctx)
 }
+
+// RefreshCreditArgs rescores everyone as of now, so scores age.
+type RefreshCreditArgs struct{}
+
+// Kind implements river.JobArgs.
+func (RefreshCreditArgs) Kind() string { return "refresh_credit" }
+
+type refreshCreditWorker struct {
+	river.WorkerDefaults[RefreshCreditArgs]
+	s *Service
+}
+
+func (w *refreshCreditWorker) Timeout(*river.Job[RefreshCreditArgs]) time.Duration { return time.Hour }
+
+func (w *refreshCreditWorker) Work(ctx context.Context, _ *river.Job[RefreshCreditArgs]) error {
+	return w.s.market.RefreshCredit(ctx)
+}

@@ -71,6 +71,7 @@ func (s *Service) Bind(m *market.Market, cfg Config) error {
 	river.AddWorker(workers, &warnOfferWorker{s: s})
 	river.AddWorker(workers, &remindWorker{s: s})
 	river.AddWorker(workers, &sweepWorker{s: s})
+	river.AddWorker(workers, &refreshCreditWorker{s: s})
 	rc := &river.Config{
 		Logger:            s.log,
 		FetchPollInterval: cfg.PollInterval,
@@ -84,6 +85,8 @@ func (s *Service) Bind(m *market.Market, cfg Config) error {
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+				func() (river.JobArgs, *river.InsertOpts) { return RefreshCreditArgs{}, nil }, nil),
 		},
 		RescueStuckJobsAfter: 2 * time.Minute,
 	}

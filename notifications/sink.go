@@ -92,6 +92,21 @@ func (s *Service) Emit(ctx context.Context, c *ent.Client, e market.Event) error
 		return s.toWorker(ctx, c, e, enum.CategoryPayment, "Payment marked as made", "Confirm it when the money arrives.")
 	case market.PaymentOverdue:
 		return s.toWorker(ctx, c, e, enum.CategoryPayment, "A payment is overdue", "The employer has been flagged.")
+	case market.ReviewRequested:
+		body := "Rate it within 14 days; reviews stay hidden until both sides have written theirs."
+		if err := s.toWorker(ctx, c, e, enum.CategoryReview, "How was "+e.Title+"?", body); err != nil {
+			return err
+		}
+		return s.toManagers(ctx, c, e, enum.CategoryReview, "Review your worker for "+e.Title, body)
+	case market.CreditDisputeResolved:
+		if e.WorkerID != "" {
+			if err := s.toWorker(ctx, c, e, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report."); err != nil {
+				return err
+			}
+		}
+		if e.EmployerID != "" {
+			return s.toManagers(ctx, c, e, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report.")
+		}
 	}
 	return nil
 }

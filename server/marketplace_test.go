@@ -249,8 +249,13 @@ func TestShiftFromPostingToPaid(t *testing.T) {
 		// Every step is in the ledger, and the chain holds…
 		ctx := context.Background()
 		n, err := env.Server.Market.VerifyLedger(ctx)
-		if err != nil || n != 8 {
-			t.Fatalf("ledger: %d entries, err %v; want 8 (hire, 2 signatures, check-in, check-out, approval, payment, confirmation)", n, err)
+		if err != nil || n != 10 {
+			t.Fatalf("ledger: %d entries, err %v; want 10 (hire, 2 signatures, check-in, check-out, approval, "+
+				"shift completed, payment, paid on time, confirmation)", n, err)
+		}
+		// Credit rebuilt from the ledger agrees with every stored score.
+		if checked, diffs, err := env.Server.Market.RecomputeCredit(ctx, false); err != nil || len(diffs) != 0 || checked != 2 {
+			t.Fatalf("credit recompute: %d checked, %+v, %v", checked, diffs, err)
 		}
 		// … until someone edits an entry.
 		if _, err := db.SQL.ExecContext(ctx, `UPDATE ledger_entries SET payload = '{"amount":1}' WHERE seq = 6`); err != nil {

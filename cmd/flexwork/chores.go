@@ -154,3 +154,33 @@ func ledger(ctx context.Context, args []string, log *slog.Logger) error {
 	fmt.Printf("ledger verified: %d entries, every hash matches its content and the entry before\n", n)
 	return nil
 }
+
+func creditCmd(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) == 0 || args[0] != "recompute" {
+		return errors.New("usage: flexwork credit recompute [--refresh]")
+	}
+	var refresh bool
+	cfg, _, err := command("credit recompute", args[1:], func(fs *flag.FlagSet) {
+		fs.BoolVar(&refresh, "refresh", false, "afterwards, rescore everyone as of now")
+	})
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg, cfg.Migrate, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	checked, diffs, err := market.New(db).RecomputeCredit(ctx, refresh)
+	if err != nil {
+		return err
+	}
+	for _, d := range diffs {
+		fmt.Printf("%s: stored %d, the ledger says %d\n", d.SubjectID, d.Stored, d.Recomputed)
+	}
+	if len(diffs) > 0 {
+		return fmt.Errorf("%d of %d scores differ from the ledger", len(diffs), checked)
+	}
+	fmt.Printf("credit recomputed from the ledger: %d scores, no difference\n", checked)
+	return nil
+}

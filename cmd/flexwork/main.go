@@ -23,6 +23,8 @@ Usage:
   flexwork admin create --email E --password P --name N [flags]
                                     create a staff account
   flexwork ledger verify [flags]    check every link of the hash-chained ledger
+  flexwork credit recompute [--refresh]
+                                    rebuild every credit score from the ledger and report differences
   flexwork load subscribers|push    measure live delivery and push fan-out (prints figures)
 
 Flags are the configuration variables in lower case (--database_url=…);
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return ledger(ctx, args, log)
 	case "load":
 		return load(ctx, args, log)
+	case "credit":
+		return creditCmd(ctx, args, log)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -35,6 +35,8 @@ const (
 	FieldCreditScore = "credit_score"
 	// FieldCreditProvisional holds the string denoting the credit_provisional field in the database.
 	FieldCreditProvisional = "credit_provisional"
+	// FieldCreditAsOf holds the string denoting the credit_as_of field in the database.
+	FieldCreditAsOf = "credit_as_of"
 	// FieldRatingAvg holds the string denoting the rating_avg field in the database.
 	FieldRatingAvg = "rating_avg"
 	// FieldRatingCount holds the string denoting the rating_count field in the database.
@@ -96,6 +98,7 @@ var Columns = []string{
 	FieldLng,
 	FieldCreditScore,
 	FieldCreditProvisional,
+	FieldCreditAsOf,
 	FieldRatingAvg,
 	FieldRatingCount,
 	FieldPaidOnTime,
@@ -214,6 +217,11 @@ func ByCreditScore(opts ...sql.OrderTermOption) OrderOption {
 // ByCreditProvisional orders the results by the credit_provisional field.
 func ByCreditProvisional(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCreditProvisional, opts...).ToFunc()
+}
+
+// ByCreditAsOf orders the results by the credit_as_of field.
+func ByCreditAsOf(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCreditAsOf, opts...).ToFunc()
 }
 
 // ByRatingAvg orders the results by the rating_avg field.

@@ -115,6 +115,11 @@ func CreditProvisional(v bool) predicate.Employer {
 	return predicate.Employer(sql.FieldEQ(FieldCreditProvisional, v))
 }
 
+// CreditAsOf applies equality check predicate on the "credit_as_of" field. It's identical to CreditAsOfEQ.
+func CreditAsOf(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldCreditAsOf, v))
+}
+
 // RatingAvg applies equality check predicate on the "rating_avg" field. It's identical to RatingAvgEQ.
 func RatingAvg(v float64) predicate.Employer {
 	return predicate.Employer(sql.FieldEQ(FieldRatingAvg, v))
@@ -623,6 +628,56 @@ func CreditProvisionalEQ(v bool) predicate.Employer {
 // CreditProvisionalNEQ applies the NEQ predicate on the "credit_provisional" field.
 func CreditProvisionalNEQ(v bool) predicate.Employer {
 	return predicate.Employer(sql.FieldNEQ(FieldCreditProvisional, v))
+}
+
+// CreditAsOfEQ applies the EQ predicate on the "credit_as_of" field.
+func CreditAsOfEQ(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldCreditAsOf, v))
+}
+
+// CreditAsOfNEQ applies the NEQ predicate on the "credit_as_of" field.
+func CreditAsOfNEQ(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldNEQ(FieldCreditAsOf, v))
+}
+
+// CreditAsOfIn applies the In predicate on the "credit_as_of" field.
+func CreditAsOfIn(vs ...time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldIn(FieldCreditAsOf, vs...))
+}
+
+// CreditAsOfNotIn applies the NotIn predicate on the "credit_as_of" field.
+func CreditAsOfNotIn(vs ...time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldNotIn(FieldCreditAsOf, vs...))
+}
+
+// CreditAsOfGT applies the GT predicate on the "credit_as_of" field.
+func CreditAsOfGT(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldGT(FieldCreditAsOf, v))
+}
+
+// CreditAsOfGTE applies the GTE predicate on the "credit_as_of" field.
+func CreditAsOfGTE(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldGTE(FieldCreditAsOf, v))
+}
+
+// CreditAsOfLT applies the LT predicate on the "credit_as_of" field.
+func CreditAsOfLT(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldLT(FieldCreditAsOf, v))
+}
+
+// CreditAsOfLTE applies the LTE predicate on the "credit_as_of" field.
+func CreditAsOfLTE(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldLTE(FieldCreditAsOf, v))
+}
+
+// CreditAsOfIsNil applies the IsNil predicate on the "credit_as_of" field.
+func CreditAsOfIsNil() predicate.Employer {
+	return predicate.Employer(sql.FieldIsNull(FieldCreditAsOf))
+}
+
+// CreditAsOfNotNil applies the NotNil predicate on the "credit_as_of" field.
+func CreditAsOfNotNil() predicate.Employer {
+	return predicate.Employer(sql.FieldNotNull(FieldCreditAsOf))
 }
 
 // RatingAvgEQ applies the EQ predicate on the "rating_avg" field.

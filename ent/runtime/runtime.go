@@ -471,19 +471,19 @@ func init() {
 	// employer.DefaultCreditProvisional holds the default value on creation for the credit_provisional field.
 	employer.DefaultCreditProvisional = employerDescCreditProvisional.Default.(bool)
 	// employerDescRatingAvg is the schema descriptor for rating_avg field.
-	employerDescRatingAvg := employerFields[8].Descriptor()
+	employerDescRatingAvg := employerFields[9].Descriptor()
 	// employer.DefaultRatingAvg holds the default value on creation for the rating_avg field.
 	employer.DefaultRatingAvg = employerDescRatingAvg.Default.(float64)
 	// employerDescRatingCount is the schema descriptor for rating_count field.
-	employerDescRatingCount := employerFields[9].Descriptor()
+	employerDescRatingCount := employerFields[10].Descriptor()
 	// employer.DefaultRatingCount holds the default value on creation for the rating_count field.
 	employer.DefaultRatingCount = employerDescRatingCount.Default.(int)
 	// employerDescPaidOnTime is the schema descriptor for paid_on_time field.
-	employerDescPaidOnTime := employerFields[10].Descriptor()
+	employerDescPaidOnTime := employerFields[11].Descriptor()
 	// employer.DefaultPaidOnTime holds the default value on creation for the paid_on_time field.
 	employer.DefaultPaidOnTime = employerDescPaidOnTime.Default.(int)
 	// employerDescPaidLate is the schema descriptor for paid_late field.
-	employerDescPaidLate := employerFields[11].Descriptor()
+	employerDescPaidLate := employerFields[12].Descriptor()
 	// employer.DefaultPaidLate holds the default value on creation for the paid_late field.
 	employer.DefaultPaidLate = employerDescPaidLate.Default.(int)
 	// employerDescID is the schema descriptor for id field.
@@ -1223,19 +1223,19 @@ func init() {
 	// workerprofile.DefaultCreditProvisional holds the default value on creation for the credit_provisional field.
 	workerprofile.DefaultCreditProvisional = workerprofileDescCreditProvisional.Default.(bool)
 	// workerprofileDescRatingAvg is the schema descriptor for rating_avg field.
-	workerprofileDescRatingAvg := workerprofileFields[11].Descriptor()
+	workerprofileDescRatingAvg := workerprofileFields[12].Descriptor()
 	// workerprofile.DefaultRatingAvg holds the default value on creation for the rating_avg field.
 	workerprofile.DefaultRatingAvg = workerprofileDescRatingAvg.Default.(float64)
 	// workerprofileDescRatingCount is the schema descriptor for rating_count field.
-	workerprofileDescRatingCount := workerprofileFields[12].Descriptor()
+	workerprofileDescRatingCount := workerprofileFields[13].Descriptor()
 	// workerprofile.DefaultRatingCount holds the default value on creation for the rating_count field.
 	workerprofile.DefaultRatingCount = workerprofileDescRatingCount.Default.(int)
 	// workerprofileDescCompletedShifts is the schema descriptor for completed_shifts field.
-	workerprofileDescCompletedShifts := workerprofileFields[13].Descriptor()
+	workerprofileDescCompletedShifts := workerprofileFields[14].Descriptor()
 	// workerprofile.DefaultCompletedShifts holds the default value on creation for the completed_shifts field.
 	workerprofile.DefaultCompletedShifts = workerprofileDescCompletedShifts.Default.(int)
 	// workerprofileDescNoShows is the schema descriptor for no_shows field.
-	workerprofileDescNoShows := workerprofileFields[14].Descriptor()
+	workerprofileDescNoShows := workerprofileFields[15].Descriptor()
 	// workerprofile.DefaultNoShows holds the default value on creation for the no_shows field.
 	workerprofile.DefaultNoShows = workerprofileDescNoShows.Default.(int)
 	// workerprofileDescID is the schema descriptor for id field.

@@ -30,8 +30,10 @@ func (WorkerProfile) Fields() []ent.Field {
 		field.JSON("engagement_types", []enum.EngagementType{}).Optional().
 			Annotations(entgql.Type("[EngagementType!]")),
 		// Credit and track record, maintained by market and credit.
-		field.Int("credit_score").Default(500).Annotations(hidden),
+		field.Int("credit_score").Default(600).Annotations(hidden).Comment("credit.Baseline until the first credit event"),
 		field.Bool("credit_provisional").Default(true).Annotations(hidden),
+		field.Time("credit_as_of").Optional().Nillable().Annotations(hidden).
+			Comment("the moment credit_score was computed for; recomputing as of it gives the same score"),
 		field.Float("rating_avg").Default(0).Annotations(noWhere),
 		field.Int("rating_count").Default(0).Annotations(noWhere),
 		field.Int("completed_shifts").Default(0).Annotations(noWhere),

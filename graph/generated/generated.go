@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flexwork/credit"
 	"flexwork/ent"
 	"flexwork/ent/application"
 	"flexwork/ent/assignment"
@@ -48,6 +49,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Employer() EmployerResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Shift() ShiftResolver
@@ -258,6 +260,21 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CreditFactor struct {
+		Events func(childComplexity int) int
+		Name   func(childComplexity int) int
+		Points func(childComplexity int) int
+	}
+
+	CreditReport struct {
+		AsOf        func(childComplexity int) int
+		Band        func(childComplexity int) int
+		Factors     func(childComplexity int) int
+		Provisional func(childComplexity int) int
+		Score       func(childComplexity int) int
+		SubjectID   func(childComplexity int) int
+	}
+
 	Device struct {
 		AppVersion     func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
@@ -288,22 +305,24 @@ type ComplexityRoot struct {
 	}
 
 	Employer struct {
-		Address     func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Lat         func(childComplexity int) int
-		Lng         func(childComplexity int) int
-		Memberships func(childComplexity int) int
-		Name        func(childComplexity int) int
-		PaidLate    func(childComplexity int) int
-		PaidOnTime  func(childComplexity int) int
-		RatingAvg   func(childComplexity int) int
-		RatingCount func(childComplexity int) int
-		Roster      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.RosterEntryOrder) int
-		Shifts      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder) int
-		UpdatedAt   func(childComplexity int) int
-		Website     func(childComplexity int) int
+		Address       func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Description   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Lat           func(childComplexity int) int
+		Lng           func(childComplexity int) int
+		Memberships   func(childComplexity int) int
+		Name          func(childComplexity int) int
+		PaidLate      func(childComplexity int) int
+		PaidOnTime    func(childComplexity int) int
+		RatingAvg     func(childComplexity int) int
+		RatingCount   func(childComplexity int) int
+		RatingSummary func(childComplexity int) int
+		Reviews       func(childComplexity int, first *int, after *entgql.Cursor[string]) int
+		Roster        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.RosterEntryOrder) int
+		Shifts        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder) int
+		UpdatedAt     func(childComplexity int) int
+		Website       func(childComplexity int) int
 	}
 
 	EmployerConnection struct {
@@ -392,7 +411,9 @@ type ComplexityRoot struct {
 		CreateEmployer             func(childComplexity int, input market.CreateEmployerInput) int
 		CreateShift                func(childComplexity int, input market.CreateShiftInput) int
 		DeclineOffer               func(childComplexity int, id string) int
+		DisputeCreditEvent         func(childComplexity int, input market.DisputeInput) int
 		DisputeTimesheet           func(childComplexity int, id string, reason string) int
+		HideReview                 func(childComplexity int, reviewID string, reason string) int
 		MarkNoShow                 func(childComplexity int, id string) int
 		MarkNotificationsRead      func(childComplexity int, ids []string, all *bool) int
 		MarkPaid                   func(childComplexity int, id string, reference string) int
@@ -401,6 +422,9 @@ type ComplexityRoot struct {
 		RegisterDevice             func(childComplexity int, input notifications.RegisterDeviceInput) int
 		RejectApplication          func(childComplexity int, id string, reason *string) int
 		RemoveRosterEntry          func(childComplexity int, employerID string, workerID string) int
+		ReplyToReview              func(childComplexity int, reviewID string, reply string) int
+		ReportReview               func(childComplexity int, reviewID string, reason string) int
+		ResolveCreditDispute       func(childComplexity int, input market.ResolveInput) int
 		RevokeOffer                func(childComplexity int, id string) int
 		SendOffer                  func(childComplexity int, input market.SendOfferInput) int
 		SetRosterEntry             func(childComplexity int, input market.RosterInput) int
@@ -409,6 +433,7 @@ type ComplexityRoot struct {
 		SignIn                     func(childComplexity int, input auth.SignInInput) int
 		SignOut                    func(childComplexity int, refreshToken string) int
 		SignUp                     func(childComplexity int, input auth.SignUpInput) int
+		SubmitReview               func(childComplexity int, input market.SubmitReviewInput) int
 		UnregisterDevice           func(childComplexity int, token string) int
 		UpdateNotificationSettings func(childComplexity int, input notifications.NotificationSettingsInput) int
 		UpdateWorkerProfile        func(childComplexity int, input market.UpdateWorkerProfileInput) int
@@ -489,10 +514,13 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Candidates              func(childComplexity int, shiftID string, first *int, after *entgql.Cursor[string]) int
+		CreditDisputes          func(childComplexity int, first *int, after *entgql.Cursor[string], status *creditdispute.Status) int
+		CreditReport            func(childComplexity int, subjectID string) int
 		Eligibility             func(childComplexity int, shiftID string) int
 		Node                    func(childComplexity int, id string) int
 		Nodes                   func(childComplexity int, ids []string) int
 		Notifications           func(childComplexity int, first *int, after *entgql.Cursor[string], unreadOnly *bool) int
+		ReviewTags              func(childComplexity int, direction review.Direction) int
 		ShiftFeed               func(childComplexity int, near market.GeoPoint, radiusKm float64, first *int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) int
 		Shifts                  func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder, where *ent.ShiftWhereInput) int
 		Skills                  func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.SkillOrder, where *ent.SkillWhereInput) int
@@ -503,6 +531,12 @@ type ComplexityRoot struct {
 	QuietHours struct {
 		End   func(childComplexity int) int
 		Start func(childComplexity int) int
+	}
+
+	RatingSummary struct {
+		Average func(childComplexity int) int
+		Count   func(childComplexity int) int
+		Tags    func(childComplexity int) int
 	}
 
 	Review struct {
@@ -672,6 +706,11 @@ type ComplexityRoot struct {
 		ShiftPublished    func(childComplexity int, near market.GeoPoint, radiusKm float64) int
 	}
 
+	TagCount struct {
+		Count func(childComplexity int) int
+		Tag   func(childComplexity int) int
+	}
+
 	Timesheet struct {
 		AdjustmentReason   func(childComplexity int) int
 		AmountOwed         func(childComplexity int) int
@@ -750,6 +789,8 @@ type ComplexityRoot struct {
 		Offers          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.OfferOrder) int
 		RatingAvg       func(childComplexity int) int
 		RatingCount     func(childComplexity int) int
+		RatingSummary   func(childComplexity int) int
+		Reviews         func(childComplexity int, first *int, after *entgql.Cursor[string]) int
 		Skills          func(childComplexity int) int
 		TravelRadiusKm  func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
@@ -795,11 +836,17 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type EmployerResolver interface {
+	Reviews(ctx context.Context, obj *ent.Employer, first *int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
+	RatingSummary(ctx context.Context, obj *ent.Employer) (*market.RatingSummary, error)
+}
 type MutationResolver interface {
 	SignUp(ctx context.Context, input auth.SignUpInput) (*auth.Session, error)
 	SignIn(ctx context.Context, input auth.SignInInput) (*auth.Session, error)
 	RefreshToken(ctx context.Context, refreshToken string) (*auth.Session, error)
 	SignOut(ctx context.Context, refreshToken string) (bool, error)
+	DisputeCreditEvent(ctx context.Context, input market.DisputeInput) (*ent.CreditDispute, error)
+	ResolveCreditDispute(ctx context.Context, input market.ResolveInput) (*ent.CreditDispute, error)
 	CreateEmployer(ctx context.Context, input market.CreateEmployerInput) (*ent.Employer, error)
 	AddEmployerMember(ctx context.Context, input market.AddEmployerMemberInput) (*ent.Membership, error)
 	ApplyToShift(ctx context.Context, input market.ApplyInput) (*ent.Application, error)
@@ -823,6 +870,10 @@ type MutationResolver interface {
 	UnregisterDevice(ctx context.Context, token string) (bool, error)
 	MarkNotificationsRead(ctx context.Context, ids []string, all *bool) (int, error)
 	UpdateNotificationSettings(ctx context.Context, input notifications.NotificationSettingsInput) (*notifications.NotificationSettings, error)
+	SubmitReview(ctx context.Context, input market.SubmitReviewInput) (*ent.Review, error)
+	ReplyToReview(ctx context.Context, reviewID string, reply string) (*ent.Review, error)
+	ReportReview(ctx context.Context, reviewID string, reason string) (*ent.ReviewReport, error)
+	HideReview(ctx context.Context, reviewID string, reason string) (*ent.Review, error)
 	CreateShift(ctx context.Context, input market.CreateShiftInput) (*ent.Shift, error)
 	PublishShift(ctx context.Context, id string) (*ent.Shift, error)
 	CancelShift(ctx context.Context, id string, reason string) (*ent.Shift, error)
@@ -836,11 +887,14 @@ type QueryResolver interface {
 	Shifts(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder, where *ent.ShiftWhereInput) (*ent.ShiftConnection, error)
 	Skills(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.SkillOrder, where *ent.SkillWhereInput) (*ent.SkillConnection, error)
 	Viewer(ctx context.Context) (*ent.User, error)
+	CreditReport(ctx context.Context, subjectID string) (*market.CreditReport, error)
+	CreditDisputes(ctx context.Context, first *int, after *entgql.Cursor[string], status *creditdispute.Status) (*ent.CreditDisputeConnection, error)
 	ShiftFeed(ctx context.Context, near market.GeoPoint, radiusKm float64, first *int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) (*market.FeedPage, error)
 	Eligibility(ctx context.Context, shiftID string) (*market.Eligibility, error)
 	Candidates(ctx context.Context, shiftID string, first *int, after *entgql.Cursor[string]) (*market.CandidatePage, error)
 	Notifications(ctx context.Context, first *int, after *entgql.Cursor[string], unreadOnly *bool) (*ent.NotificationConnection, error)
 	UnreadNotificationCount(ctx context.Context) (int, error)
+	ReviewTags(ctx context.Context, direction review.Direction) ([]string, error)
 }
 type ShiftResolver interface {
 	Pay(ctx context.Context, obj *ent.Shift) (*market.Money, error)
@@ -859,6 +913,8 @@ type UserResolver interface {
 	NotificationSettings(ctx context.Context, obj *ent.User) (*notifications.NotificationSettings, error)
 }
 type WorkerProfileResolver interface {
+	Reviews(ctx context.Context, obj *ent.WorkerProfile, first *int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
+	RatingSummary(ctx context.Context, obj *ent.WorkerProfile) (*market.RatingSummary, error)
 	HomeLocation(ctx context.Context, obj *ent.WorkerProfile) (*market.GeoPoint, error)
 	TravelRadiusKm(ctx context.Context, obj *ent.WorkerProfile) (*int, error)
 	MinHourlyRate(ctx context.Context, obj *ent.WorkerProfile) (*market.Money, error)
@@ -1679,6 +1735,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreditEventEdge.Node(childComplexity), true
 
+	case "CreditFactor.events":
+		if e.ComplexityRoot.CreditFactor.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditFactor.Events(childComplexity), true
+	case "CreditFactor.name":
+		if e.ComplexityRoot.CreditFactor.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditFactor.Name(childComplexity), true
+	case "CreditFactor.points":
+		if e.ComplexityRoot.CreditFactor.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditFactor.Points(childComplexity), true
+
+	case "CreditReport.asOf":
+		if e.ComplexityRoot.CreditReport.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditReport.AsOf(childComplexity), true
+	case "CreditReport.band":
+		if e.ComplexityRoot.CreditReport.Band == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditReport.Band(childComplexity), true
+	case "CreditReport.factors":
+		if e.ComplexityRoot.CreditReport.Factors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditReport.Factors(childComplexity), true
+	case "CreditReport.provisional":
+		if e.ComplexityRoot.CreditReport.Provisional == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditReport.Provisional(childComplexity), true
+	case "CreditReport.score":
+		if e.ComplexityRoot.CreditReport.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditReport.Score(childComplexity), true
+	case "CreditReport.subjectID":
+		if e.ComplexityRoot.CreditReport.SubjectID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditReport.SubjectID(childComplexity), true
+
 	case "Device.appVersion":
 		if e.ComplexityRoot.Device.AppVersion == nil {
 			break
@@ -1857,6 +1969,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employer.RatingCount(childComplexity), true
+	case "Employer.ratingSummary":
+		if e.ComplexityRoot.Employer.RatingSummary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.RatingSummary(childComplexity), true
+	case "Employer.reviews":
+		if e.ComplexityRoot.Employer.Reviews == nil {
+			break
+		}
+
+		args, err := ec.field_Employer_reviews_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Employer.Reviews(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string])), true
 	case "Employer.roster":
 		if e.ComplexityRoot.Employer.Roster == nil {
 			break
@@ -2275,6 +2404,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeclineOffer(childComplexity, args["id"].(string)), true
+	case "Mutation.disputeCreditEvent":
+		if e.ComplexityRoot.Mutation.DisputeCreditEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disputeCreditEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisputeCreditEvent(childComplexity, args["input"].(market.DisputeInput)), true
 	case "Mutation.disputeTimesheet":
 		if e.ComplexityRoot.Mutation.DisputeTimesheet == nil {
 			break
@@ -2286,6 +2426,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DisputeTimesheet(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.hideReview":
+		if e.ComplexityRoot.Mutation.HideReview == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_hideReview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.HideReview(childComplexity, args["reviewID"].(string), args["reason"].(string)), true
 	case "Mutation.markNoShow":
 		if e.ComplexityRoot.Mutation.MarkNoShow == nil {
 			break
@@ -2374,6 +2525,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveRosterEntry(childComplexity, args["employerID"].(string), args["workerID"].(string)), true
+	case "Mutation.replyToReview":
+		if e.ComplexityRoot.Mutation.ReplyToReview == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_replyToReview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReplyToReview(childComplexity, args["reviewID"].(string), args["reply"].(string)), true
+	case "Mutation.reportReview":
+		if e.ComplexityRoot.Mutation.ReportReview == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportReview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportReview(childComplexity, args["reviewID"].(string), args["reason"].(string)), true
+	case "Mutation.resolveCreditDispute":
+		if e.ComplexityRoot.Mutation.ResolveCreditDispute == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveCreditDispute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveCreditDispute(childComplexity, args["input"].(market.ResolveInput)), true
 	case "Mutation.revokeOffer":
 		if e.ComplexityRoot.Mutation.RevokeOffer == nil {
 			break
@@ -2462,6 +2646,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["input"].(auth.SignUpInput)), true
+	case "Mutation.submitReview":
+		if e.ComplexityRoot.Mutation.SubmitReview == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitReview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitReview(childComplexity, args["input"].(market.SubmitReviewInput)), true
 	case "Mutation.unregisterDevice":
 		if e.ComplexityRoot.Mutation.UnregisterDevice == nil {
 			break
@@ -2797,6 +2992,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Candidates(childComplexity, args["shiftID"].(string), args["first"].(*int), args["after"].(*entgql.Cursor[string])), true
+	case "Query.creditDisputes":
+		if e.ComplexityRoot.Query.CreditDisputes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_creditDisputes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CreditDisputes(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["status"].(*creditdispute.Status)), true
+	case "Query.creditReport":
+		if e.ComplexityRoot.Query.CreditReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_creditReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CreditReport(childComplexity, args["subjectID"].(string)), true
 	case "Query.eligibility":
 		if e.ComplexityRoot.Query.Eligibility == nil {
 			break
@@ -2842,6 +3059,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Notifications(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["unreadOnly"].(*bool)), true
+	case "Query.reviewTags":
+		if e.ComplexityRoot.Query.ReviewTags == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reviewTags_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReviewTags(childComplexity, args["direction"].(review.Direction)), true
 	case "Query.shiftFeed":
 		if e.ComplexityRoot.Query.ShiftFeed == nil {
 			break
@@ -2900,6 +3128,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QuietHours.Start(childComplexity), true
+
+	case "RatingSummary.average":
+		if e.ComplexityRoot.RatingSummary.Average == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatingSummary.Average(childComplexity), true
+	case "RatingSummary.count":
+		if e.ComplexityRoot.RatingSummary.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatingSummary.Count(childComplexity), true
+	case "RatingSummary.tags":
+		if e.ComplexityRoot.RatingSummary.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RatingSummary.Tags(childComplexity), true
 
 	case "Review.assignment":
 		if e.ComplexityRoot.Review.Assignment == nil {
@@ -3610,6 +3857,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.ShiftPublished(childComplexity, args["near"].(market.GeoPoint), args["radiusKm"].(float64)), true
 
+	case "TagCount.count":
+		if e.ComplexityRoot.TagCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TagCount.Count(childComplexity), true
+	case "TagCount.tag":
+		if e.ComplexityRoot.TagCount.Tag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TagCount.Tag(childComplexity), true
+
 	case "Timesheet.adjustmentReason":
 		if e.ComplexityRoot.Timesheet.AdjustmentReason == nil {
 			break
@@ -3990,6 +4250,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkerProfile.RatingCount(childComplexity), true
+	case "WorkerProfile.ratingSummary":
+		if e.ComplexityRoot.WorkerProfile.RatingSummary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkerProfile.RatingSummary(childComplexity), true
+	case "WorkerProfile.reviews":
+		if e.ComplexityRoot.WorkerProfile.Reviews == nil {
+			break
+		}
+
+		args, err := ec.field_WorkerProfile_reviews_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkerProfile.Reviews(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string])), true
 	case "WorkerProfile.skills":
 		if e.ComplexityRoot.WorkerProfile.Skills == nil {
 			break
@@ -4158,6 +4435,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreditDisputeOrder", ec.unmarshalInputCreditDisputeOrder),
 			graphql.NewInputUnmarshaler("CreditEventOrder", ec.unmarshalInputCreditEventOrder),
 			graphql.NewInputUnmarshaler("DeviceOrder", ec.unmarshalInputDeviceOrder),
+			graphql.NewInputUnmarshaler("DisputeCreditEventInput", ec.unmarshalInputDisputeCreditEventInput),
 			graphql.NewInputUnmarshaler("EmployerOrder", ec.unmarshalInputEmployerOrder),
 			graphql.NewInputUnmarshaler("GeoPointInput", ec.unmarshalInputGeoPointInput),
 			graphql.NewInputUnmarshaler("LedgerEntryOrder", ec.unmarshalInputLedgerEntryOrder),
@@ -4171,6 +4449,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PresenceInput", ec.unmarshalInputPresenceInput),
 			graphql.NewInputUnmarshaler("QuietHoursInput", ec.unmarshalInputQuietHoursInput),
 			graphql.NewInputUnmarshaler("RegisterDeviceInput", ec.unmarshalInputRegisterDeviceInput),
+			graphql.NewInputUnmarshaler("ResolveCreditDisputeInput", ec.unmarshalInputResolveCreditDisputeInput),
 			graphql.NewInputUnmarshaler("ReviewOrder", ec.unmarshalInputReviewOrder),
 			graphql.NewInputUnmarshaler("ReviewReportOrder", ec.unmarshalInputReviewReportOrder),
 			graphql.NewInputUnmarshaler("RosterEntryOrder", ec.unmarshalInputRosterEntryOrder),
@@ -4183,6 +4462,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
 			graphql.NewInputUnmarshaler("SkillOrder", ec.unmarshalInputSkillOrder),
 			graphql.NewInputUnmarshaler("SkillWhereInput", ec.unmarshalInputSkillWhereInput),
+			graphql.NewInputUnmarshaler("SubmitReviewInput", ec.unmarshalInputSubmitReviewInput),
 			graphql.NewInputUnmarshaler("TimesheetOrder", ec.unmarshalInputTimesheetOrder),
 			graphql.NewInputUnmarshaler("TimesheetWhereInput", ec.unmarshalInputTimesheetWhereInput),
 			graphql.NewInputUnmarshaler("UpdateWorkerProfileInput", ec.unmarshalInputUpdateWorkerProfileInput),
@@ -4357,6 +4637,74 @@ type Money {
 input MoneyInput {
   amount: Int!
   currency: String!
+}
+`, BuiltIn: false},
+	{Name: "../schema/credit.graphql", Input: `enum CreditBand {
+  "0–399"
+  POOR
+  "400–549"
+  FAIR
+  "550–699"
+  GOOD
+  "700–849"
+  VERY_GOOD
+  "850–1000"
+  EXCELLENT
+}
+
+"One part of a credit score: the baseline of 600 plus the factors is the score."
+type CreditFactor {
+  name: String!
+  points: Int!
+  "The events behind the points: for the subject and staff only, null for others."
+  events: [CreditEvent!]
+}
+
+type CreditReport {
+  subjectID: ID!
+  "0 to 1000."
+  score: Int!
+  band: CreditBand!
+  "Fewer than 5 events count: the score is a first impression."
+  provisional: Boolean!
+  "The moment the score was computed for; events weigh less as they age."
+  asOf: Time!
+  factors: [CreditFactor!]!
+}
+
+input DisputeCreditEventInput {
+  eventID: ID!
+  "10 to 1000 characters."
+  reason: String!
+}
+
+enum DisputeDecision {
+  UPHOLD
+  REVERSE
+}
+
+input ResolveCreditDisputeInput {
+  disputeID: ID!
+  decision: DisputeDecision!
+  note: String!
+}
+
+extend type Query {
+  """
+  A worker's or an employer's credit, explained. The subject and staff see
+  everything; an employer sees a worker who applied to its shifts; workers
+  see employers; others are refused.
+  """
+  creditReport(subjectID: ID!): CreditReport!
+  "Disputes: staff see all, subjects their own."
+  creditDisputes(first: Int, after: Cursor, status: CreditDisputeStatus): CreditDisputeConnection!
+}
+
+extend type Mutation {
+  "The subject contests a credit event, within 7 days."
+  disputeCreditEvent(input: DisputeCreditEventInput!): CreditDispute!
+  "Staff uphold or reverse; a reversal is a new event, and both parties are told."
+  resolveCreditDispute(input: ResolveCreditDisputeInput!): CreditDispute!
 }
 `, BuiltIn: false},
 	{Name: "../schema/employer.graphql", Input: `input CreateEmployerInput {
@@ -7947,6 +8295,57 @@ type Subscription {
   assignmentEvents(shiftID: ID!): AssignmentEvent!
 }
 `, BuiltIn: false},
+	{Name: "../schema/review.graphql", Input: `input SubmitReviewInput {
+  assignmentID: ID!
+  "1 to 5."
+  rating: Int!
+  "From reviewTags for the direction of the review."
+  tags: [String!]
+  comment: String
+}
+
+type TagCount {
+  tag: String!
+  count: Int!
+}
+
+"A party's revealed, visible reviews summed up."
+type RatingSummary {
+  average: Float!
+  count: Int!
+  tags: [TagCount!]!
+}
+
+extend type WorkerProfile {
+  "Reviews employers wrote, once revealed."
+  reviews(first: Int, after: Cursor): ReviewConnection!
+  ratingSummary: RatingSummary!
+}
+
+extend type Employer {
+  "Reviews workers wrote, once revealed."
+  reviews(first: Int, after: Cursor): ReviewConnection!
+  ratingSummary: RatingSummary!
+}
+
+extend type Query {
+  "The tags a review in this direction may carry."
+  reviewTags(direction: ReviewDirection!): [String!]!
+}
+
+extend type Mutation {
+  """
+  Reviews the other party of a worked shift, once, within 14 days. Nobody
+  else sees it until both sides have reviewed or the window closes.
+  """
+  submitReview(input: SubmitReviewInput!): Review!
+  "The reviewed party answers a revealed review, once."
+  replyToReview(reviewID: ID!, reply: String!): Review!
+  reportReview(reviewID: ID!, reason: String!): ReviewReport!
+  "Staff only; the reason is kept in the ledger."
+  hideReview(reviewID: ID!, reason: String!): Review!
+}
+`, BuiltIn: false},
 	{Name: "../schema/shift.graphql", Input: `input CreateShiftInput {
   employerID: ID!
   "3 to 120 characters."
@@ -8357,6 +8756,18 @@ func (ec *executionContext) childFields_CreditDispute(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CreditDispute", field.Name)
 }
 
+func (ec *executionContext) childFields_CreditDisputeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CreditDisputeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CreditDisputeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CreditDisputeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditDisputeConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_CreditDisputeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -8405,6 +8816,36 @@ func (ec *executionContext) childFields_CreditEventEdge(ctx context.Context, fie
 		return ec.fieldContext_CreditEventEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreditEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditFactor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_CreditFactor_name(ctx, field)
+	case "points":
+		return ec.fieldContext_CreditFactor_points(ctx, field)
+	case "events":
+		return ec.fieldContext_CreditFactor_events(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditFactor", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subjectID":
+		return ec.fieldContext_CreditReport_subjectID(ctx, field)
+	case "score":
+		return ec.fieldContext_CreditReport_score(ctx, field)
+	case "band":
+		return ec.fieldContext_CreditReport_band(ctx, field)
+	case "provisional":
+		return ec.fieldContext_CreditReport_provisional(ctx, field)
+	case "asOf":
+		return ec.fieldContext_CreditReport_asOf(ctx, field)
+	case "factors":
+		return ec.fieldContext_CreditReport_factors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditReport", field.Name)
 }
 
 func (ec *executionContext) childFields_Device(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8487,6 +8928,10 @@ func (ec *executionContext) childFields_Employer(ctx context.Context, field grap
 		return ec.fieldContext_Employer_shifts(ctx, field)
 	case "roster":
 		return ec.fieldContext_Employer_roster(ctx, field)
+	case "reviews":
+		return ec.fieldContext_Employer_reviews(ctx, field)
+	case "ratingSummary":
+		return ec.fieldContext_Employer_ratingSummary(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Employer", field.Name)
 }
@@ -8755,6 +9200,18 @@ func (ec *executionContext) childFields_QuietHours(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type QuietHours", field.Name)
 }
 
+func (ec *executionContext) childFields_RatingSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "average":
+		return ec.fieldContext_RatingSummary_average(ctx, field)
+	case "count":
+		return ec.fieldContext_RatingSummary_count(ctx, field)
+	case "tags":
+		return ec.fieldContext_RatingSummary_tags(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RatingSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_Review(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8787,6 +9244,18 @@ func (ec *executionContext) childFields_Review(ctx context.Context, field graphq
 		return ec.fieldContext_Review_assignment(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Review", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReviewConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReviewConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ReviewConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_ReviewEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9051,6 +9520,16 @@ func (ec *executionContext) childFields_SkillEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type SkillEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_TagCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tag":
+		return ec.fieldContext_TagCount_tag(ctx, field)
+	case "count":
+		return ec.fieldContext_TagCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TagCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Timesheet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9189,6 +9668,10 @@ func (ec *executionContext) childFields_WorkerProfile(ctx context.Context, field
 		return ec.fieldContext_WorkerProfile_assignments(ctx, field)
 	case "workerSkills":
 		return ec.fieldContext_WorkerProfile_workerSkills(ctx, field)
+	case "reviews":
+		return ec.fieldContext_WorkerProfile_reviews(ctx, field)
+	case "ratingSummary":
+		return ec.fieldContext_WorkerProfile_ratingSummary(ctx, field)
 	case "homeLocation":
 		return ec.fieldContext_WorkerProfile_homeLocation(ctx, field)
 	case "travelRadiusKm":
@@ -9354,6 +9837,28 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Employer_reviews_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_Employer_roster_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -9631,6 +10136,20 @@ func (ec *executionContext) field_Mutation_declineOffer_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_disputeCreditEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.DisputeInput, error) {
+			return ec.unmarshalNDisputeCreditEventInput2flexworkᚋmarketᚐDisputeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_disputeTimesheet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9642,6 +10161,28 @@ func (ec *executionContext) field_Mutation_disputeTimesheet_args(ctx context.Con
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_hideReview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reviewID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reviewID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
@@ -9797,6 +10338,64 @@ func (ec *executionContext) field_Mutation_removeRosterEntry_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_replyToReview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reviewID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reviewID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reply",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reply"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reportReview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reviewID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reviewID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resolveCreditDispute_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.ResolveInput, error) {
+			return ec.unmarshalNResolveCreditDisputeInput2flexworkᚋmarketᚐResolveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9909,6 +10508,20 @@ func (ec *executionContext) field_Mutation_signUp_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_submitReview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.SubmitReviewInput, error) {
+			return ec.unmarshalNSubmitReviewInput2flexworkᚋmarketᚐSubmitReviewInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_unregisterDevice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10009,6 +10622,50 @@ func (ec *executionContext) field_Query_candidates_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_creditDisputes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*creditdispute.Status, error) {
+			return ec.unmarshalOCreditDisputeStatus2ᚖflexworkᚋentᚋcreditdisputeᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_creditReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "subjectID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subjectID"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_eligibility_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10078,6 +10735,20 @@ func (ec *executionContext) field_Query_notifications_args(ctx context.Context, 
 		return nil, err
 	}
 	args["unreadOnly"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reviewTags_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (review.Direction, error) {
+			return ec.unmarshalNReviewDirection2flexworkᚋentᚋreviewᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg0
 	return args, nil
 }
 
@@ -10620,6 +11291,28 @@ func (ec *executionContext) field_WorkerProfile_offers_args(ctx context.Context,
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_WorkerProfile_reviews_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -14006,6 +14699,231 @@ func (ec *executionContext) fieldContext_CreditEventEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("CreditEventEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _CreditFactor_name(ctx context.Context, field graphql.CollectedField, obj *market.CreditFactor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditFactor_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditFactor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditFactor", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreditFactor_points(ctx context.Context, field graphql.CollectedField, obj *market.CreditFactor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditFactor_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditFactor_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditFactor", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CreditFactor_events(ctx context.Context, field graphql.CollectedField, obj *market.CreditFactor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditFactor_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CreditEvent) graphql.Marshaler {
+			return ec.marshalOCreditEvent2ᚕᚖflexworkᚋentᚐCreditEventᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreditFactor_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreditFactor",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreditReport_subjectID(ctx context.Context, field graphql.CollectedField, obj *market.CreditReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditReport_subjectID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubjectID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditReport_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditReport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CreditReport_score(ctx context.Context, field graphql.CollectedField, obj *market.CreditReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditReport_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditReport_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CreditReport_band(ctx context.Context, field graphql.CollectedField, obj *market.CreditReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditReport_band(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Band, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Band) graphql.Marshaler {
+			return ec.marshalNCreditBand2flexworkᚋcreditᚐBand(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditReport_band(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditReport", field, false, false, "CreditBand")
+}
+
+func (ec *executionContext) _CreditReport_provisional(ctx context.Context, field graphql.CollectedField, obj *market.CreditReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditReport_provisional(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provisional, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditReport_provisional(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CreditReport_asOf(ctx context.Context, field graphql.CollectedField, obj *market.CreditReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditReport_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditReport_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditReport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CreditReport_factors(ctx context.Context, field graphql.CollectedField, obj *market.CreditReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditReport_factors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Factors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []market.CreditFactor) graphql.Marshaler {
+			return ec.marshalNCreditFactor2ᚕflexworkᚋmarketᚐCreditFactorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditReport_factors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreditReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditFactor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Device_id(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14857,6 +15775,82 @@ func (ec *executionContext) fieldContext_Employer_roster(ctx context.Context, fi
 	if fc.Args, err = ec.field_Employer_roster_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Employer_reviews(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_reviews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Employer().Reviews(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewConnection) graphql.Marshaler {
+			return ec.marshalNReviewConnection2ᚖflexworkᚋentᚐReviewConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Employer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Employer_reviews_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Employer_ratingSummary(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_ratingSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Employer().RatingSummary(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.RatingSummary) graphql.Marshaler {
+			return ec.marshalNRatingSummary2ᚖflexworkᚋmarketᚐRatingSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_ratingSummary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Employer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RatingSummary(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -16056,6 +17050,94 @@ func (ec *executionContext) fieldContext_Mutation_signOut(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_disputeCreditEvent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_disputeCreditEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DisputeCreditEvent(ctx, fc.Args["input"].(market.DisputeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
+			return ec.marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_disputeCreditEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditDispute(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_disputeCreditEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resolveCreditDispute(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resolveCreditDispute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResolveCreditDispute(ctx, fc.Args["input"].(market.ResolveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
+			return ec.marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resolveCreditDispute(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditDispute(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resolveCreditDispute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createEmployer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17062,6 +18144,182 @@ func (ec *executionContext) fieldContext_Mutation_updateNotificationSettings(ctx
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateNotificationSettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitReview(ctx, fc.Args["input"].(market.SubmitReviewInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
+			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitReview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitReview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_replyToReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_replyToReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReplyToReview(ctx, fc.Args["reviewID"].(string), fc.Args["reply"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
+			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_replyToReview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_replyToReview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reportReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportReview(ctx, fc.Args["reviewID"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewReport) graphql.Marshaler {
+			return ec.marshalNReviewReport2ᚖflexworkᚋentᚐReviewReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportReview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportReview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_hideReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_hideReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().HideReview(ctx, fc.Args["reviewID"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
+			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_hideReview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_hideReview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18683,6 +19941,94 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_creditReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_creditReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CreditReport(ctx, fc.Args["subjectID"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.CreditReport) graphql.Marshaler {
+			return ec.marshalNCreditReport2ᚖflexworkᚋmarketᚐCreditReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_creditReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_creditReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_creditDisputes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_creditDisputes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CreditDisputes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["status"].(*creditdispute.Status))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditDisputeConnection) graphql.Marshaler {
+			return ec.marshalNCreditDisputeConnection2ᚖflexworkᚋentᚐCreditDisputeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_creditDisputes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditDisputeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_creditDisputes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_shiftFeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18882,6 +20228,50 @@ func (ec *executionContext) fieldContext_Query_unreadNotificationCount(_ context
 	return graphql.NewScalarFieldContext("Query", field, true, true, "Int")
 }
 
+func (ec *executionContext) _Query_reviewTags(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reviewTags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReviewTags(ctx, fc.Args["direction"].(review.Direction))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reviewTags(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reviewTags_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19002,6 +20392,84 @@ func (ec *executionContext) _QuietHours_end(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_QuietHours_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QuietHours", field, false, false, "String")
+}
+
+func (ec *executionContext) _RatingSummary_average(ctx context.Context, field graphql.CollectedField, obj *market.RatingSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RatingSummary_average(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Average, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RatingSummary_average(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RatingSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RatingSummary_count(ctx context.Context, field graphql.CollectedField, obj *market.RatingSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RatingSummary_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RatingSummary_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RatingSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RatingSummary_tags(ctx context.Context, field graphql.CollectedField, obj *market.RatingSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RatingSummary_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []market.TagCount) graphql.Marshaler {
+			return ec.marshalNTagCount2ᚕflexworkᚋmarketᚐTagCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RatingSummary_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RatingSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TagCount(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -21921,6 +23389,52 @@ func (ec *executionContext) fieldContext_Subscription_assignmentEvents(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _TagCount_tag(ctx context.Context, field graphql.CollectedField, obj *market.TagCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TagCount_tag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TagCount_tag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TagCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _TagCount_count(ctx context.Context, field graphql.CollectedField, obj *market.TagCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TagCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TagCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TagCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Timesheet_id(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23543,6 +25057,82 @@ func (ec *executionContext) fieldContext_WorkerProfile_workerSkills(_ context.Co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_WorkerSkill(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkerProfile_reviews(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkerProfile_reviews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.WorkerProfile().Reviews(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewConnection) graphql.Marshaler {
+			return ec.marshalNReviewConnection2ᚖflexworkᚋentᚐReviewConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkerProfile_reviews(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkerProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WorkerProfile_reviews_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkerProfile_ratingSummary(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkerProfile_ratingSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkerProfile().RatingSummary(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.RatingSummary) graphql.Marshaler {
+			return ec.marshalNRatingSummary2ᚖflexworkᚋmarketᚐRatingSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkerProfile_ratingSummary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkerProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RatingSummary(ctx, field)
 		},
 	}
 	return fc, nil
@@ -27985,6 +29575,55 @@ func UnmarshalDeviceOrder(ctx context.Context, raw any) (ent.DeviceOrder, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDisputeCreditEventInput(ctx context.Context, obj any) (market.DisputeInput, error) {
+	var it market.DisputeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eventID", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eventID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDisputeCreditEventInput unmarshals raw into the DisputeCreditEventInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDisputeCreditEventInput(ctx context.Context, raw any) (market.DisputeInput, error) {
+	var out market.DisputeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisputeCreditEventInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEmployerOrder(ctx context.Context, obj any) (ent.EmployerOrder, error) {
 	var it ent.EmployerOrder
 	if obj == nil {
@@ -30039,6 +31678,62 @@ func (ec *executionContext) unmarshalInputRegisterDeviceInput(ctx context.Contex
 func UnmarshalRegisterDeviceInput(ctx context.Context, raw any) (notifications.RegisterDeviceInput, error) {
 	var out notifications.RegisterDeviceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterDeviceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputResolveCreditDisputeInput(ctx context.Context, obj any) (market.ResolveInput, error) {
+	var it market.ResolveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"disputeID", "decision", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "disputeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disputeID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DisputeID = data
+		case "decision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decision"))
+			data, err := ec.unmarshalNDisputeDecision2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Decision = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalResolveCreditDisputeInput unmarshals raw into the ResolveCreditDisputeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalResolveCreditDisputeInput(ctx context.Context, raw any) (market.ResolveInput, error) {
+	var out market.ResolveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResolveCreditDisputeInput", raw, &out)
 	return out, err
 }
 
@@ -32796,6 +34491,69 @@ func (ec *executionContext) unmarshalInputSkillWhereInput(ctx context.Context, o
 func UnmarshalSkillWhereInput(ctx context.Context, raw any) (ent.SkillWhereInput, error) {
 	var out ent.SkillWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SkillWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSubmitReviewInput(ctx context.Context, obj any) (market.SubmitReviewInput, error) {
+	var it market.SubmitReviewInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignmentID", "rating", "tags", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		case "rating":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rating"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rating = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitReviewInput unmarshals raw into the SubmitReviewInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitReviewInput(ctx context.Context, raw any) (market.SubmitReviewInput, error) {
+	var out market.SubmitReviewInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitReviewInput", raw, &out)
 	return out, err
 }
 
@@ -35894,6 +37652,107 @@ func (ec *executionContext) _CreditEventEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var creditFactorImplementors = []string{"CreditFactor"}
+
+func (ec *executionContext) _CreditFactor(ctx context.Context, sel ast.SelectionSet, obj *market.CreditFactor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, creditFactorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreditFactor")
+		case "name":
+			out.Values[i] = ec._CreditFactor_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._CreditFactor_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "events":
+			out.Values[i] = ec._CreditFactor_events(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var creditReportImplementors = []string{"CreditReport"}
+
+func (ec *executionContext) _CreditReport(ctx context.Context, sel ast.SelectionSet, obj *market.CreditReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, creditReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreditReport")
+		case "subjectID":
+			out.Values[i] = ec._CreditReport_subjectID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._CreditReport_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "band":
+			out.Values[i] = ec._CreditReport_band(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provisional":
+			out.Values[i] = ec._CreditReport_provisional(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._CreditReport_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "factors":
+			out.Values[i] = ec._CreditReport_factors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deviceImplementors = []string{"Device", "Node"}
 
 func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, obj *ent.Device) graphql.Marshaler {
@@ -36185,6 +38044,18 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_roster(ctx, field, obj)
+				})
+		case "reviews":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Employer_reviews(ctx, field, obj)
+				})
+		case "ratingSummary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Employer_ratingSummary(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -36760,6 +38631,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "disputeCreditEvent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_disputeCreditEvent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolveCreditDispute":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resolveCreditDispute(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createEmployer":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createEmployer(ctx, field)
@@ -36917,6 +38802,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateNotificationSettings":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateNotificationSettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitReview":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitReview(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replyToReview":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_replyToReview(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reportReview":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportReview(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hideReview":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_hideReview(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -37510,6 +39423,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
 				})
+		case "creditReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_creditReport(ctx, field)
+				})
+		case "creditDisputes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_creditDisputes(ctx, field)
+				})
 		case "shiftFeed":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -37539,6 +39464,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_unreadNotificationCount(ctx, field)
+				})
+		case "reviewTags":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reviewTags(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -37589,6 +39520,49 @@ func (ec *executionContext) _QuietHours(ctx context.Context, sel ast.SelectionSe
 			}
 		case "end":
 			out.Values[i] = ec._QuietHours_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ratingSummaryImplementors = []string{"RatingSummary"}
+
+func (ec *executionContext) _RatingSummary(ctx context.Context, sel ast.SelectionSet, obj *market.RatingSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ratingSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RatingSummary")
+		case "average":
+			out.Values[i] = ec._RatingSummary_average(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._RatingSummary_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tags":
+			out.Values[i] = ec._RatingSummary_tags(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -38680,6 +40654,44 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	}
 }
 
+var tagCountImplementors = []string{"TagCount"}
+
+func (ec *executionContext) _TagCount(ctx context.Context, sel ast.SelectionSet, obj *market.TagCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tagCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TagCount")
+		case "tag":
+			out.Values[i] = ec._TagCount_tag(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._TagCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var timesheetImplementors = []string{"Timesheet", "Node"}
 
 func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet, obj *ent.Timesheet) graphql.Marshaler {
@@ -39181,6 +41193,18 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_workerSkills(ctx, field, obj)
+				})
+		case "reviews":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkerProfile_reviews(ctx, field, obj)
+				})
+		case "ratingSummary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkerProfile_ratingSummary(ctx, field, obj)
 				})
 		case "homeLocation":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -40070,6 +42094,32 @@ func (ec *executionContext) unmarshalNCreateShiftInput2flexworkᚋmarketᚐCreat
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreditBand2flexworkᚋcreditᚐBand(ctx context.Context, v any) (credit.Band, error) {
+	var res credit.Band
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreditBand2flexworkᚋcreditᚐBand(ctx context.Context, sel ast.SelectionSet, v credit.Band) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx context.Context, sel ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreditDispute!")
+		return graphql.Null
+	}
+	return ec._CreditDispute(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCreditDisputeConnection2ᚖflexworkᚋentᚐCreditDisputeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CreditDisputeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreditDisputeConnection!")
+		return graphql.Null
+	}
+	return ec._CreditDisputeConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreditDisputeOrderField2ᚖflexworkᚋentᚐCreditDisputeOrderField(ctx context.Context, v any) (*ent.CreditDisputeOrderField, error) {
 	var res = new(ent.CreditDisputeOrderField)
 	err := res.UnmarshalGQL(v)
@@ -40136,6 +42186,34 @@ func (ec *executionContext) marshalNCreditEventSubjectKind2flexworkᚋentᚋcred
 	return v
 }
 
+func (ec *executionContext) marshalNCreditFactor2flexworkᚋmarketᚐCreditFactor(ctx context.Context, sel ast.SelectionSet, v market.CreditFactor) graphql.Marshaler {
+	return ec._CreditFactor(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCreditFactor2ᚕflexworkᚋmarketᚐCreditFactorᚄ(ctx context.Context, sel ast.SelectionSet, v []market.CreditFactor) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCreditFactor2flexworkᚋmarketᚐCreditFactor(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCreditReport2ᚖflexworkᚋmarketᚐCreditReport(ctx context.Context, sel ast.SelectionSet, v *market.CreditReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreditReport!")
+		return graphql.Null
+	}
+	return ec._CreditReport(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[string], error) {
 	var res entgql.Cursor[string]
 	err := res.UnmarshalGQL(v)
@@ -40176,6 +42254,25 @@ func (ec *executionContext) unmarshalNDevicePlatform2flexworkᚋentᚋdeviceᚐP
 
 func (ec *executionContext) marshalNDevicePlatform2flexworkᚋentᚋdeviceᚐPlatform(ctx context.Context, sel ast.SelectionSet, v device.Platform) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNDisputeCreditEventInput2flexworkᚋmarketᚐDisputeInput(ctx context.Context, v any) (market.DisputeInput, error) {
+	res, err := ec.unmarshalInputDisputeCreditEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDisputeDecision2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDisputeDecision2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DisputeDecision!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNEligibility2flexworkᚋmarketᚐEligibility(ctx context.Context, sel ast.SelectionSet, v market.Eligibility) graphql.Marshaler {
@@ -40573,8 +42670,21 @@ func (ec *executionContext) unmarshalNPresenceInput2flexworkᚋmarketᚐPresence
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNRatingSummary2ᚖflexworkᚋmarketᚐRatingSummary(ctx context.Context, sel ast.SelectionSet, v *market.RatingSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RatingSummary!")
+		return graphql.Null
+	}
+	return ec._RatingSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRegisterDeviceInput2flexworkᚋnotificationsᚐRegisterDeviceInput(ctx context.Context, v any) (notifications.RegisterDeviceInput, error) {
 	res, err := ec.unmarshalInputRegisterDeviceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNResolveCreditDisputeInput2flexworkᚋmarketᚐResolveInput(ctx context.Context, v any) (market.ResolveInput, error) {
+	res, err := ec.unmarshalInputResolveCreditDisputeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -40584,6 +42694,14 @@ func (ec *executionContext) marshalNReview2ᚖflexworkᚋentᚐReview(ctx contex
 		return graphql.Null
 	}
 	return ec._Review(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReviewConnection2ᚖflexworkᚋentᚐReviewConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ReviewConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReviewConnection!")
+		return graphql.Null
+	}
+	return ec._ReviewConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNReviewDirection2flexworkᚋentᚋreviewᚐDirection(ctx context.Context, v any) (review.Direction, error) {
@@ -40608,6 +42726,14 @@ func (ec *executionContext) marshalNReviewOrderField2ᚖflexworkᚋentᚐReviewO
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNReviewReport2ᚖflexworkᚋentᚐReviewReport(ctx context.Context, sel ast.SelectionSet, v *ent.ReviewReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReviewReport!")
+		return graphql.Null
+	}
+	return ec._ReviewReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNReviewReportOrderField2ᚖflexworkᚋentᚐReviewReportOrderField(ctx context.Context, v any) (*ent.ReviewReportOrderField, error) {
@@ -40879,6 +43005,60 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSubmitReviewInput2flexworkᚋmarketᚐSubmitReviewInput(ctx context.Context, v any) (market.SubmitReviewInput, error) {
+	res, err := ec.unmarshalInputSubmitReviewInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTagCount2flexworkᚋmarketᚐTagCount(ctx context.Context, sel ast.SelectionSet, v market.TagCount) graphql.Marshaler {
+	return ec._TagCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTagCount2ᚕflexworkᚋmarketᚐTagCountᚄ(ctx context.Context, sel ast.SelectionSet, v []market.TagCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTagCount2flexworkᚋmarketᚐTagCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -41578,6 +43758,41 @@ func (ec *executionContext) marshalOCreditDisputeEdge2ᚖflexworkᚋentᚐCredit
 		return graphql.Null
 	}
 	return ec._CreditDisputeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCreditDisputeStatus2ᚖflexworkᚋentᚋcreditdisputeᚐStatus(ctx context.Context, v any) (*creditdispute.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(creditdispute.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCreditDisputeStatus2ᚖflexworkᚋentᚋcreditdisputeᚐStatus(ctx context.Context, sel ast.SelectionSet, v *creditdispute.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOCreditEvent2ᚕᚖflexworkᚋentᚐCreditEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CreditEvent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx context.Context, sel ast.SelectionSet, v *ent.CreditEvent) graphql.Marshaler {

@@ -1,0 +1,184 @@
+package market
+
+import (
+	"context"
+
+	"entgo.io/contrib/entgql"
+	"strings"
+	"time"
+
+	"flexwork/ent"
+	"flexwork/ent/creditdispute"
+	"flexwork/ent/creditevent"
+	"flexwork/ent/rule"
+	"flexwork/ent/schema/pulid"
+)
+
+// CreditDisputeWindow is how long after a credit event its subject may dispute it.
+const CreditDisputeWindow = 7 * 24 * time.Hour
+
+// LedgerDisputeResolved records a staff decision on an appeal.
+const LedgerDisputeResolved = "CREDIT_DISPUTE_RESOLVED"
+
+// DisputeInput appeals a credit event.
+type DisputeInput struct {
+	EventID string `json:"eventID" validate:"required"`
+	Reason  string `json:"reason" validate:"required,min=10,max=1000"`
+}
+
+// DisputeCreditEvent lets the subject of a credit event contest it within
+// 7 days: the worker, or an owner or manager of the employer.
+func (m *Market) DisputeCreditEvent(ctx context.Context, in DisputeInput) (*ent.CreditDispute, error) {
+	v, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	var out *ent.CreditDispute
+	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		ev, err := c.CreditEvent.Get(ctx, in.EventID)
+		if ent.IsNotFound(err) {
+			return NotFound("credit event")
+		}
+		if err != nil {
+			return err
+		}
+		if ev.EmployerID != nil {
+			if _, err := manager(ctx, *ev.EmployerID, "dispute the employer's credit events"); err != nil {
+				return err
+			}
+		} else if ev.WorkerID == nil || *ev.WorkerID != v.WorkerID {
+			return Forbidden("only the subject of a credit event may dispute it")
+		}
+		switch {
+		case ev.Kind == creditevent.KindEVENT_REVERSED:
+			return Conflict("a reversal cannot be disputed")
+		case m.Now().After(ev.OccurredAt.Add(CreditDisputeWindow)):
+			return Conflict("credit events can be disputed within 7 days; this one is from %s", ev.OccurredAt.Format("2 Jan 2006"))
+		}
+		out, err = c.CreditDispute.Create().SetEventID(ev.ID).SetOpenedByID(v.UserID).SetReason(in.Reason).Save(ctx)
+		if ent.IsConstraintError(err) {
+			return Conflict("this credit event is already disputed")
+		}
+		return err
+	})
+	return out, err
+}
+
+// ResolveInput is staff's decision on a dispute.
+type ResolveInput struct {
+	DisputeID string `json:"disputeID" validate:"required"`
+	Decision  string `json:"decision" validate:"oneof=UPHOLD REVERSE"`
+	Note      string `json:"note" validate:"required,max=1000"`
+}
+
+// ResolveCreditDispute is staff upholding a disputed credit event or
+// reversing it. A reversal is a new event, never an edit: the score it
+// restores is exactly the score without the disputed event. Both parties of
+// the event are told.
+func (m *Market) ResolveCreditDispute(ctx context.Context, in ResolveInput) (*ent.CreditDispute, error) {
+	v, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !v.Staff {
+		return nil, Forbidden("only staff resolve credit disputes")
+	}
+	in.Note = strings.TrimSpace(in.Note)
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	var out *ent.CreditDispute
+	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		d, err := c.CreditDispute.Query().Where(creditdispute.ID(in.DisputeID)).WithEvent().Only(ctx)
+		if ent.IsNotFound(err) {
+			return NotFound("credit dispute")
+		}
+		if err != nil {
+			return err
+		}
+		status := creditdispute.StatusUPHELD
+		if in.Decision == "REVERSE" {
+			status = creditdispute.StatusREVERSED
+		}
+		n, err := c.CreditDispute.Update().Where(creditdispute.ID(d.ID), creditdispute.StatusEQ(creditdispute.StatusOPEN)).
+			SetStatus(status).SetResolutionNote(in.Note).SetResolvedByID(v.UserID).SetResolvedAt(m.Now()).Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return Conflict("the dispute is already %s", humanStatus(d.Status.String()))
+		}
+		if status == creditdispute.StatusREVERSED {
+			if _, err := m.reverseCredit(ctx, c, d.Edges.Event, "reversed on appeal: "+in.Note); err != nil {
+				return err
+			}
+		}
+		if _, err := m.appendLedger(ctx, c, LedgerDisputeResolved, d.ID, v.UserID, map[string]any{
+			"event": d.EventID, "decision": in.Decision, "note": in.Note,
+		}); err != nil {
+			return err
+		}
+		e := Event{Kind: CreditDisputeResolved, ID: d.ID}
+		e.WorkerID, e.EmployerID = m.partiesOf(ctx, c, d.Edges.Event)
+		if err := m.emit(ctx, c, e); err != nil {
+			return err
+		}
+		out, err = c.CreditDispute.Get(ctx, d.ID)
+		return err
+	})
+	return out, err
+}
+
+// reverseCredit undoes a credit event with a new one.
+func (m *Market) reverseCredit(ctx context.Context, c *ent.Client, ev *ent.CreditEvent, note string) (*ent.CreditEvent, error) {
+	f := creditFact{kind: creditevent.KindEVENT_REVERSED, reverses: ev.ID, sourceID: ev.ID, note: note}
+	if ev.WorkerID != nil {
+		f.workerID = *ev.WorkerID
+	} else if ev.EmployerID != nil {
+		f.employerID = *ev.EmployerID
+	}
+	return m.recordCredit(ctx, c, f)
+}
+
+// partiesOf finds the worker and the employer behind a credit event: its
+// subject and, through its source, the other side.
+func (m *Market) partiesOf(ctx context.Context, c *ent.Client, ev *ent.CreditEvent) (workerID, employerID string) {
+	if ev.WorkerID != nil {
+		workerID = *ev.WorkerID
+	}
+	if ev.EmployerID != nil {
+		employerID = *ev.EmployerID
+	}
+	sys := rule.System(ctx)
+	switch pulid.Prefix(ev.SourceID) {
+	case "asg":
+		if a, err := c.Assignment.Get(sys, ev.SourceID); err == nil {
+			return a.WorkerID, a.EmployerID
+		}
+	case "tms":
+		if t, err := c.Timesheet.Get(sys, ev.SourceID); err == nil {
+			return t.WorkerID, t.EmployerID
+		}
+	case "rvw":
+		if r, err := c.Review.Get(sys, ev.SourceID); err == nil {
+			return r.WorkerID, r.EmployerID
+		}
+	}
+	return workerID, employerID
+}
+
+// CreditDisputes pages through disputes: staff see all, subjects their own.
+func (m *Market) CreditDisputes(ctx context.Context, first *int, after *entgql.Cursor[string], status *creditdispute.Status) (*ent.CreditDisputeConnection, error) {
+	if _, err := signedIn(ctx); err != nil {
+		return nil, err
+	}
+	q := m.client(ctx).CreditDispute.Query()
+	if status != nil {
+		q.Where(creditdispute.StatusEQ(*status))
+	}
+	return q.Paginate(ctx, after, first, nil, nil)
+}

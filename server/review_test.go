@@ -1,0 +1,102 @@
+package server_test
+
+import (
+	"context"
+	"testing"
+
+	"flexwork/ent/entdb"
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/rule"
+	"flexwork/server/servertest"
+)
+
+func TestReviewsThroughTheApps(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		env := servertest.Start(t, db)
+		picking := skillID(t, db, "order-picking")
+		olga := env.SignUp("olga@example.com", "Olga")
+		emp := createEmployer(t, env, olga, "Spree Logistics")
+		ana, ben := newWorker(t, env, "ana@example.com", "Ana", picking), newWorker(t, env, "ben@example.com", "Ben", picking)
+		staff := env.SignUp("sam@example.com", "Sam")
+		db.User.UpdateOneID(staff.ID).SetIsStaff(true).ExecX(rule.System(context.Background()))
+		shiftID := postShift(t, env, olga, emp, map[string]any{"requiredSkillIDs": []string{picking}})
+		var app struct{ ApplyToShift struct{ ID string } }
+		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shiftID}, &app)
+		c := newChain(t, env, olga, ana, app.ApplyToShift.ID)
+		c.workAndApprove()
+
+		const submit = `mutation($in: SubmitReviewInput!) { submitReview(input: $in) { id revealedAt } }`
+		var mine, theirs struct {
+			SubmitReview struct {
+				ID         string
+				RevealedAt *string
+			}
+		}
+		env.Must(ana.Token, submit, map[string]any{"in": map[string]any{"assignmentID": c.assignment, "rating": 5,
+			"tags": []string{"PAID_ON_TIME"}, "comment": "Fair and friendly"}}, &mine)
+		const reviewsQ = `query($id: ID!) { node(id: $id) { ... on Employer { ratingSummary { average count tags { tag count } }
+			reviews(first: 10) { edges { node { id rating comment reply } } } } } }`
+		var page struct {
+			Node struct {
+				RatingSummary struct {
+					Average float64
+					Count   int
+					Tags    []struct {
+						Tag   string
+						Count int
+					}
+				}
+				Reviews struct {
+					Edges []struct{ Node struct{ ID, Comment, Reply string } }
+				}
+			}
+		}
+		env.Must(ben.Token, reviewsQ, map[string]any{"id": emp}, &page)
+		if mine.SubmitReview.RevealedAt != nil || len(page.Node.Reviews.Edges) != 0 || page.Node.RatingSummary.Count != 0 {
+			t.Fatalf("Ana's review shows before Olga's is in: %+v", page.Node)
+		}
+		if r := env.Do(ben.Token, submit, map[string]any{"in": map[string]any{"assignmentID": c.assignment, "rating": 1}}); r.Code() != "NOT_FOUND" {
+			t.Fatalf("Ben reviewing Ana's shift: %+v", r.Errors)
+		}
+		env.Must(olga.Token, submit, map[string]any{"in": map[string]any{"assignmentID": c.assignment, "rating": 4,
+			"tags": []string{"PUNCTUAL", "SKILLED"}}}, &theirs)
+		if theirs.SubmitReview.RevealedAt == nil {
+			t.Fatal("the second review did not reveal both")
+		}
+		env.Must(ben.Token, reviewsQ, map[string]any{"id": emp}, &page)
+		if page.Node.RatingSummary.Count != 1 || page.Node.RatingSummary.Average != 5 || page.Node.RatingSummary.Tags[0].Tag != "PAID_ON_TIME" ||
+			len(page.Node.Reviews.Edges) != 1 || page.Node.Reviews.Edges[0].Node.Comment != "Fair and friendly" {
+			t.Fatalf("after both reviews: %+v", page.Node)
+		}
+
+		// The reviewed side replies once.
+		const reply = `mutation($id: ID!, $r: String!) { replyToReview(reviewID: $id, reply: $r) { reply } }`
+		if r := env.Do(ana.Token, reply, map[string]any{"id": mine.SubmitReview.ID, "r": "Thanks!"}); r.Code() != "FORBIDDEN" {
+			t.Fatalf("the author replying to her own review: %+v", r.Errors)
+		}
+		env.Must(olga.Token, reply, map[string]any{"id": mine.SubmitReview.ID, "r": "Come back any time."}, &struct{}{})
+		if r := env.Do(olga.Token, reply, map[string]any{"id": mine.SubmitReview.ID, "r": "Again"}); r.Code() != "CONFLICT" {
+			t.Fatalf("a second reply: %+v", r.Errors)
+		}
+
+		// Anyone reports; only staff hide, and then it stops counting.
+		env.Must(ben.Token, `mutation($id: ID!) { reportReview(reviewID: $id, reason: "fake") { id } }`, map[string]any{"id": mine.SubmitReview.ID}, &struct{}{})
+		const hide = `mutation($id: ID!) { hideReview(reviewID: $id, reason: "written by a relative") { id } }`
+		if r := env.Do(olga.Token, hide, map[string]any{"id": mine.SubmitReview.ID}); r.Code() != "FORBIDDEN" {
+			t.Fatalf("a non-staff hiding: %+v", r.Errors)
+		}
+		env.Must(staff.Token, hide, map[string]any{"id": mine.SubmitReview.ID}, &struct{}{})
+		env.Must(ben.Token, reviewsQ, map[string]any{"id": emp}, &page)
+		if page.Node.RatingSummary.Count != 0 || len(page.Node.Reviews.Edges) != 0 {
+			t.Fatalf("a hidden review still shows: %+v", page.Node)
+		}
+		var report creditReport
+		env.Must(olga.Token, creditQ, map[string]any{"id": emp}, &report)
+		if report.CreditReport.Score != 600 {
+			t.Fatalf("after hiding the 5-star review, the employer's credit is %d, want back to 600", report.CreditReport.Score)
+		}
+		if n, err := env.Server.Market.VerifyLedger(context.Background()); err != nil {
+			t.Fatalf("ledger after %d entries: %v", n, err)
+		}
+	})
+}
