@@ -47,7 +47,9 @@ func TestReviewsThroughTheApps(t *testing.T) {
 					}
 				}
 				Reviews struct {
-					Edges []struct{ Node struct{ ID, Comment, Reply string } }
+					Edges []struct {
+						Node struct{ ID, Comment, Reply string }
+					}
 				}
 			}
 		}
