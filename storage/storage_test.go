@@ -1,0 +1,94 @@
+package storage_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"flexwork/storage"
+	"flexwork/storage/storagetest"
+)
+
+// clock is a clock the local backend's tests move.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+
+func TestLocalContract(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T) storagetest.Backend {
+		c := &clock{now: time.Now()}
+		mux := http.NewServeMux()
+		hs := httptest.NewServer(mux)
+		t.Cleanup(hs.Close)
+		l, err := storage.NewLocal(t.TempDir(), []byte("test-secret-0123456789"), hs.URL+"/blobs", c.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close() })
+		mux.Handle("/blobs/", http.StripPrefix("/blobs", l.Handler()))
+		return storagetest.Backend{Store: l, ShortExpiry: time.Minute, Expire: func() { c.Advance(2 * time.Minute) }}
+	})
+}
+
+func TestS3Contract(t *testing.T) {
+	endpoint := os.Getenv("TEST_S3_ENDPOINT")
+	if endpoint == "" {
+		if os.Getenv("FLEXWORK_TEST_REQUIRE_SERVICES") == "1" {
+			t.Fatal("TEST_S3_ENDPOINT is not set but FLEXWORK_TEST_REQUIRE_SERVICES=1")
+		}
+		t.Skip("TEST_S3_ENDPOINT not set: run the tests with scripts/test.sh to include the S3 server")
+	}
+	storagetest.Run(t, func(t *testing.T) storagetest.Backend {
+		b := make([]byte, 4)
+		_, _ = rand.Read(b)
+		s, err := storage.NewS3(context.Background(), storage.S3Config{
+			Endpoint: endpoint, Bucket: "flexwork-test-" + hex.EncodeToString(b),
+			AccessKey: os.Getenv("TEST_S3_ACCESS_KEY"), SecretKey: os.Getenv("TEST_S3_SECRET_KEY"),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// S3's clock cannot be moved: presign for a second and wait it out.
+		return storagetest.Backend{Store: s, ShortExpiry: time.Second, Expire: func() { time.Sleep(2100 * time.Millisecond) }}
+	})
+}
+
+// TestLocalFilesStayUnderTheRoot checks the directory itself after uploads.
+func TestLocalFilesStayUnderTheRoot(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "blobs")
+	mux := http.NewServeMux()
+	hs := httptest.NewServer(mux)
+	defer hs.Close()
+	l, err := storage.NewLocal(root, []byte("test-secret-0123456789"), hs.URL+"/blobs", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	mux.Handle("/blobs/", http.StripPrefix("/blobs", l.Handler()))
+	u, err := l.PresignUpload(context.Background(), "certifications/wkr/crt", "application/pdf", 100, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := storagetest.PostForm(t, u, "x.pdf", []byte("%PDF-1.4")); s != 204 {
+		t.Fatalf("upload: %d", s)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != "blobs" {
+		t.Fatalf("files outside the root: %v", entries)
+	}
+	if _, err := os.Stat(filepath.Join(root, "certifications", "wkr", "crt")); err != nil {
+		t.Fatalf("the upload is not where it belongs: %v", err)
+	}
+}
