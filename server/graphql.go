@@ -62,11 +62,24 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(queryShape{maxDepth: cfg.MaxDepth, introspection: cfg.Dev()})
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
-	srv.Use(entgql.Transactioner{
+	srv.Use(transactions{entgql.Transactioner{
 		TxOpener:   txOpener(db, log),
 		SkipTxFunc: onlyAccountFields,
-	})
+	}})
 	return srv
+}
+
+// transactions is entgql's Transactioner, minus its panic on a request that
+// never parsed: gqlgen reports a syntax error through the response
+// interceptors without an operation context, and there is nothing to run in
+// a transaction then.
+type transactions struct{ entgql.Transactioner }
+
+func (t transactions) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	return t.Transactioner.InterceptResponse(ctx, next)
 }
 
 // txOpener opens the transaction each mutation runs in, hiding the cause

@@ -53,6 +53,30 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	}
 }
 
+// TestSyntaxErrorsAreTheClients: a request that does not parse is the
+// app's mistake, answered as such — never an internal error.
+func TestSyntaxErrorsAreTheClients(t *testing.T) {
+	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"))
+	token := env.SignUp("ana@example.com", "Ana").Token
+	for _, q := range []string{`{ skills(first: 1) {`, `mutation { signOut( }`, `Traceback (most recent call last)`} {
+		for _, tok := range []string{"", token} {
+			r := env.Do(tok, q, nil)
+			if r.Code() != "GRAPHQL_PARSE_FAILED" || r.Status == http.StatusInternalServerError {
+				t.Fatalf("%q: HTTP %d %+v, want GRAPHQL_PARSE_FAILED", q, r.Status, r.Errors)
+			}
+		}
+	}
+	if _, metrics := get(t, env, "/metrics"); !strings.Contains(metrics, `flexwork_graphql_errors_total{code="GRAPHQL_PARSE_FAILED"} 6`) {
+		t.Fatal("/metrics does not count the parse failures")
+	}
+	for _, body := range []string{`{"query": "{ viewer { id } }"`, `{"query": "{ viewer { id } }",}`, `not json`} {
+		r := env.Post(token, []byte(body))
+		if r.Status != http.StatusBadRequest || len(r.Errors) == 0 || r.Errors[0].Message == "internal server error" {
+			t.Fatalf("body %s: HTTP %d %+v, want 400 with the reason", body, r.Status, r.Errors)
+		}
+	}
+}
+
 func TestQueryLimits(t *testing.T) {
 	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"))
 	token := env.SignUp("ana@example.com", "Ana").Token

@@ -72,8 +72,11 @@ func (m *metrics) instrument(route string, next http.Handler) http.Handler {
 func (m *metrics) graphqlOutcomes(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	typ := "unknown"
-	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
-		typ = string(oc.Operation.Operation)
+	// A request that never parsed has no operation context.
+	if graphql.HasOperationContext(ctx) {
+		if oc := graphql.GetOperationContext(ctx); oc.Operation != nil {
+			typ = string(oc.Operation.Operation)
+		}
 	}
 	outcome := "ok"
 	if resp != nil && len(resp.Errors) > 0 {
