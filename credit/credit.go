@@ -15,6 +15,7 @@
 //	early cancellation        −5    shift cancelled late       −30
 //	late check-in             −8    timesheet auto-approved    −10
 //	certificate verified     +15
+//	certificate rejected       0
 //	certificate expired       −5
 //	certificate revoked      −40
 //
@@ -59,6 +60,7 @@ const (
 	EarlyCancellation     Kind = "EARLY_CANCELLATION"
 	LateCheckIn           Kind = "LATE_CHECK_IN"
 	CertificateVerified   Kind = "CERTIFICATE_VERIFIED"
+	CertificateRejected   Kind = "CERTIFICATE_REJECTED"
 	CertificateExpired    Kind = "CERTIFICATE_EXPIRED"
 	CertificateRevoked    Kind = "CERTIFICATE_REVOKED"
 	WagePaidOnTime        Kind = "WAGE_PAID_ON_TIME"
@@ -93,6 +95,7 @@ var factors = map[Kind]factor{
 	EarlyCancellation:     {"early cancellations", -5},
 	LateCheckIn:           {"late check-ins", -8},
 	CertificateVerified:   {"verified certificates", 15},
+	CertificateRejected:   {"rejected certificates", 0},
 	CertificateExpired:    {"expired certificates", -5},
 	CertificateRevoked:    {"revoked certificates", -40},
 	WagePaidOnTime:        {"wages paid on time", 10},
@@ -199,7 +202,9 @@ func Compute(events []Event, asOf time.Time) Report {
 		}
 		points[f.name] += w * f.points
 		ids[f.name] = append(ids[f.name], e.ID)
-		evidence++
+		if f.points != 0 { // a rejected upload says nothing about reliability
+			evidence++
+		}
 	}
 	if ratingWeight > 0 {
 		avg := (RatingPrior*PriorWeight + ratingSum) / (PriorWeight + ratingWeight)

@@ -123,7 +123,7 @@ func repeat(n int, k Kind) []Event {
 // adding events one by one and reading the report gives exactly what
 // computing from all of them gives.
 func TestTallyAgreesWithCompute(t *testing.T) {
-	kinds := []Kind{ShiftCompleted, NoShow, LateCancellation, EarlyCancellation, LateCheckIn, CertificateVerified,
+	kinds := []Kind{ShiftCompleted, NoShow, LateCancellation, EarlyCancellation, LateCheckIn, CertificateVerified, CertificateRejected,
 		CertificateExpired, CertificateRevoked, WagePaidOnTime, WagePaidLate, WageOverdue, ShiftCancelledLate,
 		TimesheetAutoApproved, ReviewRevealed, ReviewRevealed}
 	for seed := range uint64(500) {

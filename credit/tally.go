@@ -64,7 +64,9 @@ func (t *Tally) count(e Event, sign float64) {
 		name = f.name
 		t.points[name] += sign * g * f.points
 	}
-	t.evidence += int(sign)
+	if e.Kind == ReviewRevealed || factors[e.Kind].points != 0 {
+		t.evidence += int(sign)
+	}
 	if sign > 0 {
 		t.ids[name] = append(t.ids[name], e.ID)
 		return
