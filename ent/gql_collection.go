@@ -489,30 +489,10 @@ func (_q *CertificationQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, certification.FieldTitle)
 				fieldSeen[certification.FieldTitle] = struct{}{}
 			}
-		case "issuer":
-			if _, ok := fieldSeen[certification.FieldIssuer]; !ok {
-				selectedFields = append(selectedFields, certification.FieldIssuer)
-				fieldSeen[certification.FieldIssuer] = struct{}{}
-			}
-		case "issuedOn":
-			if _, ok := fieldSeen[certification.FieldIssuedOn]; !ok {
-				selectedFields = append(selectedFields, certification.FieldIssuedOn)
-				fieldSeen[certification.FieldIssuedOn] = struct{}{}
-			}
-		case "expiresOn":
-			if _, ok := fieldSeen[certification.FieldExpiresOn]; !ok {
-				selectedFields = append(selectedFields, certification.FieldExpiresOn)
-				fieldSeen[certification.FieldExpiresOn] = struct{}{}
-			}
 		case "status":
 			if _, ok := fieldSeen[certification.FieldStatus]; !ok {
 				selectedFields = append(selectedFields, certification.FieldStatus)
 				fieldSeen[certification.FieldStatus] = struct{}{}
-			}
-		case "reviewedAt":
-			if _, ok := fieldSeen[certification.FieldReviewedAt]; !ok {
-				selectedFields = append(selectedFields, certification.FieldReviewedAt)
-				fieldSeen[certification.FieldReviewedAt] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -987,20 +987,6 @@ var (
 			}
 		},
 	}
-	// CertificationOrderFieldExpiresOn orders Certification by expires_on.
-	CertificationOrderFieldExpiresOn = &CertificationOrderField{
-		Value: func(_m *Certification) (ent.Value, error) {
-			return _m.ExpiresOn, nil
-		},
-		column: certification.FieldExpiresOn,
-		toTerm: certification.ByExpiresOn,
-		toCursor: func(_m *Certification) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.ExpiresOn,
-			}
-		},
-	}
 	// CertificationOrderFieldStatus orders Certification by status.
 	CertificationOrderFieldStatus = &CertificationOrderField{
 		Value: func(_m *Certification) (ent.Value, error) {
@@ -1023,8 +1009,6 @@ func (f CertificationOrderField) String() string {
 	switch f.column {
 	case CertificationOrderFieldCreatedAt.column:
 		str = "CREATED_AT"
-	case CertificationOrderFieldExpiresOn.column:
-		str = "EXPIRES_ON"
 	case CertificationOrderFieldStatus.column:
 		str = "STATUS"
 	}
@@ -1045,8 +1029,6 @@ func (f *CertificationOrderField) UnmarshalGQL(v interface{}) error {
 	switch str {
 	case "CREATED_AT":
 		*f = *CertificationOrderFieldCreatedAt
-	case "EXPIRES_ON":
-		*f = *CertificationOrderFieldExpiresOn
 	case "STATUS":
 		*f = *CertificationOrderFieldStatus
 	default:

@@ -978,62 +978,11 @@ type CertificationWhereInput struct {
 	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
 	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
 
-	// "issuer" field predicates.
-	Issuer             *string  `json:"issuer,omitempty"`
-	IssuerNEQ          *string  `json:"issuerNEQ,omitempty"`
-	IssuerIn           []string `json:"issuerIn,omitempty"`
-	IssuerNotIn        []string `json:"issuerNotIn,omitempty"`
-	IssuerGT           *string  `json:"issuerGT,omitempty"`
-	IssuerGTE          *string  `json:"issuerGTE,omitempty"`
-	IssuerLT           *string  `json:"issuerLT,omitempty"`
-	IssuerLTE          *string  `json:"issuerLTE,omitempty"`
-	IssuerContains     *string  `json:"issuerContains,omitempty"`
-	IssuerHasPrefix    *string  `json:"issuerHasPrefix,omitempty"`
-	IssuerHasSuffix    *string  `json:"issuerHasSuffix,omitempty"`
-	IssuerEqualFold    *string  `json:"issuerEqualFold,omitempty"`
-	IssuerContainsFold *string  `json:"issuerContainsFold,omitempty"`
-
-	// "issued_on" field predicates.
-	IssuedOn       *time.Time  `json:"issuedOn,omitempty"`
-	IssuedOnNEQ    *time.Time  `json:"issuedOnNEQ,omitempty"`
-	IssuedOnIn     []time.Time `json:"issuedOnIn,omitempty"`
-	IssuedOnNotIn  []time.Time `json:"issuedOnNotIn,omitempty"`
-	IssuedOnGT     *time.Time  `json:"issuedOnGT,omitempty"`
-	IssuedOnGTE    *time.Time  `json:"issuedOnGTE,omitempty"`
-	IssuedOnLT     *time.Time  `json:"issuedOnLT,omitempty"`
-	IssuedOnLTE    *time.Time  `json:"issuedOnLTE,omitempty"`
-	IssuedOnIsNil  bool        `json:"issuedOnIsNil,omitempty"`
-	IssuedOnNotNil bool        `json:"issuedOnNotNil,omitempty"`
-
-	// "expires_on" field predicates.
-	ExpiresOn       *time.Time  `json:"expiresOn,omitempty"`
-	ExpiresOnNEQ    *time.Time  `json:"expiresOnNEQ,omitempty"`
-	ExpiresOnIn     []time.Time `json:"expiresOnIn,omitempty"`
-	ExpiresOnNotIn  []time.Time `json:"expiresOnNotIn,omitempty"`
-	ExpiresOnGT     *time.Time  `json:"expiresOnGT,omitempty"`
-	ExpiresOnGTE    *time.Time  `json:"expiresOnGTE,omitempty"`
-	ExpiresOnLT     *time.Time  `json:"expiresOnLT,omitempty"`
-	ExpiresOnLTE    *time.Time  `json:"expiresOnLTE,omitempty"`
-	ExpiresOnIsNil  bool        `json:"expiresOnIsNil,omitempty"`
-	ExpiresOnNotNil bool        `json:"expiresOnNotNil,omitempty"`
-
 	// "status" field predicates.
 	Status      *certification.Status  `json:"status,omitempty"`
 	StatusNEQ   *certification.Status  `json:"statusNEQ,omitempty"`
 	StatusIn    []certification.Status `json:"statusIn,omitempty"`
 	StatusNotIn []certification.Status `json:"statusNotIn,omitempty"`
-
-	// "reviewed_at" field predicates.
-	ReviewedAt       *time.Time  `json:"reviewedAt,omitempty"`
-	ReviewedAtNEQ    *time.Time  `json:"reviewedAtNEQ,omitempty"`
-	ReviewedAtIn     []time.Time `json:"reviewedAtIn,omitempty"`
-	ReviewedAtNotIn  []time.Time `json:"reviewedAtNotIn,omitempty"`
-	ReviewedAtGT     *time.Time  `json:"reviewedAtGT,omitempty"`
-	ReviewedAtGTE    *time.Time  `json:"reviewedAtGTE,omitempty"`
-	ReviewedAtLT     *time.Time  `json:"reviewedAtLT,omitempty"`
-	ReviewedAtLTE    *time.Time  `json:"reviewedAtLTE,omitempty"`
-	ReviewedAtIsNil  bool        `json:"reviewedAtIsNil,omitempty"`
-	ReviewedAtNotNil bool        `json:"reviewedAtNotNil,omitempty"`
 
 	// "skill" edge predicates.
 	HasSkill     *bool              `json:"hasSkill,omitempty"`
@@ -1282,105 +1231,6 @@ func (i *CertificationWhereInput) P() (predicate.Certification, error) {
 	if i.TitleContainsFold != nil {
 		predicates = append(predicates, certification.TitleContainsFold(*i.TitleContainsFold))
 	}
-	if i.Issuer != nil {
-		predicates = append(predicates, certification.IssuerEQ(*i.Issuer))
-	}
-	if i.IssuerNEQ != nil {
-		predicates = append(predicates, certification.IssuerNEQ(*i.IssuerNEQ))
-	}
-	if len(i.IssuerIn) > 0 {
-		predicates = append(predicates, certification.IssuerIn(i.IssuerIn...))
-	}
-	if len(i.IssuerNotIn) > 0 {
-		predicates = append(predicates, certification.IssuerNotIn(i.IssuerNotIn...))
-	}
-	if i.IssuerGT != nil {
-		predicates = append(predicates, certification.IssuerGT(*i.IssuerGT))
-	}
-	if i.IssuerGTE != nil {
-		predicates = append(predicates, certification.IssuerGTE(*i.IssuerGTE))
-	}
-	if i.IssuerLT != nil {
-		predicates = append(predicates, certification.IssuerLT(*i.IssuerLT))
-	}
-	if i.IssuerLTE != nil {
-		predicates = append(predicates, certification.IssuerLTE(*i.IssuerLTE))
-	}
-	if i.IssuerContains != nil {
-		predicates = append(predicates, certification.IssuerContains(*i.IssuerContains))
-	}
-	if i.IssuerHasPrefix != nil {
-		predicates = append(predicates, certification.IssuerHasPrefix(*i.IssuerHasPrefix))
-	}
-	if i.IssuerHasSuffix != nil {
-		predicates = append(predicates, certification.IssuerHasSuffix(*i.IssuerHasSuffix))
-	}
-	if i.IssuerEqualFold != nil {
-		predicates = append(predicates, certification.IssuerEqualFold(*i.IssuerEqualFold))
-	}
-	if i.IssuerContainsFold != nil {
-		predicates = append(predicates, certification.IssuerContainsFold(*i.IssuerContainsFold))
-	}
-	if i.IssuedOn != nil {
-		predicates = append(predicates, certification.IssuedOnEQ(*i.IssuedOn))
-	}
-	if i.IssuedOnNEQ != nil {
-		predicates = append(predicates, certification.IssuedOnNEQ(*i.IssuedOnNEQ))
-	}
-	if len(i.IssuedOnIn) > 0 {
-		predicates = append(predicates, certification.IssuedOnIn(i.IssuedOnIn...))
-	}
-	if len(i.IssuedOnNotIn) > 0 {
-		predicates = append(predicates, certification.IssuedOnNotIn(i.IssuedOnNotIn...))
-	}
-	if i.IssuedOnGT != nil {
-		predicates = append(predicates, certification.IssuedOnGT(*i.IssuedOnGT))
-	}
-	if i.IssuedOnGTE != nil {
-		predicates = append(predicates, certification.IssuedOnGTE(*i.IssuedOnGTE))
-	}
-	if i.IssuedOnLT != nil {
-		predicates = append(predicates, certification.IssuedOnLT(*i.IssuedOnLT))
-	}
-	if i.IssuedOnLTE != nil {
-		predicates = append(predicates, certification.IssuedOnLTE(*i.IssuedOnLTE))
-	}
-	if i.IssuedOnIsNil {
-		predicates = append(predicates, certification.IssuedOnIsNil())
-	}
-	if i.IssuedOnNotNil {
-		predicates = append(predicates, certification.IssuedOnNotNil())
-	}
-	if i.ExpiresOn != nil {
-		predicates = append(predicates, certification.ExpiresOnEQ(*i.ExpiresOn))
-	}
-	if i.ExpiresOnNEQ != nil {
-		predicates = append(predicates, certification.ExpiresOnNEQ(*i.ExpiresOnNEQ))
-	}
-	if len(i.ExpiresOnIn) > 0 {
-		predicates = append(predicates, certification.ExpiresOnIn(i.ExpiresOnIn...))
-	}
-	if len(i.ExpiresOnNotIn) > 0 {
-		predicates = append(predicates, certification.ExpiresOnNotIn(i.ExpiresOnNotIn...))
-	}
-	if i.ExpiresOnGT != nil {
-		predicates = append(predicates, certification.ExpiresOnGT(*i.ExpiresOnGT))
-	}
-	if i.ExpiresOnGTE != nil {
-		predicates = append(predicates, certification.ExpiresOnGTE(*i.ExpiresOnGTE))
-	}
-	if i.ExpiresOnLT != nil {
-		predicates = append(predicates, certification.ExpiresOnLT(*i.ExpiresOnLT))
-	}
-	if i.ExpiresOnLTE != nil {
-		predicates = append(predicates, certification.ExpiresOnLTE(*i.ExpiresOnLTE))
-	}
-	if i.ExpiresOnIsNil {
-		predicates = append(predicates, certification.ExpiresOnIsNil())
-	}
-	if i.ExpiresOnNotNil {
-		predicates = append(predicates, certification.ExpiresOnNotNil())
-	}
 	if i.Status != nil {
 		predicates = append(predicates, certification.StatusEQ(*i.Status))
 	}
@@ -1392,36 +1242,6 @@ func (i *CertificationWhereInput) P() (predicate.Certification, error) {
 	}
 	if len(i.StatusNotIn) > 0 {
 		predicates = append(predicates, certification.StatusNotIn(i.StatusNotIn...))
-	}
-	if i.ReviewedAt != nil {
-		predicates = append(predicates, certification.ReviewedAtEQ(*i.ReviewedAt))
-	}
-	if i.ReviewedAtNEQ != nil {
-		predicates = append(predicates, certification.ReviewedAtNEQ(*i.ReviewedAtNEQ))
-	}
-	if len(i.ReviewedAtIn) > 0 {
-		predicates = append(predicates, certification.ReviewedAtIn(i.ReviewedAtIn...))
-	}
-	if len(i.ReviewedAtNotIn) > 0 {
-		predicates = append(predicates, certification.ReviewedAtNotIn(i.ReviewedAtNotIn...))
-	}
-	if i.ReviewedAtGT != nil {
-		predicates = append(predicates, certification.ReviewedAtGT(*i.ReviewedAtGT))
-	}
-	if i.ReviewedAtGTE != nil {
-		predicates = append(predicates, certification.ReviewedAtGTE(*i.ReviewedAtGTE))
-	}
-	if i.ReviewedAtLT != nil {
-		predicates = append(predicates, certification.ReviewedAtLT(*i.ReviewedAtLT))
-	}
-	if i.ReviewedAtLTE != nil {
-		predicates = append(predicates, certification.ReviewedAtLTE(*i.ReviewedAtLTE))
-	}
-	if i.ReviewedAtIsNil {
-		predicates = append(predicates, certification.ReviewedAtIsNil())
-	}
-	if i.ReviewedAtNotNil {
-		predicates = append(predicates, certification.ReviewedAtNotNil())
 	}
 
 	if i.HasSkill != nil {

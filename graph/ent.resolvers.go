@@ -33,6 +33,9 @@ func (r *queryResolver) Skills(ctx context.Context, after *entgql.Cursor[string]
 	return r.client(ctx).Skill.Query().Paginate(ctx, after, first, before, last, ent.WithSkillOrder(orderBy), ent.WithSkillFilter(where.Filter))
 }
 
+// Certification returns generated.CertificationResolver implementation.
+func (r *Resolver) Certification() generated.CertificationResolver { return &certificationResolver{r} }
+
 // Employer returns generated.EmployerResolver implementation.
 func (r *Resolver) Employer() generated.EmployerResolver { return &employerResolver{r} }
 
@@ -49,6 +52,7 @@ func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 func (r *Resolver) WorkerProfile() generated.WorkerProfileResolver { return &workerProfileResolver{r} }
 
 type (
+	certificationResolver struct{ *Resolver }
 	employerResolver      struct{ *Resolver }
 	queryResolver         struct{ *Resolver }
 	shiftResolver         struct{ *Resolver }

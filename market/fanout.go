@@ -125,6 +125,7 @@ func (m *Market) RemindAssignment(ctx context.Context, id string) error {
 func (m *Market) Sweep(ctx context.Context) error {
 	for _, step := range []func(context.Context) (int, error){
 		m.ExpireOffers, m.AdvanceShifts, m.AutoApproveTimesheets, m.FlagOverduePayments, m.RevealDueReviews,
+		m.ExpireCertifications, m.CleanUpUploads,
 	} {
 		if _, err := step(ctx); err != nil {
 			return err

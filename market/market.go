@@ -7,6 +7,7 @@ import (
 	"flexwork/ent"
 	"flexwork/ent/entdb"
 	"flexwork/ent/viewer"
+	"flexwork/storage"
 )
 
 // Market runs the marketplace's operations against one database.
@@ -16,6 +17,7 @@ type Market struct {
 	now     func() time.Time
 	skills  skillCache
 	events  EventSink
+	store   storage.Store
 }
 
 // Option configures a Market.

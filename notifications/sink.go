@@ -98,6 +98,16 @@ func (s *Service) Emit(ctx context.Context, c *ent.Client, e market.Event) error
 			return err
 		}
 		return s.toManagers(ctx, c, e, enum.CategoryReview, "Review your worker for "+e.Title, body)
+	case market.CertificationVerified:
+		return s.toWorker(ctx, c, e, enum.CategoryCertification, "Certificate verified: "+e.Title, "Shifts that require it are open to you now.")
+	case market.CertificationRejected:
+		return s.toWorker(ctx, c, e, enum.CategoryCertification, "Certificate not accepted: "+e.Title, "See the reason in the app and upload it again.")
+	case market.CertificationExpiring:
+		return s.toWorker(ctx, c, e, enum.CategoryCertification, e.Title+" expires on "+e.When.Format("2 Jan 2006"), "Upload the renewed certificate in time.")
+	case market.CertificationExpired:
+		return s.toWorker(ctx, c, e, enum.CategoryCertification, "Certificate expired: "+e.Title, "Upload the renewed certificate to keep shifts that require it.")
+	case market.CertificationRevoked:
+		return s.toWorker(ctx, c, e, enum.CategoryCertification, "Certificate revoked: "+e.Title, "See the reason in the app.")
 	case market.CreditDisputeResolved:
 		if e.WorkerID != "" {
 			if err := s.toWorker(ctx, c, e, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report."); err != nil {

@@ -6,9 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"flexwork/storage"
 )
 
 // Config is the server's configuration. Every setting comes from an
@@ -30,7 +34,11 @@ type Config struct {
 	// WebSockets (hosts, e.g. "app.example.com"); phones send no Origin.
 	AllowedOrigins []string
 
-	S3 S3Config
+	// FLEXWORK_PUBLIC_URL: how phones reach this server (scheme://host[:port]);
+	// local blob upload and download links start with it.
+	PublicURL string
+	// S3_*: keep certificate documents in S3 instead of the data directory.
+	S3 storage.S3Config
 
 	// Limits.
 	MaxBodyBytes    int64         // FLEXWORK_MAX_BODY_BYTES
@@ -52,14 +60,23 @@ type Config struct {
 	ShutdownTimeout time.Duration // FLEXWORK_SHUTDOWN_TIMEOUT
 }
 
-// S3Config turns on S3 storage when Endpoint is set.
-type S3Config struct {
-	Endpoint, Bucket, AccessKey, SecretKey, Region string
-	UseTLS                                         bool
-}
-
 // Dev reports whether the server runs in development mode.
 func (c Config) Dev() bool { return c.Env != "prod" }
+
+// BaseURL is the public URL, or one made from the listen address.
+func (c Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimSuffix(c.PublicURL, "/")
+	}
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	if err != nil {
+		return "http://" + host
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
 
 // SQLitePath is where the embedded database lives.
 func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "flexwork.db") }
@@ -126,6 +143,7 @@ var settings = []setting{
 		}
 		return nil
 	}},
+	{"FLEXWORK_PUBLIC_URL", "", "scheme://host[:port] phones reach the server at; starts local blob links (default: from FLEXWORK_ADDR)", str(func(c *Config) *string { return &c.PublicURL })},
 	{"S3_ENDPOINT", "", "host:port of an S3 server; turns on S3 storage", str(func(c *Config) *string { return &c.S3.Endpoint })},
 	{"S3_BUCKET", "flexwork", "S3 bucket", str(func(c *Config) *string { return &c.S3.Bucket })},
 	{"S3_ACCESS_KEY", "", "S3 access key", str(func(c *Config) *string { return &c.S3.AccessKey })},
@@ -195,6 +213,11 @@ func (c Config) check() []error {
 	}
 	if !c.Dev() && len(c.JWTSecret) < 32 && c.Auth == "local" {
 		errs = append(errs, errors.New("FLEXWORK_JWT_SECRET: required in prod, at least 32 bytes"))
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("FLEXWORK_PUBLIC_URL: want http(s)://host[:port], got %q", c.PublicURL))
+		}
 	}
 	return errs
 }

@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -23,6 +25,7 @@ import (
 	"flexwork/market"
 	"flexwork/notifications"
 	"flexwork/server/auth"
+	"flexwork/storage"
 )
 
 // Deps are what a server runs on; cmd/flexwork opens them from the Config,
@@ -40,6 +43,9 @@ type Deps struct {
 	Sender notifications.Sender
 	// RetryDelay, when set, shortens job retries (tests).
 	RetryDelay time.Duration
+	// Store keeps certificate documents; nil means a directory under the
+	// data dir, served by this server at /blobs/.
+	Store storage.Store
 }
 
 // Server is a ready-to-serve flexwork: the HTTP handler and what it runs on.
@@ -50,6 +56,8 @@ type Server struct {
 	Market        *market.Market
 	Accounts      *auth.Accounts
 	Notifications *notifications.Service
+	// Store keeps certificate documents.
+	Store storage.Store
 }
 
 // New assembles a server.
@@ -81,12 +89,23 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Sender == nil {
 		d.Sender = notifications.LogSender{Log: d.Log}
 	}
+	if d.Store == nil {
+		local, err := storage.NewLocal(filepath.Join(cfg.DataDir, "blobs"), blobKey(key), cfg.BaseURL()+"/blobs", d.Now)
+		if err != nil {
+			return nil, fmt.Errorf("local blobs: %w", err)
+		}
+		if !cfg.Dev() && cfg.PublicURL == "" {
+			d.Log.Warn("FLEXWORK_PUBLIC_URL is not set: upload and download links point at " + cfg.BaseURL())
+		}
+		d.Store = local
+	}
 	svc := notifications.New(d.DB, d.Broker, d.Sender, d.Log, d.Now)
 	s := &Server{
 		cfg:           cfg,
 		log:           d.Log,
 		Notifications: svc,
-		Market:        market.New(d.DB, market.WithClock(d.Now), market.WithEvents(svc)),
+		Store:         d.Store,
+		Market:        market.New(d.DB, market.WithClock(d.Now), market.WithEvents(svc), market.WithStorage(d.Store)),
 		Accounts: &auth.Accounts{
 			DB: d.DB.Client, Tokens: tokens, RefreshTTL: cfg.RefreshTokenTTL, Now: d.Now,
 			Disabled: cfg.Auth == "firebase",
@@ -104,6 +123,11 @@ func New(cfg Config, d Deps) (*Server, error) {
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(d.DB.Ping))
 	mux.Handle("GET /metrics", m.handler())
+	if blobs, ok := d.Store.(interface{ Handler() http.Handler }); ok {
+		// The largest form the phone sends: the document and its fields.
+		mux.Handle("/blobs/", m.instrument("/blobs", limitBody(market.MaxCertificateBytes+64<<10,
+			http.StripPrefix("/blobs", blobs.Handler()))))
+	}
 	if cfg.Dev() {
 		mux.Handle("GET /{$}", playground.Handler("flexwork", "/graphql"))
 	}
@@ -154,6 +178,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		err = e
 	}
 	return err
+}
+
+// blobKey signs local blob links; it is derived from the token key so one
+// secret serves both, yet a blob signature is never a valid token signature.
+func blobKey(signingKey []byte) []byte {
+	m := hmac.New(sha256.New, signingKey)
+	m.Write([]byte("flexwork local blob links"))
+	return m.Sum(nil)
 }
 
 // signingKey is the access-token key: FLEXWORK_JWT_SECRET, or in dev a

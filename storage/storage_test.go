@@ -2,8 +2,6 @@ package storage_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -42,25 +40,9 @@ func TestLocalContract(t *testing.T) {
 }
 
 func TestS3Contract(t *testing.T) {
-	endpoint := os.Getenv("TEST_S3_ENDPOINT")
-	if endpoint == "" {
-		if os.Getenv("FLEXWORK_TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatal("TEST_S3_ENDPOINT is not set but FLEXWORK_TEST_REQUIRE_SERVICES=1")
-		}
-		t.Skip("TEST_S3_ENDPOINT not set: run the tests with scripts/test.sh to include the S3 server")
-	}
 	storagetest.Run(t, func(t *testing.T) storagetest.Backend {
-		b := make([]byte, 4)
-		_, _ = rand.Read(b)
-		s, err := storage.NewS3(context.Background(), storage.S3Config{
-			Endpoint: endpoint, Bucket: "flexwork-test-" + hex.EncodeToString(b),
-			AccessKey: os.Getenv("TEST_S3_ACCESS_KEY"), SecretKey: os.Getenv("TEST_S3_SECRET_KEY"),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		// S3's clock cannot be moved: presign for a second and wait it out.
-		return storagetest.Backend{Store: s, ShortExpiry: time.Second, Expire: func() { time.Sleep(2100 * time.Millisecond) }}
+		return storagetest.Backend{Store: storagetest.S3(t), ShortExpiry: time.Second, Expire: func() { time.Sleep(2100 * time.Millisecond) }}
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"flexwork/market"
 	"flexwork/notifications"
 	"flexwork/server"
+	"flexwork/storage"
 )
 
 // command parses args into the configuration plus the command's own flags,
@@ -74,6 +75,14 @@ func deps(ctx context.Context, cfg server.Config, db *entdb.DB, log *slog.Logger
 		}
 		d.Broker = b
 		log.Info("live events go through Redis", "redis", redactURL(cfg.RedisURL))
+	}
+	if cfg.S3.Endpoint != "" {
+		s, err := storage.NewS3(ctx, cfg.S3)
+		if err != nil {
+			return d, fmt.Errorf("S3 storage at %s: %w", cfg.S3.Endpoint, err)
+		}
+		d.Store = s
+		log.Info("certificate documents go to S3", "endpoint", cfg.S3.Endpoint, "bucket", cfg.S3.Bucket)
 	}
 	switch {
 	case cfg.FCMEndpoint != "":

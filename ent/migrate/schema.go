@@ -253,7 +253,7 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "subject_kind", Type: field.TypeEnum, Enums: []string{"WORKER", "EMPLOYER"}},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SHIFT_COMPLETED", "NO_SHOW", "LATE_CANCELLATION", "EARLY_CANCELLATION", "LATE_CHECK_IN", "CERTIFICATE_VERIFIED", "CERTIFICATE_EXPIRED", "CERTIFICATE_REVOKED", "WAGE_PAID_ON_TIME", "WAGE_PAID_LATE", "WAGE_OVERDUE", "SHIFT_CANCELLED_LATE", "TIMESHEET_AUTO_APPROVED", "REVIEW_REVEALED", "EVENT_REVERSED"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SHIFT_COMPLETED", "NO_SHOW", "LATE_CANCELLATION", "EARLY_CANCELLATION", "LATE_CHECK_IN", "CERTIFICATE_VERIFIED", "CERTIFICATE_REJECTED", "CERTIFICATE_EXPIRED", "CERTIFICATE_REVOKED", "WAGE_PAID_ON_TIME", "WAGE_PAID_LATE", "WAGE_OVERDUE", "SHIFT_CANCELLED_LATE", "TIMESHEET_AUTO_APPROVED", "REVIEW_REVEALED", "EVENT_REVERSED"}},
 		{Name: "rating", Type: field.TypeInt, Nullable: true},
 		{Name: "source_id", Type: field.TypeString, Default: ""},
 		{Name: "reverses_id", Type: field.TypeString, Nullable: true},

@@ -21,10 +21,12 @@ func (Certification) Fields() []ent.Field {
 		field.String("worker_id").Immutable(),
 		field.String("skill_id").Immutable(),
 		field.String("title").NotEmpty().MaxLen(120),
-		field.String("issuer").Default("").MaxLen(120),
+		// Details beyond skill, title and status show through
+		// Certification.details, to the people who may see them.
+		field.String("issuer").Default("").MaxLen(120).Annotations(hidden),
 		field.String("credential_number").Default("").MaxLen(64).Annotations(hidden),
-		field.Time("issued_on").Optional().Nillable(),
-		field.Time("expires_on").Optional().Nillable().Annotations(entgql.OrderField("EXPIRES_ON")),
+		field.Time("issued_on").Optional().Nillable().Annotations(hidden),
+		field.Time("expires_on").Optional().Nillable().Annotations(hidden),
 		field.Enum("status").
 			Values("AWAITING_UPLOAD", "PENDING_REVIEW", "VERIFIED", "REJECTED", "EXPIRED", "REVOKED").
 			Default("AWAITING_UPLOAD").
@@ -37,7 +39,7 @@ func (Certification) Fields() []ent.Field {
 		field.String("sha256").Default("").Annotations(hidden),
 		field.Time("uploaded_at").Optional().Nillable().Annotations(hidden),
 		field.String("reviewed_by_id").Optional().Nillable().Annotations(hidden),
-		field.Time("reviewed_at").Optional().Nillable(),
+		field.Time("reviewed_at").Optional().Nillable().Annotations(hidden),
 		field.String("review_reason").Default("").MaxLen(500).Annotations(hidden),
 		field.Time("expiry_warned_at").Optional().Nillable().Annotations(hidden),
 	}

@@ -49,6 +49,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Certification() CertificationResolver
 	Employer() EmployerResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -159,19 +160,16 @@ type ComplexityRoot struct {
 	}
 
 	Certification struct {
-		CreatedAt  func(childComplexity int) int
-		ExpiresOn  func(childComplexity int) int
-		ID         func(childComplexity int) int
-		IssuedOn   func(childComplexity int) int
-		Issuer     func(childComplexity int) int
-		ReviewedAt func(childComplexity int) int
-		Skill      func(childComplexity int) int
-		SkillID    func(childComplexity int) int
-		Status     func(childComplexity int) int
-		Title      func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
-		Worker     func(childComplexity int) int
-		WorkerID   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Details   func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Skill     func(childComplexity int) int
+		SkillID   func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Title     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Worker    func(childComplexity int) int
+		WorkerID  func(childComplexity int) int
 	}
 
 	CertificationConnection struct {
@@ -180,9 +178,29 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	CertificationDetails struct {
+		ByteSize         func(childComplexity int) int
+		CredentialNumber func(childComplexity int) int
+		DocumentURL      func(childComplexity int) int
+		ExpiresOn        func(childComplexity int) int
+		FileName         func(childComplexity int) int
+		IssuedOn         func(childComplexity int) int
+		Issuer           func(childComplexity int) int
+		ReviewReason     func(childComplexity int) int
+		ReviewedAt       func(childComplexity int) int
+		Sha256           func(childComplexity int) int
+	}
+
 	CertificationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CertificationUpload struct {
+		Certification func(childComplexity int) int
+		ExpiresAt     func(childComplexity int) int
+		Fields        func(childComplexity int) int
+		URL           func(childComplexity int) int
 	}
 
 	Contract struct {
@@ -336,6 +354,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	FormField struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	GeoPoint struct {
 		Lat func(childComplexity int) int
 		Lng func(childComplexity int) int
@@ -399,45 +422,49 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptOffer                func(childComplexity int, id string) int
-		AddEmployerMember          func(childComplexity int, input market.AddEmployerMemberInput) int
-		ApplyToShift               func(childComplexity int, input market.ApplyInput) int
-		ApproveTimesheet           func(childComplexity int, input market.ApproveInput) int
-		CancelAssignment           func(childComplexity int, id string, reason string) int
-		CancelShift                func(childComplexity int, id string, reason string) int
-		CheckIn                    func(childComplexity int, input market.PresenceInput) int
-		CheckOut                   func(childComplexity int, input market.PresenceInput) int
-		ConfirmPayment             func(childComplexity int, id string) int
-		CreateEmployer             func(childComplexity int, input market.CreateEmployerInput) int
-		CreateShift                func(childComplexity int, input market.CreateShiftInput) int
-		DeclineOffer               func(childComplexity int, id string) int
-		DisputeCreditEvent         func(childComplexity int, input market.DisputeInput) int
-		DisputeTimesheet           func(childComplexity int, id string, reason string) int
-		HideReview                 func(childComplexity int, reviewID string, reason string) int
-		MarkNoShow                 func(childComplexity int, id string) int
-		MarkNotificationsRead      func(childComplexity int, ids []string, all *bool) int
-		MarkPaid                   func(childComplexity int, id string, reference string) int
-		PublishShift               func(childComplexity int, id string) int
-		RefreshToken               func(childComplexity int, refreshToken string) int
-		RegisterDevice             func(childComplexity int, input notifications.RegisterDeviceInput) int
-		RejectApplication          func(childComplexity int, id string, reason *string) int
-		RemoveRosterEntry          func(childComplexity int, employerID string, workerID string) int
-		ReplyToReview              func(childComplexity int, reviewID string, reply string) int
-		ReportReview               func(childComplexity int, reviewID string, reason string) int
-		ResolveCreditDispute       func(childComplexity int, input market.ResolveInput) int
-		RevokeOffer                func(childComplexity int, id string) int
-		SendOffer                  func(childComplexity int, input market.SendOfferInput) int
-		SetRosterEntry             func(childComplexity int, input market.RosterInput) int
-		ShortlistApplication       func(childComplexity int, id string) int
-		SignContract               func(childComplexity int, id string) int
-		SignIn                     func(childComplexity int, input auth.SignInInput) int
-		SignOut                    func(childComplexity int, refreshToken string) int
-		SignUp                     func(childComplexity int, input auth.SignUpInput) int
-		SubmitReview               func(childComplexity int, input market.SubmitReviewInput) int
-		UnregisterDevice           func(childComplexity int, token string) int
-		UpdateNotificationSettings func(childComplexity int, input notifications.NotificationSettingsInput) int
-		UpdateWorkerProfile        func(childComplexity int, input market.UpdateWorkerProfileInput) int
-		WithdrawApplication        func(childComplexity int, id string) int
+		AcceptOffer                 func(childComplexity int, id string) int
+		AddEmployerMember           func(childComplexity int, input market.AddEmployerMemberInput) int
+		ApplyToShift                func(childComplexity int, input market.ApplyInput) int
+		ApproveTimesheet            func(childComplexity int, input market.ApproveInput) int
+		CancelAssignment            func(childComplexity int, id string, reason string) int
+		CancelShift                 func(childComplexity int, id string, reason string) int
+		CheckIn                     func(childComplexity int, input market.PresenceInput) int
+		CheckOut                    func(childComplexity int, input market.PresenceInput) int
+		CompleteCertificationUpload func(childComplexity int, id string) int
+		ConfirmPayment              func(childComplexity int, id string) int
+		CreateEmployer              func(childComplexity int, input market.CreateEmployerInput) int
+		CreateShift                 func(childComplexity int, input market.CreateShiftInput) int
+		DeclineOffer                func(childComplexity int, id string) int
+		DisputeCreditEvent          func(childComplexity int, input market.DisputeInput) int
+		DisputeTimesheet            func(childComplexity int, id string, reason string) int
+		HideReview                  func(childComplexity int, reviewID string, reason string) int
+		MarkNoShow                  func(childComplexity int, id string) int
+		MarkNotificationsRead       func(childComplexity int, ids []string, all *bool) int
+		MarkPaid                    func(childComplexity int, id string, reference string) int
+		PublishShift                func(childComplexity int, id string) int
+		RefreshToken                func(childComplexity int, refreshToken string) int
+		RegisterDevice              func(childComplexity int, input notifications.RegisterDeviceInput) int
+		RejectApplication           func(childComplexity int, id string, reason *string) int
+		RemoveRosterEntry           func(childComplexity int, employerID string, workerID string) int
+		ReplyToReview               func(childComplexity int, reviewID string, reply string) int
+		ReportReview                func(childComplexity int, reviewID string, reason string) int
+		ResolveCreditDispute        func(childComplexity int, input market.ResolveInput) int
+		ReviewCertification         func(childComplexity int, id string, decision string, reason *string) int
+		RevokeCertification         func(childComplexity int, id string, reason string) int
+		RevokeOffer                 func(childComplexity int, id string) int
+		SendOffer                   func(childComplexity int, input market.SendOfferInput) int
+		SetRosterEntry              func(childComplexity int, input market.RosterInput) int
+		ShortlistApplication        func(childComplexity int, id string) int
+		SignContract                func(childComplexity int, id string) int
+		SignIn                      func(childComplexity int, input auth.SignInInput) int
+		SignOut                     func(childComplexity int, refreshToken string) int
+		SignUp                      func(childComplexity int, input auth.SignUpInput) int
+		StartCertificationUpload    func(childComplexity int, input market.StartUploadInput) int
+		SubmitReview                func(childComplexity int, input market.SubmitReviewInput) int
+		UnregisterDevice            func(childComplexity int, token string) int
+		UpdateNotificationSettings  func(childComplexity int, input notifications.NotificationSettingsInput) int
+		UpdateWorkerProfile         func(childComplexity int, input market.UpdateWorkerProfileInput) int
+		WithdrawApplication         func(childComplexity int, id string) int
 	}
 
 	Notification struct {
@@ -514,6 +541,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Candidates              func(childComplexity int, shiftID string, first *int, after *entgql.Cursor[string]) int
+		CertificationQueue      func(childComplexity int, first *int, after *entgql.Cursor[string]) int
 		CreditDisputes          func(childComplexity int, first *int, after *entgql.Cursor[string], status *creditdispute.Status) int
 		CreditReport            func(childComplexity int, subjectID string) int
 		Eligibility             func(childComplexity int, shiftID string) int
@@ -836,6 +864,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CertificationResolver interface {
+	Details(ctx context.Context, obj *ent.Certification) (*market.CertificationDetails, error)
+}
 type EmployerResolver interface {
 	Reviews(ctx context.Context, obj *ent.Employer, first *int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.Employer) (*market.RatingSummary, error)
@@ -845,6 +876,10 @@ type MutationResolver interface {
 	SignIn(ctx context.Context, input auth.SignInInput) (*auth.Session, error)
 	RefreshToken(ctx context.Context, refreshToken string) (*auth.Session, error)
 	SignOut(ctx context.Context, refreshToken string) (bool, error)
+	StartCertificationUpload(ctx context.Context, input market.StartUploadInput) (*market.UploadTarget, error)
+	CompleteCertificationUpload(ctx context.Context, id string) (*ent.Certification, error)
+	ReviewCertification(ctx context.Context, id string, decision string, reason *string) (*ent.Certification, error)
+	RevokeCertification(ctx context.Context, id string, reason string) (*ent.Certification, error)
 	DisputeCreditEvent(ctx context.Context, input market.DisputeInput) (*ent.CreditDispute, error)
 	ResolveCreditDispute(ctx context.Context, input market.ResolveInput) (*ent.CreditDispute, error)
 	CreateEmployer(ctx context.Context, input market.CreateEmployerInput) (*ent.Employer, error)
@@ -887,6 +922,7 @@ type QueryResolver interface {
 	Shifts(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder, where *ent.ShiftWhereInput) (*ent.ShiftConnection, error)
 	Skills(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.SkillOrder, where *ent.SkillWhereInput) (*ent.SkillConnection, error)
 	Viewer(ctx context.Context) (*ent.User, error)
+	CertificationQueue(ctx context.Context, first *int, after *entgql.Cursor[string]) (*ent.CertificationConnection, error)
 	CreditReport(ctx context.Context, subjectID string) (*market.CreditReport, error)
 	CreditDisputes(ctx context.Context, first *int, after *entgql.Cursor[string], status *creditdispute.Status) (*ent.CreditDisputeConnection, error)
 	ShiftFeed(ctx context.Context, near market.GeoPoint, radiusKm float64, first *int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) (*market.FeedPage, error)
@@ -1333,36 +1369,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Certification.CreatedAt(childComplexity), true
-	case "Certification.expiresOn":
-		if e.ComplexityRoot.Certification.ExpiresOn == nil {
+	case "Certification.details":
+		if e.ComplexityRoot.Certification.Details == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Certification.ExpiresOn(childComplexity), true
+		return e.ComplexityRoot.Certification.Details(childComplexity), true
 	case "Certification.id":
 		if e.ComplexityRoot.Certification.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Certification.ID(childComplexity), true
-	case "Certification.issuedOn":
-		if e.ComplexityRoot.Certification.IssuedOn == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Certification.IssuedOn(childComplexity), true
-	case "Certification.issuer":
-		if e.ComplexityRoot.Certification.Issuer == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Certification.Issuer(childComplexity), true
-	case "Certification.reviewedAt":
-		if e.ComplexityRoot.Certification.ReviewedAt == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Certification.ReviewedAt(childComplexity), true
 	case "Certification.skill":
 		if e.ComplexityRoot.Certification.Skill == nil {
 			break
@@ -1425,6 +1443,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CertificationConnection.TotalCount(childComplexity), true
 
+	case "CertificationDetails.byteSize":
+		if e.ComplexityRoot.CertificationDetails.ByteSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationDetails.ByteSize(childComplexity), true
+	case "CertificationDetails.credentialNumber":
+		if e.ComplexityRoot.CertificationDetails.CredentialNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationDetails.CredentialNumber(childComplexity), true
+	case "CertificationDetails.documentURL":
+		if e.ComplexityRoot.CertificationDetails.DocumentURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationDetails.DocumentURL(childComplexity), true
+	case "CertificationDetails.expiresOn":
+		if e.ComplexityRoot.CertificationDetails.ExpiresOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationDetails.ExpiresOn(childComplexity), true
+	case "CertificationDetails.fileName":
+		if e.ComplexityRoot.CertificationDetails.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationDetails.FileName(childComplexity), true
+	case "CertificationDetails.issuedOn":
+		if e.ComplexityRoot.CertificationDetails.IssuedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationDetails.IssuedOn(childComplexity), true
+	case "CertificationDetails.issuer":
+		if e.ComplexityRoot.CertificationDetails.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationDetails.Issuer(childComplexity), true
+	case "CertificationDetails.reviewReason":
+		if e.ComplexityRoot.CertificationDetails.ReviewReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationDetails.ReviewReason(childComplexity), true
+	case "CertificationDetails.reviewedAt":
+		if e.ComplexityRoot.CertificationDetails.ReviewedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationDetails.ReviewedAt(childComplexity), true
+	case "CertificationDetails.sha256":
+		if e.ComplexityRoot.CertificationDetails.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationDetails.Sha256(childComplexity), true
+
 	case "CertificationEdge.cursor":
 		if e.ComplexityRoot.CertificationEdge.Cursor == nil {
 			break
@@ -1437,6 +1516,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CertificationEdge.Node(childComplexity), true
+
+	case "CertificationUpload.certification":
+		if e.ComplexityRoot.CertificationUpload.Certification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationUpload.Certification(childComplexity), true
+	case "CertificationUpload.expiresAt":
+		if e.ComplexityRoot.CertificationUpload.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationUpload.ExpiresAt(childComplexity), true
+	case "CertificationUpload.fields":
+		if e.ComplexityRoot.CertificationUpload.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationUpload.Fields(childComplexity), true
+	case "CertificationUpload.url":
+		if e.ComplexityRoot.CertificationUpload.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificationUpload.URL(childComplexity), true
 
 	case "Contract.assignment":
 		if e.ComplexityRoot.Contract.Assignment == nil {
@@ -2053,6 +2157,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EmployerEdge.Node(childComplexity), true
 
+	case "FormField.name":
+		if e.ComplexityRoot.FormField.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormField.Name(childComplexity), true
+	case "FormField.value":
+		if e.ComplexityRoot.FormField.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormField.Value(childComplexity), true
+
 	case "GeoPoint.lat":
 		if e.ComplexityRoot.GeoPoint.Lat == nil {
 			break
@@ -2360,6 +2477,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CheckOut(childComplexity, args["input"].(market.PresenceInput)), true
+	case "Mutation.completeCertificationUpload":
+		if e.ComplexityRoot.Mutation.CompleteCertificationUpload == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeCertificationUpload_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteCertificationUpload(childComplexity, args["id"].(string)), true
 	case "Mutation.confirmPayment":
 		if e.ComplexityRoot.Mutation.ConfirmPayment == nil {
 			break
@@ -2558,6 +2686,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResolveCreditDispute(childComplexity, args["input"].(market.ResolveInput)), true
+	case "Mutation.reviewCertification":
+		if e.ComplexityRoot.Mutation.ReviewCertification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reviewCertification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReviewCertification(childComplexity, args["id"].(string), args["decision"].(string), args["reason"].(*string)), true
+	case "Mutation.revokeCertification":
+		if e.ComplexityRoot.Mutation.RevokeCertification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeCertification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeCertification(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.revokeOffer":
 		if e.ComplexityRoot.Mutation.RevokeOffer == nil {
 			break
@@ -2646,6 +2796,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["input"].(auth.SignUpInput)), true
+	case "Mutation.startCertificationUpload":
+		if e.ComplexityRoot.Mutation.StartCertificationUpload == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startCertificationUpload_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartCertificationUpload(childComplexity, args["input"].(market.StartUploadInput)), true
 	case "Mutation.submitReview":
 		if e.ComplexityRoot.Mutation.SubmitReview == nil {
 			break
@@ -2992,6 +3153,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Candidates(childComplexity, args["shiftID"].(string), args["first"].(*int), args["after"].(*entgql.Cursor[string])), true
+	case "Query.certificationQueue":
+		if e.ComplexityRoot.Query.CertificationQueue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_certificationQueue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CertificationQueue(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string])), true
 	case "Query.creditDisputes":
 		if e.ComplexityRoot.Query.CreditDisputes == nil {
 			break
@@ -4462,6 +4634,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
 			graphql.NewInputUnmarshaler("SkillOrder", ec.unmarshalInputSkillOrder),
 			graphql.NewInputUnmarshaler("SkillWhereInput", ec.unmarshalInputSkillWhereInput),
+			graphql.NewInputUnmarshaler("StartCertificationUploadInput", ec.unmarshalInputStartCertificationUploadInput),
 			graphql.NewInputUnmarshaler("SubmitReviewInput", ec.unmarshalInputSubmitReviewInput),
 			graphql.NewInputUnmarshaler("TimesheetOrder", ec.unmarshalInputTimesheetOrder),
 			graphql.NewInputUnmarshaler("TimesheetWhereInput", ec.unmarshalInputTimesheetWhereInput),
@@ -4613,6 +4786,97 @@ type Mutation {
   refreshToken(refreshToken: String!): AuthPayload!
   "Revokes the session of a refresh token. Returns false if it was not active."
   signOut(refreshToken: String!): Boolean!
+}
+`, BuiltIn: false},
+	{Name: "../schema/certification.graphql", Input: `input StartCertificationUploadInput {
+  "The skill the certificate proves, from skills."
+  skillID: ID!
+  "As printed on the certificate, 2 to 120 characters."
+  title: String!
+  issuer: String
+  credentialNumber: String
+  "The day it was issued; the time of day is ignored."
+  issuedOn: Time
+  "The last day it is valid; the time of day is ignored."
+  expiresOn: Time
+  fileName: String!
+  "application/pdf, image/jpeg, image/png or image/heic. The server checks the file itself."
+  contentType: String!
+  "The file's exact size in bytes, 10 MiB at most; a larger file is refused."
+  byteSize: Int!
+}
+
+"One field of an upload form."
+type FormField {
+  name: String!
+  value: String!
+}
+
+"""
+Where the phone uploads the document: a multipart/form-data POST to url
+with every field, in order, then the file as the part named "file".
+"""
+type CertificationUpload {
+  certification: Certification!
+  url: String!
+  fields: [FormField!]!
+  "The form is refused after this moment; start again to get a new one."
+  expiresAt: Time!
+}
+
+"""
+What the worker, staff and the employers the worker has an active
+application or assignment with may see of a certificate.
+"""
+type CertificationDetails {
+  issuer: String!
+  credentialNumber: String!
+  issuedOn: Time
+  expiresOn: Time
+  reviewedAt: Time
+  "Why staff rejected or revoked it."
+  reviewReason: String!
+  fileName: String!
+  byteSize: Int!
+  "Hex SHA-256 of the stored document, once uploaded."
+  sha256: String!
+  "A download link valid for 5 minutes, once the document is uploaded."
+  documentURL: String
+}
+
+enum CertificationDecision {
+  VERIFY
+  REJECT
+}
+
+extend type Certification {
+  "Null for anyone but the worker, staff and employers the worker deals with."
+  details: CertificationDetails
+}
+
+extend type Query {
+  "Staff only: certificates awaiting review, oldest first."
+  certificationQueue(first: Int, after: Cursor): CertificationConnection!
+}
+
+extend type Mutation {
+  """
+  Records a certificate and returns a form, valid for 15 minutes, that
+  uploads its document straight to storage. Then call
+  completeCertificationUpload.
+  """
+  startCertificationUpload(input: StartCertificationUploadInput!): CertificationUpload!
+  """
+  Checks the uploaded document (present, within the declared size, a PDF,
+  JPEG, PNG or HEIC by its content) and queues the certificate for review.
+  A file that fails is deleted; upload again with the same form while it is
+  valid, or start again.
+  """
+  completeCertificationUpload(id: ID!): Certification!
+  "Staff only. A rejection needs a reason; the worker reads it."
+  reviewCertification(id: ID!, decision: CertificationDecision!, reason: String): Certification!
+  "Staff only: withdraws a verified certificate."
+  revokeCertification(id: ID!, reason: String!): Certification!
 }
 `, BuiltIn: false},
 	{Name: "../schema/common.graphql", Input: `"A place in WGS84 degrees."
@@ -5142,11 +5406,7 @@ type Certification implements Node {
   workerID: ID!
   skillID: ID!
   title: String!
-  issuer: String!
-  issuedOn: Time
-  expiresOn: Time
   status: CertificationStatus!
-  reviewedAt: Time
   worker: WorkerProfile!
   skill: Skill!
 }
@@ -5198,7 +5458,6 @@ Properties by which Certification connections can be ordered.
 """
 enum CertificationOrderField {
   CREATED_AT
-  EXPIRES_ON
   STATUS
 }
 """
@@ -5293,67 +5552,12 @@ input CertificationWhereInput {
   titleEqualFold: String
   titleContainsFold: String
   """
-  issuer field predicates
-  """
-  issuer: String
-  issuerNEQ: String
-  issuerIn: [String!]
-  issuerNotIn: [String!]
-  issuerGT: String
-  issuerGTE: String
-  issuerLT: String
-  issuerLTE: String
-  issuerContains: String
-  issuerHasPrefix: String
-  issuerHasSuffix: String
-  issuerEqualFold: String
-  issuerContainsFold: String
-  """
-  issued_on field predicates
-  """
-  issuedOn: Time
-  issuedOnNEQ: Time
-  issuedOnIn: [Time!]
-  issuedOnNotIn: [Time!]
-  issuedOnGT: Time
-  issuedOnGTE: Time
-  issuedOnLT: Time
-  issuedOnLTE: Time
-  issuedOnIsNil: Boolean
-  issuedOnNotNil: Boolean
-  """
-  expires_on field predicates
-  """
-  expiresOn: Time
-  expiresOnNEQ: Time
-  expiresOnIn: [Time!]
-  expiresOnNotIn: [Time!]
-  expiresOnGT: Time
-  expiresOnGTE: Time
-  expiresOnLT: Time
-  expiresOnLTE: Time
-  expiresOnIsNil: Boolean
-  expiresOnNotNil: Boolean
-  """
   status field predicates
   """
   status: CertificationStatus
   statusNEQ: CertificationStatus
   statusIn: [CertificationStatus!]
   statusNotIn: [CertificationStatus!]
-  """
-  reviewed_at field predicates
-  """
-  reviewedAt: Time
-  reviewedAtNEQ: Time
-  reviewedAtIn: [Time!]
-  reviewedAtNotIn: [Time!]
-  reviewedAtGT: Time
-  reviewedAtGTE: Time
-  reviewedAtLT: Time
-  reviewedAtLTE: Time
-  reviewedAtIsNil: Boolean
-  reviewedAtNotNil: Boolean
   """
   skill edge predicates
   """
@@ -5554,6 +5758,7 @@ enum CreditEventKind @goModel(model: "flexwork/ent/creditevent.Kind") {
   EARLY_CANCELLATION
   LATE_CHECK_IN
   CERTIFICATE_VERIFIED
+  CERTIFICATE_REJECTED
   CERTIFICATE_EXPIRED
   CERTIFICATE_REVOKED
   WAGE_PAID_ON_TIME
@@ -8652,20 +8857,14 @@ func (ec *executionContext) childFields_Certification(ctx context.Context, field
 		return ec.fieldContext_Certification_skillID(ctx, field)
 	case "title":
 		return ec.fieldContext_Certification_title(ctx, field)
-	case "issuer":
-		return ec.fieldContext_Certification_issuer(ctx, field)
-	case "issuedOn":
-		return ec.fieldContext_Certification_issuedOn(ctx, field)
-	case "expiresOn":
-		return ec.fieldContext_Certification_expiresOn(ctx, field)
 	case "status":
 		return ec.fieldContext_Certification_status(ctx, field)
-	case "reviewedAt":
-		return ec.fieldContext_Certification_reviewedAt(ctx, field)
 	case "worker":
 		return ec.fieldContext_Certification_worker(ctx, field)
 	case "skill":
 		return ec.fieldContext_Certification_skill(ctx, field)
+	case "details":
+		return ec.fieldContext_Certification_details(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Certification", field.Name)
 }
@@ -8682,6 +8881,32 @@ func (ec *executionContext) childFields_CertificationConnection(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type CertificationConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_CertificationDetails(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "issuer":
+		return ec.fieldContext_CertificationDetails_issuer(ctx, field)
+	case "credentialNumber":
+		return ec.fieldContext_CertificationDetails_credentialNumber(ctx, field)
+	case "issuedOn":
+		return ec.fieldContext_CertificationDetails_issuedOn(ctx, field)
+	case "expiresOn":
+		return ec.fieldContext_CertificationDetails_expiresOn(ctx, field)
+	case "reviewedAt":
+		return ec.fieldContext_CertificationDetails_reviewedAt(ctx, field)
+	case "reviewReason":
+		return ec.fieldContext_CertificationDetails_reviewReason(ctx, field)
+	case "fileName":
+		return ec.fieldContext_CertificationDetails_fileName(ctx, field)
+	case "byteSize":
+		return ec.fieldContext_CertificationDetails_byteSize(ctx, field)
+	case "sha256":
+		return ec.fieldContext_CertificationDetails_sha256(ctx, field)
+	case "documentURL":
+		return ec.fieldContext_CertificationDetails_documentURL(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificationDetails", field.Name)
+}
+
 func (ec *executionContext) childFields_CertificationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -8690,6 +8915,20 @@ func (ec *executionContext) childFields_CertificationEdge(ctx context.Context, f
 		return ec.fieldContext_CertificationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CertificationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CertificationUpload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "certification":
+		return ec.fieldContext_CertificationUpload_certification(ctx, field)
+	case "url":
+		return ec.fieldContext_CertificationUpload_url(ctx, field)
+	case "fields":
+		return ec.fieldContext_CertificationUpload_fields(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_CertificationUpload_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificationUpload", field.Name)
 }
 
 func (ec *executionContext) childFields_Contract(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8944,6 +9183,16 @@ func (ec *executionContext) childFields_EmployerEdge(ctx context.Context, field 
 		return ec.fieldContext_EmployerEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EmployerEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FormField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_FormField_name(ctx, field)
+	case "value":
+		return ec.fieldContext_FormField_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FormField", field.Name)
 }
 
 func (ec *executionContext) childFields_GeoPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10080,6 +10329,20 @@ func (ec *executionContext) field_Mutation_checkOut_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_completeCertificationUpload_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_confirmPayment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10396,6 +10659,58 @@ func (ec *executionContext) field_Mutation_resolveCreditDispute_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reviewCertification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "decision",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNCertificationDecision2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["decision"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeCertification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10500,6 +10815,20 @@ func (ec *executionContext) field_Mutation_signUp_args(ctx context.Context, rawA
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (auth.SignUpInput, error) {
 			return ec.unmarshalNSignUpInput2flexworkᚋserverᚋauthᚐSignUpInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startCertificationUpload_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.StartUploadInput, error) {
+			return ec.unmarshalNStartCertificationUploadInput2flexworkᚋmarketᚐStartUploadInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10619,6 +10948,28 @@ func (ec *executionContext) field_Query_candidates_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_certificationQueue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -13166,75 +13517,6 @@ func (ec *executionContext) fieldContext_Certification_title(_ context.Context, 
 	return graphql.NewScalarFieldContext("Certification", field, false, false, "String")
 }
 
-func (ec *executionContext) _Certification_issuer(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Certification_issuer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Issuer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Certification_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Certification", field, false, false, "String")
-}
-
-func (ec *executionContext) _Certification_issuedOn(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Certification_issuedOn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IssuedOn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Certification_issuedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Certification", field, false, false, "Time")
-}
-
-func (ec *executionContext) _Certification_expiresOn(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Certification_expiresOn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresOn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Certification_expiresOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Certification", field, false, false, "Time")
-}
-
 func (ec *executionContext) _Certification_status(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13256,29 +13538,6 @@ func (ec *executionContext) _Certification_status(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Certification_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Certification", field, false, false, "CertificationStatus")
-}
-
-func (ec *executionContext) _Certification_reviewedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Certification_reviewedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReviewedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Certification_reviewedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Certification", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Certification_worker(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
@@ -13340,6 +13599,38 @@ func (ec *executionContext) fieldContext_Certification_skill(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Skill(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Certification_details(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Certification_details(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Certification().Details(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.CertificationDetails) graphql.Marshaler {
+			return ec.marshalOCertificationDetails2ᚖflexworkᚋmarketᚐCertificationDetails(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Certification_details(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Certification",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificationDetails(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13432,6 +13723,236 @@ func (ec *executionContext) fieldContext_CertificationConnection_totalCount(_ co
 	return graphql.NewScalarFieldContext("CertificationConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _CertificationDetails_issuer(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationDetails_issuer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issuer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationDetails_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificationDetails_credentialNumber(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationDetails_credentialNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationDetails_credentialNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificationDetails_issuedOn(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationDetails_issuedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationDetails_issuedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CertificationDetails_expiresOn(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationDetails_expiresOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationDetails_expiresOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CertificationDetails_reviewedAt(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationDetails_reviewedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationDetails_reviewedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CertificationDetails_reviewReason(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationDetails_reviewReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationDetails_reviewReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificationDetails_fileName(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationDetails_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationDetails_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificationDetails_byteSize(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationDetails_byteSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByteSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationDetails_byteSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CertificationDetails_sha256(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationDetails_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sha256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationDetails_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificationDetails_documentURL(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationDetails_documentURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationDetails_documentURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
+}
+
 func (ec *executionContext) _CertificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CertificationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13485,6 +14006,116 @@ func (ec *executionContext) _CertificationEdge_cursor(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_CertificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CertificationUpload_certification(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationUpload_certification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
+			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationUpload_certification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CertificationUpload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Certification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CertificationUpload_url(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationUpload_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationUpload_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationUpload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CertificationUpload_fields(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationUpload_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []market.FormField) graphql.Marshaler {
+			return ec.marshalNFormField2ᚕflexworkᚋmarketᚐFormFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationUpload_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CertificationUpload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FormField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CertificationUpload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertificationUpload_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertificationUpload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CertificationUpload", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Contract_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
@@ -15997,6 +16628,52 @@ func (ec *executionContext) fieldContext_EmployerEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("EmployerEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _FormField_name(ctx context.Context, field graphql.CollectedField, obj *market.FormField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormField_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormField_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormField", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormField_value(ctx context.Context, field graphql.CollectedField, obj *market.FormField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormField_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormField_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormField", field, false, false, "String")
+}
+
 func (ec *executionContext) _GeoPoint_lat(ctx context.Context, field graphql.CollectedField, obj *market.GeoPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17044,6 +17721,182 @@ func (ec *executionContext) fieldContext_Mutation_signOut(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_signOut_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startCertificationUpload(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startCertificationUpload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartCertificationUpload(ctx, fc.Args["input"].(market.StartUploadInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.UploadTarget) graphql.Marshaler {
+			return ec.marshalNCertificationUpload2ᚖflexworkᚋmarketᚐUploadTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startCertificationUpload(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificationUpload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startCertificationUpload_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_completeCertificationUpload(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_completeCertificationUpload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CompleteCertificationUpload(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
+			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_completeCertificationUpload(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Certification(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_completeCertificationUpload_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reviewCertification(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reviewCertification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReviewCertification(ctx, fc.Args["id"].(string), fc.Args["decision"].(string), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
+			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reviewCertification(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Certification(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reviewCertification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeCertification(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeCertification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeCertification(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
+			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeCertification(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Certification(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeCertification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19937,6 +20790,50 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_certificationQueue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_certificationQueue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CertificationQueue(ctx, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CertificationConnection) graphql.Marshaler {
+			return ec.marshalNCertificationConnection2ᚖflexworkᚋentᚐCertificationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_certificationQueue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertificationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_certificationQueue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -28331,7 +29228,7 @@ func (ec *executionContext) unmarshalInputCertificationWhereInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "workerID", "workerIDNEQ", "workerIDIn", "workerIDNotIn", "workerIDGT", "workerIDGTE", "workerIDLT", "workerIDLTE", "workerIDContains", "workerIDHasPrefix", "workerIDHasSuffix", "workerIDEqualFold", "workerIDContainsFold", "skillID", "skillIDNEQ", "skillIDIn", "skillIDNotIn", "skillIDGT", "skillIDGTE", "skillIDLT", "skillIDLTE", "skillIDContains", "skillIDHasPrefix", "skillIDHasSuffix", "skillIDEqualFold", "skillIDContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "issuer", "issuerNEQ", "issuerIn", "issuerNotIn", "issuerGT", "issuerGTE", "issuerLT", "issuerLTE", "issuerContains", "issuerHasPrefix", "issuerHasSuffix", "issuerEqualFold", "issuerContainsFold", "issuedOn", "issuedOnNEQ", "issuedOnIn", "issuedOnNotIn", "issuedOnGT", "issuedOnGTE", "issuedOnLT", "issuedOnLTE", "issuedOnIsNil", "issuedOnNotNil", "expiresOn", "expiresOnNEQ", "expiresOnIn", "expiresOnNotIn", "expiresOnGT", "expiresOnGTE", "expiresOnLT", "expiresOnLTE", "expiresOnIsNil", "expiresOnNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "reviewedAt", "reviewedAtNEQ", "reviewedAtIn", "reviewedAtNotIn", "reviewedAtGT", "reviewedAtGTE", "reviewedAtLT", "reviewedAtLTE", "reviewedAtIsNil", "reviewedAtNotNil", "hasSkill", "hasSkillWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "workerID", "workerIDNEQ", "workerIDIn", "workerIDNotIn", "workerIDGT", "workerIDGTE", "workerIDLT", "workerIDLTE", "workerIDContains", "workerIDHasPrefix", "workerIDHasSuffix", "workerIDEqualFold", "workerIDContainsFold", "skillID", "skillIDNEQ", "skillIDIn", "skillIDNotIn", "skillIDGT", "skillIDGTE", "skillIDLT", "skillIDLTE", "skillIDContains", "skillIDHasPrefix", "skillIDHasSuffix", "skillIDEqualFold", "skillIDContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "hasSkill", "hasSkillWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28758,237 +29655,6 @@ func (ec *executionContext) unmarshalInputCertificationWhereInput(ctx context.Co
 				return it, err
 			}
 			it.TitleContainsFold = data
-		case "issuer":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuer"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Issuer = data
-		case "issuerNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuerNEQ = data
-		case "issuerIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuerIn = data
-		case "issuerNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuerNotIn = data
-		case "issuerGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuerGT = data
-		case "issuerGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuerGTE = data
-		case "issuerLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuerLT = data
-		case "issuerLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuerLTE = data
-		case "issuerContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuerContains = data
-		case "issuerHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuerHasPrefix = data
-		case "issuerHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuerHasSuffix = data
-		case "issuerEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuerEqualFold = data
-		case "issuerContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuerContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuerContainsFold = data
-		case "issuedOn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOn"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuedOn = data
-		case "issuedOnNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuedOnNEQ = data
-		case "issuedOnIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuedOnIn = data
-		case "issuedOnNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuedOnNotIn = data
-		case "issuedOnGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuedOnGT = data
-		case "issuedOnGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuedOnGTE = data
-		case "issuedOnLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuedOnLT = data
-		case "issuedOnLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuedOnLTE = data
-		case "issuedOnIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuedOnIsNil = data
-		case "issuedOnNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IssuedOnNotNil = data
-		case "expiresOn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOn"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExpiresOn = data
-		case "expiresOnNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOnNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExpiresOnNEQ = data
-		case "expiresOnIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOnIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExpiresOnIn = data
-		case "expiresOnNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOnNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExpiresOnNotIn = data
-		case "expiresOnGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOnGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExpiresOnGT = data
-		case "expiresOnGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOnGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExpiresOnGTE = data
-		case "expiresOnLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOnLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExpiresOnLT = data
-		case "expiresOnLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOnLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExpiresOnLTE = data
-		case "expiresOnIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOnIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExpiresOnIsNil = data
-		case "expiresOnNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOnNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExpiresOnNotNil = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
 			data, err := ec.unmarshalOCertificationStatus2ᚖflexworkᚋentᚋcertificationᚐStatus(ctx, v)
@@ -29017,76 +29683,6 @@ func (ec *executionContext) unmarshalInputCertificationWhereInput(ctx context.Co
 				return it, err
 			}
 			it.StatusNotIn = data
-		case "reviewedAt":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReviewedAt = data
-		case "reviewedAtNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReviewedAtNEQ = data
-		case "reviewedAtIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReviewedAtIn = data
-		case "reviewedAtNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReviewedAtNotIn = data
-		case "reviewedAtGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReviewedAtGT = data
-		case "reviewedAtGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReviewedAtGTE = data
-		case "reviewedAtLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReviewedAtLT = data
-		case "reviewedAtLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReviewedAtLTE = data
-		case "reviewedAtIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReviewedAtIsNil = data
-		case "reviewedAtNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedAtNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReviewedAtNotNil = data
 		case "hasSkill":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSkill"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -34494,6 +35090,104 @@ func UnmarshalSkillWhereInput(ctx context.Context, raw any) (ent.SkillWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStartCertificationUploadInput(ctx context.Context, obj any) (market.StartUploadInput, error) {
+	var it market.StartUploadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"skillID", "title", "issuer", "credentialNumber", "issuedOn", "expiresOn", "fileName", "contentType", "byteSize"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "skillID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skillID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkillID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "issuer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Issuer = data
+		case "credentialNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("credentialNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CredentialNumber = data
+		case "issuedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOn"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedOn = data
+		case "expiresOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOn"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresOn = data
+		case "fileName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileName = data
+		case "contentType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentType"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentType = data
+		case "byteSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("byteSize"))
+			data, err := ec.unmarshalNInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ByteSize = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartCertificationUploadInput unmarshals raw into the StartCertificationUploadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartCertificationUploadInput(ctx context.Context, raw any) (market.StartUploadInput, error) {
+	var out market.StartUploadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartCertificationUploadInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSubmitReviewInput(ctx context.Context, obj any) (market.SubmitReviewInput, error) {
 	var it market.SubmitReviewInput
 	if obj == nil {
@@ -37022,29 +37716,9 @@ func (ec *executionContext) _Certification(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "issuer":
-			out.Values[i] = ec._Certification_issuer(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "issuedOn":
-			out.Values[i] = ec._Certification_issuedOn(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "expiresOn":
-			out.Values[i] = ec._Certification_expiresOn(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "status":
 			out.Values[i] = ec._Certification_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "reviewedAt":
-			out.Values[i] = ec._Certification_reviewedAt(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "worker":
@@ -37058,6 +37732,12 @@ func (ec *executionContext) _Certification(ctx context.Context, sel ast.Selectio
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Certification_skill(ctx, field, obj)
+				})
+		case "details":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Certification_details(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -37119,6 +37799,84 @@ func (ec *executionContext) _CertificationConnection(ctx context.Context, sel as
 	return out
 }
 
+var certificationDetailsImplementors = []string{"CertificationDetails"}
+
+func (ec *executionContext) _CertificationDetails(ctx context.Context, sel ast.SelectionSet, obj *market.CertificationDetails) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, certificationDetailsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CertificationDetails")
+		case "issuer":
+			out.Values[i] = ec._CertificationDetails_issuer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "credentialNumber":
+			out.Values[i] = ec._CertificationDetails_credentialNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issuedOn":
+			out.Values[i] = ec._CertificationDetails_issuedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "expiresOn":
+			out.Values[i] = ec._CertificationDetails_expiresOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reviewedAt":
+			out.Values[i] = ec._CertificationDetails_reviewedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reviewReason":
+			out.Values[i] = ec._CertificationDetails_reviewReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fileName":
+			out.Values[i] = ec._CertificationDetails_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byteSize":
+			out.Values[i] = ec._CertificationDetails_byteSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sha256":
+			out.Values[i] = ec._CertificationDetails_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documentURL":
+			out.Values[i] = ec._CertificationDetails_documentURL(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var certificationEdgeImplementors = []string{"CertificationEdge"}
 
 func (ec *executionContext) _CertificationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CertificationEdge) graphql.Marshaler {
@@ -37137,6 +37895,54 @@ func (ec *executionContext) _CertificationEdge(ctx context.Context, sel ast.Sele
 			}
 		case "cursor":
 			out.Values[i] = ec._CertificationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var certificationUploadImplementors = []string{"CertificationUpload"}
+
+func (ec *executionContext) _CertificationUpload(ctx context.Context, sel ast.SelectionSet, obj *market.UploadTarget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, certificationUploadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CertificationUpload")
+		case "certification":
+			out.Values[i] = ec._CertificationUpload_certification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._CertificationUpload_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._CertificationUpload_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._CertificationUpload_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -38155,6 +38961,44 @@ func (ec *executionContext) _EmployerEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var formFieldImplementors = []string{"FormField"}
+
+func (ec *executionContext) _FormField(ctx context.Context, sel ast.SelectionSet, obj *market.FormField) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, formFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FormField")
+		case "name":
+			out.Values[i] = ec._FormField_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._FormField_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var geoPointImplementors = []string{"GeoPoint"}
 
 func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet, obj *market.GeoPoint) graphql.Marshaler {
@@ -38627,6 +39471,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "signOut":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_signOut(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCertificationUpload":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startCertificationUpload(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completeCertificationUpload":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_completeCertificationUpload(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reviewCertification":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reviewCertification(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeCertification":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeCertification(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -39422,6 +40294,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
+				})
+		case "certificationQueue":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_certificationQueue(ctx, field)
 				})
 		case "creditReport":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -42025,12 +42903,34 @@ func (ec *executionContext) marshalNCandidateEdge2ᚖflexworkᚋmarketᚐCandida
 	return ec._CandidateEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx context.Context, sel ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Certification!")
+		return graphql.Null
+	}
+	return ec._Certification(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCertificationConnection2ᚖflexworkᚋentᚐCertificationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CertificationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CertificationConnection!")
 		return graphql.Null
 	}
 	return ec._CertificationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCertificationDecision2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCertificationDecision2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CertificationDecision!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNCertificationOrderField2ᚖflexworkᚋentᚐCertificationOrderField(ctx context.Context, v any) (*ent.CertificationOrderField, error) {
@@ -42055,6 +42955,14 @@ func (ec *executionContext) unmarshalNCertificationStatus2flexworkᚋentᚋcerti
 
 func (ec *executionContext) marshalNCertificationStatus2flexworkᚋentᚋcertificationᚐStatus(ctx context.Context, sel ast.SelectionSet, v certification.Status) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNCertificationUpload2ᚖflexworkᚋmarketᚐUploadTarget(ctx context.Context, sel ast.SelectionSet, v *market.UploadTarget) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CertificationUpload!")
+		return graphql.Null
+	}
+	return ec._CertificationUpload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCertificationWhereInput2ᚖflexworkᚋentᚐCertificationWhereInput(ctx context.Context, v any) (*ent.CertificationWhereInput, error) {
@@ -42331,6 +43239,26 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNFormField2flexworkᚋmarketᚐFormField(ctx context.Context, sel ast.SelectionSet, v market.FormField) graphql.Marshaler {
+	return ec._FormField(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFormField2ᚕflexworkᚋmarketᚐFormFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []market.FormField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFormField2flexworkᚋmarketᚐFormField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNGeoPointInput2flexworkᚋmarketᚐGeoPoint(ctx context.Context, v any) (market.GeoPoint, error) {
@@ -42993,6 +43921,11 @@ func (ec *executionContext) unmarshalNSkillWhereInput2ᚖflexworkᚋentᚐSkillW
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNStartCertificationUploadInput2flexworkᚋmarketᚐStartUploadInput(ctx context.Context, v any) (market.StartUploadInput, error) {
+	res, err := ec.unmarshalInputStartCertificationUploadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -43599,6 +44532,13 @@ func (ec *executionContext) marshalOCertification2ᚖflexworkᚋentᚐCertificat
 		return graphql.Null
 	}
 	return ec._Certification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCertificationDetails2ᚖflexworkᚋmarketᚐCertificationDetails(ctx context.Context, sel ast.SelectionSet, v *market.CertificationDetails) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CertificationDetails(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCertificationEdge2ᚕᚖflexworkᚋentᚐCertificationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CertificationEdge) graphql.Marshaler {

@@ -100,11 +100,16 @@ func Start(t testing.TB, db *entdb.DB, opts ...Option) *Env {
 	for _, o := range opts {
 		o(st)
 	}
+	// The server signs links with its public URL, so it must know it first.
+	hs := httptest.NewUnstartedServer(nil)
+	st.config.PublicURL = "http://" + hs.Listener.Addr().String()
 	srv, err := server.New(st.config, st.deps)
 	if err != nil {
+		hs.Close()
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv.Handler)
+	hs.Config.Handler = srv.Handler
+	hs.Start()
 	t.Cleanup(hs.Close)
 	t.Cleanup(func() { _ = srv.Notifications.Close() })
 	if st.jobs {
