@@ -11,7 +11,6 @@ import (
 	"flexwork/ent/entdb"
 	"flexwork/ent/rule"
 	"flexwork/ent/user"
-	"flexwork/graph"
 	"flexwork/market"
 	"flexwork/server"
 	"flexwork/server/auth"
@@ -82,23 +81,6 @@ func seed(ctx context.Context, args []string, log *slog.Logger) error {
 		fmt.Println("  ", a)
 	}
 	return nil
-}
-
-func schema(args []string) error {
-	fs := flag.NewFlagSet("schema", flag.ContinueOnError)
-	out := fs.String("out", "", "write to this file instead of standard output")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := graph.ClientSchema()
-	if err != nil {
-		return err
-	}
-	if *out == "" {
-		_, err = fmt.Print(s)
-		return err
-	}
-	return os.WriteFile(*out, []byte(s), 0o644)
 }
 
 func admin(ctx context.Context, args []string, log *slog.Logger) error {

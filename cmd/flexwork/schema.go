@@ -1,0 +1,127 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"flexwork/graph"
+	mobileschema "flexwork/mobile-schema"
+)
+
+// schema prints or writes the schema the apps see, writes the persisted
+// query manifest, or checks for breaking changes.
+func schema(args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "manifest":
+			return schemaManifest(args[1:])
+		case "check":
+			return schemaCheck(args[1:])
+		}
+	}
+	fs := flag.NewFlagSet("schema", flag.ContinueOnError)
+	out := fs.String("out", "", "write to this file instead of standard output")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := graph.ClientSchema()
+	if err != nil {
+		return err
+	}
+	return write(*out, []byte(s))
+}
+
+func write(path string, b []byte) error {
+	if path == "" {
+		_, err := os.Stdout.Write(b)
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+// schemaManifest builds persisted-queries.json from the operation files on
+// disk, checked against the server's current schema.
+func schemaManifest(args []string) error {
+	fs := flag.NewFlagSet("schema manifest", flag.ContinueOnError)
+	dir := fs.String("dir", "mobile-schema", "the mobile-schema folder")
+	out := fs.String("out", "", "write to this file instead of standard output")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	sdl, err := graph.ClientSchema()
+	if err != nil {
+		return err
+	}
+	sources, err := mobileschema.FilesFrom(os.DirFS(*dir))
+	if err != nil {
+		return err
+	}
+	m, err := mobileschema.Build(sdl, sources)
+	if err != nil {
+		return err
+	}
+	b, err := m.JSON()
+	if err != nil {
+		return err
+	}
+	return write(*out, b)
+}
+
+// schemaCheck is the breaking-change gate: it lists what changed since the
+// base and fails on breaking changes not acknowledged.
+func schemaCheck(args []string) error {
+	fs := flag.NewFlagSet("schema check", flag.ContinueOnError)
+	base := fs.String("base", "", "git revision the installed apps were built from (default: last v* tag, else the merge base with main)")
+	repo := fs.String("repo", ".", "the repository")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	old, ref, err := mobileschema.BaseSchema(*repo, *base)
+	if errors.Is(err, mobileschema.ErrNoBase) && *base == "" {
+		fmt.Println("nothing to compare with:", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cur, err := os.ReadFile(filepath.Join(*repo, mobileschema.SchemaPath))
+	if err != nil {
+		return err
+	}
+	ackText, err := os.ReadFile(filepath.Join(*repo, mobileschema.AcknowledgementsPath))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	acks, err := mobileschema.Acknowledgements(string(ackText))
+	if err != nil {
+		return err
+	}
+	changes, err := mobileschema.Diff(old, string(cur))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("schema changes since %s: %d\n", ref, len(changes))
+	for _, c := range changes {
+		mark := "  note     "
+		switch {
+		case c.Breaking && acks[c.String()] != "":
+			mark = "  accepted "
+		case c.Breaking:
+			mark = "  BREAKING "
+		}
+		fmt.Println(mark + c.String())
+	}
+	if bad := mobileschema.Unacknowledged(changes, acks); len(bad) > 0 {
+		names := make([]string, len(bad))
+		for i, c := range bad {
+			names[i] = c.String()
+		}
+		return fmt.Errorf("%d breaking change(s) would break installed apps; keep the old shape (deprecate, add alongside) or acknowledge each in %s with a reason:\n  %s",
+			len(bad), mobileschema.AcknowledgementsPath, strings.Join(names, "\n  "))
+	}
+	return nil
+}
