@@ -34,6 +34,9 @@ type Config struct {
 	// WebSockets (hosts, e.g. "app.example.com"); phones send no Origin.
 	AllowedOrigins []string
 
+	// TRUSTED_DOCUMENTS: enforce (only the apps' manifest operations run) or
+	// off; empty means enforce in prod, off in dev.
+	TrustedDocuments string
 	// FLEXWORK_PUBLIC_URL: how phones reach this server (scheme://host[:port]);
 	// local blob upload and download links start with it.
 	PublicURL string
@@ -62,6 +65,11 @@ type Config struct {
 
 // Dev reports whether the server runs in development mode.
 func (c Config) Dev() bool { return c.Env != "prod" }
+
+// EnforceTrustedDocuments reports whether only manifest operations run.
+func (c Config) EnforceTrustedDocuments() bool {
+	return c.TrustedDocuments == "enforce" || (c.TrustedDocuments == "" && !c.Dev())
+}
 
 // BaseURL is the public URL, or one made from the listen address.
 func (c Config) BaseURL() string {
@@ -143,6 +151,7 @@ var settings = []setting{
 		}
 		return nil
 	}},
+	{"TRUSTED_DOCUMENTS", "", "enforce: run only the operations in mobile-schema/persisted-queries.json; off: any query (default: enforce in prod, off in dev)", str(func(c *Config) *string { return &c.TrustedDocuments })},
 	{"FLEXWORK_PUBLIC_URL", "", "scheme://host[:port] phones reach the server at; starts local blob links (default: from FLEXWORK_ADDR)", str(func(c *Config) *string { return &c.PublicURL })},
 	{"S3_ENDPOINT", "", "host:port of an S3 server; turns on S3 storage", str(func(c *Config) *string { return &c.S3.Endpoint })},
 	{"S3_BUCKET", "flexwork", "S3 bucket", str(func(c *Config) *string { return &c.S3.Bucket })},
@@ -213,6 +222,11 @@ func (c Config) check() []error {
 	}
 	if !c.Dev() && len(c.JWTSecret) < 32 && c.Auth == "local" {
 		errs = append(errs, errors.New("FLEXWORK_JWT_SECRET: required in prod, at least 32 bytes"))
+	}
+	switch c.TrustedDocuments {
+	case "", "enforce", "off":
+	default:
+		errs = append(errs, fmt.Errorf("TRUSTED_DOCUMENTS: want enforce or off, got %q", c.TrustedDocuments))
 	}
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -19,13 +19,15 @@ import (
 	"flexwork/ent"
 	"flexwork/ent/entdb"
 	"flexwork/ent/viewer"
+	mobileschema "flexwork/mobile-schema"
 	"flexwork/server/auth"
 )
 
 // newGraphQL assembles the GraphQL handler piece by piece — no
 // NewDefaultServer — so that every transport, cache and limit is a choice
 // written down here.
-func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *auth.Authenticator, m *metrics, log *slog.Logger) *handler.Server {
+func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *auth.Authenticator, m *metrics, log *slog.Logger,
+	manifest *mobileschema.Manifest, apq graphql.Cache[string]) *handler.Server {
 	srv := handler.New(pricedSchema{es})
 
 	srv.AddTransport(transport.Websocket{
@@ -59,7 +61,8 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	} else {
 		srv.SetDisableSuggestion(true) // "did you mean …" would leak the schema
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(trustedDocuments{ops: manifest.ByID(), enforce: cfg.EnforceTrustedDocuments()})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
 	srv.Use(queryShape{maxDepth: cfg.MaxDepth, introspection: cfg.Dev()})
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
 	srv.Use(transactions{entgql.Transactioner{

@@ -116,7 +116,13 @@ func TestQueryLimits(t *testing.T) {
 }
 
 func TestProductionHidesTheSchema(t *testing.T) {
-	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"), servertest.WithEnv(map[string]string{"FLEXWORK_ENV": "prod"}))
+	db := entdbtest.Open(t, "sqlite3")
+	if r := servertest.Start(t, db, servertest.WithEnv(map[string]string{"FLEXWORK_ENV": "prod"})).
+		Do("", `{ __schema { queryType { name } } }`, nil); r.Code() != "PERSISTED_QUERY_ID_REQUIRED" {
+		t.Fatalf("prod runs raw query text by default: %+v", r.Errors)
+	}
+	// Even with trusted documents off, prod does not describe itself.
+	env := servertest.Start(t, db, servertest.WithEnv(map[string]string{"FLEXWORK_ENV": "prod", "TRUSTED_DOCUMENTS": "off"}))
 	if r := env.Do("", `{ __schema { queryType { name } } }`, nil); r.Code() != "GRAPHQL_VALIDATION_FAILED" {
 		t.Fatalf("introspection in prod: %+v", r.Errors)
 	}

@@ -65,8 +65,8 @@ func newWorker(t *testing.T, env *servertest.Env, email, name string, skills ...
 		list = append(list, map[string]any{"skillID": s, "years": 2})
 	}
 	var out struct{ UpdateWorkerProfile struct{ ID string } }
-	env.Must(a.Token, `mutation($in: UpdateWorkerProfileInput!) { updateWorkerProfile(input: $in) { id } }`,
-		map[string]any{"in": map[string]any{"headline": "Picker", "homeLocation": home, "skills": list}}, &out)
+	env.MustOp(a.Token, "UpdateWorkerProfile",
+		map[string]any{"input": map[string]any{"headline": "Picker", "homeLocation": home, "skills": list}}, &out)
 	return a
 }
 

@@ -23,6 +23,7 @@ import (
 	"flexwork/graph"
 	"flexwork/graph/generated"
 	"flexwork/market"
+	mobileschema "flexwork/mobile-schema"
 	"flexwork/notifications"
 	"flexwork/server/auth"
 	"flexwork/storage"
@@ -116,10 +117,19 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	resolver := &graph.Resolver{DB: d.DB.Client, Market: s.Market, Accounts: s.Accounts, Notifier: svc}
 	m := newMetrics(d.DB.SQL, svc.Subscribers, d.DB.Statements)
-	gql := newGraphQL(cfg, generated.NewExecutableSchema(graph.NewSchema(resolver)), d.DB.Client, authn, m, d.Log)
+	manifest, err := mobileschema.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	d.Log.Info("trusted documents", "enforce", cfg.EnforceTrustedDocuments(), "operations", len(manifest.Operations))
+	apq, err := newAPQCache(cfg.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	gql := newGraphQL(cfg, generated.NewExecutableSchema(graph.NewSchema(resolver)), d.DB.Client, authn, m, d.Log, manifest, apq)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", m.instrument("/graphql", limitBody(cfg.MaxBodyBytes, authn.Middleware(gql))))
+	mux.Handle("/graphql", m.instrument("/graphql", limitBody(cfg.MaxBodyBytes, authn.Middleware(documentIDs(gql)))))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(d.DB.Ping))
 	mux.Handle("GET /metrics", m.handler())

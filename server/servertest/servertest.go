@@ -76,6 +76,9 @@ func WithEnv(kv map[string]string) Option {
 			panic(err)
 		}
 		cfg.DataDir = c.DataDir
+		if _, ok := kv["FLEXWORK_ACCESS_TOKEN_TTL"]; !ok {
+			cfg.AccessTokenTTL = c.AccessTokenTTL // tests move the clock by days
+		}
 		*c = cfg
 	}
 }
@@ -214,7 +217,7 @@ type Account struct {
 	ID, Email, Token, Refresh string
 }
 
-// SignUp creates an account and returns its tokens.
+// SignUp creates an account, as the apps do, and returns its tokens.
 func (e *Env) SignUp(email, name string) Account {
 	e.t.Helper()
 	var out struct {
@@ -223,8 +226,7 @@ func (e *Env) SignUp(email, name string) Account {
 			User                      struct{ ID string }
 		}
 	}
-	e.Must("", `mutation($in: SignUpInput!) { signUp(input: $in) { accessToken refreshToken user { id } } }`,
-		map[string]any{"in": map[string]any{"email": email, "password": "correct horse battery", "displayName": name}}, &out)
+	e.MustOp("", "SignUp", map[string]any{"input": map[string]any{"email": email, "password": "correct horse battery", "displayName": name}}, &out)
 	return Account{ID: out.SignUp.User.ID, Email: email, Token: out.SignUp.AccessToken, Refresh: out.SignUp.RefreshToken}
 }
 

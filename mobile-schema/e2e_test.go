@@ -1,0 +1,385 @@
+package mobileschema_test
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"flexwork/ent/entdb"
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/rule"
+	mobileschema "flexwork/mobile-schema"
+	"flexwork/server/servertest"
+	"flexwork/storage"
+	"flexwork/storage/storagetest"
+)
+
+// script runs the apps' operations by manifest id against a server that
+// accepts nothing else, and remembers which ran.
+type script struct {
+	t   *testing.T
+	env *servertest.Env
+	ran map[string]bool
+}
+
+// op runs an operation that must succeed and returns its data.
+func (s *script) op(token, name string, vars map[string]any) data {
+	s.t.Helper()
+	r := s.env.Op(token, name, vars)
+	if len(r.Errors) > 0 {
+		s.t.Fatalf("%s: %+v", name, r.Errors)
+	}
+	s.ran[name] = true
+	var d map[string]any
+	if err := json.Unmarshal(r.Data, &d); err != nil {
+		s.t.Fatalf("%s: %v", name, err)
+	}
+	return data{s.t, name, d}
+}
+
+// subscribe starts a subscription and waits until the server holds it.
+func (s *script) subscribe(ws *servertest.WS, id, name string, vars map[string]any, total int) {
+	s.t.Helper()
+	ws.SubscribeOp(id, name, vars)
+	s.env.WaitSubscribers(total)
+	s.ran[name] = true
+}
+
+// next is the next event of a subscription.
+func (s *script) next(ws *servertest.WS, id string) data {
+	s.t.Helper()
+	for {
+		m := ws.Read(5 * time.Second)
+		if m.ID != id {
+			continue
+		}
+		var r struct {
+			Data   map[string]any
+			Errors []any
+		}
+		if err := json.Unmarshal(m.Payload, &r); err != nil || m.Type != "next" || len(r.Errors) > 0 {
+			s.t.Fatalf("subscription %s: %s %s", id, m.Type, m.Payload)
+		}
+		return data{s.t, id, r.Data}
+	}
+}
+
+// data is an operation's result, read by dotted paths ("edges.0.node.id").
+type data struct {
+	t    *testing.T
+	name string
+	v    any
+}
+
+func (d data) get(path string) any {
+	d.t.Helper()
+	v := d.v
+	for _, k := range strings.Split(path, ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[k]
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i >= len(x) {
+				d.t.Fatalf("%s: no %s in %v", d.name, path, d.v)
+			}
+			v = x[i]
+		default:
+			d.t.Fatalf("%s: no %s in %v", d.name, path, d.v)
+		}
+	}
+	return v
+}
+
+func (d data) str(path string) string {
+	d.t.Helper()
+	s, ok := d.get(path).(string)
+	if !ok {
+		d.t.Fatalf("%s: %s is %v, not a string", d.name, path, d.get(path))
+	}
+	return s
+}
+
+func (d data) list(path string) []any {
+	d.t.Helper()
+	l, _ := d.get(path).([]any)
+	return l
+}
+
+// TestEveryAppOperationRuns walks a shift from sign-up to paid, reviewed and
+// disputed with the apps' own operations only — the server enforces trusted
+// documents — and fails if any operation in the manifest was never run.
+func TestEveryAppOperationRuns(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		env := servertest.Start(t, db, servertest.WithEnv(map[string]string{"TRUSTED_DOCUMENTS": "enforce"}))
+		s := &script{t: t, env: env, ran: map[string]bool{}}
+		walkTheMarketplace(t, s, db)
+
+		m, err := mobileschema.Embedded()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var missing []string
+		for _, op := range m.Operations {
+			if !s.ran[op.Name] {
+				missing = append(missing, op.Name)
+			}
+		}
+		sort.Strings(missing)
+		if len(missing) > 0 {
+			t.Fatalf("operations in the manifest no test runs: %s", strings.Join(missing, ", "))
+		}
+	})
+}
+
+func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
+	env := s.env
+	berlin := map[string]any{"lat": 52.52, "lng": 13.405}
+	tok := func(email, name string) (string, string) {
+		d := s.op("", "SignUp", map[string]any{"input": map[string]any{"email": email, "password": "correct horse battery", "displayName": name}})
+		return d.str("signUp.accessToken"), d.str("signUp.user.id")
+	}
+
+	// --- Accounts -----------------------------------------------------------
+	ana, _ := tok("ana@example.com", "Ana")
+	ben, _ := tok("ben@example.com", "Ben")
+	cai, _ := tok("cai@example.com", "Cai")
+	dan, _ := tok("dan@example.com", "Dan")
+	olga, _ := tok("olga@example.com", "Olga")
+	tok("mia@example.com", "Mia")
+	sam, samID := tok("sam@example.com", "Sam")
+	db.User.UpdateOneID(samID).SetIsStaff(true).ExecX(rule.System(context.Background()))
+
+	in := s.op("", "SignIn", map[string]any{"input": map[string]any{"email": "ana@example.com", "password": "correct horse battery"}})
+	refreshed := s.op("", "RefreshSession", map[string]any{"refreshToken": in.str("signIn.refreshToken")})
+	s.op(refreshed.str("refreshToken.accessToken"), "SignOut", map[string]any{"refreshToken": refreshed.str("refreshToken.refreshToken")})
+	if me := s.op(ana, "Me", nil); me.str("viewer.displayName") != "Ana" {
+		t.Fatalf("Me: %v", me.v)
+	}
+
+	skills := map[string]string{}
+	for _, e := range s.op(ana, "Skills", map[string]any{"first": 100}).list("skills.edges") {
+		n := e.(map[string]any)["node"].(map[string]any)
+		skills[n["slug"].(string)] = n["id"].(string)
+	}
+	picking, forklift := skills["order-picking"], skills["forklift"]
+	workerIDs := map[string]string{}
+	for who, token := range map[string]string{"ana": ana, "ben": ben, "cai": cai, "dan": dan} {
+		d := s.op(token, "UpdateWorkerProfile", map[string]any{"input": map[string]any{"headline": "Picker", "homeLocation": berlin,
+			"travelRadiusKm": 30, "skills": []any{map[string]any{"skillID": picking, "years": 2}, map[string]any{"skillID": forklift, "years": 1}}}})
+		workerIDs[who] = d.str("updateWorkerProfile.id")
+	}
+	if p := s.op(ana, "MyProfile", nil); len(p.list("viewer.workerProfile.workerSkills")) != 2 {
+		t.Fatalf("MyProfile: %v", p.v)
+	}
+
+	// --- The employer sets up -----------------------------------------------
+	emp := s.op(olga, "CreateEmployer", map[string]any{"input": map[string]any{"name": "Spree Logistics", "location": berlin}}).str("createEmployer.id")
+	if e := s.op(olga, "MyEmployers", nil); e.str("viewer.memberships.0.employer.id") != emp {
+		t.Fatalf("MyEmployers: %v", e.v)
+	}
+	s.op(olga, "AddEmployerMember", map[string]any{"input": map[string]any{"employerID": emp, "email": "mia@example.com", "role": "MANAGER"}})
+	if m := s.op(olga, "EmployerMembers", map[string]any{"employerID": emp}); len(m.list("node.memberships")) != 2 {
+		t.Fatalf("EmployerMembers: %v", m.v)
+	}
+	s.op(olga, "SetRosterEntry", map[string]any{"input": map[string]any{"employerID": emp, "workerID": workerIDs["ben"], "kind": "FAVOURITE"}})
+	if r := s.op(olga, "Roster", map[string]any{"employerID": emp, "first": 10}); len(r.list("node.roster.edges")) != 1 {
+		t.Fatalf("Roster: %v", r.v)
+	}
+
+	// Ana's phone listens for new shifts near her.
+	anaWS := env.ConnectWS(ana)
+	s.subscribe(anaWS, "feed", "ShiftPublished", map[string]any{"near": berlin, "radiusKm": 20}, 1)
+
+	start := env.Clock.Now().Add(2 * time.Hour).Truncate(time.Minute)
+	shift := func(title string, slots int) string {
+		d := s.op(olga, "CreateShift", map[string]any{"input": map[string]any{
+			"employerID": emp, "title": title, "engagementType": "PART_TIME", "address": "Lagerstraße 1, Berlin",
+			"location": berlin, "startsAt": start.Format(time.RFC3339), "endsAt": start.Add(8 * time.Hour).Format(time.RFC3339),
+			"timeZone": "Europe/Berlin", "unpaidBreakMinutes": 30, "pay": map[string]any{"amount": 1500, "currency": "EUR"},
+			"payUnit": "HOUR", "slots": slots, "requiredSkillIDs": []string{picking}}})
+		id := d.str("createShift.id")
+		s.op(olga, "PublishShift", map[string]any{"id": id})
+		return id
+	}
+	main := shift("Warehouse picker", 4)
+	if got := s.next(anaWS, "feed"); got.str("shiftPublished.id") != main {
+		t.Fatalf("ShiftPublished: %v", got.v)
+	}
+	spare := shift("Weekend picker", 1)
+	cancelled := shift("Cancelled picker", 1)
+	s.op(olga, "CancelShift", map[string]any{"id": cancelled, "reason": "the order fell through"})
+	if l := s.op(olga, "EmployerShifts", map[string]any{"employerID": emp, "first": 10}); len(l.list("node.shifts.edges")) != 3 {
+		t.Fatalf("EmployerShifts: %v", l.v)
+	}
+
+	// --- Workers find and apply; the employer watches live --------------------
+	olgaWS := env.ConnectWS(olga)
+	s.subscribe(olgaWS, "applicants", "ApplicantEvents", map[string]any{"shiftID": main}, 2)
+	feed := s.op(ana, "ShiftFeed", map[string]any{"near": berlin, "radiusKm": 10, "first": 20})
+	if len(feed.list("shiftFeed.edges")) != 2 || feed.get("shiftFeed.edges.0.eligibility.eligible") != true {
+		t.Fatalf("ShiftFeed: %v", feed.v)
+	}
+	if d := s.op(ana, "ShiftDetail", map[string]any{"id": main}); d.get("eligibility.eligible") != true {
+		t.Fatalf("ShiftDetail: %v", d.v)
+	}
+	anaApp := s.op(ana, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": main}}).str("applyToShift.id")
+	if ev := s.next(olgaWS, "applicants"); ev.str("applicationEvents.application.id") != anaApp {
+		t.Fatalf("ApplicantEvents: %v", ev.v)
+	}
+	caiApp := s.op(cai, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": main}}).str("applyToShift.id")
+	danApp := s.op(dan, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": main}}).str("applyToShift.id")
+	spareApp := s.op(ana, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": spare}}).str("applyToShift.id")
+	s.op(ana, "WithdrawApplication", map[string]any{"id": spareApp})
+	if a := s.op(ana, "MyApplications", map[string]any{"first": 10}); len(a.list("viewer.workerProfile.applications.edges")) != 2 {
+		t.Fatalf("MyApplications: %v", a.v)
+	}
+	benSpare := s.op(ben, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": spare}}).str("applyToShift.id")
+	caiSpare := s.op(cai, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": spare}}).str("applyToShift.id")
+
+	// --- The employer chooses ------------------------------------------------
+	if c := s.op(olga, "Candidates", map[string]any{"shiftID": main, "first": 50}); len(c.list("candidates.edges")) != 3 {
+		t.Fatalf("Candidates: %v", c.v)
+	}
+	if w := s.op(olga, "WorkerCard", map[string]any{"workerID": workerIDs["ana"]}); w.str("node.user.displayName") != "Ana" {
+		t.Fatalf("WorkerCard: %v", w.v)
+	}
+	s.op(olga, "ShortlistApplication", map[string]any{"id": anaApp})
+	s.op(olga, "RejectApplication", map[string]any{"id": caiSpare, "reason": "we need someone with a forklift licence"})
+
+	s.subscribe(anaWS, "offers", "OfferEvents", nil, 3)
+	offer := s.op(olga, "SendOffer", map[string]any{"input": map[string]any{"applicationID": anaApp}}).str("sendOffer.id")
+	if ev := s.next(anaWS, "offers"); ev.str("offerEvents.offer.id") != offer {
+		t.Fatalf("OfferEvents: %v", ev.v)
+	}
+	if o := s.op(ana, "MyOffers", map[string]any{"first": 10}); o.str("viewer.workerProfile.offers.edges.0.node.id") != offer {
+		t.Fatalf("MyOffers: %v", o.v)
+	}
+	hire := s.op(ana, "AcceptOffer", map[string]any{"id": offer})
+	anaAssignment, contract := hire.str("acceptOffer.id"), hire.str("acceptOffer.contract.id")
+	if c := s.op(ana, "ContractDetail", map[string]any{"id": contract}); c.str("node.sha256") == "" {
+		t.Fatalf("ContractDetail: %v", c.v)
+	}
+	s.op(ana, "SignContract", map[string]any{"id": contract})
+	s.op(olga, "SignContract", map[string]any{"id": contract})
+
+	direct := s.op(olga, "SendOffer", map[string]any{"input": map[string]any{"shiftID": main, "workerID": workerIDs["ben"]}}).str("sendOffer.id")
+	s.op(olga, "RevokeOffer", map[string]any{"id": direct})
+	benHire := s.op(ben, "AcceptOffer", map[string]any{"id": s.op(olga, "SendOffer", map[string]any{"input": map[string]any{
+		"shiftID": main, "workerID": workerIDs["ben"]}}).str("sendOffer.id")}).str("acceptOffer.id")
+	caiHire := s.op(cai, "AcceptOffer", map[string]any{"id": s.op(olga, "SendOffer", map[string]any{"input": map[string]any{
+		"applicationID": caiApp}}).str("sendOffer.id")}).str("acceptOffer.id")
+	danAccepted := s.op(dan, "AcceptOffer", map[string]any{"id": s.op(olga, "SendOffer", map[string]any{"input": map[string]any{
+		"applicationID": danApp}}).str("sendOffer.id")})
+	danHire := danAccepted.str("acceptOffer.id")
+	for _, who := range []string{dan, olga} {
+		s.op(who, "SignContract", map[string]any{"id": danAccepted.str("acceptOffer.contract.id")})
+	}
+	s.op(ben, "DeclineOffer", map[string]any{"id": s.op(olga, "SendOffer", map[string]any{"input": map[string]any{
+		"applicationID": benSpare}}).str("sendOffer.id")})
+	s.op(olga, "RemoveRosterEntry", map[string]any{"employerID": emp, "workerID": workerIDs["ben"]})
+	s.op(olga, "CancelAssignment", map[string]any{"id": caiHire, "reason": "the order shrank"})
+	if o := s.op(olga, "ShiftOffers", map[string]any{"shiftID": main, "first": 10}); len(o.list("node.offers.edges")) != 5 {
+		t.Fatalf("ShiftOffers: %v", o.v)
+	}
+	if m := s.op(ana, "MyShifts", map[string]any{"first": 10}); m.str("viewer.workerProfile.assignments.edges.0.node.id") != anaAssignment {
+		t.Fatalf("MyShifts: %v", m.v)
+	}
+
+	// --- The shift is worked ---------------------------------------------------
+	s.subscribe(olgaWS, "presence", "CheckInEvents", map[string]any{"shiftID": main}, 4)
+	env.Clock.Advance(start.Sub(env.Clock.Now()))
+	presence := func(who, assignment string) map[string]any {
+		return map[string]any{"input": map[string]any{"assignmentID": assignment, "location": berlin}}
+	}
+	s.op(ana, "CheckIn", presence("ana", anaAssignment))
+	if ev := s.next(olgaWS, "presence"); ev.str("assignmentEvents.assignment.id") != anaAssignment {
+		t.Fatalf("CheckInEvents: %v", ev.v)
+	}
+	s.op(dan, "CheckIn", presence("dan", danHire))
+	env.Clock.Advance(45 * time.Minute)
+	s.op(olga, "MarkNoShow", map[string]any{"id": benHire})
+	env.Clock.Advance(start.Add(8 * time.Hour).Sub(env.Clock.Now()))
+	anaSheet := s.op(ana, "CheckOut", presence("ana", anaAssignment)).str("checkOut.timesheet.id")
+	danSheet := s.op(dan, "CheckOut", presence("dan", danHire)).str("checkOut.timesheet.id")
+	if h := s.op(olga, "ShiftHires", map[string]any{"shiftID": main, "first": 10}); len(h.list("node.assignments.edges")) != 4 {
+		t.Fatalf("ShiftHires: %v", h.v)
+	}
+	s.op(olga, "ApproveTimesheet", map[string]any{"input": map[string]any{"timesheetID": anaSheet}})
+	s.op(olga, "ApproveTimesheet", map[string]any{"input": map[string]any{"timesheetID": danSheet, "approvedMinutes": 300, "reason": "left early"}})
+	s.op(dan, "DisputeTimesheet", map[string]any{"id": danSheet, "reason": "I stayed until the end"})
+	s.op(olga, "MarkPaid", map[string]any{"id": anaSheet, "reference": "SEPA-2291"})
+	s.op(ana, "ConfirmPayment", map[string]any{"id": anaSheet})
+	if ts := s.op(ana, "TimesheetDetail", map[string]any{"id": anaSheet}); ts.str("node.paymentStatus") != "CONFIRMED" {
+		t.Fatalf("TimesheetDetail: %v", ts.v)
+	}
+
+	// --- Reviews -----------------------------------------------------------------
+	tags := s.op(ana, "ReviewTags", map[string]any{"direction": "WORKER_TO_EMPLOYER"}).list("reviewTags")
+	anaReview := s.op(ana, "SubmitReview", map[string]any{"input": map[string]any{"assignmentID": anaAssignment, "rating": 5,
+		"tags": []any{tags[0]}, "comment": "Well organised"}}).str("submitReview.id")
+	olgaReview := s.op(olga, "SubmitReview", map[string]any{"input": map[string]any{"assignmentID": anaAssignment, "rating": 4,
+		"comment": "Reliable"}}).str("submitReview.id")
+	if r := s.op(ana, "MyReviews", map[string]any{"first": 10}); r.str("viewer.workerProfile.reviews.edges.0.node.id") != olgaReview {
+		t.Fatalf("MyReviews: %v", r.v)
+	}
+	if r := s.op(olga, "EmployerReviews", map[string]any{"employerID": emp, "first": 10}); r.str("node.reviews.edges.0.node.id") != anaReview {
+		t.Fatalf("EmployerReviews: %v", r.v)
+	}
+	s.op(ana, "ReplyToReview", map[string]any{"reviewID": olgaReview, "reply": "Thank you!"})
+	s.op(olga, "ReportReview", map[string]any{"reviewID": anaReview, "reason": "names a colleague"})
+	s.op(sam, "HideReview", map[string]any{"reviewID": anaReview, "reason": "names a colleague"})
+
+	// --- Credit ---------------------------------------------------------------------
+	report := s.op(ben, "CreditReport", map[string]any{"subjectID": workerIDs["ben"]})
+	noShow := report.str("creditReport.factors.0.events.0.id")
+	s.op(ben, "DisputeCreditEvent", map[string]any{"input": map[string]any{"eventID": noShow, "reason": "I was ill and called ahead"}})
+	if d := s.op(ben, "MyCreditDisputes", map[string]any{"first": 10}); len(d.list("creditDisputes.edges")) != 1 {
+		t.Fatalf("MyCreditDisputes: %v", d.v)
+	}
+	open := s.op(sam, "OpenCreditDisputes", map[string]any{"first": 10}).str("creditDisputes.edges.0.node.id")
+	s.op(sam, "ResolveCreditDispute", map[string]any{"input": map[string]any{"disputeID": open, "decision": "REVERSE", "note": "sick note provided"}})
+
+	// --- Certificates -----------------------------------------------------------------
+	pdf := []byte("%PDF-1.7\nforklift licence\n")
+	up := s.op(ana, "StartCertificationUpload", map[string]any{"input": map[string]any{"skillID": forklift, "title": "Forklift licence",
+		"fileName": "licence.pdf", "contentType": "application/pdf", "byteSize": len(pdf)}})
+	form := &storage.Upload{URL: up.str("startCertificationUpload.url"), Fields: map[string]string{}}
+	for _, f := range up.list("startCertificationUpload.fields") {
+		field := f.(map[string]any)
+		form.Fields[field["name"].(string)] = field["value"].(string)
+	}
+	if status := storagetest.PostForm(t, form, "licence.pdf", pdf); status/100 != 2 {
+		t.Fatalf("upload: HTTP %d", status)
+	}
+	cert := s.op(ana, "CompleteCertificationUpload", map[string]any{"id": up.str("startCertificationUpload.certification.id")}).str("completeCertificationUpload.id")
+	if q := s.op(sam, "CertificationQueue", map[string]any{"first": 10}); q.str("certificationQueue.edges.0.node.id") != cert {
+		t.Fatalf("CertificationQueue: %v", q.v)
+	}
+	s.op(sam, "ReviewCertification", map[string]any{"id": cert, "decision": "VERIFY"})
+	if c := s.op(ana, "MyCertifications", map[string]any{"first": 10}); c.str("viewer.workerProfile.certifications.edges.0.node.status") != "VERIFIED" {
+		t.Fatalf("MyCertifications: %v", c.v)
+	}
+	s.op(sam, "RevokeCertification", map[string]any{"id": cert, "reason": "the issuer withdrew it"})
+
+	// --- Inbox, settings, devices --------------------------------------------------------
+	inbox := s.op(ana, "Inbox", map[string]any{"first": 50})
+	if len(inbox.list("notifications.edges")) == 0 || inbox.get("unreadNotificationCount").(float64) == 0 {
+		t.Fatalf("Inbox: %v", inbox.v)
+	}
+	s.op(ana, "MarkNotificationsRead", map[string]any{"all": true})
+	if inbox := s.op(ana, "Inbox", map[string]any{"first": 1, "unreadOnly": true}); inbox.get("unreadNotificationCount").(float64) != 0 {
+		t.Fatalf("Inbox after reading all: %v", inbox.v)
+	}
+	s.op(ana, "UpdateNotificationSettings", map[string]any{"input": map[string]any{"timeZone": "Europe/Berlin",
+		"quietHours": map[string]any{"start": "22:00", "end": "07:00"}, "optOuts": []string{"SHIFT_PUBLISHED"}}})
+	if n := s.op(ana, "NotificationSettings", nil); n.str("viewer.notificationSettings.quietHours.start") != "22:00" {
+		t.Fatalf("NotificationSettings: %v", n.v)
+	}
+	s.op(ana, "RegisterDevice", map[string]any{"input": map[string]any{"token": "fcm-token-ana-0123456789", "platform": "ANDROID", "appVersion": "1.0.0"}})
+	s.op(ana, "UnregisterDevice", map[string]any{"token": "fcm-token-ana-0123456789"})
+}

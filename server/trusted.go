@@ -1,0 +1,189 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/redis/go-redis/v9"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	mobileschema "flexwork/mobile-schema"
+)
+
+// Codes of trusted-documents refusals, as Apollo Router names them so app
+// developers meet familiar ones.
+const (
+	codeIDRequired   = "PERSISTED_QUERY_ID_REQUIRED"
+	codeNotInList    = "PERSISTED_QUERY_NOT_IN_LIST"
+	codeHashMismatch = "PERSISTED_QUERY_HASH_MISMATCH"
+)
+
+// trustedDocuments runs the apps' operations by their manifest id. With
+// enforce, nothing else runs: raw query text and unknown ids are refused,
+// over HTTP and WebSocket alike (gqlgen mutates the parameters of both).
+// Without, ids still resolve, and anything else falls through to automatic
+// persisted queries.
+type trustedDocuments struct {
+	ops     map[string]mobileschema.Operation
+	enforce bool
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = trustedDocuments{}
+
+func (trustedDocuments) ExtensionName() string                   { return "TrustedDocuments" }
+func (trustedDocuments) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (t trustedDocuments) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
+	id := persistedID(p.Extensions)
+	if id == "" {
+		if t.enforce {
+			return refusal(codeIDRequired, "this server runs only the apps' operations: send the operation's id from "+
+				"mobile-schema/persisted-queries.json as extensions.persistedQuery.sha256Hash (or documentId), not its text")
+		}
+		return nil
+	}
+	op, ok := t.ops[id]
+	switch {
+	case !ok && t.enforce:
+		return refusal(codeNotInList, "no operation has this id; the app and the server disagree about mobile-schema/persisted-queries.json")
+	case !ok:
+		return nil // an automatic persisted query
+	case p.Query != "" && hash(p.Query) != id:
+		return refusal(codeHashMismatch, "the query text does not hash to the id sent with it")
+	}
+	p.Query = op.Body
+	if p.OperationName == "" {
+		p.OperationName = op.Name
+	}
+	delete(p.Extensions, "persistedQuery") // resolved: nothing for the APQ cache to do
+	return nil
+}
+
+func refusal(code, message string) *gqlerror.Error {
+	return &gqlerror.Error{Message: message, Extensions: map[string]any{"code": code}}
+}
+
+func hash(query string) string {
+	sum := sha256.Sum256([]byte(query))
+	return hex.EncodeToString(sum[:])
+}
+
+// persistedID is the id in extensions.persistedQuery.sha256Hash.
+func persistedID(ext map[string]any) string {
+	pq, _ := ext["persistedQuery"].(map[string]any)
+	id, _ := pq["sha256Hash"].(string)
+	return id
+}
+
+// documentIDs accepts the GraphQL-over-HTTP spelling of a persisted
+// document, a top-level documentId ("sha256:<hex>" or "<hex>"), by moving
+// it to where gqlgen looks, extensions.persistedQuery. gqlgen's transports
+// drop unknown top-level keys, so it must happen before them.
+func documentIDs(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodGet && r.URL.Query().Has("documentId"):
+			q := r.URL.Query()
+			ext := map[string]any{}
+			if s := q.Get("extensions"); s != "" {
+				_ = json.Unmarshal([]byte(s), &ext)
+			}
+			ext["persistedQuery"] = map[string]any{"version": 1, "sha256Hash": strings.TrimPrefix(q.Get("documentId"), "sha256:")}
+			b, _ := json.Marshal(ext)
+			q.Set("extensions", string(b))
+			q.Del("documentId")
+			r.URL.RawQuery = q.Encode()
+		case r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/json"):
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				writeJSONError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request body too large")
+				return
+			}
+			if bytes.Contains(body, []byte(`"documentId"`)) {
+				body = moveDocumentID(body)
+			}
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func moveDocumentID(body []byte) []byte {
+	var req map[string]json.RawMessage
+	var id string
+	if json.Unmarshal(body, &req) != nil || json.Unmarshal(req["documentId"], &id) != nil {
+		return body // let the transport report what is wrong
+	}
+	ext := map[string]any{}
+	if raw, ok := req["extensions"]; ok {
+		_ = json.Unmarshal(raw, &ext)
+	}
+	ext["persistedQuery"] = map[string]any{"version": 1, "sha256Hash": strings.TrimPrefix(id, "sha256:")}
+	req["extensions"], _ = json.Marshal(ext)
+	delete(req, "documentId")
+	out, err := json.Marshal(req)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+// apqCache keeps automatic persisted queries in process and, with Redis,
+// shares them between replicas: a query one replica learnt, every replica
+// can run by hash. A Redis failure is a cache miss, never an error: the app
+// then sends the text again.
+type apqCache struct {
+	local *lru.LRU[string]
+	rdb   *redis.Client
+}
+
+const (
+	apqPrefix = "flexwork:apq:"
+	apqTTL    = 7 * 24 * time.Hour
+)
+
+func newAPQCache(redisURL string) (*apqCache, error) {
+	c := &apqCache{local: lru.New[string](1000)}
+	if redisURL != "" {
+		opts, err := redis.ParseURL(redisURL)
+		if err != nil {
+			return nil, err
+		}
+		c.rdb = redis.NewClient(opts)
+	}
+	return c, nil
+}
+
+func (c *apqCache) Get(ctx context.Context, key string) (string, bool) {
+	if q, ok := c.local.Get(ctx, key); ok {
+		return q, true
+	}
+	if c.rdb == nil {
+		return "", false
+	}
+	q, err := c.rdb.Get(ctx, apqPrefix+key).Result()
+	if err != nil {
+		return "", false
+	}
+	c.local.Add(ctx, key, q)
+	return q, true
+}
+
+func (c *apqCache) Add(ctx context.Context, key, query string) {
+	c.local.Add(ctx, key, query)
+	if c.rdb != nil {
+		_ = c.rdb.Set(ctx, apqPrefix+key, query, apqTTL).Err()
+	}
+}
