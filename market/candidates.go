@@ -79,7 +79,7 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 	for i, a := range apps {
 		workerIDs[i] = a.WorkerID
 	}
-	workers, err := loadWorkerFacts(ctx, c, workerIDs, facts)
+	workers, err := m.loadWorkerFacts(ctx, c, workerIDs, facts)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,13 @@ package market
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
 	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 
 	"flexwork/ent"
 	"flexwork/ent/assignment"
@@ -47,89 +53,177 @@ func (m *Market) shiftFacts(ctx context.Context, shifts ...*ent.Shift) ([]ShiftF
 }
 
 // loadWorkerFacts loads the facts of many workers for screening against the
-// given shifts: five queries in all.
-func loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs []string, shifts []ShiftFacts) (map[string]*WorkerFacts, error) {
-	ctx = rule.System(ctx)
+// given shifts in one statement: the profiles, skills, verified
+// certificates, assignments in the shifts' span and blocks by their
+// employers, as rows of one shape (a UNION ALL), so a feed or a page of
+// candidates costs one round trip for all of it.
+func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs []string, shifts []ShiftFacts) (map[string]*WorkerFacts, error) {
 	out := make(map[string]*WorkerFacts, len(workerIDs))
 	if len(workerIDs) == 0 {
 		return out, nil
 	}
-	profiles, err := c.WorkerProfile.Query().Where(workerprofile.IDIn(workerIDs...)).All(ctx)
+	query, args := factsQuery(m.dialect, workerIDs, shifts)
+	rows, err := c.QueryContext(rule.System(ctx), query, args...)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range profiles {
+	defer rows.Close()
+	// UNION ALL promises no order (PostgreSQL may run branches in parallel):
+	// read everything, then build the profiles before what hangs off them.
+	type row struct {
+		kind, worker string
+		ref          sql.NullString
+		n1, n2       sql.NullInt64
+		x, y, z      sql.NullFloat64
+		t1, t2       any
+	}
+	var rest []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.kind, &r.worker, &r.ref, &r.n1, &r.n2, &r.x, &r.y, &r.z, &r.t1, &r.t2); err != nil {
+			return nil, err
+		}
+		if r.kind != "profile" {
+			rest = append(rest, r)
+			continue
+		}
 		w := &WorkerFacts{
-			WorkerID: p.ID, CreditScore: p.CreditScore, CompletedShifts: p.CompletedShifts,
-			RatingAvg: p.RatingAvg, RatingCount: p.RatingCount,
+			WorkerID: r.worker, CreditScore: int(r.n1.Int64), RatingCount: int(r.n2.Int64), RatingAvg: r.x.Float64,
 			Skills: map[string]int{}, Certs: map[string][]*time.Time{}, BlockedBy: map[string]bool{},
 		}
-		if p.HomeLat != nil && p.HomeLng != nil {
-			w.Home = &GeoPoint{Lat: *p.HomeLat, Lng: *p.HomeLng}
+		if r.y.Valid && r.z.Valid {
+			w.Home = &GeoPoint{Lat: r.y.Float64, Lng: r.z.Float64}
 		}
-		out[p.ID] = w
+		w.CompletedShifts, _ = strconv.Atoi(r.ref.String)
+		out[r.worker] = w
 	}
-	skills, err := c.WorkerSkill.Query().Where(workerskill.WorkerIDIn(workerIDs...)).All(ctx)
-	if err != nil {
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, s := range skills {
-		if w := out[s.WorkerID]; w != nil {
-			w.Skills[s.SkillID] = s.Years
+	for _, r := range rest {
+		w := out[r.worker]
+		if w == nil {
+			continue // no profile, no facts
 		}
-	}
-	certs, err := c.Certification.Query().
-		Where(certification.WorkerIDIn(workerIDs...), certification.StatusEQ(certification.StatusVERIFIED)).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, cert := range certs {
-		if w := out[cert.WorkerID]; w != nil {
-			w.Certs[cert.SkillID] = append(w.Certs[cert.SkillID], cert.ExpiresOn)
-		}
-	}
-	if len(shifts) == 0 {
-		return out, nil
-	}
-	from, to := shifts[0].Start, shifts[0].End
-	employers := map[string]bool{}
-	for _, s := range shifts {
-		if s.Start.Before(from) {
-			from = s.Start
-		}
-		if s.End.After(to) {
-			to = s.End
-		}
-		employers[s.EmployerID] = true
-	}
-	busy, err := c.Assignment.Query().Where(
-		assignment.WorkerIDIn(workerIDs...),
-		assignment.StatusIn(holdingStatuses...),
-		assignment.StartsAtLT(to),
-		assignment.EndsAtGT(from),
-	).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range busy {
-		if w := out[a.WorkerID]; w != nil {
-			w.Busy = append(w.Busy, Interval{a.StartsAt, a.EndsAt})
-		}
-	}
-	blocked := c.RosterEntry.Query().Where(rosterentry.WorkerIDIn(workerIDs...), rosterentry.KindEQ(rosterentry.KindBLOCKED))
-	if len(employers) > 0 && !(len(employers) == 1 && employers[""]) {
-		blocked.Where(rosterentry.EmployerIDIn(keys(employers)...))
-	} // else: a horizon with no employer (a Screener) needs every block
-	blocks, err := blocked.All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, b := range blocks {
-		if w := out[b.WorkerID]; w != nil {
-			w.BlockedBy[b.EmployerID] = true
+		switch r.kind {
+		case "skill":
+			w.Skills[r.ref.String] = int(r.n1.Int64)
+		case "cert":
+			exp, err := scanTime(r.t1)
+			if err != nil {
+				return nil, err
+			}
+			w.Certs[r.ref.String] = append(w.Certs[r.ref.String], exp)
+		case "busy":
+			from, err := scanTime(r.t1)
+			if err != nil {
+				return nil, err
+			}
+			to, err := scanTime(r.t2)
+			if err != nil {
+				return nil, err
+			}
+			if from != nil && to != nil {
+				w.Busy = append(w.Busy, Interval{*from, *to})
+			}
+		case "blocked":
+			w.BlockedBy[r.ref.String] = true
 		}
 	}
 	return out, nil
+}
+
+// factsQuery builds the statement of loadWorkerFacts. Every branch has the
+// same columns: kind, worker, ref, n1, n2, x, y, z, t1, t2.
+func factsQuery(dialectName string, workerIDs []string, shifts []ShiftFacts) (string, []any) {
+	d := entsql.Dialect(dialectName)
+	ids := make([]any, len(workerIDs))
+	for i, id := range workerIDs {
+		ids[i] = id
+	}
+	null := func(typ string) string { return "CAST(NULL AS " + typ + ")" }
+	var (
+		text, integer, float, stamp = "TEXT", "BIGINT", "DOUBLE PRECISION", "TIMESTAMP WITH TIME ZONE"
+	)
+	if dialectName == dialect.SQLite {
+		integer, float, stamp = "INTEGER", "REAL", "TIMESTAMP"
+	}
+	branch := func(table, kind, ref, n1, n2, x, y, z, t1, t2 string) *entsql.Selector {
+		t := entsql.Table(table)
+		return d.Select().From(t).Where(entsql.In(t.C("worker_id"), ids...)).AppendSelectExpr(entsql.ExprFunc(func(b *entsql.Builder) {
+			b.WriteString("'" + kind + "', " + t.C("worker_id") + ", " + ref + ", " + n1 + ", " + n2 + ", " + x + ", " + y + ", " + z + ", " + t1 + ", " + t2)
+		}))
+	}
+	col := func(table, c string) string { return d.Table(table).C(c) }
+	profiles := entsql.Table(workerprofile.Table)
+	q := d.Select().From(profiles).Where(entsql.In(profiles.C(workerprofile.FieldID), ids...)).
+		AppendSelectExpr(entsql.ExprFunc(func(b *entsql.Builder) {
+			b.WriteString("'profile', " + profiles.C(workerprofile.FieldID) + ", CAST(" + profiles.C(workerprofile.FieldCompletedShifts) +
+				" AS " + text + "), " + profiles.C(workerprofile.FieldCreditScore) + ", " + profiles.C(workerprofile.FieldRatingCount) + ", " +
+				profiles.C(workerprofile.FieldRatingAvg) + ", " + profiles.C(workerprofile.FieldHomeLat) + ", " +
+				profiles.C(workerprofile.FieldHomeLng) + ", " + null(stamp) + ", " + null(stamp))
+		}))
+	q.UnionAll(branch(workerskill.Table, "skill", col(workerskill.Table, workerskill.FieldSkillID),
+		col(workerskill.Table, workerskill.FieldYears), null(integer), null(float), null(float), null(float), null(stamp), null(stamp)))
+	certs := branch(certification.Table, "cert", col(certification.Table, certification.FieldSkillID),
+		null(integer), null(integer), null(float), null(float), null(float), col(certification.Table, certification.FieldExpiresOn), null(stamp))
+	certs.Where(entsql.EQ(col(certification.Table, certification.FieldStatus), certification.StatusVERIFIED.String()))
+	q.UnionAll(certs)
+	if len(shifts) > 0 {
+		from, to := shifts[0].Start, shifts[0].End
+		employers := map[string]bool{}
+		for _, s := range shifts {
+			if s.Start.Before(from) {
+				from = s.Start
+			}
+			if s.End.After(to) {
+				to = s.End
+			}
+			employers[s.EmployerID] = true
+		}
+		statuses := make([]any, len(holdingStatuses))
+		for i, st := range holdingStatuses {
+			statuses[i] = st.String()
+		}
+		busy := branch(assignment.Table, "busy", null(text), null(integer), null(integer), null(float), null(float), null(float),
+			col(assignment.Table, assignment.FieldStartsAt), col(assignment.Table, assignment.FieldEndsAt))
+		busy.Where(entsql.And(entsql.In(col(assignment.Table, assignment.FieldStatus), statuses...),
+			entsql.LT(col(assignment.Table, assignment.FieldStartsAt), to), entsql.GT(col(assignment.Table, assignment.FieldEndsAt), from)))
+		q.UnionAll(busy)
+		blocked := branch(rosterentry.Table, "blocked", col(rosterentry.Table, rosterentry.FieldEmployerID), null(integer), null(integer),
+			null(float), null(float), null(float), null(stamp), null(stamp))
+		blocked.Where(entsql.EQ(col(rosterentry.Table, rosterentry.FieldKind), rosterentry.KindBLOCKED.String()))
+		if len(employers) > 0 && !(len(employers) == 1 && employers[""]) {
+			list := make([]any, 0, len(employers))
+			for e := range employers {
+				list = append(list, e)
+			}
+			blocked.Where(entsql.In(col(rosterentry.Table, rosterentry.FieldEmployerID), list...))
+		} // else: a horizon with no employer (a Screener) needs every block
+		q.UnionAll(blocked)
+	}
+	return q.Query()
+}
+
+// scanTime reads a timestamp from a UNION column, which SQLite hands back
+// as text (the column has no declared type) and PostgreSQL as a time.
+func scanTime(v any) (*time.Time, error) {
+	switch t := v.(type) {
+	case nil:
+		return nil, nil
+	case time.Time:
+		return &t, nil
+	case []byte:
+		return scanTime(string(t))
+	case string:
+		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05"} {
+			if p, err := time.Parse(layout, t); err == nil {
+				return &p, nil
+			}
+		}
+		return nil, fmt.Errorf("facts: cannot read time %q", t)
+	}
+	return nil, fmt.Errorf("facts: cannot read time %T", v)
 }
 
 func keys[K comparable, V any](m map[K]V) []K {

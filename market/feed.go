@@ -184,7 +184,7 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 		applied = map[string]*ent.Application{}
 	)
 	if v.WorkerID != "" && len(shifts) > 0 {
-		ws, err := loadWorkerFacts(ctx, c, []string{v.WorkerID}, facts)
+		ws, err := m.loadWorkerFacts(ctx, c, []string{v.WorkerID}, facts)
 		if err != nil {
 			return nil, err
 		}
