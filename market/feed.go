@@ -83,8 +83,10 @@ func (m *Market) ShiftFeed(ctx context.Context, near GeoPoint, radiusKm float64,
 
 // Feed returns published, future shifts with open slots within radiusKm of
 // near, nearest (or soonest) first. However long the page, it costs the same
-// few queries: the shifts with their employer and required skills, then the
-// viewer's screening facts and applications for the whole page.
+// few statements: the shifts (with the IDs of the viewer's applications to
+// them), the viewer's screening facts, and the applications if there are any;
+// employers come from a short-lived cache, skills from the taxonomy in
+// memory.
 func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
@@ -140,6 +142,16 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 	byStart := in.OrderBy == FeedByStart
 	q.Modify(func(s *sql.Selector) {
 		s.AppendSelectExprAs(dist2(s), "dist2")
+		if v.WorkerID != "" {
+			// Which shifts the viewer applied to comes with the page, so the
+			// applications are read only when there are some.
+			a := sql.Table(application.Table).As("viewer_application")
+			s.LeftJoin(a).OnP(sql.And(sql.ColumnsEQ(a.C(application.FieldShiftID), s.C(shift.FieldID)),
+				sql.EQ(a.C(application.FieldWorkerID), v.WorkerID)))
+			// Never NULL: ent scans extra columns by the type the driver
+			// reports, and SQLite reports none for a NULL.
+			s.AppendSelectExprAs(sql.Expr("COALESCE("+a.C(application.FieldID)+", '')"), "viewer_application")
+		}
 		s.Where(sql.P(func(b *sql.Builder) { b.Join(dist2(s)).WriteString(" <= ").Arg(in.RadiusKm * in.RadiusKm) }))
 		if a := in.After; a != nil {
 			if byStart {
@@ -179,6 +191,21 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 	if err != nil {
 		return nil, err
 	}
+	employerIDs := make([]string, len(shifts))
+	var appIDs []string
+	for i, s := range shifts {
+		employerIDs[i] = s.EmployerID
+		if id, _ := s.Value("viewer_application"); asString(id) != "" {
+			appIDs = append(appIDs, asString(id))
+		}
+	}
+	employers, err := m.employers(ctx, employerIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range shifts {
+		s.Edges.Employer = employers[s.EmployerID]
+	}
 	var (
 		w       *WorkerFacts
 		applied = map[string]*ent.Application{}
@@ -189,11 +216,9 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 			return nil, err
 		}
 		w = ws[v.WorkerID]
-		ids := make([]string, len(shifts))
-		for i, s := range shifts {
-			ids[i] = s.ID
-		}
-		apps, err := c.Application.Query().Where(application.WorkerID(v.WorkerID), application.ShiftIDIn(ids...)).All(ctx)
+	}
+	if len(appIDs) > 0 {
+		apps, err := c.Application.Query().Where(application.IDIn(appIDs...)).All(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -221,6 +246,15 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 	}
 	page.PageInfo.HasPreviousPage = in.After != nil
 	return page, nil
+}
+
+// asString reads a text column a driver may hand back as bytes.
+func asString(v any) string {
+	if b, ok := v.([]byte); ok {
+		return string(b)
+	}
+	s, _ := v.(string)
+	return s
 }
 
 // Cursor values come back from the client through msgpack, which may widen

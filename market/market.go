@@ -18,6 +18,8 @@ type Market struct {
 	skills  skillCache
 	events  EventSink
 	store   storage.Store
+	// employerCache keeps the employers the feed shows (employercache.go).
+	employerCache employerCache
 }
 
 // Option configures a Market.

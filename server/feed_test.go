@@ -58,7 +58,7 @@ func feedWorld(t *testing.T, db *entdb.DB, n int) (*servertest.Env, servertest.A
 
 func TestFeedStatementsDoNotGrowWithThePage(t *testing.T) {
 	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
-		env, ana, _ := feedWorld(t, db, 60)
+		env, ana, ids := feedWorld(t, db, 60)
 		count := func(n int) int64 {
 			before := db.Statements()
 			var page feedPage
@@ -68,12 +68,38 @@ func TestFeedStatementsDoNotGrowWithThePage(t *testing.T) {
 			}
 			return db.Statements() - before
 		}
-		count(10) // the first request loads the skills taxonomy into memory, once per process
+		count(10) // the first request loads the skills taxonomy and the employers into memory
 		ten, fifty := count(10), count(50)
 		if ten != fifty {
 			t.Fatalf("a feed page of 10 takes %d SQL statements, of 50 %d; want the same", ten, fifty)
 		}
-		t.Logf("SQL statements per feed request (viewer, shifts, employers, 5 screening facts, applications): %d", ten)
+		// The app's own feed, with an application on the page: at most 4
+		// (viewer, shifts, screening facts, the applications).
+		var page struct {
+			ShiftFeed struct {
+				Edges []struct {
+					Node        struct{ ID string }
+					Application *struct{ Status string }
+				}
+			}
+		}
+		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": ids[0]}, &struct{}{})
+		before := db.Statements()
+		env.MustOp(ana.Token, "ShiftFeed", map[string]any{"near": place, "radiusKm": 20.0, "first": 20}, &page)
+		app := db.Statements() - before
+		var applied []string
+		for _, e := range page.ShiftFeed.Edges {
+			if e.Application != nil {
+				applied = append(applied, e.Node.ID+" "+e.Application.Status)
+			}
+		}
+		if len(applied) != 1 || applied[0] != ids[0]+" APPLIED" {
+			t.Fatalf("the feed shows applications %v, want %s APPLIED", applied, ids[0])
+		}
+		if app > 4 {
+			t.Fatalf("the app's feed with an application takes %d SQL statements; want at most 4", app)
+		}
+		t.Logf("SQL statements per feed request: %d (viewer, shifts, screening facts); %d with an application on the page", ten, app)
 	})
 }
 
