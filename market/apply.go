@@ -37,7 +37,7 @@ func (m *Market) screen(ctx context.Context, c *ent.Client, workerID string, s *
 	if workerID == "" {
 		return Screen(facts[0], nil), nil
 	}
-	workers, err := m.loadWorkerFacts(ctx, c, []string{workerID}, facts)
+	workers, err := m.loadWorkerFacts(ctx, c, []string{workerID}, facts, false)
 	if err != nil {
 		return Eligibility{}, err
 	}

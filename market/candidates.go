@@ -79,7 +79,7 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 	for i, a := range apps {
 		workerIDs[i] = a.WorkerID
 	}
-	workers, err := m.loadWorkerFacts(ctx, c, workerIDs, facts)
+	workers, err := m.loadWorkerFacts(ctx, c, workerIDs, facts, false)
 	if err != nil {
 		return nil, err
 	}
@@ -151,3 +151,21 @@ func (c *Candidate) MatchScore() int { return c.Match.Score }
 
 // Factors explain the score.
 func (c *Candidate) Factors() []MatchFactor { return c.Match.Factors }
+
+// Cursor values come back from the client through msgpack, which may widen
+// or narrow numbers.
+func cursorInt(v any) int64 {
+	switch n := v.(type) {
+	case int64:
+		return n
+	case int:
+		return int64(n)
+	case int32:
+		return int64(n)
+	case uint64:
+		return int64(n)
+	case float64:
+		return int64(n)
+	}
+	return 0
+}

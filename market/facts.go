@@ -11,6 +11,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"flexwork/ent"
+	"flexwork/ent/application"
 	"flexwork/ent/assignment"
 	"flexwork/ent/certification"
 	"flexwork/ent/rosterentry"
@@ -57,12 +58,16 @@ func (m *Market) shiftFacts(ctx context.Context, shifts ...*ent.Shift) ([]ShiftF
 // certificates, assignments in the shifts' span and blocks by their
 // employers, as rows of one shape (a UNION ALL), so a feed or a page of
 // candidates costs one round trip for all of it.
-func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs []string, shifts []ShiftFacts) (map[string]*WorkerFacts, error) {
+//
+// With applications, it also reads which of the shifts each worker applied
+// to (WorkerFacts.Applications): the feed shows that on every row.
+func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs []string, shifts []ShiftFacts,
+	applications bool) (map[string]*WorkerFacts, error) {
 	out := make(map[string]*WorkerFacts, len(workerIDs))
 	if len(workerIDs) == 0 {
 		return out, nil
 	}
-	query, args := factsQuery(m.dialect, workerIDs, shifts)
+	query, args := factsQuery(m.dialect, workerIDs, shifts, applications)
 	rows, err := c.QueryContext(rule.System(ctx), query, args...)
 	if err != nil {
 		return nil, err
@@ -72,7 +77,7 @@ func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs [
 	// read everything, then build the profiles before what hangs off them.
 	type row struct {
 		kind, worker string
-		ref          sql.NullString
+		ref, ref2    sql.NullString
 		n1, n2       sql.NullInt64
 		x, y, z      sql.NullFloat64
 		t1, t2       any
@@ -80,7 +85,7 @@ func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs [
 	var rest []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.kind, &r.worker, &r.ref, &r.n1, &r.n2, &r.x, &r.y, &r.z, &r.t1, &r.t2); err != nil {
+		if err := rows.Scan(&r.kind, &r.worker, &r.ref, &r.ref2, &r.n1, &r.n2, &r.x, &r.y, &r.z, &r.t1, &r.t2); err != nil {
 			return nil, err
 		}
 		if r.kind != "profile" {
@@ -90,6 +95,7 @@ func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs [
 		w := &WorkerFacts{
 			WorkerID: r.worker, CreditScore: int(r.n1.Int64), RatingCount: int(r.n2.Int64), RatingAvg: r.x.Float64,
 			Skills: map[string]int{}, Certs: map[string][]*time.Time{}, BlockedBy: map[string]bool{},
+			Applications: map[string]string{},
 		}
 		if r.y.Valid && r.z.Valid {
 			w.Home = &GeoPoint{Lat: r.y.Float64, Lng: r.z.Float64}
@@ -128,14 +134,16 @@ func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs [
 			}
 		case "blocked":
 			w.BlockedBy[r.ref.String] = true
+		case "applied":
+			w.Applications[r.ref.String] = r.ref2.String
 		}
 	}
 	return out, nil
 }
 
 // factsQuery builds the statement of loadWorkerFacts. Every branch has the
-// same columns: kind, worker, ref, n1, n2, x, y, z, t1, t2.
-func factsQuery(dialectName string, workerIDs []string, shifts []ShiftFacts) (string, []any) {
+// same columns: kind, worker, ref, ref2, n1, n2, x, y, z, t1, t2.
+func factsQuery(dialectName string, workerIDs []string, shifts []ShiftFacts, applications bool) (string, []any) {
 	d := entsql.Dialect(dialectName)
 	ids := make([]any, len(workerIDs))
 	for i, id := range workerIDs {
@@ -151,7 +159,8 @@ func factsQuery(dialectName string, workerIDs []string, shifts []ShiftFacts) (st
 	branch := func(table, kind, ref, n1, n2, x, y, z, t1, t2 string) *entsql.Selector {
 		t := entsql.Table(table)
 		return d.Select().From(t).Where(entsql.In(t.C("worker_id"), ids...)).AppendSelectExpr(entsql.ExprFunc(func(b *entsql.Builder) {
-			b.WriteString("'" + kind + "', " + t.C("worker_id") + ", " + ref + ", " + n1 + ", " + n2 + ", " + x + ", " + y + ", " + z + ", " + t1 + ", " + t2)
+			b.WriteString("'" + kind + "', " + t.C("worker_id") + ", " + ref + ", " + null(text) + ", " + n1 + ", " + n2 + ", " +
+				x + ", " + y + ", " + z + ", " + t1 + ", " + t2)
 		}))
 	}
 	col := func(table, c string) string { return d.Table(table).C(c) }
@@ -159,7 +168,7 @@ func factsQuery(dialectName string, workerIDs []string, shifts []ShiftFacts) (st
 	q := d.Select().From(profiles).Where(entsql.In(profiles.C(workerprofile.FieldID), ids...)).
 		AppendSelectExpr(entsql.ExprFunc(func(b *entsql.Builder) {
 			b.WriteString("'profile', " + profiles.C(workerprofile.FieldID) + ", CAST(" + profiles.C(workerprofile.FieldCompletedShifts) +
-				" AS " + text + "), " + profiles.C(workerprofile.FieldCreditScore) + ", " + profiles.C(workerprofile.FieldRatingCount) + ", " +
+				" AS " + text + "), " + null(text) + ", " + profiles.C(workerprofile.FieldCreditScore) + ", " + profiles.C(workerprofile.FieldRatingCount) + ", " +
 				profiles.C(workerprofile.FieldRatingAvg) + ", " + profiles.C(workerprofile.FieldHomeLat) + ", " +
 				profiles.C(workerprofile.FieldHomeLng) + ", " + null(stamp) + ", " + null(stamp))
 		}))
@@ -201,6 +210,19 @@ func factsQuery(dialectName string, workerIDs []string, shifts []ShiftFacts) (st
 			blocked.Where(entsql.In(col(rosterentry.Table, rosterentry.FieldEmployerID), list...))
 		} // else: a horizon with no employer (a Screener) needs every block
 		q.UnionAll(blocked)
+		if applications {
+			shiftIDs := make([]any, len(shifts))
+			for i, s := range shifts {
+				shiftIDs[i] = s.ID
+			}
+			apps := entsql.Table(application.Table)
+			q.UnionAll(d.Select().From(apps).Where(entsql.And(entsql.In(apps.C(application.FieldWorkerID), ids...),
+				entsql.In(apps.C(application.FieldShiftID), shiftIDs...))).AppendSelectExpr(entsql.ExprFunc(func(b *entsql.Builder) {
+				b.WriteString("'applied', " + apps.C(application.FieldWorkerID) + ", " + apps.C(application.FieldShiftID) + ", " +
+					apps.C(application.FieldID) + ", " + null(integer) + ", " + null(integer) + ", " + null(float) + ", " + null(float) +
+					", " + null(float) + ", " + null(stamp) + ", " + null(stamp))
+			})))
+		}
 	}
 	return q.Query()
 }

@@ -71,7 +71,7 @@ func (m *Market) Recipients(ctx context.Context, shiftID string) ([]Recipient, e
 		for i, w := range part {
 			ids[i] = w.ID
 		}
-		workers, err := m.loadWorkerFacts(ctx, c, ids, facts)
+		workers, err := m.loadWorkerFacts(ctx, c, ids, facts, false)
 		if err != nil {
 			return nil, err
 		}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 
 	"flexwork/ent"
 	"flexwork/ent/application"
+	"flexwork/ent/predicate"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/shift"
 	"flexwork/ent/skill"
@@ -115,58 +118,85 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 	}
 	dLat := in.RadiusKm / kmPerDegree
 	dLng := in.RadiusKm / (kmPerDegree * math.Max(k, 0.01))
-	q := c.Shift.Query().Where(
+	preds := []predicate.Shift{
 		shift.StatusEQ(shift.StatusPUBLISHED),
 		shift.StartsAtGT(now),
 		filledBelowSlots,
-		shift.LatGTE(in.Near.Lat-dLat), shift.LatLTE(in.Near.Lat+dLat),
-		shift.LngGTE(in.Near.Lng-dLng), shift.LngLTE(in.Near.Lng+dLng),
-	)
+		shift.LatGTE(in.Near.Lat - dLat), shift.LatLTE(in.Near.Lat + dLat),
+		shift.LngGTE(in.Near.Lng - dLng), shift.LngLTE(in.Near.Lng + dLng),
+	}
 	if f := in.Filter; f != nil {
 		if len(f.SkillIDs) > 0 {
-			q.Where(shift.HasRequiredSkillsWith(skill.IDIn(f.SkillIDs...)))
+			preds = append(preds, shift.HasRequiredSkillsWith(skill.IDIn(f.SkillIDs...)))
 		}
 		if len(f.EngagementTypes) > 0 {
-			q.Where(shift.EngagementTypeIn(f.EngagementTypes...))
+			preds = append(preds, shift.EngagementTypeIn(f.EngagementTypes...))
 		}
 		if f.StartsAfter != nil {
-			q.Where(shift.StartsAtGTE(*f.StartsAfter))
+			preds = append(preds, shift.StartsAtGTE(*f.StartsAfter))
 		}
 		if f.StartsBefore != nil {
-			q.Where(shift.StartsAtLTE(*f.StartsBefore))
+			preds = append(preds, shift.StartsAtLTE(*f.StartsBefore))
 		}
 		if f.MinHourlyRate != nil {
-			q.Where(shift.HourlyRateGTE(*f.MinHourlyRate))
+			preds = append(preds, shift.HourlyRateGTE(*f.MinHourlyRate))
 		}
 	}
 	byStart := in.OrderBy == FeedByStart
-	q.Modify(func(s *sql.Selector) {
-		s.AppendSelectExprAs(dist2(s), "dist2")
-		if v.WorkerID != "" {
-			// Which shifts the viewer applied to comes with the page, so the
-			// applications are read only when there are some.
-			a := sql.Table(application.Table).As("viewer_application")
-			s.LeftJoin(a).OnP(sql.And(sql.ColumnsEQ(a.C(application.FieldShiftID), s.C(shift.FieldID)),
-				sql.EQ(a.C(application.FieldWorkerID), v.WorkerID)))
-			// Never NULL: ent scans extra columns by the type the driver
-			// reports, and SQLite reports none for a NULL.
-			s.AppendSelectExprAs(sql.Expr("COALESCE("+a.C(application.FieldID)+", '')"), "viewer_application")
-		}
+	// window narrows a selector of shifts to the page: within the radius,
+	// after the cursor, in order. A cursor is the ID of the page's last
+	// shift; its distance or start is read from its row in the same
+	// statement, so the comparison is exact.
+	window := func(s *sql.Selector) {
 		s.Where(sql.P(func(b *sql.Builder) { b.Join(dist2(s)).WriteString(" <= ").Arg(in.RadiusKm * in.RadiusKm) }))
 		if a := in.After; a != nil {
+			d := sql.Dialect(m.dialect)
+			last := d.Table(shift.Table).As("cursor")
+			at := d.Select().From(last).Where(sql.EQ(last.C(shift.FieldID), a.ID))
 			if byStart {
-				at := time.Unix(0, cursorInt(a.Value)).UTC()
-				s.Where(sql.Or(sql.GT(s.C(shift.FieldStartsAt), at),
-					sql.And(sql.EQ(s.C(shift.FieldStartsAt), at), sql.GT(s.C(shift.FieldID), a.ID))))
-			} else {
-				d := toFloat(a.Value)
+				at.Select(last.C(shift.FieldStartsAt))
 				s.Where(sql.P(func(b *sql.Builder) {
-					b.WriteString("(").Join(dist2(s)).WriteString(" > ").Arg(d).WriteString(" OR (").
-						Join(dist2(s)).WriteString(" = ").Arg(d).WriteString(" AND ").
+					b.WriteString("(").WriteString(s.C(shift.FieldStartsAt)).WriteString(" > (").Join(at).WriteString(") OR (").
+						WriteString(s.C(shift.FieldStartsAt)).WriteString(" = (").Join(at).WriteString(") AND ").
+						WriteString(s.C(shift.FieldID)).WriteString(" > ").Arg(a.ID).WriteString("))")
+				}))
+			} else {
+				at.AppendSelectExpr(dist2(at))
+				s.Where(sql.P(func(b *sql.Builder) {
+					b.WriteString("(").Join(dist2(s)).WriteString(" > (").Join(at).WriteString(") OR (").
+						Join(dist2(s)).WriteString(" = (").Join(at).WriteString(") AND ").
 						WriteString(s.C(shift.FieldID)).WriteString(" > ").Arg(a.ID).WriteString("))")
 				}))
 			}
 		}
+		if byStart {
+			s.OrderBy(s.C(shift.FieldStartsAt), s.C(shift.FieldID))
+		} else {
+			s.OrderExpr(dist2(s))
+			s.OrderBy(s.C(shift.FieldID))
+		}
+	}
+	// The outer query reads the page's rows and orders them; what chose
+	// them (the predicates, the radius, the cursor) is the subquery's.
+	q := c.Shift.Query()
+	q.Modify(func(s *sql.Selector) {
+		// The page is chosen first by ID alone, in a subquery the feed
+		// index answers without reading the table (an index-only scan of
+		// the published shifts' place, start and slots); only the page's
+		// rows are then read whole. In a dense city thousands of shifts lie
+		// within the radius, and reading them all to sort them was most of
+		// a feed request's time. Nothing but the shifts' own columns is
+		// selected: ent asks the driver for the type of any other column on
+		// every row.
+		d := sql.Dialect(m.dialect)
+		near := d.Table(shift.Table).As("near")
+		page := d.Select(near.C(shift.FieldID)).From(near)
+		for _, p := range preds {
+			p(page)
+		}
+		window(page)
+		page.Limit(in.First + 1)
+		s.Where(sql.In(s.C(shift.FieldID), page))
 		if byStart {
 			s.OrderBy(s.C(shift.FieldStartsAt), s.C(shift.FieldID))
 		} else {
@@ -192,12 +222,8 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 		return nil, err
 	}
 	employerIDs := make([]string, len(shifts))
-	var appIDs []string
 	for i, s := range shifts {
 		employerIDs[i] = s.EmployerID
-		if id, _ := s.Value("viewer_application"); asString(id) != "" {
-			appIDs = append(appIDs, asString(id))
-		}
 	}
 	employers, err := m.employers(ctx, employerIDs)
 	if err != nil {
@@ -211,34 +237,31 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 		applied = map[string]*ent.Application{}
 	)
 	if v.WorkerID != "" && len(shifts) > 0 {
-		ws, err := m.loadWorkerFacts(ctx, c, []string{v.WorkerID}, facts)
+		// The viewer's screening facts, and which of the page's shifts they
+		// applied to, in one statement; the applications themselves are
+		// read only when there are some.
+		ws, err := m.loadWorkerFacts(ctx, c, []string{v.WorkerID}, facts, true)
 		if err != nil {
 			return nil, err
 		}
-		w = ws[v.WorkerID]
-	}
-	if len(appIDs) > 0 {
-		apps, err := c.Application.Query().Where(application.IDIn(appIDs...)).All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range apps {
-			applied[a.ShiftID] = a
+		if w = ws[v.WorkerID]; w != nil && len(w.Applications) > 0 {
+			apps, err := c.Application.Query().Where(application.IDIn(slices.Collect(maps.Values(w.Applications))...)).All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range apps {
+				applied[a.ShiftID] = a
+			}
 		}
 	}
 	for i, s := range shifts {
-		d2, _ := s.Value("dist2")
-		item := &FeedItem{
+		page.Edges = append(page.Edges, &FeedItem{
+			Cursor:      entgql.Cursor[string]{ID: s.ID},
 			Shift:       s,
 			DistanceKm:  DistanceKm(in.Near, GeoPoint{Lat: s.Lat, Lng: s.Lng}),
 			Eligibility: Screen(facts[i], w),
 			Application: applied[s.ID],
-		}
-		item.Cursor = entgql.Cursor[string]{ID: s.ID, Value: toFloat(d2)}
-		if byStart {
-			item.Cursor.Value = s.StartsAt.UnixNano()
-		}
-		page.Edges = append(page.Edges, item)
+		})
 	}
 	if n := len(page.Edges); n > 0 {
 		page.PageInfo.StartCursor = &page.Edges[0].Cursor
@@ -246,33 +269,6 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 	}
 	page.PageInfo.HasPreviousPage = in.After != nil
 	return page, nil
-}
-
-// asString reads a text column a driver may hand back as bytes.
-func asString(v any) string {
-	if b, ok := v.([]byte); ok {
-		return string(b)
-	}
-	s, _ := v.(string)
-	return s
-}
-
-// Cursor values come back from the client through msgpack, which may widen
-// or narrow numbers.
-func cursorInt(v any) int64 {
-	switch n := v.(type) {
-	case int64:
-		return n
-	case int:
-		return int64(n)
-	case int32:
-		return int64(n)
-	case uint64:
-		return int64(n)
-	case float64:
-		return int64(n)
-	}
-	return 0
 }
 
 func toFloat(v any) float64 {

@@ -35,7 +35,7 @@ func (m *Market) NewScreener(ctx context.Context, workerID string) (*Screener, e
 func (sc *Screener) refresh(ctx context.Context) error {
 	now := sc.m.Now()
 	horizon := ShiftFacts{Start: now, End: now.Add(screenerHorizon)}
-	facts, err := sc.m.loadWorkerFacts(ctx, sc.m.db, []string{sc.workerID}, []ShiftFacts{horizon})
+	facts, err := sc.m.loadWorkerFacts(ctx, sc.m.db, []string{sc.workerID}, []ShiftFacts{horizon}, false)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ type Eligibility struct {
 
 // Failed returns the rules that did not pass.
 func (e Eligibility) Failed() []RuleResult {
-	var out []RuleResult
+	out := []RuleResult{}
 	for _, r := range e.Rules {
 		if !r.Passed {
 			out = append(out, r)
@@ -97,6 +97,9 @@ type WorkerFacts struct {
 	Certs           map[string][]*time.Time // skill ID → expiry dates of verified certificates (nil: no expiry)
 	Busy            []Interval              // assignments that still hold the worker
 	BlockedBy       map[string]bool         // employer IDs that blocked the worker
+	// Applications maps shift IDs to the worker's application to them,
+	// when asked for (the feed); screening does not read it.
+	Applications map[string]string
 }
 
 // Screen runs every screening rule of s for w. It is pure: the feed, the

@@ -30,6 +30,7 @@ Usage:
   flexwork credit recompute [--refresh]
                                     rebuild every credit score from the ledger and report differences
   flexwork load subscribers|push    measure live delivery and push fan-out (prints figures)
+  flexwork bench seed|run           a marketplace-scale dataset and load scenarios (prints figures)
 
 Flags are the configuration variables in lower case (--database_url=…);
 run "flexwork serve --help" to list them.
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return seed(ctx, args, log)
 	case "schema":
 		return schema(args)
+	case "bench":
+		return benchCmd(ctx, args, log)
 	case "admin":
 		return admin(ctx, args, log)
 	case "ledger":

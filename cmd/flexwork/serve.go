@@ -5,6 +5,8 @@ import (
 	"flag"
 	"log/slog"
 	"net"
+	"os"
+	"runtime/debug"
 
 	"flexwork/server"
 	"flexwork/server/demo"
@@ -18,6 +20,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	tuneGC(log)
 	db, err := openDB(ctx, cfg, cfg.Migrate, log)
 	if err != nil {
 		return err
@@ -57,4 +60,17 @@ func displayAddr(a net.Addr) string {
 		return "localhost:" + port
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// serveGCPercent is the server's GOGC unless the environment sets one. A
+// GraphQL response is thousands of small allocations; at Go's default of
+// 100 the collector took a sixth of the server's CPU under load, at 400 it
+// takes a fraction of that for a few hundred MiB more heap at peak.
+const serveGCPercent = 400
+
+func tuneGC(log *slog.Logger) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serveGCPercent)
+		log.Info("garbage collector tuned for throughput", "gogc", serveGCPercent)
+	}
 }

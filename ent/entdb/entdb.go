@@ -106,3 +106,15 @@ func redact(raw string) string {
 	}
 	return u.String()
 }
+
+// Analyze refreshes the planner's statistics after a bulk load; on
+// PostgreSQL it also vacuums, which marks pages all-visible so that
+// index-only scans (the feed's) need not visit the table.
+func (d *DB) Analyze(ctx context.Context) error {
+	stmt := "ANALYZE"
+	if d.Dialect == dialect.Postgres {
+		stmt = "VACUUM ANALYZE"
+	}
+	_, err := d.SQL.ExecContext(ctx, stmt)
+	return err
+}

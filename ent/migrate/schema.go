@@ -3,6 +3,7 @@
 package migrate
 
 import (
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/dialect/sql/schema"
 	"entgo.io/ent/schema/field"
 )
@@ -762,9 +763,20 @@ var (
 				Columns: []*schema.Column{ShiftsColumns[7], ShiftsColumns[12]},
 			},
 			{
-				Name:    "shift_status_lat_lng",
+				Name:    "shift_feed",
 				Unique:  false,
 				Columns: []*schema.Column{ShiftsColumns[7], ShiftsColumns[9], ShiftsColumns[10]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						ShiftsColumns[12].Name,
+
+						ShiftsColumns[23].Name,
+
+						ShiftsColumns[20].Name,
+
+						ShiftsColumns[0].Name,
+					},
+				},
 			},
 			{
 				Name:    "shift_employer_id_starts_at",

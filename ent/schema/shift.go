@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -83,7 +84,10 @@ func (Shift) Edges() []ent.Edge {
 func (Shift) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("status", "starts_at"),
-		index.Fields("status", "lat", "lng"), // the feed's bounding box
+		// The feed: shifts by status and place, carrying what the feed
+		// filters on, so that choosing a page is an index-only scan.
+		index.Fields("status", "lat", "lng").StorageKey("shift_feed").Annotations(
+			entsql.IncludeColumns("starts_at", "filled", "slots", "id")),
 		index.Fields("employer_id", "starts_at"),
 	}
 }

@@ -319,6 +319,7 @@ type ComplexityRoot struct {
 
 	Eligibility struct {
 		Eligible func(childComplexity int) int
+		Failed   func(childComplexity int) int
 		Rules    func(childComplexity int) int
 	}
 
@@ -1994,6 +1995,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Eligibility.Eligible(childComplexity), true
+	case "Eligibility.failedRules":
+		if e.ComplexityRoot.Eligibility.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Eligibility.Failed(childComplexity), true
 	case "Eligibility.rules":
 		if e.ComplexityRoot.Eligibility.Rules == nil {
 			break
@@ -8245,7 +8252,10 @@ type ScreeningResult {
 
 type Eligibility {
   eligible: Boolean!
+  "Every rule, passed or not: for the shift's detail screen."
   rules: [ScreeningResult!]!
+  "Only the rules not passed: all a list row needs to say why not."
+  failedRules: [ScreeningResult!]!
 }
 
 input ShiftFeedFilter {
@@ -9129,6 +9139,8 @@ func (ec *executionContext) childFields_Eligibility(ctx context.Context, field g
 		return ec.fieldContext_Eligibility_eligible(ctx, field)
 	case "rules":
 		return ec.fieldContext_Eligibility_rules(ctx, field)
+	case "failedRules":
+		return ec.fieldContext_Eligibility_failedRules(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Eligibility", field.Name)
 }
@@ -15983,6 +15995,38 @@ func (ec *executionContext) fieldContext_Eligibility_rules(_ context.Context, fi
 		Object:     "Eligibility",
 		Field:      field,
 		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScreeningResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Eligibility_failedRules(ctx context.Context, field graphql.CollectedField, obj *market.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Eligibility_failedRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []market.RuleResult) graphql.Marshaler {
+			return ec.marshalNScreeningResult2ᚕflexworkᚋmarketᚐRuleResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Eligibility_failedRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Eligibility",
+		Field:      field,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ScreeningResult(ctx, field)
@@ -38737,6 +38781,11 @@ func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionS
 			}
 		case "rules":
 			out.Values[i] = ec._Eligibility_rules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failedRules":
+			out.Values[i] = ec._Eligibility_failedRules(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"log/slog"
+	"os"
+	"time"
+
+	"flexwork/cmd/flexwork/internal/bench"
+	"flexwork/ent/entdb"
+)
+
+const benchUsage = `usage:
+  flexwork bench seed --scale N [--seed S] [--database_url URL]
+      fill an empty database with a marketplace: at scale 1, 100,000 workers,
+      5,000 employers, 200,000 shifts, 1,000,000 applications, 300,000
+      assignments, 400,000 reviews (migrates it first)
+  flexwork bench run SCENARIO [--concurrency C] [--duration D] [--database_url URL]
+      drive a server on a seeded database over HTTP; SCENARIO is feed, shift,
+      candidates, apply, accept-race, mixed or floor (feed through GraphQL and
+      the raw-SQL floor, with their ratio); prints throughput, latency
+      percentiles, errors and SQL statements per request`
+
+func benchCmd(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) == 0 {
+		return errors.New(benchUsage)
+	}
+	switch args[0] {
+	case "seed":
+		var scale float64
+		var seed uint64
+		cfg, _, err := command("bench seed", args[1:], func(fs *flag.FlagSet) {
+			fs.Float64Var(&scale, "scale", 0.01, "size of the marketplace (1 = 100,000 workers)")
+			fs.Uint64Var(&seed, "seed", 1, "random seed: the same seed and scale give the same marketplace")
+		})
+		if err != nil {
+			return err
+		}
+		db, err := openDB(ctx, cfg, true, log)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		_, err = bench.Seed(ctx, db, scale, seed, os.Stdout)
+		return err
+	case "run":
+		if len(args) < 2 {
+			return errors.New(benchUsage)
+		}
+		o := bench.Options{Out: os.Stdout}
+		cfg, _, err := command("bench run", args[2:], func(fs *flag.FlagSet) {
+			fs.IntVar(&o.Concurrency, "concurrency", 32, "requests in flight")
+			fs.DurationVar(&o.Duration, "duration", 30*time.Second, "how long to measure")
+			fs.Uint64Var(&o.Seed, "seed", 1, "random seed of the virtual users")
+			fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write the server's CPU profile of the measured run to this file")
+		})
+		if err != nil {
+			return err
+		}
+		o.DatabaseURL = cfg.DatabaseURL
+		if o.DatabaseURL == "" {
+			o.DatabaseURL = entdb.SQLiteURL(cfg.SQLitePath())
+		}
+		raiseFileLimit()
+		return bench.Run(ctx, args[1], o)
+	case "floor": // started by `bench run floor`
+		cfg, _, err := command("bench floor", args[1:], nil)
+		if err != nil {
+			return err
+		}
+		tuneGC(log) // as `serve` does: the ratio compares code, not settings
+		return bench.ServeFloor(ctx, cfg.DatabaseURL, cfg.Addr)
+	}
+	return errors.New(benchUsage)
+}

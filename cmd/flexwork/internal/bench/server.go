@@ -1,0 +1,164 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"flexwork/server/auth"
+)
+
+// Secret signs the bench server's access tokens, so the load generator can
+// mint tokens for its virtual users without a password hash per sign-in.
+const Secret = "bench-signing-key-0123456789abcdef-0123456789"
+
+// child is a flexwork process the bench drives: the server, or the floor.
+type child struct {
+	Addr string
+	cmd  *exec.Cmd
+	dir  string
+}
+
+// startChild runs this binary with args and env and waits until /readyz
+// answers.
+func startChild(ctx context.Context, args []string, env ...string) (*child, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "flexwork-bench-")
+	if err != nil {
+		return nil, err
+	}
+	c := &child{Addr: addr, dir: dir, cmd: exec.CommandContext(ctx, self, args...)}
+	c.cmd.Env = append(os.Environ(), "FLEXWORK_DATA_DIR="+dir, "FLEXWORK_ADDR="+addr, "FLEXWORK_JWT_SECRET="+Secret)
+	c.cmd.Env = append(c.cmd.Env, env...)
+	logFile, err := os.Create(filepath.Join(dir, "server.log"))
+	if err != nil {
+		return nil, err
+	}
+	c.cmd.Stdout, c.cmd.Stderr = logFile, logFile
+	if err := c.cmd.Start(); err != nil {
+		return nil, err
+	}
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return c, nil
+			}
+		}
+		if c.cmd.ProcessState != nil {
+			break
+		}
+	}
+	c.stop()
+	b, _ := os.ReadFile(logFile.Name())
+	return nil, fmt.Errorf("%s did not become ready:\n%s", args[0], lastLines(string(b), 20))
+}
+
+func (c *child) stop() {
+	if c.cmd.Process != nil {
+		_ = c.cmd.Process.Signal(syscall.SIGTERM)
+		_ = c.cmd.Wait()
+	}
+	os.RemoveAll(c.dir)
+}
+
+// metric reads one unlabelled series from the child's /metrics.
+func (c *child) metric(name string) float64 {
+	resp, err := http.Get("http://" + c.Addr + "/metrics")
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) == 2 && f[0] == name {
+			v, _ := strconv.ParseFloat(f[1], 64)
+			return v
+		}
+	}
+	return 0
+}
+
+// rss is the child's resident memory in bytes.
+func (c *child) rss() int64 {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			f := strings.Fields(line)
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// tokens mints access tokens the bench server accepts.
+func tokens() (*auth.Tokens, error) { return auth.NewTokens([]byte(Secret), 24*time.Hour, nil) }
+
+// quiesce waits (up to 30 s) until the server is idle: jobs left over from
+// an earlier run (pushes, fan-outs) would otherwise count as this run's SQL.
+func quiesce(c *child) {
+	last := c.metric("flexwork_sql_statements_total")
+	calm := 0
+	for deadline := time.Now().Add(30 * time.Second); calm < 2 && time.Now().Before(deadline); {
+		time.Sleep(500 * time.Millisecond)
+		now := c.metric("flexwork_sql_statements_total")
+		if now-last <= 5 {
+			calm++
+		} else {
+			calm = 0
+		}
+		last = now
+	}
+}
+
+// profile records the child's CPU profile for d into file in the
+// background (nothing when file is ""); the returned function waits for it.
+func (c *child) profile(file string, d time.Duration) func() error {
+	if file == "" {
+		return func() error { return nil }
+	}
+	done := make(chan error, 1)
+	go func() {
+		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", c.Addr, max(1, int(d.Seconds()))))
+		if err != nil {
+			done <- err
+			return
+		}
+		defer resp.Body.Close()
+		f, err := os.Create(file)
+		if err != nil {
+			done <- err
+			return
+		}
+		_, err = io.Copy(f, resp.Body)
+		f.Close()
+		done <- err
+	}()
+	return func() error { return <-done }
+}
