@@ -233,13 +233,15 @@ func (w *world) apply() {
 			distanceKm: market.DistanceKm(w.workers[wi].home, sh.place),
 			createdAt:  minTime(sh.start.Add(-time.Duration(1+w.r.IntN(240))*time.Hour), w.now), assignmentSlot: -1})
 	}
+	// A small dataset has too few workers for 500 applicants.
+	crowd := min(500, len(w.workers)/2)
 	for _, si := range w.hot {
-		for len(w.shifts[si].applicants) < 500 {
+		for try := 0; len(w.shifts[si].applicants) < crowd && try < 4*crowd; try++ {
 			add(si, "APPLIED")
 		}
 	}
 	futureStatuses := []string{"APPLIED", "APPLIED", "APPLIED", "APPLIED", "APPLIED", "APPLIED", "APPLIED", "SHORTLISTED", "WITHDRAWN", "REJECTED"}
-	for len(w.applications) < w.counts.Applications {
+	for try := 0; len(w.applications) < w.counts.Applications && try < 4*w.counts.Applications; try++ {
 		si := w.r.IntN(len(w.shifts))
 		if w.shifts[si].past {
 			status := "REJECTED"
