@@ -8,6 +8,7 @@ import (
 
 	"flexwork/credit"
 	"flexwork/ent"
+	"flexwork/ent/schema/enum"
 	"flexwork/ent/schema/pulid"
 	"flexwork/market"
 )
@@ -353,4 +354,44 @@ func minTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// notice is one inbox row.
+type notice struct {
+	worker   int
+	category enum.NotificationCategory
+	title    string
+	subject  string
+	at       time.Time
+	read     bool
+}
+
+// inboxes gives every worker what the marketplace would have told them:
+// an offer and a reminder for each hire, word of each review, and a few
+// new shifts near them; most of it read.
+func (w *world) inboxes() []notice {
+	var out []notice
+	add := func(wi int, cat enum.NotificationCategory, title, subject string, at time.Time) {
+		if at.After(w.now) {
+			at = w.now.Add(-time.Duration(w.r.IntN(3600)) * time.Second)
+		}
+		out = append(out, notice{worker: wi, category: cat, title: title, subject: subject, at: at, read: w.r.Float64() < 0.8})
+	}
+	for _, a := range w.assignments {
+		sh := w.shifts[a.shift]
+		add(a.worker, enum.CategoryOffer, "New offer", sh.id, sh.start.Add(-48*time.Hour))
+		add(a.worker, enum.CategoryReminder, "Your shift starts in 2 hours", sh.id, sh.start.Add(-2*time.Hour))
+	}
+	for _, rv := range w.reviews {
+		if rv.toWorker {
+			add(w.assignments[rv.assignment].worker, enum.CategoryReview, "You have a new review", rv.id, rv.at)
+		}
+	}
+	for wi := range w.workers {
+		for range 2 {
+			sh := w.shifts[w.r.IntN(len(w.shifts))]
+			add(wi, enum.CategoryShiftPublished, "A new shift near you", sh.id, sh.start.Add(-72*time.Hour))
+		}
+	}
+	return out
 }

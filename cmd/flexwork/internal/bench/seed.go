@@ -17,6 +17,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/entdb"
 	"flexwork/ent/membership"
+	"flexwork/ent/notification"
 	"flexwork/ent/review"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
@@ -37,8 +38,8 @@ const batch = 1000
 // Summary says what Seed wrote.
 type Summary struct {
 	Counts
-	Certifications, Timesheets, CreditEvents int
-	Took                                     time.Duration
+	Certifications, Timesheets, CreditEvents, Notifications int
+	Took                                                    time.Duration
 }
 
 // Seed fills an empty database with a marketplace at the given scale,
@@ -263,6 +264,22 @@ func Seed(ctx context.Context, db *entdb.DB, scale float64, seed uint64, out io.
 				SetWorkerID(w.workers[a.worker].id).SetEmployerID(e.id).SetRating(rv.rating).SetTags(rv.tags).
 				SetRevealedAt(rv.at).SetCreatedAt(rv.at).SetUpdatedAt(rv.at)
 		}, func(b []*ent.ReviewCreate) error { return c.Review.CreateBulk(b...).Exec(ctx) })
+	}); err != nil {
+		return nil, err
+	}
+	// Every worker's inbox: what the marketplace told them over the month.
+	inboxes := w.inboxes()
+	s.Notifications = len(inboxes)
+	if err := step("notifications", len(inboxes), func() error {
+		return insert(ctx, len(inboxes), func(i int) *ent.NotificationCreate {
+			n := inboxes[i]
+			b := c.Notification.Create().SetUserID(w.workers[n.worker].userID).SetCategory(n.category).SetTitle(n.title).
+				SetSubjectID(n.subject).SetCreatedAt(n.at).SetPushStatus(notification.PushStatusSENT).SetPushedAt(n.at)
+			if n.read {
+				b.SetReadAt(n.at.Add(time.Hour))
+			}
+			return b
+		}, func(b []*ent.NotificationCreate) error { return c.Notification.CreateBulk(b...).Exec(ctx) })
 	}); err != nil {
 		return nil, err
 	}
