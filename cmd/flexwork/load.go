@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,14 +9,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -25,6 +20,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"flexwork/cmd/flexwork/internal/bench"
 	"flexwork/ent/entdb"
 	"flexwork/ent/membership"
 	"flexwork/ent/rule"
@@ -61,12 +57,12 @@ func load(ctx context.Context, args []string, log *slog.Logger) error {
 
 // lab is a database with a marketplace in it and a server child process.
 type lab struct {
-	dir, dbURL, addr, secret string
-	db                       *entdb.DB
-	cmd                      *exec.Cmd
-	manager                  string // access token of the employer's manager
-	employer, skill          string
-	centre                   market.GeoPoint
+	dir, dbURL, addr string
+	db               *entdb.DB
+	srv              *bench.Child
+	manager          string // access token of the employer's manager
+	employer, skill  string
+	centre           market.GeoPoint
 }
 
 func newLab(ctx context.Context, dbURL string) (*lab, error) {
@@ -75,7 +71,7 @@ func newLab(ctx context.Context, dbURL string) (*lab, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &lab{dir: dir, dbURL: dbURL, secret: "load-test-signing-key-0123456789abcdef", centre: demo.Centre}
+	l := &lab{dir: dir, dbURL: dbURL, centre: demo.Centre}
 	if l.dbURL == "" {
 		l.dbURL = entdb.SQLiteURL(filepath.Join(dir, "flexwork.db"))
 	}
@@ -109,7 +105,7 @@ func newLab(ctx context.Context, dbURL string) (*lab, error) {
 }
 
 func (l *lab) token(userID string) (string, error) {
-	t, err := auth.NewTokens([]byte(l.secret), 24*time.Hour, nil)
+	t, err := auth.NewTokens([]byte(bench.Secret), 24*time.Hour, nil)
 	if err != nil {
 		return "", err
 	}
@@ -119,86 +115,26 @@ func (l *lab) token(userID string) (string, error) {
 
 // start runs `flexwork serve` on the lab's database and waits until ready.
 func (l *lab) start(ctx context.Context, env ...string) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := bench.StartChild(ctx, []string{"serve"}, append([]string{"DATABASE_URL=" + l.dbURL,
+		"FLEXWORK_WS_PING_INTERVAL=60s", "FLEXWORK_WS_MAX_SUBSCRIPTIONS=5", "FLEXWORK_JOB_POLL_INTERVAL=100ms",
+		"FLEXWORK_PPROF=true"}, env...)...)
 	if err != nil {
 		return err
 	}
-	l.addr = ln.Addr().String()
-	ln.Close()
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	l.cmd = exec.CommandContext(ctx, self, "serve")
-	l.cmd.Env = append(os.Environ(), "FLEXWORK_DATA_DIR="+l.dir, "DATABASE_URL="+dbURLForServe(l.dbURL),
-		"FLEXWORK_ADDR="+l.addr, "FLEXWORK_JWT_SECRET="+l.secret, "FLEXWORK_WS_PING_INTERVAL=60s",
-		"FLEXWORK_WS_MAX_SUBSCRIPTIONS=5", "FLEXWORK_JOB_POLL_INTERVAL=100ms", "FLEXWORK_PPROF=true")
-	l.cmd.Env = append(l.cmd.Env, env...)
-	logFile, err := os.Create(filepath.Join(l.dir, "server.log"))
-	if err != nil {
-		return err
-	}
-	l.cmd.Stdout, l.cmd.Stderr = logFile, logFile
-	if err := l.cmd.Start(); err != nil {
-		return err
-	}
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get("http://" + l.addr + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return nil
-			}
-		}
-	}
-	return fmt.Errorf("the server did not become ready; see %s", logFile.Name())
-}
-
-// dbURLForServe passes SQLite as the data dir default, PostgreSQL as is.
-func dbURLForServe(u string) string {
-	if strings.HasPrefix(u, "sqlite:") {
-		return ""
-	}
-	return u
+	l.srv, l.addr = srv, srv.Addr
+	return nil
 }
 
 func (l *lab) close() {
-	if l.cmd != nil && l.cmd.Process != nil {
-		_ = l.cmd.Process.Signal(syscall.SIGTERM)
-		_ = l.cmd.Wait()
+	if l.srv != nil {
+		l.srv.Stop()
 	}
 	l.db.Close()
 	os.RemoveAll(l.dir)
 }
 
-// rss is the server's resident memory in bytes.
-func (l *lab) rss() int64 {
-	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", l.cmd.Process.Pid))
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			f := strings.Fields(line)
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
-}
-
-// metric reads one unlabelled series from /metrics.
-func (l *lab) metric(name string) float64 {
-	resp, err := http.Get("http://" + l.addr + "/metrics")
-	if err != nil {
-		return 0
-	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		if f := strings.Fields(sc.Text()); len(f) == 2 && f[0] == name {
-			v, _ := strconv.ParseFloat(f[1], 64)
-			return v
-		}
-	}
-	return 0
-}
+func (l *lab) rss() int64                 { return l.srv.RSS() }
+func (l *lab) metric(name string) float64 { return l.srv.Metric(name) }
 
 // gql posts an operation as the manager.
 func (l *lab) gql(query string, vars map[string]any, out any) error {
@@ -378,48 +314,15 @@ func loadSubscribers(ctx context.Context, args []string) error {
 	return profiled()
 }
 
-// fetch saves a server path to a file.
-func (l *lab) fetch(path, file string) error {
-	resp, err := http.Get("http://" + l.addr + path)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	f, err := os.Create(file)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	_, err = io.Copy(f, resp.Body)
-	return err
-}
+func (l *lab) fetch(path, file string) error { return l.srv.Fetch(path, file) }
 
 // profile records the server's CPU profile for d into file in the
 // background (nothing when file is ""); the returned function waits for it.
 func (l *lab) profile(file string, d time.Duration) func() error {
-	if file == "" {
-		return func() error { return nil }
-	}
-	done := make(chan error, 1)
-	go func() {
-		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", l.addr, int(d.Seconds())))
-		if err != nil {
-			done <- err
-			return
-		}
-		defer resp.Body.Close()
-		f, err := os.Create(file)
-		if err != nil {
-			done <- err
-			return
-		}
-		_, err = io.Copy(f, resp.Body)
-		f.Close()
-		done <- err
-	}()
+	wait := l.srv.Profile(file, d)
 	return func() error {
-		err := <-done
-		if err == nil {
+		err := wait()
+		if err == nil && file != "" {
 			fmt.Printf("CPU profile: go tool pprof -top %s\n", file)
 		}
 		return err

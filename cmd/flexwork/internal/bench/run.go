@@ -58,29 +58,29 @@ func Run(ctx context.Context, scenario string, o Options) error {
 	}
 	fmt.Fprintf(o.Out, "%s on %s: %d sampled workers, %d open shifts, %d with hundreds of applicants, %d apply pairs\n",
 		scenario, db.Dialect, len(l.workers), len(l.shifts), len(l.hot), len(l.pairs))
-	srv, err := startChild(ctx, []string{"serve"}, "DATABASE_URL="+o.DatabaseURL, "FLEXWORK_ENV=prod",
+	srv, err := StartChild(ctx, []string{"serve"}, "DATABASE_URL="+o.DatabaseURL, "FLEXWORK_ENV=prod",
 		"FLEXWORK_PUBLIC_URL=http://127.0.0.1", "FLEXWORK_PPROF=true")
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
+	defer srv.Stop()
 	c, err := newClient(srv.Addr, o.Concurrency)
 	if err != nil {
 		return err
 	}
 	// measure drives fn against target and prints the figures; the SQL
 	// statements per request come from the server's metrics, or are fixed.
-	measure := func(name string, target *child, statements float64, fn func(ctx context.Context, g, n int) (Outcome, error)) Stats {
+	measure := func(name string, target *Child, statements float64, fn func(ctx context.Context, g, n int) (Outcome, error)) Stats {
 		quiesce(srv)
-		profiled := target.profile(o.CPUProfile, o.Duration)
-		before := srv.metric("flexwork_sql_statements_total")
+		profiled := target.Profile(o.CPUProfile, o.Duration)
+		before := srv.Metric("flexwork_sql_statements_total")
 		s := drive(ctx, o.Concurrency, o.Duration, fn)
 		if err := profiled(); err != nil {
 			fmt.Fprintln(o.Out, "profile:", err)
 		}
 		s.StatementsPerRequest = statements
 		if s.Requests > 0 && statements == 0 {
-			s.StatementsPerRequest = (srv.metric("flexwork_sql_statements_total") - before) / float64(s.Requests)
+			s.StatementsPerRequest = (srv.Metric("flexwork_sql_statements_total") - before) / float64(s.Requests)
 		}
 		fmt.Fprintf(o.Out, "%-12s c=%-4d %s\n", name, o.Concurrency, s)
 		return s
@@ -120,11 +120,11 @@ func Run(ctx context.Context, scenario string, o Options) error {
 		return l.acceptRace(ctx, c, o)
 	case "floor":
 		gql := measure("feed", srv, 0, l.feed(c, r))
-		fl, err := startChild(ctx, []string{"bench", "floor"}, "DATABASE_URL="+o.DatabaseURL)
+		fl, err := StartChild(ctx, []string{"bench", "floor"}, "DATABASE_URL="+o.DatabaseURL)
 		if err != nil {
 			return err
 		}
-		defer fl.stop()
+		defer fl.Stop()
 		fc, err := newClient(fl.Addr, o.Concurrency)
 		if err != nil {
 			return err
@@ -134,7 +134,7 @@ func Run(ctx context.Context, scenario string, o Options) error {
 		fmt.Fprintf(o.Out, "GraphQL/floor throughput ratio at c=%d: %.2f (GraphQL p50 %.1f ms vs floor %.1f ms)\n",
 			o.Concurrency, gql.Throughput()/floor.Throughput(), ms(gql.P50), ms(floor.P50))
 	}
-	fmt.Fprintf(o.Out, "server RSS %d MiB\n", srv.rss()>>20)
+	fmt.Fprintf(o.Out, "server RSS %d MiB\n", srv.RSS()>>20)
 	return nil
 }
 

@@ -22,16 +22,18 @@ import (
 // mint tokens for its virtual users without a password hash per sign-in.
 const Secret = "bench-signing-key-0123456789abcdef-0123456789"
 
-// child is a flexwork process the bench drives: the server, or the floor.
-type child struct {
+// Child is a flexwork process a measurement drives: the server, or the
+// floor. The load commands use it too.
+type Child struct {
 	Addr string
 	cmd  *exec.Cmd
 	dir  string
 }
 
-// startChild runs this binary with args and env and waits until /readyz
+// StartChild runs this binary with args and env (after the environment and
+// a data dir, address and token key of its own) and waits until /readyz
 // answers.
-func startChild(ctx context.Context, args []string, env ...string) (*child, error) {
+func StartChild(ctx context.Context, args []string, env ...string) (*Child, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -46,7 +48,7 @@ func startChild(ctx context.Context, args []string, env ...string) (*child, erro
 	if err != nil {
 		return nil, err
 	}
-	c := &child{Addr: addr, dir: dir, cmd: exec.CommandContext(ctx, self, args...)}
+	c := &Child{Addr: addr, dir: dir, cmd: exec.CommandContext(ctx, self, args...)}
 	c.cmd.Env = append(os.Environ(), "FLEXWORK_DATA_DIR="+dir, "FLEXWORK_ADDR="+addr, "FLEXWORK_JWT_SECRET="+Secret)
 	c.cmd.Env = append(c.cmd.Env, env...)
 	logFile, err := os.Create(filepath.Join(dir, "server.log"))
@@ -68,12 +70,13 @@ func startChild(ctx context.Context, args []string, env ...string) (*child, erro
 			break
 		}
 	}
-	c.stop()
+	c.Stop()
 	b, _ := os.ReadFile(logFile.Name())
 	return nil, fmt.Errorf("%s did not become ready:\n%s", args[0], lastLines(string(b), 20))
 }
 
-func (c *child) stop() {
+// Stop ends the process and removes its data dir.
+func (c *Child) Stop() {
 	if c.cmd.Process != nil {
 		_ = c.cmd.Process.Signal(syscall.SIGTERM)
 		_ = c.cmd.Wait()
@@ -81,8 +84,8 @@ func (c *child) stop() {
 	os.RemoveAll(c.dir)
 }
 
-// metric reads one unlabelled series from the child's /metrics.
-func (c *child) metric(name string) float64 {
+// Metric reads one unlabelled series from the process's /metrics.
+func (c *Child) Metric(name string) float64 {
 	resp, err := http.Get("http://" + c.Addr + "/metrics")
 	if err != nil {
 		return 0
@@ -99,8 +102,8 @@ func (c *child) metric(name string) float64 {
 	return 0
 }
 
-// rss is the child's resident memory in bytes.
-func (c *child) rss() int64 {
+// RSS is the process's resident memory in bytes.
+func (c *Child) RSS() int64 {
 	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
 	for _, line := range strings.Split(string(b), "\n") {
 		if strings.HasPrefix(line, "VmRSS:") {
@@ -120,14 +123,30 @@ func lastLines(s string, n int) string {
 // tokens mints access tokens the bench server accepts.
 func tokens() (*auth.Tokens, error) { return auth.NewTokens([]byte(Secret), 24*time.Hour, nil) }
 
+// Fetch saves one of the process's paths (a heap profile) to a file.
+func (c *Child) Fetch(path, file string) error {
+	resp, err := http.Get("http://" + c.Addr + path)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, resp.Body)
+	return err
+}
+
 // quiesce waits (up to 30 s) until the server is idle: jobs left over from
 // an earlier run (pushes, fan-outs) would otherwise count as this run's SQL.
-func quiesce(c *child) {
-	last := c.metric("flexwork_sql_statements_total")
+func quiesce(c *Child) {
+	last := c.Metric("flexwork_sql_statements_total")
 	calm := 0
 	for deadline := time.Now().Add(30 * time.Second); calm < 2 && time.Now().Before(deadline); {
 		time.Sleep(500 * time.Millisecond)
-		now := c.metric("flexwork_sql_statements_total")
+		now := c.Metric("flexwork_sql_statements_total")
 		if now-last <= 5 {
 			calm++
 		} else {
@@ -137,9 +156,9 @@ func quiesce(c *child) {
 	}
 }
 
-// profile records the child's CPU profile for d into file in the
+// Profile records the process's CPU profile for d into file in the
 // background (nothing when file is ""); the returned function waits for it.
-func (c *child) profile(file string, d time.Duration) func() error {
+func (c *Child) Profile(file string, d time.Duration) func() error {
 	if file == "" {
 		return func() error { return nil }
 	}
