@@ -23,6 +23,19 @@ func manager(ctx context.Context, employerID, what string) (*viewer.Viewer, erro
 	return nil, NotFound("employer")
 }
 
+// staff returns the viewer, who must be staff; what says what only staff
+// may do ("hide reviews").
+func staff(ctx context.Context, what string) (*viewer.Viewer, error) {
+	v, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !v.Staff {
+		return nil, Forbidden("only staff %s", what)
+	}
+	return v, nil
+}
+
 // worker returns the viewer, who must have a worker profile.
 func worker(ctx context.Context) (*viewer.Viewer, error) {
 	v, err := signedIn(ctx)

@@ -226,12 +226,8 @@ func (m *Market) CompleteCertificationUpload(ctx context.Context, id string) (*e
 // CertificationQueue is staff's list of certificates awaiting review,
 // oldest first.
 func (m *Market) CertificationQueue(ctx context.Context, first *int, after *entgql.Cursor[string]) (*ent.CertificationConnection, error) {
-	v, err := signedIn(ctx)
-	if err != nil {
+	if _, err := staff(ctx, "review certificates"); err != nil {
 		return nil, err
-	}
-	if !v.Staff {
-		return nil, Forbidden("only staff review certificates")
 	}
 	return m.client(ctx).Certification.Query().Where(certification.StatusEQ(certification.StatusPENDING_REVIEW)).
 		Paginate(ctx, after, first, nil, nil, ent.WithCertificationOrder(&ent.CertificationOrder{
@@ -241,12 +237,8 @@ func (m *Market) CertificationQueue(ctx context.Context, first *int, after *entg
 // ReviewCertification is staff verifying or rejecting a certificate. Either
 // way the worker is told, and a credit event and a ledger entry record it.
 func (m *Market) ReviewCertification(ctx context.Context, id, decision string, reason *string) (*ent.Certification, error) {
-	v, err := signedIn(ctx)
-	if err != nil {
+	if _, err := staff(ctx, "review certificates"); err != nil {
 		return nil, err
-	}
-	if !v.Staff {
-		return nil, Forbidden("only staff review certificates")
 	}
 	why := ""
 	if reason != nil {
@@ -270,12 +262,8 @@ func (m *Market) ReviewCertification(ctx context.Context, id, decision string, r
 
 // RevokeCertification is staff withdrawing a verified certificate.
 func (m *Market) RevokeCertification(ctx context.Context, id, reason string) (*ent.Certification, error) {
-	v, err := signedIn(ctx)
-	if err != nil {
+	if _, err := staff(ctx, "revoke certificates"); err != nil {
 		return nil, err
-	}
-	if !v.Staff {
-		return nil, Forbidden("only staff revoke certificates")
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len(reason) > 500 {

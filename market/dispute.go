@@ -80,12 +80,9 @@ type ResolveInput struct {
 // restores is exactly the score without the disputed event. Both parties of
 // the event are told.
 func (m *Market) ResolveCreditDispute(ctx context.Context, in ResolveInput) (*ent.CreditDispute, error) {
-	v, err := signedIn(ctx)
+	v, err := staff(ctx, "resolve credit disputes")
 	if err != nil {
 		return nil, err
-	}
-	if !v.Staff {
-		return nil, Forbidden("only staff resolve credit disputes")
 	}
 	in.Note = strings.TrimSpace(in.Note)
 	if err := Validate(in); err != nil {

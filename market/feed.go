@@ -143,6 +143,15 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 		}
 	}
 	byStart := in.OrderBy == FeedByStart
+	// order sorts a selector of shifts as the feed pages them.
+	order := func(s *sql.Selector) {
+		if byStart {
+			s.OrderBy(s.C(shift.FieldStartsAt), s.C(shift.FieldID))
+		} else {
+			s.OrderExpr(dist2(s))
+			s.OrderBy(s.C(shift.FieldID))
+		}
+	}
 	// window narrows a selector of shifts to the page: within the radius,
 	// after the cursor, in order. A cursor is the ID of the page's last
 	// shift; its distance or start is read from its row in the same
@@ -169,12 +178,7 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 				}))
 			}
 		}
-		if byStart {
-			s.OrderBy(s.C(shift.FieldStartsAt), s.C(shift.FieldID))
-		} else {
-			s.OrderExpr(dist2(s))
-			s.OrderBy(s.C(shift.FieldID))
-		}
+		order(s)
 	}
 	// The outer query reads the page's rows and orders them; what chose
 	// them (the predicates, the radius, the cursor) is the subquery's.
@@ -197,12 +201,7 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 		window(page)
 		page.Limit(in.First + 1)
 		s.Where(sql.In(s.C(shift.FieldID), page))
-		if byStart {
-			s.OrderBy(s.C(shift.FieldStartsAt), s.C(shift.FieldID))
-		} else {
-			s.OrderExpr(dist2(s))
-			s.OrderBy(s.C(shift.FieldID))
-		}
+		order(s)
 	})
 	if in.Collect != nil {
 		if q, err = in.Collect(q); err != nil {

@@ -268,12 +268,9 @@ const LedgerReviewHidden = "REVIEW_HIDDEN"
 // HideReview is staff taking a review down, with the reason kept in the
 // ledger; it stops counting toward ratings and credit.
 func (m *Market) HideReview(ctx context.Context, id, reason string) (*ent.Review, error) {
-	v, err := signedIn(ctx)
+	v, err := staff(ctx, "hide reviews")
 	if err != nil {
 		return nil, err
-	}
-	if !v.Staff {
-		return nil, Forbidden("only staff hide reviews")
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len(reason) > 500 {

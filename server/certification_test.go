@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -118,17 +117,6 @@ func viewCert(t *testing.T, env *servertest.Env, who servertest.Account, id stri
 	return out.Node
 }
 
-func download(t *testing.T, url string) (int, []byte) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
-}
-
 // certRule is the result of the certificate rule of the worker's screening
 // for a shift.
 func certRule(t *testing.T, env *servertest.Env, who servertest.Account, shift string) (bool, string) {
@@ -211,7 +199,7 @@ func TestCertificateUnlocksShiftsUntilItExpires(t *testing.T) {
 		if d := mine.Details; d == nil || d.Sha256 != hex.EncodeToString(sum[:]) || d.ByteSize != len(pdf) || d.DocumentURL == nil {
 			t.Fatalf("Ana's view of her certificate: %+v", mine.Details)
 		}
-		if status, body := download(t, *mine.Details.DocumentURL); status != 200 || !bytes.Equal(body, pdf) {
+		if status, body := storagetest.Get(t, *mine.Details.DocumentURL); status != 200 || !bytes.Equal(body, pdf) {
 			t.Fatalf("downloading the document: HTTP %d, %d bytes", status, len(body))
 		}
 		if ok, _ := certRule(t, env, ana, shift); ok {
@@ -419,7 +407,7 @@ func TestWhoSeesACertificate(t *testing.T) {
 			if v.Details.Issuer != "TÜV Rheinland" || v.Details.DocumentURL == nil {
 				t.Fatalf("details: %+v", v.Details)
 			}
-			if status, body := download(t, *v.Details.DocumentURL); status != 200 || !bytes.Equal(body, pdf) {
+			if status, body := storagetest.Get(t, *v.Details.DocumentURL); status != 200 || !bytes.Equal(body, pdf) {
 				t.Fatalf("document link: HTTP %d", status)
 			}
 			return true
@@ -472,7 +460,7 @@ func TestWhoSeesACertificate(t *testing.T) {
 		if localClock {
 			url := *viewCert(t, env, ana, id).Details.DocumentURL
 			env.Clock.Advance(6 * time.Minute)
-			if status, _ := download(t, url); status != http.StatusForbidden {
+			if status, _ := storagetest.Get(t, url); status != http.StatusForbidden {
 				t.Fatalf("a 6-minute-old document link: HTTP %d, want 403", status)
 			}
 		}

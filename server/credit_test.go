@@ -1,12 +1,10 @@
 package server_test
 
 import (
-	"context"
 	"testing"
 
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
-	"flexwork/ent/rule"
 	"flexwork/server/servertest"
 )
 
@@ -36,8 +34,7 @@ func TestCreditReportVisibility(t *testing.T) {
 		emp := createEmployer(t, env, olga, "Spree Logistics")
 		createEmployer(t, env, eve, "Elsewhere")
 		ana, ben := newWorker(t, env, "ana@example.com", "Ana", picking), newWorker(t, env, "ben@example.com", "Ben", picking)
-		staff := env.SignUp("sam@example.com", "Sam")
-		db.User.UpdateOneID(staff.ID).SetIsStaff(true).ExecX(rule.System(context.Background()))
+		staff := makeStaff(t, env, db, "sam@example.com")
 		anaWorker := workerOf(t, env, ana)
 
 		// Ana works a shift for Olga and is approved: one credit event.

@@ -13,7 +13,9 @@ import (
 	"flexwork/server/servertest"
 )
 
-func redisBroker(t *testing.T, prefix string) notifications.Broker {
+// redisURL is the Redis the test script started; without one the test
+// skips, or fails when FLEXWORK_TEST_REQUIRE_SERVICES=1, as in CI.
+func redisURL(t *testing.T) string {
 	url := os.Getenv("TEST_REDIS_URL")
 	if url == "" {
 		if os.Getenv("FLEXWORK_TEST_REQUIRE_SERVICES") == "1" {
@@ -21,7 +23,11 @@ func redisBroker(t *testing.T, prefix string) notifications.Broker {
 		}
 		t.Skip("TEST_REDIS_URL not set: run the tests with scripts/test.sh to include Redis")
 	}
-	b, err := notifications.NewRedisBroker(context.Background(), url, prefix)
+	return url
+}
+
+func redisBroker(t *testing.T, prefix string) notifications.Broker {
+	b, err := notifications.NewRedisBroker(context.Background(), redisURL(t), prefix)
 	if err != nil {
 		t.Fatal(err)
 	}

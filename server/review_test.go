@@ -6,7 +6,6 @@ import (
 
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
-	"flexwork/ent/rule"
 	"flexwork/server/servertest"
 )
 
@@ -17,8 +16,7 @@ func TestReviewsThroughTheApps(t *testing.T) {
 		olga := env.SignUp("olga@example.com", "Olga")
 		emp := createEmployer(t, env, olga, "Spree Logistics")
 		ana, ben := newWorker(t, env, "ana@example.com", "Ana", picking), newWorker(t, env, "ben@example.com", "Ben", picking)
-		staff := env.SignUp("sam@example.com", "Sam")
-		db.User.UpdateOneID(staff.ID).SetIsStaff(true).ExecX(rule.System(context.Background()))
+		staff := makeStaff(t, env, db, "sam@example.com")
 		shiftID := postShift(t, env, olga, emp, map[string]any{"requiredSkillIDs": []string{picking}})
 		var app struct{ ApplyToShift struct{ ID string } }
 		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shiftID}, &app)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -116,15 +115,9 @@ func TestTrustedDocumentsOverWebSocket(t *testing.T) {
 // TestAutomaticPersistedQueriesAcrossReplicas: with trusted documents off,
 // a query one replica learnt runs by hash on another through Redis.
 func TestAutomaticPersistedQueriesAcrossReplicas(t *testing.T) {
-	redisURL := os.Getenv("TEST_REDIS_URL")
-	if redisURL == "" {
-		if os.Getenv("FLEXWORK_TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatal("TEST_REDIS_URL is not set but FLEXWORK_TEST_REQUIRE_SERVICES=1")
-		}
-		t.Skip("TEST_REDIS_URL not set: run the tests with scripts/test.sh to include Redis")
-	}
+	url := redisURL(t)
 	db := entdbtest.Open(t, "postgres")
-	withRedis := servertest.WithEnv(map[string]string{"REDIS_URL": redisURL, "TRUSTED_DOCUMENTS": "off"})
+	withRedis := servertest.WithEnv(map[string]string{"REDIS_URL": url, "TRUSTED_DOCUMENTS": "off"})
 	a, b := servertest.Start(t, db, withRedis), servertest.Start(t, db, withRedis)
 	ana := a.SignUp("ana@example.com", "Ana")
 

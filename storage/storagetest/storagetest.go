@@ -50,7 +50,9 @@ func PostForm(t testing.TB, u *storage.Upload, name string, content []byte) int 
 	return resp.StatusCode
 }
 
-func get(t testing.TB, url string) (int, []byte) {
+// Get downloads url, as the apps follow a document link, and returns the
+// HTTP status and body.
+func Get(t testing.TB, url string) (int, []byte) {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
@@ -106,7 +108,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s, got := get(t, url); s != 200 || !bytes.Equal(got, pdf) {
+		if s, got := Get(t, url); s != 200 || !bytes.Equal(got, pdf) {
 			t.Fatalf("download: %d, %d bytes", s, len(got))
 		}
 		if err := b.Store.Delete(ctx, "certifications/wkr_1/crt_1"); err != nil {
@@ -170,7 +172,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		if s := PostForm(t, stale, "b.pdf", pdf); ok(s) {
 			t.Fatalf("an expired upload form: status %d", s)
 		}
-		if s, _ := get(t, download); s != http.StatusForbidden {
+		if s, _ := Get(t, download); s != http.StatusForbidden {
 			t.Fatalf("an expired download URL: status %d, want 403", s)
 		}
 	})
