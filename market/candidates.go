@@ -38,7 +38,9 @@ type CandidatePage struct {
 var candidateStatuses = []application.Status{application.StatusAPPLIED, application.StatusSHORTLISTED, application.StatusOFFERED}
 
 // Candidates ranks a shift's applicants by match score for any member of
-// its employer; collect adds what the caller reads of each application. Blocked workers are left out. The whole field is scored —
+// its employer; collect adds what the caller displays of each application
+// and never narrows what ranking reads. Blocked workers are left out. The
+// whole field is scored —
 // a few queries in all, whatever its size — then the page is cut from the
 // ranking; the cursor is the rank.
 func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, after *entgql.Cursor[string],
@@ -62,10 +64,8 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 	q := c.Application.Query().
 		Where(application.ShiftID(shiftID), application.StatusIn(candidateStatuses...)).
 		Order(ent.Asc(application.FieldCreatedAt), ent.Asc(application.FieldID))
-	if collect != nil {
-		if q, err = collect(q); err != nil {
-			return nil, err
-		}
+	if q, err = forDisplay(q, collect); err != nil {
+		return nil, err
 	}
 	apps, err := q.All(ctx)
 	if err != nil {

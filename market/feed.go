@@ -47,8 +47,9 @@ type FeedInput struct {
 	After    *entgql.Cursor[string]
 	Filter   *FeedFilter
 	OrderBy  FeedOrder
-	// Collect adds to the query what the caller will read of each shift:
-	// the GraphQL layer eager-loads the edges the client selected.
+	// Collect adds to the query what the caller will display of each
+	// shift: the GraphQL layer eager-loads the edges the client selected.
+	// It never narrows what screening reads (forDisplay).
 	Collect func(*ent.ShiftQuery) (*ent.ShiftQuery, error)
 }
 
@@ -203,10 +204,8 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 		s.Where(sql.In(s.C(shift.FieldID), page))
 		order(s)
 	})
-	if in.Collect != nil {
-		if q, err = in.Collect(q); err != nil {
-			return nil, err
-		}
+	if q, err = forDisplay(q, in.Collect); err != nil {
+		return nil, err
 	}
 	shifts, err := q.Limit(in.First + 1).All(ctx)
 	if err != nil {
