@@ -9,9 +9,15 @@ import (
 	"context"
 	"flexwork/ent"
 	"flexwork/graph/generated"
+	"flexwork/market"
 
 	"entgo.io/contrib/entgql"
 )
+
+// DistanceKm is the resolver for the distanceKm field.
+func (r *applicationResolver) DistanceKm(ctx context.Context, obj *ent.Application) (*float64, error) {
+	return market.CoarseDistance(obj.DistanceKm), nil
+}
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
@@ -33,6 +39,9 @@ func (r *queryResolver) Skills(ctx context.Context, after *entgql.Cursor[string]
 	return r.client(ctx).Skill.Query().Paginate(ctx, after, first, before, last, ent.WithSkillOrder(orderBy), ent.WithSkillFilter(where.Filter))
 }
 
+// Application returns generated.ApplicationResolver implementation.
+func (r *Resolver) Application() generated.ApplicationResolver { return &applicationResolver{r} }
+
 // Certification returns generated.CertificationResolver implementation.
 func (r *Resolver) Certification() generated.CertificationResolver { return &certificationResolver{r} }
 
@@ -52,6 +61,7 @@ func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 func (r *Resolver) WorkerProfile() generated.WorkerProfileResolver { return &workerProfileResolver{r} }
 
 type (
+	applicationResolver   struct{ *Resolver }
 	certificationResolver struct{ *Resolver }
 	employerResolver      struct{ *Resolver }
 	queryResolver         struct{ *Resolver }

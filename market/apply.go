@@ -78,7 +78,7 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*ent.Applicat
 			return err
 		}
 		if failed := e.Failed(); len(failed) > 0 {
-			return screeningFailed(failed)
+			return screeningFailed("you do not meet this shift's requirements", failed)
 		}
 		if exists, err := c.Application.Query().
 			Where(application.ShiftID(s.ID), application.WorkerID(v.WorkerID)).Exist(ctx); err != nil {
@@ -91,7 +91,8 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*ent.Applicat
 			create.SetMessage(strings.TrimSpace(*in.Message))
 		}
 		if w, err := c.WorkerProfile.Get(ctx, v.WorkerID); err == nil && w.HomeLat != nil && w.HomeLng != nil {
-			create.SetDistanceKm(DistanceKm(GeoPoint{*w.HomeLat, *w.HomeLng}, GeoPoint{s.Lat, s.Lng}))
+			// Stored as the employer may see it, to the half kilometre.
+			create.SetDistanceKm(CoarseKm(DistanceKm(GeoPoint{*w.HomeLat, *w.HomeLng}, GeoPoint{s.Lat, s.Lng})))
 		}
 		out, err = create.Save(ctx)
 		if ent.IsConstraintError(err) { // the same worker applying twice at once
@@ -106,14 +107,16 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*ent.Applicat
 	return out, err
 }
 
-func screeningFailed(failed []RuleResult) *Error {
+// screeningFailed refuses with SCREENING_FAILED, every failed rule in
+// extensions.failedRules and their messages after why.
+func screeningFailed(why string, failed []RuleResult) *Error {
 	msgs := make([]string, len(failed))
 	for i, r := range failed {
 		msgs[i] = r.Message
 	}
 	return &Error{
 		Code:    CodeScreeningFailed,
-		Message: "you do not meet this shift's requirements: " + strings.Join(msgs, "; "),
+		Message: why + ": " + strings.Join(msgs, "; "),
 		Details: map[string]any{"failedRules": failed},
 	}
 }

@@ -99,9 +99,9 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 		}
 		fav := roster[a.WorkerID] == rosterentry.KindFAVOURITE
 		cand := &Candidate{
-			Application: a, Favourite: fav, CreditScore: w.CreditScore, DistanceKm: a.DistanceKm,
+			Application: a, Favourite: fav, CreditScore: w.CreditScore, DistanceKm: CoarseDistance(a.DistanceKm),
 			Match:       MatchScore(MatchInput{Shift: facts[0], Worker: w, PastShifts: past[a.WorkerID], Favourite: fav}),
-			Eligibility: Screen(facts[0], w),
+			Eligibility: Screen(facts[0], w).ForEmployer(),
 		}
 		all = append(all, cand)
 	}

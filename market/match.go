@@ -34,7 +34,8 @@ type MatchInput struct {
 // explained by a factor; the factors' maxima add up to 100:
 //
 //	skills 30     share of the required skills held (all 30 when none are required)
-//	distance 15   15 within 2 km, falling to 0 at 30 km (0 when the home is unknown)
+//	distance 15   15 within 2 km, falling to 0 at 30 km (0 when the home is unknown),
+//	              from the distance rounded to 0.5 km, as the employer sees it
 //	credit 25     credit score / 1000 × 25
 //	rating 15     Bayesian average rating (prior 4.0 ★ × 5) mapped from 1–5 ★
 //	past work 10  2 per shift completed for this employer, up to 5 shifts
@@ -60,9 +61,9 @@ func MatchScore(in MatchInput) Match {
 
 	dist := MatchFactor{Name: "distance", Max: 15, Detail: "home location unknown"}
 	if w.Home != nil {
-		d := DistanceKm(*w.Home, s.Place)
+		d := CoarseKm(DistanceKm(*w.Home, s.Place)) // the employer reads it
 		dist.Points = int(math.Round(15 * clamp((30-d)/28, 0, 1)))
-		dist.Detail = fmt.Sprintf("%.1f km from home", d)
+		dist.Detail = fmt.Sprintf("about %.1f km from home", d)
 	}
 	f = append(f, dist)
 

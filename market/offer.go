@@ -90,6 +90,15 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*ent.Offer, 
 				return BadInput("workerID", "direct invitations go to workers on your favourites; others apply first")
 			}
 		}
+		// Every path to a hire screens: an invitation as much as an
+		// application, and again at acceptance (facts change in between).
+		e, err := m.screen(ctx, c, workerID, s)
+		if err != nil {
+			return err
+		}
+		if failed := e.ForEmployer().Failed(); len(failed) > 0 {
+			return screeningFailed("this worker does not meet the shift's requirements", failed)
+		}
 		if pending, err := c.Offer.Query().Where(offer.ShiftID(shiftID), offer.WorkerID(workerID),
 			offer.StatusEQ(offer.StatusPENDING)).Exist(ctx); err != nil {
 			return err
@@ -185,6 +194,15 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*ent.Assignment, e
 			return err
 		} else if busy {
 			return Conflict("you already work another shift at that time")
+		}
+		// Screened again: a certificate may have expired, a score dropped
+		// or a block been put in place since the offer was sent.
+		e, err := m.screen(ctx, c, v.WorkerID, s)
+		if err != nil {
+			return err
+		}
+		if failed := e.Failed(); len(failed) > 0 {
+			return screeningFailed("you no longer meet this shift's requirements", failed)
 		}
 		n, err = c.Shift.Update().
 			Where(shift.ID(s.ID), shift.StatusEQ(shift.StatusPUBLISHED), shift.StartsAtGT(now), filledBelowSlots).

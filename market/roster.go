@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"flexwork/ent"
+	"flexwork/ent/application"
+	"flexwork/ent/offer"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/rule"
 	"flexwork/ent/workerprofile"
@@ -49,6 +51,13 @@ func (m *Market) SetRoster(ctx context.Context, in RosterInput) (*ent.RosterEntr
 			ID(ctx)
 		if err != nil {
 			return err
+		}
+		if in.Kind == rosterentry.KindBLOCKED {
+			// A blocked worker is not hired through an offer already out.
+			if _, err := m.closeOffers(ctx, c, offer.StatusREVOKED, application.StatusREJECTED, "the employer is no longer taking you on",
+				offer.EmployerID(in.EmployerID), offer.WorkerID(in.WorkerID), offer.StatusEQ(offer.StatusPENDING)); err != nil {
+				return err
+			}
 		}
 		out, err = c.RosterEntry.Get(ctx, id)
 		return err

@@ -47,12 +47,25 @@ type RuleResult struct {
 	Rule    Rule   `json:"rule"`
 	Passed  bool   `json:"passed"`
 	Message string `json:"message"`
+	// toEmployer says the same to the employer, without what is the
+	// worker's own business: no home to the metre, no other bookings.
+	toEmployer string
 }
 
 // Eligibility is the outcome of screening a worker for a shift.
 type Eligibility struct {
 	Eligible bool         `json:"eligible"`
 	Rules    []RuleResult `json:"rules"`
+}
+
+// ForEmployer is the screening as the employer sees it: the same verdicts,
+// with messages about the worker rather than to them.
+func (e Eligibility) ForEmployer() Eligibility {
+	out := Eligibility{Eligible: e.Eligible, Rules: make([]RuleResult, len(e.Rules))}
+	for i, r := range e.Rules {
+		out.Rules[i] = RuleResult{Rule: r.Rule, Passed: r.Passed, Message: r.toEmployer}
+	}
+	return out
 }
 
 // Failed returns the rules that did not pass.
@@ -107,10 +120,11 @@ type WorkerFacts struct {
 // A nil w means the viewer has no worker profile.
 func Screen(s ShiftFacts, w *WorkerFacts) Eligibility {
 	if w == nil {
-		return Eligibility{Rules: []RuleResult{{Rule: RuleWorkerProfile, Message: "Create your worker profile to apply for shifts"}}}
+		return Eligibility{Rules: []RuleResult{{Rule: RuleWorkerProfile, Message: "Create your worker profile to apply for shifts",
+			toEmployer: "Has no worker profile"}}}
 	}
 	res := []RuleResult{
-		{Rule: RuleWorkerProfile, Passed: true, Message: "You have a worker profile"},
+		{Rule: RuleWorkerProfile, Passed: true, Message: "You have a worker profile", toEmployer: "Has a worker profile"},
 		screenCredit(s, w),
 		screenSkills(s, w),
 		screenCerts(s, w),
@@ -130,12 +144,14 @@ func screenCredit(s ShiftFacts, w *WorkerFacts) RuleResult {
 	r := RuleResult{Rule: RuleCreditMinimum, Passed: true}
 	switch {
 	case s.MinCreditScore == nil:
-		r.Message = "This shift has no minimum credit score"
+		r.Message, r.toEmployer = "This shift has no minimum credit score", "The shift has no minimum credit score"
 	case w.CreditScore >= *s.MinCreditScore:
 		r.Message = fmt.Sprintf("Your credit score %d meets the minimum of %d", w.CreditScore, *s.MinCreditScore)
+		r.toEmployer = fmt.Sprintf("Credit score %d meets the minimum of %d", w.CreditScore, *s.MinCreditScore)
 	default:
 		r.Passed = false
 		r.Message = fmt.Sprintf("This shift needs a credit score of at least %d; yours is %d", *s.MinCreditScore, w.CreditScore)
+		r.toEmployer = fmt.Sprintf("Credit score %d is below the minimum of %d", w.CreditScore, *s.MinCreditScore)
 	}
 	return r
 }
@@ -149,11 +165,13 @@ func screenSkills(s ShiftFacts, w *WorkerFacts) RuleResult {
 	}
 	switch {
 	case len(s.RequiredSkills) == 0:
-		return RuleResult{Rule: RuleRequiredSkills, Passed: true, Message: "This shift requires no particular skills"}
+		return RuleResult{Rule: RuleRequiredSkills, Passed: true, Message: "This shift requires no particular skills",
+			toEmployer: "The shift requires no particular skills"}
 	case len(missing) > 0:
-		return RuleResult{Rule: RuleRequiredSkills, Message: "Add these skills to your profile: " + strings.Join(missing, ", ")}
+		return RuleResult{Rule: RuleRequiredSkills, Message: "Add these skills to your profile: " + strings.Join(missing, ", "),
+			toEmployer: "Lacks required skills: " + strings.Join(missing, ", ")}
 	}
-	return RuleResult{Rule: RuleRequiredSkills, Passed: true, Message: "You have every required skill"}
+	return RuleResult{Rule: RuleRequiredSkills, Passed: true, Message: "You have every required skill", toEmployer: "Has every required skill"}
 }
 
 // CertValidOn reports whether a certificate expiring at expires (nil: never)
@@ -179,27 +197,33 @@ func screenCerts(s ShiftFacts, w *WorkerFacts) RuleResult {
 	}
 	switch {
 	case len(s.RequiredCerts) == 0:
-		return RuleResult{Rule: RuleRequiredCertificates, Passed: true, Message: "This shift requires no certificates"}
+		return RuleResult{Rule: RuleRequiredCertificates, Passed: true, Message: "This shift requires no certificates",
+			toEmployer: "The shift requires no certificates"}
 	case len(missing) > 0:
 		return RuleResult{Rule: RuleRequiredCertificates, Message: fmt.Sprintf(
-			"You need a verified certificate valid on %s for: %s", s.localDay(), strings.Join(missing, ", "))}
+			"You need a verified certificate valid on %s for: %s", s.localDay(), strings.Join(missing, ", ")),
+			toEmployer: fmt.Sprintf("No verified certificate valid on %s for: %s", s.localDay(), strings.Join(missing, ", "))}
 	}
-	return RuleResult{Rule: RuleRequiredCertificates, Passed: true, Message: "Your certificates are verified and valid on the day"}
+	return RuleResult{Rule: RuleRequiredCertificates, Passed: true, Message: "Your certificates are verified and valid on the day",
+		toEmployer: "Verified certificates valid on the day"}
 }
 
 func screenDistance(s ShiftFacts, w *WorkerFacts) RuleResult {
 	r := RuleResult{Rule: RuleDistance}
 	switch {
 	case s.MaxDistanceKm == nil:
-		r.Passed, r.Message = true, "This shift takes workers from any distance"
+		r.Passed, r.Message, r.toEmployer = true, "This shift takes workers from any distance", "The shift takes workers from any distance"
 	case w.Home == nil:
 		r.Message = "Set your home location: this shift takes workers within " + strconv.Itoa(*s.MaxDistanceKm) + " km"
+		r.toEmployer = "Home location unknown; the shift takes workers within " + strconv.Itoa(*s.MaxDistanceKm) + " km"
 	default:
 		d := DistanceKm(*w.Home, s.Place)
 		if d <= float64(*s.MaxDistanceKm) {
 			r.Passed, r.Message = true, fmt.Sprintf("You live %.1f km away, within the %d km limit", d, *s.MaxDistanceKm)
+			r.toEmployer = fmt.Sprintf("Lives about %.1f km away, within the %d km limit", CoarseKm(d), *s.MaxDistanceKm)
 		} else {
 			r.Message = fmt.Sprintf("You live %.1f km away; this shift takes workers within %d km", d, *s.MaxDistanceKm)
+			r.toEmployer = fmt.Sprintf("Lives about %.1f km away; the shift takes workers within %d km", CoarseKm(d), *s.MaxDistanceKm)
 		}
 	}
 	return r
@@ -215,24 +239,27 @@ func screenOverlap(s ShiftFacts, w *WorkerFacts) RuleResult {
 		if Overlaps(b, Interval{s.Start, s.End}) {
 			loc := s.location()
 			return RuleResult{Rule: RuleNoOverlap, Message: fmt.Sprintf("You already work %s–%s that day",
-				b.Start.In(loc).Format("Mon 2 Jan 15:04"), b.End.In(loc).Format("15:04"))}
+				b.Start.In(loc).Format("Mon 2 Jan 15:04"), b.End.In(loc).Format("15:04")),
+				toEmployer: "Already booked at that time"}
 		}
 	}
-	return RuleResult{Rule: RuleNoOverlap, Passed: true, Message: "You have no other shift at that time"}
+	return RuleResult{Rule: RuleNoOverlap, Passed: true, Message: "You have no other shift at that time", toEmployer: "Free at that time"}
 }
 
 func screenBlocked(s ShiftFacts, w *WorkerFacts) RuleResult {
 	if w.BlockedBy[s.EmployerID] {
-		return RuleResult{Rule: RuleNotBlocked, Message: "This employer is not taking you on at the moment"}
+		return RuleResult{Rule: RuleNotBlocked, Message: "This employer is not taking you on at the moment", toEmployer: "On your block list"}
 	}
-	return RuleResult{Rule: RuleNotBlocked, Passed: true, Message: "The employer accepts your applications"}
+	return RuleResult{Rule: RuleNotBlocked, Passed: true, Message: "The employer accepts your applications", toEmployer: "Not on your block list"}
 }
 
 func screenNewcomer(s ShiftFacts, w *WorkerFacts) RuleResult {
 	if !s.NewcomersAllowed && w.CompletedShifts == 0 {
-		return RuleResult{Rule: RuleNewcomers, Message: "This shift is for workers who have completed at least one shift"}
+		return RuleResult{Rule: RuleNewcomers, Message: "This shift is for workers who have completed at least one shift",
+			toEmployer: "Has not completed a shift yet; the shift is not open to newcomers"}
 	}
-	return RuleResult{Rule: RuleNewcomers, Passed: true, Message: "Newcomers welcome, or you have completed shifts before"}
+	return RuleResult{Rule: RuleNewcomers, Passed: true, Message: "Newcomers welcome, or you have completed shifts before",
+		toEmployer: "Newcomers welcome, or has completed shifts before"}
 }
 
 func (s ShiftFacts) location() *time.Location { return zone(s.TimeZone) }

@@ -196,7 +196,7 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	s.subscribe(anaWS, "feed", "ShiftPublished", map[string]any{"near": berlin, "radiusKm": 20}, 1)
 
 	start := env.Clock.Now().Add(2 * time.Hour).Truncate(time.Minute)
-	shift := func(title string, slots int) string {
+	shift := func(title string, slots int, start time.Time) string {
 		d := s.op(olga, "CreateShift", map[string]any{"input": map[string]any{
 			"employerID": emp, "title": title, "engagementType": "PART_TIME", "address": "Lagerstraße 1, Berlin",
 			"location": berlin, "startsAt": start.Format(time.RFC3339), "endsAt": start.Add(8 * time.Hour).Format(time.RFC3339),
@@ -206,12 +206,14 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		s.op(olga, "PublishShift", map[string]any{"id": id})
 		return id
 	}
-	main := shift("Warehouse picker", 4)
+	main := shift("Warehouse picker", 4, start)
 	if got := s.next(anaWS, "feed"); got.str("shiftPublished.id") != main {
 		t.Fatalf("ShiftPublished: %v", got.v)
 	}
-	spare := shift("Weekend picker", 1)
-	cancelled := shift("Cancelled picker", 1)
+	// The spare shift is the next day: Ben, hired for the main one, is
+	// offered it too.
+	spare := shift("Weekend picker", 1, start.Add(24*time.Hour))
+	cancelled := shift("Cancelled picker", 1, start)
 	s.op(olga, "CancelShift", map[string]any{"id": cancelled, "reason": "the order fell through"})
 	if l := s.op(olga, "EmployerShifts", map[string]any{"employerID": emp, "first": 10}); len(l.list("node.shifts.edges")) != 3 {
 		t.Fatalf("EmployerShifts: %v", l.v)

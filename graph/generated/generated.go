@@ -49,6 +49,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Application() ApplicationResolver
 	Certification() CertificationResolver
 	Employer() EmployerResolver
 	Mutation() MutationResolver
@@ -865,6 +866,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ApplicationResolver interface {
+	DistanceKm(ctx context.Context, obj *ent.Application) (*float64, error)
+}
 type CertificationResolver interface {
 	Details(ctx context.Context, obj *ent.Certification) (*market.CertificationDetails, error)
 }
@@ -11969,7 +11973,7 @@ func (ec *executionContext) _Application_distanceKm(ctx context.Context, field g
 			return ec.fieldContext_Application_distanceKm(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DistanceKm, nil
+			return ec.Resolvers.Application().DistanceKm(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
@@ -11980,7 +11984,7 @@ func (ec *executionContext) _Application_distanceKm(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Application_distanceKm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Application", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("Application", field, true, true, "Float")
 }
 
 func (ec *executionContext) _Application_shift(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
@@ -37146,10 +37150,11 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "distanceKm":
-			out.Values[i] = ec._Application_distanceKm(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_distanceKm(ctx, field, obj)
+				})
 		case "shift":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
