@@ -41,6 +41,8 @@ type Certification struct {
 	Status certification.Status `json:"status,omitempty"`
 	// ObjectKey holds the value of the "object_key" field.
 	ObjectKey string `json:"object_key,omitempty"`
+	// UploadKey holds the value of the "upload_key" field.
+	UploadKey *string `json:"upload_key,omitempty"`
 	// FileName holds the value of the "file_name" field.
 	FileName string `json:"file_name,omitempty"`
 	// ContentType holds the value of the "content_type" field.
@@ -107,7 +109,7 @@ func (*Certification) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case certification.FieldByteSize:
 			values[i] = new(sql.NullInt64)
-		case certification.FieldID, certification.FieldWorkerID, certification.FieldSkillID, certification.FieldTitle, certification.FieldIssuer, certification.FieldCredentialNumber, certification.FieldStatus, certification.FieldObjectKey, certification.FieldFileName, certification.FieldContentType, certification.FieldSha256, certification.FieldReviewedByID, certification.FieldReviewReason:
+		case certification.FieldID, certification.FieldWorkerID, certification.FieldSkillID, certification.FieldTitle, certification.FieldIssuer, certification.FieldCredentialNumber, certification.FieldStatus, certification.FieldObjectKey, certification.FieldUploadKey, certification.FieldFileName, certification.FieldContentType, certification.FieldSha256, certification.FieldReviewedByID, certification.FieldReviewReason:
 			values[i] = new(sql.NullString)
 		case certification.FieldCreatedAt, certification.FieldUpdatedAt, certification.FieldIssuedOn, certification.FieldExpiresOn, certification.FieldUploadedAt, certification.FieldReviewedAt, certification.FieldExpiryWarnedAt:
 			values[i] = new(sql.NullTime)
@@ -199,6 +201,13 @@ func (_m *Certification) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field object_key", values[i])
 			} else if value.Valid {
 				_m.ObjectKey = value.String
+			}
+		case certification.FieldUploadKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field upload_key", values[i])
+			} else if value.Valid {
+				_m.UploadKey = new(string)
+				*_m.UploadKey = value.String
 			}
 		case certification.FieldFileName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -340,6 +349,11 @@ func (_m *Certification) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("object_key=")
 	builder.WriteString(_m.ObjectKey)
+	builder.WriteString(", ")
+	if v := _m.UploadKey; v != nil {
+		builder.WriteString("upload_key=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("file_name=")
 	builder.WriteString(_m.FileName)

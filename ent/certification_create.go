@@ -147,6 +147,20 @@ func (_c *CertificationCreate) SetObjectKey(v string) *CertificationCreate {
 	return _c
 }
 
+// SetUploadKey sets the "upload_key" field.
+func (_c *CertificationCreate) SetUploadKey(v string) *CertificationCreate {
+	_c.mutation.SetUploadKey(v)
+	return _c
+}
+
+// SetNillableUploadKey sets the "upload_key" field if the given value is not nil.
+func (_c *CertificationCreate) SetNillableUploadKey(v *string) *CertificationCreate {
+	if v != nil {
+		_c.SetUploadKey(*v)
+	}
+	return _c
+}
+
 // SetFileName sets the "file_name" field.
 func (_c *CertificationCreate) SetFileName(v string) *CertificationCreate {
 	_c.mutation.SetFileName(v)
@@ -547,6 +561,10 @@ func (_c *CertificationCreate) createSpec() (*Certification, *sqlgraph.CreateSpe
 		_spec.SetField(certification.FieldObjectKey, field.TypeString, value)
 		_node.ObjectKey = value
 	}
+	if value, ok := _c.mutation.UploadKey(); ok {
+		_spec.SetField(certification.FieldUploadKey, field.TypeString, value)
+		_node.UploadKey = &value
+	}
 	if value, ok := _c.mutation.FileName(); ok {
 		_spec.SetField(certification.FieldFileName, field.TypeString, value)
 		_node.FileName = value
@@ -762,6 +780,24 @@ func (u *CertificationUpsert) SetStatus(v certification.Status) *CertificationUp
 // UpdateStatus sets the "status" field to the value that was provided on create.
 func (u *CertificationUpsert) UpdateStatus() *CertificationUpsert {
 	u.SetExcluded(certification.FieldStatus)
+	return u
+}
+
+// SetUploadKey sets the "upload_key" field.
+func (u *CertificationUpsert) SetUploadKey(v string) *CertificationUpsert {
+	u.Set(certification.FieldUploadKey, v)
+	return u
+}
+
+// UpdateUploadKey sets the "upload_key" field to the value that was provided on create.
+func (u *CertificationUpsert) UpdateUploadKey() *CertificationUpsert {
+	u.SetExcluded(certification.FieldUploadKey)
+	return u
+}
+
+// ClearUploadKey clears the value of the "upload_key" field.
+func (u *CertificationUpsert) ClearUploadKey() *CertificationUpsert {
+	u.SetNull(certification.FieldUploadKey)
 	return u
 }
 
@@ -1072,6 +1108,27 @@ func (u *CertificationUpsertOne) SetStatus(v certification.Status) *Certificatio
 func (u *CertificationUpsertOne) UpdateStatus() *CertificationUpsertOne {
 	return u.Update(func(s *CertificationUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetUploadKey sets the "upload_key" field.
+func (u *CertificationUpsertOne) SetUploadKey(v string) *CertificationUpsertOne {
+	return u.Update(func(s *CertificationUpsert) {
+		s.SetUploadKey(v)
+	})
+}
+
+// UpdateUploadKey sets the "upload_key" field to the value that was provided on create.
+func (u *CertificationUpsertOne) UpdateUploadKey() *CertificationUpsertOne {
+	return u.Update(func(s *CertificationUpsert) {
+		s.UpdateUploadKey()
+	})
+}
+
+// ClearUploadKey clears the value of the "upload_key" field.
+func (u *CertificationUpsertOne) ClearUploadKey() *CertificationUpsertOne {
+	return u.Update(func(s *CertificationUpsert) {
+		s.ClearUploadKey()
 	})
 }
 
@@ -1572,6 +1629,27 @@ func (u *CertificationUpsertBulk) SetStatus(v certification.Status) *Certificati
 func (u *CertificationUpsertBulk) UpdateStatus() *CertificationUpsertBulk {
 	return u.Update(func(s *CertificationUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetUploadKey sets the "upload_key" field.
+func (u *CertificationUpsertBulk) SetUploadKey(v string) *CertificationUpsertBulk {
+	return u.Update(func(s *CertificationUpsert) {
+		s.SetUploadKey(v)
+	})
+}
+
+// UpdateUploadKey sets the "upload_key" field to the value that was provided on create.
+func (u *CertificationUpsertBulk) UpdateUploadKey() *CertificationUpsertBulk {
+	return u.Update(func(s *CertificationUpsert) {
+		s.UpdateUploadKey()
+	})
+}
+
+// ClearUploadKey clears the value of the "upload_key" field.
+func (u *CertificationUpsertBulk) ClearUploadKey() *CertificationUpsertBulk {
+	return u.Update(func(s *CertificationUpsert) {
+		s.ClearUploadKey()
 	})
 }
 

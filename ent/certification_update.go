@@ -131,6 +131,26 @@ func (_u *CertificationUpdate) SetNillableStatus(v *certification.Status) *Certi
 	return _u
 }
 
+// SetUploadKey sets the "upload_key" field.
+func (_u *CertificationUpdate) SetUploadKey(v string) *CertificationUpdate {
+	_u.mutation.SetUploadKey(v)
+	return _u
+}
+
+// SetNillableUploadKey sets the "upload_key" field if the given value is not nil.
+func (_u *CertificationUpdate) SetNillableUploadKey(v *string) *CertificationUpdate {
+	if v != nil {
+		_u.SetUploadKey(*v)
+	}
+	return _u
+}
+
+// ClearUploadKey clears the value of the "upload_key" field.
+func (_u *CertificationUpdate) ClearUploadKey() *CertificationUpdate {
+	_u.mutation.ClearUploadKey()
+	return _u
+}
+
 // SetFileName sets the "file_name" field.
 func (_u *CertificationUpdate) SetFileName(v string) *CertificationUpdate {
 	_u.mutation.SetFileName(v)
@@ -421,6 +441,12 @@ func (_u *CertificationUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(certification.FieldStatus, field.TypeEnum, value)
 	}
+	if value, ok := _u.mutation.UploadKey(); ok {
+		_spec.SetField(certification.FieldUploadKey, field.TypeString, value)
+	}
+	if _u.mutation.UploadKeyCleared() {
+		_spec.ClearField(certification.FieldUploadKey, field.TypeString)
+	}
 	if value, ok := _u.mutation.FileName(); ok {
 		_spec.SetField(certification.FieldFileName, field.TypeString, value)
 	}
@@ -584,6 +610,26 @@ func (_u *CertificationUpdateOne) SetNillableStatus(v *certification.Status) *Ce
 	if v != nil {
 		_u.SetStatus(*v)
 	}
+	return _u
+}
+
+// SetUploadKey sets the "upload_key" field.
+func (_u *CertificationUpdateOne) SetUploadKey(v string) *CertificationUpdateOne {
+	_u.mutation.SetUploadKey(v)
+	return _u
+}
+
+// SetNillableUploadKey sets the "upload_key" field if the given value is not nil.
+func (_u *CertificationUpdateOne) SetNillableUploadKey(v *string) *CertificationUpdateOne {
+	if v != nil {
+		_u.SetUploadKey(*v)
+	}
+	return _u
+}
+
+// ClearUploadKey clears the value of the "upload_key" field.
+func (_u *CertificationUpdateOne) ClearUploadKey() *CertificationUpdateOne {
+	_u.mutation.ClearUploadKey()
 	return _u
 }
 
@@ -906,6 +952,12 @@ func (_u *CertificationUpdateOne) sqlSave(ctx context.Context) (_node *Certifica
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(certification.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.UploadKey(); ok {
+		_spec.SetField(certification.FieldUploadKey, field.TypeString, value)
+	}
+	if _u.mutation.UploadKeyCleared() {
+		_spec.ClearField(certification.FieldUploadKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.FileName(); ok {
 		_spec.SetField(certification.FieldFileName, field.TypeString, value)

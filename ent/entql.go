@@ -113,6 +113,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			certification.FieldExpiresOn:        {Type: field.TypeTime, Column: certification.FieldExpiresOn},
 			certification.FieldStatus:           {Type: field.TypeEnum, Column: certification.FieldStatus},
 			certification.FieldObjectKey:        {Type: field.TypeString, Column: certification.FieldObjectKey},
+			certification.FieldUploadKey:        {Type: field.TypeString, Column: certification.FieldUploadKey},
 			certification.FieldFileName:         {Type: field.TypeString, Column: certification.FieldFileName},
 			certification.FieldContentType:      {Type: field.TypeString, Column: certification.FieldContentType},
 			certification.FieldByteSize:         {Type: field.TypeInt64, Column: certification.FieldByteSize},
@@ -1763,6 +1764,11 @@ func (f *CertificationFilter) WhereStatus(p entql.StringP) {
 // WhereObjectKey applies the entql string predicate on the object_key field.
 func (f *CertificationFilter) WhereObjectKey(p entql.StringP) {
 	f.Where(p.Field(certification.FieldObjectKey))
+}
+
+// WhereUploadKey applies the entql string predicate on the upload_key field.
+func (f *CertificationFilter) WhereUploadKey(p entql.StringP) {
+	f.Where(p.Field(certification.FieldUploadKey))
 }
 
 // WhereFileName applies the entql string predicate on the file_name field.

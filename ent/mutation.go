@@ -2976,6 +2976,7 @@ type CertificationMutation struct {
 	expires_on        *time.Time
 	status            *certification.Status
 	object_key        *string
+	upload_key        *string
 	file_name         *string
 	content_type      *string
 	byte_size         *int64
@@ -3522,6 +3523,55 @@ func (m *CertificationMutation) ResetObjectKey() {
 	m.object_key = nil
 }
 
+// SetUploadKey sets the "upload_key" field.
+func (m *CertificationMutation) SetUploadKey(s string) {
+	m.upload_key = &s
+}
+
+// UploadKey returns the value of the "upload_key" field in the mutation.
+func (m *CertificationMutation) UploadKey() (r string, exists bool) {
+	v := m.upload_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUploadKey returns the old "upload_key" field's value of the Certification entity.
+// If the Certification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificationMutation) OldUploadKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUploadKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUploadKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUploadKey: %w", err)
+	}
+	return oldValue.UploadKey, nil
+}
+
+// ClearUploadKey clears the value of the "upload_key" field.
+func (m *CertificationMutation) ClearUploadKey() {
+	m.upload_key = nil
+	m.clearedFields[certification.FieldUploadKey] = struct{}{}
+}
+
+// UploadKeyCleared returns if the "upload_key" field was cleared in this mutation.
+func (m *CertificationMutation) UploadKeyCleared() bool {
+	_, ok := m.clearedFields[certification.FieldUploadKey]
+	return ok
+}
+
+// ResetUploadKey resets all changes to the "upload_key" field.
+func (m *CertificationMutation) ResetUploadKey() {
+	m.upload_key = nil
+	delete(m.clearedFields, certification.FieldUploadKey)
+}
+
 // SetFileName sets the "file_name" field.
 func (m *CertificationMutation) SetFileName(s string) {
 	m.file_name = &s
@@ -4006,7 +4056,7 @@ func (m *CertificationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CertificationMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, certification.FieldCreatedAt)
 	}
@@ -4039,6 +4089,9 @@ func (m *CertificationMutation) Fields() []string {
 	}
 	if m.object_key != nil {
 		fields = append(fields, certification.FieldObjectKey)
+	}
+	if m.upload_key != nil {
+		fields = append(fields, certification.FieldUploadKey)
 	}
 	if m.file_name != nil {
 		fields = append(fields, certification.FieldFileName)
@@ -4097,6 +4150,8 @@ func (m *CertificationMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case certification.FieldObjectKey:
 		return m.ObjectKey()
+	case certification.FieldUploadKey:
+		return m.UploadKey()
 	case certification.FieldFileName:
 		return m.FileName()
 	case certification.FieldContentType:
@@ -4146,6 +4201,8 @@ func (m *CertificationMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldStatus(ctx)
 	case certification.FieldObjectKey:
 		return m.OldObjectKey(ctx)
+	case certification.FieldUploadKey:
+		return m.OldUploadKey(ctx)
 	case certification.FieldFileName:
 		return m.OldFileName(ctx)
 	case certification.FieldContentType:
@@ -4249,6 +4306,13 @@ func (m *CertificationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetObjectKey(v)
+		return nil
+	case certification.FieldUploadKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUploadKey(v)
 		return nil
 	case certification.FieldFileName:
 		v, ok := value.(string)
@@ -4364,6 +4428,9 @@ func (m *CertificationMutation) ClearedFields() []string {
 	if m.FieldCleared(certification.FieldExpiresOn) {
 		fields = append(fields, certification.FieldExpiresOn)
 	}
+	if m.FieldCleared(certification.FieldUploadKey) {
+		fields = append(fields, certification.FieldUploadKey)
+	}
 	if m.FieldCleared(certification.FieldUploadedAt) {
 		fields = append(fields, certification.FieldUploadedAt)
 	}
@@ -4395,6 +4462,9 @@ func (m *CertificationMutation) ClearField(name string) error {
 		return nil
 	case certification.FieldExpiresOn:
 		m.ClearExpiresOn()
+		return nil
+	case certification.FieldUploadKey:
+		m.ClearUploadKey()
 		return nil
 	case certification.FieldUploadedAt:
 		m.ClearUploadedAt()
@@ -4448,6 +4518,9 @@ func (m *CertificationMutation) ResetField(name string) error {
 		return nil
 	case certification.FieldObjectKey:
 		m.ResetObjectKey()
+		return nil
+	case certification.FieldUploadKey:
+		m.ResetUploadKey()
 		return nil
 	case certification.FieldFileName:
 		m.ResetFileName()

@@ -1,13 +1,9 @@
 package market
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"time"
@@ -27,6 +23,9 @@ import (
 // Certificate upload limits.
 const (
 	MaxCertificateBytes = 10 << 20
+	// MaxOpenUploads is how many certificates a worker may have awaiting
+	// their document at once: each holds a signed upload form.
+	MaxOpenUploads      = 5
 	UploadExpiry        = 15 * time.Minute
 	DocumentURLExpiry   = 5 * time.Minute
 	UnfinishedUploadTTL = 24 * time.Hour
@@ -112,10 +111,26 @@ func (m *Market) StartCertificationUpload(ctx context.Context, in StartUploadInp
 		if _, err := knownSkills(ctx, c, []string{in.SkillID}, func(int) string { return "skillID" }); err != nil {
 			return err
 		}
+		// The worker's row queues their uploads, so that two at once cannot
+		// both pass the count.
+		if err := c.WorkerProfile.UpdateOneID(v.WorkerID).SetUpdatedAt(m.Now()).Exec(ctx); err != nil {
+			return err
+		}
+		open, err := c.Certification.Query().Where(certification.WorkerID(v.WorkerID),
+			certification.StatusEQ(certification.StatusAWAITING_UPLOAD)).Count(ctx)
+		if err != nil {
+			return err
+		}
+		if open >= MaxOpenUploads {
+			return Errorf(CodeTooManyOpenUploads, "you have %d certificates waiting for their document; finish or wait for those first (unfinished ones are dropped after a day)", open)
+		}
+		// The form writes under uploads/; the document is kept under
+		// certifications/, where the server alone writes, copying the
+		// upload when it completes.
 		id := pulid.New("crt")
-		key := "certifications/" + v.WorkerID + "/" + id
+		key, uploadKey := "certifications/"+v.WorkerID+"/"+id, "uploads/"+v.WorkerID+"/"+id
 		create := c.Certification.Create().SetID(id).SetWorkerID(v.WorkerID).SetSkillID(in.SkillID).SetTitle(in.Title).
-			SetNillableIssuedOn(in.IssuedOn).SetNillableExpiresOn(in.ExpiresOn).SetObjectKey(key).
+			SetNillableIssuedOn(in.IssuedOn).SetNillableExpiresOn(in.ExpiresOn).SetObjectKey(key).SetUploadKey(uploadKey).
 			SetFileName(in.FileName).SetContentType(in.ContentType).SetByteSize(in.ByteSize)
 		if in.Issuer != nil {
 			create.SetIssuer(strings.TrimSpace(*in.Issuer))
@@ -127,7 +142,7 @@ func (m *Market) StartCertificationUpload(ctx context.Context, in StartUploadInp
 		if err != nil {
 			return err
 		}
-		up, err := m.store.PresignUpload(ctx, key, in.ContentType, in.ByteSize, UploadExpiry)
+		up, err := m.store.PresignUpload(ctx, uploadKey, in.ContentType, in.ByteSize, UploadExpiry)
 		if err != nil {
 			return fmt.Errorf("presign upload: %w", err)
 		}
@@ -141,30 +156,38 @@ func (m *Market) StartCertificationUpload(ctx context.Context, in StartUploadInp
 	return out, err
 }
 
-// sniff names the document type of a file from its first bytes; the
-// client's word is not trusted.
-func sniff(head []byte) string {
-	switch {
-	case bytes.HasPrefix(head, []byte("%PDF-")):
-		return "application/pdf"
-	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}):
-		return "image/jpeg"
-	case bytes.HasPrefix(head, []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}):
-		return "image/png"
-	case len(head) >= 12 && string(head[4:8]) == "ftyp":
-		switch string(head[8:12]) {
-		case "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1":
-			return "image/heic"
-		}
+// uploadKeyOf is the key a certificate's upload form writes to.
+func uploadKeyOf(cert *ent.Certification) string {
+	if cert.UploadKey != nil {
+		return *cert.UploadKey
 	}
-	return ""
+	return cert.ObjectKey // from before uploads had keys of their own
+}
+
+// UploadWanted says whether a signed upload to key may still be stored: only
+// while its certificate awaits the document. The local blob store asks it
+// before storing, so a form cannot replace a document once it completed.
+func (m *Market) UploadWanted(ctx context.Context, key string) error {
+	ok, err := m.db.Certification.Query().Where(certification.StatusEQ(certification.StatusAWAITING_UPLOAD),
+		certification.Or(certification.UploadKey(key), certification.And(certification.UploadKeyIsNil(), certification.ObjectKey(key)))).
+		Exist(rule.System(ctx))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return NotFound("upload")
+	}
+	return nil
 }
 
 // CompleteCertificationUpload checks what the storage really holds — that
-// it is there, within the size declared and 10 MiB, and by its first bytes a
-// PDF, JPEG, PNG or HEIC — records its size and SHA-256, and queues the
-// certificate for staff review. Anything else deletes the object and leaves
-// the certificate awaiting an upload, with an error that says why.
+// it is there, within the size declared and 10 MiB, by its first bytes a
+// PDF, JPEG, PNG or HEIC, and neither a web page nor carrying script — and
+// queues the certificate for staff review. The upload is first copied to
+// the certificate's own key, which no form can write, and everything is
+// checked and hashed on that copy: what staff verify and employers download
+// is what was checked here. Anything wrong deletes the upload and leaves the
+// certificate awaiting one, with an error that says why.
 func (m *Market) CompleteCertificationUpload(ctx context.Context, id string) (*ent.Certification, error) {
 	v, err := worker(ctx)
 	if err != nil {
@@ -182,7 +205,8 @@ func (m *Market) CompleteCertificationUpload(ctx context.Context, id string) (*e
 		if cert.Status != certification.StatusAWAITING_UPLOAD {
 			return Conflict("the upload is already complete; the certification is %s", humanStatus(cert.Status.String()))
 		}
-		info, err := m.store.Stat(ctx, cert.ObjectKey)
+		uploadKey := uploadKeyOf(cert)
+		info, err := m.store.Stat(ctx, uploadKey)
 		if errors.Is(err, storage.ErrNotFound) {
 			return Conflict("nothing has been uploaded yet; upload the file with the form, then complete")
 		}
@@ -190,37 +214,68 @@ func (m *Market) CompleteCertificationUpload(ctx context.Context, id string) (*e
 			return err
 		}
 		refuse := func(msg string) error {
-			if err := m.store.Delete(context.WithoutCancel(ctx), cert.ObjectKey); err != nil {
-				return err
+			for _, key := range []string{uploadKey, cert.ObjectKey} {
+				if err := m.store.Delete(context.WithoutCancel(ctx), key); err != nil {
+					return err
+				}
 			}
 			return BadInput("file", msg)
 		}
 		if info.Size > MaxCertificateBytes || info.Size > cert.ByteSize {
 			return refuse(fmt.Sprintf("the file holds %d bytes, more than the %d declared (10 MiB at most); upload it again", info.Size, cert.ByteSize))
 		}
-		r, err := m.store.Open(ctx, cert.ObjectKey, 0, -1)
+		if uploadKey != cert.ObjectKey {
+			if err := m.store.Copy(ctx, uploadKey, cert.ObjectKey); err != nil {
+				return err
+			}
+		}
+		r, err := m.store.Open(ctx, cert.ObjectKey, 0, MaxCertificateBytes+1)
 		if err != nil {
 			return err
 		}
-		defer r.Close()
-		h := sha256.New()
-		head := make([]byte, 16)
-		n, _ := io.ReadFull(r, head)
-		kind := sniff(head[:n])
-		if kind == "" {
+		doc, err := scanDocument(r)
+		r.Close()
+		switch {
+		case err != nil:
+			return err
+		case doc.Size > MaxCertificateBytes || doc.Size > cert.ByteSize:
+			return refuse(fmt.Sprintf("the file holds more than the %d bytes declared; upload it again", cert.ByteSize))
+		case doc.Kind == "":
 			return refuse("the file is not a PDF, JPEG, PNG or HEIC document")
+		case doc.Marker != "":
+			return refuse(fmt.Sprintf("the file carries web page or script content (%q); upload a plain scan or photo", doc.Marker))
 		}
-		h.Write(head[:n])
-		size, err := io.Copy(h, r)
-		if err != nil {
-			return err
+		if uploadKey != cert.ObjectKey {
+			// The form's key is emptied now and again once the form expires
+			// (CleanUpUploads): what the form writes is never read.
+			if err := m.store.Delete(ctx, uploadKey); err != nil {
+				return err
+			}
 		}
 		out, err = c.Certification.UpdateOneID(id).SetStatus(certification.StatusPENDING_REVIEW).
-			SetByteSize(size + int64(n)).SetContentType(kind).SetSha256(hex.EncodeToString(h.Sum(nil))).
+			SetByteSize(doc.Size).SetContentType(doc.Kind).SetSha256(doc.Sha256).
 			SetUploadedAt(m.Now()).Save(ctx)
 		return err
 	})
 	return out, err
+}
+
+// documentIntact checks that the stored document still hashes to the
+// SHA-256 recorded when its upload completed.
+func (m *Market) documentIntact(ctx context.Context, cert *ent.Certification) error {
+	r, err := m.store.Open(ctx, cert.ObjectKey, 0, MaxCertificateBytes+1)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	doc, err := scanDocument(r)
+	if err != nil {
+		return err
+	}
+	if doc.Sha256 != cert.Sha256 {
+		return Errorf(CodeDocumentChanged, "the stored document is not the one the worker uploaded (SHA-256 %s, recorded %s); reject it and ask for a new upload", doc.Sha256, cert.Sha256)
+	}
+	return nil
 }
 
 // CertificationQueue is staff's list of certificates awaiting review,
@@ -255,6 +310,21 @@ func (m *Market) ReviewCertification(ctx context.Context, id, decision string, r
 	}
 	if len(why) > 500 {
 		return nil, BadInput("reason", "must have at most 500 characters")
+	}
+	if to == certification.StatusVERIFIED {
+		// Staff verify what they were shown only if it is what was checked.
+		cert, err := m.client(ctx).Certification.Get(ctx, id)
+		if ent.IsNotFound(err) {
+			return nil, NotFound("certification")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if cert.Status == certification.StatusPENDING_REVIEW {
+			if err := m.documentIntact(ctx, cert); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return m.moveCertification(ctx, id, []certification.Status{certification.StatusPENDING_REVIEW}, to, why, kind,
 		LedgerCertificationReviewed, event)
@@ -360,17 +430,35 @@ func (m *Market) ExpireCertifications(ctx context.Context) (int, error) {
 }
 
 // CleanUpUploads forgets certificates whose document never arrived within
-// 24 hours, and deletes whatever half-arrived; the sweep runs it.
+// 24 hours, and deletes whatever half-arrived; and once the form of a
+// completed upload has expired, it deletes whatever the form wrote after
+// completion (S3 cannot refuse it) and forgets the form's key. The sweep
+// runs it.
 func (m *Market) CleanUpUploads(ctx context.Context) (int, error) {
 	ctx = rule.System(ctx)
+	used, err := m.db.Certification.Query().Where(certification.StatusNEQ(certification.StatusAWAITING_UPLOAD),
+		certification.UploadKeyNotNil(), certification.CreatedAtLT(m.Now().Add(-UploadExpiry))).All(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, cert := range used {
+		if err := m.store.Delete(ctx, *cert.UploadKey); err != nil {
+			return 0, err
+		}
+		if err := m.db.Certification.UpdateOneID(cert.ID).ClearUploadKey().Exec(ctx); err != nil {
+			return 0, err
+		}
+	}
 	stale, err := m.db.Certification.Query().Where(certification.StatusEQ(certification.StatusAWAITING_UPLOAD),
 		certification.CreatedAtLT(m.Now().Add(-UnfinishedUploadTTL))).All(ctx)
 	if err != nil {
 		return 0, err
 	}
 	for _, cert := range stale {
-		if err := m.store.Delete(ctx, cert.ObjectKey); err != nil {
-			return 0, err
+		for _, key := range []string{uploadKeyOf(cert), cert.ObjectKey} {
+			if err := m.store.Delete(ctx, key); err != nil {
+				return 0, err
+			}
 		}
 		if _, err := m.db.Certification.Delete().Where(certification.ID(cert.ID),
 			certification.StatusEQ(certification.StatusAWAITING_UPLOAD)).Exec(ctx); err != nil {
@@ -396,10 +484,12 @@ type CertificationDetails struct {
 }
 
 // activeApplications and activeAssignments are the dealings that let an
-// employer see a worker's papers.
+// employer see a worker's papers: an application still in play, or a hire
+// not yet worked and checked out. A hired application gives way to its
+// assignment, which ends; an approved or paid shift shows nothing more.
 var (
 	activeApplications = []application.Status{application.StatusAPPLIED, application.StatusSHORTLISTED,
-		application.StatusOFFERED, application.StatusHIRED}
+		application.StatusOFFERED}
 	activeAssignments = []assignment.Status{assignment.StatusSCHEDULED, assignment.StatusCHECKED_IN, assignment.StatusCHECKED_OUT}
 )
 
@@ -434,7 +524,14 @@ func (m *Market) Details(ctx context.Context, cert *ent.Certification) (*Certifi
 		ExpiresOn: cert.ExpiresOn, ReviewedAt: cert.ReviewedAt, ReviewReason: cert.ReviewReason, FileName: cert.FileName,
 		ByteSize: cert.ByteSize, Sha256: cert.Sha256}
 	if cert.UploadedAt != nil {
-		url, err := m.store.PresignDownload(ctx, cert.ObjectKey, DocumentURLExpiry)
+		if v.Staff && cert.Status == certification.StatusPENDING_REVIEW {
+			// Served for review: checked against the hash recorded at upload.
+			if err := m.documentIntact(ctx, cert); err != nil {
+				return nil, err
+			}
+		}
+		url, err := m.store.PresignDownload(ctx, cert.ObjectKey, DocumentURLExpiry,
+			storage.Attachment{ContentType: cert.ContentType, FileName: cert.FileName})
 		if err != nil {
 			return nil, err
 		}

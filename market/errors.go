@@ -18,6 +18,12 @@ const (
 	CodeConflict        Code = "CONFLICT"
 	CodeScreeningFailed Code = "SCREENING_FAILED"
 	CodeRateLimited     Code = "RATE_LIMITED"
+	// CodeTooManyOpenUploads: a worker has MaxOpenUploads certificates
+	// awaiting their documents.
+	CodeTooManyOpenUploads Code = "TOO_MANY_OPEN_UPLOADS"
+	// CodeDocumentChanged: a stored document no longer hashes to what was
+	// recorded when it was uploaded.
+	CodeDocumentChanged Code = "DOCUMENT_CHANGED"
 )
 
 // FieldError names one input field that failed validation and why.

@@ -270,6 +270,7 @@ func TestCertificateUploadRefusals(t *testing.T) {
 		forklift := skillID(t, db, "forklift")
 		ana := newWorker(t, env, "ana@example.com", "Ana", forklift)
 		ben := newWorker(t, env, "ben@example.com", "Ben", forklift)
+		dee := newWorker(t, env, "dee@example.com", "Dee", forklift)
 		awaiting := func(id string) {
 			t.Helper()
 			if v := viewCert(t, env, ana, id); v.Status != "AWAITING_UPLOAD" {
@@ -367,6 +368,61 @@ func TestCertificateUploadRefusals(t *testing.T) {
 				t.Fatalf("a user without a worker profile starting an upload: %+v", r.Errors)
 			}
 		})
+		t.Run("a web page or script dressed as a PDF", func(t *testing.T) {
+			for name, doc := range map[string][]byte{
+				"an HTML polyglot":      []byte("%PDF-1.4\n<HTML><body><script>fetch('/graphql')</script></body></html>\n%%EOF"),
+				"a PDF with JavaScript": []byte("%PDF-1.7\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF"),
+			} {
+				form := startUpload(t, env, dee, certInput(env, forklift, doc))
+				if s := form.post(t, "licence.pdf", doc); s/100 != 2 {
+					t.Fatalf("%s: upload: HTTP %d", name, s)
+				}
+				r := complete(env, dee, form.Certification.ID)
+				if r.Code() != "BAD_USER_INPUT" || r.Fields()[0] != "file" || !strings.Contains(r.Errors[0].Message, "web page or script") {
+					t.Fatalf("completing %s: %+v", name, r.Errors)
+				}
+				if r := complete(env, dee, form.Certification.ID); r.Code() != "CONFLICT" {
+					t.Fatalf("the refused file is still stored: %+v", r.Errors)
+				}
+			}
+		})
+		t.Run("a form stores one document", func(t *testing.T) {
+			form := startUpload(t, env, dee, certInput(env, forklift, pdf))
+			if s := form.post(t, "licence.pdf", pdf); s/100 != 2 {
+				t.Fatalf("upload: HTTP %d", s)
+			}
+			if r := complete(env, dee, form.Certification.ID); r.Code() != "" {
+				t.Fatal(r.Errors)
+			}
+			// The same form again, within its 15 minutes, with other bytes:
+			// the local store refuses; S3 cannot, but what it stores is never
+			// read. The document staff and employers get is the one checked.
+			forged := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("forged "), 40)...)
+			s := form.post(t, "licence.pdf", forged)
+			if localClock && s != http.StatusForbidden {
+				t.Fatalf("the local store took a second upload through a used form: HTTP %d", s)
+			}
+			v := viewCert(t, env, dee, form.Certification.ID)
+			if status, body := storagetest.Get(t, *v.Details.DocumentURL); status != 200 || !bytes.Equal(body, pdf) {
+				t.Fatalf("after reusing the form, the document is %d bytes (HTTP %d), want the original %d", len(body), status, len(pdf))
+			}
+			if r := complete(env, dee, form.Certification.ID); r.Code() != "CONFLICT" {
+				t.Fatalf("completing twice: %+v", r.Errors)
+			}
+		})
+		t.Run("open upload forms are capped", func(t *testing.T) {
+			cai := newWorker(t, env, "cai@example.com", "Cai", forklift)
+			for range 5 {
+				startUpload(t, env, cai, certInput(env, forklift, pdf))
+			}
+			before := env.Fingerprint(t)
+			if r := env.Do(cai.Token, startUploadQ, map[string]any{"in": certInput(env, forklift, pdf)}); r.Code() != "TOO_MANY_OPEN_UPLOADS" {
+				t.Fatalf("a sixth open upload: %+v", r.Errors)
+			}
+			if env.Fingerprint(t) != before {
+				t.Fatal("the refused upload changed the database")
+			}
+		})
 		if localClock {
 			t.Run("a stale form", func(t *testing.T) {
 				form := startUpload(t, env, ana, certInput(env, forklift, pdf))
@@ -407,8 +463,15 @@ func TestWhoSeesACertificate(t *testing.T) {
 			if v.Details.Issuer != "TÜV Rheinland" || v.Details.DocumentURL == nil {
 				t.Fatalf("details: %+v", v.Details)
 			}
-			if status, body := storagetest.Get(t, *v.Details.DocumentURL); status != 200 || !bytes.Equal(body, pdf) {
+			status, h, body := storagetest.GetWithHeaders(t, *v.Details.DocumentURL)
+			if status != 200 || !bytes.Equal(body, pdf) {
 				t.Fatalf("document link: HTTP %d", status)
+			}
+			if d := h.Get("Content-Disposition"); d != `attachment; filename=licence.pdf` || h.Get("Content-Type") != "application/pdf" {
+				t.Fatalf("the document is served as %q, %q; want an attachment of the type found in its bytes", d, h.Get("Content-Type"))
+			}
+			if localClock && h.Get("X-Content-Type-Options") != "nosniff" {
+				t.Fatal("the document is served without X-Content-Type-Options: nosniff")
 			}
 			return true
 		}
@@ -455,6 +518,19 @@ func TestWhoSeesACertificate(t *testing.T) {
 		if sees(olga) {
 			t.Fatal("Olga still sees the papers after Ana withdrew")
 		}
+		// Hired, Olga sees them until the shift is worked and approved; the
+		// application stays HIRED for ever, the dealing does not.
+		shift = postShift(t, env, olga, emp, nil)
+		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shift}, &app)
+		hire := newChain(t, env, olga, ana, app.ApplyToShift.ID)
+		hire.hire()
+		if !sees(olga) {
+			t.Fatal("Olga cannot see the papers of her hire")
+		}
+		hire.workAndApprove()
+		if sees(olga) {
+			t.Fatal("Olga still sees the papers after the shift was worked and approved")
+		}
 
 		// A document link lasts 5 minutes.
 		if localClock {
@@ -463,6 +539,43 @@ func TestWhoSeesACertificate(t *testing.T) {
 			if status, _ := storagetest.Get(t, url); status != http.StatusForbidden {
 				t.Fatalf("a 6-minute-old document link: HTTP %d, want 403", status)
 			}
+		}
+	})
+}
+
+// TestATamperedDocumentIsNotVerified: if the stored document changes after
+// its upload completed (someone with access to the bucket), staff are told
+// when they open it, and cannot verify it.
+func TestATamperedDocumentIsNotVerified(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *entdb.DB, store servertest.Option, _ bool) {
+		env := servertest.Start(t, db, store)
+		forklift := skillID(t, db, "forklift")
+		ana := newWorker(t, env, "ana@example.com", "Ana", forklift)
+		staff := makeStaff(t, env, db, "sam@example.com")
+		id := uploaded(t, env, ana, forklift)
+		other := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("someone else's licence "), 30)...)
+		form := startUpload(t, env, ana, certInput(env, forklift, other))
+		if s := form.post(t, "other.pdf", other); s/100 != 2 {
+			t.Fatalf("upload: HTTP %d", s)
+		}
+		if r := complete(env, ana, form.Certification.ID); r.Code() != "" {
+			t.Fatal(r.Errors)
+		}
+		worker := workerOf(t, env, ana)
+		if err := env.Server.Store.Copy(context.Background(), "certifications/"+worker+"/"+form.Certification.ID,
+			"certifications/"+worker+"/"+id); err != nil {
+			t.Fatal(err)
+		}
+		r := env.Do(staff.Token, `query($id: ID!) { node(id: $id) { ... on Certification { details { documentURL } } } }`, map[string]any{"id": id})
+		if r.Code() != "DOCUMENT_CHANGED" {
+			t.Fatalf("staff opening a changed document: %+v", r.Errors)
+		}
+		r = env.Do(staff.Token, `mutation($id: ID!) { reviewCertification(id: $id, decision: VERIFY) { status } }`, map[string]any{"id": id})
+		if r.Code() != "DOCUMENT_CHANGED" {
+			t.Fatalf("verifying a changed document: %+v", r.Errors)
+		}
+		if v := viewCert(t, env, ana, id); v.Status != "PENDING_REVIEW" {
+			t.Fatalf("after the refused verification the certificate is %s", v.Status)
 		}
 	})
 }
@@ -541,7 +654,7 @@ func TestUnfinishedUploadsAreCleanedUp(t *testing.T) {
 		if s := form.post(t, "licence.pdf", pdf); s/100 != 2 {
 			t.Fatalf("upload: HTTP %d", s)
 		}
-		key := "certifications/" + workerOf(t, env, ana) + "/" + form.Certification.ID
+		key := "uploads/" + workerOf(t, env, ana) + "/" + form.Certification.ID
 		ctx := context.Background()
 		sweep := func() {
 			if err := env.Server.Market.Sweep(ctx); err != nil {

@@ -109,3 +109,39 @@ func TestDevicesSettingsAndInbox(t *testing.T) {
 		}
 	})
 }
+
+// TestAnInboxIsItsOwnersAlone: staff may read any notification by its ID,
+// but their inbox, its unread count and "mark all read" are their own.
+func TestAnInboxIsItsOwnersAlone(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		env := servertest.Start(t, db)
+		picking := skillID(t, db, "order-picking")
+		olga := env.SignUp("olga@example.com", "Olga")
+		emp := createEmployer(t, env, olga, "Spree Logistics")
+		ana := newWorker(t, env, "ana@example.com", "Ana", picking)
+		staff := makeStaff(t, env, db, "sam@example.com")
+		shift := postShift(t, env, olga, emp, nil)
+		var app struct{ ApplyToShift struct{ ID string } }
+		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shift}, &app)
+		env.Must(olga.Token, `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { id } }`, map[string]any{"a": app.ApplyToShift.ID}, &struct{}{})
+
+		const inboxQ = `{ unreadNotificationCount notifications(first: 50) { totalCount } }`
+		var inbox struct {
+			UnreadNotificationCount int
+			Notifications           struct{ TotalCount int }
+		}
+		env.Must(staff.Token, inboxQ, nil, &inbox)
+		if inbox.UnreadNotificationCount != 0 || inbox.Notifications.TotalCount != 0 {
+			t.Fatalf("staff's inbox shows others' notifications: %+v", inbox)
+		}
+		var marked struct{ MarkNotificationsRead int }
+		env.Must(staff.Token, `mutation { markNotificationsRead(all: true) }`, nil, &marked)
+		if marked.MarkNotificationsRead != 0 {
+			t.Fatalf("staff marked %d notifications of others read", marked.MarkNotificationsRead)
+		}
+		env.Must(ana.Token, inboxQ, nil, &inbox)
+		if inbox.UnreadNotificationCount == 0 || inbox.Notifications.TotalCount == 0 {
+			t.Fatalf("Ana's inbox after staff marked all read: %+v", inbox)
+		}
+	})
+}

@@ -112,6 +112,11 @@ func New(cfg Config, d Deps) (*Server, error) {
 			Disabled: cfg.Auth == "firebase",
 		},
 	}
+	if local, ok := d.Store.(interface {
+		GateUploads(func(context.Context, string) error)
+	}); ok {
+		local.GateUploads(s.Market.UploadWanted)
+	}
 	if err := svc.Bind(s.Market, notifications.Config{PollInterval: cfg.JobPollInterval, RetryDelay: d.RetryDelay}); err != nil {
 		return nil, err
 	}

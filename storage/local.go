@@ -27,7 +27,15 @@ type Local struct {
 	key     []byte // HMAC key of the signed URLs
 	baseURL string // e.g. https://api.example.com/blobs
 	now     func() time.Time
+	gate    func(ctx context.Context, key string) error
 }
+
+// GateUploads makes the handler ask gate before it stores a signed upload,
+// and refuse it when gate answers an error: a form is good for as long as
+// its upload is wanted (a certificate awaiting its document), not for as
+// long as its signature lasts. S3 cannot ask; there no form ever names the
+// key a finished document is kept at.
+func (l *Local) GateUploads(gate func(ctx context.Context, key string) error) { l.gate = gate }
 
 // NewLocal keeps blobs in dir; URLs are signed with secret and start with
 // baseURL (the server's public URL and the path Handler is mounted at).
@@ -77,14 +85,56 @@ func (l *Local) PresignUpload(_ context.Context, key, contentType string, maxByt
 	}, nil
 }
 
-// PresignDownload signs a download URL for the local handler.
-func (l *Local) PresignDownload(_ context.Context, key string, expires time.Duration) (string, error) {
+// PresignDownload signs a download URL for the local handler; the type and
+// file name it answers with are signed too.
+func (l *Local) PresignDownload(_ context.Context, key string, expires time.Duration, as Attachment) (string, error) {
 	if err := CheckKey(key); err != nil {
 		return "", err
 	}
 	e := strconv.FormatInt(l.now().Add(expires).Unix(), 10)
-	q := url.Values{"key": {key}, "expires": {e}, "signature": {l.sign("download", key, e)}}
+	q := url.Values{"key": {key}, "expires": {e}, "type": {as.ContentType}, "name": {as.FileName},
+		"signature": {l.sign("download", key, e, as.ContentType, as.FileName)}}
 	return l.baseURL + "/download?" + q.Encode(), nil
+}
+
+// Copy copies a stored file, through a temporary file renamed into place.
+func (l *Local) Copy(_ context.Context, src, dst string) error {
+	if err := CheckKey(src); err != nil {
+		return err
+	}
+	if err := CheckKey(dst); err != nil {
+		return err
+	}
+	in, err := l.root.Open(src)
+	if err != nil {
+		return mapFSError(err)
+	}
+	defer in.Close()
+	if dir := path.Dir(dst); dir != "." {
+		if err := l.root.MkdirAll(dir, 0o755); err != nil {
+			return mapFSError(err)
+		}
+	}
+	tmp := dst + ".copy-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	out, err := l.root.Create(tmp)
+	if err != nil {
+		return mapFSError(err)
+	}
+	_, err = io.Copy(out, in)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = l.root.Rename(tmp, dst)
+	}
+	if err != nil {
+		_ = l.root.Remove(tmp)
+		return mapFSError(err)
+	}
+	if ct, err := l.root.ReadFile(src + ".type"); err == nil {
+		_ = l.root.WriteFile(dst+".type", ct, 0o644)
+	}
+	return nil
 }
 
 // Stat describes a stored file.
@@ -194,6 +244,9 @@ func (l *Local) upload(w http.ResponseWriter, r *http.Request) {
 		case CheckKey(key) != nil:
 			s3Error(w, http.StatusBadRequest, "InvalidArgument", "invalid key")
 			return
+		case l.gate != nil && l.gate(r.Context(), key) != nil:
+			s3Error(w, http.StatusForbidden, "AccessDenied", "this upload form has been used or withdrawn")
+			return
 		}
 		l.store(w, key, ct, part, max)
 		return
@@ -238,12 +291,14 @@ func (l *Local) store(w http.ResponseWriter, key, contentType string, body io.Re
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// download serves a file at a signed, unexpired URL.
+// download serves a file at a signed, unexpired URL, as an attachment of
+// the signed type that browsers must not sniff.
 func (l *Local) download(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	key, e := q.Get("key"), q.Get("expires")
+	as := Attachment{ContentType: q.Get("type"), FileName: q.Get("name")}
 	exp, _ := strconv.ParseInt(e, 10, 64)
-	if !hmac.Equal([]byte(q.Get("signature")), []byte(l.sign("download", key, e))) || l.now().Unix() > exp {
+	if !hmac.Equal([]byte(q.Get("signature")), []byte(l.sign("download", key, e, as.ContentType, as.FileName))) || l.now().Unix() > exp {
 		s3Error(w, http.StatusForbidden, "AccessDenied", "Request has expired or its signature is invalid")
 		return
 	}
@@ -258,9 +313,13 @@ func (l *Local) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
-	if info.ContentType != "" {
-		w.Header().Set("Content-Type", info.ContentType)
+	ct := as.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
 	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", as.disposition())
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "private, no-store")
 	http.ServeContent(w, r, path.Base(key), info.Modified, f)
 }

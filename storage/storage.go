@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"mime"
 	"regexp"
 	"strings"
 	"time"
@@ -28,10 +29,37 @@ type Store interface {
 	Stat(ctx context.Context, key string) (*Info, error)
 	// Open reads length bytes from offset (length < 0: to the end).
 	Open(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error)
-	// PresignDownload returns a URL that reads the object until expires.
-	PresignDownload(ctx context.Context, key string, expires time.Duration) (string, error)
+	// PresignDownload returns a URL that reads the object until expires,
+	// answered as an attachment (never rendered inline by a browser) of
+	// the type and with the file name given.
+	PresignDownload(ctx context.Context, key string, expires time.Duration, as Attachment) (string, error)
+	// Copy copies the object at src to dst, replacing what dst held.
+	Copy(ctx context.Context, src, dst string) error
 	// Delete removes an object; deleting a missing object is not an error.
 	Delete(ctx context.Context, key string) error
+}
+
+// Attachment is how a download is answered: its Content-Type (the type the
+// server found in the bytes, not the uploader's word) and the file name the
+// browser saves it under.
+type Attachment struct {
+	ContentType string
+	FileName    string
+}
+
+// disposition is the Content-Disposition of an attachment; mime encodes a
+// file name that is not plain ASCII (RFC 2231).
+func (a Attachment) disposition() string {
+	name := strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '/' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, a.FileName)
+	if name == "" {
+		return "attachment"
+	}
+	return mime.FormatMediaType("attachment", map[string]string{"filename": name})
 }
 
 // Upload is a presigned upload: POST the fields, then the file as the last

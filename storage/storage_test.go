@@ -2,6 +2,8 @@ package storage_test
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -35,7 +37,7 @@ func TestLocalContract(t *testing.T) {
 		}
 		t.Cleanup(func() { l.Close() })
 		mux.Handle("/blobs/", http.StripPrefix("/blobs", l.Handler()))
-		return storagetest.Backend{Store: l, ShortExpiry: time.Minute, Expire: func() { c.Advance(2 * time.Minute) }}
+		return storagetest.Backend{Store: l, ShortExpiry: time.Minute, Expire: func() { c.Advance(2 * time.Minute) }, ServesItself: true}
 	})
 }
 
@@ -72,5 +74,48 @@ func TestLocalFilesStayUnderTheRoot(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, "certifications", "wkr", "crt")); err != nil {
 		t.Fatalf("the upload is not where it belongs: %v", err)
+	}
+}
+
+// TestLocalUploadsAskTheGate: a signed form stores nothing once the gate
+// says its upload is no longer wanted.
+func TestLocalUploadsAskTheGate(t *testing.T) {
+	mux := http.NewServeMux()
+	hs := httptest.NewServer(mux)
+	defer hs.Close()
+	l, err := storage.NewLocal(t.TempDir(), []byte("test-secret-0123456789"), hs.URL+"/blobs", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	mux.Handle("/blobs/", http.StripPrefix("/blobs", l.Handler()))
+	var mu sync.Mutex
+	open := map[string]bool{"uploads/wkr/crt": true}
+	l.GateUploads(func(_ context.Context, key string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if !open[key] {
+			return errors.New("closed")
+		}
+		return nil
+	})
+	ctx := context.Background()
+	u, _ := l.PresignUpload(ctx, "uploads/wkr/crt", "application/pdf", 100, time.Minute)
+	if s := storagetest.PostForm(t, u, "x.pdf", []byte("%PDF-1.4 first")); s != 204 {
+		t.Fatalf("an open upload: %d", s)
+	}
+	mu.Lock()
+	open["uploads/wkr/crt"] = false
+	mu.Unlock()
+	if s := storagetest.PostForm(t, u, "x.pdf", []byte("%PDF-1.4 second")); s != http.StatusForbidden {
+		t.Fatalf("a closed upload: %d, want 403", s)
+	}
+	r, err := l.Open(ctx, "uploads/wkr/crt", 0, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if b, _ := io.ReadAll(r); string(b) != "%PDF-1.4 first" {
+		t.Fatalf("the closed form replaced the upload: %q", b)
 	}
 }

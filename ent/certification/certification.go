@@ -40,6 +40,8 @@ const (
 	FieldStatus = "status"
 	// FieldObjectKey holds the string denoting the object_key field in the database.
 	FieldObjectKey = "object_key"
+	// FieldUploadKey holds the string denoting the upload_key field in the database.
+	FieldUploadKey = "upload_key"
 	// FieldFileName holds the string denoting the file_name field in the database.
 	FieldFileName = "file_name"
 	// FieldContentType holds the string denoting the content_type field in the database.
@@ -94,6 +96,7 @@ var Columns = []string{
 	FieldExpiresOn,
 	FieldStatus,
 	FieldObjectKey,
+	FieldUploadKey,
 	FieldFileName,
 	FieldContentType,
 	FieldByteSize,
@@ -250,6 +253,11 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByObjectKey orders the results by the object_key field.
 func ByObjectKey(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldObjectKey, opts...).ToFunc()
+}
+
+// ByUploadKey orders the results by the upload_key field.
+func ByUploadKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUploadKey, opts...).ToFunc()
 }
 
 // ByFileName orders the results by the file_name field.

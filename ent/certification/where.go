@@ -115,6 +115,11 @@ func ObjectKey(v string) predicate.Certification {
 	return predicate.Certification(sql.FieldEQ(FieldObjectKey, v))
 }
 
+// UploadKey applies equality check predicate on the "upload_key" field. It's identical to UploadKeyEQ.
+func UploadKey(v string) predicate.Certification {
+	return predicate.Certification(sql.FieldEQ(FieldUploadKey, v))
+}
+
 // FileName applies equality check predicate on the "file_name" field. It's identical to FileNameEQ.
 func FileName(v string) predicate.Certification {
 	return predicate.Certification(sql.FieldEQ(FieldFileName, v))
@@ -748,6 +753,81 @@ func ObjectKeyEqualFold(v string) predicate.Certification {
 // ObjectKeyContainsFold applies the ContainsFold predicate on the "object_key" field.
 func ObjectKeyContainsFold(v string) predicate.Certification {
 	return predicate.Certification(sql.FieldContainsFold(FieldObjectKey, v))
+}
+
+// UploadKeyEQ applies the EQ predicate on the "upload_key" field.
+func UploadKeyEQ(v string) predicate.Certification {
+	return predicate.Certification(sql.FieldEQ(FieldUploadKey, v))
+}
+
+// UploadKeyNEQ applies the NEQ predicate on the "upload_key" field.
+func UploadKeyNEQ(v string) predicate.Certification {
+	return predicate.Certification(sql.FieldNEQ(FieldUploadKey, v))
+}
+
+// UploadKeyIn applies the In predicate on the "upload_key" field.
+func UploadKeyIn(vs ...string) predicate.Certification {
+	return predicate.Certification(sql.FieldIn(FieldUploadKey, vs...))
+}
+
+// UploadKeyNotIn applies the NotIn predicate on the "upload_key" field.
+func UploadKeyNotIn(vs ...string) predicate.Certification {
+	return predicate.Certification(sql.FieldNotIn(FieldUploadKey, vs...))
+}
+
+// UploadKeyGT applies the GT predicate on the "upload_key" field.
+func UploadKeyGT(v string) predicate.Certification {
+	return predicate.Certification(sql.FieldGT(FieldUploadKey, v))
+}
+
+// UploadKeyGTE applies the GTE predicate on the "upload_key" field.
+func UploadKeyGTE(v string) predicate.Certification {
+	return predicate.Certification(sql.FieldGTE(FieldUploadKey, v))
+}
+
+// UploadKeyLT applies the LT predicate on the "upload_key" field.
+func UploadKeyLT(v string) predicate.Certification {
+	return predicate.Certification(sql.FieldLT(FieldUploadKey, v))
+}
+
+// UploadKeyLTE applies the LTE predicate on the "upload_key" field.
+func UploadKeyLTE(v string) predicate.Certification {
+	return predicate.Certification(sql.FieldLTE(FieldUploadKey, v))
+}
+
+// UploadKeyContains applies the Contains predicate on the "upload_key" field.
+func UploadKeyContains(v string) predicate.Certification {
+	return predicate.Certification(sql.FieldContains(FieldUploadKey, v))
+}
+
+// UploadKeyHasPrefix applies the HasPrefix predicate on the "upload_key" field.
+func UploadKeyHasPrefix(v string) predicate.Certification {
+	return predicate.Certification(sql.FieldHasPrefix(FieldUploadKey, v))
+}
+
+// UploadKeyHasSuffix applies the HasSuffix predicate on the "upload_key" field.
+func UploadKeyHasSuffix(v string) predicate.Certification {
+	return predicate.Certification(sql.FieldHasSuffix(FieldUploadKey, v))
+}
+
+// UploadKeyIsNil applies the IsNil predicate on the "upload_key" field.
+func UploadKeyIsNil() predicate.Certification {
+	return predicate.Certification(sql.FieldIsNull(FieldUploadKey))
+}
+
+// UploadKeyNotNil applies the NotNil predicate on the "upload_key" field.
+func UploadKeyNotNil() predicate.Certification {
+	return predicate.Certification(sql.FieldNotNull(FieldUploadKey))
+}
+
+// UploadKeyEqualFold applies the EqualFold predicate on the "upload_key" field.
+func UploadKeyEqualFold(v string) predicate.Certification {
+	return predicate.Certification(sql.FieldEqualFold(FieldUploadKey, v))
+}
+
+// UploadKeyContainsFold applies the ContainsFold predicate on the "upload_key" field.
+func UploadKeyContainsFold(v string) predicate.Certification {
+	return predicate.Certification(sql.FieldContainsFold(FieldUploadKey, v))
 }
 
 // FileNameEQ applies the EQ predicate on the "file_name" field.

@@ -137,6 +137,7 @@ var (
 		{Name: "expires_on", Type: field.TypeTime, Nullable: true},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"AWAITING_UPLOAD", "PENDING_REVIEW", "VERIFIED", "REJECTED", "EXPIRED", "REVOKED"}, Default: "AWAITING_UPLOAD"},
 		{Name: "object_key", Type: field.TypeString},
+		{Name: "upload_key", Type: field.TypeString, Nullable: true},
 		{Name: "file_name", Type: field.TypeString, Size: 200, Default: ""},
 		{Name: "content_type", Type: field.TypeString, Default: ""},
 		{Name: "byte_size", Type: field.TypeInt64, Default: 0},
@@ -157,13 +158,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "certifications_skills_skill",
-				Columns:    []*schema.Column{CertificationsColumns[19]},
+				Columns:    []*schema.Column{CertificationsColumns[20]},
 				RefColumns: []*schema.Column{SkillsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "certifications_worker_profiles_certifications",
-				Columns:    []*schema.Column{CertificationsColumns[20]},
+				Columns:    []*schema.Column{CertificationsColumns[21]},
 				RefColumns: []*schema.Column{WorkerProfilesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -172,7 +173,7 @@ var (
 			{
 				Name:    "certification_worker_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{CertificationsColumns[20], CertificationsColumns[8]},
+				Columns: []*schema.Column{CertificationsColumns[21], CertificationsColumns[8]},
 			},
 			{
 				Name:    "certification_status_created_at",
@@ -183,6 +184,16 @@ var (
 				Name:    "certification_status_expires_on",
 				Unique:  false,
 				Columns: []*schema.Column{CertificationsColumns[8], CertificationsColumns[7]},
+			},
+			{
+				Name:    "certification_upload_key",
+				Unique:  false,
+				Columns: []*schema.Column{CertificationsColumns[10]},
+			},
+			{
+				Name:    "certification_object_key",
+				Unique:  false,
+				Columns: []*schema.Column{CertificationsColumns[9]},
 			},
 		},
 	}

@@ -181,25 +181,25 @@ func init() {
 	// certification.CredentialNumberValidator is a validator for the "credential_number" field. It is called by the builders before save.
 	certification.CredentialNumberValidator = certificationDescCredentialNumber.Validators[0].(func(string) error)
 	// certificationDescFileName is the schema descriptor for file_name field.
-	certificationDescFileName := certificationFields[9].Descriptor()
+	certificationDescFileName := certificationFields[10].Descriptor()
 	// certification.DefaultFileName holds the default value on creation for the file_name field.
 	certification.DefaultFileName = certificationDescFileName.Default.(string)
 	// certification.FileNameValidator is a validator for the "file_name" field. It is called by the builders before save.
 	certification.FileNameValidator = certificationDescFileName.Validators[0].(func(string) error)
 	// certificationDescContentType is the schema descriptor for content_type field.
-	certificationDescContentType := certificationFields[10].Descriptor()
+	certificationDescContentType := certificationFields[11].Descriptor()
 	// certification.DefaultContentType holds the default value on creation for the content_type field.
 	certification.DefaultContentType = certificationDescContentType.Default.(string)
 	// certificationDescByteSize is the schema descriptor for byte_size field.
-	certificationDescByteSize := certificationFields[11].Descriptor()
+	certificationDescByteSize := certificationFields[12].Descriptor()
 	// certification.DefaultByteSize holds the default value on creation for the byte_size field.
 	certification.DefaultByteSize = certificationDescByteSize.Default.(int64)
 	// certificationDescSha256 is the schema descriptor for sha256 field.
-	certificationDescSha256 := certificationFields[12].Descriptor()
+	certificationDescSha256 := certificationFields[13].Descriptor()
 	// certification.DefaultSha256 holds the default value on creation for the sha256 field.
 	certification.DefaultSha256 = certificationDescSha256.Default.(string)
 	// certificationDescReviewReason is the schema descriptor for review_reason field.
-	certificationDescReviewReason := certificationFields[16].Descriptor()
+	certificationDescReviewReason := certificationFields[17].Descriptor()
 	// certification.DefaultReviewReason holds the default value on creation for the review_reason field.
 	certification.DefaultReviewReason = certificationDescReviewReason.Default.(string)
 	// certification.ReviewReasonValidator is a validator for the "review_reason" field. It is called by the builders before save.

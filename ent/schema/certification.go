@@ -31,8 +31,15 @@ func (Certification) Fields() []ent.Field {
 			Values("AWAITING_UPLOAD", "PENDING_REVIEW", "VERIFIED", "REJECTED", "EXPIRED", "REVOKED").
 			Default("AWAITING_UPLOAD").
 			Annotations(entgql.OrderField("STATUS")),
-		// The stored document; checked on the bytes, never on the client's word.
+		// The stored document, checked on the bytes, never on the client's
+		// word. No upload form ever names this key: the server copies the
+		// upload here when it completes, so the document cannot be replaced.
 		field.String("object_key").Immutable().Annotations(hidden),
+		// The key the upload form writes to, one per upload; cleared once the
+		// form has expired and whatever it left is deleted. Certificates
+		// from before uploads had their own key have none: their form wrote
+		// object_key itself.
+		field.String("upload_key").Optional().Nillable().Annotations(hidden),
 		field.String("file_name").Default("").MaxLen(200).Annotations(hidden),
 		field.String("content_type").Default("").Annotations(hidden),
 		field.Int64("byte_size").Default(0).Annotations(hidden),
@@ -57,6 +64,10 @@ func (Certification) Indexes() []ent.Index {
 		index.Fields("worker_id", "status"),
 		index.Fields("status", "created_at"), // the staff review queue
 		index.Fields("status", "expires_on"), // the expiry job
+		// The local blob store asks, per upload, whether the form's key is
+		// still wanted (market.UploadWanted).
+		index.Fields("upload_key"),
+		index.Fields("object_key"),
 	}
 }
 

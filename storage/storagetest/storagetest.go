@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +25,13 @@ type Backend struct {
 	Expire func()
 	// ShortExpiry is the expiry to presign with before calling Expire.
 	ShortExpiry time.Duration
+	// ServesItself is true of a backend whose own handler answers
+	// downloads, and so can add X-Content-Type-Options (S3 cannot).
+	ServesItself bool
 }
+
+// asPDF is how the contract's documents are downloaded.
+var asPDF = storage.Attachment{ContentType: "application/pdf", FileName: "Führerschein.pdf"}
 
 // PostForm uploads content with a presigned form, as the apps do: the
 // fields, then the file as the last part. It returns the HTTP status.
@@ -54,13 +61,20 @@ func PostForm(t testing.TB, u *storage.Upload, name string, content []byte) int 
 // HTTP status and body.
 func Get(t testing.TB, url string) (int, []byte) {
 	t.Helper()
+	status, _, body := GetWithHeaders(t, url)
+	return status, body
+}
+
+// GetWithHeaders is Get with the response's headers.
+func GetWithHeaders(t testing.TB, url string) (int, http.Header, []byte) {
+	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatalf("GET: %v", err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	return resp.StatusCode, resp.Header, b
 }
 
 func ok(status int) bool { return status >= 200 && status < 300 }
@@ -104,12 +118,24 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		if !bytes.Equal(rest, pdf[9:]) {
 			t.Fatalf("reading from offset 9: %d bytes", len(rest))
 		}
-		url, err := b.Store.PresignDownload(ctx, "certifications/wkr_1/crt_1", 5*time.Minute)
+		url, err := b.Store.PresignDownload(ctx, "certifications/wkr_1/crt_1", 5*time.Minute, asPDF)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s, got := Get(t, url); s != 200 || !bytes.Equal(got, pdf) {
+		s, h, got := GetWithHeaders(t, url)
+		if s != 200 || !bytes.Equal(got, pdf) {
 			t.Fatalf("download: %d, %d bytes", s, len(got))
+		}
+		// An attachment of the type found in the bytes: a browser saves it,
+		// never renders it as a page of this origin.
+		if d := h.Get("Content-Disposition"); !strings.HasPrefix(d, "attachment") || !strings.Contains(d, "F%C3%BChrerschein.pdf") {
+			t.Fatalf("Content-Disposition = %q", d)
+		}
+		if ct := h.Get("Content-Type"); ct != "application/pdf" {
+			t.Fatalf("Content-Type = %q", ct)
+		}
+		if b.ServesItself && h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Fatalf("X-Content-Type-Options = %q", h.Get("X-Content-Type-Options"))
 		}
 		if err := b.Store.Delete(ctx, "certifications/wkr_1/crt_1"); err != nil {
 			t.Fatal(err)
@@ -164,7 +190,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		download, err := b.Store.PresignDownload(ctx, "certifications/wkr_1/a", b.ShortExpiry)
+		download, err := b.Store.PresignDownload(ctx, "certifications/wkr_1/a", b.ShortExpiry, asPDF)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,12 +215,48 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 			if _, err := b.Store.Open(ctx, key, 0, 1); !errors.Is(err, storage.ErrInvalidKey) {
 				t.Errorf("Open(%q): %v", key, err)
 			}
-			if _, err := b.Store.PresignDownload(ctx, key, time.Minute); !errors.Is(err, storage.ErrInvalidKey) {
+			if _, err := b.Store.PresignDownload(ctx, key, time.Minute, asPDF); !errors.Is(err, storage.ErrInvalidKey) {
 				t.Errorf("PresignDownload(%q): %v", key, err)
+			}
+			if err := b.Store.Copy(ctx, key, "certifications/x"); !errors.Is(err, storage.ErrInvalidKey) {
+				t.Errorf("Copy(%q, …): %v", key, err)
+			}
+			if err := b.Store.Copy(ctx, "certifications/x", key); !errors.Is(err, storage.ErrInvalidKey) {
+				t.Errorf("Copy(…, %q): %v", key, err)
 			}
 			if err := b.Store.Delete(ctx, key); !errors.Is(err, storage.ErrInvalidKey) {
 				t.Errorf("Delete(%q): %v", key, err)
 			}
+		}
+	})
+
+	t.Run("a copy is the object's own and outlives the original", func(t *testing.T) {
+		b := newBackend(t)
+		u, _ := b.Store.PresignUpload(ctx, "uploads/wkr_1/crt_1", "application/pdf", 1<<20, 15*time.Minute)
+		if s := PostForm(t, u, "a.pdf", pdf); !ok(s) {
+			t.Fatalf("upload: %d", s)
+		}
+		if err := b.Store.Copy(ctx, "uploads/wkr_1/crt_1", "certifications/wkr_1/crt_1"); err != nil {
+			t.Fatal(err)
+		}
+		// The form is used again, for other bytes: the copy does not change.
+		if s := PostForm(t, u, "b.pdf", []byte("%PDF-other bytes")); !ok(s) {
+			t.Fatalf("second upload: %d", s)
+		}
+		if err := b.Store.Delete(ctx, "uploads/wkr_1/crt_1"); err != nil {
+			t.Fatal(err)
+		}
+		r, err := b.Store.Open(ctx, "certifications/wkr_1/crt_1", 0, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(r)
+		r.Close()
+		if !bytes.Equal(got, pdf) {
+			t.Fatalf("the copy holds %q", got)
+		}
+		if err := b.Store.Copy(ctx, "uploads/nothing", "certifications/y"); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("copying a missing object: %v", err)
 		}
 	})
 
