@@ -19,6 +19,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
@@ -29,6 +30,7 @@ import (
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
+	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
@@ -64,6 +66,8 @@ type Client struct {
 	Device *DeviceClient
 	// Employer is the client for interacting with the Employer builders.
 	Employer *EmployerClient
+	// EmployerInvitation is the client for interacting with the EmployerInvitation builders.
+	EmployerInvitation *EmployerInvitationClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
 	IdempotencyKey *IdempotencyKeyClient
 	// LedgerEntry is the client for interacting with the LedgerEntry builders.
@@ -84,6 +88,8 @@ type Client struct {
 	Session *SessionClient
 	// Shift is the client for interacting with the Shift builders.
 	Shift *ShiftClient
+	// SignupRequest is the client for interacting with the SignupRequest builders.
+	SignupRequest *SignupRequestClient
 	// Skill is the client for interacting with the Skill builders.
 	Skill *SkillClient
 	// Timesheet is the client for interacting with the Timesheet builders.
@@ -113,6 +119,7 @@ func (c *Client) init() {
 	c.CreditEvent = NewCreditEventClient(c.config)
 	c.Device = NewDeviceClient(c.config)
 	c.Employer = NewEmployerClient(c.config)
+	c.EmployerInvitation = NewEmployerInvitationClient(c.config)
 	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
 	c.LedgerEntry = NewLedgerEntryClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
@@ -123,6 +130,7 @@ func (c *Client) init() {
 	c.RosterEntry = NewRosterEntryClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Shift = NewShiftClient(c.config)
+	c.SignupRequest = NewSignupRequestClient(c.config)
 	c.Skill = NewSkillClient(c.config)
 	c.Timesheet = NewTimesheetClient(c.config)
 	c.User = NewUserClient(c.config)
@@ -218,31 +226,33 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		Application:    NewApplicationClient(cfg),
-		Assignment:     NewAssignmentClient(cfg),
-		Certification:  NewCertificationClient(cfg),
-		Contract:       NewContractClient(cfg),
-		CreditDispute:  NewCreditDisputeClient(cfg),
-		CreditEvent:    NewCreditEventClient(cfg),
-		Device:         NewDeviceClient(cfg),
-		Employer:       NewEmployerClient(cfg),
-		IdempotencyKey: NewIdempotencyKeyClient(cfg),
-		LedgerEntry:    NewLedgerEntryClient(cfg),
-		Membership:     NewMembershipClient(cfg),
-		Notification:   NewNotificationClient(cfg),
-		Offer:          NewOfferClient(cfg),
-		Review:         NewReviewClient(cfg),
-		ReviewReport:   NewReviewReportClient(cfg),
-		RosterEntry:    NewRosterEntryClient(cfg),
-		Session:        NewSessionClient(cfg),
-		Shift:          NewShiftClient(cfg),
-		Skill:          NewSkillClient(cfg),
-		Timesheet:      NewTimesheetClient(cfg),
-		User:           NewUserClient(cfg),
-		WorkerProfile:  NewWorkerProfileClient(cfg),
-		WorkerSkill:    NewWorkerSkillClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		Application:        NewApplicationClient(cfg),
+		Assignment:         NewAssignmentClient(cfg),
+		Certification:      NewCertificationClient(cfg),
+		Contract:           NewContractClient(cfg),
+		CreditDispute:      NewCreditDisputeClient(cfg),
+		CreditEvent:        NewCreditEventClient(cfg),
+		Device:             NewDeviceClient(cfg),
+		Employer:           NewEmployerClient(cfg),
+		EmployerInvitation: NewEmployerInvitationClient(cfg),
+		IdempotencyKey:     NewIdempotencyKeyClient(cfg),
+		LedgerEntry:        NewLedgerEntryClient(cfg),
+		Membership:         NewMembershipClient(cfg),
+		Notification:       NewNotificationClient(cfg),
+		Offer:              NewOfferClient(cfg),
+		Review:             NewReviewClient(cfg),
+		ReviewReport:       NewReviewReportClient(cfg),
+		RosterEntry:        NewRosterEntryClient(cfg),
+		Session:            NewSessionClient(cfg),
+		Shift:              NewShiftClient(cfg),
+		SignupRequest:      NewSignupRequestClient(cfg),
+		Skill:              NewSkillClient(cfg),
+		Timesheet:          NewTimesheetClient(cfg),
+		User:               NewUserClient(cfg),
+		WorkerProfile:      NewWorkerProfileClient(cfg),
+		WorkerSkill:        NewWorkerSkillClient(cfg),
 	}, nil
 }
 
@@ -260,31 +270,33 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		Application:    NewApplicationClient(cfg),
-		Assignment:     NewAssignmentClient(cfg),
-		Certification:  NewCertificationClient(cfg),
-		Contract:       NewContractClient(cfg),
-		CreditDispute:  NewCreditDisputeClient(cfg),
-		CreditEvent:    NewCreditEventClient(cfg),
-		Device:         NewDeviceClient(cfg),
-		Employer:       NewEmployerClient(cfg),
-		IdempotencyKey: NewIdempotencyKeyClient(cfg),
-		LedgerEntry:    NewLedgerEntryClient(cfg),
-		Membership:     NewMembershipClient(cfg),
-		Notification:   NewNotificationClient(cfg),
-		Offer:          NewOfferClient(cfg),
-		Review:         NewReviewClient(cfg),
-		ReviewReport:   NewReviewReportClient(cfg),
-		RosterEntry:    NewRosterEntryClient(cfg),
-		Session:        NewSessionClient(cfg),
-		Shift:          NewShiftClient(cfg),
-		Skill:          NewSkillClient(cfg),
-		Timesheet:      NewTimesheetClient(cfg),
-		User:           NewUserClient(cfg),
-		WorkerProfile:  NewWorkerProfileClient(cfg),
-		WorkerSkill:    NewWorkerSkillClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		Application:        NewApplicationClient(cfg),
+		Assignment:         NewAssignmentClient(cfg),
+		Certification:      NewCertificationClient(cfg),
+		Contract:           NewContractClient(cfg),
+		CreditDispute:      NewCreditDisputeClient(cfg),
+		CreditEvent:        NewCreditEventClient(cfg),
+		Device:             NewDeviceClient(cfg),
+		Employer:           NewEmployerClient(cfg),
+		EmployerInvitation: NewEmployerInvitationClient(cfg),
+		IdempotencyKey:     NewIdempotencyKeyClient(cfg),
+		LedgerEntry:        NewLedgerEntryClient(cfg),
+		Membership:         NewMembershipClient(cfg),
+		Notification:       NewNotificationClient(cfg),
+		Offer:              NewOfferClient(cfg),
+		Review:             NewReviewClient(cfg),
+		ReviewReport:       NewReviewReportClient(cfg),
+		RosterEntry:        NewRosterEntryClient(cfg),
+		Session:            NewSessionClient(cfg),
+		Shift:              NewShiftClient(cfg),
+		SignupRequest:      NewSignupRequestClient(cfg),
+		Skill:              NewSkillClient(cfg),
+		Timesheet:          NewTimesheetClient(cfg),
+		User:               NewUserClient(cfg),
+		WorkerProfile:      NewWorkerProfileClient(cfg),
+		WorkerSkill:        NewWorkerSkillClient(cfg),
 	}, nil
 }
 
@@ -315,10 +327,10 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Application, c.Assignment, c.Certification, c.Contract, c.CreditDispute,
-		c.CreditEvent, c.Device, c.Employer, c.IdempotencyKey, c.LedgerEntry,
-		c.Membership, c.Notification, c.Offer, c.Review, c.ReviewReport, c.RosterEntry,
-		c.Session, c.Shift, c.Skill, c.Timesheet, c.User, c.WorkerProfile,
-		c.WorkerSkill,
+		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
+		c.LedgerEntry, c.Membership, c.Notification, c.Offer, c.Review, c.ReviewReport,
+		c.RosterEntry, c.Session, c.Shift, c.SignupRequest, c.Skill, c.Timesheet,
+		c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Use(hooks...)
 	}
@@ -329,10 +341,10 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Application, c.Assignment, c.Certification, c.Contract, c.CreditDispute,
-		c.CreditEvent, c.Device, c.Employer, c.IdempotencyKey, c.LedgerEntry,
-		c.Membership, c.Notification, c.Offer, c.Review, c.ReviewReport, c.RosterEntry,
-		c.Session, c.Shift, c.Skill, c.Timesheet, c.User, c.WorkerProfile,
-		c.WorkerSkill,
+		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
+		c.LedgerEntry, c.Membership, c.Notification, c.Offer, c.Review, c.ReviewReport,
+		c.RosterEntry, c.Session, c.Shift, c.SignupRequest, c.Skill, c.Timesheet,
+		c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -357,6 +369,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Device.mutate(ctx, m)
 	case *EmployerMutation:
 		return c.Employer.mutate(ctx, m)
+	case *EmployerInvitationMutation:
+		return c.EmployerInvitation.mutate(ctx, m)
 	case *IdempotencyKeyMutation:
 		return c.IdempotencyKey.mutate(ctx, m)
 	case *LedgerEntryMutation:
@@ -377,6 +391,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Session.mutate(ctx, m)
 	case *ShiftMutation:
 		return c.Shift.mutate(ctx, m)
+	case *SignupRequestMutation:
+		return c.SignupRequest.mutate(ctx, m)
 	case *SkillMutation:
 		return c.Skill.mutate(ctx, m)
 	case *TimesheetMutation:
@@ -1710,6 +1726,22 @@ func (c *EmployerClient) QueryMemberships(_m *Employer) *MembershipQuery {
 	return query
 }
 
+// QueryInvitations queries the invitations edge of a Employer.
+func (c *EmployerClient) QueryInvitations(_m *Employer) *EmployerInvitationQuery {
+	query := (&EmployerInvitationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(employer.Table, employer.FieldID, id),
+			sqlgraph.To(employerinvitation.Table, employerinvitation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, employer.InvitationsTable, employer.InvitationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryShifts queries the shifts edge of a Employer.
 func (c *EmployerClient) QueryShifts(_m *Employer) *ShiftQuery {
 	query := (&ShiftClient{config: c.config}).Query()
@@ -1781,6 +1813,172 @@ func (c *EmployerClient) mutate(ctx context.Context, m *EmployerMutation) (Value
 		return (&EmployerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Employer mutation op: %q", m.Op())
+	}
+}
+
+// EmployerInvitationClient is a client for the EmployerInvitation schema.
+type EmployerInvitationClient struct {
+	config
+}
+
+// NewEmployerInvitationClient returns a client for the EmployerInvitation from the given config.
+func NewEmployerInvitationClient(c config) *EmployerInvitationClient {
+	return &EmployerInvitationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `employerinvitation.Hooks(f(g(h())))`.
+func (c *EmployerInvitationClient) Use(hooks ...Hook) {
+	c.hooks.EmployerInvitation = append(c.hooks.EmployerInvitation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `employerinvitation.Intercept(f(g(h())))`.
+func (c *EmployerInvitationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EmployerInvitation = append(c.inters.EmployerInvitation, interceptors...)
+}
+
+// Create returns a builder for creating a EmployerInvitation entity.
+func (c *EmployerInvitationClient) Create() *EmployerInvitationCreate {
+	mutation := newEmployerInvitationMutation(c.config, OpCreate)
+	return &EmployerInvitationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EmployerInvitation entities.
+func (c *EmployerInvitationClient) CreateBulk(builders ...*EmployerInvitationCreate) *EmployerInvitationCreateBulk {
+	return &EmployerInvitationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EmployerInvitationClient) MapCreateBulk(slice any, setFunc func(*EmployerInvitationCreate, int)) *EmployerInvitationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EmployerInvitationCreateBulk{err: fmt.Errorf("calling to EmployerInvitationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EmployerInvitationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EmployerInvitationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EmployerInvitation.
+func (c *EmployerInvitationClient) Update() *EmployerInvitationUpdate {
+	mutation := newEmployerInvitationMutation(c.config, OpUpdate)
+	return &EmployerInvitationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EmployerInvitationClient) UpdateOne(_m *EmployerInvitation) *EmployerInvitationUpdateOne {
+	mutation := newEmployerInvitationMutation(c.config, OpUpdateOne, withEmployerInvitation(_m))
+	return &EmployerInvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EmployerInvitationClient) UpdateOneID(id string) *EmployerInvitationUpdateOne {
+	mutation := newEmployerInvitationMutation(c.config, OpUpdateOne, withEmployerInvitationID(id))
+	return &EmployerInvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EmployerInvitation.
+func (c *EmployerInvitationClient) Delete() *EmployerInvitationDelete {
+	mutation := newEmployerInvitationMutation(c.config, OpDelete)
+	return &EmployerInvitationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EmployerInvitationClient) DeleteOne(_m *EmployerInvitation) *EmployerInvitationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EmployerInvitationClient) DeleteOneID(id string) *EmployerInvitationDeleteOne {
+	builder := c.Delete().Where(employerinvitation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EmployerInvitationDeleteOne{builder}
+}
+
+// Query returns a query builder for EmployerInvitation.
+func (c *EmployerInvitationClient) Query() *EmployerInvitationQuery {
+	return &EmployerInvitationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEmployerInvitation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EmployerInvitation entity by its id.
+func (c *EmployerInvitationClient) Get(ctx context.Context, id string) (*EmployerInvitation, error) {
+	return c.Query().Where(employerinvitation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EmployerInvitationClient) GetX(ctx context.Context, id string) *EmployerInvitation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEmployer queries the employer edge of a EmployerInvitation.
+func (c *EmployerInvitationClient) QueryEmployer(_m *EmployerInvitation) *EmployerQuery {
+	query := (&EmployerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(employerinvitation.Table, employerinvitation.FieldID, id),
+			sqlgraph.To(employer.Table, employer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, employerinvitation.EmployerTable, employerinvitation.EmployerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInvitedBy queries the invited_by edge of a EmployerInvitation.
+func (c *EmployerInvitationClient) QueryInvitedBy(_m *EmployerInvitation) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(employerinvitation.Table, employerinvitation.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, employerinvitation.InvitedByTable, employerinvitation.InvitedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EmployerInvitationClient) Hooks() []Hook {
+	hooks := c.hooks.EmployerInvitation
+	return append(hooks[:len(hooks):len(hooks)], employerinvitation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EmployerInvitationClient) Interceptors() []Interceptor {
+	return c.inters.EmployerInvitation
+}
+
+func (c *EmployerInvitationClient) mutate(ctx context.Context, m *EmployerInvitationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EmployerInvitationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EmployerInvitationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EmployerInvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EmployerInvitationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EmployerInvitation mutation op: %q", m.Op())
 	}
 }
 
@@ -3428,6 +3626,140 @@ func (c *ShiftClient) mutate(ctx context.Context, m *ShiftMutation) (Value, erro
 	}
 }
 
+// SignupRequestClient is a client for the SignupRequest schema.
+type SignupRequestClient struct {
+	config
+}
+
+// NewSignupRequestClient returns a client for the SignupRequest from the given config.
+func NewSignupRequestClient(c config) *SignupRequestClient {
+	return &SignupRequestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `signuprequest.Hooks(f(g(h())))`.
+func (c *SignupRequestClient) Use(hooks ...Hook) {
+	c.hooks.SignupRequest = append(c.hooks.SignupRequest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `signuprequest.Intercept(f(g(h())))`.
+func (c *SignupRequestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SignupRequest = append(c.inters.SignupRequest, interceptors...)
+}
+
+// Create returns a builder for creating a SignupRequest entity.
+func (c *SignupRequestClient) Create() *SignupRequestCreate {
+	mutation := newSignupRequestMutation(c.config, OpCreate)
+	return &SignupRequestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SignupRequest entities.
+func (c *SignupRequestClient) CreateBulk(builders ...*SignupRequestCreate) *SignupRequestCreateBulk {
+	return &SignupRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SignupRequestClient) MapCreateBulk(slice any, setFunc func(*SignupRequestCreate, int)) *SignupRequestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SignupRequestCreateBulk{err: fmt.Errorf("calling to SignupRequestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SignupRequestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SignupRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SignupRequest.
+func (c *SignupRequestClient) Update() *SignupRequestUpdate {
+	mutation := newSignupRequestMutation(c.config, OpUpdate)
+	return &SignupRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SignupRequestClient) UpdateOne(_m *SignupRequest) *SignupRequestUpdateOne {
+	mutation := newSignupRequestMutation(c.config, OpUpdateOne, withSignupRequest(_m))
+	return &SignupRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SignupRequestClient) UpdateOneID(id string) *SignupRequestUpdateOne {
+	mutation := newSignupRequestMutation(c.config, OpUpdateOne, withSignupRequestID(id))
+	return &SignupRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SignupRequest.
+func (c *SignupRequestClient) Delete() *SignupRequestDelete {
+	mutation := newSignupRequestMutation(c.config, OpDelete)
+	return &SignupRequestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SignupRequestClient) DeleteOne(_m *SignupRequest) *SignupRequestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SignupRequestClient) DeleteOneID(id string) *SignupRequestDeleteOne {
+	builder := c.Delete().Where(signuprequest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SignupRequestDeleteOne{builder}
+}
+
+// Query returns a query builder for SignupRequest.
+func (c *SignupRequestClient) Query() *SignupRequestQuery {
+	return &SignupRequestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSignupRequest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SignupRequest entity by its id.
+func (c *SignupRequestClient) Get(ctx context.Context, id string) (*SignupRequest, error) {
+	return c.Query().Where(signuprequest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SignupRequestClient) GetX(ctx context.Context, id string) *SignupRequest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *SignupRequestClient) Hooks() []Hook {
+	hooks := c.hooks.SignupRequest
+	return append(hooks[:len(hooks):len(hooks)], signuprequest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SignupRequestClient) Interceptors() []Interceptor {
+	return c.inters.SignupRequest
+}
+
+func (c *SignupRequestClient) mutate(ctx context.Context, m *SignupRequestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SignupRequestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SignupRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SignupRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SignupRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SignupRequest mutation op: %q", m.Op())
+	}
+}
+
 // SkillClient is a client for the Skill schema.
 type SkillClient struct {
 	config
@@ -4438,15 +4770,16 @@ func (c *WorkerSkillClient) mutate(ctx context.Context, m *WorkerSkillMutation) 
 type (
 	hooks struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
-		Device, Employer, IdempotencyKey, LedgerEntry, Membership, Notification, Offer,
-		Review, ReviewReport, RosterEntry, Session, Shift, Skill, Timesheet, User,
-		WorkerProfile, WorkerSkill []ent.Hook
+		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerEntry, Membership,
+		Notification, Offer, Review, ReviewReport, RosterEntry, Session, Shift,
+		SignupRequest, Skill, Timesheet, User, WorkerProfile, WorkerSkill []ent.Hook
 	}
 	inters struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
-		Device, Employer, IdempotencyKey, LedgerEntry, Membership, Notification, Offer,
-		Review, ReviewReport, RosterEntry, Session, Shift, Skill, Timesheet, User,
-		WorkerProfile, WorkerSkill []ent.Interceptor
+		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerEntry, Membership,
+		Notification, Offer, Review, ReviewReport, RosterEntry, Session, Shift,
+		SignupRequest, Skill, Timesheet, User, WorkerProfile,
+		WorkerSkill []ent.Interceptor
 	}
 )
 

@@ -54,6 +54,12 @@ func (_q *EmployerQuery) AllColumns() *EmployerQuery {
 	return _q
 }
 
+// AllColumns undoes any Select: the query reads every column of EmployerInvitation.
+func (_q *EmployerInvitationQuery) AllColumns() *EmployerInvitationQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
 // AllColumns undoes any Select: the query reads every column of IdempotencyKey.
 func (_q *IdempotencyKeyQuery) AllColumns() *IdempotencyKeyQuery {
 	_q.ctx.Fields = nil
@@ -110,6 +116,12 @@ func (_q *SessionQuery) AllColumns() *SessionQuery {
 
 // AllColumns undoes any Select: the query reads every column of Shift.
 func (_q *ShiftQuery) AllColumns() *ShiftQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
+// AllColumns undoes any Select: the query reads every column of SignupRequest.
+func (_q *SignupRequestQuery) AllColumns() *SignupRequestQuery {
 	_q.ctx.Fields = nil
 	return _q
 }

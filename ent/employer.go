@@ -57,6 +57,8 @@ type Employer struct {
 type EmployerEdges struct {
 	// Memberships holds the value of the memberships edge.
 	Memberships []*Membership `json:"memberships,omitempty"`
+	// Invitations holds the value of the invitations edge.
+	Invitations []*EmployerInvitation `json:"invitations,omitempty"`
 	// Shifts holds the value of the shifts edge.
 	Shifts []*Shift `json:"shifts,omitempty"`
 	// Roster holds the value of the roster edge.
@@ -65,11 +67,12 @@ type EmployerEdges struct {
 	CreditEvents []*CreditEvent `json:"credit_events,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
 	namedMemberships  map[string][]*Membership
+	namedInvitations  map[string][]*EmployerInvitation
 	namedShifts       map[string][]*Shift
 	namedRoster       map[string][]*RosterEntry
 	namedCreditEvents map[string][]*CreditEvent
@@ -84,10 +87,19 @@ func (e EmployerEdges) MembershipsOrErr() ([]*Membership, error) {
 	return nil, &NotLoadedError{edge: "memberships"}
 }
 
+// InvitationsOrErr returns the Invitations value or an error if the edge
+// was not loaded in eager-loading.
+func (e EmployerEdges) InvitationsOrErr() ([]*EmployerInvitation, error) {
+	if e.loadedTypes[1] {
+		return e.Invitations, nil
+	}
+	return nil, &NotLoadedError{edge: "invitations"}
+}
+
 // ShiftsOrErr returns the Shifts value or an error if the edge
 // was not loaded in eager-loading.
 func (e EmployerEdges) ShiftsOrErr() ([]*Shift, error) {
-	if e.loadedTypes[1] {
+	if e.loadedTypes[2] {
 		return e.Shifts, nil
 	}
 	return nil, &NotLoadedError{edge: "shifts"}
@@ -96,7 +108,7 @@ func (e EmployerEdges) ShiftsOrErr() ([]*Shift, error) {
 // RosterOrErr returns the Roster value or an error if the edge
 // was not loaded in eager-loading.
 func (e EmployerEdges) RosterOrErr() ([]*RosterEntry, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.Roster, nil
 	}
 	return nil, &NotLoadedError{edge: "roster"}
@@ -105,7 +117,7 @@ func (e EmployerEdges) RosterOrErr() ([]*RosterEntry, error) {
 // CreditEventsOrErr returns the CreditEvents value or an error if the edge
 // was not loaded in eager-loading.
 func (e EmployerEdges) CreditEventsOrErr() ([]*CreditEvent, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.CreditEvents, nil
 	}
 	return nil, &NotLoadedError{edge: "credit_events"}
@@ -258,6 +270,11 @@ func (_m *Employer) QueryMemberships() *MembershipQuery {
 	return NewEmployerClient(_m.config).QueryMemberships(_m)
 }
 
+// QueryInvitations queries the "invitations" edge of the Employer entity.
+func (_m *Employer) QueryInvitations() *EmployerInvitationQuery {
+	return NewEmployerClient(_m.config).QueryInvitations(_m)
+}
+
 // QueryShifts queries the "shifts" edge of the Employer entity.
 func (_m *Employer) QueryShifts() *ShiftQuery {
 	return NewEmployerClient(_m.config).QueryShifts(_m)
@@ -371,6 +388,30 @@ func (_m *Employer) appendNamedMemberships(name string, edges ...*Membership) {
 		_m.Edges.namedMemberships[name] = []*Membership{}
 	} else {
 		_m.Edges.namedMemberships[name] = append(_m.Edges.namedMemberships[name], edges...)
+	}
+}
+
+// NamedInvitations returns the Invitations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Employer) NamedInvitations(name string) ([]*EmployerInvitation, error) {
+	if _m.Edges.namedInvitations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedInvitations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Employer) appendNamedInvitations(name string, edges ...*EmployerInvitation) {
+	if _m.Edges.namedInvitations == nil {
+		_m.Edges.namedInvitations = make(map[string][]*EmployerInvitation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedInvitations[name] = []*EmployerInvitation{}
+	} else {
+		_m.Edges.namedInvitations[name] = append(_m.Edges.namedInvitations[name], edges...)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/employer"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/membership"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/shift"
@@ -256,6 +257,21 @@ func (_c *EmployerCreate) AddMemberships(v ...*Membership) *EmployerCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddMembershipIDs(ids...)
+}
+
+// AddInvitationIDs adds the "invitations" edge to the EmployerInvitation entity by IDs.
+func (_c *EmployerCreate) AddInvitationIDs(ids ...string) *EmployerCreate {
+	_c.mutation.AddInvitationIDs(ids...)
+	return _c
+}
+
+// AddInvitations adds the "invitations" edges to the EmployerInvitation entity.
+func (_c *EmployerCreate) AddInvitations(v ...*EmployerInvitation) *EmployerCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddInvitationIDs(ids...)
 }
 
 // AddShiftIDs adds the "shifts" edge to the Shift entity by IDs.
@@ -568,6 +584,22 @@ func (_c *EmployerCreate) createSpec() (*Employer, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(membership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.InvitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.InvitationsTable,
+			Columns: []string{employer.InvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(employerinvitation.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/employer"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/membership"
 	"flexwork/ent/predicate"
 	"flexwork/ent/rosterentry"
@@ -29,12 +30,14 @@ type EmployerQuery struct {
 	inters                []Interceptor
 	predicates            []predicate.Employer
 	withMemberships       *MembershipQuery
+	withInvitations       *EmployerInvitationQuery
 	withShifts            *ShiftQuery
 	withRoster            *RosterEntryQuery
 	withCreditEvents      *CreditEventQuery
 	loadTotal             []func(context.Context, []*Employer) error
 	modifiers             []func(*sql.Selector)
 	withNamedMemberships  map[string]*MembershipQuery
+	withNamedInvitations  map[string]*EmployerInvitationQuery
 	withNamedShifts       map[string]*ShiftQuery
 	withNamedRoster       map[string]*RosterEntryQuery
 	withNamedCreditEvents map[string]*CreditEventQuery
@@ -89,6 +92,28 @@ func (_q *EmployerQuery) QueryMemberships() *MembershipQuery {
 			sqlgraph.From(employer.Table, employer.FieldID, selector),
 			sqlgraph.To(membership.Table, membership.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, employer.MembershipsTable, employer.MembershipsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryInvitations chains the current query on the "invitations" edge.
+func (_q *EmployerQuery) QueryInvitations() *EmployerInvitationQuery {
+	query := (&EmployerInvitationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(employer.Table, employer.FieldID, selector),
+			sqlgraph.To(employerinvitation.Table, employerinvitation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, employer.InvitationsTable, employer.InvitationsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -355,6 +380,7 @@ func (_q *EmployerQuery) Clone() *EmployerQuery {
 		inters:           append([]Interceptor{}, _q.inters...),
 		predicates:       append([]predicate.Employer{}, _q.predicates...),
 		withMemberships:  _q.withMemberships.Clone(),
+		withInvitations:  _q.withInvitations.Clone(),
 		withShifts:       _q.withShifts.Clone(),
 		withRoster:       _q.withRoster.Clone(),
 		withCreditEvents: _q.withCreditEvents.Clone(),
@@ -373,6 +399,17 @@ func (_q *EmployerQuery) WithMemberships(opts ...func(*MembershipQuery)) *Employ
 		opt(query)
 	}
 	_q.withMemberships = query
+	return _q
+}
+
+// WithInvitations tells the query-builder to eager-load the nodes that are connected to
+// the "invitations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *EmployerQuery) WithInvitations(opts ...func(*EmployerInvitationQuery)) *EmployerQuery {
+	query := (&EmployerInvitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withInvitations = query
 	return _q
 }
 
@@ -493,8 +530,9 @@ func (_q *EmployerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Emp
 	var (
 		nodes       = []*Employer{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withMemberships != nil,
+			_q.withInvitations != nil,
 			_q.withShifts != nil,
 			_q.withRoster != nil,
 			_q.withCreditEvents != nil,
@@ -528,6 +566,13 @@ func (_q *EmployerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Emp
 			return nil, err
 		}
 	}
+	if query := _q.withInvitations; query != nil {
+		if err := _q.loadInvitations(ctx, query, nodes,
+			func(n *Employer) { n.Edges.Invitations = []*EmployerInvitation{} },
+			func(n *Employer, e *EmployerInvitation) { n.Edges.Invitations = append(n.Edges.Invitations, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withShifts; query != nil {
 		if err := _q.loadShifts(ctx, query, nodes,
 			func(n *Employer) { n.Edges.Shifts = []*Shift{} },
@@ -553,6 +598,13 @@ func (_q *EmployerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Emp
 		if err := _q.loadMemberships(ctx, query, nodes,
 			func(n *Employer) { n.appendNamedMemberships(name) },
 			func(n *Employer, e *Membership) { n.appendNamedMemberships(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedInvitations {
+		if err := _q.loadInvitations(ctx, query, nodes,
+			func(n *Employer) { n.appendNamedInvitations(name) },
+			func(n *Employer, e *EmployerInvitation) { n.appendNamedInvitations(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -600,6 +652,36 @@ func (_q *EmployerQuery) loadMemberships(ctx context.Context, query *MembershipQ
 	}
 	query.Where(predicate.Membership(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(employer.MembershipsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.EmployerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "employer_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *EmployerQuery) loadInvitations(ctx context.Context, query *EmployerInvitationQuery, nodes []*Employer, init func(*Employer), assign func(*Employer, *EmployerInvitation)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Employer)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(employerinvitation.FieldEmployerID)
+	}
+	query.Where(predicate.EmployerInvitation(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(employer.InvitationsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -813,6 +895,20 @@ func (_q *EmployerQuery) WithNamedMemberships(name string, opts ...func(*Members
 		_q.withNamedMemberships = make(map[string]*MembershipQuery)
 	}
 	_q.withNamedMemberships[name] = query
+	return _q
+}
+
+// WithNamedInvitations tells the query-builder to eager-load the nodes that are connected to the "invitations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *EmployerQuery) WithNamedInvitations(name string, opts ...func(*EmployerInvitationQuery)) *EmployerQuery {
+	query := (&EmployerInvitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedInvitations == nil {
+		_q.withNamedInvitations = make(map[string]*EmployerInvitationQuery)
+	}
+	_q.withNamedInvitations[name] = query
 	return _q
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/employer"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/membership"
 	"flexwork/ent/predicate"
 	"flexwork/ent/rosterentry"
@@ -303,6 +304,21 @@ func (_u *EmployerUpdate) AddMemberships(v ...*Membership) *EmployerUpdate {
 	return _u.AddMembershipIDs(ids...)
 }
 
+// AddInvitationIDs adds the "invitations" edge to the EmployerInvitation entity by IDs.
+func (_u *EmployerUpdate) AddInvitationIDs(ids ...string) *EmployerUpdate {
+	_u.mutation.AddInvitationIDs(ids...)
+	return _u
+}
+
+// AddInvitations adds the "invitations" edges to the EmployerInvitation entity.
+func (_u *EmployerUpdate) AddInvitations(v ...*EmployerInvitation) *EmployerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInvitationIDs(ids...)
+}
+
 // AddShiftIDs adds the "shifts" edge to the Shift entity by IDs.
 func (_u *EmployerUpdate) AddShiftIDs(ids ...string) *EmployerUpdate {
 	_u.mutation.AddShiftIDs(ids...)
@@ -372,6 +388,27 @@ func (_u *EmployerUpdate) RemoveMemberships(v ...*Membership) *EmployerUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMembershipIDs(ids...)
+}
+
+// ClearInvitations clears all "invitations" edges to the EmployerInvitation entity.
+func (_u *EmployerUpdate) ClearInvitations() *EmployerUpdate {
+	_u.mutation.ClearInvitations()
+	return _u
+}
+
+// RemoveInvitationIDs removes the "invitations" edge to EmployerInvitation entities by IDs.
+func (_u *EmployerUpdate) RemoveInvitationIDs(ids ...string) *EmployerUpdate {
+	_u.mutation.RemoveInvitationIDs(ids...)
+	return _u
+}
+
+// RemoveInvitations removes "invitations" edges to EmployerInvitation entities.
+func (_u *EmployerUpdate) RemoveInvitations(v ...*EmployerInvitation) *EmployerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInvitationIDs(ids...)
 }
 
 // ClearShifts clears all "shifts" edges to the Shift entity.
@@ -632,6 +669,51 @@ func (_u *EmployerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(membership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InvitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.InvitationsTable,
+			Columns: []string{employer.InvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(employerinvitation.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInvitationsIDs(); len(nodes) > 0 && !_u.mutation.InvitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.InvitationsTable,
+			Columns: []string{employer.InvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(employerinvitation.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InvitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.InvitationsTable,
+			Columns: []string{employer.InvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(employerinvitation.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1066,6 +1148,21 @@ func (_u *EmployerUpdateOne) AddMemberships(v ...*Membership) *EmployerUpdateOne
 	return _u.AddMembershipIDs(ids...)
 }
 
+// AddInvitationIDs adds the "invitations" edge to the EmployerInvitation entity by IDs.
+func (_u *EmployerUpdateOne) AddInvitationIDs(ids ...string) *EmployerUpdateOne {
+	_u.mutation.AddInvitationIDs(ids...)
+	return _u
+}
+
+// AddInvitations adds the "invitations" edges to the EmployerInvitation entity.
+func (_u *EmployerUpdateOne) AddInvitations(v ...*EmployerInvitation) *EmployerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInvitationIDs(ids...)
+}
+
 // AddShiftIDs adds the "shifts" edge to the Shift entity by IDs.
 func (_u *EmployerUpdateOne) AddShiftIDs(ids ...string) *EmployerUpdateOne {
 	_u.mutation.AddShiftIDs(ids...)
@@ -1135,6 +1232,27 @@ func (_u *EmployerUpdateOne) RemoveMemberships(v ...*Membership) *EmployerUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMembershipIDs(ids...)
+}
+
+// ClearInvitations clears all "invitations" edges to the EmployerInvitation entity.
+func (_u *EmployerUpdateOne) ClearInvitations() *EmployerUpdateOne {
+	_u.mutation.ClearInvitations()
+	return _u
+}
+
+// RemoveInvitationIDs removes the "invitations" edge to EmployerInvitation entities by IDs.
+func (_u *EmployerUpdateOne) RemoveInvitationIDs(ids ...string) *EmployerUpdateOne {
+	_u.mutation.RemoveInvitationIDs(ids...)
+	return _u
+}
+
+// RemoveInvitations removes "invitations" edges to EmployerInvitation entities.
+func (_u *EmployerUpdateOne) RemoveInvitations(v ...*EmployerInvitation) *EmployerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInvitationIDs(ids...)
 }
 
 // ClearShifts clears all "shifts" edges to the Shift entity.
@@ -1425,6 +1543,51 @@ func (_u *EmployerUpdateOne) sqlSave(ctx context.Context) (_node *Employer, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(membership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InvitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.InvitationsTable,
+			Columns: []string{employer.InvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(employerinvitation.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInvitationsIDs(); len(nodes) > 0 && !_u.mutation.InvitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.InvitationsTable,
+			Columns: []string{employer.InvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(employerinvitation.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InvitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.InvitationsTable,
+			Columns: []string{employer.InvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(employerinvitation.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

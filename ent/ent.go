@@ -13,6 +13,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
@@ -23,6 +24,7 @@ import (
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
+	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
@@ -95,29 +97,31 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			application.Table:    application.ValidColumn,
-			assignment.Table:     assignment.ValidColumn,
-			certification.Table:  certification.ValidColumn,
-			contract.Table:       contract.ValidColumn,
-			creditdispute.Table:  creditdispute.ValidColumn,
-			creditevent.Table:    creditevent.ValidColumn,
-			device.Table:         device.ValidColumn,
-			employer.Table:       employer.ValidColumn,
-			idempotencykey.Table: idempotencykey.ValidColumn,
-			ledgerentry.Table:    ledgerentry.ValidColumn,
-			membership.Table:     membership.ValidColumn,
-			notification.Table:   notification.ValidColumn,
-			offer.Table:          offer.ValidColumn,
-			review.Table:         review.ValidColumn,
-			reviewreport.Table:   reviewreport.ValidColumn,
-			rosterentry.Table:    rosterentry.ValidColumn,
-			session.Table:        session.ValidColumn,
-			shift.Table:          shift.ValidColumn,
-			skill.Table:          skill.ValidColumn,
-			timesheet.Table:      timesheet.ValidColumn,
-			user.Table:           user.ValidColumn,
-			workerprofile.Table:  workerprofile.ValidColumn,
-			workerskill.Table:    workerskill.ValidColumn,
+			application.Table:        application.ValidColumn,
+			assignment.Table:         assignment.ValidColumn,
+			certification.Table:      certification.ValidColumn,
+			contract.Table:           contract.ValidColumn,
+			creditdispute.Table:      creditdispute.ValidColumn,
+			creditevent.Table:        creditevent.ValidColumn,
+			device.Table:             device.ValidColumn,
+			employer.Table:           employer.ValidColumn,
+			employerinvitation.Table: employerinvitation.ValidColumn,
+			idempotencykey.Table:     idempotencykey.ValidColumn,
+			ledgerentry.Table:        ledgerentry.ValidColumn,
+			membership.Table:         membership.ValidColumn,
+			notification.Table:       notification.ValidColumn,
+			offer.Table:              offer.ValidColumn,
+			review.Table:             review.ValidColumn,
+			reviewreport.Table:       reviewreport.ValidColumn,
+			rosterentry.Table:        rosterentry.ValidColumn,
+			session.Table:            session.ValidColumn,
+			shift.Table:              shift.ValidColumn,
+			signuprequest.Table:      signuprequest.ValidColumn,
+			skill.Table:              skill.ValidColumn,
+			timesheet.Table:          timesheet.ValidColumn,
+			user.Table:               user.ValidColumn,
+			workerprofile.Table:      workerprofile.ValidColumn,
+			workerskill.Table:        workerskill.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -11,6 +11,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
@@ -22,6 +23,7 @@ import (
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
+	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
@@ -36,7 +38,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -247,6 +249,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   employerinvitation.Table,
+			Columns: employerinvitation.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: employerinvitation.FieldID,
+			},
+		},
+		Type: "EmployerInvitation",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			employerinvitation.FieldCreatedAt:   {Type: field.TypeTime, Column: employerinvitation.FieldCreatedAt},
+			employerinvitation.FieldUpdatedAt:   {Type: field.TypeTime, Column: employerinvitation.FieldUpdatedAt},
+			employerinvitation.FieldEmployerID:  {Type: field.TypeString, Column: employerinvitation.FieldEmployerID},
+			employerinvitation.FieldEmail:       {Type: field.TypeString, Column: employerinvitation.FieldEmail},
+			employerinvitation.FieldRole:        {Type: field.TypeEnum, Column: employerinvitation.FieldRole},
+			employerinvitation.FieldStatus:      {Type: field.TypeEnum, Column: employerinvitation.FieldStatus},
+			employerinvitation.FieldInvitedByID: {Type: field.TypeString, Column: employerinvitation.FieldInvitedByID},
+			employerinvitation.FieldInviteeID:   {Type: field.TypeString, Column: employerinvitation.FieldInviteeID},
+			employerinvitation.FieldExpiresAt:   {Type: field.TypeTime, Column: employerinvitation.FieldExpiresAt},
+			employerinvitation.FieldRespondedAt: {Type: field.TypeTime, Column: employerinvitation.FieldRespondedAt},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencykey.Table,
 			Columns: idempotencykey.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -264,7 +289,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencykey.FieldResponse:    {Type: field.TypeBytes, Column: idempotencykey.FieldResponse},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ledgerentry.Table,
 			Columns: ledgerentry.Columns,
@@ -285,7 +310,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ledgerentry.FieldHash:      {Type: field.TypeString, Column: ledgerentry.FieldHash},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -303,7 +328,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldRole:       {Type: field.TypeEnum, Column: membership.FieldRole},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -326,7 +351,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldDedupeKey:  {Type: field.TypeString, Column: notification.FieldDedupeKey},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   offer.Table,
 			Columns: offer.Columns,
@@ -351,7 +376,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			offer.FieldExpiryWarnedAt: {Type: field.TypeTime, Column: offer.FieldExpiryWarnedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   review.Table,
 			Columns: review.Columns,
@@ -379,7 +404,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			review.FieldHiddenReason: {Type: field.TypeString, Column: review.FieldHiddenReason},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reviewreport.Table,
 			Columns: reviewreport.Columns,
@@ -396,7 +421,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reviewreport.FieldReason:     {Type: field.TypeString, Column: reviewreport.FieldReason},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rosterentry.Table,
 			Columns: rosterentry.Columns,
@@ -416,7 +441,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rosterentry.FieldAddedByID:  {Type: field.TypeString, Column: rosterentry.FieldAddedByID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -437,7 +462,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shift.Table,
 			Columns: shift.Columns,
@@ -481,7 +506,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldCancelReason:             {Type: field.TypeString, Column: shift.FieldCancelReason},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   signuprequest.Table,
+			Columns: signuprequest.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: signuprequest.FieldID,
+			},
+		},
+		Type: "SignupRequest",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			signuprequest.FieldCreatedAt:    {Type: field.TypeTime, Column: signuprequest.FieldCreatedAt},
+			signuprequest.FieldEmail:        {Type: field.TypeString, Column: signuprequest.FieldEmail},
+			signuprequest.FieldDisplayName:  {Type: field.TypeString, Column: signuprequest.FieldDisplayName},
+			signuprequest.FieldPhone:        {Type: field.TypeString, Column: signuprequest.FieldPhone},
+			signuprequest.FieldPasswordHash: {Type: field.TypeString, Column: signuprequest.FieldPasswordHash},
+			signuprequest.FieldCodeHash:     {Type: field.TypeString, Column: signuprequest.FieldCodeHash},
+			signuprequest.FieldAttempts:     {Type: field.TypeInt, Column: signuprequest.FieldAttempts},
+			signuprequest.FieldExpiresAt:    {Type: field.TypeTime, Column: signuprequest.FieldExpiresAt},
+			signuprequest.FieldCompletedAt:  {Type: field.TypeTime, Column: signuprequest.FieldCompletedAt},
+		},
+	}
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -499,7 +546,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldCertificateRequired: {Type: field.TypeBool, Column: skill.FieldCertificateRequired},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timesheet.Table,
 			Columns: timesheet.Columns,
@@ -534,7 +581,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentConfirmedAt: {Type: field.TypeTime, Column: timesheet.FieldPaymentConfirmedAt},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -562,7 +609,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabledAt:        {Type: field.TypeTime, Column: user.FieldDisabledAt},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerprofile.Table,
 			Columns: workerprofile.Columns,
@@ -593,7 +640,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldNoShows:           {Type: field.TypeInt, Column: workerprofile.FieldNoShows},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerskill.Table,
 			Columns: workerskill.Columns,
@@ -815,6 +862,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Membership",
 	)
 	graph.MustAddE(
+		"invitations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.InvitationsTable,
+			Columns: []string{employer.InvitationsColumn},
+			Bidi:    false,
+		},
+		"Employer",
+		"EmployerInvitation",
+	)
+	graph.MustAddE(
 		"shifts",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -849,6 +908,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Employer",
 		"CreditEvent",
+	)
+	graph.MustAddE(
+		"employer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   employerinvitation.EmployerTable,
+			Columns: []string{employerinvitation.EmployerColumn},
+			Bidi:    false,
+		},
+		"EmployerInvitation",
+		"Employer",
+	)
+	graph.MustAddE(
+		"invited_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   employerinvitation.InvitedByTable,
+			Columns: []string{employerinvitation.InvitedByColumn},
+			Bidi:    false,
+		},
+		"EmployerInvitation",
+		"User",
 	)
 	graph.MustAddE(
 		"employer",
@@ -2417,6 +2500,20 @@ func (f *EmployerFilter) WhereHasMembershipsWith(preds ...predicate.Membership) 
 	})))
 }
 
+// WhereHasInvitations applies a predicate to check if query has an edge invitations.
+func (f *EmployerFilter) WhereHasInvitations() {
+	f.Where(entql.HasEdge("invitations"))
+}
+
+// WhereHasInvitationsWith applies a predicate to check if query has an edge invitations with a given conditions (other predicates).
+func (f *EmployerFilter) WhereHasInvitationsWith(preds ...predicate.EmployerInvitation) {
+	f.Where(entql.HasEdgeWith("invitations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasShifts applies a predicate to check if query has an edge shifts.
 func (f *EmployerFilter) WhereHasShifts() {
 	f.Where(entql.HasEdge("shifts"))
@@ -2460,6 +2557,124 @@ func (f *EmployerFilter) WhereHasCreditEventsWith(preds ...predicate.CreditEvent
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *EmployerInvitationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EmployerInvitationQuery builder.
+func (_q *EmployerInvitationQuery) Filter() *EmployerInvitationFilter {
+	return &EmployerInvitationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EmployerInvitationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EmployerInvitationMutation builder.
+func (m *EmployerInvitationMutation) Filter() *EmployerInvitationFilter {
+	return &EmployerInvitationFilter{config: m.config, predicateAdder: m}
+}
+
+// EmployerInvitationFilter provides a generic filtering capability at runtime for EmployerInvitationQuery.
+type EmployerInvitationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EmployerInvitationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *EmployerInvitationFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(employerinvitation.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EmployerInvitationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(employerinvitation.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *EmployerInvitationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(employerinvitation.FieldUpdatedAt))
+}
+
+// WhereEmployerID applies the entql string predicate on the employer_id field.
+func (f *EmployerInvitationFilter) WhereEmployerID(p entql.StringP) {
+	f.Where(p.Field(employerinvitation.FieldEmployerID))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *EmployerInvitationFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(employerinvitation.FieldEmail))
+}
+
+// WhereRole applies the entql string predicate on the role field.
+func (f *EmployerInvitationFilter) WhereRole(p entql.StringP) {
+	f.Where(p.Field(employerinvitation.FieldRole))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *EmployerInvitationFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(employerinvitation.FieldStatus))
+}
+
+// WhereInvitedByID applies the entql string predicate on the invited_by_id field.
+func (f *EmployerInvitationFilter) WhereInvitedByID(p entql.StringP) {
+	f.Where(p.Field(employerinvitation.FieldInvitedByID))
+}
+
+// WhereInviteeID applies the entql string predicate on the invitee_id field.
+func (f *EmployerInvitationFilter) WhereInviteeID(p entql.StringP) {
+	f.Where(p.Field(employerinvitation.FieldInviteeID))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *EmployerInvitationFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(employerinvitation.FieldExpiresAt))
+}
+
+// WhereRespondedAt applies the entql time.Time predicate on the responded_at field.
+func (f *EmployerInvitationFilter) WhereRespondedAt(p entql.TimeP) {
+	f.Where(p.Field(employerinvitation.FieldRespondedAt))
+}
+
+// WhereHasEmployer applies a predicate to check if query has an edge employer.
+func (f *EmployerInvitationFilter) WhereHasEmployer() {
+	f.Where(entql.HasEdge("employer"))
+}
+
+// WhereHasEmployerWith applies a predicate to check if query has an edge employer with a given conditions (other predicates).
+func (f *EmployerInvitationFilter) WhereHasEmployerWith(preds ...predicate.Employer) {
+	f.Where(entql.HasEdgeWith("employer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInvitedBy applies a predicate to check if query has an edge invited_by.
+func (f *EmployerInvitationFilter) WhereHasInvitedBy() {
+	f.Where(entql.HasEdge("invited_by"))
+}
+
+// WhereHasInvitedByWith applies a predicate to check if query has an edge invited_by with a given conditions (other predicates).
+func (f *EmployerInvitationFilter) WhereHasInvitedByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("invited_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *IdempotencyKeyQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2488,7 +2703,7 @@ type IdempotencyKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2558,7 +2773,7 @@ type LedgerEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LedgerEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2638,7 +2853,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2731,7 +2946,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2835,7 +3050,7 @@ type OfferFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OfferFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2991,7 +3206,7 @@ type ReviewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3134,7 +3349,7 @@ type ReviewReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3208,7 +3423,7 @@ type RosterEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RosterEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3311,7 +3526,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3405,7 +3620,7 @@ type ShiftFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3656,6 +3871,91 @@ func (f *ShiftFilter) WhereHasAssignmentsWith(preds ...predicate.Assignment) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SignupRequestQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SignupRequestQuery builder.
+func (_q *SignupRequestQuery) Filter() *SignupRequestFilter {
+	return &SignupRequestFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SignupRequestMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SignupRequestMutation builder.
+func (m *SignupRequestMutation) Filter() *SignupRequestFilter {
+	return &SignupRequestFilter{config: m.config, predicateAdder: m}
+}
+
+// SignupRequestFilter provides a generic filtering capability at runtime for SignupRequestQuery.
+type SignupRequestFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SignupRequestFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SignupRequestFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(signuprequest.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SignupRequestFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(signuprequest.FieldCreatedAt))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *SignupRequestFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(signuprequest.FieldEmail))
+}
+
+// WhereDisplayName applies the entql string predicate on the display_name field.
+func (f *SignupRequestFilter) WhereDisplayName(p entql.StringP) {
+	f.Where(p.Field(signuprequest.FieldDisplayName))
+}
+
+// WherePhone applies the entql string predicate on the phone field.
+func (f *SignupRequestFilter) WherePhone(p entql.StringP) {
+	f.Where(p.Field(signuprequest.FieldPhone))
+}
+
+// WherePasswordHash applies the entql string predicate on the password_hash field.
+func (f *SignupRequestFilter) WherePasswordHash(p entql.StringP) {
+	f.Where(p.Field(signuprequest.FieldPasswordHash))
+}
+
+// WhereCodeHash applies the entql string predicate on the code_hash field.
+func (f *SignupRequestFilter) WhereCodeHash(p entql.StringP) {
+	f.Where(p.Field(signuprequest.FieldCodeHash))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *SignupRequestFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(signuprequest.FieldAttempts))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *SignupRequestFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(signuprequest.FieldExpiresAt))
+}
+
+// WhereCompletedAt applies the entql time.Time predicate on the completed_at field.
+func (f *SignupRequestFilter) WhereCompletedAt(p entql.TimeP) {
+	f.Where(p.Field(signuprequest.FieldCompletedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SkillQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3684,7 +3984,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3805,7 +4105,7 @@ type TimesheetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimesheetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3969,7 +4269,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4154,7 +4454,7 @@ type WorkerProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4410,7 +4710,7 @@ type WorkerSkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerSkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

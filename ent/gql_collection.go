@@ -13,6 +13,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
@@ -1147,6 +1148,95 @@ func (_q *EmployerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				*wq = *query
 			})
 
+		case "invitations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EmployerInvitationClient{config: _q.config}).Query()
+			)
+			args := newEmployerInvitationPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newEmployerInvitationPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Employer) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID string `sql:"employer_id"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(employer.InvitationsColumn), ids...))
+						})
+						if err := query.GroupBy(employer.InvitationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[string]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Employer) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Invitations)
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, employerinvitationImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(employer.InvitationsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedInvitations(alias, func(wq *EmployerInvitationQuery) {
+				*wq = *query
+			})
+
 		case "shifts":
 			var (
 				alias = field.Alias
@@ -1190,10 +1280,10 @@ func (_q *EmployerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = n
 						}
 						return nil
 					})
@@ -1201,10 +1291,10 @@ func (_q *EmployerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Employer) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Shifts)
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = n
 						}
 						return nil
 					})
@@ -1279,10 +1369,10 @@ func (_q *EmployerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = n
 						}
 						return nil
 					})
@@ -1290,10 +1380,10 @@ func (_q *EmployerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Employer) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Roster)
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = n
 						}
 						return nil
 					})
@@ -1438,6 +1528,162 @@ func newEmployerPaginateArgs(rv map[string]any) *employerPaginateArgs {
 		case *EmployerOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithEmployerOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *EmployerInvitationQuery) CollectFields(ctx context.Context, satisfies ...string) (*EmployerInvitationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *EmployerInvitationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(employerinvitation.Columns))
+		selectedFields = []string{employerinvitation.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "employer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EmployerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, employerImplementors)...); err != nil {
+				return err
+			}
+			_q.withEmployer = query
+			if _, ok := fieldSeen[employerinvitation.FieldEmployerID]; !ok {
+				selectedFields = append(selectedFields, employerinvitation.FieldEmployerID)
+				fieldSeen[employerinvitation.FieldEmployerID] = struct{}{}
+			}
+
+		case "invitedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withInvitedBy = query
+			if _, ok := fieldSeen[employerinvitation.FieldInvitedByID]; !ok {
+				selectedFields = append(selectedFields, employerinvitation.FieldInvitedByID)
+				fieldSeen[employerinvitation.FieldInvitedByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[employerinvitation.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, employerinvitation.FieldCreatedAt)
+				fieldSeen[employerinvitation.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[employerinvitation.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, employerinvitation.FieldUpdatedAt)
+				fieldSeen[employerinvitation.FieldUpdatedAt] = struct{}{}
+			}
+		case "employerID":
+			if _, ok := fieldSeen[employerinvitation.FieldEmployerID]; !ok {
+				selectedFields = append(selectedFields, employerinvitation.FieldEmployerID)
+				fieldSeen[employerinvitation.FieldEmployerID] = struct{}{}
+			}
+		case "email":
+			if _, ok := fieldSeen[employerinvitation.FieldEmail]; !ok {
+				selectedFields = append(selectedFields, employerinvitation.FieldEmail)
+				fieldSeen[employerinvitation.FieldEmail] = struct{}{}
+			}
+		case "role":
+			if _, ok := fieldSeen[employerinvitation.FieldRole]; !ok {
+				selectedFields = append(selectedFields, employerinvitation.FieldRole)
+				fieldSeen[employerinvitation.FieldRole] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[employerinvitation.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, employerinvitation.FieldStatus)
+				fieldSeen[employerinvitation.FieldStatus] = struct{}{}
+			}
+		case "invitedByID":
+			if _, ok := fieldSeen[employerinvitation.FieldInvitedByID]; !ok {
+				selectedFields = append(selectedFields, employerinvitation.FieldInvitedByID)
+				fieldSeen[employerinvitation.FieldInvitedByID] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[employerinvitation.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, employerinvitation.FieldExpiresAt)
+				fieldSeen[employerinvitation.FieldExpiresAt] = struct{}{}
+			}
+		case "respondedAt":
+			if _, ok := fieldSeen[employerinvitation.FieldRespondedAt]; !ok {
+				selectedFields = append(selectedFields, employerinvitation.FieldRespondedAt)
+				fieldSeen[employerinvitation.FieldRespondedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type employerinvitationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []EmployerInvitationPaginateOption
+}
+
+func newEmployerInvitationPaginateArgs(rv map[string]any) *employerinvitationPaginateArgs {
+	args := &employerinvitationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &EmployerInvitationOrder{Field: &EmployerInvitationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithEmployerInvitationOrder(order))
+			}
+		case *EmployerInvitationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithEmployerInvitationOrder(v))
 			}
 		}
 	}

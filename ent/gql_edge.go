@@ -124,6 +124,26 @@ func (_m *Employer) Memberships(ctx context.Context) (result []*Membership, err 
 	return result, err
 }
 
+func (_m *Employer) Invitations(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *EmployerInvitationOrder,
+) (*EmployerInvitationConnection, error) {
+	opts := []EmployerInvitationPaginateOption{
+		WithEmployerInvitationOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedInvitations(alias); err == nil || hasTotalCount {
+		pager, err := newEmployerInvitationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &EmployerInvitationConnection{Edges: []*EmployerInvitationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryInvitations().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Employer) Shifts(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ShiftOrder,
 ) (*ShiftConnection, error) {
@@ -131,7 +151,7 @@ func (_m *Employer) Shifts(
 		WithShiftOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
 	if nodes, err := _m.NamedShifts(alias); err == nil || hasTotalCount {
 		pager, err := newShiftPager(opts, last != nil)
 		if err != nil {
@@ -151,7 +171,7 @@ func (_m *Employer) Roster(
 		WithRosterEntryOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
 	if nodes, err := _m.NamedRoster(alias); err == nil || hasTotalCount {
 		pager, err := newRosterEntryPager(opts, last != nil)
 		if err != nil {
@@ -162,6 +182,22 @@ func (_m *Employer) Roster(
 		return conn, nil
 	}
 	return _m.QueryRoster().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *EmployerInvitation) Employer(ctx context.Context) (*Employer, error) {
+	result, err := _m.Edges.EmployerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEmployer().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *EmployerInvitation) InvitedBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.InvitedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInvitedBy().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *Membership) Employer(ctx context.Context) (*Employer, error) {

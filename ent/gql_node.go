@@ -12,6 +12,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
@@ -76,6 +77,11 @@ var employerImplementors = []string{"Employer", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Employer) IsNode() {}
+
+var employerinvitationImplementors = []string{"EmployerInvitation", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*EmployerInvitation) IsNode() {}
 
 var ledgerentryImplementors = []string{"LedgerEntry", "Node"}
 
@@ -268,6 +274,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(employer.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, employerImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case employerinvitation.Table:
+		query := c.EmployerInvitation.Query().
+			Where(employerinvitation.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, employerinvitationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -578,6 +593,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.Employer.Query().
 			Where(employer.IDIn(ids...))
 		query, err := query.CollectFields(ctx, employerImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case employerinvitation.Table:
+		query := c.EmployerInvitation.Query().
+			Where(employerinvitation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, employerinvitationImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
@@ -2589,6 +2590,302 @@ func (_m *Employer) ToEdge(order *EmployerOrder) *EmployerEdge {
 		order = DefaultEmployerOrder
 	}
 	return &EmployerEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// EmployerInvitationEdge is the edge representation of EmployerInvitation.
+type EmployerInvitationEdge struct {
+	Node   *EmployerInvitation `json:"node"`
+	Cursor Cursor              `json:"cursor"`
+}
+
+// EmployerInvitationConnection is the connection containing edges to EmployerInvitation.
+type EmployerInvitationConnection struct {
+	Edges      []*EmployerInvitationEdge `json:"edges"`
+	PageInfo   PageInfo                  `json:"pageInfo"`
+	TotalCount int                       `json:"totalCount"`
+}
+
+func (c *EmployerInvitationConnection) build(nodes []*EmployerInvitation, pager *employerinvitationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *EmployerInvitation
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *EmployerInvitation {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *EmployerInvitation {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*EmployerInvitationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &EmployerInvitationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// EmployerInvitationPaginateOption enables pagination customization.
+type EmployerInvitationPaginateOption func(*employerinvitationPager) error
+
+// WithEmployerInvitationOrder configures pagination ordering.
+func WithEmployerInvitationOrder(order *EmployerInvitationOrder) EmployerInvitationPaginateOption {
+	if order == nil {
+		order = DefaultEmployerInvitationOrder
+	}
+	o := *order
+	return func(pager *employerinvitationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultEmployerInvitationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithEmployerInvitationFilter configures pagination filter.
+func WithEmployerInvitationFilter(filter func(*EmployerInvitationQuery) (*EmployerInvitationQuery, error)) EmployerInvitationPaginateOption {
+	return func(pager *employerinvitationPager) error {
+		if filter == nil {
+			return errors.New("EmployerInvitationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type employerinvitationPager struct {
+	reverse bool
+	order   *EmployerInvitationOrder
+	filter  func(*EmployerInvitationQuery) (*EmployerInvitationQuery, error)
+}
+
+func newEmployerInvitationPager(opts []EmployerInvitationPaginateOption, reverse bool) (*employerinvitationPager, error) {
+	pager := &employerinvitationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultEmployerInvitationOrder
+	}
+	return pager, nil
+}
+
+func (p *employerinvitationPager) applyFilter(query *EmployerInvitationQuery) (*EmployerInvitationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *employerinvitationPager) toCursor(_m *EmployerInvitation) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *employerinvitationPager) applyCursors(query *EmployerInvitationQuery, after, before *Cursor) (*EmployerInvitationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultEmployerInvitationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *employerinvitationPager) applyOrder(query *EmployerInvitationQuery) *EmployerInvitationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultEmployerInvitationOrder.Field {
+		query = query.Order(DefaultEmployerInvitationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *employerinvitationPager) orderExpr(query *EmployerInvitationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultEmployerInvitationOrder.Field {
+			b.Comma().Ident(DefaultEmployerInvitationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to EmployerInvitation.
+func (_m *EmployerInvitationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...EmployerInvitationPaginateOption,
+) (*EmployerInvitationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newEmployerInvitationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &EmployerInvitationConnection{Edges: []*EmployerInvitationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// EmployerInvitationOrderFieldCreatedAt orders EmployerInvitation by created_at.
+	EmployerInvitationOrderFieldCreatedAt = &EmployerInvitationOrderField{
+		Value: func(_m *EmployerInvitation) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: employerinvitation.FieldCreatedAt,
+		toTerm: employerinvitation.ByCreatedAt,
+		toCursor: func(_m *EmployerInvitation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f EmployerInvitationOrderField) String() string {
+	var str string
+	switch f.column {
+	case EmployerInvitationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f EmployerInvitationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *EmployerInvitationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("EmployerInvitationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *EmployerInvitationOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid EmployerInvitationOrderField", str)
+	}
+	return nil
+}
+
+// EmployerInvitationOrderField defines the ordering field of EmployerInvitation.
+type EmployerInvitationOrderField struct {
+	// Value extracts the ordering value from the given EmployerInvitation.
+	Value    func(*EmployerInvitation) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) employerinvitation.OrderOption
+	toCursor func(*EmployerInvitation) Cursor
+}
+
+// EmployerInvitationOrder defines the ordering of EmployerInvitation.
+type EmployerInvitationOrder struct {
+	Direction OrderDirection                `json:"direction"`
+	Field     *EmployerInvitationOrderField `json:"field"`
+}
+
+// DefaultEmployerInvitationOrder is the default ordering of EmployerInvitation.
+var DefaultEmployerInvitationOrder = &EmployerInvitationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &EmployerInvitationOrderField{
+		Value: func(_m *EmployerInvitation) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: employerinvitation.FieldID,
+		toTerm: employerinvitation.ByID,
+		toCursor: func(_m *EmployerInvitation) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts EmployerInvitation into EmployerInvitationEdge.
+func (_m *EmployerInvitation) ToEdge(order *EmployerInvitationOrder) *EmployerInvitationEdge {
+	if order == nil {
+		order = DefaultEmployerInvitationOrder
+	}
+	return &EmployerInvitationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

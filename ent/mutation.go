@@ -13,6 +13,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
@@ -25,6 +26,7 @@ import (
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
+	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
@@ -47,29 +49,31 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeApplication    = "Application"
-	TypeAssignment     = "Assignment"
-	TypeCertification  = "Certification"
-	TypeContract       = "Contract"
-	TypeCreditDispute  = "CreditDispute"
-	TypeCreditEvent    = "CreditEvent"
-	TypeDevice         = "Device"
-	TypeEmployer       = "Employer"
-	TypeIdempotencyKey = "IdempotencyKey"
-	TypeLedgerEntry    = "LedgerEntry"
-	TypeMembership     = "Membership"
-	TypeNotification   = "Notification"
-	TypeOffer          = "Offer"
-	TypeReview         = "Review"
-	TypeReviewReport   = "ReviewReport"
-	TypeRosterEntry    = "RosterEntry"
-	TypeSession        = "Session"
-	TypeShift          = "Shift"
-	TypeSkill          = "Skill"
-	TypeTimesheet      = "Timesheet"
-	TypeUser           = "User"
-	TypeWorkerProfile  = "WorkerProfile"
-	TypeWorkerSkill    = "WorkerSkill"
+	TypeApplication        = "Application"
+	TypeAssignment         = "Assignment"
+	TypeCertification      = "Certification"
+	TypeContract           = "Contract"
+	TypeCreditDispute      = "CreditDispute"
+	TypeCreditEvent        = "CreditEvent"
+	TypeDevice             = "Device"
+	TypeEmployer           = "Employer"
+	TypeEmployerInvitation = "EmployerInvitation"
+	TypeIdempotencyKey     = "IdempotencyKey"
+	TypeLedgerEntry        = "LedgerEntry"
+	TypeMembership         = "Membership"
+	TypeNotification       = "Notification"
+	TypeOffer              = "Offer"
+	TypeReview             = "Review"
+	TypeReviewReport       = "ReviewReport"
+	TypeRosterEntry        = "RosterEntry"
+	TypeSession            = "Session"
+	TypeShift              = "Shift"
+	TypeSignupRequest      = "SignupRequest"
+	TypeSkill              = "Skill"
+	TypeTimesheet          = "Timesheet"
+	TypeUser               = "User"
+	TypeWorkerProfile      = "WorkerProfile"
+	TypeWorkerSkill        = "WorkerSkill"
 )
 
 // ApplicationMutation represents an operation that mutates the Application nodes in the graph.
@@ -8562,6 +8566,9 @@ type EmployerMutation struct {
 	memberships          map[string]struct{}
 	removedmemberships   map[string]struct{}
 	clearedmemberships   bool
+	invitations          map[string]struct{}
+	removedinvitations   map[string]struct{}
+	clearedinvitations   bool
 	shifts               map[string]struct{}
 	removedshifts        map[string]struct{}
 	clearedshifts        bool
@@ -9455,6 +9462,60 @@ func (m *EmployerMutation) ResetMemberships() {
 	m.removedmemberships = nil
 }
 
+// AddInvitationIDs adds the "invitations" edge to the EmployerInvitation entity by ids.
+func (m *EmployerMutation) AddInvitationIDs(ids ...string) {
+	if m.invitations == nil {
+		m.invitations = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.invitations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInvitations clears the "invitations" edge to the EmployerInvitation entity.
+func (m *EmployerMutation) ClearInvitations() {
+	m.clearedinvitations = true
+}
+
+// InvitationsCleared reports if the "invitations" edge to the EmployerInvitation entity was cleared.
+func (m *EmployerMutation) InvitationsCleared() bool {
+	return m.clearedinvitations
+}
+
+// RemoveInvitationIDs removes the "invitations" edge to the EmployerInvitation entity by IDs.
+func (m *EmployerMutation) RemoveInvitationIDs(ids ...string) {
+	if m.removedinvitations == nil {
+		m.removedinvitations = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.invitations, ids[i])
+		m.removedinvitations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInvitations returns the removed IDs of the "invitations" edge to the EmployerInvitation entity.
+func (m *EmployerMutation) RemovedInvitationsIDs() (ids []string) {
+	for id := range m.removedinvitations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InvitationsIDs returns the "invitations" edge IDs in the mutation.
+func (m *EmployerMutation) InvitationsIDs() (ids []string) {
+	for id := range m.invitations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInvitations resets all changes to the "invitations" edge.
+func (m *EmployerMutation) ResetInvitations() {
+	m.invitations = nil
+	m.clearedinvitations = false
+	m.removedinvitations = nil
+}
+
 // AddShiftIDs adds the "shifts" edge to the Shift entity by ids.
 func (m *EmployerMutation) AddShiftIDs(ids ...string) {
 	if m.shifts == nil {
@@ -10096,9 +10157,12 @@ func (m *EmployerMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *EmployerMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.memberships != nil {
 		edges = append(edges, employer.EdgeMemberships)
+	}
+	if m.invitations != nil {
+		edges = append(edges, employer.EdgeInvitations)
 	}
 	if m.shifts != nil {
 		edges = append(edges, employer.EdgeShifts)
@@ -10119,6 +10183,12 @@ func (m *EmployerMutation) AddedIDs(name string) []ent.Value {
 	case employer.EdgeMemberships:
 		ids := make([]ent.Value, 0, len(m.memberships))
 		for id := range m.memberships {
+			ids = append(ids, id)
+		}
+		return ids
+	case employer.EdgeInvitations:
+		ids := make([]ent.Value, 0, len(m.invitations))
+		for id := range m.invitations {
 			ids = append(ids, id)
 		}
 		return ids
@@ -10146,9 +10216,12 @@ func (m *EmployerMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *EmployerMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedmemberships != nil {
 		edges = append(edges, employer.EdgeMemberships)
+	}
+	if m.removedinvitations != nil {
+		edges = append(edges, employer.EdgeInvitations)
 	}
 	if m.removedshifts != nil {
 		edges = append(edges, employer.EdgeShifts)
@@ -10169,6 +10242,12 @@ func (m *EmployerMutation) RemovedIDs(name string) []ent.Value {
 	case employer.EdgeMemberships:
 		ids := make([]ent.Value, 0, len(m.removedmemberships))
 		for id := range m.removedmemberships {
+			ids = append(ids, id)
+		}
+		return ids
+	case employer.EdgeInvitations:
+		ids := make([]ent.Value, 0, len(m.removedinvitations))
+		for id := range m.removedinvitations {
 			ids = append(ids, id)
 		}
 		return ids
@@ -10196,9 +10275,12 @@ func (m *EmployerMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *EmployerMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedmemberships {
 		edges = append(edges, employer.EdgeMemberships)
+	}
+	if m.clearedinvitations {
+		edges = append(edges, employer.EdgeInvitations)
 	}
 	if m.clearedshifts {
 		edges = append(edges, employer.EdgeShifts)
@@ -10218,6 +10300,8 @@ func (m *EmployerMutation) EdgeCleared(name string) bool {
 	switch name {
 	case employer.EdgeMemberships:
 		return m.clearedmemberships
+	case employer.EdgeInvitations:
+		return m.clearedinvitations
 	case employer.EdgeShifts:
 		return m.clearedshifts
 	case employer.EdgeRoster:
@@ -10243,6 +10327,9 @@ func (m *EmployerMutation) ResetEdge(name string) error {
 	case employer.EdgeMemberships:
 		m.ResetMemberships()
 		return nil
+	case employer.EdgeInvitations:
+		m.ResetInvitations()
+		return nil
 	case employer.EdgeShifts:
 		m.ResetShifts()
 		return nil
@@ -10254,6 +10341,965 @@ func (m *EmployerMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Employer edge %s", name)
+}
+
+// EmployerInvitationMutation represents an operation that mutates the EmployerInvitation nodes in the graph.
+type EmployerInvitationMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	updated_at        *time.Time
+	email             *string
+	role              *employerinvitation.Role
+	status            *employerinvitation.Status
+	invitee_id        *string
+	expires_at        *time.Time
+	responded_at      *time.Time
+	clearedFields     map[string]struct{}
+	employer          *string
+	clearedemployer   bool
+	invited_by        *string
+	clearedinvited_by bool
+	done              bool
+	oldValue          func(context.Context) (*EmployerInvitation, error)
+	predicates        []predicate.EmployerInvitation
+}
+
+var _ ent.Mutation = (*EmployerInvitationMutation)(nil)
+
+// employerinvitationOption allows management of the mutation configuration using functional options.
+type employerinvitationOption func(*EmployerInvitationMutation)
+
+// newEmployerInvitationMutation creates new mutation for the EmployerInvitation entity.
+func newEmployerInvitationMutation(c config, op Op, opts ...employerinvitationOption) *EmployerInvitationMutation {
+	m := &EmployerInvitationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEmployerInvitation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEmployerInvitationID sets the ID field of the mutation.
+func withEmployerInvitationID(id string) employerinvitationOption {
+	return func(m *EmployerInvitationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EmployerInvitation
+		)
+		m.oldValue = func(ctx context.Context) (*EmployerInvitation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EmployerInvitation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEmployerInvitation sets the old EmployerInvitation of the mutation.
+func withEmployerInvitation(node *EmployerInvitation) employerinvitationOption {
+	return func(m *EmployerInvitationMutation) {
+		m.oldValue = func(context.Context) (*EmployerInvitation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EmployerInvitationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EmployerInvitationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of EmployerInvitation entities.
+func (m *EmployerInvitationMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EmployerInvitationMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EmployerInvitationMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EmployerInvitation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EmployerInvitationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EmployerInvitationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the EmployerInvitation entity.
+// If the EmployerInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerInvitationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EmployerInvitationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EmployerInvitationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EmployerInvitationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the EmployerInvitation entity.
+// If the EmployerInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerInvitationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EmployerInvitationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetEmployerID sets the "employer_id" field.
+func (m *EmployerInvitationMutation) SetEmployerID(s string) {
+	m.employer = &s
+}
+
+// EmployerID returns the value of the "employer_id" field in the mutation.
+func (m *EmployerInvitationMutation) EmployerID() (r string, exists bool) {
+	v := m.employer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmployerID returns the old "employer_id" field's value of the EmployerInvitation entity.
+// If the EmployerInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerInvitationMutation) OldEmployerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmployerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmployerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmployerID: %w", err)
+	}
+	return oldValue.EmployerID, nil
+}
+
+// ResetEmployerID resets all changes to the "employer_id" field.
+func (m *EmployerInvitationMutation) ResetEmployerID() {
+	m.employer = nil
+}
+
+// SetEmail sets the "email" field.
+func (m *EmployerInvitationMutation) SetEmail(s string) {
+	m.email = &s
+}
+
+// Email returns the value of the "email" field in the mutation.
+func (m *EmployerInvitationMutation) Email() (r string, exists bool) {
+	v := m.email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmail returns the old "email" field's value of the EmployerInvitation entity.
+// If the EmployerInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerInvitationMutation) OldEmail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmail: %w", err)
+	}
+	return oldValue.Email, nil
+}
+
+// ResetEmail resets all changes to the "email" field.
+func (m *EmployerInvitationMutation) ResetEmail() {
+	m.email = nil
+}
+
+// SetRole sets the "role" field.
+func (m *EmployerInvitationMutation) SetRole(e employerinvitation.Role) {
+	m.role = &e
+}
+
+// Role returns the value of the "role" field in the mutation.
+func (m *EmployerInvitationMutation) Role() (r employerinvitation.Role, exists bool) {
+	v := m.role
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRole returns the old "role" field's value of the EmployerInvitation entity.
+// If the EmployerInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerInvitationMutation) OldRole(ctx context.Context) (v employerinvitation.Role, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRole is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRole requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRole: %w", err)
+	}
+	return oldValue.Role, nil
+}
+
+// ResetRole resets all changes to the "role" field.
+func (m *EmployerInvitationMutation) ResetRole() {
+	m.role = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *EmployerInvitationMutation) SetStatus(e employerinvitation.Status) {
+	m.status = &e
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *EmployerInvitationMutation) Status() (r employerinvitation.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the EmployerInvitation entity.
+// If the EmployerInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerInvitationMutation) OldStatus(ctx context.Context) (v employerinvitation.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *EmployerInvitationMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetInvitedByID sets the "invited_by_id" field.
+func (m *EmployerInvitationMutation) SetInvitedByID(s string) {
+	m.invited_by = &s
+}
+
+// InvitedByID returns the value of the "invited_by_id" field in the mutation.
+func (m *EmployerInvitationMutation) InvitedByID() (r string, exists bool) {
+	v := m.invited_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInvitedByID returns the old "invited_by_id" field's value of the EmployerInvitation entity.
+// If the EmployerInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerInvitationMutation) OldInvitedByID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInvitedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInvitedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInvitedByID: %w", err)
+	}
+	return oldValue.InvitedByID, nil
+}
+
+// ResetInvitedByID resets all changes to the "invited_by_id" field.
+func (m *EmployerInvitationMutation) ResetInvitedByID() {
+	m.invited_by = nil
+}
+
+// SetInviteeID sets the "invitee_id" field.
+func (m *EmployerInvitationMutation) SetInviteeID(s string) {
+	m.invitee_id = &s
+}
+
+// InviteeID returns the value of the "invitee_id" field in the mutation.
+func (m *EmployerInvitationMutation) InviteeID() (r string, exists bool) {
+	v := m.invitee_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInviteeID returns the old "invitee_id" field's value of the EmployerInvitation entity.
+// If the EmployerInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerInvitationMutation) OldInviteeID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInviteeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInviteeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInviteeID: %w", err)
+	}
+	return oldValue.InviteeID, nil
+}
+
+// ClearInviteeID clears the value of the "invitee_id" field.
+func (m *EmployerInvitationMutation) ClearInviteeID() {
+	m.invitee_id = nil
+	m.clearedFields[employerinvitation.FieldInviteeID] = struct{}{}
+}
+
+// InviteeIDCleared returns if the "invitee_id" field was cleared in this mutation.
+func (m *EmployerInvitationMutation) InviteeIDCleared() bool {
+	_, ok := m.clearedFields[employerinvitation.FieldInviteeID]
+	return ok
+}
+
+// ResetInviteeID resets all changes to the "invitee_id" field.
+func (m *EmployerInvitationMutation) ResetInviteeID() {
+	m.invitee_id = nil
+	delete(m.clearedFields, employerinvitation.FieldInviteeID)
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *EmployerInvitationMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *EmployerInvitationMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the EmployerInvitation entity.
+// If the EmployerInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerInvitationMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *EmployerInvitationMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetRespondedAt sets the "responded_at" field.
+func (m *EmployerInvitationMutation) SetRespondedAt(t time.Time) {
+	m.responded_at = &t
+}
+
+// RespondedAt returns the value of the "responded_at" field in the mutation.
+func (m *EmployerInvitationMutation) RespondedAt() (r time.Time, exists bool) {
+	v := m.responded_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRespondedAt returns the old "responded_at" field's value of the EmployerInvitation entity.
+// If the EmployerInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerInvitationMutation) OldRespondedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRespondedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRespondedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRespondedAt: %w", err)
+	}
+	return oldValue.RespondedAt, nil
+}
+
+// ClearRespondedAt clears the value of the "responded_at" field.
+func (m *EmployerInvitationMutation) ClearRespondedAt() {
+	m.responded_at = nil
+	m.clearedFields[employerinvitation.FieldRespondedAt] = struct{}{}
+}
+
+// RespondedAtCleared returns if the "responded_at" field was cleared in this mutation.
+func (m *EmployerInvitationMutation) RespondedAtCleared() bool {
+	_, ok := m.clearedFields[employerinvitation.FieldRespondedAt]
+	return ok
+}
+
+// ResetRespondedAt resets all changes to the "responded_at" field.
+func (m *EmployerInvitationMutation) ResetRespondedAt() {
+	m.responded_at = nil
+	delete(m.clearedFields, employerinvitation.FieldRespondedAt)
+}
+
+// ClearEmployer clears the "employer" edge to the Employer entity.
+func (m *EmployerInvitationMutation) ClearEmployer() {
+	m.clearedemployer = true
+	m.clearedFields[employerinvitation.FieldEmployerID] = struct{}{}
+}
+
+// EmployerCleared reports if the "employer" edge to the Employer entity was cleared.
+func (m *EmployerInvitationMutation) EmployerCleared() bool {
+	return m.clearedemployer
+}
+
+// EmployerIDs returns the "employer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EmployerID instead. It exists only for internal usage by the builders.
+func (m *EmployerInvitationMutation) EmployerIDs() (ids []string) {
+	if id := m.employer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEmployer resets all changes to the "employer" edge.
+func (m *EmployerInvitationMutation) ResetEmployer() {
+	m.employer = nil
+	m.clearedemployer = false
+}
+
+// ClearInvitedBy clears the "invited_by" edge to the User entity.
+func (m *EmployerInvitationMutation) ClearInvitedBy() {
+	m.clearedinvited_by = true
+	m.clearedFields[employerinvitation.FieldInvitedByID] = struct{}{}
+}
+
+// InvitedByCleared reports if the "invited_by" edge to the User entity was cleared.
+func (m *EmployerInvitationMutation) InvitedByCleared() bool {
+	return m.clearedinvited_by
+}
+
+// InvitedByIDs returns the "invited_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InvitedByID instead. It exists only for internal usage by the builders.
+func (m *EmployerInvitationMutation) InvitedByIDs() (ids []string) {
+	if id := m.invited_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInvitedBy resets all changes to the "invited_by" edge.
+func (m *EmployerInvitationMutation) ResetInvitedBy() {
+	m.invited_by = nil
+	m.clearedinvited_by = false
+}
+
+// Where appends a list predicates to the EmployerInvitationMutation builder.
+func (m *EmployerInvitationMutation) Where(ps ...predicate.EmployerInvitation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EmployerInvitationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EmployerInvitationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EmployerInvitation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EmployerInvitationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EmployerInvitationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EmployerInvitation).
+func (m *EmployerInvitationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EmployerInvitationMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, employerinvitation.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, employerinvitation.FieldUpdatedAt)
+	}
+	if m.employer != nil {
+		fields = append(fields, employerinvitation.FieldEmployerID)
+	}
+	if m.email != nil {
+		fields = append(fields, employerinvitation.FieldEmail)
+	}
+	if m.role != nil {
+		fields = append(fields, employerinvitation.FieldRole)
+	}
+	if m.status != nil {
+		fields = append(fields, employerinvitation.FieldStatus)
+	}
+	if m.invited_by != nil {
+		fields = append(fields, employerinvitation.FieldInvitedByID)
+	}
+	if m.invitee_id != nil {
+		fields = append(fields, employerinvitation.FieldInviteeID)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, employerinvitation.FieldExpiresAt)
+	}
+	if m.responded_at != nil {
+		fields = append(fields, employerinvitation.FieldRespondedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EmployerInvitationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case employerinvitation.FieldCreatedAt:
+		return m.CreatedAt()
+	case employerinvitation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case employerinvitation.FieldEmployerID:
+		return m.EmployerID()
+	case employerinvitation.FieldEmail:
+		return m.Email()
+	case employerinvitation.FieldRole:
+		return m.Role()
+	case employerinvitation.FieldStatus:
+		return m.Status()
+	case employerinvitation.FieldInvitedByID:
+		return m.InvitedByID()
+	case employerinvitation.FieldInviteeID:
+		return m.InviteeID()
+	case employerinvitation.FieldExpiresAt:
+		return m.ExpiresAt()
+	case employerinvitation.FieldRespondedAt:
+		return m.RespondedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EmployerInvitationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case employerinvitation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case employerinvitation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case employerinvitation.FieldEmployerID:
+		return m.OldEmployerID(ctx)
+	case employerinvitation.FieldEmail:
+		return m.OldEmail(ctx)
+	case employerinvitation.FieldRole:
+		return m.OldRole(ctx)
+	case employerinvitation.FieldStatus:
+		return m.OldStatus(ctx)
+	case employerinvitation.FieldInvitedByID:
+		return m.OldInvitedByID(ctx)
+	case employerinvitation.FieldInviteeID:
+		return m.OldInviteeID(ctx)
+	case employerinvitation.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case employerinvitation.FieldRespondedAt:
+		return m.OldRespondedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown EmployerInvitation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmployerInvitationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case employerinvitation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case employerinvitation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case employerinvitation.FieldEmployerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmployerID(v)
+		return nil
+	case employerinvitation.FieldEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmail(v)
+		return nil
+	case employerinvitation.FieldRole:
+		v, ok := value.(employerinvitation.Role)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRole(v)
+		return nil
+	case employerinvitation.FieldStatus:
+		v, ok := value.(employerinvitation.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case employerinvitation.FieldInvitedByID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInvitedByID(v)
+		return nil
+	case employerinvitation.FieldInviteeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInviteeID(v)
+		return nil
+	case employerinvitation.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case employerinvitation.FieldRespondedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRespondedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EmployerInvitation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EmployerInvitationMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EmployerInvitationMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmployerInvitationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown EmployerInvitation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EmployerInvitationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(employerinvitation.FieldInviteeID) {
+		fields = append(fields, employerinvitation.FieldInviteeID)
+	}
+	if m.FieldCleared(employerinvitation.FieldRespondedAt) {
+		fields = append(fields, employerinvitation.FieldRespondedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EmployerInvitationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EmployerInvitationMutation) ClearField(name string) error {
+	switch name {
+	case employerinvitation.FieldInviteeID:
+		m.ClearInviteeID()
+		return nil
+	case employerinvitation.FieldRespondedAt:
+		m.ClearRespondedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown EmployerInvitation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EmployerInvitationMutation) ResetField(name string) error {
+	switch name {
+	case employerinvitation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case employerinvitation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case employerinvitation.FieldEmployerID:
+		m.ResetEmployerID()
+		return nil
+	case employerinvitation.FieldEmail:
+		m.ResetEmail()
+		return nil
+	case employerinvitation.FieldRole:
+		m.ResetRole()
+		return nil
+	case employerinvitation.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case employerinvitation.FieldInvitedByID:
+		m.ResetInvitedByID()
+		return nil
+	case employerinvitation.FieldInviteeID:
+		m.ResetInviteeID()
+		return nil
+	case employerinvitation.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case employerinvitation.FieldRespondedAt:
+		m.ResetRespondedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown EmployerInvitation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EmployerInvitationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.employer != nil {
+		edges = append(edges, employerinvitation.EdgeEmployer)
+	}
+	if m.invited_by != nil {
+		edges = append(edges, employerinvitation.EdgeInvitedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EmployerInvitationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case employerinvitation.EdgeEmployer:
+		if id := m.employer; id != nil {
+			return []ent.Value{*id}
+		}
+	case employerinvitation.EdgeInvitedBy:
+		if id := m.invited_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EmployerInvitationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EmployerInvitationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EmployerInvitationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedemployer {
+		edges = append(edges, employerinvitation.EdgeEmployer)
+	}
+	if m.clearedinvited_by {
+		edges = append(edges, employerinvitation.EdgeInvitedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EmployerInvitationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case employerinvitation.EdgeEmployer:
+		return m.clearedemployer
+	case employerinvitation.EdgeInvitedBy:
+		return m.clearedinvited_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EmployerInvitationMutation) ClearEdge(name string) error {
+	switch name {
+	case employerinvitation.EdgeEmployer:
+		m.ClearEmployer()
+		return nil
+	case employerinvitation.EdgeInvitedBy:
+		m.ClearInvitedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown EmployerInvitation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EmployerInvitationMutation) ResetEdge(name string) error {
+	switch name {
+	case employerinvitation.EdgeEmployer:
+		m.ResetEmployer()
+		return nil
+	case employerinvitation.EdgeInvitedBy:
+		m.ResetInvitedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown EmployerInvitation edge %s", name)
 }
 
 // IdempotencyKeyMutation represents an operation that mutates the IdempotencyKey nodes in the graph.
@@ -20791,6 +21837,847 @@ func (m *ShiftMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Shift edge %s", name)
+}
+
+// SignupRequestMutation represents an operation that mutates the SignupRequest nodes in the graph.
+type SignupRequestMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *string
+	created_at    *time.Time
+	email         *string
+	display_name  *string
+	phone         *string
+	password_hash *string
+	code_hash     *string
+	attempts      *int
+	addattempts   *int
+	expires_at    *time.Time
+	completed_at  *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*SignupRequest, error)
+	predicates    []predicate.SignupRequest
+}
+
+var _ ent.Mutation = (*SignupRequestMutation)(nil)
+
+// signuprequestOption allows management of the mutation configuration using functional options.
+type signuprequestOption func(*SignupRequestMutation)
+
+// newSignupRequestMutation creates new mutation for the SignupRequest entity.
+func newSignupRequestMutation(c config, op Op, opts ...signuprequestOption) *SignupRequestMutation {
+	m := &SignupRequestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSignupRequest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSignupRequestID sets the ID field of the mutation.
+func withSignupRequestID(id string) signuprequestOption {
+	return func(m *SignupRequestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SignupRequest
+		)
+		m.oldValue = func(ctx context.Context) (*SignupRequest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SignupRequest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSignupRequest sets the old SignupRequest of the mutation.
+func withSignupRequest(node *SignupRequest) signuprequestOption {
+	return func(m *SignupRequestMutation) {
+		m.oldValue = func(context.Context) (*SignupRequest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SignupRequestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SignupRequestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of SignupRequest entities.
+func (m *SignupRequestMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SignupRequestMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SignupRequestMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SignupRequest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SignupRequestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SignupRequestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SignupRequest entity.
+// If the SignupRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignupRequestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SignupRequestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetEmail sets the "email" field.
+func (m *SignupRequestMutation) SetEmail(s string) {
+	m.email = &s
+}
+
+// Email returns the value of the "email" field in the mutation.
+func (m *SignupRequestMutation) Email() (r string, exists bool) {
+	v := m.email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmail returns the old "email" field's value of the SignupRequest entity.
+// If the SignupRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignupRequestMutation) OldEmail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmail: %w", err)
+	}
+	return oldValue.Email, nil
+}
+
+// ResetEmail resets all changes to the "email" field.
+func (m *SignupRequestMutation) ResetEmail() {
+	m.email = nil
+}
+
+// SetDisplayName sets the "display_name" field.
+func (m *SignupRequestMutation) SetDisplayName(s string) {
+	m.display_name = &s
+}
+
+// DisplayName returns the value of the "display_name" field in the mutation.
+func (m *SignupRequestMutation) DisplayName() (r string, exists bool) {
+	v := m.display_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDisplayName returns the old "display_name" field's value of the SignupRequest entity.
+// If the SignupRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignupRequestMutation) OldDisplayName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDisplayName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDisplayName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDisplayName: %w", err)
+	}
+	return oldValue.DisplayName, nil
+}
+
+// ResetDisplayName resets all changes to the "display_name" field.
+func (m *SignupRequestMutation) ResetDisplayName() {
+	m.display_name = nil
+}
+
+// SetPhone sets the "phone" field.
+func (m *SignupRequestMutation) SetPhone(s string) {
+	m.phone = &s
+}
+
+// Phone returns the value of the "phone" field in the mutation.
+func (m *SignupRequestMutation) Phone() (r string, exists bool) {
+	v := m.phone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhone returns the old "phone" field's value of the SignupRequest entity.
+// If the SignupRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignupRequestMutation) OldPhone(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhone: %w", err)
+	}
+	return oldValue.Phone, nil
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (m *SignupRequestMutation) ClearPhone() {
+	m.phone = nil
+	m.clearedFields[signuprequest.FieldPhone] = struct{}{}
+}
+
+// PhoneCleared returns if the "phone" field was cleared in this mutation.
+func (m *SignupRequestMutation) PhoneCleared() bool {
+	_, ok := m.clearedFields[signuprequest.FieldPhone]
+	return ok
+}
+
+// ResetPhone resets all changes to the "phone" field.
+func (m *SignupRequestMutation) ResetPhone() {
+	m.phone = nil
+	delete(m.clearedFields, signuprequest.FieldPhone)
+}
+
+// SetPasswordHash sets the "password_hash" field.
+func (m *SignupRequestMutation) SetPasswordHash(s string) {
+	m.password_hash = &s
+}
+
+// PasswordHash returns the value of the "password_hash" field in the mutation.
+func (m *SignupRequestMutation) PasswordHash() (r string, exists bool) {
+	v := m.password_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPasswordHash returns the old "password_hash" field's value of the SignupRequest entity.
+// If the SignupRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignupRequestMutation) OldPasswordHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPasswordHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPasswordHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPasswordHash: %w", err)
+	}
+	return oldValue.PasswordHash, nil
+}
+
+// ResetPasswordHash resets all changes to the "password_hash" field.
+func (m *SignupRequestMutation) ResetPasswordHash() {
+	m.password_hash = nil
+}
+
+// SetCodeHash sets the "code_hash" field.
+func (m *SignupRequestMutation) SetCodeHash(s string) {
+	m.code_hash = &s
+}
+
+// CodeHash returns the value of the "code_hash" field in the mutation.
+func (m *SignupRequestMutation) CodeHash() (r string, exists bool) {
+	v := m.code_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeHash returns the old "code_hash" field's value of the SignupRequest entity.
+// If the SignupRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignupRequestMutation) OldCodeHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeHash: %w", err)
+	}
+	return oldValue.CodeHash, nil
+}
+
+// ResetCodeHash resets all changes to the "code_hash" field.
+func (m *SignupRequestMutation) ResetCodeHash() {
+	m.code_hash = nil
+}
+
+// SetAttempts sets the "attempts" field.
+func (m *SignupRequestMutation) SetAttempts(i int) {
+	m.attempts = &i
+	m.addattempts = nil
+}
+
+// Attempts returns the value of the "attempts" field in the mutation.
+func (m *SignupRequestMutation) Attempts() (r int, exists bool) {
+	v := m.attempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttempts returns the old "attempts" field's value of the SignupRequest entity.
+// If the SignupRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignupRequestMutation) OldAttempts(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttempts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttempts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttempts: %w", err)
+	}
+	return oldValue.Attempts, nil
+}
+
+// AddAttempts adds i to the "attempts" field.
+func (m *SignupRequestMutation) AddAttempts(i int) {
+	if m.addattempts != nil {
+		*m.addattempts += i
+	} else {
+		m.addattempts = &i
+	}
+}
+
+// AddedAttempts returns the value that was added to the "attempts" field in this mutation.
+func (m *SignupRequestMutation) AddedAttempts() (r int, exists bool) {
+	v := m.addattempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAttempts resets all changes to the "attempts" field.
+func (m *SignupRequestMutation) ResetAttempts() {
+	m.attempts = nil
+	m.addattempts = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *SignupRequestMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *SignupRequestMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the SignupRequest entity.
+// If the SignupRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignupRequestMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *SignupRequestMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (m *SignupRequestMutation) SetCompletedAt(t time.Time) {
+	m.completed_at = &t
+}
+
+// CompletedAt returns the value of the "completed_at" field in the mutation.
+func (m *SignupRequestMutation) CompletedAt() (r time.Time, exists bool) {
+	v := m.completed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompletedAt returns the old "completed_at" field's value of the SignupRequest entity.
+// If the SignupRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignupRequestMutation) OldCompletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompletedAt: %w", err)
+	}
+	return oldValue.CompletedAt, nil
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (m *SignupRequestMutation) ClearCompletedAt() {
+	m.completed_at = nil
+	m.clearedFields[signuprequest.FieldCompletedAt] = struct{}{}
+}
+
+// CompletedAtCleared returns if the "completed_at" field was cleared in this mutation.
+func (m *SignupRequestMutation) CompletedAtCleared() bool {
+	_, ok := m.clearedFields[signuprequest.FieldCompletedAt]
+	return ok
+}
+
+// ResetCompletedAt resets all changes to the "completed_at" field.
+func (m *SignupRequestMutation) ResetCompletedAt() {
+	m.completed_at = nil
+	delete(m.clearedFields, signuprequest.FieldCompletedAt)
+}
+
+// Where appends a list predicates to the SignupRequestMutation builder.
+func (m *SignupRequestMutation) Where(ps ...predicate.SignupRequest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SignupRequestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SignupRequestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SignupRequest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SignupRequestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SignupRequestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SignupRequest).
+func (m *SignupRequestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SignupRequestMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, signuprequest.FieldCreatedAt)
+	}
+	if m.email != nil {
+		fields = append(fields, signuprequest.FieldEmail)
+	}
+	if m.display_name != nil {
+		fields = append(fields, signuprequest.FieldDisplayName)
+	}
+	if m.phone != nil {
+		fields = append(fields, signuprequest.FieldPhone)
+	}
+	if m.password_hash != nil {
+		fields = append(fields, signuprequest.FieldPasswordHash)
+	}
+	if m.code_hash != nil {
+		fields = append(fields, signuprequest.FieldCodeHash)
+	}
+	if m.attempts != nil {
+		fields = append(fields, signuprequest.FieldAttempts)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, signuprequest.FieldExpiresAt)
+	}
+	if m.completed_at != nil {
+		fields = append(fields, signuprequest.FieldCompletedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SignupRequestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case signuprequest.FieldCreatedAt:
+		return m.CreatedAt()
+	case signuprequest.FieldEmail:
+		return m.Email()
+	case signuprequest.FieldDisplayName:
+		return m.DisplayName()
+	case signuprequest.FieldPhone:
+		return m.Phone()
+	case signuprequest.FieldPasswordHash:
+		return m.PasswordHash()
+	case signuprequest.FieldCodeHash:
+		return m.CodeHash()
+	case signuprequest.FieldAttempts:
+		return m.Attempts()
+	case signuprequest.FieldExpiresAt:
+		return m.ExpiresAt()
+	case signuprequest.FieldCompletedAt:
+		return m.CompletedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SignupRequestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case signuprequest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case signuprequest.FieldEmail:
+		return m.OldEmail(ctx)
+	case signuprequest.FieldDisplayName:
+		return m.OldDisplayName(ctx)
+	case signuprequest.FieldPhone:
+		return m.OldPhone(ctx)
+	case signuprequest.FieldPasswordHash:
+		return m.OldPasswordHash(ctx)
+	case signuprequest.FieldCodeHash:
+		return m.OldCodeHash(ctx)
+	case signuprequest.FieldAttempts:
+		return m.OldAttempts(ctx)
+	case signuprequest.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case signuprequest.FieldCompletedAt:
+		return m.OldCompletedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown SignupRequest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SignupRequestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case signuprequest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case signuprequest.FieldEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmail(v)
+		return nil
+	case signuprequest.FieldDisplayName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDisplayName(v)
+		return nil
+	case signuprequest.FieldPhone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhone(v)
+		return nil
+	case signuprequest.FieldPasswordHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPasswordHash(v)
+		return nil
+	case signuprequest.FieldCodeHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeHash(v)
+		return nil
+	case signuprequest.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttempts(v)
+		return nil
+	case signuprequest.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case signuprequest.FieldCompletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompletedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SignupRequest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SignupRequestMutation) AddedFields() []string {
+	var fields []string
+	if m.addattempts != nil {
+		fields = append(fields, signuprequest.FieldAttempts)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SignupRequestMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case signuprequest.FieldAttempts:
+		return m.AddedAttempts()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SignupRequestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case signuprequest.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAttempts(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SignupRequest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SignupRequestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(signuprequest.FieldPhone) {
+		fields = append(fields, signuprequest.FieldPhone)
+	}
+	if m.FieldCleared(signuprequest.FieldCompletedAt) {
+		fields = append(fields, signuprequest.FieldCompletedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SignupRequestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SignupRequestMutation) ClearField(name string) error {
+	switch name {
+	case signuprequest.FieldPhone:
+		m.ClearPhone()
+		return nil
+	case signuprequest.FieldCompletedAt:
+		m.ClearCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown SignupRequest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SignupRequestMutation) ResetField(name string) error {
+	switch name {
+	case signuprequest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case signuprequest.FieldEmail:
+		m.ResetEmail()
+		return nil
+	case signuprequest.FieldDisplayName:
+		m.ResetDisplayName()
+		return nil
+	case signuprequest.FieldPhone:
+		m.ResetPhone()
+		return nil
+	case signuprequest.FieldPasswordHash:
+		m.ResetPasswordHash()
+		return nil
+	case signuprequest.FieldCodeHash:
+		m.ResetCodeHash()
+		return nil
+	case signuprequest.FieldAttempts:
+		m.ResetAttempts()
+		return nil
+	case signuprequest.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case signuprequest.FieldCompletedAt:
+		m.ResetCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown SignupRequest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SignupRequestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SignupRequestMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SignupRequestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SignupRequestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SignupRequestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SignupRequestMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SignupRequestMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown SignupRequest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SignupRequestMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown SignupRequest edge %s", name)
 }
 
 // SkillMutation represents an operation that mutates the Skill nodes in the graph.

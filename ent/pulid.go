@@ -13,6 +13,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
@@ -39,6 +40,7 @@ var tableByPrefix = map[string]string{
 	"cev": creditevent.Table,
 	"dev": device.Table,
 	"emp": employer.Table,
+	"inv": employerinvitation.Table,
 	"led": ledgerentry.Table,
 	"mbr": membership.Table,
 	"ntf": notification.Table,

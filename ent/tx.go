@@ -30,6 +30,8 @@ type Tx struct {
 	Device *DeviceClient
 	// Employer is the client for interacting with the Employer builders.
 	Employer *EmployerClient
+	// EmployerInvitation is the client for interacting with the EmployerInvitation builders.
+	EmployerInvitation *EmployerInvitationClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
 	IdempotencyKey *IdempotencyKeyClient
 	// LedgerEntry is the client for interacting with the LedgerEntry builders.
@@ -50,6 +52,8 @@ type Tx struct {
 	Session *SessionClient
 	// Shift is the client for interacting with the Shift builders.
 	Shift *ShiftClient
+	// SignupRequest is the client for interacting with the SignupRequest builders.
+	SignupRequest *SignupRequestClient
 	// Skill is the client for interacting with the Skill builders.
 	Skill *SkillClient
 	// Timesheet is the client for interacting with the Timesheet builders.
@@ -199,6 +203,7 @@ func (tx *Tx) init() {
 	tx.CreditEvent = NewCreditEventClient(tx.config)
 	tx.Device = NewDeviceClient(tx.config)
 	tx.Employer = NewEmployerClient(tx.config)
+	tx.EmployerInvitation = NewEmployerInvitationClient(tx.config)
 	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.LedgerEntry = NewLedgerEntryClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
@@ -209,6 +214,7 @@ func (tx *Tx) init() {
 	tx.RosterEntry = NewRosterEntryClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Shift = NewShiftClient(tx.config)
+	tx.SignupRequest = NewSignupRequestClient(tx.config)
 	tx.Skill = NewSkillClient(tx.config)
 	tx.Timesheet = NewTimesheetClient(tx.config)
 	tx.User = NewUserClient(tx.config)

@@ -13,8 +13,13 @@ import (
 )
 
 // SignUp is the resolver for the signUp field.
-func (r *mutationResolver) SignUp(ctx context.Context, input auth.SignUpInput) (*auth.Session, error) {
+func (r *mutationResolver) SignUp(ctx context.Context, input auth.SignUpInput) (*auth.SignUpPending, error) {
 	return r.Accounts.SignUp(ctx, input)
+}
+
+// VerifyEmail is the resolver for the verifyEmail field.
+func (r *mutationResolver) VerifyEmail(ctx context.Context, input auth.VerifyEmailInput) (*auth.Session, error) {
+	return r.Accounts.VerifyEmail(ctx, input)
 }
 
 // SignIn is the resolver for the signIn field.

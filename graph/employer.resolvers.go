@@ -17,6 +17,26 @@ func (r *mutationResolver) CreateEmployer(ctx context.Context, input market.Crea
 }
 
 // AddEmployerMember is the resolver for the addEmployerMember field.
-func (r *mutationResolver) AddEmployerMember(ctx context.Context, input market.AddEmployerMemberInput) (*ent.Membership, error) {
+func (r *mutationResolver) AddEmployerMember(ctx context.Context, input market.AddEmployerMemberInput) (*market.AddEmployerMemberPayload, error) {
 	return r.Market.AddEmployerMember(ctx, input)
+}
+
+// AcceptEmployerInvitation is the resolver for the acceptEmployerInvitation field.
+func (r *mutationResolver) AcceptEmployerInvitation(ctx context.Context, input market.InvitationInput) (*market.InvitationPayload, error) {
+	return r.Market.AcceptEmployerInvitation(ctx, input)
+}
+
+// DeclineEmployerInvitation is the resolver for the declineEmployerInvitation field.
+func (r *mutationResolver) DeclineEmployerInvitation(ctx context.Context, input market.InvitationInput) (*market.InvitationPayload, error) {
+	return r.Market.DeclineEmployerInvitation(ctx, input)
+}
+
+// RevokeEmployerInvitation is the resolver for the revokeEmployerInvitation field.
+func (r *mutationResolver) RevokeEmployerInvitation(ctx context.Context, input market.InvitationInput) (*market.InvitationPayload, error) {
+	return r.Market.RevokeEmployerInvitation(ctx, input)
+}
+
+// EmployerInvitations is the resolver for the employerInvitations field.
+func (r *userResolver) EmployerInvitations(ctx context.Context, obj *ent.User) ([]*ent.EmployerInvitation, error) {
+	return r.Market.PendingInvitations(ctx, obj)
 }

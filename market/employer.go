@@ -6,8 +6,6 @@ import (
 
 	"flexwork/ent"
 	"flexwork/ent/membership"
-	"flexwork/ent/rule"
-	"flexwork/ent/user"
 	"flexwork/ent/viewer"
 )
 
@@ -56,61 +54,6 @@ func (m *Market) CreateEmployer(ctx context.Context, in CreateEmployerInput) (*e
 		}
 		out = e
 		return nil
-	})
-	return out, err
-}
-
-// AddEmployerMemberInput gives an existing user a role in an employer.
-type AddEmployerMemberInput struct {
-	EmployerID string          `json:"employerID" validate:"required"`
-	Email      string          `json:"email" validate:"required,email"`
-	Role       membership.Role `json:"role" validate:"required"`
-}
-
-// AddEmployerMember lets owners and managers add members. Only owners may
-// make someone an owner.
-func (m *Market) AddEmployerMember(ctx context.Context, in AddEmployerMemberInput) (*ent.Membership, error) {
-	v, err := signedIn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
-	if err := Validate(in); err != nil {
-		return nil, err
-	}
-	if membership.RoleValidator(in.Role) != nil {
-		return nil, BadInput("role", "is not an allowed value")
-	}
-	if !v.IsMember(in.EmployerID) {
-		return nil, NotFound("employer")
-	}
-	if !v.CanManage(in.EmployerID) {
-		return nil, Forbidden("only the employer's owners and managers can add members")
-	}
-	if in.Role == membership.RoleOWNER && v.Roles[in.EmployerID] != viewer.RoleOwner {
-		return nil, Forbidden("only owners can add owners")
-	}
-	var out *ent.Membership
-	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		// Emails are private: look the account up as the system, and say no
-		// more than whether it exists.
-		u, err := c.User.Query().Where(user.Email(in.Email)).Only(rule.System(ctx))
-		if ent.IsNotFound(err) {
-			return BadInput("email", "no flexwork account uses this email; ask them to sign up first")
-		}
-		if err != nil {
-			return err
-		}
-		exists, err := c.Membership.Query().
-			Where(membership.EmployerID(in.EmployerID), membership.UserID(u.ID)).Exist(ctx)
-		if err != nil {
-			return err
-		}
-		if exists {
-			return Conflict("%s is already a member of this employer", in.Email)
-		}
-		out, err = c.Membership.Create().SetEmployerID(in.EmployerID).SetUserID(u.ID).SetRole(in.Role).Save(ctx)
-		return err
 	})
 	return out, err
 }

@@ -24,6 +24,12 @@ const (
 	// CodeDocumentChanged: a stored document no longer hashes to what was
 	// recorded when it was uploaded.
 	CodeDocumentChanged Code = "DOCUMENT_CHANGED"
+	// CodeTooManyPendingInvitations: an employer has MaxPendingInvitations
+	// out.
+	CodeTooManyPendingInvitations Code = "TOO_MANY_PENDING_INVITATIONS"
+	// CodeInvitationNotPending: the invitation was answered, revoked or
+	// expired.
+	CodeInvitationNotPending Code = "INVITATION_NOT_PENDING"
 )
 
 // FieldError names one input field that failed validation and why.

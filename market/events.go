@@ -41,6 +41,9 @@ const (
 	TimesheetApproved      EventKind = "TIMESHEET_APPROVED"
 	PaymentMarked          EventKind = "PAYMENT_MARKED"
 	PaymentOverdue         EventKind = "PAYMENT_OVERDUE"
+	MemberInvited          EventKind = "MEMBER_INVITED"
+	MemberJoined           EventKind = "MEMBER_JOINED"
+	InvitationDeclined     EventKind = "INVITATION_DECLINED"
 )
 
 // Event is one marketplace event. ID is the entity it is about (the offer,
@@ -55,8 +58,12 @@ type Event struct {
 	At         time.Time
 	// When is the moment the event concerns: an offer's expiry, a shift's start.
 	When time.Time
-	// Title is the shift's title, for messages.
+	// Title is the shift's title (or the employer's name), for messages.
 	Title string
+	// UserID is the user an event concerns directly (an invitee), Email an
+	// address to mail when there is no user, Detail anything more a
+	// message needs (an invitation's role).
+	UserID, Email, Detail string
 }
 
 // EventSink hears the market's events. Emit runs inside the transaction of

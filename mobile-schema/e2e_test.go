@@ -136,12 +136,18 @@ func TestEveryAppOperationRuns(t *testing.T) {
 	})
 }
 
+// createEmployerAs founds an employer and returns its ID.
+func createEmployerAs(s *script, token, name string) string {
+	return s.op(token, "CreateEmployer", map[string]any{"input": map[string]any{"name": name}}).str("createEmployer.id")
+}
+
 func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	env := s.env
 	berlin := map[string]any{"lat": 52.52, "lng": 13.405}
 	tok := func(email, name string) (string, string) {
-		d := s.op("", "SignUp", map[string]any{"input": map[string]any{"email": email, "password": "correct horse battery", "displayName": name}})
-		return d.str("signUp.accessToken"), d.str("signUp.user.id")
+		s.op("", "SignUp", map[string]any{"input": map[string]any{"email": email, "password": "correct horse battery", "displayName": name}})
+		d := s.op("", "VerifyEmail", map[string]any{"input": map[string]any{"email": email, "code": env.MailedCode(email)}})
+		return d.str("verifyEmail.accessToken"), d.str("verifyEmail.user.id")
 	}
 
 	// --- Accounts -----------------------------------------------------------
@@ -150,7 +156,7 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	cai, _ := tok("cai@example.com", "Cai")
 	dan, _ := tok("dan@example.com", "Dan")
 	olga, _ := tok("olga@example.com", "Olga")
-	tok("mia@example.com", "Mia")
+	mia, _ := tok("mia@example.com", "Mia")
 	sam, samID := tok("sam@example.com", "Sam")
 	db.User.UpdateOneID(samID).SetIsStaff(true).ExecX(rule.System(context.Background()))
 
@@ -183,6 +189,19 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		t.Fatalf("MyEmployers: %v", e.v)
 	}
 	s.op(olga, "AddEmployerMember", map[string]any{"input": map[string]any{"employerID": emp, "email": "mia@example.com", "role": "MANAGER"}})
+	stale := s.op(olga, "AddEmployerMember", map[string]any{"input": map[string]any{"employerID": emp, "email": "nobody@example.com", "role": "VIEWER"}})
+	s.op(olga, "RevokeEmployerInvitation", map[string]any{"input": map[string]any{"invitationID": stale.str("addEmployerMember.invitation.id")}})
+	if l := s.op(olga, "EmployerInvitations", map[string]any{"employerID": emp, "first": 10}); len(l.list("node.invitations.edges")) != 2 {
+		t.Fatalf("EmployerInvitations: %v", l.v)
+	}
+	invitations := s.op(mia, "MyInvitations", nil).list("viewer.employerInvitations")
+	if len(invitations) != 1 {
+		t.Fatalf("MyInvitations: %v", invitations)
+	}
+	s.op(mia, "AcceptEmployerInvitation", map[string]any{"input": map[string]any{"invitationID": invitations[0].(map[string]any)["id"]}})
+	other := createEmployerAs(s, ana, "Ana's Café")
+	declined := s.op(ana, "AddEmployerMember", map[string]any{"input": map[string]any{"employerID": other, "email": "mia@example.com", "role": "VIEWER"}})
+	s.op(mia, "DeclineEmployerInvitation", map[string]any{"input": map[string]any{"invitationID": declined.str("addEmployerMember.invitation.id")}})
 	if m := s.op(olga, "EmployerMembers", map[string]any{"employerID": emp}); len(m.list("node.memberships")) != 2 {
 		t.Fatalf("EmployerMembers: %v", m.v)
 	}

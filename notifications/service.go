@@ -37,17 +37,18 @@ type Service struct {
 	now    func() time.Time
 	broker Broker
 	sender Sender
+	mailer Mailer
 	market *market.Market
 	jobs   *river.Client[*sql.Tx]
 	Live   *Live
 }
 
 // New returns a service; Bind completes it once the market exists.
-func New(db *entdb.DB, broker Broker, sender Sender, log *slog.Logger, now func() time.Time) *Service {
+func New(db *entdb.DB, broker Broker, sender Sender, mailer Mailer, log *slog.Logger, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, log: log, now: now, broker: broker, sender: sender}
+	return &Service{db: db, log: log, now: now, broker: broker, sender: sender, mailer: mailer}
 }
 
 // Bind connects the service to the market whose events it hears and sets
@@ -72,6 +73,7 @@ func (s *Service) Bind(m *market.Market, cfg Config) error {
 	river.AddWorker(workers, &remindWorker{s: s})
 	river.AddWorker(workers, &sweepWorker{s: s})
 	river.AddWorker(workers, &refreshCreditWorker{s: s})
+	river.AddWorker(workers, &mailWorker{s: s})
 	rc := &river.Config{
 		Logger:            s.log,
 		FetchPollInterval: cfg.PollInterval,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -108,6 +109,12 @@ func (s *Service) Emit(ctx context.Context, c *ent.Client, e market.Event) error
 		return s.toWorker(ctx, c, e, enum.CategoryCertification, "Certificate expired: "+e.Title, "Upload the renewed certificate to keep shifts that require it.")
 	case market.CertificationRevoked:
 		return s.toWorker(ctx, c, e, enum.CategoryCertification, "Certificate revoked: "+e.Title, "See the reason in the app.")
+	case market.MemberInvited:
+		return s.invited(ctx, c, e)
+	case market.MemberJoined:
+		return s.toManagers(ctx, c, e, enum.CategoryAccount, "A new member joined "+e.Title, "They accepted your invitation.")
+	case market.InvitationDeclined:
+		return s.toManagers(ctx, c, e, enum.CategoryAccount, "An invitation to "+e.Title+" was declined", "")
 	case market.CreditDisputeResolved:
 		if e.WorkerID != "" {
 			if err := s.toWorker(ctx, c, e, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report."); err != nil {
@@ -155,6 +162,33 @@ func (s *Service) afterCommit(ctx context.Context, fn func()) {
 			return err
 		})
 	})
+}
+
+// invited tells an invitee: in their inbox when the address has an
+// account, and by mail to the address either way (queued in the change's
+// transaction).
+func (s *Service) invited(ctx context.Context, c *ent.Client, e market.Event) error {
+	role := strings.ToLower(e.Detail)
+	subject := "You are invited to join " + e.Title + " on flexwork"
+	body := fmt.Sprintf("You are invited to join %s on flexwork as %s %s.\n\n", e.Title, article(role), role)
+	if e.UserID != "" {
+		if _, err := s.notify(ctx, c, []notice{{UserID: e.UserID, Category: enum.CategoryAccount, Title: "Invitation to join " + e.Title,
+			Body: "Accept or decline it in the app.", SubjectID: e.ID, Dedupe: fmt.Sprintf("%s:%s", e.Kind, e.ID)}}); err != nil {
+			return err
+		}
+		body += "Open the flexwork app to accept or decline it"
+	} else {
+		body += "Sign up in the flexwork app with this e-mail address to accept it"
+	}
+	body += fmt.Sprintf(" before %s. If you do not know %s, ignore this mail.\n", e.When.UTC().Format("2 Jan 2006"), e.Title)
+	return s.QueueMail(ctx, Mail{To: e.Email, Subject: subject, Body: body})
+}
+
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // toWorker notifies the worker an event concerns.

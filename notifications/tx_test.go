@@ -23,7 +23,7 @@ func TestJobsCommitWithTheChange(t *testing.T) {
 	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
 		ctx := context.Background()
 		sys := rule.System(ctx)
-		svc := New(db, NewLocalBroker(), LogSender{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+		svc := New(db, NewLocalBroker(), LogSender{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, LogMailer{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 		m := market.New(db, market.WithEvents(svc))
 		if err := svc.Bind(m, Config{}); err != nil {
 			t.Fatal(err)

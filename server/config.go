@@ -58,6 +58,13 @@ type Config struct {
 	// FLEXWORK_FCM_ENDPOINT: send pushes to this FCM-compatible endpoint
 	// without credentials (load tests against a fake FCM).
 	FCMEndpoint string
+	// SMTP_URL: smtp://user:password@host:port to send mail through; without
+	// it mail is written to the log. MAIL_FROM: its sender.
+	SMTPURL, MailFrom string
+	// FLEXWORK_METRICS_ADDR: a separate listen address for /metrics;
+	// FLEXWORK_METRICS_TOKEN: a bearer token /metrics asks for. In prod the
+	// public listener serves /metrics only with the token.
+	MetricsAddr, MetricsToken string
 	// FLEXWORK_PPROF: serve Go's profiler at /debug/pprof/ (measurements only).
 	PProf           bool
 	ShutdownTimeout time.Duration // FLEXWORK_SHUTDOWN_TIMEOUT
@@ -169,6 +176,10 @@ var settings = []setting{
 	{"FLEXWORK_WS_MAX_SUBSCRIPTIONS", "20", "subscriptions one WebSocket may hold at once", num(func(c *Config) *int { return &c.WSMaxSubscriptions })},
 	{"FLEXWORK_JOB_POLL_INTERVAL", "500ms", "how often idle job workers look for work", dur(func(c *Config) *time.Duration { return &c.JobPollInterval })},
 	{"FLEXWORK_FCM_ENDPOINT", "", "FCM-compatible endpoint to push to without credentials (load tests)", str(func(c *Config) *string { return &c.FCMEndpoint })},
+	{"SMTP_URL", "", "smtp://user:password@host:587 to send mail (sign-up codes, invitations) through; without it mail goes to the log", str(func(c *Config) *string { return &c.SMTPURL })},
+	{"MAIL_FROM", "flexwork <no-reply@flexwork.localhost>", "sender of the mail flexwork sends", str(func(c *Config) *string { return &c.MailFrom })},
+	{"FLEXWORK_METRICS_ADDR", "", "serve /metrics on this address too (e.g. 127.0.0.1:9090, for the scraper only)", str(func(c *Config) *string { return &c.MetricsAddr })},
+	{"FLEXWORK_METRICS_TOKEN", "", "bearer token /metrics asks for on the public listener; in prod without it /metrics is not public", str(func(c *Config) *string { return &c.MetricsToken })},
 	{"FLEXWORK_PPROF", "false", "serve Go's profiler at /debug/pprof/ (measurements only)", boolean(func(c *Config) *bool { return &c.PProf })},
 	{"FLEXWORK_SHUTDOWN_TIMEOUT", "20s", "grace period for requests in flight at shutdown", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 }

@@ -134,3 +134,27 @@ func TestProductionHidesTheSchema(t *testing.T) {
 		t.Fatalf("GraphiQL in prod: %d, want 404", code)
 	}
 }
+
+// TestMetricsAreNotPublicInProduction: in prod /metrics answers only with
+// its token; without one set it is not there.
+func TestMetricsAreNotPublicInProduction(t *testing.T) {
+	db := entdbtest.Open(t, "sqlite3")
+	closed := servertest.Start(t, db, servertest.WithEnv(map[string]string{"FLEXWORK_ENV": "prod"}))
+	if code, _ := get(t, closed, "/metrics"); code != http.StatusNotFound {
+		t.Fatalf("prod /metrics without a token set: %d, want 404", code)
+	}
+	guarded := servertest.Start(t, db, servertest.WithEnv(map[string]string{"FLEXWORK_ENV": "prod", "FLEXWORK_METRICS_TOKEN": "scrape-me-0123456789"}))
+	if code, _ := get(t, guarded, "/metrics"); code != http.StatusUnauthorized {
+		t.Fatalf("prod /metrics without the token: %d, want 401", code)
+	}
+	req, _ := http.NewRequest(http.MethodGet, guarded.HTTP.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer scrape-me-0123456789")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("prod /metrics with the token: %d", resp.StatusCode)
+	}
+}

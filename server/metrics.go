@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -51,6 +53,27 @@ func newMetrics(db *sql.DB, subscribers func() int, statements func() int64) *me
 			Name: "flexwork_sql_statements_total", Help: "SQL statements sent to the database.",
 		}, func() float64 { return float64(statements()) }))
 	return m
+}
+
+// publicMetrics is /metrics on the public listener: behind the bearer token
+// when one is set; open in dev; otherwise not there at all (404), since
+// metrics name routes, error codes and load that strangers have no use for.
+func publicMetrics(cfg Config, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case cfg.MetricsToken != "":
+			got := []byte(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+			if subtle.ConstantTimeCompare(got, []byte(cfg.MetricsToken)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+				http.Error(w, "unauthorized", http.StatusUnauthorized)
+				return
+			}
+		case !cfg.Dev():
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func (m *metrics) handler() http.Handler {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -37,8 +38,8 @@ func newCast(t *testing.T, db *entdb.DB) *cast {
 	c.anaWorker = p.UpdateWorkerProfile.ID
 	c.linde = createEmployer(t, env, c.olga, "Café Linde")
 	c.otherEmp = createEmployer(t, env, c.eve, "Eve's Bistro")
-	addMember(t, env, c.olga, c.linde, c.max.Email, "MANAGER")
-	addMember(t, env, c.olga, c.linde, c.vic.Email, "VIEWER")
+	addMember(t, env, c.olga, c.linde, c.max, "MANAGER")
+	addMember(t, env, c.olga, c.linde, c.vic, "VIEWER")
 	// A draft shift, written straight to the database: posting shifts is
 	// the marketplace's business, not this test's.
 	s, err := db.Shift.Create().SetEmployerID(c.linde).SetCreatedByID(c.olga.ID).SetTitle("Barista").
@@ -59,10 +60,23 @@ func createEmployer(t *testing.T, env *servertest.Env, a servertest.Account, nam
 	return out.CreateEmployer.ID
 }
 
-func addMember(t *testing.T, env *servertest.Env, by servertest.Account, employer, email, role string) servertest.Response {
-	t.Helper()
-	return env.Do(by.Token, `mutation($in: AddEmployerMemberInput!) { addEmployerMember(input: $in) { id role } }`,
+// invite invites an address to a role in an employer.
+func invite(env *servertest.Env, by servertest.Account, employer, email, role string) servertest.Response {
+	return env.Do(by.Token, `mutation($in: AddEmployerMemberInput!) { addEmployerMember(input: $in) { invitation { id role status } } }`,
 		map[string]any{"in": map[string]any{"employerID": employer, "email": email, "role": role}})
+}
+
+const answerInvitationQ = `mutation($in: EmployerInvitationInput!) { %s(input: $in) { invitation { status } membership { role } } }`
+
+// addMember invites who to a role, and who accepts.
+func addMember(t *testing.T, env *servertest.Env, by servertest.Account, employer string, who servertest.Account, role string) {
+	t.Helper()
+	var out struct {
+		AddEmployerMember struct{ Invitation struct{ ID string } }
+	}
+	invite(env, by, employer, who.Email, role).Decode(t, &out)
+	env.Must(who.Token, fmt.Sprintf(answerInvitationQ, "acceptEmployerInvitation"),
+		map[string]any{"in": map[string]any{"invitationID": out.AddEmployerMember.Invitation.ID}}, &struct{}{})
 }
 
 func TestStrangersSeeOnlyPublicFields(t *testing.T) {
@@ -182,28 +196,54 @@ func TestEmployerRoles(t *testing.T) {
 			return n
 		}
 		before := count()
-		// A viewer may look but not add people.
-		if r := addMember(t, c.env, c.vic, c.linde, c.bob.Email, "VIEWER"); r.Code() != "FORBIDDEN" {
-			t.Fatalf("viewer adds a member: %+v, want FORBIDDEN", r.Errors)
+		// A viewer may look but not invite people.
+		if r := invite(c.env, c.vic, c.linde, c.bob.Email, "VIEWER"); r.Code() != "FORBIDDEN" {
+			t.Fatalf("viewer invites a member: %+v, want FORBIDDEN", r.Errors)
 		}
-		// A manager may add managers and viewers, but not owners.
-		if r := addMember(t, c.env, c.max, c.linde, c.bob.Email, "OWNER"); r.Code() != "FORBIDDEN" || r.Errors[0].Message != "only owners can add owners" {
-			t.Fatalf("manager adds an owner: %+v, want FORBIDDEN", r.Errors)
+		// A manager may invite managers and viewers, but not owners.
+		if r := invite(c.env, c.max, c.linde, c.bob.Email, "OWNER"); r.Code() != "FORBIDDEN" || r.Errors[0].Message != "only owners can invite owners" {
+			t.Fatalf("manager invites an owner: %+v, want FORBIDDEN", r.Errors)
 		}
 		// A stranger is not told the employer exists.
-		if r := addMember(t, c.env, c.eve, c.linde, c.bob.Email, "VIEWER"); r.Code() != "NOT_FOUND" {
-			t.Fatalf("stranger adds a member: %+v, want NOT_FOUND", r.Errors)
+		if r := invite(c.env, c.eve, c.linde, c.bob.Email, "VIEWER"); r.Code() != "NOT_FOUND" {
+			t.Fatalf("stranger invites a member: %+v, want NOT_FOUND", r.Errors)
 		}
 		if n := count(); n != before {
-			t.Fatalf("refused additions wrote %d memberships", n-before)
+			t.Fatalf("refused invitations wrote %d memberships", n-before)
 		}
-		var ok struct{ AddEmployerMember struct{ Role string } }
-		addMember(t, c.env, c.max, c.linde, c.bob.Email, "VIEWER").Decode(t, &ok)
-		if ok.AddEmployerMember.Role != "VIEWER" {
-			t.Fatalf("manager's addition = %+v", ok)
+		var ok struct {
+			AddEmployerMember struct {
+				Invitation struct{ ID, Role, Status string }
+			}
 		}
-		if r := addMember(t, c.env, c.max, c.linde, c.bob.Email, "MANAGER"); r.Code() != "CONFLICT" {
-			t.Fatalf("adding a member twice: %+v, want CONFLICT", r.Errors)
+		invite(c.env, c.max, c.linde, c.bob.Email, "VIEWER").Decode(t, &ok)
+		if inv := ok.AddEmployerMember.Invitation; inv.Role != "VIEWER" || inv.Status != "PENDING" {
+			t.Fatalf("manager's invitation = %+v", ok)
+		}
+		if n := count(); n != before {
+			t.Fatal("an invitation made a member before it was accepted")
+		}
+		answer := func(who servertest.Account, op string) servertest.Response {
+			return c.env.Do(who.Token, fmt.Sprintf(answerInvitationQ, op), map[string]any{"in": map[string]any{"invitationID": ok.AddEmployerMember.Invitation.ID}})
+		}
+		// Nobody but Bob answers for him, not even the employer's owner.
+		for _, who := range []servertest.Account{c.eve, c.olga} {
+			if r := answer(who, "acceptEmployerInvitation"); r.Code() != "NOT_FOUND" {
+				t.Fatalf("someone else accepting Bob's invitation: %+v", r.Errors)
+			}
+		}
+		var accepted struct {
+			AcceptEmployerInvitation struct {
+				Invitation struct{ Status string }
+				Membership struct{ Role string }
+			}
+		}
+		answer(c.bob, "acceptEmployerInvitation").Decode(t, &accepted)
+		if a := accepted.AcceptEmployerInvitation; a.Invitation.Status != "ACCEPTED" || a.Membership.Role != "VIEWER" {
+			t.Fatalf("accepting: %+v", a)
+		}
+		if r := answer(c.bob, "declineEmployerInvitation"); r.Code() != "INVITATION_NOT_PENDING" {
+			t.Fatalf("answering twice: %+v", r.Errors)
 		}
 		// The new role takes effect on the next request, without a new token.
 		var members struct {

@@ -26,7 +26,7 @@ func newHiringWorld(t *testing.T, db *entdb.DB) *hiringWorld {
 	h := &hiringWorld{env: env, olga: env.SignUp("olga@example.com", "Olga"), vic: env.SignUp("vic@example.com", "Vic"),
 		dan: env.SignUp("dan@example.com", "Dan")}
 	h.emp = createEmployer(t, env, h.olga, "Spree Logistics")
-	addMember(t, env, h.olga, h.emp, h.vic.Email, "VIEWER")
+	addMember(t, env, h.olga, h.emp, h.vic, "VIEWER")
 	h.shift = postShift(t, env, h.olga, h.emp, map[string]any{"requiredSkillIDs": []string{picking}, "slots": 3})
 	h.ana = newWorker(t, env, "ana@example.com", "Ana", picking)
 	h.ben = newWorker(t, env, "ben@example.com", "Ben", picking)

@@ -47,6 +47,8 @@ type Deps struct {
 	// Store keeps certificate documents; nil means a directory under the
 	// data dir, served by this server at /blobs/.
 	Store storage.Store
+	// Mailer sends mail; nil means SMTP_URL's server, or the log.
+	Mailer notifications.Mailer
 }
 
 // Server is a ready-to-serve flexwork: the HTTP handler and what it runs on.
@@ -59,6 +61,9 @@ type Server struct {
 	Notifications *notifications.Service
 	// Store keeps certificate documents.
 	Store storage.Store
+	// Metrics is the Prometheus handler, for a listener of its own
+	// (FLEXWORK_METRICS_ADDR).
+	Metrics http.Handler
 }
 
 // New assembles a server.
@@ -90,8 +95,16 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Sender == nil {
 		d.Sender = notifications.LogSender{Log: d.Log}
 	}
+	if d.Mailer == nil {
+		d.Mailer = notifications.LogMailer{Log: d.Log}
+		if cfg.SMTPURL != "" {
+			if d.Mailer, err = notifications.NewSMTPMailer(cfg.SMTPURL, cfg.MailFrom); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if d.Store == nil {
-		local, err := storage.NewLocal(filepath.Join(cfg.DataDir, "blobs"), blobKey(key), cfg.BaseURL()+"/blobs", d.Now)
+		local, err := storage.NewLocal(filepath.Join(cfg.DataDir, "blobs"), derivedKey(key, "flexwork local blob links"), cfg.BaseURL()+"/blobs", d.Now)
 		if err != nil {
 			return nil, fmt.Errorf("local blobs: %w", err)
 		}
@@ -100,7 +113,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		}
 		d.Store = local
 	}
-	svc := notifications.New(d.DB, d.Broker, d.Sender, d.Log, d.Now)
+	svc := notifications.New(d.DB, d.Broker, d.Sender, d.Mailer, d.Log, d.Now)
 	s := &Server{
 		cfg:           cfg,
 		log:           d.Log,
@@ -109,7 +122,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		Market:        market.New(d.DB, market.WithClock(d.Now), market.WithEvents(svc), market.WithStorage(d.Store)),
 		Accounts: &auth.Accounts{
 			DB: d.DB.Client, Tokens: tokens, RefreshTTL: cfg.RefreshTokenTTL, Now: d.Now,
-			Disabled: cfg.Auth == "firebase",
+			Disabled: cfg.Auth == "firebase", Mailer: d.Mailer, CodeKey: derivedKey(key, "flexwork sign-up codes"),
 		},
 	}
 	if local, ok := d.Store.(interface {
@@ -137,7 +150,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 	mux.Handle("/graphql", m.instrument("/graphql", limitBody(cfg.MaxBodyBytes, authn.Middleware(documentIDs(gql)))))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(d.DB.Ping))
-	mux.Handle("GET /metrics", m.handler())
+	s.Metrics = m.handler()
+	mux.Handle("GET /metrics", publicMetrics(cfg, s.Metrics))
 	if blobs, ok := d.Store.(interface{ Handler() http.Handler }); ok {
 		// The largest form the phone sends: the document and its fields.
 		mux.Handle("/blobs/", m.instrument("/blobs", limitBody(market.MaxCertificateBytes+64<<10,
@@ -195,11 +209,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// blobKey signs local blob links; it is derived from the token key so one
-// secret serves both, yet a blob signature is never a valid token signature.
-func blobKey(signingKey []byte) []byte {
+// derivedKey is a key for one purpose (blob links, sign-up codes) derived
+// from the token key, so one secret serves all, yet a signature made for
+// one purpose is never valid for another.
+func derivedKey(signingKey []byte, purpose string) []byte {
 	m := hmac.New(sha256.New, signingKey)
-	m.Write([]byte("flexwork local blob links"))
+	m.Write([]byte(purpose))
 	return m.Sum(nil)
 }
 

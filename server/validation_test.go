@@ -60,13 +60,12 @@ func TestBadInputNamesTheFieldAndWritesNothing(t *testing.T) {
 		ana := env.SignUp("ana@example.com", "Ana")
 		before := rows(t, db)
 
-		const signUp = `mutation($in: SignUpInput!) { signUp(input: $in) { accessToken } }`
+		const signUp = `mutation($in: SignUpInput!) { signUp(input: $in) { email } }`
 		wantFields(t, env.Do("", signUp, map[string]any{"in": map[string]any{
 			"email": "not-an-email", "password": "short", "displayName": "X", "phone": "0151 123"}}),
 			"email", "password", "phone")
-		wantFields(t, env.Do("", signUp, map[string]any{"in": map[string]any{
-			"email": "ANA@example.com", "password": "long enough password", "displayName": "Ana Again"}}),
-			"email")
+		// An address with an account is not an error: signUp answers as for a
+		// new one (TestSignUpDoesNotTellWhoIsRegistered).
 
 		const update = `mutation($in: UpdateWorkerProfileInput!) { updateWorkerProfile(input: $in) { id } }`
 		wantFields(t, env.Do(ana.Token, update, map[string]any{"in": map[string]any{

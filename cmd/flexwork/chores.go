@@ -105,14 +105,14 @@ func admin(ctx context.Context, args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	s, err := srv.Accounts.SignUp(ctx, auth.SignUpInput{Email: email, Password: password, DisplayName: name})
+	u, err := srv.Accounts.CreateAccount(ctx, auth.SignUpInput{Email: email, Password: password, DisplayName: name})
 	if err != nil {
 		return err
 	}
-	if err := db.User.Update().Where(user.ID(s.User.ID)).SetIsStaff(true).Exec(rule.System(ctx)); err != nil {
+	if err := db.User.Update().Where(user.ID(u.ID)).SetIsStaff(true).Exec(rule.System(ctx)); err != nil {
 		return err
 	}
-	fmt.Printf("staff account %s created (%s)\n", email, s.User.ID)
+	fmt.Printf("staff account %s created (%s)\n", email, u.ID)
 	return nil
 }
 

@@ -115,11 +115,11 @@ func TestAdminCreate(t *testing.T) {
 	dir := t.TempDir()
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	ctx := context.Background()
-	if err := run(ctx, []string{"admin", "create", "--email", "staff@example.com", "--password", "staff password 1",
+	if err := run(ctx, []string{"admin", "create", "--email", "staff@example.com", "--password", "orchid lantern 1",
 		"--name", "Sam Staff", "--flexwork_data_dir=" + dir}, log); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(ctx, []string{"admin", "create", "--email", "staff@example.com", "--password", "staff password 1",
+	if err := run(ctx, []string{"admin", "create", "--email", "staff@example.com", "--password", "orchid lantern 1",
 		"--flexwork_data_dir=" + dir}, log); err == nil {
 		t.Fatal("a second account with the same email was created")
 	}

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"runtime/debug"
+	"time"
 
 	"flexwork/server"
 	"flexwork/server/demo"
@@ -50,6 +53,18 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	if cfg.Dev() {
 		log.Info("GraphiQL at http://" + displayAddr(ln.Addr()) + "/")
+	}
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("FLEXWORK_METRICS_ADDR: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.Metrics)
+		ms := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = ms.Serve(mln) }()
+		defer ms.Close()
+		log.Info("metrics at http://" + displayAddr(mln.Addr()) + "/metrics")
 	}
 	return srv.Serve(ctx, ln)
 }

@@ -47,6 +47,8 @@ const (
 	FieldPaidLate = "paid_late"
 	// EdgeMemberships holds the string denoting the memberships edge name in mutations.
 	EdgeMemberships = "memberships"
+	// EdgeInvitations holds the string denoting the invitations edge name in mutations.
+	EdgeInvitations = "invitations"
 	// EdgeShifts holds the string denoting the shifts edge name in mutations.
 	EdgeShifts = "shifts"
 	// EdgeRoster holds the string denoting the roster edge name in mutations.
@@ -62,6 +64,13 @@ const (
 	MembershipsInverseTable = "memberships"
 	// MembershipsColumn is the table column denoting the memberships relation/edge.
 	MembershipsColumn = "employer_id"
+	// InvitationsTable is the table that holds the invitations relation/edge.
+	InvitationsTable = "employer_invitations"
+	// InvitationsInverseTable is the table name for the EmployerInvitation entity.
+	// It exists in this package in order to avoid circular dependency with the "employerinvitation" package.
+	InvitationsInverseTable = "employer_invitations"
+	// InvitationsColumn is the table column denoting the invitations relation/edge.
+	InvitationsColumn = "employer_id"
 	// ShiftsTable is the table that holds the shifts relation/edge.
 	ShiftsTable = "shifts"
 	// ShiftsInverseTable is the table name for the Shift entity.
@@ -258,6 +267,20 @@ func ByMemberships(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByInvitationsCount orders the results by invitations count.
+func ByInvitationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newInvitationsStep(), opts...)
+	}
+}
+
+// ByInvitations orders the results by invitations terms.
+func ByInvitations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newInvitationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByShiftsCount orders the results by shifts count.
 func ByShiftsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -304,6 +327,13 @@ func newMembershipsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(MembershipsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, MembershipsTable, MembershipsColumn),
+	)
+}
+func newInvitationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(InvitationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, InvitationsTable, InvitationsColumn),
 	)
 }
 func newShiftsStep() *sqlgraph.Step {

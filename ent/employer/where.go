@@ -863,6 +863,29 @@ func HasMembershipsWith(preds ...predicate.Membership) predicate.Employer {
 	})
 }
 
+// HasInvitations applies the HasEdge predicate on the "invitations" edge.
+func HasInvitations() predicate.Employer {
+	return predicate.Employer(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, InvitationsTable, InvitationsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasInvitationsWith applies the HasEdge predicate on the "invitations" edge with a given conditions (other predicates).
+func HasInvitationsWith(preds ...predicate.EmployerInvitation) predicate.Employer {
+	return predicate.Employer(func(s *sql.Selector) {
+		step := newInvitationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasShifts applies the HasEdge predicate on the "shifts" edge.
 func HasShifts() predicate.Employer {
 	return predicate.Employer(func(s *sql.Selector) {

@@ -104,6 +104,18 @@ func (f EmployerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EmployerMutation", m)
 }
 
+// The EmployerInvitationFunc type is an adapter to allow the use of ordinary
+// function as EmployerInvitation mutator.
+type EmployerInvitationFunc func(context.Context, *ent.EmployerInvitationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EmployerInvitationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EmployerInvitationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EmployerInvitationMutation", m)
+}
+
 // The IdempotencyKeyFunc type is an adapter to allow the use of ordinary
 // function as IdempotencyKey mutator.
 type IdempotencyKeyFunc func(context.Context, *ent.IdempotencyKeyMutation) (ent.Value, error)
@@ -222,6 +234,18 @@ func (f ShiftFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ShiftMutation", m)
+}
+
+// The SignupRequestFunc type is an adapter to allow the use of ordinary
+// function as SignupRequest mutator.
+type SignupRequestFunc func(context.Context, *ent.SignupRequestMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SignupRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SignupRequestMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SignupRequestMutation", m)
 }
 
 // The SkillFunc type is an adapter to allow the use of ordinary

@@ -15,6 +15,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
@@ -26,6 +27,7 @@ import (
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
+	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
@@ -307,6 +309,33 @@ func (f TraverseEmployer) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.EmployerQuery", q)
 }
 
+// The EmployerInvitationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EmployerInvitationFunc func(context.Context, *ent.EmployerInvitationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EmployerInvitationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EmployerInvitationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EmployerInvitationQuery", q)
+}
+
+// The TraverseEmployerInvitation type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEmployerInvitation func(context.Context, *ent.EmployerInvitationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEmployerInvitation) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEmployerInvitation) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmployerInvitationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EmployerInvitationQuery", q)
+}
+
 // The IdempotencyKeyFunc type is an adapter to allow the use of ordinary function as a Querier.
 type IdempotencyKeyFunc func(context.Context, *ent.IdempotencyKeyQuery) (ent.Value, error)
 
@@ -577,6 +606,33 @@ func (f TraverseShift) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ShiftQuery", q)
 }
 
+// The SignupRequestFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SignupRequestFunc func(context.Context, *ent.SignupRequestQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SignupRequestFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SignupRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SignupRequestQuery", q)
+}
+
+// The TraverseSignupRequest type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSignupRequest func(context.Context, *ent.SignupRequestQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSignupRequest) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSignupRequest) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SignupRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SignupRequestQuery", q)
+}
+
 // The SkillFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SkillFunc func(context.Context, *ent.SkillQuery) (ent.Value, error)
 
@@ -731,6 +787,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.DeviceQuery, predicate.Device, device.OrderOption]{typ: ent.TypeDevice, tq: q}, nil
 	case *ent.EmployerQuery:
 		return &query[*ent.EmployerQuery, predicate.Employer, employer.OrderOption]{typ: ent.TypeEmployer, tq: q}, nil
+	case *ent.EmployerInvitationQuery:
+		return &query[*ent.EmployerInvitationQuery, predicate.EmployerInvitation, employerinvitation.OrderOption]{typ: ent.TypeEmployerInvitation, tq: q}, nil
 	case *ent.IdempotencyKeyQuery:
 		return &query[*ent.IdempotencyKeyQuery, predicate.IdempotencyKey, idempotencykey.OrderOption]{typ: ent.TypeIdempotencyKey, tq: q}, nil
 	case *ent.LedgerEntryQuery:
@@ -751,6 +809,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.ShiftQuery:
 		return &query[*ent.ShiftQuery, predicate.Shift, shift.OrderOption]{typ: ent.TypeShift, tq: q}, nil
+	case *ent.SignupRequestQuery:
+		return &query[*ent.SignupRequestQuery, predicate.SignupRequest, signuprequest.OrderOption]{typ: ent.TypeSignupRequest, tq: q}, nil
 	case *ent.SkillQuery:
 		return &query[*ent.SkillQuery, predicate.Skill, skill.OrderOption]{typ: ent.TypeSkill, tq: q}, nil
 	case *ent.TimesheetQuery:

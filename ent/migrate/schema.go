@@ -366,6 +366,57 @@ var (
 		Columns:    EmployersColumns,
 		PrimaryKey: []*schema.Column{EmployersColumns[0]},
 	}
+	// EmployerInvitationsColumns holds the columns for the "employer_invitations" table.
+	EmployerInvitationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "email", Type: field.TypeString, Size: 254},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"OWNER", "MANAGER", "VIEWER"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "ACCEPTED", "DECLINED", "REVOKED"}, Default: "PENDING"},
+		{Name: "invitee_id", Type: field.TypeString, Nullable: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "responded_at", Type: field.TypeTime, Nullable: true},
+		{Name: "employer_id", Type: field.TypeString},
+		{Name: "invited_by_id", Type: field.TypeString},
+	}
+	// EmployerInvitationsTable holds the schema information for the "employer_invitations" table.
+	EmployerInvitationsTable = &schema.Table{
+		Name:       "employer_invitations",
+		Columns:    EmployerInvitationsColumns,
+		PrimaryKey: []*schema.Column{EmployerInvitationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "employer_invitations_employers_invitations",
+				Columns:    []*schema.Column{EmployerInvitationsColumns[9]},
+				RefColumns: []*schema.Column{EmployersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "employer_invitations_users_invited_by",
+				Columns:    []*schema.Column{EmployerInvitationsColumns[10]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "employerinvitation_employer_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{EmployerInvitationsColumns[9], EmployerInvitationsColumns[5]},
+			},
+			{
+				Name:    "employerinvitation_invitee_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{EmployerInvitationsColumns[6], EmployerInvitationsColumns[5]},
+			},
+			{
+				Name:    "employerinvitation_email_status",
+				Unique:  false,
+				Columns: []*schema.Column{EmployerInvitationsColumns[3], EmployerInvitationsColumns[5]},
+			},
+		},
+	}
 	// IdempotencyKeysColumns holds the columns for the "idempotency_keys" table.
 	IdempotencyKeysColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -796,6 +847,37 @@ var (
 			},
 		},
 	}
+	// SignupRequestsColumns holds the columns for the "signup_requests" table.
+	SignupRequestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "email", Type: field.TypeString, Size: 254},
+		{Name: "display_name", Type: field.TypeString, Size: 80},
+		{Name: "phone", Type: field.TypeString, Nullable: true},
+		{Name: "password_hash", Type: field.TypeString},
+		{Name: "code_hash", Type: field.TypeString},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+	}
+	// SignupRequestsTable holds the schema information for the "signup_requests" table.
+	SignupRequestsTable = &schema.Table{
+		Name:       "signup_requests",
+		Columns:    SignupRequestsColumns,
+		PrimaryKey: []*schema.Column{SignupRequestsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "signuprequest_email_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{SignupRequestsColumns[2], SignupRequestsColumns[1]},
+			},
+			{
+				Name:    "signuprequest_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{SignupRequestsColumns[8]},
+			},
+		},
+	}
 	// SkillsColumns holds the columns for the "skills" table.
 	SkillsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -1036,6 +1118,7 @@ var (
 		CreditEventsTable,
 		DevicesTable,
 		EmployersTable,
+		EmployerInvitationsTable,
 		IdempotencyKeysTable,
 		LedgerEntriesTable,
 		MembershipsTable,
@@ -1046,6 +1129,7 @@ var (
 		RosterEntriesTable,
 		SessionsTable,
 		ShiftsTable,
+		SignupRequestsTable,
 		SkillsTable,
 		TimesheetsTable,
 		UsersTable,
@@ -1069,6 +1153,8 @@ func init() {
 	CreditEventsTable.ForeignKeys[0].RefTable = EmployersTable
 	CreditEventsTable.ForeignKeys[1].RefTable = WorkerProfilesTable
 	DevicesTable.ForeignKeys[0].RefTable = UsersTable
+	EmployerInvitationsTable.ForeignKeys[0].RefTable = EmployersTable
+	EmployerInvitationsTable.ForeignKeys[1].RefTable = UsersTable
 	MembershipsTable.ForeignKeys[0].RefTable = EmployersTable
 	MembershipsTable.ForeignKeys[1].RefTable = UsersTable
 	NotificationsTable.ForeignKeys[0].RefTable = UsersTable

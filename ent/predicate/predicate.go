@@ -30,6 +30,9 @@ type Device func(*sql.Selector)
 // Employer is the predicate function for employer builders.
 type Employer func(*sql.Selector)
 
+// EmployerInvitation is the predicate function for employerinvitation builders.
+type EmployerInvitation func(*sql.Selector)
+
 // IdempotencyKey is the predicate function for idempotencykey builders.
 type IdempotencyKey func(*sql.Selector)
 
@@ -59,6 +62,9 @@ type Session func(*sql.Selector)
 
 // Shift is the predicate function for shift builders.
 type Shift func(*sql.Selector)
+
+// SignupRequest is the predicate function for signuprequest builders.
+type SignupRequest func(*sql.Selector)
 
 // Skill is the predicate function for skill builders.
 type Skill func(*sql.Selector)

@@ -303,6 +303,30 @@ func (f EmployerMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EmployerMutation", m)
 }
 
+// The EmployerInvitationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EmployerInvitationQueryRuleFunc func(context.Context, *ent.EmployerInvitationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EmployerInvitationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmployerInvitationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EmployerInvitationQuery", q)
+}
+
+// The EmployerInvitationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EmployerInvitationMutationRuleFunc func(context.Context, *ent.EmployerInvitationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EmployerInvitationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EmployerInvitationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EmployerInvitationMutation", m)
+}
+
 // The IdempotencyKeyQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type IdempotencyKeyQueryRuleFunc func(context.Context, *ent.IdempotencyKeyQuery) error
@@ -543,6 +567,30 @@ func (f ShiftMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ShiftMutation", m)
 }
 
+// The SignupRequestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SignupRequestQueryRuleFunc func(context.Context, *ent.SignupRequestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SignupRequestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SignupRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SignupRequestQuery", q)
+}
+
+// The SignupRequestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SignupRequestMutationRuleFunc func(context.Context, *ent.SignupRequestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SignupRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SignupRequestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SignupRequestMutation", m)
+}
+
 // The SkillQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SkillQueryRuleFunc func(context.Context, *ent.SkillQuery) error
@@ -714,6 +762,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.EmployerQuery:
 		return q.Filter(), nil
+	case *ent.EmployerInvitationQuery:
+		return q.Filter(), nil
 	case *ent.IdempotencyKeyQuery:
 		return q.Filter(), nil
 	case *ent.LedgerEntryQuery:
@@ -733,6 +783,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.SessionQuery:
 		return q.Filter(), nil
 	case *ent.ShiftQuery:
+		return q.Filter(), nil
+	case *ent.SignupRequestQuery:
 		return q.Filter(), nil
 	case *ent.SkillQuery:
 		return q.Filter(), nil
@@ -767,6 +819,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.EmployerMutation:
 		return m.Filter(), nil
+	case *ent.EmployerInvitationMutation:
+		return m.Filter(), nil
 	case *ent.IdempotencyKeyMutation:
 		return m.Filter(), nil
 	case *ent.LedgerEntryMutation:
@@ -786,6 +840,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SessionMutation:
 		return m.Filter(), nil
 	case *ent.ShiftMutation:
+		return m.Filter(), nil
+	case *ent.SignupRequestMutation:
 		return m.Filter(), nil
 	case *ent.SkillMutation:
 		return m.Filter(), nil

@@ -12,6 +12,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
@@ -23,6 +24,7 @@ import (
 	"flexwork/ent/schema"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
+	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
@@ -492,6 +494,56 @@ func init() {
 	employer.DefaultID = employerDescID.Default.(func() string)
 	// employer.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	employer.IDValidator = employerDescID.Validators[0].(func(string) error)
+	employerinvitationMixin := schema.EmployerInvitation{}.Mixin()
+	employerinvitation.Policy = privacy.NewPolicies(schema.EmployerInvitation{})
+	employerinvitation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := employerinvitation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	employerinvitationMixinFields0 := employerinvitationMixin[0].Fields()
+	_ = employerinvitationMixinFields0
+	employerinvitationMixinFields1 := employerinvitationMixin[1].Fields()
+	_ = employerinvitationMixinFields1
+	employerinvitationFields := schema.EmployerInvitation{}.Fields()
+	_ = employerinvitationFields
+	// employerinvitationDescCreatedAt is the schema descriptor for created_at field.
+	employerinvitationDescCreatedAt := employerinvitationMixinFields1[0].Descriptor()
+	// employerinvitation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	employerinvitation.DefaultCreatedAt = employerinvitationDescCreatedAt.Default.(func() time.Time)
+	// employerinvitationDescUpdatedAt is the schema descriptor for updated_at field.
+	employerinvitationDescUpdatedAt := employerinvitationMixinFields1[1].Descriptor()
+	// employerinvitation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	employerinvitation.DefaultUpdatedAt = employerinvitationDescUpdatedAt.Default.(func() time.Time)
+	// employerinvitation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	employerinvitation.UpdateDefaultUpdatedAt = employerinvitationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// employerinvitationDescEmail is the schema descriptor for email field.
+	employerinvitationDescEmail := employerinvitationFields[1].Descriptor()
+	// employerinvitation.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	employerinvitation.EmailValidator = func() func(string) error {
+		validators := employerinvitationDescEmail.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(email string) error {
+			for _, fn := range fns {
+				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// employerinvitationDescID is the schema descriptor for id field.
+	employerinvitationDescID := employerinvitationMixinFields0[0].Descriptor()
+	// employerinvitation.DefaultID holds the default value on creation for the id field.
+	employerinvitation.DefaultID = employerinvitationDescID.Default.(func() string)
+	// employerinvitation.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	employerinvitation.IDValidator = employerinvitationDescID.Validators[0].(func(string) error)
 	idempotencykeyMixin := schema.IdempotencyKey{}.Mixin()
 	idempotencykey.Policy = privacy.NewPolicies(schema.IdempotencyKey{})
 	idempotencykey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -968,6 +1020,72 @@ func init() {
 	shift.DefaultID = shiftDescID.Default.(func() string)
 	// shift.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	shift.IDValidator = shiftDescID.Validators[0].(func(string) error)
+	signuprequestMixin := schema.SignupRequest{}.Mixin()
+	signuprequest.Policy = privacy.NewPolicies(schema.SignupRequest{})
+	signuprequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := signuprequest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	signuprequestMixinFields0 := signuprequestMixin[0].Fields()
+	_ = signuprequestMixinFields0
+	signuprequestMixinFields1 := signuprequestMixin[1].Fields()
+	_ = signuprequestMixinFields1
+	signuprequestFields := schema.SignupRequest{}.Fields()
+	_ = signuprequestFields
+	// signuprequestDescCreatedAt is the schema descriptor for created_at field.
+	signuprequestDescCreatedAt := signuprequestMixinFields1[0].Descriptor()
+	// signuprequest.DefaultCreatedAt holds the default value on creation for the created_at field.
+	signuprequest.DefaultCreatedAt = signuprequestDescCreatedAt.Default.(func() time.Time)
+	// signuprequestDescEmail is the schema descriptor for email field.
+	signuprequestDescEmail := signuprequestFields[0].Descriptor()
+	// signuprequest.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	signuprequest.EmailValidator = func() func(string) error {
+		validators := signuprequestDescEmail.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(email string) error {
+			for _, fn := range fns {
+				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// signuprequestDescDisplayName is the schema descriptor for display_name field.
+	signuprequestDescDisplayName := signuprequestFields[1].Descriptor()
+	// signuprequest.DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
+	signuprequest.DisplayNameValidator = func() func(string) error {
+		validators := signuprequestDescDisplayName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(display_name string) error {
+			for _, fn := range fns {
+				if err := fn(display_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// signuprequestDescAttempts is the schema descriptor for attempts field.
+	signuprequestDescAttempts := signuprequestFields[5].Descriptor()
+	// signuprequest.DefaultAttempts holds the default value on creation for the attempts field.
+	signuprequest.DefaultAttempts = signuprequestDescAttempts.Default.(int)
+	// signuprequestDescID is the schema descriptor for id field.
+	signuprequestDescID := signuprequestMixinFields0[0].Descriptor()
+	// signuprequest.DefaultID holds the default value on creation for the id field.
+	signuprequest.DefaultID = signuprequestDescID.Default.(func() string)
+	// signuprequest.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	signuprequest.IDValidator = signuprequestDescID.Validators[0].(func(string) error)
 	skillMixin := schema.Skill{}.Mixin()
 	skill.Policy = privacy.NewPolicies(schema.Skill{})
 	skill.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -37,6 +37,8 @@ func (Employer) Fields() []ent.Field {
 func (Employer) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("memberships", Membership.Type).Annotations(noWhere),
+		// Pending and past invitations, for the employer's members.
+		edge.To("invitations", EmployerInvitation.Type).Annotations(entgql.RelayConnection(), noWhere),
 		edge.To("shifts", Shift.Type).Annotations(entgql.RelayConnection(), noWhere),
 		edge.To("roster", RosterEntry.Type).Annotations(entgql.RelayConnection(), noWhere),
 		edge.To("credit_events", CreditEvent.Type).Annotations(hidden),

@@ -159,3 +159,17 @@ func (IdempotencyKey) Policy() ent.Policy {
 	return policy(reads(rule.FilterToOwners(rule.User("user_id"))),
 		rule.AllowCreateByOwner(rule.User("user_id")))
 }
+
+func (SignupRequest) Policy() ent.Policy {
+	// Sign-up runs in the system context; nobody reads these otherwise.
+	return policy(reads(rule.FilterToOwners()))
+}
+
+func (EmployerInvitation) Policy() ent.Policy {
+	// The employer's members see its invitations; the invitee sees theirs
+	// once the address is known to be theirs. Managers invite and revoke;
+	// the invitee answers.
+	return policy(reads(rule.FilterToOwners(rule.User("invitee_id"), rule.Member("employer_id"))),
+		rule.AllowCreateByOwner(rule.Manager("employer_id")),
+		rule.FilterToOwners(rule.User("invitee_id"), rule.Manager("employer_id")))
+}

@@ -14,6 +14,7 @@ import (
 	"flexwork/ent/creditdispute"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
+	"flexwork/ent/employerinvitation"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
@@ -64,6 +65,10 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AddEmployerMemberPayload struct {
+		Invitation func(childComplexity int) int
+	}
+
 	Application struct {
 		CreatedAt    func(childComplexity int) int
 		DistanceKm   func(childComplexity int) int
@@ -329,6 +334,7 @@ type ComplexityRoot struct {
 		CreatedAt     func(childComplexity int) int
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
+		Invitations   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.EmployerInvitationOrder) int
 		Lat           func(childComplexity int) int
 		Lng           func(childComplexity int) int
 		Memberships   func(childComplexity int) int
@@ -354,6 +360,37 @@ type ComplexityRoot struct {
 	EmployerEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	EmployerInvitation struct {
+		CreatedAt   func(childComplexity int) int
+		Email       func(childComplexity int) int
+		Employer    func(childComplexity int) int
+		EmployerID  func(childComplexity int) int
+		ExpiresAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		InvitedBy   func(childComplexity int) int
+		InvitedByID func(childComplexity int) int
+		RespondedAt func(childComplexity int) int
+		Role        func(childComplexity int) int
+		Status      func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	EmployerInvitationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	EmployerInvitationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	EmployerInvitationPayload struct {
+		Invitation func(childComplexity int) int
+		Membership func(childComplexity int) int
 	}
 
 	FormField struct {
@@ -424,6 +461,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptEmployerInvitation    func(childComplexity int, input market.InvitationInput) int
 		AcceptOffer                 func(childComplexity int, id string) int
 		AddEmployerMember           func(childComplexity int, input market.AddEmployerMemberInput) int
 		ApplyToShift                func(childComplexity int, input market.ApplyInput) int
@@ -436,6 +474,7 @@ type ComplexityRoot struct {
 		ConfirmPayment              func(childComplexity int, id string) int
 		CreateEmployer              func(childComplexity int, input market.CreateEmployerInput) int
 		CreateShift                 func(childComplexity int, input market.CreateShiftInput) int
+		DeclineEmployerInvitation   func(childComplexity int, input market.InvitationInput) int
 		DeclineOffer                func(childComplexity int, id string) int
 		DisputeCreditEvent          func(childComplexity int, input market.DisputeInput) int
 		DisputeTimesheet            func(childComplexity int, id string, reason string) int
@@ -453,6 +492,7 @@ type ComplexityRoot struct {
 		ResolveCreditDispute        func(childComplexity int, input market.ResolveInput) int
 		ReviewCertification         func(childComplexity int, id string, decision string, reason *string) int
 		RevokeCertification         func(childComplexity int, id string, reason string) int
+		RevokeEmployerInvitation    func(childComplexity int, input market.InvitationInput) int
 		RevokeOffer                 func(childComplexity int, id string) int
 		SendOffer                   func(childComplexity int, input market.SendOfferInput) int
 		SetRosterEntry              func(childComplexity int, input market.RosterInput) int
@@ -466,6 +506,7 @@ type ComplexityRoot struct {
 		UnregisterDevice            func(childComplexity int, token string) int
 		UpdateNotificationSettings  func(childComplexity int, input notifications.NotificationSettingsInput) int
 		UpdateWorkerProfile         func(childComplexity int, input market.UpdateWorkerProfileInput) int
+		VerifyEmail                 func(childComplexity int, input auth.VerifyEmailInput) int
 		WithdrawApplication         func(childComplexity int, id string) int
 	}
 
@@ -709,6 +750,11 @@ type ComplexityRoot struct {
 		Shift       func(childComplexity int) int
 	}
 
+	SignUpPayload struct {
+		CodeExpiresAt func(childComplexity int) int
+		Email         func(childComplexity int) int
+	}
+
 	Skill struct {
 		Category            func(childComplexity int) int
 		CertificateRequired func(childComplexity int) int
@@ -782,6 +828,7 @@ type ComplexityRoot struct {
 		CreatedAt            func(childComplexity int) int
 		DisplayName          func(childComplexity int) int
 		Email                func(childComplexity int) int
+		EmployerInvitations  func(childComplexity int) int
 		ID                   func(childComplexity int) int
 		IsStaff              func(childComplexity int) int
 		Locale               func(childComplexity int) int
@@ -877,7 +924,8 @@ type EmployerResolver interface {
 	RatingSummary(ctx context.Context, obj *ent.Employer) (*market.RatingSummary, error)
 }
 type MutationResolver interface {
-	SignUp(ctx context.Context, input auth.SignUpInput) (*auth.Session, error)
+	SignUp(ctx context.Context, input auth.SignUpInput) (*auth.SignUpPending, error)
+	VerifyEmail(ctx context.Context, input auth.VerifyEmailInput) (*auth.Session, error)
 	SignIn(ctx context.Context, input auth.SignInInput) (*auth.Session, error)
 	RefreshToken(ctx context.Context, refreshToken string) (*auth.Session, error)
 	SignOut(ctx context.Context, refreshToken string) (bool, error)
@@ -888,7 +936,10 @@ type MutationResolver interface {
 	DisputeCreditEvent(ctx context.Context, input market.DisputeInput) (*ent.CreditDispute, error)
 	ResolveCreditDispute(ctx context.Context, input market.ResolveInput) (*ent.CreditDispute, error)
 	CreateEmployer(ctx context.Context, input market.CreateEmployerInput) (*ent.Employer, error)
-	AddEmployerMember(ctx context.Context, input market.AddEmployerMemberInput) (*ent.Membership, error)
+	AddEmployerMember(ctx context.Context, input market.AddEmployerMemberInput) (*market.AddEmployerMemberPayload, error)
+	AcceptEmployerInvitation(ctx context.Context, input market.InvitationInput) (*market.InvitationPayload, error)
+	DeclineEmployerInvitation(ctx context.Context, input market.InvitationInput) (*market.InvitationPayload, error)
+	RevokeEmployerInvitation(ctx context.Context, input market.InvitationInput) (*market.InvitationPayload, error)
 	ApplyToShift(ctx context.Context, input market.ApplyInput) (*ent.Application, error)
 	WithdrawApplication(ctx context.Context, id string) (*ent.Application, error)
 	ShortlistApplication(ctx context.Context, id string) (*ent.Application, error)
@@ -951,6 +1002,7 @@ type SubscriptionResolver interface {
 type UserResolver interface {
 	Email(ctx context.Context, obj *ent.User) (*string, error)
 	Phone(ctx context.Context, obj *ent.User) (*string, error)
+	EmployerInvitations(ctx context.Context, obj *ent.User) ([]*ent.EmployerInvitation, error)
 	NotificationSettings(ctx context.Context, obj *ent.User) (*notifications.NotificationSettings, error)
 }
 type WorkerProfileResolver interface {
@@ -978,6 +1030,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AddEmployerMemberPayload.invitation":
+		if e.ComplexityRoot.AddEmployerMemberPayload.Invitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddEmployerMemberPayload.Invitation(childComplexity), true
 
 	case "Application.createdAt":
 		if e.ComplexityRoot.Application.CreatedAt == nil {
@@ -2036,6 +2095,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employer.ID(childComplexity), true
+	case "Employer.invitations":
+		if e.ComplexityRoot.Employer.Invitations == nil {
+			break
+		}
+
+		args, err := ec.field_Employer_invitations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Employer.Invitations(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.EmployerInvitationOrder)), true
 	case "Employer.lat":
 		if e.ComplexityRoot.Employer.Lat == nil {
 			break
@@ -2167,6 +2237,124 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EmployerEdge.Node(childComplexity), true
+
+	case "EmployerInvitation.createdAt":
+		if e.ComplexityRoot.EmployerInvitation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitation.CreatedAt(childComplexity), true
+	case "EmployerInvitation.email":
+		if e.ComplexityRoot.EmployerInvitation.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitation.Email(childComplexity), true
+	case "EmployerInvitation.employer":
+		if e.ComplexityRoot.EmployerInvitation.Employer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitation.Employer(childComplexity), true
+	case "EmployerInvitation.employerID":
+		if e.ComplexityRoot.EmployerInvitation.EmployerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitation.EmployerID(childComplexity), true
+	case "EmployerInvitation.expiresAt":
+		if e.ComplexityRoot.EmployerInvitation.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitation.ExpiresAt(childComplexity), true
+	case "EmployerInvitation.id":
+		if e.ComplexityRoot.EmployerInvitation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitation.ID(childComplexity), true
+	case "EmployerInvitation.invitedBy":
+		if e.ComplexityRoot.EmployerInvitation.InvitedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitation.InvitedBy(childComplexity), true
+	case "EmployerInvitation.invitedByID":
+		if e.ComplexityRoot.EmployerInvitation.InvitedByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitation.InvitedByID(childComplexity), true
+	case "EmployerInvitation.respondedAt":
+		if e.ComplexityRoot.EmployerInvitation.RespondedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitation.RespondedAt(childComplexity), true
+	case "EmployerInvitation.role":
+		if e.ComplexityRoot.EmployerInvitation.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitation.Role(childComplexity), true
+	case "EmployerInvitation.status":
+		if e.ComplexityRoot.EmployerInvitation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitation.Status(childComplexity), true
+	case "EmployerInvitation.updatedAt":
+		if e.ComplexityRoot.EmployerInvitation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitation.UpdatedAt(childComplexity), true
+
+	case "EmployerInvitationConnection.edges":
+		if e.ComplexityRoot.EmployerInvitationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitationConnection.Edges(childComplexity), true
+	case "EmployerInvitationConnection.pageInfo":
+		if e.ComplexityRoot.EmployerInvitationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitationConnection.PageInfo(childComplexity), true
+	case "EmployerInvitationConnection.totalCount":
+		if e.ComplexityRoot.EmployerInvitationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitationConnection.TotalCount(childComplexity), true
+
+	case "EmployerInvitationEdge.cursor":
+		if e.ComplexityRoot.EmployerInvitationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitationEdge.Cursor(childComplexity), true
+	case "EmployerInvitationEdge.node":
+		if e.ComplexityRoot.EmployerInvitationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitationEdge.Node(childComplexity), true
+
+	case "EmployerInvitationPayload.invitation":
+		if e.ComplexityRoot.EmployerInvitationPayload.Invitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitationPayload.Invitation(childComplexity), true
+	case "EmployerInvitationPayload.membership":
+		if e.ComplexityRoot.EmployerInvitationPayload.Membership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployerInvitationPayload.Membership(childComplexity), true
 
 	case "FormField.name":
 		if e.ComplexityRoot.FormField.Name == nil {
@@ -2400,6 +2588,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Currency(childComplexity), true
 
+	case "Mutation.acceptEmployerInvitation":
+		if e.ComplexityRoot.Mutation.AcceptEmployerInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptEmployerInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptEmployerInvitation(childComplexity, args["input"].(market.InvitationInput)), true
 	case "Mutation.acceptOffer":
 		if e.ComplexityRoot.Mutation.AcceptOffer == nil {
 			break
@@ -2532,6 +2731,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateShift(childComplexity, args["input"].(market.CreateShiftInput)), true
+	case "Mutation.declineEmployerInvitation":
+		if e.ComplexityRoot.Mutation.DeclineEmployerInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineEmployerInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclineEmployerInvitation(childComplexity, args["input"].(market.InvitationInput)), true
 	case "Mutation.declineOffer":
 		if e.ComplexityRoot.Mutation.DeclineOffer == nil {
 			break
@@ -2719,6 +2929,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeCertification(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.revokeEmployerInvitation":
+		if e.ComplexityRoot.Mutation.RevokeEmployerInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeEmployerInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeEmployerInvitation(childComplexity, args["input"].(market.InvitationInput)), true
 	case "Mutation.revokeOffer":
 		if e.ComplexityRoot.Mutation.RevokeOffer == nil {
 			break
@@ -2862,6 +3083,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateWorkerProfile(childComplexity, args["input"].(market.UpdateWorkerProfileInput)), true
+	case "Mutation.verifyEmail":
+		if e.ComplexityRoot.Mutation.VerifyEmail == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyEmail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyEmail(childComplexity, args["input"].(auth.VerifyEmailInput)), true
 	case "Mutation.withdrawApplication":
 		if e.ComplexityRoot.Mutation.WithdrawApplication == nil {
 			break
@@ -3931,6 +4163,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ShiftFeedEdge.Shift(childComplexity), true
 
+	case "SignUpPayload.codeExpiresAt":
+		if e.ComplexityRoot.SignUpPayload.CodeExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUpPayload.CodeExpiresAt(childComplexity), true
+	case "SignUpPayload.email":
+		if e.ComplexityRoot.SignUpPayload.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUpPayload.Email(childComplexity), true
+
 	case "Skill.category":
 		if e.ComplexityRoot.Skill.Category == nil {
 			break
@@ -4242,6 +4487,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Email(childComplexity), true
+	case "User.employerInvitations":
+		if e.ComplexityRoot.User.EmployerInvitations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.EmployerInvitations(childComplexity), true
 	case "User.id":
 		if e.ComplexityRoot.User.ID == nil {
 			break
@@ -4619,6 +4870,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreditEventOrder", ec.unmarshalInputCreditEventOrder),
 			graphql.NewInputUnmarshaler("DeviceOrder", ec.unmarshalInputDeviceOrder),
 			graphql.NewInputUnmarshaler("DisputeCreditEventInput", ec.unmarshalInputDisputeCreditEventInput),
+			graphql.NewInputUnmarshaler("EmployerInvitationInput", ec.unmarshalInputEmployerInvitationInput),
+			graphql.NewInputUnmarshaler("EmployerInvitationOrder", ec.unmarshalInputEmployerInvitationOrder),
 			graphql.NewInputUnmarshaler("EmployerOrder", ec.unmarshalInputEmployerOrder),
 			graphql.NewInputUnmarshaler("GeoPointInput", ec.unmarshalInputGeoPointInput),
 			graphql.NewInputUnmarshaler("LedgerEntryOrder", ec.unmarshalInputLedgerEntryOrder),
@@ -4651,6 +4904,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TimesheetWhereInput", ec.unmarshalInputTimesheetWhereInput),
 			graphql.NewInputUnmarshaler("UpdateWorkerProfileInput", ec.unmarshalInputUpdateWorkerProfileInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
+			graphql.NewInputUnmarshaler("VerifyEmailInput", ec.unmarshalInputVerifyEmailInput),
 			graphql.NewInputUnmarshaler("WorkerProfileOrder", ec.unmarshalInputWorkerProfileOrder),
 			graphql.NewInputUnmarshaler("WorkerSkillInput", ec.unmarshalInputWorkerSkillInput),
 			graphql.NewInputUnmarshaler("WorkerSkillOrder", ec.unmarshalInputWorkerSkillOrder),
@@ -4772,6 +5026,23 @@ input SignUpInput {
   phone: String
 }
 
+"""
+A sign-up waiting for its code. signUp answers this whether or not the
+address already has an account (which then gets a notice, not a code), so
+nobody learns from it which addresses are registered.
+"""
+type SignUpPayload {
+  "Where the code was sent."
+  email: String!
+  codeExpiresAt: Time!
+}
+
+input VerifyEmailInput {
+  email: String!
+  "The six digits mailed by signUp."
+  code: String!
+}
+
 input SignInInput {
   email: String!
   password: String!
@@ -4787,8 +5058,13 @@ type AuthPayload {
 }
 
 type Mutation {
-  "Creates a local account and signs it in."
-  signUp(input: SignUpInput!): AuthPayload!
+  """
+  Starts a local account: mails a six-digit code to the address, good for
+  30 minutes and 5 tries. verifyEmail completes it.
+  """
+  signUp(input: SignUpInput!): SignUpPayload!
+  "Trades the code signUp mailed for the new account, signed in."
+  verifyEmail(input: VerifyEmailInput!): AuthPayload!
   signIn(input: SignInInput!): AuthPayload!
   """
   Trades a refresh token for new tokens. A refresh token used twice revokes
@@ -4992,16 +5268,45 @@ extend type Mutation {
 
 input AddEmployerMemberInput {
   employerID: ID!
-  "The email of an existing flexwork account."
+  "The address to invite. It need not have an account; the answer does not say."
   email: String!
   role: MembershipRole!
+}
+
+type AddEmployerMemberPayload {
+  invitation: EmployerInvitation!
+}
+
+input EmployerInvitationInput {
+  invitationID: ID!
+}
+
+type EmployerInvitationPayload {
+  invitation: EmployerInvitation!
+  "The membership an acceptance made, or found when the invitee was a member already."
+  membership: Membership
+}
+
+extend type User {
+  "Invitations waiting for the user's answer: the user's own, empty for anyone else."
+  employerInvitations: [EmployerInvitation!]!
 }
 
 extend type Mutation {
   "Creates an employer owned by the viewer."
   createEmployer(input: CreateEmployerInput!): Employer!
-  "Owners and managers add members; only owners add owners."
-  addEmployerMember(input: AddEmployerMemberInput!): Membership!
+  """
+  Invites the owner of an address to a role, for a week: owners and managers
+  invite, only owners invite owners. Nobody joins until they accept; the
+  answer is the same whether or not the address has an account. At most 20
+  invitations wait at once (TOO_MANY_PENDING_INVITATIONS).
+  """
+  addEmployerMember(input: AddEmployerMemberInput!): AddEmployerMemberPayload!
+  "The invitee joins with the invited role (INVITATION_NOT_PENDING once answered, revoked or expired)."
+  acceptEmployerInvitation(input: EmployerInvitationInput!): EmployerInvitationPayload!
+  declineEmployerInvitation(input: EmployerInvitationInput!): EmployerInvitationPayload!
+  "Owners and managers withdraw a pending invitation."
+  revokeEmployerInvitation(input: EmployerInvitationInput!): EmployerInvitationPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -5902,6 +6207,32 @@ type Employer implements Node {
   """
   paidLate: Int!
   memberships: [Membership!]
+  invitations(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for EmployerInvitations returned from the connection.
+    """
+    orderBy: EmployerInvitationOrder
+  ): EmployerInvitationConnection!
   shifts(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5984,6 +6315,78 @@ type EmployerEdge {
   A cursor for use in pagination.
   """
   cursor: Cursor!
+}
+type EmployerInvitation implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  employerID: ID!
+  email: String!
+  role: MembershipRole!
+  status: EmployerInvitationStatus!
+  invitedByID: ID!
+  expiresAt: Time!
+  respondedAt: Time
+  employer: Employer!
+  invitedBy: User!
+}
+"""
+A connection to a list of items.
+"""
+type EmployerInvitationConnection {
+  """
+  A list of edges.
+  """
+  edges: [EmployerInvitationEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type EmployerInvitationEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: EmployerInvitation
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for EmployerInvitation connections
+"""
+input EmployerInvitationOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order EmployerInvitations.
+  """
+  field: EmployerInvitationOrderField!
+}
+"""
+Properties by which EmployerInvitation connections can be ordered.
+"""
+enum EmployerInvitationOrderField {
+  CREATED_AT
+}
+"""
+EmployerInvitationStatus is enum for the field status
+"""
+enum EmployerInvitationStatus @goModel(model: "flexwork/ent/employerinvitation.Status") {
+  PENDING
+  ACCEPTED
+  DECLINED
+  REVOKED
 }
 """
 Ordering options for Employer connections
@@ -6139,7 +6542,7 @@ enum MembershipOrderField {
 """
 MembershipRole is enum for the field role
 """
-enum MembershipRole @goModel(model: "flexwork/ent/membership.Role") {
+enum MembershipRole @goModel(model: "flexwork/ent/employerinvitation.Role") {
   OWNER
   MANAGER
   VIEWER
@@ -8665,6 +9068,14 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AddEmployerMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invitation":
+		return ec.fieldContext_AddEmployerMemberPayload_invitation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddEmployerMemberPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Application(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9179,6 +9590,8 @@ func (ec *executionContext) childFields_Employer(ctx context.Context, field grap
 		return ec.fieldContext_Employer_paidLate(ctx, field)
 	case "memberships":
 		return ec.fieldContext_Employer_memberships(ctx, field)
+	case "invitations":
+		return ec.fieldContext_Employer_invitations(ctx, field)
 	case "shifts":
 		return ec.fieldContext_Employer_shifts(ctx, field)
 	case "roster":
@@ -9199,6 +9612,68 @@ func (ec *executionContext) childFields_EmployerEdge(ctx context.Context, field 
 		return ec.fieldContext_EmployerEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EmployerEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EmployerInvitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_EmployerInvitation_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_EmployerInvitation_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_EmployerInvitation_updatedAt(ctx, field)
+	case "employerID":
+		return ec.fieldContext_EmployerInvitation_employerID(ctx, field)
+	case "email":
+		return ec.fieldContext_EmployerInvitation_email(ctx, field)
+	case "role":
+		return ec.fieldContext_EmployerInvitation_role(ctx, field)
+	case "status":
+		return ec.fieldContext_EmployerInvitation_status(ctx, field)
+	case "invitedByID":
+		return ec.fieldContext_EmployerInvitation_invitedByID(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_EmployerInvitation_expiresAt(ctx, field)
+	case "respondedAt":
+		return ec.fieldContext_EmployerInvitation_respondedAt(ctx, field)
+	case "employer":
+		return ec.fieldContext_EmployerInvitation_employer(ctx, field)
+	case "invitedBy":
+		return ec.fieldContext_EmployerInvitation_invitedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmployerInvitation", field.Name)
+}
+
+func (ec *executionContext) childFields_EmployerInvitationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EmployerInvitationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EmployerInvitationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_EmployerInvitationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmployerInvitationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EmployerInvitationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_EmployerInvitationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_EmployerInvitationEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmployerInvitationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EmployerInvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invitation":
+		return ec.fieldContext_EmployerInvitationPayload_invitation(ctx, field)
+	case "membership":
+		return ec.fieldContext_EmployerInvitationPayload_membership(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmployerInvitationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_FormField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9745,6 +10220,16 @@ func (ec *executionContext) childFields_ShiftFeedEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ShiftFeedEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SignUpPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "email":
+		return ec.fieldContext_SignUpPayload_email(ctx, field)
+	case "codeExpiresAt":
+		return ec.fieldContext_SignUpPayload_codeExpiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignUpPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Skill(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9881,6 +10366,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_email(ctx, field)
 	case "phone":
 		return ec.fieldContext_User_phone(ctx, field)
+	case "employerInvitations":
+		return ec.fieldContext_User_employerInvitations(ctx, field)
 	case "notificationSettings":
 		return ec.fieldContext_User_notificationSettings(ctx, field)
 	}
@@ -10103,6 +10590,52 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Employer_invitations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.EmployerInvitationOrder, error) {
+			return ec.unmarshalOEmployerInvitationOrder2ᚖflexworkᚋentᚐEmployerInvitationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Employer_reviews_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10214,6 +10747,20 @@ func (ec *executionContext) field_Employer_shifts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_acceptEmployerInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.InvitationInput, error) {
+			return ec.unmarshalNEmployerInvitationInput2flexworkᚋmarketᚐInvitationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -10393,6 +10940,20 @@ func (ec *executionContext) field_Mutation_createShift_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.CreateShiftInput, error) {
 			return ec.unmarshalNCreateShiftInput2flexworkᚋmarketᚐCreateShiftInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_declineEmployerInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.InvitationInput, error) {
+			return ec.unmarshalNEmployerInvitationInput2flexworkᚋmarketᚐInvitationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10727,6 +11288,20 @@ func (ec *executionContext) field_Mutation_revokeCertification_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_revokeEmployerInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.InvitationInput, error) {
+			return ec.unmarshalNEmployerInvitationInput2flexworkᚋmarketᚐInvitationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10901,6 +11476,20 @@ func (ec *executionContext) field_Mutation_updateWorkerProfile_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.UpdateWorkerProfileInput, error) {
 			return ec.unmarshalNUpdateWorkerProfileInput2flexworkᚋmarketᚐUpdateWorkerProfileInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_verifyEmail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (auth.VerifyEmailInput, error) {
+			return ec.unmarshalNVerifyEmailInput2flexworkᚋserverᚋauthᚐVerifyEmailInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11756,6 +12345,38 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AddEmployerMemberPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.AddEmployerMemberPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddEmployerMemberPayload_invitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invitation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
+			return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddEmployerMemberPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddEmployerMemberPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployerInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Application_id(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -16370,6 +16991,50 @@ func (ec *executionContext) fieldContext_Employer_memberships(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Employer_invitations(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_invitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Invitations(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.EmployerInvitationOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitationConnection) graphql.Marshaler {
+			return ec.marshalNEmployerInvitationConnection2ᚖflexworkᚋentᚐEmployerInvitationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_invitations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Employer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployerInvitationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Employer_invitations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Employer_shifts(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16674,6 +17339,506 @@ func (ec *executionContext) _EmployerEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_EmployerEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _EmployerInvitation_id(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EmployerInvitation_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EmployerInvitation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EmployerInvitation_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitation_employerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmployerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitation_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EmployerInvitation_email(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitation_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitation_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmployerInvitation_role(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitation_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v employerinvitation.Role) graphql.Marshaler {
+			return ec.marshalNMembershipRole2flexworkᚋentᚋemployerinvitationᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitation_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "MembershipRole")
+}
+
+func (ec *executionContext) _EmployerInvitation_status(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitation_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v employerinvitation.Status) graphql.Marshaler {
+			return ec.marshalNEmployerInvitationStatus2flexworkᚋentᚋemployerinvitationᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "EmployerInvitationStatus")
+}
+
+func (ec *executionContext) _EmployerInvitation_invitedByID(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitation_invitedByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvitedByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitation_invitedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EmployerInvitation_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitation_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitation_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EmployerInvitation_respondedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitation_respondedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RespondedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitation_respondedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EmployerInvitation_employer(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitation_employer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitation_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmployerInvitation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmployerInvitation_invitedBy(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitation_invitedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvitedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitation_invitedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmployerInvitation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmployerInvitationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.EmployerInvitationEdge) graphql.Marshaler {
+			return ec.marshalOEmployerInvitationEdge2ᚕᚖflexworkᚋentᚐEmployerInvitationEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmployerInvitationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployerInvitationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmployerInvitationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmployerInvitationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmployerInvitationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmployerInvitationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EmployerInvitationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
+			return ec.marshalOEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmployerInvitationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployerInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmployerInvitationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmployerInvitationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _EmployerInvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.InvitationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitationPayload_invitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invitation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
+			return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitationPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmployerInvitationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployerInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmployerInvitationPayload_membership(ctx context.Context, field graphql.CollectedField, obj *market.InvitationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployerInvitationPayload_membership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Membership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
+			return ec.marshalOMembership2ᚖflexworkᚋentᚐMembership(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmployerInvitationPayload_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmployerInvitationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _FormField_name(ctx context.Context, field graphql.CollectedField, obj *market.FormField) (ret graphql.Marshaler) {
@@ -17612,6 +18777,50 @@ func (ec *executionContext) _Mutation_signUp(ctx context.Context, field graphql.
 			return ec.Resolvers.Mutation().SignUp(ctx, fc.Args["input"].(auth.SignUpInput))
 		},
 		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.SignUpPending) graphql.Marshaler {
+			return ec.marshalNSignUpPayload2ᚖflexworkᚋserverᚋauthᚐSignUpPending(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_signUp(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignUpPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_signUp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifyEmail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verifyEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().VerifyEmail(ctx, fc.Args["input"].(auth.VerifyEmailInput))
+		},
+		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *auth.Session) graphql.Marshaler {
 			return ec.marshalNAuthPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx, selections, v)
 		},
@@ -17619,7 +18828,7 @@ func (ec *executionContext) _Mutation_signUp(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_signUp(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_verifyEmail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
@@ -17636,7 +18845,7 @@ func (ec *executionContext) fieldContext_Mutation_signUp(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_signUp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_verifyEmail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18096,8 +19305,8 @@ func (ec *executionContext) _Mutation_addEmployerMember(ctx context.Context, fie
 			return ec.Resolvers.Mutation().AddEmployerMember(ctx, fc.Args["input"].(market.AddEmployerMemberInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
-			return ec.marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.AddEmployerMemberPayload) graphql.Marshaler {
+			return ec.marshalNAddEmployerMemberPayload2ᚖflexworkᚋmarketᚐAddEmployerMemberPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18110,7 +19319,7 @@ func (ec *executionContext) fieldContext_Mutation_addEmployerMember(ctx context.
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Membership(ctx, field)
+			return ec.childFields_AddEmployerMemberPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18121,6 +19330,138 @@ func (ec *executionContext) fieldContext_Mutation_addEmployerMember(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_addEmployerMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptEmployerInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptEmployerInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptEmployerInvitation(ctx, fc.Args["input"].(market.InvitationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.InvitationPayload) graphql.Marshaler {
+			return ec.marshalNEmployerInvitationPayload2ᚖflexworkᚋmarketᚐInvitationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptEmployerInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployerInvitationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptEmployerInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_declineEmployerInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_declineEmployerInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeclineEmployerInvitation(ctx, fc.Args["input"].(market.InvitationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.InvitationPayload) graphql.Marshaler {
+			return ec.marshalNEmployerInvitationPayload2ᚖflexworkᚋmarketᚐInvitationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_declineEmployerInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployerInvitationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_declineEmployerInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeEmployerInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeEmployerInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeEmployerInvitation(ctx, fc.Args["input"].(market.InvitationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.InvitationPayload) graphql.Marshaler {
+			return ec.marshalNEmployerInvitationPayload2ᚖflexworkᚋmarketᚐInvitationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeEmployerInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployerInvitationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeEmployerInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23890,6 +25231,52 @@ func (ec *executionContext) fieldContext_ShiftFeedEdge_application(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _SignUpPayload_email(ctx context.Context, field graphql.CollectedField, obj *auth.SignUpPending) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignUpPayload_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignUpPayload_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignUpPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignUpPayload_codeExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.SignUpPending) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignUpPayload_codeExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CodeExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignUpPayload_codeExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignUpPayload", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Skill_id(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25329,6 +26716,38 @@ func (ec *executionContext) _User_phone(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_User_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+}
+
+func (ec *executionContext) _User_employerInvitations(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_employerInvitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().EmployerInvitations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.EmployerInvitation) graphql.Marshaler {
+			return ec.marshalNEmployerInvitation2ᚕᚖflexworkᚋentᚐEmployerInvitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_employerInvitations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployerInvitation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _User_notificationSettings(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -30265,6 +31684,101 @@ func (ec *executionContext) unmarshalInputDisputeCreditEventInput(ctx context.Co
 func UnmarshalDisputeCreditEventInput(ctx context.Context, raw any) (market.DisputeInput, error) {
 	var out market.DisputeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisputeCreditEventInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEmployerInvitationInput(ctx context.Context, obj any) (market.InvitationInput, error) {
+	var it market.InvitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"invitationID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "invitationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitationID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmployerInvitationInput unmarshals raw into the EmployerInvitationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmployerInvitationInput(ctx context.Context, raw any) (market.InvitationInput, error) {
+	var out market.InvitationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmployerInvitationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEmployerInvitationOrder(ctx context.Context, obj any) (ent.EmployerInvitationOrder, error) {
+	var it ent.EmployerInvitationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNEmployerInvitationOrderField2ᚖflexworkᚋentᚐEmployerInvitationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmployerInvitationOrder unmarshals raw into the EmployerInvitationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmployerInvitationOrder(ctx context.Context, raw any) (ent.EmployerInvitationOrder, error) {
+	var out ent.EmployerInvitationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmployerInvitationOrder", raw, &out)
 	return out, err
 }
 
@@ -36812,6 +38326,55 @@ func UnmarshalUserOrder(ctx context.Context, raw any) (ent.UserOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputVerifyEmailInput(ctx context.Context, obj any) (auth.VerifyEmailInput, error) {
+	var it auth.VerifyEmailInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "code"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVerifyEmailInput unmarshals raw into the VerifyEmailInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVerifyEmailInput(ctx context.Context, raw any) (auth.VerifyEmailInput, error) {
+	var out auth.VerifyEmailInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VerifyEmailInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputWorkerProfileOrder(ctx context.Context, obj any) (ent.WorkerProfileOrder, error) {
 	var it ent.WorkerProfileOrder
 	if obj == nil {
@@ -37040,6 +38603,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._LedgerEntry(ctx, sel, obj)
+	case *ent.EmployerInvitation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._EmployerInvitation(ctx, sel, obj)
 	case *ent.Employer:
 		if obj == nil {
 			return graphql.Null
@@ -37092,6 +38660,39 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var addEmployerMemberPayloadImplementors = []string{"AddEmployerMemberPayload"}
+
+func (ec *executionContext) _AddEmployerMemberPayload(ctx context.Context, sel ast.SelectionSet, obj *market.AddEmployerMemberPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addEmployerMemberPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddEmployerMemberPayload")
+		case "invitation":
+			out.Values[i] = ec._AddEmployerMemberPayload_invitation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var applicationImplementors = []string{"Application", "Node"}
 
@@ -38893,6 +40494,12 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_memberships(ctx, field, obj)
 				})
+		case "invitations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Employer_invitations(ctx, field, obj)
+				})
 		case "shifts":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -38996,6 +40603,215 @@ func (ec *executionContext) _EmployerEdge(ctx context.Context, sel ast.Selection
 		case "cursor":
 			out.Values[i] = ec._EmployerEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var employerInvitationImplementors = []string{"EmployerInvitation", "Node"}
+
+func (ec *executionContext) _EmployerInvitation(ctx context.Context, sel ast.SelectionSet, obj *ent.EmployerInvitation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, employerInvitationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmployerInvitation")
+		case "id":
+			out.Values[i] = ec._EmployerInvitation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._EmployerInvitation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._EmployerInvitation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "employerID":
+			out.Values[i] = ec._EmployerInvitation_employerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._EmployerInvitation_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "role":
+			out.Values[i] = ec._EmployerInvitation_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._EmployerInvitation_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "invitedByID":
+			out.Values[i] = ec._EmployerInvitation_invitedByID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._EmployerInvitation_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "respondedAt":
+			out.Values[i] = ec._EmployerInvitation_respondedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "employer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EmployerInvitation_employer(ctx, field, obj)
+				})
+		case "invitedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EmployerInvitation_invitedBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var employerInvitationConnectionImplementors = []string{"EmployerInvitationConnection"}
+
+func (ec *executionContext) _EmployerInvitationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EmployerInvitationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, employerInvitationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmployerInvitationConnection")
+		case "edges":
+			out.Values[i] = ec._EmployerInvitationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._EmployerInvitationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._EmployerInvitationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var employerInvitationEdgeImplementors = []string{"EmployerInvitationEdge"}
+
+func (ec *executionContext) _EmployerInvitationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EmployerInvitationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, employerInvitationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmployerInvitationEdge")
+		case "node":
+			out.Values[i] = ec._EmployerInvitationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._EmployerInvitationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var employerInvitationPayloadImplementors = []string{"EmployerInvitationPayload"}
+
+func (ec *executionContext) _EmployerInvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *market.InvitationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, employerInvitationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmployerInvitationPayload")
+		case "invitation":
+			out.Values[i] = ec._EmployerInvitationPayload_invitation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membership":
+			out.Values[i] = ec._EmployerInvitationPayload_membership(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -39508,6 +41324,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "verifyEmail":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifyEmail(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "signIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_signIn(ctx, field)
@@ -39581,6 +41404,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "addEmployerMember":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addEmployerMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptEmployerInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptEmployerInvitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declineEmployerInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_declineEmployerInvitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeEmployerInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeEmployerInvitation(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -41421,6 +43265,44 @@ func (ec *executionContext) _ShiftFeedEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var signUpPayloadImplementors = []string{"SignUpPayload"}
+
+func (ec *executionContext) _SignUpPayload(ctx context.Context, sel ast.SelectionSet, obj *auth.SignUpPending) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signUpPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignUpPayload")
+		case "email":
+			out.Values[i] = ec._SignUpPayload_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "codeExpiresAt":
+			out.Values[i] = ec._SignUpPayload_codeExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var skillImplementors = []string{"Skill", "Node"}
 
 func (ec *executionContext) _Skill(ctx context.Context, sel ast.SelectionSet, obj *ent.Skill) graphql.Marshaler {
@@ -41918,6 +43800,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_phone(ctx, field, obj)
+				})
+		case "employerInvitations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_employerInvitations(ctx, field, obj)
 				})
 		case "notificationSettings":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -42767,6 +44655,14 @@ func (ec *executionContext) unmarshalNAddEmployerMemberInput2flexworkᚋmarket�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAddEmployerMemberPayload2ᚖflexworkᚋmarketᚐAddEmployerMemberPayload(ctx context.Context, sel ast.SelectionSet, v *market.AddEmployerMemberPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AddEmployerMemberPayload!")
+		return graphql.Null
+	}
+	return ec._AddEmployerMemberPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx context.Context, sel ast.SelectionSet, v *ent.Application) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Application!")
@@ -43257,6 +45153,75 @@ func (ec *executionContext) marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx co
 	return ec._Employer(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEmployerInvitation2ᚕᚖflexworkᚋentᚐEmployerInvitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.EmployerInvitation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx context.Context, sel ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmployerInvitation!")
+		return graphql.Null
+	}
+	return ec._EmployerInvitation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEmployerInvitationConnection2ᚖflexworkᚋentᚐEmployerInvitationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.EmployerInvitationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmployerInvitationConnection!")
+		return graphql.Null
+	}
+	return ec._EmployerInvitationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEmployerInvitationInput2flexworkᚋmarketᚐInvitationInput(ctx context.Context, v any) (market.InvitationInput, error) {
+	res, err := ec.unmarshalInputEmployerInvitationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEmployerInvitationOrderField2ᚖflexworkᚋentᚐEmployerInvitationOrderField(ctx context.Context, v any) (*ent.EmployerInvitationOrderField, error) {
+	var res = new(ent.EmployerInvitationOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmployerInvitationOrderField2ᚖflexworkᚋentᚐEmployerInvitationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.EmployerInvitationOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmployerInvitationOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNEmployerInvitationPayload2ᚖflexworkᚋmarketᚐInvitationPayload(ctx context.Context, sel ast.SelectionSet, v *market.InvitationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmployerInvitationPayload!")
+		return graphql.Null
+	}
+	return ec._EmployerInvitationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEmployerInvitationStatus2flexworkᚋentᚋemployerinvitationᚐStatus(ctx context.Context, v any) (employerinvitation.Status, error) {
+	var res employerinvitation.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmployerInvitationStatus2flexworkᚋentᚋemployerinvitationᚐStatus(ctx context.Context, sel ast.SelectionSet, v employerinvitation.Status) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNEmployerOrderField2ᚖflexworkᚋentᚐEmployerOrderField(ctx context.Context, v any) (*ent.EmployerOrderField, error) {
 	var res = new(ent.EmployerOrderField)
 	err := res.UnmarshalGQL(v)
@@ -43444,6 +45409,16 @@ func (ec *executionContext) marshalNMembershipOrderField2ᚖflexworkᚋentᚐMem
 		graphql.AddInvalidNullError(ctx, "MembershipOrderField!")
 		return graphql.Null
 	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNMembershipRole2flexworkᚋentᚋemployerinvitationᚐRole(ctx context.Context, v any) (employerinvitation.Role, error) {
+	var res employerinvitation.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembershipRole2flexworkᚋentᚋemployerinvitationᚐRole(ctx context.Context, sel ast.SelectionSet, v employerinvitation.Role) graphql.Marshaler {
 	return v
 }
 
@@ -43914,6 +45889,14 @@ func (ec *executionContext) unmarshalNSignUpInput2flexworkᚋserverᚋauthᚐSig
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSignUpPayload2ᚖflexworkᚋserverᚋauthᚐSignUpPending(ctx context.Context, sel ast.SelectionSet, v *auth.SignUpPending) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignUpPayload!")
+		return graphql.Null
+	}
+	return ec._SignUpPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSkill2ᚕᚖflexworkᚋentᚐSkillᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Skill) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -44134,6 +46117,11 @@ func (ec *executionContext) marshalNUserOrderField2ᚖflexworkᚋentᚐUserOrder
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalNVerifyEmailInput2flexworkᚋserverᚋauthᚐVerifyEmailInput(ctx context.Context, v any) (auth.VerifyEmailInput, error) {
+	res, err := ec.unmarshalInputVerifyEmailInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx context.Context, sel ast.SelectionSet, v *ent.WorkerProfile) graphql.Marshaler {
@@ -44884,6 +46872,41 @@ func (ec *executionContext) marshalOEmployerEdge2ᚖflexworkᚋentᚐEmployerEdg
 		return graphql.Null
 	}
 	return ec._EmployerEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx context.Context, sel ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EmployerInvitation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEmployerInvitationEdge2ᚕᚖflexworkᚋentᚐEmployerInvitationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.EmployerInvitationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOEmployerInvitationEdge2ᚖflexworkᚋentᚐEmployerInvitationEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOEmployerInvitationEdge2ᚖflexworkᚋentᚐEmployerInvitationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.EmployerInvitationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EmployerInvitationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEmployerInvitationOrder2ᚖflexworkᚋentᚐEmployerInvitationOrder(ctx context.Context, v any) (*ent.EmployerInvitationOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEmployerInvitationOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOEngagementType2ᚕflexworkᚋentᚋschemaᚋenumᚐEngagementTypeᚄ(ctx context.Context, v any) ([]enum.EngagementType, error) {

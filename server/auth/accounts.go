@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"flexwork/ent"
@@ -11,6 +12,7 @@ import (
 	"flexwork/ent/session"
 	"flexwork/ent/user"
 	"flexwork/market"
+	"flexwork/notifications"
 )
 
 // Accounts runs local sign-up, sign-in and token refresh.
@@ -22,6 +24,15 @@ type Accounts struct {
 	// Disabled refuses local sign-up and sign-in: the server signs users in
 	// with Firebase.
 	Disabled bool
+	// Mailer sends sign-up codes; CodeKey keys their HMACs.
+	Mailer  notifications.Mailer
+	CodeKey []byte
+	// MaxConcurrentHashes bounds the password hashes computed at once
+	// (default: one per core).
+	MaxConcurrentHashes int
+
+	slotsOnce sync.Once
+	slots     chan struct{}
 }
 
 // Session is what a successful sign-in returns to the app.
@@ -51,47 +62,6 @@ func (a *Accounts) now() time.Time { return a.Now().UTC() }
 
 var errLocalDisabled = market.Forbidden("this server signs users in with Firebase")
 
-// SignUp creates a local account and signs it in.
-func (a *Accounts) SignUp(ctx context.Context, in SignUpInput) (*Session, error) {
-	if a.Disabled {
-		return nil, errLocalDisabled
-	}
-	in.Email = normalizeEmail(in.Email)
-	in.DisplayName = strings.TrimSpace(in.DisplayName)
-	if err := market.Validate(in); err != nil {
-		return nil, err
-	}
-	hash, err := HashPassword(in.Password)
-	if err != nil {
-		return nil, err
-	}
-	var s *Session
-	err = entdb.InTx(rule.System(ctx), a.DB, func(ctx context.Context, c *ent.Client) error {
-		taken, err := c.User.Query().Where(user.Email(in.Email)).Exist(ctx)
-		if err != nil {
-			return err
-		}
-		if taken {
-			return market.BadInput("email", "is already registered")
-		}
-		u, err := c.User.Create().
-			SetEmail(in.Email).
-			SetDisplayName(in.DisplayName).
-			SetPasswordHash(hash).
-			SetNillablePhone(in.Phone).
-			Save(ctx)
-		if ent.IsConstraintError(err) { // a concurrent sign-up took the email first
-			return market.BadInput("email", "is already registered")
-		}
-		if err != nil {
-			return err
-		}
-		s, err = a.startSession(ctx, c, u, "")
-		return err
-	})
-	return s, err
-}
-
 var errWrongCredentials = market.Errorf(market.CodeUnauthenticated, "email or password is wrong")
 
 // SignIn checks a password and starts a session.
@@ -106,13 +76,19 @@ func (a *Accounts) SignIn(ctx context.Context, in SignInInput) (*Session, error)
 	ctx = rule.System(ctx)
 	u, err := a.DB.User.Query().Where(user.Email(in.Email)).Only(ctx)
 	if ent.IsNotFound(err) {
-		CheckPassword(in.Password, dummyHash) // as slow as a real check
-		return nil, errWrongCredentials
+		u = &ent.User{PasswordHash: dummyHash} // checked as slowly as a real one
+	} else if err != nil {
+		return nil, err
 	}
+	hash := u.PasswordHash
+	if hash == "" {
+		hash = dummyHash
+	}
+	ok, err := a.checkPassword(ctx, in.Password, hash)
 	if err != nil {
 		return nil, err
 	}
-	if u.PasswordHash == "" || !CheckPassword(in.Password, u.PasswordHash) {
+	if !ok || u.ID == "" || u.PasswordHash == "" {
 		return nil, errWrongCredentials
 	}
 	if u.DisabledAt != nil {

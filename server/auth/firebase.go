@@ -9,6 +9,7 @@ import (
 	"flexwork/ent"
 	"flexwork/ent/rule"
 	"flexwork/ent/user"
+	"flexwork/market"
 )
 
 // Firebase signs users in with Firebase ID tokens, verified by the Firebase
@@ -62,6 +63,11 @@ func (f *Firebase) UserID(ctx context.Context, idToken string) (string, error) {
 	}
 	if err != nil {
 		return "", err
+	}
+	if u.Email != nil { // verified by Firebase: the invitations sent to it are theirs
+		if err := market.ClaimInvitations(ctx, f.DB, u.ID, *u.Email); err != nil {
+			return "", err
+		}
 	}
 	return u.ID, nil
 }

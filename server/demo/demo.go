@@ -76,11 +76,11 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 		workers []context.Context // every worker, signed in
 	)
 	signUp := func(email, name string) (*viewer.Viewer, error) {
-		s, err := accounts.SignUp(ctx, auth.SignUpInput{Email: email, Password: Password, DisplayName: name})
+		u, err := accounts.CreateAccount(ctx, auth.SignUpInput{Email: email, Password: Password, DisplayName: name})
 		if err != nil {
 			return nil, fmt.Errorf("demo: sign up %s: %w", email, err)
 		}
-		return &viewer.Viewer{UserID: s.User.ID, Roles: map[string]viewer.Role{}}, nil
+		return &viewer.Viewer{UserID: u.ID, Roles: map[string]viewer.Role{}}, nil
 	}
 
 	for i, def := range employers {
@@ -98,13 +98,19 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 		owner.Roles[e.ID] = viewer.RoleOwner
 		for _, role := range []membership.Role{membership.RoleMANAGER, membership.RoleVIEWER} {
 			email := fmt.Sprintf("%s@%s.demo", role, def.slug)
-			if _, err := signUp(email, fmt.Sprintf("%s %d", role, i+1)); err != nil {
+			member, err := signUp(email, fmt.Sprintf("%s %d", role, i+1))
+			if err != nil {
 				return nil, err
 			}
-			if _, err := m.AddEmployerMember(viewer.NewContext(ctx, owner), market.AddEmployerMemberInput{
+			invited, err := m.AddEmployerMember(viewer.NewContext(ctx, owner), market.AddEmployerMemberInput{
 				EmployerID: e.ID, Email: email, Role: role,
-			}); err != nil {
+			})
+			if err != nil {
 				return nil, fmt.Errorf("demo: member %s: %w", email, err)
+			}
+			if _, err := m.AcceptEmployerInvitation(viewer.NewContext(ctx, member),
+				market.InvitationInput{InvitationID: invited.Invitation.ID}); err != nil {
+				return nil, fmt.Errorf("demo: member %s accepting: %w", email, err)
 			}
 		}
 		sum.Employers++

@@ -11,12 +11,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"flexwork/ent/entdb"
+	"flexwork/notifications"
+	"flexwork/notifications/smtpfake"
 	"flexwork/server"
 )
 
@@ -51,6 +54,9 @@ type Env struct {
 	HTTP   *httptest.Server
 	Clock  *Clock
 	Config server.Config
+	// Mail is the mail server the server sends through: a fake at the edge
+	// of the network, fed by the real SMTP client.
+	Mail *smtpfake.Server
 }
 
 // setup is what options adjust before the server starts.
@@ -98,7 +104,16 @@ func Start(t testing.TB, db *entdb.DB, opts ...Option) *Env {
 	// Tests move the clock by hours and days; tokens outlive that.
 	cfg.AccessTokenTTL = 90 * 24 * time.Hour
 	clock := NewClock(time.Now().Truncate(time.Second))
-	st := &setup{config: cfg, deps: server.Deps{DB: db, Now: clock.Now,
+	mail, err := smtpfake.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = mail.Close() })
+	mailer, err := notifications.NewSMTPMailer(mail.URL(), "flexwork <no-reply@flexwork.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &setup{config: cfg, deps: server.Deps{DB: db, Now: clock.Now, Mailer: mailer,
 		Log: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}}
 	for _, o := range opts {
 		o(st)
@@ -125,7 +140,7 @@ func Start(t testing.TB, db *entdb.DB, opts ...Option) *Env {
 			_ = srv.Notifications.Stop(ctx)
 		})
 	}
-	return &Env{t: t, DB: db, Server: srv, HTTP: hs, Clock: clock, Config: st.config}
+	return &Env{t: t, DB: db, Server: srv, HTTP: hs, Clock: clock, Config: st.config, Mail: mail}
 }
 
 // Response is a GraphQL response as the app sees it.
@@ -217,17 +232,34 @@ type Account struct {
 	ID, Email, Token, Refresh string
 }
 
-// SignUp creates an account, as the apps do, and returns its tokens.
+// SignUp creates an account, as a person does with the apps — signs up,
+// reads the code in the mail, enters it — and returns its tokens.
 func (e *Env) SignUp(email, name string) Account {
 	e.t.Helper()
+	e.MustOp("", "SignUp", map[string]any{"input": map[string]any{"email": email, "password": "correct horse battery", "displayName": name}}, &struct{}{})
+	code := e.MailedCode(email)
 	var out struct {
-		SignUp struct {
+		VerifyEmail struct {
 			AccessToken, RefreshToken string
 			User                      struct{ ID string }
 		}
 	}
-	e.MustOp("", "SignUp", map[string]any{"input": map[string]any{"email": email, "password": "correct horse battery", "displayName": name}}, &out)
-	return Account{ID: out.SignUp.User.ID, Email: email, Token: out.SignUp.AccessToken, Refresh: out.SignUp.RefreshToken}
+	e.MustOp("", "VerifyEmail", map[string]any{"input": map[string]any{"email": email, "code": code}}, &out)
+	return Account{ID: out.VerifyEmail.User.ID, Email: email, Token: out.VerifyEmail.AccessToken, Refresh: out.VerifyEmail.RefreshToken}
+}
+
+// codeInMail finds a sign-up code in a mail's body.
+var codeInMail = regexp.MustCompile(`Your code is (\d{6})`)
+
+// MailedCode is the sign-up code last mailed to email. signUp sends its
+// mail before it answers, so the code is there when the answer is.
+func (e *Env) MailedCode(email string) string {
+	e.t.Helper()
+	m, ok := e.Mail.Last(strings.TrimSpace(email), func(m smtpfake.Message) bool { return codeInMail.MatchString(m.Body) })
+	if !ok {
+		e.t.Fatalf("no sign-up code was mailed to %s", email)
+	}
+	return codeInMail.FindStringSubmatch(m.Body)[1]
 }
 
 // testLog sends the server's warnings and errors to the test's log.
