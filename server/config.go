@@ -61,6 +61,9 @@ type Config struct {
 	// SMTP_URL: smtp://user:password@host:port to send mail through; without
 	// it mail is written to the log. MAIL_FROM: its sender.
 	SMTPURL, MailFrom string
+	// FLEXWORK_CLIENT_IP_HEADER: the header a trusted proxy in front names
+	// the client's address in (X-Forwarded-For); rate limits count by it.
+	ClientIPHeader string
 	// FLEXWORK_METRICS_ADDR: a separate listen address for /metrics;
 	// FLEXWORK_METRICS_TOKEN: a bearer token /metrics asks for. In prod the
 	// public listener serves /metrics only with the token.
@@ -178,6 +181,7 @@ var settings = []setting{
 	{"FLEXWORK_FCM_ENDPOINT", "", "FCM-compatible endpoint to push to without credentials (load tests)", str(func(c *Config) *string { return &c.FCMEndpoint })},
 	{"SMTP_URL", "", "smtp://user:password@host:587 to send mail (sign-up codes, invitations) through; without it mail goes to the log", str(func(c *Config) *string { return &c.SMTPURL })},
 	{"MAIL_FROM", "flexwork <no-reply@flexwork.localhost>", "sender of the mail flexwork sends", str(func(c *Config) *string { return &c.MailFrom })},
+	{"FLEXWORK_CLIENT_IP_HEADER", "", "header in which a trusted proxy in front names the client's address (e.g. X-Forwarded-For); rate limits count by it. Empty: the peer's address", str(func(c *Config) *string { return &c.ClientIPHeader })},
 	{"FLEXWORK_METRICS_ADDR", "", "serve /metrics on this address too (e.g. 127.0.0.1:9090, for the scraper only)", str(func(c *Config) *string { return &c.MetricsAddr })},
 	{"FLEXWORK_METRICS_TOKEN", "", "bearer token /metrics asks for on the public listener; in prod without it /metrics is not public", str(func(c *Config) *string { return &c.MetricsToken })},
 	{"FLEXWORK_PPROF", "false", "serve Go's profiler at /debug/pprof/ (measurements only)", boolean(func(c *Config) *bool { return &c.PProf })},

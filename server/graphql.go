@@ -21,13 +21,14 @@ import (
 	"flexwork/ent/viewer"
 	mobileschema "flexwork/mobile-schema"
 	"flexwork/server/auth"
+	"flexwork/server/ratelimit"
 )
 
 // newGraphQL assembles the GraphQL handler piece by piece — no
 // NewDefaultServer — so that every transport, cache and limit is a choice
 // written down here.
 func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *auth.Authenticator, m *metrics, log *slog.Logger,
-	manifest *mobileschema.Manifest, apq graphql.Cache[string]) *handler.Server {
+	manifest *mobileschema.Manifest, apq graphql.Cache[string], limits ratelimit.Store) *handler.Server {
 	srv := handler.New(pricedSchema{es})
 
 	srv.AddTransport(transport.Websocket{
@@ -65,6 +66,7 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
 	srv.Use(queryShape{maxDepth: cfg.MaxDepth, introspection: cfg.Dev()})
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	srv.Use(mutationRate{store: limits, log: log})
 	srv.Use(transactions{entgql.Transactioner{
 		TxOpener:   txOpener(db, log),
 		SkipTxFunc: onlyAccountFields,

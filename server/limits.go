@@ -3,13 +3,20 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"flexwork/ent/viewer"
+	"flexwork/market"
+	"flexwork/server/auth"
+	"flexwork/server/ratelimit"
 )
 
 // maxPage is the most items one connection may return.
@@ -158,4 +165,42 @@ func writeJSONError(w http.ResponseWriter, status int, code, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(`{"errors":[{"message":"` + message + `","extensions":{"code":"` + code + `"}}]}`))
+}
+
+// perUserMutations is how many mutations one user may send: 300 at once (a
+// tablet posting a month of shifts), then 10 a second. A phone taps far
+// fewer; a script that loops is slowed before it fills the database.
+var perUserMutations = ratelimit.Limit{Rate: 600, Period: time.Minute, Burst: 300}
+
+// mutationRate refuses a signed-in user's mutations beyond perUserMutations
+// with RATE_LIMITED and the seconds to wait, counted across replicas when
+// the store is Redis.
+type mutationRate struct {
+	store ratelimit.Store
+	log   *slog.Logger
+}
+
+func (mutationRate) ExtensionName() string                   { return "MutationRate" }
+func (mutationRate) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (m mutationRate) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	v := viewer.FromContext(ctx)
+	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Mutation || v == nil {
+		return next(ctx)
+	}
+	wait, err := m.store.Allow(ctx, "mutations:"+v.UserID, perUserMutations)
+	if err != nil {
+		m.log.WarnContext(ctx, "rate limit store", "err", err)
+		return next(ctx)
+	}
+	if wait <= 0 {
+		return next(ctx)
+	}
+	refused := auth.RateLimited(wait, "changes in a short time").(*market.Error)
+	return func(ctx context.Context) *graphql.Response {
+		e := gqlerror.Errorf("%s", refused.Message)
+		e.Extensions = map[string]any{"code": string(refused.Code), "retryAfterSeconds": refused.Details["retryAfterSeconds"]}
+		return &graphql.Response{Errors: gqlerror.List{e}}
+	}
 }

@@ -26,6 +26,7 @@ import (
 	mobileschema "flexwork/mobile-schema"
 	"flexwork/notifications"
 	"flexwork/server/auth"
+	"flexwork/server/ratelimit"
 	"flexwork/storage"
 )
 
@@ -49,6 +50,9 @@ type Deps struct {
 	Store storage.Store
 	// Mailer sends mail; nil means SMTP_URL's server, or the log.
 	Mailer notifications.Mailer
+	// Limits counts attempts for rate limits; nil means Redis when
+	// REDIS_URL is set, else this process.
+	Limits ratelimit.Store
 }
 
 // Server is a ready-to-serve flexwork: the HTTP handler and what it runs on.
@@ -103,6 +107,14 @@ func New(cfg Config, d Deps) (*Server, error) {
 			}
 		}
 	}
+	if d.Limits == nil {
+		d.Limits = ratelimit.NewMemoryAt(d.Now)
+		if cfg.RedisURL != "" {
+			if d.Limits, err = ratelimit.NewRedis(cfg.RedisURL, "flexwork:limits:"); err != nil {
+				return nil, fmt.Errorf("REDIS_URL: %w", err)
+			}
+		}
+	}
 	if d.Store == nil {
 		local, err := storage.NewLocal(filepath.Join(cfg.DataDir, "blobs"), derivedKey(key, "flexwork local blob links"), cfg.BaseURL()+"/blobs", d.Now)
 		if err != nil {
@@ -123,6 +135,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		Accounts: &auth.Accounts{
 			DB: d.DB.Client, Tokens: tokens, RefreshTTL: cfg.RefreshTokenTTL, Now: d.Now,
 			Disabled: cfg.Auth == "firebase", Mailer: d.Mailer, CodeKey: derivedKey(key, "flexwork sign-up codes"),
+			Limits: d.Limits, Log: d.Log,
 		},
 	}
 	if local, ok := d.Store.(interface {
@@ -144,10 +157,11 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	gql := newGraphQL(cfg, generated.NewExecutableSchema(graph.NewSchema(resolver)), d.DB.Client, authn, m, d.Log, manifest, apq)
+	gql := newGraphQL(cfg, generated.NewExecutableSchema(graph.NewSchema(resolver)), d.DB.Client, authn, m, d.Log, manifest, apq, d.Limits)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", m.instrument("/graphql", limitBody(cfg.MaxBodyBytes, authn.Middleware(documentIDs(gql)))))
+	mux.Handle("/graphql", m.instrument("/graphql", limitBody(cfg.MaxBodyBytes,
+		auth.ClientAddress(cfg.ClientIPHeader, authn.Middleware(documentIDs(gql))))))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(d.DB.Ping))
 	s.Metrics = m.handler()

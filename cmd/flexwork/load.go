@@ -40,7 +40,10 @@ const loadUsage = `usage:
       N workers subscribe to shiftPublished over WebSocket; prints delivery
       latency p50/p99 and the server's memory per connection
   flexwork load push [--devices 100000] [--database_url URL]
-      fans a new shift out to N devices through a fake FCM; prints messages/s`
+      fans a new shift out to N devices through a fake FCM; prints messages/s
+  flexwork load signin [--clients 200] [--duration 10s] [--database_url URL]
+      wrong passwords from one address, from many, and at one account; prints
+      attempts checked and refused per second and the server's peak memory`
 
 func load(ctx context.Context, args []string, log *slog.Logger) error {
 	if len(args) == 0 {
@@ -51,6 +54,8 @@ func load(ctx context.Context, args []string, log *slog.Logger) error {
 		return loadSubscribers(ctx, args[1:])
 	case "push":
 		return loadPush(ctx, args[1:])
+	case "signin":
+		return loadSignIn(ctx, args[1:])
 	}
 	return errors.New(loadUsage)
 }

@@ -2,8 +2,10 @@ package auth
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"flexwork/ent"
@@ -13,6 +15,7 @@ import (
 	"flexwork/ent/user"
 	"flexwork/market"
 	"flexwork/notifications"
+	"flexwork/server/ratelimit"
 )
 
 // Accounts runs local sign-up, sign-in and token refresh.
@@ -30,9 +33,14 @@ type Accounts struct {
 	// MaxConcurrentHashes bounds the password hashes computed at once
 	// (default: one per core).
 	MaxConcurrentHashes int
+	// Limits counts attempts per client address and per account (nil: no
+	// limits); Log hears when its store fails.
+	Limits ratelimit.Store
+	Log    *slog.Logger
 
 	slotsOnce sync.Once
 	slots     chan struct{}
+	waiting   atomic.Int64 // requests in or waiting for a hashing slot
 }
 
 // Session is what a successful sign-in returns to the app.
@@ -73,6 +81,15 @@ func (a *Accounts) SignIn(ctx context.Context, in SignInInput) (*Session, error)
 	if err := market.Validate(in); err != nil {
 		return nil, err
 	}
+	if err := a.limit(ctx, "signin-client:"+Client(ctx), signInPerClient, "sign-in attempts from your network"); err != nil {
+		return nil, err
+	}
+	if err := a.locked(ctx, in.Email); err != nil {
+		return nil, err
+	}
+	if err := a.limit(ctx, "signin-account:"+in.Email, signInPerAccount, "sign-in attempts for this account"); err != nil {
+		return nil, err
+	}
 	ctx = rule.System(ctx)
 	u, err := a.DB.User.Query().Where(user.Email(in.Email)).Only(ctx)
 	if ent.IsNotFound(err) {
@@ -89,8 +106,12 @@ func (a *Accounts) SignIn(ctx context.Context, in SignInInput) (*Session, error)
 		return nil, err
 	}
 	if !ok || u.ID == "" || u.PasswordHash == "" {
+		// Counted whether or not the address has an account: the lockout
+		// must not tell which do.
+		a.failed(ctx, in.Email)
 		return nil, errWrongCredentials
 	}
+	a.succeeded(ctx, in.Email)
 	if u.DisabledAt != nil {
 		return nil, market.Errorf(market.CodeUnauthenticated, "this account is disabled")
 	}
@@ -109,6 +130,9 @@ var errBadRefresh = market.Errorf(market.CodeUnauthenticated, "refresh token is 
 // it, so the whole family of sessions descending from that sign-in is
 // revoked, and both must sign in again.
 func (a *Accounts) Refresh(ctx context.Context, token string) (*Session, error) {
+	if err := a.limit(ctx, "refresh-client:"+Client(ctx), refreshPerClient, "token refreshes from your network"); err != nil {
+		return nil, err
+	}
 	ctx = rule.System(ctx)
 	now := a.now()
 	hash := hashToken(token)

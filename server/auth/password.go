@@ -37,7 +37,7 @@ var dummyHash, _ = HashPassword("not a real password")
 
 // hashWait is how long a password check waits for a free hashing slot
 // before the request is refused as busy.
-const hashWait = 5 * time.Second
+var hashWait = 5 * time.Second
 
 var errBusy = &market.Error{Code: market.CodeRateLimited, Message: "the server is busy signing people in; try again in a moment",
 	Details: map[string]any{"retryAfterSeconds": 1}}
@@ -56,9 +56,19 @@ func (a *Accounts) hashSlots() chan struct{} {
 	return a.slots
 }
 
+// maxWaitersPerSlot bounds the queue for hashing slots: about a second and
+// a half of work per core. Beyond it a request is refused at once, rather
+// than held (with its memory) only to be refused after hashWait.
+const maxWaitersPerSlot = 64
+
 // withHashSlot runs fn once a slot is free, or refuses as busy.
 func (a *Accounts) withHashSlot(ctx context.Context, fn func()) error {
 	slots := a.hashSlots()
+	if a.waiting.Add(1) > int64(maxWaitersPerSlot*cap(slots)) {
+		a.waiting.Add(-1)
+		return errBusy
+	}
+	defer a.waiting.Add(-1)
 	t := time.NewTimer(hashWait)
 	defer t.Stop()
 	select {

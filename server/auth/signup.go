@@ -62,6 +62,13 @@ func (a *Accounts) SignUp(ctx context.Context, in SignUpInput) (*SignUpPending, 
 	if err := checkPassword(in.Password, in.Email, in.DisplayName); err != nil {
 		return nil, err
 	}
+	if err := a.limit(ctx, "signup-client:"+Client(ctx), signUpPerClient, "sign-ups from your network"); err != nil {
+		return nil, err
+	}
+	// Per address too, whether or not it has an account: each sends mail.
+	if err := a.limit(ctx, "signup-email:"+in.Email, signUpPerEmail, "sign-ups for this address"); err != nil {
+		return nil, err
+	}
 	// Hashed in both cases, so that both answers take as long.
 	hash, err := a.hashPassword(ctx, in.Password)
 	if err != nil {
@@ -110,6 +117,9 @@ func (a *Accounts) VerifyEmail(ctx context.Context, in VerifyEmailInput) (*Sessi
 	}
 	in.Email, in.Code = normalizeEmail(in.Email), strings.TrimSpace(in.Code)
 	if err := market.Validate(in); err != nil {
+		return nil, err
+	}
+	if err := a.limit(ctx, "verify-client:"+Client(ctx), verifyPerClient, "codes tried from your network"); err != nil {
 		return nil, err
 	}
 	sys := rule.System(ctx)

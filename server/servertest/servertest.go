@@ -5,6 +5,8 @@ package servertest
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,6 +24,7 @@ import (
 	"flexwork/notifications"
 	"flexwork/notifications/smtpfake"
 	"flexwork/server"
+	"flexwork/server/ratelimit"
 )
 
 // Clock is a clock tests move by hand.
@@ -57,6 +61,20 @@ type Env struct {
 	// Mail is the mail server the server sends through: a fake at the edge
 	// of the network, fed by the real SMTP client.
 	Mail *smtpfake.Server
+	// ClientAddress is the address requests come from (through
+	// X-Forwarded-For). Empty: each request from an address of its own, as
+	// phones on many networks; a test of per-address limits sets one.
+	ClientAddress string
+	addresses     atomic.Int64
+}
+
+// clientAddress is the address of the next request.
+func (e *Env) clientAddress() string {
+	if e.ClientAddress != "" {
+		return e.ClientAddress
+	}
+	n := e.addresses.Add(1)
+	return fmt.Sprintf("10.%d.%d.%d", (n>>16)&255, (n>>8)&255, n&255)
 }
 
 // setup is what options adjust before the server starts.
@@ -117,6 +135,16 @@ func Start(t testing.TB, db *entdb.DB, opts ...Option) *Env {
 		Log: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}}
 	for _, o := range opts {
 		o(st)
+	}
+	// A test on Redis counts in keys of its own, so that tests sharing the
+	// Redis server do not lock each other's accounts out; replicas that
+	// must count together are given one store.
+	if st.config.RedisURL != "" && st.deps.Limits == nil {
+		st.deps.Limits = RedisLimits(t, st.config.RedisURL)
+	}
+	// Requests say where they come from, as a proxy in front would.
+	if st.config.ClientIPHeader == "" {
+		st.config.ClientIPHeader = "X-Forwarded-For"
 	}
 	// The server signs links with its public URL, so it must know it first.
 	hs := httptest.NewUnstartedServer(nil)
@@ -204,6 +232,7 @@ func (e *Env) Post(token string, body []byte) Response {
 	e.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, e.HTTP.URL+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Forwarded-For", e.clientAddress())
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -260,6 +289,18 @@ func (e *Env) MailedCode(email string) string {
 		e.t.Fatalf("no sign-up code was mailed to %s", email)
 	}
 	return codeInMail.FindStringSubmatch(m.Body)[1]
+}
+
+// RedisLimits is a rate-limit store on Redis with keys of its own.
+func RedisLimits(t testing.TB, url string) *ratelimit.Redis {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	r, err := ratelimit.NewRedis(url, "flexwork-test-"+hex.EncodeToString(b)+":")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = r.Close() })
+	return r
 }
 
 // testLog sends the server's warnings and errors to the test's log.

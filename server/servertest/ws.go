@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +34,8 @@ type Message struct {
 // subprotocol, without sending connection_init.
 func (e *Env) DialWS(ctx context.Context) (*WS, error) {
 	url := "ws" + strings.TrimPrefix(e.HTTP.URL, "http") + "/graphql"
-	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"},
+		HTTPHeader: http.Header{"X-Forwarded-For": {e.clientAddress()}}})
 	if err != nil {
 		return nil, err
 	}

@@ -103,10 +103,16 @@ func (c *Child) Metric(name string) float64 {
 }
 
 // RSS is the process's resident memory in bytes.
-func (c *Child) RSS() int64 {
+func (c *Child) RSS() int64 { return c.status("VmRSS:") }
+
+// PeakRSS is the most resident memory the process has held (VmHWM).
+func (c *Child) PeakRSS() int64 { return c.status("VmHWM:") }
+
+// status reads a size from /proc/<pid>/status.
+func (c *Child) status(field string) int64 {
 	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
 	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
+		if strings.HasPrefix(line, field) {
 			f := strings.Fields(line)
 			kb, _ := strconv.ParseInt(f[1], 10, 64)
 			return kb * 1024
