@@ -18,7 +18,10 @@ func main() {
 		entgql.WithConfigPath("gqlgen.yml"),
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("graph/schema/ent.graphql"),
-		entgql.WithWhereInputs(true),
+		// No generated where-filters: any field, any operator, any depth of
+		// AND/OR is a query nobody indexed for (5,000 ORs stalled SQLite).
+		// Lists the apps filter get purpose-built arguments instead.
+		entgql.WithWhereInputs(false),
 	)
 	if err != nil {
 		log.Fatalf("entgql: %v", err)

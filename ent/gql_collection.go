@@ -187,9 +187,6 @@ func newApplicationPaginateArgs(rv map[string]any) *applicationPaginateArgs {
 			}
 		}
 	}
-	if v, ok := rv[whereField].(*ApplicationWhereInput); ok {
-		args.opts = append(args.opts, WithApplicationFilter(v.Filter))
-	}
 	return args
 }
 
@@ -408,9 +405,6 @@ func newAssignmentPaginateArgs(rv map[string]any) *assignmentPaginateArgs {
 			}
 		}
 	}
-	if v, ok := rv[whereField].(*AssignmentWhereInput); ok {
-		args.opts = append(args.opts, WithAssignmentFilter(v.Filter))
-	}
 	return args
 }
 
@@ -551,9 +545,6 @@ func newCertificationPaginateArgs(rv map[string]any) *certificationPaginateArgs 
 				args.opts = append(args.opts, WithCertificationOrder(v))
 			}
 		}
-	}
-	if v, ok := rv[whereField].(*CertificationWhereInput); ok {
-		args.opts = append(args.opts, WithCertificationFilter(v.Filter))
 	}
 	return args
 }
@@ -2070,9 +2061,6 @@ func newNotificationPaginateArgs(rv map[string]any) *notificationPaginateArgs {
 			}
 		}
 	}
-	if v, ok := rv[whereField].(*NotificationWhereInput); ok {
-		args.opts = append(args.opts, WithNotificationFilter(v.Filter))
-	}
 	return args
 }
 
@@ -2259,9 +2247,6 @@ func newOfferPaginateArgs(rv map[string]any) *offerPaginateArgs {
 				args.opts = append(args.opts, WithOfferOrder(v))
 			}
 		}
-	}
-	if v, ok := rv[whereField].(*OfferWhereInput); ok {
-		args.opts = append(args.opts, WithOfferFilter(v.Filter))
 	}
 	return args
 }
@@ -3185,9 +3170,6 @@ func newShiftPaginateArgs(rv map[string]any) *shiftPaginateArgs {
 			args.opts = append(args.opts, WithShiftOrder(orders))
 		}
 	}
-	if v, ok := rv[whereField].(*ShiftWhereInput); ok {
-		args.opts = append(args.opts, WithShiftFilter(v.Filter))
-	}
 	return args
 }
 
@@ -3293,9 +3275,6 @@ func newSkillPaginateArgs(rv map[string]any) *skillPaginateArgs {
 				args.opts = append(args.opts, WithSkillOrder(v))
 			}
 		}
-	}
-	if v, ok := rv[whereField].(*SkillWhereInput); ok {
-		args.opts = append(args.opts, WithSkillFilter(v.Filter))
 	}
 	return args
 }
@@ -3498,9 +3477,6 @@ func newTimesheetPaginateArgs(rv map[string]any) *timesheetPaginateArgs {
 			}
 		}
 	}
-	if v, ok := rv[whereField].(*TimesheetWhereInput); ok {
-		args.opts = append(args.opts, WithTimesheetFilter(v.Filter))
-	}
 	return args
 }
 
@@ -3695,7 +3671,7 @@ func (_q *WorkerProfileQuery) collectField(ctx context.Context, oneNode bool, op
 				path  = append(path, alias)
 				query = (&CertificationClient{config: _q.config}).Query()
 			)
-			args := newCertificationPaginateArgs(fieldArgs(ctx, new(CertificationWhereInput), path...))
+			args := newCertificationPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}

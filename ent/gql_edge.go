@@ -397,11 +397,10 @@ func (_m *WorkerProfile) Skills(ctx context.Context) (result []*Skill, err error
 }
 
 func (_m *WorkerProfile) Certifications(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CertificationOrder, where *CertificationWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CertificationOrder,
 ) (*CertificationConnection, error) {
 	opts := []CertificationPaginateOption{
 		WithCertificationOrder(orderBy),
-		WithCertificationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]

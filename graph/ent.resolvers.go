@@ -30,13 +30,13 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 }
 
 // Shifts is the resolver for the shifts field.
-func (r *queryResolver) Shifts(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder, where *ent.ShiftWhereInput) (*ent.ShiftConnection, error) {
-	return r.client(ctx).Shift.Query().Paginate(ctx, after, first, before, last, ent.WithShiftOrder(orderBy), ent.WithShiftFilter(where.Filter))
+func (r *queryResolver) Shifts(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder) (*ent.ShiftConnection, error) {
+	return r.client(ctx).Shift.Query().Paginate(ctx, after, first, before, last, ent.WithShiftOrder(orderBy))
 }
 
 // Skills is the resolver for the skills field.
-func (r *queryResolver) Skills(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.SkillOrder, where *ent.SkillWhereInput) (*ent.SkillConnection, error) {
-	return r.client(ctx).Skill.Query().Paginate(ctx, after, first, before, last, ent.WithSkillOrder(orderBy), ent.WithSkillFilter(where.Filter))
+func (r *queryResolver) Skills(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.SkillOrder) (*ent.SkillConnection, error) {
+	return r.client(ctx).Skill.Query().Paginate(ctx, after, first, before, last, ent.WithSkillOrder(orderBy))
 }
 
 // Application returns generated.ApplicationResolver implementation.

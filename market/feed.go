@@ -36,7 +36,7 @@ type FeedFilter struct {
 	EngagementTypes []enum.EngagementType `json:"engagementTypes" validate:"omitempty,dive,enum"`
 	StartsAfter     *time.Time            `json:"startsAfter"`
 	StartsBefore    *time.Time            `json:"startsBefore"`
-	MinHourlyRate   *int64                `json:"minHourlyRate" validate:"omitempty,gte=0"`
+	MinHourlyRate   *int64                `json:"minHourlyRate" validate:"omitempty,gte=0,lte=100000000"`
 }
 
 // FeedInput asks for shifts near a point.

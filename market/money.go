@@ -1,8 +1,13 @@
 package market
 
+// MaxAmount bounds every amount the API takes, in minor units: a million
+// euros, which no shift pays and no rate reaches, so that amounts times
+// minutes stay far inside int64.
+const MaxAmount = 100_000_000
+
 // Money is an amount in minor units (cents) of an ISO 4217 currency.
 type Money struct {
-	Amount   int64  `json:"amount" validate:"gte=0"`
+	Amount   int64  `json:"amount" validate:"gte=0,lte=100000000"`
 	Currency string `json:"currency" validate:"currency"`
 }
 

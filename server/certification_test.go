@@ -157,7 +157,7 @@ func inboxTitles(t *testing.T, env *servertest.Env, who servertest.Account) stri
 	return strings.Join(titles, "\n")
 }
 
-func makeStaff(t *testing.T, env *servertest.Env, db *entdb.DB, email string) servertest.Account {
+func makeStaff(t testing.TB, env *servertest.Env, db *entdb.DB, email string) servertest.Account {
 	a := env.SignUp(email, "Sam")
 	db.User.UpdateOneID(a.ID).SetIsStaff(true).ExecX(rule.System(context.Background()))
 	return a

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"flexwork/ent"
@@ -37,6 +38,10 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			ve *ent.ValidationError
 		)
 		switch {
+		case inputError(ctx, err, gqlErr):
+			// A value the client sent that could not be read (a cursor, a
+			// time, text with a NUL byte): theirs to fix, named by its
+			// argument. First: the reason may itself be a market.Error.
 		case errors.As(err, &me):
 			gqlErr.Message = me.Message
 			ext["code"] = string(me.Code)
@@ -82,6 +87,46 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return gqlErr
 	}
+}
+
+// inputError recognises gqlgen's wrapping of an argument or input field it
+// could not decode — a scalar's UnmarshalGQL failed — by its path, which
+// runs past the field being resolved into that field's arguments. It
+// rewrites out as BAD_USER_INPUT naming the argument ("after",
+// "startsAt" inside input, "near.lat").
+func inputError(ctx context.Context, err error, out *gqlerror.Error) bool {
+	var g *gqlerror.Error
+	fc := graphql.GetFieldContext(ctx)
+	if !errors.As(err, &g) || g.Err == nil || fc == nil || fc.Field.Definition == nil {
+		return false
+	}
+	base := fc.Path()
+	if len(g.Path) <= len(base) || g.Path[:len(base)].String() != base.String() {
+		return false
+	}
+	rest := g.Path[len(base):]
+	arg, ok := rest[0].(ast.PathName)
+	if !ok || fc.Field.Definition.Arguments.ForName(string(arg)) == nil {
+		return false
+	}
+	field := strings.TrimPrefix(strings.TrimPrefix(rest.String(), "input"), ".")
+	if field == "" {
+		field = "input"
+	}
+	msg := "is not a value this field takes"
+	var me *market.Error
+	switch cause := g.Err.Error(); {
+	case errors.As(g.Err, &me):
+		msg = me.Message
+	case strings.Contains(cause, "cursor"):
+		msg = "is not a cursor this server gave out"
+	case strings.Contains(cause, "parsing time"), strings.Contains(cause, "time"):
+		msg = "must be an RFC 3339 date-time, e.g. 2026-05-01T09:00:00Z"
+	}
+	out.Message = field + ": " + msg
+	out.Path = base
+	out.Extensions = map[string]any{"code": string(market.CodeBadUserInput), "fields": []market.FieldError{{Field: field, Message: msg}}}
+	return true
 }
 
 // isOwnGQLError reports whether err is an error gqlgen made itself, rather

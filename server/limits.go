@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -70,6 +71,7 @@ func (w *shapeWalker) walk(set ast.SelectionSet, depth int) {
 				return
 			}
 			w.checkPage(s)
+			w.checkCursors(s)
 			w.walk(s.SelectionSet, depth+1)
 		case *ast.InlineFragment:
 			w.walk(s.SelectionSet, depth)
@@ -102,6 +104,34 @@ func (w *shapeWalker) checkPage(f *ast.Field) {
 	}
 }
 
+// checkCursors refuses, before anything runs, a cursor argument that does
+// not decode, on any field at any depth: entgql's field collection takes a
+// nested connection's arguments as they come and would fail on it deep
+// inside (generated code asserts the decoded type).
+func (w *shapeWalker) checkCursors(f *ast.Field) {
+	if f.Definition == nil {
+		return
+	}
+	var args map[string]any
+	for _, a := range f.Definition.Arguments {
+		if a.Type.Name() != "Cursor" {
+			continue
+		}
+		if args == nil {
+			args = f.ArgumentMap(w.vars)
+		}
+		v, ok := args[a.Name]
+		if !ok || v == nil {
+			continue
+		}
+		var c entgql.Cursor[string]
+		if err := c.UnmarshalGQL(v); err != nil || c.ID == "" {
+			w.failInput(f, a.Name, "%s: `%s` is not a cursor this server gave out", f.Alias, a.Name)
+			return
+		}
+	}
+}
+
 func pageArg(v any) (int64, bool) {
 	switch n := v.(type) {
 	case int64:
@@ -122,9 +152,11 @@ func (w *shapeWalker) fail(code string, pos *ast.Position, format string, args .
 	errcode.Set(w.err, code)
 }
 
+// failInput refuses an argument, named as the schema names it (the
+// message says which field, by its alias, took it).
 func (w *shapeWalker) failInput(f *ast.Field, arg, format string, args ...any) {
 	w.fail("BAD_USER_INPUT", f.Position, format, args...)
-	w.err.Extensions["fields"] = []map[string]string{{"field": f.Alias + "." + arg, "message": w.err.Message}}
+	w.err.Extensions["fields"] = []map[string]string{{"field": arg, "message": w.err.Message}}
 }
 
 // pricedSchema prices a list field at its page size times its items, so the

@@ -65,7 +65,15 @@ type Env struct {
 	// X-Forwarded-For). Empty: each request from an address of its own, as
 	// phones on many networks; a test of per-address limits sets one.
 	ClientAddress string
-	addresses     atomic.Int64
+	addresses     *atomic.Int64
+}
+
+// For is the same server reporting to t: a fuzz target or a subtest uses
+// the Env its parent started.
+func (e *Env) For(t testing.TB) *Env {
+	c := *e
+	c.t = t
+	return &c
 }
 
 // clientAddress is the address of the next request.
@@ -168,7 +176,7 @@ func Start(t testing.TB, db *entdb.DB, opts ...Option) *Env {
 			_ = srv.Notifications.Stop(ctx)
 		})
 	}
-	return &Env{t: t, DB: db, Server: srv, HTTP: hs, Clock: clock, Config: st.config, Mail: mail}
+	return &Env{t: t, DB: db, Server: srv, HTTP: hs, Clock: clock, Config: st.config, Mail: mail, addresses: new(atomic.Int64)}
 }
 
 // Response is a GraphQL response as the app sees it.

@@ -1,0 +1,87 @@
+// Package scalar holds the GraphQL scalars flexwork reads its own way. Int
+// is held to the 32 bits GraphQL gives it. Text
+// crosses into PostgreSQL and into people's phones: a NUL byte, which
+// PostgreSQL cannot store, or bytes that are not UTF-8 are refused at the
+// edge, for every String and ID argument and input field, as the client's
+// mistake.
+package scalar
+
+import (
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"flexwork/market"
+)
+
+// maxIDLength bounds IDs: the longest flexwork makes has 30 characters.
+const maxIDLength = 64
+
+// MarshalString writes a String as gqlgen does.
+func MarshalString(s string) graphql.Marshaler { return graphql.MarshalString(s) }
+
+// UnmarshalString reads a String, refusing NUL bytes and broken UTF-8.
+func UnmarshalString(v any) (string, error) {
+	s, err := graphql.UnmarshalString(v)
+	if err != nil {
+		return "", err
+	}
+	return s, checkText(s)
+}
+
+// MarshalID writes an ID.
+func MarshalID(s string) graphql.Marshaler { return graphql.MarshalID(s) }
+
+// UnmarshalID reads an ID: text as a String, and no longer than any ID is.
+func UnmarshalID(v any) (string, error) {
+	s, err := graphql.UnmarshalID(v)
+	if err != nil {
+		return "", err
+	}
+	if err := checkText(s); err != nil {
+		return "", err
+	}
+	if len(s) > maxIDLength {
+		return "", market.Errorf(market.CodeBadUserInput, "is not an ID this server gave out")
+	}
+	return s, nil
+}
+
+func checkText(s string) error {
+	switch {
+	case strings.IndexByte(s, 0) >= 0:
+		return market.Errorf(market.CodeBadUserInput, "must not contain NUL bytes")
+	case !utf8.ValidString(s):
+		return market.Errorf(market.CodeBadUserInput, "must be UTF-8 text")
+	}
+	return nil
+}
+
+// GraphQL's Int is a signed 32-bit integer; gqlgen reads any int64. A value
+// out of range is refused rather than carried into sums it could overflow.
+
+// MarshalInt writes an Int.
+func MarshalInt(i int) graphql.Marshaler { return graphql.MarshalInt(i) }
+
+// UnmarshalInt reads an Int within 32 bits.
+func UnmarshalInt(v any) (int, error) {
+	i, err := UnmarshalInt64(v)
+	return int(i), err
+}
+
+// MarshalInt64 writes an Int held in an int64 (money in minor units).
+func MarshalInt64(i int64) graphql.Marshaler { return graphql.MarshalInt64(i) }
+
+// UnmarshalInt64 reads an Int within 32 bits into an int64.
+func UnmarshalInt64(v any) (int64, error) {
+	i, err := graphql.UnmarshalInt64(v)
+	if err != nil {
+		return 0, market.Errorf(market.CodeBadUserInput, "must be a whole number")
+	}
+	if i < math.MinInt32 || i > math.MaxInt32 {
+		return 0, market.Errorf(market.CodeBadUserInput, "must be a 32-bit integer, between -2147483648 and 2147483647")
+	}
+	return i, nil
+}
