@@ -170,7 +170,7 @@ var settings = []setting{
 	{"S3_REGION", "us-east-1", "S3 region", str(func(c *Config) *string { return &c.S3.Region })},
 	{"S3_USE_TLS", "true", "talk HTTPS to S3", boolean(func(c *Config) *bool { return &c.S3.UseTLS })},
 	{"FLEXWORK_MAX_BODY_BYTES", "1048576", "largest request body accepted", num(func(c *Config) *int64 { return &c.MaxBodyBytes })},
-	{"FLEXWORK_MAX_COMPLEXITY", "2000", "largest query complexity (lists count by page size)", num(func(c *Config) *int { return &c.MaxComplexity })},
+	{"FLEXWORK_MAX_COMPLEXITY", "2000", "largest query cost (rows read, pages by their size, computing fields by their cost: server/cost.go)", num(func(c *Config) *int { return &c.MaxComplexity })},
 	{"FLEXWORK_MAX_DEPTH", "12", "deepest query nesting", num(func(c *Config) *int { return &c.MaxDepth })},
 	{"FLEXWORK_ACCESS_TOKEN_TTL", "15m", "lifetime of access tokens", dur(func(c *Config) *time.Duration { return &c.AccessTokenTTL })},
 	{"FLEXWORK_REFRESH_TOKEN_TTL", "720h", "lifetime of refresh tokens", dur(func(c *Config) *time.Duration { return &c.RefreshTokenTTL })},

@@ -65,7 +65,7 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	srv.Use(trustedDocuments{ops: manifest.ByID(), enforce: cfg.EnforceTrustedDocuments()})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
 	srv.Use(queryShape{maxDepth: cfg.MaxDepth, introspection: cfg.Dev()})
-	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity, costOptions...))
 	srv.Use(mutationRate{store: limits, log: log})
 	srv.Use(transactions{entgql.Transactioner{
 		TxOpener:   txOpener(db, log),

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -94,6 +95,37 @@ func TestQueryLimits(t *testing.T) {
 	wide := `{ shifts(first: 100) { edges { node { applications(first: 100) { edges { node { id worker { id headline } } } } } } } }`
 	if r := env.Do(token, wide, nil); r.Code() != "COMPLEXITY_LIMIT_EXCEEDED" {
 		t.Fatalf("100×100 query: %+v", r.Errors)
+	}
+	// Expensive fields cost what they compute, and a field is asked for at
+	// most 10 times side by side.
+	aliases := func(n int, field string) string {
+		var b strings.Builder
+		b.WriteString("{ ")
+		for i := range n {
+			fmt.Fprintf(&b, "a%d: %s ", i, field)
+		}
+		return b.String() + "}"
+	}
+	me := env.SignUp("me@example.com", "Me")
+	report := `creditReport(subjectID: "` + me.ID + `") { score }`
+	candidates := `candidates(shiftID: "shf_01JUNKJUNKJUNKJUNKJUNKJUNK", first: 100) { totalCount }`
+	for _, c := range []struct{ query, code string }{
+		{aliases(1000, report), "ALIAS_LIMIT_EXCEEDED"},
+		{aliases(1900, "unreadNotificationCount"), "ALIAS_LIMIT_EXCEEDED"},
+		{aliases(11, "unreadNotificationCount"), "ALIAS_LIMIT_EXCEEDED"},
+		{aliases(10, report), ""},                             // 10 × 50: allowed
+		{aliases(3, candidates), "COMPLEXITY_LIMIT_EXCEEDED"}, // 3 × (100 + 100 × 6): over 2,000
+	} {
+		r := env.Do(me.Token, c.query, nil)
+		if c.code == "" {
+			if code := r.Code(); code == "ALIAS_LIMIT_EXCEEDED" || code == "COMPLEXITY_LIMIT_EXCEEDED" {
+				t.Fatalf("ten credit reports were refused: %+v", r.Errors)
+			}
+			continue
+		}
+		if r.Code() != c.code {
+			t.Fatalf("%.80s…: %+v, want %s", c.query, r.Errors, c.code)
+		}
 	}
 	// A 2 MiB body is refused before anyone reads it.
 	big := bytes.Repeat([]byte(" "), 2<<20)

@@ -23,6 +23,11 @@ import (
 // maxPage is the most items one connection may return.
 const maxPage = 100
 
+// maxAliases is how often one field may be asked for side by side under
+// different aliases: an app asks a field once or twice; a thousand copies
+// of an expensive field are an attack on the server, whatever each costs.
+const maxAliases = 10
+
 // queryShape refuses operations that are nested too deeply or that ask a
 // connection for no page size or too large a page — as GitHub's API does,
 // every connection needs `first` or `last`, at most 100 — before anything
@@ -53,6 +58,13 @@ type shapeWalker struct {
 }
 
 func (w *shapeWalker) walk(set ast.SelectionSet, depth int) {
+	w.walkLevel(set, depth, map[string]map[string]bool{})
+}
+
+// walkLevel walks one selection set; fragments spread or inlined into it
+// share its record of each field's response keys (the same field under the
+// same key merges into one and is no extra work).
+func (w *shapeWalker) walkLevel(set ast.SelectionSet, depth int, keys map[string]map[string]bool) {
 	for _, sel := range set {
 		if w.err != nil {
 			return
@@ -70,17 +82,24 @@ func (w *shapeWalker) walk(set ast.SelectionSet, depth int) {
 				w.fail("DEPTH_LIMIT_EXCEEDED", s.Position, "the query nests deeper than %d levels", w.maxDepth)
 				return
 			}
+			if keys[s.Name] == nil {
+				keys[s.Name] = map[string]bool{}
+			}
+			if keys[s.Name][s.Alias] = true; len(keys[s.Name]) > maxAliases {
+				w.fail("ALIAS_LIMIT_EXCEEDED", s.Position, "%s is asked for more than %d times side by side", s.Name, maxAliases)
+				return
+			}
 			w.checkPage(s)
 			w.checkCursors(s)
 			w.walk(s.SelectionSet, depth+1)
 		case *ast.InlineFragment:
-			w.walk(s.SelectionSet, depth)
+			w.walkLevel(s.SelectionSet, depth, keys)
 		case *ast.FragmentSpread:
 			if s.Definition == nil || w.seen[s.Name] {
 				continue
 			}
 			w.seen[s.Name] = true
-			w.walk(s.Definition.SelectionSet, depth)
+			w.walkLevel(s.Definition.SelectionSet, depth, keys)
 			delete(w.seen, s.Name)
 		}
 	}
@@ -157,27 +176,6 @@ func (w *shapeWalker) fail(code string, pos *ast.Position, format string, args .
 func (w *shapeWalker) failInput(f *ast.Field, arg, format string, args ...any) {
 	w.fail("BAD_USER_INPUT", f.Position, format, args...)
 	w.err.Extensions["fields"] = []map[string]string{{"field": arg, "message": w.err.Message}}
-}
-
-// pricedSchema prices a list field at its page size times its items, so the
-// complexity limit bounds how many rows a query can pull, not just how many
-// fields it names.
-type pricedSchema struct{ graphql.ExecutableSchema }
-
-func (s pricedSchema) Complexity(ctx context.Context, typeName, field string, child int, args map[string]any) (int, bool) {
-	for _, name := range []string{"first", "last"} {
-		if n, ok := pageArg(deref(args[name])); ok && n > 0 {
-			return 1 + child*int(n), true
-		}
-	}
-	return s.ExecutableSchema.Complexity(ctx, typeName, field, child, args)
-}
-
-func deref(v any) any {
-	if p, ok := v.(*int); ok && p != nil {
-		return *p
-	}
-	return v
 }
 
 // limitBody refuses request bodies larger than max with 413 before gqlgen
