@@ -557,28 +557,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Timesheet",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			timesheet.FieldCreatedAt:          {Type: field.TypeTime, Column: timesheet.FieldCreatedAt},
-			timesheet.FieldUpdatedAt:          {Type: field.TypeTime, Column: timesheet.FieldUpdatedAt},
-			timesheet.FieldAssignmentID:       {Type: field.TypeString, Column: timesheet.FieldAssignmentID},
-			timesheet.FieldWorkerID:           {Type: field.TypeString, Column: timesheet.FieldWorkerID},
-			timesheet.FieldEmployerID:         {Type: field.TypeString, Column: timesheet.FieldEmployerID},
-			timesheet.FieldStatus:             {Type: field.TypeEnum, Column: timesheet.FieldStatus},
-			timesheet.FieldWorkedMinutes:      {Type: field.TypeInt, Column: timesheet.FieldWorkedMinutes},
-			timesheet.FieldApprovedMinutes:    {Type: field.TypeInt, Column: timesheet.FieldApprovedMinutes},
-			timesheet.FieldAdjustmentReason:   {Type: field.TypeString, Column: timesheet.FieldAdjustmentReason},
-			timesheet.FieldSubmittedAt:        {Type: field.TypeTime, Column: timesheet.FieldSubmittedAt},
-			timesheet.FieldApprovedAt:         {Type: field.TypeTime, Column: timesheet.FieldApprovedAt},
-			timesheet.FieldApprovedByID:       {Type: field.TypeString, Column: timesheet.FieldApprovedByID},
-			timesheet.FieldAutoApproved:       {Type: field.TypeBool, Column: timesheet.FieldAutoApproved},
-			timesheet.FieldDisputedAt:         {Type: field.TypeTime, Column: timesheet.FieldDisputedAt},
-			timesheet.FieldDisputeReason:      {Type: field.TypeString, Column: timesheet.FieldDisputeReason},
-			timesheet.FieldAmountOwed:         {Type: field.TypeInt64, Column: timesheet.FieldAmountOwed},
-			timesheet.FieldCurrency:           {Type: field.TypeString, Column: timesheet.FieldCurrency},
-			timesheet.FieldPaymentDueAt:       {Type: field.TypeTime, Column: timesheet.FieldPaymentDueAt},
-			timesheet.FieldPaymentStatus:      {Type: field.TypeEnum, Column: timesheet.FieldPaymentStatus},
-			timesheet.FieldPaymentReference:   {Type: field.TypeString, Column: timesheet.FieldPaymentReference},
-			timesheet.FieldPaidAt:             {Type: field.TypeTime, Column: timesheet.FieldPaidAt},
-			timesheet.FieldPaymentConfirmedAt: {Type: field.TypeTime, Column: timesheet.FieldPaymentConfirmedAt},
+			timesheet.FieldCreatedAt:            {Type: field.TypeTime, Column: timesheet.FieldCreatedAt},
+			timesheet.FieldUpdatedAt:            {Type: field.TypeTime, Column: timesheet.FieldUpdatedAt},
+			timesheet.FieldAssignmentID:         {Type: field.TypeString, Column: timesheet.FieldAssignmentID},
+			timesheet.FieldWorkerID:             {Type: field.TypeString, Column: timesheet.FieldWorkerID},
+			timesheet.FieldEmployerID:           {Type: field.TypeString, Column: timesheet.FieldEmployerID},
+			timesheet.FieldStatus:               {Type: field.TypeEnum, Column: timesheet.FieldStatus},
+			timesheet.FieldWorkedMinutes:        {Type: field.TypeInt, Column: timesheet.FieldWorkedMinutes},
+			timesheet.FieldApprovedMinutes:      {Type: field.TypeInt, Column: timesheet.FieldApprovedMinutes},
+			timesheet.FieldAdjustmentReason:     {Type: field.TypeString, Column: timesheet.FieldAdjustmentReason},
+			timesheet.FieldSubmittedAt:          {Type: field.TypeTime, Column: timesheet.FieldSubmittedAt},
+			timesheet.FieldApprovedAt:           {Type: field.TypeTime, Column: timesheet.FieldApprovedAt},
+			timesheet.FieldApprovedByID:         {Type: field.TypeString, Column: timesheet.FieldApprovedByID},
+			timesheet.FieldAutoApproved:         {Type: field.TypeBool, Column: timesheet.FieldAutoApproved},
+			timesheet.FieldDisputedAt:           {Type: field.TypeTime, Column: timesheet.FieldDisputedAt},
+			timesheet.FieldDisputeReason:        {Type: field.TypeString, Column: timesheet.FieldDisputeReason},
+			timesheet.FieldAmountOwed:           {Type: field.TypeInt64, Column: timesheet.FieldAmountOwed},
+			timesheet.FieldCurrency:             {Type: field.TypeString, Column: timesheet.FieldCurrency},
+			timesheet.FieldPaymentDueAt:         {Type: field.TypeTime, Column: timesheet.FieldPaymentDueAt},
+			timesheet.FieldPaymentStatus:        {Type: field.TypeEnum, Column: timesheet.FieldPaymentStatus},
+			timesheet.FieldPaymentReference:     {Type: field.TypeString, Column: timesheet.FieldPaymentReference},
+			timesheet.FieldPaidAt:               {Type: field.TypeTime, Column: timesheet.FieldPaidAt},
+			timesheet.FieldPaymentConfirmedAt:   {Type: field.TypeTime, Column: timesheet.FieldPaymentConfirmedAt},
+			timesheet.FieldPaymentAutoConfirmed: {Type: field.TypeBool, Column: timesheet.FieldPaymentAutoConfirmed},
+			timesheet.FieldNotReceivedAt:        {Type: field.TypeTime, Column: timesheet.FieldNotReceivedAt},
+			timesheet.FieldNotReceivedNote:      {Type: field.TypeString, Column: timesheet.FieldNotReceivedNote},
+			timesheet.FieldOverdueAt:            {Type: field.TypeTime, Column: timesheet.FieldOverdueAt},
+			timesheet.FieldPaymentCreditedAt:    {Type: field.TypeTime, Column: timesheet.FieldPaymentCreditedAt},
 		},
 	}
 	graph.Nodes[22] = &sqlgraph.Node{
@@ -4224,6 +4229,31 @@ func (f *TimesheetFilter) WherePaidAt(p entql.TimeP) {
 // WherePaymentConfirmedAt applies the entql time.Time predicate on the payment_confirmed_at field.
 func (f *TimesheetFilter) WherePaymentConfirmedAt(p entql.TimeP) {
 	f.Where(p.Field(timesheet.FieldPaymentConfirmedAt))
+}
+
+// WherePaymentAutoConfirmed applies the entql bool predicate on the payment_auto_confirmed field.
+func (f *TimesheetFilter) WherePaymentAutoConfirmed(p entql.BoolP) {
+	f.Where(p.Field(timesheet.FieldPaymentAutoConfirmed))
+}
+
+// WhereNotReceivedAt applies the entql time.Time predicate on the not_received_at field.
+func (f *TimesheetFilter) WhereNotReceivedAt(p entql.TimeP) {
+	f.Where(p.Field(timesheet.FieldNotReceivedAt))
+}
+
+// WhereNotReceivedNote applies the entql string predicate on the not_received_note field.
+func (f *TimesheetFilter) WhereNotReceivedNote(p entql.StringP) {
+	f.Where(p.Field(timesheet.FieldNotReceivedNote))
+}
+
+// WhereOverdueAt applies the entql time.Time predicate on the overdue_at field.
+func (f *TimesheetFilter) WhereOverdueAt(p entql.TimeP) {
+	f.Where(p.Field(timesheet.FieldOverdueAt))
+}
+
+// WherePaymentCreditedAt applies the entql time.Time predicate on the payment_credited_at field.
+func (f *TimesheetFilter) WherePaymentCreditedAt(p entql.TimeP) {
+	f.Where(p.Field(timesheet.FieldPaymentCreditedAt))
 }
 
 // WhereHasAssignment applies a predicate to check if query has an edge assignment.

@@ -3420,6 +3420,26 @@ func (_q *TimesheetQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, timesheet.FieldPaymentConfirmedAt)
 				fieldSeen[timesheet.FieldPaymentConfirmedAt] = struct{}{}
 			}
+		case "paymentAutoConfirmed":
+			if _, ok := fieldSeen[timesheet.FieldPaymentAutoConfirmed]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldPaymentAutoConfirmed)
+				fieldSeen[timesheet.FieldPaymentAutoConfirmed] = struct{}{}
+			}
+		case "notReceivedAt":
+			if _, ok := fieldSeen[timesheet.FieldNotReceivedAt]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldNotReceivedAt)
+				fieldSeen[timesheet.FieldNotReceivedAt] = struct{}{}
+			}
+		case "notReceivedNote":
+			if _, ok := fieldSeen[timesheet.FieldNotReceivedNote]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldNotReceivedNote)
+				fieldSeen[timesheet.FieldNotReceivedNote] = struct{}{}
+			}
+		case "overdueAt":
+			if _, ok := fieldSeen[timesheet.FieldOverdueAt]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldOverdueAt)
+				fieldSeen[timesheet.FieldOverdueAt] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -23573,39 +23573,44 @@ func (m *SkillMutation) ResetEdge(name string) error {
 // TimesheetMutation represents an operation that mutates the Timesheet nodes in the graph.
 type TimesheetMutation struct {
 	config
-	op                   Op
-	typ                  string
-	id                   *string
-	created_at           *time.Time
-	updated_at           *time.Time
-	worker_id            *string
-	employer_id          *string
-	status               *timesheet.Status
-	worked_minutes       *int
-	addworked_minutes    *int
-	approved_minutes     *int
-	addapproved_minutes  *int
-	adjustment_reason    *string
-	submitted_at         *time.Time
-	approved_at          *time.Time
-	approved_by_id       *string
-	auto_approved        *bool
-	disputed_at          *time.Time
-	dispute_reason       *string
-	amount_owed          *int64
-	addamount_owed       *int64
-	currency             *string
-	payment_due_at       *time.Time
-	payment_status       *timesheet.PaymentStatus
-	payment_reference    *string
-	paid_at              *time.Time
-	payment_confirmed_at *time.Time
-	clearedFields        map[string]struct{}
-	assignment           *string
-	clearedassignment    bool
-	done                 bool
-	oldValue             func(context.Context) (*Timesheet, error)
-	predicates           []predicate.Timesheet
+	op                     Op
+	typ                    string
+	id                     *string
+	created_at             *time.Time
+	updated_at             *time.Time
+	worker_id              *string
+	employer_id            *string
+	status                 *timesheet.Status
+	worked_minutes         *int
+	addworked_minutes      *int
+	approved_minutes       *int
+	addapproved_minutes    *int
+	adjustment_reason      *string
+	submitted_at           *time.Time
+	approved_at            *time.Time
+	approved_by_id         *string
+	auto_approved          *bool
+	disputed_at            *time.Time
+	dispute_reason         *string
+	amount_owed            *int64
+	addamount_owed         *int64
+	currency               *string
+	payment_due_at         *time.Time
+	payment_status         *timesheet.PaymentStatus
+	payment_reference      *string
+	paid_at                *time.Time
+	payment_confirmed_at   *time.Time
+	payment_auto_confirmed *bool
+	not_received_at        *time.Time
+	not_received_note      *string
+	overdue_at             *time.Time
+	payment_credited_at    *time.Time
+	clearedFields          map[string]struct{}
+	assignment             *string
+	clearedassignment      bool
+	done                   bool
+	oldValue               func(context.Context) (*Timesheet, error)
+	predicates             []predicate.Timesheet
 }
 
 var _ ent.Mutation = (*TimesheetMutation)(nil)
@@ -24670,6 +24675,225 @@ func (m *TimesheetMutation) ResetPaymentConfirmedAt() {
 	delete(m.clearedFields, timesheet.FieldPaymentConfirmedAt)
 }
 
+// SetPaymentAutoConfirmed sets the "payment_auto_confirmed" field.
+func (m *TimesheetMutation) SetPaymentAutoConfirmed(b bool) {
+	m.payment_auto_confirmed = &b
+}
+
+// PaymentAutoConfirmed returns the value of the "payment_auto_confirmed" field in the mutation.
+func (m *TimesheetMutation) PaymentAutoConfirmed() (r bool, exists bool) {
+	v := m.payment_auto_confirmed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentAutoConfirmed returns the old "payment_auto_confirmed" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldPaymentAutoConfirmed(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentAutoConfirmed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentAutoConfirmed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentAutoConfirmed: %w", err)
+	}
+	return oldValue.PaymentAutoConfirmed, nil
+}
+
+// ResetPaymentAutoConfirmed resets all changes to the "payment_auto_confirmed" field.
+func (m *TimesheetMutation) ResetPaymentAutoConfirmed() {
+	m.payment_auto_confirmed = nil
+}
+
+// SetNotReceivedAt sets the "not_received_at" field.
+func (m *TimesheetMutation) SetNotReceivedAt(t time.Time) {
+	m.not_received_at = &t
+}
+
+// NotReceivedAt returns the value of the "not_received_at" field in the mutation.
+func (m *TimesheetMutation) NotReceivedAt() (r time.Time, exists bool) {
+	v := m.not_received_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotReceivedAt returns the old "not_received_at" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldNotReceivedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotReceivedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotReceivedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotReceivedAt: %w", err)
+	}
+	return oldValue.NotReceivedAt, nil
+}
+
+// ClearNotReceivedAt clears the value of the "not_received_at" field.
+func (m *TimesheetMutation) ClearNotReceivedAt() {
+	m.not_received_at = nil
+	m.clearedFields[timesheet.FieldNotReceivedAt] = struct{}{}
+}
+
+// NotReceivedAtCleared returns if the "not_received_at" field was cleared in this mutation.
+func (m *TimesheetMutation) NotReceivedAtCleared() bool {
+	_, ok := m.clearedFields[timesheet.FieldNotReceivedAt]
+	return ok
+}
+
+// ResetNotReceivedAt resets all changes to the "not_received_at" field.
+func (m *TimesheetMutation) ResetNotReceivedAt() {
+	m.not_received_at = nil
+	delete(m.clearedFields, timesheet.FieldNotReceivedAt)
+}
+
+// SetNotReceivedNote sets the "not_received_note" field.
+func (m *TimesheetMutation) SetNotReceivedNote(s string) {
+	m.not_received_note = &s
+}
+
+// NotReceivedNote returns the value of the "not_received_note" field in the mutation.
+func (m *TimesheetMutation) NotReceivedNote() (r string, exists bool) {
+	v := m.not_received_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotReceivedNote returns the old "not_received_note" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldNotReceivedNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotReceivedNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotReceivedNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotReceivedNote: %w", err)
+	}
+	return oldValue.NotReceivedNote, nil
+}
+
+// ResetNotReceivedNote resets all changes to the "not_received_note" field.
+func (m *TimesheetMutation) ResetNotReceivedNote() {
+	m.not_received_note = nil
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (m *TimesheetMutation) SetOverdueAt(t time.Time) {
+	m.overdue_at = &t
+}
+
+// OverdueAt returns the value of the "overdue_at" field in the mutation.
+func (m *TimesheetMutation) OverdueAt() (r time.Time, exists bool) {
+	v := m.overdue_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverdueAt returns the old "overdue_at" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldOverdueAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverdueAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverdueAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverdueAt: %w", err)
+	}
+	return oldValue.OverdueAt, nil
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (m *TimesheetMutation) ClearOverdueAt() {
+	m.overdue_at = nil
+	m.clearedFields[timesheet.FieldOverdueAt] = struct{}{}
+}
+
+// OverdueAtCleared returns if the "overdue_at" field was cleared in this mutation.
+func (m *TimesheetMutation) OverdueAtCleared() bool {
+	_, ok := m.clearedFields[timesheet.FieldOverdueAt]
+	return ok
+}
+
+// ResetOverdueAt resets all changes to the "overdue_at" field.
+func (m *TimesheetMutation) ResetOverdueAt() {
+	m.overdue_at = nil
+	delete(m.clearedFields, timesheet.FieldOverdueAt)
+}
+
+// SetPaymentCreditedAt sets the "payment_credited_at" field.
+func (m *TimesheetMutation) SetPaymentCreditedAt(t time.Time) {
+	m.payment_credited_at = &t
+}
+
+// PaymentCreditedAt returns the value of the "payment_credited_at" field in the mutation.
+func (m *TimesheetMutation) PaymentCreditedAt() (r time.Time, exists bool) {
+	v := m.payment_credited_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentCreditedAt returns the old "payment_credited_at" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldPaymentCreditedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentCreditedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentCreditedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentCreditedAt: %w", err)
+	}
+	return oldValue.PaymentCreditedAt, nil
+}
+
+// ClearPaymentCreditedAt clears the value of the "payment_credited_at" field.
+func (m *TimesheetMutation) ClearPaymentCreditedAt() {
+	m.payment_credited_at = nil
+	m.clearedFields[timesheet.FieldPaymentCreditedAt] = struct{}{}
+}
+
+// PaymentCreditedAtCleared returns if the "payment_credited_at" field was cleared in this mutation.
+func (m *TimesheetMutation) PaymentCreditedAtCleared() bool {
+	_, ok := m.clearedFields[timesheet.FieldPaymentCreditedAt]
+	return ok
+}
+
+// ResetPaymentCreditedAt resets all changes to the "payment_credited_at" field.
+func (m *TimesheetMutation) ResetPaymentCreditedAt() {
+	m.payment_credited_at = nil
+	delete(m.clearedFields, timesheet.FieldPaymentCreditedAt)
+}
+
 // ClearAssignment clears the "assignment" edge to the Assignment entity.
 func (m *TimesheetMutation) ClearAssignment() {
 	m.clearedassignment = true
@@ -24731,7 +24955,7 @@ func (m *TimesheetMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TimesheetMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 27)
 	if m.created_at != nil {
 		fields = append(fields, timesheet.FieldCreatedAt)
 	}
@@ -24798,6 +25022,21 @@ func (m *TimesheetMutation) Fields() []string {
 	if m.payment_confirmed_at != nil {
 		fields = append(fields, timesheet.FieldPaymentConfirmedAt)
 	}
+	if m.payment_auto_confirmed != nil {
+		fields = append(fields, timesheet.FieldPaymentAutoConfirmed)
+	}
+	if m.not_received_at != nil {
+		fields = append(fields, timesheet.FieldNotReceivedAt)
+	}
+	if m.not_received_note != nil {
+		fields = append(fields, timesheet.FieldNotReceivedNote)
+	}
+	if m.overdue_at != nil {
+		fields = append(fields, timesheet.FieldOverdueAt)
+	}
+	if m.payment_credited_at != nil {
+		fields = append(fields, timesheet.FieldPaymentCreditedAt)
+	}
 	return fields
 }
 
@@ -24850,6 +25089,16 @@ func (m *TimesheetMutation) Field(name string) (ent.Value, bool) {
 		return m.PaidAt()
 	case timesheet.FieldPaymentConfirmedAt:
 		return m.PaymentConfirmedAt()
+	case timesheet.FieldPaymentAutoConfirmed:
+		return m.PaymentAutoConfirmed()
+	case timesheet.FieldNotReceivedAt:
+		return m.NotReceivedAt()
+	case timesheet.FieldNotReceivedNote:
+		return m.NotReceivedNote()
+	case timesheet.FieldOverdueAt:
+		return m.OverdueAt()
+	case timesheet.FieldPaymentCreditedAt:
+		return m.PaymentCreditedAt()
 	}
 	return nil, false
 }
@@ -24903,6 +25152,16 @@ func (m *TimesheetMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldPaidAt(ctx)
 	case timesheet.FieldPaymentConfirmedAt:
 		return m.OldPaymentConfirmedAt(ctx)
+	case timesheet.FieldPaymentAutoConfirmed:
+		return m.OldPaymentAutoConfirmed(ctx)
+	case timesheet.FieldNotReceivedAt:
+		return m.OldNotReceivedAt(ctx)
+	case timesheet.FieldNotReceivedNote:
+		return m.OldNotReceivedNote(ctx)
+	case timesheet.FieldOverdueAt:
+		return m.OldOverdueAt(ctx)
+	case timesheet.FieldPaymentCreditedAt:
+		return m.OldPaymentCreditedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Timesheet field %s", name)
 }
@@ -25066,6 +25325,41 @@ func (m *TimesheetMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPaymentConfirmedAt(v)
 		return nil
+	case timesheet.FieldPaymentAutoConfirmed:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentAutoConfirmed(v)
+		return nil
+	case timesheet.FieldNotReceivedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotReceivedAt(v)
+		return nil
+	case timesheet.FieldNotReceivedNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotReceivedNote(v)
+		return nil
+	case timesheet.FieldOverdueAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverdueAt(v)
+		return nil
+	case timesheet.FieldPaymentCreditedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentCreditedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Timesheet field %s", name)
 }
@@ -25159,6 +25453,15 @@ func (m *TimesheetMutation) ClearedFields() []string {
 	if m.FieldCleared(timesheet.FieldPaymentConfirmedAt) {
 		fields = append(fields, timesheet.FieldPaymentConfirmedAt)
 	}
+	if m.FieldCleared(timesheet.FieldNotReceivedAt) {
+		fields = append(fields, timesheet.FieldNotReceivedAt)
+	}
+	if m.FieldCleared(timesheet.FieldOverdueAt) {
+		fields = append(fields, timesheet.FieldOverdueAt)
+	}
+	if m.FieldCleared(timesheet.FieldPaymentCreditedAt) {
+		fields = append(fields, timesheet.FieldPaymentCreditedAt)
+	}
 	return fields
 }
 
@@ -25196,6 +25499,15 @@ func (m *TimesheetMutation) ClearField(name string) error {
 		return nil
 	case timesheet.FieldPaymentConfirmedAt:
 		m.ClearPaymentConfirmedAt()
+		return nil
+	case timesheet.FieldNotReceivedAt:
+		m.ClearNotReceivedAt()
+		return nil
+	case timesheet.FieldOverdueAt:
+		m.ClearOverdueAt()
+		return nil
+	case timesheet.FieldPaymentCreditedAt:
+		m.ClearPaymentCreditedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Timesheet nullable field %s", name)
@@ -25270,6 +25582,21 @@ func (m *TimesheetMutation) ResetField(name string) error {
 		return nil
 	case timesheet.FieldPaymentConfirmedAt:
 		m.ResetPaymentConfirmedAt()
+		return nil
+	case timesheet.FieldPaymentAutoConfirmed:
+		m.ResetPaymentAutoConfirmed()
+		return nil
+	case timesheet.FieldNotReceivedAt:
+		m.ResetNotReceivedAt()
+		return nil
+	case timesheet.FieldNotReceivedNote:
+		m.ResetNotReceivedNote()
+		return nil
+	case timesheet.FieldOverdueAt:
+		m.ResetOverdueAt()
+		return nil
+	case timesheet.FieldPaymentCreditedAt:
+		m.ResetPaymentCreditedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Timesheet field %s", name)

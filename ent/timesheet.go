@@ -62,6 +62,16 @@ type Timesheet struct {
 	PaidAt *time.Time `json:"paid_at,omitempty"`
 	// PaymentConfirmedAt holds the value of the "payment_confirmed_at" field.
 	PaymentConfirmedAt *time.Time `json:"payment_confirmed_at,omitempty"`
+	// PaymentAutoConfirmed holds the value of the "payment_auto_confirmed" field.
+	PaymentAutoConfirmed bool `json:"payment_auto_confirmed,omitempty"`
+	// NotReceivedAt holds the value of the "not_received_at" field.
+	NotReceivedAt *time.Time `json:"not_received_at,omitempty"`
+	// NotReceivedNote holds the value of the "not_received_note" field.
+	NotReceivedNote string `json:"not_received_note,omitempty"`
+	// first flagged overdue; the overdue credit counts once
+	OverdueAt *time.Time `json:"overdue_at,omitempty"`
+	// when the payment counted on the employer's record: once per timesheet
+	PaymentCreditedAt *time.Time `json:"payment_credited_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TimesheetQuery when eager-loading is set.
 	Edges        TimesheetEdges `json:"edges"`
@@ -95,13 +105,13 @@ func (*Timesheet) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case timesheet.FieldAutoApproved:
+		case timesheet.FieldAutoApproved, timesheet.FieldPaymentAutoConfirmed:
 			values[i] = new(sql.NullBool)
 		case timesheet.FieldWorkedMinutes, timesheet.FieldApprovedMinutes, timesheet.FieldAmountOwed:
 			values[i] = new(sql.NullInt64)
-		case timesheet.FieldID, timesheet.FieldAssignmentID, timesheet.FieldWorkerID, timesheet.FieldEmployerID, timesheet.FieldStatus, timesheet.FieldAdjustmentReason, timesheet.FieldApprovedByID, timesheet.FieldDisputeReason, timesheet.FieldCurrency, timesheet.FieldPaymentStatus, timesheet.FieldPaymentReference:
+		case timesheet.FieldID, timesheet.FieldAssignmentID, timesheet.FieldWorkerID, timesheet.FieldEmployerID, timesheet.FieldStatus, timesheet.FieldAdjustmentReason, timesheet.FieldApprovedByID, timesheet.FieldDisputeReason, timesheet.FieldCurrency, timesheet.FieldPaymentStatus, timesheet.FieldPaymentReference, timesheet.FieldNotReceivedNote:
 			values[i] = new(sql.NullString)
-		case timesheet.FieldCreatedAt, timesheet.FieldUpdatedAt, timesheet.FieldSubmittedAt, timesheet.FieldApprovedAt, timesheet.FieldDisputedAt, timesheet.FieldPaymentDueAt, timesheet.FieldPaidAt, timesheet.FieldPaymentConfirmedAt:
+		case timesheet.FieldCreatedAt, timesheet.FieldUpdatedAt, timesheet.FieldSubmittedAt, timesheet.FieldApprovedAt, timesheet.FieldDisputedAt, timesheet.FieldPaymentDueAt, timesheet.FieldPaidAt, timesheet.FieldPaymentConfirmedAt, timesheet.FieldNotReceivedAt, timesheet.FieldOverdueAt, timesheet.FieldPaymentCreditedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -264,6 +274,39 @@ func (_m *Timesheet) assignValues(columns []string, values []any) error {
 				_m.PaymentConfirmedAt = new(time.Time)
 				*_m.PaymentConfirmedAt = value.Time
 			}
+		case timesheet.FieldPaymentAutoConfirmed:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field payment_auto_confirmed", values[i])
+			} else if value.Valid {
+				_m.PaymentAutoConfirmed = value.Bool
+			}
+		case timesheet.FieldNotReceivedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field not_received_at", values[i])
+			} else if value.Valid {
+				_m.NotReceivedAt = new(time.Time)
+				*_m.NotReceivedAt = value.Time
+			}
+		case timesheet.FieldNotReceivedNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field not_received_note", values[i])
+			} else if value.Valid {
+				_m.NotReceivedNote = value.String
+			}
+		case timesheet.FieldOverdueAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field overdue_at", values[i])
+			} else if value.Valid {
+				_m.OverdueAt = new(time.Time)
+				*_m.OverdueAt = value.Time
+			}
+		case timesheet.FieldPaymentCreditedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field payment_credited_at", values[i])
+			} else if value.Valid {
+				_m.PaymentCreditedAt = new(time.Time)
+				*_m.PaymentCreditedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -384,6 +427,27 @@ func (_m *Timesheet) String() string {
 	builder.WriteString(", ")
 	if v := _m.PaymentConfirmedAt; v != nil {
 		builder.WriteString("payment_confirmed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("payment_auto_confirmed=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PaymentAutoConfirmed))
+	builder.WriteString(", ")
+	if v := _m.NotReceivedAt; v != nil {
+		builder.WriteString("not_received_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("not_received_note=")
+	builder.WriteString(_m.NotReceivedNote)
+	builder.WriteString(", ")
+	if v := _m.OverdueAt; v != nil {
+		builder.WriteString("overdue_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.PaymentCreditedAt; v != nil {
+		builder.WriteString("payment_credited_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

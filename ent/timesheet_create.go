@@ -284,6 +284,76 @@ func (_c *TimesheetCreate) SetNillablePaymentConfirmedAt(v *time.Time) *Timeshee
 	return _c
 }
 
+// SetPaymentAutoConfirmed sets the "payment_auto_confirmed" field.
+func (_c *TimesheetCreate) SetPaymentAutoConfirmed(v bool) *TimesheetCreate {
+	_c.mutation.SetPaymentAutoConfirmed(v)
+	return _c
+}
+
+// SetNillablePaymentAutoConfirmed sets the "payment_auto_confirmed" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillablePaymentAutoConfirmed(v *bool) *TimesheetCreate {
+	if v != nil {
+		_c.SetPaymentAutoConfirmed(*v)
+	}
+	return _c
+}
+
+// SetNotReceivedAt sets the "not_received_at" field.
+func (_c *TimesheetCreate) SetNotReceivedAt(v time.Time) *TimesheetCreate {
+	_c.mutation.SetNotReceivedAt(v)
+	return _c
+}
+
+// SetNillableNotReceivedAt sets the "not_received_at" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableNotReceivedAt(v *time.Time) *TimesheetCreate {
+	if v != nil {
+		_c.SetNotReceivedAt(*v)
+	}
+	return _c
+}
+
+// SetNotReceivedNote sets the "not_received_note" field.
+func (_c *TimesheetCreate) SetNotReceivedNote(v string) *TimesheetCreate {
+	_c.mutation.SetNotReceivedNote(v)
+	return _c
+}
+
+// SetNillableNotReceivedNote sets the "not_received_note" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableNotReceivedNote(v *string) *TimesheetCreate {
+	if v != nil {
+		_c.SetNotReceivedNote(*v)
+	}
+	return _c
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (_c *TimesheetCreate) SetOverdueAt(v time.Time) *TimesheetCreate {
+	_c.mutation.SetOverdueAt(v)
+	return _c
+}
+
+// SetNillableOverdueAt sets the "overdue_at" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableOverdueAt(v *time.Time) *TimesheetCreate {
+	if v != nil {
+		_c.SetOverdueAt(*v)
+	}
+	return _c
+}
+
+// SetPaymentCreditedAt sets the "payment_credited_at" field.
+func (_c *TimesheetCreate) SetPaymentCreditedAt(v time.Time) *TimesheetCreate {
+	_c.mutation.SetPaymentCreditedAt(v)
+	return _c
+}
+
+// SetNillablePaymentCreditedAt sets the "payment_credited_at" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillablePaymentCreditedAt(v *time.Time) *TimesheetCreate {
+	if v != nil {
+		_c.SetPaymentCreditedAt(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *TimesheetCreate) SetID(v string) *TimesheetCreate {
 	_c.mutation.SetID(v)
@@ -378,6 +448,14 @@ func (_c *TimesheetCreate) defaults() error {
 		v := timesheet.DefaultPaymentReference
 		_c.mutation.SetPaymentReference(v)
 	}
+	if _, ok := _c.mutation.PaymentAutoConfirmed(); !ok {
+		v := timesheet.DefaultPaymentAutoConfirmed
+		_c.mutation.SetPaymentAutoConfirmed(v)
+	}
+	if _, ok := _c.mutation.NotReceivedNote(); !ok {
+		v := timesheet.DefaultNotReceivedNote
+		_c.mutation.SetNotReceivedNote(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if timesheet.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized timesheet.DefaultID (forgotten import ent/runtime?)")
@@ -460,6 +538,17 @@ func (_c *TimesheetCreate) check() error {
 	if v, ok := _c.mutation.PaymentReference(); ok {
 		if err := timesheet.PaymentReferenceValidator(v); err != nil {
 			return &ValidationError{Name: "payment_reference", err: fmt.Errorf(`ent: validator failed for field "Timesheet.payment_reference": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.PaymentAutoConfirmed(); !ok {
+		return &ValidationError{Name: "payment_auto_confirmed", err: errors.New(`ent: missing required field "Timesheet.payment_auto_confirmed"`)}
+	}
+	if _, ok := _c.mutation.NotReceivedNote(); !ok {
+		return &ValidationError{Name: "not_received_note", err: errors.New(`ent: missing required field "Timesheet.not_received_note"`)}
+	}
+	if v, ok := _c.mutation.NotReceivedNote(); ok {
+		if err := timesheet.NotReceivedNoteValidator(v); err != nil {
+			return &ValidationError{Name: "not_received_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.not_received_note": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -589,6 +678,26 @@ func (_c *TimesheetCreate) createSpec() (*Timesheet, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PaymentConfirmedAt(); ok {
 		_spec.SetField(timesheet.FieldPaymentConfirmedAt, field.TypeTime, value)
 		_node.PaymentConfirmedAt = &value
+	}
+	if value, ok := _c.mutation.PaymentAutoConfirmed(); ok {
+		_spec.SetField(timesheet.FieldPaymentAutoConfirmed, field.TypeBool, value)
+		_node.PaymentAutoConfirmed = value
+	}
+	if value, ok := _c.mutation.NotReceivedAt(); ok {
+		_spec.SetField(timesheet.FieldNotReceivedAt, field.TypeTime, value)
+		_node.NotReceivedAt = &value
+	}
+	if value, ok := _c.mutation.NotReceivedNote(); ok {
+		_spec.SetField(timesheet.FieldNotReceivedNote, field.TypeString, value)
+		_node.NotReceivedNote = value
+	}
+	if value, ok := _c.mutation.OverdueAt(); ok {
+		_spec.SetField(timesheet.FieldOverdueAt, field.TypeTime, value)
+		_node.OverdueAt = &value
+	}
+	if value, ok := _c.mutation.PaymentCreditedAt(); ok {
+		_spec.SetField(timesheet.FieldPaymentCreditedAt, field.TypeTime, value)
+		_node.PaymentCreditedAt = &value
 	}
 	if nodes := _c.mutation.AssignmentIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -938,6 +1047,84 @@ func (u *TimesheetUpsert) UpdatePaymentConfirmedAt() *TimesheetUpsert {
 // ClearPaymentConfirmedAt clears the value of the "payment_confirmed_at" field.
 func (u *TimesheetUpsert) ClearPaymentConfirmedAt() *TimesheetUpsert {
 	u.SetNull(timesheet.FieldPaymentConfirmedAt)
+	return u
+}
+
+// SetPaymentAutoConfirmed sets the "payment_auto_confirmed" field.
+func (u *TimesheetUpsert) SetPaymentAutoConfirmed(v bool) *TimesheetUpsert {
+	u.Set(timesheet.FieldPaymentAutoConfirmed, v)
+	return u
+}
+
+// UpdatePaymentAutoConfirmed sets the "payment_auto_confirmed" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdatePaymentAutoConfirmed() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldPaymentAutoConfirmed)
+	return u
+}
+
+// SetNotReceivedAt sets the "not_received_at" field.
+func (u *TimesheetUpsert) SetNotReceivedAt(v time.Time) *TimesheetUpsert {
+	u.Set(timesheet.FieldNotReceivedAt, v)
+	return u
+}
+
+// UpdateNotReceivedAt sets the "not_received_at" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateNotReceivedAt() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldNotReceivedAt)
+	return u
+}
+
+// ClearNotReceivedAt clears the value of the "not_received_at" field.
+func (u *TimesheetUpsert) ClearNotReceivedAt() *TimesheetUpsert {
+	u.SetNull(timesheet.FieldNotReceivedAt)
+	return u
+}
+
+// SetNotReceivedNote sets the "not_received_note" field.
+func (u *TimesheetUpsert) SetNotReceivedNote(v string) *TimesheetUpsert {
+	u.Set(timesheet.FieldNotReceivedNote, v)
+	return u
+}
+
+// UpdateNotReceivedNote sets the "not_received_note" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateNotReceivedNote() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldNotReceivedNote)
+	return u
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (u *TimesheetUpsert) SetOverdueAt(v time.Time) *TimesheetUpsert {
+	u.Set(timesheet.FieldOverdueAt, v)
+	return u
+}
+
+// UpdateOverdueAt sets the "overdue_at" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateOverdueAt() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldOverdueAt)
+	return u
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (u *TimesheetUpsert) ClearOverdueAt() *TimesheetUpsert {
+	u.SetNull(timesheet.FieldOverdueAt)
+	return u
+}
+
+// SetPaymentCreditedAt sets the "payment_credited_at" field.
+func (u *TimesheetUpsert) SetPaymentCreditedAt(v time.Time) *TimesheetUpsert {
+	u.Set(timesheet.FieldPaymentCreditedAt, v)
+	return u
+}
+
+// UpdatePaymentCreditedAt sets the "payment_credited_at" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdatePaymentCreditedAt() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldPaymentCreditedAt)
+	return u
+}
+
+// ClearPaymentCreditedAt clears the value of the "payment_credited_at" field.
+func (u *TimesheetUpsert) ClearPaymentCreditedAt() *TimesheetUpsert {
+	u.SetNull(timesheet.FieldPaymentCreditedAt)
 	return u
 }
 
@@ -1327,6 +1514,97 @@ func (u *TimesheetUpsertOne) UpdatePaymentConfirmedAt() *TimesheetUpsertOne {
 func (u *TimesheetUpsertOne) ClearPaymentConfirmedAt() *TimesheetUpsertOne {
 	return u.Update(func(s *TimesheetUpsert) {
 		s.ClearPaymentConfirmedAt()
+	})
+}
+
+// SetPaymentAutoConfirmed sets the "payment_auto_confirmed" field.
+func (u *TimesheetUpsertOne) SetPaymentAutoConfirmed(v bool) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetPaymentAutoConfirmed(v)
+	})
+}
+
+// UpdatePaymentAutoConfirmed sets the "payment_auto_confirmed" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdatePaymentAutoConfirmed() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdatePaymentAutoConfirmed()
+	})
+}
+
+// SetNotReceivedAt sets the "not_received_at" field.
+func (u *TimesheetUpsertOne) SetNotReceivedAt(v time.Time) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetNotReceivedAt(v)
+	})
+}
+
+// UpdateNotReceivedAt sets the "not_received_at" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateNotReceivedAt() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateNotReceivedAt()
+	})
+}
+
+// ClearNotReceivedAt clears the value of the "not_received_at" field.
+func (u *TimesheetUpsertOne) ClearNotReceivedAt() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearNotReceivedAt()
+	})
+}
+
+// SetNotReceivedNote sets the "not_received_note" field.
+func (u *TimesheetUpsertOne) SetNotReceivedNote(v string) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetNotReceivedNote(v)
+	})
+}
+
+// UpdateNotReceivedNote sets the "not_received_note" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateNotReceivedNote() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateNotReceivedNote()
+	})
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (u *TimesheetUpsertOne) SetOverdueAt(v time.Time) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetOverdueAt(v)
+	})
+}
+
+// UpdateOverdueAt sets the "overdue_at" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateOverdueAt() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateOverdueAt()
+	})
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (u *TimesheetUpsertOne) ClearOverdueAt() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearOverdueAt()
+	})
+}
+
+// SetPaymentCreditedAt sets the "payment_credited_at" field.
+func (u *TimesheetUpsertOne) SetPaymentCreditedAt(v time.Time) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetPaymentCreditedAt(v)
+	})
+}
+
+// UpdatePaymentCreditedAt sets the "payment_credited_at" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdatePaymentCreditedAt() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdatePaymentCreditedAt()
+	})
+}
+
+// ClearPaymentCreditedAt clears the value of the "payment_credited_at" field.
+func (u *TimesheetUpsertOne) ClearPaymentCreditedAt() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearPaymentCreditedAt()
 	})
 }
 
@@ -1883,6 +2161,97 @@ func (u *TimesheetUpsertBulk) UpdatePaymentConfirmedAt() *TimesheetUpsertBulk {
 func (u *TimesheetUpsertBulk) ClearPaymentConfirmedAt() *TimesheetUpsertBulk {
 	return u.Update(func(s *TimesheetUpsert) {
 		s.ClearPaymentConfirmedAt()
+	})
+}
+
+// SetPaymentAutoConfirmed sets the "payment_auto_confirmed" field.
+func (u *TimesheetUpsertBulk) SetPaymentAutoConfirmed(v bool) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetPaymentAutoConfirmed(v)
+	})
+}
+
+// UpdatePaymentAutoConfirmed sets the "payment_auto_confirmed" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdatePaymentAutoConfirmed() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdatePaymentAutoConfirmed()
+	})
+}
+
+// SetNotReceivedAt sets the "not_received_at" field.
+func (u *TimesheetUpsertBulk) SetNotReceivedAt(v time.Time) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetNotReceivedAt(v)
+	})
+}
+
+// UpdateNotReceivedAt sets the "not_received_at" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateNotReceivedAt() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateNotReceivedAt()
+	})
+}
+
+// ClearNotReceivedAt clears the value of the "not_received_at" field.
+func (u *TimesheetUpsertBulk) ClearNotReceivedAt() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearNotReceivedAt()
+	})
+}
+
+// SetNotReceivedNote sets the "not_received_note" field.
+func (u *TimesheetUpsertBulk) SetNotReceivedNote(v string) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetNotReceivedNote(v)
+	})
+}
+
+// UpdateNotReceivedNote sets the "not_received_note" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateNotReceivedNote() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateNotReceivedNote()
+	})
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (u *TimesheetUpsertBulk) SetOverdueAt(v time.Time) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetOverdueAt(v)
+	})
+}
+
+// UpdateOverdueAt sets the "overdue_at" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateOverdueAt() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateOverdueAt()
+	})
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (u *TimesheetUpsertBulk) ClearOverdueAt() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearOverdueAt()
+	})
+}
+
+// SetPaymentCreditedAt sets the "payment_credited_at" field.
+func (u *TimesheetUpsertBulk) SetPaymentCreditedAt(v time.Time) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetPaymentCreditedAt(v)
+	})
+}
+
+// UpdatePaymentCreditedAt sets the "payment_credited_at" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdatePaymentCreditedAt() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdatePaymentCreditedAt()
+	})
+}
+
+// ClearPaymentCreditedAt clears the value of the "payment_credited_at" field.
+func (u *TimesheetUpsertBulk) ClearPaymentCreditedAt() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearPaymentCreditedAt()
 	})
 }
 

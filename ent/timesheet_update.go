@@ -342,6 +342,94 @@ func (_u *TimesheetUpdate) ClearPaymentConfirmedAt() *TimesheetUpdate {
 	return _u
 }
 
+// SetPaymentAutoConfirmed sets the "payment_auto_confirmed" field.
+func (_u *TimesheetUpdate) SetPaymentAutoConfirmed(v bool) *TimesheetUpdate {
+	_u.mutation.SetPaymentAutoConfirmed(v)
+	return _u
+}
+
+// SetNillablePaymentAutoConfirmed sets the "payment_auto_confirmed" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillablePaymentAutoConfirmed(v *bool) *TimesheetUpdate {
+	if v != nil {
+		_u.SetPaymentAutoConfirmed(*v)
+	}
+	return _u
+}
+
+// SetNotReceivedAt sets the "not_received_at" field.
+func (_u *TimesheetUpdate) SetNotReceivedAt(v time.Time) *TimesheetUpdate {
+	_u.mutation.SetNotReceivedAt(v)
+	return _u
+}
+
+// SetNillableNotReceivedAt sets the "not_received_at" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableNotReceivedAt(v *time.Time) *TimesheetUpdate {
+	if v != nil {
+		_u.SetNotReceivedAt(*v)
+	}
+	return _u
+}
+
+// ClearNotReceivedAt clears the value of the "not_received_at" field.
+func (_u *TimesheetUpdate) ClearNotReceivedAt() *TimesheetUpdate {
+	_u.mutation.ClearNotReceivedAt()
+	return _u
+}
+
+// SetNotReceivedNote sets the "not_received_note" field.
+func (_u *TimesheetUpdate) SetNotReceivedNote(v string) *TimesheetUpdate {
+	_u.mutation.SetNotReceivedNote(v)
+	return _u
+}
+
+// SetNillableNotReceivedNote sets the "not_received_note" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableNotReceivedNote(v *string) *TimesheetUpdate {
+	if v != nil {
+		_u.SetNotReceivedNote(*v)
+	}
+	return _u
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (_u *TimesheetUpdate) SetOverdueAt(v time.Time) *TimesheetUpdate {
+	_u.mutation.SetOverdueAt(v)
+	return _u
+}
+
+// SetNillableOverdueAt sets the "overdue_at" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableOverdueAt(v *time.Time) *TimesheetUpdate {
+	if v != nil {
+		_u.SetOverdueAt(*v)
+	}
+	return _u
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (_u *TimesheetUpdate) ClearOverdueAt() *TimesheetUpdate {
+	_u.mutation.ClearOverdueAt()
+	return _u
+}
+
+// SetPaymentCreditedAt sets the "payment_credited_at" field.
+func (_u *TimesheetUpdate) SetPaymentCreditedAt(v time.Time) *TimesheetUpdate {
+	_u.mutation.SetPaymentCreditedAt(v)
+	return _u
+}
+
+// SetNillablePaymentCreditedAt sets the "payment_credited_at" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillablePaymentCreditedAt(v *time.Time) *TimesheetUpdate {
+	if v != nil {
+		_u.SetPaymentCreditedAt(*v)
+	}
+	return _u
+}
+
+// ClearPaymentCreditedAt clears the value of the "payment_credited_at" field.
+func (_u *TimesheetUpdate) ClearPaymentCreditedAt() *TimesheetUpdate {
+	_u.mutation.ClearPaymentCreditedAt()
+	return _u
+}
+
 // Mutation returns the TimesheetMutation object of the builder.
 func (_u *TimesheetUpdate) Mutation() *TimesheetMutation {
 	return _u.mutation
@@ -419,6 +507,11 @@ func (_u *TimesheetUpdate) check() error {
 	if v, ok := _u.mutation.PaymentReference(); ok {
 		if err := timesheet.PaymentReferenceValidator(v); err != nil {
 			return &ValidationError{Name: "payment_reference", err: fmt.Errorf(`ent: validator failed for field "Timesheet.payment_reference": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NotReceivedNote(); ok {
+		if err := timesheet.NotReceivedNoteValidator(v); err != nil {
+			return &ValidationError{Name: "not_received_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.not_received_note": %w`, err)}
 		}
 	}
 	if _u.mutation.AssignmentCleared() && len(_u.mutation.AssignmentIDs()) > 0 {
@@ -531,6 +624,30 @@ func (_u *TimesheetUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.PaymentConfirmedAtCleared() {
 		_spec.ClearField(timesheet.FieldPaymentConfirmedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PaymentAutoConfirmed(); ok {
+		_spec.SetField(timesheet.FieldPaymentAutoConfirmed, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.NotReceivedAt(); ok {
+		_spec.SetField(timesheet.FieldNotReceivedAt, field.TypeTime, value)
+	}
+	if _u.mutation.NotReceivedAtCleared() {
+		_spec.ClearField(timesheet.FieldNotReceivedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.NotReceivedNote(); ok {
+		_spec.SetField(timesheet.FieldNotReceivedNote, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.OverdueAt(); ok {
+		_spec.SetField(timesheet.FieldOverdueAt, field.TypeTime, value)
+	}
+	if _u.mutation.OverdueAtCleared() {
+		_spec.ClearField(timesheet.FieldOverdueAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PaymentCreditedAt(); ok {
+		_spec.SetField(timesheet.FieldPaymentCreditedAt, field.TypeTime, value)
+	}
+	if _u.mutation.PaymentCreditedAtCleared() {
+		_spec.ClearField(timesheet.FieldPaymentCreditedAt, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -867,6 +984,94 @@ func (_u *TimesheetUpdateOne) ClearPaymentConfirmedAt() *TimesheetUpdateOne {
 	return _u
 }
 
+// SetPaymentAutoConfirmed sets the "payment_auto_confirmed" field.
+func (_u *TimesheetUpdateOne) SetPaymentAutoConfirmed(v bool) *TimesheetUpdateOne {
+	_u.mutation.SetPaymentAutoConfirmed(v)
+	return _u
+}
+
+// SetNillablePaymentAutoConfirmed sets the "payment_auto_confirmed" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillablePaymentAutoConfirmed(v *bool) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetPaymentAutoConfirmed(*v)
+	}
+	return _u
+}
+
+// SetNotReceivedAt sets the "not_received_at" field.
+func (_u *TimesheetUpdateOne) SetNotReceivedAt(v time.Time) *TimesheetUpdateOne {
+	_u.mutation.SetNotReceivedAt(v)
+	return _u
+}
+
+// SetNillableNotReceivedAt sets the "not_received_at" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableNotReceivedAt(v *time.Time) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetNotReceivedAt(*v)
+	}
+	return _u
+}
+
+// ClearNotReceivedAt clears the value of the "not_received_at" field.
+func (_u *TimesheetUpdateOne) ClearNotReceivedAt() *TimesheetUpdateOne {
+	_u.mutation.ClearNotReceivedAt()
+	return _u
+}
+
+// SetNotReceivedNote sets the "not_received_note" field.
+func (_u *TimesheetUpdateOne) SetNotReceivedNote(v string) *TimesheetUpdateOne {
+	_u.mutation.SetNotReceivedNote(v)
+	return _u
+}
+
+// SetNillableNotReceivedNote sets the "not_received_note" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableNotReceivedNote(v *string) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetNotReceivedNote(*v)
+	}
+	return _u
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (_u *TimesheetUpdateOne) SetOverdueAt(v time.Time) *TimesheetUpdateOne {
+	_u.mutation.SetOverdueAt(v)
+	return _u
+}
+
+// SetNillableOverdueAt sets the "overdue_at" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableOverdueAt(v *time.Time) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetOverdueAt(*v)
+	}
+	return _u
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (_u *TimesheetUpdateOne) ClearOverdueAt() *TimesheetUpdateOne {
+	_u.mutation.ClearOverdueAt()
+	return _u
+}
+
+// SetPaymentCreditedAt sets the "payment_credited_at" field.
+func (_u *TimesheetUpdateOne) SetPaymentCreditedAt(v time.Time) *TimesheetUpdateOne {
+	_u.mutation.SetPaymentCreditedAt(v)
+	return _u
+}
+
+// SetNillablePaymentCreditedAt sets the "payment_credited_at" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillablePaymentCreditedAt(v *time.Time) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetPaymentCreditedAt(*v)
+	}
+	return _u
+}
+
+// ClearPaymentCreditedAt clears the value of the "payment_credited_at" field.
+func (_u *TimesheetUpdateOne) ClearPaymentCreditedAt() *TimesheetUpdateOne {
+	_u.mutation.ClearPaymentCreditedAt()
+	return _u
+}
+
 // Mutation returns the TimesheetMutation object of the builder.
 func (_u *TimesheetUpdateOne) Mutation() *TimesheetMutation {
 	return _u.mutation
@@ -957,6 +1162,11 @@ func (_u *TimesheetUpdateOne) check() error {
 	if v, ok := _u.mutation.PaymentReference(); ok {
 		if err := timesheet.PaymentReferenceValidator(v); err != nil {
 			return &ValidationError{Name: "payment_reference", err: fmt.Errorf(`ent: validator failed for field "Timesheet.payment_reference": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NotReceivedNote(); ok {
+		if err := timesheet.NotReceivedNoteValidator(v); err != nil {
+			return &ValidationError{Name: "not_received_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.not_received_note": %w`, err)}
 		}
 	}
 	if _u.mutation.AssignmentCleared() && len(_u.mutation.AssignmentIDs()) > 0 {
@@ -1086,6 +1296,30 @@ func (_u *TimesheetUpdateOne) sqlSave(ctx context.Context) (_node *Timesheet, er
 	}
 	if _u.mutation.PaymentConfirmedAtCleared() {
 		_spec.ClearField(timesheet.FieldPaymentConfirmedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PaymentAutoConfirmed(); ok {
+		_spec.SetField(timesheet.FieldPaymentAutoConfirmed, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.NotReceivedAt(); ok {
+		_spec.SetField(timesheet.FieldNotReceivedAt, field.TypeTime, value)
+	}
+	if _u.mutation.NotReceivedAtCleared() {
+		_spec.ClearField(timesheet.FieldNotReceivedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.NotReceivedNote(); ok {
+		_spec.SetField(timesheet.FieldNotReceivedNote, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.OverdueAt(); ok {
+		_spec.SetField(timesheet.FieldOverdueAt, field.TypeTime, value)
+	}
+	if _u.mutation.OverdueAtCleared() {
+		_spec.ClearField(timesheet.FieldOverdueAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PaymentCreditedAt(); ok {
+		_spec.SetField(timesheet.FieldPaymentCreditedAt, field.TypeTime, value)
+	}
+	if _u.mutation.PaymentCreditedAtCleared() {
+		_spec.ClearField(timesheet.FieldPaymentCreditedAt, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Timesheet{config: _u.config}

@@ -88,6 +88,11 @@ func (r *mutationResolver) ConfirmPayment(ctx context.Context, id string) (*ent.
 	return r.Market.ConfirmPayment(ctx, id)
 }
 
+// ReportPaymentNotReceived is the resolver for the reportPaymentNotReceived field.
+func (r *mutationResolver) ReportPaymentNotReceived(ctx context.Context, id string, note string) (*ent.Timesheet, error) {
+	return r.Market.PaymentNotReceived(ctx, id, note)
+}
+
 // Candidates is the resolver for the candidates field.
 func (r *queryResolver) Candidates(ctx context.Context, shiftID string, first *int, after *entgql.Cursor[string]) (*market.CandidatePage, error) {
 	return r.Market.Candidates(ctx, shiftID, first, after, nodeFields[*ent.ApplicationQuery](ctx, "Application", "Node"))

@@ -80,11 +80,15 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*ent.Applicat
 		if failed := e.Failed(); len(failed) > 0 {
 			return screeningFailed("you do not meet this shift's requirements", failed)
 		}
-		if exists, err := c.Application.Query().
-			Where(application.ShiftID(s.ID), application.WorkerID(v.WorkerID)).Exist(ctx); err != nil {
+		if prior, err := c.Application.Query().
+			Where(application.ShiftID(s.ID), application.WorkerID(v.WorkerID)).Only(ctx); err == nil {
+			if prior.Status == application.StatusAPPLIED {
+				out = prior // a retry: the application is in
+				return nil
+			}
+			return Conflict("you have already applied to this shift; the application is %s", humanStatus(prior.Status.String()))
+		} else if !ent.IsNotFound(err) {
 			return err
-		} else if exists {
-			return Conflict("you have already applied to this shift")
 		}
 		create := c.Application.Create().SetShiftID(s.ID).SetWorkerID(v.WorkerID).SetEmployerID(s.EmployerID)
 		if in.Message != nil {
@@ -204,7 +208,15 @@ func (m *Market) moveApplication(ctx context.Context, id string, check func(cont
 			return err
 		}
 		if n == 0 {
-			return Conflict("the application is %s", humanStatus(a.Status.String()))
+			cur, err := c.Application.Get(ctx, id)
+			if err != nil {
+				return err
+			}
+			if cur.Status == to { // a retry: already done
+				out = cur
+				return nil
+			}
+			return Conflict("the application is %s", humanStatus(cur.Status.String()))
 		}
 		kind := map[application.Status]EventKind{application.StatusWITHDRAWN: ApplicationWithdrawn,
 			application.StatusREJECTED: ApplicationRejected, application.StatusSHORTLISTED: ApplicationShortlisted}[to]

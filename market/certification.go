@@ -203,7 +203,8 @@ func (m *Market) CompleteCertificationUpload(ctx context.Context, id string) (*e
 			return err
 		}
 		if cert.Status != certification.StatusAWAITING_UPLOAD {
-			return Conflict("the upload is already complete; the certification is %s", humanStatus(cert.Status.String()))
+			out = cert // a retry: the upload completed, and the certificate is where it is
+			return nil
 		}
 		uploadKey := uploadKeyOf(cert)
 		info, err := m.store.Stat(ctx, uploadKey)
@@ -366,6 +367,10 @@ func (m *Market) moveCertification(ctx context.Context, id string, from []certif
 			return err
 		}
 		if n == 0 {
+			if cur, err := c.Certification.Get(ctx, id); err == nil && cur.Status == to && cur.ReviewReason == reason {
+				out = cur // a retry: decided as asked
+				return nil
+			}
 			return Conflict("the certification is %s", humanStatus(cert.Status.String()))
 		}
 		if _, err := m.appendLedger(ctx, c, ledger, id, actor(ctx), map[string]any{

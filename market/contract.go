@@ -186,7 +186,10 @@ func (m *Market) SignContract(ctx context.Context, id string) (*ent.Contract, er
 			return err
 		}
 		if n == 0 {
-			return Conflict("the %s has already signed this contract", party)
+			// Signed already (a retry, or a fellow manager for the
+			// employer): the contract stands signed, as the caller meant.
+			out, err = c.Contract.Get(ctx, id)
+			return err
 		}
 		if _, err := m.appendLedger(ctx, c, LedgerContractSigned, k.ID, v.UserID, map[string]any{
 			"assignment": k.AssignmentID, "party": party, "sha256": k.Sha256, "template": k.TemplateVersion,

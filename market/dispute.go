@@ -107,6 +107,10 @@ func (m *Market) ResolveCreditDispute(ctx context.Context, in ResolveInput) (*en
 			return err
 		}
 		if n == 0 {
+			if d.Status == status && d.ResolutionNote == in.Note {
+				out = d // a retry: resolved as asked
+				return nil
+			}
 			return Conflict("the dispute is already %s", humanStatus(d.Status.String()))
 		}
 		if status == creditdispute.StatusREVERSED {

@@ -30,6 +30,9 @@ const (
 	// CodeInvitationNotPending: the invitation was answered, revoked or
 	// expired.
 	CodeInvitationNotPending Code = "INVITATION_NOT_PENDING"
+	// CodeIdempotencyKeyReused: an idempotency key came back with another
+	// request.
+	CodeIdempotencyKeyReused Code = "IDEMPOTENCY_KEY_REUSED"
 )
 
 // FieldError names one input field that failed validation and why.

@@ -40,6 +40,7 @@ const (
 	CertificationRevoked   EventKind = "CERTIFICATION_REVOKED"
 	TimesheetApproved      EventKind = "TIMESHEET_APPROVED"
 	PaymentMarked          EventKind = "PAYMENT_MARKED"
+	PaymentNotReceived     EventKind = "PAYMENT_NOT_RECEIVED"
 	PaymentOverdue         EventKind = "PAYMENT_OVERDUE"
 	MemberInvited          EventKind = "MEMBER_INVITED"
 	MemberJoined           EventKind = "MEMBER_JOINED"

@@ -30,6 +30,7 @@ const (
 	LedgerTimesheetDisputed   = "TIMESHEET_DISPUTED"
 	LedgerPaymentMarked       = "PAYMENT_MARKED"
 	LedgerPaymentConfirmed    = "PAYMENT_CONFIRMED"
+	LedgerPaymentNotReceived  = "PAYMENT_NOT_RECEIVED"
 	LedgerPaymentOverdue      = "PAYMENT_OVERDUE"
 )
 

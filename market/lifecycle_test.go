@@ -223,14 +223,23 @@ func TestTimesheetsApprovalDisputeAndPayment(t *testing.T) {
 		if _, err := w.m.MarkPaid(w.manager, ts.ID, "SEPA-1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.m.MarkPaid(w.manager, ts.ID, "SEPA-1"); code(err) != "CONFLICT" {
+		// The same marking again is a retry, answered with the timesheet;
+		// another reference is not.
+		if got, err := w.m.MarkPaid(w.manager, ts.ID, "SEPA-1"); err != nil || got.PaymentStatus != timesheet.PaymentStatusMARKED_PAID {
+			t.Fatalf("marking paid again: %v", err)
+		}
+		if _, err := w.m.MarkPaid(w.manager, ts.ID, "SEPA-2"); code(err) != "CONFLICT" {
 			t.Fatalf("paying twice: %v", err)
 		}
-		if e := db.Employer.GetX(sys, w.emp); e.PaidLate != 1 || e.PaidOnTime != 0 {
-			t.Fatalf("pay record: %d on time, %d late", e.PaidOnTime, e.PaidLate)
+		// The employer's word alone is not on its record; the worker's is.
+		if e := db.Employer.GetX(sys, w.emp); e.PaidLate != 0 || e.PaidOnTime != 0 {
+			t.Fatalf("pay record before the worker confirmed: %d on time, %d late", e.PaidOnTime, e.PaidLate)
 		}
 		if _, err := w.m.ConfirmPayment(ana, ts.ID); err != nil {
 			t.Fatal(err)
+		}
+		if e := db.Employer.GetX(sys, w.emp); e.PaidLate != 1 || e.PaidOnTime != 0 {
+			t.Fatalf("pay record: %d on time, %d late", e.PaidOnTime, e.PaidLate)
 		}
 		if n, err := w.m.VerifyLedger(context.Background()); err != nil {
 			t.Fatalf("ledger after %d entries: %v", n, err)

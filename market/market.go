@@ -6,6 +6,8 @@ import (
 
 	"flexwork/ent"
 	"flexwork/ent/entdb"
+	"flexwork/ent/idempotencykey"
+	"flexwork/ent/rule"
 	"flexwork/ent/viewer"
 	"flexwork/storage"
 )
@@ -72,4 +74,14 @@ func withViewer(ctx context.Context, v *viewer.Viewer, edit func(*viewer.Viewer)
 	}
 	edit(&c)
 	return viewer.NewContext(ctx, &c)
+}
+
+// IdempotencyWindow is how long the answer to a mutation sent with an
+// idempotency key is kept for its retries (the server replays it).
+const IdempotencyWindow = 24 * time.Hour
+
+// ForgetIdempotencyKeys deletes the answers older than the window; the sweep
+// runs it.
+func (m *Market) ForgetIdempotencyKeys(ctx context.Context) (int, error) {
+	return m.db.IdempotencyKey.Delete().Where(idempotencykey.CreatedAtLT(m.Now().Add(-IdempotencyWindow))).Exec(rule.System(ctx))
 }

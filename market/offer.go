@@ -100,10 +100,15 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*ent.Offer, 
 			return screeningFailed("this worker does not meet the shift's requirements", failed)
 		}
 		if pending, err := c.Offer.Query().Where(offer.ShiftID(shiftID), offer.WorkerID(workerID),
-			offer.StatusEQ(offer.StatusPENDING)).Exist(ctx); err != nil {
-			return err
-		} else if pending {
+			offer.StatusEQ(offer.StatusPENDING)).Only(ctx); err == nil {
+			// The same offer again (a retry): the one out already says it.
+			if (app == nil) == (pending.ApplicationID == nil) {
+				out = pending
+				return nil
+			}
 			return Conflict("this worker already has a pending offer for the shift")
+		} else if !ent.IsNotFound(err) {
+			return err
 		}
 		if app != nil {
 			n, err := c.Application.Update().Where(application.ID(app.ID),
@@ -175,10 +180,21 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*ent.Assignment, e
 			return err
 		}
 		if n == 0 {
-			if o.Status == offer.StatusPENDING {
-				return Conflict("the offer expired at %s", o.ExpiresAt.Format(time.RFC3339))
+			// Read again: a retry of this very acceptance (a double tap, a
+			// phone that lost the answer) may have committed meanwhile.
+			cur, err := c.Offer.Get(ctx, id)
+			if err != nil {
+				return err
 			}
-			return Conflict("the offer is %s", humanStatus(o.Status.String()))
+			switch cur.Status {
+			case offer.StatusACCEPTED:
+				// What the worker meant is done: answer with the hire.
+				out, err = c.Assignment.Query().Where(assignment.OfferID(id)).Only(ctx)
+				return err
+			case offer.StatusPENDING:
+				return Conflict("the offer expired at %s", cur.ExpiresAt.Format(time.RFC3339))
+			}
+			return Conflict("the offer is %s", humanStatus(cur.Status.String()))
 		}
 		// The worker's own row is the lock that queues their hires: a second
 		// acceptance waits here, then sees the first one's assignment.
@@ -313,7 +329,15 @@ func (m *Market) closeOffer(ctx context.Context, id string, to offer.Status, app
 			return err
 		}
 		if n == 0 {
-			return Conflict("the offer is %s", humanStatus(o.Status.String()))
+			cur, err := c.Offer.Get(ctx, id)
+			if err != nil {
+				return err
+			}
+			if cur.Status == to { // a retry: already done
+				out = cur
+				return nil
+			}
+			return Conflict("the offer is %s", humanStatus(cur.Status.String()))
 		}
 		if o.ApplicationID != nil {
 			if err := c.Application.UpdateOneID(*o.ApplicationID).SetStatus(app).Exec(rule.System(ctx)); err != nil {

@@ -8,11 +8,15 @@ import (
 	"time"
 
 	"flexwork/ent/assignment"
+	"flexwork/ent/creditevent"
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
 	"flexwork/ent/offer"
+	"flexwork/ent/review"
 	"flexwork/ent/rule"
 	"flexwork/ent/shift"
+	"flexwork/ent/timesheet"
+	"flexwork/market"
 )
 
 // race runs fns at the same moment and returns their errors.
@@ -143,3 +147,46 @@ func TestAcceptanceAtTheMomentOfExpiry(t *testing.T) {
 }
 
 func jitter() { time.Sleep(time.Duration(rand.IntN(4000)) * time.Microsecond) }
+
+// TestBothReviewsAtOnceAreRevealed: the worker and the employer submit
+// their reviews in the same instant, ten shifts over; every pair is
+// revealed, each review counted once.
+func TestBothReviewsAtOnceAreRevealed(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		w := newWorld(t, db)
+		var assignments []string
+		for range 10 {
+			s := w.shift(10*time.Hour, 4, 1)
+			ana := w.worker("Ana")
+			a := w.hire(ana, s)
+			w.work(ana, s, a)
+			if _, err := w.m.ApproveTimesheet(w.manager, market.ApproveInput{TimesheetID: db.Timesheet.Query().
+				Where(timesheet.AssignmentID(a.ID)).OnlyX(rule.System(context.Background())).ID}); err != nil {
+				t.Fatal(err)
+			}
+			errs := race(
+				func() error {
+					_, err := w.m.SubmitReview(ana, market.SubmitReviewInput{AssignmentID: a.ID, Rating: 5})
+					return err
+				},
+				func() error {
+					_, err := w.m.SubmitReview(w.manager, market.SubmitReviewInput{AssignmentID: a.ID, Rating: 4})
+					return err
+				},
+			)
+			for _, err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			assignments = append(assignments, a.ID)
+			w.now = w.now.Add(-14 * time.Hour) // the next shift, like this one, starts ahead
+		}
+		sys := rule.System(context.Background())
+		hidden := db.Review.Query().Where(review.AssignmentIDIn(assignments...), review.RevealedAtIsNil()).CountX(sys)
+		revealed := db.CreditEvent.Query().Where(creditevent.KindEQ(creditevent.KindREVIEW_REVEALED)).CountX(sys)
+		if hidden != 0 || revealed != 20 {
+			t.Fatalf("%d reviews still hidden, %d counted; want 0 and 20", hidden, revealed)
+		}
+	})
+}

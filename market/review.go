@@ -79,10 +79,22 @@ func (m *Market) SubmitReview(ctx context.Context, in SubmitReviewInput) (*ent.R
 		case !now.Before(end.Add(ReviewWindow)):
 			return Conflict("the review window closed 14 days after the shift, on %s", end.Add(ReviewWindow).Format("2 Jan 2006"))
 		}
-		if done, err := c.Review.Query().Where(review.AssignmentID(a.ID), review.DirectionEQ(direction)).Exist(rule.System(ctx)); err != nil {
+		// The two sides' reviews queue on the assignment's row: each then
+		// counts the other's once it is committed, and the second to commit
+		// reveals both. Without the lock, two submitted at once each saw
+		// only its own and neither was revealed.
+		if err := c.Assignment.UpdateOneID(a.ID).SetUpdatedAt(now).Exec(rule.System(ctx)); err != nil {
 			return err
-		} else if done {
+		}
+		if prior, err := c.Review.Query().Where(review.AssignmentID(a.ID), review.DirectionEQ(direction)).Only(rule.System(ctx)); err == nil {
+			if prior.AuthorID == v.UserID && prior.Rating == in.Rating && slices.Equal(prior.Tags, in.Tags) &&
+				(in.Comment == nil && prior.Comment == "" || in.Comment != nil && strings.TrimSpace(*in.Comment) == prior.Comment) {
+				out, err = c.Review.Get(ctx, prior.ID) // a retry: the review is in
+				return err
+			}
 			return Conflict("this side has already reviewed the shift")
+		} else if !ent.IsNotFound(err) {
+			return err
 		}
 		create := c.Review.Create().SetAssignmentID(a.ID).SetAuthorID(v.UserID).SetDirection(direction).
 			SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).SetRating(in.Rating).SetTags(in.Tags)

@@ -215,6 +215,10 @@ func (m *Market) PublishShift(ctx context.Context, id string) (*ent.Shift, error
 			return err
 		}
 		if n == 0 {
+			if cur, err := c.Shift.Get(ctx, id); err == nil && cur.Status == shift.StatusPUBLISHED {
+				out = cur // a retry: already published
+				return nil
+			}
 			return Conflict("only a draft can be published; this shift is %s", humanStatus(s.Status.String()))
 		}
 		if err := m.emit(ctx, c, Event{Kind: ShiftPublished, ID: id, ShiftID: id, EmployerID: s.EmployerID,
@@ -250,6 +254,10 @@ func (m *Market) CancelShift(ctx context.Context, id, reason string) (*ent.Shift
 			return err
 		}
 		if n == 0 {
+			if cur, err := c.Shift.Get(ctx, id); err == nil && cur.Status == shift.StatusCANCELLED {
+				out = cur // a retry: already cancelled
+				return nil
+			}
 			return Conflict("a shift can be cancelled only before it starts; this one is %s", humanStatus(s.Status.String()))
 		}
 		// Who is affected, to tell them once the changes are made.

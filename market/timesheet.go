@@ -19,6 +19,9 @@ import (
 const (
 	AutoApproveAfter = 72 * time.Hour // a submitted timesheet the employer leaves alone is approved
 	DisputeWindow    = 48 * time.Hour // after approval, the worker may dispute
+	// ConfirmWindow is how long a worker has to confirm a payment marked as
+	// made, or say it did not arrive; silence after it counts as received.
+	ConfirmWindow = 7 * 24 * time.Hour
 )
 
 // ApproveInput approves a timesheet, optionally with other minutes.
@@ -71,17 +74,39 @@ func (m *Market) approve(ctx context.Context, c *ent.Client, t *ent.Timesheet, m
 	if s.PayUnit == shift.PayUnitHOUR {
 		amount = (s.PayRate*int64(minutes) + 30) / 60 // to the nearest minor unit
 	}
-	n, err := c.Timesheet.Update().
-		Where(timesheet.ID(t.ID), timesheet.StatusIn(timesheet.StatusSUBMITTED, timesheet.StatusDISPUTED)).
+	up := c.Timesheet.Update().
+		Where(timesheet.ID(t.ID), timesheet.StatusIn(timesheet.StatusSUBMITTED, timesheet.StatusDISPUTED),
+			timesheet.PaymentStatusNEQ(timesheet.PaymentStatusCONFIRMED)).
 		SetStatus(timesheet.StatusAPPROVED).SetApprovedMinutes(minutes).SetAdjustmentReason(reason).
-		SetApprovedAt(now).SetNillableApprovedByID(nonEmpty(actor(ctx))).SetAutoApproved(auto).
-		SetAmountOwed(amount).SetPaymentDueAt(now.Add(PaymentTerm)).SetPaymentStatus(timesheet.PaymentStatusUNPAID).
-		Save(ctx)
+		SetApprovedAt(now).SetNillableApprovedByID(nonEmpty(actor(ctx))).SetAutoApproved(auto).SetAmountOwed(amount)
+	switch {
+	case t.Status == timesheet.StatusSUBMITTED:
+		up.SetPaymentDueAt(now.Add(PaymentTerm)).SetPaymentStatus(timesheet.PaymentStatusUNPAID)
+	case t.AmountOwed != nil && *t.AmountOwed == amount:
+		// Approved again for the same amount: a payment marked stays marked.
+	case t.PaymentStatus != timesheet.PaymentStatusOVERDUE:
+		// Another amount is owed: marked or not, it is to be paid (and
+		// marked) again — by the first deadline, which a dispute does not
+		// move.
+		up.SetPaymentStatus(timesheet.PaymentStatusUNPAID)
+	}
+	n, err := up.Save(ctx)
 	if err != nil {
 		return err
 	}
 	if n == 0 {
-		return Conflict("the timesheet is %s", humanStatus(t.Status.String()))
+		cur, err := c.Timesheet.Get(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Status == timesheet.StatusAPPROVED && cur.ApprovedMinutes != nil && *cur.ApprovedMinutes == minutes {
+			*out = cur // a retry: approved as asked
+			return nil
+		}
+		if cur.PaymentStatus == timesheet.PaymentStatusCONFIRMED {
+			return Conflict("the worker confirmed the payment; it is final")
+		}
+		return Conflict("the timesheet is %s", humanStatus(cur.Status.String()))
 	}
 	sys := rule.System(ctx)
 	if t.Status == timesheet.StatusSUBMITTED { // first approval: the shift counts as completed
@@ -162,10 +187,18 @@ func (m *Market) DisputeTimesheet(ctx context.Context, id, reason string) (*ent.
 			return Forbidden("only the worker disputes their timesheet")
 		}
 		now := m.Now()
+		if t.Status == timesheet.StatusDISPUTED && t.DisputeReason == reason {
+			out = t // a retry: disputed already
+			return nil
+		}
+		if t.PaymentStatus == timesheet.PaymentStatusCONFIRMED {
+			return Conflict("you confirmed the payment; it is final")
+		}
 		if t.ApprovedAt == nil || now.After(t.ApprovedAt.Add(DisputeWindow)) {
 			return Conflict("a timesheet can be disputed within 48 hours of its approval")
 		}
-		n, err := c.Timesheet.Update().Where(timesheet.ID(id), timesheet.StatusEQ(timesheet.StatusAPPROVED)).
+		n, err := c.Timesheet.Update().Where(timesheet.ID(id), timesheet.StatusEQ(timesheet.StatusAPPROVED),
+			timesheet.PaymentStatusNEQ(timesheet.PaymentStatusCONFIRMED)).
 			SetStatus(timesheet.StatusDISPUTED).SetDisputedAt(now).SetDisputeReason(reason).Save(ctx)
 		if err != nil {
 			return err
@@ -182,8 +215,9 @@ func (m *Market) DisputeTimesheet(ctx context.Context, id, reason string) (*ent.
 	return out, err
 }
 
-// MarkPaid records the employer's payment of an approved timesheet, on time
-// or late; the employer's public pay record counts it.
+// MarkPaid records the employer's word that it paid an approved timesheet.
+// It counts on the employer's record only once the worker confirms the
+// money arrived (or a week passes without an answer): see creditPayment.
 func (m *Market) MarkPaid(ctx context.Context, id, reference string) (*ent.Timesheet, error) {
 	reference = strings.TrimSpace(reference)
 	if reference == "" || len(reference) > 120 {
@@ -203,37 +237,24 @@ func (m *Market) MarkPaid(ctx context.Context, id, reference string) (*ent.Times
 		}
 		now := m.Now()
 		n, err := c.Timesheet.Update().
-			Where(timesheet.ID(id), timesheet.PaymentStatusIn(timesheet.PaymentStatusUNPAID, timesheet.PaymentStatusOVERDUE)).
+			Where(timesheet.ID(id), timesheet.StatusEQ(timesheet.StatusAPPROVED), timesheet.PaymentStatusIn(
+				timesheet.PaymentStatusUNPAID, timesheet.PaymentStatusOVERDUE, timesheet.PaymentStatusNOT_RECEIVED)).
 			SetPaymentStatus(timesheet.PaymentStatusMARKED_PAID).SetPaidAt(now).SetPaymentReference(reference).Save(ctx)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
+			if t.PaymentStatus == timesheet.PaymentStatusMARKED_PAID && t.PaymentReference == reference {
+				out = t // a retry: marked already
+				return nil
+			}
+			if t.Status != timesheet.StatusAPPROVED {
+				return Conflict("only an approved timesheet is paid; this one is %s", humanStatus(t.Status.String()))
+			}
 			return Conflict("payment is %s", humanStatus(t.PaymentStatus.String()))
 		}
-		onTime := t.PaymentDueAt != nil && !now.After(*t.PaymentDueAt)
-		sys := rule.System(ctx)
-		up := c.Employer.Update().Where(employer.ID(t.EmployerID))
-		if onTime {
-			up.AddPaidOnTime(1)
-		} else {
-			up.AddPaidLate(1)
-		}
-		if err := up.Exec(sys); err != nil {
-			return err
-		}
-		if err := c.Assignment.UpdateOneID(t.AssignmentID).SetStatus(assignment.StatusPAID).Exec(sys); err != nil {
-			return err
-		}
-		paid := creditevent.KindWAGE_PAID_ON_TIME
-		if !onTime {
-			paid = creditevent.KindWAGE_PAID_LATE
-		}
-		if _, err := m.recordCredit(ctx, c, creditFact{kind: paid, employerID: t.EmployerID, sourceID: id}); err != nil {
-			return err
-		}
 		if _, err := m.appendLedger(ctx, c, LedgerPaymentMarked, id, actor(ctx), map[string]any{
-			"amount": t.AmountOwed, "currency": t.Currency, "reference": reference, "onTime": onTime,
+			"amount": t.AmountOwed, "currency": t.Currency, "reference": reference,
 		}); err != nil {
 			return err
 		}
@@ -246,7 +267,8 @@ func (m *Market) MarkPaid(ctx context.Context, id, reference string) (*ent.Times
 	return out, err
 }
 
-// ConfirmPayment is the worker saying the money arrived.
+// ConfirmPayment is the worker saying the money arrived. The confirmation
+// is final, and the payment now counts on the employer's record.
 func (m *Market) ConfirmPayment(ctx context.Context, id string) (*ent.Timesheet, error) {
 	v, err := worker(ctx)
 	if err != nil {
@@ -264,15 +286,110 @@ func (m *Market) ConfirmPayment(ctx context.Context, id string) (*ent.Timesheet,
 		if t.WorkerID != v.WorkerID {
 			return Forbidden("only the worker confirms a payment")
 		}
+		return m.confirm(ctx, c, t, false, v.UserID, &out)
+	})
+	return out, err
+}
+
+// confirm moves a marked payment to confirmed and credits it.
+func (m *Market) confirm(ctx context.Context, c *ent.Client, t *ent.Timesheet, auto bool, by string, out **ent.Timesheet) error {
+	now := m.Now()
+	n, err := c.Timesheet.Update().Where(timesheet.ID(t.ID), timesheet.PaymentStatusEQ(timesheet.PaymentStatusMARKED_PAID)).
+		SetPaymentStatus(timesheet.PaymentStatusCONFIRMED).SetPaymentConfirmedAt(now).SetPaymentAutoConfirmed(auto).Save(ctx)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		if t.PaymentStatus == timesheet.PaymentStatusCONFIRMED {
+			*out = t // a retry: confirmed already
+			return nil
+		}
+		return Conflict("only a payment marked as made can be confirmed; it is %s", humanStatus(t.PaymentStatus.String()))
+	}
+	if _, err := m.appendLedger(ctx, c, LedgerPaymentConfirmed, t.ID, by, map[string]any{"auto": auto}); err != nil {
+		return err
+	}
+	if err := m.creditPayment(ctx, c, t); err != nil {
+		return err
+	}
+	*out, err = c.Timesheet.Get(rule.System(ctx), t.ID)
+	return err
+}
+
+// creditPayment puts a confirmed payment on the employer's record — on time
+// when the employer marked it paid by the deadline — once per timesheet,
+// however often it was disputed, approved again and marked again.
+func (m *Market) creditPayment(ctx context.Context, c *ent.Client, t *ent.Timesheet) error {
+	sys := rule.System(ctx)
+	n, err := c.Timesheet.Update().Where(timesheet.ID(t.ID), timesheet.PaymentCreditedAtIsNil()).
+		SetPaymentCreditedAt(m.Now()).Save(sys)
+	if err != nil || n == 0 {
+		return err
+	}
+	cur, err := c.Timesheet.Get(sys, t.ID)
+	if err != nil {
+		return err
+	}
+	onTime := cur.PaidAt != nil && cur.PaymentDueAt != nil && !cur.PaidAt.After(*cur.PaymentDueAt)
+	up := c.Employer.Update().Where(employer.ID(t.EmployerID))
+	kind := creditevent.KindWAGE_PAID_ON_TIME
+	if onTime {
+		up.AddPaidOnTime(1)
+	} else {
+		up.AddPaidLate(1)
+		kind = creditevent.KindWAGE_PAID_LATE
+	}
+	if err := up.Exec(sys); err != nil {
+		return err
+	}
+	if err := c.Assignment.UpdateOneID(t.AssignmentID).SetStatus(assignment.StatusPAID).Exec(sys); err != nil {
+		return err
+	}
+	_, err = m.recordCredit(ctx, c, creditFact{kind: kind, employerID: t.EmployerID, sourceID: t.ID})
+	return err
+}
+
+// PaymentNotReceived is the worker saying the money marked as paid did not
+// arrive: the employer is told and must pay, and mark it, again; past the
+// deadline it is overdue.
+func (m *Market) PaymentNotReceived(ctx context.Context, id, note string) (*ent.Timesheet, error) {
+	v, err := worker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	note = strings.TrimSpace(note)
+	if note == "" || len(note) > 500 {
+		return nil, BadInput("note", "say what you see (nothing arrived, a smaller amount), in at most 500 characters")
+	}
+	var out *ent.Timesheet
+	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		t, err := c.Timesheet.Get(ctx, id)
+		if ent.IsNotFound(err) {
+			return NotFound("timesheet")
+		}
+		if err != nil {
+			return err
+		}
+		if t.WorkerID != v.WorkerID {
+			return Forbidden("only the worker answers for a payment")
+		}
+		now := m.Now()
 		n, err := c.Timesheet.Update().Where(timesheet.ID(id), timesheet.PaymentStatusEQ(timesheet.PaymentStatusMARKED_PAID)).
-			SetPaymentStatus(timesheet.PaymentStatusCONFIRMED).SetPaymentConfirmedAt(m.Now()).Save(ctx)
+			SetPaymentStatus(timesheet.PaymentStatusNOT_RECEIVED).SetNotReceivedAt(now).SetNotReceivedNote(note).Save(ctx)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
-			return Conflict("only a payment marked as made can be confirmed; it is %s", humanStatus(t.PaymentStatus.String()))
+			if t.PaymentStatus == timesheet.PaymentStatusNOT_RECEIVED && t.NotReceivedNote == note {
+				out = t // a retry
+				return nil
+			}
+			return Conflict("only a payment marked as made can be answered; it is %s", humanStatus(t.PaymentStatus.String()))
 		}
-		if _, err := m.appendLedger(ctx, c, LedgerPaymentConfirmed, id, v.UserID, nil); err != nil {
+		if _, err := m.appendLedger(ctx, c, LedgerPaymentNotReceived, id, v.UserID, map[string]any{"note": note}); err != nil {
+			return err
+		}
+		if err := m.emit(ctx, c, Event{Kind: PaymentNotReceived, ID: id, WorkerID: t.WorkerID, EmployerID: t.EmployerID}); err != nil {
 			return err
 		}
 		out, err = c.Timesheet.Get(ctx, id)
@@ -281,19 +398,44 @@ func (m *Market) ConfirmPayment(ctx context.Context, id string) (*ent.Timesheet,
 	return out, err
 }
 
+// ConfirmUnansweredPayments confirms the payments marked as made a week ago
+// that the worker neither confirmed nor said did not arrive. The sweep runs
+// it.
+func (m *Market) ConfirmUnansweredPayments(ctx context.Context) (int, error) {
+	ctx = rule.System(ctx)
+	due, err := m.db.Timesheet.Query().Where(timesheet.PaymentStatusEQ(timesheet.PaymentStatusMARKED_PAID),
+		timesheet.PaidAtLTE(m.Now().Add(-ConfirmWindow))).All(ctx)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, t := range due {
+		err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+			var out *ent.Timesheet
+			return m.confirm(ctx, c, t, true, "", &out)
+		})
+		if err == nil {
+			done++
+		} else if _, ok := AsError(err); !ok { // answered meanwhile
+			return done, err
+		}
+	}
+	return done, nil
+}
+
 // FlagOverduePayments marks unpaid timesheets past their deadline overdue,
 // each with a ledger entry. A job runs it.
 func (m *Market) FlagOverduePayments(ctx context.Context) (int, error) {
 	ctx = rule.System(ctx)
 	n := 0
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		due, err := c.Timesheet.Query().Where(timesheet.PaymentStatusEQ(timesheet.PaymentStatusUNPAID),
-			timesheet.PaymentDueAtLT(m.Now())).All(ctx)
+		owed := []timesheet.PaymentStatus{timesheet.PaymentStatusUNPAID, timesheet.PaymentStatusNOT_RECEIVED}
+		due, err := c.Timesheet.Query().Where(timesheet.PaymentStatusIn(owed...), timesheet.PaymentDueAtLT(m.Now())).All(ctx)
 		if err != nil {
 			return err
 		}
 		for _, t := range due {
-			k, err := c.Timesheet.Update().Where(timesheet.ID(t.ID), timesheet.PaymentStatusEQ(timesheet.PaymentStatusUNPAID)).
+			k, err := c.Timesheet.Update().Where(timesheet.ID(t.ID), timesheet.PaymentStatusIn(owed...)).
 				SetPaymentStatus(timesheet.PaymentStatusOVERDUE).Save(ctx)
 			if err != nil {
 				return err
@@ -310,8 +452,16 @@ func (m *Market) FlagOverduePayments(ctx context.Context) (int, error) {
 			if err := m.emit(ctx, c, Event{Kind: PaymentOverdue, ID: t.ID, WorkerID: t.WorkerID, EmployerID: t.EmployerID}); err != nil {
 				return err
 			}
-			if _, err := m.recordCredit(ctx, c, creditFact{kind: creditevent.KindWAGE_OVERDUE, employerID: t.EmployerID, sourceID: t.ID}); err != nil {
+			// Overdue counts against the employer once per timesheet, however
+			// often it falls overdue again (marked, not received, overdue).
+			first, err := c.Timesheet.Update().Where(timesheet.ID(t.ID), timesheet.OverdueAtIsNil()).SetOverdueAt(m.Now()).Save(ctx)
+			if err != nil {
 				return err
+			}
+			if first == 1 {
+				if _, err := m.recordCredit(ctx, c, creditFact{kind: creditevent.KindWAGE_OVERDUE, employerID: t.EmployerID, sourceID: t.ID}); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -92,7 +92,7 @@ func (m *Market) CheckIn(ctx context.Context, in PresenceInput) (*ent.Assignment
 			return err
 		}
 		if n == 0 {
-			return Conflict("the assignment is %s", humanStatus(a.Status.String()))
+			return alreadyAssignment(ctx, c, a.ID, &out, "the assignment is %s", assignment.StatusCHECKED_IN)
 		}
 		late := now.After(s.StartsAt.Add(LateCheckInAfter))
 		if _, err := m.appendLedger(ctx, c, LedgerCheckIn, a.ID, userID, map[string]any{"at": now, "late": late}); err != nil {
@@ -139,7 +139,7 @@ func (m *Market) CheckOut(ctx context.Context, in PresenceInput) (*ent.Assignmen
 			return err
 		}
 		if n == 0 {
-			return Conflict("you can check out only after checking in; the assignment is %s", humanStatus(a.Status.String()))
+			return alreadyAssignment(ctx, c, a.ID, &out, "you can check out only after checking in; the assignment is %s", assignment.StatusCHECKED_OUT)
 		}
 		from := *a.CheckedInAt
 		if from.Before(s.StartsAt) {
@@ -204,7 +204,7 @@ func (m *Market) MarkNoShow(ctx context.Context, id string) (*ent.Assignment, er
 			return err
 		}
 		if n == 0 {
-			return Conflict("only a scheduled hire can be a no-show; this one is %s", humanStatus(a.Status.String()))
+			return alreadyAssignment(ctx, c, id, &out, "only a scheduled hire can be a no-show; this one is %s", assignment.StatusNO_SHOW)
 		}
 		if err := c.WorkerProfile.Update().Where(workerprofile.ID(a.WorkerID)).AddNoShows(1).Exec(rule.System(ctx)); err != nil {
 			return err
@@ -267,7 +267,7 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*ent.
 			return err
 		}
 		if n == 0 {
-			return Conflict("only a scheduled hire can be cancelled; this one is %s", humanStatus(a.Status.String()))
+			return alreadyAssignment(ctx, c, id, &out, "only a scheduled hire can be cancelled; this one is %s", to)
 		}
 		if err := c.Shift.UpdateOneID(s.ID).AddFilled(-1).Exec(sys); err != nil {
 			return err
@@ -335,3 +335,19 @@ func zone(name string) *time.Location {
 }
 
 func humanStatus(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", " ")) }
+
+// alreadyAssignment answers a transition whose conditional update found the
+// assignment in another state: when that state is the one asked for (a
+// retry, a double tap), with the assignment as it is; otherwise a refusal
+// naming the state (why has one %s for it).
+func alreadyAssignment(ctx context.Context, c *ent.Client, id string, out **ent.Assignment, why string, to assignment.Status) error {
+	cur, err := c.Assignment.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if cur.Status == to {
+		*out = cur
+		return nil
+	}
+	return Conflict(why, humanStatus(cur.Status.String()))
+}

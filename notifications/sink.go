@@ -90,7 +90,10 @@ func (s *Service) Emit(ctx context.Context, c *ent.Client, e market.Event) error
 	case market.TimesheetApproved:
 		return s.toWorker(ctx, c, e, enum.CategoryTimesheet, "Timesheet approved", "Payment is due within 7 days.")
 	case market.PaymentMarked:
-		return s.toWorker(ctx, c, e, enum.CategoryPayment, "Payment marked as made", "Confirm it when the money arrives.")
+		return s.toWorker(ctx, c, e, enum.CategoryPayment, "Payment marked as made", "Confirm it when the money arrives, or tell the employer it did not.")
+	case market.PaymentNotReceived:
+		return s.toManagers(ctx, c, e, enum.CategoryPayment, "A worker says a payment did not arrive",
+			"Check the transfer, pay again if need be, and mark it paid.")
 	case market.PaymentOverdue:
 		return s.toWorker(ctx, c, e, enum.CategoryPayment, "A payment is overdue", "The employer has been flagged.")
 	case market.ReviewRequested:

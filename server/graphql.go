@@ -2,12 +2,10 @@ package server
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"log/slog"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -17,7 +15,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"flexwork/ent"
-	"flexwork/ent/entdb"
 	"flexwork/ent/viewer"
 	mobileschema "flexwork/mobile-schema"
 	"flexwork/server/auth"
@@ -28,7 +25,7 @@ import (
 // NewDefaultServer — so that every transport, cache and limit is a choice
 // written down here.
 func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *auth.Authenticator, m *metrics, log *slog.Logger,
-	manifest *mobileschema.Manifest, apq graphql.Cache[string], limits ratelimit.Store) *handler.Server {
+	manifest *mobileschema.Manifest, apq graphql.Cache[string], limits ratelimit.Store, now func() time.Time) *handler.Server {
 	srv := handler.New(pricedSchema{es})
 
 	srv.AddTransport(transport.Websocket{
@@ -67,37 +64,9 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	srv.Use(queryShape{maxDepth: cfg.MaxDepth, introspection: cfg.Dev()})
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity, costOptions...))
 	srv.Use(mutationRate{store: limits, log: log})
-	srv.Use(transactions{entgql.Transactioner{
-		TxOpener:   txOpener(db, log),
-		SkipTxFunc: onlyAccountFields,
-	}})
+	srv.Use(transactions{db: db, log: log, now: now})
+	srv.AroundFields(oneStatementAtATime)
 	return srv
-}
-
-// transactions is entgql's Transactioner, minus its panic on a request that
-// never parsed: gqlgen reports a syntax error through the response
-// interceptors without an operation context, and there is nothing to run in
-// a transaction then.
-type transactions struct{ entgql.Transactioner }
-
-func (t transactions) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) {
-		return next(ctx)
-	}
-	return t.Transactioner.InterceptResponse(ctx, next)
-}
-
-// txOpener opens the transaction each mutation runs in, hiding the cause
-// of a failure from the client (entgql puts it in the message).
-func txOpener(db *ent.Client, log *slog.Logger) entgql.TxOpener {
-	return entgql.TxOpenerFunc(func(ctx context.Context) (context.Context, driver.Tx, error) {
-		ctx, tx, err := entdb.OpenTx(ctx, db)
-		if err != nil {
-			log.ErrorContext(ctx, "begin transaction", "err", err)
-			return nil, nil, errors.New("database unavailable")
-		}
-		return ctx, tx, nil
-	})
 }
 
 // accountFields manage their own transactions: a reused refresh token must

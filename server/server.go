@@ -157,11 +157,11 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	gql := newGraphQL(cfg, generated.NewExecutableSchema(graph.NewSchema(resolver)), d.DB.Client, authn, m, d.Log, manifest, apq, d.Limits)
+	gql := newGraphQL(cfg, generated.NewExecutableSchema(graph.NewSchema(resolver)), d.DB.Client, authn, m, d.Log, manifest, apq, d.Limits, d.Now)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", m.instrument("/graphql", limitBody(cfg.MaxBodyBytes,
-		auth.ClientAddress(cfg.ClientIPHeader, authn.Middleware(documentIDs(gql))))))
+		auth.ClientAddress(cfg.ClientIPHeader, authn.Middleware(idempotencyHeader(documentIDs(gql)))))))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(d.DB.Ping))
 	s.Metrics = m.handler()

@@ -913,10 +913,15 @@ var (
 		{Name: "amount_owed", Type: field.TypeInt64, Nullable: true},
 		{Name: "currency", Type: field.TypeString, Size: 3},
 		{Name: "payment_due_at", Type: field.TypeTime, Nullable: true},
-		{Name: "payment_status", Type: field.TypeEnum, Enums: []string{"NOT_DUE", "UNPAID", "MARKED_PAID", "CONFIRMED", "OVERDUE"}, Default: "NOT_DUE"},
+		{Name: "payment_status", Type: field.TypeEnum, Enums: []string{"NOT_DUE", "UNPAID", "MARKED_PAID", "CONFIRMED", "OVERDUE", "NOT_RECEIVED"}, Default: "NOT_DUE"},
 		{Name: "payment_reference", Type: field.TypeString, Size: 120, Default: ""},
 		{Name: "paid_at", Type: field.TypeTime, Nullable: true},
 		{Name: "payment_confirmed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "payment_auto_confirmed", Type: field.TypeBool, Default: false},
+		{Name: "not_received_at", Type: field.TypeTime, Nullable: true},
+		{Name: "not_received_note", Type: field.TypeString, Size: 500, Default: ""},
+		{Name: "overdue_at", Type: field.TypeTime, Nullable: true},
+		{Name: "payment_credited_at", Type: field.TypeTime, Nullable: true},
 		{Name: "assignment_id", Type: field.TypeString, Unique: true},
 	}
 	// TimesheetsTable holds the schema information for the "timesheets" table.
@@ -927,7 +932,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "timesheets_assignments_timesheet",
-				Columns:    []*schema.Column{TimesheetsColumns[22]},
+				Columns:    []*schema.Column{TimesheetsColumns[27]},
 				RefColumns: []*schema.Column{AssignmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -942,6 +947,11 @@ var (
 				Name:    "timesheet_payment_status_payment_due_at",
 				Unique:  false,
 				Columns: []*schema.Column{TimesheetsColumns[18], TimesheetsColumns[17]},
+			},
+			{
+				Name:    "timesheet_payment_status_paid_at",
+				Unique:  false,
+				Columns: []*schema.Column{TimesheetsColumns[18], TimesheetsColumns[20]},
 			},
 			{
 				Name:    "timesheet_employer_id_status",

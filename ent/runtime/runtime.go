@@ -1204,6 +1204,16 @@ func init() {
 	timesheet.DefaultPaymentReference = timesheetDescPaymentReference.Default.(string)
 	// timesheet.PaymentReferenceValidator is a validator for the "payment_reference" field. It is called by the builders before save.
 	timesheet.PaymentReferenceValidator = timesheetDescPaymentReference.Validators[0].(func(string) error)
+	// timesheetDescPaymentAutoConfirmed is the schema descriptor for payment_auto_confirmed field.
+	timesheetDescPaymentAutoConfirmed := timesheetFields[20].Descriptor()
+	// timesheet.DefaultPaymentAutoConfirmed holds the default value on creation for the payment_auto_confirmed field.
+	timesheet.DefaultPaymentAutoConfirmed = timesheetDescPaymentAutoConfirmed.Default.(bool)
+	// timesheetDescNotReceivedNote is the schema descriptor for not_received_note field.
+	timesheetDescNotReceivedNote := timesheetFields[22].Descriptor()
+	// timesheet.DefaultNotReceivedNote holds the default value on creation for the not_received_note field.
+	timesheet.DefaultNotReceivedNote = timesheetDescNotReceivedNote.Default.(string)
+	// timesheet.NotReceivedNoteValidator is a validator for the "not_received_note" field. It is called by the builders before save.
+	timesheet.NotReceivedNoteValidator = timesheetDescNotReceivedNote.Validators[0].(func(string) error)
 	// timesheetDescID is the schema descriptor for id field.
 	timesheetDescID := timesheetMixinFields0[0].Descriptor()
 	// timesheet.DefaultID holds the default value on creation for the id field.

@@ -38,12 +38,21 @@ func (Timesheet) Fields() []ent.Field {
 		field.Int64("amount_owed").Optional().Nillable().Comment("minor units, fixed at approval"),
 		field.String("currency").MaxLen(3),
 		field.Time("payment_due_at").Optional().Nillable().Annotations(entgql.OrderField("PAYMENT_DUE_AT")),
+		// The employer marks a payment made; the worker confirms it (or lets
+		// a week pass without answering) or says it did not arrive. Only a
+		// confirmed payment counts, once, on the employer's record.
 		field.Enum("payment_status").
-			Values("NOT_DUE", "UNPAID", "MARKED_PAID", "CONFIRMED", "OVERDUE").
+			Values("NOT_DUE", "UNPAID", "MARKED_PAID", "CONFIRMED", "OVERDUE", "NOT_RECEIVED").
 			Default("NOT_DUE"),
 		field.String("payment_reference").Default("").MaxLen(120),
 		field.Time("paid_at").Optional().Nillable(),
 		field.Time("payment_confirmed_at").Optional().Nillable(),
+		field.Bool("payment_auto_confirmed").Default(false),
+		field.Time("not_received_at").Optional().Nillable(),
+		field.String("not_received_note").Default("").MaxLen(500),
+		field.Time("overdue_at").Optional().Nillable().Comment("first flagged overdue; the overdue credit counts once"),
+		field.Time("payment_credited_at").Optional().Nillable().Annotations(hidden).
+			Comment("when the payment counted on the employer's record: once per timesheet"),
 	}
 }
 
@@ -57,6 +66,7 @@ func (Timesheet) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("status", "submitted_at"),           // auto-approval job
 		index.Fields("payment_status", "payment_due_at"), // overdue job
+		index.Fields("payment_status", "paid_at"),        // confirming unanswered payments
 		index.Fields("employer_id", "status"),
 	}
 }

@@ -62,6 +62,16 @@ const (
 	FieldPaidAt = "paid_at"
 	// FieldPaymentConfirmedAt holds the string denoting the payment_confirmed_at field in the database.
 	FieldPaymentConfirmedAt = "payment_confirmed_at"
+	// FieldPaymentAutoConfirmed holds the string denoting the payment_auto_confirmed field in the database.
+	FieldPaymentAutoConfirmed = "payment_auto_confirmed"
+	// FieldNotReceivedAt holds the string denoting the not_received_at field in the database.
+	FieldNotReceivedAt = "not_received_at"
+	// FieldNotReceivedNote holds the string denoting the not_received_note field in the database.
+	FieldNotReceivedNote = "not_received_note"
+	// FieldOverdueAt holds the string denoting the overdue_at field in the database.
+	FieldOverdueAt = "overdue_at"
+	// FieldPaymentCreditedAt holds the string denoting the payment_credited_at field in the database.
+	FieldPaymentCreditedAt = "payment_credited_at"
 	// EdgeAssignment holds the string denoting the assignment edge name in mutations.
 	EdgeAssignment = "assignment"
 	// Table holds the table name of the timesheet in the database.
@@ -100,6 +110,11 @@ var Columns = []string{
 	FieldPaymentReference,
 	FieldPaidAt,
 	FieldPaymentConfirmedAt,
+	FieldPaymentAutoConfirmed,
+	FieldNotReceivedAt,
+	FieldNotReceivedNote,
+	FieldOverdueAt,
+	FieldPaymentCreditedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -142,6 +157,12 @@ var (
 	DefaultPaymentReference string
 	// PaymentReferenceValidator is a validator for the "payment_reference" field. It is called by the builders before save.
 	PaymentReferenceValidator func(string) error
+	// DefaultPaymentAutoConfirmed holds the default value on creation for the "payment_auto_confirmed" field.
+	DefaultPaymentAutoConfirmed bool
+	// DefaultNotReceivedNote holds the default value on creation for the "not_received_note" field.
+	DefaultNotReceivedNote string
+	// NotReceivedNoteValidator is a validator for the "not_received_note" field. It is called by the builders before save.
+	NotReceivedNoteValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -184,11 +205,12 @@ const DefaultPaymentStatus = PaymentStatusNOT_DUE
 
 // PaymentStatus values.
 const (
-	PaymentStatusNOT_DUE     PaymentStatus = "NOT_DUE"
-	PaymentStatusUNPAID      PaymentStatus = "UNPAID"
-	PaymentStatusMARKED_PAID PaymentStatus = "MARKED_PAID"
-	PaymentStatusCONFIRMED   PaymentStatus = "CONFIRMED"
-	PaymentStatusOVERDUE     PaymentStatus = "OVERDUE"
+	PaymentStatusNOT_DUE      PaymentStatus = "NOT_DUE"
+	PaymentStatusUNPAID       PaymentStatus = "UNPAID"
+	PaymentStatusMARKED_PAID  PaymentStatus = "MARKED_PAID"
+	PaymentStatusCONFIRMED    PaymentStatus = "CONFIRMED"
+	PaymentStatusOVERDUE      PaymentStatus = "OVERDUE"
+	PaymentStatusNOT_RECEIVED PaymentStatus = "NOT_RECEIVED"
 )
 
 func (ps PaymentStatus) String() string {
@@ -198,7 +220,7 @@ func (ps PaymentStatus) String() string {
 // PaymentStatusValidator is a validator for the "payment_status" field enum values. It is called by the builders before save.
 func PaymentStatusValidator(ps PaymentStatus) error {
 	switch ps {
-	case PaymentStatusNOT_DUE, PaymentStatusUNPAID, PaymentStatusMARKED_PAID, PaymentStatusCONFIRMED, PaymentStatusOVERDUE:
+	case PaymentStatusNOT_DUE, PaymentStatusUNPAID, PaymentStatusMARKED_PAID, PaymentStatusCONFIRMED, PaymentStatusOVERDUE, PaymentStatusNOT_RECEIVED:
 		return nil
 	default:
 		return fmt.Errorf("timesheet: invalid enum value for payment_status field: %q", ps)
@@ -321,6 +343,31 @@ func ByPaidAt(opts ...sql.OrderTermOption) OrderOption {
 // ByPaymentConfirmedAt orders the results by the payment_confirmed_at field.
 func ByPaymentConfirmedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPaymentConfirmedAt, opts...).ToFunc()
+}
+
+// ByPaymentAutoConfirmed orders the results by the payment_auto_confirmed field.
+func ByPaymentAutoConfirmed(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaymentAutoConfirmed, opts...).ToFunc()
+}
+
+// ByNotReceivedAt orders the results by the not_received_at field.
+func ByNotReceivedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNotReceivedAt, opts...).ToFunc()
+}
+
+// ByNotReceivedNote orders the results by the not_received_note field.
+func ByNotReceivedNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNotReceivedNote, opts...).ToFunc()
+}
+
+// ByOverdueAt orders the results by the overdue_at field.
+func ByOverdueAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOverdueAt, opts...).ToFunc()
+}
+
+// ByPaymentCreditedAt orders the results by the payment_credited_at field.
+func ByPaymentCreditedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaymentCreditedAt, opts...).ToFunc()
 }
 
 // ByAssignmentField orders the results by assignment field.

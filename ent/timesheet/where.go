@@ -165,6 +165,31 @@ func PaymentConfirmedAt(v time.Time) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldEQ(FieldPaymentConfirmedAt, v))
 }
 
+// PaymentAutoConfirmed applies equality check predicate on the "payment_auto_confirmed" field. It's identical to PaymentAutoConfirmedEQ.
+func PaymentAutoConfirmed(v bool) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldPaymentAutoConfirmed, v))
+}
+
+// NotReceivedAt applies equality check predicate on the "not_received_at" field. It's identical to NotReceivedAtEQ.
+func NotReceivedAt(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldNotReceivedAt, v))
+}
+
+// NotReceivedNote applies equality check predicate on the "not_received_note" field. It's identical to NotReceivedNoteEQ.
+func NotReceivedNote(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldNotReceivedNote, v))
+}
+
+// OverdueAt applies equality check predicate on the "overdue_at" field. It's identical to OverdueAtEQ.
+func OverdueAt(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldOverdueAt, v))
+}
+
+// PaymentCreditedAt applies equality check predicate on the "payment_credited_at" field. It's identical to PaymentCreditedAtEQ.
+func PaymentCreditedAt(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldPaymentCreditedAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldEQ(FieldCreatedAt, v))
@@ -1253,6 +1278,231 @@ func PaymentConfirmedAtIsNil() predicate.Timesheet {
 // PaymentConfirmedAtNotNil applies the NotNil predicate on the "payment_confirmed_at" field.
 func PaymentConfirmedAtNotNil() predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldNotNull(FieldPaymentConfirmedAt))
+}
+
+// PaymentAutoConfirmedEQ applies the EQ predicate on the "payment_auto_confirmed" field.
+func PaymentAutoConfirmedEQ(v bool) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldPaymentAutoConfirmed, v))
+}
+
+// PaymentAutoConfirmedNEQ applies the NEQ predicate on the "payment_auto_confirmed" field.
+func PaymentAutoConfirmedNEQ(v bool) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldPaymentAutoConfirmed, v))
+}
+
+// NotReceivedAtEQ applies the EQ predicate on the "not_received_at" field.
+func NotReceivedAtEQ(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldNotReceivedAt, v))
+}
+
+// NotReceivedAtNEQ applies the NEQ predicate on the "not_received_at" field.
+func NotReceivedAtNEQ(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldNotReceivedAt, v))
+}
+
+// NotReceivedAtIn applies the In predicate on the "not_received_at" field.
+func NotReceivedAtIn(vs ...time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldNotReceivedAt, vs...))
+}
+
+// NotReceivedAtNotIn applies the NotIn predicate on the "not_received_at" field.
+func NotReceivedAtNotIn(vs ...time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldNotReceivedAt, vs...))
+}
+
+// NotReceivedAtGT applies the GT predicate on the "not_received_at" field.
+func NotReceivedAtGT(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldNotReceivedAt, v))
+}
+
+// NotReceivedAtGTE applies the GTE predicate on the "not_received_at" field.
+func NotReceivedAtGTE(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldNotReceivedAt, v))
+}
+
+// NotReceivedAtLT applies the LT predicate on the "not_received_at" field.
+func NotReceivedAtLT(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldNotReceivedAt, v))
+}
+
+// NotReceivedAtLTE applies the LTE predicate on the "not_received_at" field.
+func NotReceivedAtLTE(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldNotReceivedAt, v))
+}
+
+// NotReceivedAtIsNil applies the IsNil predicate on the "not_received_at" field.
+func NotReceivedAtIsNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIsNull(FieldNotReceivedAt))
+}
+
+// NotReceivedAtNotNil applies the NotNil predicate on the "not_received_at" field.
+func NotReceivedAtNotNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotNull(FieldNotReceivedAt))
+}
+
+// NotReceivedNoteEQ applies the EQ predicate on the "not_received_note" field.
+func NotReceivedNoteEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldNotReceivedNote, v))
+}
+
+// NotReceivedNoteNEQ applies the NEQ predicate on the "not_received_note" field.
+func NotReceivedNoteNEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldNotReceivedNote, v))
+}
+
+// NotReceivedNoteIn applies the In predicate on the "not_received_note" field.
+func NotReceivedNoteIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldNotReceivedNote, vs...))
+}
+
+// NotReceivedNoteNotIn applies the NotIn predicate on the "not_received_note" field.
+func NotReceivedNoteNotIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldNotReceivedNote, vs...))
+}
+
+// NotReceivedNoteGT applies the GT predicate on the "not_received_note" field.
+func NotReceivedNoteGT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldNotReceivedNote, v))
+}
+
+// NotReceivedNoteGTE applies the GTE predicate on the "not_received_note" field.
+func NotReceivedNoteGTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldNotReceivedNote, v))
+}
+
+// NotReceivedNoteLT applies the LT predicate on the "not_received_note" field.
+func NotReceivedNoteLT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldNotReceivedNote, v))
+}
+
+// NotReceivedNoteLTE applies the LTE predicate on the "not_received_note" field.
+func NotReceivedNoteLTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldNotReceivedNote, v))
+}
+
+// NotReceivedNoteContains applies the Contains predicate on the "not_received_note" field.
+func NotReceivedNoteContains(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContains(FieldNotReceivedNote, v))
+}
+
+// NotReceivedNoteHasPrefix applies the HasPrefix predicate on the "not_received_note" field.
+func NotReceivedNoteHasPrefix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasPrefix(FieldNotReceivedNote, v))
+}
+
+// NotReceivedNoteHasSuffix applies the HasSuffix predicate on the "not_received_note" field.
+func NotReceivedNoteHasSuffix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasSuffix(FieldNotReceivedNote, v))
+}
+
+// NotReceivedNoteEqualFold applies the EqualFold predicate on the "not_received_note" field.
+func NotReceivedNoteEqualFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEqualFold(FieldNotReceivedNote, v))
+}
+
+// NotReceivedNoteContainsFold applies the ContainsFold predicate on the "not_received_note" field.
+func NotReceivedNoteContainsFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContainsFold(FieldNotReceivedNote, v))
+}
+
+// OverdueAtEQ applies the EQ predicate on the "overdue_at" field.
+func OverdueAtEQ(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldOverdueAt, v))
+}
+
+// OverdueAtNEQ applies the NEQ predicate on the "overdue_at" field.
+func OverdueAtNEQ(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldOverdueAt, v))
+}
+
+// OverdueAtIn applies the In predicate on the "overdue_at" field.
+func OverdueAtIn(vs ...time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldOverdueAt, vs...))
+}
+
+// OverdueAtNotIn applies the NotIn predicate on the "overdue_at" field.
+func OverdueAtNotIn(vs ...time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldOverdueAt, vs...))
+}
+
+// OverdueAtGT applies the GT predicate on the "overdue_at" field.
+func OverdueAtGT(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldOverdueAt, v))
+}
+
+// OverdueAtGTE applies the GTE predicate on the "overdue_at" field.
+func OverdueAtGTE(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldOverdueAt, v))
+}
+
+// OverdueAtLT applies the LT predicate on the "overdue_at" field.
+func OverdueAtLT(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldOverdueAt, v))
+}
+
+// OverdueAtLTE applies the LTE predicate on the "overdue_at" field.
+func OverdueAtLTE(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldOverdueAt, v))
+}
+
+// OverdueAtIsNil applies the IsNil predicate on the "overdue_at" field.
+func OverdueAtIsNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIsNull(FieldOverdueAt))
+}
+
+// OverdueAtNotNil applies the NotNil predicate on the "overdue_at" field.
+func OverdueAtNotNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotNull(FieldOverdueAt))
+}
+
+// PaymentCreditedAtEQ applies the EQ predicate on the "payment_credited_at" field.
+func PaymentCreditedAtEQ(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldPaymentCreditedAt, v))
+}
+
+// PaymentCreditedAtNEQ applies the NEQ predicate on the "payment_credited_at" field.
+func PaymentCreditedAtNEQ(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldPaymentCreditedAt, v))
+}
+
+// PaymentCreditedAtIn applies the In predicate on the "payment_credited_at" field.
+func PaymentCreditedAtIn(vs ...time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldPaymentCreditedAt, vs...))
+}
+
+// PaymentCreditedAtNotIn applies the NotIn predicate on the "payment_credited_at" field.
+func PaymentCreditedAtNotIn(vs ...time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldPaymentCreditedAt, vs...))
+}
+
+// PaymentCreditedAtGT applies the GT predicate on the "payment_credited_at" field.
+func PaymentCreditedAtGT(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldPaymentCreditedAt, v))
+}
+
+// PaymentCreditedAtGTE applies the GTE predicate on the "payment_credited_at" field.
+func PaymentCreditedAtGTE(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldPaymentCreditedAt, v))
+}
+
+// PaymentCreditedAtLT applies the LT predicate on the "payment_credited_at" field.
+func PaymentCreditedAtLT(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldPaymentCreditedAt, v))
+}
+
+// PaymentCreditedAtLTE applies the LTE predicate on the "payment_credited_at" field.
+func PaymentCreditedAtLTE(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldPaymentCreditedAt, v))
+}
+
+// PaymentCreditedAtIsNil applies the IsNil predicate on the "payment_credited_at" field.
+func PaymentCreditedAtIsNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIsNull(FieldPaymentCreditedAt))
+}
+
+// PaymentCreditedAtNotNil applies the NotNil predicate on the "payment_credited_at" field.
+func PaymentCreditedAtNotNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotNull(FieldPaymentCreditedAt))
 }
 
 // HasAssignment applies the HasEdge predicate on the "assignment" edge.

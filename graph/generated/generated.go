@@ -489,6 +489,7 @@ type ComplexityRoot struct {
 		RejectApplication           func(childComplexity int, id string, reason *string) int
 		RemoveRosterEntry           func(childComplexity int, employerID string, workerID string) int
 		ReplyToReview               func(childComplexity int, reviewID string, reply string) int
+		ReportPaymentNotReceived    func(childComplexity int, id string, note string) int
 		ReportReview                func(childComplexity int, reviewID string, reason string) int
 		ResolveCreditDispute        func(childComplexity int, input market.ResolveInput) int
 		ReviewCertification         func(childComplexity int, id string, decision string, reason *string) int
@@ -789,29 +790,33 @@ type ComplexityRoot struct {
 	}
 
 	Timesheet struct {
-		AdjustmentReason   func(childComplexity int) int
-		AmountOwed         func(childComplexity int) int
-		ApprovedAt         func(childComplexity int) int
-		ApprovedMinutes    func(childComplexity int) int
-		Assignment         func(childComplexity int) int
-		AssignmentID       func(childComplexity int) int
-		AutoApproved       func(childComplexity int) int
-		CreatedAt          func(childComplexity int) int
-		Currency           func(childComplexity int) int
-		DisputeReason      func(childComplexity int) int
-		DisputedAt         func(childComplexity int) int
-		EmployerID         func(childComplexity int) int
-		ID                 func(childComplexity int) int
-		PaidAt             func(childComplexity int) int
-		PaymentConfirmedAt func(childComplexity int) int
-		PaymentDueAt       func(childComplexity int) int
-		PaymentReference   func(childComplexity int) int
-		PaymentStatus      func(childComplexity int) int
-		Status             func(childComplexity int) int
-		SubmittedAt        func(childComplexity int) int
-		UpdatedAt          func(childComplexity int) int
-		WorkedMinutes      func(childComplexity int) int
-		WorkerID           func(childComplexity int) int
+		AdjustmentReason     func(childComplexity int) int
+		AmountOwed           func(childComplexity int) int
+		ApprovedAt           func(childComplexity int) int
+		ApprovedMinutes      func(childComplexity int) int
+		Assignment           func(childComplexity int) int
+		AssignmentID         func(childComplexity int) int
+		AutoApproved         func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		Currency             func(childComplexity int) int
+		DisputeReason        func(childComplexity int) int
+		DisputedAt           func(childComplexity int) int
+		EmployerID           func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		NotReceivedAt        func(childComplexity int) int
+		NotReceivedNote      func(childComplexity int) int
+		OverdueAt            func(childComplexity int) int
+		PaidAt               func(childComplexity int) int
+		PaymentAutoConfirmed func(childComplexity int) int
+		PaymentConfirmedAt   func(childComplexity int) int
+		PaymentDueAt         func(childComplexity int) int
+		PaymentReference     func(childComplexity int) int
+		PaymentStatus        func(childComplexity int) int
+		Status               func(childComplexity int) int
+		SubmittedAt          func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		WorkedMinutes        func(childComplexity int) int
+		WorkerID             func(childComplexity int) int
 	}
 
 	TimesheetConnection struct {
@@ -958,6 +963,7 @@ type MutationResolver interface {
 	DisputeTimesheet(ctx context.Context, id string, reason string) (*ent.Timesheet, error)
 	MarkPaid(ctx context.Context, id string, reference string) (*ent.Timesheet, error)
 	ConfirmPayment(ctx context.Context, id string) (*ent.Timesheet, error)
+	ReportPaymentNotReceived(ctx context.Context, id string, note string) (*ent.Timesheet, error)
 	RegisterDevice(ctx context.Context, input notifications.RegisterDeviceInput) (*ent.Device, error)
 	UnregisterDevice(ctx context.Context, token string) (bool, error)
 	MarkNotificationsRead(ctx context.Context, ids []string, all *bool) (int, error)
@@ -2886,6 +2892,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReplyToReview(childComplexity, args["reviewID"].(string), args["reply"].(string)), true
+	case "Mutation.reportPaymentNotReceived":
+		if e.ComplexityRoot.Mutation.ReportPaymentNotReceived == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportPaymentNotReceived_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportPaymentNotReceived(childComplexity, args["id"].(string), args["note"].(string)), true
 	case "Mutation.reportReview":
 		if e.ComplexityRoot.Mutation.ReportReview == nil {
 			break
@@ -4377,12 +4394,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timesheet.ID(childComplexity), true
+	case "Timesheet.notReceivedAt":
+		if e.ComplexityRoot.Timesheet.NotReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.NotReceivedAt(childComplexity), true
+	case "Timesheet.notReceivedNote":
+		if e.ComplexityRoot.Timesheet.NotReceivedNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.NotReceivedNote(childComplexity), true
+	case "Timesheet.overdueAt":
+		if e.ComplexityRoot.Timesheet.OverdueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.OverdueAt(childComplexity), true
 	case "Timesheet.paidAt":
 		if e.ComplexityRoot.Timesheet.PaidAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Timesheet.PaidAt(childComplexity), true
+	case "Timesheet.paymentAutoConfirmed":
+		if e.ComplexityRoot.Timesheet.PaymentAutoConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.PaymentAutoConfirmed(childComplexity), true
 	case "Timesheet.paymentConfirmedAt":
 		if e.ComplexityRoot.Timesheet.PaymentConfirmedAt == nil {
 			break
@@ -6989,6 +7030,13 @@ type Timesheet implements Node {
   paymentReference: String!
   paidAt: Time
   paymentConfirmedAt: Time
+  paymentAutoConfirmed: Boolean!
+  notReceivedAt: Time
+  notReceivedNote: String!
+  """
+  first flagged overdue; the overdue credit counts once
+  """
+  overdueAt: Time
   assignment: Assignment!
 }
 """
@@ -7051,6 +7099,7 @@ enum TimesheetPaymentStatus @goModel(model: "flexwork/ent/timesheet.PaymentStatu
   MARKED_PAID
   CONFIRMED
   OVERDUE
+  NOT_RECEIVED
 }
 """
 TimesheetStatus is enum for the field status
@@ -7504,8 +7553,12 @@ extend type Mutation {
   approveTimesheet(input: ApproveTimesheetInput!): Timesheet!
   "Within 48 hours of approval."
   disputeTimesheet(id: ID!, reason: String!): Timesheet!
+  "The employer's word that it paid; it counts on the employer's record once the worker confirms."
   markPaid(id: ID!, reference: String!): Timesheet!
+  "The worker: the money arrived. Final; a week without an answer counts the same."
   confirmPayment(id: ID!): Timesheet!
+  "The worker: a payment marked as made did not arrive (or not in full). The employer pays and marks it again."
+  reportPaymentNotReceived(id: ID!, note: String!): Timesheet!
 }
 `, BuiltIn: false},
 	{Name: "../schema/notifications.graphql", Input: `input RegisterDeviceInput {
@@ -9038,6 +9091,14 @@ func (ec *executionContext) childFields_Timesheet(ctx context.Context, field gra
 		return ec.fieldContext_Timesheet_paidAt(ctx, field)
 	case "paymentConfirmedAt":
 		return ec.fieldContext_Timesheet_paymentConfirmedAt(ctx, field)
+	case "paymentAutoConfirmed":
+		return ec.fieldContext_Timesheet_paymentAutoConfirmed(ctx, field)
+	case "notReceivedAt":
+		return ec.fieldContext_Timesheet_notReceivedAt(ctx, field)
+	case "notReceivedNote":
+		return ec.fieldContext_Timesheet_notReceivedNote(ctx, field)
+	case "overdueAt":
+		return ec.fieldContext_Timesheet_overdueAt(ctx, field)
 	case "assignment":
 		return ec.fieldContext_Timesheet_assignment(ctx, field)
 	}
@@ -9909,6 +9970,28 @@ func (ec *executionContext) field_Mutation_replyToReview_args(ctx context.Contex
 		return nil, err
 	}
 	args["reply"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reportPaymentNotReceived_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg1
 	return args, nil
 }
 
@@ -18904,6 +18987,50 @@ func (ec *executionContext) fieldContext_Mutation_confirmPayment(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_reportPaymentNotReceived(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportPaymentNotReceived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportPaymentNotReceived(ctx, fc.Args["id"].(string), fc.Args["note"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportPaymentNotReceived(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportPaymentNotReceived_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_registerDevice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24958,6 +25085,98 @@ func (ec *executionContext) _Timesheet_paymentConfirmedAt(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_paymentConfirmedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Timesheet_paymentAutoConfirmed(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_paymentAutoConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentAutoConfirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_paymentAutoConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Timesheet_notReceivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_notReceivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotReceivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_notReceivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Timesheet_notReceivedNote(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_notReceivedNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotReceivedNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_notReceivedNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
+}
+
+func (ec *executionContext) _Timesheet_overdueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_overdueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverdueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_overdueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Time")
 }
 
@@ -33530,6 +33749,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "reportPaymentNotReceived":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportPaymentNotReceived(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "registerDevice":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_registerDevice(ctx, field)
@@ -35606,6 +35832,26 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 			}
 		case "paymentConfirmedAt":
 			out.Values[i] = ec._Timesheet_paymentConfirmedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paymentAutoConfirmed":
+			out.Values[i] = ec._Timesheet_paymentAutoConfirmed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notReceivedAt":
+			out.Values[i] = ec._Timesheet_notReceivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notReceivedNote":
+			out.Values[i] = ec._Timesheet_notReceivedNote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdueAt":
+			out.Values[i] = ec._Timesheet_overdueAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

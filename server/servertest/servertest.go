@@ -181,9 +181,10 @@ func Start(t testing.TB, db *entdb.DB, opts ...Option) *Env {
 
 // Response is a GraphQL response as the app sees it.
 type Response struct {
-	Status int
-	Data   json.RawMessage
-	Errors []Error
+	Status     int
+	Data       json.RawMessage
+	Errors     []Error
+	Extensions map[string]any
 }
 
 // Error is one GraphQL error.
@@ -238,11 +239,27 @@ func (e *Env) Do(token, query string, vars map[string]any) Response {
 // Post posts a raw body to /graphql.
 func (e *Env) Post(token string, body []byte) Response {
 	e.t.Helper()
+	return e.PostWith(token, body, nil)
+}
+
+// DoWith posts an operation with extra request headers (Idempotency-Key).
+func (e *Env) DoWith(token, query string, vars map[string]any, header http.Header) Response {
+	e.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return e.PostWith(token, body, header)
+}
+
+// PostWith posts a raw body with extra request headers.
+func (e *Env) PostWith(token string, body []byte, header http.Header) Response {
+	e.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, e.HTTP.URL+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Forwarded-For", e.clientAddress())
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	resp, err := e.HTTP.Client().Do(req)
 	if err != nil {
