@@ -186,7 +186,11 @@ func (w *fuzzWorld) run(t *testing.T, op fuzzOp, who int, data []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	start := time.Now()
 	r := w.env.For(t).Post(w.tokens[who%len(w.tokens)], body)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("%s on %s took %v\nvariables: %s\nserver log: %s", op.name, w.dialect, took, mustMarshal(vars), w.log.take())
+	}
 	if r.Status >= 500 {
 		t.Fatalf("%s on %s: HTTP %d for %s", op.name, w.dialect, r.Status, body)
 	}

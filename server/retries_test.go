@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync"
 	"testing"
@@ -168,6 +169,64 @@ func TestARepeatedTransitionAnswersWithTheCurrentState(t *testing.T) {
 		// Declining an offer already accepted is still a conflict.
 		if r := env.Do(ana.Token, `mutation($id: ID!) { declineOffer(id: $id) { id } }`, map[string]any{"id": offer.SendOffer.ID}); r.Code() != "CONFLICT" {
 			t.Fatalf("declining an accepted offer: %+v", r.Errors)
+		}
+	})
+}
+
+// TestAnEmployerCannotFarmPaidOnTime: the loop an employer could run from
+// the tablet — mark paid, the worker disputes, approve again, mark paid
+// again — puts one payment on its record, and only once the worker
+// confirms; the worker's "not received" sends it back.
+func TestAnEmployerCannotFarmPaidOnTime(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		env := servertest.Start(t, db)
+		olga := env.SignUp("olga@example.com", "Olga")
+		emp := createEmployer(t, env, olga, "Spree Logistics")
+		ana := newWorker(t, env, "ana@example.com", "Ana")
+		shift := postShift(t, env, olga, emp, nil)
+		var app struct{ ApplyToShift struct{ ID string } }
+		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shift}, &app)
+		c := newChain(t, env, olga, ana, app.ApplyToShift.ID)
+		c.workAndApprove()
+		ts := map[string]any{"id": c.timesheet}
+		paidEvents := func() int {
+			var r creditReport
+			env.Must(olga.Token, creditQ, map[string]any{"id": emp}, &r)
+			n := 0
+			for _, f := range r.CreditReport.Factors {
+				for _, e := range f.Events {
+					if e.Kind == "WAGE_PAID_ON_TIME" || e.Kind == "WAGE_PAID_LATE" {
+						n++
+					}
+				}
+			}
+			return n
+		}
+		for i := range 3 {
+			env.Must(olga.Token, `mutation($id: ID!, $ref: String!) { markPaid(id: $id, reference: $ref) { paymentStatus } }`,
+				map[string]any{"id": c.timesheet, "ref": fmt.Sprintf("SEPA-%d", i)}, &struct{}{})
+			env.Must(ana.Token, `mutation($id: ID!) { disputeTimesheet(id: $id, reason: "I stayed longer") { status } }`, ts, &struct{}{})
+			env.Must(olga.Token, `mutation($id: ID!, $m: Int!) { approveTimesheet(input: {timesheetID: $id, approvedMinutes: $m, reason: "checked the log"}) { status } }`,
+				map[string]any{"id": c.timesheet, "m": 420 + i}, &struct{}{})
+		}
+		if n := paidEvents(); n != 0 {
+			t.Fatalf("%d payment credits on the employer's word alone", n)
+		}
+		env.Must(olga.Token, `mutation($id: ID!) { markPaid(id: $id, reference: "SEPA-9") { paymentStatus } }`, ts, &struct{}{})
+		var answer struct {
+			ReportPaymentNotReceived struct{ PaymentStatus string }
+		}
+		env.Must(ana.Token, `mutation($id: ID!) { reportPaymentNotReceived(id: $id, note: "nothing arrived") { paymentStatus } }`, ts, &answer)
+		if answer.ReportPaymentNotReceived.PaymentStatus != "NOT_RECEIVED" {
+			t.Fatalf("after not received: %+v", answer)
+		}
+		env.Must(olga.Token, `mutation($id: ID!) { markPaid(id: $id, reference: "SEPA-10") { paymentStatus } }`, ts, &struct{}{})
+		env.Must(ana.Token, `mutation($id: ID!) { confirmPayment(id: $id) { paymentStatus } }`, ts, &struct{}{})
+		if n := paidEvents(); n != 1 {
+			t.Fatalf("%d payment credits after the worker confirmed, want 1", n)
+		}
+		if r := env.Do(ana.Token, `mutation($id: ID!) { disputeTimesheet(id: $id, reason: "more") { status } }`, ts); r.Code() != "CONFLICT" {
+			t.Fatalf("disputing a confirmed payment: %+v", r.Errors)
 		}
 	})
 }
