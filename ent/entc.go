@@ -11,6 +11,8 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
+
+	"flexwork/ent/gqlschema"
 )
 
 func main() {
@@ -22,6 +24,7 @@ func main() {
 		// AND/OR is a query nobody indexed for (5,000 ORs stalled SQLite).
 		// Lists the apps filter get purpose-built arguments instead.
 		entgql.WithWhereInputs(false),
+		entgql.WithSchemaHook(gqlschema.Hooks...),
 	)
 	if err != nil {
 		log.Fatalf("entgql: %v", err)

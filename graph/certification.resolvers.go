@@ -39,6 +39,6 @@ func (r *mutationResolver) RevokeCertification(ctx context.Context, id string, r
 }
 
 // CertificationQueue is the resolver for the certificationQueue field.
-func (r *queryResolver) CertificationQueue(ctx context.Context, first *int, after *entgql.Cursor[string]) (*ent.CertificationConnection, error) {
-	return r.Market.CertificationQueue(ctx, first, after)
+func (r *queryResolver) CertificationQueue(ctx context.Context, first int, after *entgql.Cursor[string]) (*ent.CertificationConnection, error) {
+	return r.Market.CertificationQueue(ctx, &first, after)
 }

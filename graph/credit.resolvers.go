@@ -30,6 +30,6 @@ func (r *queryResolver) CreditReport(ctx context.Context, subjectID string) (*ma
 }
 
 // CreditDisputes is the resolver for the creditDisputes field.
-func (r *queryResolver) CreditDisputes(ctx context.Context, first *int, after *entgql.Cursor[string], status *creditdispute.Status) (*ent.CreditDisputeConnection, error) {
-	return r.Market.CreditDisputes(ctx, first, after, status)
+func (r *queryResolver) CreditDisputes(ctx context.Context, first int, after *entgql.Cursor[string], status *creditdispute.Status) (*ent.CreditDisputeConnection, error) {
+	return r.Market.CreditDisputes(ctx, &first, after, status)
 }

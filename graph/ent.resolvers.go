@@ -19,6 +19,21 @@ func (r *applicationResolver) DistanceKm(ctx context.Context, obj *ent.Applicati
 	return market.CoarseDistance(obj.DistanceKm), nil
 }
 
+// Invitations is the resolver for the invitations field.
+func (r *employerResolver) Invitations(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.EmployerInvitationOrder) (*ent.EmployerInvitationConnection, error) {
+	return obj.Invitations(ctx, after, &first, nil, nil, orderBy)
+}
+
+// Shifts is the resolver for the shifts field.
+func (r *employerResolver) Shifts(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) (*ent.ShiftConnection, error) {
+	return obj.Shifts(ctx, after, &first, nil, nil, orderBy)
+}
+
+// Roster is the resolver for the roster field.
+func (r *employerResolver) Roster(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.RosterEntryOrder) (*ent.RosterEntryConnection, error) {
+	return obj.Roster(ctx, after, &first, nil, nil, orderBy)
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
 	return r.client(ctx).Noder(ctx, id, ent.WithNodeType(ent.IDToType))
@@ -30,13 +45,48 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 }
 
 // Shifts is the resolver for the shifts field.
-func (r *queryResolver) Shifts(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder) (*ent.ShiftConnection, error) {
-	return r.client(ctx).Shift.Query().Paginate(ctx, after, first, before, last, ent.WithShiftOrder(orderBy))
+func (r *queryResolver) Shifts(ctx context.Context, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) (*ent.ShiftConnection, error) {
+	return r.client(ctx).Shift.Query().Paginate(ctx, after, &first, nil, nil, ent.WithShiftOrder(orderBy))
 }
 
 // Skills is the resolver for the skills field.
-func (r *queryResolver) Skills(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.SkillOrder) (*ent.SkillConnection, error) {
-	return r.client(ctx).Skill.Query().Paginate(ctx, after, first, before, last, ent.WithSkillOrder(orderBy))
+func (r *queryResolver) Skills(ctx context.Context, after *entgql.Cursor[string], first int, orderBy *ent.SkillOrder) (*ent.SkillConnection, error) {
+	return r.client(ctx).Skill.Query().Paginate(ctx, after, &first, nil, nil, ent.WithSkillOrder(orderBy))
+}
+
+// Applications is the resolver for the applications field.
+func (r *shiftResolver) Applications(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) (*ent.ApplicationConnection, error) {
+	return obj.Applications(ctx, after, &first, nil, nil, orderBy)
+}
+
+// Offers is the resolver for the offers field.
+func (r *shiftResolver) Offers(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) (*ent.OfferConnection, error) {
+	return obj.Offers(ctx, after, &first, nil, nil, orderBy)
+}
+
+// Assignments is the resolver for the assignments field.
+func (r *shiftResolver) Assignments(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) (*ent.AssignmentConnection, error) {
+	return obj.Assignments(ctx, after, &first, nil, nil, orderBy)
+}
+
+// Certifications is the resolver for the certifications field.
+func (r *workerProfileResolver) Certifications(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.CertificationOrder) (*ent.CertificationConnection, error) {
+	return obj.Certifications(ctx, after, &first, nil, nil, orderBy)
+}
+
+// Applications is the resolver for the applications field.
+func (r *workerProfileResolver) Applications(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) (*ent.ApplicationConnection, error) {
+	return obj.Applications(ctx, after, &first, nil, nil, orderBy)
+}
+
+// Offers is the resolver for the offers field.
+func (r *workerProfileResolver) Offers(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) (*ent.OfferConnection, error) {
+	return obj.Offers(ctx, after, &first, nil, nil, orderBy)
+}
+
+// Assignments is the resolver for the assignments field.
+func (r *workerProfileResolver) Assignments(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) (*ent.AssignmentConnection, error) {
+	return obj.Assignments(ctx, after, &first, nil, nil, orderBy)
 }
 
 // Application returns generated.ApplicationResolver implementation.

@@ -24,8 +24,8 @@ func (r *mutationResolver) WithdrawApplication(ctx context.Context, id string) (
 }
 
 // ShiftFeed is the resolver for the shiftFeed field.
-func (r *queryResolver) ShiftFeed(ctx context.Context, near market.GeoPoint, radiusKm float64, first *int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) (*market.FeedPage, error) {
-	return r.Market.ShiftFeed(ctx, near, radiusKm, first, after, filter, orderBy, nodeFieldsBut[*ent.ShiftQuery](ctx, feedFilled, "Shift", "Node"))
+func (r *queryResolver) ShiftFeed(ctx context.Context, near market.GeoPoint, radiusKm float64, first int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) (*market.FeedPage, error) {
+	return r.Market.ShiftFeed(ctx, near, radiusKm, &first, after, filter, orderBy, nodeFieldsBut[*ent.ShiftQuery](ctx, feedFilled, "Shift", "Node"))
 }
 
 // Eligibility is the resolver for the eligibility field.

@@ -94,6 +94,6 @@ func (r *mutationResolver) ReportPaymentNotReceived(ctx context.Context, id stri
 }
 
 // Candidates is the resolver for the candidates field.
-func (r *queryResolver) Candidates(ctx context.Context, shiftID string, first *int, after *entgql.Cursor[string]) (*market.CandidatePage, error) {
-	return r.Market.Candidates(ctx, shiftID, first, after, nodeFields[*ent.ApplicationQuery](ctx, "Application", "Node"))
+func (r *queryResolver) Candidates(ctx context.Context, shiftID string, first int, after *entgql.Cursor[string]) (*market.CandidatePage, error) {
+	return r.Market.Candidates(ctx, shiftID, &first, after, nodeFields[*ent.ApplicationQuery](ctx, "Application", "Node"))
 }

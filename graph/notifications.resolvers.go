@@ -36,8 +36,8 @@ func (r *mutationResolver) UpdateNotificationSettings(ctx context.Context, input
 }
 
 // Notifications is the resolver for the notifications field.
-func (r *queryResolver) Notifications(ctx context.Context, first *int, after *entgql.Cursor[string], unreadOnly *bool) (*ent.NotificationConnection, error) {
-	return r.Notifier.Inbox(ctx, after, first, unreadOnly)
+func (r *queryResolver) Notifications(ctx context.Context, first int, after *entgql.Cursor[string], unreadOnly *bool) (*ent.NotificationConnection, error) {
+	return r.Notifier.Inbox(ctx, after, &first, unreadOnly)
 }
 
 // UnreadNotificationCount is the resolver for the unreadNotificationCount field.

@@ -15,8 +15,8 @@ import (
 )
 
 // Reviews is the resolver for the reviews field.
-func (r *employerResolver) Reviews(ctx context.Context, obj *ent.Employer, first *int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error) {
-	return r.Market.ReviewsOf(ctx, obj.ID, first, after)
+func (r *employerResolver) Reviews(ctx context.Context, obj *ent.Employer, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error) {
+	return r.Market.ReviewsOf(ctx, obj.ID, &first, after)
 }
 
 // RatingSummary is the resolver for the ratingSummary field.
@@ -50,8 +50,8 @@ func (r *queryResolver) ReviewTags(ctx context.Context, direction review.Directi
 }
 
 // Reviews is the resolver for the reviews field.
-func (r *workerProfileResolver) Reviews(ctx context.Context, obj *ent.WorkerProfile, first *int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error) {
-	return r.Market.ReviewsOf(ctx, obj.ID, first, after)
+func (r *workerProfileResolver) Reviews(ctx context.Context, obj *ent.WorkerProfile, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error) {
+	return r.Market.ReviewsOf(ctx, obj.ID, &first, after)
 }
 
 // RatingSummary is the resolver for the ratingSummary field.

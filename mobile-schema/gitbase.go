@@ -4,55 +4,77 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 )
 
 // SchemaPath is the exported schema's path in the repository.
 const SchemaPath = "mobile-schema/schema.graphql"
 
-// ErrNoBase means there is nothing released to compare with: no git, no
-// release tag and no main branch to branch from, or no schema there yet.
+// ReleasesDir holds every schema released to the apps, one file per
+// release: v1.graphql, v1.1.graphql, v2.graphql. The newest is what the
+// installed apps were built against and what the breaking-change gate
+// compares with; releasing is committing a copy of schema.graphql here.
+const ReleasesDir = "mobile-schema/releases"
+
+// ErrNoBase means there is nothing released to compare with.
 var ErrNoBase = errors.New("no base schema to compare with")
 
-// BaseSchema finds the schema the installed apps were built against, in
-// the git repository at dir: at ref if given, else at the last release tag
-// (v*), else where this branch left main. It returns the schema and the
-// revision it came from.
-func BaseSchema(dir, ref string) (string, string, error) {
-	git := func(args ...string) (string, error) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return "", fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-		}
-		return strings.TrimSpace(string(out)), nil
+var releaseName = regexp.MustCompile(`^v(\d+)(?:\.(\d+))?\.graphql$`)
+
+// LatestRelease returns the newest released schema in the repository at
+// dir, and its name (v1.1).
+func LatestRelease(dir string) (string, string, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, ReleasesDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return "", "", fmt.Errorf("%w: no release in %s yet", ErrNoBase, ReleasesDir)
 	}
-	if _, err := git("rev-parse", "--git-dir"); err != nil {
-		return "", "", ErrNoBase
-	}
-	if ref == "" {
-		if tag, err := git("describe", "--tags", "--abbrev=0", "--match", "v*"); err == nil {
-			ref = tag
-		}
-	}
-	if ref == "" {
-		for _, main := range []string{"origin/main", "main"} {
-			if base, err := git("merge-base", "HEAD", main); err == nil {
-				ref = base
-				break
-			}
-		}
-	}
-	if ref == "" {
-		return "", "", ErrNoBase
-	}
-	sdl, err := git("show", ref+":"+SchemaPath)
 	if err != nil {
-		return "", ref, fmt.Errorf("%w: %s has no %s", ErrNoBase, ref, SchemaPath)
+		return "", "", err
 	}
-	return sdl + "\n", ref, nil
+	type release struct {
+		file         string
+		major, minor int
+	}
+	var rs []release
+	for _, e := range entries {
+		m := releaseName.FindStringSubmatch(e.Name())
+		if m == nil {
+			continue
+		}
+		major, _ := strconv.Atoi(m[1])
+		minor, _ := strconv.Atoi(m[2])
+		rs = append(rs, release{e.Name(), major, minor})
+	}
+	if len(rs) == 0 {
+		return "", "", fmt.Errorf("%w: no release in %s yet", ErrNoBase, ReleasesDir)
+	}
+	sort.Slice(rs, func(i, j int) bool {
+		return rs[i].major < rs[j].major || rs[i].major == rs[j].major && rs[i].minor < rs[j].minor
+	})
+	newest := rs[len(rs)-1]
+	b, err := os.ReadFile(filepath.Join(dir, ReleasesDir, newest.file))
+	if err != nil {
+		return "", "", err
+	}
+	return string(b), strings.TrimSuffix(newest.file, ".graphql"), nil
+}
+
+// SchemaAt returns the schema at a git revision of the repository at dir
+// (to compare a release branch with what it branched from).
+func SchemaAt(dir, ref string) (string, error) {
+	cmd := exec.Command("git", "show", ref+":"+SchemaPath)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("git show %s:%s: %v: %s", ref, SchemaPath, err, strings.TrimSpace(stderr.String()))
+	}
+	return string(out), nil
 }

@@ -55,8 +55,8 @@ const startUploadQ = `mutation($in: StartCertificationUploadInput!) { startCerti
 func certInput(env *servertest.Env, skill string, doc []byte) map[string]any {
 	return map[string]any{
 		"skillID": skill, "title": "Forklift licence (counterbalance)", "issuer": "TÜV Rheinland",
-		"credentialNumber": "FL-2291", "issuedOn": env.Clock.Now().AddDate(-1, 0, 0).Format(time.RFC3339),
-		"expiresOn": env.Clock.Now().AddDate(0, 0, 30).Format(time.RFC3339),
+		"credentialNumber": "FL-2291", "issuedOn": env.Clock.Now().AddDate(-1, 0, 0).Format(time.DateOnly),
+		"expiresOn": env.Clock.Now().AddDate(0, 0, 30).Format(time.DateOnly),
 		"fileName":  "licence.pdf", "contentType": "application/pdf", "byteSize": len(doc),
 	}
 }
@@ -99,7 +99,7 @@ func complete(env *servertest.Env, who servertest.Account, id string) servertest
 type certDetails struct {
 	Issuer, CredentialNumber, FileName, Sha256, ReviewReason string
 	ByteSize                                                 int
-	ExpiresOn                                                *time.Time
+	ExpiresOn                                                *string
 	DocumentURL                                              *string
 }
 
@@ -352,7 +352,7 @@ func TestCertificateUploadRefusals(t *testing.T) {
 			before := env.Fingerprint(t)
 			for field, value := range map[string]any{
 				"skillID": "skl_01JUNKJUNKJUNKJUNKJUNKJUNK", "contentType": "text/plain", "title": "",
-				"expiresOn": env.Clock.Now().AddDate(0, 0, -2).Format(time.RFC3339),
+				"expiresOn": env.Clock.Now().AddDate(0, 0, -2).Format(time.DateOnly),
 			} {
 				in := certInput(env, forklift, pdf)
 				in[field] = value

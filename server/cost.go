@@ -61,10 +61,8 @@ func (s pricedSchema) Complexity(_ context.Context, typeName, field string, chil
 	case isConnection(typeName) && field == "edges":
 		return child, true // the connection counts the page
 	}
-	for _, name := range []string{"first", "last"} {
-		if n, ok := pageArg(deref(args[name])); ok && n > 0 {
-			return cost + int(n)*(1+child), true
-		}
+	if n, ok := pageArg(deref(args["first"])); ok && n > 0 {
+		return cost + int(n)*(1+child), true
 	}
 	if ids, ok := args["ids"].([]any); ok { // nodes(ids:)
 		return cost + len(ids)*(1+child), true

@@ -29,9 +29,9 @@ const maxPage = 100
 const maxAliases = 10
 
 // queryShape refuses operations that are nested too deeply or that ask a
-// connection for no page size or too large a page — as GitHub's API does,
-// every connection needs `first` or `last`, at most 100 — before anything
-// runs. Introspection is not counted: GraphiQL's introspection query is
+// connection for too large a page (every connection takes `first`, 20 by
+// default, at most 100), a field under too many aliases, or a cursor that
+// does not decode — before anything runs. Introspection is not counted: GraphiQL's introspection query is
 // deep by nature and reads no data. Without introspection (production),
 // asking for __schema or __type is refused here, with a clear code, rather
 // than failing inside the executor.
@@ -105,21 +105,13 @@ func (w *shapeWalker) walkLevel(set ast.SelectionSet, depth int, keys map[string
 	}
 }
 
-// checkPage enforces page sizes on fields that take first/last.
+// checkPage holds page sizes to 0…100.
 func (w *shapeWalker) checkPage(f *ast.Field) {
-	if f.Definition == nil || (f.Definition.Arguments.ForName("first") == nil && f.Definition.Arguments.ForName("last") == nil) {
+	if f.Definition == nil || f.Definition.Arguments.ForName("first") == nil {
 		return
 	}
-	args := f.ArgumentMap(w.vars)
-	first, hasFirst := pageArg(args["first"])
-	last, hasLast := pageArg(args["last"])
-	switch {
-	case !hasFirst && !hasLast:
-		w.failInput(f, "first", "%s needs `first` or `last` (at most %d)", f.Alias, maxPage)
-	case hasFirst && (first < 0 || first > maxPage):
+	if first, ok := pageArg(f.ArgumentMap(w.vars)["first"]); ok && (first < 0 || first > maxPage) {
 		w.failInput(f, "first", "%s: `first` must be between 0 and %d", f.Alias, maxPage)
-	case hasLast && (last < 0 || last > maxPage):
-		w.failInput(f, "last", "%s: `last` must be between 0 and %d", f.Alias, maxPage)
 	}
 }
 

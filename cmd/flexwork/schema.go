@@ -75,13 +75,17 @@ func schemaManifest(args []string) error {
 // base and fails on breaking changes not acknowledged.
 func schemaCheck(args []string) error {
 	fs := flag.NewFlagSet("schema check", flag.ContinueOnError)
-	base := fs.String("base", "", "git revision the installed apps were built from (default: last v* tag, else the merge base with main)")
+	base := fs.String("base", "", "git revision to compare with (default: the newest release in mobile-schema/releases)")
 	repo := fs.String("repo", ".", "the repository")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	old, ref, err := mobileschema.BaseSchema(*repo, *base)
-	if errors.Is(err, mobileschema.ErrNoBase) && *base == "" {
+	old, ref, err := mobileschema.LatestRelease(*repo)
+	if *base != "" {
+		ref = *base
+		old, err = mobileschema.SchemaAt(*repo, *base)
+	}
+	if errors.Is(err, mobileschema.ErrNoBase) {
 		fmt.Println("nothing to compare with:", err)
 		return nil
 	}

@@ -335,7 +335,7 @@ type ComplexityRoot struct {
 		CreatedAt     func(childComplexity int) int
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
-		Invitations   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.EmployerInvitationOrder) int
+		Invitations   func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.EmployerInvitationOrder) int
 		Lat           func(childComplexity int) int
 		Lng           func(childComplexity int) int
 		Memberships   func(childComplexity int) int
@@ -345,9 +345,9 @@ type ComplexityRoot struct {
 		RatingAvg     func(childComplexity int) int
 		RatingCount   func(childComplexity int) int
 		RatingSummary func(childComplexity int) int
-		Reviews       func(childComplexity int, first *int, after *entgql.Cursor[string]) int
-		Roster        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.RosterEntryOrder) int
-		Shifts        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder) int
+		Reviews       func(childComplexity int, first int, after *entgql.Cursor[string]) int
+		Roster        func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.RosterEntryOrder) int
+		Shifts        func(childComplexity int, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) int
 		UpdatedAt     func(childComplexity int) int
 		Website       func(childComplexity int) int
 	}
@@ -585,18 +585,18 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Candidates              func(childComplexity int, shiftID string, first *int, after *entgql.Cursor[string]) int
-		CertificationQueue      func(childComplexity int, first *int, after *entgql.Cursor[string]) int
-		CreditDisputes          func(childComplexity int, first *int, after *entgql.Cursor[string], status *creditdispute.Status) int
+		Candidates              func(childComplexity int, shiftID string, first int, after *entgql.Cursor[string]) int
+		CertificationQueue      func(childComplexity int, first int, after *entgql.Cursor[string]) int
+		CreditDisputes          func(childComplexity int, first int, after *entgql.Cursor[string], status *creditdispute.Status) int
 		CreditReport            func(childComplexity int, subjectID string) int
 		Eligibility             func(childComplexity int, shiftID string) int
 		Node                    func(childComplexity int, id string) int
 		Nodes                   func(childComplexity int, ids []string) int
-		Notifications           func(childComplexity int, first *int, after *entgql.Cursor[string], unreadOnly *bool) int
+		Notifications           func(childComplexity int, first int, after *entgql.Cursor[string], unreadOnly *bool) int
 		ReviewTags              func(childComplexity int, direction review.Direction) int
-		ShiftFeed               func(childComplexity int, near market.GeoPoint, radiusKm float64, first *int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) int
-		Shifts                  func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder) int
-		Skills                  func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.SkillOrder) int
+		ShiftFeed               func(childComplexity int, near market.GeoPoint, radiusKm float64, first int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) int
+		Shifts                  func(childComplexity int, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) int
+		Skills                  func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.SkillOrder) int
 		UnreadNotificationCount func(childComplexity int) int
 		Viewer                  func(childComplexity int) int
 	}
@@ -691,8 +691,8 @@ type ComplexityRoot struct {
 
 	Shift struct {
 		Address                func(childComplexity int) int
-		Applications           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ApplicationOrder) int
-		Assignments            func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AssignmentOrder) int
+		Applications           func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) int
+		Assignments            func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) int
 		CancelReason           func(childComplexity int) int
 		CancelledAt            func(childComplexity int) int
 		CreatedAt              func(childComplexity int) int
@@ -712,7 +712,7 @@ type ComplexityRoot struct {
 		MinCreditScore         func(childComplexity int) int
 		Nda                    func(childComplexity int) int
 		NewcomersAllowed       func(childComplexity int) int
-		Offers                 func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.OfferOrder) int
+		Offers                 func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) int
 		Pay                    func(childComplexity int) int
 		PayRate                func(childComplexity int) int
 		PayUnit                func(childComplexity int) int
@@ -858,10 +858,10 @@ type ComplexityRoot struct {
 	}
 
 	WorkerProfile struct {
-		Applications    func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ApplicationOrder) int
-		Assignments     func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AssignmentOrder) int
+		Applications    func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) int
+		Assignments     func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) int
 		Bio             func(childComplexity int) int
-		Certifications  func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CertificationOrder) int
+		Certifications  func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.CertificationOrder) int
 		CompletedShifts func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		EngagementTypes func(childComplexity int) int
@@ -869,11 +869,11 @@ type ComplexityRoot struct {
 		HomeLocation    func(childComplexity int) int
 		ID              func(childComplexity int) int
 		MinHourlyRate   func(childComplexity int) int
-		Offers          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.OfferOrder) int
+		Offers          func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) int
 		RatingAvg       func(childComplexity int) int
 		RatingCount     func(childComplexity int) int
 		RatingSummary   func(childComplexity int) int
-		Reviews         func(childComplexity int, first *int, after *entgql.Cursor[string]) int
+		Reviews         func(childComplexity int, first int, after *entgql.Cursor[string]) int
 		Skills          func(childComplexity int) int
 		TravelRadiusKm  func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
@@ -926,7 +926,10 @@ type CertificationResolver interface {
 	Details(ctx context.Context, obj *ent.Certification) (*market.CertificationDetails, error)
 }
 type EmployerResolver interface {
-	Reviews(ctx context.Context, obj *ent.Employer, first *int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
+	Invitations(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.EmployerInvitationOrder) (*ent.EmployerInvitationConnection, error)
+	Shifts(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) (*ent.ShiftConnection, error)
+	Roster(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.RosterEntryOrder) (*ent.RosterEntryConnection, error)
+	Reviews(ctx context.Context, obj *ent.Employer, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.Employer) (*market.RatingSummary, error)
 }
 type MutationResolver interface {
@@ -982,20 +985,23 @@ type MutationResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
-	Shifts(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ShiftOrder) (*ent.ShiftConnection, error)
-	Skills(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.SkillOrder) (*ent.SkillConnection, error)
+	Shifts(ctx context.Context, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) (*ent.ShiftConnection, error)
+	Skills(ctx context.Context, after *entgql.Cursor[string], first int, orderBy *ent.SkillOrder) (*ent.SkillConnection, error)
 	Viewer(ctx context.Context) (*ent.User, error)
-	CertificationQueue(ctx context.Context, first *int, after *entgql.Cursor[string]) (*ent.CertificationConnection, error)
+	CertificationQueue(ctx context.Context, first int, after *entgql.Cursor[string]) (*ent.CertificationConnection, error)
 	CreditReport(ctx context.Context, subjectID string) (*market.CreditReport, error)
-	CreditDisputes(ctx context.Context, first *int, after *entgql.Cursor[string], status *creditdispute.Status) (*ent.CreditDisputeConnection, error)
-	ShiftFeed(ctx context.Context, near market.GeoPoint, radiusKm float64, first *int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) (*market.FeedPage, error)
+	CreditDisputes(ctx context.Context, first int, after *entgql.Cursor[string], status *creditdispute.Status) (*ent.CreditDisputeConnection, error)
+	ShiftFeed(ctx context.Context, near market.GeoPoint, radiusKm float64, first int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) (*market.FeedPage, error)
 	Eligibility(ctx context.Context, shiftID string) (*market.Eligibility, error)
-	Candidates(ctx context.Context, shiftID string, first *int, after *entgql.Cursor[string]) (*market.CandidatePage, error)
-	Notifications(ctx context.Context, first *int, after *entgql.Cursor[string], unreadOnly *bool) (*ent.NotificationConnection, error)
+	Candidates(ctx context.Context, shiftID string, first int, after *entgql.Cursor[string]) (*market.CandidatePage, error)
+	Notifications(ctx context.Context, first int, after *entgql.Cursor[string], unreadOnly *bool) (*ent.NotificationConnection, error)
 	UnreadNotificationCount(ctx context.Context) (int, error)
 	ReviewTags(ctx context.Context, direction review.Direction) ([]string, error)
 }
 type ShiftResolver interface {
+	Applications(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) (*ent.ApplicationConnection, error)
+	Offers(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) (*ent.OfferConnection, error)
+	Assignments(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) (*ent.AssignmentConnection, error)
 	Pay(ctx context.Context, obj *ent.Shift) (*market.Money, error)
 	RequiredSkills(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error)
 	RequiredCertifications(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error)
@@ -1013,7 +1019,12 @@ type UserResolver interface {
 	NotificationSettings(ctx context.Context, obj *ent.User) (*notifications.NotificationSettings, error)
 }
 type WorkerProfileResolver interface {
-	Reviews(ctx context.Context, obj *ent.WorkerProfile, first *int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
+	Certifications(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.CertificationOrder) (*ent.CertificationConnection, error)
+	Applications(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) (*ent.ApplicationConnection, error)
+	Offers(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) (*ent.OfferConnection, error)
+	Assignments(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) (*ent.AssignmentConnection, error)
+
+	Reviews(ctx context.Context, obj *ent.WorkerProfile, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.WorkerProfile) (*market.RatingSummary, error)
 	HomeLocation(ctx context.Context, obj *ent.WorkerProfile) (*market.GeoPoint, error)
 	TravelRadiusKm(ctx context.Context, obj *ent.WorkerProfile) (*int, error)
@@ -2112,7 +2123,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Employer.Invitations(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.EmployerInvitationOrder)), true
+		return e.ComplexityRoot.Employer.Invitations(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.EmployerInvitationOrder)), true
 	case "Employer.lat":
 		if e.ComplexityRoot.Employer.Lat == nil {
 			break
@@ -2177,7 +2188,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Employer.Reviews(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string])), true
+		return e.ComplexityRoot.Employer.Reviews(childComplexity, args["first"].(int), args["after"].(*entgql.Cursor[string])), true
 	case "Employer.roster":
 		if e.ComplexityRoot.Employer.Roster == nil {
 			break
@@ -2188,7 +2199,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Employer.Roster(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.RosterEntryOrder)), true
+		return e.ComplexityRoot.Employer.Roster(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.RosterEntryOrder)), true
 	case "Employer.shifts":
 		if e.ComplexityRoot.Employer.Shifts == nil {
 			break
@@ -2199,7 +2210,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Employer.Shifts(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].([]*ent.ShiftOrder)), true
+		return e.ComplexityRoot.Employer.Shifts(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].([]*ent.ShiftOrder)), true
 	case "Employer.updatedAt":
 		if e.ComplexityRoot.Employer.UpdatedAt == nil {
 			break
@@ -3413,7 +3424,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Candidates(childComplexity, args["shiftID"].(string), args["first"].(*int), args["after"].(*entgql.Cursor[string])), true
+		return e.ComplexityRoot.Query.Candidates(childComplexity, args["shiftID"].(string), args["first"].(int), args["after"].(*entgql.Cursor[string])), true
 	case "Query.certificationQueue":
 		if e.ComplexityRoot.Query.CertificationQueue == nil {
 			break
@@ -3424,7 +3435,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.CertificationQueue(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string])), true
+		return e.ComplexityRoot.Query.CertificationQueue(childComplexity, args["first"].(int), args["after"].(*entgql.Cursor[string])), true
 	case "Query.creditDisputes":
 		if e.ComplexityRoot.Query.CreditDisputes == nil {
 			break
@@ -3435,7 +3446,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.CreditDisputes(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["status"].(*creditdispute.Status)), true
+		return e.ComplexityRoot.Query.CreditDisputes(childComplexity, args["first"].(int), args["after"].(*entgql.Cursor[string]), args["status"].(*creditdispute.Status)), true
 	case "Query.creditReport":
 		if e.ComplexityRoot.Query.CreditReport == nil {
 			break
@@ -3491,7 +3502,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Notifications(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["unreadOnly"].(*bool)), true
+		return e.ComplexityRoot.Query.Notifications(childComplexity, args["first"].(int), args["after"].(*entgql.Cursor[string]), args["unreadOnly"].(*bool)), true
 	case "Query.reviewTags":
 		if e.ComplexityRoot.Query.ReviewTags == nil {
 			break
@@ -3513,7 +3524,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ShiftFeed(childComplexity, args["near"].(market.GeoPoint), args["radiusKm"].(float64), args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["filter"].(*market.FeedFilter), args["orderBy"].(*market.FeedOrder)), true
+		return e.ComplexityRoot.Query.ShiftFeed(childComplexity, args["near"].(market.GeoPoint), args["radiusKm"].(float64), args["first"].(int), args["after"].(*entgql.Cursor[string]), args["filter"].(*market.FeedFilter), args["orderBy"].(*market.FeedOrder)), true
 	case "Query.shifts":
 		if e.ComplexityRoot.Query.Shifts == nil {
 			break
@@ -3524,7 +3535,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Shifts(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].([]*ent.ShiftOrder)), true
+		return e.ComplexityRoot.Query.Shifts(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].([]*ent.ShiftOrder)), true
 	case "Query.skills":
 		if e.ComplexityRoot.Query.Skills == nil {
 			break
@@ -3535,7 +3546,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Skills(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.SkillOrder)), true
+		return e.ComplexityRoot.Query.Skills(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.SkillOrder)), true
 	case "Query.unreadNotificationCount":
 		if e.ComplexityRoot.Query.UnreadNotificationCount == nil {
 			break
@@ -3889,7 +3900,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Shift.Applications(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.ApplicationOrder)), true
+		return e.ComplexityRoot.Shift.Applications(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.ApplicationOrder)), true
 	case "Shift.assignments":
 		if e.ComplexityRoot.Shift.Assignments == nil {
 			break
@@ -3900,7 +3911,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Shift.Assignments(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AssignmentOrder)), true
+		return e.ComplexityRoot.Shift.Assignments(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.AssignmentOrder)), true
 	case "Shift.cancelReason":
 		if e.ComplexityRoot.Shift.CancelReason == nil {
 			break
@@ -4025,7 +4036,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Shift.Offers(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.OfferOrder)), true
+		return e.ComplexityRoot.Shift.Offers(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.OfferOrder)), true
 	case "Shift.pay":
 		if e.ComplexityRoot.Shift.Pay == nil {
 			break
@@ -4632,7 +4643,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.WorkerProfile.Applications(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.ApplicationOrder)), true
+		return e.ComplexityRoot.WorkerProfile.Applications(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.ApplicationOrder)), true
 	case "WorkerProfile.assignments":
 		if e.ComplexityRoot.WorkerProfile.Assignments == nil {
 			break
@@ -4643,7 +4654,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.WorkerProfile.Assignments(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AssignmentOrder)), true
+		return e.ComplexityRoot.WorkerProfile.Assignments(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.AssignmentOrder)), true
 	case "WorkerProfile.bio":
 		if e.ComplexityRoot.WorkerProfile.Bio == nil {
 			break
@@ -4660,7 +4671,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.WorkerProfile.Certifications(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.CertificationOrder)), true
+		return e.ComplexityRoot.WorkerProfile.Certifications(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.CertificationOrder)), true
 	case "WorkerProfile.completedShifts":
 		if e.ComplexityRoot.WorkerProfile.CompletedShifts == nil {
 			break
@@ -4713,7 +4724,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.WorkerProfile.Offers(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.OfferOrder)), true
+		return e.ComplexityRoot.WorkerProfile.Offers(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.OfferOrder)), true
 	case "WorkerProfile.ratingAvg":
 		if e.ComplexityRoot.WorkerProfile.RatingAvg == nil {
 			break
@@ -4742,7 +4753,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.WorkerProfile.Reviews(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string])), true
+		return e.ComplexityRoot.WorkerProfile.Reviews(childComplexity, args["first"].(int), args["after"].(*entgql.Cursor[string])), true
 	case "WorkerProfile.skills":
 		if e.ComplexityRoot.WorkerProfile.Skills == nil {
 			break
@@ -5068,7 +5079,7 @@ nobody learns from it which addresses are registered.
 type SignUpPayload {
   "Where the code was sent."
   email: String!
-  codeExpiresAt: Time!
+  codeExpiresAt: DateTime!
 }
 
 input VerifyEmailInput {
@@ -5084,10 +5095,10 @@ input SignInInput {
 
 type AuthPayload {
   accessToken: String!
-  accessTokenExpiresAt: Time!
+  accessTokenExpiresAt: DateTime!
   "Works once: refreshToken returns the next one."
   refreshToken: String!
-  refreshTokenExpiresAt: Time!
+  refreshTokenExpiresAt: DateTime!
   user: User!
 }
 
@@ -5117,9 +5128,9 @@ type Mutation {
   issuer: String
   credentialNumber: String
   "The day it was issued; the time of day is ignored."
-  issuedOn: Time
+  issuedOn: Date
   "The last day it is valid; the time of day is ignored."
-  expiresOn: Time
+  expiresOn: Date
   fileName: String!
   "application/pdf, image/jpeg, image/png or image/heic. The server checks the file itself."
   contentType: String!
@@ -5142,7 +5153,7 @@ type CertificationUpload {
   url: String!
   fields: [FormField!]!
   "The form is refused after this moment; start again to get a new one."
-  expiresAt: Time!
+  expiresAt: DateTime!
 }
 
 """
@@ -5152,9 +5163,9 @@ application or assignment with may see of a certificate.
 type CertificationDetails {
   issuer: String!
   credentialNumber: String!
-  issuedOn: Time
-  expiresOn: Time
-  reviewedAt: Time
+  issuedOn: Date
+  expiresOn: Date
+  reviewedAt: DateTime
   "Why staff rejected or revoked it."
   reviewReason: String!
   fileName: String!
@@ -5177,7 +5188,7 @@ extend type Certification {
 
 extend type Query {
   "Staff only: certificates awaiting review, oldest first."
-  certificationQueue(first: Int, after: Cursor): CertificationConnection!
+  certificationQueue(first: Int! = 20, after: Cursor): CertificationConnection!
 }
 
 extend type Mutation {
@@ -5200,7 +5211,16 @@ extend type Mutation {
   revokeCertification(id: ID!, reason: String!): Certification!
 }
 `, BuiltIn: false},
-	{Name: "../schema/common.graphql", Input: `"A place in WGS84 degrees."
+	{Name: "../schema/common.graphql", Input: `"""
+An instant: RFC 3339 with a time and an offset, "2026-05-01T09:00:00Z" or
+"2026-05-01T11:00:00+02:00". The server writes UTC with milliseconds.
+"""
+scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
+
+"A calendar date: RFC 3339 full-date, \"2026-05-01\"."
+scalar Date @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")
+
+"A place in WGS84 degrees."
 type GeoPoint {
   lat: Float!
   lng: Float!
@@ -5253,7 +5273,7 @@ type CreditReport {
   "Fewer than 5 events count: the score is a first impression."
   provisional: Boolean!
   "The moment the score was computed for; events weigh less as they age."
-  asOf: Time!
+  asOf: DateTime!
   factors: [CreditFactor!]!
 }
 
@@ -5282,7 +5302,7 @@ extend type Query {
   """
   creditReport(subjectID: ID!): CreditReport!
   "Disputes: staff see all, subjects their own."
-  creditDisputes(first: Int, after: Cursor, status: CreditDisputeStatus): CreditDisputeConnection!
+  creditDisputes(first: Int! = 20, after: Cursor, status: CreditDisputeStatus): CreditDisputeConnection!
 }
 
 extend type Mutation {
@@ -5347,8 +5367,8 @@ extend type Mutation {
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
 type Application implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   shiftID: ID!
   workerID: ID!
   employerID: ID!
@@ -5426,18 +5446,18 @@ enum ApplicationStatus @goModel(model: "flexwork/ent/application.Status") {
 }
 type Assignment implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   shiftID: ID!
   workerID: ID!
   employerID: ID!
   offerID: ID
   status: AssignmentStatus!
-  startsAt: Time!
-  endsAt: Time!
-  checkedInAt: Time
-  checkedOutAt: Time
-  cancelledAt: Time
+  startsAt: DateTime!
+  endsAt: DateTime!
+  checkedInAt: DateTime
+  checkedOutAt: DateTime
+  cancelledAt: DateTime
   cancelReason: String!
   """
   cancelled within 24 hours of the start
@@ -5515,8 +5535,8 @@ enum AssignmentStatus @goModel(model: "flexwork/ent/assignment.Status") {
 }
 type Certification implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   workerID: ID!
   skillID: ID!
   title: String!
@@ -5587,16 +5607,16 @@ enum CertificationStatus @goModel(model: "flexwork/ent/certification.Status") {
 }
 type Contract implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   assignmentID: ID!
   workerID: ID!
   employerID: ID!
   templateVersion: String!
   body: String!
   sha256: String!
-  workerSignedAt: Time
-  employerSignedAt: Time
+  workerSignedAt: DateTime
+  employerSignedAt: DateTime
   assignment: Assignment!
 }
 """
@@ -5650,13 +5670,13 @@ enum ContractOrderField {
 }
 type CreditDispute implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   eventID: ID!
   reason: String!
   status: CreditDisputeStatus!
   resolutionNote: String!
-  resolvedAt: Time
+  resolvedAt: DateTime
   event: CreditEvent!
 }
 """
@@ -5718,7 +5738,7 @@ enum CreditDisputeStatus @goModel(model: "flexwork/ent/creditdispute.Status") {
 }
 type CreditEvent implements Node {
   id: ID!
-  createdAt: Time!
+  createdAt: DateTime!
   subjectKind: CreditEventSubjectKind!
   workerID: ID
   employerID: ID
@@ -5736,7 +5756,7 @@ type CreditEvent implements Node {
   """
   reversesID: ID
   note: String!
-  occurredAt: Time!
+  occurredAt: DateTime!
   dispute: CreditDispute
 }
 """
@@ -5824,13 +5844,13 @@ https://relay.dev/graphql/connections.htm#sec-Cursor
 scalar Cursor
 type Device implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   userID: ID!
   platform: DevicePlatform!
   appVersion: String!
-  lastSeenAt: Time!
-  disabledAt: Time
+  lastSeenAt: DateTime!
+  disabledAt: DateTime
   disabledReason: String!
   user: User!
 }
@@ -5893,8 +5913,8 @@ enum DevicePlatform @goModel(model: "flexwork/ent/device.Platform") {
 }
 type Employer implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   name: String!
   description: String!
   website: String!
@@ -5914,24 +5934,14 @@ type Employer implements Node {
   memberships: [Membership!]
   invitations(
     """
-    Returns the elements in the list that come after the specified cursor.
+    The endCursor of the page before; none for the first page.
     """
     after: Cursor
 
     """
-    Returns the first _n_ elements from the list.
+    How many to return: 1 to 100.
     """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
+    first: Int! = 20
 
     """
     Ordering options for EmployerInvitations returned from the connection.
@@ -5940,24 +5950,14 @@ type Employer implements Node {
   ): EmployerInvitationConnection!
   shifts(
     """
-    Returns the elements in the list that come after the specified cursor.
+    The endCursor of the page before; none for the first page.
     """
     after: Cursor
 
     """
-    Returns the first _n_ elements from the list.
+    How many to return: 1 to 100.
     """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
+    first: Int! = 20
 
     """
     Ordering options for Shifts returned from the connection.
@@ -5966,24 +5966,14 @@ type Employer implements Node {
   ): ShiftConnection!
   roster(
     """
-    Returns the elements in the list that come after the specified cursor.
+    The endCursor of the page before; none for the first page.
     """
     after: Cursor
 
     """
-    Returns the first _n_ elements from the list.
+    How many to return: 1 to 100.
     """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
+    first: Int! = 20
 
     """
     Ordering options for RosterEntries returned from the connection.
@@ -6023,15 +6013,15 @@ type EmployerEdge {
 }
 type EmployerInvitation implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   employerID: ID!
   email: String!
   role: MembershipRole!
   status: EmployerInvitationStatus!
   invitedByID: ID!
-  expiresAt: Time!
-  respondedAt: Time
+  expiresAt: DateTime!
+  respondedAt: DateTime
   employer: Employer!
   invitedBy: User!
 }
@@ -6124,7 +6114,7 @@ enum EngagementType @goModel(model: "flexwork/ent/schema/enum.EngagementType") {
 }
 type LedgerEntry implements Node {
   id: ID!
-  createdAt: Time!
+  createdAt: DateTime!
   seq: Int!
   kind: String!
   subjectID: ID!
@@ -6187,8 +6177,8 @@ enum LedgerEntryOrderField {
 }
 type Membership implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   employerID: ID!
   userID: ID!
   role: MembershipRole!
@@ -6264,7 +6254,7 @@ interface Node @goModel(model: "flexwork/ent.Noder") {
 }
 type Notification implements Node {
   id: ID!
-  createdAt: Time!
+  createdAt: DateTime!
   userID: ID!
   category: NotificationCategory!
   title: String!
@@ -6273,9 +6263,9 @@ type Notification implements Node {
   the shift, offer, … the notification is about
   """
   subjectID: ID!
-  readAt: Time
+  readAt: DateTime
   pushStatus: NotificationPushStatus!
-  pushedAt: Time
+  pushedAt: DateTime
 }
 """
 NotificationCategory is enum for the field category
@@ -6355,16 +6345,16 @@ enum NotificationPushStatus @goModel(model: "flexwork/ent/notification.PushStatu
 }
 type Offer implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   shiftID: ID!
   workerID: ID!
   employerID: ID!
   applicationID: ID
   status: OfferStatus!
   message: String!
-  expiresAt: Time!
-  respondedAt: Time
+  expiresAt: DateTime!
+  respondedAt: DateTime
   shift: Shift!
   worker: WorkerProfile!
   application: Application
@@ -6487,24 +6477,14 @@ type Query {
   ): [Node]!
   shifts(
     """
-    Returns the elements in the list that come after the specified cursor.
+    The endCursor of the page before; none for the first page.
     """
     after: Cursor
 
     """
-    Returns the first _n_ elements from the list.
+    How many to return: 1 to 100.
     """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
+    first: Int! = 20
 
     """
     Ordering options for Shifts returned from the connection.
@@ -6513,24 +6493,14 @@ type Query {
   ): ShiftConnection!
   skills(
     """
-    Returns the elements in the list that come after the specified cursor.
+    The endCursor of the page before; none for the first page.
     """
     after: Cursor
 
     """
-    Returns the first _n_ elements from the list.
+    How many to return: 1 to 100.
     """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
+    first: Int! = 20
 
     """
     Ordering options for Skills returned from the connection.
@@ -6540,8 +6510,8 @@ type Query {
 }
 type Review implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   assignmentID: ID!
   direction: ReviewDirection!
   workerID: ID!
@@ -6549,9 +6519,9 @@ type Review implements Node {
   rating: Int!
   tags: [String!]
   comment: String!
-  revealedAt: Time
+  revealedAt: DateTime
   reply: String!
-  repliedAt: Time
+  repliedAt: DateTime
   assignment: Assignment!
 }
 """
@@ -6613,7 +6583,7 @@ enum ReviewOrderField {
 }
 type ReviewReport implements Node {
   id: ID!
-  createdAt: Time!
+  createdAt: DateTime!
   reviewID: ID!
   reporterID: ID!
   reason: String!
@@ -6670,8 +6640,8 @@ enum ReviewReportOrderField {
 }
 type RosterEntry implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   employerID: ID!
   workerID: ID!
   kind: RosterEntryKind!
@@ -6737,8 +6707,8 @@ enum RosterEntryOrderField {
 }
 type Shift implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   employerID: ID!
   title: String!
   description: String!
@@ -6751,8 +6721,8 @@ type Shift implements Node {
   check-in must happen this close to the place
   """
   geofenceRadiusM: Int!
-  startsAt: Time!
-  endsAt: Time!
+  startsAt: DateTime!
+  endsAt: DateTime!
   timeZone: String!
   unpaidBreakMinutes: Int!
   payRate: Int!
@@ -6768,30 +6738,20 @@ type Shift implements Node {
   maxDistanceKm: Int
   newcomersAllowed: Boolean!
   nda: Boolean!
-  publishedAt: Time
-  cancelledAt: Time
+  publishedAt: DateTime
+  cancelledAt: DateTime
   cancelReason: String!
   employer: Employer!
   applications(
     """
-    Returns the elements in the list that come after the specified cursor.
+    The endCursor of the page before; none for the first page.
     """
     after: Cursor
 
     """
-    Returns the first _n_ elements from the list.
+    How many to return: 1 to 100.
     """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
+    first: Int! = 20
 
     """
     Ordering options for Applications returned from the connection.
@@ -6800,24 +6760,14 @@ type Shift implements Node {
   ): ApplicationConnection!
   offers(
     """
-    Returns the elements in the list that come after the specified cursor.
+    The endCursor of the page before; none for the first page.
     """
     after: Cursor
 
     """
-    Returns the first _n_ elements from the list.
+    How many to return: 1 to 100.
     """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
+    first: Int! = 20
 
     """
     Ordering options for Offers returned from the connection.
@@ -6826,24 +6776,14 @@ type Shift implements Node {
   ): OfferConnection!
   assignments(
     """
-    Returns the elements in the list that come after the specified cursor.
+    The endCursor of the page before; none for the first page.
     """
     after: Cursor
 
     """
-    Returns the first _n_ elements from the list.
+    How many to return: 1 to 100.
     """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
+    first: Int! = 20
 
     """
     Ordering options for Assignments returned from the connection.
@@ -6924,7 +6864,7 @@ enum ShiftStatus @goModel(model: "flexwork/ent/shift.Status") {
 }
 type Skill implements Node {
   id: ID!
-  createdAt: Time!
+  createdAt: DateTime!
   slug: String!
   name: String!
   category: SkillCategory!
@@ -6997,14 +6937,10 @@ enum SkillOrderField {
   NAME
   CATEGORY
 }
-"""
-The builtin Time type
-"""
-scalar Time
 type Timesheet implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   assignmentID: ID!
   workerID: ID!
   employerID: ID!
@@ -7015,28 +6951,28 @@ type Timesheet implements Node {
   workedMinutes: Int!
   approvedMinutes: Int
   adjustmentReason: String!
-  submittedAt: Time!
-  approvedAt: Time
+  submittedAt: DateTime!
+  approvedAt: DateTime
   autoApproved: Boolean!
-  disputedAt: Time
+  disputedAt: DateTime
   disputeReason: String!
   """
   minor units, fixed at approval
   """
   amountOwed: Int
   currency: String!
-  paymentDueAt: Time
+  paymentDueAt: DateTime
   paymentStatus: TimesheetPaymentStatus!
   paymentReference: String!
-  paidAt: Time
-  paymentConfirmedAt: Time
+  paidAt: DateTime
+  paymentConfirmedAt: DateTime
   paymentAutoConfirmed: Boolean!
-  notReceivedAt: Time
+  notReceivedAt: DateTime
   notReceivedNote: String!
   """
   first flagged overdue; the overdue credit counts once
   """
-  overdueAt: Time
+  overdueAt: DateTime
   assignment: Assignment!
 }
 """
@@ -7112,8 +7048,8 @@ enum TimesheetStatus @goModel(model: "flexwork/ent/timesheet.Status") {
 }
 type User implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   displayName: String!
   isStaff: Boolean!
   """
@@ -7175,8 +7111,8 @@ enum UserOrderField {
 }
 type WorkerProfile implements Node {
   id: ID!
-  createdAt: Time!
-  updatedAt: Time!
+  createdAt: DateTime!
+  updatedAt: DateTime!
   userID: ID!
   headline: String!
   bio: String!
@@ -7188,24 +7124,14 @@ type WorkerProfile implements Node {
   skills: [Skill!]
   certifications(
     """
-    Returns the elements in the list that come after the specified cursor.
+    The endCursor of the page before; none for the first page.
     """
     after: Cursor
 
     """
-    Returns the first _n_ elements from the list.
+    How many to return: 1 to 100.
     """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
+    first: Int! = 20
 
     """
     Ordering options for Certifications returned from the connection.
@@ -7214,24 +7140,14 @@ type WorkerProfile implements Node {
   ): CertificationConnection!
   applications(
     """
-    Returns the elements in the list that come after the specified cursor.
+    The endCursor of the page before; none for the first page.
     """
     after: Cursor
 
     """
-    Returns the first _n_ elements from the list.
+    How many to return: 1 to 100.
     """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
+    first: Int! = 20
 
     """
     Ordering options for Applications returned from the connection.
@@ -7240,24 +7156,14 @@ type WorkerProfile implements Node {
   ): ApplicationConnection!
   offers(
     """
-    Returns the elements in the list that come after the specified cursor.
+    The endCursor of the page before; none for the first page.
     """
     after: Cursor
 
     """
-    Returns the first _n_ elements from the list.
+    How many to return: 1 to 100.
     """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
+    first: Int! = 20
 
     """
     Ordering options for Offers returned from the connection.
@@ -7266,24 +7172,14 @@ type WorkerProfile implements Node {
   ): OfferConnection!
   assignments(
     """
-    Returns the elements in the list that come after the specified cursor.
+    The endCursor of the page before; none for the first page.
     """
     after: Cursor
 
     """
-    Returns the first _n_ elements from the list.
+    How many to return: 1 to 100.
     """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
+    first: Int! = 20
 
     """
     Ordering options for Assignments returned from the connection.
@@ -7343,7 +7239,7 @@ enum WorkerProfileOrderField {
 }
 type WorkerSkill implements Node {
   id: ID!
-  createdAt: Time!
+  createdAt: DateTime!
   workerID: ID!
   skillID: ID!
   years: Int!
@@ -7430,8 +7326,8 @@ input ShiftFeedFilter {
   "Shifts requiring any of these skills."
   skillIDs: [ID!]
   engagementTypes: [EngagementType!]
-  startsAfter: Time
-  startsBefore: Time
+  startsAfter: DateTime
+  startsBefore: DateTime
   "Pay per paid hour, in minor units; per-shift pay counts by its hourly equivalent."
   minHourlyRate: Int
 }
@@ -7463,7 +7359,7 @@ input ApplyToShiftInput {
 
 extend type Query {
   "Published, future shifts with open slots within radiusKm (at most 100) of near."
-  shiftFeed(near: GeoPointInput!, radiusKm: Float!, first: Int, after: Cursor, filter: ShiftFeedFilter, orderBy: ShiftFeedOrder = DISTANCE): ShiftFeedConnection!
+  shiftFeed(near: GeoPointInput!, radiusKm: Float!, first: Int! = 20, after: Cursor, filter: ShiftFeedFilter, orderBy: ShiftFeedOrder = DISTANCE): ShiftFeedConnection!
   "Screens the viewer for a shift."
   eligibility(shiftID: ID!): Eligibility!
 }
@@ -7530,7 +7426,7 @@ input ApproveTimesheetInput {
 
 extend type Query {
   "A shift's applicants ranked by match score, for members of its employer."
-  candidates(shiftID: ID!, first: Int, after: Cursor): CandidateConnection!
+  candidates(shiftID: ID!, first: Int! = 20, after: Cursor): CandidateConnection!
 }
 
 extend type Mutation {
@@ -7608,7 +7504,7 @@ extend type User {
 
 extend type Query {
   "The viewer's inbox, newest first."
-  notifications(first: Int, after: Cursor, unreadOnly: Boolean): NotificationConnection!
+  notifications(first: Int! = 20, after: Cursor, unreadOnly: Boolean): NotificationConnection!
   unreadNotificationCount: Int!
 }
 
@@ -7705,13 +7601,13 @@ type RatingSummary {
 
 extend type WorkerProfile {
   "Reviews employers wrote, once revealed."
-  reviews(first: Int, after: Cursor): ReviewConnection!
+  reviews(first: Int! = 20, after: Cursor): ReviewConnection!
   ratingSummary: RatingSummary!
 }
 
 extend type Employer {
   "Reviews workers wrote, once revealed."
-  reviews(first: Int, after: Cursor): ReviewConnection!
+  reviews(first: Int! = 20, after: Cursor): ReviewConnection!
   ratingSummary: RatingSummary!
 }
 
@@ -7744,9 +7640,9 @@ extend type Mutation {
   "Check-in and check-out must happen this close to the place: 50 to 2000 m, default 200."
   geofenceRadiusM: Int
   "At least 15 minutes and at most a year ahead."
-  startsAt: Time!
+  startsAt: DateTime!
   "30 minutes to 16 hours after startsAt."
-  endsAt: Time!
+  endsAt: DateTime!
   "IANA zone of the place, e.g. Europe/Berlin."
   timeZone: String!
   unpaidBreakMinutes: Int
@@ -9375,37 +9271,21 @@ func (ec *executionContext) field_Employer_invitations_args(ctx context.Context,
 	}
 	args["after"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*ent.EmployerInvitationOrder, error) {
 			return ec.unmarshalOEmployerInvitationOrder2ᚖflexworkᚋentᚐEmployerInvitationOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg4
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -9413,8 +9293,8 @@ func (ec *executionContext) field_Employer_reviews_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9443,37 +9323,21 @@ func (ec *executionContext) field_Employer_roster_args(ctx context.Context, rawA
 	}
 	args["after"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*ent.RosterEntryOrder, error) {
 			return ec.unmarshalORosterEntryOrder2ᚖflexworkᚋentᚐRosterEntryOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg4
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -9489,37 +9353,21 @@ func (ec *executionContext) field_Employer_shifts_args(ctx context.Context, rawA
 	}
 	args["after"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*ent.ShiftOrder, error) {
 			return ec.unmarshalOShiftOrder2ᚕᚖflexworkᚋentᚐShiftOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg4
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -10333,8 +10181,8 @@ func (ec *executionContext) field_Query_candidates_args(ctx context.Context, raw
 	}
 	args["shiftID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10355,8 +10203,8 @@ func (ec *executionContext) field_Query_certificationQueue_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10377,8 +10225,8 @@ func (ec *executionContext) field_Query_creditDisputes_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10463,8 +10311,8 @@ func (ec *executionContext) field_Query_notifications_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10523,8 +10371,8 @@ func (ec *executionContext) field_Query_shiftFeed_args(ctx context.Context, rawA
 	}
 	args["radiusKm"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10569,37 +10417,21 @@ func (ec *executionContext) field_Query_shifts_args(ctx context.Context, rawArgs
 	}
 	args["after"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*ent.ShiftOrder, error) {
 			return ec.unmarshalOShiftOrder2ᚕᚖflexworkᚋentᚐShiftOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg4
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -10615,37 +10447,21 @@ func (ec *executionContext) field_Query_skills_args(ctx context.Context, rawArgs
 	}
 	args["after"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*ent.SkillOrder, error) {
 			return ec.unmarshalOSkillOrder2ᚖflexworkᚋentᚐSkillOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg4
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -10661,37 +10477,21 @@ func (ec *executionContext) field_Shift_applications_args(ctx context.Context, r
 	}
 	args["after"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*ent.ApplicationOrder, error) {
 			return ec.unmarshalOApplicationOrder2ᚖflexworkᚋentᚐApplicationOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg4
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -10707,37 +10507,21 @@ func (ec *executionContext) field_Shift_assignments_args(ctx context.Context, ra
 	}
 	args["after"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*ent.AssignmentOrder, error) {
 			return ec.unmarshalOAssignmentOrder2ᚖflexworkᚋentᚐAssignmentOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg4
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -10753,37 +10537,21 @@ func (ec *executionContext) field_Shift_offers_args(ctx context.Context, rawArgs
 	}
 	args["after"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*ent.OfferOrder, error) {
 			return ec.unmarshalOOfferOrder2ᚖflexworkᚋentᚐOfferOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg4
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -10849,37 +10617,21 @@ func (ec *executionContext) field_WorkerProfile_applications_args(ctx context.Co
 	}
 	args["after"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*ent.ApplicationOrder, error) {
 			return ec.unmarshalOApplicationOrder2ᚖflexworkᚋentᚐApplicationOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg4
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -10895,37 +10647,21 @@ func (ec *executionContext) field_WorkerProfile_assignments_args(ctx context.Con
 	}
 	args["after"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*ent.AssignmentOrder, error) {
 			return ec.unmarshalOAssignmentOrder2ᚖflexworkᚋentᚐAssignmentOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg4
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -10941,37 +10677,21 @@ func (ec *executionContext) field_WorkerProfile_certifications_args(ctx context.
 	}
 	args["after"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*ent.CertificationOrder, error) {
 			return ec.unmarshalOCertificationOrder2ᚖflexworkᚋentᚐCertificationOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg4
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -10987,37 +10707,21 @@ func (ec *executionContext) field_WorkerProfile_offers_args(ctx context.Context,
 	}
 	args["after"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
-			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*ent.OfferOrder, error) {
 			return ec.unmarshalOOfferOrder2ᚖflexworkᚋentᚐOfferOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg4
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -11025,8 +10729,8 @@ func (ec *executionContext) field_WorkerProfile_reviews_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11185,14 +10889,14 @@ func (ec *executionContext) _Application_createdAt(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Application_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Application", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Application", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Application_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
@@ -11208,14 +10912,14 @@ func (ec *executionContext) _Application_updatedAt(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Application_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Application", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Application", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Application_shiftID(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
@@ -11676,14 +11380,14 @@ func (ec *executionContext) _Assignment_createdAt(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Assignment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
@@ -11699,14 +11403,14 @@ func (ec *executionContext) _Assignment_updatedAt(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Assignment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_shiftID(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
@@ -11837,14 +11541,14 @@ func (ec *executionContext) _Assignment_startsAt(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Assignment_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
@@ -11860,14 +11564,14 @@ func (ec *executionContext) _Assignment_endsAt(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Assignment_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_checkedInAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
@@ -11883,14 +11587,14 @@ func (ec *executionContext) _Assignment_checkedInAt(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Assignment_checkedInAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_checkedOutAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
@@ -11906,14 +11610,14 @@ func (ec *executionContext) _Assignment_checkedOutAt(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Assignment_checkedOutAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_cancelledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
@@ -11929,14 +11633,14 @@ func (ec *executionContext) _Assignment_cancelledAt(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Assignment_cancelledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_cancelReason(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
@@ -12378,14 +12082,14 @@ func (ec *executionContext) _AuthPayload_accessTokenExpiresAt(ctx context.Contex
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_AuthPayload_accessTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuthPayload", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("AuthPayload", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _AuthPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
@@ -12424,14 +12128,14 @@ func (ec *executionContext) _AuthPayload_refreshTokenExpiresAt(ctx context.Conte
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_AuthPayload_refreshTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuthPayload", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("AuthPayload", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _AuthPayload_user(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
@@ -12823,14 +12527,14 @@ func (ec *executionContext) _Certification_createdAt(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Certification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Certification", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Certification", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Certification_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
@@ -12846,14 +12550,14 @@ func (ec *executionContext) _Certification_updatedAt(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Certification_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Certification", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Certification", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Certification_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
@@ -13190,14 +12894,14 @@ func (ec *executionContext) _CertificationDetails_issuedOn(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CertificationDetails_issuedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CertificationDetails_expiresOn(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
@@ -13213,14 +12917,14 @@ func (ec *executionContext) _CertificationDetails_expiresOn(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CertificationDetails_expiresOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CertificationDetails_reviewedAt(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
@@ -13236,14 +12940,14 @@ func (ec *executionContext) _CertificationDetails_reviewedAt(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CertificationDetails_reviewedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CertificationDetails_reviewReason(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
@@ -13516,14 +13220,14 @@ func (ec *executionContext) _CertificationUpload_expiresAt(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CertificationUpload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CertificationUpload", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CertificationUpload", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Contract_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
@@ -13562,14 +13266,14 @@ func (ec *executionContext) _Contract_createdAt(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Contract_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contract", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Contract", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Contract_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
@@ -13585,14 +13289,14 @@ func (ec *executionContext) _Contract_updatedAt(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Contract_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contract", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Contract", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Contract_assignmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
@@ -13746,14 +13450,14 @@ func (ec *executionContext) _Contract_workerSignedAt(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Contract_workerSignedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contract", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Contract", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Contract_employerSignedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
@@ -13769,14 +13473,14 @@ func (ec *executionContext) _Contract_employerSignedAt(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Contract_employerSignedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contract", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Contract", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Contract_assignment(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
@@ -13989,14 +13693,14 @@ func (ec *executionContext) _CreditDispute_createdAt(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CreditDispute_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CreditDispute_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
@@ -14012,14 +13716,14 @@ func (ec *executionContext) _CreditDispute_updatedAt(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CreditDispute_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CreditDispute_eventID(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
@@ -14127,14 +13831,14 @@ func (ec *executionContext) _CreditDispute_resolvedAt(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CreditDispute_resolvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CreditDispute_event(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
@@ -14347,14 +14051,14 @@ func (ec *executionContext) _CreditEvent_createdAt(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CreditEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CreditEvent_subjectKind(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
@@ -14554,14 +14258,14 @@ func (ec *executionContext) _CreditEvent_occurredAt(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CreditEvent_occurredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CreditEvent_dispute(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
@@ -14921,14 +14625,14 @@ func (ec *executionContext) _CreditReport_asOf(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CreditReport_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CreditReport", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CreditReport", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CreditReport_factors(ctx context.Context, field graphql.CollectedField, obj *market.CreditReport) (ret graphql.Marshaler) {
@@ -14999,14 +14703,14 @@ func (ec *executionContext) _Device_createdAt(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Device_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Device", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Device", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Device_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
@@ -15022,14 +14726,14 @@ func (ec *executionContext) _Device_updatedAt(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Device_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Device", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Device", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Device_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
@@ -15114,14 +14818,14 @@ func (ec *executionContext) _Device_lastSeenAt(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Device_lastSeenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Device", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Device", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Device_disabledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
@@ -15137,14 +14841,14 @@ func (ec *executionContext) _Device_disabledAt(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Device_disabledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Device", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Device", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Device_disabledReason(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
@@ -15467,14 +15171,14 @@ func (ec *executionContext) _Employer_createdAt(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Employer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Employer", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Employer", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Employer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
@@ -15490,14 +15194,14 @@ func (ec *executionContext) _Employer_updatedAt(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Employer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Employer", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Employer", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Employer_name(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
@@ -15772,7 +15476,7 @@ func (ec *executionContext) _Employer_invitations(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Invitations(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.EmployerInvitationOrder))
+			return ec.Resolvers.Employer().Invitations(ctx, obj, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(int), fc.Args["orderBy"].(*ent.EmployerInvitationOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitationConnection) graphql.Marshaler {
@@ -15787,7 +15491,7 @@ func (ec *executionContext) fieldContext_Employer_invitations(ctx context.Contex
 		Object:     "Employer",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_EmployerInvitationConnection(ctx, field)
 		},
@@ -15816,7 +15520,7 @@ func (ec *executionContext) _Employer_shifts(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Shifts(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ShiftOrder))
+			return ec.Resolvers.Employer().Shifts(ctx, obj, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(int), fc.Args["orderBy"].([]*ent.ShiftOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShiftConnection) graphql.Marshaler {
@@ -15831,7 +15535,7 @@ func (ec *executionContext) fieldContext_Employer_shifts(ctx context.Context, fi
 		Object:     "Employer",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ShiftConnection(ctx, field)
 		},
@@ -15860,7 +15564,7 @@ func (ec *executionContext) _Employer_roster(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Roster(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.RosterEntryOrder))
+			return ec.Resolvers.Employer().Roster(ctx, obj, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(int), fc.Args["orderBy"].(*ent.RosterEntryOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.RosterEntryConnection) graphql.Marshaler {
@@ -15875,7 +15579,7 @@ func (ec *executionContext) fieldContext_Employer_roster(ctx context.Context, fi
 		Object:     "Employer",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RosterEntryConnection(ctx, field)
 		},
@@ -15904,7 +15608,7 @@ func (ec *executionContext) _Employer_reviews(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Employer().Reviews(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]))
+			return ec.Resolvers.Employer().Reviews(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*entgql.Cursor[string]))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewConnection) graphql.Marshaler {
@@ -16148,14 +15852,14 @@ func (ec *executionContext) _EmployerInvitation_createdAt(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _EmployerInvitation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
@@ -16171,14 +15875,14 @@ func (ec *executionContext) _EmployerInvitation_updatedAt(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _EmployerInvitation_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
@@ -16309,14 +16013,14 @@ func (ec *executionContext) _EmployerInvitation_expiresAt(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _EmployerInvitation_respondedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
@@ -16332,14 +16036,14 @@ func (ec *executionContext) _EmployerInvitation_respondedAt(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_respondedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _EmployerInvitation_employer(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
@@ -16740,14 +16444,14 @@ func (ec *executionContext) _LedgerEntry_createdAt(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_LedgerEntry_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _LedgerEntry_seq(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
@@ -17181,14 +16885,14 @@ func (ec *executionContext) _Membership_createdAt(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Membership_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Membership", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Membership", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Membership_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
@@ -17204,14 +16908,14 @@ func (ec *executionContext) _Membership_updatedAt(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Membership_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Membership", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Membership", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Membership_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
@@ -19683,14 +19387,14 @@ func (ec *executionContext) _Notification_createdAt(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Notification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Notification_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -19821,14 +19525,14 @@ func (ec *executionContext) _Notification_readAt(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Notification_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Notification_pushStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -19867,14 +19571,14 @@ func (ec *executionContext) _Notification_pushedAt(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Notification_pushedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _NotificationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
@@ -20156,14 +19860,14 @@ func (ec *executionContext) _Offer_createdAt(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Offer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Offer", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Offer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
@@ -20179,14 +19883,14 @@ func (ec *executionContext) _Offer_updatedAt(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Offer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Offer", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Offer_shiftID(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
@@ -20340,14 +20044,14 @@ func (ec *executionContext) _Offer_expiresAt(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Offer_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Offer", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Offer_respondedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
@@ -20363,14 +20067,14 @@ func (ec *executionContext) _Offer_respondedAt(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Offer_respondedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Offer", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Offer_shift(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
@@ -20888,7 +20592,7 @@ func (ec *executionContext) _Query_shifts(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Shifts(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ShiftOrder))
+			return ec.Resolvers.Query().Shifts(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(int), fc.Args["orderBy"].([]*ent.ShiftOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShiftConnection) graphql.Marshaler {
@@ -20932,7 +20636,7 @@ func (ec *executionContext) _Query_skills(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Skills(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.SkillOrder))
+			return ec.Resolvers.Query().Skills(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(int), fc.Args["orderBy"].(*ent.SkillOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.SkillConnection) graphql.Marshaler {
@@ -21008,7 +20712,7 @@ func (ec *executionContext) _Query_certificationQueue(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CertificationQueue(ctx, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]))
+			return ec.Resolvers.Query().CertificationQueue(ctx, fc.Args["first"].(int), fc.Args["after"].(*entgql.Cursor[string]))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.CertificationConnection) graphql.Marshaler {
@@ -21096,7 +20800,7 @@ func (ec *executionContext) _Query_creditDisputes(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CreditDisputes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["status"].(*creditdispute.Status))
+			return ec.Resolvers.Query().CreditDisputes(ctx, fc.Args["first"].(int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["status"].(*creditdispute.Status))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditDisputeConnection) graphql.Marshaler {
@@ -21140,7 +20844,7 @@ func (ec *executionContext) _Query_shiftFeed(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ShiftFeed(ctx, fc.Args["near"].(market.GeoPoint), fc.Args["radiusKm"].(float64), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["filter"].(*market.FeedFilter), fc.Args["orderBy"].(*market.FeedOrder))
+			return ec.Resolvers.Query().ShiftFeed(ctx, fc.Args["near"].(market.GeoPoint), fc.Args["radiusKm"].(float64), fc.Args["first"].(int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["filter"].(*market.FeedFilter), fc.Args["orderBy"].(*market.FeedOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *market.FeedPage) graphql.Marshaler {
@@ -21228,7 +20932,7 @@ func (ec *executionContext) _Query_candidates(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Candidates(ctx, fc.Args["shiftID"].(string), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]))
+			return ec.Resolvers.Query().Candidates(ctx, fc.Args["shiftID"].(string), fc.Args["first"].(int), fc.Args["after"].(*entgql.Cursor[string]))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *market.CandidatePage) graphql.Marshaler {
@@ -21272,7 +20976,7 @@ func (ec *executionContext) _Query_notifications(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Notifications(ctx, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["unreadOnly"].(*bool))
+			return ec.Resolvers.Query().Notifications(ctx, fc.Args["first"].(int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["unreadOnly"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.NotificationConnection) graphql.Marshaler {
@@ -21609,14 +21313,14 @@ func (ec *executionContext) _Review_createdAt(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Review_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Review", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Review_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -21632,14 +21336,14 @@ func (ec *executionContext) _Review_updatedAt(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Review_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Review", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Review_assignmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -21816,14 +21520,14 @@ func (ec *executionContext) _Review_revealedAt(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Review_revealedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Review", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Review_reply(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -21862,14 +21566,14 @@ func (ec *executionContext) _Review_repliedAt(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Review_repliedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Review", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Review_assignment(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
@@ -22082,14 +21786,14 @@ func (ec *executionContext) _ReviewReport_createdAt(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ReviewReport_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ReviewReport_reviewID(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
@@ -22371,14 +22075,14 @@ func (ec *executionContext) _RosterEntry_createdAt(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_RosterEntry_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _RosterEntry_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
@@ -22394,14 +22098,14 @@ func (ec *executionContext) _RosterEntry_updatedAt(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_RosterEntry_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _RosterEntry_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
@@ -22807,14 +22511,14 @@ func (ec *executionContext) _Shift_createdAt(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Shift_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shift", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Shift", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Shift_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
@@ -22830,14 +22534,14 @@ func (ec *executionContext) _Shift_updatedAt(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Shift_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shift", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Shift", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Shift_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
@@ -23060,14 +22764,14 @@ func (ec *executionContext) _Shift_startsAt(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Shift_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shift", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Shift", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Shift_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
@@ -23083,14 +22787,14 @@ func (ec *executionContext) _Shift_endsAt(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Shift_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shift", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Shift", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Shift_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
@@ -23382,14 +23086,14 @@ func (ec *executionContext) _Shift_publishedAt(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Shift_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shift", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Shift", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Shift_cancelledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
@@ -23405,14 +23109,14 @@ func (ec *executionContext) _Shift_cancelledAt(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Shift_cancelledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shift", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Shift", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Shift_cancelReason(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
@@ -23480,7 +23184,7 @@ func (ec *executionContext) _Shift_applications(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Applications(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ApplicationOrder))
+			return ec.Resolvers.Shift().Applications(ctx, obj, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(int), fc.Args["orderBy"].(*ent.ApplicationOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApplicationConnection) graphql.Marshaler {
@@ -23495,7 +23199,7 @@ func (ec *executionContext) fieldContext_Shift_applications(ctx context.Context,
 		Object:     "Shift",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ApplicationConnection(ctx, field)
 		},
@@ -23524,7 +23228,7 @@ func (ec *executionContext) _Shift_offers(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Offers(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.OfferOrder))
+			return ec.Resolvers.Shift().Offers(ctx, obj, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(int), fc.Args["orderBy"].(*ent.OfferOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.OfferConnection) graphql.Marshaler {
@@ -23539,7 +23243,7 @@ func (ec *executionContext) fieldContext_Shift_offers(ctx context.Context, field
 		Object:     "Shift",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OfferConnection(ctx, field)
 		},
@@ -23568,7 +23272,7 @@ func (ec *executionContext) _Shift_assignments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Assignments(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AssignmentOrder))
+			return ec.Resolvers.Shift().Assignments(ctx, obj, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(int), fc.Args["orderBy"].(*ent.AssignmentOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssignmentConnection) graphql.Marshaler {
@@ -23583,7 +23287,7 @@ func (ec *executionContext) fieldContext_Shift_assignments(ctx context.Context, 
 		Object:     "Shift",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AssignmentConnection(ctx, field)
 		},
@@ -24082,14 +23786,14 @@ func (ec *executionContext) _SignUpPayload_codeExpiresAt(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_SignUpPayload_codeExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SignUpPayload", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("SignUpPayload", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Skill_id(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
@@ -24128,14 +23832,14 @@ func (ec *executionContext) _Skill_createdAt(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Skill_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Skill", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Skill", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Skill_slug(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
@@ -24618,14 +24322,14 @@ func (ec *executionContext) _Timesheet_createdAt(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
@@ -24641,14 +24345,14 @@ func (ec *executionContext) _Timesheet_updatedAt(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_assignmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
@@ -24825,14 +24529,14 @@ func (ec *executionContext) _Timesheet_submittedAt(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_approvedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
@@ -24848,14 +24552,14 @@ func (ec *executionContext) _Timesheet_approvedAt(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_approvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_autoApproved(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
@@ -24894,14 +24598,14 @@ func (ec *executionContext) _Timesheet_disputedAt(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_disputedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_disputeReason(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
@@ -24986,14 +24690,14 @@ func (ec *executionContext) _Timesheet_paymentDueAt(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_paymentDueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_paymentStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
@@ -25055,14 +24759,14 @@ func (ec *executionContext) _Timesheet_paidAt(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_paymentConfirmedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
@@ -25078,14 +24782,14 @@ func (ec *executionContext) _Timesheet_paymentConfirmedAt(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_paymentConfirmedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_paymentAutoConfirmed(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
@@ -25124,14 +24828,14 @@ func (ec *executionContext) _Timesheet_notReceivedAt(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_notReceivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_notReceivedNote(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
@@ -25170,14 +24874,14 @@ func (ec *executionContext) _Timesheet_overdueAt(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_overdueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_assignment(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
@@ -25390,14 +25094,14 @@ func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("User", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -25413,14 +25117,14 @@ func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("User", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _User_displayName(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -25867,14 +25571,14 @@ func (ec *executionContext) _WorkerProfile_createdAt(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_WorkerProfile_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _WorkerProfile_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
@@ -25890,14 +25594,14 @@ func (ec *executionContext) _WorkerProfile_updatedAt(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_WorkerProfile_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _WorkerProfile_userID(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
@@ -26135,7 +25839,7 @@ func (ec *executionContext) _WorkerProfile_certifications(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Certifications(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CertificationOrder))
+			return ec.Resolvers.WorkerProfile().Certifications(ctx, obj, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(int), fc.Args["orderBy"].(*ent.CertificationOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.CertificationConnection) graphql.Marshaler {
@@ -26150,7 +25854,7 @@ func (ec *executionContext) fieldContext_WorkerProfile_certifications(ctx contex
 		Object:     "WorkerProfile",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CertificationConnection(ctx, field)
 		},
@@ -26179,7 +25883,7 @@ func (ec *executionContext) _WorkerProfile_applications(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Applications(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ApplicationOrder))
+			return ec.Resolvers.WorkerProfile().Applications(ctx, obj, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(int), fc.Args["orderBy"].(*ent.ApplicationOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApplicationConnection) graphql.Marshaler {
@@ -26194,7 +25898,7 @@ func (ec *executionContext) fieldContext_WorkerProfile_applications(ctx context.
 		Object:     "WorkerProfile",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ApplicationConnection(ctx, field)
 		},
@@ -26223,7 +25927,7 @@ func (ec *executionContext) _WorkerProfile_offers(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Offers(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.OfferOrder))
+			return ec.Resolvers.WorkerProfile().Offers(ctx, obj, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(int), fc.Args["orderBy"].(*ent.OfferOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.OfferConnection) graphql.Marshaler {
@@ -26238,7 +25942,7 @@ func (ec *executionContext) fieldContext_WorkerProfile_offers(ctx context.Contex
 		Object:     "WorkerProfile",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OfferConnection(ctx, field)
 		},
@@ -26267,7 +25971,7 @@ func (ec *executionContext) _WorkerProfile_assignments(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Assignments(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AssignmentOrder))
+			return ec.Resolvers.WorkerProfile().Assignments(ctx, obj, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(int), fc.Args["orderBy"].(*ent.AssignmentOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssignmentConnection) graphql.Marshaler {
@@ -26282,7 +25986,7 @@ func (ec *executionContext) fieldContext_WorkerProfile_assignments(ctx context.C
 		Object:     "WorkerProfile",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AssignmentConnection(ctx, field)
 		},
@@ -26343,7 +26047,7 @@ func (ec *executionContext) _WorkerProfile_reviews(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.WorkerProfile().Reviews(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]))
+			return ec.Resolvers.WorkerProfile().Reviews(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*entgql.Cursor[string]))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewConnection) graphql.Marshaler {
@@ -26674,14 +26378,14 @@ func (ec *executionContext) _WorkerSkill_createdAt(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_WorkerSkill_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkerSkill", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("WorkerSkill", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _WorkerSkill_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerSkill) (ret graphql.Marshaler) {
@@ -28544,14 +28248,14 @@ func (ec *executionContext) unmarshalInputCreateShiftInput(ctx context.Context, 
 			it.GeofenceRadiusM = data
 		case "startsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
-			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartsAt = data
 		case "endsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
-			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -29922,14 +29626,14 @@ func (ec *executionContext) unmarshalInputShiftFeedFilter(ctx context.Context, o
 			it.EngagementTypes = data
 		case "startsAfter":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAfter"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartsAfter = data
 		case "startsBefore":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsBefore"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -30224,14 +29928,14 @@ func (ec *executionContext) unmarshalInputStartCertificationUploadInput(ctx cont
 			it.CredentialNumber = data
 		case "issuedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOn"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedOn = data
 		case "expiresOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresOn"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -37295,6 +36999,20 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 	return v
 }
 
+func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := scalar.UnmarshalDateTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalDateTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNDevice2ᚖflexworkᚋentᚐDevice(ctx context.Context, sel ast.SelectionSet, v *ent.Device) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Device!")
@@ -38224,20 +37942,6 @@ func (ec *executionContext) marshalNTagCount2ᚕflexworkᚋmarketᚐTagCountᚄ(
 	return ret
 }
 
-func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalTime(v)
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
-	}
-	return res
-}
-
 func (ec *executionContext) marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx context.Context, sel ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Timesheet!")
@@ -38775,6 +38479,42 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDate(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDateTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDateTime(*v)
+	return res
 }
 
 func (ec *executionContext) marshalODevice2ᚖflexworkᚋentᚐDevice(ctx context.Context, sel ast.SelectionSet, v *ent.Device) graphql.Marshaler {
@@ -39499,24 +39239,6 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = sel
 	_ = ctx
 	res := scalar.MarshalString(*v)
-	return res
-}
-
-func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalTime(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalTime(*v)
 	return res
 }
 

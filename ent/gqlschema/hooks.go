@@ -1,0 +1,72 @@
+// Package gqlschema adjusts the GraphQL schema entgql writes from the ent
+// schema (graph/schema/ent.graphql) to the conventions of the whole API, so
+// that generated and hand-written parts read as one: times are DateTime,
+// every connection pages forward by a `first` that has a default and a
+// maximum.
+package gqlschema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent/entc/gen"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Hooks are the adjustments, in order.
+var Hooks = []entgql.SchemaHook{DateTime, ForwardPages}
+
+// DefaultPage and MaxPage are every connection's page sizes.
+const (
+	DefaultPage = 20
+	MaxPage     = 100
+)
+
+// DateTime renames entgql's Time scalar to DateTime, RFC 3339, as the
+// hand-written schema names it.
+func DateTime(_ *gen.Graph, s *ast.Schema) error {
+	rename := func(t *ast.Type) {
+		for ; t != nil; t = t.Elem {
+			if t.NamedType == "Time" {
+				t.NamedType = "DateTime"
+			}
+		}
+	}
+	for _, def := range s.Types {
+		for _, f := range def.Fields {
+			rename(f.Type)
+			for _, a := range f.Arguments {
+				rename(a.Type)
+			}
+		}
+	}
+	delete(s.Types, "Time")
+	return nil
+}
+
+// ForwardPages makes every connection page forward only — `first` (1 to
+// 100, default 20) and `after` — as the apps page: a screen loads more as
+// it scrolls down.
+func ForwardPages(_ *gen.Graph, s *ast.Schema) error {
+	for _, def := range s.Types {
+		for _, f := range def.Fields {
+			if f.Arguments.ForName("first") == nil {
+				continue
+			}
+			var args ast.ArgumentDefinitionList
+			for _, a := range f.Arguments {
+				switch a.Name {
+				case "last", "before":
+					continue
+				case "first":
+					a.Type = ast.NonNullNamedType("Int", nil)
+					a.DefaultValue = &ast.Value{Kind: ast.IntValue, Raw: "20"}
+					a.Description = "How many to return: 1 to 100."
+				case "after":
+					a.Description = "The endCursor of the page before; none for the first page."
+				}
+				args = append(args, a)
+			}
+			f.Arguments = args
+		}
+	}
+	return nil
+}
