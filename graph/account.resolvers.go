@@ -9,6 +9,7 @@ import (
 	"context"
 	"flexwork/ent"
 	"flexwork/graph/generated"
+	"flexwork/graph/model"
 	"flexwork/server/auth"
 )
 
@@ -28,13 +29,13 @@ func (r *mutationResolver) SignIn(ctx context.Context, input auth.SignInInput) (
 }
 
 // RefreshToken is the resolver for the refreshToken field.
-func (r *mutationResolver) RefreshToken(ctx context.Context, refreshToken string) (*auth.Session, error) {
-	return r.Accounts.Refresh(ctx, refreshToken)
+func (r *mutationResolver) RefreshToken(ctx context.Context, input model.RefreshTokenInput) (*auth.Session, error) {
+	return r.Accounts.Refresh(ctx, input.RefreshToken)
 }
 
 // SignOut is the resolver for the signOut field.
-func (r *mutationResolver) SignOut(ctx context.Context, refreshToken string) (bool, error) {
-	return r.Accounts.SignOut(ctx, refreshToken)
+func (r *mutationResolver) SignOut(ctx context.Context, input model.SignOutInput) (*auth.SignedOut, error) {
+	return r.Accounts.SignOut(ctx, input.RefreshToken)
 }
 
 // Viewer is the resolver for the viewer field.

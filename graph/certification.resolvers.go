@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"flexwork/ent"
+	"flexwork/graph/model"
 	"flexwork/market"
 
 	"entgo.io/contrib/entgql"
@@ -24,18 +25,18 @@ func (r *mutationResolver) StartCertificationUpload(ctx context.Context, input m
 }
 
 // CompleteCertificationUpload is the resolver for the completeCertificationUpload field.
-func (r *mutationResolver) CompleteCertificationUpload(ctx context.Context, id string) (*ent.Certification, error) {
-	return r.Market.CompleteCertificationUpload(ctx, id)
+func (r *mutationResolver) CompleteCertificationUpload(ctx context.Context, input model.CompleteCertificationUploadInput) (*market.Changed, error) {
+	return r.Market.CompleteCertificationUpload(ctx, input.CertificationID)
 }
 
 // ReviewCertification is the resolver for the reviewCertification field.
-func (r *mutationResolver) ReviewCertification(ctx context.Context, id string, decision string, reason *string) (*ent.Certification, error) {
-	return r.Market.ReviewCertification(ctx, id, decision, reason)
+func (r *mutationResolver) ReviewCertification(ctx context.Context, input model.ReviewCertificationInput) (*market.Changed, error) {
+	return r.Market.ReviewCertification(ctx, input.CertificationID, input.Decision, input.Reason)
 }
 
 // RevokeCertification is the resolver for the revokeCertification field.
-func (r *mutationResolver) RevokeCertification(ctx context.Context, id string, reason string) (*ent.Certification, error) {
-	return r.Market.RevokeCertification(ctx, id, reason)
+func (r *mutationResolver) RevokeCertification(ctx context.Context, input model.RevokeCertificationInput) (*market.Changed, error) {
+	return r.Market.RevokeCertification(ctx, input.CertificationID, input.Reason)
 }
 
 // CertificationQueue is the resolver for the certificationQueue field.

@@ -15,12 +15,12 @@ import (
 )
 
 // DisputeCreditEvent is the resolver for the disputeCreditEvent field.
-func (r *mutationResolver) DisputeCreditEvent(ctx context.Context, input market.DisputeInput) (*ent.CreditDispute, error) {
+func (r *mutationResolver) DisputeCreditEvent(ctx context.Context, input market.DisputeInput) (*market.Changed, error) {
 	return r.Market.DisputeCreditEvent(ctx, input)
 }
 
 // ResolveCreditDispute is the resolver for the resolveCreditDispute field.
-func (r *mutationResolver) ResolveCreditDispute(ctx context.Context, input market.ResolveInput) (*ent.CreditDispute, error) {
+func (r *mutationResolver) ResolveCreditDispute(ctx context.Context, input market.ResolveInput) (*market.Changed, error) {
 	return r.Market.ResolveCreditDispute(ctx, input)
 }
 

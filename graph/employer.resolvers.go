@@ -8,32 +8,33 @@ package graph
 import (
 	"context"
 	"flexwork/ent"
+	"flexwork/graph/model"
 	"flexwork/market"
 )
 
 // CreateEmployer is the resolver for the createEmployer field.
-func (r *mutationResolver) CreateEmployer(ctx context.Context, input market.CreateEmployerInput) (*ent.Employer, error) {
+func (r *mutationResolver) CreateEmployer(ctx context.Context, input market.CreateEmployerInput) (*market.Changed, error) {
 	return r.Market.CreateEmployer(ctx, input)
 }
 
 // AddEmployerMember is the resolver for the addEmployerMember field.
-func (r *mutationResolver) AddEmployerMember(ctx context.Context, input market.AddEmployerMemberInput) (*market.AddEmployerMemberPayload, error) {
+func (r *mutationResolver) AddEmployerMember(ctx context.Context, input market.AddEmployerMemberInput) (*market.Changed, error) {
 	return r.Market.AddEmployerMember(ctx, input)
 }
 
 // AcceptEmployerInvitation is the resolver for the acceptEmployerInvitation field.
-func (r *mutationResolver) AcceptEmployerInvitation(ctx context.Context, input market.InvitationInput) (*market.InvitationPayload, error) {
-	return r.Market.AcceptEmployerInvitation(ctx, input)
+func (r *mutationResolver) AcceptEmployerInvitation(ctx context.Context, input model.AcceptEmployerInvitationInput) (*market.Changed, error) {
+	return r.Market.AcceptEmployerInvitation(ctx, input.InvitationID)
 }
 
 // DeclineEmployerInvitation is the resolver for the declineEmployerInvitation field.
-func (r *mutationResolver) DeclineEmployerInvitation(ctx context.Context, input market.InvitationInput) (*market.InvitationPayload, error) {
-	return r.Market.DeclineEmployerInvitation(ctx, input)
+func (r *mutationResolver) DeclineEmployerInvitation(ctx context.Context, input model.DeclineEmployerInvitationInput) (*market.Changed, error) {
+	return r.Market.DeclineEmployerInvitation(ctx, input.InvitationID)
 }
 
 // RevokeEmployerInvitation is the resolver for the revokeEmployerInvitation field.
-func (r *mutationResolver) RevokeEmployerInvitation(ctx context.Context, input market.InvitationInput) (*market.InvitationPayload, error) {
-	return r.Market.RevokeEmployerInvitation(ctx, input)
+func (r *mutationResolver) RevokeEmployerInvitation(ctx context.Context, input model.RevokeEmployerInvitationInput) (*market.Changed, error) {
+	return r.Market.RevokeEmployerInvitation(ctx, input.InvitationID)
 }
 
 // EmployerInvitations is the resolver for the employerInvitations field.

@@ -8,19 +8,20 @@ package graph
 import (
 	"context"
 	"flexwork/ent"
+	"flexwork/graph/model"
 	"flexwork/market"
 
 	"entgo.io/contrib/entgql"
 )
 
 // ApplyToShift is the resolver for the applyToShift field.
-func (r *mutationResolver) ApplyToShift(ctx context.Context, input market.ApplyInput) (*ent.Application, error) {
+func (r *mutationResolver) ApplyToShift(ctx context.Context, input market.ApplyInput) (*market.Changed, error) {
 	return r.Market.ApplyToShift(ctx, input)
 }
 
 // WithdrawApplication is the resolver for the withdrawApplication field.
-func (r *mutationResolver) WithdrawApplication(ctx context.Context, id string) (*ent.Application, error) {
-	return r.Market.WithdrawApplication(ctx, id)
+func (r *mutationResolver) WithdrawApplication(ctx context.Context, input model.WithdrawApplicationInput) (*market.Changed, error) {
+	return r.Market.WithdrawApplication(ctx, input.ApplicationID)
 }
 
 // ShiftFeed is the resolver for the shiftFeed field.

@@ -8,89 +8,90 @@ package graph
 import (
 	"context"
 	"flexwork/ent"
+	"flexwork/graph/model"
 	"flexwork/market"
 
 	"entgo.io/contrib/entgql"
 )
 
 // ShortlistApplication is the resolver for the shortlistApplication field.
-func (r *mutationResolver) ShortlistApplication(ctx context.Context, id string) (*ent.Application, error) {
-	return r.Market.ShortlistApplication(ctx, id)
+func (r *mutationResolver) ShortlistApplication(ctx context.Context, input model.ShortlistApplicationInput) (*market.Changed, error) {
+	return r.Market.ShortlistApplication(ctx, input.ApplicationID)
 }
 
 // RejectApplication is the resolver for the rejectApplication field.
-func (r *mutationResolver) RejectApplication(ctx context.Context, id string, reason *string) (*ent.Application, error) {
-	return r.Market.RejectApplication(ctx, id, reason)
+func (r *mutationResolver) RejectApplication(ctx context.Context, input model.RejectApplicationInput) (*market.Changed, error) {
+	return r.Market.RejectApplication(ctx, input.ApplicationID, input.Reason)
 }
 
 // SendOffer is the resolver for the sendOffer field.
-func (r *mutationResolver) SendOffer(ctx context.Context, input market.SendOfferInput) (*ent.Offer, error) {
+func (r *mutationResolver) SendOffer(ctx context.Context, input market.SendOfferInput) (*market.Changed, error) {
 	return r.Market.SendOffer(ctx, input)
 }
 
 // RevokeOffer is the resolver for the revokeOffer field.
-func (r *mutationResolver) RevokeOffer(ctx context.Context, id string) (*ent.Offer, error) {
-	return r.Market.RevokeOffer(ctx, id)
+func (r *mutationResolver) RevokeOffer(ctx context.Context, input model.RevokeOfferInput) (*market.Changed, error) {
+	return r.Market.RevokeOffer(ctx, input.OfferID)
 }
 
 // AcceptOffer is the resolver for the acceptOffer field.
-func (r *mutationResolver) AcceptOffer(ctx context.Context, id string) (*ent.Assignment, error) {
-	return r.Market.AcceptOffer(ctx, id)
+func (r *mutationResolver) AcceptOffer(ctx context.Context, input model.AcceptOfferInput) (*market.Changed, error) {
+	return r.Market.AcceptOffer(ctx, input.OfferID)
 }
 
 // DeclineOffer is the resolver for the declineOffer field.
-func (r *mutationResolver) DeclineOffer(ctx context.Context, id string) (*ent.Offer, error) {
-	return r.Market.DeclineOffer(ctx, id)
+func (r *mutationResolver) DeclineOffer(ctx context.Context, input model.DeclineOfferInput) (*market.Changed, error) {
+	return r.Market.DeclineOffer(ctx, input.OfferID)
 }
 
 // SignContract is the resolver for the signContract field.
-func (r *mutationResolver) SignContract(ctx context.Context, id string) (*ent.Contract, error) {
-	return r.Market.SignContract(ctx, id)
+func (r *mutationResolver) SignContract(ctx context.Context, input model.SignContractInput) (*market.Changed, error) {
+	return r.Market.SignContract(ctx, input.ContractID)
 }
 
 // CheckIn is the resolver for the checkIn field.
-func (r *mutationResolver) CheckIn(ctx context.Context, input market.PresenceInput) (*ent.Assignment, error) {
+func (r *mutationResolver) CheckIn(ctx context.Context, input market.PresenceInput) (*market.Changed, error) {
 	return r.Market.CheckIn(ctx, input)
 }
 
 // CheckOut is the resolver for the checkOut field.
-func (r *mutationResolver) CheckOut(ctx context.Context, input market.PresenceInput) (*ent.Assignment, error) {
+func (r *mutationResolver) CheckOut(ctx context.Context, input market.PresenceInput) (*market.Changed, error) {
 	return r.Market.CheckOut(ctx, input)
 }
 
 // MarkNoShow is the resolver for the markNoShow field.
-func (r *mutationResolver) MarkNoShow(ctx context.Context, id string) (*ent.Assignment, error) {
-	return r.Market.MarkNoShow(ctx, id)
+func (r *mutationResolver) MarkNoShow(ctx context.Context, input model.MarkNoShowInput) (*market.Changed, error) {
+	return r.Market.MarkNoShow(ctx, input.AssignmentID)
 }
 
 // CancelAssignment is the resolver for the cancelAssignment field.
-func (r *mutationResolver) CancelAssignment(ctx context.Context, id string, reason string) (*ent.Assignment, error) {
-	return r.Market.CancelAssignment(ctx, id, reason)
+func (r *mutationResolver) CancelAssignment(ctx context.Context, input model.CancelAssignmentInput) (*market.Changed, error) {
+	return r.Market.CancelAssignment(ctx, input.AssignmentID, input.Reason)
 }
 
 // ApproveTimesheet is the resolver for the approveTimesheet field.
-func (r *mutationResolver) ApproveTimesheet(ctx context.Context, input market.ApproveInput) (*ent.Timesheet, error) {
+func (r *mutationResolver) ApproveTimesheet(ctx context.Context, input market.ApproveInput) (*market.Changed, error) {
 	return r.Market.ApproveTimesheet(ctx, input)
 }
 
 // DisputeTimesheet is the resolver for the disputeTimesheet field.
-func (r *mutationResolver) DisputeTimesheet(ctx context.Context, id string, reason string) (*ent.Timesheet, error) {
-	return r.Market.DisputeTimesheet(ctx, id, reason)
+func (r *mutationResolver) DisputeTimesheet(ctx context.Context, input model.DisputeTimesheetInput) (*market.Changed, error) {
+	return r.Market.DisputeTimesheet(ctx, input.TimesheetID, input.Reason)
 }
 
 // MarkPaid is the resolver for the markPaid field.
-func (r *mutationResolver) MarkPaid(ctx context.Context, id string, reference string) (*ent.Timesheet, error) {
-	return r.Market.MarkPaid(ctx, id, reference)
+func (r *mutationResolver) MarkPaid(ctx context.Context, input model.MarkPaidInput) (*market.Changed, error) {
+	return r.Market.MarkPaid(ctx, input.TimesheetID, input.Reference)
 }
 
 // ConfirmPayment is the resolver for the confirmPayment field.
-func (r *mutationResolver) ConfirmPayment(ctx context.Context, id string) (*ent.Timesheet, error) {
-	return r.Market.ConfirmPayment(ctx, id)
+func (r *mutationResolver) ConfirmPayment(ctx context.Context, input model.ConfirmPaymentInput) (*market.Changed, error) {
+	return r.Market.ConfirmPayment(ctx, input.TimesheetID)
 }
 
 // ReportPaymentNotReceived is the resolver for the reportPaymentNotReceived field.
-func (r *mutationResolver) ReportPaymentNotReceived(ctx context.Context, id string, note string) (*ent.Timesheet, error) {
-	return r.Market.PaymentNotReceived(ctx, id, note)
+func (r *mutationResolver) ReportPaymentNotReceived(ctx context.Context, input model.ReportPaymentNotReceivedInput) (*market.Changed, error) {
+	return r.Market.PaymentNotReceived(ctx, input.TimesheetID, input.Note)
 }
 
 // Candidates is the resolver for the candidates field.

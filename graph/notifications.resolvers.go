@@ -9,6 +9,7 @@ import (
 	"context"
 	"flexwork/ent"
 	"flexwork/graph/generated"
+	"flexwork/graph/model"
 	"flexwork/market"
 	"flexwork/notifications"
 
@@ -16,22 +17,22 @@ import (
 )
 
 // RegisterDevice is the resolver for the registerDevice field.
-func (r *mutationResolver) RegisterDevice(ctx context.Context, input notifications.RegisterDeviceInput) (*ent.Device, error) {
+func (r *mutationResolver) RegisterDevice(ctx context.Context, input notifications.RegisterDeviceInput) (*notifications.Changed, error) {
 	return r.Notifier.RegisterDevice(ctx, input)
 }
 
 // UnregisterDevice is the resolver for the unregisterDevice field.
-func (r *mutationResolver) UnregisterDevice(ctx context.Context, token string) (bool, error) {
-	return r.Notifier.UnregisterDevice(ctx, token)
+func (r *mutationResolver) UnregisterDevice(ctx context.Context, input model.UnregisterDeviceInput) (*notifications.Changed, error) {
+	return r.Notifier.UnregisterDevice(ctx, input.Token)
 }
 
 // MarkNotificationsRead is the resolver for the markNotificationsRead field.
-func (r *mutationResolver) MarkNotificationsRead(ctx context.Context, ids []string, all *bool) (int, error) {
-	return r.Notifier.MarkRead(ctx, ids, all)
+func (r *mutationResolver) MarkNotificationsRead(ctx context.Context, input model.MarkNotificationsReadInput) (*notifications.Changed, error) {
+	return r.Notifier.MarkRead(ctx, input.Ids, input.All)
 }
 
 // UpdateNotificationSettings is the resolver for the updateNotificationSettings field.
-func (r *mutationResolver) UpdateNotificationSettings(ctx context.Context, input notifications.NotificationSettingsInput) (*notifications.NotificationSettings, error) {
+func (r *mutationResolver) UpdateNotificationSettings(ctx context.Context, input notifications.NotificationSettingsInput) (*notifications.Changed, error) {
 	return r.Notifier.UpdateSettings(ctx, input)
 }
 

@@ -9,6 +9,7 @@ import (
 	"context"
 	"flexwork/ent"
 	"flexwork/ent/review"
+	"flexwork/graph/model"
 	"flexwork/market"
 
 	"entgo.io/contrib/entgql"
@@ -25,23 +26,23 @@ func (r *employerResolver) RatingSummary(ctx context.Context, obj *ent.Employer)
 }
 
 // SubmitReview is the resolver for the submitReview field.
-func (r *mutationResolver) SubmitReview(ctx context.Context, input market.SubmitReviewInput) (*ent.Review, error) {
+func (r *mutationResolver) SubmitReview(ctx context.Context, input market.SubmitReviewInput) (*market.Changed, error) {
 	return r.Market.SubmitReview(ctx, input)
 }
 
 // ReplyToReview is the resolver for the replyToReview field.
-func (r *mutationResolver) ReplyToReview(ctx context.Context, reviewID string, reply string) (*ent.Review, error) {
-	return r.Market.ReplyToReview(ctx, reviewID, reply)
+func (r *mutationResolver) ReplyToReview(ctx context.Context, input model.ReplyToReviewInput) (*market.Changed, error) {
+	return r.Market.ReplyToReview(ctx, input.ReviewID, input.Reply)
 }
 
 // ReportReview is the resolver for the reportReview field.
-func (r *mutationResolver) ReportReview(ctx context.Context, reviewID string, reason string) (*ent.ReviewReport, error) {
-	return r.Market.ReportReview(ctx, reviewID, reason)
+func (r *mutationResolver) ReportReview(ctx context.Context, input model.ReportReviewInput) (*market.Changed, error) {
+	return r.Market.ReportReview(ctx, input.ReviewID, input.Reason)
 }
 
 // HideReview is the resolver for the hideReview field.
-func (r *mutationResolver) HideReview(ctx context.Context, reviewID string, reason string) (*ent.Review, error) {
-	return r.Market.HideReview(ctx, reviewID, reason)
+func (r *mutationResolver) HideReview(ctx context.Context, input model.HideReviewInput) (*market.Changed, error) {
+	return r.Market.HideReview(ctx, input.ReviewID, input.Reason)
 }
 
 // ReviewTags is the resolver for the reviewTags field.

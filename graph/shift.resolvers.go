@@ -8,32 +8,33 @@ package graph
 import (
 	"context"
 	"flexwork/ent"
+	"flexwork/graph/model"
 	"flexwork/market"
 )
 
 // CreateShift is the resolver for the createShift field.
-func (r *mutationResolver) CreateShift(ctx context.Context, input market.CreateShiftInput) (*ent.Shift, error) {
+func (r *mutationResolver) CreateShift(ctx context.Context, input market.CreateShiftInput) (*market.Changed, error) {
 	return r.Market.CreateShift(ctx, input)
 }
 
 // PublishShift is the resolver for the publishShift field.
-func (r *mutationResolver) PublishShift(ctx context.Context, id string) (*ent.Shift, error) {
-	return r.Market.PublishShift(ctx, id)
+func (r *mutationResolver) PublishShift(ctx context.Context, input model.PublishShiftInput) (*market.Changed, error) {
+	return r.Market.PublishShift(ctx, input.ShiftID)
 }
 
 // CancelShift is the resolver for the cancelShift field.
-func (r *mutationResolver) CancelShift(ctx context.Context, id string, reason string) (*ent.Shift, error) {
-	return r.Market.CancelShift(ctx, id, reason)
+func (r *mutationResolver) CancelShift(ctx context.Context, input model.CancelShiftInput) (*market.Changed, error) {
+	return r.Market.CancelShift(ctx, input.ShiftID, input.Reason)
 }
 
 // SetRosterEntry is the resolver for the setRosterEntry field.
-func (r *mutationResolver) SetRosterEntry(ctx context.Context, input market.RosterInput) (*ent.RosterEntry, error) {
+func (r *mutationResolver) SetRosterEntry(ctx context.Context, input market.RosterInput) (*market.Changed, error) {
 	return r.Market.SetRoster(ctx, input)
 }
 
 // RemoveRosterEntry is the resolver for the removeRosterEntry field.
-func (r *mutationResolver) RemoveRosterEntry(ctx context.Context, employerID string, workerID string) (bool, error) {
-	return r.Market.RemoveFromRoster(ctx, employerID, workerID)
+func (r *mutationResolver) RemoveRosterEntry(ctx context.Context, input model.RemoveRosterEntryInput) (*market.Changed, error) {
+	return r.Market.RemoveFromRoster(ctx, input.EmployerID, input.WorkerID)
 }
 
 // Pay is the resolver for the pay field.

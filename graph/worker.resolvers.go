@@ -12,7 +12,7 @@ import (
 )
 
 // UpdateWorkerProfile is the resolver for the updateWorkerProfile field.
-func (r *mutationResolver) UpdateWorkerProfile(ctx context.Context, input market.UpdateWorkerProfileInput) (*ent.WorkerProfile, error) {
+func (r *mutationResolver) UpdateWorkerProfile(ctx context.Context, input market.UpdateWorkerProfileInput) (*market.Changed, error) {
 	return r.Market.UpdateWorkerProfile(ctx, input)
 }
 

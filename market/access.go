@@ -67,3 +67,20 @@ func (f fieldErrors) err() error {
 	}
 	return e
 }
+
+// joinInputErrors reports every failing field of several checks as one
+// BAD_USER_INPUT; any other error wins as it is.
+func joinInputErrors(errs ...error) error {
+	var all fieldErrors
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		e, ok := AsError(err)
+		if !ok || e.Code != CodeBadUserInput {
+			return err
+		}
+		all = append(all, e.Fields...)
+	}
+	return all.err()
+}

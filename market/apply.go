@@ -53,7 +53,7 @@ type ApplyInput struct {
 // ApplyToShift applies the viewer to a published shift with open slots,
 // after the same screening eligibility shows; a failed rule refuses the
 // application with SCREENING_FAILED and every failed rule.
-func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*ent.Application, error) {
+func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*Changed, error) {
 	v, err := worker(ctx)
 	if err != nil {
 		return nil, err
@@ -61,7 +61,7 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*ent.Applicat
 	if err := Validate(in); err != nil {
 		return nil, err
 	}
-	var out *ent.Application
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		s, err := c.Shift.Get(ctx, in.ShiftID)
 		if ent.IsNotFound(err) {
@@ -71,7 +71,7 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*ent.Applicat
 			return err
 		}
 		if s.Status != shift.StatusPUBLISHED || !s.StartsAt.After(m.Now()) {
-			return Conflict("this shift is not taking applications")
+			return State(CodeShiftNotOpen, "this shift is not taking applications")
 		}
 		e, err := m.screen(ctx, c, v.WorkerID, s)
 		if err != nil {
@@ -83,10 +83,10 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*ent.Applicat
 		if prior, err := c.Application.Query().
 			Where(application.ShiftID(s.ID), application.WorkerID(v.WorkerID)).Only(ctx); err == nil {
 			if prior.Status == application.StatusAPPLIED {
-				out = prior // a retry: the application is in
-				return nil
+				out = &Changed{Application: prior, Shift: s} // a retry: the application is in
+				return out.reload(ctx, c)
 			}
-			return Conflict("you have already applied to this shift; the application is %s", humanStatus(prior.Status.String()))
+			return State(CodeAlreadyApplied, "you have already applied to this shift; the application is %s", humanStatus(prior.Status.String()))
 		} else if !ent.IsNotFound(err) {
 			return err
 		}
@@ -98,15 +98,19 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*ent.Applicat
 			// Stored as the employer may see it, to the half kilometre.
 			create.SetDistanceKm(CoarseKm(DistanceKm(GeoPoint{*w.HomeLat, *w.HomeLng}, GeoPoint{s.Lat, s.Lng})))
 		}
-		out, err = create.Save(ctx)
+		a, err := create.Save(ctx)
 		if ent.IsConstraintError(err) { // the same worker applying twice at once
-			return Conflict("you have already applied to this shift")
+			return State(CodeAlreadyApplied, "you have already applied to this shift")
 		}
 		if err != nil {
 			return err
 		}
-		return m.emit(ctx, c, Event{Kind: ApplicationCreated, ID: out.ID, ShiftID: s.ID, WorkerID: v.WorkerID,
-			EmployerID: s.EmployerID, Title: s.Title})
+		if err := m.emit(ctx, c, Event{Kind: ApplicationCreated, ID: a.ID, ShiftID: s.ID, WorkerID: v.WorkerID,
+			EmployerID: s.EmployerID, Title: s.Title}); err != nil {
+			return err
+		}
+		out = &Changed{Application: a, Shift: s}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
@@ -127,7 +131,7 @@ func screeningFailed(why string, failed []RuleResult) *Error {
 
 // WithdrawApplication takes back the viewer's application, and declines an
 // offer made from it.
-func (m *Market) WithdrawApplication(ctx context.Context, id string) (*ent.Application, error) {
+func (m *Market) WithdrawApplication(ctx context.Context, id string) (*Changed, error) {
 	v, err := worker(ctx)
 	if err != nil {
 		return nil, err
@@ -143,13 +147,13 @@ func (m *Market) WithdrawApplication(ctx context.Context, id string) (*ent.Appli
 }
 
 // ShortlistApplication marks an applicant as a likely hire.
-func (m *Market) ShortlistApplication(ctx context.Context, id string) (*ent.Application, error) {
+func (m *Market) ShortlistApplication(ctx context.Context, id string) (*Changed, error) {
 	return m.moveApplication(ctx, id, employerMay("shortlist applicants"), application.StatusSHORTLISTED, "",
 		application.StatusAPPLIED)
 }
 
 // RejectApplication turns an applicant down, with a reason they will see.
-func (m *Market) RejectApplication(ctx context.Context, id string, why *string) (*ent.Application, error) {
+func (m *Market) RejectApplication(ctx context.Context, id string, why *string) (*Changed, error) {
 	reason := ""
 	if why != nil {
 		reason = strings.TrimSpace(*why)
@@ -174,8 +178,8 @@ func employerMay(what string) func(context.Context, *ent.Application) error {
 // the application goes with it: declined when the worker withdraws, revoked
 // when the employer rejects.
 func (m *Market) moveApplication(ctx context.Context, id string, check func(context.Context, *ent.Application) error,
-	to application.Status, reason string, from ...application.Status) (*ent.Application, error) {
-	var out *ent.Application
+	to application.Status, reason string, from ...application.Status) (*Changed, error) {
+	var out *Changed
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		a, err := c.Application.Get(ctx, id)
 		if ent.IsNotFound(err) {
@@ -187,6 +191,7 @@ func (m *Market) moveApplication(ctx context.Context, id string, check func(cont
 		if err := check(ctx, a); err != nil {
 			return err
 		}
+		out = &Changed{Application: a}
 		// An offer pending on the application goes first: offers are locked
 		// before applications everywhere, as acceptOffer does.
 		if a.Status == application.StatusOFFERED {
@@ -194,9 +199,16 @@ func (m *Market) moveApplication(ctx context.Context, id string, check func(cont
 			if to == application.StatusWITHDRAWN {
 				offerTo = offer.StatusDECLINED
 			}
-			if _, err := c.Offer.Update().Where(offer.ApplicationID(id), offer.StatusEQ(offer.StatusPENDING)).
-				SetStatus(offerTo).SetRespondedAt(m.Now()).Save(ctx); err != nil {
+			pending, err := c.Offer.Query().Where(offer.ApplicationID(id), offer.StatusEQ(offer.StatusPENDING)).All(ctx)
+			if err != nil {
 				return err
+			}
+			for _, o := range pending {
+				if err := c.Offer.UpdateOneID(o.ID).Where(offer.StatusEQ(offer.StatusPENDING)).
+					SetStatus(offerTo).SetRespondedAt(m.Now()).Exec(ctx); err != nil && !ent.IsNotFound(err) {
+					return err
+				}
+				out.Offer = o
 			}
 		}
 		up := c.Application.Update().Where(application.ID(id), application.StatusIn(from...)).SetStatus(to)
@@ -213,18 +225,16 @@ func (m *Market) moveApplication(ctx context.Context, id string, check func(cont
 				return err
 			}
 			if cur.Status == to { // a retry: already done
-				out = cur
-				return nil
+				return out.reload(ctx, c)
 			}
-			return Conflict("the application is %s", humanStatus(cur.Status.String()))
+			return State(CodeApplicationNotActive, "the application is %s", humanStatus(cur.Status.String()))
 		}
 		kind := map[application.Status]EventKind{application.StatusWITHDRAWN: ApplicationWithdrawn,
 			application.StatusREJECTED: ApplicationRejected, application.StatusSHORTLISTED: ApplicationShortlisted}[to]
 		if err := m.emit(ctx, c, Event{Kind: kind, ID: id, ShiftID: a.ShiftID, WorkerID: a.WorkerID, EmployerID: a.EmployerID}); err != nil {
 			return err
 		}
-		out, err = c.Application.Get(ctx, id)
-		return err
+		return out.reload(ctx, c)
 	})
 	return out, err
 }

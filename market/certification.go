@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -188,12 +189,12 @@ func (m *Market) UploadWanted(ctx context.Context, key string) error {
 // checked and hashed on that copy: what staff verify and employers download
 // is what was checked here. Anything wrong deletes the upload and leaves the
 // certificate awaiting one, with an error that says why.
-func (m *Market) CompleteCertificationUpload(ctx context.Context, id string) (*ent.Certification, error) {
+func (m *Market) CompleteCertificationUpload(ctx context.Context, id string) (*Changed, error) {
 	v, err := worker(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out *ent.Certification
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		cert, err := c.Certification.Get(ctx, id)
 		if ent.IsNotFound(err) || (err == nil && cert.WorkerID != v.WorkerID) {
@@ -203,13 +204,13 @@ func (m *Market) CompleteCertificationUpload(ctx context.Context, id string) (*e
 			return err
 		}
 		if cert.Status != certification.StatusAWAITING_UPLOAD {
-			out = cert // a retry: the upload completed, and the certificate is where it is
+			out = &Changed{Certification: cert} // a retry: the upload completed, and the certificate is where it is
 			return nil
 		}
 		uploadKey := uploadKeyOf(cert)
 		info, err := m.store.Stat(ctx, uploadKey)
 		if errors.Is(err, storage.ErrNotFound) {
-			return Conflict("nothing has been uploaded yet; upload the file with the form, then complete")
+			return State(CodeUploadMissing, "nothing has been uploaded yet; upload the file with the form, then complete")
 		}
 		if err != nil {
 			return err
@@ -253,9 +254,10 @@ func (m *Market) CompleteCertificationUpload(ctx context.Context, id string) (*e
 				return err
 			}
 		}
-		out, err = c.Certification.UpdateOneID(id).SetStatus(certification.StatusPENDING_REVIEW).
+		cert, err = c.Certification.UpdateOneID(id).SetStatus(certification.StatusPENDING_REVIEW).
 			SetByteSize(doc.Size).SetContentType(doc.Kind).SetSha256(doc.Sha256).
 			SetUploadedAt(m.Now()).Save(ctx)
+		out = &Changed{Certification: cert}
 		return err
 	})
 	return out, err
@@ -292,7 +294,7 @@ func (m *Market) CertificationQueue(ctx context.Context, first *int, after *entg
 
 // ReviewCertification is staff verifying or rejecting a certificate. Either
 // way the worker is told, and a credit event and a ledger entry record it.
-func (m *Market) ReviewCertification(ctx context.Context, id, decision string, reason *string) (*ent.Certification, error) {
+func (m *Market) ReviewCertification(ctx context.Context, id, decision string, reason *string) (*Changed, error) {
 	if _, err := staff(ctx, "review certificates"); err != nil {
 		return nil, err
 	}
@@ -327,12 +329,12 @@ func (m *Market) ReviewCertification(ctx context.Context, id, decision string, r
 			}
 		}
 	}
-	return m.moveCertification(ctx, id, []certification.Status{certification.StatusPENDING_REVIEW}, to, why, kind,
-		LedgerCertificationReviewed, event)
+	return withCertification(m.moveCertification(ctx, id, []certification.Status{certification.StatusPENDING_REVIEW}, to, why, kind,
+		LedgerCertificationReviewed, event))
 }
 
 // RevokeCertification is staff withdrawing a verified certificate.
-func (m *Market) RevokeCertification(ctx context.Context, id, reason string) (*ent.Certification, error) {
+func (m *Market) RevokeCertification(ctx context.Context, id, reason string) (*Changed, error) {
 	if _, err := staff(ctx, "revoke certificates"); err != nil {
 		return nil, err
 	}
@@ -340,8 +342,16 @@ func (m *Market) RevokeCertification(ctx context.Context, id, reason string) (*e
 	if reason == "" || len(reason) > 500 {
 		return nil, BadInput("reason", "say why, in at most 500 characters")
 	}
-	return m.moveCertification(ctx, id, []certification.Status{certification.StatusVERIFIED}, certification.StatusREVOKED,
-		reason, creditevent.KindCERTIFICATE_REVOKED, LedgerCertificationRevoked, CertificationRevoked)
+	return withCertification(m.moveCertification(ctx, id, []certification.Status{certification.StatusVERIFIED}, certification.StatusREVOKED,
+		reason, creditevent.KindCERTIFICATE_REVOKED, LedgerCertificationRevoked, CertificationRevoked))
+}
+
+// withCertification is what a certificate's transition changed.
+func withCertification(c *ent.Certification, err error) (*Changed, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &Changed{Certification: c}, nil
 }
 
 // moveCertification makes one certificate transition with its credit
@@ -371,7 +381,11 @@ func (m *Market) moveCertification(ctx context.Context, id string, from []certif
 				out = cur // a retry: decided as asked
 				return nil
 			}
-			return Conflict("the certification is %s", humanStatus(cert.Status.String()))
+			code := CodeCertificationNotPending
+			if slices.Contains(from, certification.StatusVERIFIED) {
+				code = CodeCertificationNotVerified
+			}
+			return State(code, "the certification is %s", humanStatus(cert.Status.String()))
 		}
 		if _, err := m.appendLedger(ctx, c, ledger, id, actor(ctx), map[string]any{
 			"worker": cert.WorkerID, "status": to.String(), "reason": reason, "sha256": cert.Sha256,

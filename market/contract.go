@@ -149,12 +149,12 @@ func (m *Market) writeContract(ctx context.Context, c *ent.Client, s *ent.Shift,
 // SignContract records the viewer's signature: the worker signs for
 // themself, an owner or manager for the employer. A contract whose text no
 // longer matches its digest cannot be signed.
-func (m *Market) SignContract(ctx context.Context, id string) (*ent.Contract, error) {
+func (m *Market) SignContract(ctx context.Context, id string) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out *ent.Contract
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		k, err := c.Contract.Get(ctx, id)
 		if ent.IsNotFound(err) {
@@ -185,19 +185,18 @@ func (m *Market) SignContract(ctx context.Context, id string) (*ent.Contract, er
 		if err != nil {
 			return err
 		}
+		out = &Changed{Contract: k, Assignment: &ent.Assignment{ID: k.AssignmentID}}
 		if n == 0 {
 			// Signed already (a retry, or a fellow manager for the
 			// employer): the contract stands signed, as the caller meant.
-			out, err = c.Contract.Get(ctx, id)
-			return err
+			return out.reload(ctx, c)
 		}
 		if _, err := m.appendLedger(ctx, c, LedgerContractSigned, k.ID, v.UserID, map[string]any{
 			"assignment": k.AssignmentID, "party": party, "sha256": k.Sha256, "template": k.TemplateVersion,
 		}); err != nil {
 			return err
 		}
-		out, err = c.Contract.Get(ctx, id)
-		return err
+		return out.reload(ctx, c)
 	})
 	return out, err
 }

@@ -39,7 +39,7 @@ func TestReviewsAreDoubleBlind(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !canSee(ana, db, mine.ID) || canSee(w.manager, db, mine.ID) || canSee(stranger, db, mine.ID) {
+		if !canSee(ana, db, mine.Review.ID) || canSee(w.manager, db, mine.Review.ID) || canSee(stranger, db, mine.Review.ID) {
 			t.Fatal("before the employer reviews, only Ana may see her review")
 		}
 		if e := db.Employer.GetX(sys, w.emp); e.RatingCount != 0 {
@@ -49,7 +49,10 @@ func TestReviewsAreDoubleBlind(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, id := range []string{mine.ID, theirs.ID} {
+		if theirs.Counterpart == nil || theirs.Counterpart.ID != mine.Review.ID || theirs.Counterpart.RevealedAt == nil {
+			t.Fatalf("the second review's payload should carry the first, revealed: %+v", theirs.Counterpart)
+		}
+		for _, id := range []string{mine.Review.ID, theirs.Review.ID} {
 			if !canSee(ana, db, id) || !canSee(w.manager, db, id) || !canSee(stranger, db, id) {
 				t.Fatal("once both are in, both are visible to everyone")
 			}
@@ -79,14 +82,14 @@ func TestAReviewAloneIsRevealedWhenTheWindowCloses(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.now = s.EndsAt.Add(market.ReviewWindow - time.Minute)
-		if n, _ := w.m.RevealDueReviews(context.Background()); n != 0 || canSee(w.manager, db, mine.ID) {
+		if n, _ := w.m.RevealDueReviews(context.Background()); n != 0 || canSee(w.manager, db, mine.Review.ID) {
 			t.Fatal("revealed before the window closed")
 		}
 		if _, err := w.m.SubmitReview(w.manager, market.SubmitReviewInput{AssignmentID: a.ID, Rating: 4}); err != nil {
 			// still in time: the employer's late review reveals both
 			t.Fatalf("reviewing a minute before the window closes: %v", err)
 		}
-		if !canSee(w.manager, db, mine.ID) {
+		if !canSee(w.manager, db, mine.Review.ID) {
 			t.Fatal("both in, yet hidden")
 		}
 		// Another shift, where only the employer reviews.
@@ -99,10 +102,10 @@ func TestAReviewAloneIsRevealedWhenTheWindowCloses(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.now = s2.EndsAt.Add(market.ReviewWindow)
-		if n, err := w.m.RevealDueReviews(context.Background()); n != 1 || err != nil || !canSee(ben, db, theirs.ID) {
+		if n, err := w.m.RevealDueReviews(context.Background()); n != 1 || err != nil || !canSee(ben, db, theirs.Review.ID) {
 			t.Fatalf("after 14 days: revealed %d (%v)", n, err)
 		}
-		if _, err := w.m.SubmitReview(ben, market.SubmitReviewInput{AssignmentID: b.ID, Rating: 5}); code(err) != "CONFLICT" {
+		if _, err := w.m.SubmitReview(ben, market.SubmitReviewInput{AssignmentID: b.ID, Rating: 5}); code(err) != "REVIEW_WINDOW_CLOSED" {
 			t.Fatalf("reviewing after the window: %v", err)
 		}
 	})
@@ -120,7 +123,7 @@ func TestOnlyThePartiesReviewOnce(t *testing.T) {
 		if _, err := w.m.SubmitReview(ana, market.SubmitReviewInput{AssignmentID: a.ID, Rating: 5}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.m.SubmitReview(ana, market.SubmitReviewInput{AssignmentID: a.ID, Rating: 1}); code(err) != "CONFLICT" {
+		if _, err := w.m.SubmitReview(ana, market.SubmitReviewInput{AssignmentID: a.ID, Rating: 1}); code(err) != "ALREADY_REVIEWED" {
 			t.Fatalf("a second review by the same side: %v", err)
 		}
 		if n := db.Review.Query().Where(review.AssignmentID(a.ID)).CountX(sys); n != 1 {
@@ -157,11 +160,11 @@ func TestAppealReversalRestoresTheScoreAndTheShift(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.m.ResolveCreditDispute(w.manager, market.ResolveInput{DisputeID: d.ID, Decision: "REVERSE", Note: "x"}); code(err) != "FORBIDDEN" {
+		if _, err := w.m.ResolveCreditDispute(w.manager, market.ResolveInput{DisputeID: d.Dispute.ID, Decision: "REVERSE", Note: "x"}); code(err) != "FORBIDDEN" {
 			t.Fatalf("a non-staff resolving: %v", err)
 		}
 		staff := viewer.NewContext(context.Background(), &viewer.Viewer{UserID: "usr_staff", Staff: true})
-		if _, err := w.m.ResolveCreditDispute(staff, market.ResolveInput{DisputeID: d.ID, Decision: "REVERSE", Note: "check-in photo shows her on site"}); err != nil {
+		if _, err := w.m.ResolveCreditDispute(staff, market.ResolveInput{DisputeID: d.Dispute.ID, Decision: "REVERSE", Note: "check-in photo shows her on site"}); err != nil {
 			t.Fatal(err)
 		}
 		if got := db.WorkerProfile.GetX(sys, anaID).CreditScore; got != before {
@@ -174,7 +177,7 @@ func TestAppealReversalRestoresTheScoreAndTheShift(t *testing.T) {
 		if n := db.CreditEvent.Query().Where(creditevent.ReversesID(ev.ID)).CountX(sys); n != 1 || db.CreditEvent.Query().Where(creditevent.ID(ev.ID)).CountX(sys) != 1 {
 			t.Fatal("the reversal should be a new event beside the original")
 		}
-		if _, err := w.m.ResolveCreditDispute(staff, market.ResolveInput{DisputeID: d.ID, Decision: "UPHOLD", Note: "again"}); code(err) != "CONFLICT" {
+		if _, err := w.m.ResolveCreditDispute(staff, market.ResolveInput{DisputeID: d.Dispute.ID, Decision: "UPHOLD", Note: "again"}); code(err) != "DISPUTE_RESOLVED" {
 			t.Fatalf("resolving twice: %v", err)
 		}
 		checked, diffs, err := w.m.RecomputeCredit(context.Background(), false)
@@ -182,7 +185,7 @@ func TestAppealReversalRestoresTheScoreAndTheShift(t *testing.T) {
 			t.Fatalf("recompute from the ledger: %d checked, diffs %+v, %v", checked, diffs, err)
 		}
 		// One dispute per event; and after 7 days none at all.
-		if _, err := w.m.DisputeCreditEvent(ana, market.DisputeInput{EventID: ev.ID, Reason: "once more, with feeling"}); code(err) != "CONFLICT" {
+		if _, err := w.m.DisputeCreditEvent(ana, market.DisputeInput{EventID: ev.ID, Reason: "once more, with feeling"}); code(err) != "ALREADY_DISPUTED" {
 			t.Fatalf("disputing a disputed event: %v", err)
 		}
 		ben := w.worker("Ben")
@@ -194,7 +197,7 @@ func TestAppealReversalRestoresTheScoreAndTheShift(t *testing.T) {
 		}
 		old := db.CreditEvent.Query().Where(creditevent.KindEQ(creditevent.KindNO_SHOW), creditevent.WorkerID(viewer.FromContext(ben).WorkerID)).OnlyX(sys)
 		w.now = w.now.Add(market.CreditDisputeWindow + time.Minute)
-		if _, err := w.m.DisputeCreditEvent(ben, market.DisputeInput{EventID: old.ID, Reason: "I was stuck in traffic for hours"}); code(err) != "CONFLICT" {
+		if _, err := w.m.DisputeCreditEvent(ben, market.DisputeInput{EventID: old.ID, Reason: "I was stuck in traffic for hours"}); code(err) != "DISPUTE_WINDOW_CLOSED" {
 			t.Fatalf("disputing after 7 days: %v", err)
 		}
 

@@ -28,7 +28,7 @@ type DisputeInput struct {
 
 // DisputeCreditEvent lets the subject of a credit event contest it within
 // 7 days: the worker, or an owner or manager of the employer.
-func (m *Market) DisputeCreditEvent(ctx context.Context, in DisputeInput) (*ent.CreditDispute, error) {
+func (m *Market) DisputeCreditEvent(ctx context.Context, in DisputeInput) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
@@ -37,7 +37,7 @@ func (m *Market) DisputeCreditEvent(ctx context.Context, in DisputeInput) (*ent.
 	if err := Validate(in); err != nil {
 		return nil, err
 	}
-	var out *ent.CreditDispute
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		ev, err := c.CreditEvent.Get(ctx, in.EventID)
 		if ent.IsNotFound(err) {
@@ -55,15 +55,28 @@ func (m *Market) DisputeCreditEvent(ctx context.Context, in DisputeInput) (*ent.
 		}
 		switch {
 		case ev.Kind == creditevent.KindEVENT_REVERSED:
-			return Conflict("a reversal cannot be disputed")
+			return State(CodeNotDisputable, "a reversal cannot be disputed")
 		case m.Now().After(ev.OccurredAt.Add(CreditDisputeWindow)):
-			return Conflict("credit events can be disputed within 7 days; this one is from %s", ev.OccurredAt.Format("2 Jan 2006"))
+			return State(CodeDisputeWindowClosed, "credit events can be disputed within 7 days; this one is from %s", ev.OccurredAt.Format("2 Jan 2006"))
 		}
-		out, err = c.CreditDispute.Create().SetEventID(ev.ID).SetOpenedByID(v.UserID).SetReason(in.Reason).Save(ctx)
+		if prior, err := c.CreditDispute.Query().Where(creditdispute.EventID(ev.ID)).Only(ctx); err == nil {
+			if prior.OpenedByID == v.UserID && prior.Reason == in.Reason {
+				out = &Changed{Dispute: prior, Event: ev} // a retry: disputed already
+				return nil
+			}
+			return State(CodeAlreadyDisputed, "this credit event is already disputed")
+		} else if !ent.IsNotFound(err) {
+			return err
+		}
+		d, err := c.CreditDispute.Create().SetEventID(ev.ID).SetOpenedByID(v.UserID).SetReason(in.Reason).Save(ctx)
 		if ent.IsConstraintError(err) {
-			return Conflict("this credit event is already disputed")
+			return State(CodeAlreadyDisputed, "this credit event is already disputed")
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		out = &Changed{Dispute: d, Event: ev}
+		return nil
 	})
 	return out, err
 }
@@ -79,7 +92,7 @@ type ResolveInput struct {
 // reversing it. A reversal is a new event, never an edit: the score it
 // restores is exactly the score without the disputed event. Both parties of
 // the event are told.
-func (m *Market) ResolveCreditDispute(ctx context.Context, in ResolveInput) (*ent.CreditDispute, error) {
+func (m *Market) ResolveCreditDispute(ctx context.Context, in ResolveInput) (*Changed, error) {
 	v, err := staff(ctx, "resolve credit disputes")
 	if err != nil {
 		return nil, err
@@ -88,7 +101,7 @@ func (m *Market) ResolveCreditDispute(ctx context.Context, in ResolveInput) (*en
 	if err := Validate(in); err != nil {
 		return nil, err
 	}
-	var out *ent.CreditDispute
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		d, err := c.CreditDispute.Query().Where(creditdispute.ID(in.DisputeID)).WithEvent().Only(ctx)
 		if ent.IsNotFound(err) {
@@ -108,13 +121,14 @@ func (m *Market) ResolveCreditDispute(ctx context.Context, in ResolveInput) (*en
 		}
 		if n == 0 {
 			if d.Status == status && d.ResolutionNote == in.Note {
-				out = d // a retry: resolved as asked
+				out = &Changed{Dispute: d, Event: d.Edges.Event} // a retry: resolved as asked
 				return nil
 			}
-			return Conflict("the dispute is already %s", humanStatus(d.Status.String()))
+			return State(CodeDisputeResolved, "the dispute is already %s", humanStatus(d.Status.String()))
 		}
+		out = &Changed{Dispute: d, Event: d.Edges.Event}
 		if status == creditdispute.StatusREVERSED {
-			if _, err := m.reverseCredit(ctx, c, d.Edges.Event, "reversed on appeal: "+in.Note); err != nil {
+			if out.Reversal, err = m.reverseCredit(ctx, c, d.Edges.Event, "reversed on appeal: "+in.Note); err != nil {
 				return err
 			}
 		}
@@ -128,8 +142,7 @@ func (m *Market) ResolveCreditDispute(ctx context.Context, in ResolveInput) (*en
 		if err := m.emit(ctx, c, e); err != nil {
 			return err
 		}
-		out, err = c.CreditDispute.Get(ctx, d.ID)
-		return err
+		return out.reload(ctx, c)
 	})
 	return out, err
 }

@@ -19,7 +19,7 @@ type CreateEmployerInput struct {
 }
 
 // CreateEmployer creates an employer with the viewer as its owner.
-func (m *Market) CreateEmployer(ctx context.Context, in CreateEmployerInput) (*ent.Employer, error) {
+func (m *Market) CreateEmployer(ctx context.Context, in CreateEmployerInput) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
@@ -28,7 +28,7 @@ func (m *Market) CreateEmployer(ctx context.Context, in CreateEmployerInput) (*e
 	if err := Validate(in); err != nil {
 		return nil, err
 	}
-	var out *ent.Employer
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		create := c.Employer.Create().SetName(in.Name)
 		if in.Description != nil {
@@ -49,10 +49,11 @@ func (m *Market) CreateEmployer(ctx context.Context, in CreateEmployerInput) (*e
 		}
 		// The founder owns the employer from this moment on.
 		ctx = withViewer(ctx, v, func(v *viewer.Viewer) { v.Roles[e.ID] = viewer.RoleOwner })
-		if _, err := c.Membership.Create().SetEmployerID(e.ID).SetUserID(v.UserID).SetRole(membership.RoleOWNER).Save(ctx); err != nil {
+		mb, err := c.Membership.Create().SetEmployerID(e.ID).SetUserID(v.UserID).SetRole(membership.RoleOWNER).Save(ctx)
+		if err != nil {
 			return err
 		}
-		out = e
+		out = &Changed{Employer: e, Membership: mb}
 		return nil
 	})
 	return out, err

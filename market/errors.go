@@ -35,6 +35,49 @@ const (
 	CodeIdempotencyKeyReused Code = "IDEMPOTENCY_KEY_REUSED"
 )
 
+// State conflicts: the thing is not in a state that allows what was asked.
+// Each has its own code, so that an app tells the person what happened
+// without reading the message (which is for people, in their language).
+const (
+	CodeShiftNotOpen             Code = "SHIFT_NOT_OPEN"            // not published, or started: no applications or offers
+	CodeShiftNotDraft            Code = "SHIFT_NOT_DRAFT"           // only a draft is published
+	CodeShiftStarted             Code = "SHIFT_STARTED"             // too late: the shift has started
+	CodeShiftEnded               Code = "SHIFT_ENDED"               // too late: the shift has ended
+	CodeShiftFull                Code = "SHIFT_FULL"                // every slot is taken
+	CodeAlreadyApplied           Code = "ALREADY_APPLIED"           // the worker applied to this shift before
+	CodeApplicationNotActive     Code = "APPLICATION_NOT_ACTIVE"    // withdrawn, rejected, expired or hired
+	CodeOfferAlreadyPending      Code = "OFFER_ALREADY_PENDING"     // the worker holds another pending offer for the shift
+	CodeOfferExpired             Code = "OFFER_EXPIRED"             // the offer's time ran out
+	CodeOfferNotPending          Code = "OFFER_NOT_PENDING"         // accepted, declined, revoked or expired already
+	CodeScheduleOverlap          Code = "SCHEDULE_OVERLAP"          // the worker is hired elsewhere at that time
+	CodeContractNotSigned        Code = "CONTRACT_NOT_SIGNED"       // check-in needs both signatures
+	CodeCheckInNotOpen           Code = "CHECK_IN_NOT_OPEN"         // earlier than 30 minutes before the start
+	CodeOutsideGeofence          Code = "OUTSIDE_GEOFENCE"          // the phone is not at the place
+	CodeNotCheckedIn             Code = "NOT_CHECKED_IN"            // check-out before a check-in
+	CodeCheckOutTooEarly         Code = "CHECK_OUT_TOO_EARLY"       // before the shift's start
+	CodeCheckOutClosed           Code = "CHECK_OUT_CLOSED"          // later than 4 hours after the end
+	CodeNoShowTooEarly           Code = "NO_SHOW_TOO_EARLY"         // earlier than 30 minutes after the start
+	CodeAssignmentNotScheduled   Code = "ASSIGNMENT_NOT_SCHEDULED"  // the hire is no longer scheduled (worked, cancelled, no-show)
+	CodeTimesheetNotOpen         Code = "TIMESHEET_NOT_OPEN"        // not in a state that allows this (approved, disputed …)
+	CodeDisputeWindowClosed      Code = "DISPUTE_WINDOW_CLOSED"     // later than the window to dispute
+	CodePaymentFinal             Code = "PAYMENT_FINAL"             // the worker confirmed the payment
+	CodePaymentNotMarked         Code = "PAYMENT_NOT_MARKED"        // nothing marked as paid to confirm or contest
+	CodePaymentAlreadyMarked     Code = "PAYMENT_ALREADY_MARKED"    // marked paid already, with another reference
+	CodeReviewNotOpen            Code = "REVIEW_NOT_OPEN"           // the shift is not worked yet
+	CodeReviewWindowClosed       Code = "REVIEW_WINDOW_CLOSED"      // later than 14 days after the shift
+	CodeAlreadyReviewed          Code = "ALREADY_REVIEWED"          // this side reviewed the shift before
+	CodeAlreadyReplied           Code = "ALREADY_REPLIED"           // a review is answered once
+	CodeAlreadyReported          Code = "ALREADY_REPORTED"          // the viewer reported this review before
+	CodeReviewHidden             Code = "REVIEW_HIDDEN"             // hidden by staff already
+	CodeUploadMissing            Code = "UPLOAD_MISSING"            // nothing arrived through the upload form yet
+	CodeCertificationNotPending  Code = "CERTIFICATION_NOT_PENDING" // not waiting for review
+	CodeCertificationNotVerified Code = "CERTIFICATION_NOT_VERIFIED"
+	CodeNotDisputable            Code = "NOT_DISPUTABLE" // a reversal is not disputed
+	CodeAlreadyDisputed          Code = "ALREADY_DISPUTED"
+	CodeDisputeResolved          Code = "DISPUTE_RESOLVED" // decided already
+	CodeAccountExists            Code = "ACCOUNT_EXISTS"   // a proven address that already has an account
+)
+
 // FieldError names one input field that failed validation and why.
 type FieldError struct {
 	Field   string `json:"field"`
@@ -74,8 +117,9 @@ func NotFound(what string) *Error { return Errorf(CodeNotFound, "%s not found", 
 // Forbidden reports that the viewer may see a thing but not do this to it.
 func Forbidden(format string, args ...any) *Error { return Errorf(CodeForbidden, format, args...) }
 
-// Conflict reports that the thing is not in a state that allows this.
-func Conflict(format string, args ...any) *Error { return Errorf(CodeConflict, format, args...) }
+// State reports that the thing is not in a state that allows this, with the
+// code that says which state.
+func State(code Code, format string, args ...any) *Error { return Errorf(code, format, args...) }
 
 // AsError returns the *Error in err's chain, if any.
 func AsError(err error) (*Error, bool) {

@@ -29,18 +29,13 @@ type AddEmployerMemberInput struct {
 	Role       membership.Role `json:"role" validate:"required"`
 }
 
-// AddEmployerMemberPayload is the invitation addEmployerMember sent.
-type AddEmployerMemberPayload struct {
-	Invitation *ent.EmployerInvitation `json:"invitation"`
-}
-
 // AddEmployerMember invites the owner of an e-mail address to a role:
 // owners and managers invite, only owners invite owners. The answer is the
 // same whether or not the address has an account, and an account joins
 // only when its owner accepts. An address with an account hears of it in
 // its inbox and by mail, one without by mail (to sign up with). Inviting an
 // address again replaces its pending invitation.
-func (m *Market) AddEmployerMember(ctx context.Context, in AddEmployerMemberInput) (*AddEmployerMemberPayload, error) {
+func (m *Market) AddEmployerMember(ctx context.Context, in AddEmployerMemberInput) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
@@ -98,43 +93,28 @@ func (m *Market) AddEmployerMember(ctx context.Context, in AddEmployerMemberInpu
 	if err != nil {
 		return nil, err
 	}
-	return &AddEmployerMemberPayload{Invitation: out}, nil
-}
-
-// InvitationInput names an invitation to answer or revoke.
-type InvitationInput struct {
-	InvitationID string `json:"invitationID" validate:"required"`
-}
-
-// InvitationPayload is an invitation after an answer, and the membership an
-// acceptance made (or found).
-type InvitationPayload struct {
-	Invitation *ent.EmployerInvitation `json:"invitation"`
-	Membership *ent.Membership         `json:"membership"`
+	return &Changed{Invitation: out}, nil
 }
 
 // AcceptEmployerInvitation makes the invitee a member with the invited role.
 // Someone already a member keeps the role they have.
-func (m *Market) AcceptEmployerInvitation(ctx context.Context, in InvitationInput) (*InvitationPayload, error) {
-	return m.answerInvitation(ctx, in, employerinvitation.StatusACCEPTED)
+func (m *Market) AcceptEmployerInvitation(ctx context.Context, id string) (*Changed, error) {
+	return m.answerInvitation(ctx, id, employerinvitation.StatusACCEPTED)
 }
 
 // DeclineEmployerInvitation turns an invitation down.
-func (m *Market) DeclineEmployerInvitation(ctx context.Context, in InvitationInput) (*InvitationPayload, error) {
-	return m.answerInvitation(ctx, in, employerinvitation.StatusDECLINED)
+func (m *Market) DeclineEmployerInvitation(ctx context.Context, id string) (*Changed, error) {
+	return m.answerInvitation(ctx, id, employerinvitation.StatusDECLINED)
 }
 
-func (m *Market) answerInvitation(ctx context.Context, in InvitationInput, to employerinvitation.Status) (*InvitationPayload, error) {
+func (m *Market) answerInvitation(ctx context.Context, id string, to employerinvitation.Status) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := Validate(in); err != nil {
-		return nil, err
-	}
-	out := &InvitationPayload{}
+	out := &Changed{}
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		inv, err := c.EmployerInvitation.Get(ctx, in.InvitationID)
+		inv, err := c.EmployerInvitation.Get(ctx, id)
 		if ent.IsNotFound(err) || (err == nil && (inv.InviteeID == nil || *inv.InviteeID != v.UserID)) {
 			return NotFound("invitation") // members may read it; only the invitee answers
 		}
@@ -188,16 +168,13 @@ func (m *Market) answerInvitation(ctx context.Context, in InvitationInput, to em
 
 // RevokeEmployerInvitation withdraws a pending invitation (owners and
 // managers).
-func (m *Market) RevokeEmployerInvitation(ctx context.Context, in InvitationInput) (*InvitationPayload, error) {
+func (m *Market) RevokeEmployerInvitation(ctx context.Context, id string) (*Changed, error) {
 	if _, err := signedIn(ctx); err != nil {
 		return nil, err
 	}
-	if err := Validate(in); err != nil {
-		return nil, err
-	}
-	out := &InvitationPayload{}
+	out := &Changed{}
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		inv, err := c.EmployerInvitation.Get(ctx, in.InvitationID)
+		inv, err := c.EmployerInvitation.Get(ctx, id)
 		if ent.IsNotFound(err) {
 			return NotFound("invitation")
 		}

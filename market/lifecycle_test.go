@@ -8,7 +8,6 @@ import (
 	"flexwork/ent"
 	"flexwork/ent/application"
 	"flexwork/ent/assignment"
-	"flexwork/ent/contract"
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
 	"flexwork/ent/offer"
@@ -28,13 +27,15 @@ func (w *world) hire(workerCtx context.Context, s *ent.Shift) *ent.Assignment {
 	if err != nil {
 		w.t.Fatalf("accept: %v", err)
 	}
-	k := w.db.Contract.Query().Where(contract.AssignmentID(a.ID)).OnlyX(sys)
+	if a.Contract == nil || a.Contract.AssignmentID != a.Assignment.ID {
+		w.t.Fatalf("accepting did not answer with the hire's contract: %+v", a.Contract)
+	}
 	for _, who := range []context.Context{workerCtx, w.manager} {
-		if _, err := w.m.SignContract(who, k.ID); err != nil {
+		if _, err := w.m.SignContract(who, a.Contract.ID); err != nil {
 			w.t.Fatalf("sign: %v", err)
 		}
 	}
-	return a
+	return a.Assignment
 }
 
 // work checks the worker in at the start and out at the end.
@@ -93,7 +94,7 @@ func TestRosterBlocksAndInvites(t *testing.T) {
 		if err != nil {
 			t.Fatalf("inviting a favourite: %v", err)
 		}
-		if _, err := w.m.AcceptOffer(ana, o.ID); err != nil {
+		if _, err := w.m.AcceptOffer(ana, o.Offer.ID); err != nil {
 			t.Fatalf("accepting an invitation: %v", err)
 		}
 		// Unblocking lets Ben apply; blocked workers never show as candidates.
@@ -126,7 +127,7 @@ func TestCancellationsLateAndOnTime(t *testing.T) {
 		}
 		w.now = s.StartsAt.Add(-30 * time.Hour)
 		c, err := w.m.CancelAssignment(ana, a.ID, "family emergency")
-		if err != nil || c.Status != assignment.StatusCANCELLED_BY_WORKER || c.LateCancellation {
+		if err != nil || c.Assignment.Status != assignment.StatusCANCELLED_BY_WORKER || c.Assignment.LateCancellation {
 			t.Fatalf("cancelling 30 hours ahead: %+v %v", c, err)
 		}
 		if got := db.Shift.GetX(sys, s.ID); got.Filled != 0 || got.Status != shift.StatusPUBLISHED {
@@ -136,7 +137,7 @@ func TestCancellationsLateAndOnTime(t *testing.T) {
 		b := w.hire(ben, s)
 		w.now = s.StartsAt.Add(-3 * time.Hour)
 		if c, err := w.m.CancelAssignment(w.manager, b.ID, "client cancelled"); err != nil ||
-			c.Status != assignment.StatusCANCELLED_BY_EMPLOYER || !c.LateCancellation {
+			c.Assignment.Status != assignment.StatusCANCELLED_BY_EMPLOYER || !c.Assignment.LateCancellation {
 			t.Fatalf("cancelling 3 hours ahead: %+v %v; want a late cancellation by the employer", c, err)
 		}
 	})
@@ -169,11 +170,11 @@ func TestNoShowAfterTheGracePeriod(t *testing.T) {
 		s := w.shift(10*time.Hour, 4, 3)
 		a := w.hire(w.worker("Ana"), s)
 		w.now = s.StartsAt.Add(29 * time.Minute)
-		if _, err := w.m.MarkNoShow(w.manager, a.ID); code(err) != "CONFLICT" {
+		if _, err := w.m.MarkNoShow(w.manager, a.ID); code(err) != "NO_SHOW_TOO_EARLY" {
 			t.Fatalf("no-show 29 minutes in: %v", err)
 		}
 		w.now = s.StartsAt.Add(30 * time.Minute)
-		if got, err := w.m.MarkNoShow(w.manager, a.ID); err != nil || got.Status != assignment.StatusNO_SHOW {
+		if got, err := w.m.MarkNoShow(w.manager, a.ID); err != nil || got.Assignment.Status != assignment.StatusNO_SHOW {
 			t.Fatalf("no-show 30 minutes in: %v", err)
 		}
 		if p := db.WorkerProfile.GetX(sys, a.WorkerID); p.NoShows != 1 {
@@ -197,7 +198,7 @@ func TestTimesheetsApprovalDisputeAndPayment(t *testing.T) {
 		}
 		why := "left 40 minutes early"
 		got, err := w.m.ApproveTimesheet(w.manager, market.ApproveInput{TimesheetID: ts.ID, ApprovedMinutes: &less, Reason: &why})
-		if err != nil || *got.AmountOwed != 5000 || *got.ApprovedMinutes != 200 || !got.PaymentDueAt.Equal(w.now.Add(7*24*time.Hour)) {
+		if err != nil || *got.Timesheet.AmountOwed != 5000 || *got.Timesheet.ApprovedMinutes != 200 || !got.Timesheet.PaymentDueAt.Equal(w.now.Add(7*24*time.Hour)) {
 			t.Fatalf("approval: %+v %v; want 200 min × 15.00/h = 50.00 due in 7 days", got, err)
 		}
 		// The worker disputes within 48 hours; the employer approves again.
@@ -205,11 +206,11 @@ func TestTimesheetsApprovalDisputeAndPayment(t *testing.T) {
 		if _, err := w.m.DisputeTimesheet(ana, ts.ID, "I stayed until the end"); err != nil {
 			t.Fatal(err)
 		}
-		if got, err = w.m.ApproveTimesheet(w.manager, market.ApproveInput{TimesheetID: ts.ID}); err != nil || *got.AmountOwed != 6000 {
+		if got, err = w.m.ApproveTimesheet(w.manager, market.ApproveInput{TimesheetID: ts.ID}); err != nil || *got.Timesheet.AmountOwed != 6000 {
 			t.Fatalf("re-approval as worked: %+v %v", got, err)
 		}
 		w.now = w.now.Add(49 * time.Hour)
-		if _, err := w.m.DisputeTimesheet(ana, ts.ID, "again"); code(err) != "CONFLICT" {
+		if _, err := w.m.DisputeTimesheet(ana, ts.ID, "again"); code(err) != "DISPUTE_WINDOW_CLOSED" {
 			t.Fatalf("disputing after 48 hours: %v", err)
 		}
 		// Eight days later nobody has paid: overdue, then paid late.
@@ -217,7 +218,7 @@ func TestTimesheetsApprovalDisputeAndPayment(t *testing.T) {
 		if n, err := w.m.FlagOverduePayments(context.Background()); n != 1 || err != nil {
 			t.Fatalf("overdue: %d %v", n, err)
 		}
-		if _, err := w.m.ConfirmPayment(ana, ts.ID); code(err) != "CONFLICT" {
+		if _, err := w.m.ConfirmPayment(ana, ts.ID); code(err) != "PAYMENT_NOT_MARKED" {
 			t.Fatalf("confirming an unpaid payment: %v", err)
 		}
 		if _, err := w.m.MarkPaid(w.manager, ts.ID, "SEPA-1"); err != nil {
@@ -225,10 +226,10 @@ func TestTimesheetsApprovalDisputeAndPayment(t *testing.T) {
 		}
 		// The same marking again is a retry, answered with the timesheet;
 		// another reference is not.
-		if got, err := w.m.MarkPaid(w.manager, ts.ID, "SEPA-1"); err != nil || got.PaymentStatus != timesheet.PaymentStatusMARKED_PAID {
+		if got, err := w.m.MarkPaid(w.manager, ts.ID, "SEPA-1"); err != nil || got.Timesheet.PaymentStatus != timesheet.PaymentStatusMARKED_PAID {
 			t.Fatalf("marking paid again: %v", err)
 		}
-		if _, err := w.m.MarkPaid(w.manager, ts.ID, "SEPA-2"); code(err) != "CONFLICT" {
+		if _, err := w.m.MarkPaid(w.manager, ts.ID, "SEPA-2"); code(err) != "PAYMENT_ALREADY_MARKED" {
 			t.Fatalf("paying twice: %v", err)
 		}
 		// The employer's word alone is not on its record; the worker's is.

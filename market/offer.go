@@ -36,7 +36,7 @@ type SendOfferInput struct {
 
 // SendOffer offers a shift to a worker. The offer expires after 30 minutes
 // unless told otherwise, and never after the shift starts.
-func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*ent.Offer, error) {
+func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*Changed, error) {
 	if _, err := signedIn(ctx); err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*ent.Offer, 
 	if in.ExpiresInMinutes != nil {
 		ttl = time.Duration(*in.ExpiresInMinutes) * time.Minute
 	}
-	var out *ent.Offer
+	var out *Changed
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		var (
 			shiftID, workerID string
@@ -76,10 +76,10 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*ent.Offer, 
 		v, _ := signedIn(ctx)
 		now := m.Now()
 		if s.Status != shift.StatusPUBLISHED || !s.StartsAt.After(now) {
-			return Conflict("offers can be sent only for a published shift that has not started")
+			return State(CodeShiftNotOpen, "offers can be sent only for a published shift that has not started")
 		}
 		if s.Filled >= s.Slots {
-			return Conflict("the shift is full")
+			return State(CodeShiftFull, "the shift is full")
 		}
 		if !byApplication {
 			kinds, err := onRoster(ctx, c, s.EmployerID, []string{workerID})
@@ -103,10 +103,11 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*ent.Offer, 
 			offer.StatusEQ(offer.StatusPENDING)).Only(ctx); err == nil {
 			// The same offer again (a retry): the one out already says it.
 			if (app == nil) == (pending.ApplicationID == nil) {
-				out = pending
-				return nil
+				out = &Changed{Offer: pending, Application: app, RequestedExpiresAt: pending.CreatedAt.Add(ttl)}
+				out.ExpiryShortened = out.RequestedExpiresAt.After(pending.ExpiresAt)
+				return out.reload(ctx, c)
 			}
-			return Conflict("this worker already has a pending offer for the shift")
+			return State(CodeOfferAlreadyPending, "this worker already has a pending offer for the shift")
 		} else if !ent.IsNotFound(err) {
 			return err
 		}
@@ -118,12 +119,15 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*ent.Offer, 
 				return err
 			}
 			if n == 0 {
-				return Conflict("the application is %s", humanStatus(app.Status.String()))
+				return State(CodeApplicationNotActive, "the application is %s", humanStatus(app.Status.String()))
 			}
 		}
-		expires := now.Add(ttl)
+		// An offer never outlives the shift's start; the payload says so
+		// when that cuts the expiry asked for.
+		out = &Changed{Application: app, RequestedExpiresAt: now.Add(ttl)}
+		expires := out.RequestedExpiresAt
 		if expires.After(s.StartsAt) {
-			expires = s.StartsAt
+			expires, out.ExpiryShortened = s.StartsAt, true
 		}
 		create := c.Offer.Create().SetShiftID(shiftID).SetWorkerID(workerID).SetEmployerID(s.EmployerID).
 			SetSentByID(v.UserID).SetExpiresAt(expires)
@@ -133,11 +137,14 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*ent.Offer, 
 		if in.Message != nil {
 			create.SetMessage(strings.TrimSpace(*in.Message))
 		}
-		if out, err = create.Save(ctx); err != nil {
+		if out.Offer, err = create.Save(ctx); err != nil {
 			return err
 		}
-		return m.emit(ctx, c, Event{Kind: OfferCreated, ID: out.ID, ShiftID: shiftID, WorkerID: workerID,
-			EmployerID: s.EmployerID, Title: s.Title, When: expires})
+		if err := m.emit(ctx, c, Event{Kind: OfferCreated, ID: out.Offer.ID, ShiftID: shiftID, WorkerID: workerID,
+			EmployerID: s.EmployerID, Title: s.Title, When: expires}); err != nil {
+			return err
+		}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
@@ -148,12 +155,12 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*ent.Offer, 
 // refused, and a slot is taken by a conditional UPDATE (filled < slots), so a
 // shift never hires more workers than it has slots. The assignment, its
 // contract and the ledger entry are written in the same transaction.
-func (m *Market) AcceptOffer(ctx context.Context, id string) (*ent.Assignment, error) {
+func (m *Market) AcceptOffer(ctx context.Context, id string) (*Changed, error) {
 	v, err := worker(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out *ent.Assignment
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		o, err := c.Offer.Get(ctx, id)
 		if ent.IsNotFound(err) {
@@ -189,12 +196,16 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*ent.Assignment, e
 			switch cur.Status {
 			case offer.StatusACCEPTED:
 				// What the worker meant is done: answer with the hire.
-				out, err = c.Assignment.Query().Where(assignment.OfferID(id)).Only(ctx)
+				a, err := c.Assignment.Query().Where(assignment.OfferID(id)).Only(ctx)
+				if err != nil {
+					return err
+				}
+				out, err = hired(ctx, c, a)
 				return err
 			case offer.StatusPENDING:
-				return Conflict("the offer expired at %s", cur.ExpiresAt.Format(time.RFC3339))
+				return State(CodeOfferExpired, "the offer expired at %s", cur.ExpiresAt.Format(time.RFC3339))
 			}
-			return Conflict("the offer is %s", humanStatus(cur.Status.String()))
+			return State(CodeOfferNotPending, "the offer is %s", humanStatus(cur.Status.String()))
 		}
 		// The worker's own row is the lock that queues their hires: a second
 		// acceptance waits here, then sees the first one's assignment.
@@ -209,7 +220,7 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*ent.Assignment, e
 			assignment.StartsAtLT(s.EndsAt), assignment.EndsAtGT(s.StartsAt)).Exist(sys); err != nil {
 			return err
 		} else if busy {
-			return Conflict("you already work another shift at that time")
+			return State(CodeScheduleOverlap, "you already work another shift at that time")
 		}
 		// Screened again: a certificate may have expired, a score dropped
 		// or a block been put in place since the offer was sent.
@@ -228,7 +239,10 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*ent.Assignment, e
 			return err
 		}
 		if n == 0 {
-			return Conflict("the shift is full or no longer open")
+			if cur, err := c.Shift.Get(sys, s.ID); err == nil && cur.Filled >= cur.Slots {
+				return State(CodeShiftFull, "the shift is full")
+			}
+			return State(CodeShiftNotOpen, "the shift is no longer open")
 		}
 		// The other pending offers of a shift that is now full are revoked by
 		// ExpireOffers, outside this transaction: here they would be locks
@@ -268,10 +282,32 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*ent.Assignment, e
 				return err
 			}
 		}
-		out, err = c.Assignment.Get(ctx, a.ID)
+		out, err = hired(ctx, c, a)
 		return err
 	})
 	return out, err
+}
+
+// hired is what a hire changed: the assignment, its offer, shift, contract
+// and the application the offer answered.
+func hired(ctx context.Context, c *ent.Client, a *ent.Assignment) (*Changed, error) {
+	out := &Changed{Assignment: a, Shift: &ent.Shift{ID: a.ShiftID}}
+	if a.OfferID != nil {
+		o, err := c.Offer.Get(ctx, *a.OfferID)
+		if err != nil {
+			return nil, err
+		}
+		out.Offer = o
+		if o.ApplicationID != nil {
+			out.Application = &ent.Application{ID: *o.ApplicationID}
+		}
+	}
+	k, err := a.QueryContract().Only(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out.Contract = k
+	return out, out.reload(ctx, c)
 }
 
 // filledBelowSlots and filledAtSlots compare two columns of the row being
@@ -284,7 +320,7 @@ func filledAtSlots(s *sql.Selector) {
 }
 
 // DeclineOffer turns an offer down; the application counts as withdrawn.
-func (m *Market) DeclineOffer(ctx context.Context, id string) (*ent.Offer, error) {
+func (m *Market) DeclineOffer(ctx context.Context, id string) (*Changed, error) {
 	v, err := worker(ctx)
 	if err != nil {
 		return nil, err
@@ -298,15 +334,15 @@ func (m *Market) DeclineOffer(ctx context.Context, id string) (*ent.Offer, error
 }
 
 // RevokeOffer takes an offer back; the applicant stays on the shortlist.
-func (m *Market) RevokeOffer(ctx context.Context, id string) (*ent.Offer, error) {
+func (m *Market) RevokeOffer(ctx context.Context, id string) (*Changed, error) {
 	if _, err := signedIn(ctx); err != nil {
 		return nil, err
 	}
 	return m.closeOffer(ctx, id, offer.StatusREVOKED, application.StatusSHORTLISTED, nil)
 }
 
-func (m *Market) closeOffer(ctx context.Context, id string, to offer.Status, app application.Status, check func(*ent.Offer) error) (*ent.Offer, error) {
-	var out *ent.Offer
+func (m *Market) closeOffer(ctx context.Context, id string, to offer.Status, app application.Status, check func(*ent.Offer) error) (*Changed, error) {
+	var out *Changed
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		o, err := c.Offer.Get(ctx, id)
 		if ent.IsNotFound(err) {
@@ -334,10 +370,10 @@ func (m *Market) closeOffer(ctx context.Context, id string, to offer.Status, app
 				return err
 			}
 			if cur.Status == to { // a retry: already done
-				out = cur
-				return nil
+				out = offerChanged(cur)
+				return out.reload(ctx, c)
 			}
-			return Conflict("the offer is %s", humanStatus(cur.Status.String()))
+			return State(CodeOfferNotPending, "the offer is %s", humanStatus(cur.Status.String()))
 		}
 		if o.ApplicationID != nil {
 			if err := c.Application.UpdateOneID(*o.ApplicationID).SetStatus(app).Exec(rule.System(ctx)); err != nil {
@@ -351,10 +387,19 @@ func (m *Market) closeOffer(ctx context.Context, id string, to offer.Status, app
 		if err := m.emit(ctx, c, Event{Kind: kind, ID: id, ShiftID: o.ShiftID, WorkerID: o.WorkerID, EmployerID: o.EmployerID}); err != nil {
 			return err
 		}
-		out, err = c.Offer.Get(ctx, id)
-		return err
+		out = offerChanged(o)
+		return out.reload(ctx, c)
 	})
 	return out, err
+}
+
+// offerChanged is what closing an offer changed: it and its application.
+func offerChanged(o *ent.Offer) *Changed {
+	out := &Changed{Offer: o}
+	if o.ApplicationID != nil {
+		out.Application = &ent.Application{ID: *o.ApplicationID}
+	}
+	return out
 }
 
 // ExpireOffers expires every pending offer whose time is up, and revokes
@@ -373,7 +418,7 @@ func (m *Market) ExpireOffers(ctx context.Context) (int, error) {
 		}
 		revoked, err := m.closeOffers(ctx, c, offer.StatusREVOKED, application.StatusREJECTED, "the shift filled up or closed",
 			offer.StatusEQ(offer.StatusPENDING), offer.HasShiftWith(shift.StatusNEQ(shift.StatusPUBLISHED)))
-		n = expired + revoked
+		n = len(expired) + len(revoked)
 		return err
 	})
 	return n, err
@@ -382,23 +427,22 @@ func (m *Market) ExpireOffers(ctx context.Context) (int, error) {
 // closeOffers moves the pending offers matching where to status, and their
 // applications still marked offered to app.
 func (m *Market) closeOffers(ctx context.Context, c *ent.Client, to offer.Status, app application.Status, reason string,
-	where ...predicate.Offer) (int, error) {
+	where ...predicate.Offer) ([]*ent.Offer, error) {
 	due, err := c.Offer.Query().Where(where...).All(ctx)
 	if err != nil || len(due) == 0 {
-		return 0, err
+		return nil, err
 	}
 	ids := make([]string, len(due))
 	for i, o := range due {
 		ids[i] = o.ID
 	}
-	n, err := c.Offer.Update().Where(offer.IDIn(ids...), offer.StatusEQ(offer.StatusPENDING)).
-		SetStatus(to).SetRespondedAt(m.Now()).Save(ctx)
-	if err != nil {
-		return 0, err
+	if _, err := c.Offer.Update().Where(offer.IDIn(ids...), offer.StatusEQ(offer.StatusPENDING)).
+		SetStatus(to).SetRespondedAt(m.Now()).Save(ctx); err != nil {
+		return nil, err
 	}
 	closed, err := c.Offer.Query().Where(offer.IDIn(ids...), offer.StatusEQ(to)).All(ctx)
 	if err != nil || len(closed) == 0 {
-		return n, err
+		return closed, err
 	}
 	kind := OfferExpired
 	if to == offer.StatusREVOKED {
@@ -407,21 +451,21 @@ func (m *Market) closeOffers(ctx context.Context, c *ent.Client, to offer.Status
 	var apps []string
 	for _, o := range closed {
 		if err := m.emit(ctx, c, Event{Kind: kind, ID: o.ID, ShiftID: o.ShiftID, WorkerID: o.WorkerID, EmployerID: o.EmployerID}); err != nil {
-			return n, err
+			return nil, err
 		}
 		if o.ApplicationID != nil {
 			apps = append(apps, *o.ApplicationID)
 		}
 	}
 	if len(apps) == 0 {
-		return n, nil
+		return closed, nil
 	}
 	up := c.Application.Update().Where(application.IDIn(apps...), application.StatusEQ(application.StatusOFFERED)).SetStatus(app)
 	if reason != "" {
 		up.SetRejectReason(reason)
 	}
 	_, err = up.Save(ctx)
-	return n, err
+	return closed, err
 }
 
 // WarnExpiringOffer tells the worker their offer is about to expire, if it

@@ -50,8 +50,8 @@ func TestAPaymentCountsOnceWhenTheWorkerConfirms(t *testing.T) {
 			if err != nil {
 				t.Fatalf("round %d, approving again: %v", i, err)
 			}
-			if got.PaymentStatus != timesheet.PaymentStatusUNPAID || !got.PaymentDueAt.Equal(*db.Timesheet.GetX(sys, ts.ID).PaymentDueAt) {
-				t.Fatalf("round %d: another amount is owed: %s", i, got.PaymentStatus)
+			if got.Timesheet.PaymentStatus != timesheet.PaymentStatusUNPAID || !got.Timesheet.PaymentDueAt.Equal(*db.Timesheet.GetX(sys, ts.ID).PaymentDueAt) {
+				t.Fatalf("round %d: another amount is owed: %s", i, got.Timesheet.PaymentStatus)
 			}
 			w.now = w.now.Add(time.Hour)
 		}
@@ -63,10 +63,10 @@ func TestAPaymentCountsOnceWhenTheWorkerConfirms(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := w.m.PaymentNotReceived(ana, ts.ID, "nothing on my account")
-		if err != nil || got.PaymentStatus != timesheet.PaymentStatusNOT_RECEIVED {
+		if err != nil || got.Timesheet.PaymentStatus != timesheet.PaymentStatusNOT_RECEIVED {
 			t.Fatalf("not received: %v", err)
 		}
-		if _, err := w.m.ConfirmPayment(ana, ts.ID); code(err) != "CONFLICT" {
+		if _, err := w.m.ConfirmPayment(ana, ts.ID); code(err) != "PAYMENT_NOT_MARKED" {
 			t.Fatalf("confirming a payment not received: %v", err)
 		}
 		if _, err := w.m.MarkPaid(w.manager, ts.ID, "SEPA-E"); err != nil {
@@ -85,10 +85,10 @@ func TestAPaymentCountsOnceWhenTheWorkerConfirms(t *testing.T) {
 			t.Fatalf("pay record: %d on time, %d late", e.PaidOnTime, e.PaidLate)
 		}
 		// Final: no dispute, no approval, no marking moves it.
-		if _, err := w.m.DisputeTimesheet(ana, ts.ID, "more hours"); code(err) != "CONFLICT" {
+		if _, err := w.m.DisputeTimesheet(ana, ts.ID, "more hours"); code(err) != "PAYMENT_FINAL" {
 			t.Fatalf("disputing a confirmed payment: %v", err)
 		}
-		if _, err := w.m.MarkPaid(w.manager, ts.ID, "SEPA-F"); code(err) != "CONFLICT" {
+		if _, err := w.m.MarkPaid(w.manager, ts.ID, "SEPA-F"); code(err) != "PAYMENT_FINAL" {
 			t.Fatalf("marking a confirmed payment: %v", err)
 		}
 		if got := db.Timesheet.GetX(sys, ts.ID); got.PaymentStatus != timesheet.PaymentStatusCONFIRMED {

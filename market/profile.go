@@ -31,7 +31,7 @@ type WorkerSkillInput struct {
 
 // UpdateWorkerProfile creates the viewer's worker profile on first use and
 // updates it after that.
-func (m *Market) UpdateWorkerProfile(ctx context.Context, in UpdateWorkerProfileInput) (*ent.WorkerProfile, error) {
+func (m *Market) UpdateWorkerProfile(ctx context.Context, in UpdateWorkerProfileInput) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func (m *Market) UpdateWorkerProfile(ctx context.Context, in UpdateWorkerProfile
 	if err := Validate(in); err != nil {
 		return nil, err
 	}
-	var out *ent.WorkerProfile
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		ids := make([]string, len(in.Skills))
 		for i, s := range in.Skills {
@@ -91,8 +91,8 @@ func (m *Market) UpdateWorkerProfile(ctx context.Context, in UpdateWorkerProfile
 				return err
 			}
 		}
-		out, err = c.WorkerProfile.Get(ctx, id)
-		return err
+		out = &Changed{WorkerProfile: &ent.WorkerProfile{ID: id}, User: &ent.User{ID: v.UserID}}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }

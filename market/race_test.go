@@ -55,7 +55,7 @@ func TestFiftyWorkersRaceForFiveSlots(t *testing.T) {
 			switch code(err) {
 			case "":
 				hired++
-			case "CONFLICT":
+			case "SHIFT_FULL":
 				full++
 			default:
 				t.Errorf("unexpected error: %v", err)
@@ -97,7 +97,7 @@ func TestOneWorkerAcceptsTwoOverlappingOffers(t *testing.T) {
 		for _, err := range errs {
 			if err == nil {
 				ok++
-			} else if code(err) != "CONFLICT" {
+			} else if code(err) != "SCHEDULE_OVERLAP" {
 				t.Fatalf("unexpected error: %v", err)
 			}
 		}
@@ -140,8 +140,8 @@ func TestAcceptanceAtTheMomentOfExpiry(t *testing.T) {
 		// And at exactly the expiry instant, acceptance is refused.
 		ana := w.worker("Ben")
 		o := w.offer(ana, s)
-		if _, err := w.clockAt(o.ExpiresAt).AcceptOffer(ana, o.ID); code(err) != "CONFLICT" {
-			t.Fatalf("accepting at the expiry instant: %v, want CONFLICT", err)
+		if _, err := w.clockAt(o.ExpiresAt).AcceptOffer(ana, o.ID); code(err) != "OFFER_EXPIRED" {
+			t.Fatalf("accepting at the expiry instant: %v, want OFFER_EXPIRED", err)
 		}
 	})
 }

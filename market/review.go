@@ -43,7 +43,7 @@ type SubmitReviewInput struct {
 // assignment — once per side, within 14 days of the end. Reviews are
 // double-blind: nobody else sees one until both sides have reviewed, when
 // both are revealed at once and start to count.
-func (m *Market) SubmitReview(ctx context.Context, in SubmitReviewInput) (*ent.Review, error) {
+func (m *Market) SubmitReview(ctx context.Context, in SubmitReviewInput) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
@@ -51,7 +51,7 @@ func (m *Market) SubmitReview(ctx context.Context, in SubmitReviewInput) (*ent.R
 	if err := Validate(in); err != nil {
 		return nil, err
 	}
-	var out *ent.Review
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		a, err := c.Assignment.Query().Where(assignment.ID(in.AssignmentID)).WithShift().Only(ctx)
 		if ent.IsNotFound(err) {
@@ -75,9 +75,9 @@ func (m *Market) SubmitReview(ctx context.Context, in SubmitReviewInput) (*ent.R
 		now, end := m.Now(), a.Edges.Shift.EndsAt
 		switch {
 		case !slices.Contains(reviewable, a.Status):
-			return Conflict("reviews open once the shift is worked; this hire is %s", humanStatus(a.Status.String()))
+			return State(CodeReviewNotOpen, "reviews open once the shift is worked; this hire is %s", humanStatus(a.Status.String()))
 		case !now.Before(end.Add(ReviewWindow)):
-			return Conflict("the review window closed 14 days after the shift, on %s", end.Add(ReviewWindow).Format("2 Jan 2006"))
+			return State(CodeReviewWindowClosed, "the review window closed 14 days after the shift, on %s", end.Add(ReviewWindow).Format("2 Jan 2006"))
 		}
 		// The two sides' reviews queue on the assignment's row: each then
 		// counts the other's once it is committed, and the second to commit
@@ -89,10 +89,10 @@ func (m *Market) SubmitReview(ctx context.Context, in SubmitReviewInput) (*ent.R
 		if prior, err := c.Review.Query().Where(review.AssignmentID(a.ID), review.DirectionEQ(direction)).Only(rule.System(ctx)); err == nil {
 			if prior.AuthorID == v.UserID && prior.Rating == in.Rating && slices.Equal(prior.Tags, in.Tags) &&
 				(in.Comment == nil && prior.Comment == "" || in.Comment != nil && strings.TrimSpace(*in.Comment) == prior.Comment) {
-				out, err = c.Review.Get(ctx, prior.ID) // a retry: the review is in
-				return err
+				out = &Changed{Review: prior} // a retry: the review is in
+				return out.withCounterpart(ctx, c, direction)
 			}
-			return Conflict("this side has already reviewed the shift")
+			return State(CodeAlreadyReviewed, "this side has already reviewed the shift")
 		} else if !ent.IsNotFound(err) {
 			return err
 		}
@@ -103,7 +103,7 @@ func (m *Market) SubmitReview(ctx context.Context, in SubmitReviewInput) (*ent.R
 		}
 		r, err := create.Save(ctx)
 		if ent.IsConstraintError(err) {
-			return Conflict("this side has already reviewed the shift")
+			return State(CodeAlreadyReviewed, "this side has already reviewed the shift")
 		}
 		if err != nil {
 			return err
@@ -116,10 +116,28 @@ func (m *Market) SubmitReview(ctx context.Context, in SubmitReviewInput) (*ent.R
 				return err
 			}
 		}
-		out, err = c.Review.Get(ctx, r.ID)
-		return err
+		out = &Changed{Review: r}
+		return out.withCounterpart(ctx, c, direction)
 	})
 	return out, err
+}
+
+// withCounterpart adds the other side's review once the two are revealed,
+// and reads the viewer's again (the reveal stamped it).
+func (ch *Changed) withCounterpart(ctx context.Context, c *ent.Client, mine review.Direction) error {
+	other := review.DirectionWORKER_TO_EMPLOYER
+	if mine == other {
+		other = review.DirectionEMPLOYER_TO_WORKER
+	}
+	theirs, err := c.Review.Query().Where(review.AssignmentID(ch.Review.AssignmentID), review.DirectionEQ(other),
+		review.RevealedAtNotNil()).Only(ctx)
+	switch {
+	case err == nil:
+		ch.Counterpart = theirs
+	case !ent.IsNotFound(err):
+		return err
+	}
+	return ch.reload(ctx, c)
 }
 
 // reveal makes an assignment's reviews visible and counts them: a credit
@@ -206,7 +224,7 @@ func (m *Market) RevealDueReviews(ctx context.Context) (int, error) {
 }
 
 // ReplyToReview lets the reviewed party answer a revealed review, once.
-func (m *Market) ReplyToReview(ctx context.Context, id, reply string) (*ent.Review, error) {
+func (m *Market) ReplyToReview(ctx context.Context, id, reply string) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
@@ -215,7 +233,7 @@ func (m *Market) ReplyToReview(ctx context.Context, id, reply string) (*ent.Revi
 	if reply == "" || len(reply) > 2000 {
 		return nil, BadInput("reply", "write a reply of at most 2000 characters")
 	}
-	var out *ent.Review
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		r, err := c.Review.Get(ctx, id)
 		if ent.IsNotFound(err) {
@@ -240,16 +258,23 @@ func (m *Market) ReplyToReview(ctx context.Context, id, reply string) (*ent.Revi
 			return err
 		}
 		if n == 0 {
-			return Conflict("a review is answered once")
+			if r.RevealedAt == nil {
+				return State(CodeReviewNotOpen, "a review is answered once it is revealed")
+			}
+			if r.Reply == reply {
+				out = &Changed{Review: r} // a retry: the reply is in
+				return nil
+			}
+			return State(CodeAlreadyReplied, "a review is answered once")
 		}
-		out, err = c.Review.Get(ctx, id)
-		return err
+		out = &Changed{Review: r}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
 
 // ReportReview flags a review for staff.
-func (m *Market) ReportReview(ctx context.Context, id, reason string) (*ent.ReviewReport, error) {
+func (m *Market) ReportReview(ctx context.Context, id, reason string) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
@@ -258,18 +283,23 @@ func (m *Market) ReportReview(ctx context.Context, id, reason string) (*ent.Revi
 	if reason == "" || len(reason) > 500 {
 		return nil, BadInput("reason", "say why, in at most 500 characters")
 	}
-	var out *ent.ReviewReport
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		if _, err := c.Review.Get(ctx, id); ent.IsNotFound(err) {
+		r, err := c.Review.Get(ctx, id)
+		if ent.IsNotFound(err) {
 			return NotFound("review")
 		} else if err != nil {
 			return err
 		}
-		out, err = c.ReviewReport.Create().SetReviewID(id).SetReporterID(v.UserID).SetReason(reason).Save(ctx)
+		report, err := c.ReviewReport.Create().SetReviewID(id).SetReporterID(v.UserID).SetReason(reason).Save(ctx)
 		if ent.IsConstraintError(err) {
-			return Conflict("you have already reported this review")
+			return State(CodeAlreadyReported, "you have already reported this review")
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		out = &Changed{Review: r, Report: report}
+		return nil
 	})
 	return out, err
 }
@@ -279,7 +309,7 @@ const LedgerReviewHidden = "REVIEW_HIDDEN"
 
 // HideReview is staff taking a review down, with the reason kept in the
 // ledger; it stops counting toward ratings and credit.
-func (m *Market) HideReview(ctx context.Context, id, reason string) (*ent.Review, error) {
+func (m *Market) HideReview(ctx context.Context, id, reason string) (*Changed, error) {
 	v, err := staff(ctx, "hide reviews")
 	if err != nil {
 		return nil, err
@@ -288,19 +318,26 @@ func (m *Market) HideReview(ctx context.Context, id, reason string) (*ent.Review
 	if reason == "" || len(reason) > 500 {
 		return nil, BadInput("reason", "say why, in at most 500 characters")
 	}
-	var out *ent.Review
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		n, err := c.Review.Update().Where(review.ID(id), review.HiddenAtIsNil()).
 			SetHiddenAt(m.Now()).SetHiddenReason(reason).Save(ctx)
 		if err != nil {
 			return err
 		}
-		if n == 0 {
-			return Conflict("the review is already hidden, or does not exist")
-		}
 		r, err := c.Review.Get(ctx, id)
+		if ent.IsNotFound(err) {
+			return NotFound("review")
+		}
 		if err != nil {
 			return err
+		}
+		if n == 0 {
+			if r.HiddenReason == reason {
+				out = &Changed{Review: r} // a retry: hidden already
+				return nil
+			}
+			return State(CodeReviewHidden, "the review was hidden on %s", r.HiddenAt.Format("2 Jan 2006"))
 		}
 		if _, err := m.appendLedger(ctx, c, LedgerReviewHidden, id, v.UserID, map[string]any{"reason": reason}); err != nil {
 			return err
@@ -318,8 +355,8 @@ func (m *Market) HideReview(ctx context.Context, id, reason string) (*ent.Review
 				return err
 			}
 		}
-		out = r
-		return nil
+		out = &Changed{Review: r}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }

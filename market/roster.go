@@ -22,7 +22,7 @@ type RosterInput struct {
 
 // SetRoster files a worker as a favourite (invited directly, told first) or
 // blocked (cannot apply, never shown). A worker is one or the other.
-func (m *Market) SetRoster(ctx context.Context, in RosterInput) (*ent.RosterEntry, error) {
+func (m *Market) SetRoster(ctx context.Context, in RosterInput) (*Changed, error) {
 	v, err := manager(ctx, in.EmployerID, "keep a roster")
 	if err != nil {
 		return nil, err
@@ -33,7 +33,7 @@ func (m *Market) SetRoster(ctx context.Context, in RosterInput) (*ent.RosterEntr
 	if rosterentry.KindValidator(in.Kind) != nil {
 		return nil, BadInput("kind", "is not an allowed value")
 	}
-	var out *ent.RosterEntry
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		if ok, err := c.WorkerProfile.Query().Where(workerprofile.ID(in.WorkerID)).Exist(ctx); err != nil {
 			return err
@@ -52,27 +52,40 @@ func (m *Market) SetRoster(ctx context.Context, in RosterInput) (*ent.RosterEntr
 		if err != nil {
 			return err
 		}
+		out = &Changed{RosterEntry: &ent.RosterEntry{ID: id}, RevokedOffers: []*ent.Offer{}}
 		if in.Kind == rosterentry.KindBLOCKED {
 			// A blocked worker is not hired through an offer already out.
-			if _, err := m.closeOffers(ctx, c, offer.StatusREVOKED, application.StatusREJECTED, "the employer is no longer taking you on",
-				offer.EmployerID(in.EmployerID), offer.WorkerID(in.WorkerID), offer.StatusEQ(offer.StatusPENDING)); err != nil {
+			revoked, err := m.closeOffers(ctx, c, offer.StatusREVOKED, application.StatusREJECTED, "the employer is no longer taking you on",
+				offer.EmployerID(in.EmployerID), offer.WorkerID(in.WorkerID), offer.StatusEQ(offer.StatusPENDING))
+			if err != nil {
 				return err
 			}
+			out.RevokedOffers = append(out.RevokedOffers, revoked...)
 		}
-		out, err = c.RosterEntry.Get(ctx, id)
-		return err
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
 
-// RemoveFromRoster takes a worker off the employer's roster.
-func (m *Market) RemoveFromRoster(ctx context.Context, employerID, workerID string) (bool, error) {
+// RemoveFromRoster takes a worker off the employer's roster; removing one who
+// is on no list changes nothing.
+func (m *Market) RemoveFromRoster(ctx context.Context, employerID, workerID string) (*Changed, error) {
 	if _, err := manager(ctx, employerID, "keep a roster"); err != nil {
-		return false, err
+		return nil, err
 	}
-	n, err := m.client(ctx).RosterEntry.Delete().
-		Where(rosterentry.EmployerID(employerID), rosterentry.WorkerID(workerID)).Exec(ctx)
-	return n > 0, err
+	out := &Changed{}
+	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		e, err := c.RosterEntry.Query().Where(rosterentry.EmployerID(employerID), rosterentry.WorkerID(workerID)).Only(ctx)
+		if ent.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		out.RemovedRosterEntryID = &e.ID
+		return c.RosterEntry.DeleteOneID(e.ID).Exec(ctx)
+	})
+	return out, err
 }
 
 // onRoster reports how an employer has filed workers (system view).

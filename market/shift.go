@@ -51,19 +51,17 @@ type CreateShiftInput struct {
 }
 
 // CreateShift posts a draft shift for an employer the viewer manages.
-func (m *Market) CreateShift(ctx context.Context, in CreateShiftInput) (*ent.Shift, error) {
+func (m *Market) CreateShift(ctx context.Context, in CreateShiftInput) (*Changed, error) {
 	v, err := manager(ctx, in.EmployerID, "post shifts")
 	if err != nil {
 		return nil, err
 	}
 	in.Title, in.Address = strings.TrimSpace(in.Title), strings.TrimSpace(in.Address)
-	if err := Validate(in); err != nil {
+	// Every bad field at once: the tags' and the times'.
+	if err := joinInputErrors(Validate(in), m.checkShiftTimes(in)); err != nil {
 		return nil, err
 	}
-	if err := m.checkShiftTimes(in); err != nil {
-		return nil, err
-	}
-	var out *ent.Shift
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		skills, err := knownSkills(ctx, c, in.RequiredSkillIDs, indexed("requiredSkillIDs"))
 		if err != nil {
@@ -98,8 +96,12 @@ func (m *Market) CreateShift(ctx context.Context, in CreateShiftInput) (*ent.Shi
 		if in.Description != nil {
 			create.SetDescription(strings.TrimSpace(*in.Description))
 		}
-		out, err = create.Save(ctx)
-		return err
+		s, err := create.Save(ctx)
+		if err != nil {
+			return err
+		}
+		out = &Changed{Shift: s}
+		return nil
 	})
 	return out, err
 }
@@ -195,8 +197,8 @@ func (m *Market) managedShift(ctx context.Context, c *ent.Client, id, what strin
 }
 
 // PublishShift opens a draft to workers.
-func (m *Market) PublishShift(ctx context.Context, id string) (*ent.Shift, error) {
-	var out *ent.Shift
+func (m *Market) PublishShift(ctx context.Context, id string) (*Changed, error) {
+	var out *Changed
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		s, err := m.managedShift(ctx, c, id, "publish shifts")
 		if err != nil {
@@ -204,7 +206,7 @@ func (m *Market) PublishShift(ctx context.Context, id string) (*ent.Shift, error
 		}
 		now := m.Now()
 		if !s.StartsAt.After(now) {
-			return Conflict("the shift's start has passed; post a new shift")
+			return State(CodeShiftStarted, "the shift's start has passed; post a new shift")
 		}
 		n, err := c.Shift.Update().
 			Where(shift.ID(id), shift.StatusEQ(shift.StatusDRAFT)).
@@ -216,17 +218,17 @@ func (m *Market) PublishShift(ctx context.Context, id string) (*ent.Shift, error
 		}
 		if n == 0 {
 			if cur, err := c.Shift.Get(ctx, id); err == nil && cur.Status == shift.StatusPUBLISHED {
-				out = cur // a retry: already published
+				out = &Changed{Shift: cur} // a retry: already published
 				return nil
 			}
-			return Conflict("only a draft can be published; this shift is %s", humanStatus(s.Status.String()))
+			return State(CodeShiftNotDraft, "only a draft can be published; this shift is %s", humanStatus(s.Status.String()))
 		}
 		if err := m.emit(ctx, c, Event{Kind: ShiftPublished, ID: id, ShiftID: id, EmployerID: s.EmployerID,
 			Title: s.Title, When: s.StartsAt}); err != nil {
 			return err
 		}
-		out, err = c.Shift.Get(ctx, id)
-		return err
+		out = &Changed{Shift: s}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
@@ -234,12 +236,12 @@ func (m *Market) PublishShift(ctx context.Context, id string) (*ent.Shift, error
 // CancelShift cancels a shift that has not started. Pending offers are
 // revoked, open applications rejected and scheduled hires cancelled by the
 // employer — late when within 24 hours of the start.
-func (m *Market) CancelShift(ctx context.Context, id, reason string) (*ent.Shift, error) {
+func (m *Market) CancelShift(ctx context.Context, id, reason string) (*Changed, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len(reason) > 500 {
 		return nil, BadInput("reason", "say why, in at most 500 characters")
 	}
-	var out *ent.Shift
+	var out *Changed
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		s, err := m.managedShift(ctx, c, id, "cancel shifts")
 		if err != nil {
@@ -255,10 +257,10 @@ func (m *Market) CancelShift(ctx context.Context, id, reason string) (*ent.Shift
 		}
 		if n == 0 {
 			if cur, err := c.Shift.Get(ctx, id); err == nil && cur.Status == shift.StatusCANCELLED {
-				out = cur // a retry: already cancelled
+				out = &Changed{Shift: cur, CancelledAssignments: []*ent.Assignment{}, RevokedOffers: []*ent.Offer{}} // a retry
 				return nil
 			}
-			return Conflict("a shift can be cancelled only before it starts; this one is %s", humanStatus(s.Status.String()))
+			return State(CodeShiftStarted, "a shift can be cancelled only before it starts; this one is %s", humanStatus(s.Status.String()))
 		}
 		// Who is affected, to tell them once the changes are made.
 		sys := rule.System(ctx)
@@ -266,7 +268,7 @@ func (m *Market) CancelShift(ctx context.Context, id, reason string) (*ent.Shift
 		if err != nil {
 			return err
 		}
-		hired, err := c.Assignment.Query().Where(assignment.ShiftID(id), assignment.StatusEQ(assignment.StatusSCHEDULED)).All(sys)
+		scheduled, err := c.Assignment.Query().Where(assignment.ShiftID(id), assignment.StatusEQ(assignment.StatusSCHEDULED)).All(sys)
 		if err != nil {
 			return err
 		}
@@ -300,7 +302,7 @@ func (m *Market) CancelShift(ctx context.Context, id, reason string) (*ent.Shift
 		for _, o := range pending {
 			events = append(events, Event{Kind: OfferRevoked, ID: o.ID, ShiftID: id, WorkerID: o.WorkerID, EmployerID: s.EmployerID, Title: s.Title})
 		}
-		for _, a := range hired {
+		for _, a := range scheduled {
 			events = append(events, Event{Kind: AssignmentCancelled, ID: a.ID, ShiftID: id, WorkerID: a.WorkerID, EmployerID: s.EmployerID, Title: s.Title})
 		}
 		for _, e := range events {
@@ -308,8 +310,8 @@ func (m *Market) CancelShift(ctx context.Context, id, reason string) (*ent.Shift
 				return err
 			}
 		}
-		out, err = c.Shift.Get(ctx, id)
-		return err
+		out = &Changed{Shift: s, CancelledAssignments: scheduled, RevokedOffers: pending}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }

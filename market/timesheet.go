@@ -34,11 +34,11 @@ type ApproveInput struct {
 // ApproveTimesheet fixes the minutes worked and the amount owed, and starts
 // the 7-day payment deadline. Changing the worker's minutes needs a reason
 // they will read. A disputed timesheet is approved again the same way.
-func (m *Market) ApproveTimesheet(ctx context.Context, in ApproveInput) (*ent.Timesheet, error) {
+func (m *Market) ApproveTimesheet(ctx context.Context, in ApproveInput) (*Changed, error) {
 	if err := Validate(in); err != nil {
 		return nil, err
 	}
-	var out *ent.Timesheet
+	var out *Changed
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		t, err := c.Timesheet.Query().Where(timesheet.ID(in.TimesheetID)).WithAssignment(func(q *ent.AssignmentQuery) { q.WithShift() }).Only(ctx)
 		if ent.IsNotFound(err) {
@@ -61,7 +61,12 @@ func (m *Market) ApproveTimesheet(ctx context.Context, in ApproveInput) (*ent.Ti
 		if minutes != t.WorkedMinutes && reason == "" {
 			return BadInput("reason", "say why the minutes differ from the worker's")
 		}
-		return m.approve(ctx, c, t, minutes, reason, false, &out)
+		var ts *ent.Timesheet
+		if err := m.approve(ctx, c, t, minutes, reason, false, &ts); err != nil {
+			return err
+		}
+		out = &Changed{Timesheet: ts, Assignment: &ent.Assignment{ID: ts.AssignmentID}}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
@@ -104,9 +109,9 @@ func (m *Market) approve(ctx context.Context, c *ent.Client, t *ent.Timesheet, m
 			return nil
 		}
 		if cur.PaymentStatus == timesheet.PaymentStatusCONFIRMED {
-			return Conflict("the worker confirmed the payment; it is final")
+			return State(CodePaymentFinal, "the worker confirmed the payment; it is final")
 		}
-		return Conflict("the timesheet is %s", humanStatus(cur.Status.String()))
+		return State(CodeTimesheetNotOpen, "the timesheet is %s", humanStatus(cur.Status.String()))
 	}
 	sys := rule.System(ctx)
 	if t.Status == timesheet.StatusSUBMITTED { // first approval: the shift counts as completed
@@ -165,7 +170,7 @@ func (m *Market) AutoApproveTimesheets(ctx context.Context) (int, error) {
 }
 
 // DisputeTimesheet lets the worker contest an approval within 48 hours.
-func (m *Market) DisputeTimesheet(ctx context.Context, id, reason string) (*ent.Timesheet, error) {
+func (m *Market) DisputeTimesheet(ctx context.Context, id, reason string) (*Changed, error) {
 	v, err := worker(ctx)
 	if err != nil {
 		return nil, err
@@ -174,7 +179,7 @@ func (m *Market) DisputeTimesheet(ctx context.Context, id, reason string) (*ent.
 	if reason == "" || len(reason) > 1000 {
 		return nil, BadInput("reason", "say what is wrong, in at most 1000 characters")
 	}
-	var out *ent.Timesheet
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		t, err := c.Timesheet.Get(ctx, id)
 		if ent.IsNotFound(err) {
@@ -188,14 +193,14 @@ func (m *Market) DisputeTimesheet(ctx context.Context, id, reason string) (*ent.
 		}
 		now := m.Now()
 		if t.Status == timesheet.StatusDISPUTED && t.DisputeReason == reason {
-			out = t // a retry: disputed already
+			out = &Changed{Timesheet: t} // a retry: disputed already
 			return nil
 		}
 		if t.PaymentStatus == timesheet.PaymentStatusCONFIRMED {
-			return Conflict("you confirmed the payment; it is final")
+			return State(CodePaymentFinal, "you confirmed the payment; it is final")
 		}
 		if t.ApprovedAt == nil || now.After(t.ApprovedAt.Add(DisputeWindow)) {
-			return Conflict("a timesheet can be disputed within 48 hours of its approval")
+			return State(CodeDisputeWindowClosed, "a timesheet can be disputed within 48 hours of its approval")
 		}
 		n, err := c.Timesheet.Update().Where(timesheet.ID(id), timesheet.StatusEQ(timesheet.StatusAPPROVED),
 			timesheet.PaymentStatusNEQ(timesheet.PaymentStatusCONFIRMED)).
@@ -204,13 +209,13 @@ func (m *Market) DisputeTimesheet(ctx context.Context, id, reason string) (*ent.
 			return err
 		}
 		if n == 0 {
-			return Conflict("the timesheet is %s", humanStatus(t.Status.String()))
+			return State(CodeTimesheetNotOpen, "the timesheet is %s", humanStatus(t.Status.String()))
 		}
 		if _, err := m.appendLedger(ctx, c, LedgerTimesheetDisputed, id, v.UserID, map[string]any{"reason": reason}); err != nil {
 			return err
 		}
-		out, err = c.Timesheet.Get(ctx, id)
-		return err
+		out = &Changed{Timesheet: t}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
@@ -218,12 +223,12 @@ func (m *Market) DisputeTimesheet(ctx context.Context, id, reason string) (*ent.
 // MarkPaid records the employer's word that it paid an approved timesheet.
 // It counts on the employer's record only once the worker confirms the
 // money arrived (or a week passes without an answer): see creditPayment.
-func (m *Market) MarkPaid(ctx context.Context, id, reference string) (*ent.Timesheet, error) {
+func (m *Market) MarkPaid(ctx context.Context, id, reference string) (*Changed, error) {
 	reference = strings.TrimSpace(reference)
 	if reference == "" || len(reference) > 120 {
 		return nil, BadInput("reference", "give the payment's reference, in at most 120 characters")
 	}
-	var out *ent.Timesheet
+	var out *Changed
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		t, err := c.Timesheet.Get(ctx, id)
 		if ent.IsNotFound(err) {
@@ -245,13 +250,16 @@ func (m *Market) MarkPaid(ctx context.Context, id, reference string) (*ent.Times
 		}
 		if n == 0 {
 			if t.PaymentStatus == timesheet.PaymentStatusMARKED_PAID && t.PaymentReference == reference {
-				out = t // a retry: marked already
+				out = &Changed{Timesheet: t} // a retry: marked already
 				return nil
 			}
-			if t.Status != timesheet.StatusAPPROVED {
-				return Conflict("only an approved timesheet is paid; this one is %s", humanStatus(t.Status.String()))
+			switch {
+			case t.Status != timesheet.StatusAPPROVED:
+				return State(CodeTimesheetNotOpen, "only an approved timesheet is paid; this one is %s", humanStatus(t.Status.String()))
+			case t.PaymentStatus == timesheet.PaymentStatusCONFIRMED:
+				return State(CodePaymentFinal, "the worker confirmed the payment; it is final")
 			}
-			return Conflict("payment is %s", humanStatus(t.PaymentStatus.String()))
+			return State(CodePaymentAlreadyMarked, "payment is %s", humanStatus(t.PaymentStatus.String()))
 		}
 		if _, err := m.appendLedger(ctx, c, LedgerPaymentMarked, id, actor(ctx), map[string]any{
 			"amount": t.AmountOwed, "currency": t.Currency, "reference": reference,
@@ -261,20 +269,20 @@ func (m *Market) MarkPaid(ctx context.Context, id, reference string) (*ent.Times
 		if err := m.emit(ctx, c, Event{Kind: PaymentMarked, ID: id, WorkerID: t.WorkerID, EmployerID: t.EmployerID}); err != nil {
 			return err
 		}
-		out, err = c.Timesheet.Get(ctx, id)
-		return err
+		out = &Changed{Timesheet: t}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
 
 // ConfirmPayment is the worker saying the money arrived. The confirmation
 // is final, and the payment now counts on the employer's record.
-func (m *Market) ConfirmPayment(ctx context.Context, id string) (*ent.Timesheet, error) {
+func (m *Market) ConfirmPayment(ctx context.Context, id string) (*Changed, error) {
 	v, err := worker(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out *ent.Timesheet
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		t, err := c.Timesheet.Get(ctx, id)
 		if ent.IsNotFound(err) {
@@ -286,7 +294,12 @@ func (m *Market) ConfirmPayment(ctx context.Context, id string) (*ent.Timesheet,
 		if t.WorkerID != v.WorkerID {
 			return Forbidden("only the worker confirms a payment")
 		}
-		return m.confirm(ctx, c, t, false, v.UserID, &out)
+		var ts *ent.Timesheet
+		if err := m.confirm(ctx, c, t, false, v.UserID, &ts); err != nil {
+			return err
+		}
+		out = &Changed{Timesheet: ts, Assignment: &ent.Assignment{ID: ts.AssignmentID}}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
@@ -304,7 +317,10 @@ func (m *Market) confirm(ctx context.Context, c *ent.Client, t *ent.Timesheet, a
 			*out = t // a retry: confirmed already
 			return nil
 		}
-		return Conflict("only a payment marked as made can be confirmed; it is %s", humanStatus(t.PaymentStatus.String()))
+		if t.PaymentStatus == timesheet.PaymentStatusCONFIRMED {
+			return State(CodePaymentFinal, "the payment is confirmed already")
+		}
+		return State(CodePaymentNotMarked, "only a payment marked as made can be confirmed; it is %s", humanStatus(t.PaymentStatus.String()))
 	}
 	if _, err := m.appendLedger(ctx, c, LedgerPaymentConfirmed, t.ID, by, map[string]any{"auto": auto}); err != nil {
 		return err
@@ -352,7 +368,7 @@ func (m *Market) creditPayment(ctx context.Context, c *ent.Client, t *ent.Timesh
 // PaymentNotReceived is the worker saying the money marked as paid did not
 // arrive: the employer is told and must pay, and mark it, again; past the
 // deadline it is overdue.
-func (m *Market) PaymentNotReceived(ctx context.Context, id, note string) (*ent.Timesheet, error) {
+func (m *Market) PaymentNotReceived(ctx context.Context, id, note string) (*Changed, error) {
 	v, err := worker(ctx)
 	if err != nil {
 		return nil, err
@@ -361,7 +377,7 @@ func (m *Market) PaymentNotReceived(ctx context.Context, id, note string) (*ent.
 	if note == "" || len(note) > 500 {
 		return nil, BadInput("note", "say what you see (nothing arrived, a smaller amount), in at most 500 characters")
 	}
-	var out *ent.Timesheet
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		t, err := c.Timesheet.Get(ctx, id)
 		if ent.IsNotFound(err) {
@@ -381,10 +397,10 @@ func (m *Market) PaymentNotReceived(ctx context.Context, id, note string) (*ent.
 		}
 		if n == 0 {
 			if t.PaymentStatus == timesheet.PaymentStatusNOT_RECEIVED && t.NotReceivedNote == note {
-				out = t // a retry
+				out = &Changed{Timesheet: t} // a retry
 				return nil
 			}
-			return Conflict("only a payment marked as made can be answered; it is %s", humanStatus(t.PaymentStatus.String()))
+			return State(CodePaymentNotMarked, "only a payment marked as made can be answered; it is %s", humanStatus(t.PaymentStatus.String()))
 		}
 		if _, err := m.appendLedger(ctx, c, LedgerPaymentNotReceived, id, v.UserID, map[string]any{"note": note}); err != nil {
 			return err
@@ -392,8 +408,8 @@ func (m *Market) PaymentNotReceived(ctx context.Context, id, note string) (*ent.
 		if err := m.emit(ctx, c, Event{Kind: PaymentNotReceived, ID: id, WorkerID: t.WorkerID, EmployerID: t.EmployerID}); err != nil {
 			return err
 		}
-		out, err = c.Timesheet.Get(ctx, id)
-		return err
+		out = &Changed{Timesheet: t}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }

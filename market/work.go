@@ -48,12 +48,14 @@ func workerAssignment(ctx context.Context, c *ent.Client, id string) (*ent.Assig
 	return a, v.UserID, nil
 }
 
-// atThePlace refuses a location outside the shift's geofence.
+// atThePlace refuses a location outside the shift's geofence, saying how
+// far off it is.
 func atThePlace(s *ent.Shift, at GeoPoint) error {
 	d := DistanceKm(at, GeoPoint{Lat: s.Lat, Lng: s.Lng}) * 1000
 	if d > float64(s.GeofenceRadiusM) {
-		return BadInput("location", fmt.Sprintf("you are %d m from the place; check in and out within %d m of it",
-			int(math.Round(d)), s.GeofenceRadiusM))
+		msg := fmt.Sprintf("you are %d m from the place; check in and out within %d m of it", int(math.Round(d)), s.GeofenceRadiusM)
+		return &Error{Code: CodeOutsideGeofence, Message: msg, Fields: []FieldError{{Field: "location", Message: msg}},
+			Details: map[string]any{"distanceM": int(math.Round(d)), "geofenceRadiusM": s.GeofenceRadiusM}}
 	}
 	return nil
 }
@@ -61,11 +63,11 @@ func atThePlace(s *ent.Shift, at GeoPoint) error {
 // CheckIn starts the viewer's shift: both parties have signed the contract,
 // the phone is inside the geofence, and it is no earlier than 30 minutes
 // before the start and before the end.
-func (m *Market) CheckIn(ctx context.Context, in PresenceInput) (*ent.Assignment, error) {
+func (m *Market) CheckIn(ctx context.Context, in PresenceInput) (*Changed, error) {
 	if err := Validate(in); err != nil {
 		return nil, err
 	}
-	var out *ent.Assignment
+	var out *Changed
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		a, userID, err := workerAssignment(ctx, c, in.AssignmentID)
 		if err != nil {
@@ -73,14 +75,14 @@ func (m *Market) CheckIn(ctx context.Context, in PresenceInput) (*ent.Assignment
 		}
 		s, k, now := a.Edges.Shift, a.Edges.Contract, m.Now()
 		if k == nil || k.WorkerSignedAt == nil || k.EmployerSignedAt == nil {
-			return Conflict("both parties must sign the contract before check-in")
+			return State(CodeContractNotSigned, "both parties must sign the contract before check-in")
 		}
 		loc := shiftLocation(s)
 		switch {
 		case now.Before(s.StartsAt.Add(-checkInOpens)):
-			return Conflict("check-in opens 30 minutes before the start, at %s", s.StartsAt.Add(-checkInOpens).In(loc).Format("Mon 2 Jan 15:04"))
+			return State(CodeCheckInNotOpen, "check-in opens 30 minutes before the start, at %s", s.StartsAt.Add(-checkInOpens).In(loc).Format("Mon 2 Jan 15:04"))
 		case !now.Before(s.EndsAt):
-			return Conflict("the shift ended at %s", s.EndsAt.In(loc).Format("Mon 2 Jan 15:04"))
+			return State(CodeShiftEnded, "the shift ended at %s", s.EndsAt.In(loc).Format("Mon 2 Jan 15:04"))
 		}
 		if err := atThePlace(s, in.Location); err != nil {
 			return err
@@ -92,7 +94,8 @@ func (m *Market) CheckIn(ctx context.Context, in PresenceInput) (*ent.Assignment
 			return err
 		}
 		if n == 0 {
-			return alreadyAssignment(ctx, c, a.ID, &out, "the assignment is %s", assignment.StatusCHECKED_IN)
+			out, err = already(ctx, c, a.ID, assignment.StatusCHECKED_IN, CodeAssignmentNotScheduled, "the assignment is %s")
+			return err
 		}
 		late := now.After(s.StartsAt.Add(LateCheckInAfter))
 		if _, err := m.appendLedger(ctx, c, LedgerCheckIn, a.ID, userID, map[string]any{"at": now, "late": late}); err != nil {
@@ -106,8 +109,8 @@ func (m *Market) CheckIn(ctx context.Context, in PresenceInput) (*ent.Assignment
 		if err := m.emit(ctx, c, Event{Kind: AssignmentCheckedIn, ID: a.ID, ShiftID: a.ShiftID, WorkerID: a.WorkerID, EmployerID: a.EmployerID}); err != nil {
 			return err
 		}
-		out, err = c.Assignment.Get(ctx, a.ID)
-		return err
+		out = &Changed{Assignment: a}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
@@ -115,19 +118,23 @@ func (m *Market) CheckIn(ctx context.Context, in PresenceInput) (*ent.Assignment
 // CheckOut ends the viewer's shift inside the geofence and submits the
 // timesheet: time from the later of check-in and start to check-out, less
 // the unpaid break.
-func (m *Market) CheckOut(ctx context.Context, in PresenceInput) (*ent.Assignment, error) {
+func (m *Market) CheckOut(ctx context.Context, in PresenceInput) (*Changed, error) {
 	if err := Validate(in); err != nil {
 		return nil, err
 	}
-	var out *ent.Assignment
+	var out *Changed
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		a, userID, err := workerAssignment(ctx, c, in.AssignmentID)
 		if err != nil {
 			return err
 		}
 		s, now := a.Edges.Shift, m.Now()
-		if a.Status == assignment.StatusCHECKED_IN && now.After(s.EndsAt.Add(checkOutCloses)) {
-			return Conflict("check-out closed 4 hours after the end; ask the employer to record your time")
+		switch {
+		case a.Status == assignment.StatusCHECKED_IN && now.Before(s.StartsAt):
+			loc := shiftLocation(s)
+			return State(CodeCheckOutTooEarly, "the shift starts at %s; check out after it has started", s.StartsAt.In(loc).Format("Mon 2 Jan 15:04"))
+		case a.Status == assignment.StatusCHECKED_IN && now.After(s.EndsAt.Add(checkOutCloses)):
+			return State(CodeCheckOutClosed, "check-out closed 4 hours after the end; ask the employer to record your time")
 		}
 		if err := atThePlace(s, in.Location); err != nil {
 			return err
@@ -139,17 +146,25 @@ func (m *Market) CheckOut(ctx context.Context, in PresenceInput) (*ent.Assignmen
 			return err
 		}
 		if n == 0 {
-			return alreadyAssignment(ctx, c, a.ID, &out, "you can check out only after checking in; the assignment is %s", assignment.StatusCHECKED_OUT)
+			if out, err = already(ctx, c, a.ID, assignment.StatusCHECKED_OUT, CodeNotCheckedIn,
+				"you can check out only after checking in; the assignment is %s"); err != nil {
+				return err
+			}
+			if out.Timesheet, err = out.Assignment.QueryTimesheet().Only(ctx); err != nil {
+				return err
+			}
+			return nil
 		}
 		from := *a.CheckedInAt
 		if from.Before(s.StartsAt) {
 			from = s.StartsAt
 		}
 		worked := max(0, int(now.Sub(from).Minutes())-s.UnpaidBreakMinutes)
-		if _, err := c.Timesheet.Create().
+		ts, err := c.Timesheet.Create().
 			SetAssignmentID(a.ID).SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).
 			SetWorkedMinutes(worked).SetSubmittedAt(now).SetCurrency(s.Currency).
-			Save(rule.System(ctx)); err != nil {
+			Save(rule.System(ctx))
+		if err != nil {
 			return err
 		}
 		if _, err := m.appendLedger(ctx, c, LedgerCheckOut, a.ID, userID, map[string]any{
@@ -163,8 +178,8 @@ func (m *Market) CheckOut(ctx context.Context, in PresenceInput) (*ent.Assignmen
 				return err
 			}
 		}
-		out, err = c.Assignment.Get(ctx, a.ID)
-		return err
+		out = &Changed{Assignment: a, Timesheet: ts}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
@@ -186,8 +201,8 @@ func employerAssignment(ctx context.Context, c *ent.Client, id, what string) (*e
 
 // MarkNoShow records that a hired worker did not come: only once the start
 // plus a 30-minute grace period has passed without a check-in.
-func (m *Market) MarkNoShow(ctx context.Context, id string) (*ent.Assignment, error) {
-	var out *ent.Assignment
+func (m *Market) MarkNoShow(ctx context.Context, id string) (*Changed, error) {
+	var out *Changed
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		a, err := employerAssignment(ctx, c, id, "mark no-shows")
 		if err != nil {
@@ -195,7 +210,7 @@ func (m *Market) MarkNoShow(ctx context.Context, id string) (*ent.Assignment, er
 		}
 		now, s := m.Now(), a.Edges.Shift
 		if now.Before(s.StartsAt.Add(noShowGrace)) {
-			return Conflict("a no-show can be marked from 30 minutes after the start, at %s",
+			return State(CodeNoShowTooEarly, "a no-show can be marked from 30 minutes after the start, at %s",
 				s.StartsAt.Add(noShowGrace).In(shiftLocation(s)).Format("Mon 2 Jan 15:04"))
 		}
 		n, err := c.Assignment.Update().Where(assignment.ID(id), assignment.StatusEQ(assignment.StatusSCHEDULED)).
@@ -204,7 +219,8 @@ func (m *Market) MarkNoShow(ctx context.Context, id string) (*ent.Assignment, er
 			return err
 		}
 		if n == 0 {
-			return alreadyAssignment(ctx, c, id, &out, "only a scheduled hire can be a no-show; this one is %s", assignment.StatusNO_SHOW)
+			out, err = already(ctx, c, id, assignment.StatusNO_SHOW, CodeAssignmentNotScheduled, "only a scheduled hire can be a no-show; this one is %s")
+			return err
 		}
 		if err := c.WorkerProfile.Update().Where(workerprofile.ID(a.WorkerID)).AddNoShows(1).Exec(rule.System(ctx)); err != nil {
 			return err
@@ -218,8 +234,8 @@ func (m *Market) MarkNoShow(ctx context.Context, id string) (*ent.Assignment, er
 		if err := m.emit(ctx, c, Event{Kind: AssignmentNoShow, ID: id, ShiftID: a.ShiftID, WorkerID: a.WorkerID, EmployerID: a.EmployerID}); err != nil {
 			return err
 		}
-		out, err = c.Assignment.Get(ctx, id)
-		return err
+		out = &Changed{Assignment: a, Shift: a.Edges.Shift}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
@@ -227,7 +243,7 @@ func (m *Market) MarkNoShow(ctx context.Context, id string) (*ent.Assignment, er
 // CancelAssignment cancels a hire before the shift starts, by either party.
 // Within 24 hours of the start the cancellation is recorded as late. The
 // slot opens again.
-func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*ent.Assignment, error) {
+func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
@@ -236,7 +252,7 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*ent.
 	if reason == "" || len(reason) > 500 {
 		return nil, BadInput("reason", "say why, in at most 500 characters")
 	}
-	var out *ent.Assignment
+	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		a, err := c.Assignment.Query().Where(assignment.ID(id)).WithShift().Only(ctx)
 		if ent.IsNotFound(err) {
@@ -254,7 +270,7 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*ent.
 		}
 		now, s := m.Now(), a.Edges.Shift
 		if !now.Before(s.StartsAt) {
-			return Conflict("the shift has started; it can no longer be cancelled")
+			return State(CodeShiftStarted, "the shift has started; it can no longer be cancelled")
 		}
 		sys := rule.System(ctx)
 		if err := c.Shift.UpdateOneID(s.ID).SetUpdatedAt(now).Exec(sys); err != nil { // shift first: lock order
@@ -267,7 +283,8 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*ent.
 			return err
 		}
 		if n == 0 {
-			return alreadyAssignment(ctx, c, id, &out, "only a scheduled hire can be cancelled; this one is %s", to)
+			out, err = already(ctx, c, id, to, CodeAssignmentNotScheduled, "only a scheduled hire can be cancelled; this one is %s")
+			return err
 		}
 		if err := c.Shift.UpdateOneID(s.ID).AddFilled(-1).Exec(sys); err != nil {
 			return err
@@ -299,8 +316,8 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*ent.
 			EmployerID: a.EmployerID, Title: s.Title}); err != nil {
 			return err
 		}
-		out, err = c.Assignment.Get(ctx, id)
-		return err
+		out = &Changed{Assignment: a, Shift: a.Edges.Shift}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
@@ -336,18 +353,18 @@ func zone(name string) *time.Location {
 
 func humanStatus(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", " ")) }
 
-// alreadyAssignment answers a transition whose conditional update found the
+// already answers a transition whose conditional update found the
 // assignment in another state: when that state is the one asked for (a
-// retry, a double tap), with the assignment as it is; otherwise a refusal
-// naming the state (why has one %s for it).
-func alreadyAssignment(ctx context.Context, c *ent.Client, id string, out **ent.Assignment, why string, to assignment.Status) error {
+// retry, a double tap), with the assignment and its shift as they are;
+// otherwise a refusal with code, naming the state (why has one %s for it).
+func already(ctx context.Context, c *ent.Client, id string, to assignment.Status, code Code, why string) (*Changed, error) {
 	cur, err := c.Assignment.Get(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if cur.Status == to {
-		*out = cur
-		return nil
+	if cur.Status != to {
+		return nil, State(code, why, humanStatus(cur.Status.String()))
 	}
-	return Conflict(why, humanStatus(cur.Status.String()))
+	out := &Changed{Assignment: cur, Shift: &ent.Shift{ID: cur.ShiftID}}
+	return out, out.reload(ctx, c)
 }

@@ -41,8 +41,8 @@ func newWorld(t testing.TB, db *entdb.DB) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.emp = e.ID
-	boss.Roles[e.ID] = viewer.RoleOwner
+	w.emp = e.Employer.ID
+	boss.Roles[w.emp] = viewer.RoleOwner
 	w.manager = viewer.NewContext(context.Background(), boss)
 	w.picking = db.Skill.Query().Where(skill.Slug("order-picking")).OnlyIDX(sys)
 	return w
@@ -65,7 +65,7 @@ func (w *world) worker(name string) context.Context {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	v.WorkerID = p.ID
+	v.WorkerID = p.WorkerProfile.ID
 	return viewer.NewContext(context.Background(), v)
 }
 
@@ -81,10 +81,10 @@ func (w *world) shift(in time.Duration, hours, slots int) *ent.Shift {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	if s, err = w.m.PublishShift(w.manager, s.ID); err != nil {
+	if s, err = w.m.PublishShift(w.manager, s.Shift.ID); err != nil {
 		w.t.Fatal(err)
 	}
-	return s
+	return s.Shift
 }
 
 // offer has the worker apply and the manager offer them the shift.
@@ -93,11 +93,11 @@ func (w *world) offer(workerCtx context.Context, s *ent.Shift) *ent.Offer {
 	if err != nil {
 		w.t.Fatalf("apply: %v", err)
 	}
-	o, err := w.m.SendOffer(w.manager, market.SendOfferInput{ApplicationID: &a.ID})
+	o, err := w.m.SendOffer(w.manager, market.SendOfferInput{ApplicationID: &a.Application.ID})
 	if err != nil {
 		w.t.Fatalf("offer: %v", err)
 	}
-	return o
+	return o.Offer
 }
 
 func code(err error) string {

@@ -138,7 +138,7 @@ func TestEveryAppOperationRuns(t *testing.T) {
 
 // createEmployerAs founds an employer and returns its ID.
 func createEmployerAs(s *script, token, name string) string {
-	return s.op(token, "CreateEmployer", map[string]any{"input": map[string]any{"name": name}}).str("createEmployer.id")
+	return s.op(token, "CreateEmployer", map[string]any{"input": map[string]any{"name": name}}).str("createEmployer.employer.id")
 }
 
 func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
@@ -161,8 +161,8 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	db.User.UpdateOneID(samID).SetIsStaff(true).ExecX(rule.System(context.Background()))
 
 	in := s.op("", "SignIn", map[string]any{"input": map[string]any{"email": "ana@example.com", "password": "correct horse battery"}})
-	refreshed := s.op("", "RefreshSession", map[string]any{"refreshToken": in.str("signIn.refreshToken")})
-	s.op(refreshed.str("refreshToken.accessToken"), "SignOut", map[string]any{"refreshToken": refreshed.str("refreshToken.refreshToken")})
+	refreshed := s.op("", "RefreshSession", map[string]any{"input": map[string]any{"refreshToken": in.str("signIn.refreshToken")}})
+	s.op(refreshed.str("refreshToken.accessToken"), "SignOut", map[string]any{"input": map[string]any{"refreshToken": refreshed.str("refreshToken.refreshToken")}})
 	if me := s.op(ana, "Me", nil); me.str("viewer.displayName") != "Ana" {
 		t.Fatalf("Me: %v", me.v)
 	}
@@ -177,14 +177,14 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	for who, token := range map[string]string{"ana": ana, "ben": ben, "cai": cai, "dan": dan} {
 		d := s.op(token, "UpdateWorkerProfile", map[string]any{"input": map[string]any{"headline": "Picker", "homeLocation": berlin,
 			"travelRadiusKm": 30, "skills": []any{map[string]any{"skillID": picking, "years": 2}, map[string]any{"skillID": forklift, "years": 1}}}})
-		workerIDs[who] = d.str("updateWorkerProfile.id")
+		workerIDs[who] = d.str("updateWorkerProfile.workerProfile.id")
 	}
 	if p := s.op(ana, "MyProfile", nil); len(p.list("viewer.workerProfile.workerSkills")) != 2 {
 		t.Fatalf("MyProfile: %v", p.v)
 	}
 
 	// --- The employer sets up -----------------------------------------------
-	emp := s.op(olga, "CreateEmployer", map[string]any{"input": map[string]any{"name": "Spree Logistics", "location": berlin}}).str("createEmployer.id")
+	emp := s.op(olga, "CreateEmployer", map[string]any{"input": map[string]any{"name": "Spree Logistics", "location": berlin}}).str("createEmployer.employer.id")
 	if e := s.op(olga, "MyEmployers", nil); e.str("viewer.memberships.0.employer.id") != emp {
 		t.Fatalf("MyEmployers: %v", e.v)
 	}
@@ -221,8 +221,8 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 			"location": berlin, "startsAt": start.Format(time.RFC3339), "endsAt": start.Add(8 * time.Hour).Format(time.RFC3339),
 			"timeZone": "Europe/Berlin", "unpaidBreakMinutes": 30, "pay": map[string]any{"amount": 1500, "currency": "EUR"},
 			"payUnit": "HOUR", "slots": slots, "requiredSkillIDs": []string{picking}}})
-		id := d.str("createShift.id")
-		s.op(olga, "PublishShift", map[string]any{"id": id})
+		id := d.str("createShift.shift.id")
+		s.op(olga, "PublishShift", map[string]any{"input": map[string]any{"shiftID": id}})
 		return id
 	}
 	main := shift("Warehouse picker", 4, start)
@@ -233,7 +233,7 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	// offered it too.
 	spare := shift("Weekend picker", 1, start.Add(24*time.Hour))
 	cancelled := shift("Cancelled picker", 1, start)
-	s.op(olga, "CancelShift", map[string]any{"id": cancelled, "reason": "the order fell through"})
+	s.op(olga, "CancelShift", map[string]any{"input": map[string]any{"shiftID": cancelled, "reason": "the order fell through"}})
 	if l := s.op(olga, "EmployerShifts", map[string]any{"employerID": emp, "first": 10}); len(l.list("node.shifts.edges")) != 3 {
 		t.Fatalf("EmployerShifts: %v", l.v)
 	}
@@ -248,19 +248,19 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if d := s.op(ana, "ShiftDetail", map[string]any{"id": main}); d.get("eligibility.eligible") != true {
 		t.Fatalf("ShiftDetail: %v", d.v)
 	}
-	anaApp := s.op(ana, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": main}}).str("applyToShift.id")
+	anaApp := s.op(ana, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": main}}).str("applyToShift.application.id")
 	if ev := s.next(olgaWS, "applicants"); ev.str("applicationEvents.application.id") != anaApp {
 		t.Fatalf("ApplicantEvents: %v", ev.v)
 	}
-	caiApp := s.op(cai, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": main}}).str("applyToShift.id")
-	danApp := s.op(dan, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": main}}).str("applyToShift.id")
-	spareApp := s.op(ana, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": spare}}).str("applyToShift.id")
-	s.op(ana, "WithdrawApplication", map[string]any{"id": spareApp})
+	caiApp := s.op(cai, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": main}}).str("applyToShift.application.id")
+	danApp := s.op(dan, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": main}}).str("applyToShift.application.id")
+	spareApp := s.op(ana, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": spare}}).str("applyToShift.application.id")
+	s.op(ana, "WithdrawApplication", map[string]any{"input": map[string]any{"applicationID": spareApp}})
 	if a := s.op(ana, "MyApplications", map[string]any{"first": 10}); len(a.list("viewer.workerProfile.applications.edges")) != 2 {
 		t.Fatalf("MyApplications: %v", a.v)
 	}
-	benSpare := s.op(ben, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": spare}}).str("applyToShift.id")
-	caiSpare := s.op(cai, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": spare}}).str("applyToShift.id")
+	benSpare := s.op(ben, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": spare}}).str("applyToShift.application.id")
+	caiSpare := s.op(cai, "ApplyToShift", map[string]any{"input": map[string]any{"shiftID": spare}}).str("applyToShift.application.id")
 
 	// --- The employer chooses ------------------------------------------------
 	if c := s.op(olga, "Candidates", map[string]any{"shiftID": main, "first": 50}); len(c.list("candidates.edges")) != 3 {
@@ -269,41 +269,43 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if w := s.op(olga, "WorkerCard", map[string]any{"workerID": workerIDs["ana"]}); w.str("node.user.displayName") != "Ana" {
 		t.Fatalf("WorkerCard: %v", w.v)
 	}
-	s.op(olga, "ShortlistApplication", map[string]any{"id": anaApp})
-	s.op(olga, "RejectApplication", map[string]any{"id": caiSpare, "reason": "we need someone with a forklift licence"})
+	s.op(olga, "ShortlistApplication", map[string]any{"input": map[string]any{"applicationID": anaApp}})
+	s.op(olga, "RejectApplication", map[string]any{"input": map[string]any{"applicationID": caiSpare, "reason": "we need someone with a forklift licence"}})
 
 	s.subscribe(anaWS, "offers", "OfferEvents", nil, 3)
-	offer := s.op(olga, "SendOffer", map[string]any{"input": map[string]any{"applicationID": anaApp}}).str("sendOffer.id")
+	offer := s.op(olga, "SendOffer", map[string]any{"input": map[string]any{"applicationID": anaApp}}).str("sendOffer.offer.id")
 	if ev := s.next(anaWS, "offers"); ev.str("offerEvents.offer.id") != offer {
 		t.Fatalf("OfferEvents: %v", ev.v)
 	}
 	if o := s.op(ana, "MyOffers", map[string]any{"first": 10}); o.str("viewer.workerProfile.offers.edges.0.node.id") != offer {
 		t.Fatalf("MyOffers: %v", o.v)
 	}
-	hire := s.op(ana, "AcceptOffer", map[string]any{"id": offer})
-	anaAssignment, contract := hire.str("acceptOffer.id"), hire.str("acceptOffer.contract.id")
+	hire := s.op(ana, "AcceptOffer", map[string]any{"input": map[string]any{"offerID": offer}})
+	anaAssignment, contract := hire.str("acceptOffer.assignment.id"), hire.str("acceptOffer.contract.id")
 	if c := s.op(ana, "ContractDetail", map[string]any{"id": contract}); c.str("node.sha256") == "" {
 		t.Fatalf("ContractDetail: %v", c.v)
 	}
-	s.op(ana, "SignContract", map[string]any{"id": contract})
-	s.op(olga, "SignContract", map[string]any{"id": contract})
+	s.op(ana, "SignContract", map[string]any{"input": map[string]any{"contractID": contract}})
+	s.op(olga, "SignContract", map[string]any{"input": map[string]any{"contractID": contract}})
 
-	direct := s.op(olga, "SendOffer", map[string]any{"input": map[string]any{"shiftID": main, "workerID": workerIDs["ben"]}}).str("sendOffer.id")
-	s.op(olga, "RevokeOffer", map[string]any{"id": direct})
-	benHire := s.op(ben, "AcceptOffer", map[string]any{"id": s.op(olga, "SendOffer", map[string]any{"input": map[string]any{
-		"shiftID": main, "workerID": workerIDs["ben"]}}).str("sendOffer.id")}).str("acceptOffer.id")
-	caiHire := s.op(cai, "AcceptOffer", map[string]any{"id": s.op(olga, "SendOffer", map[string]any{"input": map[string]any{
-		"applicationID": caiApp}}).str("sendOffer.id")}).str("acceptOffer.id")
-	danAccepted := s.op(dan, "AcceptOffer", map[string]any{"id": s.op(olga, "SendOffer", map[string]any{"input": map[string]any{
-		"applicationID": danApp}}).str("sendOffer.id")})
-	danHire := danAccepted.str("acceptOffer.id")
-	for _, who := range []string{dan, olga} {
-		s.op(who, "SignContract", map[string]any{"id": danAccepted.str("acceptOffer.contract.id")})
+	direct := s.op(olga, "SendOffer", map[string]any{"input": map[string]any{"shiftID": main, "workerID": workerIDs["ben"]}}).str("sendOffer.offer.id")
+	s.op(olga, "RevokeOffer", map[string]any{"input": map[string]any{"offerID": direct}})
+	sendOffer := func(in map[string]any) string {
+		return s.op(olga, "SendOffer", map[string]any{"input": in}).str("sendOffer.offer.id")
 	}
-	s.op(ben, "DeclineOffer", map[string]any{"id": s.op(olga, "SendOffer", map[string]any{"input": map[string]any{
-		"applicationID": benSpare}}).str("sendOffer.id")})
-	s.op(olga, "RemoveRosterEntry", map[string]any{"employerID": emp, "workerID": workerIDs["ben"]})
-	s.op(olga, "CancelAssignment", map[string]any{"id": caiHire, "reason": "the order shrank"})
+	accept := func(who, offer string) data {
+		return s.op(who, "AcceptOffer", map[string]any{"input": map[string]any{"offerID": offer}})
+	}
+	benHire := accept(ben, sendOffer(map[string]any{"shiftID": main, "workerID": workerIDs["ben"]})).str("acceptOffer.assignment.id")
+	caiHire := accept(cai, sendOffer(map[string]any{"applicationID": caiApp})).str("acceptOffer.assignment.id")
+	danAccepted := accept(dan, sendOffer(map[string]any{"applicationID": danApp}))
+	danHire := danAccepted.str("acceptOffer.assignment.id")
+	for _, who := range []string{dan, olga} {
+		s.op(who, "SignContract", map[string]any{"input": map[string]any{"contractID": danAccepted.str("acceptOffer.contract.id")}})
+	}
+	s.op(ben, "DeclineOffer", map[string]any{"input": map[string]any{"offerID": sendOffer(map[string]any{"applicationID": benSpare})}})
+	s.op(olga, "RemoveRosterEntry", map[string]any{"input": map[string]any{"employerID": emp, "workerID": workerIDs["ben"]}})
+	s.op(olga, "CancelAssignment", map[string]any{"input": map[string]any{"assignmentID": caiHire, "reason": "the order shrank"}})
 	if o := s.op(olga, "ShiftOffers", map[string]any{"shiftID": main, "first": 10}); len(o.list("node.offers.edges")) != 5 {
 		t.Fatalf("ShiftOffers: %v", o.v)
 	}
@@ -323,7 +325,7 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	}
 	s.op(dan, "CheckIn", presence("dan", danHire))
 	env.Clock.Advance(45 * time.Minute)
-	s.op(olga, "MarkNoShow", map[string]any{"id": benHire})
+	s.op(olga, "MarkNoShow", map[string]any{"input": map[string]any{"assignmentID": benHire}})
 	env.Clock.Advance(start.Add(8 * time.Hour).Sub(env.Clock.Now()))
 	anaSheet := s.op(ana, "CheckOut", presence("ana", anaAssignment)).str("checkOut.timesheet.id")
 	danSheet := s.op(dan, "CheckOut", presence("dan", danHire)).str("checkOut.timesheet.id")
@@ -332,9 +334,14 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	}
 	s.op(olga, "ApproveTimesheet", map[string]any{"input": map[string]any{"timesheetID": anaSheet}})
 	s.op(olga, "ApproveTimesheet", map[string]any{"input": map[string]any{"timesheetID": danSheet, "approvedMinutes": 300, "reason": "left early"}})
-	s.op(dan, "DisputeTimesheet", map[string]any{"id": danSheet, "reason": "I stayed until the end"})
-	s.op(olga, "MarkPaid", map[string]any{"id": anaSheet, "reference": "SEPA-2291"})
-	s.op(ana, "ConfirmPayment", map[string]any{"id": anaSheet})
+	s.op(dan, "DisputeTimesheet", map[string]any{"input": map[string]any{"timesheetID": danSheet, "reason": "I stayed until the end"}})
+	s.op(olga, "ApproveTimesheet", map[string]any{"input": map[string]any{"timesheetID": danSheet}})
+	s.op(olga, "MarkPaid", map[string]any{"input": map[string]any{"timesheetID": danSheet, "reference": "SEPA-2292"}})
+	if r := s.op(dan, "ReportPaymentNotReceived", map[string]any{"input": map[string]any{"timesheetID": danSheet, "note": "nothing arrived"}}); r.str("reportPaymentNotReceived.timesheet.paymentStatus") != "NOT_RECEIVED" {
+		t.Fatalf("ReportPaymentNotReceived: %v", r.v)
+	}
+	s.op(olga, "MarkPaid", map[string]any{"input": map[string]any{"timesheetID": anaSheet, "reference": "SEPA-2291"}})
+	s.op(ana, "ConfirmPayment", map[string]any{"input": map[string]any{"timesheetID": anaSheet}})
 	if ts := s.op(ana, "TimesheetDetail", map[string]any{"id": anaSheet}); ts.str("node.paymentStatus") != "CONFIRMED" {
 		t.Fatalf("TimesheetDetail: %v", ts.v)
 	}
@@ -342,18 +349,18 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	// --- Reviews -----------------------------------------------------------------
 	tags := s.op(ana, "ReviewTags", map[string]any{"direction": "WORKER_TO_EMPLOYER"}).list("reviewTags")
 	anaReview := s.op(ana, "SubmitReview", map[string]any{"input": map[string]any{"assignmentID": anaAssignment, "rating": 5,
-		"tags": []any{tags[0]}, "comment": "Well organised"}}).str("submitReview.id")
+		"tags": []any{tags[0]}, "comment": "Well organised"}}).str("submitReview.review.id")
 	olgaReview := s.op(olga, "SubmitReview", map[string]any{"input": map[string]any{"assignmentID": anaAssignment, "rating": 4,
-		"comment": "Reliable"}}).str("submitReview.id")
+		"comment": "Reliable"}}).str("submitReview.review.id")
 	if r := s.op(ana, "MyReviews", map[string]any{"first": 10}); r.str("viewer.workerProfile.reviews.edges.0.node.id") != olgaReview {
 		t.Fatalf("MyReviews: %v", r.v)
 	}
 	if r := s.op(olga, "EmployerReviews", map[string]any{"employerID": emp, "first": 10}); r.str("node.reviews.edges.0.node.id") != anaReview {
 		t.Fatalf("EmployerReviews: %v", r.v)
 	}
-	s.op(ana, "ReplyToReview", map[string]any{"reviewID": olgaReview, "reply": "Thank you!"})
-	s.op(olga, "ReportReview", map[string]any{"reviewID": anaReview, "reason": "names a colleague"})
-	s.op(sam, "HideReview", map[string]any{"reviewID": anaReview, "reason": "names a colleague"})
+	s.op(ana, "ReplyToReview", map[string]any{"input": map[string]any{"reviewID": olgaReview, "reply": "Thank you!"}})
+	s.op(olga, "ReportReview", map[string]any{"input": map[string]any{"reviewID": anaReview, "reason": "names a colleague"}})
+	s.op(sam, "HideReview", map[string]any{"input": map[string]any{"reviewID": anaReview, "reason": "names a colleague"}})
 
 	// --- Credit ---------------------------------------------------------------------
 	report := s.op(ben, "CreditReport", map[string]any{"subjectID": workerIDs["ben"]})
@@ -377,22 +384,22 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if status := storagetest.PostForm(t, form, "licence.pdf", pdf); status/100 != 2 {
 		t.Fatalf("upload: HTTP %d", status)
 	}
-	cert := s.op(ana, "CompleteCertificationUpload", map[string]any{"id": up.str("startCertificationUpload.certification.id")}).str("completeCertificationUpload.id")
+	cert := s.op(ana, "CompleteCertificationUpload", map[string]any{"input": map[string]any{"certificationID": up.str("startCertificationUpload.certification.id")}}).str("completeCertificationUpload.certification.id")
 	if q := s.op(sam, "CertificationQueue", map[string]any{"first": 10}); q.str("certificationQueue.edges.0.node.id") != cert {
 		t.Fatalf("CertificationQueue: %v", q.v)
 	}
-	s.op(sam, "ReviewCertification", map[string]any{"id": cert, "decision": "VERIFY"})
+	s.op(sam, "ReviewCertification", map[string]any{"input": map[string]any{"certificationID": cert, "decision": "VERIFY"}})
 	if c := s.op(ana, "MyCertifications", map[string]any{"first": 10}); c.str("viewer.workerProfile.certifications.edges.0.node.status") != "VERIFIED" {
 		t.Fatalf("MyCertifications: %v", c.v)
 	}
-	s.op(sam, "RevokeCertification", map[string]any{"id": cert, "reason": "the issuer withdrew it"})
+	s.op(sam, "RevokeCertification", map[string]any{"input": map[string]any{"certificationID": cert, "reason": "the issuer withdrew it"}})
 
 	// --- Inbox, settings, devices --------------------------------------------------------
 	inbox := s.op(ana, "Inbox", map[string]any{"first": 50})
 	if len(inbox.list("notifications.edges")) == 0 || inbox.get("unreadNotificationCount").(float64) == 0 {
 		t.Fatalf("Inbox: %v", inbox.v)
 	}
-	s.op(ana, "MarkNotificationsRead", map[string]any{"all": true})
+	s.op(ana, "MarkNotificationsRead", map[string]any{"input": map[string]any{"all": true}})
 	if inbox := s.op(ana, "Inbox", map[string]any{"first": 1, "unreadOnly": true}); inbox.get("unreadNotificationCount").(float64) != 0 {
 		t.Fatalf("Inbox after reading all: %v", inbox.v)
 	}
@@ -402,5 +409,5 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		t.Fatalf("NotificationSettings: %v", n.v)
 	}
 	s.op(ana, "RegisterDevice", map[string]any{"input": map[string]any{"token": "fcm-token-ana-0123456789", "platform": "ANDROID", "appVersion": "1.0.0"}})
-	s.op(ana, "UnregisterDevice", map[string]any{"token": "fcm-token-ana-0123456789"})
+	s.op(ana, "UnregisterDevice", map[string]any{"input": map[string]any{"token": "fcm-token-ana-0123456789"}})
 }

@@ -33,7 +33,7 @@ func signedIn(ctx context.Context) (*viewer.Viewer, error) {
 
 // RegisterDevice makes a token the viewer's. A token belongs to whoever
 // registered it last: a phone handed to someone else pushes to them.
-func (s *Service) RegisterDevice(ctx context.Context, in RegisterDeviceInput) (*ent.Device, error) {
+func (s *Service) RegisterDevice(ctx context.Context, in RegisterDeviceInput) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
@@ -64,19 +64,25 @@ func (s *Service) RegisterDevice(ctx context.Context, in RegisterDeviceInput) (*
 		out, err = c.Device.Get(ctx, id)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return &Changed{Device: out}, nil
 }
 
 // UnregisterDevice stops pushes to one of the viewer's devices (signing out
 // on that phone).
-func (s *Service) UnregisterDevice(ctx context.Context, token string) (bool, error) {
+func (s *Service) UnregisterDevice(ctx context.Context, token string) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	n, err := entdb.Client(ctx, s.db.Client).Device.Delete().
 		Where(device.Token(token), device.UserID(v.UserID)).Exec(ctx)
-	return n > 0, err
+	if err != nil {
+		return nil, err
+	}
+	return &Changed{Unregistered: n > 0}, nil
 }
 
 // NotificationSettings are a user's push preferences as the apps see them.
@@ -118,7 +124,7 @@ func (s *Service) Settings(ctx context.Context, u *ent.User) *NotificationSettin
 }
 
 // UpdateSettings changes the viewer's push preferences.
-func (s *Service) UpdateSettings(ctx context.Context, in NotificationSettingsInput) (*NotificationSettings, error) {
+func (s *Service) UpdateSettings(ctx context.Context, in NotificationSettingsInput) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
@@ -146,7 +152,7 @@ func (s *Service) UpdateSettings(ctx context.Context, in NotificationSettingsInp
 	if err != nil {
 		return nil, err
 	}
-	return s.Settings(ctx, u), nil
+	return &Changed{Settings: s.Settings(ctx, u)}, nil
 }
 
 func minutesOf(hhmm string) int {
@@ -155,6 +161,16 @@ func minutesOf(hhmm string) int {
 }
 
 func clock(minutes int) string { return fmt.Sprintf("%02d:%02d", minutes/60, minutes%60) }
+
+// Changed is what a notification mutation changed, for its payload.
+type Changed struct {
+	Device        *ent.Device
+	Unregistered  bool
+	MarkedCount   int
+	UnreadCount   int
+	Notifications []*ent.Notification
+	Settings      *NotificationSettings
+}
 
 // Inbox pages through the viewer's notifications, newest first.
 // An inbox is its owner's alone: it filters on the viewer explicitly, since
@@ -182,21 +198,32 @@ func (s *Service) UnreadCount(ctx context.Context) (int, error) {
 }
 
 // MarkRead marks the given notifications, or all, of the viewer's read.
-func (s *Service) MarkRead(ctx context.Context, ids []string, all *bool) (int, error) {
+func (s *Service) MarkRead(ctx context.Context, ids []string, all *bool) (*Changed, error) {
 	v, err := signedIn(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	everything := all != nil && *all
 	if len(ids) == 0 && !everything {
-		return 0, market.BadInput("ids", "give the notifications to mark, or all: true")
+		return nil, market.BadInput("ids", "give the notifications to mark, or all: true")
 	}
 	if len(ids) > 500 {
-		return 0, market.BadInput("ids", "mark at most 500 at a time, or all: true")
+		return nil, market.BadInput("ids", "mark at most 500 at a time, or all: true")
 	}
-	up := entdb.Client(ctx, s.db.Client).Notification.Update().Where(notification.UserID(v.UserID), notification.ReadAtIsNil())
+	c := entdb.Client(ctx, s.db.Client)
+	up := c.Notification.Update().Where(notification.UserID(v.UserID), notification.ReadAtIsNil())
 	if !everything {
 		up.Where(notification.IDIn(ids...))
 	}
-	return up.SetReadAt(s.now().UTC()).Save(ctx)
+	out := &Changed{Notifications: []*ent.Notification{}}
+	if out.MarkedCount, err = up.SetReadAt(s.now().UTC()).Save(ctx); err != nil {
+		return nil, err
+	}
+	if out.UnreadCount, err = c.Notification.Query().Where(notification.UserID(v.UserID), notification.ReadAtIsNil()).Count(ctx); err != nil {
+		return nil, err
+	}
+	if len(ids) > 0 {
+		out.Notifications, err = c.Notification.Query().Where(notification.UserID(v.UserID), notification.IDIn(ids...)).All(ctx)
+	}
+	return out, err
 }

@@ -43,7 +43,7 @@ func TestSignUpSignInRefresh(t *testing.T) {
 		}
 
 		// Refresh rotates: the new tokens work, the old refresh token does not.
-		const refresh = `mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken user { id } } }`
+		const refresh = `mutation($t: String!) { refreshToken(input: {refreshToken: $t}) { accessToken refreshToken user { id } } }`
 		var next struct {
 			RefreshToken struct {
 				AccessToken, RefreshToken string

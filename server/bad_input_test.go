@@ -32,7 +32,7 @@ func TestBadInputIsTheClientsNeverInternal(t *testing.T) {
 			}
 			return map[string]any{"in": in}
 		}
-		const createShift = `mutation($in: CreateShiftInput!) { createShift(input: $in) { id } }`
+		const createShift = `mutation($in: CreateShiftInput!) { createShift(input: $in) { shift { id } } }`
 		for _, c := range []struct {
 			name  string
 			who   servertest.Account
@@ -51,7 +51,7 @@ func TestBadInputIsTheClientsNeverInternal(t *testing.T) {
 			{"a time that is not RFC 3339", olga, createShift, shiftIn(map[string]any{"startsAt": "next Tuesday"}), "startsAt"},
 			{"a date without a time", olga, createShift, shiftIn(map[string]any{"endsAt": "2026-12-01"}), "endsAt"},
 			{"a NUL byte in text", olga, createShift, shiftIn(map[string]any{"title": "Pick\x00er"}), "title"},
-			{"a NUL byte in an ID", ana, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": "shf_\x00"}, "shiftID"},
+			{"a NUL byte in an ID", ana, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { application { id } } }`, map[string]any{"id": "shf_\x00"}, "shiftID"},
 			{"a NUL byte in a node ID", ana, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": "shf_\x00"}, "id"},
 			{"pay beyond 32 bits", olga, createShift, shiftIn(map[string]any{"pay": map[string]any{"amount": int64(1) << 62, "currency": "EUR"}}), "pay.amount"},
 			{"pay beyond any wage", olga, createShift, shiftIn(map[string]any{"pay": map[string]any{"amount": 2_000_000_000, "currency": "EUR"}}), "pay.amount"},

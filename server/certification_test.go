@@ -93,7 +93,7 @@ func uploaded(t *testing.T, env *servertest.Env, who servertest.Account, skill s
 }
 
 func complete(env *servertest.Env, who servertest.Account, id string) servertest.Response {
-	return env.Do(who.Token, `mutation($id: ID!) { completeCertificationUpload(id: $id) { id status } }`, map[string]any{"id": id})
+	return env.Do(who.Token, `mutation($id: ID!) { completeCertificationUpload(input: {certificationID: $id}) { certification { id status } } }`, map[string]any{"id": id})
 }
 
 type certDetails struct {
@@ -189,10 +189,12 @@ func TestCertificateUnlocksShiftsUntilItExpires(t *testing.T) {
 		if s := form.post(t, "licence.pdf", pdf); s/100 != 2 {
 			t.Fatalf("upload: HTTP %d", s)
 		}
-		var done struct{ CompleteCertificationUpload struct{ ID, Status string } }
+		var done struct {
+			CompleteCertificationUpload struct{ Certification struct{ ID, Status string } }
+		}
 		complete(env, ana, form.Certification.ID).Decode(t, &done)
-		if done.CompleteCertificationUpload.Status != "PENDING_REVIEW" {
-			t.Fatalf("completed upload is %s", done.CompleteCertificationUpload.Status)
+		if done.CompleteCertificationUpload.Certification.Status != "PENDING_REVIEW" {
+			t.Fatalf("completed upload is %s", done.CompleteCertificationUpload.Certification.Status)
 		}
 		sum := sha256.Sum256(pdf)
 		mine := viewCert(t, env, ana, form.Certification.ID)
@@ -217,11 +219,12 @@ func TestCertificateUnlocksShiftsUntilItExpires(t *testing.T) {
 		if queue.CertificationQueue.TotalCount != 1 || queue.CertificationQueue.Edges[0].Node.ID != form.Certification.ID {
 			t.Fatalf("staff's queue: %+v", queue)
 		}
-		var verified struct{ ReviewCertification struct{ Status string } }
-		env.Must(staff.Token, `mutation($id: ID!) { reviewCertification(id: $id, decision: VERIFY) { status } }`,
-			map[string]any{"id": form.Certification.ID}, &verified)
-		if verified.ReviewCertification.Status != "VERIFIED" {
-			t.Fatalf("verified certificate is %s", verified.ReviewCertification.Status)
+		var verified struct {
+			ReviewCertification struct{ Certification struct{ Status string } }
+		}
+		env.MustOp(staff.Token, "ReviewCertification", input(map[string]any{"certificationID": form.Certification.ID, "decision": "VERIFY"}), &verified)
+		if verified.ReviewCertification.Certification.Status != "VERIFIED" {
+			t.Fatalf("verified certificate is %s", verified.ReviewCertification.Certification.Status)
 		}
 		if ok, msg := certRule(t, env, ana, shift); !ok {
 			t.Fatalf("with a verified licence Ana still fails: %s", msg)
@@ -279,7 +282,7 @@ func TestCertificateUploadRefusals(t *testing.T) {
 		}
 		nothingStored := func(id string) {
 			t.Helper()
-			if r := complete(env, ana, id); r.Code() != "CONFLICT" || !strings.Contains(r.Errors[0].Message, "nothing has been uploaded") {
+			if r := complete(env, ana, id); r.Code() != "UPLOAD_MISSING" || !strings.Contains(r.Errors[0].Message, "nothing has been uploaded") {
 				t.Fatalf("completing with nothing stored: %+v", r.Errors)
 			}
 			awaiting(id)
@@ -381,7 +384,7 @@ func TestCertificateUploadRefusals(t *testing.T) {
 				if r.Code() != "BAD_USER_INPUT" || r.Fields()[0] != "file" || !strings.Contains(r.Errors[0].Message, "web page or script") {
 					t.Fatalf("completing %s: %+v", name, r.Errors)
 				}
-				if r := complete(env, dee, form.Certification.ID); r.Code() != "CONFLICT" {
+				if r := complete(env, dee, form.Certification.ID); r.Code() != "UPLOAD_MISSING" {
 					t.Fatalf("the refused file is still stored: %+v", r.Errors)
 				}
 			}
@@ -507,23 +510,22 @@ func TestWhoSeesACertificate(t *testing.T) {
 		// Once Ana applies to Olga's shift, Olga may check her papers; once
 		// she withdraws, no longer.
 		shift := postShift(t, env, olga, emp, nil)
-		var app struct{ ApplyToShift struct{ ID string } }
-		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shift}, &app)
+		app := apply(env, ana, shift)
 		if !sees(olga) {
 			t.Fatal("Olga cannot see the papers of her applicant")
 		}
 		if sees(eve) {
 			t.Fatal("Eve sees papers of Olga's applicant")
 		}
-		env.Must(ana.Token, `mutation($id: ID!) { withdrawApplication(id: $id) { id } }`, map[string]any{"id": app.ApplyToShift.ID}, &struct{}{})
+		env.MustOp(ana.Token, "WithdrawApplication", input(map[string]any{"applicationID": app}), &struct{}{})
 		if sees(olga) {
 			t.Fatal("Olga still sees the papers after Ana withdrew")
 		}
 		// Hired, Olga sees them until the shift is worked and approved; the
 		// application stays HIRED for ever, the dealing does not.
 		shift = postShift(t, env, olga, emp, nil)
-		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shift}, &app)
-		hire := newChain(t, env, olga, ana, app.ApplyToShift.ID)
+		app = apply(env, ana, shift)
+		hire := newChain(t, env, olga, ana, app)
 		hire.hire()
 		if !sees(olga) {
 			t.Fatal("Olga cannot see the papers of her hire")
@@ -571,7 +573,7 @@ func TestATamperedDocumentIsNotVerified(t *testing.T) {
 		if r.Code() != "DOCUMENT_CHANGED" {
 			t.Fatalf("staff opening a changed document: %+v", r.Errors)
 		}
-		r = env.Do(staff.Token, `mutation($id: ID!) { reviewCertification(id: $id, decision: VERIFY) { status } }`, map[string]any{"id": id})
+		r = env.Op(staff.Token, "ReviewCertification", input(map[string]any{"certificationID": id, "decision": "VERIFY"}))
 		if r.Code() != "DOCUMENT_CHANGED" {
 			t.Fatalf("verifying a changed document: %+v", r.Errors)
 		}
@@ -591,8 +593,8 @@ func TestCertificateReviewIsStaffWork(t *testing.T) {
 		olga := env.SignUp("olga@example.com", "Olga")
 		createEmployer(t, env, olga, "Spree Logistics")
 		staff := makeStaff(t, env, db, "sam@example.com")
-		const reviewQ = `mutation($id: ID!, $d: CertificationDecision!, $r: String) { reviewCertification(id: $id, decision: $d, reason: $r) { status } }`
-		const revokeQ = `mutation($id: ID!, $r: String!) { revokeCertification(id: $id, reason: $r) { status } }`
+		const reviewQ = `mutation($id: ID!, $d: CertificationDecision!, $r: String) { reviewCertification(input: {certificationID: $id, decision: $d, reason: $r}) { certification { status } } }`
+		const revokeQ = `mutation($id: ID!, $r: String!) { revokeCertification(input: {certificationID: $id, reason: $r}) { certification { status } } }`
 		first := uploaded(t, env, ana, forklift)
 		for name, who := range map[string]servertest.Account{"the worker herself": ana, "an employer": olga} {
 			if r := env.Do(who.Token, reviewQ, map[string]any{"id": first, "d": "VERIFY"}); r.Code() != "FORBIDDEN" {
@@ -609,7 +611,7 @@ func TestCertificateReviewIsStaffWork(t *testing.T) {
 		if v := viewCert(t, env, ana, first); v.Status != "REJECTED" || v.Details.ReviewReason != "The photo is unreadable" {
 			t.Fatalf("Ana's rejected certificate: %+v %+v", v, v.Details)
 		}
-		if r := env.Do(staff.Token, reviewQ, map[string]any{"id": first, "d": "VERIFY"}); r.Code() != "CONFLICT" {
+		if r := env.Do(staff.Token, reviewQ, map[string]any{"id": first, "d": "VERIFY"}); r.Code() != "CERTIFICATION_NOT_PENDING" {
 			t.Fatalf("verifying a rejected certificate: %+v", r.Errors)
 		}
 

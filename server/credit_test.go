@@ -39,9 +39,8 @@ func TestCreditReportVisibility(t *testing.T) {
 
 		// Ana works a shift for Olga and is approved: one credit event.
 		shiftID := postShift(t, env, olga, emp, map[string]any{"requiredSkillIDs": []string{picking}})
-		var app struct{ ApplyToShift struct{ ID string } }
-		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shiftID}, &app)
-		c := newChain(t, env, olga, ana, app.ApplyToShift.ID)
+		app := apply(env, ana, shiftID)
+		c := newChain(t, env, olga, ana, app)
 		c.workAndApprove()
 
 		full := func(who servertest.Account, subject string) creditReport {

@@ -83,7 +83,7 @@ func TestFeedStatementsDoNotGrowWithThePage(t *testing.T) {
 				}
 			}
 		}
-		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": ids[0]}, &struct{}{})
+		apply(env, ana, ids[0])
 		before := db.Statements()
 		env.MustOp(ana.Token, "ShiftFeed", map[string]any{"near": place, "radiusKm": 20.0, "first": 20}, &page)
 		app := db.Statements() - before

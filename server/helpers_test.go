@@ -10,6 +10,9 @@ import (
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
+// input wraps a mutation's fields as its one argument, "input".
+func input(fields map[string]any) map[string]any { return map[string]any{"input": fields} }
+
 // chain takes an application through the steps of a hire as the two apps
 // would, for tests whose subject comes after.
 type chain struct {
@@ -27,19 +30,21 @@ func newChain(t *testing.T, env *servertest.Env, employer, worker servertest.Acc
 
 // hire: offer, acceptance, both signatures.
 func (c *chain) hire() {
-	var offer struct{ SendOffer struct{ ID string } }
-	c.env.Must(c.employer.Token, `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { id } }`, map[string]any{"a": c.application}, &offer)
+	var offer struct {
+		SendOffer struct{ Offer struct{ ID string } }
+	}
+	c.env.MustOp(c.employer.Token, "SendOffer", input(map[string]any{"applicationID": c.application}), &offer)
 	var hired struct {
 		AcceptOffer struct {
-			ID       string
-			Shift    struct{ ID string }
-			Contract struct{ ID string }
+			Assignment struct{ ID string }
+			Shift      struct{ ID string }
+			Contract   struct{ ID string }
 		}
 	}
-	c.env.Must(c.worker.Token, `mutation($id: ID!) { acceptOffer(id: $id) { id shift { id } contract { id } } }`, map[string]any{"id": offer.SendOffer.ID}, &hired)
-	c.assignment, c.shift, c.contract = hired.AcceptOffer.ID, hired.AcceptOffer.Shift.ID, hired.AcceptOffer.Contract.ID
+	c.env.MustOp(c.worker.Token, "AcceptOffer", input(map[string]any{"offerID": offer.SendOffer.Offer.ID}), &hired)
+	c.assignment, c.shift, c.contract = hired.AcceptOffer.Assignment.ID, hired.AcceptOffer.Shift.ID, hired.AcceptOffer.Contract.ID
 	for _, who := range []servertest.Account{c.worker, c.employer} {
-		c.env.Must(who.Token, `mutation($id: ID!) { signContract(id: $id) { id } }`, map[string]any{"id": c.contract}, &struct{}{})
+		c.env.MustOp(who.Token, "SignContract", input(map[string]any{"contractID": c.contract}), &struct{}{})
 	}
 }
 
@@ -58,14 +63,32 @@ func (c *chain) workAndApprove() {
 	c.env.Must(c.worker.Token, `query($id: ID!) { node(id: $id) { ... on Shift { startsAt endsAt lat lng } } }`, map[string]any{"id": c.shift}, &s)
 	at := map[string]any{"lat": s.Node.Lat, "lng": s.Node.Lng}
 	c.env.Clock.Advance(s.Node.StartsAt.Sub(c.env.Clock.Now()))
-	c.env.Must(c.worker.Token, `mutation($a: ID!, $at: GeoPointInput!) { checkIn(input: {assignmentID: $a, location: $at}) { id } }`,
-		map[string]any{"a": c.assignment, "at": at}, &struct{}{})
+	c.env.MustOp(c.worker.Token, "CheckIn", input(map[string]any{"assignmentID": c.assignment, "location": at}), &struct{}{})
 	c.env.Clock.Advance(s.Node.EndsAt.Sub(c.env.Clock.Now()))
 	var out struct {
 		CheckOut struct{ Timesheet struct{ ID string } }
 	}
-	c.env.Must(c.worker.Token, `mutation($a: ID!, $at: GeoPointInput!) { checkOut(input: {assignmentID: $a, location: $at}) { timesheet { id } } }`,
-		map[string]any{"a": c.assignment, "at": at}, &out)
+	c.env.MustOp(c.worker.Token, "CheckOut", input(map[string]any{"assignmentID": c.assignment, "location": at}), &out)
 	c.timesheet = out.CheckOut.Timesheet.ID
-	c.env.Must(c.employer.Token, `mutation($t: ID!) { approveTimesheet(input: {timesheetID: $t}) { id } }`, map[string]any{"t": c.timesheet}, &struct{}{})
+	c.env.MustOp(c.employer.Token, "ApproveTimesheet", input(map[string]any{"timesheetID": c.timesheet}), &struct{}{})
+}
+
+// apply has a worker apply to a shift, with the apps' operation, and
+// returns the application's ID.
+func apply(env *servertest.Env, who servertest.Account, shift string) string {
+	var out struct {
+		ApplyToShift struct{ Application struct{ ID string } }
+	}
+	env.MustOp(who.Token, "ApplyToShift", input(map[string]any{"shiftID": shift}), &out)
+	return out.ApplyToShift.Application.ID
+}
+
+// offer has an employer offer the shift to an applicant and returns the
+// offer's ID.
+func offer(env *servertest.Env, by servertest.Account, application string) string {
+	var out struct {
+		SendOffer struct{ Offer struct{ ID string } }
+	}
+	env.MustOp(by.Token, "SendOffer", input(map[string]any{"applicationID": application}), &out)
+	return out.SendOffer.Offer.ID
 }

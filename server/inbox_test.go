@@ -16,12 +16,14 @@ func TestDevicesSettingsAndInbox(t *testing.T) {
 		env := servertest.Start(t, db)
 		picking := skillID(t, db, "order-picking")
 		ana, ben := newWorker(t, env, "ana@example.com", "Ana", picking), env.SignUp("ben@example.com", "Ben")
-		const register = `mutation($t: String!) { registerDevice(input: {token: $t, platform: ANDROID, appVersion: "2.4.1"}) { id platform appVersion } }`
+		const register = `mutation($t: String!) { registerDevice(input: {token: $t, platform: ANDROID, appVersion: "2.4.1"}) { device { id platform appVersion } } }`
 		var reg struct {
-			RegisterDevice struct{ ID, Platform, AppVersion string }
+			RegisterDevice struct {
+				Device struct{ ID, Platform, AppVersion string }
+			}
 		}
 		env.Must(ana.Token, register, map[string]any{"t": "fcm-token-of-the-shared-phone"}, &reg)
-		if reg.RegisterDevice.Platform != "ANDROID" || reg.RegisterDevice.AppVersion != "2.4.1" {
+		if d := reg.RegisterDevice.Device; d.Platform != "ANDROID" || d.AppVersion != "2.4.1" {
 			t.Fatalf("device = %+v", reg)
 		}
 		// The phone changes hands: the token moves to whoever registered it last.
@@ -31,30 +33,35 @@ func TestDevicesSettingsAndInbox(t *testing.T) {
 		if d.UserID != ben.ID || db.Device.Query().CountX(ctx) != 1 {
 			t.Fatalf("token belongs to %s (%d devices); want Ben's only", d.UserID, db.Device.Query().CountX(ctx))
 		}
-		var gone struct{ UnregisterDevice bool }
-		env.Must(ana.Token, `mutation { unregisterDevice(token: "fcm-token-of-the-shared-phone") }`, nil, &gone)
-		if gone.UnregisterDevice {
+		var gone struct {
+			UnregisterDevice struct{ Unregistered bool }
+		}
+		unregister := input(map[string]any{"token": "fcm-token-of-the-shared-phone"})
+		env.MustOp(ana.Token, "UnregisterDevice", unregister, &gone)
+		if gone.UnregisterDevice.Unregistered {
 			t.Fatal("Ana unregistered Ben's device")
 		}
-		env.Must(ben.Token, `mutation { unregisterDevice(token: "fcm-token-of-the-shared-phone") }`, nil, &gone)
-		if !gone.UnregisterDevice {
+		env.MustOp(ben.Token, "UnregisterDevice", unregister, &gone)
+		if !gone.UnregisterDevice.Unregistered {
 			t.Fatal("Ben could not unregister his device")
 		}
 
 		// Settings are validated and private.
-		r := env.Do(ana.Token, `mutation { updateNotificationSettings(input: {timeZone: "Mars/Olympus", quietHours: {start: "25:00", end: "07:00"}, dailyShiftPushCap: -1}) { timeZone } }`, nil)
+		r := env.Do(ana.Token, `mutation { updateNotificationSettings(input: {timeZone: "Mars/Olympus", quietHours: {start: "25:00", end: "07:00"}, dailyShiftPushCap: -1}) { settings { timeZone } } }`, nil)
 		wantFields(t, r, "timeZone", "quietHours.start", "dailyShiftPushCap")
 		var set struct {
 			UpdateNotificationSettings struct {
-				TimeZone          string
-				QuietHours        struct{ Start, End string }
-				OptOuts           []string
-				DailyShiftPushCap int
+				Settings struct {
+					TimeZone          string
+					QuietHours        struct{ Start, End string }
+					OptOuts           []string
+					DailyShiftPushCap int
+				}
 			}
 		}
-		env.Must(ana.Token, `mutation { updateNotificationSettings(input: {timeZone: "Europe/Berlin", quietHours: {start: "22:00", end: "07:00"},
-			optOuts: [REVIEW], dailyShiftPushCap: 3}) { timeZone quietHours { start end } optOuts dailyShiftPushCap } }`, nil, &set)
-		s := set.UpdateNotificationSettings
+		env.MustOp(ana.Token, "UpdateNotificationSettings", input(map[string]any{"timeZone": "Europe/Berlin",
+			"quietHours": map[string]any{"start": "22:00", "end": "07:00"}, "optOuts": []string{"REVIEW"}, "dailyShiftPushCap": 3}), &set)
+		s := set.UpdateNotificationSettings.Settings
 		if s.TimeZone != "Europe/Berlin" || s.QuietHours.Start != "22:00" || s.QuietHours.End != "07:00" || s.OptOuts[0] != "REVIEW" || s.DailyShiftPushCap != 3 {
 			t.Fatalf("settings = %+v", s)
 		}
@@ -70,9 +77,8 @@ func TestDevicesSettingsAndInbox(t *testing.T) {
 		olga := env.SignUp("olga@example.com", "Olga")
 		emp := createEmployer(t, env, olga, "Spree Logistics")
 		shiftID := postShift(t, env, olga, emp, map[string]any{"requiredSkillIDs": []string{picking}})
-		var app struct{ ApplyToShift struct{ ID string } }
-		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shiftID}, &app)
-		env.Must(olga.Token, `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { id } }`, map[string]any{"a": app.ApplyToShift.ID}, &struct{}{})
+		app := apply(env, ana, shiftID)
+		offer(env, olga, app)
 		const inboxQ = `{ unreadNotificationCount notifications(first: 10) { edges { node { id title category readAt pushStatus } } } }`
 		var inbox struct {
 			UnreadNotificationCount int
@@ -96,15 +102,17 @@ func TestDevicesSettingsAndInbox(t *testing.T) {
 		if olgaInbox.UnreadNotificationCount != 1 { // the new applicant
 			t.Fatalf("Olga has %d unread, want the applicant", olgaInbox.UnreadNotificationCount)
 		}
-		var marked struct{ MarkNotificationsRead int }
-		env.Must(ben.Token, `mutation($ids: [ID!]) { markNotificationsRead(ids: $ids) }`,
-			map[string]any{"ids": []string{inbox.Notifications.Edges[0].Node.ID}}, &marked)
-		if marked.MarkNotificationsRead != 0 {
+		var marked struct {
+			MarkNotificationsRead struct{ MarkedCount, UnreadCount int }
+		}
+		env.MustOp(ben.Token, "MarkNotificationsRead", input(map[string]any{"ids": []string{inbox.Notifications.Edges[0].Node.ID}}), &marked)
+		if marked.MarkNotificationsRead.MarkedCount != 0 {
 			t.Fatal("Ben marked Ana's notification read")
 		}
-		env.Must(ana.Token, `mutation { markNotificationsRead(all: true) }`, nil, &marked)
+		env.MustOp(ana.Token, "MarkNotificationsRead", input(map[string]any{"all": true}), &marked)
 		env.Must(ana.Token, inboxQ, nil, &inbox)
-		if marked.MarkNotificationsRead != 1 || inbox.UnreadNotificationCount != 0 || inbox.Notifications.Edges[0].Node.ReadAt == nil {
+		if marked.MarkNotificationsRead.MarkedCount != 1 || marked.MarkNotificationsRead.UnreadCount != 0 ||
+			inbox.UnreadNotificationCount != 0 || inbox.Notifications.Edges[0].Node.ReadAt == nil {
 			t.Fatalf("after marking all read: %+v", inbox)
 		}
 	})
@@ -121,9 +129,8 @@ func TestAnInboxIsItsOwnersAlone(t *testing.T) {
 		ana := newWorker(t, env, "ana@example.com", "Ana", picking)
 		staff := makeStaff(t, env, db, "sam@example.com")
 		shift := postShift(t, env, olga, emp, nil)
-		var app struct{ ApplyToShift struct{ ID string } }
-		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shift}, &app)
-		env.Must(olga.Token, `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { id } }`, map[string]any{"a": app.ApplyToShift.ID}, &struct{}{})
+		app := apply(env, ana, shift)
+		offer(env, olga, app)
 
 		const inboxQ = `{ unreadNotificationCount notifications(first: 50) { totalCount } }`
 		var inbox struct {
@@ -134,10 +141,12 @@ func TestAnInboxIsItsOwnersAlone(t *testing.T) {
 		if inbox.UnreadNotificationCount != 0 || inbox.Notifications.TotalCount != 0 {
 			t.Fatalf("staff's inbox shows others' notifications: %+v", inbox)
 		}
-		var marked struct{ MarkNotificationsRead int }
-		env.Must(staff.Token, `mutation { markNotificationsRead(all: true) }`, nil, &marked)
-		if marked.MarkNotificationsRead != 0 {
-			t.Fatalf("staff marked %d notifications of others read", marked.MarkNotificationsRead)
+		var marked struct {
+			MarkNotificationsRead struct{ MarkedCount int }
+		}
+		env.MustOp(staff.Token, "MarkNotificationsRead", input(map[string]any{"all": true}), &marked)
+		if marked.MarkNotificationsRead.MarkedCount != 0 {
+			t.Fatalf("staff marked %d notifications of others read", marked.MarkNotificationsRead.MarkedCount)
 		}
 		env.Must(ana.Token, inboxQ, nil, &inbox)
 		if inbox.UnreadNotificationCount == 0 || inbox.Notifications.TotalCount == 0 {

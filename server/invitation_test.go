@@ -64,8 +64,7 @@ func TestInvitationsDoNotTellWhoHasAnAccount(t *testing.T) {
 		if l := mine.Viewer.EmployerInvitations; len(l) != 1 || l[0].Employer.Name != "Spree Logistics" || l[0].Role != "MANAGER" {
 			t.Fatalf("Cai's invitations: %+v", l)
 		}
-		env.Must(cai.Token, fmt.Sprintf(answerInvitationQ, "acceptEmployerInvitation"),
-			map[string]any{"in": map[string]any{"invitationID": mine.Viewer.EmployerInvitations[0].ID}}, &struct{}{})
+		answerInvitation(env, cai, "AcceptEmployerInvitation", mine.Viewer.EmployerInvitations[0].ID).Decode(t, &struct{}{})
 		var roles struct {
 			Viewer struct{ Memberships []struct{ Role string } }
 		}
@@ -88,8 +87,7 @@ func TestInvitationsDoNotTellWhoHasAnAccount(t *testing.T) {
 		}
 		withAccount.Decode(t, &bobs)
 		env.Clock.Advance(8 * 24 * time.Hour)
-		if r := env.Do(bob.Token, fmt.Sprintf(answerInvitationQ, "acceptEmployerInvitation"),
-			map[string]any{"in": map[string]any{"invitationID": bobs.AddEmployerMember.Invitation.ID}}); r.Code() != "INVITATION_NOT_PENDING" {
+		if r := answerInvitation(env, bob, "AcceptEmployerInvitation", bobs.AddEmployerMember.Invitation.ID); r.Code() != "INVITATION_NOT_PENDING" {
 			t.Fatalf("accepting an expired invitation: %+v", r.Errors)
 		}
 

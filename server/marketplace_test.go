@@ -43,17 +43,21 @@ func postShift(t *testing.T, env *servertest.Env, by servertest.Account, employe
 	for k, v := range extra {
 		in[k] = v
 	}
-	var created struct{ CreateShift struct{ ID, Status string } }
-	env.Must(by.Token, `mutation($in: CreateShiftInput!) { createShift(input: $in) { id status } }`, map[string]any{"in": in}, &created)
-	if created.CreateShift.Status != "DRAFT" {
-		t.Fatalf("a new shift is %s, want DRAFT", created.CreateShift.Status)
+	var created struct {
+		CreateShift struct{ Shift struct{ ID, Status string } }
 	}
-	var published struct{ PublishShift struct{ Status string } }
-	env.Must(by.Token, `mutation($id: ID!) { publishShift(id: $id) { status } }`, map[string]any{"id": created.CreateShift.ID}, &published)
-	if published.PublishShift.Status != "PUBLISHED" {
-		t.Fatalf("published shift is %s", published.PublishShift.Status)
+	env.MustOp(by.Token, "CreateShift", input(in), &created)
+	if created.CreateShift.Shift.Status != "DRAFT" {
+		t.Fatalf("a new shift is %s, want DRAFT", created.CreateShift.Shift.Status)
 	}
-	return created.CreateShift.ID
+	var published struct {
+		PublishShift struct{ Shift struct{ Status string } }
+	}
+	env.MustOp(by.Token, "PublishShift", input(map[string]any{"shiftID": created.CreateShift.Shift.ID}), &published)
+	if published.PublishShift.Shift.Status != "PUBLISHED" {
+		t.Fatalf("published shift is %s", published.PublishShift.Shift.Status)
+	}
+	return created.CreateShift.Shift.ID
 }
 
 // newWorker signs a worker up with a profile at home with the given skills.
@@ -64,9 +68,7 @@ func newWorker(t *testing.T, env *servertest.Env, email, name string, skills ...
 	for _, s := range skills {
 		list = append(list, map[string]any{"skillID": s, "years": 2})
 	}
-	var out struct{ UpdateWorkerProfile struct{ ID string } }
-	env.MustOp(a.Token, "UpdateWorkerProfile",
-		map[string]any{"input": map[string]any{"headline": "Picker", "homeLocation": home, "skills": list}}, &out)
+	env.MustOp(a.Token, "UpdateWorkerProfile", input(map[string]any{"headline": "Picker", "homeLocation": home, "skills": list}), &struct{}{})
 	return a
 }
 
@@ -75,9 +77,8 @@ func TestShiftFromPostingToPaid(t *testing.T) {
 		env := servertest.Start(t, db)
 		picking := skillID(t, db, "order-picking")
 		olga := env.SignUp("olga@example.com", "Olga")
-		var emp struct{ CreateEmployer struct{ ID string } }
-		env.Must(olga.Token, `mutation { createEmployer(input: {name: "Spree Logistics", location: {lat: 52.52, lng: 13.405}}) { id } }`, nil, &emp)
-		shiftID := postShift(t, env, olga, emp.CreateEmployer.ID, map[string]any{"requiredSkillIDs": []string{picking}, "maxDistanceKm": 10})
+		empID := createEmployer(t, env, olga, "Spree Logistics")
+		shiftID := postShift(t, env, olga, empID, map[string]any{"requiredSkillIDs": []string{picking}, "maxDistanceKm": 10})
 		ana := newWorker(t, env, "ana@example.com", "Ana", picking)
 
 		// The worker finds the shift near home, eligible and not yet applied.
@@ -118,11 +119,12 @@ func TestShiftFromPostingToPaid(t *testing.T) {
 		}
 
 		// She applies; the feed now says so.
-		var app struct{ ApplyToShift struct{ ID, Status string } }
-		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id, message: "Happy to help"}) { id status } }`,
-			map[string]any{"id": shiftID}, &app)
+		var app struct {
+			ApplyToShift struct{ Application struct{ ID, Status string } }
+		}
+		env.MustOp(ana.Token, "ApplyToShift", input(map[string]any{"shiftID": shiftID, "message": "Happy to help"}), &app)
 		env.Must(ana.Token, feedQ, map[string]any{"near": home}, &feed)
-		if a := feed.ShiftFeed.Edges[0].Application; a == nil || a.ID != app.ApplyToShift.ID || a.Status != "APPLIED" {
+		if a := feed.ShiftFeed.Edges[0].Application; a == nil || a.ID != app.ApplyToShift.Application.ID || a.Status != "APPLIED" {
 			t.Fatalf("feed after applying: %+v", feed.ShiftFeed.Edges[0].Application)
 		}
 
@@ -155,47 +157,55 @@ func TestShiftFromPostingToPaid(t *testing.T) {
 
 		// Offer, acceptance, contract.
 		var offer struct {
-			SendOffer struct{ ID, Status, ExpiresAt string }
+			SendOffer struct {
+				Offer       struct{ ID, Status, ExpiresAt string }
+				Application struct{ Status string }
+			}
 		}
-		env.Must(olga.Token, `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { id status expiresAt } }`,
-			map[string]any{"a": app.ApplyToShift.ID}, &offer)
-		if offer.SendOffer.Status != "PENDING" {
+		env.MustOp(olga.Token, "SendOffer", input(map[string]any{"applicationID": app.ApplyToShift.Application.ID}), &offer)
+		if offer.SendOffer.Offer.Status != "PENDING" || offer.SendOffer.Application.Status != "OFFERED" {
 			t.Fatalf("offer = %+v", offer.SendOffer)
 		}
-		if exp, _ := time.Parse(time.RFC3339, offer.SendOffer.ExpiresAt); !exp.Equal(env.Clock.Now().Add(30 * time.Minute)) {
-			t.Fatalf("offer expires at %s, want 30 minutes from now", offer.SendOffer.ExpiresAt)
+		if exp, _ := time.Parse(time.RFC3339, offer.SendOffer.Offer.ExpiresAt); !exp.Equal(env.Clock.Now().Add(30 * time.Minute)) {
+			t.Fatalf("offer expires at %s, want 30 minutes from now", offer.SendOffer.Offer.ExpiresAt)
 		}
 		var hired struct {
 			AcceptOffer struct {
-				ID, Status string
+				Assignment struct{ ID, Status string }
+				Offer      struct{ Status string }
+				Shift      struct{ Filled int }
 				Contract   struct{ ID, Body, Sha256 string }
 			}
 		}
-		env.Must(ana.Token, `mutation($id: ID!) { acceptOffer(id: $id) { id status contract { id body sha256 } } }`,
-			map[string]any{"id": offer.SendOffer.ID}, &hired)
-		asg, contract := hired.AcceptOffer.ID, hired.AcceptOffer.Contract
-		if hired.AcceptOffer.Status != "SCHEDULED" || len(contract.Sha256) != 64 ||
+		env.Must(ana.Token, `mutation($in: AcceptOfferInput!) { acceptOffer(input: $in) {
+			assignment { id status } offer { status } shift { filled } contract { id body sha256 } } }`,
+			map[string]any{"in": map[string]any{"offerID": offer.SendOffer.Offer.ID}}, &hired)
+		asg, contract := hired.AcceptOffer.Assignment.ID, hired.AcceptOffer.Contract
+		if hired.AcceptOffer.Assignment.Status != "SCHEDULED" || hired.AcceptOffer.Offer.Status != "ACCEPTED" ||
+			hired.AcceptOffer.Shift.Filled != 1 || len(contract.Sha256) != 64 ||
 			!strings.Contains(contract.Body, "Employer: Spree Logistics") || !strings.Contains(contract.Body, "Worker: Ana") ||
 			!strings.Contains(contract.Body, "part-time employment relationship") || !strings.Contains(contract.Body, "15.00 EUR per hour") {
 			t.Fatalf("hire = %+v", hired.AcceptOffer)
 		}
 
-		const checkIn = `mutation($a: ID!, $at: GeoPointInput!) { checkIn(input: {assignmentID: $a, location: $at}) { status } }`
+		const checkIn = `mutation($a: ID!, $at: GeoPointInput!) { checkIn(input: {assignmentID: $a, location: $at}) { assignment { status } } }`
 		env.Clock.Advance(2*time.Hour - 10*time.Minute) // ten minutes before the start
-		if r := env.Do(ana.Token, checkIn, map[string]any{"a": asg, "at": place}); r.Code() != "CONFLICT" ||
+		if r := env.Do(ana.Token, checkIn, map[string]any{"a": asg, "at": place}); r.Code() != "CONTRACT_NOT_SIGNED" ||
 			!strings.Contains(r.Errors[0].Message, "sign the contract") {
 			t.Fatalf("check-in before signing: %+v", r.Errors)
 		}
 		for _, who := range []servertest.Account{ana, olga} {
-			env.Must(who.Token, `mutation($id: ID!) { signContract(id: $id) { id } }`, map[string]any{"id": contract.ID}, &struct{}{})
+			env.MustOp(who.Token, "SignContract", input(map[string]any{"contractID": contract.ID}), &struct{}{})
 		}
-		if r := env.Do(ana.Token, checkIn, map[string]any{"a": asg, "at": home}); r.Code() != "BAD_USER_INPUT" ||
+		if r := env.Do(ana.Token, checkIn, map[string]any{"a": asg, "at": home}); r.Code() != "OUTSIDE_GEOFENCE" ||
 			!strings.Contains(r.Errors[0].Message, "within 200 m") {
 			t.Fatalf("check-in from home: %+v", r.Errors)
 		}
-		var in struct{ CheckIn struct{ Status string } }
+		var in struct {
+			CheckIn struct{ Assignment struct{ Status string } }
+		}
 		env.Must(ana.Token, checkIn, map[string]any{"a": asg, "at": place}, &in)
-		if in.CheckIn.Status != "CHECKED_IN" {
+		if in.CheckIn.Assignment.Status != "CHECKED_IN" {
 			t.Fatalf("check-in: %+v", in)
 		}
 
@@ -204,44 +214,51 @@ func TestShiftFromPostingToPaid(t *testing.T) {
 		env.Clock.Advance(8*time.Hour + 10*time.Minute)
 		var out struct {
 			CheckOut struct {
-				Status    string
-				Timesheet struct {
+				Assignment struct{ Status string }
+				Timesheet  struct {
 					ID            string
 					WorkedMinutes int
 				}
 			}
 		}
-		env.Must(ana.Token, `mutation($a: ID!, $at: GeoPointInput!) { checkOut(input: {assignmentID: $a, location: $at}) {
-			status timesheet { id workedMinutes } } }`, map[string]any{"a": asg, "at": place}, &out)
-		if out.CheckOut.Status != "CHECKED_OUT" || out.CheckOut.Timesheet.WorkedMinutes != 450 {
+		env.MustOp(ana.Token, "CheckOut", input(map[string]any{"assignmentID": asg, "location": place}), &out)
+		if out.CheckOut.Assignment.Status != "CHECKED_OUT" || out.CheckOut.Timesheet.WorkedMinutes != 450 {
 			t.Fatalf("check-out: %+v", out)
 		}
 		ts := out.CheckOut.Timesheet.ID
 		var approved struct {
 			ApproveTimesheet struct {
-				Status, PaymentStatus string
-				AmountOwed            int
+				Timesheet struct {
+					Status, PaymentStatus string
+					AmountOwed            int
+				}
+				Assignment struct{ Status string }
 			}
 		}
-		env.Must(olga.Token, `mutation($t: ID!) { approveTimesheet(input: {timesheetID: $t}) { status paymentStatus amountOwed } }`,
-			map[string]any{"t": ts}, &approved)
-		if approved.ApproveTimesheet.Status != "APPROVED" || approved.ApproveTimesheet.AmountOwed != 11250 ||
-			approved.ApproveTimesheet.PaymentStatus != "UNPAID" {
+		env.MustOp(olga.Token, "ApproveTimesheet", input(map[string]any{"timesheetID": ts}), &approved)
+		if got := approved.ApproveTimesheet; got.Timesheet.Status != "APPROVED" || got.Timesheet.AmountOwed != 11250 ||
+			got.Timesheet.PaymentStatus != "UNPAID" || got.Assignment.Status != "APPROVED" {
 			t.Fatalf("approval: %+v (450 min × 15.00/h = 112.50)", approved)
 		}
 		var paid struct {
-			MarkPaid struct{ PaymentStatus string }
+			MarkPaid struct {
+				Timesheet struct{ PaymentStatus string }
+			}
 		}
-		env.Must(olga.Token, `mutation($t: ID!) { markPaid(id: $t, reference: "SEPA-2026-0042") { paymentStatus } }`, map[string]any{"t": ts}, &paid)
+		env.MustOp(olga.Token, "MarkPaid", input(map[string]any{"timesheetID": ts, "reference": "SEPA-2026-0042"}), &paid)
 		var confirmed struct {
-			ConfirmPayment struct{ PaymentStatus string }
+			ConfirmPayment struct {
+				Timesheet  struct{ PaymentStatus string }
+				Assignment struct{ Status string }
+			}
 		}
-		env.Must(ana.Token, `mutation($t: ID!) { confirmPayment(id: $t) { paymentStatus } }`, map[string]any{"t": ts}, &confirmed)
-		if paid.MarkPaid.PaymentStatus != "MARKED_PAID" || confirmed.ConfirmPayment.PaymentStatus != "CONFIRMED" {
+		env.MustOp(ana.Token, "ConfirmPayment", input(map[string]any{"timesheetID": ts}), &confirmed)
+		if paid.MarkPaid.Timesheet.PaymentStatus != "MARKED_PAID" || confirmed.ConfirmPayment.Timesheet.PaymentStatus != "CONFIRMED" ||
+			confirmed.ConfirmPayment.Assignment.Status != "PAID" {
 			t.Fatalf("payment: %+v %+v", paid, confirmed)
 		}
 		var record struct{ Node struct{ PaidOnTime int } }
-		env.Must(ana.Token, `query($id: ID!) { node(id: $id) { ... on Employer { paidOnTime } } }`, map[string]any{"id": emp.CreateEmployer.ID}, &record)
+		env.Must(ana.Token, `query($id: ID!) { node(id: $id) { ... on Employer { paidOnTime } } }`, map[string]any{"id": empID}, &record)
 		if record.Node.PaidOnTime != 1 {
 			t.Fatalf("the employer's public pay record shows %d payments on time, want 1", record.Node.PaidOnTime)
 		}

@@ -22,21 +22,29 @@ func TestAMutationAnswersWithEverythingItTouched(t *testing.T) {
 		for i := range 15 {
 			shift := postShift(t, env, olga, emp, map[string]any{"slots": 1})
 			w := newWorker(t, env, fmt.Sprintf("w%d@example.com", i), "W")
-			var app struct{ ApplyToShift struct{ ID string } }
-			env.Must(w.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shift}, &app)
-			var offer struct{ SendOffer struct{ ID string } }
-			env.Must(olga.Token, `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { id } }`, map[string]any{"a": app.ApplyToShift.ID}, &offer)
+			app := apply(env, w, shift)
+			offer := offer(env, olga, app)
 			var hired struct {
 				AcceptOffer struct {
-					Shift    struct{ Employer struct{ ID string } }
-					Contract struct{ ID string }
-					Offer    struct{ Application struct{ ID string } }
+					Assignment struct {
+						Shift    struct{ Employer struct{ ID string } }
+						Contract struct{ ID string }
+						Offer    struct{ Application struct{ ID string } }
+					}
+					Shift       struct{ Filled int }
+					Contract    struct{ ID string }
+					Application struct{ ID, Status string }
 				}
 			}
-			env.Must(w.Token, `mutation($id: ID!) { acceptOffer(id: $id) { id shift { id employer { id } } contract { id }
-				worker { id } offer { id application { id } } } }`, map[string]any{"id": offer.SendOffer.ID}, &hired)
-			if h := hired.AcceptOffer; h.Shift.Employer.ID != emp || h.Contract.ID == "" || h.Offer.Application.ID != app.ApplyToShift.ID {
+			env.Must(w.Token, `mutation($id: ID!) { acceptOffer(input: {offerID: $id}) {
+				assignment { id shift { id employer { id } } contract { id } worker { id } offer { id application { id } } }
+				shift { id filled } contract { id } application { id status } } }`, map[string]any{"id": offer}, &hired)
+			h := hired.AcceptOffer
+			if a := h.Assignment; a.Shift.Employer.ID != emp || a.Contract.ID == "" || a.Offer.Application.ID != app {
 				t.Fatalf("round %d: %+v", i, h)
+			}
+			if h.Contract.ID != h.Assignment.Contract.ID || h.Shift.Filled != 1 || h.Application.ID != app || h.Application.Status != "HIRED" {
+				t.Fatalf("round %d: the payload's own objects disagree with the hire: %+v", i, h)
 			}
 		}
 	})

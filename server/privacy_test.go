@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -32,10 +31,12 @@ func newCast(t *testing.T, db *entdb.DB) *cast {
 		olga: env.SignUp("olga@example.com", "Olga"), max: env.SignUp("max@example.com", "Max"),
 		vic: env.SignUp("vic@example.com", "Vic"), eve: env.SignUp("eve@example.com", "Eve"),
 	}
-	var p struct{ UpdateWorkerProfile struct{ ID string } }
+	var p struct {
+		UpdateWorkerProfile struct{ WorkerProfile struct{ ID string } }
+	}
 	env.Must(c.ana.Token, `mutation { updateWorkerProfile(input: {headline: "Barista", homeLocation: {lat: 52.5, lng: 13.4},
-		travelRadiusKm: 12, minHourlyRate: {amount: 1500, currency: "EUR"}}) { id } }`, nil, &p)
-	c.anaWorker = p.UpdateWorkerProfile.ID
+		travelRadiusKm: 12, minHourlyRate: {amount: 1500, currency: "EUR"}}) { workerProfile { id } } }`, nil, &p)
+	c.anaWorker = p.UpdateWorkerProfile.WorkerProfile.ID
 	c.linde = createEmployer(t, env, c.olga, "Café Linde")
 	c.otherEmp = createEmployer(t, env, c.eve, "Eve's Bistro")
 	addMember(t, env, c.olga, c.linde, c.max, "MANAGER")
@@ -55,18 +56,29 @@ func newCast(t *testing.T, db *entdb.DB) *cast {
 }
 
 func createEmployer(t *testing.T, env *servertest.Env, a servertest.Account, name string) string {
-	var out struct{ CreateEmployer struct{ ID string } }
-	env.Must(a.Token, `mutation($n: String!) { createEmployer(input: {name: $n}) { id } }`, map[string]any{"n": name}, &out)
-	return out.CreateEmployer.ID
+	var out struct {
+		CreateEmployer struct {
+			Employer   struct{ ID string }
+			Membership struct{ Role string }
+		}
+	}
+	env.MustOp(a.Token, "CreateEmployer", input(map[string]any{"name": name}), &out)
+	if out.CreateEmployer.Membership.Role != "OWNER" {
+		t.Fatalf("creating an employer made its creator %q, want OWNER", out.CreateEmployer.Membership.Role)
+	}
+	return out.CreateEmployer.Employer.ID
 }
 
 // invite invites an address to a role in an employer.
 func invite(env *servertest.Env, by servertest.Account, employer, email, role string) servertest.Response {
-	return env.Do(by.Token, `mutation($in: AddEmployerMemberInput!) { addEmployerMember(input: $in) { invitation { id role status } } }`,
-		map[string]any{"in": map[string]any{"employerID": employer, "email": email, "role": role}})
+	return env.Op(by.Token, "AddEmployerMember", input(map[string]any{"employerID": employer, "email": email, "role": role}))
 }
 
-const answerInvitationQ = `mutation($in: EmployerInvitationInput!) { %s(input: $in) { invitation { status } membership { role } } }`
+// answerInvitation runs the apps' operation (AcceptEmployerInvitation,
+// DeclineEmployerInvitation or RevokeEmployerInvitation) on an invitation.
+func answerInvitation(env *servertest.Env, who servertest.Account, op, invitation string) servertest.Response {
+	return env.Op(who.Token, op, input(map[string]any{"invitationID": invitation}))
+}
 
 // addMember invites who to a role, and who accepts.
 func addMember(t *testing.T, env *servertest.Env, by servertest.Account, employer string, who servertest.Account, role string) {
@@ -75,8 +87,7 @@ func addMember(t *testing.T, env *servertest.Env, by servertest.Account, employe
 		AddEmployerMember struct{ Invitation struct{ ID string } }
 	}
 	invite(env, by, employer, who.Email, role).Decode(t, &out)
-	env.Must(who.Token, fmt.Sprintf(answerInvitationQ, "acceptEmployerInvitation"),
-		map[string]any{"in": map[string]any{"invitationID": out.AddEmployerMember.Invitation.ID}}, &struct{}{})
+	answerInvitation(env, who, "AcceptEmployerInvitation", out.AddEmployerMember.Invitation.ID).Decode(t, &struct{}{})
 }
 
 func TestStrangersSeeOnlyPublicFields(t *testing.T) {
@@ -224,11 +235,11 @@ func TestEmployerRoles(t *testing.T) {
 			t.Fatal("an invitation made a member before it was accepted")
 		}
 		answer := func(who servertest.Account, op string) servertest.Response {
-			return c.env.Do(who.Token, fmt.Sprintf(answerInvitationQ, op), map[string]any{"in": map[string]any{"invitationID": ok.AddEmployerMember.Invitation.ID}})
+			return answerInvitation(c.env, who, op, ok.AddEmployerMember.Invitation.ID)
 		}
 		// Nobody but Bob answers for him, not even the employer's owner.
 		for _, who := range []servertest.Account{c.eve, c.olga} {
-			if r := answer(who, "acceptEmployerInvitation"); r.Code() != "NOT_FOUND" {
+			if r := answer(who, "AcceptEmployerInvitation"); r.Code() != "NOT_FOUND" {
 				t.Fatalf("someone else accepting Bob's invitation: %+v", r.Errors)
 			}
 		}
@@ -238,11 +249,11 @@ func TestEmployerRoles(t *testing.T) {
 				Membership struct{ Role string }
 			}
 		}
-		answer(c.bob, "acceptEmployerInvitation").Decode(t, &accepted)
+		answer(c.bob, "AcceptEmployerInvitation").Decode(t, &accepted)
 		if a := accepted.AcceptEmployerInvitation; a.Invitation.Status != "ACCEPTED" || a.Membership.Role != "VIEWER" {
 			t.Fatalf("accepting: %+v", a)
 		}
-		if r := answer(c.bob, "declineEmployerInvitation"); r.Code() != "INVITATION_NOT_PENDING" {
+		if r := answer(c.bob, "DeclineEmployerInvitation"); r.Code() != "INVITATION_NOT_PENDING" {
 			t.Fatalf("answering twice: %+v", r.Errors)
 		}
 		// The new role takes effect on the next request, without a new token.

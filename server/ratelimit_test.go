@@ -104,7 +104,7 @@ func TestReplicasCountTogether(t *testing.T) {
 func TestALoopingScriptIsSlowed(t *testing.T) {
 	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"))
 	ana := env.SignUp("ana@example.com", "Ana")
-	const mark = `mutation { markNotificationsRead(all: true) }`
+	const mark = `mutation { markNotificationsRead(input: {all: true}) { markedCount } }`
 	for i := range 300 {
 		if r := env.Do(ana.Token, mark, nil); r.Code() != "" {
 			t.Fatalf("mutation %d: %+v", i+1, r.Errors)

@@ -55,10 +55,8 @@ func TestTwoReplicasShareLiveEvents(t *testing.T) {
 	ws.Subscribe("offers", `subscription { offerEvents { kind offer { id } } }`, nil)
 	a.WaitSubscribers(1)
 
-	var app struct{ ApplyToShift struct{ ID string } }
-	bee.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shiftID}, &app)
-	var offer struct{ SendOffer struct{ ID string } }
-	bee.Must(olga.Token, `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { id } }`, map[string]any{"a": app.ApplyToShift.ID}, &offer)
+	app := apply(bee, ana, shiftID)
+	offer := offer(bee, olga, app)
 
 	var heard struct {
 		OfferEvents struct {
@@ -67,7 +65,7 @@ func TestTwoReplicasShareLiveEvents(t *testing.T) {
 		}
 	}
 	next(t, ws, "offers", &heard)
-	if heard.OfferEvents.Kind != "CREATED" || heard.OfferEvents.Offer.ID != offer.SendOffer.ID {
+	if heard.OfferEvents.Kind != "CREATED" || heard.OfferEvents.Offer.ID != offer {
 		t.Fatalf("replica A heard %+v", heard)
 	}
 }

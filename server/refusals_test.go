@@ -31,26 +31,16 @@ func newHiringWorld(t *testing.T, db *entdb.DB) *hiringWorld {
 	h.ana = newWorker(t, env, "ana@example.com", "Ana", picking)
 	h.ben = newWorker(t, env, "ben@example.com", "Ben", picking)
 	h.cem = newWorker(t, env, "cem@example.com", "Cem")
-	apply := func(a servertest.Account) string {
-		var out struct{ ApplyToShift struct{ ID string } }
-		env.Must(a.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": h.shift}, &out)
-		return out.ApplyToShift.ID
-	}
-	offer := func(app string) string {
-		var out struct{ SendOffer struct{ ID string } }
-		env.Must(h.olga.Token, `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { id } }`, map[string]any{"a": app}, &out)
-		return out.SendOffer.ID
-	}
-	h.anaApp, h.benApp = apply(h.ana), apply(h.ben)
+	h.anaApp, h.benApp = apply(env, h.ana, h.shift), apply(env, h.ben, h.shift)
 	var hired struct {
 		AcceptOffer struct {
-			ID       string
-			Contract struct{ ID string }
+			Assignment struct{ ID string }
+			Contract   struct{ ID string }
 		}
 	}
-	env.Must(h.ana.Token, `mutation($id: ID!) { acceptOffer(id: $id) { id contract { id } } }`, map[string]any{"id": offer(h.anaApp)}, &hired)
-	h.asg, h.contract = hired.AcceptOffer.ID, hired.AcceptOffer.Contract.ID
-	h.benOffer = offer(h.benApp)
+	env.MustOp(h.ana.Token, "AcceptOffer", input(map[string]any{"offerID": offer(env, h.olga, h.anaApp)}), &hired)
+	h.asg, h.contract = hired.AcceptOffer.Assignment.ID, hired.AcceptOffer.Contract.ID
+	h.benOffer = offer(env, h.olga, h.benApp)
 	return h
 }
 
@@ -83,12 +73,14 @@ func TestRefusalsExplainAndWriteNothing(t *testing.T) {
 		}
 		return map[string]any{"in": in}
 	}
-	const createShift = `mutation($in: CreateShiftInput!) { createShift(input: $in) { id } }`
-	const checkIn = `mutation($a: ID!, $at: GeoPointInput!) { checkIn(input: {assignmentID: $a, location: $at}) { id } }`
+	const createShift = `mutation($in: CreateShiftInput!) { createShift(input: $in) { shift { id } } }`
+	const checkIn = `mutation($a: ID!, $at: GeoPointInput!) { checkIn(input: {assignmentID: $a, location: $at}) { assignment { id } } }`
+	const applyQ = `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { application { id } } }`
+	const acceptQ = `mutation($id: ID!) { acceptOffer(input: {offerID: $id}) { assignment { id } } }`
 	soon := func(h *hiringWorld) string { return h.env.Clock.Now().Add(5 * time.Minute).Format(time.RFC3339) }
 	signBoth := func(h *hiringWorld) {
 		for _, who := range []servertest.Account{h.ana, h.olga} {
-			h.env.Must(who.Token, `mutation($id: ID!) { signContract(id: $id) { id } }`, map[string]any{"id": h.contract}, &struct{}{})
+			h.env.MustOp(who.Token, "SignContract", input(map[string]any{"contractID": h.contract}), &struct{}{})
 		}
 	}
 
@@ -115,78 +107,77 @@ func TestRefusalsExplainAndWriteNothing(t *testing.T) {
 			vars: func(h *hiringWorld) map[string]any { return shiftIn(h, nil) }},
 		{name: "a stranger posting for the employer", as: ben, query: createShift, code: "NOT_FOUND", message: "employer not found",
 			vars: func(h *hiringWorld) map[string]any { return shiftIn(h, nil) }},
-		{name: "publishing a cancelled shift", as: olga, query: `mutation($id: ID!) { publishShift(id: $id) { id } }`,
-			code: "CONFLICT", message: "only a draft can be published; this shift is cancelled",
+		{name: "publishing a cancelled shift", as: olga, query: `mutation($id: ID!) { publishShift(input: {shiftID: $id}) { shift { id } } }`,
+			code: "SHIFT_NOT_DRAFT", message: "only a draft can be published; this shift is cancelled",
 			before: func(h *hiringWorld) {
-				h.env.Must(h.olga.Token, `mutation($id: ID!) { cancelShift(id: $id, reason: "no longer needed") { id } }`,
-					map[string]any{"id": h.shift}, &struct{}{})
+				h.env.MustOp(h.olga.Token, "CancelShift", input(map[string]any{"shiftID": h.shift, "reason": "no longer needed"}), &struct{}{})
 			},
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"id": h.shift} }},
-		{name: "cancelling a shift without a reason", as: olga, query: `mutation($id: ID!) { cancelShift(id: $id, reason: " ") { id } }`,
+		{name: "cancelling a shift without a reason", as: olga, query: `mutation($id: ID!) { cancelShift(input: {shiftID: $id, reason: " "}) { shift { id } } }`,
 			code: "BAD_USER_INPUT", message: "reason: say why",
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"id": h.shift} }},
-		{name: "applying without the required skill", as: cem, query: `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`,
+		{name: "applying without the required skill", as: cem, query: applyQ,
 			code: "SCREENING_FAILED", message: "Add these skills to your profile: Order picking",
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"id": h.shift} }},
-		{name: "applying twice", as: ben, query: `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`,
-			code: "CONFLICT", message: "you have already applied to this shift",
+		{name: "applying twice", as: ben, query: applyQ,
+			code: "ALREADY_APPLIED", message: "you have already applied to this shift",
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"id": h.shift} }},
-		{name: "applying without a worker profile", as: dan, query: `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`,
+		{name: "applying without a worker profile", as: dan, query: applyQ,
 			code: "FORBIDDEN", message: "create your worker profile first",
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"id": h.shift} }},
-		{name: "withdrawing someone else's application", as: ana, query: `mutation($id: ID!) { withdrawApplication(id: $id) { id } }`,
+		{name: "withdrawing someone else's application", as: ana, query: `mutation($id: ID!) { withdrawApplication(input: {applicationID: $id}) { application { id } } }`,
 			code: "NOT_FOUND", message: "application not found",
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"id": h.benApp} }},
-		{name: "a viewer sending an offer", as: vic, query: `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { id } }`,
+		{name: "a viewer sending an offer", as: vic, query: `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { offer { id } } }`,
 			code: "FORBIDDEN", message: "only the employer's owners and managers can send offers",
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"a": h.benApp} }},
 		{name: "an invitation beside a pending offer", as: olga,
-			query: `mutation($s: ID!, $w: ID!) { sendOffer(input: {shiftID: $s, workerID: $w}) { id } }`,
-			code:  "CONFLICT", message: "already has a pending offer",
+			query: `mutation($s: ID!, $w: ID!) { sendOffer(input: {shiftID: $s, workerID: $w}) { offer { id } } }`,
+			code:  "OFFER_ALREADY_PENDING", message: "already has a pending offer",
 			before: func(h *hiringWorld) {
-				h.env.Must(h.olga.Token, `mutation($in: RosterInput!) { setRosterEntry(input: $in) { id } }`,
-					map[string]any{"in": map[string]any{"employerID": h.emp, "workerID": workerOf(t, h.env, h.ben), "kind": "FAVOURITE"}}, &struct{}{})
+				h.env.MustOp(h.olga.Token, "SetRosterEntry",
+					input(map[string]any{"employerID": h.emp, "workerID": workerOf(t, h.env, h.ben), "kind": "FAVOURITE"}), &struct{}{})
 			},
 			vars: func(h *hiringWorld) map[string]any {
 				return map[string]any{"s": h.shift, "w": workerOf(t, h.env, h.ben)}
 			}},
 		{name: "inviting a worker who is not a favourite", as: olga,
-			query: `mutation($s: ID!, $w: ID!) { sendOffer(input: {shiftID: $s, workerID: $w}) { id } }`,
+			query: `mutation($s: ID!, $w: ID!) { sendOffer(input: {shiftID: $s, workerID: $w}) { offer { id } } }`,
 			code:  "BAD_USER_INPUT", message: "direct invitations go to workers on your favourites",
 			vars: func(h *hiringWorld) map[string]any {
 				return map[string]any{"s": h.shift, "w": workerOf(t, h.env, h.cem)}
 			}},
-		{name: "accepting someone else's offer", as: ana, query: `mutation($id: ID!) { acceptOffer(id: $id) { id } }`,
+		{name: "accepting someone else's offer", as: ana, query: acceptQ,
 			code: "NOT_FOUND", message: "offer not found",
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"id": h.benOffer} }},
-		{name: "accepting an expired offer", as: ben, query: `mutation($id: ID!) { acceptOffer(id: $id) { id } }`,
-			code: "CONFLICT", message: "the offer expired at", before: func(h *hiringWorld) { h.env.Clock.Advance(31 * time.Minute) },
+		{name: "accepting an expired offer", as: ben, query: acceptQ,
+			code: "OFFER_EXPIRED", message: "the offer expired at", before: func(h *hiringWorld) { h.env.Clock.Advance(31 * time.Minute) },
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"id": h.benOffer} }},
-		{name: "a stranger signing the contract", as: ben, query: `mutation($id: ID!) { signContract(id: $id) { id } }`,
+		{name: "a stranger signing the contract", as: ben, query: `mutation($id: ID!) { signContract(input: {contractID: $id}) { contract { id } } }`,
 			code: "NOT_FOUND", message: "contract not found",
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"id": h.contract} }},
 		{name: "checking in before the contract is signed", as: ana, query: checkIn,
-			code: "CONFLICT", message: "both parties must sign the contract before check-in",
+			code: "CONTRACT_NOT_SIGNED", message: "both parties must sign the contract before check-in",
 			before: func(h *hiringWorld) { h.env.Clock.Advance(110 * time.Minute) },
 			vars:   func(h *hiringWorld) map[string]any { return map[string]any{"a": h.asg, "at": place} }},
 		{name: "checking in an hour early", as: ana, query: checkIn, before: signBoth,
-			code: "CONFLICT", message: "check-in opens 30 minutes before the start",
+			code: "CHECK_IN_NOT_OPEN", message: "check-in opens 30 minutes before the start",
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"a": h.asg, "at": place} }},
 		{name: "checking in from home", as: ana, query: checkIn,
 			before: func(h *hiringWorld) { signBoth(h); h.env.Clock.Advance(110 * time.Minute) },
-			code:   "BAD_USER_INPUT", message: "check in and out within 200 m of it",
+			code:   "OUTSIDE_GEOFENCE", message: "check in and out within 200 m of it",
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"a": h.asg, "at": home} }},
 		{name: "checking out without checking in", as: ana,
-			query: `mutation($a: ID!, $at: GeoPointInput!) { checkOut(input: {assignmentID: $a, location: $at}) { id } }`,
-			code:  "CONFLICT", message: "you can check out only after checking in",
+			query: `mutation($a: ID!, $at: GeoPointInput!) { checkOut(input: {assignmentID: $a, location: $at}) { timesheet { id } } }`,
+			code:  "NOT_CHECKED_IN", message: "you can check out only after checking in",
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"a": h.asg, "at": place} }},
-		{name: "a no-show marked before the grace period", as: olga, query: `mutation($a: ID!) { markNoShow(id: $a) { id } }`,
-			code: "CONFLICT", message: "a no-show can be marked from 30 minutes after the start",
+		{name: "a no-show marked before the grace period", as: olga, query: `mutation($a: ID!) { markNoShow(input: {assignmentID: $a}) { assignment { id } } }`,
+			code: "NO_SHOW_TOO_EARLY", message: "a no-show can be marked from 30 minutes after the start",
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"a": h.asg} }},
-		{name: "cancelling a hire after the start", as: ana, query: `mutation($a: ID!) { cancelAssignment(id: $a, reason: "ill") { id } }`,
-			code: "CONFLICT", message: "the shift has started", before: func(h *hiringWorld) { h.env.Clock.Advance(3 * time.Hour) },
+		{name: "cancelling a hire after the start", as: ana, query: `mutation($a: ID!) { cancelAssignment(input: {assignmentID: $a, reason: "ill"}) { assignment { id } } }`,
+			code: "SHIFT_STARTED", message: "the shift has started", before: func(h *hiringWorld) { h.env.Clock.Advance(3 * time.Hour) },
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"a": h.asg} }},
-		{name: "a viewer cancelling a hire", as: vic, query: `mutation($a: ID!) { cancelAssignment(id: $a, reason: "budget") { id } }`,
+		{name: "a viewer cancelling a hire", as: vic, query: `mutation($a: ID!) { cancelAssignment(input: {assignmentID: $a, reason: "budget"}) { assignment { id } } }`,
 			code: "FORBIDDEN", message: "only the employer's owners and managers can cancel hires",
 			vars: func(h *hiringWorld) map[string]any { return map[string]any{"a": h.asg} }},
 		{name: "a shift starting soon", as: olga, query: createShift, code: "BAD_USER_INPUT", message: "startsAt",

@@ -13,7 +13,7 @@ import (
 	"flexwork/server/servertest"
 )
 
-const createShiftQ = `mutation($in: CreateShiftInput!) { createShift(input: $in) { id title } }`
+const createShiftQ = `mutation($in: CreateShiftInput!) { createShift(input: $in) { shift { id title } } }`
 
 func shiftInput(env *servertest.Env, emp, title string) map[string]any {
 	start := env.Clock.Now().Add(48 * time.Hour)
@@ -103,10 +103,12 @@ func TestRetriedMutationsHappenOnce(t *testing.T) {
 				continue
 			}
 			var p struct {
-				Data struct{ CreateShift struct{ ID string } }
+				Data struct {
+					CreateShift struct{ Shift struct{ ID string } }
+				}
 			}
 			_ = json.Unmarshal(m.Payload, &p)
-			ids = append(ids, p.Data.CreateShift.ID)
+			ids = append(ids, p.Data.CreateShift.Shift.ID)
 		}
 		if ids[0] == "" || ids[0] != ids[1] {
 			t.Fatalf("over WebSocket the retry made %v", ids)
@@ -143,20 +145,26 @@ func TestARepeatedTransitionAnswersWithTheCurrentState(t *testing.T) {
 			}
 			return string(a.Data)
 		}
-		twice(olga, `mutation($id: ID!) { publishShift(id: $id) { id status } }`, map[string]any{"id": shift})
-		var app struct{ ApplyToShift struct{ ID string } }
-		json.Unmarshal([]byte(twice(ana, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id status } }`, map[string]any{"id": shift})), &app)
-		var offer struct{ SendOffer struct{ ID string } }
-		json.Unmarshal([]byte(twice(olga, `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { id status } }`, map[string]any{"a": app.ApplyToShift.ID})), &offer)
+		twice(olga, `mutation($id: ID!) { publishShift(input: {shiftID: $id}) { shift { id status } } }`, map[string]any{"id": shift})
+		var app struct {
+			ApplyToShift struct{ Application struct{ ID string } }
+		}
+		json.Unmarshal([]byte(twice(ana, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { application { id status } } }`, map[string]any{"id": shift})), &app)
+		var offer struct {
+			SendOffer struct{ Offer struct{ ID string } }
+		}
+		json.Unmarshal([]byte(twice(olga, `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { offer { id status } } }`,
+			map[string]any{"a": app.ApplyToShift.Application.ID})), &offer)
 		var hired struct {
 			AcceptOffer struct {
-				ID       string
-				Contract struct{ ID string }
+				Assignment struct{ ID string }
+				Contract   struct{ ID string }
 			}
 		}
-		json.Unmarshal([]byte(twice(ana, `mutation($id: ID!) { acceptOffer(id: $id) { id status contract { id } } }`, map[string]any{"id": offer.SendOffer.ID})), &hired)
+		json.Unmarshal([]byte(twice(ana, `mutation($id: ID!) { acceptOffer(input: {offerID: $id}) { assignment { id status } contract { id } } }`,
+			map[string]any{"id": offer.SendOffer.Offer.ID})), &hired)
 		for _, who := range []servertest.Account{ana, olga} {
-			twice(who, `mutation($id: ID!) { signContract(id: $id) { id } }`, map[string]any{"id": hired.AcceptOffer.Contract.ID})
+			twice(who, `mutation($id: ID!) { signContract(input: {contractID: $id}) { contract { id } } }`, map[string]any{"id": hired.AcceptOffer.Contract.ID})
 		}
 		var s struct{ Node struct{ Filled int } }
 		env.Must(olga.Token, `query($id: ID!) { node(id: $id) { ... on Shift { filled } } }`, map[string]any{"id": shift}, &s)
@@ -164,10 +172,10 @@ func TestARepeatedTransitionAnswersWithTheCurrentState(t *testing.T) {
 			t.Fatalf("a repeated acceptance filled %d slots", s.Node.Filled)
 		}
 		env.Clock.Advance(2 * time.Hour)
-		twice(ana, `mutation($a: ID!, $at: GeoPointInput!) { checkIn(input: {assignmentID: $a, location: $at}) { id status } }`,
-			map[string]any{"a": hired.AcceptOffer.ID, "at": place})
-		// Declining an offer already accepted is still a conflict.
-		if r := env.Do(ana.Token, `mutation($id: ID!) { declineOffer(id: $id) { id } }`, map[string]any{"id": offer.SendOffer.ID}); r.Code() != "CONFLICT" {
+		twice(ana, `mutation($a: ID!, $at: GeoPointInput!) { checkIn(input: {assignmentID: $a, location: $at}) { assignment { id status } } }`,
+			map[string]any{"a": hired.AcceptOffer.Assignment.ID, "at": place})
+		// Declining an offer already accepted is refused.
+		if r := env.Op(ana.Token, "DeclineOffer", input(map[string]any{"offerID": offer.SendOffer.Offer.ID})); r.Code() != "OFFER_NOT_PENDING" {
 			t.Fatalf("declining an accepted offer: %+v", r.Errors)
 		}
 	})
@@ -184,11 +192,16 @@ func TestAnEmployerCannotFarmPaidOnTime(t *testing.T) {
 		emp := createEmployer(t, env, olga, "Spree Logistics")
 		ana := newWorker(t, env, "ana@example.com", "Ana")
 		shift := postShift(t, env, olga, emp, nil)
-		var app struct{ ApplyToShift struct{ ID string } }
-		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shift}, &app)
-		c := newChain(t, env, olga, ana, app.ApplyToShift.ID)
+		app := apply(env, ana, shift)
+		c := newChain(t, env, olga, ana, app)
 		c.workAndApprove()
-		ts := map[string]any{"id": c.timesheet}
+		ts := func(more map[string]any) map[string]any {
+			in := map[string]any{"timesheetID": c.timesheet}
+			for k, v := range more {
+				in[k] = v
+			}
+			return input(in)
+		}
 		paidEvents := func() int {
 			var r creditReport
 			env.Must(olga.Token, creditQ, map[string]any{"id": emp}, &r)
@@ -203,29 +216,29 @@ func TestAnEmployerCannotFarmPaidOnTime(t *testing.T) {
 			return n
 		}
 		for i := range 3 {
-			env.Must(olga.Token, `mutation($id: ID!, $ref: String!) { markPaid(id: $id, reference: $ref) { paymentStatus } }`,
-				map[string]any{"id": c.timesheet, "ref": fmt.Sprintf("SEPA-%d", i)}, &struct{}{})
-			env.Must(ana.Token, `mutation($id: ID!) { disputeTimesheet(id: $id, reason: "I stayed longer") { status } }`, ts, &struct{}{})
-			env.Must(olga.Token, `mutation($id: ID!, $m: Int!) { approveTimesheet(input: {timesheetID: $id, approvedMinutes: $m, reason: "checked the log"}) { status } }`,
-				map[string]any{"id": c.timesheet, "m": 420 + i}, &struct{}{})
+			env.MustOp(olga.Token, "MarkPaid", ts(map[string]any{"reference": fmt.Sprintf("SEPA-%d", i)}), &struct{}{})
+			env.MustOp(ana.Token, "DisputeTimesheet", ts(map[string]any{"reason": "I stayed longer"}), &struct{}{})
+			env.MustOp(olga.Token, "ApproveTimesheet", ts(map[string]any{"approvedMinutes": 420 + i, "reason": "checked the log"}), &struct{}{})
 		}
 		if n := paidEvents(); n != 0 {
 			t.Fatalf("%d payment credits on the employer's word alone", n)
 		}
-		env.Must(olga.Token, `mutation($id: ID!) { markPaid(id: $id, reference: "SEPA-9") { paymentStatus } }`, ts, &struct{}{})
+		env.MustOp(olga.Token, "MarkPaid", ts(map[string]any{"reference": "SEPA-9"}), &struct{}{})
 		var answer struct {
-			ReportPaymentNotReceived struct{ PaymentStatus string }
+			ReportPaymentNotReceived struct {
+				Timesheet struct{ PaymentStatus string }
+			}
 		}
-		env.Must(ana.Token, `mutation($id: ID!) { reportPaymentNotReceived(id: $id, note: "nothing arrived") { paymentStatus } }`, ts, &answer)
-		if answer.ReportPaymentNotReceived.PaymentStatus != "NOT_RECEIVED" {
+		env.MustOp(ana.Token, "ReportPaymentNotReceived", ts(map[string]any{"note": "nothing arrived"}), &answer)
+		if answer.ReportPaymentNotReceived.Timesheet.PaymentStatus != "NOT_RECEIVED" {
 			t.Fatalf("after not received: %+v", answer)
 		}
-		env.Must(olga.Token, `mutation($id: ID!) { markPaid(id: $id, reference: "SEPA-10") { paymentStatus } }`, ts, &struct{}{})
-		env.Must(ana.Token, `mutation($id: ID!) { confirmPayment(id: $id) { paymentStatus } }`, ts, &struct{}{})
+		env.MustOp(olga.Token, "MarkPaid", ts(map[string]any{"reference": "SEPA-10"}), &struct{}{})
+		env.MustOp(ana.Token, "ConfirmPayment", ts(nil), &struct{}{})
 		if n := paidEvents(); n != 1 {
 			t.Fatalf("%d payment credits after the worker confirmed, want 1", n)
 		}
-		if r := env.Do(ana.Token, `mutation($id: ID!) { disputeTimesheet(id: $id, reason: "more") { status } }`, ts); r.Code() != "CONFLICT" {
+		if r := env.Op(ana.Token, "DisputeTimesheet", ts(map[string]any{"reason": "more"})); r.Code() != "PAYMENT_FINAL" {
 			t.Fatalf("disputing a confirmed payment: %+v", r.Errors)
 		}
 	})

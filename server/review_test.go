@@ -18,17 +18,17 @@ func TestReviewsThroughTheApps(t *testing.T) {
 		ana, ben := newWorker(t, env, "ana@example.com", "Ana", picking), newWorker(t, env, "ben@example.com", "Ben", picking)
 		staff := makeStaff(t, env, db, "sam@example.com")
 		shiftID := postShift(t, env, olga, emp, map[string]any{"requiredSkillIDs": []string{picking}})
-		var app struct{ ApplyToShift struct{ ID string } }
-		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shiftID}, &app)
-		c := newChain(t, env, olga, ana, app.ApplyToShift.ID)
+		app := apply(env, ana, shiftID)
+		c := newChain(t, env, olga, ana, app)
 		c.workAndApprove()
 
-		const submit = `mutation($in: SubmitReviewInput!) { submitReview(input: $in) { id revealedAt } }`
+		const submit = `mutation($in: SubmitReviewInput!) { submitReview(input: $in) { review { id revealedAt } counterpart { id revealedAt } } }`
+		type review struct {
+			ID         string
+			RevealedAt *string
+		}
 		var mine, theirs struct {
-			SubmitReview struct {
-				ID         string
-				RevealedAt *string
-			}
+			SubmitReview struct{ Review, Counterpart *review }
 		}
 		env.Must(ana.Token, submit, map[string]any{"in": map[string]any{"assignmentID": c.assignment, "rating": 5,
 			"tags": []string{"PAID_ON_TIME"}, "comment": "Fair and friendly"}}, &mine)
@@ -52,7 +52,7 @@ func TestReviewsThroughTheApps(t *testing.T) {
 			}
 		}
 		env.Must(ben.Token, reviewsQ, map[string]any{"id": emp}, &page)
-		if mine.SubmitReview.RevealedAt != nil || len(page.Node.Reviews.Edges) != 0 || page.Node.RatingSummary.Count != 0 {
+		if mine.SubmitReview.Review.RevealedAt != nil || mine.SubmitReview.Counterpart != nil || len(page.Node.Reviews.Edges) != 0 || page.Node.RatingSummary.Count != 0 {
 			t.Fatalf("Ana's review shows before Olga's is in: %+v", page.Node)
 		}
 		if r := env.Do(ben.Token, submit, map[string]any{"in": map[string]any{"assignmentID": c.assignment, "rating": 1}}); r.Code() != "NOT_FOUND" {
@@ -60,8 +60,8 @@ func TestReviewsThroughTheApps(t *testing.T) {
 		}
 		env.Must(olga.Token, submit, map[string]any{"in": map[string]any{"assignmentID": c.assignment, "rating": 4,
 			"tags": []string{"PUNCTUAL", "SKILLED"}}}, &theirs)
-		if theirs.SubmitReview.RevealedAt == nil {
-			t.Fatal("the second review did not reveal both")
+		if cp := theirs.SubmitReview.Counterpart; theirs.SubmitReview.Review.RevealedAt == nil || cp == nil || cp.ID != mine.SubmitReview.Review.ID || cp.RevealedAt == nil {
+			t.Fatalf("the second review did not reveal both: %+v", theirs.SubmitReview)
 		}
 		env.Must(ben.Token, reviewsQ, map[string]any{"id": emp}, &page)
 		if page.Node.RatingSummary.Count != 1 || page.Node.RatingSummary.Average != 5 || page.Node.RatingSummary.Tags[0].Tag != "PAID_ON_TIME" ||
@@ -70,22 +70,25 @@ func TestReviewsThroughTheApps(t *testing.T) {
 		}
 
 		// The reviewed side replies once.
-		const reply = `mutation($id: ID!, $r: String!) { replyToReview(reviewID: $id, reply: $r) { reply } }`
-		if r := env.Do(ana.Token, reply, map[string]any{"id": mine.SubmitReview.ID, "r": "Thanks!"}); r.Code() != "FORBIDDEN" {
+		const reply = `mutation($id: ID!, $r: String!) { replyToReview(input: {reviewID: $id, reply: $r}) { review { reply } } }`
+		if r := env.Do(ana.Token, reply, map[string]any{"id": mine.SubmitReview.Review.ID, "r": "Thanks!"}); r.Code() != "FORBIDDEN" {
 			t.Fatalf("the author replying to her own review: %+v", r.Errors)
 		}
-		env.Must(olga.Token, reply, map[string]any{"id": mine.SubmitReview.ID, "r": "Come back any time."}, &struct{}{})
-		if r := env.Do(olga.Token, reply, map[string]any{"id": mine.SubmitReview.ID, "r": "Again"}); r.Code() != "CONFLICT" {
+		env.Must(olga.Token, reply, map[string]any{"id": mine.SubmitReview.Review.ID, "r": "Come back any time."}, &struct{}{})
+		if r := env.Do(olga.Token, reply, map[string]any{"id": mine.SubmitReview.Review.ID, "r": "Again"}); r.Code() != "ALREADY_REPLIED" {
 			t.Fatalf("a second reply: %+v", r.Errors)
 		}
 
 		// Anyone reports; only staff hide, and then it stops counting.
-		env.Must(ben.Token, `mutation($id: ID!) { reportReview(reviewID: $id, reason: "fake") { id } }`, map[string]any{"id": mine.SubmitReview.ID}, &struct{}{})
-		const hide = `mutation($id: ID!) { hideReview(reviewID: $id, reason: "written by a relative") { id } }`
-		if r := env.Do(olga.Token, hide, map[string]any{"id": mine.SubmitReview.ID}); r.Code() != "FORBIDDEN" {
+		env.MustOp(ben.Token, "ReportReview", input(map[string]any{"reviewID": mine.SubmitReview.Review.ID, "reason": "fake"}), &struct{}{})
+		if r := env.Op(ben.Token, "ReportReview", input(map[string]any{"reviewID": mine.SubmitReview.Review.ID, "reason": "still fake"})); r.Code() != "ALREADY_REPORTED" {
+			t.Fatalf("reporting twice: %+v", r.Errors)
+		}
+		const hide = `mutation($id: ID!) { hideReview(input: {reviewID: $id, reason: "written by a relative"}) { review { id } } }`
+		if r := env.Do(olga.Token, hide, map[string]any{"id": mine.SubmitReview.Review.ID}); r.Code() != "FORBIDDEN" {
 			t.Fatalf("a non-staff hiding: %+v", r.Errors)
 		}
-		env.Must(staff.Token, hide, map[string]any{"id": mine.SubmitReview.ID}, &struct{}{})
+		env.Must(staff.Token, hide, map[string]any{"id": mine.SubmitReview.Review.ID}, &struct{}{})
 		env.Must(ben.Token, reviewsQ, map[string]any{"id": emp}, &page)
 		if page.Node.RatingSummary.Count != 0 || len(page.Node.Reviews.Edges) != 0 {
 			t.Fatalf("a hidden review still shows: %+v", page.Node)

@@ -10,9 +10,9 @@ import (
 )
 
 const (
-	sendOfferQ  = `mutation($in: SendOfferInput!) { sendOffer(input: $in) { id status } }`
-	acceptQ     = `mutation($id: ID!) { acceptOffer(id: $id) { id } }`
-	setRosterQ  = `mutation($in: RosterInput!) { setRosterEntry(input: $in) { id } }`
+	sendOfferQ  = `mutation($in: SendOfferInput!) { sendOffer(input: $in) { offer { id status } } }`
+	acceptQ     = `mutation($id: ID!) { acceptOffer(input: {offerID: $id}) { assignment { id } } }`
+	setRosterQ  = `mutation($in: SetRosterEntryInput!) { setRosterEntry(input: $in) { rosterEntry { id } revokedOffers { id status } } }`
 	offerStateQ = `query($id: ID!) { node(id: $id) { ... on Offer { status } } }`
 )
 
@@ -63,15 +63,17 @@ func TestEveryPathToAHireScreens(t *testing.T) {
 		// Ben qualifies, applies and is offered the shift; then staff revoke
 		// his licence. Accepting is refused, and the offer stays as it was.
 		licence := uploaded(t, env, ben, forklift)
-		env.Must(staff.Token, `mutation($id: ID!) { reviewCertification(id: $id, decision: VERIFY) { status } }`, map[string]any{"id": licence}, &struct{}{})
+		env.MustOp(staff.Token, "ReviewCertification", input(map[string]any{"certificationID": licence, "decision": "VERIFY"}), &struct{}{})
 		licensed := postShift(t, env, olga, emp, map[string]any{"requiredCertificationIDs": []string{forklift}})
-		var app struct{ ApplyToShift struct{ ID string } }
-		env.Must(ben.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": licensed}, &app)
-		var offer struct{ SendOffer struct{ ID string } }
-		env.Must(olga.Token, sendOfferQ, map[string]any{"in": map[string]any{"applicationID": app.ApplyToShift.ID}}, &offer)
-		env.Must(staff.Token, `mutation($id: ID!) { revokeCertification(id: $id, reason: "forged stamp") { status } }`, map[string]any{"id": licence}, &struct{}{})
+		app := apply(env, ben, licensed)
+		var offer struct {
+			SendOffer struct{ Offer struct{ ID string } }
+		}
+		env.Must(olga.Token, sendOfferQ, map[string]any{"in": map[string]any{"applicationID": app}}, &offer)
+		licensedOffer := offer.SendOffer.Offer.ID
+		env.MustOp(staff.Token, "RevokeCertification", input(map[string]any{"certificationID": licence, "reason": "forged stamp"}), &struct{}{})
 		before = env.Fingerprint(t)
-		r = env.Do(ben.Token, acceptQ, map[string]any{"id": offer.SendOffer.ID})
+		r = env.Do(ben.Token, acceptQ, map[string]any{"id": offer.SendOffer.Offer.ID})
 		if got := failedRules(t, r); got != "REQUIRED_CERTIFICATES" {
 			t.Fatalf("failed rules at acceptance = %s", got)
 		}
@@ -82,15 +84,25 @@ func TestEveryPathToAHireScreens(t *testing.T) {
 		// An offer out to Ben for a shift he qualifies for; Olga blocks him:
 		// the offer is revoked, and accepting it fails.
 		plain := postShift(t, env, olga, emp, nil)
-		env.Must(ben.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": plain}, &app)
-		env.Must(olga.Token, sendOfferQ, map[string]any{"in": map[string]any{"applicationID": app.ApplyToShift.ID}}, &offer)
-		env.Must(olga.Token, setRosterQ, map[string]any{"in": map[string]any{"employerID": emp, "workerID": benID, "kind": "BLOCKED"}}, &struct{}{})
+		app = apply(env, ben, plain)
+		env.Must(olga.Token, sendOfferQ, map[string]any{"in": map[string]any{"applicationID": app}}, &offer)
+		var blocked struct {
+			SetRosterEntry struct{ RevokedOffers []struct{ ID, Status string } }
+		}
+		env.Must(olga.Token, setRosterQ, map[string]any{"in": map[string]any{"employerID": emp, "workerID": benID, "kind": "BLOCKED"}}, &blocked)
+		revoked := map[string]string{}
+		for _, o := range blocked.SetRosterEntry.RevokedOffers {
+			revoked[o.ID] = o.Status
+		}
+		if len(revoked) != 2 || revoked[offer.SendOffer.Offer.ID] != "REVOKED" || revoked[licensedOffer] != "REVOKED" {
+			t.Fatalf("blocking answered with revoked offers %v, want both of Ben's pending offers", revoked)
+		}
 		var state struct{ Node struct{ Status string } }
-		env.Must(ben.Token, offerStateQ, map[string]any{"id": offer.SendOffer.ID}, &state)
+		env.Must(ben.Token, offerStateQ, map[string]any{"id": offer.SendOffer.Offer.ID}, &state)
 		if state.Node.Status != "REVOKED" {
 			t.Fatalf("Ben's offer after the block is %s, want REVOKED", state.Node.Status)
 		}
-		if r := env.Do(ben.Token, acceptQ, map[string]any{"id": offer.SendOffer.ID}); r.Code() == "" {
+		if r := env.Do(ben.Token, acceptQ, map[string]any{"id": offer.SendOffer.Offer.ID}); r.Code() == "" {
 			t.Fatal("a blocked worker accepted a revoked offer")
 		}
 		// A direct invitation of a blocked worker is refused by screening.
@@ -98,7 +110,7 @@ func TestEveryPathToAHireScreens(t *testing.T) {
 		second := postShift(t, env, olga, emp, nil)
 		env.Must(olga.Token, sendOfferQ, map[string]any{"in": map[string]any{"shiftID": second, "workerID": benID}}, &offer)
 		env.Must(olga.Token, setRosterQ, map[string]any{"in": map[string]any{"employerID": emp, "workerID": benID, "kind": "BLOCKED"}}, &struct{}{})
-		env.Must(ben.Token, offerStateQ, map[string]any{"id": offer.SendOffer.ID}, &state)
+		env.Must(ben.Token, offerStateQ, map[string]any{"id": offer.SendOffer.Offer.ID}, &state)
 		if state.Node.Status != "REVOKED" {
 			t.Fatalf("an invitation after the block is %s, want REVOKED", state.Node.Status)
 		}
@@ -118,13 +130,11 @@ func TestEmployersSeeNoMoreThanTheyNeed(t *testing.T) {
 		env.MustOp(ana.Token, "UpdateWorkerProfile", map[string]any{"input": map[string]any{
 			"homeLocation": map[string]any{"lat": 52.5494, "lng": 13.4050}}}, &struct{}{})
 		shift := postShift(t, env, olga, emp, nil)
-		var app struct{ ApplyToShift struct{ ID string } }
-		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shift}, &app)
+		apply(env, ana, shift)
 		// Ana is then hired elsewhere at the same time.
 		elsewhere := postShift(t, env, eve, other, nil)
-		var app2 struct{ ApplyToShift struct{ ID string } }
-		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": elsewhere}, &app2)
-		newChain(t, env, eve, ana, app2.ApplyToShift.ID).hire()
+		app2 := apply(env, ana, elsewhere)
+		newChain(t, env, eve, ana, app2).hire()
 
 		var out struct {
 			Candidates struct {

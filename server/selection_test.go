@@ -53,12 +53,11 @@ func TestRulesDoNotDependOnTheSelection(t *testing.T) {
 
 		// A finished hire gives Ana a credit event to dispute and reviews to read.
 		past := postShift(t, env, olga, emp, map[string]any{"requiredSkillIDs": []string{picking}})
-		var pastApp struct{ ApplyToShift struct{ ID string } }
-		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": past}, &pastApp)
-		c := newChain(t, env, olga, ana, pastApp.ApplyToShift.ID)
+		pastApp := apply(env, ana, past)
+		c := newChain(t, env, olga, ana, pastApp)
 		c.workAndApprove()
 		for _, who := range []servertest.Account{ana, olga} {
-			env.Must(who.Token, `mutation($a: ID!) { submitReview(input: {assignmentID: $a, rating: 4}) { id } }`,
+			env.Must(who.Token, `mutation($a: ID!) { submitReview(input: {assignmentID: $a, rating: 4}) { review { id } } }`,
 				map[string]any{"a": c.assignment}, &struct{}{})
 		}
 		var events struct {
@@ -68,7 +67,7 @@ func TestRulesDoNotDependOnTheSelection(t *testing.T) {
 		}
 		env.Must(ana.Token, `query($id: ID!) { creditReport(subjectID: $id) { factors { events { id } } } }`,
 			map[string]any{"id": workerOf(t, env, ana)}, &events)
-		env.Must(ana.Token, `mutation($e: ID!) { disputeCreditEvent(input: {eventID: $e, reason: "I was there on time, ask the site lead"}) { id } }`,
+		env.Must(ana.Token, `mutation($e: ID!) { disputeCreditEvent(input: {eventID: $e, reason: "I was there on time, ask the site lead"}) { dispute { id } } }`,
 			map[string]any{"e": events.CreditReport.Factors[0].Events[0].ID}, &struct{}{})
 
 		open := postShift(t, env, olga, emp, map[string]any{"requiredSkillIDs": []string{picking}, "slots": 3})
@@ -80,7 +79,7 @@ func TestRulesDoNotDependOnTheSelection(t *testing.T) {
 		postShift(t, env, olga, emp, map[string]any{"title": "Close by only", "maxDistanceKm": 1,
 			"location": map[string]any{"lat": 52.50, "lng": 13.42}})
 		for _, w := range []servertest.Account{ana, ben, cem} {
-			env.Must(w.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": open}, &struct{}{})
+			apply(env, w, open)
 		}
 		uploaded(t, env, cem, forklift)
 

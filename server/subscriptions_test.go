@@ -108,8 +108,7 @@ func TestSubscriptionsReachTheRightViewer(t *testing.T) {
 		olgaWS.Subscribe("hires", `subscription($s: ID!) { assignmentEvents(shiftID: $s) { kind assignment { id status } } }`, map[string]any{"s": shiftID})
 		env.WaitSubscribers(6)
 
-		var app struct{ ApplyToShift struct{ ID string } }
-		env.Must(ana.Token, `mutation($id: ID!) { applyToShift(input: {shiftID: $id}) { id } }`, map[string]any{"id": shiftID}, &app)
+		app := apply(env, ana, shiftID)
 		var applied struct {
 			ApplicationEvents struct {
 				Kind        string
@@ -117,12 +116,11 @@ func TestSubscriptionsReachTheRightViewer(t *testing.T) {
 			}
 		}
 		next(t, olgaWS, "apps", &applied)
-		if applied.ApplicationEvents.Kind != "CREATED" || applied.ApplicationEvents.Application.ID != app.ApplyToShift.ID {
+		if applied.ApplicationEvents.Kind != "CREATED" || applied.ApplicationEvents.Application.ID != app {
 			t.Fatalf("employer heard %+v", applied)
 		}
 
-		var offer struct{ SendOffer struct{ ID string } }
-		env.Must(olga.Token, `mutation($a: ID!) { sendOffer(input: {applicationID: $a}) { id } }`, map[string]any{"a": app.ApplyToShift.ID}, &offer)
+		offer := offer(env, olga, app)
 		var offered struct {
 			OfferEvents struct {
 				Kind  string
@@ -133,12 +131,12 @@ func TestSubscriptionsReachTheRightViewer(t *testing.T) {
 			}
 		}
 		next(t, anaWS, "offers", &offered)
-		if offered.OfferEvents.Kind != "CREATED" || offered.OfferEvents.Offer.ID != offer.SendOffer.ID || offered.OfferEvents.Offer.Shift.ID != shiftID {
+		if offered.OfferEvents.Kind != "CREATED" || offered.OfferEvents.Offer.ID != offer || offered.OfferEvents.Offer.Shift.ID != shiftID {
 			t.Fatalf("Ana heard %+v", offered)
 		}
 		quiet(t, benWS)
 
-		env.Must(ana.Token, `mutation($id: ID!) { acceptOffer(id: $id) { id } }`, map[string]any{"id": offer.SendOffer.ID}, &struct{}{})
+		env.MustOp(ana.Token, "AcceptOffer", input(map[string]any{"offerID": offer}), &struct{}{})
 		var hired struct {
 			AssignmentEvents struct {
 				Kind       string

@@ -67,7 +67,7 @@ func TestBadInputNamesTheFieldAndWritesNothing(t *testing.T) {
 		// An address with an account is not an error: signUp answers as for a
 		// new one (TestSignUpDoesNotTellWhoIsRegistered).
 
-		const update = `mutation($in: UpdateWorkerProfileInput!) { updateWorkerProfile(input: $in) { id } }`
+		const update = `mutation($in: UpdateWorkerProfileInput!) { updateWorkerProfile(input: $in) { workerProfile { id } } }`
 		wantFields(t, env.Do(ana.Token, update, map[string]any{"in": map[string]any{
 			"homeLocation": map[string]any{"lat": 123.0, "lng": 13.4}, "travelRadiusKm": 0,
 			"minHourlyRate": map[string]any{"amount": -5, "currency": "XXX"}}}),
@@ -85,7 +85,7 @@ func TestBadInputNamesTheFieldAndWritesNothing(t *testing.T) {
 			t.Fatalf("unknown enum value: %+v", r.Errors)
 		}
 
-		const create = `mutation($in: CreateEmployerInput!) { createEmployer(input: $in) { id } }`
+		const create = `mutation($in: CreateEmployerInput!) { createEmployer(input: $in) { employer { id } } }`
 		wantFields(t, env.Do(ana.Token, create, map[string]any{"in": map[string]any{"name": " ", "website": "ftp://x"}}),
 			"name", "website")
 

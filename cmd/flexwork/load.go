@@ -169,18 +169,20 @@ func (l *lab) gql(query string, vars map[string]any, out any) error {
 // postShift creates a shift near the centre; publish publishes it.
 func (l *lab) postShift(title string) (string, error) {
 	start := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Minute)
-	var out struct{ CreateShift struct{ ID string } }
-	err := l.gql(`mutation($in: CreateShiftInput!) { createShift(input: $in) { id } }`, map[string]any{"in": map[string]any{
+	var out struct {
+		CreateShift struct{ Shift struct{ ID string } }
+	}
+	err := l.gql(`mutation($in: CreateShiftInput!) { createShift(input: $in) { shift { id } } }`, map[string]any{"in": map[string]any{
 		"employerID": l.employer, "title": title, "engagementType": "PART_TIME", "address": "Load street 1",
 		"location": map[string]any{"lat": l.centre.Lat, "lng": l.centre.Lng}, "startsAt": start, "endsAt": start.Add(6 * time.Hour),
 		"timeZone": "Europe/Berlin", "pay": map[string]any{"amount": 1500, "currency": "EUR"}, "payUnit": "HOUR", "slots": 5,
 		"requiredSkillIDs": []string{l.skill},
 	}}, &out)
-	return out.CreateShift.ID, err
+	return out.CreateShift.Shift.ID, err
 }
 
 func (l *lab) publish(id string) error {
-	return l.gql(`mutation($id: ID!) { publishShift(id: $id) { id } }`, map[string]any{"id": id}, &struct{}{})
+	return l.gql(`mutation($id: ID!) { publishShift(input: {shiftID: $id}) { shift { id } } }`, map[string]any{"id": id}, &struct{}{})
 }
 
 func loadSubscribers(ctx context.Context, args []string) error {

@@ -24,6 +24,7 @@ import (
 	"flexwork/ent/shift"
 	"flexwork/ent/skill"
 	"flexwork/ent/timesheet"
+	"flexwork/graph/model"
 	"flexwork/graph/scalar"
 	"flexwork/market"
 	"flexwork/notifications"
@@ -66,6 +67,19 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AcceptEmployerInvitationPayload struct {
+		Invitation func(childComplexity int) int
+		Membership func(childComplexity int) int
+	}
+
+	AcceptOfferPayload struct {
+		Application func(childComplexity int) int
+		Assignment  func(childComplexity int) int
+		Contract    func(childComplexity int) int
+		Offer       func(childComplexity int) int
+		Shift       func(childComplexity int) int
+	}
+
 	AddEmployerMemberPayload struct {
 		Invitation func(childComplexity int) int
 	}
@@ -99,6 +113,16 @@ type ComplexityRoot struct {
 	ApplicationEvent struct {
 		Application func(childComplexity int) int
 		Kind        func(childComplexity int) int
+	}
+
+	ApplyToShiftPayload struct {
+		Application func(childComplexity int) int
+		Shift       func(childComplexity int) int
+	}
+
+	ApproveTimesheetPayload struct {
+		Assignment func(childComplexity int) int
+		Timesheet  func(childComplexity int) int
 	}
 
 	Assignment struct {
@@ -140,12 +164,15 @@ type ComplexityRoot struct {
 		Kind       func(childComplexity int) int
 	}
 
-	AuthPayload struct {
-		AccessToken           func(childComplexity int) int
-		AccessTokenExpiresAt  func(childComplexity int) int
-		RefreshToken          func(childComplexity int) int
-		RefreshTokenExpiresAt func(childComplexity int) int
-		User                  func(childComplexity int) int
+	CancelAssignmentPayload struct {
+		Assignment func(childComplexity int) int
+		Shift      func(childComplexity int) int
+	}
+
+	CancelShiftPayload struct {
+		CancelledAssignments func(childComplexity int) int
+		RevokedOffers        func(childComplexity int) int
+		Shift                func(childComplexity int) int
 	}
 
 	CandidateConnection struct {
@@ -203,11 +230,22 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
-	CertificationUpload struct {
+	CheckInPayload struct {
+		Assignment func(childComplexity int) int
+	}
+
+	CheckOutPayload struct {
+		Assignment func(childComplexity int) int
+		Timesheet  func(childComplexity int) int
+	}
+
+	CompleteCertificationUploadPayload struct {
 		Certification func(childComplexity int) int
-		ExpiresAt     func(childComplexity int) int
-		Fields        func(childComplexity int) int
-		URL           func(childComplexity int) int
+	}
+
+	ConfirmPaymentPayload struct {
+		Assignment func(childComplexity int) int
+		Timesheet  func(childComplexity int) int
 	}
 
 	Contract struct {
@@ -234,6 +272,15 @@ type ComplexityRoot struct {
 	ContractEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CreateEmployerPayload struct {
+		Employer   func(childComplexity int) int
+		Membership func(childComplexity int) int
+	}
+
+	CreateShiftPayload struct {
+		Shift func(childComplexity int) int
 	}
 
 	CreditDispute struct {
@@ -300,6 +347,15 @@ type ComplexityRoot struct {
 		SubjectID   func(childComplexity int) int
 	}
 
+	DeclineEmployerInvitationPayload struct {
+		Invitation func(childComplexity int) int
+	}
+
+	DeclineOfferPayload struct {
+		Application func(childComplexity int) int
+		Offer       func(childComplexity int) int
+	}
+
 	Device struct {
 		AppVersion     func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
@@ -322,6 +378,15 @@ type ComplexityRoot struct {
 	DeviceEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	DisputeCreditEventPayload struct {
+		Dispute func(childComplexity int) int
+		Event   func(childComplexity int) int
+	}
+
+	DisputeTimesheetPayload struct {
+		Timesheet func(childComplexity int) int
 	}
 
 	Eligibility struct {
@@ -389,11 +454,6 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
-	EmployerInvitationPayload struct {
-		Invitation func(childComplexity int) int
-		Membership func(childComplexity int) int
-	}
-
 	FormField struct {
 		Name  func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -402,6 +462,10 @@ type ComplexityRoot struct {
 	GeoPoint struct {
 		Lat func(childComplexity int) int
 		Lng func(childComplexity int) int
+	}
+
+	HideReviewPayload struct {
+		Review func(childComplexity int) int
 	}
 
 	LedgerEntry struct {
@@ -425,6 +489,21 @@ type ComplexityRoot struct {
 	LedgerEntryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	MarkNoShowPayload struct {
+		Assignment func(childComplexity int) int
+		Shift      func(childComplexity int) int
+	}
+
+	MarkNotificationsReadPayload struct {
+		MarkedCount   func(childComplexity int) int
+		Notifications func(childComplexity int) int
+		UnreadCount   func(childComplexity int) int
+	}
+
+	MarkPaidPayload struct {
+		Timesheet func(childComplexity int) int
 	}
 
 	MatchFactor struct {
@@ -462,54 +541,54 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptEmployerInvitation    func(childComplexity int, input market.InvitationInput) int
-		AcceptOffer                 func(childComplexity int, id string) int
+		AcceptEmployerInvitation    func(childComplexity int, input model.AcceptEmployerInvitationInput) int
+		AcceptOffer                 func(childComplexity int, input model.AcceptOfferInput) int
 		AddEmployerMember           func(childComplexity int, input market.AddEmployerMemberInput) int
 		ApplyToShift                func(childComplexity int, input market.ApplyInput) int
 		ApproveTimesheet            func(childComplexity int, input market.ApproveInput) int
-		CancelAssignment            func(childComplexity int, id string, reason string) int
-		CancelShift                 func(childComplexity int, id string, reason string) int
+		CancelAssignment            func(childComplexity int, input model.CancelAssignmentInput) int
+		CancelShift                 func(childComplexity int, input model.CancelShiftInput) int
 		CheckIn                     func(childComplexity int, input market.PresenceInput) int
 		CheckOut                    func(childComplexity int, input market.PresenceInput) int
-		CompleteCertificationUpload func(childComplexity int, id string) int
-		ConfirmPayment              func(childComplexity int, id string) int
+		CompleteCertificationUpload func(childComplexity int, input model.CompleteCertificationUploadInput) int
+		ConfirmPayment              func(childComplexity int, input model.ConfirmPaymentInput) int
 		CreateEmployer              func(childComplexity int, input market.CreateEmployerInput) int
 		CreateShift                 func(childComplexity int, input market.CreateShiftInput) int
-		DeclineEmployerInvitation   func(childComplexity int, input market.InvitationInput) int
-		DeclineOffer                func(childComplexity int, id string) int
+		DeclineEmployerInvitation   func(childComplexity int, input model.DeclineEmployerInvitationInput) int
+		DeclineOffer                func(childComplexity int, input model.DeclineOfferInput) int
 		DisputeCreditEvent          func(childComplexity int, input market.DisputeInput) int
-		DisputeTimesheet            func(childComplexity int, id string, reason string) int
-		HideReview                  func(childComplexity int, reviewID string, reason string) int
-		MarkNoShow                  func(childComplexity int, id string) int
-		MarkNotificationsRead       func(childComplexity int, ids []string, all *bool) int
-		MarkPaid                    func(childComplexity int, id string, reference string) int
-		PublishShift                func(childComplexity int, id string) int
-		RefreshToken                func(childComplexity int, refreshToken string) int
+		DisputeTimesheet            func(childComplexity int, input model.DisputeTimesheetInput) int
+		HideReview                  func(childComplexity int, input model.HideReviewInput) int
+		MarkNoShow                  func(childComplexity int, input model.MarkNoShowInput) int
+		MarkNotificationsRead       func(childComplexity int, input model.MarkNotificationsReadInput) int
+		MarkPaid                    func(childComplexity int, input model.MarkPaidInput) int
+		PublishShift                func(childComplexity int, input model.PublishShiftInput) int
+		RefreshToken                func(childComplexity int, input model.RefreshTokenInput) int
 		RegisterDevice              func(childComplexity int, input notifications.RegisterDeviceInput) int
-		RejectApplication           func(childComplexity int, id string, reason *string) int
-		RemoveRosterEntry           func(childComplexity int, employerID string, workerID string) int
-		ReplyToReview               func(childComplexity int, reviewID string, reply string) int
-		ReportPaymentNotReceived    func(childComplexity int, id string, note string) int
-		ReportReview                func(childComplexity int, reviewID string, reason string) int
+		RejectApplication           func(childComplexity int, input model.RejectApplicationInput) int
+		RemoveRosterEntry           func(childComplexity int, input model.RemoveRosterEntryInput) int
+		ReplyToReview               func(childComplexity int, input model.ReplyToReviewInput) int
+		ReportPaymentNotReceived    func(childComplexity int, input model.ReportPaymentNotReceivedInput) int
+		ReportReview                func(childComplexity int, input model.ReportReviewInput) int
 		ResolveCreditDispute        func(childComplexity int, input market.ResolveInput) int
-		ReviewCertification         func(childComplexity int, id string, decision string, reason *string) int
-		RevokeCertification         func(childComplexity int, id string, reason string) int
-		RevokeEmployerInvitation    func(childComplexity int, input market.InvitationInput) int
-		RevokeOffer                 func(childComplexity int, id string) int
+		ReviewCertification         func(childComplexity int, input model.ReviewCertificationInput) int
+		RevokeCertification         func(childComplexity int, input model.RevokeCertificationInput) int
+		RevokeEmployerInvitation    func(childComplexity int, input model.RevokeEmployerInvitationInput) int
+		RevokeOffer                 func(childComplexity int, input model.RevokeOfferInput) int
 		SendOffer                   func(childComplexity int, input market.SendOfferInput) int
 		SetRosterEntry              func(childComplexity int, input market.RosterInput) int
-		ShortlistApplication        func(childComplexity int, id string) int
-		SignContract                func(childComplexity int, id string) int
+		ShortlistApplication        func(childComplexity int, input model.ShortlistApplicationInput) int
+		SignContract                func(childComplexity int, input model.SignContractInput) int
 		SignIn                      func(childComplexity int, input auth.SignInInput) int
-		SignOut                     func(childComplexity int, refreshToken string) int
+		SignOut                     func(childComplexity int, input model.SignOutInput) int
 		SignUp                      func(childComplexity int, input auth.SignUpInput) int
 		StartCertificationUpload    func(childComplexity int, input market.StartUploadInput) int
 		SubmitReview                func(childComplexity int, input market.SubmitReviewInput) int
-		UnregisterDevice            func(childComplexity int, token string) int
+		UnregisterDevice            func(childComplexity int, input model.UnregisterDeviceInput) int
 		UpdateNotificationSettings  func(childComplexity int, input notifications.NotificationSettingsInput) int
 		UpdateWorkerProfile         func(childComplexity int, input market.UpdateWorkerProfileInput) int
 		VerifyEmail                 func(childComplexity int, input auth.VerifyEmailInput) int
-		WithdrawApplication         func(childComplexity int, id string) int
+		WithdrawApplication         func(childComplexity int, input model.WithdrawApplicationInput) int
 	}
 
 	Notification struct {
@@ -584,6 +663,10 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PublishShiftPayload struct {
+		Shift func(childComplexity int) int
+	}
+
 	Query struct {
 		Candidates              func(childComplexity int, shiftID string, first int, after *entgql.Cursor[string]) int
 		CertificationQueue      func(childComplexity int, first int, after *entgql.Cursor[string]) int
@@ -612,6 +695,46 @@ type ComplexityRoot struct {
 		Tags    func(childComplexity int) int
 	}
 
+	RefreshTokenPayload struct {
+		AccessToken           func(childComplexity int) int
+		AccessTokenExpiresAt  func(childComplexity int) int
+		RefreshToken          func(childComplexity int) int
+		RefreshTokenExpiresAt func(childComplexity int) int
+		User                  func(childComplexity int) int
+	}
+
+	RegisterDevicePayload struct {
+		Device func(childComplexity int) int
+	}
+
+	RejectApplicationPayload struct {
+		Application func(childComplexity int) int
+		Offer       func(childComplexity int) int
+	}
+
+	RemoveRosterEntryPayload struct {
+		RemovedRosterEntryID func(childComplexity int) int
+	}
+
+	ReplyToReviewPayload struct {
+		Review func(childComplexity int) int
+	}
+
+	ReportPaymentNotReceivedPayload struct {
+		Timesheet func(childComplexity int) int
+	}
+
+	ReportReviewPayload struct {
+		Report func(childComplexity int) int
+		Review func(childComplexity int) int
+	}
+
+	ResolveCreditDisputePayload struct {
+		Dispute  func(childComplexity int) int
+		Event    func(childComplexity int) int
+		Reversal func(childComplexity int) int
+	}
+
 	Review struct {
 		Assignment   func(childComplexity int) int
 		AssignmentID func(childComplexity int) int
@@ -627,6 +750,10 @@ type ComplexityRoot struct {
 		Tags         func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
 		WorkerID     func(childComplexity int) int
+	}
+
+	ReviewCertificationPayload struct {
+		Certification func(childComplexity int) int
 	}
 
 	ReviewConnection struct {
@@ -660,6 +787,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	RevokeCertificationPayload struct {
+		Certification func(childComplexity int) int
+	}
+
+	RevokeEmployerInvitationPayload struct {
+		Invitation func(childComplexity int) int
+	}
+
+	RevokeOfferPayload struct {
+		Application func(childComplexity int) int
+		Offer       func(childComplexity int) int
+	}
+
 	RosterEntry struct {
 		CreatedAt  func(childComplexity int) int
 		Employer   func(childComplexity int) int
@@ -687,6 +827,18 @@ type ComplexityRoot struct {
 		Message func(childComplexity int) int
 		Passed  func(childComplexity int) int
 		Rule    func(childComplexity int) int
+	}
+
+	SendOfferPayload struct {
+		Application        func(childComplexity int) int
+		ExpiryShortened    func(childComplexity int) int
+		Offer              func(childComplexity int) int
+		RequestedExpiresAt func(childComplexity int) int
+	}
+
+	SetRosterEntryPayload struct {
+		RevokedOffers func(childComplexity int) int
+		RosterEntry   func(childComplexity int) int
 	}
 
 	Shift struct {
@@ -752,6 +904,27 @@ type ComplexityRoot struct {
 		Shift       func(childComplexity int) int
 	}
 
+	ShortlistApplicationPayload struct {
+		Application func(childComplexity int) int
+	}
+
+	SignContractPayload struct {
+		Assignment func(childComplexity int) int
+		Contract   func(childComplexity int) int
+	}
+
+	SignInPayload struct {
+		AccessToken           func(childComplexity int) int
+		AccessTokenExpiresAt  func(childComplexity int) int
+		RefreshToken          func(childComplexity int) int
+		RefreshTokenExpiresAt func(childComplexity int) int
+		User                  func(childComplexity int) int
+	}
+
+	SignOutPayload struct {
+		Revoked func(childComplexity int) int
+	}
+
 	SignUpPayload struct {
 		CodeExpiresAt func(childComplexity int) int
 		Email         func(childComplexity int) int
@@ -775,6 +948,18 @@ type ComplexityRoot struct {
 	SkillEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	StartCertificationUploadPayload struct {
+		Certification func(childComplexity int) int
+		ExpiresAt     func(childComplexity int) int
+		Fields        func(childComplexity int) int
+		URL           func(childComplexity int) int
+	}
+
+	SubmitReviewPayload struct {
+		Counterpart func(childComplexity int) int
+		Review      func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -830,6 +1015,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	UnregisterDevicePayload struct {
+		Unregistered func(childComplexity int) int
+	}
+
+	UpdateNotificationSettingsPayload struct {
+		Settings func(childComplexity int) int
+	}
+
+	UpdateWorkerProfilePayload struct {
+		User          func(childComplexity int) int
+		WorkerProfile func(childComplexity int) int
+	}
+
 	User struct {
 		CreatedAt            func(childComplexity int) int
 		DisplayName          func(childComplexity int) int
@@ -855,6 +1053,19 @@ type ComplexityRoot struct {
 	UserEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	VerifyEmailPayload struct {
+		AccessToken           func(childComplexity int) int
+		AccessTokenExpiresAt  func(childComplexity int) int
+		RefreshToken          func(childComplexity int) int
+		RefreshTokenExpiresAt func(childComplexity int) int
+		User                  func(childComplexity int) int
+	}
+
+	WithdrawApplicationPayload struct {
+		Application func(childComplexity int) int
+		Offer       func(childComplexity int) int
 	}
 
 	WorkerProfile struct {
@@ -936,51 +1147,51 @@ type MutationResolver interface {
 	SignUp(ctx context.Context, input auth.SignUpInput) (*auth.SignUpPending, error)
 	VerifyEmail(ctx context.Context, input auth.VerifyEmailInput) (*auth.Session, error)
 	SignIn(ctx context.Context, input auth.SignInInput) (*auth.Session, error)
-	RefreshToken(ctx context.Context, refreshToken string) (*auth.Session, error)
-	SignOut(ctx context.Context, refreshToken string) (bool, error)
+	RefreshToken(ctx context.Context, input model.RefreshTokenInput) (*auth.Session, error)
+	SignOut(ctx context.Context, input model.SignOutInput) (*auth.SignedOut, error)
 	StartCertificationUpload(ctx context.Context, input market.StartUploadInput) (*market.UploadTarget, error)
-	CompleteCertificationUpload(ctx context.Context, id string) (*ent.Certification, error)
-	ReviewCertification(ctx context.Context, id string, decision string, reason *string) (*ent.Certification, error)
-	RevokeCertification(ctx context.Context, id string, reason string) (*ent.Certification, error)
-	DisputeCreditEvent(ctx context.Context, input market.DisputeInput) (*ent.CreditDispute, error)
-	ResolveCreditDispute(ctx context.Context, input market.ResolveInput) (*ent.CreditDispute, error)
-	CreateEmployer(ctx context.Context, input market.CreateEmployerInput) (*ent.Employer, error)
-	AddEmployerMember(ctx context.Context, input market.AddEmployerMemberInput) (*market.AddEmployerMemberPayload, error)
-	AcceptEmployerInvitation(ctx context.Context, input market.InvitationInput) (*market.InvitationPayload, error)
-	DeclineEmployerInvitation(ctx context.Context, input market.InvitationInput) (*market.InvitationPayload, error)
-	RevokeEmployerInvitation(ctx context.Context, input market.InvitationInput) (*market.InvitationPayload, error)
-	ApplyToShift(ctx context.Context, input market.ApplyInput) (*ent.Application, error)
-	WithdrawApplication(ctx context.Context, id string) (*ent.Application, error)
-	ShortlistApplication(ctx context.Context, id string) (*ent.Application, error)
-	RejectApplication(ctx context.Context, id string, reason *string) (*ent.Application, error)
-	SendOffer(ctx context.Context, input market.SendOfferInput) (*ent.Offer, error)
-	RevokeOffer(ctx context.Context, id string) (*ent.Offer, error)
-	AcceptOffer(ctx context.Context, id string) (*ent.Assignment, error)
-	DeclineOffer(ctx context.Context, id string) (*ent.Offer, error)
-	SignContract(ctx context.Context, id string) (*ent.Contract, error)
-	CheckIn(ctx context.Context, input market.PresenceInput) (*ent.Assignment, error)
-	CheckOut(ctx context.Context, input market.PresenceInput) (*ent.Assignment, error)
-	MarkNoShow(ctx context.Context, id string) (*ent.Assignment, error)
-	CancelAssignment(ctx context.Context, id string, reason string) (*ent.Assignment, error)
-	ApproveTimesheet(ctx context.Context, input market.ApproveInput) (*ent.Timesheet, error)
-	DisputeTimesheet(ctx context.Context, id string, reason string) (*ent.Timesheet, error)
-	MarkPaid(ctx context.Context, id string, reference string) (*ent.Timesheet, error)
-	ConfirmPayment(ctx context.Context, id string) (*ent.Timesheet, error)
-	ReportPaymentNotReceived(ctx context.Context, id string, note string) (*ent.Timesheet, error)
-	RegisterDevice(ctx context.Context, input notifications.RegisterDeviceInput) (*ent.Device, error)
-	UnregisterDevice(ctx context.Context, token string) (bool, error)
-	MarkNotificationsRead(ctx context.Context, ids []string, all *bool) (int, error)
-	UpdateNotificationSettings(ctx context.Context, input notifications.NotificationSettingsInput) (*notifications.NotificationSettings, error)
-	SubmitReview(ctx context.Context, input market.SubmitReviewInput) (*ent.Review, error)
-	ReplyToReview(ctx context.Context, reviewID string, reply string) (*ent.Review, error)
-	ReportReview(ctx context.Context, reviewID string, reason string) (*ent.ReviewReport, error)
-	HideReview(ctx context.Context, reviewID string, reason string) (*ent.Review, error)
-	CreateShift(ctx context.Context, input market.CreateShiftInput) (*ent.Shift, error)
-	PublishShift(ctx context.Context, id string) (*ent.Shift, error)
-	CancelShift(ctx context.Context, id string, reason string) (*ent.Shift, error)
-	SetRosterEntry(ctx context.Context, input market.RosterInput) (*ent.RosterEntry, error)
-	RemoveRosterEntry(ctx context.Context, employerID string, workerID string) (bool, error)
-	UpdateWorkerProfile(ctx context.Context, input market.UpdateWorkerProfileInput) (*ent.WorkerProfile, error)
+	CompleteCertificationUpload(ctx context.Context, input model.CompleteCertificationUploadInput) (*market.Changed, error)
+	ReviewCertification(ctx context.Context, input model.ReviewCertificationInput) (*market.Changed, error)
+	RevokeCertification(ctx context.Context, input model.RevokeCertificationInput) (*market.Changed, error)
+	DisputeCreditEvent(ctx context.Context, input market.DisputeInput) (*market.Changed, error)
+	ResolveCreditDispute(ctx context.Context, input market.ResolveInput) (*market.Changed, error)
+	CreateEmployer(ctx context.Context, input market.CreateEmployerInput) (*market.Changed, error)
+	AddEmployerMember(ctx context.Context, input market.AddEmployerMemberInput) (*market.Changed, error)
+	AcceptEmployerInvitation(ctx context.Context, input model.AcceptEmployerInvitationInput) (*market.Changed, error)
+	DeclineEmployerInvitation(ctx context.Context, input model.DeclineEmployerInvitationInput) (*market.Changed, error)
+	RevokeEmployerInvitation(ctx context.Context, input model.RevokeEmployerInvitationInput) (*market.Changed, error)
+	ApplyToShift(ctx context.Context, input market.ApplyInput) (*market.Changed, error)
+	WithdrawApplication(ctx context.Context, input model.WithdrawApplicationInput) (*market.Changed, error)
+	ShortlistApplication(ctx context.Context, input model.ShortlistApplicationInput) (*market.Changed, error)
+	RejectApplication(ctx context.Context, input model.RejectApplicationInput) (*market.Changed, error)
+	SendOffer(ctx context.Context, input market.SendOfferInput) (*market.Changed, error)
+	RevokeOffer(ctx context.Context, input model.RevokeOfferInput) (*market.Changed, error)
+	AcceptOffer(ctx context.Context, input model.AcceptOfferInput) (*market.Changed, error)
+	DeclineOffer(ctx context.Context, input model.DeclineOfferInput) (*market.Changed, error)
+	SignContract(ctx context.Context, input model.SignContractInput) (*market.Changed, error)
+	CheckIn(ctx context.Context, input market.PresenceInput) (*market.Changed, error)
+	CheckOut(ctx context.Context, input market.PresenceInput) (*market.Changed, error)
+	MarkNoShow(ctx context.Context, input model.MarkNoShowInput) (*market.Changed, error)
+	CancelAssignment(ctx context.Context, input model.CancelAssignmentInput) (*market.Changed, error)
+	ApproveTimesheet(ctx context.Context, input market.ApproveInput) (*market.Changed, error)
+	DisputeTimesheet(ctx context.Context, input model.DisputeTimesheetInput) (*market.Changed, error)
+	MarkPaid(ctx context.Context, input model.MarkPaidInput) (*market.Changed, error)
+	ConfirmPayment(ctx context.Context, input model.ConfirmPaymentInput) (*market.Changed, error)
+	ReportPaymentNotReceived(ctx context.Context, input model.ReportPaymentNotReceivedInput) (*market.Changed, error)
+	RegisterDevice(ctx context.Context, input notifications.RegisterDeviceInput) (*notifications.Changed, error)
+	UnregisterDevice(ctx context.Context, input model.UnregisterDeviceInput) (*notifications.Changed, error)
+	MarkNotificationsRead(ctx context.Context, input model.MarkNotificationsReadInput) (*notifications.Changed, error)
+	UpdateNotificationSettings(ctx context.Context, input notifications.NotificationSettingsInput) (*notifications.Changed, error)
+	SubmitReview(ctx context.Context, input market.SubmitReviewInput) (*market.Changed, error)
+	ReplyToReview(ctx context.Context, input model.ReplyToReviewInput) (*market.Changed, error)
+	ReportReview(ctx context.Context, input model.ReportReviewInput) (*market.Changed, error)
+	HideReview(ctx context.Context, input model.HideReviewInput) (*market.Changed, error)
+	CreateShift(ctx context.Context, input market.CreateShiftInput) (*market.Changed, error)
+	PublishShift(ctx context.Context, input model.PublishShiftInput) (*market.Changed, error)
+	CancelShift(ctx context.Context, input model.CancelShiftInput) (*market.Changed, error)
+	SetRosterEntry(ctx context.Context, input market.RosterInput) (*market.Changed, error)
+	RemoveRosterEntry(ctx context.Context, input model.RemoveRosterEntryInput) (*market.Changed, error)
+	UpdateWorkerProfile(ctx context.Context, input market.UpdateWorkerProfileInput) (*market.Changed, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -1048,6 +1259,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AcceptEmployerInvitationPayload.invitation":
+		if e.ComplexityRoot.AcceptEmployerInvitationPayload.Invitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AcceptEmployerInvitationPayload.Invitation(childComplexity), true
+	case "AcceptEmployerInvitationPayload.membership":
+		if e.ComplexityRoot.AcceptEmployerInvitationPayload.Membership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AcceptEmployerInvitationPayload.Membership(childComplexity), true
+
+	case "AcceptOfferPayload.application":
+		if e.ComplexityRoot.AcceptOfferPayload.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AcceptOfferPayload.Application(childComplexity), true
+	case "AcceptOfferPayload.assignment":
+		if e.ComplexityRoot.AcceptOfferPayload.Assignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AcceptOfferPayload.Assignment(childComplexity), true
+	case "AcceptOfferPayload.contract":
+		if e.ComplexityRoot.AcceptOfferPayload.Contract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AcceptOfferPayload.Contract(childComplexity), true
+	case "AcceptOfferPayload.offer":
+		if e.ComplexityRoot.AcceptOfferPayload.Offer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AcceptOfferPayload.Offer(childComplexity), true
+	case "AcceptOfferPayload.shift":
+		if e.ComplexityRoot.AcceptOfferPayload.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AcceptOfferPayload.Shift(childComplexity), true
 
 	case "AddEmployerMemberPayload.invitation":
 		if e.ComplexityRoot.AddEmployerMemberPayload.Invitation == nil {
@@ -1173,6 +1428,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApplicationEvent.Kind(childComplexity), true
+
+	case "ApplyToShiftPayload.application":
+		if e.ComplexityRoot.ApplyToShiftPayload.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplyToShiftPayload.Application(childComplexity), true
+	case "ApplyToShiftPayload.shift":
+		if e.ComplexityRoot.ApplyToShiftPayload.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplyToShiftPayload.Shift(childComplexity), true
+
+	case "ApproveTimesheetPayload.assignment":
+		if e.ComplexityRoot.ApproveTimesheetPayload.Assignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApproveTimesheetPayload.Assignment(childComplexity), true
+	case "ApproveTimesheetPayload.timesheet":
+		if e.ComplexityRoot.ApproveTimesheetPayload.Timesheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApproveTimesheetPayload.Timesheet(childComplexity), true
 
 	case "Assignment.cancelReason":
 		if e.ComplexityRoot.Assignment.CancelReason == nil {
@@ -1340,36 +1621,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AssignmentEvent.Kind(childComplexity), true
 
-	case "AuthPayload.accessToken":
-		if e.ComplexityRoot.AuthPayload.AccessToken == nil {
+	case "CancelAssignmentPayload.assignment":
+		if e.ComplexityRoot.CancelAssignmentPayload.Assignment == nil {
 			break
 		}
 
-		return e.ComplexityRoot.AuthPayload.AccessToken(childComplexity), true
-	case "AuthPayload.accessTokenExpiresAt":
-		if e.ComplexityRoot.AuthPayload.AccessTokenExpiresAt == nil {
+		return e.ComplexityRoot.CancelAssignmentPayload.Assignment(childComplexity), true
+	case "CancelAssignmentPayload.shift":
+		if e.ComplexityRoot.CancelAssignmentPayload.Shift == nil {
 			break
 		}
 
-		return e.ComplexityRoot.AuthPayload.AccessTokenExpiresAt(childComplexity), true
-	case "AuthPayload.refreshToken":
-		if e.ComplexityRoot.AuthPayload.RefreshToken == nil {
+		return e.ComplexityRoot.CancelAssignmentPayload.Shift(childComplexity), true
+
+	case "CancelShiftPayload.cancelledAssignments":
+		if e.ComplexityRoot.CancelShiftPayload.CancelledAssignments == nil {
 			break
 		}
 
-		return e.ComplexityRoot.AuthPayload.RefreshToken(childComplexity), true
-	case "AuthPayload.refreshTokenExpiresAt":
-		if e.ComplexityRoot.AuthPayload.RefreshTokenExpiresAt == nil {
+		return e.ComplexityRoot.CancelShiftPayload.CancelledAssignments(childComplexity), true
+	case "CancelShiftPayload.revokedOffers":
+		if e.ComplexityRoot.CancelShiftPayload.RevokedOffers == nil {
 			break
 		}
 
-		return e.ComplexityRoot.AuthPayload.RefreshTokenExpiresAt(childComplexity), true
-	case "AuthPayload.user":
-		if e.ComplexityRoot.AuthPayload.User == nil {
+		return e.ComplexityRoot.CancelShiftPayload.RevokedOffers(childComplexity), true
+	case "CancelShiftPayload.shift":
+		if e.ComplexityRoot.CancelShiftPayload.Shift == nil {
 			break
 		}
 
-		return e.ComplexityRoot.AuthPayload.User(childComplexity), true
+		return e.ComplexityRoot.CancelShiftPayload.Shift(childComplexity), true
 
 	case "CandidateConnection.edges":
 		if e.ComplexityRoot.CandidateConnection.Edges == nil {
@@ -1599,30 +1881,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CertificationEdge.Node(childComplexity), true
 
-	case "CertificationUpload.certification":
-		if e.ComplexityRoot.CertificationUpload.Certification == nil {
+	case "CheckInPayload.assignment":
+		if e.ComplexityRoot.CheckInPayload.Assignment == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CertificationUpload.Certification(childComplexity), true
-	case "CertificationUpload.expiresAt":
-		if e.ComplexityRoot.CertificationUpload.ExpiresAt == nil {
+		return e.ComplexityRoot.CheckInPayload.Assignment(childComplexity), true
+
+	case "CheckOutPayload.assignment":
+		if e.ComplexityRoot.CheckOutPayload.Assignment == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CertificationUpload.ExpiresAt(childComplexity), true
-	case "CertificationUpload.fields":
-		if e.ComplexityRoot.CertificationUpload.Fields == nil {
+		return e.ComplexityRoot.CheckOutPayload.Assignment(childComplexity), true
+	case "CheckOutPayload.timesheet":
+		if e.ComplexityRoot.CheckOutPayload.Timesheet == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CertificationUpload.Fields(childComplexity), true
-	case "CertificationUpload.url":
-		if e.ComplexityRoot.CertificationUpload.URL == nil {
+		return e.ComplexityRoot.CheckOutPayload.Timesheet(childComplexity), true
+
+	case "CompleteCertificationUploadPayload.certification":
+		if e.ComplexityRoot.CompleteCertificationUploadPayload.Certification == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CertificationUpload.URL(childComplexity), true
+		return e.ComplexityRoot.CompleteCertificationUploadPayload.Certification(childComplexity), true
+
+	case "ConfirmPaymentPayload.assignment":
+		if e.ComplexityRoot.ConfirmPaymentPayload.Assignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfirmPaymentPayload.Assignment(childComplexity), true
+	case "ConfirmPaymentPayload.timesheet":
+		if e.ComplexityRoot.ConfirmPaymentPayload.Timesheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfirmPaymentPayload.Timesheet(childComplexity), true
 
 	case "Contract.assignment":
 		if e.ComplexityRoot.Contract.Assignment == nil {
@@ -1728,6 +2025,26 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContractEdge.Node(childComplexity), true
+
+	case "CreateEmployerPayload.employer":
+		if e.ComplexityRoot.CreateEmployerPayload.Employer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateEmployerPayload.Employer(childComplexity), true
+	case "CreateEmployerPayload.membership":
+		if e.ComplexityRoot.CreateEmployerPayload.Membership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateEmployerPayload.Membership(childComplexity), true
+
+	case "CreateShiftPayload.shift":
+		if e.ComplexityRoot.CreateShiftPayload.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateShiftPayload.Shift(childComplexity), true
 
 	case "CreditDispute.createdAt":
 		if e.ComplexityRoot.CreditDispute.CreatedAt == nil {
@@ -1977,6 +2294,26 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreditReport.SubjectID(childComplexity), true
 
+	case "DeclineEmployerInvitationPayload.invitation":
+		if e.ComplexityRoot.DeclineEmployerInvitationPayload.Invitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeclineEmployerInvitationPayload.Invitation(childComplexity), true
+
+	case "DeclineOfferPayload.application":
+		if e.ComplexityRoot.DeclineOfferPayload.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeclineOfferPayload.Application(childComplexity), true
+	case "DeclineOfferPayload.offer":
+		if e.ComplexityRoot.DeclineOfferPayload.Offer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeclineOfferPayload.Offer(childComplexity), true
+
 	case "Device.appVersion":
 		if e.ComplexityRoot.Device.AppVersion == nil {
 			break
@@ -2069,6 +2406,26 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeviceEdge.Node(childComplexity), true
+
+	case "DisputeCreditEventPayload.dispute":
+		if e.ComplexityRoot.DisputeCreditEventPayload.Dispute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeCreditEventPayload.Dispute(childComplexity), true
+	case "DisputeCreditEventPayload.event":
+		if e.ComplexityRoot.DisputeCreditEventPayload.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeCreditEventPayload.Event(childComplexity), true
+
+	case "DisputeTimesheetPayload.timesheet":
+		if e.ComplexityRoot.DisputeTimesheetPayload.Timesheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisputeTimesheetPayload.Timesheet(childComplexity), true
 
 	case "Eligibility.eligible":
 		if e.ComplexityRoot.Eligibility.Eligible == nil {
@@ -2361,19 +2718,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EmployerInvitationEdge.Node(childComplexity), true
 
-	case "EmployerInvitationPayload.invitation":
-		if e.ComplexityRoot.EmployerInvitationPayload.Invitation == nil {
-			break
-		}
-
-		return e.ComplexityRoot.EmployerInvitationPayload.Invitation(childComplexity), true
-	case "EmployerInvitationPayload.membership":
-		if e.ComplexityRoot.EmployerInvitationPayload.Membership == nil {
-			break
-		}
-
-		return e.ComplexityRoot.EmployerInvitationPayload.Membership(childComplexity), true
-
 	case "FormField.name":
 		if e.ComplexityRoot.FormField.Name == nil {
 			break
@@ -2399,6 +2743,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GeoPoint.Lng(childComplexity), true
+
+	case "HideReviewPayload.review":
+		if e.ComplexityRoot.HideReviewPayload.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HideReviewPayload.Review(childComplexity), true
 
 	case "LedgerEntry.actorID":
 		if e.ComplexityRoot.LedgerEntry.ActorID == nil {
@@ -2486,6 +2837,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LedgerEntryEdge.Node(childComplexity), true
+
+	case "MarkNoShowPayload.assignment":
+		if e.ComplexityRoot.MarkNoShowPayload.Assignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarkNoShowPayload.Assignment(childComplexity), true
+	case "MarkNoShowPayload.shift":
+		if e.ComplexityRoot.MarkNoShowPayload.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarkNoShowPayload.Shift(childComplexity), true
+
+	case "MarkNotificationsReadPayload.markedCount":
+		if e.ComplexityRoot.MarkNotificationsReadPayload.MarkedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarkNotificationsReadPayload.MarkedCount(childComplexity), true
+	case "MarkNotificationsReadPayload.notifications":
+		if e.ComplexityRoot.MarkNotificationsReadPayload.Notifications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarkNotificationsReadPayload.Notifications(childComplexity), true
+	case "MarkNotificationsReadPayload.unreadCount":
+		if e.ComplexityRoot.MarkNotificationsReadPayload.UnreadCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarkNotificationsReadPayload.UnreadCount(childComplexity), true
+
+	case "MarkPaidPayload.timesheet":
+		if e.ComplexityRoot.MarkPaidPayload.Timesheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarkPaidPayload.Timesheet(childComplexity), true
 
 	case "MatchFactor.detail":
 		if e.ComplexityRoot.MatchFactor.Detail == nil {
@@ -2616,7 +3006,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AcceptEmployerInvitation(childComplexity, args["input"].(market.InvitationInput)), true
+		return e.ComplexityRoot.Mutation.AcceptEmployerInvitation(childComplexity, args["input"].(model.AcceptEmployerInvitationInput)), true
 	case "Mutation.acceptOffer":
 		if e.ComplexityRoot.Mutation.AcceptOffer == nil {
 			break
@@ -2627,7 +3017,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AcceptOffer(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.AcceptOffer(childComplexity, args["input"].(model.AcceptOfferInput)), true
 	case "Mutation.addEmployerMember":
 		if e.ComplexityRoot.Mutation.AddEmployerMember == nil {
 			break
@@ -2671,7 +3061,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CancelAssignment(childComplexity, args["id"].(string), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.CancelAssignment(childComplexity, args["input"].(model.CancelAssignmentInput)), true
 	case "Mutation.cancelShift":
 		if e.ComplexityRoot.Mutation.CancelShift == nil {
 			break
@@ -2682,7 +3072,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CancelShift(childComplexity, args["id"].(string), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.CancelShift(childComplexity, args["input"].(model.CancelShiftInput)), true
 	case "Mutation.checkIn":
 		if e.ComplexityRoot.Mutation.CheckIn == nil {
 			break
@@ -2715,7 +3105,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CompleteCertificationUpload(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.CompleteCertificationUpload(childComplexity, args["input"].(model.CompleteCertificationUploadInput)), true
 	case "Mutation.confirmPayment":
 		if e.ComplexityRoot.Mutation.ConfirmPayment == nil {
 			break
@@ -2726,7 +3116,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ConfirmPayment(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.ConfirmPayment(childComplexity, args["input"].(model.ConfirmPaymentInput)), true
 	case "Mutation.createEmployer":
 		if e.ComplexityRoot.Mutation.CreateEmployer == nil {
 			break
@@ -2759,7 +3149,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeclineEmployerInvitation(childComplexity, args["input"].(market.InvitationInput)), true
+		return e.ComplexityRoot.Mutation.DeclineEmployerInvitation(childComplexity, args["input"].(model.DeclineEmployerInvitationInput)), true
 	case "Mutation.declineOffer":
 		if e.ComplexityRoot.Mutation.DeclineOffer == nil {
 			break
@@ -2770,7 +3160,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeclineOffer(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.DeclineOffer(childComplexity, args["input"].(model.DeclineOfferInput)), true
 	case "Mutation.disputeCreditEvent":
 		if e.ComplexityRoot.Mutation.DisputeCreditEvent == nil {
 			break
@@ -2792,7 +3182,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DisputeTimesheet(childComplexity, args["id"].(string), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.DisputeTimesheet(childComplexity, args["input"].(model.DisputeTimesheetInput)), true
 	case "Mutation.hideReview":
 		if e.ComplexityRoot.Mutation.HideReview == nil {
 			break
@@ -2803,7 +3193,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.HideReview(childComplexity, args["reviewID"].(string), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.HideReview(childComplexity, args["input"].(model.HideReviewInput)), true
 	case "Mutation.markNoShow":
 		if e.ComplexityRoot.Mutation.MarkNoShow == nil {
 			break
@@ -2814,7 +3204,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.MarkNoShow(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.MarkNoShow(childComplexity, args["input"].(model.MarkNoShowInput)), true
 	case "Mutation.markNotificationsRead":
 		if e.ComplexityRoot.Mutation.MarkNotificationsRead == nil {
 			break
@@ -2825,7 +3215,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.MarkNotificationsRead(childComplexity, args["ids"].([]string), args["all"].(*bool)), true
+		return e.ComplexityRoot.Mutation.MarkNotificationsRead(childComplexity, args["input"].(model.MarkNotificationsReadInput)), true
 	case "Mutation.markPaid":
 		if e.ComplexityRoot.Mutation.MarkPaid == nil {
 			break
@@ -2836,7 +3226,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.MarkPaid(childComplexity, args["id"].(string), args["reference"].(string)), true
+		return e.ComplexityRoot.Mutation.MarkPaid(childComplexity, args["input"].(model.MarkPaidInput)), true
 	case "Mutation.publishShift":
 		if e.ComplexityRoot.Mutation.PublishShift == nil {
 			break
@@ -2847,7 +3237,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.PublishShift(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.PublishShift(childComplexity, args["input"].(model.PublishShiftInput)), true
 	case "Mutation.refreshToken":
 		if e.ComplexityRoot.Mutation.RefreshToken == nil {
 			break
@@ -2858,7 +3248,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RefreshToken(childComplexity, args["refreshToken"].(string)), true
+		return e.ComplexityRoot.Mutation.RefreshToken(childComplexity, args["input"].(model.RefreshTokenInput)), true
 	case "Mutation.registerDevice":
 		if e.ComplexityRoot.Mutation.RegisterDevice == nil {
 			break
@@ -2880,7 +3270,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RejectApplication(childComplexity, args["id"].(string), args["reason"].(*string)), true
+		return e.ComplexityRoot.Mutation.RejectApplication(childComplexity, args["input"].(model.RejectApplicationInput)), true
 	case "Mutation.removeRosterEntry":
 		if e.ComplexityRoot.Mutation.RemoveRosterEntry == nil {
 			break
@@ -2891,7 +3281,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RemoveRosterEntry(childComplexity, args["employerID"].(string), args["workerID"].(string)), true
+		return e.ComplexityRoot.Mutation.RemoveRosterEntry(childComplexity, args["input"].(model.RemoveRosterEntryInput)), true
 	case "Mutation.replyToReview":
 		if e.ComplexityRoot.Mutation.ReplyToReview == nil {
 			break
@@ -2902,7 +3292,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ReplyToReview(childComplexity, args["reviewID"].(string), args["reply"].(string)), true
+		return e.ComplexityRoot.Mutation.ReplyToReview(childComplexity, args["input"].(model.ReplyToReviewInput)), true
 	case "Mutation.reportPaymentNotReceived":
 		if e.ComplexityRoot.Mutation.ReportPaymentNotReceived == nil {
 			break
@@ -2913,7 +3303,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ReportPaymentNotReceived(childComplexity, args["id"].(string), args["note"].(string)), true
+		return e.ComplexityRoot.Mutation.ReportPaymentNotReceived(childComplexity, args["input"].(model.ReportPaymentNotReceivedInput)), true
 	case "Mutation.reportReview":
 		if e.ComplexityRoot.Mutation.ReportReview == nil {
 			break
@@ -2924,7 +3314,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ReportReview(childComplexity, args["reviewID"].(string), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.ReportReview(childComplexity, args["input"].(model.ReportReviewInput)), true
 	case "Mutation.resolveCreditDispute":
 		if e.ComplexityRoot.Mutation.ResolveCreditDispute == nil {
 			break
@@ -2946,7 +3336,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ReviewCertification(childComplexity, args["id"].(string), args["decision"].(string), args["reason"].(*string)), true
+		return e.ComplexityRoot.Mutation.ReviewCertification(childComplexity, args["input"].(model.ReviewCertificationInput)), true
 	case "Mutation.revokeCertification":
 		if e.ComplexityRoot.Mutation.RevokeCertification == nil {
 			break
@@ -2957,7 +3347,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RevokeCertification(childComplexity, args["id"].(string), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.RevokeCertification(childComplexity, args["input"].(model.RevokeCertificationInput)), true
 	case "Mutation.revokeEmployerInvitation":
 		if e.ComplexityRoot.Mutation.RevokeEmployerInvitation == nil {
 			break
@@ -2968,7 +3358,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RevokeEmployerInvitation(childComplexity, args["input"].(market.InvitationInput)), true
+		return e.ComplexityRoot.Mutation.RevokeEmployerInvitation(childComplexity, args["input"].(model.RevokeEmployerInvitationInput)), true
 	case "Mutation.revokeOffer":
 		if e.ComplexityRoot.Mutation.RevokeOffer == nil {
 			break
@@ -2979,7 +3369,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RevokeOffer(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.RevokeOffer(childComplexity, args["input"].(model.RevokeOfferInput)), true
 	case "Mutation.sendOffer":
 		if e.ComplexityRoot.Mutation.SendOffer == nil {
 			break
@@ -3012,7 +3402,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ShortlistApplication(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.ShortlistApplication(childComplexity, args["input"].(model.ShortlistApplicationInput)), true
 	case "Mutation.signContract":
 		if e.ComplexityRoot.Mutation.SignContract == nil {
 			break
@@ -3023,7 +3413,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SignContract(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.SignContract(childComplexity, args["input"].(model.SignContractInput)), true
 	case "Mutation.signIn":
 		if e.ComplexityRoot.Mutation.SignIn == nil {
 			break
@@ -3045,7 +3435,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SignOut(childComplexity, args["refreshToken"].(string)), true
+		return e.ComplexityRoot.Mutation.SignOut(childComplexity, args["input"].(model.SignOutInput)), true
 	case "Mutation.signUp":
 		if e.ComplexityRoot.Mutation.SignUp == nil {
 			break
@@ -3089,7 +3479,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UnregisterDevice(childComplexity, args["token"].(string)), true
+		return e.ComplexityRoot.Mutation.UnregisterDevice(childComplexity, args["input"].(model.UnregisterDeviceInput)), true
 	case "Mutation.updateNotificationSettings":
 		if e.ComplexityRoot.Mutation.UpdateNotificationSettings == nil {
 			break
@@ -3133,7 +3523,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.WithdrawApplication(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.WithdrawApplication(childComplexity, args["input"].(model.WithdrawApplicationInput)), true
 
 	case "Notification.body":
 		if e.ComplexityRoot.Notification.Body == nil {
@@ -3414,6 +3804,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PublishShiftPayload.shift":
+		if e.ComplexityRoot.PublishShiftPayload.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishShiftPayload.Shift(childComplexity), true
+
 	case "Query.candidates":
 		if e.ComplexityRoot.Query.Candidates == nil {
 			break
@@ -3592,6 +3989,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RatingSummary.Tags(childComplexity), true
 
+	case "RefreshTokenPayload.accessToken":
+		if e.ComplexityRoot.RefreshTokenPayload.AccessToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefreshTokenPayload.AccessToken(childComplexity), true
+	case "RefreshTokenPayload.accessTokenExpiresAt":
+		if e.ComplexityRoot.RefreshTokenPayload.AccessTokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefreshTokenPayload.AccessTokenExpiresAt(childComplexity), true
+	case "RefreshTokenPayload.refreshToken":
+		if e.ComplexityRoot.RefreshTokenPayload.RefreshToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefreshTokenPayload.RefreshToken(childComplexity), true
+	case "RefreshTokenPayload.refreshTokenExpiresAt":
+		if e.ComplexityRoot.RefreshTokenPayload.RefreshTokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefreshTokenPayload.RefreshTokenExpiresAt(childComplexity), true
+	case "RefreshTokenPayload.user":
+		if e.ComplexityRoot.RefreshTokenPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefreshTokenPayload.User(childComplexity), true
+
+	case "RegisterDevicePayload.device":
+		if e.ComplexityRoot.RegisterDevicePayload.Device == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterDevicePayload.Device(childComplexity), true
+
+	case "RejectApplicationPayload.application":
+		if e.ComplexityRoot.RejectApplicationPayload.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectApplicationPayload.Application(childComplexity), true
+	case "RejectApplicationPayload.offer":
+		if e.ComplexityRoot.RejectApplicationPayload.Offer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectApplicationPayload.Offer(childComplexity), true
+
+	case "RemoveRosterEntryPayload.removedRosterEntryID":
+		if e.ComplexityRoot.RemoveRosterEntryPayload.RemovedRosterEntryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveRosterEntryPayload.RemovedRosterEntryID(childComplexity), true
+
+	case "ReplyToReviewPayload.review":
+		if e.ComplexityRoot.ReplyToReviewPayload.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplyToReviewPayload.Review(childComplexity), true
+
+	case "ReportPaymentNotReceivedPayload.timesheet":
+		if e.ComplexityRoot.ReportPaymentNotReceivedPayload.Timesheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportPaymentNotReceivedPayload.Timesheet(childComplexity), true
+
+	case "ReportReviewPayload.report":
+		if e.ComplexityRoot.ReportReviewPayload.Report == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportReviewPayload.Report(childComplexity), true
+	case "ReportReviewPayload.review":
+		if e.ComplexityRoot.ReportReviewPayload.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportReviewPayload.Review(childComplexity), true
+
+	case "ResolveCreditDisputePayload.dispute":
+		if e.ComplexityRoot.ResolveCreditDisputePayload.Dispute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResolveCreditDisputePayload.Dispute(childComplexity), true
+	case "ResolveCreditDisputePayload.event":
+		if e.ComplexityRoot.ResolveCreditDisputePayload.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResolveCreditDisputePayload.Event(childComplexity), true
+	case "ResolveCreditDisputePayload.reversal":
+		if e.ComplexityRoot.ResolveCreditDisputePayload.Reversal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResolveCreditDisputePayload.Reversal(childComplexity), true
+
 	case "Review.assignment":
 		if e.ComplexityRoot.Review.Assignment == nil {
 			break
@@ -3676,6 +4177,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Review.WorkerID(childComplexity), true
+
+	case "ReviewCertificationPayload.certification":
+		if e.ComplexityRoot.ReviewCertificationPayload.Certification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewCertificationPayload.Certification(childComplexity), true
 
 	case "ReviewConnection.edges":
 		if e.ComplexityRoot.ReviewConnection.Edges == nil {
@@ -3777,6 +4285,33 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewReportEdge.Node(childComplexity), true
+
+	case "RevokeCertificationPayload.certification":
+		if e.ComplexityRoot.RevokeCertificationPayload.Certification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeCertificationPayload.Certification(childComplexity), true
+
+	case "RevokeEmployerInvitationPayload.invitation":
+		if e.ComplexityRoot.RevokeEmployerInvitationPayload.Invitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeEmployerInvitationPayload.Invitation(childComplexity), true
+
+	case "RevokeOfferPayload.application":
+		if e.ComplexityRoot.RevokeOfferPayload.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeOfferPayload.Application(childComplexity), true
+	case "RevokeOfferPayload.offer":
+		if e.ComplexityRoot.RevokeOfferPayload.Offer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeOfferPayload.Offer(childComplexity), true
 
 	case "RosterEntry.createdAt":
 		if e.ComplexityRoot.RosterEntry.CreatedAt == nil {
@@ -3883,6 +4418,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ScreeningResult.Rule(childComplexity), true
+
+	case "SendOfferPayload.application":
+		if e.ComplexityRoot.SendOfferPayload.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SendOfferPayload.Application(childComplexity), true
+	case "SendOfferPayload.expiryShortened":
+		if e.ComplexityRoot.SendOfferPayload.ExpiryShortened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SendOfferPayload.ExpiryShortened(childComplexity), true
+	case "SendOfferPayload.offer":
+		if e.ComplexityRoot.SendOfferPayload.Offer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SendOfferPayload.Offer(childComplexity), true
+	case "SendOfferPayload.requestedExpiresAt":
+		if e.ComplexityRoot.SendOfferPayload.RequestedExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SendOfferPayload.RequestedExpiresAt(childComplexity), true
+
+	case "SetRosterEntryPayload.revokedOffers":
+		if e.ComplexityRoot.SetRosterEntryPayload.RevokedOffers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetRosterEntryPayload.RevokedOffers(childComplexity), true
+	case "SetRosterEntryPayload.rosterEntry":
+		if e.ComplexityRoot.SetRosterEntryPayload.RosterEntry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetRosterEntryPayload.RosterEntry(childComplexity), true
 
 	case "Shift.address":
 		if e.ComplexityRoot.Shift.Address == nil {
@@ -4192,6 +4765,64 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ShiftFeedEdge.Shift(childComplexity), true
 
+	case "ShortlistApplicationPayload.application":
+		if e.ComplexityRoot.ShortlistApplicationPayload.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShortlistApplicationPayload.Application(childComplexity), true
+
+	case "SignContractPayload.assignment":
+		if e.ComplexityRoot.SignContractPayload.Assignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignContractPayload.Assignment(childComplexity), true
+	case "SignContractPayload.contract":
+		if e.ComplexityRoot.SignContractPayload.Contract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignContractPayload.Contract(childComplexity), true
+
+	case "SignInPayload.accessToken":
+		if e.ComplexityRoot.SignInPayload.AccessToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInPayload.AccessToken(childComplexity), true
+	case "SignInPayload.accessTokenExpiresAt":
+		if e.ComplexityRoot.SignInPayload.AccessTokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInPayload.AccessTokenExpiresAt(childComplexity), true
+	case "SignInPayload.refreshToken":
+		if e.ComplexityRoot.SignInPayload.RefreshToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInPayload.RefreshToken(childComplexity), true
+	case "SignInPayload.refreshTokenExpiresAt":
+		if e.ComplexityRoot.SignInPayload.RefreshTokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInPayload.RefreshTokenExpiresAt(childComplexity), true
+	case "SignInPayload.user":
+		if e.ComplexityRoot.SignInPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInPayload.User(childComplexity), true
+
+	case "SignOutPayload.revoked":
+		if e.ComplexityRoot.SignOutPayload.Revoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOutPayload.Revoked(childComplexity), true
+
 	case "SignUpPayload.codeExpiresAt":
 		if e.ComplexityRoot.SignUpPayload.CodeExpiresAt == nil {
 			break
@@ -4273,6 +4904,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SkillEdge.Node(childComplexity), true
+
+	case "StartCertificationUploadPayload.certification":
+		if e.ComplexityRoot.StartCertificationUploadPayload.Certification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartCertificationUploadPayload.Certification(childComplexity), true
+	case "StartCertificationUploadPayload.expiresAt":
+		if e.ComplexityRoot.StartCertificationUploadPayload.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartCertificationUploadPayload.ExpiresAt(childComplexity), true
+	case "StartCertificationUploadPayload.fields":
+		if e.ComplexityRoot.StartCertificationUploadPayload.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartCertificationUploadPayload.Fields(childComplexity), true
+	case "StartCertificationUploadPayload.url":
+		if e.ComplexityRoot.StartCertificationUploadPayload.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartCertificationUploadPayload.URL(childComplexity), true
+
+	case "SubmitReviewPayload.counterpart":
+		if e.ComplexityRoot.SubmitReviewPayload.Counterpart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitReviewPayload.Counterpart(childComplexity), true
+	case "SubmitReviewPayload.review":
+		if e.ComplexityRoot.SubmitReviewPayload.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitReviewPayload.Review(childComplexity), true
 
 	case "Subscription.applicationEvents":
 		if e.ComplexityRoot.Subscription.ApplicationEvents == nil {
@@ -4522,6 +5191,33 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TimesheetEdge.Node(childComplexity), true
 
+	case "UnregisterDevicePayload.unregistered":
+		if e.ComplexityRoot.UnregisterDevicePayload.Unregistered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnregisterDevicePayload.Unregistered(childComplexity), true
+
+	case "UpdateNotificationSettingsPayload.settings":
+		if e.ComplexityRoot.UpdateNotificationSettingsPayload.Settings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateNotificationSettingsPayload.Settings(childComplexity), true
+
+	case "UpdateWorkerProfilePayload.user":
+		if e.ComplexityRoot.UpdateWorkerProfilePayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateWorkerProfilePayload.User(childComplexity), true
+	case "UpdateWorkerProfilePayload.workerProfile":
+		if e.ComplexityRoot.UpdateWorkerProfilePayload.WorkerProfile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateWorkerProfilePayload.WorkerProfile(childComplexity), true
+
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -4632,6 +5328,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
+
+	case "VerifyEmailPayload.accessToken":
+		if e.ComplexityRoot.VerifyEmailPayload.AccessToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerifyEmailPayload.AccessToken(childComplexity), true
+	case "VerifyEmailPayload.accessTokenExpiresAt":
+		if e.ComplexityRoot.VerifyEmailPayload.AccessTokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerifyEmailPayload.AccessTokenExpiresAt(childComplexity), true
+	case "VerifyEmailPayload.refreshToken":
+		if e.ComplexityRoot.VerifyEmailPayload.RefreshToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerifyEmailPayload.RefreshToken(childComplexity), true
+	case "VerifyEmailPayload.refreshTokenExpiresAt":
+		if e.ComplexityRoot.VerifyEmailPayload.RefreshTokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerifyEmailPayload.RefreshTokenExpiresAt(childComplexity), true
+	case "VerifyEmailPayload.user":
+		if e.ComplexityRoot.VerifyEmailPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerifyEmailPayload.User(childComplexity), true
+
+	case "WithdrawApplicationPayload.application":
+		if e.ComplexityRoot.WithdrawApplicationPayload.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawApplicationPayload.Application(childComplexity), true
+	case "WithdrawApplicationPayload.offer":
+		if e.ComplexityRoot.WithdrawApplicationPayload.Offer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawApplicationPayload.Offer(childComplexity), true
 
 	case "WorkerProfile.applications":
 		if e.ComplexityRoot.WorkerProfile.Applications == nil {
@@ -4907,49 +5647,78 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AcceptEmployerInvitationInput", ec.unmarshalInputAcceptEmployerInvitationInput),
+			graphql.NewInputUnmarshaler("AcceptOfferInput", ec.unmarshalInputAcceptOfferInput),
 			graphql.NewInputUnmarshaler("AddEmployerMemberInput", ec.unmarshalInputAddEmployerMemberInput),
 			graphql.NewInputUnmarshaler("ApplicationOrder", ec.unmarshalInputApplicationOrder),
 			graphql.NewInputUnmarshaler("ApplyToShiftInput", ec.unmarshalInputApplyToShiftInput),
 			graphql.NewInputUnmarshaler("ApproveTimesheetInput", ec.unmarshalInputApproveTimesheetInput),
 			graphql.NewInputUnmarshaler("AssignmentOrder", ec.unmarshalInputAssignmentOrder),
+			graphql.NewInputUnmarshaler("CancelAssignmentInput", ec.unmarshalInputCancelAssignmentInput),
+			graphql.NewInputUnmarshaler("CancelShiftInput", ec.unmarshalInputCancelShiftInput),
 			graphql.NewInputUnmarshaler("CertificationOrder", ec.unmarshalInputCertificationOrder),
+			graphql.NewInputUnmarshaler("CheckInInput", ec.unmarshalInputCheckInInput),
+			graphql.NewInputUnmarshaler("CheckOutInput", ec.unmarshalInputCheckOutInput),
+			graphql.NewInputUnmarshaler("CompleteCertificationUploadInput", ec.unmarshalInputCompleteCertificationUploadInput),
+			graphql.NewInputUnmarshaler("ConfirmPaymentInput", ec.unmarshalInputConfirmPaymentInput),
 			graphql.NewInputUnmarshaler("ContractOrder", ec.unmarshalInputContractOrder),
 			graphql.NewInputUnmarshaler("CreateEmployerInput", ec.unmarshalInputCreateEmployerInput),
 			graphql.NewInputUnmarshaler("CreateShiftInput", ec.unmarshalInputCreateShiftInput),
 			graphql.NewInputUnmarshaler("CreditDisputeOrder", ec.unmarshalInputCreditDisputeOrder),
 			graphql.NewInputUnmarshaler("CreditEventOrder", ec.unmarshalInputCreditEventOrder),
+			graphql.NewInputUnmarshaler("DeclineEmployerInvitationInput", ec.unmarshalInputDeclineEmployerInvitationInput),
+			graphql.NewInputUnmarshaler("DeclineOfferInput", ec.unmarshalInputDeclineOfferInput),
 			graphql.NewInputUnmarshaler("DeviceOrder", ec.unmarshalInputDeviceOrder),
 			graphql.NewInputUnmarshaler("DisputeCreditEventInput", ec.unmarshalInputDisputeCreditEventInput),
-			graphql.NewInputUnmarshaler("EmployerInvitationInput", ec.unmarshalInputEmployerInvitationInput),
+			graphql.NewInputUnmarshaler("DisputeTimesheetInput", ec.unmarshalInputDisputeTimesheetInput),
 			graphql.NewInputUnmarshaler("EmployerInvitationOrder", ec.unmarshalInputEmployerInvitationOrder),
 			graphql.NewInputUnmarshaler("EmployerOrder", ec.unmarshalInputEmployerOrder),
 			graphql.NewInputUnmarshaler("GeoPointInput", ec.unmarshalInputGeoPointInput),
+			graphql.NewInputUnmarshaler("HideReviewInput", ec.unmarshalInputHideReviewInput),
 			graphql.NewInputUnmarshaler("LedgerEntryOrder", ec.unmarshalInputLedgerEntryOrder),
+			graphql.NewInputUnmarshaler("MarkNoShowInput", ec.unmarshalInputMarkNoShowInput),
+			graphql.NewInputUnmarshaler("MarkNotificationsReadInput", ec.unmarshalInputMarkNotificationsReadInput),
+			graphql.NewInputUnmarshaler("MarkPaidInput", ec.unmarshalInputMarkPaidInput),
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
-			graphql.NewInputUnmarshaler("NotificationSettingsInput", ec.unmarshalInputNotificationSettingsInput),
 			graphql.NewInputUnmarshaler("OfferOrder", ec.unmarshalInputOfferOrder),
-			graphql.NewInputUnmarshaler("PresenceInput", ec.unmarshalInputPresenceInput),
+			graphql.NewInputUnmarshaler("PublishShiftInput", ec.unmarshalInputPublishShiftInput),
 			graphql.NewInputUnmarshaler("QuietHoursInput", ec.unmarshalInputQuietHoursInput),
+			graphql.NewInputUnmarshaler("RefreshTokenInput", ec.unmarshalInputRefreshTokenInput),
 			graphql.NewInputUnmarshaler("RegisterDeviceInput", ec.unmarshalInputRegisterDeviceInput),
+			graphql.NewInputUnmarshaler("RejectApplicationInput", ec.unmarshalInputRejectApplicationInput),
+			graphql.NewInputUnmarshaler("RemoveRosterEntryInput", ec.unmarshalInputRemoveRosterEntryInput),
+			graphql.NewInputUnmarshaler("ReplyToReviewInput", ec.unmarshalInputReplyToReviewInput),
+			graphql.NewInputUnmarshaler("ReportPaymentNotReceivedInput", ec.unmarshalInputReportPaymentNotReceivedInput),
+			graphql.NewInputUnmarshaler("ReportReviewInput", ec.unmarshalInputReportReviewInput),
 			graphql.NewInputUnmarshaler("ResolveCreditDisputeInput", ec.unmarshalInputResolveCreditDisputeInput),
+			graphql.NewInputUnmarshaler("ReviewCertificationInput", ec.unmarshalInputReviewCertificationInput),
 			graphql.NewInputUnmarshaler("ReviewOrder", ec.unmarshalInputReviewOrder),
 			graphql.NewInputUnmarshaler("ReviewReportOrder", ec.unmarshalInputReviewReportOrder),
+			graphql.NewInputUnmarshaler("RevokeCertificationInput", ec.unmarshalInputRevokeCertificationInput),
+			graphql.NewInputUnmarshaler("RevokeEmployerInvitationInput", ec.unmarshalInputRevokeEmployerInvitationInput),
+			graphql.NewInputUnmarshaler("RevokeOfferInput", ec.unmarshalInputRevokeOfferInput),
 			graphql.NewInputUnmarshaler("RosterEntryOrder", ec.unmarshalInputRosterEntryOrder),
-			graphql.NewInputUnmarshaler("RosterInput", ec.unmarshalInputRosterInput),
 			graphql.NewInputUnmarshaler("SendOfferInput", ec.unmarshalInputSendOfferInput),
+			graphql.NewInputUnmarshaler("SetRosterEntryInput", ec.unmarshalInputSetRosterEntryInput),
 			graphql.NewInputUnmarshaler("ShiftFeedFilter", ec.unmarshalInputShiftFeedFilter),
 			graphql.NewInputUnmarshaler("ShiftOrder", ec.unmarshalInputShiftOrder),
+			graphql.NewInputUnmarshaler("ShortlistApplicationInput", ec.unmarshalInputShortlistApplicationInput),
+			graphql.NewInputUnmarshaler("SignContractInput", ec.unmarshalInputSignContractInput),
 			graphql.NewInputUnmarshaler("SignInInput", ec.unmarshalInputSignInInput),
+			graphql.NewInputUnmarshaler("SignOutInput", ec.unmarshalInputSignOutInput),
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
 			graphql.NewInputUnmarshaler("SkillOrder", ec.unmarshalInputSkillOrder),
 			graphql.NewInputUnmarshaler("StartCertificationUploadInput", ec.unmarshalInputStartCertificationUploadInput),
 			graphql.NewInputUnmarshaler("SubmitReviewInput", ec.unmarshalInputSubmitReviewInput),
 			graphql.NewInputUnmarshaler("TimesheetOrder", ec.unmarshalInputTimesheetOrder),
+			graphql.NewInputUnmarshaler("UnregisterDeviceInput", ec.unmarshalInputUnregisterDeviceInput),
+			graphql.NewInputUnmarshaler("UpdateNotificationSettingsInput", ec.unmarshalInputUpdateNotificationSettingsInput),
 			graphql.NewInputUnmarshaler("UpdateWorkerProfileInput", ec.unmarshalInputUpdateWorkerProfileInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("VerifyEmailInput", ec.unmarshalInputVerifyEmailInput),
+			graphql.NewInputUnmarshaler("WithdrawApplicationInput", ec.unmarshalInputWithdrawApplicationInput),
 			graphql.NewInputUnmarshaler("WorkerProfileOrder", ec.unmarshalInputWorkerProfileOrder),
 			graphql.NewInputUnmarshaler("WorkerSkillInput", ec.unmarshalInputWorkerSkillInput),
 			graphql.NewInputUnmarshaler("WorkerSkillOrder", ec.unmarshalInputWorkerSkillOrder),
@@ -5093,13 +5862,48 @@ input SignInInput {
   password: String!
 }
 
-type AuthPayload {
+"A new session: the signed-up user, signed in."
+type VerifyEmailPayload {
+  "Send as Authorization: Bearer <accessToken>, or in connection_init over WebSocket."
   accessToken: String!
   accessTokenExpiresAt: DateTime!
   "Works once: refreshToken returns the next one."
   refreshToken: String!
   refreshTokenExpiresAt: DateTime!
   user: User!
+}
+
+"A new session."
+type SignInPayload {
+  "Send as Authorization: Bearer <accessToken>, or in connection_init over WebSocket."
+  accessToken: String!
+  accessTokenExpiresAt: DateTime!
+  "Works once: refreshToken returns the next one."
+  refreshToken: String!
+  refreshTokenExpiresAt: DateTime!
+  user: User!
+}
+
+input RefreshTokenInput {
+  refreshToken: String!
+}
+
+"The session renewed: both tokens are new; the old refresh token is spent."
+type RefreshTokenPayload {
+  accessToken: String!
+  accessTokenExpiresAt: DateTime!
+  refreshToken: String!
+  refreshTokenExpiresAt: DateTime!
+  user: User!
+}
+
+input SignOutInput {
+  refreshToken: String!
+}
+
+type SignOutPayload {
+  "False when the session was not active."
+  revoked: Boolean!
 }
 
 type Mutation {
@@ -5109,15 +5913,19 @@ type Mutation {
   """
   signUp(input: SignUpInput!): SignUpPayload!
   "Trades the code signUp mailed for the new account, signed in."
-  verifyEmail(input: VerifyEmailInput!): AuthPayload!
-  signIn(input: SignInInput!): AuthPayload!
+  verifyEmail(input: VerifyEmailInput!): VerifyEmailPayload!
+  """
+  Signs in with e-mail and password (UNAUTHENTICATED alike for a wrong
+  address and a wrong password; RATE_LIMITED after repeated failures).
+  """
+  signIn(input: SignInInput!): SignInPayload!
   """
   Trades a refresh token for new tokens. A refresh token used twice revokes
   every session that descends from the same sign-in.
   """
-  refreshToken(refreshToken: String!): AuthPayload!
-  "Revokes the session of a refresh token. Returns false if it was not active."
-  signOut(refreshToken: String!): Boolean!
+  refreshToken(input: RefreshTokenInput!): RefreshTokenPayload!
+  "Revokes the session of a refresh token."
+  signOut(input: SignOutInput!): SignOutPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/certification.graphql", Input: `input StartCertificationUploadInput {
@@ -5145,10 +5953,11 @@ type FormField {
 }
 
 """
-Where the phone uploads the document: a multipart/form-data POST to url
-with every field, in order, then the file as the part named "file".
+The certificate recorded, and where the phone uploads its document: a
+multipart/form-data POST to url with every field, in order, then the file
+as the part named "file".
 """
-type CertificationUpload {
+type StartCertificationUploadPayload {
   certification: Certification!
   url: String!
   fields: [FormField!]!
@@ -5191,24 +6000,55 @@ extend type Query {
   certificationQueue(first: Int! = 20, after: Cursor): CertificationConnection!
 }
 
+input CompleteCertificationUploadInput {
+  certificationID: ID!
+}
+
+type CompleteCertificationUploadPayload {
+  certification: Certification!
+}
+
+input ReviewCertificationInput {
+  certificationID: ID!
+  decision: CertificationDecision!
+  "Required to reject: the worker reads it. At most 500 characters."
+  reason: String
+}
+
+type ReviewCertificationPayload {
+  certification: Certification!
+}
+
+input RevokeCertificationInput {
+  certificationID: ID!
+  "Why; the worker reads it. 1 to 500 characters."
+  reason: String!
+}
+
+type RevokeCertificationPayload {
+  certification: Certification!
+}
+
 extend type Mutation {
   """
   Records a certificate and returns a form, valid for 15 minutes, that
   uploads its document straight to storage. Then call
-  completeCertificationUpload.
+  completeCertificationUpload. At most 5 forms open at once
+  (TOO_MANY_OPEN_UPLOADS).
   """
-  startCertificationUpload(input: StartCertificationUploadInput!): CertificationUpload!
+  startCertificationUpload(input: StartCertificationUploadInput!): StartCertificationUploadPayload!
   """
   Checks the uploaded document (present, within the declared size, a PDF,
-  JPEG, PNG or HEIC by its content) and queues the certificate for review.
-  A file that fails is deleted; upload again with the same form while it is
-  valid, or start again.
+  JPEG, PNG or HEIC by its content, no web page or script in it) and queues
+  the certificate for review. A file that fails is deleted; upload again
+  with the same form while it is valid, or start again. UPLOAD_MISSING when
+  nothing arrived yet.
   """
-  completeCertificationUpload(id: ID!): Certification!
-  "Staff only. A rejection needs a reason; the worker reads it."
-  reviewCertification(id: ID!, decision: CertificationDecision!, reason: String): Certification!
-  "Staff only: withdraws a verified certificate."
-  revokeCertification(id: ID!, reason: String!): Certification!
+  completeCertificationUpload(input: CompleteCertificationUploadInput!): CompleteCertificationUploadPayload!
+  "Staff only. A rejection needs a reason; the worker reads it (CERTIFICATION_NOT_PENDING, DOCUMENT_CHANGED)."
+  reviewCertification(input: ReviewCertificationInput!): ReviewCertificationPayload!
+  "Staff only: withdraws a verified certificate (CERTIFICATION_NOT_VERIFIED)."
+  revokeCertification(input: RevokeCertificationInput!): RevokeCertificationPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/common.graphql", Input: `"""
@@ -5305,11 +6145,29 @@ extend type Query {
   creditDisputes(first: Int! = 20, after: Cursor, status: CreditDisputeStatus): CreditDisputeConnection!
 }
 
+type DisputeCreditEventPayload {
+  dispute: CreditDispute!
+  "The event disputed."
+  event: CreditEvent!
+}
+
+type ResolveCreditDisputePayload {
+  dispute: CreditDispute!
+  "The event disputed."
+  event: CreditEvent!
+  "The event that reverses it, when reversed."
+  reversal: CreditEvent
+}
+
 extend type Mutation {
-  "The subject contests a credit event, within 7 days."
-  disputeCreditEvent(input: DisputeCreditEventInput!): CreditDispute!
-  "Staff uphold or reverse; a reversal is a new event, and both parties are told."
-  resolveCreditDispute(input: ResolveCreditDisputeInput!): CreditDispute!
+  """
+  The subject contests a credit event, within 7 days
+  (DISPUTE_WINDOW_CLOSED; ALREADY_DISPUTED; a reversal is not disputed:
+  NOT_DISPUTABLE).
+  """
+  disputeCreditEvent(input: DisputeCreditEventInput!): DisputeCreditEventPayload!
+  "Staff uphold or reverse; a reversal is a new event, and both parties are told (DISPUTE_RESOLVED)."
+  resolveCreditDispute(input: ResolveCreditDisputeInput!): ResolveCreditDisputePayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/employer.graphql", Input: `input CreateEmployerInput {
@@ -5331,14 +6189,36 @@ type AddEmployerMemberPayload {
   invitation: EmployerInvitation!
 }
 
-input EmployerInvitationInput {
+type CreateEmployerPayload {
+  employer: Employer!
+  "The viewer's ownership of it."
+  membership: Membership!
+}
+
+input AcceptEmployerInvitationInput {
   invitationID: ID!
 }
 
-type EmployerInvitationPayload {
+type AcceptEmployerInvitationPayload {
   invitation: EmployerInvitation!
-  "The membership an acceptance made, or found when the invitee was a member already."
-  membership: Membership
+  "The membership the acceptance made, or found when the invitee was a member already."
+  membership: Membership!
+}
+
+input DeclineEmployerInvitationInput {
+  invitationID: ID!
+}
+
+type DeclineEmployerInvitationPayload {
+  invitation: EmployerInvitation!
+}
+
+input RevokeEmployerInvitationInput {
+  invitationID: ID!
+}
+
+type RevokeEmployerInvitationPayload {
+  invitation: EmployerInvitation!
 }
 
 extend type User {
@@ -5348,7 +6228,7 @@ extend type User {
 
 extend type Mutation {
   "Creates an employer owned by the viewer."
-  createEmployer(input: CreateEmployerInput!): Employer!
+  createEmployer(input: CreateEmployerInput!): CreateEmployerPayload!
   """
   Invites the owner of an address to a role, for a week: owners and managers
   invite, only owners invite owners. Nobody joins until they accept; the
@@ -5357,10 +6237,10 @@ extend type Mutation {
   """
   addEmployerMember(input: AddEmployerMemberInput!): AddEmployerMemberPayload!
   "The invitee joins with the invited role (INVITATION_NOT_PENDING once answered, revoked or expired)."
-  acceptEmployerInvitation(input: EmployerInvitationInput!): EmployerInvitationPayload!
-  declineEmployerInvitation(input: EmployerInvitationInput!): EmployerInvitationPayload!
+  acceptEmployerInvitation(input: AcceptEmployerInvitationInput!): AcceptEmployerInvitationPayload!
+  declineEmployerInvitation(input: DeclineEmployerInvitationInput!): DeclineEmployerInvitationPayload!
   "Owners and managers withdraw a pending invitation."
-  revokeEmployerInvitation(input: EmployerInvitationInput!): EmployerInvitationPayload!
+  revokeEmployerInvitation(input: RevokeEmployerInvitationInput!): RevokeEmployerInvitationPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -7354,7 +8234,23 @@ type ShiftFeedEdge {
 
 input ApplyToShiftInput {
   shiftID: ID!
+  "To the employer; at most 1000 characters."
   message: String
+}
+
+type ApplyToShiftPayload {
+  application: Application!
+  shift: Shift!
+}
+
+input WithdrawApplicationInput {
+  applicationID: ID!
+}
+
+type WithdrawApplicationPayload {
+  application: Application!
+  "The offer the application held, declined with it."
+  offer: Offer
 }
 
 extend type Query {
@@ -7365,9 +8261,13 @@ extend type Query {
 }
 
 extend type Mutation {
-  "Applies after the same screening as eligibility; refuses with SCREENING_FAILED and extensions.failedRules."
-  applyToShift(input: ApplyToShiftInput!): Application!
-  withdrawApplication(id: ID!): Application!
+  """
+  Applies after the same screening as eligibility: SCREENING_FAILED with
+  extensions.failedRules; SHIFT_NOT_OPEN; ALREADY_APPLIED.
+  """
+  applyToShift(input: ApplyToShiftInput!): ApplyToShiftPayload!
+  "Takes the application back; a pending offer on it is declined."
+  withdrawApplication(input: WithdrawApplicationInput!): WithdrawApplicationPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/hiring.graphql", Input: `"One part of a candidate's match score."
@@ -7403,18 +8303,132 @@ type CandidateConnection {
 input SendOfferInput {
   "Offer to an applicant…"
   applicationID: ID
-  "…or invite a favourite worker directly."
+  "…or invite a favourite worker directly (shiftID and workerID)."
   shiftID: ID
   workerID: ID
-  "5 to 1440; default 30."
+  "5 to 1440; default 30. Never later than the shift's start: see SendOfferPayload.expiryShortened."
   expiresInMinutes: Int
+  "At most 1000 characters, shown to the worker."
   message: String
 }
 
-input PresenceInput {
+type SendOfferPayload {
+  offer: Offer!
+  "The application the offer answers; null for a direct invitation."
+  application: Application
+  """
+  True when the shift starts before the expiry asked for: the offer then
+  expires at the start (offer.expiresAt), not at requestedExpiresAt.
+  """
+  expiryShortened: Boolean!
+  "When the offer would have expired, had the shift started later."
+  requestedExpiresAt: DateTime!
+}
+
+input ShortlistApplicationInput {
+  applicationID: ID!
+}
+
+type ShortlistApplicationPayload {
+  application: Application!
+}
+
+input RejectApplicationInput {
+  applicationID: ID!
+  "Shown to the applicant; at most 500 characters."
+  reason: String
+}
+
+type RejectApplicationPayload {
+  application: Application!
+  "The offer the application held, revoked with it."
+  offer: Offer
+}
+
+input RevokeOfferInput {
+  offerID: ID!
+}
+
+type RevokeOfferPayload {
+  offer: Offer!
+  "The application, back on the shortlist."
+  application: Application
+}
+
+input AcceptOfferInput {
+  offerID: ID!
+}
+
+type AcceptOfferPayload {
+  "The hire, with the contract both parties sign next."
+  assignment: Assignment!
+  offer: Offer!
+  shift: Shift!
+  contract: Contract!
+  "The application the offer answered, now hired; null for a direct invitation."
+  application: Application
+}
+
+input DeclineOfferInput {
+  offerID: ID!
+}
+
+type DeclineOfferPayload {
+  offer: Offer!
+  "The application, withdrawn with it."
+  application: Application
+}
+
+input SignContractInput {
+  contractID: ID!
+}
+
+type SignContractPayload {
+  contract: Contract!
+  assignment: Assignment!
+}
+
+input CheckInInput {
   assignmentID: ID!
   "Where the phone is."
   location: GeoPointInput!
+}
+
+input CheckOutInput {
+  assignmentID: ID!
+  "Where the phone is."
+  location: GeoPointInput!
+}
+
+type CheckInPayload {
+  assignment: Assignment!
+}
+
+type CheckOutPayload {
+  assignment: Assignment!
+  "The timesheet the check-out submitted."
+  timesheet: Timesheet!
+}
+
+input MarkNoShowInput {
+  assignmentID: ID!
+}
+
+type MarkNoShowPayload {
+  assignment: Assignment!
+  shift: Shift!
+}
+
+input CancelAssignmentInput {
+  assignmentID: ID!
+  "Why; the other party reads it. 1 to 500 characters."
+  reason: String!
+}
+
+type CancelAssignmentPayload {
+  assignment: Assignment!
+  "The shift, with its slot open again."
+  shift: Shift!
 }
 
 input ApproveTimesheetInput {
@@ -7424,37 +8438,106 @@ input ApproveTimesheetInput {
   reason: String
 }
 
+type ApproveTimesheetPayload {
+  timesheet: Timesheet!
+  assignment: Assignment!
+}
+
+input DisputeTimesheetInput {
+  timesheetID: ID!
+  "What is wrong; 1 to 1000 characters."
+  reason: String!
+}
+
+type DisputeTimesheetPayload {
+  timesheet: Timesheet!
+}
+
+input MarkPaidInput {
+  timesheetID: ID!
+  "The payment's reference (a transfer ID); 1 to 120 characters."
+  reference: String!
+}
+
+type MarkPaidPayload {
+  timesheet: Timesheet!
+}
+
+input ConfirmPaymentInput {
+  timesheetID: ID!
+}
+
+type ConfirmPaymentPayload {
+  timesheet: Timesheet!
+  "The assignment, now paid."
+  assignment: Assignment!
+}
+
+input ReportPaymentNotReceivedInput {
+  timesheetID: ID!
+  "What the worker sees (nothing arrived, a smaller amount); 1 to 500 characters."
+  note: String!
+}
+
+type ReportPaymentNotReceivedPayload {
+  timesheet: Timesheet!
+}
+
 extend type Query {
   "A shift's applicants ranked by match score, for members of its employer."
   candidates(shiftID: ID!, first: Int! = 20, after: Cursor): CandidateConnection!
 }
 
 extend type Mutation {
-  shortlistApplication(id: ID!): Application!
-  rejectApplication(id: ID!, reason: String): Application!
-  sendOffer(input: SendOfferInput!): Offer!
-  revokeOffer(id: ID!): Offer!
-  "Hires the viewer: atomic against every racing acceptance. Returns the assignment, with its contract to sign."
-  acceptOffer(id: ID!): Assignment!
-  declineOffer(id: ID!): Offer!
-  signContract(id: ID!): Contract!
-  "From 30 minutes before the start, inside the geofence, after both parties signed."
-  checkIn(input: PresenceInput!): Assignment!
-  "Inside the geofence; submits the timesheet."
-  checkOut(input: PresenceInput!): Assignment!
-  "From 30 minutes after the start of a shift the worker did not check in to."
-  markNoShow(id: ID!): Assignment!
-  "By either party before the start; within 24 hours it counts as late."
-  cancelAssignment(id: ID!, reason: String!): Assignment!
-  approveTimesheet(input: ApproveTimesheetInput!): Timesheet!
-  "Within 48 hours of approval."
-  disputeTimesheet(id: ID!, reason: String!): Timesheet!
+  "Marks an applicant as a likely hire (APPLICATION_NOT_ACTIVE once withdrawn, rejected or hired)."
+  shortlistApplication(input: ShortlistApplicationInput!): ShortlistApplicationPayload!
+  "Turns an applicant down; a pending offer on the application is revoked."
+  rejectApplication(input: RejectApplicationInput!): RejectApplicationPayload!
+  """
+  Offers the shift to an applicant, or invites a favourite, after screening
+  them (SCREENING_FAILED with the failed rules). Refused when the shift is
+  not open (SHIFT_NOT_OPEN), full (SHIFT_FULL) or the worker holds another
+  pending offer for it (OFFER_ALREADY_PENDING).
+  """
+  sendOffer(input: SendOfferInput!): SendOfferPayload!
+  "Takes a pending offer back (OFFER_NOT_PENDING once answered)."
+  revokeOffer(input: RevokeOfferInput!): RevokeOfferPayload!
+  """
+  Hires the viewer: atomic against every racing acceptance, screened again.
+  OFFER_EXPIRED, OFFER_NOT_PENDING, SHIFT_FULL, SCHEDULE_OVERLAP,
+  SCREENING_FAILED. Answers with the hire and its contract to sign.
+  """
+  acceptOffer(input: AcceptOfferInput!): AcceptOfferPayload!
+  "Turns a pending offer down; the application counts as withdrawn."
+  declineOffer(input: DeclineOfferInput!): DeclineOfferPayload!
+  "Signs the viewer's side of a contract: the worker's, or the employer's for its managers."
+  signContract(input: SignContractInput!): SignContractPayload!
+  """
+  From 30 minutes before the start (CHECK_IN_NOT_OPEN) until the end
+  (SHIFT_ENDED), inside the geofence (OUTSIDE_GEOFENCE), once both parties
+  have signed (CONTRACT_NOT_SIGNED).
+  """
+  checkIn(input: CheckInInput!): CheckInPayload!
+  """
+  From the start (CHECK_OUT_TOO_EARLY) until 4 hours after the end
+  (CHECK_OUT_CLOSED), inside the geofence, after checking in
+  (NOT_CHECKED_IN). Submits the timesheet.
+  """
+  checkOut(input: CheckOutInput!): CheckOutPayload!
+  "From 30 minutes after the start of a shift the worker did not check in to (NO_SHOW_TOO_EARLY)."
+  markNoShow(input: MarkNoShowInput!): MarkNoShowPayload!
+  "By either party before the start (SHIFT_STARTED); within 24 hours it counts as late."
+  cancelAssignment(input: CancelAssignmentInput!): CancelAssignmentPayload!
+  "Fixes the minutes and the amount owed, due in 7 days."
+  approveTimesheet(input: ApproveTimesheetInput!): ApproveTimesheetPayload!
+  "The worker contests an approval, within 48 hours (DISPUTE_WINDOW_CLOSED)."
+  disputeTimesheet(input: DisputeTimesheetInput!): DisputeTimesheetPayload!
   "The employer's word that it paid; it counts on the employer's record once the worker confirms."
-  markPaid(id: ID!, reference: String!): Timesheet!
-  "The worker: the money arrived. Final; a week without an answer counts the same."
-  confirmPayment(id: ID!): Timesheet!
+  markPaid(input: MarkPaidInput!): MarkPaidPayload!
+  "The worker: the money arrived. Final (PAYMENT_FINAL afterwards); a week without an answer counts the same."
+  confirmPayment(input: ConfirmPaymentInput!): ConfirmPaymentPayload!
   "The worker: a payment marked as made did not arrive (or not in full). The employer pays and marks it again."
-  reportPaymentNotReceived(id: ID!, note: String!): Timesheet!
+  reportPaymentNotReceived(input: ReportPaymentNotReceivedInput!): ReportPaymentNotReceivedPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/notifications.graphql", Input: `input RegisterDeviceInput {
@@ -7486,16 +8569,6 @@ type NotificationSettings {
   dailyShiftPushCap: Int!
 }
 
-"Omitted fields stay as they are."
-input NotificationSettingsInput {
-  "IANA zone, e.g. Europe/Berlin."
-  timeZone: String
-  quietHours: QuietHoursInput
-  clearQuietHours: Boolean
-  optOuts: [NotificationCategory!]
-  "0 to 100."
-  dailyShiftPushCap: Int
-}
 
 extend type User {
   "Private: only the user sees it."
@@ -7508,13 +8581,55 @@ extend type Query {
   unreadNotificationCount: Int!
 }
 
+type RegisterDevicePayload {
+  device: Device!
+}
+
+input UnregisterDeviceInput {
+  "The FCM registration token."
+  token: String!
+}
+
+type UnregisterDevicePayload {
+  "False when the token was not the viewer's device."
+  unregistered: Boolean!
+}
+
+input MarkNotificationsReadInput {
+  "The notifications to mark; or all: true."
+  ids: [ID!]
+  all: Boolean
+}
+
+type MarkNotificationsReadPayload {
+  "How many were unread and are now read."
+  markedCount: Int!
+  unreadCount: Int!
+  "The notifications given by ids, now read."
+  notifications: [Notification!]!
+}
+
+input UpdateNotificationSettingsInput {
+  "IANA zone, e.g. Europe/Berlin."
+  timeZone: String
+  quietHours: QuietHoursInput
+  clearQuietHours: Boolean
+  optOuts: [NotificationCategory!]
+  "0 to 100."
+  dailyShiftPushCap: Int
+}
+
+type UpdateNotificationSettingsPayload {
+  settings: NotificationSettings!
+}
+
 extend type Mutation {
   "Registers a device for push; a token moves to whoever registered it last."
-  registerDevice(input: RegisterDeviceInput!): Device!
-  unregisterDevice(token: String!): Boolean!
-  "Marks the given notifications, or all, read; returns how many changed."
-  markNotificationsRead(ids: [ID!], all: Boolean): Int!
-  updateNotificationSettings(input: NotificationSettingsInput!): NotificationSettings!
+  registerDevice(input: RegisterDeviceInput!): RegisterDevicePayload!
+  unregisterDevice(input: UnregisterDeviceInput!): UnregisterDevicePayload!
+  "Marks the given notifications, or all, read."
+  markNotificationsRead(input: MarkNotificationsReadInput!): MarkNotificationsReadPayload!
+  updateNotificationSettings(input: UpdateNotificationSettingsInput!): UpdateNotificationSettingsPayload!
 }
 
 """
@@ -7616,17 +8731,56 @@ extend type Query {
   reviewTags(direction: ReviewDirection!): [String!]!
 }
 
+type SubmitReviewPayload {
+  review: Review!
+  "The other side's review, when this one revealed both."
+  counterpart: Review
+}
+
+input ReplyToReviewInput {
+  reviewID: ID!
+  "1 to 2000 characters."
+  reply: String!
+}
+
+type ReplyToReviewPayload {
+  review: Review!
+}
+
+input ReportReviewInput {
+  reviewID: ID!
+  "What is wrong with it; 1 to 500 characters."
+  reason: String!
+}
+
+type ReportReviewPayload {
+  report: ReviewReport!
+  review: Review!
+}
+
+input HideReviewInput {
+  reviewID: ID!
+  "Kept in the ledger; 1 to 500 characters."
+  reason: String!
+}
+
+type HideReviewPayload {
+  review: Review!
+}
+
 extend type Mutation {
   """
-  Reviews the other party of a worked shift, once, within 14 days. Nobody
-  else sees it until both sides have reviewed or the window closes.
+  Reviews the other party of a worked shift, once, within 14 days
+  (REVIEW_NOT_OPEN, REVIEW_WINDOW_CLOSED, ALREADY_REVIEWED). Nobody else
+  sees it until both sides have reviewed or the window closes.
   """
-  submitReview(input: SubmitReviewInput!): Review!
-  "The reviewed party answers a revealed review, once."
-  replyToReview(reviewID: ID!, reply: String!): Review!
-  reportReview(reviewID: ID!, reason: String!): ReviewReport!
+  submitReview(input: SubmitReviewInput!): SubmitReviewPayload!
+  "The reviewed party answers a revealed review, once (ALREADY_REPLIED)."
+  replyToReview(input: ReplyToReviewInput!): ReplyToReviewPayload!
+  "Anyone signed in reports a review to staff, once (ALREADY_REPORTED)."
+  reportReview(input: ReportReviewInput!): ReportReviewPayload!
   "Staff only; the reason is kept in the ledger."
-  hideReview(reviewID: ID!, reason: String!): Review!
+  hideReview(input: HideReviewInput!): HideReviewPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/shift.graphql", Input: `input CreateShiftInput {
@@ -7660,7 +8814,7 @@ extend type Mutation {
   nda: Boolean
 }
 
-input RosterInput {
+input SetRosterEntryInput {
   employerID: ID!
   workerID: ID!
   kind: RosterEntryKind!
@@ -7672,16 +8826,58 @@ extend type Shift {
   pay: Money!
 }
 
+type CreateShiftPayload {
+  shift: Shift!
+}
+
+input PublishShiftInput {
+  shiftID: ID!
+}
+
+type PublishShiftPayload {
+  shift: Shift!
+}
+
+input CancelShiftInput {
+  shiftID: ID!
+  "Why; the hired workers read it. 1 to 500 characters."
+  reason: String!
+}
+
+type CancelShiftPayload {
+  shift: Shift!
+  "The hires cancelled with it."
+  cancelledAssignments: [Assignment!]!
+  "The offers revoked with it."
+  revokedOffers: [Offer!]!
+}
+
+type SetRosterEntryPayload {
+  rosterEntry: RosterEntry!
+  "A block revokes the worker's pending offers from the employer."
+  revokedOffers: [Offer!]!
+}
+
+input RemoveRosterEntryInput {
+  employerID: ID!
+  workerID: ID!
+}
+
+type RemoveRosterEntryPayload {
+  "The entry removed; null when the worker was on no list."
+  removedRosterEntryID: ID
+}
+
 extend type Mutation {
-  "Posts a draft shift for an employer the viewer manages."
-  createShift(input: CreateShiftInput!): Shift!
-  "Opens a draft to workers."
-  publishShift(id: ID!): Shift!
+  "Posts a draft shift for an employer the viewer manages; every invalid field is reported at once."
+  createShift(input: CreateShiftInput!): CreateShiftPayload!
+  "Opens a draft to workers (SHIFT_NOT_DRAFT, SHIFT_STARTED)."
+  publishShift(input: PublishShiftInput!): PublishShiftPayload!
   "Cancels a shift before it starts: pending offers are revoked, hires cancelled (late within 24 hours)."
-  cancelShift(id: ID!, reason: String!): Shift!
+  cancelShift(input: CancelShiftInput!): CancelShiftPayload!
   "Puts a worker on the employer's favourites or block list."
-  setRosterEntry(input: RosterInput!): RosterEntry!
-  removeRosterEntry(employerID: ID!, workerID: ID!): Boolean!
+  setRosterEntry(input: SetRosterEntryInput!): SetRosterEntryPayload!
+  removeRosterEntry(input: RemoveRosterEntryInput!): RemoveRosterEntryPayload!
 }
 
 extend type Shift {
@@ -7717,9 +8913,14 @@ input UpdateWorkerProfileInput {
   engagementTypes: [EngagementType!]
 }
 
+type UpdateWorkerProfilePayload {
+  workerProfile: WorkerProfile!
+  user: User!
+}
+
 extend type Mutation {
   "Creates the viewer's worker profile on first use, then updates it."
-  updateWorkerProfile(input: UpdateWorkerProfileInput!): WorkerProfile!
+  updateWorkerProfile(input: UpdateWorkerProfileInput!): UpdateWorkerProfilePayload!
 }
 `, BuiltIn: false},
 }
@@ -7728,6 +8929,32 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AcceptEmployerInvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invitation":
+		return ec.fieldContext_AcceptEmployerInvitationPayload_invitation(ctx, field)
+	case "membership":
+		return ec.fieldContext_AcceptEmployerInvitationPayload_membership(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AcceptEmployerInvitationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AcceptOfferPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assignment":
+		return ec.fieldContext_AcceptOfferPayload_assignment(ctx, field)
+	case "offer":
+		return ec.fieldContext_AcceptOfferPayload_offer(ctx, field)
+	case "shift":
+		return ec.fieldContext_AcceptOfferPayload_shift(ctx, field)
+	case "contract":
+		return ec.fieldContext_AcceptOfferPayload_contract(ctx, field)
+	case "application":
+		return ec.fieldContext_AcceptOfferPayload_application(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AcceptOfferPayload", field.Name)
+}
 
 func (ec *executionContext) childFields_AddEmployerMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -7797,6 +9024,26 @@ func (ec *executionContext) childFields_ApplicationEvent(ctx context.Context, fi
 		return ec.fieldContext_ApplicationEvent_application(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ApplicationEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_ApplyToShiftPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "application":
+		return ec.fieldContext_ApplyToShiftPayload_application(ctx, field)
+	case "shift":
+		return ec.fieldContext_ApplyToShiftPayload_shift(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplyToShiftPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ApproveTimesheetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timesheet":
+		return ec.fieldContext_ApproveTimesheetPayload_timesheet(ctx, field)
+	case "assignment":
+		return ec.fieldContext_ApproveTimesheetPayload_assignment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApproveTimesheetPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Assignment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7877,20 +9124,26 @@ func (ec *executionContext) childFields_AssignmentEvent(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type AssignmentEvent", field.Name)
 }
 
-func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_CancelAssignmentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "accessToken":
-		return ec.fieldContext_AuthPayload_accessToken(ctx, field)
-	case "accessTokenExpiresAt":
-		return ec.fieldContext_AuthPayload_accessTokenExpiresAt(ctx, field)
-	case "refreshToken":
-		return ec.fieldContext_AuthPayload_refreshToken(ctx, field)
-	case "refreshTokenExpiresAt":
-		return ec.fieldContext_AuthPayload_refreshTokenExpiresAt(ctx, field)
-	case "user":
-		return ec.fieldContext_AuthPayload_user(ctx, field)
+	case "assignment":
+		return ec.fieldContext_CancelAssignmentPayload_assignment(ctx, field)
+	case "shift":
+		return ec.fieldContext_CancelAssignmentPayload_shift(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type AuthPayload", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type CancelAssignmentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CancelShiftPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shift":
+		return ec.fieldContext_CancelShiftPayload_shift(ctx, field)
+	case "cancelledAssignments":
+		return ec.fieldContext_CancelShiftPayload_cancelledAssignments(ctx, field)
+	case "revokedOffers":
+		return ec.fieldContext_CancelShiftPayload_revokedOffers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CancelShiftPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CandidateConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8003,18 +9256,40 @@ func (ec *executionContext) childFields_CertificationEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type CertificationEdge", field.Name)
 }
 
-func (ec *executionContext) childFields_CertificationUpload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_CheckInPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assignment":
+		return ec.fieldContext_CheckInPayload_assignment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckInPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckOutPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assignment":
+		return ec.fieldContext_CheckOutPayload_assignment(ctx, field)
+	case "timesheet":
+		return ec.fieldContext_CheckOutPayload_timesheet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckOutPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CompleteCertificationUploadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "certification":
-		return ec.fieldContext_CertificationUpload_certification(ctx, field)
-	case "url":
-		return ec.fieldContext_CertificationUpload_url(ctx, field)
-	case "fields":
-		return ec.fieldContext_CertificationUpload_fields(ctx, field)
-	case "expiresAt":
-		return ec.fieldContext_CertificationUpload_expiresAt(ctx, field)
+		return ec.fieldContext_CompleteCertificationUploadPayload_certification(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type CertificationUpload", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type CompleteCertificationUploadPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ConfirmPaymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timesheet":
+		return ec.fieldContext_ConfirmPaymentPayload_timesheet(ctx, field)
+	case "assignment":
+		return ec.fieldContext_ConfirmPaymentPayload_assignment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConfirmPaymentPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Contract(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8055,6 +9330,24 @@ func (ec *executionContext) childFields_ContractEdge(ctx context.Context, field 
 		return ec.fieldContext_ContractEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContractEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateEmployerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "employer":
+		return ec.fieldContext_CreateEmployerPayload_employer(ctx, field)
+	case "membership":
+		return ec.fieldContext_CreateEmployerPayload_membership(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateEmployerPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateShiftPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shift":
+		return ec.fieldContext_CreateShiftPayload_shift(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateShiftPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CreditDispute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8173,6 +9466,24 @@ func (ec *executionContext) childFields_CreditReport(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CreditReport", field.Name)
 }
 
+func (ec *executionContext) childFields_DeclineEmployerInvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invitation":
+		return ec.fieldContext_DeclineEmployerInvitationPayload_invitation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeclineEmployerInvitationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeclineOfferPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "offer":
+		return ec.fieldContext_DeclineOfferPayload_offer(ctx, field)
+	case "application":
+		return ec.fieldContext_DeclineOfferPayload_application(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeclineOfferPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Device(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8207,6 +9518,24 @@ func (ec *executionContext) childFields_DeviceEdge(ctx context.Context, field gr
 		return ec.fieldContext_DeviceEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeviceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DisputeCreditEventPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dispute":
+		return ec.fieldContext_DisputeCreditEventPayload_dispute(ctx, field)
+	case "event":
+		return ec.fieldContext_DisputeCreditEventPayload_event(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisputeCreditEventPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DisputeTimesheetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timesheet":
+		return ec.fieldContext_DisputeTimesheetPayload_timesheet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisputeTimesheetPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Eligibility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8327,16 +9656,6 @@ func (ec *executionContext) childFields_EmployerInvitationEdge(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type EmployerInvitationEdge", field.Name)
 }
 
-func (ec *executionContext) childFields_EmployerInvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "invitation":
-		return ec.fieldContext_EmployerInvitationPayload_invitation(ctx, field)
-	case "membership":
-		return ec.fieldContext_EmployerInvitationPayload_membership(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type EmployerInvitationPayload", field.Name)
-}
-
 func (ec *executionContext) childFields_FormField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -8355,6 +9674,14 @@ func (ec *executionContext) childFields_GeoPoint(ctx context.Context, field grap
 		return ec.fieldContext_GeoPoint_lng(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GeoPoint", field.Name)
+}
+
+func (ec *executionContext) childFields_HideReviewPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "review":
+		return ec.fieldContext_HideReviewPayload_review(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HideReviewPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_LedgerEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8389,6 +9716,36 @@ func (ec *executionContext) childFields_LedgerEntryEdge(ctx context.Context, fie
 		return ec.fieldContext_LedgerEntryEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LedgerEntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MarkNoShowPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assignment":
+		return ec.fieldContext_MarkNoShowPayload_assignment(ctx, field)
+	case "shift":
+		return ec.fieldContext_MarkNoShowPayload_shift(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarkNoShowPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MarkNotificationsReadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "markedCount":
+		return ec.fieldContext_MarkNotificationsReadPayload_markedCount(ctx, field)
+	case "unreadCount":
+		return ec.fieldContext_MarkNotificationsReadPayload_unreadCount(ctx, field)
+	case "notifications":
+		return ec.fieldContext_MarkNotificationsReadPayload_notifications(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarkNotificationsReadPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MarkPaidPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timesheet":
+		return ec.fieldContext_MarkPaidPayload_timesheet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarkPaidPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_MatchFactor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8591,6 +9948,14 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PublishShiftPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shift":
+		return ec.fieldContext_PublishShiftPayload_shift(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishShiftPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_QuietHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "start":
@@ -8611,6 +9976,86 @@ func (ec *executionContext) childFields_RatingSummary(ctx context.Context, field
 		return ec.fieldContext_RatingSummary_tags(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RatingSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_RefreshTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accessToken":
+		return ec.fieldContext_RefreshTokenPayload_accessToken(ctx, field)
+	case "accessTokenExpiresAt":
+		return ec.fieldContext_RefreshTokenPayload_accessTokenExpiresAt(ctx, field)
+	case "refreshToken":
+		return ec.fieldContext_RefreshTokenPayload_refreshToken(ctx, field)
+	case "refreshTokenExpiresAt":
+		return ec.fieldContext_RefreshTokenPayload_refreshTokenExpiresAt(ctx, field)
+	case "user":
+		return ec.fieldContext_RefreshTokenPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RefreshTokenPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RegisterDevicePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "device":
+		return ec.fieldContext_RegisterDevicePayload_device(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegisterDevicePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RejectApplicationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "application":
+		return ec.fieldContext_RejectApplicationPayload_application(ctx, field)
+	case "offer":
+		return ec.fieldContext_RejectApplicationPayload_offer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RejectApplicationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveRosterEntryPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "removedRosterEntryID":
+		return ec.fieldContext_RemoveRosterEntryPayload_removedRosterEntryID(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveRosterEntryPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ReplyToReviewPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "review":
+		return ec.fieldContext_ReplyToReviewPayload_review(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReplyToReviewPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportPaymentNotReceivedPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timesheet":
+		return ec.fieldContext_ReportPaymentNotReceivedPayload_timesheet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportPaymentNotReceivedPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportReviewPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "report":
+		return ec.fieldContext_ReportReviewPayload_report(ctx, field)
+	case "review":
+		return ec.fieldContext_ReportReviewPayload_review(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportReviewPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ResolveCreditDisputePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dispute":
+		return ec.fieldContext_ResolveCreditDisputePayload_dispute(ctx, field)
+	case "event":
+		return ec.fieldContext_ResolveCreditDisputePayload_event(ctx, field)
+	case "reversal":
+		return ec.fieldContext_ResolveCreditDisputePayload_reversal(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResolveCreditDisputePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Review(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8645,6 +10090,14 @@ func (ec *executionContext) childFields_Review(ctx context.Context, field graphq
 		return ec.fieldContext_Review_assignment(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Review", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewCertificationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "certification":
+		return ec.fieldContext_ReviewCertificationPayload_certification(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewCertificationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ReviewConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8695,6 +10148,32 @@ func (ec *executionContext) childFields_ReviewReportEdge(ctx context.Context, fi
 		return ec.fieldContext_ReviewReportEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReviewReportEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RevokeCertificationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "certification":
+		return ec.fieldContext_RevokeCertificationPayload_certification(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevokeCertificationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RevokeEmployerInvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invitation":
+		return ec.fieldContext_RevokeEmployerInvitationPayload_invitation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevokeEmployerInvitationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RevokeOfferPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "offer":
+		return ec.fieldContext_RevokeOfferPayload_offer(ctx, field)
+	case "application":
+		return ec.fieldContext_RevokeOfferPayload_application(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevokeOfferPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RosterEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8753,6 +10232,30 @@ func (ec *executionContext) childFields_ScreeningResult(ctx context.Context, fie
 		return ec.fieldContext_ScreeningResult_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ScreeningResult", field.Name)
+}
+
+func (ec *executionContext) childFields_SendOfferPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "offer":
+		return ec.fieldContext_SendOfferPayload_offer(ctx, field)
+	case "application":
+		return ec.fieldContext_SendOfferPayload_application(ctx, field)
+	case "expiryShortened":
+		return ec.fieldContext_SendOfferPayload_expiryShortened(ctx, field)
+	case "requestedExpiresAt":
+		return ec.fieldContext_SendOfferPayload_requestedExpiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SendOfferPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SetRosterEntryPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rosterEntry":
+		return ec.fieldContext_SetRosterEntryPayload_rosterEntry(ctx, field)
+	case "revokedOffers":
+		return ec.fieldContext_SetRosterEntryPayload_revokedOffers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetRosterEntryPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8881,6 +10384,48 @@ func (ec *executionContext) childFields_ShiftFeedEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ShiftFeedEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ShortlistApplicationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "application":
+		return ec.fieldContext_ShortlistApplicationPayload_application(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShortlistApplicationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SignContractPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contract":
+		return ec.fieldContext_SignContractPayload_contract(ctx, field)
+	case "assignment":
+		return ec.fieldContext_SignContractPayload_assignment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignContractPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SignInPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accessToken":
+		return ec.fieldContext_SignInPayload_accessToken(ctx, field)
+	case "accessTokenExpiresAt":
+		return ec.fieldContext_SignInPayload_accessTokenExpiresAt(ctx, field)
+	case "refreshToken":
+		return ec.fieldContext_SignInPayload_refreshToken(ctx, field)
+	case "refreshTokenExpiresAt":
+		return ec.fieldContext_SignInPayload_refreshTokenExpiresAt(ctx, field)
+	case "user":
+		return ec.fieldContext_SignInPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignInPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SignOutPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revoked":
+		return ec.fieldContext_SignOutPayload_revoked(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignOutPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SignUpPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "email":
@@ -8929,6 +10474,30 @@ func (ec *executionContext) childFields_SkillEdge(ctx context.Context, field gra
 		return ec.fieldContext_SkillEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SkillEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StartCertificationUploadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "certification":
+		return ec.fieldContext_StartCertificationUploadPayload_certification(ctx, field)
+	case "url":
+		return ec.fieldContext_StartCertificationUploadPayload_url(ctx, field)
+	case "fields":
+		return ec.fieldContext_StartCertificationUploadPayload_fields(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_StartCertificationUploadPayload_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StartCertificationUploadPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SubmitReviewPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "review":
+		return ec.fieldContext_SubmitReviewPayload_review(ctx, field)
+	case "counterpart":
+		return ec.fieldContext_SubmitReviewPayload_counterpart(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmitReviewPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_TagCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9011,6 +10580,32 @@ func (ec *executionContext) childFields_TimesheetEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type TimesheetEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_UnregisterDevicePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unregistered":
+		return ec.fieldContext_UnregisterDevicePayload_unregistered(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnregisterDevicePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateNotificationSettingsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "settings":
+		return ec.fieldContext_UpdateNotificationSettingsPayload_settings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateNotificationSettingsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateWorkerProfilePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workerProfile":
+		return ec.fieldContext_UpdateWorkerProfilePayload_workerProfile(ctx, field)
+	case "user":
+		return ec.fieldContext_UpdateWorkerProfilePayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateWorkerProfilePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9051,6 +10646,32 @@ func (ec *executionContext) childFields_UserEdge(ctx context.Context, field grap
 		return ec.fieldContext_UserEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_VerifyEmailPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accessToken":
+		return ec.fieldContext_VerifyEmailPayload_accessToken(ctx, field)
+	case "accessTokenExpiresAt":
+		return ec.fieldContext_VerifyEmailPayload_accessTokenExpiresAt(ctx, field)
+	case "refreshToken":
+		return ec.fieldContext_VerifyEmailPayload_refreshToken(ctx, field)
+	case "refreshTokenExpiresAt":
+		return ec.fieldContext_VerifyEmailPayload_refreshTokenExpiresAt(ctx, field)
+	case "user":
+		return ec.fieldContext_VerifyEmailPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VerifyEmailPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_WithdrawApplicationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "application":
+		return ec.fieldContext_WithdrawApplicationPayload_application(ctx, field)
+	case "offer":
+		return ec.fieldContext_WithdrawApplicationPayload_offer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WithdrawApplicationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkerProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9375,8 +10996,8 @@ func (ec *executionContext) field_Mutation_acceptEmployerInvitation_args(ctx con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (market.InvitationInput, error) {
-			return ec.unmarshalNEmployerInvitationInput2flexworkᚋmarketᚐInvitationInput(ctx, v)
+		func(ctx context.Context, v any) (model.AcceptEmployerInvitationInput, error) {
+			return ec.unmarshalNAcceptEmployerInvitationInput2flexworkᚋgraphᚋmodelᚐAcceptEmployerInvitationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9388,14 +11009,14 @@ func (ec *executionContext) field_Mutation_acceptEmployerInvitation_args(ctx con
 func (ec *executionContext) field_Mutation_acceptOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AcceptOfferInput, error) {
+			return ec.unmarshalNAcceptOfferInput2flexworkᚋgraphᚋmodelᚐAcceptOfferInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9444,44 +11065,28 @@ func (ec *executionContext) field_Mutation_approveTimesheet_args(ctx context.Con
 func (ec *executionContext) field_Mutation_cancelAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancelAssignmentInput, error) {
+			return ec.unmarshalNCancelAssignmentInput2flexworkᚋgraphᚋmodelᚐCancelAssignmentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_cancelShift_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancelShiftInput, error) {
+			return ec.unmarshalNCancelShiftInput2flexworkᚋgraphᚋmodelᚐCancelShiftInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9490,7 +11095,7 @@ func (ec *executionContext) field_Mutation_checkIn_args(ctx context.Context, raw
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.PresenceInput, error) {
-			return ec.unmarshalNPresenceInput2flexworkᚋmarketᚐPresenceInput(ctx, v)
+			return ec.unmarshalNCheckInInput2flexworkᚋmarketᚐPresenceInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9504,7 +11109,7 @@ func (ec *executionContext) field_Mutation_checkOut_args(ctx context.Context, ra
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.PresenceInput, error) {
-			return ec.unmarshalNPresenceInput2flexworkᚋmarketᚐPresenceInput(ctx, v)
+			return ec.unmarshalNCheckOutInput2flexworkᚋmarketᚐPresenceInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9516,28 +11121,28 @@ func (ec *executionContext) field_Mutation_checkOut_args(ctx context.Context, ra
 func (ec *executionContext) field_Mutation_completeCertificationUpload_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CompleteCertificationUploadInput, error) {
+			return ec.unmarshalNCompleteCertificationUploadInput2flexworkᚋgraphᚋmodelᚐCompleteCertificationUploadInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_confirmPayment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ConfirmPaymentInput, error) {
+			return ec.unmarshalNConfirmPaymentInput2flexworkᚋgraphᚋmodelᚐConfirmPaymentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9573,8 +11178,8 @@ func (ec *executionContext) field_Mutation_declineEmployerInvitation_args(ctx co
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (market.InvitationInput, error) {
-			return ec.unmarshalNEmployerInvitationInput2flexworkᚋmarketᚐInvitationInput(ctx, v)
+		func(ctx context.Context, v any) (model.DeclineEmployerInvitationInput, error) {
+			return ec.unmarshalNDeclineEmployerInvitationInput2flexworkᚋgraphᚋmodelᚐDeclineEmployerInvitationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9586,14 +11191,14 @@ func (ec *executionContext) field_Mutation_declineEmployerInvitation_args(ctx co
 func (ec *executionContext) field_Mutation_declineOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeclineOfferInput, error) {
+			return ec.unmarshalNDeclineOfferInput2flexworkᚋgraphᚋmodelᚐDeclineOfferInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9614,130 +11219,98 @@ func (ec *executionContext) field_Mutation_disputeCreditEvent_args(ctx context.C
 func (ec *executionContext) field_Mutation_disputeTimesheet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DisputeTimesheetInput, error) {
+			return ec.unmarshalNDisputeTimesheetInput2flexworkᚋgraphᚋmodelᚐDisputeTimesheetInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_hideReview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reviewID",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.HideReviewInput, error) {
+			return ec.unmarshalNHideReviewInput2flexworkᚋgraphᚋmodelᚐHideReviewInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["reviewID"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_markNoShow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MarkNoShowInput, error) {
+			return ec.unmarshalNMarkNoShowInput2flexworkᚋgraphᚋmodelᚐMarkNoShowInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_markNotificationsRead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
-		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MarkNotificationsReadInput, error) {
+			return ec.unmarshalNMarkNotificationsReadInput2flexworkᚋgraphᚋmodelᚐMarkNotificationsReadInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["ids"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "all",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["all"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_markPaid_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MarkPaidInput, error) {
+			return ec.unmarshalNMarkPaidInput2flexworkᚋgraphᚋmodelᚐMarkPaidInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reference",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reference"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_publishShift_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PublishShiftInput, error) {
+			return ec.unmarshalNPublishShiftInput2flexworkᚋgraphᚋmodelᚐPublishShiftInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "refreshToken",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RefreshTokenInput, error) {
+			return ec.unmarshalNRefreshTokenInput2flexworkᚋgraphᚋmodelᚐRefreshTokenInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["refreshToken"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9758,110 +11331,70 @@ func (ec *executionContext) field_Mutation_registerDevice_args(ctx context.Conte
 func (ec *executionContext) field_Mutation_rejectApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RejectApplicationInput, error) {
+			return ec.unmarshalNRejectApplicationInput2flexworkᚋgraphᚋmodelᚐRejectApplicationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_removeRosterEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "employerID",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveRosterEntryInput, error) {
+			return ec.unmarshalNRemoveRosterEntryInput2flexworkᚋgraphᚋmodelᚐRemoveRosterEntryInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["employerID"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "workerID",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["workerID"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_replyToReview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reviewID",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReplyToReviewInput, error) {
+			return ec.unmarshalNReplyToReviewInput2flexworkᚋgraphᚋmodelᚐReplyToReviewInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["reviewID"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reply",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reply"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_reportPaymentNotReceived_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReportPaymentNotReceivedInput, error) {
+			return ec.unmarshalNReportPaymentNotReceivedInput2flexworkᚋgraphᚋmodelᚐReportPaymentNotReceivedInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["note"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_reportReview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reviewID",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReportReviewInput, error) {
+			return ec.unmarshalNReportReviewInput2flexworkᚋgraphᚋmodelᚐReportReviewInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["reviewID"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9882,52 +11415,28 @@ func (ec *executionContext) field_Mutation_resolveCreditDispute_args(ctx context
 func (ec *executionContext) field_Mutation_reviewCertification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReviewCertificationInput, error) {
+			return ec.unmarshalNReviewCertificationInput2flexworkᚋgraphᚋmodelᚐReviewCertificationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "decision",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNCertificationDecision2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["decision"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_revokeCertification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RevokeCertificationInput, error) {
+			return ec.unmarshalNRevokeCertificationInput2flexworkᚋgraphᚋmodelᚐRevokeCertificationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["reason"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9935,8 +11444,8 @@ func (ec *executionContext) field_Mutation_revokeEmployerInvitation_args(ctx con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (market.InvitationInput, error) {
-			return ec.unmarshalNEmployerInvitationInput2flexworkᚋmarketᚐInvitationInput(ctx, v)
+		func(ctx context.Context, v any) (model.RevokeEmployerInvitationInput, error) {
+			return ec.unmarshalNRevokeEmployerInvitationInput2flexworkᚋgraphᚋmodelᚐRevokeEmployerInvitationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9948,14 +11457,14 @@ func (ec *executionContext) field_Mutation_revokeEmployerInvitation_args(ctx con
 func (ec *executionContext) field_Mutation_revokeOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RevokeOfferInput, error) {
+			return ec.unmarshalNRevokeOfferInput2flexworkᚋgraphᚋmodelᚐRevokeOfferInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9978,7 +11487,7 @@ func (ec *executionContext) field_Mutation_setRosterEntry_args(ctx context.Conte
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.RosterInput, error) {
-			return ec.unmarshalNRosterInput2flexworkᚋmarketᚐRosterInput(ctx, v)
+			return ec.unmarshalNSetRosterEntryInput2flexworkᚋmarketᚐRosterInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9990,28 +11499,28 @@ func (ec *executionContext) field_Mutation_setRosterEntry_args(ctx context.Conte
 func (ec *executionContext) field_Mutation_shortlistApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ShortlistApplicationInput, error) {
+			return ec.unmarshalNShortlistApplicationInput2flexworkᚋgraphᚋmodelᚐShortlistApplicationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_signContract_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SignContractInput, error) {
+			return ec.unmarshalNSignContractInput2flexworkᚋgraphᚋmodelᚐSignContractInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -10032,14 +11541,14 @@ func (ec *executionContext) field_Mutation_signIn_args(ctx context.Context, rawA
 func (ec *executionContext) field_Mutation_signOut_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "refreshToken",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SignOutInput, error) {
+			return ec.unmarshalNSignOutInput2flexworkᚋgraphᚋmodelᚐSignOutInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["refreshToken"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -10088,14 +11597,14 @@ func (ec *executionContext) field_Mutation_submitReview_args(ctx context.Context
 func (ec *executionContext) field_Mutation_unregisterDevice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnregisterDeviceInput, error) {
+			return ec.unmarshalNUnregisterDeviceInput2flexworkᚋgraphᚋmodelᚐUnregisterDeviceInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["token"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -10104,7 +11613,7 @@ func (ec *executionContext) field_Mutation_updateNotificationSettings_args(ctx c
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (notifications.NotificationSettingsInput, error) {
-			return ec.unmarshalNNotificationSettingsInput2flexworkᚋnotificationsᚐNotificationSettingsInput(ctx, v)
+			return ec.unmarshalNUpdateNotificationSettingsInput2flexworkᚋnotificationsᚐNotificationSettingsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10144,14 +11653,14 @@ func (ec *executionContext) field_Mutation_verifyEmail_args(ctx context.Context,
 func (ec *executionContext) field_Mutation_withdrawApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawApplicationInput, error) {
+			return ec.unmarshalNWithdrawApplicationInput2flexworkᚋgraphᚋmodelᚐWithdrawApplicationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["id"] = arg0
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -10821,7 +12330,231 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _AddEmployerMemberPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.AddEmployerMemberPayload) (ret graphql.Marshaler) {
+func (ec *executionContext) _AcceptEmployerInvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AcceptEmployerInvitationPayload_invitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invitation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
+			return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AcceptEmployerInvitationPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AcceptEmployerInvitationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployerInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AcceptEmployerInvitationPayload_membership(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AcceptEmployerInvitationPayload_membership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Membership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
+			return ec.marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AcceptEmployerInvitationPayload_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AcceptEmployerInvitationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AcceptOfferPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AcceptOfferPayload_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AcceptOfferPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AcceptOfferPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AcceptOfferPayload_offer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AcceptOfferPayload_offer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AcceptOfferPayload_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AcceptOfferPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AcceptOfferPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AcceptOfferPayload_shift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AcceptOfferPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AcceptOfferPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AcceptOfferPayload_contract(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AcceptOfferPayload_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contract, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
+			return ec.marshalNContract2ᚖflexworkᚋentᚐContract(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AcceptOfferPayload_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AcceptOfferPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contract(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AcceptOfferPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AcceptOfferPayload_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AcceptOfferPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AcceptOfferPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddEmployerMemberPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11339,6 +13072,134 @@ func (ec *executionContext) fieldContext_ApplicationEvent_application(_ context.
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApplyToShiftPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplyToShiftPayload_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplyToShiftPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplyToShiftPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApplyToShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplyToShiftPayload_shift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplyToShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplyToShiftPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApproveTimesheetPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApproveTimesheetPayload_timesheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timesheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApproveTimesheetPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApproveTimesheetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApproveTimesheetPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApproveTimesheetPayload_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApproveTimesheetPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApproveTimesheetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12046,125 +13907,161 @@ func (ec *executionContext) fieldContext_AssignmentEvent_assignment(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _AuthPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+func (ec *executionContext) _CancelAssignmentPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuthPayload_accessToken(ctx, field)
+			return ec.fieldContext_CancelAssignmentPayload_assignment(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AccessToken, nil
+			return obj.Assignment, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_AuthPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuthPayload", field, false, false, "String")
-}
-
-func (ec *executionContext) _AuthPayload_accessTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuthPayload_accessTokenExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccessTokenExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_AuthPayload_accessTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuthPayload", field, false, false, "DateTime")
-}
-
-func (ec *executionContext) _AuthPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuthPayload_refreshToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefreshToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_AuthPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuthPayload", field, false, false, "String")
-}
-
-func (ec *executionContext) _AuthPayload_refreshTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuthPayload_refreshTokenExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefreshTokenExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_AuthPayload_refreshTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuthPayload", field, false, false, "DateTime")
-}
-
-func (ec *executionContext) _AuthPayload_user(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuthPayload_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_AuthPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_CancelAssignmentPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "AuthPayload",
+		Object:     "CancelAssignmentPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_User(ctx, field)
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancelAssignmentPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelAssignmentPayload_shift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelAssignmentPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelAssignmentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancelShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelShiftPayload_shift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelShiftPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancelShiftPayload_cancelledAssignments(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelShiftPayload_cancelledAssignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelledAssignments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚕᚖflexworkᚋentᚐAssignmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelShiftPayload_cancelledAssignments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelShiftPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancelShiftPayload_revokedOffers(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelShiftPayload_revokedOffers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedOffers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚕᚖflexworkᚋentᚐOfferᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelShiftPayload_revokedOffers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelShiftPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13120,13 +15017,109 @@ func (ec *executionContext) fieldContext_CertificationEdge_cursor(_ context.Cont
 	return graphql.NewScalarFieldContext("CertificationEdge", field, false, false, "Cursor")
 }
 
-func (ec *executionContext) _CertificationUpload_certification(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _CheckInPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationUpload_certification(ctx, field)
+			return ec.fieldContext_CheckInPayload_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckInPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckInPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckOutPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckOutPayload_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckOutPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckOutPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckOutPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckOutPayload_timesheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timesheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckOutPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckOutPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompleteCertificationUploadPayload_certification(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompleteCertificationUploadPayload_certification(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Certification, nil
@@ -13139,9 +15132,9 @@ func (ec *executionContext) _CertificationUpload_certification(ctx context.Conte
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CertificationUpload_certification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_CompleteCertificationUploadPayload_certification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "CertificationUpload",
+		Object:     "CompleteCertificationUploadPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -13152,82 +15145,68 @@ func (ec *executionContext) fieldContext_CertificationUpload_certification(_ con
 	return fc, nil
 }
 
-func (ec *executionContext) _CertificationUpload_url(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _ConfirmPaymentPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationUpload_url(ctx, field)
+			return ec.fieldContext_ConfirmPaymentPayload_timesheet(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
+			return obj.Timesheet, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CertificationUpload_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CertificationUpload", field, false, false, "String")
-}
-
-func (ec *executionContext) _CertificationUpload_fields(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationUpload_fields(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Fields, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []market.FormField) graphql.Marshaler {
-			return ec.marshalNFormField2ᚕflexworkᚋmarketᚐFormFieldᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_CertificationUpload_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ConfirmPaymentPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "CertificationUpload",
+		Object:     "ConfirmPaymentPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_FormField(ctx, field)
+			return ec.childFields_Timesheet(ctx, field)
 		},
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _CertificationUpload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _ConfirmPaymentPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationUpload_expiresAt(ctx, field)
+			return ec.fieldContext_ConfirmPaymentPayload_assignment(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
+			return obj.Assignment, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CertificationUpload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CertificationUpload", field, false, false, "DateTime")
+func (ec *executionContext) fieldContext_ConfirmPaymentPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfirmPaymentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Contract_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
@@ -13655,6 +15634,102 @@ func (ec *executionContext) _ContractEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_ContractEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContractEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CreateEmployerPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateEmployerPayload_employer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateEmployerPayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateEmployerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateEmployerPayload_membership(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateEmployerPayload_membership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Membership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
+			return ec.marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateEmployerPayload_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateEmployerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateShiftPayload_shift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateShiftPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CreditDispute_id(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
@@ -14667,6 +16742,102 @@ func (ec *executionContext) fieldContext_CreditReport_factors(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _DeclineEmployerInvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeclineEmployerInvitationPayload_invitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invitation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
+			return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeclineEmployerInvitationPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeclineEmployerInvitationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployerInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeclineOfferPayload_offer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeclineOfferPayload_offer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeclineOfferPayload_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeclineOfferPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeclineOfferPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeclineOfferPayload_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeclineOfferPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeclineOfferPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Device_id(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15046,6 +17217,102 @@ func (ec *executionContext) _DeviceEdge_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_DeviceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _DisputeCreditEventPayload_dispute(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeCreditEventPayload_dispute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dispute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
+			return ec.marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeCreditEventPayload_dispute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputeCreditEventPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditDispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DisputeCreditEventPayload_event(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeCreditEventPayload_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditEvent) graphql.Marshaler {
+			return ec.marshalNCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeCreditEventPayload_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputeCreditEventPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DisputeTimesheetPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisputeTimesheetPayload_timesheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timesheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisputeTimesheetPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisputeTimesheetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Eligibility_eligible(ctx context.Context, field graphql.CollectedField, obj *market.Eligibility) (ret graphql.Marshaler) {
@@ -16252,70 +18519,6 @@ func (ec *executionContext) fieldContext_EmployerInvitationEdge_cursor(_ context
 	return graphql.NewScalarFieldContext("EmployerInvitationEdge", field, false, false, "Cursor")
 }
 
-func (ec *executionContext) _EmployerInvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.InvitationPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitationPayload_invitation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Invitation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
-			return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_EmployerInvitationPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "EmployerInvitationPayload",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_EmployerInvitation(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _EmployerInvitationPayload_membership(ctx context.Context, field graphql.CollectedField, obj *market.InvitationPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitationPayload_membership(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Membership, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
-			return ec.marshalOMembership2ᚖflexworkᚋentᚐMembership(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_EmployerInvitationPayload_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "EmployerInvitationPayload",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Membership(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _FormField_name(ctx context.Context, field graphql.CollectedField, obj *market.FormField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16406,6 +18609,38 @@ func (ec *executionContext) _GeoPoint_lng(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_GeoPoint_lng(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GeoPoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _HideReviewPayload_review(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HideReviewPayload_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
+			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HideReviewPayload_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HideReviewPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _LedgerEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
@@ -16755,6 +18990,180 @@ func (ec *executionContext) _LedgerEntryEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_LedgerEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntryEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _MarkNoShowPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarkNoShowPayload_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarkNoShowPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarkNoShowPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarkNoShowPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarkNoShowPayload_shift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarkNoShowPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarkNoShowPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarkNotificationsReadPayload_markedCount(ctx context.Context, field graphql.CollectedField, obj *notifications.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarkNotificationsReadPayload_markedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarkedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarkNotificationsReadPayload_markedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarkNotificationsReadPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MarkNotificationsReadPayload_unreadCount(ctx context.Context, field graphql.CollectedField, obj *notifications.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarkNotificationsReadPayload_unreadCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnreadCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarkNotificationsReadPayload_unreadCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarkNotificationsReadPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MarkNotificationsReadPayload_notifications(ctx context.Context, field graphql.CollectedField, obj *notifications.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarkNotificationsReadPayload_notifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notifications, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Notification) graphql.Marshaler {
+			return ec.marshalNNotification2ᚕᚖflexworkᚋentᚐNotificationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarkNotificationsReadPayload_notifications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarkNotificationsReadPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarkPaidPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarkPaidPayload_timesheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timesheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarkPaidPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarkPaidPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MatchFactor_name(ctx context.Context, field graphql.CollectedField, obj *market.MatchFactor) (ret graphql.Marshaler) {
@@ -17297,7 +19706,7 @@ func (ec *executionContext) _Mutation_verifyEmail(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *auth.Session) graphql.Marshaler {
-			return ec.marshalNAuthPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx, selections, v)
+			return ec.marshalNVerifyEmailPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17310,7 +19719,7 @@ func (ec *executionContext) fieldContext_Mutation_verifyEmail(ctx context.Contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AuthPayload(ctx, field)
+			return ec.childFields_VerifyEmailPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17341,7 +19750,7 @@ func (ec *executionContext) _Mutation_signIn(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *auth.Session) graphql.Marshaler {
-			return ec.marshalNAuthPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx, selections, v)
+			return ec.marshalNSignInPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17354,7 +19763,7 @@ func (ec *executionContext) fieldContext_Mutation_signIn(ctx context.Context, fi
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AuthPayload(ctx, field)
+			return ec.childFields_SignInPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17381,11 +19790,11 @@ func (ec *executionContext) _Mutation_refreshToken(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RefreshToken(ctx, fc.Args["refreshToken"].(string))
+			return ec.Resolvers.Mutation().RefreshToken(ctx, fc.Args["input"].(model.RefreshTokenInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *auth.Session) graphql.Marshaler {
-			return ec.marshalNAuthPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx, selections, v)
+			return ec.marshalNRefreshTokenPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17398,7 +19807,7 @@ func (ec *executionContext) fieldContext_Mutation_refreshToken(ctx context.Conte
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AuthPayload(ctx, field)
+			return ec.childFields_RefreshTokenPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17425,11 +19834,11 @@ func (ec *executionContext) _Mutation_signOut(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SignOut(ctx, fc.Args["refreshToken"].(string))
+			return ec.Resolvers.Mutation().SignOut(ctx, fc.Args["input"].(model.SignOutInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.SignedOut) graphql.Marshaler {
+			return ec.marshalNSignOutPayload2ᚖflexworkᚋserverᚋauthᚐSignedOut(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17442,7 +19851,7 @@ func (ec *executionContext) fieldContext_Mutation_signOut(ctx context.Context, f
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Boolean does not have child fields")
+			return ec.childFields_SignOutPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17473,7 +19882,7 @@ func (ec *executionContext) _Mutation_startCertificationUpload(ctx context.Conte
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *market.UploadTarget) graphql.Marshaler {
-			return ec.marshalNCertificationUpload2ᚖflexworkᚋmarketᚐUploadTarget(ctx, selections, v)
+			return ec.marshalNStartCertificationUploadPayload2ᚖflexworkᚋmarketᚐUploadTarget(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17486,7 +19895,7 @@ func (ec *executionContext) fieldContext_Mutation_startCertificationUpload(ctx c
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CertificationUpload(ctx, field)
+			return ec.childFields_StartCertificationUploadPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17513,11 +19922,11 @@ func (ec *executionContext) _Mutation_completeCertificationUpload(ctx context.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CompleteCertificationUpload(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().CompleteCertificationUpload(ctx, fc.Args["input"].(model.CompleteCertificationUploadInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
-			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNCompleteCertificationUploadPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17530,7 +19939,7 @@ func (ec *executionContext) fieldContext_Mutation_completeCertificationUpload(ct
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Certification(ctx, field)
+			return ec.childFields_CompleteCertificationUploadPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17557,11 +19966,11 @@ func (ec *executionContext) _Mutation_reviewCertification(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReviewCertification(ctx, fc.Args["id"].(string), fc.Args["decision"].(string), fc.Args["reason"].(*string))
+			return ec.Resolvers.Mutation().ReviewCertification(ctx, fc.Args["input"].(model.ReviewCertificationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
-			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNReviewCertificationPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17574,7 +19983,7 @@ func (ec *executionContext) fieldContext_Mutation_reviewCertification(ctx contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Certification(ctx, field)
+			return ec.childFields_ReviewCertificationPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17601,11 +20010,11 @@ func (ec *executionContext) _Mutation_revokeCertification(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RevokeCertification(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().RevokeCertification(ctx, fc.Args["input"].(model.RevokeCertificationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
-			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNRevokeCertificationPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17618,7 +20027,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeCertification(ctx contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Certification(ctx, field)
+			return ec.childFields_RevokeCertificationPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17648,8 +20057,8 @@ func (ec *executionContext) _Mutation_disputeCreditEvent(ctx context.Context, fi
 			return ec.Resolvers.Mutation().DisputeCreditEvent(ctx, fc.Args["input"].(market.DisputeInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
-			return ec.marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNDisputeCreditEventPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17662,7 +20071,7 @@ func (ec *executionContext) fieldContext_Mutation_disputeCreditEvent(ctx context
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CreditDispute(ctx, field)
+			return ec.childFields_DisputeCreditEventPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17692,8 +20101,8 @@ func (ec *executionContext) _Mutation_resolveCreditDispute(ctx context.Context, 
 			return ec.Resolvers.Mutation().ResolveCreditDispute(ctx, fc.Args["input"].(market.ResolveInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
-			return ec.marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNResolveCreditDisputePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17706,7 +20115,7 @@ func (ec *executionContext) fieldContext_Mutation_resolveCreditDispute(ctx conte
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CreditDispute(ctx, field)
+			return ec.childFields_ResolveCreditDisputePayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17736,8 +20145,8 @@ func (ec *executionContext) _Mutation_createEmployer(ctx context.Context, field 
 			return ec.Resolvers.Mutation().CreateEmployer(ctx, fc.Args["input"].(market.CreateEmployerInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
-			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNCreateEmployerPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17750,7 +20159,7 @@ func (ec *executionContext) fieldContext_Mutation_createEmployer(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Employer(ctx, field)
+			return ec.childFields_CreateEmployerPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17780,8 +20189,8 @@ func (ec *executionContext) _Mutation_addEmployerMember(ctx context.Context, fie
 			return ec.Resolvers.Mutation().AddEmployerMember(ctx, fc.Args["input"].(market.AddEmployerMemberInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *market.AddEmployerMemberPayload) graphql.Marshaler {
-			return ec.marshalNAddEmployerMemberPayload2ᚖflexworkᚋmarketᚐAddEmployerMemberPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNAddEmployerMemberPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17821,11 +20230,11 @@ func (ec *executionContext) _Mutation_acceptEmployerInvitation(ctx context.Conte
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AcceptEmployerInvitation(ctx, fc.Args["input"].(market.InvitationInput))
+			return ec.Resolvers.Mutation().AcceptEmployerInvitation(ctx, fc.Args["input"].(model.AcceptEmployerInvitationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *market.InvitationPayload) graphql.Marshaler {
-			return ec.marshalNEmployerInvitationPayload2ᚖflexworkᚋmarketᚐInvitationPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNAcceptEmployerInvitationPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17838,7 +20247,7 @@ func (ec *executionContext) fieldContext_Mutation_acceptEmployerInvitation(ctx c
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_EmployerInvitationPayload(ctx, field)
+			return ec.childFields_AcceptEmployerInvitationPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17865,11 +20274,11 @@ func (ec *executionContext) _Mutation_declineEmployerInvitation(ctx context.Cont
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeclineEmployerInvitation(ctx, fc.Args["input"].(market.InvitationInput))
+			return ec.Resolvers.Mutation().DeclineEmployerInvitation(ctx, fc.Args["input"].(model.DeclineEmployerInvitationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *market.InvitationPayload) graphql.Marshaler {
-			return ec.marshalNEmployerInvitationPayload2ᚖflexworkᚋmarketᚐInvitationPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNDeclineEmployerInvitationPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17882,7 +20291,7 @@ func (ec *executionContext) fieldContext_Mutation_declineEmployerInvitation(ctx 
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_EmployerInvitationPayload(ctx, field)
+			return ec.childFields_DeclineEmployerInvitationPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17909,11 +20318,11 @@ func (ec *executionContext) _Mutation_revokeEmployerInvitation(ctx context.Conte
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RevokeEmployerInvitation(ctx, fc.Args["input"].(market.InvitationInput))
+			return ec.Resolvers.Mutation().RevokeEmployerInvitation(ctx, fc.Args["input"].(model.RevokeEmployerInvitationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *market.InvitationPayload) graphql.Marshaler {
-			return ec.marshalNEmployerInvitationPayload2ᚖflexworkᚋmarketᚐInvitationPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNRevokeEmployerInvitationPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17926,7 +20335,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeEmployerInvitation(ctx c
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_EmployerInvitationPayload(ctx, field)
+			return ec.childFields_RevokeEmployerInvitationPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17956,8 +20365,8 @@ func (ec *executionContext) _Mutation_applyToShift(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().ApplyToShift(ctx, fc.Args["input"].(market.ApplyInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNApplyToShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17970,7 +20379,7 @@ func (ec *executionContext) fieldContext_Mutation_applyToShift(ctx context.Conte
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Application(ctx, field)
+			return ec.childFields_ApplyToShiftPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -17997,11 +20406,11 @@ func (ec *executionContext) _Mutation_withdrawApplication(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().WithdrawApplication(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().WithdrawApplication(ctx, fc.Args["input"].(model.WithdrawApplicationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNWithdrawApplicationPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18014,7 +20423,7 @@ func (ec *executionContext) fieldContext_Mutation_withdrawApplication(ctx contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Application(ctx, field)
+			return ec.childFields_WithdrawApplicationPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18041,11 +20450,11 @@ func (ec *executionContext) _Mutation_shortlistApplication(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ShortlistApplication(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().ShortlistApplication(ctx, fc.Args["input"].(model.ShortlistApplicationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNShortlistApplicationPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18058,7 +20467,7 @@ func (ec *executionContext) fieldContext_Mutation_shortlistApplication(ctx conte
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Application(ctx, field)
+			return ec.childFields_ShortlistApplicationPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18085,11 +20494,11 @@ func (ec *executionContext) _Mutation_rejectApplication(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RejectApplication(ctx, fc.Args["id"].(string), fc.Args["reason"].(*string))
+			return ec.Resolvers.Mutation().RejectApplication(ctx, fc.Args["input"].(model.RejectApplicationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNRejectApplicationPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18102,7 +20511,7 @@ func (ec *executionContext) fieldContext_Mutation_rejectApplication(ctx context.
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Application(ctx, field)
+			return ec.childFields_RejectApplicationPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18132,8 +20541,8 @@ func (ec *executionContext) _Mutation_sendOffer(ctx context.Context, field graph
 			return ec.Resolvers.Mutation().SendOffer(ctx, fc.Args["input"].(market.SendOfferInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
-			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNSendOfferPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18146,7 +20555,7 @@ func (ec *executionContext) fieldContext_Mutation_sendOffer(ctx context.Context,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Offer(ctx, field)
+			return ec.childFields_SendOfferPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18173,11 +20582,11 @@ func (ec *executionContext) _Mutation_revokeOffer(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RevokeOffer(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().RevokeOffer(ctx, fc.Args["input"].(model.RevokeOfferInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
-			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNRevokeOfferPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18190,7 +20599,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeOffer(ctx context.Contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Offer(ctx, field)
+			return ec.childFields_RevokeOfferPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18217,11 +20626,11 @@ func (ec *executionContext) _Mutation_acceptOffer(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AcceptOffer(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().AcceptOffer(ctx, fc.Args["input"].(model.AcceptOfferInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNAcceptOfferPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18234,7 +20643,7 @@ func (ec *executionContext) fieldContext_Mutation_acceptOffer(ctx context.Contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Assignment(ctx, field)
+			return ec.childFields_AcceptOfferPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18261,11 +20670,11 @@ func (ec *executionContext) _Mutation_declineOffer(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeclineOffer(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().DeclineOffer(ctx, fc.Args["input"].(model.DeclineOfferInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
-			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNDeclineOfferPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18278,7 +20687,7 @@ func (ec *executionContext) fieldContext_Mutation_declineOffer(ctx context.Conte
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Offer(ctx, field)
+			return ec.childFields_DeclineOfferPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18305,11 +20714,11 @@ func (ec *executionContext) _Mutation_signContract(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SignContract(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().SignContract(ctx, fc.Args["input"].(model.SignContractInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
-			return ec.marshalNContract2ᚖflexworkᚋentᚐContract(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNSignContractPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18322,7 +20731,7 @@ func (ec *executionContext) fieldContext_Mutation_signContract(ctx context.Conte
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Contract(ctx, field)
+			return ec.childFields_SignContractPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18352,8 +20761,8 @@ func (ec *executionContext) _Mutation_checkIn(ctx context.Context, field graphql
 			return ec.Resolvers.Mutation().CheckIn(ctx, fc.Args["input"].(market.PresenceInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNCheckInPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18366,7 +20775,7 @@ func (ec *executionContext) fieldContext_Mutation_checkIn(ctx context.Context, f
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Assignment(ctx, field)
+			return ec.childFields_CheckInPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18396,8 +20805,8 @@ func (ec *executionContext) _Mutation_checkOut(ctx context.Context, field graphq
 			return ec.Resolvers.Mutation().CheckOut(ctx, fc.Args["input"].(market.PresenceInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNCheckOutPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18410,7 +20819,7 @@ func (ec *executionContext) fieldContext_Mutation_checkOut(ctx context.Context, 
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Assignment(ctx, field)
+			return ec.childFields_CheckOutPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18437,11 +20846,11 @@ func (ec *executionContext) _Mutation_markNoShow(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().MarkNoShow(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().MarkNoShow(ctx, fc.Args["input"].(model.MarkNoShowInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNMarkNoShowPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18454,7 +20863,7 @@ func (ec *executionContext) fieldContext_Mutation_markNoShow(ctx context.Context
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Assignment(ctx, field)
+			return ec.childFields_MarkNoShowPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18481,11 +20890,11 @@ func (ec *executionContext) _Mutation_cancelAssignment(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CancelAssignment(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().CancelAssignment(ctx, fc.Args["input"].(model.CancelAssignmentInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNCancelAssignmentPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18498,7 +20907,7 @@ func (ec *executionContext) fieldContext_Mutation_cancelAssignment(ctx context.C
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Assignment(ctx, field)
+			return ec.childFields_CancelAssignmentPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18528,8 +20937,8 @@ func (ec *executionContext) _Mutation_approveTimesheet(ctx context.Context, fiel
 			return ec.Resolvers.Mutation().ApproveTimesheet(ctx, fc.Args["input"].(market.ApproveInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNApproveTimesheetPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18542,7 +20951,7 @@ func (ec *executionContext) fieldContext_Mutation_approveTimesheet(ctx context.C
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Timesheet(ctx, field)
+			return ec.childFields_ApproveTimesheetPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18569,11 +20978,11 @@ func (ec *executionContext) _Mutation_disputeTimesheet(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DisputeTimesheet(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().DisputeTimesheet(ctx, fc.Args["input"].(model.DisputeTimesheetInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNDisputeTimesheetPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18586,7 +20995,7 @@ func (ec *executionContext) fieldContext_Mutation_disputeTimesheet(ctx context.C
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Timesheet(ctx, field)
+			return ec.childFields_DisputeTimesheetPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18613,11 +21022,11 @@ func (ec *executionContext) _Mutation_markPaid(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().MarkPaid(ctx, fc.Args["id"].(string), fc.Args["reference"].(string))
+			return ec.Resolvers.Mutation().MarkPaid(ctx, fc.Args["input"].(model.MarkPaidInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNMarkPaidPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18630,7 +21039,7 @@ func (ec *executionContext) fieldContext_Mutation_markPaid(ctx context.Context, 
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Timesheet(ctx, field)
+			return ec.childFields_MarkPaidPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18657,11 +21066,11 @@ func (ec *executionContext) _Mutation_confirmPayment(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ConfirmPayment(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().ConfirmPayment(ctx, fc.Args["input"].(model.ConfirmPaymentInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNConfirmPaymentPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18674,7 +21083,7 @@ func (ec *executionContext) fieldContext_Mutation_confirmPayment(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Timesheet(ctx, field)
+			return ec.childFields_ConfirmPaymentPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18701,11 +21110,11 @@ func (ec *executionContext) _Mutation_reportPaymentNotReceived(ctx context.Conte
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReportPaymentNotReceived(ctx, fc.Args["id"].(string), fc.Args["note"].(string))
+			return ec.Resolvers.Mutation().ReportPaymentNotReceived(ctx, fc.Args["input"].(model.ReportPaymentNotReceivedInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNReportPaymentNotReceivedPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18718,7 +21127,7 @@ func (ec *executionContext) fieldContext_Mutation_reportPaymentNotReceived(ctx c
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Timesheet(ctx, field)
+			return ec.childFields_ReportPaymentNotReceivedPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18748,8 +21157,8 @@ func (ec *executionContext) _Mutation_registerDevice(ctx context.Context, field 
 			return ec.Resolvers.Mutation().RegisterDevice(ctx, fc.Args["input"].(notifications.RegisterDeviceInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Device) graphql.Marshaler {
-			return ec.marshalNDevice2ᚖflexworkᚋentᚐDevice(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *notifications.Changed) graphql.Marshaler {
+			return ec.marshalNRegisterDevicePayload2ᚖflexworkᚋnotificationsᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18762,7 +21171,7 @@ func (ec *executionContext) fieldContext_Mutation_registerDevice(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Device(ctx, field)
+			return ec.childFields_RegisterDevicePayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18789,11 +21198,11 @@ func (ec *executionContext) _Mutation_unregisterDevice(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UnregisterDevice(ctx, fc.Args["token"].(string))
+			return ec.Resolvers.Mutation().UnregisterDevice(ctx, fc.Args["input"].(model.UnregisterDeviceInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *notifications.Changed) graphql.Marshaler {
+			return ec.marshalNUnregisterDevicePayload2ᚖflexworkᚋnotificationsᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18806,7 +21215,7 @@ func (ec *executionContext) fieldContext_Mutation_unregisterDevice(ctx context.C
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Boolean does not have child fields")
+			return ec.childFields_UnregisterDevicePayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18833,11 +21242,11 @@ func (ec *executionContext) _Mutation_markNotificationsRead(ctx context.Context,
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().MarkNotificationsRead(ctx, fc.Args["ids"].([]string), fc.Args["all"].(*bool))
+			return ec.Resolvers.Mutation().MarkNotificationsRead(ctx, fc.Args["input"].(model.MarkNotificationsReadInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *notifications.Changed) graphql.Marshaler {
+			return ec.marshalNMarkNotificationsReadPayload2ᚖflexworkᚋnotificationsᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18850,7 +21259,7 @@ func (ec *executionContext) fieldContext_Mutation_markNotificationsRead(ctx cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Int does not have child fields")
+			return ec.childFields_MarkNotificationsReadPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18880,8 +21289,8 @@ func (ec *executionContext) _Mutation_updateNotificationSettings(ctx context.Con
 			return ec.Resolvers.Mutation().UpdateNotificationSettings(ctx, fc.Args["input"].(notifications.NotificationSettingsInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *notifications.NotificationSettings) graphql.Marshaler {
-			return ec.marshalNNotificationSettings2ᚖflexworkᚋnotificationsᚐNotificationSettings(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *notifications.Changed) graphql.Marshaler {
+			return ec.marshalNUpdateNotificationSettingsPayload2ᚖflexworkᚋnotificationsᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18894,7 +21303,7 @@ func (ec *executionContext) fieldContext_Mutation_updateNotificationSettings(ctx
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NotificationSettings(ctx, field)
+			return ec.childFields_UpdateNotificationSettingsPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18924,8 +21333,8 @@ func (ec *executionContext) _Mutation_submitReview(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().SubmitReview(ctx, fc.Args["input"].(market.SubmitReviewInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
-			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNSubmitReviewPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18938,7 +21347,7 @@ func (ec *executionContext) fieldContext_Mutation_submitReview(ctx context.Conte
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Review(ctx, field)
+			return ec.childFields_SubmitReviewPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -18965,11 +21374,11 @@ func (ec *executionContext) _Mutation_replyToReview(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReplyToReview(ctx, fc.Args["reviewID"].(string), fc.Args["reply"].(string))
+			return ec.Resolvers.Mutation().ReplyToReview(ctx, fc.Args["input"].(model.ReplyToReviewInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
-			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNReplyToReviewPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18982,7 +21391,7 @@ func (ec *executionContext) fieldContext_Mutation_replyToReview(ctx context.Cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Review(ctx, field)
+			return ec.childFields_ReplyToReviewPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -19009,11 +21418,11 @@ func (ec *executionContext) _Mutation_reportReview(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReportReview(ctx, fc.Args["reviewID"].(string), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().ReportReview(ctx, fc.Args["input"].(model.ReportReviewInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewReport) graphql.Marshaler {
-			return ec.marshalNReviewReport2ᚖflexworkᚋentᚐReviewReport(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNReportReviewPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19026,7 +21435,7 @@ func (ec *executionContext) fieldContext_Mutation_reportReview(ctx context.Conte
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ReviewReport(ctx, field)
+			return ec.childFields_ReportReviewPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -19053,11 +21462,11 @@ func (ec *executionContext) _Mutation_hideReview(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().HideReview(ctx, fc.Args["reviewID"].(string), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().HideReview(ctx, fc.Args["input"].(model.HideReviewInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
-			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNHideReviewPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19070,7 +21479,7 @@ func (ec *executionContext) fieldContext_Mutation_hideReview(ctx context.Context
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Review(ctx, field)
+			return ec.childFields_HideReviewPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -19100,8 +21509,8 @@ func (ec *executionContext) _Mutation_createShift(ctx context.Context, field gra
 			return ec.Resolvers.Mutation().CreateShift(ctx, fc.Args["input"].(market.CreateShiftInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNCreateShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19114,7 +21523,7 @@ func (ec *executionContext) fieldContext_Mutation_createShift(ctx context.Contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Shift(ctx, field)
+			return ec.childFields_CreateShiftPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -19141,11 +21550,11 @@ func (ec *executionContext) _Mutation_publishShift(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().PublishShift(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().PublishShift(ctx, fc.Args["input"].(model.PublishShiftInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNPublishShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19158,7 +21567,7 @@ func (ec *executionContext) fieldContext_Mutation_publishShift(ctx context.Conte
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Shift(ctx, field)
+			return ec.childFields_PublishShiftPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -19185,11 +21594,11 @@ func (ec *executionContext) _Mutation_cancelShift(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CancelShift(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().CancelShift(ctx, fc.Args["input"].(model.CancelShiftInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNCancelShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19202,7 +21611,7 @@ func (ec *executionContext) fieldContext_Mutation_cancelShift(ctx context.Contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Shift(ctx, field)
+			return ec.childFields_CancelShiftPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -19232,8 +21641,8 @@ func (ec *executionContext) _Mutation_setRosterEntry(ctx context.Context, field 
 			return ec.Resolvers.Mutation().SetRosterEntry(ctx, fc.Args["input"].(market.RosterInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.RosterEntry) graphql.Marshaler {
-			return ec.marshalNRosterEntry2ᚖflexworkᚋentᚐRosterEntry(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNSetRosterEntryPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19246,7 +21655,7 @@ func (ec *executionContext) fieldContext_Mutation_setRosterEntry(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_RosterEntry(ctx, field)
+			return ec.childFields_SetRosterEntryPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -19273,11 +21682,11 @@ func (ec *executionContext) _Mutation_removeRosterEntry(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RemoveRosterEntry(ctx, fc.Args["employerID"].(string), fc.Args["workerID"].(string))
+			return ec.Resolvers.Mutation().RemoveRosterEntry(ctx, fc.Args["input"].(model.RemoveRosterEntryInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNRemoveRosterEntryPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19290,7 +21699,7 @@ func (ec *executionContext) fieldContext_Mutation_removeRosterEntry(ctx context.
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Boolean does not have child fields")
+			return ec.childFields_RemoveRosterEntryPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -19320,8 +21729,8 @@ func (ec *executionContext) _Mutation_updateWorkerProfile(ctx context.Context, f
 			return ec.Resolvers.Mutation().UpdateWorkerProfile(ctx, fc.Args["input"].(market.UpdateWorkerProfileInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.WorkerProfile) graphql.Marshaler {
-			return ec.marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNUpdateWorkerProfilePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19334,7 +21743,7 @@ func (ec *executionContext) fieldContext_Mutation_updateWorkerProfile(ctx contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_WorkerProfile(ctx, field)
+			return ec.childFields_UpdateWorkerProfilePayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -20494,6 +22903,38 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PublishShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishShiftPayload_shift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublishShiftPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21277,6 +23718,473 @@ func (ec *executionContext) fieldContext_RatingSummary_tags(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _RefreshTokenPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefreshTokenPayload_accessToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RefreshTokenPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RefreshTokenPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _RefreshTokenPayload_accessTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefreshTokenPayload_accessTokenExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessTokenExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RefreshTokenPayload_accessTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RefreshTokenPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RefreshTokenPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefreshTokenPayload_refreshToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefreshToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RefreshTokenPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RefreshTokenPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _RefreshTokenPayload_refreshTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefreshTokenPayload_refreshTokenExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefreshTokenExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RefreshTokenPayload_refreshTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RefreshTokenPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RefreshTokenPayload_user(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefreshTokenPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RefreshTokenPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RefreshTokenPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterDevicePayload_device(ctx context.Context, field graphql.CollectedField, obj *notifications.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterDevicePayload_device(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Device, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Device) graphql.Marshaler {
+			return ec.marshalNDevice2ᚖflexworkᚋentᚐDevice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterDevicePayload_device(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterDevicePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Device(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RejectApplicationPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RejectApplicationPayload_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RejectApplicationPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RejectApplicationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RejectApplicationPayload_offer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RejectApplicationPayload_offer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+			return ec.marshalOOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RejectApplicationPayload_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RejectApplicationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveRosterEntryPayload_removedRosterEntryID(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveRosterEntryPayload_removedRosterEntryID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedRosterEntryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveRosterEntryPayload_removedRosterEntryID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemoveRosterEntryPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ReplyToReviewPayload_review(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplyToReviewPayload_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
+			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplyToReviewPayload_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplyToReviewPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportPaymentNotReceivedPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportPaymentNotReceivedPayload_timesheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timesheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportPaymentNotReceivedPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportPaymentNotReceivedPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportReviewPayload_report(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportReviewPayload_report(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Report, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewReport) graphql.Marshaler {
+			return ec.marshalNReviewReport2ᚖflexworkᚋentᚐReviewReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportReviewPayload_report(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportReviewPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportReviewPayload_review(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportReviewPayload_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
+			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportReviewPayload_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportReviewPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResolveCreditDisputePayload_dispute(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolveCreditDisputePayload_dispute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dispute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
+			return ec.marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResolveCreditDisputePayload_dispute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResolveCreditDisputePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditDispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResolveCreditDisputePayload_event(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolveCreditDisputePayload_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditEvent) graphql.Marshaler {
+			return ec.marshalNCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResolveCreditDisputePayload_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResolveCreditDisputePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResolveCreditDisputePayload_reversal(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolveCreditDisputePayload_reversal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reversal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditEvent) graphql.Marshaler {
+			return ec.marshalOCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResolveCreditDisputePayload_reversal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResolveCreditDisputePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21603,6 +24511,38 @@ func (ec *executionContext) fieldContext_Review_assignment(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReviewCertificationPayload_certification(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewCertificationPayload_certification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
+			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewCertificationPayload_certification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewCertificationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Certification(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22039,6 +24979,134 @@ func (ec *executionContext) fieldContext_ReviewReportEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("ReviewReportEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _RevokeCertificationPayload_certification(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeCertificationPayload_certification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
+			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeCertificationPayload_certification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevokeCertificationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Certification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevokeEmployerInvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeEmployerInvitationPayload_invitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invitation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
+			return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeEmployerInvitationPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevokeEmployerInvitationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployerInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevokeOfferPayload_offer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeOfferPayload_offer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeOfferPayload_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevokeOfferPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevokeOfferPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeOfferPayload_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeOfferPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevokeOfferPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RosterEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22473,6 +25541,180 @@ func (ec *executionContext) _ScreeningResult_message(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_ScreeningResult_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ScreeningResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _SendOfferPayload_offer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SendOfferPayload_offer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SendOfferPayload_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SendOfferPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SendOfferPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SendOfferPayload_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SendOfferPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SendOfferPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SendOfferPayload_expiryShortened(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SendOfferPayload_expiryShortened(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiryShortened, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SendOfferPayload_expiryShortened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SendOfferPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SendOfferPayload_requestedExpiresAt(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SendOfferPayload_requestedExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SendOfferPayload_requestedExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SendOfferPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SetRosterEntryPayload_rosterEntry(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetRosterEntryPayload_rosterEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RosterEntry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.RosterEntry) graphql.Marshaler {
+			return ec.marshalNRosterEntry2ᚖflexworkᚋentᚐRosterEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetRosterEntryPayload_rosterEntry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetRosterEntryPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RosterEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetRosterEntryPayload_revokedOffers(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetRosterEntryPayload_revokedOffers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedOffers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚕᚖflexworkᚋentᚐOfferᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetRosterEntryPayload_revokedOffers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetRosterEntryPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Shift_id(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
@@ -23750,6 +26992,249 @@ func (ec *executionContext) fieldContext_ShiftFeedEdge_application(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _ShortlistApplicationPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShortlistApplicationPayload_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShortlistApplicationPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShortlistApplicationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignContractPayload_contract(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignContractPayload_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contract, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
+			return ec.marshalNContract2ᚖflexworkᚋentᚐContract(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignContractPayload_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignContractPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contract(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignContractPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignContractPayload_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignContractPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignContractPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignInPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInPayload_accessToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignInPayload_accessTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInPayload_accessTokenExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessTokenExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInPayload_accessTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SignInPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInPayload_refreshToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefreshToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignInPayload_refreshTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInPayload_refreshTokenExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefreshTokenExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInPayload_refreshTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SignInPayload_user(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignInPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignInPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignInPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignOutPayload_revoked(ctx context.Context, field graphql.CollectedField, obj *auth.SignedOut) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOutPayload_revoked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revoked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignOutPayload_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOutPayload", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _SignUpPayload_email(ctx context.Context, field graphql.CollectedField, obj *auth.SignUpPending) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24074,6 +27559,180 @@ func (ec *executionContext) _SkillEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_SkillEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SkillEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _StartCertificationUploadPayload_certification(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartCertificationUploadPayload_certification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
+			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartCertificationUploadPayload_certification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StartCertificationUploadPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Certification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StartCertificationUploadPayload_url(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartCertificationUploadPayload_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartCertificationUploadPayload_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StartCertificationUploadPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _StartCertificationUploadPayload_fields(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartCertificationUploadPayload_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []market.FormField) graphql.Marshaler {
+			return ec.marshalNFormField2ᚕflexworkᚋmarketᚐFormFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartCertificationUploadPayload_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StartCertificationUploadPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FormField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StartCertificationUploadPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartCertificationUploadPayload_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartCertificationUploadPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StartCertificationUploadPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SubmitReviewPayload_review(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitReviewPayload_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
+			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitReviewPayload_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmitReviewPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmitReviewPayload_counterpart(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitReviewPayload_counterpart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counterpart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitReviewPayload_counterpart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmitReviewPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Subscription_offerEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -25058,6 +28717,125 @@ func (ec *executionContext) fieldContext_TimesheetEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("TimesheetEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _UnregisterDevicePayload_unregistered(ctx context.Context, field graphql.CollectedField, obj *notifications.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnregisterDevicePayload_unregistered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unregistered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnregisterDevicePayload_unregistered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnregisterDevicePayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UpdateNotificationSettingsPayload_settings(ctx context.Context, field graphql.CollectedField, obj *notifications.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateNotificationSettingsPayload_settings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Settings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notifications.NotificationSettings) graphql.Marshaler {
+			return ec.marshalNNotificationSettings2ᚖflexworkᚋnotificationsᚐNotificationSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateNotificationSettingsPayload_settings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateNotificationSettingsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationSettings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateWorkerProfilePayload_workerProfile(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateWorkerProfilePayload_workerProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkerProfile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.WorkerProfile) graphql.Marshaler {
+			return ec.marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateWorkerProfilePayload_workerProfile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateWorkerProfilePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkerProfile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateWorkerProfilePayload_user(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateWorkerProfilePayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateWorkerProfilePayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateWorkerProfilePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25533,6 +29311,194 @@ func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _VerifyEmailPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerifyEmailPayload_accessToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerifyEmailPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerifyEmailPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _VerifyEmailPayload_accessTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerifyEmailPayload_accessTokenExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessTokenExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerifyEmailPayload_accessTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerifyEmailPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _VerifyEmailPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerifyEmailPayload_refreshToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefreshToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerifyEmailPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerifyEmailPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _VerifyEmailPayload_refreshTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerifyEmailPayload_refreshTokenExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefreshTokenExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerifyEmailPayload_refreshTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerifyEmailPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _VerifyEmailPayload_user(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerifyEmailPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerifyEmailPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VerifyEmailPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WithdrawApplicationPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawApplicationPayload_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawApplicationPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WithdrawApplicationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WithdrawApplicationPayload_offer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawApplicationPayload_offer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+			return ec.marshalOOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawApplicationPayload_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WithdrawApplicationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _WorkerProfile_id(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
@@ -27736,6 +31702,90 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAcceptEmployerInvitationInput(ctx context.Context, obj any) (model.AcceptEmployerInvitationInput, error) {
+	var it model.AcceptEmployerInvitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"invitationID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "invitationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitationID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAcceptEmployerInvitationInput unmarshals raw into the AcceptEmployerInvitationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAcceptEmployerInvitationInput(ctx context.Context, raw any) (model.AcceptEmployerInvitationInput, error) {
+	var out model.AcceptEmployerInvitationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AcceptEmployerInvitationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAcceptOfferInput(ctx context.Context, obj any) (model.AcceptOfferInput, error) {
+	var it model.AcceptOfferInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"offerID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "offerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfferID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAcceptOfferInput unmarshals raw into the AcceptOfferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAcceptOfferInput(ctx context.Context, raw any) (model.AcceptOfferInput, error) {
+	var out model.AcceptOfferInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AcceptOfferInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAddEmployerMemberInput(ctx context.Context, obj any) (market.AddEmployerMemberInput, error) {
 	var it market.AddEmployerMemberInput
 	if obj == nil {
@@ -28003,6 +32053,104 @@ func UnmarshalAssignmentOrder(ctx context.Context, raw any) (ent.AssignmentOrder
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCancelAssignmentInput(ctx context.Context, obj any) (model.CancelAssignmentInput, error) {
+	var it model.CancelAssignmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignmentID", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCancelAssignmentInput unmarshals raw into the CancelAssignmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCancelAssignmentInput(ctx context.Context, raw any) (model.CancelAssignmentInput, error) {
+	var out model.CancelAssignmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CancelAssignmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCancelShiftInput(ctx context.Context, obj any) (model.CancelShiftInput, error) {
+	var it model.CancelShiftInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shiftID", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shiftID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shiftID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShiftID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCancelShiftInput unmarshals raw into the CancelShiftInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCancelShiftInput(ctx context.Context, raw any) (model.CancelShiftInput, error) {
+	var out model.CancelShiftInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CancelShiftInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCertificationOrder(ctx context.Context, obj any) (ent.CertificationOrder, error) {
 	var it ent.CertificationOrder
 	if obj == nil {
@@ -28053,6 +32201,188 @@ func (ec *executionContext) unmarshalInputCertificationOrder(ctx context.Context
 func UnmarshalCertificationOrder(ctx context.Context, raw any) (ent.CertificationOrder, error) {
 	var out ent.CertificationOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CertificationOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCheckInInput(ctx context.Context, obj any) (market.PresenceInput, error) {
+	var it market.PresenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignmentID", "location"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalNGeoPointInput2flexworkᚋmarketᚐGeoPoint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCheckInInput unmarshals raw into the CheckInInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCheckInInput(ctx context.Context, raw any) (market.PresenceInput, error) {
+	var out market.PresenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CheckInInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCheckOutInput(ctx context.Context, obj any) (market.PresenceInput, error) {
+	var it market.PresenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignmentID", "location"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalNGeoPointInput2flexworkᚋmarketᚐGeoPoint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCheckOutInput unmarshals raw into the CheckOutInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCheckOutInput(ctx context.Context, raw any) (market.PresenceInput, error) {
+	var out market.PresenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CheckOutInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCompleteCertificationUploadInput(ctx context.Context, obj any) (model.CompleteCertificationUploadInput, error) {
+	var it model.CompleteCertificationUploadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"certificationID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "certificationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificationID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompleteCertificationUploadInput unmarshals raw into the CompleteCertificationUploadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompleteCertificationUploadInput(ctx context.Context, raw any) (model.CompleteCertificationUploadInput, error) {
+	var out model.CompleteCertificationUploadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompleteCertificationUploadInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputConfirmPaymentInput(ctx context.Context, obj any) (model.ConfirmPaymentInput, error) {
+	var it model.ConfirmPaymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"timesheetID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "timesheetID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timesheetID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimesheetID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConfirmPaymentInput unmarshals raw into the ConfirmPaymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConfirmPaymentInput(ctx context.Context, raw any) (model.ConfirmPaymentInput, error) {
+	var out model.ConfirmPaymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConfirmPaymentInput", raw, &out)
 	return out, err
 }
 
@@ -28460,6 +32790,90 @@ func UnmarshalCreditEventOrder(ctx context.Context, raw any) (ent.CreditEventOrd
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeclineEmployerInvitationInput(ctx context.Context, obj any) (model.DeclineEmployerInvitationInput, error) {
+	var it model.DeclineEmployerInvitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"invitationID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "invitationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitationID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeclineEmployerInvitationInput unmarshals raw into the DeclineEmployerInvitationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeclineEmployerInvitationInput(ctx context.Context, raw any) (model.DeclineEmployerInvitationInput, error) {
+	var out model.DeclineEmployerInvitationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeclineEmployerInvitationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeclineOfferInput(ctx context.Context, obj any) (model.DeclineOfferInput, error) {
+	var it model.DeclineOfferInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"offerID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "offerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfferID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeclineOfferInput unmarshals raw into the DeclineOfferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeclineOfferInput(ctx context.Context, raw any) (model.DeclineOfferInput, error) {
+	var out model.DeclineOfferInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeclineOfferInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeviceOrder(ctx context.Context, obj any) (ent.DeviceOrder, error) {
 	var it ent.DeviceOrder
 	if obj == nil {
@@ -28562,8 +32976,8 @@ func UnmarshalDisputeCreditEventInput(ctx context.Context, raw any) (market.Disp
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputEmployerInvitationInput(ctx context.Context, obj any) (market.InvitationInput, error) {
-	var it market.InvitationInput
+func (ec *executionContext) unmarshalInputDisputeTimesheetInput(ctx context.Context, obj any) (model.DisputeTimesheetInput, error) {
+	var it model.DisputeTimesheetInput
 	if obj == nil {
 		return it, nil
 	}
@@ -28573,34 +32987,41 @@ func (ec *executionContext) unmarshalInputEmployerInvitationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"invitationID"}
+	fieldsInOrder := [...]string{"timesheetID", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "invitationID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitationID"))
+		case "timesheetID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timesheetID"))
 			data, err := ec.unmarshalNID2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.InvitationID = data
+			it.TimesheetID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
 		}
 	}
 	return it, nil
 }
 
-// UnmarshalEmployerInvitationInput unmarshals raw into the EmployerInvitationInput input type, using the
+// UnmarshalDisputeTimesheetInput unmarshals raw into the DisputeTimesheetInput input type, using the
 // unmarshaler bound to ctx's request. Call it from a resolver to decode an input
 // object that was not passed as a field argument.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalEmployerInvitationInput(ctx context.Context, raw any) (market.InvitationInput, error) {
-	var out market.InvitationInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmployerInvitationInput", raw, &out)
+func UnmarshalDisputeTimesheetInput(ctx context.Context, raw any) (model.DisputeTimesheetInput, error) {
+	var out model.DisputeTimesheetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisputeTimesheetInput", raw, &out)
 	return out, err
 }
 
@@ -28759,6 +33180,55 @@ func UnmarshalGeoPointInput(ctx context.Context, raw any) (market.GeoPoint, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputHideReviewInput(ctx context.Context, obj any) (model.HideReviewInput, error) {
+	var it model.HideReviewInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"reviewID", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "reviewID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHideReviewInput unmarshals raw into the HideReviewInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHideReviewInput(ctx context.Context, raw any) (model.HideReviewInput, error) {
+	var out model.HideReviewInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HideReviewInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLedgerEntryOrder(ctx context.Context, obj any) (ent.LedgerEntryOrder, error) {
 	var it ent.LedgerEntryOrder
 	if obj == nil {
@@ -28809,6 +33279,146 @@ func (ec *executionContext) unmarshalInputLedgerEntryOrder(ctx context.Context, 
 func UnmarshalLedgerEntryOrder(ctx context.Context, raw any) (ent.LedgerEntryOrder, error) {
 	var out ent.LedgerEntryOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LedgerEntryOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarkNoShowInput(ctx context.Context, obj any) (model.MarkNoShowInput, error) {
+	var it model.MarkNoShowInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignmentID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarkNoShowInput unmarshals raw into the MarkNoShowInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarkNoShowInput(ctx context.Context, raw any) (model.MarkNoShowInput, error) {
+	var out model.MarkNoShowInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkNoShowInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarkNotificationsReadInput(ctx context.Context, obj any) (model.MarkNotificationsReadInput, error) {
+	var it model.MarkNotificationsReadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ids", "all"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ids = data
+		case "all":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("all"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.All = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarkNotificationsReadInput unmarshals raw into the MarkNotificationsReadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarkNotificationsReadInput(ctx context.Context, raw any) (model.MarkNotificationsReadInput, error) {
+	var out model.MarkNotificationsReadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkNotificationsReadInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarkPaidInput(ctx context.Context, obj any) (model.MarkPaidInput, error) {
+	var it model.MarkPaidInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"timesheetID", "reference"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "timesheetID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timesheetID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimesheetID = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarkPaidInput unmarshals raw into the MarkPaidInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarkPaidInput(ctx context.Context, raw any) (model.MarkPaidInput, error) {
+	var out model.MarkPaidInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkPaidInput", raw, &out)
 	return out, err
 }
 
@@ -28967,76 +33577,6 @@ func UnmarshalNotificationOrder(ctx context.Context, raw any) (ent.NotificationO
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputNotificationSettingsInput(ctx context.Context, obj any) (notifications.NotificationSettingsInput, error) {
-	var it notifications.NotificationSettingsInput
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	fieldsInOrder := [...]string{"timeZone", "quietHours", "clearQuietHours", "optOuts", "dailyShiftPushCap"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "timeZone":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TimeZone = data
-		case "quietHours":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quietHours"))
-			data, err := ec.unmarshalOQuietHoursInput2ᚖflexworkᚋnotificationsᚐQuietHours(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.QuietHours = data
-		case "clearQuietHours":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearQuietHours"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearQuietHours = data
-		case "optOuts":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("optOuts"))
-			data, err := ec.unmarshalONotificationCategory2ᚕflexworkᚋentᚋschemaᚋenumᚐNotificationCategoryᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.OptOuts = data
-		case "dailyShiftPushCap":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dailyShiftPushCap"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.DailyShiftPushCap = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalNotificationSettingsInput unmarshals raw into the NotificationSettingsInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalNotificationSettingsInput(ctx context.Context, raw any) (notifications.NotificationSettingsInput, error) {
-	var out notifications.NotificationSettingsInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "NotificationSettingsInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputOfferOrder(ctx context.Context, obj any) (ent.OfferOrder, error) {
 	var it ent.OfferOrder
 	if obj == nil {
@@ -29090,8 +33630,8 @@ func UnmarshalOfferOrder(ctx context.Context, raw any) (ent.OfferOrder, error) {
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPresenceInput(ctx context.Context, obj any) (market.PresenceInput, error) {
-	var it market.PresenceInput
+func (ec *executionContext) unmarshalInputPublishShiftInput(ctx context.Context, obj any) (model.PublishShiftInput, error) {
+	var it model.PublishShiftInput
 	if obj == nil {
 		return it, nil
 	}
@@ -29101,41 +33641,34 @@ func (ec *executionContext) unmarshalInputPresenceInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"assignmentID", "location"}
+	fieldsInOrder := [...]string{"shiftID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "assignmentID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentID"))
+		case "shiftID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shiftID"))
 			data, err := ec.unmarshalNID2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.AssignmentID = data
-		case "location":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
-			data, err := ec.unmarshalNGeoPointInput2flexworkᚋmarketᚐGeoPoint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Location = data
+			it.ShiftID = data
 		}
 	}
 	return it, nil
 }
 
-// UnmarshalPresenceInput unmarshals raw into the PresenceInput input type, using the
+// UnmarshalPublishShiftInput unmarshals raw into the PublishShiftInput input type, using the
 // unmarshaler bound to ctx's request. Call it from a resolver to decode an input
 // object that was not passed as a field argument.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPresenceInput(ctx context.Context, raw any) (market.PresenceInput, error) {
-	var out market.PresenceInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "PresenceInput", raw, &out)
+func UnmarshalPublishShiftInput(ctx context.Context, raw any) (model.PublishShiftInput, error) {
+	var out model.PublishShiftInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PublishShiftInput", raw, &out)
 	return out, err
 }
 
@@ -29185,6 +33718,48 @@ func (ec *executionContext) unmarshalInputQuietHoursInput(ctx context.Context, o
 func UnmarshalQuietHoursInput(ctx context.Context, raw any) (notifications.QuietHours, error) {
 	var out notifications.QuietHours
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "QuietHoursInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRefreshTokenInput(ctx context.Context, obj any) (model.RefreshTokenInput, error) {
+	var it model.RefreshTokenInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"refreshToken"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "refreshToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refreshToken"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefreshToken = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRefreshTokenInput unmarshals raw into the RefreshTokenInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRefreshTokenInput(ctx context.Context, raw any) (model.RefreshTokenInput, error) {
+	var out model.RefreshTokenInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RefreshTokenInput", raw, &out)
 	return out, err
 }
 
@@ -29244,6 +33819,251 @@ func UnmarshalRegisterDeviceInput(ctx context.Context, raw any) (notifications.R
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRejectApplicationInput(ctx context.Context, obj any) (model.RejectApplicationInput, error) {
+	var it model.RejectApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicationID", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRejectApplicationInput unmarshals raw into the RejectApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRejectApplicationInput(ctx context.Context, raw any) (model.RejectApplicationInput, error) {
+	var out model.RejectApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RejectApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveRosterEntryInput(ctx context.Context, obj any) (model.RemoveRosterEntryInput, error) {
+	var it model.RemoveRosterEntryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"employerID", "workerID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		case "workerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkerID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveRosterEntryInput unmarshals raw into the RemoveRosterEntryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveRosterEntryInput(ctx context.Context, raw any) (model.RemoveRosterEntryInput, error) {
+	var out model.RemoveRosterEntryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveRosterEntryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReplyToReviewInput(ctx context.Context, obj any) (model.ReplyToReviewInput, error) {
+	var it model.ReplyToReviewInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"reviewID", "reply"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "reviewID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewID = data
+		case "reply":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reply"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reply = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReplyToReviewInput unmarshals raw into the ReplyToReviewInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReplyToReviewInput(ctx context.Context, raw any) (model.ReplyToReviewInput, error) {
+	var out model.ReplyToReviewInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReplyToReviewInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReportPaymentNotReceivedInput(ctx context.Context, obj any) (model.ReportPaymentNotReceivedInput, error) {
+	var it model.ReportPaymentNotReceivedInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"timesheetID", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "timesheetID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timesheetID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimesheetID = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReportPaymentNotReceivedInput unmarshals raw into the ReportPaymentNotReceivedInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportPaymentNotReceivedInput(ctx context.Context, raw any) (model.ReportPaymentNotReceivedInput, error) {
+	var out model.ReportPaymentNotReceivedInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportPaymentNotReceivedInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReportReviewInput(ctx context.Context, obj any) (model.ReportReviewInput, error) {
+	var it model.ReportReviewInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"reviewID", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "reviewID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReportReviewInput unmarshals raw into the ReportReviewInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportReviewInput(ctx context.Context, raw any) (model.ReportReviewInput, error) {
+	var out model.ReportReviewInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportReviewInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputResolveCreditDisputeInput(ctx context.Context, obj any) (market.ResolveInput, error) {
 	var it market.ResolveInput
 	if obj == nil {
@@ -29297,6 +34117,62 @@ func (ec *executionContext) unmarshalInputResolveCreditDisputeInput(ctx context.
 func UnmarshalResolveCreditDisputeInput(ctx context.Context, raw any) (market.ResolveInput, error) {
 	var out market.ResolveInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResolveCreditDisputeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReviewCertificationInput(ctx context.Context, obj any) (model.ReviewCertificationInput, error) {
+	var it model.ReviewCertificationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"certificationID", "decision", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "certificationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificationID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificationID = data
+		case "decision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decision"))
+			data, err := ec.unmarshalNCertificationDecision2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Decision = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReviewCertificationInput unmarshals raw into the ReviewCertificationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReviewCertificationInput(ctx context.Context, raw any) (model.ReviewCertificationInput, error) {
+	var out model.ReviewCertificationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReviewCertificationInput", raw, &out)
 	return out, err
 }
 
@@ -29406,6 +34282,139 @@ func UnmarshalReviewReportOrder(ctx context.Context, raw any) (ent.ReviewReportO
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRevokeCertificationInput(ctx context.Context, obj any) (model.RevokeCertificationInput, error) {
+	var it model.RevokeCertificationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"certificationID", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "certificationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificationID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificationID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRevokeCertificationInput unmarshals raw into the RevokeCertificationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRevokeCertificationInput(ctx context.Context, raw any) (model.RevokeCertificationInput, error) {
+	var out model.RevokeCertificationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeCertificationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRevokeEmployerInvitationInput(ctx context.Context, obj any) (model.RevokeEmployerInvitationInput, error) {
+	var it model.RevokeEmployerInvitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"invitationID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "invitationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitationID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRevokeEmployerInvitationInput unmarshals raw into the RevokeEmployerInvitationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRevokeEmployerInvitationInput(ctx context.Context, raw any) (model.RevokeEmployerInvitationInput, error) {
+	var out model.RevokeEmployerInvitationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeEmployerInvitationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRevokeOfferInput(ctx context.Context, obj any) (model.RevokeOfferInput, error) {
+	var it model.RevokeOfferInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"offerID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "offerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfferID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRevokeOfferInput unmarshals raw into the RevokeOfferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRevokeOfferInput(ctx context.Context, raw any) (model.RevokeOfferInput, error) {
+	var out model.RevokeOfferInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeOfferInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRosterEntryOrder(ctx context.Context, obj any) (ent.RosterEntryOrder, error) {
 	var it ent.RosterEntryOrder
 	if obj == nil {
@@ -29456,69 +34465,6 @@ func (ec *executionContext) unmarshalInputRosterEntryOrder(ctx context.Context, 
 func UnmarshalRosterEntryOrder(ctx context.Context, raw any) (ent.RosterEntryOrder, error) {
 	var out ent.RosterEntryOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RosterEntryOrder", raw, &out)
-	return out, err
-}
-
-func (ec *executionContext) unmarshalInputRosterInput(ctx context.Context, obj any) (market.RosterInput, error) {
-	var it market.RosterInput
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	fieldsInOrder := [...]string{"employerID", "workerID", "kind", "note"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "employerID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
-			data, err := ec.unmarshalNID2string(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EmployerID = data
-		case "workerID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerID"))
-			data, err := ec.unmarshalNID2string(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WorkerID = data
-		case "kind":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalNRosterEntryKind2flexworkᚋentᚋrosterentryᚐKind(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Kind = data
-		case "note":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Note = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalRosterInput unmarshals raw into the RosterInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalRosterInput(ctx context.Context, raw any) (market.RosterInput, error) {
-	var out market.RosterInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "RosterInput", raw, &out)
 	return out, err
 }
 
@@ -29589,6 +34535,69 @@ func (ec *executionContext) unmarshalInputSendOfferInput(ctx context.Context, ob
 func UnmarshalSendOfferInput(ctx context.Context, raw any) (market.SendOfferInput, error) {
 	var out market.SendOfferInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendOfferInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetRosterEntryInput(ctx context.Context, obj any) (market.RosterInput, error) {
+	var it market.RosterInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"employerID", "workerID", "kind", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		case "workerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkerID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNRosterEntryKind2flexworkᚋentᚋrosterentryᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetRosterEntryInput unmarshals raw into the SetRosterEntryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetRosterEntryInput(ctx context.Context, raw any) (market.RosterInput, error) {
+	var out market.RosterInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetRosterEntryInput", raw, &out)
 	return out, err
 }
 
@@ -29715,6 +34724,90 @@ func UnmarshalShiftOrder(ctx context.Context, raw any) (ent.ShiftOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputShortlistApplicationInput(ctx context.Context, obj any) (model.ShortlistApplicationInput, error) {
+	var it model.ShortlistApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicationID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalShortlistApplicationInput unmarshals raw into the ShortlistApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalShortlistApplicationInput(ctx context.Context, raw any) (model.ShortlistApplicationInput, error) {
+	var out model.ShortlistApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShortlistApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSignContractInput(ctx context.Context, obj any) (model.SignContractInput, error) {
+	var it model.SignContractInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"contractID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "contractID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSignContractInput unmarshals raw into the SignContractInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSignContractInput(ctx context.Context, raw any) (model.SignContractInput, error) {
+	var out model.SignContractInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignContractInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSignInInput(ctx context.Context, obj any) (auth.SignInInput, error) {
 	var it auth.SignInInput
 	if obj == nil {
@@ -29761,6 +34854,48 @@ func (ec *executionContext) unmarshalInputSignInInput(ctx context.Context, obj a
 func UnmarshalSignInInput(ctx context.Context, raw any) (auth.SignInInput, error) {
 	var out auth.SignInInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignInInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSignOutInput(ctx context.Context, obj any) (model.SignOutInput, error) {
+	var it model.SignOutInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"refreshToken"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "refreshToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refreshToken"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefreshToken = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSignOutInput unmarshals raw into the SignOutInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSignOutInput(ctx context.Context, raw any) (model.SignOutInput, error) {
+	var out model.SignOutInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignOutInput", raw, &out)
 	return out, err
 }
 
@@ -30094,6 +35229,118 @@ func UnmarshalTimesheetOrder(ctx context.Context, raw any) (ent.TimesheetOrder, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUnregisterDeviceInput(ctx context.Context, obj any) (model.UnregisterDeviceInput, error) {
+	var it model.UnregisterDeviceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnregisterDeviceInput unmarshals raw into the UnregisterDeviceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnregisterDeviceInput(ctx context.Context, raw any) (model.UnregisterDeviceInput, error) {
+	var out model.UnregisterDeviceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnregisterDeviceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateNotificationSettingsInput(ctx context.Context, obj any) (notifications.NotificationSettingsInput, error) {
+	var it notifications.NotificationSettingsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"timeZone", "quietHours", "clearQuietHours", "optOuts", "dailyShiftPushCap"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "quietHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quietHours"))
+			data, err := ec.unmarshalOQuietHoursInput2ᚖflexworkᚋnotificationsᚐQuietHours(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuietHours = data
+		case "clearQuietHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearQuietHours"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearQuietHours = data
+		case "optOuts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("optOuts"))
+			data, err := ec.unmarshalONotificationCategory2ᚕflexworkᚋentᚋschemaᚋenumᚐNotificationCategoryᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OptOuts = data
+		case "dailyShiftPushCap":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dailyShiftPushCap"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DailyShiftPushCap = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateNotificationSettingsInput unmarshals raw into the UpdateNotificationSettingsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateNotificationSettingsInput(ctx context.Context, raw any) (notifications.NotificationSettingsInput, error) {
+	var out notifications.NotificationSettingsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateNotificationSettingsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateWorkerProfileInput(ctx context.Context, obj any) (market.UpdateWorkerProfileInput, error) {
 	var it market.UpdateWorkerProfileInput
 	if obj == nil {
@@ -30277,6 +35524,48 @@ func (ec *executionContext) unmarshalInputVerifyEmailInput(ctx context.Context, 
 func UnmarshalVerifyEmailInput(ctx context.Context, raw any) (auth.VerifyEmailInput, error) {
 	var out auth.VerifyEmailInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "VerifyEmailInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputWithdrawApplicationInput(ctx context.Context, obj any) (model.WithdrawApplicationInput, error) {
+	var it model.WithdrawApplicationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicationID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWithdrawApplicationInput unmarshals raw into the WithdrawApplicationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWithdrawApplicationInput(ctx context.Context, raw any) (model.WithdrawApplicationInput, error) {
+	var out model.WithdrawApplicationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WithdrawApplicationInput", raw, &out)
 	return out, err
 }
 
@@ -30566,9 +35855,100 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var acceptEmployerInvitationPayloadImplementors = []string{"AcceptEmployerInvitationPayload"}
+
+func (ec *executionContext) _AcceptEmployerInvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, acceptEmployerInvitationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AcceptEmployerInvitationPayload")
+		case "invitation":
+			out.Values[i] = ec._AcceptEmployerInvitationPayload_invitation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membership":
+			out.Values[i] = ec._AcceptEmployerInvitationPayload_membership(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var acceptOfferPayloadImplementors = []string{"AcceptOfferPayload"}
+
+func (ec *executionContext) _AcceptOfferPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, acceptOfferPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AcceptOfferPayload")
+		case "assignment":
+			out.Values[i] = ec._AcceptOfferPayload_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offer":
+			out.Values[i] = ec._AcceptOfferPayload_offer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shift":
+			out.Values[i] = ec._AcceptOfferPayload_shift(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contract":
+			out.Values[i] = ec._AcceptOfferPayload_contract(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "application":
+			out.Values[i] = ec._AcceptOfferPayload_application(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var addEmployerMemberPayloadImplementors = []string{"AddEmployerMemberPayload"}
 
-func (ec *executionContext) _AddEmployerMemberPayload(ctx context.Context, sel ast.SelectionSet, obj *market.AddEmployerMemberPayload) graphql.Marshaler {
+func (ec *executionContext) _AddEmployerMemberPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, addEmployerMemberPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -30790,6 +36170,82 @@ func (ec *executionContext) _ApplicationEvent(ctx context.Context, sel ast.Selec
 		case "application":
 			out.Values[i] = ec._ApplicationEvent_application(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var applyToShiftPayloadImplementors = []string{"ApplyToShiftPayload"}
+
+func (ec *executionContext) _ApplyToShiftPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applyToShiftPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplyToShiftPayload")
+		case "application":
+			out.Values[i] = ec._ApplyToShiftPayload_application(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shift":
+			out.Values[i] = ec._ApplyToShiftPayload_shift(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var approveTimesheetPayloadImplementors = []string{"ApproveTimesheetPayload"}
+
+func (ec *executionContext) _ApproveTimesheetPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approveTimesheetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApproveTimesheetPayload")
+		case "timesheet":
+			out.Values[i] = ec._ApproveTimesheetPayload_timesheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignment":
+			out.Values[i] = ec._ApproveTimesheetPayload_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -31061,39 +36517,67 @@ func (ec *executionContext) _AssignmentEvent(ctx context.Context, sel ast.Select
 	return out
 }
 
-var authPayloadImplementors = []string{"AuthPayload"}
+var cancelAssignmentPayloadImplementors = []string{"CancelAssignmentPayload"}
 
-func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionSet, obj *auth.Session) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, authPayloadImplementors)
+func (ec *executionContext) _CancelAssignmentPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cancelAssignmentPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("AuthPayload")
-		case "accessToken":
-			out.Values[i] = ec._AuthPayload_accessToken(ctx, field, obj)
+			out.Values[i] = graphql.MarshalString("CancelAssignmentPayload")
+		case "assignment":
+			out.Values[i] = ec._CancelAssignmentPayload_assignment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "accessTokenExpiresAt":
-			out.Values[i] = ec._AuthPayload_accessTokenExpiresAt(ctx, field, obj)
+		case "shift":
+			out.Values[i] = ec._CancelAssignmentPayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "refreshToken":
-			out.Values[i] = ec._AuthPayload_refreshToken(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cancelShiftPayloadImplementors = []string{"CancelShiftPayload"}
+
+func (ec *executionContext) _CancelShiftPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cancelShiftPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CancelShiftPayload")
+		case "shift":
+			out.Values[i] = ec._CancelShiftPayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "refreshTokenExpiresAt":
-			out.Values[i] = ec._AuthPayload_refreshTokenExpiresAt(ctx, field, obj)
+		case "cancelledAssignments":
+			out.Values[i] = ec._CancelShiftPayload_cancelledAssignments(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "user":
-			out.Values[i] = ec._AuthPayload_user(ctx, field, obj)
+		case "revokedOffers":
+			out.Values[i] = ec._CancelShiftPayload_revokedOffers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31470,34 +36954,128 @@ func (ec *executionContext) _CertificationEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
-var certificationUploadImplementors = []string{"CertificationUpload"}
+var checkInPayloadImplementors = []string{"CheckInPayload"}
 
-func (ec *executionContext) _CertificationUpload(ctx context.Context, sel ast.SelectionSet, obj *market.UploadTarget) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, certificationUploadImplementors)
+func (ec *executionContext) _CheckInPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkInPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CertificationUpload")
+			out.Values[i] = graphql.MarshalString("CheckInPayload")
+		case "assignment":
+			out.Values[i] = ec._CheckInPayload_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkOutPayloadImplementors = []string{"CheckOutPayload"}
+
+func (ec *executionContext) _CheckOutPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkOutPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckOutPayload")
+		case "assignment":
+			out.Values[i] = ec._CheckOutPayload_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timesheet":
+			out.Values[i] = ec._CheckOutPayload_timesheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var completeCertificationUploadPayloadImplementors = []string{"CompleteCertificationUploadPayload"}
+
+func (ec *executionContext) _CompleteCertificationUploadPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, completeCertificationUploadPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompleteCertificationUploadPayload")
 		case "certification":
-			out.Values[i] = ec._CertificationUpload_certification(ctx, field, obj)
+			out.Values[i] = ec._CompleteCertificationUploadPayload_certification(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "url":
-			out.Values[i] = ec._CertificationUpload_url(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var confirmPaymentPayloadImplementors = []string{"ConfirmPaymentPayload"}
+
+func (ec *executionContext) _ConfirmPaymentPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, confirmPaymentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConfirmPaymentPayload")
+		case "timesheet":
+			out.Values[i] = ec._ConfirmPaymentPayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "fields":
-			out.Values[i] = ec._CertificationUpload_fields(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "expiresAt":
-			out.Values[i] = ec._CertificationUpload_expiresAt(ctx, field, obj)
+		case "assignment":
+			out.Values[i] = ec._ConfirmPaymentPayload_assignment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31668,6 +37246,77 @@ func (ec *executionContext) _ContractEdge(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._ContractEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createEmployerPayloadImplementors = []string{"CreateEmployerPayload"}
+
+func (ec *executionContext) _CreateEmployerPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createEmployerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateEmployerPayload")
+		case "employer":
+			out.Values[i] = ec._CreateEmployerPayload_employer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membership":
+			out.Values[i] = ec._CreateEmployerPayload_membership(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createShiftPayloadImplementors = []string{"CreateShiftPayload"}
+
+func (ec *executionContext) _CreateShiftPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createShiftPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateShiftPayload")
+		case "shift":
+			out.Values[i] = ec._CreateShiftPayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32114,6 +37763,77 @@ func (ec *executionContext) _CreditReport(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var declineEmployerInvitationPayloadImplementors = []string{"DeclineEmployerInvitationPayload"}
+
+func (ec *executionContext) _DeclineEmployerInvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, declineEmployerInvitationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeclineEmployerInvitationPayload")
+		case "invitation":
+			out.Values[i] = ec._DeclineEmployerInvitationPayload_invitation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var declineOfferPayloadImplementors = []string{"DeclineOfferPayload"}
+
+func (ec *executionContext) _DeclineOfferPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, declineOfferPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeclineOfferPayload")
+		case "offer":
+			out.Values[i] = ec._DeclineOfferPayload_offer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "application":
+			out.Values[i] = ec._DeclineOfferPayload_application(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deviceImplementors = []string{"Device", "Node"}
 
 func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, obj *ent.Device) graphql.Marshaler {
@@ -32254,6 +37974,77 @@ func (ec *executionContext) _DeviceEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "cursor":
 			out.Values[i] = ec._DeviceEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disputeCreditEventPayloadImplementors = []string{"DisputeCreditEventPayload"}
+
+func (ec *executionContext) _DisputeCreditEventPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputeCreditEventPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DisputeCreditEventPayload")
+		case "dispute":
+			out.Values[i] = ec._DisputeCreditEventPayload_dispute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._DisputeCreditEventPayload_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disputeTimesheetPayloadImplementors = []string{"DisputeTimesheetPayload"}
+
+func (ec *executionContext) _DisputeTimesheetPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disputeTimesheetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DisputeTimesheetPayload")
+		case "timesheet":
+			out.Values[i] = ec._DisputeTimesheetPayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32698,44 +38489,6 @@ func (ec *executionContext) _EmployerInvitationEdge(ctx context.Context, sel ast
 	return out
 }
 
-var employerInvitationPayloadImplementors = []string{"EmployerInvitationPayload"}
-
-func (ec *executionContext) _EmployerInvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *market.InvitationPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, employerInvitationPayloadImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("EmployerInvitationPayload")
-		case "invitation":
-			out.Values[i] = ec._EmployerInvitationPayload_invitation(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "membership":
-			out.Values[i] = ec._EmployerInvitationPayload_membership(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
 var formFieldImplementors = []string{"FormField"}
 
 func (ec *executionContext) _FormField(ctx context.Context, sel ast.SelectionSet, obj *market.FormField) graphql.Marshaler {
@@ -32792,6 +38545,39 @@ func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "lng":
 			out.Values[i] = ec._GeoPoint_lng(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var hideReviewPayloadImplementors = []string{"HideReviewPayload"}
+
+func (ec *executionContext) _HideReviewPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hideReviewPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HideReviewPayload")
+		case "review":
+			out.Values[i] = ec._HideReviewPayload_review(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32946,6 +38732,120 @@ func (ec *executionContext) _LedgerEntryEdge(ctx context.Context, sel ast.Select
 			}
 		case "cursor":
 			out.Values[i] = ec._LedgerEntryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var markNoShowPayloadImplementors = []string{"MarkNoShowPayload"}
+
+func (ec *executionContext) _MarkNoShowPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, markNoShowPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarkNoShowPayload")
+		case "assignment":
+			out.Values[i] = ec._MarkNoShowPayload_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shift":
+			out.Values[i] = ec._MarkNoShowPayload_shift(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var markNotificationsReadPayloadImplementors = []string{"MarkNotificationsReadPayload"}
+
+func (ec *executionContext) _MarkNotificationsReadPayload(ctx context.Context, sel ast.SelectionSet, obj *notifications.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, markNotificationsReadPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarkNotificationsReadPayload")
+		case "markedCount":
+			out.Values[i] = ec._MarkNotificationsReadPayload_markedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unreadCount":
+			out.Values[i] = ec._MarkNotificationsReadPayload_unreadCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notifications":
+			out.Values[i] = ec._MarkNotificationsReadPayload_notifications(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var markPaidPayloadImplementors = []string{"MarkPaidPayload"}
+
+func (ec *executionContext) _MarkPaidPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, markPaidPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarkPaidPayload")
+		case "timesheet":
+			out.Values[i] = ec._MarkPaidPayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34056,6 +39956,39 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var publishShiftPayloadImplementors = []string{"PublishShiftPayload"}
+
+func (ec *executionContext) _PublishShiftPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publishShiftPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublishShiftPayload")
+		case "shift":
+			out.Values[i] = ec._PublishShiftPayload_shift(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -34271,6 +40204,310 @@ func (ec *executionContext) _RatingSummary(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var refreshTokenPayloadImplementors = []string{"RefreshTokenPayload"}
+
+func (ec *executionContext) _RefreshTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *auth.Session) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, refreshTokenPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RefreshTokenPayload")
+		case "accessToken":
+			out.Values[i] = ec._RefreshTokenPayload_accessToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accessTokenExpiresAt":
+			out.Values[i] = ec._RefreshTokenPayload_accessTokenExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refreshToken":
+			out.Values[i] = ec._RefreshTokenPayload_refreshToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refreshTokenExpiresAt":
+			out.Values[i] = ec._RefreshTokenPayload_refreshTokenExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._RefreshTokenPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var registerDevicePayloadImplementors = []string{"RegisterDevicePayload"}
+
+func (ec *executionContext) _RegisterDevicePayload(ctx context.Context, sel ast.SelectionSet, obj *notifications.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registerDevicePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegisterDevicePayload")
+		case "device":
+			out.Values[i] = ec._RegisterDevicePayload_device(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rejectApplicationPayloadImplementors = []string{"RejectApplicationPayload"}
+
+func (ec *executionContext) _RejectApplicationPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rejectApplicationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RejectApplicationPayload")
+		case "application":
+			out.Values[i] = ec._RejectApplicationPayload_application(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offer":
+			out.Values[i] = ec._RejectApplicationPayload_offer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removeRosterEntryPayloadImplementors = []string{"RemoveRosterEntryPayload"}
+
+func (ec *executionContext) _RemoveRosterEntryPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeRosterEntryPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveRosterEntryPayload")
+		case "removedRosterEntryID":
+			out.Values[i] = ec._RemoveRosterEntryPayload_removedRosterEntryID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var replyToReviewPayloadImplementors = []string{"ReplyToReviewPayload"}
+
+func (ec *executionContext) _ReplyToReviewPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, replyToReviewPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReplyToReviewPayload")
+		case "review":
+			out.Values[i] = ec._ReplyToReviewPayload_review(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportPaymentNotReceivedPayloadImplementors = []string{"ReportPaymentNotReceivedPayload"}
+
+func (ec *executionContext) _ReportPaymentNotReceivedPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportPaymentNotReceivedPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportPaymentNotReceivedPayload")
+		case "timesheet":
+			out.Values[i] = ec._ReportPaymentNotReceivedPayload_timesheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportReviewPayloadImplementors = []string{"ReportReviewPayload"}
+
+func (ec *executionContext) _ReportReviewPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportReviewPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportReviewPayload")
+		case "report":
+			out.Values[i] = ec._ReportReviewPayload_report(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "review":
+			out.Values[i] = ec._ReportReviewPayload_review(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resolveCreditDisputePayloadImplementors = []string{"ResolveCreditDisputePayload"}
+
+func (ec *executionContext) _ResolveCreditDisputePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resolveCreditDisputePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResolveCreditDisputePayload")
+		case "dispute":
+			out.Values[i] = ec._ResolveCreditDisputePayload_dispute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._ResolveCreditDisputePayload_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reversal":
+			out.Values[i] = ec._ResolveCreditDisputePayload_reversal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var reviewImplementors = []string{"Review", "Node"}
 
 func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, obj *ent.Review) graphql.Marshaler {
@@ -34353,6 +40590,39 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Review_assignment(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reviewCertificationPayloadImplementors = []string{"ReviewCertificationPayload"}
+
+func (ec *executionContext) _ReviewCertificationPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reviewCertificationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReviewCertificationPayload")
+		case "certification":
+			out.Values[i] = ec._ReviewCertificationPayload_certification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34591,6 +40861,110 @@ func (ec *executionContext) _ReviewReportEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var revokeCertificationPayloadImplementors = []string{"RevokeCertificationPayload"}
+
+func (ec *executionContext) _RevokeCertificationPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revokeCertificationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevokeCertificationPayload")
+		case "certification":
+			out.Values[i] = ec._RevokeCertificationPayload_certification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revokeEmployerInvitationPayloadImplementors = []string{"RevokeEmployerInvitationPayload"}
+
+func (ec *executionContext) _RevokeEmployerInvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revokeEmployerInvitationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevokeEmployerInvitationPayload")
+		case "invitation":
+			out.Values[i] = ec._RevokeEmployerInvitationPayload_invitation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revokeOfferPayloadImplementors = []string{"RevokeOfferPayload"}
+
+func (ec *executionContext) _RevokeOfferPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revokeOfferPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevokeOfferPayload")
+		case "offer":
+			out.Values[i] = ec._RevokeOfferPayload_offer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "application":
+			out.Values[i] = ec._RevokeOfferPayload_application(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var rosterEntryImplementors = []string{"RosterEntry", "Node"}
 
 func (ec *executionContext) _RosterEntry(ctx context.Context, sel ast.SelectionSet, obj *ent.RosterEntry) graphql.Marshaler {
@@ -34770,6 +41144,92 @@ func (ec *executionContext) _ScreeningResult(ctx context.Context, sel ast.Select
 			}
 		case "message":
 			out.Values[i] = ec._ScreeningResult_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sendOfferPayloadImplementors = []string{"SendOfferPayload"}
+
+func (ec *executionContext) _SendOfferPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sendOfferPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SendOfferPayload")
+		case "offer":
+			out.Values[i] = ec._SendOfferPayload_offer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "application":
+			out.Values[i] = ec._SendOfferPayload_application(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "expiryShortened":
+			out.Values[i] = ec._SendOfferPayload_expiryShortened(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestedExpiresAt":
+			out.Values[i] = ec._SendOfferPayload_requestedExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var setRosterEntryPayloadImplementors = []string{"SetRosterEntryPayload"}
+
+func (ec *executionContext) _SetRosterEntryPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setRosterEntryPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetRosterEntryPayload")
+		case "rosterEntry":
+			out.Values[i] = ec._SetRosterEntryPayload_rosterEntry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokedOffers":
+			out.Values[i] = ec._SetRosterEntryPayload_revokedOffers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35177,6 +41637,163 @@ func (ec *executionContext) _ShiftFeedEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var shortlistApplicationPayloadImplementors = []string{"ShortlistApplicationPayload"}
+
+func (ec *executionContext) _ShortlistApplicationPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shortlistApplicationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShortlistApplicationPayload")
+		case "application":
+			out.Values[i] = ec._ShortlistApplicationPayload_application(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var signContractPayloadImplementors = []string{"SignContractPayload"}
+
+func (ec *executionContext) _SignContractPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signContractPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignContractPayload")
+		case "contract":
+			out.Values[i] = ec._SignContractPayload_contract(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignment":
+			out.Values[i] = ec._SignContractPayload_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var signInPayloadImplementors = []string{"SignInPayload"}
+
+func (ec *executionContext) _SignInPayload(ctx context.Context, sel ast.SelectionSet, obj *auth.Session) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signInPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignInPayload")
+		case "accessToken":
+			out.Values[i] = ec._SignInPayload_accessToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accessTokenExpiresAt":
+			out.Values[i] = ec._SignInPayload_accessTokenExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refreshToken":
+			out.Values[i] = ec._SignInPayload_refreshToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refreshTokenExpiresAt":
+			out.Values[i] = ec._SignInPayload_refreshTokenExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._SignInPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var signOutPayloadImplementors = []string{"SignOutPayload"}
+
+func (ec *executionContext) _SignOutPayload(ctx context.Context, sel ast.SelectionSet, obj *auth.SignedOut) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signOutPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignOutPayload")
+		case "revoked":
+			out.Values[i] = ec._SignOutPayload_revoked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var signUpPayloadImplementors = []string{"SignUpPayload"}
 
 func (ec *executionContext) _SignUpPayload(ctx context.Context, sel ast.SelectionSet, obj *auth.SignUpPending) graphql.Marshaler {
@@ -35335,6 +41952,92 @@ func (ec *executionContext) _SkillEdge(ctx context.Context, sel ast.SelectionSet
 		case "cursor":
 			out.Values[i] = ec._SkillEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var startCertificationUploadPayloadImplementors = []string{"StartCertificationUploadPayload"}
+
+func (ec *executionContext) _StartCertificationUploadPayload(ctx context.Context, sel ast.SelectionSet, obj *market.UploadTarget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, startCertificationUploadPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StartCertificationUploadPayload")
+		case "certification":
+			out.Values[i] = ec._StartCertificationUploadPayload_certification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._StartCertificationUploadPayload_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._StartCertificationUploadPayload_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._StartCertificationUploadPayload_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var submitReviewPayloadImplementors = []string{"SubmitReviewPayload"}
+
+func (ec *executionContext) _SubmitReviewPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submitReviewPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmitReviewPayload")
+		case "review":
+			out.Values[i] = ec._SubmitReviewPayload_review(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counterpart":
+			out.Values[i] = ec._SubmitReviewPayload_counterpart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -35663,6 +42366,110 @@ func (ec *executionContext) _TimesheetEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var unregisterDevicePayloadImplementors = []string{"UnregisterDevicePayload"}
+
+func (ec *executionContext) _UnregisterDevicePayload(ctx context.Context, sel ast.SelectionSet, obj *notifications.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unregisterDevicePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnregisterDevicePayload")
+		case "unregistered":
+			out.Values[i] = ec._UnregisterDevicePayload_unregistered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateNotificationSettingsPayloadImplementors = []string{"UpdateNotificationSettingsPayload"}
+
+func (ec *executionContext) _UpdateNotificationSettingsPayload(ctx context.Context, sel ast.SelectionSet, obj *notifications.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateNotificationSettingsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateNotificationSettingsPayload")
+		case "settings":
+			out.Values[i] = ec._UpdateNotificationSettingsPayload_settings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateWorkerProfilePayloadImplementors = []string{"UpdateWorkerProfilePayload"}
+
+func (ec *executionContext) _UpdateWorkerProfilePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateWorkerProfilePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateWorkerProfilePayload")
+		case "workerProfile":
+			out.Values[i] = ec._UpdateWorkerProfilePayload_workerProfile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._UpdateWorkerProfilePayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
@@ -35824,6 +42631,97 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 		case "cursor":
 			out.Values[i] = ec._UserEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var verifyEmailPayloadImplementors = []string{"VerifyEmailPayload"}
+
+func (ec *executionContext) _VerifyEmailPayload(ctx context.Context, sel ast.SelectionSet, obj *auth.Session) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, verifyEmailPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VerifyEmailPayload")
+		case "accessToken":
+			out.Values[i] = ec._VerifyEmailPayload_accessToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accessTokenExpiresAt":
+			out.Values[i] = ec._VerifyEmailPayload_accessTokenExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refreshToken":
+			out.Values[i] = ec._VerifyEmailPayload_refreshToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refreshTokenExpiresAt":
+			out.Values[i] = ec._VerifyEmailPayload_refreshTokenExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._VerifyEmailPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var withdrawApplicationPayloadImplementors = []string{"WithdrawApplicationPayload"}
+
+func (ec *executionContext) _WithdrawApplicationPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawApplicationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WithdrawApplicationPayload")
+		case "application":
+			out.Values[i] = ec._WithdrawApplicationPayload_application(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offer":
+			out.Values[i] = ec._WithdrawApplicationPayload_offer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -36582,12 +43480,38 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAcceptEmployerInvitationInput2flexworkᚋgraphᚋmodelᚐAcceptEmployerInvitationInput(ctx context.Context, v any) (model.AcceptEmployerInvitationInput, error) {
+	res, err := ec.unmarshalInputAcceptEmployerInvitationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAcceptEmployerInvitationPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AcceptEmployerInvitationPayload!")
+		return graphql.Null
+	}
+	return ec._AcceptEmployerInvitationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAcceptOfferInput2flexworkᚋgraphᚋmodelᚐAcceptOfferInput(ctx context.Context, v any) (model.AcceptOfferInput, error) {
+	res, err := ec.unmarshalInputAcceptOfferInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAcceptOfferPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AcceptOfferPayload!")
+		return graphql.Null
+	}
+	return ec._AcceptOfferPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAddEmployerMemberInput2flexworkᚋmarketᚐAddEmployerMemberInput(ctx context.Context, v any) (market.AddEmployerMemberInput, error) {
 	res, err := ec.unmarshalInputAddEmployerMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAddEmployerMemberPayload2ᚖflexworkᚋmarketᚐAddEmployerMemberPayload(ctx context.Context, sel ast.SelectionSet, v *market.AddEmployerMemberPayload) graphql.Marshaler {
+func (ec *executionContext) marshalNAddEmployerMemberPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AddEmployerMemberPayload!")
 		return graphql.Null
@@ -36658,9 +43582,41 @@ func (ec *executionContext) unmarshalNApplyToShiftInput2flexworkᚋmarketᚐAppl
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNApplyToShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplyToShiftPayload!")
+		return graphql.Null
+	}
+	return ec._ApplyToShiftPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNApproveTimesheetInput2flexworkᚋmarketᚐApproveInput(ctx context.Context, v any) (market.ApproveInput, error) {
 	res, err := ec.unmarshalInputApproveTimesheetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApproveTimesheetPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApproveTimesheetPayload!")
+		return graphql.Null
+	}
+	return ec._ApproveTimesheetPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAssignment2ᚕᚖflexworkᚋentᚐAssignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Assignment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx context.Context, sel ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
@@ -36721,14 +43677,6 @@ func (ec *executionContext) marshalNAssignmentStatus2flexworkᚋentᚋassignment
 	return v
 }
 
-func (ec *executionContext) marshalNAuthPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx context.Context, sel ast.SelectionSet, v *auth.Session) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AuthPayload!")
-		return graphql.Null
-	}
-	return ec._AuthPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36741,6 +43689,32 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNCancelAssignmentInput2flexworkᚋgraphᚋmodelᚐCancelAssignmentInput(ctx context.Context, v any) (model.CancelAssignmentInput, error) {
+	res, err := ec.unmarshalInputCancelAssignmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCancelAssignmentPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CancelAssignmentPayload!")
+		return graphql.Null
+	}
+	return ec._CancelAssignmentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCancelShiftInput2flexworkᚋgraphᚋmodelᚐCancelShiftInput(ctx context.Context, v any) (model.CancelShiftInput, error) {
+	res, err := ec.unmarshalInputCancelShiftInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCancelShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CancelShiftPayload!")
+		return graphql.Null
+	}
+	return ec._CancelShiftPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCandidateConnection2ᚖflexworkᚋmarketᚐCandidatePage(ctx context.Context, sel ast.SelectionSet, v *market.CandidatePage) graphql.Marshaler {
@@ -36829,12 +43803,56 @@ func (ec *executionContext) marshalNCertificationStatus2flexworkᚋentᚋcertifi
 	return v
 }
 
-func (ec *executionContext) marshalNCertificationUpload2ᚖflexworkᚋmarketᚐUploadTarget(ctx context.Context, sel ast.SelectionSet, v *market.UploadTarget) graphql.Marshaler {
+func (ec *executionContext) unmarshalNCheckInInput2flexworkᚋmarketᚐPresenceInput(ctx context.Context, v any) (market.PresenceInput, error) {
+	res, err := ec.unmarshalInputCheckInInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckInPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CertificationUpload!")
+		graphql.AddInvalidNullError(ctx, "CheckInPayload!")
 		return graphql.Null
 	}
-	return ec._CertificationUpload(ctx, sel, v)
+	return ec._CheckInPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCheckOutInput2flexworkᚋmarketᚐPresenceInput(ctx context.Context, v any) (market.PresenceInput, error) {
+	res, err := ec.unmarshalInputCheckOutInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckOutPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CheckOutPayload!")
+		return graphql.Null
+	}
+	return ec._CheckOutPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCompleteCertificationUploadInput2flexworkᚋgraphᚋmodelᚐCompleteCertificationUploadInput(ctx context.Context, v any) (model.CompleteCertificationUploadInput, error) {
+	res, err := ec.unmarshalInputCompleteCertificationUploadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCompleteCertificationUploadPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompleteCertificationUploadPayload!")
+		return graphql.Null
+	}
+	return ec._CompleteCertificationUploadPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNConfirmPaymentInput2flexworkᚋgraphᚋmodelᚐConfirmPaymentInput(ctx context.Context, v any) (model.ConfirmPaymentInput, error) {
+	res, err := ec.unmarshalInputConfirmPaymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConfirmPaymentPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConfirmPaymentPayload!")
+		return graphql.Null
+	}
+	return ec._ConfirmPaymentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNContract2ᚖflexworkᚋentᚐContract(ctx context.Context, sel ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
@@ -36864,9 +43882,25 @@ func (ec *executionContext) unmarshalNCreateEmployerInput2flexworkᚋmarketᚐCr
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCreateEmployerPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateEmployerPayload!")
+		return graphql.Null
+	}
+	return ec._CreateEmployerPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateShiftInput2flexworkᚋmarketᚐCreateShiftInput(ctx context.Context, v any) (market.CreateShiftInput, error) {
 	res, err := ec.unmarshalInputCreateShiftInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateShiftPayload!")
+		return graphql.Null
+	}
+	return ec._CreateShiftPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreditBand2flexworkᚋcreditᚐBand(ctx context.Context, v any) (credit.Band, error) {
@@ -37013,6 +44047,32 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) unmarshalNDeclineEmployerInvitationInput2flexworkᚋgraphᚋmodelᚐDeclineEmployerInvitationInput(ctx context.Context, v any) (model.DeclineEmployerInvitationInput, error) {
+	res, err := ec.unmarshalInputDeclineEmployerInvitationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeclineEmployerInvitationPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeclineEmployerInvitationPayload!")
+		return graphql.Null
+	}
+	return ec._DeclineEmployerInvitationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeclineOfferInput2flexworkᚋgraphᚋmodelᚐDeclineOfferInput(ctx context.Context, v any) (model.DeclineOfferInput, error) {
+	res, err := ec.unmarshalInputDeclineOfferInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeclineOfferPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeclineOfferPayload!")
+		return graphql.Null
+	}
+	return ec._DeclineOfferPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDevice2ᚖflexworkᚋentᚐDevice(ctx context.Context, sel ast.SelectionSet, v *ent.Device) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Device!")
@@ -37050,6 +44110,14 @@ func (ec *executionContext) unmarshalNDisputeCreditEventInput2flexworkᚋmarket�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNDisputeCreditEventPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DisputeCreditEventPayload!")
+		return graphql.Null
+	}
+	return ec._DisputeCreditEventPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDisputeDecision2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37062,6 +44130,19 @@ func (ec *executionContext) marshalNDisputeDecision2string(ctx context.Context, 
 		graphql.AddInvalidNullFromMarshaler(ctx, "DisputeDecision!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNDisputeTimesheetInput2flexworkᚋgraphᚋmodelᚐDisputeTimesheetInput(ctx context.Context, v any) (model.DisputeTimesheetInput, error) {
+	res, err := ec.unmarshalInputDisputeTimesheetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDisputeTimesheetPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DisputeTimesheetPayload!")
+		return graphql.Null
+	}
+	return ec._DisputeTimesheetPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEligibility2flexworkᚋmarketᚐEligibility(ctx context.Context, sel ast.SelectionSet, v market.Eligibility) graphql.Marshaler {
@@ -37116,11 +44197,6 @@ func (ec *executionContext) marshalNEmployerInvitationConnection2ᚖflexworkᚋe
 	return ec._EmployerInvitationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNEmployerInvitationInput2flexworkᚋmarketᚐInvitationInput(ctx context.Context, v any) (market.InvitationInput, error) {
-	res, err := ec.unmarshalInputEmployerInvitationInput(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
 func (ec *executionContext) unmarshalNEmployerInvitationOrderField2ᚖflexworkᚋentᚐEmployerInvitationOrderField(ctx context.Context, v any) (*ent.EmployerInvitationOrderField, error) {
 	var res = new(ent.EmployerInvitationOrderField)
 	err := res.UnmarshalGQL(v)
@@ -37133,14 +44209,6 @@ func (ec *executionContext) marshalNEmployerInvitationOrderField2ᚖflexworkᚋe
 		return graphql.Null
 	}
 	return v
-}
-
-func (ec *executionContext) marshalNEmployerInvitationPayload2ᚖflexworkᚋmarketᚐInvitationPayload(ctx context.Context, sel ast.SelectionSet, v *market.InvitationPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "EmployerInvitationPayload!")
-		return graphql.Null
-	}
-	return ec._EmployerInvitationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEmployerInvitationStatus2flexworkᚋentᚋemployerinvitationᚐStatus(ctx context.Context, v any) (employerinvitation.Status, error) {
@@ -37214,6 +44282,19 @@ func (ec *executionContext) marshalNFormField2ᚕflexworkᚋmarketᚐFormField�
 func (ec *executionContext) unmarshalNGeoPointInput2flexworkᚋmarketᚐGeoPoint(ctx context.Context, v any) (market.GeoPoint, error) {
 	res, err := ec.unmarshalInputGeoPointInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNHideReviewInput2flexworkᚋgraphᚋmodelᚐHideReviewInput(ctx context.Context, v any) (model.HideReviewInput, error) {
+	res, err := ec.unmarshalInputHideReviewInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHideReviewPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HideReviewPayload!")
+		return graphql.Null
+	}
+	return ec._HideReviewPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -37301,6 +44382,45 @@ func (ec *executionContext) marshalNLedgerEntryOrderField2ᚖflexworkᚋentᚐLe
 	return v
 }
 
+func (ec *executionContext) unmarshalNMarkNoShowInput2flexworkᚋgraphᚋmodelᚐMarkNoShowInput(ctx context.Context, v any) (model.MarkNoShowInput, error) {
+	res, err := ec.unmarshalInputMarkNoShowInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMarkNoShowPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarkNoShowPayload!")
+		return graphql.Null
+	}
+	return ec._MarkNoShowPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMarkNotificationsReadInput2flexworkᚋgraphᚋmodelᚐMarkNotificationsReadInput(ctx context.Context, v any) (model.MarkNotificationsReadInput, error) {
+	res, err := ec.unmarshalInputMarkNotificationsReadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMarkNotificationsReadPayload2ᚖflexworkᚋnotificationsᚐChanged(ctx context.Context, sel ast.SelectionSet, v *notifications.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarkNotificationsReadPayload!")
+		return graphql.Null
+	}
+	return ec._MarkNotificationsReadPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMarkPaidInput2flexworkᚋgraphᚋmodelᚐMarkPaidInput(ctx context.Context, v any) (model.MarkPaidInput, error) {
+	res, err := ec.unmarshalInputMarkPaidInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMarkPaidPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarkPaidPayload!")
+		return graphql.Null
+	}
+	return ec._MarkPaidPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMatchFactor2flexworkᚋmarketᚐMatchFactor(ctx context.Context, sel ast.SelectionSet, v market.MatchFactor) graphql.Marshaler {
 	return ec._MatchFactor(ctx, sel, &v)
 }
@@ -37386,6 +44506,30 @@ func (ec *executionContext) marshalNNode2ᚕflexworkᚋentᚐNoder(ctx context.C
 	return ret
 }
 
+func (ec *executionContext) marshalNNotification2ᚕᚖflexworkᚋentᚐNotificationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Notification) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotification2ᚖflexworkᚋentᚐNotification(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNotification2ᚖflexworkᚋentᚐNotification(ctx context.Context, sel ast.SelectionSet, v *ent.Notification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Notification!")
+		return graphql.Null
+	}
+	return ec._Notification(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNNotificationCategory2flexworkᚋentᚋschemaᚋenumᚐNotificationCategory(ctx context.Context, v any) (enum.NotificationCategory, error) {
 	var res enum.NotificationCategory
 	err := res.UnmarshalGQL(v)
@@ -37466,9 +44610,20 @@ func (ec *executionContext) marshalNNotificationSettings2ᚖflexworkᚋnotificat
 	return ec._NotificationSettings(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNNotificationSettingsInput2flexworkᚋnotificationsᚐNotificationSettingsInput(ctx context.Context, v any) (notifications.NotificationSettingsInput, error) {
-	res, err := ec.unmarshalInputNotificationSettingsInput(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
+func (ec *executionContext) marshalNOffer2ᚕᚖflexworkᚋentᚐOfferᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Offer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx context.Context, sel ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
@@ -37543,9 +44698,17 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 	return ec._PageInfo(ctx, sel, &v)
 }
 
-func (ec *executionContext) unmarshalNPresenceInput2flexworkᚋmarketᚐPresenceInput(ctx context.Context, v any) (market.PresenceInput, error) {
-	res, err := ec.unmarshalInputPresenceInput(ctx, v)
+func (ec *executionContext) unmarshalNPublishShiftInput2flexworkᚋgraphᚋmodelᚐPublishShiftInput(ctx context.Context, v any) (model.PublishShiftInput, error) {
+	res, err := ec.unmarshalInputPublishShiftInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPublishShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PublishShiftPayload!")
+		return graphql.Null
+	}
+	return ec._PublishShiftPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRatingSummary2ᚖflexworkᚋmarketᚐRatingSummary(ctx context.Context, sel ast.SelectionSet, v *market.RatingSummary) graphql.Marshaler {
@@ -37556,14 +44719,108 @@ func (ec *executionContext) marshalNRatingSummary2ᚖflexworkᚋmarketᚐRatingS
 	return ec._RatingSummary(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRefreshTokenInput2flexworkᚋgraphᚋmodelᚐRefreshTokenInput(ctx context.Context, v any) (model.RefreshTokenInput, error) {
+	res, err := ec.unmarshalInputRefreshTokenInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRefreshTokenPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx context.Context, sel ast.SelectionSet, v *auth.Session) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RefreshTokenPayload!")
+		return graphql.Null
+	}
+	return ec._RefreshTokenPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRegisterDeviceInput2flexworkᚋnotificationsᚐRegisterDeviceInput(ctx context.Context, v any) (notifications.RegisterDeviceInput, error) {
 	res, err := ec.unmarshalInputRegisterDeviceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNRegisterDevicePayload2ᚖflexworkᚋnotificationsᚐChanged(ctx context.Context, sel ast.SelectionSet, v *notifications.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RegisterDevicePayload!")
+		return graphql.Null
+	}
+	return ec._RegisterDevicePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRejectApplicationInput2flexworkᚋgraphᚋmodelᚐRejectApplicationInput(ctx context.Context, v any) (model.RejectApplicationInput, error) {
+	res, err := ec.unmarshalInputRejectApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRejectApplicationPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RejectApplicationPayload!")
+		return graphql.Null
+	}
+	return ec._RejectApplicationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRemoveRosterEntryInput2flexworkᚋgraphᚋmodelᚐRemoveRosterEntryInput(ctx context.Context, v any) (model.RemoveRosterEntryInput, error) {
+	res, err := ec.unmarshalInputRemoveRosterEntryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveRosterEntryPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemoveRosterEntryPayload!")
+		return graphql.Null
+	}
+	return ec._RemoveRosterEntryPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReplyToReviewInput2flexworkᚋgraphᚋmodelᚐReplyToReviewInput(ctx context.Context, v any) (model.ReplyToReviewInput, error) {
+	res, err := ec.unmarshalInputReplyToReviewInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReplyToReviewPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReplyToReviewPayload!")
+		return graphql.Null
+	}
+	return ec._ReplyToReviewPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportPaymentNotReceivedInput2flexworkᚋgraphᚋmodelᚐReportPaymentNotReceivedInput(ctx context.Context, v any) (model.ReportPaymentNotReceivedInput, error) {
+	res, err := ec.unmarshalInputReportPaymentNotReceivedInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportPaymentNotReceivedPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportPaymentNotReceivedPayload!")
+		return graphql.Null
+	}
+	return ec._ReportPaymentNotReceivedPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportReviewInput2flexworkᚋgraphᚋmodelᚐReportReviewInput(ctx context.Context, v any) (model.ReportReviewInput, error) {
+	res, err := ec.unmarshalInputReportReviewInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportReviewPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportReviewPayload!")
+		return graphql.Null
+	}
+	return ec._ReportReviewPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNResolveCreditDisputeInput2flexworkᚋmarketᚐResolveInput(ctx context.Context, v any) (market.ResolveInput, error) {
 	res, err := ec.unmarshalInputResolveCreditDisputeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResolveCreditDisputePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResolveCreditDisputePayload!")
+		return graphql.Null
+	}
+	return ec._ResolveCreditDisputePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNReview2ᚖflexworkᚋentᚐReview(ctx context.Context, sel ast.SelectionSet, v *ent.Review) graphql.Marshaler {
@@ -37572,6 +44829,19 @@ func (ec *executionContext) marshalNReview2ᚖflexworkᚋentᚐReview(ctx contex
 		return graphql.Null
 	}
 	return ec._Review(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReviewCertificationInput2flexworkᚋgraphᚋmodelᚐReviewCertificationInput(ctx context.Context, v any) (model.ReviewCertificationInput, error) {
+	res, err := ec.unmarshalInputReviewCertificationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReviewCertificationPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReviewCertificationPayload!")
+		return graphql.Null
+	}
+	return ec._ReviewCertificationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNReviewConnection2ᚖflexworkᚋentᚐReviewConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ReviewConnection) graphql.Marshaler {
@@ -37628,6 +44898,45 @@ func (ec *executionContext) marshalNReviewReportOrderField2ᚖflexworkᚋentᚐR
 	return v
 }
 
+func (ec *executionContext) unmarshalNRevokeCertificationInput2flexworkᚋgraphᚋmodelᚐRevokeCertificationInput(ctx context.Context, v any) (model.RevokeCertificationInput, error) {
+	res, err := ec.unmarshalInputRevokeCertificationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevokeCertificationPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevokeCertificationPayload!")
+		return graphql.Null
+	}
+	return ec._RevokeCertificationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRevokeEmployerInvitationInput2flexworkᚋgraphᚋmodelᚐRevokeEmployerInvitationInput(ctx context.Context, v any) (model.RevokeEmployerInvitationInput, error) {
+	res, err := ec.unmarshalInputRevokeEmployerInvitationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevokeEmployerInvitationPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevokeEmployerInvitationPayload!")
+		return graphql.Null
+	}
+	return ec._RevokeEmployerInvitationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRevokeOfferInput2flexworkᚋgraphᚋmodelᚐRevokeOfferInput(ctx context.Context, v any) (model.RevokeOfferInput, error) {
+	res, err := ec.unmarshalInputRevokeOfferInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevokeOfferPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevokeOfferPayload!")
+		return graphql.Null
+	}
+	return ec._RevokeOfferPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRosterEntry2ᚖflexworkᚋentᚐRosterEntry(ctx context.Context, sel ast.SelectionSet, v *ent.RosterEntry) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RosterEntry!")
@@ -37668,11 +44977,6 @@ func (ec *executionContext) marshalNRosterEntryOrderField2ᚖflexworkᚋentᚐRo
 	return v
 }
 
-func (ec *executionContext) unmarshalNRosterInput2flexworkᚋmarketᚐRosterInput(ctx context.Context, v any) (market.RosterInput, error) {
-	res, err := ec.unmarshalInputRosterInput(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
 func (ec *executionContext) marshalNScreeningResult2flexworkᚋmarketᚐRuleResult(ctx context.Context, sel ast.SelectionSet, v market.RuleResult) graphql.Marshaler {
 	return ec._ScreeningResult(ctx, sel, &v)
 }
@@ -37706,6 +45010,27 @@ func (ec *executionContext) marshalNScreeningRule2flexworkᚋmarketᚐRule(ctx c
 func (ec *executionContext) unmarshalNSendOfferInput2flexworkᚋmarketᚐSendOfferInput(ctx context.Context, v any) (market.SendOfferInput, error) {
 	res, err := ec.unmarshalInputSendOfferInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSendOfferPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SendOfferPayload!")
+		return graphql.Null
+	}
+	return ec._SendOfferPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSetRosterEntryInput2flexworkᚋmarketᚐRosterInput(ctx context.Context, v any) (market.RosterInput, error) {
+	res, err := ec.unmarshalInputSetRosterEntryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetRosterEntryPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetRosterEntryPayload!")
+		return graphql.Null
+	}
+	return ec._SetRosterEntryPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNShift2ᚖflexworkᚋentᚐShift(ctx context.Context, sel ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
@@ -37795,9 +45120,56 @@ func (ec *executionContext) marshalNShiftStatus2flexworkᚋentᚋshiftᚐStatus(
 	return v
 }
 
+func (ec *executionContext) unmarshalNShortlistApplicationInput2flexworkᚋgraphᚋmodelᚐShortlistApplicationInput(ctx context.Context, v any) (model.ShortlistApplicationInput, error) {
+	res, err := ec.unmarshalInputShortlistApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNShortlistApplicationPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShortlistApplicationPayload!")
+		return graphql.Null
+	}
+	return ec._ShortlistApplicationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSignContractInput2flexworkᚋgraphᚋmodelᚐSignContractInput(ctx context.Context, v any) (model.SignContractInput, error) {
+	res, err := ec.unmarshalInputSignContractInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSignContractPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignContractPayload!")
+		return graphql.Null
+	}
+	return ec._SignContractPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSignInInput2flexworkᚋserverᚋauthᚐSignInInput(ctx context.Context, v any) (auth.SignInInput, error) {
 	res, err := ec.unmarshalInputSignInInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSignInPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx context.Context, sel ast.SelectionSet, v *auth.Session) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignInPayload!")
+		return graphql.Null
+	}
+	return ec._SignInPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSignOutInput2flexworkᚋgraphᚋmodelᚐSignOutInput(ctx context.Context, v any) (model.SignOutInput, error) {
+	res, err := ec.unmarshalInputSignOutInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSignOutPayload2ᚖflexworkᚋserverᚋauthᚐSignedOut(ctx context.Context, sel ast.SelectionSet, v *auth.SignedOut) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignOutPayload!")
+		return graphql.Null
+	}
+	return ec._SignOutPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSignUpInput2flexworkᚋserverᚋauthᚐSignUpInput(ctx context.Context, v any) (auth.SignUpInput, error) {
@@ -37874,6 +45246,14 @@ func (ec *executionContext) unmarshalNStartCertificationUploadInput2flexworkᚋm
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNStartCertificationUploadPayload2ᚖflexworkᚋmarketᚐUploadTarget(ctx context.Context, sel ast.SelectionSet, v *market.UploadTarget) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StartCertificationUploadPayload!")
+		return graphql.Null
+	}
+	return ec._StartCertificationUploadPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := scalar.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37920,6 +45300,14 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 func (ec *executionContext) unmarshalNSubmitReviewInput2flexworkᚋmarketᚐSubmitReviewInput(ctx context.Context, v any) (market.SubmitReviewInput, error) {
 	res, err := ec.unmarshalInputSubmitReviewInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSubmitReviewPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubmitReviewPayload!")
+		return graphql.Null
+	}
+	return ec._SubmitReviewPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTagCount2flexworkᚋmarketᚐTagCount(ctx context.Context, sel ast.SelectionSet, v market.TagCount) graphql.Marshaler {
@@ -37984,9 +45372,43 @@ func (ec *executionContext) marshalNTimesheetStatus2flexworkᚋentᚋtimesheet�
 	return v
 }
 
+func (ec *executionContext) unmarshalNUnregisterDeviceInput2flexworkᚋgraphᚋmodelᚐUnregisterDeviceInput(ctx context.Context, v any) (model.UnregisterDeviceInput, error) {
+	res, err := ec.unmarshalInputUnregisterDeviceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnregisterDevicePayload2ᚖflexworkᚋnotificationsᚐChanged(ctx context.Context, sel ast.SelectionSet, v *notifications.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnregisterDevicePayload!")
+		return graphql.Null
+	}
+	return ec._UnregisterDevicePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateNotificationSettingsInput2flexworkᚋnotificationsᚐNotificationSettingsInput(ctx context.Context, v any) (notifications.NotificationSettingsInput, error) {
+	res, err := ec.unmarshalInputUpdateNotificationSettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateNotificationSettingsPayload2ᚖflexworkᚋnotificationsᚐChanged(ctx context.Context, sel ast.SelectionSet, v *notifications.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateNotificationSettingsPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateNotificationSettingsPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateWorkerProfileInput2flexworkᚋmarketᚐUpdateWorkerProfileInput(ctx context.Context, v any) (market.UpdateWorkerProfileInput, error) {
 	res, err := ec.unmarshalInputUpdateWorkerProfileInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateWorkerProfilePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateWorkerProfilePayload!")
+		return graphql.Null
+	}
+	return ec._UpdateWorkerProfilePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUser2ᚖflexworkᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -38014,6 +45436,27 @@ func (ec *executionContext) marshalNUserOrderField2ᚖflexworkᚋentᚐUserOrder
 func (ec *executionContext) unmarshalNVerifyEmailInput2flexworkᚋserverᚋauthᚐVerifyEmailInput(ctx context.Context, v any) (auth.VerifyEmailInput, error) {
 	res, err := ec.unmarshalInputVerifyEmailInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVerifyEmailPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx context.Context, sel ast.SelectionSet, v *auth.Session) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VerifyEmailPayload!")
+		return graphql.Null
+	}
+	return ec._VerifyEmailPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWithdrawApplicationInput2flexworkᚋgraphᚋmodelᚐWithdrawApplicationInput(ctx context.Context, v any) (model.WithdrawApplicationInput, error) {
+	res, err := ec.unmarshalInputWithdrawApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWithdrawApplicationPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WithdrawApplicationPayload!")
+		return graphql.Null
+	}
+	return ec._WithdrawApplicationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx context.Context, sel ast.SelectionSet, v *ent.WorkerProfile) graphql.Marshaler {

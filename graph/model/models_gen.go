@@ -2,5 +2,148 @@
 
 package model
 
+type AcceptEmployerInvitationInput struct {
+	InvitationID string `json:"invitationID"`
+}
+
+type AcceptOfferInput struct {
+	OfferID string `json:"offerID"`
+}
+
+type CancelAssignmentInput struct {
+	AssignmentID string `json:"assignmentID"`
+	// Why; the other party reads it. 1 to 500 characters.
+	Reason string `json:"reason"`
+}
+
+type CancelShiftInput struct {
+	ShiftID string `json:"shiftID"`
+	// Why; the hired workers read it. 1 to 500 characters.
+	Reason string `json:"reason"`
+}
+
+type CompleteCertificationUploadInput struct {
+	CertificationID string `json:"certificationID"`
+}
+
+type ConfirmPaymentInput struct {
+	TimesheetID string `json:"timesheetID"`
+}
+
+type DeclineEmployerInvitationInput struct {
+	InvitationID string `json:"invitationID"`
+}
+
+type DeclineOfferInput struct {
+	OfferID string `json:"offerID"`
+}
+
+type DisputeTimesheetInput struct {
+	TimesheetID string `json:"timesheetID"`
+	// What is wrong; 1 to 1000 characters.
+	Reason string `json:"reason"`
+}
+
+type HideReviewInput struct {
+	ReviewID string `json:"reviewID"`
+	// Kept in the ledger; 1 to 500 characters.
+	Reason string `json:"reason"`
+}
+
+type MarkNoShowInput struct {
+	AssignmentID string `json:"assignmentID"`
+}
+
+type MarkNotificationsReadInput struct {
+	// The notifications to mark; or all: true.
+	Ids []string `json:"ids,omitempty"`
+	All *bool    `json:"all,omitempty"`
+}
+
+type MarkPaidInput struct {
+	TimesheetID string `json:"timesheetID"`
+	// The payment's reference (a transfer ID); 1 to 120 characters.
+	Reference string `json:"reference"`
+}
+
+type PublishShiftInput struct {
+	ShiftID string `json:"shiftID"`
+}
+
+type RefreshTokenInput struct {
+	RefreshToken string `json:"refreshToken"`
+}
+
+type RejectApplicationInput struct {
+	ApplicationID string `json:"applicationID"`
+	// Shown to the applicant; at most 500 characters.
+	Reason *string `json:"reason,omitempty"`
+}
+
+type RemoveRosterEntryInput struct {
+	EmployerID string `json:"employerID"`
+	WorkerID   string `json:"workerID"`
+}
+
+type ReplyToReviewInput struct {
+	ReviewID string `json:"reviewID"`
+	// 1 to 2000 characters.
+	Reply string `json:"reply"`
+}
+
+type ReportPaymentNotReceivedInput struct {
+	TimesheetID string `json:"timesheetID"`
+	// What the worker sees (nothing arrived, a smaller amount); 1 to 500 characters.
+	Note string `json:"note"`
+}
+
+type ReportReviewInput struct {
+	ReviewID string `json:"reviewID"`
+	// What is wrong with it; 1 to 500 characters.
+	Reason string `json:"reason"`
+}
+
+type ReviewCertificationInput struct {
+	CertificationID string `json:"certificationID"`
+	Decision        string `json:"decision"`
+	// Required to reject: the worker reads it. At most 500 characters.
+	Reason *string `json:"reason,omitempty"`
+}
+
+type RevokeCertificationInput struct {
+	CertificationID string `json:"certificationID"`
+	// Why; the worker reads it. 1 to 500 characters.
+	Reason string `json:"reason"`
+}
+
+type RevokeEmployerInvitationInput struct {
+	InvitationID string `json:"invitationID"`
+}
+
+type RevokeOfferInput struct {
+	OfferID string `json:"offerID"`
+}
+
+type ShortlistApplicationInput struct {
+	ApplicationID string `json:"applicationID"`
+}
+
+type SignContractInput struct {
+	ContractID string `json:"contractID"`
+}
+
+type SignOutInput struct {
+	RefreshToken string `json:"refreshToken"`
+}
+
 type Subscription struct {
+}
+
+type UnregisterDeviceInput struct {
+	// The FCM registration token.
+	Token string `json:"token"`
+}
+
+type WithdrawApplicationInput struct {
+	ApplicationID string `json:"applicationID"`
 }

@@ -179,13 +179,21 @@ func (a *Accounts) revokeIfReused(ctx context.Context, hash string) {
 		Save(ctx)
 }
 
+// SignedOut says whether signing out revoked an active session.
+type SignedOut struct {
+	Revoked bool `json:"revoked"`
+}
+
 // SignOut revokes the session a refresh token belongs to.
-func (a *Accounts) SignOut(ctx context.Context, token string) (bool, error) {
+func (a *Accounts) SignOut(ctx context.Context, token string) (*SignedOut, error) {
 	n, err := a.DB.Session.Update().
 		Where(session.TokenHash(hashToken(token)), session.RevokedAtIsNil()).
 		SetRevokedAt(a.now()).
 		Save(rule.System(ctx))
-	return n > 0, err
+	if err != nil {
+		return nil, err
+	}
+	return &SignedOut{Revoked: n > 0}, nil
 }
 
 // startSession issues an access token and a new refresh token in family

@@ -156,7 +156,7 @@ func (a *Accounts) VerifyEmail(ctx context.Context, in VerifyEmailInput) (*Sessi
 			SetPasswordHash(req.PasswordHash).SetNillablePhone(req.Phone).Save(ctx)
 		if ent.IsConstraintError(err) {
 			// The address proved to be theirs; they may know it has an account.
-			return market.Conflict("this e-mail address already has an account; sign in")
+			return market.State(market.CodeAccountExists, "this e-mail address already has an account; sign in")
 		}
 		if err != nil {
 			return err

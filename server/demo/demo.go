@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"flexwork/ent"
-	"flexwork/ent/contract"
 	"flexwork/ent/membership"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
@@ -89,12 +88,13 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 			return nil, err
 		}
 		where := around(rng, Centre, def.km)
-		e, err := m.CreateEmployer(viewer.NewContext(ctx, owner), market.CreateEmployerInput{
+		created, err := m.CreateEmployer(viewer.NewContext(ctx, owner), market.CreateEmployerInput{
 			Name: def.name, Description: &def.description, Location: &where,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("demo: employer %s: %w", def.name, err)
 		}
+		e := created.Employer
 		owner.Roles[e.ID] = viewer.RoleOwner
 		for _, role := range []membership.Role{membership.RoleMANAGER, membership.RoleVIEWER} {
 			email := fmt.Sprintf("%s@%s.demo", role, def.slug)
@@ -109,7 +109,7 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 				return nil, fmt.Errorf("demo: member %s: %w", email, err)
 			}
 			if _, err := m.AcceptEmployerInvitation(viewer.NewContext(ctx, member),
-				market.InvitationInput{InvitationID: invited.Invitation.ID}); err != nil {
+				invited.Invitation.ID); err != nil {
 				return nil, fmt.Errorf("demo: member %s accepting: %w", email, err)
 			}
 		}
@@ -147,11 +147,11 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 		if err != nil {
 			return nil, fmt.Errorf("demo: worker %d: %w", i, err)
 		}
-		w.WorkerID = p.ID
+		w.WorkerID = p.WorkerProfile.ID
 		workers = append(workers, viewer.NewContext(ctx, w))
 		sum.Workers++
 	}
-	hires, err := seedHires(ctx, db, m, board, workers)
+	hires, err := seedHires(ctx, m, board, workers)
 	if err != nil {
 		return nil, err
 	}
@@ -194,10 +194,10 @@ func seedShifts(ctx context.Context, m *market.Market, rng *rand.Rand, e *ent.Em
 		if err != nil {
 			return nil, fmt.Errorf("demo: shift: %w", err)
 		}
-		if _, err := m.PublishShift(ctx, created.ID); err != nil {
+		if _, err := m.PublishShift(ctx, created.Shift.ID); err != nil {
 			return nil, fmt.Errorf("demo: publish: %w", err)
 		}
-		ids = append(ids, created.ID)
+		ids = append(ids, created.Shift.ID)
 	}
 	return ids, nil
 }
@@ -212,7 +212,7 @@ type posting struct {
 // first shifts of the board, the owner offers the best-ranked one, who
 // accepts, and both sign the contract. Every step goes through market, so
 // the ledger records the hires as it would any other.
-func seedHires(ctx context.Context, db *ent.Client, m *market.Market, board []posting, workers []context.Context) (int, error) {
+func seedHires(ctx context.Context, m *market.Market, board []posting, workers []context.Context) (int, error) {
 	hires := 0
 	for _, p := range board {
 		if hires == 5 {
@@ -251,15 +251,11 @@ func seedHires(ctx context.Context, db *ent.Client, m *market.Market, board []po
 			if viewer.FromContext(w).WorkerID != best.WorkerID {
 				continue
 			}
-			a, err := m.AcceptOffer(w, o.ID)
+			a, err := m.AcceptOffer(w, o.Offer.ID)
 			if err != nil {
 				return hires, fmt.Errorf("demo: accept: %w", err)
 			}
-			// a belongs to the finished transaction: read through the client.
-			k, err := db.Contract.Query().Where(contract.AssignmentID(a.ID)).Only(w)
-			if err != nil {
-				return hires, err
-			}
+			k := a.Contract
 			for _, who := range []context.Context{w, p.owner} {
 				if _, err := m.SignContract(who, k.ID); err != nil {
 					return hires, fmt.Errorf("demo: sign: %w", err)

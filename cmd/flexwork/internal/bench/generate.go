@@ -132,7 +132,10 @@ func (w *world) makeShifts() {
 			start: start, end: start.Add(time.Duration(4+w.r.IntN(7)) * time.Hour), skill: s.ID,
 			slots: 1 + w.r.IntN(4), payRate: int64(1300 + w.r.IntN(13)*100),
 			applicants: map[int]bool{}}
-		sh.past = !sh.start.After(w.now)
+		// Past means worked: a shift under way has no completion or no-show
+		// yet. (Counting it as past put credit events in the future, which
+		// the stored score counted and a recomputation does not.)
+		sh.past = !sh.end.After(w.now)
 		if s.CertificateRequired && w.r.Float64() < 0.6 {
 			sh.cert = s.ID
 		}
