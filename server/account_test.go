@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"net/http"
 	"testing"
 
 	"flexwork/ent/entdb"
@@ -71,11 +72,20 @@ func TestSignUpSignInRefresh(t *testing.T) {
 	})
 }
 
-func TestBadTokenIs401(t *testing.T) {
+// TestABadTokenIsAnsweredInGraphQL: an expired or forged access token is a
+// GraphQL error with UNAUTHENTICATED that every client reads — 200 under
+// application/json, 401 under application/graphql-response+json (the
+// request ran nothing) — and never a view of the anonymous world.
+func TestABadTokenIsAnsweredInGraphQL(t *testing.T) {
 	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"))
-	r := env.Do("not-a-token", viewerQuery, nil)
-	if r.Status != 401 || r.Code() != "UNAUTHENTICATED" {
-		t.Fatalf("got status %d %+v, want 401 UNAUTHENTICATED", r.Status, r.Errors)
+	for accept, status := range map[string]int{"": 200, "application/json": 200, "application/graphql-response+json": 401} {
+		r := env.PostWith("not-a-token", []byte(`{"query": "{ viewer { id } }"}`), http.Header{"Accept": {accept}})
+		if r.Status != status || r.Code() != "UNAUTHENTICATED" || r.Data != nil {
+			t.Fatalf("Accept %q: got status %d %+v %s, want %d UNAUTHENTICATED without data", accept, r.Status, r.Errors, r.Data, status)
+		}
+		if got := r.Header.Get("WWW-Authenticate"); got != `Bearer error="invalid_token"` {
+			t.Fatalf("Accept %q: WWW-Authenticate = %q", accept, got)
+		}
 	}
 	var anon struct{ Viewer *struct{ ID string } }
 	env.Must("", viewerQuery, nil, &anon)

@@ -53,6 +53,11 @@ type Config struct {
 	WSPingInterval  time.Duration // FLEXWORK_WS_PING_INTERVAL
 	// FLEXWORK_WS_MAX_SUBSCRIPTIONS: subscriptions one socket may hold.
 	WSMaxSubscriptions int
+	// FLEXWORK_WS_MAX_SOCKETS_PER_USER: sockets one account may hold open.
+	WSMaxSocketsPerUser int
+	// FLEXWORK_WS_RECHECK_INTERVAL: how often an open socket's token and
+	// account are checked again.
+	WSRecheckInterval time.Duration
 	// FLEXWORK_JOB_POLL_INTERVAL: how often idle job workers look for work.
 	JobPollInterval time.Duration
 	// FLEXWORK_FCM_ENDPOINT: send pushes to this FCM-compatible endpoint
@@ -177,6 +182,8 @@ var settings = []setting{
 	{"FLEXWORK_WS_INIT_TIMEOUT", "10s", "time a WebSocket has to send connection_init", dur(func(c *Config) *time.Duration { return &c.WSInitTimeout })},
 	{"FLEXWORK_WS_PING_INTERVAL", "25s", "WebSocket ping interval; a peer silent for two is dropped", dur(func(c *Config) *time.Duration { return &c.WSPingInterval })},
 	{"FLEXWORK_WS_MAX_SUBSCRIPTIONS", "20", "subscriptions one WebSocket may hold at once", num(func(c *Config) *int { return &c.WSMaxSubscriptions })},
+	{"FLEXWORK_WS_MAX_SOCKETS_PER_USER", "10", "WebSockets one account may hold open at once; more close with 4429", num(func(c *Config) *int { return &c.WSMaxSocketsPerUser })},
+	{"FLEXWORK_WS_RECHECK_INTERVAL", "30s", "how often an open WebSocket's token and account are checked again; an expired token, a disabled account or changed memberships close it with 4403", dur(func(c *Config) *time.Duration { return &c.WSRecheckInterval })},
 	{"FLEXWORK_JOB_POLL_INTERVAL", "500ms", "how often idle job workers look for work", dur(func(c *Config) *time.Duration { return &c.JobPollInterval })},
 	{"FLEXWORK_FCM_ENDPOINT", "", "FCM-compatible endpoint to push to without credentials (load tests)", str(func(c *Config) *string { return &c.FCMEndpoint })},
 	{"SMTP_URL", "", "smtp://user:password@host:587 to send mail (sign-up codes, invitations) through; without it mail goes to the log", str(func(c *Config) *string { return &c.SMTPURL })},

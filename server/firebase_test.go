@@ -103,15 +103,15 @@ func TestFirebaseIDTokenSignsIn(t *testing.T) {
 			"expired":         idToken(firebaseProject, "fb-fern", nil, now.Add(-3*time.Hour)),
 			"garbage":         "not.a.token",
 		} {
-			if r := env.Do(tok, viewerQuery, nil); r.Status != http.StatusUnauthorized || r.Code() != "UNAUTHENTICATED" {
-				t.Fatalf("%s token: status %d %+v, want 401 UNAUTHENTICATED", name, r.Status, r.Errors)
+			if r := env.Do(tok, viewerQuery, nil); r.Code() != "UNAUTHENTICATED" || r.Data != nil {
+				t.Fatalf("%s token: status %d %+v, want UNAUTHENTICATED", name, r.Status, r.Errors)
 			}
 		}
 		emu.mu.Lock()
 		emu.disabled["fb-fern"] = true
 		emu.mu.Unlock()
-		if r := env.Do(fern, viewerQuery, nil); r.Status != http.StatusUnauthorized {
-			t.Fatalf("disabled Firebase account: status %d, want 401", r.Status)
+		if r := env.Do(fern, viewerQuery, nil); r.Code() != "UNAUTHENTICATED" || r.Data != nil {
+			t.Fatalf("disabled Firebase account: status %d %+v, want UNAUTHENTICATED", r.Status, r.Errors)
 		}
 
 		// Local accounts are off in Firebase mode.

@@ -1,21 +1,18 @@
 package server
 
 import (
-	"context"
-	"errors"
 	"log/slog"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"flexwork/ent"
-	"flexwork/ent/viewer"
 	mobileschema "flexwork/mobile-schema"
 	"flexwork/server/auth"
 	"flexwork/server/ratelimit"
@@ -28,24 +25,11 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	manifest *mobileschema.Manifest, apq graphql.Cache[string], limits ratelimit.Store, now func() time.Time) *handler.Server {
 	srv := handler.New(pricedSchema{es})
 
-	srv.AddTransport(transport.Websocket{
-		Implementation: guardedWS{
-			WebsocketImplementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
-				// Phones send no Origin and are accepted; browsers only from these hosts.
-				OriginPatterns: cfg.AllowedOrigins,
-			}},
-			initTimeout: cfg.WSInitTimeout,
-			max:         cfg.WSMaxSubscriptions,
-		},
-		// The guard closes late sockets with 4408 first; gqlgen's own timer is
-		// the backstop.
-		InitTimeout:      cfg.WSInitTimeout + 5*time.Second,
-		PingPongInterval: cfg.WSPingInterval,
-		InitFunc:         websocketInit(authn),
-	})
+	srv.AddTransport(wsTransport{authn: authn, origins: cfg.AllowedOrigins, initTimeout: cfg.WSInitTimeout,
+		pingInterval: cfg.WSPingInterval, recheck: cfg.WSRecheckInterval, maxSubscriptions: cfg.WSMaxSubscriptions,
+		perUser: newSocketsPerUser(cfg.WSMaxSocketsPerUser), log: log})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetErrorPresenter(presentError(log))
@@ -69,6 +53,14 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	return srv
 }
 
+// The limits' and trusted documents' refusals are request errors: the
+// operation never ran (a 4xx under application/graphql-response+json).
+func init() {
+	for _, code := range []string{"DEPTH_LIMIT_EXCEEDED", "ALIAS_LIMIT_EXCEEDED", codeIDRequired, codeNotInList, codeHashMismatch} {
+		errcode.RegisterErrorType(code, errcode.KindProtocol)
+	}
+}
+
 // accountFields manage their own transactions: a reused refresh token must
 // revoke its family even though the request fails.
 var accountFields = map[string]bool{"signUp": true, "verifyEmail": true, "signIn": true, "refreshToken": true, "signOut": true}
@@ -83,26 +75,4 @@ func onlyAccountFields(op *ast.OperationDefinition) bool {
 		}
 	}
 	return len(op.SelectionSet) > 0
-}
-
-// websocketInit authenticates a WebSocket from its connection_init payload:
-// {"authorization": "Bearer <token>"} (or {"token": "<token>"}). A bad token
-// closes the socket with 4403; no token makes an anonymous connection.
-func websocketInit(authn *auth.Authenticator) transport.WebsocketInitFunc {
-	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-		token := auth.BearerToken(p.Authorization())
-		if token == "" {
-			token = p.GetString("token")
-		}
-		v, err := authn.Viewer(ctx, token)
-		if err != nil {
-			ctx = transport.WithWebsocketCloseCode(ctx, 4403)
-			ctx = transport.AppendCloseReason(ctx, "Forbidden")
-			return ctx, nil, errors.New("access token is invalid or expired")
-		}
-		if v != nil {
-			ctx = viewer.NewContext(ctx, v)
-		}
-		return ctx, nil, nil
-	}
 }

@@ -2,9 +2,12 @@ package server_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -192,5 +195,95 @@ func TestMetricsAreNotPublicInProduction(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("prod /metrics with the token: %d", resp.StatusCode)
+	}
+}
+
+// TestGraphQLOverHTTP holds the transport to the GraphQL-over-HTTP
+// specification, case by case, the way graphql-http's audit does (the
+// audit itself runs in the Node tests).
+func TestGraphQLOverHTTP(t *testing.T) {
+	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"))
+	const (
+		jsonType = "application/json"
+		gqlType  = "application/graphql-response+json"
+	)
+	op := func(q string) string { return `{"query": ` + strconv.Quote(q) + `}` }
+	deep := "{ viewer { workerProfile { user { workerProfile { user { workerProfile { user { workerProfile { user { workerProfile { user { workerProfile { user { id } } } } } } } } } } } } } }"
+	for _, c := range []struct {
+		name                string
+		method, contentType string
+		accept, body, query string
+		status              int
+		media               string // the response's Content-Type, "" = any
+		code                string // the first error's code, "" = no errors
+		data                bool   // a data entry is present
+		allow               string
+	}{
+		{name: "a query", method: "POST", contentType: jsonType, body: op("{ __typename }"), status: 200, media: jsonType, data: true},
+		{name: "a query asking for graphql-response+json", method: "POST", contentType: jsonType, accept: gqlType, body: op("{ __typename }"), status: 200, media: gqlType, data: true},
+		{name: "Apollo Client's Accept", method: "POST", contentType: jsonType, accept: gqlType + ",application/json;q=0.9", body: op("{ __typename }"), status: 200, media: gqlType, data: true},
+		{name: "json preferred by quality", method: "POST", contentType: jsonType, accept: gqlType + ";q=0.5, application/json", body: op("{ __typename }"), status: 200, media: jsonType, data: true},
+		{name: "*/*", method: "POST", contentType: jsonType, accept: "*/*", body: op("{ __typename }"), status: 200, media: jsonType, data: true},
+		{name: "an Accept the server cannot answer", method: "POST", contentType: jsonType, accept: "text/html", body: op("{ __typename }"), status: 406, code: "BAD_REQUEST"},
+		{name: "a charset", method: "POST", contentType: jsonType + "; charset=utf-8", body: op("{ __typename }"), status: 200, data: true},
+		{name: "text/plain", method: "POST", contentType: "text/plain", body: op("{ __typename }"), status: 415, code: "BAD_REQUEST"},
+		{name: "no Content-Type", method: "POST", body: op("{ __typename }"), status: 415, code: "BAD_REQUEST"},
+		{name: "no body", method: "POST", contentType: jsonType, status: 400, code: "BAD_REQUEST"},
+		{name: "not JSON", method: "POST", contentType: jsonType, body: `{ "not a JSON`, status: 400, code: "BAD_REQUEST"},
+		{name: "a query that is a number", method: "POST", contentType: jsonType, body: `{"query": 0}`, status: 400, code: "BAD_REQUEST"},
+		{name: "variables that are a string", method: "POST", contentType: jsonType, body: `{"query": "{ __typename }", "variables": "x"}`, status: 400, code: "BAD_REQUEST"},
+		{name: "extensions that are a list", method: "POST", contentType: jsonType, body: `{"query": "{ __typename }", "extensions": [1]}`, status: 400, code: "BAD_REQUEST"},
+		{name: "a typo for query", method: "POST", contentType: jsonType, body: `{"qeury": "{ __typename }"}`, status: 400, code: "BAD_REQUEST"},
+		{name: "null parameters", method: "POST", contentType: jsonType, body: `{"query": "{ __typename }", "variables": null, "operationName": null, "extensions": null}`, status: 200, data: true},
+		{name: "a parse error under json", method: "POST", contentType: jsonType, accept: jsonType, body: op("{"), status: 200, code: "GRAPHQL_PARSE_FAILED"},
+		{name: "a parse error under graphql-response+json", method: "POST", contentType: jsonType, accept: gqlType, body: op("{"), status: 400, code: "GRAPHQL_PARSE_FAILED"},
+		{name: "a validation error under json", method: "POST", contentType: jsonType, accept: jsonType, body: op("{ nope }"), status: 200, code: "GRAPHQL_VALIDATION_FAILED"},
+		{name: "a validation error under graphql-response+json", method: "POST", contentType: jsonType, accept: gqlType, body: op("{ nope }"), status: 400, code: "GRAPHQL_VALIDATION_FAILED"},
+		{name: "a variable that does not coerce", method: "POST", contentType: jsonType, accept: gqlType,
+			body: `{"query": "query($id: ID!) { node(id: $id) { id } }", "variables": {"id": null}}`, status: 400, code: "GRAPHQL_VALIDATION_FAILED"},
+		{name: "a depth refusal", method: "POST", contentType: jsonType, accept: gqlType, body: op(deep), status: 400, code: "DEPTH_LIMIT_EXCEEDED"},
+		{name: "a field error keeps 200", method: "POST", contentType: jsonType, accept: gqlType, body: op(`{ node(id: "shf_01JUNKJUNKJUNKJUNKJUNKJUNK") { id } }`), status: 200, code: "UNAUTHENTICATED", data: true},
+		{name: "a query by GET", method: "GET", query: "query=" + url.QueryEscape("{ __typename }"), status: 200, data: true},
+		{name: "a mutation by GET", method: "GET", accept: gqlType, query: "query=" + url.QueryEscape(`mutation { signOut(input: {refreshToken: "x"}) { revoked } }`), status: 405, code: "BAD_REQUEST", allow: "POST"},
+		{name: "variables by GET that are not an object", method: "GET", query: "query=" + url.QueryEscape("{ __typename }") + "&variables=%5B1%5D", status: 400, code: "BAD_REQUEST"},
+		{name: "PUT", method: "PUT", contentType: jsonType, body: op("{ __typename }"), status: 405, code: "BAD_REQUEST", allow: "GET, POST"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest(c.method, env.HTTP.URL+"/graphql?"+c.query, strings.NewReader(c.body))
+			if c.contentType != "" {
+				req.Header.Set("Content-Type", c.contentType)
+			}
+			if c.accept != "" {
+				req.Header.Set("Accept", c.accept)
+			}
+			resp, err := env.HTTP.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var out struct {
+				Data   *json.RawMessage `json:"data"`
+				Errors []struct {
+					Extensions struct{ Code string }
+				}
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			if err := json.Unmarshal(raw, &out); err != nil {
+				t.Fatalf("HTTP %d, body %q is not JSON", resp.StatusCode, raw)
+			}
+			code := ""
+			if len(out.Errors) > 0 {
+				code = out.Errors[0].Extensions.Code
+			}
+			if resp.StatusCode != c.status || code != c.code || (out.Data != nil) != c.data {
+				t.Fatalf("HTTP %d, code %q, data %v: %s; want %d, %q, data %v", resp.StatusCode, code, out.Data != nil, raw, c.status, c.code, c.data)
+			}
+			if ct := resp.Header.Get("Content-Type"); c.media != "" && !strings.HasPrefix(ct, c.media) {
+				t.Fatalf("Content-Type %q, want %s", ct, c.media)
+			}
+			if c.allow != "" && resp.Header.Get("Allow") != c.allow {
+				t.Fatalf("Allow %q, want %q", resp.Header.Get("Allow"), c.allow)
+			}
+		})
 	}
 }

@@ -1,14 +1,9 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"io"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -85,59 +80,6 @@ func persistedID(ext map[string]any) string {
 	pq, _ := ext["persistedQuery"].(map[string]any)
 	id, _ := pq["sha256Hash"].(string)
 	return id
-}
-
-// documentIDs accepts the GraphQL-over-HTTP spelling of a persisted
-// document, a top-level documentId ("sha256:<hex>" or "<hex>"), by moving
-// it to where gqlgen looks, extensions.persistedQuery. gqlgen's transports
-// drop unknown top-level keys, so it must happen before them.
-func documentIDs(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == http.MethodGet && r.URL.Query().Has("documentId"):
-			q := r.URL.Query()
-			ext := map[string]any{}
-			if s := q.Get("extensions"); s != "" {
-				_ = json.Unmarshal([]byte(s), &ext)
-			}
-			ext["persistedQuery"] = map[string]any{"version": 1, "sha256Hash": strings.TrimPrefix(q.Get("documentId"), "sha256:")}
-			b, _ := json.Marshal(ext)
-			q.Set("extensions", string(b))
-			q.Del("documentId")
-			r.URL.RawQuery = q.Encode()
-		case r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/json"):
-			body, err := io.ReadAll(r.Body)
-			if err != nil {
-				writeJSONError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request body too large")
-				return
-			}
-			if bytes.Contains(body, []byte(`"documentId"`)) {
-				body = moveDocumentID(body)
-			}
-			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func moveDocumentID(body []byte) []byte {
-	var req map[string]json.RawMessage
-	var id string
-	if json.Unmarshal(body, &req) != nil || json.Unmarshal(req["documentId"], &id) != nil {
-		return body // let the transport report what is wrong
-	}
-	ext := map[string]any{}
-	if raw, ok := req["extensions"]; ok {
-		_ = json.Unmarshal(raw, &ext)
-	}
-	ext["persistedQuery"] = map[string]any{"version": 1, "sha256Hash": strings.TrimPrefix(id, "sha256:")}
-	req["extensions"], _ = json.Marshal(ext)
-	delete(req, "documentId")
-	out, err := json.Marshal(req)
-	if err != nil {
-		return body
-	}
-	return out
 }
 
 // apqCache keeps automatic persisted queries in process and, with Redis,

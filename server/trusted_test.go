@@ -79,22 +79,25 @@ func TestTrustedDocumentsOverWebSocket(t *testing.T) {
 	ana := newWorker(t, env, "ana@example.com", "Ana")
 	ws := env.ConnectWS(ana.Token)
 
-	// gqlgen answers an operation it will not start with its errors, then
-	// complete.
+	// An operation the server will not start is answered with an error
+	// message, as graphql-transport-ws says, and nothing after it.
 	refusedWith := func(id string) string {
 		t.Helper()
-		code := ""
 		for {
 			m := ws.Read(5 * time.Second)
 			if m.ID != id {
 				continue
 			}
-			if m.Type == "complete" {
-				return code
+			if m.Type != "error" {
+				t.Fatalf("a refused subscription got %s %s, want error", m.Type, m.Payload)
 			}
-			var r servertest.Response
-			_ = json.Unmarshal(m.Payload, &r)
-			code = r.Code()
+			var errs []servertest.Error
+			_ = json.Unmarshal(m.Payload, &errs)
+			if len(errs) == 0 {
+				return ""
+			}
+			code, _ := errs[0].Extensions["code"].(string)
+			return code
 		}
 	}
 	ws.Subscribe("raw", `subscription { offerEvents { kind } }`, nil)

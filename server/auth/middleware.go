@@ -56,19 +56,24 @@ func BearerToken(header string) string {
 }
 
 // Middleware puts the request's viewer into its context. A request without
-// a token goes on anonymously; one with a bad token is refused with 401, so
-// the app knows to refresh rather than silently seeing less.
+// a token goes on anonymously; one with a bad token is marked (BadToken), so
+// that the GraphQL transport answers UNAUTHENTICATED in a GraphQL response
+// the app reads and knows to refresh, rather than silently seeing less. A
+// WebSocket handshake with a bad token is refused with 401 before the
+// upgrade.
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token := BearerToken(r.Header.Get("Authorization"))
 		v, err := a.Viewer(r.Context(), token)
 		switch {
-		case errors.Is(err, ErrInvalidToken):
+		case errors.Is(err, ErrInvalidToken) && r.Header.Get("Upgrade") != "":
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 			w.WriteHeader(http.StatusUnauthorized)
 			_, _ = w.Write([]byte(`{"errors":[{"message":"access token is invalid or expired","extensions":{"code":"UNAUTHENTICATED"}}]}`))
 			return
+		case errors.Is(err, ErrInvalidToken):
+			r = r.WithContext(context.WithValue(r.Context(), badTokenKey{}, true))
 		case err != nil:
 			a.Log.ErrorContext(r.Context(), "load viewer", "err", err)
 			http.Error(w, `{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`, http.StatusServiceUnavailable)
@@ -78,4 +83,13 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+type badTokenKey struct{}
+
+// BadToken reports whether the request carried an access token that is
+// invalid or expired.
+func BadToken(ctx context.Context) bool {
+	bad, _ := ctx.Value(badTokenKey{}).(bool)
+	return bad
 }

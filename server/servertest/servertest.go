@@ -182,6 +182,7 @@ func Start(t testing.TB, db *entdb.DB, opts ...Option) *Env {
 // Response is a GraphQL response as the app sees it.
 type Response struct {
 	Status     int
+	Header     http.Header `json:"-"`
 	Data       json.RawMessage
 	Errors     []Error
 	Extensions map[string]any
@@ -267,7 +268,7 @@ func (e *Env) PostWith(token string, body []byte, header http.Header) Response {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	out := Response{Status: resp.StatusCode}
+	out := Response{Status: resp.StatusCode, Header: resp.Header}
 	if err := json.Unmarshal(raw, &out); err != nil {
 		e.t.Fatalf("POST /graphql: status %d, body %q: %v", resp.StatusCode, raw, err)
 	}

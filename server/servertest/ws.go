@@ -33,8 +33,14 @@ type Message struct {
 // DialWS opens a WebSocket to /graphql with the graphql-transport-ws
 // subprotocol, without sending connection_init.
 func (e *Env) DialWS(ctx context.Context) (*WS, error) {
+	return e.DialWSProtocols(ctx, "graphql-transport-ws")
+}
+
+// DialWSProtocols opens a WebSocket to /graphql offering these
+// subprotocols (none at all when empty).
+func (e *Env) DialWSProtocols(ctx context.Context, protocols ...string) (*WS, error) {
 	url := "ws" + strings.TrimPrefix(e.HTTP.URL, "http") + "/graphql"
-	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"},
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: protocols,
 		HTTPHeader: http.Header{"X-Forwarded-For": {e.clientAddress()}}})
 	if err != nil {
 		return nil, err
@@ -105,6 +111,16 @@ func (w *WS) Send(id, typ string, payload any) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := w.Conn.Write(ctx, websocket.MessageText, b); err != nil {
+		w.t.Fatalf("ws write: %v", err)
+	}
+}
+
+// SendRaw writes one text frame as it is.
+func (w *WS) SendRaw(frame string) {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := w.Conn.Write(ctx, websocket.MessageText, []byte(frame)); err != nil {
 		w.t.Fatalf("ws write: %v", err)
 	}
 }
