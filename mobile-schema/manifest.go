@@ -1,25 +1,27 @@
 // Package mobileschema is the contract between flexwork and its apps: the
 // schema as clients see it (schema.graphql), every operation the apps ship
 // (worker/, employer/, staff/ and shared/, one file per screen), and the
-// persisted-query manifest generated from them (persisted-queries.json),
-// which the server accepts in trusted-documents mode.
+// persisted-query manifest Apollo's generator makes of them
+// (persisted-queries.json), which the server accepts in trusted-documents
+// mode beside the manifests the apps' own builds write.
 package mobileschema
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"sync"
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/formatter"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
 )
@@ -38,6 +40,7 @@ type Manifest struct {
 	Format     string      `json:"format"`
 	Version    int         `json:"version"`
 	Operations []Operation `json:"operations"`
+	Source     string      `json:"-"` // where it was read, for errors
 }
 
 // Operation is one operation the apps may run: its body is the operation
@@ -85,10 +88,11 @@ func FilesFrom(fsys fs.FS) (map[string]string, error) {
 	return out, nil
 }
 
-// Build checks every operation file against the schema (in SDL) and
-// returns the manifest, operations sorted by name. Errors name the file
-// and line.
-func Build(schemaSDL string, sources map[string]string) (*Manifest, error) {
+// Validate checks every operation file against the schema (in SDL) and
+// returns the names of the operations; errors name the file and line. The
+// manifest itself, persisted-queries.json, is written by Apollo's generator
+// (apollo/manifest.mjs), so that its ids are the ones Apollo computes.
+func Validate(schemaSDL string, sources map[string]string) ([]string, error) {
 	schema, err := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: schemaSDL})
 	if err != nil {
 		return nil, fmt.Errorf("schema: %w", err)
@@ -112,60 +116,106 @@ func Build(schemaSDL string, sources map[string]string) (*Manifest, error) {
 	if errs := validator.Validate(schema, doc); len(errs) > 0 {
 		return nil, errs
 	}
-	m := &Manifest{Format: ManifestFormat, Version: 1}
+	var ops []string
 	for _, op := range doc.Operations {
 		if op.Name == "" {
 			return nil, fmt.Errorf("%s:%d: every operation needs a name", op.Position.Src.Name, op.Position.Line)
 		}
-		body := printOperation(op, doc.Fragments)
-		sum := sha256.Sum256([]byte(body))
-		m.Operations = append(m.Operations, Operation{ID: hex.EncodeToString(sum[:]), Name: op.Name,
-			Type: string(op.Operation), Body: body})
+		ops = append(ops, op.Name)
+	}
+	sort.Strings(ops)
+	return ops, nil
+}
+
+// Check validates every operation of the manifest against the schema: each
+// body parses, holds the operation it is named for, validates, and hashes
+// to its id. Errors name the manifest and the operation.
+func (m *Manifest) Check(schema *ast.Schema) error {
+	var errs []error
+	for _, op := range m.Operations {
+		sum := sha256.Sum256([]byte(op.Body))
+		if op.ID != hex.EncodeToString(sum[:]) {
+			errs = append(errs, fmt.Errorf("%s: %s: the id is not the SHA-256 of the body", m.Source, op.Name))
+			continue
+		}
+		doc, err := parser.ParseQuery(&ast.Source{Name: op.Name, Input: op.Body})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %s: %v", m.Source, op.Name, err))
+			continue
+		}
+		if len(doc.Operations) != 1 || doc.Operations[0].Name != op.Name {
+			errs = append(errs, fmt.Errorf("%s: %s: the body must hold exactly the operation %s", m.Source, op.Name, op.Name))
+			continue
+		}
+		if verrs := validator.Validate(schema, doc); len(verrs) > 0 {
+			errs = append(errs, fmt.Errorf("%s: %s: %v", m.Source, op.Name, verrs))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Parse reads a manifest in either format Apollo's tools write: the
+// persisted query manifest ({"format": "apollo-persisted-query-manifest",
+// "version": 1, "operations": [{id, name, type, body}]}, from Apollo
+// Client's generator, Apollo Kotlin's and Apollo iOS's persistedQueries
+// output), or Apollo iOS's legacy operation identifiers
+// ({"<id>": {"name", "source"}}). source names it in errors.
+func Parse(source string, b []byte) (*Manifest, error) {
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return nil, fmt.Errorf("%s: not a JSON object: %w", source, err)
+	}
+	if _, ok := probe["operations"]; ok {
+		var m Manifest
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", source, err)
+		}
+		if m.Format != ManifestFormat || m.Version != 1 {
+			return nil, fmt.Errorf("%s: format %q version %d, want %q version 1", source, m.Format, m.Version, ManifestFormat)
+		}
+		m.Source = source
+		return &m, nil
+	}
+	m := &Manifest{Format: ManifestFormat, Version: 1, Source: source}
+	for id, raw := range probe {
+		var op struct{ Name, Source string }
+		if err := json.Unmarshal(raw, &op); err != nil || op.Source == "" {
+			return nil, fmt.Errorf("%s: %s is neither a persisted query manifest nor Apollo iOS operation identifiers", source, id)
+		}
+		typ := "query"
+		if d, err := parser.ParseQuery(&ast.Source{Input: op.Source}); err == nil && len(d.Operations) == 1 {
+			typ = string(d.Operations[0].Operation)
+		}
+		m.Operations = append(m.Operations, Operation{ID: id, Name: op.Name, Type: typ, Body: op.Source})
 	}
 	sort.Slice(m.Operations, func(i, j int) bool { return m.Operations[i].Name < m.Operations[j].Name })
 	return m, nil
 }
 
-// printOperation writes an operation and the fragments it uses, those sorted by
-// name, as one document: the body the apps send and the server runs.
-func printOperation(op *ast.OperationDefinition, all ast.FragmentDefinitionList) string {
-	used := map[string]bool{}
-	var visit func(ast.SelectionSet)
-	visit = func(set ast.SelectionSet) {
-		for _, sel := range set {
-			switch s := sel.(type) {
-			case *ast.Field:
-				visit(s.SelectionSet)
-			case *ast.InlineFragment:
-				visit(s.SelectionSet)
-			case *ast.FragmentSpread:
-				if !used[s.Name] {
-					used[s.Name] = true
-					visit(all.ForName(s.Name).SelectionSet)
-				}
-			}
-		}
-	}
-	visit(op.SelectionSet)
-	doc := &ast.QueryDocument{Operations: ast.OperationList{op}}
-	for _, f := range all {
-		if used[f.Name] {
-			doc.Fragments = append(doc.Fragments, f)
-		}
-	}
-	sort.Slice(doc.Fragments, func(i, j int) bool { return doc.Fragments[i].Name < doc.Fragments[j].Name })
-	var b bytes.Buffer
-	formatter.NewFormatter(&b, formatter.WithIndent("  ")).FormatQueryDocument(doc)
-	return b.String()
-}
-
-// JSON is the manifest as written to persisted-queries.json.
-func (m *Manifest) JSON() ([]byte, error) {
-	b, err := json.MarshalIndent(m, "", "  ")
+// LoadDir reads every manifest (*.json) in a folder: one per app and app
+// version, kept while that version is in the field.
+func LoadDir(dir string) ([]*Manifest, error) {
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	return append(b, '\n'), nil
+	var out []*Manifest
+	for _, e := range entries {
+		if e.IsDir() || path.Ext(e.Name()) != ".json" {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		m, err := Parse(p, b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 var embedded = sync.OnceValues(func() (*Manifest, error) {
@@ -173,14 +223,7 @@ var embedded = sync.OnceValues(func() (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	var m Manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("persisted-queries.json: %w", err)
-	}
-	if m.Format != ManifestFormat || m.Version != 1 {
-		return nil, fmt.Errorf("persisted-queries.json: format %q version %d, want %q version 1", m.Format, m.Version, ManifestFormat)
-	}
-	return &m, nil
+	return Parse("mobile-schema/persisted-queries.json", b)
 })
 
 // Embedded is the manifest compiled into this binary.

@@ -1,52 +1,98 @@
 package mobileschema_test
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"os"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	mobileschema "flexwork/mobile-schema"
 )
 
-// TestManifestIsFresh: persisted-queries.json is what the operation files
-// give against schema.graphql, and every id is the SHA-256 of its body.
-// (TestGeneratedCodeIsFresh checks schema.graphql against the server.)
-func TestManifestIsFresh(t *testing.T) {
+// TestTheManifestHoldsEveryOperation: persisted-queries.json (written by
+// Apollo's generator; its freshness is checked by apollo/manifest.mjs
+// --check in the test command) holds exactly the operations of the files,
+// each validating against schema.graphql and hashing to its id, with the
+// __typename Apollo's clients add.
+func TestTheManifestHoldsEveryOperation(t *testing.T) {
 	sources, err := mobileschema.Files()
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := mobileschema.Build(mobileschema.Schema(), sources)
+	names, err := mobileschema.Validate(mobileschema.Schema(), sources)
 	if err != nil {
 		t.Fatalf("the operations do not validate against schema.graphql:\n%v", err)
 	}
-	want, err := m.JSON()
+	m, err := mobileschema.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile("persisted-queries.json")
-	if err != nil {
-		t.Fatal(err)
+	schema, gqlErr := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: mobileschema.Schema()})
+	if gqlErr != nil {
+		t.Fatal(gqlErr)
 	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("persisted-queries.json is stale: run `go generate ./...` and commit")
+	if err := m.Check(schema); err != nil {
+		t.Fatalf("persisted-queries.json against schema.graphql:\n%v", err)
 	}
-	for _, op := range m.Operations {
-		sum := sha256.Sum256([]byte(op.Body))
-		if op.ID != hex.EncodeToString(sum[:]) {
-			t.Fatalf("%s: id %s is not the SHA-256 of its body", op.Name, op.ID)
-		}
-	}
+	var inManifest []string
 	types := map[string]int{}
 	for _, op := range m.Operations {
+		inManifest = append(inManifest, op.Name)
 		types[op.Type]++
+		if strings.Contains(op.Body, "node(id:") && !strings.Contains(op.Body, "__typename") {
+			t.Errorf("%s asks node(id:) without __typename: not what Apollo's clients send, and their caches need it", op.Name)
+		}
+	}
+	sort.Strings(inManifest)
+	if strings.Join(inManifest, ",") != strings.Join(names, ",") {
+		t.Fatalf("persisted-queries.json holds %v,\nthe operation files %v: run `go generate ./...` and commit", inManifest, names)
 	}
 	if types["query"] == 0 || types["mutation"] == 0 || types["subscription"] != 4 {
 		t.Fatalf("operations by type: %v", types)
+	}
+}
+
+// TestManifestsInApollosFormats: both formats Apollo's tools write are read,
+// and an operation that does not fit the schema or its id is named.
+func TestManifestsInApollosFormats(t *testing.T) {
+	schema, gqlErr := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: mobileschema.Schema()})
+	if gqlErr != nil {
+		t.Fatal(gqlErr)
+	}
+	body := "query Me { viewer { id __typename } }"
+	sum := sha256.Sum256([]byte(body))
+	id := hex.EncodeToString(sum[:])
+	for name, src := range map[string]string{
+		"persisted query manifest": `{"format":"apollo-persisted-query-manifest","version":1,"operations":[{"id":"` + id + `","name":"Me","type":"query","body":` + strconv.Quote(body) + `}]}`,
+		"Apollo iOS identifiers":   `{"` + id + `":{"name":"Me","source":` + strconv.Quote(body) + `}}`,
+	} {
+		m, err := mobileschema.Parse(name, []byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(m.Operations) != 1 || m.Operations[0].ID != id || m.Operations[0].Type != "query" || m.Check(schema) != nil {
+			t.Fatalf("%s: %+v %v", name, m.Operations, m.Check(schema))
+		}
+	}
+	bad, _ := mobileschema.Parse("app-2.3.json", []byte(`{"`+id+`":{"name":"Me","source":"query Me { viewer { nickname } }"}}`))
+	if err := bad.Check(schema); err == nil || !strings.Contains(err.Error(), "app-2.3.json: Me") {
+		t.Fatalf("a body that is not its id's: %v", err)
+	}
+	wrong := "query Me { viewer { nickname } }"
+	sum = sha256.Sum256([]byte(wrong))
+	bad, _ = mobileschema.Parse("app-2.4.json", []byte(`{"`+hex.EncodeToString(sum[:])+`":{"name":"Me","source":`+strconv.Quote(wrong)+`}}`))
+	if err := bad.Check(schema); err == nil || !strings.Contains(err.Error(), "nickname") {
+		t.Fatalf("an operation the schema does not have: %v", err)
+	}
+	if _, err := mobileschema.Parse("x.json", []byte(`{"format":"something-else","version":2,"operations":[]}`)); err == nil {
+		t.Fatal("an unknown format was read")
 	}
 }
 
@@ -58,12 +104,12 @@ func TestBadOperationsAreNamed(t *testing.T) {
 		"anonymous":       {"{ viewer { id } }", "worker/me.graphql:1: every operation needs a name"},
 		"unused variable": {"query Me($x: ID) { viewer { id } }", `worker/me.graphql:1:10: Variable "$x" is never used in operation "Me".`},
 	} {
-		_, err := mobileschema.Build(mobileschema.Schema(), map[string]string{"worker/me.graphql": c.src})
+		_, err := mobileschema.Validate(mobileschema.Schema(), map[string]string{"worker/me.graphql": c.src})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", name, err, c.want)
 		}
 	}
-	_, err := mobileschema.Build(mobileschema.Schema(), map[string]string{
+	_, err := mobileschema.Validate(mobileschema.Schema(), map[string]string{
 		"worker/a.graphql": "query Me { viewer { id } }", "employer/b.graphql": "query Me { viewer { displayName } }"})
 	if err == nil || !strings.Contains(err.Error(), `There can be only one operation named "Me"`) {
 		t.Errorf("two operations named Me: %v", err)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every flexwork test against real PostgreSQL, Redis and an S3 server.
+# Runs every flexwork test against real PostgreSQL, Redis and an S3 server,
+# and the apps' own tooling (Node: Apollo Client, graphql-ws, graphql-http).
 #
 # Uses the services when they already run on this machine (PostgreSQL on
 # 127.0.0.1:5432 with trust auth, Redis on 127.0.0.1:6379); otherwise starts
@@ -98,9 +99,17 @@ start_s3() {
   cat "$WORK/s3.log" >&2; echo "versitygw did not start" >&2; exit 1
 }
 
+# --- Node (the apps' tooling: Apollo's generator and client, graphql-ws, graphql-http) --
+start_node() {
+  command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+  say "npm ci in mobile-schema/apollo (versions pinned by its package-lock.json)"
+  (cd mobile-schema/apollo && npm ci --no-audit --no-fund --silent)
+}
+
 start_postgres
 start_redis
 start_s3
+start_node
 
 export TEST_POSTGRES_URL; TEST_POSTGRES_URL=$(postgres_url "$PG_PORT")
 export FLEXWORK_TEST_REQUIRE_POSTGRES=1 FLEXWORK_TEST_REQUIRE_SERVICES=1

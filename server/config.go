@@ -37,6 +37,9 @@ type Config struct {
 	// TRUSTED_DOCUMENTS: enforce (only the apps' manifest operations run) or
 	// off; empty means enforce in prod, off in dev.
 	TrustedDocuments string
+	// PERSISTED_QUERY_MANIFESTS: a folder of the manifests the apps' builds
+	// wrote, one per app and version in the field, run beside the repo's own.
+	PersistedQueryManifests string
 	// FLEXWORK_PUBLIC_URL: how phones reach this server (scheme://host[:port]);
 	// local blob upload and download links start with it.
 	PublicURL string
@@ -166,6 +169,7 @@ var settings = []setting{
 		}
 		return nil
 	}},
+	{"PERSISTED_QUERY_MANIFESTS", "", "a folder of persisted query manifests (*.json) the apps' builds wrote — Apollo's persisted query manifest format or Apollo iOS's operation identifiers — accepted beside mobile-schema/persisted-queries.json; each is checked against the schema at start-up", str(func(c *Config) *string { return &c.PersistedQueryManifests })},
 	{"TRUSTED_DOCUMENTS", "", "enforce: run only the operations in mobile-schema/persisted-queries.json; off: any query (default: enforce in prod, off in dev)", str(func(c *Config) *string { return &c.TrustedDocuments })},
 	{"FLEXWORK_PUBLIC_URL", "", "scheme://host[:port] phones reach the server at; starts local blob links (default: from FLEXWORK_ADDR)", str(func(c *Config) *string { return &c.PublicURL })},
 	{"S3_ENDPOINT", "", "host:port of an S3 server; turns on S3 storage", str(func(c *Config) *string { return &c.S3.Endpoint })},

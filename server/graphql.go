@@ -22,7 +22,7 @@ import (
 // NewDefaultServer — so that every transport, cache and limit is a choice
 // written down here.
 func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *auth.Authenticator, m *metrics, log *slog.Logger,
-	manifest *mobileschema.Manifest, apq graphql.Cache[string], limits ratelimit.Store, now func() time.Time) *handler.Server {
+	trusted map[string]mobileschema.Operation, apq graphql.Cache[string], limits ratelimit.Store, now func() time.Time) *handler.Server {
 	srv := handler.New(pricedSchema{es})
 
 	srv.AddTransport(wsTransport{authn: authn, origins: cfg.AllowedOrigins, initTimeout: cfg.WSInitTimeout,
@@ -43,7 +43,7 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	} else {
 		srv.SetDisableSuggestion(true) // "did you mean …" would leak the schema
 	}
-	srv.Use(trustedDocuments{ops: manifest.ByID(), enforce: cfg.EnforceTrustedDocuments()})
+	srv.Use(trustedDocuments{ops: trusted, enforce: cfg.EnforceTrustedDocuments()})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
 	srv.Use(queryShape{maxDepth: cfg.MaxDepth, introspection: cfg.Dev()})
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity, costOptions...))

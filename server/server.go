@@ -23,7 +23,6 @@ import (
 	"flexwork/graph"
 	"flexwork/graph/generated"
 	"flexwork/market"
-	mobileschema "flexwork/mobile-schema"
 	"flexwork/notifications"
 	"flexwork/server/auth"
 	"flexwork/server/ratelimit"
@@ -148,16 +147,17 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	resolver := &graph.Resolver{DB: d.DB.Client, Market: s.Market, Accounts: s.Accounts, Notifier: svc}
 	m := newMetrics(d.DB.SQL, svc.Subscribers, d.DB.Statements)
-	manifest, err := mobileschema.Embedded()
+	es := generated.NewExecutableSchema(graph.NewSchema(resolver))
+	trusted, err := trustedOperations(cfg.PersistedQueryManifests, es.Schema())
 	if err != nil {
 		return nil, err
 	}
-	d.Log.Info("trusted documents", "enforce", cfg.EnforceTrustedDocuments(), "operations", len(manifest.Operations))
+	d.Log.Info("trusted documents", "enforce", cfg.EnforceTrustedDocuments(), "operations", len(trusted))
 	apq, err := newAPQCache(cfg.RedisURL)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	gql := newGraphQL(cfg, generated.NewExecutableSchema(graph.NewSchema(resolver)), d.DB.Client, authn, m, d.Log, manifest, apq, d.Limits, d.Now)
+	gql := newGraphQL(cfg, es, d.DB.Client, authn, m, d.Log, trusted, apq, d.Limits, d.Now)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", m.instrument("/graphql", limitBody(cfg.MaxBodyBytes,

@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"maps"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/redis/go-redis/v9"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	mobileschema "flexwork/mobile-schema"
@@ -64,6 +67,33 @@ func (t trustedDocuments) MutateOperationParameters(_ context.Context, p *graphq
 	}
 	delete(p.Extensions, "persistedQuery") // resolved: nothing for the APQ cache to do
 	return nil
+}
+
+// trustedOperations are the operations that run in trusted-documents mode:
+// the repo's manifest, and every manifest in dir (when set), each checked
+// against the schema — a manifest with an operation the server cannot run
+// stops the start, naming the file and the operation.
+func trustedOperations(dir string, schema *ast.Schema) (map[string]mobileschema.Operation, error) {
+	own, err := mobileschema.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	manifests := []*mobileschema.Manifest{own}
+	if dir != "" {
+		more, err := mobileschema.LoadDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("PERSISTED_QUERY_MANIFESTS: %w", err)
+		}
+		manifests = append(manifests, more...)
+	}
+	ops := map[string]mobileschema.Operation{}
+	for _, m := range manifests {
+		if err := m.Check(schema); err != nil {
+			return nil, fmt.Errorf("persisted query manifest does not fit the schema: %w", err)
+		}
+		maps.Copy(ops, m.ByID())
+	}
+	return ops, nil
 }
 
 func refusal(code, message string) *gqlerror.Error {

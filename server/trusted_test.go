@@ -6,13 +6,18 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"flexwork/ent/entdb/entdbtest"
+	"flexwork/server"
 	"flexwork/server/servertest"
 )
 
@@ -185,4 +190,46 @@ func firstCode(t *testing.T, body string) string {
 		t.Fatalf("%s: %v", body, err)
 	}
 	return r.Code()
+}
+
+// TestManifestsOfTheAppsBuilds: the manifests the apps' builds wrote, in
+// either of Apollo's formats, run beside the repo's own; a manifest with an
+// operation the schema does not have stops the start, named.
+func TestManifestsOfTheAppsBuilds(t *testing.T) {
+	dir := t.TempDir()
+	kotlin := "query AndroidMe { viewer { __typename id displayName } }"
+	ios := "query IOSMe { viewer { __typename id } }"
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("android-2.4.0.json", `{"format":"apollo-persisted-query-manifest","version":1,"operations":[{"id":"`+sha(kotlin)+`","name":"AndroidMe","type":"query","body":`+strconv.Quote(kotlin)+`}]}`)
+	write("ios-2.4.0.json", `{"`+sha(ios)+`":{"name":"IOSMe","source":`+strconv.Quote(ios)+`}}`)
+	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"), servertest.WithEnv(map[string]string{
+		"TRUSTED_DOCUMENTS": "enforce", "PERSISTED_QUERY_MANIFESTS": dir}))
+	ana := env.SignUp("ana@example.com", "Ana")
+	for name, body := range map[string]string{"AndroidMe": kotlin, "IOSMe": ios} {
+		r := env.Post(ana.Token, mustJSON(persistedBody(sha(body), name)))
+		if r.Code() != "" || !strings.Contains(string(r.Data), ana.ID) || !strings.Contains(string(r.Data), `"__typename":"User"`) {
+			t.Fatalf("%s by id: %+v %s", name, r.Errors, r.Data)
+		}
+	}
+	if r := env.Post(ana.Token, mustJSON(persistedBody(servertest.OpID(t, "Me"), "Me"))); r.Code() != "" {
+		t.Fatalf("the repo's own operations beside them: %+v", r.Errors)
+	}
+
+	stale := "query OldMe { viewer { nickname } }"
+	write("android-1.0.0.json", `{"format":"apollo-persisted-query-manifest","version":1,"operations":[{"id":"`+sha(stale)+`","name":"OldMe","type":"query","body":`+strconv.Quote(stale)+`}]}`)
+	cfg, err := server.LoadConfig([]string{"--trusted_documents=enforce", "--persisted_query_manifests=" + dir,
+		"--flexwork_jwt_secret=test-signing-key-that-is-long-enough-0123456789"}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DataDir = t.TempDir()
+	if _, err := server.New(cfg, server.Deps{DB: entdbtest.Open(t, "sqlite3"), Log: slog.New(slog.DiscardHandler)}); err == nil ||
+		!strings.Contains(err.Error(), "android-1.0.0.json: OldMe") || !strings.Contains(err.Error(), "nickname") {
+		t.Fatalf("a manifest that does not fit the schema: %v", err)
+	}
 }

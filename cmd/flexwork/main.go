@@ -20,8 +20,6 @@ Usage:
                                     write a new PostgreSQL migration for schema changes
   flexwork seed --demo [flags]      fill an empty database with the demo city
   flexwork schema [--out FILE]      print the schema the apps see
-  flexwork schema manifest [--out FILE]
-                                    build the persisted-query manifest from mobile-schema/
   flexwork schema check [--base REF]
                                     list schema changes since the last release; fail on unacknowledged breaking ones
   flexwork admin create --email E --password P --name N [flags]

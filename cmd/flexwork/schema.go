@@ -12,13 +12,11 @@ import (
 	mobileschema "flexwork/mobile-schema"
 )
 
-// schema prints or writes the schema the apps see, writes the persisted
-// query manifest, or checks for breaking changes.
+// schema prints or writes the schema the apps see, or checks it for
+// breaking changes.
 func schema(args []string) error {
 	if len(args) > 0 {
 		switch args[0] {
-		case "manifest":
-			return schemaManifest(args[1:])
 		case "check":
 			return schemaCheck(args[1:])
 		}
@@ -41,34 +39,6 @@ func write(path string, b []byte) error {
 		return err
 	}
 	return os.WriteFile(path, b, 0o644)
-}
-
-// schemaManifest builds persisted-queries.json from the operation files on
-// disk, checked against the server's current schema.
-func schemaManifest(args []string) error {
-	fs := flag.NewFlagSet("schema manifest", flag.ContinueOnError)
-	dir := fs.String("dir", "mobile-schema", "the mobile-schema folder")
-	out := fs.String("out", "", "write to this file instead of standard output")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	sdl, err := graph.ClientSchema()
-	if err != nil {
-		return err
-	}
-	sources, err := mobileschema.FilesFrom(os.DirFS(*dir))
-	if err != nil {
-		return err
-	}
-	m, err := mobileschema.Build(sdl, sources)
-	if err != nil {
-		return err
-	}
-	b, err := m.JSON()
-	if err != nil {
-		return err
-	}
-	return write(*out, b)
 }
 
 // schemaCheck is the breaking-change gate: it lists what changed since the
