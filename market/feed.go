@@ -40,12 +40,13 @@ type FeedFilter struct {
 }
 
 // FeedInput asks for shifts near a point.
+// Its json names are the schema's, which validation errors name.
 type FeedInput struct {
-	Near     GeoPoint
-	RadiusKm float64 `validate:"gt=0,lte=100"`
-	First    int     `validate:"gte=0,lte=100"`
-	After    *entgql.Cursor[string]
-	Filter   *FeedFilter
+	Near     GeoPoint               `json:"near"`
+	RadiusKm float64                `json:"radiusKm" validate:"gt=0,lte=100"`
+	First    int                    `json:"first" validate:"gte=0,lte=100"`
+	After    *entgql.Cursor[string] `json:"after"`
+	Filter   *FeedFilter            `json:"filter"`
 	OrderBy  FeedOrder
 	// Collect adds to the query what the caller will display of each
 	// shift: the GraphQL layer eager-loads the edges the client selected.
@@ -96,10 +97,7 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := Validate(in); err != nil {
-		return nil, err
-	}
-	if err := Validate(in.Near); err != nil {
+	if err := Validate(in); err != nil { // near.lat, radiusKm, filter.minHourlyRate …
 		return nil, err
 	}
 	c := m.client(ctx)

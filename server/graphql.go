@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -50,6 +51,7 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	srv.Use(mutationRate{store: limits, log: log})
 	srv.Use(transactions{db: db, log: log, now: now})
 	srv.AroundFields(oneStatementAtATime)
+	srv.AroundFields(emptyTextAsNull)
 	return srv
 }
 
@@ -75,4 +77,19 @@ func onlyAccountFields(op *ast.OperationDefinition) bool {
 		}
 	}
 	return len(op.SelectionSet) > 0
+}
+
+// emptyTextAsNull answers null for "" in a nullable String: the database
+// keeps optional text as "", the API says "not given" with null
+// (gqlschema.OptionalText).
+func emptyTextAsNull(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	if s, ok := res.(string); ok && s == "" && err == nil {
+		if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Definition != nil {
+			if t := fc.Field.Definition.Type; t.NamedType == "String" && !t.NonNull && t.Elem == nil {
+				return nil, nil
+			}
+		}
+	}
+	return res, err
 }

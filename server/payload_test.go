@@ -49,3 +49,28 @@ func TestAMutationAnswersWithEverythingItTouched(t *testing.T) {
 		}
 	})
 }
+
+// TestOptionalTextIsNullWhenNotGiven: text an entity may lack is null, not
+// "", and is what was given when it was.
+func TestOptionalTextIsNullWhenNotGiven(t *testing.T) {
+	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"))
+	olga := env.SignUp("olga@example.com", "Olga")
+	emp := createEmployer(t, env, olga, "Spree Logistics")
+	shift := postShift(t, env, olga, emp, map[string]any{"description": "Bring safety shoes."})
+	var out struct {
+		Node struct {
+			Description, Website *string
+			Shifts               struct {
+				Edges []struct {
+					Node struct{ Description, CancelReason *string }
+				}
+			}
+		}
+	}
+	env.Must(olga.Token, `query($id: ID!) { node(id: $id) { ... on Employer { description website
+		shifts(first: 1) { edges { node { description cancelReason } } } } } }`, map[string]any{"id": emp}, &out)
+	s := out.Node.Shifts.Edges[0].Node
+	if out.Node.Description != nil || out.Node.Website != nil || s.CancelReason != nil || s.Description == nil || *s.Description != "Bring safety shoes." {
+		t.Fatalf("employer %+v, shift %s %+v", out.Node, shift, s)
+	}
+}

@@ -85,6 +85,10 @@ func TestBadInputNamesTheFieldAndWritesNothing(t *testing.T) {
 			t.Fatalf("unknown enum value: %+v", r.Errors)
 		}
 
+		// Arguments and input fields are named as the schema names them.
+		wantFields(t, env.Op(ana.Token, "ShiftFeed", map[string]any{"near": map[string]any{"lat": 123.0, "lng": 13.4}, "radiusKm": 0, "first": 20}),
+			"near.lat", "radiusKm")
+
 		const create = `mutation($in: CreateEmployerInput!) { createEmployer(input: $in) { employer { id } } }`
 		wantFields(t, env.Do(ana.Token, create, map[string]any{"in": map[string]any{"name": " ", "website": "ftp://x"}}),
 			"name", "website")

@@ -2,17 +2,20 @@
 // schema (graph/schema/ent.graphql) to the conventions of the whole API, so
 // that generated and hand-written parts read as one: times are DateTime,
 // every connection pages forward by a `first` that has a default and a
-// maximum.
+// maximum, and optional text is null when it was not given.
 package gqlschema
 
 import (
+	"strings"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc/gen"
+	"entgo.io/ent/schema/field"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // Hooks are the adjustments, in order.
-var Hooks = []entgql.SchemaHook{DateTime, ForwardPages}
+var Hooks = []entgql.SchemaHook{DateTime, ForwardPages, OptionalText}
 
 // DefaultPage and MaxPage are every connection's page sizes.
 const (
@@ -69,4 +72,43 @@ func ForwardPages(_ *gen.Graph, s *ast.Schema) error {
 		}
 	}
 	return nil
+}
+
+// OptionalText makes the text an entity may lack — a string field that
+// defaults to "" (a shift's description, a review's reply) — a nullable
+// String, described as such: an app tells "not given" by null, never by
+// "". The server answers null for "" in every nullable String
+// (server.emptyTextAsNull).
+func OptionalText(g *gen.Graph, s *ast.Schema) error {
+	for _, n := range g.Nodes {
+		def := s.Types[n.Name]
+		if def == nil {
+			continue
+		}
+		for _, f := range n.Fields {
+			if f.Type.Type != field.TypeString || !f.Default || f.DefaultValue() != "" {
+				continue
+			}
+			gf := def.Fields.ForName(camel(f.Name))
+			if gf == nil || gf.Type.NamedType != "String" || !gf.Type.NonNull {
+				continue
+			}
+			gf.Type.NonNull = false
+			if gf.Description == "" {
+				gf.Description = "Null when not given."
+			}
+		}
+	}
+	return nil
+}
+
+// camel is entgql's GraphQL name of an ent field: "cancel_reason" → "cancelReason".
+func camel(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
 }

@@ -6253,8 +6253,14 @@ type Application implements Node {
   workerID: ID!
   employerID: ID!
   status: ApplicationStatus!
-  message: String!
-  rejectReason: String!
+  """
+  Null when not given.
+  """
+  message: String
+  """
+  Null when not given.
+  """
+  rejectReason: String
   """
   from the worker's home when they applied
   """
@@ -6338,7 +6344,10 @@ type Assignment implements Node {
   checkedInAt: DateTime
   checkedOutAt: DateTime
   cancelledAt: DateTime
-  cancelReason: String!
+  """
+  Null when not given.
+  """
+  cancelReason: String
   """
   cancelled within 24 hours of the start
   """
@@ -6555,7 +6564,10 @@ type CreditDispute implements Node {
   eventID: ID!
   reason: String!
   status: CreditDisputeStatus!
-  resolutionNote: String!
+  """
+  Null when not given.
+  """
+  resolutionNote: String
   resolvedAt: DateTime
   event: CreditEvent!
 }
@@ -6635,7 +6647,10 @@ type CreditEvent implements Node {
   EVENT_REVERSED: the event undone
   """
   reversesID: ID
-  note: String!
+  """
+  Null when not given.
+  """
+  note: String
   occurredAt: DateTime!
   dispute: CreditDispute
 }
@@ -6728,10 +6743,16 @@ type Device implements Node {
   updatedAt: DateTime!
   userID: ID!
   platform: DevicePlatform!
-  appVersion: String!
+  """
+  Null when not given.
+  """
+  appVersion: String
   lastSeenAt: DateTime!
   disabledAt: DateTime
-  disabledReason: String!
+  """
+  Null when not given.
+  """
+  disabledReason: String
   user: User!
 }
 """
@@ -6796,9 +6817,18 @@ type Employer implements Node {
   createdAt: DateTime!
   updatedAt: DateTime!
   name: String!
-  description: String!
-  website: String!
-  address: String!
+  """
+  Null when not given.
+  """
+  description: String
+  """
+  Null when not given.
+  """
+  website: String
+  """
+  Null when not given.
+  """
+  address: String
   lat: Float
   lng: Float
   ratingAvg: Float!
@@ -7138,7 +7168,10 @@ type Notification implements Node {
   userID: ID!
   category: NotificationCategory!
   title: String!
-  body: String!
+  """
+  Null when not given.
+  """
+  body: String
   """
   the shift, offer, … the notification is about
   """
@@ -7232,7 +7265,10 @@ type Offer implements Node {
   employerID: ID!
   applicationID: ID
   status: OfferStatus!
-  message: String!
+  """
+  Null when not given.
+  """
+  message: String
   expiresAt: DateTime!
   respondedAt: DateTime
   shift: Shift!
@@ -7398,9 +7434,15 @@ type Review implements Node {
   employerID: ID!
   rating: Int!
   tags: [String!]
-  comment: String!
+  """
+  Null when not given.
+  """
+  comment: String
   revealedAt: DateTime
-  reply: String!
+  """
+  Null when not given.
+  """
+  reply: String
   repliedAt: DateTime
   assignment: Assignment!
 }
@@ -7525,7 +7567,10 @@ type RosterEntry implements Node {
   employerID: ID!
   workerID: ID!
   kind: RosterEntryKind!
-  note: String!
+  """
+  Null when not given.
+  """
+  note: String
   employer: Employer!
   worker: WorkerProfile!
 }
@@ -7591,7 +7636,10 @@ type Shift implements Node {
   updatedAt: DateTime!
   employerID: ID!
   title: String!
-  description: String!
+  """
+  Null when not given.
+  """
+  description: String
   engagementType: EngagementType!
   status: ShiftStatus!
   address: String!
@@ -7620,7 +7668,10 @@ type Shift implements Node {
   nda: Boolean!
   publishedAt: DateTime
   cancelledAt: DateTime
-  cancelReason: String!
+  """
+  Null when not given.
+  """
+  cancelReason: String
   employer: Employer!
   applications(
     """
@@ -7830,12 +7881,18 @@ type Timesheet implements Node {
   """
   workedMinutes: Int!
   approvedMinutes: Int
-  adjustmentReason: String!
+  """
+  Null when not given.
+  """
+  adjustmentReason: String
   submittedAt: DateTime!
   approvedAt: DateTime
   autoApproved: Boolean!
   disputedAt: DateTime
-  disputeReason: String!
+  """
+  Null when not given.
+  """
+  disputeReason: String
   """
   minor units, fixed at approval
   """
@@ -7843,12 +7900,18 @@ type Timesheet implements Node {
   currency: String!
   paymentDueAt: DateTime
   paymentStatus: TimesheetPaymentStatus!
-  paymentReference: String!
+  """
+  Null when not given.
+  """
+  paymentReference: String
   paidAt: DateTime
   paymentConfirmedAt: DateTime
   paymentAutoConfirmed: Boolean!
   notReceivedAt: DateTime
-  notReceivedNote: String!
+  """
+  Null when not given.
+  """
+  notReceivedNote: String
   """
   first flagged overdue; the overdue credit counts once
   """
@@ -7994,8 +8057,14 @@ type WorkerProfile implements Node {
   createdAt: DateTime!
   updatedAt: DateTime!
   userID: ID!
-  headline: String!
-  bio: String!
+  """
+  Null when not given.
+  """
+  headline: String
+  """
+  Null when not given.
+  """
+  bio: String
   engagementTypes: [EngagementType!]
   ratingAvg: Float!
   ratingCount: Int!
@@ -12760,10 +12829,10 @@ func (ec *executionContext) _Application_message(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Application_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -12783,10 +12852,10 @@ func (ec *executionContext) _Application_rejectReason(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Application_rejectReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13517,10 +13586,10 @@ func (ec *executionContext) _Assignment_cancelReason(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Assignment_cancelReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -15883,10 +15952,10 @@ func (ec *executionContext) _CreditDispute_resolutionNote(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_CreditDispute_resolutionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16310,10 +16379,10 @@ func (ec *executionContext) _CreditEvent_note(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_CreditEvent_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16966,10 +17035,10 @@ func (ec *executionContext) _Device_appVersion(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Device_appVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17035,10 +17104,10 @@ func (ec *executionContext) _Device_disabledReason(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Device_disabledReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17507,10 +17576,10 @@ func (ec *executionContext) _Employer_description(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Employer_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17530,10 +17599,10 @@ func (ec *executionContext) _Employer_website(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Employer_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17553,10 +17622,10 @@ func (ec *executionContext) _Employer_address(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Employer_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21888,10 +21957,10 @@ func (ec *executionContext) _Notification_body(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Notification_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22430,10 +22499,10 @@ func (ec *executionContext) _Offer_message(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Offer_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24405,10 +24474,10 @@ func (ec *executionContext) _Review_comment(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Review_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24451,10 +24520,10 @@ func (ec *executionContext) _Review_reply(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Review_reply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25258,10 +25327,10 @@ func (ec *executionContext) _RosterEntry_note(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_RosterEntry_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25845,10 +25914,10 @@ func (ec *executionContext) _Shift_description(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Shift_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -26374,10 +26443,10 @@ func (ec *executionContext) _Shift_cancelReason(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Shift_cancelReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -28165,10 +28234,10 @@ func (ec *executionContext) _Timesheet_adjustmentReason(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_adjustmentReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -28280,10 +28349,10 @@ func (ec *executionContext) _Timesheet_disputeReason(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_disputeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -28395,10 +28464,10 @@ func (ec *executionContext) _Timesheet_paymentReference(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_paymentReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -28510,10 +28579,10 @@ func (ec *executionContext) _Timesheet_notReceivedNote(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_notReceivedNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -29606,10 +29675,10 @@ func (ec *executionContext) _WorkerProfile_headline(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_WorkerProfile_headline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -29629,10 +29698,10 @@ func (ec *executionContext) _WorkerProfile_bio(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_WorkerProfile_bio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -36027,12 +36096,12 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 			}
 		case "message":
 			out.Values[i] = ec._Application_message(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rejectReason":
 			out.Values[i] = ec._Application_rejectReason(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "distanceKm":
@@ -36343,7 +36412,7 @@ func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSe
 			}
 		case "cancelReason":
 			out.Values[i] = ec._Assignment_cancelReason(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "lateCancellation":
@@ -37380,7 +37449,7 @@ func (ec *executionContext) _CreditDispute(ctx context.Context, sel ast.Selectio
 			}
 		case "resolutionNote":
 			out.Values[i] = ec._CreditDispute_resolutionNote(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "resolvedAt":
@@ -37550,7 +37619,7 @@ func (ec *executionContext) _CreditEvent(ctx context.Context, sel ast.SelectionS
 			}
 		case "note":
 			out.Values[i] = ec._CreditEvent_note(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "occurredAt":
@@ -37872,7 +37941,7 @@ func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "appVersion":
 			out.Values[i] = ec._Device_appVersion(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "lastSeenAt":
@@ -37887,7 +37956,7 @@ func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "disabledReason":
 			out.Values[i] = ec._Device_disabledReason(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "user":
@@ -38141,17 +38210,17 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "description":
 			out.Values[i] = ec._Employer_description(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "website":
 			out.Values[i] = ec._Employer_website(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "address":
 			out.Values[i] = ec._Employer_address(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "lat":
@@ -39513,7 +39582,7 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 			}
 		case "body":
 			out.Values[i] = ec._Notification_body(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "subjectID":
@@ -39735,7 +39804,7 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "message":
 			out.Values[i] = ec._Offer_message(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "expiresAt":
@@ -40566,7 +40635,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "comment":
 			out.Values[i] = ec._Review_comment(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "revealedAt":
@@ -40576,7 +40645,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "reply":
 			out.Values[i] = ec._Review_reply(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "repliedAt":
@@ -41008,7 +41077,7 @@ func (ec *executionContext) _RosterEntry(ctx context.Context, sel ast.SelectionS
 			}
 		case "note":
 			out.Values[i] = ec._RosterEntry_note(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "employer":
@@ -41288,7 +41357,7 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "description":
 			out.Values[i] = ec._Shift_description(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "engagementType":
@@ -41403,7 +41472,7 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "cancelReason":
 			out.Values[i] = ec._Shift_cancelReason(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "employer":
@@ -42179,7 +42248,7 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 			}
 		case "adjustmentReason":
 			out.Values[i] = ec._Timesheet_adjustmentReason(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "submittedAt":
@@ -42204,7 +42273,7 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 			}
 		case "disputeReason":
 			out.Values[i] = ec._Timesheet_disputeReason(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "amountOwed":
@@ -42229,7 +42298,7 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 			}
 		case "paymentReference":
 			out.Values[i] = ec._Timesheet_paymentReference(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "paidAt":
@@ -42254,7 +42323,7 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 			}
 		case "notReceivedNote":
 			out.Values[i] = ec._Timesheet_notReceivedNote(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "overdueAt":
@@ -42774,12 +42843,12 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 			}
 		case "headline":
 			out.Values[i] = ec._WorkerProfile_headline(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bio":
 			out.Values[i] = ec._WorkerProfile_bio(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "engagementTypes":
@@ -46630,6 +46699,18 @@ func (ec *executionContext) unmarshalOSkillOrder2ᚖflexworkᚋentᚐSkillOrder(
 	}
 	res, err := ec.unmarshalInputSkillOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := scalar.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalString(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
