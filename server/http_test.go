@@ -287,3 +287,27 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		})
 	}
 }
+
+// TestGraphiQLWorksOffline: the development server's GraphiQL loads nothing
+// from outside: the page names only its own assets, and each is served.
+func TestGraphiQLWorksOffline(t *testing.T) {
+	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"))
+	code, page := get(t, env, "/")
+	if code != 200 || !strings.Contains(page, "GraphiQL") {
+		t.Fatalf("GET / = %d", code)
+	}
+	for _, external := range []string{"http://", "https://", "//unpkg", "//cdn"} {
+		if strings.Contains(page, external) {
+			t.Fatalf("the page loads from outside: %q", external)
+		}
+	}
+	for _, asset := range []string{"/graphiql/graphiql.min.js", "/graphiql/graphiql.min.css", "/graphiql/react.production.min.js",
+		"/graphiql/react-dom.production.min.js", "/graphiql/start.js", "/graphiql/LICENSE-graphiql"} {
+		if !strings.Contains(page, asset) && !strings.HasPrefix(asset, "/graphiql/LICENSE") {
+			t.Fatalf("the page does not load %s", asset)
+		}
+		if code, body := get(t, env, asset); code != 200 || len(body) < 100 {
+			t.Fatalf("GET %s = %d (%d bytes)", asset, code, len(body))
+		}
+	}
+}

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	fbauth "firebase.google.com/go/v4/auth"
-	"github.com/99designs/gqlgen/graphql/playground"
 
 	"flexwork/ent/entdb"
 	"flexwork/graph"
@@ -25,6 +24,7 @@ import (
 	"flexwork/market"
 	"flexwork/notifications"
 	"flexwork/server/auth"
+	"flexwork/server/graphiql"
 	"flexwork/server/ratelimit"
 	"flexwork/storage"
 )
@@ -172,7 +172,9 @@ func New(cfg Config, d Deps) (*Server, error) {
 			http.StripPrefix("/blobs", blobs.Handler()))))
 	}
 	if cfg.Dev() {
-		mux.Handle("GET /{$}", playground.Handler("flexwork", "/graphql"))
+		ide := graphiql.Handler() // offline: its assets are in the binary
+		mux.Handle("GET /{$}", ide)
+		mux.Handle("GET /graphiql/", ide)
 	}
 	if cfg.PProf {
 		mux.HandleFunc("/debug/pprof/", pprof.Index)

@@ -98,6 +98,43 @@ func TestMigrateThenServe(t *testing.T) {
 	if shifts.Data.Shifts.TotalCount < 30 {
 		t.Fatalf("the demo city has %d shifts, want dozens", shifts.Data.Shifts.TotalCount)
 	}
+	// worker1, whom the README suggests, may take every shift that needs no
+	// certificate, and the feed says why not of the others.
+	req, _ = http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", strings.NewReader(
+		`{"query":"{ shiftFeed(near: {lat: 52.5219, lng: 13.4132}, radiusKm: 15, first: 100) { edges { eligibility { eligible failedRules { rule } } } } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+signIn.Data.SignIn.AccessToken)
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	var feed struct {
+		Data struct {
+			ShiftFeed struct {
+				Edges []struct {
+					Eligibility struct {
+						Eligible    bool
+						FailedRules []struct{ Rule string }
+					}
+				}
+			}
+		}
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&feed)
+	resp.Body.Close()
+	eligible := 0
+	for _, e := range feed.Data.ShiftFeed.Edges {
+		if e.Eligibility.Eligible {
+			eligible++
+		}
+		for _, r := range e.Eligibility.FailedRules {
+			if r.Rule != "REQUIRED_CERTIFICATES" && r.Rule != "NO_OVERLAP" { // the demo hires worker1 too
+				t.Fatalf("worker1 fails %s on a demo shift", r.Rule)
+			}
+		}
+	}
+	if n := len(feed.Data.ShiftFeed.Edges); n < 30 || eligible < n/2 {
+		t.Fatalf("worker1 may take %d of %d shifts in the feed", eligible, n)
+	}
 	stop()
 	select {
 	case err := <-done:

@@ -141,6 +141,12 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 		if rng.IntN(2) == 0 {
 			types = append(types, enum.Dispatch)
 		}
+		if i == 1 {
+			// worker1, the account the README suggests, has every skill: the
+			// feed shows what a worker may take, and only the shifts that
+			// need a certificate say why not.
+			picked, home, radius, types = allRounder(bySlug), Centre, 25, enum.EngagementTypes
+		}
 		p, err := m.UpdateWorkerProfile(viewer.NewContext(ctx, w), market.UpdateWorkerProfileInput{
 			Headline: &headline, HomeLocation: &home, TravelRadiusKm: &radius, Skills: picked, EngagementTypes: types,
 		})
@@ -160,9 +166,26 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 		"owner@cafe-linde.demo (employer owner)",
 		"manager@spree-logistics.demo (employer manager)",
 		"viewer@arena-events.demo (employer viewer)",
-		"worker1@demo.flexwork … worker40@demo.flexwork (workers)",
+		"worker1@demo.flexwork (a worker with every skill, no certificates yet)",
+		"worker2@demo.flexwork … worker40@demo.flexwork (workers with a few skills each)",
 	}
 	return sum, nil
+}
+
+// allRounder is every skill the demo employers ask for; the ones that
+// need a certificate still need it verified.
+func allRounder(bySlug map[string]*ent.Skill) []market.WorkerSkillInput {
+	seen := map[string]bool{}
+	var out []market.WorkerSkillInput
+	for _, e := range employers {
+		for _, slug := range e.skills {
+			if s := bySlug[slug]; s != nil && !seen[slug] {
+				seen[slug] = true
+				out = append(out, market.WorkerSkillInput{SkillID: s.ID, Years: 3})
+			}
+		}
+	}
+	return out
 }
 
 // seedShifts posts and publishes a handful of shifts for the employer over
