@@ -236,3 +236,37 @@ func TestNoUnacknowledgedBreakingChanges(t *testing.T) {
 			"acknowledged-breaking-changes.txt:\n  %s", ref, strings.Join(names, "\n  "))
 	}
 }
+
+// TestEverythingIsDescribed: every type, field and enum value of the
+// schema the apps see says what it is, in words an app developer reads in
+// GraphiQL and in Apollo's generated code.
+func TestEverythingIsDescribed(t *testing.T) {
+	s, gqlErr := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: mobileschema.Schema()})
+	if gqlErr != nil {
+		t.Fatal(gqlErr)
+	}
+	var missing []string
+	for name, def := range s.Types {
+		if def.BuiltIn || strings.HasPrefix(name, "__") {
+			continue
+		}
+		if def.Description == "" {
+			missing = append(missing, name)
+		}
+		for _, f := range def.Fields {
+			if f.Description == "" && !strings.HasPrefix(f.Name, "__") {
+				missing = append(missing, name+"."+f.Name)
+			}
+		}
+		for _, v := range def.EnumValues {
+			if v.Description == "" {
+				missing = append(missing, name+"."+v.Name)
+			}
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Fatalf("%d without a description (graph/schema/*.graphql, or ent/gqlschema/descriptions.txt for generated types):\n%s",
+			len(missing), strings.Join(missing, "\n"))
+	}
+}

@@ -2,10 +2,13 @@
 // schema (graph/schema/ent.graphql) to the conventions of the whole API, so
 // that generated and hand-written parts read as one: times are DateTime,
 // every connection pages forward by a `first` that has a default and a
-// maximum, and optional text is null when it was not given.
+// maximum, optional text is null when it was not given, and every type,
+// field and enum value says what it is.
 package gqlschema
 
 import (
+	_ "embed"
+	"fmt"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -15,7 +18,7 @@ import (
 )
 
 // Hooks are the adjustments, in order.
-var Hooks = []entgql.SchemaHook{DateTime, ForwardPages, OptionalText}
+var Hooks = []entgql.SchemaHook{DateTime, ForwardPages, OptionalText, Describe}
 
 // DefaultPage and MaxPage are every connection's page sizes.
 const (
@@ -111,4 +114,48 @@ func camel(s string) string {
 		}
 	}
 	return strings.Join(parts, "")
+}
+
+//go:embed descriptions.txt
+var descriptions string
+
+// Describe gives the generated types, fields and enum values the
+// descriptions of descriptions.txt, where the ent schema gave none: an app
+// developer reads them in GraphiQL and in the code Apollo generates. A
+// line that names nothing in the schema is an error.
+func Describe(_ *gen.Graph, s *ast.Schema) error {
+	for n, line := range strings.Split(descriptions, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, text, ok := strings.Cut(line, "\t")
+		if !ok {
+			return fmt.Errorf("descriptions.txt:%d: want \"Type.field<TAB>text\"", n+1)
+		}
+		typ, member, _ := strings.Cut(key, ".")
+		def := s.Types[typ]
+		switch {
+		case def == nil:
+			return fmt.Errorf("descriptions.txt:%d: no type %s", n+1, typ)
+		case member == "":
+			def.Description = describe(def.Description, text)
+		case def.Fields.ForName(member) != nil:
+			f := def.Fields.ForName(member)
+			f.Description = describe(f.Description, text)
+		case def.EnumValues.ForName(member) != nil:
+			v := def.EnumValues.ForName(member)
+			v.Description = describe(v.Description, text)
+		default:
+			return fmt.Errorf("descriptions.txt:%d: %s has no %s", n+1, typ, member)
+		}
+	}
+	return nil
+}
+
+// describe keeps a description the ent schema gave.
+func describe(have, text string) string {
+	if have != "" {
+		return have
+	}
+	return text
 }

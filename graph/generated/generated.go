@@ -5831,10 +5831,13 @@ extend type User {
   phone: String
 }
 
+"A new local account."
 input SignUpInput {
+  "The address the code is mailed to; it signs in."
   email: String!
   "10 to 128 characters."
   password: String!
+  "The name others see."
   displayName: String!
   "E.164, e.g. +4915112345678."
   phone: String
@@ -5848,17 +5851,23 @@ nobody learns from it which addresses are registered.
 type SignUpPayload {
   "Where the code was sent."
   email: String!
+  "When the code stops working: 30 minutes after it was sent."
   codeExpiresAt: DateTime!
 }
 
+"The address signed up with, and its code."
 input VerifyEmailInput {
+  "The address signed up with."
   email: String!
   "The six digits mailed by signUp."
   code: String!
 }
 
+"E-mail and password."
 input SignInInput {
+  "The account's e-mail address."
   email: String!
+  "The account's password."
   password: String!
 }
 
@@ -5866,10 +5875,13 @@ input SignInInput {
 type VerifyEmailPayload {
   "Send as Authorization: Bearer <accessToken>, or in connection_init over WebSocket."
   accessToken: String!
+  "When the access token stops working: refresh before."
   accessTokenExpiresAt: DateTime!
   "Works once: refreshToken returns the next one."
   refreshToken: String!
+  "When the refresh token stops working: sign in again after."
   refreshTokenExpiresAt: DateTime!
+  "Who is signed in."
   user: User!
 }
 
@@ -5877,35 +5889,49 @@ type VerifyEmailPayload {
 type SignInPayload {
   "Send as Authorization: Bearer <accessToken>, or in connection_init over WebSocket."
   accessToken: String!
+  "When the access token stops working: refresh before."
   accessTokenExpiresAt: DateTime!
   "Works once: refreshToken returns the next one."
   refreshToken: String!
+  "When the refresh token stops working: sign in again after."
   refreshTokenExpiresAt: DateTime!
+  "Who is signed in."
   user: User!
 }
 
+"The refresh token to trade."
 input RefreshTokenInput {
+  "The refresh token of the current session."
   refreshToken: String!
 }
 
 "The session renewed: both tokens are new; the old refresh token is spent."
 type RefreshTokenPayload {
+  "Send as Authorization: Bearer <accessToken>, or in connection_init over WebSocket."
   accessToken: String!
+  "When the access token stops working: refresh before."
   accessTokenExpiresAt: DateTime!
+  "Works once: refreshToken returns the next one."
   refreshToken: String!
+  "When the refresh token stops working: sign in again after."
   refreshTokenExpiresAt: DateTime!
+  "Who is signed in."
   user: User!
 }
 
+"The session to end."
 input SignOutInput {
+  "The refresh token of the session to end."
   refreshToken: String!
 }
 
+"What signing out did."
 type SignOutPayload {
   "False when the session was not active."
   revoked: Boolean!
 }
 
+"Everything an app changes. Each mutation takes one input and answers with the objects it touched."
 type Mutation {
   """
   Starts a local account: mails a six-digit code to the address, good for
@@ -5928,17 +5954,21 @@ type Mutation {
   signOut(input: SignOutInput!): SignOutPayload!
 }
 `, BuiltIn: false},
-	{Name: "../schema/certification.graphql", Input: `input StartCertificationUploadInput {
+	{Name: "../schema/certification.graphql", Input: `"What startCertificationUpload needs."
+input StartCertificationUploadInput {
   "The skill the certificate proves, from skills."
   skillID: ID!
   "As printed on the certificate, 2 to 120 characters."
   title: String!
+  "Who issued it."
   issuer: String
+  "The certificate's number."
   credentialNumber: String
   "The day it was issued; the time of day is ignored."
   issuedOn: Date
   "The last day it is valid; the time of day is ignored."
   expiresOn: Date
+  "The file's name, e.g. licence.pdf."
   fileName: String!
   "application/pdf, image/jpeg, image/png or image/heic. The server checks the file itself."
   contentType: String!
@@ -5948,7 +5978,9 @@ type Mutation {
 
 "One field of an upload form."
 type FormField {
+  "The form field's name."
   name: String!
+  "The form field's value: send it as it is."
   value: String!
 }
 
@@ -5958,8 +5990,11 @@ multipart/form-data POST to url with every field, in order, then the file
 as the part named "file".
 """
 type StartCertificationUploadPayload {
+  "The certificate, AWAITING_UPLOAD until completed."
   certification: Certification!
+  "Where to POST the form (multipart/form-data), straight to storage."
   url: String!
+  "Every field to send in the form, before the file."
   fields: [FormField!]!
   "The form is refused after this moment; start again to get a new one."
   expiresAt: DateTime!
@@ -5970,14 +6005,21 @@ What the worker, staff and the employers the worker has an active
 application or assignment with may see of a certificate.
 """
 type CertificationDetails {
+  "Who issued it."
   issuer: String!
+  "The certificate's number, as the worker gave it."
   credentialNumber: String!
+  "The day it was issued."
   issuedOn: Date
+  "The day the certificate expires; null if it does not."
   expiresOn: Date
+  "When staff decided; null while pending."
   reviewedAt: DateTime
   "Why staff rejected or revoked it."
   reviewReason: String!
+  "The uploaded file's name."
   fileName: String!
+  "The document's size in bytes."
   byteSize: Int!
   "Hex SHA-256 of the stored document, once uploaded."
   sha256: String!
@@ -5985,8 +6027,11 @@ type CertificationDetails {
   documentURL: String
 }
 
+"Staff's decision on a certificate."
 enum CertificationDecision {
+  "Verified: it counts for screening."
   VERIFY
+  "Not accepted; say why."
   REJECT
 }
 
@@ -6000,32 +6045,45 @@ extend type Query {
   certificationQueue(first: Int! = 20, after: Cursor): CertificationConnection!
 }
 
+"What completeCertificationUpload needs."
 input CompleteCertificationUploadInput {
+  "The certificate to complete."
   certificationID: ID!
 }
 
+"What completeCertificationUpload changed, each object as it now stands."
 type CompleteCertificationUploadPayload {
+  "The certificate, as it now stands."
   certification: Certification!
 }
 
+"Staff's decision on a certificate."
 input ReviewCertificationInput {
+  "The certificate to decide on."
   certificationID: ID!
+  "Verify or reject."
   decision: CertificationDecision!
   "Required to reject: the worker reads it. At most 500 characters."
   reason: String
 }
 
+"What reviewCertification changed, each object as it now stands."
 type ReviewCertificationPayload {
+  "The certificate, as it now stands."
   certification: Certification!
 }
 
+"What revokeCertification needs."
 input RevokeCertificationInput {
+  "The certificate to revoke."
   certificationID: ID!
   "Why; the worker reads it. 1 to 500 characters."
   reason: String!
 }
 
+"What revokeCertification changed, each object as it now stands."
 type RevokeCertificationPayload {
+  "The certificate, as it now stands."
   certification: Certification!
 }
 
@@ -6062,10 +6120,13 @@ scalar Date @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#sec
 
 "A place in WGS84 degrees."
 type GeoPoint {
+  "Latitude, -90 to 90."
   lat: Float!
+  "Longitude, -180 to 180."
   lng: Float!
 }
 
+"A point on earth, in degrees (WGS 84)."
 input GeoPointInput {
   "-90 to 90."
   lat: Float!
@@ -6075,16 +6136,22 @@ input GeoPointInput {
 
 "An amount of money in minor units (cents) of an ISO 4217 currency."
 type Money {
+  "Minor units (cents, fen)."
   amount: Int!
+  "ISO 4217 code, e.g. EUR or CNY."
   currency: String!
 }
 
+"An amount of money."
 input MoneyInput {
+  "Minor units (cents, fen); at most 100,000,000."
   amount: Int!
+  "ISO 4217 code, e.g. EUR or CNY."
   currency: String!
 }
 `, BuiltIn: false},
-	{Name: "../schema/credit.graphql", Input: `enum CreditBand {
+	{Name: "../schema/credit.graphql", Input: `"A credit score's band, for a badge beside a name."
+enum CreditBand {
   "0–399"
   POOR
   "400–549"
@@ -6099,38 +6166,53 @@ input MoneyInput {
 
 "One part of a credit score: the baseline of 600 plus the factors is the score."
 type CreditFactor {
+  "The factor, e.g. RELIABILITY."
   name: String!
+  "Points the factor adds (or takes off)."
   points: Int!
   "The events behind the points: for the subject and staff only, null for others."
   events: [CreditEvent!]
 }
 
+"A subject's credit score, explained: each factor with the events behind it."
 type CreditReport {
+  "The worker profile or employer the report is about."
   subjectID: ID!
   "0 to 1000."
   score: Int!
+  "The score's band."
   band: CreditBand!
   "Fewer than 5 events count: the score is a first impression."
   provisional: Boolean!
   "The moment the score was computed for; events weigh less as they age."
   asOf: DateTime!
+  "What the score is made of, each factor with the events behind it."
   factors: [CreditFactor!]!
 }
 
+"What disputeCreditEvent needs."
 input DisputeCreditEventInput {
+  "The credit event to dispute."
   eventID: ID!
   "10 to 1000 characters."
   reason: String!
 }
 
+"Staff's decision on a credit dispute."
 enum DisputeDecision {
+  "The event stands."
   UPHOLD
+  "The event was wrong: undo it with a reversal."
   REVERSE
 }
 
+"Staff's decision on a dispute."
 input ResolveCreditDisputeInput {
+  "The dispute to resolve."
   disputeID: ID!
+  "Reverse or uphold."
   decision: DisputeDecision!
+  "Why; both parties read it."
   note: String!
 }
 
@@ -6145,13 +6227,17 @@ extend type Query {
   creditDisputes(first: Int! = 20, after: Cursor, status: CreditDisputeStatus): CreditDisputeConnection!
 }
 
+"What disputeCreditEvent changed, each object as it now stands."
 type DisputeCreditEventPayload {
+  "The dispute, as it now stands."
   dispute: CreditDispute!
   "The event disputed."
   event: CreditEvent!
 }
 
+"What resolveCreditDispute changed, each object as it now stands."
 type ResolveCreditDisputePayload {
+  "The dispute, as it now stands."
   dispute: CreditDispute!
   "The event disputed."
   event: CreditEvent!
@@ -6170,54 +6256,79 @@ extend type Mutation {
   resolveCreditDispute(input: ResolveCreditDisputeInput!): ResolveCreditDisputePayload!
 }
 `, BuiltIn: false},
-	{Name: "../schema/employer.graphql", Input: `input CreateEmployerInput {
+	{Name: "../schema/employer.graphql", Input: `"A new employer, owned by the viewer."
+input CreateEmployerInput {
+  "Its name, 2 to 120 characters."
   name: String!
+  "What it does, up to 4000 characters."
   description: String
+  "Its website, https://…."
   website: String
+  "Its address."
   address: String
+  "Where it is."
   location: GeoPointInput
 }
 
+"An invitation to send."
 input AddEmployerMemberInput {
+  "The employer to join."
   employerID: ID!
   "The address to invite. It need not have an account; the answer does not say."
   email: String!
+  "The role the invitee gets on accepting."
   role: MembershipRole!
 }
 
+"What addEmployerMember changed, each object as it now stands."
 type AddEmployerMemberPayload {
+  "The invitation, as it now stands."
   invitation: EmployerInvitation!
 }
 
+"What createEmployer changed, each object as it now stands."
 type CreateEmployerPayload {
+  "The employer, as it now stands."
   employer: Employer!
   "The viewer's ownership of it."
   membership: Membership!
 }
 
+"What acceptEmployerInvitation needs."
 input AcceptEmployerInvitationInput {
+  "The invitation to accept."
   invitationID: ID!
 }
 
+"What acceptEmployerInvitation changed, each object as it now stands."
 type AcceptEmployerInvitationPayload {
+  "The invitation, as it now stands."
   invitation: EmployerInvitation!
   "The membership the acceptance made, or found when the invitee was a member already."
   membership: Membership!
 }
 
+"What declineEmployerInvitation needs."
 input DeclineEmployerInvitationInput {
+  "The invitation to decline."
   invitationID: ID!
 }
 
+"What declineEmployerInvitation changed, each object as it now stands."
 type DeclineEmployerInvitationPayload {
+  "The invitation, as it now stands."
   invitation: EmployerInvitation!
 }
 
+"What revokeEmployerInvitation needs."
 input RevokeEmployerInvitationInput {
+  "The invitation to revoke."
   invitationID: ID!
 }
 
+"What revokeEmployerInvitation changed, each object as it now stands."
 type RevokeEmployerInvitationPayload {
+  "The invitation, as it now stands."
   invitation: EmployerInvitation!
 }
 
@@ -6238,6 +6349,7 @@ extend type Mutation {
   addEmployerMember(input: AddEmployerMemberInput!): AddEmployerMemberPayload!
   "The invitee joins with the invited role (INVITATION_NOT_PENDING once answered, revoked or expired)."
   acceptEmployerInvitation(input: AcceptEmployerInvitationInput!): AcceptEmployerInvitationPayload!
+  "The invitee turns an invitation down (INVITATION_NOT_PENDING once answered, revoked or expired)."
   declineEmployerInvitation(input: DeclineEmployerInvitationInput!): DeclineEmployerInvitationPayload!
   "Owners and managers withdraw a pending invitation."
   revokeEmployerInvitation(input: RevokeEmployerInvitationInput!): RevokeEmployerInvitationPayload!
@@ -6245,13 +6357,37 @@ extend type Mutation {
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+"""
+A worker's application to a shift; its status moves from APPLIED through SHORTLISTED and OFFERED to HIRED, or ends REJECTED, WITHDRAWN or EXPIRED.
+"""
 type Application implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The shift's ID.
+  """
   shiftID: ID!
+  """
+  The worker profile's ID.
+  """
   workerID: ID!
+  """
+  The employer's ID.
+  """
   employerID: ID!
+  """
+  Where the application stands.
+  """
   status: ApplicationStatus!
   """
   Null when not given.
@@ -6265,7 +6401,13 @@ type Application implements Node {
   from the worker's home when they applied
   """
   distanceKm: Float
+  """
+  The shift applied to.
+  """
   shift: Shift!
+  """
+  The applicant.
+  """
   worker: WorkerProfile!
 }
 """
@@ -6315,34 +6457,103 @@ input ApplicationOrder {
 Properties by which Application connections can be ordered.
 """
 enum ApplicationOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
+  """
+  By status.
+  """
   STATUS
 }
 """
 ApplicationStatus is enum for the field status
 """
 enum ApplicationStatus @goModel(model: "flexwork/ent/application.Status") {
+  """
+  Sent; the employer has not acted on it.
+  """
   APPLIED
+  """
+  The employer is considering the applicant.
+  """
   SHORTLISTED
+  """
+  An offer is out to the applicant.
+  """
   OFFERED
+  """
+  The worker accepted an offer for the shift.
+  """
   HIRED
+  """
+  The employer turned it down (rejectReason says why, when given).
+  """
   REJECTED
+  """
+  The worker withdrew it.
+  """
   WITHDRAWN
+  """
+  The shift started or filled before anything came of it.
+  """
   EXPIRED
 }
+"""
+A hire: the worker, the shift, the contract both sign, check-in and check-out, and the timesheet that follows.
+"""
 type Assignment implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The shift's ID.
+  """
   shiftID: ID!
+  """
+  The worker profile's ID.
+  """
   workerID: ID!
+  """
+  The employer's ID.
+  """
   employerID: ID!
+  """
+  The offer's ID.
+  """
   offerID: ID
+  """
+  Where the hire stands.
+  """
   status: AssignmentStatus!
+  """
+  When the shift starts (a copy of the shift's, for the worker's schedule).
+  """
   startsAt: DateTime!
+  """
+  When the shift ends (a copy of the shift's, for the worker's schedule).
+  """
   endsAt: DateTime!
+  """
+  When the worker checked in at the place.
+  """
   checkedInAt: DateTime
+  """
+  When the worker checked out.
+  """
   checkedOutAt: DateTime
+  """
+  When the hire was cancelled; null unless it was.
+  """
   cancelledAt: DateTime
   """
   Null when not given.
@@ -6352,10 +6563,25 @@ type Assignment implements Node {
   cancelled within 24 hours of the start
   """
   lateCancellation: Boolean!
+  """
+  The shift worked.
+  """
   shift: Shift!
+  """
+  The worker hired.
+  """
   worker: WorkerProfile!
+  """
+  The offer the hire came from.
+  """
   offer: Offer
+  """
+  The hire's contract.
+  """
   contract: Contract
+  """
+  The timesheet, once the worker has checked out.
+  """
   timesheet: Timesheet
 }
 """
@@ -6405,32 +6631,95 @@ input AssignmentOrder {
 Properties by which Assignment connections can be ordered.
 """
 enum AssignmentOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
+  """
+  By status.
+  """
   STATUS
+  """
+  By start.
+  """
   STARTS_AT
 }
 """
 AssignmentStatus is enum for the field status
 """
 enum AssignmentStatus @goModel(model: "flexwork/ent/assignment.Status") {
+  """
+  Hired; the shift is ahead.
+  """
   SCHEDULED
+  """
+  The worker is at work.
+  """
   CHECKED_IN
+  """
+  Worked; the hours wait for approval.
+  """
   CHECKED_OUT
+  """
+  Worked, and the hours approved.
+  """
   APPROVED
+  """
+  The wage is paid and final.
+  """
   PAID
+  """
+  The worker did not come.
+  """
   NO_SHOW
+  """
+  The worker cancelled.
+  """
   CANCELLED_BY_WORKER
+  """
+  The employer cancelled the hire.
+  """
   CANCELLED_BY_EMPLOYER
 }
+"""
+A certificate a worker uploaded for a skill that needs one, and where staff's review of it stands.
+"""
 type Certification implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The worker profile's ID.
+  """
   workerID: ID!
+  """
+  The skill's ID.
+  """
   skillID: ID!
+  """
+  The certificate's title as the worker gave it, e.g. Forklift licence.
+  """
   title: String!
+  """
+  Where staff's review stands.
+  """
   status: CertificationStatus!
+  """
+  The worker the certificate belongs to.
+  """
   worker: WorkerProfile!
+  """
+  The skill the certificate proves.
+  """
   skill: Skill!
 }
 """
@@ -6480,32 +6769,95 @@ input CertificationOrder {
 Properties by which Certification connections can be ordered.
 """
 enum CertificationOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
+  """
+  By status.
+  """
   STATUS
 }
 """
 CertificationStatus is enum for the field status
 """
 enum CertificationStatus @goModel(model: "flexwork/ent/certification.Status") {
+  """
+  Started; the document has not arrived yet.
+  """
   AWAITING_UPLOAD
+  """
+  Uploaded; waiting for staff.
+  """
   PENDING_REVIEW
+  """
+  Staff verified it; it counts until it expires.
+  """
   VERIFIED
+  """
+  Staff did not accept it (the worker sees why).
+  """
   REJECTED
+  """
+  Verified once; past its expiry date.
+  """
   EXPIRED
+  """
+  Verified once, then withdrawn by staff.
+  """
   REVOKED
 }
+"""
+The contract of a hire, written from the shift's terms; both parties sign it before check-in, and its SHA-256 is kept in the ledger.
+"""
 type Contract implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The hire's ID.
+  """
   assignmentID: ID!
+  """
+  The worker profile's ID.
+  """
   workerID: ID!
+  """
+  The employer's ID.
+  """
   employerID: ID!
+  """
+  The version of the contract template the text was written from.
+  """
   templateVersion: String!
+  """
+  The contract's full text, as both parties sign it.
+  """
   body: String!
+  """
+  The hex SHA-256 of body: what the ledger records and a signature covers.
+  """
   sha256: String!
+  """
+  When the worker signed; null until then.
+  """
   workerSignedAt: DateTime
+  """
+  When the employer signed; null until then.
+  """
   employerSignedAt: DateTime
+  """
+  The hire the contract is for.
+  """
   assignment: Assignment!
 }
 """
@@ -6555,20 +6907,50 @@ input ContractOrder {
 Properties by which Contract connections can be ordered.
 """
 enum ContractOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
 }
+"""
+A subject's appeal against a credit event, and staff's decision on it.
+"""
 type CreditDispute implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The credit event's ID.
+  """
   eventID: ID!
+  """
+  Why the subject thinks the event is wrong.
+  """
   reason: String!
+  """
+  Open, or staff's decision.
+  """
   status: CreditDisputeStatus!
   """
   Null when not given.
   """
   resolutionNote: String
+  """
+  When staff decided; null while open.
+  """
   resolvedAt: DateTime
+  """
+  The credit event appealed.
+  """
   event: CreditEvent!
 }
 """
@@ -6618,22 +7000,55 @@ input CreditDisputeOrder {
 Properties by which CreditDispute connections can be ordered.
 """
 enum CreditDisputeOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
 }
 """
 CreditDisputeStatus is enum for the field status
 """
 enum CreditDisputeStatus @goModel(model: "flexwork/ent/creditdispute.Status") {
+  """
+  Waiting for staff.
+  """
   OPEN
+  """
+  Staff kept the event.
+  """
   UPHELD
+  """
+  Staff agreed: the event is undone by a reversal.
+  """
   REVERSED
 }
+"""
+One fact that moves a credit score (a shift worked, a no-show, a wage paid late …), kept for ever; a reversal is a new event.
+"""
 type CreditEvent implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  Whether the event is about a worker or an employer.
+  """
   subjectKind: CreditEventSubjectKind!
+  """
+  The worker the event is about, when it is about one.
+  """
   workerID: ID
+  """
+  The employer the event is about, when it is about one.
+  """
   employerID: ID
+  """
+  What happened.
+  """
   kind: CreditEventKind!
   """
   REVIEW_REVEALED: the stars given
@@ -6651,7 +7066,13 @@ type CreditEvent implements Node {
   Null when not given.
   """
   note: String
+  """
+  When it happened; events count less as they age.
+  """
   occurredAt: DateTime!
+  """
+  The appeal against this event, if any.
+  """
   dispute: CreditDispute
 }
 """
@@ -6688,21 +7109,69 @@ type CreditEventEdge {
 CreditEventKind is enum for the field kind
 """
 enum CreditEventKind @goModel(model: "flexwork/ent/creditevent.Kind") {
+  """
+  The worker worked a shift.
+  """
   SHIFT_COMPLETED
+  """
+  The worker did not come.
+  """
   NO_SHOW
+  """
+  The worker cancelled less than 24 hours ahead.
+  """
   LATE_CANCELLATION
+  """
+  The worker cancelled in good time (24 hours or more ahead).
+  """
   EARLY_CANCELLATION
+  """
+  The worker checked in late.
+  """
   LATE_CHECK_IN
+  """
+  Staff verified a certificate.
+  """
   CERTIFICATE_VERIFIED
+  """
+  Staff rejected a certificate.
+  """
   CERTIFICATE_REJECTED
+  """
+  A verified certificate expired.
+  """
   CERTIFICATE_EXPIRED
+  """
+  Staff revoked a certificate.
+  """
   CERTIFICATE_REVOKED
+  """
+  The employer paid a wage by its due date.
+  """
   WAGE_PAID_ON_TIME
+  """
+  The employer paid a wage after its due date.
+  """
   WAGE_PAID_LATE
+  """
+  The employer has not paid a wage by its due date.
+  """
   WAGE_OVERDUE
+  """
+  The employer cancelled a hire less than 24 hours ahead.
+  """
   SHIFT_CANCELLED_LATE
+  """
+  The employer left hours unanswered for 48 hours.
+  """
   TIMESHEET_AUTO_APPROVED
+  """
+  A review of the subject became visible.
+  """
   REVIEW_REVEALED
+  """
+  An earlier event was undone after a dispute.
+  """
   EVENT_REVERSED
 }
 """
@@ -6722,14 +7191,26 @@ input CreditEventOrder {
 Properties by which CreditEvent connections can be ordered.
 """
 enum CreditEventOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
+  """
+  By when it happened.
+  """
   OCCURRED_AT
 }
 """
 CreditEventSubjectKind is enum for the field subject_kind
 """
 enum CreditEventSubjectKind @goModel(model: "flexwork/ent/creditevent.SubjectKind") {
+  """
+  The event is about a worker.
+  """
   WORKER
+  """
+  The event is about an employer.
+  """
   EMPLOYER
 }
 """
@@ -6737,22 +7218,49 @@ Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
+"""
+A phone or browser registered for push notifications with its FCM token.
+"""
 type Device implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The user's ID.
+  """
   userID: ID!
+  """
+  The device's platform.
+  """
   platform: DevicePlatform!
   """
   Null when not given.
   """
   appVersion: String
+  """
+  When the app last registered the token.
+  """
   lastSeenAt: DateTime!
+  """
+  When pushes to the device stopped (FCM said the token is gone); null while it receives them.
+  """
   disabledAt: DateTime
   """
   Null when not given.
   """
   disabledReason: String
+  """
+  The device's owner: whoever registered the token last.
+  """
   user: User!
 }
 """
@@ -6802,20 +7310,47 @@ input DeviceOrder {
 Properties by which Device connections can be ordered.
 """
 enum DeviceOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
 }
 """
 DevicePlatform is enum for the field platform
 """
 enum DevicePlatform @goModel(model: "flexwork/ent/device.Platform") {
+  """
+  An iPhone or iPad.
+  """
   IOS
+  """
+  An Android phone or tablet.
+  """
   ANDROID
+  """
+  A browser.
+  """
   WEB
 }
+"""
+A business that posts shifts. Its public record — ratings, wages paid on time and late — is visible to every worker.
+"""
 type Employer implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The employer's name.
+  """
   name: String!
   """
   Null when not given.
@@ -6829,9 +7364,21 @@ type Employer implements Node {
   Null when not given.
   """
   address: String
+  """
+  The employer's latitude, when it gave a location.
+  """
   lat: Float
+  """
+  The employer's longitude, when it gave a location.
+  """
   lng: Float
+  """
+  The average of workers' revealed, visible ratings (1 to 5); 0 without any.
+  """
   ratingAvg: Float!
+  """
+  How many ratings ratingAvg averages.
+  """
   ratingCount: Int!
   """
   payments made by their deadline
@@ -6841,7 +7388,13 @@ type Employer implements Node {
   payments made after their deadline
   """
   paidLate: Int!
+  """
+  Who acts for the employer; members see them.
+  """
   memberships: [Membership!]
+  """
+  Invitations the employer sent; owners and managers see them.
+  """
   invitations(
     """
     The endCursor of the page before; none for the first page.
@@ -6858,6 +7411,9 @@ type Employer implements Node {
     """
     orderBy: EmployerInvitationOrder
   ): EmployerInvitationConnection!
+  """
+  The employer's shifts; others see only published ones.
+  """
   shifts(
     """
     The endCursor of the page before; none for the first page.
@@ -6874,6 +7430,9 @@ type Employer implements Node {
     """
     orderBy: [ShiftOrder!]
   ): ShiftConnection!
+  """
+  The employer's favourites and blocked workers; members see it.
+  """
   roster(
     """
     The endCursor of the page before; none for the first page.
@@ -6921,18 +7480,57 @@ type EmployerEdge {
   """
   cursor: Cursor!
 }
+"""
+An invitation to join an employer in a role; nobody joins until the invitee accepts.
+"""
 type EmployerInvitation implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The employer's ID.
+  """
   employerID: ID!
+  """
+  The address invited.
+  """
   email: String!
+  """
+  The role the invitee gets on accepting.
+  """
   role: MembershipRole!
+  """
+  Where the invitation stands.
+  """
   status: EmployerInvitationStatus!
+  """
+  The invited by's ID.
+  """
   invitedByID: ID!
+  """
+  When the invitation lapses unanswered: a week after it was sent.
+  """
   expiresAt: DateTime!
+  """
+  When it was answered or revoked; null while pending.
+  """
   respondedAt: DateTime
+  """
+  The employer the invitation is to.
+  """
   employer: Employer!
+  """
+  Who sent the invitation.
+  """
   invitedBy: User!
 }
 """
@@ -6982,15 +7580,30 @@ input EmployerInvitationOrder {
 Properties by which EmployerInvitation connections can be ordered.
 """
 enum EmployerInvitationOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
 }
 """
 EmployerInvitationStatus is enum for the field status
 """
 enum EmployerInvitationStatus @goModel(model: "flexwork/ent/employerinvitation.Status") {
+  """
+  Waiting for an answer (see expiresAt).
+  """
   PENDING
+  """
+  The invitee joined.
+  """
   ACCEPTED
+  """
+  The invitee said no.
+  """
   DECLINED
+  """
+  The employer withdrew it, or sent a new one to the same address.
+  """
   REVOKED
 }
 """
@@ -7010,30 +7623,75 @@ input EmployerOrder {
 Properties by which Employer connections can be ordered.
 """
 enum EmployerOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
+  """
+  By name.
+  """
   NAME
 }
 """
 EngagementType is enum for the field engagement_type
 """
 enum EngagementType @goModel(model: "flexwork/ent/schema/enum.EngagementType") {
+  """
+  Employed directly, part-time.
+  """
   PART_TIME
+  """
+  Independent work arranged through the platform.
+  """
   PLATFORM_GIG
+  """
+  Labour dispatch: employed by an agency, working at the client's site.
+  """
   DISPATCH
+  """
+  The employer's contractor does the work.
+  """
   OUTSOURCING
 }
+"""
+One entry of the tamper-evident ledger: each entry's hash covers the one before, so that an edited entry breaks the chain.
+"""
 type LedgerEntry implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  The entry's place in the chain, from 1.
+  """
   seq: Int!
+  """
+  What the entry records (HIRE, CONTRACT_SIGNED, CREDIT_EVENT …).
+  """
   kind: String!
+  """
+  The ID of what the entry is about.
+  """
   subjectID: ID!
+  """
+  Who made the change the entry records; null for the system.
+  """
   actorID: ID!
   """
   canonical JSON
   """
   payload: String!
+  """
+  The hash of the entry before.
+  """
   prevHash: String!
+  """
+  The hex SHA-256 of this entry and prevHash.
+  """
   hash: String!
 }
 """
@@ -7083,16 +7741,46 @@ input LedgerEntryOrder {
 Properties by which LedgerEntry connections can be ordered.
 """
 enum LedgerEntryOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
 }
+"""
+A user's role in an employer: owners and managers act for it, viewers only look.
+"""
 type Membership implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The employer's ID.
+  """
   employerID: ID!
+  """
+  The user's ID.
+  """
   userID: ID!
+  """
+  The member's role.
+  """
   role: MembershipRole!
+  """
+  The employer.
+  """
   employer: Employer!
+  """
+  The member.
+  """
   user: User!
 }
 """
@@ -7142,14 +7830,26 @@ input MembershipOrder {
 Properties by which Membership connections can be ordered.
 """
 enum MembershipOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
 }
 """
 MembershipRole is enum for the field role
 """
 enum MembershipRole @goModel(model: "flexwork/ent/employerinvitation.Role") {
+  """
+  Everything, including inviting owners.
+  """
   OWNER
+  """
+  Posts shifts, hires and pays; invites managers and viewers.
+  """
   MANAGER
+  """
+  Sees the employer's shifts and hires; changes nothing.
+  """
   VIEWER
 }
 """
@@ -7162,11 +7862,29 @@ interface Node @goModel(model: "flexwork/ent.Noder") {
   """
   id: ID!
 }
+"""
+A message in a user's inbox, also pushed to their devices unless their settings say otherwise.
+"""
 type Notification implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  The user whose inbox it is in.
+  """
   userID: ID!
+  """
+  What the notification is about; settings opt out by category.
+  """
   category: NotificationCategory!
+  """
+  The notification's title, in the user's language.
+  """
   title: String!
   """
   Null when not given.
@@ -7176,23 +7894,62 @@ type Notification implements Node {
   the shift, offer, … the notification is about
   """
   subjectID: ID!
+  """
+  When the user read it; null while unread.
+  """
   readAt: DateTime
+  """
+  Whether it was pushed, and if not, why.
+  """
   pushStatus: NotificationPushStatus!
+  """
+  When it was pushed to a device; null unless it was.
+  """
   pushedAt: DateTime
 }
 """
 NotificationCategory is enum for the field category
 """
 enum NotificationCategory @goModel(model: "flexwork/ent/schema/enum.NotificationCategory") {
+  """
+  New shifts near the worker.
+  """
   SHIFT_PUBLISHED
+  """
+  About offers.
+  """
   OFFER
+  """
+  About applications.
+  """
   APPLICATION
+  """
+  Reminders of shifts ahead.
+  """
   REMINDER
+  """
+  About hours and their approval.
+  """
   TIMESHEET
+  """
+  About wages.
+  """
   PAYMENT
+  """
+  About certificates.
+  """
   CERTIFICATION
+  """
+  About reviews.
+  """
   REVIEW
+  """
+  About credit events and disputes.
+  """
   CREDIT
+  """
+  About the account: invitations, sign-in.
+  """
   ACCOUNT
 }
 """
@@ -7242,38 +7999,107 @@ input NotificationOrder {
 Properties by which Notification connections can be ordered.
 """
 enum NotificationOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
 }
 """
 NotificationPushStatus is enum for the field push_status
 """
 enum NotificationPushStatus @goModel(model: "flexwork/ent/notification.PushStatus") {
+  """
+  The push is queued.
+  """
   PENDING
+  """
+  Pushed to the user's devices.
+  """
   SENT
+  """
+  Not pushed: it came in the user's quiet hours.
+  """
   SKIPPED_QUIET_HOURS
+  """
+  Not pushed: the user opted out of the category.
+  """
   SKIPPED_OPT_OUT
+  """
+  Not pushed: the daily cap of new-shift pushes was reached.
+  """
   SKIPPED_DAILY_CAP
+  """
+  Not pushed: no device is registered.
+  """
   SKIPPED_NO_DEVICE
+  """
+  The push failed.
+  """
   FAILED
 }
+"""
+An employer's offer of a shift to a worker, open until it expires, is accepted, declined or revoked.
+"""
 type Offer implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The shift's ID.
+  """
   shiftID: ID!
+  """
+  The worker profile's ID.
+  """
   workerID: ID!
+  """
+  The employer's ID.
+  """
   employerID: ID!
+  """
+  The application's ID.
+  """
   applicationID: ID
+  """
+  Where the offer stands.
+  """
   status: OfferStatus!
   """
   Null when not given.
   """
   message: String
+  """
+  When the offer lapses unanswered; never after the shift's start.
+  """
   expiresAt: DateTime!
+  """
+  When the worker answered or the employer revoked; null while pending.
+  """
   respondedAt: DateTime
+  """
+  The shift offered.
+  """
   shift: Shift!
+  """
+  The worker offered the shift.
+  """
   worker: WorkerProfile!
+  """
+  The application the offer answers; null for a direct offer to a favourite.
+  """
   application: Application
+  """
+  The hire, once the offer is accepted.
+  """
   assignment: Assignment
 }
 """
@@ -7323,18 +8149,42 @@ input OfferOrder {
 Properties by which Offer connections can be ordered.
 """
 enum OfferOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
+  """
+  By status.
+  """
   STATUS
+  """
+  By when it expires.
+  """
   EXPIRES_AT
 }
 """
 OfferStatus is enum for the field status
 """
 enum OfferStatus @goModel(model: "flexwork/ent/offer.Status") {
+  """
+  Waiting for the worker (see expiresAt).
+  """
   PENDING
+  """
+  The worker accepted: there is a hire.
+  """
   ACCEPTED
+  """
+  The worker said no.
+  """
   DECLINED
+  """
+  It lapsed unanswered.
+  """
   EXPIRED
+  """
+  The employer withdrew it, or the shift filled or was cancelled.
+  """
   REVOKED
 }
 """
@@ -7372,6 +8222,9 @@ type PageInfo {
   """
   endCursor: Cursor
 }
+"""
+Everything an app reads.
+"""
 type Query {
   """
   Fetches an object given its ID.
@@ -7391,6 +8244,9 @@ type Query {
     """
     ids: [ID!]!
   ): [Node]!
+  """
+  Shifts the viewer may see: members see their employers' shifts in every state, others published ones.
+  """
   shifts(
     """
     The endCursor of the page before; none for the first page.
@@ -7407,6 +8263,9 @@ type Query {
     """
     orderBy: [ShiftOrder!]
   ): ShiftConnection!
+  """
+  The skills taxonomy.
+  """
   skills(
     """
     The endCursor of the page before; none for the first page.
@@ -7424,26 +8283,65 @@ type Query {
     orderBy: SkillOrder
   ): SkillConnection!
 }
+"""
+A review of the other party of a worked shift. Double-blind: nobody else sees it until both sides have reviewed or 14 days have passed.
+"""
 type Review implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The hire's ID.
+  """
   assignmentID: ID!
+  """
+  Who reviewed whom.
+  """
   direction: ReviewDirection!
+  """
+  The worker profile's ID.
+  """
   workerID: ID!
+  """
+  The employer's ID.
+  """
   employerID: ID!
+  """
+  1 to 5.
+  """
   rating: Int!
+  """
+  Tags from reviewTags for the review's direction.
+  """
   tags: [String!]
   """
   Null when not given.
   """
   comment: String
+  """
+  When the review became visible; null while only its author sees it.
+  """
   revealedAt: DateTime
   """
   Null when not given.
   """
   reply: String
+  """
+  When the reviewed party replied; null until then.
+  """
   repliedAt: DateTime
+  """
+  The hire reviewed.
+  """
   assignment: Assignment!
 }
 """
@@ -7467,7 +8365,13 @@ type ReviewConnection {
 ReviewDirection is enum for the field direction
 """
 enum ReviewDirection @goModel(model: "flexwork/ent/review.Direction") {
+  """
+  The worker reviewed the employer.
+  """
   WORKER_TO_EMPLOYER
+  """
+  The employer reviewed the worker.
+  """
   EMPLOYER_TO_WORKER
 }
 """
@@ -7500,15 +8404,42 @@ input ReviewOrder {
 Properties by which Review connections can be ordered.
 """
 enum ReviewOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
+  """
+  By when it was revealed.
+  """
   REVEALED_AT
 }
+"""
+A report that a review breaks the rules, for staff to look at.
+"""
 type ReviewReport implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  The review's ID.
+  """
   reviewID: ID!
+  """
+  Who reported it.
+  """
   reporterID: ID!
+  """
+  What the reporter says is wrong.
+  """
   reason: String!
+  """
+  The review reported.
+  """
   review: Review!
 }
 """
@@ -7558,20 +8489,50 @@ input ReviewReportOrder {
 Properties by which ReviewReport connections can be ordered.
 """
 enum ReviewReportOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
 }
+"""
+A worker on an employer's roster: a favourite, who may be offered shifts directly, or a blocked worker, who never is.
+"""
 type RosterEntry implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The employer's ID.
+  """
   employerID: ID!
+  """
+  The worker profile's ID.
+  """
   workerID: ID!
+  """
+  Favourite or blocked.
+  """
   kind: RosterEntryKind!
   """
   Null when not given.
   """
   note: String
+  """
+  The employer whose roster it is.
+  """
   employer: Employer!
+  """
+  The worker on the roster.
+  """
   worker: WorkerProfile!
 }
 """
@@ -7608,7 +8569,13 @@ type RosterEntryEdge {
 RosterEntryKind is enum for the field kind
 """
 enum RosterEntryKind @goModel(model: "flexwork/ent/rosterentry.Kind") {
+  """
+  May be offered shifts directly, without applying.
+  """
   FAVOURITE
+  """
+  Never offered the employer's shifts, nor shown as a candidate.
+  """
   BLOCKED
 }
 """
@@ -7628,51 +8595,138 @@ input RosterEntryOrder {
 Properties by which RosterEntry connections can be ordered.
 """
 enum RosterEntryOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
 }
+"""
+A shift an employer posts: when, where, the pay, how many workers and what they need.
+"""
 type Shift implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The employer's ID.
+  """
   employerID: ID!
+  """
+  What the work is, e.g. Warehouse picker.
+  """
   title: String!
   """
   Null when not given.
   """
   description: String
+  """
+  The legal form of the work.
+  """
   engagementType: EngagementType!
+  """
+  Where the shift stands.
+  """
   status: ShiftStatus!
+  """
+  The place's address, as the employer wrote it.
+  """
   address: String!
+  """
+  The place's latitude.
+  """
   lat: Float!
+  """
+  The place's longitude.
+  """
   lng: Float!
   """
   check-in must happen this close to the place
   """
   geofenceRadiusM: Int!
+  """
+  When the shift starts.
+  """
   startsAt: DateTime!
+  """
+  When the shift ends.
+  """
   endsAt: DateTime!
+  """
+  The place's IANA time zone, for showing times as the worker will live them.
+  """
   timeZone: String!
+  """
+  Minutes of unpaid break, taken off the hours worked.
+  """
   unpaidBreakMinutes: Int!
+  """
+  The pay in minor units (cents) per payUnit.
+  """
   payRate: Int!
+  """
+  The pay's ISO 4217 currency.
+  """
   currency: String!
+  """
+  Whether payRate is per hour or for the whole shift.
+  """
   payUnit: ShiftPayUnit!
   """
   pay per paid hour, for comparing hourly and per-shift pay
   """
   hourlyRate: Int!
+  """
+  How many workers the shift needs.
+  """
   slots: Int!
+  """
+  How many slots are taken.
+  """
   filled: Int!
+  """
+  The least credit score a worker needs; null for none.
+  """
   minCreditScore: Int
+  """
+  Only workers who live this close may take it; null for any distance.
+  """
   maxDistanceKm: Int
+  """
+  Whether workers with a provisional score may take it.
+  """
   newcomersAllowed: Boolean!
+  """
+  Whether the contract includes a non-disclosure clause.
+  """
   nda: Boolean!
+  """
+  When the shift was published; null for a draft.
+  """
   publishedAt: DateTime
+  """
+  When the employer cancelled the shift; null unless they did.
+  """
   cancelledAt: DateTime
   """
   Null when not given.
   """
   cancelReason: String
+  """
+  The employer posting the shift.
+  """
   employer: Employer!
+  """
+  Applications to the shift; the employer's members see them.
+  """
   applications(
     """
     The endCursor of the page before; none for the first page.
@@ -7689,6 +8743,9 @@ type Shift implements Node {
     """
     orderBy: ApplicationOrder
   ): ApplicationConnection!
+  """
+  Offers sent for the shift; the employer's members see them.
+  """
   offers(
     """
     The endCursor of the page before; none for the first page.
@@ -7705,6 +8762,9 @@ type Shift implements Node {
     """
     orderBy: OfferOrder
   ): OfferConnection!
+  """
+  The shift's hires; the employer's members see them.
+  """
   assignments(
     """
     The endCursor of the page before; none for the first page.
@@ -7769,35 +8829,92 @@ input ShiftOrder {
 Properties by which Shift connections can be ordered.
 """
 enum ShiftOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
+  """
+  By status.
+  """
   STATUS
+  """
+  By start.
+  """
   STARTS_AT
+  """
+  By pay.
+  """
   PAY_RATE
+  """
+  By hourly pay.
+  """
   HOURLY_RATE
 }
 """
 ShiftPayUnit is enum for the field pay_unit
 """
 enum ShiftPayUnit @goModel(model: "flexwork/ent/shift.PayUnit") {
+  """
+  payRate is per hour worked.
+  """
   HOUR
+  """
+  payRate is for the whole shift.
+  """
   SHIFT
 }
 """
 ShiftStatus is enum for the field status
 """
 enum ShiftStatus @goModel(model: "flexwork/ent/shift.Status") {
+  """
+  Not published yet; only the employer sees it.
+  """
   DRAFT
+  """
+  Open: workers find it and apply.
+  """
   PUBLISHED
+  """
+  Every slot is taken.
+  """
   FILLED
+  """
+  It has started.
+  """
   IN_PROGRESS
+  """
+  It has ended.
+  """
   COMPLETED
+  """
+  The employer cancelled it.
+  """
   CANCELLED
 }
+"""
+A skill from the shared taxonomy that shifts require and workers claim; some need a verified certificate.
+"""
 type Skill implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  A stable, language-free key, e.g. order-picking.
+  """
   slug: String!
+  """
+  The skill's name, in the viewer's language.
+  """
   name: String!
+  """
+  The field the skill belongs to.
+  """
   category: SkillCategory!
   """
   the skill is regulated: shifts usually require a verified certificate
@@ -7808,13 +8925,37 @@ type Skill implements Node {
 SkillCategory is enum for the field category
 """
 enum SkillCategory @goModel(model: "flexwork/ent/skill.Category") {
+  """
+  Hotels, restaurants and cafés.
+  """
   HOSPITALITY
+  """
+  Shops and supermarkets.
+  """
   RETAIL
+  """
+  Warehouses and logistics.
+  """
   WAREHOUSE
+  """
+  Events and venues.
+  """
   EVENTS
+  """
+  Cleaning.
+  """
   CLEANING
+  """
+  Care work.
+  """
   CARE
+  """
+  Delivery and driving.
+  """
   DELIVERY
+  """
+  Office work.
+  """
   OFFICE
 }
 """
@@ -7864,30 +9005,78 @@ input SkillOrder {
 Properties by which Skill connections can be ordered.
 """
 enum SkillOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
+  """
+  By name.
+  """
   NAME
+  """
+  By category.
+  """
   CATEGORY
 }
+"""
+The hours of a worked shift, their approval, and the payment of the wage.
+"""
 type Timesheet implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The hire's ID.
+  """
   assignmentID: ID!
+  """
+  The worker profile's ID.
+  """
   workerID: ID!
+  """
+  The employer's ID.
+  """
   employerID: ID!
+  """
+  Where the hours stand.
+  """
   status: TimesheetStatus!
   """
   from check-in to check-out, less the unpaid break
   """
   workedMinutes: Int!
+  """
+  The minutes the employer approved; null until then.
+  """
   approvedMinutes: Int
   """
   Null when not given.
   """
   adjustmentReason: String
+  """
+  When the worker checked out and the hours were submitted.
+  """
   submittedAt: DateTime!
+  """
+  When the employer approved the hours (or they were approved for them).
+  """
   approvedAt: DateTime
+  """
+  Whether the hours were approved because the employer did not answer within 48 hours.
+  """
   autoApproved: Boolean!
+  """
+  When the worker disputed the approved hours; null unless they did.
+  """
   disputedAt: DateTime
   """
   Null when not given.
@@ -7897,16 +9086,37 @@ type Timesheet implements Node {
   minor units, fixed at approval
   """
   amountOwed: Int
+  """
+  The wage's ISO 4217 currency.
+  """
   currency: String!
+  """
+  When the wage is due: 7 days after approval.
+  """
   paymentDueAt: DateTime
+  """
+  Where the wage's payment stands.
+  """
   paymentStatus: TimesheetPaymentStatus!
   """
   Null when not given.
   """
   paymentReference: String
+  """
+  When the employer marked the wage paid.
+  """
   paidAt: DateTime
+  """
+  When the payment became final: the worker confirmed it, or 7 days passed.
+  """
   paymentConfirmedAt: DateTime
+  """
+  Whether the payment was taken as received because the worker did not answer within 7 days.
+  """
   paymentAutoConfirmed: Boolean!
+  """
+  When the worker said a payment marked as made did not arrive.
+  """
   notReceivedAt: DateTime
   """
   Null when not given.
@@ -7916,6 +9126,9 @@ type Timesheet implements Node {
   first flagged overdue; the overdue credit counts once
   """
   overdueAt: DateTime
+  """
+  The hire the hours are for.
+  """
   assignment: Assignment!
 }
 """
@@ -7965,42 +9178,108 @@ input TimesheetOrder {
 Properties by which Timesheet connections can be ordered.
 """
 enum TimesheetOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
+  """
+  By status.
+  """
   STATUS
+  """
+  By the payment's due date.
+  """
   PAYMENT_DUE_AT
 }
 """
 TimesheetPaymentStatus is enum for the field payment_status
 """
 enum TimesheetPaymentStatus @goModel(model: "flexwork/ent/timesheet.PaymentStatus") {
+  """
+  Nothing is owed yet: the hours are not approved.
+  """
   NOT_DUE
+  """
+  Owed and not yet due.
+  """
   UNPAID
+  """
+  The employer says it paid; waiting for the worker.
+  """
   MARKED_PAID
+  """
+  Paid, and final: the worker confirmed it or did not contest it within 7 days.
+  """
   CONFIRMED
+  """
+  Not paid by its due date.
+  """
   OVERDUE
+  """
+  The worker says the payment did not arrive.
+  """
   NOT_RECEIVED
 }
 """
 TimesheetStatus is enum for the field status
 """
 enum TimesheetStatus @goModel(model: "flexwork/ent/timesheet.Status") {
+  """
+  The worker checked out; waiting for the employer.
+  """
   SUBMITTED
+  """
+  The employer approved the hours (see approvedMinutes).
+  """
   APPROVED
+  """
+  The worker disputed the approved hours.
+  """
   DISPUTED
+  """
+  Approved again after a dispute.
+  """
   RESOLVED
 }
+"""
+A person with an account: a worker, an employer's member, staff, or several of these.
+"""
 type User implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The name others see.
+  """
   displayName: String!
+  """
+  Whether the user is flexwork staff.
+  """
   isStaff: Boolean!
   """
   IANA zone for quiet hours and reminders
   """
   timeZone: String!
+  """
+  The user's language for messages and notifications (zh-CN or en).
+  """
   locale: String!
+  """
+  The user's worker profile, once they made one.
+  """
   workerProfile: WorkerProfile
+  """
+  The employers the user acts for; only they and staff see them.
+  """
   memberships: [Membership!]
 }
 """
@@ -8050,12 +9329,30 @@ input UserOrder {
 Properties by which User connections can be ordered.
 """
 enum UserOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
 }
+"""
+A worker's profile: where they live, how far they travel, their skills, record and ratings.
+"""
 type WorkerProfile implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  When it last changed.
+  """
   updatedAt: DateTime!
+  """
+  The user's ID.
+  """
   userID: ID!
   """
   Null when not given.
@@ -8065,12 +9362,33 @@ type WorkerProfile implements Node {
   Null when not given.
   """
   bio: String
+  """
+  The legal forms of work the worker takes.
+  """
   engagementTypes: [EngagementType!]
+  """
+  The average of employers' revealed, visible ratings (1 to 5); 0 without any.
+  """
   ratingAvg: Float!
+  """
+  How many ratings ratingAvg averages.
+  """
   ratingCount: Int!
+  """
+  How many shifts the worker has worked.
+  """
   completedShifts: Int!
+  """
+  The worker's account.
+  """
   user: User!
+  """
+  The skills the worker claims.
+  """
   skills: [Skill!]
+  """
+  The worker's certificates; employers see them while they deal with the worker.
+  """
   certifications(
     """
     The endCursor of the page before; none for the first page.
@@ -8087,6 +9405,9 @@ type WorkerProfile implements Node {
     """
     orderBy: CertificationOrder
   ): CertificationConnection!
+  """
+  The worker's applications; only the worker sees them.
+  """
   applications(
     """
     The endCursor of the page before; none for the first page.
@@ -8103,6 +9424,9 @@ type WorkerProfile implements Node {
     """
     orderBy: ApplicationOrder
   ): ApplicationConnection!
+  """
+  Offers made to the worker; only the worker sees them.
+  """
   offers(
     """
     The endCursor of the page before; none for the first page.
@@ -8119,6 +9443,9 @@ type WorkerProfile implements Node {
     """
     orderBy: OfferOrder
   ): OfferConnection!
+  """
+  The worker's hires; only the worker sees them.
+  """
   assignments(
     """
     The endCursor of the page before; none for the first page.
@@ -8135,6 +9462,9 @@ type WorkerProfile implements Node {
     """
     orderBy: AssignmentOrder
   ): AssignmentConnection!
+  """
+  The worker's skills with their years of experience.
+  """
   workerSkills: [WorkerSkill!]
 }
 """
@@ -8184,15 +9514,42 @@ input WorkerProfileOrder {
 Properties by which WorkerProfile connections can be ordered.
 """
 enum WorkerProfileOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
 }
+"""
+A skill a worker claims, with their years of experience.
+"""
 type WorkerSkill implements Node {
+  """
+  An opaque ID; never parse it.
+  """
   id: ID!
+  """
+  When it was created.
+  """
   createdAt: DateTime!
+  """
+  The worker profile's ID.
+  """
   workerID: ID!
+  """
+  The skill's ID.
+  """
   skillID: ID!
+  """
+  Years of experience the worker claims.
+  """
   years: Int!
+  """
+  The worker.
+  """
   worker: WorkerProfile!
+  """
+  The skill.
+  """
   skill: Skill!
 }
 """
@@ -8242,28 +9599,45 @@ input WorkerSkillOrder {
 Properties by which WorkerSkill connections can be ordered.
 """
 enum WorkerSkillOrderField {
+  """
+  By when it was created.
+  """
   CREATED_AT
 }
 `, BuiltIn: false},
-	{Name: "../schema/feed.graphql", Input: `enum ScreeningRule {
+	{Name: "../schema/feed.graphql", Input: `"A rule a worker must pass to take a shift."
+enum ScreeningRule {
+  "The viewer has a worker profile."
   WORKER_PROFILE
+  "The worker's credit score meets the shift's minimum."
   CREDIT_MINIMUM
+  "The worker claims every skill the shift requires."
   REQUIRED_SKILLS
+  "The worker holds a verified certificate, valid on the day, for each skill that needs one."
   REQUIRED_CERTIFICATES
+  "The worker lives within the shift's distance."
   DISTANCE
+  "The worker is not hired elsewhere at that time."
   NO_OVERLAP
+  "The employer has not blocked the worker."
   NOT_BLOCKED
+  "A worker with a provisional score may take it, unless the shift says not."
   NEWCOMERS
 }
 
 "One screening rule's verdict, with a message for the worker."
 type ScreeningResult {
+  "The rule."
   rule: ScreeningRule!
+  "Whether the rule passed."
   passed: Boolean!
+  "Why the rule failed, in words for the person reading it; empty when it passed."
   message: String!
 }
 
+"Whether the viewer may take a shift, rule by rule."
 type Eligibility {
+  "True when every rule passes."
   eligible: Boolean!
   "Every rule, passed or not: for the shift's detail screen."
   rules: [ScreeningResult!]!
@@ -8271,29 +9645,43 @@ type Eligibility {
   failedRules: [ScreeningResult!]!
 }
 
+"Narrows the feed."
 input ShiftFeedFilter {
   "Shifts requiring any of these skills."
   skillIDs: [ID!]
+  "Only shifts of these legal forms."
   engagementTypes: [EngagementType!]
+  "Only shifts starting at or after this."
   startsAfter: DateTime
+  "Only shifts starting before this."
   startsBefore: DateTime
   "Pay per paid hour, in minor units; per-shift pay counts by its hourly equivalent."
   minHourlyRate: Int
 }
 
+"The feed's order."
 enum ShiftFeedOrder {
+  "Nearest first."
   DISTANCE
+  "Soonest first."
   START
 }
 
+"A page of the worker's feed."
 type ShiftFeedConnection {
+  "The page's items."
   edges: [ShiftFeedEdge!]!
+  "Where the page ends, and whether more follow."
   pageInfo: PageInfo!
 }
 
+"A shift in the feed, with how far it is."
 type ShiftFeedEdge {
+  "Pass as after to get what follows this item."
   cursor: Cursor!
+  "The shift."
   node: Shift!
+  "How far the place is from near, in km."
   distanceKm: Float!
   "Whether the viewer passes the shift's screening, rule by rule."
   eligibility: Eligibility!
@@ -8301,22 +9689,31 @@ type ShiftFeedEdge {
   application: Application
 }
 
+"What applyToShift needs."
 input ApplyToShiftInput {
+  "The shift to apply to."
   shiftID: ID!
   "To the employer; at most 1000 characters."
   message: String
 }
 
+"What applyToShift changed, each object as it now stands."
 type ApplyToShiftPayload {
+  "The application, as it now stands."
   application: Application!
+  "The shift, as it now stands."
   shift: Shift!
 }
 
+"What withdrawApplication needs."
 input WithdrawApplicationInput {
+  "The application to withdraw."
   applicationID: ID!
 }
 
+"What withdrawApplication changed, each object as it now stands."
 type WithdrawApplicationPayload {
+  "The application, as it now stands."
   application: Application!
   "The offer the application held, declined with it."
   offer: Offer
@@ -8341,39 +9738,55 @@ extend type Mutation {
 `, BuiltIn: false},
 	{Name: "../schema/hiring.graphql", Input: `"One part of a candidate's match score."
 type MatchFactor {
+  "The factor, e.g. DISTANCE."
   name: String!
+  "Points this candidate gets."
   points: Int!
+  "The most the factor can add."
   max: Int!
+  "Why, in words for the employer."
   detail: String!
 }
 
+"A candidate: the application, and how well the worker matches the shift."
 type CandidateEdge {
+  "Pass as after to get what follows this item."
   cursor: Cursor!
+  "The application."
   node: Application!
   "1 for the best match."
   rank: Int!
   "0 to 100; the factors add up to it."
   matchScore: Int!
+  "The match score's parts, each with points and why."
   factors: [MatchFactor!]!
   "From the worker's home when they applied."
   distanceKm: Float
+  "Whether the worker is on the employer's favourites."
   favourite: Boolean!
+  "The worker's credit score."
   creditScore: Int!
   "The applicant's screening for the shift as it stands now."
   eligibility: Eligibility!
 }
 
+"A page of a shift's candidates, best match first."
 type CandidateConnection {
+  "The page's items."
   edges: [CandidateEdge!]!
+  "Where the page ends, and whether more follow."
   pageInfo: PageInfo!
+  "How many there are across every page."
   totalCount: Int!
 }
 
+"What sendOffer needs."
 input SendOfferInput {
   "Offer to an applicant…"
   applicationID: ID
   "…or invite a favourite worker directly (shiftID and workerID)."
   shiftID: ID
+  "With shiftID: a favourite to offer the shift to directly."
   workerID: ID
   "5 to 1440; default 30. Never later than the shift's start: see SendOfferPayload.expiryShortened."
   expiresInMinutes: Int
@@ -8381,7 +9794,9 @@ input SendOfferInput {
   message: String
 }
 
+"What sendOffer changed, each object as it now stands."
 type SendOfferPayload {
+  "The offer, as it now stands."
   offer: Offer!
   "The application the offer answers; null for a direct invitation."
   application: Application
@@ -8394,161 +9809,227 @@ type SendOfferPayload {
   requestedExpiresAt: DateTime!
 }
 
+"What shortlistApplication needs."
 input ShortlistApplicationInput {
+  "The application to shortlist."
   applicationID: ID!
 }
 
+"What shortlistApplication changed, each object as it now stands."
 type ShortlistApplicationPayload {
+  "The application, as it now stands."
   application: Application!
 }
 
+"What rejectApplication needs."
 input RejectApplicationInput {
+  "The application to reject."
   applicationID: ID!
   "Shown to the applicant; at most 500 characters."
   reason: String
 }
 
+"What rejectApplication changed, each object as it now stands."
 type RejectApplicationPayload {
+  "The application, as it now stands."
   application: Application!
   "The offer the application held, revoked with it."
   offer: Offer
 }
 
+"What revokeOffer needs."
 input RevokeOfferInput {
+  "The offer to revoke."
   offerID: ID!
 }
 
+"What revokeOffer changed, each object as it now stands."
 type RevokeOfferPayload {
+  "The offer, as it now stands."
   offer: Offer!
   "The application, back on the shortlist."
   application: Application
 }
 
+"What acceptOffer needs."
 input AcceptOfferInput {
+  "The offer to accept."
   offerID: ID!
 }
 
+"What acceptOffer changed, each object as it now stands."
 type AcceptOfferPayload {
   "The hire, with the contract both parties sign next."
   assignment: Assignment!
+  "The offer, as it now stands."
   offer: Offer!
+  "The shift, as it now stands."
   shift: Shift!
+  "The contract, as it now stands."
   contract: Contract!
   "The application the offer answered, now hired; null for a direct invitation."
   application: Application
 }
 
+"What declineOffer needs."
 input DeclineOfferInput {
+  "The offer to decline."
   offerID: ID!
 }
 
+"What declineOffer changed, each object as it now stands."
 type DeclineOfferPayload {
+  "The offer, as it now stands."
   offer: Offer!
   "The application, withdrawn with it."
   application: Application
 }
 
+"What signContract needs."
 input SignContractInput {
+  "The contract to sign."
   contractID: ID!
 }
 
+"What signContract changed, each object as it now stands."
 type SignContractPayload {
+  "The contract, as it now stands."
   contract: Contract!
+  "The hire, as it now stands."
   assignment: Assignment!
 }
 
+"What checkIn needs."
 input CheckInInput {
+  "The hire to check in to."
   assignmentID: ID!
   "Where the phone is."
   location: GeoPointInput!
 }
 
+"What checkOut needs."
 input CheckOutInput {
+  "The hire to check out of."
   assignmentID: ID!
   "Where the phone is."
   location: GeoPointInput!
 }
 
+"What checkIn changed, each object as it now stands."
 type CheckInPayload {
+  "The hire, as it now stands."
   assignment: Assignment!
 }
 
+"What checkOut changed, each object as it now stands."
 type CheckOutPayload {
+  "The hire, as it now stands."
   assignment: Assignment!
   "The timesheet the check-out submitted."
   timesheet: Timesheet!
 }
 
+"What markNoShow needs."
 input MarkNoShowInput {
+  "The hire to mark as a no-show."
   assignmentID: ID!
 }
 
+"What markNoShow changed, each object as it now stands."
 type MarkNoShowPayload {
+  "The hire, as it now stands."
   assignment: Assignment!
+  "The shift, as it now stands."
   shift: Shift!
 }
 
+"What cancelAssignment needs."
 input CancelAssignmentInput {
+  "The hire to cancel."
   assignmentID: ID!
   "Why; the other party reads it. 1 to 500 characters."
   reason: String!
 }
 
+"What cancelAssignment changed, each object as it now stands."
 type CancelAssignmentPayload {
+  "The hire, as it now stands."
   assignment: Assignment!
   "The shift, with its slot open again."
   shift: Shift!
 }
 
+"What approveTimesheet needs."
 input ApproveTimesheetInput {
+  "The timesheet to approve."
   timesheetID: ID!
   "When different from the worker's minutes, reason is required."
   approvedMinutes: Int
+  "Required when approvedMinutes differs from the minutes worked: the worker reads it."
   reason: String
 }
 
+"What approveTimesheet changed, each object as it now stands."
 type ApproveTimesheetPayload {
+  "The timesheet, as it now stands."
   timesheet: Timesheet!
+  "The hire, as it now stands."
   assignment: Assignment!
 }
 
+"What disputeTimesheet needs."
 input DisputeTimesheetInput {
+  "The timesheet to dispute."
   timesheetID: ID!
   "What is wrong; 1 to 1000 characters."
   reason: String!
 }
 
+"What disputeTimesheet changed, each object as it now stands."
 type DisputeTimesheetPayload {
+  "The timesheet, as it now stands."
   timesheet: Timesheet!
 }
 
+"What markPaid needs."
 input MarkPaidInput {
+  "The timesheet to mark as paid."
   timesheetID: ID!
   "The payment's reference (a transfer ID); 1 to 120 characters."
   reference: String!
 }
 
+"What markPaid changed, each object as it now stands."
 type MarkPaidPayload {
+  "The timesheet, as it now stands."
   timesheet: Timesheet!
 }
 
+"What confirmPayment needs."
 input ConfirmPaymentInput {
+  "The timesheet to confirm as received."
   timesheetID: ID!
 }
 
+"What confirmPayment changed, each object as it now stands."
 type ConfirmPaymentPayload {
+  "The timesheet, as it now stands."
   timesheet: Timesheet!
   "The assignment, now paid."
   assignment: Assignment!
 }
 
+"What reportPaymentNotReceived needs."
 input ReportPaymentNotReceivedInput {
+  "The timesheet to report as not received."
   timesheetID: ID!
   "What the worker sees (nothing arrived, a smaller amount); 1 to 500 characters."
   note: String!
 }
 
+"What reportPaymentNotReceived changed, each object as it now stands."
 type ReportPaymentNotReceivedPayload {
+  "The timesheet, as it now stands."
   timesheet: Timesheet!
 }
 
@@ -8609,10 +10090,13 @@ extend type Mutation {
   reportPaymentNotReceived(input: ReportPaymentNotReceivedInput!): ReportPaymentNotReceivedPayload!
 }
 `, BuiltIn: false},
-	{Name: "../schema/notifications.graphql", Input: `input RegisterDeviceInput {
+	{Name: "../schema/notifications.graphql", Input: `"A device to push to."
+input RegisterDeviceInput {
   "The FCM registration token."
   token: String!
+  "The device's platform."
   platform: DevicePlatform!
+  "The app's version, for support."
   appVersion: String
 }
 
@@ -8624,13 +10108,19 @@ type QuietHours {
   end: String!
 }
 
+"Hours without pushes, e.g. 22:00 to 07:00."
 input QuietHoursInput {
+  "When they start, HH:MM."
   start: String!
+  "When they end, HH:MM."
   end: String!
 }
 
+"How and when a user is notified."
 type NotificationSettings {
+  "The IANA time zone quiet hours are in."
   timeZone: String!
+  "Hours without pushes, in timeZone; null for none."
   quietHours: QuietHours
   "Categories never pushed (they still reach the inbox)."
   optOuts: [NotificationCategory!]!
@@ -8647,57 +10137,74 @@ extend type User {
 extend type Query {
   "The viewer's inbox, newest first."
   notifications(first: Int! = 20, after: Cursor, unreadOnly: Boolean): NotificationConnection!
+  "How many of the viewer's notifications are unread."
   unreadNotificationCount: Int!
 }
 
+"What registerDevice changed, each object as it now stands."
 type RegisterDevicePayload {
+  "The device, as it now stands."
   device: Device!
 }
 
+"A device to stop pushing to."
 input UnregisterDeviceInput {
   "The FCM registration token."
   token: String!
 }
 
+"What unregisterDevice changed, each object as it now stands."
 type UnregisterDevicePayload {
   "False when the token was not the viewer's device."
   unregistered: Boolean!
 }
 
+"Notifications to mark read."
 input MarkNotificationsReadInput {
   "The notifications to mark; or all: true."
   ids: [ID!]
+  "True to mark every notification of the viewer read."
   all: Boolean
 }
 
+"What markNotificationsRead changed, each object as it now stands."
 type MarkNotificationsReadPayload {
   "How many were unread and are now read."
   markedCount: Int!
+  "How many of the viewer's notifications are still unread."
   unreadCount: Int!
   "The notifications given by ids, now read."
   notifications: [Notification!]!
 }
 
+"Changes to notification settings; fields left out stay as they are."
 input UpdateNotificationSettingsInput {
   "IANA zone, e.g. Europe/Berlin."
   timeZone: String
+  "Hours without pushes."
   quietHours: QuietHoursInput
+  "True to remove quiet hours."
   clearQuietHours: Boolean
+  "Categories not to push; replaces the list."
   optOuts: [NotificationCategory!]
   "0 to 100."
   dailyShiftPushCap: Int
 }
 
+"What updateNotificationSettings changed, each object as it now stands."
 type UpdateNotificationSettingsPayload {
+  "The settings, as it now stands."
   settings: NotificationSettings!
 }
 
 extend type Mutation {
   "Registers a device for push; a token moves to whoever registered it last."
   registerDevice(input: RegisterDeviceInput!): RegisterDevicePayload!
+  "Stops pushes to a device: at sign-out."
   unregisterDevice(input: UnregisterDeviceInput!): UnregisterDevicePayload!
   "Marks the given notifications, or all, read."
   markNotificationsRead(input: MarkNotificationsReadInput!): MarkNotificationsReadPayload!
+  "Changes the viewer's notification settings; fields left out stay as they are."
   updateNotificationSettings(input: UpdateNotificationSettingsInput!): UpdateNotificationSettingsPayload!
 }
 
@@ -8706,48 +10213,77 @@ RESYNC means the subscriber fell behind and missed events: refetch, then
 subscribe again. The subscription ends after it.
 """
 enum OfferEventKind {
+  "A new offer."
   CREATED
+  "It lapses soon: answer it."
   EXPIRING_SOON
+  "The worker accepted it."
   ACCEPTED
+  "The worker declined it."
   DECLINED
+  "It lapsed unanswered."
   EXPIRED
+  "The employer withdrew it."
   REVOKED
+  "Events were missed (the app fell behind): refetch, then subscribe again."
   RESYNC
 }
 
+"A change to one of the viewer's offers."
 type OfferEvent {
+  "What happened."
   kind: OfferEventKind!
   "Null for RESYNC."
   offer: Offer
 }
 
+"What happened to an application."
 enum ApplicationEventKind {
+  "A worker applied."
   CREATED
+  "The employer shortlisted it."
   SHORTLISTED
+  "The employer turned it down."
   REJECTED
+  "The worker withdrew it."
   WITHDRAWN
+  "Events were missed (the app fell behind): refetch, then subscribe again."
   RESYNC
 }
 
+"A change to an application of a shift, as the employer's live candidates view hears it."
 type ApplicationEvent {
+  "What happened."
   kind: ApplicationEventKind!
+  "The application as it now stands."
   application: Application
 }
 
+"What happened to a hire."
 enum AssignmentEventKind {
+  "A worker accepted an offer."
   CREATED
+  "The worker checked in."
   CHECKED_IN
+  "The worker checked out."
   CHECKED_OUT
+  "The employer marked a no-show."
   NO_SHOW
+  "It was cancelled."
   CANCELLED
+  "Events were missed (the app fell behind): refetch, then subscribe again."
   RESYNC
 }
 
+"A change to a hire of a shift, as the employer's live view hears it."
 type AssignmentEvent {
+  "What happened."
   kind: AssignmentEventKind!
+  "The hire as it now stands."
   assignment: Assignment
 }
 
+"What an app hears live, over graphql-transport-ws."
 type Subscription {
   "Changes to the viewer's offers."
   offerEvents: OfferEvent!
@@ -8762,36 +10298,47 @@ type Subscription {
   assignmentEvents(shiftID: ID!): AssignmentEvent!
 }
 `, BuiltIn: false},
-	{Name: "../schema/review.graphql", Input: `input SubmitReviewInput {
+	{Name: "../schema/review.graphql", Input: `"A review of the other party of a worked shift."
+input SubmitReviewInput {
+  "The hire to review."
   assignmentID: ID!
   "1 to 5."
   rating: Int!
   "From reviewTags for the direction of the review."
   tags: [String!]
+  "Up to 2000 characters."
   comment: String
 }
 
+"A review tag and how often it was given."
 type TagCount {
+  "The tag."
   tag: String!
+  "How often."
   count: Int!
 }
 
 "A party's revealed, visible reviews summed up."
 type RatingSummary {
+  "The average rating, 1 to 5; 0 without any."
   average: Float!
+  "How many ratings."
   count: Int!
+  "How often each tag was given, most given first."
   tags: [TagCount!]!
 }
 
 extend type WorkerProfile {
   "Reviews employers wrote, once revealed."
   reviews(first: Int! = 20, after: Cursor): ReviewConnection!
+  "Employers' revealed, visible reviews of the worker, summed up."
   ratingSummary: RatingSummary!
 }
 
 extend type Employer {
   "Reviews workers wrote, once revealed."
   reviews(first: Int! = 20, after: Cursor): ReviewConnection!
+  "Workers' revealed, visible reviews of the employer, summed up."
   ratingSummary: RatingSummary!
 }
 
@@ -8800,40 +10347,55 @@ extend type Query {
   reviewTags(direction: ReviewDirection!): [String!]!
 }
 
+"What submitReview changed, each object as it now stands."
 type SubmitReviewPayload {
+  "The review, as it now stands."
   review: Review!
   "The other side's review, when this one revealed both."
   counterpart: Review
 }
 
+"What replyToReview needs."
 input ReplyToReviewInput {
+  "The review to reply to."
   reviewID: ID!
   "1 to 2000 characters."
   reply: String!
 }
 
+"What replyToReview changed, each object as it now stands."
 type ReplyToReviewPayload {
+  "The review, as it now stands."
   review: Review!
 }
 
+"What reportReview needs."
 input ReportReviewInput {
+  "The review to report."
   reviewID: ID!
   "What is wrong with it; 1 to 500 characters."
   reason: String!
 }
 
+"What reportReview changed, each object as it now stands."
 type ReportReviewPayload {
+  "The report, as it now stands."
   report: ReviewReport!
+  "The review, as it now stands."
   review: Review!
 }
 
+"What hideReview needs."
 input HideReviewInput {
+  "The review to hide."
   reviewID: ID!
   "Kept in the ledger; 1 to 500 characters."
   reason: String!
 }
 
+"What hideReview changed, each object as it now stands."
 type HideReviewPayload {
+  "The review, as it now stands."
   review: Review!
 }
 
@@ -8852,13 +10414,19 @@ extend type Mutation {
   hideReview(input: HideReviewInput!): HideReviewPayload!
 }
 `, BuiltIn: false},
-	{Name: "../schema/shift.graphql", Input: `input CreateShiftInput {
+	{Name: "../schema/shift.graphql", Input: `"A new shift, saved as a draft until published."
+input CreateShiftInput {
+  "The employer posting it; owners and managers post."
   employerID: ID!
   "3 to 120 characters."
   title: String!
+  "What the work is and what to bring; up to 4000 characters."
   description: String
+  "The legal form of the work."
   engagementType: EngagementType!
+  "The place's address, as workers will read it."
   address: String!
+  "Where the work is: check-in is measured from here."
   location: GeoPointInput!
   "Check-in and check-out must happen this close to the place: 50 to 2000 m, default 200."
   geofenceRadiusM: Int
@@ -8868,25 +10436,37 @@ extend type Mutation {
   endsAt: DateTime!
   "IANA zone of the place, e.g. Europe/Berlin."
   timeZone: String!
+  "Minutes of unpaid break, 0 to 120."
   unpaidBreakMinutes: Int
+  "The pay per payUnit."
   pay: MoneyInput!
+  "Whether pay is per hour or for the shift."
   payUnit: ShiftPayUnit!
   "1 to 500."
   slots: Int!
+  "Skills a worker must claim."
   requiredSkillIDs: [ID!]
   "Skills the worker must prove with a verified certificate valid on the day."
   requiredCertificationIDs: [ID!]
+  "The least credit score a worker needs (300 to 850); leave out for none."
   minCreditScore: Int
+  "Only workers who live this close may take it; leave out for any distance."
   maxDistanceKm: Int
   "Default true."
   newcomersAllowed: Boolean
+  "Whether the contract includes a non-disclosure clause."
   nda: Boolean
 }
 
+"A worker to put on the employer's roster."
 input SetRosterEntryInput {
+  "The employer."
   employerID: ID!
+  "The worker profile."
   workerID: ID!
+  "Favourite or blocked."
   kind: RosterEntryKind!
+  "A note only the employer's members see."
   note: String
 }
 
@@ -8895,25 +10475,35 @@ extend type Shift {
   pay: Money!
 }
 
+"What createShift changed, each object as it now stands."
 type CreateShiftPayload {
+  "The shift, as it now stands."
   shift: Shift!
 }
 
+"What publishShift needs."
 input PublishShiftInput {
+  "The shift to publish."
   shiftID: ID!
 }
 
+"What publishShift changed, each object as it now stands."
 type PublishShiftPayload {
+  "The shift, as it now stands."
   shift: Shift!
 }
 
+"What cancelShift needs."
 input CancelShiftInput {
+  "The shift to cancel."
   shiftID: ID!
   "Why; the hired workers read it. 1 to 500 characters."
   reason: String!
 }
 
+"What cancelShift changed, each object as it now stands."
 type CancelShiftPayload {
+  "The shift, as it now stands."
   shift: Shift!
   "The hires cancelled with it."
   cancelledAssignments: [Assignment!]!
@@ -8921,17 +10511,23 @@ type CancelShiftPayload {
   revokedOffers: [Offer!]!
 }
 
+"What setRosterEntry changed, each object as it now stands."
 type SetRosterEntryPayload {
+  "The roster entry, as it now stands."
   rosterEntry: RosterEntry!
   "A block revokes the worker's pending offers from the employer."
   revokedOffers: [Offer!]!
 }
 
+"A worker to take off the roster."
 input RemoveRosterEntryInput {
+  "The employer."
   employerID: ID!
+  "The worker profile."
   workerID: ID!
 }
 
+"What removeRosterEntry changed, each object as it now stands."
 type RemoveRosterEntryPayload {
   "The entry removed; null when the worker was on no list."
   removedRosterEntryID: ID
@@ -8946,10 +10542,12 @@ extend type Mutation {
   cancelShift(input: CancelShiftInput!): CancelShiftPayload!
   "Puts a worker on the employer's favourites or block list."
   setRosterEntry(input: SetRosterEntryInput!): SetRosterEntryPayload!
+  "Takes a worker off the employer's favourites or blocked list."
   removeRosterEntry(input: RemoveRosterEntryInput!): RemoveRosterEntryPayload!
 }
 
 extend type Shift {
+  "Skills a worker must claim to take the shift."
   requiredSkills: [Skill!]!
   "Skills the worker must prove with a verified certificate valid on the shift's date."
   requiredCertifications: [Skill!]!
@@ -8964,7 +10562,9 @@ extend type Shift {
   minHourlyRate: Money
 }
 
+"A skill the worker claims."
 input WorkerSkillInput {
+  "The skill, from skills."
   skillID: ID!
   "0 to 60."
   years: Int!
@@ -8972,18 +10572,27 @@ input WorkerSkillInput {
 
 "Omitted fields stay as they are; skills, when given, replace the whole list."
 input UpdateWorkerProfileInput {
+  "A line under the name, up to 120 characters."
   headline: String
+  "About the worker, up to 2000 characters."
   bio: String
+  "Where the worker lives: distances are measured from here."
   homeLocation: GeoPointInput
   "1 to 200."
   travelRadiusKm: Int
+  "The worker's skills; replaces the list."
   skills: [WorkerSkillInput!]
+  "The least hourly pay the worker wants to see."
   minHourlyRate: MoneyInput
+  "The legal forms of work the worker takes."
   engagementTypes: [EngagementType!]
 }
 
+"What updateWorkerProfile changed, each object as it now stands."
 type UpdateWorkerProfilePayload {
+  "The worker profile, as it now stands."
   workerProfile: WorkerProfile!
+  "Who is signed in."
   user: User!
 }
 

@@ -2,148 +2,208 @@
 
 package model
 
+// What acceptEmployerInvitation needs.
 type AcceptEmployerInvitationInput struct {
+	// The invitation to accept.
 	InvitationID string `json:"invitationID"`
 }
 
+// What acceptOffer needs.
 type AcceptOfferInput struct {
+	// The offer to accept.
 	OfferID string `json:"offerID"`
 }
 
+// What cancelAssignment needs.
 type CancelAssignmentInput struct {
+	// The hire to cancel.
 	AssignmentID string `json:"assignmentID"`
 	// Why; the other party reads it. 1 to 500 characters.
 	Reason string `json:"reason"`
 }
 
+// What cancelShift needs.
 type CancelShiftInput struct {
+	// The shift to cancel.
 	ShiftID string `json:"shiftID"`
 	// Why; the hired workers read it. 1 to 500 characters.
 	Reason string `json:"reason"`
 }
 
+// What completeCertificationUpload needs.
 type CompleteCertificationUploadInput struct {
+	// The certificate to complete.
 	CertificationID string `json:"certificationID"`
 }
 
+// What confirmPayment needs.
 type ConfirmPaymentInput struct {
+	// The timesheet to confirm as received.
 	TimesheetID string `json:"timesheetID"`
 }
 
+// What declineEmployerInvitation needs.
 type DeclineEmployerInvitationInput struct {
+	// The invitation to decline.
 	InvitationID string `json:"invitationID"`
 }
 
+// What declineOffer needs.
 type DeclineOfferInput struct {
+	// The offer to decline.
 	OfferID string `json:"offerID"`
 }
 
+// What disputeTimesheet needs.
 type DisputeTimesheetInput struct {
+	// The timesheet to dispute.
 	TimesheetID string `json:"timesheetID"`
 	// What is wrong; 1 to 1000 characters.
 	Reason string `json:"reason"`
 }
 
+// What hideReview needs.
 type HideReviewInput struct {
+	// The review to hide.
 	ReviewID string `json:"reviewID"`
 	// Kept in the ledger; 1 to 500 characters.
 	Reason string `json:"reason"`
 }
 
+// What markNoShow needs.
 type MarkNoShowInput struct {
+	// The hire to mark as a no-show.
 	AssignmentID string `json:"assignmentID"`
 }
 
+// Notifications to mark read.
 type MarkNotificationsReadInput struct {
 	// The notifications to mark; or all: true.
 	Ids []string `json:"ids,omitempty"`
-	All *bool    `json:"all,omitempty"`
+	// True to mark every notification of the viewer read.
+	All *bool `json:"all,omitempty"`
 }
 
+// What markPaid needs.
 type MarkPaidInput struct {
+	// The timesheet to mark as paid.
 	TimesheetID string `json:"timesheetID"`
 	// The payment's reference (a transfer ID); 1 to 120 characters.
 	Reference string `json:"reference"`
 }
 
+// What publishShift needs.
 type PublishShiftInput struct {
+	// The shift to publish.
 	ShiftID string `json:"shiftID"`
 }
 
+// The refresh token to trade.
 type RefreshTokenInput struct {
+	// The refresh token of the current session.
 	RefreshToken string `json:"refreshToken"`
 }
 
+// What rejectApplication needs.
 type RejectApplicationInput struct {
+	// The application to reject.
 	ApplicationID string `json:"applicationID"`
 	// Shown to the applicant; at most 500 characters.
 	Reason *string `json:"reason,omitempty"`
 }
 
+// A worker to take off the roster.
 type RemoveRosterEntryInput struct {
+	// The employer.
 	EmployerID string `json:"employerID"`
-	WorkerID   string `json:"workerID"`
+	// The worker profile.
+	WorkerID string `json:"workerID"`
 }
 
+// What replyToReview needs.
 type ReplyToReviewInput struct {
+	// The review to reply to.
 	ReviewID string `json:"reviewID"`
 	// 1 to 2000 characters.
 	Reply string `json:"reply"`
 }
 
+// What reportPaymentNotReceived needs.
 type ReportPaymentNotReceivedInput struct {
+	// The timesheet to report as not received.
 	TimesheetID string `json:"timesheetID"`
 	// What the worker sees (nothing arrived, a smaller amount); 1 to 500 characters.
 	Note string `json:"note"`
 }
 
+// What reportReview needs.
 type ReportReviewInput struct {
+	// The review to report.
 	ReviewID string `json:"reviewID"`
 	// What is wrong with it; 1 to 500 characters.
 	Reason string `json:"reason"`
 }
 
+// Staff's decision on a certificate.
 type ReviewCertificationInput struct {
+	// The certificate to decide on.
 	CertificationID string `json:"certificationID"`
-	Decision        string `json:"decision"`
+	// Verify or reject.
+	Decision string `json:"decision"`
 	// Required to reject: the worker reads it. At most 500 characters.
 	Reason *string `json:"reason,omitempty"`
 }
 
+// What revokeCertification needs.
 type RevokeCertificationInput struct {
+	// The certificate to revoke.
 	CertificationID string `json:"certificationID"`
 	// Why; the worker reads it. 1 to 500 characters.
 	Reason string `json:"reason"`
 }
 
+// What revokeEmployerInvitation needs.
 type RevokeEmployerInvitationInput struct {
+	// The invitation to revoke.
 	InvitationID string `json:"invitationID"`
 }
 
+// What revokeOffer needs.
 type RevokeOfferInput struct {
+	// The offer to revoke.
 	OfferID string `json:"offerID"`
 }
 
+// What shortlistApplication needs.
 type ShortlistApplicationInput struct {
+	// The application to shortlist.
 	ApplicationID string `json:"applicationID"`
 }
 
+// What signContract needs.
 type SignContractInput struct {
+	// The contract to sign.
 	ContractID string `json:"contractID"`
 }
 
+// The session to end.
 type SignOutInput struct {
+	// The refresh token of the session to end.
 	RefreshToken string `json:"refreshToken"`
 }
 
+// What an app hears live, over graphql-transport-ws.
 type Subscription struct {
 }
 
+// A device to stop pushing to.
 type UnregisterDeviceInput struct {
 	// The FCM registration token.
 	Token string `json:"token"`
 }
 
+// What withdrawApplication needs.
 type WithdrawApplicationInput struct {
+	// The application to withdraw.
 	ApplicationID string `json:"applicationID"`
 }
