@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"reflect"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -51,7 +52,7 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	srv.Use(mutationRate{store: limits, log: log})
 	srv.Use(transactions{db: db, log: log, now: now})
 	srv.AroundFields(oneStatementAtATime)
-	srv.AroundFields(emptyTextAsNull)
+	srv.AroundFields(emptiness)
 	return srv
 }
 
@@ -79,17 +80,31 @@ func onlyAccountFields(op *ast.OperationDefinition) bool {
 	return len(op.SelectionSet) > 0
 }
 
-// emptyTextAsNull answers null for "" in a nullable String: the database
-// keeps optional text as "", the API says "not given" with null
-// (gqlschema.OptionalText).
-func emptyTextAsNull(ctx context.Context, next graphql.Resolver) (any, error) {
+// emptiness answers what the schema promises of empty values: null for ""
+// in a nullable String (the database keeps optional text as "", the API
+// says "not given" with null: gqlschema.OptionalText), and [] for a nil
+// slice in a non-null list (gqlschema.NonNullLists).
+func emptiness(ctx context.Context, next graphql.Resolver) (any, error) {
 	res, err := next(ctx)
-	if s, ok := res.(string); ok && s == "" && err == nil {
-		if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Definition != nil {
-			if t := fc.Field.Definition.Type; t.NamedType == "String" && !t.NonNull && t.Elem == nil {
-				return nil, nil
+	if err != nil || res == nil {
+		return res, err
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Definition == nil {
+		return res, nil
+	}
+	t := fc.Field.Definition.Type
+	switch v := res.(type) {
+	case string:
+		if v == "" && t.NamedType == "String" && !t.NonNull {
+			return nil, nil
+		}
+	default:
+		if t.Elem != nil && t.NonNull {
+			if rv := reflect.ValueOf(res); rv.Kind() == reflect.Slice && rv.IsNil() {
+				return reflect.MakeSlice(rv.Type(), 0, 0).Interface(), nil
 			}
 		}
 	}
-	return res, err
+	return res, nil
 }

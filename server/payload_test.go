@@ -74,3 +74,20 @@ func TestOptionalTextIsNullWhenNotGiven(t *testing.T) {
 		t.Fatalf("employer %+v, shift %s %+v", out.Node, shift, s)
 	}
 }
+
+// TestEmptyListsAreEmpty: a list the schema says is never null is [] when
+// there is nothing in it, whatever the database holds.
+func TestEmptyListsAreEmpty(t *testing.T) {
+	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"))
+	ana := env.SignUp("ana@example.com", "Ana")
+	env.Must(ana.Token, `mutation { updateWorkerProfile(input: {headline: "New here"}) { workerProfile { id } } }`, nil, &struct{}{})
+	r := env.Do(ana.Token, `{ viewer { memberships { id } workerProfile { skills { id } workerSkills { id } engagementTypes
+		offers(first: 5) { edges { node { id } } } } } }`, nil)
+	if r.Code() != "" {
+		t.Fatal(r.Errors)
+	}
+	want := `{"viewer":{"memberships":[],"workerProfile":{"skills":[],"workerSkills":[],"engagementTypes":[],"offers":{"edges":[]}}}}`
+	if string(r.Data) != want {
+		t.Fatalf("got %s\nwant %s", r.Data, want)
+	}
+}

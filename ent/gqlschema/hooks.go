@@ -18,7 +18,7 @@ import (
 )
 
 // Hooks are the adjustments, in order.
-var Hooks = []entgql.SchemaHook{DateTime, ForwardPages, OptionalText, Describe}
+var Hooks = []entgql.SchemaHook{DateTime, ForwardPages, OptionalText, NonNullLists, Describe}
 
 // DefaultPage and MaxPage are every connection's page sizes.
 const (
@@ -114,6 +114,30 @@ func camel(s string) string {
 		}
 	}
 	return strings.Join(parts, "")
+}
+
+// NonNullLists says of every list an entity answers that it is never null,
+// nor any item in it: `[Shift!]!`, `[ShiftEdge!]!`. An empty list is empty,
+// not null (the server answers [] for a Go nil: server.emptiness).
+func NonNullLists(_ *gen.Graph, s *ast.Schema) error {
+	for _, def := range s.Types {
+		// The root's node and nodes keep Relay's types: nodes answers null
+		// for an ID the viewer may not see.
+		if def.Kind != ast.Object && def.Kind != ast.Interface || def.Name == "Query" {
+			continue
+		}
+		for _, f := range def.Fields {
+			switch {
+			case f.Type.Elem != nil:
+				f.Type.NonNull = true
+				f.Type.Elem.NonNull = true
+			case strings.HasPrefix(f.Type.NamedType, "[") && strings.HasSuffix(f.Type.NamedType, "!]"):
+				// a JSON list field, its type written as a name: [String!]
+				f.Type.NonNull = true
+			}
+		}
+	}
+	return nil
 }
 
 //go:embed descriptions.txt

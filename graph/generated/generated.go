@@ -6417,7 +6417,7 @@ type ApplicationConnection {
   """
   A list of edges.
   """
-  edges: [ApplicationEdge]
+  edges: [ApplicationEdge!]!
   """
   Information to aid in pagination.
   """
@@ -6591,7 +6591,7 @@ type AssignmentConnection {
   """
   A list of edges.
   """
-  edges: [AssignmentEdge]
+  edges: [AssignmentEdge!]!
   """
   Information to aid in pagination.
   """
@@ -6729,7 +6729,7 @@ type CertificationConnection {
   """
   A list of edges.
   """
-  edges: [CertificationEdge]
+  edges: [CertificationEdge!]!
   """
   Information to aid in pagination.
   """
@@ -6867,7 +6867,7 @@ type ContractConnection {
   """
   A list of edges.
   """
-  edges: [ContractEdge]
+  edges: [ContractEdge!]!
   """
   Information to aid in pagination.
   """
@@ -6960,7 +6960,7 @@ type CreditDisputeConnection {
   """
   A list of edges.
   """
-  edges: [CreditDisputeEdge]
+  edges: [CreditDisputeEdge!]!
   """
   Information to aid in pagination.
   """
@@ -7082,7 +7082,7 @@ type CreditEventConnection {
   """
   A list of edges.
   """
-  edges: [CreditEventEdge]
+  edges: [CreditEventEdge!]!
   """
   Information to aid in pagination.
   """
@@ -7270,7 +7270,7 @@ type DeviceConnection {
   """
   A list of edges.
   """
-  edges: [DeviceEdge]
+  edges: [DeviceEdge!]!
   """
   Information to aid in pagination.
   """
@@ -7391,7 +7391,7 @@ type Employer implements Node {
   """
   Who acts for the employer; members see them.
   """
-  memberships: [Membership!]
+  memberships: [Membership!]!
   """
   Invitations the employer sent; owners and managers see them.
   """
@@ -7457,7 +7457,7 @@ type EmployerConnection {
   """
   A list of edges.
   """
-  edges: [EmployerEdge]
+  edges: [EmployerEdge!]!
   """
   Information to aid in pagination.
   """
@@ -7540,7 +7540,7 @@ type EmployerInvitationConnection {
   """
   A list of edges.
   """
-  edges: [EmployerInvitationEdge]
+  edges: [EmployerInvitationEdge!]!
   """
   Information to aid in pagination.
   """
@@ -7701,7 +7701,7 @@ type LedgerEntryConnection {
   """
   A list of edges.
   """
-  edges: [LedgerEntryEdge]
+  edges: [LedgerEntryEdge!]!
   """
   Information to aid in pagination.
   """
@@ -7790,7 +7790,7 @@ type MembershipConnection {
   """
   A list of edges.
   """
-  edges: [MembershipEdge]
+  edges: [MembershipEdge!]!
   """
   Information to aid in pagination.
   """
@@ -7959,7 +7959,7 @@ type NotificationConnection {
   """
   A list of edges.
   """
-  edges: [NotificationEdge]
+  edges: [NotificationEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8109,7 +8109,7 @@ type OfferConnection {
   """
   A list of edges.
   """
-  edges: [OfferEdge]
+  edges: [OfferEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8322,7 +8322,7 @@ type Review implements Node {
   """
   Tags from reviewTags for the review's direction.
   """
-  tags: [String!]
+  tags: [String!]!
   """
   Null when not given.
   """
@@ -8351,7 +8351,7 @@ type ReviewConnection {
   """
   A list of edges.
   """
-  edges: [ReviewEdge]
+  edges: [ReviewEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8449,7 +8449,7 @@ type ReviewReportConnection {
   """
   A list of edges.
   """
-  edges: [ReviewReportEdge]
+  edges: [ReviewReportEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8542,7 +8542,7 @@ type RosterEntryConnection {
   """
   A list of edges.
   """
-  edges: [RosterEntryEdge]
+  edges: [RosterEntryEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8789,7 +8789,7 @@ type ShiftConnection {
   """
   A list of edges.
   """
-  edges: [ShiftEdge]
+  edges: [ShiftEdge!]!
   """
   Information to aid in pagination.
   """
@@ -8965,7 +8965,7 @@ type SkillConnection {
   """
   A list of edges.
   """
-  edges: [SkillEdge]
+  edges: [SkillEdge!]!
   """
   Information to aid in pagination.
   """
@@ -9138,7 +9138,7 @@ type TimesheetConnection {
   """
   A list of edges.
   """
-  edges: [TimesheetEdge]
+  edges: [TimesheetEdge!]!
   """
   Information to aid in pagination.
   """
@@ -9280,7 +9280,7 @@ type User implements Node {
   """
   The employers the user acts for; only they and staff see them.
   """
-  memberships: [Membership!]
+  memberships: [Membership!]!
 }
 """
 A connection to a list of items.
@@ -9289,7 +9289,7 @@ type UserConnection {
   """
   A list of edges.
   """
-  edges: [UserEdge]
+  edges: [UserEdge!]!
   """
   Information to aid in pagination.
   """
@@ -9365,7 +9365,7 @@ type WorkerProfile implements Node {
   """
   The legal forms of work the worker takes.
   """
-  engagementTypes: [EngagementType!]
+  engagementTypes: [EngagementType!]!
   """
   The average of employers' revealed, visible ratings (1 to 5); 0 without any.
   """
@@ -9385,7 +9385,7 @@ type WorkerProfile implements Node {
   """
   The skills the worker claims.
   """
-  skills: [Skill!]
+  skills: [Skill!]!
   """
   The worker's certificates; employers see them while they deal with the worker.
   """
@@ -9465,7 +9465,7 @@ type WorkerProfile implements Node {
   """
   The worker's skills with their years of experience.
   """
-  workerSkills: [WorkerSkill!]
+  workerSkills: [WorkerSkill!]!
 }
 """
 A connection to a list of items.
@@ -9474,7 +9474,7 @@ type WorkerProfileConnection {
   """
   A list of edges.
   """
-  edges: [WorkerProfileEdge]
+  edges: [WorkerProfileEdge!]!
   """
   Information to aid in pagination.
   """
@@ -9559,7 +9559,7 @@ type WorkerSkillConnection {
   """
   A list of edges.
   """
-  edges: [WorkerSkillEdge]
+  edges: [WorkerSkillEdge!]!
   """
   Information to aid in pagination.
   """
@@ -14571,10 +14571,10 @@ func (ec *executionContext) _ApplicationConnection_edges(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ApplicationEdge) graphql.Marshaler {
-			return ec.marshalOApplicationEdge2ᚕᚖflexworkᚋentᚐApplicationEdge(ctx, selections, v)
+			return ec.marshalNApplicationEdge2ᚕᚖflexworkᚋentᚐApplicationEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ApplicationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -15401,10 +15401,10 @@ func (ec *executionContext) _AssignmentConnection_edges(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AssignmentEdge) graphql.Marshaler {
-			return ec.marshalOAssignmentEdge2ᚕᚖflexworkᚋentᚐAssignmentEdge(ctx, selections, v)
+			return ec.marshalNAssignmentEdge2ᚕᚖflexworkᚋentᚐAssignmentEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_AssignmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16336,10 +16336,10 @@ func (ec *executionContext) _CertificationConnection_edges(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CertificationEdge) graphql.Marshaler {
-			return ec.marshalOCertificationEdge2ᚕᚖflexworkᚋentᚐCertificationEdge(ctx, selections, v)
+			return ec.marshalNCertificationEdge2ᚕᚖflexworkᚋentᚐCertificationEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_CertificationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17185,10 +17185,10 @@ func (ec *executionContext) _ContractConnection_edges(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ContractEdge) graphql.Marshaler {
-			return ec.marshalOContractEdge2ᚕᚖflexworkᚋentᚐContractEdge(ctx, selections, v)
+			return ec.marshalNContractEdge2ᚕᚖflexworkᚋentᚐContractEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ContractConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17639,10 +17639,10 @@ func (ec *executionContext) _CreditDisputeConnection_edges(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CreditDisputeEdge) graphql.Marshaler {
-			return ec.marshalOCreditDisputeEdge2ᚕᚖflexworkᚋentᚐCreditDisputeEdge(ctx, selections, v)
+			return ec.marshalNCreditDisputeEdge2ᚕᚖflexworkᚋentᚐCreditDisputeEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_CreditDisputeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18066,10 +18066,10 @@ func (ec *executionContext) _CreditEventConnection_edges(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CreditEventEdge) graphql.Marshaler {
-			return ec.marshalOCreditEventEdge2ᚕᚖflexworkᚋentᚐCreditEventEdge(ctx, selections, v)
+			return ec.marshalNCreditEventEdge2ᚕᚖflexworkᚋentᚐCreditEventEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_CreditEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18768,10 +18768,10 @@ func (ec *executionContext) _DeviceConnection_edges(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DeviceEdge) graphql.Marshaler {
-			return ec.marshalODeviceEdge2ᚕᚖflexworkᚋentᚐDeviceEdge(ctx, selections, v)
+			return ec.marshalNDeviceEdge2ᚕᚖflexworkᚋentᚐDeviceEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DeviceConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -19392,10 +19392,10 @@ func (ec *executionContext) _Employer_memberships(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Membership) graphql.Marshaler {
-			return ec.marshalOMembership2ᚕᚖflexworkᚋentᚐMembershipᚄ(ctx, selections, v)
+			return ec.marshalNMembership2ᚕᚖflexworkᚋentᚐMembershipᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_Employer_memberships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -19632,10 +19632,10 @@ func (ec *executionContext) _EmployerConnection_edges(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.EmployerEdge) graphql.Marshaler {
-			return ec.marshalOEmployerEdge2ᚕᚖflexworkᚋentᚐEmployerEdge(ctx, selections, v)
+			return ec.marshalNEmployerEdge2ᚕᚖflexworkᚋentᚐEmployerEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_EmployerConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -20068,10 +20068,10 @@ func (ec *executionContext) _EmployerInvitationConnection_edges(ctx context.Cont
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.EmployerInvitationEdge) graphql.Marshaler {
-			return ec.marshalOEmployerInvitationEdge2ᚕᚖflexworkᚋentᚐEmployerInvitationEdge(ctx, selections, v)
+			return ec.marshalNEmployerInvitationEdge2ᚕᚖflexworkᚋentᚐEmployerInvitationEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_EmployerInvitationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -20541,10 +20541,10 @@ func (ec *executionContext) _LedgerEntryConnection_edges(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LedgerEntryEdge) graphql.Marshaler {
-			return ec.marshalOLedgerEntryEdge2ᚕᚖflexworkᚋentᚐLedgerEntryEdge(ctx, selections, v)
+			return ec.marshalNLedgerEntryEdge2ᚕᚖflexworkᚋentᚐLedgerEntryEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_LedgerEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -21151,10 +21151,10 @@ func (ec *executionContext) _MembershipConnection_edges(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MembershipEdge) graphql.Marshaler {
-			return ec.marshalOMembershipEdge2ᚕᚖflexworkᚋentᚐMembershipEdge(ctx, selections, v)
+			return ec.marshalNMembershipEdge2ᚕᚖflexworkᚋentᚐMembershipEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_MembershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23681,10 +23681,10 @@ func (ec *executionContext) _NotificationConnection_edges(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NotificationEdge) graphql.Marshaler {
-			return ec.marshalONotificationEdge2ᚕᚖflexworkᚋentᚐNotificationEdge(ctx, selections, v)
+			return ec.marshalNNotificationEdge2ᚕᚖflexworkᚋentᚐNotificationEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_NotificationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24305,10 +24305,10 @@ func (ec *executionContext) _OfferConnection_edges(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.OfferEdge) graphql.Marshaler {
-			return ec.marshalOOfferEdge2ᚕᚖflexworkᚋentᚐOfferEdge(ctx, selections, v)
+			return ec.marshalNOfferEdge2ᚕᚖflexworkᚋentᚐOfferEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_OfferConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -26060,10 +26060,10 @@ func (ec *executionContext) _Review_tags(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_Review_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -26239,10 +26239,10 @@ func (ec *executionContext) _ReviewConnection_edges(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ReviewEdge) graphql.Marshaler {
-			return ec.marshalOReviewEdge2ᚕᚖflexworkᚋentᚐReviewEdge(ctx, selections, v)
+			return ec.marshalNReviewEdge2ᚕᚖflexworkᚋentᚐReviewEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ReviewConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -26528,10 +26528,10 @@ func (ec *executionContext) _ReviewReportConnection_edges(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ReviewReportEdge) graphql.Marshaler {
-			return ec.marshalOReviewReportEdge2ᚕᚖflexworkᚋentᚐReviewReportEdge(ctx, selections, v)
+			return ec.marshalNReviewReportEdge2ᚕᚖflexworkᚋentᚐReviewReportEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ReviewReportConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -27023,10 +27023,10 @@ func (ec *executionContext) _RosterEntryConnection_edges(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RosterEntryEdge) graphql.Marshaler {
-			return ec.marshalORosterEntryEdge2ᚕᚖflexworkᚋentᚐRosterEntryEdge(ctx, selections, v)
+			return ec.marshalNRosterEntryEdge2ᚕᚖflexworkᚋentᚐRosterEntryEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_RosterEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -28335,10 +28335,10 @@ func (ec *executionContext) _ShiftConnection_edges(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ShiftEdge) graphql.Marshaler {
-			return ec.marshalOShiftEdge2ᚕᚖflexworkᚋentᚐShiftEdge(ctx, selections, v)
+			return ec.marshalNShiftEdge2ᚕᚖflexworkᚋentᚐShiftEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ShiftConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -29110,10 +29110,10 @@ func (ec *executionContext) _SkillConnection_edges(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.SkillEdge) graphql.Marshaler {
-			return ec.marshalOSkillEdge2ᚕᚖflexworkᚋentᚐSkillEdge(ctx, selections, v)
+			return ec.marshalNSkillEdge2ᚕᚖflexworkᚋentᚐSkillEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_SkillConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -30266,10 +30266,10 @@ func (ec *executionContext) _TimesheetConnection_edges(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TimesheetEdge) graphql.Marshaler {
-			return ec.marshalOTimesheetEdge2ᚕᚖflexworkᚋentᚐTimesheetEdge(ctx, selections, v)
+			return ec.marshalNTimesheetEdge2ᚕᚖflexworkᚋentᚐTimesheetEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_TimesheetConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -30720,10 +30720,10 @@ func (ec *executionContext) _User_memberships(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Membership) graphql.Marshaler {
-			return ec.marshalOMembership2ᚕᚖflexworkᚋentᚐMembershipᚄ(ctx, selections, v)
+			return ec.marshalNMembership2ᚕᚖflexworkᚋentᚐMembershipᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_User_memberships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -30862,10 +30862,10 @@ func (ec *executionContext) _UserConnection_edges(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-			return ec.marshalOUserEdge2ᚕᚖflexworkᚋentᚐUserEdge(ctx, selections, v)
+			return ec.marshalNUserEdge2ᚕᚖflexworkᚋentᚐUserEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -31330,10 +31330,10 @@ func (ec *executionContext) _WorkerProfile_engagementTypes(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []enum.EngagementType) graphql.Marshaler {
-			return ec.marshalOEngagementType2ᚕflexworkᚋentᚋschemaᚋenumᚐEngagementTypeᚄ(ctx, selections, v)
+			return ec.marshalNEngagementType2ᚕflexworkᚋentᚋschemaᚋenumᚐEngagementTypeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_WorkerProfile_engagementTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -31454,10 +31454,10 @@ func (ec *executionContext) _WorkerProfile_skills(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Skill) graphql.Marshaler {
-			return ec.marshalOSkill2ᚕᚖflexworkᚋentᚐSkillᚄ(ctx, selections, v)
+			return ec.marshalNSkill2ᚕᚖflexworkᚋentᚐSkillᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_WorkerProfile_skills(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -31662,10 +31662,10 @@ func (ec *executionContext) _WorkerProfile_workerSkills(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.WorkerSkill) graphql.Marshaler {
-			return ec.marshalOWorkerSkill2ᚕᚖflexworkᚋentᚐWorkerSkillᚄ(ctx, selections, v)
+			return ec.marshalNWorkerSkill2ᚕᚖflexworkᚋentᚐWorkerSkillᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_WorkerProfile_workerSkills(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -31857,10 +31857,10 @@ func (ec *executionContext) _WorkerProfileConnection_edges(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.WorkerProfileEdge) graphql.Marshaler {
-			return ec.marshalOWorkerProfileEdge2ᚕᚖflexworkᚋentᚐWorkerProfileEdge(ctx, selections, v)
+			return ec.marshalNWorkerProfileEdge2ᚕᚖflexworkᚋentᚐWorkerProfileEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_WorkerProfileConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -32178,10 +32178,10 @@ func (ec *executionContext) _WorkerSkillConnection_edges(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.WorkerSkillEdge) graphql.Marshaler {
-			return ec.marshalOWorkerSkillEdge2ᚕᚖflexworkᚋentᚐWorkerSkillEdge(ctx, selections, v)
+			return ec.marshalNWorkerSkillEdge2ᚕᚖflexworkᚋentᚐWorkerSkillEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_WorkerSkillConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -37761,7 +37761,7 @@ func (ec *executionContext) _ApplicationConnection(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("ApplicationConnection")
 		case "edges":
 			out.Values[i] = ec._ApplicationConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -38089,7 +38089,7 @@ func (ec *executionContext) _AssignmentConnection(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("AssignmentConnection")
 		case "edges":
 			out.Values[i] = ec._AssignmentConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -38486,7 +38486,7 @@ func (ec *executionContext) _CertificationConnection(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("CertificationConnection")
 		case "edges":
 			out.Values[i] = ec._CertificationConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -38876,7 +38876,7 @@ func (ec *executionContext) _ContractConnection(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("ContractConnection")
 		case "edges":
 			out.Values[i] = ec._ContractConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -39102,7 +39102,7 @@ func (ec *executionContext) _CreditDisputeConnection(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("CreditDisputeConnection")
 		case "edges":
 			out.Values[i] = ec._CreditDisputeConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -39272,7 +39272,7 @@ func (ec *executionContext) _CreditEventConnection(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("CreditEventConnection")
 		case "edges":
 			out.Values[i] = ec._CreditEventConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -39604,7 +39604,7 @@ func (ec *executionContext) _DeviceConnection(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("DeviceConnection")
 		case "edges":
 			out.Values[i] = ec._DeviceConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -39864,7 +39864,7 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "memberships":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
+				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_memberships(ctx, field, obj)
 				})
@@ -39928,7 +39928,7 @@ func (ec *executionContext) _EmployerConnection(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("EmployerConnection")
 		case "edges":
 			out.Values[i] = ec._EmployerConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -40099,7 +40099,7 @@ func (ec *executionContext) _EmployerInvitationConnection(ctx context.Context, s
 			out.Values[i] = graphql.MarshalString("EmployerInvitationConnection")
 		case "edges":
 			out.Values[i] = ec._EmployerInvitationConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -40362,7 +40362,7 @@ func (ec *executionContext) _LedgerEntryConnection(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("LedgerEntryConnection")
 		case "edges":
 			out.Values[i] = ec._LedgerEntryConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -40675,7 +40675,7 @@ func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("MembershipConnection")
 		case "edges":
 			out.Values[i] = ec._MembershipConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -41244,7 +41244,7 @@ func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast
 			out.Values[i] = graphql.MarshalString("NotificationConnection")
 		case "edges":
 			out.Values[i] = ec._NotificationConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -41480,7 +41480,7 @@ func (ec *executionContext) _OfferConnection(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("OfferConnection")
 		case "edges":
 			out.Values[i] = ec._OfferConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -42239,7 +42239,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "tags":
 			out.Values[i] = ec._Review_tags(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "comment":
@@ -42331,7 +42331,7 @@ func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("ReviewConnection")
 		case "edges":
 			out.Values[i] = ec._ReviewConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -42471,7 +42471,7 @@ func (ec *executionContext) _ReviewReportConnection(ctx context.Context, sel ast
 			out.Values[i] = graphql.MarshalString("ReviewReportConnection")
 		case "edges":
 			out.Values[i] = ec._ReviewReportConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -42731,7 +42731,7 @@ func (ec *executionContext) _RosterEntryConnection(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("RosterEntryConnection")
 		case "edges":
 			out.Values[i] = ec._RosterEntryConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -43156,7 +43156,7 @@ func (ec *executionContext) _ShiftConnection(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("ShiftConnection")
 		case "edges":
 			out.Values[i] = ec._ShiftConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -43581,7 +43581,7 @@ func (ec *executionContext) _SkillConnection(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("SkillConnection")
 		case "edges":
 			out.Values[i] = ec._SkillConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -43976,7 +43976,7 @@ func (ec *executionContext) _TimesheetConnection(ctx context.Context, sel ast.Se
 			out.Values[i] = graphql.MarshalString("TimesheetConnection")
 		case "edges":
 			out.Values[i] = ec._TimesheetConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -44202,7 +44202,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				})
 		case "memberships":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
+				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_memberships(ctx, field, obj)
 				})
@@ -44260,7 +44260,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("UserConnection")
 		case "edges":
 			out.Values[i] = ec._UserConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -44462,7 +44462,7 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 			}
 		case "engagementTypes":
 			out.Values[i] = ec._WorkerProfile_engagementTypes(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ratingAvg":
@@ -44488,7 +44488,7 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 				})
 		case "skills":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
+				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_skills(ctx, field, obj)
 				})
@@ -44518,7 +44518,7 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 				})
 		case "workerSkills":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
+				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_workerSkills(ctx, field, obj)
 				})
@@ -44582,7 +44582,7 @@ func (ec *executionContext) _WorkerProfileConnection(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("WorkerProfileConnection")
 		case "edges":
 			out.Values[i] = ec._WorkerProfileConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -44728,7 +44728,7 @@ func (ec *executionContext) _WorkerSkillConnection(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("WorkerSkillConnection")
 		case "edges":
 			out.Values[i] = ec._WorkerSkillConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -45213,6 +45213,30 @@ func (ec *executionContext) marshalNApplicationConnection2ᚖflexworkᚋentᚐAp
 	return ec._ApplicationConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNApplicationEdge2ᚕᚖflexworkᚋentᚐApplicationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ApplicationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNApplicationEdge2ᚖflexworkᚋentᚐApplicationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNApplicationEdge2ᚖflexworkᚋentᚐApplicationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ApplicationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplicationEdge!")
+		return graphql.Null
+	}
+	return ec._ApplicationEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNApplicationEvent2ᚖflexworkᚋnotificationsᚐApplicationEvent(ctx context.Context, sel ast.SelectionSet, v *notifications.ApplicationEvent) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ApplicationEvent!")
@@ -45311,6 +45335,30 @@ func (ec *executionContext) marshalNAssignmentConnection2ᚖflexworkᚋentᚐAss
 		return graphql.Null
 	}
 	return ec._AssignmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAssignmentEdge2ᚕᚖflexworkᚋentᚐAssignmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AssignmentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignmentEdge2ᚖflexworkᚋentᚐAssignmentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAssignmentEdge2ᚖflexworkᚋentᚐAssignmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignmentEdge!")
+		return graphql.Null
+	}
+	return ec._AssignmentEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAssignmentEvent2ᚖflexworkᚋnotificationsᚐAssignmentEvent(ctx context.Context, sel ast.SelectionSet, v *notifications.AssignmentEvent) graphql.Marshaler {
@@ -45457,6 +45505,30 @@ func (ec *executionContext) marshalNCertificationDecision2string(ctx context.Con
 	return res
 }
 
+func (ec *executionContext) marshalNCertificationEdge2ᚕᚖflexworkᚋentᚐCertificationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CertificationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCertificationEdge2ᚖflexworkᚋentᚐCertificationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCertificationEdge2ᚖflexworkᚋentᚐCertificationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CertificationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CertificationEdge!")
+		return graphql.Null
+	}
+	return ec._CertificationEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCertificationOrderField2ᚖflexworkᚋentᚐCertificationOrderField(ctx context.Context, v any) (*ent.CertificationOrderField, error) {
 	var res = new(ent.CertificationOrderField)
 	err := res.UnmarshalGQL(v)
@@ -45541,6 +45613,30 @@ func (ec *executionContext) marshalNContract2ᚖflexworkᚋentᚐContract(ctx co
 	return ec._Contract(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNContractEdge2ᚕᚖflexworkᚋentᚐContractEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ContractEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContractEdge2ᚖflexworkᚋentᚐContractEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContractEdge2ᚖflexworkᚋentᚐContractEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ContractEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContractEdge!")
+		return graphql.Null
+	}
+	return ec._ContractEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNContractOrderField2ᚖflexworkᚋentᚐContractOrderField(ctx context.Context, v any) (*ent.ContractOrderField, error) {
 	var res = new(ent.ContractOrderField)
 	err := res.UnmarshalGQL(v)
@@ -45607,6 +45703,30 @@ func (ec *executionContext) marshalNCreditDisputeConnection2ᚖflexworkᚋentᚐ
 	return ec._CreditDisputeConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCreditDisputeEdge2ᚕᚖflexworkᚋentᚐCreditDisputeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CreditDisputeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCreditDisputeEdge2ᚖflexworkᚋentᚐCreditDisputeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCreditDisputeEdge2ᚖflexworkᚋentᚐCreditDisputeEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CreditDisputeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreditDisputeEdge!")
+		return graphql.Null
+	}
+	return ec._CreditDisputeEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreditDisputeOrderField2ᚖflexworkᚋentᚐCreditDisputeOrderField(ctx context.Context, v any) (*ent.CreditDisputeOrderField, error) {
 	var res = new(ent.CreditDisputeOrderField)
 	err := res.UnmarshalGQL(v)
@@ -45637,6 +45757,30 @@ func (ec *executionContext) marshalNCreditEvent2ᚖflexworkᚋentᚐCreditEvent(
 		return graphql.Null
 	}
 	return ec._CreditEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCreditEventEdge2ᚕᚖflexworkᚋentᚐCreditEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CreditEventEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCreditEventEdge2ᚖflexworkᚋentᚐCreditEventEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCreditEventEdge2ᚖflexworkᚋentᚐCreditEventEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CreditEventEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreditEventEdge!")
+		return graphql.Null
+	}
+	return ec._CreditEventEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreditEventKind2flexworkᚋentᚋcrediteventᚐKind(ctx context.Context, v any) (creditevent.Kind, error) {
@@ -45759,6 +45903,30 @@ func (ec *executionContext) marshalNDevice2ᚖflexworkᚋentᚐDevice(ctx contex
 	return ec._Device(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDeviceEdge2ᚕᚖflexworkᚋentᚐDeviceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DeviceEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeviceEdge2ᚖflexworkᚋentᚐDeviceEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDeviceEdge2ᚖflexworkᚋentᚐDeviceEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DeviceEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeviceEdge!")
+		return graphql.Null
+	}
+	return ec._DeviceEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeviceOrderField2ᚖflexworkᚋentᚐDeviceOrderField(ctx context.Context, v any) (*ent.DeviceOrderField, error) {
 	var res = new(ent.DeviceOrderField)
 	err := res.UnmarshalGQL(v)
@@ -45843,6 +46011,30 @@ func (ec *executionContext) marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx co
 	return ec._Employer(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEmployerEdge2ᚕᚖflexworkᚋentᚐEmployerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.EmployerEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEmployerEdge2ᚖflexworkᚋentᚐEmployerEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEmployerEdge2ᚖflexworkᚋentᚐEmployerEdge(ctx context.Context, sel ast.SelectionSet, v *ent.EmployerEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmployerEdge!")
+		return graphql.Null
+	}
+	return ec._EmployerEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEmployerInvitation2ᚕᚖflexworkᚋentᚐEmployerInvitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.EmployerInvitation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -45873,6 +46065,30 @@ func (ec *executionContext) marshalNEmployerInvitationConnection2ᚖflexworkᚋe
 		return graphql.Null
 	}
 	return ec._EmployerInvitationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEmployerInvitationEdge2ᚕᚖflexworkᚋentᚐEmployerInvitationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.EmployerInvitationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEmployerInvitationEdge2ᚖflexworkᚋentᚐEmployerInvitationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEmployerInvitationEdge2ᚖflexworkᚋentᚐEmployerInvitationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.EmployerInvitationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmployerInvitationEdge!")
+		return graphql.Null
+	}
+	return ec._EmployerInvitationEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEmployerInvitationOrderField2ᚖflexworkᚋentᚐEmployerInvitationOrderField(ctx context.Context, v any) (*ent.EmployerInvitationOrderField, error) {
@@ -45921,6 +46137,36 @@ func (ec *executionContext) unmarshalNEngagementType2flexworkᚋentᚋschemaᚋe
 
 func (ec *executionContext) marshalNEngagementType2flexworkᚋentᚋschemaᚋenumᚐEngagementType(ctx context.Context, sel ast.SelectionSet, v enum.EngagementType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNEngagementType2ᚕflexworkᚋentᚋschemaᚋenumᚐEngagementTypeᚄ(ctx context.Context, v any) ([]enum.EngagementType, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]enum.EngagementType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEngagementType2flexworkᚋentᚋschemaᚋenumᚐEngagementType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNEngagementType2ᚕflexworkᚋentᚋschemaᚋenumᚐEngagementTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.EngagementType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEngagementType2flexworkᚋentᚋschemaᚋenumᚐEngagementType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -46046,6 +46292,30 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) marshalNLedgerEntryEdge2ᚕᚖflexworkᚋentᚐLedgerEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.LedgerEntryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLedgerEntryEdge2ᚖflexworkᚋentᚐLedgerEntryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLedgerEntryEdge2ᚖflexworkᚋentᚐLedgerEntryEdge(ctx context.Context, sel ast.SelectionSet, v *ent.LedgerEntryEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LedgerEntryEdge!")
+		return graphql.Null
+	}
+	return ec._LedgerEntryEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNLedgerEntryOrderField2ᚖflexworkᚋentᚐLedgerEntryOrderField(ctx context.Context, v any) (*ent.LedgerEntryOrderField, error) {
 	var res = new(ent.LedgerEntryOrderField)
 	err := res.UnmarshalGQL(v)
@@ -46119,12 +46389,52 @@ func (ec *executionContext) marshalNMatchFactor2ᚕflexworkᚋmarketᚐMatchFact
 	return ret
 }
 
+func (ec *executionContext) marshalNMembership2ᚕᚖflexworkᚋentᚐMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Membership) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx context.Context, sel ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Membership!")
 		return graphql.Null
 	}
 	return ec._Membership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMembershipEdge2ᚕᚖflexworkᚋentᚐMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.MembershipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMembershipEdge2ᚖflexworkᚋentᚐMembershipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMembershipEdge2ᚖflexworkᚋentᚐMembershipEdge(ctx context.Context, sel ast.SelectionSet, v *ent.MembershipEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipEdge!")
+		return graphql.Null
+	}
+	return ec._MembershipEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMembershipOrderField2ᚖflexworkᚋentᚐMembershipOrderField(ctx context.Context, v any) (*ent.MembershipOrderField, error) {
@@ -46256,6 +46566,30 @@ func (ec *executionContext) marshalNNotificationConnection2ᚖflexworkᚋentᚐN
 	return ec._NotificationConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNNotificationEdge2ᚕᚖflexworkᚋentᚐNotificationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.NotificationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotificationEdge2ᚖflexworkᚋentᚐNotificationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNotificationEdge2ᚖflexworkᚋentᚐNotificationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationEdge!")
+		return graphql.Null
+	}
+	return ec._NotificationEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNNotificationOrderField2ᚖflexworkᚋentᚐNotificationOrderField(ctx context.Context, v any) (*ent.NotificationOrderField, error) {
 	var res = new(ent.NotificationOrderField)
 	err := res.UnmarshalGQL(v)
@@ -46318,6 +46652,30 @@ func (ec *executionContext) marshalNOfferConnection2ᚖflexworkᚋentᚐOfferCon
 		return graphql.Null
 	}
 	return ec._OfferConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOfferEdge2ᚕᚖflexworkᚋentᚐOfferEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.OfferEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOfferEdge2ᚖflexworkᚋentᚐOfferEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOfferEdge2ᚖflexworkᚋentᚐOfferEdge(ctx context.Context, sel ast.SelectionSet, v *ent.OfferEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OfferEdge!")
+		return graphql.Null
+	}
+	return ec._OfferEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOfferEvent2ᚖflexworkᚋnotificationsᚐOfferEvent(ctx context.Context, sel ast.SelectionSet, v *notifications.OfferEvent) graphql.Marshaler {
@@ -46540,6 +46898,30 @@ func (ec *executionContext) marshalNReviewDirection2flexworkᚋentᚋreviewᚐDi
 	return v
 }
 
+func (ec *executionContext) marshalNReviewEdge2ᚕᚖflexworkᚋentᚐReviewEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ReviewEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReviewEdge2ᚖflexworkᚋentᚐReviewEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReviewEdge2ᚖflexworkᚋentᚐReviewEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ReviewEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReviewEdge!")
+		return graphql.Null
+	}
+	return ec._ReviewEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNReviewOrderField2ᚖflexworkᚋentᚐReviewOrderField(ctx context.Context, v any) (*ent.ReviewOrderField, error) {
 	var res = new(ent.ReviewOrderField)
 	err := res.UnmarshalGQL(v)
@@ -46560,6 +46942,30 @@ func (ec *executionContext) marshalNReviewReport2ᚖflexworkᚋentᚐReviewRepor
 		return graphql.Null
 	}
 	return ec._ReviewReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReviewReportEdge2ᚕᚖflexworkᚋentᚐReviewReportEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ReviewReportEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReviewReportEdge2ᚖflexworkᚋentᚐReviewReportEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReviewReportEdge2ᚖflexworkᚋentᚐReviewReportEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ReviewReportEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReviewReportEdge!")
+		return graphql.Null
+	}
+	return ec._ReviewReportEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNReviewReportOrderField2ᚖflexworkᚋentᚐReviewReportOrderField(ctx context.Context, v any) (*ent.ReviewReportOrderField, error) {
@@ -46629,6 +47035,30 @@ func (ec *executionContext) marshalNRosterEntryConnection2ᚖflexworkᚋentᚐRo
 		return graphql.Null
 	}
 	return ec._RosterEntryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRosterEntryEdge2ᚕᚖflexworkᚋentᚐRosterEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RosterEntryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRosterEntryEdge2ᚖflexworkᚋentᚐRosterEntryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRosterEntryEdge2ᚖflexworkᚋentᚐRosterEntryEdge(ctx context.Context, sel ast.SelectionSet, v *ent.RosterEntryEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RosterEntryEdge!")
+		return graphql.Null
+	}
+	return ec._RosterEntryEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRosterEntryKind2flexworkᚋentᚋrosterentryᚐKind(ctx context.Context, v any) (rosterentry.Kind, error) {
@@ -46725,6 +47155,30 @@ func (ec *executionContext) marshalNShiftConnection2ᚖflexworkᚋentᚐShiftCon
 		return graphql.Null
 	}
 	return ec._ShiftConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNShiftEdge2ᚕᚖflexworkᚋentᚐShiftEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ShiftEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNShiftEdge2ᚖflexworkᚋentᚐShiftEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNShiftEdge2ᚖflexworkᚋentᚐShiftEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ShiftEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShiftEdge!")
+		return graphql.Null
+	}
+	return ec._ShiftEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNShiftFeedConnection2ᚖflexworkᚋmarketᚐFeedPage(ctx context.Context, sel ast.SelectionSet, v *market.FeedPage) graphql.Marshaler {
@@ -46905,6 +47359,30 @@ func (ec *executionContext) marshalNSkillConnection2ᚖflexworkᚋentᚐSkillCon
 	return ec._SkillConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSkillEdge2ᚕᚖflexworkᚋentᚐSkillEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.SkillEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSkillEdge2ᚖflexworkᚋentᚐSkillEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSkillEdge2ᚖflexworkᚋentᚐSkillEdge(ctx context.Context, sel ast.SelectionSet, v *ent.SkillEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SkillEdge!")
+		return graphql.Null
+	}
+	return ec._SkillEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSkillOrderField2ᚖflexworkᚋentᚐSkillOrderField(ctx context.Context, v any) (*ent.SkillOrderField, error) {
 	var res = new(ent.SkillOrderField)
 	err := res.UnmarshalGQL(v)
@@ -47016,6 +47494,30 @@ func (ec *executionContext) marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx 
 	return ec._Timesheet(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTimesheetEdge2ᚕᚖflexworkᚋentᚐTimesheetEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TimesheetEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTimesheetEdge2ᚖflexworkᚋentᚐTimesheetEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTimesheetEdge2ᚖflexworkᚋentᚐTimesheetEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TimesheetEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TimesheetEdge!")
+		return graphql.Null
+	}
+	return ec._TimesheetEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNTimesheetOrderField2ᚖflexworkᚋentᚐTimesheetOrderField(ctx context.Context, v any) (*ent.TimesheetOrderField, error) {
 	var res = new(ent.TimesheetOrderField)
 	err := res.UnmarshalGQL(v)
@@ -47097,6 +47599,30 @@ func (ec *executionContext) marshalNUser2ᚖflexworkᚋentᚐUser(ctx context.Co
 	return ec._User(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNUserEdge2ᚕᚖflexworkᚋentᚐUserEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUserEdge2ᚖflexworkᚋentᚐUserEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUserEdge2ᚖflexworkᚋentᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v *ent.UserEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UserEdge!")
+		return graphql.Null
+	}
+	return ec._UserEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUserOrderField2ᚖflexworkᚋentᚐUserOrderField(ctx context.Context, v any) (*ent.UserOrderField, error) {
 	var res = new(ent.UserOrderField)
 	err := res.UnmarshalGQL(v)
@@ -47145,6 +47671,30 @@ func (ec *executionContext) marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProf
 	return ec._WorkerProfile(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNWorkerProfileEdge2ᚕᚖflexworkᚋentᚐWorkerProfileEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.WorkerProfileEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWorkerProfileEdge2ᚖflexworkᚋentᚐWorkerProfileEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWorkerProfileEdge2ᚖflexworkᚋentᚐWorkerProfileEdge(ctx context.Context, sel ast.SelectionSet, v *ent.WorkerProfileEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WorkerProfileEdge!")
+		return graphql.Null
+	}
+	return ec._WorkerProfileEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNWorkerProfileOrderField2ᚖflexworkᚋentᚐWorkerProfileOrderField(ctx context.Context, v any) (*ent.WorkerProfileOrderField, error) {
 	var res = new(ent.WorkerProfileOrderField)
 	err := res.UnmarshalGQL(v)
@@ -47159,12 +47709,52 @@ func (ec *executionContext) marshalNWorkerProfileOrderField2ᚖflexworkᚋentᚐ
 	return v
 }
 
+func (ec *executionContext) marshalNWorkerSkill2ᚕᚖflexworkᚋentᚐWorkerSkillᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.WorkerSkill) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWorkerSkill2ᚖflexworkᚋentᚐWorkerSkill(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNWorkerSkill2ᚖflexworkᚋentᚐWorkerSkill(ctx context.Context, sel ast.SelectionSet, v *ent.WorkerSkill) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "WorkerSkill!")
 		return graphql.Null
 	}
 	return ec._WorkerSkill(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWorkerSkillEdge2ᚕᚖflexworkᚋentᚐWorkerSkillEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.WorkerSkillEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWorkerSkillEdge2ᚖflexworkᚋentᚐWorkerSkillEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWorkerSkillEdge2ᚖflexworkᚋentᚐWorkerSkillEdge(ctx context.Context, sel ast.SelectionSet, v *ent.WorkerSkillEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WorkerSkillEdge!")
+		return graphql.Null
+	}
+	return ec._WorkerSkillEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNWorkerSkillInput2flexworkᚋmarketᚐWorkerSkillInput(ctx context.Context, v any) (market.WorkerSkillInput, error) {
@@ -47335,26 +47925,6 @@ func (ec *executionContext) marshalOApplication2ᚖflexworkᚋentᚐApplication(
 	return ec._Application(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOApplicationEdge2ᚕᚖflexworkᚋentᚐApplicationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ApplicationEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOApplicationEdge2ᚖflexworkᚋentᚐApplicationEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOApplicationEdge2ᚖflexworkᚋentᚐApplicationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ApplicationEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._ApplicationEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOApplicationOrder2ᚖflexworkᚋentᚐApplicationOrder(ctx context.Context, v any) (*ent.ApplicationOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -47368,26 +47938,6 @@ func (ec *executionContext) marshalOAssignment2ᚖflexworkᚋentᚐAssignment(ct
 		return graphql.Null
 	}
 	return ec._Assignment(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOAssignmentEdge2ᚕᚖflexworkᚋentᚐAssignmentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AssignmentEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOAssignmentEdge2ᚖflexworkᚋentᚐAssignmentEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOAssignmentEdge2ᚖflexworkᚋentᚐAssignmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._AssignmentEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOAssignmentOrder2ᚖflexworkᚋentᚐAssignmentOrder(ctx context.Context, v any) (*ent.AssignmentOrder, error) {
@@ -47442,26 +47992,6 @@ func (ec *executionContext) marshalOCertificationDetails2ᚖflexworkᚋmarketᚐ
 	return ec._CertificationDetails(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCertificationEdge2ᚕᚖflexworkᚋentᚐCertificationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CertificationEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOCertificationEdge2ᚖflexworkᚋentᚐCertificationEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOCertificationEdge2ᚖflexworkᚋentᚐCertificationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CertificationEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._CertificationEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOCertificationOrder2ᚖflexworkᚋentᚐCertificationOrder(ctx context.Context, v any) (*ent.CertificationOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -47477,51 +48007,11 @@ func (ec *executionContext) marshalOContract2ᚖflexworkᚋentᚐContract(ctx co
 	return ec._Contract(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOContractEdge2ᚕᚖflexworkᚋentᚐContractEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ContractEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOContractEdge2ᚖflexworkᚋentᚐContractEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOContractEdge2ᚖflexworkᚋentᚐContractEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ContractEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._ContractEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalOCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx context.Context, sel ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._CreditDispute(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOCreditDisputeEdge2ᚕᚖflexworkᚋentᚐCreditDisputeEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CreditDisputeEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOCreditDisputeEdge2ᚖflexworkᚋentᚐCreditDisputeEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOCreditDisputeEdge2ᚖflexworkᚋentᚐCreditDisputeEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CreditDisputeEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._CreditDisputeEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCreditDisputeStatus2ᚖflexworkᚋentᚋcreditdisputeᚐStatus(ctx context.Context, v any) (*creditdispute.Status, error) {
@@ -47564,26 +48054,6 @@ func (ec *executionContext) marshalOCreditEvent2ᚖflexworkᚋentᚐCreditEvent(
 		return graphql.Null
 	}
 	return ec._CreditEvent(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOCreditEventEdge2ᚕᚖflexworkᚋentᚐCreditEventEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CreditEventEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOCreditEventEdge2ᚖflexworkᚋentᚐCreditEventEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOCreditEventEdge2ᚖflexworkᚋentᚐCreditEventEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CreditEventEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._CreditEventEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[string], error) {
@@ -47645,26 +48115,6 @@ func (ec *executionContext) marshalODevice2ᚖflexworkᚋentᚐDevice(ctx contex
 	return ec._Device(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalODeviceEdge2ᚕᚖflexworkᚋentᚐDeviceEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DeviceEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalODeviceEdge2ᚖflexworkᚋentᚐDeviceEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalODeviceEdge2ᚖflexworkᚋentᚐDeviceEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DeviceEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._DeviceEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalOEmployer2ᚖflexworkᚋentᚐEmployer(ctx context.Context, sel ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -47672,51 +48122,11 @@ func (ec *executionContext) marshalOEmployer2ᚖflexworkᚋentᚐEmployer(ctx co
 	return ec._Employer(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOEmployerEdge2ᚕᚖflexworkᚋentᚐEmployerEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.EmployerEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOEmployerEdge2ᚖflexworkᚋentᚐEmployerEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOEmployerEdge2ᚖflexworkᚋentᚐEmployerEdge(ctx context.Context, sel ast.SelectionSet, v *ent.EmployerEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._EmployerEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalOEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx context.Context, sel ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._EmployerInvitation(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOEmployerInvitationEdge2ᚕᚖflexworkᚋentᚐEmployerInvitationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.EmployerInvitationEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOEmployerInvitationEdge2ᚖflexworkᚋentᚐEmployerInvitationEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOEmployerInvitationEdge2ᚖflexworkᚋentᚐEmployerInvitationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.EmployerInvitationEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._EmployerInvitationEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOEmployerInvitationOrder2ᚖflexworkᚋentᚐEmployerInvitationOrder(ctx context.Context, v any) (*ent.EmployerInvitationOrder, error) {
@@ -47891,70 +48301,11 @@ func (ec *executionContext) marshalOLedgerEntry2ᚖflexworkᚋentᚐLedgerEntry(
 	return ec._LedgerEntry(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOLedgerEntryEdge2ᚕᚖflexworkᚋentᚐLedgerEntryEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.LedgerEntryEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOLedgerEntryEdge2ᚖflexworkᚋentᚐLedgerEntryEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOLedgerEntryEdge2ᚖflexworkᚋentᚐLedgerEntryEdge(ctx context.Context, sel ast.SelectionSet, v *ent.LedgerEntryEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._LedgerEntryEdge(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOMembership2ᚕᚖflexworkᚋentᚐMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Membership) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalOMembership2ᚖflexworkᚋentᚐMembership(ctx context.Context, sel ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Membership(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOMembershipEdge2ᚕᚖflexworkᚋentᚐMembershipEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.MembershipEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOMembershipEdge2ᚖflexworkᚋentᚐMembershipEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOMembershipEdge2ᚖflexworkᚋentᚐMembershipEdge(ctx context.Context, sel ast.SelectionSet, v *ent.MembershipEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._MembershipEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOMoney2ᚖflexworkᚋmarketᚐMoney(ctx context.Context, sel ast.SelectionSet, v *market.Money) graphql.Marshaler {
@@ -48022,26 +48373,6 @@ func (ec *executionContext) marshalONotificationCategory2ᚕflexworkᚋentᚋsch
 	return ret
 }
 
-func (ec *executionContext) marshalONotificationEdge2ᚕᚖflexworkᚋentᚐNotificationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.NotificationEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalONotificationEdge2ᚖflexworkᚋentᚐNotificationEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalONotificationEdge2ᚖflexworkᚋentᚐNotificationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._NotificationEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalONotificationSettings2ᚖflexworkᚋnotificationsᚐNotificationSettings(ctx context.Context, sel ast.SelectionSet, v *notifications.NotificationSettings) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -48054,26 +48385,6 @@ func (ec *executionContext) marshalOOffer2ᚖflexworkᚋentᚐOffer(ctx context.
 		return graphql.Null
 	}
 	return ec._Offer(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOOfferEdge2ᚕᚖflexworkᚋentᚐOfferEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.OfferEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOOfferEdge2ᚖflexworkᚋentᚐOfferEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOOfferEdge2ᚖflexworkᚋentᚐOfferEdge(ctx context.Context, sel ast.SelectionSet, v *ent.OfferEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._OfferEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOOfferOrder2ᚖflexworkᚋentᚐOfferOrder(ctx context.Context, v any) (*ent.OfferOrder, error) {
@@ -48106,26 +48417,6 @@ func (ec *executionContext) marshalOReview2ᚖflexworkᚋentᚐReview(ctx contex
 	return ec._Review(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOReviewEdge2ᚕᚖflexworkᚋentᚐReviewEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ReviewEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOReviewEdge2ᚖflexworkᚋentᚐReviewEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOReviewEdge2ᚖflexworkᚋentᚐReviewEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ReviewEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._ReviewEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalOReviewReport2ᚖflexworkᚋentᚐReviewReport(ctx context.Context, sel ast.SelectionSet, v *ent.ReviewReport) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -48133,51 +48424,11 @@ func (ec *executionContext) marshalOReviewReport2ᚖflexworkᚋentᚐReviewRepor
 	return ec._ReviewReport(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOReviewReportEdge2ᚕᚖflexworkᚋentᚐReviewReportEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ReviewReportEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOReviewReportEdge2ᚖflexworkᚋentᚐReviewReportEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOReviewReportEdge2ᚖflexworkᚋentᚐReviewReportEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ReviewReportEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._ReviewReportEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalORosterEntry2ᚖflexworkᚋentᚐRosterEntry(ctx context.Context, sel ast.SelectionSet, v *ent.RosterEntry) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._RosterEntry(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalORosterEntryEdge2ᚕᚖflexworkᚋentᚐRosterEntryEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.RosterEntryEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalORosterEntryEdge2ᚖflexworkᚋentᚐRosterEntryEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalORosterEntryEdge2ᚖflexworkᚋentᚐRosterEntryEdge(ctx context.Context, sel ast.SelectionSet, v *ent.RosterEntryEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._RosterEntryEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORosterEntryOrder2ᚖflexworkᚋentᚐRosterEntryOrder(ctx context.Context, v any) (*ent.RosterEntryOrder, error) {
@@ -48193,26 +48444,6 @@ func (ec *executionContext) marshalOShift2ᚖflexworkᚋentᚐShift(ctx context.
 		return graphql.Null
 	}
 	return ec._Shift(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOShiftEdge2ᚕᚖflexworkᚋentᚐShiftEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ShiftEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOShiftEdge2ᚖflexworkᚋentᚐShiftEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOShiftEdge2ᚖflexworkᚋentᚐShiftEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ShiftEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._ShiftEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOShiftFeedFilter2ᚖflexworkᚋmarketᚐFeedFilter(ctx context.Context, v any) (*market.FeedFilter, error) {
@@ -48256,50 +48487,11 @@ func (ec *executionContext) unmarshalOShiftOrder2ᚕᚖflexworkᚋentᚐShiftOrd
 	return res, nil
 }
 
-func (ec *executionContext) marshalOSkill2ᚕᚖflexworkᚋentᚐSkillᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Skill) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNSkill2ᚖflexworkᚋentᚐSkill(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalOSkill2ᚖflexworkᚋentᚐSkill(ctx context.Context, sel ast.SelectionSet, v *ent.Skill) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Skill(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOSkillEdge2ᚕᚖflexworkᚋentᚐSkillEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.SkillEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOSkillEdge2ᚖflexworkᚋentᚐSkillEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOSkillEdge2ᚖflexworkᚋentᚐSkillEdge(ctx context.Context, sel ast.SelectionSet, v *ent.SkillEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._SkillEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSkillOrder2ᚖflexworkᚋentᚐSkillOrder(ctx context.Context, v any) (*ent.SkillOrder, error) {
@@ -48382,51 +48574,11 @@ func (ec *executionContext) marshalOTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx 
 	return ec._Timesheet(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOTimesheetEdge2ᚕᚖflexworkᚋentᚐTimesheetEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TimesheetEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOTimesheetEdge2ᚖflexworkᚋentᚐTimesheetEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOTimesheetEdge2ᚖflexworkᚋentᚐTimesheetEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TimesheetEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._TimesheetEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalOUser2ᚖflexworkᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOUserEdge2ᚕᚖflexworkᚋentᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOUserEdge2ᚖflexworkᚋentᚐUserEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOUserEdge2ᚖflexworkᚋentᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v *ent.UserEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._UserEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx context.Context, sel ast.SelectionSet, v *ent.WorkerProfile) graphql.Marshaler {
@@ -48436,70 +48588,11 @@ func (ec *executionContext) marshalOWorkerProfile2ᚖflexworkᚋentᚐWorkerProf
 	return ec._WorkerProfile(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOWorkerProfileEdge2ᚕᚖflexworkᚋentᚐWorkerProfileEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.WorkerProfileEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOWorkerProfileEdge2ᚖflexworkᚋentᚐWorkerProfileEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOWorkerProfileEdge2ᚖflexworkᚋentᚐWorkerProfileEdge(ctx context.Context, sel ast.SelectionSet, v *ent.WorkerProfileEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._WorkerProfileEdge(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOWorkerSkill2ᚕᚖflexworkᚋentᚐWorkerSkillᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.WorkerSkill) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNWorkerSkill2ᚖflexworkᚋentᚐWorkerSkill(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalOWorkerSkill2ᚖflexworkᚋentᚐWorkerSkill(ctx context.Context, sel ast.SelectionSet, v *ent.WorkerSkill) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._WorkerSkill(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOWorkerSkillEdge2ᚕᚖflexworkᚋentᚐWorkerSkillEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.WorkerSkillEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOWorkerSkillEdge2ᚖflexworkᚋentᚐWorkerSkillEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOWorkerSkillEdge2ᚖflexworkᚋentᚐWorkerSkillEdge(ctx context.Context, sel ast.SelectionSet, v *ent.WorkerSkillEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._WorkerSkillEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOWorkerSkillInput2ᚕflexworkᚋmarketᚐWorkerSkillInputᚄ(ctx context.Context, v any) ([]market.WorkerSkillInput, error) {
