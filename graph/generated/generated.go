@@ -6042,7 +6042,7 @@ extend type Certification {
 
 extend type Query {
   "Staff only: certificates awaiting review, oldest first."
-  certificationQueue(first: Int! = 20, after: Cursor): CertificationConnection!
+  certificationQueue("How many to return: 1 to 100." first: Int! = 20, "The endCursor of the page before; none for the first page." after: Cursor): CertificationConnection!
 }
 
 "What completeCertificationUpload needs."
@@ -6224,7 +6224,7 @@ extend type Query {
   """
   creditReport(subjectID: ID!): CreditReport!
   "Disputes: staff see all, subjects their own."
-  creditDisputes(first: Int! = 20, after: Cursor, status: CreditDisputeStatus): CreditDisputeConnection!
+  creditDisputes("How many to return: 1 to 100." first: Int! = 20, "The endCursor of the page before; none for the first page." after: Cursor, status: CreditDisputeStatus): CreditDisputeConnection!
 }
 
 "What disputeCreditEvent changed, each object as it now stands."
@@ -9721,7 +9721,7 @@ type WithdrawApplicationPayload {
 
 extend type Query {
   "Published, future shifts with open slots within radiusKm (at most 100) of near."
-  shiftFeed(near: GeoPointInput!, radiusKm: Float!, first: Int! = 20, after: Cursor, filter: ShiftFeedFilter, orderBy: ShiftFeedOrder = DISTANCE): ShiftFeedConnection!
+  shiftFeed(near: GeoPointInput!, radiusKm: Float!, "How many to return: 1 to 100." first: Int! = 20, "The endCursor of the page before; none for the first page." after: Cursor, filter: ShiftFeedFilter, orderBy: ShiftFeedOrder = DISTANCE): ShiftFeedConnection!
   "Screens the viewer for a shift."
   eligibility(shiftID: ID!): Eligibility!
 }
@@ -10035,7 +10035,7 @@ type ReportPaymentNotReceivedPayload {
 
 extend type Query {
   "A shift's applicants ranked by match score, for members of its employer."
-  candidates(shiftID: ID!, first: Int! = 20, after: Cursor): CandidateConnection!
+  candidates(shiftID: ID!, "How many to return: 1 to 100." first: Int! = 20, "The endCursor of the page before; none for the first page." after: Cursor): CandidateConnection!
 }
 
 extend type Mutation {
@@ -10136,7 +10136,7 @@ extend type User {
 
 extend type Query {
   "The viewer's inbox, newest first."
-  notifications(first: Int! = 20, after: Cursor, unreadOnly: Boolean): NotificationConnection!
+  notifications("How many to return: 1 to 100." first: Int! = 20, "The endCursor of the page before; none for the first page." after: Cursor, unreadOnly: Boolean): NotificationConnection!
   "How many of the viewer's notifications are unread."
   unreadNotificationCount: Int!
 }
@@ -10330,14 +10330,14 @@ type RatingSummary {
 
 extend type WorkerProfile {
   "Reviews employers wrote, once revealed."
-  reviews(first: Int! = 20, after: Cursor): ReviewConnection!
+  reviews("How many to return: 1 to 100." first: Int! = 20, "The endCursor of the page before; none for the first page." after: Cursor): ReviewConnection!
   "Employers' revealed, visible reviews of the worker, summed up."
   ratingSummary: RatingSummary!
 }
 
 extend type Employer {
   "Reviews workers wrote, once revealed."
-  reviews(first: Int! = 20, after: Cursor): ReviewConnection!
+  reviews("How many to return: 1 to 100." first: Int! = 20, "The endCursor of the page before; none for the first page." after: Cursor): ReviewConnection!
   "Workers' revealed, visible reviews of the employer, summed up."
   ratingSummary: RatingSummary!
 }
