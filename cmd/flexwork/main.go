@@ -22,6 +22,7 @@ Usage:
   flexwork schema [--out FILE]      print the schema the apps see
   flexwork schema check [--base REF]
                                     list schema changes since the last release; fail on unacknowledged breaking ones
+  flexwork schema manifests DIR     check the apps' persisted query manifests in DIR against the schema
   flexwork admin create --email E --password P --name N [flags]
                                     create a staff account
   flexwork ledger verify [flags]    check every link of the hash-chained ledger

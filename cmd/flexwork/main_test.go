@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -199,5 +202,32 @@ func TestLedgerVerify(t *testing.T) {
 	err = run(ctx, append([]string{"ledger", "verify"}, flags...), log)
 	if err == nil || !strings.Contains(err.Error(), "ledger entry 2") {
 		t.Fatalf("a tampered ledger: %v, want entry 2 named", err)
+	}
+}
+
+// TestSchemaManifests: an app's CI checks its manifest before it ships; one
+// that asks for what the schema lacks is named.
+func TestSchemaManifests(t *testing.T) {
+	dir := t.TempDir()
+	own, err := os.ReadFile("../../mobile-schema/persisted-queries.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "worker-2.4.0.json"), own, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	if err := run(context.Background(), []string{"schema", "manifests", dir}, log); err != nil {
+		t.Fatalf("the repo's own manifest: %v", err)
+	}
+	body := "query Old { viewer { nickname } }"
+	sum := sha256.Sum256([]byte(body))
+	bad := fmt.Sprintf(`{"%x":{"name":"Old","source":%q}}`, sum, body)
+	if err := os.WriteFile(filepath.Join(dir, "ios-1.0.json"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"schema", "manifests", dir}, log); err == nil ||
+		!strings.Contains(err.Error(), "ios-1.0.json: Old") || !strings.Contains(err.Error(), "nickname") {
+		t.Fatalf("a manifest asking for a field the schema lacks: %v", err)
 	}
 }

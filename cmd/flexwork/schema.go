@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"flexwork/graph"
 	mobileschema "flexwork/mobile-schema"
 )
@@ -19,6 +22,8 @@ func schema(args []string) error {
 		switch args[0] {
 		case "check":
 			return schemaCheck(args[1:])
+		case "manifests":
+			return schemaManifests(args[1:])
 		}
 	}
 	fs := flag.NewFlagSet("schema", flag.ContinueOnError)
@@ -39,6 +44,40 @@ func write(path string, b []byte) error {
 		return err
 	}
 	return os.WriteFile(path, b, 0o644)
+}
+
+// schemaManifests checks a folder of the apps' persisted query manifests
+// against the server's schema, as the server does when it starts with
+// PERSISTED_QUERY_MANIFESTS: an app's CI runs it before the manifest ships.
+func schemaManifests(args []string) error {
+	fs := flag.NewFlagSet("schema manifests", flag.ContinueOnError)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: flexwork schema manifests DIR")
+	}
+	sdl, err := graph.ClientSchema()
+	if err != nil {
+		return err
+	}
+	schema, gqlErr := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: sdl})
+	if gqlErr != nil {
+		return gqlErr
+	}
+	manifests, err := mobileschema.LoadDir(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, m := range manifests {
+		if err := m.Check(schema); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fmt.Printf("%s: %d operations fit the schema\n", m.Source, len(m.Operations))
+	}
+	return errors.Join(errs...)
 }
 
 // schemaCheck is the breaking-change gate: it lists what changed since the
