@@ -255,6 +255,11 @@ func paramsFromBody(r io.Reader) (*graphql.RawParams, error) {
 	if dec.More() {
 		return nil, errors.New("the body holds more than one JSON value")
 	}
+	return req.params()
+}
+
+// params checks each parameter's type and turns the request into gqlgen's.
+func (req request) params() (*graphql.RawParams, error) {
 	p := &graphql.RawParams{}
 	if err := decodeString(req.Query, "query", &p.Query); err != nil {
 		return nil, err

@@ -439,24 +439,7 @@ func subscribePayload(raw json.RawMessage) (*graphql.RawParams, error) {
 	if err := json.Unmarshal(raw, &req); err != nil {
 		return nil, errors.New("subscribe payload is not an object")
 	}
-	p := &graphql.RawParams{}
-	if err := decodeString(req.Query, "query", &p.Query); err != nil {
-		return nil, err
-	}
-	if err := decodeString(req.OperationName, "operationName", &p.OperationName); err != nil {
-		return nil, err
-	}
-	if err := decodeObject(req.Variables, "variables", &p.Variables); err != nil {
-		return nil, err
-	}
-	if err := decodeObject(req.Extensions, "extensions", &p.Extensions); err != nil {
-		return nil, err
-	}
-	var documentID string
-	if err := decodeString(req.DocumentID, "documentId", &documentID); err != nil {
-		return nil, err
-	}
-	return p, finish(p, documentID)
+	return req.params()
 }
 
 // isObject reports whether raw is a JSON object (or, with optional, absent
