@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	mobileschema "flexwork/mobile-schema"
+	"flexwork/notifications"
 )
 
 // TestTheREADMEsOperationsRun: the operations the README gives to paste
@@ -27,5 +28,21 @@ func TestTheREADMEsOperationsRun(t *testing.T) {
 		if _, err := gqlparser.LoadQuery(schema, string(b[1])); err != nil {
 			t.Errorf("a README operation does not fit the schema: %v", err)
 		}
+	}
+}
+
+// TestTheREADMESaysWhoHearsWhat: the README's table of who hears what is
+// the one the notifications follow.
+func TestTheREADMESaysWhoHearsWhat(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)<!-- who-hears-what: made from notifications.Table\\(\\) -->\n(.*?)<!-- /who-hears-what -->").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("the README has no who-hears-what table")
+	}
+	if got, want := string(m[1]), notifications.Table(); got != want {
+		t.Fatalf("the README's who-hears-what table is stale; it should read:\n%s", want)
 	}
 }

@@ -257,8 +257,11 @@ func (m *Market) CompleteCertificationUpload(ctx context.Context, id string) (*C
 		cert, err = c.Certification.UpdateOneID(id).SetStatus(certification.StatusPENDING_REVIEW).
 			SetByteSize(doc.Size).SetContentType(doc.Kind).SetSha256(doc.Sha256).
 			SetUploadedAt(m.Now()).Save(ctx)
+		if err != nil {
+			return err
+		}
 		out = &Changed{Certification: cert}
-		return err
+		return m.emit(ctx, c, Event{Kind: CertificationSubmitted, ID: id, WorkerID: cert.WorkerID, Title: cert.Title})
 	})
 	return out, err
 }

@@ -72,7 +72,10 @@ func (m *Market) recordCredit(ctx context.Context, c *ent.Client, f creditFact) 
 	if ev, err = c.CreditEvent.UpdateOneID(ev.ID).SetLedgerSeq(entry.Seq).Save(sys); err != nil {
 		return nil, err
 	}
-	return ev, m.rescore(ctx, c, subject, now)
+	if err := m.rescore(ctx, c, subject, now); err != nil {
+		return nil, err
+	}
+	return ev, m.emit(ctx, c, Event{Kind: CreditChanged, ID: ev.ID, WorkerID: f.workerID, EmployerID: f.employerID, Detail: string(f.kind)})
 }
 
 // rescore recomputes a subject's stored score from its credit events as of

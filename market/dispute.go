@@ -76,7 +76,7 @@ func (m *Market) DisputeCreditEvent(ctx context.Context, in DisputeInput) (*Chan
 			return err
 		}
 		out = &Changed{Dispute: d, Event: ev}
-		return nil
+		return m.emit(ctx, c, Event{Kind: CreditDisputeOpened, ID: d.ID, Detail: in.Reason})
 	})
 	return out, err
 }

@@ -45,7 +45,53 @@ const (
 	MemberInvited          EventKind = "MEMBER_INVITED"
 	MemberJoined           EventKind = "MEMBER_JOINED"
 	InvitationDeclined     EventKind = "INVITATION_DECLINED"
+	TimesheetDisputed      EventKind = "TIMESHEET_DISPUTED"
+	CreditDisputeOpened    EventKind = "CREDIT_DISPUTE_OPENED"
+	CertificationSubmitted EventKind = "CERTIFICATION_SUBMITTED"
+	ReviewReported         EventKind = "REVIEW_REPORTED"
+	CreditChanged          EventKind = "CREDIT_CHANGED"
 )
+
+// EventKinds is every kind, in the order above.
+var EventKinds = []EventKind{
+	ShiftPublished,
+	ShiftCancelled,
+	ApplicationCreated,
+	ApplicationShortlisted,
+	ApplicationRejected,
+	ApplicationWithdrawn,
+	OfferCreated,
+	OfferExpiringSoon,
+	OfferAccepted,
+	OfferDeclined,
+	OfferExpired,
+	OfferRevoked,
+	AssignmentCreated,
+	AssignmentCheckedIn,
+	AssignmentCheckedOut,
+	AssignmentNoShow,
+	AssignmentCancelled,
+	AssignmentReminder,
+	CreditDisputeResolved,
+	ReviewRequested,
+	CertificationVerified,
+	CertificationRejected,
+	CertificationExpiring,
+	CertificationExpired,
+	CertificationRevoked,
+	TimesheetApproved,
+	PaymentMarked,
+	PaymentNotReceived,
+	PaymentOverdue,
+	MemberInvited,
+	MemberJoined,
+	InvitationDeclined,
+	TimesheetDisputed,
+	CreditDisputeOpened,
+	CertificationSubmitted,
+	ReviewReported,
+	CreditChanged,
+}
 
 // Event is one marketplace event. ID is the entity it is about (the offer,
 // application, assignment, timesheet or shift); the other IDs say whose it
@@ -65,6 +111,9 @@ type Event struct {
 	// address to mail when there is no user, Detail anything more a
 	// message needs (an invitation's role).
 	UserID, Email, Detail string
+	// By is the user who made the change, filled in from the request: the
+	// parties hear of it, the one who did it does not.
+	By string
 }
 
 // EventSink hears the market's events. Emit runs inside the transaction of
@@ -84,6 +133,9 @@ func (m *Market) emit(ctx context.Context, c *ent.Client, e Event) error {
 	}
 	if e.At.IsZero() {
 		e.At = m.Now()
+	}
+	if e.By == "" {
+		e.By = actor(ctx)
 	}
 	return m.events.Emit(ctx, c, e)
 }

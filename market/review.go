@@ -299,7 +299,7 @@ func (m *Market) ReportReview(ctx context.Context, id, reason string) (*Changed,
 			return err
 		}
 		out = &Changed{Review: r, Report: report}
-		return nil
+		return m.emit(ctx, c, Event{Kind: ReviewReported, ID: r.ID, Detail: reason})
 	})
 	return out, err
 }

@@ -276,6 +276,12 @@ func (m *Market) CancelShift(ctx context.Context, id, reason string) (*Changed, 
 			SetStatus(offer.StatusREVOKED).SetRespondedAt(now).Save(ctx); err != nil {
 			return err
 		}
+		// Applicants hear the shift is off; those with an offer hear of its withdrawal.
+		waiting, err := c.Application.Query().Where(application.ShiftID(id),
+			application.StatusIn(application.StatusAPPLIED, application.StatusSHORTLISTED)).All(sys)
+		if err != nil {
+			return err
+		}
 		if _, err := c.Application.Update().
 			Where(application.ShiftID(id), application.StatusIn(application.StatusAPPLIED, application.StatusSHORTLISTED, application.StatusOFFERED)).
 			SetStatus(application.StatusREJECTED).SetRejectReason("the shift was cancelled: " + reason).Save(ctx); err != nil {
@@ -304,6 +310,10 @@ func (m *Market) CancelShift(ctx context.Context, id, reason string) (*Changed, 
 		}
 		for _, a := range scheduled {
 			events = append(events, Event{Kind: AssignmentCancelled, ID: a.ID, ShiftID: id, WorkerID: a.WorkerID, EmployerID: s.EmployerID, Title: s.Title})
+		}
+		for _, a := range waiting {
+			events = append(events, Event{Kind: ApplicationRejected, ID: a.ID, ShiftID: id, WorkerID: a.WorkerID, EmployerID: s.EmployerID,
+				Title: s.Title, Detail: "the shift was cancelled"})
 		}
 		for _, e := range events {
 			if err := m.emit(ctx, c, e); err != nil {

@@ -214,6 +214,9 @@ func (m *Market) DisputeTimesheet(ctx context.Context, id, reason string) (*Chan
 		if _, err := m.appendLedger(ctx, c, LedgerTimesheetDisputed, id, v.UserID, map[string]any{"reason": reason}); err != nil {
 			return err
 		}
+		if err := m.emit(ctx, c, Event{Kind: TimesheetDisputed, ID: id, WorkerID: t.WorkerID, EmployerID: t.EmployerID, Detail: reason}); err != nil {
+			return err
+		}
 		out = &Changed{Timesheet: t}
 		return out.reload(ctx, c)
 	})

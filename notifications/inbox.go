@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"flexwork/ent"
 	"flexwork/ent/device"
 	"flexwork/ent/notification"
@@ -35,13 +37,14 @@ func (s *Service) notify(ctx context.Context, c *ent.Client, notices []notice) (
 	ctx = rule.System(ctx)
 	now := s.now().UTC()
 	written := 0
-	var pending []string
+	pending := map[time.Time][]string{} // by when to push: now (zero), or when quiet hours end
 	for start := 0; start < len(notices); start += chunk {
 		part := notices[start:min(start+chunk, len(notices))]
-		decided, err := s.decide(ctx, c, part, now)
+		decided, notBefore, err := s.decide(ctx, c, part, now)
 		if err != nil {
 			return written, err
 		}
+		at := map[string]time.Time{}
 		creates := make([]*ent.NotificationCreate, len(part))
 		ids := make([]string, len(part))
 		for i, n := range part {
@@ -52,6 +55,7 @@ func (s *Service) notify(ctx context.Context, c *ent.Client, notices []notice) (
 			if n.Dedupe != "" {
 				creates[i].SetDedupeKey(n.Dedupe)
 			}
+			at[ids[i]] = notBefore[i]
 		}
 		if err := c.Notification.CreateBulk(creates...).OnConflictColumns(notification.FieldDedupeKey).DoNothing().Exec(ctx); err != nil {
 			return written, err
@@ -69,14 +73,20 @@ func (s *Service) notify(ctx context.Context, c *ent.Client, notices []notice) (
 			if st, ok := status[id]; ok {
 				written++
 				if st == notification.PushStatusPENDING {
-					pending = append(pending, id)
+					pending[at[id]] = append(pending[at[id]], id)
 				}
 			}
 		}
 	}
-	for start := 0; start < len(pending); start += MaxBatch {
-		if err := s.enqueue(ctx, PushArgs{IDs: pending[start:min(start+MaxBatch, len(pending))]}, nil); err != nil {
-			return written, err
+	for when, ids := range pending {
+		var opts *river.InsertOpts
+		if !when.IsZero() {
+			opts = &river.InsertOpts{ScheduledAt: when}
+		}
+		for start := 0; start < len(ids); start += MaxBatch {
+			if err := s.enqueue(ctx, PushArgs{IDs: ids[start:min(start+MaxBatch, len(ids))]}, opts); err != nil {
+				return written, err
+			}
 		}
 	}
 	return written, nil
@@ -84,14 +94,14 @@ func (s *Service) notify(ctx context.Context, c *ent.Client, notices []notice) (
 
 // decide makes the push decision for each notice of one chunk: three
 // queries whatever its size.
-func (s *Service) decide(ctx context.Context, c *ent.Client, part []notice, now time.Time) ([]notification.PushStatus, error) {
+func (s *Service) decide(ctx context.Context, c *ent.Client, part []notice, now time.Time) ([]notification.PushStatus, []time.Time, error) {
 	ids := make([]string, 0, len(part))
 	for _, n := range part {
 		ids = append(ids, n.UserID)
 	}
 	users, err := c.User.Query().Where(user.IDIn(ids...)).All(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	prefs := make(map[string]Prefs, len(users))
 	for _, u := range users {
@@ -101,7 +111,7 @@ func (s *Service) decide(ctx context.Context, c *ent.Client, part []notice, now 
 	owners, err := c.Device.Query().Where(device.UserIDIn(ids...), device.DisabledAtIsNil()).
 		Select(device.FieldUserID).Strings(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hasDevice := make(map[string]bool, len(owners))
 	for _, id := range owners {
@@ -114,7 +124,7 @@ func (s *Service) decide(ctx context.Context, c *ent.Client, part []notice, now 
 		notification.CreatedAtGT(now.Add(-24*time.Hour))).
 		Select(notification.FieldUserID, notification.FieldCreatedAt).All(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	today := map[string]int{}
 	for _, n := range recent {
@@ -122,14 +132,14 @@ func (s *Service) decide(ctx context.Context, c *ent.Client, part []notice, now 
 			today[n.UserID]++
 		}
 	}
-	out := make([]notification.PushStatus, len(part))
+	out, notBefore := make([]notification.PushStatus, len(part)), make([]time.Time, len(part))
 	for i, n := range part {
-		out[i] = PushDecision(prefs[n.UserID], n.Category, hasDevice[n.UserID], today[n.UserID], now)
+		out[i], notBefore[i] = PushDecision(prefs[n.UserID], n.Category, hasDevice[n.UserID], today[n.UserID], now)
 		if out[i] == notification.PushStatusPENDING && n.Category == enum.CategoryShiftPublished {
 			today[n.UserID]++ // two new shifts in one fan-out count twice
 		}
 	}
-	return out, nil
+	return out, notBefore, nil
 }
 
 func truncate(s string, n int) string {

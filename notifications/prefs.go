@@ -18,22 +18,35 @@ type Prefs struct {
 	DailyShiftCap        int
 }
 
-// PushDecision says whether a new notification is pushed, given the user's
-// preferences, whether they have a device, and how many new-shift pushes
-// they got today (in their time zone). A notification not pushed still
-// lands in the inbox; the status says why.
-func PushDecision(p Prefs, cat enum.NotificationCategory, hasDevice bool, shiftPushesToday int, now time.Time) notification.PushStatus {
+// PushDecision says whether a new notification is pushed, and when, given
+// the user's preferences, whether they have a device, and how many
+// new-shift pushes they got today (in their time zone). A notification not
+// pushed still lands in the inbox; the status says why. One that comes in
+// quiet hours is pushed when they end (notBefore): deferred, not dropped.
+func PushDecision(p Prefs, cat enum.NotificationCategory, hasDevice bool, shiftPushesToday int, now time.Time) (status notification.PushStatus, notBefore time.Time) {
 	switch {
 	case slices.Contains(p.OptOuts, cat):
-		return notification.PushStatusSKIPPED_OPT_OUT
+		return notification.PushStatusSKIPPED_OPT_OUT, time.Time{}
 	case !hasDevice:
-		return notification.PushStatusSKIPPED_NO_DEVICE
-	case InQuietHours(p, now):
-		return notification.PushStatusSKIPPED_QUIET_HOURS
+		return notification.PushStatusSKIPPED_NO_DEVICE, time.Time{}
 	case cat == enum.CategoryShiftPublished && shiftPushesToday >= p.DailyShiftCap:
-		return notification.PushStatusSKIPPED_DAILY_CAP
+		return notification.PushStatusSKIPPED_DAILY_CAP, time.Time{}
 	}
-	return notification.PushStatusPENDING
+	return notification.PushStatusPENDING, QuietUntil(p, now)
+}
+
+// QuietUntil is when the quiet hours now falls in end, or zero when now is
+// not in quiet hours.
+func QuietUntil(p Prefs, now time.Time) time.Time {
+	if !InQuietHours(p, now) {
+		return time.Time{}
+	}
+	local := now.In(location(p.TimeZone))
+	end := time.Date(local.Year(), local.Month(), local.Day(), *p.QuietEnd/60, *p.QuietEnd%60, 0, 0, local.Location())
+	if !end.After(local) {
+		end = end.AddDate(0, 0, 1) // 22:00–07:00 at 23:30 ends tomorrow
+	}
+	return end.UTC()
 }
 
 // InQuietHours reports whether now falls in the user's quiet hours.

@@ -35,19 +35,25 @@ func TestPushDecision(t *testing.T) {
 		today  int
 		prefs  Prefs
 		want   notification.PushStatus
+		after  time.Time // pushed not before
 	}{
-		{enum.CategoryOffer, true, 0, p, notification.PushStatusPENDING},
-		{enum.CategoryReview, true, 0, p, notification.PushStatusSKIPPED_OPT_OUT},
-		{enum.CategoryOffer, false, 0, p, notification.PushStatusSKIPPED_NO_DEVICE},
-		{enum.CategoryShiftPublished, true, 1, p, notification.PushStatusPENDING},
-		{enum.CategoryShiftPublished, true, 2, p, notification.PushStatusSKIPPED_DAILY_CAP},
-		{enum.CategoryOffer, true, 5, p, notification.PushStatusPENDING}, // the cap is for new shifts only
+		{enum.CategoryOffer, true, 0, p, notification.PushStatusPENDING, time.Time{}},
+		{enum.CategoryReview, true, 0, p, notification.PushStatusSKIPPED_OPT_OUT, time.Time{}},
+		{enum.CategoryOffer, false, 0, p, notification.PushStatusSKIPPED_NO_DEVICE, time.Time{}},
+		{enum.CategoryShiftPublished, true, 1, p, notification.PushStatusPENDING, time.Time{}},
+		{enum.CategoryShiftPublished, true, 2, p, notification.PushStatusSKIPPED_DAILY_CAP, time.Time{}},
+		{enum.CategoryOffer, true, 5, p, notification.PushStatusPENDING, time.Time{}}, // the cap is for new shifts only
+		// Quiet hours defer the push to their end, today or tomorrow.
 		{enum.CategoryOffer, true, 0, Prefs{TimeZone: "UTC", QuietStart: minutes(11, 0), QuietEnd: minutes(13, 0)},
-			notification.PushStatusSKIPPED_QUIET_HOURS},
+			notification.PushStatusPENDING, time.Date(2026, 12, 1, 13, 0, 0, 0, time.UTC)},
+		// 20:00 in Shanghai: pushed at 07:30 there the next morning.
+		{enum.CategoryOffer, true, 0, Prefs{TimeZone: "Asia/Shanghai", QuietStart: minutes(19, 0), QuietEnd: minutes(7, 30)},
+			notification.PushStatusPENDING, time.Date(2026, 12, 1, 23, 30, 0, 0, time.UTC)},
 	}
 	for _, c := range cases {
-		if got := PushDecision(c.prefs, c.cat, c.device, c.today, now); got != c.want {
-			t.Errorf("%s (device %v, today %d): %s, want %s", c.cat, c.device, c.today, got, c.want)
+		got, after := PushDecision(c.prefs, c.cat, c.device, c.today, now)
+		if got != c.want || !after.Equal(c.after) {
+			t.Errorf("%s (device %v, today %d): %s not before %s, want %s not before %s", c.cat, c.device, c.today, got, after, c.want, c.after)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"flexwork/ent/membership"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
+	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
 	"flexwork/market"
 )
@@ -65,67 +66,18 @@ func (s *Service) Emit(ctx context.Context, c *ent.Client, e market.Event) error
 		if err := s.enqueue(ctx, ExpireOfferArgs{OfferID: e.ID}, &river.InsertOpts{ScheduledAt: e.When}); err != nil {
 			return err
 		}
-		return s.toWorker(ctx, c, e, enum.CategoryOffer, "New offer: "+e.Title, "Accept it before it expires.")
-	case market.OfferExpiringSoon:
-		return s.toWorker(ctx, c, e, enum.CategoryOffer, "Your offer expires in 5 minutes", "Accept or decline it now.")
-	case market.OfferRevoked:
-		return s.toWorker(ctx, c, e, enum.CategoryOffer, "An offer was withdrawn", "The employer withdrew it or the shift filled up.")
-	case market.OfferExpired:
-		return s.toWorker(ctx, c, e, enum.CategoryOffer, "An offer expired", "")
-	case market.ApplicationCreated:
-		return s.toManagers(ctx, c, e, enum.CategoryApplication, "New applicant for "+e.Title, "Review candidates in the app.")
-	case market.ApplicationRejected:
-		return s.toWorker(ctx, c, e, enum.CategoryApplication, "Your application was not successful", "")
 	case market.AssignmentCreated:
 		if remind := e.When.Add(-2 * time.Hour); remind.After(now) {
 			if err := s.enqueue(ctx, RemindArgs{AssignmentID: e.ID}, &river.InsertOpts{ScheduledAt: remind}); err != nil {
 				return err
 			}
 		}
-		return s.toManagers(ctx, c, e, enum.CategoryApplication, "Hired for "+e.Title, "A worker accepted your offer; sign the contract.")
-	case market.AssignmentReminder:
-		return s.toWorker(ctx, c, e, enum.CategoryReminder, e.Title+" starts in 2 hours", "Check in when you arrive.")
-	case market.AssignmentCancelled:
-		return s.toWorker(ctx, c, e, enum.CategoryReminder, "A shift was cancelled: "+e.Title, "")
-	case market.TimesheetApproved:
-		return s.toWorker(ctx, c, e, enum.CategoryTimesheet, "Timesheet approved", "Payment is due within 7 days.")
-	case market.PaymentMarked:
-		return s.toWorker(ctx, c, e, enum.CategoryPayment, "Payment marked as made", "Confirm it when the money arrives, or tell the employer it did not.")
-	case market.PaymentNotReceived:
-		return s.toManagers(ctx, c, e, enum.CategoryPayment, "A worker says a payment did not arrive",
-			"Check the transfer, pay again if need be, and mark it paid.")
-	case market.PaymentOverdue:
-		return s.toWorker(ctx, c, e, enum.CategoryPayment, "A payment is overdue", "The employer has been flagged.")
-	case market.ReviewRequested:
-		body := "Rate it within 14 days; reviews stay hidden until both sides have written theirs."
-		if err := s.toWorker(ctx, c, e, enum.CategoryReview, "How was "+e.Title+"?", body); err != nil {
-			return err
-		}
-		return s.toManagers(ctx, c, e, enum.CategoryReview, "Review your worker for "+e.Title, body)
-	case market.CertificationVerified:
-		return s.toWorker(ctx, c, e, enum.CategoryCertification, "Certificate verified: "+e.Title, "Shifts that require it are open to you now.")
-	case market.CertificationRejected:
-		return s.toWorker(ctx, c, e, enum.CategoryCertification, "Certificate not accepted: "+e.Title, "See the reason in the app and upload it again.")
-	case market.CertificationExpiring:
-		return s.toWorker(ctx, c, e, enum.CategoryCertification, e.Title+" expires on "+e.When.Format("2 Jan 2006"), "Upload the renewed certificate in time.")
-	case market.CertificationExpired:
-		return s.toWorker(ctx, c, e, enum.CategoryCertification, "Certificate expired: "+e.Title, "Upload the renewed certificate to keep shifts that require it.")
-	case market.CertificationRevoked:
-		return s.toWorker(ctx, c, e, enum.CategoryCertification, "Certificate revoked: "+e.Title, "See the reason in the app.")
 	case market.MemberInvited:
 		return s.invited(ctx, c, e)
-	case market.MemberJoined:
-		return s.toManagers(ctx, c, e, enum.CategoryAccount, "A new member joined "+e.Title, "They accepted your invitation.")
-	case market.InvitationDeclined:
-		return s.toManagers(ctx, c, e, enum.CategoryAccount, "An invitation to "+e.Title+" was declined", "")
-	case market.CreditDisputeResolved:
-		if e.WorkerID != "" {
-			if err := s.toWorker(ctx, c, e, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report."); err != nil {
-				return err
-			}
-		}
-		if e.EmployerID != "" {
-			return s.toManagers(ctx, c, e, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report.")
+	}
+	for _, h := range WhoHears[e.Kind] {
+		if err := s.tell(ctx, c, e, h); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -194,34 +146,45 @@ func article(word string) string {
 	return "a"
 }
 
-// toWorker notifies the worker an event concerns.
-func (s *Service) toWorker(ctx context.Context, c *ent.Client, e market.Event, cat enum.NotificationCategory, title, body string) error {
-	userID, err := c.WorkerProfile.Query().Where(workerprofile.ID(e.WorkerID)).
-		Select(workerprofile.FieldUserID).String(rule.System(ctx))
+// tell writes h's notice to the inbox of everyone of h's party, but the
+// user who made the change.
+func (s *Service) tell(ctx context.Context, c *ent.Client, e market.Event, h Heard) error {
+	users, err := s.party(ctx, c, e, h.To)
 	if err != nil {
 		return err
 	}
-	_, err = s.notify(ctx, c, []notice{{UserID: userID, Category: cat, Title: title, Body: body, SubjectID: e.ID,
-		Dedupe: fmt.Sprintf("%s:%s:%s", e.Kind, e.ID, userID)}})
-	return err
-}
-
-// toManagers notifies the owners and managers of the employer an event
-// concerns.
-func (s *Service) toManagers(ctx context.Context, c *ent.Client, e market.Event, cat enum.NotificationCategory, title, body string) error {
-	users, err := c.Membership.Query().Where(membership.EmployerID(e.EmployerID),
-		membership.RoleIn(membership.RoleOWNER, membership.RoleMANAGER)).
-		Select(membership.FieldUserID).Strings(rule.System(ctx))
-	if err != nil {
-		return err
-	}
-	notices := make([]notice, len(users))
-	for i, u := range users {
-		notices[i] = notice{UserID: u, Category: cat, Title: title, Body: body, SubjectID: e.ID,
-			Dedupe: fmt.Sprintf("%s:%s:%s", e.Kind, e.ID, u)}
+	title, body := h.text(e)
+	var notices []notice
+	for _, u := range users {
+		if u == e.By {
+			continue
+		}
+		notices = append(notices, notice{UserID: u, Category: h.Category, Title: title, Body: body, SubjectID: e.ID,
+			Dedupe: fmt.Sprintf("%s:%s:%s", e.Kind, e.ID, u)})
 	}
 	_, err = s.notify(ctx, c, notices)
 	return err
+}
+
+// party is the users of a party of e.
+func (s *Service) party(ctx context.Context, c *ent.Client, e market.Event, p Party) ([]string, error) {
+	sys := rule.System(ctx)
+	switch p {
+	case Worker:
+		if e.WorkerID == "" {
+			return nil, nil
+		}
+		return c.WorkerProfile.Query().Where(workerprofile.ID(e.WorkerID)).Select(workerprofile.FieldUserID).Strings(sys)
+	case Employer:
+		if e.EmployerID == "" {
+			return nil, nil
+		}
+		return c.Membership.Query().Where(membership.EmployerID(e.EmployerID),
+			membership.RoleIn(membership.RoleOWNER, membership.RoleMANAGER)).Select(membership.FieldUserID).Strings(sys)
+	case Staff:
+		return c.User.Query().Where(user.IsStaff(true), user.DisabledAtIsNil()).IDs(sys)
+	}
+	return nil, fmt.Errorf("notifications: no party %q", p)
 }
 
 // shiftLine is a one-line summary of a shift for a push.

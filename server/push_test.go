@@ -69,13 +69,20 @@ func crowd(t *testing.T, db *entdb.DB, n int, picking string) []string {
 // pushed.
 func settled(t *testing.T, db *entdb.DB, subject string, timeout time.Duration) {
 	t.Helper()
+	settledBut(t, db, subject, timeout, 0)
+}
+
+// settledBut is settled, but for deferred notifications that wait for the
+// end of their user's quiet hours.
+func settledBut(t *testing.T, db *entdb.DB, subject string, timeout time.Duration, deferred int) {
+	t.Helper()
 	ctx := rule.System(context.Background())
 	deadline := time.Now().Add(timeout)
 	for {
 		total := db.Notification.Query().Where(notification.SubjectID(subject)).CountX(ctx)
 		waiting := db.Notification.Query().Where(notification.SubjectID(subject),
 			notification.PushStatusEQ(notification.PushStatusPENDING)).CountX(ctx)
-		if total > 0 && waiting == 0 {
+		if total > 0 && waiting == deferred {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -114,7 +121,7 @@ func TestFanOutPushesEveryEligibleDeviceOnce(t *testing.T) {
 		emp := createEmployer(t, env, olga, "Spree Logistics")
 		started := time.Now()
 		shiftID := postShift(t, env, olga, emp, map[string]any{"requiredSkillIDs": []string{picking}, "maxDistanceKm": 5})
-		settled(t, db, shiftID, 60*time.Second)
+		settledBut(t, db, shiftID, 60*time.Second, 1) // sleepy's push waits for the morning
 
 		for i, tok := range tokens {
 			want := 1
@@ -148,9 +155,18 @@ func TestFanOutPushesEveryEligibleDeviceOnce(t *testing.T) {
 			return db.Notification.Query().Where(notification.SubjectID(shiftID), notification.UserID(userOfToken(t, db, tok))).
 				OnlyX(ctx).PushStatus
 		}
+		// The quiet user's push is deferred to the end of her quiet hours,
+		// an hour from now, not dropped.
+		var at time.Time
+		if err := db.SQL.QueryRowContext(ctx, "SELECT scheduled_at FROM river_job WHERE kind = 'push' AND state = 'scheduled'").Scan(&at); err != nil {
+			t.Fatalf("no push waits for the end of the quiet hours: %v", err)
+		}
+		if end := env.Clock.Now().Truncate(time.Minute).Add(time.Hour); at.Sub(end).Abs() > time.Minute {
+			t.Fatalf("the deferred push is scheduled for %s, want the end of the quiet hours, %s", at, end)
+		}
 		for tok, want := range map[string]notification.PushStatus{
 			tokens[0]: notification.PushStatusSENT, throttled: notification.PushStatusSENT,
-			sleepy: notification.PushStatusSKIPPED_QUIET_HOURS, choosy: notification.PushStatusSKIPPED_OPT_OUT,
+			sleepy: notification.PushStatusPENDING, choosy: notification.PushStatusSKIPPED_OPT_OUT,
 			dead[0]: notification.PushStatusSKIPPED_NO_DEVICE,
 		} {
 			if got := status(tok); got != want {

@@ -8017,7 +8017,7 @@ enum NotificationPushStatus @goModel(model: "flexwork/ent/notification.PushStatu
   """
   SENT
   """
-  Not pushed: it came in the user's quiet hours.
+  No longer given: a notification that comes in quiet hours is pushed when they end, PENDING until then.
   """
   SKIPPED_QUIET_HOURS
   """
