@@ -564,6 +564,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldEmployerID:           {Type: field.TypeString, Column: timesheet.FieldEmployerID},
 			timesheet.FieldStatus:               {Type: field.TypeEnum, Column: timesheet.FieldStatus},
 			timesheet.FieldWorkedMinutes:        {Type: field.TypeInt, Column: timesheet.FieldWorkedMinutes},
+			timesheet.FieldSource:               {Type: field.TypeEnum, Column: timesheet.FieldSource},
+			timesheet.FieldClaimedCheckOutAt:    {Type: field.TypeTime, Column: timesheet.FieldClaimedCheckOutAt},
+			timesheet.FieldClaimNote:            {Type: field.TypeString, Column: timesheet.FieldClaimNote},
 			timesheet.FieldApprovedMinutes:      {Type: field.TypeInt, Column: timesheet.FieldApprovedMinutes},
 			timesheet.FieldAdjustmentReason:     {Type: field.TypeString, Column: timesheet.FieldAdjustmentReason},
 			timesheet.FieldSubmittedAt:          {Type: field.TypeTime, Column: timesheet.FieldSubmittedAt},
@@ -4154,6 +4157,21 @@ func (f *TimesheetFilter) WhereStatus(p entql.StringP) {
 // WhereWorkedMinutes applies the entql int predicate on the worked_minutes field.
 func (f *TimesheetFilter) WhereWorkedMinutes(p entql.IntP) {
 	f.Where(p.Field(timesheet.FieldWorkedMinutes))
+}
+
+// WhereSource applies the entql string predicate on the source field.
+func (f *TimesheetFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(timesheet.FieldSource))
+}
+
+// WhereClaimedCheckOutAt applies the entql time.Time predicate on the claimed_check_out_at field.
+func (f *TimesheetFilter) WhereClaimedCheckOutAt(p entql.TimeP) {
+	f.Where(p.Field(timesheet.FieldClaimedCheckOutAt))
+}
+
+// WhereClaimNote applies the entql string predicate on the claim_note field.
+func (f *TimesheetFilter) WhereClaimNote(p entql.StringP) {
+	f.Where(p.Field(timesheet.FieldClaimNote))
 }
 
 // WhereApprovedMinutes applies the entql int predicate on the approved_minutes field.

@@ -3350,6 +3350,21 @@ func (_q *TimesheetQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, timesheet.FieldWorkedMinutes)
 				fieldSeen[timesheet.FieldWorkedMinutes] = struct{}{}
 			}
+		case "source":
+			if _, ok := fieldSeen[timesheet.FieldSource]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldSource)
+				fieldSeen[timesheet.FieldSource] = struct{}{}
+			}
+		case "claimedCheckOutAt":
+			if _, ok := fieldSeen[timesheet.FieldClaimedCheckOutAt]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldClaimedCheckOutAt)
+				fieldSeen[timesheet.FieldClaimedCheckOutAt] = struct{}{}
+			}
+		case "claimNote":
+			if _, ok := fieldSeen[timesheet.FieldClaimNote]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldClaimNote)
+				fieldSeen[timesheet.FieldClaimNote] = struct{}{}
+			}
 		case "approvedMinutes":
 			if _, ok := fieldSeen[timesheet.FieldApprovedMinutes]; !ok {
 				selectedFields = append(selectedFields, timesheet.FieldApprovedMinutes)

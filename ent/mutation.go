@@ -23583,6 +23583,9 @@ type TimesheetMutation struct {
 	status                 *timesheet.Status
 	worked_minutes         *int
 	addworked_minutes      *int
+	source                 *timesheet.Source
+	claimed_check_out_at   *time.Time
+	claim_note             *string
 	approved_minutes       *int
 	addapproved_minutes    *int
 	adjustment_reason      *string
@@ -23987,6 +23990,127 @@ func (m *TimesheetMutation) AddedWorkedMinutes() (r int, exists bool) {
 func (m *TimesheetMutation) ResetWorkedMinutes() {
 	m.worked_minutes = nil
 	m.addworked_minutes = nil
+}
+
+// SetSource sets the "source" field.
+func (m *TimesheetMutation) SetSource(t timesheet.Source) {
+	m.source = &t
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *TimesheetMutation) Source() (r timesheet.Source, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldSource(ctx context.Context) (v timesheet.Source, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *TimesheetMutation) ResetSource() {
+	m.source = nil
+}
+
+// SetClaimedCheckOutAt sets the "claimed_check_out_at" field.
+func (m *TimesheetMutation) SetClaimedCheckOutAt(t time.Time) {
+	m.claimed_check_out_at = &t
+}
+
+// ClaimedCheckOutAt returns the value of the "claimed_check_out_at" field in the mutation.
+func (m *TimesheetMutation) ClaimedCheckOutAt() (r time.Time, exists bool) {
+	v := m.claimed_check_out_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClaimedCheckOutAt returns the old "claimed_check_out_at" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldClaimedCheckOutAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClaimedCheckOutAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClaimedCheckOutAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClaimedCheckOutAt: %w", err)
+	}
+	return oldValue.ClaimedCheckOutAt, nil
+}
+
+// ClearClaimedCheckOutAt clears the value of the "claimed_check_out_at" field.
+func (m *TimesheetMutation) ClearClaimedCheckOutAt() {
+	m.claimed_check_out_at = nil
+	m.clearedFields[timesheet.FieldClaimedCheckOutAt] = struct{}{}
+}
+
+// ClaimedCheckOutAtCleared returns if the "claimed_check_out_at" field was cleared in this mutation.
+func (m *TimesheetMutation) ClaimedCheckOutAtCleared() bool {
+	_, ok := m.clearedFields[timesheet.FieldClaimedCheckOutAt]
+	return ok
+}
+
+// ResetClaimedCheckOutAt resets all changes to the "claimed_check_out_at" field.
+func (m *TimesheetMutation) ResetClaimedCheckOutAt() {
+	m.claimed_check_out_at = nil
+	delete(m.clearedFields, timesheet.FieldClaimedCheckOutAt)
+}
+
+// SetClaimNote sets the "claim_note" field.
+func (m *TimesheetMutation) SetClaimNote(s string) {
+	m.claim_note = &s
+}
+
+// ClaimNote returns the value of the "claim_note" field in the mutation.
+func (m *TimesheetMutation) ClaimNote() (r string, exists bool) {
+	v := m.claim_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClaimNote returns the old "claim_note" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldClaimNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClaimNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClaimNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClaimNote: %w", err)
+	}
+	return oldValue.ClaimNote, nil
+}
+
+// ResetClaimNote resets all changes to the "claim_note" field.
+func (m *TimesheetMutation) ResetClaimNote() {
+	m.claim_note = nil
 }
 
 // SetApprovedMinutes sets the "approved_minutes" field.
@@ -24955,7 +25079,7 @@ func (m *TimesheetMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TimesheetMutation) Fields() []string {
-	fields := make([]string, 0, 27)
+	fields := make([]string, 0, 30)
 	if m.created_at != nil {
 		fields = append(fields, timesheet.FieldCreatedAt)
 	}
@@ -24976,6 +25100,15 @@ func (m *TimesheetMutation) Fields() []string {
 	}
 	if m.worked_minutes != nil {
 		fields = append(fields, timesheet.FieldWorkedMinutes)
+	}
+	if m.source != nil {
+		fields = append(fields, timesheet.FieldSource)
+	}
+	if m.claimed_check_out_at != nil {
+		fields = append(fields, timesheet.FieldClaimedCheckOutAt)
+	}
+	if m.claim_note != nil {
+		fields = append(fields, timesheet.FieldClaimNote)
 	}
 	if m.approved_minutes != nil {
 		fields = append(fields, timesheet.FieldApprovedMinutes)
@@ -25059,6 +25192,12 @@ func (m *TimesheetMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case timesheet.FieldWorkedMinutes:
 		return m.WorkedMinutes()
+	case timesheet.FieldSource:
+		return m.Source()
+	case timesheet.FieldClaimedCheckOutAt:
+		return m.ClaimedCheckOutAt()
+	case timesheet.FieldClaimNote:
+		return m.ClaimNote()
 	case timesheet.FieldApprovedMinutes:
 		return m.ApprovedMinutes()
 	case timesheet.FieldAdjustmentReason:
@@ -25122,6 +25261,12 @@ func (m *TimesheetMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldStatus(ctx)
 	case timesheet.FieldWorkedMinutes:
 		return m.OldWorkedMinutes(ctx)
+	case timesheet.FieldSource:
+		return m.OldSource(ctx)
+	case timesheet.FieldClaimedCheckOutAt:
+		return m.OldClaimedCheckOutAt(ctx)
+	case timesheet.FieldClaimNote:
+		return m.OldClaimNote(ctx)
 	case timesheet.FieldApprovedMinutes:
 		return m.OldApprovedMinutes(ctx)
 	case timesheet.FieldAdjustmentReason:
@@ -25219,6 +25364,27 @@ func (m *TimesheetMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetWorkedMinutes(v)
+		return nil
+	case timesheet.FieldSource:
+		v, ok := value.(timesheet.Source)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case timesheet.FieldClaimedCheckOutAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClaimedCheckOutAt(v)
+		return nil
+	case timesheet.FieldClaimNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClaimNote(v)
 		return nil
 	case timesheet.FieldApprovedMinutes:
 		v, ok := value.(int)
@@ -25429,6 +25595,9 @@ func (m *TimesheetMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *TimesheetMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(timesheet.FieldClaimedCheckOutAt) {
+		fields = append(fields, timesheet.FieldClaimedCheckOutAt)
+	}
 	if m.FieldCleared(timesheet.FieldApprovedMinutes) {
 		fields = append(fields, timesheet.FieldApprovedMinutes)
 	}
@@ -25476,6 +25645,9 @@ func (m *TimesheetMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *TimesheetMutation) ClearField(name string) error {
 	switch name {
+	case timesheet.FieldClaimedCheckOutAt:
+		m.ClearClaimedCheckOutAt()
+		return nil
 	case timesheet.FieldApprovedMinutes:
 		m.ClearApprovedMinutes()
 		return nil
@@ -25537,6 +25709,15 @@ func (m *TimesheetMutation) ResetField(name string) error {
 		return nil
 	case timesheet.FieldWorkedMinutes:
 		m.ResetWorkedMinutes()
+		return nil
+	case timesheet.FieldSource:
+		m.ResetSource()
+		return nil
+	case timesheet.FieldClaimedCheckOutAt:
+		m.ResetClaimedCheckOutAt()
+		return nil
+	case timesheet.FieldClaimNote:
+		m.ResetClaimNote()
 		return nil
 	case timesheet.FieldApprovedMinutes:
 		m.ResetApprovedMinutes()

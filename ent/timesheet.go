@@ -32,6 +32,12 @@ type Timesheet struct {
 	Status timesheet.Status `json:"status,omitempty"`
 	// from check-in to check-out, less the unpaid break
 	WorkedMinutes int `json:"worked_minutes,omitempty"`
+	// Source holds the value of the "source" field.
+	Source timesheet.Source `json:"source,omitempty"`
+	// ClaimedCheckOutAt holds the value of the "claimed_check_out_at" field.
+	ClaimedCheckOutAt *time.Time `json:"claimed_check_out_at,omitempty"`
+	// ClaimNote holds the value of the "claim_note" field.
+	ClaimNote string `json:"claim_note,omitempty"`
 	// ApprovedMinutes holds the value of the "approved_minutes" field.
 	ApprovedMinutes *int `json:"approved_minutes,omitempty"`
 	// AdjustmentReason holds the value of the "adjustment_reason" field.
@@ -109,9 +115,9 @@ func (*Timesheet) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case timesheet.FieldWorkedMinutes, timesheet.FieldApprovedMinutes, timesheet.FieldAmountOwed:
 			values[i] = new(sql.NullInt64)
-		case timesheet.FieldID, timesheet.FieldAssignmentID, timesheet.FieldWorkerID, timesheet.FieldEmployerID, timesheet.FieldStatus, timesheet.FieldAdjustmentReason, timesheet.FieldApprovedByID, timesheet.FieldDisputeReason, timesheet.FieldCurrency, timesheet.FieldPaymentStatus, timesheet.FieldPaymentReference, timesheet.FieldNotReceivedNote:
+		case timesheet.FieldID, timesheet.FieldAssignmentID, timesheet.FieldWorkerID, timesheet.FieldEmployerID, timesheet.FieldStatus, timesheet.FieldSource, timesheet.FieldClaimNote, timesheet.FieldAdjustmentReason, timesheet.FieldApprovedByID, timesheet.FieldDisputeReason, timesheet.FieldCurrency, timesheet.FieldPaymentStatus, timesheet.FieldPaymentReference, timesheet.FieldNotReceivedNote:
 			values[i] = new(sql.NullString)
-		case timesheet.FieldCreatedAt, timesheet.FieldUpdatedAt, timesheet.FieldSubmittedAt, timesheet.FieldApprovedAt, timesheet.FieldDisputedAt, timesheet.FieldPaymentDueAt, timesheet.FieldPaidAt, timesheet.FieldPaymentConfirmedAt, timesheet.FieldNotReceivedAt, timesheet.FieldOverdueAt, timesheet.FieldPaymentCreditedAt:
+		case timesheet.FieldCreatedAt, timesheet.FieldUpdatedAt, timesheet.FieldClaimedCheckOutAt, timesheet.FieldSubmittedAt, timesheet.FieldApprovedAt, timesheet.FieldDisputedAt, timesheet.FieldPaymentDueAt, timesheet.FieldPaidAt, timesheet.FieldPaymentConfirmedAt, timesheet.FieldNotReceivedAt, timesheet.FieldOverdueAt, timesheet.FieldPaymentCreditedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -175,6 +181,25 @@ func (_m *Timesheet) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field worked_minutes", values[i])
 			} else if value.Valid {
 				_m.WorkedMinutes = int(value.Int64)
+			}
+		case timesheet.FieldSource:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field source", values[i])
+			} else if value.Valid {
+				_m.Source = timesheet.Source(value.String)
+			}
+		case timesheet.FieldClaimedCheckOutAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field claimed_check_out_at", values[i])
+			} else if value.Valid {
+				_m.ClaimedCheckOutAt = new(time.Time)
+				*_m.ClaimedCheckOutAt = value.Time
+			}
+		case timesheet.FieldClaimNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field claim_note", values[i])
+			} else if value.Valid {
+				_m.ClaimNote = value.String
 			}
 		case timesheet.FieldApprovedMinutes:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -368,6 +393,17 @@ func (_m *Timesheet) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("worked_minutes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.WorkedMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("source=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Source))
+	builder.WriteString(", ")
+	if v := _m.ClaimedCheckOutAt; v != nil {
+		builder.WriteString("claimed_check_out_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("claim_note=")
+	builder.WriteString(_m.ClaimNote)
 	builder.WriteString(", ")
 	if v := _m.ApprovedMinutes; v != nil {
 		builder.WriteString("approved_minutes=")

@@ -90,6 +90,48 @@ func (_c *TimesheetCreate) SetWorkedMinutes(v int) *TimesheetCreate {
 	return _c
 }
 
+// SetSource sets the "source" field.
+func (_c *TimesheetCreate) SetSource(v timesheet.Source) *TimesheetCreate {
+	_c.mutation.SetSource(v)
+	return _c
+}
+
+// SetNillableSource sets the "source" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableSource(v *timesheet.Source) *TimesheetCreate {
+	if v != nil {
+		_c.SetSource(*v)
+	}
+	return _c
+}
+
+// SetClaimedCheckOutAt sets the "claimed_check_out_at" field.
+func (_c *TimesheetCreate) SetClaimedCheckOutAt(v time.Time) *TimesheetCreate {
+	_c.mutation.SetClaimedCheckOutAt(v)
+	return _c
+}
+
+// SetNillableClaimedCheckOutAt sets the "claimed_check_out_at" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableClaimedCheckOutAt(v *time.Time) *TimesheetCreate {
+	if v != nil {
+		_c.SetClaimedCheckOutAt(*v)
+	}
+	return _c
+}
+
+// SetClaimNote sets the "claim_note" field.
+func (_c *TimesheetCreate) SetClaimNote(v string) *TimesheetCreate {
+	_c.mutation.SetClaimNote(v)
+	return _c
+}
+
+// SetNillableClaimNote sets the "claim_note" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableClaimNote(v *string) *TimesheetCreate {
+	if v != nil {
+		_c.SetClaimNote(*v)
+	}
+	return _c
+}
+
 // SetApprovedMinutes sets the "approved_minutes" field.
 func (_c *TimesheetCreate) SetApprovedMinutes(v int) *TimesheetCreate {
 	_c.mutation.SetApprovedMinutes(v)
@@ -428,6 +470,14 @@ func (_c *TimesheetCreate) defaults() error {
 		v := timesheet.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.Source(); !ok {
+		v := timesheet.DefaultSource
+		_c.mutation.SetSource(v)
+	}
+	if _, ok := _c.mutation.ClaimNote(); !ok {
+		v := timesheet.DefaultClaimNote
+		_c.mutation.SetClaimNote(v)
+	}
 	if _, ok := _c.mutation.AdjustmentReason(); !ok {
 		v := timesheet.DefaultAdjustmentReason
 		_c.mutation.SetAdjustmentReason(v)
@@ -493,6 +543,22 @@ func (_c *TimesheetCreate) check() error {
 	}
 	if _, ok := _c.mutation.WorkedMinutes(); !ok {
 		return &ValidationError{Name: "worked_minutes", err: errors.New(`ent: missing required field "Timesheet.worked_minutes"`)}
+	}
+	if _, ok := _c.mutation.Source(); !ok {
+		return &ValidationError{Name: "source", err: errors.New(`ent: missing required field "Timesheet.source"`)}
+	}
+	if v, ok := _c.mutation.Source(); ok {
+		if err := timesheet.SourceValidator(v); err != nil {
+			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "Timesheet.source": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.ClaimNote(); !ok {
+		return &ValidationError{Name: "claim_note", err: errors.New(`ent: missing required field "Timesheet.claim_note"`)}
+	}
+	if v, ok := _c.mutation.ClaimNote(); ok {
+		if err := timesheet.ClaimNoteValidator(v); err != nil {
+			return &ValidationError{Name: "claim_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.claim_note": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.AdjustmentReason(); !ok {
 		return &ValidationError{Name: "adjustment_reason", err: errors.New(`ent: missing required field "Timesheet.adjustment_reason"`)}
@@ -618,6 +684,18 @@ func (_c *TimesheetCreate) createSpec() (*Timesheet, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.WorkedMinutes(); ok {
 		_spec.SetField(timesheet.FieldWorkedMinutes, field.TypeInt, value)
 		_node.WorkedMinutes = value
+	}
+	if value, ok := _c.mutation.Source(); ok {
+		_spec.SetField(timesheet.FieldSource, field.TypeEnum, value)
+		_node.Source = value
+	}
+	if value, ok := _c.mutation.ClaimedCheckOutAt(); ok {
+		_spec.SetField(timesheet.FieldClaimedCheckOutAt, field.TypeTime, value)
+		_node.ClaimedCheckOutAt = &value
+	}
+	if value, ok := _c.mutation.ClaimNote(); ok {
+		_spec.SetField(timesheet.FieldClaimNote, field.TypeString, value)
+		_node.ClaimNote = value
 	}
 	if value, ok := _c.mutation.ApprovedMinutes(); ok {
 		_spec.SetField(timesheet.FieldApprovedMinutes, field.TypeInt, value)
@@ -807,6 +885,48 @@ func (u *TimesheetUpsert) UpdateWorkedMinutes() *TimesheetUpsert {
 // AddWorkedMinutes adds v to the "worked_minutes" field.
 func (u *TimesheetUpsert) AddWorkedMinutes(v int) *TimesheetUpsert {
 	u.Add(timesheet.FieldWorkedMinutes, v)
+	return u
+}
+
+// SetSource sets the "source" field.
+func (u *TimesheetUpsert) SetSource(v timesheet.Source) *TimesheetUpsert {
+	u.Set(timesheet.FieldSource, v)
+	return u
+}
+
+// UpdateSource sets the "source" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateSource() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldSource)
+	return u
+}
+
+// SetClaimedCheckOutAt sets the "claimed_check_out_at" field.
+func (u *TimesheetUpsert) SetClaimedCheckOutAt(v time.Time) *TimesheetUpsert {
+	u.Set(timesheet.FieldClaimedCheckOutAt, v)
+	return u
+}
+
+// UpdateClaimedCheckOutAt sets the "claimed_check_out_at" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateClaimedCheckOutAt() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldClaimedCheckOutAt)
+	return u
+}
+
+// ClearClaimedCheckOutAt clears the value of the "claimed_check_out_at" field.
+func (u *TimesheetUpsert) ClearClaimedCheckOutAt() *TimesheetUpsert {
+	u.SetNull(timesheet.FieldClaimedCheckOutAt)
+	return u
+}
+
+// SetClaimNote sets the "claim_note" field.
+func (u *TimesheetUpsert) SetClaimNote(v string) *TimesheetUpsert {
+	u.Set(timesheet.FieldClaimNote, v)
+	return u
+}
+
+// UpdateClaimNote sets the "claim_note" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateClaimNote() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldClaimNote)
 	return u
 }
 
@@ -1234,6 +1354,55 @@ func (u *TimesheetUpsertOne) AddWorkedMinutes(v int) *TimesheetUpsertOne {
 func (u *TimesheetUpsertOne) UpdateWorkedMinutes() *TimesheetUpsertOne {
 	return u.Update(func(s *TimesheetUpsert) {
 		s.UpdateWorkedMinutes()
+	})
+}
+
+// SetSource sets the "source" field.
+func (u *TimesheetUpsertOne) SetSource(v timesheet.Source) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetSource(v)
+	})
+}
+
+// UpdateSource sets the "source" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateSource() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateSource()
+	})
+}
+
+// SetClaimedCheckOutAt sets the "claimed_check_out_at" field.
+func (u *TimesheetUpsertOne) SetClaimedCheckOutAt(v time.Time) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetClaimedCheckOutAt(v)
+	})
+}
+
+// UpdateClaimedCheckOutAt sets the "claimed_check_out_at" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateClaimedCheckOutAt() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateClaimedCheckOutAt()
+	})
+}
+
+// ClearClaimedCheckOutAt clears the value of the "claimed_check_out_at" field.
+func (u *TimesheetUpsertOne) ClearClaimedCheckOutAt() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearClaimedCheckOutAt()
+	})
+}
+
+// SetClaimNote sets the "claim_note" field.
+func (u *TimesheetUpsertOne) SetClaimNote(v string) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetClaimNote(v)
+	})
+}
+
+// UpdateClaimNote sets the "claim_note" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateClaimNote() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateClaimNote()
 	})
 }
 
@@ -1881,6 +2050,55 @@ func (u *TimesheetUpsertBulk) AddWorkedMinutes(v int) *TimesheetUpsertBulk {
 func (u *TimesheetUpsertBulk) UpdateWorkedMinutes() *TimesheetUpsertBulk {
 	return u.Update(func(s *TimesheetUpsert) {
 		s.UpdateWorkedMinutes()
+	})
+}
+
+// SetSource sets the "source" field.
+func (u *TimesheetUpsertBulk) SetSource(v timesheet.Source) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetSource(v)
+	})
+}
+
+// UpdateSource sets the "source" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateSource() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateSource()
+	})
+}
+
+// SetClaimedCheckOutAt sets the "claimed_check_out_at" field.
+func (u *TimesheetUpsertBulk) SetClaimedCheckOutAt(v time.Time) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetClaimedCheckOutAt(v)
+	})
+}
+
+// UpdateClaimedCheckOutAt sets the "claimed_check_out_at" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateClaimedCheckOutAt() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateClaimedCheckOutAt()
+	})
+}
+
+// ClearClaimedCheckOutAt clears the value of the "claimed_check_out_at" field.
+func (u *TimesheetUpsertBulk) ClearClaimedCheckOutAt() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearClaimedCheckOutAt()
+	})
+}
+
+// SetClaimNote sets the "claim_note" field.
+func (u *TimesheetUpsertBulk) SetClaimNote(v string) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetClaimNote(v)
+	})
+}
+
+// UpdateClaimNote sets the "claim_note" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateClaimNote() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateClaimNote()
 	})
 }
 

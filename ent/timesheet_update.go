@@ -70,6 +70,54 @@ func (_u *TimesheetUpdate) AddWorkedMinutes(v int) *TimesheetUpdate {
 	return _u
 }
 
+// SetSource sets the "source" field.
+func (_u *TimesheetUpdate) SetSource(v timesheet.Source) *TimesheetUpdate {
+	_u.mutation.SetSource(v)
+	return _u
+}
+
+// SetNillableSource sets the "source" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableSource(v *timesheet.Source) *TimesheetUpdate {
+	if v != nil {
+		_u.SetSource(*v)
+	}
+	return _u
+}
+
+// SetClaimedCheckOutAt sets the "claimed_check_out_at" field.
+func (_u *TimesheetUpdate) SetClaimedCheckOutAt(v time.Time) *TimesheetUpdate {
+	_u.mutation.SetClaimedCheckOutAt(v)
+	return _u
+}
+
+// SetNillableClaimedCheckOutAt sets the "claimed_check_out_at" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableClaimedCheckOutAt(v *time.Time) *TimesheetUpdate {
+	if v != nil {
+		_u.SetClaimedCheckOutAt(*v)
+	}
+	return _u
+}
+
+// ClearClaimedCheckOutAt clears the value of the "claimed_check_out_at" field.
+func (_u *TimesheetUpdate) ClearClaimedCheckOutAt() *TimesheetUpdate {
+	_u.mutation.ClearClaimedCheckOutAt()
+	return _u
+}
+
+// SetClaimNote sets the "claim_note" field.
+func (_u *TimesheetUpdate) SetClaimNote(v string) *TimesheetUpdate {
+	_u.mutation.SetClaimNote(v)
+	return _u
+}
+
+// SetNillableClaimNote sets the "claim_note" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableClaimNote(v *string) *TimesheetUpdate {
+	if v != nil {
+		_u.SetClaimNote(*v)
+	}
+	return _u
+}
+
 // SetApprovedMinutes sets the "approved_minutes" field.
 func (_u *TimesheetUpdate) SetApprovedMinutes(v int) *TimesheetUpdate {
 	_u.mutation.ResetApprovedMinutes()
@@ -484,6 +532,16 @@ func (_u *TimesheetUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Timesheet.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Source(); ok {
+		if err := timesheet.SourceValidator(v); err != nil {
+			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "Timesheet.source": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ClaimNote(); ok {
+		if err := timesheet.ClaimNoteValidator(v); err != nil {
+			return &ValidationError{Name: "claim_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.claim_note": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.AdjustmentReason(); ok {
 		if err := timesheet.AdjustmentReasonValidator(v); err != nil {
 			return &ValidationError{Name: "adjustment_reason", err: fmt.Errorf(`ent: validator failed for field "Timesheet.adjustment_reason": %w`, err)}
@@ -549,6 +607,18 @@ func (_u *TimesheetUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedWorkedMinutes(); ok {
 		_spec.AddField(timesheet.FieldWorkedMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Source(); ok {
+		_spec.SetField(timesheet.FieldSource, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ClaimedCheckOutAt(); ok {
+		_spec.SetField(timesheet.FieldClaimedCheckOutAt, field.TypeTime, value)
+	}
+	if _u.mutation.ClaimedCheckOutAtCleared() {
+		_spec.ClearField(timesheet.FieldClaimedCheckOutAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ClaimNote(); ok {
+		_spec.SetField(timesheet.FieldClaimNote, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.ApprovedMinutes(); ok {
 		_spec.SetField(timesheet.FieldApprovedMinutes, field.TypeInt, value)
@@ -709,6 +779,54 @@ func (_u *TimesheetUpdateOne) SetNillableWorkedMinutes(v *int) *TimesheetUpdateO
 // AddWorkedMinutes adds value to the "worked_minutes" field.
 func (_u *TimesheetUpdateOne) AddWorkedMinutes(v int) *TimesheetUpdateOne {
 	_u.mutation.AddWorkedMinutes(v)
+	return _u
+}
+
+// SetSource sets the "source" field.
+func (_u *TimesheetUpdateOne) SetSource(v timesheet.Source) *TimesheetUpdateOne {
+	_u.mutation.SetSource(v)
+	return _u
+}
+
+// SetNillableSource sets the "source" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableSource(v *timesheet.Source) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetSource(*v)
+	}
+	return _u
+}
+
+// SetClaimedCheckOutAt sets the "claimed_check_out_at" field.
+func (_u *TimesheetUpdateOne) SetClaimedCheckOutAt(v time.Time) *TimesheetUpdateOne {
+	_u.mutation.SetClaimedCheckOutAt(v)
+	return _u
+}
+
+// SetNillableClaimedCheckOutAt sets the "claimed_check_out_at" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableClaimedCheckOutAt(v *time.Time) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetClaimedCheckOutAt(*v)
+	}
+	return _u
+}
+
+// ClearClaimedCheckOutAt clears the value of the "claimed_check_out_at" field.
+func (_u *TimesheetUpdateOne) ClearClaimedCheckOutAt() *TimesheetUpdateOne {
+	_u.mutation.ClearClaimedCheckOutAt()
+	return _u
+}
+
+// SetClaimNote sets the "claim_note" field.
+func (_u *TimesheetUpdateOne) SetClaimNote(v string) *TimesheetUpdateOne {
+	_u.mutation.SetClaimNote(v)
+	return _u
+}
+
+// SetNillableClaimNote sets the "claim_note" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableClaimNote(v *string) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetClaimNote(*v)
+	}
 	return _u
 }
 
@@ -1139,6 +1257,16 @@ func (_u *TimesheetUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Timesheet.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Source(); ok {
+		if err := timesheet.SourceValidator(v); err != nil {
+			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "Timesheet.source": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ClaimNote(); ok {
+		if err := timesheet.ClaimNoteValidator(v); err != nil {
+			return &ValidationError{Name: "claim_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.claim_note": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.AdjustmentReason(); ok {
 		if err := timesheet.AdjustmentReasonValidator(v); err != nil {
 			return &ValidationError{Name: "adjustment_reason", err: fmt.Errorf(`ent: validator failed for field "Timesheet.adjustment_reason": %w`, err)}
@@ -1221,6 +1349,18 @@ func (_u *TimesheetUpdateOne) sqlSave(ctx context.Context) (_node *Timesheet, er
 	}
 	if value, ok := _u.mutation.AddedWorkedMinutes(); ok {
 		_spec.AddField(timesheet.FieldWorkedMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Source(); ok {
+		_spec.SetField(timesheet.FieldSource, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ClaimedCheckOutAt(); ok {
+		_spec.SetField(timesheet.FieldClaimedCheckOutAt, field.TypeTime, value)
+	}
+	if _u.mutation.ClaimedCheckOutAtCleared() {
+		_spec.ClearField(timesheet.FieldClaimedCheckOutAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ClaimNote(); ok {
+		_spec.SetField(timesheet.FieldClaimNote, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.ApprovedMinutes(); ok {
 		_spec.SetField(timesheet.FieldApprovedMinutes, field.TypeInt, value)

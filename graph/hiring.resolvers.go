@@ -59,6 +59,16 @@ func (r *mutationResolver) CheckOut(ctx context.Context, input market.PresenceIn
 	return r.Market.CheckOut(ctx, input)
 }
 
+// RecordTime is the resolver for the recordTime field.
+func (r *mutationResolver) RecordTime(ctx context.Context, input market.RecordTimeInput) (*market.Changed, error) {
+	return r.Market.RecordTime(ctx, input)
+}
+
+// ClaimTime is the resolver for the claimTime field.
+func (r *mutationResolver) ClaimTime(ctx context.Context, input market.ClaimTimeInput) (*market.Changed, error) {
+	return r.Market.ClaimTime(ctx, input)
+}
+
 // MarkNoShow is the resolver for the markNoShow field.
 func (r *mutationResolver) MarkNoShow(ctx context.Context, input model.MarkNoShowInput) (*market.Changed, error) {
 	return r.Market.MarkNoShow(ctx, input.AssignmentID)

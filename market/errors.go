@@ -56,6 +56,7 @@ const (
 	CodeNotCheckedIn             Code = "NOT_CHECKED_IN"            // check-out before a check-in
 	CodeCheckOutTooEarly         Code = "CHECK_OUT_TOO_EARLY"       // before the shift's start
 	CodeCheckOutClosed           Code = "CHECK_OUT_CLOSED"          // later than 4 hours after the end
+	CodeCheckOutStillOpen        Code = "CHECK_OUT_STILL_OPEN"      // a claim of time while check-out is still open
 	CodeNoShowTooEarly           Code = "NO_SHOW_TOO_EARLY"         // earlier than 30 minutes after the start
 	CodeAssignmentNotScheduled   Code = "ASSIGNMENT_NOT_SCHEDULED"  // the hire is no longer scheduled (worked, cancelled, no-show)
 	CodeTimesheetNotOpen         Code = "TIMESHEET_NOT_OPEN"        // not in a state that allows this (approved, disputed …)

@@ -50,6 +50,8 @@ const (
 	CertificationSubmitted EventKind = "CERTIFICATION_SUBMITTED"
 	ReviewReported         EventKind = "REVIEW_REPORTED"
 	CreditChanged          EventKind = "CREDIT_CHANGED"
+	CheckOutMissed         EventKind = "CHECK_OUT_MISSED"
+	TimeClaimed            EventKind = "TIME_CLAIMED"
 )
 
 // EventKinds is every kind, in the order above.
@@ -91,6 +93,8 @@ var EventKinds = []EventKind{
 	CertificationSubmitted,
 	ReviewReported,
 	CreditChanged,
+	CheckOutMissed,
+	TimeClaimed,
 }
 
 // Event is one marketplace event. ID is the entity it is about (the offer,

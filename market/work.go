@@ -134,7 +134,7 @@ func (m *Market) CheckOut(ctx context.Context, in PresenceInput) (*Changed, erro
 			loc := shiftLocation(s)
 			return State(CodeCheckOutTooEarly, "the shift starts at %s; check out after it has started", s.StartsAt.In(loc).Format("Mon 2 Jan 15:04"))
 		case a.Status == assignment.StatusCHECKED_IN && now.After(s.EndsAt.Add(checkOutCloses)):
-			return State(CodeCheckOutClosed, "check-out closed 4 hours after the end; ask the employer to record your time")
+			return State(CodeCheckOutClosed, "check-out closed 4 hours after the end; say when you left (claimTime), and the employer records your time")
 		}
 		if err := atThePlace(s, in.Location); err != nil {
 			return err
@@ -155,11 +155,7 @@ func (m *Market) CheckOut(ctx context.Context, in PresenceInput) (*Changed, erro
 			}
 			return nil
 		}
-		from := *a.CheckedInAt
-		if from.Before(s.StartsAt) {
-			from = s.StartsAt
-		}
-		worked := max(0, int(now.Sub(from).Minutes())-s.UnpaidBreakMinutes)
+		worked := workedMinutes(s, *a.CheckedInAt, now)
 		ts, err := c.Timesheet.Create().
 			SetAssignmentID(a.ID).SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).
 			SetWorkedMinutes(worked).SetSubmittedAt(now).SetCurrency(s.Currency).

@@ -328,12 +328,25 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	s.op(olga, "MarkNoShow", map[string]any{"input": map[string]any{"assignmentID": benHire}})
 	env.Clock.Advance(start.Add(8 * time.Hour).Sub(env.Clock.Now()))
 	anaSheet := s.op(ana, "CheckOut", presence("ana", anaAssignment)).str("checkOut.timesheet.id")
-	danSheet := s.op(dan, "CheckOut", presence("dan", danHire)).str("checkOut.timesheet.id")
 	if h := s.op(olga, "ShiftHires", map[string]any{"shiftID": main, "first": 10}); len(h.list("node.assignments.edges")) != 4 {
 		t.Fatalf("ShiftHires: %v", h.v)
 	}
 	s.op(olga, "ApproveTimesheet", map[string]any{"input": map[string]any{"timesheetID": anaSheet}})
-	s.op(olga, "ApproveTimesheet", map[string]any{"input": map[string]any{"timesheetID": danSheet, "approvedMinutes": 300, "reason": "left early"}})
+	// Dan forgets to check out; once check-out has closed he says when he
+	// left, and Olga records a shorter time.
+	env.Clock.Advance(5 * time.Hour)
+	claim := s.op(dan, "ClaimTime", map[string]any{"input": map[string]any{"assignmentID": danHire,
+		"checkedOutAt": start.Add(7 * time.Hour).Format(time.RFC3339), "note": "my phone died"}})
+	if claim.str("claimTime.timesheet.source") != "CLOSED_AFTER_SHIFT" || claim.str("claimTime.timesheet.claimNote") != "my phone died" {
+		t.Fatalf("ClaimTime: %v", claim.v)
+	}
+	danSheet := claim.str("claimTime.timesheet.id")
+	recorded := s.op(olga, "RecordTime", map[string]any{"input": map[string]any{"assignmentID": danHire,
+		"checkedInAt": start.Format(time.RFC3339), "checkedOutAt": start.Add(5*time.Hour + 30*time.Minute).Format(time.RFC3339),
+		"reason": "left early"}})
+	if ts := recorded.str("recordTime.timesheet.status"); ts != "APPROVED" {
+		t.Fatalf("RecordTime: %v", recorded.v)
+	}
 	s.op(dan, "DisputeTimesheet", map[string]any{"input": map[string]any{"timesheetID": danSheet, "reason": "I stayed until the end"}})
 	s.op(olga, "ApproveTimesheet", map[string]any{"input": map[string]any{"timesheetID": danSheet}})
 	s.op(olga, "MarkPaid", map[string]any{"input": map[string]any{"timesheetID": danSheet, "reference": "SEPA-2292"}})

@@ -77,6 +77,10 @@ var WhoHears = map[market.EventKind][]Heard{
 	market.CreditChanged: {
 		{Worker, enum.CategoryCredit, "Your credit record changed", "See what changed, and why, in your credit report."},
 		{Employer, enum.CategoryCredit, "Your credit record changed", "See what changed, and why, in your credit report."}},
+	market.CheckOutMissed: {
+		{Worker, enum.CategoryTimesheet, "You did not check out of {title}", "Your time counts to the shift's end; if you left at another time, say when in the app."},
+		{Employer, enum.CategoryTimesheet, "A worker did not check out of {title}", "Their time counts to the shift's end: check it, record the right time or approve it."}},
+	market.TimeClaimed:         {{Employer, enum.CategoryTimesheet, "A worker says when they left {title}", "Confirm it by recording their time, or approve the hours as they are."}},
 	market.CreditDisputeOpened: {{Staff, enum.CategoryCredit, "A credit event is disputed", "Decide it in the dispute queue."}},
 	market.CreditDisputeResolved: {
 		{Worker, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report."},

@@ -38,6 +38,7 @@ var heardBy = map[market.EventKind][]string{
 	market.MemberInvited: {"invitee"}, market.MemberJoined: {"employer"}, market.InvitationDeclined: {"employer"},
 	market.CreditChanged: {"worker", "employer"}, market.CreditDisputeOpened: {"staff"},
 	market.CreditDisputeResolved: {"worker", "employer"},
+	market.CheckOutMissed:        {"worker", "employer"}, market.TimeClaimed: {"employer"},
 }
 
 // TestEveryPartyHearsWhatConcernsThem fires every event the market has and

@@ -902,6 +902,9 @@ var (
 		{Name: "employer_id", Type: field.TypeString},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"SUBMITTED", "APPROVED", "DISPUTED", "RESOLVED"}, Default: "SUBMITTED"},
 		{Name: "worked_minutes", Type: field.TypeInt},
+		{Name: "source", Type: field.TypeEnum, Enums: []string{"CHECK_OUT", "RECORDED_BY_EMPLOYER", "CLOSED_AFTER_SHIFT"}, Default: "CHECK_OUT"},
+		{Name: "claimed_check_out_at", Type: field.TypeTime, Nullable: true},
+		{Name: "claim_note", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "approved_minutes", Type: field.TypeInt, Nullable: true},
 		{Name: "adjustment_reason", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "submitted_at", Type: field.TypeTime},
@@ -932,7 +935,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "timesheets_assignments_timesheet",
-				Columns:    []*schema.Column{TimesheetsColumns[27]},
+				Columns:    []*schema.Column{TimesheetsColumns[30]},
 				RefColumns: []*schema.Column{AssignmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -941,17 +944,17 @@ var (
 			{
 				Name:    "timesheet_status_submitted_at",
 				Unique:  false,
-				Columns: []*schema.Column{TimesheetsColumns[5], TimesheetsColumns[9]},
+				Columns: []*schema.Column{TimesheetsColumns[5], TimesheetsColumns[12]},
 			},
 			{
 				Name:    "timesheet_payment_status_payment_due_at",
 				Unique:  false,
-				Columns: []*schema.Column{TimesheetsColumns[18], TimesheetsColumns[17]},
+				Columns: []*schema.Column{TimesheetsColumns[21], TimesheetsColumns[20]},
 			},
 			{
 				Name:    "timesheet_payment_status_paid_at",
 				Unique:  false,
-				Columns: []*schema.Column{TimesheetsColumns[18], TimesheetsColumns[20]},
+				Columns: []*schema.Column{TimesheetsColumns[21], TimesheetsColumns[23]},
 			},
 			{
 				Name:    "timesheet_employer_id_status",

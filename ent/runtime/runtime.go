@@ -1178,38 +1178,44 @@ func init() {
 	timesheet.DefaultUpdatedAt = timesheetDescUpdatedAt.Default.(func() time.Time)
 	// timesheet.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	timesheet.UpdateDefaultUpdatedAt = timesheetDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// timesheetDescClaimNote is the schema descriptor for claim_note field.
+	timesheetDescClaimNote := timesheetFields[7].Descriptor()
+	// timesheet.DefaultClaimNote holds the default value on creation for the claim_note field.
+	timesheet.DefaultClaimNote = timesheetDescClaimNote.Default.(string)
+	// timesheet.ClaimNoteValidator is a validator for the "claim_note" field. It is called by the builders before save.
+	timesheet.ClaimNoteValidator = timesheetDescClaimNote.Validators[0].(func(string) error)
 	// timesheetDescAdjustmentReason is the schema descriptor for adjustment_reason field.
-	timesheetDescAdjustmentReason := timesheetFields[6].Descriptor()
+	timesheetDescAdjustmentReason := timesheetFields[9].Descriptor()
 	// timesheet.DefaultAdjustmentReason holds the default value on creation for the adjustment_reason field.
 	timesheet.DefaultAdjustmentReason = timesheetDescAdjustmentReason.Default.(string)
 	// timesheet.AdjustmentReasonValidator is a validator for the "adjustment_reason" field. It is called by the builders before save.
 	timesheet.AdjustmentReasonValidator = timesheetDescAdjustmentReason.Validators[0].(func(string) error)
 	// timesheetDescAutoApproved is the schema descriptor for auto_approved field.
-	timesheetDescAutoApproved := timesheetFields[10].Descriptor()
+	timesheetDescAutoApproved := timesheetFields[13].Descriptor()
 	// timesheet.DefaultAutoApproved holds the default value on creation for the auto_approved field.
 	timesheet.DefaultAutoApproved = timesheetDescAutoApproved.Default.(bool)
 	// timesheetDescDisputeReason is the schema descriptor for dispute_reason field.
-	timesheetDescDisputeReason := timesheetFields[12].Descriptor()
+	timesheetDescDisputeReason := timesheetFields[15].Descriptor()
 	// timesheet.DefaultDisputeReason holds the default value on creation for the dispute_reason field.
 	timesheet.DefaultDisputeReason = timesheetDescDisputeReason.Default.(string)
 	// timesheet.DisputeReasonValidator is a validator for the "dispute_reason" field. It is called by the builders before save.
 	timesheet.DisputeReasonValidator = timesheetDescDisputeReason.Validators[0].(func(string) error)
 	// timesheetDescCurrency is the schema descriptor for currency field.
-	timesheetDescCurrency := timesheetFields[14].Descriptor()
+	timesheetDescCurrency := timesheetFields[17].Descriptor()
 	// timesheet.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	timesheet.CurrencyValidator = timesheetDescCurrency.Validators[0].(func(string) error)
 	// timesheetDescPaymentReference is the schema descriptor for payment_reference field.
-	timesheetDescPaymentReference := timesheetFields[17].Descriptor()
+	timesheetDescPaymentReference := timesheetFields[20].Descriptor()
 	// timesheet.DefaultPaymentReference holds the default value on creation for the payment_reference field.
 	timesheet.DefaultPaymentReference = timesheetDescPaymentReference.Default.(string)
 	// timesheet.PaymentReferenceValidator is a validator for the "payment_reference" field. It is called by the builders before save.
 	timesheet.PaymentReferenceValidator = timesheetDescPaymentReference.Validators[0].(func(string) error)
 	// timesheetDescPaymentAutoConfirmed is the schema descriptor for payment_auto_confirmed field.
-	timesheetDescPaymentAutoConfirmed := timesheetFields[20].Descriptor()
+	timesheetDescPaymentAutoConfirmed := timesheetFields[23].Descriptor()
 	// timesheet.DefaultPaymentAutoConfirmed holds the default value on creation for the payment_auto_confirmed field.
 	timesheet.DefaultPaymentAutoConfirmed = timesheetDescPaymentAutoConfirmed.Default.(bool)
 	// timesheetDescNotReceivedNote is the schema descriptor for not_received_note field.
-	timesheetDescNotReceivedNote := timesheetFields[22].Descriptor()
+	timesheetDescNotReceivedNote := timesheetFields[25].Descriptor()
 	// timesheet.DefaultNotReceivedNote holds the default value on creation for the not_received_note field.
 	timesheet.DefaultNotReceivedNote = timesheetDescNotReceivedNote.Default.(string)
 	// timesheet.NotReceivedNoteValidator is a validator for the "not_received_note" field. It is called by the builders before save.

@@ -26,6 +26,15 @@ func (Timesheet) Fields() []ent.Field {
 			Default("SUBMITTED").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Int("worked_minutes").Comment("from check-in to check-out, less the unpaid break"),
+		// Where the times came from: the worker's check-out; the employer,
+		// who recorded them for a worker who forgot (recordTime); or the
+		// system, which closed a check-in left open past the check-out
+		// window at the shift's end, for the employer to review.
+		field.Enum("source").Values("CHECK_OUT", "RECORDED_BY_EMPLOYER", "CLOSED_AFTER_SHIFT").Default("CHECK_OUT"),
+		// A worker who could not check out says when they left; the
+		// employer confirms it by recording the time.
+		field.Time("claimed_check_out_at").Optional().Nillable(),
+		field.String("claim_note").Default("").MaxLen(500),
 		field.Int("approved_minutes").Optional().Nillable(),
 		field.String("adjustment_reason").Default("").MaxLen(500),
 		field.Time("submitted_at"),

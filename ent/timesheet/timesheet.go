@@ -32,6 +32,12 @@ const (
 	FieldStatus = "status"
 	// FieldWorkedMinutes holds the string denoting the worked_minutes field in the database.
 	FieldWorkedMinutes = "worked_minutes"
+	// FieldSource holds the string denoting the source field in the database.
+	FieldSource = "source"
+	// FieldClaimedCheckOutAt holds the string denoting the claimed_check_out_at field in the database.
+	FieldClaimedCheckOutAt = "claimed_check_out_at"
+	// FieldClaimNote holds the string denoting the claim_note field in the database.
+	FieldClaimNote = "claim_note"
 	// FieldApprovedMinutes holds the string denoting the approved_minutes field in the database.
 	FieldApprovedMinutes = "approved_minutes"
 	// FieldAdjustmentReason holds the string denoting the adjustment_reason field in the database.
@@ -95,6 +101,9 @@ var Columns = []string{
 	FieldEmployerID,
 	FieldStatus,
 	FieldWorkedMinutes,
+	FieldSource,
+	FieldClaimedCheckOutAt,
+	FieldClaimNote,
 	FieldApprovedMinutes,
 	FieldAdjustmentReason,
 	FieldSubmittedAt,
@@ -141,6 +150,10 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// DefaultClaimNote holds the default value on creation for the "claim_note" field.
+	DefaultClaimNote string
+	// ClaimNoteValidator is a validator for the "claim_note" field. It is called by the builders before save.
+	ClaimNoteValidator func(string) error
 	// DefaultAdjustmentReason holds the default value on creation for the "adjustment_reason" field.
 	DefaultAdjustmentReason string
 	// AdjustmentReasonValidator is a validator for the "adjustment_reason" field. It is called by the builders before save.
@@ -194,6 +207,33 @@ func StatusValidator(s Status) error {
 		return nil
 	default:
 		return fmt.Errorf("timesheet: invalid enum value for status field: %q", s)
+	}
+}
+
+// Source defines the type for the "source" enum field.
+type Source string
+
+// SourceCHECK_OUT is the default value of the Source enum.
+const DefaultSource = SourceCHECK_OUT
+
+// Source values.
+const (
+	SourceCHECK_OUT            Source = "CHECK_OUT"
+	SourceRECORDED_BY_EMPLOYER Source = "RECORDED_BY_EMPLOYER"
+	SourceCLOSED_AFTER_SHIFT   Source = "CLOSED_AFTER_SHIFT"
+)
+
+func (s Source) String() string {
+	return string(s)
+}
+
+// SourceValidator is a validator for the "source" field enum values. It is called by the builders before save.
+func SourceValidator(s Source) error {
+	switch s {
+	case SourceCHECK_OUT, SourceRECORDED_BY_EMPLOYER, SourceCLOSED_AFTER_SHIFT:
+		return nil
+	default:
+		return fmt.Errorf("timesheet: invalid enum value for source field: %q", s)
 	}
 }
 
@@ -268,6 +308,21 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByWorkedMinutes orders the results by the worked_minutes field.
 func ByWorkedMinutes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldWorkedMinutes, opts...).ToFunc()
+}
+
+// BySource orders the results by the source field.
+func BySource(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSource, opts...).ToFunc()
+}
+
+// ByClaimedCheckOutAt orders the results by the claimed_check_out_at field.
+func ByClaimedCheckOutAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClaimedCheckOutAt, opts...).ToFunc()
+}
+
+// ByClaimNote orders the results by the claim_note field.
+func ByClaimNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClaimNote, opts...).ToFunc()
 }
 
 // ByApprovedMinutes orders the results by the approved_minutes field.
@@ -398,6 +453,24 @@ func (e *Status) UnmarshalGQL(val interface{}) error {
 	*e = Status(str)
 	if err := StatusValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Status", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Source) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Source) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Source(str)
+	if err := SourceValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Source", str)
 	}
 	return nil
 }

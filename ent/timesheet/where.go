@@ -95,6 +95,16 @@ func WorkedMinutes(v int) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldEQ(FieldWorkedMinutes, v))
 }
 
+// ClaimedCheckOutAt applies equality check predicate on the "claimed_check_out_at" field. It's identical to ClaimedCheckOutAtEQ.
+func ClaimedCheckOutAt(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldClaimedCheckOutAt, v))
+}
+
+// ClaimNote applies equality check predicate on the "claim_note" field. It's identical to ClaimNoteEQ.
+func ClaimNote(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldClaimNote, v))
+}
+
 // ApprovedMinutes applies equality check predicate on the "approved_minutes" field. It's identical to ApprovedMinutesEQ.
 func ApprovedMinutes(v int) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldEQ(FieldApprovedMinutes, v))
@@ -523,6 +533,141 @@ func WorkedMinutesLT(v int) predicate.Timesheet {
 // WorkedMinutesLTE applies the LTE predicate on the "worked_minutes" field.
 func WorkedMinutesLTE(v int) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldLTE(FieldWorkedMinutes, v))
+}
+
+// SourceEQ applies the EQ predicate on the "source" field.
+func SourceEQ(v Source) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldSource, v))
+}
+
+// SourceNEQ applies the NEQ predicate on the "source" field.
+func SourceNEQ(v Source) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldSource, v))
+}
+
+// SourceIn applies the In predicate on the "source" field.
+func SourceIn(vs ...Source) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldSource, vs...))
+}
+
+// SourceNotIn applies the NotIn predicate on the "source" field.
+func SourceNotIn(vs ...Source) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldSource, vs...))
+}
+
+// ClaimedCheckOutAtEQ applies the EQ predicate on the "claimed_check_out_at" field.
+func ClaimedCheckOutAtEQ(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldClaimedCheckOutAt, v))
+}
+
+// ClaimedCheckOutAtNEQ applies the NEQ predicate on the "claimed_check_out_at" field.
+func ClaimedCheckOutAtNEQ(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldClaimedCheckOutAt, v))
+}
+
+// ClaimedCheckOutAtIn applies the In predicate on the "claimed_check_out_at" field.
+func ClaimedCheckOutAtIn(vs ...time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldClaimedCheckOutAt, vs...))
+}
+
+// ClaimedCheckOutAtNotIn applies the NotIn predicate on the "claimed_check_out_at" field.
+func ClaimedCheckOutAtNotIn(vs ...time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldClaimedCheckOutAt, vs...))
+}
+
+// ClaimedCheckOutAtGT applies the GT predicate on the "claimed_check_out_at" field.
+func ClaimedCheckOutAtGT(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldClaimedCheckOutAt, v))
+}
+
+// ClaimedCheckOutAtGTE applies the GTE predicate on the "claimed_check_out_at" field.
+func ClaimedCheckOutAtGTE(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldClaimedCheckOutAt, v))
+}
+
+// ClaimedCheckOutAtLT applies the LT predicate on the "claimed_check_out_at" field.
+func ClaimedCheckOutAtLT(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldClaimedCheckOutAt, v))
+}
+
+// ClaimedCheckOutAtLTE applies the LTE predicate on the "claimed_check_out_at" field.
+func ClaimedCheckOutAtLTE(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldClaimedCheckOutAt, v))
+}
+
+// ClaimedCheckOutAtIsNil applies the IsNil predicate on the "claimed_check_out_at" field.
+func ClaimedCheckOutAtIsNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIsNull(FieldClaimedCheckOutAt))
+}
+
+// ClaimedCheckOutAtNotNil applies the NotNil predicate on the "claimed_check_out_at" field.
+func ClaimedCheckOutAtNotNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotNull(FieldClaimedCheckOutAt))
+}
+
+// ClaimNoteEQ applies the EQ predicate on the "claim_note" field.
+func ClaimNoteEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldClaimNote, v))
+}
+
+// ClaimNoteNEQ applies the NEQ predicate on the "claim_note" field.
+func ClaimNoteNEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldClaimNote, v))
+}
+
+// ClaimNoteIn applies the In predicate on the "claim_note" field.
+func ClaimNoteIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldClaimNote, vs...))
+}
+
+// ClaimNoteNotIn applies the NotIn predicate on the "claim_note" field.
+func ClaimNoteNotIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldClaimNote, vs...))
+}
+
+// ClaimNoteGT applies the GT predicate on the "claim_note" field.
+func ClaimNoteGT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldClaimNote, v))
+}
+
+// ClaimNoteGTE applies the GTE predicate on the "claim_note" field.
+func ClaimNoteGTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldClaimNote, v))
+}
+
+// ClaimNoteLT applies the LT predicate on the "claim_note" field.
+func ClaimNoteLT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldClaimNote, v))
+}
+
+// ClaimNoteLTE applies the LTE predicate on the "claim_note" field.
+func ClaimNoteLTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldClaimNote, v))
+}
+
+// ClaimNoteContains applies the Contains predicate on the "claim_note" field.
+func ClaimNoteContains(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContains(FieldClaimNote, v))
+}
+
+// ClaimNoteHasPrefix applies the HasPrefix predicate on the "claim_note" field.
+func ClaimNoteHasPrefix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasPrefix(FieldClaimNote, v))
+}
+
+// ClaimNoteHasSuffix applies the HasSuffix predicate on the "claim_note" field.
+func ClaimNoteHasSuffix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasSuffix(FieldClaimNote, v))
+}
+
+// ClaimNoteEqualFold applies the EqualFold predicate on the "claim_note" field.
+func ClaimNoteEqualFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEqualFold(FieldClaimNote, v))
+}
+
+// ClaimNoteContainsFold applies the ContainsFold predicate on the "claim_note" field.
+func ClaimNoteContainsFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContainsFold(FieldClaimNote, v))
 }
 
 // ApprovedMinutesEQ applies the EQ predicate on the "approved_minutes" field.

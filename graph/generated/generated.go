@@ -239,6 +239,11 @@ type ComplexityRoot struct {
 		Timesheet  func(childComplexity int) int
 	}
 
+	ClaimTimePayload struct {
+		Assignment func(childComplexity int) int
+		Timesheet  func(childComplexity int) int
+	}
+
 	CompleteCertificationUploadPayload struct {
 		Certification func(childComplexity int) int
 	}
@@ -550,6 +555,7 @@ type ComplexityRoot struct {
 		CancelShift                 func(childComplexity int, input model.CancelShiftInput) int
 		CheckIn                     func(childComplexity int, input market.PresenceInput) int
 		CheckOut                    func(childComplexity int, input market.PresenceInput) int
+		ClaimTime                   func(childComplexity int, input market.ClaimTimeInput) int
 		CompleteCertificationUpload func(childComplexity int, input model.CompleteCertificationUploadInput) int
 		ConfirmPayment              func(childComplexity int, input model.ConfirmPaymentInput) int
 		CreateEmployer              func(childComplexity int, input market.CreateEmployerInput) int
@@ -563,6 +569,7 @@ type ComplexityRoot struct {
 		MarkNotificationsRead       func(childComplexity int, input model.MarkNotificationsReadInput) int
 		MarkPaid                    func(childComplexity int, input model.MarkPaidInput) int
 		PublishShift                func(childComplexity int, input model.PublishShiftInput) int
+		RecordTime                  func(childComplexity int, input market.RecordTimeInput) int
 		RefreshToken                func(childComplexity int, input model.RefreshTokenInput) int
 		RegisterDevice              func(childComplexity int, input notifications.RegisterDeviceInput) int
 		RejectApplication           func(childComplexity int, input model.RejectApplicationInput) int
@@ -693,6 +700,11 @@ type ComplexityRoot struct {
 		Average func(childComplexity int) int
 		Count   func(childComplexity int) int
 		Tags    func(childComplexity int) int
+	}
+
+	RecordTimePayload struct {
+		Assignment func(childComplexity int) int
+		Timesheet  func(childComplexity int) int
 	}
 
 	RefreshTokenPayload struct {
@@ -982,6 +994,8 @@ type ComplexityRoot struct {
 		Assignment           func(childComplexity int) int
 		AssignmentID         func(childComplexity int) int
 		AutoApproved         func(childComplexity int) int
+		ClaimNote            func(childComplexity int) int
+		ClaimedCheckOutAt    func(childComplexity int) int
 		CreatedAt            func(childComplexity int) int
 		Currency             func(childComplexity int) int
 		DisputeReason        func(childComplexity int) int
@@ -997,6 +1011,7 @@ type ComplexityRoot struct {
 		PaymentDueAt         func(childComplexity int) int
 		PaymentReference     func(childComplexity int) int
 		PaymentStatus        func(childComplexity int) int
+		Source               func(childComplexity int) int
 		Status               func(childComplexity int) int
 		SubmittedAt          func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
@@ -1171,6 +1186,8 @@ type MutationResolver interface {
 	SignContract(ctx context.Context, input model.SignContractInput) (*market.Changed, error)
 	CheckIn(ctx context.Context, input market.PresenceInput) (*market.Changed, error)
 	CheckOut(ctx context.Context, input market.PresenceInput) (*market.Changed, error)
+	RecordTime(ctx context.Context, input market.RecordTimeInput) (*market.Changed, error)
+	ClaimTime(ctx context.Context, input market.ClaimTimeInput) (*market.Changed, error)
 	MarkNoShow(ctx context.Context, input model.MarkNoShowInput) (*market.Changed, error)
 	CancelAssignment(ctx context.Context, input model.CancelAssignmentInput) (*market.Changed, error)
 	ApproveTimesheet(ctx context.Context, input market.ApproveInput) (*market.Changed, error)
@@ -1900,6 +1917,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckOutPayload.Timesheet(childComplexity), true
+
+	case "ClaimTimePayload.assignment":
+		if e.ComplexityRoot.ClaimTimePayload.Assignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimTimePayload.Assignment(childComplexity), true
+	case "ClaimTimePayload.timesheet":
+		if e.ComplexityRoot.ClaimTimePayload.Timesheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimTimePayload.Timesheet(childComplexity), true
 
 	case "CompleteCertificationUploadPayload.certification":
 		if e.ComplexityRoot.CompleteCertificationUploadPayload.Certification == nil {
@@ -3095,6 +3125,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CheckOut(childComplexity, args["input"].(market.PresenceInput)), true
+	case "Mutation.claimTime":
+		if e.ComplexityRoot.Mutation.ClaimTime == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_claimTime_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ClaimTime(childComplexity, args["input"].(market.ClaimTimeInput)), true
 	case "Mutation.completeCertificationUpload":
 		if e.ComplexityRoot.Mutation.CompleteCertificationUpload == nil {
 			break
@@ -3238,6 +3279,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishShift(childComplexity, args["input"].(model.PublishShiftInput)), true
+	case "Mutation.recordTime":
+		if e.ComplexityRoot.Mutation.RecordTime == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordTime_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordTime(childComplexity, args["input"].(market.RecordTimeInput)), true
 	case "Mutation.refreshToken":
 		if e.ComplexityRoot.Mutation.RefreshToken == nil {
 			break
@@ -3988,6 +4040,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RatingSummary.Tags(childComplexity), true
+
+	case "RecordTimePayload.assignment":
+		if e.ComplexityRoot.RecordTimePayload.Assignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordTimePayload.Assignment(childComplexity), true
+	case "RecordTimePayload.timesheet":
+		if e.ComplexityRoot.RecordTimePayload.Timesheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordTimePayload.Timesheet(childComplexity), true
 
 	case "RefreshTokenPayload.accessToken":
 		if e.ComplexityRoot.RefreshTokenPayload.AccessToken == nil {
@@ -5038,6 +5103,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timesheet.AutoApproved(childComplexity), true
+	case "Timesheet.claimNote":
+		if e.ComplexityRoot.Timesheet.ClaimNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.ClaimNote(childComplexity), true
+	case "Timesheet.claimedCheckOutAt":
+		if e.ComplexityRoot.Timesheet.ClaimedCheckOutAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.ClaimedCheckOutAt(childComplexity), true
 	case "Timesheet.createdAt":
 		if e.ComplexityRoot.Timesheet.CreatedAt == nil {
 			break
@@ -5128,6 +5205,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timesheet.PaymentStatus(childComplexity), true
+	case "Timesheet.source":
+		if e.ComplexityRoot.Timesheet.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.Source(childComplexity), true
 	case "Timesheet.status":
 		if e.ComplexityRoot.Timesheet.Status == nil {
 			break
@@ -5659,6 +5742,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CertificationOrder", ec.unmarshalInputCertificationOrder),
 			graphql.NewInputUnmarshaler("CheckInInput", ec.unmarshalInputCheckInInput),
 			graphql.NewInputUnmarshaler("CheckOutInput", ec.unmarshalInputCheckOutInput),
+			graphql.NewInputUnmarshaler("ClaimTimeInput", ec.unmarshalInputClaimTimeInput),
 			graphql.NewInputUnmarshaler("CompleteCertificationUploadInput", ec.unmarshalInputCompleteCertificationUploadInput),
 			graphql.NewInputUnmarshaler("ConfirmPaymentInput", ec.unmarshalInputConfirmPaymentInput),
 			graphql.NewInputUnmarshaler("ContractOrder", ec.unmarshalInputContractOrder),
@@ -5685,6 +5769,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OfferOrder", ec.unmarshalInputOfferOrder),
 			graphql.NewInputUnmarshaler("PublishShiftInput", ec.unmarshalInputPublishShiftInput),
 			graphql.NewInputUnmarshaler("QuietHoursInput", ec.unmarshalInputQuietHoursInput),
+			graphql.NewInputUnmarshaler("RecordTimeInput", ec.unmarshalInputRecordTimeInput),
 			graphql.NewInputUnmarshaler("RefreshTokenInput", ec.unmarshalInputRefreshTokenInput),
 			graphql.NewInputUnmarshaler("RegisterDeviceInput", ec.unmarshalInputRegisterDeviceInput),
 			graphql.NewInputUnmarshaler("RejectApplicationInput", ec.unmarshalInputRejectApplicationInput),
@@ -9055,6 +9140,18 @@ type Timesheet implements Node {
   """
   workedMinutes: Int!
   """
+  Where the times came from.
+  """
+  source: TimesheetSource!
+  """
+  When the worker says they left, when the system closed their check-in; the employer confirms it by recording the time.
+  """
+  claimedCheckOutAt: DateTime
+  """
+  Null when not given.
+  """
+  claimNote: String
+  """
   The minutes the employer approved; null until then.
   """
   approvedMinutes: Int
@@ -9219,6 +9316,23 @@ enum TimesheetPaymentStatus @goModel(model: "flexwork/ent/timesheet.PaymentStatu
   The worker says the payment did not arrive.
   """
   NOT_RECEIVED
+}
+"""
+TimesheetSource is enum for the field source
+"""
+enum TimesheetSource @goModel(model: "flexwork/ent/timesheet.Source") {
+  """
+  The worker checked in and out.
+  """
+  CHECK_OUT
+  """
+  The employer recorded them for a worker who could not check in or out.
+  """
+  RECORDED_BY_EMPLOYER
+  """
+  The worker did not check out: the system counted the time to the shift's end, for the employer to review.
+  """
+  CLOSED_AFTER_SHIFT
 }
 """
 TimesheetStatus is enum for the field status
@@ -10074,6 +10188,21 @@ extend type Mutation {
   (NOT_CHECKED_IN). Submits the timesheet.
   """
   checkOut(input: CheckOutInput!): CheckOutPayload!
+  """
+  The employer records, and approves, the time of a worker who could not
+  check in or out: a hire not checked in once the shift has started, one
+  still checked in, or one whose timesheet waits for approval (a check-in
+  the system closed, a worker's claim). The worker may dispute it as any
+  approval (TIMESHEET_NOT_OPEN once approved, ASSIGNMENT_NOT_SCHEDULED for
+  a cancelled hire or a no-show).
+  """
+  recordTime(input: RecordTimeInput!): RecordTimePayload!
+  """
+  The worker says when they left, once check-out has closed on them
+  (CHECK_OUT_STILL_OPEN before): their time is counted to the shift's end
+  until the employer confirms the claim by recording it.
+  """
+  claimTime(input: ClaimTimeInput!): ClaimTimePayload!
   "From 30 minutes after the start of a shift the worker did not check in to (NO_SHOW_TOO_EARLY)."
   markNoShow(input: MarkNoShowInput!): MarkNoShowPayload!
   "By either party before the start (SHIFT_STARTED); within 24 hours it counts as late."
@@ -10088,6 +10217,44 @@ extend type Mutation {
   confirmPayment(input: ConfirmPaymentInput!): ConfirmPaymentPayload!
   "The worker: a payment marked as made did not arrive (or not in full). The employer pays and marks it again."
   reportPaymentNotReceived(input: ReportPaymentNotReceivedInput!): ReportPaymentNotReceivedPayload!
+}
+
+"What recordTime needs."
+input RecordTimeInput {
+  "The hire whose time to record."
+  assignmentID: ID!
+  "When the worker started: from 30 minutes before the start to the end."
+  checkedInAt: DateTime!
+  "When the worker left: after checkedInAt, at most 4 hours after the end, not in the future."
+  checkedOutAt: DateTime!
+  "Why the employer records it; the worker reads it. 3 to 500 characters."
+  reason: String!
+}
+
+"What recordTime changed, each object as it now stands."
+type RecordTimePayload {
+  "The hire, approved."
+  assignment: Assignment!
+  "The timesheet, approved with the time recorded."
+  timesheet: Timesheet!
+}
+
+"What claimTime needs."
+input ClaimTimeInput {
+  "The hire whose check-out was missed."
+  assignmentID: ID!
+  "When the worker left: after the check-in, at most 4 hours after the end."
+  checkedOutAt: DateTime!
+  "Anything the employer should know; at most 500 characters."
+  note: String
+}
+
+"What claimTime changed, each object as it now stands."
+type ClaimTimePayload {
+  "The timesheet, with the claim beside the time counted."
+  timesheet: Timesheet!
+  "The hire."
+  assignment: Assignment!
 }
 `, BuiltIn: false},
 	{Name: "../schema/notifications.graphql", Input: `"A device to push to."
@@ -10952,6 +11119,16 @@ func (ec *executionContext) childFields_CheckOutPayload(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CheckOutPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ClaimTimePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timesheet":
+		return ec.fieldContext_ClaimTimePayload_timesheet(ctx, field)
+	case "assignment":
+		return ec.fieldContext_ClaimTimePayload_assignment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClaimTimePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CompleteCertificationUploadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "certification":
@@ -11656,6 +11833,16 @@ func (ec *executionContext) childFields_RatingSummary(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type RatingSummary", field.Name)
 }
 
+func (ec *executionContext) childFields_RecordTimePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assignment":
+		return ec.fieldContext_RecordTimePayload_assignment(ctx, field)
+	case "timesheet":
+		return ec.fieldContext_RecordTimePayload_timesheet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordTimePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RefreshTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "accessToken":
@@ -12206,6 +12393,12 @@ func (ec *executionContext) childFields_Timesheet(ctx context.Context, field gra
 		return ec.fieldContext_Timesheet_status(ctx, field)
 	case "workedMinutes":
 		return ec.fieldContext_Timesheet_workedMinutes(ctx, field)
+	case "source":
+		return ec.fieldContext_Timesheet_source(ctx, field)
+	case "claimedCheckOutAt":
+		return ec.fieldContext_Timesheet_claimedCheckOutAt(ctx, field)
+	case "claimNote":
+		return ec.fieldContext_Timesheet_claimNote(ctx, field)
 	case "approvedMinutes":
 		return ec.fieldContext_Timesheet_approvedMinutes(ctx, field)
 	case "adjustmentReason":
@@ -12796,6 +12989,20 @@ func (ec *executionContext) field_Mutation_checkOut_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_claimTime_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.ClaimTimeInput, error) {
+			return ec.unmarshalNClaimTimeInput2flexworkᚋmarketᚐClaimTimeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_completeCertificationUpload_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12970,6 +13177,20 @@ func (ec *executionContext) field_Mutation_publishShift_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.PublishShiftInput, error) {
 			return ec.unmarshalNPublishShiftInput2flexworkᚋgraphᚋmodelᚐPublishShiftInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordTime_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.RecordTimeInput, error) {
+			return ec.unmarshalNRecordTimeInput2flexworkᚋmarketᚐRecordTimeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16786,6 +17007,70 @@ func (ec *executionContext) fieldContext_CheckOutPayload_timesheet(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClaimTimePayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimTimePayload_timesheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timesheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimTimePayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimTimePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClaimTimePayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimTimePayload_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimTimePayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimTimePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22514,6 +22799,94 @@ func (ec *executionContext) fieldContext_Mutation_checkOut(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_recordTime(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordTime(ctx, fc.Args["input"].(market.RecordTimeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNRecordTimePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordTime(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordTimePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordTime_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_claimTime(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_claimTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ClaimTime(ctx, fc.Args["input"].(market.ClaimTimeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNClaimTimePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_claimTime(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClaimTimePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_claimTime_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_markNoShow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25391,6 +25764,70 @@ func (ec *executionContext) fieldContext_RatingSummary_tags(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TagCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordTimePayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordTimePayload_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordTimePayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordTimePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordTimePayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordTimePayload_timesheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timesheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordTimePayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordTimePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
 		},
 	}
 	return fc, nil
@@ -29807,6 +30244,75 @@ func (ec *executionContext) fieldContext_Timesheet_workedMinutes(_ context.Conte
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Timesheet_source(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v timesheet.Source) graphql.Marshaler {
+			return ec.marshalNTimesheetSource2flexworkᚋentᚋtimesheetᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "TimesheetSource")
+}
+
+func (ec *executionContext) _Timesheet_claimedCheckOutAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_claimedCheckOutAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimedCheckOutAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_claimedCheckOutAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Timesheet_claimNote(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_claimNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClaimNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_claimNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
+}
+
 func (ec *executionContext) _Timesheet_approvedMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33980,6 +34486,62 @@ func UnmarshalCheckOutInput(ctx context.Context, raw any) (market.PresenceInput,
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputClaimTimeInput(ctx context.Context, obj any) (market.ClaimTimeInput, error) {
+	var it market.ClaimTimeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignmentID", "checkedOutAt", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		case "checkedOutAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkedOutAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckedOutAt = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClaimTimeInput unmarshals raw into the ClaimTimeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClaimTimeInput(ctx context.Context, raw any) (market.ClaimTimeInput, error) {
+	var out market.ClaimTimeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClaimTimeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCompleteCertificationUploadInput(ctx context.Context, obj any) (model.CompleteCertificationUploadInput, error) {
 	var it model.CompleteCertificationUploadInput
 	if obj == nil {
@@ -35396,6 +35958,69 @@ func (ec *executionContext) unmarshalInputQuietHoursInput(ctx context.Context, o
 func UnmarshalQuietHoursInput(ctx context.Context, raw any) (notifications.QuietHours, error) {
 	var out notifications.QuietHours
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "QuietHoursInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordTimeInput(ctx context.Context, obj any) (market.RecordTimeInput, error) {
+	var it market.RecordTimeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignmentID", "checkedInAt", "checkedOutAt", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		case "checkedInAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkedInAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckedInAt = data
+		case "checkedOutAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkedOutAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckedOutAt = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordTimeInput unmarshals raw into the RecordTimeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordTimeInput(ctx context.Context, raw any) (market.RecordTimeInput, error) {
+	var out market.RecordTimeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordTimeInput", raw, &out)
 	return out, err
 }
 
@@ -38703,6 +39328,44 @@ func (ec *executionContext) _CheckOutPayload(ctx context.Context, sel ast.Select
 	return out
 }
 
+var claimTimePayloadImplementors = []string{"ClaimTimePayload"}
+
+func (ec *executionContext) _ClaimTimePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, claimTimePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClaimTimePayload")
+		case "timesheet":
+			out.Values[i] = ec._ClaimTimePayload_timesheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignment":
+			out.Values[i] = ec._ClaimTimePayload_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var completeCertificationUploadPayloadImplementors = []string{"CompleteCertificationUploadPayload"}
 
 func (ec *executionContext) _CompleteCertificationUploadPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -40989,6 +41652,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "recordTime":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordTime(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimTime":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_claimTime(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "markNoShow":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_markNoShow(ctx, field)
@@ -41862,6 +42539,44 @@ func (ec *executionContext) _RatingSummary(ctx context.Context, sel ast.Selectio
 			}
 		case "tags":
 			out.Values[i] = ec._RatingSummary_tags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordTimePayloadImplementors = []string{"RecordTimePayload"}
+
+func (ec *executionContext) _RecordTimePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordTimePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordTimePayload")
+		case "assignment":
+			out.Values[i] = ec._RecordTimePayload_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timesheet":
+			out.Values[i] = ec._RecordTimePayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -43850,6 +44565,21 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "source":
+			out.Values[i] = ec._Timesheet_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claimedCheckOutAt":
+			out.Values[i] = ec._Timesheet_claimedCheckOutAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claimNote":
+			out.Values[i] = ec._Timesheet_claimNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "approvedMinutes":
 			out.Values[i] = ec._Timesheet_approvedMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -45579,6 +46309,19 @@ func (ec *executionContext) marshalNCheckOutPayload2ᚖflexworkᚋmarketᚐChang
 	return ec._CheckOutPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNClaimTimeInput2flexworkᚋmarketᚐClaimTimeInput(ctx context.Context, v any) (market.ClaimTimeInput, error) {
+	res, err := ec.unmarshalInputClaimTimeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClaimTimePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClaimTimePayload!")
+		return graphql.Null
+	}
+	return ec._ClaimTimePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCompleteCertificationUploadInput2flexworkᚋgraphᚋmodelᚐCompleteCertificationUploadInput(ctx context.Context, v any) (model.CompleteCertificationUploadInput, error) {
 	res, err := ec.unmarshalInputCompleteCertificationUploadInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -46755,6 +47498,19 @@ func (ec *executionContext) marshalNRatingSummary2ᚖflexworkᚋmarketᚐRatingS
 	return ec._RatingSummary(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRecordTimeInput2flexworkᚋmarketᚐRecordTimeInput(ctx context.Context, v any) (market.RecordTimeInput, error) {
+	res, err := ec.unmarshalInputRecordTimeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordTimePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecordTimePayload!")
+		return graphql.Null
+	}
+	return ec._RecordTimePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRefreshTokenInput2flexworkᚋgraphᚋmodelᚐRefreshTokenInput(ctx context.Context, v any) (model.RefreshTokenInput, error) {
 	res, err := ec.unmarshalInputRefreshTokenInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -47539,6 +48295,16 @@ func (ec *executionContext) unmarshalNTimesheetPaymentStatus2flexworkᚋentᚋti
 }
 
 func (ec *executionContext) marshalNTimesheetPaymentStatus2flexworkᚋentᚋtimesheetᚐPaymentStatus(ctx context.Context, sel ast.SelectionSet, v timesheet.PaymentStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNTimesheetSource2flexworkᚋentᚋtimesheetᚐSource(ctx context.Context, v any) (timesheet.Source, error) {
+	var res timesheet.Source
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTimesheetSource2flexworkᚋentᚋtimesheetᚐSource(ctx context.Context, sel ast.SelectionSet, v timesheet.Source) graphql.Marshaler {
 	return v
 }
 
