@@ -415,10 +415,14 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "ReviewReport",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			reviewreport.FieldCreatedAt:  {Type: field.TypeTime, Column: reviewreport.FieldCreatedAt},
-			reviewreport.FieldReviewID:   {Type: field.TypeString, Column: reviewreport.FieldReviewID},
-			reviewreport.FieldReporterID: {Type: field.TypeString, Column: reviewreport.FieldReporterID},
-			reviewreport.FieldReason:     {Type: field.TypeString, Column: reviewreport.FieldReason},
+			reviewreport.FieldCreatedAt:    {Type: field.TypeTime, Column: reviewreport.FieldCreatedAt},
+			reviewreport.FieldReviewID:     {Type: field.TypeString, Column: reviewreport.FieldReviewID},
+			reviewreport.FieldReporterID:   {Type: field.TypeString, Column: reviewreport.FieldReporterID},
+			reviewreport.FieldReason:       {Type: field.TypeString, Column: reviewreport.FieldReason},
+			reviewreport.FieldStatus:       {Type: field.TypeEnum, Column: reviewreport.FieldStatus},
+			reviewreport.FieldDecidedAt:    {Type: field.TypeTime, Column: reviewreport.FieldDecidedAt},
+			reviewreport.FieldDecidedByID:  {Type: field.TypeString, Column: reviewreport.FieldDecidedByID},
+			reviewreport.FieldDecisionNote: {Type: field.TypeString, Column: reviewreport.FieldDecisionNote},
 		},
 	}
 	graph.Nodes[16] = &sqlgraph.Node{
@@ -3386,6 +3390,26 @@ func (f *ReviewReportFilter) WhereReporterID(p entql.StringP) {
 // WhereReason applies the entql string predicate on the reason field.
 func (f *ReviewReportFilter) WhereReason(p entql.StringP) {
 	f.Where(p.Field(reviewreport.FieldReason))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *ReviewReportFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(reviewreport.FieldStatus))
+}
+
+// WhereDecidedAt applies the entql time.Time predicate on the decided_at field.
+func (f *ReviewReportFilter) WhereDecidedAt(p entql.TimeP) {
+	f.Where(p.Field(reviewreport.FieldDecidedAt))
+}
+
+// WhereDecidedByID applies the entql string predicate on the decided_by_id field.
+func (f *ReviewReportFilter) WhereDecidedByID(p entql.StringP) {
+	f.Where(p.Field(reviewreport.FieldDecidedByID))
+}
+
+// WhereDecisionNote applies the entql string predicate on the decision_note field.
+func (f *ReviewReportFilter) WhereDecisionNote(p entql.StringP) {
+	f.Where(p.Field(reviewreport.FieldDecisionNote))
 }
 
 // WhereHasReview applies a predicate to check if query has an edge review.

@@ -2463,6 +2463,21 @@ func (_q *ReviewReportQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, reviewreport.FieldReason)
 				fieldSeen[reviewreport.FieldReason] = struct{}{}
 			}
+		case "status":
+			if _, ok := fieldSeen[reviewreport.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, reviewreport.FieldStatus)
+				fieldSeen[reviewreport.FieldStatus] = struct{}{}
+			}
+		case "decidedAt":
+			if _, ok := fieldSeen[reviewreport.FieldDecidedAt]; !ok {
+				selectedFields = append(selectedFields, reviewreport.FieldDecidedAt)
+				fieldSeen[reviewreport.FieldDecidedAt] = struct{}{}
+			}
+		case "decisionNote":
+			if _, ok := fieldSeen[reviewreport.FieldDecisionNote]; !ok {
+				selectedFields = append(selectedFields, reviewreport.FieldDecisionNote)
+				fieldSeen[reviewreport.FieldDecisionNote] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

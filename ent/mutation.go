@@ -16789,6 +16789,10 @@ type ReviewReportMutation struct {
 	created_at    *time.Time
 	reporter_id   *string
 	reason        *string
+	status        *reviewreport.Status
+	decided_at    *time.Time
+	decided_by_id *string
+	decision_note *string
 	clearedFields map[string]struct{}
 	review        *string
 	clearedreview bool
@@ -17045,6 +17049,176 @@ func (m *ReviewReportMutation) ResetReason() {
 	m.reason = nil
 }
 
+// SetStatus sets the "status" field.
+func (m *ReviewReportMutation) SetStatus(r reviewreport.Status) {
+	m.status = &r
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *ReviewReportMutation) Status() (r reviewreport.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the ReviewReport entity.
+// If the ReviewReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewReportMutation) OldStatus(ctx context.Context) (v reviewreport.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *ReviewReportMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (m *ReviewReportMutation) SetDecidedAt(t time.Time) {
+	m.decided_at = &t
+}
+
+// DecidedAt returns the value of the "decided_at" field in the mutation.
+func (m *ReviewReportMutation) DecidedAt() (r time.Time, exists bool) {
+	v := m.decided_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedAt returns the old "decided_at" field's value of the ReviewReport entity.
+// If the ReviewReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewReportMutation) OldDecidedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedAt: %w", err)
+	}
+	return oldValue.DecidedAt, nil
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (m *ReviewReportMutation) ClearDecidedAt() {
+	m.decided_at = nil
+	m.clearedFields[reviewreport.FieldDecidedAt] = struct{}{}
+}
+
+// DecidedAtCleared returns if the "decided_at" field was cleared in this mutation.
+func (m *ReviewReportMutation) DecidedAtCleared() bool {
+	_, ok := m.clearedFields[reviewreport.FieldDecidedAt]
+	return ok
+}
+
+// ResetDecidedAt resets all changes to the "decided_at" field.
+func (m *ReviewReportMutation) ResetDecidedAt() {
+	m.decided_at = nil
+	delete(m.clearedFields, reviewreport.FieldDecidedAt)
+}
+
+// SetDecidedByID sets the "decided_by_id" field.
+func (m *ReviewReportMutation) SetDecidedByID(s string) {
+	m.decided_by_id = &s
+}
+
+// DecidedByID returns the value of the "decided_by_id" field in the mutation.
+func (m *ReviewReportMutation) DecidedByID() (r string, exists bool) {
+	v := m.decided_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedByID returns the old "decided_by_id" field's value of the ReviewReport entity.
+// If the ReviewReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewReportMutation) OldDecidedByID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedByID: %w", err)
+	}
+	return oldValue.DecidedByID, nil
+}
+
+// ClearDecidedByID clears the value of the "decided_by_id" field.
+func (m *ReviewReportMutation) ClearDecidedByID() {
+	m.decided_by_id = nil
+	m.clearedFields[reviewreport.FieldDecidedByID] = struct{}{}
+}
+
+// DecidedByIDCleared returns if the "decided_by_id" field was cleared in this mutation.
+func (m *ReviewReportMutation) DecidedByIDCleared() bool {
+	_, ok := m.clearedFields[reviewreport.FieldDecidedByID]
+	return ok
+}
+
+// ResetDecidedByID resets all changes to the "decided_by_id" field.
+func (m *ReviewReportMutation) ResetDecidedByID() {
+	m.decided_by_id = nil
+	delete(m.clearedFields, reviewreport.FieldDecidedByID)
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (m *ReviewReportMutation) SetDecisionNote(s string) {
+	m.decision_note = &s
+}
+
+// DecisionNote returns the value of the "decision_note" field in the mutation.
+func (m *ReviewReportMutation) DecisionNote() (r string, exists bool) {
+	v := m.decision_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecisionNote returns the old "decision_note" field's value of the ReviewReport entity.
+// If the ReviewReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReviewReportMutation) OldDecisionNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecisionNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecisionNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecisionNote: %w", err)
+	}
+	return oldValue.DecisionNote, nil
+}
+
+// ResetDecisionNote resets all changes to the "decision_note" field.
+func (m *ReviewReportMutation) ResetDecisionNote() {
+	m.decision_note = nil
+}
+
 // ClearReview clears the "review" edge to the Review entity.
 func (m *ReviewReportMutation) ClearReview() {
 	m.clearedreview = true
@@ -17106,7 +17280,7 @@ func (m *ReviewReportMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ReviewReportMutation) Fields() []string {
-	fields := make([]string, 0, 4)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, reviewreport.FieldCreatedAt)
 	}
@@ -17118,6 +17292,18 @@ func (m *ReviewReportMutation) Fields() []string {
 	}
 	if m.reason != nil {
 		fields = append(fields, reviewreport.FieldReason)
+	}
+	if m.status != nil {
+		fields = append(fields, reviewreport.FieldStatus)
+	}
+	if m.decided_at != nil {
+		fields = append(fields, reviewreport.FieldDecidedAt)
+	}
+	if m.decided_by_id != nil {
+		fields = append(fields, reviewreport.FieldDecidedByID)
+	}
+	if m.decision_note != nil {
+		fields = append(fields, reviewreport.FieldDecisionNote)
 	}
 	return fields
 }
@@ -17135,6 +17321,14 @@ func (m *ReviewReportMutation) Field(name string) (ent.Value, bool) {
 		return m.ReporterID()
 	case reviewreport.FieldReason:
 		return m.Reason()
+	case reviewreport.FieldStatus:
+		return m.Status()
+	case reviewreport.FieldDecidedAt:
+		return m.DecidedAt()
+	case reviewreport.FieldDecidedByID:
+		return m.DecidedByID()
+	case reviewreport.FieldDecisionNote:
+		return m.DecisionNote()
 	}
 	return nil, false
 }
@@ -17152,6 +17346,14 @@ func (m *ReviewReportMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldReporterID(ctx)
 	case reviewreport.FieldReason:
 		return m.OldReason(ctx)
+	case reviewreport.FieldStatus:
+		return m.OldStatus(ctx)
+	case reviewreport.FieldDecidedAt:
+		return m.OldDecidedAt(ctx)
+	case reviewreport.FieldDecidedByID:
+		return m.OldDecidedByID(ctx)
+	case reviewreport.FieldDecisionNote:
+		return m.OldDecisionNote(ctx)
 	}
 	return nil, fmt.Errorf("unknown ReviewReport field %s", name)
 }
@@ -17189,6 +17391,34 @@ func (m *ReviewReportMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReason(v)
 		return nil
+	case reviewreport.FieldStatus:
+		v, ok := value.(reviewreport.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case reviewreport.FieldDecidedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedAt(v)
+		return nil
+	case reviewreport.FieldDecidedByID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedByID(v)
+		return nil
+	case reviewreport.FieldDecisionNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecisionNote(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ReviewReport field %s", name)
 }
@@ -17218,7 +17448,14 @@ func (m *ReviewReportMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *ReviewReportMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(reviewreport.FieldDecidedAt) {
+		fields = append(fields, reviewreport.FieldDecidedAt)
+	}
+	if m.FieldCleared(reviewreport.FieldDecidedByID) {
+		fields = append(fields, reviewreport.FieldDecidedByID)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -17231,6 +17468,14 @@ func (m *ReviewReportMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *ReviewReportMutation) ClearField(name string) error {
+	switch name {
+	case reviewreport.FieldDecidedAt:
+		m.ClearDecidedAt()
+		return nil
+	case reviewreport.FieldDecidedByID:
+		m.ClearDecidedByID()
+		return nil
+	}
 	return fmt.Errorf("unknown ReviewReport nullable field %s", name)
 }
 
@@ -17249,6 +17494,18 @@ func (m *ReviewReportMutation) ResetField(name string) error {
 		return nil
 	case reviewreport.FieldReason:
 		m.ResetReason()
+		return nil
+	case reviewreport.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case reviewreport.FieldDecidedAt:
+		m.ResetDecidedAt()
+		return nil
+	case reviewreport.FieldDecidedByID:
+		m.ResetDecidedByID()
+		return nil
+	case reviewreport.FieldDecisionNote:
+		m.ResetDecisionNote()
 		return nil
 	}
 	return fmt.Errorf("unknown ReviewReport field %s", name)

@@ -26,6 +26,14 @@ type ReviewReport struct {
 	ReporterID string `json:"reporter_id,omitempty"`
 	// Reason holds the value of the "reason" field.
 	Reason string `json:"reason,omitempty"`
+	// Status holds the value of the "status" field.
+	Status reviewreport.Status `json:"status,omitempty"`
+	// DecidedAt holds the value of the "decided_at" field.
+	DecidedAt *time.Time `json:"decided_at,omitempty"`
+	// DecidedByID holds the value of the "decided_by_id" field.
+	DecidedByID *string `json:"decided_by_id,omitempty"`
+	// DecisionNote holds the value of the "decision_note" field.
+	DecisionNote string `json:"decision_note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ReviewReportQuery when eager-loading is set.
 	Edges        ReviewReportEdges `json:"edges"`
@@ -59,9 +67,9 @@ func (*ReviewReport) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case reviewreport.FieldID, reviewreport.FieldReviewID, reviewreport.FieldReporterID, reviewreport.FieldReason:
+		case reviewreport.FieldID, reviewreport.FieldReviewID, reviewreport.FieldReporterID, reviewreport.FieldReason, reviewreport.FieldStatus, reviewreport.FieldDecidedByID, reviewreport.FieldDecisionNote:
 			values[i] = new(sql.NullString)
-		case reviewreport.FieldCreatedAt:
+		case reviewreport.FieldCreatedAt, reviewreport.FieldDecidedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -107,6 +115,32 @@ func (_m *ReviewReport) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field reason", values[i])
 			} else if value.Valid {
 				_m.Reason = value.String
+			}
+		case reviewreport.FieldStatus:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field status", values[i])
+			} else if value.Valid {
+				_m.Status = reviewreport.Status(value.String)
+			}
+		case reviewreport.FieldDecidedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field decided_at", values[i])
+			} else if value.Valid {
+				_m.DecidedAt = new(time.Time)
+				*_m.DecidedAt = value.Time
+			}
+		case reviewreport.FieldDecidedByID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field decided_by_id", values[i])
+			} else if value.Valid {
+				_m.DecidedByID = new(string)
+				*_m.DecidedByID = value.String
+			}
+		case reviewreport.FieldDecisionNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field decision_note", values[i])
+			} else if value.Valid {
+				_m.DecisionNote = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -160,6 +194,22 @@ func (_m *ReviewReport) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("reason=")
 	builder.WriteString(_m.Reason)
+	builder.WriteString(", ")
+	builder.WriteString("status=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Status))
+	builder.WriteString(", ")
+	if v := _m.DecidedAt; v != nil {
+		builder.WriteString("decided_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.DecidedByID; v != nil {
+		builder.WriteString("decided_by_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("decision_note=")
+	builder.WriteString(_m.DecisionNote)
 	builder.WriteByte(')')
 	return builder.String()
 }

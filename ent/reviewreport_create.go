@@ -56,6 +56,62 @@ func (_c *ReviewReportCreate) SetReason(v string) *ReviewReportCreate {
 	return _c
 }
 
+// SetStatus sets the "status" field.
+func (_c *ReviewReportCreate) SetStatus(v reviewreport.Status) *ReviewReportCreate {
+	_c.mutation.SetStatus(v)
+	return _c
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_c *ReviewReportCreate) SetNillableStatus(v *reviewreport.Status) *ReviewReportCreate {
+	if v != nil {
+		_c.SetStatus(*v)
+	}
+	return _c
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (_c *ReviewReportCreate) SetDecidedAt(v time.Time) *ReviewReportCreate {
+	_c.mutation.SetDecidedAt(v)
+	return _c
+}
+
+// SetNillableDecidedAt sets the "decided_at" field if the given value is not nil.
+func (_c *ReviewReportCreate) SetNillableDecidedAt(v *time.Time) *ReviewReportCreate {
+	if v != nil {
+		_c.SetDecidedAt(*v)
+	}
+	return _c
+}
+
+// SetDecidedByID sets the "decided_by_id" field.
+func (_c *ReviewReportCreate) SetDecidedByID(v string) *ReviewReportCreate {
+	_c.mutation.SetDecidedByID(v)
+	return _c
+}
+
+// SetNillableDecidedByID sets the "decided_by_id" field if the given value is not nil.
+func (_c *ReviewReportCreate) SetNillableDecidedByID(v *string) *ReviewReportCreate {
+	if v != nil {
+		_c.SetDecidedByID(*v)
+	}
+	return _c
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (_c *ReviewReportCreate) SetDecisionNote(v string) *ReviewReportCreate {
+	_c.mutation.SetDecisionNote(v)
+	return _c
+}
+
+// SetNillableDecisionNote sets the "decision_note" field if the given value is not nil.
+func (_c *ReviewReportCreate) SetNillableDecisionNote(v *string) *ReviewReportCreate {
+	if v != nil {
+		_c.SetDecisionNote(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *ReviewReportCreate) SetID(v string) *ReviewReportCreate {
 	_c.mutation.SetID(v)
@@ -119,6 +175,14 @@ func (_c *ReviewReportCreate) defaults() error {
 		v := reviewreport.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	if _, ok := _c.mutation.Status(); !ok {
+		v := reviewreport.DefaultStatus
+		_c.mutation.SetStatus(v)
+	}
+	if _, ok := _c.mutation.DecisionNote(); !ok {
+		v := reviewreport.DefaultDecisionNote
+		_c.mutation.SetDecisionNote(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if reviewreport.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized reviewreport.DefaultID (forgotten import ent/runtime?)")
@@ -146,6 +210,22 @@ func (_c *ReviewReportCreate) check() error {
 	if v, ok := _c.mutation.Reason(); ok {
 		if err := reviewreport.ReasonValidator(v); err != nil {
 			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "ReviewReport.reason": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Status(); !ok {
+		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "ReviewReport.status"`)}
+	}
+	if v, ok := _c.mutation.Status(); ok {
+		if err := reviewreport.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ReviewReport.status": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.DecisionNote(); !ok {
+		return &ValidationError{Name: "decision_note", err: errors.New(`ent: missing required field "ReviewReport.decision_note"`)}
+	}
+	if v, ok := _c.mutation.DecisionNote(); ok {
+		if err := reviewreport.DecisionNoteValidator(v); err != nil {
+			return &ValidationError{Name: "decision_note", err: fmt.Errorf(`ent: validator failed for field "ReviewReport.decision_note": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -203,6 +283,22 @@ func (_c *ReviewReportCreate) createSpec() (*ReviewReport, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Reason(); ok {
 		_spec.SetField(reviewreport.FieldReason, field.TypeString, value)
 		_node.Reason = value
+	}
+	if value, ok := _c.mutation.Status(); ok {
+		_spec.SetField(reviewreport.FieldStatus, field.TypeEnum, value)
+		_node.Status = value
+	}
+	if value, ok := _c.mutation.DecidedAt(); ok {
+		_spec.SetField(reviewreport.FieldDecidedAt, field.TypeTime, value)
+		_node.DecidedAt = &value
+	}
+	if value, ok := _c.mutation.DecidedByID(); ok {
+		_spec.SetField(reviewreport.FieldDecidedByID, field.TypeString, value)
+		_node.DecidedByID = &value
+	}
+	if value, ok := _c.mutation.DecisionNote(); ok {
+		_spec.SetField(reviewreport.FieldDecisionNote, field.TypeString, value)
+		_node.DecisionNote = value
 	}
 	if nodes := _c.mutation.ReviewIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -273,6 +369,66 @@ type (
 	}
 )
 
+// SetStatus sets the "status" field.
+func (u *ReviewReportUpsert) SetStatus(v reviewreport.Status) *ReviewReportUpsert {
+	u.Set(reviewreport.FieldStatus, v)
+	return u
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *ReviewReportUpsert) UpdateStatus() *ReviewReportUpsert {
+	u.SetExcluded(reviewreport.FieldStatus)
+	return u
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (u *ReviewReportUpsert) SetDecidedAt(v time.Time) *ReviewReportUpsert {
+	u.Set(reviewreport.FieldDecidedAt, v)
+	return u
+}
+
+// UpdateDecidedAt sets the "decided_at" field to the value that was provided on create.
+func (u *ReviewReportUpsert) UpdateDecidedAt() *ReviewReportUpsert {
+	u.SetExcluded(reviewreport.FieldDecidedAt)
+	return u
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (u *ReviewReportUpsert) ClearDecidedAt() *ReviewReportUpsert {
+	u.SetNull(reviewreport.FieldDecidedAt)
+	return u
+}
+
+// SetDecidedByID sets the "decided_by_id" field.
+func (u *ReviewReportUpsert) SetDecidedByID(v string) *ReviewReportUpsert {
+	u.Set(reviewreport.FieldDecidedByID, v)
+	return u
+}
+
+// UpdateDecidedByID sets the "decided_by_id" field to the value that was provided on create.
+func (u *ReviewReportUpsert) UpdateDecidedByID() *ReviewReportUpsert {
+	u.SetExcluded(reviewreport.FieldDecidedByID)
+	return u
+}
+
+// ClearDecidedByID clears the value of the "decided_by_id" field.
+func (u *ReviewReportUpsert) ClearDecidedByID() *ReviewReportUpsert {
+	u.SetNull(reviewreport.FieldDecidedByID)
+	return u
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (u *ReviewReportUpsert) SetDecisionNote(v string) *ReviewReportUpsert {
+	u.Set(reviewreport.FieldDecisionNote, v)
+	return u
+}
+
+// UpdateDecisionNote sets the "decision_note" field to the value that was provided on create.
+func (u *ReviewReportUpsert) UpdateDecisionNote() *ReviewReportUpsert {
+	u.SetExcluded(reviewreport.FieldDecisionNote)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -331,6 +487,76 @@ func (u *ReviewReportUpsertOne) Update(set func(*ReviewReportUpsert)) *ReviewRep
 		set(&ReviewReportUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetStatus sets the "status" field.
+func (u *ReviewReportUpsertOne) SetStatus(v reviewreport.Status) *ReviewReportUpsertOne {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *ReviewReportUpsertOne) UpdateStatus() *ReviewReportUpsertOne {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (u *ReviewReportUpsertOne) SetDecidedAt(v time.Time) *ReviewReportUpsertOne {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.SetDecidedAt(v)
+	})
+}
+
+// UpdateDecidedAt sets the "decided_at" field to the value that was provided on create.
+func (u *ReviewReportUpsertOne) UpdateDecidedAt() *ReviewReportUpsertOne {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.UpdateDecidedAt()
+	})
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (u *ReviewReportUpsertOne) ClearDecidedAt() *ReviewReportUpsertOne {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.ClearDecidedAt()
+	})
+}
+
+// SetDecidedByID sets the "decided_by_id" field.
+func (u *ReviewReportUpsertOne) SetDecidedByID(v string) *ReviewReportUpsertOne {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.SetDecidedByID(v)
+	})
+}
+
+// UpdateDecidedByID sets the "decided_by_id" field to the value that was provided on create.
+func (u *ReviewReportUpsertOne) UpdateDecidedByID() *ReviewReportUpsertOne {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.UpdateDecidedByID()
+	})
+}
+
+// ClearDecidedByID clears the value of the "decided_by_id" field.
+func (u *ReviewReportUpsertOne) ClearDecidedByID() *ReviewReportUpsertOne {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.ClearDecidedByID()
+	})
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (u *ReviewReportUpsertOne) SetDecisionNote(v string) *ReviewReportUpsertOne {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.SetDecisionNote(v)
+	})
+}
+
+// UpdateDecisionNote sets the "decision_note" field to the value that was provided on create.
+func (u *ReviewReportUpsertOne) UpdateDecisionNote() *ReviewReportUpsertOne {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.UpdateDecisionNote()
+	})
 }
 
 // Exec executes the query.
@@ -558,6 +784,76 @@ func (u *ReviewReportUpsertBulk) Update(set func(*ReviewReportUpsert)) *ReviewRe
 		set(&ReviewReportUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetStatus sets the "status" field.
+func (u *ReviewReportUpsertBulk) SetStatus(v reviewreport.Status) *ReviewReportUpsertBulk {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *ReviewReportUpsertBulk) UpdateStatus() *ReviewReportUpsertBulk {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (u *ReviewReportUpsertBulk) SetDecidedAt(v time.Time) *ReviewReportUpsertBulk {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.SetDecidedAt(v)
+	})
+}
+
+// UpdateDecidedAt sets the "decided_at" field to the value that was provided on create.
+func (u *ReviewReportUpsertBulk) UpdateDecidedAt() *ReviewReportUpsertBulk {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.UpdateDecidedAt()
+	})
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (u *ReviewReportUpsertBulk) ClearDecidedAt() *ReviewReportUpsertBulk {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.ClearDecidedAt()
+	})
+}
+
+// SetDecidedByID sets the "decided_by_id" field.
+func (u *ReviewReportUpsertBulk) SetDecidedByID(v string) *ReviewReportUpsertBulk {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.SetDecidedByID(v)
+	})
+}
+
+// UpdateDecidedByID sets the "decided_by_id" field to the value that was provided on create.
+func (u *ReviewReportUpsertBulk) UpdateDecidedByID() *ReviewReportUpsertBulk {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.UpdateDecidedByID()
+	})
+}
+
+// ClearDecidedByID clears the value of the "decided_by_id" field.
+func (u *ReviewReportUpsertBulk) ClearDecidedByID() *ReviewReportUpsertBulk {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.ClearDecidedByID()
+	})
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (u *ReviewReportUpsertBulk) SetDecisionNote(v string) *ReviewReportUpsertBulk {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.SetDecisionNote(v)
+	})
+}
+
+// UpdateDecisionNote sets the "decision_note" field to the value that was provided on create.
+func (u *ReviewReportUpsertBulk) UpdateDecisionNote() *ReviewReportUpsertBulk {
+	return u.Update(func(s *ReviewReportUpsert) {
+		s.UpdateDecisionNote()
+	})
 }
 
 // Exec executes the query.

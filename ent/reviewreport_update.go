@@ -8,6 +8,7 @@ import (
 	"flexwork/ent/predicate"
 	"flexwork/ent/reviewreport"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -25,6 +26,74 @@ type ReviewReportUpdate struct {
 // Where appends a list predicates to the ReviewReportUpdate builder.
 func (_u *ReviewReportUpdate) Where(ps ...predicate.ReviewReport) *ReviewReportUpdate {
 	_u.mutation.Where(ps...)
+	return _u
+}
+
+// SetStatus sets the "status" field.
+func (_u *ReviewReportUpdate) SetStatus(v reviewreport.Status) *ReviewReportUpdate {
+	_u.mutation.SetStatus(v)
+	return _u
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *ReviewReportUpdate) SetNillableStatus(v *reviewreport.Status) *ReviewReportUpdate {
+	if v != nil {
+		_u.SetStatus(*v)
+	}
+	return _u
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (_u *ReviewReportUpdate) SetDecidedAt(v time.Time) *ReviewReportUpdate {
+	_u.mutation.SetDecidedAt(v)
+	return _u
+}
+
+// SetNillableDecidedAt sets the "decided_at" field if the given value is not nil.
+func (_u *ReviewReportUpdate) SetNillableDecidedAt(v *time.Time) *ReviewReportUpdate {
+	if v != nil {
+		_u.SetDecidedAt(*v)
+	}
+	return _u
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (_u *ReviewReportUpdate) ClearDecidedAt() *ReviewReportUpdate {
+	_u.mutation.ClearDecidedAt()
+	return _u
+}
+
+// SetDecidedByID sets the "decided_by_id" field.
+func (_u *ReviewReportUpdate) SetDecidedByID(v string) *ReviewReportUpdate {
+	_u.mutation.SetDecidedByID(v)
+	return _u
+}
+
+// SetNillableDecidedByID sets the "decided_by_id" field if the given value is not nil.
+func (_u *ReviewReportUpdate) SetNillableDecidedByID(v *string) *ReviewReportUpdate {
+	if v != nil {
+		_u.SetDecidedByID(*v)
+	}
+	return _u
+}
+
+// ClearDecidedByID clears the value of the "decided_by_id" field.
+func (_u *ReviewReportUpdate) ClearDecidedByID() *ReviewReportUpdate {
+	_u.mutation.ClearDecidedByID()
+	return _u
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (_u *ReviewReportUpdate) SetDecisionNote(v string) *ReviewReportUpdate {
+	_u.mutation.SetDecisionNote(v)
+	return _u
+}
+
+// SetNillableDecisionNote sets the "decision_note" field if the given value is not nil.
+func (_u *ReviewReportUpdate) SetNillableDecisionNote(v *string) *ReviewReportUpdate {
+	if v != nil {
+		_u.SetDecisionNote(*v)
+	}
 	return _u
 }
 
@@ -62,6 +131,16 @@ func (_u *ReviewReportUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ReviewReportUpdate) check() error {
+	if v, ok := _u.mutation.Status(); ok {
+		if err := reviewreport.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ReviewReport.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DecisionNote(); ok {
+		if err := reviewreport.DecisionNoteValidator(v); err != nil {
+			return &ValidationError{Name: "decision_note", err: fmt.Errorf(`ent: validator failed for field "ReviewReport.decision_note": %w`, err)}
+		}
+	}
 	if _u.mutation.ReviewCleared() && len(_u.mutation.ReviewIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "ReviewReport.review"`)
 	}
@@ -86,6 +165,24 @@ func (_u *ReviewReportUpdate) sqlSave(ctx context.Context) (_node int, err error
 			}
 		}
 	}
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(reviewreport.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.DecidedAt(); ok {
+		_spec.SetField(reviewreport.FieldDecidedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DecidedAtCleared() {
+		_spec.ClearField(reviewreport.FieldDecidedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DecidedByID(); ok {
+		_spec.SetField(reviewreport.FieldDecidedByID, field.TypeString, value)
+	}
+	if _u.mutation.DecidedByIDCleared() {
+		_spec.ClearField(reviewreport.FieldDecidedByID, field.TypeString)
+	}
+	if value, ok := _u.mutation.DecisionNote(); ok {
+		_spec.SetField(reviewreport.FieldDecisionNote, field.TypeString, value)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -106,6 +203,74 @@ type ReviewReportUpdateOne struct {
 	hooks     []Hook
 	mutation  *ReviewReportMutation
 	modifiers []func(*sql.UpdateBuilder)
+}
+
+// SetStatus sets the "status" field.
+func (_u *ReviewReportUpdateOne) SetStatus(v reviewreport.Status) *ReviewReportUpdateOne {
+	_u.mutation.SetStatus(v)
+	return _u
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *ReviewReportUpdateOne) SetNillableStatus(v *reviewreport.Status) *ReviewReportUpdateOne {
+	if v != nil {
+		_u.SetStatus(*v)
+	}
+	return _u
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (_u *ReviewReportUpdateOne) SetDecidedAt(v time.Time) *ReviewReportUpdateOne {
+	_u.mutation.SetDecidedAt(v)
+	return _u
+}
+
+// SetNillableDecidedAt sets the "decided_at" field if the given value is not nil.
+func (_u *ReviewReportUpdateOne) SetNillableDecidedAt(v *time.Time) *ReviewReportUpdateOne {
+	if v != nil {
+		_u.SetDecidedAt(*v)
+	}
+	return _u
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (_u *ReviewReportUpdateOne) ClearDecidedAt() *ReviewReportUpdateOne {
+	_u.mutation.ClearDecidedAt()
+	return _u
+}
+
+// SetDecidedByID sets the "decided_by_id" field.
+func (_u *ReviewReportUpdateOne) SetDecidedByID(v string) *ReviewReportUpdateOne {
+	_u.mutation.SetDecidedByID(v)
+	return _u
+}
+
+// SetNillableDecidedByID sets the "decided_by_id" field if the given value is not nil.
+func (_u *ReviewReportUpdateOne) SetNillableDecidedByID(v *string) *ReviewReportUpdateOne {
+	if v != nil {
+		_u.SetDecidedByID(*v)
+	}
+	return _u
+}
+
+// ClearDecidedByID clears the value of the "decided_by_id" field.
+func (_u *ReviewReportUpdateOne) ClearDecidedByID() *ReviewReportUpdateOne {
+	_u.mutation.ClearDecidedByID()
+	return _u
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (_u *ReviewReportUpdateOne) SetDecisionNote(v string) *ReviewReportUpdateOne {
+	_u.mutation.SetDecisionNote(v)
+	return _u
+}
+
+// SetNillableDecisionNote sets the "decision_note" field if the given value is not nil.
+func (_u *ReviewReportUpdateOne) SetNillableDecisionNote(v *string) *ReviewReportUpdateOne {
+	if v != nil {
+		_u.SetDecisionNote(*v)
+	}
+	return _u
 }
 
 // Mutation returns the ReviewReportMutation object of the builder.
@@ -155,6 +320,16 @@ func (_u *ReviewReportUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ReviewReportUpdateOne) check() error {
+	if v, ok := _u.mutation.Status(); ok {
+		if err := reviewreport.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ReviewReport.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DecisionNote(); ok {
+		if err := reviewreport.DecisionNoteValidator(v); err != nil {
+			return &ValidationError{Name: "decision_note", err: fmt.Errorf(`ent: validator failed for field "ReviewReport.decision_note": %w`, err)}
+		}
+	}
 	if _u.mutation.ReviewCleared() && len(_u.mutation.ReviewIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "ReviewReport.review"`)
 	}
@@ -195,6 +370,24 @@ func (_u *ReviewReportUpdateOne) sqlSave(ctx context.Context) (_node *ReviewRepo
 				ps[i](selector)
 			}
 		}
+	}
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(reviewreport.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.DecidedAt(); ok {
+		_spec.SetField(reviewreport.FieldDecidedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DecidedAtCleared() {
+		_spec.ClearField(reviewreport.FieldDecidedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DecidedByID(); ok {
+		_spec.SetField(reviewreport.FieldDecidedByID, field.TypeString, value)
+	}
+	if _u.mutation.DecidedByIDCleared() {
+		_spec.ClearField(reviewreport.FieldDecidedByID, field.TypeString)
+	}
+	if value, ok := _u.mutation.DecisionNote(); ok {
+		_spec.SetField(reviewreport.FieldDecisionNote, field.TypeString, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &ReviewReport{config: _u.config}

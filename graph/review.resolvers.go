@@ -9,6 +9,7 @@ import (
 	"context"
 	"flexwork/ent"
 	"flexwork/ent/review"
+	"flexwork/ent/reviewreport"
 	"flexwork/graph/model"
 	"flexwork/market"
 
@@ -45,9 +46,19 @@ func (r *mutationResolver) HideReview(ctx context.Context, input model.HideRevie
 	return r.Market.HideReview(ctx, input.ReviewID, input.Reason)
 }
 
+// DecideReviewReport is the resolver for the decideReviewReport field.
+func (r *mutationResolver) DecideReviewReport(ctx context.Context, input market.DecideReportInput) (*market.Changed, error) {
+	return r.Market.DecideReviewReport(ctx, input)
+}
+
 // ReviewTags is the resolver for the reviewTags field.
 func (r *queryResolver) ReviewTags(ctx context.Context, direction review.Direction) ([]string, error) {
 	return r.Market.ReviewTags(direction), nil
+}
+
+// ReviewReports is the resolver for the reviewReports field.
+func (r *queryResolver) ReviewReports(ctx context.Context, first int, after *entgql.Cursor[string], status *reviewreport.Status) (*ent.ReviewReportConnection, error) {
+	return r.Market.ReviewReports(ctx, &first, after, status)
 }
 
 // Reviews is the resolver for the reviews field.

@@ -97,6 +97,9 @@ func (ch *Changed) reload(ctx context.Context, c *ent.Client) error {
 	if ch.Review != nil {
 		get(ch.Review.ID, func(id string) (e error) { ch.Review, e = c.Review.Get(ctx, id); return })
 	}
+	if ch.Report != nil {
+		get(ch.Report.ID, func(id string) (e error) { ch.Report, e = c.ReviewReport.Get(ctx, id); return })
+	}
 	if ch.Counterpart != nil {
 		get(ch.Counterpart.ID, func(id string) (e error) { ch.Counterpart, e = c.Review.Get(ctx, id); return })
 	}

@@ -70,6 +70,7 @@ const (
 	CodeAlreadyReplied           Code = "ALREADY_REPLIED"           // a review is answered once
 	CodeAlreadyReported          Code = "ALREADY_REPORTED"          // the viewer reported this review before
 	CodeReviewHidden             Code = "REVIEW_HIDDEN"             // hidden by staff already
+	CodeReportDecided            Code = "REPORT_DECIDED"            // staff decided the report already
 	CodeUploadMissing            Code = "UPLOAD_MISSING"            // nothing arrived through the upload form yet
 	CodeCertificationNotPending  Code = "CERTIFICATION_NOT_PENDING" // not waiting for review
 	CodeCertificationNotVerified Code = "CERTIFICATION_NOT_VERIFIED"

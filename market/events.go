@@ -52,6 +52,7 @@ const (
 	CreditChanged          EventKind = "CREDIT_CHANGED"
 	CheckOutMissed         EventKind = "CHECK_OUT_MISSED"
 	TimeClaimed            EventKind = "TIME_CLAIMED"
+	ReviewReportDecided    EventKind = "REVIEW_REPORT_DECIDED"
 )
 
 // EventKinds is every kind, in the order above.
@@ -95,6 +96,7 @@ var EventKinds = []EventKind{
 	CreditChanged,
 	CheckOutMissed,
 	TimeClaimed,
+	ReviewReportDecided,
 }
 
 // Event is one marketplace event. ID is the entity it is about (the offer,

@@ -14,6 +14,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/employer"
 	"flexwork/ent/review"
+	"flexwork/ent/reviewreport"
 	"flexwork/ent/rule"
 	"flexwork/ent/workerprofile"
 )
@@ -320,45 +321,54 @@ func (m *Market) HideReview(ctx context.Context, id, reason string) (*Changed, e
 	}
 	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		n, err := c.Review.Update().Where(review.ID(id), review.HiddenAtIsNil()).
-			SetHiddenAt(m.Now()).SetHiddenReason(reason).Save(ctx)
+		r, err := m.hide(ctx, c, id, reason, v.UserID)
 		if err != nil {
 			return err
-		}
-		r, err := c.Review.Get(ctx, id)
-		if ent.IsNotFound(err) {
-			return NotFound("review")
-		}
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			if r.HiddenReason == reason {
-				out = &Changed{Review: r} // a retry: hidden already
-				return nil
-			}
-			return State(CodeReviewHidden, "the review was hidden on %s", r.HiddenAt.Format("2 Jan 2006"))
-		}
-		if _, err := m.appendLedger(ctx, c, LedgerReviewHidden, id, v.UserID, map[string]any{"reason": reason}); err != nil {
-			return err
-		}
-		if r.RevealedAt != nil { // it counted: take it back
-			counted, err := c.CreditEvent.Query().Where(creditevent.SourceID(id), creditevent.KindEQ(creditevent.KindREVIEW_REVEALED)).
-				Only(rule.System(ctx))
-			if err != nil {
-				return err
-			}
-			if _, err := m.reverseCredit(ctx, c, counted, "review hidden by staff: "+reason); err != nil {
-				return err
-			}
-			if err := m.rerate(ctx, c, r); err != nil {
-				return err
-			}
 		}
 		out = &Changed{Review: r}
 		return out.reload(ctx, c)
 	})
 	return out, err
+}
+
+// hide takes a review down: hidden, on the ledger, no longer counting, and
+// every open report of it decided as upheld.
+func (m *Market) hide(ctx context.Context, c *ent.Client, id, reason, staffID string) (*ent.Review, error) {
+	n, err := c.Review.Update().Where(review.ID(id), review.HiddenAtIsNil()).
+		SetHiddenAt(m.Now()).SetHiddenReason(reason).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.Review.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, NotFound("review")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		if r.HiddenReason == reason {
+			return r, nil // a retry: hidden already
+		}
+		return nil, State(CodeReviewHidden, "the review was hidden on %s", r.HiddenAt.Format("2 Jan 2006"))
+	}
+	if _, err := m.appendLedger(ctx, c, LedgerReviewHidden, id, staffID, map[string]any{"reason": reason}); err != nil {
+		return nil, err
+	}
+	if r.RevealedAt != nil { // it counted: take it back
+		counted, err := c.CreditEvent.Query().Where(creditevent.SourceID(id), creditevent.KindEQ(creditevent.KindREVIEW_REVEALED)).
+			Only(rule.System(ctx))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := m.reverseCredit(ctx, c, counted, "review hidden by staff: "+reason); err != nil {
+			return nil, err
+		}
+		if err := m.rerate(ctx, c, r); err != nil {
+			return nil, err
+		}
+	}
+	return r, m.decideReports(ctx, c, id, reviewreport.StatusUPHELD, reason, staffID)
 }
 
 // RatingSummary is a party's revealed, visible reviews summed up.

@@ -373,6 +373,15 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	}
 	s.op(ana, "ReplyToReview", map[string]any{"input": map[string]any{"reviewID": olgaReview, "reply": "Thank you!"}})
 	s.op(olga, "ReportReview", map[string]any{"input": map[string]any{"reviewID": anaReview, "reason": "names a colleague"}})
+	reports := s.op(sam, "ReportedReviews", map[string]any{"first": 10}).list("reviewReports.edges")
+	if len(reports) != 1 {
+		t.Fatalf("ReportedReviews: %v", reports)
+	}
+	reported := reports[0].(map[string]any)["node"].(map[string]any)["id"]
+	if d := s.op(sam, "DecideReviewReport", map[string]any{"input": map[string]any{"reportID": reported, "decision": "DISMISS",
+		"note": "a first name is not personal data here"}}); d.str("decideReviewReport.report.status") != "DISMISSED" {
+		t.Fatalf("DecideReviewReport: %v", d.v)
+	}
 	s.op(sam, "HideReview", map[string]any{"input": map[string]any{"reviewID": anaReview, "reason": "names a colleague"}})
 
 	// --- Credit ---------------------------------------------------------------------

@@ -183,6 +183,11 @@ func (s *Service) party(ctx context.Context, c *ent.Client, e market.Event, p Pa
 			membership.RoleIn(membership.RoleOWNER, membership.RoleMANAGER)).Select(membership.FieldUserID).Strings(sys)
 	case Staff:
 		return c.User.Query().Where(user.IsStaff(true), user.DisabledAtIsNil()).IDs(sys)
+	case Named:
+		if e.UserID == "" {
+			return nil, nil
+		}
+		return []string{e.UserID}, nil
 	}
 	return nil, fmt.Errorf("notifications: no party %q", p)
 }

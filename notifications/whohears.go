@@ -17,6 +17,7 @@ const (
 	Worker   Party = "worker"   // the worker the event is about
 	Employer Party = "employer" // the owners and managers of the employer it is about
 	Staff    Party = "staff"    // every member of staff
+	Named    Party = "named"    // the user the event names: a reporter
 )
 
 // Heard is one party's notice of an event: it goes to their inbox and is
@@ -81,6 +82,7 @@ var WhoHears = map[market.EventKind][]Heard{
 		{Worker, enum.CategoryTimesheet, "You did not check out of {title}", "Your time counts to the shift's end; if you left at another time, say when in the app."},
 		{Employer, enum.CategoryTimesheet, "A worker did not check out of {title}", "Their time counts to the shift's end: check it, record the right time or approve it."}},
 	market.TimeClaimed:         {{Employer, enum.CategoryTimesheet, "A worker says when they left {title}", "Confirm it by recording their time, or approve the hours as they are."}},
+	market.ReviewReportDecided: {{Named, enum.CategoryReview, "Staff decided your report of a review", "See the decision in the app."}},
 	market.CreditDisputeOpened: {{Staff, enum.CategoryCredit, "A credit event is disputed", "Decide it in the dispute queue."}},
 	market.CreditDisputeResolved: {
 		{Worker, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report."},

@@ -35,7 +35,7 @@ var heardBy = map[market.EventKind][]string{
 	market.ReviewRequested: {"worker", "employer"}, market.ReviewReported: {"staff"},
 	market.CertificationSubmitted: {"staff"}, market.CertificationVerified: {"worker"}, market.CertificationRejected: {"worker"},
 	market.CertificationExpiring: {"worker"}, market.CertificationExpired: {"worker"}, market.CertificationRevoked: {"worker"},
-	market.MemberInvited: {"invitee"}, market.MemberJoined: {"employer"}, market.InvitationDeclined: {"employer"},
+	market.MemberInvited: {"named"}, market.ReviewReportDecided: {"named"}, market.MemberJoined: {"employer"}, market.InvitationDeclined: {"employer"},
 	market.CreditChanged: {"worker", "employer"}, market.CreditDisputeOpened: {"staff"},
 	market.CreditDisputeResolved: {"worker", "employer"},
 	market.CheckOutMissed:        {"worker", "employer"}, market.TimeClaimed: {"employer"},
@@ -43,7 +43,8 @@ var heardBy = map[market.EventKind][]string{
 
 // TestEveryPartyHearsWhatConcernsThem fires every event the market has and
 // checks each party's inbox: the worker, the employer's owners and
-// managers (not its viewers), staff, an invitee — and never the user who
+// managers (not its viewers), staff, a user the event names (an invitee, a
+// reporter) — and never the user who
 // made the change.
 func TestEveryPartyHearsWhatConcernsThem(t *testing.T) {
 	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
@@ -62,7 +63,7 @@ func TestEveryPartyHearsWhatConcernsThem(t *testing.T) {
 		for u, role := range map[string]membership.Role{olga.ID: membership.RoleOWNER, max.ID: membership.RoleMANAGER, vic.ID: membership.RoleVIEWER} {
 			db.Membership.Create().SetEmployerID(emp.ID).SetUserID(u).SetRole(role).ExecX(sys)
 		}
-		parties := map[string][]string{"worker": {ana.ID}, "employer": {olga.ID, max.ID}, "staff": {sam.ID}, "invitee": {ida.ID}}
+		parties := map[string][]string{"worker": {ana.ID}, "employer": {olga.ID, max.ID}, "staff": {sam.ID}, "named": {ida.ID}}
 		everyone := []string{ana.ID, olga.ID, max.ID, vic.ID, sam.ID, ida.ID}
 
 		if kinds := eventKinds(t); !slices.Equal(kinds, market.EventKinds) {

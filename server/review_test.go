@@ -103,3 +103,66 @@ func TestReviewsThroughTheApps(t *testing.T) {
 		}
 	})
 }
+
+// TestReportedReviewsReachStaff: a report lands in staff's queue (and
+// inbox), nobody else reads the queue or decides; hiding the review decides
+// every open report of it, and each reporter hears the decision.
+func TestReportedReviewsReachStaff(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		env := servertest.Start(t, db)
+		olga := env.SignUp("olga@example.com", "Olga")
+		emp := createEmployer(t, env, olga, "Spree Logistics")
+		ana, ben := newWorker(t, env, "ana@example.com", "Ana"), newWorker(t, env, "ben@example.com", "Ben")
+		staff := makeStaff(t, env, db, "sam@example.com")
+		c := newChain(t, env, olga, ana, apply(env, ana, postShift(t, env, olga, emp, nil)))
+		c.workAndApprove()
+		var mine struct {
+			SubmitReview struct{ Review struct{ ID string } }
+		}
+		env.MustOp(olga.Token, "SubmitReview", input(map[string]any{"assignmentID": c.assignment, "rating": 1, "comment": "Lazy"}), &mine)
+		env.MustOp(ana.Token, "SubmitReview", input(map[string]any{"assignmentID": c.assignment, "rating": 5}), &struct{}{})
+		review := mine.SubmitReview.Review.ID
+		for _, who := range []servertest.Account{ana, ben} {
+			env.MustOp(who.Token, "ReportReview", input(map[string]any{"reviewID": review, "reason": "not true"}), &struct{}{})
+		}
+		if !inboxHas(t, env, staff, "A review was reported") {
+			t.Fatal("staff were not told of the report")
+		}
+		var queue struct {
+			ReviewReports struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		for _, who := range []servertest.Account{ana, olga} {
+			if r := env.Op(who.Token, "ReportedReviews", map[string]any{"first": 10}); r.Code() != "FORBIDDEN" {
+				t.Fatalf("%s reading the moderation queue: %+v", who.Email, r.Errors)
+			}
+		}
+		env.MustOp(staff.Token, "ReportedReviews", map[string]any{"first": 10}, &queue)
+		if len(queue.ReviewReports.Edges) != 2 {
+			t.Fatalf("staff's queue holds %d reports, want both", len(queue.ReviewReports.Edges))
+		}
+		first := queue.ReviewReports.Edges[0].Node.ID
+		decide := func(who servertest.Account, decision string) servertest.Response {
+			return env.Op(who.Token, "DecideReviewReport", input(map[string]any{"reportID": first, "decision": decision, "note": "insulting"}))
+		}
+		if r := decide(olga, "HIDE"); r.Code() != "FORBIDDEN" {
+			t.Fatalf("an employer deciding a report: %+v", r.Errors)
+		}
+		if r := decide(staff, "HIDE"); r.Code() != "" {
+			t.Fatal(r.Errors)
+		}
+		env.MustOp(staff.Token, "ReportedReviews", map[string]any{"first": 10}, &queue)
+		if len(queue.ReviewReports.Edges) != 0 {
+			t.Fatalf("hiding the review left %d reports open", len(queue.ReviewReports.Edges))
+		}
+		for _, who := range []servertest.Account{ana, ben} {
+			if !inboxHas(t, env, who, "Staff decided your report of a review") {
+				t.Fatalf("%s was not told the decision", who.Email)
+			}
+		}
+		if r := decide(staff, "DISMISS"); r.Code() != "REPORT_DECIDED" {
+			t.Fatalf("deciding twice: %+v", r.Errors)
+		}
+	})
+}

@@ -666,6 +666,10 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "reporter_id", Type: field.TypeString},
 		{Name: "reason", Type: field.TypeString, Size: 500},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "UPHELD", "DISMISSED"}, Default: "OPEN"},
+		{Name: "decided_at", Type: field.TypeTime, Nullable: true},
+		{Name: "decided_by_id", Type: field.TypeString, Nullable: true},
+		{Name: "decision_note", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "review_id", Type: field.TypeString},
 	}
 	// ReviewReportsTable holds the schema information for the "review_reports" table.
@@ -676,7 +680,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "review_reports_reviews_reports",
-				Columns:    []*schema.Column{ReviewReportsColumns[4]},
+				Columns:    []*schema.Column{ReviewReportsColumns[8]},
 				RefColumns: []*schema.Column{ReviewsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -685,7 +689,12 @@ var (
 			{
 				Name:    "reviewreport_review_id_reporter_id",
 				Unique:  true,
-				Columns: []*schema.Column{ReviewReportsColumns[4], ReviewReportsColumns[2]},
+				Columns: []*schema.Column{ReviewReportsColumns[8], ReviewReportsColumns[2]},
+			},
+			{
+				Name:    "reviewreport_status_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ReviewReportsColumns[4], ReviewReportsColumns[1]},
 			},
 		},
 	}

@@ -3,6 +3,9 @@
 package reviewreport
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -23,6 +26,14 @@ const (
 	FieldReporterID = "reporter_id"
 	// FieldReason holds the string denoting the reason field in the database.
 	FieldReason = "reason"
+	// FieldStatus holds the string denoting the status field in the database.
+	FieldStatus = "status"
+	// FieldDecidedAt holds the string denoting the decided_at field in the database.
+	FieldDecidedAt = "decided_at"
+	// FieldDecidedByID holds the string denoting the decided_by_id field in the database.
+	FieldDecidedByID = "decided_by_id"
+	// FieldDecisionNote holds the string denoting the decision_note field in the database.
+	FieldDecisionNote = "decision_note"
 	// EdgeReview holds the string denoting the review edge name in mutations.
 	EdgeReview = "review"
 	// Table holds the table name of the reviewreport in the database.
@@ -43,6 +54,10 @@ var Columns = []string{
 	FieldReviewID,
 	FieldReporterID,
 	FieldReason,
+	FieldStatus,
+	FieldDecidedAt,
+	FieldDecidedByID,
+	FieldDecisionNote,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -67,11 +82,42 @@ var (
 	DefaultCreatedAt func() time.Time
 	// ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
 	ReasonValidator func(string) error
+	// DefaultDecisionNote holds the default value on creation for the "decision_note" field.
+	DefaultDecisionNote string
+	// DecisionNoteValidator is a validator for the "decision_note" field. It is called by the builders before save.
+	DecisionNoteValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
 	IDValidator func(string) error
 )
+
+// Status defines the type for the "status" enum field.
+type Status string
+
+// StatusOPEN is the default value of the Status enum.
+const DefaultStatus = StatusOPEN
+
+// Status values.
+const (
+	StatusOPEN      Status = "OPEN"
+	StatusUPHELD    Status = "UPHELD"
+	StatusDISMISSED Status = "DISMISSED"
+)
+
+func (s Status) String() string {
+	return string(s)
+}
+
+// StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
+func StatusValidator(s Status) error {
+	switch s {
+	case StatusOPEN, StatusUPHELD, StatusDISMISSED:
+		return nil
+	default:
+		return fmt.Errorf("reviewreport: invalid enum value for status field: %q", s)
+	}
+}
 
 // OrderOption defines the ordering options for the ReviewReport queries.
 type OrderOption func(*sql.Selector)
@@ -101,6 +147,26 @@ func ByReason(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReason, opts...).ToFunc()
 }
 
+// ByStatus orders the results by the status field.
+func ByStatus(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByDecidedAt orders the results by the decided_at field.
+func ByDecidedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDecidedAt, opts...).ToFunc()
+}
+
+// ByDecidedByID orders the results by the decided_by_id field.
+func ByDecidedByID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDecidedByID, opts...).ToFunc()
+}
+
+// ByDecisionNote orders the results by the decision_note field.
+func ByDecisionNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDecisionNote, opts...).ToFunc()
+}
+
 // ByReviewField orders the results by review field.
 func ByReviewField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -113,4 +179,22 @@ func newReviewStep() *sqlgraph.Step {
 		sqlgraph.To(ReviewInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, ReviewTable, ReviewColumn),
 	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Status) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Status) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Status(str)
+	if err := StatusValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Status", str)
+	}
+	return nil
 }

@@ -85,6 +85,21 @@ func Reason(v string) predicate.ReviewReport {
 	return predicate.ReviewReport(sql.FieldEQ(FieldReason, v))
 }
 
+// DecidedAt applies equality check predicate on the "decided_at" field. It's identical to DecidedAtEQ.
+func DecidedAt(v time.Time) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldEQ(FieldDecidedAt, v))
+}
+
+// DecidedByID applies equality check predicate on the "decided_by_id" field. It's identical to DecidedByIDEQ.
+func DecidedByID(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldEQ(FieldDecidedByID, v))
+}
+
+// DecisionNote applies equality check predicate on the "decision_note" field. It's identical to DecisionNoteEQ.
+func DecisionNote(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldEQ(FieldDecisionNote, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.ReviewReport {
 	return predicate.ReviewReport(sql.FieldEQ(FieldCreatedAt, v))
@@ -318,6 +333,216 @@ func ReasonEqualFold(v string) predicate.ReviewReport {
 // ReasonContainsFold applies the ContainsFold predicate on the "reason" field.
 func ReasonContainsFold(v string) predicate.ReviewReport {
 	return predicate.ReviewReport(sql.FieldContainsFold(FieldReason, v))
+}
+
+// StatusEQ applies the EQ predicate on the "status" field.
+func StatusEQ(v Status) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldEQ(FieldStatus, v))
+}
+
+// StatusNEQ applies the NEQ predicate on the "status" field.
+func StatusNEQ(v Status) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldNEQ(FieldStatus, v))
+}
+
+// StatusIn applies the In predicate on the "status" field.
+func StatusIn(vs ...Status) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldIn(FieldStatus, vs...))
+}
+
+// StatusNotIn applies the NotIn predicate on the "status" field.
+func StatusNotIn(vs ...Status) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldNotIn(FieldStatus, vs...))
+}
+
+// DecidedAtEQ applies the EQ predicate on the "decided_at" field.
+func DecidedAtEQ(v time.Time) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldEQ(FieldDecidedAt, v))
+}
+
+// DecidedAtNEQ applies the NEQ predicate on the "decided_at" field.
+func DecidedAtNEQ(v time.Time) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldNEQ(FieldDecidedAt, v))
+}
+
+// DecidedAtIn applies the In predicate on the "decided_at" field.
+func DecidedAtIn(vs ...time.Time) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldIn(FieldDecidedAt, vs...))
+}
+
+// DecidedAtNotIn applies the NotIn predicate on the "decided_at" field.
+func DecidedAtNotIn(vs ...time.Time) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldNotIn(FieldDecidedAt, vs...))
+}
+
+// DecidedAtGT applies the GT predicate on the "decided_at" field.
+func DecidedAtGT(v time.Time) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldGT(FieldDecidedAt, v))
+}
+
+// DecidedAtGTE applies the GTE predicate on the "decided_at" field.
+func DecidedAtGTE(v time.Time) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldGTE(FieldDecidedAt, v))
+}
+
+// DecidedAtLT applies the LT predicate on the "decided_at" field.
+func DecidedAtLT(v time.Time) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldLT(FieldDecidedAt, v))
+}
+
+// DecidedAtLTE applies the LTE predicate on the "decided_at" field.
+func DecidedAtLTE(v time.Time) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldLTE(FieldDecidedAt, v))
+}
+
+// DecidedAtIsNil applies the IsNil predicate on the "decided_at" field.
+func DecidedAtIsNil() predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldIsNull(FieldDecidedAt))
+}
+
+// DecidedAtNotNil applies the NotNil predicate on the "decided_at" field.
+func DecidedAtNotNil() predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldNotNull(FieldDecidedAt))
+}
+
+// DecidedByIDEQ applies the EQ predicate on the "decided_by_id" field.
+func DecidedByIDEQ(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldEQ(FieldDecidedByID, v))
+}
+
+// DecidedByIDNEQ applies the NEQ predicate on the "decided_by_id" field.
+func DecidedByIDNEQ(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldNEQ(FieldDecidedByID, v))
+}
+
+// DecidedByIDIn applies the In predicate on the "decided_by_id" field.
+func DecidedByIDIn(vs ...string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldIn(FieldDecidedByID, vs...))
+}
+
+// DecidedByIDNotIn applies the NotIn predicate on the "decided_by_id" field.
+func DecidedByIDNotIn(vs ...string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldNotIn(FieldDecidedByID, vs...))
+}
+
+// DecidedByIDGT applies the GT predicate on the "decided_by_id" field.
+func DecidedByIDGT(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldGT(FieldDecidedByID, v))
+}
+
+// DecidedByIDGTE applies the GTE predicate on the "decided_by_id" field.
+func DecidedByIDGTE(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldGTE(FieldDecidedByID, v))
+}
+
+// DecidedByIDLT applies the LT predicate on the "decided_by_id" field.
+func DecidedByIDLT(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldLT(FieldDecidedByID, v))
+}
+
+// DecidedByIDLTE applies the LTE predicate on the "decided_by_id" field.
+func DecidedByIDLTE(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldLTE(FieldDecidedByID, v))
+}
+
+// DecidedByIDContains applies the Contains predicate on the "decided_by_id" field.
+func DecidedByIDContains(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldContains(FieldDecidedByID, v))
+}
+
+// DecidedByIDHasPrefix applies the HasPrefix predicate on the "decided_by_id" field.
+func DecidedByIDHasPrefix(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldHasPrefix(FieldDecidedByID, v))
+}
+
+// DecidedByIDHasSuffix applies the HasSuffix predicate on the "decided_by_id" field.
+func DecidedByIDHasSuffix(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldHasSuffix(FieldDecidedByID, v))
+}
+
+// DecidedByIDIsNil applies the IsNil predicate on the "decided_by_id" field.
+func DecidedByIDIsNil() predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldIsNull(FieldDecidedByID))
+}
+
+// DecidedByIDNotNil applies the NotNil predicate on the "decided_by_id" field.
+func DecidedByIDNotNil() predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldNotNull(FieldDecidedByID))
+}
+
+// DecidedByIDEqualFold applies the EqualFold predicate on the "decided_by_id" field.
+func DecidedByIDEqualFold(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldEqualFold(FieldDecidedByID, v))
+}
+
+// DecidedByIDContainsFold applies the ContainsFold predicate on the "decided_by_id" field.
+func DecidedByIDContainsFold(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldContainsFold(FieldDecidedByID, v))
+}
+
+// DecisionNoteEQ applies the EQ predicate on the "decision_note" field.
+func DecisionNoteEQ(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldEQ(FieldDecisionNote, v))
+}
+
+// DecisionNoteNEQ applies the NEQ predicate on the "decision_note" field.
+func DecisionNoteNEQ(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldNEQ(FieldDecisionNote, v))
+}
+
+// DecisionNoteIn applies the In predicate on the "decision_note" field.
+func DecisionNoteIn(vs ...string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldIn(FieldDecisionNote, vs...))
+}
+
+// DecisionNoteNotIn applies the NotIn predicate on the "decision_note" field.
+func DecisionNoteNotIn(vs ...string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldNotIn(FieldDecisionNote, vs...))
+}
+
+// DecisionNoteGT applies the GT predicate on the "decision_note" field.
+func DecisionNoteGT(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldGT(FieldDecisionNote, v))
+}
+
+// DecisionNoteGTE applies the GTE predicate on the "decision_note" field.
+func DecisionNoteGTE(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldGTE(FieldDecisionNote, v))
+}
+
+// DecisionNoteLT applies the LT predicate on the "decision_note" field.
+func DecisionNoteLT(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldLT(FieldDecisionNote, v))
+}
+
+// DecisionNoteLTE applies the LTE predicate on the "decision_note" field.
+func DecisionNoteLTE(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldLTE(FieldDecisionNote, v))
+}
+
+// DecisionNoteContains applies the Contains predicate on the "decision_note" field.
+func DecisionNoteContains(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldContains(FieldDecisionNote, v))
+}
+
+// DecisionNoteHasPrefix applies the HasPrefix predicate on the "decision_note" field.
+func DecisionNoteHasPrefix(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldHasPrefix(FieldDecisionNote, v))
+}
+
+// DecisionNoteHasSuffix applies the HasSuffix predicate on the "decision_note" field.
+func DecisionNoteHasSuffix(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldHasSuffix(FieldDecisionNote, v))
+}
+
+// DecisionNoteEqualFold applies the EqualFold predicate on the "decision_note" field.
+func DecisionNoteEqualFold(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldEqualFold(FieldDecisionNote, v))
+}
+
+// DecisionNoteContainsFold applies the ContainsFold predicate on the "decision_note" field.
+func DecisionNoteContainsFold(v string) predicate.ReviewReport {
+	return predicate.ReviewReport(sql.FieldContainsFold(FieldDecisionNote, v))
 }
 
 // HasReview applies the HasEdge predicate on the "review" edge.

@@ -838,6 +838,12 @@ func init() {
 			return nil
 		}
 	}()
+	// reviewreportDescDecisionNote is the schema descriptor for decision_note field.
+	reviewreportDescDecisionNote := reviewreportFields[6].Descriptor()
+	// reviewreport.DefaultDecisionNote holds the default value on creation for the decision_note field.
+	reviewreport.DefaultDecisionNote = reviewreportDescDecisionNote.Default.(string)
+	// reviewreport.DecisionNoteValidator is a validator for the "decision_note" field. It is called by the builders before save.
+	reviewreport.DecisionNoteValidator = reviewreportDescDecisionNote.Validators[0].(func(string) error)
 	// reviewreportDescID is the schema descriptor for id field.
 	reviewreportDescID := reviewreportMixinFields0[0].Descriptor()
 	// reviewreport.DefaultID holds the default value on creation for the id field.

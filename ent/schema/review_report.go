@@ -18,6 +18,11 @@ func (ReviewReport) Fields() []ent.Field {
 		field.String("review_id").Immutable(),
 		field.String("reporter_id").Immutable().Annotations(asID),
 		field.String("reason").NotEmpty().MaxLen(500).Immutable(),
+		// Staff's decision: the review hidden (UPHELD) or left as it is.
+		field.Enum("status").Values("OPEN", "UPHELD", "DISMISSED").Default("OPEN"),
+		field.Time("decided_at").Optional().Nillable(),
+		field.String("decided_by_id").Optional().Nillable().Annotations(hidden),
+		field.String("decision_note").Default("").MaxLen(500),
 	}
 }
 
@@ -28,7 +33,10 @@ func (ReviewReport) Edges() []ent.Edge {
 }
 
 func (ReviewReport) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("review_id", "reporter_id").Unique()}
+	return []ent.Index{
+		index.Fields("review_id", "reporter_id").Unique(),
+		index.Fields("status", "created_at"), // the moderation queue
+	}
 }
 
 func (ReviewReport) Annotations() []schema.Annotation { return node }

@@ -19,6 +19,7 @@ import (
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/review"
+	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/shift"
@@ -352,6 +353,11 @@ type ComplexityRoot struct {
 		SubjectID   func(childComplexity int) int
 	}
 
+	DecideReviewReportPayload struct {
+		Report func(childComplexity int) int
+		Review func(childComplexity int) int
+	}
+
 	DeclineEmployerInvitationPayload struct {
 		Invitation func(childComplexity int) int
 	}
@@ -560,6 +566,7 @@ type ComplexityRoot struct {
 		ConfirmPayment              func(childComplexity int, input model.ConfirmPaymentInput) int
 		CreateEmployer              func(childComplexity int, input market.CreateEmployerInput) int
 		CreateShift                 func(childComplexity int, input market.CreateShiftInput) int
+		DecideReviewReport          func(childComplexity int, input market.DecideReportInput) int
 		DeclineEmployerInvitation   func(childComplexity int, input model.DeclineEmployerInvitationInput) int
 		DeclineOffer                func(childComplexity int, input model.DeclineOfferInput) int
 		DisputeCreditEvent          func(childComplexity int, input market.DisputeInput) int
@@ -683,6 +690,7 @@ type ComplexityRoot struct {
 		Node                    func(childComplexity int, id string) int
 		Nodes                   func(childComplexity int, ids []string) int
 		Notifications           func(childComplexity int, first int, after *entgql.Cursor[string], unreadOnly *bool) int
+		ReviewReports           func(childComplexity int, first int, after *entgql.Cursor[string], status *reviewreport.Status) int
 		ReviewTags              func(childComplexity int, direction review.Direction) int
 		ShiftFeed               func(childComplexity int, near market.GeoPoint, radiusKm float64, first int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) int
 		Shifts                  func(childComplexity int, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) int
@@ -780,12 +788,15 @@ type ComplexityRoot struct {
 	}
 
 	ReviewReport struct {
-		CreatedAt  func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Reason     func(childComplexity int) int
-		ReporterID func(childComplexity int) int
-		Review     func(childComplexity int) int
-		ReviewID   func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		DecidedAt    func(childComplexity int) int
+		DecisionNote func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		ReporterID   func(childComplexity int) int
+		Review       func(childComplexity int) int
+		ReviewID     func(childComplexity int) int
+		Status       func(childComplexity int) int
 	}
 
 	ReviewReportConnection struct {
@@ -1203,6 +1214,7 @@ type MutationResolver interface {
 	ReplyToReview(ctx context.Context, input model.ReplyToReviewInput) (*market.Changed, error)
 	ReportReview(ctx context.Context, input model.ReportReviewInput) (*market.Changed, error)
 	HideReview(ctx context.Context, input model.HideReviewInput) (*market.Changed, error)
+	DecideReviewReport(ctx context.Context, input market.DecideReportInput) (*market.Changed, error)
 	CreateShift(ctx context.Context, input market.CreateShiftInput) (*market.Changed, error)
 	PublishShift(ctx context.Context, input model.PublishShiftInput) (*market.Changed, error)
 	CancelShift(ctx context.Context, input model.CancelShiftInput) (*market.Changed, error)
@@ -1225,6 +1237,7 @@ type QueryResolver interface {
 	Notifications(ctx context.Context, first int, after *entgql.Cursor[string], unreadOnly *bool) (*ent.NotificationConnection, error)
 	UnreadNotificationCount(ctx context.Context) (int, error)
 	ReviewTags(ctx context.Context, direction review.Direction) ([]string, error)
+	ReviewReports(ctx context.Context, first int, after *entgql.Cursor[string], status *reviewreport.Status) (*ent.ReviewReportConnection, error)
 }
 type ShiftResolver interface {
 	Applications(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) (*ent.ApplicationConnection, error)
@@ -2324,6 +2337,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreditReport.SubjectID(childComplexity), true
 
+	case "DecideReviewReportPayload.report":
+		if e.ComplexityRoot.DecideReviewReportPayload.Report == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecideReviewReportPayload.Report(childComplexity), true
+	case "DecideReviewReportPayload.review":
+		if e.ComplexityRoot.DecideReviewReportPayload.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecideReviewReportPayload.Review(childComplexity), true
+
 	case "DeclineEmployerInvitationPayload.invitation":
 		if e.ComplexityRoot.DeclineEmployerInvitationPayload.Invitation == nil {
 			break
@@ -3180,6 +3206,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateShift(childComplexity, args["input"].(market.CreateShiftInput)), true
+	case "Mutation.decideReviewReport":
+		if e.ComplexityRoot.Mutation.DecideReviewReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decideReviewReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecideReviewReport(childComplexity, args["input"].(market.DecideReportInput)), true
 	case "Mutation.declineEmployerInvitation":
 		if e.ComplexityRoot.Mutation.DeclineEmployerInvitation == nil {
 			break
@@ -3952,6 +3989,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Notifications(childComplexity, args["first"].(int), args["after"].(*entgql.Cursor[string]), args["unreadOnly"].(*bool)), true
+	case "Query.reviewReports":
+		if e.ComplexityRoot.Query.ReviewReports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reviewReports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReviewReports(childComplexity, args["first"].(int), args["after"].(*entgql.Cursor[string]), args["status"].(*reviewreport.Status)), true
 	case "Query.reviewTags":
 		if e.ComplexityRoot.Query.ReviewTags == nil {
 			break
@@ -4288,6 +4336,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewReport.CreatedAt(childComplexity), true
+	case "ReviewReport.decidedAt":
+		if e.ComplexityRoot.ReviewReport.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewReport.DecidedAt(childComplexity), true
+	case "ReviewReport.decisionNote":
+		if e.ComplexityRoot.ReviewReport.DecisionNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewReport.DecisionNote(childComplexity), true
 	case "ReviewReport.id":
 		if e.ComplexityRoot.ReviewReport.ID == nil {
 			break
@@ -4318,6 +4378,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewReport.ReviewID(childComplexity), true
+	case "ReviewReport.status":
+		if e.ComplexityRoot.ReviewReport.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewReport.Status(childComplexity), true
 
 	case "ReviewReportConnection.edges":
 		if e.ComplexityRoot.ReviewReportConnection.Edges == nil {
@@ -5750,6 +5816,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateShiftInput", ec.unmarshalInputCreateShiftInput),
 			graphql.NewInputUnmarshaler("CreditDisputeOrder", ec.unmarshalInputCreditDisputeOrder),
 			graphql.NewInputUnmarshaler("CreditEventOrder", ec.unmarshalInputCreditEventOrder),
+			graphql.NewInputUnmarshaler("DecideReviewReportInput", ec.unmarshalInputDecideReviewReportInput),
 			graphql.NewInputUnmarshaler("DeclineEmployerInvitationInput", ec.unmarshalInputDeclineEmployerInvitationInput),
 			graphql.NewInputUnmarshaler("DeclineOfferInput", ec.unmarshalInputDeclineOfferInput),
 			graphql.NewInputUnmarshaler("DeviceOrder", ec.unmarshalInputDeviceOrder),
@@ -8523,6 +8590,18 @@ type ReviewReport implements Node {
   """
   reason: String!
   """
+  Where staff's decision stands.
+  """
+  status: ReviewReportStatus!
+  """
+  When staff decided; null while open.
+  """
+  decidedAt: DateTime
+  """
+  Null when not given.
+  """
+  decisionNote: String
+  """
   The review reported.
   """
   review: Review!
@@ -8578,6 +8657,23 @@ enum ReviewReportOrderField {
   By when it was created.
   """
   CREATED_AT
+}
+"""
+ReviewReportStatus is enum for the field status
+"""
+enum ReviewReportStatus @goModel(model: "flexwork/ent/reviewreport.Status") {
+  """
+  Waiting for staff.
+  """
+  OPEN
+  """
+  Staff agreed: the review is hidden.
+  """
+  UPHELD
+  """
+  Staff looked: the review stays.
+  """
+  DISMISSED
 }
 """
 A worker on an employer's roster: a favourite, who may be offered shifts directly, or a blocked worker, who never is.
@@ -10580,6 +10676,43 @@ extend type Mutation {
   "Staff only; the reason is kept in the ledger."
   hideReview(input: HideReviewInput!): HideReviewPayload!
 }
+
+extend type Query {
+  "Staff's moderation queue: reported reviews, oldest first (FORBIDDEN for anyone else)."
+  reviewReports("How many to return: 1 to 100." first: Int! = 20, "The endCursor of the page before; none for the first page." after: Cursor,
+    "OPEN when left out." status: ReviewReportStatus): ReviewReportConnection!
+}
+
+"Staff's decision on a reported review."
+enum ReviewReportDecision {
+  "The review breaks the rules: hide it, and decide every open report of it."
+  HIDE
+  "It does not: it stays."
+  DISMISS
+}
+
+"What decideReviewReport needs."
+input DecideReviewReportInput {
+  "The report to decide."
+  reportID: ID!
+  "Hide the review, or dismiss the report."
+  decision: ReviewReportDecision!
+  "Why; the reporter is told the decision. 1 to 500 characters."
+  note: String!
+}
+
+"What decideReviewReport changed, each object as it now stands."
+type DecideReviewReportPayload {
+  "The report, decided."
+  report: ReviewReport!
+  "The review reported."
+  review: Review!
+}
+
+extend type Mutation {
+  "Staff decide a reported review (REPORT_DECIDED once decided); the reporter hears the decision."
+  decideReviewReport(input: DecideReviewReportInput!): DecideReviewReportPayload!
+}
 `, BuiltIn: false},
 	{Name: "../schema/shift.graphql", Input: `"A new shift, saved as a draft until published."
 input CreateShiftInput {
@@ -11321,6 +11454,16 @@ func (ec *executionContext) childFields_CreditReport(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CreditReport", field.Name)
 }
 
+func (ec *executionContext) childFields_DecideReviewReportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "report":
+		return ec.fieldContext_DecideReviewReportPayload_report(ctx, field)
+	case "review":
+		return ec.fieldContext_DecideReviewReportPayload_review(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DecideReviewReportPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeclineEmployerInvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "invitation":
@@ -11999,10 +12142,28 @@ func (ec *executionContext) childFields_ReviewReport(ctx context.Context, field 
 		return ec.fieldContext_ReviewReport_reporterID(ctx, field)
 	case "reason":
 		return ec.fieldContext_ReviewReport_reason(ctx, field)
+	case "status":
+		return ec.fieldContext_ReviewReport_status(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_ReviewReport_decidedAt(ctx, field)
+	case "decisionNote":
+		return ec.fieldContext_ReviewReport_decisionNote(ctx, field)
 	case "review":
 		return ec.fieldContext_ReviewReport_review(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReviewReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewReportConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReviewReportConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReviewReportConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ReviewReportConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewReportConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_ReviewReportEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13059,6 +13220,20 @@ func (ec *executionContext) field_Mutation_createShift_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_decideReviewReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.DecideReportInput, error) {
+			return ec.unmarshalNDecideReviewReportInput2flexworkᚋmarketᚐDecideReportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_declineEmployerInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13742,6 +13917,36 @@ func (ec *executionContext) field_Query_notifications_args(ctx context.Context, 
 		return nil, err
 	}
 	args["unreadOnly"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reviewReports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*reviewreport.Status, error) {
+			return ec.unmarshalOReviewReportStatus2ᚖflexworkᚋentᚋreviewreportᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg2
 	return args, nil
 }
 
@@ -18705,6 +18910,70 @@ func (ec *executionContext) fieldContext_CreditReport_factors(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _DecideReviewReportPayload_report(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DecideReviewReportPayload_report(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Report, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewReport) graphql.Marshaler {
+			return ec.marshalNReviewReport2ᚖflexworkᚋentᚐReviewReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DecideReviewReportPayload_report(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DecideReviewReportPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DecideReviewReportPayload_review(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DecideReviewReportPayload_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
+			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DecideReviewReportPayload_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DecideReviewReportPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeclineEmployerInvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23547,6 +23816,50 @@ func (ec *executionContext) fieldContext_Mutation_hideReview(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_decideReviewReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_decideReviewReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DecideReviewReport(ctx, fc.Args["input"].(market.DecideReportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNDecideReviewReportPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_decideReviewReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DecideReviewReportPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_decideReviewReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createShift(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25569,6 +25882,50 @@ func (ec *executionContext) fieldContext_Query_reviewTags(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_reviewReports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reviewReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReviewReports(ctx, fc.Args["first"].(int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["status"].(*reviewreport.Status))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewReportConnection) graphql.Marshaler {
+			return ec.marshalNReviewReportConnection2ᚖflexworkᚋentᚐReviewReportConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reviewReports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewReportConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reviewReports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26917,6 +27274,75 @@ func (ec *executionContext) _ReviewReport_reason(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ReviewReport_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReviewReport_status(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewReport_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v reviewreport.Status) graphql.Marshaler {
+			return ec.marshalNReviewReportStatus2flexworkᚋentᚋreviewreportᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewReport_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "ReviewReportStatus")
+}
+
+func (ec *executionContext) _ReviewReport_decidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewReport_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewReport_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ReviewReport_decisionNote(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewReport_decisionNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewReport_decisionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "String")
 }
 
@@ -35030,6 +35456,62 @@ func UnmarshalCreditEventOrder(ctx context.Context, raw any) (ent.CreditEventOrd
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDecideReviewReportInput(ctx context.Context, obj any) (market.DecideReportInput, error) {
+	var it market.DecideReportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"reportID", "decision", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "reportID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportID = data
+		case "decision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decision"))
+			data, err := ec.unmarshalNReviewReportDecision2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Decision = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDecideReviewReportInput unmarshals raw into the DecideReviewReportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDecideReviewReportInput(ctx context.Context, raw any) (market.DecideReportInput, error) {
+	var out market.DecideReportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DecideReviewReportInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeclineEmployerInvitationInput(ctx context.Context, obj any) (model.DeclineEmployerInvitationInput, error) {
 	var it model.DeclineEmployerInvitationInput
 	if obj == nil {
@@ -40104,6 +40586,44 @@ func (ec *executionContext) _CreditReport(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var decideReviewReportPayloadImplementors = []string{"DecideReviewReportPayload"}
+
+func (ec *executionContext) _DecideReviewReportPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, decideReviewReportPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DecideReviewReportPayload")
+		case "report":
+			out.Values[i] = ec._DecideReviewReportPayload_report(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "review":
+			out.Values[i] = ec._DecideReviewReportPayload_review(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var declineEmployerInvitationPayloadImplementors = []string{"DeclineEmployerInvitationPayload"}
 
 func (ec *executionContext) _DeclineEmployerInvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -41771,6 +42291,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "decideReviewReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_decideReviewReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createShift":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createShift(ctx, field)
@@ -42446,6 +42973,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_reviewTags(ctx, field)
+				})
+		case "reviewReports":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reviewReports(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -43148,6 +43681,21 @@ func (ec *executionContext) _ReviewReport(ctx context.Context, sel ast.Selection
 		case "reason":
 			out.Values[i] = ec._ReviewReport_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ReviewReport_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._ReviewReport_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decisionNote":
+			out.Values[i] = ec._ReviewReport_decisionNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "review":
@@ -46612,6 +47160,19 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) unmarshalNDecideReviewReportInput2flexworkᚋmarketᚐDecideReportInput(ctx context.Context, v any) (market.DecideReportInput, error) {
+	res, err := ec.unmarshalInputDecideReviewReportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecideReviewReportPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DecideReviewReportPayload!")
+		return graphql.Null
+	}
+	return ec._DecideReviewReportPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeclineEmployerInvitationInput2flexworkᚋgraphᚋmodelᚐDeclineEmployerInvitationInput(ctx context.Context, v any) (model.DeclineEmployerInvitationInput, error) {
 	res, err := ec.unmarshalInputDeclineEmployerInvitationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -47700,6 +48261,28 @@ func (ec *executionContext) marshalNReviewReport2ᚖflexworkᚋentᚐReviewRepor
 	return ec._ReviewReport(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNReviewReportConnection2ᚖflexworkᚋentᚐReviewReportConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ReviewReportConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReviewReportConnection!")
+		return graphql.Null
+	}
+	return ec._ReviewReportConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReviewReportDecision2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReviewReportDecision2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReviewReportDecision!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNReviewReportEdge2ᚕᚖflexworkᚋentᚐReviewReportEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ReviewReportEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -47735,6 +48318,16 @@ func (ec *executionContext) marshalNReviewReportOrderField2ᚖflexworkᚋentᚐR
 		graphql.AddInvalidNullError(ctx, "ReviewReportOrderField!")
 		return graphql.Null
 	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNReviewReportStatus2flexworkᚋentᚋreviewreportᚐStatus(ctx context.Context, v any) (reviewreport.Status, error) {
+	var res reviewreport.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReviewReportStatus2flexworkᚋentᚋreviewreportᚐStatus(ctx context.Context, sel ast.SelectionSet, v reviewreport.Status) graphql.Marshaler {
 	return v
 }
 
@@ -49188,6 +49781,22 @@ func (ec *executionContext) marshalOReviewReport2ᚖflexworkᚋentᚐReviewRepor
 		return graphql.Null
 	}
 	return ec._ReviewReport(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOReviewReportStatus2ᚖflexworkᚋentᚋreviewreportᚐStatus(ctx context.Context, v any) (*reviewreport.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(reviewreport.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReviewReportStatus2ᚖflexworkᚋentᚋreviewreportᚐStatus(ctx context.Context, sel ast.SelectionSet, v *reviewreport.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalORosterEntry2ᚖflexworkᚋentᚐRosterEntry(ctx context.Context, sel ast.SelectionSet, v *ent.RosterEntry) graphql.Marshaler {
