@@ -37,6 +37,21 @@ func (r *mutationResolver) RevokeEmployerInvitation(ctx context.Context, input m
 	return r.Market.RevokeEmployerInvitation(ctx, input.InvitationID)
 }
 
+// ChangeMemberRole is the resolver for the changeMemberRole field.
+func (r *mutationResolver) ChangeMemberRole(ctx context.Context, input market.ChangeMemberRoleInput) (*market.Changed, error) {
+	return r.Market.ChangeMemberRole(ctx, input)
+}
+
+// RemoveMember is the resolver for the removeMember field.
+func (r *mutationResolver) RemoveMember(ctx context.Context, input model.RemoveMemberInput) (*market.Changed, error) {
+	return r.Market.RemoveMember(ctx, input.MembershipID)
+}
+
+// LeaveEmployer is the resolver for the leaveEmployer field.
+func (r *mutationResolver) LeaveEmployer(ctx context.Context, input model.LeaveEmployerInput) (*market.Changed, error) {
+	return r.Market.LeaveEmployer(ctx, input.EmployerID)
+}
+
 // EmployerInvitations is the resolver for the employerInvitations field.
 func (r *userResolver) EmployerInvitations(ctx context.Context, obj *ent.User) ([]*ent.EmployerInvitation, error) {
 	return r.Market.PendingInvitations(ctx, obj)

@@ -36,6 +36,7 @@ type Changed struct {
 	CancelledAssignments []*ent.Assignment
 	RevokedOffers        []*ent.Offer
 	RemovedRosterEntryID *string
+	RemovedMembershipID  *string
 
 	// sendOffer: the expiry asked for, and whether the shift's start cut it.
 	ExpiryShortened    bool

@@ -71,6 +71,7 @@ const (
 	CodeAlreadyReported          Code = "ALREADY_REPORTED"          // the viewer reported this review before
 	CodeReviewHidden             Code = "REVIEW_HIDDEN"             // hidden by staff already
 	CodeReportDecided            Code = "REPORT_DECIDED"            // staff decided the report already
+	CodeLastOwner                Code = "LAST_OWNER"                // an employer keeps at least one owner
 	CodeUploadMissing            Code = "UPLOAD_MISSING"            // nothing arrived through the upload form yet
 	CodeCertificationNotPending  Code = "CERTIFICATION_NOT_PENDING" // not waiting for review
 	CodeCertificationNotVerified Code = "CERTIFICATION_NOT_VERIFIED"

@@ -53,6 +53,9 @@ const (
 	CheckOutMissed         EventKind = "CHECK_OUT_MISSED"
 	TimeClaimed            EventKind = "TIME_CLAIMED"
 	ReviewReportDecided    EventKind = "REVIEW_REPORT_DECIDED"
+	RoleChanged            EventKind = "ROLE_CHANGED"
+	MemberRemoved          EventKind = "MEMBER_REMOVED"
+	MemberLeft             EventKind = "MEMBER_LEFT"
 )
 
 // EventKinds is every kind, in the order above.
@@ -97,6 +100,9 @@ var EventKinds = []EventKind{
 	CheckOutMissed,
 	TimeClaimed,
 	ReviewReportDecided,
+	RoleChanged,
+	MemberRemoved,
+	MemberLeft,
 }
 
 // Event is one marketplace event. ID is the entity it is about (the offer,

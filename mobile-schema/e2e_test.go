@@ -202,8 +202,22 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	other := createEmployerAs(s, ana, "Ana's Café")
 	declined := s.op(ana, "AddEmployerMember", map[string]any{"input": map[string]any{"employerID": other, "email": "mia@example.com", "role": "VIEWER"}})
 	s.op(mia, "DeclineEmployerInvitation", map[string]any{"input": map[string]any{"invitationID": declined.str("addEmployerMember.invitation.id")}})
-	if m := s.op(olga, "EmployerMembers", map[string]any{"employerID": emp}); len(m.list("node.memberships")) != 2 {
-		t.Fatalf("EmployerMembers: %v", m.v)
+	members := s.op(olga, "EmployerMembers", map[string]any{"employerID": emp}).list("node.memberships")
+	if len(members) != 2 {
+		t.Fatalf("EmployerMembers: %v", members)
+	}
+	// Olga makes Mia an owner beside her; Mia then leaves. Ana has Dan
+	// join her café, then removes him.
+	for _, ms := range members {
+		if m := ms.(map[string]any); m["role"] == "MANAGER" {
+			s.op(olga, "ChangeMemberRole", map[string]any{"input": map[string]any{"membershipID": m["id"], "role": "OWNER"}})
+		}
+	}
+	s.op(mia, "LeaveEmployer", map[string]any{"input": map[string]any{"employerID": emp}})
+	dansInvitation := s.op(ana, "AddEmployerMember", map[string]any{"input": map[string]any{"employerID": other, "email": "dan@example.com", "role": "VIEWER"}})
+	joined := s.op(dan, "AcceptEmployerInvitation", map[string]any{"input": map[string]any{"invitationID": dansInvitation.str("addEmployerMember.invitation.id")}})
+	if r := s.op(ana, "RemoveMember", map[string]any{"input": map[string]any{"membershipID": joined.str("acceptEmployerInvitation.membership.id")}}); len(r.list("removeMember.employer.memberships")) != 1 {
+		t.Fatalf("RemoveMember: %v", r.v)
 	}
 	s.op(olga, "SetRosterEntry", map[string]any{"input": map[string]any{"employerID": emp, "workerID": workerIDs["ben"], "kind": "FAVOURITE"}})
 	if r := s.op(olga, "Roster", map[string]any{"employerID": emp, "first": 10}); len(r.list("node.roster.edges")) != 1 {

@@ -82,6 +82,9 @@ var WhoHears = map[market.EventKind][]Heard{
 		{Worker, enum.CategoryTimesheet, "You did not check out of {title}", "Your time counts to the shift's end; if you left at another time, say when in the app."},
 		{Employer, enum.CategoryTimesheet, "A worker did not check out of {title}", "Their time counts to the shift's end: check it, record the right time or approve it."}},
 	market.TimeClaimed:         {{Employer, enum.CategoryTimesheet, "A worker says when they left {title}", "Confirm it by recording their time, or approve the hours as they are."}},
+	market.RoleChanged:         {{Named, enum.CategoryAccount, "Your role at {title} changed", "See what you may do in the app."}},
+	market.MemberRemoved:       {{Named, enum.CategoryAccount, "You no longer act for {title}", "An owner or manager removed you."}},
+	market.MemberLeft:          {{Employer, enum.CategoryAccount, "A member left {title}", ""}},
 	market.ReviewReportDecided: {{Named, enum.CategoryReview, "Staff decided your report of a review", "See the decision in the app."}},
 	market.CreditDisputeOpened: {{Staff, enum.CategoryCredit, "A credit event is disputed", "Decide it in the dispute queue."}},
 	market.CreditDisputeResolved: {

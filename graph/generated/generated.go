@@ -231,6 +231,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ChangeMemberRolePayload struct {
+		Membership func(childComplexity int) int
+	}
+
 	CheckInPayload struct {
 		Assignment func(childComplexity int) int
 	}
@@ -479,6 +483,11 @@ type ComplexityRoot struct {
 		Review func(childComplexity int) int
 	}
 
+	LeaveEmployerPayload struct {
+		Employer            func(childComplexity int) int
+		RemovedMembershipID func(childComplexity int) int
+	}
+
 	LedgerEntry struct {
 		ActorID   func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
@@ -559,6 +568,7 @@ type ComplexityRoot struct {
 		ApproveTimesheet            func(childComplexity int, input market.ApproveInput) int
 		CancelAssignment            func(childComplexity int, input model.CancelAssignmentInput) int
 		CancelShift                 func(childComplexity int, input model.CancelShiftInput) int
+		ChangeMemberRole            func(childComplexity int, input market.ChangeMemberRoleInput) int
 		CheckIn                     func(childComplexity int, input market.PresenceInput) int
 		CheckOut                    func(childComplexity int, input market.PresenceInput) int
 		ClaimTime                   func(childComplexity int, input market.ClaimTimeInput) int
@@ -572,6 +582,7 @@ type ComplexityRoot struct {
 		DisputeCreditEvent          func(childComplexity int, input market.DisputeInput) int
 		DisputeTimesheet            func(childComplexity int, input model.DisputeTimesheetInput) int
 		HideReview                  func(childComplexity int, input model.HideReviewInput) int
+		LeaveEmployer               func(childComplexity int, input model.LeaveEmployerInput) int
 		MarkNoShow                  func(childComplexity int, input model.MarkNoShowInput) int
 		MarkNotificationsRead       func(childComplexity int, input model.MarkNotificationsReadInput) int
 		MarkPaid                    func(childComplexity int, input model.MarkPaidInput) int
@@ -580,6 +591,7 @@ type ComplexityRoot struct {
 		RefreshToken                func(childComplexity int, input model.RefreshTokenInput) int
 		RegisterDevice              func(childComplexity int, input notifications.RegisterDeviceInput) int
 		RejectApplication           func(childComplexity int, input model.RejectApplicationInput) int
+		RemoveMember                func(childComplexity int, input model.RemoveMemberInput) int
 		RemoveRosterEntry           func(childComplexity int, input model.RemoveRosterEntryInput) int
 		ReplyToReview               func(childComplexity int, input model.ReplyToReviewInput) int
 		ReportPaymentNotReceived    func(childComplexity int, input model.ReportPaymentNotReceivedInput) int
@@ -730,6 +742,11 @@ type ComplexityRoot struct {
 	RejectApplicationPayload struct {
 		Application func(childComplexity int) int
 		Offer       func(childComplexity int) int
+	}
+
+	RemoveMemberPayload struct {
+		Employer            func(childComplexity int) int
+		RemovedMembershipID func(childComplexity int) int
 	}
 
 	RemoveRosterEntryPayload struct {
@@ -1186,6 +1203,9 @@ type MutationResolver interface {
 	AcceptEmployerInvitation(ctx context.Context, input model.AcceptEmployerInvitationInput) (*market.Changed, error)
 	DeclineEmployerInvitation(ctx context.Context, input model.DeclineEmployerInvitationInput) (*market.Changed, error)
 	RevokeEmployerInvitation(ctx context.Context, input model.RevokeEmployerInvitationInput) (*market.Changed, error)
+	ChangeMemberRole(ctx context.Context, input market.ChangeMemberRoleInput) (*market.Changed, error)
+	RemoveMember(ctx context.Context, input model.RemoveMemberInput) (*market.Changed, error)
+	LeaveEmployer(ctx context.Context, input model.LeaveEmployerInput) (*market.Changed, error)
 	ApplyToShift(ctx context.Context, input market.ApplyInput) (*market.Changed, error)
 	WithdrawApplication(ctx context.Context, input model.WithdrawApplicationInput) (*market.Changed, error)
 	ShortlistApplication(ctx context.Context, input model.ShortlistApplicationInput) (*market.Changed, error)
@@ -1910,6 +1930,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CertificationEdge.Node(childComplexity), true
+
+	case "ChangeMemberRolePayload.membership":
+		if e.ComplexityRoot.ChangeMemberRolePayload.Membership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeMemberRolePayload.Membership(childComplexity), true
 
 	case "CheckInPayload.assignment":
 		if e.ComplexityRoot.CheckInPayload.Assignment == nil {
@@ -2807,6 +2834,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HideReviewPayload.Review(childComplexity), true
 
+	case "LeaveEmployerPayload.employer":
+		if e.ComplexityRoot.LeaveEmployerPayload.Employer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveEmployerPayload.Employer(childComplexity), true
+	case "LeaveEmployerPayload.removedMembershipID":
+		if e.ComplexityRoot.LeaveEmployerPayload.RemovedMembershipID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaveEmployerPayload.RemovedMembershipID(childComplexity), true
+
 	case "LedgerEntry.actorID":
 		if e.ComplexityRoot.LedgerEntry.ActorID == nil {
 			break
@@ -3129,6 +3169,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelShift(childComplexity, args["input"].(model.CancelShiftInput)), true
+	case "Mutation.changeMemberRole":
+		if e.ComplexityRoot.Mutation.ChangeMemberRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeMemberRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeMemberRole(childComplexity, args["input"].(market.ChangeMemberRoleInput)), true
 	case "Mutation.checkIn":
 		if e.ComplexityRoot.Mutation.CheckIn == nil {
 			break
@@ -3272,6 +3323,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.HideReview(childComplexity, args["input"].(model.HideReviewInput)), true
+	case "Mutation.leaveEmployer":
+		if e.ComplexityRoot.Mutation.LeaveEmployer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_leaveEmployer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LeaveEmployer(childComplexity, args["input"].(model.LeaveEmployerInput)), true
 	case "Mutation.markNoShow":
 		if e.ComplexityRoot.Mutation.MarkNoShow == nil {
 			break
@@ -3360,6 +3422,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectApplication(childComplexity, args["input"].(model.RejectApplicationInput)), true
+	case "Mutation.removeMember":
+		if e.ComplexityRoot.Mutation.RemoveMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["input"].(model.RemoveMemberInput)), true
 	case "Mutation.removeRosterEntry":
 		if e.ComplexityRoot.Mutation.RemoveRosterEntry == nil {
 			break
@@ -4152,6 +4225,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RejectApplicationPayload.Offer(childComplexity), true
+
+	case "RemoveMemberPayload.employer":
+		if e.ComplexityRoot.RemoveMemberPayload.Employer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveMemberPayload.Employer(childComplexity), true
+	case "RemoveMemberPayload.removedMembershipID":
+		if e.ComplexityRoot.RemoveMemberPayload.RemovedMembershipID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveMemberPayload.RemovedMembershipID(childComplexity), true
 
 	case "RemoveRosterEntryPayload.removedRosterEntryID":
 		if e.ComplexityRoot.RemoveRosterEntryPayload.RemovedRosterEntryID == nil {
@@ -5806,6 +5892,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CancelAssignmentInput", ec.unmarshalInputCancelAssignmentInput),
 			graphql.NewInputUnmarshaler("CancelShiftInput", ec.unmarshalInputCancelShiftInput),
 			graphql.NewInputUnmarshaler("CertificationOrder", ec.unmarshalInputCertificationOrder),
+			graphql.NewInputUnmarshaler("ChangeMemberRoleInput", ec.unmarshalInputChangeMemberRoleInput),
 			graphql.NewInputUnmarshaler("CheckInInput", ec.unmarshalInputCheckInInput),
 			graphql.NewInputUnmarshaler("CheckOutInput", ec.unmarshalInputCheckOutInput),
 			graphql.NewInputUnmarshaler("ClaimTimeInput", ec.unmarshalInputClaimTimeInput),
@@ -5826,6 +5913,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EmployerOrder", ec.unmarshalInputEmployerOrder),
 			graphql.NewInputUnmarshaler("GeoPointInput", ec.unmarshalInputGeoPointInput),
 			graphql.NewInputUnmarshaler("HideReviewInput", ec.unmarshalInputHideReviewInput),
+			graphql.NewInputUnmarshaler("LeaveEmployerInput", ec.unmarshalInputLeaveEmployerInput),
 			graphql.NewInputUnmarshaler("LedgerEntryOrder", ec.unmarshalInputLedgerEntryOrder),
 			graphql.NewInputUnmarshaler("MarkNoShowInput", ec.unmarshalInputMarkNoShowInput),
 			graphql.NewInputUnmarshaler("MarkNotificationsReadInput", ec.unmarshalInputMarkNotificationsReadInput),
@@ -5840,6 +5928,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RefreshTokenInput", ec.unmarshalInputRefreshTokenInput),
 			graphql.NewInputUnmarshaler("RegisterDeviceInput", ec.unmarshalInputRegisterDeviceInput),
 			graphql.NewInputUnmarshaler("RejectApplicationInput", ec.unmarshalInputRejectApplicationInput),
+			graphql.NewInputUnmarshaler("RemoveMemberInput", ec.unmarshalInputRemoveMemberInput),
 			graphql.NewInputUnmarshaler("RemoveRosterEntryInput", ec.unmarshalInputRemoveRosterEntryInput),
 			graphql.NewInputUnmarshaler("ReplyToReviewInput", ec.unmarshalInputReplyToReviewInput),
 			graphql.NewInputUnmarshaler("ReportPaymentNotReceivedInput", ec.unmarshalInputReportPaymentNotReceivedInput),
@@ -6505,6 +6594,60 @@ extend type Mutation {
   declineEmployerInvitation(input: DeclineEmployerInvitationInput!): DeclineEmployerInvitationPayload!
   "Owners and managers withdraw a pending invitation."
   revokeEmployerInvitation(input: RevokeEmployerInvitationInput!): RevokeEmployerInvitationPayload!
+}
+
+"What changeMemberRole needs."
+input ChangeMemberRoleInput {
+  "The membership to change."
+  membershipID: ID!
+  "The member's new role."
+  role: MembershipRole!
+}
+
+"What changeMemberRole changed, each object as it now stands."
+type ChangeMemberRolePayload {
+  "The membership, with its new role."
+  membership: Membership!
+}
+
+"What removeMember needs."
+input RemoveMemberInput {
+  "The membership to end."
+  membershipID: ID!
+}
+
+"What removeMember changed."
+type RemoveMemberPayload {
+  "The membership that ended: drop it from the cache."
+  removedMembershipID: ID!
+  "The employer, as it now stands."
+  employer: Employer!
+}
+
+"What leaveEmployer needs."
+input LeaveEmployerInput {
+  "The employer to leave."
+  employerID: ID!
+}
+
+"What leaveEmployer changed."
+type LeaveEmployerPayload {
+  "The viewer's membership that ended: drop it from the cache."
+  removedMembershipID: ID!
+  "The employer left."
+  employer: Employer!
+}
+
+extend type Mutation {
+  "Owners give a member another role (LAST_OWNER for the last owner); the member is told."
+  changeMemberRole(input: ChangeMemberRoleInput!): ChangeMemberRolePayload!
+  """
+  Owners remove anyone, managers remove managers and viewers (LAST_OWNER for
+  the last owner); the member is told, and their open connections close.
+  """
+  removeMember(input: RemoveMemberInput!): RemoveMemberPayload!
+  "The viewer leaves an employer (LAST_OWNER for the last owner); its owners and managers are told."
+  leaveEmployer(input: LeaveEmployerInput!): LeaveEmployerPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -11234,6 +11377,14 @@ func (ec *executionContext) childFields_CertificationEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type CertificationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ChangeMemberRolePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "membership":
+		return ec.fieldContext_ChangeMemberRolePayload_membership(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeMemberRolePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CheckInPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "assignment":
@@ -11682,6 +11833,16 @@ func (ec *executionContext) childFields_HideReviewPayload(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type HideReviewPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_LeaveEmployerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "removedMembershipID":
+		return ec.fieldContext_LeaveEmployerPayload_removedMembershipID(ctx, field)
+	case "employer":
+		return ec.fieldContext_LeaveEmployerPayload_employer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaveEmployerPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_LedgerEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -12018,6 +12179,16 @@ func (ec *executionContext) childFields_RejectApplicationPayload(ctx context.Con
 		return ec.fieldContext_RejectApplicationPayload_offer(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RejectApplicationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "removedMembershipID":
+		return ec.fieldContext_RemoveMemberPayload_removedMembershipID(ctx, field)
+	case "employer":
+		return ec.fieldContext_RemoveMemberPayload_employer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveMemberPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RemoveRosterEntryPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13122,6 +13293,20 @@ func (ec *executionContext) field_Mutation_cancelShift_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_changeMemberRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.ChangeMemberRoleInput, error) {
+			return ec.unmarshalNChangeMemberRoleInput2flexworkᚋmarketᚐChangeMemberRoleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_checkIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13304,6 +13489,20 @@ func (ec *executionContext) field_Mutation_hideReview_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_leaveEmployer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.LeaveEmployerInput, error) {
+			return ec.unmarshalNLeaveEmployerInput2flexworkᚋgraphᚋmodelᚐLeaveEmployerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_markNoShow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13408,6 +13607,20 @@ func (ec *executionContext) field_Mutation_rejectApplication_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RejectApplicationInput, error) {
 			return ec.unmarshalNRejectApplicationInput2flexworkᚋgraphᚋmodelᚐRejectApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveMemberInput, error) {
+			return ec.unmarshalNRemoveMemberInput2flexworkᚋgraphᚋmodelᚐRemoveMemberInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17119,6 +17332,38 @@ func (ec *executionContext) _CertificationEdge_cursor(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_CertificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ChangeMemberRolePayload_membership(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeMemberRolePayload_membership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Membership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
+			return ec.marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeMemberRolePayload_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeMemberRolePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CheckInPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -20875,6 +21120,61 @@ func (ec *executionContext) fieldContext_HideReviewPayload_review(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _LeaveEmployerPayload_removedMembershipID(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveEmployerPayload_removedMembershipID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedMembershipID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalNID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveEmployerPayload_removedMembershipID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaveEmployerPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaveEmployerPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaveEmployerPayload_employer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaveEmployerPayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaveEmployerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LedgerEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22578,6 +22878,138 @@ func (ec *executionContext) fieldContext_Mutation_revokeEmployerInvitation(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeEmployerInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeMemberRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeMemberRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeMemberRole(ctx, fc.Args["input"].(market.ChangeMemberRoleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNChangeMemberRolePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeMemberRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeMemberRolePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeMemberRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveMember(ctx, fc.Args["input"].(model.RemoveMemberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNRemoveMemberPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveMemberPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_leaveEmployer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_leaveEmployer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LeaveEmployer(ctx, fc.Args["input"].(model.LeaveEmployerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNLeaveEmployerPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_leaveEmployer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaveEmployerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_leaveEmployer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26405,6 +26837,61 @@ func (ec *executionContext) fieldContext_RejectApplicationPayload_offer(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveMemberPayload_removedMembershipID(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveMemberPayload_removedMembershipID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedMembershipID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalNID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveMemberPayload_removedMembershipID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemoveMemberPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RemoveMemberPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveMemberPayload_employer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveMemberPayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveMemberPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
 		},
 	}
 	return fc, nil
@@ -34814,6 +35301,55 @@ func UnmarshalCertificationOrder(ctx context.Context, raw any) (ent.Certificatio
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChangeMemberRoleInput(ctx context.Context, obj any) (market.ChangeMemberRoleInput, error) {
+	var it market.ChangeMemberRoleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"membershipID", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "membershipID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("membershipID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MembershipID = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNMembershipRole2flexworkᚋentᚋmembershipᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeMemberRoleInput unmarshals raw into the ChangeMemberRoleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeMemberRoleInput(ctx context.Context, raw any) (market.ChangeMemberRoleInput, error) {
+	var out market.ChangeMemberRoleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeMemberRoleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCheckInInput(ctx context.Context, obj any) (market.PresenceInput, error) {
 	var it market.PresenceInput
 	if obj == nil {
@@ -35951,6 +36487,48 @@ func UnmarshalHideReviewInput(ctx context.Context, raw any) (model.HideReviewInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLeaveEmployerInput(ctx context.Context, obj any) (model.LeaveEmployerInput, error) {
+	var it model.LeaveEmployerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"employerID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaveEmployerInput unmarshals raw into the LeaveEmployerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaveEmployerInput(ctx context.Context, raw any) (model.LeaveEmployerInput, error) {
+	var out model.LeaveEmployerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaveEmployerInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLedgerEntryOrder(ctx context.Context, obj any) (ent.LedgerEntryOrder, error) {
 	var it ent.LedgerEntryOrder
 	if obj == nil {
@@ -36650,6 +37228,48 @@ func (ec *executionContext) unmarshalInputRejectApplicationInput(ctx context.Con
 func UnmarshalRejectApplicationInput(ctx context.Context, raw any) (model.RejectApplicationInput, error) {
 	var out model.RejectApplicationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RejectApplicationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveMemberInput(ctx context.Context, obj any) (model.RemoveMemberInput, error) {
+	var it model.RemoveMemberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"membershipID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "membershipID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("membershipID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MembershipID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveMemberInput unmarshals raw into the RemoveMemberInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveMemberInput(ctx context.Context, raw any) (model.RemoveMemberInput, error) {
+	var out model.RemoveMemberInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveMemberInput", raw, &out)
 	return out, err
 }
 
@@ -39739,6 +40359,39 @@ func (ec *executionContext) _CertificationEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var changeMemberRolePayloadImplementors = []string{"ChangeMemberRolePayload"}
+
+func (ec *executionContext) _ChangeMemberRolePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeMemberRolePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeMemberRolePayload")
+		case "membership":
+			out.Values[i] = ec._ChangeMemberRolePayload_membership(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var checkInPayloadImplementors = []string{"CheckInPayload"}
 
 func (ec *executionContext) _CheckInPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -41459,6 +42112,44 @@ func (ec *executionContext) _HideReviewPayload(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var leaveEmployerPayloadImplementors = []string{"LeaveEmployerPayload"}
+
+func (ec *executionContext) _LeaveEmployerPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaveEmployerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaveEmployerPayload")
+		case "removedMembershipID":
+			out.Values[i] = ec._LeaveEmployerPayload_removedMembershipID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "employer":
+			out.Values[i] = ec._LeaveEmployerPayload_employer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var ledgerEntryImplementors = []string{"LedgerEntry", "Node"}
 
 func (ec *executionContext) _LedgerEntry(ctx context.Context, sel ast.SelectionSet, obj *ent.LedgerEntry) graphql.Marshaler {
@@ -42091,6 +42782,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeEmployerInvitation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeEmployerInvitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeMemberRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeMemberRole(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leaveEmployer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_leaveEmployer(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -43235,6 +43947,44 @@ func (ec *executionContext) _RejectApplicationPayload(ctx context.Context, sel a
 		case "offer":
 			out.Values[i] = ec._RejectApplicationPayload_offer(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removeMemberPayloadImplementors = []string{"RemoveMemberPayload"}
+
+func (ec *executionContext) _RemoveMemberPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeMemberPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveMemberPayload")
+		case "removedMembershipID":
+			out.Values[i] = ec._RemoveMemberPayload_removedMembershipID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "employer":
+			out.Values[i] = ec._RemoveMemberPayload_employer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -46831,6 +47581,19 @@ func (ec *executionContext) marshalNCertificationStatus2flexworkᚋentᚋcertifi
 	return v
 }
 
+func (ec *executionContext) unmarshalNChangeMemberRoleInput2flexworkᚋmarketᚐChangeMemberRoleInput(ctx context.Context, v any) (market.ChangeMemberRoleInput, error) {
+	res, err := ec.unmarshalInputChangeMemberRoleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeMemberRolePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeMemberRolePayload!")
+		return graphql.Null
+	}
+	return ec._ChangeMemberRolePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCheckInInput2flexworkᚋmarketᚐPresenceInput(ctx context.Context, v any) (market.PresenceInput, error) {
 	res, err := ec.unmarshalInputCheckInInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -47568,6 +48331,24 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalNID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	res, err := scalar.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ID!")
+		return graphql.Null
+	}
+	_ = sel
+	res := scalar.MarshalID(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := scalar.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -47594,6 +48375,19 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNLeaveEmployerInput2flexworkᚋgraphᚋmodelᚐLeaveEmployerInput(ctx context.Context, v any) (model.LeaveEmployerInput, error) {
+	res, err := ec.unmarshalInputLeaveEmployerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaveEmployerPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaveEmployerPayload!")
+		return graphql.Null
+	}
+	return ec._LeaveEmployerPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLedgerEntryEdge2ᚕᚖflexworkᚋentᚐLedgerEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.LedgerEntryEdge) graphql.Marshaler {
@@ -48109,6 +48903,19 @@ func (ec *executionContext) marshalNRejectApplicationPayload2ᚖflexworkᚋmarke
 		return graphql.Null
 	}
 	return ec._RejectApplicationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRemoveMemberInput2flexworkᚋgraphᚋmodelᚐRemoveMemberInput(ctx context.Context, v any) (model.RemoveMemberInput, error) {
+	res, err := ec.unmarshalInputRemoveMemberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveMemberPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemoveMemberPayload!")
+		return graphql.Null
+	}
+	return ec._RemoveMemberPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRemoveRosterEntryInput2flexworkᚋgraphᚋmodelᚐRemoveRosterEntryInput(ctx context.Context, v any) (model.RemoveRosterEntryInput, error) {

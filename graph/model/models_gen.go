@@ -70,6 +70,12 @@ type HideReviewInput struct {
 	Reason string `json:"reason"`
 }
 
+// What leaveEmployer needs.
+type LeaveEmployerInput struct {
+	// The employer to leave.
+	EmployerID string `json:"employerID"`
+}
+
 // What markNoShow needs.
 type MarkNoShowInput struct {
 	// The hire to mark as a no-show.
@@ -110,6 +116,12 @@ type RejectApplicationInput struct {
 	ApplicationID string `json:"applicationID"`
 	// Shown to the applicant; at most 500 characters.
 	Reason *string `json:"reason,omitempty"`
+}
+
+// What removeMember needs.
+type RemoveMemberInput struct {
+	// The membership to end.
+	MembershipID string `json:"membershipID"`
 }
 
 // A worker to take off the roster.
