@@ -25,6 +25,7 @@ import (
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
+	"flexwork/ent/passwordreset"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -78,6 +79,8 @@ type Client struct {
 	Notification *NotificationClient
 	// Offer is the client for interacting with the Offer builders.
 	Offer *OfferClient
+	// PasswordReset is the client for interacting with the PasswordReset builders.
+	PasswordReset *PasswordResetClient
 	// Review is the client for interacting with the Review builders.
 	Review *ReviewClient
 	// ReviewReport is the client for interacting with the ReviewReport builders.
@@ -125,6 +128,7 @@ func (c *Client) init() {
 	c.Membership = NewMembershipClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.Offer = NewOfferClient(c.config)
+	c.PasswordReset = NewPasswordResetClient(c.config)
 	c.Review = NewReviewClient(c.config)
 	c.ReviewReport = NewReviewReportClient(c.config)
 	c.RosterEntry = NewRosterEntryClient(c.config)
@@ -242,6 +246,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Membership:         NewMembershipClient(cfg),
 		Notification:       NewNotificationClient(cfg),
 		Offer:              NewOfferClient(cfg),
+		PasswordReset:      NewPasswordResetClient(cfg),
 		Review:             NewReviewClient(cfg),
 		ReviewReport:       NewReviewReportClient(cfg),
 		RosterEntry:        NewRosterEntryClient(cfg),
@@ -286,6 +291,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Membership:         NewMembershipClient(cfg),
 		Notification:       NewNotificationClient(cfg),
 		Offer:              NewOfferClient(cfg),
+		PasswordReset:      NewPasswordResetClient(cfg),
 		Review:             NewReviewClient(cfg),
 		ReviewReport:       NewReviewReportClient(cfg),
 		RosterEntry:        NewRosterEntryClient(cfg),
@@ -328,9 +334,9 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Application, c.Assignment, c.Certification, c.Contract, c.CreditDispute,
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
-		c.LedgerEntry, c.Membership, c.Notification, c.Offer, c.Review, c.ReviewReport,
-		c.RosterEntry, c.Session, c.Shift, c.SignupRequest, c.Skill, c.Timesheet,
-		c.User, c.WorkerProfile, c.WorkerSkill,
+		c.LedgerEntry, c.Membership, c.Notification, c.Offer, c.PasswordReset,
+		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.SignupRequest,
+		c.Skill, c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Use(hooks...)
 	}
@@ -342,9 +348,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Application, c.Assignment, c.Certification, c.Contract, c.CreditDispute,
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
-		c.LedgerEntry, c.Membership, c.Notification, c.Offer, c.Review, c.ReviewReport,
-		c.RosterEntry, c.Session, c.Shift, c.SignupRequest, c.Skill, c.Timesheet,
-		c.User, c.WorkerProfile, c.WorkerSkill,
+		c.LedgerEntry, c.Membership, c.Notification, c.Offer, c.PasswordReset,
+		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.SignupRequest,
+		c.Skill, c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -381,6 +387,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Notification.mutate(ctx, m)
 	case *OfferMutation:
 		return c.Offer.mutate(ctx, m)
+	case *PasswordResetMutation:
+		return c.PasswordReset.mutate(ctx, m)
 	case *ReviewMutation:
 		return c.Review.mutate(ctx, m)
 	case *ReviewReportMutation:
@@ -2764,6 +2772,140 @@ func (c *OfferClient) mutate(ctx context.Context, m *OfferMutation) (Value, erro
 	}
 }
 
+// PasswordResetClient is a client for the PasswordReset schema.
+type PasswordResetClient struct {
+	config
+}
+
+// NewPasswordResetClient returns a client for the PasswordReset from the given config.
+func NewPasswordResetClient(c config) *PasswordResetClient {
+	return &PasswordResetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `passwordreset.Hooks(f(g(h())))`.
+func (c *PasswordResetClient) Use(hooks ...Hook) {
+	c.hooks.PasswordReset = append(c.hooks.PasswordReset, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `passwordreset.Intercept(f(g(h())))`.
+func (c *PasswordResetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PasswordReset = append(c.inters.PasswordReset, interceptors...)
+}
+
+// Create returns a builder for creating a PasswordReset entity.
+func (c *PasswordResetClient) Create() *PasswordResetCreate {
+	mutation := newPasswordResetMutation(c.config, OpCreate)
+	return &PasswordResetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PasswordReset entities.
+func (c *PasswordResetClient) CreateBulk(builders ...*PasswordResetCreate) *PasswordResetCreateBulk {
+	return &PasswordResetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PasswordResetClient) MapCreateBulk(slice any, setFunc func(*PasswordResetCreate, int)) *PasswordResetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PasswordResetCreateBulk{err: fmt.Errorf("calling to PasswordResetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PasswordResetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PasswordResetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PasswordReset.
+func (c *PasswordResetClient) Update() *PasswordResetUpdate {
+	mutation := newPasswordResetMutation(c.config, OpUpdate)
+	return &PasswordResetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PasswordResetClient) UpdateOne(_m *PasswordReset) *PasswordResetUpdateOne {
+	mutation := newPasswordResetMutation(c.config, OpUpdateOne, withPasswordReset(_m))
+	return &PasswordResetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PasswordResetClient) UpdateOneID(id string) *PasswordResetUpdateOne {
+	mutation := newPasswordResetMutation(c.config, OpUpdateOne, withPasswordResetID(id))
+	return &PasswordResetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PasswordReset.
+func (c *PasswordResetClient) Delete() *PasswordResetDelete {
+	mutation := newPasswordResetMutation(c.config, OpDelete)
+	return &PasswordResetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PasswordResetClient) DeleteOne(_m *PasswordReset) *PasswordResetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PasswordResetClient) DeleteOneID(id string) *PasswordResetDeleteOne {
+	builder := c.Delete().Where(passwordreset.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PasswordResetDeleteOne{builder}
+}
+
+// Query returns a query builder for PasswordReset.
+func (c *PasswordResetClient) Query() *PasswordResetQuery {
+	return &PasswordResetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePasswordReset},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PasswordReset entity by its id.
+func (c *PasswordResetClient) Get(ctx context.Context, id string) (*PasswordReset, error) {
+	return c.Query().Where(passwordreset.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PasswordResetClient) GetX(ctx context.Context, id string) *PasswordReset {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *PasswordResetClient) Hooks() []Hook {
+	hooks := c.hooks.PasswordReset
+	return append(hooks[:len(hooks):len(hooks)], passwordreset.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PasswordResetClient) Interceptors() []Interceptor {
+	return c.inters.PasswordReset
+}
+
+func (c *PasswordResetClient) mutate(ctx context.Context, m *PasswordResetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PasswordResetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PasswordResetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PasswordResetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PasswordResetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PasswordReset mutation op: %q", m.Op())
+	}
+}
+
 // ReviewClient is a client for the Review schema.
 type ReviewClient struct {
 	config
@@ -4771,14 +4913,15 @@ type (
 	hooks struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerEntry, Membership,
-		Notification, Offer, Review, ReviewReport, RosterEntry, Session, Shift,
-		SignupRequest, Skill, Timesheet, User, WorkerProfile, WorkerSkill []ent.Hook
+		Notification, Offer, PasswordReset, Review, ReviewReport, RosterEntry, Session,
+		Shift, SignupRequest, Skill, Timesheet, User, WorkerProfile,
+		WorkerSkill []ent.Hook
 	}
 	inters struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerEntry, Membership,
-		Notification, Offer, Review, ReviewReport, RosterEntry, Session, Shift,
-		SignupRequest, Skill, Timesheet, User, WorkerProfile,
+		Notification, Offer, PasswordReset, Review, ReviewReport, RosterEntry, Session,
+		Shift, SignupRequest, Skill, Timesheet, User, WorkerProfile,
 		WorkerSkill []ent.Interceptor
 	}
 )

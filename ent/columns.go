@@ -90,6 +90,12 @@ func (_q *OfferQuery) AllColumns() *OfferQuery {
 	return _q
 }
 
+// AllColumns undoes any Select: the query reads every column of PasswordReset.
+func (_q *PasswordResetQuery) AllColumns() *PasswordResetQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
 // AllColumns undoes any Select: the query reads every column of Review.
 func (_q *ReviewQuery) AllColumns() *ReviewQuery {
 	_q.ctx.Fields = nil

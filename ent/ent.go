@@ -19,6 +19,7 @@ import (
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
+	"flexwork/ent/passwordreset"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -111,6 +112,7 @@ func checkColumn(t, c string) error {
 			membership.Table:         membership.ValidColumn,
 			notification.Table:       notification.ValidColumn,
 			offer.Table:              offer.ValidColumn,
+			passwordreset.Table:      passwordreset.ValidColumn,
 			review.Table:             review.ValidColumn,
 			reviewreport.Table:       reviewreport.ValidColumn,
 			rosterentry.Table:        rosterentry.ValidColumn,

@@ -17,6 +17,7 @@ import (
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
+	"flexwork/ent/passwordreset"
 	"flexwork/ent/predicate"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
@@ -38,7 +39,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -378,6 +379,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   passwordreset.Table,
+			Columns: passwordreset.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: passwordreset.FieldID,
+			},
+		},
+		Type: "PasswordReset",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			passwordreset.FieldCreatedAt:   {Type: field.TypeTime, Column: passwordreset.FieldCreatedAt},
+			passwordreset.FieldUserID:      {Type: field.TypeString, Column: passwordreset.FieldUserID},
+			passwordreset.FieldEmail:       {Type: field.TypeString, Column: passwordreset.FieldEmail},
+			passwordreset.FieldCodeHash:    {Type: field.TypeString, Column: passwordreset.FieldCodeHash},
+			passwordreset.FieldAttempts:    {Type: field.TypeInt, Column: passwordreset.FieldAttempts},
+			passwordreset.FieldExpiresAt:   {Type: field.TypeTime, Column: passwordreset.FieldExpiresAt},
+			passwordreset.FieldCompletedAt: {Type: field.TypeTime, Column: passwordreset.FieldCompletedAt},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   review.Table,
 			Columns: review.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -404,7 +425,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			review.FieldHiddenReason: {Type: field.TypeString, Column: review.FieldHiddenReason},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reviewreport.Table,
 			Columns: reviewreport.Columns,
@@ -425,7 +446,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reviewreport.FieldDecisionNote: {Type: field.TypeString, Column: reviewreport.FieldDecisionNote},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rosterentry.Table,
 			Columns: rosterentry.Columns,
@@ -445,7 +466,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rosterentry.FieldAddedByID:  {Type: field.TypeString, Column: rosterentry.FieldAddedByID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -466,7 +487,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shift.Table,
 			Columns: shift.Columns,
@@ -510,7 +531,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldCancelReason:             {Type: field.TypeString, Column: shift.FieldCancelReason},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signuprequest.Table,
 			Columns: signuprequest.Columns,
@@ -532,7 +553,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signuprequest.FieldCompletedAt:  {Type: field.TypeTime, Column: signuprequest.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -550,7 +571,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldCertificateRequired: {Type: field.TypeBool, Column: skill.FieldCertificateRequired},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timesheet.Table,
 			Columns: timesheet.Columns,
@@ -593,7 +614,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentCreditedAt:    {Type: field.TypeTime, Column: timesheet.FieldPaymentCreditedAt},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -621,7 +642,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabledAt:        {Type: field.TypeTime, Column: user.FieldDisabledAt},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerprofile.Table,
 			Columns: workerprofile.Columns,
@@ -652,7 +673,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldNoShows:           {Type: field.TypeInt, Column: workerprofile.FieldNoShows},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerskill.Table,
 			Columns: workerskill.Columns,
@@ -3190,6 +3211,81 @@ func (f *OfferFilter) WhereHasAssignmentWith(preds ...predicate.Assignment) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PasswordResetQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PasswordResetQuery builder.
+func (_q *PasswordResetQuery) Filter() *PasswordResetFilter {
+	return &PasswordResetFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PasswordResetMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PasswordResetMutation builder.
+func (m *PasswordResetMutation) Filter() *PasswordResetFilter {
+	return &PasswordResetFilter{config: m.config, predicateAdder: m}
+}
+
+// PasswordResetFilter provides a generic filtering capability at runtime for PasswordResetQuery.
+type PasswordResetFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PasswordResetFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PasswordResetFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(passwordreset.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PasswordResetFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(passwordreset.FieldCreatedAt))
+}
+
+// WhereUserID applies the entql string predicate on the user_id field.
+func (f *PasswordResetFilter) WhereUserID(p entql.StringP) {
+	f.Where(p.Field(passwordreset.FieldUserID))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *PasswordResetFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(passwordreset.FieldEmail))
+}
+
+// WhereCodeHash applies the entql string predicate on the code_hash field.
+func (f *PasswordResetFilter) WhereCodeHash(p entql.StringP) {
+	f.Where(p.Field(passwordreset.FieldCodeHash))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *PasswordResetFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(passwordreset.FieldAttempts))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *PasswordResetFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(passwordreset.FieldExpiresAt))
+}
+
+// WhereCompletedAt applies the entql time.Time predicate on the completed_at field.
+func (f *PasswordResetFilter) WhereCompletedAt(p entql.TimeP) {
+	f.Where(p.Field(passwordreset.FieldCompletedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ReviewQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3218,7 +3314,7 @@ type ReviewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3361,7 +3457,7 @@ type ReviewReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3455,7 +3551,7 @@ type RosterEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RosterEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3558,7 +3654,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3652,7 +3748,7 @@ type ShiftFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3931,7 +4027,7 @@ type SignupRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignupRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4016,7 +4112,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4137,7 +4233,7 @@ type TimesheetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimesheetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4341,7 +4437,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4526,7 +4622,7 @@ type WorkerProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4782,7 +4878,7 @@ type WorkerSkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerSkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

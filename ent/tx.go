@@ -42,6 +42,8 @@ type Tx struct {
 	Notification *NotificationClient
 	// Offer is the client for interacting with the Offer builders.
 	Offer *OfferClient
+	// PasswordReset is the client for interacting with the PasswordReset builders.
+	PasswordReset *PasswordResetClient
 	// Review is the client for interacting with the Review builders.
 	Review *ReviewClient
 	// ReviewReport is the client for interacting with the ReviewReport builders.
@@ -209,6 +211,7 @@ func (tx *Tx) init() {
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Offer = NewOfferClient(tx.config)
+	tx.PasswordReset = NewPasswordResetClient(tx.config)
 	tx.Review = NewReviewClient(tx.config)
 	tx.ReviewReport = NewReviewReportClient(tx.config)
 	tx.RosterEntry = NewRosterEntryClient(tx.config)

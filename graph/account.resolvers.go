@@ -38,6 +38,26 @@ func (r *mutationResolver) SignOut(ctx context.Context, input model.SignOutInput
 	return r.Accounts.SignOut(ctx, input.RefreshToken)
 }
 
+// RequestPasswordReset is the resolver for the requestPasswordReset field.
+func (r *mutationResolver) RequestPasswordReset(ctx context.Context, input model.RequestPasswordResetInput) (*auth.ResetPending, error) {
+	return r.Accounts.RequestPasswordReset(ctx, input.Email)
+}
+
+// ResetPassword is the resolver for the resetPassword field.
+func (r *mutationResolver) ResetPassword(ctx context.Context, input auth.ResetPasswordInput) (*auth.Session, error) {
+	return r.Accounts.ResetPassword(ctx, input)
+}
+
+// ChangePassword is the resolver for the changePassword field.
+func (r *mutationResolver) ChangePassword(ctx context.Context, input auth.ChangePasswordInput) (*auth.Session, error) {
+	return r.Accounts.ChangePassword(ctx, input)
+}
+
+// SignOutEverywhere is the resolver for the signOutEverywhere field.
+func (r *mutationResolver) SignOutEverywhere(ctx context.Context) (*auth.SignedOut, error) {
+	return r.Accounts.SignOutEverywhere(ctx)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*ent.User, error) {
 	return r.Market.ViewerUser(ctx)

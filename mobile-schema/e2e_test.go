@@ -166,6 +166,14 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if me := s.op(ana, "Me", nil); me.str("viewer.displayName") != "Ana" {
 		t.Fatalf("Me: %v", me.v)
 	}
+	// Ana forgets her password, resets it by mail, changes it, and signs out
+	// everywhere; her access token lives on for its 15 minutes.
+	s.op("", "RequestPasswordReset", map[string]any{"input": map[string]any{"email": "ana@example.com"}})
+	reset := s.op("", "ResetPassword", map[string]any{"input": map[string]any{"email": "ana@example.com",
+		"code": env.MailedCode("ana@example.com"), "newPassword": "violet harbour kettle 42"}})
+	s.op(reset.str("resetPassword.accessToken"), "ChangePassword", map[string]any{"input": map[string]any{
+		"currentPassword": "violet harbour kettle 42", "newPassword": "quiet copper lantern 17"}})
+	s.op(ana, "SignOutEverywhere", nil)
 
 	skills := map[string]string{}
 	for _, e := range s.op(ana, "Skills", map[string]any{"first": 100}).list("skills.edges") {

@@ -66,7 +66,8 @@ func init() {
 
 // accountFields manage their own transactions: a reused refresh token must
 // revoke its family even though the request fails.
-var accountFields = map[string]bool{"signUp": true, "verifyEmail": true, "signIn": true, "refreshToken": true, "signOut": true}
+var accountFields = map[string]bool{"signUp": true, "verifyEmail": true, "signIn": true, "refreshToken": true, "signOut": true,
+	"requestPasswordReset": true, "resetPassword": true, "changePassword": true, "signOutEverywhere": true}
 
 // onlyAccountFields skips the request transaction when every root field of
 // the mutation is an account field.

@@ -21,6 +21,7 @@ import (
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
+	"flexwork/ent/passwordreset"
 	"flexwork/ent/predicate"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
@@ -471,6 +472,33 @@ func (f TraverseOffer) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.OfferQuery", q)
 }
 
+// The PasswordResetFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PasswordResetFunc func(context.Context, *ent.PasswordResetQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PasswordResetFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PasswordResetQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PasswordResetQuery", q)
+}
+
+// The TraversePasswordReset type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePasswordReset func(context.Context, *ent.PasswordResetQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePasswordReset) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePasswordReset) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PasswordResetQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PasswordResetQuery", q)
+}
+
 // The ReviewFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ReviewFunc func(context.Context, *ent.ReviewQuery) (ent.Value, error)
 
@@ -799,6 +827,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.NotificationQuery, predicate.Notification, notification.OrderOption]{typ: ent.TypeNotification, tq: q}, nil
 	case *ent.OfferQuery:
 		return &query[*ent.OfferQuery, predicate.Offer, offer.OrderOption]{typ: ent.TypeOffer, tq: q}, nil
+	case *ent.PasswordResetQuery:
+		return &query[*ent.PasswordResetQuery, predicate.PasswordReset, passwordreset.OrderOption]{typ: ent.TypePasswordReset, tq: q}, nil
 	case *ent.ReviewQuery:
 		return &query[*ent.ReviewQuery, predicate.Review, review.OrderOption]{typ: ent.TypeReview, tq: q}, nil
 	case *ent.ReviewReportQuery:

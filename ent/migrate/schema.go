@@ -610,6 +610,35 @@ var (
 			},
 		},
 	}
+	// PasswordResetsColumns holds the columns for the "password_resets" table.
+	PasswordResetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "user_id", Type: field.TypeString},
+		{Name: "email", Type: field.TypeString, Size: 254},
+		{Name: "code_hash", Type: field.TypeString},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+	}
+	// PasswordResetsTable holds the schema information for the "password_resets" table.
+	PasswordResetsTable = &schema.Table{
+		Name:       "password_resets",
+		Columns:    PasswordResetsColumns,
+		PrimaryKey: []*schema.Column{PasswordResetsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "passwordreset_email_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{PasswordResetsColumns[3], PasswordResetsColumns[1]},
+			},
+			{
+				Name:    "passwordreset_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{PasswordResetsColumns[6]},
+			},
+		},
+	}
 	// ReviewsColumns holds the columns for the "reviews" table.
 	ReviewsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -1146,6 +1175,7 @@ var (
 		MembershipsTable,
 		NotificationsTable,
 		OffersTable,
+		PasswordResetsTable,
 		ReviewsTable,
 		ReviewReportsTable,
 		RosterEntriesTable,

@@ -48,6 +48,9 @@ type Notification func(*sql.Selector)
 // Offer is the predicate function for offer builders.
 type Offer func(*sql.Selector)
 
+// PasswordReset is the predicate function for passwordreset builders.
+type PasswordReset func(*sql.Selector)
+
 // Review is the predicate function for review builders.
 type Review func(*sql.Selector)
 

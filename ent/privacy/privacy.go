@@ -447,6 +447,30 @@ func (f OfferMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OfferMutation", m)
 }
 
+// The PasswordResetQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PasswordResetQueryRuleFunc func(context.Context, *ent.PasswordResetQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PasswordResetQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PasswordResetQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PasswordResetQuery", q)
+}
+
+// The PasswordResetMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PasswordResetMutationRuleFunc func(context.Context, *ent.PasswordResetMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PasswordResetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PasswordResetMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PasswordResetMutation", m)
+}
+
 // The ReviewQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ReviewQueryRuleFunc func(context.Context, *ent.ReviewQuery) error
@@ -774,6 +798,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.OfferQuery:
 		return q.Filter(), nil
+	case *ent.PasswordResetQuery:
+		return q.Filter(), nil
 	case *ent.ReviewQuery:
 		return q.Filter(), nil
 	case *ent.ReviewReportQuery:
@@ -830,6 +856,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.NotificationMutation:
 		return m.Filter(), nil
 	case *ent.OfferMutation:
+		return m.Filter(), nil
+	case *ent.PasswordResetMutation:
 		return m.Filter(), nil
 	case *ent.ReviewMutation:
 		return m.Filter(), nil

@@ -18,6 +18,7 @@ import (
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
+	"flexwork/ent/passwordreset"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -732,6 +733,54 @@ func init() {
 	offer.DefaultID = offerDescID.Default.(func() string)
 	// offer.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	offer.IDValidator = offerDescID.Validators[0].(func(string) error)
+	passwordresetMixin := schema.PasswordReset{}.Mixin()
+	passwordreset.Policy = privacy.NewPolicies(schema.PasswordReset{})
+	passwordreset.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := passwordreset.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	passwordresetMixinFields0 := passwordresetMixin[0].Fields()
+	_ = passwordresetMixinFields0
+	passwordresetMixinFields1 := passwordresetMixin[1].Fields()
+	_ = passwordresetMixinFields1
+	passwordresetFields := schema.PasswordReset{}.Fields()
+	_ = passwordresetFields
+	// passwordresetDescCreatedAt is the schema descriptor for created_at field.
+	passwordresetDescCreatedAt := passwordresetMixinFields1[0].Descriptor()
+	// passwordreset.DefaultCreatedAt holds the default value on creation for the created_at field.
+	passwordreset.DefaultCreatedAt = passwordresetDescCreatedAt.Default.(func() time.Time)
+	// passwordresetDescEmail is the schema descriptor for email field.
+	passwordresetDescEmail := passwordresetFields[1].Descriptor()
+	// passwordreset.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	passwordreset.EmailValidator = func() func(string) error {
+		validators := passwordresetDescEmail.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(email string) error {
+			for _, fn := range fns {
+				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// passwordresetDescAttempts is the schema descriptor for attempts field.
+	passwordresetDescAttempts := passwordresetFields[3].Descriptor()
+	// passwordreset.DefaultAttempts holds the default value on creation for the attempts field.
+	passwordreset.DefaultAttempts = passwordresetDescAttempts.Default.(int)
+	// passwordresetDescID is the schema descriptor for id field.
+	passwordresetDescID := passwordresetMixinFields0[0].Descriptor()
+	// passwordreset.DefaultID holds the default value on creation for the id field.
+	passwordreset.DefaultID = passwordresetDescID.Default.(func() string)
+	// passwordreset.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	passwordreset.IDValidator = passwordresetDescID.Validators[0].(func(string) error)
 	reviewMixin := schema.Review{}.Mixin()
 	review.Policy = privacy.NewPolicies(schema.Review{})
 	review.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -165,6 +165,11 @@ func (SignupRequest) Policy() ent.Policy {
 	return policy(reads(rule.FilterToOwners()))
 }
 
+func (PasswordReset) Policy() ent.Policy {
+	// Resets run in the system context; nobody reads these otherwise.
+	return policy(reads(rule.FilterToOwners()))
+}
+
 func (EmployerInvitation) Policy() ent.Policy {
 	// The employer's members see its invitations; the invitee sees theirs
 	// once the address is known to be theirs. Managers invite and revoke;

@@ -235,6 +235,14 @@ type ComplexityRoot struct {
 		Membership func(childComplexity int) int
 	}
 
+	ChangePasswordPayload struct {
+		AccessToken           func(childComplexity int) int
+		AccessTokenExpiresAt  func(childComplexity int) int
+		RefreshToken          func(childComplexity int) int
+		RefreshTokenExpiresAt func(childComplexity int) int
+		User                  func(childComplexity int) int
+	}
+
 	CheckInPayload struct {
 		Assignment func(childComplexity int) int
 	}
@@ -569,6 +577,7 @@ type ComplexityRoot struct {
 		CancelAssignment            func(childComplexity int, input model.CancelAssignmentInput) int
 		CancelShift                 func(childComplexity int, input model.CancelShiftInput) int
 		ChangeMemberRole            func(childComplexity int, input market.ChangeMemberRoleInput) int
+		ChangePassword              func(childComplexity int, input auth.ChangePasswordInput) int
 		CheckIn                     func(childComplexity int, input market.PresenceInput) int
 		CheckOut                    func(childComplexity int, input market.PresenceInput) int
 		ClaimTime                   func(childComplexity int, input market.ClaimTimeInput) int
@@ -596,6 +605,8 @@ type ComplexityRoot struct {
 		ReplyToReview               func(childComplexity int, input model.ReplyToReviewInput) int
 		ReportPaymentNotReceived    func(childComplexity int, input model.ReportPaymentNotReceivedInput) int
 		ReportReview                func(childComplexity int, input model.ReportReviewInput) int
+		RequestPasswordReset        func(childComplexity int, input model.RequestPasswordResetInput) int
+		ResetPassword               func(childComplexity int, input auth.ResetPasswordInput) int
 		ResolveCreditDispute        func(childComplexity int, input market.ResolveInput) int
 		ReviewCertification         func(childComplexity int, input model.ReviewCertificationInput) int
 		RevokeCertification         func(childComplexity int, input model.RevokeCertificationInput) int
@@ -607,6 +618,7 @@ type ComplexityRoot struct {
 		SignContract                func(childComplexity int, input model.SignContractInput) int
 		SignIn                      func(childComplexity int, input auth.SignInInput) int
 		SignOut                     func(childComplexity int, input model.SignOutInput) int
+		SignOutEverywhere           func(childComplexity int) int
 		SignUp                      func(childComplexity int, input auth.SignUpInput) int
 		StartCertificationUpload    func(childComplexity int, input market.StartUploadInput) int
 		SubmitReview                func(childComplexity int, input market.SubmitReviewInput) int
@@ -764,6 +776,19 @@ type ComplexityRoot struct {
 	ReportReviewPayload struct {
 		Report func(childComplexity int) int
 		Review func(childComplexity int) int
+	}
+
+	RequestPasswordResetPayload struct {
+		CodeExpiresAt func(childComplexity int) int
+		Email         func(childComplexity int) int
+	}
+
+	ResetPasswordPayload struct {
+		AccessToken           func(childComplexity int) int
+		AccessTokenExpiresAt  func(childComplexity int) int
+		RefreshToken          func(childComplexity int) int
+		RefreshTokenExpiresAt func(childComplexity int) int
+		User                  func(childComplexity int) int
 	}
 
 	ResolveCreditDisputePayload struct {
@@ -959,6 +984,10 @@ type ComplexityRoot struct {
 		RefreshToken          func(childComplexity int) int
 		RefreshTokenExpiresAt func(childComplexity int) int
 		User                  func(childComplexity int) int
+	}
+
+	SignOutEverywherePayload struct {
+		Revoked func(childComplexity int) int
 	}
 
 	SignOutPayload struct {
@@ -1192,6 +1221,10 @@ type MutationResolver interface {
 	SignIn(ctx context.Context, input auth.SignInInput) (*auth.Session, error)
 	RefreshToken(ctx context.Context, input model.RefreshTokenInput) (*auth.Session, error)
 	SignOut(ctx context.Context, input model.SignOutInput) (*auth.SignedOut, error)
+	RequestPasswordReset(ctx context.Context, input model.RequestPasswordResetInput) (*auth.ResetPending, error)
+	ResetPassword(ctx context.Context, input auth.ResetPasswordInput) (*auth.Session, error)
+	ChangePassword(ctx context.Context, input auth.ChangePasswordInput) (*auth.Session, error)
+	SignOutEverywhere(ctx context.Context) (*auth.SignedOut, error)
 	StartCertificationUpload(ctx context.Context, input market.StartUploadInput) (*market.UploadTarget, error)
 	CompleteCertificationUpload(ctx context.Context, input model.CompleteCertificationUploadInput) (*market.Changed, error)
 	ReviewCertification(ctx context.Context, input model.ReviewCertificationInput) (*market.Changed, error)
@@ -1937,6 +1970,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChangeMemberRolePayload.Membership(childComplexity), true
+
+	case "ChangePasswordPayload.accessToken":
+		if e.ComplexityRoot.ChangePasswordPayload.AccessToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePasswordPayload.AccessToken(childComplexity), true
+	case "ChangePasswordPayload.accessTokenExpiresAt":
+		if e.ComplexityRoot.ChangePasswordPayload.AccessTokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePasswordPayload.AccessTokenExpiresAt(childComplexity), true
+	case "ChangePasswordPayload.refreshToken":
+		if e.ComplexityRoot.ChangePasswordPayload.RefreshToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePasswordPayload.RefreshToken(childComplexity), true
+	case "ChangePasswordPayload.refreshTokenExpiresAt":
+		if e.ComplexityRoot.ChangePasswordPayload.RefreshTokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePasswordPayload.RefreshTokenExpiresAt(childComplexity), true
+	case "ChangePasswordPayload.user":
+		if e.ComplexityRoot.ChangePasswordPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePasswordPayload.User(childComplexity), true
 
 	case "CheckInPayload.assignment":
 		if e.ComplexityRoot.CheckInPayload.Assignment == nil {
@@ -3180,6 +3244,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangeMemberRole(childComplexity, args["input"].(market.ChangeMemberRoleInput)), true
+	case "Mutation.changePassword":
+		if e.ComplexityRoot.Mutation.ChangePassword == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changePassword_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["input"].(auth.ChangePasswordInput)), true
 	case "Mutation.checkIn":
 		if e.ComplexityRoot.Mutation.CheckIn == nil {
 			break
@@ -3477,6 +3552,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReportReview(childComplexity, args["input"].(model.ReportReviewInput)), true
+	case "Mutation.requestPasswordReset":
+		if e.ComplexityRoot.Mutation.RequestPasswordReset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestPasswordReset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestPasswordReset(childComplexity, args["input"].(model.RequestPasswordResetInput)), true
+	case "Mutation.resetPassword":
+		if e.ComplexityRoot.Mutation.ResetPassword == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resetPassword_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["input"].(auth.ResetPasswordInput)), true
 	case "Mutation.resolveCreditDispute":
 		if e.ComplexityRoot.Mutation.ResolveCreditDispute == nil {
 			break
@@ -3598,6 +3695,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignOut(childComplexity, args["input"].(model.SignOutInput)), true
+	case "Mutation.signOutEverywhere":
+		if e.ComplexityRoot.Mutation.SignOutEverywhere == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.SignOutEverywhere(childComplexity), true
 	case "Mutation.signUp":
 		if e.ComplexityRoot.Mutation.SignUp == nil {
 			break
@@ -4272,6 +4375,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReportReviewPayload.Review(childComplexity), true
+
+	case "RequestPasswordResetPayload.codeExpiresAt":
+		if e.ComplexityRoot.RequestPasswordResetPayload.CodeExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestPasswordResetPayload.CodeExpiresAt(childComplexity), true
+	case "RequestPasswordResetPayload.email":
+		if e.ComplexityRoot.RequestPasswordResetPayload.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestPasswordResetPayload.Email(childComplexity), true
+
+	case "ResetPasswordPayload.accessToken":
+		if e.ComplexityRoot.ResetPasswordPayload.AccessToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResetPasswordPayload.AccessToken(childComplexity), true
+	case "ResetPasswordPayload.accessTokenExpiresAt":
+		if e.ComplexityRoot.ResetPasswordPayload.AccessTokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResetPasswordPayload.AccessTokenExpiresAt(childComplexity), true
+	case "ResetPasswordPayload.refreshToken":
+		if e.ComplexityRoot.ResetPasswordPayload.RefreshToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResetPasswordPayload.RefreshToken(childComplexity), true
+	case "ResetPasswordPayload.refreshTokenExpiresAt":
+		if e.ComplexityRoot.ResetPasswordPayload.RefreshTokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResetPasswordPayload.RefreshTokenExpiresAt(childComplexity), true
+	case "ResetPasswordPayload.user":
+		if e.ComplexityRoot.ResetPasswordPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResetPasswordPayload.User(childComplexity), true
 
 	case "ResolveCreditDisputePayload.dispute":
 		if e.ComplexityRoot.ResolveCreditDisputePayload.Dispute == nil {
@@ -5032,6 +5179,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SignInPayload.User(childComplexity), true
+
+	case "SignOutEverywherePayload.revoked":
+		if e.ComplexityRoot.SignOutEverywherePayload.Revoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOutEverywherePayload.Revoked(childComplexity), true
 
 	case "SignOutPayload.revoked":
 		if e.ComplexityRoot.SignOutPayload.Revoked == nil {
@@ -5893,6 +6047,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CancelShiftInput", ec.unmarshalInputCancelShiftInput),
 			graphql.NewInputUnmarshaler("CertificationOrder", ec.unmarshalInputCertificationOrder),
 			graphql.NewInputUnmarshaler("ChangeMemberRoleInput", ec.unmarshalInputChangeMemberRoleInput),
+			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
 			graphql.NewInputUnmarshaler("CheckInInput", ec.unmarshalInputCheckInInput),
 			graphql.NewInputUnmarshaler("CheckOutInput", ec.unmarshalInputCheckOutInput),
 			graphql.NewInputUnmarshaler("ClaimTimeInput", ec.unmarshalInputClaimTimeInput),
@@ -5933,6 +6088,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ReplyToReviewInput", ec.unmarshalInputReplyToReviewInput),
 			graphql.NewInputUnmarshaler("ReportPaymentNotReceivedInput", ec.unmarshalInputReportPaymentNotReceivedInput),
 			graphql.NewInputUnmarshaler("ReportReviewInput", ec.unmarshalInputReportReviewInput),
+			graphql.NewInputUnmarshaler("RequestPasswordResetInput", ec.unmarshalInputRequestPasswordResetInput),
+			graphql.NewInputUnmarshaler("ResetPasswordInput", ec.unmarshalInputResetPasswordInput),
 			graphql.NewInputUnmarshaler("ResolveCreditDisputeInput", ec.unmarshalInputResolveCreditDisputeInput),
 			graphql.NewInputUnmarshaler("ReviewCertificationInput", ec.unmarshalInputReviewCertificationInput),
 			graphql.NewInputUnmarshaler("ReviewOrder", ec.unmarshalInputReviewOrder),
@@ -6193,6 +6350,92 @@ type Mutation {
   refreshToken(input: RefreshTokenInput!): RefreshTokenPayload!
   "Revokes the session of a refresh token."
   signOut(input: SignOutInput!): SignOutPayload!
+}
+
+"What requestPasswordReset needs."
+input RequestPasswordResetInput {
+  "The account's e-mail address."
+  email: String!
+}
+
+"""
+A reset waiting for its code: the same answer whether or not the address
+has an account (only one that has gets the code).
+"""
+type RequestPasswordResetPayload {
+  "Where the code was sent, if the address has an account."
+  email: String!
+  "When the code stops working: 30 minutes after it was sent."
+  codeExpiresAt: DateTime!
+}
+
+"What resetPassword needs."
+input ResetPasswordInput {
+  "The account's e-mail address."
+  email: String!
+  "The six digits mailed by requestPasswordReset."
+  code: String!
+  "10 to 128 characters, not easy to guess."
+  newPassword: String!
+}
+
+"A new session with the new password; every other session is signed out."
+type ResetPasswordPayload {
+  "Send as Authorization: Bearer <accessToken>, or in connection_init over WebSocket."
+  accessToken: String!
+  "When the access token stops working: refresh before."
+  accessTokenExpiresAt: DateTime!
+  "Works once: refreshToken returns the next one."
+  refreshToken: String!
+  "When the refresh token stops working: sign in again after."
+  refreshTokenExpiresAt: DateTime!
+  "Who is signed in."
+  user: User!
+}
+
+"What changePassword needs."
+input ChangePasswordInput {
+  "The password now."
+  currentPassword: String!
+  "10 to 128 characters, not easy to guess."
+  newPassword: String!
+}
+
+"A new session with the new password; every other session is signed out."
+type ChangePasswordPayload {
+  "Send as Authorization: Bearer <accessToken>, or in connection_init over WebSocket."
+  accessToken: String!
+  "When the access token stops working: refresh before."
+  accessTokenExpiresAt: DateTime!
+  "Works once: refreshToken returns the next one."
+  refreshToken: String!
+  "When the refresh token stops working: sign in again after."
+  refreshTokenExpiresAt: DateTime!
+  "Who is signed in."
+  user: User!
+}
+
+"What signOutEverywhere did."
+type SignOutEverywherePayload {
+  "False when no session was active."
+  revoked: Boolean!
+}
+
+extend type Mutation {
+  """
+  Mails a code to reset a forgotten password, good for 30 minutes and 5
+  tries; the same answer for every address (RATE_LIMITED after repeated asks).
+  """
+  requestPasswordReset(input: RequestPasswordResetInput!): RequestPasswordResetPayload!
+  "Trades the mailed code for a new password and a new session; every other session is signed out."
+  resetPassword(input: ResetPasswordInput!): ResetPasswordPayload!
+  "The signed-in user sets a new password (currentPassword checked as a sign-in); every other session is signed out."
+  changePassword(input: ChangePasswordInput!): ChangePasswordPayload!
+  """
+  Signs the viewer out on every device: every refresh token is revoked, and
+  each device must sign in again once its access token (15 minutes) lapses.
+  """
+  signOutEverywhere: SignOutEverywherePayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/certification.graphql", Input: `"What startCertificationUpload needs."
@@ -11385,6 +11628,22 @@ func (ec *executionContext) childFields_ChangeMemberRolePayload(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type ChangeMemberRolePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ChangePasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accessToken":
+		return ec.fieldContext_ChangePasswordPayload_accessToken(ctx, field)
+	case "accessTokenExpiresAt":
+		return ec.fieldContext_ChangePasswordPayload_accessTokenExpiresAt(ctx, field)
+	case "refreshToken":
+		return ec.fieldContext_ChangePasswordPayload_refreshToken(ctx, field)
+	case "refreshTokenExpiresAt":
+		return ec.fieldContext_ChangePasswordPayload_refreshTokenExpiresAt(ctx, field)
+	case "user":
+		return ec.fieldContext_ChangePasswordPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangePasswordPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CheckInPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "assignment":
@@ -12225,6 +12484,32 @@ func (ec *executionContext) childFields_ReportReviewPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type ReportReviewPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RequestPasswordResetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "email":
+		return ec.fieldContext_RequestPasswordResetPayload_email(ctx, field)
+	case "codeExpiresAt":
+		return ec.fieldContext_RequestPasswordResetPayload_codeExpiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestPasswordResetPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ResetPasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accessToken":
+		return ec.fieldContext_ResetPasswordPayload_accessToken(ctx, field)
+	case "accessTokenExpiresAt":
+		return ec.fieldContext_ResetPasswordPayload_accessTokenExpiresAt(ctx, field)
+	case "refreshToken":
+		return ec.fieldContext_ResetPasswordPayload_refreshToken(ctx, field)
+	case "refreshTokenExpiresAt":
+		return ec.fieldContext_ResetPasswordPayload_refreshTokenExpiresAt(ctx, field)
+	case "user":
+		return ec.fieldContext_ResetPasswordPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResetPasswordPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ResolveCreditDisputePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "dispute":
@@ -12613,6 +12898,14 @@ func (ec *executionContext) childFields_SignInPayload(ctx context.Context, field
 		return ec.fieldContext_SignInPayload_user(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SignInPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SignOutEverywherePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revoked":
+		return ec.fieldContext_SignOutEverywherePayload_revoked(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignOutEverywherePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SignOutPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13307,6 +13600,20 @@ func (ec *executionContext) field_Mutation_changeMemberRole_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (auth.ChangePasswordInput, error) {
+			return ec.unmarshalNChangePasswordInput2flexworkᚋserverᚋauthᚐChangePasswordInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_checkIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13677,6 +13984,34 @@ func (ec *executionContext) field_Mutation_reportReview_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ReportReviewInput, error) {
 			return ec.unmarshalNReportReviewInput2flexworkᚋgraphᚋmodelᚐReportReviewInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_requestPasswordReset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RequestPasswordResetInput, error) {
+			return ec.unmarshalNRequestPasswordResetInput2flexworkᚋgraphᚋmodelᚐRequestPasswordResetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resetPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (auth.ResetPasswordInput, error) {
+			return ec.unmarshalNResetPasswordInput2flexworkᚋserverᚋauthᚐResetPasswordInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17361,6 +17696,130 @@ func (ec *executionContext) fieldContext_ChangeMemberRolePayload_membership(_ co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangePasswordPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePasswordPayload_accessToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePasswordPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangePasswordPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangePasswordPayload_accessTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePasswordPayload_accessTokenExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessTokenExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePasswordPayload_accessTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangePasswordPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ChangePasswordPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePasswordPayload_refreshToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefreshToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePasswordPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangePasswordPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangePasswordPayload_refreshTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePasswordPayload_refreshTokenExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefreshTokenExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePasswordPayload_refreshTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangePasswordPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ChangePasswordPayload_user(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePasswordPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePasswordPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangePasswordPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22400,6 +22859,170 @@ func (ec *executionContext) fieldContext_Mutation_signOut(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_requestPasswordReset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestPasswordReset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestPasswordReset(ctx, fc.Args["input"].(model.RequestPasswordResetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.ResetPending) graphql.Marshaler {
+			return ec.marshalNRequestPasswordResetPayload2ᚖflexworkᚋserverᚋauthᚐResetPending(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestPasswordReset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RequestPasswordResetPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestPasswordReset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resetPassword(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resetPassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResetPassword(ctx, fc.Args["input"].(auth.ResetPasswordInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.Session) graphql.Marshaler {
+			return ec.marshalNResetPasswordPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resetPassword(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResetPasswordPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resetPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changePassword(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changePassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangePassword(ctx, fc.Args["input"].(auth.ChangePasswordInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.Session) graphql.Marshaler {
+			return ec.marshalNChangePasswordPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changePassword(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangePasswordPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changePassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_signOutEverywhere(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_signOutEverywhere(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().SignOutEverywhere(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.SignedOut) graphql.Marshaler {
+			return ec.marshalNSignOutEverywherePayload2ᚖflexworkᚋserverᚋauthᚐSignedOut(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_signOutEverywhere(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignOutEverywherePayload(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startCertificationUpload(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27048,6 +27671,176 @@ func (ec *executionContext) fieldContext_ReportReviewPayload_review(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _RequestPasswordResetPayload_email(ctx context.Context, field graphql.CollectedField, obj *auth.ResetPending) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestPasswordResetPayload_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestPasswordResetPayload_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RequestPasswordResetPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _RequestPasswordResetPayload_codeExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.ResetPending) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestPasswordResetPayload_codeExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CodeExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestPasswordResetPayload_codeExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RequestPasswordResetPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ResetPasswordPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResetPasswordPayload_accessToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResetPasswordPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResetPasswordPayload_accessTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResetPasswordPayload_accessTokenExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessTokenExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResetPasswordPayload_accessTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ResetPasswordPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResetPasswordPayload_refreshToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefreshToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResetPasswordPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResetPasswordPayload_refreshTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResetPasswordPayload_refreshTokenExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefreshTokenExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResetPasswordPayload_refreshTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ResetPasswordPayload_user(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResetPasswordPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResetPasswordPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResetPasswordPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ResolveCreditDisputePayload_dispute(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30238,6 +31031,29 @@ func (ec *executionContext) fieldContext_SignInPayload_user(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SignOutEverywherePayload_revoked(ctx context.Context, field graphql.CollectedField, obj *auth.SignedOut) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOutEverywherePayload_revoked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revoked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignOutEverywherePayload_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOutEverywherePayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SignOutPayload_revoked(ctx context.Context, field graphql.CollectedField, obj *auth.SignedOut) (ret graphql.Marshaler) {
@@ -35350,6 +36166,55 @@ func UnmarshalChangeMemberRoleInput(ctx context.Context, raw any) (market.Change
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChangePasswordInput(ctx context.Context, obj any) (auth.ChangePasswordInput, error) {
+	var it auth.ChangePasswordInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"currentPassword", "newPassword"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "currentPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currentPassword"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrentPassword = data
+		case "newPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newPassword"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewPassword = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangePasswordInput unmarshals raw into the ChangePasswordInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangePasswordInput(ctx context.Context, raw any) (auth.ChangePasswordInput, error) {
+	var out auth.ChangePasswordInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangePasswordInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCheckInInput(ctx context.Context, obj any) (market.PresenceInput, error) {
 	var it market.PresenceInput
 	if obj == nil {
@@ -37466,6 +38331,104 @@ func (ec *executionContext) unmarshalInputReportReviewInput(ctx context.Context,
 func UnmarshalReportReviewInput(ctx context.Context, raw any) (model.ReportReviewInput, error) {
 	var out model.ReportReviewInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportReviewInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRequestPasswordResetInput(ctx context.Context, obj any) (model.RequestPasswordResetInput, error) {
+	var it model.RequestPasswordResetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRequestPasswordResetInput unmarshals raw into the RequestPasswordResetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRequestPasswordResetInput(ctx context.Context, raw any) (model.RequestPasswordResetInput, error) {
+	var out model.RequestPasswordResetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestPasswordResetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputResetPasswordInput(ctx context.Context, obj any) (auth.ResetPasswordInput, error) {
+	var it auth.ResetPasswordInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "code", "newPassword"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "newPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newPassword"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewPassword = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalResetPasswordInput unmarshals raw into the ResetPasswordInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalResetPasswordInput(ctx context.Context, raw any) (auth.ResetPasswordInput, error) {
+	var out auth.ResetPasswordInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResetPasswordInput", raw, &out)
 	return out, err
 }
 
@@ -40392,6 +41355,59 @@ func (ec *executionContext) _ChangeMemberRolePayload(ctx context.Context, sel as
 	return out
 }
 
+var changePasswordPayloadImplementors = []string{"ChangePasswordPayload"}
+
+func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *auth.Session) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changePasswordPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangePasswordPayload")
+		case "accessToken":
+			out.Values[i] = ec._ChangePasswordPayload_accessToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accessTokenExpiresAt":
+			out.Values[i] = ec._ChangePasswordPayload_accessTokenExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refreshToken":
+			out.Values[i] = ec._ChangePasswordPayload_refreshToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refreshTokenExpiresAt":
+			out.Values[i] = ec._ChangePasswordPayload_refreshTokenExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._ChangePasswordPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var checkInPayloadImplementors = []string{"CheckInPayload"}
 
 func (ec *executionContext) _CheckInPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -42709,6 +43725,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "requestPasswordReset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestPasswordReset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resetPassword":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resetPassword(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changePassword":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changePassword(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signOutEverywhere":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_signOutEverywhere(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startCertificationUpload":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startCertificationUpload(ctx, field)
@@ -44141,6 +45185,97 @@ func (ec *executionContext) _ReportReviewPayload(ctx context.Context, sel ast.Se
 	return out
 }
 
+var requestPasswordResetPayloadImplementors = []string{"RequestPasswordResetPayload"}
+
+func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, sel ast.SelectionSet, obj *auth.ResetPending) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requestPasswordResetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RequestPasswordResetPayload")
+		case "email":
+			out.Values[i] = ec._RequestPasswordResetPayload_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "codeExpiresAt":
+			out.Values[i] = ec._RequestPasswordResetPayload_codeExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resetPasswordPayloadImplementors = []string{"ResetPasswordPayload"}
+
+func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *auth.Session) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resetPasswordPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResetPasswordPayload")
+		case "accessToken":
+			out.Values[i] = ec._ResetPasswordPayload_accessToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accessTokenExpiresAt":
+			out.Values[i] = ec._ResetPasswordPayload_accessTokenExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refreshToken":
+			out.Values[i] = ec._ResetPasswordPayload_refreshToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refreshTokenExpiresAt":
+			out.Values[i] = ec._ResetPasswordPayload_refreshTokenExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._ResetPasswordPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var resolveCreditDisputePayloadImplementors = []string{"ResolveCreditDisputePayload"}
 
 func (ec *executionContext) _ResolveCreditDisputePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -45432,6 +46567,39 @@ func (ec *executionContext) _SignInPayload(ctx context.Context, sel ast.Selectio
 			}
 		case "user":
 			out.Values[i] = ec._SignInPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var signOutEverywherePayloadImplementors = []string{"SignOutEverywherePayload"}
+
+func (ec *executionContext) _SignOutEverywherePayload(ctx context.Context, sel ast.SelectionSet, obj *auth.SignedOut) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signOutEverywherePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignOutEverywherePayload")
+		case "revoked":
+			out.Values[i] = ec._SignOutEverywherePayload_revoked(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -47594,6 +48762,19 @@ func (ec *executionContext) marshalNChangeMemberRolePayload2ᚖflexworkᚋmarket
 	return ec._ChangeMemberRolePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNChangePasswordInput2flexworkᚋserverᚋauthᚐChangePasswordInput(ctx context.Context, v any) (auth.ChangePasswordInput, error) {
+	res, err := ec.unmarshalInputChangePasswordInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangePasswordPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx context.Context, sel ast.SelectionSet, v *auth.Session) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangePasswordPayload!")
+		return graphql.Null
+	}
+	return ec._ChangePasswordPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCheckInInput2flexworkᚋmarketᚐPresenceInput(ctx context.Context, v any) (market.PresenceInput, error) {
 	res, err := ec.unmarshalInputCheckInInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -48970,6 +50151,32 @@ func (ec *executionContext) marshalNReportReviewPayload2ᚖflexworkᚋmarketᚐC
 	return ec._ReportReviewPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRequestPasswordResetInput2flexworkᚋgraphᚋmodelᚐRequestPasswordResetInput(ctx context.Context, v any) (model.RequestPasswordResetInput, error) {
+	res, err := ec.unmarshalInputRequestPasswordResetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRequestPasswordResetPayload2ᚖflexworkᚋserverᚋauthᚐResetPending(ctx context.Context, sel ast.SelectionSet, v *auth.ResetPending) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RequestPasswordResetPayload!")
+		return graphql.Null
+	}
+	return ec._RequestPasswordResetPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResetPasswordInput2flexworkᚋserverᚋauthᚐResetPasswordInput(ctx context.Context, v any) (auth.ResetPasswordInput, error) {
+	res, err := ec.unmarshalInputResetPasswordInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResetPasswordPayload2ᚖflexworkᚋserverᚋauthᚐSession(ctx context.Context, sel ast.SelectionSet, v *auth.Session) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResetPasswordPayload!")
+		return graphql.Null
+	}
+	return ec._ResetPasswordPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNResolveCreditDisputeInput2flexworkᚋmarketᚐResolveInput(ctx context.Context, v any) (market.ResolveInput, error) {
 	res, err := ec.unmarshalInputResolveCreditDisputeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -49445,6 +50652,14 @@ func (ec *executionContext) marshalNSignInPayload2ᚖflexworkᚋserverᚋauthᚐ
 		return graphql.Null
 	}
 	return ec._SignInPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSignOutEverywherePayload2ᚖflexworkᚋserverᚋauthᚐSignedOut(ctx context.Context, sel ast.SelectionSet, v *auth.SignedOut) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignOutEverywherePayload!")
+		return graphql.Null
+	}
+	return ec._SignOutEverywherePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSignOutInput2flexworkᚋgraphᚋmodelᚐSignOutInput(ctx context.Context, v any) (model.SignOutInput, error) {

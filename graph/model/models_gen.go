@@ -156,6 +156,12 @@ type ReportReviewInput struct {
 	Reason string `json:"reason"`
 }
 
+// What requestPasswordReset needs.
+type RequestPasswordResetInput struct {
+	// The account's e-mail address.
+	Email string `json:"email"`
+}
+
 // Staff's decision on a certificate.
 type ReviewCertificationInput struct {
 	// The certificate to decide on.
