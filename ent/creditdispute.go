@@ -36,6 +36,14 @@ type CreditDispute struct {
 	ResolvedByID *string `json:"resolved_by_id,omitempty"`
 	// ResolvedAt holds the value of the "resolved_at" field.
 	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
+	// CounterpartyWorkerID holds the value of the "counterparty_worker_id" field.
+	CounterpartyWorkerID *string `json:"counterparty_worker_id,omitempty"`
+	// CounterpartyEmployerID holds the value of the "counterparty_employer_id" field.
+	CounterpartyEmployerID *string `json:"counterparty_employer_id,omitempty"`
+	// Response holds the value of the "response" field.
+	Response string `json:"response,omitempty"`
+	// RespondedAt holds the value of the "responded_at" field.
+	RespondedAt *time.Time `json:"responded_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CreditDisputeQuery when eager-loading is set.
 	Edges        CreditDisputeEdges `json:"edges"`
@@ -69,9 +77,9 @@ func (*CreditDispute) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case creditdispute.FieldID, creditdispute.FieldEventID, creditdispute.FieldOpenedByID, creditdispute.FieldReason, creditdispute.FieldStatus, creditdispute.FieldResolutionNote, creditdispute.FieldResolvedByID:
+		case creditdispute.FieldID, creditdispute.FieldEventID, creditdispute.FieldOpenedByID, creditdispute.FieldReason, creditdispute.FieldStatus, creditdispute.FieldResolutionNote, creditdispute.FieldResolvedByID, creditdispute.FieldCounterpartyWorkerID, creditdispute.FieldCounterpartyEmployerID, creditdispute.FieldResponse:
 			values[i] = new(sql.NullString)
-		case creditdispute.FieldCreatedAt, creditdispute.FieldUpdatedAt, creditdispute.FieldResolvedAt:
+		case creditdispute.FieldCreatedAt, creditdispute.FieldUpdatedAt, creditdispute.FieldResolvedAt, creditdispute.FieldRespondedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -150,6 +158,33 @@ func (_m *CreditDispute) assignValues(columns []string, values []any) error {
 				_m.ResolvedAt = new(time.Time)
 				*_m.ResolvedAt = value.Time
 			}
+		case creditdispute.FieldCounterpartyWorkerID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field counterparty_worker_id", values[i])
+			} else if value.Valid {
+				_m.CounterpartyWorkerID = new(string)
+				*_m.CounterpartyWorkerID = value.String
+			}
+		case creditdispute.FieldCounterpartyEmployerID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field counterparty_employer_id", values[i])
+			} else if value.Valid {
+				_m.CounterpartyEmployerID = new(string)
+				*_m.CounterpartyEmployerID = value.String
+			}
+		case creditdispute.FieldResponse:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field response", values[i])
+			} else if value.Valid {
+				_m.Response = value.String
+			}
+		case creditdispute.FieldRespondedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field responded_at", values[i])
+			} else if value.Valid {
+				_m.RespondedAt = new(time.Time)
+				*_m.RespondedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -219,6 +254,24 @@ func (_m *CreditDispute) String() string {
 	builder.WriteString(", ")
 	if v := _m.ResolvedAt; v != nil {
 		builder.WriteString("resolved_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.CounterpartyWorkerID; v != nil {
+		builder.WriteString("counterparty_worker_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.CounterpartyEmployerID; v != nil {
+		builder.WriteString("counterparty_employer_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("response=")
+	builder.WriteString(_m.Response)
+	builder.WriteString(", ")
+	if v := _m.RespondedAt; v != nil {
+		builder.WriteString("responded_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

@@ -126,6 +126,62 @@ func (_c *CreditDisputeCreate) SetNillableResolvedAt(v *time.Time) *CreditDisput
 	return _c
 }
 
+// SetCounterpartyWorkerID sets the "counterparty_worker_id" field.
+func (_c *CreditDisputeCreate) SetCounterpartyWorkerID(v string) *CreditDisputeCreate {
+	_c.mutation.SetCounterpartyWorkerID(v)
+	return _c
+}
+
+// SetNillableCounterpartyWorkerID sets the "counterparty_worker_id" field if the given value is not nil.
+func (_c *CreditDisputeCreate) SetNillableCounterpartyWorkerID(v *string) *CreditDisputeCreate {
+	if v != nil {
+		_c.SetCounterpartyWorkerID(*v)
+	}
+	return _c
+}
+
+// SetCounterpartyEmployerID sets the "counterparty_employer_id" field.
+func (_c *CreditDisputeCreate) SetCounterpartyEmployerID(v string) *CreditDisputeCreate {
+	_c.mutation.SetCounterpartyEmployerID(v)
+	return _c
+}
+
+// SetNillableCounterpartyEmployerID sets the "counterparty_employer_id" field if the given value is not nil.
+func (_c *CreditDisputeCreate) SetNillableCounterpartyEmployerID(v *string) *CreditDisputeCreate {
+	if v != nil {
+		_c.SetCounterpartyEmployerID(*v)
+	}
+	return _c
+}
+
+// SetResponse sets the "response" field.
+func (_c *CreditDisputeCreate) SetResponse(v string) *CreditDisputeCreate {
+	_c.mutation.SetResponse(v)
+	return _c
+}
+
+// SetNillableResponse sets the "response" field if the given value is not nil.
+func (_c *CreditDisputeCreate) SetNillableResponse(v *string) *CreditDisputeCreate {
+	if v != nil {
+		_c.SetResponse(*v)
+	}
+	return _c
+}
+
+// SetRespondedAt sets the "responded_at" field.
+func (_c *CreditDisputeCreate) SetRespondedAt(v time.Time) *CreditDisputeCreate {
+	_c.mutation.SetRespondedAt(v)
+	return _c
+}
+
+// SetNillableRespondedAt sets the "responded_at" field if the given value is not nil.
+func (_c *CreditDisputeCreate) SetNillableRespondedAt(v *time.Time) *CreditDisputeCreate {
+	if v != nil {
+		_c.SetRespondedAt(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *CreditDisputeCreate) SetID(v string) *CreditDisputeCreate {
 	_c.mutation.SetID(v)
@@ -204,6 +260,10 @@ func (_c *CreditDisputeCreate) defaults() error {
 		v := creditdispute.DefaultResolutionNote
 		_c.mutation.SetResolutionNote(v)
 	}
+	if _, ok := _c.mutation.Response(); !ok {
+		v := creditdispute.DefaultResponse
+		_c.mutation.SetResponse(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if creditdispute.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized creditdispute.DefaultID (forgotten import ent/runtime?)")
@@ -250,6 +310,14 @@ func (_c *CreditDisputeCreate) check() error {
 	if v, ok := _c.mutation.ResolutionNote(); ok {
 		if err := creditdispute.ResolutionNoteValidator(v); err != nil {
 			return &ValidationError{Name: "resolution_note", err: fmt.Errorf(`ent: validator failed for field "CreditDispute.resolution_note": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Response(); !ok {
+		return &ValidationError{Name: "response", err: errors.New(`ent: missing required field "CreditDispute.response"`)}
+	}
+	if v, ok := _c.mutation.Response(); ok {
+		if err := creditdispute.ResponseValidator(v); err != nil {
+			return &ValidationError{Name: "response", err: fmt.Errorf(`ent: validator failed for field "CreditDispute.response": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -327,6 +395,22 @@ func (_c *CreditDisputeCreate) createSpec() (*CreditDispute, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.ResolvedAt(); ok {
 		_spec.SetField(creditdispute.FieldResolvedAt, field.TypeTime, value)
 		_node.ResolvedAt = &value
+	}
+	if value, ok := _c.mutation.CounterpartyWorkerID(); ok {
+		_spec.SetField(creditdispute.FieldCounterpartyWorkerID, field.TypeString, value)
+		_node.CounterpartyWorkerID = &value
+	}
+	if value, ok := _c.mutation.CounterpartyEmployerID(); ok {
+		_spec.SetField(creditdispute.FieldCounterpartyEmployerID, field.TypeString, value)
+		_node.CounterpartyEmployerID = &value
+	}
+	if value, ok := _c.mutation.Response(); ok {
+		_spec.SetField(creditdispute.FieldResponse, field.TypeString, value)
+		_node.Response = value
+	}
+	if value, ok := _c.mutation.RespondedAt(); ok {
+		_spec.SetField(creditdispute.FieldRespondedAt, field.TypeTime, value)
+		_node.RespondedAt = &value
 	}
 	if nodes := _c.mutation.EventIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -469,6 +553,36 @@ func (u *CreditDisputeUpsert) ClearResolvedAt() *CreditDisputeUpsert {
 	return u
 }
 
+// SetResponse sets the "response" field.
+func (u *CreditDisputeUpsert) SetResponse(v string) *CreditDisputeUpsert {
+	u.Set(creditdispute.FieldResponse, v)
+	return u
+}
+
+// UpdateResponse sets the "response" field to the value that was provided on create.
+func (u *CreditDisputeUpsert) UpdateResponse() *CreditDisputeUpsert {
+	u.SetExcluded(creditdispute.FieldResponse)
+	return u
+}
+
+// SetRespondedAt sets the "responded_at" field.
+func (u *CreditDisputeUpsert) SetRespondedAt(v time.Time) *CreditDisputeUpsert {
+	u.Set(creditdispute.FieldRespondedAt, v)
+	return u
+}
+
+// UpdateRespondedAt sets the "responded_at" field to the value that was provided on create.
+func (u *CreditDisputeUpsert) UpdateRespondedAt() *CreditDisputeUpsert {
+	u.SetExcluded(creditdispute.FieldRespondedAt)
+	return u
+}
+
+// ClearRespondedAt clears the value of the "responded_at" field.
+func (u *CreditDisputeUpsert) ClearRespondedAt() *CreditDisputeUpsert {
+	u.SetNull(creditdispute.FieldRespondedAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -497,6 +611,12 @@ func (u *CreditDisputeUpsertOne) UpdateNewValues() *CreditDisputeUpsertOne {
 		}
 		if _, exists := u.create.mutation.Reason(); exists {
 			s.SetIgnore(creditdispute.FieldReason)
+		}
+		if _, exists := u.create.mutation.CounterpartyWorkerID(); exists {
+			s.SetIgnore(creditdispute.FieldCounterpartyWorkerID)
+		}
+		if _, exists := u.create.mutation.CounterpartyEmployerID(); exists {
+			s.SetIgnore(creditdispute.FieldCounterpartyEmployerID)
 		}
 	}))
 	return u
@@ -610,6 +730,41 @@ func (u *CreditDisputeUpsertOne) UpdateResolvedAt() *CreditDisputeUpsertOne {
 func (u *CreditDisputeUpsertOne) ClearResolvedAt() *CreditDisputeUpsertOne {
 	return u.Update(func(s *CreditDisputeUpsert) {
 		s.ClearResolvedAt()
+	})
+}
+
+// SetResponse sets the "response" field.
+func (u *CreditDisputeUpsertOne) SetResponse(v string) *CreditDisputeUpsertOne {
+	return u.Update(func(s *CreditDisputeUpsert) {
+		s.SetResponse(v)
+	})
+}
+
+// UpdateResponse sets the "response" field to the value that was provided on create.
+func (u *CreditDisputeUpsertOne) UpdateResponse() *CreditDisputeUpsertOne {
+	return u.Update(func(s *CreditDisputeUpsert) {
+		s.UpdateResponse()
+	})
+}
+
+// SetRespondedAt sets the "responded_at" field.
+func (u *CreditDisputeUpsertOne) SetRespondedAt(v time.Time) *CreditDisputeUpsertOne {
+	return u.Update(func(s *CreditDisputeUpsert) {
+		s.SetRespondedAt(v)
+	})
+}
+
+// UpdateRespondedAt sets the "responded_at" field to the value that was provided on create.
+func (u *CreditDisputeUpsertOne) UpdateRespondedAt() *CreditDisputeUpsertOne {
+	return u.Update(func(s *CreditDisputeUpsert) {
+		s.UpdateRespondedAt()
+	})
+}
+
+// ClearRespondedAt clears the value of the "responded_at" field.
+func (u *CreditDisputeUpsertOne) ClearRespondedAt() *CreditDisputeUpsertOne {
+	return u.Update(func(s *CreditDisputeUpsert) {
+		s.ClearRespondedAt()
 	})
 }
 
@@ -808,6 +963,12 @@ func (u *CreditDisputeUpsertBulk) UpdateNewValues() *CreditDisputeUpsertBulk {
 			if _, exists := b.mutation.Reason(); exists {
 				s.SetIgnore(creditdispute.FieldReason)
 			}
+			if _, exists := b.mutation.CounterpartyWorkerID(); exists {
+				s.SetIgnore(creditdispute.FieldCounterpartyWorkerID)
+			}
+			if _, exists := b.mutation.CounterpartyEmployerID(); exists {
+				s.SetIgnore(creditdispute.FieldCounterpartyEmployerID)
+			}
 		}
 	}))
 	return u
@@ -921,6 +1082,41 @@ func (u *CreditDisputeUpsertBulk) UpdateResolvedAt() *CreditDisputeUpsertBulk {
 func (u *CreditDisputeUpsertBulk) ClearResolvedAt() *CreditDisputeUpsertBulk {
 	return u.Update(func(s *CreditDisputeUpsert) {
 		s.ClearResolvedAt()
+	})
+}
+
+// SetResponse sets the "response" field.
+func (u *CreditDisputeUpsertBulk) SetResponse(v string) *CreditDisputeUpsertBulk {
+	return u.Update(func(s *CreditDisputeUpsert) {
+		s.SetResponse(v)
+	})
+}
+
+// UpdateResponse sets the "response" field to the value that was provided on create.
+func (u *CreditDisputeUpsertBulk) UpdateResponse() *CreditDisputeUpsertBulk {
+	return u.Update(func(s *CreditDisputeUpsert) {
+		s.UpdateResponse()
+	})
+}
+
+// SetRespondedAt sets the "responded_at" field.
+func (u *CreditDisputeUpsertBulk) SetRespondedAt(v time.Time) *CreditDisputeUpsertBulk {
+	return u.Update(func(s *CreditDisputeUpsert) {
+		s.SetRespondedAt(v)
+	})
+}
+
+// UpdateRespondedAt sets the "responded_at" field to the value that was provided on create.
+func (u *CreditDisputeUpsertBulk) UpdateRespondedAt() *CreditDisputeUpsertBulk {
+	return u.Update(func(s *CreditDisputeUpsert) {
+		s.UpdateRespondedAt()
+	})
+}
+
+// ClearRespondedAt clears the value of the "responded_at" field.
+func (u *CreditDisputeUpsertBulk) ClearRespondedAt() *CreditDisputeUpsertBulk {
+	return u.Update(func(s *CreditDisputeUpsert) {
+		s.ClearRespondedAt()
 	})
 }
 

@@ -103,6 +103,40 @@ func (_u *CreditDisputeUpdate) ClearResolvedAt() *CreditDisputeUpdate {
 	return _u
 }
 
+// SetResponse sets the "response" field.
+func (_u *CreditDisputeUpdate) SetResponse(v string) *CreditDisputeUpdate {
+	_u.mutation.SetResponse(v)
+	return _u
+}
+
+// SetNillableResponse sets the "response" field if the given value is not nil.
+func (_u *CreditDisputeUpdate) SetNillableResponse(v *string) *CreditDisputeUpdate {
+	if v != nil {
+		_u.SetResponse(*v)
+	}
+	return _u
+}
+
+// SetRespondedAt sets the "responded_at" field.
+func (_u *CreditDisputeUpdate) SetRespondedAt(v time.Time) *CreditDisputeUpdate {
+	_u.mutation.SetRespondedAt(v)
+	return _u
+}
+
+// SetNillableRespondedAt sets the "responded_at" field if the given value is not nil.
+func (_u *CreditDisputeUpdate) SetNillableRespondedAt(v *time.Time) *CreditDisputeUpdate {
+	if v != nil {
+		_u.SetRespondedAt(*v)
+	}
+	return _u
+}
+
+// ClearRespondedAt clears the value of the "responded_at" field.
+func (_u *CreditDisputeUpdate) ClearRespondedAt() *CreditDisputeUpdate {
+	_u.mutation.ClearRespondedAt()
+	return _u
+}
+
 // Mutation returns the CreditDisputeMutation object of the builder.
 func (_u *CreditDisputeUpdate) Mutation() *CreditDisputeMutation {
 	return _u.mutation
@@ -162,6 +196,11 @@ func (_u *CreditDisputeUpdate) check() error {
 			return &ValidationError{Name: "resolution_note", err: fmt.Errorf(`ent: validator failed for field "CreditDispute.resolution_note": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Response(); ok {
+		if err := creditdispute.ResponseValidator(v); err != nil {
+			return &ValidationError{Name: "response", err: fmt.Errorf(`ent: validator failed for field "CreditDispute.response": %w`, err)}
+		}
+	}
 	if _u.mutation.EventCleared() && len(_u.mutation.EventIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "CreditDispute.event"`)
 	}
@@ -206,6 +245,21 @@ func (_u *CreditDisputeUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if _u.mutation.ResolvedAtCleared() {
 		_spec.ClearField(creditdispute.FieldResolvedAt, field.TypeTime)
+	}
+	if _u.mutation.CounterpartyWorkerIDCleared() {
+		_spec.ClearField(creditdispute.FieldCounterpartyWorkerID, field.TypeString)
+	}
+	if _u.mutation.CounterpartyEmployerIDCleared() {
+		_spec.ClearField(creditdispute.FieldCounterpartyEmployerID, field.TypeString)
+	}
+	if value, ok := _u.mutation.Response(); ok {
+		_spec.SetField(creditdispute.FieldResponse, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.RespondedAt(); ok {
+		_spec.SetField(creditdispute.FieldRespondedAt, field.TypeTime, value)
+	}
+	if _u.mutation.RespondedAtCleared() {
+		_spec.ClearField(creditdispute.FieldRespondedAt, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -303,6 +357,40 @@ func (_u *CreditDisputeUpdateOne) ClearResolvedAt() *CreditDisputeUpdateOne {
 	return _u
 }
 
+// SetResponse sets the "response" field.
+func (_u *CreditDisputeUpdateOne) SetResponse(v string) *CreditDisputeUpdateOne {
+	_u.mutation.SetResponse(v)
+	return _u
+}
+
+// SetNillableResponse sets the "response" field if the given value is not nil.
+func (_u *CreditDisputeUpdateOne) SetNillableResponse(v *string) *CreditDisputeUpdateOne {
+	if v != nil {
+		_u.SetResponse(*v)
+	}
+	return _u
+}
+
+// SetRespondedAt sets the "responded_at" field.
+func (_u *CreditDisputeUpdateOne) SetRespondedAt(v time.Time) *CreditDisputeUpdateOne {
+	_u.mutation.SetRespondedAt(v)
+	return _u
+}
+
+// SetNillableRespondedAt sets the "responded_at" field if the given value is not nil.
+func (_u *CreditDisputeUpdateOne) SetNillableRespondedAt(v *time.Time) *CreditDisputeUpdateOne {
+	if v != nil {
+		_u.SetRespondedAt(*v)
+	}
+	return _u
+}
+
+// ClearRespondedAt clears the value of the "responded_at" field.
+func (_u *CreditDisputeUpdateOne) ClearRespondedAt() *CreditDisputeUpdateOne {
+	_u.mutation.ClearRespondedAt()
+	return _u
+}
+
 // Mutation returns the CreditDisputeMutation object of the builder.
 func (_u *CreditDisputeUpdateOne) Mutation() *CreditDisputeMutation {
 	return _u.mutation
@@ -375,6 +463,11 @@ func (_u *CreditDisputeUpdateOne) check() error {
 			return &ValidationError{Name: "resolution_note", err: fmt.Errorf(`ent: validator failed for field "CreditDispute.resolution_note": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Response(); ok {
+		if err := creditdispute.ResponseValidator(v); err != nil {
+			return &ValidationError{Name: "response", err: fmt.Errorf(`ent: validator failed for field "CreditDispute.response": %w`, err)}
+		}
+	}
 	if _u.mutation.EventCleared() && len(_u.mutation.EventIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "CreditDispute.event"`)
 	}
@@ -436,6 +529,21 @@ func (_u *CreditDisputeUpdateOne) sqlSave(ctx context.Context) (_node *CreditDis
 	}
 	if _u.mutation.ResolvedAtCleared() {
 		_spec.ClearField(creditdispute.FieldResolvedAt, field.TypeTime)
+	}
+	if _u.mutation.CounterpartyWorkerIDCleared() {
+		_spec.ClearField(creditdispute.FieldCounterpartyWorkerID, field.TypeString)
+	}
+	if _u.mutation.CounterpartyEmployerIDCleared() {
+		_spec.ClearField(creditdispute.FieldCounterpartyEmployerID, field.TypeString)
+	}
+	if value, ok := _u.mutation.Response(); ok {
+		_spec.SetField(creditdispute.FieldResponse, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.RespondedAt(); ok {
+		_spec.SetField(creditdispute.FieldRespondedAt, field.TypeTime, value)
+	}
+	if _u.mutation.RespondedAtCleared() {
+		_spec.ClearField(creditdispute.FieldRespondedAt, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &CreditDispute{config: _u.config}

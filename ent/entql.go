@@ -163,15 +163,19 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "CreditDispute",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			creditdispute.FieldCreatedAt:      {Type: field.TypeTime, Column: creditdispute.FieldCreatedAt},
-			creditdispute.FieldUpdatedAt:      {Type: field.TypeTime, Column: creditdispute.FieldUpdatedAt},
-			creditdispute.FieldEventID:        {Type: field.TypeString, Column: creditdispute.FieldEventID},
-			creditdispute.FieldOpenedByID:     {Type: field.TypeString, Column: creditdispute.FieldOpenedByID},
-			creditdispute.FieldReason:         {Type: field.TypeString, Column: creditdispute.FieldReason},
-			creditdispute.FieldStatus:         {Type: field.TypeEnum, Column: creditdispute.FieldStatus},
-			creditdispute.FieldResolutionNote: {Type: field.TypeString, Column: creditdispute.FieldResolutionNote},
-			creditdispute.FieldResolvedByID:   {Type: field.TypeString, Column: creditdispute.FieldResolvedByID},
-			creditdispute.FieldResolvedAt:     {Type: field.TypeTime, Column: creditdispute.FieldResolvedAt},
+			creditdispute.FieldCreatedAt:              {Type: field.TypeTime, Column: creditdispute.FieldCreatedAt},
+			creditdispute.FieldUpdatedAt:              {Type: field.TypeTime, Column: creditdispute.FieldUpdatedAt},
+			creditdispute.FieldEventID:                {Type: field.TypeString, Column: creditdispute.FieldEventID},
+			creditdispute.FieldOpenedByID:             {Type: field.TypeString, Column: creditdispute.FieldOpenedByID},
+			creditdispute.FieldReason:                 {Type: field.TypeString, Column: creditdispute.FieldReason},
+			creditdispute.FieldStatus:                 {Type: field.TypeEnum, Column: creditdispute.FieldStatus},
+			creditdispute.FieldResolutionNote:         {Type: field.TypeString, Column: creditdispute.FieldResolutionNote},
+			creditdispute.FieldResolvedByID:           {Type: field.TypeString, Column: creditdispute.FieldResolvedByID},
+			creditdispute.FieldResolvedAt:             {Type: field.TypeTime, Column: creditdispute.FieldResolvedAt},
+			creditdispute.FieldCounterpartyWorkerID:   {Type: field.TypeString, Column: creditdispute.FieldCounterpartyWorkerID},
+			creditdispute.FieldCounterpartyEmployerID: {Type: field.TypeString, Column: creditdispute.FieldCounterpartyEmployerID},
+			creditdispute.FieldResponse:               {Type: field.TypeString, Column: creditdispute.FieldResponse},
+			creditdispute.FieldRespondedAt:            {Type: field.TypeTime, Column: creditdispute.FieldRespondedAt},
 		},
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
@@ -2152,6 +2156,26 @@ func (f *CreditDisputeFilter) WhereResolvedByID(p entql.StringP) {
 // WhereResolvedAt applies the entql time.Time predicate on the resolved_at field.
 func (f *CreditDisputeFilter) WhereResolvedAt(p entql.TimeP) {
 	f.Where(p.Field(creditdispute.FieldResolvedAt))
+}
+
+// WhereCounterpartyWorkerID applies the entql string predicate on the counterparty_worker_id field.
+func (f *CreditDisputeFilter) WhereCounterpartyWorkerID(p entql.StringP) {
+	f.Where(p.Field(creditdispute.FieldCounterpartyWorkerID))
+}
+
+// WhereCounterpartyEmployerID applies the entql string predicate on the counterparty_employer_id field.
+func (f *CreditDisputeFilter) WhereCounterpartyEmployerID(p entql.StringP) {
+	f.Where(p.Field(creditdispute.FieldCounterpartyEmployerID))
+}
+
+// WhereResponse applies the entql string predicate on the response field.
+func (f *CreditDisputeFilter) WhereResponse(p entql.StringP) {
+	f.Where(p.Field(creditdispute.FieldResponse))
+}
+
+// WhereRespondedAt applies the entql time.Time predicate on the responded_at field.
+func (f *CreditDisputeFilter) WhereRespondedAt(p entql.TimeP) {
+	f.Where(p.Field(creditdispute.FieldRespondedAt))
 }
 
 // WhereHasEvent applies a predicate to check if query has an edge event.

@@ -766,6 +766,16 @@ func (_q *CreditDisputeQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, creditdispute.FieldResolvedAt)
 				fieldSeen[creditdispute.FieldResolvedAt] = struct{}{}
 			}
+		case "response":
+			if _, ok := fieldSeen[creditdispute.FieldResponse]; !ok {
+				selectedFields = append(selectedFields, creditdispute.FieldResponse)
+				fieldSeen[creditdispute.FieldResponse] = struct{}{}
+			}
+		case "respondedAt":
+			if _, ok := fieldSeen[creditdispute.FieldRespondedAt]; !ok {
+				selectedFields = append(selectedFields, creditdispute.FieldRespondedAt)
+				fieldSeen[creditdispute.FieldRespondedAt] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

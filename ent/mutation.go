@@ -5640,23 +5640,27 @@ func (m *ContractMutation) ResetEdge(name string) error {
 // CreditDisputeMutation represents an operation that mutates the CreditDispute nodes in the graph.
 type CreditDisputeMutation struct {
 	config
-	op              Op
-	typ             string
-	id              *string
-	created_at      *time.Time
-	updated_at      *time.Time
-	opened_by_id    *string
-	reason          *string
-	status          *creditdispute.Status
-	resolution_note *string
-	resolved_by_id  *string
-	resolved_at     *time.Time
-	clearedFields   map[string]struct{}
-	event           *string
-	clearedevent    bool
-	done            bool
-	oldValue        func(context.Context) (*CreditDispute, error)
-	predicates      []predicate.CreditDispute
+	op                       Op
+	typ                      string
+	id                       *string
+	created_at               *time.Time
+	updated_at               *time.Time
+	opened_by_id             *string
+	reason                   *string
+	status                   *creditdispute.Status
+	resolution_note          *string
+	resolved_by_id           *string
+	resolved_at              *time.Time
+	counterparty_worker_id   *string
+	counterparty_employer_id *string
+	response                 *string
+	responded_at             *time.Time
+	clearedFields            map[string]struct{}
+	event                    *string
+	clearedevent             bool
+	done                     bool
+	oldValue                 func(context.Context) (*CreditDispute, error)
+	predicates               []predicate.CreditDispute
 }
 
 var _ ent.Mutation = (*CreditDisputeMutation)(nil)
@@ -6113,6 +6117,189 @@ func (m *CreditDisputeMutation) ResetResolvedAt() {
 	delete(m.clearedFields, creditdispute.FieldResolvedAt)
 }
 
+// SetCounterpartyWorkerID sets the "counterparty_worker_id" field.
+func (m *CreditDisputeMutation) SetCounterpartyWorkerID(s string) {
+	m.counterparty_worker_id = &s
+}
+
+// CounterpartyWorkerID returns the value of the "counterparty_worker_id" field in the mutation.
+func (m *CreditDisputeMutation) CounterpartyWorkerID() (r string, exists bool) {
+	v := m.counterparty_worker_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCounterpartyWorkerID returns the old "counterparty_worker_id" field's value of the CreditDispute entity.
+// If the CreditDispute object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditDisputeMutation) OldCounterpartyWorkerID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCounterpartyWorkerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCounterpartyWorkerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCounterpartyWorkerID: %w", err)
+	}
+	return oldValue.CounterpartyWorkerID, nil
+}
+
+// ClearCounterpartyWorkerID clears the value of the "counterparty_worker_id" field.
+func (m *CreditDisputeMutation) ClearCounterpartyWorkerID() {
+	m.counterparty_worker_id = nil
+	m.clearedFields[creditdispute.FieldCounterpartyWorkerID] = struct{}{}
+}
+
+// CounterpartyWorkerIDCleared returns if the "counterparty_worker_id" field was cleared in this mutation.
+func (m *CreditDisputeMutation) CounterpartyWorkerIDCleared() bool {
+	_, ok := m.clearedFields[creditdispute.FieldCounterpartyWorkerID]
+	return ok
+}
+
+// ResetCounterpartyWorkerID resets all changes to the "counterparty_worker_id" field.
+func (m *CreditDisputeMutation) ResetCounterpartyWorkerID() {
+	m.counterparty_worker_id = nil
+	delete(m.clearedFields, creditdispute.FieldCounterpartyWorkerID)
+}
+
+// SetCounterpartyEmployerID sets the "counterparty_employer_id" field.
+func (m *CreditDisputeMutation) SetCounterpartyEmployerID(s string) {
+	m.counterparty_employer_id = &s
+}
+
+// CounterpartyEmployerID returns the value of the "counterparty_employer_id" field in the mutation.
+func (m *CreditDisputeMutation) CounterpartyEmployerID() (r string, exists bool) {
+	v := m.counterparty_employer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCounterpartyEmployerID returns the old "counterparty_employer_id" field's value of the CreditDispute entity.
+// If the CreditDispute object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditDisputeMutation) OldCounterpartyEmployerID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCounterpartyEmployerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCounterpartyEmployerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCounterpartyEmployerID: %w", err)
+	}
+	return oldValue.CounterpartyEmployerID, nil
+}
+
+// ClearCounterpartyEmployerID clears the value of the "counterparty_employer_id" field.
+func (m *CreditDisputeMutation) ClearCounterpartyEmployerID() {
+	m.counterparty_employer_id = nil
+	m.clearedFields[creditdispute.FieldCounterpartyEmployerID] = struct{}{}
+}
+
+// CounterpartyEmployerIDCleared returns if the "counterparty_employer_id" field was cleared in this mutation.
+func (m *CreditDisputeMutation) CounterpartyEmployerIDCleared() bool {
+	_, ok := m.clearedFields[creditdispute.FieldCounterpartyEmployerID]
+	return ok
+}
+
+// ResetCounterpartyEmployerID resets all changes to the "counterparty_employer_id" field.
+func (m *CreditDisputeMutation) ResetCounterpartyEmployerID() {
+	m.counterparty_employer_id = nil
+	delete(m.clearedFields, creditdispute.FieldCounterpartyEmployerID)
+}
+
+// SetResponse sets the "response" field.
+func (m *CreditDisputeMutation) SetResponse(s string) {
+	m.response = &s
+}
+
+// Response returns the value of the "response" field in the mutation.
+func (m *CreditDisputeMutation) Response() (r string, exists bool) {
+	v := m.response
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponse returns the old "response" field's value of the CreditDispute entity.
+// If the CreditDispute object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditDisputeMutation) OldResponse(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponse is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponse requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponse: %w", err)
+	}
+	return oldValue.Response, nil
+}
+
+// ResetResponse resets all changes to the "response" field.
+func (m *CreditDisputeMutation) ResetResponse() {
+	m.response = nil
+}
+
+// SetRespondedAt sets the "responded_at" field.
+func (m *CreditDisputeMutation) SetRespondedAt(t time.Time) {
+	m.responded_at = &t
+}
+
+// RespondedAt returns the value of the "responded_at" field in the mutation.
+func (m *CreditDisputeMutation) RespondedAt() (r time.Time, exists bool) {
+	v := m.responded_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRespondedAt returns the old "responded_at" field's value of the CreditDispute entity.
+// If the CreditDispute object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditDisputeMutation) OldRespondedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRespondedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRespondedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRespondedAt: %w", err)
+	}
+	return oldValue.RespondedAt, nil
+}
+
+// ClearRespondedAt clears the value of the "responded_at" field.
+func (m *CreditDisputeMutation) ClearRespondedAt() {
+	m.responded_at = nil
+	m.clearedFields[creditdispute.FieldRespondedAt] = struct{}{}
+}
+
+// RespondedAtCleared returns if the "responded_at" field was cleared in this mutation.
+func (m *CreditDisputeMutation) RespondedAtCleared() bool {
+	_, ok := m.clearedFields[creditdispute.FieldRespondedAt]
+	return ok
+}
+
+// ResetRespondedAt resets all changes to the "responded_at" field.
+func (m *CreditDisputeMutation) ResetRespondedAt() {
+	m.responded_at = nil
+	delete(m.clearedFields, creditdispute.FieldRespondedAt)
+}
+
 // ClearEvent clears the "event" edge to the CreditEvent entity.
 func (m *CreditDisputeMutation) ClearEvent() {
 	m.clearedevent = true
@@ -6174,7 +6361,7 @@ func (m *CreditDisputeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CreditDisputeMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, creditdispute.FieldCreatedAt)
 	}
@@ -6202,6 +6389,18 @@ func (m *CreditDisputeMutation) Fields() []string {
 	if m.resolved_at != nil {
 		fields = append(fields, creditdispute.FieldResolvedAt)
 	}
+	if m.counterparty_worker_id != nil {
+		fields = append(fields, creditdispute.FieldCounterpartyWorkerID)
+	}
+	if m.counterparty_employer_id != nil {
+		fields = append(fields, creditdispute.FieldCounterpartyEmployerID)
+	}
+	if m.response != nil {
+		fields = append(fields, creditdispute.FieldResponse)
+	}
+	if m.responded_at != nil {
+		fields = append(fields, creditdispute.FieldRespondedAt)
+	}
 	return fields
 }
 
@@ -6228,6 +6427,14 @@ func (m *CreditDisputeMutation) Field(name string) (ent.Value, bool) {
 		return m.ResolvedByID()
 	case creditdispute.FieldResolvedAt:
 		return m.ResolvedAt()
+	case creditdispute.FieldCounterpartyWorkerID:
+		return m.CounterpartyWorkerID()
+	case creditdispute.FieldCounterpartyEmployerID:
+		return m.CounterpartyEmployerID()
+	case creditdispute.FieldResponse:
+		return m.Response()
+	case creditdispute.FieldRespondedAt:
+		return m.RespondedAt()
 	}
 	return nil, false
 }
@@ -6255,6 +6462,14 @@ func (m *CreditDisputeMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldResolvedByID(ctx)
 	case creditdispute.FieldResolvedAt:
 		return m.OldResolvedAt(ctx)
+	case creditdispute.FieldCounterpartyWorkerID:
+		return m.OldCounterpartyWorkerID(ctx)
+	case creditdispute.FieldCounterpartyEmployerID:
+		return m.OldCounterpartyEmployerID(ctx)
+	case creditdispute.FieldResponse:
+		return m.OldResponse(ctx)
+	case creditdispute.FieldRespondedAt:
+		return m.OldRespondedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown CreditDispute field %s", name)
 }
@@ -6327,6 +6542,34 @@ func (m *CreditDisputeMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetResolvedAt(v)
 		return nil
+	case creditdispute.FieldCounterpartyWorkerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCounterpartyWorkerID(v)
+		return nil
+	case creditdispute.FieldCounterpartyEmployerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCounterpartyEmployerID(v)
+		return nil
+	case creditdispute.FieldResponse:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponse(v)
+		return nil
+	case creditdispute.FieldRespondedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRespondedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown CreditDispute field %s", name)
 }
@@ -6363,6 +6606,15 @@ func (m *CreditDisputeMutation) ClearedFields() []string {
 	if m.FieldCleared(creditdispute.FieldResolvedAt) {
 		fields = append(fields, creditdispute.FieldResolvedAt)
 	}
+	if m.FieldCleared(creditdispute.FieldCounterpartyWorkerID) {
+		fields = append(fields, creditdispute.FieldCounterpartyWorkerID)
+	}
+	if m.FieldCleared(creditdispute.FieldCounterpartyEmployerID) {
+		fields = append(fields, creditdispute.FieldCounterpartyEmployerID)
+	}
+	if m.FieldCleared(creditdispute.FieldRespondedAt) {
+		fields = append(fields, creditdispute.FieldRespondedAt)
+	}
 	return fields
 }
 
@@ -6382,6 +6634,15 @@ func (m *CreditDisputeMutation) ClearField(name string) error {
 		return nil
 	case creditdispute.FieldResolvedAt:
 		m.ClearResolvedAt()
+		return nil
+	case creditdispute.FieldCounterpartyWorkerID:
+		m.ClearCounterpartyWorkerID()
+		return nil
+	case creditdispute.FieldCounterpartyEmployerID:
+		m.ClearCounterpartyEmployerID()
+		return nil
+	case creditdispute.FieldRespondedAt:
+		m.ClearRespondedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown CreditDispute nullable field %s", name)
@@ -6417,6 +6678,18 @@ func (m *CreditDisputeMutation) ResetField(name string) error {
 		return nil
 	case creditdispute.FieldResolvedAt:
 		m.ResetResolvedAt()
+		return nil
+	case creditdispute.FieldCounterpartyWorkerID:
+		m.ResetCounterpartyWorkerID()
+		return nil
+	case creditdispute.FieldCounterpartyEmployerID:
+		m.ResetCounterpartyEmployerID()
+		return nil
+	case creditdispute.FieldResponse:
+		m.ResetResponse()
+		return nil
+	case creditdispute.FieldRespondedAt:
+		m.ResetRespondedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown CreditDispute field %s", name)

@@ -24,6 +24,11 @@ func (r *mutationResolver) ResolveCreditDispute(ctx context.Context, input marke
 	return r.Market.ResolveCreditDispute(ctx, input)
 }
 
+// AnswerCreditDispute is the resolver for the answerCreditDispute field.
+func (r *mutationResolver) AnswerCreditDispute(ctx context.Context, input market.AnswerDisputeInput) (*market.Changed, error) {
+	return r.Market.AnswerCreditDispute(ctx, input)
+}
+
 // CreditReport is the resolver for the creditReport field.
 func (r *queryResolver) CreditReport(ctx context.Context, subjectID string) (*market.CreditReport, error) {
 	return r.Market.CreditReport(ctx, subjectID)

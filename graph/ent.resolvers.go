@@ -19,6 +19,11 @@ func (r *applicationResolver) DistanceKm(ctx context.Context, obj *ent.Applicati
 	return market.CoarseDistance(obj.DistanceKm), nil
 }
 
+// Event is the resolver for the event field.
+func (r *creditDisputeResolver) Event(ctx context.Context, obj *ent.CreditDispute) (*ent.CreditEvent, error) {
+	return r.Market.DisputedEvent(ctx, obj)
+}
+
 // Invitations is the resolver for the invitations field.
 func (r *employerResolver) Invitations(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.EmployerInvitationOrder) (*ent.EmployerInvitationConnection, error) {
 	return obj.Invitations(ctx, after, &first, nil, nil, orderBy)
@@ -95,6 +100,9 @@ func (r *Resolver) Application() generated.ApplicationResolver { return &applica
 // Certification returns generated.CertificationResolver implementation.
 func (r *Resolver) Certification() generated.CertificationResolver { return &certificationResolver{r} }
 
+// CreditDispute returns generated.CreditDisputeResolver implementation.
+func (r *Resolver) CreditDispute() generated.CreditDisputeResolver { return &creditDisputeResolver{r} }
+
 // Employer returns generated.EmployerResolver implementation.
 func (r *Resolver) Employer() generated.EmployerResolver { return &employerResolver{r} }
 
@@ -113,6 +121,7 @@ func (r *Resolver) WorkerProfile() generated.WorkerProfileResolver { return &wor
 type (
 	applicationResolver   struct{ *Resolver }
 	certificationResolver struct{ *Resolver }
+	creditDisputeResolver struct{ *Resolver }
 	employerResolver      struct{ *Resolver }
 	queryResolver         struct{ *Resolver }
 	shiftResolver         struct{ *Resolver }

@@ -17,8 +17,12 @@ import (
 // CreditDisputeWindow is how long after a credit event its subject may dispute it.
 const CreditDisputeWindow = 7 * 24 * time.Hour
 
-// LedgerDisputeResolved records a staff decision on an appeal.
-const LedgerDisputeResolved = "CREDIT_DISPUTE_RESOLVED"
+// LedgerDisputeResolved records a staff decision on an appeal;
+// LedgerDisputeAnswered the other party's side of it.
+const (
+	LedgerDisputeResolved = "CREDIT_DISPUTE_RESOLVED"
+	LedgerDisputeAnswered = "CREDIT_DISPUTE_ANSWERED"
+)
 
 // DisputeInput appeals a credit event.
 type DisputeInput struct {
@@ -68,7 +72,15 @@ func (m *Market) DisputeCreditEvent(ctx context.Context, in DisputeInput) (*Chan
 		} else if !ent.IsNotFound(err) {
 			return err
 		}
-		d, err := c.CreditDispute.Create().SetEventID(ev.ID).SetOpenedByID(v.UserID).SetReason(in.Reason).Save(ctx)
+		create := c.CreditDispute.Create().SetEventID(ev.ID).SetOpenedByID(v.UserID).SetReason(in.Reason)
+		worker, employer := m.partiesOf(ctx, c, ev)
+		switch { // the other side of the dealing, if the event came from one
+		case ev.WorkerID != nil && employer != "":
+			create.SetCounterpartyEmployerID(employer)
+		case ev.EmployerID != nil && worker != "":
+			create.SetCounterpartyWorkerID(worker)
+		}
+		d, err := create.Save(ctx)
 		if ent.IsConstraintError(err) {
 			return State(CodeAlreadyDisputed, "this credit event is already disputed")
 		}
@@ -76,7 +88,79 @@ func (m *Market) DisputeCreditEvent(ctx context.Context, in DisputeInput) (*Chan
 			return err
 		}
 		out = &Changed{Dispute: d, Event: ev}
-		return m.emit(ctx, c, Event{Kind: CreditDisputeOpened, ID: d.ID, Detail: in.Reason})
+		e := Event{Kind: CreditDisputeOpened, ID: d.ID, Detail: in.Reason}
+		if d.CounterpartyWorkerID != nil {
+			e.WorkerID = *d.CounterpartyWorkerID
+		}
+		if d.CounterpartyEmployerID != nil {
+			e.EmployerID = *d.CounterpartyEmployerID
+		}
+		return m.emit(ctx, c, e)
+	})
+	return out, err
+}
+
+// AnswerDisputeInput is the other party's side of a dispute.
+type AnswerDisputeInput struct {
+	DisputeID string `json:"disputeID" validate:"required"`
+	Response  string `json:"response" validate:"required,min=10,max=1000"`
+}
+
+// AnswerCreditDispute is the other party of a disputed event's dealing —
+// the employer who marked a no-show, the worker whose wage is overdue —
+// adding their side, once, while the dispute is open. Staff are told.
+func (m *Market) AnswerCreditDispute(ctx context.Context, in AnswerDisputeInput) (*Changed, error) {
+	v, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in.Response = strings.TrimSpace(in.Response)
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	var out *Changed
+	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		d, err := c.CreditDispute.Get(ctx, in.DisputeID)
+		if ent.IsNotFound(err) {
+			return NotFound("credit dispute")
+		}
+		if err != nil {
+			return err
+		}
+		ev, err := m.DisputedEvent(ctx, d)
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.CounterpartyEmployerID != nil && v.IsMember(*d.CounterpartyEmployerID):
+			if _, err := manager(ctx, *d.CounterpartyEmployerID, "answer disputes"); err != nil {
+				return err
+			}
+		case d.CounterpartyWorkerID != nil && *d.CounterpartyWorkerID == v.WorkerID:
+		default:
+			return Forbidden("only the other party of the disputed dealing answers a dispute")
+		}
+		if d.Status != creditdispute.StatusOPEN {
+			return State(CodeDisputeResolved, "the dispute is already %s", humanStatus(d.Status.String()))
+		}
+		if d.RespondedAt != nil {
+			if d.Response == in.Response {
+				out = &Changed{Dispute: d, Event: ev} // a retry: answered already
+				return nil
+			}
+			return State(CodeAlreadyAnswered, "the dispute has your side already")
+		}
+		if err := c.CreditDispute.UpdateOneID(d.ID).SetResponse(in.Response).SetRespondedAt(m.Now()).Exec(rule.System(ctx)); err != nil {
+			return err
+		}
+		if _, err := m.appendLedger(ctx, c, LedgerDisputeAnswered, d.ID, v.UserID, map[string]any{"response": in.Response}); err != nil {
+			return err
+		}
+		if err := m.emit(ctx, c, Event{Kind: CreditDisputeAnswered, ID: d.ID}); err != nil {
+			return err
+		}
+		out = &Changed{Dispute: d, Event: ev}
+		return out.reload(ctx, c)
 	})
 	return out, err
 }
@@ -185,7 +269,18 @@ func (m *Market) partiesOf(ctx context.Context, c *ent.Client, ev *ent.CreditEve
 	return workerID, employerID
 }
 
-// CreditDisputes pages through disputes: staff see all, subjects their own.
+// DisputedEvent is the event of a dispute the viewer could load: the
+// dispute's privacy already let them in (its subject, the other party,
+// staff), and the event is what it is about.
+func (m *Market) DisputedEvent(ctx context.Context, d *ent.CreditDispute) (*ent.CreditEvent, error) {
+	if ev, err := d.Edges.EventOrErr(); err == nil {
+		return ev, nil
+	}
+	return m.client(ctx).CreditEvent.Get(rule.System(ctx), d.EventID)
+}
+
+// CreditDisputes pages through disputes: staff see all, the others those
+// they opened or are the other party of (privacy filters the rows).
 func (m *Market) CreditDisputes(ctx context.Context, first *int, after *entgql.Cursor[string], status *creditdispute.Status) (*ent.CreditDisputeConnection, error) {
 	if _, err := signedIn(ctx); err != nil {
 		return nil, err

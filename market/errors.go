@@ -78,6 +78,7 @@ const (
 	CodeNotDisputable            Code = "NOT_DISPUTABLE" // a reversal is not disputed
 	CodeAlreadyDisputed          Code = "ALREADY_DISPUTED"
 	CodeDisputeResolved          Code = "DISPUTE_RESOLVED" // decided already
+	CodeAlreadyAnswered          Code = "ALREADY_ANSWERED" // the other party gave their side already
 	CodeAccountExists            Code = "ACCOUNT_EXISTS"   // a proven address that already has an account
 )
 

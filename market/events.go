@@ -56,6 +56,7 @@ const (
 	RoleChanged            EventKind = "ROLE_CHANGED"
 	MemberRemoved          EventKind = "MEMBER_REMOVED"
 	MemberLeft             EventKind = "MEMBER_LEFT"
+	CreditDisputeAnswered  EventKind = "CREDIT_DISPUTE_ANSWERED"
 )
 
 // EventKinds is every kind, in the order above.
@@ -103,6 +104,7 @@ var EventKinds = []EventKind{
 	RoleChanged,
 	MemberRemoved,
 	MemberLeft,
+	CreditDisputeAnswered,
 }
 
 // Event is one marketplace event. ID is the entity it is about (the offer,

@@ -413,7 +413,15 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if d := s.op(ben, "MyCreditDisputes", map[string]any{"first": 10}); len(d.list("creditDisputes.edges")) != 1 {
 		t.Fatalf("MyCreditDisputes: %v", d.v)
 	}
-	open := s.op(sam, "OpenCreditDisputes", map[string]any{"first": 10}).str("creditDisputes.edges.0.node.id")
+	// Olga, who marked the no-show, sees the dispute and gives her side.
+	theirs := s.op(olga, "MyCreditDisputes", map[string]any{"first": 10}).str("creditDisputes.edges.0.node.id")
+	s.op(olga, "AnswerCreditDispute", map[string]any{"input": map[string]any{"disputeID": theirs,
+		"response": "Ben did not call; the site lead waited an hour."}})
+	queue := s.op(sam, "OpenCreditDisputes", map[string]any{"first": 10})
+	if queue.str("creditDisputes.edges.0.node.response") == "" {
+		t.Fatalf("staff do not see the other side: %v", queue.v)
+	}
+	open := queue.str("creditDisputes.edges.0.node.id")
 	s.op(sam, "ResolveCreditDispute", map[string]any{"input": map[string]any{"disputeID": open, "decision": "REVERSE", "note": "sick note provided"}})
 
 	// --- Certificates -----------------------------------------------------------------

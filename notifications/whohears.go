@@ -86,7 +86,11 @@ var WhoHears = map[market.EventKind][]Heard{
 	market.MemberRemoved:       {{Named, enum.CategoryAccount, "You no longer act for {title}", "An owner or manager removed you."}},
 	market.MemberLeft:          {{Employer, enum.CategoryAccount, "A member left {title}", ""}},
 	market.ReviewReportDecided: {{Named, enum.CategoryReview, "Staff decided your report of a review", "See the decision in the app."}},
-	market.CreditDisputeOpened: {{Staff, enum.CategoryCredit, "A credit event is disputed", "Decide it in the dispute queue."}},
+	market.CreditDisputeOpened: {
+		{Staff, enum.CategoryCredit, "A credit event is disputed", "Decide it in the dispute queue."},
+		{Worker, enum.CategoryCredit, "A credit event of your dealing is disputed", "Add your side for staff to weigh."},
+		{Employer, enum.CategoryCredit, "A credit event of your dealing is disputed", "Add your side for staff to weigh."}},
+	market.CreditDisputeAnswered: {{Staff, enum.CategoryCredit, "The other party answered a credit dispute", "Both sides are in the dispute queue."}},
 	market.CreditDisputeResolved: {
 		{Worker, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report."},
 		{Employer, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report."}},

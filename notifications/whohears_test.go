@@ -37,7 +37,7 @@ var heardBy = map[market.EventKind][]string{
 	market.CertificationExpiring: {"worker"}, market.CertificationExpired: {"worker"}, market.CertificationRevoked: {"worker"},
 	market.MemberInvited: {"named"}, market.ReviewReportDecided: {"named"},
 	market.RoleChanged: {"named"}, market.MemberRemoved: {"named"}, market.MemberLeft: {"employer"}, market.MemberJoined: {"employer"}, market.InvitationDeclined: {"employer"},
-	market.CreditChanged: {"worker", "employer"}, market.CreditDisputeOpened: {"staff"},
+	market.CreditChanged: {"worker", "employer"}, market.CreditDisputeOpened: {"staff", "worker", "employer"}, market.CreditDisputeAnswered: {"staff"},
 	market.CreditDisputeResolved: {"worker", "employer"},
 	market.CheckOutMissed:        {"worker", "employer"}, market.TimeClaimed: {"employer"},
 }

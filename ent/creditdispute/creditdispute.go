@@ -36,6 +36,14 @@ const (
 	FieldResolvedByID = "resolved_by_id"
 	// FieldResolvedAt holds the string denoting the resolved_at field in the database.
 	FieldResolvedAt = "resolved_at"
+	// FieldCounterpartyWorkerID holds the string denoting the counterparty_worker_id field in the database.
+	FieldCounterpartyWorkerID = "counterparty_worker_id"
+	// FieldCounterpartyEmployerID holds the string denoting the counterparty_employer_id field in the database.
+	FieldCounterpartyEmployerID = "counterparty_employer_id"
+	// FieldResponse holds the string denoting the response field in the database.
+	FieldResponse = "response"
+	// FieldRespondedAt holds the string denoting the responded_at field in the database.
+	FieldRespondedAt = "responded_at"
 	// EdgeEvent holds the string denoting the event edge name in mutations.
 	EdgeEvent = "event"
 	// Table holds the table name of the creditdispute in the database.
@@ -61,6 +69,10 @@ var Columns = []string{
 	FieldResolutionNote,
 	FieldResolvedByID,
 	FieldResolvedAt,
+	FieldCounterpartyWorkerID,
+	FieldCounterpartyEmployerID,
+	FieldResponse,
+	FieldRespondedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -93,6 +105,10 @@ var (
 	DefaultResolutionNote string
 	// ResolutionNoteValidator is a validator for the "resolution_note" field. It is called by the builders before save.
 	ResolutionNoteValidator func(string) error
+	// DefaultResponse holds the default value on creation for the "response" field.
+	DefaultResponse string
+	// ResponseValidator is a validator for the "response" field. It is called by the builders before save.
+	ResponseValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -177,6 +193,26 @@ func ByResolvedByID(opts ...sql.OrderTermOption) OrderOption {
 // ByResolvedAt orders the results by the resolved_at field.
 func ByResolvedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldResolvedAt, opts...).ToFunc()
+}
+
+// ByCounterpartyWorkerID orders the results by the counterparty_worker_id field.
+func ByCounterpartyWorkerID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCounterpartyWorkerID, opts...).ToFunc()
+}
+
+// ByCounterpartyEmployerID orders the results by the counterparty_employer_id field.
+func ByCounterpartyEmployerID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCounterpartyEmployerID, opts...).ToFunc()
+}
+
+// ByResponse orders the results by the response field.
+func ByResponse(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldResponse, opts...).ToFunc()
+}
+
+// ByRespondedAt orders the results by the responded_at field.
+func ByRespondedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRespondedAt, opts...).ToFunc()
 }
 
 // ByEventField orders the results by event field.

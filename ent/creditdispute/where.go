@@ -105,6 +105,26 @@ func ResolvedAt(v time.Time) predicate.CreditDispute {
 	return predicate.CreditDispute(sql.FieldEQ(FieldResolvedAt, v))
 }
 
+// CounterpartyWorkerID applies equality check predicate on the "counterparty_worker_id" field. It's identical to CounterpartyWorkerIDEQ.
+func CounterpartyWorkerID(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldEQ(FieldCounterpartyWorkerID, v))
+}
+
+// CounterpartyEmployerID applies equality check predicate on the "counterparty_employer_id" field. It's identical to CounterpartyEmployerIDEQ.
+func CounterpartyEmployerID(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldEQ(FieldCounterpartyEmployerID, v))
+}
+
+// Response applies equality check predicate on the "response" field. It's identical to ResponseEQ.
+func Response(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldEQ(FieldResponse, v))
+}
+
+// RespondedAt applies equality check predicate on the "responded_at" field. It's identical to RespondedAtEQ.
+func RespondedAt(v time.Time) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldEQ(FieldRespondedAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.CreditDispute {
 	return predicate.CreditDispute(sql.FieldEQ(FieldCreatedAt, v))
@@ -588,6 +608,271 @@ func ResolvedAtIsNil() predicate.CreditDispute {
 // ResolvedAtNotNil applies the NotNil predicate on the "resolved_at" field.
 func ResolvedAtNotNil() predicate.CreditDispute {
 	return predicate.CreditDispute(sql.FieldNotNull(FieldResolvedAt))
+}
+
+// CounterpartyWorkerIDEQ applies the EQ predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDEQ(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldEQ(FieldCounterpartyWorkerID, v))
+}
+
+// CounterpartyWorkerIDNEQ applies the NEQ predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDNEQ(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldNEQ(FieldCounterpartyWorkerID, v))
+}
+
+// CounterpartyWorkerIDIn applies the In predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDIn(vs ...string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldIn(FieldCounterpartyWorkerID, vs...))
+}
+
+// CounterpartyWorkerIDNotIn applies the NotIn predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDNotIn(vs ...string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldNotIn(FieldCounterpartyWorkerID, vs...))
+}
+
+// CounterpartyWorkerIDGT applies the GT predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDGT(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldGT(FieldCounterpartyWorkerID, v))
+}
+
+// CounterpartyWorkerIDGTE applies the GTE predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDGTE(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldGTE(FieldCounterpartyWorkerID, v))
+}
+
+// CounterpartyWorkerIDLT applies the LT predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDLT(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldLT(FieldCounterpartyWorkerID, v))
+}
+
+// CounterpartyWorkerIDLTE applies the LTE predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDLTE(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldLTE(FieldCounterpartyWorkerID, v))
+}
+
+// CounterpartyWorkerIDContains applies the Contains predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDContains(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldContains(FieldCounterpartyWorkerID, v))
+}
+
+// CounterpartyWorkerIDHasPrefix applies the HasPrefix predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDHasPrefix(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldHasPrefix(FieldCounterpartyWorkerID, v))
+}
+
+// CounterpartyWorkerIDHasSuffix applies the HasSuffix predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDHasSuffix(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldHasSuffix(FieldCounterpartyWorkerID, v))
+}
+
+// CounterpartyWorkerIDIsNil applies the IsNil predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDIsNil() predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldIsNull(FieldCounterpartyWorkerID))
+}
+
+// CounterpartyWorkerIDNotNil applies the NotNil predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDNotNil() predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldNotNull(FieldCounterpartyWorkerID))
+}
+
+// CounterpartyWorkerIDEqualFold applies the EqualFold predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDEqualFold(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldEqualFold(FieldCounterpartyWorkerID, v))
+}
+
+// CounterpartyWorkerIDContainsFold applies the ContainsFold predicate on the "counterparty_worker_id" field.
+func CounterpartyWorkerIDContainsFold(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldContainsFold(FieldCounterpartyWorkerID, v))
+}
+
+// CounterpartyEmployerIDEQ applies the EQ predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDEQ(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldEQ(FieldCounterpartyEmployerID, v))
+}
+
+// CounterpartyEmployerIDNEQ applies the NEQ predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDNEQ(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldNEQ(FieldCounterpartyEmployerID, v))
+}
+
+// CounterpartyEmployerIDIn applies the In predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDIn(vs ...string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldIn(FieldCounterpartyEmployerID, vs...))
+}
+
+// CounterpartyEmployerIDNotIn applies the NotIn predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDNotIn(vs ...string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldNotIn(FieldCounterpartyEmployerID, vs...))
+}
+
+// CounterpartyEmployerIDGT applies the GT predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDGT(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldGT(FieldCounterpartyEmployerID, v))
+}
+
+// CounterpartyEmployerIDGTE applies the GTE predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDGTE(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldGTE(FieldCounterpartyEmployerID, v))
+}
+
+// CounterpartyEmployerIDLT applies the LT predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDLT(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldLT(FieldCounterpartyEmployerID, v))
+}
+
+// CounterpartyEmployerIDLTE applies the LTE predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDLTE(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldLTE(FieldCounterpartyEmployerID, v))
+}
+
+// CounterpartyEmployerIDContains applies the Contains predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDContains(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldContains(FieldCounterpartyEmployerID, v))
+}
+
+// CounterpartyEmployerIDHasPrefix applies the HasPrefix predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDHasPrefix(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldHasPrefix(FieldCounterpartyEmployerID, v))
+}
+
+// CounterpartyEmployerIDHasSuffix applies the HasSuffix predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDHasSuffix(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldHasSuffix(FieldCounterpartyEmployerID, v))
+}
+
+// CounterpartyEmployerIDIsNil applies the IsNil predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDIsNil() predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldIsNull(FieldCounterpartyEmployerID))
+}
+
+// CounterpartyEmployerIDNotNil applies the NotNil predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDNotNil() predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldNotNull(FieldCounterpartyEmployerID))
+}
+
+// CounterpartyEmployerIDEqualFold applies the EqualFold predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDEqualFold(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldEqualFold(FieldCounterpartyEmployerID, v))
+}
+
+// CounterpartyEmployerIDContainsFold applies the ContainsFold predicate on the "counterparty_employer_id" field.
+func CounterpartyEmployerIDContainsFold(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldContainsFold(FieldCounterpartyEmployerID, v))
+}
+
+// ResponseEQ applies the EQ predicate on the "response" field.
+func ResponseEQ(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldEQ(FieldResponse, v))
+}
+
+// ResponseNEQ applies the NEQ predicate on the "response" field.
+func ResponseNEQ(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldNEQ(FieldResponse, v))
+}
+
+// ResponseIn applies the In predicate on the "response" field.
+func ResponseIn(vs ...string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldIn(FieldResponse, vs...))
+}
+
+// ResponseNotIn applies the NotIn predicate on the "response" field.
+func ResponseNotIn(vs ...string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldNotIn(FieldResponse, vs...))
+}
+
+// ResponseGT applies the GT predicate on the "response" field.
+func ResponseGT(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldGT(FieldResponse, v))
+}
+
+// ResponseGTE applies the GTE predicate on the "response" field.
+func ResponseGTE(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldGTE(FieldResponse, v))
+}
+
+// ResponseLT applies the LT predicate on the "response" field.
+func ResponseLT(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldLT(FieldResponse, v))
+}
+
+// ResponseLTE applies the LTE predicate on the "response" field.
+func ResponseLTE(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldLTE(FieldResponse, v))
+}
+
+// ResponseContains applies the Contains predicate on the "response" field.
+func ResponseContains(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldContains(FieldResponse, v))
+}
+
+// ResponseHasPrefix applies the HasPrefix predicate on the "response" field.
+func ResponseHasPrefix(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldHasPrefix(FieldResponse, v))
+}
+
+// ResponseHasSuffix applies the HasSuffix predicate on the "response" field.
+func ResponseHasSuffix(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldHasSuffix(FieldResponse, v))
+}
+
+// ResponseEqualFold applies the EqualFold predicate on the "response" field.
+func ResponseEqualFold(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldEqualFold(FieldResponse, v))
+}
+
+// ResponseContainsFold applies the ContainsFold predicate on the "response" field.
+func ResponseContainsFold(v string) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldContainsFold(FieldResponse, v))
+}
+
+// RespondedAtEQ applies the EQ predicate on the "responded_at" field.
+func RespondedAtEQ(v time.Time) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldEQ(FieldRespondedAt, v))
+}
+
+// RespondedAtNEQ applies the NEQ predicate on the "responded_at" field.
+func RespondedAtNEQ(v time.Time) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldNEQ(FieldRespondedAt, v))
+}
+
+// RespondedAtIn applies the In predicate on the "responded_at" field.
+func RespondedAtIn(vs ...time.Time) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldIn(FieldRespondedAt, vs...))
+}
+
+// RespondedAtNotIn applies the NotIn predicate on the "responded_at" field.
+func RespondedAtNotIn(vs ...time.Time) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldNotIn(FieldRespondedAt, vs...))
+}
+
+// RespondedAtGT applies the GT predicate on the "responded_at" field.
+func RespondedAtGT(v time.Time) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldGT(FieldRespondedAt, v))
+}
+
+// RespondedAtGTE applies the GTE predicate on the "responded_at" field.
+func RespondedAtGTE(v time.Time) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldGTE(FieldRespondedAt, v))
+}
+
+// RespondedAtLT applies the LT predicate on the "responded_at" field.
+func RespondedAtLT(v time.Time) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldLT(FieldRespondedAt, v))
+}
+
+// RespondedAtLTE applies the LTE predicate on the "responded_at" field.
+func RespondedAtLTE(v time.Time) predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldLTE(FieldRespondedAt, v))
+}
+
+// RespondedAtIsNil applies the IsNil predicate on the "responded_at" field.
+func RespondedAtIsNil() predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldIsNull(FieldRespondedAt))
+}
+
+// RespondedAtNotNil applies the NotNil predicate on the "responded_at" field.
+func RespondedAtNotNil() predicate.CreditDispute {
+	return predicate.CreditDispute(sql.FieldNotNull(FieldRespondedAt))
 }
 
 // HasEvent applies the HasEdge predicate on the "event" edge.

@@ -237,6 +237,10 @@ var (
 		{Name: "resolution_note", Type: field.TypeString, Size: 1000, Default: ""},
 		{Name: "resolved_by_id", Type: field.TypeString, Nullable: true},
 		{Name: "resolved_at", Type: field.TypeTime, Nullable: true},
+		{Name: "counterparty_worker_id", Type: field.TypeString, Nullable: true},
+		{Name: "counterparty_employer_id", Type: field.TypeString, Nullable: true},
+		{Name: "response", Type: field.TypeString, Size: 1000, Default: ""},
+		{Name: "responded_at", Type: field.TypeTime, Nullable: true},
 		{Name: "event_id", Type: field.TypeString, Unique: true},
 	}
 	// CreditDisputesTable holds the schema information for the "credit_disputes" table.
@@ -247,7 +251,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "credit_disputes_credit_events_dispute",
-				Columns:    []*schema.Column{CreditDisputesColumns[9]},
+				Columns:    []*schema.Column{CreditDisputesColumns[13]},
 				RefColumns: []*schema.Column{CreditEventsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},

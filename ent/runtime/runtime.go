@@ -295,6 +295,12 @@ func init() {
 	creditdispute.DefaultResolutionNote = creditdisputeDescResolutionNote.Default.(string)
 	// creditdispute.ResolutionNoteValidator is a validator for the "resolution_note" field. It is called by the builders before save.
 	creditdispute.ResolutionNoteValidator = creditdisputeDescResolutionNote.Validators[0].(func(string) error)
+	// creditdisputeDescResponse is the schema descriptor for response field.
+	creditdisputeDescResponse := creditdisputeFields[9].Descriptor()
+	// creditdispute.DefaultResponse holds the default value on creation for the response field.
+	creditdispute.DefaultResponse = creditdisputeDescResponse.Default.(string)
+	// creditdispute.ResponseValidator is a validator for the "response" field. It is called by the builders before save.
+	creditdispute.ResponseValidator = creditdisputeDescResponse.Validators[0].(func(string) error)
 	// creditdisputeDescID is the schema descriptor for id field.
 	creditdisputeDescID := creditdisputeMixinFields0[0].Descriptor()
 	// creditdispute.DefaultID holds the default value on creation for the id field.

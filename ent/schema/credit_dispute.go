@@ -23,6 +23,13 @@ func (CreditDispute) Fields() []ent.Field {
 		field.String("resolution_note").Default("").MaxLen(1000),
 		field.String("resolved_by_id").Optional().Nillable().Annotations(hidden),
 		field.Time("resolved_at").Optional().Nillable(),
+		// The other party of the event's dealing — the employer of a
+		// worker's no-show, the worker of an employer's overdue wage — who
+		// may add their side for staff to weigh.
+		field.String("counterparty_worker_id").Optional().Nillable().Immutable().Annotations(hidden),
+		field.String("counterparty_employer_id").Optional().Nillable().Immutable().Annotations(hidden),
+		field.String("response").Default("").MaxLen(1000),
+		field.Time("responded_at").Optional().Nillable(),
 	}
 }
 

@@ -135,7 +135,7 @@ func (CreditEvent) Policy() ent.Policy {
 }
 
 func (CreditDispute) Policy() ent.Policy {
-	return policy(reads(rule.FilterToOwners(rule.User("opened_by_id"))),
+	return policy(reads(rule.FilterToOwners(rule.User("opened_by_id"), rule.Worker("counterparty_worker_id"), rule.Member("counterparty_employer_id"))),
 		rule.AllowIfStaff(),
 		rule.AllowCreateByOwner(rule.User("opened_by_id")))
 }

@@ -55,6 +55,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Application() ApplicationResolver
 	Certification() CertificationResolver
+	CreditDispute() CreditDisputeResolver
 	Employer() EmployerResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -83,6 +84,11 @@ type ComplexityRoot struct {
 
 	AddEmployerMemberPayload struct {
 		Invitation func(childComplexity int) int
+	}
+
+	AnswerCreditDisputePayload struct {
+		Dispute func(childComplexity int) int
+		Event   func(childComplexity int) int
 	}
 
 	Application struct {
@@ -309,6 +315,8 @@ type ComplexityRoot struct {
 		Reason         func(childComplexity int) int
 		ResolutionNote func(childComplexity int) int
 		ResolvedAt     func(childComplexity int) int
+		RespondedAt    func(childComplexity int) int
+		Response       func(childComplexity int) int
 		Status         func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 	}
@@ -572,6 +580,7 @@ type ComplexityRoot struct {
 		AcceptEmployerInvitation    func(childComplexity int, input model.AcceptEmployerInvitationInput) int
 		AcceptOffer                 func(childComplexity int, input model.AcceptOfferInput) int
 		AddEmployerMember           func(childComplexity int, input market.AddEmployerMemberInput) int
+		AnswerCreditDispute         func(childComplexity int, input market.AnswerDisputeInput) int
 		ApplyToShift                func(childComplexity int, input market.ApplyInput) int
 		ApproveTimesheet            func(childComplexity int, input market.ApproveInput) int
 		CancelAssignment            func(childComplexity int, input model.CancelAssignmentInput) int
@@ -1208,6 +1217,9 @@ type ApplicationResolver interface {
 type CertificationResolver interface {
 	Details(ctx context.Context, obj *ent.Certification) (*market.CertificationDetails, error)
 }
+type CreditDisputeResolver interface {
+	Event(ctx context.Context, obj *ent.CreditDispute) (*ent.CreditEvent, error)
+}
 type EmployerResolver interface {
 	Invitations(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.EmployerInvitationOrder) (*ent.EmployerInvitationConnection, error)
 	Shifts(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) (*ent.ShiftConnection, error)
@@ -1231,6 +1243,7 @@ type MutationResolver interface {
 	RevokeCertification(ctx context.Context, input model.RevokeCertificationInput) (*market.Changed, error)
 	DisputeCreditEvent(ctx context.Context, input market.DisputeInput) (*market.Changed, error)
 	ResolveCreditDispute(ctx context.Context, input market.ResolveInput) (*market.Changed, error)
+	AnswerCreditDispute(ctx context.Context, input market.AnswerDisputeInput) (*market.Changed, error)
 	CreateEmployer(ctx context.Context, input market.CreateEmployerInput) (*market.Changed, error)
 	AddEmployerMember(ctx context.Context, input market.AddEmployerMemberInput) (*market.Changed, error)
 	AcceptEmployerInvitation(ctx context.Context, input model.AcceptEmployerInvitationInput) (*market.Changed, error)
@@ -1393,6 +1406,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AddEmployerMemberPayload.Invitation(childComplexity), true
+
+	case "AnswerCreditDisputePayload.dispute":
+		if e.ComplexityRoot.AnswerCreditDisputePayload.Dispute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerCreditDisputePayload.Dispute(childComplexity), true
+	case "AnswerCreditDisputePayload.event":
+		if e.ComplexityRoot.AnswerCreditDisputePayload.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerCreditDisputePayload.Event(childComplexity), true
 
 	case "Application.createdAt":
 		if e.ComplexityRoot.Application.CreatedAt == nil {
@@ -2222,6 +2248,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreditDispute.ResolvedAt(childComplexity), true
+	case "CreditDispute.respondedAt":
+		if e.ComplexityRoot.CreditDispute.RespondedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditDispute.RespondedAt(childComplexity), true
+	case "CreditDispute.response":
+		if e.ComplexityRoot.CreditDispute.Response == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditDispute.Response(childComplexity), true
 	case "CreditDispute.status":
 		if e.ComplexityRoot.CreditDispute.Status == nil {
 			break
@@ -3189,6 +3227,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddEmployerMember(childComplexity, args["input"].(market.AddEmployerMemberInput)), true
+	case "Mutation.answerCreditDispute":
+		if e.ComplexityRoot.Mutation.AnswerCreditDispute == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_answerCreditDispute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AnswerCreditDispute(childComplexity, args["input"].(market.AnswerDisputeInput)), true
 	case "Mutation.applyToShift":
 		if e.ComplexityRoot.Mutation.ApplyToShift == nil {
 			break
@@ -6039,6 +6088,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AcceptEmployerInvitationInput", ec.unmarshalInputAcceptEmployerInvitationInput),
 			graphql.NewInputUnmarshaler("AcceptOfferInput", ec.unmarshalInputAcceptOfferInput),
 			graphql.NewInputUnmarshaler("AddEmployerMemberInput", ec.unmarshalInputAddEmployerMemberInput),
+			graphql.NewInputUnmarshaler("AnswerCreditDisputeInput", ec.unmarshalInputAnswerCreditDisputeInput),
 			graphql.NewInputUnmarshaler("ApplicationOrder", ec.unmarshalInputApplicationOrder),
 			graphql.NewInputUnmarshaler("ApplyToShiftInput", ec.unmarshalInputApplyToShiftInput),
 			graphql.NewInputUnmarshaler("ApproveTimesheetInput", ec.unmarshalInputApproveTimesheetInput),
@@ -6738,6 +6788,32 @@ extend type Mutation {
   disputeCreditEvent(input: DisputeCreditEventInput!): DisputeCreditEventPayload!
   "Staff uphold or reverse; a reversal is a new event, and both parties are told (DISPUTE_RESOLVED)."
   resolveCreditDispute(input: ResolveCreditDisputeInput!): ResolveCreditDisputePayload!
+}
+
+"What answerCreditDispute needs."
+input AnswerCreditDisputeInput {
+  "The dispute to answer."
+  disputeID: ID!
+  "Your side, for staff to weigh; 10 to 1000 characters."
+  response: String!
+}
+
+"What answerCreditDispute changed, each object as it now stands."
+type AnswerCreditDisputePayload {
+  "The dispute, with your side in it."
+  dispute: CreditDispute!
+  "The credit event disputed."
+  event: CreditEvent!
+}
+
+extend type Mutation {
+  """
+  The other party of a disputed event's dealing — the employer who marked a
+  no-show, the worker of an overdue wage — adds their side, once, while the
+  dispute is open (ALREADY_ANSWERED, DISPUTE_RESOLVED). creditDisputes lists
+  the disputes they may answer.
+  """
+  answerCreditDispute(input: AnswerCreditDisputeInput!): AnswerCreditDisputePayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/employer.graphql", Input: `"A new employer, owned by the viewer."
@@ -7486,6 +7562,14 @@ type CreditDispute implements Node {
   When staff decided; null while open.
   """
   resolvedAt: DateTime
+  """
+  Null when not given.
+  """
+  response: String
+  """
+  When the other party gave their side.
+  """
+  respondedAt: DateTime
   """
   The credit event appealed.
   """
@@ -11328,6 +11412,16 @@ func (ec *executionContext) childFields_AddEmployerMemberPayload(ctx context.Con
 	return nil, fmt.Errorf("no field named %q was found under type AddEmployerMemberPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AnswerCreditDisputePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dispute":
+		return ec.fieldContext_AnswerCreditDisputePayload_dispute(ctx, field)
+	case "event":
+		return ec.fieldContext_AnswerCreditDisputePayload_event(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnswerCreditDisputePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Application(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -11766,6 +11860,10 @@ func (ec *executionContext) childFields_CreditDispute(ctx context.Context, field
 		return ec.fieldContext_CreditDispute_resolutionNote(ctx, field)
 	case "resolvedAt":
 		return ec.fieldContext_CreditDispute_resolvedAt(ctx, field)
+	case "response":
+		return ec.fieldContext_CreditDispute_response(ctx, field)
+	case "respondedAt":
+		return ec.fieldContext_CreditDispute_respondedAt(ctx, field)
 	case "event":
 		return ec.fieldContext_CreditDispute_event(ctx, field)
 	}
@@ -13530,6 +13628,20 @@ func (ec *executionContext) field_Mutation_addEmployerMember_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_answerCreditDispute_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.AnswerDisputeInput, error) {
+			return ec.unmarshalNAnswerCreditDisputeInput2flexworkᚋmarketᚐAnswerDisputeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_applyToShift_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15233,6 +15345,70 @@ func (ec *executionContext) fieldContext_AddEmployerMemberPayload_invitation(_ c
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_EmployerInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnswerCreditDisputePayload_dispute(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerCreditDisputePayload_dispute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dispute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
+			return ec.marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerCreditDisputePayload_dispute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnswerCreditDisputePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditDispute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnswerCreditDisputePayload_event(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerCreditDisputePayload_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditEvent) graphql.Marshaler {
+			return ec.marshalNCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerCreditDisputePayload_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnswerCreditDisputePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditEvent(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18788,6 +18964,52 @@ func (ec *executionContext) fieldContext_CreditDispute_resolvedAt(_ context.Cont
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _CreditDispute_response(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditDispute_response(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Response, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreditDispute_response(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreditDispute_respondedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditDispute_respondedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RespondedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreditDispute_respondedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _CreditDispute_event(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18797,7 +19019,7 @@ func (ec *executionContext) _CreditDispute_event(ctx context.Context, field grap
 			return ec.fieldContext_CreditDispute_event(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Event(ctx)
+			return ec.Resolvers.CreditDispute().Event(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditEvent) graphql.Marshaler {
@@ -18812,7 +19034,7 @@ func (ec *executionContext) fieldContext_CreditDispute_event(_ context.Context, 
 		Object:     "CreditDispute",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CreditEvent(ctx, field)
 		},
@@ -23281,6 +23503,50 @@ func (ec *executionContext) fieldContext_Mutation_resolveCreditDispute(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_resolveCreditDispute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_answerCreditDispute(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_answerCreditDispute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AnswerCreditDispute(ctx, fc.Args["input"].(market.AnswerDisputeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNAnswerCreditDisputePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_answerCreditDispute(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnswerCreditDisputePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_answerCreditDispute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35755,6 +36021,55 @@ func UnmarshalAddEmployerMemberInput(ctx context.Context, raw any) (market.AddEm
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAnswerCreditDisputeInput(ctx context.Context, obj any) (market.AnswerDisputeInput, error) {
+	var it market.AnswerDisputeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"disputeID", "response"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "disputeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("disputeID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DisputeID = data
+		case "response":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("response"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Response = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAnswerCreditDisputeInput unmarshals raw into the AnswerCreditDisputeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnswerCreditDisputeInput(ctx context.Context, raw any) (market.AnswerDisputeInput, error) {
+	var out market.AnswerDisputeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnswerCreditDisputeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputApplicationOrder(ctx context.Context, obj any) (ent.ApplicationOrder, error) {
 	var it ent.ApplicationOrder
 	if obj == nil {
@@ -40347,6 +40662,44 @@ func (ec *executionContext) _AddEmployerMemberPayload(ctx context.Context, sel a
 	return out
 }
 
+var answerCreditDisputePayloadImplementors = []string{"AnswerCreditDisputePayload"}
+
+func (ec *executionContext) _AnswerCreditDisputePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, answerCreditDisputePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnswerCreditDisputePayload")
+		case "dispute":
+			out.Values[i] = ec._AnswerCreditDisputePayload_dispute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._AnswerCreditDisputePayload_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var applicationImplementors = []string{"Application", "Node"}
 
 func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionSet, obj *ent.Application) graphql.Marshaler {
@@ -41877,6 +42230,16 @@ func (ec *executionContext) _CreditDispute(ctx context.Context, sel ast.Selectio
 			}
 		case "resolvedAt":
 			out.Values[i] = ec._CreditDispute_resolvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "response":
+			out.Values[i] = ec._CreditDispute_response(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "respondedAt":
+			out.Values[i] = ec._CreditDispute_respondedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -43791,6 +44154,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "resolveCreditDispute":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_resolveCreditDispute(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answerCreditDispute":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_answerCreditDispute(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -48391,6 +48761,19 @@ func (ec *executionContext) marshalNAddEmployerMemberPayload2ᚖflexworkᚋmarke
 		return graphql.Null
 	}
 	return ec._AddEmployerMemberPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAnswerCreditDisputeInput2flexworkᚋmarketᚐAnswerDisputeInput(ctx context.Context, v any) (market.AnswerDisputeInput, error) {
+	res, err := ec.unmarshalInputAnswerCreditDisputeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnswerCreditDisputePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AnswerCreditDisputePayload!")
+		return graphql.Null
+	}
+	return ec._AnswerCreditDisputePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx context.Context, sel ast.SelectionSet, v *ent.Application) graphql.Marshaler {
