@@ -604,6 +604,13 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldAutoApproved:         {Type: field.TypeBool, Column: timesheet.FieldAutoApproved},
 			timesheet.FieldDisputedAt:           {Type: field.TypeTime, Column: timesheet.FieldDisputedAt},
 			timesheet.FieldDisputeReason:        {Type: field.TypeString, Column: timesheet.FieldDisputeReason},
+			timesheet.FieldProposedMinutes:      {Type: field.TypeInt, Column: timesheet.FieldProposedMinutes},
+			timesheet.FieldCorrectionNote:       {Type: field.TypeString, Column: timesheet.FieldCorrectionNote},
+			timesheet.FieldEscalatedAt:          {Type: field.TypeTime, Column: timesheet.FieldEscalatedAt},
+			timesheet.FieldEscalatedBy:          {Type: field.TypeEnum, Column: timesheet.FieldEscalatedBy},
+			timesheet.FieldEscalationNote:       {Type: field.TypeString, Column: timesheet.FieldEscalationNote},
+			timesheet.FieldDecidedAt:            {Type: field.TypeTime, Column: timesheet.FieldDecidedAt},
+			timesheet.FieldDecisionNote:         {Type: field.TypeString, Column: timesheet.FieldDecisionNote},
 			timesheet.FieldAmountOwed:           {Type: field.TypeInt64, Column: timesheet.FieldAmountOwed},
 			timesheet.FieldCurrency:             {Type: field.TypeString, Column: timesheet.FieldCurrency},
 			timesheet.FieldPaymentDueAt:         {Type: field.TypeTime, Column: timesheet.FieldPaymentDueAt},
@@ -4356,6 +4363,41 @@ func (f *TimesheetFilter) WhereDisputedAt(p entql.TimeP) {
 // WhereDisputeReason applies the entql string predicate on the dispute_reason field.
 func (f *TimesheetFilter) WhereDisputeReason(p entql.StringP) {
 	f.Where(p.Field(timesheet.FieldDisputeReason))
+}
+
+// WhereProposedMinutes applies the entql int predicate on the proposed_minutes field.
+func (f *TimesheetFilter) WhereProposedMinutes(p entql.IntP) {
+	f.Where(p.Field(timesheet.FieldProposedMinutes))
+}
+
+// WhereCorrectionNote applies the entql string predicate on the correction_note field.
+func (f *TimesheetFilter) WhereCorrectionNote(p entql.StringP) {
+	f.Where(p.Field(timesheet.FieldCorrectionNote))
+}
+
+// WhereEscalatedAt applies the entql time.Time predicate on the escalated_at field.
+func (f *TimesheetFilter) WhereEscalatedAt(p entql.TimeP) {
+	f.Where(p.Field(timesheet.FieldEscalatedAt))
+}
+
+// WhereEscalatedBy applies the entql string predicate on the escalated_by field.
+func (f *TimesheetFilter) WhereEscalatedBy(p entql.StringP) {
+	f.Where(p.Field(timesheet.FieldEscalatedBy))
+}
+
+// WhereEscalationNote applies the entql string predicate on the escalation_note field.
+func (f *TimesheetFilter) WhereEscalationNote(p entql.StringP) {
+	f.Where(p.Field(timesheet.FieldEscalationNote))
+}
+
+// WhereDecidedAt applies the entql time.Time predicate on the decided_at field.
+func (f *TimesheetFilter) WhereDecidedAt(p entql.TimeP) {
+	f.Where(p.Field(timesheet.FieldDecidedAt))
+}
+
+// WhereDecisionNote applies the entql string predicate on the decision_note field.
+func (f *TimesheetFilter) WhereDecisionNote(p entql.StringP) {
+	f.Where(p.Field(timesheet.FieldDecisionNote))
 }
 
 // WhereAmountOwed applies the entql int64 predicate on the amount_owed field.

@@ -3425,6 +3425,41 @@ func (_q *TimesheetQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, timesheet.FieldDisputeReason)
 				fieldSeen[timesheet.FieldDisputeReason] = struct{}{}
 			}
+		case "proposedMinutes":
+			if _, ok := fieldSeen[timesheet.FieldProposedMinutes]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldProposedMinutes)
+				fieldSeen[timesheet.FieldProposedMinutes] = struct{}{}
+			}
+		case "correctionNote":
+			if _, ok := fieldSeen[timesheet.FieldCorrectionNote]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldCorrectionNote)
+				fieldSeen[timesheet.FieldCorrectionNote] = struct{}{}
+			}
+		case "escalatedAt":
+			if _, ok := fieldSeen[timesheet.FieldEscalatedAt]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldEscalatedAt)
+				fieldSeen[timesheet.FieldEscalatedAt] = struct{}{}
+			}
+		case "escalatedBy":
+			if _, ok := fieldSeen[timesheet.FieldEscalatedBy]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldEscalatedBy)
+				fieldSeen[timesheet.FieldEscalatedBy] = struct{}{}
+			}
+		case "escalationNote":
+			if _, ok := fieldSeen[timesheet.FieldEscalationNote]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldEscalationNote)
+				fieldSeen[timesheet.FieldEscalationNote] = struct{}{}
+			}
+		case "decidedAt":
+			if _, ok := fieldSeen[timesheet.FieldDecidedAt]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldDecidedAt)
+				fieldSeen[timesheet.FieldDecidedAt] = struct{}{}
+			}
+		case "decisionNote":
+			if _, ok := fieldSeen[timesheet.FieldDecisionNote]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldDecisionNote)
+				fieldSeen[timesheet.FieldDecisionNote] = struct{}{}
+			}
 		case "amountOwed":
 			if _, ok := fieldSeen[timesheet.FieldAmountOwed]; !ok {
 				selectedFields = append(selectedFields, timesheet.FieldAmountOwed)

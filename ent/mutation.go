@@ -24841,6 +24841,14 @@ type TimesheetMutation struct {
 	auto_approved          *bool
 	disputed_at            *time.Time
 	dispute_reason         *string
+	proposed_minutes       *int
+	addproposed_minutes    *int
+	correction_note        *string
+	escalated_at           *time.Time
+	escalated_by           *timesheet.EscalatedBy
+	escalation_note        *string
+	decided_at             *time.Time
+	decision_note          *string
 	amount_owed            *int64
 	addamount_owed         *int64
 	currency               *string
@@ -25720,6 +25728,331 @@ func (m *TimesheetMutation) ResetDisputeReason() {
 	m.dispute_reason = nil
 }
 
+// SetProposedMinutes sets the "proposed_minutes" field.
+func (m *TimesheetMutation) SetProposedMinutes(i int) {
+	m.proposed_minutes = &i
+	m.addproposed_minutes = nil
+}
+
+// ProposedMinutes returns the value of the "proposed_minutes" field in the mutation.
+func (m *TimesheetMutation) ProposedMinutes() (r int, exists bool) {
+	v := m.proposed_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProposedMinutes returns the old "proposed_minutes" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldProposedMinutes(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProposedMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProposedMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProposedMinutes: %w", err)
+	}
+	return oldValue.ProposedMinutes, nil
+}
+
+// AddProposedMinutes adds i to the "proposed_minutes" field.
+func (m *TimesheetMutation) AddProposedMinutes(i int) {
+	if m.addproposed_minutes != nil {
+		*m.addproposed_minutes += i
+	} else {
+		m.addproposed_minutes = &i
+	}
+}
+
+// AddedProposedMinutes returns the value that was added to the "proposed_minutes" field in this mutation.
+func (m *TimesheetMutation) AddedProposedMinutes() (r int, exists bool) {
+	v := m.addproposed_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearProposedMinutes clears the value of the "proposed_minutes" field.
+func (m *TimesheetMutation) ClearProposedMinutes() {
+	m.proposed_minutes = nil
+	m.addproposed_minutes = nil
+	m.clearedFields[timesheet.FieldProposedMinutes] = struct{}{}
+}
+
+// ProposedMinutesCleared returns if the "proposed_minutes" field was cleared in this mutation.
+func (m *TimesheetMutation) ProposedMinutesCleared() bool {
+	_, ok := m.clearedFields[timesheet.FieldProposedMinutes]
+	return ok
+}
+
+// ResetProposedMinutes resets all changes to the "proposed_minutes" field.
+func (m *TimesheetMutation) ResetProposedMinutes() {
+	m.proposed_minutes = nil
+	m.addproposed_minutes = nil
+	delete(m.clearedFields, timesheet.FieldProposedMinutes)
+}
+
+// SetCorrectionNote sets the "correction_note" field.
+func (m *TimesheetMutation) SetCorrectionNote(s string) {
+	m.correction_note = &s
+}
+
+// CorrectionNote returns the value of the "correction_note" field in the mutation.
+func (m *TimesheetMutation) CorrectionNote() (r string, exists bool) {
+	v := m.correction_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCorrectionNote returns the old "correction_note" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldCorrectionNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCorrectionNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCorrectionNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCorrectionNote: %w", err)
+	}
+	return oldValue.CorrectionNote, nil
+}
+
+// ResetCorrectionNote resets all changes to the "correction_note" field.
+func (m *TimesheetMutation) ResetCorrectionNote() {
+	m.correction_note = nil
+}
+
+// SetEscalatedAt sets the "escalated_at" field.
+func (m *TimesheetMutation) SetEscalatedAt(t time.Time) {
+	m.escalated_at = &t
+}
+
+// EscalatedAt returns the value of the "escalated_at" field in the mutation.
+func (m *TimesheetMutation) EscalatedAt() (r time.Time, exists bool) {
+	v := m.escalated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEscalatedAt returns the old "escalated_at" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldEscalatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEscalatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEscalatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEscalatedAt: %w", err)
+	}
+	return oldValue.EscalatedAt, nil
+}
+
+// ClearEscalatedAt clears the value of the "escalated_at" field.
+func (m *TimesheetMutation) ClearEscalatedAt() {
+	m.escalated_at = nil
+	m.clearedFields[timesheet.FieldEscalatedAt] = struct{}{}
+}
+
+// EscalatedAtCleared returns if the "escalated_at" field was cleared in this mutation.
+func (m *TimesheetMutation) EscalatedAtCleared() bool {
+	_, ok := m.clearedFields[timesheet.FieldEscalatedAt]
+	return ok
+}
+
+// ResetEscalatedAt resets all changes to the "escalated_at" field.
+func (m *TimesheetMutation) ResetEscalatedAt() {
+	m.escalated_at = nil
+	delete(m.clearedFields, timesheet.FieldEscalatedAt)
+}
+
+// SetEscalatedBy sets the "escalated_by" field.
+func (m *TimesheetMutation) SetEscalatedBy(tb timesheet.EscalatedBy) {
+	m.escalated_by = &tb
+}
+
+// EscalatedBy returns the value of the "escalated_by" field in the mutation.
+func (m *TimesheetMutation) EscalatedBy() (r timesheet.EscalatedBy, exists bool) {
+	v := m.escalated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEscalatedBy returns the old "escalated_by" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldEscalatedBy(ctx context.Context) (v *timesheet.EscalatedBy, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEscalatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEscalatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEscalatedBy: %w", err)
+	}
+	return oldValue.EscalatedBy, nil
+}
+
+// ClearEscalatedBy clears the value of the "escalated_by" field.
+func (m *TimesheetMutation) ClearEscalatedBy() {
+	m.escalated_by = nil
+	m.clearedFields[timesheet.FieldEscalatedBy] = struct{}{}
+}
+
+// EscalatedByCleared returns if the "escalated_by" field was cleared in this mutation.
+func (m *TimesheetMutation) EscalatedByCleared() bool {
+	_, ok := m.clearedFields[timesheet.FieldEscalatedBy]
+	return ok
+}
+
+// ResetEscalatedBy resets all changes to the "escalated_by" field.
+func (m *TimesheetMutation) ResetEscalatedBy() {
+	m.escalated_by = nil
+	delete(m.clearedFields, timesheet.FieldEscalatedBy)
+}
+
+// SetEscalationNote sets the "escalation_note" field.
+func (m *TimesheetMutation) SetEscalationNote(s string) {
+	m.escalation_note = &s
+}
+
+// EscalationNote returns the value of the "escalation_note" field in the mutation.
+func (m *TimesheetMutation) EscalationNote() (r string, exists bool) {
+	v := m.escalation_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEscalationNote returns the old "escalation_note" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldEscalationNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEscalationNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEscalationNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEscalationNote: %w", err)
+	}
+	return oldValue.EscalationNote, nil
+}
+
+// ResetEscalationNote resets all changes to the "escalation_note" field.
+func (m *TimesheetMutation) ResetEscalationNote() {
+	m.escalation_note = nil
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (m *TimesheetMutation) SetDecidedAt(t time.Time) {
+	m.decided_at = &t
+}
+
+// DecidedAt returns the value of the "decided_at" field in the mutation.
+func (m *TimesheetMutation) DecidedAt() (r time.Time, exists bool) {
+	v := m.decided_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedAt returns the old "decided_at" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldDecidedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedAt: %w", err)
+	}
+	return oldValue.DecidedAt, nil
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (m *TimesheetMutation) ClearDecidedAt() {
+	m.decided_at = nil
+	m.clearedFields[timesheet.FieldDecidedAt] = struct{}{}
+}
+
+// DecidedAtCleared returns if the "decided_at" field was cleared in this mutation.
+func (m *TimesheetMutation) DecidedAtCleared() bool {
+	_, ok := m.clearedFields[timesheet.FieldDecidedAt]
+	return ok
+}
+
+// ResetDecidedAt resets all changes to the "decided_at" field.
+func (m *TimesheetMutation) ResetDecidedAt() {
+	m.decided_at = nil
+	delete(m.clearedFields, timesheet.FieldDecidedAt)
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (m *TimesheetMutation) SetDecisionNote(s string) {
+	m.decision_note = &s
+}
+
+// DecisionNote returns the value of the "decision_note" field in the mutation.
+func (m *TimesheetMutation) DecisionNote() (r string, exists bool) {
+	v := m.decision_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecisionNote returns the old "decision_note" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldDecisionNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecisionNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecisionNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecisionNote: %w", err)
+	}
+	return oldValue.DecisionNote, nil
+}
+
+// ResetDecisionNote resets all changes to the "decision_note" field.
+func (m *TimesheetMutation) ResetDecisionNote() {
+	m.decision_note = nil
+}
+
 // SetAmountOwed sets the "amount_owed" field.
 func (m *TimesheetMutation) SetAmountOwed(i int64) {
 	m.amount_owed = &i
@@ -26325,7 +26658,7 @@ func (m *TimesheetMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TimesheetMutation) Fields() []string {
-	fields := make([]string, 0, 30)
+	fields := make([]string, 0, 37)
 	if m.created_at != nil {
 		fields = append(fields, timesheet.FieldCreatedAt)
 	}
@@ -26379,6 +26712,27 @@ func (m *TimesheetMutation) Fields() []string {
 	}
 	if m.dispute_reason != nil {
 		fields = append(fields, timesheet.FieldDisputeReason)
+	}
+	if m.proposed_minutes != nil {
+		fields = append(fields, timesheet.FieldProposedMinutes)
+	}
+	if m.correction_note != nil {
+		fields = append(fields, timesheet.FieldCorrectionNote)
+	}
+	if m.escalated_at != nil {
+		fields = append(fields, timesheet.FieldEscalatedAt)
+	}
+	if m.escalated_by != nil {
+		fields = append(fields, timesheet.FieldEscalatedBy)
+	}
+	if m.escalation_note != nil {
+		fields = append(fields, timesheet.FieldEscalationNote)
+	}
+	if m.decided_at != nil {
+		fields = append(fields, timesheet.FieldDecidedAt)
+	}
+	if m.decision_note != nil {
+		fields = append(fields, timesheet.FieldDecisionNote)
 	}
 	if m.amount_owed != nil {
 		fields = append(fields, timesheet.FieldAmountOwed)
@@ -26460,6 +26814,20 @@ func (m *TimesheetMutation) Field(name string) (ent.Value, bool) {
 		return m.DisputedAt()
 	case timesheet.FieldDisputeReason:
 		return m.DisputeReason()
+	case timesheet.FieldProposedMinutes:
+		return m.ProposedMinutes()
+	case timesheet.FieldCorrectionNote:
+		return m.CorrectionNote()
+	case timesheet.FieldEscalatedAt:
+		return m.EscalatedAt()
+	case timesheet.FieldEscalatedBy:
+		return m.EscalatedBy()
+	case timesheet.FieldEscalationNote:
+		return m.EscalationNote()
+	case timesheet.FieldDecidedAt:
+		return m.DecidedAt()
+	case timesheet.FieldDecisionNote:
+		return m.DecisionNote()
 	case timesheet.FieldAmountOwed:
 		return m.AmountOwed()
 	case timesheet.FieldCurrency:
@@ -26529,6 +26897,20 @@ func (m *TimesheetMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldDisputedAt(ctx)
 	case timesheet.FieldDisputeReason:
 		return m.OldDisputeReason(ctx)
+	case timesheet.FieldProposedMinutes:
+		return m.OldProposedMinutes(ctx)
+	case timesheet.FieldCorrectionNote:
+		return m.OldCorrectionNote(ctx)
+	case timesheet.FieldEscalatedAt:
+		return m.OldEscalatedAt(ctx)
+	case timesheet.FieldEscalatedBy:
+		return m.OldEscalatedBy(ctx)
+	case timesheet.FieldEscalationNote:
+		return m.OldEscalationNote(ctx)
+	case timesheet.FieldDecidedAt:
+		return m.OldDecidedAt(ctx)
+	case timesheet.FieldDecisionNote:
+		return m.OldDecisionNote(ctx)
 	case timesheet.FieldAmountOwed:
 		return m.OldAmountOwed(ctx)
 	case timesheet.FieldCurrency:
@@ -26688,6 +27070,55 @@ func (m *TimesheetMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDisputeReason(v)
 		return nil
+	case timesheet.FieldProposedMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProposedMinutes(v)
+		return nil
+	case timesheet.FieldCorrectionNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCorrectionNote(v)
+		return nil
+	case timesheet.FieldEscalatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEscalatedAt(v)
+		return nil
+	case timesheet.FieldEscalatedBy:
+		v, ok := value.(timesheet.EscalatedBy)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEscalatedBy(v)
+		return nil
+	case timesheet.FieldEscalationNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEscalationNote(v)
+		return nil
+	case timesheet.FieldDecidedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedAt(v)
+		return nil
+	case timesheet.FieldDecisionNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecisionNote(v)
+		return nil
 	case timesheet.FieldAmountOwed:
 		v, ok := value.(int64)
 		if !ok {
@@ -26786,6 +27217,9 @@ func (m *TimesheetMutation) AddedFields() []string {
 	if m.addapproved_minutes != nil {
 		fields = append(fields, timesheet.FieldApprovedMinutes)
 	}
+	if m.addproposed_minutes != nil {
+		fields = append(fields, timesheet.FieldProposedMinutes)
+	}
 	if m.addamount_owed != nil {
 		fields = append(fields, timesheet.FieldAmountOwed)
 	}
@@ -26801,6 +27235,8 @@ func (m *TimesheetMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedWorkedMinutes()
 	case timesheet.FieldApprovedMinutes:
 		return m.AddedApprovedMinutes()
+	case timesheet.FieldProposedMinutes:
+		return m.AddedProposedMinutes()
 	case timesheet.FieldAmountOwed:
 		return m.AddedAmountOwed()
 	}
@@ -26825,6 +27261,13 @@ func (m *TimesheetMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddApprovedMinutes(v)
+		return nil
+	case timesheet.FieldProposedMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProposedMinutes(v)
 		return nil
 	case timesheet.FieldAmountOwed:
 		v, ok := value.(int64)
@@ -26855,6 +27298,18 @@ func (m *TimesheetMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(timesheet.FieldDisputedAt) {
 		fields = append(fields, timesheet.FieldDisputedAt)
+	}
+	if m.FieldCleared(timesheet.FieldProposedMinutes) {
+		fields = append(fields, timesheet.FieldProposedMinutes)
+	}
+	if m.FieldCleared(timesheet.FieldEscalatedAt) {
+		fields = append(fields, timesheet.FieldEscalatedAt)
+	}
+	if m.FieldCleared(timesheet.FieldEscalatedBy) {
+		fields = append(fields, timesheet.FieldEscalatedBy)
+	}
+	if m.FieldCleared(timesheet.FieldDecidedAt) {
+		fields = append(fields, timesheet.FieldDecidedAt)
 	}
 	if m.FieldCleared(timesheet.FieldAmountOwed) {
 		fields = append(fields, timesheet.FieldAmountOwed)
@@ -26905,6 +27360,18 @@ func (m *TimesheetMutation) ClearField(name string) error {
 		return nil
 	case timesheet.FieldDisputedAt:
 		m.ClearDisputedAt()
+		return nil
+	case timesheet.FieldProposedMinutes:
+		m.ClearProposedMinutes()
+		return nil
+	case timesheet.FieldEscalatedAt:
+		m.ClearEscalatedAt()
+		return nil
+	case timesheet.FieldEscalatedBy:
+		m.ClearEscalatedBy()
+		return nil
+	case timesheet.FieldDecidedAt:
+		m.ClearDecidedAt()
 		return nil
 	case timesheet.FieldAmountOwed:
 		m.ClearAmountOwed()
@@ -26988,6 +27455,27 @@ func (m *TimesheetMutation) ResetField(name string) error {
 		return nil
 	case timesheet.FieldDisputeReason:
 		m.ResetDisputeReason()
+		return nil
+	case timesheet.FieldProposedMinutes:
+		m.ResetProposedMinutes()
+		return nil
+	case timesheet.FieldCorrectionNote:
+		m.ResetCorrectionNote()
+		return nil
+	case timesheet.FieldEscalatedAt:
+		m.ResetEscalatedAt()
+		return nil
+	case timesheet.FieldEscalatedBy:
+		m.ResetEscalatedBy()
+		return nil
+	case timesheet.FieldEscalationNote:
+		m.ResetEscalationNote()
+		return nil
+	case timesheet.FieldDecidedAt:
+		m.ResetDecidedAt()
+		return nil
+	case timesheet.FieldDecisionNote:
+		m.ResetDecisionNote()
 		return nil
 	case timesheet.FieldAmountOwed:
 		m.ResetAmountOwed()

@@ -54,6 +54,20 @@ type Timesheet struct {
 	DisputedAt *time.Time `json:"disputed_at,omitempty"`
 	// DisputeReason holds the value of the "dispute_reason" field.
 	DisputeReason string `json:"dispute_reason,omitempty"`
+	// ProposedMinutes holds the value of the "proposed_minutes" field.
+	ProposedMinutes *int `json:"proposed_minutes,omitempty"`
+	// CorrectionNote holds the value of the "correction_note" field.
+	CorrectionNote string `json:"correction_note,omitempty"`
+	// EscalatedAt holds the value of the "escalated_at" field.
+	EscalatedAt *time.Time `json:"escalated_at,omitempty"`
+	// EscalatedBy holds the value of the "escalated_by" field.
+	EscalatedBy *timesheet.EscalatedBy `json:"escalated_by,omitempty"`
+	// EscalationNote holds the value of the "escalation_note" field.
+	EscalationNote string `json:"escalation_note,omitempty"`
+	// DecidedAt holds the value of the "decided_at" field.
+	DecidedAt *time.Time `json:"decided_at,omitempty"`
+	// DecisionNote holds the value of the "decision_note" field.
+	DecisionNote string `json:"decision_note,omitempty"`
 	// minor units, fixed at approval
 	AmountOwed *int64 `json:"amount_owed,omitempty"`
 	// Currency holds the value of the "currency" field.
@@ -113,11 +127,11 @@ func (*Timesheet) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case timesheet.FieldAutoApproved, timesheet.FieldPaymentAutoConfirmed:
 			values[i] = new(sql.NullBool)
-		case timesheet.FieldWorkedMinutes, timesheet.FieldApprovedMinutes, timesheet.FieldAmountOwed:
+		case timesheet.FieldWorkedMinutes, timesheet.FieldApprovedMinutes, timesheet.FieldProposedMinutes, timesheet.FieldAmountOwed:
 			values[i] = new(sql.NullInt64)
-		case timesheet.FieldID, timesheet.FieldAssignmentID, timesheet.FieldWorkerID, timesheet.FieldEmployerID, timesheet.FieldStatus, timesheet.FieldSource, timesheet.FieldClaimNote, timesheet.FieldAdjustmentReason, timesheet.FieldApprovedByID, timesheet.FieldDisputeReason, timesheet.FieldCurrency, timesheet.FieldPaymentStatus, timesheet.FieldPaymentReference, timesheet.FieldNotReceivedNote:
+		case timesheet.FieldID, timesheet.FieldAssignmentID, timesheet.FieldWorkerID, timesheet.FieldEmployerID, timesheet.FieldStatus, timesheet.FieldSource, timesheet.FieldClaimNote, timesheet.FieldAdjustmentReason, timesheet.FieldApprovedByID, timesheet.FieldDisputeReason, timesheet.FieldCorrectionNote, timesheet.FieldEscalatedBy, timesheet.FieldEscalationNote, timesheet.FieldDecisionNote, timesheet.FieldCurrency, timesheet.FieldPaymentStatus, timesheet.FieldPaymentReference, timesheet.FieldNotReceivedNote:
 			values[i] = new(sql.NullString)
-		case timesheet.FieldCreatedAt, timesheet.FieldUpdatedAt, timesheet.FieldClaimedCheckOutAt, timesheet.FieldSubmittedAt, timesheet.FieldApprovedAt, timesheet.FieldDisputedAt, timesheet.FieldPaymentDueAt, timesheet.FieldPaidAt, timesheet.FieldPaymentConfirmedAt, timesheet.FieldNotReceivedAt, timesheet.FieldOverdueAt, timesheet.FieldPaymentCreditedAt:
+		case timesheet.FieldCreatedAt, timesheet.FieldUpdatedAt, timesheet.FieldClaimedCheckOutAt, timesheet.FieldSubmittedAt, timesheet.FieldApprovedAt, timesheet.FieldDisputedAt, timesheet.FieldEscalatedAt, timesheet.FieldDecidedAt, timesheet.FieldPaymentDueAt, timesheet.FieldPaidAt, timesheet.FieldPaymentConfirmedAt, timesheet.FieldNotReceivedAt, timesheet.FieldOverdueAt, timesheet.FieldPaymentCreditedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -252,6 +266,52 @@ func (_m *Timesheet) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field dispute_reason", values[i])
 			} else if value.Valid {
 				_m.DisputeReason = value.String
+			}
+		case timesheet.FieldProposedMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field proposed_minutes", values[i])
+			} else if value.Valid {
+				_m.ProposedMinutes = new(int)
+				*_m.ProposedMinutes = int(value.Int64)
+			}
+		case timesheet.FieldCorrectionNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field correction_note", values[i])
+			} else if value.Valid {
+				_m.CorrectionNote = value.String
+			}
+		case timesheet.FieldEscalatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field escalated_at", values[i])
+			} else if value.Valid {
+				_m.EscalatedAt = new(time.Time)
+				*_m.EscalatedAt = value.Time
+			}
+		case timesheet.FieldEscalatedBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field escalated_by", values[i])
+			} else if value.Valid {
+				_m.EscalatedBy = new(timesheet.EscalatedBy)
+				*_m.EscalatedBy = timesheet.EscalatedBy(value.String)
+			}
+		case timesheet.FieldEscalationNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field escalation_note", values[i])
+			} else if value.Valid {
+				_m.EscalationNote = value.String
+			}
+		case timesheet.FieldDecidedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field decided_at", values[i])
+			} else if value.Valid {
+				_m.DecidedAt = new(time.Time)
+				*_m.DecidedAt = value.Time
+			}
+		case timesheet.FieldDecisionNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field decision_note", values[i])
+			} else if value.Valid {
+				_m.DecisionNote = value.String
 			}
 		case timesheet.FieldAmountOwed:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -436,6 +496,35 @@ func (_m *Timesheet) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("dispute_reason=")
 	builder.WriteString(_m.DisputeReason)
+	builder.WriteString(", ")
+	if v := _m.ProposedMinutes; v != nil {
+		builder.WriteString("proposed_minutes=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("correction_note=")
+	builder.WriteString(_m.CorrectionNote)
+	builder.WriteString(", ")
+	if v := _m.EscalatedAt; v != nil {
+		builder.WriteString("escalated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.EscalatedBy; v != nil {
+		builder.WriteString("escalated_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("escalation_note=")
+	builder.WriteString(_m.EscalationNote)
+	builder.WriteString(", ")
+	if v := _m.DecidedAt; v != nil {
+		builder.WriteString("decided_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("decision_note=")
+	builder.WriteString(_m.DecisionNote)
 	builder.WriteString(", ")
 	if v := _m.AmountOwed; v != nil {
 		builder.WriteString("amount_owed=")

@@ -236,6 +236,104 @@ func (_c *TimesheetCreate) SetNillableDisputeReason(v *string) *TimesheetCreate 
 	return _c
 }
 
+// SetProposedMinutes sets the "proposed_minutes" field.
+func (_c *TimesheetCreate) SetProposedMinutes(v int) *TimesheetCreate {
+	_c.mutation.SetProposedMinutes(v)
+	return _c
+}
+
+// SetNillableProposedMinutes sets the "proposed_minutes" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableProposedMinutes(v *int) *TimesheetCreate {
+	if v != nil {
+		_c.SetProposedMinutes(*v)
+	}
+	return _c
+}
+
+// SetCorrectionNote sets the "correction_note" field.
+func (_c *TimesheetCreate) SetCorrectionNote(v string) *TimesheetCreate {
+	_c.mutation.SetCorrectionNote(v)
+	return _c
+}
+
+// SetNillableCorrectionNote sets the "correction_note" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableCorrectionNote(v *string) *TimesheetCreate {
+	if v != nil {
+		_c.SetCorrectionNote(*v)
+	}
+	return _c
+}
+
+// SetEscalatedAt sets the "escalated_at" field.
+func (_c *TimesheetCreate) SetEscalatedAt(v time.Time) *TimesheetCreate {
+	_c.mutation.SetEscalatedAt(v)
+	return _c
+}
+
+// SetNillableEscalatedAt sets the "escalated_at" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableEscalatedAt(v *time.Time) *TimesheetCreate {
+	if v != nil {
+		_c.SetEscalatedAt(*v)
+	}
+	return _c
+}
+
+// SetEscalatedBy sets the "escalated_by" field.
+func (_c *TimesheetCreate) SetEscalatedBy(v timesheet.EscalatedBy) *TimesheetCreate {
+	_c.mutation.SetEscalatedBy(v)
+	return _c
+}
+
+// SetNillableEscalatedBy sets the "escalated_by" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableEscalatedBy(v *timesheet.EscalatedBy) *TimesheetCreate {
+	if v != nil {
+		_c.SetEscalatedBy(*v)
+	}
+	return _c
+}
+
+// SetEscalationNote sets the "escalation_note" field.
+func (_c *TimesheetCreate) SetEscalationNote(v string) *TimesheetCreate {
+	_c.mutation.SetEscalationNote(v)
+	return _c
+}
+
+// SetNillableEscalationNote sets the "escalation_note" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableEscalationNote(v *string) *TimesheetCreate {
+	if v != nil {
+		_c.SetEscalationNote(*v)
+	}
+	return _c
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (_c *TimesheetCreate) SetDecidedAt(v time.Time) *TimesheetCreate {
+	_c.mutation.SetDecidedAt(v)
+	return _c
+}
+
+// SetNillableDecidedAt sets the "decided_at" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableDecidedAt(v *time.Time) *TimesheetCreate {
+	if v != nil {
+		_c.SetDecidedAt(*v)
+	}
+	return _c
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (_c *TimesheetCreate) SetDecisionNote(v string) *TimesheetCreate {
+	_c.mutation.SetDecisionNote(v)
+	return _c
+}
+
+// SetNillableDecisionNote sets the "decision_note" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableDecisionNote(v *string) *TimesheetCreate {
+	if v != nil {
+		_c.SetDecisionNote(*v)
+	}
+	return _c
+}
+
 // SetAmountOwed sets the "amount_owed" field.
 func (_c *TimesheetCreate) SetAmountOwed(v int64) *TimesheetCreate {
 	_c.mutation.SetAmountOwed(v)
@@ -490,6 +588,18 @@ func (_c *TimesheetCreate) defaults() error {
 		v := timesheet.DefaultDisputeReason
 		_c.mutation.SetDisputeReason(v)
 	}
+	if _, ok := _c.mutation.CorrectionNote(); !ok {
+		v := timesheet.DefaultCorrectionNote
+		_c.mutation.SetCorrectionNote(v)
+	}
+	if _, ok := _c.mutation.EscalationNote(); !ok {
+		v := timesheet.DefaultEscalationNote
+		_c.mutation.SetEscalationNote(v)
+	}
+	if _, ok := _c.mutation.DecisionNote(); !ok {
+		v := timesheet.DefaultDecisionNote
+		_c.mutation.SetDecisionNote(v)
+	}
 	if _, ok := _c.mutation.PaymentStatus(); !ok {
 		v := timesheet.DefaultPaymentStatus
 		_c.mutation.SetPaymentStatus(v)
@@ -580,6 +690,35 @@ func (_c *TimesheetCreate) check() error {
 	if v, ok := _c.mutation.DisputeReason(); ok {
 		if err := timesheet.DisputeReasonValidator(v); err != nil {
 			return &ValidationError{Name: "dispute_reason", err: fmt.Errorf(`ent: validator failed for field "Timesheet.dispute_reason": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.CorrectionNote(); !ok {
+		return &ValidationError{Name: "correction_note", err: errors.New(`ent: missing required field "Timesheet.correction_note"`)}
+	}
+	if v, ok := _c.mutation.CorrectionNote(); ok {
+		if err := timesheet.CorrectionNoteValidator(v); err != nil {
+			return &ValidationError{Name: "correction_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.correction_note": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.EscalatedBy(); ok {
+		if err := timesheet.EscalatedByValidator(v); err != nil {
+			return &ValidationError{Name: "escalated_by", err: fmt.Errorf(`ent: validator failed for field "Timesheet.escalated_by": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.EscalationNote(); !ok {
+		return &ValidationError{Name: "escalation_note", err: errors.New(`ent: missing required field "Timesheet.escalation_note"`)}
+	}
+	if v, ok := _c.mutation.EscalationNote(); ok {
+		if err := timesheet.EscalationNoteValidator(v); err != nil {
+			return &ValidationError{Name: "escalation_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.escalation_note": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.DecisionNote(); !ok {
+		return &ValidationError{Name: "decision_note", err: errors.New(`ent: missing required field "Timesheet.decision_note"`)}
+	}
+	if v, ok := _c.mutation.DecisionNote(); ok {
+		if err := timesheet.DecisionNoteValidator(v); err != nil {
+			return &ValidationError{Name: "decision_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.decision_note": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.Currency(); !ok {
@@ -728,6 +867,34 @@ func (_c *TimesheetCreate) createSpec() (*Timesheet, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DisputeReason(); ok {
 		_spec.SetField(timesheet.FieldDisputeReason, field.TypeString, value)
 		_node.DisputeReason = value
+	}
+	if value, ok := _c.mutation.ProposedMinutes(); ok {
+		_spec.SetField(timesheet.FieldProposedMinutes, field.TypeInt, value)
+		_node.ProposedMinutes = &value
+	}
+	if value, ok := _c.mutation.CorrectionNote(); ok {
+		_spec.SetField(timesheet.FieldCorrectionNote, field.TypeString, value)
+		_node.CorrectionNote = value
+	}
+	if value, ok := _c.mutation.EscalatedAt(); ok {
+		_spec.SetField(timesheet.FieldEscalatedAt, field.TypeTime, value)
+		_node.EscalatedAt = &value
+	}
+	if value, ok := _c.mutation.EscalatedBy(); ok {
+		_spec.SetField(timesheet.FieldEscalatedBy, field.TypeEnum, value)
+		_node.EscalatedBy = &value
+	}
+	if value, ok := _c.mutation.EscalationNote(); ok {
+		_spec.SetField(timesheet.FieldEscalationNote, field.TypeString, value)
+		_node.EscalationNote = value
+	}
+	if value, ok := _c.mutation.DecidedAt(); ok {
+		_spec.SetField(timesheet.FieldDecidedAt, field.TypeTime, value)
+		_node.DecidedAt = &value
+	}
+	if value, ok := _c.mutation.DecisionNote(); ok {
+		_spec.SetField(timesheet.FieldDecisionNote, field.TypeString, value)
+		_node.DecisionNote = value
 	}
 	if value, ok := _c.mutation.AmountOwed(); ok {
 		_spec.SetField(timesheet.FieldAmountOwed, field.TypeInt64, value)
@@ -1053,6 +1220,120 @@ func (u *TimesheetUpsert) SetDisputeReason(v string) *TimesheetUpsert {
 // UpdateDisputeReason sets the "dispute_reason" field to the value that was provided on create.
 func (u *TimesheetUpsert) UpdateDisputeReason() *TimesheetUpsert {
 	u.SetExcluded(timesheet.FieldDisputeReason)
+	return u
+}
+
+// SetProposedMinutes sets the "proposed_minutes" field.
+func (u *TimesheetUpsert) SetProposedMinutes(v int) *TimesheetUpsert {
+	u.Set(timesheet.FieldProposedMinutes, v)
+	return u
+}
+
+// UpdateProposedMinutes sets the "proposed_minutes" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateProposedMinutes() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldProposedMinutes)
+	return u
+}
+
+// AddProposedMinutes adds v to the "proposed_minutes" field.
+func (u *TimesheetUpsert) AddProposedMinutes(v int) *TimesheetUpsert {
+	u.Add(timesheet.FieldProposedMinutes, v)
+	return u
+}
+
+// ClearProposedMinutes clears the value of the "proposed_minutes" field.
+func (u *TimesheetUpsert) ClearProposedMinutes() *TimesheetUpsert {
+	u.SetNull(timesheet.FieldProposedMinutes)
+	return u
+}
+
+// SetCorrectionNote sets the "correction_note" field.
+func (u *TimesheetUpsert) SetCorrectionNote(v string) *TimesheetUpsert {
+	u.Set(timesheet.FieldCorrectionNote, v)
+	return u
+}
+
+// UpdateCorrectionNote sets the "correction_note" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateCorrectionNote() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldCorrectionNote)
+	return u
+}
+
+// SetEscalatedAt sets the "escalated_at" field.
+func (u *TimesheetUpsert) SetEscalatedAt(v time.Time) *TimesheetUpsert {
+	u.Set(timesheet.FieldEscalatedAt, v)
+	return u
+}
+
+// UpdateEscalatedAt sets the "escalated_at" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateEscalatedAt() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldEscalatedAt)
+	return u
+}
+
+// ClearEscalatedAt clears the value of the "escalated_at" field.
+func (u *TimesheetUpsert) ClearEscalatedAt() *TimesheetUpsert {
+	u.SetNull(timesheet.FieldEscalatedAt)
+	return u
+}
+
+// SetEscalatedBy sets the "escalated_by" field.
+func (u *TimesheetUpsert) SetEscalatedBy(v timesheet.EscalatedBy) *TimesheetUpsert {
+	u.Set(timesheet.FieldEscalatedBy, v)
+	return u
+}
+
+// UpdateEscalatedBy sets the "escalated_by" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateEscalatedBy() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldEscalatedBy)
+	return u
+}
+
+// ClearEscalatedBy clears the value of the "escalated_by" field.
+func (u *TimesheetUpsert) ClearEscalatedBy() *TimesheetUpsert {
+	u.SetNull(timesheet.FieldEscalatedBy)
+	return u
+}
+
+// SetEscalationNote sets the "escalation_note" field.
+func (u *TimesheetUpsert) SetEscalationNote(v string) *TimesheetUpsert {
+	u.Set(timesheet.FieldEscalationNote, v)
+	return u
+}
+
+// UpdateEscalationNote sets the "escalation_note" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateEscalationNote() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldEscalationNote)
+	return u
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (u *TimesheetUpsert) SetDecidedAt(v time.Time) *TimesheetUpsert {
+	u.Set(timesheet.FieldDecidedAt, v)
+	return u
+}
+
+// UpdateDecidedAt sets the "decided_at" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateDecidedAt() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldDecidedAt)
+	return u
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (u *TimesheetUpsert) ClearDecidedAt() *TimesheetUpsert {
+	u.SetNull(timesheet.FieldDecidedAt)
+	return u
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (u *TimesheetUpsert) SetDecisionNote(v string) *TimesheetUpsert {
+	u.Set(timesheet.FieldDecisionNote, v)
+	return u
+}
+
+// UpdateDecisionNote sets the "decision_note" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateDecisionNote() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldDecisionNote)
 	return u
 }
 
@@ -1550,6 +1831,139 @@ func (u *TimesheetUpsertOne) SetDisputeReason(v string) *TimesheetUpsertOne {
 func (u *TimesheetUpsertOne) UpdateDisputeReason() *TimesheetUpsertOne {
 	return u.Update(func(s *TimesheetUpsert) {
 		s.UpdateDisputeReason()
+	})
+}
+
+// SetProposedMinutes sets the "proposed_minutes" field.
+func (u *TimesheetUpsertOne) SetProposedMinutes(v int) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetProposedMinutes(v)
+	})
+}
+
+// AddProposedMinutes adds v to the "proposed_minutes" field.
+func (u *TimesheetUpsertOne) AddProposedMinutes(v int) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.AddProposedMinutes(v)
+	})
+}
+
+// UpdateProposedMinutes sets the "proposed_minutes" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateProposedMinutes() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateProposedMinutes()
+	})
+}
+
+// ClearProposedMinutes clears the value of the "proposed_minutes" field.
+func (u *TimesheetUpsertOne) ClearProposedMinutes() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearProposedMinutes()
+	})
+}
+
+// SetCorrectionNote sets the "correction_note" field.
+func (u *TimesheetUpsertOne) SetCorrectionNote(v string) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetCorrectionNote(v)
+	})
+}
+
+// UpdateCorrectionNote sets the "correction_note" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateCorrectionNote() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateCorrectionNote()
+	})
+}
+
+// SetEscalatedAt sets the "escalated_at" field.
+func (u *TimesheetUpsertOne) SetEscalatedAt(v time.Time) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetEscalatedAt(v)
+	})
+}
+
+// UpdateEscalatedAt sets the "escalated_at" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateEscalatedAt() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateEscalatedAt()
+	})
+}
+
+// ClearEscalatedAt clears the value of the "escalated_at" field.
+func (u *TimesheetUpsertOne) ClearEscalatedAt() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearEscalatedAt()
+	})
+}
+
+// SetEscalatedBy sets the "escalated_by" field.
+func (u *TimesheetUpsertOne) SetEscalatedBy(v timesheet.EscalatedBy) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetEscalatedBy(v)
+	})
+}
+
+// UpdateEscalatedBy sets the "escalated_by" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateEscalatedBy() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateEscalatedBy()
+	})
+}
+
+// ClearEscalatedBy clears the value of the "escalated_by" field.
+func (u *TimesheetUpsertOne) ClearEscalatedBy() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearEscalatedBy()
+	})
+}
+
+// SetEscalationNote sets the "escalation_note" field.
+func (u *TimesheetUpsertOne) SetEscalationNote(v string) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetEscalationNote(v)
+	})
+}
+
+// UpdateEscalationNote sets the "escalation_note" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateEscalationNote() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateEscalationNote()
+	})
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (u *TimesheetUpsertOne) SetDecidedAt(v time.Time) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetDecidedAt(v)
+	})
+}
+
+// UpdateDecidedAt sets the "decided_at" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateDecidedAt() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateDecidedAt()
+	})
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (u *TimesheetUpsertOne) ClearDecidedAt() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearDecidedAt()
+	})
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (u *TimesheetUpsertOne) SetDecisionNote(v string) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetDecisionNote(v)
+	})
+}
+
+// UpdateDecisionNote sets the "decision_note" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateDecisionNote() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateDecisionNote()
 	})
 }
 
@@ -2246,6 +2660,139 @@ func (u *TimesheetUpsertBulk) SetDisputeReason(v string) *TimesheetUpsertBulk {
 func (u *TimesheetUpsertBulk) UpdateDisputeReason() *TimesheetUpsertBulk {
 	return u.Update(func(s *TimesheetUpsert) {
 		s.UpdateDisputeReason()
+	})
+}
+
+// SetProposedMinutes sets the "proposed_minutes" field.
+func (u *TimesheetUpsertBulk) SetProposedMinutes(v int) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetProposedMinutes(v)
+	})
+}
+
+// AddProposedMinutes adds v to the "proposed_minutes" field.
+func (u *TimesheetUpsertBulk) AddProposedMinutes(v int) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.AddProposedMinutes(v)
+	})
+}
+
+// UpdateProposedMinutes sets the "proposed_minutes" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateProposedMinutes() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateProposedMinutes()
+	})
+}
+
+// ClearProposedMinutes clears the value of the "proposed_minutes" field.
+func (u *TimesheetUpsertBulk) ClearProposedMinutes() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearProposedMinutes()
+	})
+}
+
+// SetCorrectionNote sets the "correction_note" field.
+func (u *TimesheetUpsertBulk) SetCorrectionNote(v string) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetCorrectionNote(v)
+	})
+}
+
+// UpdateCorrectionNote sets the "correction_note" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateCorrectionNote() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateCorrectionNote()
+	})
+}
+
+// SetEscalatedAt sets the "escalated_at" field.
+func (u *TimesheetUpsertBulk) SetEscalatedAt(v time.Time) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetEscalatedAt(v)
+	})
+}
+
+// UpdateEscalatedAt sets the "escalated_at" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateEscalatedAt() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateEscalatedAt()
+	})
+}
+
+// ClearEscalatedAt clears the value of the "escalated_at" field.
+func (u *TimesheetUpsertBulk) ClearEscalatedAt() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearEscalatedAt()
+	})
+}
+
+// SetEscalatedBy sets the "escalated_by" field.
+func (u *TimesheetUpsertBulk) SetEscalatedBy(v timesheet.EscalatedBy) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetEscalatedBy(v)
+	})
+}
+
+// UpdateEscalatedBy sets the "escalated_by" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateEscalatedBy() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateEscalatedBy()
+	})
+}
+
+// ClearEscalatedBy clears the value of the "escalated_by" field.
+func (u *TimesheetUpsertBulk) ClearEscalatedBy() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearEscalatedBy()
+	})
+}
+
+// SetEscalationNote sets the "escalation_note" field.
+func (u *TimesheetUpsertBulk) SetEscalationNote(v string) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetEscalationNote(v)
+	})
+}
+
+// UpdateEscalationNote sets the "escalation_note" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateEscalationNote() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateEscalationNote()
+	})
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (u *TimesheetUpsertBulk) SetDecidedAt(v time.Time) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetDecidedAt(v)
+	})
+}
+
+// UpdateDecidedAt sets the "decided_at" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateDecidedAt() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateDecidedAt()
+	})
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (u *TimesheetUpsertBulk) ClearDecidedAt() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.ClearDecidedAt()
+	})
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (u *TimesheetUpsertBulk) SetDecisionNote(v string) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetDecisionNote(v)
+	})
+}
+
+// UpdateDecisionNote sets the "decision_note" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateDecisionNote() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateDecisionNote()
 	})
 }
 

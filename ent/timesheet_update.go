@@ -261,6 +261,135 @@ func (_u *TimesheetUpdate) SetNillableDisputeReason(v *string) *TimesheetUpdate 
 	return _u
 }
 
+// SetProposedMinutes sets the "proposed_minutes" field.
+func (_u *TimesheetUpdate) SetProposedMinutes(v int) *TimesheetUpdate {
+	_u.mutation.ResetProposedMinutes()
+	_u.mutation.SetProposedMinutes(v)
+	return _u
+}
+
+// SetNillableProposedMinutes sets the "proposed_minutes" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableProposedMinutes(v *int) *TimesheetUpdate {
+	if v != nil {
+		_u.SetProposedMinutes(*v)
+	}
+	return _u
+}
+
+// AddProposedMinutes adds value to the "proposed_minutes" field.
+func (_u *TimesheetUpdate) AddProposedMinutes(v int) *TimesheetUpdate {
+	_u.mutation.AddProposedMinutes(v)
+	return _u
+}
+
+// ClearProposedMinutes clears the value of the "proposed_minutes" field.
+func (_u *TimesheetUpdate) ClearProposedMinutes() *TimesheetUpdate {
+	_u.mutation.ClearProposedMinutes()
+	return _u
+}
+
+// SetCorrectionNote sets the "correction_note" field.
+func (_u *TimesheetUpdate) SetCorrectionNote(v string) *TimesheetUpdate {
+	_u.mutation.SetCorrectionNote(v)
+	return _u
+}
+
+// SetNillableCorrectionNote sets the "correction_note" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableCorrectionNote(v *string) *TimesheetUpdate {
+	if v != nil {
+		_u.SetCorrectionNote(*v)
+	}
+	return _u
+}
+
+// SetEscalatedAt sets the "escalated_at" field.
+func (_u *TimesheetUpdate) SetEscalatedAt(v time.Time) *TimesheetUpdate {
+	_u.mutation.SetEscalatedAt(v)
+	return _u
+}
+
+// SetNillableEscalatedAt sets the "escalated_at" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableEscalatedAt(v *time.Time) *TimesheetUpdate {
+	if v != nil {
+		_u.SetEscalatedAt(*v)
+	}
+	return _u
+}
+
+// ClearEscalatedAt clears the value of the "escalated_at" field.
+func (_u *TimesheetUpdate) ClearEscalatedAt() *TimesheetUpdate {
+	_u.mutation.ClearEscalatedAt()
+	return _u
+}
+
+// SetEscalatedBy sets the "escalated_by" field.
+func (_u *TimesheetUpdate) SetEscalatedBy(v timesheet.EscalatedBy) *TimesheetUpdate {
+	_u.mutation.SetEscalatedBy(v)
+	return _u
+}
+
+// SetNillableEscalatedBy sets the "escalated_by" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableEscalatedBy(v *timesheet.EscalatedBy) *TimesheetUpdate {
+	if v != nil {
+		_u.SetEscalatedBy(*v)
+	}
+	return _u
+}
+
+// ClearEscalatedBy clears the value of the "escalated_by" field.
+func (_u *TimesheetUpdate) ClearEscalatedBy() *TimesheetUpdate {
+	_u.mutation.ClearEscalatedBy()
+	return _u
+}
+
+// SetEscalationNote sets the "escalation_note" field.
+func (_u *TimesheetUpdate) SetEscalationNote(v string) *TimesheetUpdate {
+	_u.mutation.SetEscalationNote(v)
+	return _u
+}
+
+// SetNillableEscalationNote sets the "escalation_note" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableEscalationNote(v *string) *TimesheetUpdate {
+	if v != nil {
+		_u.SetEscalationNote(*v)
+	}
+	return _u
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (_u *TimesheetUpdate) SetDecidedAt(v time.Time) *TimesheetUpdate {
+	_u.mutation.SetDecidedAt(v)
+	return _u
+}
+
+// SetNillableDecidedAt sets the "decided_at" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableDecidedAt(v *time.Time) *TimesheetUpdate {
+	if v != nil {
+		_u.SetDecidedAt(*v)
+	}
+	return _u
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (_u *TimesheetUpdate) ClearDecidedAt() *TimesheetUpdate {
+	_u.mutation.ClearDecidedAt()
+	return _u
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (_u *TimesheetUpdate) SetDecisionNote(v string) *TimesheetUpdate {
+	_u.mutation.SetDecisionNote(v)
+	return _u
+}
+
+// SetNillableDecisionNote sets the "decision_note" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableDecisionNote(v *string) *TimesheetUpdate {
+	if v != nil {
+		_u.SetDecisionNote(*v)
+	}
+	return _u
+}
+
 // SetAmountOwed sets the "amount_owed" field.
 func (_u *TimesheetUpdate) SetAmountOwed(v int64) *TimesheetUpdate {
 	_u.mutation.ResetAmountOwed()
@@ -552,6 +681,26 @@ func (_u *TimesheetUpdate) check() error {
 			return &ValidationError{Name: "dispute_reason", err: fmt.Errorf(`ent: validator failed for field "Timesheet.dispute_reason": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CorrectionNote(); ok {
+		if err := timesheet.CorrectionNoteValidator(v); err != nil {
+			return &ValidationError{Name: "correction_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.correction_note": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.EscalatedBy(); ok {
+		if err := timesheet.EscalatedByValidator(v); err != nil {
+			return &ValidationError{Name: "escalated_by", err: fmt.Errorf(`ent: validator failed for field "Timesheet.escalated_by": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.EscalationNote(); ok {
+		if err := timesheet.EscalationNoteValidator(v); err != nil {
+			return &ValidationError{Name: "escalation_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.escalation_note": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DecisionNote(); ok {
+		if err := timesheet.DecisionNoteValidator(v); err != nil {
+			return &ValidationError{Name: "decision_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.decision_note": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Currency(); ok {
 		if err := timesheet.CurrencyValidator(v); err != nil {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Timesheet.currency": %w`, err)}
@@ -658,6 +807,42 @@ func (_u *TimesheetUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.DisputeReason(); ok {
 		_spec.SetField(timesheet.FieldDisputeReason, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ProposedMinutes(); ok {
+		_spec.SetField(timesheet.FieldProposedMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProposedMinutes(); ok {
+		_spec.AddField(timesheet.FieldProposedMinutes, field.TypeInt, value)
+	}
+	if _u.mutation.ProposedMinutesCleared() {
+		_spec.ClearField(timesheet.FieldProposedMinutes, field.TypeInt)
+	}
+	if value, ok := _u.mutation.CorrectionNote(); ok {
+		_spec.SetField(timesheet.FieldCorrectionNote, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.EscalatedAt(); ok {
+		_spec.SetField(timesheet.FieldEscalatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.EscalatedAtCleared() {
+		_spec.ClearField(timesheet.FieldEscalatedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.EscalatedBy(); ok {
+		_spec.SetField(timesheet.FieldEscalatedBy, field.TypeEnum, value)
+	}
+	if _u.mutation.EscalatedByCleared() {
+		_spec.ClearField(timesheet.FieldEscalatedBy, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.EscalationNote(); ok {
+		_spec.SetField(timesheet.FieldEscalationNote, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.DecidedAt(); ok {
+		_spec.SetField(timesheet.FieldDecidedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DecidedAtCleared() {
+		_spec.ClearField(timesheet.FieldDecidedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DecisionNote(); ok {
+		_spec.SetField(timesheet.FieldDecisionNote, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.AmountOwed(); ok {
 		_spec.SetField(timesheet.FieldAmountOwed, field.TypeInt64, value)
@@ -973,6 +1158,135 @@ func (_u *TimesheetUpdateOne) SetNillableDisputeReason(v *string) *TimesheetUpda
 	return _u
 }
 
+// SetProposedMinutes sets the "proposed_minutes" field.
+func (_u *TimesheetUpdateOne) SetProposedMinutes(v int) *TimesheetUpdateOne {
+	_u.mutation.ResetProposedMinutes()
+	_u.mutation.SetProposedMinutes(v)
+	return _u
+}
+
+// SetNillableProposedMinutes sets the "proposed_minutes" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableProposedMinutes(v *int) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetProposedMinutes(*v)
+	}
+	return _u
+}
+
+// AddProposedMinutes adds value to the "proposed_minutes" field.
+func (_u *TimesheetUpdateOne) AddProposedMinutes(v int) *TimesheetUpdateOne {
+	_u.mutation.AddProposedMinutes(v)
+	return _u
+}
+
+// ClearProposedMinutes clears the value of the "proposed_minutes" field.
+func (_u *TimesheetUpdateOne) ClearProposedMinutes() *TimesheetUpdateOne {
+	_u.mutation.ClearProposedMinutes()
+	return _u
+}
+
+// SetCorrectionNote sets the "correction_note" field.
+func (_u *TimesheetUpdateOne) SetCorrectionNote(v string) *TimesheetUpdateOne {
+	_u.mutation.SetCorrectionNote(v)
+	return _u
+}
+
+// SetNillableCorrectionNote sets the "correction_note" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableCorrectionNote(v *string) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetCorrectionNote(*v)
+	}
+	return _u
+}
+
+// SetEscalatedAt sets the "escalated_at" field.
+func (_u *TimesheetUpdateOne) SetEscalatedAt(v time.Time) *TimesheetUpdateOne {
+	_u.mutation.SetEscalatedAt(v)
+	return _u
+}
+
+// SetNillableEscalatedAt sets the "escalated_at" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableEscalatedAt(v *time.Time) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetEscalatedAt(*v)
+	}
+	return _u
+}
+
+// ClearEscalatedAt clears the value of the "escalated_at" field.
+func (_u *TimesheetUpdateOne) ClearEscalatedAt() *TimesheetUpdateOne {
+	_u.mutation.ClearEscalatedAt()
+	return _u
+}
+
+// SetEscalatedBy sets the "escalated_by" field.
+func (_u *TimesheetUpdateOne) SetEscalatedBy(v timesheet.EscalatedBy) *TimesheetUpdateOne {
+	_u.mutation.SetEscalatedBy(v)
+	return _u
+}
+
+// SetNillableEscalatedBy sets the "escalated_by" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableEscalatedBy(v *timesheet.EscalatedBy) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetEscalatedBy(*v)
+	}
+	return _u
+}
+
+// ClearEscalatedBy clears the value of the "escalated_by" field.
+func (_u *TimesheetUpdateOne) ClearEscalatedBy() *TimesheetUpdateOne {
+	_u.mutation.ClearEscalatedBy()
+	return _u
+}
+
+// SetEscalationNote sets the "escalation_note" field.
+func (_u *TimesheetUpdateOne) SetEscalationNote(v string) *TimesheetUpdateOne {
+	_u.mutation.SetEscalationNote(v)
+	return _u
+}
+
+// SetNillableEscalationNote sets the "escalation_note" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableEscalationNote(v *string) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetEscalationNote(*v)
+	}
+	return _u
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (_u *TimesheetUpdateOne) SetDecidedAt(v time.Time) *TimesheetUpdateOne {
+	_u.mutation.SetDecidedAt(v)
+	return _u
+}
+
+// SetNillableDecidedAt sets the "decided_at" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableDecidedAt(v *time.Time) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetDecidedAt(*v)
+	}
+	return _u
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (_u *TimesheetUpdateOne) ClearDecidedAt() *TimesheetUpdateOne {
+	_u.mutation.ClearDecidedAt()
+	return _u
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (_u *TimesheetUpdateOne) SetDecisionNote(v string) *TimesheetUpdateOne {
+	_u.mutation.SetDecisionNote(v)
+	return _u
+}
+
+// SetNillableDecisionNote sets the "decision_note" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableDecisionNote(v *string) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetDecisionNote(*v)
+	}
+	return _u
+}
+
 // SetAmountOwed sets the "amount_owed" field.
 func (_u *TimesheetUpdateOne) SetAmountOwed(v int64) *TimesheetUpdateOne {
 	_u.mutation.ResetAmountOwed()
@@ -1277,6 +1591,26 @@ func (_u *TimesheetUpdateOne) check() error {
 			return &ValidationError{Name: "dispute_reason", err: fmt.Errorf(`ent: validator failed for field "Timesheet.dispute_reason": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CorrectionNote(); ok {
+		if err := timesheet.CorrectionNoteValidator(v); err != nil {
+			return &ValidationError{Name: "correction_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.correction_note": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.EscalatedBy(); ok {
+		if err := timesheet.EscalatedByValidator(v); err != nil {
+			return &ValidationError{Name: "escalated_by", err: fmt.Errorf(`ent: validator failed for field "Timesheet.escalated_by": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.EscalationNote(); ok {
+		if err := timesheet.EscalationNoteValidator(v); err != nil {
+			return &ValidationError{Name: "escalation_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.escalation_note": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DecisionNote(); ok {
+		if err := timesheet.DecisionNoteValidator(v); err != nil {
+			return &ValidationError{Name: "decision_note", err: fmt.Errorf(`ent: validator failed for field "Timesheet.decision_note": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Currency(); ok {
 		if err := timesheet.CurrencyValidator(v); err != nil {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Timesheet.currency": %w`, err)}
@@ -1400,6 +1734,42 @@ func (_u *TimesheetUpdateOne) sqlSave(ctx context.Context) (_node *Timesheet, er
 	}
 	if value, ok := _u.mutation.DisputeReason(); ok {
 		_spec.SetField(timesheet.FieldDisputeReason, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ProposedMinutes(); ok {
+		_spec.SetField(timesheet.FieldProposedMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProposedMinutes(); ok {
+		_spec.AddField(timesheet.FieldProposedMinutes, field.TypeInt, value)
+	}
+	if _u.mutation.ProposedMinutesCleared() {
+		_spec.ClearField(timesheet.FieldProposedMinutes, field.TypeInt)
+	}
+	if value, ok := _u.mutation.CorrectionNote(); ok {
+		_spec.SetField(timesheet.FieldCorrectionNote, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.EscalatedAt(); ok {
+		_spec.SetField(timesheet.FieldEscalatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.EscalatedAtCleared() {
+		_spec.ClearField(timesheet.FieldEscalatedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.EscalatedBy(); ok {
+		_spec.SetField(timesheet.FieldEscalatedBy, field.TypeEnum, value)
+	}
+	if _u.mutation.EscalatedByCleared() {
+		_spec.ClearField(timesheet.FieldEscalatedBy, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.EscalationNote(); ok {
+		_spec.SetField(timesheet.FieldEscalationNote, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.DecidedAt(); ok {
+		_spec.SetField(timesheet.FieldDecidedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DecidedAtCleared() {
+		_spec.ClearField(timesheet.FieldDecidedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DecisionNote(); ok {
+		_spec.SetField(timesheet.FieldDecisionNote, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.AmountOwed(); ok {
 		_spec.SetField(timesheet.FieldAmountOwed, field.TypeInt64, value)

@@ -58,9 +58,19 @@ func (r *mutationResolver) SignOutEverywhere(ctx context.Context) (*auth.SignedO
 	return r.Accounts.SignOutEverywhere(ctx)
 }
 
+// SignOutSession is the resolver for the signOutSession field.
+func (r *mutationResolver) SignOutSession(ctx context.Context, input model.SignOutSessionInput) (*auth.SignedOut, error) {
+	return r.Accounts.SignOutSession(ctx, input.SessionID)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*ent.User, error) {
 	return r.Market.ViewerUser(ctx)
+}
+
+// Sessions is the resolver for the sessions field.
+func (r *queryResolver) Sessions(ctx context.Context) ([]*auth.DeviceSession, error) {
+	return r.Accounts.Sessions(ctx)
 }
 
 // Email is the resolver for the email field.

@@ -104,7 +104,27 @@ func (r *mutationResolver) ReportPaymentNotReceived(ctx context.Context, input m
 	return r.Market.PaymentNotReceived(ctx, input.TimesheetID, input.Note)
 }
 
+// ProposeTimesheetCorrection is the resolver for the proposeTimesheetCorrection field.
+func (r *mutationResolver) ProposeTimesheetCorrection(ctx context.Context, input market.CorrectionInput) (*market.Changed, error) {
+	return r.Market.ProposeTimesheetCorrection(ctx, input)
+}
+
+// EscalateTimesheetDispute is the resolver for the escalateTimesheetDispute field.
+func (r *mutationResolver) EscalateTimesheetDispute(ctx context.Context, input market.EscalateInput) (*market.Changed, error) {
+	return r.Market.EscalateTimesheetDispute(ctx, input)
+}
+
+// DecideTimesheetDispute is the resolver for the decideTimesheetDispute field.
+func (r *mutationResolver) DecideTimesheetDispute(ctx context.Context, input market.DecideInput) (*market.Changed, error) {
+	return r.Market.DecideTimesheetDispute(ctx, input)
+}
+
 // Candidates is the resolver for the candidates field.
 func (r *queryResolver) Candidates(ctx context.Context, shiftID string, first int, after *entgql.Cursor[string]) (*market.CandidatePage, error) {
 	return r.Market.Candidates(ctx, shiftID, &first, after, nodeFields[*ent.ApplicationQuery](ctx, "Application", "Node"))
+}
+
+// EscalatedTimesheets is the resolver for the escalatedTimesheets field.
+func (r *queryResolver) EscalatedTimesheets(ctx context.Context, first int, after *entgql.Cursor[string], decided bool) (*ent.TimesheetConnection, error) {
+	return r.Market.EscalatedTimesheets(ctx, &first, after, decided)
 }

@@ -20,7 +20,7 @@ import (
 // ContractTemplateVersion names the contract wording below. Change the
 // wording only together with the version: signed contracts keep the version
 // and the SHA-256 of the exact text both parties saw.
-const ContractTemplateVersion = "flexwork-contract/2026-11/v1"
+const ContractTemplateVersion = "flexwork-contract/2026-11/v2"
 
 // PaymentTerm is how long after approval the employer has to pay.
 const PaymentTerm = 7 * 24 * time.Hour
@@ -70,6 +70,9 @@ Time: {{.Start}} to {{.End}} ({{.TimeZone}}), with an unpaid break of {{.Break}}
 {{.Pay}} per {{.Unit}}, before any deductions the law requires. The Employer approves the Worker's
 timesheet after the shift; a timesheet not acted on within 72 hours is approved as submitted. The
 amount approved is due within {{.PaymentDays}} days of approval.
+If the Employer cancels this hire less than 24 hours before the start, it owes the Worker a
+cancellation fee of half the pay for the scheduled time ({{.Fee}}), due within {{.PaymentDays}} days
+of the cancellation, like wages.
 
 5. Insurance
 {{.Insurance}}
@@ -99,7 +102,7 @@ func renderContract(s *ent.Shift, employer, workerName string) (string, error) {
 		"Start": s.StartsAt.In(loc).Format("Monday 2 January 2006, 15:04"), "End": s.EndsAt.In(loc).Format("15:04 (2 Jan)"),
 		"TimeZone": s.TimeZone, "Break": s.UnpaidBreakMinutes,
 		"Pay": FormatMoney(s.PayRate, s.Currency), "Unit": unit, "PaymentDays": int(PaymentTerm.Hours() / 24),
-		"NDA": s.Nda,
+		"NDA": s.Nda, "Fee": FormatMoney(cancellationFee(s), s.Currency),
 	})
 	return b.String(), err
 }

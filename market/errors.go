@@ -60,6 +60,7 @@ const (
 	CodeNoShowTooEarly           Code = "NO_SHOW_TOO_EARLY"         // earlier than 30 minutes after the start
 	CodeAssignmentNotScheduled   Code = "ASSIGNMENT_NOT_SCHEDULED"  // the hire is no longer scheduled (worked, cancelled, no-show)
 	CodeTimesheetNotOpen         Code = "TIMESHEET_NOT_OPEN"        // not in a state that allows this (approved, disputed …)
+	CodeTimesheetEscalated       Code = "TIMESHEET_ESCALATED"       // the dispute is with staff; the parties wait
 	CodeDisputeWindowClosed      Code = "DISPUTE_WINDOW_CLOSED"     // later than the window to dispute
 	CodePaymentFinal             Code = "PAYMENT_FINAL"             // the worker confirmed the payment
 	CodePaymentNotMarked         Code = "PAYMENT_NOT_MARKED"        // nothing marked as paid to confirm or contest
@@ -75,7 +76,7 @@ const (
 	CodeUploadMissing            Code = "UPLOAD_MISSING"            // nothing arrived through the upload form yet
 	CodeCertificationNotPending  Code = "CERTIFICATION_NOT_PENDING" // not waiting for review
 	CodeCertificationNotVerified Code = "CERTIFICATION_NOT_VERIFIED"
-	CodeNotDisputable            Code = "NOT_DISPUTABLE" // a reversal is not disputed
+	CodeNotDisputable            Code = "NOT_DISPUTABLE" // a reversal, or a cancellation fee, is not disputed
 	CodeAlreadyDisputed          Code = "ALREADY_DISPUTED"
 	CodeDisputeResolved          Code = "DISPUTE_RESOLVED" // decided already
 	CodeAlreadyAnswered          Code = "ALREADY_ANSWERED" // the other party gave their side already

@@ -57,6 +57,11 @@ const (
 	MemberRemoved          EventKind = "MEMBER_REMOVED"
 	MemberLeft             EventKind = "MEMBER_LEFT"
 	CreditDisputeAnswered  EventKind = "CREDIT_DISPUTE_ANSWERED"
+
+	TimesheetCorrectionProposed EventKind = "TIMESHEET_CORRECTION_PROPOSED"
+	TimesheetEscalated          EventKind = "TIMESHEET_ESCALATED"
+	TimesheetDecided            EventKind = "TIMESHEET_DECIDED"
+	CancellationFeeOwed         EventKind = "CANCELLATION_FEE_OWED"
 )
 
 // EventKinds is every kind, in the order above.
@@ -105,6 +110,10 @@ var EventKinds = []EventKind{
 	MemberRemoved,
 	MemberLeft,
 	CreditDisputeAnswered,
+	TimesheetCorrectionProposed,
+	TimesheetEscalated,
+	TimesheetDecided,
+	CancellationFeeOwed,
 }
 
 // Event is one marketplace event. ID is the entity it is about (the offer,

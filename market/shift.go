@@ -304,6 +304,14 @@ func (m *Market) CancelShift(ctx context.Context, id, reason string) (*Changed, 
 				return err
 			}
 		}
+		for _, a := range scheduled {
+			if !late {
+				break
+			}
+			if err := m.oweCancellationFee(ctx, c, s, a); err != nil {
+				return err
+			}
+		}
 		events := []Event{{Kind: ShiftCancelled, ID: id, ShiftID: id, EmployerID: s.EmployerID, Title: s.Title, When: s.StartsAt}}
 		for _, o := range pending {
 			events = append(events, Event{Kind: OfferRevoked, ID: o.ID, ShiftID: id, WorkerID: o.WorkerID, EmployerID: s.EmployerID, Title: s.Title})

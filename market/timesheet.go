@@ -58,7 +58,8 @@ func (m *Market) ApproveTimesheet(ctx context.Context, in ApproveInput) (*Change
 		if in.Reason != nil {
 			reason = strings.TrimSpace(*in.Reason)
 		}
-		if minutes != t.WorkedMinutes && reason == "" {
+		proposed := t.ProposedMinutes != nil && minutes == *t.ProposedMinutes
+		if minutes != t.WorkedMinutes && !proposed && reason == "" {
 			return BadInput("reason", "say why the minutes differ from the worker's")
 		}
 		var ts *ent.Timesheet
@@ -75,26 +76,13 @@ func (m *Market) ApproveTimesheet(ctx context.Context, in ApproveInput) (*Change
 func (m *Market) approve(ctx context.Context, c *ent.Client, t *ent.Timesheet, minutes int, reason string, auto bool, out **ent.Timesheet) error {
 	now := m.Now()
 	s := t.Edges.Assignment.Edges.Shift
-	amount := s.PayRate
-	if s.PayUnit == shift.PayUnitHOUR {
-		amount = (s.PayRate*int64(minutes) + 30) / 60 // to the nearest minor unit
-	}
+	amount := wageFor(s, minutes)
 	up := c.Timesheet.Update().
 		Where(timesheet.ID(t.ID), timesheet.StatusIn(timesheet.StatusSUBMITTED, timesheet.StatusDISPUTED),
-			timesheet.PaymentStatusNEQ(timesheet.PaymentStatusCONFIRMED)).
+			timesheet.EscalatedAtIsNil(), timesheet.PaymentStatusNEQ(timesheet.PaymentStatusCONFIRMED)).
 		SetStatus(timesheet.StatusAPPROVED).SetApprovedMinutes(minutes).SetAdjustmentReason(reason).
 		SetApprovedAt(now).SetNillableApprovedByID(nonEmpty(actor(ctx))).SetAutoApproved(auto).SetAmountOwed(amount)
-	switch {
-	case t.Status == timesheet.StatusSUBMITTED:
-		up.SetPaymentDueAt(now.Add(PaymentTerm)).SetPaymentStatus(timesheet.PaymentStatusUNPAID)
-	case t.AmountOwed != nil && *t.AmountOwed == amount:
-		// Approved again for the same amount: a payment marked stays marked.
-	case t.PaymentStatus != timesheet.PaymentStatusOVERDUE:
-		// Another amount is owed: marked or not, it is to be paid (and
-		// marked) again — by the first deadline, which a dispute does not
-		// move.
-		up.SetPaymentStatus(timesheet.PaymentStatusUNPAID)
-	}
+	owe(up, t, amount, now)
 	n, err := up.Save(ctx)
 	if err != nil {
 		return err
@@ -110,6 +98,9 @@ func (m *Market) approve(ctx context.Context, c *ent.Client, t *ent.Timesheet, m
 		}
 		if cur.PaymentStatus == timesheet.PaymentStatusCONFIRMED {
 			return State(CodePaymentFinal, "the worker confirmed the payment; it is final")
+		}
+		if cur.EscalatedAt != nil {
+			return State(CodeTimesheetEscalated, "the dispute is with staff, who decide it")
 		}
 		return State(CodeTimesheetNotOpen, "the timesheet is %s", humanStatus(cur.Status.String()))
 	}
@@ -142,6 +133,29 @@ func (m *Market) approve(ctx context.Context, c *ent.Client, t *ent.Timesheet, m
 	}
 	*out, err = c.Timesheet.Get(sys, t.ID)
 	return err
+}
+
+// wageFor is the pay for minutes of a shift, to the nearest minor unit.
+func wageFor(s *ent.Shift, minutes int) int64 {
+	if s.PayUnit == shift.PayUnitHOUR {
+		return (s.PayRate*int64(minutes) + 30) / 60
+	}
+	return s.PayRate
+}
+
+// owe sets what an approval (or a decision) changes about the payment.
+func owe(up *ent.TimesheetUpdate, t *ent.Timesheet, amount int64, now time.Time) {
+	switch {
+	case t.Status == timesheet.StatusSUBMITTED:
+		up.SetPaymentDueAt(now.Add(PaymentTerm)).SetPaymentStatus(timesheet.PaymentStatusUNPAID)
+	case t.AmountOwed != nil && *t.AmountOwed == amount:
+		// Approved again for the same amount: a payment marked stays marked.
+	case t.PaymentStatus != timesheet.PaymentStatusOVERDUE:
+		// Another amount is owed: marked or not, it is to be paid (and
+		// marked) again — by the first deadline, which a dispute does not
+		// move.
+		up.SetPaymentStatus(timesheet.PaymentStatusUNPAID)
+	}
 }
 
 // AutoApproveTimesheets approves, as submitted, every timesheet the
@@ -199,11 +213,17 @@ func (m *Market) DisputeTimesheet(ctx context.Context, id, reason string) (*Chan
 		if t.PaymentStatus == timesheet.PaymentStatusCONFIRMED {
 			return State(CodePaymentFinal, "you confirmed the payment; it is final")
 		}
+		if t.Source == timesheet.SourceCANCELLATION_FEE {
+			return State(CodeNotDisputable, "a cancellation fee is fixed by the contract; it is not disputed like hours")
+		}
+		if t.EscalatedAt != nil {
+			return State(CodeTimesheetEscalated, "the dispute is with staff, who decide it")
+		}
 		if t.ApprovedAt == nil || now.After(t.ApprovedAt.Add(DisputeWindow)) {
 			return State(CodeDisputeWindowClosed, "a timesheet can be disputed within 48 hours of its approval")
 		}
 		n, err := c.Timesheet.Update().Where(timesheet.ID(id), timesheet.StatusEQ(timesheet.StatusAPPROVED),
-			timesheet.PaymentStatusNEQ(timesheet.PaymentStatusCONFIRMED)).
+			timesheet.EscalatedAtIsNil(), timesheet.PaymentStatusNEQ(timesheet.PaymentStatusCONFIRMED)).
 			SetStatus(timesheet.StatusDISPUTED).SetDisputedAt(now).SetDisputeReason(reason).Save(ctx)
 		if err != nil {
 			return err
@@ -245,7 +265,7 @@ func (m *Market) MarkPaid(ctx context.Context, id, reference string) (*Changed, 
 		}
 		now := m.Now()
 		n, err := c.Timesheet.Update().
-			Where(timesheet.ID(id), timesheet.StatusEQ(timesheet.StatusAPPROVED), timesheet.PaymentStatusIn(
+			Where(timesheet.ID(id), timesheet.StatusIn(timesheet.StatusAPPROVED, timesheet.StatusRESOLVED), timesheet.PaymentStatusIn(
 				timesheet.PaymentStatusUNPAID, timesheet.PaymentStatusOVERDUE, timesheet.PaymentStatusNOT_RECEIVED)).
 			SetPaymentStatus(timesheet.PaymentStatusMARKED_PAID).SetPaidAt(now).SetPaymentReference(reference).Save(ctx)
 		if err != nil {
@@ -257,7 +277,7 @@ func (m *Market) MarkPaid(ctx context.Context, id, reference string) (*Changed, 
 				return nil
 			}
 			switch {
-			case t.Status != timesheet.StatusAPPROVED:
+			case t.Status != timesheet.StatusAPPROVED && t.Status != timesheet.StatusRESOLVED:
 				return State(CodeTimesheetNotOpen, "only an approved timesheet is paid; this one is %s", humanStatus(t.Status.String()))
 			case t.PaymentStatus == timesheet.PaymentStatusCONFIRMED:
 				return State(CodePaymentFinal, "the worker confirmed the payment; it is final")
@@ -361,7 +381,9 @@ func (m *Market) creditPayment(ctx context.Context, c *ent.Client, t *ent.Timesh
 	if err := up.Exec(sys); err != nil {
 		return err
 	}
-	if err := c.Assignment.UpdateOneID(t.AssignmentID).SetStatus(assignment.StatusPAID).Exec(sys); err != nil {
+	// Worked hires are paid; a hire cancelled for a fee stays cancelled.
+	if err := c.Assignment.Update().Where(assignment.ID(t.AssignmentID), assignment.StatusEQ(assignment.StatusAPPROVED)).
+		SetStatus(assignment.StatusPAID).Exec(sys); err != nil {
 		return err
 	}
 	_, err = m.recordCredit(ctx, c, creditFact{kind: kind, employerID: t.EmployerID, sourceID: t.ID})

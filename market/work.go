@@ -308,6 +308,11 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*Chan
 				return err
 			}
 		}
+		if to == assignment.StatusCANCELLED_BY_EMPLOYER && late {
+			if err := m.oweCancellationFee(ctx, c, s, a); err != nil {
+				return err
+			}
+		}
 		if err := m.emit(ctx, c, Event{Kind: AssignmentCancelled, ID: id, ShiftID: a.ShiftID, WorkerID: a.WorkerID,
 			EmployerID: a.EmployerID, Title: s.Title}); err != nil {
 			return err

@@ -173,6 +173,15 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		"code": env.MailedCode("ana@example.com"), "newPassword": "violet harbour kettle 42"}})
 	s.op(reset.str("resetPassword.accessToken"), "ChangePassword", map[string]any{"input": map[string]any{
 		"currentPassword": "violet harbour kettle 42", "newPassword": "quiet copper lantern 17"}})
+	// The change signed every other device out: one session is left, and
+	// she signs it out from the list.
+	sessions := s.op(ana, "MySessions", nil)
+	if l := sessions.list("sessions"); len(l) != 1 {
+		t.Fatalf("MySessions: %v", l)
+	}
+	if r := s.op(ana, "SignOutSession", map[string]any{"input": map[string]any{"sessionID": sessions.str("sessions.0.id")}}); r.get("signOutSession.revoked") != true {
+		t.Fatalf("SignOutSession: %v", r.v)
+	}
 	s.op(ana, "SignOutEverywhere", nil)
 
 	skills := map[string]string{}
@@ -353,6 +362,8 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if h := s.op(olga, "ShiftHires", map[string]any{"shiftID": main, "first": 10}); len(h.list("node.assignments.edges")) != 4 {
 		t.Fatalf("ShiftHires: %v", h.v)
 	}
+	s.op(ana, "ProposeTimesheetCorrection", map[string]any{"input": map[string]any{"timesheetID": anaSheet, "minutes": 460,
+		"note": "I stayed ten minutes to help close up"}})
 	s.op(olga, "ApproveTimesheet", map[string]any{"input": map[string]any{"timesheetID": anaSheet}})
 	// Dan forgets to check out; once check-out has closed he says when he
 	// left, and Olga records a shorter time.
@@ -371,6 +382,16 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	}
 	s.op(dan, "DisputeTimesheet", map[string]any{"input": map[string]any{"timesheetID": danSheet, "reason": "I stayed until the end"}})
 	s.op(olga, "ApproveTimesheet", map[string]any{"input": map[string]any{"timesheetID": danSheet}})
+	// They cannot settle it: Dan takes it to staff, and Sam decides.
+	s.op(dan, "EscalateTimesheetDispute", map[string]any{"input": map[string]any{"timesheetID": danSheet,
+		"statement": "The gate log shows me leaving at seven hours."}})
+	if q := s.op(sam, "EscalatedTimesheets", map[string]any{"first": 10}); q.str("escalatedTimesheets.edges.0.node.id") != danSheet {
+		t.Fatalf("EscalatedTimesheets: %v", q.v)
+	}
+	if d := s.op(sam, "DecideTimesheetDispute", map[string]any{"input": map[string]any{"timesheetID": danSheet, "approvedMinutes": 390,
+		"note": "The gate log shows seven hours, less the break."}}); d.str("decideTimesheetDispute.timesheet.status") != "RESOLVED" {
+		t.Fatalf("DecideTimesheetDispute: %v", d.v)
+	}
 	s.op(olga, "MarkPaid", map[string]any{"input": map[string]any{"timesheetID": danSheet, "reference": "SEPA-2292"}})
 	if r := s.op(dan, "ReportPaymentNotReceived", map[string]any{"input": map[string]any{"timesheetID": danSheet, "note": "nothing arrived"}}); r.str("reportPaymentNotReceived.timesheet.paymentStatus") != "NOT_RECEIVED" {
 		t.Fatalf("ReportPaymentNotReceived: %v", r.v)

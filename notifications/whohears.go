@@ -90,7 +90,18 @@ var WhoHears = map[market.EventKind][]Heard{
 		{Staff, enum.CategoryCredit, "A credit event is disputed", "Decide it in the dispute queue."},
 		{Worker, enum.CategoryCredit, "A credit event of your dealing is disputed", "Add your side for staff to weigh."},
 		{Employer, enum.CategoryCredit, "A credit event of your dealing is disputed", "Add your side for staff to weigh."}},
-	market.CreditDisputeAnswered: {{Staff, enum.CategoryCredit, "The other party answered a credit dispute", "Both sides are in the dispute queue."}},
+	market.CreditDisputeAnswered:       {{Staff, enum.CategoryCredit, "The other party answered a credit dispute", "Both sides are in the dispute queue."}},
+	market.TimesheetCorrectionProposed: {{Employer, enum.CategoryTimesheet, "A worker proposes other hours", "Approve their minutes, or others saying why."}},
+	market.TimesheetEscalated: {
+		{Staff, enum.CategoryTimesheet, "A timesheet dispute needs a decision", "Both sides are in the escalated timesheets queue."},
+		{Worker, enum.CategoryTimesheet, "A timesheet dispute went to staff", "Staff decide it; you will hear."},
+		{Employer, enum.CategoryTimesheet, "A timesheet dispute went to staff", "Staff decide it; you will hear."}},
+	market.TimesheetDecided: {
+		{Worker, enum.CategoryTimesheet, "Staff decided the timesheet of {title}", "See the decision and the amount owed."},
+		{Employer, enum.CategoryTimesheet, "Staff decided the timesheet of {title}", "See the decision and the amount owed."}},
+	market.CancellationFeeOwed: {
+		{Worker, enum.CategoryTimesheet, "A cancellation fee is owed to you: {title}", "The hire was cancelled late; the fee is paid like wages, within 7 days."},
+		{Employer, enum.CategoryTimesheet, "A cancellation fee is owed: {title}", "The hire was cancelled late; pay the fee like wages, within 7 days."}},
 	market.CreditDisputeResolved: {
 		{Worker, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report."},
 		{Employer, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report."}},

@@ -40,6 +40,8 @@ var heardBy = map[market.EventKind][]string{
 	market.CreditChanged: {"worker", "employer"}, market.CreditDisputeOpened: {"staff", "worker", "employer"}, market.CreditDisputeAnswered: {"staff"},
 	market.CreditDisputeResolved: {"worker", "employer"},
 	market.CheckOutMissed:        {"worker", "employer"}, market.TimeClaimed: {"employer"},
+	market.TimesheetCorrectionProposed: {"employer"}, market.TimesheetEscalated: {"staff", "worker", "employer"},
+	market.TimesheetDecided: {"worker", "employer"}, market.CancellationFeeOwed: {"worker", "employer"},
 }
 
 // TestEveryPartyHearsWhatConcernsThem fires every event the market has and

@@ -944,7 +944,7 @@ var (
 		{Name: "employer_id", Type: field.TypeString},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"SUBMITTED", "APPROVED", "DISPUTED", "RESOLVED"}, Default: "SUBMITTED"},
 		{Name: "worked_minutes", Type: field.TypeInt},
-		{Name: "source", Type: field.TypeEnum, Enums: []string{"CHECK_OUT", "RECORDED_BY_EMPLOYER", "CLOSED_AFTER_SHIFT"}, Default: "CHECK_OUT"},
+		{Name: "source", Type: field.TypeEnum, Enums: []string{"CHECK_OUT", "RECORDED_BY_EMPLOYER", "CLOSED_AFTER_SHIFT", "CANCELLATION_FEE"}, Default: "CHECK_OUT"},
 		{Name: "claimed_check_out_at", Type: field.TypeTime, Nullable: true},
 		{Name: "claim_note", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "approved_minutes", Type: field.TypeInt, Nullable: true},
@@ -955,6 +955,13 @@ var (
 		{Name: "auto_approved", Type: field.TypeBool, Default: false},
 		{Name: "disputed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "dispute_reason", Type: field.TypeString, Size: 1000, Default: ""},
+		{Name: "proposed_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "correction_note", Type: field.TypeString, Size: 500, Default: ""},
+		{Name: "escalated_at", Type: field.TypeTime, Nullable: true},
+		{Name: "escalated_by", Type: field.TypeEnum, Nullable: true, Enums: []string{"WORKER", "EMPLOYER"}},
+		{Name: "escalation_note", Type: field.TypeString, Size: 1000, Default: ""},
+		{Name: "decided_at", Type: field.TypeTime, Nullable: true},
+		{Name: "decision_note", Type: field.TypeString, Size: 1000, Default: ""},
 		{Name: "amount_owed", Type: field.TypeInt64, Nullable: true},
 		{Name: "currency", Type: field.TypeString, Size: 3},
 		{Name: "payment_due_at", Type: field.TypeTime, Nullable: true},
@@ -977,7 +984,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "timesheets_assignments_timesheet",
-				Columns:    []*schema.Column{TimesheetsColumns[30]},
+				Columns:    []*schema.Column{TimesheetsColumns[37]},
 				RefColumns: []*schema.Column{AssignmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -991,17 +998,22 @@ var (
 			{
 				Name:    "timesheet_payment_status_payment_due_at",
 				Unique:  false,
-				Columns: []*schema.Column{TimesheetsColumns[21], TimesheetsColumns[20]},
+				Columns: []*schema.Column{TimesheetsColumns[28], TimesheetsColumns[27]},
 			},
 			{
 				Name:    "timesheet_payment_status_paid_at",
 				Unique:  false,
-				Columns: []*schema.Column{TimesheetsColumns[21], TimesheetsColumns[23]},
+				Columns: []*schema.Column{TimesheetsColumns[28], TimesheetsColumns[30]},
 			},
 			{
 				Name:    "timesheet_employer_id_status",
 				Unique:  false,
 				Columns: []*schema.Column{TimesheetsColumns[4], TimesheetsColumns[5]},
+			},
+			{
+				Name:    "timesheet_escalated_at",
+				Unique:  false,
+				Columns: []*schema.Column{TimesheetsColumns[20]},
 			},
 		},
 	}

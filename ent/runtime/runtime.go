@@ -1261,22 +1261,40 @@ func init() {
 	timesheet.DefaultDisputeReason = timesheetDescDisputeReason.Default.(string)
 	// timesheet.DisputeReasonValidator is a validator for the "dispute_reason" field. It is called by the builders before save.
 	timesheet.DisputeReasonValidator = timesheetDescDisputeReason.Validators[0].(func(string) error)
+	// timesheetDescCorrectionNote is the schema descriptor for correction_note field.
+	timesheetDescCorrectionNote := timesheetFields[17].Descriptor()
+	// timesheet.DefaultCorrectionNote holds the default value on creation for the correction_note field.
+	timesheet.DefaultCorrectionNote = timesheetDescCorrectionNote.Default.(string)
+	// timesheet.CorrectionNoteValidator is a validator for the "correction_note" field. It is called by the builders before save.
+	timesheet.CorrectionNoteValidator = timesheetDescCorrectionNote.Validators[0].(func(string) error)
+	// timesheetDescEscalationNote is the schema descriptor for escalation_note field.
+	timesheetDescEscalationNote := timesheetFields[20].Descriptor()
+	// timesheet.DefaultEscalationNote holds the default value on creation for the escalation_note field.
+	timesheet.DefaultEscalationNote = timesheetDescEscalationNote.Default.(string)
+	// timesheet.EscalationNoteValidator is a validator for the "escalation_note" field. It is called by the builders before save.
+	timesheet.EscalationNoteValidator = timesheetDescEscalationNote.Validators[0].(func(string) error)
+	// timesheetDescDecisionNote is the schema descriptor for decision_note field.
+	timesheetDescDecisionNote := timesheetFields[22].Descriptor()
+	// timesheet.DefaultDecisionNote holds the default value on creation for the decision_note field.
+	timesheet.DefaultDecisionNote = timesheetDescDecisionNote.Default.(string)
+	// timesheet.DecisionNoteValidator is a validator for the "decision_note" field. It is called by the builders before save.
+	timesheet.DecisionNoteValidator = timesheetDescDecisionNote.Validators[0].(func(string) error)
 	// timesheetDescCurrency is the schema descriptor for currency field.
-	timesheetDescCurrency := timesheetFields[17].Descriptor()
+	timesheetDescCurrency := timesheetFields[24].Descriptor()
 	// timesheet.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	timesheet.CurrencyValidator = timesheetDescCurrency.Validators[0].(func(string) error)
 	// timesheetDescPaymentReference is the schema descriptor for payment_reference field.
-	timesheetDescPaymentReference := timesheetFields[20].Descriptor()
+	timesheetDescPaymentReference := timesheetFields[27].Descriptor()
 	// timesheet.DefaultPaymentReference holds the default value on creation for the payment_reference field.
 	timesheet.DefaultPaymentReference = timesheetDescPaymentReference.Default.(string)
 	// timesheet.PaymentReferenceValidator is a validator for the "payment_reference" field. It is called by the builders before save.
 	timesheet.PaymentReferenceValidator = timesheetDescPaymentReference.Validators[0].(func(string) error)
 	// timesheetDescPaymentAutoConfirmed is the schema descriptor for payment_auto_confirmed field.
-	timesheetDescPaymentAutoConfirmed := timesheetFields[23].Descriptor()
+	timesheetDescPaymentAutoConfirmed := timesheetFields[30].Descriptor()
 	// timesheet.DefaultPaymentAutoConfirmed holds the default value on creation for the payment_auto_confirmed field.
 	timesheet.DefaultPaymentAutoConfirmed = timesheetDescPaymentAutoConfirmed.Default.(bool)
 	// timesheetDescNotReceivedNote is the schema descriptor for not_received_note field.
-	timesheetDescNotReceivedNote := timesheetFields[25].Descriptor()
+	timesheetDescNotReceivedNote := timesheetFields[32].Descriptor()
 	// timesheet.DefaultNotReceivedNote holds the default value on creation for the not_received_note field.
 	timesheet.DefaultNotReceivedNote = timesheetDescNotReceivedNote.Default.(string)
 	// timesheet.NotReceivedNoteValidator is a validator for the "not_received_note" field. It is called by the builders before save.

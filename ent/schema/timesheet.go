@@ -27,10 +27,12 @@ func (Timesheet) Fields() []ent.Field {
 			Annotations(entgql.OrderField("STATUS")),
 		field.Int("worked_minutes").Comment("from check-in to check-out, less the unpaid break"),
 		// Where the times came from: the worker's check-out; the employer,
-		// who recorded them for a worker who forgot (recordTime); or the
+		// who recorded them for a worker who forgot (recordTime); the
 		// system, which closed a check-in left open past the check-out
-		// window at the shift's end, for the employer to review.
-		field.Enum("source").Values("CHECK_OUT", "RECORDED_BY_EMPLOYER", "CLOSED_AFTER_SHIFT").Default("CHECK_OUT"),
+		// window at the shift's end, for the employer to review; or no work
+		// at all: the fee the contract owes a worker whose hire the employer
+		// cancelled late, paid like wages.
+		field.Enum("source").Values("CHECK_OUT", "RECORDED_BY_EMPLOYER", "CLOSED_AFTER_SHIFT", "CANCELLATION_FEE").Default("CHECK_OUT"),
 		// A worker who could not check out says when they left; the
 		// employer confirms it by recording the time.
 		field.Time("claimed_check_out_at").Optional().Nillable(),
@@ -43,6 +45,18 @@ func (Timesheet) Fields() []ent.Field {
 		field.Bool("auto_approved").Default(false),
 		field.Time("disputed_at").Optional().Nillable(),
 		field.String("dispute_reason").Default("").MaxLen(1000),
+		// Before approval the worker may propose other minutes, saying why;
+		// the employer approves them or others.
+		field.Int("proposed_minutes").Optional().Nillable(),
+		field.String("correction_note").Default("").MaxLen(500),
+		// A dispute the two cannot settle goes to staff: the party who takes
+		// it there adds their statement to what both said already.
+		field.Time("escalated_at").Optional().Nillable(),
+		field.Enum("escalated_by").Values("WORKER", "EMPLOYER").Optional().Nillable(),
+		field.String("escalation_note").Default("").MaxLen(1000),
+		// Staff's decision, final: the status is then RESOLVED.
+		field.Time("decided_at").Optional().Nillable(),
+		field.String("decision_note").Default("").MaxLen(1000),
 		// Payment.
 		field.Int64("amount_owed").Optional().Nillable().Comment("minor units, fixed at approval"),
 		field.String("currency").MaxLen(3),
@@ -77,6 +91,7 @@ func (Timesheet) Indexes() []ent.Index {
 		index.Fields("payment_status", "payment_due_at"), // overdue job
 		index.Fields("payment_status", "paid_at"),        // confirming unanswered payments
 		index.Fields("employer_id", "status"),
+		index.Fields("escalated_at"), // staff's queue
 	}
 }
 

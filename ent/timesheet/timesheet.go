@@ -54,6 +54,20 @@ const (
 	FieldDisputedAt = "disputed_at"
 	// FieldDisputeReason holds the string denoting the dispute_reason field in the database.
 	FieldDisputeReason = "dispute_reason"
+	// FieldProposedMinutes holds the string denoting the proposed_minutes field in the database.
+	FieldProposedMinutes = "proposed_minutes"
+	// FieldCorrectionNote holds the string denoting the correction_note field in the database.
+	FieldCorrectionNote = "correction_note"
+	// FieldEscalatedAt holds the string denoting the escalated_at field in the database.
+	FieldEscalatedAt = "escalated_at"
+	// FieldEscalatedBy holds the string denoting the escalated_by field in the database.
+	FieldEscalatedBy = "escalated_by"
+	// FieldEscalationNote holds the string denoting the escalation_note field in the database.
+	FieldEscalationNote = "escalation_note"
+	// FieldDecidedAt holds the string denoting the decided_at field in the database.
+	FieldDecidedAt = "decided_at"
+	// FieldDecisionNote holds the string denoting the decision_note field in the database.
+	FieldDecisionNote = "decision_note"
 	// FieldAmountOwed holds the string denoting the amount_owed field in the database.
 	FieldAmountOwed = "amount_owed"
 	// FieldCurrency holds the string denoting the currency field in the database.
@@ -112,6 +126,13 @@ var Columns = []string{
 	FieldAutoApproved,
 	FieldDisputedAt,
 	FieldDisputeReason,
+	FieldProposedMinutes,
+	FieldCorrectionNote,
+	FieldEscalatedAt,
+	FieldEscalatedBy,
+	FieldEscalationNote,
+	FieldDecidedAt,
+	FieldDecisionNote,
 	FieldAmountOwed,
 	FieldCurrency,
 	FieldPaymentDueAt,
@@ -164,6 +185,18 @@ var (
 	DefaultDisputeReason string
 	// DisputeReasonValidator is a validator for the "dispute_reason" field. It is called by the builders before save.
 	DisputeReasonValidator func(string) error
+	// DefaultCorrectionNote holds the default value on creation for the "correction_note" field.
+	DefaultCorrectionNote string
+	// CorrectionNoteValidator is a validator for the "correction_note" field. It is called by the builders before save.
+	CorrectionNoteValidator func(string) error
+	// DefaultEscalationNote holds the default value on creation for the "escalation_note" field.
+	DefaultEscalationNote string
+	// EscalationNoteValidator is a validator for the "escalation_note" field. It is called by the builders before save.
+	EscalationNoteValidator func(string) error
+	// DefaultDecisionNote holds the default value on creation for the "decision_note" field.
+	DefaultDecisionNote string
+	// DecisionNoteValidator is a validator for the "decision_note" field. It is called by the builders before save.
+	DecisionNoteValidator func(string) error
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	CurrencyValidator func(string) error
 	// DefaultPaymentReference holds the default value on creation for the "payment_reference" field.
@@ -221,6 +254,7 @@ const (
 	SourceCHECK_OUT            Source = "CHECK_OUT"
 	SourceRECORDED_BY_EMPLOYER Source = "RECORDED_BY_EMPLOYER"
 	SourceCLOSED_AFTER_SHIFT   Source = "CLOSED_AFTER_SHIFT"
+	SourceCANCELLATION_FEE     Source = "CANCELLATION_FEE"
 )
 
 func (s Source) String() string {
@@ -230,10 +264,33 @@ func (s Source) String() string {
 // SourceValidator is a validator for the "source" field enum values. It is called by the builders before save.
 func SourceValidator(s Source) error {
 	switch s {
-	case SourceCHECK_OUT, SourceRECORDED_BY_EMPLOYER, SourceCLOSED_AFTER_SHIFT:
+	case SourceCHECK_OUT, SourceRECORDED_BY_EMPLOYER, SourceCLOSED_AFTER_SHIFT, SourceCANCELLATION_FEE:
 		return nil
 	default:
 		return fmt.Errorf("timesheet: invalid enum value for source field: %q", s)
+	}
+}
+
+// EscalatedBy defines the type for the "escalated_by" enum field.
+type EscalatedBy string
+
+// EscalatedBy values.
+const (
+	EscalatedByWORKER   EscalatedBy = "WORKER"
+	EscalatedByEMPLOYER EscalatedBy = "EMPLOYER"
+)
+
+func (eb EscalatedBy) String() string {
+	return string(eb)
+}
+
+// EscalatedByValidator is a validator for the "escalated_by" field enum values. It is called by the builders before save.
+func EscalatedByValidator(eb EscalatedBy) error {
+	switch eb {
+	case EscalatedByWORKER, EscalatedByEMPLOYER:
+		return nil
+	default:
+		return fmt.Errorf("timesheet: invalid enum value for escalated_by field: %q", eb)
 	}
 }
 
@@ -365,6 +422,41 @@ func ByDisputeReason(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDisputeReason, opts...).ToFunc()
 }
 
+// ByProposedMinutes orders the results by the proposed_minutes field.
+func ByProposedMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProposedMinutes, opts...).ToFunc()
+}
+
+// ByCorrectionNote orders the results by the correction_note field.
+func ByCorrectionNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCorrectionNote, opts...).ToFunc()
+}
+
+// ByEscalatedAt orders the results by the escalated_at field.
+func ByEscalatedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEscalatedAt, opts...).ToFunc()
+}
+
+// ByEscalatedBy orders the results by the escalated_by field.
+func ByEscalatedBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEscalatedBy, opts...).ToFunc()
+}
+
+// ByEscalationNote orders the results by the escalation_note field.
+func ByEscalationNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEscalationNote, opts...).ToFunc()
+}
+
+// ByDecidedAt orders the results by the decided_at field.
+func ByDecidedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDecidedAt, opts...).ToFunc()
+}
+
+// ByDecisionNote orders the results by the decision_note field.
+func ByDecisionNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDecisionNote, opts...).ToFunc()
+}
+
 // ByAmountOwed orders the results by the amount_owed field.
 func ByAmountOwed(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAmountOwed, opts...).ToFunc()
@@ -471,6 +563,24 @@ func (e *Source) UnmarshalGQL(val interface{}) error {
 	*e = Source(str)
 	if err := SourceValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Source", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e EscalatedBy) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *EscalatedBy) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = EscalatedBy(str)
+	if err := EscalatedByValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid EscalatedBy", str)
 	}
 	return nil
 }

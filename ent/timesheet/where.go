@@ -145,6 +145,36 @@ func DisputeReason(v string) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldEQ(FieldDisputeReason, v))
 }
 
+// ProposedMinutes applies equality check predicate on the "proposed_minutes" field. It's identical to ProposedMinutesEQ.
+func ProposedMinutes(v int) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldProposedMinutes, v))
+}
+
+// CorrectionNote applies equality check predicate on the "correction_note" field. It's identical to CorrectionNoteEQ.
+func CorrectionNote(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldCorrectionNote, v))
+}
+
+// EscalatedAt applies equality check predicate on the "escalated_at" field. It's identical to EscalatedAtEQ.
+func EscalatedAt(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldEscalatedAt, v))
+}
+
+// EscalationNote applies equality check predicate on the "escalation_note" field. It's identical to EscalationNoteEQ.
+func EscalationNote(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldEscalationNote, v))
+}
+
+// DecidedAt applies equality check predicate on the "decided_at" field. It's identical to DecidedAtEQ.
+func DecidedAt(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldDecidedAt, v))
+}
+
+// DecisionNote applies equality check predicate on the "decision_note" field. It's identical to DecisionNoteEQ.
+func DecisionNote(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldDecisionNote, v))
+}
+
 // AmountOwed applies equality check predicate on the "amount_owed" field. It's identical to AmountOwedEQ.
 func AmountOwed(v int64) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldEQ(FieldAmountOwed, v))
@@ -1073,6 +1103,381 @@ func DisputeReasonEqualFold(v string) predicate.Timesheet {
 // DisputeReasonContainsFold applies the ContainsFold predicate on the "dispute_reason" field.
 func DisputeReasonContainsFold(v string) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldContainsFold(FieldDisputeReason, v))
+}
+
+// ProposedMinutesEQ applies the EQ predicate on the "proposed_minutes" field.
+func ProposedMinutesEQ(v int) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldProposedMinutes, v))
+}
+
+// ProposedMinutesNEQ applies the NEQ predicate on the "proposed_minutes" field.
+func ProposedMinutesNEQ(v int) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldProposedMinutes, v))
+}
+
+// ProposedMinutesIn applies the In predicate on the "proposed_minutes" field.
+func ProposedMinutesIn(vs ...int) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldProposedMinutes, vs...))
+}
+
+// ProposedMinutesNotIn applies the NotIn predicate on the "proposed_minutes" field.
+func ProposedMinutesNotIn(vs ...int) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldProposedMinutes, vs...))
+}
+
+// ProposedMinutesGT applies the GT predicate on the "proposed_minutes" field.
+func ProposedMinutesGT(v int) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldProposedMinutes, v))
+}
+
+// ProposedMinutesGTE applies the GTE predicate on the "proposed_minutes" field.
+func ProposedMinutesGTE(v int) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldProposedMinutes, v))
+}
+
+// ProposedMinutesLT applies the LT predicate on the "proposed_minutes" field.
+func ProposedMinutesLT(v int) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldProposedMinutes, v))
+}
+
+// ProposedMinutesLTE applies the LTE predicate on the "proposed_minutes" field.
+func ProposedMinutesLTE(v int) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldProposedMinutes, v))
+}
+
+// ProposedMinutesIsNil applies the IsNil predicate on the "proposed_minutes" field.
+func ProposedMinutesIsNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIsNull(FieldProposedMinutes))
+}
+
+// ProposedMinutesNotNil applies the NotNil predicate on the "proposed_minutes" field.
+func ProposedMinutesNotNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotNull(FieldProposedMinutes))
+}
+
+// CorrectionNoteEQ applies the EQ predicate on the "correction_note" field.
+func CorrectionNoteEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldCorrectionNote, v))
+}
+
+// CorrectionNoteNEQ applies the NEQ predicate on the "correction_note" field.
+func CorrectionNoteNEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldCorrectionNote, v))
+}
+
+// CorrectionNoteIn applies the In predicate on the "correction_note" field.
+func CorrectionNoteIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldCorrectionNote, vs...))
+}
+
+// CorrectionNoteNotIn applies the NotIn predicate on the "correction_note" field.
+func CorrectionNoteNotIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldCorrectionNote, vs...))
+}
+
+// CorrectionNoteGT applies the GT predicate on the "correction_note" field.
+func CorrectionNoteGT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldCorrectionNote, v))
+}
+
+// CorrectionNoteGTE applies the GTE predicate on the "correction_note" field.
+func CorrectionNoteGTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldCorrectionNote, v))
+}
+
+// CorrectionNoteLT applies the LT predicate on the "correction_note" field.
+func CorrectionNoteLT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldCorrectionNote, v))
+}
+
+// CorrectionNoteLTE applies the LTE predicate on the "correction_note" field.
+func CorrectionNoteLTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldCorrectionNote, v))
+}
+
+// CorrectionNoteContains applies the Contains predicate on the "correction_note" field.
+func CorrectionNoteContains(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContains(FieldCorrectionNote, v))
+}
+
+// CorrectionNoteHasPrefix applies the HasPrefix predicate on the "correction_note" field.
+func CorrectionNoteHasPrefix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasPrefix(FieldCorrectionNote, v))
+}
+
+// CorrectionNoteHasSuffix applies the HasSuffix predicate on the "correction_note" field.
+func CorrectionNoteHasSuffix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasSuffix(FieldCorrectionNote, v))
+}
+
+// CorrectionNoteEqualFold applies the EqualFold predicate on the "correction_note" field.
+func CorrectionNoteEqualFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEqualFold(FieldCorrectionNote, v))
+}
+
+// CorrectionNoteContainsFold applies the ContainsFold predicate on the "correction_note" field.
+func CorrectionNoteContainsFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContainsFold(FieldCorrectionNote, v))
+}
+
+// EscalatedAtEQ applies the EQ predicate on the "escalated_at" field.
+func EscalatedAtEQ(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldEscalatedAt, v))
+}
+
+// EscalatedAtNEQ applies the NEQ predicate on the "escalated_at" field.
+func EscalatedAtNEQ(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldEscalatedAt, v))
+}
+
+// EscalatedAtIn applies the In predicate on the "escalated_at" field.
+func EscalatedAtIn(vs ...time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldEscalatedAt, vs...))
+}
+
+// EscalatedAtNotIn applies the NotIn predicate on the "escalated_at" field.
+func EscalatedAtNotIn(vs ...time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldEscalatedAt, vs...))
+}
+
+// EscalatedAtGT applies the GT predicate on the "escalated_at" field.
+func EscalatedAtGT(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldEscalatedAt, v))
+}
+
+// EscalatedAtGTE applies the GTE predicate on the "escalated_at" field.
+func EscalatedAtGTE(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldEscalatedAt, v))
+}
+
+// EscalatedAtLT applies the LT predicate on the "escalated_at" field.
+func EscalatedAtLT(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldEscalatedAt, v))
+}
+
+// EscalatedAtLTE applies the LTE predicate on the "escalated_at" field.
+func EscalatedAtLTE(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldEscalatedAt, v))
+}
+
+// EscalatedAtIsNil applies the IsNil predicate on the "escalated_at" field.
+func EscalatedAtIsNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIsNull(FieldEscalatedAt))
+}
+
+// EscalatedAtNotNil applies the NotNil predicate on the "escalated_at" field.
+func EscalatedAtNotNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotNull(FieldEscalatedAt))
+}
+
+// EscalatedByEQ applies the EQ predicate on the "escalated_by" field.
+func EscalatedByEQ(v EscalatedBy) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldEscalatedBy, v))
+}
+
+// EscalatedByNEQ applies the NEQ predicate on the "escalated_by" field.
+func EscalatedByNEQ(v EscalatedBy) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldEscalatedBy, v))
+}
+
+// EscalatedByIn applies the In predicate on the "escalated_by" field.
+func EscalatedByIn(vs ...EscalatedBy) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldEscalatedBy, vs...))
+}
+
+// EscalatedByNotIn applies the NotIn predicate on the "escalated_by" field.
+func EscalatedByNotIn(vs ...EscalatedBy) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldEscalatedBy, vs...))
+}
+
+// EscalatedByIsNil applies the IsNil predicate on the "escalated_by" field.
+func EscalatedByIsNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIsNull(FieldEscalatedBy))
+}
+
+// EscalatedByNotNil applies the NotNil predicate on the "escalated_by" field.
+func EscalatedByNotNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotNull(FieldEscalatedBy))
+}
+
+// EscalationNoteEQ applies the EQ predicate on the "escalation_note" field.
+func EscalationNoteEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldEscalationNote, v))
+}
+
+// EscalationNoteNEQ applies the NEQ predicate on the "escalation_note" field.
+func EscalationNoteNEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldEscalationNote, v))
+}
+
+// EscalationNoteIn applies the In predicate on the "escalation_note" field.
+func EscalationNoteIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldEscalationNote, vs...))
+}
+
+// EscalationNoteNotIn applies the NotIn predicate on the "escalation_note" field.
+func EscalationNoteNotIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldEscalationNote, vs...))
+}
+
+// EscalationNoteGT applies the GT predicate on the "escalation_note" field.
+func EscalationNoteGT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldEscalationNote, v))
+}
+
+// EscalationNoteGTE applies the GTE predicate on the "escalation_note" field.
+func EscalationNoteGTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldEscalationNote, v))
+}
+
+// EscalationNoteLT applies the LT predicate on the "escalation_note" field.
+func EscalationNoteLT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldEscalationNote, v))
+}
+
+// EscalationNoteLTE applies the LTE predicate on the "escalation_note" field.
+func EscalationNoteLTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldEscalationNote, v))
+}
+
+// EscalationNoteContains applies the Contains predicate on the "escalation_note" field.
+func EscalationNoteContains(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContains(FieldEscalationNote, v))
+}
+
+// EscalationNoteHasPrefix applies the HasPrefix predicate on the "escalation_note" field.
+func EscalationNoteHasPrefix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasPrefix(FieldEscalationNote, v))
+}
+
+// EscalationNoteHasSuffix applies the HasSuffix predicate on the "escalation_note" field.
+func EscalationNoteHasSuffix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasSuffix(FieldEscalationNote, v))
+}
+
+// EscalationNoteEqualFold applies the EqualFold predicate on the "escalation_note" field.
+func EscalationNoteEqualFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEqualFold(FieldEscalationNote, v))
+}
+
+// EscalationNoteContainsFold applies the ContainsFold predicate on the "escalation_note" field.
+func EscalationNoteContainsFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContainsFold(FieldEscalationNote, v))
+}
+
+// DecidedAtEQ applies the EQ predicate on the "decided_at" field.
+func DecidedAtEQ(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldDecidedAt, v))
+}
+
+// DecidedAtNEQ applies the NEQ predicate on the "decided_at" field.
+func DecidedAtNEQ(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldDecidedAt, v))
+}
+
+// DecidedAtIn applies the In predicate on the "decided_at" field.
+func DecidedAtIn(vs ...time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldDecidedAt, vs...))
+}
+
+// DecidedAtNotIn applies the NotIn predicate on the "decided_at" field.
+func DecidedAtNotIn(vs ...time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldDecidedAt, vs...))
+}
+
+// DecidedAtGT applies the GT predicate on the "decided_at" field.
+func DecidedAtGT(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldDecidedAt, v))
+}
+
+// DecidedAtGTE applies the GTE predicate on the "decided_at" field.
+func DecidedAtGTE(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldDecidedAt, v))
+}
+
+// DecidedAtLT applies the LT predicate on the "decided_at" field.
+func DecidedAtLT(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldDecidedAt, v))
+}
+
+// DecidedAtLTE applies the LTE predicate on the "decided_at" field.
+func DecidedAtLTE(v time.Time) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldDecidedAt, v))
+}
+
+// DecidedAtIsNil applies the IsNil predicate on the "decided_at" field.
+func DecidedAtIsNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIsNull(FieldDecidedAt))
+}
+
+// DecidedAtNotNil applies the NotNil predicate on the "decided_at" field.
+func DecidedAtNotNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotNull(FieldDecidedAt))
+}
+
+// DecisionNoteEQ applies the EQ predicate on the "decision_note" field.
+func DecisionNoteEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldDecisionNote, v))
+}
+
+// DecisionNoteNEQ applies the NEQ predicate on the "decision_note" field.
+func DecisionNoteNEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldDecisionNote, v))
+}
+
+// DecisionNoteIn applies the In predicate on the "decision_note" field.
+func DecisionNoteIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldDecisionNote, vs...))
+}
+
+// DecisionNoteNotIn applies the NotIn predicate on the "decision_note" field.
+func DecisionNoteNotIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldDecisionNote, vs...))
+}
+
+// DecisionNoteGT applies the GT predicate on the "decision_note" field.
+func DecisionNoteGT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldDecisionNote, v))
+}
+
+// DecisionNoteGTE applies the GTE predicate on the "decision_note" field.
+func DecisionNoteGTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldDecisionNote, v))
+}
+
+// DecisionNoteLT applies the LT predicate on the "decision_note" field.
+func DecisionNoteLT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldDecisionNote, v))
+}
+
+// DecisionNoteLTE applies the LTE predicate on the "decision_note" field.
+func DecisionNoteLTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldDecisionNote, v))
+}
+
+// DecisionNoteContains applies the Contains predicate on the "decision_note" field.
+func DecisionNoteContains(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContains(FieldDecisionNote, v))
+}
+
+// DecisionNoteHasPrefix applies the HasPrefix predicate on the "decision_note" field.
+func DecisionNoteHasPrefix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasPrefix(FieldDecisionNote, v))
+}
+
+// DecisionNoteHasSuffix applies the HasSuffix predicate on the "decision_note" field.
+func DecisionNoteHasSuffix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasSuffix(FieldDecisionNote, v))
+}
+
+// DecisionNoteEqualFold applies the EqualFold predicate on the "decision_note" field.
+func DecisionNoteEqualFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEqualFold(FieldDecisionNote, v))
+}
+
+// DecisionNoteContainsFold applies the ContainsFold predicate on the "decision_note" field.
+func DecisionNoteContainsFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContainsFold(FieldDecisionNote, v))
 }
 
 // AmountOwedEQ applies the EQ predicate on the "amount_owed" field.

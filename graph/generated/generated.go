@@ -378,6 +378,10 @@ type ComplexityRoot struct {
 		Review func(childComplexity int) int
 	}
 
+	DecideTimesheetDisputePayload struct {
+		Timesheet func(childComplexity int) int
+	}
+
 	DeclineEmployerInvitationPayload struct {
 		Invitation func(childComplexity int) int
 	}
@@ -409,6 +413,14 @@ type ComplexityRoot struct {
 	DeviceEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	DeviceSession struct {
+		ExpiresAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		LastActiveAt func(childComplexity int) int
+		StartedAt    func(childComplexity int) int
+		UserAgent    func(childComplexity int) int
 	}
 
 	DisputeCreditEventPayload struct {
@@ -483,6 +495,10 @@ type ComplexityRoot struct {
 	EmployerInvitationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	EscalateTimesheetDisputePayload struct {
+		Timesheet func(childComplexity int) int
 	}
 
 	FormField struct {
@@ -595,15 +611,18 @@ type ComplexityRoot struct {
 		CreateEmployer              func(childComplexity int, input market.CreateEmployerInput) int
 		CreateShift                 func(childComplexity int, input market.CreateShiftInput) int
 		DecideReviewReport          func(childComplexity int, input market.DecideReportInput) int
+		DecideTimesheetDispute      func(childComplexity int, input market.DecideInput) int
 		DeclineEmployerInvitation   func(childComplexity int, input model.DeclineEmployerInvitationInput) int
 		DeclineOffer                func(childComplexity int, input model.DeclineOfferInput) int
 		DisputeCreditEvent          func(childComplexity int, input market.DisputeInput) int
 		DisputeTimesheet            func(childComplexity int, input model.DisputeTimesheetInput) int
+		EscalateTimesheetDispute    func(childComplexity int, input market.EscalateInput) int
 		HideReview                  func(childComplexity int, input model.HideReviewInput) int
 		LeaveEmployer               func(childComplexity int, input model.LeaveEmployerInput) int
 		MarkNoShow                  func(childComplexity int, input model.MarkNoShowInput) int
 		MarkNotificationsRead       func(childComplexity int, input model.MarkNotificationsReadInput) int
 		MarkPaid                    func(childComplexity int, input model.MarkPaidInput) int
+		ProposeTimesheetCorrection  func(childComplexity int, input market.CorrectionInput) int
 		PublishShift                func(childComplexity int, input model.PublishShiftInput) int
 		RecordTime                  func(childComplexity int, input market.RecordTimeInput) int
 		RefreshToken                func(childComplexity int, input model.RefreshTokenInput) int
@@ -628,6 +647,7 @@ type ComplexityRoot struct {
 		SignIn                      func(childComplexity int, input auth.SignInInput) int
 		SignOut                     func(childComplexity int, input model.SignOutInput) int
 		SignOutEverywhere           func(childComplexity int) int
+		SignOutSession              func(childComplexity int, input model.SignOutSessionInput) int
 		SignUp                      func(childComplexity int, input auth.SignUpInput) int
 		StartCertificationUpload    func(childComplexity int, input market.StartUploadInput) int
 		SubmitReview                func(childComplexity int, input market.SubmitReviewInput) int
@@ -710,6 +730,10 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	ProposeTimesheetCorrectionPayload struct {
+		Timesheet func(childComplexity int) int
+	}
+
 	PublishShiftPayload struct {
 		Shift func(childComplexity int) int
 	}
@@ -720,11 +744,13 @@ type ComplexityRoot struct {
 		CreditDisputes          func(childComplexity int, first int, after *entgql.Cursor[string], status *creditdispute.Status) int
 		CreditReport            func(childComplexity int, subjectID string) int
 		Eligibility             func(childComplexity int, shiftID string) int
+		EscalatedTimesheets     func(childComplexity int, first int, after *entgql.Cursor[string], decided bool) int
 		Node                    func(childComplexity int, id string) int
 		Nodes                   func(childComplexity int, ids []string) int
 		Notifications           func(childComplexity int, first int, after *entgql.Cursor[string], unreadOnly *bool) int
 		ReviewReports           func(childComplexity int, first int, after *entgql.Cursor[string], status *reviewreport.Status) int
 		ReviewTags              func(childComplexity int, direction review.Direction) int
+		Sessions                func(childComplexity int) int
 		ShiftFeed               func(childComplexity int, near market.GeoPoint, radiusKm float64, first int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) int
 		Shifts                  func(childComplexity int, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) int
 		Skills                  func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.SkillOrder) int
@@ -1003,6 +1029,10 @@ type ComplexityRoot struct {
 		Revoked func(childComplexity int) int
 	}
 
+	SignOutSessionPayload struct {
+		Revoked func(childComplexity int) int
+	}
+
 	SignUpPayload struct {
 		CodeExpiresAt func(childComplexity int) int
 		Email         func(childComplexity int) int
@@ -1062,11 +1092,17 @@ type ComplexityRoot struct {
 		AutoApproved         func(childComplexity int) int
 		ClaimNote            func(childComplexity int) int
 		ClaimedCheckOutAt    func(childComplexity int) int
+		CorrectionNote       func(childComplexity int) int
 		CreatedAt            func(childComplexity int) int
 		Currency             func(childComplexity int) int
+		DecidedAt            func(childComplexity int) int
+		DecisionNote         func(childComplexity int) int
 		DisputeReason        func(childComplexity int) int
 		DisputedAt           func(childComplexity int) int
 		EmployerID           func(childComplexity int) int
+		EscalatedAt          func(childComplexity int) int
+		EscalatedBy          func(childComplexity int) int
+		EscalationNote       func(childComplexity int) int
 		ID                   func(childComplexity int) int
 		NotReceivedAt        func(childComplexity int) int
 		NotReceivedNote      func(childComplexity int) int
@@ -1077,6 +1113,7 @@ type ComplexityRoot struct {
 		PaymentDueAt         func(childComplexity int) int
 		PaymentReference     func(childComplexity int) int
 		PaymentStatus        func(childComplexity int) int
+		ProposedMinutes      func(childComplexity int) int
 		Source               func(childComplexity int) int
 		Status               func(childComplexity int) int
 		SubmittedAt          func(childComplexity int) int
@@ -1237,6 +1274,7 @@ type MutationResolver interface {
 	ResetPassword(ctx context.Context, input auth.ResetPasswordInput) (*auth.Session, error)
 	ChangePassword(ctx context.Context, input auth.ChangePasswordInput) (*auth.Session, error)
 	SignOutEverywhere(ctx context.Context) (*auth.SignedOut, error)
+	SignOutSession(ctx context.Context, input model.SignOutSessionInput) (*auth.SignedOut, error)
 	StartCertificationUpload(ctx context.Context, input market.StartUploadInput) (*market.UploadTarget, error)
 	CompleteCertificationUpload(ctx context.Context, input model.CompleteCertificationUploadInput) (*market.Changed, error)
 	ReviewCertification(ctx context.Context, input model.ReviewCertificationInput) (*market.Changed, error)
@@ -1272,6 +1310,9 @@ type MutationResolver interface {
 	MarkPaid(ctx context.Context, input model.MarkPaidInput) (*market.Changed, error)
 	ConfirmPayment(ctx context.Context, input model.ConfirmPaymentInput) (*market.Changed, error)
 	ReportPaymentNotReceived(ctx context.Context, input model.ReportPaymentNotReceivedInput) (*market.Changed, error)
+	ProposeTimesheetCorrection(ctx context.Context, input market.CorrectionInput) (*market.Changed, error)
+	EscalateTimesheetDispute(ctx context.Context, input market.EscalateInput) (*market.Changed, error)
+	DecideTimesheetDispute(ctx context.Context, input market.DecideInput) (*market.Changed, error)
 	RegisterDevice(ctx context.Context, input notifications.RegisterDeviceInput) (*notifications.Changed, error)
 	UnregisterDevice(ctx context.Context, input model.UnregisterDeviceInput) (*notifications.Changed, error)
 	MarkNotificationsRead(ctx context.Context, input model.MarkNotificationsReadInput) (*notifications.Changed, error)
@@ -1294,12 +1335,14 @@ type QueryResolver interface {
 	Shifts(ctx context.Context, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) (*ent.ShiftConnection, error)
 	Skills(ctx context.Context, after *entgql.Cursor[string], first int, orderBy *ent.SkillOrder) (*ent.SkillConnection, error)
 	Viewer(ctx context.Context) (*ent.User, error)
+	Sessions(ctx context.Context) ([]*auth.DeviceSession, error)
 	CertificationQueue(ctx context.Context, first int, after *entgql.Cursor[string]) (*ent.CertificationConnection, error)
 	CreditReport(ctx context.Context, subjectID string) (*market.CreditReport, error)
 	CreditDisputes(ctx context.Context, first int, after *entgql.Cursor[string], status *creditdispute.Status) (*ent.CreditDisputeConnection, error)
 	ShiftFeed(ctx context.Context, near market.GeoPoint, radiusKm float64, first int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) (*market.FeedPage, error)
 	Eligibility(ctx context.Context, shiftID string) (*market.Eligibility, error)
 	Candidates(ctx context.Context, shiftID string, first int, after *entgql.Cursor[string]) (*market.CandidatePage, error)
+	EscalatedTimesheets(ctx context.Context, first int, after *entgql.Cursor[string], decided bool) (*ent.TimesheetConnection, error)
 	Notifications(ctx context.Context, first int, after *entgql.Cursor[string], unreadOnly *bool) (*ent.NotificationConnection, error)
 	UnreadNotificationCount(ctx context.Context) (int, error)
 	ReviewTags(ctx context.Context, direction review.Direction) ([]string, error)
@@ -2479,6 +2522,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DecideReviewReportPayload.Review(childComplexity), true
 
+	case "DecideTimesheetDisputePayload.timesheet":
+		if e.ComplexityRoot.DecideTimesheetDisputePayload.Timesheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecideTimesheetDisputePayload.Timesheet(childComplexity), true
+
 	case "DeclineEmployerInvitationPayload.invitation":
 		if e.ComplexityRoot.DeclineEmployerInvitationPayload.Invitation == nil {
 			break
@@ -2591,6 +2641,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeviceEdge.Node(childComplexity), true
+
+	case "DeviceSession.expiresAt":
+		if e.ComplexityRoot.DeviceSession.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceSession.ExpiresAt(childComplexity), true
+	case "DeviceSession.id":
+		if e.ComplexityRoot.DeviceSession.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceSession.ID(childComplexity), true
+	case "DeviceSession.lastActiveAt":
+		if e.ComplexityRoot.DeviceSession.LastActiveAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceSession.LastActiveAt(childComplexity), true
+	case "DeviceSession.startedAt":
+		if e.ComplexityRoot.DeviceSession.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceSession.StartedAt(childComplexity), true
+	case "DeviceSession.userAgent":
+		if e.ComplexityRoot.DeviceSession.UserAgent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeviceSession.UserAgent(childComplexity), true
 
 	case "DisputeCreditEventPayload.dispute":
 		if e.ComplexityRoot.DisputeCreditEventPayload.Dispute == nil {
@@ -2902,6 +2983,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EmployerInvitationEdge.Node(childComplexity), true
+
+	case "EscalateTimesheetDisputePayload.timesheet":
+		if e.ComplexityRoot.EscalateTimesheetDisputePayload.Timesheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalateTimesheetDisputePayload.Timesheet(childComplexity), true
 
 	case "FormField.name":
 		if e.ComplexityRoot.FormField.Name == nil {
@@ -3392,6 +3480,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DecideReviewReport(childComplexity, args["input"].(market.DecideReportInput)), true
+	case "Mutation.decideTimesheetDispute":
+		if e.ComplexityRoot.Mutation.DecideTimesheetDispute == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decideTimesheetDispute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecideTimesheetDispute(childComplexity, args["input"].(market.DecideInput)), true
 	case "Mutation.declineEmployerInvitation":
 		if e.ComplexityRoot.Mutation.DeclineEmployerInvitation == nil {
 			break
@@ -3436,6 +3535,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DisputeTimesheet(childComplexity, args["input"].(model.DisputeTimesheetInput)), true
+	case "Mutation.escalateTimesheetDispute":
+		if e.ComplexityRoot.Mutation.EscalateTimesheetDispute == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_escalateTimesheetDispute_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EscalateTimesheetDispute(childComplexity, args["input"].(market.EscalateInput)), true
 	case "Mutation.hideReview":
 		if e.ComplexityRoot.Mutation.HideReview == nil {
 			break
@@ -3491,6 +3601,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkPaid(childComplexity, args["input"].(model.MarkPaidInput)), true
+	case "Mutation.proposeTimesheetCorrection":
+		if e.ComplexityRoot.Mutation.ProposeTimesheetCorrection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_proposeTimesheetCorrection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProposeTimesheetCorrection(childComplexity, args["input"].(market.CorrectionInput)), true
 	case "Mutation.publishShift":
 		if e.ComplexityRoot.Mutation.PublishShift == nil {
 			break
@@ -3750,6 +3871,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignOutEverywhere(childComplexity), true
+	case "Mutation.signOutSession":
+		if e.ComplexityRoot.Mutation.SignOutSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_signOutSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SignOutSession(childComplexity, args["input"].(model.SignOutSessionInput)), true
 	case "Mutation.signUp":
 		if e.ComplexityRoot.Mutation.SignUp == nil {
 			break
@@ -4118,6 +4250,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "ProposeTimesheetCorrectionPayload.timesheet":
+		if e.ComplexityRoot.ProposeTimesheetCorrectionPayload.Timesheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposeTimesheetCorrectionPayload.Timesheet(childComplexity), true
+
 	case "PublishShiftPayload.shift":
 		if e.ComplexityRoot.PublishShiftPayload.Shift == nil {
 			break
@@ -4180,6 +4319,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Eligibility(childComplexity, args["shiftID"].(string)), true
+	case "Query.escalatedTimesheets":
+		if e.ComplexityRoot.Query.EscalatedTimesheets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_escalatedTimesheets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EscalatedTimesheets(childComplexity, args["first"].(int), args["after"].(*entgql.Cursor[string]), args["decided"].(bool)), true
 
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
@@ -4236,6 +4386,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ReviewTags(childComplexity, args["direction"].(review.Direction)), true
+	case "Query.sessions":
+		if e.ComplexityRoot.Query.Sessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Sessions(childComplexity), true
 	case "Query.shiftFeed":
 		if e.ComplexityRoot.Query.ShiftFeed == nil {
 			break
@@ -5243,6 +5399,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SignOutPayload.Revoked(childComplexity), true
 
+	case "SignOutSessionPayload.revoked":
+		if e.ComplexityRoot.SignOutSessionPayload.Revoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOutSessionPayload.Revoked(childComplexity), true
+
 	case "SignUpPayload.codeExpiresAt":
 		if e.ComplexityRoot.SignUpPayload.CodeExpiresAt == nil {
 			break
@@ -5470,6 +5633,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timesheet.ClaimedCheckOutAt(childComplexity), true
+	case "Timesheet.correctionNote":
+		if e.ComplexityRoot.Timesheet.CorrectionNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.CorrectionNote(childComplexity), true
 	case "Timesheet.createdAt":
 		if e.ComplexityRoot.Timesheet.CreatedAt == nil {
 			break
@@ -5482,6 +5651,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timesheet.Currency(childComplexity), true
+	case "Timesheet.decidedAt":
+		if e.ComplexityRoot.Timesheet.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.DecidedAt(childComplexity), true
+	case "Timesheet.decisionNote":
+		if e.ComplexityRoot.Timesheet.DecisionNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.DecisionNote(childComplexity), true
 	case "Timesheet.disputeReason":
 		if e.ComplexityRoot.Timesheet.DisputeReason == nil {
 			break
@@ -5500,6 +5681,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timesheet.EmployerID(childComplexity), true
+	case "Timesheet.escalatedAt":
+		if e.ComplexityRoot.Timesheet.EscalatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.EscalatedAt(childComplexity), true
+	case "Timesheet.escalatedBy":
+		if e.ComplexityRoot.Timesheet.EscalatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.EscalatedBy(childComplexity), true
+	case "Timesheet.escalationNote":
+		if e.ComplexityRoot.Timesheet.EscalationNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.EscalationNote(childComplexity), true
 	case "Timesheet.id":
 		if e.ComplexityRoot.Timesheet.ID == nil {
 			break
@@ -5560,6 +5759,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timesheet.PaymentStatus(childComplexity), true
+	case "Timesheet.proposedMinutes":
+		if e.ComplexityRoot.Timesheet.ProposedMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.ProposedMinutes(childComplexity), true
 	case "Timesheet.source":
 		if e.ComplexityRoot.Timesheet.Source == nil {
 			break
@@ -6109,6 +6314,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreditDisputeOrder", ec.unmarshalInputCreditDisputeOrder),
 			graphql.NewInputUnmarshaler("CreditEventOrder", ec.unmarshalInputCreditEventOrder),
 			graphql.NewInputUnmarshaler("DecideReviewReportInput", ec.unmarshalInputDecideReviewReportInput),
+			graphql.NewInputUnmarshaler("DecideTimesheetDisputeInput", ec.unmarshalInputDecideTimesheetDisputeInput),
 			graphql.NewInputUnmarshaler("DeclineEmployerInvitationInput", ec.unmarshalInputDeclineEmployerInvitationInput),
 			graphql.NewInputUnmarshaler("DeclineOfferInput", ec.unmarshalInputDeclineOfferInput),
 			graphql.NewInputUnmarshaler("DeviceOrder", ec.unmarshalInputDeviceOrder),
@@ -6116,6 +6322,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DisputeTimesheetInput", ec.unmarshalInputDisputeTimesheetInput),
 			graphql.NewInputUnmarshaler("EmployerInvitationOrder", ec.unmarshalInputEmployerInvitationOrder),
 			graphql.NewInputUnmarshaler("EmployerOrder", ec.unmarshalInputEmployerOrder),
+			graphql.NewInputUnmarshaler("EscalateTimesheetDisputeInput", ec.unmarshalInputEscalateTimesheetDisputeInput),
 			graphql.NewInputUnmarshaler("GeoPointInput", ec.unmarshalInputGeoPointInput),
 			graphql.NewInputUnmarshaler("HideReviewInput", ec.unmarshalInputHideReviewInput),
 			graphql.NewInputUnmarshaler("LeaveEmployerInput", ec.unmarshalInputLeaveEmployerInput),
@@ -6127,6 +6334,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
 			graphql.NewInputUnmarshaler("OfferOrder", ec.unmarshalInputOfferOrder),
+			graphql.NewInputUnmarshaler("ProposeTimesheetCorrectionInput", ec.unmarshalInputProposeTimesheetCorrectionInput),
 			graphql.NewInputUnmarshaler("PublishShiftInput", ec.unmarshalInputPublishShiftInput),
 			graphql.NewInputUnmarshaler("QuietHoursInput", ec.unmarshalInputQuietHoursInput),
 			graphql.NewInputUnmarshaler("RecordTimeInput", ec.unmarshalInputRecordTimeInput),
@@ -6156,6 +6364,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SignContractInput", ec.unmarshalInputSignContractInput),
 			graphql.NewInputUnmarshaler("SignInInput", ec.unmarshalInputSignInInput),
 			graphql.NewInputUnmarshaler("SignOutInput", ec.unmarshalInputSignOutInput),
+			graphql.NewInputUnmarshaler("SignOutSessionInput", ec.unmarshalInputSignOutSessionInput),
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
 			graphql.NewInputUnmarshaler("SkillOrder", ec.unmarshalInputSkillOrder),
 			graphql.NewInputUnmarshaler("StartCertificationUploadInput", ec.unmarshalInputStartCertificationUploadInput),
@@ -6486,6 +6695,42 @@ extend type Mutation {
   each device must sign in again once its access token (15 minutes) lapses.
   """
   signOutEverywhere: SignOutEverywherePayload!
+}
+
+"One signed-in device: a sign-in and the token refreshes since."
+type DeviceSession {
+  "An opaque ID for signOutSession; stable while the device stays signed in."
+  id: ID!
+  "When the device signed in."
+  startedAt: DateTime!
+  "When the device last refreshed its token."
+  lastActiveAt: DateTime!
+  "When the device must sign in again unless it refreshes before."
+  expiresAt: DateTime!
+  "The app or browser that signed in, as it named itself; null if it did not."
+  userAgent: String
+}
+
+"What signOutSession needs."
+input SignOutSessionInput {
+  "The device's session, from sessions."
+  sessionID: ID!
+}
+
+"What signOutSession did."
+type SignOutSessionPayload {
+  "False when no such session of yours was active."
+  revoked: Boolean!
+}
+
+extend type Query {
+  "The viewer's signed-in devices, the most recently active first (UNAUTHENTICATED when signed out)."
+  sessions: [DeviceSession!]!
+}
+
+extend type Mutation {
+  "Signs one of the viewer's devices out: it must sign in again once its access token (15 minutes) lapses."
+  signOutSession(input: SignOutSessionInput!): SignOutSessionPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/certification.graphql", Input: `"What startCertificationUpload needs."
@@ -9734,7 +9979,7 @@ type Timesheet implements Node {
   """
   approvedAt: DateTime
   """
-  Whether the hours were approved because the employer did not answer within 48 hours.
+  Whether the hours were approved because the employer did not answer within 72 hours.
   """
   autoApproved: Boolean!
   """
@@ -9745,6 +9990,34 @@ type Timesheet implements Node {
   Null when not given.
   """
   disputeReason: String
+  """
+  Other minutes the worker proposed before approval; null unless they did.
+  """
+  proposedMinutes: Int
+  """
+  Null when not given.
+  """
+  correctionNote: String
+  """
+  When a dispute went to staff; null unless it did.
+  """
+  escalatedAt: DateTime
+  """
+  Which party took the dispute to staff.
+  """
+  escalatedBy: TimesheetEscalatedBy
+  """
+  Null when not given.
+  """
+  escalationNote: String
+  """
+  When staff decided the escalated dispute.
+  """
+  decidedAt: DateTime
+  """
+  Null when not given.
+  """
+  decisionNote: String
   """
   minor units, fixed at approval
   """
@@ -9825,6 +10098,19 @@ type TimesheetEdge {
   cursor: Cursor!
 }
 """
+TimesheetEscalatedBy is enum for the field escalated_by
+"""
+enum TimesheetEscalatedBy @goModel(model: "flexwork/ent/timesheet.EscalatedBy") {
+  """
+  The worker.
+  """
+  WORKER
+  """
+  The employer.
+  """
+  EMPLOYER
+}
+"""
 Ordering options for Timesheet connections
 """
 input TimesheetOrder {
@@ -9899,6 +10185,10 @@ enum TimesheetSource @goModel(model: "flexwork/ent/timesheet.Source") {
   The worker did not check out: the system counted the time to the shift's end, for the employer to review.
   """
   CLOSED_AFTER_SHIFT
+  """
+  No work: the fee the contract owes when the employer cancels a hire less than 24 hours before the start, paid like wages.
+  """
+  CANCELLATION_FEE
 }
 """
 TimesheetStatus is enum for the field status
@@ -9917,7 +10207,7 @@ enum TimesheetStatus @goModel(model: "flexwork/ent/timesheet.Status") {
   """
   DISPUTED
   """
-  Approved again after a dispute.
+  Staff decided a dispute the worker and employer could not settle; final (see decisionNote).
   """
   RESOLVED
 }
@@ -10821,6 +11111,75 @@ type ClaimTimePayload {
   timesheet: Timesheet!
   "The hire."
   assignment: Assignment!
+}
+
+"What proposeTimesheetCorrection needs."
+input ProposeTimesheetCorrectionInput {
+  "The submitted timesheet."
+  timesheetID: ID!
+  "The minutes you worked, as you count them: 0 to 1440."
+  minutes: Int!
+  "Why they differ (a check-out pressed late, a break not taken); 3 to 500 characters."
+  note: String!
+}
+
+"What proposeTimesheetCorrection changed, each object as it now stands."
+type ProposeTimesheetCorrectionPayload {
+  "The timesheet, with your proposal in proposedMinutes."
+  timesheet: Timesheet!
+}
+
+"What escalateTimesheetDispute needs."
+input EscalateTimesheetDisputeInput {
+  "The disputed timesheet."
+  timesheetID: ID!
+  "Your statement and evidence for staff; 10 to 1000 characters."
+  statement: String!
+}
+
+"What escalateTimesheetDispute changed, each object as it now stands."
+type EscalateTimesheetDisputePayload {
+  "The timesheet, now with staff."
+  timesheet: Timesheet!
+}
+
+"What decideTimesheetDispute needs."
+input DecideTimesheetDisputeInput {
+  "The escalated timesheet."
+  timesheetID: ID!
+  "The minutes to pay: 0 to 1440."
+  approvedMinutes: Int!
+  "Staff's reasons, which both parties read; 10 to 1000 characters."
+  note: String!
+}
+
+"What decideTimesheetDispute changed, each object as it now stands."
+type DecideTimesheetDisputePayload {
+  "The timesheet, RESOLVED, with the amount owed."
+  timesheet: Timesheet!
+}
+
+extend type Mutation {
+  """
+  The worker proposes other minutes before approval; the employer approves
+  them without a reason of their own, or others with one. After approval,
+  dispute the timesheet instead (TIMESHEET_NOT_OPEN).
+  """
+  proposeTimesheetCorrection(input: ProposeTimesheetCorrectionInput!): ProposeTimesheetCorrectionPayload!
+  """
+  Either party takes a disputed timesheet the two cannot settle to staff —
+  while disputed, or after the employer approved it again. From then on only
+  staff change it (TIMESHEET_ESCALATED).
+  """
+  escalateTimesheetDispute(input: EscalateTimesheetDisputeInput!): EscalateTimesheetDisputePayload!
+  "Staff fix the minutes of an escalated timesheet, finally (RESOLVED); the decision is on the ledger and told to both parties."
+  decideTimesheetDispute(input: DecideTimesheetDisputeInput!): DecideTimesheetDisputePayload!
+}
+
+extend type Query {
+  "Staff's queue of timesheet disputes taken to them, oldest timesheets first (FORBIDDEN for anyone else)."
+  escalatedTimesheets("How many to return: 1 to 100." first: Int! = 20, "The endCursor of the page before; none for the first page." after: Cursor,
+    "The decided ones instead of those waiting." decided: Boolean! = false): TimesheetConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/notifications.graphql", Input: `"A device to push to."
@@ -11972,6 +12331,14 @@ func (ec *executionContext) childFields_DecideReviewReportPayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type DecideReviewReportPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DecideTimesheetDisputePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timesheet":
+		return ec.fieldContext_DecideTimesheetDisputePayload_timesheet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DecideTimesheetDisputePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeclineEmployerInvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "invitation":
@@ -12024,6 +12391,22 @@ func (ec *executionContext) childFields_DeviceEdge(ctx context.Context, field gr
 		return ec.fieldContext_DeviceEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeviceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DeviceSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DeviceSession_id(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_DeviceSession_startedAt(ctx, field)
+	case "lastActiveAt":
+		return ec.fieldContext_DeviceSession_lastActiveAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_DeviceSession_expiresAt(ctx, field)
+	case "userAgent":
+		return ec.fieldContext_DeviceSession_userAgent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeviceSession", field.Name)
 }
 
 func (ec *executionContext) childFields_DisputeCreditEventPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12160,6 +12543,14 @@ func (ec *executionContext) childFields_EmployerInvitationEdge(ctx context.Conte
 		return ec.fieldContext_EmployerInvitationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EmployerInvitationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EscalateTimesheetDisputePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timesheet":
+		return ec.fieldContext_EscalateTimesheetDisputePayload_timesheet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EscalateTimesheetDisputePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_FormField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12462,6 +12853,14 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_ProposeTimesheetCorrectionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timesheet":
+		return ec.fieldContext_ProposeTimesheetCorrectionPayload_timesheet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProposeTimesheetCorrectionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_PublishShiftPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13014,6 +13413,14 @@ func (ec *executionContext) childFields_SignOutPayload(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type SignOutPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SignOutSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revoked":
+		return ec.fieldContext_SignOutSessionPayload_revoked(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignOutSessionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SignUpPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "email":
@@ -13136,6 +13543,20 @@ func (ec *executionContext) childFields_Timesheet(ctx context.Context, field gra
 		return ec.fieldContext_Timesheet_disputedAt(ctx, field)
 	case "disputeReason":
 		return ec.fieldContext_Timesheet_disputeReason(ctx, field)
+	case "proposedMinutes":
+		return ec.fieldContext_Timesheet_proposedMinutes(ctx, field)
+	case "correctionNote":
+		return ec.fieldContext_Timesheet_correctionNote(ctx, field)
+	case "escalatedAt":
+		return ec.fieldContext_Timesheet_escalatedAt(ctx, field)
+	case "escalatedBy":
+		return ec.fieldContext_Timesheet_escalatedBy(ctx, field)
+	case "escalationNote":
+		return ec.fieldContext_Timesheet_escalationNote(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_Timesheet_decidedAt(ctx, field)
+	case "decisionNote":
+		return ec.fieldContext_Timesheet_decisionNote(ctx, field)
 	case "amountOwed":
 		return ec.fieldContext_Timesheet_amountOwed(ctx, field)
 	case "currency":
@@ -13162,6 +13583,18 @@ func (ec *executionContext) childFields_Timesheet(ctx context.Context, field gra
 		return ec.fieldContext_Timesheet_assignment(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Timesheet", field.Name)
+}
+
+func (ec *executionContext) childFields_TimesheetConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TimesheetConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TimesheetConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TimesheetConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimesheetConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_TimesheetEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13838,6 +14271,20 @@ func (ec *executionContext) field_Mutation_decideReviewReport_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_decideTimesheetDispute_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.DecideInput, error) {
+			return ec.unmarshalNDecideTimesheetDisputeInput2flexworkᚋmarketᚐDecideInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_declineEmployerInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13886,6 +14333,20 @@ func (ec *executionContext) field_Mutation_disputeTimesheet_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DisputeTimesheetInput, error) {
 			return ec.unmarshalNDisputeTimesheetInput2flexworkᚋgraphᚋmodelᚐDisputeTimesheetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_escalateTimesheetDispute_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.EscalateInput, error) {
+			return ec.unmarshalNEscalateTimesheetDisputeInput2flexworkᚋmarketᚐEscalateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13956,6 +14417,20 @@ func (ec *executionContext) field_Mutation_markPaid_args(ctx context.Context, ra
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MarkPaidInput, error) {
 			return ec.unmarshalNMarkPaidInput2flexworkᚋgraphᚋmodelᚐMarkPaidInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_proposeTimesheetCorrection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.CorrectionInput, error) {
+			return ec.unmarshalNProposeTimesheetCorrectionInput2flexworkᚋmarketᚐCorrectionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14272,6 +14747,20 @@ func (ec *executionContext) field_Mutation_signIn_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_signOutSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SignOutSessionInput, error) {
+			return ec.unmarshalNSignOutSessionInput2flexworkᚋgraphᚋmodelᚐSignOutSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_signOut_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14519,6 +15008,36 @@ func (ec *executionContext) field_Query_eligibility_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["shiftID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_escalatedTimesheets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "decided",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["decided"] = arg2
 	return args, nil
 }
 
@@ -19900,6 +20419,38 @@ func (ec *executionContext) fieldContext_DecideReviewReportPayload_review(_ cont
 	return fc, nil
 }
 
+func (ec *executionContext) _DecideTimesheetDisputePayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DecideTimesheetDisputePayload_timesheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timesheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DecideTimesheetDisputePayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DecideTimesheetDisputePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeclineEmployerInvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20375,6 +20926,121 @@ func (ec *executionContext) _DeviceEdge_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_DeviceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _DeviceSession_id(ctx context.Context, field graphql.CollectedField, obj *auth.DeviceSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceSession_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceSession_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeviceSession", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeviceSession_startedAt(ctx context.Context, field graphql.CollectedField, obj *auth.DeviceSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceSession_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceSession_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeviceSession", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _DeviceSession_lastActiveAt(ctx context.Context, field graphql.CollectedField, obj *auth.DeviceSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceSession_lastActiveAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastActiveAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceSession_lastActiveAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeviceSession", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _DeviceSession_expiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.DeviceSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceSession_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceSession_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeviceSession", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _DeviceSession_userAgent(ctx context.Context, field graphql.CollectedField, obj *auth.DeviceSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceSession_userAgent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserAgent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeviceSession_userAgent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeviceSession", field, false, false, "String")
 }
 
 func (ec *executionContext) _DisputeCreditEventPayload_dispute(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -21675,6 +22341,38 @@ func (ec *executionContext) _EmployerInvitationEdge_cursor(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_EmployerInvitationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _EscalateTimesheetDisputePayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EscalateTimesheetDisputePayload_timesheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timesheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EscalateTimesheetDisputePayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EscalateTimesheetDisputePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _FormField_name(ctx context.Context, field graphql.CollectedField, obj *market.FormField) (ret graphql.Marshaler) {
@@ -23245,6 +23943,50 @@ func (ec *executionContext) fieldContext_Mutation_signOutEverywhere(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_signOutSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_signOutSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SignOutSession(ctx, fc.Args["input"].(model.SignOutSessionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.SignedOut) graphql.Marshaler {
+			return ec.marshalNSignOutSessionPayload2ᚖflexworkᚋserverᚋauthᚐSignedOut(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_signOutSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignOutSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_signOutSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startCertificationUpload(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24779,6 +25521,138 @@ func (ec *executionContext) fieldContext_Mutation_reportPaymentNotReceived(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_reportPaymentNotReceived_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_proposeTimesheetCorrection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_proposeTimesheetCorrection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProposeTimesheetCorrection(ctx, fc.Args["input"].(market.CorrectionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNProposeTimesheetCorrectionPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_proposeTimesheetCorrection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposeTimesheetCorrectionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_proposeTimesheetCorrection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_escalateTimesheetDispute(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_escalateTimesheetDispute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EscalateTimesheetDispute(ctx, fc.Args["input"].(market.EscalateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNEscalateTimesheetDisputePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_escalateTimesheetDispute(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EscalateTimesheetDisputePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_escalateTimesheetDispute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_decideTimesheetDispute(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_decideTimesheetDispute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DecideTimesheetDispute(ctx, fc.Args["input"].(market.DecideInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNDecideTimesheetDisputePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_decideTimesheetDispute(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DecideTimesheetDisputePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_decideTimesheetDispute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26588,6 +27462,38 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ProposeTimesheetCorrectionPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposeTimesheetCorrectionPayload_timesheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timesheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
+			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposeTimesheetCorrectionPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposeTimesheetCorrectionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PublishShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26823,6 +27729,38 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_sessions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_sessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Sessions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*auth.DeviceSession) graphql.Marshaler {
+			return ec.marshalNDeviceSession2ᚕᚖflexworkᚋserverᚋauthᚐDeviceSessionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_sessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeviceSession(ctx, field)
 		},
 	}
 	return fc, nil
@@ -27086,6 +28024,50 @@ func (ec *executionContext) fieldContext_Query_candidates(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_candidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_escalatedTimesheets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_escalatedTimesheets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EscalatedTimesheets(ctx, fc.Args["first"].(int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["decided"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TimesheetConnection) graphql.Marshaler {
+			return ec.marshalNTimesheetConnection2ᚖflexworkᚋentᚐTimesheetConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_escalatedTimesheets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimesheetConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_escalatedTimesheets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31345,6 +32327,29 @@ func (ec *executionContext) fieldContext_SignOutPayload_revoked(_ context.Contex
 	return graphql.NewScalarFieldContext("SignOutPayload", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _SignOutSessionPayload_revoked(ctx context.Context, field graphql.CollectedField, obj *auth.SignedOut) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOutSessionPayload_revoked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revoked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignOutSessionPayload_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOutSessionPayload", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _SignUpPayload_email(ctx context.Context, field graphql.CollectedField, obj *auth.SignUpPending) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32466,6 +33471,167 @@ func (ec *executionContext) _Timesheet_disputeReason(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Timesheet_disputeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
+}
+
+func (ec *executionContext) _Timesheet_proposedMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_proposedMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProposedMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_proposedMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Timesheet_correctionNote(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_correctionNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CorrectionNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_correctionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
+}
+
+func (ec *executionContext) _Timesheet_escalatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_escalatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EscalatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_escalatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Timesheet_escalatedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_escalatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EscalatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *timesheet.EscalatedBy) graphql.Marshaler {
+			return ec.marshalOTimesheetEscalatedBy2ᚖflexworkᚋentᚋtimesheetᚐEscalatedBy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_escalatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "TimesheetEscalatedBy")
+}
+
+func (ec *executionContext) _Timesheet_escalationNote(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_escalationNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EscalationNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_escalationNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
+}
+
+func (ec *executionContext) _Timesheet_decidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Timesheet_decisionNote(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_decisionNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_decisionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
 }
 
@@ -37228,6 +38394,62 @@ func UnmarshalDecideReviewReportInput(ctx context.Context, raw any) (market.Deci
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDecideTimesheetDisputeInput(ctx context.Context, obj any) (market.DecideInput, error) {
+	var it market.DecideInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"timesheetID", "approvedMinutes", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "timesheetID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timesheetID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimesheetID = data
+		case "approvedMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedMinutes"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedMinutes = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDecideTimesheetDisputeInput unmarshals raw into the DecideTimesheetDisputeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDecideTimesheetDisputeInput(ctx context.Context, raw any) (market.DecideInput, error) {
+	var out market.DecideInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DecideTimesheetDisputeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeclineEmployerInvitationInput(ctx context.Context, obj any) (model.DeclineEmployerInvitationInput, error) {
 	var it model.DeclineEmployerInvitationInput
 	if obj == nil {
@@ -37566,6 +38788,55 @@ func (ec *executionContext) unmarshalInputEmployerOrder(ctx context.Context, obj
 func UnmarshalEmployerOrder(ctx context.Context, raw any) (ent.EmployerOrder, error) {
 	var out ent.EmployerOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmployerOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEscalateTimesheetDisputeInput(ctx context.Context, obj any) (market.EscalateInput, error) {
+	var it market.EscalateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"timesheetID", "statement"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "timesheetID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timesheetID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimesheetID = data
+		case "statement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statement"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statement = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEscalateTimesheetDisputeInput unmarshals raw into the EscalateTimesheetDisputeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEscalateTimesheetDisputeInput(ctx context.Context, raw any) (market.EscalateInput, error) {
+	var out market.EscalateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EscalateTimesheetDisputeInput", raw, &out)
 	return out, err
 }
 
@@ -38107,6 +39378,62 @@ func (ec *executionContext) unmarshalInputOfferOrder(ctx context.Context, obj an
 func UnmarshalOfferOrder(ctx context.Context, raw any) (ent.OfferOrder, error) {
 	var out ent.OfferOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OfferOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProposeTimesheetCorrectionInput(ctx context.Context, obj any) (market.CorrectionInput, error) {
+	var it market.CorrectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"timesheetID", "minutes", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "timesheetID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timesheetID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimesheetID = data
+		case "minutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutes"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minutes = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProposeTimesheetCorrectionInput unmarshals raw into the ProposeTimesheetCorrectionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProposeTimesheetCorrectionInput(ctx context.Context, raw any) (market.CorrectionInput, error) {
+	var out market.CorrectionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProposeTimesheetCorrectionInput", raw, &out)
 	return out, err
 }
 
@@ -39579,6 +40906,48 @@ func (ec *executionContext) unmarshalInputSignOutInput(ctx context.Context, obj 
 func UnmarshalSignOutInput(ctx context.Context, raw any) (model.SignOutInput, error) {
 	var out model.SignOutInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignOutInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSignOutSessionInput(ctx context.Context, obj any) (model.SignOutSessionInput, error) {
+	var it model.SignOutSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sessionID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sessionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSignOutSessionInput unmarshals raw into the SignOutSessionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSignOutSessionInput(ctx context.Context, raw any) (model.SignOutSessionInput, error) {
+	var out model.SignOutSessionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignOutSessionInput", raw, &out)
 	return out, err
 }
 
@@ -42656,6 +44025,39 @@ func (ec *executionContext) _DecideReviewReportPayload(ctx context.Context, sel 
 	return out
 }
 
+var decideTimesheetDisputePayloadImplementors = []string{"DecideTimesheetDisputePayload"}
+
+func (ec *executionContext) _DecideTimesheetDisputePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, decideTimesheetDisputePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DecideTimesheetDisputePayload")
+		case "timesheet":
+			out.Values[i] = ec._DecideTimesheetDisputePayload_timesheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var declineEmployerInvitationPayloadImplementors = []string{"DeclineEmployerInvitationPayload"}
 
 func (ec *executionContext) _DeclineEmployerInvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -42868,6 +44270,59 @@ func (ec *executionContext) _DeviceEdge(ctx context.Context, sel ast.SelectionSe
 		case "cursor":
 			out.Values[i] = ec._DeviceEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deviceSessionImplementors = []string{"DeviceSession"}
+
+func (ec *executionContext) _DeviceSession(ctx context.Context, sel ast.SelectionSet, obj *auth.DeviceSession) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deviceSessionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeviceSession")
+		case "id":
+			out.Values[i] = ec._DeviceSession_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startedAt":
+			out.Values[i] = ec._DeviceSession_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastActiveAt":
+			out.Values[i] = ec._DeviceSession_lastActiveAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._DeviceSession_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userAgent":
+			out.Values[i] = ec._DeviceSession_userAgent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -43362,6 +44817,39 @@ func (ec *executionContext) _EmployerInvitationEdge(ctx context.Context, sel ast
 			}
 		case "cursor":
 			out.Values[i] = ec._EmployerInvitationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var escalateTimesheetDisputePayloadImplementors = []string{"EscalateTimesheetDisputePayload"}
+
+func (ec *executionContext) _EscalateTimesheetDisputePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, escalateTimesheetDisputePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EscalateTimesheetDisputePayload")
+		case "timesheet":
+			out.Values[i] = ec._EscalateTimesheetDisputePayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -44116,6 +45604,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "signOutSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_signOutSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startCertificationUpload":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startCertificationUpload(ctx, field)
@@ -44357,6 +45852,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "reportPaymentNotReceived":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_reportPaymentNotReceived(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proposeTimesheetCorrection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_proposeTimesheetCorrection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "escalateTimesheetDispute":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_escalateTimesheetDispute(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decideTimesheetDispute":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_decideTimesheetDispute(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -44964,6 +46480,39 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var proposeTimesheetCorrectionPayloadImplementors = []string{"ProposeTimesheetCorrectionPayload"}
+
+func (ec *executionContext) _ProposeTimesheetCorrectionPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposeTimesheetCorrectionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposeTimesheetCorrectionPayload")
+		case "timesheet":
+			out.Values[i] = ec._ProposeTimesheetCorrectionPayload_timesheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var publishShiftPayloadImplementors = []string{"PublishShiftPayload"}
 
 func (ec *executionContext) _PublishShiftPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -45046,6 +46595,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
 				})
+		case "sessions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_sessions(ctx, field)
+				})
 		case "certificationQueue":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -45081,6 +46636,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_candidates(ctx, field)
+				})
+		case "escalatedTimesheets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_escalatedTimesheets(ctx, field)
 				})
 		case "notifications":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -47023,6 +48584,39 @@ func (ec *executionContext) _SignOutPayload(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var signOutSessionPayloadImplementors = []string{"SignOutSessionPayload"}
+
+func (ec *executionContext) _SignOutSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *auth.SignedOut) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signOutSessionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignOutSessionPayload")
+		case "revoked":
+			out.Values[i] = ec._SignOutSessionPayload_revoked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var signUpPayloadImplementors = []string{"SignUpPayload"}
 
 func (ec *executionContext) _SignUpPayload(ctx context.Context, sel ast.SelectionSet, obj *auth.SignUpPending) graphql.Marshaler {
@@ -47448,6 +49042,41 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 			}
 		case "disputeReason":
 			out.Values[i] = ec._Timesheet_disputeReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "proposedMinutes":
+			out.Values[i] = ec._Timesheet_proposedMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "correctionNote":
+			out.Values[i] = ec._Timesheet_correctionNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "escalatedAt":
+			out.Values[i] = ec._Timesheet_escalatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "escalatedBy":
+			out.Values[i] = ec._Timesheet_escalatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "escalationNote":
+			out.Values[i] = ec._Timesheet_escalationNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._Timesheet_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decisionNote":
+			out.Values[i] = ec._Timesheet_decisionNote(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -49500,6 +51129,19 @@ func (ec *executionContext) marshalNDecideReviewReportPayload2ᚖflexworkᚋmark
 	return ec._DecideReviewReportPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDecideTimesheetDisputeInput2flexworkᚋmarketᚐDecideInput(ctx context.Context, v any) (market.DecideInput, error) {
+	res, err := ec.unmarshalInputDecideTimesheetDisputeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecideTimesheetDisputePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DecideTimesheetDisputePayload!")
+		return graphql.Null
+	}
+	return ec._DecideTimesheetDisputePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeclineEmployerInvitationInput2flexworkᚋgraphᚋmodelᚐDeclineEmployerInvitationInput(ctx context.Context, v any) (model.DeclineEmployerInvitationInput, error) {
 	res, err := ec.unmarshalInputDeclineEmployerInvitationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -49580,6 +51222,30 @@ func (ec *executionContext) unmarshalNDevicePlatform2flexworkᚋentᚋdeviceᚐP
 
 func (ec *executionContext) marshalNDevicePlatform2flexworkᚋentᚋdeviceᚐPlatform(ctx context.Context, sel ast.SelectionSet, v device.Platform) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDeviceSession2ᚕᚖflexworkᚋserverᚋauthᚐDeviceSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*auth.DeviceSession) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeviceSession2ᚖflexworkᚋserverᚋauthᚐDeviceSession(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDeviceSession2ᚖflexworkᚋserverᚋauthᚐDeviceSession(ctx context.Context, sel ast.SelectionSet, v *auth.DeviceSession) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeviceSession!")
+		return graphql.Null
+	}
+	return ec._DeviceSession(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDisputeCreditEventInput2flexworkᚋmarketᚐDisputeInput(ctx context.Context, v any) (market.DisputeInput, error) {
@@ -49798,6 +51464,19 @@ func (ec *executionContext) marshalNEngagementType2ᚕflexworkᚋentᚋschemaᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNEscalateTimesheetDisputeInput2flexworkᚋmarketᚐEscalateInput(ctx context.Context, v any) (market.EscalateInput, error) {
+	res, err := ec.unmarshalInputEscalateTimesheetDisputeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEscalateTimesheetDisputePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EscalateTimesheetDisputePayload!")
+		return graphql.Null
+	}
+	return ec._EscalateTimesheetDisputePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -50394,6 +52073,19 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNProposeTimesheetCorrectionInput2flexworkᚋmarketᚐCorrectionInput(ctx context.Context, v any) (market.CorrectionInput, error) {
+	res, err := ec.unmarshalInputProposeTimesheetCorrectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProposeTimesheetCorrectionPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProposeTimesheetCorrectionPayload!")
+		return graphql.Null
+	}
+	return ec._ProposeTimesheetCorrectionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPublishShiftInput2flexworkᚋgraphᚋmodelᚐPublishShiftInput(ctx context.Context, v any) (model.PublishShiftInput, error) {
@@ -51058,6 +52750,19 @@ func (ec *executionContext) marshalNSignOutPayload2ᚖflexworkᚋserverᚋauth�
 	return ec._SignOutPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSignOutSessionInput2flexworkᚋgraphᚋmodelᚐSignOutSessionInput(ctx context.Context, v any) (model.SignOutSessionInput, error) {
+	res, err := ec.unmarshalInputSignOutSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSignOutSessionPayload2ᚖflexworkᚋserverᚋauthᚐSignedOut(ctx context.Context, sel ast.SelectionSet, v *auth.SignedOut) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignOutSessionPayload!")
+		return graphql.Null
+	}
+	return ec._SignOutSessionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSignUpInput2flexworkᚋserverᚋauthᚐSignUpInput(ctx context.Context, v any) (auth.SignUpInput, error) {
 	res, err := ec.unmarshalInputSignUpInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -51246,6 +52951,14 @@ func (ec *executionContext) marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx 
 		return graphql.Null
 	}
 	return ec._Timesheet(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTimesheetConnection2ᚖflexworkᚋentᚐTimesheetConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TimesheetConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TimesheetConnection!")
+		return graphql.Null
+	}
+	return ec._TimesheetConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTimesheetEdge2ᚕᚖflexworkᚋentᚐTimesheetEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TimesheetEdge) graphql.Marshaler {
@@ -52352,6 +54065,22 @@ func (ec *executionContext) marshalOTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx 
 		return graphql.Null
 	}
 	return ec._Timesheet(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTimesheetEscalatedBy2ᚖflexworkᚋentᚋtimesheetᚐEscalatedBy(ctx context.Context, v any) (*timesheet.EscalatedBy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(timesheet.EscalatedBy)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTimesheetEscalatedBy2ᚖflexworkᚋentᚋtimesheetᚐEscalatedBy(ctx context.Context, sel ast.SelectionSet, v *timesheet.EscalatedBy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOUser2ᚖflexworkᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {

@@ -210,6 +210,12 @@ type SignOutInput struct {
 	RefreshToken string `json:"refreshToken"`
 }
 
+// What signOutSession needs.
+type SignOutSessionInput struct {
+	// The device's session, from sessions.
+	SessionID string `json:"sessionID"`
+}
+
 // What an app hears live, over graphql-transport-ws.
 type Subscription struct {
 }

@@ -207,6 +207,7 @@ func (a *Accounts) startSession(ctx context.Context, c *ent.Client, u *ent.User,
 	create := c.Session.Create().
 		SetUserID(u.ID).
 		SetTokenHash(hash).
+		SetUserAgent(userAgent(ctx)).
 		SetExpiresAt(a.now().Add(a.RefreshTTL))
 	if family != "" {
 		create.SetFamily(family)
