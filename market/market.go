@@ -40,6 +40,12 @@ func New(db *entdb.DB, opts ...Option) *Market {
 	return m
 }
 
+// At returns a market over the same database, events and storage whose
+// clock is now: the demo plays a city's past on it. Its caches are its own.
+func (m *Market) At(now func() time.Time) *Market {
+	return &Market{db: m.db, dialect: m.dialect, now: now, events: m.events, store: m.store}
+}
+
 // Now is the market's current time, in UTC.
 func (m *Market) Now() time.Time { return m.now().UTC() }
 

@@ -125,7 +125,7 @@ func newFuzzWorld(f *testing.F, dialect string, schema *ast.Schema) *fuzzWorld {
 		d.Log = slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}))
 	ctx := context.Background()
-	if _, err := demo.Seed(ctx, db.Client, env.Server.Accounts, env.Server.Market, 1); err != nil {
+	if _, err := demo.Seed(ctx, db.Client, env.Server, 1); err != nil {
 		f.Fatal(err)
 	}
 	w := &fuzzWorld{env: env, schema: schema, limits: limits, dialect: dialect, tokens: []string{""}, log: log}

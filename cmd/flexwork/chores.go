@@ -68,7 +68,7 @@ func seed(ctx context.Context, args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	sum, err := demo.Seed(ctx, db.Client, srv.Accounts, srv.Market, 1)
+	sum, err := demo.Seed(ctx, db.Client, srv, 1)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	if withDemo {
-		sum, err := demo.Seed(ctx, db.Client, srv.Accounts, srv.Market, 1)
+		sum, err := demo.Seed(ctx, db.Client, srv, 1)
 		if err != nil {
 			return err
 		}

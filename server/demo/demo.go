@@ -1,7 +1,8 @@
 // Package demo fills an empty database with a small living city — Berlin —
 // so that a newcomer running the server has something to explore: employers
-// with owners, managers and viewers, workers with profiles and skills, and
-// shifts spread over the map in the coming days.
+// with owners, managers and viewers, workers with profiles and skills,
+// shifts spread over the map in the coming days, a past of three weeks
+// (history.go) and a present for worker1 and staff (present.go).
 //
 // Everything is built through market, as the apps would build it, and is
 // reproducible: the same seed gives the same city.
@@ -21,6 +22,7 @@ import (
 	"flexwork/ent/shift"
 	"flexwork/ent/viewer"
 	"flexwork/market"
+	"flexwork/server"
 	"flexwork/server/auth"
 )
 
@@ -55,8 +57,8 @@ var employers = []employerDef{
 
 // Seed builds the city when the database has no employers yet, and reports
 // what it made. A database that already has employers is left alone.
-func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *market.Market, seed uint64) (*Summary, error) {
-	sys := rule.System(ctx)
+func Seed(ctx context.Context, db *ent.Client, srv *server.Server, seed uint64) (*Summary, error) {
+	sys, accounts, m := rule.System(ctx), srv.Accounts, srv.Market
 	if n, err := db.Employer.Query().Count(sys); err != nil || n > 0 {
 		return &Summary{}, err
 	}
@@ -73,6 +75,10 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 	var (
 		board   []posting         // every shift, with its employer's owner
 		workers []context.Context // every worker, signed in
+		owners  []context.Context // every employer's owner, signed in
+		made    []*ent.Employer
+		// skillsOf is each worker's skill IDs, by user, to staff the past.
+		skillsOf = map[string][]string{}
 	)
 	signUp := func(email, name string) (*viewer.Viewer, error) {
 		u, err := accounts.CreateAccount(ctx, auth.SignUpInput{Email: email, Password: Password, DisplayName: name})
@@ -115,6 +121,7 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 		}
 		sum.Employers++
 		ownerCtx := viewer.NewContext(ctx, owner)
+		owners, made = append(owners, ownerCtx), append(made, e)
 		posted, err := seedShifts(ownerCtx, m, rng, e, def, bySlug)
 		if err != nil {
 			return nil, err
@@ -132,15 +139,21 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 		}
 		home := around(rng, Centre, 1+rng.Float64()*9)
 		radius := 5 + rng.IntN(20)
+		// The skills of one or two trades the city's employers ask for, as
+		// a real worker's are: most can take some shift.
 		var picked []market.WorkerSkillInput
-		for _, j := range rng.Perm(len(skills))[:2+rng.IntN(4)] {
-			picked = append(picked, market.WorkerSkillInput{SkillID: skills[j].ID, Years: rng.IntN(8)})
+		seen := map[string]bool{}
+		for range 1 + rng.IntN(2) {
+			trade := employers[rng.IntN(len(employers))].skills
+			for _, j := range rng.Perm(len(trade))[:2+rng.IntN(len(trade)-1)] {
+				if s := bySlug[trade[j]]; s != nil && !seen[s.ID] {
+					seen[s.ID] = true
+					picked = append(picked, market.WorkerSkillInput{SkillID: s.ID, Years: rng.IntN(8)})
+				}
+			}
 		}
 		headline := fmt.Sprintf("Reliable, %d years of shift work", 1+rng.IntN(10))
-		types := []enum.EngagementType{enum.PartTime, enum.PlatformGig}
-		if rng.IntN(2) == 0 {
-			types = append(types, enum.Dispatch)
-		}
+		types := engagementsFor(i)
 		if i == 1 {
 			// worker1, the account the README suggests, has every skill: the
 			// feed shows what a worker may take, and only the shifts that
@@ -154,10 +167,34 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 			return nil, fmt.Errorf("demo: worker %d: %w", i, err)
 		}
 		w.WorkerID = p.WorkerProfile.ID
+		for _, s := range picked {
+			skillsOf[w.UserID] = append(skillsOf[w.UserID], s.SkillID)
+		}
 		workers = append(workers, viewer.NewContext(ctx, w))
 		sum.Workers++
 	}
-	hires, err := seedHires(ctx, m, board, workers)
+	staff, err := accounts.CreateAccount(ctx, auth.SignUpInput{Email: "staff@demo.flexwork", Password: Password, DisplayName: "Sam (flexwork staff)"})
+	if err != nil {
+		return nil, fmt.Errorf("demo: staff: %w", err)
+	}
+	if err := db.User.UpdateOneID(staff.ID).SetIsStaff(true).Exec(sys); err != nil {
+		return nil, err
+	}
+	// The past first, then today: a shift about to start that worker1 may
+	// check in to, offers waiting for them, their licence in staff's queue.
+	past := planPast(m.Now(), workers, skillsOf, bySlug)
+	soon := m.Now().Add(20 * time.Minute)
+	past = append(past, &pastShift{employer: 0, start: soon, hours: 4, workers: workers[:1], ending: startingSoon})
+	if err := seedHistory(ctx, m, m.Now(), owners, made, bySlug, past); err != nil {
+		return nil, err
+	}
+	if _, err := offerWorker1(m, board, workers[0]); err != nil {
+		return nil, err
+	}
+	if err := uploadLicence(ctx, m, srv.Handler, workers[0], bySlug["forklift"]); err != nil {
+		return nil, err
+	}
+	hires, err := seedHires(ctx, m, board, workers[1:])
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +203,8 @@ func Seed(ctx context.Context, db *ent.Client, accounts *auth.Accounts, m *marke
 		"owner@cafe-linde.demo (employer owner)",
 		"manager@spree-logistics.demo (employer manager)",
 		"viewer@arena-events.demo (employer viewer)",
-		"worker1@demo.flexwork (a worker with every skill, no certificates yet)",
+		"worker1@demo.flexwork (every skill; a shift starting in 20 minutes to check in to, 2 offers, a paid history, a licence waiting for review)",
+		"staff@demo.flexwork (staff: the certificate queue, a credit dispute with both sides)",
 		"worker2@demo.flexwork … worker40@demo.flexwork (workers with a few skills each)",
 	}
 	return sum, nil
