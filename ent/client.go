@@ -33,6 +33,7 @@ import (
 	"flexwork/ent/shift"
 	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
+	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
@@ -95,6 +96,8 @@ type Client struct {
 	SignupRequest *SignupRequestClient
 	// Skill is the client for interacting with the Skill builders.
 	Skill *SkillClient
+	// StaffAction is the client for interacting with the StaffAction builders.
+	StaffAction *StaffActionClient
 	// Timesheet is the client for interacting with the Timesheet builders.
 	Timesheet *TimesheetClient
 	// User is the client for interacting with the User builders.
@@ -136,6 +139,7 @@ func (c *Client) init() {
 	c.Shift = NewShiftClient(c.config)
 	c.SignupRequest = NewSignupRequestClient(c.config)
 	c.Skill = NewSkillClient(c.config)
+	c.StaffAction = NewStaffActionClient(c.config)
 	c.Timesheet = NewTimesheetClient(c.config)
 	c.User = NewUserClient(c.config)
 	c.WorkerProfile = NewWorkerProfileClient(c.config)
@@ -254,6 +258,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Shift:              NewShiftClient(cfg),
 		SignupRequest:      NewSignupRequestClient(cfg),
 		Skill:              NewSkillClient(cfg),
+		StaffAction:        NewStaffActionClient(cfg),
 		Timesheet:          NewTimesheetClient(cfg),
 		User:               NewUserClient(cfg),
 		WorkerProfile:      NewWorkerProfileClient(cfg),
@@ -299,6 +304,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Shift:              NewShiftClient(cfg),
 		SignupRequest:      NewSignupRequestClient(cfg),
 		Skill:              NewSkillClient(cfg),
+		StaffAction:        NewStaffActionClient(cfg),
 		Timesheet:          NewTimesheetClient(cfg),
 		User:               NewUserClient(cfg),
 		WorkerProfile:      NewWorkerProfileClient(cfg),
@@ -336,7 +342,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
 		c.LedgerEntry, c.Membership, c.Notification, c.Offer, c.PasswordReset,
 		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.SignupRequest,
-		c.Skill, c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
+		c.Skill, c.StaffAction, c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Use(hooks...)
 	}
@@ -350,7 +356,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
 		c.LedgerEntry, c.Membership, c.Notification, c.Offer, c.PasswordReset,
 		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.SignupRequest,
-		c.Skill, c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
+		c.Skill, c.StaffAction, c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -403,6 +409,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.SignupRequest.mutate(ctx, m)
 	case *SkillMutation:
 		return c.Skill.mutate(ctx, m)
+	case *StaffActionMutation:
+		return c.StaffAction.mutate(ctx, m)
 	case *TimesheetMutation:
 		return c.Timesheet.mutate(ctx, m)
 	case *UserMutation:
@@ -4100,6 +4108,140 @@ func (c *SkillClient) mutate(ctx context.Context, m *SkillMutation) (Value, erro
 	}
 }
 
+// StaffActionClient is a client for the StaffAction schema.
+type StaffActionClient struct {
+	config
+}
+
+// NewStaffActionClient returns a client for the StaffAction from the given config.
+func NewStaffActionClient(c config) *StaffActionClient {
+	return &StaffActionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `staffaction.Hooks(f(g(h())))`.
+func (c *StaffActionClient) Use(hooks ...Hook) {
+	c.hooks.StaffAction = append(c.hooks.StaffAction, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `staffaction.Intercept(f(g(h())))`.
+func (c *StaffActionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.StaffAction = append(c.inters.StaffAction, interceptors...)
+}
+
+// Create returns a builder for creating a StaffAction entity.
+func (c *StaffActionClient) Create() *StaffActionCreate {
+	mutation := newStaffActionMutation(c.config, OpCreate)
+	return &StaffActionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of StaffAction entities.
+func (c *StaffActionClient) CreateBulk(builders ...*StaffActionCreate) *StaffActionCreateBulk {
+	return &StaffActionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StaffActionClient) MapCreateBulk(slice any, setFunc func(*StaffActionCreate, int)) *StaffActionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StaffActionCreateBulk{err: fmt.Errorf("calling to StaffActionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StaffActionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StaffActionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for StaffAction.
+func (c *StaffActionClient) Update() *StaffActionUpdate {
+	mutation := newStaffActionMutation(c.config, OpUpdate)
+	return &StaffActionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StaffActionClient) UpdateOne(_m *StaffAction) *StaffActionUpdateOne {
+	mutation := newStaffActionMutation(c.config, OpUpdateOne, withStaffAction(_m))
+	return &StaffActionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StaffActionClient) UpdateOneID(id string) *StaffActionUpdateOne {
+	mutation := newStaffActionMutation(c.config, OpUpdateOne, withStaffActionID(id))
+	return &StaffActionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for StaffAction.
+func (c *StaffActionClient) Delete() *StaffActionDelete {
+	mutation := newStaffActionMutation(c.config, OpDelete)
+	return &StaffActionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StaffActionClient) DeleteOne(_m *StaffAction) *StaffActionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StaffActionClient) DeleteOneID(id string) *StaffActionDeleteOne {
+	builder := c.Delete().Where(staffaction.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StaffActionDeleteOne{builder}
+}
+
+// Query returns a query builder for StaffAction.
+func (c *StaffActionClient) Query() *StaffActionQuery {
+	return &StaffActionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStaffAction},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a StaffAction entity by its id.
+func (c *StaffActionClient) Get(ctx context.Context, id string) (*StaffAction, error) {
+	return c.Query().Where(staffaction.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StaffActionClient) GetX(ctx context.Context, id string) *StaffAction {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *StaffActionClient) Hooks() []Hook {
+	hooks := c.hooks.StaffAction
+	return append(hooks[:len(hooks):len(hooks)], staffaction.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *StaffActionClient) Interceptors() []Interceptor {
+	return c.inters.StaffAction
+}
+
+func (c *StaffActionClient) mutate(ctx context.Context, m *StaffActionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StaffActionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StaffActionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StaffActionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StaffActionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown StaffAction mutation op: %q", m.Op())
+	}
+}
+
 // TimesheetClient is a client for the Timesheet schema.
 type TimesheetClient struct {
 	config
@@ -4914,14 +5056,14 @@ type (
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerEntry, Membership,
 		Notification, Offer, PasswordReset, Review, ReviewReport, RosterEntry, Session,
-		Shift, SignupRequest, Skill, Timesheet, User, WorkerProfile,
+		Shift, SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
 		WorkerSkill []ent.Hook
 	}
 	inters struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerEntry, Membership,
 		Notification, Offer, PasswordReset, Review, ReviewReport, RosterEntry, Session,
-		Shift, SignupRequest, Skill, Timesheet, User, WorkerProfile,
+		Shift, SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
 		WorkerSkill []ent.Interceptor
 	}
 )

@@ -138,6 +138,12 @@ func (_q *SkillQuery) AllColumns() *SkillQuery {
 	return _q
 }
 
+// AllColumns undoes any Select: the query reads every column of StaffAction.
+func (_q *StaffActionQuery) AllColumns() *StaffActionQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
 // AllColumns undoes any Select: the query reads every column of Timesheet.
 func (_q *TimesheetQuery) AllColumns() *TimesheetQuery {
 	_q.ctx.Fields = nil

@@ -34,6 +34,8 @@ type Contract struct {
 	Body string `json:"body,omitempty"`
 	// Sha256 holds the value of the "sha256" field.
 	Sha256 string `json:"sha256,omitempty"`
+	// 1 at the hire; one more at each re-issue
+	Revision int `json:"revision,omitempty"`
 	// WorkerSignedAt holds the value of the "worker_signed_at" field.
 	WorkerSignedAt *time.Time `json:"worker_signed_at,omitempty"`
 	// EmployerSignedAt holds the value of the "employer_signed_at" field.
@@ -73,6 +75,8 @@ func (*Contract) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case contract.FieldRevision:
+			values[i] = new(sql.NullInt64)
 		case contract.FieldID, contract.FieldAssignmentID, contract.FieldWorkerID, contract.FieldEmployerID, contract.FieldTemplateVersion, contract.FieldBody, contract.FieldSha256, contract.FieldEmployerSignedByID:
 			values[i] = new(sql.NullString)
 		case contract.FieldCreatedAt, contract.FieldUpdatedAt, contract.FieldWorkerSignedAt, contract.FieldEmployerSignedAt:
@@ -145,6 +149,12 @@ func (_m *Contract) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field sha256", values[i])
 			} else if value.Valid {
 				_m.Sha256 = value.String
+			}
+		case contract.FieldRevision:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field revision", values[i])
+			} else if value.Valid {
+				_m.Revision = int(value.Int64)
 			}
 		case contract.FieldWorkerSignedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -231,6 +241,9 @@ func (_m *Contract) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("sha256=")
 	builder.WriteString(_m.Sha256)
+	builder.WriteString(", ")
+	builder.WriteString("revision=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Revision))
 	builder.WriteString(", ")
 	if v := _m.WorkerSignedAt; v != nil {
 		builder.WriteString("worker_signed_at=")

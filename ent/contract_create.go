@@ -88,6 +88,20 @@ func (_c *ContractCreate) SetSha256(v string) *ContractCreate {
 	return _c
 }
 
+// SetRevision sets the "revision" field.
+func (_c *ContractCreate) SetRevision(v int) *ContractCreate {
+	_c.mutation.SetRevision(v)
+	return _c
+}
+
+// SetNillableRevision sets the "revision" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableRevision(v *int) *ContractCreate {
+	if v != nil {
+		_c.SetRevision(*v)
+	}
+	return _c
+}
+
 // SetWorkerSignedAt sets the "worker_signed_at" field.
 func (_c *ContractCreate) SetWorkerSignedAt(v time.Time) *ContractCreate {
 	_c.mutation.SetWorkerSignedAt(v)
@@ -200,6 +214,10 @@ func (_c *ContractCreate) defaults() error {
 		v := contract.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Revision(); !ok {
+		v := contract.DefaultRevision
+		_c.mutation.SetRevision(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if contract.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized contract.DefaultID (forgotten import ent/runtime?)")
@@ -235,6 +253,9 @@ func (_c *ContractCreate) check() error {
 	}
 	if _, ok := _c.mutation.Sha256(); !ok {
 		return &ValidationError{Name: "sha256", err: errors.New(`ent: missing required field "Contract.sha256"`)}
+	}
+	if _, ok := _c.mutation.Revision(); !ok {
+		return &ValidationError{Name: "revision", err: errors.New(`ent: missing required field "Contract.revision"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := contract.IDValidator(v); err != nil {
@@ -307,6 +328,10 @@ func (_c *ContractCreate) createSpec() (*Contract, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Sha256(); ok {
 		_spec.SetField(contract.FieldSha256, field.TypeString, value)
 		_node.Sha256 = value
+	}
+	if value, ok := _c.mutation.Revision(); ok {
+		_spec.SetField(contract.FieldRevision, field.TypeInt, value)
+		_node.Revision = value
 	}
 	if value, ok := _c.mutation.WorkerSignedAt(); ok {
 		_spec.SetField(contract.FieldWorkerSignedAt, field.TypeTime, value)
@@ -401,6 +426,60 @@ func (u *ContractUpsert) UpdateUpdatedAt() *ContractUpsert {
 	return u
 }
 
+// SetTemplateVersion sets the "template_version" field.
+func (u *ContractUpsert) SetTemplateVersion(v string) *ContractUpsert {
+	u.Set(contract.FieldTemplateVersion, v)
+	return u
+}
+
+// UpdateTemplateVersion sets the "template_version" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateTemplateVersion() *ContractUpsert {
+	u.SetExcluded(contract.FieldTemplateVersion)
+	return u
+}
+
+// SetBody sets the "body" field.
+func (u *ContractUpsert) SetBody(v string) *ContractUpsert {
+	u.Set(contract.FieldBody, v)
+	return u
+}
+
+// UpdateBody sets the "body" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateBody() *ContractUpsert {
+	u.SetExcluded(contract.FieldBody)
+	return u
+}
+
+// SetSha256 sets the "sha256" field.
+func (u *ContractUpsert) SetSha256(v string) *ContractUpsert {
+	u.Set(contract.FieldSha256, v)
+	return u
+}
+
+// UpdateSha256 sets the "sha256" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateSha256() *ContractUpsert {
+	u.SetExcluded(contract.FieldSha256)
+	return u
+}
+
+// SetRevision sets the "revision" field.
+func (u *ContractUpsert) SetRevision(v int) *ContractUpsert {
+	u.Set(contract.FieldRevision, v)
+	return u
+}
+
+// UpdateRevision sets the "revision" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateRevision() *ContractUpsert {
+	u.SetExcluded(contract.FieldRevision)
+	return u
+}
+
+// AddRevision adds v to the "revision" field.
+func (u *ContractUpsert) AddRevision(v int) *ContractUpsert {
+	u.Add(contract.FieldRevision, v)
+	return u
+}
+
 // SetWorkerSignedAt sets the "worker_signed_at" field.
 func (u *ContractUpsert) SetWorkerSignedAt(v time.Time) *ContractUpsert {
 	u.Set(contract.FieldWorkerSignedAt, v)
@@ -484,15 +563,6 @@ func (u *ContractUpsertOne) UpdateNewValues() *ContractUpsertOne {
 		if _, exists := u.create.mutation.EmployerID(); exists {
 			s.SetIgnore(contract.FieldEmployerID)
 		}
-		if _, exists := u.create.mutation.TemplateVersion(); exists {
-			s.SetIgnore(contract.FieldTemplateVersion)
-		}
-		if _, exists := u.create.mutation.Body(); exists {
-			s.SetIgnore(contract.FieldBody)
-		}
-		if _, exists := u.create.mutation.Sha256(); exists {
-			s.SetIgnore(contract.FieldSha256)
-		}
 	}))
 	return u
 }
@@ -535,6 +605,69 @@ func (u *ContractUpsertOne) SetUpdatedAt(v time.Time) *ContractUpsertOne {
 func (u *ContractUpsertOne) UpdateUpdatedAt() *ContractUpsertOne {
 	return u.Update(func(s *ContractUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetTemplateVersion sets the "template_version" field.
+func (u *ContractUpsertOne) SetTemplateVersion(v string) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetTemplateVersion(v)
+	})
+}
+
+// UpdateTemplateVersion sets the "template_version" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateTemplateVersion() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateTemplateVersion()
+	})
+}
+
+// SetBody sets the "body" field.
+func (u *ContractUpsertOne) SetBody(v string) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetBody(v)
+	})
+}
+
+// UpdateBody sets the "body" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateBody() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateBody()
+	})
+}
+
+// SetSha256 sets the "sha256" field.
+func (u *ContractUpsertOne) SetSha256(v string) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetSha256(v)
+	})
+}
+
+// UpdateSha256 sets the "sha256" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateSha256() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateSha256()
+	})
+}
+
+// SetRevision sets the "revision" field.
+func (u *ContractUpsertOne) SetRevision(v int) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetRevision(v)
+	})
+}
+
+// AddRevision adds v to the "revision" field.
+func (u *ContractUpsertOne) AddRevision(v int) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.AddRevision(v)
+	})
+}
+
+// UpdateRevision sets the "revision" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateRevision() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateRevision()
 	})
 }
 
@@ -796,15 +929,6 @@ func (u *ContractUpsertBulk) UpdateNewValues() *ContractUpsertBulk {
 			if _, exists := b.mutation.EmployerID(); exists {
 				s.SetIgnore(contract.FieldEmployerID)
 			}
-			if _, exists := b.mutation.TemplateVersion(); exists {
-				s.SetIgnore(contract.FieldTemplateVersion)
-			}
-			if _, exists := b.mutation.Body(); exists {
-				s.SetIgnore(contract.FieldBody)
-			}
-			if _, exists := b.mutation.Sha256(); exists {
-				s.SetIgnore(contract.FieldSha256)
-			}
 		}
 	}))
 	return u
@@ -848,6 +972,69 @@ func (u *ContractUpsertBulk) SetUpdatedAt(v time.Time) *ContractUpsertBulk {
 func (u *ContractUpsertBulk) UpdateUpdatedAt() *ContractUpsertBulk {
 	return u.Update(func(s *ContractUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetTemplateVersion sets the "template_version" field.
+func (u *ContractUpsertBulk) SetTemplateVersion(v string) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetTemplateVersion(v)
+	})
+}
+
+// UpdateTemplateVersion sets the "template_version" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateTemplateVersion() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateTemplateVersion()
+	})
+}
+
+// SetBody sets the "body" field.
+func (u *ContractUpsertBulk) SetBody(v string) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetBody(v)
+	})
+}
+
+// UpdateBody sets the "body" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateBody() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateBody()
+	})
+}
+
+// SetSha256 sets the "sha256" field.
+func (u *ContractUpsertBulk) SetSha256(v string) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetSha256(v)
+	})
+}
+
+// UpdateSha256 sets the "sha256" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateSha256() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateSha256()
+	})
+}
+
+// SetRevision sets the "revision" field.
+func (u *ContractUpsertBulk) SetRevision(v int) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetRevision(v)
+	})
+}
+
+// AddRevision adds v to the "revision" field.
+func (u *ContractUpsertBulk) AddRevision(v int) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.AddRevision(v)
+	})
+}
+
+// UpdateRevision sets the "revision" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateRevision() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateRevision()
 	})
 }
 

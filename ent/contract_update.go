@@ -35,6 +35,69 @@ func (_u *ContractUpdate) SetUpdatedAt(v time.Time) *ContractUpdate {
 	return _u
 }
 
+// SetTemplateVersion sets the "template_version" field.
+func (_u *ContractUpdate) SetTemplateVersion(v string) *ContractUpdate {
+	_u.mutation.SetTemplateVersion(v)
+	return _u
+}
+
+// SetNillableTemplateVersion sets the "template_version" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableTemplateVersion(v *string) *ContractUpdate {
+	if v != nil {
+		_u.SetTemplateVersion(*v)
+	}
+	return _u
+}
+
+// SetBody sets the "body" field.
+func (_u *ContractUpdate) SetBody(v string) *ContractUpdate {
+	_u.mutation.SetBody(v)
+	return _u
+}
+
+// SetNillableBody sets the "body" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableBody(v *string) *ContractUpdate {
+	if v != nil {
+		_u.SetBody(*v)
+	}
+	return _u
+}
+
+// SetSha256 sets the "sha256" field.
+func (_u *ContractUpdate) SetSha256(v string) *ContractUpdate {
+	_u.mutation.SetSha256(v)
+	return _u
+}
+
+// SetNillableSha256 sets the "sha256" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableSha256(v *string) *ContractUpdate {
+	if v != nil {
+		_u.SetSha256(*v)
+	}
+	return _u
+}
+
+// SetRevision sets the "revision" field.
+func (_u *ContractUpdate) SetRevision(v int) *ContractUpdate {
+	_u.mutation.ResetRevision()
+	_u.mutation.SetRevision(v)
+	return _u
+}
+
+// SetNillableRevision sets the "revision" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableRevision(v *int) *ContractUpdate {
+	if v != nil {
+		_u.SetRevision(*v)
+	}
+	return _u
+}
+
+// AddRevision adds value to the "revision" field.
+func (_u *ContractUpdate) AddRevision(v int) *ContractUpdate {
+	_u.mutation.AddRevision(v)
+	return _u
+}
+
 // SetWorkerSignedAt sets the "worker_signed_at" field.
 func (_u *ContractUpdate) SetWorkerSignedAt(v time.Time) *ContractUpdate {
 	_u.mutation.SetWorkerSignedAt(v)
@@ -171,6 +234,21 @@ func (_u *ContractUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(contract.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.TemplateVersion(); ok {
+		_spec.SetField(contract.FieldTemplateVersion, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Body(); ok {
+		_spec.SetField(contract.FieldBody, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Sha256(); ok {
+		_spec.SetField(contract.FieldSha256, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Revision(); ok {
+		_spec.SetField(contract.FieldRevision, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRevision(); ok {
+		_spec.AddField(contract.FieldRevision, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.WorkerSignedAt(); ok {
 		_spec.SetField(contract.FieldWorkerSignedAt, field.TypeTime, value)
 	}
@@ -214,6 +292,69 @@ type ContractUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ContractUpdateOne) SetUpdatedAt(v time.Time) *ContractUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetTemplateVersion sets the "template_version" field.
+func (_u *ContractUpdateOne) SetTemplateVersion(v string) *ContractUpdateOne {
+	_u.mutation.SetTemplateVersion(v)
+	return _u
+}
+
+// SetNillableTemplateVersion sets the "template_version" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableTemplateVersion(v *string) *ContractUpdateOne {
+	if v != nil {
+		_u.SetTemplateVersion(*v)
+	}
+	return _u
+}
+
+// SetBody sets the "body" field.
+func (_u *ContractUpdateOne) SetBody(v string) *ContractUpdateOne {
+	_u.mutation.SetBody(v)
+	return _u
+}
+
+// SetNillableBody sets the "body" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableBody(v *string) *ContractUpdateOne {
+	if v != nil {
+		_u.SetBody(*v)
+	}
+	return _u
+}
+
+// SetSha256 sets the "sha256" field.
+func (_u *ContractUpdateOne) SetSha256(v string) *ContractUpdateOne {
+	_u.mutation.SetSha256(v)
+	return _u
+}
+
+// SetNillableSha256 sets the "sha256" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableSha256(v *string) *ContractUpdateOne {
+	if v != nil {
+		_u.SetSha256(*v)
+	}
+	return _u
+}
+
+// SetRevision sets the "revision" field.
+func (_u *ContractUpdateOne) SetRevision(v int) *ContractUpdateOne {
+	_u.mutation.ResetRevision()
+	_u.mutation.SetRevision(v)
+	return _u
+}
+
+// SetNillableRevision sets the "revision" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableRevision(v *int) *ContractUpdateOne {
+	if v != nil {
+		_u.SetRevision(*v)
+	}
+	return _u
+}
+
+// AddRevision adds value to the "revision" field.
+func (_u *ContractUpdateOne) AddRevision(v int) *ContractUpdateOne {
+	_u.mutation.AddRevision(v)
 	return _u
 }
 
@@ -382,6 +523,21 @@ func (_u *ContractUpdateOne) sqlSave(ctx context.Context) (_node *Contract, err 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(contract.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.TemplateVersion(); ok {
+		_spec.SetField(contract.FieldTemplateVersion, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Body(); ok {
+		_spec.SetField(contract.FieldBody, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Sha256(); ok {
+		_spec.SetField(contract.FieldSha256, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Revision(); ok {
+		_spec.SetField(contract.FieldRevision, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRevision(); ok {
+		_spec.AddField(contract.FieldRevision, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.WorkerSignedAt(); ok {
 		_spec.SetField(contract.FieldWorkerSignedAt, field.TypeTime, value)

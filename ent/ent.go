@@ -27,6 +27,7 @@ import (
 	"flexwork/ent/shift"
 	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
+	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
@@ -120,6 +121,7 @@ func checkColumn(t, c string) error {
 			shift.Table:              shift.ValidColumn,
 			signuprequest.Table:      signuprequest.ValidColumn,
 			skill.Table:              skill.ValidColumn,
+			staffaction.Table:        staffaction.ValidColumn,
 			timesheet.Table:          timesheet.ValidColumn,
 			user.Table:               user.ValidColumn,
 			workerprofile.Table:      workerprofile.ValidColumn,

@@ -26,6 +26,7 @@ import (
 	"flexwork/ent/shift"
 	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
+	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
@@ -39,7 +40,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 27)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -147,6 +148,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contract.FieldTemplateVersion:    {Type: field.TypeString, Column: contract.FieldTemplateVersion},
 			contract.FieldBody:               {Type: field.TypeString, Column: contract.FieldBody},
 			contract.FieldSha256:             {Type: field.TypeString, Column: contract.FieldSha256},
+			contract.FieldRevision:           {Type: field.TypeInt, Column: contract.FieldRevision},
 			contract.FieldWorkerSignedAt:     {Type: field.TypeTime, Column: contract.FieldWorkerSignedAt},
 			contract.FieldEmployerSignedAt:   {Type: field.TypeTime, Column: contract.FieldEmployerSignedAt},
 			contract.FieldEmployerSignedByID: {Type: field.TypeString, Column: contract.FieldEmployerSignedByID},
@@ -526,6 +528,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldRequiredSkillIds:         {Type: field.TypeJSON, Column: shift.FieldRequiredSkillIds},
 			shift.FieldRequiredCertificationIds: {Type: field.TypeJSON, Column: shift.FieldRequiredCertificationIds},
 			shift.FieldFilled:                   {Type: field.TypeInt, Column: shift.FieldFilled},
+			shift.FieldTermsVersion:             {Type: field.TypeInt, Column: shift.FieldTermsVersion},
 			shift.FieldMinCreditScore:           {Type: field.TypeInt, Column: shift.FieldMinCreditScore},
 			shift.FieldMaxDistanceKm:            {Type: field.TypeInt, Column: shift.FieldMaxDistanceKm},
 			shift.FieldNewcomersAllowed:         {Type: field.TypeBool, Column: shift.FieldNewcomersAllowed},
@@ -577,6 +580,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   staffaction.Table,
+			Columns: staffaction.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: staffaction.FieldID,
+			},
+		},
+		Type: "StaffAction",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			staffaction.FieldCreatedAt: {Type: field.TypeTime, Column: staffaction.FieldCreatedAt},
+			staffaction.FieldActorID:   {Type: field.TypeString, Column: staffaction.FieldActorID},
+			staffaction.FieldAction:    {Type: field.TypeEnum, Column: staffaction.FieldAction},
+			staffaction.FieldSubjectID: {Type: field.TypeString, Column: staffaction.FieldSubjectID},
+			staffaction.FieldNote:      {Type: field.TypeString, Column: staffaction.FieldNote},
+		},
+	}
+	graph.Nodes[23] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timesheet.Table,
 			Columns: timesheet.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -625,7 +646,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentCreditedAt:    {Type: field.TypeTime, Column: timesheet.FieldPaymentCreditedAt},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -653,7 +674,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabledAt:        {Type: field.TypeTime, Column: user.FieldDisabledAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerprofile.Table,
 			Columns: workerprofile.Columns,
@@ -684,7 +705,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldNoShows:           {Type: field.TypeInt, Column: workerprofile.FieldNoShows},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerskill.Table,
 			Columns: workerskill.Columns,
@@ -2049,6 +2070,11 @@ func (f *ContractFilter) WhereBody(p entql.StringP) {
 // WhereSha256 applies the entql string predicate on the sha256 field.
 func (f *ContractFilter) WhereSha256(p entql.StringP) {
 	f.Where(p.Field(contract.FieldSha256))
+}
+
+// WhereRevision applies the entql int predicate on the revision field.
+func (f *ContractFilter) WhereRevision(p entql.IntP) {
+	f.Where(p.Field(contract.FieldRevision))
 }
 
 // WhereWorkerSignedAt applies the entql time.Time predicate on the worker_signed_at field.
@@ -3910,6 +3936,11 @@ func (f *ShiftFilter) WhereFilled(p entql.IntP) {
 	f.Where(p.Field(shift.FieldFilled))
 }
 
+// WhereTermsVersion applies the entql int predicate on the terms_version field.
+func (f *ShiftFilter) WhereTermsVersion(p entql.IntP) {
+	f.Where(p.Field(shift.FieldTermsVersion))
+}
+
 // WhereMinCreditScore applies the entql int predicate on the min_credit_score field.
 func (f *ShiftFilter) WhereMinCreditScore(p entql.IntP) {
 	f.Where(p.Field(shift.FieldMinCreditScore))
@@ -4236,6 +4267,71 @@ func (f *SkillFilter) WhereHasWorkerSkillsWith(preds ...predicate.WorkerSkill) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *StaffActionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the StaffActionQuery builder.
+func (_q *StaffActionQuery) Filter() *StaffActionFilter {
+	return &StaffActionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *StaffActionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the StaffActionMutation builder.
+func (m *StaffActionMutation) Filter() *StaffActionFilter {
+	return &StaffActionFilter{config: m.config, predicateAdder: m}
+}
+
+// StaffActionFilter provides a generic filtering capability at runtime for StaffActionQuery.
+type StaffActionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *StaffActionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *StaffActionFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(staffaction.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *StaffActionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(staffaction.FieldCreatedAt))
+}
+
+// WhereActorID applies the entql string predicate on the actor_id field.
+func (f *StaffActionFilter) WhereActorID(p entql.StringP) {
+	f.Where(p.Field(staffaction.FieldActorID))
+}
+
+// WhereAction applies the entql string predicate on the action field.
+func (f *StaffActionFilter) WhereAction(p entql.StringP) {
+	f.Where(p.Field(staffaction.FieldAction))
+}
+
+// WhereSubjectID applies the entql string predicate on the subject_id field.
+func (f *StaffActionFilter) WhereSubjectID(p entql.StringP) {
+	f.Where(p.Field(staffaction.FieldSubjectID))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *StaffActionFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(staffaction.FieldNote))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TimesheetQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4264,7 +4360,7 @@ type TimesheetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimesheetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4503,7 +4599,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4688,7 +4784,7 @@ type WorkerProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4944,7 +5040,7 @@ type WorkerSkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerSkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

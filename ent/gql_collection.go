@@ -23,6 +23,7 @@ import (
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/shift"
 	"flexwork/ent/skill"
+	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
@@ -624,6 +625,11 @@ func (_q *ContractQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[contract.FieldSha256]; !ok {
 				selectedFields = append(selectedFields, contract.FieldSha256)
 				fieldSeen[contract.FieldSha256] = struct{}{}
+			}
+		case "revision":
+			if _, ok := fieldSeen[contract.FieldRevision]; !ok {
+				selectedFields = append(selectedFields, contract.FieldRevision)
+				fieldSeen[contract.FieldRevision] = struct{}{}
 			}
 		case "workerSignedAt":
 			if _, ok := fieldSeen[contract.FieldWorkerSignedAt]; !ok {
@@ -3298,6 +3304,112 @@ func newSkillPaginateArgs(rv map[string]any) *skillPaginateArgs {
 		case *SkillOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithSkillOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *StaffActionQuery) CollectFields(ctx context.Context, satisfies ...string) (*StaffActionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *StaffActionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(staffaction.Columns))
+		selectedFields = []string{staffaction.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[staffaction.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, staffaction.FieldCreatedAt)
+				fieldSeen[staffaction.FieldCreatedAt] = struct{}{}
+			}
+		case "actorID":
+			if _, ok := fieldSeen[staffaction.FieldActorID]; !ok {
+				selectedFields = append(selectedFields, staffaction.FieldActorID)
+				fieldSeen[staffaction.FieldActorID] = struct{}{}
+			}
+		case "action":
+			if _, ok := fieldSeen[staffaction.FieldAction]; !ok {
+				selectedFields = append(selectedFields, staffaction.FieldAction)
+				fieldSeen[staffaction.FieldAction] = struct{}{}
+			}
+		case "subjectID":
+			if _, ok := fieldSeen[staffaction.FieldSubjectID]; !ok {
+				selectedFields = append(selectedFields, staffaction.FieldSubjectID)
+				fieldSeen[staffaction.FieldSubjectID] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[staffaction.FieldNote]; !ok {
+				selectedFields = append(selectedFields, staffaction.FieldNote)
+				fieldSeen[staffaction.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type staffactionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []StaffActionPaginateOption
+}
+
+func newStaffActionPaginateArgs(rv map[string]any) *staffactionPaginateArgs {
+	args := &staffactionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &StaffActionOrder{Field: &StaffActionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithStaffActionOrder(order))
+			}
+		case *StaffActionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithStaffActionOrder(v))
 			}
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/shift"
 	"flexwork/ent/skill"
+	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
@@ -127,6 +128,11 @@ var skillImplementors = []string{"Skill", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Skill) IsNode() {}
+
+var staffactionImplementors = []string{"StaffAction", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*StaffAction) IsNode() {}
 
 var timesheetImplementors = []string{"Timesheet", "Node"}
 
@@ -364,6 +370,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(skill.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, skillImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case staffaction.Table:
+		query := c.StaffAction.Query().
+			Where(staffaction.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, staffactionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -753,6 +768,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.Skill.Query().
 			Where(skill.IDIn(ids...))
 		query, err := query.CollectFields(ctx, skillImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case staffaction.Table:
+		query := c.StaffAction.Query().
+			Where(staffaction.IDIn(ids...))
+		query, err := query.CollectFields(ctx, staffactionImplementors...)
 		if err != nil {
 			return nil, err
 		}

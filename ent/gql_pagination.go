@@ -23,6 +23,7 @@ import (
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/shift"
 	"flexwork/ent/skill"
+	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
@@ -5748,6 +5749,302 @@ func (_m *Skill) ToEdge(order *SkillOrder) *SkillEdge {
 		order = DefaultSkillOrder
 	}
 	return &SkillEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// StaffActionEdge is the edge representation of StaffAction.
+type StaffActionEdge struct {
+	Node   *StaffAction `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// StaffActionConnection is the connection containing edges to StaffAction.
+type StaffActionConnection struct {
+	Edges      []*StaffActionEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *StaffActionConnection) build(nodes []*StaffAction, pager *staffactionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *StaffAction
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *StaffAction {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *StaffAction {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*StaffActionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &StaffActionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// StaffActionPaginateOption enables pagination customization.
+type StaffActionPaginateOption func(*staffactionPager) error
+
+// WithStaffActionOrder configures pagination ordering.
+func WithStaffActionOrder(order *StaffActionOrder) StaffActionPaginateOption {
+	if order == nil {
+		order = DefaultStaffActionOrder
+	}
+	o := *order
+	return func(pager *staffactionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultStaffActionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithStaffActionFilter configures pagination filter.
+func WithStaffActionFilter(filter func(*StaffActionQuery) (*StaffActionQuery, error)) StaffActionPaginateOption {
+	return func(pager *staffactionPager) error {
+		if filter == nil {
+			return errors.New("StaffActionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type staffactionPager struct {
+	reverse bool
+	order   *StaffActionOrder
+	filter  func(*StaffActionQuery) (*StaffActionQuery, error)
+}
+
+func newStaffActionPager(opts []StaffActionPaginateOption, reverse bool) (*staffactionPager, error) {
+	pager := &staffactionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultStaffActionOrder
+	}
+	return pager, nil
+}
+
+func (p *staffactionPager) applyFilter(query *StaffActionQuery) (*StaffActionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *staffactionPager) toCursor(_m *StaffAction) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *staffactionPager) applyCursors(query *StaffActionQuery, after, before *Cursor) (*StaffActionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultStaffActionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *staffactionPager) applyOrder(query *StaffActionQuery) *StaffActionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultStaffActionOrder.Field {
+		query = query.Order(DefaultStaffActionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *staffactionPager) orderExpr(query *StaffActionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultStaffActionOrder.Field {
+			b.Comma().Ident(DefaultStaffActionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to StaffAction.
+func (_m *StaffActionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...StaffActionPaginateOption,
+) (*StaffActionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newStaffActionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &StaffActionConnection{Edges: []*StaffActionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// StaffActionOrderFieldCreatedAt orders StaffAction by created_at.
+	StaffActionOrderFieldCreatedAt = &StaffActionOrderField{
+		Value: func(_m *StaffAction) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: staffaction.FieldCreatedAt,
+		toTerm: staffaction.ByCreatedAt,
+		toCursor: func(_m *StaffAction) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f StaffActionOrderField) String() string {
+	var str string
+	switch f.column {
+	case StaffActionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f StaffActionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *StaffActionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("StaffActionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *StaffActionOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid StaffActionOrderField", str)
+	}
+	return nil
+}
+
+// StaffActionOrderField defines the ordering field of StaffAction.
+type StaffActionOrderField struct {
+	// Value extracts the ordering value from the given StaffAction.
+	Value    func(*StaffAction) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) staffaction.OrderOption
+	toCursor func(*StaffAction) Cursor
+}
+
+// StaffActionOrder defines the ordering of StaffAction.
+type StaffActionOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *StaffActionOrderField `json:"field"`
+}
+
+// DefaultStaffActionOrder is the default ordering of StaffAction.
+var DefaultStaffActionOrder = &StaffActionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &StaffActionOrderField{
+		Value: func(_m *StaffAction) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: staffaction.FieldID,
+		toTerm: staffaction.ByID,
+		toCursor: func(_m *StaffAction) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts StaffAction into StaffActionEdge.
+func (_m *StaffAction) ToEdge(order *StaffActionOrder) *StaffActionEdge {
+	if order == nil {
+		order = DefaultStaffActionOrder
+	}
+	return &StaffActionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -29,6 +29,7 @@ import (
 	"flexwork/ent/shift"
 	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
+	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
@@ -72,6 +73,7 @@ const (
 	TypeShift              = "Shift"
 	TypeSignupRequest      = "SignupRequest"
 	TypeSkill              = "Skill"
+	TypeStaffAction        = "StaffAction"
 	TypeTimesheet          = "Timesheet"
 	TypeUser               = "User"
 	TypeWorkerProfile      = "WorkerProfile"
@@ -4664,6 +4666,8 @@ type ContractMutation struct {
 	template_version      *string
 	body                  *string
 	sha256                *string
+	revision              *int
+	addrevision           *int
 	worker_signed_at      *time.Time
 	employer_signed_at    *time.Time
 	employer_signed_by_id *string
@@ -5067,6 +5071,62 @@ func (m *ContractMutation) ResetSha256() {
 	m.sha256 = nil
 }
 
+// SetRevision sets the "revision" field.
+func (m *ContractMutation) SetRevision(i int) {
+	m.revision = &i
+	m.addrevision = nil
+}
+
+// Revision returns the value of the "revision" field in the mutation.
+func (m *ContractMutation) Revision() (r int, exists bool) {
+	v := m.revision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevision returns the old "revision" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldRevision(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevision is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevision requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevision: %w", err)
+	}
+	return oldValue.Revision, nil
+}
+
+// AddRevision adds i to the "revision" field.
+func (m *ContractMutation) AddRevision(i int) {
+	if m.addrevision != nil {
+		*m.addrevision += i
+	} else {
+		m.addrevision = &i
+	}
+}
+
+// AddedRevision returns the value that was added to the "revision" field in this mutation.
+func (m *ContractMutation) AddedRevision() (r int, exists bool) {
+	v := m.addrevision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRevision resets all changes to the "revision" field.
+func (m *ContractMutation) ResetRevision() {
+	m.revision = nil
+	m.addrevision = nil
+}
+
 // SetWorkerSignedAt sets the "worker_signed_at" field.
 func (m *ContractMutation) SetWorkerSignedAt(t time.Time) {
 	m.worker_signed_at = &t
@@ -5275,7 +5335,7 @@ func (m *ContractMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContractMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, contract.FieldCreatedAt)
 	}
@@ -5299,6 +5359,9 @@ func (m *ContractMutation) Fields() []string {
 	}
 	if m.sha256 != nil {
 		fields = append(fields, contract.FieldSha256)
+	}
+	if m.revision != nil {
+		fields = append(fields, contract.FieldRevision)
 	}
 	if m.worker_signed_at != nil {
 		fields = append(fields, contract.FieldWorkerSignedAt)
@@ -5333,6 +5396,8 @@ func (m *ContractMutation) Field(name string) (ent.Value, bool) {
 		return m.Body()
 	case contract.FieldSha256:
 		return m.Sha256()
+	case contract.FieldRevision:
+		return m.Revision()
 	case contract.FieldWorkerSignedAt:
 		return m.WorkerSignedAt()
 	case contract.FieldEmployerSignedAt:
@@ -5364,6 +5429,8 @@ func (m *ContractMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldBody(ctx)
 	case contract.FieldSha256:
 		return m.OldSha256(ctx)
+	case contract.FieldRevision:
+		return m.OldRevision(ctx)
 	case contract.FieldWorkerSignedAt:
 		return m.OldWorkerSignedAt(ctx)
 	case contract.FieldEmployerSignedAt:
@@ -5435,6 +5502,13 @@ func (m *ContractMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSha256(v)
 		return nil
+	case contract.FieldRevision:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevision(v)
+		return nil
 	case contract.FieldWorkerSignedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -5463,13 +5537,21 @@ func (m *ContractMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *ContractMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addrevision != nil {
+		fields = append(fields, contract.FieldRevision)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *ContractMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case contract.FieldRevision:
+		return m.AddedRevision()
+	}
 	return nil, false
 }
 
@@ -5478,6 +5560,13 @@ func (m *ContractMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ContractMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case contract.FieldRevision:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRevision(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Contract numeric field %s", name)
 }
@@ -5549,6 +5638,9 @@ func (m *ContractMutation) ResetField(name string) error {
 		return nil
 	case contract.FieldSha256:
 		m.ResetSha256()
+		return nil
+	case contract.FieldRevision:
+		m.ResetRevision()
 		return nil
 	case contract.FieldWorkerSignedAt:
 		m.ResetWorkerSignedAt()
@@ -20215,6 +20307,8 @@ type ShiftMutation struct {
 	appendrequired_certification_ids []string
 	filled                           *int
 	addfilled                        *int
+	terms_version                    *int
+	addterms_version                 *int
 	min_credit_score                 *int
 	addmin_credit_score              *int
 	max_distance_km                  *int
@@ -21433,6 +21527,62 @@ func (m *ShiftMutation) ResetFilled() {
 	m.addfilled = nil
 }
 
+// SetTermsVersion sets the "terms_version" field.
+func (m *ShiftMutation) SetTermsVersion(i int) {
+	m.terms_version = &i
+	m.addterms_version = nil
+}
+
+// TermsVersion returns the value of the "terms_version" field in the mutation.
+func (m *ShiftMutation) TermsVersion() (r int, exists bool) {
+	v := m.terms_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTermsVersion returns the old "terms_version" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldTermsVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTermsVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTermsVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTermsVersion: %w", err)
+	}
+	return oldValue.TermsVersion, nil
+}
+
+// AddTermsVersion adds i to the "terms_version" field.
+func (m *ShiftMutation) AddTermsVersion(i int) {
+	if m.addterms_version != nil {
+		*m.addterms_version += i
+	} else {
+		m.addterms_version = &i
+	}
+}
+
+// AddedTermsVersion returns the value that was added to the "terms_version" field in this mutation.
+func (m *ShiftMutation) AddedTermsVersion() (r int, exists bool) {
+	v := m.addterms_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTermsVersion resets all changes to the "terms_version" field.
+func (m *ShiftMutation) ResetTermsVersion() {
+	m.terms_version = nil
+	m.addterms_version = nil
+}
+
 // SetMinCreditScore sets the "min_credit_score" field.
 func (m *ShiftMutation) SetMinCreditScore(i int) {
 	m.min_credit_score = &i
@@ -22110,7 +22260,7 @@ func (m *ShiftMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShiftMutation) Fields() []string {
-	fields := make([]string, 0, 31)
+	fields := make([]string, 0, 32)
 	if m.created_at != nil {
 		fields = append(fields, shift.FieldCreatedAt)
 	}
@@ -22182,6 +22332,9 @@ func (m *ShiftMutation) Fields() []string {
 	}
 	if m.filled != nil {
 		fields = append(fields, shift.FieldFilled)
+	}
+	if m.terms_version != nil {
+		fields = append(fields, shift.FieldTermsVersion)
 	}
 	if m.min_credit_score != nil {
 		fields = append(fields, shift.FieldMinCreditScore)
@@ -22260,6 +22413,8 @@ func (m *ShiftMutation) Field(name string) (ent.Value, bool) {
 		return m.RequiredCertificationIds()
 	case shift.FieldFilled:
 		return m.Filled()
+	case shift.FieldTermsVersion:
+		return m.TermsVersion()
 	case shift.FieldMinCreditScore:
 		return m.MinCreditScore()
 	case shift.FieldMaxDistanceKm:
@@ -22331,6 +22486,8 @@ func (m *ShiftMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldRequiredCertificationIds(ctx)
 	case shift.FieldFilled:
 		return m.OldFilled(ctx)
+	case shift.FieldTermsVersion:
+		return m.OldTermsVersion(ctx)
 	case shift.FieldMinCreditScore:
 		return m.OldMinCreditScore(ctx)
 	case shift.FieldMaxDistanceKm:
@@ -22522,6 +22679,13 @@ func (m *ShiftMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetFilled(v)
 		return nil
+	case shift.FieldTermsVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTermsVersion(v)
+		return nil
 	case shift.FieldMinCreditScore:
 		v, ok := value.(int)
 		if !ok {
@@ -22603,6 +22767,9 @@ func (m *ShiftMutation) AddedFields() []string {
 	if m.addfilled != nil {
 		fields = append(fields, shift.FieldFilled)
 	}
+	if m.addterms_version != nil {
+		fields = append(fields, shift.FieldTermsVersion)
+	}
 	if m.addmin_credit_score != nil {
 		fields = append(fields, shift.FieldMinCreditScore)
 	}
@@ -22633,6 +22800,8 @@ func (m *ShiftMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedSlots()
 	case shift.FieldFilled:
 		return m.AddedFilled()
+	case shift.FieldTermsVersion:
+		return m.AddedTermsVersion()
 	case shift.FieldMinCreditScore:
 		return m.AddedMinCreditScore()
 	case shift.FieldMaxDistanceKm:
@@ -22701,6 +22870,13 @@ func (m *ShiftMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddFilled(v)
+		return nil
+	case shift.FieldTermsVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTermsVersion(v)
 		return nil
 	case shift.FieldMinCreditScore:
 		v, ok := value.(int)
@@ -22853,6 +23029,9 @@ func (m *ShiftMutation) ResetField(name string) error {
 		return nil
 	case shift.FieldFilled:
 		m.ResetFilled()
+		return nil
+	case shift.FieldTermsVersion:
+		m.ResetTermsVersion()
 		return nil
 	case shift.FieldMinCreditScore:
 		m.ResetMinCreditScore()
@@ -24814,6 +24993,554 @@ func (m *SkillMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Skill edge %s", name)
+}
+
+// StaffActionMutation represents an operation that mutates the StaffAction nodes in the graph.
+type StaffActionMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *string
+	created_at    *time.Time
+	actor_id      *string
+	action        *staffaction.Action
+	subject_id    *string
+	note          *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*StaffAction, error)
+	predicates    []predicate.StaffAction
+}
+
+var _ ent.Mutation = (*StaffActionMutation)(nil)
+
+// staffactionOption allows management of the mutation configuration using functional options.
+type staffactionOption func(*StaffActionMutation)
+
+// newStaffActionMutation creates new mutation for the StaffAction entity.
+func newStaffActionMutation(c config, op Op, opts ...staffactionOption) *StaffActionMutation {
+	m := &StaffActionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeStaffAction,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withStaffActionID sets the ID field of the mutation.
+func withStaffActionID(id string) staffactionOption {
+	return func(m *StaffActionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *StaffAction
+		)
+		m.oldValue = func(ctx context.Context) (*StaffAction, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().StaffAction.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withStaffAction sets the old StaffAction of the mutation.
+func withStaffAction(node *StaffAction) staffactionOption {
+	return func(m *StaffActionMutation) {
+		m.oldValue = func(context.Context) (*StaffAction, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m StaffActionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m StaffActionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of StaffAction entities.
+func (m *StaffActionMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *StaffActionMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *StaffActionMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().StaffAction.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *StaffActionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *StaffActionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the StaffAction entity.
+// If the StaffAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaffActionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *StaffActionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetActorID sets the "actor_id" field.
+func (m *StaffActionMutation) SetActorID(s string) {
+	m.actor_id = &s
+}
+
+// ActorID returns the value of the "actor_id" field in the mutation.
+func (m *StaffActionMutation) ActorID() (r string, exists bool) {
+	v := m.actor_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorID returns the old "actor_id" field's value of the StaffAction entity.
+// If the StaffAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaffActionMutation) OldActorID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorID: %w", err)
+	}
+	return oldValue.ActorID, nil
+}
+
+// ResetActorID resets all changes to the "actor_id" field.
+func (m *StaffActionMutation) ResetActorID() {
+	m.actor_id = nil
+}
+
+// SetAction sets the "action" field.
+func (m *StaffActionMutation) SetAction(s staffaction.Action) {
+	m.action = &s
+}
+
+// Action returns the value of the "action" field in the mutation.
+func (m *StaffActionMutation) Action() (r staffaction.Action, exists bool) {
+	v := m.action
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAction returns the old "action" field's value of the StaffAction entity.
+// If the StaffAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaffActionMutation) OldAction(ctx context.Context) (v staffaction.Action, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAction: %w", err)
+	}
+	return oldValue.Action, nil
+}
+
+// ResetAction resets all changes to the "action" field.
+func (m *StaffActionMutation) ResetAction() {
+	m.action = nil
+}
+
+// SetSubjectID sets the "subject_id" field.
+func (m *StaffActionMutation) SetSubjectID(s string) {
+	m.subject_id = &s
+}
+
+// SubjectID returns the value of the "subject_id" field in the mutation.
+func (m *StaffActionMutation) SubjectID() (r string, exists bool) {
+	v := m.subject_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubjectID returns the old "subject_id" field's value of the StaffAction entity.
+// If the StaffAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaffActionMutation) OldSubjectID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubjectID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubjectID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubjectID: %w", err)
+	}
+	return oldValue.SubjectID, nil
+}
+
+// ResetSubjectID resets all changes to the "subject_id" field.
+func (m *StaffActionMutation) ResetSubjectID() {
+	m.subject_id = nil
+}
+
+// SetNote sets the "note" field.
+func (m *StaffActionMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *StaffActionMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the StaffAction entity.
+// If the StaffAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StaffActionMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *StaffActionMutation) ResetNote() {
+	m.note = nil
+}
+
+// Where appends a list predicates to the StaffActionMutation builder.
+func (m *StaffActionMutation) Where(ps ...predicate.StaffAction) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the StaffActionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *StaffActionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.StaffAction, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *StaffActionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *StaffActionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (StaffAction).
+func (m *StaffActionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *StaffActionMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, staffaction.FieldCreatedAt)
+	}
+	if m.actor_id != nil {
+		fields = append(fields, staffaction.FieldActorID)
+	}
+	if m.action != nil {
+		fields = append(fields, staffaction.FieldAction)
+	}
+	if m.subject_id != nil {
+		fields = append(fields, staffaction.FieldSubjectID)
+	}
+	if m.note != nil {
+		fields = append(fields, staffaction.FieldNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *StaffActionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case staffaction.FieldCreatedAt:
+		return m.CreatedAt()
+	case staffaction.FieldActorID:
+		return m.ActorID()
+	case staffaction.FieldAction:
+		return m.Action()
+	case staffaction.FieldSubjectID:
+		return m.SubjectID()
+	case staffaction.FieldNote:
+		return m.Note()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *StaffActionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case staffaction.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case staffaction.FieldActorID:
+		return m.OldActorID(ctx)
+	case staffaction.FieldAction:
+		return m.OldAction(ctx)
+	case staffaction.FieldSubjectID:
+		return m.OldSubjectID(ctx)
+	case staffaction.FieldNote:
+		return m.OldNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown StaffAction field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StaffActionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case staffaction.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case staffaction.FieldActorID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorID(v)
+		return nil
+	case staffaction.FieldAction:
+		v, ok := value.(staffaction.Action)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAction(v)
+		return nil
+	case staffaction.FieldSubjectID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubjectID(v)
+		return nil
+	case staffaction.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StaffAction field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *StaffActionMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *StaffActionMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StaffActionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown StaffAction numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *StaffActionMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *StaffActionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *StaffActionMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown StaffAction nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *StaffActionMutation) ResetField(name string) error {
+	switch name {
+	case staffaction.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case staffaction.FieldActorID:
+		m.ResetActorID()
+		return nil
+	case staffaction.FieldAction:
+		m.ResetAction()
+		return nil
+	case staffaction.FieldSubjectID:
+		m.ResetSubjectID()
+		return nil
+	case staffaction.FieldNote:
+		m.ResetNote()
+		return nil
+	}
+	return fmt.Errorf("unknown StaffAction field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *StaffActionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *StaffActionMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *StaffActionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *StaffActionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *StaffActionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *StaffActionMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *StaffActionMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown StaffAction unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *StaffActionMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown StaffAction edge %s", name)
 }
 
 // TimesheetMutation represents an operation that mutates the Timesheet nodes in the graph.

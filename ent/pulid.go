@@ -24,6 +24,7 @@ import (
 	"flexwork/ent/schema/pulid"
 	"flexwork/ent/shift"
 	"flexwork/ent/skill"
+	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
@@ -50,6 +51,7 @@ var tableByPrefix = map[string]string{
 	"ros": rosterentry.Table,
 	"shf": shift.Table,
 	"skl": skill.Table,
+	"aud": staffaction.Table,
 	"tms": timesheet.Table,
 	"usr": user.Table,
 	"wkr": workerprofile.Table,

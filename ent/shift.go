@@ -68,6 +68,8 @@ type Shift struct {
 	RequiredCertificationIds []string `json:"required_certification_ids,omitempty"`
 	// Filled holds the value of the "filled" field.
 	Filled int `json:"filled,omitempty"`
+	// TermsVersion holds the value of the "terms_version" field.
+	TermsVersion int `json:"terms_version,omitempty"`
 	// MinCreditScore holds the value of the "min_credit_score" field.
 	MinCreditScore *int `json:"min_credit_score,omitempty"`
 	// MaxDistanceKm holds the value of the "max_distance_km" field.
@@ -182,7 +184,7 @@ func (*Shift) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case shift.FieldLat, shift.FieldLng:
 			values[i] = new(sql.NullFloat64)
-		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldFilled, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm:
+		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldFilled, shift.FieldTermsVersion, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm:
 			values[i] = new(sql.NullInt64)
 		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldCancelReason:
 			values[i] = new(sql.NullString)
@@ -356,6 +358,12 @@ func (_m *Shift) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field filled", values[i])
 			} else if value.Valid {
 				_m.Filled = int(value.Int64)
+			}
+		case shift.FieldTermsVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field terms_version", values[i])
+			} else if value.Valid {
+				_m.TermsVersion = int(value.Int64)
 			}
 		case shift.FieldMinCreditScore:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -540,6 +548,9 @@ func (_m *Shift) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("filled=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Filled))
+	builder.WriteString(", ")
+	builder.WriteString("terms_version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TermsVersion))
 	builder.WriteString(", ")
 	if v := _m.MinCreditScore; v != nil {
 		builder.WriteString("min_credit_score=")

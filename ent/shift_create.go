@@ -237,6 +237,20 @@ func (_c *ShiftCreate) SetNillableFilled(v *int) *ShiftCreate {
 	return _c
 }
 
+// SetTermsVersion sets the "terms_version" field.
+func (_c *ShiftCreate) SetTermsVersion(v int) *ShiftCreate {
+	_c.mutation.SetTermsVersion(v)
+	return _c
+}
+
+// SetNillableTermsVersion sets the "terms_version" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillableTermsVersion(v *int) *ShiftCreate {
+	if v != nil {
+		_c.SetTermsVersion(*v)
+	}
+	return _c
+}
+
 // SetMinCreditScore sets the "min_credit_score" field.
 func (_c *ShiftCreate) SetMinCreditScore(v int) *ShiftCreate {
 	_c.mutation.SetMinCreditScore(v)
@@ -504,6 +518,10 @@ func (_c *ShiftCreate) defaults() error {
 		v := shift.DefaultFilled
 		_c.mutation.SetFilled(v)
 	}
+	if _, ok := _c.mutation.TermsVersion(); !ok {
+		v := shift.DefaultTermsVersion
+		_c.mutation.SetTermsVersion(v)
+	}
 	if _, ok := _c.mutation.NewcomersAllowed(); !ok {
 		v := shift.DefaultNewcomersAllowed
 		_c.mutation.SetNewcomersAllowed(v)
@@ -628,6 +646,9 @@ func (_c *ShiftCreate) check() error {
 	}
 	if _, ok := _c.mutation.Filled(); !ok {
 		return &ValidationError{Name: "filled", err: errors.New(`ent: missing required field "Shift.filled"`)}
+	}
+	if _, ok := _c.mutation.TermsVersion(); !ok {
+		return &ValidationError{Name: "terms_version", err: errors.New(`ent: missing required field "Shift.terms_version"`)}
 	}
 	if _, ok := _c.mutation.NewcomersAllowed(); !ok {
 		return &ValidationError{Name: "newcomers_allowed", err: errors.New(`ent: missing required field "Shift.newcomers_allowed"`)}
@@ -778,6 +799,10 @@ func (_c *ShiftCreate) createSpec() (*Shift, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Filled(); ok {
 		_spec.SetField(shift.FieldFilled, field.TypeInt, value)
 		_node.Filled = value
+	}
+	if value, ok := _c.mutation.TermsVersion(); ok {
+		_spec.SetField(shift.FieldTermsVersion, field.TypeInt, value)
+		_node.TermsVersion = value
 	}
 	if value, ok := _c.mutation.MinCreditScore(); ok {
 		_spec.SetField(shift.FieldMinCreditScore, field.TypeInt, value)
@@ -1265,6 +1290,24 @@ func (u *ShiftUpsert) UpdateFilled() *ShiftUpsert {
 // AddFilled adds v to the "filled" field.
 func (u *ShiftUpsert) AddFilled(v int) *ShiftUpsert {
 	u.Add(shift.FieldFilled, v)
+	return u
+}
+
+// SetTermsVersion sets the "terms_version" field.
+func (u *ShiftUpsert) SetTermsVersion(v int) *ShiftUpsert {
+	u.Set(shift.FieldTermsVersion, v)
+	return u
+}
+
+// UpdateTermsVersion sets the "terms_version" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdateTermsVersion() *ShiftUpsert {
+	u.SetExcluded(shift.FieldTermsVersion)
+	return u
+}
+
+// AddTermsVersion adds v to the "terms_version" field.
+func (u *ShiftUpsert) AddTermsVersion(v int) *ShiftUpsert {
+	u.Add(shift.FieldTermsVersion, v)
 	return u
 }
 
@@ -1806,6 +1849,27 @@ func (u *ShiftUpsertOne) AddFilled(v int) *ShiftUpsertOne {
 func (u *ShiftUpsertOne) UpdateFilled() *ShiftUpsertOne {
 	return u.Update(func(s *ShiftUpsert) {
 		s.UpdateFilled()
+	})
+}
+
+// SetTermsVersion sets the "terms_version" field.
+func (u *ShiftUpsertOne) SetTermsVersion(v int) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetTermsVersion(v)
+	})
+}
+
+// AddTermsVersion adds v to the "terms_version" field.
+func (u *ShiftUpsertOne) AddTermsVersion(v int) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddTermsVersion(v)
+	})
+}
+
+// UpdateTermsVersion sets the "terms_version" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdateTermsVersion() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateTermsVersion()
 	})
 }
 
@@ -2534,6 +2598,27 @@ func (u *ShiftUpsertBulk) AddFilled(v int) *ShiftUpsertBulk {
 func (u *ShiftUpsertBulk) UpdateFilled() *ShiftUpsertBulk {
 	return u.Update(func(s *ShiftUpsert) {
 		s.UpdateFilled()
+	})
+}
+
+// SetTermsVersion sets the "terms_version" field.
+func (u *ShiftUpsertBulk) SetTermsVersion(v int) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetTermsVersion(v)
+	})
+}
+
+// AddTermsVersion adds v to the "terms_version" field.
+func (u *ShiftUpsertBulk) AddTermsVersion(v int) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddTermsVersion(v)
+	})
+}
+
+// UpdateTermsVersion sets the "terms_version" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdateTermsVersion() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateTermsVersion()
 	})
 }
 

@@ -385,6 +385,27 @@ func (_u *ShiftUpdate) AddFilled(v int) *ShiftUpdate {
 	return _u
 }
 
+// SetTermsVersion sets the "terms_version" field.
+func (_u *ShiftUpdate) SetTermsVersion(v int) *ShiftUpdate {
+	_u.mutation.ResetTermsVersion()
+	_u.mutation.SetTermsVersion(v)
+	return _u
+}
+
+// SetNillableTermsVersion sets the "terms_version" field if the given value is not nil.
+func (_u *ShiftUpdate) SetNillableTermsVersion(v *int) *ShiftUpdate {
+	if v != nil {
+		_u.SetTermsVersion(*v)
+	}
+	return _u
+}
+
+// AddTermsVersion adds value to the "terms_version" field.
+func (_u *ShiftUpdate) AddTermsVersion(v int) *ShiftUpdate {
+	_u.mutation.AddTermsVersion(v)
+	return _u
+}
+
 // SetMinCreditScore sets the "min_credit_score" field.
 func (_u *ShiftUpdate) SetMinCreditScore(v int) *ShiftUpdate {
 	_u.mutation.ResetMinCreditScore()
@@ -916,6 +937,12 @@ func (_u *ShiftUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedFilled(); ok {
 		_spec.AddField(shift.FieldFilled, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.TermsVersion(); ok {
+		_spec.SetField(shift.FieldTermsVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedTermsVersion(); ok {
+		_spec.AddField(shift.FieldTermsVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.MinCreditScore(); ok {
 		_spec.SetField(shift.FieldMinCreditScore, field.TypeInt, value)
@@ -1553,6 +1580,27 @@ func (_u *ShiftUpdateOne) AddFilled(v int) *ShiftUpdateOne {
 	return _u
 }
 
+// SetTermsVersion sets the "terms_version" field.
+func (_u *ShiftUpdateOne) SetTermsVersion(v int) *ShiftUpdateOne {
+	_u.mutation.ResetTermsVersion()
+	_u.mutation.SetTermsVersion(v)
+	return _u
+}
+
+// SetNillableTermsVersion sets the "terms_version" field if the given value is not nil.
+func (_u *ShiftUpdateOne) SetNillableTermsVersion(v *int) *ShiftUpdateOne {
+	if v != nil {
+		_u.SetTermsVersion(*v)
+	}
+	return _u
+}
+
+// AddTermsVersion adds value to the "terms_version" field.
+func (_u *ShiftUpdateOne) AddTermsVersion(v int) *ShiftUpdateOne {
+	_u.mutation.AddTermsVersion(v)
+	return _u
+}
+
 // SetMinCreditScore sets the "min_credit_score" field.
 func (_u *ShiftUpdateOne) SetMinCreditScore(v int) *ShiftUpdateOne {
 	_u.mutation.ResetMinCreditScore()
@@ -2114,6 +2162,12 @@ func (_u *ShiftUpdateOne) sqlSave(ctx context.Context) (_node *Shift, err error)
 	}
 	if value, ok := _u.mutation.AddedFilled(); ok {
 		_spec.AddField(shift.FieldFilled, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.TermsVersion(); ok {
+		_spec.SetField(shift.FieldTermsVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedTermsVersion(); ok {
+		_spec.AddField(shift.FieldTermsVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.MinCreditScore(); ok {
 		_spec.SetField(shift.FieldMinCreditScore, field.TypeInt, value)

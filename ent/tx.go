@@ -58,6 +58,8 @@ type Tx struct {
 	SignupRequest *SignupRequestClient
 	// Skill is the client for interacting with the Skill builders.
 	Skill *SkillClient
+	// StaffAction is the client for interacting with the StaffAction builders.
+	StaffAction *StaffActionClient
 	// Timesheet is the client for interacting with the Timesheet builders.
 	Timesheet *TimesheetClient
 	// User is the client for interacting with the User builders.
@@ -219,6 +221,7 @@ func (tx *Tx) init() {
 	tx.Shift = NewShiftClient(tx.config)
 	tx.SignupRequest = NewSignupRequestClient(tx.config)
 	tx.Skill = NewSkillClient(tx.config)
+	tx.StaffAction = NewStaffActionClient(tx.config)
 	tx.Timesheet = NewTimesheetClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 	tx.WorkerProfile = NewWorkerProfileClient(tx.config)

@@ -10,7 +10,10 @@ import (
 	"flexwork/ent"
 	"flexwork/graph/generated"
 	"flexwork/graph/model"
+	"flexwork/market"
 	"flexwork/server/auth"
+
+	"entgo.io/contrib/entgql"
 )
 
 // SignUp is the resolver for the signUp field.
@@ -63,6 +66,17 @@ func (r *mutationResolver) SignOutSession(ctx context.Context, input model.SignO
 	return r.Accounts.SignOutSession(ctx, input.SessionID)
 }
 
+// DeleteMyAccount is the resolver for the deleteMyAccount field.
+func (r *mutationResolver) DeleteMyAccount(ctx context.Context, input model.DeleteMyAccountInput) (*model.DeleteMyAccountPayload, error) {
+	if err := r.Accounts.ConfirmPassword(ctx, input.Password); err != nil {
+		return nil, err
+	}
+	if err := r.Market.EraseAccount(ctx); err != nil {
+		return nil, err
+	}
+	return &model.DeleteMyAccountPayload{Deleted: true}, nil
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*ent.User, error) {
 	return r.Market.ViewerUser(ctx)
@@ -71,6 +85,16 @@ func (r *queryResolver) Viewer(ctx context.Context) (*ent.User, error) {
 // Sessions is the resolver for the sessions field.
 func (r *queryResolver) Sessions(ctx context.Context) ([]*auth.DeviceSession, error) {
 	return r.Accounts.Sessions(ctx)
+}
+
+// AuditLog is the resolver for the auditLog field.
+func (r *queryResolver) AuditLog(ctx context.Context, first int, after *entgql.Cursor[string], actorID *string, subjectID *string) (*ent.StaffActionConnection, error) {
+	return r.Market.AuditLog(ctx, &first, after, actorID, subjectID)
+}
+
+// MyData is the resolver for the myData field.
+func (r *queryResolver) MyData(ctx context.Context) (*market.DataExport, error) {
+	return r.Market.ExportMyData(ctx)
 }
 
 // Email is the resolver for the email field.

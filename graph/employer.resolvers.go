@@ -52,6 +52,11 @@ func (r *mutationResolver) LeaveEmployer(ctx context.Context, input model.LeaveE
 	return r.Market.LeaveEmployer(ctx, input.EmployerID)
 }
 
+// UpdateEmployer is the resolver for the updateEmployer field.
+func (r *mutationResolver) UpdateEmployer(ctx context.Context, input market.UpdateEmployerInput) (*market.Changed, error) {
+	return r.Market.UpdateEmployer(ctx, input)
+}
+
 // EmployerInvitations is the resolver for the employerInvitations field.
 func (r *userResolver) EmployerInvitations(ctx context.Context, obj *ent.User) ([]*ent.EmployerInvitation, error) {
 	return r.Market.PendingInvitations(ctx, obj)

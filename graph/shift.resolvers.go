@@ -37,6 +37,16 @@ func (r *mutationResolver) RemoveRosterEntry(ctx context.Context, input model.Re
 	return r.Market.RemoveFromRoster(ctx, input.EmployerID, input.WorkerID)
 }
 
+// UpdateShift is the resolver for the updateShift field.
+func (r *mutationResolver) UpdateShift(ctx context.Context, input market.UpdateShiftInput) (*market.Changed, error) {
+	return r.Market.UpdateShift(ctx, input)
+}
+
+// DuplicateShift is the resolver for the duplicateShift field.
+func (r *mutationResolver) DuplicateShift(ctx context.Context, input market.DuplicateShiftInput) (*market.Changed, error) {
+	return r.Market.DuplicateShift(ctx, input)
+}
+
 // Pay is the resolver for the pay field.
 func (r *shiftResolver) Pay(ctx context.Context, obj *ent.Shift) (*market.Money, error) {
 	return r.Market.ShiftPay(obj), nil

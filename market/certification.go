@@ -18,6 +18,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/pulid"
+	"flexwork/ent/staffaction"
 	"flexwork/storage"
 )
 
@@ -556,6 +557,11 @@ func (m *Market) Details(ctx context.Context, cert *ent.Certification) (*Certifi
 			storage.Attachment{ContentType: cert.ContentType, FileName: cert.FileName})
 		if err != nil {
 			return nil, err
+		}
+		if v.Staff && v.WorkerID != cert.WorkerID { // staff handed someone's private document
+			if err := m.audit(ctx, m.client(ctx), staffaction.ActionDOCUMENT_READ, cert.ID, cert.FileName); err != nil {
+				return nil, err
+			}
 		}
 		d.DocumentURL = &url
 	}

@@ -12,6 +12,7 @@ import (
 
 	"flexwork/ent"
 	"flexwork/ent/contract"
+	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/shift"
 	"flexwork/ent/workerprofile"
@@ -131,15 +132,7 @@ func sha256Hex(s string) string {
 
 // writeContract renders and stores the contract of a new assignment.
 func (m *Market) writeContract(ctx context.Context, c *ent.Client, s *ent.Shift, a *ent.Assignment) (*ent.Contract, error) {
-	e, err := c.Employer.Get(ctx, s.EmployerID)
-	if err != nil {
-		return nil, err
-	}
-	w, err := c.WorkerProfile.Query().Where(workerprofile.ID(a.WorkerID)).WithUser().Only(ctx)
-	if err != nil {
-		return nil, err
-	}
-	body, err := renderContract(s, e.Name, w.Edges.User.DisplayName)
+	body, err := contractFor(ctx, c, s, a)
 	if err != nil {
 		return nil, err
 	}
@@ -147,6 +140,51 @@ func (m *Market) writeContract(ctx context.Context, c *ent.Client, s *ent.Shift,
 		SetAssignmentID(a.ID).SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).
 		SetTemplateVersion(ContractTemplateVersion).SetBody(body).SetSha256(sha256Hex(body)).
 		Save(ctx)
+}
+
+// contractFor renders the contract text of a hire of the shift as it
+// stands.
+func contractFor(ctx context.Context, c *ent.Client, s *ent.Shift, a *ent.Assignment) (string, error) {
+	e, err := c.Employer.Get(ctx, s.EmployerID)
+	if err != nil {
+		return "", err
+	}
+	w, err := c.WorkerProfile.Query().Where(workerprofile.ID(a.WorkerID)).WithUser().Only(ctx)
+	if err != nil {
+		return "", err
+	}
+	return renderContract(s, e.Name, w.Edges.User.DisplayName)
+}
+
+// LedgerContractReissued records a contract's new text after the terms of
+// its shift changed, with the text and digest it replaced.
+const LedgerContractReissued = "CONTRACT_REISSUED"
+
+// reissueContract writes a hire's contract again from the shift as it now
+// stands, when its text differs: a new revision, which the employer, having
+// made the change, signs; the worker signs it again before checking in.
+// It reports whether the text changed.
+func (m *Market) reissueContract(ctx context.Context, c *ent.Client, s *ent.Shift, a *ent.Assignment) (bool, error) {
+	sys := rule.System(ctx)
+	k, err := c.Contract.Query().Where(contract.AssignmentID(a.ID)).Only(sys)
+	if err != nil {
+		return false, err
+	}
+	body, err := contractFor(sys, c, s, a)
+	if err != nil || sha256Hex(body) == k.Sha256 {
+		return false, err
+	}
+	now, by := m.Now(), actor(ctx)
+	if err := c.Contract.UpdateOneID(k.ID).
+		SetBody(body).SetSha256(sha256Hex(body)).SetTemplateVersion(ContractTemplateVersion).AddRevision(1).
+		ClearWorkerSignedAt().SetEmployerSignedAt(now).SetEmployerSignedByID(by).Exec(sys); err != nil {
+		return false, err
+	}
+	_, err = m.appendLedger(ctx, c, LedgerContractReissued, k.ID, by, map[string]any{
+		"assignment": a.ID, "revision": k.Revision + 1, "sha256": sha256Hex(body), "template": ContractTemplateVersion,
+		"employerSigned": true, "replacedSha256": k.Sha256, "replacedBody": k.Body,
+	})
+	return true, err
 }
 
 // SignContract records the viewer's signature: the worker signs for
@@ -184,9 +222,12 @@ func (m *Market) SignContract(ctx context.Context, id string) (*Changed, error) 
 		default:
 			return Forbidden("only the parties sign a contract")
 		}
-		n, err := up.Save(ctx)
+		n, err := up.Where(contract.Sha256(k.Sha256)).Save(ctx) // the text the signer was shown
 		if err != nil {
 			return err
+		}
+		if cur, err := c.Contract.Get(ctx, id); n == 0 && err == nil && cur.Sha256 != k.Sha256 {
+			return State(CodeShiftChanged, "the contract was re-issued just now with new terms; read it again")
 		}
 		out = &Changed{Contract: k, Assignment: &ent.Assignment{ID: k.AssignmentID}}
 		if n == 0 {

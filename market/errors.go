@@ -50,6 +50,8 @@ const (
 	CodeOfferExpired             Code = "OFFER_EXPIRED"             // the offer's time ran out
 	CodeOfferNotPending          Code = "OFFER_NOT_PENDING"         // accepted, declined, revoked or expired already
 	CodeScheduleOverlap          Code = "SCHEDULE_OVERLAP"          // the worker is hired elsewhere at that time
+	CodeShiftChanged             Code = "SHIFT_CHANGED"             // the terms changed while the worker was accepting
+	CodeShiftLocked              Code = "SHIFT_LOCKED"              // too close to the start, or hires hold the times
 	CodeContractNotSigned        Code = "CONTRACT_NOT_SIGNED"       // check-in needs both signatures
 	CodeCheckInNotOpen           Code = "CHECK_IN_NOT_OPEN"         // earlier than 30 minutes before the start
 	CodeOutsideGeofence          Code = "OUTSIDE_GEOFENCE"          // the phone is not at the place
@@ -81,6 +83,7 @@ const (
 	CodeDisputeResolved          Code = "DISPUTE_RESOLVED" // decided already
 	CodeAlreadyAnswered          Code = "ALREADY_ANSWERED" // the other party gave their side already
 	CodeAccountExists            Code = "ACCOUNT_EXISTS"   // a proven address that already has an account
+	CodeAccountInUse             Code = "ACCOUNT_IN_USE"   // open hires or money still to move: not erased yet
 )
 
 // FieldError names one input field that failed validation and why.

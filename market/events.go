@@ -62,6 +62,7 @@ const (
 	TimesheetEscalated          EventKind = "TIMESHEET_ESCALATED"
 	TimesheetDecided            EventKind = "TIMESHEET_DECIDED"
 	CancellationFeeOwed         EventKind = "CANCELLATION_FEE_OWED"
+	ShiftChanged                EventKind = "SHIFT_CHANGED"
 )
 
 // EventKinds is every kind, in the order above.
@@ -114,6 +115,7 @@ var EventKinds = []EventKind{
 	TimesheetEscalated,
 	TimesheetDecided,
 	CancellationFeeOwed,
+	ShiftChanged,
 }
 
 // Event is one marketplace event. ID is the entity it is about (the offer,

@@ -42,6 +42,11 @@ const ledgerLock = 7_202_612
 // appendLedger adds an entry to the hash-chained ledger inside the caller's
 // transaction: if the transaction rolls back, so does the entry.
 func (m *Market) appendLedger(ctx context.Context, c *ent.Client, kind, subjectID, actorID string, payload any) (*ent.LedgerEntry, error) {
+	if action, ok := audited[kind]; ok && isStaff(ctx) {
+		if err := m.audit(ctx, c, action, subjectID, auditNote(payload)); err != nil {
+			return nil, err
+		}
+	}
 	ctx = rule.System(ctx)
 	if m.dialect == dialect.Postgres {
 		if _, err := c.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", ledgerLock); err != nil {

@@ -9,6 +9,7 @@ import (
 	"flexwork/ent"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rule"
+	"flexwork/ent/staffaction"
 )
 
 // ReviewReports is staff's moderation queue: reports of reviews, oldest
@@ -76,6 +77,9 @@ func (m *Market) DecideReviewReport(ctx context.Context, in DecideReportInput) (
 				return err
 			}
 		} else if err := m.decideReports(ctx, c, rep.ReviewID, reviewreport.StatusDISMISSED, in.Note, v.UserID, rep.ID); err != nil {
+			return err
+		}
+		if err := m.audit(ctx, c, staffaction.ActionREVIEW_REPORT_DECIDED, rep.ID, in.Decision+": "+in.Note); err != nil {
 			return err
 		}
 		r, err := c.Review.Get(ctx, rep.ReviewID)

@@ -232,14 +232,19 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*Changed, error) {
 			return screeningFailed("you no longer meet this shift's requirements", failed)
 		}
 		n, err = c.Shift.Update().
-			Where(shift.ID(s.ID), shift.StatusEQ(shift.StatusPUBLISHED), shift.StartsAtGT(now), filledBelowSlots).
+			Where(shift.ID(s.ID), shift.StatusEQ(shift.StatusPUBLISHED), shift.StartsAtGT(now), filledBelowSlots,
+				shift.TermsVersion(s.TermsVersion)). // the terms the checks above read
 			AddFilled(1).
 			Save(sys)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
-			if cur, err := c.Shift.Get(sys, s.ID); err == nil && cur.Filled >= cur.Slots {
+			cur, err := c.Shift.Get(sys, s.ID)
+			switch {
+			case err == nil && cur.TermsVersion != s.TermsVersion:
+				return State(CodeShiftChanged, "the employer changed the shift's terms just now; look at them again")
+			case err == nil && cur.Filled >= cur.Slots:
 				return State(CodeShiftFull, "the shift is full")
 			}
 			return State(CodeShiftNotOpen, "the shift is no longer open")

@@ -2,12 +2,15 @@ package market_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"flexwork/ent/assignment"
+	"flexwork/ent/contract"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
@@ -188,5 +191,48 @@ func TestBothReviewsAtOnceAreRevealed(t *testing.T) {
 		if hidden != 0 || revealed != 20 {
 			t.Fatalf("%d reviews still hidden, %d counted; want 0 and 20", hidden, revealed)
 		}
+	})
+}
+
+// TestARaiseRacesAnAcceptance races the employer raising the pay against
+// the worker accepting the offer, a dozen times. Whichever wins, the hire's
+// contract states the pay the shift now has: an acceptance made on the old
+// terms is refused (SHIFT_CHANGED), or the raise re-issues its contract.
+func TestARaiseRacesAnAcceptance(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		w := newWorld(t, db)
+		sys := rule.System(context.Background())
+		outcomes := map[string]int{}
+		for i := range 12 {
+			s := w.shift(72*time.Hour, 4, 3)
+			ana := w.worker("Ana")
+			o := w.offer(ana, s)
+			pay := int64(1600 + i)
+			errs := race(
+				func() error { jitter(); _, err := w.m.AcceptOffer(ana, o.ID); return err },
+				func() error {
+					jitter()
+					_, err := w.m.UpdateShift(w.manager, market.UpdateShiftInput{ShiftID: s.ID, Pay: &market.Money{Amount: pay, Currency: "EUR"}})
+					return err
+				},
+			)
+			if errs[1] != nil {
+				t.Fatalf("the raise: %v", errs[1])
+			}
+			if errs[0] != nil {
+				if code(errs[0]) != "SHIFT_CHANGED" {
+					t.Fatalf("the acceptance: %v", errs[0])
+				}
+				outcomes["refused"]++
+				continue
+			}
+			a := db.Assignment.Query().Where(assignment.OfferID(o.ID)).OnlyX(sys)
+			k := db.Contract.Query().Where(contract.AssignmentID(a.ID)).OnlyX(sys)
+			if want := market.FormatMoney(pay, "EUR") + " per hour"; !strings.Contains(k.Body, want) {
+				t.Fatalf("the contract (revision %d) does not say %q", k.Revision, want)
+			}
+			outcomes[fmt.Sprintf("hired, revision %d", k.Revision)]++
+		}
+		t.Logf("outcomes: %v", outcomes)
 	})
 }

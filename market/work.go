@@ -9,6 +9,7 @@ import (
 
 	"flexwork/ent"
 	"flexwork/ent/assignment"
+	"flexwork/ent/contract"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/rule"
 	"flexwork/ent/shift"
@@ -302,6 +303,17 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*Chan
 			fact = creditFact{kind: creditevent.KindSHIFT_CANCELLED_LATE, employerID: a.EmployerID, sourceID: id}
 		case to == assignment.StatusCANCELLED_BY_EMPLOYER:
 			fact.kind = "" // an employer cancelling in good time is no credit fact
+		}
+		if to == assignment.StatusCANCELLED_BY_WORKER {
+			// A worker who turns down terms changed after the hire, before
+			// signing them, has broken no promise.
+			k, err := c.Contract.Query().Where(contract.AssignmentID(id)).Only(sys)
+			if err != nil {
+				return err
+			}
+			if k.Revision > 1 && k.WorkerSignedAt == nil {
+				fact.kind = ""
+			}
 		}
 		if fact.kind != "" {
 			if _, err := m.recordCredit(ctx, c, fact); err != nil {

@@ -202,6 +202,9 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 
 	// --- The employer sets up -----------------------------------------------
 	emp := s.op(olga, "CreateEmployer", map[string]any{"input": map[string]any{"name": "Spree Logistics", "location": berlin}}).str("createEmployer.employer.id")
+	if u := s.op(olga, "UpdateEmployer", map[string]any{"input": map[string]any{"employerID": emp, "description": "Parcel hub by the river"}}); u.str("updateEmployer.employer.description") != "Parcel hub by the river" {
+		t.Fatalf("UpdateEmployer: %v", u.v)
+	}
 	if e := s.op(olga, "MyEmployers", nil); e.str("viewer.memberships.0.employer.id") != emp {
 		t.Fatalf("MyEmployers: %v", e.v)
 	}
@@ -263,9 +266,18 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	// The spare shift is the next day: Ben, hired for the main one, is
 	// offered it too.
 	spare := shift("Weekend picker", 1, start.Add(24*time.Hour))
+	if u := s.op(olga, "UpdateShift", map[string]any{"input": map[string]any{"shiftID": spare, "title": "Saturday picker",
+		"pay": map[string]any{"amount": 1650, "currency": "EUR"}}}); u.str("updateShift.shift.title") != "Saturday picker" {
+		t.Fatalf("UpdateShift: %v", u.v)
+	}
 	cancelled := shift("Cancelled picker", 1, start)
 	s.op(olga, "CancelShift", map[string]any{"input": map[string]any{"shiftID": cancelled, "reason": "the order fell through"}})
-	if l := s.op(olga, "EmployerShifts", map[string]any{"employerID": emp, "first": 10}); len(l.list("node.shifts.edges")) != 3 {
+	again := s.op(olga, "DuplicateShift", map[string]any{"input": map[string]any{"shiftID": cancelled,
+		"startsAt": start.AddDate(0, 0, 7).Format(time.RFC3339)}})
+	if again.str("duplicateShift.shift.status") != "DRAFT" {
+		t.Fatalf("DuplicateShift: %v", again.v)
+	}
+	if l := s.op(olga, "EmployerShifts", map[string]any{"employerID": emp, "first": 10}); len(l.list("node.shifts.edges")) != 4 {
 		t.Fatalf("EmployerShifts: %v", l.v)
 	}
 
@@ -466,6 +478,10 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		t.Fatalf("MyCertifications: %v", c.v)
 	}
 	s.op(sam, "RevokeCertification", map[string]any{"input": map[string]any{"certificationID": cert, "reason": "the issuer withdrew it"}})
+	if a := s.op(sam, "AuditLog", map[string]any{"first": 20, "subjectID": cert}); a.str("auditLog.edges.0.node.action") != "CERTIFICATION_REVOKED" ||
+		len(a.list("auditLog.edges")) < 3 { // revoked, verified, and the document handed out for review
+		t.Fatalf("AuditLog: %v", a.v)
+	}
 
 	// --- Inbox, settings, devices --------------------------------------------------------
 	inbox := s.op(ana, "Inbox", map[string]any{"first": 50})
@@ -483,4 +499,13 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	}
 	s.op(ana, "RegisterDevice", map[string]any{"input": map[string]any{"token": "fcm-token-ana-0123456789", "platform": "ANDROID", "appVersion": "1.0.0"}})
 	s.op(ana, "UnregisterDevice", map[string]any{"input": map[string]any{"token": "fcm-token-ana-0123456789"}})
+
+	// --- Her data ---------------------------------------------------------------------
+	// Mia, who left the employer, takes a copy of her data and leaves.
+	if d := s.op(mia, "MyData", nil); !strings.Contains(d.str("myData.json"), "mia@example.com") {
+		t.Fatalf("MyData: %v", d.v)
+	}
+	if d := s.op(mia, "DeleteMyAccount", map[string]any{"input": map[string]any{"password": "correct horse battery"}}); d.get("deleteMyAccount.deleted") != true {
+		t.Fatalf("DeleteMyAccount: %v", d.v)
+	}
 }

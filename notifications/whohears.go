@@ -102,6 +102,7 @@ var WhoHears = map[market.EventKind][]Heard{
 	market.CancellationFeeOwed: {
 		{Worker, enum.CategoryTimesheet, "A cancellation fee is owed to you: {title}", "The hire was cancelled late; the fee is paid like wages, within 7 days."},
 		{Employer, enum.CategoryTimesheet, "A cancellation fee is owed: {title}", "The hire was cancelled late; pay the fee like wages, within 7 days."}},
+	market.ShiftChanged: {{Worker, enum.CategoryApplication, "{title} has changed", "See the new terms; if you are hired, sign the contract again."}},
 	market.CreditDisputeResolved: {
 		{Worker, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report."},
 		{Employer, enum.CategoryCredit, "A credit dispute was resolved", "See the decision in your credit report."}},

@@ -42,6 +42,7 @@ var heardBy = map[market.EventKind][]string{
 	market.CheckOutMissed:        {"worker", "employer"}, market.TimeClaimed: {"employer"},
 	market.TimesheetCorrectionProposed: {"employer"}, market.TimesheetEscalated: {"staff", "worker", "employer"},
 	market.TimesheetDecided: {"worker", "employer"}, market.CancellationFeeOwed: {"worker", "employer"},
+	market.ShiftChanged: {"worker"},
 }
 
 // TestEveryPartyHearsWhatConcernsThem fires every event the market has and

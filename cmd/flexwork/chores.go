@@ -112,6 +112,9 @@ func admin(ctx context.Context, args []string, log *slog.Logger) error {
 	if err := db.User.Update().Where(user.ID(u.ID)).SetIsStaff(true).Exec(rule.System(ctx)); err != nil {
 		return err
 	}
+	if err := srv.Market.StaffGranted(ctx, u.ID, "flexwork admin create: "+email); err != nil {
+		return err
+	}
 	fmt.Printf("staff account %s created (%s)\n", email, u.ID)
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
 	"flexwork/ent/rule"
+	"flexwork/ent/staffaction"
 	"flexwork/ent/user"
 	"flexwork/market"
 )
@@ -171,6 +172,9 @@ func TestAdminCreate(t *testing.T) {
 	u, err := db.User.Query().Where(user.Email("staff@example.com")).Only(rule.System(ctx))
 	if err != nil || !u.IsStaff || u.DisplayName != "Sam Staff" {
 		t.Fatalf("staff account = %+v, %v", u, err)
+	}
+	if n := db.StaffAction.Query().Where(staffaction.SubjectID(u.ID), staffaction.ActionEQ(staffaction.ActionSTAFF_GRANTED)).CountX(rule.System(ctx)); n != 1 {
+		t.Fatalf("%d audit entries of the grant, want 1", n)
 	}
 }
 

@@ -31,6 +31,8 @@ const (
 	FieldBody = "body"
 	// FieldSha256 holds the string denoting the sha256 field in the database.
 	FieldSha256 = "sha256"
+	// FieldRevision holds the string denoting the revision field in the database.
+	FieldRevision = "revision"
 	// FieldWorkerSignedAt holds the string denoting the worker_signed_at field in the database.
 	FieldWorkerSignedAt = "worker_signed_at"
 	// FieldEmployerSignedAt holds the string denoting the employer_signed_at field in the database.
@@ -61,6 +63,7 @@ var Columns = []string{
 	FieldTemplateVersion,
 	FieldBody,
 	FieldSha256,
+	FieldRevision,
 	FieldWorkerSignedAt,
 	FieldEmployerSignedAt,
 	FieldEmployerSignedByID,
@@ -90,6 +93,8 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// DefaultRevision holds the default value on creation for the "revision" field.
+	DefaultRevision int
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -142,6 +147,11 @@ func ByBody(opts ...sql.OrderTermOption) OrderOption {
 // BySha256 orders the results by the sha256 field.
 func BySha256(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSha256, opts...).ToFunc()
+}
+
+// ByRevision orders the results by the revision field.
+func ByRevision(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRevision, opts...).ToFunc()
 }
 
 // ByWorkerSignedAt orders the results by the worker_signed_at field.

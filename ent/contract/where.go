@@ -105,6 +105,11 @@ func Sha256(v string) predicate.Contract {
 	return predicate.Contract(sql.FieldEQ(FieldSha256, v))
 }
 
+// Revision applies equality check predicate on the "revision" field. It's identical to RevisionEQ.
+func Revision(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldRevision, v))
+}
+
 // WorkerSignedAt applies equality check predicate on the "worker_signed_at" field. It's identical to WorkerSignedAtEQ.
 func WorkerSignedAt(v time.Time) predicate.Contract {
 	return predicate.Contract(sql.FieldEQ(FieldWorkerSignedAt, v))
@@ -588,6 +593,46 @@ func Sha256EqualFold(v string) predicate.Contract {
 // Sha256ContainsFold applies the ContainsFold predicate on the "sha256" field.
 func Sha256ContainsFold(v string) predicate.Contract {
 	return predicate.Contract(sql.FieldContainsFold(FieldSha256, v))
+}
+
+// RevisionEQ applies the EQ predicate on the "revision" field.
+func RevisionEQ(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldRevision, v))
+}
+
+// RevisionNEQ applies the NEQ predicate on the "revision" field.
+func RevisionNEQ(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldRevision, v))
+}
+
+// RevisionIn applies the In predicate on the "revision" field.
+func RevisionIn(vs ...int) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldRevision, vs...))
+}
+
+// RevisionNotIn applies the NotIn predicate on the "revision" field.
+func RevisionNotIn(vs ...int) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldRevision, vs...))
+}
+
+// RevisionGT applies the GT predicate on the "revision" field.
+func RevisionGT(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldRevision, v))
+}
+
+// RevisionGTE applies the GTE predicate on the "revision" field.
+func RevisionGTE(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldRevision, v))
+}
+
+// RevisionLT applies the LT predicate on the "revision" field.
+func RevisionLT(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldRevision, v))
+}
+
+// RevisionLTE applies the LTE predicate on the "revision" field.
+func RevisionLTE(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldRevision, v))
 }
 
 // WorkerSignedAtEQ applies the EQ predicate on the "worker_signed_at" field.

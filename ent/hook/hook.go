@@ -272,6 +272,18 @@ func (f SkillFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SkillMutation", m)
 }
 
+// The StaffActionFunc type is an adapter to allow the use of ordinary
+// function as StaffAction mutator.
+type StaffActionFunc func(context.Context, *ent.StaffActionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f StaffActionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.StaffActionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StaffActionMutation", m)
+}
+
 // The TimesheetFunc type is an adapter to allow the use of ordinary
 // function as Timesheet mutator.
 type TimesheetFunc func(context.Context, *ent.TimesheetMutation) (ent.Value, error)

@@ -30,6 +30,7 @@ import (
 	"flexwork/ent/shift"
 	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
+	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
@@ -688,6 +689,33 @@ func (f TraverseSkill) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SkillQuery", q)
 }
 
+// The StaffActionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type StaffActionFunc func(context.Context, *ent.StaffActionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f StaffActionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.StaffActionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.StaffActionQuery", q)
+}
+
+// The TraverseStaffAction type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseStaffAction func(context.Context, *ent.StaffActionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseStaffAction) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseStaffAction) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StaffActionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.StaffActionQuery", q)
+}
+
 // The TimesheetFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TimesheetFunc func(context.Context, *ent.TimesheetQuery) (ent.Value, error)
 
@@ -843,6 +871,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SignupRequestQuery, predicate.SignupRequest, signuprequest.OrderOption]{typ: ent.TypeSignupRequest, tq: q}, nil
 	case *ent.SkillQuery:
 		return &query[*ent.SkillQuery, predicate.Skill, skill.OrderOption]{typ: ent.TypeSkill, tq: q}, nil
+	case *ent.StaffActionQuery:
+		return &query[*ent.StaffActionQuery, predicate.StaffAction, staffaction.OrderOption]{typ: ent.TypeStaffAction, tq: q}, nil
 	case *ent.TimesheetQuery:
 		return &query[*ent.TimesheetQuery, predicate.Timesheet, timesheet.OrderOption]{typ: ent.TypeTimesheet, tq: q}, nil
 	case *ent.UserQuery:

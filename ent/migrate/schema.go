@@ -207,6 +207,7 @@ var (
 		{Name: "template_version", Type: field.TypeString},
 		{Name: "body", Type: field.TypeString, Size: 2147483647},
 		{Name: "sha256", Type: field.TypeString},
+		{Name: "revision", Type: field.TypeInt, Default: 1},
 		{Name: "worker_signed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "employer_signed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "employer_signed_by_id", Type: field.TypeString, Nullable: true},
@@ -220,7 +221,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "contracts_assignments_contract",
-				Columns:    []*schema.Column{ContractsColumns[11]},
+				Columns:    []*schema.Column{ContractsColumns[12]},
 				RefColumns: []*schema.Column{AssignmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -838,6 +839,7 @@ var (
 		{Name: "required_skill_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "required_certification_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "filled", Type: field.TypeInt, Default: 0},
+		{Name: "terms_version", Type: field.TypeInt, Default: 1},
 		{Name: "min_credit_score", Type: field.TypeInt, Nullable: true},
 		{Name: "max_distance_km", Type: field.TypeInt, Nullable: true},
 		{Name: "newcomers_allowed", Type: field.TypeBool, Default: true},
@@ -855,7 +857,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "shifts_employers_shifts",
-				Columns:    []*schema.Column{ShiftsColumns[31]},
+				Columns:    []*schema.Column{ShiftsColumns[32]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -885,7 +887,7 @@ var (
 			{
 				Name:    "shift_employer_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{ShiftsColumns[31], ShiftsColumns[12]},
+				Columns: []*schema.Column{ShiftsColumns[32], ShiftsColumns[12]},
 			},
 		},
 	}
@@ -934,6 +936,33 @@ var (
 		Name:       "skills",
 		Columns:    SkillsColumns,
 		PrimaryKey: []*schema.Column{SkillsColumns[0]},
+	}
+	// StaffActionsColumns holds the columns for the "staff_actions" table.
+	StaffActionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "actor_id", Type: field.TypeString, Default: ""},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"STAFF_GRANTED", "DOCUMENT_READ", "CERTIFICATION_REVIEWED", "CERTIFICATION_REVOKED", "CREDIT_DISPUTE_RESOLVED", "REVIEW_REPORT_DECIDED", "REVIEW_HIDDEN", "TIMESHEET_DECIDED"}},
+		{Name: "subject_id", Type: field.TypeString},
+		{Name: "note", Type: field.TypeString, Size: 1000, Default: ""},
+	}
+	// StaffActionsTable holds the schema information for the "staff_actions" table.
+	StaffActionsTable = &schema.Table{
+		Name:       "staff_actions",
+		Columns:    StaffActionsColumns,
+		PrimaryKey: []*schema.Column{StaffActionsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "staffaction_actor_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{StaffActionsColumns[2], StaffActionsColumns[1]},
+			},
+			{
+				Name:    "staffaction_subject_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{StaffActionsColumns[4], StaffActionsColumns[1]},
+			},
+		},
 	}
 	// TimesheetsColumns holds the columns for the "timesheets" table.
 	TimesheetsColumns = []*schema.Column{
@@ -1199,6 +1228,7 @@ var (
 		ShiftsTable,
 		SignupRequestsTable,
 		SkillsTable,
+		StaffActionsTable,
 		TimesheetsTable,
 		UsersTable,
 		WorkerProfilesTable,

@@ -72,6 +72,9 @@ type SignupRequest func(*sql.Selector)
 // Skill is the predicate function for skill builders.
 type Skill func(*sql.Selector)
 
+// StaffAction is the predicate function for staffaction builders.
+type StaffAction func(*sql.Selector)
+
 // Timesheet is the predicate function for timesheet builders.
 type Timesheet func(*sql.Selector)
 

@@ -639,6 +639,30 @@ func (f SkillMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SkillMutation", m)
 }
 
+// The StaffActionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type StaffActionQueryRuleFunc func(context.Context, *ent.StaffActionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f StaffActionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StaffActionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.StaffActionQuery", q)
+}
+
+// The StaffActionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type StaffActionMutationRuleFunc func(context.Context, *ent.StaffActionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f StaffActionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.StaffActionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StaffActionMutation", m)
+}
+
 // The TimesheetQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TimesheetQueryRuleFunc func(context.Context, *ent.TimesheetQuery) error
@@ -814,6 +838,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.SkillQuery:
 		return q.Filter(), nil
+	case *ent.StaffActionQuery:
+		return q.Filter(), nil
 	case *ent.TimesheetQuery:
 		return q.Filter(), nil
 	case *ent.UserQuery:
@@ -872,6 +898,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SignupRequestMutation:
 		return m.Filter(), nil
 	case *ent.SkillMutation:
+		return m.Filter(), nil
+	case *ent.StaffActionMutation:
 		return m.Filter(), nil
 	case *ent.TimesheetMutation:
 		return m.Filter(), nil

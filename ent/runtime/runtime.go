@@ -27,6 +27,7 @@ import (
 	"flexwork/ent/shift"
 	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
+	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
@@ -239,6 +240,10 @@ func init() {
 	contract.DefaultUpdatedAt = contractDescUpdatedAt.Default.(func() time.Time)
 	// contract.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	contract.UpdateDefaultUpdatedAt = contractDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// contractDescRevision is the schema descriptor for revision field.
+	contractDescRevision := contractFields[6].Descriptor()
+	// contract.DefaultRevision holds the default value on creation for the revision field.
+	contract.DefaultRevision = contractDescRevision.Default.(int)
 	// contractDescID is the schema descriptor for id field.
 	contractDescID := contractMixinFields0[0].Descriptor()
 	// contract.DefaultID holds the default value on creation for the id field.
@@ -1061,16 +1066,20 @@ func init() {
 	shiftDescFilled := shiftFields[21].Descriptor()
 	// shift.DefaultFilled holds the default value on creation for the filled field.
 	shift.DefaultFilled = shiftDescFilled.Default.(int)
+	// shiftDescTermsVersion is the schema descriptor for terms_version field.
+	shiftDescTermsVersion := shiftFields[22].Descriptor()
+	// shift.DefaultTermsVersion holds the default value on creation for the terms_version field.
+	shift.DefaultTermsVersion = shiftDescTermsVersion.Default.(int)
 	// shiftDescNewcomersAllowed is the schema descriptor for newcomers_allowed field.
-	shiftDescNewcomersAllowed := shiftFields[24].Descriptor()
+	shiftDescNewcomersAllowed := shiftFields[25].Descriptor()
 	// shift.DefaultNewcomersAllowed holds the default value on creation for the newcomers_allowed field.
 	shift.DefaultNewcomersAllowed = shiftDescNewcomersAllowed.Default.(bool)
 	// shiftDescNda is the schema descriptor for nda field.
-	shiftDescNda := shiftFields[25].Descriptor()
+	shiftDescNda := shiftFields[26].Descriptor()
 	// shift.DefaultNda holds the default value on creation for the nda field.
 	shift.DefaultNda = shiftDescNda.Default.(bool)
 	// shiftDescCancelReason is the schema descriptor for cancel_reason field.
-	shiftDescCancelReason := shiftFields[28].Descriptor()
+	shiftDescCancelReason := shiftFields[29].Descriptor()
 	// shift.DefaultCancelReason holds the default value on creation for the cancel_reason field.
 	shift.DefaultCancelReason = shiftDescCancelReason.Default.(string)
 	// shift.CancelReasonValidator is a validator for the "cancel_reason" field. It is called by the builders before save.
@@ -1213,6 +1222,42 @@ func init() {
 	skill.DefaultID = skillDescID.Default.(func() string)
 	// skill.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	skill.IDValidator = skillDescID.Validators[0].(func(string) error)
+	staffactionMixin := schema.StaffAction{}.Mixin()
+	staffaction.Policy = privacy.NewPolicies(schema.StaffAction{})
+	staffaction.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := staffaction.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	staffactionMixinFields0 := staffactionMixin[0].Fields()
+	_ = staffactionMixinFields0
+	staffactionMixinFields1 := staffactionMixin[1].Fields()
+	_ = staffactionMixinFields1
+	staffactionFields := schema.StaffAction{}.Fields()
+	_ = staffactionFields
+	// staffactionDescCreatedAt is the schema descriptor for created_at field.
+	staffactionDescCreatedAt := staffactionMixinFields1[0].Descriptor()
+	// staffaction.DefaultCreatedAt holds the default value on creation for the created_at field.
+	staffaction.DefaultCreatedAt = staffactionDescCreatedAt.Default.(func() time.Time)
+	// staffactionDescActorID is the schema descriptor for actor_id field.
+	staffactionDescActorID := staffactionFields[0].Descriptor()
+	// staffaction.DefaultActorID holds the default value on creation for the actor_id field.
+	staffaction.DefaultActorID = staffactionDescActorID.Default.(string)
+	// staffactionDescNote is the schema descriptor for note field.
+	staffactionDescNote := staffactionFields[3].Descriptor()
+	// staffaction.DefaultNote holds the default value on creation for the note field.
+	staffaction.DefaultNote = staffactionDescNote.Default.(string)
+	// staffaction.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	staffaction.NoteValidator = staffactionDescNote.Validators[0].(func(string) error)
+	// staffactionDescID is the schema descriptor for id field.
+	staffactionDescID := staffactionMixinFields0[0].Descriptor()
+	// staffaction.DefaultID holds the default value on creation for the id field.
+	staffaction.DefaultID = staffactionDescID.Default.(func() string)
+	// staffaction.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	staffaction.IDValidator = staffactionDescID.Validators[0].(func(string) error)
 	timesheetMixin := schema.Timesheet{}.Mixin()
 	timesheet.Policy = privacy.NewPolicies(schema.Timesheet{})
 	timesheet.Hooks[0] = func(next ent.Mutator) ent.Mutator {

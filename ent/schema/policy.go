@@ -150,6 +150,12 @@ func (Notification) Policy() ent.Policy {
 	return policy(reads(rule.FilterToOwners(rule.User("user_id"))), rule.FilterToOwners(rule.User("user_id")))
 }
 
+func (StaffAction) Policy() ent.Policy {
+	// Staff read it; market writes it in the system context, and no one
+	// changes it.
+	return policy(reads(rule.FilterToOwners()))
+}
+
 func (LedgerEntry) Policy() ent.Policy {
 	// Staff only; the chain is appended in the system context.
 	return policy(reads(rule.FilterToOwners()))

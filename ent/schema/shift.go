@@ -59,6 +59,10 @@ func (Shift) Fields() []ent.Field {
 		field.Strings("required_skill_ids").Optional().Annotations(hidden),
 		field.Strings("required_certification_ids").Optional().Annotations(hidden),
 		field.Int("filled").Default(0),
+		// Counts changes to what a hire agrees to (times, place, pay):
+		// an acceptance made on terms read before a change is refused, so
+		// every contract holds the terms of the shift it was signed for.
+		field.Int("terms_version").Default(1).Annotations(hidden),
 		// Screening rules.
 		field.Int("min_credit_score").Optional().Nillable(),
 		field.Int("max_distance_km").Optional().Nillable(),

@@ -68,6 +68,8 @@ const (
 	FieldRequiredCertificationIds = "required_certification_ids"
 	// FieldFilled holds the string denoting the filled field in the database.
 	FieldFilled = "filled"
+	// FieldTermsVersion holds the string denoting the terms_version field in the database.
+	FieldTermsVersion = "terms_version"
 	// FieldMinCreditScore holds the string denoting the min_credit_score field in the database.
 	FieldMinCreditScore = "min_credit_score"
 	// FieldMaxDistanceKm holds the string denoting the max_distance_km field in the database.
@@ -163,6 +165,7 @@ var Columns = []string{
 	FieldRequiredSkillIds,
 	FieldRequiredCertificationIds,
 	FieldFilled,
+	FieldTermsVersion,
 	FieldMinCreditScore,
 	FieldMaxDistanceKm,
 	FieldNewcomersAllowed,
@@ -223,6 +226,8 @@ var (
 	DefaultHourlyRate int64
 	// DefaultFilled holds the default value on creation for the "filled" field.
 	DefaultFilled int
+	// DefaultTermsVersion holds the default value on creation for the "terms_version" field.
+	DefaultTermsVersion int
 	// DefaultNewcomersAllowed holds the default value on creation for the "newcomers_allowed" field.
 	DefaultNewcomersAllowed bool
 	// DefaultNda holds the default value on creation for the "nda" field.
@@ -416,6 +421,11 @@ func BySlots(opts ...sql.OrderTermOption) OrderOption {
 // ByFilled orders the results by the filled field.
 func ByFilled(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFilled, opts...).ToFunc()
+}
+
+// ByTermsVersion orders the results by the terms_version field.
+func ByTermsVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTermsVersion, opts...).ToFunc()
 }
 
 // ByMinCreditScore orders the results by the min_credit_score field.

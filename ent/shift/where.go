@@ -161,6 +161,11 @@ func Filled(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldFilled, v))
 }
 
+// TermsVersion applies equality check predicate on the "terms_version" field. It's identical to TermsVersionEQ.
+func TermsVersion(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldTermsVersion, v))
+}
+
 // MinCreditScore applies equality check predicate on the "min_credit_score" field. It's identical to MinCreditScoreEQ.
 func MinCreditScore(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldMinCreditScore, v))
@@ -1219,6 +1224,46 @@ func FilledLT(v int) predicate.Shift {
 // FilledLTE applies the LTE predicate on the "filled" field.
 func FilledLTE(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldLTE(FieldFilled, v))
+}
+
+// TermsVersionEQ applies the EQ predicate on the "terms_version" field.
+func TermsVersionEQ(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldTermsVersion, v))
+}
+
+// TermsVersionNEQ applies the NEQ predicate on the "terms_version" field.
+func TermsVersionNEQ(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldTermsVersion, v))
+}
+
+// TermsVersionIn applies the In predicate on the "terms_version" field.
+func TermsVersionIn(vs ...int) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldTermsVersion, vs...))
+}
+
+// TermsVersionNotIn applies the NotIn predicate on the "terms_version" field.
+func TermsVersionNotIn(vs ...int) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldTermsVersion, vs...))
+}
+
+// TermsVersionGT applies the GT predicate on the "terms_version" field.
+func TermsVersionGT(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldGT(FieldTermsVersion, v))
+}
+
+// TermsVersionGTE applies the GTE predicate on the "terms_version" field.
+func TermsVersionGTE(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldGTE(FieldTermsVersion, v))
+}
+
+// TermsVersionLT applies the LT predicate on the "terms_version" field.
+func TermsVersionLT(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldLT(FieldTermsVersion, v))
+}
+
+// TermsVersionLTE applies the LTE predicate on the "terms_version" field.
+func TermsVersionLTE(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldLTE(FieldTermsVersion, v))
 }
 
 // MinCreditScoreEQ applies the EQ predicate on the "min_credit_score" field.

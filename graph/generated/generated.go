@@ -24,6 +24,7 @@ import (
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/shift"
 	"flexwork/ent/skill"
+	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
 	"flexwork/graph/model"
 	"flexwork/graph/scalar"
@@ -280,6 +281,7 @@ type ComplexityRoot struct {
 		EmployerID       func(childComplexity int) int
 		EmployerSignedAt func(childComplexity int) int
 		ID               func(childComplexity int) int
+		Revision         func(childComplexity int) int
 		Sha256           func(childComplexity int) int
 		TemplateVersion  func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
@@ -373,6 +375,11 @@ type ComplexityRoot struct {
 		SubjectID   func(childComplexity int) int
 	}
 
+	DataExport struct {
+		GeneratedAt func(childComplexity int) int
+		JSON        func(childComplexity int) int
+	}
+
 	DecideReviewReportPayload struct {
 		Report func(childComplexity int) int
 		Review func(childComplexity int) int
@@ -389,6 +396,10 @@ type ComplexityRoot struct {
 	DeclineOfferPayload struct {
 		Application func(childComplexity int) int
 		Offer       func(childComplexity int) int
+	}
+
+	DeleteMyAccountPayload struct {
+		Deleted func(childComplexity int) int
 	}
 
 	Device struct {
@@ -430,6 +441,10 @@ type ComplexityRoot struct {
 
 	DisputeTimesheetPayload struct {
 		Timesheet func(childComplexity int) int
+	}
+
+	DuplicateShiftPayload struct {
+		Shift func(childComplexity int) int
 	}
 
 	Eligibility struct {
@@ -614,8 +629,10 @@ type ComplexityRoot struct {
 		DecideTimesheetDispute      func(childComplexity int, input market.DecideInput) int
 		DeclineEmployerInvitation   func(childComplexity int, input model.DeclineEmployerInvitationInput) int
 		DeclineOffer                func(childComplexity int, input model.DeclineOfferInput) int
+		DeleteMyAccount             func(childComplexity int, input model.DeleteMyAccountInput) int
 		DisputeCreditEvent          func(childComplexity int, input market.DisputeInput) int
 		DisputeTimesheet            func(childComplexity int, input model.DisputeTimesheetInput) int
+		DuplicateShift              func(childComplexity int, input market.DuplicateShiftInput) int
 		EscalateTimesheetDispute    func(childComplexity int, input market.EscalateInput) int
 		HideReview                  func(childComplexity int, input model.HideReviewInput) int
 		LeaveEmployer               func(childComplexity int, input model.LeaveEmployerInput) int
@@ -652,7 +669,9 @@ type ComplexityRoot struct {
 		StartCertificationUpload    func(childComplexity int, input market.StartUploadInput) int
 		SubmitReview                func(childComplexity int, input market.SubmitReviewInput) int
 		UnregisterDevice            func(childComplexity int, input model.UnregisterDeviceInput) int
+		UpdateEmployer              func(childComplexity int, input market.UpdateEmployerInput) int
 		UpdateNotificationSettings  func(childComplexity int, input notifications.NotificationSettingsInput) int
+		UpdateShift                 func(childComplexity int, input market.UpdateShiftInput) int
 		UpdateWorkerProfile         func(childComplexity int, input market.UpdateWorkerProfileInput) int
 		VerifyEmail                 func(childComplexity int, input auth.VerifyEmailInput) int
 		WithdrawApplication         func(childComplexity int, input model.WithdrawApplicationInput) int
@@ -739,12 +758,14 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AuditLog                func(childComplexity int, first int, after *entgql.Cursor[string], actorID *string, subjectID *string) int
 		Candidates              func(childComplexity int, shiftID string, first int, after *entgql.Cursor[string]) int
 		CertificationQueue      func(childComplexity int, first int, after *entgql.Cursor[string]) int
 		CreditDisputes          func(childComplexity int, first int, after *entgql.Cursor[string], status *creditdispute.Status) int
 		CreditReport            func(childComplexity int, subjectID string) int
 		Eligibility             func(childComplexity int, shiftID string) int
 		EscalatedTimesheets     func(childComplexity int, first int, after *entgql.Cursor[string], decided bool) int
+		MyData                  func(childComplexity int) int
 		Node                    func(childComplexity int, id string) int
 		Nodes                   func(childComplexity int, ids []string) int
 		Notifications           func(childComplexity int, first int, after *entgql.Cursor[string], unreadOnly *bool) int
@@ -1058,6 +1079,26 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	StaffAction struct {
+		Action    func(childComplexity int) int
+		ActorID   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Note      func(childComplexity int) int
+		SubjectID func(childComplexity int) int
+	}
+
+	StaffActionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	StaffActionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	StartCertificationUploadPayload struct {
 		Certification func(childComplexity int) int
 		ExpiresAt     func(childComplexity int) int
@@ -1137,8 +1178,16 @@ type ComplexityRoot struct {
 		Unregistered func(childComplexity int) int
 	}
 
+	UpdateEmployerPayload struct {
+		Employer func(childComplexity int) int
+	}
+
 	UpdateNotificationSettingsPayload struct {
 		Settings func(childComplexity int) int
+	}
+
+	UpdateShiftPayload struct {
+		Shift func(childComplexity int) int
 	}
 
 	UpdateWorkerProfilePayload struct {
@@ -1275,6 +1324,7 @@ type MutationResolver interface {
 	ChangePassword(ctx context.Context, input auth.ChangePasswordInput) (*auth.Session, error)
 	SignOutEverywhere(ctx context.Context) (*auth.SignedOut, error)
 	SignOutSession(ctx context.Context, input model.SignOutSessionInput) (*auth.SignedOut, error)
+	DeleteMyAccount(ctx context.Context, input model.DeleteMyAccountInput) (*model.DeleteMyAccountPayload, error)
 	StartCertificationUpload(ctx context.Context, input market.StartUploadInput) (*market.UploadTarget, error)
 	CompleteCertificationUpload(ctx context.Context, input model.CompleteCertificationUploadInput) (*market.Changed, error)
 	ReviewCertification(ctx context.Context, input model.ReviewCertificationInput) (*market.Changed, error)
@@ -1290,6 +1340,7 @@ type MutationResolver interface {
 	ChangeMemberRole(ctx context.Context, input market.ChangeMemberRoleInput) (*market.Changed, error)
 	RemoveMember(ctx context.Context, input model.RemoveMemberInput) (*market.Changed, error)
 	LeaveEmployer(ctx context.Context, input model.LeaveEmployerInput) (*market.Changed, error)
+	UpdateEmployer(ctx context.Context, input market.UpdateEmployerInput) (*market.Changed, error)
 	ApplyToShift(ctx context.Context, input market.ApplyInput) (*market.Changed, error)
 	WithdrawApplication(ctx context.Context, input model.WithdrawApplicationInput) (*market.Changed, error)
 	ShortlistApplication(ctx context.Context, input model.ShortlistApplicationInput) (*market.Changed, error)
@@ -1327,6 +1378,8 @@ type MutationResolver interface {
 	CancelShift(ctx context.Context, input model.CancelShiftInput) (*market.Changed, error)
 	SetRosterEntry(ctx context.Context, input market.RosterInput) (*market.Changed, error)
 	RemoveRosterEntry(ctx context.Context, input model.RemoveRosterEntryInput) (*market.Changed, error)
+	UpdateShift(ctx context.Context, input market.UpdateShiftInput) (*market.Changed, error)
+	DuplicateShift(ctx context.Context, input market.DuplicateShiftInput) (*market.Changed, error)
 	UpdateWorkerProfile(ctx context.Context, input market.UpdateWorkerProfileInput) (*market.Changed, error)
 }
 type QueryResolver interface {
@@ -1336,6 +1389,8 @@ type QueryResolver interface {
 	Skills(ctx context.Context, after *entgql.Cursor[string], first int, orderBy *ent.SkillOrder) (*ent.SkillConnection, error)
 	Viewer(ctx context.Context) (*ent.User, error)
 	Sessions(ctx context.Context) ([]*auth.DeviceSession, error)
+	AuditLog(ctx context.Context, first int, after *entgql.Cursor[string], actorID *string, subjectID *string) (*ent.StaffActionConnection, error)
+	MyData(ctx context.Context) (*market.DataExport, error)
 	CertificationQueue(ctx context.Context, first int, after *entgql.Cursor[string]) (*ent.CertificationConnection, error)
 	CreditReport(ctx context.Context, subjectID string) (*market.CreditReport, error)
 	CreditDisputes(ctx context.Context, first int, after *entgql.Cursor[string], status *creditdispute.Status) (*ent.CreditDisputeConnection, error)
@@ -2166,6 +2221,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contract.ID(childComplexity), true
+	case "Contract.revision":
+		if e.ComplexityRoot.Contract.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.Revision(childComplexity), true
 	case "Contract.sha256":
 		if e.ComplexityRoot.Contract.Sha256 == nil {
 			break
@@ -2509,6 +2570,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreditReport.SubjectID(childComplexity), true
 
+	case "DataExport.generatedAt":
+		if e.ComplexityRoot.DataExport.GeneratedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataExport.GeneratedAt(childComplexity), true
+	case "DataExport.json":
+		if e.ComplexityRoot.DataExport.JSON == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataExport.JSON(childComplexity), true
+
 	case "DecideReviewReportPayload.report":
 		if e.ComplexityRoot.DecideReviewReportPayload.Report == nil {
 			break
@@ -2548,6 +2622,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeclineOfferPayload.Offer(childComplexity), true
+
+	case "DeleteMyAccountPayload.deleted":
+		if e.ComplexityRoot.DeleteMyAccountPayload.Deleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteMyAccountPayload.Deleted(childComplexity), true
 
 	case "Device.appVersion":
 		if e.ComplexityRoot.Device.AppVersion == nil {
@@ -2692,6 +2773,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DisputeTimesheetPayload.Timesheet(childComplexity), true
+
+	case "DuplicateShiftPayload.shift":
+		if e.ComplexityRoot.DuplicateShiftPayload.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateShiftPayload.Shift(childComplexity), true
 
 	case "Eligibility.eligible":
 		if e.ComplexityRoot.Eligibility.Eligible == nil {
@@ -3513,6 +3601,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeclineOffer(childComplexity, args["input"].(model.DeclineOfferInput)), true
+	case "Mutation.deleteMyAccount":
+		if e.ComplexityRoot.Mutation.DeleteMyAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMyAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMyAccount(childComplexity, args["input"].(model.DeleteMyAccountInput)), true
 	case "Mutation.disputeCreditEvent":
 		if e.ComplexityRoot.Mutation.DisputeCreditEvent == nil {
 			break
@@ -3535,6 +3634,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DisputeTimesheet(childComplexity, args["input"].(model.DisputeTimesheetInput)), true
+	case "Mutation.duplicateShift":
+		if e.ComplexityRoot.Mutation.DuplicateShift == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_duplicateShift_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DuplicateShift(childComplexity, args["input"].(market.DuplicateShiftInput)), true
 	case "Mutation.escalateTimesheetDispute":
 		if e.ComplexityRoot.Mutation.EscalateTimesheetDispute == nil {
 			break
@@ -3926,6 +4036,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnregisterDevice(childComplexity, args["input"].(model.UnregisterDeviceInput)), true
+	case "Mutation.updateEmployer":
+		if e.ComplexityRoot.Mutation.UpdateEmployer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEmployer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateEmployer(childComplexity, args["input"].(market.UpdateEmployerInput)), true
 	case "Mutation.updateNotificationSettings":
 		if e.ComplexityRoot.Mutation.UpdateNotificationSettings == nil {
 			break
@@ -3937,6 +4058,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateNotificationSettings(childComplexity, args["input"].(notifications.NotificationSettingsInput)), true
+	case "Mutation.updateShift":
+		if e.ComplexityRoot.Mutation.UpdateShift == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateShift_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateShift(childComplexity, args["input"].(market.UpdateShiftInput)), true
 	case "Mutation.updateWorkerProfile":
 		if e.ComplexityRoot.Mutation.UpdateWorkerProfile == nil {
 			break
@@ -4264,6 +4396,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PublishShiftPayload.Shift(childComplexity), true
 
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["first"].(int), args["after"].(*entgql.Cursor[string]), args["actorID"].(*string), args["subjectID"].(*string)), true
 	case "Query.candidates":
 		if e.ComplexityRoot.Query.Candidates == nil {
 			break
@@ -4331,6 +4474,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.EscalatedTimesheets(childComplexity, args["first"].(int), args["after"].(*entgql.Cursor[string]), args["decided"].(bool)), true
 
+	case "Query.myData":
+		if e.ComplexityRoot.Query.MyData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MyData(childComplexity), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -5488,6 +5637,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SkillEdge.Node(childComplexity), true
 
+	case "StaffAction.action":
+		if e.ComplexityRoot.StaffAction.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffAction.Action(childComplexity), true
+	case "StaffAction.actorID":
+		if e.ComplexityRoot.StaffAction.ActorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffAction.ActorID(childComplexity), true
+	case "StaffAction.createdAt":
+		if e.ComplexityRoot.StaffAction.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffAction.CreatedAt(childComplexity), true
+	case "StaffAction.id":
+		if e.ComplexityRoot.StaffAction.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffAction.ID(childComplexity), true
+	case "StaffAction.note":
+		if e.ComplexityRoot.StaffAction.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffAction.Note(childComplexity), true
+	case "StaffAction.subjectID":
+		if e.ComplexityRoot.StaffAction.SubjectID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffAction.SubjectID(childComplexity), true
+
+	case "StaffActionConnection.edges":
+		if e.ComplexityRoot.StaffActionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffActionConnection.Edges(childComplexity), true
+	case "StaffActionConnection.pageInfo":
+		if e.ComplexityRoot.StaffActionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffActionConnection.PageInfo(childComplexity), true
+	case "StaffActionConnection.totalCount":
+		if e.ComplexityRoot.StaffActionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffActionConnection.TotalCount(childComplexity), true
+
+	case "StaffActionEdge.cursor":
+		if e.ComplexityRoot.StaffActionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffActionEdge.Cursor(childComplexity), true
+	case "StaffActionEdge.node":
+		if e.ComplexityRoot.StaffActionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffActionEdge.Node(childComplexity), true
+
 	case "StartCertificationUploadPayload.certification":
 		if e.ComplexityRoot.StartCertificationUploadPayload.Certification == nil {
 			break
@@ -5841,12 +6059,26 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnregisterDevicePayload.Unregistered(childComplexity), true
 
+	case "UpdateEmployerPayload.employer":
+		if e.ComplexityRoot.UpdateEmployerPayload.Employer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateEmployerPayload.Employer(childComplexity), true
+
 	case "UpdateNotificationSettingsPayload.settings":
 		if e.ComplexityRoot.UpdateNotificationSettingsPayload.Settings == nil {
 			break
 		}
 
 		return e.ComplexityRoot.UpdateNotificationSettingsPayload.Settings(childComplexity), true
+
+	case "UpdateShiftPayload.shift":
+		if e.ComplexityRoot.UpdateShiftPayload.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateShiftPayload.Shift(childComplexity), true
 
 	case "UpdateWorkerProfilePayload.user":
 		if e.ComplexityRoot.UpdateWorkerProfilePayload.User == nil {
@@ -6317,9 +6549,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DecideTimesheetDisputeInput", ec.unmarshalInputDecideTimesheetDisputeInput),
 			graphql.NewInputUnmarshaler("DeclineEmployerInvitationInput", ec.unmarshalInputDeclineEmployerInvitationInput),
 			graphql.NewInputUnmarshaler("DeclineOfferInput", ec.unmarshalInputDeclineOfferInput),
+			graphql.NewInputUnmarshaler("DeleteMyAccountInput", ec.unmarshalInputDeleteMyAccountInput),
 			graphql.NewInputUnmarshaler("DeviceOrder", ec.unmarshalInputDeviceOrder),
 			graphql.NewInputUnmarshaler("DisputeCreditEventInput", ec.unmarshalInputDisputeCreditEventInput),
 			graphql.NewInputUnmarshaler("DisputeTimesheetInput", ec.unmarshalInputDisputeTimesheetInput),
+			graphql.NewInputUnmarshaler("DuplicateShiftInput", ec.unmarshalInputDuplicateShiftInput),
 			graphql.NewInputUnmarshaler("EmployerInvitationOrder", ec.unmarshalInputEmployerInvitationOrder),
 			graphql.NewInputUnmarshaler("EmployerOrder", ec.unmarshalInputEmployerOrder),
 			graphql.NewInputUnmarshaler("EscalateTimesheetDisputeInput", ec.unmarshalInputEscalateTimesheetDisputeInput),
@@ -6367,11 +6601,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SignOutSessionInput", ec.unmarshalInputSignOutSessionInput),
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
 			graphql.NewInputUnmarshaler("SkillOrder", ec.unmarshalInputSkillOrder),
+			graphql.NewInputUnmarshaler("StaffActionOrder", ec.unmarshalInputStaffActionOrder),
 			graphql.NewInputUnmarshaler("StartCertificationUploadInput", ec.unmarshalInputStartCertificationUploadInput),
 			graphql.NewInputUnmarshaler("SubmitReviewInput", ec.unmarshalInputSubmitReviewInput),
 			graphql.NewInputUnmarshaler("TimesheetOrder", ec.unmarshalInputTimesheetOrder),
 			graphql.NewInputUnmarshaler("UnregisterDeviceInput", ec.unmarshalInputUnregisterDeviceInput),
+			graphql.NewInputUnmarshaler("UpdateEmployerInput", ec.unmarshalInputUpdateEmployerInput),
 			graphql.NewInputUnmarshaler("UpdateNotificationSettingsInput", ec.unmarshalInputUpdateNotificationSettingsInput),
+			graphql.NewInputUnmarshaler("UpdateShiftInput", ec.unmarshalInputUpdateShiftInput),
 			graphql.NewInputUnmarshaler("UpdateWorkerProfileInput", ec.unmarshalInputUpdateWorkerProfileInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("VerifyEmailInput", ec.unmarshalInputVerifyEmailInput),
@@ -6731,6 +6968,53 @@ extend type Query {
 extend type Mutation {
   "Signs one of the viewer's devices out: it must sign in again once its access token (15 minutes) lapses."
   signOutSession(input: SignOutSessionInput!): SignOutSessionPayload!
+}
+
+extend type Query {
+  """
+  Staff only (FORBIDDEN for anyone else): what staff did, newest first —
+  decisions over someone's standing or data, private document links handed
+  out, staff rights granted. actorID narrows it to one staff member,
+  subjectID to one certificate, dispute, report, review, timesheet or user.
+  """
+  auditLog("How many to return: 1 to 100." first: Int! = 20, "The endCursor of the page before; none for the first page." after: Cursor,
+    "Only this staff member's actions." actorID: ID, "Only actions on this subject." subjectID: ID): StaffActionConnection!
+}
+
+"A copy of everything the marketplace holds about the viewer."
+type DataExport {
+  "When the copy was made."
+  generatedAt: DateTime!
+  "The data as one JSON document: account, sessions and devices (without secrets), memberships, worker profile, skills, certificates, applications, offers, hires, contracts, timesheets, reviews by and of the viewer, credit events, disputes and the inbox."
+  json: String!
+}
+
+"What deleteMyAccount needs."
+input DeleteMyAccountInput {
+  "Your password, to confirm; accounts that sign in without one leave it out."
+  password: String
+}
+
+"What deleteMyAccount did."
+type DeleteMyAccountPayload {
+  "True: the account is erased and signed out everywhere."
+  deleted: Boolean!
+}
+
+extend type Query {
+  "The viewer's right to a copy of their data (UNAUTHENTICATED when signed out)."
+  myData: DataExport!
+}
+
+extend type Mutation {
+  """
+  Deletes the viewer's account: personal data is erased or pseudonymised;
+  contracts, timesheets, payments, credit events and the ledger are kept as
+  the law requires (README, "Your data"). Refused while hires are open or
+  money is still to move (ACCOUNT_IN_USE), and for an employer's only owner
+  (LAST_OWNER). The access token stops working at once.
+  """
+  deleteMyAccount(input: DeleteMyAccountInput!): DeleteMyAccountPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/certification.graphql", Input: `"What startCertificationUpload needs."
@@ -7212,6 +7496,33 @@ extend type Mutation {
   removeMember(input: RemoveMemberInput!): RemoveMemberPayload!
   "The viewer leaves an employer (LAST_OWNER for the last owner); its owners and managers are told."
   leaveEmployer(input: LeaveEmployerInput!): LeaveEmployerPayload!
+}
+
+"What updateEmployer needs: the employer, and the fields to change; those left out stay."
+input UpdateEmployerInput {
+  "The employer to edit."
+  employerID: ID!
+  "A new name, 2 to 120 characters; contracts already written keep the old one."
+  name: String
+  "A new description, up to 4000 characters."
+  description: String
+  "A new website, an http(s) URL."
+  website: String
+  "A new street address."
+  address: String
+  "A new place on the map."
+  location: GeoPointInput
+}
+
+"What updateEmployer changed, each object as it now stands."
+type UpdateEmployerPayload {
+  "The employer, as it now stands."
+  employer: Employer!
+}
+
+extend type Mutation {
+  "An owner or manager edits the employer's details."
+  updateEmployer(input: UpdateEmployerInput!): UpdateEmployerPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -7706,6 +8017,10 @@ type Contract implements Node {
   The hex SHA-256 of body: what the ledger records and a signature covers.
   """
   sha256: String!
+  """
+  1 at the hire; one more at each re-issue
+  """
+  revision: Int!
   """
   When the worker signed; null until then.
   """
@@ -9915,6 +10230,124 @@ enum SkillOrderField {
   CATEGORY
 }
 """
+One thing staff did: a decision over someone's standing or data, a private document link handed out, a grant of staff rights.
+"""
+type StaffAction implements Node {
+  """
+  An opaque ID; never parse it.
+  """
+  id: ID!
+  """
+  When it was done.
+  """
+  createdAt: DateTime!
+  """
+  the staff user; empty for the operator at the command line
+  """
+  actorID: ID!
+  """
+  What was done.
+  """
+  action: StaffActionAction!
+  """
+  What it was done to: a certificate, dispute, report, review, timesheet or user.
+  """
+  subjectID: ID!
+  """
+  Null when not given.
+  """
+  note: String
+}
+"""
+StaffActionAction is enum for the field action
+"""
+enum StaffActionAction @goModel(model: "flexwork/ent/staffaction.Action") {
+  """
+  A user was made staff.
+  """
+  STAFF_GRANTED
+  """
+  A link to a private certificate document was handed out.
+  """
+  DOCUMENT_READ
+  """
+  A certificate was verified or rejected.
+  """
+  CERTIFICATION_REVIEWED
+  """
+  A certificate was revoked.
+  """
+  CERTIFICATION_REVOKED
+  """
+  A credit dispute was decided.
+  """
+  CREDIT_DISPUTE_RESOLVED
+  """
+  A reported review was decided.
+  """
+  REVIEW_REPORT_DECIDED
+  """
+  A review was hidden.
+  """
+  REVIEW_HIDDEN
+  """
+  An escalated timesheet was decided.
+  """
+  TIMESHEET_DECIDED
+}
+"""
+A connection to a list of items.
+"""
+type StaffActionConnection {
+  """
+  A list of edges.
+  """
+  edges: [StaffActionEdge!]!
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type StaffActionEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: StaffAction
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for StaffAction connections
+"""
+input StaffActionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order StaffActions.
+  """
+  field: StaffActionOrderField!
+}
+"""
+Properties by which StaffAction connections can be ordered.
+"""
+enum StaffActionOrderField {
+  """
+  By when it was done.
+  """
+  CREATED_AT
+}
+"""
 The hours of a worked shift, their approval, and the payment of the wage.
 """
 type Timesheet implements Node {
@@ -11681,6 +12114,65 @@ extend type Shift {
   "Skills the worker must prove with a verified certificate valid on the shift's date."
   requiredCertifications: [Skill!]!
 }
+
+"What updateShift needs: the shift, and the fields to change; those left out stay."
+input UpdateShiftInput {
+  "The shift to edit."
+  shiftID: ID!
+  "A new title, 3 to 120 characters."
+  title: String
+  "A new description, up to 4000 characters."
+  description: String
+  "A new street address, up to 300 characters."
+  address: String
+  "A new place to check in at."
+  location: GeoPointInput
+  "A new check-in radius in metres, 50 to 2000."
+  geofenceRadiusM: Int
+  "A new start: of a published shift, while nobody is hired and at least 24 hours ahead."
+  startsAt: DateTime
+  "A new end, with the same rules as startsAt."
+  endsAt: DateTime
+  "A new unpaid break in minutes, 0 to 180."
+  unpaidBreakMinutes: Int
+  "New pay; the currency stays the shift's."
+  pay: MoneyInput
+  "New slots, 1 to 500, and no fewer than the workers hired."
+  slots: Int
+}
+
+"What updateShift changed, each object as it now stands."
+type UpdateShiftPayload {
+  "The shift, as it now stands."
+  shift: Shift!
+}
+
+"What duplicateShift needs."
+input DuplicateShiftInput {
+  "The shift to book again: any of the employer's, past or cancelled too."
+  shiftID: ID!
+  "When the new shift starts; it lasts as long as the first."
+  startsAt: DateTime!
+}
+
+"What duplicateShift changed, each object as it now stands."
+type DuplicateShiftPayload {
+  "The new shift, a draft to publish."
+  shift: Shift!
+}
+
+extend type Mutation {
+  """
+  Edits a shift: a draft freely, a published one until 24 hours before its
+  start (SHIFT_LOCKED), its times only while nobody is hired. A hire whose
+  contract text changes gets it re-issued, signed by the employer, to sign
+  again before check-in; hires, applicants and offered workers are told
+  (SHIFT_CHANGED). Every invalid field is reported at once.
+  """
+  updateShift(input: UpdateShiftInput!): UpdateShiftPayload!
+  "Books a shift again: a new draft like it, at another time."
+  duplicateShift(input: DuplicateShiftInput!): DuplicateShiftPayload!
+}
 `, BuiltIn: false},
 	{Name: "../schema/worker.graphql", Input: `extend type WorkerProfile {
   "Private: only the worker and staff see it; employers see distance instead."
@@ -12163,6 +12655,8 @@ func (ec *executionContext) childFields_Contract(ctx context.Context, field grap
 		return ec.fieldContext_Contract_body(ctx, field)
 	case "sha256":
 		return ec.fieldContext_Contract_sha256(ctx, field)
+	case "revision":
+		return ec.fieldContext_Contract_revision(ctx, field)
 	case "workerSignedAt":
 		return ec.fieldContext_Contract_workerSignedAt(ctx, field)
 	case "employerSignedAt":
@@ -12321,6 +12815,16 @@ func (ec *executionContext) childFields_CreditReport(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CreditReport", field.Name)
 }
 
+func (ec *executionContext) childFields_DataExport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "generatedAt":
+		return ec.fieldContext_DataExport_generatedAt(ctx, field)
+	case "json":
+		return ec.fieldContext_DataExport_json(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataExport", field.Name)
+}
+
 func (ec *executionContext) childFields_DecideReviewReportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "report":
@@ -12355,6 +12859,14 @@ func (ec *executionContext) childFields_DeclineOfferPayload(ctx context.Context,
 		return ec.fieldContext_DeclineOfferPayload_application(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeclineOfferPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteMyAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deleted":
+		return ec.fieldContext_DeleteMyAccountPayload_deleted(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteMyAccountPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Device(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12425,6 +12937,14 @@ func (ec *executionContext) childFields_DisputeTimesheetPayload(ctx context.Cont
 		return ec.fieldContext_DisputeTimesheetPayload_timesheet(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DisputeTimesheetPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicateShiftPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shift":
+		return ec.fieldContext_DuplicateShiftPayload_shift(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicateShiftPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Eligibility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13471,6 +13991,46 @@ func (ec *executionContext) childFields_SkillEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type SkillEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_StaffAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StaffAction_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_StaffAction_createdAt(ctx, field)
+	case "actorID":
+		return ec.fieldContext_StaffAction_actorID(ctx, field)
+	case "action":
+		return ec.fieldContext_StaffAction_action(ctx, field)
+	case "subjectID":
+		return ec.fieldContext_StaffAction_subjectID(ctx, field)
+	case "note":
+		return ec.fieldContext_StaffAction_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StaffAction", field.Name)
+}
+
+func (ec *executionContext) childFields_StaffActionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StaffActionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StaffActionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StaffActionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StaffActionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StaffActionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_StaffActionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_StaffActionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StaffActionEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_StartCertificationUploadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "certification":
@@ -13615,12 +14175,28 @@ func (ec *executionContext) childFields_UnregisterDevicePayload(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type UnregisterDevicePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateEmployerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "employer":
+		return ec.fieldContext_UpdateEmployerPayload_employer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateEmployerPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateNotificationSettingsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "settings":
 		return ec.fieldContext_UpdateNotificationSettingsPayload_settings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateNotificationSettingsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateShiftPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shift":
+		return ec.fieldContext_UpdateShiftPayload_shift(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateShiftPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateWorkerProfilePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14313,6 +14889,20 @@ func (ec *executionContext) field_Mutation_declineOffer_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteMyAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteMyAccountInput, error) {
+			return ec.unmarshalNDeleteMyAccountInput2flexworkᚋgraphᚋmodelᚐDeleteMyAccountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_disputeCreditEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14333,6 +14923,20 @@ func (ec *executionContext) field_Mutation_disputeTimesheet_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DisputeTimesheetInput, error) {
 			return ec.unmarshalNDisputeTimesheetInput2flexworkᚋgraphᚋmodelᚐDisputeTimesheetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_duplicateShift_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.DuplicateShiftInput, error) {
+			return ec.unmarshalNDuplicateShiftInput2flexworkᚋmarketᚐDuplicateShiftInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14831,12 +15435,40 @@ func (ec *executionContext) field_Mutation_unregisterDevice_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateEmployer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.UpdateEmployerInput, error) {
+			return ec.unmarshalNUpdateEmployerInput2flexworkᚋmarketᚐUpdateEmployerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateNotificationSettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (notifications.NotificationSettingsInput, error) {
 			return ec.unmarshalNUpdateNotificationSettingsInput2flexworkᚋnotificationsᚐNotificationSettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateShift_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.UpdateShiftInput, error) {
+			return ec.unmarshalNUpdateShiftInput2flexworkᚋmarketᚐUpdateShiftInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14898,6 +15530,44 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "actorID",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actorID"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "subjectID",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subjectID"] = arg3
 	return args, nil
 }
 
@@ -18983,6 +19653,29 @@ func (ec *executionContext) fieldContext_Contract_sha256(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "String")
 }
 
+func (ec *executionContext) _Contract_revision(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contract_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contract_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contract", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Contract_workerSignedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20355,6 +21048,52 @@ func (ec *executionContext) fieldContext_CreditReport_factors(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _DataExport_generatedAt(ctx context.Context, field graphql.CollectedField, obj *market.DataExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataExport_generatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GeneratedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataExport_generatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataExport", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _DataExport_json(ctx context.Context, field graphql.CollectedField, obj *market.DataExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataExport_json(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JSON, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataExport_json(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataExport", field, false, false, "String")
+}
+
 func (ec *executionContext) _DecideReviewReportPayload_report(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20545,6 +21284,29 @@ func (ec *executionContext) fieldContext_DeclineOfferPayload_application(_ conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DeleteMyAccountPayload_deleted(ctx context.Context, field graphql.CollectedField, obj *model.DeleteMyAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteMyAccountPayload_deleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteMyAccountPayload_deleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteMyAccountPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Device_id(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
@@ -21134,6 +21896,38 @@ func (ec *executionContext) fieldContext_DisputeTimesheetPayload_timesheet(_ con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicateShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateShiftPayload_shift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateShiftPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
 		},
 	}
 	return fc, nil
@@ -23987,6 +24781,50 @@ func (ec *executionContext) fieldContext_Mutation_signOutSession(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_deleteMyAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMyAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMyAccount(ctx, fc.Args["input"].(model.DeleteMyAccountInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteMyAccountPayload) graphql.Marshaler {
+			return ec.marshalNDeleteMyAccountPayload2ᚖflexworkᚋgraphᚋmodelᚐDeleteMyAccountPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMyAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteMyAccountPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMyAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startCertificationUpload(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24641,6 +25479,50 @@ func (ec *executionContext) fieldContext_Mutation_leaveEmployer(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_leaveEmployer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateEmployer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateEmployer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateEmployer(ctx, fc.Args["input"].(market.UpdateEmployerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNUpdateEmployerPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateEmployer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateEmployerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateEmployer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26275,6 +27157,94 @@ func (ec *executionContext) fieldContext_Mutation_removeRosterEntry(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateShift(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateShift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateShift(ctx, fc.Args["input"].(market.UpdateShiftInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNUpdateShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateShift(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateShiftPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateShift_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_duplicateShift(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_duplicateShift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DuplicateShift(ctx, fc.Args["input"].(market.DuplicateShiftInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNDuplicateShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_duplicateShift(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateShiftPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_duplicateShift_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_updateWorkerProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27761,6 +28731,82 @@ func (ec *executionContext) fieldContext_Query_sessions(_ context.Context, field
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DeviceSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_auditLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["first"].(int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["actorID"].(*string), fc.Args["subjectID"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.StaffActionConnection) graphql.Marshaler {
+			return ec.marshalNStaffActionConnection2ᚖflexworkᚋentᚐStaffActionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StaffActionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MyData(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.DataExport) graphql.Marshaler {
+			return ec.marshalNDataExport2ᚖflexworkᚋmarketᚐDataExport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataExport(ctx, field)
 		},
 	}
 	return fc, nil
@@ -32676,6 +33722,286 @@ func (ec *executionContext) fieldContext_SkillEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("SkillEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _StaffAction_id(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffAction_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffAction_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StaffAction_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffAction_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffAction_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _StaffAction_actorID(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffAction_actorID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffAction_actorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StaffAction_action(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffAction_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v staffaction.Action) graphql.Marshaler {
+			return ec.marshalNStaffActionAction2flexworkᚋentᚋstaffactionᚐAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffAction_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "StaffActionAction")
+}
+
+func (ec *executionContext) _StaffAction_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffAction_subjectID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubjectID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffAction_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StaffAction_note(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffAction_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StaffAction_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _StaffActionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.StaffActionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffActionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.StaffActionEdge) graphql.Marshaler {
+			return ec.marshalNStaffActionEdge2ᚕᚖflexworkᚋentᚐStaffActionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffActionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StaffActionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StaffActionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StaffActionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.StaffActionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffActionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffActionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StaffActionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StaffActionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.StaffActionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffActionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffActionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffActionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StaffActionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.StaffActionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffActionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.StaffAction) graphql.Marshaler {
+			return ec.marshalOStaffAction2ᚖflexworkᚋentᚐStaffAction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StaffActionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StaffActionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StaffAction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StaffActionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.StaffActionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffActionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffActionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffActionEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _StartCertificationUploadPayload_certification(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34085,6 +35411,38 @@ func (ec *executionContext) fieldContext_UnregisterDevicePayload_unregistered(_ 
 	return graphql.NewScalarFieldContext("UnregisterDevicePayload", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _UpdateEmployerPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateEmployerPayload_employer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateEmployerPayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateEmployerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateNotificationSettingsPayload_settings(ctx context.Context, field graphql.CollectedField, obj *notifications.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34112,6 +35470,38 @@ func (ec *executionContext) fieldContext_UpdateNotificationSettingsPayload_setti
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NotificationSettings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateShiftPayload_shift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateShiftPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
 		},
 	}
 	return fc, nil
@@ -38534,6 +39924,48 @@ func UnmarshalDeclineOfferInput(ctx context.Context, raw any) (model.DeclineOffe
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteMyAccountInput(ctx context.Context, obj any) (model.DeleteMyAccountInput, error) {
+	var it model.DeleteMyAccountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteMyAccountInput unmarshals raw into the DeleteMyAccountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteMyAccountInput(ctx context.Context, raw any) (model.DeleteMyAccountInput, error) {
+	var out model.DeleteMyAccountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteMyAccountInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeviceOrder(ctx context.Context, obj any) (ent.DeviceOrder, error) {
 	var it ent.DeviceOrder
 	if obj == nil {
@@ -38682,6 +40114,55 @@ func (ec *executionContext) unmarshalInputDisputeTimesheetInput(ctx context.Cont
 func UnmarshalDisputeTimesheetInput(ctx context.Context, raw any) (model.DisputeTimesheetInput, error) {
 	var out model.DisputeTimesheetInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisputeTimesheetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDuplicateShiftInput(ctx context.Context, obj any) (market.DuplicateShiftInput, error) {
+	var it market.DuplicateShiftInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shiftID", "startsAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shiftID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shiftID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShiftID = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDuplicateShiftInput unmarshals raw into the DuplicateShiftInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDuplicateShiftInput(ctx context.Context, raw any) (market.DuplicateShiftInput, error) {
+	var out market.DuplicateShiftInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DuplicateShiftInput", raw, &out)
 	return out, err
 }
 
@@ -41067,6 +42548,59 @@ func UnmarshalSkillOrder(ctx context.Context, raw any) (ent.SkillOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStaffActionOrder(ctx context.Context, obj any) (ent.StaffActionOrder, error) {
+	var it ent.StaffActionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNStaffActionOrderField2ᚖflexworkᚋentᚐStaffActionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStaffActionOrder unmarshals raw into the StaffActionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStaffActionOrder(ctx context.Context, raw any) (ent.StaffActionOrder, error) {
+	var out ent.StaffActionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StaffActionOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStartCertificationUploadInput(ctx context.Context, obj any) (market.StartUploadInput, error) {
 	var it market.StartUploadInput
 	if obj == nil {
@@ -41323,6 +42857,83 @@ func UnmarshalUnregisterDeviceInput(ctx context.Context, raw any) (model.Unregis
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateEmployerInput(ctx context.Context, obj any) (market.UpdateEmployerInput, error) {
+	var it market.UpdateEmployerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"employerID", "name", "description", "website", "address", "location"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "website":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("website"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Website = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOGeoPointInput2ᚖflexworkᚋmarketᚐGeoPoint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateEmployerInput unmarshals raw into the UpdateEmployerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateEmployerInput(ctx context.Context, raw any) (market.UpdateEmployerInput, error) {
+	var out market.UpdateEmployerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateEmployerInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateNotificationSettingsInput(ctx context.Context, obj any) (notifications.NotificationSettingsInput, error) {
 	var it notifications.NotificationSettingsInput
 	if obj == nil {
@@ -41390,6 +43001,118 @@ func (ec *executionContext) unmarshalInputUpdateNotificationSettingsInput(ctx co
 func UnmarshalUpdateNotificationSettingsInput(ctx context.Context, raw any) (notifications.NotificationSettingsInput, error) {
 	var out notifications.NotificationSettingsInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateNotificationSettingsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateShiftInput(ctx context.Context, obj any) (market.UpdateShiftInput, error) {
+	var it market.UpdateShiftInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shiftID", "title", "description", "address", "location", "geofenceRadiusM", "startsAt", "endsAt", "unpaidBreakMinutes", "pay", "slots"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shiftID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shiftID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShiftID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOGeoPointInput2ᚖflexworkᚋmarketᚐGeoPoint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "geofenceRadiusM":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("geofenceRadiusM"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GeofenceRadiusM = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
+		case "unpaidBreakMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unpaidBreakMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnpaidBreakMinutes = data
+		case "pay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pay"))
+			data, err := ec.unmarshalOMoneyInput2ᚖflexworkᚋmarketᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pay = data
+		case "slots":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slots"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slots = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateShiftInput unmarshals raw into the UpdateShiftInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateShiftInput(ctx context.Context, raw any) (market.UpdateShiftInput, error) {
+	var out market.UpdateShiftInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateShiftInput", raw, &out)
 	return out, err
 }
 
@@ -41804,6 +43527,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Timesheet(ctx, sel, obj)
+	case *ent.StaffAction:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._StaffAction(ctx, sel, obj)
 	case *ent.Skill:
 		if obj == nil {
 			return graphql.Null
@@ -43366,6 +45094,11 @@ func (ec *executionContext) _Contract(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "revision":
+			out.Values[i] = ec._Contract_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "workerSignedAt":
 			out.Values[i] = ec._Contract_workerSignedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -43987,6 +45720,44 @@ func (ec *executionContext) _CreditReport(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var dataExportImplementors = []string{"DataExport"}
+
+func (ec *executionContext) _DataExport(ctx context.Context, sel ast.SelectionSet, obj *market.DataExport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataExportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataExport")
+		case "generatedAt":
+			out.Values[i] = ec._DataExport_generatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "json":
+			out.Values[i] = ec._DataExport_json(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var decideReviewReportPayloadImplementors = []string{"DecideReviewReportPayload"}
 
 func (ec *executionContext) _DecideReviewReportPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -44110,6 +45881,39 @@ func (ec *executionContext) _DeclineOfferPayload(ctx context.Context, sel ast.Se
 		case "application":
 			out.Values[i] = ec._DeclineOfferPayload_application(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteMyAccountPayloadImplementors = []string{"DeleteMyAccountPayload"}
+
+func (ec *executionContext) _DeleteMyAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteMyAccountPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteMyAccountPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteMyAccountPayload")
+		case "deleted":
+			out.Values[i] = ec._DeleteMyAccountPayload_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -44393,6 +46197,39 @@ func (ec *executionContext) _DisputeTimesheetPayload(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("DisputeTimesheetPayload")
 		case "timesheet":
 			out.Values[i] = ec._DisputeTimesheetPayload_timesheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duplicateShiftPayloadImplementors = []string{"DuplicateShiftPayload"}
+
+func (ec *executionContext) _DuplicateShiftPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateShiftPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicateShiftPayload")
+		case "shift":
+			out.Values[i] = ec._DuplicateShiftPayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45611,6 +47448,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "deleteMyAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMyAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startCertificationUpload":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startCertificationUpload(ctx, field)
@@ -45712,6 +47556,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "leaveEmployer":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_leaveEmployer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateEmployer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateEmployer(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -45971,6 +47822,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "removeRosterEntry":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeRosterEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateShift":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateShift(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duplicateShift":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_duplicateShift(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -46600,6 +48465,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_sessions(ctx, field)
+				})
+		case "auditLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditLog(ctx, field)
+				})
+		case "myData":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myData(ctx, field)
 				})
 		case "certificationQueue":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -48794,6 +50671,145 @@ func (ec *executionContext) _SkillEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var staffActionImplementors = []string{"StaffAction", "Node"}
+
+func (ec *executionContext) _StaffAction(ctx context.Context, sel ast.SelectionSet, obj *ent.StaffAction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, staffActionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StaffAction")
+		case "id":
+			out.Values[i] = ec._StaffAction_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._StaffAction_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actorID":
+			out.Values[i] = ec._StaffAction_actorID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._StaffAction_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subjectID":
+			out.Values[i] = ec._StaffAction_subjectID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._StaffAction_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var staffActionConnectionImplementors = []string{"StaffActionConnection"}
+
+func (ec *executionContext) _StaffActionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.StaffActionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, staffActionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StaffActionConnection")
+		case "edges":
+			out.Values[i] = ec._StaffActionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StaffActionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._StaffActionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var staffActionEdgeImplementors = []string{"StaffActionEdge"}
+
+func (ec *executionContext) _StaffActionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.StaffActionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, staffActionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StaffActionEdge")
+		case "node":
+			out.Values[i] = ec._StaffActionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._StaffActionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var startCertificationUploadPayloadImplementors = []string{"StartCertificationUploadPayload"}
 
 func (ec *executionContext) _StartCertificationUploadPayload(ctx context.Context, sel ast.SelectionSet, obj *market.UploadTarget) graphql.Marshaler {
@@ -49272,6 +51288,39 @@ func (ec *executionContext) _UnregisterDevicePayload(ctx context.Context, sel as
 	return out
 }
 
+var updateEmployerPayloadImplementors = []string{"UpdateEmployerPayload"}
+
+func (ec *executionContext) _UpdateEmployerPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateEmployerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateEmployerPayload")
+		case "employer":
+			out.Values[i] = ec._UpdateEmployerPayload_employer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var updateNotificationSettingsPayloadImplementors = []string{"UpdateNotificationSettingsPayload"}
 
 func (ec *executionContext) _UpdateNotificationSettingsPayload(ctx context.Context, sel ast.SelectionSet, obj *notifications.Changed) graphql.Marshaler {
@@ -49285,6 +51334,39 @@ func (ec *executionContext) _UpdateNotificationSettingsPayload(ctx context.Conte
 			out.Values[i] = graphql.MarshalString("UpdateNotificationSettingsPayload")
 		case "settings":
 			out.Values[i] = ec._UpdateNotificationSettingsPayload_settings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateShiftPayloadImplementors = []string{"UpdateShiftPayload"}
+
+func (ec *executionContext) _UpdateShiftPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateShiftPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateShiftPayload")
+		case "shift":
+			out.Values[i] = ec._UpdateShiftPayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -51102,6 +53184,14 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 	return v
 }
 
+func (ec *executionContext) marshalNDataExport2ᚖflexworkᚋmarketᚐDataExport(ctx context.Context, sel ast.SelectionSet, v *market.DataExport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DataExport!")
+		return graphql.Null
+	}
+	return ec._DataExport(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := scalar.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -51166,6 +53256,19 @@ func (ec *executionContext) marshalNDeclineOfferPayload2ᚖflexworkᚋmarketᚐC
 		return graphql.Null
 	}
 	return ec._DeclineOfferPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteMyAccountInput2flexworkᚋgraphᚋmodelᚐDeleteMyAccountInput(ctx context.Context, v any) (model.DeleteMyAccountInput, error) {
+	res, err := ec.unmarshalInputDeleteMyAccountInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteMyAccountPayload2ᚖflexworkᚋgraphᚋmodelᚐDeleteMyAccountPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteMyAccountPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteMyAccountPayload!")
+		return graphql.Null
+	}
+	return ec._DeleteMyAccountPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDevice2ᚖflexworkᚋentᚐDevice(ctx context.Context, sel ast.SelectionSet, v *ent.Device) graphql.Marshaler {
@@ -51286,6 +53389,19 @@ func (ec *executionContext) marshalNDisputeTimesheetPayload2ᚖflexworkᚋmarket
 		return graphql.Null
 	}
 	return ec._DisputeTimesheetPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDuplicateShiftInput2flexworkᚋmarketᚐDuplicateShiftInput(ctx context.Context, v any) (market.DuplicateShiftInput, error) {
+	res, err := ec.unmarshalInputDuplicateShiftInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuplicateShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicateShiftPayload!")
+		return graphql.Null
+	}
+	return ec._DuplicateShiftPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEligibility2flexworkᚋmarketᚐEligibility(ctx context.Context, sel ast.SelectionSet, v market.Eligibility) graphql.Marshaler {
@@ -52856,6 +54972,62 @@ func (ec *executionContext) marshalNSkillOrderField2ᚖflexworkᚋentᚐSkillOrd
 	return v
 }
 
+func (ec *executionContext) unmarshalNStaffActionAction2flexworkᚋentᚋstaffactionᚐAction(ctx context.Context, v any) (staffaction.Action, error) {
+	var res staffaction.Action
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStaffActionAction2flexworkᚋentᚋstaffactionᚐAction(ctx context.Context, sel ast.SelectionSet, v staffaction.Action) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNStaffActionConnection2ᚖflexworkᚋentᚐStaffActionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.StaffActionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StaffActionConnection!")
+		return graphql.Null
+	}
+	return ec._StaffActionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStaffActionEdge2ᚕᚖflexworkᚋentᚐStaffActionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.StaffActionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStaffActionEdge2ᚖflexworkᚋentᚐStaffActionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStaffActionEdge2ᚖflexworkᚋentᚐStaffActionEdge(ctx context.Context, sel ast.SelectionSet, v *ent.StaffActionEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StaffActionEdge!")
+		return graphql.Null
+	}
+	return ec._StaffActionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStaffActionOrderField2ᚖflexworkᚋentᚐStaffActionOrderField(ctx context.Context, v any) (*ent.StaffActionOrderField, error) {
+	var res = new(ent.StaffActionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStaffActionOrderField2ᚖflexworkᚋentᚐStaffActionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.StaffActionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StaffActionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalNStartCertificationUploadInput2flexworkᚋmarketᚐStartUploadInput(ctx context.Context, v any) (market.StartUploadInput, error) {
 	res, err := ec.unmarshalInputStartCertificationUploadInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53042,6 +55214,19 @@ func (ec *executionContext) marshalNUnregisterDevicePayload2ᚖflexworkᚋnotifi
 	return ec._UnregisterDevicePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateEmployerInput2flexworkᚋmarketᚐUpdateEmployerInput(ctx context.Context, v any) (market.UpdateEmployerInput, error) {
+	res, err := ec.unmarshalInputUpdateEmployerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateEmployerPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateEmployerPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateEmployerPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateNotificationSettingsInput2flexworkᚋnotificationsᚐNotificationSettingsInput(ctx context.Context, v any) (notifications.NotificationSettingsInput, error) {
 	res, err := ec.unmarshalInputUpdateNotificationSettingsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53053,6 +55238,19 @@ func (ec *executionContext) marshalNUpdateNotificationSettingsPayload2ᚖflexwor
 		return graphql.Null
 	}
 	return ec._UpdateNotificationSettingsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateShiftInput2flexworkᚋmarketᚐUpdateShiftInput(ctx context.Context, v any) (market.UpdateShiftInput, error) {
+	res, err := ec.unmarshalInputUpdateShiftInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateShiftPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateShiftPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateWorkerProfileInput2flexworkᚋmarketᚐUpdateWorkerProfileInput(ctx context.Context, v any) (market.UpdateWorkerProfileInput, error) {
@@ -53993,6 +56191,13 @@ func (ec *executionContext) unmarshalOSkillOrder2ᚖflexworkᚋentᚐSkillOrder(
 	}
 	res, err := ec.unmarshalInputSkillOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStaffAction2ᚖflexworkᚋentᚐStaffAction(ctx context.Context, sel ast.SelectionSet, v *ent.StaffAction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StaffAction(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

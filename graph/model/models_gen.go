@@ -54,6 +54,18 @@ type DeclineOfferInput struct {
 	OfferID string `json:"offerID"`
 }
 
+// What deleteMyAccount needs.
+type DeleteMyAccountInput struct {
+	// Your password, to confirm; accounts that sign in without one leave it out.
+	Password *string `json:"password,omitempty"`
+}
+
+// What deleteMyAccount did.
+type DeleteMyAccountPayload struct {
+	// True: the account is erased and signed out everywhere.
+	Deleted bool `json:"deleted"`
+}
+
 // What disputeTimesheet needs.
 type DisputeTimesheetInput struct {
 	// The timesheet to dispute.

@@ -180,6 +180,9 @@ func Seed(ctx context.Context, db *ent.Client, srv *server.Server, seed uint64) 
 	if err := db.User.UpdateOneID(staff.ID).SetIsStaff(true).Exec(sys); err != nil {
 		return nil, err
 	}
+	if err := m.StaffGranted(ctx, staff.ID, "the demo city's staff account"); err != nil {
+		return nil, err
+	}
 	// The past first, then today: a shift about to start that worker1 may
 	// check in to, offers waiting for them, their licence in staff's queue.
 	past := planPast(m.Now(), workers, skillsOf, bySlug)
