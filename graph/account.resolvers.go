@@ -77,6 +77,15 @@ func (r *mutationResolver) DeleteMyAccount(ctx context.Context, input model.Dele
 	return &model.DeleteMyAccountPayload{Deleted: true}, nil
 }
 
+// UpdateAccount is the resolver for the updateAccount field.
+func (r *mutationResolver) UpdateAccount(ctx context.Context, input market.UpdateAccountInput) (*model.UpdateAccountPayload, error) {
+	u, err := r.Market.UpdateAccount(ctx, input)
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateAccountPayload{User: u}, nil
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*ent.User, error) {
 	return r.Market.ViewerUser(ctx)

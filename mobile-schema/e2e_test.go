@@ -166,6 +166,9 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if me := s.op(ana, "Me", nil); me.str("viewer.displayName") != "Ana" {
 		t.Fatalf("Me: %v", me.v)
 	}
+	if u := s.op(ana, "UpdateAccount", map[string]any{"input": map[string]any{"phone": "+8613812345678", "locale": "zh-CN"}}); u.str("updateAccount.user.locale") != "zh-CN" {
+		t.Fatalf("UpdateAccount: %v", u.v)
+	}
 	// Ana forgets her password, resets it by mail, changes it, and signs out
 	// everywhere; her access token lives on for its 15 minutes.
 	s.op("", "RequestPasswordReset", map[string]any{"input": map[string]any{"email": "ana@example.com"}})

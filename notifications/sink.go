@@ -15,6 +15,7 @@ import (
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
+	"flexwork/i18n"
 	"flexwork/market"
 )
 
@@ -153,17 +154,37 @@ func (s *Service) tell(ctx context.Context, c *ent.Client, e market.Event, h Hea
 	if err != nil {
 		return err
 	}
-	title, body := h.text(e)
+	langs, err := languages(ctx, c, users)
+	if err != nil {
+		return err
+	}
 	var notices []notice
 	for _, u := range users {
 		if u == e.By {
 			continue
 		}
+		title, body := h.text(e, langs[u])
 		notices = append(notices, notice{UserID: u, Category: h.Category, Title: title, Body: body, SubjectID: e.ID,
 			Dedupe: fmt.Sprintf("%s:%s:%s", e.Kind, e.ID, u)})
 	}
 	_, err = s.notify(ctx, c, notices)
 	return err
+}
+
+// languages is the language each user reads, by ID.
+func languages(ctx context.Context, c *ent.Client, users []string) (map[string]string, error) {
+	out := make(map[string]string, len(users))
+	if len(users) == 0 {
+		return out, nil
+	}
+	rows, err := c.User.Query().Where(user.IDIn(users...)).Select(user.FieldID, user.FieldLocale).All(rule.System(ctx))
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range rows {
+		out[u.ID] = i18n.Match(u.Locale)
+	}
+	return out, nil
 }
 
 // party is the users of a party of e.

@@ -18,6 +18,7 @@ import (
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/rule"
+	"flexwork/i18n"
 	"flexwork/market"
 )
 
@@ -136,4 +137,44 @@ func eventKinds(t *testing.T) []market.EventKind {
 		t.Fatalf("read %d event kinds from market/events.go", len(kinds))
 	}
 	return kinds
+}
+
+// TestEveryNoticeHasItsTexts: every notice in the table has a title in
+// i18n's messages (and so, by TestEveryMessageIsInEveryLanguage, in every
+// language).
+func TestEveryNoticeHasItsTexts(t *testing.T) {
+	for kind, hs := range WhoHears {
+		for _, h := range hs {
+			if !i18n.Has("notice." + h.Key + ".title") {
+				t.Errorf("%s: no message notice.%s.title", kind, h.Key)
+			}
+		}
+	}
+}
+
+// TestANoticeIsInTheReadersLanguage: of the two parties of one event, the
+// one who reads Chinese gets it in Chinese, the other in English.
+func TestANoticeIsInTheReadersLanguage(t *testing.T) {
+	db := entdbtest.Open(t, "sqlite3")
+	sys := rule.System(context.Background())
+	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := New(db, NewLocalBroker(), LogSender{Log: discard}, LogMailer{Log: discard}, discard, nil)
+	if err := svc.Bind(market.New(db, market.WithEvents(svc)), Config{}); err != nil {
+		t.Fatal(err)
+	}
+	li := db.User.Create().SetDisplayName("Li Na").SetLocale("zh-CN").SaveX(sys)
+	olga := db.User.Create().SetDisplayName("Olga").SaveX(sys)
+	worker := db.WorkerProfile.Create().SetUserID(li.ID).SaveX(sys)
+	emp := db.Employer.Create().SetName("Spree Logistics").SaveX(sys)
+	db.Membership.Create().SetEmployerID(emp.ID).SetUserID(olga.ID).SetRole(membership.RoleOWNER).ExecX(sys)
+	e := market.Event{Kind: market.AssignmentCancelled, ID: "asg_1", WorkerID: worker.ID, EmployerID: emp.ID, Title: "仓库拣货员"}
+	if err := entdb.InTx(sys, db.Client, func(ctx context.Context, c *ent.Client) error { return svc.Emit(ctx, c, e) }); err != nil {
+		t.Fatal(err)
+	}
+	for u, want := range map[string]string{li.ID: "录用已取消：仓库拣货员", olga.ID: "A hire was cancelled: 仓库拣货员"} {
+		n := db.Notification.Query().Where(notification.UserID(u)).OnlyX(sys)
+		if n.Title != want {
+			t.Errorf("the notice reads %q, want %q", n.Title, want)
+		}
+	}
 }

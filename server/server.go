@@ -161,7 +161,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", m.instrument("/graphql", limitBody(cfg.MaxBodyBytes,
-		auth.ClientAddress(cfg.ClientIPHeader, authn.Middleware(idempotencyHeader(gql))))))
+		auth.ClientAddress(cfg.ClientIPHeader, withLanguage(authn.Middleware(idempotencyHeader(gql)))))))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(d.DB.Ping))
 	s.Metrics = m.handler()

@@ -669,6 +669,7 @@ type ComplexityRoot struct {
 		StartCertificationUpload    func(childComplexity int, input market.StartUploadInput) int
 		SubmitReview                func(childComplexity int, input market.SubmitReviewInput) int
 		UnregisterDevice            func(childComplexity int, input model.UnregisterDeviceInput) int
+		UpdateAccount               func(childComplexity int, input market.UpdateAccountInput) int
 		UpdateEmployer              func(childComplexity int, input market.UpdateEmployerInput) int
 		UpdateNotificationSettings  func(childComplexity int, input notifications.NotificationSettingsInput) int
 		UpdateShift                 func(childComplexity int, input market.UpdateShiftInput) int
@@ -1178,6 +1179,10 @@ type ComplexityRoot struct {
 		Unregistered func(childComplexity int) int
 	}
 
+	UpdateAccountPayload struct {
+		User func(childComplexity int) int
+	}
+
 	UpdateEmployerPayload struct {
 		Employer func(childComplexity int) int
 	}
@@ -1325,6 +1330,7 @@ type MutationResolver interface {
 	SignOutEverywhere(ctx context.Context) (*auth.SignedOut, error)
 	SignOutSession(ctx context.Context, input model.SignOutSessionInput) (*auth.SignedOut, error)
 	DeleteMyAccount(ctx context.Context, input model.DeleteMyAccountInput) (*model.DeleteMyAccountPayload, error)
+	UpdateAccount(ctx context.Context, input market.UpdateAccountInput) (*model.UpdateAccountPayload, error)
 	StartCertificationUpload(ctx context.Context, input market.StartUploadInput) (*market.UploadTarget, error)
 	CompleteCertificationUpload(ctx context.Context, input model.CompleteCertificationUploadInput) (*market.Changed, error)
 	ReviewCertification(ctx context.Context, input model.ReviewCertificationInput) (*market.Changed, error)
@@ -4036,6 +4042,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnregisterDevice(childComplexity, args["input"].(model.UnregisterDeviceInput)), true
+	case "Mutation.updateAccount":
+		if e.ComplexityRoot.Mutation.UpdateAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAccount(childComplexity, args["input"].(market.UpdateAccountInput)), true
 	case "Mutation.updateEmployer":
 		if e.ComplexityRoot.Mutation.UpdateEmployer == nil {
 			break
@@ -6059,6 +6076,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnregisterDevicePayload.Unregistered(childComplexity), true
 
+	case "UpdateAccountPayload.user":
+		if e.ComplexityRoot.UpdateAccountPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateAccountPayload.User(childComplexity), true
+
 	case "UpdateEmployerPayload.employer":
 		if e.ComplexityRoot.UpdateEmployerPayload.Employer == nil {
 			break
@@ -6606,6 +6630,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SubmitReviewInput", ec.unmarshalInputSubmitReviewInput),
 			graphql.NewInputUnmarshaler("TimesheetOrder", ec.unmarshalInputTimesheetOrder),
 			graphql.NewInputUnmarshaler("UnregisterDeviceInput", ec.unmarshalInputUnregisterDeviceInput),
+			graphql.NewInputUnmarshaler("UpdateAccountInput", ec.unmarshalInputUpdateAccountInput),
 			graphql.NewInputUnmarshaler("UpdateEmployerInput", ec.unmarshalInputUpdateEmployerInput),
 			graphql.NewInputUnmarshaler("UpdateNotificationSettingsInput", ec.unmarshalInputUpdateNotificationSettingsInput),
 			graphql.NewInputUnmarshaler("UpdateShiftInput", ec.unmarshalInputUpdateShiftInput),
@@ -7015,6 +7040,27 @@ extend type Mutation {
   (LAST_OWNER). The access token stops working at once.
   """
   deleteMyAccount(input: DeleteMyAccountInput!): DeleteMyAccountPayload!
+}
+
+"What updateAccount needs: the fields to change; those left out stay."
+input UpdateAccountInput {
+  "The name others see, 1 to 80 characters; contracts already written keep the old one."
+  displayName: String
+  "A phone number in E.164 form (+8613812345678), shown only to you."
+  phone: String
+  "The language you read flexwork in: en or zh-CN."
+  locale: String
+}
+
+"What updateAccount changed, each object as it now stands."
+type UpdateAccountPayload {
+  "You, as you now stand."
+  user: User!
+}
+
+extend type Mutation {
+  "The viewer changes their name, phone or language."
+  updateAccount(input: UpdateAccountInput!): UpdateAccountPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/certification.graphql", Input: `"What startCertificationUpload needs."
@@ -14175,6 +14221,14 @@ func (ec *executionContext) childFields_UnregisterDevicePayload(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type UnregisterDevicePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_UpdateAccountPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateAccountPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateEmployerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "employer":
@@ -15427,6 +15481,20 @@ func (ec *executionContext) field_Mutation_unregisterDevice_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UnregisterDeviceInput, error) {
 			return ec.unmarshalNUnregisterDeviceInput2flexworkᚋgraphᚋmodelᚐUnregisterDeviceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.UpdateAccountInput, error) {
+			return ec.unmarshalNUpdateAccountInput2flexworkᚋmarketᚐUpdateAccountInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -24819,6 +24887,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteMyAccount(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteMyAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAccount(ctx, fc.Args["input"].(market.UpdateAccountInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateAccountPayload) graphql.Marshaler {
+			return ec.marshalNUpdateAccountPayload2ᚖflexworkᚋgraphᚋmodelᚐUpdateAccountPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateAccountPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35411,6 +35523,38 @@ func (ec *executionContext) fieldContext_UnregisterDevicePayload_unregistered(_ 
 	return graphql.NewScalarFieldContext("UnregisterDevicePayload", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _UpdateAccountPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateAccountPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateAccountPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateEmployerPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -42857,6 +43001,62 @@ func UnmarshalUnregisterDeviceInput(ctx context.Context, raw any) (model.Unregis
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateAccountInput(ctx context.Context, obj any) (market.UpdateAccountInput, error) {
+	var it market.UpdateAccountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"displayName", "phone", "locale"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "displayName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("displayName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DisplayName = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateAccountInput unmarshals raw into the UpdateAccountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateAccountInput(ctx context.Context, raw any) (market.UpdateAccountInput, error) {
+	var out market.UpdateAccountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateAccountInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateEmployerInput(ctx context.Context, obj any) (market.UpdateEmployerInput, error) {
 	var it market.UpdateEmployerInput
 	if obj == nil {
@@ -47455,6 +47655,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startCertificationUpload":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startCertificationUpload(ctx, field)
@@ -51268,6 +51475,39 @@ func (ec *executionContext) _UnregisterDevicePayload(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("UnregisterDevicePayload")
 		case "unregistered":
 			out.Values[i] = ec._UnregisterDevicePayload_unregistered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateAccountPayloadImplementors = []string{"UpdateAccountPayload"}
+
+func (ec *executionContext) _UpdateAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateAccountPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateAccountPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateAccountPayload")
+		case "user":
+			out.Values[i] = ec._UpdateAccountPayload_user(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -55212,6 +55452,19 @@ func (ec *executionContext) marshalNUnregisterDevicePayload2ᚖflexworkᚋnotifi
 		return graphql.Null
 	}
 	return ec._UnregisterDevicePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateAccountInput2flexworkᚋmarketᚐUpdateAccountInput(ctx context.Context, v any) (market.UpdateAccountInput, error) {
+	res, err := ec.unmarshalInputUpdateAccountInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateAccountPayload2ᚖflexworkᚋgraphᚋmodelᚐUpdateAccountPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateAccountPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateAccountPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateAccountPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateEmployerInput2flexworkᚋmarketᚐUpdateEmployerInput(ctx context.Context, v any) (market.UpdateEmployerInput, error) {

@@ -2,6 +2,10 @@
 
 package model
 
+import (
+	"flexwork/ent"
+)
+
 // What acceptEmployerInvitation needs.
 type AcceptEmployerInvitationInput struct {
 	// The invitation to accept.
@@ -236,6 +240,12 @@ type Subscription struct {
 type UnregisterDeviceInput struct {
 	// The FCM registration token.
 	Token string `json:"token"`
+}
+
+// What updateAccount changed, each object as it now stands.
+type UpdateAccountPayload struct {
+	// You, as you now stand.
+	User *ent.User `json:"user"`
 }
 
 // What withdrawApplication needs.

@@ -17,6 +17,7 @@ import (
 	"flexwork/ent/schema/pulid"
 	"flexwork/ent/signuprequest"
 	"flexwork/ent/user"
+	"flexwork/i18n"
 	"flexwork/market"
 	"flexwork/notifications"
 )
@@ -153,7 +154,7 @@ func (a *Accounts) VerifyEmail(ctx context.Context, in VerifyEmailInput) (*Sessi
 			return errBadCode
 		}
 		u, err := c.User.Create().SetEmail(req.Email).SetDisplayName(req.DisplayName).
-			SetPasswordHash(req.PasswordHash).SetNillablePhone(req.Phone).Save(ctx)
+			SetPasswordHash(req.PasswordHash).SetNillablePhone(req.Phone).SetLocale(i18n.Language(ctx)).Save(ctx)
 		if ent.IsConstraintError(err) {
 			// The address proved to be theirs; they may know it has an account.
 			return market.State(market.CodeAccountExists, "this e-mail address already has an account; sign in")

@@ -1,0 +1,111 @@
+// Package i18n is the one lookup of every text a person reads, in their
+// language: English (en) and Simplified Chinese (zh-CN). Messages live in
+// messages/*.toml, one file per language with the same IDs
+// (TestEveryMessageIsInEveryLanguage); go-i18n renders them, with CLDR
+// plural rules, and golang.org/x/text matches what a client asks for to
+// what is offered. Codes never go through here: they stay language-free.
+package i18n
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// The languages offered; English is the default.
+const (
+	English = "en"
+	Chinese = "zh-CN"
+)
+
+// Languages are the offered languages, the default first.
+var Languages = []string{English, Chinese}
+
+//go:embed messages/*.toml
+var files embed.FS
+
+var (
+	bundle     = load()
+	localizers sync.Map // language → *goi18n.Localizer
+	matcher    = language.NewMatcher([]language.Tag{language.English, language.MustParse(Chinese)})
+)
+
+func load() *goi18n.Bundle {
+	b := goi18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	for _, lang := range Languages {
+		if _, err := b.LoadMessageFileFS(files, "messages/"+lang+".toml"); err != nil {
+			panic(fmt.Sprintf("i18n: %s: %v", lang, err)) // the files are embedded: a bad one is a build defect
+		}
+	}
+	return b
+}
+
+// T renders message id in lang with data (its {{.Fields}}). An unknown
+// language reads English; an unknown id is a defect, shown as the id.
+func T(lang, id string, data map[string]any) string {
+	l, ok := localizers.Load(lang)
+	if !ok {
+		l, _ = localizers.LoadOrStore(lang, goi18n.NewLocalizer(bundle, lang, English))
+	}
+	s, err := l.(*goi18n.Localizer).Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// Has reports whether id is a message.
+func Has(id string) bool {
+	_, err := goi18n.NewLocalizer(bundle, English).Localize(&goi18n.LocalizeConfig{MessageID: id})
+	return err == nil
+}
+
+// Match is the offered language closest to those asked for, in order of
+// preference: an Accept-Language header, then a stored choice. English
+// when nothing matches.
+func Match(asked ...string) string {
+	for _, a := range asked {
+		if a == "" {
+			continue
+		}
+		tags, _, err := language.ParseAcceptLanguage(a)
+		if err != nil || len(tags) == 0 {
+			continue
+		}
+		_, i, conf := matcher.Match(tags...)
+		if conf != language.No {
+			return Languages[i]
+		}
+	}
+	return English
+}
+
+type langKey struct{}
+
+// WithLanguage puts the language of a request into its context.
+func WithLanguage(ctx context.Context, lang string) context.Context {
+	return context.WithValue(ctx, langKey{}, lang)
+}
+
+// Language is the request's language; English outside a request.
+func Language(ctx context.Context) string {
+	if l, ok := ctx.Value(langKey{}).(string); ok {
+		return l
+	}
+	return English
+}
+
+// Date writes a day as a person of lang reads it: "1 May 2026", "2026年5月1日".
+func Date(lang string, t time.Time) string {
+	if lang == Chinese {
+		return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
+	}
+	return t.Format("2 Jan 2006")
+}

@@ -1,0 +1,68 @@
+package i18n
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+)
+
+// TestEveryMessageIsInEveryLanguage: a message written in one language
+// only fails here, as does an empty one.
+func TestEveryMessageIsInEveryLanguage(t *testing.T) {
+	ids := map[string][]string{}
+	for _, lang := range Languages {
+		buf, err := files.ReadFile("messages/" + lang + ".toml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := goi18n.NewBundle(bundle.LanguageTags()[0])
+		b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+		f, err := b.ParseMessageFileBytes(buf, lang+".toml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range f.Messages {
+			if m.Other == "" {
+				t.Errorf("%s: %s is empty", lang, m.ID)
+			}
+			ids[lang] = append(ids[lang], m.ID)
+		}
+		slices.Sort(ids[lang])
+	}
+	for _, lang := range Languages[1:] {
+		for _, id := range ids[English] {
+			if _, ok := slices.BinarySearch(ids[lang], id); !ok {
+				t.Errorf("%s is in English only, not in %s", id, lang)
+			}
+		}
+		for _, id := range ids[lang] {
+			if _, ok := slices.BinarySearch(ids[English], id); !ok {
+				t.Errorf("%s is in %s only, not in English", id, lang)
+			}
+		}
+	}
+	if len(ids[English]) == 0 {
+		t.Fatal("no messages")
+	}
+}
+
+func TestAPersonIsAnsweredInTheirLanguage(t *testing.T) {
+	for asked, want := range map[string]string{
+		"zh-CN,zh;q=0.9,en;q=0.8": Chinese, "zh-Hans": Chinese, "zh": Chinese, "en-GB,en;q=0.9": English,
+		"fr-FR": English, "": English, "de, zh-CN;q=0.5": Chinese,
+	} {
+		if got := Match(asked); got != want {
+			t.Errorf("Accept-Language %q → %s, want %s", asked, got, want)
+		}
+	}
+	if Match("", "zh-CN") != Chinese {
+		t.Error("a stored choice is not used when the header says nothing")
+	}
+	d := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	if Date(Chinese, d) != "2026年5月1日" || Date(English, d) != "1 May 2026" {
+		t.Errorf("dates: %s, %s", Date(Chinese, d), Date(English, d))
+	}
+}
