@@ -47,9 +47,27 @@ func load() *goi18n.Bundle {
 	return b
 }
 
-// T renders message id in lang with data (its {{.Fields}}). An unknown
-// language reads English; an unknown id is a defect, shown as the id.
+// Localized is a value that is written differently per language (a day,
+// a time): T renders it in the message's language.
+type Localized interface{ In(lang string) string }
+
+// T renders message id in lang with data (its {{.Fields}}); Localized
+// values are written in lang first. An unknown language reads English; an
+// unknown id is a defect, shown as the id.
 func T(lang, id string, data map[string]any) string {
+	for _, v := range data {
+		if _, ok := v.(Localized); ok { // the caller's map stays as it was
+			rendered := make(map[string]any, len(data))
+			for k, v := range data {
+				if l, ok := v.(Localized); ok {
+					v = l.In(lang)
+				}
+				rendered[k] = v
+			}
+			data = rendered
+			break
+		}
+	}
 	l, ok := localizers.Load(lang)
 	if !ok {
 		l, _ = localizers.LoadOrStore(lang, goi18n.NewLocalizer(bundle, lang, English))
@@ -94,6 +112,12 @@ func WithLanguage(ctx context.Context, lang string) context.Context {
 	return context.WithValue(ctx, langKey{}, lang)
 }
 
+// Asked is the language the request asked for, if it asked.
+func Asked(ctx context.Context) (string, bool) {
+	l, ok := ctx.Value(langKey{}).(string)
+	return l, ok
+}
+
 // Language is the request's language; English outside a request.
 func Language(ctx context.Context) string {
 	if l, ok := ctx.Value(langKey{}).(string); ok {
@@ -109,3 +133,45 @@ func Date(lang string, t time.Time) string {
 	}
 	return t.Format("2 Jan 2006")
 }
+
+// DayTime is a moment written as a weekday, day and time in a time zone:
+// "Mon 2 Jan 15:04", "1月2日 周一 15:04".
+type DayTime struct {
+	T   time.Time
+	Loc *time.Location
+}
+
+var weekdays = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+// In implements Localized.
+func (d DayTime) In(lang string) string {
+	t := d.T.In(d.Loc)
+	if lang == Chinese {
+		return fmt.Sprintf("%d月%d日 %s %s", t.Month(), t.Day(), weekdays[t.Weekday()], t.Format("15:04"))
+	}
+	return t.Format("Mon 2 Jan 15:04")
+}
+
+// Day is a date in a time zone: "Mon 2 Jan 2006", "2006年1月2日 周一".
+type Day struct {
+	T   time.Time
+	Loc *time.Location
+}
+
+// In implements Localized.
+func (d Day) In(lang string) string {
+	t := d.T.In(d.Loc)
+	if lang == Chinese {
+		return fmt.Sprintf("%d年%d月%d日 %s", t.Year(), t.Month(), t.Day(), weekdays[t.Weekday()])
+	}
+	return t.Format("Mon 2 Jan 2006")
+}
+
+// Clock is a time of day in a time zone: "15:04".
+type Clock struct {
+	T   time.Time
+	Loc *time.Location
+}
+
+// In implements Localized.
+func (c Clock) In(string) string { return c.T.In(c.Loc).Format("15:04") }

@@ -8,6 +8,7 @@ import (
 	"flexwork/ent/application"
 	"flexwork/ent/offer"
 	"flexwork/ent/shift"
+	"flexwork/i18n"
 )
 
 // Eligibility screens the viewer for a shift: every rule, with its verdict.
@@ -78,7 +79,7 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*Changed, err
 			return err
 		}
 		if failed := e.Failed(); len(failed) > 0 {
-			return screeningFailed("you do not meet this shift's requirements", failed)
+			return screeningFailed(ctx, "apply", failed)
 		}
 		if prior, err := c.Application.Query().
 			Where(application.ShiftID(s.ID), application.WorkerID(v.WorkerID)).Only(ctx); err == nil {
@@ -115,17 +116,29 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*Changed, err
 	return out, err
 }
 
+// FailedRule is a rule a refusal names in extensions.failedRules, with its
+// message in the request's language.
+type FailedRule struct {
+	Rule    Rule   `json:"rule"`
+	Passed  bool   `json:"passed"`
+	Message string `json:"message"`
+}
+
 // screeningFailed refuses with SCREENING_FAILED, every failed rule in
-// extensions.failedRules and their messages after why.
-func screeningFailed(why string, failed []RuleResult) *Error {
+// extensions.failedRules and their messages after why (screen.failed.<why>),
+// in the language of the request.
+func screeningFailed(ctx context.Context, why string, failed []RuleResult) *Error {
+	lang := i18n.Language(ctx)
 	msgs := make([]string, len(failed))
+	rules := make([]FailedRule, len(failed))
 	for i, r := range failed {
-		msgs[i] = r.Message
+		msgs[i] = r.In(lang)
+		rules[i] = FailedRule{Rule: r.Rule, Message: msgs[i]}
 	}
 	return &Error{
 		Code:    CodeScreeningFailed,
-		Message: why + ": " + strings.Join(msgs, "; "),
-		Details: map[string]any{"failedRules": failed},
+		Message: i18n.T(lang, "screen.failed."+why, nil) + ": " + strings.Join(msgs, "; "),
+		Details: map[string]any{"failedRules": rules},
 	}
 }
 

@@ -83,7 +83,7 @@ func TestRosterBlocksAndInvites(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := w.m.ApplyToShift(ben, market.ApplyInput{ShiftID: s.ID})
-		if e, ok := market.AsError(err); !ok || e.Code != market.CodeScreeningFailed || e.Details["failedRules"].([]market.RuleResult)[0].Rule != market.RuleNotBlocked {
+		if e, ok := market.AsError(err); !ok || e.Code != market.CodeScreeningFailed || e.Details["failedRules"].([]market.FailedRule)[0].Rule != market.RuleNotBlocked {
 			t.Fatalf("a blocked worker applies: %v", err)
 		}
 		// A favourite is invited without applying, and the invitation hires.

@@ -97,7 +97,7 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*Changed, er
 			return err
 		}
 		if failed := e.ForEmployer().Failed(); len(failed) > 0 {
-			return screeningFailed("this worker does not meet the shift's requirements", failed)
+			return screeningFailed(ctx, "offer", failed)
 		}
 		if pending, err := c.Offer.Query().Where(offer.ShiftID(shiftID), offer.WorkerID(workerID),
 			offer.StatusEQ(offer.StatusPENDING)).Only(ctx); err == nil {
@@ -229,7 +229,7 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*Changed, error) {
 			return err
 		}
 		if failed := e.Failed(); len(failed) > 0 {
-			return screeningFailed("you no longer meet this shift's requirements", failed)
+			return screeningFailed(ctx, "accept", failed)
 		}
 		n, err = c.Shift.Update().
 			Where(shift.ID(s.ID), shift.StatusEQ(shift.StatusPUBLISHED), shift.StartsAtGT(now), filledBelowSlots,

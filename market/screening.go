@@ -1,12 +1,15 @@
 package market
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"flexwork/i18n"
 )
 
 // Rule names one screening rule; the apps show each rule's result.
@@ -42,14 +45,42 @@ func (r *Rule) UnmarshalGQL(v any) error {
 	return fmt.Errorf("%q is not a screening rule", s)
 }
 
-// RuleResult is one rule's verdict, with a message the worker can read.
+// RuleResult is one rule's verdict, with a message the worker can read in
+// their language.
 type RuleResult struct {
-	Rule    Rule   `json:"rule"`
-	Passed  bool   `json:"passed"`
-	Message string `json:"message"`
+	Rule   Rule `json:"rule"`
+	Passed bool `json:"passed"`
+	say    text
 	// toEmployer says the same to the employer, without what is the
 	// worker's own business: no home to the metre, no other bookings.
-	toEmployer string
+	toEmployer text
+}
+
+// text is a message to be written in its reader's language: an i18n
+// message ID and its data.
+type text struct {
+	id   string
+	data map[string]any
+}
+
+func (t text) in(lang string) string { return i18n.T(lang, t.id, t.data) }
+
+// Message is the verdict in the language of the request.
+func (r RuleResult) Message(ctx context.Context) string { return r.say.in(i18n.Language(ctx)) }
+
+// In is the verdict in lang.
+func (r RuleResult) In(lang string) string { return r.say.in(lang) }
+
+// screen is the worker's and the employer's message of a verdict: IDs
+// screen.<key>.worker and screen.<key>.employer.
+func screen(key string, data map[string]any) (text, text) {
+	return text{"screen." + key + ".worker", data}, text{"screen." + key + ".employer", data}
+}
+
+// verdict is a rule's result with the messages of key.
+func verdict(rule Rule, passed bool, key string, data map[string]any) RuleResult {
+	w, e := screen(key, data)
+	return RuleResult{Rule: rule, Passed: passed, say: w, toEmployer: e}
 }
 
 // Eligibility is the outcome of screening a worker for a shift.
@@ -63,7 +94,7 @@ type Eligibility struct {
 func (e Eligibility) ForEmployer() Eligibility {
 	out := Eligibility{Eligible: e.Eligible, Rules: make([]RuleResult, len(e.Rules))}
 	for i, r := range e.Rules {
-		out.Rules[i] = RuleResult{Rule: r.Rule, Passed: r.Passed, Message: r.toEmployer}
+		out.Rules[i] = RuleResult{Rule: r.Rule, Passed: r.Passed, say: r.toEmployer}
 	}
 	return out
 }
@@ -120,11 +151,10 @@ type WorkerFacts struct {
 // A nil w means the viewer has no worker profile.
 func Screen(s ShiftFacts, w *WorkerFacts) Eligibility {
 	if w == nil {
-		return Eligibility{Rules: []RuleResult{{Rule: RuleWorkerProfile, Message: "Create your worker profile to apply for shifts",
-			toEmployer: "Has no worker profile"}}}
+		return Eligibility{Rules: []RuleResult{verdict(RuleWorkerProfile, false, "profile.missing", nil)}}
 	}
 	res := []RuleResult{
-		{Rule: RuleWorkerProfile, Passed: true, Message: "You have a worker profile", toEmployer: "Has a worker profile"},
+		verdict(RuleWorkerProfile, true, "profile.present", nil),
 		screenCredit(s, w),
 		screenSkills(s, w),
 		screenCerts(s, w),
@@ -141,19 +171,13 @@ func Screen(s ShiftFacts, w *WorkerFacts) Eligibility {
 }
 
 func screenCredit(s ShiftFacts, w *WorkerFacts) RuleResult {
-	r := RuleResult{Rule: RuleCreditMinimum, Passed: true}
 	switch {
 	case s.MinCreditScore == nil:
-		r.Message, r.toEmployer = "This shift has no minimum credit score", "The shift has no minimum credit score"
+		return verdict(RuleCreditMinimum, true, "credit.none", nil)
 	case w.CreditScore >= *s.MinCreditScore:
-		r.Message = fmt.Sprintf("Your credit score %d meets the minimum of %d", w.CreditScore, *s.MinCreditScore)
-		r.toEmployer = fmt.Sprintf("Credit score %d meets the minimum of %d", w.CreditScore, *s.MinCreditScore)
-	default:
-		r.Passed = false
-		r.Message = fmt.Sprintf("This shift needs a credit score of at least %d; yours is %d", *s.MinCreditScore, w.CreditScore)
-		r.toEmployer = fmt.Sprintf("Credit score %d is below the minimum of %d", w.CreditScore, *s.MinCreditScore)
+		return verdict(RuleCreditMinimum, true, "credit.met", map[string]any{"Score": w.CreditScore, "Min": *s.MinCreditScore})
 	}
-	return r
+	return verdict(RuleCreditMinimum, false, "credit.below", map[string]any{"Score": w.CreditScore, "Min": *s.MinCreditScore})
 }
 
 func screenSkills(s ShiftFacts, w *WorkerFacts) RuleResult {
@@ -165,13 +189,11 @@ func screenSkills(s ShiftFacts, w *WorkerFacts) RuleResult {
 	}
 	switch {
 	case len(s.RequiredSkills) == 0:
-		return RuleResult{Rule: RuleRequiredSkills, Passed: true, Message: "This shift requires no particular skills",
-			toEmployer: "The shift requires no particular skills"}
+		return verdict(RuleRequiredSkills, true, "skills.none", nil)
 	case len(missing) > 0:
-		return RuleResult{Rule: RuleRequiredSkills, Message: "Add these skills to your profile: " + strings.Join(missing, ", "),
-			toEmployer: "Lacks required skills: " + strings.Join(missing, ", ")}
+		return verdict(RuleRequiredSkills, false, "skills.missing", map[string]any{"Skills": strings.Join(missing, ", ")})
 	}
-	return RuleResult{Rule: RuleRequiredSkills, Passed: true, Message: "You have every required skill", toEmployer: "Has every required skill"}
+	return verdict(RuleRequiredSkills, true, "skills.present", nil)
 }
 
 // CertValidOn reports whether a certificate expiring at expires (nil: never)
@@ -197,35 +219,30 @@ func screenCerts(s ShiftFacts, w *WorkerFacts) RuleResult {
 	}
 	switch {
 	case len(s.RequiredCerts) == 0:
-		return RuleResult{Rule: RuleRequiredCertificates, Passed: true, Message: "This shift requires no certificates",
-			toEmployer: "The shift requires no certificates"}
+		return verdict(RuleRequiredCertificates, true, "certs.none", nil)
 	case len(missing) > 0:
-		return RuleResult{Rule: RuleRequiredCertificates, Message: fmt.Sprintf(
-			"You need a verified certificate valid on %s for: %s", s.localDay(), strings.Join(missing, ", ")),
-			toEmployer: fmt.Sprintf("No verified certificate valid on %s for: %s", s.localDay(), strings.Join(missing, ", "))}
+		return verdict(RuleRequiredCertificates, false, "certs.missing", map[string]any{
+			"Day": i18n.Day{T: s.Start, Loc: s.location()}, "Skills": strings.Join(missing, ", ")})
 	}
-	return RuleResult{Rule: RuleRequiredCertificates, Passed: true, Message: "Your certificates are verified and valid on the day",
-		toEmployer: "Verified certificates valid on the day"}
+	return verdict(RuleRequiredCertificates, true, "certs.valid", nil)
 }
 
 func screenDistance(s ShiftFacts, w *WorkerFacts) RuleResult {
-	r := RuleResult{Rule: RuleDistance}
 	switch {
 	case s.MaxDistanceKm == nil:
-		r.Passed, r.Message, r.toEmployer = true, "This shift takes workers from any distance", "The shift takes workers from any distance"
+		return verdict(RuleDistance, true, "distance.any", nil)
 	case w.Home == nil:
-		r.Message = "Set your home location: this shift takes workers within " + strconv.Itoa(*s.MaxDistanceKm) + " km"
-		r.toEmployer = "Home location unknown; the shift takes workers within " + strconv.Itoa(*s.MaxDistanceKm) + " km"
-	default:
-		d := DistanceKm(*w.Home, s.Place)
-		if d <= float64(*s.MaxDistanceKm) {
-			r.Passed, r.Message = true, fmt.Sprintf("You live %.1f km away, within the %d km limit", d, *s.MaxDistanceKm)
-			r.toEmployer = fmt.Sprintf("Lives about %.1f km away, within the %d km limit", CoarseKm(d), *s.MaxDistanceKm)
-		} else {
-			r.Message = fmt.Sprintf("You live %.1f km away; this shift takes workers within %d km", d, *s.MaxDistanceKm)
-			r.toEmployer = fmt.Sprintf("Lives about %.1f km away; the shift takes workers within %d km", CoarseKm(d), *s.MaxDistanceKm)
-		}
+		return verdict(RuleDistance, false, "distance.no_home", map[string]any{"Max": *s.MaxDistanceKm})
 	}
+	d := DistanceKm(*w.Home, s.Place)
+	key := "distance.within"
+	if d > float64(*s.MaxDistanceKm) {
+		key = "distance.beyond"
+	}
+	// The worker reads their own distance; the employer a coarse one.
+	r := verdict(RuleDistance, key == "distance.within", key, nil)
+	r.say.data = map[string]any{"Km": strconv.FormatFloat(d, 'f', 1, 64), "Max": *s.MaxDistanceKm}
+	r.toEmployer.data = map[string]any{"Km": strconv.FormatFloat(CoarseKm(d), 'f', 1, 64), "Max": *s.MaxDistanceKm}
 	return r
 }
 
@@ -238,30 +255,25 @@ func screenOverlap(s ShiftFacts, w *WorkerFacts) RuleResult {
 	for _, b := range busy {
 		if Overlaps(b, Interval{s.Start, s.End}) {
 			loc := s.location()
-			return RuleResult{Rule: RuleNoOverlap, Message: fmt.Sprintf("You already work %s–%s that day",
-				b.Start.In(loc).Format("Mon 2 Jan 15:04"), b.End.In(loc).Format("15:04")),
-				toEmployer: "Already booked at that time"}
+			return verdict(RuleNoOverlap, false, "overlap.busy", map[string]any{
+				"From": i18n.DayTime{T: b.Start, Loc: loc}, "To": i18n.Clock{T: b.End, Loc: loc}})
 		}
 	}
-	return RuleResult{Rule: RuleNoOverlap, Passed: true, Message: "You have no other shift at that time", toEmployer: "Free at that time"}
+	return verdict(RuleNoOverlap, true, "overlap.free", nil)
 }
 
 func screenBlocked(s ShiftFacts, w *WorkerFacts) RuleResult {
 	if w.BlockedBy[s.EmployerID] {
-		return RuleResult{Rule: RuleNotBlocked, Message: "This employer is not taking you on at the moment", toEmployer: "On your block list"}
+		return verdict(RuleNotBlocked, false, "blocked.yes", nil)
 	}
-	return RuleResult{Rule: RuleNotBlocked, Passed: true, Message: "The employer accepts your applications", toEmployer: "Not on your block list"}
+	return verdict(RuleNotBlocked, true, "blocked.no", nil)
 }
 
 func screenNewcomer(s ShiftFacts, w *WorkerFacts) RuleResult {
 	if !s.NewcomersAllowed && w.CompletedShifts == 0 {
-		return RuleResult{Rule: RuleNewcomers, Message: "This shift is for workers who have completed at least one shift",
-			toEmployer: "Has not completed a shift yet; the shift is not open to newcomers"}
+		return verdict(RuleNewcomers, false, "newcomers.closed", nil)
 	}
-	return RuleResult{Rule: RuleNewcomers, Passed: true, Message: "Newcomers welcome, or you have completed shifts before",
-		toEmployer: "Newcomers welcome, or has completed shifts before"}
+	return verdict(RuleNewcomers, true, "newcomers.open", nil)
 }
 
 func (s ShiftFacts) location() *time.Location { return zone(s.TimeZone) }
-
-func (s ShiftFacts) localDay() string { return s.Start.In(s.location()).Format("Mon 2 Jan 2006") }

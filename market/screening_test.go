@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"flexwork/i18n"
 )
 
 var berlin = GeoPoint{Lat: 52.52, Lng: 13.405}
@@ -62,8 +64,11 @@ func TestScreenReportsEachFailedRule(t *testing.T) {
 			c.change(w)
 			e := Screen(s, w)
 			failed := e.Failed()
-			if e.Eligible || len(failed) != 1 || failed[0].Rule != c.rule || !strings.Contains(failed[0].Message, c.message) {
+			if e.Eligible || len(failed) != 1 || failed[0].Rule != c.rule || !strings.Contains(failed[0].In(i18n.English), c.message) {
 				t.Fatalf("failed = %+v; want only %s mentioning %q", failed, c.rule, c.message)
+			}
+			if zh := failed[0].In(i18n.Chinese); zh == failed[0].In(i18n.English) || !strings.ContainsFunc(zh, func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) {
+				t.Fatalf("in Chinese the verdict reads %q", zh)
 			}
 		})
 	}

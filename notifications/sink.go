@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -122,29 +121,26 @@ func (s *Service) afterCommit(ctx context.Context, fn func()) {
 
 // invited tells an invitee: in their inbox when the address has an
 // account, and by mail to the address either way (queued in the change's
-// transaction).
+// transaction) — in their language when they have an account, else in the
+// inviter's.
 func (s *Service) invited(ctx context.Context, c *ent.Client, e market.Event) error {
-	role := strings.ToLower(e.Detail)
-	subject := "You are invited to join " + e.Title + " on flexwork"
-	body := fmt.Sprintf("You are invited to join %s on flexwork as %s %s.\n\n", e.Title, article(role), role)
+	lang := i18n.Language(ctx)
+	body := "mail.invitation.body_new"
 	if e.UserID != "" {
-		if _, err := s.notify(ctx, c, []notice{{UserID: e.UserID, Category: enum.CategoryAccount, Title: "Invitation to join " + e.Title,
-			Body: "Accept or decline it in the app.", SubjectID: e.ID, Dedupe: fmt.Sprintf("%s:%s", e.Kind, e.ID)}}); err != nil {
+		langs, err := languages(ctx, c, []string{e.UserID})
+		if err != nil {
 			return err
 		}
-		body += "Open the flexwork app to accept or decline it"
-	} else {
-		body += "Sign up in the flexwork app with this e-mail address to accept it"
+		lang, body = langs[e.UserID], "mail.invitation.body_member"
+		data := map[string]any{"Title": e.Title}
+		if _, err := s.notify(ctx, c, []notice{{UserID: e.UserID, Category: enum.CategoryAccount,
+			Title: i18n.T(lang, "notice.member_invited.named.title", data), Body: i18n.T(lang, "notice.member_invited.named.body", data),
+			SubjectID: e.ID, Dedupe: fmt.Sprintf("%s:%s", e.Kind, e.ID)}}); err != nil {
+			return err
+		}
 	}
-	body += fmt.Sprintf(" before %s. If you do not know %s, ignore this mail.\n", e.When.UTC().Format("2 Jan 2006"), e.Title)
-	return s.QueueMail(ctx, Mail{To: e.Email, Subject: subject, Body: body})
-}
-
-func article(word string) string {
-	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
-		return "an"
-	}
-	return "a"
+	data := map[string]any{"Title": e.Title, "Role": i18n.T(lang, "role."+e.Detail, nil), "When": i18n.Date(lang, e.When.UTC())}
+	return s.QueueMail(ctx, Mail{To: e.Email, Subject: i18n.T(lang, "mail.invitation.subject", data), Body: i18n.T(lang, body, data)})
 }
 
 // tell writes h's notice to the inbox of everyone of h's party, but the

@@ -2,9 +2,11 @@ package server_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"flexwork/ent/entdb/entdbtest"
+	"flexwork/notifications/smtpfake"
 	"flexwork/server/servertest"
 )
 
@@ -53,6 +55,10 @@ func TestAChineseSignUpReadsChinese(t *testing.T) {
 	}
 	env.DoWith("", `mutation($in: VerifyEmailInput!) { verifyEmail(input: $in) { accessToken user { id locale } } }`,
 		map[string]any{"in": map[string]any{"email": "li@example.com", "code": env.MailedCode("li@example.com")}}, zh).Decode(t, &out)
+	if m, ok := env.Mail.Last("li@example.com", func(smtpfake.Message) bool { return true }); !ok ||
+		!strings.HasPrefix(m.Subject, "你的 flexwork 验证码") || !strings.Contains(m.Body, "欢迎使用 flexwork，李娜") {
+		t.Fatalf("the sign-up mail: %+v", m)
+	}
 	if out.VerifyEmail.User.Locale != "zh-CN" {
 		t.Fatalf("the account's language is %q, want zh-CN", out.VerifyEmail.User.Locale)
 	}

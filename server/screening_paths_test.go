@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -55,6 +56,13 @@ func TestEveryPathToAHireScreens(t *testing.T) {
 		}
 		if msg := r.Errors[0].Message; !strings.Contains(msg, "this worker does not meet") || !strings.Contains(msg, "Credit score 600 is below the minimum of 700") {
 			t.Fatalf("the employer reads %q", msg)
+		}
+		// The same refusal to an employer whose app asks for Chinese.
+		zh := env.DoWith(olga.Token, sendOfferQ, map[string]any{"in": map[string]any{"shiftID": strict, "workerID": anaID}},
+			http.Header{"Accept-Language": {"zh-CN"}})
+		if msg := zh.Errors[0].Message; zh.Code() != "SCREENING_FAILED" || !strings.Contains(msg, "该劳动者不符合本班次的要求") ||
+			!strings.Contains(msg, "信用分 600 低于最低要求 700") {
+			t.Fatalf("in Chinese the employer reads %q", msg)
 		}
 		if env.Fingerprint(t) != before {
 			t.Fatal("a refused invitation changed the database")

@@ -31756,7 +31756,7 @@ func (ec *executionContext) _ScreeningResult_message(ctx context.Context, field 
 			return ec.fieldContext_ScreeningResult_message(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
+			return obj.Message(ctx), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -31767,7 +31767,7 @@ func (ec *executionContext) _ScreeningResult_message(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ScreeningResult_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScreeningResult", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ScreeningResult", field, true, false, "String")
 }
 
 func (ec *executionContext) _SendOfferPayload_offer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -49976,18 +49976,19 @@ func (ec *executionContext) _ScreeningResult(ctx context.Context, sel ast.Select
 		case "rule":
 			out.Values[i] = ec._ScreeningResult_rule(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "passed":
 			out.Values[i] = ec._ScreeningResult_passed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "message":
-			out.Values[i] = ec._ScreeningResult_message(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScreeningResult_message(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -17,6 +17,7 @@ import (
 	"flexwork/ent/session"
 	"flexwork/ent/user"
 	"flexwork/ent/viewer"
+	"flexwork/i18n"
 	"flexwork/market"
 	"flexwork/notifications"
 	"flexwork/server/ratelimit"
@@ -97,10 +98,13 @@ func (a *Accounts) RequestPasswordReset(ctx context.Context, email string) (*Res
 		SetExpiresAt(out.CodeExpiresAt).Exec(sys); err != nil {
 		return nil, err
 	}
-	if err := a.Mailer.Send(ctx, notifications.Mail{To: email, Subject: "Your flexwork code: " + code,
-		Body: fmt.Sprintf("Someone, perhaps you, asked to reset the password of your flexwork account.\n\n"+
-			"Your code is %s. Enter it in the app within 30 minutes, with a new password.\n\n"+
-			"If this was not you, ignore this mail: your password stays as it is.\n", code)}); err != nil {
+	lang, asked := i18n.Asked(ctx) // the app's language, else the account's
+	if !asked {
+		lang = i18n.Match(u.Locale)
+	}
+	data := map[string]any{"Code": code}
+	if err := a.Mailer.Send(ctx, notifications.Mail{To: email, Subject: i18n.T(lang, "mail.reset_code.subject", data),
+		Body: i18n.T(lang, "mail.reset_code.body", data)}); err != nil {
 		return nil, fmt.Errorf("reset mail: %w", err)
 	}
 	return out, nil

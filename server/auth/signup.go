@@ -82,10 +82,9 @@ func (a *Accounts) SignUp(ctx context.Context, in SignUpInput) (*SignUpPending, 
 	if err != nil {
 		return nil, err
 	}
-	mail := notifications.Mail{To: in.Email, Subject: "Someone tried to sign up to flexwork with your address",
-		Body: "Someone, perhaps you, tried to create a flexwork account with this e-mail address.\n\n" +
-			"You already have an account: sign in with your password. If this was not you, you can ignore this mail; " +
-			"nothing has changed.\n"}
+	lang := i18n.Language(ctx)
+	mail := notifications.Mail{To: in.Email, Subject: i18n.T(lang, "mail.signup_taken.subject", nil),
+		Body: i18n.T(lang, "mail.signup_taken.body", nil)}
 	if !taken {
 		code, err := newCode()
 		if err != nil {
@@ -99,9 +98,9 @@ func (a *Accounts) SignUp(ctx context.Context, in SignUpInput) (*SignUpPending, 
 			SetExpiresAt(out.CodeExpiresAt).Save(sys); err != nil {
 			return nil, err
 		}
-		mail = notifications.Mail{To: in.Email, Subject: "Your flexwork code: " + code,
-			Body: fmt.Sprintf("Welcome to flexwork, %s.\n\nYour code is %s. Enter it in the app within 30 minutes to finish signing up.\n\n"+
-				"If you did not sign up, ignore this mail: no account is made without the code.\n", in.DisplayName, code)}
+		data := map[string]any{"Name": in.DisplayName, "Code": code}
+		mail = notifications.Mail{To: in.Email, Subject: i18n.T(lang, "mail.signup_code.subject", data),
+			Body: i18n.T(lang, "mail.signup_code.body", data)}
 	}
 	if err := a.Mailer.Send(ctx, mail); err != nil {
 		return nil, fmt.Errorf("sign-up mail: %w", err)

@@ -304,7 +304,7 @@ func (e *Env) SignUp(email, name string) Account {
 }
 
 // codeInMail finds a sign-up code in a mail's body.
-var codeInMail = regexp.MustCompile(`Your code is (\d{6})`)
+var codeInMail = regexp.MustCompile(`(?:Your code is|你的验证码是) (\d{6})`)
 
 // MailedCode is the sign-up code last mailed to email. signUp sends its
 // mail before it answers, so the code is there when the answer is.

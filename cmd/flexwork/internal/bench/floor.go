@@ -258,7 +258,7 @@ func (f *floor) feed(w http.ResponseWriter, r *http.Request) {
 		e := market.Screen(facts[i], wf)
 		edges[i].Eligibility = floorEligibility{Eligible: e.Eligible, FailedRules: []floorRule{}}
 		for _, r := range e.Failed() {
-			edges[i].Eligibility.FailedRules = append(edges[i].Eligibility.FailedRules, floorRule{Rule: r.Rule, Message: r.Message})
+			edges[i].Eligibility.FailedRules = append(edges[i].Eligibility.FailedRules, floorRule{Rule: r.Rule, Message: r.Message(ctx)})
 		}
 	}
 	var end *string
