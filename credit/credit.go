@@ -262,3 +262,13 @@ func (b *Band) UnmarshalGQL(v any) error {
 	}
 	return fmt.Errorf("%q is not a credit band", s)
 }
+
+// FactorNames is the name of every factor a report may hold, the ratings'
+// included.
+func FactorNames() []string {
+	names := []string{ratingsFactor}
+	for _, f := range factors {
+		names = append(names, f.name)
+	}
+	return names
+}

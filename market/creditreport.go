@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -17,6 +18,7 @@ import (
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/pulid"
 	"flexwork/ent/workerprofile"
+	"flexwork/i18n"
 )
 
 // CreditReport is a subject's credit as a viewer may see it.
@@ -32,10 +34,20 @@ type CreditReport struct {
 // CreditFactor is a factor with, for the subject and staff only, the events
 // behind it.
 type CreditFactor struct {
-	Name   string             `json:"name"`
+	// key names the factor in i18n's messages: credit.factor.<key>.
+	key    string
 	Points int                `json:"points"`
 	Events []*ent.CreditEvent `json:"events"`
 }
+
+// Name is the factor's name in the language of the request.
+func (f CreditFactor) Name(ctx context.Context) string {
+	return i18n.T(i18n.Language(ctx), "credit.factor."+f.key, nil)
+}
+
+// factorKey is the message key of a credit factor named in English by
+// package credit: "no-shows" → no_shows.
+func factorKey(name string) string { return strings.NewReplacer(" ", "_", "-", "_").Replace(name) }
 
 var errNoReport = Forbidden("you may not see this credit report")
 
@@ -120,7 +132,7 @@ func (m *Market) CreditReport(ctx context.Context, subjectID string) (*CreditRep
 		}
 	}
 	for _, f := range r.Factors {
-		cf := CreditFactor{Name: f.Name, Points: f.Points}
+		cf := CreditFactor{key: factorKey(f.Name), Points: f.Points}
 		if full {
 			cf.Events = make([]*ent.CreditEvent, 0, len(f.Events))
 			for _, id := range f.Events {

@@ -20900,7 +20900,7 @@ func (ec *executionContext) _CreditFactor_name(ctx context.Context, field graphq
 			return ec.fieldContext_CreditFactor_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(ctx), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -20911,7 +20911,7 @@ func (ec *executionContext) _CreditFactor_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_CreditFactor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CreditFactor", field, false, false, "String")
+	return graphql.NewScalarFieldContext("CreditFactor", field, true, false, "String")
 }
 
 func (ec *executionContext) _CreditFactor_points(ctx context.Context, field graphql.CollectedField, obj *market.CreditFactor) (ret graphql.Marshaler) {
@@ -45831,19 +45831,20 @@ func (ec *executionContext) _CreditFactor(ctx context.Context, sel ast.Selection
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CreditFactor")
 		case "name":
-			out.Values[i] = ec._CreditFactor_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CreditFactor_name(ctx, field, obj)
+				})
 		case "points":
 			out.Values[i] = ec._CreditFactor_points(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "events":
 			out.Values[i] = ec._CreditFactor_events(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
