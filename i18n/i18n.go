@@ -79,6 +79,24 @@ func T(lang, id string, data map[string]any) string {
 	return s
 }
 
+// N is T for a message that depends on a count (CLDR plural rules pick its
+// form: one, few, other…); data gets Count.
+func N(lang, id string, count int, data map[string]any) string {
+	d := map[string]any{"Count": count}
+	for k, v := range data {
+		d[k] = v
+	}
+	l, ok := localizers.Load(lang)
+	if !ok {
+		l, _ = localizers.LoadOrStore(lang, goi18n.NewLocalizer(bundle, lang, English))
+	}
+	s, err := l.(*goi18n.Localizer).Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: count})
+	if err != nil {
+		return id
+	}
+	return s
+}
+
 // Has reports whether id is a message.
 func Has(id string) bool {
 	_, err := goi18n.NewLocalizer(bundle, English).Localize(&goi18n.LocalizeConfig{MessageID: id})
@@ -175,3 +193,18 @@ type Clock struct {
 
 // In implements Localized.
 func (c Clock) In(string) string { return c.T.In(c.Loc).Format("15:04") }
+
+// ShortDay is a weekday and date in a time zone: "Mon 2 Jan", "1月2日 周一".
+type ShortDay struct {
+	T   time.Time
+	Loc *time.Location
+}
+
+// In implements Localized.
+func (d ShortDay) In(lang string) string {
+	t := d.T.In(d.Loc)
+	if lang == Chinese {
+		return fmt.Sprintf("%d月%d日 %s", t.Month(), t.Day(), weekdays[t.Weekday()])
+	}
+	return t.Format("Mon 2 Jan")
+}

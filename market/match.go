@@ -1,18 +1,47 @@
 package market
 
 import (
-	"fmt"
+	"context"
 	"math"
+	"strconv"
 
 	"flexwork/credit"
+	"flexwork/i18n"
 )
 
 // MatchFactor is one part of a candidate's match score, with its reason.
+// Name is a language-free key (skills, distance, credit, rating, past
+// work, roster); the reason is read in the employer's language.
 type MatchFactor struct {
 	Name   string `json:"name"`
 	Points int    `json:"points"`
 	Max    int    `json:"max"`
-	Detail string `json:"detail"`
+	reason reason
+}
+
+// reason is a factor's explanation: an i18n message, counted when count
+// is set.
+type reason struct {
+	id    string
+	data  map[string]any
+	count *int
+}
+
+// Detail is the reason in the language of the request.
+func (f MatchFactor) Detail(ctx context.Context) string { return f.In(i18n.Language(ctx)) }
+
+// In is the reason in lang.
+func (f MatchFactor) In(lang string) string {
+	if f.reason.count != nil {
+		return i18n.N(lang, f.reason.id, *f.reason.count, f.reason.data)
+	}
+	return i18n.T(lang, f.reason.id, f.reason.data)
+}
+
+func because(id string, data map[string]any) reason { return reason{id: id, data: data} }
+
+func counted(id string, n int, data map[string]any) reason {
+	return reason{id: id, data: data, count: &n}
 }
 
 // Match is a candidate's score for a shift, 0–100, and how it was made.
@@ -46,7 +75,7 @@ func MatchScore(in MatchInput) Match {
 
 	skills := MatchFactor{Name: "skills", Max: 30}
 	if len(s.RequiredSkills) == 0 {
-		skills.Points, skills.Detail = 30, "no skills required"
+		skills.Points, skills.reason = 30, because("match.skills.none", nil)
 	} else {
 		have := 0
 		for _, sk := range s.RequiredSkills {
@@ -55,38 +84,38 @@ func MatchScore(in MatchInput) Match {
 			}
 		}
 		skills.Points = int(math.Round(30 * float64(have) / float64(len(s.RequiredSkills))))
-		skills.Detail = fmt.Sprintf("%d of %d required skills", have, len(s.RequiredSkills))
+		skills.reason = because("match.skills.some", map[string]any{"Have": have, "Need": len(s.RequiredSkills)})
 	}
 	f = append(f, skills)
 
-	dist := MatchFactor{Name: "distance", Max: 15, Detail: "home location unknown"}
+	dist := MatchFactor{Name: "distance", Max: 15, reason: because("match.distance.unknown", nil)}
 	if w.Home != nil {
 		d := CoarseKm(DistanceKm(*w.Home, s.Place)) // the employer reads it
 		dist.Points = int(math.Round(15 * clamp((30-d)/28, 0, 1)))
-		dist.Detail = fmt.Sprintf("about %.1f km from home", d)
+		dist.reason = because("match.distance.km", map[string]any{"Km": strconv.FormatFloat(d, 'f', 1, 64)})
 	}
 	f = append(f, dist)
 
 	f = append(f, MatchFactor{Name: "credit", Max: 25,
 		Points: int(math.Round(25 * clamp(float64(w.CreditScore)/1000, 0, 1))),
-		Detail: fmt.Sprintf("credit score %d", w.CreditScore)})
+		reason: because("match.credit", map[string]any{"Score": w.CreditScore})})
 
 	bayes := credit.BayesRating(w.RatingAvg, w.RatingCount)
 	rating := MatchFactor{Name: "rating", Max: 15, Points: int(math.Round(15 * clamp((bayes-1)/4, 0, 1)))}
 	if w.RatingCount == 0 {
-		rating.Detail = "no reviews yet"
+		rating.reason = because("match.rating.none", nil)
 	} else {
-		rating.Detail = fmt.Sprintf("%.1f ★ from %d reviews", w.RatingAvg, w.RatingCount)
+		rating.reason = counted("match.rating.some", w.RatingCount, map[string]any{"Avg": strconv.FormatFloat(w.RatingAvg, 'f', 1, 64)})
 	}
 	f = append(f, rating)
 
 	past := min(in.PastShifts, 5)
 	f = append(f, MatchFactor{Name: "past work", Max: 10, Points: 2 * past,
-		Detail: fmt.Sprintf("%d shifts completed for you", in.PastShifts)})
+		reason: counted("match.past", in.PastShifts, nil)})
 
-	roster := MatchFactor{Name: "roster", Max: 5, Detail: "not on your favourites"}
+	roster := MatchFactor{Name: "roster", Max: 5, reason: because("match.roster.no", nil)}
 	if in.Favourite {
-		roster.Points, roster.Detail = 5, "one of your favourites"
+		roster.Points, roster.reason = 5, because("match.roster.yes", nil)
 	}
 	f = append(f, roster)
 

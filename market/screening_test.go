@@ -110,8 +110,9 @@ func TestMatchScoreIsExplained(t *testing.T) {
 	for _, f := range m.Factors {
 		sum += f.Points
 		max += f.Max
-		if f.Points < 0 || f.Points > f.Max || f.Detail == "" {
-			t.Fatalf("factor %+v out of range or unexplained", f)
+		en, zh := f.In(i18n.English), f.In(i18n.Chinese)
+		if f.Points < 0 || f.Points > f.Max || en == "" || strings.HasPrefix(en, "match.") || zh == en {
+			t.Fatalf("factor %+v out of range or unexplained (%q, %q)", f, en, zh)
 		}
 	}
 	if sum != m.Score || max != 100 {
@@ -119,6 +120,12 @@ func TestMatchScoreIsExplained(t *testing.T) {
 	}
 	// Skills 30, distance 14 (3.4 km: 15 × 26.6/28), credit 18 (700 → 17.5), rating 11 (prior 4.0 → 11.25),
 	// past work 4, roster 5.
+	if past := m.Factors[4].In(i18n.English); past != "2 shifts completed for you" {
+		t.Fatalf("past work reads %q", past)
+	}
+	if one := MatchScore(MatchInput{Shift: testShift(), Worker: goodWorker(), PastShifts: 1}).Factors[4].In(i18n.English); one != "1 shift completed for you" {
+		t.Fatalf("one past shift reads %q", one)
+	}
 	if m.Score != 82 {
 		t.Fatalf("score = %d, want 82: %+v", m.Score, m.Factors)
 	}

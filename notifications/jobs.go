@@ -214,11 +214,25 @@ func (w *fanOutWorker) Work(ctx context.Context, job *river.Job[FanOutArgs]) err
 	if err != nil {
 		return err
 	}
+	users := make([]string, len(recipients))
+	for i, r := range recipients {
+		users[i] = r.UserID
+	}
+	langs, err := languages(ctx, s.db.Client, users)
+	if err != nil {
+		return err
+	}
+	texts := map[string][2]string{} // per language: the same for every reader of it
 	notices := make([]notice, len(recipients))
 	for i, r := range recipients {
+		lang := langs[r.UserID]
+		t, ok := texts[lang]
+		if !ok {
+			t = shiftPush(sh, lang)
+			texts[lang] = t
+		}
 		notices[i] = notice{UserID: r.UserID, Category: enum.CategoryShiftPublished,
-			Title: "New shift near you: " + sh.Title, Body: shiftLine(sh), SubjectID: sh.ID,
-			Dedupe: "shift_published:" + sh.ID + ":" + r.UserID}
+			Title: t[0], Body: t[1], SubjectID: sh.ID, Dedupe: "shift_published:" + sh.ID + ":" + r.UserID}
 	}
 	return entdb.InTx(rule.System(ctx), s.db.Client, func(ctx context.Context, c *ent.Client) error {
 		if _, err := s.notify(ctx, c, notices); err != nil {

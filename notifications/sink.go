@@ -173,12 +173,15 @@ func languages(ctx context.Context, c *ent.Client, users []string) (map[string]s
 	if len(users) == 0 {
 		return out, nil
 	}
-	rows, err := c.User.Query().Where(user.IDIn(users...)).Select(user.FieldID, user.FieldLocale).All(rule.System(ctx))
-	if err != nil {
-		return nil, err
-	}
-	for _, u := range rows {
-		out[u.ID] = i18n.Match(u.Locale)
+	for start := 0; start < len(users); start += 1000 { // a fan-out may reach tens of thousands
+		rows, err := c.User.Query().Where(user.IDIn(users[start:min(start+1000, len(users))]...)).
+			Select(user.FieldID, user.FieldLocale).All(rule.System(ctx))
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range rows {
+			out[u.ID] = i18n.Match(u.Locale)
+		}
 	}
 	return out, nil
 }
@@ -209,9 +212,12 @@ func (s *Service) party(ctx context.Context, c *ent.Client, e market.Event, p Pa
 	return nil, fmt.Errorf("notifications: no party %q", p)
 }
 
-// shiftLine is a one-line summary of a shift for a push.
-func shiftLine(s *ent.Shift) string {
+// shiftPush is the title and body of a new shift's push in lang: its
+// title, then its day, times and pay.
+func shiftPush(s *ent.Shift, lang string) [2]string {
 	loc := location(s.TimeZone)
-	return fmt.Sprintf("%s, %s–%s · %s", s.StartsAt.In(loc).Format("Mon 2 Jan"), s.StartsAt.In(loc).Format("15:04"),
-		s.EndsAt.In(loc).Format("15:04"), market.FormatMoney(s.PayRate, s.Currency))
+	data := map[string]any{"Title": s.Title, "Day": i18n.ShortDay{T: s.StartsAt, Loc: loc},
+		"From": i18n.Clock{T: s.StartsAt, Loc: loc}, "To": i18n.Clock{T: s.EndsAt, Loc: loc},
+		"Pay": market.FormatMoney(s.PayRate, s.Currency)}
+	return [2]string{i18n.T(lang, "notice.shift_published.worker.title", data), i18n.T(lang, "notice.shift_published.worker.body", data)}
 }

@@ -178,3 +178,16 @@ func TestANoticeIsInTheReadersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestANewShiftIsPushedInTheReadersLanguage: the push of a shift near a
+// worker, in both languages, with the day and times where the shift is.
+func TestANewShiftIsPushedInTheReadersLanguage(t *testing.T) {
+	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC) // Monday 09:00 in Shanghai
+	sh := &ent.Shift{Title: "仓库拣货员", TimeZone: "Asia/Shanghai", StartsAt: start, EndsAt: start.Add(8 * time.Hour), PayRate: 2600, Currency: "EUR"}
+	if got := shiftPush(sh, i18n.Chinese); got[0] != "附近的新班次：仓库拣货员" || got[1] != "12月7日 周一 09:00–17:00 · 26.00 EUR" {
+		t.Errorf("in Chinese: %q", got)
+	}
+	if got := shiftPush(sh, i18n.English); got[0] != "New shift near you: 仓库拣货员" || got[1] != "Mon 7 Dec, 09:00–17:00 · 26.00 EUR" {
+		t.Errorf("in English: %q", got)
+	}
+}
