@@ -54,53 +54,46 @@ type Localized interface{ In(lang string) string }
 // T renders message id in lang with data (its {{.Fields}}); Localized
 // values are written in lang first. An unknown language reads English; an
 // unknown id is a defect, shown as the id.
-func T(lang, id string, data map[string]any) string {
-	for _, v := range data {
-		if _, ok := v.(Localized); ok { // the caller's map stays as it was
-			rendered := make(map[string]any, len(data))
-			for k, v := range data {
-				if l, ok := v.(Localized); ok {
-					v = l.In(lang)
-				}
-				rendered[k] = v
-			}
-			data = rendered
-			break
-		}
-	}
-	l, ok := localizers.Load(lang)
-	if !ok {
-		l, _ = localizers.LoadOrStore(lang, goi18n.NewLocalizer(bundle, lang, English))
-	}
-	s, err := l.(*goi18n.Localizer).Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
-	if err != nil {
-		return id
-	}
-	return s
-}
+func T(lang, id string, data map[string]any) string { return render(lang, id, data, nil) }
 
 // N is T for a message that depends on a count (CLDR plural rules pick its
 // form: one, few, other…); data gets Count.
 func N(lang, id string, count int, data map[string]any) string {
-	d := map[string]any{"Count": count}
+	return render(lang, id, data, count)
+}
+
+// Has reports whether id is a message.
+func Has(id string) bool {
+	_, err := localizer(English).Localize(&goi18n.LocalizeConfig{MessageID: id})
+	return err == nil
+}
+
+// render is T and N: the caller's data stays as it was.
+func render(lang, id string, data map[string]any, count any) string {
+	fields := make(map[string]any, len(data)+1)
 	for k, v := range data {
-		d[k] = v
+		if l, ok := v.(Localized); ok {
+			v = l.In(lang)
+		}
+		fields[k] = v
 	}
-	l, ok := localizers.Load(lang)
-	if !ok {
-		l, _ = localizers.LoadOrStore(lang, goi18n.NewLocalizer(bundle, lang, English))
+	if count != nil {
+		fields["Count"] = count
 	}
-	s, err := l.(*goi18n.Localizer).Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: count})
+	s, err := localizer(lang).Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: fields, PluralCount: count})
 	if err != nil {
 		return id
 	}
 	return s
 }
 
-// Has reports whether id is a message.
-func Has(id string) bool {
-	_, err := goi18n.NewLocalizer(bundle, English).Localize(&goi18n.LocalizeConfig{MessageID: id})
-	return err == nil
+// localizer is lang's localizer, made once, falling back to English.
+func localizer(lang string) *goi18n.Localizer {
+	l, ok := localizers.Load(lang)
+	if !ok {
+		l, _ = localizers.LoadOrStore(lang, goi18n.NewLocalizer(bundle, lang, English))
+	}
+	return l.(*goi18n.Localizer)
 }
 
 // Match is the offered language closest to those asked for, in order of

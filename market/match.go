@@ -16,33 +16,14 @@ type MatchFactor struct {
 	Name   string `json:"name"`
 	Points int    `json:"points"`
 	Max    int    `json:"max"`
-	reason reason
-}
-
-// reason is a factor's explanation: an i18n message, counted when count
-// is set.
-type reason struct {
-	id    string
-	data  map[string]any
-	count *int
+	reason text
 }
 
 // Detail is the reason in the language of the request.
 func (f MatchFactor) Detail(ctx context.Context) string { return f.In(i18n.Language(ctx)) }
 
 // In is the reason in lang.
-func (f MatchFactor) In(lang string) string {
-	if f.reason.count != nil {
-		return i18n.N(lang, f.reason.id, *f.reason.count, f.reason.data)
-	}
-	return i18n.T(lang, f.reason.id, f.reason.data)
-}
-
-func because(id string, data map[string]any) reason { return reason{id: id, data: data} }
-
-func counted(id string, n int, data map[string]any) reason {
-	return reason{id: id, data: data, count: &n}
-}
+func (f MatchFactor) In(lang string) string { return f.reason.in(lang) }
 
 // Match is a candidate's score for a shift, 0–100, and how it was made.
 type Match struct {

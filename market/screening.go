@@ -56,15 +56,6 @@ type RuleResult struct {
 	toEmployer text
 }
 
-// text is a message to be written in its reader's language: an i18n
-// message ID and its data.
-type text struct {
-	id   string
-	data map[string]any
-}
-
-func (t text) in(lang string) string { return i18n.T(lang, t.id, t.data) }
-
 // Message is the verdict in the language of the request.
 func (r RuleResult) Message(ctx context.Context) string { return r.say.in(i18n.Language(ctx)) }
 
@@ -74,7 +65,7 @@ func (r RuleResult) In(lang string) string { return r.say.in(lang) }
 // screen is the worker's and the employer's message of a verdict: IDs
 // screen.<key>.worker and screen.<key>.employer.
 func screen(key string, data map[string]any) (text, text) {
-	return text{"screen." + key + ".worker", data}, text{"screen." + key + ".employer", data}
+	return because("screen."+key+".worker", data), because("screen."+key+".employer", data)
 }
 
 // verdict is a rule's result with the messages of key.

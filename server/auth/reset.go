@@ -196,21 +196,9 @@ func (a *Accounts) ChangePassword(ctx context.Context, in ChangePasswordInput) (
 		return nil, market.Forbidden("this account signs in without a password")
 	}
 	email := *u.Email
-	if err := a.locked(ctx, email); err != nil {
+	if err := a.checkOwnPassword(ctx, u, in.CurrentPassword, "currentPassword"); err != nil {
 		return nil, err
 	}
-	if err := a.limit(ctx, "signin-account:"+email, signInPerAccount, "password attempts for this account"); err != nil {
-		return nil, err
-	}
-	ok, err := a.checkPassword(ctx, in.CurrentPassword, u.PasswordHash)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		a.failed(ctx, email)
-		return nil, market.BadInput("currentPassword", "is wrong")
-	}
-	a.succeeded(ctx, email)
 	if err := checkPassword(in.NewPassword, email, u.DisplayName); err != nil {
 		return nil, newPasswordField(err)
 	}
