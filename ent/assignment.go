@@ -32,6 +32,8 @@ type Assignment struct {
 	WorkerID string `json:"worker_id,omitempty"`
 	// EmployerID holds the value of the "employer_id" field.
 	EmployerID string `json:"employer_id,omitempty"`
+	// AgencyID holds the value of the "agency_id" field.
+	AgencyID *string `json:"agency_id,omitempty"`
 	// OfferID holds the value of the "offer_id" field.
 	OfferID *string `json:"offer_id,omitempty"`
 	// Status holds the value of the "status" field.
@@ -162,7 +164,7 @@ func (*Assignment) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case assignment.FieldCheckInLat, assignment.FieldCheckInLng, assignment.FieldCheckOutLat, assignment.FieldCheckOutLng:
 			values[i] = new(sql.NullFloat64)
-		case assignment.FieldID, assignment.FieldShiftID, assignment.FieldWorkerID, assignment.FieldEmployerID, assignment.FieldOfferID, assignment.FieldStatus, assignment.FieldCancelReason:
+		case assignment.FieldID, assignment.FieldShiftID, assignment.FieldWorkerID, assignment.FieldEmployerID, assignment.FieldAgencyID, assignment.FieldOfferID, assignment.FieldStatus, assignment.FieldCancelReason:
 			values[i] = new(sql.NullString)
 		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt, assignment.FieldStartsAt, assignment.FieldEndsAt, assignment.FieldCheckedInAt, assignment.FieldCheckedOutAt, assignment.FieldCancelledAt, assignment.FieldRemindedAt:
 			values[i] = new(sql.NullTime)
@@ -216,6 +218,13 @@ func (_m *Assignment) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field employer_id", values[i])
 			} else if value.Valid {
 				_m.EmployerID = value.String
+			}
+		case assignment.FieldAgencyID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field agency_id", values[i])
+			} else if value.Valid {
+				_m.AgencyID = new(string)
+				*_m.AgencyID = value.String
 			}
 		case assignment.FieldOfferID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -390,6 +399,11 @@ func (_m *Assignment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("employer_id=")
 	builder.WriteString(_m.EmployerID)
+	builder.WriteString(", ")
+	if v := _m.AgencyID; v != nil {
+		builder.WriteString("agency_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	if v := _m.OfferID; v != nil {
 		builder.WriteString("offer_id=")

@@ -75,6 +75,20 @@ func (_c *AssignmentCreate) SetEmployerID(v string) *AssignmentCreate {
 	return _c
 }
 
+// SetAgencyID sets the "agency_id" field.
+func (_c *AssignmentCreate) SetAgencyID(v string) *AssignmentCreate {
+	_c.mutation.SetAgencyID(v)
+	return _c
+}
+
+// SetNillableAgencyID sets the "agency_id" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillableAgencyID(v *string) *AssignmentCreate {
+	if v != nil {
+		_c.SetAgencyID(*v)
+	}
+	return _c
+}
+
 // SetOfferID sets the "offer_id" field.
 func (_c *AssignmentCreate) SetOfferID(v string) *AssignmentCreate {
 	_c.mutation.SetOfferID(v)
@@ -510,6 +524,10 @@ func (_c *AssignmentCreate) createSpec() (*Assignment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.EmployerID(); ok {
 		_spec.SetField(assignment.FieldEmployerID, field.TypeString, value)
 		_node.EmployerID = value
+	}
+	if value, ok := _c.mutation.AgencyID(); ok {
+		_spec.SetField(assignment.FieldAgencyID, field.TypeString, value)
+		_node.AgencyID = &value
 	}
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(assignment.FieldStatus, field.TypeEnum, value)
@@ -982,6 +1000,9 @@ func (u *AssignmentUpsertOne) UpdateNewValues() *AssignmentUpsertOne {
 		}
 		if _, exists := u.create.mutation.EmployerID(); exists {
 			s.SetIgnore(assignment.FieldEmployerID)
+		}
+		if _, exists := u.create.mutation.AgencyID(); exists {
+			s.SetIgnore(assignment.FieldAgencyID)
 		}
 		if _, exists := u.create.mutation.OfferID(); exists {
 			s.SetIgnore(assignment.FieldOfferID)
@@ -1491,6 +1512,9 @@ func (u *AssignmentUpsertBulk) UpdateNewValues() *AssignmentUpsertBulk {
 			}
 			if _, exists := b.mutation.EmployerID(); exists {
 				s.SetIgnore(assignment.FieldEmployerID)
+			}
+			if _, exists := b.mutation.AgencyID(); exists {
+				s.SetIgnore(assignment.FieldAgencyID)
 			}
 			if _, exists := b.mutation.OfferID(); exists {
 				s.SetIgnore(assignment.FieldOfferID)

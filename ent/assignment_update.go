@@ -471,6 +471,9 @@ func (_u *AssignmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(assignment.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.AgencyIDCleared() {
+		_spec.ClearField(assignment.FieldAgencyID, field.TypeString)
+	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(assignment.FieldStatus, field.TypeEnum, value)
 	}
@@ -1139,6 +1142,9 @@ func (_u *AssignmentUpdateOne) sqlSave(ctx context.Context) (_node *Assignment, 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(assignment.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AgencyIDCleared() {
+		_spec.ClearField(assignment.FieldAgencyID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(assignment.FieldStatus, field.TypeEnum, value)

@@ -3670,6 +3670,22 @@ func (c *ShiftClient) QueryEmployer(_m *Shift) *EmployerQuery {
 	return query
 }
 
+// QueryAgency queries the agency edge of a Shift.
+func (c *ShiftClient) QueryAgency(_m *Shift) *EmployerQuery {
+	query := (&EmployerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shift.Table, shift.FieldID, id),
+			sqlgraph.To(employer.Table, employer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shift.AgencyTable, shift.AgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryRequiredSkills queries the required_skills edge of a Shift.
 func (c *ShiftClient) QueryRequiredSkills(_m *Shift) *SkillQuery {
 	query := (&SkillClient{config: c.config}).Query()

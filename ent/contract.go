@@ -42,6 +42,12 @@ type Contract struct {
 	EmployerSignedAt *time.Time `json:"employer_signed_at,omitempty"`
 	// EmployerSignedByID holds the value of the "employer_signed_by_id" field.
 	EmployerSignedByID *string `json:"employer_signed_by_id,omitempty"`
+	// AgencyID holds the value of the "agency_id" field.
+	AgencyID *string `json:"agency_id,omitempty"`
+	// AgencySignedAt holds the value of the "agency_signed_at" field.
+	AgencySignedAt *time.Time `json:"agency_signed_at,omitempty"`
+	// AgencySignedByID holds the value of the "agency_signed_by_id" field.
+	AgencySignedByID *string `json:"agency_signed_by_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ContractQuery when eager-loading is set.
 	Edges        ContractEdges `json:"edges"`
@@ -77,9 +83,9 @@ func (*Contract) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case contract.FieldRevision:
 			values[i] = new(sql.NullInt64)
-		case contract.FieldID, contract.FieldAssignmentID, contract.FieldWorkerID, contract.FieldEmployerID, contract.FieldTemplateVersion, contract.FieldBody, contract.FieldSha256, contract.FieldEmployerSignedByID:
+		case contract.FieldID, contract.FieldAssignmentID, contract.FieldWorkerID, contract.FieldEmployerID, contract.FieldTemplateVersion, contract.FieldBody, contract.FieldSha256, contract.FieldEmployerSignedByID, contract.FieldAgencyID, contract.FieldAgencySignedByID:
 			values[i] = new(sql.NullString)
-		case contract.FieldCreatedAt, contract.FieldUpdatedAt, contract.FieldWorkerSignedAt, contract.FieldEmployerSignedAt:
+		case contract.FieldCreatedAt, contract.FieldUpdatedAt, contract.FieldWorkerSignedAt, contract.FieldEmployerSignedAt, contract.FieldAgencySignedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -177,6 +183,27 @@ func (_m *Contract) assignValues(columns []string, values []any) error {
 				_m.EmployerSignedByID = new(string)
 				*_m.EmployerSignedByID = value.String
 			}
+		case contract.FieldAgencyID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field agency_id", values[i])
+			} else if value.Valid {
+				_m.AgencyID = new(string)
+				*_m.AgencyID = value.String
+			}
+		case contract.FieldAgencySignedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field agency_signed_at", values[i])
+			} else if value.Valid {
+				_m.AgencySignedAt = new(time.Time)
+				*_m.AgencySignedAt = value.Time
+			}
+		case contract.FieldAgencySignedByID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field agency_signed_by_id", values[i])
+			} else if value.Valid {
+				_m.AgencySignedByID = new(string)
+				*_m.AgencySignedByID = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -257,6 +284,21 @@ func (_m *Contract) String() string {
 	builder.WriteString(", ")
 	if v := _m.EmployerSignedByID; v != nil {
 		builder.WriteString("employer_signed_by_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.AgencyID; v != nil {
+		builder.WriteString("agency_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.AgencySignedAt; v != nil {
+		builder.WriteString("agency_signed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.AgencySignedByID; v != nil {
+		builder.WriteString("agency_signed_by_id=")
 		builder.WriteString(*v)
 	}
 	builder.WriteByte(')')

@@ -144,6 +144,48 @@ func (_c *ContractCreate) SetNillableEmployerSignedByID(v *string) *ContractCrea
 	return _c
 }
 
+// SetAgencyID sets the "agency_id" field.
+func (_c *ContractCreate) SetAgencyID(v string) *ContractCreate {
+	_c.mutation.SetAgencyID(v)
+	return _c
+}
+
+// SetNillableAgencyID sets the "agency_id" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableAgencyID(v *string) *ContractCreate {
+	if v != nil {
+		_c.SetAgencyID(*v)
+	}
+	return _c
+}
+
+// SetAgencySignedAt sets the "agency_signed_at" field.
+func (_c *ContractCreate) SetAgencySignedAt(v time.Time) *ContractCreate {
+	_c.mutation.SetAgencySignedAt(v)
+	return _c
+}
+
+// SetNillableAgencySignedAt sets the "agency_signed_at" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableAgencySignedAt(v *time.Time) *ContractCreate {
+	if v != nil {
+		_c.SetAgencySignedAt(*v)
+	}
+	return _c
+}
+
+// SetAgencySignedByID sets the "agency_signed_by_id" field.
+func (_c *ContractCreate) SetAgencySignedByID(v string) *ContractCreate {
+	_c.mutation.SetAgencySignedByID(v)
+	return _c
+}
+
+// SetNillableAgencySignedByID sets the "agency_signed_by_id" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableAgencySignedByID(v *string) *ContractCreate {
+	if v != nil {
+		_c.SetAgencySignedByID(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *ContractCreate) SetID(v string) *ContractCreate {
 	_c.mutation.SetID(v)
@@ -345,6 +387,18 @@ func (_c *ContractCreate) createSpec() (*Contract, *sqlgraph.CreateSpec) {
 		_spec.SetField(contract.FieldEmployerSignedByID, field.TypeString, value)
 		_node.EmployerSignedByID = &value
 	}
+	if value, ok := _c.mutation.AgencyID(); ok {
+		_spec.SetField(contract.FieldAgencyID, field.TypeString, value)
+		_node.AgencyID = &value
+	}
+	if value, ok := _c.mutation.AgencySignedAt(); ok {
+		_spec.SetField(contract.FieldAgencySignedAt, field.TypeTime, value)
+		_node.AgencySignedAt = &value
+	}
+	if value, ok := _c.mutation.AgencySignedByID(); ok {
+		_spec.SetField(contract.FieldAgencySignedByID, field.TypeString, value)
+		_node.AgencySignedByID = &value
+	}
 	if nodes := _c.mutation.AssignmentIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2O,
@@ -534,6 +588,42 @@ func (u *ContractUpsert) ClearEmployerSignedByID() *ContractUpsert {
 	return u
 }
 
+// SetAgencySignedAt sets the "agency_signed_at" field.
+func (u *ContractUpsert) SetAgencySignedAt(v time.Time) *ContractUpsert {
+	u.Set(contract.FieldAgencySignedAt, v)
+	return u
+}
+
+// UpdateAgencySignedAt sets the "agency_signed_at" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateAgencySignedAt() *ContractUpsert {
+	u.SetExcluded(contract.FieldAgencySignedAt)
+	return u
+}
+
+// ClearAgencySignedAt clears the value of the "agency_signed_at" field.
+func (u *ContractUpsert) ClearAgencySignedAt() *ContractUpsert {
+	u.SetNull(contract.FieldAgencySignedAt)
+	return u
+}
+
+// SetAgencySignedByID sets the "agency_signed_by_id" field.
+func (u *ContractUpsert) SetAgencySignedByID(v string) *ContractUpsert {
+	u.Set(contract.FieldAgencySignedByID, v)
+	return u
+}
+
+// UpdateAgencySignedByID sets the "agency_signed_by_id" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateAgencySignedByID() *ContractUpsert {
+	u.SetExcluded(contract.FieldAgencySignedByID)
+	return u
+}
+
+// ClearAgencySignedByID clears the value of the "agency_signed_by_id" field.
+func (u *ContractUpsert) ClearAgencySignedByID() *ContractUpsert {
+	u.SetNull(contract.FieldAgencySignedByID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -562,6 +652,9 @@ func (u *ContractUpsertOne) UpdateNewValues() *ContractUpsertOne {
 		}
 		if _, exists := u.create.mutation.EmployerID(); exists {
 			s.SetIgnore(contract.FieldEmployerID)
+		}
+		if _, exists := u.create.mutation.AgencyID(); exists {
+			s.SetIgnore(contract.FieldAgencyID)
 		}
 	}))
 	return u
@@ -731,6 +824,48 @@ func (u *ContractUpsertOne) UpdateEmployerSignedByID() *ContractUpsertOne {
 func (u *ContractUpsertOne) ClearEmployerSignedByID() *ContractUpsertOne {
 	return u.Update(func(s *ContractUpsert) {
 		s.ClearEmployerSignedByID()
+	})
+}
+
+// SetAgencySignedAt sets the "agency_signed_at" field.
+func (u *ContractUpsertOne) SetAgencySignedAt(v time.Time) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetAgencySignedAt(v)
+	})
+}
+
+// UpdateAgencySignedAt sets the "agency_signed_at" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateAgencySignedAt() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateAgencySignedAt()
+	})
+}
+
+// ClearAgencySignedAt clears the value of the "agency_signed_at" field.
+func (u *ContractUpsertOne) ClearAgencySignedAt() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearAgencySignedAt()
+	})
+}
+
+// SetAgencySignedByID sets the "agency_signed_by_id" field.
+func (u *ContractUpsertOne) SetAgencySignedByID(v string) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetAgencySignedByID(v)
+	})
+}
+
+// UpdateAgencySignedByID sets the "agency_signed_by_id" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateAgencySignedByID() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateAgencySignedByID()
+	})
+}
+
+// ClearAgencySignedByID clears the value of the "agency_signed_by_id" field.
+func (u *ContractUpsertOne) ClearAgencySignedByID() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearAgencySignedByID()
 	})
 }
 
@@ -929,6 +1064,9 @@ func (u *ContractUpsertBulk) UpdateNewValues() *ContractUpsertBulk {
 			if _, exists := b.mutation.EmployerID(); exists {
 				s.SetIgnore(contract.FieldEmployerID)
 			}
+			if _, exists := b.mutation.AgencyID(); exists {
+				s.SetIgnore(contract.FieldAgencyID)
+			}
 		}
 	}))
 	return u
@@ -1098,6 +1236,48 @@ func (u *ContractUpsertBulk) UpdateEmployerSignedByID() *ContractUpsertBulk {
 func (u *ContractUpsertBulk) ClearEmployerSignedByID() *ContractUpsertBulk {
 	return u.Update(func(s *ContractUpsert) {
 		s.ClearEmployerSignedByID()
+	})
+}
+
+// SetAgencySignedAt sets the "agency_signed_at" field.
+func (u *ContractUpsertBulk) SetAgencySignedAt(v time.Time) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetAgencySignedAt(v)
+	})
+}
+
+// UpdateAgencySignedAt sets the "agency_signed_at" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateAgencySignedAt() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateAgencySignedAt()
+	})
+}
+
+// ClearAgencySignedAt clears the value of the "agency_signed_at" field.
+func (u *ContractUpsertBulk) ClearAgencySignedAt() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearAgencySignedAt()
+	})
+}
+
+// SetAgencySignedByID sets the "agency_signed_by_id" field.
+func (u *ContractUpsertBulk) SetAgencySignedByID(v string) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetAgencySignedByID(v)
+	})
+}
+
+// UpdateAgencySignedByID sets the "agency_signed_by_id" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateAgencySignedByID() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateAgencySignedByID()
+	})
+}
+
+// ClearAgencySignedByID clears the value of the "agency_signed_by_id" field.
+func (u *ContractUpsertBulk) ClearAgencySignedByID() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearAgencySignedByID()
 	})
 }
 

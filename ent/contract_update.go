@@ -158,6 +158,46 @@ func (_u *ContractUpdate) ClearEmployerSignedByID() *ContractUpdate {
 	return _u
 }
 
+// SetAgencySignedAt sets the "agency_signed_at" field.
+func (_u *ContractUpdate) SetAgencySignedAt(v time.Time) *ContractUpdate {
+	_u.mutation.SetAgencySignedAt(v)
+	return _u
+}
+
+// SetNillableAgencySignedAt sets the "agency_signed_at" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableAgencySignedAt(v *time.Time) *ContractUpdate {
+	if v != nil {
+		_u.SetAgencySignedAt(*v)
+	}
+	return _u
+}
+
+// ClearAgencySignedAt clears the value of the "agency_signed_at" field.
+func (_u *ContractUpdate) ClearAgencySignedAt() *ContractUpdate {
+	_u.mutation.ClearAgencySignedAt()
+	return _u
+}
+
+// SetAgencySignedByID sets the "agency_signed_by_id" field.
+func (_u *ContractUpdate) SetAgencySignedByID(v string) *ContractUpdate {
+	_u.mutation.SetAgencySignedByID(v)
+	return _u
+}
+
+// SetNillableAgencySignedByID sets the "agency_signed_by_id" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableAgencySignedByID(v *string) *ContractUpdate {
+	if v != nil {
+		_u.SetAgencySignedByID(*v)
+	}
+	return _u
+}
+
+// ClearAgencySignedByID clears the value of the "agency_signed_by_id" field.
+func (_u *ContractUpdate) ClearAgencySignedByID() *ContractUpdate {
+	_u.mutation.ClearAgencySignedByID()
+	return _u
+}
+
 // Mutation returns the ContractMutation object of the builder.
 func (_u *ContractUpdate) Mutation() *ContractMutation {
 	return _u.mutation
@@ -266,6 +306,21 @@ func (_u *ContractUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.EmployerSignedByIDCleared() {
 		_spec.ClearField(contract.FieldEmployerSignedByID, field.TypeString)
+	}
+	if _u.mutation.AgencyIDCleared() {
+		_spec.ClearField(contract.FieldAgencyID, field.TypeString)
+	}
+	if value, ok := _u.mutation.AgencySignedAt(); ok {
+		_spec.SetField(contract.FieldAgencySignedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AgencySignedAtCleared() {
+		_spec.ClearField(contract.FieldAgencySignedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AgencySignedByID(); ok {
+		_spec.SetField(contract.FieldAgencySignedByID, field.TypeString, value)
+	}
+	if _u.mutation.AgencySignedByIDCleared() {
+		_spec.ClearField(contract.FieldAgencySignedByID, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -418,6 +473,46 @@ func (_u *ContractUpdateOne) ClearEmployerSignedByID() *ContractUpdateOne {
 	return _u
 }
 
+// SetAgencySignedAt sets the "agency_signed_at" field.
+func (_u *ContractUpdateOne) SetAgencySignedAt(v time.Time) *ContractUpdateOne {
+	_u.mutation.SetAgencySignedAt(v)
+	return _u
+}
+
+// SetNillableAgencySignedAt sets the "agency_signed_at" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableAgencySignedAt(v *time.Time) *ContractUpdateOne {
+	if v != nil {
+		_u.SetAgencySignedAt(*v)
+	}
+	return _u
+}
+
+// ClearAgencySignedAt clears the value of the "agency_signed_at" field.
+func (_u *ContractUpdateOne) ClearAgencySignedAt() *ContractUpdateOne {
+	_u.mutation.ClearAgencySignedAt()
+	return _u
+}
+
+// SetAgencySignedByID sets the "agency_signed_by_id" field.
+func (_u *ContractUpdateOne) SetAgencySignedByID(v string) *ContractUpdateOne {
+	_u.mutation.SetAgencySignedByID(v)
+	return _u
+}
+
+// SetNillableAgencySignedByID sets the "agency_signed_by_id" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableAgencySignedByID(v *string) *ContractUpdateOne {
+	if v != nil {
+		_u.SetAgencySignedByID(*v)
+	}
+	return _u
+}
+
+// ClearAgencySignedByID clears the value of the "agency_signed_by_id" field.
+func (_u *ContractUpdateOne) ClearAgencySignedByID() *ContractUpdateOne {
+	_u.mutation.ClearAgencySignedByID()
+	return _u
+}
+
 // Mutation returns the ContractMutation object of the builder.
 func (_u *ContractUpdateOne) Mutation() *ContractMutation {
 	return _u.mutation
@@ -556,6 +651,21 @@ func (_u *ContractUpdateOne) sqlSave(ctx context.Context) (_node *Contract, err 
 	}
 	if _u.mutation.EmployerSignedByIDCleared() {
 		_spec.ClearField(contract.FieldEmployerSignedByID, field.TypeString)
+	}
+	if _u.mutation.AgencyIDCleared() {
+		_spec.ClearField(contract.FieldAgencyID, field.TypeString)
+	}
+	if value, ok := _u.mutation.AgencySignedAt(); ok {
+		_spec.SetField(contract.FieldAgencySignedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AgencySignedAtCleared() {
+		_spec.ClearField(contract.FieldAgencySignedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AgencySignedByID(); ok {
+		_spec.SetField(contract.FieldAgencySignedByID, field.TypeString, value)
+	}
+	if _u.mutation.AgencySignedByIDCleared() {
+		_spec.ClearField(contract.FieldAgencySignedByID, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Contract{config: _u.config}

@@ -33,6 +33,10 @@ type Employer struct {
 	Lat *float64 `json:"lat,omitempty"`
 	// Lng holds the value of the "lng" field.
 	Lng *float64 `json:"lng,omitempty"`
+	// Kind holds the value of the "kind" field.
+	Kind employer.Kind `json:"kind,omitempty"`
+	// Jurisdiction holds the value of the "jurisdiction" field.
+	Jurisdiction employer.Jurisdiction `json:"jurisdiction,omitempty"`
 	// credit.Baseline until the first credit event
 	CreditScore int `json:"credit_score,omitempty"`
 	// CreditProvisional holds the value of the "credit_provisional" field.
@@ -134,7 +138,7 @@ func (*Employer) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case employer.FieldCreditScore, employer.FieldRatingCount, employer.FieldPaidOnTime, employer.FieldPaidLate:
 			values[i] = new(sql.NullInt64)
-		case employer.FieldID, employer.FieldName, employer.FieldDescription, employer.FieldWebsite, employer.FieldAddress:
+		case employer.FieldID, employer.FieldName, employer.FieldDescription, employer.FieldWebsite, employer.FieldAddress, employer.FieldKind, employer.FieldJurisdiction:
 			values[i] = new(sql.NullString)
 		case employer.FieldCreatedAt, employer.FieldUpdatedAt, employer.FieldCreditAsOf:
 			values[i] = new(sql.NullTime)
@@ -208,6 +212,18 @@ func (_m *Employer) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Lng = new(float64)
 				*_m.Lng = value.Float64
+			}
+		case employer.FieldKind:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field kind", values[i])
+			} else if value.Valid {
+				_m.Kind = employer.Kind(value.String)
+			}
+		case employer.FieldJurisdiction:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field jurisdiction", values[i])
+			} else if value.Valid {
+				_m.Jurisdiction = employer.Jurisdiction(value.String)
 			}
 		case employer.FieldCreditScore:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -340,6 +356,12 @@ func (_m *Employer) String() string {
 		builder.WriteString("lng=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("kind=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Kind))
+	builder.WriteString(", ")
+	builder.WriteString("jurisdiction=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Jurisdiction))
 	builder.WriteString(", ")
 	builder.WriteString("credit_score=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CreditScore))

@@ -132,6 +132,34 @@ func (_c *EmployerCreate) SetNillableLng(v *float64) *EmployerCreate {
 	return _c
 }
 
+// SetKind sets the "kind" field.
+func (_c *EmployerCreate) SetKind(v employer.Kind) *EmployerCreate {
+	_c.mutation.SetKind(v)
+	return _c
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_c *EmployerCreate) SetNillableKind(v *employer.Kind) *EmployerCreate {
+	if v != nil {
+		_c.SetKind(*v)
+	}
+	return _c
+}
+
+// SetJurisdiction sets the "jurisdiction" field.
+func (_c *EmployerCreate) SetJurisdiction(v employer.Jurisdiction) *EmployerCreate {
+	_c.mutation.SetJurisdiction(v)
+	return _c
+}
+
+// SetNillableJurisdiction sets the "jurisdiction" field if the given value is not nil.
+func (_c *EmployerCreate) SetNillableJurisdiction(v *employer.Jurisdiction) *EmployerCreate {
+	if v != nil {
+		_c.SetJurisdiction(*v)
+	}
+	return _c
+}
+
 // SetCreditScore sets the "credit_score" field.
 func (_c *EmployerCreate) SetCreditScore(v int) *EmployerCreate {
 	_c.mutation.SetCreditScore(v)
@@ -382,6 +410,14 @@ func (_c *EmployerCreate) defaults() error {
 		v := employer.DefaultAddress
 		_c.mutation.SetAddress(v)
 	}
+	if _, ok := _c.mutation.Kind(); !ok {
+		v := employer.DefaultKind
+		_c.mutation.SetKind(v)
+	}
+	if _, ok := _c.mutation.Jurisdiction(); !ok {
+		v := employer.DefaultJurisdiction
+		_c.mutation.SetJurisdiction(v)
+	}
 	if _, ok := _c.mutation.CreditScore(); !ok {
 		v := employer.DefaultCreditScore
 		_c.mutation.SetCreditScore(v)
@@ -454,6 +490,22 @@ func (_c *EmployerCreate) check() error {
 	if v, ok := _c.mutation.Address(); ok {
 		if err := employer.AddressValidator(v); err != nil {
 			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "Employer.address": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Kind(); !ok {
+		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "Employer.kind"`)}
+	}
+	if v, ok := _c.mutation.Kind(); ok {
+		if err := employer.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Employer.kind": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Jurisdiction(); !ok {
+		return &ValidationError{Name: "jurisdiction", err: errors.New(`ent: missing required field "Employer.jurisdiction"`)}
+	}
+	if v, ok := _c.mutation.Jurisdiction(); ok {
+		if err := employer.JurisdictionValidator(v); err != nil {
+			return &ValidationError{Name: "jurisdiction", err: fmt.Errorf(`ent: validator failed for field "Employer.jurisdiction": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.CreditScore(); !ok {
@@ -546,6 +598,14 @@ func (_c *EmployerCreate) createSpec() (*Employer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Lng(); ok {
 		_spec.SetField(employer.FieldLng, field.TypeFloat64, value)
 		_node.Lng = &value
+	}
+	if value, ok := _c.mutation.Kind(); ok {
+		_spec.SetField(employer.FieldKind, field.TypeEnum, value)
+		_node.Kind = value
+	}
+	if value, ok := _c.mutation.Jurisdiction(); ok {
+		_spec.SetField(employer.FieldJurisdiction, field.TypeEnum, value)
+		_node.Jurisdiction = value
 	}
 	if value, ok := _c.mutation.CreditScore(); ok {
 		_spec.SetField(employer.FieldCreditScore, field.TypeInt, value)
@@ -954,6 +1014,12 @@ func (u *EmployerUpsertOne) UpdateNewValues() *EmployerUpsertOne {
 		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(employer.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.Kind(); exists {
+			s.SetIgnore(employer.FieldKind)
+		}
+		if _, exists := u.create.mutation.Jurisdiction(); exists {
+			s.SetIgnore(employer.FieldJurisdiction)
 		}
 	}))
 	return u
@@ -1437,6 +1503,12 @@ func (u *EmployerUpsertBulk) UpdateNewValues() *EmployerUpsertBulk {
 			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(employer.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.Kind(); exists {
+				s.SetIgnore(employer.FieldKind)
+			}
+			if _, exists := b.mutation.Jurisdiction(); exists {
+				s.SetIgnore(employer.FieldJurisdiction)
 			}
 		}
 	}))

@@ -79,6 +79,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			assignment.FieldShiftID:          {Type: field.TypeString, Column: assignment.FieldShiftID},
 			assignment.FieldWorkerID:         {Type: field.TypeString, Column: assignment.FieldWorkerID},
 			assignment.FieldEmployerID:       {Type: field.TypeString, Column: assignment.FieldEmployerID},
+			assignment.FieldAgencyID:         {Type: field.TypeString, Column: assignment.FieldAgencyID},
 			assignment.FieldOfferID:          {Type: field.TypeString, Column: assignment.FieldOfferID},
 			assignment.FieldStatus:           {Type: field.TypeEnum, Column: assignment.FieldStatus},
 			assignment.FieldStartsAt:         {Type: field.TypeTime, Column: assignment.FieldStartsAt},
@@ -152,6 +153,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contract.FieldWorkerSignedAt:     {Type: field.TypeTime, Column: contract.FieldWorkerSignedAt},
 			contract.FieldEmployerSignedAt:   {Type: field.TypeTime, Column: contract.FieldEmployerSignedAt},
 			contract.FieldEmployerSignedByID: {Type: field.TypeString, Column: contract.FieldEmployerSignedByID},
+			contract.FieldAgencyID:           {Type: field.TypeString, Column: contract.FieldAgencyID},
+			contract.FieldAgencySignedAt:     {Type: field.TypeTime, Column: contract.FieldAgencySignedAt},
+			contract.FieldAgencySignedByID:   {Type: field.TypeString, Column: contract.FieldAgencySignedByID},
 		},
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
@@ -245,6 +249,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employer.FieldAddress:           {Type: field.TypeString, Column: employer.FieldAddress},
 			employer.FieldLat:               {Type: field.TypeFloat64, Column: employer.FieldLat},
 			employer.FieldLng:               {Type: field.TypeFloat64, Column: employer.FieldLng},
+			employer.FieldKind:              {Type: field.TypeEnum, Column: employer.FieldKind},
+			employer.FieldJurisdiction:      {Type: field.TypeEnum, Column: employer.FieldJurisdiction},
 			employer.FieldCreditScore:       {Type: field.TypeInt, Column: employer.FieldCreditScore},
 			employer.FieldCreditProvisional: {Type: field.TypeBool, Column: employer.FieldCreditProvisional},
 			employer.FieldCreditAsOf:        {Type: field.TypeTime, Column: employer.FieldCreditAsOf},
@@ -525,6 +531,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldPayUnit:                  {Type: field.TypeEnum, Column: shift.FieldPayUnit},
 			shift.FieldHourlyRate:               {Type: field.TypeInt64, Column: shift.FieldHourlyRate},
 			shift.FieldSlots:                    {Type: field.TypeInt, Column: shift.FieldSlots},
+			shift.FieldPayCycleDays:             {Type: field.TypeInt, Column: shift.FieldPayCycleDays},
+			shift.FieldAgencyID:                 {Type: field.TypeString, Column: shift.FieldAgencyID},
+			shift.FieldPostNature:               {Type: field.TypeEnum, Column: shift.FieldPostNature},
+			shift.FieldPostMonths:               {Type: field.TypeInt, Column: shift.FieldPostMonths},
 			shift.FieldRequiredSkillIds:         {Type: field.TypeJSON, Column: shift.FieldRequiredSkillIds},
 			shift.FieldRequiredCertificationIds: {Type: field.TypeJSON, Column: shift.FieldRequiredCertificationIds},
 			shift.FieldFilled:                   {Type: field.TypeInt, Column: shift.FieldFilled},
@@ -1167,6 +1177,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Employer",
 	)
 	graph.MustAddE(
+		"agency",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shift.AgencyTable,
+			Columns: []string{shift.AgencyColumn},
+			Bidi:    false,
+		},
+		"Shift",
+		"Employer",
+	)
+	graph.MustAddE(
 		"required_skills",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -1665,6 +1687,11 @@ func (f *AssignmentFilter) WhereEmployerID(p entql.StringP) {
 	f.Where(p.Field(assignment.FieldEmployerID))
 }
 
+// WhereAgencyID applies the entql string predicate on the agency_id field.
+func (f *AssignmentFilter) WhereAgencyID(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldAgencyID))
+}
+
 // WhereOfferID applies the entql string predicate on the offer_id field.
 func (f *AssignmentFilter) WhereOfferID(p entql.StringP) {
 	f.Where(p.Field(assignment.FieldOfferID))
@@ -2090,6 +2117,21 @@ func (f *ContractFilter) WhereEmployerSignedAt(p entql.TimeP) {
 // WhereEmployerSignedByID applies the entql string predicate on the employer_signed_by_id field.
 func (f *ContractFilter) WhereEmployerSignedByID(p entql.StringP) {
 	f.Where(p.Field(contract.FieldEmployerSignedByID))
+}
+
+// WhereAgencyID applies the entql string predicate on the agency_id field.
+func (f *ContractFilter) WhereAgencyID(p entql.StringP) {
+	f.Where(p.Field(contract.FieldAgencyID))
+}
+
+// WhereAgencySignedAt applies the entql time.Time predicate on the agency_signed_at field.
+func (f *ContractFilter) WhereAgencySignedAt(p entql.TimeP) {
+	f.Where(p.Field(contract.FieldAgencySignedAt))
+}
+
+// WhereAgencySignedByID applies the entql string predicate on the agency_signed_by_id field.
+func (f *ContractFilter) WhereAgencySignedByID(p entql.StringP) {
+	f.Where(p.Field(contract.FieldAgencySignedByID))
 }
 
 // WhereHasAssignment applies a predicate to check if query has an edge assignment.
@@ -2539,6 +2581,16 @@ func (f *EmployerFilter) WhereLat(p entql.Float64P) {
 // WhereLng applies the entql float64 predicate on the lng field.
 func (f *EmployerFilter) WhereLng(p entql.Float64P) {
 	f.Where(p.Field(employer.FieldLng))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *EmployerFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(employer.FieldKind))
+}
+
+// WhereJurisdiction applies the entql string predicate on the jurisdiction field.
+func (f *EmployerFilter) WhereJurisdiction(p entql.StringP) {
+	f.Where(p.Field(employer.FieldJurisdiction))
 }
 
 // WhereCreditScore applies the entql int predicate on the credit_score field.
@@ -3921,6 +3973,26 @@ func (f *ShiftFilter) WhereSlots(p entql.IntP) {
 	f.Where(p.Field(shift.FieldSlots))
 }
 
+// WherePayCycleDays applies the entql int predicate on the pay_cycle_days field.
+func (f *ShiftFilter) WherePayCycleDays(p entql.IntP) {
+	f.Where(p.Field(shift.FieldPayCycleDays))
+}
+
+// WhereAgencyID applies the entql string predicate on the agency_id field.
+func (f *ShiftFilter) WhereAgencyID(p entql.StringP) {
+	f.Where(p.Field(shift.FieldAgencyID))
+}
+
+// WherePostNature applies the entql string predicate on the post_nature field.
+func (f *ShiftFilter) WherePostNature(p entql.StringP) {
+	f.Where(p.Field(shift.FieldPostNature))
+}
+
+// WherePostMonths applies the entql int predicate on the post_months field.
+func (f *ShiftFilter) WherePostMonths(p entql.IntP) {
+	f.Where(p.Field(shift.FieldPostMonths))
+}
+
 // WhereRequiredSkillIds applies the entql json.RawMessage predicate on the required_skill_ids field.
 func (f *ShiftFilter) WhereRequiredSkillIds(p entql.BytesP) {
 	f.Where(p.Field(shift.FieldRequiredSkillIds))
@@ -3984,6 +4056,20 @@ func (f *ShiftFilter) WhereHasEmployer() {
 // WhereHasEmployerWith applies a predicate to check if query has an edge employer with a given conditions (other predicates).
 func (f *ShiftFilter) WhereHasEmployerWith(preds ...predicate.Employer) {
 	f.Where(entql.HasEdgeWith("employer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAgency applies a predicate to check if query has an edge agency.
+func (f *ShiftFilter) WhereHasAgency() {
+	f.Where(entql.HasEdge("agency"))
+}
+
+// WhereHasAgencyWith applies a predicate to check if query has an edge agency with a given conditions (other predicates).
+func (f *ShiftFilter) WhereHasAgencyWith(preds ...predicate.Employer) {
+	f.Where(entql.HasEdgeWith("agency", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

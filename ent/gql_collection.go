@@ -304,6 +304,11 @@ func (_q *AssignmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, assignment.FieldEmployerID)
 				fieldSeen[assignment.FieldEmployerID] = struct{}{}
 			}
+		case "agencyID":
+			if _, ok := fieldSeen[assignment.FieldAgencyID]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldAgencyID)
+				fieldSeen[assignment.FieldAgencyID] = struct{}{}
+			}
 		case "offerID":
 			if _, ok := fieldSeen[assignment.FieldOfferID]; !ok {
 				selectedFields = append(selectedFields, assignment.FieldOfferID)
@@ -640,6 +645,16 @@ func (_q *ContractQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[contract.FieldEmployerSignedAt]; !ok {
 				selectedFields = append(selectedFields, contract.FieldEmployerSignedAt)
 				fieldSeen[contract.FieldEmployerSignedAt] = struct{}{}
+			}
+		case "agencyID":
+			if _, ok := fieldSeen[contract.FieldAgencyID]; !ok {
+				selectedFields = append(selectedFields, contract.FieldAgencyID)
+				fieldSeen[contract.FieldAgencyID] = struct{}{}
+			}
+		case "agencySignedAt":
+			if _, ok := fieldSeen[contract.FieldAgencySignedAt]; !ok {
+				selectedFields = append(selectedFields, contract.FieldAgencySignedAt)
+				fieldSeen[contract.FieldAgencySignedAt] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1460,6 +1475,16 @@ func (_q *EmployerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[employer.FieldLng]; !ok {
 				selectedFields = append(selectedFields, employer.FieldLng)
 				fieldSeen[employer.FieldLng] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[employer.FieldKind]; !ok {
+				selectedFields = append(selectedFields, employer.FieldKind)
+				fieldSeen[employer.FieldKind] = struct{}{}
+			}
+		case "jurisdiction":
+			if _, ok := fieldSeen[employer.FieldJurisdiction]; !ok {
+				selectedFields = append(selectedFields, employer.FieldJurisdiction)
+				fieldSeen[employer.FieldJurisdiction] = struct{}{}
 			}
 		case "ratingAvg":
 			if _, ok := fieldSeen[employer.FieldRatingAvg]; !ok {
@@ -2732,6 +2757,21 @@ func (_q *ShiftQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				fieldSeen[shift.FieldEmployerID] = struct{}{}
 			}
 
+		case "agency":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EmployerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, employerImplementors)...); err != nil {
+				return err
+			}
+			_q.withAgency = query
+			if _, ok := fieldSeen[shift.FieldAgencyID]; !ok {
+				selectedFields = append(selectedFields, shift.FieldAgencyID)
+				fieldSeen[shift.FieldAgencyID] = struct{}{}
+			}
+
 		case "applications":
 			var (
 				alias = field.Alias
@@ -2775,10 +2815,10 @@ func (_q *ShiftQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = n
 						}
 						return nil
 					})
@@ -2786,10 +2826,10 @@ func (_q *ShiftQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Shift) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Applications)
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = n
 						}
 						return nil
 					})
@@ -2864,10 +2904,10 @@ func (_q *ShiftQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = n
 						}
 						return nil
 					})
@@ -2875,10 +2915,10 @@ func (_q *ShiftQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Shift) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Offers)
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = n
 						}
 						return nil
 					})
@@ -2953,10 +2993,10 @@ func (_q *ShiftQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = n
 						}
 						return nil
 					})
@@ -2964,10 +3004,10 @@ func (_q *ShiftQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Shift) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Assignments)
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = n
 						}
 						return nil
 					})
@@ -3097,6 +3137,26 @@ func (_q *ShiftQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[shift.FieldSlots]; !ok {
 				selectedFields = append(selectedFields, shift.FieldSlots)
 				fieldSeen[shift.FieldSlots] = struct{}{}
+			}
+		case "payCycleDays":
+			if _, ok := fieldSeen[shift.FieldPayCycleDays]; !ok {
+				selectedFields = append(selectedFields, shift.FieldPayCycleDays)
+				fieldSeen[shift.FieldPayCycleDays] = struct{}{}
+			}
+		case "agencyID":
+			if _, ok := fieldSeen[shift.FieldAgencyID]; !ok {
+				selectedFields = append(selectedFields, shift.FieldAgencyID)
+				fieldSeen[shift.FieldAgencyID] = struct{}{}
+			}
+		case "postNature":
+			if _, ok := fieldSeen[shift.FieldPostNature]; !ok {
+				selectedFields = append(selectedFields, shift.FieldPostNature)
+				fieldSeen[shift.FieldPostNature] = struct{}{}
+			}
+		case "postMonths":
+			if _, ok := fieldSeen[shift.FieldPostMonths]; !ok {
+				selectedFields = append(selectedFields, shift.FieldPostMonths)
+				fieldSeen[shift.FieldPostMonths] = struct{}{}
 			}
 		case "filled":
 			if _, ok := fieldSeen[shift.FieldFilled]; !ok {

@@ -288,6 +288,14 @@ func (_m *Shift) Employer(ctx context.Context) (*Employer, error) {
 	return result, err
 }
 
+func (_m *Shift) Agency(ctx context.Context) (*Employer, error) {
+	result, err := _m.Edges.AgencyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAgency().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Shift) Applications(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ApplicationOrder,
 ) (*ApplicationConnection, error) {
@@ -295,7 +303,7 @@ func (_m *Shift) Applications(
 		WithApplicationOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
 	if nodes, err := _m.NamedApplications(alias); err == nil || hasTotalCount {
 		pager, err := newApplicationPager(opts, last != nil)
 		if err != nil {
@@ -315,7 +323,7 @@ func (_m *Shift) Offers(
 		WithOfferOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
 	if nodes, err := _m.NamedOffers(alias); err == nil || hasTotalCount {
 		pager, err := newOfferPager(opts, last != nil)
 		if err != nil {
@@ -335,7 +343,7 @@ func (_m *Shift) Assignments(
 		WithAssignmentOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
 	if nodes, err := _m.NamedAssignments(alias); err == nil || hasTotalCount {
 		pager, err := newAssignmentPager(opts, last != nil)
 		if err != nil {

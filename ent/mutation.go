@@ -1012,6 +1012,7 @@ type AssignmentMutation struct {
 	created_at        *time.Time
 	updated_at        *time.Time
 	employer_id       *string
+	agency_id         *string
 	status            *assignment.Status
 	starts_at         *time.Time
 	ends_at           *time.Time
@@ -1330,6 +1331,55 @@ func (m *AssignmentMutation) OldEmployerID(ctx context.Context) (v string, err e
 // ResetEmployerID resets all changes to the "employer_id" field.
 func (m *AssignmentMutation) ResetEmployerID() {
 	m.employer_id = nil
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *AssignmentMutation) SetAgencyID(s string) {
+	m.agency_id = &s
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *AssignmentMutation) AgencyID() (r string, exists bool) {
+	v := m.agency_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldAgencyID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ClearAgencyID clears the value of the "agency_id" field.
+func (m *AssignmentMutation) ClearAgencyID() {
+	m.agency_id = nil
+	m.clearedFields[assignment.FieldAgencyID] = struct{}{}
+}
+
+// AgencyIDCleared returns if the "agency_id" field was cleared in this mutation.
+func (m *AssignmentMutation) AgencyIDCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldAgencyID]
+	return ok
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *AssignmentMutation) ResetAgencyID() {
+	m.agency_id = nil
+	delete(m.clearedFields, assignment.FieldAgencyID)
 }
 
 // SetOfferID sets the "offer_id" field.
@@ -2284,7 +2334,7 @@ func (m *AssignmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AssignmentMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, assignment.FieldCreatedAt)
 	}
@@ -2299,6 +2349,9 @@ func (m *AssignmentMutation) Fields() []string {
 	}
 	if m.employer_id != nil {
 		fields = append(fields, assignment.FieldEmployerID)
+	}
+	if m.agency_id != nil {
+		fields = append(fields, assignment.FieldAgencyID)
 	}
 	if m.offer != nil {
 		fields = append(fields, assignment.FieldOfferID)
@@ -2360,6 +2413,8 @@ func (m *AssignmentMutation) Field(name string) (ent.Value, bool) {
 		return m.WorkerID()
 	case assignment.FieldEmployerID:
 		return m.EmployerID()
+	case assignment.FieldAgencyID:
+		return m.AgencyID()
 	case assignment.FieldOfferID:
 		return m.OfferID()
 	case assignment.FieldStatus:
@@ -2407,6 +2462,8 @@ func (m *AssignmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldWorkerID(ctx)
 	case assignment.FieldEmployerID:
 		return m.OldEmployerID(ctx)
+	case assignment.FieldAgencyID:
+		return m.OldAgencyID(ctx)
 	case assignment.FieldOfferID:
 		return m.OldOfferID(ctx)
 	case assignment.FieldStatus:
@@ -2478,6 +2535,13 @@ func (m *AssignmentMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetEmployerID(v)
+		return nil
+	case assignment.FieldAgencyID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
 		return nil
 	case assignment.FieldOfferID:
 		v, ok := value.(string)
@@ -2658,6 +2722,9 @@ func (m *AssignmentMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AssignmentMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(assignment.FieldAgencyID) {
+		fields = append(fields, assignment.FieldAgencyID)
+	}
 	if m.FieldCleared(assignment.FieldOfferID) {
 		fields = append(fields, assignment.FieldOfferID)
 	}
@@ -2699,6 +2766,9 @@ func (m *AssignmentMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AssignmentMutation) ClearField(name string) error {
 	switch name {
+	case assignment.FieldAgencyID:
+		m.ClearAgencyID()
+		return nil
 	case assignment.FieldOfferID:
 		m.ClearOfferID()
 		return nil
@@ -2748,6 +2818,9 @@ func (m *AssignmentMutation) ResetField(name string) error {
 		return nil
 	case assignment.FieldEmployerID:
 		m.ResetEmployerID()
+		return nil
+	case assignment.FieldAgencyID:
+		m.ResetAgencyID()
 		return nil
 	case assignment.FieldOfferID:
 		m.ResetOfferID()
@@ -4671,6 +4744,9 @@ type ContractMutation struct {
 	worker_signed_at      *time.Time
 	employer_signed_at    *time.Time
 	employer_signed_by_id *string
+	agency_id             *string
+	agency_signed_at      *time.Time
+	agency_signed_by_id   *string
 	clearedFields         map[string]struct{}
 	assignment            *string
 	clearedassignment     bool
@@ -5274,6 +5350,153 @@ func (m *ContractMutation) ResetEmployerSignedByID() {
 	delete(m.clearedFields, contract.FieldEmployerSignedByID)
 }
 
+// SetAgencyID sets the "agency_id" field.
+func (m *ContractMutation) SetAgencyID(s string) {
+	m.agency_id = &s
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *ContractMutation) AgencyID() (r string, exists bool) {
+	v := m.agency_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldAgencyID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ClearAgencyID clears the value of the "agency_id" field.
+func (m *ContractMutation) ClearAgencyID() {
+	m.agency_id = nil
+	m.clearedFields[contract.FieldAgencyID] = struct{}{}
+}
+
+// AgencyIDCleared returns if the "agency_id" field was cleared in this mutation.
+func (m *ContractMutation) AgencyIDCleared() bool {
+	_, ok := m.clearedFields[contract.FieldAgencyID]
+	return ok
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *ContractMutation) ResetAgencyID() {
+	m.agency_id = nil
+	delete(m.clearedFields, contract.FieldAgencyID)
+}
+
+// SetAgencySignedAt sets the "agency_signed_at" field.
+func (m *ContractMutation) SetAgencySignedAt(t time.Time) {
+	m.agency_signed_at = &t
+}
+
+// AgencySignedAt returns the value of the "agency_signed_at" field in the mutation.
+func (m *ContractMutation) AgencySignedAt() (r time.Time, exists bool) {
+	v := m.agency_signed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencySignedAt returns the old "agency_signed_at" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldAgencySignedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencySignedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencySignedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencySignedAt: %w", err)
+	}
+	return oldValue.AgencySignedAt, nil
+}
+
+// ClearAgencySignedAt clears the value of the "agency_signed_at" field.
+func (m *ContractMutation) ClearAgencySignedAt() {
+	m.agency_signed_at = nil
+	m.clearedFields[contract.FieldAgencySignedAt] = struct{}{}
+}
+
+// AgencySignedAtCleared returns if the "agency_signed_at" field was cleared in this mutation.
+func (m *ContractMutation) AgencySignedAtCleared() bool {
+	_, ok := m.clearedFields[contract.FieldAgencySignedAt]
+	return ok
+}
+
+// ResetAgencySignedAt resets all changes to the "agency_signed_at" field.
+func (m *ContractMutation) ResetAgencySignedAt() {
+	m.agency_signed_at = nil
+	delete(m.clearedFields, contract.FieldAgencySignedAt)
+}
+
+// SetAgencySignedByID sets the "agency_signed_by_id" field.
+func (m *ContractMutation) SetAgencySignedByID(s string) {
+	m.agency_signed_by_id = &s
+}
+
+// AgencySignedByID returns the value of the "agency_signed_by_id" field in the mutation.
+func (m *ContractMutation) AgencySignedByID() (r string, exists bool) {
+	v := m.agency_signed_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencySignedByID returns the old "agency_signed_by_id" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldAgencySignedByID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencySignedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencySignedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencySignedByID: %w", err)
+	}
+	return oldValue.AgencySignedByID, nil
+}
+
+// ClearAgencySignedByID clears the value of the "agency_signed_by_id" field.
+func (m *ContractMutation) ClearAgencySignedByID() {
+	m.agency_signed_by_id = nil
+	m.clearedFields[contract.FieldAgencySignedByID] = struct{}{}
+}
+
+// AgencySignedByIDCleared returns if the "agency_signed_by_id" field was cleared in this mutation.
+func (m *ContractMutation) AgencySignedByIDCleared() bool {
+	_, ok := m.clearedFields[contract.FieldAgencySignedByID]
+	return ok
+}
+
+// ResetAgencySignedByID resets all changes to the "agency_signed_by_id" field.
+func (m *ContractMutation) ResetAgencySignedByID() {
+	m.agency_signed_by_id = nil
+	delete(m.clearedFields, contract.FieldAgencySignedByID)
+}
+
 // ClearAssignment clears the "assignment" edge to the Assignment entity.
 func (m *ContractMutation) ClearAssignment() {
 	m.clearedassignment = true
@@ -5335,7 +5558,7 @@ func (m *ContractMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContractMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, contract.FieldCreatedAt)
 	}
@@ -5372,6 +5595,15 @@ func (m *ContractMutation) Fields() []string {
 	if m.employer_signed_by_id != nil {
 		fields = append(fields, contract.FieldEmployerSignedByID)
 	}
+	if m.agency_id != nil {
+		fields = append(fields, contract.FieldAgencyID)
+	}
+	if m.agency_signed_at != nil {
+		fields = append(fields, contract.FieldAgencySignedAt)
+	}
+	if m.agency_signed_by_id != nil {
+		fields = append(fields, contract.FieldAgencySignedByID)
+	}
 	return fields
 }
 
@@ -5404,6 +5636,12 @@ func (m *ContractMutation) Field(name string) (ent.Value, bool) {
 		return m.EmployerSignedAt()
 	case contract.FieldEmployerSignedByID:
 		return m.EmployerSignedByID()
+	case contract.FieldAgencyID:
+		return m.AgencyID()
+	case contract.FieldAgencySignedAt:
+		return m.AgencySignedAt()
+	case contract.FieldAgencySignedByID:
+		return m.AgencySignedByID()
 	}
 	return nil, false
 }
@@ -5437,6 +5675,12 @@ func (m *ContractMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldEmployerSignedAt(ctx)
 	case contract.FieldEmployerSignedByID:
 		return m.OldEmployerSignedByID(ctx)
+	case contract.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case contract.FieldAgencySignedAt:
+		return m.OldAgencySignedAt(ctx)
+	case contract.FieldAgencySignedByID:
+		return m.OldAgencySignedByID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Contract field %s", name)
 }
@@ -5530,6 +5774,27 @@ func (m *ContractMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEmployerSignedByID(v)
 		return nil
+	case contract.FieldAgencyID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case contract.FieldAgencySignedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencySignedAt(v)
+		return nil
+	case contract.FieldAgencySignedByID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencySignedByID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Contract field %s", name)
 }
@@ -5584,6 +5849,15 @@ func (m *ContractMutation) ClearedFields() []string {
 	if m.FieldCleared(contract.FieldEmployerSignedByID) {
 		fields = append(fields, contract.FieldEmployerSignedByID)
 	}
+	if m.FieldCleared(contract.FieldAgencyID) {
+		fields = append(fields, contract.FieldAgencyID)
+	}
+	if m.FieldCleared(contract.FieldAgencySignedAt) {
+		fields = append(fields, contract.FieldAgencySignedAt)
+	}
+	if m.FieldCleared(contract.FieldAgencySignedByID) {
+		fields = append(fields, contract.FieldAgencySignedByID)
+	}
 	return fields
 }
 
@@ -5606,6 +5880,15 @@ func (m *ContractMutation) ClearField(name string) error {
 		return nil
 	case contract.FieldEmployerSignedByID:
 		m.ClearEmployerSignedByID()
+		return nil
+	case contract.FieldAgencyID:
+		m.ClearAgencyID()
+		return nil
+	case contract.FieldAgencySignedAt:
+		m.ClearAgencySignedAt()
+		return nil
+	case contract.FieldAgencySignedByID:
+		m.ClearAgencySignedByID()
 		return nil
 	}
 	return fmt.Errorf("unknown Contract nullable field %s", name)
@@ -5650,6 +5933,15 @@ func (m *ContractMutation) ResetField(name string) error {
 		return nil
 	case contract.FieldEmployerSignedByID:
 		m.ResetEmployerSignedByID()
+		return nil
+	case contract.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case contract.FieldAgencySignedAt:
+		m.ResetAgencySignedAt()
+		return nil
+	case contract.FieldAgencySignedByID:
+		m.ResetAgencySignedByID()
 		return nil
 	}
 	return fmt.Errorf("unknown Contract field %s", name)
@@ -8917,6 +9209,8 @@ type EmployerMutation struct {
 	addlat               *float64
 	lng                  *float64
 	addlng               *float64
+	kind                 *employer.Kind
+	jurisdiction         *employer.Jurisdiction
 	credit_score         *int
 	addcredit_score      *int
 	credit_provisional   *bool
@@ -9408,6 +9702,78 @@ func (m *EmployerMutation) ResetLng() {
 	m.lng = nil
 	m.addlng = nil
 	delete(m.clearedFields, employer.FieldLng)
+}
+
+// SetKind sets the "kind" field.
+func (m *EmployerMutation) SetKind(e employer.Kind) {
+	m.kind = &e
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *EmployerMutation) Kind() (r employer.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Employer entity.
+// If the Employer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerMutation) OldKind(ctx context.Context) (v employer.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *EmployerMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetJurisdiction sets the "jurisdiction" field.
+func (m *EmployerMutation) SetJurisdiction(e employer.Jurisdiction) {
+	m.jurisdiction = &e
+}
+
+// Jurisdiction returns the value of the "jurisdiction" field in the mutation.
+func (m *EmployerMutation) Jurisdiction() (r employer.Jurisdiction, exists bool) {
+	v := m.jurisdiction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJurisdiction returns the old "jurisdiction" field's value of the Employer entity.
+// If the Employer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerMutation) OldJurisdiction(ctx context.Context) (v employer.Jurisdiction, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJurisdiction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJurisdiction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJurisdiction: %w", err)
+	}
+	return oldValue.Jurisdiction, nil
+}
+
+// ResetJurisdiction resets all changes to the "jurisdiction" field.
+func (m *EmployerMutation) ResetJurisdiction() {
+	m.jurisdiction = nil
 }
 
 // SetCreditScore sets the "credit_score" field.
@@ -10079,7 +10445,7 @@ func (m *EmployerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EmployerMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, employer.FieldCreatedAt)
 	}
@@ -10103,6 +10469,12 @@ func (m *EmployerMutation) Fields() []string {
 	}
 	if m.lng != nil {
 		fields = append(fields, employer.FieldLng)
+	}
+	if m.kind != nil {
+		fields = append(fields, employer.FieldKind)
+	}
+	if m.jurisdiction != nil {
+		fields = append(fields, employer.FieldJurisdiction)
 	}
 	if m.credit_score != nil {
 		fields = append(fields, employer.FieldCreditScore)
@@ -10149,6 +10521,10 @@ func (m *EmployerMutation) Field(name string) (ent.Value, bool) {
 		return m.Lat()
 	case employer.FieldLng:
 		return m.Lng()
+	case employer.FieldKind:
+		return m.Kind()
+	case employer.FieldJurisdiction:
+		return m.Jurisdiction()
 	case employer.FieldCreditScore:
 		return m.CreditScore()
 	case employer.FieldCreditProvisional:
@@ -10188,6 +10564,10 @@ func (m *EmployerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldLat(ctx)
 	case employer.FieldLng:
 		return m.OldLng(ctx)
+	case employer.FieldKind:
+		return m.OldKind(ctx)
+	case employer.FieldJurisdiction:
+		return m.OldJurisdiction(ctx)
 	case employer.FieldCreditScore:
 		return m.OldCreditScore(ctx)
 	case employer.FieldCreditProvisional:
@@ -10266,6 +10646,20 @@ func (m *EmployerMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetLng(v)
+		return nil
+	case employer.FieldKind:
+		v, ok := value.(employer.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case employer.FieldJurisdiction:
+		v, ok := value.(employer.Jurisdiction)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJurisdiction(v)
 		return nil
 	case employer.FieldCreditScore:
 		v, ok := value.(int)
@@ -10496,6 +10890,12 @@ func (m *EmployerMutation) ResetField(name string) error {
 		return nil
 	case employer.FieldLng:
 		m.ResetLng()
+		return nil
+	case employer.FieldKind:
+		m.ResetKind()
+		return nil
+	case employer.FieldJurisdiction:
+		m.ResetJurisdiction()
 		return nil
 	case employer.FieldCreditScore:
 		m.ResetCreditScore()
@@ -20301,6 +20701,11 @@ type ShiftMutation struct {
 	addhourly_rate                   *int64
 	slots                            *int
 	addslots                         *int
+	pay_cycle_days                   *int
+	addpay_cycle_days                *int
+	post_nature                      *shift.PostNature
+	post_months                      *int
+	addpost_months                   *int
 	required_skill_ids               *[]string
 	appendrequired_skill_ids         []string
 	required_certification_ids       *[]string
@@ -20321,6 +20726,8 @@ type ShiftMutation struct {
 	clearedFields                    map[string]struct{}
 	employer                         *string
 	clearedemployer                  bool
+	agency                           *string
+	clearedagency                    bool
 	required_skills                  map[string]struct{}
 	removedrequired_skills           map[string]struct{}
 	clearedrequired_skills           bool
@@ -21341,6 +21748,230 @@ func (m *ShiftMutation) ResetSlots() {
 	m.addslots = nil
 }
 
+// SetPayCycleDays sets the "pay_cycle_days" field.
+func (m *ShiftMutation) SetPayCycleDays(i int) {
+	m.pay_cycle_days = &i
+	m.addpay_cycle_days = nil
+}
+
+// PayCycleDays returns the value of the "pay_cycle_days" field in the mutation.
+func (m *ShiftMutation) PayCycleDays() (r int, exists bool) {
+	v := m.pay_cycle_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPayCycleDays returns the old "pay_cycle_days" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldPayCycleDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPayCycleDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPayCycleDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPayCycleDays: %w", err)
+	}
+	return oldValue.PayCycleDays, nil
+}
+
+// AddPayCycleDays adds i to the "pay_cycle_days" field.
+func (m *ShiftMutation) AddPayCycleDays(i int) {
+	if m.addpay_cycle_days != nil {
+		*m.addpay_cycle_days += i
+	} else {
+		m.addpay_cycle_days = &i
+	}
+}
+
+// AddedPayCycleDays returns the value that was added to the "pay_cycle_days" field in this mutation.
+func (m *ShiftMutation) AddedPayCycleDays() (r int, exists bool) {
+	v := m.addpay_cycle_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPayCycleDays resets all changes to the "pay_cycle_days" field.
+func (m *ShiftMutation) ResetPayCycleDays() {
+	m.pay_cycle_days = nil
+	m.addpay_cycle_days = nil
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *ShiftMutation) SetAgencyID(s string) {
+	m.agency = &s
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *ShiftMutation) AgencyID() (r string, exists bool) {
+	v := m.agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldAgencyID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ClearAgencyID clears the value of the "agency_id" field.
+func (m *ShiftMutation) ClearAgencyID() {
+	m.agency = nil
+	m.clearedFields[shift.FieldAgencyID] = struct{}{}
+}
+
+// AgencyIDCleared returns if the "agency_id" field was cleared in this mutation.
+func (m *ShiftMutation) AgencyIDCleared() bool {
+	_, ok := m.clearedFields[shift.FieldAgencyID]
+	return ok
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *ShiftMutation) ResetAgencyID() {
+	m.agency = nil
+	delete(m.clearedFields, shift.FieldAgencyID)
+}
+
+// SetPostNature sets the "post_nature" field.
+func (m *ShiftMutation) SetPostNature(sn shift.PostNature) {
+	m.post_nature = &sn
+}
+
+// PostNature returns the value of the "post_nature" field in the mutation.
+func (m *ShiftMutation) PostNature() (r shift.PostNature, exists bool) {
+	v := m.post_nature
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPostNature returns the old "post_nature" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldPostNature(ctx context.Context) (v *shift.PostNature, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPostNature is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPostNature requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPostNature: %w", err)
+	}
+	return oldValue.PostNature, nil
+}
+
+// ClearPostNature clears the value of the "post_nature" field.
+func (m *ShiftMutation) ClearPostNature() {
+	m.post_nature = nil
+	m.clearedFields[shift.FieldPostNature] = struct{}{}
+}
+
+// PostNatureCleared returns if the "post_nature" field was cleared in this mutation.
+func (m *ShiftMutation) PostNatureCleared() bool {
+	_, ok := m.clearedFields[shift.FieldPostNature]
+	return ok
+}
+
+// ResetPostNature resets all changes to the "post_nature" field.
+func (m *ShiftMutation) ResetPostNature() {
+	m.post_nature = nil
+	delete(m.clearedFields, shift.FieldPostNature)
+}
+
+// SetPostMonths sets the "post_months" field.
+func (m *ShiftMutation) SetPostMonths(i int) {
+	m.post_months = &i
+	m.addpost_months = nil
+}
+
+// PostMonths returns the value of the "post_months" field in the mutation.
+func (m *ShiftMutation) PostMonths() (r int, exists bool) {
+	v := m.post_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPostMonths returns the old "post_months" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldPostMonths(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPostMonths is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPostMonths requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPostMonths: %w", err)
+	}
+	return oldValue.PostMonths, nil
+}
+
+// AddPostMonths adds i to the "post_months" field.
+func (m *ShiftMutation) AddPostMonths(i int) {
+	if m.addpost_months != nil {
+		*m.addpost_months += i
+	} else {
+		m.addpost_months = &i
+	}
+}
+
+// AddedPostMonths returns the value that was added to the "post_months" field in this mutation.
+func (m *ShiftMutation) AddedPostMonths() (r int, exists bool) {
+	v := m.addpost_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPostMonths clears the value of the "post_months" field.
+func (m *ShiftMutation) ClearPostMonths() {
+	m.post_months = nil
+	m.addpost_months = nil
+	m.clearedFields[shift.FieldPostMonths] = struct{}{}
+}
+
+// PostMonthsCleared returns if the "post_months" field was cleared in this mutation.
+func (m *ShiftMutation) PostMonthsCleared() bool {
+	_, ok := m.clearedFields[shift.FieldPostMonths]
+	return ok
+}
+
+// ResetPostMonths resets all changes to the "post_months" field.
+func (m *ShiftMutation) ResetPostMonths() {
+	m.post_months = nil
+	m.addpost_months = nil
+	delete(m.clearedFields, shift.FieldPostMonths)
+}
+
 // SetRequiredSkillIds sets the "required_skill_ids" field.
 func (m *ShiftMutation) SetRequiredSkillIds(s []string) {
 	m.required_skill_ids = &s
@@ -21956,6 +22587,33 @@ func (m *ShiftMutation) ResetEmployer() {
 	m.clearedemployer = false
 }
 
+// ClearAgency clears the "agency" edge to the Employer entity.
+func (m *ShiftMutation) ClearAgency() {
+	m.clearedagency = true
+	m.clearedFields[shift.FieldAgencyID] = struct{}{}
+}
+
+// AgencyCleared reports if the "agency" edge to the Employer entity was cleared.
+func (m *ShiftMutation) AgencyCleared() bool {
+	return m.AgencyIDCleared() || m.clearedagency
+}
+
+// AgencyIDs returns the "agency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AgencyID instead. It exists only for internal usage by the builders.
+func (m *ShiftMutation) AgencyIDs() (ids []string) {
+	if id := m.agency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAgency resets all changes to the "agency" edge.
+func (m *ShiftMutation) ResetAgency() {
+	m.agency = nil
+	m.clearedagency = false
+}
+
 // AddRequiredSkillIDs adds the "required_skills" edge to the Skill entity by ids.
 func (m *ShiftMutation) AddRequiredSkillIDs(ids ...string) {
 	if m.required_skills == nil {
@@ -22260,7 +22918,7 @@ func (m *ShiftMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShiftMutation) Fields() []string {
-	fields := make([]string, 0, 32)
+	fields := make([]string, 0, 36)
 	if m.created_at != nil {
 		fields = append(fields, shift.FieldCreatedAt)
 	}
@@ -22323,6 +22981,18 @@ func (m *ShiftMutation) Fields() []string {
 	}
 	if m.slots != nil {
 		fields = append(fields, shift.FieldSlots)
+	}
+	if m.pay_cycle_days != nil {
+		fields = append(fields, shift.FieldPayCycleDays)
+	}
+	if m.agency != nil {
+		fields = append(fields, shift.FieldAgencyID)
+	}
+	if m.post_nature != nil {
+		fields = append(fields, shift.FieldPostNature)
+	}
+	if m.post_months != nil {
+		fields = append(fields, shift.FieldPostMonths)
 	}
 	if m.required_skill_ids != nil {
 		fields = append(fields, shift.FieldRequiredSkillIds)
@@ -22407,6 +23077,14 @@ func (m *ShiftMutation) Field(name string) (ent.Value, bool) {
 		return m.HourlyRate()
 	case shift.FieldSlots:
 		return m.Slots()
+	case shift.FieldPayCycleDays:
+		return m.PayCycleDays()
+	case shift.FieldAgencyID:
+		return m.AgencyID()
+	case shift.FieldPostNature:
+		return m.PostNature()
+	case shift.FieldPostMonths:
+		return m.PostMonths()
 	case shift.FieldRequiredSkillIds:
 		return m.RequiredSkillIds()
 	case shift.FieldRequiredCertificationIds:
@@ -22480,6 +23158,14 @@ func (m *ShiftMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldHourlyRate(ctx)
 	case shift.FieldSlots:
 		return m.OldSlots(ctx)
+	case shift.FieldPayCycleDays:
+		return m.OldPayCycleDays(ctx)
+	case shift.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case shift.FieldPostNature:
+		return m.OldPostNature(ctx)
+	case shift.FieldPostMonths:
+		return m.OldPostMonths(ctx)
 	case shift.FieldRequiredSkillIds:
 		return m.OldRequiredSkillIds(ctx)
 	case shift.FieldRequiredCertificationIds:
@@ -22658,6 +23344,34 @@ func (m *ShiftMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSlots(v)
 		return nil
+	case shift.FieldPayCycleDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPayCycleDays(v)
+		return nil
+	case shift.FieldAgencyID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case shift.FieldPostNature:
+		v, ok := value.(shift.PostNature)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostNature(v)
+		return nil
+	case shift.FieldPostMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostMonths(v)
+		return nil
 	case shift.FieldRequiredSkillIds:
 		v, ok := value.([]string)
 		if !ok {
@@ -22764,6 +23478,12 @@ func (m *ShiftMutation) AddedFields() []string {
 	if m.addslots != nil {
 		fields = append(fields, shift.FieldSlots)
 	}
+	if m.addpay_cycle_days != nil {
+		fields = append(fields, shift.FieldPayCycleDays)
+	}
+	if m.addpost_months != nil {
+		fields = append(fields, shift.FieldPostMonths)
+	}
 	if m.addfilled != nil {
 		fields = append(fields, shift.FieldFilled)
 	}
@@ -22798,6 +23518,10 @@ func (m *ShiftMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedHourlyRate()
 	case shift.FieldSlots:
 		return m.AddedSlots()
+	case shift.FieldPayCycleDays:
+		return m.AddedPayCycleDays()
+	case shift.FieldPostMonths:
+		return m.AddedPostMonths()
 	case shift.FieldFilled:
 		return m.AddedFilled()
 	case shift.FieldTermsVersion:
@@ -22864,6 +23588,20 @@ func (m *ShiftMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddSlots(v)
 		return nil
+	case shift.FieldPayCycleDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPayCycleDays(v)
+		return nil
+	case shift.FieldPostMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPostMonths(v)
+		return nil
 	case shift.FieldFilled:
 		v, ok := value.(int)
 		if !ok {
@@ -22900,6 +23638,15 @@ func (m *ShiftMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ShiftMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(shift.FieldAgencyID) {
+		fields = append(fields, shift.FieldAgencyID)
+	}
+	if m.FieldCleared(shift.FieldPostNature) {
+		fields = append(fields, shift.FieldPostNature)
+	}
+	if m.FieldCleared(shift.FieldPostMonths) {
+		fields = append(fields, shift.FieldPostMonths)
+	}
 	if m.FieldCleared(shift.FieldRequiredSkillIds) {
 		fields = append(fields, shift.FieldRequiredSkillIds)
 	}
@@ -22932,6 +23679,15 @@ func (m *ShiftMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ShiftMutation) ClearField(name string) error {
 	switch name {
+	case shift.FieldAgencyID:
+		m.ClearAgencyID()
+		return nil
+	case shift.FieldPostNature:
+		m.ClearPostNature()
+		return nil
+	case shift.FieldPostMonths:
+		m.ClearPostMonths()
+		return nil
 	case shift.FieldRequiredSkillIds:
 		m.ClearRequiredSkillIds()
 		return nil
@@ -23021,6 +23777,18 @@ func (m *ShiftMutation) ResetField(name string) error {
 	case shift.FieldSlots:
 		m.ResetSlots()
 		return nil
+	case shift.FieldPayCycleDays:
+		m.ResetPayCycleDays()
+		return nil
+	case shift.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case shift.FieldPostNature:
+		m.ResetPostNature()
+		return nil
+	case shift.FieldPostMonths:
+		m.ResetPostMonths()
+		return nil
 	case shift.FieldRequiredSkillIds:
 		m.ResetRequiredSkillIds()
 		return nil
@@ -23060,9 +23828,12 @@ func (m *ShiftMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ShiftMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.employer != nil {
 		edges = append(edges, shift.EdgeEmployer)
+	}
+	if m.agency != nil {
+		edges = append(edges, shift.EdgeAgency)
 	}
 	if m.required_skills != nil {
 		edges = append(edges, shift.EdgeRequiredSkills)
@@ -23088,6 +23859,10 @@ func (m *ShiftMutation) AddedIDs(name string) []ent.Value {
 	switch name {
 	case shift.EdgeEmployer:
 		if id := m.employer; id != nil {
+			return []ent.Value{*id}
+		}
+	case shift.EdgeAgency:
+		if id := m.agency; id != nil {
 			return []ent.Value{*id}
 		}
 	case shift.EdgeRequiredSkills:
@@ -23126,7 +23901,7 @@ func (m *ShiftMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ShiftMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedrequired_skills != nil {
 		edges = append(edges, shift.EdgeRequiredSkills)
 	}
@@ -23185,9 +23960,12 @@ func (m *ShiftMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ShiftMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedemployer {
 		edges = append(edges, shift.EdgeEmployer)
+	}
+	if m.clearedagency {
+		edges = append(edges, shift.EdgeAgency)
 	}
 	if m.clearedrequired_skills {
 		edges = append(edges, shift.EdgeRequiredSkills)
@@ -23213,6 +23991,8 @@ func (m *ShiftMutation) EdgeCleared(name string) bool {
 	switch name {
 	case shift.EdgeEmployer:
 		return m.clearedemployer
+	case shift.EdgeAgency:
+		return m.clearedagency
 	case shift.EdgeRequiredSkills:
 		return m.clearedrequired_skills
 	case shift.EdgeRequiredCertifications:
@@ -23234,6 +24014,9 @@ func (m *ShiftMutation) ClearEdge(name string) error {
 	case shift.EdgeEmployer:
 		m.ClearEmployer()
 		return nil
+	case shift.EdgeAgency:
+		m.ClearAgency()
+		return nil
 	}
 	return fmt.Errorf("unknown Shift unique edge %s", name)
 }
@@ -23244,6 +24027,9 @@ func (m *ShiftMutation) ResetEdge(name string) error {
 	switch name {
 	case shift.EdgeEmployer:
 		m.ResetEmployer()
+		return nil
+	case shift.EdgeAgency:
+		m.ResetAgency()
 		return nil
 	case shift.EdgeRequiredSkills:
 		m.ResetRequiredSkills()

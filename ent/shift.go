@@ -62,6 +62,14 @@ type Shift struct {
 	HourlyRate int64 `json:"hourly_rate,omitempty"`
 	// Slots holds the value of the "slots" field.
 	Slots int `json:"slots,omitempty"`
+	// PayCycleDays holds the value of the "pay_cycle_days" field.
+	PayCycleDays int `json:"pay_cycle_days,omitempty"`
+	// AgencyID holds the value of the "agency_id" field.
+	AgencyID *string `json:"agency_id,omitempty"`
+	// PostNature holds the value of the "post_nature" field.
+	PostNature *shift.PostNature `json:"post_nature,omitempty"`
+	// PostMonths holds the value of the "post_months" field.
+	PostMonths *int `json:"post_months,omitempty"`
 	// RequiredSkillIds holds the value of the "required_skill_ids" field.
 	RequiredSkillIds []string `json:"required_skill_ids,omitempty"`
 	// RequiredCertificationIds holds the value of the "required_certification_ids" field.
@@ -94,6 +102,8 @@ type Shift struct {
 type ShiftEdges struct {
 	// Employer holds the value of the employer edge.
 	Employer *Employer `json:"employer,omitempty"`
+	// Agency holds the value of the agency edge.
+	Agency *Employer `json:"agency,omitempty"`
 	// RequiredSkills holds the value of the required_skills edge.
 	RequiredSkills []*Skill `json:"required_skills,omitempty"`
 	// RequiredCertifications holds the value of the required_certifications edge.
@@ -106,9 +116,9 @@ type ShiftEdges struct {
 	Assignments []*Assignment `json:"assignments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedRequiredSkills         map[string][]*Skill
 	namedRequiredCertifications map[string][]*Skill
@@ -128,10 +138,21 @@ func (e ShiftEdges) EmployerOrErr() (*Employer, error) {
 	return nil, &NotLoadedError{edge: "employer"}
 }
 
+// AgencyOrErr returns the Agency value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ShiftEdges) AgencyOrErr() (*Employer, error) {
+	if e.Agency != nil {
+		return e.Agency, nil
+	} else if e.loadedTypes[1] {
+		return nil, &NotFoundError{label: employer.Label}
+	}
+	return nil, &NotLoadedError{edge: "agency"}
+}
+
 // RequiredSkillsOrErr returns the RequiredSkills value or an error if the edge
 // was not loaded in eager-loading.
 func (e ShiftEdges) RequiredSkillsOrErr() ([]*Skill, error) {
-	if e.loadedTypes[1] {
+	if e.loadedTypes[2] {
 		return e.RequiredSkills, nil
 	}
 	return nil, &NotLoadedError{edge: "required_skills"}
@@ -140,7 +161,7 @@ func (e ShiftEdges) RequiredSkillsOrErr() ([]*Skill, error) {
 // RequiredCertificationsOrErr returns the RequiredCertifications value or an error if the edge
 // was not loaded in eager-loading.
 func (e ShiftEdges) RequiredCertificationsOrErr() ([]*Skill, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.RequiredCertifications, nil
 	}
 	return nil, &NotLoadedError{edge: "required_certifications"}
@@ -149,7 +170,7 @@ func (e ShiftEdges) RequiredCertificationsOrErr() ([]*Skill, error) {
 // ApplicationsOrErr returns the Applications value or an error if the edge
 // was not loaded in eager-loading.
 func (e ShiftEdges) ApplicationsOrErr() ([]*Application, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.Applications, nil
 	}
 	return nil, &NotLoadedError{edge: "applications"}
@@ -158,7 +179,7 @@ func (e ShiftEdges) ApplicationsOrErr() ([]*Application, error) {
 // OffersOrErr returns the Offers value or an error if the edge
 // was not loaded in eager-loading.
 func (e ShiftEdges) OffersOrErr() ([]*Offer, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.Offers, nil
 	}
 	return nil, &NotLoadedError{edge: "offers"}
@@ -167,7 +188,7 @@ func (e ShiftEdges) OffersOrErr() ([]*Offer, error) {
 // AssignmentsOrErr returns the Assignments value or an error if the edge
 // was not loaded in eager-loading.
 func (e ShiftEdges) AssignmentsOrErr() ([]*Assignment, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Assignments, nil
 	}
 	return nil, &NotLoadedError{edge: "assignments"}
@@ -184,9 +205,9 @@ func (*Shift) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case shift.FieldLat, shift.FieldLng:
 			values[i] = new(sql.NullFloat64)
-		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldFilled, shift.FieldTermsVersion, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm:
+		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldPayCycleDays, shift.FieldPostMonths, shift.FieldFilled, shift.FieldTermsVersion, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm:
 			values[i] = new(sql.NullInt64)
-		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldCancelReason:
+		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldAgencyID, shift.FieldPostNature, shift.FieldCancelReason:
 			values[i] = new(sql.NullString)
 		case shift.FieldCreatedAt, shift.FieldUpdatedAt, shift.FieldStartsAt, shift.FieldEndsAt, shift.FieldPublishedAt, shift.FieldCancelledAt:
 			values[i] = new(sql.NullTime)
@@ -337,6 +358,33 @@ func (_m *Shift) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Slots = int(value.Int64)
 			}
+		case shift.FieldPayCycleDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field pay_cycle_days", values[i])
+			} else if value.Valid {
+				_m.PayCycleDays = int(value.Int64)
+			}
+		case shift.FieldAgencyID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field agency_id", values[i])
+			} else if value.Valid {
+				_m.AgencyID = new(string)
+				*_m.AgencyID = value.String
+			}
+		case shift.FieldPostNature:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field post_nature", values[i])
+			} else if value.Valid {
+				_m.PostNature = new(shift.PostNature)
+				*_m.PostNature = shift.PostNature(value.String)
+			}
+		case shift.FieldPostMonths:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field post_months", values[i])
+			} else if value.Valid {
+				_m.PostMonths = new(int)
+				*_m.PostMonths = int(value.Int64)
+			}
 		case shift.FieldRequiredSkillIds:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field required_skill_ids", values[i])
@@ -427,6 +475,11 @@ func (_m *Shift) Value(name string) (ent.Value, error) {
 // QueryEmployer queries the "employer" edge of the Shift entity.
 func (_m *Shift) QueryEmployer() *EmployerQuery {
 	return NewShiftClient(_m.config).QueryEmployer(_m)
+}
+
+// QueryAgency queries the "agency" edge of the Shift entity.
+func (_m *Shift) QueryAgency() *EmployerQuery {
+	return NewShiftClient(_m.config).QueryAgency(_m)
 }
 
 // QueryRequiredSkills queries the "required_skills" edge of the Shift entity.
@@ -539,6 +592,24 @@ func (_m *Shift) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("slots=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Slots))
+	builder.WriteString(", ")
+	builder.WriteString("pay_cycle_days=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PayCycleDays))
+	builder.WriteString(", ")
+	if v := _m.AgencyID; v != nil {
+		builder.WriteString("agency_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.PostNature; v != nil {
+		builder.WriteString("post_nature=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PostMonths; v != nil {
+		builder.WriteString("post_months=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("required_skill_ids=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RequiredSkillIds))

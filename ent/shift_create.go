@@ -211,6 +211,62 @@ func (_c *ShiftCreate) SetSlots(v int) *ShiftCreate {
 	return _c
 }
 
+// SetPayCycleDays sets the "pay_cycle_days" field.
+func (_c *ShiftCreate) SetPayCycleDays(v int) *ShiftCreate {
+	_c.mutation.SetPayCycleDays(v)
+	return _c
+}
+
+// SetNillablePayCycleDays sets the "pay_cycle_days" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillablePayCycleDays(v *int) *ShiftCreate {
+	if v != nil {
+		_c.SetPayCycleDays(*v)
+	}
+	return _c
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (_c *ShiftCreate) SetAgencyID(v string) *ShiftCreate {
+	_c.mutation.SetAgencyID(v)
+	return _c
+}
+
+// SetNillableAgencyID sets the "agency_id" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillableAgencyID(v *string) *ShiftCreate {
+	if v != nil {
+		_c.SetAgencyID(*v)
+	}
+	return _c
+}
+
+// SetPostNature sets the "post_nature" field.
+func (_c *ShiftCreate) SetPostNature(v shift.PostNature) *ShiftCreate {
+	_c.mutation.SetPostNature(v)
+	return _c
+}
+
+// SetNillablePostNature sets the "post_nature" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillablePostNature(v *shift.PostNature) *ShiftCreate {
+	if v != nil {
+		_c.SetPostNature(*v)
+	}
+	return _c
+}
+
+// SetPostMonths sets the "post_months" field.
+func (_c *ShiftCreate) SetPostMonths(v int) *ShiftCreate {
+	_c.mutation.SetPostMonths(v)
+	return _c
+}
+
+// SetNillablePostMonths sets the "post_months" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillablePostMonths(v *int) *ShiftCreate {
+	if v != nil {
+		_c.SetPostMonths(*v)
+	}
+	return _c
+}
+
 // SetRequiredSkillIds sets the "required_skill_ids" field.
 func (_c *ShiftCreate) SetRequiredSkillIds(v []string) *ShiftCreate {
 	_c.mutation.SetRequiredSkillIds(v)
@@ -368,6 +424,11 @@ func (_c *ShiftCreate) SetEmployer(v *Employer) *ShiftCreate {
 	return _c.SetEmployerID(v.ID)
 }
 
+// SetAgency sets the "agency" edge to the Employer entity.
+func (_c *ShiftCreate) SetAgency(v *Employer) *ShiftCreate {
+	return _c.SetAgencyID(v.ID)
+}
+
 // AddRequiredSkillIDs adds the "required_skills" edge to the Skill entity by IDs.
 func (_c *ShiftCreate) AddRequiredSkillIDs(ids ...string) *ShiftCreate {
 	_c.mutation.AddRequiredSkillIDs(ids...)
@@ -514,6 +575,10 @@ func (_c *ShiftCreate) defaults() error {
 		v := shift.DefaultHourlyRate
 		_c.mutation.SetHourlyRate(v)
 	}
+	if _, ok := _c.mutation.PayCycleDays(); !ok {
+		v := shift.DefaultPayCycleDays
+		_c.mutation.SetPayCycleDays(v)
+	}
 	if _, ok := _c.mutation.Filled(); !ok {
 		v := shift.DefaultFilled
 		_c.mutation.SetFilled(v)
@@ -643,6 +708,14 @@ func (_c *ShiftCreate) check() error {
 	}
 	if _, ok := _c.mutation.Slots(); !ok {
 		return &ValidationError{Name: "slots", err: errors.New(`ent: missing required field "Shift.slots"`)}
+	}
+	if _, ok := _c.mutation.PayCycleDays(); !ok {
+		return &ValidationError{Name: "pay_cycle_days", err: errors.New(`ent: missing required field "Shift.pay_cycle_days"`)}
+	}
+	if v, ok := _c.mutation.PostNature(); ok {
+		if err := shift.PostNatureValidator(v); err != nil {
+			return &ValidationError{Name: "post_nature", err: fmt.Errorf(`ent: validator failed for field "Shift.post_nature": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Filled(); !ok {
 		return &ValidationError{Name: "filled", err: errors.New(`ent: missing required field "Shift.filled"`)}
@@ -788,6 +861,18 @@ func (_c *ShiftCreate) createSpec() (*Shift, *sqlgraph.CreateSpec) {
 		_spec.SetField(shift.FieldSlots, field.TypeInt, value)
 		_node.Slots = value
 	}
+	if value, ok := _c.mutation.PayCycleDays(); ok {
+		_spec.SetField(shift.FieldPayCycleDays, field.TypeInt, value)
+		_node.PayCycleDays = value
+	}
+	if value, ok := _c.mutation.PostNature(); ok {
+		_spec.SetField(shift.FieldPostNature, field.TypeEnum, value)
+		_node.PostNature = &value
+	}
+	if value, ok := _c.mutation.PostMonths(); ok {
+		_spec.SetField(shift.FieldPostMonths, field.TypeInt, value)
+		_node.PostMonths = &value
+	}
 	if value, ok := _c.mutation.RequiredSkillIds(); ok {
 		_spec.SetField(shift.FieldRequiredSkillIds, field.TypeJSON, value)
 		_node.RequiredSkillIds = value
@@ -847,6 +932,23 @@ func (_c *ShiftCreate) createSpec() (*Shift, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.EmployerID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AgencyIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   shift.AgencyTable,
+			Columns: []string{shift.AgencyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(employer.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.AgencyID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.RequiredSkillsIDs(); len(nodes) > 0 {
@@ -1239,6 +1341,66 @@ func (u *ShiftUpsert) AddSlots(v int) *ShiftUpsert {
 	return u
 }
 
+// SetPayCycleDays sets the "pay_cycle_days" field.
+func (u *ShiftUpsert) SetPayCycleDays(v int) *ShiftUpsert {
+	u.Set(shift.FieldPayCycleDays, v)
+	return u
+}
+
+// UpdatePayCycleDays sets the "pay_cycle_days" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdatePayCycleDays() *ShiftUpsert {
+	u.SetExcluded(shift.FieldPayCycleDays)
+	return u
+}
+
+// AddPayCycleDays adds v to the "pay_cycle_days" field.
+func (u *ShiftUpsert) AddPayCycleDays(v int) *ShiftUpsert {
+	u.Add(shift.FieldPayCycleDays, v)
+	return u
+}
+
+// SetPostNature sets the "post_nature" field.
+func (u *ShiftUpsert) SetPostNature(v shift.PostNature) *ShiftUpsert {
+	u.Set(shift.FieldPostNature, v)
+	return u
+}
+
+// UpdatePostNature sets the "post_nature" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdatePostNature() *ShiftUpsert {
+	u.SetExcluded(shift.FieldPostNature)
+	return u
+}
+
+// ClearPostNature clears the value of the "post_nature" field.
+func (u *ShiftUpsert) ClearPostNature() *ShiftUpsert {
+	u.SetNull(shift.FieldPostNature)
+	return u
+}
+
+// SetPostMonths sets the "post_months" field.
+func (u *ShiftUpsert) SetPostMonths(v int) *ShiftUpsert {
+	u.Set(shift.FieldPostMonths, v)
+	return u
+}
+
+// UpdatePostMonths sets the "post_months" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdatePostMonths() *ShiftUpsert {
+	u.SetExcluded(shift.FieldPostMonths)
+	return u
+}
+
+// AddPostMonths adds v to the "post_months" field.
+func (u *ShiftUpsert) AddPostMonths(v int) *ShiftUpsert {
+	u.Add(shift.FieldPostMonths, v)
+	return u
+}
+
+// ClearPostMonths clears the value of the "post_months" field.
+func (u *ShiftUpsert) ClearPostMonths() *ShiftUpsert {
+	u.SetNull(shift.FieldPostMonths)
+	return u
+}
+
 // SetRequiredSkillIds sets the "required_skill_ids" field.
 func (u *ShiftUpsert) SetRequiredSkillIds(v []string) *ShiftUpsert {
 	u.Set(shift.FieldRequiredSkillIds, v)
@@ -1456,6 +1618,9 @@ func (u *ShiftUpsertOne) UpdateNewValues() *ShiftUpsertOne {
 		}
 		if _, exists := u.create.mutation.CreatedByID(); exists {
 			s.SetIgnore(shift.FieldCreatedByID)
+		}
+		if _, exists := u.create.mutation.AgencyID(); exists {
+			s.SetIgnore(shift.FieldAgencyID)
 		}
 	}))
 	return u
@@ -1786,6 +1951,76 @@ func (u *ShiftUpsertOne) AddSlots(v int) *ShiftUpsertOne {
 func (u *ShiftUpsertOne) UpdateSlots() *ShiftUpsertOne {
 	return u.Update(func(s *ShiftUpsert) {
 		s.UpdateSlots()
+	})
+}
+
+// SetPayCycleDays sets the "pay_cycle_days" field.
+func (u *ShiftUpsertOne) SetPayCycleDays(v int) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetPayCycleDays(v)
+	})
+}
+
+// AddPayCycleDays adds v to the "pay_cycle_days" field.
+func (u *ShiftUpsertOne) AddPayCycleDays(v int) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddPayCycleDays(v)
+	})
+}
+
+// UpdatePayCycleDays sets the "pay_cycle_days" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdatePayCycleDays() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdatePayCycleDays()
+	})
+}
+
+// SetPostNature sets the "post_nature" field.
+func (u *ShiftUpsertOne) SetPostNature(v shift.PostNature) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetPostNature(v)
+	})
+}
+
+// UpdatePostNature sets the "post_nature" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdatePostNature() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdatePostNature()
+	})
+}
+
+// ClearPostNature clears the value of the "post_nature" field.
+func (u *ShiftUpsertOne) ClearPostNature() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearPostNature()
+	})
+}
+
+// SetPostMonths sets the "post_months" field.
+func (u *ShiftUpsertOne) SetPostMonths(v int) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetPostMonths(v)
+	})
+}
+
+// AddPostMonths adds v to the "post_months" field.
+func (u *ShiftUpsertOne) AddPostMonths(v int) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddPostMonths(v)
+	})
+}
+
+// UpdatePostMonths sets the "post_months" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdatePostMonths() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdatePostMonths()
+	})
+}
+
+// ClearPostMonths clears the value of the "post_months" field.
+func (u *ShiftUpsertOne) ClearPostMonths() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearPostMonths()
 	})
 }
 
@@ -2205,6 +2440,9 @@ func (u *ShiftUpsertBulk) UpdateNewValues() *ShiftUpsertBulk {
 			if _, exists := b.mutation.CreatedByID(); exists {
 				s.SetIgnore(shift.FieldCreatedByID)
 			}
+			if _, exists := b.mutation.AgencyID(); exists {
+				s.SetIgnore(shift.FieldAgencyID)
+			}
 		}
 	}))
 	return u
@@ -2535,6 +2773,76 @@ func (u *ShiftUpsertBulk) AddSlots(v int) *ShiftUpsertBulk {
 func (u *ShiftUpsertBulk) UpdateSlots() *ShiftUpsertBulk {
 	return u.Update(func(s *ShiftUpsert) {
 		s.UpdateSlots()
+	})
+}
+
+// SetPayCycleDays sets the "pay_cycle_days" field.
+func (u *ShiftUpsertBulk) SetPayCycleDays(v int) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetPayCycleDays(v)
+	})
+}
+
+// AddPayCycleDays adds v to the "pay_cycle_days" field.
+func (u *ShiftUpsertBulk) AddPayCycleDays(v int) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddPayCycleDays(v)
+	})
+}
+
+// UpdatePayCycleDays sets the "pay_cycle_days" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdatePayCycleDays() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdatePayCycleDays()
+	})
+}
+
+// SetPostNature sets the "post_nature" field.
+func (u *ShiftUpsertBulk) SetPostNature(v shift.PostNature) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetPostNature(v)
+	})
+}
+
+// UpdatePostNature sets the "post_nature" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdatePostNature() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdatePostNature()
+	})
+}
+
+// ClearPostNature clears the value of the "post_nature" field.
+func (u *ShiftUpsertBulk) ClearPostNature() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearPostNature()
+	})
+}
+
+// SetPostMonths sets the "post_months" field.
+func (u *ShiftUpsertBulk) SetPostMonths(v int) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetPostMonths(v)
+	})
+}
+
+// AddPostMonths adds v to the "post_months" field.
+func (u *ShiftUpsertBulk) AddPostMonths(v int) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddPostMonths(v)
+	})
+}
+
+// UpdatePostMonths sets the "post_months" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdatePostMonths() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdatePostMonths()
+	})
+}
+
+// ClearPostMonths clears the value of the "post_months" field.
+func (u *ShiftUpsertBulk) ClearPostMonths() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearPostMonths()
 	})
 }
 

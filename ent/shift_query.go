@@ -30,6 +30,7 @@ type ShiftQuery struct {
 	inters                          []Interceptor
 	predicates                      []predicate.Shift
 	withEmployer                    *EmployerQuery
+	withAgency                      *EmployerQuery
 	withRequiredSkills              *SkillQuery
 	withRequiredCertifications      *SkillQuery
 	withApplications                *ApplicationQuery
@@ -93,6 +94,28 @@ func (_q *ShiftQuery) QueryEmployer() *EmployerQuery {
 			sqlgraph.From(shift.Table, shift.FieldID, selector),
 			sqlgraph.To(employer.Table, employer.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, shift.EmployerTable, shift.EmployerColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAgency chains the current query on the "agency" edge.
+func (_q *ShiftQuery) QueryAgency() *EmployerQuery {
+	query := (&EmployerClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shift.Table, shift.FieldID, selector),
+			sqlgraph.To(employer.Table, employer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, shift.AgencyTable, shift.AgencyColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -403,6 +426,7 @@ func (_q *ShiftQuery) Clone() *ShiftQuery {
 		inters:                     append([]Interceptor{}, _q.inters...),
 		predicates:                 append([]predicate.Shift{}, _q.predicates...),
 		withEmployer:               _q.withEmployer.Clone(),
+		withAgency:                 _q.withAgency.Clone(),
 		withRequiredSkills:         _q.withRequiredSkills.Clone(),
 		withRequiredCertifications: _q.withRequiredCertifications.Clone(),
 		withApplications:           _q.withApplications.Clone(),
@@ -423,6 +447,17 @@ func (_q *ShiftQuery) WithEmployer(opts ...func(*EmployerQuery)) *ShiftQuery {
 		opt(query)
 	}
 	_q.withEmployer = query
+	return _q
+}
+
+// WithAgency tells the query-builder to eager-load the nodes that are connected to
+// the "agency" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ShiftQuery) WithAgency(opts ...func(*EmployerQuery)) *ShiftQuery {
+	query := (&EmployerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAgency = query
 	return _q
 }
 
@@ -565,8 +600,9 @@ func (_q *ShiftQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Shift,
 	var (
 		nodes       = []*Shift{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withEmployer != nil,
+			_q.withAgency != nil,
 			_q.withRequiredSkills != nil,
 			_q.withRequiredCertifications != nil,
 			_q.withApplications != nil,
@@ -598,6 +634,12 @@ func (_q *ShiftQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Shift,
 	if query := _q.withEmployer; query != nil {
 		if err := _q.loadEmployer(ctx, query, nodes, nil,
 			func(n *Shift, e *Employer) { n.Edges.Employer = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAgency; query != nil {
+		if err := _q.loadAgency(ctx, query, nodes, nil,
+			func(n *Shift, e *Employer) { n.Edges.Agency = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -701,6 +743,38 @@ func (_q *ShiftQuery) loadEmployer(ctx context.Context, query *EmployerQuery, no
 		nodes, ok := nodeids[n.ID]
 		if !ok {
 			return fmt.Errorf(`unexpected foreign-key "employer_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *ShiftQuery) loadAgency(ctx context.Context, query *EmployerQuery, nodes []*Shift, init func(*Shift), assign func(*Shift, *Employer)) error {
+	ids := make([]string, 0, len(nodes))
+	nodeids := make(map[string][]*Shift)
+	for i := range nodes {
+		if nodes[i].AgencyID == nil {
+			continue
+		}
+		fk := *nodes[i].AgencyID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(employer.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "agency_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -951,6 +1025,9 @@ func (_q *ShiftQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withEmployer != nil {
 			_spec.Node.AddColumnOnce(shift.FieldEmployerID)
+		}
+		if _q.withAgency != nil {
+			_spec.Node.AddColumnOnce(shift.FieldAgencyID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

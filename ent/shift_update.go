@@ -328,6 +328,74 @@ func (_u *ShiftUpdate) AddSlots(v int) *ShiftUpdate {
 	return _u
 }
 
+// SetPayCycleDays sets the "pay_cycle_days" field.
+func (_u *ShiftUpdate) SetPayCycleDays(v int) *ShiftUpdate {
+	_u.mutation.ResetPayCycleDays()
+	_u.mutation.SetPayCycleDays(v)
+	return _u
+}
+
+// SetNillablePayCycleDays sets the "pay_cycle_days" field if the given value is not nil.
+func (_u *ShiftUpdate) SetNillablePayCycleDays(v *int) *ShiftUpdate {
+	if v != nil {
+		_u.SetPayCycleDays(*v)
+	}
+	return _u
+}
+
+// AddPayCycleDays adds value to the "pay_cycle_days" field.
+func (_u *ShiftUpdate) AddPayCycleDays(v int) *ShiftUpdate {
+	_u.mutation.AddPayCycleDays(v)
+	return _u
+}
+
+// SetPostNature sets the "post_nature" field.
+func (_u *ShiftUpdate) SetPostNature(v shift.PostNature) *ShiftUpdate {
+	_u.mutation.SetPostNature(v)
+	return _u
+}
+
+// SetNillablePostNature sets the "post_nature" field if the given value is not nil.
+func (_u *ShiftUpdate) SetNillablePostNature(v *shift.PostNature) *ShiftUpdate {
+	if v != nil {
+		_u.SetPostNature(*v)
+	}
+	return _u
+}
+
+// ClearPostNature clears the value of the "post_nature" field.
+func (_u *ShiftUpdate) ClearPostNature() *ShiftUpdate {
+	_u.mutation.ClearPostNature()
+	return _u
+}
+
+// SetPostMonths sets the "post_months" field.
+func (_u *ShiftUpdate) SetPostMonths(v int) *ShiftUpdate {
+	_u.mutation.ResetPostMonths()
+	_u.mutation.SetPostMonths(v)
+	return _u
+}
+
+// SetNillablePostMonths sets the "post_months" field if the given value is not nil.
+func (_u *ShiftUpdate) SetNillablePostMonths(v *int) *ShiftUpdate {
+	if v != nil {
+		_u.SetPostMonths(*v)
+	}
+	return _u
+}
+
+// AddPostMonths adds value to the "post_months" field.
+func (_u *ShiftUpdate) AddPostMonths(v int) *ShiftUpdate {
+	_u.mutation.AddPostMonths(v)
+	return _u
+}
+
+// ClearPostMonths clears the value of the "post_months" field.
+func (_u *ShiftUpdate) ClearPostMonths() *ShiftUpdate {
+	_u.mutation.ClearPostMonths()
+	return _u
+}
+
 // SetRequiredSkillIds sets the "required_skill_ids" field.
 func (_u *ShiftUpdate) SetRequiredSkillIds(v []string) *ShiftUpdate {
 	_u.mutation.SetRequiredSkillIds(v)
@@ -806,6 +874,11 @@ func (_u *ShiftUpdate) check() error {
 			return &ValidationError{Name: "pay_unit", err: fmt.Errorf(`ent: validator failed for field "Shift.pay_unit": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PostNature(); ok {
+		if err := shift.PostNatureValidator(v); err != nil {
+			return &ValidationError{Name: "post_nature", err: fmt.Errorf(`ent: validator failed for field "Shift.post_nature": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.CancelReason(); ok {
 		if err := shift.CancelReasonValidator(v); err != nil {
 			return &ValidationError{Name: "cancel_reason", err: fmt.Errorf(`ent: validator failed for field "Shift.cancel_reason": %w`, err)}
@@ -909,6 +982,27 @@ func (_u *ShiftUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedSlots(); ok {
 		_spec.AddField(shift.FieldSlots, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PayCycleDays(); ok {
+		_spec.SetField(shift.FieldPayCycleDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPayCycleDays(); ok {
+		_spec.AddField(shift.FieldPayCycleDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PostNature(); ok {
+		_spec.SetField(shift.FieldPostNature, field.TypeEnum, value)
+	}
+	if _u.mutation.PostNatureCleared() {
+		_spec.ClearField(shift.FieldPostNature, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.PostMonths(); ok {
+		_spec.SetField(shift.FieldPostMonths, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPostMonths(); ok {
+		_spec.AddField(shift.FieldPostMonths, field.TypeInt, value)
+	}
+	if _u.mutation.PostMonthsCleared() {
+		_spec.ClearField(shift.FieldPostMonths, field.TypeInt)
 	}
 	if value, ok := _u.mutation.RequiredSkillIds(); ok {
 		_spec.SetField(shift.FieldRequiredSkillIds, field.TypeJSON, value)
@@ -1523,6 +1617,74 @@ func (_u *ShiftUpdateOne) AddSlots(v int) *ShiftUpdateOne {
 	return _u
 }
 
+// SetPayCycleDays sets the "pay_cycle_days" field.
+func (_u *ShiftUpdateOne) SetPayCycleDays(v int) *ShiftUpdateOne {
+	_u.mutation.ResetPayCycleDays()
+	_u.mutation.SetPayCycleDays(v)
+	return _u
+}
+
+// SetNillablePayCycleDays sets the "pay_cycle_days" field if the given value is not nil.
+func (_u *ShiftUpdateOne) SetNillablePayCycleDays(v *int) *ShiftUpdateOne {
+	if v != nil {
+		_u.SetPayCycleDays(*v)
+	}
+	return _u
+}
+
+// AddPayCycleDays adds value to the "pay_cycle_days" field.
+func (_u *ShiftUpdateOne) AddPayCycleDays(v int) *ShiftUpdateOne {
+	_u.mutation.AddPayCycleDays(v)
+	return _u
+}
+
+// SetPostNature sets the "post_nature" field.
+func (_u *ShiftUpdateOne) SetPostNature(v shift.PostNature) *ShiftUpdateOne {
+	_u.mutation.SetPostNature(v)
+	return _u
+}
+
+// SetNillablePostNature sets the "post_nature" field if the given value is not nil.
+func (_u *ShiftUpdateOne) SetNillablePostNature(v *shift.PostNature) *ShiftUpdateOne {
+	if v != nil {
+		_u.SetPostNature(*v)
+	}
+	return _u
+}
+
+// ClearPostNature clears the value of the "post_nature" field.
+func (_u *ShiftUpdateOne) ClearPostNature() *ShiftUpdateOne {
+	_u.mutation.ClearPostNature()
+	return _u
+}
+
+// SetPostMonths sets the "post_months" field.
+func (_u *ShiftUpdateOne) SetPostMonths(v int) *ShiftUpdateOne {
+	_u.mutation.ResetPostMonths()
+	_u.mutation.SetPostMonths(v)
+	return _u
+}
+
+// SetNillablePostMonths sets the "post_months" field if the given value is not nil.
+func (_u *ShiftUpdateOne) SetNillablePostMonths(v *int) *ShiftUpdateOne {
+	if v != nil {
+		_u.SetPostMonths(*v)
+	}
+	return _u
+}
+
+// AddPostMonths adds value to the "post_months" field.
+func (_u *ShiftUpdateOne) AddPostMonths(v int) *ShiftUpdateOne {
+	_u.mutation.AddPostMonths(v)
+	return _u
+}
+
+// ClearPostMonths clears the value of the "post_months" field.
+func (_u *ShiftUpdateOne) ClearPostMonths() *ShiftUpdateOne {
+	_u.mutation.ClearPostMonths()
+	return _u
+}
+
 // SetRequiredSkillIds sets the "required_skill_ids" field.
 func (_u *ShiftUpdateOne) SetRequiredSkillIds(v []string) *ShiftUpdateOne {
 	_u.mutation.SetRequiredSkillIds(v)
@@ -2014,6 +2176,11 @@ func (_u *ShiftUpdateOne) check() error {
 			return &ValidationError{Name: "pay_unit", err: fmt.Errorf(`ent: validator failed for field "Shift.pay_unit": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PostNature(); ok {
+		if err := shift.PostNatureValidator(v); err != nil {
+			return &ValidationError{Name: "post_nature", err: fmt.Errorf(`ent: validator failed for field "Shift.post_nature": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.CancelReason(); ok {
 		if err := shift.CancelReasonValidator(v); err != nil {
 			return &ValidationError{Name: "cancel_reason", err: fmt.Errorf(`ent: validator failed for field "Shift.cancel_reason": %w`, err)}
@@ -2134,6 +2301,27 @@ func (_u *ShiftUpdateOne) sqlSave(ctx context.Context) (_node *Shift, err error)
 	}
 	if value, ok := _u.mutation.AddedSlots(); ok {
 		_spec.AddField(shift.FieldSlots, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PayCycleDays(); ok {
+		_spec.SetField(shift.FieldPayCycleDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPayCycleDays(); ok {
+		_spec.AddField(shift.FieldPayCycleDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PostNature(); ok {
+		_spec.SetField(shift.FieldPostNature, field.TypeEnum, value)
+	}
+	if _u.mutation.PostNatureCleared() {
+		_spec.ClearField(shift.FieldPostNature, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.PostMonths(); ok {
+		_spec.SetField(shift.FieldPostMonths, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPostMonths(); ok {
+		_spec.AddField(shift.FieldPostMonths, field.TypeInt, value)
+	}
+	if _u.mutation.PostMonthsCleared() {
+		_spec.ClearField(shift.FieldPostMonths, field.TypeInt)
 	}
 	if value, ok := _u.mutation.RequiredSkillIds(); ok {
 		_spec.SetField(shift.FieldRequiredSkillIds, field.TypeJSON, value)

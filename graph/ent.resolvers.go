@@ -100,6 +100,9 @@ func (r *Resolver) Application() generated.ApplicationResolver { return &applica
 // Certification returns generated.CertificationResolver implementation.
 func (r *Resolver) Certification() generated.CertificationResolver { return &certificationResolver{r} }
 
+// Contract returns generated.ContractResolver implementation.
+func (r *Resolver) Contract() generated.ContractResolver { return &contractResolver{r} }
+
 // CreditDispute returns generated.CreditDisputeResolver implementation.
 func (r *Resolver) CreditDispute() generated.CreditDisputeResolver { return &creditDisputeResolver{r} }
 
@@ -121,6 +124,7 @@ func (r *Resolver) WorkerProfile() generated.WorkerProfileResolver { return &wor
 type (
 	applicationResolver   struct{ *Resolver }
 	certificationResolver struct{ *Resolver }
+	contractResolver      struct{ *Resolver }
 	creditDisputeResolver struct{ *Resolver }
 	employerResolver      struct{ *Resolver }
 	queryResolver         struct{ *Resolver }

@@ -66,3 +66,20 @@ func TestAPersonIsAnsweredInTheirLanguage(t *testing.T) {
 		t.Errorf("dates: %s, %s", Date(Chinese, d), Date(English, d))
 	}
 }
+
+func TestMoneyIsWrittenPerLanguage(t *testing.T) {
+	for _, c := range []struct {
+		m          Money
+		lang, want string
+	}{
+		{Money{125000, "CNY", 2}, English, "CN¥1,250.00"},
+		{Money{125000, "CNY", 2}, Chinese, "¥1,250.00"},
+		{Money{1550, "EUR", 2}, Chinese, "€15.50"},
+		{Money{-5, "EUR", 2}, English, "-€0.05"},
+		{Money{1200, "KRW", 0}, English, "1,200 KRW"},
+	} {
+		if got := c.m.In(c.lang); got != c.want {
+			t.Errorf("%+v in %s = %q, want %q", c.m, c.lang, got, c.want)
+		}
+	}
+}

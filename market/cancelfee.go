@@ -31,7 +31,7 @@ func (m *Market) oweCancellationFee(ctx context.Context, c *ent.Client, s *ent.S
 		SetWorkedMinutes(0).SetSubmittedAt(now).SetApprovedAt(now).
 		SetAdjustmentReason("cancellation fee: the employer cancelled less than 24 hours before the start").
 		SetAmountOwed(fee).SetCurrency(s.Currency).
-		SetPaymentDueAt(now.Add(PaymentTerm)).SetPaymentStatus(timesheet.PaymentStatusUNPAID).
+		SetPaymentDueAt(now.Add(paymentTerm(s))).SetPaymentStatus(timesheet.PaymentStatusUNPAID).
 		Save(rule.System(ctx)) // the system writes what the contract owes
 	if err != nil {
 		return err

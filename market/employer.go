@@ -5,17 +5,20 @@ import (
 	"strings"
 
 	"flexwork/ent"
+	"flexwork/ent/employer"
 	"flexwork/ent/membership"
 	"flexwork/ent/viewer"
 )
 
 // CreateEmployerInput founds an employer.
 type CreateEmployerInput struct {
-	Name        string    `json:"name" validate:"required,min=2,max=120"`
-	Description *string   `json:"description" validate:"omitempty,max=4000"`
-	Website     *string   `json:"website" validate:"omitempty,http_url,max=200"`
-	Address     *string   `json:"address" validate:"omitempty,max=300"`
-	Location    *GeoPoint `json:"location"`
+	Name         string                 `json:"name" validate:"required,min=2,max=120"`
+	Description  *string                `json:"description" validate:"omitempty,max=4000"`
+	Website      *string                `json:"website" validate:"omitempty,http_url,max=200"`
+	Address      *string                `json:"address" validate:"omitempty,max=300"`
+	Location     *GeoPoint              `json:"location"`
+	Kind         *employer.Kind         `json:"kind"`
+	Jurisdiction *employer.Jurisdiction `json:"jurisdiction"`
 }
 
 // CreateEmployer creates an employer with the viewer as its owner.
@@ -30,7 +33,7 @@ func (m *Market) CreateEmployer(ctx context.Context, in CreateEmployerInput) (*C
 	}
 	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		create := c.Employer.Create().SetName(in.Name)
+		create := c.Employer.Create().SetName(in.Name).SetNillableKind(in.Kind).SetNillableJurisdiction(in.Jurisdiction)
 		if in.Description != nil {
 			create.SetDescription(strings.TrimSpace(*in.Description))
 		}

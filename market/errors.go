@@ -52,7 +52,7 @@ const (
 	CodeScheduleOverlap          Code = "SCHEDULE_OVERLAP"          // the worker is hired elsewhere at that time
 	CodeShiftChanged             Code = "SHIFT_CHANGED"             // the terms changed while the worker was accepting
 	CodeShiftLocked              Code = "SHIFT_LOCKED"              // too close to the start, or hires hold the times
-	CodeContractNotSigned        Code = "CONTRACT_NOT_SIGNED"       // check-in needs both signatures
+	CodeContractNotSigned        Code = "CONTRACT_NOT_SIGNED"       // check-in needs every party's signature
 	CodeCheckInNotOpen           Code = "CHECK_IN_NOT_OPEN"         // earlier than 30 minutes before the start
 	CodeOutsideGeofence          Code = "OUTSIDE_GEOFENCE"          // the phone is not at the place
 	CodeNotCheckedIn             Code = "NOT_CHECKED_IN"            // check-out before a check-in

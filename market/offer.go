@@ -231,6 +231,9 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*Changed, error) {
 		if failed := e.Failed(); len(failed) > 0 {
 			return screeningFailed(ctx, "accept", failed)
 		}
+		if err := m.checkHiringLaw(ctx, c, s, v.WorkerID); err != nil {
+			return err
+		}
 		n, err = c.Shift.Update().
 			Where(shift.ID(s.ID), shift.StatusEQ(shift.StatusPUBLISHED), shift.StartsAtGT(now), filledBelowSlots,
 				shift.TermsVersion(s.TermsVersion)). // the terms the checks above read
@@ -264,7 +267,7 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*Changed, error) {
 			}
 		}
 		a, err := c.Assignment.Create().
-			SetShiftID(s.ID).SetWorkerID(v.WorkerID).SetEmployerID(s.EmployerID).SetOfferID(o.ID).
+			SetShiftID(s.ID).SetWorkerID(v.WorkerID).SetEmployerID(s.EmployerID).SetOfferID(o.ID).SetNillableAgencyID(s.AgencyID).
 			SetStartsAt(s.StartsAt).SetEndsAt(s.EndsAt).
 			Save(sys)
 		if err != nil {

@@ -19,6 +19,7 @@ import (
 	"flexwork/ent/rule"
 	"flexwork/ent/shift"
 	"flexwork/ent/timesheet"
+	"flexwork/i18n"
 	"flexwork/market"
 )
 
@@ -228,7 +229,7 @@ func TestARaiseRacesAnAcceptance(t *testing.T) {
 			}
 			a := db.Assignment.Query().Where(assignment.OfferID(o.ID)).OnlyX(sys)
 			k := db.Contract.Query().Where(contract.AssignmentID(a.ID)).OnlyX(sys)
-			if want := market.FormatMoney(pay, "EUR") + " per hour"; !strings.Contains(k.Body, want) {
+			if want := (i18n.Money{Amount: pay, Currency: "EUR", Digits: 2}).In(i18n.English) + " per hour"; !strings.Contains(k.Body, want) {
 				t.Fatalf("the contract (revision %d) does not say %q", k.Revision, want)
 			}
 			outcomes[fmt.Sprintf("hired, revision %d", k.Revision)]++

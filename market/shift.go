@@ -10,6 +10,7 @@ import (
 	"flexwork/ent/application"
 	"flexwork/ent/assignment"
 	"flexwork/ent/creditevent"
+	"flexwork/ent/employer"
 	"flexwork/ent/offer"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
@@ -48,6 +49,10 @@ type CreateShiftInput struct {
 	MaxDistanceKm            *int                `json:"maxDistanceKm" validate:"omitempty,gte=1,lte=200"`
 	NewcomersAllowed         *bool               `json:"newcomersAllowed"`
 	Nda                      *bool               `json:"nda"`
+	PayCycleDays             *int                `json:"payCycleDays" validate:"omitempty,gte=1,lte=60"`
+	AgencyID                 *string             `json:"agencyID"`
+	PostNature               *shift.PostNature   `json:"postNature"`
+	PostMonths               *int                `json:"postMonths" validate:"omitempty,gte=1,lte=120"`
 }
 
 // CreateShift posts a draft shift for an employer the viewer manages.
@@ -71,6 +76,9 @@ func (m *Market) CreateShift(ctx context.Context, in CreateShiftInput) (*Changed
 		if err != nil {
 			return err
 		}
+		if err := checkAgency(ctx, c, in); err != nil {
+			return err
+		}
 		create := c.Shift.Create().
 			SetEmployerID(in.EmployerID).
 			SetCreatedByID(v.UserID).
@@ -87,6 +95,10 @@ func (m *Market) CreateShift(ctx context.Context, in CreateShiftInput) (*Changed
 			SetNillableMaxDistanceKm(in.MaxDistanceKm).
 			SetNillableNewcomersAllowed(in.NewcomersAllowed).
 			SetNillableNda(in.Nda).
+			SetNillablePayCycleDays(in.PayCycleDays).
+			SetNillableAgencyID(in.AgencyID).
+			SetNillablePostNature(in.PostNature).
+			SetNillablePostMonths(in.PostMonths).
 			SetNillableGeofenceRadiusM(in.GeofenceRadiusM).
 			SetNillableUnpaidBreakMinutes(in.UnpaidBreakMinutes).
 			AddRequiredSkills(skills...).
@@ -101,9 +113,32 @@ func (m *Market) CreateShift(ctx context.Context, in CreateShiftInput) (*Changed
 			return err
 		}
 		out = &Changed{Shift: s}
-		return nil
+		return m.checkPostingLaw(ctx, c, s.ID)
 	})
 	return out, err
+}
+
+// checkAgency refuses a third party where the engagement has none, or of
+// the wrong kind: dispatch names an agency, outsourcing a contractor.
+func checkAgency(ctx context.Context, c *ent.Client, in CreateShiftInput) error {
+	if in.AgencyID == nil {
+		return nil
+	}
+	want, ok := map[enum.EngagementType]employer.Kind{enum.Dispatch: employer.KindAGENCY, enum.Outsourcing: employer.KindCONTRACTOR}[in.EngagementType]
+	if !ok {
+		return BadInput("agencyID", "only dispatch and outsourcing shifts name an agency or contractor")
+	}
+	a, err := c.Employer.Get(rule.System(ctx), *in.AgencyID)
+	if ent.IsNotFound(err) {
+		return BadInput("agencyID", "is not an organisation")
+	}
+	if err != nil {
+		return err
+	}
+	if a.Kind != want {
+		return BadInput("agencyID", "is not a "+strings.ToLower(want.String()))
+	}
+	return nil
 }
 
 // hourlyRate is the pay per paid hour, so that hourly and per-shift pay can
@@ -222,6 +257,9 @@ func (m *Market) PublishShift(ctx context.Context, id string) (*Changed, error) 
 				return nil
 			}
 			return State(CodeShiftNotDraft, "only a draft can be published; this shift is %s", humanStatus(s.Status.String()))
+		}
+		if err := m.checkPostingLaw(ctx, c, id); err != nil {
+			return err
 		}
 		if err := m.emit(ctx, c, Event{Kind: ShiftPublished, ID: id, ShiftID: id, EmployerID: s.EmployerID,
 			Title: s.Title, When: s.StartsAt}); err != nil {

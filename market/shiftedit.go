@@ -102,6 +102,9 @@ func (m *Market) UpdateShift(ctx context.Context, in UpdateShiftInput) (*Changed
 			}
 			return State(CodeShiftChanged, "the shift changed just now; look at it again")
 		}
+		if err := m.checkPostingLaw(ctx, c, s.ID); err != nil {
+			return err
+		}
 		if draft {
 			out = &Changed{Shift: s}
 			return out.reload(ctx, c)

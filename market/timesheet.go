@@ -82,7 +82,7 @@ func (m *Market) approve(ctx context.Context, c *ent.Client, t *ent.Timesheet, m
 			timesheet.EscalatedAtIsNil(), timesheet.PaymentStatusNEQ(timesheet.PaymentStatusCONFIRMED)).
 		SetStatus(timesheet.StatusAPPROVED).SetApprovedMinutes(minutes).SetAdjustmentReason(reason).
 		SetApprovedAt(now).SetNillableApprovedByID(nonEmpty(actor(ctx))).SetAutoApproved(auto).SetAmountOwed(amount)
-	owe(up, t, amount, now)
+	owe(up, t, amount, now, paymentTerm(s))
 	n, err := up.Save(ctx)
 	if err != nil {
 		return err
@@ -143,11 +143,19 @@ func wageFor(s *ent.Shift, minutes int) int64 {
 	return s.PayRate
 }
 
+// paymentTerm is the time the shift's contract gives to pay: its pay cycle.
+func paymentTerm(s *ent.Shift) time.Duration {
+	if s.PayCycleDays <= 0 {
+		return PaymentTerm
+	}
+	return time.Duration(s.PayCycleDays) * 24 * time.Hour
+}
+
 // owe sets what an approval (or a decision) changes about the payment.
-func owe(up *ent.TimesheetUpdate, t *ent.Timesheet, amount int64, now time.Time) {
+func owe(up *ent.TimesheetUpdate, t *ent.Timesheet, amount int64, now time.Time, term time.Duration) {
 	switch {
 	case t.Status == timesheet.StatusSUBMITTED:
-		up.SetPaymentDueAt(now.Add(PaymentTerm)).SetPaymentStatus(timesheet.PaymentStatusUNPAID)
+		up.SetPaymentDueAt(now.Add(term)).SetPaymentStatus(timesheet.PaymentStatusUNPAID)
 	case t.AmountOwed != nil && *t.AmountOwed == amount:
 		// Approved again for the same amount: a payment marked stays marked.
 	case t.PaymentStatus != timesheet.PaymentStatusOVERDUE:

@@ -193,7 +193,7 @@ func (m *Market) DecideTimesheetDispute(ctx context.Context, in DecideInput) (*C
 			timesheet.PaymentStatusNEQ(timesheet.PaymentStatusCONFIRMED)).
 			SetStatus(timesheet.StatusRESOLVED).SetApprovedMinutes(in.ApprovedMinutes).SetAmountOwed(amount).
 			SetDecidedAt(now).SetDecisionNote(in.Note)
-		owe(up, t, amount, now)
+		owe(up, t, amount, now, paymentTerm(s))
 		n, err := up.Save(rule.System(ctx)) // staff act on rows that are not theirs
 		if err != nil {
 			return err

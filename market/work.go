@@ -78,6 +78,9 @@ func (m *Market) CheckIn(ctx context.Context, in PresenceInput) (*Changed, error
 		if k == nil || k.WorkerSignedAt == nil || k.EmployerSignedAt == nil {
 			return State(CodeContractNotSigned, "both parties must sign the contract before check-in")
 		}
+		if k.AgencyID != nil && k.AgencySignedAt == nil {
+			return State(CodeContractNotSigned, "the agency must sign the contract too before check-in")
+		}
 		loc := shiftLocation(s)
 		switch {
 		case now.Before(s.StartsAt.Add(-checkInOpens)):

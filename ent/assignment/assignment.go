@@ -28,6 +28,8 @@ const (
 	FieldWorkerID = "worker_id"
 	// FieldEmployerID holds the string denoting the employer_id field in the database.
 	FieldEmployerID = "employer_id"
+	// FieldAgencyID holds the string denoting the agency_id field in the database.
+	FieldAgencyID = "agency_id"
 	// FieldOfferID holds the string denoting the offer_id field in the database.
 	FieldOfferID = "offer_id"
 	// FieldStatus holds the string denoting the status field in the database.
@@ -122,6 +124,7 @@ var Columns = []string{
 	FieldShiftID,
 	FieldWorkerID,
 	FieldEmployerID,
+	FieldAgencyID,
 	FieldOfferID,
 	FieldStatus,
 	FieldStartsAt,
@@ -237,6 +240,11 @@ func ByWorkerID(opts ...sql.OrderTermOption) OrderOption {
 // ByEmployerID orders the results by the employer_id field.
 func ByEmployerID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEmployerID, opts...).ToFunc()
+}
+
+// ByAgencyID orders the results by the agency_id field.
+func ByAgencyID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAgencyID, opts...).ToFunc()
 }
 
 // ByOfferID orders the results by the offer_id field.

@@ -90,6 +90,11 @@ func EmployerID(v string) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldEmployerID, v))
 }
 
+// AgencyID applies equality check predicate on the "agency_id" field. It's identical to AgencyIDEQ.
+func AgencyID(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldAgencyID, v))
+}
+
 // OfferID applies equality check predicate on the "offer_id" field. It's identical to OfferIDEQ.
 func OfferID(v string) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldOfferID, v))
@@ -428,6 +433,81 @@ func EmployerIDEqualFold(v string) predicate.Assignment {
 // EmployerIDContainsFold applies the ContainsFold predicate on the "employer_id" field.
 func EmployerIDContainsFold(v string) predicate.Assignment {
 	return predicate.Assignment(sql.FieldContainsFold(FieldEmployerID, v))
+}
+
+// AgencyIDEQ applies the EQ predicate on the "agency_id" field.
+func AgencyIDEQ(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldAgencyID, v))
+}
+
+// AgencyIDNEQ applies the NEQ predicate on the "agency_id" field.
+func AgencyIDNEQ(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNEQ(FieldAgencyID, v))
+}
+
+// AgencyIDIn applies the In predicate on the "agency_id" field.
+func AgencyIDIn(vs ...string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldIn(FieldAgencyID, vs...))
+}
+
+// AgencyIDNotIn applies the NotIn predicate on the "agency_id" field.
+func AgencyIDNotIn(vs ...string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotIn(FieldAgencyID, vs...))
+}
+
+// AgencyIDGT applies the GT predicate on the "agency_id" field.
+func AgencyIDGT(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGT(FieldAgencyID, v))
+}
+
+// AgencyIDGTE applies the GTE predicate on the "agency_id" field.
+func AgencyIDGTE(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGTE(FieldAgencyID, v))
+}
+
+// AgencyIDLT applies the LT predicate on the "agency_id" field.
+func AgencyIDLT(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLT(FieldAgencyID, v))
+}
+
+// AgencyIDLTE applies the LTE predicate on the "agency_id" field.
+func AgencyIDLTE(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLTE(FieldAgencyID, v))
+}
+
+// AgencyIDContains applies the Contains predicate on the "agency_id" field.
+func AgencyIDContains(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldContains(FieldAgencyID, v))
+}
+
+// AgencyIDHasPrefix applies the HasPrefix predicate on the "agency_id" field.
+func AgencyIDHasPrefix(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldHasPrefix(FieldAgencyID, v))
+}
+
+// AgencyIDHasSuffix applies the HasSuffix predicate on the "agency_id" field.
+func AgencyIDHasSuffix(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldHasSuffix(FieldAgencyID, v))
+}
+
+// AgencyIDIsNil applies the IsNil predicate on the "agency_id" field.
+func AgencyIDIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldAgencyID))
+}
+
+// AgencyIDNotNil applies the NotNil predicate on the "agency_id" field.
+func AgencyIDNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldAgencyID))
+}
+
+// AgencyIDEqualFold applies the EqualFold predicate on the "agency_id" field.
+func AgencyIDEqualFold(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEqualFold(FieldAgencyID, v))
+}
+
+// AgencyIDContainsFold applies the ContainsFold predicate on the "agency_id" field.
+func AgencyIDContainsFold(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldContainsFold(FieldAgencyID, v))
 }
 
 // OfferIDEQ applies the EQ predicate on the "offer_id" field.

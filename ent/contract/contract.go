@@ -39,6 +39,12 @@ const (
 	FieldEmployerSignedAt = "employer_signed_at"
 	// FieldEmployerSignedByID holds the string denoting the employer_signed_by_id field in the database.
 	FieldEmployerSignedByID = "employer_signed_by_id"
+	// FieldAgencyID holds the string denoting the agency_id field in the database.
+	FieldAgencyID = "agency_id"
+	// FieldAgencySignedAt holds the string denoting the agency_signed_at field in the database.
+	FieldAgencySignedAt = "agency_signed_at"
+	// FieldAgencySignedByID holds the string denoting the agency_signed_by_id field in the database.
+	FieldAgencySignedByID = "agency_signed_by_id"
 	// EdgeAssignment holds the string denoting the assignment edge name in mutations.
 	EdgeAssignment = "assignment"
 	// Table holds the table name of the contract in the database.
@@ -67,6 +73,9 @@ var Columns = []string{
 	FieldWorkerSignedAt,
 	FieldEmployerSignedAt,
 	FieldEmployerSignedByID,
+	FieldAgencyID,
+	FieldAgencySignedAt,
+	FieldAgencySignedByID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -167,6 +176,21 @@ func ByEmployerSignedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByEmployerSignedByID orders the results by the employer_signed_by_id field.
 func ByEmployerSignedByID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEmployerSignedByID, opts...).ToFunc()
+}
+
+// ByAgencyID orders the results by the agency_id field.
+func ByAgencyID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAgencyID, opts...).ToFunc()
+}
+
+// ByAgencySignedAt orders the results by the agency_signed_at field.
+func ByAgencySignedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAgencySignedAt, opts...).ToFunc()
+}
+
+// ByAgencySignedByID orders the results by the agency_signed_by_id field.
+func ByAgencySignedByID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAgencySignedByID, opts...).ToFunc()
 }
 
 // ByAssignmentField orders the results by assignment field.

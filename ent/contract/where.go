@@ -125,6 +125,21 @@ func EmployerSignedByID(v string) predicate.Contract {
 	return predicate.Contract(sql.FieldEQ(FieldEmployerSignedByID, v))
 }
 
+// AgencyID applies equality check predicate on the "agency_id" field. It's identical to AgencyIDEQ.
+func AgencyID(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldAgencyID, v))
+}
+
+// AgencySignedAt applies equality check predicate on the "agency_signed_at" field. It's identical to AgencySignedAtEQ.
+func AgencySignedAt(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldAgencySignedAt, v))
+}
+
+// AgencySignedByID applies equality check predicate on the "agency_signed_by_id" field. It's identical to AgencySignedByIDEQ.
+func AgencySignedByID(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldAgencySignedByID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Contract {
 	return predicate.Contract(sql.FieldEQ(FieldCreatedAt, v))
@@ -808,6 +823,206 @@ func EmployerSignedByIDEqualFold(v string) predicate.Contract {
 // EmployerSignedByIDContainsFold applies the ContainsFold predicate on the "employer_signed_by_id" field.
 func EmployerSignedByIDContainsFold(v string) predicate.Contract {
 	return predicate.Contract(sql.FieldContainsFold(FieldEmployerSignedByID, v))
+}
+
+// AgencyIDEQ applies the EQ predicate on the "agency_id" field.
+func AgencyIDEQ(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldAgencyID, v))
+}
+
+// AgencyIDNEQ applies the NEQ predicate on the "agency_id" field.
+func AgencyIDNEQ(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldAgencyID, v))
+}
+
+// AgencyIDIn applies the In predicate on the "agency_id" field.
+func AgencyIDIn(vs ...string) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldAgencyID, vs...))
+}
+
+// AgencyIDNotIn applies the NotIn predicate on the "agency_id" field.
+func AgencyIDNotIn(vs ...string) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldAgencyID, vs...))
+}
+
+// AgencyIDGT applies the GT predicate on the "agency_id" field.
+func AgencyIDGT(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldAgencyID, v))
+}
+
+// AgencyIDGTE applies the GTE predicate on the "agency_id" field.
+func AgencyIDGTE(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldAgencyID, v))
+}
+
+// AgencyIDLT applies the LT predicate on the "agency_id" field.
+func AgencyIDLT(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldAgencyID, v))
+}
+
+// AgencyIDLTE applies the LTE predicate on the "agency_id" field.
+func AgencyIDLTE(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldAgencyID, v))
+}
+
+// AgencyIDContains applies the Contains predicate on the "agency_id" field.
+func AgencyIDContains(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldContains(FieldAgencyID, v))
+}
+
+// AgencyIDHasPrefix applies the HasPrefix predicate on the "agency_id" field.
+func AgencyIDHasPrefix(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldHasPrefix(FieldAgencyID, v))
+}
+
+// AgencyIDHasSuffix applies the HasSuffix predicate on the "agency_id" field.
+func AgencyIDHasSuffix(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldHasSuffix(FieldAgencyID, v))
+}
+
+// AgencyIDIsNil applies the IsNil predicate on the "agency_id" field.
+func AgencyIDIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldAgencyID))
+}
+
+// AgencyIDNotNil applies the NotNil predicate on the "agency_id" field.
+func AgencyIDNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldAgencyID))
+}
+
+// AgencyIDEqualFold applies the EqualFold predicate on the "agency_id" field.
+func AgencyIDEqualFold(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEqualFold(FieldAgencyID, v))
+}
+
+// AgencyIDContainsFold applies the ContainsFold predicate on the "agency_id" field.
+func AgencyIDContainsFold(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldContainsFold(FieldAgencyID, v))
+}
+
+// AgencySignedAtEQ applies the EQ predicate on the "agency_signed_at" field.
+func AgencySignedAtEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldAgencySignedAt, v))
+}
+
+// AgencySignedAtNEQ applies the NEQ predicate on the "agency_signed_at" field.
+func AgencySignedAtNEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldAgencySignedAt, v))
+}
+
+// AgencySignedAtIn applies the In predicate on the "agency_signed_at" field.
+func AgencySignedAtIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldAgencySignedAt, vs...))
+}
+
+// AgencySignedAtNotIn applies the NotIn predicate on the "agency_signed_at" field.
+func AgencySignedAtNotIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldAgencySignedAt, vs...))
+}
+
+// AgencySignedAtGT applies the GT predicate on the "agency_signed_at" field.
+func AgencySignedAtGT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldAgencySignedAt, v))
+}
+
+// AgencySignedAtGTE applies the GTE predicate on the "agency_signed_at" field.
+func AgencySignedAtGTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldAgencySignedAt, v))
+}
+
+// AgencySignedAtLT applies the LT predicate on the "agency_signed_at" field.
+func AgencySignedAtLT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldAgencySignedAt, v))
+}
+
+// AgencySignedAtLTE applies the LTE predicate on the "agency_signed_at" field.
+func AgencySignedAtLTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldAgencySignedAt, v))
+}
+
+// AgencySignedAtIsNil applies the IsNil predicate on the "agency_signed_at" field.
+func AgencySignedAtIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldAgencySignedAt))
+}
+
+// AgencySignedAtNotNil applies the NotNil predicate on the "agency_signed_at" field.
+func AgencySignedAtNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldAgencySignedAt))
+}
+
+// AgencySignedByIDEQ applies the EQ predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDEQ(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldAgencySignedByID, v))
+}
+
+// AgencySignedByIDNEQ applies the NEQ predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDNEQ(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldAgencySignedByID, v))
+}
+
+// AgencySignedByIDIn applies the In predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDIn(vs ...string) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldAgencySignedByID, vs...))
+}
+
+// AgencySignedByIDNotIn applies the NotIn predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDNotIn(vs ...string) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldAgencySignedByID, vs...))
+}
+
+// AgencySignedByIDGT applies the GT predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDGT(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldAgencySignedByID, v))
+}
+
+// AgencySignedByIDGTE applies the GTE predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDGTE(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldAgencySignedByID, v))
+}
+
+// AgencySignedByIDLT applies the LT predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDLT(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldAgencySignedByID, v))
+}
+
+// AgencySignedByIDLTE applies the LTE predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDLTE(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldAgencySignedByID, v))
+}
+
+// AgencySignedByIDContains applies the Contains predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDContains(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldContains(FieldAgencySignedByID, v))
+}
+
+// AgencySignedByIDHasPrefix applies the HasPrefix predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDHasPrefix(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldHasPrefix(FieldAgencySignedByID, v))
+}
+
+// AgencySignedByIDHasSuffix applies the HasSuffix predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDHasSuffix(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldHasSuffix(FieldAgencySignedByID, v))
+}
+
+// AgencySignedByIDIsNil applies the IsNil predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldAgencySignedByID))
+}
+
+// AgencySignedByIDNotNil applies the NotNil predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldAgencySignedByID))
+}
+
+// AgencySignedByIDEqualFold applies the EqualFold predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDEqualFold(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEqualFold(FieldAgencySignedByID, v))
+}
+
+// AgencySignedByIDContainsFold applies the ContainsFold predicate on the "agency_signed_by_id" field.
+func AgencySignedByIDContainsFold(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldContainsFold(FieldAgencySignedByID, v))
 }
 
 // HasAssignment applies the HasEdge predicate on the "assignment" edge.

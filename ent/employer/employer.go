@@ -3,6 +3,9 @@
 package employer
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -31,6 +34,10 @@ const (
 	FieldLat = "lat"
 	// FieldLng holds the string denoting the lng field in the database.
 	FieldLng = "lng"
+	// FieldKind holds the string denoting the kind field in the database.
+	FieldKind = "kind"
+	// FieldJurisdiction holds the string denoting the jurisdiction field in the database.
+	FieldJurisdiction = "jurisdiction"
 	// FieldCreditScore holds the string denoting the credit_score field in the database.
 	FieldCreditScore = "credit_score"
 	// FieldCreditProvisional holds the string denoting the credit_provisional field in the database.
@@ -105,6 +112,8 @@ var Columns = []string{
 	FieldAddress,
 	FieldLat,
 	FieldLng,
+	FieldKind,
+	FieldJurisdiction,
 	FieldCreditScore,
 	FieldCreditProvisional,
 	FieldCreditAsOf,
@@ -170,6 +179,59 @@ var (
 	IDValidator func(string) error
 )
 
+// Kind defines the type for the "kind" enum field.
+type Kind string
+
+// KindEMPLOYER is the default value of the Kind enum.
+const DefaultKind = KindEMPLOYER
+
+// Kind values.
+const (
+	KindEMPLOYER   Kind = "EMPLOYER"
+	KindAGENCY     Kind = "AGENCY"
+	KindCONTRACTOR Kind = "CONTRACTOR"
+)
+
+func (k Kind) String() string {
+	return string(k)
+}
+
+// KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
+func KindValidator(k Kind) error {
+	switch k {
+	case KindEMPLOYER, KindAGENCY, KindCONTRACTOR:
+		return nil
+	default:
+		return fmt.Errorf("employer: invalid enum value for kind field: %q", k)
+	}
+}
+
+// Jurisdiction defines the type for the "jurisdiction" enum field.
+type Jurisdiction string
+
+// JurisdictionGENERIC is the default value of the Jurisdiction enum.
+const DefaultJurisdiction = JurisdictionGENERIC
+
+// Jurisdiction values.
+const (
+	JurisdictionGENERIC Jurisdiction = "GENERIC"
+	JurisdictionCN      Jurisdiction = "CN"
+)
+
+func (j Jurisdiction) String() string {
+	return string(j)
+}
+
+// JurisdictionValidator is a validator for the "jurisdiction" field enum values. It is called by the builders before save.
+func JurisdictionValidator(j Jurisdiction) error {
+	switch j {
+	case JurisdictionGENERIC, JurisdictionCN:
+		return nil
+	default:
+		return fmt.Errorf("employer: invalid enum value for jurisdiction field: %q", j)
+	}
+}
+
 // OrderOption defines the ordering options for the Employer queries.
 type OrderOption func(*sql.Selector)
 
@@ -216,6 +278,16 @@ func ByLat(opts ...sql.OrderTermOption) OrderOption {
 // ByLng orders the results by the lng field.
 func ByLng(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLng, opts...).ToFunc()
+}
+
+// ByKind orders the results by the kind field.
+func ByKind(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldKind, opts...).ToFunc()
+}
+
+// ByJurisdiction orders the results by the jurisdiction field.
+func ByJurisdiction(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldJurisdiction, opts...).ToFunc()
 }
 
 // ByCreditScore orders the results by the credit_score field.
@@ -356,4 +428,40 @@ func newCreditEventsStep() *sqlgraph.Step {
 		sqlgraph.To(CreditEventsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CreditEventsTable, CreditEventsColumn),
 	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Kind) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Kind) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Kind(str)
+	if err := KindValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Kind", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Jurisdiction) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Jurisdiction) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Jurisdiction(str)
+	if err := JurisdictionValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Jurisdiction", str)
+	}
+	return nil
 }

@@ -580,6 +580,46 @@ func LngNotNil() predicate.Employer {
 	return predicate.Employer(sql.FieldNotNull(FieldLng))
 }
 
+// KindEQ applies the EQ predicate on the "kind" field.
+func KindEQ(v Kind) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldKind, v))
+}
+
+// KindNEQ applies the NEQ predicate on the "kind" field.
+func KindNEQ(v Kind) predicate.Employer {
+	return predicate.Employer(sql.FieldNEQ(FieldKind, v))
+}
+
+// KindIn applies the In predicate on the "kind" field.
+func KindIn(vs ...Kind) predicate.Employer {
+	return predicate.Employer(sql.FieldIn(FieldKind, vs...))
+}
+
+// KindNotIn applies the NotIn predicate on the "kind" field.
+func KindNotIn(vs ...Kind) predicate.Employer {
+	return predicate.Employer(sql.FieldNotIn(FieldKind, vs...))
+}
+
+// JurisdictionEQ applies the EQ predicate on the "jurisdiction" field.
+func JurisdictionEQ(v Jurisdiction) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldJurisdiction, v))
+}
+
+// JurisdictionNEQ applies the NEQ predicate on the "jurisdiction" field.
+func JurisdictionNEQ(v Jurisdiction) predicate.Employer {
+	return predicate.Employer(sql.FieldNEQ(FieldJurisdiction, v))
+}
+
+// JurisdictionIn applies the In predicate on the "jurisdiction" field.
+func JurisdictionIn(vs ...Jurisdiction) predicate.Employer {
+	return predicate.Employer(sql.FieldIn(FieldJurisdiction, vs...))
+}
+
+// JurisdictionNotIn applies the NotIn predicate on the "jurisdiction" field.
+func JurisdictionNotIn(vs ...Jurisdiction) predicate.Employer {
+	return predicate.Employer(sql.FieldNotIn(FieldJurisdiction, vs...))
+}
+
 // CreditScoreEQ applies the EQ predicate on the "credit_score" field.
 func CreditScoreEQ(v int) predicate.Employer {
 	return predicate.Employer(sql.FieldEQ(FieldCreditScore, v))

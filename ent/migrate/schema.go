@@ -65,6 +65,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "employer_id", Type: field.TypeString},
+		{Name: "agency_id", Type: field.TypeString, Nullable: true},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"SCHEDULED", "CHECKED_IN", "CHECKED_OUT", "APPROVED", "PAID", "NO_SHOW", "CANCELLED_BY_WORKER", "CANCELLED_BY_EMPLOYER"}, Default: "SCHEDULED"},
 		{Name: "starts_at", Type: field.TypeTime},
 		{Name: "ends_at", Type: field.TypeTime},
@@ -90,19 +91,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "assignments_offers_assignment",
-				Columns:    []*schema.Column{AssignmentsColumns[17]},
+				Columns:    []*schema.Column{AssignmentsColumns[18]},
 				RefColumns: []*schema.Column{OffersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "assignments_shifts_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[18]},
+				Columns:    []*schema.Column{AssignmentsColumns[19]},
 				RefColumns: []*schema.Column{ShiftsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "assignments_worker_profiles_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[19]},
+				Columns:    []*schema.Column{AssignmentsColumns[20]},
 				RefColumns: []*schema.Column{WorkerProfilesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -111,17 +112,17 @@ var (
 			{
 				Name:    "assignment_worker_id_starts_at_ends_at",
 				Unique:  false,
-				Columns: []*schema.Column{AssignmentsColumns[19], AssignmentsColumns[5], AssignmentsColumns[6]},
+				Columns: []*schema.Column{AssignmentsColumns[20], AssignmentsColumns[6], AssignmentsColumns[7]},
 			},
 			{
 				Name:    "assignment_shift_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{AssignmentsColumns[18], AssignmentsColumns[4]},
+				Columns: []*schema.Column{AssignmentsColumns[19], AssignmentsColumns[5]},
 			},
 			{
 				Name:    "assignment_employer_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{AssignmentsColumns[3], AssignmentsColumns[4]},
+				Columns: []*schema.Column{AssignmentsColumns[3], AssignmentsColumns[5]},
 			},
 		},
 	}
@@ -211,6 +212,9 @@ var (
 		{Name: "worker_signed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "employer_signed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "employer_signed_by_id", Type: field.TypeString, Nullable: true},
+		{Name: "agency_id", Type: field.TypeString, Nullable: true},
+		{Name: "agency_signed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "agency_signed_by_id", Type: field.TypeString, Nullable: true},
 		{Name: "assignment_id", Type: field.TypeString, Unique: true},
 	}
 	// ContractsTable holds the schema information for the "contracts" table.
@@ -221,7 +225,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "contracts_assignments_contract",
-				Columns:    []*schema.Column{ContractsColumns[12]},
+				Columns:    []*schema.Column{ContractsColumns[15]},
 				RefColumns: []*schema.Column{AssignmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -357,6 +361,8 @@ var (
 		{Name: "address", Type: field.TypeString, Size: 300, Default: ""},
 		{Name: "lat", Type: field.TypeFloat64, Nullable: true},
 		{Name: "lng", Type: field.TypeFloat64, Nullable: true},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"EMPLOYER", "AGENCY", "CONTRACTOR"}, Default: "EMPLOYER"},
+		{Name: "jurisdiction", Type: field.TypeEnum, Enums: []string{"GENERIC", "CN"}, Default: "GENERIC"},
 		{Name: "credit_score", Type: field.TypeInt, Default: 600},
 		{Name: "credit_provisional", Type: field.TypeBool, Default: true},
 		{Name: "credit_as_of", Type: field.TypeTime, Nullable: true},
@@ -737,7 +743,7 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"FAVOURITE", "BLOCKED"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"FAVOURITE", "BLOCKED", "EMPLOYED"}},
 		{Name: "note", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "added_by_id", Type: field.TypeString, Nullable: true},
 		{Name: "employer_id", Type: field.TypeString},
@@ -836,6 +842,9 @@ var (
 		{Name: "pay_unit", Type: field.TypeEnum, Enums: []string{"HOUR", "SHIFT"}},
 		{Name: "hourly_rate", Type: field.TypeInt64, Default: 0},
 		{Name: "slots", Type: field.TypeInt},
+		{Name: "pay_cycle_days", Type: field.TypeInt, Default: 7},
+		{Name: "post_nature", Type: field.TypeEnum, Nullable: true, Enums: []string{"TEMPORARY", "AUXILIARY", "SUBSTITUTE"}},
+		{Name: "post_months", Type: field.TypeInt, Nullable: true},
 		{Name: "required_skill_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "required_certification_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "filled", Type: field.TypeInt, Default: 0},
@@ -848,6 +857,7 @@ var (
 		{Name: "cancelled_at", Type: field.TypeTime, Nullable: true},
 		{Name: "cancel_reason", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "employer_id", Type: field.TypeString},
+		{Name: "agency_id", Type: field.TypeString, Nullable: true},
 	}
 	// ShiftsTable holds the schema information for the "shifts" table.
 	ShiftsTable = &schema.Table{
@@ -857,9 +867,15 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "shifts_employers_shifts",
-				Columns:    []*schema.Column{ShiftsColumns[32]},
+				Columns:    []*schema.Column{ShiftsColumns[35]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "shifts_employers_agency",
+				Columns:    []*schema.Column{ShiftsColumns[36]},
+				RefColumns: []*schema.Column{EmployersColumns[0]},
+				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
@@ -876,7 +892,7 @@ var (
 					IncludeColumns: []string{
 						ShiftsColumns[12].Name,
 
-						ShiftsColumns[23].Name,
+						ShiftsColumns[26].Name,
 
 						ShiftsColumns[20].Name,
 
@@ -887,7 +903,7 @@ var (
 			{
 				Name:    "shift_employer_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{ShiftsColumns[32], ShiftsColumns[12]},
+				Columns: []*schema.Column{ShiftsColumns[35], ShiftsColumns[12]},
 			},
 		},
 	}
@@ -1265,6 +1281,7 @@ func init() {
 	RosterEntriesTable.ForeignKeys[1].RefTable = WorkerProfilesTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	ShiftsTable.ForeignKeys[0].RefTable = EmployersTable
+	ShiftsTable.ForeignKeys[1].RefTable = EmployersTable
 	TimesheetsTable.ForeignKeys[0].RefTable = AssignmentsTable
 	WorkerProfilesTable.ForeignKeys[0].RefTable = UsersTable
 	WorkerSkillsTable.ForeignKeys[0].RefTable = WorkerProfilesTable

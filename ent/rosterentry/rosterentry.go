@@ -107,6 +107,7 @@ type Kind string
 const (
 	KindFAVOURITE Kind = "FAVOURITE"
 	KindBLOCKED   Kind = "BLOCKED"
+	KindEMPLOYED  Kind = "EMPLOYED"
 )
 
 func (k Kind) String() string {
@@ -116,7 +117,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindFAVOURITE, KindBLOCKED:
+	case KindFAVOURITE, KindBLOCKED, KindEMPLOYED:
 		return nil
 	default:
 		return fmt.Errorf("rosterentry: invalid enum value for kind field: %q", k)

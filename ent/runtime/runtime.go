@@ -113,13 +113,13 @@ func init() {
 	// assignment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	assignment.UpdateDefaultUpdatedAt = assignmentDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// assignmentDescCancelReason is the schema descriptor for cancel_reason field.
-	assignmentDescCancelReason := assignmentFields[14].Descriptor()
+	assignmentDescCancelReason := assignmentFields[15].Descriptor()
 	// assignment.DefaultCancelReason holds the default value on creation for the cancel_reason field.
 	assignment.DefaultCancelReason = assignmentDescCancelReason.Default.(string)
 	// assignment.CancelReasonValidator is a validator for the "cancel_reason" field. It is called by the builders before save.
 	assignment.CancelReasonValidator = assignmentDescCancelReason.Validators[0].(func(string) error)
 	// assignmentDescLateCancellation is the schema descriptor for late_cancellation field.
-	assignmentDescLateCancellation := assignmentFields[15].Descriptor()
+	assignmentDescLateCancellation := assignmentFields[16].Descriptor()
 	// assignment.DefaultLateCancellation holds the default value on creation for the late_cancellation field.
 	assignment.DefaultLateCancellation = assignmentDescLateCancellation.Default.(bool)
 	// assignmentDescID is the schema descriptor for id field.
@@ -477,27 +477,27 @@ func init() {
 	// employer.AddressValidator is a validator for the "address" field. It is called by the builders before save.
 	employer.AddressValidator = employerDescAddress.Validators[0].(func(string) error)
 	// employerDescCreditScore is the schema descriptor for credit_score field.
-	employerDescCreditScore := employerFields[6].Descriptor()
+	employerDescCreditScore := employerFields[8].Descriptor()
 	// employer.DefaultCreditScore holds the default value on creation for the credit_score field.
 	employer.DefaultCreditScore = employerDescCreditScore.Default.(int)
 	// employerDescCreditProvisional is the schema descriptor for credit_provisional field.
-	employerDescCreditProvisional := employerFields[7].Descriptor()
+	employerDescCreditProvisional := employerFields[9].Descriptor()
 	// employer.DefaultCreditProvisional holds the default value on creation for the credit_provisional field.
 	employer.DefaultCreditProvisional = employerDescCreditProvisional.Default.(bool)
 	// employerDescRatingAvg is the schema descriptor for rating_avg field.
-	employerDescRatingAvg := employerFields[9].Descriptor()
+	employerDescRatingAvg := employerFields[11].Descriptor()
 	// employer.DefaultRatingAvg holds the default value on creation for the rating_avg field.
 	employer.DefaultRatingAvg = employerDescRatingAvg.Default.(float64)
 	// employerDescRatingCount is the schema descriptor for rating_count field.
-	employerDescRatingCount := employerFields[10].Descriptor()
+	employerDescRatingCount := employerFields[12].Descriptor()
 	// employer.DefaultRatingCount holds the default value on creation for the rating_count field.
 	employer.DefaultRatingCount = employerDescRatingCount.Default.(int)
 	// employerDescPaidOnTime is the schema descriptor for paid_on_time field.
-	employerDescPaidOnTime := employerFields[11].Descriptor()
+	employerDescPaidOnTime := employerFields[13].Descriptor()
 	// employer.DefaultPaidOnTime holds the default value on creation for the paid_on_time field.
 	employer.DefaultPaidOnTime = employerDescPaidOnTime.Default.(int)
 	// employerDescPaidLate is the schema descriptor for paid_late field.
-	employerDescPaidLate := employerFields[12].Descriptor()
+	employerDescPaidLate := employerFields[14].Descriptor()
 	// employer.DefaultPaidLate holds the default value on creation for the paid_late field.
 	employer.DefaultPaidLate = employerDescPaidLate.Default.(int)
 	// employerDescID is the schema descriptor for id field.
@@ -1062,24 +1062,28 @@ func init() {
 	shiftDescHourlyRate := shiftFields[17].Descriptor()
 	// shift.DefaultHourlyRate holds the default value on creation for the hourly_rate field.
 	shift.DefaultHourlyRate = shiftDescHourlyRate.Default.(int64)
+	// shiftDescPayCycleDays is the schema descriptor for pay_cycle_days field.
+	shiftDescPayCycleDays := shiftFields[19].Descriptor()
+	// shift.DefaultPayCycleDays holds the default value on creation for the pay_cycle_days field.
+	shift.DefaultPayCycleDays = shiftDescPayCycleDays.Default.(int)
 	// shiftDescFilled is the schema descriptor for filled field.
-	shiftDescFilled := shiftFields[21].Descriptor()
+	shiftDescFilled := shiftFields[25].Descriptor()
 	// shift.DefaultFilled holds the default value on creation for the filled field.
 	shift.DefaultFilled = shiftDescFilled.Default.(int)
 	// shiftDescTermsVersion is the schema descriptor for terms_version field.
-	shiftDescTermsVersion := shiftFields[22].Descriptor()
+	shiftDescTermsVersion := shiftFields[26].Descriptor()
 	// shift.DefaultTermsVersion holds the default value on creation for the terms_version field.
 	shift.DefaultTermsVersion = shiftDescTermsVersion.Default.(int)
 	// shiftDescNewcomersAllowed is the schema descriptor for newcomers_allowed field.
-	shiftDescNewcomersAllowed := shiftFields[25].Descriptor()
+	shiftDescNewcomersAllowed := shiftFields[29].Descriptor()
 	// shift.DefaultNewcomersAllowed holds the default value on creation for the newcomers_allowed field.
 	shift.DefaultNewcomersAllowed = shiftDescNewcomersAllowed.Default.(bool)
 	// shiftDescNda is the schema descriptor for nda field.
-	shiftDescNda := shiftFields[26].Descriptor()
+	shiftDescNda := shiftFields[30].Descriptor()
 	// shift.DefaultNda holds the default value on creation for the nda field.
 	shift.DefaultNda = shiftDescNda.Default.(bool)
 	// shiftDescCancelReason is the schema descriptor for cancel_reason field.
-	shiftDescCancelReason := shiftFields[29].Descriptor()
+	shiftDescCancelReason := shiftFields[33].Descriptor()
 	// shift.DefaultCancelReason holds the default value on creation for the cancel_reason field.
 	shift.DefaultCancelReason = shiftDescCancelReason.Default.(string)
 	// shift.CancelReasonValidator is a validator for the "cancel_reason" field. It is called by the builders before save.

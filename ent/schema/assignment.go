@@ -26,6 +26,9 @@ func (Assignment) Fields() []ent.Field {
 		field.String("shift_id").Immutable(),
 		field.String("worker_id").Immutable(),
 		field.String("employer_id").Immutable().Annotations(asID, noWhere),
+		// The agency or contractor that employs the worker (dispatch,
+		// outsourcing): its members see the hire.
+		field.String("agency_id").Optional().Nillable().Immutable().Annotations(asID, noWhere),
 		field.String("offer_id").Optional().Nillable().Immutable().Unique().Annotations(noWhere),
 		field.Enum("status").
 			Values("SCHEDULED", "CHECKED_IN", "CHECKED_OUT", "APPROVED", "PAID",

@@ -29,6 +29,10 @@ func (Contract) Fields() []ent.Field {
 		field.Time("worker_signed_at").Optional().Nillable(),
 		field.Time("employer_signed_at").Optional().Nillable(),
 		field.String("employer_signed_by_id").Optional().Nillable().Annotations(hidden),
+		// The third party of dispatch and outsourcing, who signs too.
+		field.String("agency_id").Optional().Nillable().Immutable().Annotations(asID, noWhere),
+		field.Time("agency_signed_at").Optional().Nillable(),
+		field.String("agency_signed_by_id").Optional().Nillable().Annotations(hidden),
 	}
 }
 

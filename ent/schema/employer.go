@@ -22,6 +22,15 @@ func (Employer) Fields() []ent.Field {
 		field.String("address").Default("").MaxLen(300),
 		field.Float("lat").Optional().Nillable(),
 		field.Float("lng").Optional().Nillable(),
+		// What the organisation is: an employer posts its own shifts; an
+		// agency (劳务派遣单位) is the legal employer of workers it dispatches
+		// to using units; a contractor (外包单位) does work it took on.
+		field.Enum("kind").Values("EMPLOYER", "AGENCY", "CONTRACTOR").Default("EMPLOYER").Immutable().
+			Annotations(entgql.Type("OrganisationKind")),
+		// The law it operates under: which rule pack checks its shifts and
+		// hires, which contract it signs, which currency it pays in.
+		field.Enum("jurisdiction").Values("GENERIC", "CN").Default("GENERIC").Immutable().
+			Annotations(entgql.Type("Jurisdiction")),
 		// Credit and public record, maintained by market and credit.
 		field.Int("credit_score").Default(600).Annotations(hidden).Comment("credit.Baseline until the first credit event"),
 		field.Bool("credit_provisional").Default(true).Annotations(hidden),

@@ -96,6 +96,19 @@ func partiesRead() []privacy.QueryRule {
 	return reads(rule.FilterToOwners(rule.Worker("worker_id"), rule.Member("employer_id")))
 }
 
+// threePartiesRead shows a hire to its worker, to the members of the using
+// unit and to the members of the agency or contractor that employs the
+// worker.
+func threePartiesRead() []privacy.QueryRule {
+	return reads(rule.FilterToOwners(rule.Worker("worker_id"), rule.Member("employer_id"), rule.Member("agency_id")))
+}
+
+// threePartiesWrite lets the agency's managers sign too; market decides
+// which change each party may make.
+func threePartiesWrite() privacy.MutationRule {
+	return rule.FilterToOwners(rule.Worker("worker_id"), rule.Manager("employer_id"), rule.Manager("agency_id"))
+}
+
 // partiesWrite lets the worker and the employer's managers change a row; the
 // transition functions in market decide which change each may make.
 func partiesWrite() privacy.MutationRule {
@@ -113,8 +126,8 @@ func (Offer) Policy() ent.Policy {
 // Assignments, contracts and timesheets are created by the hire itself
 // (acceptOffer, in the system context).
 
-func (Assignment) Policy() ent.Policy { return policy(partiesRead(), partiesWrite()) }
-func (Contract) Policy() ent.Policy   { return policy(partiesRead(), partiesWrite()) }
+func (Assignment) Policy() ent.Policy { return policy(threePartiesRead(), partiesWrite()) }
+func (Contract) Policy() ent.Policy   { return policy(threePartiesRead(), threePartiesWrite()) }
 func (Timesheet) Policy() ent.Policy  { return policy(partiesRead(), partiesWrite()) }
 
 func (Review) Policy() ent.Policy {

@@ -10,7 +10,8 @@ import (
 
 // RosterEntry is an employer's standing opinion of a worker: a favourite
 // (invited directly, pushed first) or blocked (never shown, cannot apply).
-// The worker never sees it.
+// The worker never sees it. An agency's roster also lists the workers it
+// employs (EMPLOYED): only they are dispatched on its shifts.
 type RosterEntry struct{ ent.Schema }
 
 func (RosterEntry) Mixin() []ent.Mixin { return []ent.Mixin{withID("ros"), timeMixin{}} }
@@ -19,7 +20,7 @@ func (RosterEntry) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("employer_id").Immutable(),
 		field.String("worker_id").Immutable(),
-		field.Enum("kind").Values("FAVOURITE", "BLOCKED"),
+		field.Enum("kind").Values("FAVOURITE", "BLOCKED", "EMPLOYED"),
 		field.String("note").Default("").MaxLen(500),
 		field.String("added_by_id").Optional().Annotations(hidden),
 	}

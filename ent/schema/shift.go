@@ -53,6 +53,17 @@ func (Shift) Fields() []ent.Field {
 		field.Int64("hourly_rate").Default(0).Annotations(entgql.OrderField("HOURLY_RATE")).
 			Comment("pay per paid hour, for comparing hourly and per-shift pay"),
 		field.Int("slots"),
+		// Days after approval within which pay is due: the settlement cycle
+		// the contract states (CN part-time: at most 15).
+		field.Int("pay_cycle_days").Default(7),
+		// The third party of dispatch and outsourcing: the agency or
+		// contractor that is the worker's legal employer and signs.
+		field.String("agency_id").Optional().Nillable().Immutable(),
+		// What kind of post a dispatched worker fills (CN: temporary,
+		// auxiliary or substitute) and for how long the post exists.
+		field.Enum("post_nature").Values("TEMPORARY", "AUXILIARY", "SUBSTITUTE").Optional().Nillable().
+			Annotations(entgql.Type("DispatchPost")),
+		field.Int("post_months").Optional().Nillable(),
 		// The required skills again, as IDs: screening and the apps read them
 		// from here and the skills taxonomy in memory, without a join per
 		// page; the edges below serve filters.
@@ -77,6 +88,7 @@ func (Shift) Fields() []ent.Field {
 func (Shift) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("employer", Employer.Type).Ref("shifts").Field("employer_id").Unique().Required().Immutable(),
+		edge.To("agency", Employer.Type).Field("agency_id").Unique().Immutable().Annotations(noWhere),
 		edge.To("required_skills", Skill.Type).Annotations(hidden),
 		edge.To("required_certifications", Skill.Type).Annotations(hidden),
 		edge.To("applications", Application.Type).Annotations(entgql.RelayConnection(), noWhere),

@@ -62,6 +62,14 @@ const (
 	FieldHourlyRate = "hourly_rate"
 	// FieldSlots holds the string denoting the slots field in the database.
 	FieldSlots = "slots"
+	// FieldPayCycleDays holds the string denoting the pay_cycle_days field in the database.
+	FieldPayCycleDays = "pay_cycle_days"
+	// FieldAgencyID holds the string denoting the agency_id field in the database.
+	FieldAgencyID = "agency_id"
+	// FieldPostNature holds the string denoting the post_nature field in the database.
+	FieldPostNature = "post_nature"
+	// FieldPostMonths holds the string denoting the post_months field in the database.
+	FieldPostMonths = "post_months"
 	// FieldRequiredSkillIds holds the string denoting the required_skill_ids field in the database.
 	FieldRequiredSkillIds = "required_skill_ids"
 	// FieldRequiredCertificationIds holds the string denoting the required_certification_ids field in the database.
@@ -86,6 +94,8 @@ const (
 	FieldCancelReason = "cancel_reason"
 	// EdgeEmployer holds the string denoting the employer edge name in mutations.
 	EdgeEmployer = "employer"
+	// EdgeAgency holds the string denoting the agency edge name in mutations.
+	EdgeAgency = "agency"
 	// EdgeRequiredSkills holds the string denoting the required_skills edge name in mutations.
 	EdgeRequiredSkills = "required_skills"
 	// EdgeRequiredCertifications holds the string denoting the required_certifications edge name in mutations.
@@ -105,6 +115,13 @@ const (
 	EmployerInverseTable = "employers"
 	// EmployerColumn is the table column denoting the employer relation/edge.
 	EmployerColumn = "employer_id"
+	// AgencyTable is the table that holds the agency relation/edge.
+	AgencyTable = "shifts"
+	// AgencyInverseTable is the table name for the Employer entity.
+	// It exists in this package in order to avoid circular dependency with the "employer" package.
+	AgencyInverseTable = "employers"
+	// AgencyColumn is the table column denoting the agency relation/edge.
+	AgencyColumn = "agency_id"
 	// RequiredSkillsTable is the table that holds the required_skills relation/edge. The primary key declared below.
 	RequiredSkillsTable = "shift_required_skills"
 	// RequiredSkillsInverseTable is the table name for the Skill entity.
@@ -162,6 +179,10 @@ var Columns = []string{
 	FieldPayUnit,
 	FieldHourlyRate,
 	FieldSlots,
+	FieldPayCycleDays,
+	FieldAgencyID,
+	FieldPostNature,
+	FieldPostMonths,
 	FieldRequiredSkillIds,
 	FieldRequiredCertificationIds,
 	FieldFilled,
@@ -224,6 +245,8 @@ var (
 	CurrencyValidator func(string) error
 	// DefaultHourlyRate holds the default value on creation for the "hourly_rate" field.
 	DefaultHourlyRate int64
+	// DefaultPayCycleDays holds the default value on creation for the "pay_cycle_days" field.
+	DefaultPayCycleDays int
 	// DefaultFilled holds the default value on creation for the "filled" field.
 	DefaultFilled int
 	// DefaultTermsVersion holds the default value on creation for the "terms_version" field.
@@ -302,6 +325,30 @@ func PayUnitValidator(pu PayUnit) error {
 		return nil
 	default:
 		return fmt.Errorf("shift: invalid enum value for pay_unit field: %q", pu)
+	}
+}
+
+// PostNature defines the type for the "post_nature" enum field.
+type PostNature string
+
+// PostNature values.
+const (
+	PostNatureTEMPORARY  PostNature = "TEMPORARY"
+	PostNatureAUXILIARY  PostNature = "AUXILIARY"
+	PostNatureSUBSTITUTE PostNature = "SUBSTITUTE"
+)
+
+func (pn PostNature) String() string {
+	return string(pn)
+}
+
+// PostNatureValidator is a validator for the "post_nature" field enum values. It is called by the builders before save.
+func PostNatureValidator(pn PostNature) error {
+	switch pn {
+	case PostNatureTEMPORARY, PostNatureAUXILIARY, PostNatureSUBSTITUTE:
+		return nil
+	default:
+		return fmt.Errorf("shift: invalid enum value for post_nature field: %q", pn)
 	}
 }
 
@@ -418,6 +465,26 @@ func BySlots(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSlots, opts...).ToFunc()
 }
 
+// ByPayCycleDays orders the results by the pay_cycle_days field.
+func ByPayCycleDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPayCycleDays, opts...).ToFunc()
+}
+
+// ByAgencyID orders the results by the agency_id field.
+func ByAgencyID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAgencyID, opts...).ToFunc()
+}
+
+// ByPostNature orders the results by the post_nature field.
+func ByPostNature(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPostNature, opts...).ToFunc()
+}
+
+// ByPostMonths orders the results by the post_months field.
+func ByPostMonths(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPostMonths, opts...).ToFunc()
+}
+
 // ByFilled orders the results by the filled field.
 func ByFilled(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFilled, opts...).ToFunc()
@@ -467,6 +534,13 @@ func ByCancelReason(opts ...sql.OrderTermOption) OrderOption {
 func ByEmployerField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newEmployerStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByAgencyField orders the results by agency field.
+func ByAgencyField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAgencyStep(), sql.OrderByField(field, opts...))
 	}
 }
 
@@ -546,6 +620,13 @@ func newEmployerStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, true, EmployerTable, EmployerColumn),
 	)
 }
+func newAgencyStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AgencyInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, AgencyTable, AgencyColumn),
+	)
+}
 func newRequiredSkillsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -621,6 +702,24 @@ func (e *PayUnit) UnmarshalGQL(val interface{}) error {
 	*e = PayUnit(str)
 	if err := PayUnitValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid PayUnit", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e PostNature) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *PostNature) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = PostNature(str)
+	if err := PostNatureValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid PostNature", str)
 	}
 	return nil
 }

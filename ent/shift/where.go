@@ -156,6 +156,21 @@ func Slots(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldSlots, v))
 }
 
+// PayCycleDays applies equality check predicate on the "pay_cycle_days" field. It's identical to PayCycleDaysEQ.
+func PayCycleDays(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldPayCycleDays, v))
+}
+
+// AgencyID applies equality check predicate on the "agency_id" field. It's identical to AgencyIDEQ.
+func AgencyID(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldAgencyID, v))
+}
+
+// PostMonths applies equality check predicate on the "post_months" field. It's identical to PostMonthsEQ.
+func PostMonths(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldPostMonths, v))
+}
+
 // Filled applies equality check predicate on the "filled" field. It's identical to FilledEQ.
 func Filled(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldFilled, v))
@@ -1166,6 +1181,201 @@ func SlotsLTE(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldLTE(FieldSlots, v))
 }
 
+// PayCycleDaysEQ applies the EQ predicate on the "pay_cycle_days" field.
+func PayCycleDaysEQ(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldPayCycleDays, v))
+}
+
+// PayCycleDaysNEQ applies the NEQ predicate on the "pay_cycle_days" field.
+func PayCycleDaysNEQ(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldPayCycleDays, v))
+}
+
+// PayCycleDaysIn applies the In predicate on the "pay_cycle_days" field.
+func PayCycleDaysIn(vs ...int) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldPayCycleDays, vs...))
+}
+
+// PayCycleDaysNotIn applies the NotIn predicate on the "pay_cycle_days" field.
+func PayCycleDaysNotIn(vs ...int) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldPayCycleDays, vs...))
+}
+
+// PayCycleDaysGT applies the GT predicate on the "pay_cycle_days" field.
+func PayCycleDaysGT(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldGT(FieldPayCycleDays, v))
+}
+
+// PayCycleDaysGTE applies the GTE predicate on the "pay_cycle_days" field.
+func PayCycleDaysGTE(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldGTE(FieldPayCycleDays, v))
+}
+
+// PayCycleDaysLT applies the LT predicate on the "pay_cycle_days" field.
+func PayCycleDaysLT(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldLT(FieldPayCycleDays, v))
+}
+
+// PayCycleDaysLTE applies the LTE predicate on the "pay_cycle_days" field.
+func PayCycleDaysLTE(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldLTE(FieldPayCycleDays, v))
+}
+
+// AgencyIDEQ applies the EQ predicate on the "agency_id" field.
+func AgencyIDEQ(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldAgencyID, v))
+}
+
+// AgencyIDNEQ applies the NEQ predicate on the "agency_id" field.
+func AgencyIDNEQ(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldAgencyID, v))
+}
+
+// AgencyIDIn applies the In predicate on the "agency_id" field.
+func AgencyIDIn(vs ...string) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldAgencyID, vs...))
+}
+
+// AgencyIDNotIn applies the NotIn predicate on the "agency_id" field.
+func AgencyIDNotIn(vs ...string) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldAgencyID, vs...))
+}
+
+// AgencyIDGT applies the GT predicate on the "agency_id" field.
+func AgencyIDGT(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldGT(FieldAgencyID, v))
+}
+
+// AgencyIDGTE applies the GTE predicate on the "agency_id" field.
+func AgencyIDGTE(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldGTE(FieldAgencyID, v))
+}
+
+// AgencyIDLT applies the LT predicate on the "agency_id" field.
+func AgencyIDLT(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldLT(FieldAgencyID, v))
+}
+
+// AgencyIDLTE applies the LTE predicate on the "agency_id" field.
+func AgencyIDLTE(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldLTE(FieldAgencyID, v))
+}
+
+// AgencyIDContains applies the Contains predicate on the "agency_id" field.
+func AgencyIDContains(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldContains(FieldAgencyID, v))
+}
+
+// AgencyIDHasPrefix applies the HasPrefix predicate on the "agency_id" field.
+func AgencyIDHasPrefix(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldHasPrefix(FieldAgencyID, v))
+}
+
+// AgencyIDHasSuffix applies the HasSuffix predicate on the "agency_id" field.
+func AgencyIDHasSuffix(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldHasSuffix(FieldAgencyID, v))
+}
+
+// AgencyIDIsNil applies the IsNil predicate on the "agency_id" field.
+func AgencyIDIsNil() predicate.Shift {
+	return predicate.Shift(sql.FieldIsNull(FieldAgencyID))
+}
+
+// AgencyIDNotNil applies the NotNil predicate on the "agency_id" field.
+func AgencyIDNotNil() predicate.Shift {
+	return predicate.Shift(sql.FieldNotNull(FieldAgencyID))
+}
+
+// AgencyIDEqualFold applies the EqualFold predicate on the "agency_id" field.
+func AgencyIDEqualFold(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldEqualFold(FieldAgencyID, v))
+}
+
+// AgencyIDContainsFold applies the ContainsFold predicate on the "agency_id" field.
+func AgencyIDContainsFold(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldContainsFold(FieldAgencyID, v))
+}
+
+// PostNatureEQ applies the EQ predicate on the "post_nature" field.
+func PostNatureEQ(v PostNature) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldPostNature, v))
+}
+
+// PostNatureNEQ applies the NEQ predicate on the "post_nature" field.
+func PostNatureNEQ(v PostNature) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldPostNature, v))
+}
+
+// PostNatureIn applies the In predicate on the "post_nature" field.
+func PostNatureIn(vs ...PostNature) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldPostNature, vs...))
+}
+
+// PostNatureNotIn applies the NotIn predicate on the "post_nature" field.
+func PostNatureNotIn(vs ...PostNature) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldPostNature, vs...))
+}
+
+// PostNatureIsNil applies the IsNil predicate on the "post_nature" field.
+func PostNatureIsNil() predicate.Shift {
+	return predicate.Shift(sql.FieldIsNull(FieldPostNature))
+}
+
+// PostNatureNotNil applies the NotNil predicate on the "post_nature" field.
+func PostNatureNotNil() predicate.Shift {
+	return predicate.Shift(sql.FieldNotNull(FieldPostNature))
+}
+
+// PostMonthsEQ applies the EQ predicate on the "post_months" field.
+func PostMonthsEQ(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldPostMonths, v))
+}
+
+// PostMonthsNEQ applies the NEQ predicate on the "post_months" field.
+func PostMonthsNEQ(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldPostMonths, v))
+}
+
+// PostMonthsIn applies the In predicate on the "post_months" field.
+func PostMonthsIn(vs ...int) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldPostMonths, vs...))
+}
+
+// PostMonthsNotIn applies the NotIn predicate on the "post_months" field.
+func PostMonthsNotIn(vs ...int) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldPostMonths, vs...))
+}
+
+// PostMonthsGT applies the GT predicate on the "post_months" field.
+func PostMonthsGT(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldGT(FieldPostMonths, v))
+}
+
+// PostMonthsGTE applies the GTE predicate on the "post_months" field.
+func PostMonthsGTE(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldGTE(FieldPostMonths, v))
+}
+
+// PostMonthsLT applies the LT predicate on the "post_months" field.
+func PostMonthsLT(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldLT(FieldPostMonths, v))
+}
+
+// PostMonthsLTE applies the LTE predicate on the "post_months" field.
+func PostMonthsLTE(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldLTE(FieldPostMonths, v))
+}
+
+// PostMonthsIsNil applies the IsNil predicate on the "post_months" field.
+func PostMonthsIsNil() predicate.Shift {
+	return predicate.Shift(sql.FieldIsNull(FieldPostMonths))
+}
+
+// PostMonthsNotNil applies the NotNil predicate on the "post_months" field.
+func PostMonthsNotNil() predicate.Shift {
+	return predicate.Shift(sql.FieldNotNull(FieldPostMonths))
+}
+
 // RequiredSkillIdsIsNil applies the IsNil predicate on the "required_skill_ids" field.
 func RequiredSkillIdsIsNil() predicate.Shift {
 	return predicate.Shift(sql.FieldIsNull(FieldRequiredSkillIds))
@@ -1566,6 +1776,29 @@ func HasEmployer() predicate.Shift {
 func HasEmployerWith(preds ...predicate.Employer) predicate.Shift {
 	return predicate.Shift(func(s *sql.Selector) {
 		step := newEmployerStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasAgency applies the HasEdge predicate on the "agency" edge.
+func HasAgency() predicate.Shift {
+	return predicate.Shift(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, AgencyTable, AgencyColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAgencyWith applies the HasEdge predicate on the "agency" edge with a given conditions (other predicates).
+func HasAgencyWith(preds ...predicate.Employer) predicate.Shift {
+	return predicate.Shift(func(s *sql.Selector) {
+		step := newAgencyStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -14,6 +14,7 @@ import (
 	"flexwork/ent/creditdispute"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
+	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
@@ -56,6 +57,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Application() ApplicationResolver
 	Certification() CertificationResolver
+	Contract() ContractResolver
 	CreditDispute() CreditDisputeResolver
 	Employer() EmployerResolver
 	Mutation() MutationResolver
@@ -134,6 +136,7 @@ type ComplexityRoot struct {
 	}
 
 	Assignment struct {
+		AgencyID         func(childComplexity int) int
 		CancelReason     func(childComplexity int) int
 		CancelledAt      func(childComplexity int) int
 		CheckedInAt      func(childComplexity int) int
@@ -274,6 +277,8 @@ type ComplexityRoot struct {
 	}
 
 	Contract struct {
+		AgencyID         func(childComplexity int) int
+		AgencySignedAt   func(childComplexity int) int
 		Assignment       func(childComplexity int) int
 		AssignmentID     func(childComplexity int) int
 		Body             func(childComplexity int) int
@@ -281,6 +286,7 @@ type ComplexityRoot struct {
 		EmployerID       func(childComplexity int) int
 		EmployerSignedAt func(childComplexity int) int
 		ID               func(childComplexity int) int
+		PDFPath          func(childComplexity int) int
 		Revision         func(childComplexity int) int
 		Sha256           func(childComplexity int) int
 		TemplateVersion  func(childComplexity int) int
@@ -459,6 +465,8 @@ type ComplexityRoot struct {
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Invitations   func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.EmployerInvitationOrder) int
+		Jurisdiction  func(childComplexity int) int
+		Kind          func(childComplexity int) int
 		Lat           func(childComplexity int) int
 		Lng           func(childComplexity int) int
 		Memberships   func(childComplexity int) int
@@ -965,6 +973,8 @@ type ComplexityRoot struct {
 
 	Shift struct {
 		Address                func(childComplexity int) int
+		Agency                 func(childComplexity int) int
+		AgencyID               func(childComplexity int) int
 		Applications           func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) int
 		Assignments            func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) int
 		CancelReason           func(childComplexity int) int
@@ -988,8 +998,11 @@ type ComplexityRoot struct {
 		NewcomersAllowed       func(childComplexity int) int
 		Offers                 func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) int
 		Pay                    func(childComplexity int) int
+		PayCycleDays           func(childComplexity int) int
 		PayRate                func(childComplexity int) int
 		PayUnit                func(childComplexity int) int
+		PostMonths             func(childComplexity int) int
+		PostNature             func(childComplexity int) int
 		PublishedAt            func(childComplexity int) int
 		RequiredCertifications func(childComplexity int) int
 		RequiredSkills         func(childComplexity int) int
@@ -1307,6 +1320,9 @@ type ApplicationResolver interface {
 }
 type CertificationResolver interface {
 	Details(ctx context.Context, obj *ent.Certification) (*market.CertificationDetails, error)
+}
+type ContractResolver interface {
+	PDFPath(ctx context.Context, obj *ent.Contract) (string, error)
 }
 type CreditDisputeResolver interface {
 	Event(ctx context.Context, obj *ent.CreditDispute) (*ent.CreditEvent, error)
@@ -1668,6 +1684,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApproveTimesheetPayload.Timesheet(childComplexity), true
 
+	case "Assignment.agencyID":
+		if e.ComplexityRoot.Assignment.AgencyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.AgencyID(childComplexity), true
 	case "Assignment.cancelReason":
 		if e.ComplexityRoot.Assignment.CancelReason == nil {
 			break
@@ -2185,6 +2207,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConfirmPaymentPayload.Timesheet(childComplexity), true
 
+	case "Contract.agencyID":
+		if e.ComplexityRoot.Contract.AgencyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.AgencyID(childComplexity), true
+	case "Contract.agencySignedAt":
+		if e.ComplexityRoot.Contract.AgencySignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.AgencySignedAt(childComplexity), true
 	case "Contract.assignment":
 		if e.ComplexityRoot.Contract.Assignment == nil {
 			break
@@ -2227,6 +2261,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contract.ID(childComplexity), true
+	case "Contract.pdfPath":
+		if e.ComplexityRoot.Contract.PDFPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.PDFPath(childComplexity), true
 	case "Contract.revision":
 		if e.ComplexityRoot.Contract.Revision == nil {
 			break
@@ -2841,6 +2881,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employer.Invitations(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.EmployerInvitationOrder)), true
+	case "Employer.jurisdiction":
+		if e.ComplexityRoot.Employer.Jurisdiction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.Jurisdiction(childComplexity), true
+	case "Employer.kind":
+		if e.ComplexityRoot.Employer.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.Kind(childComplexity), true
 	case "Employer.lat":
 		if e.ComplexityRoot.Employer.Lat == nil {
 			break
@@ -5198,6 +5250,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shift.Address(childComplexity), true
+	case "Shift.agency":
+		if e.ComplexityRoot.Shift.Agency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.Agency(childComplexity), true
+	case "Shift.agencyID":
+		if e.ComplexityRoot.Shift.AgencyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.AgencyID(childComplexity), true
 	case "Shift.applications":
 		if e.ComplexityRoot.Shift.Applications == nil {
 			break
@@ -5351,6 +5415,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shift.Pay(childComplexity), true
+	case "Shift.payCycleDays":
+		if e.ComplexityRoot.Shift.PayCycleDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.PayCycleDays(childComplexity), true
 	case "Shift.payRate":
 		if e.ComplexityRoot.Shift.PayRate == nil {
 			break
@@ -5363,6 +5433,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shift.PayUnit(childComplexity), true
+	case "Shift.postMonths":
+		if e.ComplexityRoot.Shift.PostMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.PostMonths(childComplexity), true
+	case "Shift.postNature":
+		if e.ComplexityRoot.Shift.PostNature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.PostNature(childComplexity), true
 	case "Shift.publishedAt":
 		if e.ComplexityRoot.Shift.PublishedAt == nil {
 			break
@@ -7403,6 +7485,10 @@ input CreateEmployerInput {
   address: String
   "Where it is."
   location: GeoPointInput
+  "What it is: an employer (default), a labour dispatch agency or a contractor. It cannot change."
+  kind: OrganisationKind
+  "The law it operates under (default GENERIC): it decides the rules, the contract and the currency. It cannot change."
+  jurisdiction: Jurisdiction
 }
 
 "An invitation to send."
@@ -7744,6 +7830,10 @@ type Assignment implements Node {
   """
   employerID: ID!
   """
+  The agency or contractor that employs the worker, for dispatch and outsourcing; null otherwise.
+  """
+  agencyID: ID
+  """
   The offer's ID.
   """
   offerID: ID
@@ -8075,6 +8165,14 @@ type Contract implements Node {
   When the employer signed; null until then.
   """
   employerSignedAt: DateTime
+  """
+  The agency or contractor that is a party to the contract; null when there are two parties.
+  """
+  agencyID: ID
+  """
+  When the agency or contractor signed; null until then.
+  """
+  agencySignedAt: DateTime
   """
   The hire the contract is for.
   """
@@ -8561,6 +8659,23 @@ enum DevicePlatform @goModel(model: "flexwork/ent/device.Platform") {
   WEB
 }
 """
+DispatchPost is enum for the field post_nature
+"""
+enum DispatchPost @goModel(model: "flexwork/ent/shift.PostNature") {
+  """
+  A temporary post, existing for at most six months under CN law.
+  """
+  TEMPORARY
+  """
+  An auxiliary post, serving the unit's main business.
+  """
+  AUXILIARY
+  """
+  A substitute post, filled while its holder is away (study, leave).
+  """
+  SUBSTITUTE
+}
+"""
 A business that posts shifts. Its public record — ratings, wages paid on time and late — is visible to every worker.
 """
 type Employer implements Node {
@@ -8600,6 +8715,14 @@ type Employer implements Node {
   The employer's longitude, when it gave a location.
   """
   lng: Float
+  """
+  What the organisation is: an employer, a labour dispatch agency or a contractor.
+  """
+  kind: OrganisationKind!
+  """
+  The law it operates under: its rules, contract and currency.
+  """
+  jurisdiction: Jurisdiction!
   """
   The average of workers' revealed, visible ratings (1 to 5); 0 without any.
   """
@@ -8880,6 +9003,19 @@ enum EngagementType @goModel(model: "flexwork/ent/schema/enum.EngagementType") {
   The employer's contractor does the work.
   """
   OUTSOURCING
+}
+"""
+Jurisdiction is enum for the field jurisdiction
+"""
+enum Jurisdiction @goModel(model: "flexwork/ent/employer.Jurisdiction") {
+  """
+  The default pack: flexwork's general rules, EUR, contracts in English.
+  """
+  GENERIC
+  """
+  The People's Republic of China: the CN rule pack, CNY, contracts in Chinese (prevailing) and English.
+  """
+  CN
 }
 """
 One entry of the tamper-evident ledger: each entry's hash covers the one before, so that an edited entry breaks the chain.
@@ -9429,6 +9565,23 @@ enum OrderDirection {
   DESC
 }
 """
+OrganisationKind is enum for the field kind
+"""
+enum OrganisationKind @goModel(model: "flexwork/ent/employer.Kind") {
+  """
+  An employer posting its own shifts.
+  """
+  EMPLOYER
+  """
+  A labour dispatch agency: the legal employer of workers it places with using units.
+  """
+  AGENCY
+  """
+  A contractor: takes on outsourced work and is responsible for its workers.
+  """
+  CONTRACTOR
+}
+"""
 Information about pagination in a connection.
 https://relay.dev/graphql/connections.htm#sec-undefined.PageInfo
 """
@@ -9834,6 +9987,10 @@ enum RosterEntryKind @goModel(model: "flexwork/ent/rosterentry.Kind") {
   Never offered the employer's shifts, nor shown as a candidate.
   """
   BLOCKED
+  """
+  Employed by this agency or contractor: may be hired on the shifts it is party to.
+  """
+  EMPLOYED
 }
 """
 Ordering options for RosterEntry connections
@@ -9946,6 +10103,22 @@ type Shift implements Node {
   """
   slots: Int!
   """
+  Days after approval within which pay is due.
+  """
+  payCycleDays: Int!
+  """
+  The agency's or contractor's ID; null when there is none.
+  """
+  agencyID: ID
+  """
+  Dispatch: whether the post is temporary, auxiliary or substitute.
+  """
+  postNature: DispatchPost
+  """
+  Dispatch: how many months the post exists.
+  """
+  postMonths: Int
+  """
   How many slots are taken.
   """
   filled: Int!
@@ -9981,6 +10154,10 @@ type Shift implements Node {
   The employer posting the shift.
   """
   employer: Employer!
+  """
+  The agency or contractor that employs the workers, for dispatch and outsourcing.
+  """
+  agency: Employer
   """
   Applications to the shift; the employer's members see them.
   """
@@ -11660,6 +11837,11 @@ extend type Query {
   escalatedTimesheets("How many to return: 1 to 100." first: Int! = 20, "The endCursor of the page before; none for the first page." after: Cursor,
     "The decided ones instead of those waiting." decided: Boolean! = false): TimesheetConnection!
 }
+
+extend type Contract {
+  "Where the parties download this contract as a PDF (GET, with the same Authorization header as /graphql)."
+  pdfPath: String!
+}
 `, BuiltIn: false},
 	{Name: "../schema/notifications.graphql", Input: `"A device to push to."
 input RegisterDeviceInput {
@@ -12064,6 +12246,14 @@ input CreateShiftInput {
   newcomersAllowed: Boolean
   "Whether the contract includes a non-disclosure clause."
   nda: Boolean
+  "Days after approval within which pay is due, 1 to 60, default 7 (CN part-time: at most 15)."
+  payCycleDays: Int
+  "Dispatch: the labour dispatch agency that employs the worker; outsourcing: the contractor. Both sign the contract."
+  agencyID: ID
+  "Dispatch: whether the post is temporary, auxiliary or substitute."
+  postNature: DispatchPost
+  "Dispatch: how many months the post exists, 1 to 120 (CN temporary posts: at most 6)."
+  postMonths: Int
 }
 
 "A worker to put on the employer's roster."
@@ -12415,6 +12605,8 @@ func (ec *executionContext) childFields_Assignment(ctx context.Context, field gr
 		return ec.fieldContext_Assignment_workerID(ctx, field)
 	case "employerID":
 		return ec.fieldContext_Assignment_employerID(ctx, field)
+	case "agencyID":
+		return ec.fieldContext_Assignment_agencyID(ctx, field)
 	case "offerID":
 		return ec.fieldContext_Assignment_offerID(ctx, field)
 	case "status":
@@ -12707,8 +12899,14 @@ func (ec *executionContext) childFields_Contract(ctx context.Context, field grap
 		return ec.fieldContext_Contract_workerSignedAt(ctx, field)
 	case "employerSignedAt":
 		return ec.fieldContext_Contract_employerSignedAt(ctx, field)
+	case "agencyID":
+		return ec.fieldContext_Contract_agencyID(ctx, field)
+	case "agencySignedAt":
+		return ec.fieldContext_Contract_agencySignedAt(ctx, field)
 	case "assignment":
 		return ec.fieldContext_Contract_assignment(ctx, field)
+	case "pdfPath":
+		return ec.fieldContext_Contract_pdfPath(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contract", field.Name)
 }
@@ -13025,6 +13223,10 @@ func (ec *executionContext) childFields_Employer(ctx context.Context, field grap
 		return ec.fieldContext_Employer_lat(ctx, field)
 	case "lng":
 		return ec.fieldContext_Employer_lng(ctx, field)
+	case "kind":
+		return ec.fieldContext_Employer_kind(ctx, field)
+	case "jurisdiction":
+		return ec.fieldContext_Employer_jurisdiction(ctx, field)
 	case "ratingAvg":
 		return ec.fieldContext_Employer_ratingAvg(ctx, field)
 	case "ratingCount":
@@ -13847,6 +14049,14 @@ func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql
 		return ec.fieldContext_Shift_hourlyRate(ctx, field)
 	case "slots":
 		return ec.fieldContext_Shift_slots(ctx, field)
+	case "payCycleDays":
+		return ec.fieldContext_Shift_payCycleDays(ctx, field)
+	case "agencyID":
+		return ec.fieldContext_Shift_agencyID(ctx, field)
+	case "postNature":
+		return ec.fieldContext_Shift_postNature(ctx, field)
+	case "postMonths":
+		return ec.fieldContext_Shift_postMonths(ctx, field)
 	case "filled":
 		return ec.fieldContext_Shift_filled(ctx, field)
 	case "minCreditScore":
@@ -13865,6 +14075,8 @@ func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql
 		return ec.fieldContext_Shift_cancelReason(ctx, field)
 	case "employer":
 		return ec.fieldContext_Shift_employer(ctx, field)
+	case "agency":
+		return ec.fieldContext_Shift_agency(ctx, field)
 	case "applications":
 		return ec.fieldContext_Shift_applications(ctx, field)
 	case "offers":
@@ -17428,6 +17640,29 @@ func (ec *executionContext) fieldContext_Assignment_employerID(_ context.Context
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Assignment_agencyID(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_agencyID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgencyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_agencyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Assignment_offerID(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19790,6 +20025,52 @@ func (ec *executionContext) fieldContext_Contract_employerSignedAt(_ context.Con
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Contract_agencyID(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contract_agencyID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgencyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contract_agencyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contract", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Contract_agencySignedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contract_agencySignedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgencySignedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contract_agencySignedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contract", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Contract_assignment(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19820,6 +20101,29 @@ func (ec *executionContext) fieldContext_Contract_assignment(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Contract_pdfPath(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contract_pdfPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contract().PDFPath(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contract_pdfPath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contract", field, true, true, "String")
 }
 
 func (ec *executionContext) _ContractConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ContractConnection) (ret graphql.Marshaler) {
@@ -22293,6 +22597,52 @@ func (ec *executionContext) _Employer_lng(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Employer_lng(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Employer_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v employer.Kind) graphql.Marshaler {
+			return ec.marshalNOrganisationKind2flexworkᚋentᚋemployerᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employer", field, false, false, "OrganisationKind")
+}
+
+func (ec *executionContext) _Employer_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_jurisdiction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Jurisdiction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v employer.Jurisdiction) graphql.Marshaler {
+			return ec.marshalNJurisdiction2flexworkᚋentᚋemployerᚐJurisdiction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_jurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employer", field, false, false, "Jurisdiction")
 }
 
 func (ec *executionContext) _Employer_ratingAvg(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
@@ -32427,6 +32777,98 @@ func (ec *executionContext) fieldContext_Shift_slots(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Shift_payCycleDays(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_payCycleDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayCycleDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_payCycleDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Shift_agencyID(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_agencyID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgencyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_agencyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shift", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Shift_postNature(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_postNature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostNature, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *shift.PostNature) graphql.Marshaler {
+			return ec.marshalODispatchPost2ᚖflexworkᚋentᚋshiftᚐPostNature(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_postNature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shift", field, false, false, "DispatchPost")
+}
+
+func (ec *executionContext) _Shift_postMonths(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_postMonths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostMonths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_postMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Shift_filled(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32631,6 +33073,38 @@ func (ec *executionContext) _Shift_employer(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Shift_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shift",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shift_agency(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_agency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agency(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalOEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_agency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Shift",
 		Field:      field,
@@ -39532,7 +40006,7 @@ func (ec *executionContext) unmarshalInputCreateEmployerInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "website", "address", "location"}
+	fieldsInOrder := [...]string{"name", "description", "website", "address", "location", "kind", "jurisdiction"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -39574,6 +40048,20 @@ func (ec *executionContext) unmarshalInputCreateEmployerInput(ctx context.Contex
 				return it, err
 			}
 			it.Location = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOOrganisationKind2ᚖflexworkᚋentᚋemployerᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "jurisdiction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jurisdiction"))
+			data, err := ec.unmarshalOJurisdiction2ᚖflexworkᚋentᚋemployerᚐJurisdiction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Jurisdiction = data
 		}
 	}
 	return it, nil
@@ -39602,7 +40090,7 @@ func (ec *executionContext) unmarshalInputCreateShiftInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"employerID", "title", "description", "engagementType", "address", "location", "geofenceRadiusM", "startsAt", "endsAt", "timeZone", "unpaidBreakMinutes", "pay", "payUnit", "slots", "requiredSkillIDs", "requiredCertificationIDs", "minCreditScore", "maxDistanceKm", "newcomersAllowed", "nda"}
+	fieldsInOrder := [...]string{"employerID", "title", "description", "engagementType", "address", "location", "geofenceRadiusM", "startsAt", "endsAt", "timeZone", "unpaidBreakMinutes", "pay", "payUnit", "slots", "requiredSkillIDs", "requiredCertificationIDs", "minCreditScore", "maxDistanceKm", "newcomersAllowed", "nda", "payCycleDays", "agencyID", "postNature", "postMonths"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -39749,6 +40237,34 @@ func (ec *executionContext) unmarshalInputCreateShiftInput(ctx context.Context, 
 				return it, err
 			}
 			it.Nda = data
+		case "payCycleDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payCycleDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayCycleDays = data
+		case "agencyID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencyID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgencyID = data
+		case "postNature":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postNature"))
+			data, err := ec.unmarshalODispatchPost2ᚖflexworkᚋentᚋshiftᚐPostNature(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostNature = data
+		case "postMonths":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postMonths"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostMonths = data
 		}
 	}
 	return it, nil
@@ -44324,6 +44840,11 @@ func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "agencyID":
+			out.Values[i] = ec._Assignment_agencyID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "offerID":
 			out.Values[i] = ec._Assignment_offerID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -45309,11 +45830,27 @@ func (ec *executionContext) _Contract(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "agencyID":
+			out.Values[i] = ec._Contract_agencyID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "agencySignedAt":
+			out.Values[i] = ec._Contract_agencySignedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "assignment":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contract_assignment(ctx, field, obj)
+				})
+		case "pdfPath":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contract_pdfPath(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -46548,6 +47085,16 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 		case "lng":
 			out.Values[i] = ec._Employer_lng(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Employer_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "jurisdiction":
+			out.Values[i] = ec._Employer_jurisdiction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ratingAvg":
@@ -50210,6 +50757,26 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "payCycleDays":
+			out.Values[i] = ec._Shift_payCycleDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "agencyID":
+			out.Values[i] = ec._Shift_agencyID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "postNature":
+			out.Values[i] = ec._Shift_postNature(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "postMonths":
+			out.Values[i] = ec._Shift_postMonths(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "filled":
 			out.Values[i] = ec._Shift_filled(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -50255,6 +50822,12 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_employer(ctx, field, obj)
+				})
+		case "agency":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shift_agency(ctx, field, obj)
 				})
 		case "applications":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -53979,6 +54552,16 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNJurisdiction2flexworkᚋentᚋemployerᚐJurisdiction(ctx context.Context, v any) (employer.Jurisdiction, error) {
+	var res employer.Jurisdiction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJurisdiction2flexworkᚋentᚋemployerᚐJurisdiction(ctx context.Context, sel ast.SelectionSet, v employer.Jurisdiction) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNLeaveEmployerInput2flexworkᚋgraphᚋmodelᚐLeaveEmployerInput(ctx context.Context, v any) (model.LeaveEmployerInput, error) {
 	res, err := ec.unmarshalInputLeaveEmployerInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -54427,6 +55010,16 @@ func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentg
 }
 
 func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v entgql.OrderDirection) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNOrganisationKind2flexworkᚋentᚋemployerᚐKind(ctx context.Context, v any) (employer.Kind, error) {
+	var res employer.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrganisationKind2flexworkᚋentᚋemployerᚐKind(ctx context.Context, sel ast.SelectionSet, v employer.Kind) graphql.Marshaler {
 	return v
 }
 
@@ -56046,6 +56639,22 @@ func (ec *executionContext) marshalODevice2ᚖflexworkᚋentᚐDevice(ctx contex
 	return ec._Device(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalODispatchPost2ᚖflexworkᚋentᚋshiftᚐPostNature(ctx context.Context, v any) (*shift.PostNature, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(shift.PostNature)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODispatchPost2ᚖflexworkᚋentᚋshiftᚐPostNature(ctx context.Context, sel ast.SelectionSet, v *shift.PostNature) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOEmployer2ᚖflexworkᚋentᚐEmployer(ctx context.Context, sel ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -56225,6 +56834,22 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOJurisdiction2ᚖflexworkᚋentᚋemployerᚐJurisdiction(ctx context.Context, v any) (*employer.Jurisdiction, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(employer.Jurisdiction)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJurisdiction2ᚖflexworkᚋentᚋemployerᚐJurisdiction(ctx context.Context, sel ast.SelectionSet, v *employer.Jurisdiction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOLedgerEntry2ᚖflexworkᚋentᚐLedgerEntry(ctx context.Context, sel ast.SelectionSet, v *ent.LedgerEntry) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -56324,6 +56949,22 @@ func (ec *executionContext) unmarshalOOfferOrder2ᚖflexworkᚋentᚐOfferOrder(
 	}
 	res, err := ec.unmarshalInputOfferOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrganisationKind2ᚖflexworkᚋentᚋemployerᚐKind(ctx context.Context, v any) (*employer.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(employer.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrganisationKind2ᚖflexworkᚋentᚋemployerᚐKind(ctx context.Context, sel ast.SelectionSet, v *employer.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOQuietHours2ᚖflexworkᚋnotificationsᚐQuietHours(ctx context.Context, sel ast.SelectionSet, v *notifications.QuietHours) graphql.Marshaler {

@@ -1,0 +1,159 @@
+package jurisdiction
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"flexwork/ent/schema/enum"
+	"flexwork/i18n"
+)
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+// partTime is a lawful 4-hour part-time shift in Shanghai on a Monday.
+func partTime() Shift {
+	start := time.Date(2026, 12, 7, 9, 0, 0, 0, shanghai)
+	return Shift{Engagement: enum.PartTime, StartsAt: start, EndsAt: start.Add(4 * time.Hour), Location: shanghai,
+		HourlyRate: 3000, Currency: "CNY", Lat: 31.23, Lng: 121.47, PayCycleDays: 7}
+}
+
+// verdict runs check and returns the finding of rule, with its message in
+// both languages.
+func verdict(t *testing.T, fs []Finding, rule string) (Finding, string, string) {
+	t.Helper()
+	for _, f := range fs {
+		if f.Rule == rule {
+			en, zh := i18n.T(i18n.English, "law."+f.Key, f.Data), i18n.T(i18n.Chinese, "law."+f.Key, f.Data)
+			if en == "law."+f.Key || zh == "law."+f.Key {
+				t.Fatalf("%s: message law.%s is missing", rule, f.Key)
+			}
+			return f, en, zh
+		}
+	}
+	t.Fatalf("no verdict for %s in %+v", rule, fs)
+	return Finding{}, "", ""
+}
+
+func TestCNMinimumWagePerCity(t *testing.T) {
+	s := partTime()
+	if f, _, _ := verdict(t, For(CN).Posting(s), RuleMinimumWage); !f.Passed {
+		t.Fatal("30 yuan an hour in Shanghai was refused")
+	}
+	s.HourlyRate = 2400
+	f, en, zh := verdict(t, For(CN).Posting(s), RuleMinimumWage)
+	if f.Passed {
+		t.Fatal("24 yuan an hour in Shanghai passed, below the 25 floor")
+	}
+	if !strings.Contains(en, "CN¥25.00") || !strings.Contains(en, "Shanghai") || !strings.Contains(zh, "¥25.00") || !strings.Contains(zh, "上海") {
+		t.Errorf("the refusal does not state the floor: %q / %q", en, zh)
+	}
+	s.Lat, s.Lng = 39.9, 116.4 // Beijing: 27.70
+	s.HourlyRate = 2700
+	if f, _, zh := verdict(t, For(CN).Posting(s), RuleMinimumWage); f.Passed || !strings.Contains(zh, "北京") || !strings.Contains(zh, "¥27.70") {
+		t.Errorf("27 yuan in Beijing: passed=%v %q", f.Passed, zh)
+	}
+}
+
+func TestCNPartTimePayCycle(t *testing.T) {
+	s := partTime()
+	s.PayCycleDays = 15
+	if f, _, _ := verdict(t, For(CN).Posting(s), RulePayCycle); !f.Passed {
+		t.Fatal("a 15-day cycle was refused")
+	}
+	s.PayCycleDays = 16
+	if f, en, zh := verdict(t, For(CN).Posting(s), RulePayCycle); f.Passed || !strings.Contains(en, "art. 72") || !strings.Contains(zh, "第七十二条") {
+		t.Errorf("a 16-day cycle: passed=%v %q %q", f.Passed, en, zh)
+	}
+}
+
+func TestCNCurrency(t *testing.T) {
+	s := partTime()
+	s.Currency = "EUR"
+	if f, en, _ := verdict(t, For(CN).Posting(s), RuleCurrency); f.Passed || !strings.Contains(en, "EUR") {
+		t.Errorf("EUR in China: passed=%v %q", f.Passed, en)
+	}
+}
+
+func TestCNPartTimeHoursAcrossShifts(t *testing.T) {
+	h := Hire{Shift: partTime()}
+	// Five more 4-hour days with the employer this week: 4 + 20 = 24 hours.
+	for d := 1; d <= 5; d++ {
+		start := h.Shift.StartsAt.AddDate(0, 0, d)
+		h.Others = append(h.Others, Interval{StartsAt: start, EndsAt: start.Add(4 * time.Hour)})
+	}
+	if f, _, _ := verdict(t, For(CN).Hiring(h), RulePartTimeHours); !f.Passed {
+		t.Fatal("24 hours over 6 days was refused")
+	}
+	start := h.Shift.StartsAt.AddDate(0, 0, 6)
+	h.Others = append(h.Others, Interval{StartsAt: start, EndsAt: start.Add(2 * time.Hour)})
+	if f, en, zh := verdict(t, For(CN).Hiring(h), RulePartTimeHours); f.Passed || !strings.Contains(en, "26 hours") || !strings.Contains(zh, "26 小时") {
+		t.Errorf("26 hours a week: passed=%v %q %q", f.Passed, en, zh)
+	}
+	// One day of 4 plus one of 5: 9 hours over 2 days, 4.5 a day.
+	h = Hire{Shift: partTime()}
+	h.Shift.EndsAt = h.Shift.StartsAt.Add(5 * time.Hour)
+	other := h.Shift.StartsAt.AddDate(0, 0, 1)
+	h.Others = []Interval{{StartsAt: other, EndsAt: other.Add(4 * time.Hour)}}
+	if f, en, _ := verdict(t, For(CN).Hiring(h), RulePartTimeHours); f.Passed || !strings.Contains(en, "4.5 hours a day") {
+		t.Errorf("4.5 a day: passed=%v %q", f.Passed, en)
+	}
+}
+
+func TestCNDispatchPostAndAgency(t *testing.T) {
+	s := partTime()
+	s.Engagement = enum.Dispatch
+	fs := For(CN).Posting(s)
+	if f, _, _ := verdict(t, fs, RuleAgency); f.Passed {
+		t.Error("a dispatch shift with no agency passed")
+	}
+	if f, _, zh := verdict(t, fs, RuleDispatchPost); f.Passed || !strings.Contains(zh, "临时性") {
+		t.Errorf("a dispatch shift with no post nature: passed=%v %q", f.Passed, zh)
+	}
+	s.Agency = Organisation{ID: "emp_1", Kind: "EMPLOYER", Jurisdiction: CN}
+	if f, _, _ := verdict(t, For(CN).Posting(s), RuleAgency); f.Passed {
+		t.Error("an employer named as the agency passed")
+	}
+	s.Agency.Kind = "AGENCY"
+	s.PostNature, s.PostMonths = "TEMPORARY", 7
+	fs = For(CN).Posting(s)
+	if f, _, _ := verdict(t, fs, RuleAgency); !f.Passed {
+		t.Error("a CN agency was refused")
+	}
+	if f, en, _ := verdict(t, fs, RuleDispatchPost); f.Passed || !strings.Contains(en, "6 months") {
+		t.Errorf("a 7-month temporary post: passed=%v %q", f.Passed, en)
+	}
+	s.PostMonths = 6
+	if f, _, _ := verdict(t, For(CN).Posting(s), RuleDispatchPost); !f.Passed {
+		t.Error("a 6-month temporary post was refused")
+	}
+	s.PostNature, s.PostMonths = "AUXILIARY", 0
+	if fs := Failed(For(CN).Posting(s)); len(fs) != 0 {
+		t.Errorf("a lawful dispatch shift failed %+v", fs)
+	}
+	if f, _, _ := verdict(t, For(CN).Hiring(Hire{Shift: s}), RuleAgencyEmploys); f.Passed {
+		t.Error("a worker the agency does not employ was hired")
+	}
+	if f, _, _ := verdict(t, For(CN).Hiring(Hire{Shift: s, Employed: true}), RuleAgencyEmploys); !f.Passed {
+		t.Error("the agency's own worker was refused")
+	}
+}
+
+func TestTheGenericPackKeepsTodaysRules(t *testing.T) {
+	s := partTime()
+	s.Currency, s.HourlyRate, s.PayCycleDays = "EUR", 1, 30
+	if fs := For(Generic).Posting(s); len(fs) != 0 {
+		t.Errorf("the generic pack checks %+v", fs)
+	}
+	if For("XX").Code != Generic {
+		t.Error("an unknown jurisdiction is not the generic pack")
+	}
+}
+
+func TestWeekOfStartsOnMonday(t *testing.T) {
+	sun := time.Date(2026, 12, 13, 23, 0, 0, 0, shanghai)
+	from, to := WeekOf(sun, shanghai)
+	if from.Weekday() != time.Monday || from.Day() != 7 || to.Day() != 14 {
+		t.Errorf("week of Sunday 13 Dec = %v – %v", from, to)
+	}
+}
