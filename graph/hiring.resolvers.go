@@ -14,6 +14,11 @@ import (
 	"entgo.io/contrib/entgql"
 )
 
+// PDFPath is the resolver for the pdfPath field.
+func (r *contractResolver) PDFPath(ctx context.Context, obj *ent.Contract) (string, error) {
+	return market.ContractPDFPath(obj.ID), nil
+}
+
 // ShortlistApplication is the resolver for the shortlistApplication field.
 func (r *mutationResolver) ShortlistApplication(ctx context.Context, input model.ShortlistApplicationInput) (*market.Changed, error) {
 	return r.Market.ShortlistApplication(ctx, input.ApplicationID)

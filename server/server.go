@@ -162,6 +162,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", m.instrument("/graphql", limitBody(cfg.MaxBodyBytes,
 		auth.ClientAddress(cfg.ClientIPHeader, withLanguage(authn.Middleware(idempotencyHeader(gql)))))))
+	mux.Handle("GET /contracts/{file}", m.instrument("/contracts",
+		auth.ClientAddress(cfg.ClientIPHeader, withLanguage(authn.Middleware(contractPDF(s.Market, d.Log))))))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(d.DB.Ping))
 	s.Metrics = m.handler()
