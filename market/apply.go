@@ -136,9 +136,10 @@ func screeningFailed(ctx context.Context, why string, failed []RuleResult) *Erro
 		rules[i] = FailedRule{Rule: r.Rule, Message: msgs[i]}
 	}
 	return &Error{
-		Code:    CodeScreeningFailed,
-		Message: i18n.T(lang, "screen.failed."+why, nil) + ": " + strings.Join(msgs, "; "),
-		Details: map[string]any{"failedRules": rules},
+		Code:      CodeScreeningFailed,
+		Message:   i18n.T(lang, "screen.failed."+why, nil) + ": " + strings.Join(msgs, "; "),
+		Details:   map[string]any{"failedRules": rules},
+		Localized: true,
 	}
 }
 

@@ -8,11 +8,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"flexwork/i18n"
 )
 
 // TestEveryCodeIsDocumented: an app developer learns the error codes from
 // the table in mobile-schema/README.md, so every Code this package declares
-// must be in it.
+// must be in it; and every code has a message in every language.
 func TestEveryCodeIsDocumented(t *testing.T) {
 	doc, err := os.ReadFile("../mobile-schema/README.md")
 	if err != nil {
@@ -37,6 +39,9 @@ func TestEveryCodeIsDocumented(t *testing.T) {
 			n++
 			if !strings.Contains(string(doc), "`"+code+"`") {
 				t.Errorf("error code %s is not in the table of mobile-schema/README.md", code)
+			}
+			if !i18n.Has("error." + code) {
+				t.Errorf("error code %s has no message error.%s for readers of other languages (i18n/messages)", code, code)
 			}
 		}
 		return true

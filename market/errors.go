@@ -17,7 +17,10 @@ const (
 	CodeBadUserInput    Code = "BAD_USER_INPUT"
 	CodeConflict        Code = "CONFLICT"
 	CodeScreeningFailed Code = "SCREENING_FAILED"
-	CodeRateLimited     Code = "RATE_LIMITED"
+	// CodeLawRuleFailed: a shift or a hire breaks a rule of its employer's
+	// jurisdiction; extensions.failedRules says which and why.
+	CodeLawRuleFailed Code = "LAW_RULE_FAILED"
+	CodeRateLimited   Code = "RATE_LIMITED"
 	// CodeTooManyOpenUploads: a worker has MaxOpenUploads certificates
 	// awaiting their documents.
 	CodeTooManyOpenUploads Code = "TOO_MANY_OPEN_UPLOADS"
@@ -100,6 +103,11 @@ type Error struct {
 	Message string
 	Fields  []FieldError   // BAD_USER_INPUT: the failing fields
 	Details map[string]any // more machine-readable context, e.g. failed screening rules
+	// Localized: Message is written in the request's language already
+	// (screening and law verdicts). Other messages are English; the
+	// presenter gives readers of another language the code's message
+	// (error.<CODE> in i18n).
+	Localized bool
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }

@@ -12,10 +12,6 @@ import (
 	"flexwork/market/jurisdiction"
 )
 
-// CodeLawRuleFailed: a shift or a hire breaks a rule of its employer's
-// jurisdiction; extensions.failedRules says which and why, like screening.
-const CodeLawRuleFailed Code = "LAW_RULE_FAILED"
-
 // packOf is the rule pack of an employer's jurisdiction.
 func (m *Market) packOf(ctx context.Context, employerID string) (jurisdiction.Pack, error) {
 	es, err := m.employers(rule.System(ctx), []string{employerID})
@@ -121,8 +117,9 @@ func lawFailed(ctx context.Context, what string, failed []jurisdiction.Finding) 
 		rules[i] = FailedRule{Rule: Rule(f.Rule), Message: msgs[i]}
 	}
 	return &Error{
-		Code:    CodeLawRuleFailed,
-		Message: i18n.T(lang, "law.failed."+what, nil) + ": " + strings.Join(msgs, " "),
-		Details: map[string]any{"failedRules": rules},
+		Code:      CodeLawRuleFailed,
+		Message:   i18n.T(lang, "law.failed."+what, nil) + ": " + strings.Join(msgs, " "),
+		Details:   map[string]any{"failedRules": rules},
+		Localized: true,
 	}
 }

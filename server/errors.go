@@ -14,6 +14,7 @@ import (
 	"flexwork/ent"
 	"flexwork/ent/privacy"
 	"flexwork/ent/rule"
+	"flexwork/i18n"
 	"flexwork/market"
 )
 
@@ -34,8 +35,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		ext := gqlErr.Extensions
 		var (
-			me *market.Error
-			ve *ent.ValidationError
+			me         *market.Error
+			ve         *ent.ValidationError
+			translated bool
 		)
 		switch {
 		case inputError(ctx, err, gqlErr):
@@ -44,6 +46,10 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// argument. First: the reason may itself be a market.Error.
 		case errors.As(err, &me):
 			gqlErr.Message = me.Message
+			if !me.Localized {
+				gqlErr.Message = inLanguage(ctx, string(me.Code), me.Message, me.Fields)
+			}
+			translated = true
 			ext["code"] = string(me.Code)
 			if len(me.Fields) > 0 {
 				ext["fields"] = me.Fields
@@ -74,7 +80,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			ext["code"] = codeInternal
 		case isOwnGQLError(err):
 			// gqlgen's own messages (an argument it could not coerce, …) are
-			// safe to show and are about the input.
+			// safe to show and are about the input; they are for the app's
+			// developer, in English.
+			translated = true
 			if _, ok := ext["code"]; !ok {
 				ext["code"] = string(market.CodeBadUserInput)
 			}
@@ -85,8 +93,32 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Message = "internal server error"
 			gqlErr.Extensions = map[string]any{"code": codeInternal}
 		}
+		if code, _ := gqlErr.Extensions["code"].(string); !translated {
+			// Ours, in English: the code's message for other readers.
+			gqlErr.Message = inLanguage(ctx, code, gqlErr.Message, nil)
+		}
 		return gqlErr
 	}
+}
+
+// inLanguage is an error's message for the request's reader: the detailed
+// English message for English readers, else the code's message in their
+// language (error.<CODE>), with the failing fields' names. Codes stay the
+// same in every language.
+func inLanguage(ctx context.Context, code, english string, fields []market.FieldError) string {
+	lang := i18n.Language(ctx)
+	if lang == i18n.English || !i18n.Has("error."+code) {
+		return english
+	}
+	msg := i18n.T(lang, "error."+code, nil)
+	if len(fields) > 0 {
+		names := make([]string, len(fields))
+		for i, f := range fields {
+			names[i] = f.Field
+		}
+		msg += " (" + strings.Join(names, ", ") + ")"
+	}
+	return msg
 }
 
 // inputError recognises gqlgen's wrapping of an argument or input field it

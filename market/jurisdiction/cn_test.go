@@ -157,3 +157,41 @@ func TestWeekOfStartsOnMonday(t *testing.T) {
 		t.Errorf("week of Sunday 13 Dec = %v – %v", from, to)
 	}
 }
+
+func TestContractsAreBilingualWhereTheLawIsChinese(t *testing.T) {
+	s := partTime()
+	terms := Terms{Engagement: enum.Dispatch, Employer: "浦东物流仓", Agency: "申城人力", Worker: "李娜", Title: "分拣员",
+		Address: "上海市浦东新区", StartsAt: s.StartsAt, EndsAt: s.EndsAt, Location: shanghai,
+		Pay: i18n.Money{Amount: 3000, Currency: "CNY", Digits: 2}, PerHour: true, PayCycleDays: 7,
+		PostNature: "TEMPORARY", PostMonths: 3}
+	body, err := For(CN).Contract.Render(terms, i18n.Chinese)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zh, en := strings.Index(body, "第一条 合同各方"), strings.Index(body, "Article 1. Parties")
+	if zh < 0 || en < zh {
+		t.Fatalf("the CN contract is not Chinese first, then English:\n%s", body)
+	}
+	for _, want := range []string{"以中文文本为准", "the Chinese text prevails", "用人单位（劳务派遣单位）：申城人力", "同工同酬",
+		"临时性岗位，存续期间为 3 个月", "每小时 ¥30.00", "CN¥30.00 per hour", "equal pay for equal work", "第六十六条", "art. 66",
+		"代扣代缴", "个人信息保护法", "Personal Information Protection Law"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the dispatch contract lacks %q", want)
+		}
+	}
+	terms.Engagement, terms.Agency = enum.PartTime, ""
+	body, _ = For(CN).Contract.Render(terms, i18n.English)
+	for _, want := range []string{"不约定试用期", "不向劳动者支付经济补偿", "最长不超过十五日", "no probation period", "owes no severance"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the part-time contract lacks %q", want)
+		}
+	}
+	generic, _ := For(Generic).Contract.Render(terms, i18n.English)
+	if strings.Contains(generic, "灵活用工合同") || !strings.Contains(generic, "FLEXIBLE WORK CONTRACT") {
+		t.Errorf("an English reader's generic contract is not English only:\n%s", generic)
+	}
+	generic, _ = For(Generic).Contract.Render(terms, i18n.Chinese)
+	if !strings.Contains(generic, "灵活用工合同") || !strings.Contains(generic, "the English text prevails") {
+		t.Errorf("a Chinese reader's generic contract lacks the Chinese text:\n%s", generic)
+	}
+}

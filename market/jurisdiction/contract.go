@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
@@ -18,12 +19,16 @@ import (
 type ContractTemplate struct {
 	Version  string
 	Prevails string // i18n language whose text prevails when both are given
-	file     string // contracts/<file>.<lang>.tmpl
+	// Bilingual: every contract carries both texts (CN: Chinese prevailing,
+	// English beside it); otherwise the second text is the worker's
+	// language when it is not the prevailing one.
+	Bilingual bool
+	file      string // contracts/<file>.<lang>.tmpl
 }
 
 var (
 	genericContract = ContractTemplate{Version: "flexwork-contract/generic/2026-12/v3", Prevails: i18n.English, file: "generic"}
-	cnContract      = ContractTemplate{Version: "flexwork-contract/cn/2026-12/v1", Prevails: i18n.Chinese, file: "cn"}
+	cnContract      = ContractTemplate{Version: "flexwork-contract/cn/2026-12/v1", Prevails: i18n.Chinese, Bilingual: true, file: "cn"}
 )
 
 //go:embed contracts/*.tmpl
@@ -62,13 +67,20 @@ type Terms struct {
 }
 
 // Render writes the contract of a hire. The pack's prevailing language comes
-// first; the reader's language, when it differs, follows with a statement of
-// which text prevails, so each party reads the contract in their language
-// and both hold one text identified by one digest.
+// first; the other texts follow (the pack's second language, the worker's),
+// each under a statement of which text prevails, so each party reads the
+// contract in their language and all hold one text with one digest.
 func (t ContractTemplate) Render(terms Terms, readers ...string) (string, error) {
 	langs := []string{t.Prevails}
+	if t.Bilingual {
+		for _, l := range i18n.Languages {
+			if l != t.Prevails {
+				langs = append(langs, l)
+			}
+		}
+	}
 	for _, r := range readers {
-		if l := i18n.Match(r); l != langs[0] && len(langs) == 1 {
+		if l := i18n.Match(r); !slices.Contains(langs, l) {
 			langs = append(langs, l)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"flexwork/ent/viewer"
+	"flexwork/i18n"
 )
 
 // Authenticator turns bearer tokens into viewers.
@@ -79,7 +80,12 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			http.Error(w, `{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`, http.StatusServiceUnavailable)
 			return
 		case v != nil:
-			r = r.WithContext(viewer.NewContext(r.Context(), v))
+			ctx := viewer.NewContext(r.Context(), v)
+			if _, asked := i18n.Asked(ctx); !asked && v.Locale != "" {
+				// No Accept-Language: the user's own choice.
+				ctx = i18n.WithLanguage(ctx, i18n.Match(v.Locale))
+			}
+			r = r.WithContext(ctx)
 		}
 		next.ServeHTTP(w, r)
 	})

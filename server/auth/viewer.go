@@ -30,7 +30,7 @@ func (l Viewers) Load(ctx context.Context, userID string) (*viewer.Viewer, error
 	q := sql.Select().From(u)
 	q.LeftJoin(w).On(w.C(workerprofile.FieldUserID), u.C(user.FieldID))
 	q.LeftJoin(m).On(m.C(membership.FieldUserID), u.C(user.FieldID))
-	q.Select(u.C(user.FieldIsStaff), u.C(user.FieldDisabledAt), w.C(workerprofile.FieldID), m.C(membership.FieldEmployerID), m.C(membership.FieldRole)).
+	q.Select(u.C(user.FieldIsStaff), u.C(user.FieldDisabledAt), u.C(user.FieldLocale), w.C(workerprofile.FieldID), m.C(membership.FieldEmployerID), m.C(membership.FieldRole)).
 		Where(sql.EQ(u.C(user.FieldID), userID))
 	q.SetDialect(l.Dialect)
 	query, args := q.Query()
@@ -45,16 +45,17 @@ func (l Viewers) Load(ctx context.Context, userID string) (*viewer.Viewer, error
 		var (
 			staff             bool
 			disabled          sql.NullTime
+			locale            string
 			worker, emp, role sql.NullString
 		)
-		if err := rows.Scan(&staff, &disabled, &worker, &emp, &role); err != nil {
+		if err := rows.Scan(&staff, &disabled, &locale, &worker, &emp, &role); err != nil {
 			return nil, err
 		}
 		if disabled.Valid {
 			return nil, errNoUser
 		}
 		found = true
-		v.Staff = staff
+		v.Staff, v.Locale = staff, locale
 		v.WorkerID = worker.String
 		if emp.Valid {
 			v.Roles[emp.String] = viewer.Role(role.String)

@@ -2,6 +2,7 @@ package servertest
 
 import (
 	"encoding/json"
+	"net/http"
 	"testing"
 
 	mobileschema "flexwork/mobile-schema"
@@ -36,6 +37,14 @@ func (e *Env) Op(token, name string, vars map[string]any) Response {
 	e.t.Helper()
 	body, _ := json.Marshal(persisted(OpID(e.t, name), name, vars))
 	return e.Post(token, body)
+}
+
+// OpWith runs one of the apps' operations with extra request headers
+// (Accept-Language, Idempotency-Key).
+func (e *Env) OpWith(token, name string, vars map[string]any, header http.Header) Response {
+	e.t.Helper()
+	body, _ := json.Marshal(persisted(OpID(e.t, name), name, vars))
+	return e.PostWith(token, body, header)
 }
 
 // MustOp runs an app operation that must succeed and decodes its data into v.

@@ -291,7 +291,18 @@ type Account struct {
 // reads the code in the mail, enters it — and returns its tokens.
 func (e *Env) SignUp(email, name string) Account {
 	e.t.Helper()
-	e.MustOp("", "SignUp", map[string]any{"input": map[string]any{"email": email, "password": "correct horse battery", "displayName": name}}, &struct{}{})
+	return e.SignUpIn("", email, name)
+}
+
+// SignUpIn signs up from a phone set to lang (an Accept-Language value):
+// the account keeps that language.
+func (e *Env) SignUpIn(lang, email, name string) Account {
+	e.t.Helper()
+	h := http.Header{}
+	if lang != "" {
+		h.Set("Accept-Language", lang)
+	}
+	e.OpWith("", "SignUp", map[string]any{"input": map[string]any{"email": email, "password": "correct horse battery", "displayName": name}}, h).Decode(e.t, &struct{}{})
 	code := e.MailedCode(email)
 	var out struct {
 		VerifyEmail struct {
@@ -299,7 +310,7 @@ func (e *Env) SignUp(email, name string) Account {
 			User                      struct{ ID string }
 		}
 	}
-	e.MustOp("", "VerifyEmail", map[string]any{"input": map[string]any{"email": email, "code": code}}, &out)
+	e.OpWith("", "VerifyEmail", map[string]any{"input": map[string]any{"email": email, "code": code}}, h).Decode(e.t, &out)
 	return Account{ID: out.VerifyEmail.User.ID, Email: email, Token: out.VerifyEmail.AccessToken, Refresh: out.VerifyEmail.RefreshToken}
 }
 

@@ -1,0 +1,262 @@
+package server_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	pdfread "github.com/ledongthuc/pdf"
+
+	"flexwork/ent/entdb"
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/server/servertest"
+)
+
+var (
+	shanghaiWarehouse = map[string]any{"lat": 31.2304, "lng": 121.4737}
+	shanghaiHome      = map[string]any{"lat": 31.2400, "lng": 121.4800}
+	english           = http.Header{"Accept-Language": {"en"}}
+)
+
+// dispatchShift is a dispatch shift in Shanghai as the using unit's tablet
+// posts it; extra overrides fields.
+func dispatchShift(env *servertest.Env, employer, agency string, extra map[string]any) map[string]any {
+	start := env.Clock.Now().Add(3 * time.Hour)
+	in := map[string]any{
+		"employerID": employer, "title": "仓库分拣员", "engagementType": "DISPATCH", "agencyID": agency,
+		"address": "上海市浦东新区物流园 1 号", "location": shanghaiWarehouse,
+		"startsAt": start.Format(time.RFC3339), "endsAt": start.Add(4 * time.Hour).Format(time.RFC3339),
+		"timeZone": "Asia/Shanghai", "pay": map[string]any{"amount": 3000, "currency": "CNY"}, "payUnit": "HOUR", "slots": 1,
+		"postNature": "TEMPORARY", "postMonths": 3,
+	}
+	for k, v := range extra {
+		if v == nil {
+			delete(in, k)
+		} else {
+			in[k] = v
+		}
+	}
+	return input(in)
+}
+
+// TestADispatchHireInChineseFromSignUpToPaid: the whole story of a CN
+// dispatch hire through the apps' operations, every person on a phone set
+// to Chinese: the law's refusals explained in Chinese (and in English to
+// whoever asks in English), three parties, three signatures, a bilingual
+// contract and its PDF, the wage marked paid and confirmed.
+func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		env := servertest.Start(t, db)
+		wang := env.SignUpIn("zh-CN", "wang@example.cn", "王经理")
+		zhao := env.SignUpIn("zh-CN", "zhao@example.cn", "赵主管")
+		stranger := env.SignUpIn("zh-CN", "chen@example.cn", "陈某")
+		li := env.SignUpIn("zh-CN,zh;q=0.9", "lina@example.cn", "李娜")
+		env.MustOp(li.Token, "UpdateWorkerProfile", input(map[string]any{"headline": "分拣", "homeLocation": shanghaiHome}), &struct{}{})
+
+		org := func(who servertest.Account, name, kind string) string {
+			var out struct{ CreateEmployer struct{ Employer struct{ ID string } } }
+			env.MustOp(who.Token, "CreateEmployer", input(map[string]any{"name": name, "kind": kind, "jurisdiction": "CN"}), &out)
+			return out.CreateEmployer.Employer.ID
+		}
+		unit, agency := org(wang, "浦东物流仓", "EMPLOYER"), org(zhao, "申城人力", "AGENCY")
+
+		// The law refuses a dispatch post with no nature, in Chinese by the
+		// stored language and in English to an English request.
+		bad := dispatchShift(env, unit, agency, map[string]any{"postNature": nil, "postMonths": nil})
+		r := env.Op(wang.Token, "CreateShift", bad)
+		if r.Code() != "LAW_RULE_FAILED" || lawRules(t, r) != "CN_DISPATCH_POST" || !strings.Contains(r.Errors[0].Message, "第六十六条") {
+			t.Fatalf("a dispatch post of no nature: %s %v", r.Code(), r.Errors)
+		}
+		if r := env.OpWith(wang.Token, "CreateShift", bad, english); !strings.Contains(r.Errors[0].Message, "art. 66") {
+			t.Fatalf("in English: %v", r.Errors)
+		}
+		if r := env.Op(wang.Token, "CreateShift", dispatchShift(env, unit, agency, map[string]any{"postMonths": 7})); lawRules(t, r) != "CN_DISPATCH_POST" {
+			t.Fatalf("a 7-month temporary post: %s %v", r.Code(), r.Errors)
+		}
+		if r := env.Op(wang.Token, "CreateShift", dispatchShift(env, unit, agency, map[string]any{"pay": map[string]any{"amount": 3000, "currency": "EUR"}})); lawRules(t, r) != "CN_CURRENCY" {
+			t.Fatalf("a Shanghai shift in euros: %s %v", r.Code(), r.Errors)
+		}
+		// Any other refusal reads in Chinese too, with its code unchanged.
+		if r := env.Op(wang.Token, "CreateShift", dispatchShift(env, unit, agency, map[string]any{"slots": 0})); r.Code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "输入") {
+			t.Fatalf("bad slots in Chinese: %s %v", r.Code(), r.Errors)
+		}
+
+		var created struct{ CreateShift struct{ Shift struct{ ID string } } }
+		env.MustOp(wang.Token, "CreateShift", dispatchShift(env, unit, agency, nil), &created)
+		shiftID := created.CreateShift.Shift.ID
+		env.MustOp(wang.Token, "PublishShift", input(map[string]any{"shiftID": shiftID}), &struct{}{})
+		application := apply(env, li, shiftID)
+		offerID := offer(env, wang, application)
+
+		// Only the agency's own workers are placed: Li is not employed yet.
+		r = env.Op(li.Token, "AcceptOffer", input(map[string]any{"offerID": offerID}))
+		if r.Code() != "LAW_RULE_FAILED" || lawRules(t, r) != "CN_AGENCY_EMPLOYS" || !strings.Contains(r.Errors[0].Message, "派遣单位") {
+			t.Fatalf("accepting before the agency employs her: %s %v", r.Code(), r.Errors)
+		}
+		env.MustOp(zhao.Token, "SetRosterEntry", input(map[string]any{"employerID": agency, "workerID": workerID(t, env, li), "kind": "EMPLOYED"}), &struct{}{})
+		var hired struct {
+			AcceptOffer struct {
+				Assignment struct{ ID string }
+				Contract   struct {
+					ID, Body, PdfPath string
+					AgencyID          string
+				}
+			}
+		}
+		env.MustOp(li.Token, "AcceptOffer", input(map[string]any{"offerID": offerID}), &hired)
+		k := hired.AcceptOffer.Contract
+		if k.AgencyID != agency {
+			t.Fatalf("the contract's third party is %q, want the agency", k.AgencyID)
+		}
+		zh, en := strings.Index(k.Body, "第一条 合同各方"), strings.Index(k.Body, "Article 1. Parties")
+		if zh < 0 || en < zh || !strings.Contains(k.Body, "用人单位（劳务派遣单位）：申城人力") || !strings.Contains(k.Body, "用工单位：浦东物流仓") ||
+			!strings.Contains(k.Body, "劳动者：李娜") || !strings.Contains(k.Body, "以中文文本为准") || !strings.Contains(k.Body, "每小时 ¥30.00") {
+			t.Fatalf("the contract is not the bilingual CN dispatch contract:\n%s", k.Body)
+		}
+
+		// The agency sees the hire; a stranger does not.
+		const contractQ = `query($id: ID!) { node(id: $id) { ... on Contract { id } } }`
+		var seen struct{ Node *struct{ ID string } }
+		env.Must(zhao.Token, contractQ, map[string]any{"id": k.ID}, &seen)
+		if seen.Node == nil {
+			t.Fatal("the agency cannot see the contract it is a party to")
+		}
+		if r := env.Do(stranger.Token, contractQ, map[string]any{"id": k.ID}); r.Code() != "NOT_FOUND" || r.Errors[0].Message != "未找到。" {
+			t.Fatalf("a stranger looking the contract up: %s %v", r.Code(), r.Errors)
+		}
+		if r := env.Op(stranger.Token, "SignContract", input(map[string]any{"contractID": k.ID})); r.Code() != "NOT_FOUND" || r.Errors[0].Message != "未找到。" {
+			t.Fatalf("a stranger signing: %s %v", r.Code(), r.Errors)
+		}
+
+		// Three signatures; check-in waits for the agency's.
+		for _, who := range []servertest.Account{li, wang} {
+			env.MustOp(who.Token, "SignContract", input(map[string]any{"contractID": k.ID}), &struct{}{})
+		}
+		env.Clock.Advance(3 * time.Hour)
+		at := input(map[string]any{"assignmentID": hired.AcceptOffer.Assignment.ID, "location": shanghaiWarehouse})
+		if r := env.Op(li.Token, "CheckIn", at); r.Code() != "CONTRACT_NOT_SIGNED" || !strings.Contains(r.Errors[0].Message, "签署合同") {
+			t.Fatalf("check-in before the agency signed: %s %v", r.Code(), r.Errors)
+		}
+		var signed struct{ SignContract struct{ Contract struct{ AgencySignedAt *time.Time } } }
+		env.MustOp(zhao.Token, "SignContract", input(map[string]any{"contractID": k.ID}), &signed)
+		if signed.SignContract.Contract.AgencySignedAt == nil {
+			t.Fatal("the agency's signature is not recorded")
+		}
+
+		// The contract as a PDF, read back by a PDF text extractor.
+		text := contractPDFText(t, env, li.Token, k.PdfPath)
+		for _, want := range []string{"灵活用工合同（中华人民共和国）", "申城人力", "劳务派遣", "Article1.Parties", "equalpayforequalwork"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the PDF's text lacks %q", want)
+			}
+		}
+		if status := getStatus(t, env, stranger.Token, k.PdfPath); status != http.StatusNotFound {
+			t.Errorf("a stranger's PDF download: %d, want 404", status)
+		}
+		if status := getStatus(t, env, "", k.PdfPath); status != http.StatusUnauthorized {
+			t.Errorf("an anonymous PDF download: %d, want 401", status)
+		}
+
+		// Work, approval, payment, confirmation.
+		env.MustOp(li.Token, "CheckIn", at, &struct{}{})
+		env.Clock.Advance(4 * time.Hour)
+		var out struct{ CheckOut struct{ Timesheet struct{ ID string } } }
+		env.MustOp(li.Token, "CheckOut", at, &out)
+		ts := input(map[string]any{"timesheetID": out.CheckOut.Timesheet.ID})
+		env.MustOp(wang.Token, "ApproveTimesheet", ts, &struct{}{})
+		env.MustOp(wang.Token, "MarkPaid", input(map[string]any{"timesheetID": out.CheckOut.Timesheet.ID, "reference": "银行转账 20261201"}), &struct{}{})
+		var paid struct {
+			ConfirmPayment struct{ Timesheet struct{ PaymentStatus string } }
+		}
+		env.MustOp(li.Token, "ConfirmPayment", ts, &paid)
+		if paid.ConfirmPayment.Timesheet.PaymentStatus != "CONFIRMED" {
+			t.Fatalf("payment is %s after confirming", paid.ConfirmPayment.Timesheet.PaymentStatus)
+		}
+
+		// Her inbox speaks Chinese.
+		var inbox struct {
+			Notifications struct{ Edges []struct{ Node struct{ Title string } } }
+		}
+		env.MustOp(li.Token, "Inbox", map[string]any{"first": 20}, &inbox)
+		if len(inbox.Notifications.Edges) == 0 || !hasHan(inbox.Notifications.Edges[0].Node.Title) {
+			t.Errorf("her inbox is not in Chinese: %+v", inbox.Notifications.Edges)
+		}
+	})
+}
+
+// lawRules are the rule names of a LAW_RULE_FAILED refusal.
+func lawRules(t *testing.T, r servertest.Response) string {
+	t.Helper()
+	if r.Code() != "LAW_RULE_FAILED" {
+		t.Fatalf("got %+v, want LAW_RULE_FAILED", r.Errors)
+	}
+	var names []string
+	for _, f := range r.Errors[0].Extensions["failedRules"].([]any) {
+		names = append(names, f.(map[string]any)["rule"].(string))
+	}
+	return strings.Join(names, ",")
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x4E00 && r <= 0x9FFF {
+			return true
+		}
+	}
+	return false
+}
+
+func workerID(t *testing.T, env *servertest.Env, who servertest.Account) string {
+	var v struct{ Viewer struct{ WorkerProfile struct{ ID string } } }
+	env.Must(who.Token, `{ viewer { workerProfile { id } } }`, nil, &v)
+	return v.Viewer.WorkerProfile.ID
+}
+
+func getStatus(t *testing.T, env *servertest.Env, token, path string) int {
+	resp := getAs(t, env, token, path)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func getAs(t *testing.T, env *servertest.Env, token, path string) *http.Response {
+	req, _ := http.NewRequest(http.MethodGet, env.HTTP.URL+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := env.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// contractPDFText downloads a contract's PDF and extracts its text, spaces
+// removed (extractors place them by glyph position).
+func contractPDFText(t *testing.T, env *servertest.Env, token, path string) string {
+	resp := getAs(t, env, token, path)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
+	}
+	r, err := pdfread.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for i := 1; i <= r.NumPage(); i++ {
+		rows, err := r.Page(i).GetTextByRow()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			for _, w := range row.Content {
+				out.WriteString(w.S)
+			}
+		}
+	}
+	return strings.ReplaceAll(out.String(), " ", "")
+}
