@@ -622,6 +622,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldAssignmentID:         {Type: field.TypeString, Column: timesheet.FieldAssignmentID},
 			timesheet.FieldWorkerID:             {Type: field.TypeString, Column: timesheet.FieldWorkerID},
 			timesheet.FieldEmployerID:           {Type: field.TypeString, Column: timesheet.FieldEmployerID},
+			timesheet.FieldAgencyID:             {Type: field.TypeString, Column: timesheet.FieldAgencyID},
 			timesheet.FieldStatus:               {Type: field.TypeEnum, Column: timesheet.FieldStatus},
 			timesheet.FieldWorkedMinutes:        {Type: field.TypeInt, Column: timesheet.FieldWorkedMinutes},
 			timesheet.FieldSource:               {Type: field.TypeEnum, Column: timesheet.FieldSource},
@@ -4480,6 +4481,11 @@ func (f *TimesheetFilter) WhereWorkerID(p entql.StringP) {
 // WhereEmployerID applies the entql string predicate on the employer_id field.
 func (f *TimesheetFilter) WhereEmployerID(p entql.StringP) {
 	f.Where(p.Field(timesheet.FieldEmployerID))
+}
+
+// WhereAgencyID applies the entql string predicate on the agency_id field.
+func (f *TimesheetFilter) WhereAgencyID(p entql.StringP) {
+	f.Where(p.Field(timesheet.FieldAgencyID))
 }
 
 // WhereStatus applies the entql string predicate on the status field.

@@ -3537,6 +3537,11 @@ func (_q *TimesheetQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, timesheet.FieldEmployerID)
 				fieldSeen[timesheet.FieldEmployerID] = struct{}{}
 			}
+		case "agencyID":
+			if _, ok := fieldSeen[timesheet.FieldAgencyID]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldAgencyID)
+				fieldSeen[timesheet.FieldAgencyID] = struct{}{}
+			}
 		case "status":
 			if _, ok := fieldSeen[timesheet.FieldStatus]; !ok {
 				selectedFields = append(selectedFields, timesheet.FieldStatus)

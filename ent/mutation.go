@@ -26339,6 +26339,7 @@ type TimesheetMutation struct {
 	updated_at             *time.Time
 	worker_id              *string
 	employer_id            *string
+	agency_id              *string
 	status                 *timesheet.Status
 	worked_minutes         *int
 	addworked_minutes      *int
@@ -26665,6 +26666,55 @@ func (m *TimesheetMutation) OldEmployerID(ctx context.Context) (v string, err er
 // ResetEmployerID resets all changes to the "employer_id" field.
 func (m *TimesheetMutation) ResetEmployerID() {
 	m.employer_id = nil
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *TimesheetMutation) SetAgencyID(s string) {
+	m.agency_id = &s
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *TimesheetMutation) AgencyID() (r string, exists bool) {
+	v := m.agency_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldAgencyID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ClearAgencyID clears the value of the "agency_id" field.
+func (m *TimesheetMutation) ClearAgencyID() {
+	m.agency_id = nil
+	m.clearedFields[timesheet.FieldAgencyID] = struct{}{}
+}
+
+// AgencyIDCleared returns if the "agency_id" field was cleared in this mutation.
+func (m *TimesheetMutation) AgencyIDCleared() bool {
+	_, ok := m.clearedFields[timesheet.FieldAgencyID]
+	return ok
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *TimesheetMutation) ResetAgencyID() {
+	m.agency_id = nil
+	delete(m.clearedFields, timesheet.FieldAgencyID)
 }
 
 // SetStatus sets the "status" field.
@@ -28171,7 +28221,7 @@ func (m *TimesheetMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TimesheetMutation) Fields() []string {
-	fields := make([]string, 0, 37)
+	fields := make([]string, 0, 38)
 	if m.created_at != nil {
 		fields = append(fields, timesheet.FieldCreatedAt)
 	}
@@ -28186,6 +28236,9 @@ func (m *TimesheetMutation) Fields() []string {
 	}
 	if m.employer_id != nil {
 		fields = append(fields, timesheet.FieldEmployerID)
+	}
+	if m.agency_id != nil {
+		fields = append(fields, timesheet.FieldAgencyID)
 	}
 	if m.status != nil {
 		fields = append(fields, timesheet.FieldStatus)
@@ -28301,6 +28354,8 @@ func (m *TimesheetMutation) Field(name string) (ent.Value, bool) {
 		return m.WorkerID()
 	case timesheet.FieldEmployerID:
 		return m.EmployerID()
+	case timesheet.FieldAgencyID:
+		return m.AgencyID()
 	case timesheet.FieldStatus:
 		return m.Status()
 	case timesheet.FieldWorkedMinutes:
@@ -28384,6 +28439,8 @@ func (m *TimesheetMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldWorkerID(ctx)
 	case timesheet.FieldEmployerID:
 		return m.OldEmployerID(ctx)
+	case timesheet.FieldAgencyID:
+		return m.OldAgencyID(ctx)
 	case timesheet.FieldStatus:
 		return m.OldStatus(ctx)
 	case timesheet.FieldWorkedMinutes:
@@ -28491,6 +28548,13 @@ func (m *TimesheetMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetEmployerID(v)
+		return nil
+	case timesheet.FieldAgencyID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
 		return nil
 	case timesheet.FieldStatus:
 		v, ok := value.(timesheet.Status)
@@ -28797,6 +28861,9 @@ func (m *TimesheetMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *TimesheetMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(timesheet.FieldAgencyID) {
+		fields = append(fields, timesheet.FieldAgencyID)
+	}
 	if m.FieldCleared(timesheet.FieldClaimedCheckOutAt) {
 		fields = append(fields, timesheet.FieldClaimedCheckOutAt)
 	}
@@ -28859,6 +28926,9 @@ func (m *TimesheetMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *TimesheetMutation) ClearField(name string) error {
 	switch name {
+	case timesheet.FieldAgencyID:
+		m.ClearAgencyID()
+		return nil
 	case timesheet.FieldClaimedCheckOutAt:
 		m.ClearClaimedCheckOutAt()
 		return nil
@@ -28929,6 +28999,9 @@ func (m *TimesheetMutation) ResetField(name string) error {
 		return nil
 	case timesheet.FieldEmployerID:
 		m.ResetEmployerID()
+		return nil
+	case timesheet.FieldAgencyID:
+		m.ResetAgencyID()
 		return nil
 	case timesheet.FieldStatus:
 		m.ResetStatus()

@@ -28,6 +28,8 @@ type Timesheet struct {
 	WorkerID string `json:"worker_id,omitempty"`
 	// EmployerID holds the value of the "employer_id" field.
 	EmployerID string `json:"employer_id,omitempty"`
+	// AgencyID holds the value of the "agency_id" field.
+	AgencyID *string `json:"agency_id,omitempty"`
 	// Status holds the value of the "status" field.
 	Status timesheet.Status `json:"status,omitempty"`
 	// from check-in to check-out, less the unpaid break
@@ -129,7 +131,7 @@ func (*Timesheet) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case timesheet.FieldWorkedMinutes, timesheet.FieldApprovedMinutes, timesheet.FieldProposedMinutes, timesheet.FieldAmountOwed:
 			values[i] = new(sql.NullInt64)
-		case timesheet.FieldID, timesheet.FieldAssignmentID, timesheet.FieldWorkerID, timesheet.FieldEmployerID, timesheet.FieldStatus, timesheet.FieldSource, timesheet.FieldClaimNote, timesheet.FieldAdjustmentReason, timesheet.FieldApprovedByID, timesheet.FieldDisputeReason, timesheet.FieldCorrectionNote, timesheet.FieldEscalatedBy, timesheet.FieldEscalationNote, timesheet.FieldDecisionNote, timesheet.FieldCurrency, timesheet.FieldPaymentStatus, timesheet.FieldPaymentReference, timesheet.FieldNotReceivedNote:
+		case timesheet.FieldID, timesheet.FieldAssignmentID, timesheet.FieldWorkerID, timesheet.FieldEmployerID, timesheet.FieldAgencyID, timesheet.FieldStatus, timesheet.FieldSource, timesheet.FieldClaimNote, timesheet.FieldAdjustmentReason, timesheet.FieldApprovedByID, timesheet.FieldDisputeReason, timesheet.FieldCorrectionNote, timesheet.FieldEscalatedBy, timesheet.FieldEscalationNote, timesheet.FieldDecisionNote, timesheet.FieldCurrency, timesheet.FieldPaymentStatus, timesheet.FieldPaymentReference, timesheet.FieldNotReceivedNote:
 			values[i] = new(sql.NullString)
 		case timesheet.FieldCreatedAt, timesheet.FieldUpdatedAt, timesheet.FieldClaimedCheckOutAt, timesheet.FieldSubmittedAt, timesheet.FieldApprovedAt, timesheet.FieldDisputedAt, timesheet.FieldEscalatedAt, timesheet.FieldDecidedAt, timesheet.FieldPaymentDueAt, timesheet.FieldPaidAt, timesheet.FieldPaymentConfirmedAt, timesheet.FieldNotReceivedAt, timesheet.FieldOverdueAt, timesheet.FieldPaymentCreditedAt:
 			values[i] = new(sql.NullTime)
@@ -183,6 +185,13 @@ func (_m *Timesheet) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field employer_id", values[i])
 			} else if value.Valid {
 				_m.EmployerID = value.String
+			}
+		case timesheet.FieldAgencyID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field agency_id", values[i])
+			} else if value.Valid {
+				_m.AgencyID = new(string)
+				*_m.AgencyID = value.String
 			}
 		case timesheet.FieldStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -447,6 +456,11 @@ func (_m *Timesheet) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("employer_id=")
 	builder.WriteString(_m.EmployerID)
+	builder.WriteString(", ")
+	if v := _m.AgencyID; v != nil {
+		builder.WriteString("agency_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))

@@ -70,6 +70,20 @@ func (_c *TimesheetCreate) SetEmployerID(v string) *TimesheetCreate {
 	return _c
 }
 
+// SetAgencyID sets the "agency_id" field.
+func (_c *TimesheetCreate) SetAgencyID(v string) *TimesheetCreate {
+	_c.mutation.SetAgencyID(v)
+	return _c
+}
+
+// SetNillableAgencyID sets the "agency_id" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableAgencyID(v *string) *TimesheetCreate {
+	if v != nil {
+		_c.SetAgencyID(*v)
+	}
+	return _c
+}
+
 // SetStatus sets the "status" field.
 func (_c *TimesheetCreate) SetStatus(v timesheet.Status) *TimesheetCreate {
 	_c.mutation.SetStatus(v)
@@ -816,6 +830,10 @@ func (_c *TimesheetCreate) createSpec() (*Timesheet, *sqlgraph.CreateSpec) {
 		_spec.SetField(timesheet.FieldEmployerID, field.TypeString, value)
 		_node.EmployerID = value
 	}
+	if value, ok := _c.mutation.AgencyID(); ok {
+		_spec.SetField(timesheet.FieldAgencyID, field.TypeString, value)
+		_node.AgencyID = &value
+	}
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(timesheet.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
@@ -1557,6 +1575,9 @@ func (u *TimesheetUpsertOne) UpdateNewValues() *TimesheetUpsertOne {
 		}
 		if _, exists := u.create.mutation.EmployerID(); exists {
 			s.SetIgnore(timesheet.FieldEmployerID)
+		}
+		if _, exists := u.create.mutation.AgencyID(); exists {
+			s.SetIgnore(timesheet.FieldAgencyID)
 		}
 	}))
 	return u
@@ -2385,6 +2406,9 @@ func (u *TimesheetUpsertBulk) UpdateNewValues() *TimesheetUpsertBulk {
 			}
 			if _, exists := b.mutation.EmployerID(); exists {
 				s.SetIgnore(timesheet.FieldEmployerID)
+			}
+			if _, exists := b.mutation.AgencyID(); exists {
+				s.SetIgnore(timesheet.FieldAgencyID)
 			}
 		}
 	}))

@@ -748,6 +748,9 @@ func (_u *TimesheetUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(timesheet.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.AgencyIDCleared() {
+		_spec.ClearField(timesheet.FieldAgencyID, field.TypeString)
+	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(timesheet.FieldStatus, field.TypeEnum, value)
 	}
@@ -1674,6 +1677,9 @@ func (_u *TimesheetUpdateOne) sqlSave(ctx context.Context) (_node *Timesheet, er
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(timesheet.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AgencyIDCleared() {
+		_spec.ClearField(timesheet.FieldAgencyID, field.TypeString)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(timesheet.FieldStatus, field.TypeEnum, value)

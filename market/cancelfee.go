@@ -26,7 +26,7 @@ func cancellationFee(s *ent.Shift) int64 {
 func (m *Market) oweCancellationFee(ctx context.Context, c *ent.Client, s *ent.Shift, a *ent.Assignment) error {
 	now, fee := m.Now(), cancellationFee(s)
 	t, err := c.Timesheet.Create().
-		SetAssignmentID(a.ID).SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).
+		SetAssignmentID(a.ID).SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).SetNillableAgencyID(a.AgencyID).
 		SetSource(timesheet.SourceCANCELLATION_FEE).SetStatus(timesheet.StatusAPPROVED).
 		SetWorkedMinutes(0).SetSubmittedAt(now).SetApprovedAt(now).
 		SetAdjustmentReason("cancellation fee: the employer cancelled less than 24 hours before the start").

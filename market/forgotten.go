@@ -76,7 +76,7 @@ func (m *Market) RecordTime(ctx context.Context, in RecordTimeInput) (*Changed, 
 			return err
 		}
 		if ts == nil {
-			if ts, err = c.Timesheet.Create().SetAssignmentID(a.ID).SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).
+			if ts, err = c.Timesheet.Create().SetAssignmentID(a.ID).SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).SetNillableAgencyID(a.AgencyID).
 				SetWorkedMinutes(worked).SetSubmittedAt(now).SetCurrency(s.Currency).
 				SetSource(timesheet.SourceRECORDED_BY_EMPLOYER).Save(rule.System(ctx)); err != nil {
 				return err
@@ -236,7 +236,7 @@ func (m *Market) closeCheckIn(ctx context.Context, c *ent.Client, a *ent.Assignm
 		return err
 	}
 	worked := workedMinutes(s, *a.CheckedInAt, s.EndsAt)
-	if err := c.Timesheet.Create().SetAssignmentID(a.ID).SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).
+	if err := c.Timesheet.Create().SetAssignmentID(a.ID).SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).SetNillableAgencyID(a.AgencyID).
 		SetWorkedMinutes(worked).SetSubmittedAt(now).SetCurrency(s.Currency).
 		SetSource(timesheet.SourceCLOSED_AFTER_SHIFT).Exec(sys); err != nil {
 		return err

@@ -143,6 +143,19 @@ func wageFor(s *ent.Shift, minutes int) int64 {
 	return s.PayRate
 }
 
+// payer checks the viewer may mark a timesheet paid: a manager of the
+// employer, or of the agency or contractor that employs the worker and, by
+// the contract, pays the wage.
+func payer(ctx context.Context, t *ent.Timesheet) error {
+	_, err := manager(ctx, t.EmployerID, "mark payments")
+	if err != nil && t.AgencyID != nil {
+		if _, agencyErr := manager(ctx, *t.AgencyID, "mark payments"); agencyErr == nil {
+			return nil
+		}
+	}
+	return err
+}
+
 // paymentTerm is the time the shift's contract gives to pay: its pay cycle.
 func paymentTerm(s *ent.Shift) time.Duration {
 	if s.PayCycleDays <= 0 {
@@ -268,7 +281,7 @@ func (m *Market) MarkPaid(ctx context.Context, id, reference string) (*Changed, 
 		if err != nil {
 			return err
 		}
-		if _, err := manager(ctx, t.EmployerID, "mark payments"); err != nil {
+		if err := payer(ctx, t); err != nil {
 			return err
 		}
 		now := m.Now()

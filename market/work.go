@@ -161,7 +161,7 @@ func (m *Market) CheckOut(ctx context.Context, in PresenceInput) (*Changed, erro
 		}
 		worked := workedMinutes(s, *a.CheckedInAt, now)
 		ts, err := c.Timesheet.Create().
-			SetAssignmentID(a.ID).SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).
+			SetAssignmentID(a.ID).SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).SetNillableAgencyID(a.AgencyID).
 			SetWorkedMinutes(worked).SetSubmittedAt(now).SetCurrency(s.Currency).
 			Save(rule.System(ctx))
 		if err != nil {

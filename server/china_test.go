@@ -57,7 +57,9 @@ func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
 		env.MustOp(li.Token, "UpdateWorkerProfile", input(map[string]any{"headline": "分拣", "homeLocation": shanghaiHome}), &struct{}{})
 
 		org := func(who servertest.Account, name, kind string) string {
-			var out struct{ CreateEmployer struct{ Employer struct{ ID string } } }
+			var out struct {
+				CreateEmployer struct{ Employer struct{ ID string } }
+			}
 			env.MustOp(who.Token, "CreateEmployer", input(map[string]any{"name": name, "kind": kind, "jurisdiction": "CN"}), &out)
 			return out.CreateEmployer.Employer.ID
 		}
@@ -84,7 +86,9 @@ func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
 			t.Fatalf("bad slots in Chinese: %s %v", r.Code(), r.Errors)
 		}
 
-		var created struct{ CreateShift struct{ Shift struct{ ID string } } }
+		var created struct {
+			CreateShift struct{ Shift struct{ ID string } }
+		}
 		env.MustOp(wang.Token, "CreateShift", dispatchShift(env, unit, agency, nil), &created)
 		shiftID := created.CreateShift.Shift.ID
 		env.MustOp(wang.Token, "PublishShift", input(map[string]any{"shiftID": shiftID}), &struct{}{})
@@ -140,7 +144,11 @@ func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
 		if r := env.Op(li.Token, "CheckIn", at); r.Code() != "CONTRACT_NOT_SIGNED" || !strings.Contains(r.Errors[0].Message, "签署合同") {
 			t.Fatalf("check-in before the agency signed: %s %v", r.Code(), r.Errors)
 		}
-		var signed struct{ SignContract struct{ Contract struct{ AgencySignedAt *time.Time } } }
+		var signed struct {
+			SignContract struct {
+				Contract struct{ AgencySignedAt *time.Time }
+			}
+		}
 		env.MustOp(zhao.Token, "SignContract", input(map[string]any{"contractID": k.ID}), &signed)
 		if signed.SignContract.Contract.AgencySignedAt == nil {
 			t.Fatal("the agency's signature is not recorded")
@@ -163,13 +171,18 @@ func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
 		// Work, approval, payment, confirmation.
 		env.MustOp(li.Token, "CheckIn", at, &struct{}{})
 		env.Clock.Advance(4 * time.Hour)
-		var out struct{ CheckOut struct{ Timesheet struct{ ID string } } }
+		var out struct {
+			CheckOut struct{ Timesheet struct{ ID string } }
+		}
 		env.MustOp(li.Token, "CheckOut", at, &out)
 		ts := input(map[string]any{"timesheetID": out.CheckOut.Timesheet.ID})
 		env.MustOp(wang.Token, "ApproveTimesheet", ts, &struct{}{})
-		env.MustOp(wang.Token, "MarkPaid", input(map[string]any{"timesheetID": out.CheckOut.Timesheet.ID, "reference": "银行转账 20261201"}), &struct{}{})
+		// The agency, her employer, pays her, as the contract says.
+		env.MustOp(zhao.Token, "MarkPaid", input(map[string]any{"timesheetID": out.CheckOut.Timesheet.ID, "reference": "银行转账 20261201"}), &struct{}{})
 		var paid struct {
-			ConfirmPayment struct{ Timesheet struct{ PaymentStatus string } }
+			ConfirmPayment struct {
+				Timesheet struct{ PaymentStatus string }
+			}
 		}
 		env.MustOp(li.Token, "ConfirmPayment", ts, &paid)
 		if paid.ConfirmPayment.Timesheet.PaymentStatus != "CONFIRMED" {
@@ -178,7 +191,9 @@ func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
 
 		// Her inbox speaks Chinese.
 		var inbox struct {
-			Notifications struct{ Edges []struct{ Node struct{ Title string } } }
+			Notifications struct {
+				Edges []struct{ Node struct{ Title string } }
+			}
 		}
 		env.MustOp(li.Token, "Inbox", map[string]any{"first": 20}, &inbox)
 		if len(inbox.Notifications.Edges) == 0 || !hasHan(inbox.Notifications.Edges[0].Node.Title) {
@@ -210,7 +225,9 @@ func hasHan(s string) bool {
 }
 
 func workerID(t *testing.T, env *servertest.Env, who servertest.Account) string {
-	var v struct{ Viewer struct{ WorkerProfile struct{ ID string } } }
+	var v struct {
+		Viewer struct{ WorkerProfile struct{ ID string } }
+	}
 	env.Must(who.Token, `{ viewer { workerProfile { id } } }`, nil, &v)
 	return v.Viewer.WorkerProfile.ID
 }

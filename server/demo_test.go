@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -191,4 +192,61 @@ func creditKinds(t *testing.T, env *servertest.Env, who servertest.Account, subj
 		}
 	}
 	return kinds
+}
+
+// TestTheShanghaiDemoSpeaksChinese walks the Chinese demo city as the
+// README's accounts: 李娜 (sh-worker1) holds a dispatch hire whose contract
+// the warehouse, the agency and she have signed, in Chinese first; the
+// agency sees that hire; the Shanghai shifts pay in yuan under CN law.
+func TestTheShanghaiDemoSpeaksChinese(t *testing.T) {
+	db := entdbtest.Open(t, "sqlite3")
+	env := servertest.Start(t, db)
+	if _, err := demo.Seed(context.Background(), db.Client, env.Server, 1); err != nil {
+		t.Fatal(err)
+	}
+	signIn := func(email string) servertest.Account {
+		var out struct{ SignIn struct{ AccessToken string } }
+		env.MustOp("", "SignIn", input(map[string]any{"email": email, "password": demo.Password}), &out)
+		return servertest.Account{Email: email, Token: out.SignIn.AccessToken}
+	}
+	li, agency := signIn("sh-worker1@demo.flexwork"), signIn("owner@shencheng-hr.demo")
+	var mine struct {
+		Viewer struct {
+			Locale        string
+			WorkerProfile struct {
+				Assignments struct {
+					Edges []struct {
+						Node struct {
+							Status   string
+							Contract struct {
+								ID, Body                                         string
+								WorkerSignedAt, EmployerSignedAt, AgencySignedAt *time.Time
+							}
+							Shift struct {
+								EngagementType string
+								Pay            struct{ Currency string }
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	env.Must(li.Token, `{ viewer { locale workerProfile { assignments(first: 10) { edges { node { status
+		contract { id body workerSignedAt employerSignedAt agencySignedAt } shift { engagementType pay { currency } } } } } } } }`, nil, &mine)
+	edges := mine.Viewer.WorkerProfile.Assignments.Edges
+	if mine.Viewer.Locale != "zh-CN" || len(edges) != 1 {
+		t.Fatalf("李娜: locale %q, %d hires; want zh-CN and 1", mine.Viewer.Locale, len(edges))
+	}
+	a := edges[0].Node
+	k := a.Contract
+	if a.Shift.EngagementType != "DISPATCH" || a.Shift.Pay.Currency != "CNY" || k.WorkerSignedAt == nil || k.EmployerSignedAt == nil ||
+		k.AgencySignedAt == nil || !strings.HasPrefix(k.Body, "以中文文本为准") && !strings.Contains(k.Body[:200], "灵活用工合同") {
+		t.Fatalf("李娜's hire: %+v", a)
+	}
+	var seen struct{ Node *struct{ ID string } }
+	env.Must(agency.Token, `query($id: ID!) { node(id: $id) { ... on Contract { id } } }`, map[string]any{"id": k.ID}, &seen)
+	if seen.Node == nil {
+		t.Fatal("the agency does not see the contract it signed")
+	}
 }

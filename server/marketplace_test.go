@@ -184,7 +184,7 @@ func TestShiftFromPostingToPaid(t *testing.T) {
 		if hired.AcceptOffer.Assignment.Status != "SCHEDULED" || hired.AcceptOffer.Offer.Status != "ACCEPTED" ||
 			hired.AcceptOffer.Shift.Filled != 1 || len(contract.Sha256) != 64 ||
 			!strings.Contains(contract.Body, "Employer: Spree Logistics") || !strings.Contains(contract.Body, "Worker: Ana") ||
-			!strings.Contains(contract.Body, "part-time employment relationship") || !strings.Contains(contract.Body, "15.00 EUR per hour") {
+			!strings.Contains(contract.Body, "part-time employment relationship") || !strings.Contains(contract.Body, "€15.00 per hour") {
 			t.Fatalf("hire = %+v", hired.AcceptOffer)
 		}
 

@@ -63,7 +63,7 @@ func TestAnEmployerEditsAShift(t *testing.T) {
 			}
 		}
 		env.MustOp(ana.Token, "ContractDetail", map[string]any{"id": c.contract}, &k)
-		if k.Node.Revision != 2 || !strings.Contains(k.Node.Body, "17.00 EUR per hour") || k.Node.WorkerSignedAt != nil || k.Node.EmployerSignedAt == nil {
+		if k.Node.Revision != 2 || !strings.Contains(k.Node.Body, "€17.00 per hour") || k.Node.WorkerSignedAt != nil || k.Node.EmployerSignedAt == nil {
 			t.Fatalf("the re-issued contract: revision %d, worker signed %v, employer signed %v", k.Node.Revision, k.Node.WorkerSignedAt, k.Node.EmployerSignedAt)
 		}
 		for _, who := range []servertest.Account{ana, ben} {

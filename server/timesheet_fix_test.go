@@ -187,7 +187,7 @@ func TestALateCancellationOwesTheWorkerAFee(t *testing.T) {
 			Node struct{ Body string }
 		}
 		env.Must(ana.Token, `query($id: ID!) { node(id: $id) { ... on Contract { body } } }`, map[string]any{"id": c.contract}, &contract)
-		if !strings.Contains(contract.Node.Body, "cancellation fee of half the pay for the scheduled time (56.25 EUR)") {
+		if !strings.Contains(contract.Node.Body, "cancellation fee of half the pay for the scheduled time (€56.25)") {
 			t.Fatalf("the contract does not state the fee:\n%s", contract.Node.Body)
 		}
 		var cancelled struct {

@@ -987,6 +987,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "worker_id", Type: field.TypeString},
 		{Name: "employer_id", Type: field.TypeString},
+		{Name: "agency_id", Type: field.TypeString, Nullable: true},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"SUBMITTED", "APPROVED", "DISPUTED", "RESOLVED"}, Default: "SUBMITTED"},
 		{Name: "worked_minutes", Type: field.TypeInt},
 		{Name: "source", Type: field.TypeEnum, Enums: []string{"CHECK_OUT", "RECORDED_BY_EMPLOYER", "CLOSED_AFTER_SHIFT", "CANCELLATION_FEE"}, Default: "CHECK_OUT"},
@@ -1029,7 +1030,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "timesheets_assignments_timesheet",
-				Columns:    []*schema.Column{TimesheetsColumns[37]},
+				Columns:    []*schema.Column{TimesheetsColumns[38]},
 				RefColumns: []*schema.Column{AssignmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1038,27 +1039,27 @@ var (
 			{
 				Name:    "timesheet_status_submitted_at",
 				Unique:  false,
-				Columns: []*schema.Column{TimesheetsColumns[5], TimesheetsColumns[12]},
+				Columns: []*schema.Column{TimesheetsColumns[6], TimesheetsColumns[13]},
 			},
 			{
 				Name:    "timesheet_payment_status_payment_due_at",
 				Unique:  false,
-				Columns: []*schema.Column{TimesheetsColumns[28], TimesheetsColumns[27]},
+				Columns: []*schema.Column{TimesheetsColumns[29], TimesheetsColumns[28]},
 			},
 			{
 				Name:    "timesheet_payment_status_paid_at",
 				Unique:  false,
-				Columns: []*schema.Column{TimesheetsColumns[28], TimesheetsColumns[30]},
+				Columns: []*schema.Column{TimesheetsColumns[29], TimesheetsColumns[31]},
 			},
 			{
 				Name:    "timesheet_employer_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{TimesheetsColumns[4], TimesheetsColumns[5]},
+				Columns: []*schema.Column{TimesheetsColumns[4], TimesheetsColumns[6]},
 			},
 			{
 				Name:    "timesheet_escalated_at",
 				Unique:  false,
-				Columns: []*schema.Column{TimesheetsColumns[20]},
+				Columns: []*schema.Column{TimesheetsColumns[21]},
 			},
 		},
 	}

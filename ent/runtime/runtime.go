@@ -1289,61 +1289,61 @@ func init() {
 	// timesheet.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	timesheet.UpdateDefaultUpdatedAt = timesheetDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// timesheetDescClaimNote is the schema descriptor for claim_note field.
-	timesheetDescClaimNote := timesheetFields[7].Descriptor()
+	timesheetDescClaimNote := timesheetFields[8].Descriptor()
 	// timesheet.DefaultClaimNote holds the default value on creation for the claim_note field.
 	timesheet.DefaultClaimNote = timesheetDescClaimNote.Default.(string)
 	// timesheet.ClaimNoteValidator is a validator for the "claim_note" field. It is called by the builders before save.
 	timesheet.ClaimNoteValidator = timesheetDescClaimNote.Validators[0].(func(string) error)
 	// timesheetDescAdjustmentReason is the schema descriptor for adjustment_reason field.
-	timesheetDescAdjustmentReason := timesheetFields[9].Descriptor()
+	timesheetDescAdjustmentReason := timesheetFields[10].Descriptor()
 	// timesheet.DefaultAdjustmentReason holds the default value on creation for the adjustment_reason field.
 	timesheet.DefaultAdjustmentReason = timesheetDescAdjustmentReason.Default.(string)
 	// timesheet.AdjustmentReasonValidator is a validator for the "adjustment_reason" field. It is called by the builders before save.
 	timesheet.AdjustmentReasonValidator = timesheetDescAdjustmentReason.Validators[0].(func(string) error)
 	// timesheetDescAutoApproved is the schema descriptor for auto_approved field.
-	timesheetDescAutoApproved := timesheetFields[13].Descriptor()
+	timesheetDescAutoApproved := timesheetFields[14].Descriptor()
 	// timesheet.DefaultAutoApproved holds the default value on creation for the auto_approved field.
 	timesheet.DefaultAutoApproved = timesheetDescAutoApproved.Default.(bool)
 	// timesheetDescDisputeReason is the schema descriptor for dispute_reason field.
-	timesheetDescDisputeReason := timesheetFields[15].Descriptor()
+	timesheetDescDisputeReason := timesheetFields[16].Descriptor()
 	// timesheet.DefaultDisputeReason holds the default value on creation for the dispute_reason field.
 	timesheet.DefaultDisputeReason = timesheetDescDisputeReason.Default.(string)
 	// timesheet.DisputeReasonValidator is a validator for the "dispute_reason" field. It is called by the builders before save.
 	timesheet.DisputeReasonValidator = timesheetDescDisputeReason.Validators[0].(func(string) error)
 	// timesheetDescCorrectionNote is the schema descriptor for correction_note field.
-	timesheetDescCorrectionNote := timesheetFields[17].Descriptor()
+	timesheetDescCorrectionNote := timesheetFields[18].Descriptor()
 	// timesheet.DefaultCorrectionNote holds the default value on creation for the correction_note field.
 	timesheet.DefaultCorrectionNote = timesheetDescCorrectionNote.Default.(string)
 	// timesheet.CorrectionNoteValidator is a validator for the "correction_note" field. It is called by the builders before save.
 	timesheet.CorrectionNoteValidator = timesheetDescCorrectionNote.Validators[0].(func(string) error)
 	// timesheetDescEscalationNote is the schema descriptor for escalation_note field.
-	timesheetDescEscalationNote := timesheetFields[20].Descriptor()
+	timesheetDescEscalationNote := timesheetFields[21].Descriptor()
 	// timesheet.DefaultEscalationNote holds the default value on creation for the escalation_note field.
 	timesheet.DefaultEscalationNote = timesheetDescEscalationNote.Default.(string)
 	// timesheet.EscalationNoteValidator is a validator for the "escalation_note" field. It is called by the builders before save.
 	timesheet.EscalationNoteValidator = timesheetDescEscalationNote.Validators[0].(func(string) error)
 	// timesheetDescDecisionNote is the schema descriptor for decision_note field.
-	timesheetDescDecisionNote := timesheetFields[22].Descriptor()
+	timesheetDescDecisionNote := timesheetFields[23].Descriptor()
 	// timesheet.DefaultDecisionNote holds the default value on creation for the decision_note field.
 	timesheet.DefaultDecisionNote = timesheetDescDecisionNote.Default.(string)
 	// timesheet.DecisionNoteValidator is a validator for the "decision_note" field. It is called by the builders before save.
 	timesheet.DecisionNoteValidator = timesheetDescDecisionNote.Validators[0].(func(string) error)
 	// timesheetDescCurrency is the schema descriptor for currency field.
-	timesheetDescCurrency := timesheetFields[24].Descriptor()
+	timesheetDescCurrency := timesheetFields[25].Descriptor()
 	// timesheet.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	timesheet.CurrencyValidator = timesheetDescCurrency.Validators[0].(func(string) error)
 	// timesheetDescPaymentReference is the schema descriptor for payment_reference field.
-	timesheetDescPaymentReference := timesheetFields[27].Descriptor()
+	timesheetDescPaymentReference := timesheetFields[28].Descriptor()
 	// timesheet.DefaultPaymentReference holds the default value on creation for the payment_reference field.
 	timesheet.DefaultPaymentReference = timesheetDescPaymentReference.Default.(string)
 	// timesheet.PaymentReferenceValidator is a validator for the "payment_reference" field. It is called by the builders before save.
 	timesheet.PaymentReferenceValidator = timesheetDescPaymentReference.Validators[0].(func(string) error)
 	// timesheetDescPaymentAutoConfirmed is the schema descriptor for payment_auto_confirmed field.
-	timesheetDescPaymentAutoConfirmed := timesheetFields[30].Descriptor()
+	timesheetDescPaymentAutoConfirmed := timesheetFields[31].Descriptor()
 	// timesheet.DefaultPaymentAutoConfirmed holds the default value on creation for the payment_auto_confirmed field.
 	timesheet.DefaultPaymentAutoConfirmed = timesheetDescPaymentAutoConfirmed.Default.(bool)
 	// timesheetDescNotReceivedNote is the schema descriptor for not_received_note field.
-	timesheetDescNotReceivedNote := timesheetFields[32].Descriptor()
+	timesheetDescNotReceivedNote := timesheetFields[33].Descriptor()
 	// timesheet.DefaultNotReceivedNote holds the default value on creation for the not_received_note field.
 	timesheet.DefaultNotReceivedNote = timesheetDescNotReceivedNote.Default.(string)
 	// timesheet.NotReceivedNoteValidator is a validator for the "not_received_note" field. It is called by the builders before save.

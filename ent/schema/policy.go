@@ -128,7 +128,7 @@ func (Offer) Policy() ent.Policy {
 
 func (Assignment) Policy() ent.Policy { return policy(threePartiesRead(), partiesWrite()) }
 func (Contract) Policy() ent.Policy   { return policy(threePartiesRead(), threePartiesWrite()) }
-func (Timesheet) Policy() ent.Policy  { return policy(partiesRead(), partiesWrite()) }
+func (Timesheet) Policy() ent.Policy  { return policy(threePartiesRead(), threePartiesWrite()) }
 
 func (Review) Policy() ent.Policy {
 	return policy(reads(rule.FilterVisibleReviews()),

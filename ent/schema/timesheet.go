@@ -21,6 +21,9 @@ func (Timesheet) Fields() []ent.Field {
 		field.String("assignment_id").Immutable().Unique(),
 		field.String("worker_id").Immutable().Annotations(asID, noWhere),
 		field.String("employer_id").Immutable().Annotations(asID, noWhere),
+		// The agency or contractor that employs the worker (dispatch,
+		// outsourcing): it pays the wage, so it sees and marks the payment.
+		field.String("agency_id").Optional().Nillable().Immutable().Annotations(asID, noWhere),
 		field.Enum("status").
 			Values("SUBMITTED", "APPROVED", "DISPUTED", "RESOLVED").
 			Default("SUBMITTED").

@@ -28,6 +28,8 @@ const (
 	FieldWorkerID = "worker_id"
 	// FieldEmployerID holds the string denoting the employer_id field in the database.
 	FieldEmployerID = "employer_id"
+	// FieldAgencyID holds the string denoting the agency_id field in the database.
+	FieldAgencyID = "agency_id"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
 	// FieldWorkedMinutes holds the string denoting the worked_minutes field in the database.
@@ -113,6 +115,7 @@ var Columns = []string{
 	FieldAssignmentID,
 	FieldWorkerID,
 	FieldEmployerID,
+	FieldAgencyID,
 	FieldStatus,
 	FieldWorkedMinutes,
 	FieldSource,
@@ -355,6 +358,11 @@ func ByWorkerID(opts ...sql.OrderTermOption) OrderOption {
 // ByEmployerID orders the results by the employer_id field.
 func ByEmployerID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEmployerID, opts...).ToFunc()
+}
+
+// ByAgencyID orders the results by the agency_id field.
+func ByAgencyID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAgencyID, opts...).ToFunc()
 }
 
 // ByStatus orders the results by the status field.

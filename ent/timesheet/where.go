@@ -90,6 +90,11 @@ func EmployerID(v string) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldEQ(FieldEmployerID, v))
 }
 
+// AgencyID applies equality check predicate on the "agency_id" field. It's identical to AgencyIDEQ.
+func AgencyID(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldAgencyID, v))
+}
+
 // WorkedMinutes applies equality check predicate on the "worked_minutes" field. It's identical to WorkedMinutesEQ.
 func WorkedMinutes(v int) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldEQ(FieldWorkedMinutes, v))
@@ -503,6 +508,81 @@ func EmployerIDEqualFold(v string) predicate.Timesheet {
 // EmployerIDContainsFold applies the ContainsFold predicate on the "employer_id" field.
 func EmployerIDContainsFold(v string) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldContainsFold(FieldEmployerID, v))
+}
+
+// AgencyIDEQ applies the EQ predicate on the "agency_id" field.
+func AgencyIDEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldAgencyID, v))
+}
+
+// AgencyIDNEQ applies the NEQ predicate on the "agency_id" field.
+func AgencyIDNEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldAgencyID, v))
+}
+
+// AgencyIDIn applies the In predicate on the "agency_id" field.
+func AgencyIDIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldAgencyID, vs...))
+}
+
+// AgencyIDNotIn applies the NotIn predicate on the "agency_id" field.
+func AgencyIDNotIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldAgencyID, vs...))
+}
+
+// AgencyIDGT applies the GT predicate on the "agency_id" field.
+func AgencyIDGT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldAgencyID, v))
+}
+
+// AgencyIDGTE applies the GTE predicate on the "agency_id" field.
+func AgencyIDGTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldAgencyID, v))
+}
+
+// AgencyIDLT applies the LT predicate on the "agency_id" field.
+func AgencyIDLT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldAgencyID, v))
+}
+
+// AgencyIDLTE applies the LTE predicate on the "agency_id" field.
+func AgencyIDLTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldAgencyID, v))
+}
+
+// AgencyIDContains applies the Contains predicate on the "agency_id" field.
+func AgencyIDContains(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContains(FieldAgencyID, v))
+}
+
+// AgencyIDHasPrefix applies the HasPrefix predicate on the "agency_id" field.
+func AgencyIDHasPrefix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasPrefix(FieldAgencyID, v))
+}
+
+// AgencyIDHasSuffix applies the HasSuffix predicate on the "agency_id" field.
+func AgencyIDHasSuffix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasSuffix(FieldAgencyID, v))
+}
+
+// AgencyIDIsNil applies the IsNil predicate on the "agency_id" field.
+func AgencyIDIsNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIsNull(FieldAgencyID))
+}
+
+// AgencyIDNotNil applies the NotNil predicate on the "agency_id" field.
+func AgencyIDNotNil() predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotNull(FieldAgencyID))
+}
+
+// AgencyIDEqualFold applies the EqualFold predicate on the "agency_id" field.
+func AgencyIDEqualFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEqualFold(FieldAgencyID, v))
+}
+
+// AgencyIDContainsFold applies the ContainsFold predicate on the "agency_id" field.
+func AgencyIDContainsFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContainsFold(FieldAgencyID, v))
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.

@@ -1139,6 +1139,7 @@ type ComplexityRoot struct {
 
 	Timesheet struct {
 		AdjustmentReason     func(childComplexity int) int
+		AgencyID             func(childComplexity int) int
 		AmountOwed           func(childComplexity int) int
 		ApprovedAt           func(childComplexity int) int
 		ApprovedMinutes      func(childComplexity int) int
@@ -5902,6 +5903,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timesheet.AdjustmentReason(childComplexity), true
+	case "Timesheet.agencyID":
+		if e.ComplexityRoot.Timesheet.AgencyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.AgencyID(childComplexity), true
 	case "Timesheet.amountOwed":
 		if e.ComplexityRoot.Timesheet.AmountOwed == nil {
 			break
@@ -10599,6 +10606,10 @@ type Timesheet implements Node {
   """
   employerID: ID!
   """
+  The agency or contractor that employs the worker and pays the wage; null when there is none.
+  """
+  agencyID: ID
+  """
   Where the hours stand.
   """
   status: TimesheetStatus!
@@ -14337,6 +14348,8 @@ func (ec *executionContext) childFields_Timesheet(ctx context.Context, field gra
 		return ec.fieldContext_Timesheet_workerID(ctx, field)
 	case "employerID":
 		return ec.fieldContext_Timesheet_employerID(ctx, field)
+	case "agencyID":
+		return ec.fieldContext_Timesheet_agencyID(ctx, field)
 	case "status":
 		return ec.fieldContext_Timesheet_status(ctx, field)
 	case "workedMinutes":
@@ -35110,6 +35123,29 @@ func (ec *executionContext) fieldContext_Timesheet_employerID(_ context.Context,
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Timesheet_agencyID(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_agencyID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgencyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_agencyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Timesheet_status(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -51782,6 +51818,11 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 		case "employerID":
 			out.Values[i] = ec._Timesheet_employerID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "agencyID":
+			out.Values[i] = ec._Timesheet_agencyID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":

@@ -186,7 +186,7 @@ func (a *Accounts) CreateAccount(ctx context.Context, in SignUpInput) (*ent.User
 		return nil, err
 	}
 	u, err := a.DB.User.Create().SetEmail(in.Email).SetDisplayName(in.DisplayName).SetPasswordHash(hash).
-		SetNillablePhone(in.Phone).Save(rule.System(ctx))
+		SetNillablePhone(in.Phone).SetLocale(i18n.Language(ctx)).Save(rule.System(ctx))
 	if ent.IsConstraintError(err) {
 		return nil, market.BadInput("email", "is already registered")
 	}

@@ -201,7 +201,10 @@ func Seed(ctx context.Context, db *ent.Client, srv *server.Server, seed uint64) 
 	if err != nil {
 		return nil, err
 	}
-	sum.Hires = hires
+	sum.Hires += hires
+	if err := seedShanghai(ctx, accounts, m, rng, bySlug, sum); err != nil {
+		return nil, err
+	}
 	sum.Accounts = []string{
 		"owner@cafe-linde.demo (employer owner)",
 		"manager@spree-logistics.demo (employer manager)",
@@ -209,6 +212,9 @@ func Seed(ctx context.Context, db *ent.Client, srv *server.Server, seed uint64) 
 		"worker1@demo.flexwork (every skill; a shift starting in 20 minutes to check in to, 2 offers, a paid history, a licence waiting for review)",
 		"staff@demo.flexwork (staff: the certificate queue, a credit dispute with both sides)",
 		"worker2@demo.flexwork … worker40@demo.flexwork (workers with a few skills each)",
+		"Shanghai (CN law, Chinese): owner@laonongtang.demo (restaurant, part-time), owner@pudong-logistics.demo (warehouse, dispatch), " +
+			"owner@shencheng-hr.demo (dispatch agency), owner@shansong.demo (delivery, platform gig), owner@lujiazui-tower.demo (office tower, outsourced cleaning), " +
+			"owner@jingmei-cleaning.demo (cleaning contractor), sh-worker1@demo.flexwork (李娜: a dispatch hire signed by all three parties) … sh-worker10@demo.flexwork",
 	}
 	return sum, nil
 }

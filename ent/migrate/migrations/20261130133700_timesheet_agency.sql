@@ -1,0 +1,2 @@
+-- Modify "timesheets" table
+ALTER TABLE "timesheets" ADD COLUMN "agency_id" character varying NULL;
