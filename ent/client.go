@@ -21,7 +21,9 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
+	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
+	"flexwork/ent/ledgernode"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
@@ -72,8 +74,12 @@ type Client struct {
 	EmployerInvitation *EmployerInvitationClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
 	IdempotencyKey *IdempotencyKeyClient
+	// LedgerCheckpoint is the client for interacting with the LedgerCheckpoint builders.
+	LedgerCheckpoint *LedgerCheckpointClient
 	// LedgerEntry is the client for interacting with the LedgerEntry builders.
 	LedgerEntry *LedgerEntryClient
+	// LedgerNode is the client for interacting with the LedgerNode builders.
+	LedgerNode *LedgerNodeClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Notification is the client for interacting with the Notification builders.
@@ -127,7 +133,9 @@ func (c *Client) init() {
 	c.Employer = NewEmployerClient(c.config)
 	c.EmployerInvitation = NewEmployerInvitationClient(c.config)
 	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
+	c.LedgerCheckpoint = NewLedgerCheckpointClient(c.config)
 	c.LedgerEntry = NewLedgerEntryClient(c.config)
+	c.LedgerNode = NewLedgerNodeClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.Offer = NewOfferClient(c.config)
@@ -246,7 +254,9 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Employer:           NewEmployerClient(cfg),
 		EmployerInvitation: NewEmployerInvitationClient(cfg),
 		IdempotencyKey:     NewIdempotencyKeyClient(cfg),
+		LedgerCheckpoint:   NewLedgerCheckpointClient(cfg),
 		LedgerEntry:        NewLedgerEntryClient(cfg),
+		LedgerNode:         NewLedgerNodeClient(cfg),
 		Membership:         NewMembershipClient(cfg),
 		Notification:       NewNotificationClient(cfg),
 		Offer:              NewOfferClient(cfg),
@@ -292,7 +302,9 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Employer:           NewEmployerClient(cfg),
 		EmployerInvitation: NewEmployerInvitationClient(cfg),
 		IdempotencyKey:     NewIdempotencyKeyClient(cfg),
+		LedgerCheckpoint:   NewLedgerCheckpointClient(cfg),
 		LedgerEntry:        NewLedgerEntryClient(cfg),
+		LedgerNode:         NewLedgerNodeClient(cfg),
 		Membership:         NewMembershipClient(cfg),
 		Notification:       NewNotificationClient(cfg),
 		Offer:              NewOfferClient(cfg),
@@ -340,9 +352,10 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Application, c.Assignment, c.Certification, c.Contract, c.CreditDispute,
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
-		c.LedgerEntry, c.Membership, c.Notification, c.Offer, c.PasswordReset,
-		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.SignupRequest,
-		c.Skill, c.StaffAction, c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
+		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.Notification,
+		c.Offer, c.PasswordReset, c.Review, c.ReviewReport, c.RosterEntry, c.Session,
+		c.Shift, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User,
+		c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Use(hooks...)
 	}
@@ -354,9 +367,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Application, c.Assignment, c.Certification, c.Contract, c.CreditDispute,
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
-		c.LedgerEntry, c.Membership, c.Notification, c.Offer, c.PasswordReset,
-		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.SignupRequest,
-		c.Skill, c.StaffAction, c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
+		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.Notification,
+		c.Offer, c.PasswordReset, c.Review, c.ReviewReport, c.RosterEntry, c.Session,
+		c.Shift, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User,
+		c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -385,8 +399,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.EmployerInvitation.mutate(ctx, m)
 	case *IdempotencyKeyMutation:
 		return c.IdempotencyKey.mutate(ctx, m)
+	case *LedgerCheckpointMutation:
+		return c.LedgerCheckpoint.mutate(ctx, m)
 	case *LedgerEntryMutation:
 		return c.LedgerEntry.mutate(ctx, m)
+	case *LedgerNodeMutation:
+		return c.LedgerNode.mutate(ctx, m)
 	case *MembershipMutation:
 		return c.Membership.mutate(ctx, m)
 	case *NotificationMutation:
@@ -2132,6 +2150,140 @@ func (c *IdempotencyKeyClient) mutate(ctx context.Context, m *IdempotencyKeyMuta
 	}
 }
 
+// LedgerCheckpointClient is a client for the LedgerCheckpoint schema.
+type LedgerCheckpointClient struct {
+	config
+}
+
+// NewLedgerCheckpointClient returns a client for the LedgerCheckpoint from the given config.
+func NewLedgerCheckpointClient(c config) *LedgerCheckpointClient {
+	return &LedgerCheckpointClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `ledgercheckpoint.Hooks(f(g(h())))`.
+func (c *LedgerCheckpointClient) Use(hooks ...Hook) {
+	c.hooks.LedgerCheckpoint = append(c.hooks.LedgerCheckpoint, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `ledgercheckpoint.Intercept(f(g(h())))`.
+func (c *LedgerCheckpointClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LedgerCheckpoint = append(c.inters.LedgerCheckpoint, interceptors...)
+}
+
+// Create returns a builder for creating a LedgerCheckpoint entity.
+func (c *LedgerCheckpointClient) Create() *LedgerCheckpointCreate {
+	mutation := newLedgerCheckpointMutation(c.config, OpCreate)
+	return &LedgerCheckpointCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LedgerCheckpoint entities.
+func (c *LedgerCheckpointClient) CreateBulk(builders ...*LedgerCheckpointCreate) *LedgerCheckpointCreateBulk {
+	return &LedgerCheckpointCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LedgerCheckpointClient) MapCreateBulk(slice any, setFunc func(*LedgerCheckpointCreate, int)) *LedgerCheckpointCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LedgerCheckpointCreateBulk{err: fmt.Errorf("calling to LedgerCheckpointClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LedgerCheckpointCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LedgerCheckpointCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LedgerCheckpoint.
+func (c *LedgerCheckpointClient) Update() *LedgerCheckpointUpdate {
+	mutation := newLedgerCheckpointMutation(c.config, OpUpdate)
+	return &LedgerCheckpointUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LedgerCheckpointClient) UpdateOne(_m *LedgerCheckpoint) *LedgerCheckpointUpdateOne {
+	mutation := newLedgerCheckpointMutation(c.config, OpUpdateOne, withLedgerCheckpoint(_m))
+	return &LedgerCheckpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LedgerCheckpointClient) UpdateOneID(id string) *LedgerCheckpointUpdateOne {
+	mutation := newLedgerCheckpointMutation(c.config, OpUpdateOne, withLedgerCheckpointID(id))
+	return &LedgerCheckpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LedgerCheckpoint.
+func (c *LedgerCheckpointClient) Delete() *LedgerCheckpointDelete {
+	mutation := newLedgerCheckpointMutation(c.config, OpDelete)
+	return &LedgerCheckpointDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LedgerCheckpointClient) DeleteOne(_m *LedgerCheckpoint) *LedgerCheckpointDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LedgerCheckpointClient) DeleteOneID(id string) *LedgerCheckpointDeleteOne {
+	builder := c.Delete().Where(ledgercheckpoint.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LedgerCheckpointDeleteOne{builder}
+}
+
+// Query returns a query builder for LedgerCheckpoint.
+func (c *LedgerCheckpointClient) Query() *LedgerCheckpointQuery {
+	return &LedgerCheckpointQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLedgerCheckpoint},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LedgerCheckpoint entity by its id.
+func (c *LedgerCheckpointClient) Get(ctx context.Context, id string) (*LedgerCheckpoint, error) {
+	return c.Query().Where(ledgercheckpoint.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LedgerCheckpointClient) GetX(ctx context.Context, id string) *LedgerCheckpoint {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LedgerCheckpointClient) Hooks() []Hook {
+	hooks := c.hooks.LedgerCheckpoint
+	return append(hooks[:len(hooks):len(hooks)], ledgercheckpoint.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LedgerCheckpointClient) Interceptors() []Interceptor {
+	return c.inters.LedgerCheckpoint
+}
+
+func (c *LedgerCheckpointClient) mutate(ctx context.Context, m *LedgerCheckpointMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LedgerCheckpointCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LedgerCheckpointUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LedgerCheckpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LedgerCheckpointDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LedgerCheckpoint mutation op: %q", m.Op())
+	}
+}
+
 // LedgerEntryClient is a client for the LedgerEntry schema.
 type LedgerEntryClient struct {
 	config
@@ -2263,6 +2415,140 @@ func (c *LedgerEntryClient) mutate(ctx context.Context, m *LedgerEntryMutation) 
 		return (&LedgerEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown LedgerEntry mutation op: %q", m.Op())
+	}
+}
+
+// LedgerNodeClient is a client for the LedgerNode schema.
+type LedgerNodeClient struct {
+	config
+}
+
+// NewLedgerNodeClient returns a client for the LedgerNode from the given config.
+func NewLedgerNodeClient(c config) *LedgerNodeClient {
+	return &LedgerNodeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `ledgernode.Hooks(f(g(h())))`.
+func (c *LedgerNodeClient) Use(hooks ...Hook) {
+	c.hooks.LedgerNode = append(c.hooks.LedgerNode, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `ledgernode.Intercept(f(g(h())))`.
+func (c *LedgerNodeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LedgerNode = append(c.inters.LedgerNode, interceptors...)
+}
+
+// Create returns a builder for creating a LedgerNode entity.
+func (c *LedgerNodeClient) Create() *LedgerNodeCreate {
+	mutation := newLedgerNodeMutation(c.config, OpCreate)
+	return &LedgerNodeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LedgerNode entities.
+func (c *LedgerNodeClient) CreateBulk(builders ...*LedgerNodeCreate) *LedgerNodeCreateBulk {
+	return &LedgerNodeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LedgerNodeClient) MapCreateBulk(slice any, setFunc func(*LedgerNodeCreate, int)) *LedgerNodeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LedgerNodeCreateBulk{err: fmt.Errorf("calling to LedgerNodeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LedgerNodeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LedgerNodeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LedgerNode.
+func (c *LedgerNodeClient) Update() *LedgerNodeUpdate {
+	mutation := newLedgerNodeMutation(c.config, OpUpdate)
+	return &LedgerNodeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LedgerNodeClient) UpdateOne(_m *LedgerNode) *LedgerNodeUpdateOne {
+	mutation := newLedgerNodeMutation(c.config, OpUpdateOne, withLedgerNode(_m))
+	return &LedgerNodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LedgerNodeClient) UpdateOneID(id int) *LedgerNodeUpdateOne {
+	mutation := newLedgerNodeMutation(c.config, OpUpdateOne, withLedgerNodeID(id))
+	return &LedgerNodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LedgerNode.
+func (c *LedgerNodeClient) Delete() *LedgerNodeDelete {
+	mutation := newLedgerNodeMutation(c.config, OpDelete)
+	return &LedgerNodeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LedgerNodeClient) DeleteOne(_m *LedgerNode) *LedgerNodeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LedgerNodeClient) DeleteOneID(id int) *LedgerNodeDeleteOne {
+	builder := c.Delete().Where(ledgernode.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LedgerNodeDeleteOne{builder}
+}
+
+// Query returns a query builder for LedgerNode.
+func (c *LedgerNodeClient) Query() *LedgerNodeQuery {
+	return &LedgerNodeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLedgerNode},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LedgerNode entity by its id.
+func (c *LedgerNodeClient) Get(ctx context.Context, id int) (*LedgerNode, error) {
+	return c.Query().Where(ledgernode.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LedgerNodeClient) GetX(ctx context.Context, id int) *LedgerNode {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LedgerNodeClient) Hooks() []Hook {
+	hooks := c.hooks.LedgerNode
+	return append(hooks[:len(hooks):len(hooks)], ledgernode.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LedgerNodeClient) Interceptors() []Interceptor {
+	return c.inters.LedgerNode
+}
+
+func (c *LedgerNodeClient) mutate(ctx context.Context, m *LedgerNodeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LedgerNodeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LedgerNodeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LedgerNodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LedgerNodeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LedgerNode mutation op: %q", m.Op())
 	}
 }
 
@@ -5070,17 +5356,17 @@ func (c *WorkerSkillClient) mutate(ctx context.Context, m *WorkerSkillMutation) 
 type (
 	hooks struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
-		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerEntry, Membership,
-		Notification, Offer, PasswordReset, Review, ReviewReport, RosterEntry, Session,
-		Shift, SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
-		WorkerSkill []ent.Hook
+		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
+		LedgerEntry, LedgerNode, Membership, Notification, Offer, PasswordReset,
+		Review, ReviewReport, RosterEntry, Session, Shift, SignupRequest, Skill,
+		StaffAction, Timesheet, User, WorkerProfile, WorkerSkill []ent.Hook
 	}
 	inters struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
-		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerEntry, Membership,
-		Notification, Offer, PasswordReset, Review, ReviewReport, RosterEntry, Session,
-		Shift, SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
-		WorkerSkill []ent.Interceptor
+		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
+		LedgerEntry, LedgerNode, Membership, Notification, Offer, PasswordReset,
+		Review, ReviewReport, RosterEntry, Session, Shift, SignupRequest, Skill,
+		StaffAction, Timesheet, User, WorkerProfile, WorkerSkill []ent.Interceptor
 	}
 )
 

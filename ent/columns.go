@@ -66,8 +66,20 @@ func (_q *IdempotencyKeyQuery) AllColumns() *IdempotencyKeyQuery {
 	return _q
 }
 
+// AllColumns undoes any Select: the query reads every column of LedgerCheckpoint.
+func (_q *LedgerCheckpointQuery) AllColumns() *LedgerCheckpointQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
 // AllColumns undoes any Select: the query reads every column of LedgerEntry.
 func (_q *LedgerEntryQuery) AllColumns() *LedgerEntryQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
+// AllColumns undoes any Select: the query reads every column of LedgerNode.
+func (_q *LedgerNodeQuery) AllColumns() *LedgerNodeQuery {
 	_q.ctx.Fields = nil
 	return _q
 }

@@ -15,7 +15,9 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
+	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
+	"flexwork/ent/ledgernode"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
@@ -109,7 +111,9 @@ func checkColumn(t, c string) error {
 			employer.Table:           employer.ValidColumn,
 			employerinvitation.Table: employerinvitation.ValidColumn,
 			idempotencykey.Table:     idempotencykey.ValidColumn,
+			ledgercheckpoint.Table:   ledgercheckpoint.ValidColumn,
 			ledgerentry.Table:        ledgerentry.ValidColumn,
+			ledgernode.Table:         ledgernode.ValidColumn,
 			membership.Table:         membership.ValidColumn,
 			notification.Table:       notification.ValidColumn,
 			offer.Table:              offer.ValidColumn,

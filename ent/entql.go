@@ -13,7 +13,9 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
+	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
+	"flexwork/ent/ledgernode"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
@@ -40,7 +42,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 27)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -304,6 +306,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   ledgercheckpoint.Table,
+			Columns: ledgercheckpoint.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: ledgercheckpoint.FieldID,
+			},
+		},
+		Type: "LedgerCheckpoint",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			ledgercheckpoint.FieldCreatedAt: {Type: field.TypeTime, Column: ledgercheckpoint.FieldCreatedAt},
+			ledgercheckpoint.FieldSize:      {Type: field.TypeInt64, Column: ledgercheckpoint.FieldSize},
+			ledgercheckpoint.FieldRoot:      {Type: field.TypeBytes, Column: ledgercheckpoint.FieldRoot},
+			ledgercheckpoint.FieldNote:      {Type: field.TypeString, Column: ledgercheckpoint.FieldNote},
+			ledgercheckpoint.FieldCompact:   {Type: field.TypeString, Column: ledgercheckpoint.FieldCompact},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ledgerentry.Table,
 			Columns: ledgerentry.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -323,7 +343,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ledgerentry.FieldHash:      {Type: field.TypeString, Column: ledgerentry.FieldHash},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   ledgernode.Table,
+			Columns: ledgernode.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: ledgernode.FieldID,
+			},
+		},
+		Type: "LedgerNode",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			ledgernode.FieldLevel: {Type: field.TypeInt, Column: ledgernode.FieldLevel},
+			ledgernode.FieldIndex: {Type: field.TypeInt64, Column: ledgernode.FieldIndex},
+			ledgernode.FieldHash:  {Type: field.TypeBytes, Column: ledgernode.FieldHash},
+		},
+	}
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -341,7 +377,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldRole:       {Type: field.TypeEnum, Column: membership.FieldRole},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -364,7 +400,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldDedupeKey:  {Type: field.TypeString, Column: notification.FieldDedupeKey},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   offer.Table,
 			Columns: offer.Columns,
@@ -389,7 +425,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			offer.FieldExpiryWarnedAt: {Type: field.TypeTime, Column: offer.FieldExpiryWarnedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   passwordreset.Table,
 			Columns: passwordreset.Columns,
@@ -409,7 +445,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			passwordreset.FieldCompletedAt: {Type: field.TypeTime, Column: passwordreset.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   review.Table,
 			Columns: review.Columns,
@@ -437,7 +473,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			review.FieldHiddenReason: {Type: field.TypeString, Column: review.FieldHiddenReason},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reviewreport.Table,
 			Columns: reviewreport.Columns,
@@ -458,7 +494,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reviewreport.FieldDecisionNote: {Type: field.TypeString, Column: reviewreport.FieldDecisionNote},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rosterentry.Table,
 			Columns: rosterentry.Columns,
@@ -478,7 +514,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rosterentry.FieldAddedByID:  {Type: field.TypeString, Column: rosterentry.FieldAddedByID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -499,7 +535,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shift.Table,
 			Columns: shift.Columns,
@@ -548,7 +584,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldCancelReason:             {Type: field.TypeString, Column: shift.FieldCancelReason},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signuprequest.Table,
 			Columns: signuprequest.Columns,
@@ -570,7 +606,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signuprequest.FieldCompletedAt:  {Type: field.TypeTime, Column: signuprequest.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -588,7 +624,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldCertificateRequired: {Type: field.TypeBool, Column: skill.FieldCertificateRequired},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staffaction.Table,
 			Columns: staffaction.Columns,
@@ -606,7 +642,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staffaction.FieldNote:      {Type: field.TypeString, Column: staffaction.FieldNote},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timesheet.Table,
 			Columns: timesheet.Columns,
@@ -657,7 +693,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentCreditedAt:    {Type: field.TypeTime, Column: timesheet.FieldPaymentCreditedAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -685,7 +721,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabledAt:        {Type: field.TypeTime, Column: user.FieldDisabledAt},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerprofile.Table,
 			Columns: workerprofile.Columns,
@@ -716,7 +752,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldNoShows:           {Type: field.TypeInt, Column: workerprofile.FieldNoShows},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerskill.Table,
 			Columns: workerskill.Columns,
@@ -2888,6 +2924,71 @@ func (f *IdempotencyKeyFilter) WhereResponse(p entql.BytesP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *LedgerCheckpointQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LedgerCheckpointQuery builder.
+func (_q *LedgerCheckpointQuery) Filter() *LedgerCheckpointFilter {
+	return &LedgerCheckpointFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LedgerCheckpointMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LedgerCheckpointMutation builder.
+func (m *LedgerCheckpointMutation) Filter() *LedgerCheckpointFilter {
+	return &LedgerCheckpointFilter{config: m.config, predicateAdder: m}
+}
+
+// LedgerCheckpointFilter provides a generic filtering capability at runtime for LedgerCheckpointQuery.
+type LedgerCheckpointFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LedgerCheckpointFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *LedgerCheckpointFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(ledgercheckpoint.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LedgerCheckpointFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(ledgercheckpoint.FieldCreatedAt))
+}
+
+// WhereSize applies the entql int64 predicate on the size field.
+func (f *LedgerCheckpointFilter) WhereSize(p entql.Int64P) {
+	f.Where(p.Field(ledgercheckpoint.FieldSize))
+}
+
+// WhereRoot applies the entql []byte predicate on the root field.
+func (f *LedgerCheckpointFilter) WhereRoot(p entql.BytesP) {
+	f.Where(p.Field(ledgercheckpoint.FieldRoot))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *LedgerCheckpointFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(ledgercheckpoint.FieldNote))
+}
+
+// WhereCompact applies the entql string predicate on the compact field.
+func (f *LedgerCheckpointFilter) WhereCompact(p entql.StringP) {
+	f.Where(p.Field(ledgercheckpoint.FieldCompact))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LedgerEntryQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2916,7 +3017,7 @@ type LedgerEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LedgerEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2968,6 +3069,61 @@ func (f *LedgerEntryFilter) WhereHash(p entql.StringP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *LedgerNodeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LedgerNodeQuery builder.
+func (_q *LedgerNodeQuery) Filter() *LedgerNodeFilter {
+	return &LedgerNodeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LedgerNodeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LedgerNodeMutation builder.
+func (m *LedgerNodeMutation) Filter() *LedgerNodeFilter {
+	return &LedgerNodeFilter{config: m.config, predicateAdder: m}
+}
+
+// LedgerNodeFilter provides a generic filtering capability at runtime for LedgerNodeQuery.
+type LedgerNodeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LedgerNodeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *LedgerNodeFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(ledgernode.FieldID))
+}
+
+// WhereLevel applies the entql int predicate on the level field.
+func (f *LedgerNodeFilter) WhereLevel(p entql.IntP) {
+	f.Where(p.Field(ledgernode.FieldLevel))
+}
+
+// WhereIndex applies the entql int64 predicate on the index field.
+func (f *LedgerNodeFilter) WhereIndex(p entql.Int64P) {
+	f.Where(p.Field(ledgernode.FieldIndex))
+}
+
+// WhereHash applies the entql []byte predicate on the hash field.
+func (f *LedgerNodeFilter) WhereHash(p entql.BytesP) {
+	f.Where(p.Field(ledgernode.FieldHash))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MembershipQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2996,7 +3152,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3089,7 +3245,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3193,7 +3349,7 @@ type OfferFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OfferFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3349,7 +3505,7 @@ type PasswordResetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PasswordResetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3424,7 +3580,7 @@ type ReviewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3567,7 +3723,7 @@ type ReviewReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3661,7 +3817,7 @@ type RosterEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RosterEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3764,7 +3920,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3858,7 +4014,7 @@ type ShiftFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4176,7 +4332,7 @@ type SignupRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignupRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4261,7 +4417,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4382,7 +4538,7 @@ type StaffActionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffActionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4447,7 +4603,7 @@ type TimesheetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimesheetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4691,7 +4847,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4876,7 +5032,7 @@ type WorkerProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5132,7 +5288,7 @@ type WorkerSkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerSkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -15,7 +15,9 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
+	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
+	"flexwork/ent/ledgernode"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
@@ -61,7 +63,9 @@ const (
 	TypeEmployer           = "Employer"
 	TypeEmployerInvitation = "EmployerInvitation"
 	TypeIdempotencyKey     = "IdempotencyKey"
+	TypeLedgerCheckpoint   = "LedgerCheckpoint"
 	TypeLedgerEntry        = "LedgerEntry"
+	TypeLedgerNode         = "LedgerNode"
 	TypeMembership         = "Membership"
 	TypeNotification       = "Notification"
 	TypeOffer              = "Offer"
@@ -12671,6 +12675,590 @@ func (m *IdempotencyKeyMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown IdempotencyKey edge %s", name)
 }
 
+// LedgerCheckpointMutation represents an operation that mutates the LedgerCheckpoint nodes in the graph.
+type LedgerCheckpointMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *string
+	created_at    *time.Time
+	size          *int64
+	addsize       *int64
+	root          *[]byte
+	note          *string
+	compact       *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*LedgerCheckpoint, error)
+	predicates    []predicate.LedgerCheckpoint
+}
+
+var _ ent.Mutation = (*LedgerCheckpointMutation)(nil)
+
+// ledgercheckpointOption allows management of the mutation configuration using functional options.
+type ledgercheckpointOption func(*LedgerCheckpointMutation)
+
+// newLedgerCheckpointMutation creates new mutation for the LedgerCheckpoint entity.
+func newLedgerCheckpointMutation(c config, op Op, opts ...ledgercheckpointOption) *LedgerCheckpointMutation {
+	m := &LedgerCheckpointMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLedgerCheckpoint,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLedgerCheckpointID sets the ID field of the mutation.
+func withLedgerCheckpointID(id string) ledgercheckpointOption {
+	return func(m *LedgerCheckpointMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LedgerCheckpoint
+		)
+		m.oldValue = func(ctx context.Context) (*LedgerCheckpoint, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LedgerCheckpoint.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLedgerCheckpoint sets the old LedgerCheckpoint of the mutation.
+func withLedgerCheckpoint(node *LedgerCheckpoint) ledgercheckpointOption {
+	return func(m *LedgerCheckpointMutation) {
+		m.oldValue = func(context.Context) (*LedgerCheckpoint, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LedgerCheckpointMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LedgerCheckpointMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of LedgerCheckpoint entities.
+func (m *LedgerCheckpointMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LedgerCheckpointMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LedgerCheckpointMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LedgerCheckpoint.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LedgerCheckpointMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LedgerCheckpointMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LedgerCheckpoint entity.
+// If the LedgerCheckpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerCheckpointMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LedgerCheckpointMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetSize sets the "size" field.
+func (m *LedgerCheckpointMutation) SetSize(i int64) {
+	m.size = &i
+	m.addsize = nil
+}
+
+// Size returns the value of the "size" field in the mutation.
+func (m *LedgerCheckpointMutation) Size() (r int64, exists bool) {
+	v := m.size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSize returns the old "size" field's value of the LedgerCheckpoint entity.
+// If the LedgerCheckpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerCheckpointMutation) OldSize(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSize: %w", err)
+	}
+	return oldValue.Size, nil
+}
+
+// AddSize adds i to the "size" field.
+func (m *LedgerCheckpointMutation) AddSize(i int64) {
+	if m.addsize != nil {
+		*m.addsize += i
+	} else {
+		m.addsize = &i
+	}
+}
+
+// AddedSize returns the value that was added to the "size" field in this mutation.
+func (m *LedgerCheckpointMutation) AddedSize() (r int64, exists bool) {
+	v := m.addsize
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSize resets all changes to the "size" field.
+func (m *LedgerCheckpointMutation) ResetSize() {
+	m.size = nil
+	m.addsize = nil
+}
+
+// SetRoot sets the "root" field.
+func (m *LedgerCheckpointMutation) SetRoot(b []byte) {
+	m.root = &b
+}
+
+// Root returns the value of the "root" field in the mutation.
+func (m *LedgerCheckpointMutation) Root() (r []byte, exists bool) {
+	v := m.root
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoot returns the old "root" field's value of the LedgerCheckpoint entity.
+// If the LedgerCheckpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerCheckpointMutation) OldRoot(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoot is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoot requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoot: %w", err)
+	}
+	return oldValue.Root, nil
+}
+
+// ResetRoot resets all changes to the "root" field.
+func (m *LedgerCheckpointMutation) ResetRoot() {
+	m.root = nil
+}
+
+// SetNote sets the "note" field.
+func (m *LedgerCheckpointMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *LedgerCheckpointMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the LedgerCheckpoint entity.
+// If the LedgerCheckpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerCheckpointMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *LedgerCheckpointMutation) ResetNote() {
+	m.note = nil
+}
+
+// SetCompact sets the "compact" field.
+func (m *LedgerCheckpointMutation) SetCompact(s string) {
+	m.compact = &s
+}
+
+// Compact returns the value of the "compact" field in the mutation.
+func (m *LedgerCheckpointMutation) Compact() (r string, exists bool) {
+	v := m.compact
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompact returns the old "compact" field's value of the LedgerCheckpoint entity.
+// If the LedgerCheckpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerCheckpointMutation) OldCompact(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompact is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompact requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompact: %w", err)
+	}
+	return oldValue.Compact, nil
+}
+
+// ResetCompact resets all changes to the "compact" field.
+func (m *LedgerCheckpointMutation) ResetCompact() {
+	m.compact = nil
+}
+
+// Where appends a list predicates to the LedgerCheckpointMutation builder.
+func (m *LedgerCheckpointMutation) Where(ps ...predicate.LedgerCheckpoint) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LedgerCheckpointMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LedgerCheckpointMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LedgerCheckpoint, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LedgerCheckpointMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LedgerCheckpointMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LedgerCheckpoint).
+func (m *LedgerCheckpointMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LedgerCheckpointMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, ledgercheckpoint.FieldCreatedAt)
+	}
+	if m.size != nil {
+		fields = append(fields, ledgercheckpoint.FieldSize)
+	}
+	if m.root != nil {
+		fields = append(fields, ledgercheckpoint.FieldRoot)
+	}
+	if m.note != nil {
+		fields = append(fields, ledgercheckpoint.FieldNote)
+	}
+	if m.compact != nil {
+		fields = append(fields, ledgercheckpoint.FieldCompact)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LedgerCheckpointMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case ledgercheckpoint.FieldCreatedAt:
+		return m.CreatedAt()
+	case ledgercheckpoint.FieldSize:
+		return m.Size()
+	case ledgercheckpoint.FieldRoot:
+		return m.Root()
+	case ledgercheckpoint.FieldNote:
+		return m.Note()
+	case ledgercheckpoint.FieldCompact:
+		return m.Compact()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LedgerCheckpointMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case ledgercheckpoint.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case ledgercheckpoint.FieldSize:
+		return m.OldSize(ctx)
+	case ledgercheckpoint.FieldRoot:
+		return m.OldRoot(ctx)
+	case ledgercheckpoint.FieldNote:
+		return m.OldNote(ctx)
+	case ledgercheckpoint.FieldCompact:
+		return m.OldCompact(ctx)
+	}
+	return nil, fmt.Errorf("unknown LedgerCheckpoint field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LedgerCheckpointMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case ledgercheckpoint.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case ledgercheckpoint.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSize(v)
+		return nil
+	case ledgercheckpoint.FieldRoot:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoot(v)
+		return nil
+	case ledgercheckpoint.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case ledgercheckpoint.FieldCompact:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompact(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerCheckpoint field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LedgerCheckpointMutation) AddedFields() []string {
+	var fields []string
+	if m.addsize != nil {
+		fields = append(fields, ledgercheckpoint.FieldSize)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LedgerCheckpointMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case ledgercheckpoint.FieldSize:
+		return m.AddedSize()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LedgerCheckpointMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case ledgercheckpoint.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSize(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerCheckpoint numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LedgerCheckpointMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LedgerCheckpointMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LedgerCheckpointMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown LedgerCheckpoint nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LedgerCheckpointMutation) ResetField(name string) error {
+	switch name {
+	case ledgercheckpoint.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case ledgercheckpoint.FieldSize:
+		m.ResetSize()
+		return nil
+	case ledgercheckpoint.FieldRoot:
+		m.ResetRoot()
+		return nil
+	case ledgercheckpoint.FieldNote:
+		m.ResetNote()
+		return nil
+	case ledgercheckpoint.FieldCompact:
+		m.ResetCompact()
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerCheckpoint field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LedgerCheckpointMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LedgerCheckpointMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LedgerCheckpointMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LedgerCheckpointMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LedgerCheckpointMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LedgerCheckpointMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LedgerCheckpointMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown LedgerCheckpoint unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LedgerCheckpointMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown LedgerCheckpoint edge %s", name)
+}
+
 // LedgerEntryMutation represents an operation that mutates the LedgerEntry nodes in the graph.
 type LedgerEntryMutation struct {
 	config
@@ -13415,6 +14003,509 @@ func (m *LedgerEntryMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *LedgerEntryMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown LedgerEntry edge %s", name)
+}
+
+// LedgerNodeMutation represents an operation that mutates the LedgerNode nodes in the graph.
+type LedgerNodeMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	level         *int
+	addlevel      *int
+	index         *int64
+	addindex      *int64
+	hash          *[]byte
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*LedgerNode, error)
+	predicates    []predicate.LedgerNode
+}
+
+var _ ent.Mutation = (*LedgerNodeMutation)(nil)
+
+// ledgernodeOption allows management of the mutation configuration using functional options.
+type ledgernodeOption func(*LedgerNodeMutation)
+
+// newLedgerNodeMutation creates new mutation for the LedgerNode entity.
+func newLedgerNodeMutation(c config, op Op, opts ...ledgernodeOption) *LedgerNodeMutation {
+	m := &LedgerNodeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLedgerNode,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLedgerNodeID sets the ID field of the mutation.
+func withLedgerNodeID(id int) ledgernodeOption {
+	return func(m *LedgerNodeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LedgerNode
+		)
+		m.oldValue = func(ctx context.Context) (*LedgerNode, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LedgerNode.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLedgerNode sets the old LedgerNode of the mutation.
+func withLedgerNode(node *LedgerNode) ledgernodeOption {
+	return func(m *LedgerNodeMutation) {
+		m.oldValue = func(context.Context) (*LedgerNode, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LedgerNodeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LedgerNodeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LedgerNodeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LedgerNodeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LedgerNode.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetLevel sets the "level" field.
+func (m *LedgerNodeMutation) SetLevel(i int) {
+	m.level = &i
+	m.addlevel = nil
+}
+
+// Level returns the value of the "level" field in the mutation.
+func (m *LedgerNodeMutation) Level() (r int, exists bool) {
+	v := m.level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLevel returns the old "level" field's value of the LedgerNode entity.
+// If the LedgerNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerNodeMutation) OldLevel(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLevel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLevel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLevel: %w", err)
+	}
+	return oldValue.Level, nil
+}
+
+// AddLevel adds i to the "level" field.
+func (m *LedgerNodeMutation) AddLevel(i int) {
+	if m.addlevel != nil {
+		*m.addlevel += i
+	} else {
+		m.addlevel = &i
+	}
+}
+
+// AddedLevel returns the value that was added to the "level" field in this mutation.
+func (m *LedgerNodeMutation) AddedLevel() (r int, exists bool) {
+	v := m.addlevel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLevel resets all changes to the "level" field.
+func (m *LedgerNodeMutation) ResetLevel() {
+	m.level = nil
+	m.addlevel = nil
+}
+
+// SetIndex sets the "index" field.
+func (m *LedgerNodeMutation) SetIndex(i int64) {
+	m.index = &i
+	m.addindex = nil
+}
+
+// Index returns the value of the "index" field in the mutation.
+func (m *LedgerNodeMutation) Index() (r int64, exists bool) {
+	v := m.index
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIndex returns the old "index" field's value of the LedgerNode entity.
+// If the LedgerNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerNodeMutation) OldIndex(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIndex is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIndex requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIndex: %w", err)
+	}
+	return oldValue.Index, nil
+}
+
+// AddIndex adds i to the "index" field.
+func (m *LedgerNodeMutation) AddIndex(i int64) {
+	if m.addindex != nil {
+		*m.addindex += i
+	} else {
+		m.addindex = &i
+	}
+}
+
+// AddedIndex returns the value that was added to the "index" field in this mutation.
+func (m *LedgerNodeMutation) AddedIndex() (r int64, exists bool) {
+	v := m.addindex
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetIndex resets all changes to the "index" field.
+func (m *LedgerNodeMutation) ResetIndex() {
+	m.index = nil
+	m.addindex = nil
+}
+
+// SetHash sets the "hash" field.
+func (m *LedgerNodeMutation) SetHash(b []byte) {
+	m.hash = &b
+}
+
+// Hash returns the value of the "hash" field in the mutation.
+func (m *LedgerNodeMutation) Hash() (r []byte, exists bool) {
+	v := m.hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHash returns the old "hash" field's value of the LedgerNode entity.
+// If the LedgerNode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerNodeMutation) OldHash(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHash: %w", err)
+	}
+	return oldValue.Hash, nil
+}
+
+// ResetHash resets all changes to the "hash" field.
+func (m *LedgerNodeMutation) ResetHash() {
+	m.hash = nil
+}
+
+// Where appends a list predicates to the LedgerNodeMutation builder.
+func (m *LedgerNodeMutation) Where(ps ...predicate.LedgerNode) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LedgerNodeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LedgerNodeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LedgerNode, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LedgerNodeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LedgerNodeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LedgerNode).
+func (m *LedgerNodeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LedgerNodeMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.level != nil {
+		fields = append(fields, ledgernode.FieldLevel)
+	}
+	if m.index != nil {
+		fields = append(fields, ledgernode.FieldIndex)
+	}
+	if m.hash != nil {
+		fields = append(fields, ledgernode.FieldHash)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LedgerNodeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case ledgernode.FieldLevel:
+		return m.Level()
+	case ledgernode.FieldIndex:
+		return m.Index()
+	case ledgernode.FieldHash:
+		return m.Hash()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LedgerNodeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case ledgernode.FieldLevel:
+		return m.OldLevel(ctx)
+	case ledgernode.FieldIndex:
+		return m.OldIndex(ctx)
+	case ledgernode.FieldHash:
+		return m.OldHash(ctx)
+	}
+	return nil, fmt.Errorf("unknown LedgerNode field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LedgerNodeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case ledgernode.FieldLevel:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLevel(v)
+		return nil
+	case ledgernode.FieldIndex:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIndex(v)
+		return nil
+	case ledgernode.FieldHash:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHash(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerNode field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LedgerNodeMutation) AddedFields() []string {
+	var fields []string
+	if m.addlevel != nil {
+		fields = append(fields, ledgernode.FieldLevel)
+	}
+	if m.addindex != nil {
+		fields = append(fields, ledgernode.FieldIndex)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LedgerNodeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case ledgernode.FieldLevel:
+		return m.AddedLevel()
+	case ledgernode.FieldIndex:
+		return m.AddedIndex()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LedgerNodeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case ledgernode.FieldLevel:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLevel(v)
+		return nil
+	case ledgernode.FieldIndex:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddIndex(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerNode numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LedgerNodeMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LedgerNodeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LedgerNodeMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown LedgerNode nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LedgerNodeMutation) ResetField(name string) error {
+	switch name {
+	case ledgernode.FieldLevel:
+		m.ResetLevel()
+		return nil
+	case ledgernode.FieldIndex:
+		m.ResetIndex()
+		return nil
+	case ledgernode.FieldHash:
+		m.ResetHash()
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerNode field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LedgerNodeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LedgerNodeMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LedgerNodeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LedgerNodeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LedgerNodeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LedgerNodeMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LedgerNodeMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown LedgerNode unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LedgerNodeMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown LedgerNode edge %s", name)
 }
 
 // MembershipMutation represents an operation that mutates the Membership nodes in the graph.

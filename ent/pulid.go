@@ -14,6 +14,7 @@ import (
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
+	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
@@ -42,6 +43,7 @@ var tableByPrefix = map[string]string{
 	"dev": device.Table,
 	"emp": employer.Table,
 	"inv": employerinvitation.Table,
+	"lcp": ledgercheckpoint.Table,
 	"led": ledgerentry.Table,
 	"mbr": membership.Table,
 	"ntf": notification.Table,

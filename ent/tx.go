@@ -34,8 +34,12 @@ type Tx struct {
 	EmployerInvitation *EmployerInvitationClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
 	IdempotencyKey *IdempotencyKeyClient
+	// LedgerCheckpoint is the client for interacting with the LedgerCheckpoint builders.
+	LedgerCheckpoint *LedgerCheckpointClient
 	// LedgerEntry is the client for interacting with the LedgerEntry builders.
 	LedgerEntry *LedgerEntryClient
+	// LedgerNode is the client for interacting with the LedgerNode builders.
+	LedgerNode *LedgerNodeClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Notification is the client for interacting with the Notification builders.
@@ -209,7 +213,9 @@ func (tx *Tx) init() {
 	tx.Employer = NewEmployerClient(tx.config)
 	tx.EmployerInvitation = NewEmployerInvitationClient(tx.config)
 	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
+	tx.LedgerCheckpoint = NewLedgerCheckpointClient(tx.config)
 	tx.LedgerEntry = NewLedgerEntryClient(tx.config)
+	tx.LedgerNode = NewLedgerNodeClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Offer = NewOfferClient(tx.config)

@@ -22,6 +22,8 @@ type Market struct {
 	store   storage.Store
 	// employerCache keeps the employers the feed shows (employercache.go).
 	employerCache employerCache
+	// log signs the verifiable log's checkpoints (checkpoint.go).
+	log *Log
 }
 
 // Option configures a Market.
@@ -43,7 +45,7 @@ func New(db *entdb.DB, opts ...Option) *Market {
 // At returns a market over the same database, events and storage whose
 // clock is now: the demo plays a city's past on it. Its caches are its own.
 func (m *Market) At(now func() time.Time) *Market {
-	return &Market{db: m.db, dialect: m.dialect, now: now, events: m.events, store: m.store}
+	return &Market{db: m.db, dialect: m.dialect, now: now, events: m.events, store: m.store, log: m.log}
 }
 
 // Now is the market's current time, in UTC.

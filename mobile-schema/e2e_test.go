@@ -9,9 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
 	"flexwork/ent/rule"
+	"flexwork/ledger"
 	mobileschema "flexwork/mobile-schema"
 	"flexwork/server/servertest"
 	"flexwork/storage"
@@ -333,6 +336,31 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	}
 	s.op(ana, "SignContract", map[string]any{"input": map[string]any{"contractID": contract}})
 	s.op(olga, "SignContract", map[string]any{"input": map[string]any{"contractID": contract}})
+	// The signatures go on the log under a checkpoint; Ana keeps her
+	// receipt, which verifies against the log's public key alone.
+	first := s.op(ana, "LedgerCheckpoint", nil)
+	if _, err := env.Server.Market.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	cp := s.op(ana, "LedgerCheckpoint", nil)
+	receipt := s.op(ana, "ContractReceipt", map[string]any{"id": contract})
+	var kept ledger.Receipt
+	if err := json.Unmarshal([]byte(receipt.str("node.receipt.json")), &kept); err != nil {
+		t.Fatalf("ContractReceipt: %v", err)
+	}
+	logKey, err := note.NewVerifier(cp.str("ledgerCheckpoint.publicKey"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := kept.Verify(logKey); err != nil || !strings.Contains(kept.Payload, receipt.str("node.sha256")) || kept.Leaf.Kind != "CONTRACT_SIGNED" {
+		t.Fatalf("Ana's receipt: %v (checkpoint %+v, payload %s)", err, c, kept.Payload)
+	}
+	to := int(cp.get("ledgerCheckpoint.size").(float64))
+	from := to
+	if first.get("ledgerCheckpoint") != nil {
+		from = int(first.get("ledgerCheckpoint.size").(float64))
+	}
+	s.op(ana, "LedgerConsistency", map[string]any{"from": from, "to": to})
 
 	direct := s.op(olga, "SendOffer", map[string]any{"input": map[string]any{"shiftID": main, "workerID": workerIDs["ben"]}}).str("sendOffer.offer.id")
 	s.op(olga, "RevokeOffer", map[string]any{"input": map[string]any{"offerID": direct}})

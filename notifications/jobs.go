@@ -333,3 +333,23 @@ func (w *refreshCreditWorker) Timeout(*river.Job[RefreshCreditArgs]) time.Durati
 func (w *refreshCreditWorker) Work(ctx context.Context, _ *river.Job[RefreshCreditArgs]) error {
 	return w.s.market.RefreshCredit(ctx)
 }
+
+// CheckpointArgs adds the ledger's new entries to its Merkle tree and signs
+// a checkpoint (market.Checkpoint).
+type CheckpointArgs struct{}
+
+// Kind implements river.JobArgs.
+func (CheckpointArgs) Kind() string { return "ledger_checkpoint" }
+
+type checkpointWorker struct {
+	river.WorkerDefaults[CheckpointArgs]
+	s *Service
+}
+
+func (w *checkpointWorker) Work(ctx context.Context, _ *river.Job[CheckpointArgs]) error {
+	if w.s.market.LogKey() == "" {
+		return nil // a market without a key signs nothing
+	}
+	_, err := w.s.market.Checkpoint(ctx)
+	return err
+}

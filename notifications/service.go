@@ -23,6 +23,9 @@ type Config struct {
 	PushWorkers int
 	// SweepEvery is how often the market's timed transitions run.
 	SweepEvery time.Duration
+	// CheckpointEvery is how often the ledger's new entries are added to
+	// its Merkle tree under a signed checkpoint (5 s by default).
+	CheckpointEvery time.Duration
 	// RetryDelay, when set, replaces River's exponential retry backoff
 	// (tests make it short).
 	RetryDelay time.Duration
@@ -62,6 +65,9 @@ func (s *Service) Bind(m *market.Market, cfg Config) error {
 	if cfg.PushWorkers == 0 {
 		cfg.PushWorkers = 8
 	}
+	if cfg.CheckpointEvery == 0 {
+		cfg.CheckpointEvery = 5 * time.Second
+	}
 	if cfg.SweepEvery == 0 {
 		cfg.SweepEvery = 15 * time.Second
 	}
@@ -74,6 +80,7 @@ func (s *Service) Bind(m *market.Market, cfg Config) error {
 	river.AddWorker(workers, &sweepWorker{s: s})
 	river.AddWorker(workers, &refreshCreditWorker{s: s})
 	river.AddWorker(workers, &mailWorker{s: s})
+	river.AddWorker(workers, &checkpointWorker{s: s})
 	rc := &river.Config{
 		Logger:            s.log,
 		FetchPollInterval: cfg.PollInterval,
@@ -89,6 +96,8 @@ func (s *Service) Bind(m *market.Market, cfg Config) error {
 				&river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
 				func() (river.JobArgs, *river.InsertOpts) { return RefreshCreditArgs{}, nil }, nil),
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.CheckpointEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return CheckpointArgs{}, nil }, nil),
 		},
 		RescueStuckJobsAfter: 2 * time.Minute,
 	}

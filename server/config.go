@@ -26,6 +26,10 @@ type Config struct {
 	RedisURL    string // REDIS_URL: Redis broker and shared query cache
 	Auth        string // FLEXWORK_AUTH: local or firebase
 	JWTSecret   string // FLEXWORK_JWT_SECRET: access-token signing key (required in prod)
+	LedgerKey   string // FLEXWORK_LEDGER_KEY: note signer key of the ledger's checkpoints
+	// WitnessKeys are the public keys of the witnesses whose cosignatures
+	// the server keeps (FLEXWORK_WITNESS_KEYS).
+	WitnessKeys []string
 	// FIREBASE_PROJECT_ID: Firebase project for sign-in and push.
 	FirebaseProjectID string
 	// FLEXWORK_MIGRATE: apply database migrations when serve starts.
@@ -158,6 +162,16 @@ var settings = []setting{
 	{"REDIS_URL", "", "redis://…: Redis broker and shared persisted-query cache", str(func(c *Config) *string { return &c.RedisURL })},
 	{"FLEXWORK_AUTH", "local", "local or firebase", str(func(c *Config) *string { return &c.Auth })},
 	{"FLEXWORK_JWT_SECRET", "", "access-token signing key, 32+ bytes (required in prod; dev keeps one in the data dir)", str(func(c *Config) *string { return &c.JWTSecret })},
+	{"FLEXWORK_LEDGER_KEY", "", "note signer key (PRIVATE+KEY+origin+…) that signs the ledger's checkpoints; keep it for as long as receipts must verify (dev keeps one in the data dir; `flexwork ledger key` makes one)", str(func(c *Config) *string { return &c.LedgerKey })},
+	{"FLEXWORK_WITNESS_KEYS", "", "public note keys of the witnesses (a union, an association, a regulator) whose cosignatures of checkpoints are kept and shown with receipts, comma-separated", func(c *Config, v string) error {
+		c.WitnessKeys = nil
+		for _, k := range strings.Split(v, ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				c.WitnessKeys = append(c.WitnessKeys, k)
+			}
+		}
+		return nil
+	}},
 	{"FIREBASE_PROJECT_ID", "", "Firebase project for sign-in and push", str(func(c *Config) *string { return &c.FirebaseProjectID })},
 	{"FLEXWORK_MIGRATE", "false", "apply database migrations when serve starts", boolean(func(c *Config) *bool { return &c.Migrate })},
 	{"FLEXWORK_ALLOWED_ORIGINS", "", "browser origins allowed to open WebSockets, comma-separated", func(c *Config, v string) error {

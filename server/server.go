@@ -12,8 +12,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	fbauth "firebase.google.com/go/v4/auth"
@@ -21,6 +23,7 @@ import (
 	"flexwork/ent/entdb"
 	"flexwork/graph"
 	"flexwork/graph/generated"
+	"flexwork/ledger"
 	"flexwork/market"
 	"flexwork/notifications"
 	"flexwork/server/auth"
@@ -81,6 +84,10 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	logKey, err := LedgerLog(cfg, d.Log)
+	if err != nil {
+		return nil, err
+	}
 	tokens, err := auth.NewTokens(key, cfg.AccessTokenTTL, d.Now)
 	if err != nil {
 		return nil, err
@@ -130,7 +137,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		log:           d.Log,
 		Notifications: svc,
 		Store:         d.Store,
-		Market:        market.New(d.DB, market.WithClock(d.Now), market.WithEvents(svc), market.WithStorage(d.Store)),
+		Market:        market.New(d.DB, market.WithClock(d.Now), market.WithEvents(svc), market.WithStorage(d.Store), market.WithLog(logKey)),
 		Accounts: &auth.Accounts{
 			DB: d.DB.Client, Tokens: tokens, RefreshTTL: cfg.RefreshTokenTTL, Now: d.Now,
 			Disabled: cfg.Auth == "firebase", Mailer: d.Mailer, CodeKey: derivedKey(key, "flexwork sign-up codes"),
@@ -164,6 +171,10 @@ func New(cfg Config, d Deps) (*Server, error) {
 		auth.ClientAddress(cfg.ClientIPHeader, withLanguage(authn.Middleware(idempotencyHeader(gql)))))))
 	mux.Handle("GET /contracts/{file}", m.instrument("/contracts",
 		auth.ClientAddress(cfg.ClientIPHeader, withLanguage(authn.Middleware(contractPDF(s.Market, d.Log))))))
+	mux.Handle("GET /ledger/checkpoint", m.instrument("/ledger", ledgerCheckpoint(s.Market, d.Log)))
+	mux.Handle("GET /ledger/key", m.instrument("/ledger", ledgerKey(s.Market)))
+	mux.Handle("GET /ledger/consistency", m.instrument("/ledger", ledgerConsistency(s.Market, d.Log)))
+	mux.Handle("POST /ledger/cosignature", m.instrument("/ledger", limitBody(16<<10, ledgerCosign(s.Market, d.Log))))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(d.DB.Ping))
 	s.Metrics = m.handler()
@@ -234,6 +245,49 @@ func derivedKey(signingKey []byte, purpose string) []byte {
 	m := hmac.New(sha256.New, signingKey)
 	m.Write([]byte(purpose))
 	return m.Sum(nil)
+}
+
+// LedgerLog is the key that signs the ledger's checkpoints:
+// FLEXWORK_LEDGER_KEY, or a key made once and kept in the data directory.
+// Receipts verify only while the key stays the same: in production, keep
+// it with the database's backups.
+func LedgerLog(cfg Config, log *slog.Logger) (*market.Log, error) {
+	skey := cfg.LedgerKey
+	if skey == "" {
+		path := filepath.Join(cfg.DataDir, "ledger.key")
+		if b, err := os.ReadFile(path); err == nil {
+			skey = strings.TrimSpace(string(b))
+		} else {
+			seed := make([]byte, 32)
+			if _, err := rand.Read(seed); err != nil {
+				return nil, err
+			}
+			if skey, _, err = ledger.NewKey(ledgerOrigin(cfg), seed); err != nil {
+				return nil, err
+			}
+			if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+				return nil, fmt.Errorf("data directory: %w", err)
+			}
+			if err := os.WriteFile(path, []byte(skey+"\n"), 0o600); err != nil {
+				return nil, fmt.Errorf("ledger key: %w", err)
+			}
+			log.Warn("FLEXWORK_LEDGER_KEY is not set: made a ledger key in the data directory", "path", path)
+		}
+	}
+	vkey, err := ledger.PublicKey(skey)
+	if err != nil {
+		return nil, err
+	}
+	return market.NewLog(skey, vkey, cfg.WitnessKeys...)
+}
+
+// ledgerOrigin names a new log: the public host, as checkpoints' origins
+// should be unique.
+func ledgerOrigin(cfg Config) string {
+	if u, err := url.Parse(cfg.BaseURL()); err == nil && u.Host != "" {
+		return u.Host + "/flexwork-ledger"
+	}
+	return "flexwork/ledger"
 }
 
 // signingKey is the access-token key: FLEXWORK_JWT_SECRET, or in dev a

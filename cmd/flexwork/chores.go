@@ -2,15 +2,21 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
 
 	"flexwork/ent/entdb"
 	"flexwork/ent/rule"
 	"flexwork/ent/user"
+	flexledger "flexwork/ledger"
 	"flexwork/market"
 	"flexwork/server"
 	"flexwork/server/auth"
@@ -119,9 +125,18 @@ func admin(ctx context.Context, args []string, log *slog.Logger) error {
 	return nil
 }
 
-func ledger(ctx context.Context, args []string, log *slog.Logger) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return errors.New("usage: flexwork ledger verify")
+func ledgerCmd(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) == 0 {
+		return errors.New("usage: flexwork ledger verify | verify-receipt FILE --key KEY | key")
+	}
+	switch args[0] {
+	case "verify-receipt":
+		return verifyReceipt(args[1:])
+	case "key":
+		return newLedgerKey(args[1:])
+	case "verify":
+	default:
+		return errors.New("usage: flexwork ledger verify | verify-receipt FILE --key KEY | key")
 	}
 	cfg, _, err := command("ledger verify", args[1:], nil)
 	if err != nil {
@@ -132,11 +147,94 @@ func ledger(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
-	n, err := market.New(db).VerifyLedger(ctx)
+	logKey, err := server.LedgerLog(cfg, log)
+	if err != nil {
+		return err
+	}
+	m := market.New(db, market.WithLog(logKey))
+	n, err := m.VerifyLedger(ctx)
 	if err != nil {
 		return fmt.Errorf("the ledger is broken after %d good entries: %w", n, err)
 	}
 	fmt.Printf("ledger verified: %d entries, every hash matches its content and the entry before\n", n)
+	cps, err := m.VerifyLog(ctx)
+	if err != nil {
+		return fmt.Errorf("the log does not match its checkpoints (%d checked first): %w", cps, err)
+	}
+	fmt.Printf("log verified: %d signed checkpoints, each the root of the entries up to its size\n", cps)
+	return nil
+}
+
+// verifyReceipt checks a receipt file with the log's public key alone: no
+// database, no server.
+func verifyReceipt(args []string) error {
+	fs := flag.NewFlagSet("ledger verify-receipt", flag.ContinueOnError)
+	key := fs.String("key", "", "the log's public key (GET /ledger/key)")
+	if err := fs.Parse(reorderFlags(args)); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || *key == "" {
+		return errors.New("usage: flexwork ledger verify-receipt FILE --key KEY")
+	}
+	b, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	var r flexledger.Receipt
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("%s: not a receipt: %w", fs.Arg(0), err)
+	}
+	v, err := note.NewVerifier(strings.TrimSpace(*key))
+	if err != nil {
+		return fmt.Errorf("--key: %w", err)
+	}
+	c, err := r.Verify(v)
+	if err != nil {
+		return fmt.Errorf("the receipt does not verify: %w", err)
+	}
+	fmt.Printf("receipt verified: entry %s (%s) is leaf %d of %s at size %d; payload %s\n",
+		r.Leaf.EntryID, r.Leaf.Kind, r.Leaf.Index, c.Origin, c.Size, r.Payload)
+	return nil
+}
+
+// reorderFlags puts flags before the file argument, so that both
+// "FILE --key K" and "--key K FILE" read.
+func reorderFlags(args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		if strings.HasPrefix(args[i], "-") {
+			flags = append(flags, args[i])
+			if !strings.Contains(args[i], "=") && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+			continue
+		}
+		rest = append(rest, args[i])
+	}
+	return append(flags, rest...)
+}
+
+// newLedgerKey prints a new signing key for FLEXWORK_LEDGER_KEY and its
+// public key.
+func newLedgerKey(args []string) error {
+	fs := flag.NewFlagSet("ledger key", flag.ContinueOnError)
+	origin := fs.String("origin", "", "the log's name, e.g. flexwork.example.com/ledger")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *origin == "" {
+		return errors.New("usage: flexwork ledger key --origin HOST/ledger")
+	}
+	seed := make([]byte, 32)
+	if _, err := rand.Read(seed); err != nil {
+		return err
+	}
+	skey, vkey, err := flexledger.NewKey(*origin, seed)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("FLEXWORK_LEDGER_KEY=%s\npublic key: %s\n", skey, vkey)
 	return nil
 }
 

@@ -25,7 +25,12 @@ Usage:
   flexwork schema manifests DIR     check the apps' persisted query manifests in DIR against the schema
   flexwork admin create --email E --password P --name N [flags]
                                     create a staff account
-  flexwork ledger verify [flags]    check every link of the hash-chained ledger
+  flexwork ledger verify [flags]    check every link of the hash-chained ledger and every signed checkpoint of its log
+  flexwork ledger verify-receipt FILE --key KEY
+                                    check a receipt with the log's public key alone
+  flexwork ledger key --origin NAME print a new checkpoint signing key
+  flexwork witness --url URL --log-key KEY --key WITNESS_KEY [--state FILE]
+                                    check the log only grew since the last checkpoint seen, and co-sign
   flexwork credit recompute [--refresh]
                                     rebuild every credit score from the ledger and report differences
   flexwork load subscribers|push    measure live delivery and push fan-out (prints figures)
@@ -68,8 +73,10 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return benchCmd(ctx, args, log)
 	case "admin":
 		return admin(ctx, args, log)
+	case "witness":
+		return witnessCmd(ctx, args)
 	case "ledger":
-		return ledger(ctx, args, log)
+		return ledgerCmd(ctx, args, log)
 	case "load":
 		return load(ctx, args, log)
 	case "credit":

@@ -15,12 +15,15 @@ import (
 	"testing"
 	"time"
 
+	"flexwork/ent"
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/ledgerentry"
 	"flexwork/ent/rule"
 	"flexwork/ent/staffaction"
 	"flexwork/ent/user"
 	"flexwork/market"
+	"flexwork/server"
 )
 
 func freeAddr(t *testing.T) string {
@@ -233,5 +236,87 @@ func TestSchemaManifests(t *testing.T) {
 	if err := run(context.Background(), []string{"schema", "manifests", dir}, log); err == nil ||
 		!strings.Contains(err.Error(), "ios-1.0.json: Old") || !strings.Contains(err.Error(), "nickname") {
 		t.Fatalf("a manifest asking for a field the schema lacks: %v", err)
+	}
+}
+
+// TestTheLogCatchesARewrittenChain: someone who can write the database edits
+// an entry and re-hashes the chain after it, so the hash chain checks out;
+// the signed checkpoints do not, and a receipt kept from before still
+// verifies on its own with the public key alone.
+func TestTheLogCatchesARewrittenChain(t *testing.T) {
+	dir := t.TempDir()
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	ctx := context.Background()
+	flags := []string{"--flexwork_data_dir=" + dir}
+	if err := run(ctx, append([]string{"seed", "--demo"}, flags...), log); err != nil {
+		t.Fatal(err)
+	}
+	db, err := entdb.Open(ctx, entdb.SQLiteURL(filepath.Join(dir, "flexwork.db")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	key, err := server.LedgerLog(server.Config{DataDir: dir}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := market.New(db, market.WithLog(key))
+	if _, err := m.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, append([]string{"ledger", "verify"}, flags...), log); err != nil {
+		t.Fatalf("a sound log: %v", err)
+	}
+
+	// A worker's receipt for a signed contract, kept in a file.
+	sys := rule.System(ctx)
+	signed := db.LedgerEntry.Query().Where(ledgerentry.Kind(market.LedgerContractSigned)).FirstX(sys)
+	r, err := m.ContractReceipt(sys, signed.SubjectID)
+	if err != nil || r == nil {
+		t.Fatalf("receipt: %v %v", r, err)
+	}
+	file := filepath.Join(dir, "receipt.json")
+	b, _ := json.Marshal(r)
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"ledger", "verify-receipt", file, "--key", key.PublicKey}, log); err != nil {
+		t.Fatalf("verify-receipt: %v", err)
+	}
+	r.Leaf.SubjectID = "ctr_forged"
+	b, _ = json.Marshal(r)
+	_ = os.WriteFile(file+".forged", b, 0o600)
+	if err := run(ctx, []string{"ledger", "verify-receipt", file + ".forged", "--key", key.PublicKey}, log); err == nil {
+		t.Fatal("a receipt naming another contract verifies")
+	}
+
+	// The rewrite: entry 3's actor changed, every hash from there re-made.
+	entries := db.LedgerEntry.Query().Order(ent.Asc(ledgerentry.FieldSeq)).AllX(sys)
+	prev := entries[1].Hash
+	for _, e := range entries[2:] {
+		actor := e.ActorID
+		if e.Seq == 3 {
+			actor = "usr_mallory"
+		}
+		h := market.LedgerHash(prev, e.Seq, e.Kind, e.SubjectID, actor, e.Payload, e.CreatedAt)
+		if _, err := db.SQL.ExecContext(ctx, `UPDATE ledger_entries SET actor_id = ?, prev_hash = ?, hash = ? WHERE seq = ?`, actor, prev, h, e.Seq); err != nil {
+			t.Fatal(err)
+		}
+		prev = h
+	}
+	if n, err := m.VerifyLedger(ctx); err != nil {
+		t.Fatalf("the rewritten chain should check out on its own (%d): %v", n, err)
+	}
+	err = run(ctx, append([]string{"ledger", "verify"}, flags...), log)
+	if err == nil || !strings.Contains(err.Error(), "entry 3") {
+		t.Fatalf("a rewritten chain: %v, want entry 3 named by the log", err)
+	}
+	// Even with the stored leaves rewritten too, the signed checkpoint's
+	// root no longer matches the entries.
+	if _, err := db.SQL.ExecContext(ctx, `DELETE FROM ledger_nodes`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.VerifyLog(ctx); err == nil || !strings.Contains(err.Error(), "another root") {
+		t.Fatalf("a rewritten chain without its leaves: %v", err)
 	}
 }

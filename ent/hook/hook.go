@@ -128,6 +128,18 @@ func (f IdempotencyKeyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Val
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.IdempotencyKeyMutation", m)
 }
 
+// The LedgerCheckpointFunc type is an adapter to allow the use of ordinary
+// function as LedgerCheckpoint mutator.
+type LedgerCheckpointFunc func(context.Context, *ent.LedgerCheckpointMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LedgerCheckpointFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LedgerCheckpointMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LedgerCheckpointMutation", m)
+}
+
 // The LedgerEntryFunc type is an adapter to allow the use of ordinary
 // function as LedgerEntry mutator.
 type LedgerEntryFunc func(context.Context, *ent.LedgerEntryMutation) (ent.Value, error)
@@ -138,6 +150,18 @@ func (f LedgerEntryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LedgerEntryMutation", m)
+}
+
+// The LedgerNodeFunc type is an adapter to allow the use of ordinary
+// function as LedgerNode mutator.
+type LedgerNodeFunc func(context.Context, *ent.LedgerNodeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LedgerNodeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LedgerNodeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LedgerNodeMutation", m)
 }
 
 // The MembershipFunc type is an adapter to allow the use of ordinary

@@ -17,7 +17,9 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
+	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
+	"flexwork/ent/ledgernode"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
@@ -365,6 +367,33 @@ func (f TraverseIdempotencyKey) Traverse(ctx context.Context, q ent.Query) error
 	return fmt.Errorf("unexpected query type %T. expect *ent.IdempotencyKeyQuery", q)
 }
 
+// The LedgerCheckpointFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LedgerCheckpointFunc func(context.Context, *ent.LedgerCheckpointQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LedgerCheckpointFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LedgerCheckpointQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LedgerCheckpointQuery", q)
+}
+
+// The TraverseLedgerCheckpoint type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLedgerCheckpoint func(context.Context, *ent.LedgerCheckpointQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLedgerCheckpoint) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLedgerCheckpoint) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LedgerCheckpointQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LedgerCheckpointQuery", q)
+}
+
 // The LedgerEntryFunc type is an adapter to allow the use of ordinary function as a Querier.
 type LedgerEntryFunc func(context.Context, *ent.LedgerEntryQuery) (ent.Value, error)
 
@@ -390,6 +419,33 @@ func (f TraverseLedgerEntry) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.LedgerEntryQuery", q)
+}
+
+// The LedgerNodeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LedgerNodeFunc func(context.Context, *ent.LedgerNodeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LedgerNodeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LedgerNodeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LedgerNodeQuery", q)
+}
+
+// The TraverseLedgerNode type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLedgerNode func(context.Context, *ent.LedgerNodeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLedgerNode) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLedgerNode) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LedgerNodeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LedgerNodeQuery", q)
 }
 
 // The MembershipFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -847,8 +903,12 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.EmployerInvitationQuery, predicate.EmployerInvitation, employerinvitation.OrderOption]{typ: ent.TypeEmployerInvitation, tq: q}, nil
 	case *ent.IdempotencyKeyQuery:
 		return &query[*ent.IdempotencyKeyQuery, predicate.IdempotencyKey, idempotencykey.OrderOption]{typ: ent.TypeIdempotencyKey, tq: q}, nil
+	case *ent.LedgerCheckpointQuery:
+		return &query[*ent.LedgerCheckpointQuery, predicate.LedgerCheckpoint, ledgercheckpoint.OrderOption]{typ: ent.TypeLedgerCheckpoint, tq: q}, nil
 	case *ent.LedgerEntryQuery:
 		return &query[*ent.LedgerEntryQuery, predicate.LedgerEntry, ledgerentry.OrderOption]{typ: ent.TypeLedgerEntry, tq: q}, nil
+	case *ent.LedgerNodeQuery:
+		return &query[*ent.LedgerNodeQuery, predicate.LedgerNode, ledgernode.OrderOption]{typ: ent.TypeLedgerNode, tq: q}, nil
 	case *ent.MembershipQuery:
 		return &query[*ent.MembershipQuery, predicate.Membership, membership.OrderOption]{typ: ent.TypeMembership, tq: q}, nil
 	case *ent.NotificationQuery:

@@ -456,6 +456,21 @@ var (
 			},
 		},
 	}
+	// LedgerCheckpointsColumns holds the columns for the "ledger_checkpoints" table.
+	LedgerCheckpointsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "size", Type: field.TypeInt64, Unique: true},
+		{Name: "root", Type: field.TypeBytes},
+		{Name: "note", Type: field.TypeString, Size: 2147483647},
+		{Name: "compact", Type: field.TypeString, Size: 2147483647},
+	}
+	// LedgerCheckpointsTable holds the schema information for the "ledger_checkpoints" table.
+	LedgerCheckpointsTable = &schema.Table{
+		Name:       "ledger_checkpoints",
+		Columns:    LedgerCheckpointsColumns,
+		PrimaryKey: []*schema.Column{LedgerCheckpointsColumns[0]},
+	}
 	// LedgerEntriesColumns holds the columns for the "ledger_entries" table.
 	LedgerEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -478,6 +493,26 @@ var (
 				Name:    "ledgerentry_subject_id",
 				Unique:  false,
 				Columns: []*schema.Column{LedgerEntriesColumns[4]},
+			},
+		},
+	}
+	// LedgerNodesColumns holds the columns for the "ledger_nodes" table.
+	LedgerNodesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "level", Type: field.TypeInt},
+		{Name: "index", Type: field.TypeInt64},
+		{Name: "hash", Type: field.TypeBytes},
+	}
+	// LedgerNodesTable holds the schema information for the "ledger_nodes" table.
+	LedgerNodesTable = &schema.Table{
+		Name:       "ledger_nodes",
+		Columns:    LedgerNodesColumns,
+		PrimaryKey: []*schema.Column{LedgerNodesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "ledgernode_level_index",
+				Unique:  true,
+				Columns: []*schema.Column{LedgerNodesColumns[1], LedgerNodesColumns[2]},
 			},
 		},
 	}
@@ -1233,7 +1268,9 @@ var (
 		EmployersTable,
 		EmployerInvitationsTable,
 		IdempotencyKeysTable,
+		LedgerCheckpointsTable,
 		LedgerEntriesTable,
+		LedgerNodesTable,
 		MembershipsTable,
 		NotificationsTable,
 		OffersTable,

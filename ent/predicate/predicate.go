@@ -36,8 +36,14 @@ type EmployerInvitation func(*sql.Selector)
 // IdempotencyKey is the predicate function for idempotencykey builders.
 type IdempotencyKey func(*sql.Selector)
 
+// LedgerCheckpoint is the predicate function for ledgercheckpoint builders.
+type LedgerCheckpoint func(*sql.Selector)
+
 // LedgerEntry is the predicate function for ledgerentry builders.
 type LedgerEntry func(*sql.Selector)
+
+// LedgerNode is the predicate function for ledgernode builders.
+type LedgerNode func(*sql.Selector)
 
 // Membership is the predicate function for membership builders.
 type Membership func(*sql.Selector)

@@ -351,6 +351,30 @@ func (f IdempotencyKeyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IdempotencyKeyMutation", m)
 }
 
+// The LedgerCheckpointQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LedgerCheckpointQueryRuleFunc func(context.Context, *ent.LedgerCheckpointQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LedgerCheckpointQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LedgerCheckpointQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LedgerCheckpointQuery", q)
+}
+
+// The LedgerCheckpointMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LedgerCheckpointMutationRuleFunc func(context.Context, *ent.LedgerCheckpointMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LedgerCheckpointMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LedgerCheckpointMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LedgerCheckpointMutation", m)
+}
+
 // The LedgerEntryQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type LedgerEntryQueryRuleFunc func(context.Context, *ent.LedgerEntryQuery) error
@@ -373,6 +397,30 @@ func (f LedgerEntryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LedgerEntryMutation", m)
+}
+
+// The LedgerNodeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LedgerNodeQueryRuleFunc func(context.Context, *ent.LedgerNodeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LedgerNodeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LedgerNodeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LedgerNodeQuery", q)
+}
+
+// The LedgerNodeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LedgerNodeMutationRuleFunc func(context.Context, *ent.LedgerNodeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LedgerNodeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LedgerNodeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LedgerNodeMutation", m)
 }
 
 // The MembershipQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -814,7 +862,11 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.IdempotencyKeyQuery:
 		return q.Filter(), nil
+	case *ent.LedgerCheckpointQuery:
+		return q.Filter(), nil
 	case *ent.LedgerEntryQuery:
+		return q.Filter(), nil
+	case *ent.LedgerNodeQuery:
 		return q.Filter(), nil
 	case *ent.MembershipQuery:
 		return q.Filter(), nil
@@ -875,7 +927,11 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.IdempotencyKeyMutation:
 		return m.Filter(), nil
+	case *ent.LedgerCheckpointMutation:
+		return m.Filter(), nil
 	case *ent.LedgerEntryMutation:
+		return m.Filter(), nil
+	case *ent.LedgerNodeMutation:
 		return m.Filter(), nil
 	case *ent.MembershipMutation:
 		return m.Filter(), nil

@@ -14,7 +14,9 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
+	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
+	"flexwork/ent/ledgernode"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
@@ -600,6 +602,32 @@ func init() {
 	idempotencykey.DefaultID = idempotencykeyDescID.Default.(func() string)
 	// idempotencykey.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	idempotencykey.IDValidator = idempotencykeyDescID.Validators[0].(func(string) error)
+	ledgercheckpointMixin := schema.LedgerCheckpoint{}.Mixin()
+	ledgercheckpoint.Policy = privacy.NewPolicies(schema.LedgerCheckpoint{})
+	ledgercheckpoint.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := ledgercheckpoint.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	ledgercheckpointMixinFields0 := ledgercheckpointMixin[0].Fields()
+	_ = ledgercheckpointMixinFields0
+	ledgercheckpointMixinFields1 := ledgercheckpointMixin[1].Fields()
+	_ = ledgercheckpointMixinFields1
+	ledgercheckpointFields := schema.LedgerCheckpoint{}.Fields()
+	_ = ledgercheckpointFields
+	// ledgercheckpointDescCreatedAt is the schema descriptor for created_at field.
+	ledgercheckpointDescCreatedAt := ledgercheckpointMixinFields1[0].Descriptor()
+	// ledgercheckpoint.DefaultCreatedAt holds the default value on creation for the created_at field.
+	ledgercheckpoint.DefaultCreatedAt = ledgercheckpointDescCreatedAt.Default.(func() time.Time)
+	// ledgercheckpointDescID is the schema descriptor for id field.
+	ledgercheckpointDescID := ledgercheckpointMixinFields0[0].Descriptor()
+	// ledgercheckpoint.DefaultID holds the default value on creation for the id field.
+	ledgercheckpoint.DefaultID = ledgercheckpointDescID.Default.(func() string)
+	// ledgercheckpoint.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	ledgercheckpoint.IDValidator = ledgercheckpointDescID.Validators[0].(func(string) error)
 	ledgerentryMixin := schema.LedgerEntry{}.Mixin()
 	ledgerentry.Policy = privacy.NewPolicies(schema.LedgerEntry{})
 	ledgerentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -634,6 +662,15 @@ func init() {
 	ledgerentry.DefaultID = ledgerentryDescID.Default.(func() string)
 	// ledgerentry.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	ledgerentry.IDValidator = ledgerentryDescID.Validators[0].(func(string) error)
+	ledgernode.Policy = privacy.NewPolicies(schema.LedgerNode{})
+	ledgernode.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := ledgernode.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	membershipMixin := schema.Membership{}.Mixin()
 	membership.Policy = privacy.NewPolicies(schema.Membership{})
 	membership.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -197,3 +197,11 @@ func (EmployerInvitation) Policy() ent.Policy {
 		rule.AllowCreateByOwner(rule.Manager("employer_id")),
 		rule.FilterToOwners(rule.User("invitee_id"), rule.Manager("employer_id")))
 }
+
+func (LedgerCheckpoint) Policy() ent.Policy {
+	// Public through market (the checkpoint is published); written by the
+	// checkpointer in the system context.
+	return policy(reads(rule.FilterToOwners()))
+}
+
+func (LedgerNode) Policy() ent.Policy { return policy(reads(rule.FilterToOwners())) }

@@ -60,6 +60,7 @@ type ResolverRoot interface {
 	Contract() ContractResolver
 	CreditDispute() CreditDisputeResolver
 	Employer() EmployerResolver
+	LedgerCheckpoint() LedgerCheckpointResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Shift() ShiftResolver
@@ -287,6 +288,7 @@ type ComplexityRoot struct {
 		EmployerSignedAt func(childComplexity int) int
 		ID               func(childComplexity int) int
 		PDFPath          func(childComplexity int) int
+		Receipt          func(childComplexity int) int
 		Revision         func(childComplexity int) int
 		Sha256           func(childComplexity int) int
 		TemplateVersion  func(childComplexity int) int
@@ -543,6 +545,13 @@ type ComplexityRoot struct {
 		RemovedMembershipID func(childComplexity int) int
 	}
 
+	LedgerCheckpoint struct {
+		Note      func(childComplexity int) int
+		PublicKey func(childComplexity int) int
+		RootHash  func(childComplexity int) int
+		Size      func(childComplexity int) int
+	}
+
 	LedgerEntry struct {
 		ActorID   func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
@@ -564,6 +573,14 @@ type ComplexityRoot struct {
 	LedgerEntryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	LedgerReceipt struct {
+		Checkpoint func(childComplexity int) int
+		Index      func(childComplexity int) int
+		JSON       func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Size       func(childComplexity int) int
 	}
 
 	MarkNoShowPayload struct {
@@ -774,6 +791,8 @@ type ComplexityRoot struct {
 		CreditReport            func(childComplexity int, subjectID string) int
 		Eligibility             func(childComplexity int, shiftID string) int
 		EscalatedTimesheets     func(childComplexity int, first int, after *entgql.Cursor[string], decided bool) int
+		LedgerCheckpoint        func(childComplexity int) int
+		LedgerConsistency       func(childComplexity int, from int, to int) int
 		MyData                  func(childComplexity int) int
 		Node                    func(childComplexity int, id string) int
 		Nodes                   func(childComplexity int, ids []string) int
@@ -1324,6 +1343,7 @@ type CertificationResolver interface {
 }
 type ContractResolver interface {
 	PDFPath(ctx context.Context, obj *ent.Contract) (string, error)
+	Receipt(ctx context.Context, obj *ent.Contract) (*model.LedgerReceipt, error)
 }
 type CreditDisputeResolver interface {
 	Event(ctx context.Context, obj *ent.CreditDispute) (*ent.CreditEvent, error)
@@ -1334,6 +1354,10 @@ type EmployerResolver interface {
 	Roster(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.RosterEntryOrder) (*ent.RosterEntryConnection, error)
 	Reviews(ctx context.Context, obj *ent.Employer, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.Employer) (*market.RatingSummary, error)
+}
+type LedgerCheckpointResolver interface {
+	RootHash(ctx context.Context, obj *ent.LedgerCheckpoint) (string, error)
+	PublicKey(ctx context.Context, obj *ent.LedgerCheckpoint) (string, error)
 }
 type MutationResolver interface {
 	SignUp(ctx context.Context, input auth.SignUpInput) (*auth.SignUpPending, error)
@@ -1421,6 +1445,8 @@ type QueryResolver interface {
 	Eligibility(ctx context.Context, shiftID string) (*market.Eligibility, error)
 	Candidates(ctx context.Context, shiftID string, first int, after *entgql.Cursor[string]) (*market.CandidatePage, error)
 	EscalatedTimesheets(ctx context.Context, first int, after *entgql.Cursor[string], decided bool) (*ent.TimesheetConnection, error)
+	LedgerCheckpoint(ctx context.Context) (*ent.LedgerCheckpoint, error)
+	LedgerConsistency(ctx context.Context, from int, to int) ([]string, error)
 	Notifications(ctx context.Context, first int, after *entgql.Cursor[string], unreadOnly *bool) (*ent.NotificationConnection, error)
 	UnreadNotificationCount(ctx context.Context) (int, error)
 	ReviewTags(ctx context.Context, direction review.Direction) ([]string, error)
@@ -2268,6 +2294,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contract.PDFPath(childComplexity), true
+	case "Contract.receipt":
+		if e.ComplexityRoot.Contract.Receipt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.Receipt(childComplexity), true
 	case "Contract.revision":
 		if e.ComplexityRoot.Contract.Revision == nil {
 			break
@@ -3184,6 +3216,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LeaveEmployerPayload.RemovedMembershipID(childComplexity), true
 
+	case "LedgerCheckpoint.note":
+		if e.ComplexityRoot.LedgerCheckpoint.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerCheckpoint.Note(childComplexity), true
+	case "LedgerCheckpoint.publicKey":
+		if e.ComplexityRoot.LedgerCheckpoint.PublicKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerCheckpoint.PublicKey(childComplexity), true
+	case "LedgerCheckpoint.rootHash":
+		if e.ComplexityRoot.LedgerCheckpoint.RootHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerCheckpoint.RootHash(childComplexity), true
+	case "LedgerCheckpoint.size":
+		if e.ComplexityRoot.LedgerCheckpoint.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerCheckpoint.Size(childComplexity), true
+
 	case "LedgerEntry.actorID":
 		if e.ComplexityRoot.LedgerEntry.ActorID == nil {
 			break
@@ -3270,6 +3327,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LedgerEntryEdge.Node(childComplexity), true
+
+	case "LedgerReceipt.checkpoint":
+		if e.ComplexityRoot.LedgerReceipt.Checkpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerReceipt.Checkpoint(childComplexity), true
+	case "LedgerReceipt.index":
+		if e.ComplexityRoot.LedgerReceipt.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerReceipt.Index(childComplexity), true
+	case "LedgerReceipt.json":
+		if e.ComplexityRoot.LedgerReceipt.JSON == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerReceipt.JSON(childComplexity), true
+	case "LedgerReceipt.kind":
+		if e.ComplexityRoot.LedgerReceipt.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerReceipt.Kind(childComplexity), true
+	case "LedgerReceipt.size":
+		if e.ComplexityRoot.LedgerReceipt.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LedgerReceipt.Size(childComplexity), true
 
 	case "MarkNoShowPayload.assignment":
 		if e.ComplexityRoot.MarkNoShowPayload.Assignment == nil {
@@ -4544,6 +4632,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.EscalatedTimesheets(childComplexity, args["first"].(int), args["after"].(*entgql.Cursor[string]), args["decided"].(bool)), true
 
+	case "Query.ledgerCheckpoint":
+		if e.ComplexityRoot.Query.LedgerCheckpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.LedgerCheckpoint(childComplexity), true
+	case "Query.ledgerConsistency":
+		if e.ComplexityRoot.Query.LedgerConsistency == nil {
+			break
+		}
+
+		args, err := ec.field_Query_ledgerConsistency_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LedgerConsistency(childComplexity, args["from"].(int), args["to"].(int)), true
 	case "Query.myData":
 		if e.ComplexityRoot.Query.MyData == nil {
 			break
@@ -11854,6 +11959,44 @@ extend type Contract {
   pdfPath: String!
 }
 `, BuiltIn: false},
+	{Name: "../schema/ledger.graphql", Input: `"A signed state of the ledger's verifiable log. Anyone holding it can check receipts against it, and ask a later one to prove the log only grew."
+type LedgerCheckpoint {
+  "The checkpoint as a signed note (C2SP tlog-checkpoint): origin, size and root hash, then the signatures."
+  note: String!
+  "How many entries the log held."
+  size: Int!
+  "The Merkle tree's root hash (RFC 6962), base64."
+  rootHash: String!
+  "The log's public key, as a note verifier key; also at GET /ledger/key."
+  publicKey: String!
+}
+
+"Proof that one ledger entry is in the log: keep the JSON, and check it offline with ` + "`" + `flexwork ledger verify-receipt FILE --key KEY` + "`" + `."
+type LedgerReceipt {
+  "The receipt as JSON: the leaf (IDs, kind, time, digests), the entry's payload, the inclusion proof and the signed checkpoint."
+  json: String!
+  "The entry's position in the log, from 0."
+  index: Int!
+  "The size of the log the proof is against."
+  size: Int!
+  "The entry's kind, e.g. CONTRACT_SIGNED."
+  kind: String!
+  "The signed checkpoint the proof is against."
+  checkpoint: String!
+}
+
+extend type Query {
+  "The ledger's latest signed checkpoint; null before the first (a few seconds after the first entry)."
+  ledgerCheckpoint: LedgerCheckpoint
+  "Hashes (base64) proving the log of size ` + "`" + `to` + "`" + ` extends the one of size ` + "`" + `from` + "`" + `: an RFC 6962 consistency proof. ` + "`" + `to` + "`" + ` is at most the latest checkpoint's size."
+  ledgerConsistency(from: Int!, to: Int!): [String!]!
+}
+
+extend type Contract {
+  "Proof that the contract's latest signature, which names its text's SHA-256, is in the ledger's log; null until a checkpoint covers it (a few seconds)."
+  receipt: LedgerReceipt
+}
+`, BuiltIn: false},
 	{Name: "../schema/notifications.graphql", Input: `"A device to push to."
 input RegisterDeviceInput {
   "The FCM registration token."
@@ -12918,6 +13061,8 @@ func (ec *executionContext) childFields_Contract(ctx context.Context, field grap
 		return ec.fieldContext_Contract_assignment(ctx, field)
 	case "pdfPath":
 		return ec.fieldContext_Contract_pdfPath(ctx, field)
+	case "receipt":
+		return ec.fieldContext_Contract_receipt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contract", field.Name)
 }
@@ -13370,6 +13515,20 @@ func (ec *executionContext) childFields_LeaveEmployerPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type LeaveEmployerPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_LedgerCheckpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "note":
+		return ec.fieldContext_LedgerCheckpoint_note(ctx, field)
+	case "size":
+		return ec.fieldContext_LedgerCheckpoint_size(ctx, field)
+	case "rootHash":
+		return ec.fieldContext_LedgerCheckpoint_rootHash(ctx, field)
+	case "publicKey":
+		return ec.fieldContext_LedgerCheckpoint_publicKey(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LedgerCheckpoint", field.Name)
+}
+
 func (ec *executionContext) childFields_LedgerEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -13402,6 +13561,22 @@ func (ec *executionContext) childFields_LedgerEntryEdge(ctx context.Context, fie
 		return ec.fieldContext_LedgerEntryEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LedgerEntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LedgerReceipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "json":
+		return ec.fieldContext_LedgerReceipt_json(ctx, field)
+	case "index":
+		return ec.fieldContext_LedgerReceipt_index(ctx, field)
+	case "size":
+		return ec.fieldContext_LedgerReceipt_size(ctx, field)
+	case "kind":
+		return ec.fieldContext_LedgerReceipt_kind(ctx, field)
+	case "checkpoint":
+		return ec.fieldContext_LedgerReceipt_checkpoint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LedgerReceipt", field.Name)
 }
 
 func (ec *executionContext) childFields_MarkNoShowPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16001,6 +16176,28 @@ func (ec *executionContext) field_Query_escalatedTimesheets_args(ctx context.Con
 		return nil, err
 	}
 	args["decided"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_ledgerConsistency_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -20139,6 +20336,38 @@ func (ec *executionContext) fieldContext_Contract_pdfPath(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Contract", field, true, true, "String")
 }
 
+func (ec *executionContext) _Contract_receipt(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contract_receipt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contract().Receipt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LedgerReceipt) graphql.Marshaler {
+			return ec.marshalOLedgerReceipt2ᚖflexworkᚋgraphᚋmodelᚐLedgerReceipt(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contract_receipt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contract",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerReceipt(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ContractConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ContractConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23779,6 +24008,98 @@ func (ec *executionContext) fieldContext_LeaveEmployerPayload_employer(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _LedgerCheckpoint_note(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerCheckpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerCheckpoint_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerCheckpoint_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerCheckpoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _LedgerCheckpoint_size(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerCheckpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerCheckpoint_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerCheckpoint_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerCheckpoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LedgerCheckpoint_rootHash(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerCheckpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerCheckpoint_rootHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LedgerCheckpoint().RootHash(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerCheckpoint_rootHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerCheckpoint", field, true, true, "String")
+}
+
+func (ec *executionContext) _LedgerCheckpoint_publicKey(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerCheckpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerCheckpoint_publicKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LedgerCheckpoint().PublicKey(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerCheckpoint_publicKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerCheckpoint", field, true, true, "String")
+}
+
 func (ec *executionContext) _LedgerEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24126,6 +24447,121 @@ func (ec *executionContext) _LedgerEntryEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_LedgerEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntryEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _LedgerReceipt_json(ctx context.Context, field graphql.CollectedField, obj *model.LedgerReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerReceipt_json(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JSON, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerReceipt_json(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerReceipt", field, false, false, "String")
+}
+
+func (ec *executionContext) _LedgerReceipt_index(ctx context.Context, field graphql.CollectedField, obj *model.LedgerReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerReceipt_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerReceipt_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerReceipt", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LedgerReceipt_size(ctx context.Context, field graphql.CollectedField, obj *model.LedgerReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerReceipt_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerReceipt_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerReceipt", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LedgerReceipt_kind(ctx context.Context, field graphql.CollectedField, obj *model.LedgerReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerReceipt_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerReceipt_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerReceipt", field, false, false, "String")
+}
+
+func (ec *executionContext) _LedgerReceipt_checkpoint(ctx context.Context, field graphql.CollectedField, obj *model.LedgerReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LedgerReceipt_checkpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checkpoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LedgerReceipt_checkpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LedgerReceipt", field, false, false, "String")
 }
 
 func (ec *executionContext) _MarkNoShowPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -29589,6 +30025,82 @@ func (ec *executionContext) fieldContext_Query_escalatedTimesheets(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_escalatedTimesheets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_ledgerCheckpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ledgerCheckpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().LedgerCheckpoint(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LedgerCheckpoint) graphql.Marshaler {
+			return ec.marshalOLedgerCheckpoint2ᚖflexworkᚋentᚐLedgerCheckpoint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ledgerCheckpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerCheckpoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_ledgerConsistency(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ledgerConsistency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LedgerConsistency(ctx, fc.Args["from"].(int), fc.Args["to"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ledgerConsistency(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_ledgerConsistency_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -45888,6 +46400,12 @@ func (ec *executionContext) _Contract(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contract_pdfPath(ctx, field, obj)
 				})
+		case "receipt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contract_receipt(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -47638,6 +48156,56 @@ func (ec *executionContext) _LeaveEmployerPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var ledgerCheckpointImplementors = []string{"LedgerCheckpoint"}
+
+func (ec *executionContext) _LedgerCheckpoint(ctx context.Context, sel ast.SelectionSet, obj *ent.LedgerCheckpoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerCheckpointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LedgerCheckpoint")
+		case "note":
+			out.Values[i] = ec._LedgerCheckpoint_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.Values[i] = ec._LedgerCheckpoint_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rootHash":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LedgerCheckpoint_rootHash(ctx, field, obj)
+				})
+		case "publicKey":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LedgerCheckpoint_publicKey(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var ledgerEntryImplementors = []string{"LedgerEntry", "Node"}
 
 func (ec *executionContext) _LedgerEntry(ctx context.Context, sel ast.SelectionSet, obj *ent.LedgerEntry) graphql.Marshaler {
@@ -47772,6 +48340,59 @@ func (ec *executionContext) _LedgerEntryEdge(ctx context.Context, sel ast.Select
 			}
 		case "cursor":
 			out.Values[i] = ec._LedgerEntryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ledgerReceiptImplementors = []string{"LedgerReceipt"}
+
+func (ec *executionContext) _LedgerReceipt(ctx context.Context, sel ast.SelectionSet, obj *model.LedgerReceipt) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerReceiptImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LedgerReceipt")
+		case "json":
+			out.Values[i] = ec._LedgerReceipt_json(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "index":
+			out.Values[i] = ec._LedgerReceipt_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._LedgerReceipt_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._LedgerReceipt_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkpoint":
+			out.Values[i] = ec._LedgerReceipt_checkpoint(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -49311,6 +49932,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_escalatedTimesheets(ctx, field)
+				})
+		case "ledgerCheckpoint":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_ledgerCheckpoint(ctx, field)
+				})
+		case "ledgerConsistency":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_ledgerConsistency(ctx, field)
 				})
 		case "notifications":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -56891,11 +57524,25 @@ func (ec *executionContext) marshalOJurisdiction2ᚖflexworkᚋentᚋemployerᚐ
 	return v
 }
 
+func (ec *executionContext) marshalOLedgerCheckpoint2ᚖflexworkᚋentᚐLedgerCheckpoint(ctx context.Context, sel ast.SelectionSet, v *ent.LedgerCheckpoint) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LedgerCheckpoint(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOLedgerEntry2ᚖflexworkᚋentᚐLedgerEntry(ctx context.Context, sel ast.SelectionSet, v *ent.LedgerEntry) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._LedgerEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLedgerReceipt2ᚖflexworkᚋgraphᚋmodelᚐLedgerReceipt(ctx context.Context, sel ast.SelectionSet, v *model.LedgerReceipt) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LedgerReceipt(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOMembership2ᚖflexworkᚋentᚐMembership(ctx context.Context, sel ast.SelectionSet, v *ent.Membership) graphql.Marshaler {

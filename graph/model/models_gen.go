@@ -92,6 +92,20 @@ type LeaveEmployerInput struct {
 	EmployerID string `json:"employerID"`
 }
 
+// Proof that one ledger entry is in the log: keep the JSON, and check it offline with `flexwork ledger verify-receipt FILE --key KEY`.
+type LedgerReceipt struct {
+	// The receipt as JSON: the leaf (IDs, kind, time, digests), the entry's payload, the inclusion proof and the signed checkpoint.
+	JSON string `json:"json"`
+	// The entry's position in the log, from 0.
+	Index int `json:"index"`
+	// The size of the log the proof is against.
+	Size int `json:"size"`
+	// The entry's kind, e.g. CONTRACT_SIGNED.
+	Kind string `json:"kind"`
+	// The signed checkpoint the proof is against.
+	Checkpoint string `json:"checkpoint"`
+}
+
 // What markNoShow needs.
 type MarkNoShowInput struct {
 	// The hire to mark as a no-show.
