@@ -1,0 +1,175 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"flexwork/ent"
+	"flexwork/ent/entdb"
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/ledgerentry"
+	"flexwork/ent/rule"
+	"flexwork/ledger"
+	"flexwork/ledger/witness"
+	"flexwork/market"
+	"flexwork/server/servertest"
+)
+
+// TestAWitnessCosignsAndCatchesARewrite: a witness (a union, say) fetches
+// the published checkpoint, checks the log only grew since the last one it
+// saw, and co-signs; the cosignature travels with a worker's receipt. When
+// someone who can write the database rewrites an entry and re-signs the
+// log, the witness's next run says so.
+func TestAWitnessCosignsAndCatchesARewrite(t *testing.T) {
+	wskey, wvkey, err := ledger.NewKey("witness.union.example", bytes.Repeat([]byte{5}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		env := servertest.Start(t, db, servertest.WithEnv(map[string]string{"FLEXWORK_WITNESS_KEYS": wvkey}))
+		ctx, m := context.Background(), env.Server.Market
+		olga := env.SignUp("olga@example.com", "Olga")
+		emp := createEmployer(t, env, olga, "Spree Logistics")
+		hire := func(email, name string) *chain {
+			w := newWorker(t, env, email, name)
+			c := newChain(t, env, olga, w, apply(env, w, postShift(t, env, olga, emp, nil)))
+			c.hire()
+			return c
+		}
+		ana := hire("ana@example.com", "Ana")
+		if _, err := m.Checkpoint(ctx); err != nil {
+			t.Fatal(err)
+		}
+		logKey := httpText(t, env, "/ledger/key")
+		logV, err := note.NewVerifier(strings.TrimSpace(logKey))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws, _ := note.NewSigner(wskey)
+		wv, _ := note.NewVerifier(wvkey)
+		union := witness.Witness{BaseURL: env.HTTP.URL, Log: logV, Signer: ws, HTTP: env.HTTP.Client()}
+		kept, err := union.Run(ctx, "")
+		if err != nil {
+			t.Fatalf("first run: %v", err)
+		}
+
+		// The log grows; the witness checks the growth and co-signs again.
+		hire("ben@example.com", "Ben")
+		if _, err := m.Checkpoint(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if kept, err = union.Run(ctx, kept); err != nil {
+			t.Fatalf("after growth: %v", err)
+		}
+
+		// Ana's receipt carries the union's cosignature and verifies.
+		var out struct {
+			Node struct {
+				Receipt struct{ JSON string }
+			}
+		}
+		env.MustOp(ana.worker.Token, "ContractReceipt", map[string]any{"id": ana.contract}, &out)
+		var r ledger.Receipt
+		if err := json.Unmarshal([]byte(out.Node.Receipt.JSON), &r); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Verify(logV); err != nil {
+			t.Fatalf("Ana's receipt: %v", err)
+		}
+		if _, n, err := ledger.Open(r.Checkpoint, logV, wv); err != nil || len(n.Sigs) != 2 {
+			t.Fatalf("the receipt's checkpoint is not co-signed by the union: %v", err)
+		}
+		if r := env.Op(env.SignUp("eve@example.com", "Eve").Token, "ContractReceipt", map[string]any{"id": ana.contract}); r.Code() != "NOT_FOUND" {
+			t.Fatalf("a stranger's receipt: %s", r.Code())
+		}
+
+		// A cosignature by a key the server does not know is refused.
+		strangerKey, _, _ := ledger.NewKey("witness.unknown.example", bytes.Repeat([]byte{6}, 32))
+		ss, _ := note.NewSigner(strangerKey)
+		forged, _ := ledger.Cosign(kept, logV, ss)
+		resp, err := env.HTTP.Client().Post(env.HTTP.URL+"/ledger/cosignature", "text/plain", strings.NewReader(forged))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("an unknown witness's cosignature: %d, want 403", resp.StatusCode)
+		}
+
+		// The rewrite: an entry changed, the chain re-hashed after it, the
+		// tree and checkpoints rebuilt and signed with the log's own key.
+		rewriteChain(t, db, 3)
+		sys := rule.System(ctx)
+		if _, err := db.LedgerNode.Delete().Exec(sys); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.LedgerCheckpoint.Delete().Exec(sys); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Checkpoint(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := union.Run(ctx, kept); !errors.Is(err, witness.ErrRewritten) {
+			t.Fatalf("the witness after a rewrite: %v, want ErrRewritten", err)
+		}
+	})
+}
+
+// rewriteChain changes entry seq's actor and re-hashes every entry after
+// it, as someone with write access to the database would.
+func rewriteChain(t *testing.T, db *entdb.DB, seq int64) {
+	sys := rule.System(context.Background())
+	entries := db.LedgerEntry.Query().Order(ent.Asc(ledgerentry.FieldSeq)).AllX(sys)
+	prev := entries[seq-2].Hash
+	for _, e := range entries[seq-1:] {
+		actor := e.ActorID
+		if e.Seq == seq {
+			actor = "usr_mallory"
+		}
+		h := market.LedgerHash(prev, e.Seq, e.Kind, e.SubjectID, actor, e.Payload, e.CreatedAt)
+		if _, err := db.SQL.ExecContext(context.Background(), rebind(db, `UPDATE ledger_entries SET actor_id = ?, prev_hash = ?, hash = ? WHERE seq = ?`),
+			actor, prev, h, e.Seq); err != nil {
+			t.Fatal(err)
+		}
+		prev = h
+	}
+}
+
+// rebind writes ? placeholders as PostgreSQL's $n where needed.
+func rebind(db *entdb.DB, q string) string {
+	if db.Dialect != "postgres" {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + string(rune('0'+n)))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func httpText(t *testing.T, env *servertest.Env, path string) string {
+	resp, err := env.HTTP.Client().Get(env.HTTP.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
+	}
+	return string(b)
+}
