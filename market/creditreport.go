@@ -15,6 +15,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/employer"
 	"flexwork/ent/ledgerentry"
+	"flexwork/ent/rosterentry"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/pulid"
 	"flexwork/ent/workerprofile"
@@ -82,6 +83,15 @@ func (m *Market) CreditReport(ctx context.Context, subjectID string) (*CreditRep
 				application.EmployerIDIn(v.MemberOf()...)).Exist(sys)
 			if err != nil {
 				return nil, err
+			}
+			if !applied {
+				// An agency or contractor reads the record of the workers
+				// it employs, as their employer.
+				applied, err = c.RosterEntry.Query().Where(rosterentry.WorkerID(subjectID),
+					rosterentry.EmployerIDIn(v.MemberOf()...), rosterentry.KindEQ(rosterentry.KindEMPLOYED)).Exist(sys)
+				if err != nil {
+					return nil, err
+				}
 			}
 			if !applied {
 				return nil, errNoReport

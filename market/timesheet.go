@@ -391,7 +391,7 @@ func (m *Market) creditPayment(ctx context.Context, c *ent.Client, t *ent.Timesh
 		return err
 	}
 	onTime := cur.PaidAt != nil && cur.PaymentDueAt != nil && !cur.PaidAt.After(*cur.PaymentDueAt)
-	up := c.Employer.Update().Where(employer.ID(t.EmployerID))
+	up := c.Employer.Update().Where(employer.ID(payerOf(t)))
 	kind := creditevent.KindWAGE_PAID_ON_TIME
 	if onTime {
 		up.AddPaidOnTime(1)
@@ -407,8 +407,18 @@ func (m *Market) creditPayment(ctx context.Context, c *ent.Client, t *ent.Timesh
 		SetStatus(assignment.StatusPAID).Exec(sys); err != nil {
 		return err
 	}
-	_, err = m.recordCredit(ctx, c, creditFact{kind: kind, employerID: t.EmployerID, sourceID: t.ID})
+	_, err = m.recordCredit(ctx, c, creditFact{kind: kind, employerID: payerOf(t), sourceID: t.ID})
 	return err
+}
+
+// payerOf is the organisation whose pay record a wage counts on: the agency
+// or contractor that employs the worker where the hire has one (the
+// contract makes it the payer), else the employer.
+func payerOf(t *ent.Timesheet) string {
+	if t.AgencyID != nil {
+		return *t.AgencyID
+	}
+	return t.EmployerID
 }
 
 // PaymentNotReceived is the worker saying the money marked as paid did not
@@ -521,7 +531,7 @@ func (m *Market) FlagOverduePayments(ctx context.Context) (int, error) {
 				return err
 			}
 			if first == 1 {
-				if _, err := m.recordCredit(ctx, c, creditFact{kind: creditevent.KindWAGE_OVERDUE, employerID: t.EmployerID, sourceID: t.ID}); err != nil {
+				if _, err := m.recordCredit(ctx, c, creditFact{kind: creditevent.KindWAGE_OVERDUE, employerID: payerOf(t), sourceID: t.ID}); err != nil {
 					return err
 				}
 			}

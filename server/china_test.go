@@ -189,6 +189,20 @@ func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
 			t.Fatalf("payment is %s after confirming", paid.ConfirmPayment.Timesheet.PaymentStatus)
 		}
 
+		// The wage counts on the agency's pay record, which paid it, not the
+		// warehouse's.
+		if kinds := creditKinds(t, env, zhao, agency); kinds["WAGE_PAID_ON_TIME"] != 1 {
+			t.Errorf("the agency's credit: %v, want a wage paid on time", kinds)
+		}
+		if kinds := creditKinds(t, env, wang, unit); kinds["WAGE_PAID_ON_TIME"] != 0 {
+			t.Errorf("the using unit's credit: %v, want no wage of the agency's", kinds)
+		}
+
+		// The agency reads the record of the worker it employs.
+		if r := env.Op(zhao.Token, "CreditReport", map[string]any{"subjectID": workerID(t, env, li)}); len(r.Errors) > 0 {
+			t.Errorf("the agency reading its worker's credit: %v", r.Errors)
+		}
+
 		// Her inbox speaks Chinese.
 		var inbox struct {
 			Notifications struct {
