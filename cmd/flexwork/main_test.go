@@ -57,7 +57,9 @@ func TestMigrateThenServe(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- run(serveCtx, append([]string{"serve", "--demo"}, flags...), log) }()
 	var status int
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	// Seeding the demo's two cities comes first; under -race on a busy
+	// two-core machine that takes tens of seconds.
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		resp, err := http.Get("http://" + addr + "/readyz")
 		if err == nil {
 			status = resp.StatusCode
