@@ -6,7 +6,6 @@ import (
 	"io"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"flexwork/i18n"
@@ -102,7 +101,7 @@ func (e Eligibility) Failed() []RuleResult {
 }
 
 // SkillRef is a skill with its display name.
-type SkillRef struct{ ID, Name string }
+type SkillRef struct{ ID, Slug, Name string }
 
 // ShiftFacts is what screening needs to know about a shift.
 type ShiftFacts struct {
@@ -172,17 +171,17 @@ func screenCredit(s ShiftFacts, w *WorkerFacts) RuleResult {
 }
 
 func screenSkills(s ShiftFacts, w *WorkerFacts) RuleResult {
-	var missing []string
+	var missing skillNames
 	for _, sk := range s.RequiredSkills {
 		if _, ok := w.Skills[sk.ID]; !ok {
-			missing = append(missing, sk.Name)
+			missing = append(missing, SkillName{sk.Slug, sk.Name})
 		}
 	}
 	switch {
 	case len(s.RequiredSkills) == 0:
 		return verdict(RuleRequiredSkills, true, "skills.none", nil)
 	case len(missing) > 0:
-		return verdict(RuleRequiredSkills, false, "skills.missing", map[string]any{"Skills": strings.Join(missing, ", ")})
+		return verdict(RuleRequiredSkills, false, "skills.missing", map[string]any{"Skills": missing})
 	}
 	return verdict(RuleRequiredSkills, true, "skills.present", nil)
 }
@@ -195,7 +194,7 @@ func CertValidOn(expires *time.Time, end time.Time) bool {
 }
 
 func screenCerts(s ShiftFacts, w *WorkerFacts) RuleResult {
-	var missing []string
+	var missing skillNames
 	for _, sk := range s.RequiredCerts {
 		ok := false
 		for _, exp := range w.Certs[sk.ID] {
@@ -205,7 +204,7 @@ func screenCerts(s ShiftFacts, w *WorkerFacts) RuleResult {
 			}
 		}
 		if !ok {
-			missing = append(missing, sk.Name)
+			missing = append(missing, SkillName{sk.Slug, sk.Name})
 		}
 	}
 	switch {
@@ -213,7 +212,7 @@ func screenCerts(s ShiftFacts, w *WorkerFacts) RuleResult {
 		return verdict(RuleRequiredCertificates, true, "certs.none", nil)
 	case len(missing) > 0:
 		return verdict(RuleRequiredCertificates, false, "certs.missing", map[string]any{
-			"Day": i18n.Day{T: s.Start, Loc: s.location()}, "Skills": strings.Join(missing, ", ")})
+			"Day": i18n.Day{T: s.Start, Loc: s.location()}, "Skills": missing})
 	}
 	return verdict(RuleRequiredCertificates, true, "certs.valid", nil)
 }

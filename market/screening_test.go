@@ -15,8 +15,8 @@ func testShift() ShiftFacts {
 	return ShiftFacts{
 		ID: "shf_1", EmployerID: "emp_1", Start: start, End: start.Add(8 * time.Hour), TimeZone: "Europe/Berlin",
 		Place: berlin, MinCreditScore: ptr(600), MaxDistanceKm: ptr(10), NewcomersAllowed: false,
-		RequiredSkills: []SkillRef{{"skl_fork", "Forklift operation"}, {"skl_pack", "Packing"}},
-		RequiredCerts:  []SkillRef{{"skl_fork", "Forklift operation"}},
+		RequiredSkills: []SkillRef{{"skl_fork", "forklift", "Forklift operation"}, {"skl_pack", "packing", "Packing"}},
+		RequiredCerts:  []SkillRef{{"skl_fork", "forklift", "Forklift operation"}},
 	}
 }
 
@@ -133,5 +133,29 @@ func TestMatchScoreIsExplained(t *testing.T) {
 	worse.CreditScore = 300
 	if MatchScore(MatchInput{Shift: testShift(), Worker: worse}).Score >= m.Score {
 		t.Fatal("a lower credit score and no history ranked no lower")
+	}
+}
+
+func TestMissingSkillsAreNamedInTheReadersLanguage(t *testing.T) {
+	w := goodWorker()
+	w.Skills, w.Certs = map[string]int{}, nil
+	e := Screen(testShift(), w)
+	var skills, certs RuleResult
+	for _, r := range e.Failed() {
+		switch r.Rule {
+		case RuleRequiredSkills:
+			skills = r
+		case RuleRequiredCertificates:
+			certs = r
+		}
+	}
+	if en := skills.In(i18n.English); !strings.Contains(en, "Forklift operation, Packing") {
+		t.Errorf("in English: %q", en)
+	}
+	if zh := skills.In(i18n.Chinese); !strings.Contains(zh, "叉车操作、打包") {
+		t.Errorf("in Chinese: %q", zh)
+	}
+	if zh := certs.In(i18n.Chinese); !strings.Contains(zh, "叉车操作") {
+		t.Errorf("certificates in Chinese: %q", zh)
 	}
 }

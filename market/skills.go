@@ -2,16 +2,19 @@ package market
 
 import (
 	"context"
+	"strings"
 
 	"flexwork/ent"
 	"flexwork/ent/rule"
 	"flexwork/ent/skill"
+	"flexwork/i18n"
 )
 
-// SkillDef is one entry of the skills taxonomy.
+// SkillDef is one entry of the skills taxonomy. Its name, in each language,
+// is the message skill.<slug> (i18n/messages).
 type SkillDef struct {
-	Slug, Name string
-	Category   skill.Category
+	Slug     string
+	Category skill.Category
 	// CertificateRequired marks regulated skills: shifts usually require a
 	// verified certificate for them.
 	CertificateRequired bool
@@ -21,73 +24,101 @@ type SkillDef struct {
 // database in step with it; add entries, never rename a slug (apps keep them).
 var Taxonomy = []SkillDef{
 	// Hospitality
-	{"barista", "Barista", skill.CategoryHOSPITALITY, false},
-	{"bartender", "Bartender", skill.CategoryHOSPITALITY, false},
-	{"waiter", "Waiter / waitress", skill.CategoryHOSPITALITY, false},
-	{"line-cook", "Line cook", skill.CategoryHOSPITALITY, false},
-	{"kitchen-porter", "Kitchen porter / dishwasher", skill.CategoryHOSPITALITY, false},
-	{"prep-cook", "Prep cook", skill.CategoryHOSPITALITY, false},
-	{"host", "Host / hostess", skill.CategoryHOSPITALITY, false},
-	{"food-handling", "Food handling and hygiene", skill.CategoryHOSPITALITY, true},
-	{"banquet-server", "Banquet server", skill.CategoryHOSPITALITY, false},
-	{"room-attendant", "Hotel room attendant", skill.CategoryHOSPITALITY, false},
+	{"barista", skill.CategoryHOSPITALITY, false},
+	{"bartender", skill.CategoryHOSPITALITY, false},
+	{"waiter", skill.CategoryHOSPITALITY, false},
+	{"line-cook", skill.CategoryHOSPITALITY, false},
+	{"kitchen-porter", skill.CategoryHOSPITALITY, false},
+	{"prep-cook", skill.CategoryHOSPITALITY, false},
+	{"host", skill.CategoryHOSPITALITY, false},
+	{"food-handling", skill.CategoryHOSPITALITY, true},
+	{"banquet-server", skill.CategoryHOSPITALITY, false},
+	{"room-attendant", skill.CategoryHOSPITALITY, false},
 	// Retail
-	{"cashier", "Cashier", skill.CategoryRETAIL, false},
-	{"shelf-stocking", "Shelf stocking / merchandising", skill.CategoryRETAIL, false},
-	{"sales-assistant", "Sales assistant", skill.CategoryRETAIL, false},
-	{"inventory-count", "Inventory counting", skill.CategoryRETAIL, false},
-	{"visual-merchandising", "Visual merchandising", skill.CategoryRETAIL, false},
-	{"fitting-room", "Fitting room attendant", skill.CategoryRETAIL, false},
-	{"customer-service", "Customer service", skill.CategoryRETAIL, false},
+	{"cashier", skill.CategoryRETAIL, false},
+	{"shelf-stocking", skill.CategoryRETAIL, false},
+	{"sales-assistant", skill.CategoryRETAIL, false},
+	{"inventory-count", skill.CategoryRETAIL, false},
+	{"visual-merchandising", skill.CategoryRETAIL, false},
+	{"fitting-room", skill.CategoryRETAIL, false},
+	{"customer-service", skill.CategoryRETAIL, false},
 	// Warehouse and logistics
-	{"order-picking", "Order picking", skill.CategoryWAREHOUSE, false},
-	{"packing", "Packing", skill.CategoryWAREHOUSE, false},
-	{"forklift", "Forklift operation", skill.CategoryWAREHOUSE, true},
-	{"reach-truck", "Reach truck operation", skill.CategoryWAREHOUSE, true},
-	{"pallet-jack", "Electric pallet jack", skill.CategoryWAREHOUSE, false},
-	{"loading", "Loading and unloading", skill.CategoryWAREHOUSE, false},
-	{"rf-scanner", "RF scanner / WMS", skill.CategoryWAREHOUSE, false},
-	{"goods-receiving", "Goods receiving", skill.CategoryWAREHOUSE, false},
-	{"quality-check", "Quality inspection", skill.CategoryWAREHOUSE, false},
+	{"order-picking", skill.CategoryWAREHOUSE, false},
+	{"packing", skill.CategoryWAREHOUSE, false},
+	{"forklift", skill.CategoryWAREHOUSE, true},
+	{"reach-truck", skill.CategoryWAREHOUSE, true},
+	{"pallet-jack", skill.CategoryWAREHOUSE, false},
+	{"loading", skill.CategoryWAREHOUSE, false},
+	{"rf-scanner", skill.CategoryWAREHOUSE, false},
+	{"goods-receiving", skill.CategoryWAREHOUSE, false},
+	{"quality-check", skill.CategoryWAREHOUSE, false},
 	// Events
-	{"event-setup", "Event set-up and breakdown", skill.CategoryEVENTS, false},
-	{"stagehand", "Stagehand", skill.CategoryEVENTS, false},
-	{"security-guard", "Security guard", skill.CategoryEVENTS, true},
-	{"crowd-steward", "Crowd steward", skill.CategoryEVENTS, false},
-	{"ticketing", "Ticketing and entry control", skill.CategoryEVENTS, false},
-	{"cloakroom", "Cloakroom attendant", skill.CategoryEVENTS, false},
-	{"promoter", "Brand promoter", skill.CategoryEVENTS, false},
-	{"runner", "Runner", skill.CategoryEVENTS, false},
+	{"event-setup", skill.CategoryEVENTS, false},
+	{"stagehand", skill.CategoryEVENTS, false},
+	{"security-guard", skill.CategoryEVENTS, true},
+	{"crowd-steward", skill.CategoryEVENTS, false},
+	{"ticketing", skill.CategoryEVENTS, false},
+	{"cloakroom", skill.CategoryEVENTS, false},
+	{"promoter", skill.CategoryEVENTS, false},
+	{"runner", skill.CategoryEVENTS, false},
 	// Cleaning
-	{"office-cleaning", "Office cleaning", skill.CategoryCLEANING, false},
-	{"industrial-cleaning", "Industrial cleaning", skill.CategoryCLEANING, false},
-	{"window-cleaning", "Window cleaning", skill.CategoryCLEANING, false},
-	{"deep-cleaning", "Deep cleaning", skill.CategoryCLEANING, false},
-	{"laundry", "Laundry", skill.CategoryCLEANING, false},
-	{"hazardous-cleaning", "Hazardous materials cleaning", skill.CategoryCLEANING, true},
+	{"office-cleaning", skill.CategoryCLEANING, false},
+	{"industrial-cleaning", skill.CategoryCLEANING, false},
+	{"window-cleaning", skill.CategoryCLEANING, false},
+	{"deep-cleaning", skill.CategoryCLEANING, false},
+	{"laundry", skill.CategoryCLEANING, false},
+	{"hazardous-cleaning", skill.CategoryCLEANING, true},
 	// Care
-	{"elderly-care", "Elderly care assistant", skill.CategoryCARE, true},
-	{"childcare", "Childcare", skill.CategoryCARE, true},
-	{"first-aid", "First aid", skill.CategoryCARE, true},
-	{"disability-support", "Disability support", skill.CategoryCARE, true},
-	{"companion", "Companion / home help", skill.CategoryCARE, false},
-	{"medication-assist", "Medication assistance", skill.CategoryCARE, true},
+	{"elderly-care", skill.CategoryCARE, true},
+	{"childcare", skill.CategoryCARE, true},
+	{"first-aid", skill.CategoryCARE, true},
+	{"disability-support", skill.CategoryCARE, true},
+	{"companion", skill.CategoryCARE, false},
+	{"medication-assist", skill.CategoryCARE, true},
 	// Delivery
-	{"bike-courier", "Bike courier", skill.CategoryDELIVERY, false},
-	{"van-driver", "Van driver (category B)", skill.CategoryDELIVERY, true},
-	{"truck-driver", "Truck driver (category C)", skill.CategoryDELIVERY, true},
-	{"parcel-sorting", "Parcel sorting", skill.CategoryDELIVERY, false},
-	{"food-delivery", "Food delivery", skill.CategoryDELIVERY, false},
-	{"route-planning", "Route planning", skill.CategoryDELIVERY, false},
-	{"moving-help", "Moving help", skill.CategoryDELIVERY, false},
+	{"bike-courier", skill.CategoryDELIVERY, false},
+	{"van-driver", skill.CategoryDELIVERY, true},
+	{"truck-driver", skill.CategoryDELIVERY, true},
+	{"parcel-sorting", skill.CategoryDELIVERY, false},
+	{"food-delivery", skill.CategoryDELIVERY, false},
+	{"route-planning", skill.CategoryDELIVERY, false},
+	{"moving-help", skill.CategoryDELIVERY, false},
 	// Office
-	{"reception", "Reception", skill.CategoryOFFICE, false},
-	{"data-entry", "Data entry", skill.CategoryOFFICE, false},
-	{"call-center", "Call centre agent", skill.CategoryOFFICE, false},
-	{"mailroom", "Mailroom clerk", skill.CategoryOFFICE, false},
-	{"admin-assistant", "Administrative assistant", skill.CategoryOFFICE, false},
-	{"bookkeeping", "Bookkeeping basics", skill.CategoryOFFICE, false},
-	{"translation", "Translation / interpreting", skill.CategoryOFFICE, false},
+	{"reception", skill.CategoryOFFICE, false},
+	{"data-entry", skill.CategoryOFFICE, false},
+	{"call-center", skill.CategoryOFFICE, false},
+	{"mailroom", skill.CategoryOFFICE, false},
+	{"admin-assistant", skill.CategoryOFFICE, false},
+	{"bookkeeping", skill.CategoryOFFICE, false},
+	{"translation", skill.CategoryOFFICE, false},
+}
+
+// SkillName is a skill's name in its reader's language: the message
+// skill.<slug>, or the stored name for a skill the taxonomy does not know.
+type SkillName struct{ Slug, Stored string }
+
+// In implements i18n.Localized.
+func (n SkillName) In(lang string) string {
+	if n.Slug != "" && i18n.Has("skill."+n.Slug) {
+		return i18n.T(lang, "skill."+n.Slug, nil)
+	}
+	return n.Stored
+}
+
+// skillNames lists skills' names in their reader's language.
+type skillNames []SkillName
+
+// In implements i18n.Localized.
+func (ns skillNames) In(lang string) string {
+	sep := ", "
+	if lang == i18n.Chinese {
+		sep = "、"
+	}
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.In(lang)
+	}
+	return strings.Join(out, sep)
 }
 
 // EnsureSkills adds the taxonomy's missing skills; the server runs it at
@@ -106,7 +137,7 @@ func EnsureSkills(ctx context.Context, c *ent.Client) error {
 	for _, d := range Taxonomy {
 		if !known[d.Slug] {
 			creates = append(creates, c.Skill.Create().
-				SetSlug(d.Slug).SetName(d.Name).SetCategory(d.Category).SetCertificateRequired(d.CertificateRequired))
+				SetSlug(d.Slug).SetName(i18n.T(i18n.English, "skill."+d.Slug, nil)).SetCategory(d.Category).SetCertificateRequired(d.CertificateRequired))
 		}
 	}
 	if len(creates) == 0 {

@@ -57,7 +57,7 @@ func (m *Market) skillRefs(ctx context.Context, ids []string) ([]SkillRef, error
 	}
 	out := make([]SkillRef, len(skills))
 	for i, s := range skills {
-		out[i] = SkillRef{ID: s.ID, Name: s.Name}
+		out[i] = SkillRef{ID: s.ID, Slug: s.Slug, Name: s.Name}
 	}
 	return out, nil
 }
