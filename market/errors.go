@@ -90,9 +90,19 @@ const (
 )
 
 // FieldError names one input field that failed validation and why.
+// Message is English; say, when set, is the same in any language.
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	say     *text
+}
+
+// In is why the field failed, in lang.
+func (f FieldError) In(lang string) string {
+	if f.say != nil {
+		return f.say.in(lang)
+	}
+	return f.Message
 }
 
 // Error is a refusal the user can act on: its message is safe to show and

@@ -2,6 +2,7 @@ package market
 
 import (
 	"errors"
+	"flexwork/i18n"
 	"fmt"
 	"reflect"
 	"strings"
@@ -60,7 +61,8 @@ func Validate(in any) error {
 	}
 	out := &Error{Code: CodeBadUserInput}
 	for _, fe := range verrs {
-		out.Fields = append(out.Fields, FieldError{Field: fieldPath(fe.Namespace()), Message: message(fe)})
+		say := message(fe)
+		out.Fields = append(out.Fields, FieldError{Field: fieldPath(fe.Namespace()), Message: say.in(i18n.English), say: &say})
 	}
 	msgs := make([]string, len(out.Fields))
 	for i, f := range out.Fields {
@@ -79,49 +81,33 @@ func fieldPath(ns string) string {
 	return ns
 }
 
-// message says in plain words what a rule wants.
-func message(fe validator.FieldError) string {
-	p := fe.Param()
+// message says in plain words what a rule wants, in any language
+// (input.<rule> in i18n/messages).
+func message(fe validator.FieldError) text {
+	p := map[string]any{"P": fe.Param()}
 	switch fe.Tag() {
-	case "required":
-		return "is required"
-	case "email":
-		return "must be an email address"
-	case "e164":
-		return "must be a phone number in international format, e.g. +4915112345678"
-	case "min":
-		if fe.Kind() == reflect.String || fe.Kind() == reflect.Slice {
-			return "must have at least " + p + " characters"
+	case "required", "email", "e164", "latitude", "longitude", "timezone", "currency":
+		return because("input."+fe.Tag(), nil)
+	case "min", "max":
+		switch fe.Kind() {
+		case reflect.String:
+			return because("input."+fe.Tag()+".chars", p)
+		case reflect.Slice:
+			return because("input."+fe.Tag()+".items", p)
 		}
-		return "must be at least " + p
-	case "max":
-		if fe.Kind() == reflect.String {
-			return "must have at most " + p + " characters"
-		}
-		if fe.Kind() == reflect.Slice {
-			return "must have at most " + p + " items"
-		}
-		return "must be at most " + p
+		return because("input."+fe.Tag(), p)
 	case "gte":
-		return "must be at least " + p
+		return because("input.min", p)
 	case "lte":
-		return "must be at most " + p
+		return because("input.max", p)
 	case "gt":
-		return "must be greater than " + p
-	case "latitude":
-		return "must be a latitude between -90 and 90"
-	case "longitude":
-		return "must be a longitude between -180 and 180"
+		return because("input.gt", p)
 	case "url", "http_url":
-		return "must be an http(s) URL"
-	case "timezone":
-		return "must be an IANA time zone such as Europe/Berlin"
-	case "currency":
-		return "must be an ISO 4217 currency code such as EUR"
+		return because("input.url", nil)
 	case "enum", "oneof":
-		return "is not an allowed value"
+		return because("input.enum", nil)
 	case "dive", "unique":
-		return "must not repeat an item"
+		return because("input.unique", nil)
 	}
-	return "is invalid (" + fe.Tag() + ")"
+	return because("input.invalid", map[string]any{"Tag": fe.Tag()})
 }

@@ -82,7 +82,7 @@ func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
 			t.Fatalf("a Shanghai shift in euros: %s %v", r.Code(), r.Errors)
 		}
 		// Any other refusal reads in Chinese too, with its code unchanged.
-		if r := env.Op(wang.Token, "CreateShift", dispatchShift(env, unit, agency, map[string]any{"slots": 0})); r.Code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "输入") {
+		if r := env.Op(wang.Token, "CreateShift", dispatchShift(env, unit, agency, map[string]any{"slots": 0})); r.Code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "slots 不能小于 1") {
 			t.Fatalf("bad slots in Chinese: %s %v", r.Code(), r.Errors)
 		}
 

@@ -52,7 +52,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			translated = true
 			ext["code"] = string(me.Code)
 			if len(me.Fields) > 0 {
-				ext["fields"] = me.Fields
+				ext["fields"] = fieldsIn(ctx, me.Fields)
 			}
 			for k, v := range me.Details {
 				ext[k] = v
@@ -112,13 +112,24 @@ func inLanguage(ctx context.Context, code, english string, fields []market.Field
 	}
 	msg := i18n.T(lang, "error."+code, nil)
 	if len(fields) > 0 {
-		names := make([]string, len(fields))
+		why := make([]string, len(fields))
 		for i, f := range fields {
-			names[i] = f.Field
+			why[i] = f.Field + " " + f.In(lang)
 		}
-		msg += " (" + strings.Join(names, ", ") + ")"
+		msg += "（" + strings.Join(why, "；") + "）"
 	}
 	return msg
+}
+
+// fieldsIn is the failing fields with their reasons in the request's
+// language; the field names are the schema's, in every language.
+func fieldsIn(ctx context.Context, fields []market.FieldError) []market.FieldError {
+	lang := i18n.Language(ctx)
+	out := make([]market.FieldError, len(fields))
+	for i, f := range fields {
+		out[i] = market.FieldError{Field: f.Field, Message: f.In(lang)}
+	}
+	return out
 }
 
 // inputError recognises gqlgen's wrapping of an argument or input field it
