@@ -52,7 +52,9 @@ func worker(ctx context.Context) (*viewer.Viewer, error) {
 // client learns about every bad field at once.
 type fieldErrors []FieldError
 
-func (f *fieldErrors) add(field, message string) { *f = append(*f, FieldError{Field: field, Message: message}) }
+func (f *fieldErrors) add(field, message string) {
+	*f = append(*f, FieldError{Field: field, Message: message})
+}
 
 func (f fieldErrors) err() error {
 	if len(f) == 0 {
