@@ -136,6 +136,11 @@ func (m *Market) Checkpoint(ctx context.Context) (*ent.LedgerCheckpoint, error) 
 			SetCompact(encodeHashes(tree.Hashes())).SetCreatedAt(m.Now()).Save(ctx)
 		return err
 	})
+	if ent.IsConstraintError(err) {
+		// Another checkpointer (a job that overran its interval) wrote
+		// the same nodes first; its checkpoint stands.
+		return m.LatestCheckpoint(ctx)
+	}
 	return out, err
 }
 
