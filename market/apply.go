@@ -129,15 +129,24 @@ type FailedRule struct {
 // in the language of the request.
 func screeningFailed(ctx context.Context, why string, failed []RuleResult) *Error {
 	lang := i18n.Language(ctx)
-	msgs := make([]string, len(failed))
 	rules := make([]FailedRule, len(failed))
 	for i, r := range failed {
-		msgs[i] = r.In(lang)
-		rules[i] = FailedRule{Rule: r.Rule, Message: msgs[i]}
+		rules[i] = FailedRule{Rule: r.Rule, Message: r.In(lang)}
+	}
+	return rulesFailed(CodeScreeningFailed, i18n.T(lang, "screen.failed."+why, nil), "; ", rules)
+}
+
+// rulesFailed is a refusal that names failed rules (screening, the law), in
+// extensions.failedRules and in its message after heading, each already in
+// the request's language.
+func rulesFailed(code Code, heading, sep string, rules []FailedRule) *Error {
+	msgs := make([]string, len(rules))
+	for i, r := range rules {
+		msgs[i] = r.Message
 	}
 	return &Error{
-		Code:      CodeScreeningFailed,
-		Message:   i18n.T(lang, "screen.failed."+why, nil) + ": " + strings.Join(msgs, "; "),
+		Code:      code,
+		Message:   heading + ": " + strings.Join(msgs, sep),
 		Details:   map[string]any{"failedRules": rules},
 		Localized: true,
 	}

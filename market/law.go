@@ -2,7 +2,6 @@ package market
 
 import (
 	"context"
-	"strings"
 
 	"flexwork/ent"
 	"flexwork/ent/assignment"
@@ -51,14 +50,15 @@ func lawShift(ctx context.Context, c *ent.Client, s *ent.Shift) (jurisdiction.Sh
 
 // checkPostingLaw refuses a shift, as posted or changed, that breaks its
 // employer's jurisdiction. It reads the stored row, inside the transaction
-// that wrote it, so a refusal leaves nothing behind.
-func (m *Market) checkPostingLaw(ctx context.Context, c *ent.Client, id string) error {
-	s, err := c.Shift.Get(rule.System(ctx), id)
-	if err != nil {
+// that wrote it, so a refusal leaves nothing behind; under the generic pack
+// it reads nothing more than the employer cache.
+func (m *Market) checkPostingLaw(ctx context.Context, c *ent.Client, employerID, id string) error {
+	pack, err := m.packOf(ctx, employerID)
+	if err != nil || pack.Code == jurisdiction.Generic {
 		return err
 	}
-	pack, err := m.packOf(ctx, s.EmployerID)
-	if err != nil || pack.Code == jurisdiction.Generic {
+	s, err := c.Shift.Get(rule.System(ctx), id)
+	if err != nil {
 		return err
 	}
 	js, err := lawShift(ctx, c, s)
@@ -110,16 +110,10 @@ func lawFailed(ctx context.Context, what string, failed []jurisdiction.Finding) 
 		return nil
 	}
 	lang := i18n.Language(ctx)
-	msgs := make([]string, len(failed))
 	rules := make([]FailedRule, len(failed))
 	for i, f := range failed {
-		msgs[i] = i18n.T(lang, "law."+f.Key, f.Data)
-		rules[i] = FailedRule{Rule: Rule(f.Rule), Message: msgs[i]}
+		rules[i] = FailedRule{Rule: Rule(f.Rule), Message: i18n.T(lang, "law."+f.Key, f.Data)}
 	}
-	return &Error{
-		Code:      CodeLawRuleFailed,
-		Message:   i18n.T(lang, "law.failed."+what, nil) + ": " + strings.Join(msgs, " "),
-		Details:   map[string]any{"failedRules": rules},
-		Localized: true,
-	}
+	// The law's messages are sentences: a space is their separator.
+	return rulesFailed(CodeLawRuleFailed, i18n.T(lang, "law.failed."+what, nil), " ", rules)
 }

@@ -113,7 +113,7 @@ func (m *Market) CreateShift(ctx context.Context, in CreateShiftInput) (*Changed
 			return err
 		}
 		out = &Changed{Shift: s}
-		return m.checkPostingLaw(ctx, c, s.ID)
+		return m.checkPostingLaw(ctx, c, s.EmployerID, s.ID)
 	})
 	return out, err
 }
@@ -258,7 +258,7 @@ func (m *Market) PublishShift(ctx context.Context, id string) (*Changed, error) 
 			}
 			return State(CodeShiftNotDraft, "only a draft can be published; this shift is %s", humanStatus(s.Status.String()))
 		}
-		if err := m.checkPostingLaw(ctx, c, id); err != nil {
+		if err := m.checkPostingLaw(ctx, c, s.EmployerID, id); err != nil {
 			return err
 		}
 		if err := m.emit(ctx, c, Event{Kind: ShiftPublished, ID: id, ShiftID: id, EmployerID: s.EmployerID,

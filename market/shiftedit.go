@@ -102,7 +102,7 @@ func (m *Market) UpdateShift(ctx context.Context, in UpdateShiftInput) (*Changed
 			}
 			return State(CodeShiftChanged, "the shift changed just now; look at it again")
 		}
-		if err := m.checkPostingLaw(ctx, c, s.ID); err != nil {
+		if err := m.checkPostingLaw(ctx, c, s.EmployerID, s.ID); err != nil {
 			return err
 		}
 		if draft {
