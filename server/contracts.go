@@ -20,17 +20,7 @@ func contractPDF(m *market.Market, log *slog.Logger) http.Handler {
 		}
 		b, err := m.ContractPDF(r.Context(), id)
 		if err != nil {
-			e, known := market.AsError(err)
-			switch {
-			case known && e.Code == market.CodeUnauthenticated:
-				w.Header().Set("WWW-Authenticate", "Bearer")
-				http.Error(w, "sign in to download a contract", http.StatusUnauthorized)
-			case known && e.Code == market.CodeNotFound:
-				http.NotFound(w, r)
-			default:
-				log.ErrorContext(r.Context(), "contract pdf", "contract", id, "err", err)
-				http.Error(w, "internal server error", http.StatusInternalServerError)
-			}
+			refuse(w, r, log, "contract pdf "+id, err)
 			return
 		}
 		w.Header().Set("Content-Type", "application/pdf")
@@ -38,4 +28,27 @@ func contractPDF(m *market.Market, log *slog.Logger) http.Handler {
 		w.Header().Set("Cache-Control", "private, no-store")
 		_, _ = w.Write(b)
 	})
+}
+
+// refuse answers an error on a plain-HTTP route (contracts, the ledger's
+// well-known URLs): a market refusal with its code's HTTP status and its
+// message, anything else logged and masked as 500.
+func refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, what string, err error) {
+	e, ok := market.AsError(err)
+	if !ok {
+		log.ErrorContext(r.Context(), what, "err", err)
+		http.Error(w, "internal server error", http.StatusInternalServerError)
+		return
+	}
+	status := http.StatusBadRequest
+	switch e.Code {
+	case market.CodeUnauthenticated:
+		w.Header().Set("WWW-Authenticate", "Bearer")
+		status = http.StatusUnauthorized
+	case market.CodeForbidden:
+		status = http.StatusForbidden
+	case market.CodeNotFound:
+		status = http.StatusNotFound
+	}
+	http.Error(w, e.Message, status)
 }

@@ -18,8 +18,7 @@ func ledgerCheckpoint(m *market.Market, log *slog.Logger) http.Handler {
 		cp, err := m.LatestCheckpoint(r.Context())
 		switch {
 		case err != nil:
-			log.ErrorContext(r.Context(), "ledger checkpoint", "err", err)
-			http.Error(w, "internal server error", http.StatusInternalServerError)
+			refuse(w, r, log, "ledger checkpoint", err)
 			return
 		case cp == nil:
 			http.Error(w, "no checkpoint yet", http.StatusNotFound)
@@ -50,13 +49,8 @@ func ledgerConsistency(m *market.Market, log *slog.Logger) http.Handler {
 			return
 		}
 		p, err := m.LedgerConsistency(r.Context(), from, to)
-		if e, ok := market.AsError(err); ok {
-			http.Error(w, e.Message, http.StatusBadRequest)
-			return
-		}
 		if err != nil {
-			log.ErrorContext(r.Context(), "ledger consistency", "err", err)
-			http.Error(w, "internal server error", http.StatusInternalServerError)
+			refuse(w, r, log, "ledger consistency", err)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -73,18 +67,8 @@ func ledgerCosign(m *market.Market, log *slog.Logger) http.Handler {
 			http.Error(w, "unreadable body", http.StatusBadRequest)
 			return
 		}
-		_, err = m.Cosign(r.Context(), string(b))
-		if e, ok := market.AsError(err); ok {
-			status := http.StatusBadRequest
-			if e.Code == market.CodeForbidden {
-				status = http.StatusForbidden
-			}
-			http.Error(w, e.Message, status)
-			return
-		}
-		if err != nil {
-			log.ErrorContext(r.Context(), "ledger cosignature", "err", err)
-			http.Error(w, "internal server error", http.StatusInternalServerError)
+		if _, err = m.Cosign(r.Context(), string(b)); err != nil {
+			refuse(w, r, log, "ledger cosignature", err)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
