@@ -219,14 +219,7 @@ func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
 // lawRules are the rule names of a LAW_RULE_FAILED refusal.
 func lawRules(t *testing.T, r servertest.Response) string {
 	t.Helper()
-	if r.Code() != "LAW_RULE_FAILED" {
-		t.Fatalf("got %+v, want LAW_RULE_FAILED", r.Errors)
-	}
-	var names []string
-	for _, f := range r.Errors[0].Extensions["failedRules"].([]any) {
-		names = append(names, f.(map[string]any)["rule"].(string))
-	}
-	return strings.Join(names, ",")
+	return refusedRules(t, r, "LAW_RULE_FAILED")
 }
 
 func hasHan(s string) bool {

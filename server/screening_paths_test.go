@@ -20,8 +20,15 @@ const (
 // failedRules are the rule names of a SCREENING_FAILED refusal.
 func failedRules(t *testing.T, r servertest.Response) string {
 	t.Helper()
-	if r.Code() != "SCREENING_FAILED" {
-		t.Fatalf("got %+v, want SCREENING_FAILED", r.Errors)
+	return refusedRules(t, r, "SCREENING_FAILED")
+}
+
+// refusedRules are the rule names in extensions.failedRules of a refusal
+// with code.
+func refusedRules(t *testing.T, r servertest.Response, code string) string {
+	t.Helper()
+	if r.Code() != code {
+		t.Fatalf("got %+v, want %s", r.Errors, code)
 	}
 	var names []string
 	for _, f := range r.Errors[0].Extensions["failedRules"].([]any) {
