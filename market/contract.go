@@ -30,7 +30,7 @@ const PaymentTerm = 7 * 24 * time.Hour
 // differs, and names the template version it used.
 func renderContract(s *ent.Shift, e *ent.Employer, agency, workerName, workerLang string) (body, version string, err error) {
 	pack := jurisdiction.For(jurisdiction.Code(e.Jurisdiction))
-	city, known := jurisdiction.CityAt(s.Lat, s.Lng)
+	city, _ := jurisdiction.CityAt(s.Lat, s.Lng)
 	digits := currencies[s.Currency]
 	terms := jurisdiction.Terms{
 		Engagement: s.EngagementType, Employer: e.Name, Agency: agency, Worker: workerName,
@@ -39,7 +39,7 @@ func renderContract(s *ent.Shift, e *ent.Employer, agency, workerName, workerLan
 		Pay:     i18n.Money{Amount: s.PayRate, Currency: s.Currency, Digits: digits},
 		PerHour: s.PayUnit == shift.PayUnitHOUR, PayCycleDays: s.PayCycleDays,
 		CancellationFee: i18n.Money{Amount: cancellationFee(s), Currency: s.Currency, Digits: digits},
-		NDA:             s.Nda, City: city, InjuryKnown: known, InjuryCover: known && city.InjuryCover,
+		NDA:             s.Nda, City: city,
 	}
 	if s.PostNature != nil {
 		terms.PostNature = s.PostNature.String()

@@ -62,8 +62,9 @@ type Terms struct {
 	NDA                      bool
 	PostNature               string
 	PostMonths               int
-	InjuryCover, InjuryKnown bool // the city runs occupational-injury protection; whether the place is known
-	City                     City
+	// City is the place's city in the minimum-wage table (zero outside
+	// it): its name, and whether it runs occupational-injury protection.
+	City City
 }
 
 // Render writes the contract of a hire. The pack's prevailing language comes
@@ -120,7 +121,7 @@ func (t ContractTemplate) render(terms Terms, lang string) (string, error) {
 		"Pay": terms.Pay.In(lang), "Unit": unit, "PayCycleDays": terms.PayCycleDays,
 		"Fee": terms.CancellationFee.In(lang), "NDA": terms.NDA,
 		"PostNature": terms.PostNature, "PostMonths": terms.PostMonths,
-		"InjuryCover": terms.InjuryCover, "InjuryKnown": terms.InjuryKnown, "City": city,
+		"InjuryCover": terms.City.InjuryCover, "City": city,
 	})
 	return b.String(), err
 }
