@@ -254,24 +254,19 @@ func derivedKey(signingKey []byte, purpose string) []byte {
 func LedgerLog(cfg Config, log *slog.Logger) (*market.Log, error) {
 	skey := cfg.LedgerKey
 	if skey == "" {
-		path := filepath.Join(cfg.DataDir, "ledger.key")
-		if b, err := os.ReadFile(path); err == nil {
-			skey = strings.TrimSpace(string(b))
-		} else {
-			seed := make([]byte, 32)
-			if _, err := rand.Read(seed); err != nil {
-				return nil, err
-			}
-			if skey, _, err = ledger.NewKey(ledgerOrigin(cfg), seed); err != nil {
-				return nil, err
-			}
-			if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-				return nil, fmt.Errorf("data directory: %w", err)
-			}
-			if err := os.WriteFile(path, []byte(skey+"\n"), 0o600); err != nil {
-				return nil, fmt.Errorf("ledger key: %w", err)
-			}
-			log.Warn("FLEXWORK_LEDGER_KEY is not set: made a ledger key in the data directory", "path", path)
+		var err error
+		skey, err = keptKey(cfg, log, "ledger.key", "FLEXWORK_LEDGER_KEY is not set: made a ledger key in the data directory",
+			func(k string) bool { return k != "" },
+			func() (string, error) {
+				seed := make([]byte, 32)
+				if _, err := rand.Read(seed); err != nil {
+					return "", err
+				}
+				skey, _, err := ledger.NewKey(ledgerOrigin(cfg), seed)
+				return skey, err
+			})
+		if err != nil {
+			return nil, err
 		}
 	}
 	vkey, err := ledger.PublicKey(skey)
@@ -299,21 +294,36 @@ func signingKey(cfg Config, log *slog.Logger) ([]byte, error) {
 		}
 		return []byte(cfg.JWTSecret), nil
 	}
-	path := filepath.Join(cfg.DataDir, "jwt.key")
-	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
-		return b, nil
+	key, err := keptKey(cfg, log, "jwt.key", "FLEXWORK_JWT_SECRET is not set: using a development key from the data directory",
+		func(k string) bool { return len(k) >= 32 },
+		func() (string, error) {
+			b := make([]byte, 32)
+			if _, err := rand.Read(b); err != nil {
+				return "", err
+			}
+			return hex.EncodeToString(b), nil
+		})
+	return []byte(key), err
+}
+
+// keptKey is a key made once and kept in the data directory as file: its
+// content when usable, else a new key from newKey, written there (0600)
+// with a warning, so that restarts keep using it.
+func keptKey(cfg Config, log *slog.Logger, file, warning string, usable func(string) bool, newKey func() (string, error)) (string, error) {
+	path := filepath.Join(cfg.DataDir, file)
+	if b, err := os.ReadFile(path); err == nil && usable(strings.TrimSpace(string(b))) {
+		return strings.TrimSpace(string(b)), nil
 	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return nil, err
+	key, err := newKey()
+	if err != nil {
+		return "", err
 	}
-	key := []byte(hex.EncodeToString(b))
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
+		return "", fmt.Errorf("data directory: %w", err)
 	}
-	if err := os.WriteFile(path, key, 0o600); err != nil {
-		return nil, fmt.Errorf("dev signing key: %w", err)
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("%s: %w", file, err)
 	}
-	log.Warn("FLEXWORK_JWT_SECRET is not set: using a development key from the data directory", "path", path)
+	log.Warn(warning, "path", path)
 	return key, nil
 }
