@@ -86,6 +86,15 @@ func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
 			t.Fatalf("bad slots in Chinese: %s %v", r.Code(), r.Errors)
 		}
 
+		// The third party must be of the kind the form of work needs, and
+		// only dispatch and outsourcing have one.
+		if r := env.Op(wang.Token, "CreateShift", dispatchShift(env, unit, unit, nil)); r.Code() != "BAD_USER_INPUT" || strings.Join(r.Fields(), ",") != "agencyID" {
+			t.Fatalf("the using unit named as its own agency: %s %v", r.Code(), r.Errors)
+		}
+		if r := env.Op(wang.Token, "CreateShift", dispatchShift(env, unit, agency, map[string]any{"engagementType": "PART_TIME"})); r.Code() != "BAD_USER_INPUT" || strings.Join(r.Fields(), ",") != "agencyID" {
+			t.Fatalf("a part-time shift naming an agency: %s %v", r.Code(), r.Errors)
+		}
+
 		var created struct {
 			CreateShift struct{ Shift struct{ ID string } }
 		}

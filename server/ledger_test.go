@@ -91,6 +91,17 @@ func TestAWitnessCosignsAndCatchesARewrite(t *testing.T) {
 			t.Fatalf("a stranger's receipt: %s", r.Code())
 		}
 
+		// Sizes outside the log are refused, naming the argument.
+		for _, c := range []struct {
+			from, to int
+			field    string
+		}{{0, 1, "from"}, {2, 1, "to"}, {1, 1 << 30, "to"}} {
+			r := env.Op(ana.worker.Token, "LedgerConsistency", map[string]any{"from": c.from, "to": c.to})
+			if r.Code() != "BAD_USER_INPUT" || strings.Join(r.Fields(), ",") != c.field {
+				t.Fatalf("ledgerConsistency(%d, %d): %s %v", c.from, c.to, r.Code(), r.Errors)
+			}
+		}
+
 		// A cosignature by a key the server does not know is refused.
 		strangerKey, _, _ := ledger.NewKey("witness.unknown.example", bytes.Repeat([]byte{6}, 32))
 		ss, _ := note.NewSigner(strangerKey)
