@@ -248,7 +248,7 @@ func (l *lab) acceptRace(ctx context.Context, c *client, o Options) error {
 				defer wg.Done()
 				<-start
 				t := time.Now()
-				out, _, err := c.op(ctx, of.token, "AcceptOffer", map[string]any{"id": of.id}, "CONFLICT")
+				out, _, err := c.op(ctx, of.token, "AcceptOffer", map[string]any{"input": map[string]any{"offerID": of.id}}, "CONFLICT")
 				d := time.Since(t)
 				mu.Lock()
 				defer mu.Unlock()
@@ -297,6 +297,11 @@ func (l *lab) acceptRace(ctx context.Context, c *client, o Options) error {
 		rounds, len(uniq), slots, won, lost, overfills)
 	if overfills > 0 {
 		return fmt.Errorf("%d overfilled slots", overfills)
+	}
+	if won == 0 {
+		// A race nobody won measured nothing (once, every request was
+		// refused by validation after the operation changed shape).
+		return fmt.Errorf("accept-race: no offer was accepted (%d errors, first: %s)", errs, first)
 	}
 	return nil
 }
