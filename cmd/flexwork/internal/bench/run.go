@@ -248,7 +248,7 @@ func (l *lab) acceptRace(ctx context.Context, c *client, o Options) error {
 				defer wg.Done()
 				<-start
 				t := time.Now()
-				out, _, err := c.op(ctx, of.token, "AcceptOffer", map[string]any{"input": map[string]any{"offerID": of.id}}, "CONFLICT")
+				out, _, err := c.op(ctx, of.token, "AcceptOffer", map[string]any{"input": map[string]any{"offerID": of.id}}, "SHIFT_FULL", "CONFLICT")
 				d := time.Since(t)
 				mu.Lock()
 				defer mu.Unlock()
