@@ -40,8 +40,6 @@ type CreditEvent struct {
 	Note string `json:"note,omitempty"`
 	// OccurredAt holds the value of the "occurred_at" field.
 	OccurredAt time.Time `json:"occurred_at,omitempty"`
-	// LedgerSeq holds the value of the "ledger_seq" field.
-	LedgerSeq *int64 `json:"ledger_seq,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CreditEventQuery when eager-loading is set.
 	Edges        CreditEventEdges `json:"edges"`
@@ -101,7 +99,7 @@ func (*CreditEvent) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case creditevent.FieldRating, creditevent.FieldLedgerSeq:
+		case creditevent.FieldRating:
 			values[i] = new(sql.NullInt64)
 		case creditevent.FieldID, creditevent.FieldSubjectKind, creditevent.FieldWorkerID, creditevent.FieldEmployerID, creditevent.FieldKind, creditevent.FieldSourceID, creditevent.FieldReversesID, creditevent.FieldNote:
 			values[i] = new(sql.NullString)
@@ -192,13 +190,6 @@ func (_m *CreditEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.OccurredAt = value.Time
 			}
-		case creditevent.FieldLedgerSeq:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for field ledger_seq", values[i])
-			} else if value.Valid {
-				_m.LedgerSeq = new(int64)
-				*_m.LedgerSeq = value.Int64
-			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -287,11 +278,6 @@ func (_m *CreditEvent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("occurred_at=")
 	builder.WriteString(_m.OccurredAt.Format(time.ANSIC))
-	builder.WriteString(", ")
-	if v := _m.LedgerSeq; v != nil {
-		builder.WriteString("ledger_seq=")
-		builder.WriteString(fmt.Sprintf("%v", *v))
-	}
 	builder.WriteByte(')')
 	return builder.String()
 }

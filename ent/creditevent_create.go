@@ -142,20 +142,6 @@ func (_c *CreditEventCreate) SetOccurredAt(v time.Time) *CreditEventCreate {
 	return _c
 }
 
-// SetLedgerSeq sets the "ledger_seq" field.
-func (_c *CreditEventCreate) SetLedgerSeq(v int64) *CreditEventCreate {
-	_c.mutation.SetLedgerSeq(v)
-	return _c
-}
-
-// SetNillableLedgerSeq sets the "ledger_seq" field if the given value is not nil.
-func (_c *CreditEventCreate) SetNillableLedgerSeq(v *int64) *CreditEventCreate {
-	if v != nil {
-		_c.SetLedgerSeq(*v)
-	}
-	return _c
-}
-
 // SetID sets the "id" field.
 func (_c *CreditEventCreate) SetID(v string) *CreditEventCreate {
 	_c.mutation.SetID(v)
@@ -369,10 +355,6 @@ func (_c *CreditEventCreate) createSpec() (*CreditEvent, *sqlgraph.CreateSpec) {
 		_spec.SetField(creditevent.FieldOccurredAt, field.TypeTime, value)
 		_node.OccurredAt = value
 	}
-	if value, ok := _c.mutation.LedgerSeq(); ok {
-		_spec.SetField(creditevent.FieldLedgerSeq, field.TypeInt64, value)
-		_node.LedgerSeq = &value
-	}
 	if nodes := _c.mutation.WorkerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -475,30 +457,6 @@ type (
 	}
 )
 
-// SetLedgerSeq sets the "ledger_seq" field.
-func (u *CreditEventUpsert) SetLedgerSeq(v int64) *CreditEventUpsert {
-	u.Set(creditevent.FieldLedgerSeq, v)
-	return u
-}
-
-// UpdateLedgerSeq sets the "ledger_seq" field to the value that was provided on create.
-func (u *CreditEventUpsert) UpdateLedgerSeq() *CreditEventUpsert {
-	u.SetExcluded(creditevent.FieldLedgerSeq)
-	return u
-}
-
-// AddLedgerSeq adds v to the "ledger_seq" field.
-func (u *CreditEventUpsert) AddLedgerSeq(v int64) *CreditEventUpsert {
-	u.Add(creditevent.FieldLedgerSeq, v)
-	return u
-}
-
-// ClearLedgerSeq clears the value of the "ledger_seq" field.
-func (u *CreditEventUpsert) ClearLedgerSeq() *CreditEventUpsert {
-	u.SetNull(creditevent.FieldLedgerSeq)
-	return u
-}
-
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -575,34 +533,6 @@ func (u *CreditEventUpsertOne) Update(set func(*CreditEventUpsert)) *CreditEvent
 		set(&CreditEventUpsert{UpdateSet: update})
 	}))
 	return u
-}
-
-// SetLedgerSeq sets the "ledger_seq" field.
-func (u *CreditEventUpsertOne) SetLedgerSeq(v int64) *CreditEventUpsertOne {
-	return u.Update(func(s *CreditEventUpsert) {
-		s.SetLedgerSeq(v)
-	})
-}
-
-// AddLedgerSeq adds v to the "ledger_seq" field.
-func (u *CreditEventUpsertOne) AddLedgerSeq(v int64) *CreditEventUpsertOne {
-	return u.Update(func(s *CreditEventUpsert) {
-		s.AddLedgerSeq(v)
-	})
-}
-
-// UpdateLedgerSeq sets the "ledger_seq" field to the value that was provided on create.
-func (u *CreditEventUpsertOne) UpdateLedgerSeq() *CreditEventUpsertOne {
-	return u.Update(func(s *CreditEventUpsert) {
-		s.UpdateLedgerSeq()
-	})
-}
-
-// ClearLedgerSeq clears the value of the "ledger_seq" field.
-func (u *CreditEventUpsertOne) ClearLedgerSeq() *CreditEventUpsertOne {
-	return u.Update(func(s *CreditEventUpsert) {
-		s.ClearLedgerSeq()
-	})
 }
 
 // Exec executes the query.
@@ -848,34 +778,6 @@ func (u *CreditEventUpsertBulk) Update(set func(*CreditEventUpsert)) *CreditEven
 		set(&CreditEventUpsert{UpdateSet: update})
 	}))
 	return u
-}
-
-// SetLedgerSeq sets the "ledger_seq" field.
-func (u *CreditEventUpsertBulk) SetLedgerSeq(v int64) *CreditEventUpsertBulk {
-	return u.Update(func(s *CreditEventUpsert) {
-		s.SetLedgerSeq(v)
-	})
-}
-
-// AddLedgerSeq adds v to the "ledger_seq" field.
-func (u *CreditEventUpsertBulk) AddLedgerSeq(v int64) *CreditEventUpsertBulk {
-	return u.Update(func(s *CreditEventUpsert) {
-		s.AddLedgerSeq(v)
-	})
-}
-
-// UpdateLedgerSeq sets the "ledger_seq" field to the value that was provided on create.
-func (u *CreditEventUpsertBulk) UpdateLedgerSeq() *CreditEventUpsertBulk {
-	return u.Update(func(s *CreditEventUpsert) {
-		s.UpdateLedgerSeq()
-	})
-}
-
-// ClearLedgerSeq clears the value of the "ledger_seq" field.
-func (u *CreditEventUpsertBulk) ClearLedgerSeq() *CreditEventUpsertBulk {
-	return u.Update(func(s *CreditEventUpsert) {
-		s.ClearLedgerSeq()
-	})
 }
 
 // Exec executes the query.

@@ -29,33 +29,6 @@ func (_u *CreditEventUpdate) Where(ps ...predicate.CreditEvent) *CreditEventUpda
 	return _u
 }
 
-// SetLedgerSeq sets the "ledger_seq" field.
-func (_u *CreditEventUpdate) SetLedgerSeq(v int64) *CreditEventUpdate {
-	_u.mutation.ResetLedgerSeq()
-	_u.mutation.SetLedgerSeq(v)
-	return _u
-}
-
-// SetNillableLedgerSeq sets the "ledger_seq" field if the given value is not nil.
-func (_u *CreditEventUpdate) SetNillableLedgerSeq(v *int64) *CreditEventUpdate {
-	if v != nil {
-		_u.SetLedgerSeq(*v)
-	}
-	return _u
-}
-
-// AddLedgerSeq adds value to the "ledger_seq" field.
-func (_u *CreditEventUpdate) AddLedgerSeq(v int64) *CreditEventUpdate {
-	_u.mutation.AddLedgerSeq(v)
-	return _u
-}
-
-// ClearLedgerSeq clears the value of the "ledger_seq" field.
-func (_u *CreditEventUpdate) ClearLedgerSeq() *CreditEventUpdate {
-	_u.mutation.ClearLedgerSeq()
-	return _u
-}
-
 // SetDisputeID sets the "dispute" edge to the CreditDispute entity by ID.
 func (_u *CreditEventUpdate) SetDisputeID(id string) *CreditEventUpdate {
 	_u.mutation.SetDisputeID(id)
@@ -134,15 +107,6 @@ func (_u *CreditEventUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.ReversesIDCleared() {
 		_spec.ClearField(creditevent.FieldReversesID, field.TypeString)
 	}
-	if value, ok := _u.mutation.LedgerSeq(); ok {
-		_spec.SetField(creditevent.FieldLedgerSeq, field.TypeInt64, value)
-	}
-	if value, ok := _u.mutation.AddedLedgerSeq(); ok {
-		_spec.AddField(creditevent.FieldLedgerSeq, field.TypeInt64, value)
-	}
-	if _u.mutation.LedgerSeqCleared() {
-		_spec.ClearField(creditevent.FieldLedgerSeq, field.TypeInt64)
-	}
 	if _u.mutation.DisputeCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2O,
@@ -192,33 +156,6 @@ type CreditEventUpdateOne struct {
 	hooks     []Hook
 	mutation  *CreditEventMutation
 	modifiers []func(*sql.UpdateBuilder)
-}
-
-// SetLedgerSeq sets the "ledger_seq" field.
-func (_u *CreditEventUpdateOne) SetLedgerSeq(v int64) *CreditEventUpdateOne {
-	_u.mutation.ResetLedgerSeq()
-	_u.mutation.SetLedgerSeq(v)
-	return _u
-}
-
-// SetNillableLedgerSeq sets the "ledger_seq" field if the given value is not nil.
-func (_u *CreditEventUpdateOne) SetNillableLedgerSeq(v *int64) *CreditEventUpdateOne {
-	if v != nil {
-		_u.SetLedgerSeq(*v)
-	}
-	return _u
-}
-
-// AddLedgerSeq adds value to the "ledger_seq" field.
-func (_u *CreditEventUpdateOne) AddLedgerSeq(v int64) *CreditEventUpdateOne {
-	_u.mutation.AddLedgerSeq(v)
-	return _u
-}
-
-// ClearLedgerSeq clears the value of the "ledger_seq" field.
-func (_u *CreditEventUpdateOne) ClearLedgerSeq() *CreditEventUpdateOne {
-	_u.mutation.ClearLedgerSeq()
-	return _u
 }
 
 // SetDisputeID sets the "dispute" edge to the CreditDispute entity by ID.
@@ -328,15 +265,6 @@ func (_u *CreditEventUpdateOne) sqlSave(ctx context.Context) (_node *CreditEvent
 	}
 	if _u.mutation.ReversesIDCleared() {
 		_spec.ClearField(creditevent.FieldReversesID, field.TypeString)
-	}
-	if value, ok := _u.mutation.LedgerSeq(); ok {
-		_spec.SetField(creditevent.FieldLedgerSeq, field.TypeInt64, value)
-	}
-	if value, ok := _u.mutation.AddedLedgerSeq(); ok {
-		_spec.AddField(creditevent.FieldLedgerSeq, field.TypeInt64, value)
-	}
-	if _u.mutation.LedgerSeqCleared() {
-		_spec.ClearField(creditevent.FieldLedgerSeq, field.TypeInt64)
 	}
 	if _u.mutation.DisputeCleared() {
 		edge := &sqlgraph.EdgeSpec{

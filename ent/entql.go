@@ -207,7 +207,6 @@ var schemaGraph = func() *sqlgraph.Schema {
 			creditevent.FieldReversesID:  {Type: field.TypeString, Column: creditevent.FieldReversesID},
 			creditevent.FieldNote:        {Type: field.TypeString, Column: creditevent.FieldNote},
 			creditevent.FieldOccurredAt:  {Type: field.TypeTime, Column: creditevent.FieldOccurredAt},
-			creditevent.FieldLedgerSeq:   {Type: field.TypeInt64, Column: creditevent.FieldLedgerSeq},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -335,6 +334,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Fields: map[string]*sqlgraph.FieldSpec{
 			ledgerentry.FieldCreatedAt: {Type: field.TypeTime, Column: ledgerentry.FieldCreatedAt},
 			ledgerentry.FieldSeq:       {Type: field.TypeInt64, Column: ledgerentry.FieldSeq},
+			ledgerentry.FieldFormat:    {Type: field.TypeInt, Column: ledgerentry.FieldFormat},
 			ledgerentry.FieldKind:      {Type: field.TypeString, Column: ledgerentry.FieldKind},
 			ledgerentry.FieldSubjectID: {Type: field.TypeString, Column: ledgerentry.FieldSubjectID},
 			ledgerentry.FieldActorID:   {Type: field.TypeString, Column: ledgerentry.FieldActorID},
@@ -2394,11 +2394,6 @@ func (f *CreditEventFilter) WhereOccurredAt(p entql.TimeP) {
 	f.Where(p.Field(creditevent.FieldOccurredAt))
 }
 
-// WhereLedgerSeq applies the entql int64 predicate on the ledger_seq field.
-func (f *CreditEventFilter) WhereLedgerSeq(p entql.Int64P) {
-	f.Where(p.Field(creditevent.FieldLedgerSeq))
-}
-
 // WhereHasWorker applies a predicate to check if query has an edge worker.
 func (f *CreditEventFilter) WhereHasWorker() {
 	f.Where(entql.HasEdge("worker"))
@@ -3036,6 +3031,11 @@ func (f *LedgerEntryFilter) WhereCreatedAt(p entql.TimeP) {
 // WhereSeq applies the entql int64 predicate on the seq field.
 func (f *LedgerEntryFilter) WhereSeq(p entql.Int64P) {
 	f.Where(p.Field(ledgerentry.FieldSeq))
+}
+
+// WhereFormat applies the entql int predicate on the format field.
+func (f *LedgerEntryFilter) WhereFormat(p entql.IntP) {
+	f.Where(p.Field(ledgerentry.FieldFormat))
 }
 
 // WhereKind applies the entql string predicate on the kind field.

@@ -19,8 +19,10 @@ type LedgerEntry struct {
 	ID string `json:"id,omitempty"`
 	// CreatedAt holds the value of the "created_at" field.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// Seq holds the value of the "seq" field.
-	Seq int64 `json:"seq,omitempty"`
+	// the entry's place in the log, from 1; set once, by the sequencer's own UPDATE
+	Seq *int64 `json:"seq,omitempty"`
+	// 1: a link of the hash chain (every entry before the log); 2: hashed alone, sequenced later
+	Format int `json:"format,omitempty"`
 	// Kind holds the value of the "kind" field.
 	Kind string `json:"kind,omitempty"`
 	// SubjectID holds the value of the "subject_id" field.
@@ -41,7 +43,7 @@ func (*LedgerEntry) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case ledgerentry.FieldSeq:
+		case ledgerentry.FieldSeq, ledgerentry.FieldFormat:
 			values[i] = new(sql.NullInt64)
 		case ledgerentry.FieldID, ledgerentry.FieldKind, ledgerentry.FieldSubjectID, ledgerentry.FieldActorID, ledgerentry.FieldPayload, ledgerentry.FieldPrevHash, ledgerentry.FieldHash:
 			values[i] = new(sql.NullString)
@@ -78,7 +80,14 @@ func (_m *LedgerEntry) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field seq", values[i])
 			} else if value.Valid {
-				_m.Seq = value.Int64
+				_m.Seq = new(int64)
+				*_m.Seq = value.Int64
+			}
+		case ledgerentry.FieldFormat:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field format", values[i])
+			} else if value.Valid {
+				_m.Format = int(value.Int64)
 			}
 		case ledgerentry.FieldKind:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -155,8 +164,13 @@ func (_m *LedgerEntry) String() string {
 	builder.WriteString("created_at=")
 	builder.WriteString(_m.CreatedAt.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("seq=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Seq))
+	if v := _m.Seq; v != nil {
+		builder.WriteString("seq=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("format=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Format))
 	builder.WriteString(", ")
 	builder.WriteString("kind=")
 	builder.WriteString(_m.Kind)

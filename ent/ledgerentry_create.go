@@ -43,6 +43,28 @@ func (_c *LedgerEntryCreate) SetSeq(v int64) *LedgerEntryCreate {
 	return _c
 }
 
+// SetNillableSeq sets the "seq" field if the given value is not nil.
+func (_c *LedgerEntryCreate) SetNillableSeq(v *int64) *LedgerEntryCreate {
+	if v != nil {
+		_c.SetSeq(*v)
+	}
+	return _c
+}
+
+// SetFormat sets the "format" field.
+func (_c *LedgerEntryCreate) SetFormat(v int) *LedgerEntryCreate {
+	_c.mutation.SetFormat(v)
+	return _c
+}
+
+// SetNillableFormat sets the "format" field if the given value is not nil.
+func (_c *LedgerEntryCreate) SetNillableFormat(v *int) *LedgerEntryCreate {
+	if v != nil {
+		_c.SetFormat(*v)
+	}
+	return _c
+}
+
 // SetKind sets the "kind" field.
 func (_c *LedgerEntryCreate) SetKind(v string) *LedgerEntryCreate {
 	_c.mutation.SetKind(v)
@@ -145,6 +167,10 @@ func (_c *LedgerEntryCreate) defaults() error {
 		v := ledgerentry.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	if _, ok := _c.mutation.Format(); !ok {
+		v := ledgerentry.DefaultFormat
+		_c.mutation.SetFormat(v)
+	}
 	if _, ok := _c.mutation.ActorID(); !ok {
 		v := ledgerentry.DefaultActorID
 		_c.mutation.SetActorID(v)
@@ -164,8 +190,8 @@ func (_c *LedgerEntryCreate) check() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "LedgerEntry.created_at"`)}
 	}
-	if _, ok := _c.mutation.Seq(); !ok {
-		return &ValidationError{Name: "seq", err: errors.New(`ent: missing required field "LedgerEntry.seq"`)}
+	if _, ok := _c.mutation.Format(); !ok {
+		return &ValidationError{Name: "format", err: errors.New(`ent: missing required field "LedgerEntry.format"`)}
 	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "LedgerEntry.kind"`)}
@@ -237,7 +263,11 @@ func (_c *LedgerEntryCreate) createSpec() (*LedgerEntry, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.Seq(); ok {
 		_spec.SetField(ledgerentry.FieldSeq, field.TypeInt64, value)
-		_node.Seq = value
+		_node.Seq = &value
+	}
+	if value, ok := _c.mutation.Format(); ok {
+		_spec.SetField(ledgerentry.FieldFormat, field.TypeInt, value)
+		_node.Format = value
 	}
 	if value, ok := _c.mutation.Kind(); ok {
 		_spec.SetField(ledgerentry.FieldKind, field.TypeString, value)
@@ -337,6 +367,9 @@ func (u *LedgerEntryUpsertOne) UpdateNewValues() *LedgerEntryUpsertOne {
 		}
 		if _, exists := u.create.mutation.Seq(); exists {
 			s.SetIgnore(ledgerentry.FieldSeq)
+		}
+		if _, exists := u.create.mutation.Format(); exists {
+			s.SetIgnore(ledgerentry.FieldFormat)
 		}
 		if _, exists := u.create.mutation.Kind(); exists {
 			s.SetIgnore(ledgerentry.FieldKind)
@@ -575,6 +608,9 @@ func (u *LedgerEntryUpsertBulk) UpdateNewValues() *LedgerEntryUpsertBulk {
 			}
 			if _, exists := b.mutation.Seq(); exists {
 				s.SetIgnore(ledgerentry.FieldSeq)
+			}
+			if _, exists := b.mutation.Format(); exists {
+				s.SetIgnore(ledgerentry.FieldFormat)
 			}
 			if _, exists := b.mutation.Kind(); exists {
 				s.SetIgnore(ledgerentry.FieldKind)

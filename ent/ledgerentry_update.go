@@ -75,6 +75,9 @@ func (_u *LedgerEntryUpdate) sqlSave(ctx context.Context) (_node int, err error)
 			}
 		}
 	}
+	if _u.mutation.SeqCleared() {
+		_spec.ClearField(ledgerentry.FieldSeq, field.TypeInt64)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -173,6 +176,9 @@ func (_u *LedgerEntryUpdateOne) sqlSave(ctx context.Context) (_node *LedgerEntry
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.SeqCleared() {
+		_spec.ClearField(ledgerentry.FieldSeq, field.TypeInt64)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &LedgerEntry{config: _u.config}

@@ -7172,8 +7172,6 @@ type CreditEventMutation struct {
 	reverses_id     *string
 	note            *string
 	occurred_at     *time.Time
-	ledger_seq      *int64
-	addledger_seq   *int64
 	clearedFields   map[string]struct{}
 	worker          *string
 	clearedworker   bool
@@ -7723,76 +7721,6 @@ func (m *CreditEventMutation) ResetOccurredAt() {
 	m.occurred_at = nil
 }
 
-// SetLedgerSeq sets the "ledger_seq" field.
-func (m *CreditEventMutation) SetLedgerSeq(i int64) {
-	m.ledger_seq = &i
-	m.addledger_seq = nil
-}
-
-// LedgerSeq returns the value of the "ledger_seq" field in the mutation.
-func (m *CreditEventMutation) LedgerSeq() (r int64, exists bool) {
-	v := m.ledger_seq
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldLedgerSeq returns the old "ledger_seq" field's value of the CreditEvent entity.
-// If the CreditEvent object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *CreditEventMutation) OldLedgerSeq(ctx context.Context) (v *int64, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldLedgerSeq is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldLedgerSeq requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldLedgerSeq: %w", err)
-	}
-	return oldValue.LedgerSeq, nil
-}
-
-// AddLedgerSeq adds i to the "ledger_seq" field.
-func (m *CreditEventMutation) AddLedgerSeq(i int64) {
-	if m.addledger_seq != nil {
-		*m.addledger_seq += i
-	} else {
-		m.addledger_seq = &i
-	}
-}
-
-// AddedLedgerSeq returns the value that was added to the "ledger_seq" field in this mutation.
-func (m *CreditEventMutation) AddedLedgerSeq() (r int64, exists bool) {
-	v := m.addledger_seq
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// ClearLedgerSeq clears the value of the "ledger_seq" field.
-func (m *CreditEventMutation) ClearLedgerSeq() {
-	m.ledger_seq = nil
-	m.addledger_seq = nil
-	m.clearedFields[creditevent.FieldLedgerSeq] = struct{}{}
-}
-
-// LedgerSeqCleared returns if the "ledger_seq" field was cleared in this mutation.
-func (m *CreditEventMutation) LedgerSeqCleared() bool {
-	_, ok := m.clearedFields[creditevent.FieldLedgerSeq]
-	return ok
-}
-
-// ResetLedgerSeq resets all changes to the "ledger_seq" field.
-func (m *CreditEventMutation) ResetLedgerSeq() {
-	m.ledger_seq = nil
-	m.addledger_seq = nil
-	delete(m.clearedFields, creditevent.FieldLedgerSeq)
-}
-
 // ClearWorker clears the "worker" edge to the WorkerProfile entity.
 func (m *CreditEventMutation) ClearWorker() {
 	m.clearedworker = true
@@ -7920,7 +7848,7 @@ func (m *CreditEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CreditEventMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, creditevent.FieldCreatedAt)
 	}
@@ -7951,9 +7879,6 @@ func (m *CreditEventMutation) Fields() []string {
 	if m.occurred_at != nil {
 		fields = append(fields, creditevent.FieldOccurredAt)
 	}
-	if m.ledger_seq != nil {
-		fields = append(fields, creditevent.FieldLedgerSeq)
-	}
 	return fields
 }
 
@@ -7982,8 +7907,6 @@ func (m *CreditEventMutation) Field(name string) (ent.Value, bool) {
 		return m.Note()
 	case creditevent.FieldOccurredAt:
 		return m.OccurredAt()
-	case creditevent.FieldLedgerSeq:
-		return m.LedgerSeq()
 	}
 	return nil, false
 }
@@ -8013,8 +7936,6 @@ func (m *CreditEventMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldNote(ctx)
 	case creditevent.FieldOccurredAt:
 		return m.OldOccurredAt(ctx)
-	case creditevent.FieldLedgerSeq:
-		return m.OldLedgerSeq(ctx)
 	}
 	return nil, fmt.Errorf("unknown CreditEvent field %s", name)
 }
@@ -8094,13 +8015,6 @@ func (m *CreditEventMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetOccurredAt(v)
 		return nil
-	case creditevent.FieldLedgerSeq:
-		v, ok := value.(int64)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetLedgerSeq(v)
-		return nil
 	}
 	return fmt.Errorf("unknown CreditEvent field %s", name)
 }
@@ -8112,9 +8026,6 @@ func (m *CreditEventMutation) AddedFields() []string {
 	if m.addrating != nil {
 		fields = append(fields, creditevent.FieldRating)
 	}
-	if m.addledger_seq != nil {
-		fields = append(fields, creditevent.FieldLedgerSeq)
-	}
 	return fields
 }
 
@@ -8125,8 +8036,6 @@ func (m *CreditEventMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case creditevent.FieldRating:
 		return m.AddedRating()
-	case creditevent.FieldLedgerSeq:
-		return m.AddedLedgerSeq()
 	}
 	return nil, false
 }
@@ -8142,13 +8051,6 @@ func (m *CreditEventMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddRating(v)
-		return nil
-	case creditevent.FieldLedgerSeq:
-		v, ok := value.(int64)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.AddLedgerSeq(v)
 		return nil
 	}
 	return fmt.Errorf("unknown CreditEvent numeric field %s", name)
@@ -8169,9 +8071,6 @@ func (m *CreditEventMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(creditevent.FieldReversesID) {
 		fields = append(fields, creditevent.FieldReversesID)
-	}
-	if m.FieldCleared(creditevent.FieldLedgerSeq) {
-		fields = append(fields, creditevent.FieldLedgerSeq)
 	}
 	return fields
 }
@@ -8198,9 +8097,6 @@ func (m *CreditEventMutation) ClearField(name string) error {
 		return nil
 	case creditevent.FieldReversesID:
 		m.ClearReversesID()
-		return nil
-	case creditevent.FieldLedgerSeq:
-		m.ClearLedgerSeq()
 		return nil
 	}
 	return fmt.Errorf("unknown CreditEvent nullable field %s", name)
@@ -8239,9 +8135,6 @@ func (m *CreditEventMutation) ResetField(name string) error {
 		return nil
 	case creditevent.FieldOccurredAt:
 		m.ResetOccurredAt()
-		return nil
-	case creditevent.FieldLedgerSeq:
-		m.ResetLedgerSeq()
 		return nil
 	}
 	return fmt.Errorf("unknown CreditEvent field %s", name)
@@ -13268,6 +13161,8 @@ type LedgerEntryMutation struct {
 	created_at    *time.Time
 	seq           *int64
 	addseq        *int64
+	format        *int
+	addformat     *int
 	kind          *string
 	subject_id    *string
 	actor_id      *string
@@ -13438,7 +13333,7 @@ func (m *LedgerEntryMutation) Seq() (r int64, exists bool) {
 // OldSeq returns the old "seq" field's value of the LedgerEntry entity.
 // If the LedgerEntry object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *LedgerEntryMutation) OldSeq(ctx context.Context) (v int64, err error) {
+func (m *LedgerEntryMutation) OldSeq(ctx context.Context) (v *int64, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
 	}
@@ -13470,10 +13365,80 @@ func (m *LedgerEntryMutation) AddedSeq() (r int64, exists bool) {
 	return *v, true
 }
 
+// ClearSeq clears the value of the "seq" field.
+func (m *LedgerEntryMutation) ClearSeq() {
+	m.seq = nil
+	m.addseq = nil
+	m.clearedFields[ledgerentry.FieldSeq] = struct{}{}
+}
+
+// SeqCleared returns if the "seq" field was cleared in this mutation.
+func (m *LedgerEntryMutation) SeqCleared() bool {
+	_, ok := m.clearedFields[ledgerentry.FieldSeq]
+	return ok
+}
+
 // ResetSeq resets all changes to the "seq" field.
 func (m *LedgerEntryMutation) ResetSeq() {
 	m.seq = nil
 	m.addseq = nil
+	delete(m.clearedFields, ledgerentry.FieldSeq)
+}
+
+// SetFormat sets the "format" field.
+func (m *LedgerEntryMutation) SetFormat(i int) {
+	m.format = &i
+	m.addformat = nil
+}
+
+// Format returns the value of the "format" field in the mutation.
+func (m *LedgerEntryMutation) Format() (r int, exists bool) {
+	v := m.format
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFormat returns the old "format" field's value of the LedgerEntry entity.
+// If the LedgerEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerEntryMutation) OldFormat(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFormat is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFormat requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFormat: %w", err)
+	}
+	return oldValue.Format, nil
+}
+
+// AddFormat adds i to the "format" field.
+func (m *LedgerEntryMutation) AddFormat(i int) {
+	if m.addformat != nil {
+		*m.addformat += i
+	} else {
+		m.addformat = &i
+	}
+}
+
+// AddedFormat returns the value that was added to the "format" field in this mutation.
+func (m *LedgerEntryMutation) AddedFormat() (r int, exists bool) {
+	v := m.addformat
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFormat resets all changes to the "format" field.
+func (m *LedgerEntryMutation) ResetFormat() {
+	m.format = nil
+	m.addformat = nil
 }
 
 // SetKind sets the "kind" field.
@@ -13726,12 +13691,15 @@ func (m *LedgerEntryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LedgerEntryMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, ledgerentry.FieldCreatedAt)
 	}
 	if m.seq != nil {
 		fields = append(fields, ledgerentry.FieldSeq)
+	}
+	if m.format != nil {
+		fields = append(fields, ledgerentry.FieldFormat)
 	}
 	if m.kind != nil {
 		fields = append(fields, ledgerentry.FieldKind)
@@ -13763,6 +13731,8 @@ func (m *LedgerEntryMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case ledgerentry.FieldSeq:
 		return m.Seq()
+	case ledgerentry.FieldFormat:
+		return m.Format()
 	case ledgerentry.FieldKind:
 		return m.Kind()
 	case ledgerentry.FieldSubjectID:
@@ -13788,6 +13758,8 @@ func (m *LedgerEntryMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldCreatedAt(ctx)
 	case ledgerentry.FieldSeq:
 		return m.OldSeq(ctx)
+	case ledgerentry.FieldFormat:
+		return m.OldFormat(ctx)
 	case ledgerentry.FieldKind:
 		return m.OldKind(ctx)
 	case ledgerentry.FieldSubjectID:
@@ -13822,6 +13794,13 @@ func (m *LedgerEntryMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSeq(v)
+		return nil
+	case ledgerentry.FieldFormat:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFormat(v)
 		return nil
 	case ledgerentry.FieldKind:
 		v, ok := value.(string)
@@ -13876,6 +13855,9 @@ func (m *LedgerEntryMutation) AddedFields() []string {
 	if m.addseq != nil {
 		fields = append(fields, ledgerentry.FieldSeq)
 	}
+	if m.addformat != nil {
+		fields = append(fields, ledgerentry.FieldFormat)
+	}
 	return fields
 }
 
@@ -13886,6 +13868,8 @@ func (m *LedgerEntryMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case ledgerentry.FieldSeq:
 		return m.AddedSeq()
+	case ledgerentry.FieldFormat:
+		return m.AddedFormat()
 	}
 	return nil, false
 }
@@ -13902,6 +13886,13 @@ func (m *LedgerEntryMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddSeq(v)
 		return nil
+	case ledgerentry.FieldFormat:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFormat(v)
+		return nil
 	}
 	return fmt.Errorf("unknown LedgerEntry numeric field %s", name)
 }
@@ -13909,7 +13900,11 @@ func (m *LedgerEntryMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *LedgerEntryMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(ledgerentry.FieldSeq) {
+		fields = append(fields, ledgerentry.FieldSeq)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -13922,6 +13917,11 @@ func (m *LedgerEntryMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *LedgerEntryMutation) ClearField(name string) error {
+	switch name {
+	case ledgerentry.FieldSeq:
+		m.ClearSeq()
+		return nil
+	}
 	return fmt.Errorf("unknown LedgerEntry nullable field %s", name)
 }
 
@@ -13934,6 +13934,9 @@ func (m *LedgerEntryMutation) ResetField(name string) error {
 		return nil
 	case ledgerentry.FieldSeq:
 		m.ResetSeq()
+		return nil
+	case ledgerentry.FieldFormat:
+		m.ResetFormat()
 		return nil
 	case ledgerentry.FieldKind:
 		m.ResetKind()

@@ -97,6 +97,9 @@ func (r *workerProfileResolver) Assignments(ctx context.Context, obj *ent.Worker
 // Application returns generated.ApplicationResolver implementation.
 func (r *Resolver) Application() generated.ApplicationResolver { return &applicationResolver{r} }
 
+// Assignment returns generated.AssignmentResolver implementation.
+func (r *Resolver) Assignment() generated.AssignmentResolver { return &assignmentResolver{r} }
+
 // Certification returns generated.CertificationResolver implementation.
 func (r *Resolver) Certification() generated.CertificationResolver { return &certificationResolver{r} }
 
@@ -115,6 +118,9 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 // Shift returns generated.ShiftResolver implementation.
 func (r *Resolver) Shift() generated.ShiftResolver { return &shiftResolver{r} }
 
+// Timesheet returns generated.TimesheetResolver implementation.
+func (r *Resolver) Timesheet() generated.TimesheetResolver { return &timesheetResolver{r} }
+
 // User returns generated.UserResolver implementation.
 func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 
@@ -123,12 +129,14 @@ func (r *Resolver) WorkerProfile() generated.WorkerProfileResolver { return &wor
 
 type (
 	applicationResolver   struct{ *Resolver }
+	assignmentResolver    struct{ *Resolver }
 	certificationResolver struct{ *Resolver }
 	contractResolver      struct{ *Resolver }
 	creditDisputeResolver struct{ *Resolver }
 	employerResolver      struct{ *Resolver }
 	queryResolver         struct{ *Resolver }
 	shiftResolver         struct{ *Resolver }
+	timesheetResolver     struct{ *Resolver }
 	userResolver          struct{ *Resolver }
 	workerProfileResolver struct{ *Resolver }
 )

@@ -21,6 +21,20 @@ func receiptModel(r *ledger.Receipt, err error) (*model.LedgerReceipt, error) {
 		Checkpoint: r.Checkpoint}, nil
 }
 
+// receiptModels writes a list of receipts as the API shows them.
+func receiptModels(rs []*ledger.Receipt, err error) ([]*model.LedgerReceipt, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.LedgerReceipt, len(rs))
+	for i, r := range rs {
+		if out[i], err = receiptModel(r, nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // base64s writes proof hashes as the API shows them.
 func base64s(hs [][]byte, err error) ([]string, error) {
 	out := make([]string, len(hs))

@@ -13,6 +13,11 @@ import (
 	"flexwork/graph/model"
 )
 
+// Receipts is the resolver for the receipts field.
+func (r *assignmentResolver) Receipts(ctx context.Context, obj *ent.Assignment) ([]*model.LedgerReceipt, error) {
+	return receiptModels(r.Market.Receipts(ctx, obj.ID))
+}
+
 // Receipt is the resolver for the receipt field.
 func (r *contractResolver) Receipt(ctx context.Context, obj *ent.Contract) (*model.LedgerReceipt, error) {
 	return receiptModel(r.Market.ContractReceipt(ctx, obj.ID))
@@ -36,6 +41,11 @@ func (r *queryResolver) LedgerCheckpoint(ctx context.Context) (*ent.LedgerCheckp
 // LedgerConsistency is the resolver for the ledgerConsistency field.
 func (r *queryResolver) LedgerConsistency(ctx context.Context, from int, to int) ([]string, error) {
 	return base64s(r.Market.LedgerConsistency(ctx, from, to))
+}
+
+// Receipts is the resolver for the receipts field.
+func (r *timesheetResolver) Receipts(ctx context.Context, obj *ent.Timesheet) ([]*model.LedgerReceipt, error) {
+	return receiptModels(r.Market.Receipts(ctx, obj.ID))
 }
 
 // LedgerCheckpoint returns generated.LedgerCheckpointResolver implementation.

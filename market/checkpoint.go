@@ -16,6 +16,7 @@ import (
 	"flexwork/ent/ledgernode"
 	"flexwork/ent/predicate"
 	"flexwork/ent/rule"
+	"flexwork/ent/schema/pulid"
 	"flexwork/ledger"
 )
 
@@ -66,29 +67,59 @@ func (m *Market) LogKey() string {
 	return m.log.PublicKey
 }
 
-// checkpointLock serialises checkpointers across replicas on PostgreSQL;
-// SQLite's write lock does the same there.
+// checkpointLock serialises sequencers and checkpointers across replicas
+// on PostgreSQL; SQLite's write lock does the same there.
 const checkpointLock = 7_202_613
 
-// checkpointBatch is the most entries one checkpoint adds; the next run
-// takes the rest.
-const checkpointBatch = 5000
+// checkpointBatch is the most entries one checkpoint adds; a run takes at
+// most checkpointRounds of them, and the next run the rest.
+const (
+	checkpointBatch  = 5000
+	checkpointRounds = 20
+)
 
-// Checkpoint extends the log's Merkle tree with the ledger entries no
-// checkpoint covers yet, stores the new nodes, and signs a checkpoint of
-// the new size. It returns the latest checkpoint (nil while the ledger is
-// empty). Entries are leaves in their sequence order: the ledger's own
-// lock gives them their seq, and they commit in that order.
+// Checkpoint is the ledger's sequencer: it gives the entries that committed
+// since its last run their places in the log (oldest first), extends the
+// log's Merkle tree with them, stores the new nodes and signs a checkpoint of
+// the new size, a batch per transaction until it has caught up. It returns
+// the latest checkpoint (nil while the ledger is empty). A market without a
+// signing key only sequences.
 func (m *Market) Checkpoint(ctx context.Context) (*ent.LedgerCheckpoint, error) {
-	if m.log == nil {
-		return nil, errors.New("ledger: no signing key configured")
+	var (
+		out  *ent.LedgerCheckpoint
+		more = true
+		err  error
+	)
+	for round := 0; more && round < checkpointRounds; round++ {
+		out, more, err = m.checkpointBatch(ctx)
+		if ent.IsConstraintError(err) {
+			// Another checkpointer (a job that overran its interval)
+			// wrote the same nodes first; its checkpoint stands.
+			return m.LatestCheckpoint(ctx)
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	var out *ent.LedgerCheckpoint
-	err := m.inTx(rule.System(ctx), func(ctx context.Context, c *ent.Client) error {
+	return out, nil
+}
+
+// checkpointBatch sequences and checkpoints up to checkpointBatch entries
+// in one transaction, and says whether more are waiting.
+func (m *Market) checkpointBatch(ctx context.Context) (out *ent.LedgerCheckpoint, more bool, err error) {
+	err = m.inTx(rule.System(ctx), func(ctx context.Context, c *ent.Client) error {
 		if m.dialect == dialect.Postgres {
 			if _, err := c.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", checkpointLock); err != nil {
 				return fmt.Errorf("checkpoint lock: %w", err)
 			}
+		}
+		placed, err := m.sequence(ctx, c)
+		if err != nil {
+			return err
+		}
+		more = placed == checkpointBatch
+		if m.log == nil {
+			return nil
 		}
 		last, err := c.LedgerCheckpoint.Query().Order(ent.Desc(ledgercheckpoint.FieldSize)).First(ctx)
 		var tree *ledger.Tree
@@ -108,10 +139,11 @@ func (m *Market) Checkpoint(ctx context.Context) (*ent.LedgerCheckpoint, error) 
 		if err != nil || len(entries) == 0 {
 			return err
 		}
+		more = more || len(entries) == checkpointBatch
 		var nodes []*ent.LedgerNodeCreate
 		for _, e := range entries {
-			if uint64(e.Seq) != tree.Size()+1 {
-				return fmt.Errorf("ledger: entry %d missing before entry %d", tree.Size()+1, e.Seq)
+			if uint64(*e.Seq) != tree.Size()+1 {
+				return fmt.Errorf("ledger: entry %d missing before entry %d", tree.Size()+1, *e.Seq)
 			}
 			if err := tree.Append(leafOf(e).Hash(), func(n ledger.Node) {
 				nodes = append(nodes, c.LedgerNode.Create().SetLevel(int(n.Level)).SetIndex(int64(n.Index)).SetHash(n.Hash))
@@ -136,17 +168,39 @@ func (m *Market) Checkpoint(ctx context.Context) (*ent.LedgerCheckpoint, error) 
 			SetCompact(encodeHashes(tree.Hashes())).SetCreatedAt(m.Now()).Save(ctx)
 		return err
 	})
-	if ent.IsConstraintError(err) {
-		// Another checkpointer (a job that overran its interval) wrote
-		// the same nodes first; its checkpoint stands.
-		return m.LatestCheckpoint(ctx)
+	return out, more, err
+}
+
+// sequence gives up to checkpointBatch entries without a place the next
+// seqs, in the order of their times (then IDs), in one statement. Only the
+// sequencer sets seq, under its lock, so the places it gives are contiguous;
+// an entry whose transaction commits late simply gets a later place.
+func (m *Market) sequence(ctx context.Context, c *ent.Client) (int64, error) {
+	var next int64
+	last, err := c.LedgerEntry.Query().Where(ledgerentry.SeqNotNil()).Order(ent.Desc(ledgerentry.FieldSeq)).First(ctx)
+	switch {
+	case err == nil:
+		next = *last.Seq
+	case !ent.IsNotFound(err):
+		return 0, err
 	}
-	return out, err
+	q := `UPDATE ledger_entries SET seq = queue.seq FROM (
+		SELECT id, ? + row_number() OVER (ORDER BY created_at, id) AS seq
+		FROM ledger_entries WHERE seq IS NULL ORDER BY created_at, id LIMIT ?
+	) AS queue WHERE ledger_entries.id = queue.id`
+	if m.dialect == dialect.Postgres {
+		q = strings.Replace(strings.Replace(q, "?", "$1::bigint", 1), "?", "$2", 1)
+	}
+	res, err := c.ExecContext(ctx, q, next, checkpointBatch)
+	if err != nil {
+		return 0, fmt.Errorf("ledger: sequence: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // leafOf is the log's leaf for a ledger entry: IDs, kind, time and digests.
 func leafOf(e *ent.LedgerEntry) ledger.Leaf {
-	return ledger.Leaf{Index: uint64(e.Seq - 1), EntryID: e.ID, Kind: e.Kind, SubjectID: e.SubjectID, ActorID: e.ActorID,
+	return ledger.Leaf{Index: uint64(*e.Seq - 1), EntryID: e.ID, Kind: e.Kind, SubjectID: e.SubjectID, ActorID: e.ActorID,
 		At: e.CreatedAt, PayloadSHA256: ledger.PayloadDigest(e.Payload), EntryHash: e.Hash}
 }
 
@@ -251,8 +305,52 @@ func (m *Market) ContractReceipt(ctx context.Context, contractID string) (*ledge
 	if err != nil {
 		return nil, err
 	}
+	return m.receiptOf(ctx, e, last)
+}
+
+// Receipts are the receipts of every entry about a hire, a timesheet or a
+// contract that the latest checkpoint covers, in the log's order, for the
+// parties to it: whoever may read the record (its worker, its employer's
+// members, its agency's) may hold the proofs of what the ledger says of it.
+func (m *Market) Receipts(ctx context.Context, subjectID string) ([]*ledger.Receipt, error) {
+	var err error
+	switch pulid.Prefix(subjectID) {
+	case "asg":
+		_, err = m.db.Assignment.Get(ctx, subjectID)
+	case "tms":
+		_, err = m.db.Timesheet.Get(ctx, subjectID)
+	case "ctr":
+		_, err = m.db.Contract.Get(ctx, subjectID)
+	default:
+		return nil, BadInput("id", "receipts are kept for hires, timesheets and contracts")
+	}
+	if ent.IsNotFound(err) {
+		return nil, NotFound("record")
+	} else if err != nil {
+		return nil, err
+	}
+	last, err := m.LatestCheckpoint(ctx)
+	if err != nil || last == nil {
+		return nil, err
+	}
+	entries, err := m.db.LedgerEntry.Query().Where(ledgerentry.SubjectID(subjectID), ledgerentry.SeqLTE(last.Size)).
+		Order(ent.Asc(ledgerentry.FieldSeq)).All(rule.System(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*ledger.Receipt, len(entries))
+	for i, e := range entries {
+		if out[i], err = m.receiptOf(ctx, e, last); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// receiptOf proves a sequenced entry against a checkpoint that covers it.
+func (m *Market) receiptOf(ctx context.Context, e *ent.LedgerEntry, cp *ent.LedgerCheckpoint) (*ledger.Receipt, error) {
 	leaf := leafOf(e)
-	p, err := ledger.InclusionProof(leaf.Index, uint64(last.Size))
+	p, err := ledger.InclusionProof(leaf.Index, uint64(cp.Size))
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +358,7 @@ func (m *Market) ContractReceipt(ctx context.Context, contractID string) (*ledge
 	if err != nil {
 		return nil, err
 	}
-	return &ledger.Receipt{Leaf: leaf, Payload: e.Payload, Size: uint64(last.Size), Proof: hashes, Checkpoint: last.Note}, nil
+	return &ledger.Receipt{Leaf: leaf, Payload: e.Payload, Size: uint64(cp.Size), Proof: hashes, Checkpoint: cp.Note}, nil
 }
 
 // VerifyLog rebuilds the log's tree from the ledger's entries and checks
@@ -295,12 +393,12 @@ func (m *Market) VerifyLog(ctx context.Context) (int, error) {
 			return checked, fmt.Errorf("ledger: checkpoint of size %d, but the ledger holds %d entries (truncated)", cps[next].Size, tree.Size())
 		}
 		for i, e := range entries {
-			if uint64(e.Seq) != tree.Size()+1 {
+			if uint64(*e.Seq) != tree.Size()+1 {
 				return checked, fmt.Errorf("ledger: entry %d missing", tree.Size()+1)
 			}
 			h := leafOf(e).Hash()
 			if i < len(leaves) && leaves[i].Index == int64(tree.Size()) && string(leaves[i].Hash) != string(h) {
-				return checked, fmt.Errorf("ledger: entry %d does not match the log's leaf %d (the entry or the leaf was changed)", e.Seq, e.Seq-1)
+				return checked, fmt.Errorf("ledger: entry %d does not match the log's leaf %d (the entry or the leaf was changed)", *e.Seq, *e.Seq-1)
 			}
 			if err := tree.Append(h, func(ledger.Node) {}); err != nil {
 				return checked, err

@@ -3,12 +3,15 @@ package market_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/ledgerentry"
+	"flexwork/ent/rule"
 	"flexwork/ledger"
 	"flexwork/market"
 )
@@ -54,6 +57,80 @@ func TestCheckpointersRace(t *testing.T) {
 			}
 		}
 		if n, err := m.VerifyLog(context.Background()); err != nil || n != 1 {
+			t.Fatalf("the log after the race: %d checkpoints, %v", n, err)
+		}
+	})
+}
+
+// TestTheSequencerRacesTheHires: hires commit their ledger entries while
+// sequencers run; every entry ends up in exactly one place, the places run
+// 1…n without a gap, and the log built over them verifies, on both
+// databases.
+func TestTheSequencerRacesTheHires(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		w := newWorld(t, db)
+		type hire struct {
+			worker context.Context
+			offer  string
+		}
+		hires := make([]hire, 16)
+		for i := range hires {
+			wk := w.worker(fmt.Sprintf("Worker %d", i))
+			hires[i] = hire{wk, w.offer(wk, w.shift(72*time.Hour, 4, 1)).ID}
+		}
+		skey, vkey, err := ledger.NewKey("flexwork.test/ledger", bytes.Repeat([]byte{2}, 32))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := market.NewLog(skey, vkey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := market.New(db, market.WithLog(l))
+		ctx := context.Background()
+		var (
+			wg   sync.WaitGroup
+			done = make(chan struct{})
+		)
+		for i := range 2 {
+			wg.Go(func() {
+				for {
+					select {
+					case <-done:
+						return
+					default:
+					}
+					if _, err := m.Checkpoint(ctx); err != nil {
+						t.Errorf("sequencer %d: %v", i, err)
+						return
+					}
+				}
+			})
+		}
+		var hired sync.WaitGroup
+		for _, h := range hires {
+			hired.Go(func() {
+				if _, err := w.m.AcceptOffer(h.worker, h.offer); err != nil {
+					t.Errorf("hire: %v", err)
+				}
+			})
+		}
+		hired.Wait()
+		close(done)
+		wg.Wait()
+		cp, err := m.Checkpoint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sys := rule.System(ctx)
+		total := db.LedgerEntry.Query().CountX(sys)
+		if waiting := db.LedgerEntry.Query().Where(ledgerentry.SeqIsNil()).CountX(sys); waiting != 0 || cp.Size != int64(total) {
+			t.Fatalf("%d of %d entries without a place; checkpoint size %d", waiting, total, cp.Size)
+		}
+		if n, err := m.VerifyLedger(ctx); err != nil || n != int64(total) {
+			t.Fatalf("ledger: %d of %d entries, %v", n, total, err)
+		}
+		if n, err := m.VerifyLog(ctx); err != nil || n == 0 {
 			t.Fatalf("the log after the race: %d checkpoints, %v", n, err)
 		}
 	})

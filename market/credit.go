@@ -65,11 +65,9 @@ func (m *Market) recordCredit(ctx context.Context, c *ent.Client, f creditFact) 
 	if f.rating != nil {
 		p.Rating = *f.rating
 	}
-	entry, err := m.appendLedger(ctx, c, LedgerCreditEvent, subject, actor(ctx), p)
-	if err != nil {
-		return nil, err
-	}
-	if ev, err = c.CreditEvent.UpdateOneID(ev.ID).SetLedgerSeq(entry.Seq).Save(sys); err != nil {
+	// The entry's payload names the event's ID: that is the link between
+	// them (the entry's seq comes later, from the sequencer).
+	if _, err := m.appendLedger(ctx, c, LedgerCreditEvent, subject, actor(ctx), p); err != nil {
 		return nil, err
 	}
 	if err := m.rescore(ctx, c, subject, now); err != nil {

@@ -161,28 +161,29 @@ type CreditDiff struct {
 }
 
 // RecomputeCredit rebuilds every subject's score from the credit events in
-// the hash-chained ledger — not from the credit events table — as of the
+// the ledger — not from the credit events table — as of the
 // moment each stored score was computed for, and reports every difference.
 // With refresh it then rescores everyone as of now (scores age: the daily
 // job does this).
 func (m *Market) RecomputeCredit(ctx context.Context, refresh bool) (checked int, diffs []CreditDiff, err error) {
 	ctx = rule.System(ctx)
 	bySubject := map[string][]credit.Event{}
-	var last int64
+	// By ID, not seq: the entries the sequencer has not reached yet count.
+	var last string
 	for {
-		entries, err := m.db.LedgerEntry.Query().Where(ledgerentry.KindEQ(LedgerCreditEvent), ledgerentry.SeqGT(last)).
-			Order(ent.Asc(ledgerentry.FieldSeq)).Limit(1000).All(ctx)
+		entries, err := m.db.LedgerEntry.Query().Where(ledgerentry.KindEQ(LedgerCreditEvent), ledgerentry.IDGT(last)).
+			Order(ent.Asc(ledgerentry.FieldID)).Limit(1000).All(ctx)
 		if err != nil {
 			return 0, nil, err
 		}
 		for _, e := range entries {
 			var p CreditPayload
 			if err := json.Unmarshal([]byte(e.Payload), &p); err != nil {
-				return 0, nil, fmt.Errorf("ledger entry %d: %w", e.Seq, err)
+				return 0, nil, fmt.Errorf("ledger entry %s: %w", e.ID, err)
 			}
 			bySubject[p.Subject] = append(bySubject[p.Subject], credit.Event{ID: p.ID, Kind: credit.Kind(p.Kind),
 				At: p.OccurredAt, Rating: p.Rating, Reverses: p.Reverses})
-			last = e.Seq
+			last = e.ID
 		}
 		if len(entries) < 1000 {
 			break

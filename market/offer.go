@@ -173,9 +173,9 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*Changed, error) {
 			return Forbidden("only the worker the offer was made to can accept it")
 		}
 		now, sys := m.Now(), rule.System(ctx)
-		// Locks are taken in one order everywhere — shift, offer, worker,
-		// ledger — so that PostgreSQL never meets two transactions each
-		// waiting for the other.
+		// Locks are taken in one order everywhere — shift, offer, worker —
+		// so that PostgreSQL never meets two transactions each waiting for
+		// the other. (The ledger takes none: entries are sequenced later.)
 		if err := c.Shift.UpdateOneID(o.ShiftID).SetUpdatedAt(now).Exec(sys); err != nil {
 			return err
 		}

@@ -444,6 +444,32 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if ts := s.op(ana, "TimesheetDetail", map[string]any{"id": anaSheet}); ts.str("node.paymentStatus") != "CONFIRMED" {
 		t.Fatalf("TimesheetDetail: %v", ts.v)
 	}
+	// Every step of Ana's hire and pay is on the log: she and Olga each
+	// hold the proofs, which verify with the log's key alone.
+	if _, err := env.Server.Market.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	receiptKinds := func(d data, path string) string {
+		var kinds []string
+		for _, j := range d.list(path) {
+			var r ledger.Receipt
+			if err := json.Unmarshal([]byte(j.(map[string]any)["json"].(string)), &r); err != nil {
+				t.Fatalf("%s: %v", d.name, err)
+			}
+			if _, err := r.Verify(logKey); err != nil {
+				t.Fatalf("%s: a receipt of %s does not verify: %v", d.name, r.Leaf.Kind, err)
+			}
+			kinds = append(kinds, r.Leaf.Kind)
+		}
+		return strings.Join(kinds, " ")
+	}
+	if k := receiptKinds(s.op(ana, "AssignmentReceipts", map[string]any{"id": anaAssignment}), "node.receipts"); k != "HIRE CHECK_IN CHECK_OUT" {
+		t.Fatalf("AssignmentReceipts: %s", k)
+	}
+	if k := receiptKinds(s.op(olga, "TimesheetReceipts", map[string]any{"id": anaSheet}), "node.receipts"); k !=
+		"TIMESHEET_CORRECTION_PROPOSED TIMESHEET_APPROVED PAYMENT_MARKED PAYMENT_CONFIRMED" {
+		t.Fatalf("TimesheetReceipts: %s", k)
+	}
 
 	// --- Reviews -----------------------------------------------------------------
 	tags := s.op(ana, "ReviewTags", map[string]any{"direction": "WORKER_TO_EMPLOYER"}).list("reviewTags")

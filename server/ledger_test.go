@@ -12,14 +12,11 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
-	"flexwork/ent"
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
-	"flexwork/ent/ledgerentry"
 	"flexwork/ent/rule"
 	"flexwork/ledger"
 	"flexwork/ledger/witness"
-	"flexwork/market"
 	"flexwork/server/servertest"
 )
 
@@ -87,8 +84,27 @@ func TestAWitnessCosignsAndCatchesARewrite(t *testing.T) {
 		if _, n, err := ledger.Open(r.Checkpoint, logV, wv); err != nil || len(n.Sigs) != 2 {
 			t.Fatalf("the receipt's checkpoint is not co-signed by the union: %v", err)
 		}
-		if r := env.Op(env.SignUp("eve@example.com", "Eve").Token, "ContractReceipt", map[string]any{"id": ana.contract}); r.Code() != "NOT_FOUND" {
+		eve := env.SignUp("eve@example.com", "Eve")
+		if r := env.Op(eve.Token, "ContractReceipt", map[string]any{"id": ana.contract}); r.Code() != "NOT_FOUND" {
 			t.Fatalf("a stranger's receipt: %s", r.Code())
+		}
+		// The employer holds the proof of the hire too; a stranger does not.
+		var hired struct {
+			Node struct{ Receipts []struct{ Kind, JSON string } }
+		}
+		env.MustOp(olga.Token, "AssignmentReceipts", map[string]any{"id": ana.assignment}, &hired)
+		if len(hired.Node.Receipts) != 1 || hired.Node.Receipts[0].Kind != "HIRE" {
+			t.Fatalf("the employer's receipts of Ana's hire: %+v", hired.Node.Receipts)
+		}
+		var hr ledger.Receipt
+		if err := json.Unmarshal([]byte(hired.Node.Receipts[0].JSON), &hr); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := hr.Verify(logV); err != nil || hr.Leaf.SubjectID != ana.assignment {
+			t.Fatalf("the hire's receipt: %v (%s)", err, hr.Leaf.SubjectID)
+		}
+		if r := env.Op(eve.Token, "AssignmentReceipts", map[string]any{"id": ana.assignment}); r.Code() != "NOT_FOUND" {
+			t.Fatalf("a stranger's receipts of Ana's hire: %s", r.Code())
 		}
 
 		// Sizes outside the log are refused, naming the argument.
@@ -115,9 +131,9 @@ func TestAWitnessCosignsAndCatchesARewrite(t *testing.T) {
 			t.Fatalf("an unknown witness's cosignature: %d, want 403", resp.StatusCode)
 		}
 
-		// The rewrite: an entry changed, the chain re-hashed after it, the
-		// tree and checkpoints rebuilt and signed with the log's own key.
-		rewriteChain(t, db, 3)
+		// The rewrite: an entry changed and re-hashed, the tree and
+		// checkpoints rebuilt and signed with the log's own key.
+		servertest.RewriteLedgerEntry(t, db, 3)
 		sys := rule.System(ctx)
 		if _, err := db.LedgerNode.Delete().Exec(sys); err != nil {
 			t.Fatal(err)
@@ -132,44 +148,6 @@ func TestAWitnessCosignsAndCatchesARewrite(t *testing.T) {
 			t.Fatalf("the witness after a rewrite: %v, want ErrRewritten", err)
 		}
 	})
-}
-
-// rewriteChain changes entry seq's actor and re-hashes every entry after
-// it, as someone with write access to the database would.
-func rewriteChain(t *testing.T, db *entdb.DB, seq int64) {
-	sys := rule.System(context.Background())
-	entries := db.LedgerEntry.Query().Order(ent.Asc(ledgerentry.FieldSeq)).AllX(sys)
-	prev := entries[seq-2].Hash
-	for _, e := range entries[seq-1:] {
-		actor := e.ActorID
-		if e.Seq == seq {
-			actor = "usr_mallory"
-		}
-		h := market.LedgerHash(prev, e.Seq, e.Kind, e.SubjectID, actor, e.Payload, e.CreatedAt)
-		if _, err := db.SQL.ExecContext(context.Background(), rebind(db, `UPDATE ledger_entries SET actor_id = ?, prev_hash = ?, hash = ? WHERE seq = ?`),
-			actor, prev, h, e.Seq); err != nil {
-			t.Fatal(err)
-		}
-		prev = h
-	}
-}
-
-// rebind writes ? placeholders as PostgreSQL's $n where needed.
-func rebind(db *entdb.DB, q string) string {
-	if db.Dialect != "postgres" {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteString("$" + string(rune('0'+n)))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 func httpText(t *testing.T, env *servertest.Env, path string) string {

@@ -274,7 +274,11 @@ func TestShiftFromPostingToPaid(t *testing.T) {
 		if checked, diffs, err := env.Server.Market.RecomputeCredit(ctx, false); err != nil || len(diffs) != 0 || checked != 2 {
 			t.Fatalf("credit recompute: %d checked, %+v, %v", checked, diffs, err)
 		}
-		// … until someone edits an entry.
+		// … until someone edits an entry (placed in the log first, as
+		// the sequencer does within seconds).
+		if _, err := env.Server.Market.Checkpoint(ctx); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := db.SQL.ExecContext(ctx, `UPDATE ledger_entries SET payload = '{"amount":1}' WHERE seq = 6`); err != nil {
 			t.Fatal(err)
 		}

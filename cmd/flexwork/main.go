@@ -25,7 +25,7 @@ Usage:
   flexwork schema manifests DIR     check the apps' persisted query manifests in DIR against the schema
   flexwork admin create --email E --password P --name N [flags]
                                     create a staff account
-  flexwork ledger verify [flags]    check every link of the hash-chained ledger and every signed checkpoint of its log
+  flexwork ledger verify [flags]    check every ledger entry (and the chain before the log) and every signed checkpoint
   flexwork ledger verify-receipt FILE --key KEY
                                     check a receipt with the log's public key alone
   flexwork ledger key --origin NAME print a new checkpoint signing key

@@ -38,8 +38,6 @@ const (
 	FieldNote = "note"
 	// FieldOccurredAt holds the string denoting the occurred_at field in the database.
 	FieldOccurredAt = "occurred_at"
-	// FieldLedgerSeq holds the string denoting the ledger_seq field in the database.
-	FieldLedgerSeq = "ledger_seq"
 	// EdgeWorker holds the string denoting the worker edge name in mutations.
 	EdgeWorker = "worker"
 	// EdgeEmployer holds the string denoting the employer edge name in mutations.
@@ -84,7 +82,6 @@ var Columns = []string{
 	FieldReversesID,
 	FieldNote,
 	FieldOccurredAt,
-	FieldLedgerSeq,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -235,11 +232,6 @@ func ByNote(opts ...sql.OrderTermOption) OrderOption {
 // ByOccurredAt orders the results by the occurred_at field.
 func ByOccurredAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOccurredAt, opts...).ToFunc()
-}
-
-// ByLedgerSeq orders the results by the ledger_seq field.
-func ByLedgerSeq(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldLedgerSeq, opts...).ToFunc()
 }
 
 // ByWorkerField orders the results by worker field.

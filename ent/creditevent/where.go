@@ -105,11 +105,6 @@ func OccurredAt(v time.Time) predicate.CreditEvent {
 	return predicate.CreditEvent(sql.FieldEQ(FieldOccurredAt, v))
 }
 
-// LedgerSeq applies equality check predicate on the "ledger_seq" field. It's identical to LedgerSeqEQ.
-func LedgerSeq(v int64) predicate.CreditEvent {
-	return predicate.CreditEvent(sql.FieldEQ(FieldLedgerSeq, v))
-}
-
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.CreditEvent {
 	return predicate.CreditEvent(sql.FieldEQ(FieldCreatedAt, v))
@@ -633,56 +628,6 @@ func OccurredAtLT(v time.Time) predicate.CreditEvent {
 // OccurredAtLTE applies the LTE predicate on the "occurred_at" field.
 func OccurredAtLTE(v time.Time) predicate.CreditEvent {
 	return predicate.CreditEvent(sql.FieldLTE(FieldOccurredAt, v))
-}
-
-// LedgerSeqEQ applies the EQ predicate on the "ledger_seq" field.
-func LedgerSeqEQ(v int64) predicate.CreditEvent {
-	return predicate.CreditEvent(sql.FieldEQ(FieldLedgerSeq, v))
-}
-
-// LedgerSeqNEQ applies the NEQ predicate on the "ledger_seq" field.
-func LedgerSeqNEQ(v int64) predicate.CreditEvent {
-	return predicate.CreditEvent(sql.FieldNEQ(FieldLedgerSeq, v))
-}
-
-// LedgerSeqIn applies the In predicate on the "ledger_seq" field.
-func LedgerSeqIn(vs ...int64) predicate.CreditEvent {
-	return predicate.CreditEvent(sql.FieldIn(FieldLedgerSeq, vs...))
-}
-
-// LedgerSeqNotIn applies the NotIn predicate on the "ledger_seq" field.
-func LedgerSeqNotIn(vs ...int64) predicate.CreditEvent {
-	return predicate.CreditEvent(sql.FieldNotIn(FieldLedgerSeq, vs...))
-}
-
-// LedgerSeqGT applies the GT predicate on the "ledger_seq" field.
-func LedgerSeqGT(v int64) predicate.CreditEvent {
-	return predicate.CreditEvent(sql.FieldGT(FieldLedgerSeq, v))
-}
-
-// LedgerSeqGTE applies the GTE predicate on the "ledger_seq" field.
-func LedgerSeqGTE(v int64) predicate.CreditEvent {
-	return predicate.CreditEvent(sql.FieldGTE(FieldLedgerSeq, v))
-}
-
-// LedgerSeqLT applies the LT predicate on the "ledger_seq" field.
-func LedgerSeqLT(v int64) predicate.CreditEvent {
-	return predicate.CreditEvent(sql.FieldLT(FieldLedgerSeq, v))
-}
-
-// LedgerSeqLTE applies the LTE predicate on the "ledger_seq" field.
-func LedgerSeqLTE(v int64) predicate.CreditEvent {
-	return predicate.CreditEvent(sql.FieldLTE(FieldLedgerSeq, v))
-}
-
-// LedgerSeqIsNil applies the IsNil predicate on the "ledger_seq" field.
-func LedgerSeqIsNil() predicate.CreditEvent {
-	return predicate.CreditEvent(sql.FieldIsNull(FieldLedgerSeq))
-}
-
-// LedgerSeqNotNil applies the NotNil predicate on the "ledger_seq" field.
-func LedgerSeqNotNil() predicate.CreditEvent {
-	return predicate.CreditEvent(sql.FieldNotNull(FieldLedgerSeq))
 }
 
 // HasWorker applies the HasEdge predicate on the "worker" edge.

@@ -18,6 +18,8 @@ const (
 	FieldCreatedAt = "created_at"
 	// FieldSeq holds the string denoting the seq field in the database.
 	FieldSeq = "seq"
+	// FieldFormat holds the string denoting the format field in the database.
+	FieldFormat = "format"
 	// FieldKind holds the string denoting the kind field in the database.
 	FieldKind = "kind"
 	// FieldSubjectID holds the string denoting the subject_id field in the database.
@@ -39,6 +41,7 @@ var Columns = []string{
 	FieldID,
 	FieldCreatedAt,
 	FieldSeq,
+	FieldFormat,
 	FieldKind,
 	FieldSubjectID,
 	FieldActorID,
@@ -67,6 +70,8 @@ var (
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
+	// DefaultFormat holds the default value on creation for the "format" field.
+	DefaultFormat int
 	// KindValidator is a validator for the "kind" field. It is called by the builders before save.
 	KindValidator func(string) error
 	// DefaultActorID holds the default value on creation for the "actor_id" field.
@@ -93,6 +98,11 @@ func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 // BySeq orders the results by the seq field.
 func BySeq(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSeq, opts...).ToFunc()
+}
+
+// ByFormat orders the results by the format field.
+func ByFormat(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFormat, opts...).ToFunc()
 }
 
 // ByKind orders the results by the kind field.

@@ -280,7 +280,6 @@ var (
 		{Name: "reverses_id", Type: field.TypeString, Nullable: true},
 		{Name: "note", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "occurred_at", Type: field.TypeTime},
-		{Name: "ledger_seq", Type: field.TypeInt64, Nullable: true},
 		{Name: "employer_id", Type: field.TypeString, Nullable: true},
 		{Name: "worker_id", Type: field.TypeString, Nullable: true},
 	}
@@ -292,13 +291,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "credit_events_employers_credit_events",
-				Columns:    []*schema.Column{CreditEventsColumns[10]},
+				Columns:    []*schema.Column{CreditEventsColumns[9]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "credit_events_worker_profiles_credit_events",
-				Columns:    []*schema.Column{CreditEventsColumns[11]},
+				Columns:    []*schema.Column{CreditEventsColumns[10]},
 				RefColumns: []*schema.Column{WorkerProfilesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -307,12 +306,12 @@ var (
 			{
 				Name:    "creditevent_worker_id_occurred_at",
 				Unique:  false,
-				Columns: []*schema.Column{CreditEventsColumns[11], CreditEventsColumns[8]},
+				Columns: []*schema.Column{CreditEventsColumns[10], CreditEventsColumns[8]},
 			},
 			{
 				Name:    "creditevent_employer_id_occurred_at",
 				Unique:  false,
-				Columns: []*schema.Column{CreditEventsColumns[10], CreditEventsColumns[8]},
+				Columns: []*schema.Column{CreditEventsColumns[9], CreditEventsColumns[8]},
 			},
 		},
 	}
@@ -475,7 +474,8 @@ var (
 	LedgerEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "seq", Type: field.TypeInt64, Unique: true},
+		{Name: "seq", Type: field.TypeInt64, Unique: true, Nullable: true},
+		{Name: "format", Type: field.TypeInt, Default: 1},
 		{Name: "kind", Type: field.TypeString},
 		{Name: "subject_id", Type: field.TypeString},
 		{Name: "actor_id", Type: field.TypeString, Default: ""},
@@ -492,7 +492,15 @@ var (
 			{
 				Name:    "ledgerentry_subject_id",
 				Unique:  false,
-				Columns: []*schema.Column{LedgerEntriesColumns[4]},
+				Columns: []*schema.Column{LedgerEntriesColumns[5]},
+			},
+			{
+				Name:    "ledgerentry_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{LedgerEntriesColumns[1]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "seq IS NULL",
+				},
 			},
 		},
 	}

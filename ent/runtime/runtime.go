@@ -648,12 +648,16 @@ func init() {
 	ledgerentryDescCreatedAt := ledgerentryMixinFields1[0].Descriptor()
 	// ledgerentry.DefaultCreatedAt holds the default value on creation for the created_at field.
 	ledgerentry.DefaultCreatedAt = ledgerentryDescCreatedAt.Default.(func() time.Time)
+	// ledgerentryDescFormat is the schema descriptor for format field.
+	ledgerentryDescFormat := ledgerentryFields[1].Descriptor()
+	// ledgerentry.DefaultFormat holds the default value on creation for the format field.
+	ledgerentry.DefaultFormat = ledgerentryDescFormat.Default.(int)
 	// ledgerentryDescKind is the schema descriptor for kind field.
-	ledgerentryDescKind := ledgerentryFields[1].Descriptor()
+	ledgerentryDescKind := ledgerentryFields[2].Descriptor()
 	// ledgerentry.KindValidator is a validator for the "kind" field. It is called by the builders before save.
 	ledgerentry.KindValidator = ledgerentryDescKind.Validators[0].(func(string) error)
 	// ledgerentryDescActorID is the schema descriptor for actor_id field.
-	ledgerentryDescActorID := ledgerentryFields[3].Descriptor()
+	ledgerentryDescActorID := ledgerentryFields[4].Descriptor()
 	// ledgerentry.DefaultActorID holds the default value on creation for the actor_id field.
 	ledgerentry.DefaultActorID = ledgerentryDescActorID.Default.(string)
 	// ledgerentryDescID is the schema descriptor for id field.

@@ -35,7 +35,6 @@ func (CreditEvent) Fields() []ent.Field {
 		field.String("reverses_id").Optional().Nillable().Immutable().Comment("EVENT_REVERSED: the event undone").Annotations(asID),
 		field.String("note").Default("").MaxLen(500).Immutable(),
 		field.Time("occurred_at").Immutable().Annotations(entgql.OrderField("OCCURRED_AT")),
-		field.Int64("ledger_seq").Optional().Nillable().Annotations(hidden),
 	}
 }
 

@@ -56,6 +56,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Application() ApplicationResolver
+	Assignment() AssignmentResolver
 	Certification() CertificationResolver
 	Contract() ContractResolver
 	CreditDispute() CreditDisputeResolver
@@ -65,6 +66,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Shift() ShiftResolver
 	Subscription() SubscriptionResolver
+	Timesheet() TimesheetResolver
 	User() UserResolver
 	WorkerProfile() WorkerProfileResolver
 }
@@ -150,6 +152,7 @@ type ComplexityRoot struct {
 		LateCancellation func(childComplexity int) int
 		Offer            func(childComplexity int) int
 		OfferID          func(childComplexity int) int
+		Receipts         func(childComplexity int) int
 		Shift            func(childComplexity int) int
 		ShiftID          func(childComplexity int) int
 		StartsAt         func(childComplexity int) int
@@ -1189,6 +1192,7 @@ type ComplexityRoot struct {
 		PaymentReference     func(childComplexity int) int
 		PaymentStatus        func(childComplexity int) int
 		ProposedMinutes      func(childComplexity int) int
+		Receipts             func(childComplexity int) int
 		Source               func(childComplexity int) int
 		Status               func(childComplexity int) int
 		SubmittedAt          func(childComplexity int) int
@@ -1338,6 +1342,9 @@ type ComplexityRoot struct {
 type ApplicationResolver interface {
 	DistanceKm(ctx context.Context, obj *ent.Application) (*float64, error)
 }
+type AssignmentResolver interface {
+	Receipts(ctx context.Context, obj *ent.Assignment) ([]*model.LedgerReceipt, error)
+}
 type CertificationResolver interface {
 	Details(ctx context.Context, obj *ent.Certification) (*market.CertificationDetails, error)
 }
@@ -1465,6 +1472,9 @@ type SubscriptionResolver interface {
 	ShiftPublished(ctx context.Context, near market.GeoPoint, radiusKm float64) (<-chan *ent.Shift, error)
 	ApplicationEvents(ctx context.Context, shiftID string) (<-chan *notifications.ApplicationEvent, error)
 	AssignmentEvents(ctx context.Context, shiftID string) (<-chan *notifications.AssignmentEvent, error)
+}
+type TimesheetResolver interface {
+	Receipts(ctx context.Context, obj *ent.Timesheet) ([]*model.LedgerReceipt, error)
 }
 type UserResolver interface {
 	Email(ctx context.Context, obj *ent.User) (*string, error)
@@ -1789,6 +1799,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Assignment.OfferID(childComplexity), true
+	case "Assignment.receipts":
+		if e.ComplexityRoot.Assignment.Receipts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Receipts(childComplexity), true
 	case "Assignment.shift":
 		if e.ComplexityRoot.Assignment.Shift == nil {
 			break
@@ -6194,6 +6210,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timesheet.ProposedMinutes(childComplexity), true
+	case "Timesheet.receipts":
+		if e.ComplexityRoot.Timesheet.Receipts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.Receipts(childComplexity), true
 	case "Timesheet.source":
 		if e.ComplexityRoot.Timesheet.Source == nil {
 			break
@@ -9130,7 +9152,7 @@ enum Jurisdiction @goModel(model: "flexwork/ent/employer.Jurisdiction") {
   CN
 }
 """
-One entry of the tamper-evident ledger: each entry's hash covers the one before, so that an edited entry breaks the chain.
+One entry of the tamper-evident ledger: a leaf of its Merkle log once sequenced (entries from before the log also link to the one before by hash).
 """
 type LedgerEntry implements Node {
   """
@@ -9142,9 +9164,9 @@ type LedgerEntry implements Node {
   """
   createdAt: DateTime!
   """
-  The entry's place in the chain, from 1.
+  the entry's place in the log, from 1; set once, by the sequencer's own UPDATE
   """
-  seq: Int!
+  seq: Int
   """
   What the entry records (HIRE, CONTRACT_SIGNED, CREDIT_EVENT …).
   """
@@ -9162,11 +9184,11 @@ type LedgerEntry implements Node {
   """
   payload: String!
   """
-  The hash of the entry before.
+  The hash of the entry before, for entries from before the log; empty since.
   """
   prevHash: String!
   """
-  The hex SHA-256 of this entry and prevHash.
+  The hex SHA-256 of this entry (and, for entries from before the log, of prevHash).
   """
   hash: String!
 }
@@ -11996,6 +12018,16 @@ extend type Contract {
   "Proof that the contract's latest signature, which names its text's SHA-256, is in the ledger's log; null until a checkpoint covers it (a few seconds)."
   receipt: LedgerReceipt
 }
+
+extend type Assignment {
+  "Proofs that each entry the ledger holds about this hire (the hire, check-in and -out, a no-show, a cancellation) is in its log, in the log's order; an entry shows up once a checkpoint covers it (a few seconds)."
+  receipts: [LedgerReceipt!]!
+}
+
+extend type Timesheet {
+  "Proofs that each entry the ledger holds about this timesheet (approval, corrections, disputes, payment and its confirmation) is in its log, in the log's order; an entry shows up once a checkpoint covers it (a few seconds)."
+  receipts: [LedgerReceipt!]!
+}
 `, BuiltIn: false},
 	{Name: "../schema/notifications.graphql", Input: `"A device to push to."
 input RegisterDeviceInput {
@@ -12789,6 +12821,8 @@ func (ec *executionContext) childFields_Assignment(ctx context.Context, field gr
 		return ec.fieldContext_Assignment_contract(ctx, field)
 	case "timesheet":
 		return ec.fieldContext_Assignment_timesheet(ctx, field)
+	case "receipts":
+		return ec.fieldContext_Assignment_receipts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Assignment", field.Name)
 }
@@ -14587,6 +14621,8 @@ func (ec *executionContext) childFields_Timesheet(ctx context.Context, field gra
 		return ec.fieldContext_Timesheet_overdueAt(ctx, field)
 	case "assignment":
 		return ec.fieldContext_Timesheet_assignment(ctx, field)
+	case "receipts":
+		return ec.fieldContext_Timesheet_receipts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Timesheet", field.Name)
 }
@@ -18235,6 +18271,38 @@ func (ec *executionContext) fieldContext_Assignment_timesheet(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Timesheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_receipts(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_receipts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().Receipts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LedgerReceipt) graphql.Marshaler {
+			return ec.marshalNLedgerReceipt2ᚕᚖflexworkᚋgraphᚋmodelᚐLedgerReceiptᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_receipts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerReceipt(ctx, field)
 		},
 	}
 	return fc, nil
@@ -24158,11 +24226,11 @@ func (ec *executionContext) _LedgerEntry_seq(ctx context.Context, field graphql.
 			return obj.Seq, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_LedgerEntry_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -36380,6 +36448,38 @@ func (ec *executionContext) fieldContext_Timesheet_assignment(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Timesheet_receipts(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_receipts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Timesheet().Receipts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LedgerReceipt) graphql.Marshaler {
+			return ec.marshalNLedgerReceipt2ᚕᚖflexworkᚋgraphᚋmodelᚐLedgerReceiptᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_receipts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Timesheet",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerReceipt(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TimesheetConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TimesheetConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -45468,6 +45568,12 @@ func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Assignment_timesheet(ctx, field, obj)
 				})
+		case "receipts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_receipts(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -48229,7 +48335,7 @@ func (ec *executionContext) _LedgerEntry(ctx context.Context, sel ast.SelectionS
 			}
 		case "seq":
 			out.Values[i] = ec._LedgerEntry_seq(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "kind":
@@ -52614,6 +52720,12 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Timesheet_assignment(ctx, field, obj)
 				})
+		case "receipts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Timesheet_receipts(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -55285,6 +55397,30 @@ func (ec *executionContext) marshalNLedgerEntryOrderField2ᚖflexworkᚋentᚐLe
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNLedgerReceipt2ᚕᚖflexworkᚋgraphᚋmodelᚐLedgerReceiptᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LedgerReceipt) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLedgerReceipt2ᚖflexworkᚋgraphᚋmodelᚐLedgerReceipt(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLedgerReceipt2ᚖflexworkᚋgraphᚋmodelᚐLedgerReceipt(ctx context.Context, sel ast.SelectionSet, v *model.LedgerReceipt) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LedgerReceipt!")
+		return graphql.Null
+	}
+	return ec._LedgerReceipt(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMarkNoShowInput2flexworkᚋgraphᚋmodelᚐMarkNoShowInput(ctx context.Context, v any) (model.MarkNoShowInput, error) {

@@ -205,6 +205,11 @@ func Seed(ctx context.Context, db *ent.Client, srv *server.Server, seed uint64) 
 	if err := seedShanghai(ctx, accounts, m, rng, bySlug, sum); err != nil {
 		return nil, err
 	}
+	// Sequence and sign the demo's ledger now, so that receipts are there
+	// from the first request (the job would in a few seconds).
+	if _, err := m.Checkpoint(ctx); err != nil {
+		return nil, err
+	}
 	sum.Accounts = []string{
 		"owner@cafe-linde.demo (employer owner)",
 		"manager@spree-logistics.demo (employer manager)",

@@ -283,9 +283,9 @@ func Seed(ctx context.Context, db *entdb.DB, scale float64, seed uint64, out io.
 	}); err != nil {
 		return nil, err
 	}
-	// Credit events and their ledger entries, chained in time order.
+	// Credit events and their ledger entries, placed in time order as
+	// the sequencer would place them.
 	if err := step("credit events", 2*len(w.events), func() error {
-		prev := ""
 		if err := insert(ctx, len(w.events), func(i int) *ent.LedgerEntryCreate {
 			ev := w.events[i]
 			subject := ""
@@ -296,19 +296,16 @@ func Seed(ctx context.Context, db *entdb.DB, scale float64, seed uint64, out io.
 			}
 			body, _ := json.Marshal(market.CreditPayload{ID: ev.id, Subject: subject, Kind: string(ev.kind), Rating: ev.rating,
 				Source: ev.source, OccurredAt: ev.at})
-			seq := int64(i + 1)
-			hash := market.LedgerHash(prev, seq, market.LedgerCreditEvent, subject, "", string(body), ev.at)
-			b := c.LedgerEntry.Create().SetSeq(seq).SetKind(market.LedgerCreditEvent).SetSubjectID(subject).
-				SetPayload(string(body)).SetPrevHash(prev).SetHash(hash).SetCreatedAt(ev.at)
-			prev = hash
-			return b
+			return c.LedgerEntry.Create().SetSeq(int64(i + 1)).SetFormat(2).SetKind(market.LedgerCreditEvent).SetSubjectID(subject).
+				SetPayload(string(body)).SetPrevHash("").SetCreatedAt(ev.at).
+				SetHash(market.EntryHash(market.LedgerCreditEvent, subject, "", string(body), ev.at))
 		}, func(b []*ent.LedgerEntryCreate) error { return c.LedgerEntry.CreateBulk(b...).Exec(ctx) }); err != nil {
 			return err
 		}
 		return insert(ctx, len(w.events), func(i int) *ent.CreditEventCreate {
 			ev := w.events[i]
 			b := c.CreditEvent.Create().SetID(ev.id).SetKind(creditevent.Kind(ev.kind)).SetSourceID(ev.source).
-				SetOccurredAt(ev.at).SetCreatedAt(ev.at).SetLedgerSeq(int64(i + 1))
+				SetOccurredAt(ev.at).SetCreatedAt(ev.at)
 			if ev.worker >= 0 {
 				b.SetSubjectKind(creditevent.SubjectKindWORKER).SetWorkerID(w.workers[ev.worker].id)
 			} else {
