@@ -207,13 +207,20 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*Changed, error) {
 			}
 			return State(CodeOfferNotPending, "the offer is %s", humanStatus(cur.Status.String()))
 		}
+		// Read under the shift's lock: a shift filled meanwhile refuses at
+		// once, so the losers of a race are not screened one by one while
+		// holding that lock. (The conditional UPDATE below stays the
+		// guarantee.)
+		s, err := c.Shift.Get(sys, o.ShiftID)
+		if err != nil {
+			return err
+		}
+		if s.Filled >= s.Slots {
+			return State(CodeShiftFull, "the shift is full")
+		}
 		// The worker's own row is the lock that queues their hires: a second
 		// acceptance waits here, then sees the first one's assignment.
 		if err := c.WorkerProfile.UpdateOneID(v.WorkerID).SetUpdatedAt(now).Exec(ctx); err != nil {
-			return err
-		}
-		s, err := c.Shift.Get(sys, o.ShiftID)
-		if err != nil {
 			return err
 		}
 		if busy, err := c.Assignment.Query().Where(assignment.WorkerID(v.WorkerID), assignment.StatusIn(holdingStatuses...),

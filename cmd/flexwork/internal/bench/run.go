@@ -117,7 +117,13 @@ func Run(ctx context.Context, scenario string, o Options) error {
 			return cand(ctx, g, n)
 		})
 	case "accept-race":
-		return l.acceptRace(ctx, c, o)
+		quiesce(srv)
+		profiled := srv.Profile(o.CPUProfile, o.Duration)
+		err := l.acceptRace(ctx, c, o)
+		if perr := profiled(); perr != nil {
+			fmt.Fprintln(o.Out, "profile:", perr)
+		}
+		return err
 	case "floor":
 		gql := measure("feed", srv, 0, l.feed(c, r))
 		fl, err := StartChild(ctx, []string{"bench", "floor"}, "DATABASE_URL="+o.DatabaseURL)
@@ -248,7 +254,8 @@ func (l *lab) acceptRace(ctx context.Context, c *client, o Options) error {
 				defer wg.Done()
 				<-start
 				t := time.Now()
-				out, _, err := c.op(ctx, of.token, "AcceptOffer", map[string]any{"input": map[string]any{"offerID": of.id}}, "SHIFT_FULL", "CONFLICT")
+				out, _, err := c.op(ctx, of.token, "AcceptOffer", map[string]any{"input": map[string]any{"offerID": of.id}},
+					"SHIFT_FULL", "OFFER_NOT_PENDING", "CONFLICT") // a full shift's offers are revoked by a job
 				d := time.Since(t)
 				mu.Lock()
 				defer mu.Unlock()
