@@ -4,7 +4,9 @@
 // root hash — in the C2SP signed-note format (golang.org/x/mod/sumdb/note).
 // With a checkpoint and its public key, anyone can check a receipt (an
 // entry's inclusion proof) or that a later checkpoint only grew the log
-// (a consistency proof), without the database. It is plain Go with no I/O.
+// (a consistency proof), without the database. Witnesses co-sign
+// checkpoints in the C2SP tlog-cosignature/v1 format (transparency-dev/formats).
+// It is plain Go with no I/O.
 package ledger
 
 import (
@@ -19,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	tnote "github.com/transparency-dev/formats/note"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -148,8 +151,32 @@ func PublicKey(skey string) (string, error) {
 	return note.NewEd25519VerifierKey(parts[2], pub)
 }
 
+// NewWitnessSigner reads a witness's Ed25519 note signer key (from
+// NewKey) as a signer of timestamped cosignatures in the C2SP
+// tlog-cosignature/v1 format: what witnesses of public logs (Go's checksum
+// database, Sigstore) sign, so that a witness may watch flexwork with the
+// same key and tools.
+func NewWitnessSigner(skey string) (note.Signer, error) {
+	return tnote.NewSignerForCosignatureV1(skey)
+}
+
+// NewWitnessVerifier reads a witness's public key, as an Ed25519 note key
+// or its cosignature/v1 form, as a verifier of its cosignatures.
+func NewWitnessVerifier(vkey string) (note.Verifier, error) {
+	return tnote.NewVerifierForCosignatureV1(vkey)
+}
+
+// WitnessKey is a witness's public key in its cosignature/v1 form, the one
+// whose key hash names its signature lines.
+func WitnessKey(vkey string) (string, error) { return tnote.VKeyToCosignatureV1(vkey) }
+
+// CosignedAt is when a witness says it checked the checkpoint (the
+// timestamp inside a cosignature/v1 signature).
+func CosignedAt(sig note.Signature) (time.Time, error) { return tnote.CoSigV1Timestamp(sig) }
+
 // Cosign adds a witness's signature to a signed checkpoint and returns the
-// note with it, to send to the log.
+// note with it, to send to the log. The witness signs with
+// NewWitnessSigner.
 func Cosign(signed string, log note.Verifier, witness note.Signer) (string, error) {
 	_, n, err := Open(signed, log)
 	if err != nil {

@@ -47,7 +47,7 @@ func NewLog(skey, vkey string, witnessKeys ...string) (*Log, error) {
 	}
 	l := &Log{Signer: s, Verifier: v, PublicKey: vkey}
 	for _, k := range witnessKeys {
-		w, err := note.NewVerifier(k)
+		w, err := ledger.NewWitnessVerifier(k)
 		if err != nil {
 			return nil, fmt.Errorf("witness key %q: %w", k, err)
 		}

@@ -163,7 +163,7 @@ var settings = []setting{
 	{"FLEXWORK_AUTH", "local", "local or firebase", str(func(c *Config) *string { return &c.Auth })},
 	{"FLEXWORK_JWT_SECRET", "", "access-token signing key, 32+ bytes (required in prod; dev keeps one in the data dir)", str(func(c *Config) *string { return &c.JWTSecret })},
 	{"FLEXWORK_LEDGER_KEY", "", "note signer key (PRIVATE+KEY+origin+…) that signs the ledger's checkpoints; keep it for as long as receipts must verify (dev keeps one in the data dir; `flexwork ledger key` makes one)", str(func(c *Config) *string { return &c.LedgerKey })},
-	{"FLEXWORK_WITNESS_KEYS", "", "public note keys of the witnesses (a union, an association, a regulator) whose cosignatures of checkpoints are kept and shown with receipts, comma-separated", func(c *Config, v string) error {
+	{"FLEXWORK_WITNESS_KEYS", "", "public Ed25519 note keys (plain or cosignature/v1 form) of the witnesses (a union, an association, a regulator) whose tlog-cosignature/v1 cosignatures of checkpoints are kept and shown with receipts, comma-separated", func(c *Config, v string) error {
 		c.WitnessKeys = nil
 		for _, k := range strings.Split(v, ",") {
 			if k = strings.TrimSpace(k); k != "" {

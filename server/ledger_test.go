@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 
@@ -50,8 +51,8 @@ func TestAWitnessCosignsAndCatchesARewrite(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ws, _ := note.NewSigner(wskey)
-		wv, _ := note.NewVerifier(wvkey)
+		ws, _ := ledger.NewWitnessSigner(wskey)
+		wv, _ := ledger.NewWitnessVerifier(wvkey)
 		union := witness.Witness{BaseURL: env.HTTP.URL, Log: logV, Signer: ws, HTTP: env.HTTP.Client()}
 		kept, err := union.Run(ctx, "")
 		if err != nil {
@@ -81,8 +82,18 @@ func TestAWitnessCosignsAndCatchesARewrite(t *testing.T) {
 		if _, err := r.Verify(logV); err != nil {
 			t.Fatalf("Ana's receipt: %v", err)
 		}
-		if _, n, err := ledger.Open(r.Checkpoint, logV, wv); err != nil || len(n.Sigs) != 2 {
+		_, n, err := ledger.Open(r.Checkpoint, logV, wv)
+		if err != nil || len(n.Sigs) != 2 {
 			t.Fatalf("the receipt's checkpoint is not co-signed by the union: %v", err)
+		}
+		// In the C2SP tlog-cosignature/v1 format: timestamped, and not a
+		// plain note signature of the witness's Ed25519 key.
+		if at, err := ledger.CosignedAt(n.Sigs[1]); err != nil || time.Since(at) > time.Minute || time.Until(at) > time.Minute {
+			t.Fatalf("the union's cosignature says it was made at %v (%v)", at, err)
+		}
+		plain, _ := note.NewVerifier(wvkey)
+		if _, n, err := ledger.Open(r.Checkpoint, logV, plain); err != nil || len(n.Sigs) != 1 {
+			t.Fatalf("the union's cosignature verifies as a plain note signature, not as cosignature/v1 (%v)", err)
 		}
 		eve := env.SignUp("eve@example.com", "Eve")
 		if r := env.Op(eve.Token, "ContractReceipt", map[string]any{"id": ana.contract}); r.Code() != "NOT_FOUND" {
@@ -120,7 +131,7 @@ func TestAWitnessCosignsAndCatchesARewrite(t *testing.T) {
 
 		// A cosignature by a key the server does not know is refused.
 		strangerKey, _, _ := ledger.NewKey("witness.unknown.example", bytes.Repeat([]byte{6}, 32))
-		ss, _ := note.NewSigner(strangerKey)
+		ss, _ := ledger.NewWitnessSigner(strangerKey)
 		forged, _ := ledger.Cosign(kept, logV, ss)
 		resp, err := env.HTTP.Client().Post(env.HTTP.URL+"/ledger/cosignature", "text/plain", strings.NewReader(forged))
 		if err != nil {

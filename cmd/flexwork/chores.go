@@ -156,7 +156,7 @@ func ledgerCmd(ctx context.Context, args []string, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("the ledger is broken after %d good entries: %w", n, err)
 	}
-	fmt.Printf("ledger verified: %d entries, every hash matches its content and the entry before\n", n)
+	fmt.Printf("ledger verified: %d entries, each hashes to what it says (and, before the log, follows the one before)\n", n)
 	cps, err := m.VerifyLog(ctx)
 	if err != nil {
 		return fmt.Errorf("the log does not match its checkpoints (%d checked first): %w", cps, err)
@@ -234,7 +234,13 @@ func newLedgerKey(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("FLEXWORK_LEDGER_KEY=%s\npublic key: %s\n", skey, vkey)
+	wkey, err := flexledger.WitnessKey(vkey)
+	if err != nil {
+		return err
+	}
+	// The same key serves a log or a witness; a witness publishes the
+	// cosignature/v1 form of its public key (either form is accepted).
+	fmt.Printf("FLEXWORK_LEDGER_KEY=%s\npublic key: %s\nas a witness's key (C2SP tlog-cosignature/v1): %s\n", skey, vkey, wkey)
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"flexwork/ledger"
 	"flexwork/ledger/witness"
 )
 
@@ -32,7 +33,7 @@ func witnessCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--log-key: %w", err)
 	}
-	s, err := note.NewSigner(strings.TrimSpace(*key))
+	s, err := ledger.NewWitnessSigner(strings.TrimSpace(*key))
 	if err != nil {
 		return fmt.Errorf("--key: %w", err)
 	}
