@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -133,5 +134,75 @@ func TestTheSequencerRacesTheHires(t *testing.T) {
 		if n, err := m.VerifyLog(ctx); err != nil || n == 0 {
 			t.Fatalf("the log after the race: %d checkpoints, %v", n, err)
 		}
+	})
+}
+
+// TestLedgerVerifyCatchesEveryRewrite: with the log checkpointed, two
+// entries swapped, or the log truncated and regrown with another entry,
+// fail `ledger verify`'s log check (VerifyLog) though every entry still
+// hashes to what it says; put back, the log verifies again.
+func TestLedgerVerifyCatchesEveryRewrite(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		w := newWorld(t, db)
+		for _, name := range []string{"Ana", "Ben"} {
+			wk := w.worker(name)
+			if _, err := w.m.AcceptOffer(wk, w.offer(wk, w.shift(72*time.Hour, 4, 1)).ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		skey, vkey, _ := ledger.NewKey("flexwork.test/ledger", bytes.Repeat([]byte{3}, 32))
+		l, err := market.NewLog(skey, vkey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, ctx := market.New(db, market.WithLog(l)), context.Background()
+		cp, err := m.Checkpoint(ctx)
+		if err != nil || cp == nil || cp.Size < 2 {
+			t.Fatalf("checkpoint: %v %v", cp, err)
+		}
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if db.Dialect == "postgres" {
+				for i := 1; strings.Contains(q, "?"); i++ {
+					q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
+				}
+			}
+			if _, err := db.SQL.ExecContext(ctx, q, args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		swap := func(a, b int64) {
+			exec(`UPDATE ledger_entries SET seq = -1 WHERE seq = ?`, a)
+			exec(`UPDATE ledger_entries SET seq = ? WHERE seq = ?`, a, b)
+			exec(`UPDATE ledger_entries SET seq = ? WHERE seq = -1`, b)
+		}
+		verify := func(want string) {
+			t.Helper()
+			if n, err := m.VerifyLedger(ctx); err != nil {
+				t.Fatalf("%s: the entries should each check out (%d): %v", want, n, err)
+			}
+			_, err := m.VerifyLog(ctx)
+			switch {
+			case want == "" && err != nil:
+				t.Fatalf("the log after putting it back: %v", err)
+			case want != "" && err == nil:
+				t.Fatalf("%s: the log verifies", want)
+			}
+		}
+		verify("")
+		swap(1, 2)
+		verify("two entries swapped")
+		swap(1, 2)
+		verify("")
+
+		// Truncated and regrown: the last entry replaced by another at its place.
+		sys := rule.System(ctx)
+		last := db.LedgerEntry.Query().Where(ledgerentry.Seq(cp.Size)).OnlyX(sys)
+		db.LedgerEntry.DeleteOne(last).ExecX(sys)
+		at := last.CreatedAt
+		db.LedgerEntry.Create().SetSeq(cp.Size).SetFormat(2).SetKind(last.Kind).SetSubjectID(last.SubjectID).
+			SetActorID("usr_mallory").SetPayload(last.Payload).SetPrevHash("").SetCreatedAt(at).
+			SetHash(market.EntryHash(last.Kind, last.SubjectID, "usr_mallory", last.Payload, at)).ExecX(sys)
+		verify("truncated and regrown")
 	})
 }
