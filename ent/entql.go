@@ -571,6 +571,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldAgencyID:                 {Type: field.TypeString, Column: shift.FieldAgencyID},
 			shift.FieldPostNature:               {Type: field.TypeEnum, Column: shift.FieldPostNature},
 			shift.FieldPostMonths:               {Type: field.TypeInt, Column: shift.FieldPostMonths},
+			shift.FieldSeriesID:                 {Type: field.TypeString, Column: shift.FieldSeriesID},
 			shift.FieldRequiredSkillIds:         {Type: field.TypeJSON, Column: shift.FieldRequiredSkillIds},
 			shift.FieldRequiredCertificationIds: {Type: field.TypeJSON, Column: shift.FieldRequiredCertificationIds},
 			shift.FieldFilled:                   {Type: field.TypeInt, Column: shift.FieldFilled},
@@ -4148,6 +4149,11 @@ func (f *ShiftFilter) WherePostNature(p entql.StringP) {
 // WherePostMonths applies the entql int predicate on the post_months field.
 func (f *ShiftFilter) WherePostMonths(p entql.IntP) {
 	f.Where(p.Field(shift.FieldPostMonths))
+}
+
+// WhereSeriesID applies the entql string predicate on the series_id field.
+func (f *ShiftFilter) WhereSeriesID(p entql.StringP) {
+	f.Where(p.Field(shift.FieldSeriesID))
 }
 
 // WhereRequiredSkillIds applies the entql json.RawMessage predicate on the required_skill_ids field.

@@ -3158,6 +3158,11 @@ func (_q *ShiftQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, shift.FieldPostMonths)
 				fieldSeen[shift.FieldPostMonths] = struct{}{}
 			}
+		case "seriesID":
+			if _, ok := fieldSeen[shift.FieldSeriesID]; !ok {
+				selectedFields = append(selectedFields, shift.FieldSeriesID)
+				fieldSeen[shift.FieldSeriesID] = struct{}{}
+			}
 		case "filled":
 			if _, ok := fieldSeen[shift.FieldFilled]; !ok {
 				selectedFields = append(selectedFields, shift.FieldFilled)

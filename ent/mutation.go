@@ -21800,6 +21800,7 @@ type ShiftMutation struct {
 	post_nature                      *shift.PostNature
 	post_months                      *int
 	addpost_months                   *int
+	series_id                        *string
 	required_skill_ids               *[]string
 	appendrequired_skill_ids         []string
 	required_certification_ids       *[]string
@@ -23066,6 +23067,55 @@ func (m *ShiftMutation) ResetPostMonths() {
 	delete(m.clearedFields, shift.FieldPostMonths)
 }
 
+// SetSeriesID sets the "series_id" field.
+func (m *ShiftMutation) SetSeriesID(s string) {
+	m.series_id = &s
+}
+
+// SeriesID returns the value of the "series_id" field in the mutation.
+func (m *ShiftMutation) SeriesID() (r string, exists bool) {
+	v := m.series_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeriesID returns the old "series_id" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldSeriesID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeriesID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeriesID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeriesID: %w", err)
+	}
+	return oldValue.SeriesID, nil
+}
+
+// ClearSeriesID clears the value of the "series_id" field.
+func (m *ShiftMutation) ClearSeriesID() {
+	m.series_id = nil
+	m.clearedFields[shift.FieldSeriesID] = struct{}{}
+}
+
+// SeriesIDCleared returns if the "series_id" field was cleared in this mutation.
+func (m *ShiftMutation) SeriesIDCleared() bool {
+	_, ok := m.clearedFields[shift.FieldSeriesID]
+	return ok
+}
+
+// ResetSeriesID resets all changes to the "series_id" field.
+func (m *ShiftMutation) ResetSeriesID() {
+	m.series_id = nil
+	delete(m.clearedFields, shift.FieldSeriesID)
+}
+
 // SetRequiredSkillIds sets the "required_skill_ids" field.
 func (m *ShiftMutation) SetRequiredSkillIds(s []string) {
 	m.required_skill_ids = &s
@@ -24012,7 +24062,7 @@ func (m *ShiftMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShiftMutation) Fields() []string {
-	fields := make([]string, 0, 36)
+	fields := make([]string, 0, 37)
 	if m.created_at != nil {
 		fields = append(fields, shift.FieldCreatedAt)
 	}
@@ -24087,6 +24137,9 @@ func (m *ShiftMutation) Fields() []string {
 	}
 	if m.post_months != nil {
 		fields = append(fields, shift.FieldPostMonths)
+	}
+	if m.series_id != nil {
+		fields = append(fields, shift.FieldSeriesID)
 	}
 	if m.required_skill_ids != nil {
 		fields = append(fields, shift.FieldRequiredSkillIds)
@@ -24179,6 +24232,8 @@ func (m *ShiftMutation) Field(name string) (ent.Value, bool) {
 		return m.PostNature()
 	case shift.FieldPostMonths:
 		return m.PostMonths()
+	case shift.FieldSeriesID:
+		return m.SeriesID()
 	case shift.FieldRequiredSkillIds:
 		return m.RequiredSkillIds()
 	case shift.FieldRequiredCertificationIds:
@@ -24260,6 +24315,8 @@ func (m *ShiftMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldPostNature(ctx)
 	case shift.FieldPostMonths:
 		return m.OldPostMonths(ctx)
+	case shift.FieldSeriesID:
+		return m.OldSeriesID(ctx)
 	case shift.FieldRequiredSkillIds:
 		return m.OldRequiredSkillIds(ctx)
 	case shift.FieldRequiredCertificationIds:
@@ -24465,6 +24522,13 @@ func (m *ShiftMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPostMonths(v)
+		return nil
+	case shift.FieldSeriesID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeriesID(v)
 		return nil
 	case shift.FieldRequiredSkillIds:
 		v, ok := value.([]string)
@@ -24741,6 +24805,9 @@ func (m *ShiftMutation) ClearedFields() []string {
 	if m.FieldCleared(shift.FieldPostMonths) {
 		fields = append(fields, shift.FieldPostMonths)
 	}
+	if m.FieldCleared(shift.FieldSeriesID) {
+		fields = append(fields, shift.FieldSeriesID)
+	}
 	if m.FieldCleared(shift.FieldRequiredSkillIds) {
 		fields = append(fields, shift.FieldRequiredSkillIds)
 	}
@@ -24781,6 +24848,9 @@ func (m *ShiftMutation) ClearField(name string) error {
 		return nil
 	case shift.FieldPostMonths:
 		m.ClearPostMonths()
+		return nil
+	case shift.FieldSeriesID:
+		m.ClearSeriesID()
 		return nil
 	case shift.FieldRequiredSkillIds:
 		m.ClearRequiredSkillIds()
@@ -24882,6 +24952,9 @@ func (m *ShiftMutation) ResetField(name string) error {
 		return nil
 	case shift.FieldPostMonths:
 		m.ResetPostMonths()
+		return nil
+	case shift.FieldSeriesID:
+		m.ResetSeriesID()
 		return nil
 	case shift.FieldRequiredSkillIds:
 		m.ResetRequiredSkillIds()

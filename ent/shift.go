@@ -70,6 +70,8 @@ type Shift struct {
 	PostNature *shift.PostNature `json:"post_nature,omitempty"`
 	// PostMonths holds the value of the "post_months" field.
 	PostMonths *int `json:"post_months,omitempty"`
+	// SeriesID holds the value of the "series_id" field.
+	SeriesID *string `json:"series_id,omitempty"`
 	// RequiredSkillIds holds the value of the "required_skill_ids" field.
 	RequiredSkillIds []string `json:"required_skill_ids,omitempty"`
 	// RequiredCertificationIds holds the value of the "required_certification_ids" field.
@@ -207,7 +209,7 @@ func (*Shift) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldPayCycleDays, shift.FieldPostMonths, shift.FieldFilled, shift.FieldTermsVersion, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm:
 			values[i] = new(sql.NullInt64)
-		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldAgencyID, shift.FieldPostNature, shift.FieldCancelReason:
+		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldAgencyID, shift.FieldPostNature, shift.FieldSeriesID, shift.FieldCancelReason:
 			values[i] = new(sql.NullString)
 		case shift.FieldCreatedAt, shift.FieldUpdatedAt, shift.FieldStartsAt, shift.FieldEndsAt, shift.FieldPublishedAt, shift.FieldCancelledAt:
 			values[i] = new(sql.NullTime)
@@ -384,6 +386,13 @@ func (_m *Shift) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PostMonths = new(int)
 				*_m.PostMonths = int(value.Int64)
+			}
+		case shift.FieldSeriesID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field series_id", values[i])
+			} else if value.Valid {
+				_m.SeriesID = new(string)
+				*_m.SeriesID = value.String
 			}
 		case shift.FieldRequiredSkillIds:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -609,6 +618,11 @@ func (_m *Shift) String() string {
 	if v := _m.PostMonths; v != nil {
 		builder.WriteString("post_months=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SeriesID; v != nil {
+		builder.WriteString("series_id=")
+		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")
 	builder.WriteString("required_skill_ids=")

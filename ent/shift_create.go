@@ -267,6 +267,20 @@ func (_c *ShiftCreate) SetNillablePostMonths(v *int) *ShiftCreate {
 	return _c
 }
 
+// SetSeriesID sets the "series_id" field.
+func (_c *ShiftCreate) SetSeriesID(v string) *ShiftCreate {
+	_c.mutation.SetSeriesID(v)
+	return _c
+}
+
+// SetNillableSeriesID sets the "series_id" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillableSeriesID(v *string) *ShiftCreate {
+	if v != nil {
+		_c.SetSeriesID(*v)
+	}
+	return _c
+}
+
 // SetRequiredSkillIds sets the "required_skill_ids" field.
 func (_c *ShiftCreate) SetRequiredSkillIds(v []string) *ShiftCreate {
 	_c.mutation.SetRequiredSkillIds(v)
@@ -872,6 +886,10 @@ func (_c *ShiftCreate) createSpec() (*Shift, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PostMonths(); ok {
 		_spec.SetField(shift.FieldPostMonths, field.TypeInt, value)
 		_node.PostMonths = &value
+	}
+	if value, ok := _c.mutation.SeriesID(); ok {
+		_spec.SetField(shift.FieldSeriesID, field.TypeString, value)
+		_node.SeriesID = &value
 	}
 	if value, ok := _c.mutation.RequiredSkillIds(); ok {
 		_spec.SetField(shift.FieldRequiredSkillIds, field.TypeJSON, value)
@@ -1621,6 +1639,9 @@ func (u *ShiftUpsertOne) UpdateNewValues() *ShiftUpsertOne {
 		}
 		if _, exists := u.create.mutation.AgencyID(); exists {
 			s.SetIgnore(shift.FieldAgencyID)
+		}
+		if _, exists := u.create.mutation.SeriesID(); exists {
+			s.SetIgnore(shift.FieldSeriesID)
 		}
 	}))
 	return u
@@ -2442,6 +2463,9 @@ func (u *ShiftUpsertBulk) UpdateNewValues() *ShiftUpsertBulk {
 			}
 			if _, exists := b.mutation.AgencyID(); exists {
 				s.SetIgnore(shift.FieldAgencyID)
+			}
+			if _, exists := b.mutation.SeriesID(); exists {
+				s.SetIgnore(shift.FieldSeriesID)
 			}
 		}
 	}))

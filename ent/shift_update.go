@@ -1004,6 +1004,9 @@ func (_u *ShiftUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.PostMonthsCleared() {
 		_spec.ClearField(shift.FieldPostMonths, field.TypeInt)
 	}
+	if _u.mutation.SeriesIDCleared() {
+		_spec.ClearField(shift.FieldSeriesID, field.TypeString)
+	}
 	if value, ok := _u.mutation.RequiredSkillIds(); ok {
 		_spec.SetField(shift.FieldRequiredSkillIds, field.TypeJSON, value)
 	}
@@ -2322,6 +2325,9 @@ func (_u *ShiftUpdateOne) sqlSave(ctx context.Context) (_node *Shift, err error)
 	}
 	if _u.mutation.PostMonthsCleared() {
 		_spec.ClearField(shift.FieldPostMonths, field.TypeInt)
+	}
+	if _u.mutation.SeriesIDCleared() {
+		_spec.ClearField(shift.FieldSeriesID, field.TypeString)
 	}
 	if value, ok := _u.mutation.RequiredSkillIds(); ok {
 		_spec.SetField(shift.FieldRequiredSkillIds, field.TypeJSON, value)

@@ -47,6 +47,16 @@ func (r *mutationResolver) DuplicateShift(ctx context.Context, input market.Dupl
 	return r.Market.DuplicateShift(ctx, input)
 }
 
+// CreateShifts is the resolver for the createShifts field.
+func (r *mutationResolver) CreateShifts(ctx context.Context, input market.CreateShiftsInput) (*market.Posted, error) {
+	return r.Market.CreateShifts(ctx, input)
+}
+
+// CreateShiftSeries is the resolver for the createShiftSeries field.
+func (r *mutationResolver) CreateShiftSeries(ctx context.Context, input market.CreateShiftSeriesInput) (*market.Posted, error) {
+	return r.Market.CreateShiftSeries(ctx, input)
+}
+
 // Pay is the resolver for the pay field.
 func (r *shiftResolver) Pay(ctx context.Context, obj *ent.Shift) (*market.Money, error) {
 	return r.Market.ShiftPay(obj), nil

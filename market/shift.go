@@ -61,61 +61,77 @@ func (m *Market) CreateShift(ctx context.Context, in CreateShiftInput) (*Changed
 	if err != nil {
 		return nil, err
 	}
-	in.Title, in.Address = strings.TrimSpace(in.Title), strings.TrimSpace(in.Address)
-	// Every bad field at once: the tags' and the times'.
-	if err := joinInputErrors(Validate(in), m.checkShiftTimes(in)); err != nil {
+	if err := m.validateShift(&in); err != nil {
 		return nil, err
 	}
 	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		skills, err := knownSkills(ctx, c, in.RequiredSkillIDs, indexed("requiredSkillIDs"))
-		if err != nil {
-			return err
-		}
-		certs, err := knownSkills(ctx, c, in.RequiredCertificationIDs, indexed("requiredCertificationIDs"))
-		if err != nil {
-			return err
-		}
-		if err := checkAgency(ctx, c, in); err != nil {
-			return err
-		}
-		create := c.Shift.Create().
-			SetEmployerID(in.EmployerID).
-			SetCreatedByID(v.UserID).
-			SetTitle(in.Title).
-			SetEngagementType(in.EngagementType).
-			SetAddress(in.Address).
-			SetLat(in.Location.Lat).SetLng(in.Location.Lng).
-			SetStartsAt(in.StartsAt.UTC()).SetEndsAt(in.EndsAt.UTC()).
-			SetTimeZone(in.TimeZone).
-			SetPayRate(in.Pay.Amount).SetCurrency(in.Pay.Currency).SetPayUnit(in.PayUnit).
-			SetHourlyRate(hourlyRate(in)).
-			SetSlots(in.Slots).
-			SetNillableMinCreditScore(in.MinCreditScore).
-			SetNillableMaxDistanceKm(in.MaxDistanceKm).
-			SetNillableNewcomersAllowed(in.NewcomersAllowed).
-			SetNillableNda(in.Nda).
-			SetNillablePayCycleDays(in.PayCycleDays).
-			SetNillableAgencyID(in.AgencyID).
-			SetNillablePostNature(in.PostNature).
-			SetNillablePostMonths(in.PostMonths).
-			SetNillableGeofenceRadiusM(in.GeofenceRadiusM).
-			SetNillableUnpaidBreakMinutes(in.UnpaidBreakMinutes).
-			AddRequiredSkills(skills...).
-			AddRequiredCertifications(certs...).
-			SetRequiredSkillIds(in.RequiredSkillIDs).
-			SetRequiredCertificationIds(in.RequiredCertificationIDs)
-		if in.Description != nil {
-			create.SetDescription(strings.TrimSpace(*in.Description))
-		}
-		s, err := create.Save(ctx)
-		if err != nil {
-			return err
-		}
+		s, err := m.createShift(ctx, c, v.UserID, in, "")
 		out = &Changed{Shift: s}
-		return m.checkPostingLaw(ctx, c, s.EmployerID, s.ID)
+		return err
 	})
 	return out, err
+}
+
+// validateShift tidies a new shift's text and names every bad field at
+// once: the tags' and the times'.
+func (m *Market) validateShift(in *CreateShiftInput) error {
+	in.Title, in.Address = strings.TrimSpace(in.Title), strings.TrimSpace(in.Address)
+	return joinInputErrors(Validate(*in), m.checkShiftTimes(*in))
+}
+
+// createShift writes a validated draft in the caller's transaction, as one
+// of a series when series is set, and checks it against the law of the
+// employer's place.
+func (m *Market) createShift(ctx context.Context, c *ent.Client, userID string, in CreateShiftInput, series string) (*ent.Shift, error) {
+	skills, err := knownSkills(ctx, c, in.RequiredSkillIDs, indexed("requiredSkillIDs"))
+	if err != nil {
+		return nil, err
+	}
+	certs, err := knownSkills(ctx, c, in.RequiredCertificationIDs, indexed("requiredCertificationIDs"))
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAgency(ctx, c, in); err != nil {
+		return nil, err
+	}
+	create := c.Shift.Create().
+		SetEmployerID(in.EmployerID).
+		SetCreatedByID(userID).
+		SetTitle(in.Title).
+		SetEngagementType(in.EngagementType).
+		SetAddress(in.Address).
+		SetLat(in.Location.Lat).SetLng(in.Location.Lng).
+		SetStartsAt(in.StartsAt.UTC()).SetEndsAt(in.EndsAt.UTC()).
+		SetTimeZone(in.TimeZone).
+		SetPayRate(in.Pay.Amount).SetCurrency(in.Pay.Currency).SetPayUnit(in.PayUnit).
+		SetHourlyRate(hourlyRate(in)).
+		SetSlots(in.Slots).
+		SetNillableMinCreditScore(in.MinCreditScore).
+		SetNillableMaxDistanceKm(in.MaxDistanceKm).
+		SetNillableNewcomersAllowed(in.NewcomersAllowed).
+		SetNillableNda(in.Nda).
+		SetNillablePayCycleDays(in.PayCycleDays).
+		SetNillableAgencyID(in.AgencyID).
+		SetNillablePostNature(in.PostNature).
+		SetNillablePostMonths(in.PostMonths).
+		SetNillableGeofenceRadiusM(in.GeofenceRadiusM).
+		SetNillableUnpaidBreakMinutes(in.UnpaidBreakMinutes).
+		AddRequiredSkills(skills...).
+		AddRequiredCertifications(certs...).
+		SetRequiredSkillIds(in.RequiredSkillIDs).
+		SetRequiredCertificationIds(in.RequiredCertificationIDs)
+	if in.Description != nil {
+		create.SetDescription(strings.TrimSpace(*in.Description))
+	}
+	if series != "" {
+		create.SetSeriesID(series)
+	}
+	s, err := create.Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s, m.checkPostingLaw(ctx, c, s.EmployerID, s.ID)
 }
 
 // checkAgency refuses a third party where the engagement has none, or of

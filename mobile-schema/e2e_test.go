@@ -255,12 +255,15 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	s.subscribe(anaWS, "feed", "ShiftPublished", map[string]any{"near": berlin, "radiusKm": 20}, 1)
 
 	start := env.Clock.Now().Add(2 * time.Hour).Truncate(time.Minute)
-	shift := func(title string, slots int, start time.Time) string {
-		d := s.op(olga, "CreateShift", map[string]any{"input": map[string]any{
+	draft := func(title string, slots int, start time.Time) map[string]any {
+		return map[string]any{
 			"employerID": emp, "title": title, "engagementType": "PART_TIME", "address": "Lagerstraße 1, Berlin",
 			"location": berlin, "startsAt": start.Format(time.RFC3339), "endsAt": start.Add(8 * time.Hour).Format(time.RFC3339),
 			"timeZone": "Europe/Berlin", "unpaidBreakMinutes": 30, "pay": map[string]any{"amount": 1500, "currency": "EUR"},
-			"payUnit": "HOUR", "slots": slots, "requiredSkillIDs": []string{picking}}})
+			"payUnit": "HOUR", "slots": slots, "requiredSkillIDs": []string{picking}}
+	}
+	shift := func(title string, slots int, start time.Time) string {
+		d := s.op(olga, "CreateShift", map[string]any{"input": draft(title, slots, start)})
 		id := d.str("createShift.shift.id")
 		s.op(olga, "PublishShift", map[string]any{"input": map[string]any{"shiftID": id}})
 		return id
@@ -285,6 +288,19 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	}
 	if l := s.op(olga, "EmployerShifts", map[string]any{"employerID": emp, "first": 10}); len(l.list("node.shifts.edges")) != 4 {
 		t.Fatalf("EmployerShifts: %v", l.v)
+	}
+	// Next month's weekends as one series, and two stocktakes in one batch:
+	// drafts, to publish when the plan is firm.
+	weekends := s.op(olga, "CreateShiftSeries", map[string]any{"input": map[string]any{
+		"shift": draft("Weekend picker", 2, start.AddDate(0, 0, 28)), "recurrence": "FREQ=WEEKLY;BYDAY=SA,SU;COUNT=4"}})
+	if l := weekends.list("createShiftSeries.shifts"); len(l) != 4 || weekends.str("createShiftSeries.shifts.3.seriesID") == "" ||
+		weekends.str("createShiftSeries.shifts.3.status") != "DRAFT" {
+		t.Fatalf("CreateShiftSeries: %v", weekends.v)
+	}
+	stocktakes := s.op(olga, "CreateShifts", map[string]any{"input": map[string]any{"shifts": []any{
+		draft("Stocktake, hall A", 3, start.AddDate(0, 0, 30)), draft("Stocktake, hall B", 3, start.AddDate(0, 0, 30))}}})
+	if l := stocktakes.list("createShifts.shifts"); len(l) != 2 {
+		t.Fatalf("CreateShifts: %v", stocktakes.v)
 	}
 
 	// --- Workers find and apply; the employer watches live --------------------

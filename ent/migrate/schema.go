@@ -888,6 +888,7 @@ var (
 		{Name: "pay_cycle_days", Type: field.TypeInt, Default: 7},
 		{Name: "post_nature", Type: field.TypeEnum, Nullable: true, Enums: []string{"TEMPORARY", "AUXILIARY", "SUBSTITUTE"}},
 		{Name: "post_months", Type: field.TypeInt, Nullable: true},
+		{Name: "series_id", Type: field.TypeString, Nullable: true},
 		{Name: "required_skill_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "required_certification_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "filled", Type: field.TypeInt, Default: 0},
@@ -910,13 +911,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "shifts_employers_shifts",
-				Columns:    []*schema.Column{ShiftsColumns[35]},
+				Columns:    []*schema.Column{ShiftsColumns[36]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "shifts_employers_agency",
-				Columns:    []*schema.Column{ShiftsColumns[36]},
+				Columns:    []*schema.Column{ShiftsColumns[37]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -935,7 +936,7 @@ var (
 					IncludeColumns: []string{
 						ShiftsColumns[12].Name,
 
-						ShiftsColumns[26].Name,
+						ShiftsColumns[27].Name,
 
 						ShiftsColumns[20].Name,
 
@@ -946,7 +947,12 @@ var (
 			{
 				Name:    "shift_employer_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{ShiftsColumns[35], ShiftsColumns[12]},
+				Columns: []*schema.Column{ShiftsColumns[36], ShiftsColumns[12]},
+			},
+			{
+				Name:    "shift_series_id_starts_at",
+				Unique:  false,
+				Columns: []*schema.Column{ShiftsColumns[24], ShiftsColumns[12]},
 			},
 		},
 	}

@@ -1108,23 +1108,23 @@ func init() {
 	// shift.DefaultPayCycleDays holds the default value on creation for the pay_cycle_days field.
 	shift.DefaultPayCycleDays = shiftDescPayCycleDays.Default.(int)
 	// shiftDescFilled is the schema descriptor for filled field.
-	shiftDescFilled := shiftFields[25].Descriptor()
+	shiftDescFilled := shiftFields[26].Descriptor()
 	// shift.DefaultFilled holds the default value on creation for the filled field.
 	shift.DefaultFilled = shiftDescFilled.Default.(int)
 	// shiftDescTermsVersion is the schema descriptor for terms_version field.
-	shiftDescTermsVersion := shiftFields[26].Descriptor()
+	shiftDescTermsVersion := shiftFields[27].Descriptor()
 	// shift.DefaultTermsVersion holds the default value on creation for the terms_version field.
 	shift.DefaultTermsVersion = shiftDescTermsVersion.Default.(int)
 	// shiftDescNewcomersAllowed is the schema descriptor for newcomers_allowed field.
-	shiftDescNewcomersAllowed := shiftFields[29].Descriptor()
+	shiftDescNewcomersAllowed := shiftFields[30].Descriptor()
 	// shift.DefaultNewcomersAllowed holds the default value on creation for the newcomers_allowed field.
 	shift.DefaultNewcomersAllowed = shiftDescNewcomersAllowed.Default.(bool)
 	// shiftDescNda is the schema descriptor for nda field.
-	shiftDescNda := shiftFields[30].Descriptor()
+	shiftDescNda := shiftFields[31].Descriptor()
 	// shift.DefaultNda holds the default value on creation for the nda field.
 	shift.DefaultNda = shiftDescNda.Default.(bool)
 	// shiftDescCancelReason is the schema descriptor for cancel_reason field.
-	shiftDescCancelReason := shiftFields[33].Descriptor()
+	shiftDescCancelReason := shiftFields[34].Descriptor()
 	// shift.DefaultCancelReason holds the default value on creation for the cancel_reason field.
 	shift.DefaultCancelReason = shiftDescCancelReason.Default.(string)
 	// shift.CancelReasonValidator is a validator for the "cancel_reason" field. It is called by the builders before save.

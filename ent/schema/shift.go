@@ -64,6 +64,9 @@ func (Shift) Fields() []ent.Field {
 		field.Enum("post_nature").Values("TEMPORARY", "AUXILIARY", "SUBSTITUTE").Optional().Nillable().
 			Annotations(entgql.Type("DispatchPost")),
 		field.Int("post_months").Optional().Nillable(),
+		// The shifts posted together by one recurrence rule share it
+		// (createShiftSeries), so that they can be found and edited together.
+		field.String("series_id").Optional().Nillable().Immutable().Annotations(asID),
 		// The required skills again, as IDs: screening and the apps read them
 		// from here and the skills taxonomy in memory, without a join per
 		// page; the edges below serve filters.
@@ -105,6 +108,7 @@ func (Shift) Indexes() []ent.Index {
 		index.Fields("status", "lat", "lng").StorageKey("shift_feed").Annotations(
 			entsql.IncludeColumns("starts_at", "filled", "slots", "id")),
 		index.Fields("employer_id", "starts_at"),
+		index.Fields("series_id", "starts_at"),
 	}
 }
 

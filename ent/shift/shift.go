@@ -70,6 +70,8 @@ const (
 	FieldPostNature = "post_nature"
 	// FieldPostMonths holds the string denoting the post_months field in the database.
 	FieldPostMonths = "post_months"
+	// FieldSeriesID holds the string denoting the series_id field in the database.
+	FieldSeriesID = "series_id"
 	// FieldRequiredSkillIds holds the string denoting the required_skill_ids field in the database.
 	FieldRequiredSkillIds = "required_skill_ids"
 	// FieldRequiredCertificationIds holds the string denoting the required_certification_ids field in the database.
@@ -183,6 +185,7 @@ var Columns = []string{
 	FieldAgencyID,
 	FieldPostNature,
 	FieldPostMonths,
+	FieldSeriesID,
 	FieldRequiredSkillIds,
 	FieldRequiredCertificationIds,
 	FieldFilled,
@@ -483,6 +486,11 @@ func ByPostNature(opts ...sql.OrderTermOption) OrderOption {
 // ByPostMonths orders the results by the post_months field.
 func ByPostMonths(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPostMonths, opts...).ToFunc()
+}
+
+// BySeriesID orders the results by the series_id field.
+func BySeriesID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSeriesID, opts...).ToFunc()
 }
 
 // ByFilled orders the results by the filled field.

@@ -171,6 +171,11 @@ func PostMonths(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldPostMonths, v))
 }
 
+// SeriesID applies equality check predicate on the "series_id" field. It's identical to SeriesIDEQ.
+func SeriesID(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldSeriesID, v))
+}
+
 // Filled applies equality check predicate on the "filled" field. It's identical to FilledEQ.
 func Filled(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldFilled, v))
@@ -1374,6 +1379,81 @@ func PostMonthsIsNil() predicate.Shift {
 // PostMonthsNotNil applies the NotNil predicate on the "post_months" field.
 func PostMonthsNotNil() predicate.Shift {
 	return predicate.Shift(sql.FieldNotNull(FieldPostMonths))
+}
+
+// SeriesIDEQ applies the EQ predicate on the "series_id" field.
+func SeriesIDEQ(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldSeriesID, v))
+}
+
+// SeriesIDNEQ applies the NEQ predicate on the "series_id" field.
+func SeriesIDNEQ(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldSeriesID, v))
+}
+
+// SeriesIDIn applies the In predicate on the "series_id" field.
+func SeriesIDIn(vs ...string) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldSeriesID, vs...))
+}
+
+// SeriesIDNotIn applies the NotIn predicate on the "series_id" field.
+func SeriesIDNotIn(vs ...string) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldSeriesID, vs...))
+}
+
+// SeriesIDGT applies the GT predicate on the "series_id" field.
+func SeriesIDGT(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldGT(FieldSeriesID, v))
+}
+
+// SeriesIDGTE applies the GTE predicate on the "series_id" field.
+func SeriesIDGTE(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldGTE(FieldSeriesID, v))
+}
+
+// SeriesIDLT applies the LT predicate on the "series_id" field.
+func SeriesIDLT(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldLT(FieldSeriesID, v))
+}
+
+// SeriesIDLTE applies the LTE predicate on the "series_id" field.
+func SeriesIDLTE(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldLTE(FieldSeriesID, v))
+}
+
+// SeriesIDContains applies the Contains predicate on the "series_id" field.
+func SeriesIDContains(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldContains(FieldSeriesID, v))
+}
+
+// SeriesIDHasPrefix applies the HasPrefix predicate on the "series_id" field.
+func SeriesIDHasPrefix(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldHasPrefix(FieldSeriesID, v))
+}
+
+// SeriesIDHasSuffix applies the HasSuffix predicate on the "series_id" field.
+func SeriesIDHasSuffix(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldHasSuffix(FieldSeriesID, v))
+}
+
+// SeriesIDIsNil applies the IsNil predicate on the "series_id" field.
+func SeriesIDIsNil() predicate.Shift {
+	return predicate.Shift(sql.FieldIsNull(FieldSeriesID))
+}
+
+// SeriesIDNotNil applies the NotNil predicate on the "series_id" field.
+func SeriesIDNotNil() predicate.Shift {
+	return predicate.Shift(sql.FieldNotNull(FieldSeriesID))
+}
+
+// SeriesIDEqualFold applies the EqualFold predicate on the "series_id" field.
+func SeriesIDEqualFold(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldEqualFold(FieldSeriesID, v))
+}
+
+// SeriesIDContainsFold applies the ContainsFold predicate on the "series_id" field.
+func SeriesIDContainsFold(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldContainsFold(FieldSeriesID, v))
 }
 
 // RequiredSkillIdsIsNil applies the IsNil predicate on the "required_skill_ids" field.

@@ -320,6 +320,14 @@ type ComplexityRoot struct {
 		Shift func(childComplexity int) int
 	}
 
+	CreateShiftSeriesPayload struct {
+		Shifts func(childComplexity int) int
+	}
+
+	CreateShiftsPayload struct {
+		Shifts func(childComplexity int) int
+	}
+
 	CreditDispute struct {
 		CreatedAt      func(childComplexity int) int
 		Event          func(childComplexity int) int
@@ -653,6 +661,8 @@ type ComplexityRoot struct {
 		ConfirmPayment              func(childComplexity int, input model.ConfirmPaymentInput) int
 		CreateEmployer              func(childComplexity int, input market.CreateEmployerInput) int
 		CreateShift                 func(childComplexity int, input market.CreateShiftInput) int
+		CreateShiftSeries           func(childComplexity int, input market.CreateShiftSeriesInput) int
+		CreateShifts                func(childComplexity int, input market.CreateShiftsInput) int
 		DecideReviewReport          func(childComplexity int, input market.DecideReportInput) int
 		DecideTimesheetDispute      func(childComplexity int, input market.DecideInput) int
 		DeclineEmployerInvitation   func(childComplexity int, input model.DeclineEmployerInvitationInput) int
@@ -1028,6 +1038,7 @@ type ComplexityRoot struct {
 		PublishedAt            func(childComplexity int) int
 		RequiredCertifications func(childComplexity int) int
 		RequiredSkills         func(childComplexity int) int
+		SeriesID               func(childComplexity int) int
 		Slots                  func(childComplexity int) int
 		StartsAt               func(childComplexity int) int
 		Status                 func(childComplexity int) int
@@ -1434,6 +1445,8 @@ type MutationResolver interface {
 	RemoveRosterEntry(ctx context.Context, input model.RemoveRosterEntryInput) (*market.Changed, error)
 	UpdateShift(ctx context.Context, input market.UpdateShiftInput) (*market.Changed, error)
 	DuplicateShift(ctx context.Context, input market.DuplicateShiftInput) (*market.Changed, error)
+	CreateShifts(ctx context.Context, input market.CreateShiftsInput) (*market.Posted, error)
+	CreateShiftSeries(ctx context.Context, input market.CreateShiftSeriesInput) (*market.Posted, error)
 	UpdateWorkerProfile(ctx context.Context, input market.UpdateWorkerProfileInput) (*market.Changed, error)
 }
 type QueryResolver interface {
@@ -2404,6 +2417,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateShiftPayload.Shift(childComplexity), true
+
+	case "CreateShiftSeriesPayload.shifts":
+		if e.ComplexityRoot.CreateShiftSeriesPayload.Shifts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateShiftSeriesPayload.Shifts(childComplexity), true
+
+	case "CreateShiftsPayload.shifts":
+		if e.ComplexityRoot.CreateShiftsPayload.Shifts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateShiftsPayload.Shifts(childComplexity), true
 
 	case "CreditDispute.createdAt":
 		if e.ComplexityRoot.CreditDispute.CreatedAt == nil {
@@ -3720,6 +3747,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateShift(childComplexity, args["input"].(market.CreateShiftInput)), true
+	case "Mutation.createShiftSeries":
+		if e.ComplexityRoot.Mutation.CreateShiftSeries == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createShiftSeries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateShiftSeries(childComplexity, args["input"].(market.CreateShiftSeriesInput)), true
+	case "Mutation.createShifts":
+		if e.ComplexityRoot.Mutation.CreateShifts == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createShifts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateShifts(childComplexity, args["input"].(market.CreateShiftsInput)), true
 	case "Mutation.decideReviewReport":
 		if e.ComplexityRoot.Mutation.DecideReviewReport == nil {
 			break
@@ -5585,6 +5634,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shift.RequiredSkills(childComplexity), true
+	case "Shift.seriesID":
+		if e.ComplexityRoot.Shift.SeriesID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.SeriesID(childComplexity), true
 	case "Shift.slots":
 		if e.ComplexityRoot.Shift.Slots == nil {
 			break
@@ -6783,6 +6838,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ContractOrder", ec.unmarshalInputContractOrder),
 			graphql.NewInputUnmarshaler("CreateEmployerInput", ec.unmarshalInputCreateEmployerInput),
 			graphql.NewInputUnmarshaler("CreateShiftInput", ec.unmarshalInputCreateShiftInput),
+			graphql.NewInputUnmarshaler("CreateShiftSeriesInput", ec.unmarshalInputCreateShiftSeriesInput),
+			graphql.NewInputUnmarshaler("CreateShiftsInput", ec.unmarshalInputCreateShiftsInput),
 			graphql.NewInputUnmarshaler("CreditDisputeOrder", ec.unmarshalInputCreditDisputeOrder),
 			graphql.NewInputUnmarshaler("CreditEventOrder", ec.unmarshalInputCreditEventOrder),
 			graphql.NewInputUnmarshaler("DecideReviewReportInput", ec.unmarshalInputDecideReviewReportInput),
@@ -10253,6 +10310,10 @@ type Shift implements Node {
   """
   postMonths: Int
   """
+  The series the shift was posted in by createShiftSeries; its other shifts share this ID. Null for a shift posted on its own.
+  """
+  seriesID: ID
+  """
   How many slots are taken.
   """
   filled: Int!
@@ -12595,6 +12656,39 @@ extend type Mutation {
   "Books a shift again: a new draft like it, at another time."
   duplicateShift(input: DuplicateShiftInput!): DuplicateShiftPayload!
 }
+
+"Shifts to post together."
+input CreateShiftsInput {
+  "1 to 100 shifts, each as createShift takes it. All are posted, as drafts, or none: a bad item refuses the batch and every bad field is named by its place, e.g. shifts[3].startsAt."
+  shifts: [CreateShiftInput!]!
+}
+
+"What createShifts changed, each object as it now stands."
+type CreateShiftsPayload {
+  "The new drafts, in the order given."
+  shifts: [Shift!]!
+}
+
+"A shift and the rule that repeats it."
+input CreateShiftSeriesInput {
+  "The first shift, as createShift takes it. Every occurrence copies it at the same local times in its timeZone, across summer-time changes."
+  shift: CreateShiftInput!
+  "An RFC 5545 recurrence rule without DTSTART, e.g. FREQ=WEEKLY;BYDAY=SA,SU;COUNT=8. FREQ is DAILY, WEEKLY, MONTHLY or YEARLY; COUNT or UNTIL ends it within 100 shifts, each at most a year ahead. The first shift's date counts only if the rule matches it."
+  recurrence: String!
+}
+
+"What createShiftSeries changed, each object as it now stands."
+type CreateShiftSeriesPayload {
+  "The series' drafts, in time order; they share a seriesID."
+  shifts: [Shift!]!
+}
+
+extend type Mutation {
+  "Posts many shifts as drafts in one go, all or none."
+  createShifts(input: CreateShiftsInput!): CreateShiftsPayload!
+  "Posts a draft for every occurrence of a recurrence rule, all or none."
+  createShiftSeries(input: CreateShiftSeriesInput!): CreateShiftSeriesPayload!
+}
 `, BuiltIn: false},
 	{Name: "../schema/worker.graphql", Input: `extend type WorkerProfile {
   "Private: only the worker and staff see it; employers see distance instead."
@@ -13127,6 +13221,22 @@ func (ec *executionContext) childFields_CreateShiftPayload(ctx context.Context, 
 		return ec.fieldContext_CreateShiftPayload_shift(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateShiftPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateShiftSeriesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shifts":
+		return ec.fieldContext_CreateShiftSeriesPayload_shifts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateShiftSeriesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateShiftsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shifts":
+		return ec.fieldContext_CreateShiftsPayload_shifts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateShiftsPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CreditDispute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14277,6 +14387,8 @@ func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql
 		return ec.fieldContext_Shift_postNature(ctx, field)
 	case "postMonths":
 		return ec.fieldContext_Shift_postMonths(ctx, field)
+	case "seriesID":
+		return ec.fieldContext_Shift_seriesID(ctx, field)
 	case "filled":
 		return ec.fieldContext_Shift_filled(ctx, field)
 	case "minCreditScore":
@@ -15309,12 +15421,40 @@ func (ec *executionContext) field_Mutation_createEmployer_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createShiftSeries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.CreateShiftSeriesInput, error) {
+			return ec.unmarshalNCreateShiftSeriesInput2flexworkᚋmarketᚐCreateShiftSeriesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createShift_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.CreateShiftInput, error) {
 			return ec.unmarshalNCreateShiftInput2flexworkᚋmarketᚐCreateShiftInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createShifts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.CreateShiftsInput, error) {
+			return ec.unmarshalNCreateShiftsInput2flexworkᚋmarketᚐCreateShiftsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20664,6 +20804,70 @@ func (ec *executionContext) _CreateShiftPayload_shift(ctx context.Context, field
 func (ec *executionContext) fieldContext_CreateShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CreateShiftPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateShiftSeriesPayload_shifts(ctx context.Context, field graphql.CollectedField, obj *market.Posted) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateShiftSeriesPayload_shifts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shifts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚕᚖflexworkᚋentᚐShiftᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateShiftSeriesPayload_shifts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateShiftSeriesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateShiftsPayload_shifts(ctx context.Context, field graphql.CollectedField, obj *market.Posted) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateShiftsPayload_shifts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shifts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚕᚖflexworkᚋentᚐShiftᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateShiftsPayload_shifts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateShiftsPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -28224,6 +28428,94 @@ func (ec *executionContext) fieldContext_Mutation_duplicateShift(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createShifts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createShifts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateShifts(ctx, fc.Args["input"].(market.CreateShiftsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Posted) graphql.Marshaler {
+			return ec.marshalNCreateShiftsPayload2ᚖflexworkᚋmarketᚐPosted(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createShifts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateShiftsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createShifts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createShiftSeries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createShiftSeries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateShiftSeries(ctx, fc.Args["input"].(market.CreateShiftSeriesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Posted) graphql.Marshaler {
+			return ec.marshalNCreateShiftSeriesPayload2ᚖflexworkᚋmarketᚐPosted(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createShiftSeries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateShiftSeriesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createShiftSeries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_updateWorkerProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33460,6 +33752,29 @@ func (ec *executionContext) _Shift_postMonths(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Shift_postMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Shift_seriesID(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_seriesID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeriesID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_seriesID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shift", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Shift_filled(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
@@ -40930,6 +41245,97 @@ func UnmarshalCreateShiftInput(ctx context.Context, raw any) (market.CreateShift
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateShiftSeriesInput(ctx context.Context, obj any) (market.CreateShiftSeriesInput, error) {
+	var it market.CreateShiftSeriesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shift", "recurrence"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shift":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shift"))
+			data, err := ec.unmarshalNCreateShiftInput2flexworkᚋmarketᚐCreateShiftInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Shift = data
+		case "recurrence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recurrence"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Recurrence = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateShiftSeriesInput unmarshals raw into the CreateShiftSeriesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateShiftSeriesInput(ctx context.Context, raw any) (market.CreateShiftSeriesInput, error) {
+	var out market.CreateShiftSeriesInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateShiftSeriesInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateShiftsInput(ctx context.Context, obj any) (market.CreateShiftsInput, error) {
+	var it market.CreateShiftsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shifts"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shifts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shifts"))
+			data, err := ec.unmarshalNCreateShiftInput2ᚕflexworkᚋmarketᚐCreateShiftInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Shifts = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateShiftsInput unmarshals raw into the CreateShiftsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateShiftsInput(ctx context.Context, raw any) (market.CreateShiftsInput, error) {
+	var out market.CreateShiftsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateShiftsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreditDisputeOrder(ctx context.Context, obj any) (ent.CreditDisputeOrder, error) {
 	var it ent.CreditDisputeOrder
 	if obj == nil {
@@ -46681,6 +47087,72 @@ func (ec *executionContext) _CreateShiftPayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var createShiftSeriesPayloadImplementors = []string{"CreateShiftSeriesPayload"}
+
+func (ec *executionContext) _CreateShiftSeriesPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Posted) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createShiftSeriesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateShiftSeriesPayload")
+		case "shifts":
+			out.Values[i] = ec._CreateShiftSeriesPayload_shifts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createShiftsPayloadImplementors = []string{"CreateShiftsPayload"}
+
+func (ec *executionContext) _CreateShiftsPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Posted) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createShiftsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateShiftsPayload")
+		case "shifts":
+			out.Values[i] = ec._CreateShiftsPayload_shifts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var creditDisputeImplementors = []string{"CreditDispute", "Node"}
 
 func (ec *executionContext) _CreditDispute(ctx context.Context, sel ast.SelectionSet, obj *ent.CreditDispute) graphql.Marshaler {
@@ -49359,6 +49831,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createShifts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createShifts(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createShiftSeries":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createShiftSeries(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updateWorkerProfile":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateWorkerProfile(ctx, field)
@@ -51549,6 +52035,11 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "postMonths":
 			out.Values[i] = ec._Shift_postMonths(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seriesID":
+			out.Values[i] = ec._Shift_seriesID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -54600,12 +55091,52 @@ func (ec *executionContext) unmarshalNCreateShiftInput2flexworkᚋmarketᚐCreat
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateShiftInput2ᚕflexworkᚋmarketᚐCreateShiftInputᚄ(ctx context.Context, v any) ([]market.CreateShiftInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]market.CreateShiftInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCreateShiftInput2flexworkᚋmarketᚐCreateShiftInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalNCreateShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CreateShiftPayload!")
 		return graphql.Null
 	}
 	return ec._CreateShiftPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateShiftSeriesInput2flexworkᚋmarketᚐCreateShiftSeriesInput(ctx context.Context, v any) (market.CreateShiftSeriesInput, error) {
+	res, err := ec.unmarshalInputCreateShiftSeriesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateShiftSeriesPayload2ᚖflexworkᚋmarketᚐPosted(ctx context.Context, sel ast.SelectionSet, v *market.Posted) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateShiftSeriesPayload!")
+		return graphql.Null
+	}
+	return ec._CreateShiftSeriesPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateShiftsInput2flexworkᚋmarketᚐCreateShiftsInput(ctx context.Context, v any) (market.CreateShiftsInput, error) {
+	res, err := ec.unmarshalInputCreateShiftsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateShiftsPayload2ᚖflexworkᚋmarketᚐPosted(ctx context.Context, sel ast.SelectionSet, v *market.Posted) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateShiftsPayload!")
+		return graphql.Null
+	}
+	return ec._CreateShiftsPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreditBand2flexworkᚋcreditᚐBand(ctx context.Context, v any) (credit.Band, error) {
@@ -56339,6 +56870,22 @@ func (ec *executionContext) marshalNSetRosterEntryPayload2ᚖflexworkᚋmarket�
 		return graphql.Null
 	}
 	return ec._SetRosterEntryPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNShift2ᚕᚖflexworkᚋentᚐShiftᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Shift) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNShift2ᚖflexworkᚋentᚐShift(ctx context.Context, sel ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
