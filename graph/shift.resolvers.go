@@ -47,13 +47,18 @@ func (r *mutationResolver) DuplicateShift(ctx context.Context, input market.Dupl
 	return r.Market.DuplicateShift(ctx, input)
 }
 
+// UpdateShiftSeries is the resolver for the updateShiftSeries field.
+func (r *mutationResolver) UpdateShiftSeries(ctx context.Context, input market.UpdateShiftInput) (*market.Shifts, error) {
+	return r.Market.UpdateShiftSeries(ctx, input)
+}
+
 // CreateShifts is the resolver for the createShifts field.
-func (r *mutationResolver) CreateShifts(ctx context.Context, input market.CreateShiftsInput) (*market.Posted, error) {
+func (r *mutationResolver) CreateShifts(ctx context.Context, input market.CreateShiftsInput) (*market.Shifts, error) {
 	return r.Market.CreateShifts(ctx, input)
 }
 
 // CreateShiftSeries is the resolver for the createShiftSeries field.
-func (r *mutationResolver) CreateShiftSeries(ctx context.Context, input market.CreateShiftSeriesInput) (*market.Posted, error) {
+func (r *mutationResolver) CreateShiftSeries(ctx context.Context, input market.CreateShiftSeriesInput) (*market.Shifts, error) {
 	return r.Market.CreateShiftSeries(ctx, input)
 }
 

@@ -52,122 +52,128 @@ func (m *Market) UpdateShift(ctx context.Context, in UpdateShiftInput) (*Changed
 		if err != nil {
 			return err
 		}
-		now, draft := m.Now(), s.Status == shift.StatusDRAFT
-		switch {
-		case s.Status != shift.StatusDRAFT && s.Status != shift.StatusPUBLISHED && s.Status != shift.StatusFILLED:
-			return State(CodeShiftLocked, "a shift that is %s cannot be edited", humanStatus(s.Status.String()))
-		case !draft && s.StartsAt.Sub(now) < lateCancel:
-			return State(CodeShiftLocked, "a published shift can be edited until 24 hours before its start")
-		}
-		next := asInput(s)
-		merge(&next, in)
-		timesChanged := !next.StartsAt.Equal(s.StartsAt) || !next.EndsAt.Equal(s.EndsAt)
-		var errs []error
-		if timesChanged || in.UnpaidBreakMinutes != nil || in.Pay != nil {
-			errs = append(errs, m.checkShiftTimes(next))
-		}
-		if timesChanged && !draft && next.StartsAt.Sub(now) < lateCancel {
-			errs = append(errs, BadInput("startsAt", "a published shift keeps at least 24 hours' notice"))
-		}
-		if next.Slots < s.Filled {
-			errs = append(errs, BadInput("slots", "cannot be fewer than the workers hired"))
-		}
-		if err := joinInputErrors(errs...); err != nil {
-			return err
-		}
-		up := c.Shift.Update().Where(shift.ID(s.ID), shift.TermsVersion(s.TermsVersion)).
-			SetTitle(next.Title).SetAddress(next.Address).SetLat(next.Location.Lat).SetLng(next.Location.Lng).
-			SetStartsAt(next.StartsAt.UTC()).SetEndsAt(next.EndsAt.UTC()).SetUnpaidBreakMinutes(*next.UnpaidBreakMinutes).
-			SetPayRate(next.Pay.Amount).SetHourlyRate(hourlyRate(next)).SetSlots(next.Slots).
-			SetGeofenceRadiusM(*next.GeofenceRadiusM).AddTermsVersion(1)
-		if next.Description != nil {
-			up.SetDescription(strings.TrimSpace(*next.Description))
-		}
-		if timesChanged {
-			up.Where(shift.Filled(0)) // hires keep the times they agreed to
-		}
-		switch {
-		case s.Status == shift.StatusFILLED && next.Slots > s.Filled:
-			up.SetStatus(shift.StatusPUBLISHED)
-		case s.Status == shift.StatusPUBLISHED && next.Slots == s.Filled:
-			up.SetStatus(shift.StatusFILLED)
-		}
-		n, err := up.Save(ctx)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			if timesChanged {
-				return State(CodeShiftLocked, "workers are hired for these times; cancel their hires or post a new shift")
-			}
-			return State(CodeShiftChanged, "the shift changed just now; look at it again")
-		}
-		if err := m.checkPostingLaw(ctx, c, s.EmployerID, s.ID); err != nil {
-			return err
-		}
-		if draft {
-			out = &Changed{Shift: s}
-			return out.reload(ctx, c)
-		}
-		sys := rule.System(ctx)
-		cur, err := c.Shift.Get(sys, s.ID)
-		if err != nil {
-			return err
-		}
-		hires, err := c.Assignment.Query().Where(assignment.ShiftID(s.ID), assignment.StatusEQ(assignment.StatusSCHEDULED)).All(sys)
-		if err != nil {
-			return err
-		}
-		reissued := 0
-		for _, a := range hires {
-			changed, err := m.reissueContract(ctx, c, cur, a)
-			if err != nil {
-				return err
-			}
-			if changed {
-				reissued++
-			}
-		}
-		if _, err := m.appendLedger(ctx, c, LedgerShiftChanged, s.ID, actor(ctx), map[string]any{
-			"employer": s.EmployerID, "contractsReissued": reissued, "termsVersion": s.TermsVersion + 1,
-		}); err != nil {
-			return err
-		}
-		// Everyone with a stake in the shift hears of the change, once.
-		told := map[string]bool{}
-		var workers []string
-		for _, a := range hires {
-			workers = append(workers, a.WorkerID)
-		}
-		waiting, err := c.Application.Query().Where(application.ShiftID(s.ID),
-			application.StatusIn(application.StatusAPPLIED, application.StatusSHORTLISTED, application.StatusOFFERED)).All(sys)
-		if err != nil {
-			return err
-		}
-		for _, a := range waiting {
-			workers = append(workers, a.WorkerID)
-		}
-		offered, err := c.Offer.Query().Where(offer.ShiftID(s.ID), offer.StatusEQ(offer.StatusPENDING)).All(sys)
-		if err != nil {
-			return err
-		}
-		for _, o := range offered {
-			workers = append(workers, o.WorkerID)
-		}
-		for _, w := range workers {
-			if told[w] {
-				continue
-			}
-			told[w] = true
-			if err := m.emit(ctx, c, Event{Kind: ShiftChanged, ID: s.ID, ShiftID: s.ID, WorkerID: w, EmployerID: s.EmployerID,
-				Title: cur.Title, When: cur.StartsAt}); err != nil {
-				return err
-			}
-		}
-		out = &Changed{Shift: s}
-		return out.reload(ctx, c)
+		out, err = m.editShift(ctx, c, s, in)
+		return err
 	})
 	return out, err
+}
+
+// editShift applies an edit to a shift in the caller's transaction.
+func (m *Market) editShift(ctx context.Context, c *ent.Client, s *ent.Shift, in UpdateShiftInput) (*Changed, error) {
+	now, draft := m.Now(), s.Status == shift.StatusDRAFT
+	switch {
+	case s.Status != shift.StatusDRAFT && s.Status != shift.StatusPUBLISHED && s.Status != shift.StatusFILLED:
+		return nil, State(CodeShiftLocked, "a shift that is %s cannot be edited", humanStatus(s.Status.String()))
+	case !draft && s.StartsAt.Sub(now) < lateCancel:
+		return nil, State(CodeShiftLocked, "a published shift can be edited until 24 hours before its start")
+	}
+	next := asInput(s)
+	merge(&next, in)
+	timesChanged := !next.StartsAt.Equal(s.StartsAt) || !next.EndsAt.Equal(s.EndsAt)
+	var errs []error
+	if timesChanged || in.UnpaidBreakMinutes != nil || in.Pay != nil {
+		errs = append(errs, m.checkShiftTimes(next))
+	}
+	if timesChanged && !draft && next.StartsAt.Sub(now) < lateCancel {
+		errs = append(errs, BadInput("startsAt", "a published shift keeps at least 24 hours' notice"))
+	}
+	if next.Slots < s.Filled {
+		errs = append(errs, BadInput("slots", "cannot be fewer than the workers hired"))
+	}
+	if err := joinInputErrors(errs...); err != nil {
+		return nil, err
+	}
+	up := c.Shift.Update().Where(shift.ID(s.ID), shift.TermsVersion(s.TermsVersion)).
+		SetTitle(next.Title).SetAddress(next.Address).SetLat(next.Location.Lat).SetLng(next.Location.Lng).
+		SetStartsAt(next.StartsAt.UTC()).SetEndsAt(next.EndsAt.UTC()).SetUnpaidBreakMinutes(*next.UnpaidBreakMinutes).
+		SetPayRate(next.Pay.Amount).SetHourlyRate(hourlyRate(next)).SetSlots(next.Slots).
+		SetGeofenceRadiusM(*next.GeofenceRadiusM).AddTermsVersion(1)
+	if next.Description != nil {
+		up.SetDescription(strings.TrimSpace(*next.Description))
+	}
+	if timesChanged {
+		up.Where(shift.Filled(0)) // hires keep the times they agreed to
+	}
+	switch {
+	case s.Status == shift.StatusFILLED && next.Slots > s.Filled:
+		up.SetStatus(shift.StatusPUBLISHED)
+	case s.Status == shift.StatusPUBLISHED && next.Slots == s.Filled:
+		up.SetStatus(shift.StatusFILLED)
+	}
+	n, err := up.Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		if timesChanged {
+			return nil, State(CodeShiftLocked, "workers are hired for these times; cancel their hires or post a new shift")
+		}
+		return nil, State(CodeShiftChanged, "the shift changed just now; look at it again")
+	}
+	if err := m.checkPostingLaw(ctx, c, s.EmployerID, s.ID); err != nil {
+		return nil, err
+	}
+	if draft {
+		out := &Changed{Shift: s}
+		return out, out.reload(ctx, c)
+	}
+	sys := rule.System(ctx)
+	cur, err := c.Shift.Get(sys, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	hires, err := c.Assignment.Query().Where(assignment.ShiftID(s.ID), assignment.StatusEQ(assignment.StatusSCHEDULED)).All(sys)
+	if err != nil {
+		return nil, err
+	}
+	reissued := 0
+	for _, a := range hires {
+		changed, err := m.reissueContract(ctx, c, cur, a)
+		if err != nil {
+			return nil, err
+		}
+		if changed {
+			reissued++
+		}
+	}
+	if _, err := m.appendLedger(ctx, c, LedgerShiftChanged, s.ID, actor(ctx), map[string]any{
+		"employer": s.EmployerID, "contractsReissued": reissued, "termsVersion": s.TermsVersion + 1,
+	}); err != nil {
+		return nil, err
+	}
+	// Everyone with a stake in the shift hears of the change, once.
+	told := map[string]bool{}
+	var workers []string
+	for _, a := range hires {
+		workers = append(workers, a.WorkerID)
+	}
+	waiting, err := c.Application.Query().Where(application.ShiftID(s.ID),
+		application.StatusIn(application.StatusAPPLIED, application.StatusSHORTLISTED, application.StatusOFFERED)).All(sys)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range waiting {
+		workers = append(workers, a.WorkerID)
+	}
+	offered, err := c.Offer.Query().Where(offer.ShiftID(s.ID), offer.StatusEQ(offer.StatusPENDING)).All(sys)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range offered {
+		workers = append(workers, o.WorkerID)
+	}
+	for _, w := range workers {
+		if told[w] {
+			continue
+		}
+		told[w] = true
+		if err := m.emit(ctx, c, Event{Kind: ShiftChanged, ID: s.ID, ShiftID: s.ID, WorkerID: w, EmployerID: s.EmployerID,
+			Title: cur.Title, When: cur.StartsAt}); err != nil {
+			return nil, err
+		}
+	}
+	out := &Changed{Shift: s}
+	return out, out.reload(ctx, c)
 }
 
 // asInput is a shift as the input that would post it again.

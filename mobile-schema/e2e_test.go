@@ -297,6 +297,14 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		weekends.str("createShiftSeries.shifts.3.status") != "DRAFT" {
 		t.Fatalf("CreateShiftSeries: %v", weekends.v)
 	}
+	// The last three weekends start an hour later.
+	third := weekends.str("createShiftSeries.shifts.1.id")
+	later, _ := time.Parse(time.RFC3339, weekends.str("createShiftSeries.shifts.1.startsAt"))
+	moved := s.op(olga, "UpdateShiftSeries", map[string]any{"input": map[string]any{"shiftID": third,
+		"startsAt": later.Add(time.Hour).Format(time.RFC3339), "endsAt": later.Add(9 * time.Hour).Format(time.RFC3339)}})
+	if l := moved.list("updateShiftSeries.shifts"); len(l) != 3 {
+		t.Fatalf("UpdateShiftSeries: %v", moved.v)
+	}
 	stocktakes := s.op(olga, "CreateShifts", map[string]any{"input": map[string]any{"shifts": []any{
 		draft("Stocktake, hall A", 3, start.AddDate(0, 0, 30)), draft("Stocktake, hall B", 3, start.AddDate(0, 0, 30))}}})
 	if l := stocktakes.list("createShifts.shifts"); len(l) != 2 {

@@ -87,5 +87,44 @@ func TestPostingTheWeek(t *testing.T) {
 				t.Fatalf("occurrence %d starts %s, want 07:00 on %s", i, l, at7.AddDate(0, 0, 7*i).Format("2006-01-02"))
 			}
 		}
+
+		// This and following: from the third week on, 08:00 to 16:00.
+		third := at7.AddDate(0, 0, 14)
+		edit := func(id string, from, to time.Time) servertest.Response {
+			return env.Op(olga.Token, "UpdateShiftSeries", input(map[string]any{"shiftID": id,
+				"startsAt": from.Format(time.RFC3339), "endsAt": to.Format(time.RFC3339)}))
+		}
+		before = env.Fingerprint(t)
+		if r := edit(got[2].ID, third.Add(time.Hour), third); r.Code() != "BAD_USER_INPUT" || strings.Join(r.Fields(), ",") != "endsAt" {
+			t.Fatalf("an edit ending before it starts: %s %v", r.Code(), r.Fields())
+		}
+		if r := edit(batch.CreateShifts.Shifts[0].ID, at7, at7.Add(time.Hour)); r.Code() != "BAD_USER_INPUT" || strings.Join(r.Fields(), ",") != "shiftID" {
+			t.Fatalf("a series edit of a shift posted alone: %s %v", r.Code(), r.Fields())
+		}
+		if env.Fingerprint(t) != before {
+			t.Fatal("a refused series edit wrote to the database")
+		}
+		var moved struct {
+			UpdateShiftSeries struct {
+				Shifts []struct {
+					ID               string
+					StartsAt, EndsAt time.Time
+				}
+			}
+		}
+		edit(got[2].ID, third.Add(time.Hour), third.Add(9*time.Hour)).Decode(t, &moved)
+		if m := moved.UpdateShiftSeries.Shifts; len(m) != 4 || m[0].ID != got[2].ID {
+			t.Fatalf("this and following changed %+v", m)
+		}
+		for i, s := range moved.UpdateShiftSeries.Shifts {
+			if l, e := s.StartsAt.In(berlin), s.EndsAt.In(berlin); l.Hour() != 8 || e.Hour() != 16 || l.YearDay() != third.AddDate(0, 0, 7*i).YearDay() {
+				t.Fatalf("week %d after the edit: %s to %s", i+3, l, e)
+			}
+		}
+		var first struct{ Node struct{ StartsAt time.Time } }
+		env.Must(olga.Token, `query($id: ID!) { node(id: $id) { ... on Shift { startsAt } } }`, map[string]any{"id": got[1].ID}, &first)
+		if l := first.Node.StartsAt.In(berlin); l.Hour() != 7 {
+			t.Fatalf("the second week, before the edited one, moved to %s", l)
+		}
 	})
 }

@@ -711,6 +711,7 @@ type ComplexityRoot struct {
 		UpdateEmployer              func(childComplexity int, input market.UpdateEmployerInput) int
 		UpdateNotificationSettings  func(childComplexity int, input notifications.NotificationSettingsInput) int
 		UpdateShift                 func(childComplexity int, input market.UpdateShiftInput) int
+		UpdateShiftSeries           func(childComplexity int, input market.UpdateShiftInput) int
 		UpdateWorkerProfile         func(childComplexity int, input market.UpdateWorkerProfileInput) int
 		VerifyEmail                 func(childComplexity int, input auth.VerifyEmailInput) int
 		WithdrawApplication         func(childComplexity int, input model.WithdrawApplicationInput) int
@@ -1243,6 +1244,10 @@ type ComplexityRoot struct {
 		Shift func(childComplexity int) int
 	}
 
+	UpdateShiftSeriesPayload struct {
+		Shifts func(childComplexity int) int
+	}
+
 	UpdateWorkerProfilePayload struct {
 		User          func(childComplexity int) int
 		WorkerProfile func(childComplexity int) int
@@ -1445,8 +1450,9 @@ type MutationResolver interface {
 	RemoveRosterEntry(ctx context.Context, input model.RemoveRosterEntryInput) (*market.Changed, error)
 	UpdateShift(ctx context.Context, input market.UpdateShiftInput) (*market.Changed, error)
 	DuplicateShift(ctx context.Context, input market.DuplicateShiftInput) (*market.Changed, error)
-	CreateShifts(ctx context.Context, input market.CreateShiftsInput) (*market.Posted, error)
-	CreateShiftSeries(ctx context.Context, input market.CreateShiftSeriesInput) (*market.Posted, error)
+	UpdateShiftSeries(ctx context.Context, input market.UpdateShiftInput) (*market.Shifts, error)
+	CreateShifts(ctx context.Context, input market.CreateShiftsInput) (*market.Shifts, error)
+	CreateShiftSeries(ctx context.Context, input market.CreateShiftSeriesInput) (*market.Shifts, error)
 	UpdateWorkerProfile(ctx context.Context, input market.UpdateWorkerProfileInput) (*market.Changed, error)
 }
 type QueryResolver interface {
@@ -4292,6 +4298,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateShift(childComplexity, args["input"].(market.UpdateShiftInput)), true
+	case "Mutation.updateShiftSeries":
+		if e.ComplexityRoot.Mutation.UpdateShiftSeries == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateShiftSeries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateShiftSeries(childComplexity, args["input"].(market.UpdateShiftInput)), true
 	case "Mutation.updateWorkerProfile":
 		if e.ComplexityRoot.Mutation.UpdateWorkerProfile == nil {
 			break
@@ -6374,6 +6391,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateShiftPayload.Shift(childComplexity), true
+
+	case "UpdateShiftSeriesPayload.shifts":
+		if e.ComplexityRoot.UpdateShiftSeriesPayload.Shifts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateShiftSeriesPayload.Shifts(childComplexity), true
 
 	case "UpdateWorkerProfilePayload.user":
 		if e.ComplexityRoot.UpdateWorkerProfilePayload.User == nil {
@@ -12683,7 +12707,15 @@ type CreateShiftSeriesPayload {
   shifts: [Shift!]!
 }
 
+"What updateShiftSeries changed, each object as it now stands."
+type UpdateShiftSeriesPayload {
+  "The shift edited and every later one of its series, in time order."
+  shifts: [Shift!]!
+}
+
 extend type Mutation {
+  "Edits a shift of a series and every later one still open to edits (this and following), all or none. A new startsAt or endsAt is the shift's new local time; each later shift takes the same local time on its own date. A shift that refuses the edit (hired for its times, under 24 hours away) refuses it all, named by its date."
+  updateShiftSeries(input: UpdateShiftInput!): UpdateShiftSeriesPayload!
   "Posts many shifts as drafts in one go, all or none."
   createShifts(input: CreateShiftsInput!): CreateShiftsPayload!
   "Posts a draft for every occurrence of a recurrence rule, all or none."
@@ -14801,6 +14833,14 @@ func (ec *executionContext) childFields_UpdateShiftPayload(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type UpdateShiftPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateShiftSeriesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shifts":
+		return ec.fieldContext_UpdateShiftSeriesPayload_shifts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateShiftSeriesPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateWorkerProfilePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "workerProfile":
@@ -16099,6 +16139,20 @@ func (ec *executionContext) field_Mutation_updateNotificationSettings_args(ctx c
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (notifications.NotificationSettingsInput, error) {
 			return ec.unmarshalNUpdateNotificationSettingsInput2flexworkᚋnotificationsᚐNotificationSettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateShiftSeries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.UpdateShiftInput, error) {
+			return ec.unmarshalNUpdateShiftInput2flexworkᚋmarketᚐUpdateShiftInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20814,7 +20868,7 @@ func (ec *executionContext) fieldContext_CreateShiftPayload_shift(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _CreateShiftSeriesPayload_shifts(ctx context.Context, field graphql.CollectedField, obj *market.Posted) (ret graphql.Marshaler) {
+func (ec *executionContext) _CreateShiftSeriesPayload_shifts(ctx context.Context, field graphql.CollectedField, obj *market.Shifts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20846,7 +20900,7 @@ func (ec *executionContext) fieldContext_CreateShiftSeriesPayload_shifts(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _CreateShiftsPayload_shifts(ctx context.Context, field graphql.CollectedField, obj *market.Posted) (ret graphql.Marshaler) {
+func (ec *executionContext) _CreateShiftsPayload_shifts(ctx context.Context, field graphql.CollectedField, obj *market.Shifts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28428,6 +28482,50 @@ func (ec *executionContext) fieldContext_Mutation_duplicateShift(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateShiftSeries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateShiftSeries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateShiftSeries(ctx, fc.Args["input"].(market.UpdateShiftInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Shifts) graphql.Marshaler {
+			return ec.marshalNUpdateShiftSeriesPayload2ᚖflexworkᚋmarketᚐShifts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateShiftSeries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateShiftSeriesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateShiftSeries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createShifts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28441,8 +28539,8 @@ func (ec *executionContext) _Mutation_createShifts(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().CreateShifts(ctx, fc.Args["input"].(market.CreateShiftsInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *market.Posted) graphql.Marshaler {
-			return ec.marshalNCreateShiftsPayload2ᚖflexworkᚋmarketᚐPosted(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Shifts) graphql.Marshaler {
+			return ec.marshalNCreateShiftsPayload2ᚖflexworkᚋmarketᚐShifts(ctx, selections, v)
 		},
 		true,
 		true,
@@ -28485,8 +28583,8 @@ func (ec *executionContext) _Mutation_createShiftSeries(ctx context.Context, fie
 			return ec.Resolvers.Mutation().CreateShiftSeries(ctx, fc.Args["input"].(market.CreateShiftSeriesInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *market.Posted) graphql.Marshaler {
-			return ec.marshalNCreateShiftSeriesPayload2ᚖflexworkᚋmarketᚐPosted(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Shifts) graphql.Marshaler {
+			return ec.marshalNCreateShiftSeriesPayload2ᚖflexworkᚋmarketᚐShifts(ctx, selections, v)
 		},
 		true,
 		true,
@@ -37078,6 +37176,38 @@ func (ec *executionContext) _UpdateShiftPayload_shift(ctx context.Context, field
 func (ec *executionContext) fieldContext_UpdateShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "UpdateShiftPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateShiftSeriesPayload_shifts(ctx context.Context, field graphql.CollectedField, obj *market.Shifts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateShiftSeriesPayload_shifts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shifts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚕᚖflexworkᚋentᚐShiftᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateShiftSeriesPayload_shifts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateShiftSeriesPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -47089,7 +47219,7 @@ func (ec *executionContext) _CreateShiftPayload(ctx context.Context, sel ast.Sel
 
 var createShiftSeriesPayloadImplementors = []string{"CreateShiftSeriesPayload"}
 
-func (ec *executionContext) _CreateShiftSeriesPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Posted) graphql.Marshaler {
+func (ec *executionContext) _CreateShiftSeriesPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Shifts) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, createShiftSeriesPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -47122,7 +47252,7 @@ func (ec *executionContext) _CreateShiftSeriesPayload(ctx context.Context, sel a
 
 var createShiftsPayloadImplementors = []string{"CreateShiftsPayload"}
 
-func (ec *executionContext) _CreateShiftsPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Posted) graphql.Marshaler {
+func (ec *executionContext) _CreateShiftsPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Shifts) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, createShiftsPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -49827,6 +49957,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "duplicateShift":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_duplicateShift(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateShiftSeries":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateShiftSeries(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -53480,6 +53617,39 @@ func (ec *executionContext) _UpdateShiftPayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var updateShiftSeriesPayloadImplementors = []string{"UpdateShiftSeriesPayload"}
+
+func (ec *executionContext) _UpdateShiftSeriesPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Shifts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateShiftSeriesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateShiftSeriesPayload")
+		case "shifts":
+			out.Values[i] = ec._UpdateShiftSeriesPayload_shifts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var updateWorkerProfilePayloadImplementors = []string{"UpdateWorkerProfilePayload"}
 
 func (ec *executionContext) _UpdateWorkerProfilePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -55118,7 +55288,7 @@ func (ec *executionContext) unmarshalNCreateShiftSeriesInput2flexworkᚋmarket�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCreateShiftSeriesPayload2ᚖflexworkᚋmarketᚐPosted(ctx context.Context, sel ast.SelectionSet, v *market.Posted) graphql.Marshaler {
+func (ec *executionContext) marshalNCreateShiftSeriesPayload2ᚖflexworkᚋmarketᚐShifts(ctx context.Context, sel ast.SelectionSet, v *market.Shifts) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CreateShiftSeriesPayload!")
 		return graphql.Null
@@ -55131,7 +55301,7 @@ func (ec *executionContext) unmarshalNCreateShiftsInput2flexworkᚋmarketᚐCrea
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCreateShiftsPayload2ᚖflexworkᚋmarketᚐPosted(ctx context.Context, sel ast.SelectionSet, v *market.Posted) graphql.Marshaler {
+func (ec *executionContext) marshalNCreateShiftsPayload2ᚖflexworkᚋmarketᚐShifts(ctx context.Context, sel ast.SelectionSet, v *market.Shifts) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CreateShiftsPayload!")
 		return graphql.Null
@@ -57457,6 +57627,14 @@ func (ec *executionContext) marshalNUpdateShiftPayload2ᚖflexworkᚋmarketᚐCh
 		return graphql.Null
 	}
 	return ec._UpdateShiftPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUpdateShiftSeriesPayload2ᚖflexworkᚋmarketᚐShifts(ctx context.Context, sel ast.SelectionSet, v *market.Shifts) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateShiftSeriesPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateShiftSeriesPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateWorkerProfileInput2flexworkᚋmarketᚐUpdateWorkerProfileInput(ctx context.Context, v any) (market.UpdateWorkerProfileInput, error) {
