@@ -289,6 +289,11 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if l := s.op(olga, "EmployerShifts", map[string]any{"employerID": emp, "first": 10}); len(l.list("node.shifts.edges")) != 4 {
 		t.Fatalf("EmployerShifts: %v", l.v)
 	}
+	// What to pay for them: a rate, and steps that add up to it.
+	price := s.op(olga, "PaySuggestion", map[string]any{"input": draft("Weekend picker", 2, start.AddDate(0, 0, 28))})
+	if price.get("paySuggestion.hourlyRate.amount").(float64) <= 0 || len(price.list("paySuggestion.factors")) < 2 {
+		t.Fatalf("PaySuggestion: %v", price.v)
+	}
 	// Next month's weekends as one series, and two stocktakes in one batch:
 	// drafts, to publish when the plan is firm.
 	weekends := s.op(olga, "CreateShiftSeries", map[string]any{"input": map[string]any{

@@ -789,6 +789,21 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PayFactor struct {
+		Change      func(childComplexity int) int
+		Code        func(childComplexity int) int
+		Explanation func(childComplexity int) int
+	}
+
+	PaySuggestion struct {
+		Demand        func(childComplexity int) int
+		Factors       func(childComplexity int) int
+		HourlyRate    func(childComplexity int) int
+		MinimumWage   func(childComplexity int) int
+		SimilarShifts func(childComplexity int) int
+		Supply        func(childComplexity int) int
+	}
+
 	ProposeTimesheetCorrectionPayload struct {
 		Timesheet func(childComplexity int) int
 	}
@@ -811,6 +826,7 @@ type ComplexityRoot struct {
 		Node                    func(childComplexity int, id string) int
 		Nodes                   func(childComplexity int, ids []string) int
 		Notifications           func(childComplexity int, first int, after *entgql.Cursor[string], unreadOnly *bool) int
+		PaySuggestion           func(childComplexity int, input market.CreateShiftInput) int
 		ReviewReports           func(childComplexity int, first int, after *entgql.Cursor[string], status *reviewreport.Status) int
 		ReviewTags              func(childComplexity int, direction review.Direction) int
 		Sessions                func(childComplexity int) int
@@ -1475,6 +1491,7 @@ type QueryResolver interface {
 	LedgerConsistency(ctx context.Context, from int, to int) ([]string, error)
 	Notifications(ctx context.Context, first int, after *entgql.Cursor[string], unreadOnly *bool) (*ent.NotificationConnection, error)
 	UnreadNotificationCount(ctx context.Context) (int, error)
+	PaySuggestion(ctx context.Context, input market.CreateShiftInput) (*market.PaySuggestion, error)
 	ReviewTags(ctx context.Context, direction review.Direction) ([]string, error)
 	ReviewReports(ctx context.Context, first int, after *entgql.Cursor[string], status *reviewreport.Status) (*ent.ReviewReportConnection, error)
 }
@@ -4622,6 +4639,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PayFactor.change":
+		if e.ComplexityRoot.PayFactor.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayFactor.Change(childComplexity), true
+	case "PayFactor.code":
+		if e.ComplexityRoot.PayFactor.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayFactor.Code(childComplexity), true
+	case "PayFactor.explanation":
+		if e.ComplexityRoot.PayFactor.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayFactor.Explanation(childComplexity), true
+
+	case "PaySuggestion.demand":
+		if e.ComplexityRoot.PaySuggestion.Demand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaySuggestion.Demand(childComplexity), true
+	case "PaySuggestion.factors":
+		if e.ComplexityRoot.PaySuggestion.Factors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaySuggestion.Factors(childComplexity), true
+	case "PaySuggestion.hourlyRate":
+		if e.ComplexityRoot.PaySuggestion.HourlyRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaySuggestion.HourlyRate(childComplexity), true
+	case "PaySuggestion.minimumWage":
+		if e.ComplexityRoot.PaySuggestion.MinimumWage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaySuggestion.MinimumWage(childComplexity), true
+	case "PaySuggestion.similarShifts":
+		if e.ComplexityRoot.PaySuggestion.SimilarShifts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaySuggestion.SimilarShifts(childComplexity), true
+	case "PaySuggestion.supply":
+		if e.ComplexityRoot.PaySuggestion.Supply == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaySuggestion.Supply(childComplexity), true
+
 	case "ProposeTimesheetCorrectionPayload.timesheet":
 		if e.ComplexityRoot.ProposeTimesheetCorrectionPayload.Timesheet == nil {
 			break
@@ -4770,6 +4843,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Notifications(childComplexity, args["first"].(int), args["after"].(*entgql.Cursor[string]), args["unreadOnly"].(*bool)), true
+	case "Query.paySuggestion":
+		if e.ComplexityRoot.Query.PaySuggestion == nil {
+			break
+		}
+
+		args, err := ec.field_Query_paySuggestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PaySuggestion(childComplexity, args["input"].(market.CreateShiftInput)), true
 	case "Query.reviewReports":
 		if e.ComplexityRoot.Query.ReviewReports == nil {
 			break
@@ -12322,6 +12406,37 @@ type Subscription {
   assignmentEvents(shiftID: ID!): AssignmentEvent!
 }
 `, BuiltIn: false},
+	{Name: "../schema/pricing.graphql", Input: `"A suggested hourly rate for a shift about to be posted, and why. The same facts always give the same rate."
+type PaySuggestion {
+  "The suggested rate per hour."
+  hourlyRate: Money!
+  "Each step from the base to the suggestion, in order; their changes add up to hourlyRate."
+  factors: [PayFactor!]!
+  "Workers with the shift's skills who live within reach of the place (20 km, or the shift's maxDistanceKm) and work nothing else at that time."
+  supply: Int!
+  "Open slots of other published shifts within reach at an overlapping time: the competition for the same workers."
+  demand: Int!
+  "Similar shifts (a skill in common) within reach in the last 90 days, whose rates and fill make the base."
+  similarShifts: Int!
+  "The local minimum hourly wage, where the employer's jurisdiction sets one; the suggestion is never below it."
+  minimumWage: Money
+}
+
+"One step of a pay suggestion."
+type PayFactor {
+  "BASE_HISTORY, BASE_ASKED, SCARCITY, FILL_RATE or MINIMUM_WAGE."
+  code: String!
+  "What the step adds to the rate per hour; negative when it takes away."
+  change: Money!
+  "The step in words, in the reader's language."
+  explanation: String!
+}
+
+extend type Query {
+  "A suggested hourly rate for a shift the viewer could post, as createShift would take it, with its explanation (supply of workers, competing shifts, what similar shifts paid and whether they filled, the local minimum)."
+  paySuggestion(input: CreateShiftInput!): PaySuggestion!
+}
+`, BuiltIn: false},
 	{Name: "../schema/review.graphql", Input: `"A review of the other party of a worked shift."
 input SubmitReviewInput {
   "The hire to review."
@@ -13983,6 +14098,36 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PayFactor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_PayFactor_code(ctx, field)
+	case "change":
+		return ec.fieldContext_PayFactor_change(ctx, field)
+	case "explanation":
+		return ec.fieldContext_PayFactor_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PayFactor", field.Name)
+}
+
+func (ec *executionContext) childFields_PaySuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hourlyRate":
+		return ec.fieldContext_PaySuggestion_hourlyRate(ctx, field)
+	case "factors":
+		return ec.fieldContext_PaySuggestion_factors(ctx, field)
+	case "supply":
+		return ec.fieldContext_PaySuggestion_supply(ctx, field)
+	case "demand":
+		return ec.fieldContext_PaySuggestion_demand(ctx, field)
+	case "similarShifts":
+		return ec.fieldContext_PaySuggestion_similarShifts(ctx, field)
+	case "minimumWage":
+		return ec.fieldContext_PaySuggestion_minimumWage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaySuggestion", field.Name)
 }
 
 func (ec *executionContext) childFields_ProposeTimesheetCorrectionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16486,6 +16631,20 @@ func (ec *executionContext) field_Query_notifications_args(ctx context.Context, 
 		return nil, err
 	}
 	args["unreadOnly"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_paySuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.CreateShiftInput, error) {
+			return ec.unmarshalNCreateShiftInput2flexworkᚋmarketᚐCreateShiftInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -29801,6 +29960,249 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PayFactor_code(ctx context.Context, field graphql.CollectedField, obj *market.PayFactor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayFactor_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayFactor_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PayFactor", field, false, false, "String")
+}
+
+func (ec *executionContext) _PayFactor_change(ctx context.Context, field graphql.CollectedField, obj *market.PayFactor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayFactor_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayFactor_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PayFactor",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PayFactor_explanation(ctx context.Context, field graphql.CollectedField, obj *market.PayFactor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayFactor_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayFactor_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PayFactor", field, true, false, "String")
+}
+
+func (ec *executionContext) _PaySuggestion_hourlyRate(ctx context.Context, field graphql.CollectedField, obj *market.PaySuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaySuggestion_hourlyRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HourlyRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaySuggestion_hourlyRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaySuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaySuggestion_factors(ctx context.Context, field graphql.CollectedField, obj *market.PaySuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaySuggestion_factors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Factors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []market.PayFactor) graphql.Marshaler {
+			return ec.marshalNPayFactor2ᚕflexworkᚋmarketᚐPayFactorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaySuggestion_factors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaySuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PayFactor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaySuggestion_supply(ctx context.Context, field graphql.CollectedField, obj *market.PaySuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaySuggestion_supply(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Supply, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaySuggestion_supply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaySuggestion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PaySuggestion_demand(ctx context.Context, field graphql.CollectedField, obj *market.PaySuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaySuggestion_demand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaySuggestion_demand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaySuggestion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PaySuggestion_similarShifts(ctx context.Context, field graphql.CollectedField, obj *market.PaySuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaySuggestion_similarShifts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SimilarShifts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaySuggestion_similarShifts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaySuggestion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PaySuggestion_minimumWage(ctx context.Context, field graphql.CollectedField, obj *market.PaySuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaySuggestion_minimumWage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinimumWage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖflexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaySuggestion_minimumWage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaySuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProposeTimesheetCorrectionPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30630,6 +31032,50 @@ func (ec *executionContext) _Query_unreadNotificationCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_Query_unreadNotificationCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Query", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Query_paySuggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_paySuggestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PaySuggestion(ctx, fc.Args["input"].(market.CreateShiftInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.PaySuggestion) graphql.Marshaler {
+			return ec.marshalNPaySuggestion2ᚖflexworkᚋmarketᚐPaySuggestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_paySuggestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaySuggestion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_paySuggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_reviewTags(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -50487,6 +50933,108 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var payFactorImplementors = []string{"PayFactor"}
+
+func (ec *executionContext) _PayFactor(ctx context.Context, sel ast.SelectionSet, obj *market.PayFactor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, payFactorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PayFactor")
+		case "code":
+			out.Values[i] = ec._PayFactor_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "change":
+			out.Values[i] = ec._PayFactor_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "explanation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PayFactor_explanation(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var paySuggestionImplementors = []string{"PaySuggestion"}
+
+func (ec *executionContext) _PaySuggestion(ctx context.Context, sel ast.SelectionSet, obj *market.PaySuggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, paySuggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PaySuggestion")
+		case "hourlyRate":
+			out.Values[i] = ec._PaySuggestion_hourlyRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "factors":
+			out.Values[i] = ec._PaySuggestion_factors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supply":
+			out.Values[i] = ec._PaySuggestion_supply(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "demand":
+			out.Values[i] = ec._PaySuggestion_demand(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "similarShifts":
+			out.Values[i] = ec._PaySuggestion_similarShifts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minimumWage":
+			out.Values[i] = ec._PaySuggestion_minimumWage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var proposeTimesheetCorrectionPayloadImplementors = []string{"ProposeTimesheetCorrectionPayload"}
 
 func (ec *executionContext) _ProposeTimesheetCorrectionPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -50685,6 +51233,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_unreadNotificationCount(ctx, field)
+				})
+		case "paySuggestion":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_paySuggestion(ctx, field)
 				})
 		case "reviewTags":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -56265,6 +56819,10 @@ func (ec *executionContext) marshalNMembershipRole2flexworkᚋentᚋmembership�
 	return v
 }
 
+func (ec *executionContext) marshalNMoney2flexworkᚋmarketᚐMoney(ctx context.Context, sel ast.SelectionSet, v market.Money) graphql.Marshaler {
+	return ec._Money(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNMoney2ᚖflexworkᚋmarketᚐMoney(ctx context.Context, sel ast.SelectionSet, v *market.Money) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Money!")
@@ -56536,6 +57094,34 @@ func (ec *executionContext) marshalNOrganisationKind2flexworkᚋentᚋemployer�
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPayFactor2flexworkᚋmarketᚐPayFactor(ctx context.Context, sel ast.SelectionSet, v market.PayFactor) graphql.Marshaler {
+	return ec._PayFactor(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPayFactor2ᚕflexworkᚋmarketᚐPayFactorᚄ(ctx context.Context, sel ast.SelectionSet, v []market.PayFactor) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPayFactor2flexworkᚋmarketᚐPayFactor(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPaySuggestion2ᚖflexworkᚋmarketᚐPaySuggestion(ctx context.Context, sel ast.SelectionSet, v *market.PaySuggestion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PaySuggestion!")
+		return graphql.Null
+	}
+	return ec._PaySuggestion(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNProposeTimesheetCorrectionInput2flexworkᚋmarketᚐCorrectionInput(ctx context.Context, v any) (market.CorrectionInput, error) {
