@@ -24,6 +24,11 @@ func (r *mutationResolver) WithdrawApplication(ctx context.Context, input model.
 	return r.Market.WithdrawApplication(ctx, input.ApplicationID)
 }
 
+// JoinStandby is the resolver for the joinStandby field.
+func (r *mutationResolver) JoinStandby(ctx context.Context, input market.ApplyInput) (*market.Changed, error) {
+	return r.Market.JoinStandby(ctx, input)
+}
+
 // ShiftFeed is the resolver for the shiftFeed field.
 func (r *queryResolver) ShiftFeed(ctx context.Context, near market.GeoPoint, radiusKm float64, first int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) (*market.FeedPage, error) {
 	return r.Market.ShiftFeed(ctx, near, radiusKm, &first, after, filter, orderBy, nodeFieldsBut[*ent.ShiftQuery](ctx, feedFilled, "Shift", "Node"))

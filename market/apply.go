@@ -55,6 +55,12 @@ type ApplyInput struct {
 // after the same screening eligibility shows; a failed rule refuses the
 // application with SCREENING_FAILED and every failed rule.
 func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*Changed, error) {
+	return m.apply(ctx, in, false)
+}
+
+// apply writes an application, or with standby a place on a full shift's
+// standby list: both screened the same way.
+func (m *Market) apply(ctx context.Context, in ApplyInput, standby bool) (*Changed, error) {
 	v, err := worker(ctx)
 	if err != nil {
 		return nil, err
@@ -71,7 +77,12 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*Changed, err
 		if err != nil {
 			return err
 		}
-		if s.Status != shift.StatusPUBLISHED || !s.StartsAt.After(m.Now()) {
+		switch {
+		case !s.StartsAt.After(m.Now()):
+			return State(CodeShiftNotOpen, "this shift is not taking applications")
+		case standby && s.Status == shift.StatusPUBLISHED:
+			return State(CodeShiftNotFull, "the shift has a free slot: apply instead")
+		case standby && s.Status != shift.StatusFILLED, !standby && s.Status != shift.StatusPUBLISHED:
 			return State(CodeShiftNotOpen, "this shift is not taking applications")
 		}
 		e, err := m.screen(ctx, c, v.WorkerID, s)
@@ -83,7 +94,7 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*Changed, err
 		}
 		if prior, err := c.Application.Query().
 			Where(application.ShiftID(s.ID), application.WorkerID(v.WorkerID)).Only(ctx); err == nil {
-			if prior.Status == application.StatusAPPLIED {
+			if prior.Status == application.StatusAPPLIED || standby && prior.Status == application.StatusSTANDBY {
 				out = &Changed{Application: prior, Shift: s} // a retry: the application is in
 				return out.reload(ctx, c)
 			}
@@ -92,6 +103,9 @@ func (m *Market) ApplyToShift(ctx context.Context, in ApplyInput) (*Changed, err
 			return err
 		}
 		create := c.Application.Create().SetShiftID(s.ID).SetWorkerID(v.WorkerID).SetEmployerID(s.EmployerID)
+		if standby {
+			create.SetStatus(application.StatusSTANDBY)
+		}
 		if in.Message != nil {
 			create.SetMessage(strings.TrimSpace(*in.Message))
 		}

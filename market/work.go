@@ -289,9 +289,15 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*Chan
 		if err := c.Shift.UpdateOneID(s.ID).AddFilled(-1).Exec(sys); err != nil {
 			return err
 		}
-		if err := c.Shift.Update().Where(shift.ID(s.ID), shift.StatusEQ(shift.StatusFILLED)).
-			SetStatus(shift.StatusPUBLISHED).Exec(sys); err != nil {
+		reopened, err := c.Shift.Update().Where(shift.ID(s.ID), shift.StatusEQ(shift.StatusFILLED)).
+			SetStatus(shift.StatusPUBLISHED).Save(sys)
+		if err != nil {
 			return err
+		}
+		if reopened > 0 {
+			if err := m.backfill(ctx, c, s, v.UserID); err != nil {
+				return err
+			}
 		}
 		if _, err := m.appendLedger(ctx, c, LedgerAssignmentCancelled, id, v.UserID, map[string]any{
 			"by": strings.ToLower(strings.TrimPrefix(to.String(), "CANCELLED_BY_")), "late": late, "reason": reason,

@@ -406,6 +406,13 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	for _, who := range []string{dan, olga} {
 		s.op(who, "SignContract", map[string]any{"input": map[string]any{"contractID": danAccepted.str("acceptOffer.contract.id")}})
 	}
+	// A one-slot night shift fills at once; Dan, free that night, waits on
+	// standby for it.
+	night := shift("Night picker", 1, start.Add(36*time.Hour))
+	accept(ben, sendOffer(map[string]any{"shiftID": night, "workerID": workerIDs["ben"]}))
+	if j := s.op(dan, "JoinStandby", map[string]any{"input": map[string]any{"shiftID": night}}); j.str("joinStandby.application.status") != "STANDBY" {
+		t.Fatalf("JoinStandby: %v", j.v)
+	}
 	s.op(ben, "DeclineOffer", map[string]any{"input": map[string]any{"offerID": sendOffer(map[string]any{"applicationID": benSpare})}})
 	s.op(olga, "RemoveRosterEntry", map[string]any{"input": map[string]any{"employerID": emp, "workerID": workerIDs["ben"]}})
 	s.op(olga, "CancelAssignment", map[string]any{"input": map[string]any{"assignmentID": caiHire, "reason": "the order shrank"}})

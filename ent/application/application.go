@@ -125,6 +125,7 @@ const (
 	StatusREJECTED    Status = "REJECTED"
 	StatusWITHDRAWN   Status = "WITHDRAWN"
 	StatusEXPIRED     Status = "EXPIRED"
+	StatusSTANDBY     Status = "STANDBY"
 )
 
 func (s Status) String() string {
@@ -134,7 +135,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusAPPLIED, StatusSHORTLISTED, StatusOFFERED, StatusHIRED, StatusREJECTED, StatusWITHDRAWN, StatusEXPIRED:
+	case StatusAPPLIED, StatusSHORTLISTED, StatusOFFERED, StatusHIRED, StatusREJECTED, StatusWITHDRAWN, StatusEXPIRED, StatusSTANDBY:
 		return nil
 	default:
 		return fmt.Errorf("application: invalid enum value for status field: %q", s)

@@ -15,7 +15,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "employer_id", Type: field.TypeString},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"APPLIED", "SHORTLISTED", "OFFERED", "HIRED", "REJECTED", "WITHDRAWN", "EXPIRED"}, Default: "APPLIED"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"APPLIED", "SHORTLISTED", "OFFERED", "HIRED", "REJECTED", "WITHDRAWN", "EXPIRED", "STANDBY"}, Default: "APPLIED"},
 		{Name: "message", Type: field.TypeString, Size: 1000, Default: ""},
 		{Name: "reject_reason", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "distance_km", Type: field.TypeFloat64, Nullable: true},

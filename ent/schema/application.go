@@ -25,7 +25,7 @@ func (Application) Fields() []ent.Field {
 		field.String("worker_id").Immutable(),
 		field.String("employer_id").Immutable().Annotations(asID, noWhere),
 		field.Enum("status").
-			Values("APPLIED", "SHORTLISTED", "OFFERED", "HIRED", "REJECTED", "WITHDRAWN", "EXPIRED").
+			Values("APPLIED", "SHORTLISTED", "OFFERED", "HIRED", "REJECTED", "WITHDRAWN", "EXPIRED", "STANDBY").
 			Default("APPLIED").
 			Annotations(entgql.OrderField("STATUS")),
 		field.String("message").Default("").MaxLen(1000),

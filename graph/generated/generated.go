@@ -673,6 +673,7 @@ type ComplexityRoot struct {
 		DuplicateShift              func(childComplexity int, input market.DuplicateShiftInput) int
 		EscalateTimesheetDispute    func(childComplexity int, input market.EscalateInput) int
 		HideReview                  func(childComplexity int, input model.HideReviewInput) int
+		JoinStandby                 func(childComplexity int, input market.ApplyInput) int
 		LeaveEmployer               func(childComplexity int, input model.LeaveEmployerInput) int
 		MarkNoShow                  func(childComplexity int, input model.MarkNoShowInput) int
 		MarkNotificationsRead       func(childComplexity int, input model.MarkNotificationsReadInput) int
@@ -1429,6 +1430,7 @@ type MutationResolver interface {
 	UpdateEmployer(ctx context.Context, input market.UpdateEmployerInput) (*market.Changed, error)
 	ApplyToShift(ctx context.Context, input market.ApplyInput) (*market.Changed, error)
 	WithdrawApplication(ctx context.Context, input model.WithdrawApplicationInput) (*market.Changed, error)
+	JoinStandby(ctx context.Context, input market.ApplyInput) (*market.Changed, error)
 	ShortlistApplication(ctx context.Context, input model.ShortlistApplicationInput) (*market.Changed, error)
 	RejectApplication(ctx context.Context, input model.RejectApplicationInput) (*market.Changed, error)
 	SendOffer(ctx context.Context, input market.SendOfferInput) (*market.Changed, error)
@@ -3902,6 +3904,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.HideReview(childComplexity, args["input"].(model.HideReviewInput)), true
+	case "Mutation.joinStandby":
+		if e.ComplexityRoot.Mutation.JoinStandby == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_joinStandby_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.JoinStandby(childComplexity, args["input"].(market.ApplyInput)), true
 	case "Mutation.leaveEmployer":
 		if e.ComplexityRoot.Mutation.LeaveEmployer == nil {
 			break
@@ -8099,6 +8112,10 @@ enum ApplicationStatus @goModel(model: "flexwork/ent/application.Status") {
   The shift started or filled before anything came of it.
   """
   EXPIRED
+  """
+  On the standby list of a full shift: offered the slot, with everyone else on standby, when a hire is cancelled.
+  """
+  STANDBY
 }
 """
 A hire: the worker, the shift, the contract both sign, check-in and check-out, and the timesheet that follows.
@@ -11667,6 +11684,11 @@ extend type Mutation {
   applyToShift(input: ApplyToShiftInput!): ApplyToShiftPayload!
   "Takes the application back; a pending offer on it is declined."
   withdrawApplication(input: WithdrawApplicationInput!): WithdrawApplicationPayload!
+}
+
+extend type Mutation {
+  "Puts the viewer on a full shift's standby list, screened as an application is (the same input as applyToShift). When a hire is cancelled, everyone on standby is offered the slot at once, for 30 minutes at most; the first to accept takes it."
+  joinStandby(input: ApplyToShiftInput!): ApplyToShiftPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/hiring.graphql", Input: `"One part of a candidate's match score."
@@ -15780,6 +15802,20 @@ func (ec *executionContext) field_Mutation_hideReview_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.HideReviewInput, error) {
 			return ec.unmarshalNHideReviewInput2flexworkᚋgraphᚋmodelᚐHideReviewInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_joinStandby_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.ApplyInput, error) {
+			return ec.unmarshalNApplyToShiftInput2flexworkᚋmarketᚐApplyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -27007,6 +27043,50 @@ func (ec *executionContext) fieldContext_Mutation_withdrawApplication(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_withdrawApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_joinStandby(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_joinStandby(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().JoinStandby(ctx, fc.Args["input"].(market.ApplyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNApplyToShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_joinStandby(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplyToShiftPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_joinStandby_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -50144,6 +50224,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "withdrawApplication":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_withdrawApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "joinStandby":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_joinStandby(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
