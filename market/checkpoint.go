@@ -85,11 +85,11 @@ const (
 // the latest checkpoint (nil while the ledger is empty). A market without a
 // signing key only sequences.
 func (m *Market) Checkpoint(ctx context.Context) (*ent.LedgerCheckpoint, error) {
-	var (
-		out  *ent.LedgerCheckpoint
-		more = true
-		err  error
-	)
+	more, err := m.sequencerHasWork(ctx)
+	if err != nil || !more {
+		return m.LatestCheckpoint(ctx)
+	}
+	var out *ent.LedgerCheckpoint
 	for round := 0; more && round < checkpointRounds; round++ {
 		out, more, err = m.checkpointBatch(ctx)
 		if ent.IsConstraintError(err) {
@@ -102,6 +102,28 @@ func (m *Market) Checkpoint(ctx context.Context) (*ent.LedgerCheckpoint, error) 
 		}
 	}
 	return out, nil
+}
+
+// sequencerHasWork says whether entries wait for a place, or (with a key)
+// placed entries wait for a checkpoint. It only reads, so that an idle run
+// never takes SQLite's write lock from the writers.
+func (m *Market) sequencerHasWork(ctx context.Context) (bool, error) {
+	sys := rule.System(ctx)
+	if waiting, err := m.db.LedgerEntry.Query().Where(ledgerentry.SeqIsNil()).Exist(sys); err != nil || waiting {
+		return waiting, err
+	}
+	if m.log == nil {
+		return false, nil
+	}
+	last, err := m.db.LedgerEntry.Query().Where(ledgerentry.SeqNotNil()).Order(ent.Desc(ledgerentry.FieldSeq)).First(sys)
+	if ent.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	cp, err := m.LatestCheckpoint(ctx)
+	return err == nil && (cp == nil || *last.Seq > cp.Size), err
 }
 
 // checkpointBatch sequences and checkpoints up to checkpointBatch entries
