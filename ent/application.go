@@ -33,6 +33,8 @@ type Application struct {
 	Status application.Status `json:"status,omitempty"`
 	// Message holds the value of the "message" field.
 	Message string `json:"message,omitempty"`
+	// Standby holds the value of the "standby" field.
+	Standby bool `json:"standby,omitempty"`
 	// RejectReason holds the value of the "reject_reason" field.
 	RejectReason string `json:"reject_reason,omitempty"`
 	// from the worker's home when they applied
@@ -83,6 +85,8 @@ func (*Application) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case application.FieldStandby:
+			values[i] = new(sql.NullBool)
 		case application.FieldDistanceKm:
 			values[i] = new(sql.NullFloat64)
 		case application.FieldID, application.FieldShiftID, application.FieldWorkerID, application.FieldEmployerID, application.FieldStatus, application.FieldMessage, application.FieldRejectReason:
@@ -151,6 +155,12 @@ func (_m *Application) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field message", values[i])
 			} else if value.Valid {
 				_m.Message = value.String
+			}
+		case application.FieldStandby:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field standby", values[i])
+			} else if value.Valid {
+				_m.Standby = value.Bool
 			}
 		case application.FieldRejectReason:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -231,6 +241,9 @@ func (_m *Application) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("message=")
 	builder.WriteString(_m.Message)
+	builder.WriteString(", ")
+	builder.WriteString("standby=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Standby))
 	builder.WriteString(", ")
 	builder.WriteString("reject_reason=")
 	builder.WriteString(_m.RejectReason)

@@ -99,6 +99,20 @@ func (_c *ApplicationCreate) SetNillableMessage(v *string) *ApplicationCreate {
 	return _c
 }
 
+// SetStandby sets the "standby" field.
+func (_c *ApplicationCreate) SetStandby(v bool) *ApplicationCreate {
+	_c.mutation.SetStandby(v)
+	return _c
+}
+
+// SetNillableStandby sets the "standby" field if the given value is not nil.
+func (_c *ApplicationCreate) SetNillableStandby(v *bool) *ApplicationCreate {
+	if v != nil {
+		_c.SetStandby(*v)
+	}
+	return _c
+}
+
 // SetRejectReason sets the "reject_reason" field.
 func (_c *ApplicationCreate) SetRejectReason(v string) *ApplicationCreate {
 	_c.mutation.SetRejectReason(v)
@@ -210,6 +224,10 @@ func (_c *ApplicationCreate) defaults() error {
 		v := application.DefaultMessage
 		_c.mutation.SetMessage(v)
 	}
+	if _, ok := _c.mutation.Standby(); !ok {
+		v := application.DefaultStandby
+		_c.mutation.SetStandby(v)
+	}
 	if _, ok := _c.mutation.RejectReason(); !ok {
 		v := application.DefaultRejectReason
 		_c.mutation.SetRejectReason(v)
@@ -256,6 +274,9 @@ func (_c *ApplicationCreate) check() error {
 		if err := application.MessageValidator(v); err != nil {
 			return &ValidationError{Name: "message", err: fmt.Errorf(`ent: validator failed for field "Application.message": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.Standby(); !ok {
+		return &ValidationError{Name: "standby", err: errors.New(`ent: missing required field "Application.standby"`)}
 	}
 	if _, ok := _c.mutation.RejectReason(); !ok {
 		return &ValidationError{Name: "reject_reason", err: errors.New(`ent: missing required field "Application.reject_reason"`)}
@@ -331,6 +352,10 @@ func (_c *ApplicationCreate) createSpec() (*Application, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Message(); ok {
 		_spec.SetField(application.FieldMessage, field.TypeString, value)
 		_node.Message = value
+	}
+	if value, ok := _c.mutation.Standby(); ok {
+		_spec.SetField(application.FieldStandby, field.TypeBool, value)
+		_node.Standby = value
 	}
 	if value, ok := _c.mutation.RejectReason(); ok {
 		_spec.SetField(application.FieldRejectReason, field.TypeString, value)
@@ -526,6 +551,9 @@ func (u *ApplicationUpsertOne) UpdateNewValues() *ApplicationUpsertOne {
 		}
 		if _, exists := u.create.mutation.EmployerID(); exists {
 			s.SetIgnore(application.FieldEmployerID)
+		}
+		if _, exists := u.create.mutation.Standby(); exists {
+			s.SetIgnore(application.FieldStandby)
 		}
 	}))
 	return u
@@ -836,6 +864,9 @@ func (u *ApplicationUpsertBulk) UpdateNewValues() *ApplicationUpsertBulk {
 			}
 			if _, exists := b.mutation.EmployerID(); exists {
 				s.SetIgnore(application.FieldEmployerID)
+			}
+			if _, exists := b.mutation.Standby(); exists {
+				s.SetIgnore(application.FieldStandby)
 			}
 		}
 	}))

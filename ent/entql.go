@@ -61,6 +61,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			application.FieldEmployerID:   {Type: field.TypeString, Column: application.FieldEmployerID},
 			application.FieldStatus:       {Type: field.TypeEnum, Column: application.FieldStatus},
 			application.FieldMessage:      {Type: field.TypeString, Column: application.FieldMessage},
+			application.FieldStandby:      {Type: field.TypeBool, Column: application.FieldStandby},
 			application.FieldRejectReason: {Type: field.TypeString, Column: application.FieldRejectReason},
 			application.FieldDistanceKm:   {Type: field.TypeFloat64, Column: application.FieldDistanceKm},
 		},
@@ -1620,6 +1621,11 @@ func (f *ApplicationFilter) WhereStatus(p entql.StringP) {
 // WhereMessage applies the entql string predicate on the message field.
 func (f *ApplicationFilter) WhereMessage(p entql.StringP) {
 	f.Where(p.Field(application.FieldMessage))
+}
+
+// WhereStandby applies the entql bool predicate on the standby field.
+func (f *ApplicationFilter) WhereStandby(p entql.BoolP) {
+	f.Where(p.Field(application.FieldStandby))
 }
 
 // WhereRejectReason applies the entql string predicate on the reject_reason field.

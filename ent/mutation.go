@@ -95,6 +95,7 @@ type ApplicationMutation struct {
 	employer_id    *string
 	status         *application.Status
 	message        *string
+	standby        *bool
 	reject_reason  *string
 	distance_km    *float64
 	adddistance_km *float64
@@ -464,6 +465,42 @@ func (m *ApplicationMutation) ResetMessage() {
 	m.message = nil
 }
 
+// SetStandby sets the "standby" field.
+func (m *ApplicationMutation) SetStandby(b bool) {
+	m.standby = &b
+}
+
+// Standby returns the value of the "standby" field in the mutation.
+func (m *ApplicationMutation) Standby() (r bool, exists bool) {
+	v := m.standby
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStandby returns the old "standby" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldStandby(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStandby is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStandby requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStandby: %w", err)
+	}
+	return oldValue.Standby, nil
+}
+
+// ResetStandby resets all changes to the "standby" field.
+func (m *ApplicationMutation) ResetStandby() {
+	m.standby = nil
+}
+
 // SetRejectReason sets the "reject_reason" field.
 func (m *ApplicationMutation) SetRejectReason(s string) {
 	m.reject_reason = &s
@@ -658,7 +695,7 @@ func (m *ApplicationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ApplicationMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, application.FieldCreatedAt)
 	}
@@ -679,6 +716,9 @@ func (m *ApplicationMutation) Fields() []string {
 	}
 	if m.message != nil {
 		fields = append(fields, application.FieldMessage)
+	}
+	if m.standby != nil {
+		fields = append(fields, application.FieldStandby)
 	}
 	if m.reject_reason != nil {
 		fields = append(fields, application.FieldRejectReason)
@@ -708,6 +748,8 @@ func (m *ApplicationMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case application.FieldMessage:
 		return m.Message()
+	case application.FieldStandby:
+		return m.Standby()
 	case application.FieldRejectReason:
 		return m.RejectReason()
 	case application.FieldDistanceKm:
@@ -735,6 +777,8 @@ func (m *ApplicationMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldStatus(ctx)
 	case application.FieldMessage:
 		return m.OldMessage(ctx)
+	case application.FieldStandby:
+		return m.OldStandby(ctx)
 	case application.FieldRejectReason:
 		return m.OldRejectReason(ctx)
 	case application.FieldDistanceKm:
@@ -796,6 +840,13 @@ func (m *ApplicationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetMessage(v)
+		return nil
+	case application.FieldStandby:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStandby(v)
 		return nil
 	case application.FieldRejectReason:
 		v, ok := value.(string)
@@ -904,6 +955,9 @@ func (m *ApplicationMutation) ResetField(name string) error {
 		return nil
 	case application.FieldMessage:
 		m.ResetMessage()
+		return nil
+	case application.FieldStandby:
+		m.ResetStandby()
 		return nil
 	case application.FieldRejectReason:
 		m.ResetRejectReason()

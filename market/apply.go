@@ -104,7 +104,7 @@ func (m *Market) apply(ctx context.Context, in ApplyInput, standby bool) (*Chang
 		}
 		create := c.Application.Create().SetShiftID(s.ID).SetWorkerID(v.WorkerID).SetEmployerID(s.EmployerID)
 		if standby {
-			create.SetStatus(application.StatusSTANDBY)
+			create.SetStatus(application.StatusSTANDBY).SetStandby(true)
 		}
 		if in.Message != nil {
 			create.SetMessage(strings.TrimSpace(*in.Message))

@@ -113,7 +113,7 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*Changed, er
 		}
 		if app != nil {
 			n, err := c.Application.Update().Where(application.ID(app.ID),
-				application.StatusIn(application.StatusAPPLIED, application.StatusSHORTLISTED)).
+				application.StatusIn(application.StatusAPPLIED, application.StatusSHORTLISTED, application.StatusSTANDBY)).
 				SetStatus(application.StatusOFFERED).Save(ctx)
 			if err != nil {
 				return err
@@ -474,6 +474,12 @@ func (m *Market) closeOffers(ctx context.Context, c *ent.Client, to offer.Status
 	}
 	if len(apps) == 0 {
 		return closed, nil
+	}
+	// Workers from a standby list go back on it: the slot was taken, or
+	// they did not answer in time, but they still wait for the next one.
+	if err := c.Application.Update().Where(application.IDIn(apps...), application.StatusEQ(application.StatusOFFERED),
+		application.Standby(true)).SetStatus(application.StatusSTANDBY).Exec(ctx); err != nil {
+		return nil, err
 	}
 	up := c.Application.Update().Where(application.IDIn(apps...), application.StatusEQ(application.StatusOFFERED)).SetStatus(app)
 	if reason != "" {

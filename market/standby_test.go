@@ -20,7 +20,9 @@ import (
 // TestStandbyFillsACancelledSlotOnce: a full shift's standby list is
 // offered a cancelled hire's slot all at once; two standby workers accept
 // at the same moment and exactly one is hired, round after round, on both
-// databases. Joining standby is refused while a slot is free.
+// databases. The other goes back on standby and is offered the slot when
+// the winner cancels in turn. Joining standby is refused while a slot is
+// free.
 func TestStandbyFillsACancelledSlotOnce(t *testing.T) {
 	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
 		w := newWorld(t, db)
@@ -69,6 +71,26 @@ func TestStandbyFillsACancelledSlotOnce(t *testing.T) {
 			got := db.Shift.GetX(sys, s.ID)
 			if hired != 1 || got.Filled != 1 || (codes[0] == "") == (codes[1] == "") || codes[0]+codes[1] != "SHIFT_FULL" {
 				t.Fatalf("round %d: %d hired, filled %d, answers %q", round, hired, got.Filled, codes)
+			}
+			// The loser's offer is withdrawn (the shift is full) and they are
+			// back on standby: the next cancellation reaches them.
+			loser, winner := cai, ben
+			if codes[0] != "" {
+				loser, winner = ben, cai
+			}
+			if _, err := w.m.ExpireOffers(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			back := db.Application.Query().Where(application.ShiftID(s.ID), application.WorkerID(viewer.FromContext(loser).WorkerID)).OnlyX(sys)
+			if back.Status != application.StatusSTANDBY {
+				t.Fatalf("round %d: the loser's application is %s, want STANDBY", round, back.Status)
+			}
+			won := db.Assignment.Query().Where(assignment.ShiftID(s.ID), assignment.StatusEQ(assignment.StatusSCHEDULED)).OnlyX(sys)
+			if _, err := w.m.CancelAssignment(winner, won.ID, "a family matter"); err != nil {
+				t.Fatal(err)
+			}
+			if n := db.Offer.Query().Where(offer.ShiftID(s.ID), offer.WorkerID(back.WorkerID), offer.StatusEQ(offer.StatusPENDING)).CountX(sys); n != 1 {
+				t.Fatalf("round %d: after the second cancellation the loser has %d offers, want 1", round, n)
 			}
 		}
 	})

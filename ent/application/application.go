@@ -32,6 +32,8 @@ const (
 	FieldStatus = "status"
 	// FieldMessage holds the string denoting the message field in the database.
 	FieldMessage = "message"
+	// FieldStandby holds the string denoting the standby field in the database.
+	FieldStandby = "standby"
 	// FieldRejectReason holds the string denoting the reject_reason field in the database.
 	FieldRejectReason = "reject_reason"
 	// FieldDistanceKm holds the string denoting the distance_km field in the database.
@@ -68,6 +70,7 @@ var Columns = []string{
 	FieldEmployerID,
 	FieldStatus,
 	FieldMessage,
+	FieldStandby,
 	FieldRejectReason,
 	FieldDistanceKm,
 }
@@ -100,6 +103,8 @@ var (
 	DefaultMessage string
 	// MessageValidator is a validator for the "message" field. It is called by the builders before save.
 	MessageValidator func(string) error
+	// DefaultStandby holds the default value on creation for the "standby" field.
+	DefaultStandby bool
 	// DefaultRejectReason holds the default value on creation for the "reject_reason" field.
 	DefaultRejectReason string
 	// RejectReasonValidator is a validator for the "reject_reason" field. It is called by the builders before save.
@@ -183,6 +188,11 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByMessage orders the results by the message field.
 func ByMessage(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMessage, opts...).ToFunc()
+}
+
+// ByStandby orders the results by the standby field.
+func ByStandby(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStandby, opts...).ToFunc()
 }
 
 // ByRejectReason orders the results by the reject_reason field.

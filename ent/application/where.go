@@ -95,6 +95,11 @@ func Message(v string) predicate.Application {
 	return predicate.Application(sql.FieldEQ(FieldMessage, v))
 }
 
+// Standby applies equality check predicate on the "standby" field. It's identical to StandbyEQ.
+func Standby(v bool) predicate.Application {
+	return predicate.Application(sql.FieldEQ(FieldStandby, v))
+}
+
 // RejectReason applies equality check predicate on the "reject_reason" field. It's identical to RejectReasonEQ.
 func RejectReason(v string) predicate.Application {
 	return predicate.Application(sql.FieldEQ(FieldRejectReason, v))
@@ -463,6 +468,16 @@ func MessageEqualFold(v string) predicate.Application {
 // MessageContainsFold applies the ContainsFold predicate on the "message" field.
 func MessageContainsFold(v string) predicate.Application {
 	return predicate.Application(sql.FieldContainsFold(FieldMessage, v))
+}
+
+// StandbyEQ applies the EQ predicate on the "standby" field.
+func StandbyEQ(v bool) predicate.Application {
+	return predicate.Application(sql.FieldEQ(FieldStandby, v))
+}
+
+// StandbyNEQ applies the NEQ predicate on the "standby" field.
+func StandbyNEQ(v bool) predicate.Application {
+	return predicate.Application(sql.FieldNEQ(FieldStandby, v))
 }
 
 // RejectReasonEQ applies the EQ predicate on the "reject_reason" field.

@@ -17,6 +17,7 @@ var (
 		{Name: "employer_id", Type: field.TypeString},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"APPLIED", "SHORTLISTED", "OFFERED", "HIRED", "REJECTED", "WITHDRAWN", "EXPIRED", "STANDBY"}, Default: "APPLIED"},
 		{Name: "message", Type: field.TypeString, Size: 1000, Default: ""},
+		{Name: "standby", Type: field.TypeBool, Default: false},
 		{Name: "reject_reason", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "distance_km", Type: field.TypeFloat64, Nullable: true},
 		{Name: "shift_id", Type: field.TypeString},
@@ -30,13 +31,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "applications_shifts_applications",
-				Columns:    []*schema.Column{ApplicationsColumns[8]},
+				Columns:    []*schema.Column{ApplicationsColumns[9]},
 				RefColumns: []*schema.Column{ShiftsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "applications_worker_profiles_applications",
-				Columns:    []*schema.Column{ApplicationsColumns[9]},
+				Columns:    []*schema.Column{ApplicationsColumns[10]},
 				RefColumns: []*schema.Column{WorkerProfilesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -45,12 +46,12 @@ var (
 			{
 				Name:    "application_shift_id_worker_id",
 				Unique:  true,
-				Columns: []*schema.Column{ApplicationsColumns[8], ApplicationsColumns[9]},
+				Columns: []*schema.Column{ApplicationsColumns[9], ApplicationsColumns[10]},
 			},
 			{
 				Name:    "application_worker_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{ApplicationsColumns[9], ApplicationsColumns[4]},
+				Columns: []*schema.Column{ApplicationsColumns[10], ApplicationsColumns[4]},
 			},
 			{
 				Name:    "application_employer_id_status",

@@ -76,8 +76,12 @@ func init() {
 	application.DefaultMessage = applicationDescMessage.Default.(string)
 	// application.MessageValidator is a validator for the "message" field. It is called by the builders before save.
 	application.MessageValidator = applicationDescMessage.Validators[0].(func(string) error)
+	// applicationDescStandby is the schema descriptor for standby field.
+	applicationDescStandby := applicationFields[5].Descriptor()
+	// application.DefaultStandby holds the default value on creation for the standby field.
+	application.DefaultStandby = applicationDescStandby.Default.(bool)
 	// applicationDescRejectReason is the schema descriptor for reject_reason field.
-	applicationDescRejectReason := applicationFields[5].Descriptor()
+	applicationDescRejectReason := applicationFields[6].Descriptor()
 	// application.DefaultRejectReason holds the default value on creation for the reject_reason field.
 	application.DefaultRejectReason = applicationDescRejectReason.Default.(string)
 	// application.RejectReasonValidator is a validator for the "reject_reason" field. It is called by the builders before save.

@@ -29,6 +29,10 @@ func (Application) Fields() []ent.Field {
 			Default("APPLIED").
 			Annotations(entgql.OrderField("STATUS")),
 		field.String("message").Default("").MaxLen(1000),
+		// Joined a full shift's standby list: an offer of a reopened slot
+		// that goes unanswered, or is withdrawn because another took it,
+		// puts the worker back on standby rather than ending the application.
+		field.Bool("standby").Default(false).Immutable().Annotations(hidden),
 		field.String("reject_reason").Default("").MaxLen(500).Annotations(noWhere),
 		field.Float("distance_km").Optional().Nillable().Annotations(noWhere).
 			Comment("from the worker's home when they applied"),
