@@ -17,6 +17,21 @@ import (
 	"flexwork/market"
 )
 
+// signingMarket is a market over db that signs checkpoints with a test key
+// made from seed.
+func signingMarket(t *testing.T, db *entdb.DB, seed byte) *market.Market {
+	t.Helper()
+	skey, vkey, err := ledger.NewKey("flexwork.test/ledger", bytes.Repeat([]byte{seed}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := market.NewLog(skey, vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return market.New(db, market.WithLog(l))
+}
+
 // TestCheckpointersRace: two checkpoint runs at once (a job that overran
 // its interval, two replicas) leave one checkpoint per size and a log that
 // verifies, on both databases.
@@ -30,15 +45,7 @@ func TestCheckpointersRace(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		skey, vkey, err := ledger.NewKey("flexwork.test/ledger", bytes.Repeat([]byte{1}, 32))
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := market.NewLog(skey, vkey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := market.New(db, market.WithLog(l))
+		m := signingMarket(t, db, 1)
 		var wg sync.WaitGroup
 		sizes := make([]int64, 4)
 		for i := range sizes {
@@ -79,15 +86,7 @@ func TestTheSequencerRacesTheHires(t *testing.T) {
 			wk := w.worker(fmt.Sprintf("Worker %d", i))
 			hires[i] = hire{wk, w.offer(wk, w.shift(72*time.Hour, 4, 1)).ID}
 		}
-		skey, vkey, err := ledger.NewKey("flexwork.test/ledger", bytes.Repeat([]byte{2}, 32))
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := market.NewLog(skey, vkey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := market.New(db, market.WithLog(l))
+		m := signingMarket(t, db, 2)
 		ctx := context.Background()
 		var (
 			wg   sync.WaitGroup
@@ -154,12 +153,7 @@ func TestLedgerVerifyCatchesEveryRewrite(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		skey, vkey, _ := ledger.NewKey("flexwork.test/ledger", bytes.Repeat([]byte{3}, 32))
-		l, err := market.NewLog(skey, vkey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, ctx := market.New(db, market.WithLog(l)), context.Background()
+		m, ctx := signingMarket(t, db, 3), context.Background()
 		cp, err := m.Checkpoint(ctx)
 		if err != nil || cp == nil || cp.Size < 2 {
 			t.Fatalf("checkpoint: %v %v", cp, err)
