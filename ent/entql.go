@@ -584,6 +584,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldPublishedAt:              {Type: field.TypeTime, Column: shift.FieldPublishedAt},
 			shift.FieldCancelledAt:              {Type: field.TypeTime, Column: shift.FieldCancelledAt},
 			shift.FieldCancelReason:             {Type: field.TypeString, Column: shift.FieldCancelReason},
+			shift.FieldBackfill:                 {Type: field.TypeEnum, Column: shift.FieldBackfill},
+			shift.FieldBackfillAt:               {Type: field.TypeTime, Column: shift.FieldBackfillAt},
 		},
 	}
 	graph.Nodes[22] = &sqlgraph.Node{
@@ -4215,6 +4217,16 @@ func (f *ShiftFilter) WhereCancelledAt(p entql.TimeP) {
 // WhereCancelReason applies the entql string predicate on the cancel_reason field.
 func (f *ShiftFilter) WhereCancelReason(p entql.StringP) {
 	f.Where(p.Field(shift.FieldCancelReason))
+}
+
+// WhereBackfill applies the entql string predicate on the backfill field.
+func (f *ShiftFilter) WhereBackfill(p entql.StringP) {
+	f.Where(p.Field(shift.FieldBackfill))
+}
+
+// WhereBackfillAt applies the entql time.Time predicate on the backfill_at field.
+func (f *ShiftFilter) WhereBackfillAt(p entql.TimeP) {
+	f.Where(p.Field(shift.FieldBackfillAt))
 }
 
 // WhereHasEmployer applies a predicate to check if query has an edge employer.

@@ -21872,6 +21872,8 @@ type ShiftMutation struct {
 	published_at                     *time.Time
 	cancelled_at                     *time.Time
 	cancel_reason                    *string
+	backfill                         *shift.Backfill
+	backfill_at                      *time.Time
 	clearedFields                    map[string]struct{}
 	employer                         *string
 	clearedemployer                  bool
@@ -23758,6 +23760,104 @@ func (m *ShiftMutation) ResetCancelReason() {
 	m.cancel_reason = nil
 }
 
+// SetBackfill sets the "backfill" field.
+func (m *ShiftMutation) SetBackfill(s shift.Backfill) {
+	m.backfill = &s
+}
+
+// Backfill returns the value of the "backfill" field in the mutation.
+func (m *ShiftMutation) Backfill() (r shift.Backfill, exists bool) {
+	v := m.backfill
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBackfill returns the old "backfill" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldBackfill(ctx context.Context) (v *shift.Backfill, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBackfill is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBackfill requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBackfill: %w", err)
+	}
+	return oldValue.Backfill, nil
+}
+
+// ClearBackfill clears the value of the "backfill" field.
+func (m *ShiftMutation) ClearBackfill() {
+	m.backfill = nil
+	m.clearedFields[shift.FieldBackfill] = struct{}{}
+}
+
+// BackfillCleared returns if the "backfill" field was cleared in this mutation.
+func (m *ShiftMutation) BackfillCleared() bool {
+	_, ok := m.clearedFields[shift.FieldBackfill]
+	return ok
+}
+
+// ResetBackfill resets all changes to the "backfill" field.
+func (m *ShiftMutation) ResetBackfill() {
+	m.backfill = nil
+	delete(m.clearedFields, shift.FieldBackfill)
+}
+
+// SetBackfillAt sets the "backfill_at" field.
+func (m *ShiftMutation) SetBackfillAt(t time.Time) {
+	m.backfill_at = &t
+}
+
+// BackfillAt returns the value of the "backfill_at" field in the mutation.
+func (m *ShiftMutation) BackfillAt() (r time.Time, exists bool) {
+	v := m.backfill_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBackfillAt returns the old "backfill_at" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldBackfillAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBackfillAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBackfillAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBackfillAt: %w", err)
+	}
+	return oldValue.BackfillAt, nil
+}
+
+// ClearBackfillAt clears the value of the "backfill_at" field.
+func (m *ShiftMutation) ClearBackfillAt() {
+	m.backfill_at = nil
+	m.clearedFields[shift.FieldBackfillAt] = struct{}{}
+}
+
+// BackfillAtCleared returns if the "backfill_at" field was cleared in this mutation.
+func (m *ShiftMutation) BackfillAtCleared() bool {
+	_, ok := m.clearedFields[shift.FieldBackfillAt]
+	return ok
+}
+
+// ResetBackfillAt resets all changes to the "backfill_at" field.
+func (m *ShiftMutation) ResetBackfillAt() {
+	m.backfill_at = nil
+	delete(m.clearedFields, shift.FieldBackfillAt)
+}
+
 // ClearEmployer clears the "employer" edge to the Employer entity.
 func (m *ShiftMutation) ClearEmployer() {
 	m.clearedemployer = true
@@ -24116,7 +24216,7 @@ func (m *ShiftMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShiftMutation) Fields() []string {
-	fields := make([]string, 0, 37)
+	fields := make([]string, 0, 39)
 	if m.created_at != nil {
 		fields = append(fields, shift.FieldCreatedAt)
 	}
@@ -24228,6 +24328,12 @@ func (m *ShiftMutation) Fields() []string {
 	if m.cancel_reason != nil {
 		fields = append(fields, shift.FieldCancelReason)
 	}
+	if m.backfill != nil {
+		fields = append(fields, shift.FieldBackfill)
+	}
+	if m.backfill_at != nil {
+		fields = append(fields, shift.FieldBackfillAt)
+	}
 	return fields
 }
 
@@ -24310,6 +24416,10 @@ func (m *ShiftMutation) Field(name string) (ent.Value, bool) {
 		return m.CancelledAt()
 	case shift.FieldCancelReason:
 		return m.CancelReason()
+	case shift.FieldBackfill:
+		return m.Backfill()
+	case shift.FieldBackfillAt:
+		return m.BackfillAt()
 	}
 	return nil, false
 }
@@ -24393,6 +24503,10 @@ func (m *ShiftMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldCancelledAt(ctx)
 	case shift.FieldCancelReason:
 		return m.OldCancelReason(ctx)
+	case shift.FieldBackfill:
+		return m.OldBackfill(ctx)
+	case shift.FieldBackfillAt:
+		return m.OldBackfillAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Shift field %s", name)
 }
@@ -24661,6 +24775,20 @@ func (m *ShiftMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCancelReason(v)
 		return nil
+	case shift.FieldBackfill:
+		v, ok := value.(shift.Backfill)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBackfill(v)
+		return nil
+	case shift.FieldBackfillAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBackfillAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Shift field %s", name)
 }
@@ -24880,6 +25008,12 @@ func (m *ShiftMutation) ClearedFields() []string {
 	if m.FieldCleared(shift.FieldCancelledAt) {
 		fields = append(fields, shift.FieldCancelledAt)
 	}
+	if m.FieldCleared(shift.FieldBackfill) {
+		fields = append(fields, shift.FieldBackfill)
+	}
+	if m.FieldCleared(shift.FieldBackfillAt) {
+		fields = append(fields, shift.FieldBackfillAt)
+	}
 	return fields
 }
 
@@ -24923,6 +25057,12 @@ func (m *ShiftMutation) ClearField(name string) error {
 		return nil
 	case shift.FieldCancelledAt:
 		m.ClearCancelledAt()
+		return nil
+	case shift.FieldBackfill:
+		m.ClearBackfill()
+		return nil
+	case shift.FieldBackfillAt:
+		m.ClearBackfillAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Shift nullable field %s", name)
@@ -25042,6 +25182,12 @@ func (m *ShiftMutation) ResetField(name string) error {
 		return nil
 	case shift.FieldCancelReason:
 		m.ResetCancelReason()
+		return nil
+	case shift.FieldBackfill:
+		m.ResetBackfill()
+		return nil
+	case shift.FieldBackfillAt:
+		m.ResetBackfillAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Shift field %s", name)

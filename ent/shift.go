@@ -94,6 +94,10 @@ type Shift struct {
 	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
 	// CancelReason holds the value of the "cancel_reason" field.
 	CancelReason string `json:"cancel_reason,omitempty"`
+	// Backfill holds the value of the "backfill" field.
+	Backfill *shift.Backfill `json:"backfill,omitempty"`
+	// BackfillAt holds the value of the "backfill_at" field.
+	BackfillAt *time.Time `json:"backfill_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ShiftQuery when eager-loading is set.
 	Edges        ShiftEdges `json:"edges"`
@@ -209,9 +213,9 @@ func (*Shift) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldPayCycleDays, shift.FieldPostMonths, shift.FieldFilled, shift.FieldTermsVersion, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm:
 			values[i] = new(sql.NullInt64)
-		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldAgencyID, shift.FieldPostNature, shift.FieldSeriesID, shift.FieldCancelReason:
+		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldAgencyID, shift.FieldPostNature, shift.FieldSeriesID, shift.FieldCancelReason, shift.FieldBackfill:
 			values[i] = new(sql.NullString)
-		case shift.FieldCreatedAt, shift.FieldUpdatedAt, shift.FieldStartsAt, shift.FieldEndsAt, shift.FieldPublishedAt, shift.FieldCancelledAt:
+		case shift.FieldCreatedAt, shift.FieldUpdatedAt, shift.FieldStartsAt, shift.FieldEndsAt, shift.FieldPublishedAt, shift.FieldCancelledAt, shift.FieldBackfillAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -468,6 +472,20 @@ func (_m *Shift) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CancelReason = value.String
 			}
+		case shift.FieldBackfill:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field backfill", values[i])
+			} else if value.Valid {
+				_m.Backfill = new(shift.Backfill)
+				*_m.Backfill = shift.Backfill(value.String)
+			}
+		case shift.FieldBackfillAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field backfill_at", values[i])
+			} else if value.Valid {
+				_m.BackfillAt = new(time.Time)
+				*_m.BackfillAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -665,6 +683,16 @@ func (_m *Shift) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("cancel_reason=")
 	builder.WriteString(_m.CancelReason)
+	builder.WriteString(", ")
+	if v := _m.Backfill; v != nil {
+		builder.WriteString("backfill=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.BackfillAt; v != nil {
+		builder.WriteString("backfill_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

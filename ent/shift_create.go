@@ -419,6 +419,34 @@ func (_c *ShiftCreate) SetNillableCancelReason(v *string) *ShiftCreate {
 	return _c
 }
 
+// SetBackfill sets the "backfill" field.
+func (_c *ShiftCreate) SetBackfill(v shift.Backfill) *ShiftCreate {
+	_c.mutation.SetBackfill(v)
+	return _c
+}
+
+// SetNillableBackfill sets the "backfill" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillableBackfill(v *shift.Backfill) *ShiftCreate {
+	if v != nil {
+		_c.SetBackfill(*v)
+	}
+	return _c
+}
+
+// SetBackfillAt sets the "backfill_at" field.
+func (_c *ShiftCreate) SetBackfillAt(v time.Time) *ShiftCreate {
+	_c.mutation.SetBackfillAt(v)
+	return _c
+}
+
+// SetNillableBackfillAt sets the "backfill_at" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillableBackfillAt(v *time.Time) *ShiftCreate {
+	if v != nil {
+		_c.SetBackfillAt(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *ShiftCreate) SetID(v string) *ShiftCreate {
 	_c.mutation.SetID(v)
@@ -751,6 +779,11 @@ func (_c *ShiftCreate) check() error {
 			return &ValidationError{Name: "cancel_reason", err: fmt.Errorf(`ent: validator failed for field "Shift.cancel_reason": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Backfill(); ok {
+		if err := shift.BackfillValidator(v); err != nil {
+			return &ValidationError{Name: "backfill", err: fmt.Errorf(`ent: validator failed for field "Shift.backfill": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := shift.IDValidator(v); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Shift.id": %w`, err)}
@@ -934,6 +967,14 @@ func (_c *ShiftCreate) createSpec() (*Shift, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CancelReason(); ok {
 		_spec.SetField(shift.FieldCancelReason, field.TypeString, value)
 		_node.CancelReason = value
+	}
+	if value, ok := _c.mutation.Backfill(); ok {
+		_spec.SetField(shift.FieldBackfill, field.TypeEnum, value)
+		_node.Backfill = &value
+	}
+	if value, ok := _c.mutation.BackfillAt(); ok {
+		_spec.SetField(shift.FieldBackfillAt, field.TypeTime, value)
+		_node.BackfillAt = &value
 	}
 	if nodes := _c.mutation.EmployerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1611,6 +1652,42 @@ func (u *ShiftUpsert) UpdateCancelReason() *ShiftUpsert {
 	return u
 }
 
+// SetBackfill sets the "backfill" field.
+func (u *ShiftUpsert) SetBackfill(v shift.Backfill) *ShiftUpsert {
+	u.Set(shift.FieldBackfill, v)
+	return u
+}
+
+// UpdateBackfill sets the "backfill" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdateBackfill() *ShiftUpsert {
+	u.SetExcluded(shift.FieldBackfill)
+	return u
+}
+
+// ClearBackfill clears the value of the "backfill" field.
+func (u *ShiftUpsert) ClearBackfill() *ShiftUpsert {
+	u.SetNull(shift.FieldBackfill)
+	return u
+}
+
+// SetBackfillAt sets the "backfill_at" field.
+func (u *ShiftUpsert) SetBackfillAt(v time.Time) *ShiftUpsert {
+	u.Set(shift.FieldBackfillAt, v)
+	return u
+}
+
+// UpdateBackfillAt sets the "backfill_at" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdateBackfillAt() *ShiftUpsert {
+	u.SetExcluded(shift.FieldBackfillAt)
+	return u
+}
+
+// ClearBackfillAt clears the value of the "backfill_at" field.
+func (u *ShiftUpsert) ClearBackfillAt() *ShiftUpsert {
+	u.SetNull(shift.FieldBackfillAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -2266,6 +2343,48 @@ func (u *ShiftUpsertOne) SetCancelReason(v string) *ShiftUpsertOne {
 func (u *ShiftUpsertOne) UpdateCancelReason() *ShiftUpsertOne {
 	return u.Update(func(s *ShiftUpsert) {
 		s.UpdateCancelReason()
+	})
+}
+
+// SetBackfill sets the "backfill" field.
+func (u *ShiftUpsertOne) SetBackfill(v shift.Backfill) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetBackfill(v)
+	})
+}
+
+// UpdateBackfill sets the "backfill" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdateBackfill() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateBackfill()
+	})
+}
+
+// ClearBackfill clears the value of the "backfill" field.
+func (u *ShiftUpsertOne) ClearBackfill() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearBackfill()
+	})
+}
+
+// SetBackfillAt sets the "backfill_at" field.
+func (u *ShiftUpsertOne) SetBackfillAt(v time.Time) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetBackfillAt(v)
+	})
+}
+
+// UpdateBackfillAt sets the "backfill_at" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdateBackfillAt() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateBackfillAt()
+	})
+}
+
+// ClearBackfillAt clears the value of the "backfill_at" field.
+func (u *ShiftUpsertOne) ClearBackfillAt() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearBackfillAt()
 	})
 }
 
@@ -3091,6 +3210,48 @@ func (u *ShiftUpsertBulk) SetCancelReason(v string) *ShiftUpsertBulk {
 func (u *ShiftUpsertBulk) UpdateCancelReason() *ShiftUpsertBulk {
 	return u.Update(func(s *ShiftUpsert) {
 		s.UpdateCancelReason()
+	})
+}
+
+// SetBackfill sets the "backfill" field.
+func (u *ShiftUpsertBulk) SetBackfill(v shift.Backfill) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetBackfill(v)
+	})
+}
+
+// UpdateBackfill sets the "backfill" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdateBackfill() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateBackfill()
+	})
+}
+
+// ClearBackfill clears the value of the "backfill" field.
+func (u *ShiftUpsertBulk) ClearBackfill() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearBackfill()
+	})
+}
+
+// SetBackfillAt sets the "backfill_at" field.
+func (u *ShiftUpsertBulk) SetBackfillAt(v time.Time) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetBackfillAt(v)
+	})
+}
+
+// UpdateBackfillAt sets the "backfill_at" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdateBackfillAt() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateBackfillAt()
+	})
+}
+
+// ClearBackfillAt clears the value of the "backfill_at" field.
+func (u *ShiftUpsertBulk) ClearBackfillAt() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearBackfillAt()
 	})
 }
 

@@ -610,6 +610,46 @@ func (_u *ShiftUpdate) SetNillableCancelReason(v *string) *ShiftUpdate {
 	return _u
 }
 
+// SetBackfill sets the "backfill" field.
+func (_u *ShiftUpdate) SetBackfill(v shift.Backfill) *ShiftUpdate {
+	_u.mutation.SetBackfill(v)
+	return _u
+}
+
+// SetNillableBackfill sets the "backfill" field if the given value is not nil.
+func (_u *ShiftUpdate) SetNillableBackfill(v *shift.Backfill) *ShiftUpdate {
+	if v != nil {
+		_u.SetBackfill(*v)
+	}
+	return _u
+}
+
+// ClearBackfill clears the value of the "backfill" field.
+func (_u *ShiftUpdate) ClearBackfill() *ShiftUpdate {
+	_u.mutation.ClearBackfill()
+	return _u
+}
+
+// SetBackfillAt sets the "backfill_at" field.
+func (_u *ShiftUpdate) SetBackfillAt(v time.Time) *ShiftUpdate {
+	_u.mutation.SetBackfillAt(v)
+	return _u
+}
+
+// SetNillableBackfillAt sets the "backfill_at" field if the given value is not nil.
+func (_u *ShiftUpdate) SetNillableBackfillAt(v *time.Time) *ShiftUpdate {
+	if v != nil {
+		_u.SetBackfillAt(*v)
+	}
+	return _u
+}
+
+// ClearBackfillAt clears the value of the "backfill_at" field.
+func (_u *ShiftUpdate) ClearBackfillAt() *ShiftUpdate {
+	_u.mutation.ClearBackfillAt()
+	return _u
+}
+
 // AddRequiredSkillIDs adds the "required_skills" edge to the Skill entity by IDs.
 func (_u *ShiftUpdate) AddRequiredSkillIDs(ids ...string) *ShiftUpdate {
 	_u.mutation.AddRequiredSkillIDs(ids...)
@@ -884,6 +924,11 @@ func (_u *ShiftUpdate) check() error {
 			return &ValidationError{Name: "cancel_reason", err: fmt.Errorf(`ent: validator failed for field "Shift.cancel_reason": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Backfill(); ok {
+		if err := shift.BackfillValidator(v); err != nil {
+			return &ValidationError{Name: "backfill", err: fmt.Errorf(`ent: validator failed for field "Shift.backfill": %w`, err)}
+		}
+	}
 	if _u.mutation.EmployerCleared() && len(_u.mutation.EmployerIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Shift.employer"`)
 	}
@@ -1079,6 +1124,18 @@ func (_u *ShiftUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.CancelReason(); ok {
 		_spec.SetField(shift.FieldCancelReason, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Backfill(); ok {
+		_spec.SetField(shift.FieldBackfill, field.TypeEnum, value)
+	}
+	if _u.mutation.BackfillCleared() {
+		_spec.ClearField(shift.FieldBackfill, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.BackfillAt(); ok {
+		_spec.SetField(shift.FieldBackfillAt, field.TypeTime, value)
+	}
+	if _u.mutation.BackfillAtCleared() {
+		_spec.ClearField(shift.FieldBackfillAt, field.TypeTime)
 	}
 	if _u.mutation.RequiredSkillsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1902,6 +1959,46 @@ func (_u *ShiftUpdateOne) SetNillableCancelReason(v *string) *ShiftUpdateOne {
 	return _u
 }
 
+// SetBackfill sets the "backfill" field.
+func (_u *ShiftUpdateOne) SetBackfill(v shift.Backfill) *ShiftUpdateOne {
+	_u.mutation.SetBackfill(v)
+	return _u
+}
+
+// SetNillableBackfill sets the "backfill" field if the given value is not nil.
+func (_u *ShiftUpdateOne) SetNillableBackfill(v *shift.Backfill) *ShiftUpdateOne {
+	if v != nil {
+		_u.SetBackfill(*v)
+	}
+	return _u
+}
+
+// ClearBackfill clears the value of the "backfill" field.
+func (_u *ShiftUpdateOne) ClearBackfill() *ShiftUpdateOne {
+	_u.mutation.ClearBackfill()
+	return _u
+}
+
+// SetBackfillAt sets the "backfill_at" field.
+func (_u *ShiftUpdateOne) SetBackfillAt(v time.Time) *ShiftUpdateOne {
+	_u.mutation.SetBackfillAt(v)
+	return _u
+}
+
+// SetNillableBackfillAt sets the "backfill_at" field if the given value is not nil.
+func (_u *ShiftUpdateOne) SetNillableBackfillAt(v *time.Time) *ShiftUpdateOne {
+	if v != nil {
+		_u.SetBackfillAt(*v)
+	}
+	return _u
+}
+
+// ClearBackfillAt clears the value of the "backfill_at" field.
+func (_u *ShiftUpdateOne) ClearBackfillAt() *ShiftUpdateOne {
+	_u.mutation.ClearBackfillAt()
+	return _u
+}
+
 // AddRequiredSkillIDs adds the "required_skills" edge to the Skill entity by IDs.
 func (_u *ShiftUpdateOne) AddRequiredSkillIDs(ids ...string) *ShiftUpdateOne {
 	_u.mutation.AddRequiredSkillIDs(ids...)
@@ -2189,6 +2286,11 @@ func (_u *ShiftUpdateOne) check() error {
 			return &ValidationError{Name: "cancel_reason", err: fmt.Errorf(`ent: validator failed for field "Shift.cancel_reason": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Backfill(); ok {
+		if err := shift.BackfillValidator(v); err != nil {
+			return &ValidationError{Name: "backfill", err: fmt.Errorf(`ent: validator failed for field "Shift.backfill": %w`, err)}
+		}
+	}
 	if _u.mutation.EmployerCleared() && len(_u.mutation.EmployerIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Shift.employer"`)
 	}
@@ -2401,6 +2503,18 @@ func (_u *ShiftUpdateOne) sqlSave(ctx context.Context) (_node *Shift, err error)
 	}
 	if value, ok := _u.mutation.CancelReason(); ok {
 		_spec.SetField(shift.FieldCancelReason, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Backfill(); ok {
+		_spec.SetField(shift.FieldBackfill, field.TypeEnum, value)
+	}
+	if _u.mutation.BackfillCleared() {
+		_spec.ClearField(shift.FieldBackfill, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.BackfillAt(); ok {
+		_spec.SetField(shift.FieldBackfillAt, field.TypeTime, value)
+	}
+	if _u.mutation.BackfillAtCleared() {
+		_spec.ClearField(shift.FieldBackfillAt, field.TypeTime)
 	}
 	if _u.mutation.RequiredSkillsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -48,6 +48,7 @@ const (
 	CodeShiftEnded               Code = "SHIFT_ENDED"               // too late: the shift has ended
 	CodeShiftFull                Code = "SHIFT_FULL"                // every slot is taken
 	CodeShiftNotFull             Code = "SHIFT_NOT_FULL"            // standby is for full shifts: apply instead
+	CodeBackfillNotRunning       Code = "BACKFILL_NOT_RUNNING"      // stopBackfill on a shift with no cascade running
 	CodeAlreadyApplied           Code = "ALREADY_APPLIED"           // the worker applied to this shift before
 	CodeApplicationNotActive     Code = "APPLICATION_NOT_ACTIVE"    // withdrawn, rejected, expired or hired
 	CodeOfferAlreadyPending      Code = "OFFER_ALREADY_PENDING"     // the worker holds another pending offer for the shift

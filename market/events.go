@@ -63,6 +63,10 @@ const (
 	TimesheetDecided            EventKind = "TIMESHEET_DECIDED"
 	CancellationFeeOwed         EventKind = "CANCELLATION_FEE_OWED"
 	ShiftChanged                EventKind = "SHIFT_CHANGED"
+	BackfillStandby             EventKind = "BACKFILL_STANDBY"   // a reopened slot offered to the standby list
+	BackfillRoster              EventKind = "BACKFILL_ROSTER"    // … to the employer's favourites
+	BackfillMatched             EventKind = "BACKFILL_MATCHED"   // … to the best-matched eligible workers
+	BackfillExhausted           EventKind = "BACKFILL_EXHAUSTED" // nobody left to ask
 )
 
 // EventKinds is every kind, in the order above.
@@ -116,6 +120,10 @@ var EventKinds = []EventKind{
 	TimesheetDecided,
 	CancellationFeeOwed,
 	ShiftChanged,
+	BackfillStandby,
+	BackfillRoster,
+	BackfillMatched,
+	BackfillExhausted,
 }
 
 // Event is one marketplace event. ID is the entity it is about (the offer,

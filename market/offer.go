@@ -262,11 +262,17 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*Changed, error) {
 		// The other pending offers of a shift that is now full are revoked by
 		// ExpireOffers, outside this transaction: here they would be locks
 		// taken out of order.
-		if _, err := c.Shift.Update().
+		full, err := c.Shift.Update().
 			Where(shift.ID(s.ID), shift.StatusEQ(shift.StatusPUBLISHED), filledAtSlots).
 			SetStatus(shift.StatusFILLED).
-			Save(sys); err != nil {
+			Save(sys)
+		if err != nil {
 			return err
+		}
+		if full > 0 && s.Backfill != nil {
+			if err := m.endBackfill(sys, c, s.ID, shift.BackfillFILLED); err != nil {
+				return err
+			}
 		}
 		if o.ApplicationID != nil {
 			if err := c.Application.UpdateOneID(*o.ApplicationID).SetStatus(application.StatusHIRED).Exec(sys); err != nil {

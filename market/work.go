@@ -295,7 +295,7 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*Chan
 			return err
 		}
 		if reopened > 0 {
-			if err := m.backfill(ctx, c, s, v.UserID); err != nil {
+			if err := m.startBackfill(ctx, c, s, v.UserID); err != nil {
 				return err
 			}
 		}

@@ -409,9 +409,21 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	// A one-slot night shift fills at once; Dan, free that night, waits on
 	// standby for it.
 	night := shift("Night picker", 1, start.Add(36*time.Hour))
-	accept(ben, sendOffer(map[string]any{"shiftID": night, "workerID": workerIDs["ben"]}))
+	benNight := accept(ben, sendOffer(map[string]any{"shiftID": night, "workerID": workerIDs["ben"]})).str("acceptOffer.assignment.id")
 	if j := s.op(dan, "JoinStandby", map[string]any{"input": map[string]any{"shiftID": night}}); j.str("joinStandby.application.status") != "STANDBY" {
 		t.Fatalf("JoinStandby: %v", j.v)
+	}
+	// Olga cancels Ben's night hire: the slot goes to Dan on standby, and
+	// Olga, who sees the backfill (Dan does not), stops it there.
+	s.op(olga, "CancelAssignment", map[string]any{"input": map[string]any{"assignmentID": benNight, "reason": "the night run was cancelled"}})
+	if b := s.op(olga, "ShiftBackfill", map[string]any{"shiftID": night}); b.str("node.backfill.step") != "STANDBY" || b.get("node.backfill.pendingOffers") != 1.0 {
+		t.Fatalf("ShiftBackfill: %v", b.v)
+	}
+	if b := s.op(dan, "ShiftBackfill", map[string]any{"shiftID": night}); b.get("node.backfill") != nil || b.str("node.id") != night {
+		t.Fatalf("ShiftBackfill read by a worker: %v", b.v)
+	}
+	if b := s.op(olga, "StopBackfill", map[string]any{"input": map[string]any{"shiftID": night}}); b.str("stopBackfill.shift.backfill.step") != "STOPPED" {
+		t.Fatalf("StopBackfill: %v", b.v)
 	}
 	s.op(ben, "DeclineOffer", map[string]any{"input": map[string]any{"offerID": sendOffer(map[string]any{"applicationID": benSpare})}})
 	s.op(olga, "RemoveRosterEntry", map[string]any{"input": map[string]any{"employerID": emp, "workerID": workerIDs["ben"]}})

@@ -119,7 +119,11 @@ var WhoHears = map[market.EventKind][]Heard{
 		{Worker, enum.CategoryTimesheet, "cancellation_fee_owed.worker"},
 		{Employer, enum.CategoryTimesheet, "cancellation_fee_owed.employer"},
 	},
-	market.ShiftChanged: {{Worker, enum.CategoryApplication, "shift_changed.worker"}},
+	market.ShiftChanged:      {{Worker, enum.CategoryApplication, "shift_changed.worker"}},
+	market.BackfillStandby:   {{Employer, enum.CategoryOffer, "backfill_standby.employer"}},
+	market.BackfillRoster:    {{Employer, enum.CategoryOffer, "backfill_roster.employer"}},
+	market.BackfillMatched:   {{Employer, enum.CategoryOffer, "backfill_matched.employer"}},
+	market.BackfillExhausted: {{Employer, enum.CategoryOffer, "backfill_exhausted.employer"}},
 	market.CreditDisputeResolved: {
 		{Worker, enum.CategoryCredit, "credit_dispute_resolved.worker"},
 		{Employer, enum.CategoryCredit, "credit_dispute_resolved.employer"},

@@ -43,7 +43,9 @@ var heardBy = map[market.EventKind][]string{
 	market.CheckOutMissed:        {"worker", "employer"}, market.TimeClaimed: {"employer"},
 	market.TimesheetCorrectionProposed: {"employer"}, market.TimesheetEscalated: {"staff", "worker", "employer"},
 	market.TimesheetDecided: {"worker", "employer"}, market.CancellationFeeOwed: {"worker", "employer"},
-	market.ShiftChanged: {"worker"},
+	market.ShiftChanged:    {"worker"},
+	market.BackfillStandby: {"employer"}, market.BackfillRoster: {"employer"}, market.BackfillMatched: {"employer"},
+	market.BackfillExhausted: {"employer"},
 }
 
 // TestEveryPartyHearsWhatConcernsThem fires every event the market has and

@@ -901,6 +901,8 @@ var (
 		{Name: "published_at", Type: field.TypeTime, Nullable: true},
 		{Name: "cancelled_at", Type: field.TypeTime, Nullable: true},
 		{Name: "cancel_reason", Type: field.TypeString, Size: 500, Default: ""},
+		{Name: "backfill", Type: field.TypeEnum, Nullable: true, Enums: []string{"STANDBY", "ROSTER", "MATCHED", "FILLED", "EXHAUSTED", "STOPPED", "CLOSED"}},
+		{Name: "backfill_at", Type: field.TypeTime, Nullable: true},
 		{Name: "employer_id", Type: field.TypeString},
 		{Name: "agency_id", Type: field.TypeString, Nullable: true},
 	}
@@ -912,13 +914,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "shifts_employers_shifts",
-				Columns:    []*schema.Column{ShiftsColumns[36]},
+				Columns:    []*schema.Column{ShiftsColumns[38]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "shifts_employers_agency",
-				Columns:    []*schema.Column{ShiftsColumns[37]},
+				Columns:    []*schema.Column{ShiftsColumns[39]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -948,12 +950,17 @@ var (
 			{
 				Name:    "shift_employer_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{ShiftsColumns[36], ShiftsColumns[12]},
+				Columns: []*schema.Column{ShiftsColumns[38], ShiftsColumns[12]},
 			},
 			{
 				Name:    "shift_series_id_starts_at",
 				Unique:  false,
 				Columns: []*schema.Column{ShiftsColumns[24], ShiftsColumns[12]},
+			},
+			{
+				Name:    "shift_backfill",
+				Unique:  false,
+				Columns: []*schema.Column{ShiftsColumns[36]},
 			},
 		},
 	}

@@ -85,6 +85,12 @@ func (Shift) Fields() []ent.Field {
 		field.Time("published_at").Optional().Nillable(),
 		field.Time("cancelled_at").Optional().Nillable(),
 		field.String("cancel_reason").Default("").MaxLen(500),
+		// The backfill of a cancelled hire's slot (market/backfill.go): the
+		// step it last took, or how it ended, and when. Managers read it
+		// through Shift.backfill; nobody else sees it.
+		field.Enum("backfill").Values("STANDBY", "ROSTER", "MATCHED", "FILLED", "EXHAUSTED", "STOPPED", "CLOSED").
+			Optional().Nillable().Annotations(hidden),
+		field.Time("backfill_at").Optional().Nillable().Annotations(hidden),
 	}
 }
 
@@ -109,6 +115,7 @@ func (Shift) Indexes() []ent.Index {
 			entsql.IncludeColumns("starts_at", "filled", "slots", "id")),
 		index.Fields("employer_id", "starts_at"),
 		index.Fields("series_id", "starts_at"),
+		index.Fields("backfill"), // the sweep finds the cascades still running
 	}
 }
 

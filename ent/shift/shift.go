@@ -94,6 +94,10 @@ const (
 	FieldCancelledAt = "cancelled_at"
 	// FieldCancelReason holds the string denoting the cancel_reason field in the database.
 	FieldCancelReason = "cancel_reason"
+	// FieldBackfill holds the string denoting the backfill field in the database.
+	FieldBackfill = "backfill"
+	// FieldBackfillAt holds the string denoting the backfill_at field in the database.
+	FieldBackfillAt = "backfill_at"
 	// EdgeEmployer holds the string denoting the employer edge name in mutations.
 	EdgeEmployer = "employer"
 	// EdgeAgency holds the string denoting the agency edge name in mutations.
@@ -197,6 +201,8 @@ var Columns = []string{
 	FieldPublishedAt,
 	FieldCancelledAt,
 	FieldCancelReason,
+	FieldBackfill,
+	FieldBackfillAt,
 }
 
 var (
@@ -352,6 +358,34 @@ func PostNatureValidator(pn PostNature) error {
 		return nil
 	default:
 		return fmt.Errorf("shift: invalid enum value for post_nature field: %q", pn)
+	}
+}
+
+// Backfill defines the type for the "backfill" enum field.
+type Backfill string
+
+// Backfill values.
+const (
+	BackfillSTANDBY   Backfill = "STANDBY"
+	BackfillROSTER    Backfill = "ROSTER"
+	BackfillMATCHED   Backfill = "MATCHED"
+	BackfillFILLED    Backfill = "FILLED"
+	BackfillEXHAUSTED Backfill = "EXHAUSTED"
+	BackfillSTOPPED   Backfill = "STOPPED"
+	BackfillCLOSED    Backfill = "CLOSED"
+)
+
+func (b Backfill) String() string {
+	return string(b)
+}
+
+// BackfillValidator is a validator for the "backfill" field enum values. It is called by the builders before save.
+func BackfillValidator(b Backfill) error {
+	switch b {
+	case BackfillSTANDBY, BackfillROSTER, BackfillMATCHED, BackfillFILLED, BackfillEXHAUSTED, BackfillSTOPPED, BackfillCLOSED:
+		return nil
+	default:
+		return fmt.Errorf("shift: invalid enum value for backfill field: %q", b)
 	}
 }
 
@@ -536,6 +570,16 @@ func ByCancelledAt(opts ...sql.OrderTermOption) OrderOption {
 // ByCancelReason orders the results by the cancel_reason field.
 func ByCancelReason(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCancelReason, opts...).ToFunc()
+}
+
+// ByBackfill orders the results by the backfill field.
+func ByBackfill(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBackfill, opts...).ToFunc()
+}
+
+// ByBackfillAt orders the results by the backfill_at field.
+func ByBackfillAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBackfillAt, opts...).ToFunc()
 }
 
 // ByEmployerField orders the results by employer field.
@@ -728,6 +772,24 @@ func (e *PostNature) UnmarshalGQL(val interface{}) error {
 	*e = PostNature(str)
 	if err := PostNatureValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid PostNature", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Backfill) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Backfill) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Backfill(str)
+	if err := BackfillValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Backfill", str)
 	}
 	return nil
 }

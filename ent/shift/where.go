@@ -221,6 +221,11 @@ func CancelReason(v string) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldCancelReason, v))
 }
 
+// BackfillAt applies equality check predicate on the "backfill_at" field. It's identical to BackfillAtEQ.
+func BackfillAt(v time.Time) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldBackfillAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldCreatedAt, v))
@@ -1839,6 +1844,86 @@ func CancelReasonEqualFold(v string) predicate.Shift {
 // CancelReasonContainsFold applies the ContainsFold predicate on the "cancel_reason" field.
 func CancelReasonContainsFold(v string) predicate.Shift {
 	return predicate.Shift(sql.FieldContainsFold(FieldCancelReason, v))
+}
+
+// BackfillEQ applies the EQ predicate on the "backfill" field.
+func BackfillEQ(v Backfill) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldBackfill, v))
+}
+
+// BackfillNEQ applies the NEQ predicate on the "backfill" field.
+func BackfillNEQ(v Backfill) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldBackfill, v))
+}
+
+// BackfillIn applies the In predicate on the "backfill" field.
+func BackfillIn(vs ...Backfill) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldBackfill, vs...))
+}
+
+// BackfillNotIn applies the NotIn predicate on the "backfill" field.
+func BackfillNotIn(vs ...Backfill) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldBackfill, vs...))
+}
+
+// BackfillIsNil applies the IsNil predicate on the "backfill" field.
+func BackfillIsNil() predicate.Shift {
+	return predicate.Shift(sql.FieldIsNull(FieldBackfill))
+}
+
+// BackfillNotNil applies the NotNil predicate on the "backfill" field.
+func BackfillNotNil() predicate.Shift {
+	return predicate.Shift(sql.FieldNotNull(FieldBackfill))
+}
+
+// BackfillAtEQ applies the EQ predicate on the "backfill_at" field.
+func BackfillAtEQ(v time.Time) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldBackfillAt, v))
+}
+
+// BackfillAtNEQ applies the NEQ predicate on the "backfill_at" field.
+func BackfillAtNEQ(v time.Time) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldBackfillAt, v))
+}
+
+// BackfillAtIn applies the In predicate on the "backfill_at" field.
+func BackfillAtIn(vs ...time.Time) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldBackfillAt, vs...))
+}
+
+// BackfillAtNotIn applies the NotIn predicate on the "backfill_at" field.
+func BackfillAtNotIn(vs ...time.Time) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldBackfillAt, vs...))
+}
+
+// BackfillAtGT applies the GT predicate on the "backfill_at" field.
+func BackfillAtGT(v time.Time) predicate.Shift {
+	return predicate.Shift(sql.FieldGT(FieldBackfillAt, v))
+}
+
+// BackfillAtGTE applies the GTE predicate on the "backfill_at" field.
+func BackfillAtGTE(v time.Time) predicate.Shift {
+	return predicate.Shift(sql.FieldGTE(FieldBackfillAt, v))
+}
+
+// BackfillAtLT applies the LT predicate on the "backfill_at" field.
+func BackfillAtLT(v time.Time) predicate.Shift {
+	return predicate.Shift(sql.FieldLT(FieldBackfillAt, v))
+}
+
+// BackfillAtLTE applies the LTE predicate on the "backfill_at" field.
+func BackfillAtLTE(v time.Time) predicate.Shift {
+	return predicate.Shift(sql.FieldLTE(FieldBackfillAt, v))
+}
+
+// BackfillAtIsNil applies the IsNil predicate on the "backfill_at" field.
+func BackfillAtIsNil() predicate.Shift {
+	return predicate.Shift(sql.FieldIsNull(FieldBackfillAt))
+}
+
+// BackfillAtNotNil applies the NotNil predicate on the "backfill_at" field.
+func BackfillAtNotNil() predicate.Shift {
+	return predicate.Shift(sql.FieldNotNull(FieldBackfillAt))
 }
 
 // HasEmployer applies the HasEdge predicate on the "employer" edge.

@@ -706,6 +706,7 @@ type ComplexityRoot struct {
 		SignOutSession              func(childComplexity int, input model.SignOutSessionInput) int
 		SignUp                      func(childComplexity int, input auth.SignUpInput) int
 		StartCertificationUpload    func(childComplexity int, input market.StartUploadInput) int
+		StopBackfill                func(childComplexity int, input model.StopBackfillInput) int
 		SubmitReview                func(childComplexity int, input market.SubmitReviewInput) int
 		UnregisterDevice            func(childComplexity int, input model.UnregisterDeviceInput) int
 		UpdateAccount               func(childComplexity int, input market.UpdateAccountInput) int
@@ -1027,6 +1028,7 @@ type ComplexityRoot struct {
 		AgencyID               func(childComplexity int) int
 		Applications           func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) int
 		Assignments            func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) int
+		Backfill               func(childComplexity int) int
 		CancelReason           func(childComplexity int) int
 		CancelledAt            func(childComplexity int) int
 		CreatedAt              func(childComplexity int) int
@@ -1064,6 +1066,12 @@ type ComplexityRoot struct {
 		Title                  func(childComplexity int) int
 		UnpaidBreakMinutes     func(childComplexity int) int
 		UpdatedAt              func(childComplexity int) int
+	}
+
+	ShiftBackfill struct {
+		PendingOffers func(childComplexity int) int
+		Since         func(childComplexity int) int
+		Step          func(childComplexity int) int
 	}
 
 	ShiftConnection struct {
@@ -1169,6 +1177,10 @@ type ComplexityRoot struct {
 		ExpiresAt     func(childComplexity int) int
 		Fields        func(childComplexity int) int
 		URL           func(childComplexity int) int
+	}
+
+	StopBackfillPayload struct {
+		Shift func(childComplexity int) int
 	}
 
 	SubmitReviewPayload struct {
@@ -1412,6 +1424,7 @@ type MutationResolver interface {
 	SignOutSession(ctx context.Context, input model.SignOutSessionInput) (*auth.SignedOut, error)
 	DeleteMyAccount(ctx context.Context, input model.DeleteMyAccountInput) (*model.DeleteMyAccountPayload, error)
 	UpdateAccount(ctx context.Context, input market.UpdateAccountInput) (*model.UpdateAccountPayload, error)
+	StopBackfill(ctx context.Context, input model.StopBackfillInput) (*market.Changed, error)
 	StartCertificationUpload(ctx context.Context, input market.StartUploadInput) (*market.UploadTarget, error)
 	CompleteCertificationUpload(ctx context.Context, input model.CompleteCertificationUploadInput) (*market.Changed, error)
 	ReviewCertification(ctx context.Context, input model.ReviewCertificationInput) (*market.Changed, error)
@@ -1501,6 +1514,7 @@ type ShiftResolver interface {
 	Applications(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) (*ent.ApplicationConnection, error)
 	Offers(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) (*ent.OfferConnection, error)
 	Assignments(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) (*ent.AssignmentConnection, error)
+	Backfill(ctx context.Context, obj *ent.Shift) (*market.Backfill, error)
 	Pay(ctx context.Context, obj *ent.Shift) (*market.Money, error)
 	RequiredSkills(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error)
 	RequiredCertifications(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error)
@@ -4262,6 +4276,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartCertificationUpload(childComplexity, args["input"].(market.StartUploadInput)), true
+	case "Mutation.stopBackfill":
+		if e.ComplexityRoot.Mutation.StopBackfill == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_stopBackfill_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StopBackfill(childComplexity, args["input"].(model.StopBackfillInput)), true
 	case "Mutation.submitReview":
 		if e.ComplexityRoot.Mutation.SubmitReview == nil {
 			break
@@ -5569,6 +5594,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shift.Assignments(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.AssignmentOrder)), true
+	case "Shift.backfill":
+		if e.ComplexityRoot.Shift.Backfill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.Backfill(childComplexity), true
 	case "Shift.cancelReason":
 		if e.ComplexityRoot.Shift.CancelReason == nil {
 			break
@@ -5796,6 +5827,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shift.UpdatedAt(childComplexity), true
+
+	case "ShiftBackfill.pendingOffers":
+		if e.ComplexityRoot.ShiftBackfill.PendingOffers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftBackfill.PendingOffers(childComplexity), true
+	case "ShiftBackfill.since":
+		if e.ComplexityRoot.ShiftBackfill.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftBackfill.Since(childComplexity), true
+	case "ShiftBackfill.step":
+		if e.ComplexityRoot.ShiftBackfill.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftBackfill.Step(childComplexity), true
 
 	case "ShiftConnection.edges":
 		if e.ComplexityRoot.ShiftConnection.Edges == nil {
@@ -6120,6 +6170,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StartCertificationUploadPayload.URL(childComplexity), true
+
+	case "StopBackfillPayload.shift":
+		if e.ComplexityRoot.StopBackfillPayload.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StopBackfillPayload.Shift(childComplexity), true
 
 	case "SubmitReviewPayload.counterpart":
 		if e.ComplexityRoot.SubmitReviewPayload.Counterpart == nil {
@@ -7021,6 +7078,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SkillOrder", ec.unmarshalInputSkillOrder),
 			graphql.NewInputUnmarshaler("StaffActionOrder", ec.unmarshalInputStaffActionOrder),
 			graphql.NewInputUnmarshaler("StartCertificationUploadInput", ec.unmarshalInputStartCertificationUploadInput),
+			graphql.NewInputUnmarshaler("StopBackfillInput", ec.unmarshalInputStopBackfillInput),
 			graphql.NewInputUnmarshaler("SubmitReviewInput", ec.unmarshalInputSubmitReviewInput),
 			graphql.NewInputUnmarshaler("TimesheetOrder", ec.unmarshalInputTimesheetOrder),
 			graphql.NewInputUnmarshaler("UnregisterDeviceInput", ec.unmarshalInputUnregisterDeviceInput),
@@ -7455,6 +7513,62 @@ type UpdateAccountPayload {
 extend type Mutation {
   "The viewer changes their name, phone or language."
   updateAccount(input: UpdateAccountInput!): UpdateAccountPayload!
+}
+`, BuiltIn: false},
+	{Name: "../schema/backfill.graphql", Input: `"""
+How a cancelled hire's slot is being refilled. When a hire on a full shift
+is cancelled, the slot is offered in turn to everyone on standby, then to
+the employer's favourites (and an agency's employed workers), then to the
+best-matched eligible workers five at a time, each step's offers open for
+30 minutes at most, until the slot is taken or the shift starts.
+"""
+enum BackfillStep @goModel(model: "flexwork/ent/shift.Backfill") {
+  "Offered to everyone on the shift's standby list."
+  STANDBY
+  "Offered to the employer's favourites."
+  ROSTER
+  "Offered to the best-matched eligible workers, five at a time."
+  MATCHED
+  "Ended: the slot was taken."
+  FILLED
+  "Ended: every eligible worker in reach was asked."
+  EXHAUSTED
+  "Ended: the employer stopped it."
+  STOPPED
+  "Ended: the shift started or closed first."
+  CLOSED
+}
+
+"A shift's backfill as its employer sees it."
+type ShiftBackfill {
+  "The step last taken, or how it ended."
+  step: BackfillStep!
+  "When that step was taken."
+  since: DateTime!
+  "Offers for the shift still waiting for an answer."
+  pendingOffers: Int!
+}
+
+extend type Shift {
+  "The backfill of a cancelled hire's slot; null to anyone but the employer's managers, and for a shift that never had one."
+  backfill: ShiftBackfill
+}
+
+"What stopBackfill needs."
+input StopBackfillInput {
+  "The shift whose backfill to stop."
+  shiftID: ID!
+}
+
+"What stopBackfill changed, each object as it now stands."
+type StopBackfillPayload {
+  "The shift, its backfill STOPPED."
+  shift: Shift!
+}
+
+extend type Mutation {
+  "Stops a shift's backfill: no further workers are asked. Offers already out stay open until answered or expired. BACKFILL_NOT_RUNNING when none is running."
+  stopBackfill(input: StopBackfillInput!): StopBackfillPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/certification.graphql", Input: `"What startCertificationUpload needs."
@@ -14614,6 +14728,8 @@ func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql
 		return ec.fieldContext_Shift_offers(ctx, field)
 	case "assignments":
 		return ec.fieldContext_Shift_assignments(ctx, field)
+	case "backfill":
+		return ec.fieldContext_Shift_backfill(ctx, field)
 	case "pay":
 		return ec.fieldContext_Shift_pay(ctx, field)
 	case "requiredSkills":
@@ -14622,6 +14738,18 @@ func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql
 		return ec.fieldContext_Shift_requiredCertifications(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shift", field.Name)
+}
+
+func (ec *executionContext) childFields_ShiftBackfill(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "step":
+		return ec.fieldContext_ShiftBackfill_step(ctx, field)
+	case "since":
+		return ec.fieldContext_ShiftBackfill_since(ctx, field)
+	case "pendingOffers":
+		return ec.fieldContext_ShiftBackfill_pendingOffers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShiftBackfill", field.Name)
 }
 
 func (ec *executionContext) childFields_ShiftConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14832,6 +14960,14 @@ func (ec *executionContext) childFields_StartCertificationUploadPayload(ctx cont
 		return ec.fieldContext_StartCertificationUploadPayload_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StartCertificationUploadPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_StopBackfillPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shift":
+		return ec.fieldContext_StopBackfillPayload_shift(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StopBackfillPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SubmitReviewPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16250,6 +16386,20 @@ func (ec *executionContext) field_Mutation_startCertificationUpload_args(ctx con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.StartUploadInput, error) {
 			return ec.unmarshalNStartCertificationUploadInput2flexworkᚋmarketᚐStartUploadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_stopBackfill_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StopBackfillInput, error) {
+			return ec.unmarshalNStopBackfillInput2flexworkᚋgraphᚋmodelᚐStopBackfillInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -26257,6 +26407,50 @@ func (ec *executionContext) fieldContext_Mutation_updateAccount(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_stopBackfill(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_stopBackfill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StopBackfill(ctx, fc.Args["input"].(model.StopBackfillInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNStopBackfillPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_stopBackfill(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StopBackfillPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_stopBackfill_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startCertificationUpload(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34781,6 +34975,38 @@ func (ec *executionContext) fieldContext_Shift_assignments(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Shift_backfill(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_backfill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shift().Backfill(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Backfill) graphql.Marshaler {
+			return ec.marshalOShiftBackfill2ᚖflexworkᚋmarketᚐBackfill(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_backfill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shift",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShiftBackfill(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Shift_pay(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34875,6 +35101,75 @@ func (ec *executionContext) fieldContext_Shift_requiredCertifications(_ context.
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ShiftBackfill_step(ctx context.Context, field graphql.CollectedField, obj *market.Backfill) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftBackfill_step(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Step, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v shift.Backfill) graphql.Marshaler {
+			return ec.marshalNBackfillStep2flexworkᚋentᚋshiftᚐBackfill(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftBackfill_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftBackfill", field, false, false, "BackfillStep")
+}
+
+func (ec *executionContext) _ShiftBackfill_since(ctx context.Context, field graphql.CollectedField, obj *market.Backfill) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftBackfill_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftBackfill_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftBackfill", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ShiftBackfill_pendingOffers(ctx context.Context, field graphql.CollectedField, obj *market.Backfill) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftBackfill_pendingOffers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingOffers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftBackfill_pendingOffers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftBackfill", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ShiftConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftConnection) (ret graphql.Marshaler) {
@@ -36228,6 +36523,38 @@ func (ec *executionContext) _StartCertificationUploadPayload_expiresAt(ctx conte
 }
 func (ec *executionContext) fieldContext_StartCertificationUploadPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StartCertificationUploadPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _StopBackfillPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StopBackfillPayload_shift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StopBackfillPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StopBackfillPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SubmitReviewPayload_review(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -45069,6 +45396,48 @@ func UnmarshalStartCertificationUploadInput(ctx context.Context, raw any) (marke
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStopBackfillInput(ctx context.Context, obj any) (model.StopBackfillInput, error) {
+	var it model.StopBackfillInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shiftID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shiftID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shiftID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShiftID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStopBackfillInput unmarshals raw into the StopBackfillInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStopBackfillInput(ctx context.Context, raw any) (model.StopBackfillInput, error) {
+	var out model.StopBackfillInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StopBackfillInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSubmitReviewInput(ctx context.Context, obj any) (market.SubmitReviewInput, error) {
 	var it market.SubmitReviewInput
 	if obj == nil {
@@ -50102,6 +50471,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "stopBackfill":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_stopBackfill(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startCertificationUpload":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startCertificationUpload(ctx, field)
@@ -52891,6 +53267,12 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_assignments(ctx, field, obj)
 				})
+		case "backfill":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shift_backfill(ctx, field, obj)
+				})
 		case "pay":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -52909,6 +53291,49 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_requiredCertifications(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shiftBackfillImplementors = []string{"ShiftBackfill"}
+
+func (ec *executionContext) _ShiftBackfill(ctx context.Context, sel ast.SelectionSet, obj *market.Backfill) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shiftBackfillImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShiftBackfill")
+		case "step":
+			out.Values[i] = ec._ShiftBackfill_step(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._ShiftBackfill_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingOffers":
+			out.Values[i] = ec._ShiftBackfill_pendingOffers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -53665,6 +54090,39 @@ func (ec *executionContext) _StartCertificationUploadPayload(ctx context.Context
 			}
 		case "expiresAt":
 			out.Values[i] = ec._StartCertificationUploadPayload_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stopBackfillPayloadImplementors = []string{"StopBackfillPayload"}
+
+func (ec *executionContext) _StopBackfillPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stopBackfillPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StopBackfillPayload")
+		case "shift":
+			out.Values[i] = ec._StopBackfillPayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -55594,6 +56052,16 @@ func (ec *executionContext) unmarshalNAssignmentStatus2flexworkᚋentᚋassignme
 }
 
 func (ec *executionContext) marshalNAssignmentStatus2flexworkᚋentᚋassignmentᚐStatus(ctx context.Context, sel ast.SelectionSet, v assignment.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNBackfillStep2flexworkᚋentᚋshiftᚐBackfill(ctx context.Context, v any) (shift.Backfill, error) {
+	var res shift.Backfill
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBackfillStep2flexworkᚋentᚋshiftᚐBackfill(ctx context.Context, sel ast.SelectionSet, v shift.Backfill) graphql.Marshaler {
 	return v
 }
 
@@ -58077,6 +58545,19 @@ func (ec *executionContext) marshalNStartCertificationUploadPayload2ᚖflexwork�
 	return ec._StartCertificationUploadPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNStopBackfillInput2flexworkᚋgraphᚋmodelᚐStopBackfillInput(ctx context.Context, v any) (model.StopBackfillInput, error) {
+	res, err := ec.unmarshalInputStopBackfillInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStopBackfillPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StopBackfillPayload!")
+		return graphql.Null
+	}
+	return ec._StopBackfillPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := scalar.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -59254,6 +59735,13 @@ func (ec *executionContext) marshalOShift2ᚖflexworkᚋentᚐShift(ctx context.
 		return graphql.Null
 	}
 	return ec._Shift(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOShiftBackfill2ᚖflexworkᚋmarketᚐBackfill(ctx context.Context, sel ast.SelectionSet, v *market.Backfill) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ShiftBackfill(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOShiftFeedFilter2ᚖflexworkᚋmarketᚐFeedFilter(ctx context.Context, v any) (*market.FeedFilter, error) {

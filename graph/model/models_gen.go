@@ -246,6 +246,12 @@ type SignOutSessionInput struct {
 	SessionID string `json:"sessionID"`
 }
 
+// What stopBackfill needs.
+type StopBackfillInput struct {
+	// The shift whose backfill to stop.
+	ShiftID string `json:"shiftID"`
+}
+
 // What an app hears live, over graphql-transport-ws.
 type Subscription struct {
 }
