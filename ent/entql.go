@@ -586,6 +586,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldCancelReason:             {Type: field.TypeString, Column: shift.FieldCancelReason},
 			shift.FieldBackfill:                 {Type: field.TypeEnum, Column: shift.FieldBackfill},
 			shift.FieldBackfillAt:               {Type: field.TypeTime, Column: shift.FieldBackfillAt},
+			shift.FieldWeekMinute:               {Type: field.TypeInt, Column: shift.FieldWeekMinute},
+			shift.FieldWeekMinutes:              {Type: field.TypeInt, Column: shift.FieldWeekMinutes},
 		},
 	}
 	graph.Nodes[22] = &sqlgraph.Node{
@@ -747,6 +749,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldMinHourlyRate:     {Type: field.TypeInt64, Column: workerprofile.FieldMinHourlyRate},
 			workerprofile.FieldCurrency:          {Type: field.TypeString, Column: workerprofile.FieldCurrency},
 			workerprofile.FieldEngagementTypes:   {Type: field.TypeJSON, Column: workerprofile.FieldEngagementTypes},
+			workerprofile.FieldAvailability:      {Type: field.TypeJSON, Column: workerprofile.FieldAvailability},
 			workerprofile.FieldCreditScore:       {Type: field.TypeInt, Column: workerprofile.FieldCreditScore},
 			workerprofile.FieldCreditProvisional: {Type: field.TypeBool, Column: workerprofile.FieldCreditProvisional},
 			workerprofile.FieldCreditAsOf:        {Type: field.TypeTime, Column: workerprofile.FieldCreditAsOf},
@@ -4229,6 +4232,16 @@ func (f *ShiftFilter) WhereBackfillAt(p entql.TimeP) {
 	f.Where(p.Field(shift.FieldBackfillAt))
 }
 
+// WhereWeekMinute applies the entql int predicate on the week_minute field.
+func (f *ShiftFilter) WhereWeekMinute(p entql.IntP) {
+	f.Where(p.Field(shift.FieldWeekMinute))
+}
+
+// WhereWeekMinutes applies the entql int predicate on the week_minutes field.
+func (f *ShiftFilter) WhereWeekMinutes(p entql.IntP) {
+	f.Where(p.Field(shift.FieldWeekMinutes))
+}
+
 // WhereHasEmployer applies a predicate to check if query has an edge employer.
 func (f *ShiftFilter) WhereHasEmployer() {
 	f.Where(entql.HasEdge("employer"))
@@ -5120,6 +5133,11 @@ func (f *WorkerProfileFilter) WhereCurrency(p entql.StringP) {
 // WhereEngagementTypes applies the entql json.RawMessage predicate on the engagement_types field.
 func (f *WorkerProfileFilter) WhereEngagementTypes(p entql.BytesP) {
 	f.Where(p.Field(workerprofile.FieldEngagementTypes))
+}
+
+// WhereAvailability applies the entql json.RawMessage predicate on the availability field.
+func (f *WorkerProfileFilter) WhereAvailability(p entql.BytesP) {
+	f.Where(p.Field(workerprofile.FieldAvailability))
 }
 
 // WhereCreditScore applies the entql int predicate on the credit_score field.

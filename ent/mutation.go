@@ -27,6 +27,7 @@ import (
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/schema/enum"
+	"flexwork/ent/schema/week"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
 	"flexwork/ent/signuprequest"
@@ -21874,6 +21875,10 @@ type ShiftMutation struct {
 	cancel_reason                    *string
 	backfill                         *shift.Backfill
 	backfill_at                      *time.Time
+	week_minute                      *int
+	addweek_minute                   *int
+	week_minutes                     *int
+	addweek_minutes                  *int
 	clearedFields                    map[string]struct{}
 	employer                         *string
 	clearedemployer                  bool
@@ -23858,6 +23863,118 @@ func (m *ShiftMutation) ResetBackfillAt() {
 	delete(m.clearedFields, shift.FieldBackfillAt)
 }
 
+// SetWeekMinute sets the "week_minute" field.
+func (m *ShiftMutation) SetWeekMinute(i int) {
+	m.week_minute = &i
+	m.addweek_minute = nil
+}
+
+// WeekMinute returns the value of the "week_minute" field in the mutation.
+func (m *ShiftMutation) WeekMinute() (r int, exists bool) {
+	v := m.week_minute
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeekMinute returns the old "week_minute" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldWeekMinute(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeekMinute is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeekMinute requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeekMinute: %w", err)
+	}
+	return oldValue.WeekMinute, nil
+}
+
+// AddWeekMinute adds i to the "week_minute" field.
+func (m *ShiftMutation) AddWeekMinute(i int) {
+	if m.addweek_minute != nil {
+		*m.addweek_minute += i
+	} else {
+		m.addweek_minute = &i
+	}
+}
+
+// AddedWeekMinute returns the value that was added to the "week_minute" field in this mutation.
+func (m *ShiftMutation) AddedWeekMinute() (r int, exists bool) {
+	v := m.addweek_minute
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWeekMinute resets all changes to the "week_minute" field.
+func (m *ShiftMutation) ResetWeekMinute() {
+	m.week_minute = nil
+	m.addweek_minute = nil
+}
+
+// SetWeekMinutes sets the "week_minutes" field.
+func (m *ShiftMutation) SetWeekMinutes(i int) {
+	m.week_minutes = &i
+	m.addweek_minutes = nil
+}
+
+// WeekMinutes returns the value of the "week_minutes" field in the mutation.
+func (m *ShiftMutation) WeekMinutes() (r int, exists bool) {
+	v := m.week_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeekMinutes returns the old "week_minutes" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldWeekMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeekMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeekMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeekMinutes: %w", err)
+	}
+	return oldValue.WeekMinutes, nil
+}
+
+// AddWeekMinutes adds i to the "week_minutes" field.
+func (m *ShiftMutation) AddWeekMinutes(i int) {
+	if m.addweek_minutes != nil {
+		*m.addweek_minutes += i
+	} else {
+		m.addweek_minutes = &i
+	}
+}
+
+// AddedWeekMinutes returns the value that was added to the "week_minutes" field in this mutation.
+func (m *ShiftMutation) AddedWeekMinutes() (r int, exists bool) {
+	v := m.addweek_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWeekMinutes resets all changes to the "week_minutes" field.
+func (m *ShiftMutation) ResetWeekMinutes() {
+	m.week_minutes = nil
+	m.addweek_minutes = nil
+}
+
 // ClearEmployer clears the "employer" edge to the Employer entity.
 func (m *ShiftMutation) ClearEmployer() {
 	m.clearedemployer = true
@@ -24216,7 +24333,7 @@ func (m *ShiftMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShiftMutation) Fields() []string {
-	fields := make([]string, 0, 39)
+	fields := make([]string, 0, 41)
 	if m.created_at != nil {
 		fields = append(fields, shift.FieldCreatedAt)
 	}
@@ -24334,6 +24451,12 @@ func (m *ShiftMutation) Fields() []string {
 	if m.backfill_at != nil {
 		fields = append(fields, shift.FieldBackfillAt)
 	}
+	if m.week_minute != nil {
+		fields = append(fields, shift.FieldWeekMinute)
+	}
+	if m.week_minutes != nil {
+		fields = append(fields, shift.FieldWeekMinutes)
+	}
 	return fields
 }
 
@@ -24420,6 +24543,10 @@ func (m *ShiftMutation) Field(name string) (ent.Value, bool) {
 		return m.Backfill()
 	case shift.FieldBackfillAt:
 		return m.BackfillAt()
+	case shift.FieldWeekMinute:
+		return m.WeekMinute()
+	case shift.FieldWeekMinutes:
+		return m.WeekMinutes()
 	}
 	return nil, false
 }
@@ -24507,6 +24634,10 @@ func (m *ShiftMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldBackfill(ctx)
 	case shift.FieldBackfillAt:
 		return m.OldBackfillAt(ctx)
+	case shift.FieldWeekMinute:
+		return m.OldWeekMinute(ctx)
+	case shift.FieldWeekMinutes:
+		return m.OldWeekMinutes(ctx)
 	}
 	return nil, fmt.Errorf("unknown Shift field %s", name)
 }
@@ -24789,6 +24920,20 @@ func (m *ShiftMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetBackfillAt(v)
 		return nil
+	case shift.FieldWeekMinute:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeekMinute(v)
+		return nil
+	case shift.FieldWeekMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeekMinutes(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Shift field %s", name)
 }
@@ -24836,6 +24981,12 @@ func (m *ShiftMutation) AddedFields() []string {
 	if m.addmax_distance_km != nil {
 		fields = append(fields, shift.FieldMaxDistanceKm)
 	}
+	if m.addweek_minute != nil {
+		fields = append(fields, shift.FieldWeekMinute)
+	}
+	if m.addweek_minutes != nil {
+		fields = append(fields, shift.FieldWeekMinutes)
+	}
 	return fields
 }
 
@@ -24870,6 +25021,10 @@ func (m *ShiftMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedMinCreditScore()
 	case shift.FieldMaxDistanceKm:
 		return m.AddedMaxDistanceKm()
+	case shift.FieldWeekMinute:
+		return m.AddedWeekMinute()
+	case shift.FieldWeekMinutes:
+		return m.AddedWeekMinutes()
 	}
 	return nil, false
 }
@@ -24969,6 +25124,20 @@ func (m *ShiftMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddMaxDistanceKm(v)
+		return nil
+	case shift.FieldWeekMinute:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWeekMinute(v)
+		return nil
+	case shift.FieldWeekMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWeekMinutes(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Shift numeric field %s", name)
@@ -25188,6 +25357,12 @@ func (m *ShiftMutation) ResetField(name string) error {
 		return nil
 	case shift.FieldBackfillAt:
 		m.ResetBackfillAt()
+		return nil
+	case shift.FieldWeekMinute:
+		m.ResetWeekMinute()
+		return nil
+	case shift.FieldWeekMinutes:
+		m.ResetWeekMinutes()
 		return nil
 	}
 	return fmt.Errorf("unknown Shift field %s", name)
@@ -32330,6 +32505,7 @@ type WorkerProfileMutation struct {
 	currency               *string
 	engagement_types       *[]enum.EngagementType
 	appendengagement_types []enum.EngagementType
+	availability           *week.Availability
 	credit_score           *int
 	addcredit_score        *int
 	credit_provisional     *bool
@@ -33023,6 +33199,55 @@ func (m *WorkerProfileMutation) ResetEngagementTypes() {
 	m.engagement_types = nil
 	m.appendengagement_types = nil
 	delete(m.clearedFields, workerprofile.FieldEngagementTypes)
+}
+
+// SetAvailability sets the "availability" field.
+func (m *WorkerProfileMutation) SetAvailability(w week.Availability) {
+	m.availability = &w
+}
+
+// Availability returns the value of the "availability" field in the mutation.
+func (m *WorkerProfileMutation) Availability() (r week.Availability, exists bool) {
+	v := m.availability
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAvailability returns the old "availability" field's value of the WorkerProfile entity.
+// If the WorkerProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkerProfileMutation) OldAvailability(ctx context.Context) (v week.Availability, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAvailability is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAvailability requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAvailability: %w", err)
+	}
+	return oldValue.Availability, nil
+}
+
+// ClearAvailability clears the value of the "availability" field.
+func (m *WorkerProfileMutation) ClearAvailability() {
+	m.availability = nil
+	m.clearedFields[workerprofile.FieldAvailability] = struct{}{}
+}
+
+// AvailabilityCleared returns if the "availability" field was cleared in this mutation.
+func (m *WorkerProfileMutation) AvailabilityCleared() bool {
+	_, ok := m.clearedFields[workerprofile.FieldAvailability]
+	return ok
+}
+
+// ResetAvailability resets all changes to the "availability" field.
+func (m *WorkerProfileMutation) ResetAvailability() {
+	m.availability = nil
+	delete(m.clearedFields, workerprofile.FieldAvailability)
 }
 
 // SetCreditScore sets the "credit_score" field.
@@ -33883,7 +34108,7 @@ func (m *WorkerProfileMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WorkerProfileMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, workerprofile.FieldCreatedAt)
 	}
@@ -33916,6 +34141,9 @@ func (m *WorkerProfileMutation) Fields() []string {
 	}
 	if m.engagement_types != nil {
 		fields = append(fields, workerprofile.FieldEngagementTypes)
+	}
+	if m.availability != nil {
+		fields = append(fields, workerprofile.FieldAvailability)
 	}
 	if m.credit_score != nil {
 		fields = append(fields, workerprofile.FieldCreditScore)
@@ -33968,6 +34196,8 @@ func (m *WorkerProfileMutation) Field(name string) (ent.Value, bool) {
 		return m.Currency()
 	case workerprofile.FieldEngagementTypes:
 		return m.EngagementTypes()
+	case workerprofile.FieldAvailability:
+		return m.Availability()
 	case workerprofile.FieldCreditScore:
 		return m.CreditScore()
 	case workerprofile.FieldCreditProvisional:
@@ -34013,6 +34243,8 @@ func (m *WorkerProfileMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCurrency(ctx)
 	case workerprofile.FieldEngagementTypes:
 		return m.OldEngagementTypes(ctx)
+	case workerprofile.FieldAvailability:
+		return m.OldAvailability(ctx)
 	case workerprofile.FieldCreditScore:
 		return m.OldCreditScore(ctx)
 	case workerprofile.FieldCreditProvisional:
@@ -34112,6 +34344,13 @@ func (m *WorkerProfileMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetEngagementTypes(v)
+		return nil
+	case workerprofile.FieldAvailability:
+		v, ok := value.(week.Availability)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAvailability(v)
 		return nil
 	case workerprofile.FieldCreditScore:
 		v, ok := value.(int)
@@ -34315,6 +34554,9 @@ func (m *WorkerProfileMutation) ClearedFields() []string {
 	if m.FieldCleared(workerprofile.FieldEngagementTypes) {
 		fields = append(fields, workerprofile.FieldEngagementTypes)
 	}
+	if m.FieldCleared(workerprofile.FieldAvailability) {
+		fields = append(fields, workerprofile.FieldAvailability)
+	}
 	if m.FieldCleared(workerprofile.FieldCreditAsOf) {
 		fields = append(fields, workerprofile.FieldCreditAsOf)
 	}
@@ -34343,6 +34585,9 @@ func (m *WorkerProfileMutation) ClearField(name string) error {
 		return nil
 	case workerprofile.FieldEngagementTypes:
 		m.ClearEngagementTypes()
+		return nil
+	case workerprofile.FieldAvailability:
+		m.ClearAvailability()
 		return nil
 	case workerprofile.FieldCreditAsOf:
 		m.ClearCreditAsOf()
@@ -34387,6 +34632,9 @@ func (m *WorkerProfileMutation) ResetField(name string) error {
 		return nil
 	case workerprofile.FieldEngagementTypes:
 		m.ResetEngagementTypes()
+		return nil
+	case workerprofile.FieldAvailability:
+		m.ResetAvailability()
 		return nil
 	case workerprofile.FieldCreditScore:
 		m.ResetCreditScore()

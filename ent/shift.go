@@ -98,6 +98,10 @@ type Shift struct {
 	Backfill *shift.Backfill `json:"backfill,omitempty"`
 	// BackfillAt holds the value of the "backfill_at" field.
 	BackfillAt *time.Time `json:"backfill_at,omitempty"`
+	// WeekMinute holds the value of the "week_minute" field.
+	WeekMinute int `json:"week_minute,omitempty"`
+	// WeekMinutes holds the value of the "week_minutes" field.
+	WeekMinutes int `json:"week_minutes,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ShiftQuery when eager-loading is set.
 	Edges        ShiftEdges `json:"edges"`
@@ -211,7 +215,7 @@ func (*Shift) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case shift.FieldLat, shift.FieldLng:
 			values[i] = new(sql.NullFloat64)
-		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldPayCycleDays, shift.FieldPostMonths, shift.FieldFilled, shift.FieldTermsVersion, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm:
+		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldPayCycleDays, shift.FieldPostMonths, shift.FieldFilled, shift.FieldTermsVersion, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm, shift.FieldWeekMinute, shift.FieldWeekMinutes:
 			values[i] = new(sql.NullInt64)
 		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldAgencyID, shift.FieldPostNature, shift.FieldSeriesID, shift.FieldCancelReason, shift.FieldBackfill:
 			values[i] = new(sql.NullString)
@@ -486,6 +490,18 @@ func (_m *Shift) assignValues(columns []string, values []any) error {
 				_m.BackfillAt = new(time.Time)
 				*_m.BackfillAt = value.Time
 			}
+		case shift.FieldWeekMinute:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field week_minute", values[i])
+			} else if value.Valid {
+				_m.WeekMinute = int(value.Int64)
+			}
+		case shift.FieldWeekMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field week_minutes", values[i])
+			} else if value.Valid {
+				_m.WeekMinutes = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -693,6 +709,12 @@ func (_m *Shift) String() string {
 		builder.WriteString("backfill_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("week_minute=")
+	builder.WriteString(fmt.Sprintf("%v", _m.WeekMinute))
+	builder.WriteString(", ")
+	builder.WriteString("week_minutes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.WeekMinutes))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -447,6 +447,34 @@ func (_c *ShiftCreate) SetNillableBackfillAt(v *time.Time) *ShiftCreate {
 	return _c
 }
 
+// SetWeekMinute sets the "week_minute" field.
+func (_c *ShiftCreate) SetWeekMinute(v int) *ShiftCreate {
+	_c.mutation.SetWeekMinute(v)
+	return _c
+}
+
+// SetNillableWeekMinute sets the "week_minute" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillableWeekMinute(v *int) *ShiftCreate {
+	if v != nil {
+		_c.SetWeekMinute(*v)
+	}
+	return _c
+}
+
+// SetWeekMinutes sets the "week_minutes" field.
+func (_c *ShiftCreate) SetWeekMinutes(v int) *ShiftCreate {
+	_c.mutation.SetWeekMinutes(v)
+	return _c
+}
+
+// SetNillableWeekMinutes sets the "week_minutes" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillableWeekMinutes(v *int) *ShiftCreate {
+	if v != nil {
+		_c.SetWeekMinutes(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *ShiftCreate) SetID(v string) *ShiftCreate {
 	_c.mutation.SetID(v)
@@ -641,6 +669,14 @@ func (_c *ShiftCreate) defaults() error {
 		v := shift.DefaultCancelReason
 		_c.mutation.SetCancelReason(v)
 	}
+	if _, ok := _c.mutation.WeekMinute(); !ok {
+		v := shift.DefaultWeekMinute
+		_c.mutation.SetWeekMinute(v)
+	}
+	if _, ok := _c.mutation.WeekMinutes(); !ok {
+		v := shift.DefaultWeekMinutes
+		_c.mutation.SetWeekMinutes(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if shift.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized shift.DefaultID (forgotten import ent/runtime?)")
@@ -783,6 +819,12 @@ func (_c *ShiftCreate) check() error {
 		if err := shift.BackfillValidator(v); err != nil {
 			return &ValidationError{Name: "backfill", err: fmt.Errorf(`ent: validator failed for field "Shift.backfill": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.WeekMinute(); !ok {
+		return &ValidationError{Name: "week_minute", err: errors.New(`ent: missing required field "Shift.week_minute"`)}
+	}
+	if _, ok := _c.mutation.WeekMinutes(); !ok {
+		return &ValidationError{Name: "week_minutes", err: errors.New(`ent: missing required field "Shift.week_minutes"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := shift.IDValidator(v); err != nil {
@@ -975,6 +1017,14 @@ func (_c *ShiftCreate) createSpec() (*Shift, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.BackfillAt(); ok {
 		_spec.SetField(shift.FieldBackfillAt, field.TypeTime, value)
 		_node.BackfillAt = &value
+	}
+	if value, ok := _c.mutation.WeekMinute(); ok {
+		_spec.SetField(shift.FieldWeekMinute, field.TypeInt, value)
+		_node.WeekMinute = value
+	}
+	if value, ok := _c.mutation.WeekMinutes(); ok {
+		_spec.SetField(shift.FieldWeekMinutes, field.TypeInt, value)
+		_node.WeekMinutes = value
 	}
 	if nodes := _c.mutation.EmployerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1688,6 +1738,42 @@ func (u *ShiftUpsert) ClearBackfillAt() *ShiftUpsert {
 	return u
 }
 
+// SetWeekMinute sets the "week_minute" field.
+func (u *ShiftUpsert) SetWeekMinute(v int) *ShiftUpsert {
+	u.Set(shift.FieldWeekMinute, v)
+	return u
+}
+
+// UpdateWeekMinute sets the "week_minute" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdateWeekMinute() *ShiftUpsert {
+	u.SetExcluded(shift.FieldWeekMinute)
+	return u
+}
+
+// AddWeekMinute adds v to the "week_minute" field.
+func (u *ShiftUpsert) AddWeekMinute(v int) *ShiftUpsert {
+	u.Add(shift.FieldWeekMinute, v)
+	return u
+}
+
+// SetWeekMinutes sets the "week_minutes" field.
+func (u *ShiftUpsert) SetWeekMinutes(v int) *ShiftUpsert {
+	u.Set(shift.FieldWeekMinutes, v)
+	return u
+}
+
+// UpdateWeekMinutes sets the "week_minutes" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdateWeekMinutes() *ShiftUpsert {
+	u.SetExcluded(shift.FieldWeekMinutes)
+	return u
+}
+
+// AddWeekMinutes adds v to the "week_minutes" field.
+func (u *ShiftUpsert) AddWeekMinutes(v int) *ShiftUpsert {
+	u.Add(shift.FieldWeekMinutes, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -2385,6 +2471,48 @@ func (u *ShiftUpsertOne) UpdateBackfillAt() *ShiftUpsertOne {
 func (u *ShiftUpsertOne) ClearBackfillAt() *ShiftUpsertOne {
 	return u.Update(func(s *ShiftUpsert) {
 		s.ClearBackfillAt()
+	})
+}
+
+// SetWeekMinute sets the "week_minute" field.
+func (u *ShiftUpsertOne) SetWeekMinute(v int) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetWeekMinute(v)
+	})
+}
+
+// AddWeekMinute adds v to the "week_minute" field.
+func (u *ShiftUpsertOne) AddWeekMinute(v int) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddWeekMinute(v)
+	})
+}
+
+// UpdateWeekMinute sets the "week_minute" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdateWeekMinute() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateWeekMinute()
+	})
+}
+
+// SetWeekMinutes sets the "week_minutes" field.
+func (u *ShiftUpsertOne) SetWeekMinutes(v int) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetWeekMinutes(v)
+	})
+}
+
+// AddWeekMinutes adds v to the "week_minutes" field.
+func (u *ShiftUpsertOne) AddWeekMinutes(v int) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddWeekMinutes(v)
+	})
+}
+
+// UpdateWeekMinutes sets the "week_minutes" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdateWeekMinutes() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateWeekMinutes()
 	})
 }
 
@@ -3252,6 +3380,48 @@ func (u *ShiftUpsertBulk) UpdateBackfillAt() *ShiftUpsertBulk {
 func (u *ShiftUpsertBulk) ClearBackfillAt() *ShiftUpsertBulk {
 	return u.Update(func(s *ShiftUpsert) {
 		s.ClearBackfillAt()
+	})
+}
+
+// SetWeekMinute sets the "week_minute" field.
+func (u *ShiftUpsertBulk) SetWeekMinute(v int) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetWeekMinute(v)
+	})
+}
+
+// AddWeekMinute adds v to the "week_minute" field.
+func (u *ShiftUpsertBulk) AddWeekMinute(v int) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddWeekMinute(v)
+	})
+}
+
+// UpdateWeekMinute sets the "week_minute" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdateWeekMinute() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateWeekMinute()
+	})
+}
+
+// SetWeekMinutes sets the "week_minutes" field.
+func (u *ShiftUpsertBulk) SetWeekMinutes(v int) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetWeekMinutes(v)
+	})
+}
+
+// AddWeekMinutes adds v to the "week_minutes" field.
+func (u *ShiftUpsertBulk) AddWeekMinutes(v int) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddWeekMinutes(v)
+	})
+}
+
+// UpdateWeekMinutes sets the "week_minutes" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdateWeekMinutes() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateWeekMinutes()
 	})
 }
 

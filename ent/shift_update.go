@@ -650,6 +650,48 @@ func (_u *ShiftUpdate) ClearBackfillAt() *ShiftUpdate {
 	return _u
 }
 
+// SetWeekMinute sets the "week_minute" field.
+func (_u *ShiftUpdate) SetWeekMinute(v int) *ShiftUpdate {
+	_u.mutation.ResetWeekMinute()
+	_u.mutation.SetWeekMinute(v)
+	return _u
+}
+
+// SetNillableWeekMinute sets the "week_minute" field if the given value is not nil.
+func (_u *ShiftUpdate) SetNillableWeekMinute(v *int) *ShiftUpdate {
+	if v != nil {
+		_u.SetWeekMinute(*v)
+	}
+	return _u
+}
+
+// AddWeekMinute adds value to the "week_minute" field.
+func (_u *ShiftUpdate) AddWeekMinute(v int) *ShiftUpdate {
+	_u.mutation.AddWeekMinute(v)
+	return _u
+}
+
+// SetWeekMinutes sets the "week_minutes" field.
+func (_u *ShiftUpdate) SetWeekMinutes(v int) *ShiftUpdate {
+	_u.mutation.ResetWeekMinutes()
+	_u.mutation.SetWeekMinutes(v)
+	return _u
+}
+
+// SetNillableWeekMinutes sets the "week_minutes" field if the given value is not nil.
+func (_u *ShiftUpdate) SetNillableWeekMinutes(v *int) *ShiftUpdate {
+	if v != nil {
+		_u.SetWeekMinutes(*v)
+	}
+	return _u
+}
+
+// AddWeekMinutes adds value to the "week_minutes" field.
+func (_u *ShiftUpdate) AddWeekMinutes(v int) *ShiftUpdate {
+	_u.mutation.AddWeekMinutes(v)
+	return _u
+}
+
 // AddRequiredSkillIDs adds the "required_skills" edge to the Skill entity by IDs.
 func (_u *ShiftUpdate) AddRequiredSkillIDs(ids ...string) *ShiftUpdate {
 	_u.mutation.AddRequiredSkillIDs(ids...)
@@ -1136,6 +1178,18 @@ func (_u *ShiftUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.BackfillAtCleared() {
 		_spec.ClearField(shift.FieldBackfillAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.WeekMinute(); ok {
+		_spec.SetField(shift.FieldWeekMinute, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedWeekMinute(); ok {
+		_spec.AddField(shift.FieldWeekMinute, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.WeekMinutes(); ok {
+		_spec.SetField(shift.FieldWeekMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedWeekMinutes(); ok {
+		_spec.AddField(shift.FieldWeekMinutes, field.TypeInt, value)
 	}
 	if _u.mutation.RequiredSkillsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1999,6 +2053,48 @@ func (_u *ShiftUpdateOne) ClearBackfillAt() *ShiftUpdateOne {
 	return _u
 }
 
+// SetWeekMinute sets the "week_minute" field.
+func (_u *ShiftUpdateOne) SetWeekMinute(v int) *ShiftUpdateOne {
+	_u.mutation.ResetWeekMinute()
+	_u.mutation.SetWeekMinute(v)
+	return _u
+}
+
+// SetNillableWeekMinute sets the "week_minute" field if the given value is not nil.
+func (_u *ShiftUpdateOne) SetNillableWeekMinute(v *int) *ShiftUpdateOne {
+	if v != nil {
+		_u.SetWeekMinute(*v)
+	}
+	return _u
+}
+
+// AddWeekMinute adds value to the "week_minute" field.
+func (_u *ShiftUpdateOne) AddWeekMinute(v int) *ShiftUpdateOne {
+	_u.mutation.AddWeekMinute(v)
+	return _u
+}
+
+// SetWeekMinutes sets the "week_minutes" field.
+func (_u *ShiftUpdateOne) SetWeekMinutes(v int) *ShiftUpdateOne {
+	_u.mutation.ResetWeekMinutes()
+	_u.mutation.SetWeekMinutes(v)
+	return _u
+}
+
+// SetNillableWeekMinutes sets the "week_minutes" field if the given value is not nil.
+func (_u *ShiftUpdateOne) SetNillableWeekMinutes(v *int) *ShiftUpdateOne {
+	if v != nil {
+		_u.SetWeekMinutes(*v)
+	}
+	return _u
+}
+
+// AddWeekMinutes adds value to the "week_minutes" field.
+func (_u *ShiftUpdateOne) AddWeekMinutes(v int) *ShiftUpdateOne {
+	_u.mutation.AddWeekMinutes(v)
+	return _u
+}
+
 // AddRequiredSkillIDs adds the "required_skills" edge to the Skill entity by IDs.
 func (_u *ShiftUpdateOne) AddRequiredSkillIDs(ids ...string) *ShiftUpdateOne {
 	_u.mutation.AddRequiredSkillIDs(ids...)
@@ -2515,6 +2611,18 @@ func (_u *ShiftUpdateOne) sqlSave(ctx context.Context) (_node *Shift, err error)
 	}
 	if _u.mutation.BackfillAtCleared() {
 		_spec.ClearField(shift.FieldBackfillAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.WeekMinute(); ok {
+		_spec.SetField(shift.FieldWeekMinute, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedWeekMinute(); ok {
+		_spec.AddField(shift.FieldWeekMinute, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.WeekMinutes(); ok {
+		_spec.SetField(shift.FieldWeekMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedWeekMinutes(); ok {
+		_spec.AddField(shift.FieldWeekMinutes, field.TypeInt, value)
 	}
 	if _u.mutation.RequiredSkillsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -5,6 +5,7 @@ package ent
 import (
 	"encoding/json"
 	"flexwork/ent/schema/enum"
+	"flexwork/ent/schema/week"
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
 	"fmt"
@@ -42,6 +43,8 @@ type WorkerProfile struct {
 	Currency string `json:"currency,omitempty"`
 	// EngagementTypes holds the value of the "engagement_types" field.
 	EngagementTypes []enum.EngagementType `json:"engagement_types,omitempty"`
+	// Availability holds the value of the "availability" field.
+	Availability week.Availability `json:"availability,omitempty"`
 	// credit.Baseline until the first credit event
 	CreditScore int `json:"credit_score,omitempty"`
 	// CreditProvisional holds the value of the "credit_provisional" field.
@@ -186,7 +189,7 @@ func (*WorkerProfile) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case workerprofile.FieldEngagementTypes:
+		case workerprofile.FieldEngagementTypes, workerprofile.FieldAvailability:
 			values[i] = new([]byte)
 		case workerprofile.FieldCreditProvisional:
 			values[i] = new(sql.NullBool)
@@ -288,6 +291,14 @@ func (_m *WorkerProfile) assignValues(columns []string, values []any) error {
 			} else if value != nil && len(*value) > 0 {
 				if err := json.Unmarshal(*value, &_m.EngagementTypes); err != nil {
 					return fmt.Errorf("unmarshal field engagement_types: %w", err)
+				}
+			}
+		case workerprofile.FieldAvailability:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field availability", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Availability); err != nil {
+					return fmt.Errorf("unmarshal field availability: %w", err)
 				}
 			}
 		case workerprofile.FieldCreditScore:
@@ -452,6 +463,9 @@ func (_m *WorkerProfile) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("engagement_types=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EngagementTypes))
+	builder.WriteString(", ")
+	builder.WriteString("availability=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Availability))
 	builder.WriteString(", ")
 	builder.WriteString("credit_score=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CreditScore))

@@ -12,6 +12,7 @@ import (
 	"flexwork/ent/offer"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/schema/enum"
+	"flexwork/ent/schema/week"
 	"flexwork/ent/skill"
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
@@ -168,6 +169,20 @@ func (_c *WorkerProfileCreate) SetNillableCurrency(v *string) *WorkerProfileCrea
 // SetEngagementTypes sets the "engagement_types" field.
 func (_c *WorkerProfileCreate) SetEngagementTypes(v []enum.EngagementType) *WorkerProfileCreate {
 	_c.mutation.SetEngagementTypes(v)
+	return _c
+}
+
+// SetAvailability sets the "availability" field.
+func (_c *WorkerProfileCreate) SetAvailability(v week.Availability) *WorkerProfileCreate {
+	_c.mutation.SetAvailability(v)
+	return _c
+}
+
+// SetNillableAvailability sets the "availability" field if the given value is not nil.
+func (_c *WorkerProfileCreate) SetNillableAvailability(v *week.Availability) *WorkerProfileCreate {
+	if v != nil {
+		_c.SetAvailability(*v)
+	}
 	return _c
 }
 
@@ -649,6 +664,10 @@ func (_c *WorkerProfileCreate) createSpec() (*WorkerProfile, *sqlgraph.CreateSpe
 		_spec.SetField(workerprofile.FieldEngagementTypes, field.TypeJSON, value)
 		_node.EngagementTypes = value
 	}
+	if value, ok := _c.mutation.Availability(); ok {
+		_spec.SetField(workerprofile.FieldAvailability, field.TypeJSON, value)
+		_node.Availability = value
+	}
 	if value, ok := _c.mutation.CreditScore(); ok {
 		_spec.SetField(workerprofile.FieldCreditScore, field.TypeInt, value)
 		_node.CreditScore = value
@@ -1037,6 +1056,24 @@ func (u *WorkerProfileUpsert) ClearEngagementTypes() *WorkerProfileUpsert {
 	return u
 }
 
+// SetAvailability sets the "availability" field.
+func (u *WorkerProfileUpsert) SetAvailability(v week.Availability) *WorkerProfileUpsert {
+	u.Set(workerprofile.FieldAvailability, v)
+	return u
+}
+
+// UpdateAvailability sets the "availability" field to the value that was provided on create.
+func (u *WorkerProfileUpsert) UpdateAvailability() *WorkerProfileUpsert {
+	u.SetExcluded(workerprofile.FieldAvailability)
+	return u
+}
+
+// ClearAvailability clears the value of the "availability" field.
+func (u *WorkerProfileUpsert) ClearAvailability() *WorkerProfileUpsert {
+	u.SetNull(workerprofile.FieldAvailability)
+	return u
+}
+
 // SetCreditScore sets the "credit_score" field.
 func (u *WorkerProfileUpsert) SetCreditScore(v int) *WorkerProfileUpsert {
 	u.Set(workerprofile.FieldCreditScore, v)
@@ -1390,6 +1427,27 @@ func (u *WorkerProfileUpsertOne) UpdateEngagementTypes() *WorkerProfileUpsertOne
 func (u *WorkerProfileUpsertOne) ClearEngagementTypes() *WorkerProfileUpsertOne {
 	return u.Update(func(s *WorkerProfileUpsert) {
 		s.ClearEngagementTypes()
+	})
+}
+
+// SetAvailability sets the "availability" field.
+func (u *WorkerProfileUpsertOne) SetAvailability(v week.Availability) *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.SetAvailability(v)
+	})
+}
+
+// UpdateAvailability sets the "availability" field to the value that was provided on create.
+func (u *WorkerProfileUpsertOne) UpdateAvailability() *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.UpdateAvailability()
+	})
+}
+
+// ClearAvailability clears the value of the "availability" field.
+func (u *WorkerProfileUpsertOne) ClearAvailability() *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.ClearAvailability()
 	})
 }
 
@@ -1933,6 +1991,27 @@ func (u *WorkerProfileUpsertBulk) UpdateEngagementTypes() *WorkerProfileUpsertBu
 func (u *WorkerProfileUpsertBulk) ClearEngagementTypes() *WorkerProfileUpsertBulk {
 	return u.Update(func(s *WorkerProfileUpsert) {
 		s.ClearEngagementTypes()
+	})
+}
+
+// SetAvailability sets the "availability" field.
+func (u *WorkerProfileUpsertBulk) SetAvailability(v week.Availability) *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.SetAvailability(v)
+	})
+}
+
+// UpdateAvailability sets the "availability" field to the value that was provided on create.
+func (u *WorkerProfileUpsertBulk) UpdateAvailability() *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.UpdateAvailability()
+	})
+}
+
+// ClearAvailability clears the value of the "availability" field.
+func (u *WorkerProfileUpsertBulk) ClearAvailability() *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.ClearAvailability()
 	})
 }
 

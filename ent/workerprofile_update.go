@@ -13,6 +13,7 @@ import (
 	"flexwork/ent/predicate"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/schema/enum"
+	"flexwork/ent/schema/week"
 	"flexwork/ent/skill"
 	"flexwork/ent/workerprofile"
 	"flexwork/ent/workerskill"
@@ -204,6 +205,26 @@ func (_u *WorkerProfileUpdate) AppendEngagementTypes(v []enum.EngagementType) *W
 // ClearEngagementTypes clears the value of the "engagement_types" field.
 func (_u *WorkerProfileUpdate) ClearEngagementTypes() *WorkerProfileUpdate {
 	_u.mutation.ClearEngagementTypes()
+	return _u
+}
+
+// SetAvailability sets the "availability" field.
+func (_u *WorkerProfileUpdate) SetAvailability(v week.Availability) *WorkerProfileUpdate {
+	_u.mutation.SetAvailability(v)
+	return _u
+}
+
+// SetNillableAvailability sets the "availability" field if the given value is not nil.
+func (_u *WorkerProfileUpdate) SetNillableAvailability(v *week.Availability) *WorkerProfileUpdate {
+	if v != nil {
+		_u.SetAvailability(*v)
+	}
+	return _u
+}
+
+// ClearAvailability clears the value of the "availability" field.
+func (_u *WorkerProfileUpdate) ClearAvailability() *WorkerProfileUpdate {
+	_u.mutation.ClearAvailability()
 	return _u
 }
 
@@ -777,6 +798,12 @@ func (_u *WorkerProfileUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if _u.mutation.EngagementTypesCleared() {
 		_spec.ClearField(workerprofile.FieldEngagementTypes, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Availability(); ok {
+		_spec.SetField(workerprofile.FieldAvailability, field.TypeJSON, value)
+	}
+	if _u.mutation.AvailabilityCleared() {
+		_spec.ClearField(workerprofile.FieldAvailability, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.CreditScore(); ok {
 		_spec.SetField(workerprofile.FieldCreditScore, field.TypeInt, value)
@@ -1388,6 +1415,26 @@ func (_u *WorkerProfileUpdateOne) ClearEngagementTypes() *WorkerProfileUpdateOne
 	return _u
 }
 
+// SetAvailability sets the "availability" field.
+func (_u *WorkerProfileUpdateOne) SetAvailability(v week.Availability) *WorkerProfileUpdateOne {
+	_u.mutation.SetAvailability(v)
+	return _u
+}
+
+// SetNillableAvailability sets the "availability" field if the given value is not nil.
+func (_u *WorkerProfileUpdateOne) SetNillableAvailability(v *week.Availability) *WorkerProfileUpdateOne {
+	if v != nil {
+		_u.SetAvailability(*v)
+	}
+	return _u
+}
+
+// ClearAvailability clears the value of the "availability" field.
+func (_u *WorkerProfileUpdateOne) ClearAvailability() *WorkerProfileUpdateOne {
+	_u.mutation.ClearAvailability()
+	return _u
+}
+
 // SetCreditScore sets the "credit_score" field.
 func (_u *WorkerProfileUpdateOne) SetCreditScore(v int) *WorkerProfileUpdateOne {
 	_u.mutation.ResetCreditScore()
@@ -1988,6 +2035,12 @@ func (_u *WorkerProfileUpdateOne) sqlSave(ctx context.Context) (_node *WorkerPro
 	}
 	if _u.mutation.EngagementTypesCleared() {
 		_spec.ClearField(workerprofile.FieldEngagementTypes, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Availability(); ok {
+		_spec.SetField(workerprofile.FieldAvailability, field.TypeJSON, value)
+	}
+	if _u.mutation.AvailabilityCleared() {
+		_spec.ClearField(workerprofile.FieldAvailability, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.CreditScore(); ok {
 		_spec.SetField(workerprofile.FieldCreditScore, field.TypeInt, value)

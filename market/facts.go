@@ -3,6 +3,7 @@ package market
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -39,7 +40,8 @@ func (m *Market) shiftFacts(ctx context.Context, shifts ...*ent.Shift) ([]ShiftF
 		f := ShiftFacts{
 			ID: s.ID, EmployerID: s.EmployerID, Start: s.StartsAt, End: s.EndsAt, TimeZone: s.TimeZone,
 			Place: GeoPoint{Lat: s.Lat, Lng: s.Lng}, MinCreditScore: s.MinCreditScore, MaxDistanceKm: s.MaxDistanceKm,
-			NewcomersAllowed: s.NewcomersAllowed,
+			NewcomersAllowed: s.NewcomersAllowed, HourlyRate: s.HourlyRate, Currency: s.Currency,
+			EngagementType: s.EngagementType, WeekMinute: s.WeekMinute, WeekMinutes: s.WeekMinutes,
 		}
 		var err error
 		if f.RequiredSkills, err = m.skillRefs(ctx, s.RequiredSkillIds); err != nil {
@@ -101,6 +103,11 @@ func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs [
 			w.Home = &GeoPoint{Lat: r.y.Float64, Lng: r.z.Float64}
 		}
 		w.CompletedShifts, _ = strconv.Atoi(r.ref.String)
+		if r.ref2.Valid && r.ref2.String != "" && r.ref2.String != "null" {
+			if err := json.Unmarshal([]byte(r.ref2.String), &w.Prefs.EngagementTypes); err != nil {
+				return nil, fmt.Errorf("facts: engagement types of %s: %w", r.worker, err)
+			}
+		}
 		out[r.worker] = w
 	}
 	if err := rows.Err(); err != nil {
@@ -136,6 +143,10 @@ func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs [
 			w.BlockedBy[r.ref.String] = true
 		case "applied":
 			w.Applications[r.ref.String] = r.ref2.String
+		case "prefs":
+			if err := w.Prefs.read(r.ref, r.ref2, r.n1, r.n2); err != nil {
+				return nil, fmt.Errorf("facts: preferences of %s: %w", r.worker, err)
+			}
 		}
 	}
 	return out, nil
@@ -168,10 +179,21 @@ func factsQuery(dialectName string, workerIDs []string, shifts []ShiftFacts, app
 	q := d.Select().From(profiles).Where(entsql.In(profiles.C(workerprofile.FieldID), ids...)).
 		AppendSelectExpr(entsql.ExprFunc(func(b *entsql.Builder) {
 			b.WriteString("'profile', " + profiles.C(workerprofile.FieldID) + ", CAST(" + profiles.C(workerprofile.FieldCompletedShifts) +
-				" AS " + text + "), " + null(text) + ", " + profiles.C(workerprofile.FieldCreditScore) + ", " + profiles.C(workerprofile.FieldRatingCount) + ", " +
+				" AS " + text + "), CAST(" + profiles.C(workerprofile.FieldEngagementTypes) + " AS " + text + "), " +
+				profiles.C(workerprofile.FieldCreditScore) + ", " + profiles.C(workerprofile.FieldRatingCount) + ", " +
 				profiles.C(workerprofile.FieldRatingAvg) + ", " + profiles.C(workerprofile.FieldHomeLat) + ", " +
 				profiles.C(workerprofile.FieldHomeLng) + ", " + null(stamp) + ", " + null(stamp))
 		}))
+	// Preferences: availability, the currency of the least rate, the least
+	// rate and the travel radius.
+	prefs := entsql.Table(workerprofile.Table)
+	q.UnionAll(d.Select().From(prefs).Where(entsql.In(prefs.C(workerprofile.FieldID), ids...)).
+		AppendSelectExpr(entsql.ExprFunc(func(b *entsql.Builder) {
+			b.WriteString("'prefs', " + prefs.C(workerprofile.FieldID) + ", CAST(" + prefs.C(workerprofile.FieldAvailability) + " AS " + text + "), " +
+				prefs.C(workerprofile.FieldCurrency) + ", " + prefs.C(workerprofile.FieldMinHourlyRate) + ", " +
+				prefs.C(workerprofile.FieldTravelRadiusKm) + ", " + null(float) + ", " + null(float) + ", " + null(float) + ", " +
+				null(stamp) + ", " + null(stamp))
+		})))
 	q.UnionAll(branch(workerskill.Table, "skill", col(workerskill.Table, workerskill.FieldSkillID),
 		col(workerskill.Table, workerskill.FieldYears), null(integer), null(float), null(float), null(float), null(stamp), null(stamp)))
 	certs := branch(certification.Table, "cert", col(certification.Table, certification.FieldSkillID),

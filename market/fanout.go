@@ -26,7 +26,9 @@ const fanOutRadiusKm = 50
 
 // Recipients lists the workers a newly published shift should be pushed to:
 // those whose home is within both the shift's distance limit and their own
-// travel radius, who pass its screening and are not blocked. The employer's
+// travel radius, who pass its screening and are not blocked, and whose
+// preferences it suits (available then, paying their least rate, a form of
+// work they take: Fit). The employer's
 // favourites come first, then the rest by match score. Workers are screened
 // a thousand at a time, so the cost grows with the city, not with queries.
 func (m *Market) Recipients(ctx context.Context, shiftID string) ([]Recipient, error) {
@@ -85,8 +87,8 @@ func (m *Market) Recipients(ctx context.Context, shiftID string) ([]Recipient, e
 		}
 		for _, w := range part {
 			f := workers[w.ID]
-			if f == nil || !Screen(facts[0], f).Eligible {
-				continue
+			if f == nil || !Screen(facts[0], f).Eligible || !FitsAll(Fit(facts[0], f)) {
+				continue // not eligible, or the shift is not one they asked for
 			}
 			fav := roster[w.ID] == rosterentry.KindFAVOURITE
 			out = append(out, Recipient{WorkerID: w.ID, UserID: w.UserID, Favourite: fav,

@@ -28,6 +28,7 @@ type FeedOrder string
 const (
 	FeedByDistance FeedOrder = "DISTANCE"
 	FeedByStart    FeedOrder = "START"
+	FeedByFit      FeedOrder = "FIT" // the shifts that suit the viewer's preferences first, then nearest
 )
 
 // FeedFilter narrows the feed.
@@ -62,6 +63,8 @@ type FeedItem struct {
 	DistanceKm  float64
 	Eligibility Eligibility
 	Application *ent.Application
+	// Fit is how the shift suits the viewer's preferences, one by one.
+	Fit []PreferenceFit
 }
 
 // FeedPage is a page of the feed.
@@ -141,41 +144,26 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 			preds = append(preds, shift.HourlyRateGTE(*f.MinHourlyRate))
 		}
 	}
-	byStart := in.OrderBy == FeedByStart
-	// order sorts a selector of shifts as the feed pages them.
+	keys, err := m.feedKeys(ctx, c, v.WorkerID, in, dist2)
+	if err != nil {
+		return nil, err
+	}
+	// order sorts a selector of shifts as the feed pages them: by its keys,
+	// then by ID.
 	order := func(s *sql.Selector) {
-		if byStart {
-			s.OrderBy(s.C(shift.FieldStartsAt), s.C(shift.FieldID))
-		} else {
-			s.OrderExpr(dist2(s))
-			s.OrderBy(s.C(shift.FieldID))
+		for _, k := range keys {
+			s.OrderExpr(k(s))
 		}
+		s.OrderBy(s.C(shift.FieldID))
 	}
 	// window narrows a selector of shifts to the page: within the radius,
 	// after the cursor, in order. A cursor is the ID of the page's last
-	// shift; its distance or start is read from its row in the same
-	// statement, so the comparison is exact.
+	// shift; its keys are read from its row in the same statement, so the
+	// comparison is exact.
 	window := func(s *sql.Selector) {
 		s.Where(sql.P(func(b *sql.Builder) { b.Join(dist2(s)).WriteString(" <= ").Arg(in.RadiusKm * in.RadiusKm) }))
 		if a := in.After; a != nil {
-			d := sql.Dialect(m.dialect)
-			last := d.Table(shift.Table).As("cursor")
-			at := d.Select().From(last).Where(sql.EQ(last.C(shift.FieldID), a.ID))
-			if byStart {
-				at.Select(last.C(shift.FieldStartsAt))
-				s.Where(sql.P(func(b *sql.Builder) {
-					b.WriteString("(").WriteString(s.C(shift.FieldStartsAt)).WriteString(" > (").Join(at).WriteString(") OR (").
-						WriteString(s.C(shift.FieldStartsAt)).WriteString(" = (").Join(at).WriteString(") AND ").
-						WriteString(s.C(shift.FieldID)).WriteString(" > ").Arg(a.ID).WriteString("))")
-				}))
-			} else {
-				at.AppendSelectExpr(dist2(at))
-				s.Where(sql.P(func(b *sql.Builder) {
-					b.WriteString("(").Join(dist2(s)).WriteString(" > (").Join(at).WriteString(") OR (").
-						Join(dist2(s)).WriteString(" = (").Join(at).WriteString(") AND ").
-						WriteString(s.C(shift.FieldID)).WriteString(" > ").Arg(a.ID).WriteString("))")
-				}))
-			}
+			s.Where(m.afterCursor(s, keys, a.ID))
 		}
 		order(s)
 	}
@@ -257,6 +245,7 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 			DistanceKm:  DistanceKm(in.Near, GeoPoint{Lat: s.Lat, Lng: s.Lng}),
 			Eligibility: Screen(facts[i], w),
 			Application: applied[s.ID],
+			Fit:         Fit(facts[i], w),
 		})
 	}
 	if n := len(page.Edges); n > 0 {
@@ -294,7 +283,7 @@ func (o FeedOrder) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Qu
 func (o *FeedOrder) UnmarshalGQL(v any) error {
 	s, _ := v.(string)
 	switch FeedOrder(s) {
-	case FeedByDistance, FeedByStart:
+	case FeedByDistance, FeedByStart, FeedByFit:
 		*o = FeedOrder(s)
 		return nil
 	}

@@ -43,20 +43,27 @@ type MatchInput struct {
 // MatchScore ranks a candidate for the employer's tablet. Every point is
 // explained by a factor; the factors' maxima add up to 100:
 //
-//	skills 30     share of the required skills held (all 30 when none are required)
-//	distance 15   15 within 2 km, falling to 0 at 30 km (0 when the home is unknown),
-//	              from the distance rounded to 0.5 km, as the employer sees it
-//	credit 25     credit score / 1000 × 25
-//	rating 15     Bayesian average rating (prior 4.0 ★ × 5) mapped from 1–5 ★
-//	past work 10  2 per shift completed for this employer, up to 5 shifts
-//	roster 5      on the employer's favourites
+//	skills 25        share of the required skills held (all 25 when none are required)
+//	distance 15      15 within 2 km, falling to 0 at 30 km (0 when the home is unknown),
+//	                 from the distance rounded to 0.5 km, as the employer sees it
+//	credit 20        credit score / 1000 × 20
+//	rating 15        Bayesian average rating (prior 4.0 ★ × 5) mapped from 1–5 ★
+//	past work 10     2 per shift completed for this employer, up to 5 shifts
+//	roster 5         on the employer's favourites
+//	availability 6   6 when the shift is inside the worker's stated availability,
+//	                 3 when they stated none, 0 outside it or when away
+//	preferences 4    2 when the pay meets their least hourly pay (or they set
+//	                 none), 2 when they take the shift's form of work (or said none)
+//
+// The last two come from the worker's own preferences (Fit); the employer
+// reads whether they are met, never the figures.
 func MatchScore(in MatchInput) Match {
 	w, s := in.Worker, in.Shift
 	var f []MatchFactor
 
-	skills := MatchFactor{Name: "skills", Max: 30}
+	skills := MatchFactor{Name: "skills", Max: 25}
 	if len(s.RequiredSkills) == 0 {
-		skills.Points, skills.reason = 30, because("match.skills.none", nil)
+		skills.Points, skills.reason = 25, because("match.skills.none", nil)
 	} else {
 		have := 0
 		for _, sk := range s.RequiredSkills {
@@ -64,7 +71,7 @@ func MatchScore(in MatchInput) Match {
 				have++
 			}
 		}
-		skills.Points = int(math.Round(30 * float64(have) / float64(len(s.RequiredSkills))))
+		skills.Points = int(math.Round(25 * float64(have) / float64(len(s.RequiredSkills))))
 		skills.reason = because("match.skills.some", map[string]any{"Have": have, "Need": len(s.RequiredSkills)})
 	}
 	f = append(f, skills)
@@ -77,8 +84,8 @@ func MatchScore(in MatchInput) Match {
 	}
 	f = append(f, dist)
 
-	f = append(f, MatchFactor{Name: "credit", Max: 25,
-		Points: int(math.Round(25 * clamp(float64(w.CreditScore)/1000, 0, 1))),
+	f = append(f, MatchFactor{Name: "credit", Max: 20,
+		Points: int(math.Round(20 * clamp(float64(w.CreditScore)/1000, 0, 1))),
 		reason: because("match.credit", map[string]any{"Score": w.CreditScore})})
 
 	bayes := credit.BayesRating(w.RatingAvg, w.RatingCount)
@@ -99,6 +106,7 @@ func MatchScore(in MatchInput) Match {
 		roster.Points, roster.reason = 5, because("match.roster.yes", nil)
 	}
 	f = append(f, roster)
+	f = append(f, preferenceFactors(Fit(s, w))...)
 
 	m := Match{Factors: f}
 	for _, x := range f {
@@ -108,3 +116,36 @@ func MatchScore(in MatchInput) Match {
 }
 
 func clamp(x, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, x)) }
+
+// preferenceFactors turns a worker's fit to the shift into the match
+// score's availability and preferences factors.
+func preferenceFactors(fits []PreferenceFit) []MatchFactor {
+	byName := map[Preference]PreferenceFit{}
+	for _, x := range fits {
+		byName[x.Preference] = x
+	}
+	avail := MatchFactor{Name: "availability", Max: 6}
+	switch a := byName[PrefAvailability]; {
+	case a.reason.id == "fit.availability.unsaid":
+		avail.Points, avail.reason = 3, because("match.availability.unsaid", nil)
+	case a.Fits:
+		avail.Points, avail.reason = 6, because("match.availability.free", nil)
+	case a.reason.id == "fit.availability.away":
+		avail.reason = because("match.availability.away", nil)
+	default:
+		avail.reason = because("match.availability.outside", nil)
+	}
+	pay, kind := byName[PrefPay].Fits, byName[PrefEngagementType].Fits
+	prefs := MatchFactor{Name: "preferences", Max: 4}
+	switch {
+	case pay && kind:
+		prefs.Points, prefs.reason = 4, because("match.preferences.all", nil)
+	case kind:
+		prefs.Points, prefs.reason = 2, because("match.preferences.pay", nil)
+	case pay:
+		prefs.Points, prefs.reason = 2, because("match.preferences.engagement", nil)
+	default:
+		prefs.reason = because("match.preferences.neither", nil)
+	}
+	return []MatchFactor{avail, prefs}
+}

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"flexwork/ent"
 	"flexwork/ent/assignment"
 	"flexwork/ent/predicate"
 	"flexwork/ent/rule"
+	"flexwork/ent/schema/week"
 	"flexwork/ent/shift"
 	"flexwork/ent/skill"
 	"flexwork/ent/workerprofile"
@@ -59,8 +61,9 @@ func (f PayFactor) Explanation(ctx context.Context) string {
 }
 
 // PaySuggestion prices a draft the viewer could post (pricing.Suggest):
-// workers with its skills who live within reach of the place and work
-// nothing else then, the open slots of published shifts near it at an
+// workers with its skills who live within reach of the place, work nothing
+// else then, are free then by their stated availability and take its form
+// of work, the open slots of published shifts near it at an
 // overlapping time, what similar shifts near it paid in the last 90 days
 // and whether they filled, and the local minimum wage where the employer's
 // jurisdiction sets one.
@@ -88,14 +91,21 @@ func (m *Market) PaySuggestion(ctx context.Context, in CreateShiftInput) (*PaySu
 	for _, id := range in.RequiredSkillIDs {
 		wq.Where(workerprofile.HasSkillsWith(skill.ID(id)))
 	}
-	workers, err := wq.Select(workerprofile.FieldHomeLat, workerprofile.FieldHomeLng, workerprofile.FieldTravelRadiusKm).
+	workers, err := wq.Select(workerprofile.FieldHomeLat, workerprofile.FieldHomeLng, workerprofile.FieldTravelRadiusKm,
+		workerprofile.FieldAvailability, workerprofile.FieldEngagementTypes).
 		Limit(pricingMaxRows).All(sys)
 	if err != nil {
 		return nil, err
 	}
+	startMinute, minutes := week.Span(in.StartsAt, in.EndsAt, zone(in.TimeZone))
 	for _, w := range workers {
 		d := DistanceKm(here, GeoPoint{Lat: *w.HomeLat, Lng: *w.HomeLng})
-		if d <= reach && d <= float64(w.TravelRadiusKm) {
+		// Supply is who would take it: in reach, free then by their own
+		// availability, and taking its form of work. (Their least rate is
+		// left out: it is the price being worked out.)
+		free := w.Availability.Fits(in.StartsAt, in.EndsAt, startMinute, minutes)
+		takes := len(w.EngagementTypes) == 0 || slices.Contains(w.EngagementTypes, in.EngagementType)
+		if d <= reach && d <= float64(w.TravelRadiusKm) && (free == week.Unsaid || free == week.Free) && takes {
 			out.Supply++
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"flexwork/ent"
+	"flexwork/ent/schema/week"
 	"flexwork/ent/viewer"
 )
 
@@ -38,6 +39,18 @@ func (m *Market) HomeLocation(ctx context.Context, p *ent.WorkerProfile) *GeoPoi
 		return nil
 	}
 	return private(ctx, p.UserID, &GeoPoint{Lat: *p.HomeLat, Lng: *p.HomeLng})
+}
+
+// Availability is when a worker can work, shown only to them and staff.
+func (m *Market) Availability(ctx context.Context, p *ent.WorkerProfile) *week.Availability {
+	a := p.Availability
+	if a.Weekly == nil {
+		a.Weekly = []week.Window{}
+	}
+	if a.Exceptions == nil {
+		a.Exceptions = []week.Exception{}
+	}
+	return private(ctx, p.UserID, &a)
 }
 
 // MinHourlyRate is the least a worker accepts, shown only to them and staff.

@@ -7,6 +7,7 @@ import (
 
 	"flexwork/ent"
 	"flexwork/ent/schema/enum"
+	"flexwork/ent/schema/week"
 	"flexwork/ent/viewer"
 	"flexwork/ent/workerskill"
 )
@@ -21,6 +22,7 @@ type UpdateWorkerProfileInput struct {
 	Skills          []WorkerSkillInput    `json:"skills" validate:"omitempty,max=50,unique=SkillID,dive"`
 	MinHourlyRate   *Money                `json:"minHourlyRate"`
 	EngagementTypes []enum.EngagementType `json:"engagementTypes" validate:"omitempty,unique,dive,enum"`
+	Availability    *week.Availability    `json:"availability"`
 }
 
 // WorkerSkillInput is one skill and the years of experience in it.
@@ -38,6 +40,11 @@ func (m *Market) UpdateWorkerProfile(ctx context.Context, in UpdateWorkerProfile
 	}
 	if err := Validate(in); err != nil {
 		return nil, err
+	}
+	if in.Availability != nil {
+		if field, problem := in.Availability.Validate(); field != "" {
+			return nil, BadInput("availability."+field, problem)
+		}
 	}
 	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
@@ -72,6 +79,9 @@ func (m *Market) UpdateWorkerProfile(ctx context.Context, in UpdateWorkerProfile
 		}
 		if in.MinHourlyRate != nil {
 			up.SetMinHourlyRate(in.MinHourlyRate.Amount).SetCurrency(in.MinHourlyRate.Currency)
+		}
+		if in.Availability != nil {
+			up.SetAvailability(*in.Availability)
 		}
 		if in.EngagementTypes != nil {
 			up.SetEngagementTypes(in.EngagementTypes)

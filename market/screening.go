@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"flexwork/ent/schema/enum"
 	"flexwork/i18n"
 )
 
@@ -114,6 +115,12 @@ type ShiftFacts struct {
 	NewcomersAllowed bool
 	RequiredSkills   []SkillRef
 	RequiredCerts    []SkillRef
+	// What the worker's preferences are matched against (preferences.go).
+	HourlyRate     int64
+	Currency       string
+	EngagementType enum.EngagementType
+	WeekMinute     int // week.Span of the local start; -1 if unknown
+	WeekMinutes    int
 }
 
 // Interval is a span of time a worker is already booked.
@@ -134,6 +141,9 @@ type WorkerFacts struct {
 	// Applications maps shift IDs to the worker's application to them,
 	// when asked for (the feed); screening does not read it.
 	Applications map[string]string
+	// Prefs is what the worker said they want; screening does not read it,
+	// the feed's fit, the match score and the push fan-out do.
+	Prefs Preferences
 }
 
 // Screen runs every screening rule of s for w. It is pure: the feed, the

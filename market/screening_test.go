@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"flexwork/ent/schema/enum"
+	"flexwork/ent/schema/week"
 	"flexwork/i18n"
 )
 
@@ -118,16 +120,16 @@ func TestMatchScoreIsExplained(t *testing.T) {
 	if sum != m.Score || max != 100 {
 		t.Fatalf("score %d, factors sum %d, maxima %d", m.Score, sum, max)
 	}
-	// Skills 30, distance 14 (3.4 km: 15 × 26.6/28), credit 18 (700 → 17.5), rating 11 (prior 4.0 → 11.25),
-	// past work 4, roster 5.
+	// Skills 25, distance 14 (3.4 km: 15 × 26.6/28), credit 14 (700 → 14), rating 11 (prior 4.0 → 11.25),
+	// past work 4, roster 5, availability 3 (not said), preferences 4 (none said).
 	if past := m.Factors[4].In(i18n.English); past != "2 shifts completed for you" {
 		t.Fatalf("past work reads %q", past)
 	}
 	if one := MatchScore(MatchInput{Shift: testShift(), Worker: goodWorker(), PastShifts: 1}).Factors[4].In(i18n.English); one != "1 shift completed for you" {
 		t.Fatalf("one past shift reads %q", one)
 	}
-	if m.Score != 82 {
-		t.Fatalf("score = %d, want 82: %+v", m.Score, m.Factors)
+	if m.Score != 80 {
+		t.Fatalf("score = %d, want 80: %+v", m.Score, m.Factors)
 	}
 	worse := goodWorker()
 	worse.CreditScore = 300
@@ -157,5 +159,57 @@ func TestMissingSkillsAreNamedInTheReadersLanguage(t *testing.T) {
 	}
 	if zh := certs.In(i18n.Chinese); !strings.Contains(zh, "叉车操作") {
 		t.Errorf("certificates in Chinese: %q", zh)
+	}
+}
+
+// TestPreferencesMoveTheMatchScore: the same worker ranks higher for a
+// shift inside their stated availability than for one outside it or while
+// away, and lower when the pay is under their least rate or the form of
+// work is not one they take; each change is explained, the figures never.
+func TestPreferencesMoveTheMatchScore(t *testing.T) {
+	s := testShift() // Saturday 12 Dec 2026, 09:00–17:00 in Berlin
+	s.HourlyRate, s.Currency, s.EngagementType = 1500, "EUR", enum.PartTime
+	loc, _ := time.LoadLocation(s.TimeZone)
+	s.WeekMinute, s.WeekMinutes = week.Span(s.Start, s.End, loc)
+	score := func(change func(p *Preferences)) (int, []MatchFactor) {
+		w := goodWorker()
+		change(&w.Prefs)
+		m := MatchScore(MatchInput{Shift: s, Worker: w})
+		return m.Score, m.Factors
+	}
+	base, _ := score(func(*Preferences) {})
+	saturdays := week.Availability{Weekly: []week.Window{{Day: "SATURDAY", From: "08:00", To: "18:00"}}}
+	for _, c := range []struct {
+		name   string
+		change func(p *Preferences)
+		delta  int
+		reads  string
+	}{
+		{"available on Saturdays", func(p *Preferences) { p.Availability = saturdays }, +3, "available then"},
+		{"available on Mondays only", func(p *Preferences) {
+			p.Availability = week.Availability{Weekly: []week.Window{{Day: "MONDAY", From: "08:00", To: "18:00"}}}
+		}, -3, "not usually available then"},
+		{"away that weekend", func(p *Preferences) {
+			p.Availability = saturdays
+			p.Availability.Exceptions = []week.Exception{{From: s.Start.Add(-24 * time.Hour), To: s.End.Add(24 * time.Hour)}}
+		}, -3, "away then"},
+		{"asks more than the pay", func(p *Preferences) { p.MinHourlyRate = &Money{Amount: 1600, Currency: "EUR"} }, -2, "the pay is below what they ask"},
+		{"asks exactly the pay", func(p *Preferences) { p.MinHourlyRate = &Money{Amount: 1500, Currency: "EUR"} }, 0, "the pay and the form of work suit them"},
+		{"a least rate in another currency", func(p *Preferences) { p.MinHourlyRate = &Money{Amount: 9900, Currency: "CNY"} }, 0, "the pay and the form of work suit them"},
+		{"takes only gig work", func(p *Preferences) { p.EngagementTypes = []enum.EngagementType{enum.PlatformGig} }, -2, "not a form of work they take"},
+	} {
+		got, factors := score(c.change)
+		if got-base != c.delta {
+			t.Errorf("%s: score %d, base %d, want %+d", c.name, got, base, c.delta)
+		}
+		found := false
+		for _, f := range factors {
+			if (f.Name == "availability" || f.Name == "preferences") && f.In(i18n.English) == c.reads {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: no factor reads %q: %+v", c.name, c.reads, factors)
+		}
 	}
 }

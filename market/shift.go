@@ -14,6 +14,7 @@ import (
 	"flexwork/ent/offer"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
+	"flexwork/ent/schema/week"
 	"flexwork/ent/shift"
 	"flexwork/ent/skill"
 )
@@ -95,6 +96,7 @@ func (m *Market) createShift(ctx context.Context, c *ent.Client, userID string, 
 	if err := checkAgency(ctx, c, in); err != nil {
 		return nil, err
 	}
+	startMinute, minutes := week.Span(in.StartsAt, in.EndsAt, zone(in.TimeZone))
 	create := c.Shift.Create().
 		SetEmployerID(in.EmployerID).
 		SetCreatedByID(userID).
@@ -103,7 +105,7 @@ func (m *Market) createShift(ctx context.Context, c *ent.Client, userID string, 
 		SetAddress(in.Address).
 		SetLat(in.Location.Lat).SetLng(in.Location.Lng).
 		SetStartsAt(in.StartsAt.UTC()).SetEndsAt(in.EndsAt.UTC()).
-		SetTimeZone(in.TimeZone).
+		SetTimeZone(in.TimeZone).SetWeekMinute(startMinute).SetWeekMinutes(minutes).
 		SetPayRate(in.Pay.Amount).SetCurrency(in.Pay.Currency).SetPayUnit(in.PayUnit).
 		SetHourlyRate(hourlyRate(in)).
 		SetSlots(in.Slots).

@@ -10,6 +10,7 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/offer"
 	"flexwork/ent/rule"
+	"flexwork/ent/schema/week"
 	"flexwork/ent/shift"
 )
 
@@ -83,9 +84,11 @@ func (m *Market) editShift(ctx context.Context, c *ent.Client, s *ent.Shift, in 
 	if err := joinInputErrors(errs...); err != nil {
 		return nil, err
 	}
+	startMinute, minutes := week.Span(next.StartsAt, next.EndsAt, zone(s.TimeZone))
 	up := c.Shift.Update().Where(shift.ID(s.ID), shift.TermsVersion(s.TermsVersion)).
 		SetTitle(next.Title).SetAddress(next.Address).SetLat(next.Location.Lat).SetLng(next.Location.Lng).
-		SetStartsAt(next.StartsAt.UTC()).SetEndsAt(next.EndsAt.UTC()).SetUnpaidBreakMinutes(*next.UnpaidBreakMinutes).
+		SetStartsAt(next.StartsAt.UTC()).SetEndsAt(next.EndsAt.UTC()).SetWeekMinute(startMinute).SetWeekMinutes(minutes).
+		SetUnpaidBreakMinutes(*next.UnpaidBreakMinutes).
 		SetPayRate(next.Pay.Amount).SetHourlyRate(hourlyRate(next)).SetSlots(next.Slots).
 		SetGeofenceRadiusM(*next.GeofenceRadiusM).AddTermsVersion(1)
 	if next.Description != nil {

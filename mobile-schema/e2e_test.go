@@ -605,6 +605,25 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	s.op(ana, "RegisterDevice", map[string]any{"input": map[string]any{"token": "fcm-token-ana-0123456789", "platform": "ANDROID", "appVersion": "1.0.0"}})
 	s.op(ana, "UnregisterDevice", map[string]any{"input": map[string]any{"token": "fcm-token-ana-0123456789"}})
 
+	// --- When she can work -------------------------------------------------------------
+	// Ana is away for a month: every shift in her feed says so, in her language.
+	now := env.Clock.Now()
+	away := map[string]any{"weekly": []any{map[string]any{"day": "SATURDAY", "from": "08:00", "to": "18:00"}},
+		"exceptions": []any{map[string]any{"from": now.Format(time.RFC3339), "to": now.Add(30 * 24 * time.Hour).Format(time.RFC3339), "available": false}}}
+	if a := s.op(ana, "UpdateAvailability", map[string]any{"input": map[string]any{"availability": away}}); a.str("updateWorkerProfile.workerProfile.availability.weekly.0.day") != "SATURDAY" {
+		t.Fatalf("UpdateAvailability: %v", a.v)
+	}
+	fits := s.op(ana, "ShiftFeedThatFits", map[string]any{"near": berlin, "radiusKm": 10, "first": 20})
+	if len(fits.list("shiftFeed.edges")) == 0 {
+		t.Fatalf("ShiftFeedThatFits: no shifts: %v", fits.v)
+	}
+	for i := range fits.list("shiftFeed.edges") {
+		at := "shiftFeed.edges." + strconv.Itoa(i) + ".fit.0."
+		if fits.str(at+"preference") != "AVAILABILITY" || fits.get(at+"fits") != false || fits.str(at+"detail") != "您表示那时不在" { // Ana reads Chinese
+			t.Fatalf("ShiftFeedThatFits: %v", fits.v)
+		}
+	}
+
 	// --- Her data ---------------------------------------------------------------------
 	// Mia, who left the employer, takes a copy of her data and leaves.
 	if d := s.op(mia, "MyData", nil); !strings.Contains(d.str("myData.json"), "mia@example.com") {

@@ -151,7 +151,7 @@ func TestShiftFromPostingToPaid(t *testing.T) {
 		env.Must(olga.Token, `query($id: ID!) { candidates(shiftID: $id, first: 50) { totalCount edges { rank matchScore
 			factors { name points } node { id worker { headline user { displayName } } } } } }`, map[string]any{"id": shiftID}, &cands)
 		if cands.Candidates.TotalCount != 1 || cands.Candidates.Edges[0].Rank != 1 || cands.Candidates.Edges[0].Node.Worker.User.DisplayName != "Ana" ||
-			cands.Candidates.Edges[0].MatchScore <= 0 || len(cands.Candidates.Edges[0].Factors) != 6 {
+			cands.Candidates.Edges[0].MatchScore <= 0 || len(cands.Candidates.Edges[0].Factors) != 8 {
 			t.Fatalf("candidates = %+v", cands.Candidates)
 		}
 

@@ -31,7 +31,9 @@ import (
 func (d *DB) Migrate(ctx context.Context) error {
 	var err error
 	if d.Dialect == dialect.SQLite {
-		err = d.Client.Schema.Create(ctx)
+		if err = d.Client.Schema.Create(ctx); err == nil {
+			err = d.fillShiftWeeks(ctx)
+		}
 	} else {
 		err = applyMigrations(ctx, d.SQL, migrations.FS)
 	}

@@ -903,6 +903,8 @@ var (
 		{Name: "cancel_reason", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "backfill", Type: field.TypeEnum, Nullable: true, Enums: []string{"STANDBY", "ROSTER", "MATCHED", "FILLED", "EXHAUSTED", "STOPPED", "CLOSED"}},
 		{Name: "backfill_at", Type: field.TypeTime, Nullable: true},
+		{Name: "week_minute", Type: field.TypeInt, Default: -1},
+		{Name: "week_minutes", Type: field.TypeInt, Default: 0},
 		{Name: "employer_id", Type: field.TypeString},
 		{Name: "agency_id", Type: field.TypeString, Nullable: true},
 	}
@@ -914,13 +916,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "shifts_employers_shifts",
-				Columns:    []*schema.Column{ShiftsColumns[38]},
+				Columns:    []*schema.Column{ShiftsColumns[40]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "shifts_employers_agency",
-				Columns:    []*schema.Column{ShiftsColumns[39]},
+				Columns:    []*schema.Column{ShiftsColumns[41]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -950,7 +952,7 @@ var (
 			{
 				Name:    "shift_employer_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{ShiftsColumns[38], ShiftsColumns[12]},
+				Columns: []*schema.Column{ShiftsColumns[40], ShiftsColumns[12]},
 			},
 			{
 				Name:    "shift_series_id_starts_at",
@@ -1165,6 +1167,7 @@ var (
 		{Name: "min_hourly_rate", Type: field.TypeInt64, Nullable: true},
 		{Name: "currency", Type: field.TypeString, Size: 3, Default: "EUR"},
 		{Name: "engagement_types", Type: field.TypeJSON, Nullable: true},
+		{Name: "availability", Type: field.TypeJSON, Nullable: true},
 		{Name: "credit_score", Type: field.TypeInt, Default: 600},
 		{Name: "credit_provisional", Type: field.TypeBool, Default: true},
 		{Name: "credit_as_of", Type: field.TypeTime, Nullable: true},
@@ -1182,7 +1185,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "worker_profiles_users_worker_profile",
-				Columns:    []*schema.Column{WorkerProfilesColumns[18]},
+				Columns:    []*schema.Column{WorkerProfilesColumns[19]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},

@@ -1133,6 +1133,14 @@ func init() {
 	shift.DefaultCancelReason = shiftDescCancelReason.Default.(string)
 	// shift.CancelReasonValidator is a validator for the "cancel_reason" field. It is called by the builders before save.
 	shift.CancelReasonValidator = shiftDescCancelReason.Validators[0].(func(string) error)
+	// shiftDescWeekMinute is the schema descriptor for week_minute field.
+	shiftDescWeekMinute := shiftFields[37].Descriptor()
+	// shift.DefaultWeekMinute holds the default value on creation for the week_minute field.
+	shift.DefaultWeekMinute = shiftDescWeekMinute.Default.(int)
+	// shiftDescWeekMinutes is the schema descriptor for week_minutes field.
+	shiftDescWeekMinutes := shiftFields[38].Descriptor()
+	// shift.DefaultWeekMinutes holds the default value on creation for the week_minutes field.
+	shift.DefaultWeekMinutes = shiftDescWeekMinutes.Default.(int)
 	// shiftDescID is the schema descriptor for id field.
 	shiftDescID := shiftMixinFields0[0].Descriptor()
 	// shift.DefaultID holds the default value on creation for the id field.
@@ -1522,27 +1530,27 @@ func init() {
 	// workerprofile.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	workerprofile.CurrencyValidator = workerprofileDescCurrency.Validators[0].(func(string) error)
 	// workerprofileDescCreditScore is the schema descriptor for credit_score field.
-	workerprofileDescCreditScore := workerprofileFields[9].Descriptor()
+	workerprofileDescCreditScore := workerprofileFields[10].Descriptor()
 	// workerprofile.DefaultCreditScore holds the default value on creation for the credit_score field.
 	workerprofile.DefaultCreditScore = workerprofileDescCreditScore.Default.(int)
 	// workerprofileDescCreditProvisional is the schema descriptor for credit_provisional field.
-	workerprofileDescCreditProvisional := workerprofileFields[10].Descriptor()
+	workerprofileDescCreditProvisional := workerprofileFields[11].Descriptor()
 	// workerprofile.DefaultCreditProvisional holds the default value on creation for the credit_provisional field.
 	workerprofile.DefaultCreditProvisional = workerprofileDescCreditProvisional.Default.(bool)
 	// workerprofileDescRatingAvg is the schema descriptor for rating_avg field.
-	workerprofileDescRatingAvg := workerprofileFields[12].Descriptor()
+	workerprofileDescRatingAvg := workerprofileFields[13].Descriptor()
 	// workerprofile.DefaultRatingAvg holds the default value on creation for the rating_avg field.
 	workerprofile.DefaultRatingAvg = workerprofileDescRatingAvg.Default.(float64)
 	// workerprofileDescRatingCount is the schema descriptor for rating_count field.
-	workerprofileDescRatingCount := workerprofileFields[13].Descriptor()
+	workerprofileDescRatingCount := workerprofileFields[14].Descriptor()
 	// workerprofile.DefaultRatingCount holds the default value on creation for the rating_count field.
 	workerprofile.DefaultRatingCount = workerprofileDescRatingCount.Default.(int)
 	// workerprofileDescCompletedShifts is the schema descriptor for completed_shifts field.
-	workerprofileDescCompletedShifts := workerprofileFields[14].Descriptor()
+	workerprofileDescCompletedShifts := workerprofileFields[15].Descriptor()
 	// workerprofile.DefaultCompletedShifts holds the default value on creation for the completed_shifts field.
 	workerprofile.DefaultCompletedShifts = workerprofileDescCompletedShifts.Default.(int)
 	// workerprofileDescNoShows is the schema descriptor for no_shows field.
-	workerprofileDescNoShows := workerprofileFields[15].Descriptor()
+	workerprofileDescNoShows := workerprofileFields[16].Descriptor()
 	// workerprofile.DefaultNoShows holds the default value on creation for the no_shows field.
 	workerprofile.DefaultNoShows = workerprofileDescNoShows.Default.(int)
 	// workerprofileDescID is the schema descriptor for id field.

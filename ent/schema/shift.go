@@ -91,6 +91,12 @@ func (Shift) Fields() []ent.Field {
 		field.Enum("backfill").Values("STANDBY", "ROSTER", "MATCHED", "FILLED", "EXHAUSTED", "STOPPED", "CLOSED").
 			Optional().Nillable().Annotations(hidden),
 		field.Time("backfill_at").Optional().Nillable().Annotations(hidden),
+		// Where the shift falls in its local week (week.Span): the minute of
+		// its local start (Monday 00:00 is 0; -1 until computed) and its
+		// length on the clock. Workers' weekly availability is matched
+		// against these in SQL, whatever the shift's time zone.
+		field.Int("week_minute").Default(-1).Annotations(hidden),
+		field.Int("week_minutes").Default(0).Annotations(hidden),
 	}
 }
 

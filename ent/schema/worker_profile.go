@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"flexwork/ent/schema/enum"
+	"flexwork/ent/schema/week"
 )
 
 // WorkerProfile is the working side of a user: what they can do, where they
@@ -29,6 +30,10 @@ func (WorkerProfile) Fields() []ent.Field {
 		field.String("currency").Default("EUR").MaxLen(3).Annotations(hidden),
 		field.JSON("engagement_types", []enum.EngagementType{}).Optional().
 			Annotations(entgql.Type("[EngagementType!]")),
+		// When the worker can work: a weekly pattern and dated exceptions,
+		// private like the home; the feed, the match score and the push
+		// fan-out read it (market/preferences.go).
+		field.JSON("availability", week.Availability{}).Optional().Annotations(hidden),
 		// Credit and track record, maintained by market and credit.
 		field.Int("credit_score").Default(600).Annotations(hidden).Comment("credit.Baseline until the first credit event"),
 		field.Bool("credit_provisional").Default(true).Annotations(hidden),

@@ -98,6 +98,10 @@ const (
 	FieldBackfill = "backfill"
 	// FieldBackfillAt holds the string denoting the backfill_at field in the database.
 	FieldBackfillAt = "backfill_at"
+	// FieldWeekMinute holds the string denoting the week_minute field in the database.
+	FieldWeekMinute = "week_minute"
+	// FieldWeekMinutes holds the string denoting the week_minutes field in the database.
+	FieldWeekMinutes = "week_minutes"
 	// EdgeEmployer holds the string denoting the employer edge name in mutations.
 	EdgeEmployer = "employer"
 	// EdgeAgency holds the string denoting the agency edge name in mutations.
@@ -203,6 +207,8 @@ var Columns = []string{
 	FieldCancelReason,
 	FieldBackfill,
 	FieldBackfillAt,
+	FieldWeekMinute,
+	FieldWeekMinutes,
 }
 
 var (
@@ -268,6 +274,10 @@ var (
 	DefaultCancelReason string
 	// CancelReasonValidator is a validator for the "cancel_reason" field. It is called by the builders before save.
 	CancelReasonValidator func(string) error
+	// DefaultWeekMinute holds the default value on creation for the "week_minute" field.
+	DefaultWeekMinute int
+	// DefaultWeekMinutes holds the default value on creation for the "week_minutes" field.
+	DefaultWeekMinutes int
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -580,6 +590,16 @@ func ByBackfill(opts ...sql.OrderTermOption) OrderOption {
 // ByBackfillAt orders the results by the backfill_at field.
 func ByBackfillAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBackfillAt, opts...).ToFunc()
+}
+
+// ByWeekMinute orders the results by the week_minute field.
+func ByWeekMinute(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWeekMinute, opts...).ToFunc()
+}
+
+// ByWeekMinutes orders the results by the week_minutes field.
+func ByWeekMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWeekMinutes, opts...).ToFunc()
 }
 
 // ByEmployerField orders the results by employer field.

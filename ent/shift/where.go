@@ -226,6 +226,16 @@ func BackfillAt(v time.Time) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldBackfillAt, v))
 }
 
+// WeekMinute applies equality check predicate on the "week_minute" field. It's identical to WeekMinuteEQ.
+func WeekMinute(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldWeekMinute, v))
+}
+
+// WeekMinutes applies equality check predicate on the "week_minutes" field. It's identical to WeekMinutesEQ.
+func WeekMinutes(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldWeekMinutes, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldCreatedAt, v))
@@ -1924,6 +1934,86 @@ func BackfillAtIsNil() predicate.Shift {
 // BackfillAtNotNil applies the NotNil predicate on the "backfill_at" field.
 func BackfillAtNotNil() predicate.Shift {
 	return predicate.Shift(sql.FieldNotNull(FieldBackfillAt))
+}
+
+// WeekMinuteEQ applies the EQ predicate on the "week_minute" field.
+func WeekMinuteEQ(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldWeekMinute, v))
+}
+
+// WeekMinuteNEQ applies the NEQ predicate on the "week_minute" field.
+func WeekMinuteNEQ(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldWeekMinute, v))
+}
+
+// WeekMinuteIn applies the In predicate on the "week_minute" field.
+func WeekMinuteIn(vs ...int) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldWeekMinute, vs...))
+}
+
+// WeekMinuteNotIn applies the NotIn predicate on the "week_minute" field.
+func WeekMinuteNotIn(vs ...int) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldWeekMinute, vs...))
+}
+
+// WeekMinuteGT applies the GT predicate on the "week_minute" field.
+func WeekMinuteGT(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldGT(FieldWeekMinute, v))
+}
+
+// WeekMinuteGTE applies the GTE predicate on the "week_minute" field.
+func WeekMinuteGTE(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldGTE(FieldWeekMinute, v))
+}
+
+// WeekMinuteLT applies the LT predicate on the "week_minute" field.
+func WeekMinuteLT(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldLT(FieldWeekMinute, v))
+}
+
+// WeekMinuteLTE applies the LTE predicate on the "week_minute" field.
+func WeekMinuteLTE(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldLTE(FieldWeekMinute, v))
+}
+
+// WeekMinutesEQ applies the EQ predicate on the "week_minutes" field.
+func WeekMinutesEQ(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldWeekMinutes, v))
+}
+
+// WeekMinutesNEQ applies the NEQ predicate on the "week_minutes" field.
+func WeekMinutesNEQ(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldWeekMinutes, v))
+}
+
+// WeekMinutesIn applies the In predicate on the "week_minutes" field.
+func WeekMinutesIn(vs ...int) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldWeekMinutes, vs...))
+}
+
+// WeekMinutesNotIn applies the NotIn predicate on the "week_minutes" field.
+func WeekMinutesNotIn(vs ...int) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldWeekMinutes, vs...))
+}
+
+// WeekMinutesGT applies the GT predicate on the "week_minutes" field.
+func WeekMinutesGT(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldGT(FieldWeekMinutes, v))
+}
+
+// WeekMinutesGTE applies the GTE predicate on the "week_minutes" field.
+func WeekMinutesGTE(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldGTE(FieldWeekMinutes, v))
+}
+
+// WeekMinutesLT applies the LT predicate on the "week_minutes" field.
+func WeekMinutesLT(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldLT(FieldWeekMinutes, v))
+}
+
+// WeekMinutesLTE applies the LTE predicate on the "week_minutes" field.
+func WeekMinutesLTE(v int) predicate.Shift {
+	return predicate.Shift(sql.FieldLTE(FieldWeekMinutes, v))
 }
 
 // HasEmployer applies the HasEdge predicate on the "employer" edge.

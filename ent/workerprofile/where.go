@@ -690,6 +690,16 @@ func EngagementTypesNotNil() predicate.WorkerProfile {
 	return predicate.WorkerProfile(sql.FieldNotNull(FieldEngagementTypes))
 }
 
+// AvailabilityIsNil applies the IsNil predicate on the "availability" field.
+func AvailabilityIsNil() predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldIsNull(FieldAvailability))
+}
+
+// AvailabilityNotNil applies the NotNil predicate on the "availability" field.
+func AvailabilityNotNil() predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldNotNull(FieldAvailability))
+}
+
 // CreditScoreEQ applies the EQ predicate on the "credit_score" field.
 func CreditScoreEQ(v int) predicate.WorkerProfile {
 	return predicate.WorkerProfile(sql.FieldEQ(FieldCreditScore, v))

@@ -37,6 +37,8 @@ const (
 	FieldCurrency = "currency"
 	// FieldEngagementTypes holds the string denoting the engagement_types field in the database.
 	FieldEngagementTypes = "engagement_types"
+	// FieldAvailability holds the string denoting the availability field in the database.
+	FieldAvailability = "availability"
 	// FieldCreditScore holds the string denoting the credit_score field in the database.
 	FieldCreditScore = "credit_score"
 	// FieldCreditProvisional holds the string denoting the credit_provisional field in the database.
@@ -148,6 +150,7 @@ var Columns = []string{
 	FieldMinHourlyRate,
 	FieldCurrency,
 	FieldEngagementTypes,
+	FieldAvailability,
 	FieldCreditScore,
 	FieldCreditProvisional,
 	FieldCreditAsOf,

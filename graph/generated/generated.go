@@ -23,6 +23,7 @@ import (
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/schema/enum"
+	"flexwork/ent/schema/week"
 	"flexwork/ent/shift"
 	"flexwork/ent/skill"
 	"flexwork/ent/staffaction"
@@ -177,6 +178,23 @@ type ComplexityRoot struct {
 	AssignmentEvent struct {
 		Assignment func(childComplexity int) int
 		Kind       func(childComplexity int) int
+	}
+
+	Availability struct {
+		Exceptions func(childComplexity int) int
+		Weekly     func(childComplexity int) int
+	}
+
+	AvailabilityException struct {
+		Available func(childComplexity int) int
+		From      func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
+	AvailabilityWindow struct {
+		Day  func(childComplexity int) int
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
 	}
 
 	CancelAssignmentPayload struct {
@@ -806,6 +824,12 @@ type ComplexityRoot struct {
 		Supply        func(childComplexity int) int
 	}
 
+	PreferenceFit struct {
+		Detail     func(childComplexity int) int
+		Fits       func(childComplexity int) int
+		Preference func(childComplexity int) int
+	}
+
 	ProposeTimesheetCorrectionPayload struct {
 		Timesheet func(childComplexity int) int
 	}
@@ -1095,6 +1119,7 @@ type ComplexityRoot struct {
 		Cursor      func(childComplexity int) int
 		DistanceKm  func(childComplexity int) int
 		Eligibility func(childComplexity int) int
+		Fit         func(childComplexity int) int
 		Shift       func(childComplexity int) int
 	}
 
@@ -1325,6 +1350,7 @@ type ComplexityRoot struct {
 	WorkerProfile struct {
 		Applications    func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) int
 		Assignments     func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) int
+		Availability    func(childComplexity int) int
 		Bio             func(childComplexity int) int
 		Certifications  func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.CertificationOrder) int
 		CompletedShifts func(childComplexity int) int
@@ -1540,6 +1566,7 @@ type WorkerProfileResolver interface {
 	Offers(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) (*ent.OfferConnection, error)
 	Assignments(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) (*ent.AssignmentConnection, error)
 
+	Availability(ctx context.Context, obj *ent.WorkerProfile) (*week.Availability, error)
 	Reviews(ctx context.Context, obj *ent.WorkerProfile, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.WorkerProfile) (*market.RatingSummary, error)
 	HomeLocation(ctx context.Context, obj *ent.WorkerProfile) (*market.GeoPoint, error)
@@ -1950,6 +1977,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AssignmentEvent.Kind(childComplexity), true
+
+	case "Availability.exceptions":
+		if e.ComplexityRoot.Availability.Exceptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Availability.Exceptions(childComplexity), true
+	case "Availability.weekly":
+		if e.ComplexityRoot.Availability.Weekly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Availability.Weekly(childComplexity), true
+
+	case "AvailabilityException.available":
+		if e.ComplexityRoot.AvailabilityException.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AvailabilityException.Available(childComplexity), true
+	case "AvailabilityException.from":
+		if e.ComplexityRoot.AvailabilityException.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AvailabilityException.From(childComplexity), true
+	case "AvailabilityException.to":
+		if e.ComplexityRoot.AvailabilityException.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AvailabilityException.To(childComplexity), true
+
+	case "AvailabilityWindow.day":
+		if e.ComplexityRoot.AvailabilityWindow.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AvailabilityWindow.Day(childComplexity), true
+	case "AvailabilityWindow.from":
+		if e.ComplexityRoot.AvailabilityWindow.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AvailabilityWindow.From(childComplexity), true
+	case "AvailabilityWindow.to":
+		if e.ComplexityRoot.AvailabilityWindow.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AvailabilityWindow.To(childComplexity), true
 
 	case "CancelAssignmentPayload.assignment":
 		if e.ComplexityRoot.CancelAssignmentPayload.Assignment == nil {
@@ -4733,6 +4811,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PaySuggestion.Supply(childComplexity), true
 
+	case "PreferenceFit.detail":
+		if e.ComplexityRoot.PreferenceFit.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreferenceFit.Detail(childComplexity), true
+	case "PreferenceFit.fits":
+		if e.ComplexityRoot.PreferenceFit.Fits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreferenceFit.Fits(childComplexity), true
+	case "PreferenceFit.preference":
+		if e.ComplexityRoot.PreferenceFit.Preference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PreferenceFit.Preference(childComplexity), true
+
 	case "ProposeTimesheetCorrectionPayload.timesheet":
 		if e.ComplexityRoot.ProposeTimesheetCorrectionPayload.Timesheet == nil {
 			break
@@ -5916,6 +6013,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ShiftFeedEdge.Eligibility(childComplexity), true
+	case "ShiftFeedEdge.fit":
+		if e.ComplexityRoot.ShiftFeedEdge.Fit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftFeedEdge.Fit(childComplexity), true
 	case "ShiftFeedEdge.node":
 		if e.ComplexityRoot.ShiftFeedEdge.Shift == nil {
 			break
@@ -6743,6 +6846,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkerProfile.Assignments(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.AssignmentOrder)), true
+	case "WorkerProfile.availability":
+		if e.ComplexityRoot.WorkerProfile.Availability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkerProfile.Availability(childComplexity), true
 	case "WorkerProfile.bio":
 		if e.ComplexityRoot.WorkerProfile.Bio == nil {
 			break
@@ -7003,6 +7112,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ApplyToShiftInput", ec.unmarshalInputApplyToShiftInput),
 			graphql.NewInputUnmarshaler("ApproveTimesheetInput", ec.unmarshalInputApproveTimesheetInput),
 			graphql.NewInputUnmarshaler("AssignmentOrder", ec.unmarshalInputAssignmentOrder),
+			graphql.NewInputUnmarshaler("AvailabilityExceptionInput", ec.unmarshalInputAvailabilityExceptionInput),
+			graphql.NewInputUnmarshaler("AvailabilityInput", ec.unmarshalInputAvailabilityInput),
+			graphql.NewInputUnmarshaler("AvailabilityWindowInput", ec.unmarshalInputAvailabilityWindowInput),
 			graphql.NewInputUnmarshaler("CancelAssignmentInput", ec.unmarshalInputCancelAssignmentInput),
 			graphql.NewInputUnmarshaler("CancelShiftInput", ec.unmarshalInputCancelShiftInput),
 			graphql.NewInputUnmarshaler("CertificationOrder", ec.unmarshalInputCertificationOrder),
@@ -11729,6 +11841,8 @@ enum ShiftFeedOrder {
   DISTANCE
   "Soonest first."
   START
+  "The shifts that suit every one of the viewer's preferences (availability, least hourly pay, forms of work, travel radius) first, then the rest; each nearest first."
+  FIT
 }
 
 "A page of the worker's feed."
@@ -12542,6 +12656,117 @@ type Subscription {
   assignmentEvents(shiftID: ID!): AssignmentEvent!
 }
 `, BuiltIn: false},
+	{Name: "../schema/preferences.graphql", Input: `"One of a worker's preferences."
+enum Preference {
+  "When they said they can work (availability)."
+  AVAILABILITY
+  "The least hourly pay they want."
+  PAY
+  "The forms of work they take."
+  ENGAGEMENT_TYPE
+  "How far from home they travel."
+  TRAVEL
+}
+
+"How a shift suits one of the viewer's preferences. A preference never stated suits every shift."
+type PreferenceFit {
+  "The preference."
+  preference: Preference!
+  "Whether the shift suits it."
+  fits: Boolean!
+  "Why, in the viewer's language."
+  detail: String!
+}
+
+extend type ShiftFeedEdge {
+  "How the shift suits the viewer's preferences, one by one; the FIT order puts the shifts that suit them all first."
+  fit: [PreferenceFit!]!
+}
+
+"A day of the week."
+enum Weekday {
+  "Monday."
+  MONDAY
+  "Tuesday."
+  TUESDAY
+  "Wednesday."
+  WEDNESDAY
+  "Thursday."
+  THURSDAY
+  "Friday."
+  FRIDAY
+  "Saturday."
+  SATURDAY
+  "Sunday."
+  SUNDAY
+}
+
+"A weekly stretch of time the worker can work, on the clock of wherever the shift is."
+type AvailabilityWindow {
+  "The day."
+  day: Weekday!
+  "From, as HH:MM."
+  from: String!
+  "To, as HH:MM, after from; 24:00 for midnight at the end of the day."
+  to: String!
+}
+
+"A dated exception to the weekly pattern."
+type AvailabilityException {
+  "From this instant."
+  from: DateTime!
+  "Until this instant."
+  to: DateTime!
+  "True: free then, whatever the pattern says; false: away then."
+  available: Boolean!
+}
+
+"When a worker can work: a weekly pattern and dated exceptions."
+type Availability {
+  "The weekly pattern; empty when never said."
+  weekly: [AvailabilityWindow!]!
+  "Dated exceptions."
+  exceptions: [AvailabilityException!]!
+}
+
+"A weekly window, as availability takes it."
+input AvailabilityWindowInput {
+  "The day."
+  day: Weekday!
+  "From, as HH:MM."
+  from: String!
+  "To, as HH:MM, after from; 24:00 for midnight at the end of the day."
+  to: String!
+}
+
+"A dated exception, as availability takes it: at most a year long."
+input AvailabilityExceptionInput {
+  "From this instant."
+  from: DateTime!
+  "Until this instant, after from."
+  to: DateTime!
+  "True: free then; false: away then."
+  available: Boolean!
+}
+
+"When the worker can work; replaces what was said before. Empty lists say nothing."
+input AvailabilityInput {
+  "The weekly pattern, at most 50 windows."
+  weekly: [AvailabilityWindowInput!]!
+  "Dated exceptions, at most 50."
+  exceptions: [AvailabilityExceptionInput!]!
+}
+
+extend input UpdateWorkerProfileInput {
+  "When the worker can work; replaces the whole availability."
+  availability: AvailabilityInput
+}
+
+extend type WorkerProfile {
+  "Private: only the worker and staff see it. When the worker can work."
+  availability: Availability
+}
+`, BuiltIn: false},
 	{Name: "../schema/pricing.graphql", Input: `"A suggested hourly rate for a shift about to be posted, and why. The same facts always give the same rate."
 type PaySuggestion {
   "The suggested rate per hour."
@@ -13234,6 +13459,40 @@ func (ec *executionContext) childFields_AssignmentEvent(ctx context.Context, fie
 		return ec.fieldContext_AssignmentEvent_assignment(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AssignmentEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_Availability(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weekly":
+		return ec.fieldContext_Availability_weekly(ctx, field)
+	case "exceptions":
+		return ec.fieldContext_Availability_exceptions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Availability", field.Name)
+}
+
+func (ec *executionContext) childFields_AvailabilityException(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_AvailabilityException_from(ctx, field)
+	case "to":
+		return ec.fieldContext_AvailabilityException_to(ctx, field)
+	case "available":
+		return ec.fieldContext_AvailabilityException_available(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AvailabilityException", field.Name)
+}
+
+func (ec *executionContext) childFields_AvailabilityWindow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_AvailabilityWindow_day(ctx, field)
+	case "from":
+		return ec.fieldContext_AvailabilityWindow_from(ctx, field)
+	case "to":
+		return ec.fieldContext_AvailabilityWindow_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AvailabilityWindow", field.Name)
 }
 
 func (ec *executionContext) childFields_CancelAssignmentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14266,6 +14525,18 @@ func (ec *executionContext) childFields_PaySuggestion(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type PaySuggestion", field.Name)
 }
 
+func (ec *executionContext) childFields_PreferenceFit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "preference":
+		return ec.fieldContext_PreferenceFit_preference(ctx, field)
+	case "fits":
+		return ec.fieldContext_PreferenceFit_fits(ctx, field)
+	case "detail":
+		return ec.fieldContext_PreferenceFit_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PreferenceFit", field.Name)
+}
+
 func (ec *executionContext) childFields_ProposeTimesheetCorrectionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "timesheet":
@@ -14796,6 +15067,8 @@ func (ec *executionContext) childFields_ShiftFeedEdge(ctx context.Context, field
 		return ec.fieldContext_ShiftFeedEdge_eligibility(ctx, field)
 	case "application":
 		return ec.fieldContext_ShiftFeedEdge_application(ctx, field)
+	case "fit":
+		return ec.fieldContext_ShiftFeedEdge_fit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ShiftFeedEdge", field.Name)
 }
@@ -15258,6 +15531,8 @@ func (ec *executionContext) childFields_WorkerProfile(ctx context.Context, field
 		return ec.fieldContext_WorkerProfile_assignments(ctx, field)
 	case "workerSkills":
 		return ec.fieldContext_WorkerProfile_workerSkills(ctx, field)
+	case "availability":
+		return ec.fieldContext_WorkerProfile_availability(ctx, field)
 	case "reviews":
 		return ec.fieldContext_WorkerProfile_reviews(ctx, field)
 	case "ratingSummary":
@@ -19042,6 +19317,208 @@ func (ec *executionContext) fieldContext_AssignmentEvent_assignment(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Availability_weekly(ctx context.Context, field graphql.CollectedField, obj *week.Availability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Availability_weekly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weekly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []week.Window) graphql.Marshaler {
+			return ec.marshalNAvailabilityWindow2ᚕflexworkᚋentᚋschemaᚋweekᚐWindowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Availability_weekly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Availability",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AvailabilityWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Availability_exceptions(ctx context.Context, field graphql.CollectedField, obj *week.Availability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Availability_exceptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exceptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []week.Exception) graphql.Marshaler {
+			return ec.marshalNAvailabilityException2ᚕflexworkᚋentᚋschemaᚋweekᚐExceptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Availability_exceptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Availability",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AvailabilityException(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AvailabilityException_from(ctx context.Context, field graphql.CollectedField, obj *week.Exception) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AvailabilityException_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AvailabilityException_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AvailabilityException", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AvailabilityException_to(ctx context.Context, field graphql.CollectedField, obj *week.Exception) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AvailabilityException_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AvailabilityException_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AvailabilityException", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AvailabilityException_available(ctx context.Context, field graphql.CollectedField, obj *week.Exception) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AvailabilityException_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Available, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AvailabilityException_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AvailabilityException", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AvailabilityWindow_day(ctx context.Context, field graphql.CollectedField, obj *week.Window) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AvailabilityWindow_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNWeekday2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AvailabilityWindow_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AvailabilityWindow", field, false, false, "Weekday")
+}
+
+func (ec *executionContext) _AvailabilityWindow_from(ctx context.Context, field graphql.CollectedField, obj *week.Window) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AvailabilityWindow_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AvailabilityWindow_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AvailabilityWindow", field, false, false, "String")
+}
+
+func (ec *executionContext) _AvailabilityWindow_to(ctx context.Context, field graphql.CollectedField, obj *week.Window) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AvailabilityWindow_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AvailabilityWindow_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AvailabilityWindow", field, false, false, "String")
 }
 
 func (ec *executionContext) _CancelAssignmentPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -30477,6 +30954,75 @@ func (ec *executionContext) fieldContext_PaySuggestion_minimumWage(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _PreferenceFit_preference(ctx context.Context, field graphql.CollectedField, obj *market.PreferenceFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreferenceFit_preference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Preference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v market.Preference) graphql.Marshaler {
+			return ec.marshalNPreference2flexworkᚋmarketᚐPreference(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreferenceFit_preference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreferenceFit", field, false, false, "Preference")
+}
+
+func (ec *executionContext) _PreferenceFit_fits(ctx context.Context, field graphql.CollectedField, obj *market.PreferenceFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreferenceFit_fits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreferenceFit_fits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreferenceFit", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PreferenceFit_detail(ctx context.Context, field graphql.CollectedField, obj *market.PreferenceFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PreferenceFit_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PreferenceFit_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PreferenceFit", field, true, false, "String")
+}
+
 func (ec *executionContext) _ProposeTimesheetCorrectionPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35520,6 +36066,38 @@ func (ec *executionContext) fieldContext_ShiftFeedEdge_application(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _ShiftFeedEdge_fit(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftFeedEdge_fit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []market.PreferenceFit) graphql.Marshaler {
+			return ec.marshalNPreferenceFit2ᚕflexworkᚋmarketᚐPreferenceFitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftFeedEdge_fit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShiftFeedEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PreferenceFit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ShortlistApplicationPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39302,6 +39880,38 @@ func (ec *executionContext) fieldContext_WorkerProfile_workerSkills(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _WorkerProfile_availability(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkerProfile_availability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkerProfile().Availability(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *week.Availability) graphql.Marshaler {
+			return ec.marshalOAvailability2ᚖflexworkᚋentᚋschemaᚋweekᚐAvailability(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WorkerProfile_availability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkerProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Availability(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _WorkerProfile_reviews(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -41398,6 +42008,167 @@ func (ec *executionContext) unmarshalInputAssignmentOrder(ctx context.Context, o
 func UnmarshalAssignmentOrder(ctx context.Context, raw any) (ent.AssignmentOrder, error) {
 	var out ent.AssignmentOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignmentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAvailabilityExceptionInput(ctx context.Context, obj any) (week.Exception, error) {
+	var it week.Exception
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to", "available"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "available":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("available"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Available = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAvailabilityExceptionInput unmarshals raw into the AvailabilityExceptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAvailabilityExceptionInput(ctx context.Context, raw any) (week.Exception, error) {
+	var out week.Exception
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AvailabilityExceptionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAvailabilityInput(ctx context.Context, obj any) (week.Availability, error) {
+	var it week.Availability
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"weekly", "exceptions"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "weekly":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekly"))
+			data, err := ec.unmarshalNAvailabilityWindowInput2ᚕflexworkᚋentᚋschemaᚋweekᚐWindowᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weekly = data
+		case "exceptions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exceptions"))
+			data, err := ec.unmarshalNAvailabilityExceptionInput2ᚕflexworkᚋentᚋschemaᚋweekᚐExceptionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Exceptions = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAvailabilityInput unmarshals raw into the AvailabilityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAvailabilityInput(ctx context.Context, raw any) (week.Availability, error) {
+	var out week.Availability
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AvailabilityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAvailabilityWindowInput(ctx context.Context, obj any) (week.Window, error) {
+	var it week.Window
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"day", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "day":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("day"))
+			data, err := ec.unmarshalNWeekday2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Day = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAvailabilityWindowInput unmarshals raw into the AvailabilityWindowInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAvailabilityWindowInput(ctx context.Context, raw any) (week.Window, error) {
+	var out week.Window
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AvailabilityWindowInput", raw, &out)
 	return out, err
 }
 
@@ -45922,7 +46693,7 @@ func (ec *executionContext) unmarshalInputUpdateWorkerProfileInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"headline", "bio", "homeLocation", "travelRadiusKm", "skills", "minHourlyRate", "engagementTypes"}
+	fieldsInOrder := [...]string{"headline", "bio", "homeLocation", "travelRadiusKm", "skills", "minHourlyRate", "engagementTypes", "availability"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -45978,6 +46749,13 @@ func (ec *executionContext) unmarshalInputUpdateWorkerProfileInput(ctx context.C
 				return it, err
 			}
 			it.EngagementTypes = data
+		case "availability":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availability"))
+			data, err := ec.unmarshalOAvailabilityInput2ᚖflexworkᚋentᚋschemaᚋweekᚐAvailability(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Availability = data
 		}
 	}
 	return it, nil
@@ -47122,6 +47900,130 @@ func (ec *executionContext) _AssignmentEvent(ctx context.Context, sel ast.Select
 		case "assignment":
 			out.Values[i] = ec._AssignmentEvent_assignment(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var availabilityImplementors = []string{"Availability"}
+
+func (ec *executionContext) _Availability(ctx context.Context, sel ast.SelectionSet, obj *week.Availability) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, availabilityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Availability")
+		case "weekly":
+			out.Values[i] = ec._Availability_weekly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exceptions":
+			out.Values[i] = ec._Availability_exceptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var availabilityExceptionImplementors = []string{"AvailabilityException"}
+
+func (ec *executionContext) _AvailabilityException(ctx context.Context, sel ast.SelectionSet, obj *week.Exception) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, availabilityExceptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AvailabilityException")
+		case "from":
+			out.Values[i] = ec._AvailabilityException_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._AvailabilityException_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "available":
+			out.Values[i] = ec._AvailabilityException_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var availabilityWindowImplementors = []string{"AvailabilityWindow"}
+
+func (ec *executionContext) _AvailabilityWindow(ctx context.Context, sel ast.SelectionSet, obj *week.Window) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, availabilityWindowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AvailabilityWindow")
+		case "day":
+			out.Values[i] = ec._AvailabilityWindow_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._AvailabilityWindow_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._AvailabilityWindow_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -51498,6 +52400,50 @@ func (ec *executionContext) _PaySuggestion(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var preferenceFitImplementors = []string{"PreferenceFit"}
+
+func (ec *executionContext) _PreferenceFit(ctx context.Context, sel ast.SelectionSet, obj *market.PreferenceFit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, preferenceFitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PreferenceFit")
+		case "preference":
+			out.Values[i] = ec._PreferenceFit_preference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fits":
+			out.Values[i] = ec._PreferenceFit_fits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "detail":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PreferenceFit_detail(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var proposeTimesheetCorrectionPayloadImplementors = []string{"ProposeTimesheetCorrectionPayload"}
 
 func (ec *executionContext) _ProposeTimesheetCorrectionPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -53506,6 +54452,11 @@ func (ec *executionContext) _ShiftFeedEdge(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "fit":
+			out.Values[i] = ec._ShiftFeedEdge_fit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -55161,6 +56112,12 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_workerSkills(ctx, field, obj)
 				})
+		case "availability":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkerProfile_availability(ctx, field, obj)
+				})
 		case "reviews":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -56053,6 +57010,84 @@ func (ec *executionContext) unmarshalNAssignmentStatus2flexworkᚋentᚋassignme
 
 func (ec *executionContext) marshalNAssignmentStatus2flexworkᚋentᚋassignmentᚐStatus(ctx context.Context, sel ast.SelectionSet, v assignment.Status) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNAvailabilityException2flexworkᚋentᚋschemaᚋweekᚐException(ctx context.Context, sel ast.SelectionSet, v week.Exception) graphql.Marshaler {
+	return ec._AvailabilityException(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAvailabilityException2ᚕflexworkᚋentᚋschemaᚋweekᚐExceptionᚄ(ctx context.Context, sel ast.SelectionSet, v []week.Exception) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAvailabilityException2flexworkᚋentᚋschemaᚋweekᚐException(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAvailabilityExceptionInput2flexworkᚋentᚋschemaᚋweekᚐException(ctx context.Context, v any) (week.Exception, error) {
+	res, err := ec.unmarshalInputAvailabilityExceptionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAvailabilityExceptionInput2ᚕflexworkᚋentᚋschemaᚋweekᚐExceptionᚄ(ctx context.Context, v any) ([]week.Exception, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]week.Exception, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAvailabilityExceptionInput2flexworkᚋentᚋschemaᚋweekᚐException(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNAvailabilityWindow2flexworkᚋentᚋschemaᚋweekᚐWindow(ctx context.Context, sel ast.SelectionSet, v week.Window) graphql.Marshaler {
+	return ec._AvailabilityWindow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAvailabilityWindow2ᚕflexworkᚋentᚋschemaᚋweekᚐWindowᚄ(ctx context.Context, sel ast.SelectionSet, v []week.Window) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAvailabilityWindow2flexworkᚋentᚋschemaᚋweekᚐWindow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAvailabilityWindowInput2flexworkᚋentᚋschemaᚋweekᚐWindow(ctx context.Context, v any) (week.Window, error) {
+	res, err := ec.unmarshalInputAvailabilityWindowInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAvailabilityWindowInput2ᚕflexworkᚋentᚋschemaᚋweekᚐWindowᚄ(ctx context.Context, v any) ([]week.Window, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]week.Window, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAvailabilityWindowInput2flexworkᚋentᚋschemaᚋweekᚐWindow(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalNBackfillStep2flexworkᚋentᚋshiftᚐBackfill(ctx context.Context, v any) (shift.Backfill, error) {
@@ -57679,6 +58714,36 @@ func (ec *executionContext) marshalNPaySuggestion2ᚖflexworkᚋmarketᚐPaySugg
 	return ec._PaySuggestion(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPreference2flexworkᚋmarketᚐPreference(ctx context.Context, v any) (market.Preference, error) {
+	var res market.Preference
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPreference2flexworkᚋmarketᚐPreference(ctx context.Context, sel ast.SelectionSet, v market.Preference) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPreferenceFit2flexworkᚋmarketᚐPreferenceFit(ctx context.Context, sel ast.SelectionSet, v market.PreferenceFit) graphql.Marshaler {
+	return ec._PreferenceFit(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPreferenceFit2ᚕflexworkᚋmarketᚐPreferenceFitᚄ(ctx context.Context, sel ast.SelectionSet, v []market.PreferenceFit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPreferenceFit2flexworkᚋmarketᚐPreferenceFit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNProposeTimesheetCorrectionInput2flexworkᚋmarketᚐCorrectionInput(ctx context.Context, v any) (market.CorrectionInput, error) {
 	res, err := ec.unmarshalInputProposeTimesheetCorrectionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -58863,6 +59928,20 @@ func (ec *executionContext) marshalNVerifyEmailPayload2ᚖflexworkᚋserverᚋau
 	return ec._VerifyEmailPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNWeekday2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWeekday2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Weekday!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNWithdrawApplicationInput2flexworkᚋgraphᚋmodelᚐWithdrawApplicationInput(ctx context.Context, v any) (model.WithdrawApplicationInput, error) {
 	res, err := ec.unmarshalInputWithdrawApplicationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -59158,6 +60237,21 @@ func (ec *executionContext) unmarshalOAssignmentOrder2ᚖflexworkᚋentᚐAssign
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputAssignmentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAvailability2ᚖflexworkᚋentᚋschemaᚋweekᚐAvailability(ctx context.Context, sel ast.SelectionSet, v *week.Availability) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Availability(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAvailabilityInput2ᚖflexworkᚋentᚋschemaᚋweekᚐAvailability(ctx context.Context, v any) (*week.Availability, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAvailabilityInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -22,6 +22,7 @@ import (
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/schema/pulid"
+	"flexwork/ent/schema/week"
 	"flexwork/ent/shift"
 	"flexwork/ent/timesheet"
 	"flexwork/market"
@@ -183,10 +184,11 @@ func Seed(ctx context.Context, db *entdb.DB, scale float64, seed uint64, out io.
 			case sh.filled >= sh.slots:
 				status = shift.StatusFILLED
 			}
+			startMinute, minutes := week.Span(sh.start, sh.end, berlin)
 			b := c.Shift.Create().SetID(sh.id).SetEmployerID(e.id).SetCreatedByID(e.ownerID).
 				SetTitle(fmt.Sprintf("%s shift", Cities[e.city].Name)).SetEngagementType(enum.PartTime).SetStatus(status).
 				SetAddress(Cities[e.city].Name).SetLat(sh.place.Lat).SetLng(sh.place.Lng).SetStartsAt(sh.start).SetEndsAt(sh.end).
-				SetTimeZone("Europe/Berlin").SetUnpaidBreakMinutes(30).SetPayRate(sh.payRate).SetCurrency("EUR").
+				SetTimeZone("Europe/Berlin").SetWeekMinute(startMinute).SetWeekMinutes(minutes).SetUnpaidBreakMinutes(30).SetPayRate(sh.payRate).SetCurrency("EUR").
 				SetPayUnit(shift.PayUnitHOUR).SetHourlyRate(sh.payRate).SetSlots(sh.slots).SetFilled(sh.filled).
 				SetRequiredSkillIds([]string{sh.skill}).AddRequiredSkillIDs(sh.skill).
 				SetPublishedAt(sh.start.Add(-72 * time.Hour))
@@ -353,3 +355,12 @@ func sortedKeys(m map[string]int) []string {
 	sort.Strings(out)
 	return out
 }
+
+// berlin is the seeded shifts' time zone.
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
