@@ -44,6 +44,10 @@ var backfillHeard = map[shift.Backfill]EventKind{
 // nobody waits on standby. The best-matched step, which screens the city,
 // is left to the sweep.
 func (m *Market) startBackfill(ctx context.Context, c *ent.Client, s *ent.Shift, by string) error {
+	if err := m.emit(ctx, c, Event{Kind: ShiftReopened, ID: s.ID, ShiftID: s.ID, EmployerID: s.EmployerID,
+		Title: s.Title, When: s.StartsAt}); err != nil {
+		return err
+	}
 	for _, step := range []shift.Backfill{shift.BackfillSTANDBY, shift.BackfillROSTER} {
 		asked, err := m.backfillStep(ctx, c, s, step, by)
 		if err != nil || asked > 0 {

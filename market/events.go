@@ -63,6 +63,7 @@ const (
 	TimesheetDecided            EventKind = "TIMESHEET_DECIDED"
 	CancellationFeeOwed         EventKind = "CANCELLATION_FEE_OWED"
 	ShiftChanged                EventKind = "SHIFT_CHANGED"
+	ShiftReopened               EventKind = "SHIFT_REOPENED"     // a cancelled hire freed a slot of a full shift: announced again
 	BackfillStandby             EventKind = "BACKFILL_STANDBY"   // a reopened slot offered to the standby list
 	BackfillRoster              EventKind = "BACKFILL_ROSTER"    // … to the employer's favourites
 	BackfillMatched             EventKind = "BACKFILL_MATCHED"   // … to the best-matched eligible workers
@@ -120,6 +121,7 @@ var EventKinds = []EventKind{
 	TimesheetDecided,
 	CancellationFeeOwed,
 	ShiftChanged,
+	ShiftReopened,
 	BackfillStandby,
 	BackfillRoster,
 	BackfillMatched,

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"flexwork/ent"
+	"flexwork/ent/application"
 	"flexwork/ent/assignment"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/rule"
@@ -17,8 +18,13 @@ import (
 type Recipient struct {
 	WorkerID, UserID string
 	Favourite        bool
+	Standby          bool // on the shift's standby list
 	Score            int
 }
+
+// First says whether r is told before the rest: a favourite, or waiting on
+// standby.
+func (r Recipient) First() bool { return r.Favourite || r.Standby }
 
 // fanOutRadiusKm bounds how far a new shift is announced when it sets no
 // distance limit of its own.
@@ -29,7 +35,8 @@ const fanOutRadiusKm = 50
 // travel radius, who pass its screening and are not blocked, and whose
 // preferences it suits (available then, paying their least rate, a form of
 // work they take: Fit). The employer's
-// favourites come first, then the rest by match score. Workers are screened
+// favourites and the shift's standby list come first, then the rest by
+// match score. Workers are screened
 // a thousand at a time, so the cost grows with the city, not with queries.
 func (m *Market) Recipients(ctx context.Context, shiftID string) ([]Recipient, error) {
 	ctx = rule.System(ctx)
@@ -66,6 +73,15 @@ func (m *Market) Recipients(ctx context.Context, shiftID string) ([]Recipient, e
 			inReach = append(inReach, w)
 		}
 	}
+	standby := map[string]bool{}
+	waiting, err := c.Application.Query().Where(application.ShiftID(s.ID), application.StatusEQ(application.StatusSTANDBY)).
+		Select(application.FieldWorkerID).Strings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range waiting {
+		standby[id] = true
+	}
 	var out []Recipient
 	for start := 0; start < len(inReach); start += 1000 {
 		part := inReach[start:min(start+1000, len(inReach))]
@@ -91,13 +107,13 @@ func (m *Market) Recipients(ctx context.Context, shiftID string) ([]Recipient, e
 				continue // not eligible, or the shift is not one they asked for
 			}
 			fav := roster[w.ID] == rosterentry.KindFAVOURITE
-			out = append(out, Recipient{WorkerID: w.ID, UserID: w.UserID, Favourite: fav,
+			out = append(out, Recipient{WorkerID: w.ID, UserID: w.UserID, Favourite: fav, Standby: standby[w.ID],
 				Score: MatchScore(MatchInput{Shift: facts[0], Worker: f, PastShifts: past[w.ID], Favourite: fav}).Score})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Favourite != out[j].Favourite {
-			return out[i].Favourite
+		if out[i].First() != out[j].First() {
+			return out[i].First()
 		}
 		return out[i].Score > out[j].Score
 	})

@@ -18,6 +18,7 @@ import (
 	"flexwork/ent/notification"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
+	"flexwork/market"
 )
 
 const queuePush = "push"
@@ -180,15 +181,26 @@ func completeTx[A river.JobArgs](ctx context.Context, d string, tx *sql.Tx, job 
 	return err
 }
 
-// FanOutArgs announces a newly published shift to the workers it suits.
+// FanOutArgs announces a shift to the workers it suits: newly published
+// (Round 0) or with a slot reopened (Round: when, one fan-out per
+// reopening). Tier narrows it to those told first or to the rest; empty,
+// it is everyone at once.
 type FanOutArgs struct {
 	ShiftID string `json:"shiftID"`
+	Round   int64  `json:"round,omitempty"`
+	Tier    string `json:"tier,omitempty"`
 }
+
+// The fan-out's tiers.
+const (
+	TierFirst = "first" // the employer's favourites and the standby list
+	TierRest  = "rest"  // everyone else, after the head start
+)
 
 // Kind implements river.JobArgs.
 func (FanOutArgs) Kind() string { return "fan_out_shift" }
 
-// InsertOpts makes one fan-out per shift.
+// InsertOpts makes one fan-out per shift, round and tier.
 func (FanOutArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
@@ -201,16 +213,23 @@ type fanOutWorker struct {
 // Timeout allows a city-wide fan-out its time.
 func (w *fanOutWorker) Timeout(*river.Job[FanOutArgs]) time.Duration { return 10 * time.Minute }
 
-// Work writes a notification to every recipient — favourites first, then by
-// match score — and the push batches, in one transaction that also
-// completes the job: a fan-out happens entirely, once, or not at all.
+// Work writes a notification to every recipient of its tier — favourites
+// and standby first, then by match score — and the push batches, in one
+// transaction that also completes the job: a fan-out happens entirely,
+// once, or not at all.
 func (w *fanOutWorker) Work(ctx context.Context, job *river.Job[FanOutArgs]) error {
-	s := w.s
-	recipients, err := s.market.Recipients(ctx, job.Args.ShiftID)
+	s, a := w.s, job.Args
+	all, err := s.market.Recipients(ctx, a.ShiftID)
 	if err != nil {
 		return err
 	}
-	sh, err := s.db.Shift.Get(rule.System(ctx), job.Args.ShiftID)
+	var recipients []market.Recipient
+	for _, r := range all {
+		if a.Tier == "" || (a.Tier == TierFirst) == r.First() {
+			recipients = append(recipients, r)
+		}
+	}
+	sh, err := s.db.Shift.Get(rule.System(ctx), a.ShiftID)
 	if err != nil {
 		return err
 	}
@@ -222,17 +241,21 @@ func (w *fanOutWorker) Work(ctx context.Context, job *river.Job[FanOutArgs]) err
 	if err != nil {
 		return err
 	}
+	dedupe := "shift_published:" + sh.ID + ":"
+	if a.Round != 0 {
+		dedupe = fmt.Sprintf("shift_reopened:%s:%d:", sh.ID, a.Round)
+	}
 	texts := map[string][2]string{} // per language: the same for every reader of it
 	notices := make([]notice, len(recipients))
 	for i, r := range recipients {
 		lang := langs[r.UserID]
 		t, ok := texts[lang]
 		if !ok {
-			t = shiftPush(sh, lang)
+			t = shiftPush(sh, lang, a.Round != 0)
 			texts[lang] = t
 		}
 		notices[i] = notice{UserID: r.UserID, Category: enum.CategoryShiftPublished,
-			Title: t[0], Body: t[1], SubjectID: sh.ID, Dedupe: "shift_published:" + sh.ID + ":" + r.UserID}
+			Title: t[0], Body: t[1], SubjectID: sh.ID, Dedupe: dedupe + r.UserID}
 	}
 	return entdb.InTx(rule.System(ctx), s.db.Client, func(ctx context.Context, c *ent.Client) error {
 		if _, err := s.notify(ctx, c, notices); err != nil {

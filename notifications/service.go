@@ -29,6 +29,9 @@ type Config struct {
 	// RetryDelay, when set, replaces River's exponential retry backoff
 	// (tests make it short).
 	RetryDelay time.Duration
+	// PushHeadStart is how long the employer's favourites and a shift's
+	// standby list hear of it before everyone else; 0 tells all at once.
+	PushHeadStart time.Duration
 }
 
 // Service is the notification side of the server: it hears the market's
@@ -44,6 +47,8 @@ type Service struct {
 	market *market.Market
 	jobs   *river.Client[*sql.Tx]
 	Live   *Live
+
+	headStart time.Duration
 }
 
 // New returns a service; Bind completes it once the market exists.
@@ -57,7 +62,7 @@ func New(db *entdb.DB, broker Broker, sender Sender, mailer Mailer, log *slog.Lo
 // Bind connects the service to the market whose events it hears and sets
 // up the job queue (without starting its workers).
 func (s *Service) Bind(m *market.Market, cfg Config) error {
-	s.market = m
+	s.market, s.headStart = m, cfg.PushHeadStart
 	s.Live = &Live{broker: s.broker, db: s.db.Client, market: m, log: s.log}
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = 500 * time.Millisecond

@@ -53,10 +53,9 @@ func (s *Service) Emit(ctx context.Context, c *ent.Client, e market.Event) error
 	now := s.now()
 	switch e.Kind {
 	case market.ShiftPublished:
-		// Live subscribers first: the fan-out screens the whole
-		// neighbourhood and would compete with them for the CPU; a push a
-		// few seconds later is as good.
-		return s.enqueue(ctx, FanOutArgs{ShiftID: e.ID}, &river.InsertOpts{ScheduledAt: now.Add(fanOutDelay)})
+		return s.announce(ctx, e.ID, 0)
+	case market.ShiftReopened:
+		return s.announce(ctx, e.ID, e.At.Unix())
 	case market.OfferCreated:
 		if warn := e.When.Add(-5 * time.Minute); warn.After(now) {
 			if err := s.enqueue(ctx, WarnOfferArgs{OfferID: e.ID}, &river.InsertOpts{ScheduledAt: warn}); err != nil {
@@ -94,10 +93,28 @@ func liveTopic(e market.Event) string {
 	case market.AssignmentCreated, market.AssignmentCheckedIn, market.AssignmentCheckedOut,
 		market.AssignmentNoShow, market.AssignmentCancelled:
 		return assignmentsTopic(e.ShiftID)
-	case market.ShiftPublished:
+	case market.ShiftPublished, market.ShiftReopened:
 		return shiftsTopic
 	}
 	return ""
+}
+
+// announce queues the push fan-out of a shift published (round 0) or
+// reopened (round: when). Live subscribers hear first: the fan-out screens
+// the whole neighbourhood and would compete with them for the CPU, and a
+// push a few seconds later is as good. With a head start, the employer's
+// favourites and the standby list are told first and everyone else
+// headStart later; the later tier screens again, so a slot taken
+// meanwhile is not announced to them at all.
+func (s *Service) announce(ctx context.Context, shiftID string, round int64) error {
+	at := s.now().Add(fanOutDelay)
+	if s.headStart <= 0 {
+		return s.enqueue(ctx, FanOutArgs{ShiftID: shiftID, Round: round}, &river.InsertOpts{ScheduledAt: at})
+	}
+	if err := s.enqueue(ctx, FanOutArgs{ShiftID: shiftID, Round: round, Tier: TierFirst}, &river.InsertOpts{ScheduledAt: at}); err != nil {
+		return err
+	}
+	return s.enqueue(ctx, FanOutArgs{ShiftID: shiftID, Round: round, Tier: TierRest}, &river.InsertOpts{ScheduledAt: at.Add(s.headStart)})
 }
 
 // afterCommit runs fn once the transaction in ctx commits, or now when there
@@ -214,10 +231,14 @@ func (s *Service) party(ctx context.Context, c *ent.Client, e market.Event, p Pa
 
 // shiftPush is the title and body of a new shift's push in lang: its
 // title, then its day, times and pay.
-func shiftPush(s *ent.Shift, lang string) [2]string {
+func shiftPush(s *ent.Shift, lang string, reopened bool) [2]string {
 	loc := location(s.TimeZone)
 	data := map[string]any{"Title": s.Title, "Day": i18n.ShortDay{T: s.StartsAt, Loc: loc},
 		"From": i18n.Clock{T: s.StartsAt, Loc: loc}, "To": i18n.Clock{T: s.EndsAt, Loc: loc},
 		"Pay": market.FormatMoney(s.PayRate, s.Currency)}
-	return [2]string{i18n.T(lang, "notice.shift_published.worker.title", data), i18n.T(lang, "notice.shift_published.worker.body", data)}
+	key := "notice.shift_published.worker"
+	if reopened {
+		key = "notice.shift_reopened.worker"
+	}
+	return [2]string{i18n.T(lang, key+".title", data), i18n.T(lang, key+".body", data)}
 }

@@ -67,6 +67,9 @@ type Config struct {
 	WSRecheckInterval time.Duration
 	// FLEXWORK_JOB_POLL_INTERVAL: how often idle job workers look for work.
 	JobPollInterval time.Duration
+	// FLEXWORK_PUSH_HEAD_START: how long favourites and standby hear of a
+	// shift before everyone else.
+	PushHeadStart time.Duration
 	// FLEXWORK_FCM_ENDPOINT: send pushes to this FCM-compatible endpoint
 	// without credentials (load tests against a fake FCM).
 	FCMEndpoint string
@@ -203,6 +206,7 @@ var settings = []setting{
 	{"FLEXWORK_WS_MAX_SOCKETS_PER_USER", "10", "WebSockets one account may hold open at once; more close with 4429", num(func(c *Config) *int { return &c.WSMaxSocketsPerUser })},
 	{"FLEXWORK_WS_RECHECK_INTERVAL", "30s", "how often an open WebSocket's token and account are checked again; an expired token, a disabled account or changed memberships close it with 4403", dur(func(c *Config) *time.Duration { return &c.WSRecheckInterval })},
 	{"FLEXWORK_JOB_POLL_INTERVAL", "500ms", "how often idle job workers look for work", dur(func(c *Config) *time.Duration { return &c.JobPollInterval })},
+	{"FLEXWORK_PUSH_HEAD_START", "5m", "how long an employer's favourites and a shift's standby list hear of a new or reopened shift before everyone else; 0s tells all at once", dur(func(c *Config) *time.Duration { return &c.PushHeadStart })},
 	{"FLEXWORK_FCM_ENDPOINT", "", "FCM-compatible endpoint to push to without credentials (load tests)", str(func(c *Config) *string { return &c.FCMEndpoint })},
 	{"SMTP_URL", "", "smtp://user:password@host:587 to send mail (sign-up codes, invitations) through; without it mail goes to the log", str(func(c *Config) *string { return &c.SMTPURL })},
 	{"MAIL_FROM", "flexwork <no-reply@flexwork.localhost>", "sender of the mail flexwork sends", str(func(c *Config) *string { return &c.MailFrom })},

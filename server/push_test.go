@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -246,4 +247,65 @@ func TestKilledFanOutLosesNothing(t *testing.T) {
 		}
 		t.Logf("killed after %d of 3000 pushes; %d devices got the in-flight batch twice", atKill, dup)
 	})
+}
+
+// TestFavouritesHearFirstAndAReopenedSlotIsAnnouncedAgain: with a head
+// start, the employer's favourite is pushed a new shift and the others
+// only after it; when a hire is cancelled, the shift is announced again to
+// both ("A slot opened again").
+func TestFavouritesHearFirstAndAReopenedSlotIsAnnouncedAgain(t *testing.T) {
+	db := entdbtest.Open(t, "sqlite3")
+	fake := fcmfake.Start()
+	defer fake.Close()
+	const headStart = 3 * time.Second
+	env := servertest.Start(t, db, servertest.WithJobs(), servertest.WithEnv(map[string]string{"FLEXWORK_PUSH_HEAD_START": headStart.String()}),
+		servertest.WithDeps(func(d *server.Deps) { d.Sender = fcmSender(t, fake) }))
+	picking := skillID(t, db, "order-picking")
+	members, err := demo.Crowd(context.Background(), db.Client, 2, market.GeoPoint{Lat: 52.521, Lng: 13.405}, picking, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fav, other := members[0], members[1]
+	olga := env.SignUp("olga@example.com", "Olga")
+	emp := createEmployer(t, env, olga, "Spree Logistics")
+	env.MustOp(olga.Token, "SetRosterEntry", input(map[string]any{"employerID": emp, "workerID": fav.WorkerID, "kind": "FAVOURITE"}), &struct{}{})
+	hana := newWorker(t, env, "hana@example.com", "Hana", picking)
+	// Jobs are scheduled by the server's clock and run by the wall clock:
+	// set the one to the other before timing a head start.
+	env.Clock.Advance(time.Until(env.Clock.Now()) * -1)
+	shiftID := postShift(t, env, olga, emp, map[string]any{"title": "Night picker", "requiredSkillIDs": []string{picking}, "slots": 1,
+		"startsAt": env.Clock.Now().Add(48 * time.Hour).Format(time.RFC3339), "endsAt": env.Clock.Now().Add(56 * time.Hour).Format(time.RFC3339)})
+
+	received := func(tok string, n int) time.Time {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for fake.Received(tok) < n {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s received %d pushes, want %d", tok, fake.Received(tok), n)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		return time.Now()
+	}
+	favAt := received(fav.Token, 1)
+	if fake.Received(other.Token) != 0 {
+		t.Fatal("a worker off the roster heard of the shift as soon as the favourite")
+	}
+	if otherAt := received(other.Token, 1); otherAt.Sub(favAt) < headStart/2 {
+		t.Fatalf("the favourite's head start was %s, want about %s", otherAt.Sub(favAt), headStart)
+	}
+
+	c := newChain(t, env, olga, hana, apply(env, hana, shiftID))
+	c.hire()
+	env.MustOp(hana.Token, "CancelAssignment", input(map[string]any{"assignmentID": c.assignment, "reason": "my train was cancelled"}), &struct{}{})
+	// The favourite is also offered the slot (the backfill's roster step).
+	for tok, want := range map[string][]string{
+		fav.Token:   {"New shift near you: Night picker", "New offer: Night picker", "A slot opened again: Night picker"},
+		other.Token: {"New shift near you: Night picker", "A slot opened again: Night picker"},
+	} {
+		received(tok, len(want))
+		if got := fake.Titles(tok); !slices.Equal(got, want) {
+			t.Fatalf("%s was told %q, want %q", tok, got, want)
+		}
+	}
 }

@@ -149,7 +149,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}); ok {
 		local.GateUploads(s.Market.UploadWanted)
 	}
-	if err := svc.Bind(s.Market, notifications.Config{PollInterval: cfg.JobPollInterval, RetryDelay: d.RetryDelay}); err != nil {
+	if err := svc.Bind(s.Market, notifications.Config{PollInterval: cfg.JobPollInterval, RetryDelay: d.RetryDelay,
+		PushHeadStart: cfg.PushHeadStart}); err != nil {
 		return nil, err
 	}
 	resolver := &graph.Resolver{DB: d.DB.Client, Market: s.Market, Accounts: s.Accounts, Notifier: svc}

@@ -111,6 +111,9 @@ func WithEnv(kv map[string]string) Option {
 		if _, ok := kv["FLEXWORK_ACCESS_TOKEN_TTL"]; !ok {
 			cfg.AccessTokenTTL = c.AccessTokenTTL // tests move the clock by days
 		}
+		if _, ok := kv["FLEXWORK_PUSH_HEAD_START"]; !ok {
+			cfg.PushHeadStart = c.PushHeadStart
+		}
 		*c = cfg
 	}
 }
@@ -129,6 +132,9 @@ func Start(t testing.TB, db *entdb.DB, opts ...Option) *Env {
 	cfg.JWTSecret = "test-signing-key-that-is-long-enough-0123456789"
 	// Tests move the clock by hours and days; tokens outlive that.
 	cfg.AccessTokenTTL = 90 * 24 * time.Hour
+	// Jobs run on the wall clock: a test that wants push tiers sets a head
+	// start it can wait for (WithEnv).
+	cfg.PushHeadStart = 0
 	clock := NewClock(time.Now().Truncate(time.Second))
 	mail, err := smtpfake.Start()
 	if err != nil {
