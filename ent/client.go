@@ -33,6 +33,7 @@ import (
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
+	"flexwork/ent/shifttemplate"
 	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
 	"flexwork/ent/staffaction"
@@ -98,6 +99,8 @@ type Client struct {
 	Session *SessionClient
 	// Shift is the client for interacting with the Shift builders.
 	Shift *ShiftClient
+	// ShiftTemplate is the client for interacting with the ShiftTemplate builders.
+	ShiftTemplate *ShiftTemplateClient
 	// SignupRequest is the client for interacting with the SignupRequest builders.
 	SignupRequest *SignupRequestClient
 	// Skill is the client for interacting with the Skill builders.
@@ -145,6 +148,7 @@ func (c *Client) init() {
 	c.RosterEntry = NewRosterEntryClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Shift = NewShiftClient(c.config)
+	c.ShiftTemplate = NewShiftTemplateClient(c.config)
 	c.SignupRequest = NewSignupRequestClient(c.config)
 	c.Skill = NewSkillClient(c.config)
 	c.StaffAction = NewStaffActionClient(c.config)
@@ -266,6 +270,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		RosterEntry:        NewRosterEntryClient(cfg),
 		Session:            NewSessionClient(cfg),
 		Shift:              NewShiftClient(cfg),
+		ShiftTemplate:      NewShiftTemplateClient(cfg),
 		SignupRequest:      NewSignupRequestClient(cfg),
 		Skill:              NewSkillClient(cfg),
 		StaffAction:        NewStaffActionClient(cfg),
@@ -314,6 +319,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		RosterEntry:        NewRosterEntryClient(cfg),
 		Session:            NewSessionClient(cfg),
 		Shift:              NewShiftClient(cfg),
+		ShiftTemplate:      NewShiftTemplateClient(cfg),
 		SignupRequest:      NewSignupRequestClient(cfg),
 		Skill:              NewSkillClient(cfg),
 		StaffAction:        NewStaffActionClient(cfg),
@@ -354,8 +360,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
 		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.Notification,
 		c.Offer, c.PasswordReset, c.Review, c.ReviewReport, c.RosterEntry, c.Session,
-		c.Shift, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User,
-		c.WorkerProfile, c.WorkerSkill,
+		c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet,
+		c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Use(hooks...)
 	}
@@ -369,8 +375,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
 		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.Notification,
 		c.Offer, c.PasswordReset, c.Review, c.ReviewReport, c.RosterEntry, c.Session,
-		c.Shift, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User,
-		c.WorkerProfile, c.WorkerSkill,
+		c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet,
+		c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -423,6 +429,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Session.mutate(ctx, m)
 	case *ShiftMutation:
 		return c.Shift.mutate(ctx, m)
+	case *ShiftTemplateMutation:
+		return c.ShiftTemplate.mutate(ctx, m)
 	case *SignupRequestMutation:
 		return c.SignupRequest.mutate(ctx, m)
 	case *SkillMutation:
@@ -1801,6 +1809,22 @@ func (c *EmployerClient) QueryRoster(_m *Employer) *RosterEntryQuery {
 			sqlgraph.From(employer.Table, employer.FieldID, id),
 			sqlgraph.To(rosterentry.Table, rosterentry.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, employer.RosterTable, employer.RosterColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryShiftTemplates queries the shift_templates edge of a Employer.
+func (c *EmployerClient) QueryShiftTemplates(_m *Employer) *ShiftTemplateQuery {
+	query := (&ShiftTemplateClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(employer.Table, employer.FieldID, id),
+			sqlgraph.To(shifttemplate.Table, shifttemplate.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, employer.ShiftTemplatesTable, employer.ShiftTemplatesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4078,6 +4102,156 @@ func (c *ShiftClient) mutate(ctx context.Context, m *ShiftMutation) (Value, erro
 	}
 }
 
+// ShiftTemplateClient is a client for the ShiftTemplate schema.
+type ShiftTemplateClient struct {
+	config
+}
+
+// NewShiftTemplateClient returns a client for the ShiftTemplate from the given config.
+func NewShiftTemplateClient(c config) *ShiftTemplateClient {
+	return &ShiftTemplateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `shifttemplate.Hooks(f(g(h())))`.
+func (c *ShiftTemplateClient) Use(hooks ...Hook) {
+	c.hooks.ShiftTemplate = append(c.hooks.ShiftTemplate, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `shifttemplate.Intercept(f(g(h())))`.
+func (c *ShiftTemplateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ShiftTemplate = append(c.inters.ShiftTemplate, interceptors...)
+}
+
+// Create returns a builder for creating a ShiftTemplate entity.
+func (c *ShiftTemplateClient) Create() *ShiftTemplateCreate {
+	mutation := newShiftTemplateMutation(c.config, OpCreate)
+	return &ShiftTemplateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ShiftTemplate entities.
+func (c *ShiftTemplateClient) CreateBulk(builders ...*ShiftTemplateCreate) *ShiftTemplateCreateBulk {
+	return &ShiftTemplateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ShiftTemplateClient) MapCreateBulk(slice any, setFunc func(*ShiftTemplateCreate, int)) *ShiftTemplateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ShiftTemplateCreateBulk{err: fmt.Errorf("calling to ShiftTemplateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ShiftTemplateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ShiftTemplateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ShiftTemplate.
+func (c *ShiftTemplateClient) Update() *ShiftTemplateUpdate {
+	mutation := newShiftTemplateMutation(c.config, OpUpdate)
+	return &ShiftTemplateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ShiftTemplateClient) UpdateOne(_m *ShiftTemplate) *ShiftTemplateUpdateOne {
+	mutation := newShiftTemplateMutation(c.config, OpUpdateOne, withShiftTemplate(_m))
+	return &ShiftTemplateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ShiftTemplateClient) UpdateOneID(id string) *ShiftTemplateUpdateOne {
+	mutation := newShiftTemplateMutation(c.config, OpUpdateOne, withShiftTemplateID(id))
+	return &ShiftTemplateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ShiftTemplate.
+func (c *ShiftTemplateClient) Delete() *ShiftTemplateDelete {
+	mutation := newShiftTemplateMutation(c.config, OpDelete)
+	return &ShiftTemplateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ShiftTemplateClient) DeleteOne(_m *ShiftTemplate) *ShiftTemplateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ShiftTemplateClient) DeleteOneID(id string) *ShiftTemplateDeleteOne {
+	builder := c.Delete().Where(shifttemplate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ShiftTemplateDeleteOne{builder}
+}
+
+// Query returns a query builder for ShiftTemplate.
+func (c *ShiftTemplateClient) Query() *ShiftTemplateQuery {
+	return &ShiftTemplateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeShiftTemplate},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ShiftTemplate entity by its id.
+func (c *ShiftTemplateClient) Get(ctx context.Context, id string) (*ShiftTemplate, error) {
+	return c.Query().Where(shifttemplate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ShiftTemplateClient) GetX(ctx context.Context, id string) *ShiftTemplate {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEmployer queries the employer edge of a ShiftTemplate.
+func (c *ShiftTemplateClient) QueryEmployer(_m *ShiftTemplate) *EmployerQuery {
+	query := (&EmployerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(shifttemplate.Table, shifttemplate.FieldID, id),
+			sqlgraph.To(employer.Table, employer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, shifttemplate.EmployerTable, shifttemplate.EmployerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ShiftTemplateClient) Hooks() []Hook {
+	hooks := c.hooks.ShiftTemplate
+	return append(hooks[:len(hooks):len(hooks)], shifttemplate.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ShiftTemplateClient) Interceptors() []Interceptor {
+	return c.inters.ShiftTemplate
+}
+
+func (c *ShiftTemplateClient) mutate(ctx context.Context, m *ShiftTemplateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ShiftTemplateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ShiftTemplateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ShiftTemplateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ShiftTemplateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ShiftTemplate mutation op: %q", m.Op())
+	}
+}
+
 // SignupRequestClient is a client for the SignupRequest schema.
 type SignupRequestClient struct {
 	config
@@ -5358,15 +5532,17 @@ type (
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
 		LedgerEntry, LedgerNode, Membership, Notification, Offer, PasswordReset,
-		Review, ReviewReport, RosterEntry, Session, Shift, SignupRequest, Skill,
-		StaffAction, Timesheet, User, WorkerProfile, WorkerSkill []ent.Hook
+		Review, ReviewReport, RosterEntry, Session, Shift, ShiftTemplate,
+		SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
+		WorkerSkill []ent.Hook
 	}
 	inters struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
 		LedgerEntry, LedgerNode, Membership, Notification, Offer, PasswordReset,
-		Review, ReviewReport, RosterEntry, Session, Shift, SignupRequest, Skill,
-		StaffAction, Timesheet, User, WorkerProfile, WorkerSkill []ent.Interceptor
+		Review, ReviewReport, RosterEntry, Session, Shift, ShiftTemplate,
+		SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
+		WorkerSkill []ent.Interceptor
 	}
 )
 

@@ -138,6 +138,12 @@ func (_q *ShiftQuery) AllColumns() *ShiftQuery {
 	return _q
 }
 
+// AllColumns undoes any Select: the query reads every column of ShiftTemplate.
+func (_q *ShiftTemplateQuery) AllColumns() *ShiftTemplateQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
 // AllColumns undoes any Select: the query reads every column of SignupRequest.
 func (_q *SignupRequestQuery) AllColumns() *SignupRequestQuery {
 	_q.ctx.Fields = nil

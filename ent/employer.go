@@ -67,19 +67,22 @@ type EmployerEdges struct {
 	Shifts []*Shift `json:"shifts,omitempty"`
 	// Roster holds the value of the roster edge.
 	Roster []*RosterEntry `json:"roster,omitempty"`
+	// ShiftTemplates holds the value of the shift_templates edge.
+	ShiftTemplates []*ShiftTemplate `json:"shift_templates,omitempty"`
 	// CreditEvents holds the value of the credit_events edge.
 	CreditEvents []*CreditEvent `json:"credit_events,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
-	namedMemberships  map[string][]*Membership
-	namedInvitations  map[string][]*EmployerInvitation
-	namedShifts       map[string][]*Shift
-	namedRoster       map[string][]*RosterEntry
-	namedCreditEvents map[string][]*CreditEvent
+	namedMemberships    map[string][]*Membership
+	namedInvitations    map[string][]*EmployerInvitation
+	namedShifts         map[string][]*Shift
+	namedRoster         map[string][]*RosterEntry
+	namedShiftTemplates map[string][]*ShiftTemplate
+	namedCreditEvents   map[string][]*CreditEvent
 }
 
 // MembershipsOrErr returns the Memberships value or an error if the edge
@@ -118,10 +121,19 @@ func (e EmployerEdges) RosterOrErr() ([]*RosterEntry, error) {
 	return nil, &NotLoadedError{edge: "roster"}
 }
 
+// ShiftTemplatesOrErr returns the ShiftTemplates value or an error if the edge
+// was not loaded in eager-loading.
+func (e EmployerEdges) ShiftTemplatesOrErr() ([]*ShiftTemplate, error) {
+	if e.loadedTypes[4] {
+		return e.ShiftTemplates, nil
+	}
+	return nil, &NotLoadedError{edge: "shift_templates"}
+}
+
 // CreditEventsOrErr returns the CreditEvents value or an error if the edge
 // was not loaded in eager-loading.
 func (e EmployerEdges) CreditEventsOrErr() ([]*CreditEvent, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.CreditEvents, nil
 	}
 	return nil, &NotLoadedError{edge: "credit_events"}
@@ -299,6 +311,11 @@ func (_m *Employer) QueryShifts() *ShiftQuery {
 // QueryRoster queries the "roster" edge of the Employer entity.
 func (_m *Employer) QueryRoster() *RosterEntryQuery {
 	return NewEmployerClient(_m.config).QueryRoster(_m)
+}
+
+// QueryShiftTemplates queries the "shift_templates" edge of the Employer entity.
+func (_m *Employer) QueryShiftTemplates() *ShiftTemplateQuery {
+	return NewEmployerClient(_m.config).QueryShiftTemplates(_m)
 }
 
 // QueryCreditEvents queries the "credit_events" edge of the Employer entity.
@@ -482,6 +499,30 @@ func (_m *Employer) appendNamedRoster(name string, edges ...*RosterEntry) {
 		_m.Edges.namedRoster[name] = []*RosterEntry{}
 	} else {
 		_m.Edges.namedRoster[name] = append(_m.Edges.namedRoster[name], edges...)
+	}
+}
+
+// NamedShiftTemplates returns the ShiftTemplates named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Employer) NamedShiftTemplates(name string) ([]*ShiftTemplate, error) {
+	if _m.Edges.namedShiftTemplates == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedShiftTemplates[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Employer) appendNamedShiftTemplates(name string, edges ...*ShiftTemplate) {
+	if _m.Edges.namedShiftTemplates == nil {
+		_m.Edges.namedShiftTemplates = make(map[string][]*ShiftTemplate)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedShiftTemplates[name] = []*ShiftTemplate{}
+	} else {
+		_m.Edges.namedShiftTemplates[name] = append(_m.Edges.namedShiftTemplates[name], edges...)
 	}
 }
 

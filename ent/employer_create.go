@@ -11,6 +11,7 @@ import (
 	"flexwork/ent/membership"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/shift"
+	"flexwork/ent/shifttemplate"
 	"fmt"
 	"time"
 
@@ -330,6 +331,21 @@ func (_c *EmployerCreate) AddRoster(v ...*RosterEntry) *EmployerCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddRosterIDs(ids...)
+}
+
+// AddShiftTemplateIDs adds the "shift_templates" edge to the ShiftTemplate entity by IDs.
+func (_c *EmployerCreate) AddShiftTemplateIDs(ids ...string) *EmployerCreate {
+	_c.mutation.AddShiftTemplateIDs(ids...)
+	return _c
+}
+
+// AddShiftTemplates adds the "shift_templates" edges to the ShiftTemplate entity.
+func (_c *EmployerCreate) AddShiftTemplates(v ...*ShiftTemplate) *EmployerCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddShiftTemplateIDs(ids...)
 }
 
 // AddCreditEventIDs adds the "credit_events" edge to the CreditEvent entity by IDs.
@@ -692,6 +708,22 @@ func (_c *EmployerCreate) createSpec() (*Employer, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(rosterentry.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ShiftTemplatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.ShiftTemplatesTable,
+			Columns: []string{employer.ShiftTemplatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(shifttemplate.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -13,6 +13,7 @@ import (
 	"flexwork/ent/predicate"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/shift"
+	"flexwork/ent/shifttemplate"
 	"fmt"
 	"math"
 
@@ -25,22 +26,24 @@ import (
 // EmployerQuery is the builder for querying Employer entities.
 type EmployerQuery struct {
 	config
-	ctx                   *QueryContext
-	order                 []employer.OrderOption
-	inters                []Interceptor
-	predicates            []predicate.Employer
-	withMemberships       *MembershipQuery
-	withInvitations       *EmployerInvitationQuery
-	withShifts            *ShiftQuery
-	withRoster            *RosterEntryQuery
-	withCreditEvents      *CreditEventQuery
-	loadTotal             []func(context.Context, []*Employer) error
-	modifiers             []func(*sql.Selector)
-	withNamedMemberships  map[string]*MembershipQuery
-	withNamedInvitations  map[string]*EmployerInvitationQuery
-	withNamedShifts       map[string]*ShiftQuery
-	withNamedRoster       map[string]*RosterEntryQuery
-	withNamedCreditEvents map[string]*CreditEventQuery
+	ctx                     *QueryContext
+	order                   []employer.OrderOption
+	inters                  []Interceptor
+	predicates              []predicate.Employer
+	withMemberships         *MembershipQuery
+	withInvitations         *EmployerInvitationQuery
+	withShifts              *ShiftQuery
+	withRoster              *RosterEntryQuery
+	withShiftTemplates      *ShiftTemplateQuery
+	withCreditEvents        *CreditEventQuery
+	loadTotal               []func(context.Context, []*Employer) error
+	modifiers               []func(*sql.Selector)
+	withNamedMemberships    map[string]*MembershipQuery
+	withNamedInvitations    map[string]*EmployerInvitationQuery
+	withNamedShifts         map[string]*ShiftQuery
+	withNamedRoster         map[string]*RosterEntryQuery
+	withNamedShiftTemplates map[string]*ShiftTemplateQuery
+	withNamedCreditEvents   map[string]*CreditEventQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -158,6 +161,28 @@ func (_q *EmployerQuery) QueryRoster() *RosterEntryQuery {
 			sqlgraph.From(employer.Table, employer.FieldID, selector),
 			sqlgraph.To(rosterentry.Table, rosterentry.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, employer.RosterTable, employer.RosterColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryShiftTemplates chains the current query on the "shift_templates" edge.
+func (_q *EmployerQuery) QueryShiftTemplates() *ShiftTemplateQuery {
+	query := (&ShiftTemplateClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(employer.Table, employer.FieldID, selector),
+			sqlgraph.To(shifttemplate.Table, shifttemplate.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, employer.ShiftTemplatesTable, employer.ShiftTemplatesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -374,16 +399,17 @@ func (_q *EmployerQuery) Clone() *EmployerQuery {
 		return nil
 	}
 	return &EmployerQuery{
-		config:           _q.config,
-		ctx:              _q.ctx.Clone(),
-		order:            append([]employer.OrderOption{}, _q.order...),
-		inters:           append([]Interceptor{}, _q.inters...),
-		predicates:       append([]predicate.Employer{}, _q.predicates...),
-		withMemberships:  _q.withMemberships.Clone(),
-		withInvitations:  _q.withInvitations.Clone(),
-		withShifts:       _q.withShifts.Clone(),
-		withRoster:       _q.withRoster.Clone(),
-		withCreditEvents: _q.withCreditEvents.Clone(),
+		config:             _q.config,
+		ctx:                _q.ctx.Clone(),
+		order:              append([]employer.OrderOption{}, _q.order...),
+		inters:             append([]Interceptor{}, _q.inters...),
+		predicates:         append([]predicate.Employer{}, _q.predicates...),
+		withMemberships:    _q.withMemberships.Clone(),
+		withInvitations:    _q.withInvitations.Clone(),
+		withShifts:         _q.withShifts.Clone(),
+		withRoster:         _q.withRoster.Clone(),
+		withShiftTemplates: _q.withShiftTemplates.Clone(),
+		withCreditEvents:   _q.withCreditEvents.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -432,6 +458,17 @@ func (_q *EmployerQuery) WithRoster(opts ...func(*RosterEntryQuery)) *EmployerQu
 		opt(query)
 	}
 	_q.withRoster = query
+	return _q
+}
+
+// WithShiftTemplates tells the query-builder to eager-load the nodes that are connected to
+// the "shift_templates" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *EmployerQuery) WithShiftTemplates(opts ...func(*ShiftTemplateQuery)) *EmployerQuery {
+	query := (&ShiftTemplateClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withShiftTemplates = query
 	return _q
 }
 
@@ -530,11 +567,12 @@ func (_q *EmployerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Emp
 	var (
 		nodes       = []*Employer{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withMemberships != nil,
 			_q.withInvitations != nil,
 			_q.withShifts != nil,
 			_q.withRoster != nil,
+			_q.withShiftTemplates != nil,
 			_q.withCreditEvents != nil,
 		}
 	)
@@ -587,6 +625,13 @@ func (_q *EmployerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Emp
 			return nil, err
 		}
 	}
+	if query := _q.withShiftTemplates; query != nil {
+		if err := _q.loadShiftTemplates(ctx, query, nodes,
+			func(n *Employer) { n.Edges.ShiftTemplates = []*ShiftTemplate{} },
+			func(n *Employer, e *ShiftTemplate) { n.Edges.ShiftTemplates = append(n.Edges.ShiftTemplates, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withCreditEvents; query != nil {
 		if err := _q.loadCreditEvents(ctx, query, nodes,
 			func(n *Employer) { n.Edges.CreditEvents = []*CreditEvent{} },
@@ -619,6 +664,13 @@ func (_q *EmployerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Emp
 		if err := _q.loadRoster(ctx, query, nodes,
 			func(n *Employer) { n.appendNamedRoster(name) },
 			func(n *Employer, e *RosterEntry) { n.appendNamedRoster(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedShiftTemplates {
+		if err := _q.loadShiftTemplates(ctx, query, nodes,
+			func(n *Employer) { n.appendNamedShiftTemplates(name) },
+			func(n *Employer, e *ShiftTemplate) { n.appendNamedShiftTemplates(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -742,6 +794,36 @@ func (_q *EmployerQuery) loadRoster(ctx context.Context, query *RosterEntryQuery
 	}
 	query.Where(predicate.RosterEntry(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(employer.RosterColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.EmployerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "employer_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *EmployerQuery) loadShiftTemplates(ctx context.Context, query *ShiftTemplateQuery, nodes []*Employer, init func(*Employer), assign func(*Employer, *ShiftTemplate)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Employer)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(shifttemplate.FieldEmployerID)
+	}
+	query.Where(predicate.ShiftTemplate(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(employer.ShiftTemplatesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -937,6 +1019,20 @@ func (_q *EmployerQuery) WithNamedRoster(name string, opts ...func(*RosterEntryQ
 		_q.withNamedRoster = make(map[string]*RosterEntryQuery)
 	}
 	_q.withNamedRoster[name] = query
+	return _q
+}
+
+// WithNamedShiftTemplates tells the query-builder to eager-load the nodes that are connected to the "shift_templates"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *EmployerQuery) WithNamedShiftTemplates(name string, opts ...func(*ShiftTemplateQuery)) *EmployerQuery {
+	query := (&ShiftTemplateClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedShiftTemplates == nil {
+		_q.withNamedShiftTemplates = make(map[string]*ShiftTemplateQuery)
+	}
+	_q.withNamedShiftTemplates[name] = query
 	return _q
 }
 

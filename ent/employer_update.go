@@ -12,6 +12,7 @@ import (
 	"flexwork/ent/predicate"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/shift"
+	"flexwork/ent/shifttemplate"
 	"fmt"
 	"time"
 
@@ -349,6 +350,21 @@ func (_u *EmployerUpdate) AddRoster(v ...*RosterEntry) *EmployerUpdate {
 	return _u.AddRosterIDs(ids...)
 }
 
+// AddShiftTemplateIDs adds the "shift_templates" edge to the ShiftTemplate entity by IDs.
+func (_u *EmployerUpdate) AddShiftTemplateIDs(ids ...string) *EmployerUpdate {
+	_u.mutation.AddShiftTemplateIDs(ids...)
+	return _u
+}
+
+// AddShiftTemplates adds the "shift_templates" edges to the ShiftTemplate entity.
+func (_u *EmployerUpdate) AddShiftTemplates(v ...*ShiftTemplate) *EmployerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddShiftTemplateIDs(ids...)
+}
+
 // AddCreditEventIDs adds the "credit_events" edge to the CreditEvent entity by IDs.
 func (_u *EmployerUpdate) AddCreditEventIDs(ids ...string) *EmployerUpdate {
 	_u.mutation.AddCreditEventIDs(ids...)
@@ -451,6 +467,27 @@ func (_u *EmployerUpdate) RemoveRoster(v ...*RosterEntry) *EmployerUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveRosterIDs(ids...)
+}
+
+// ClearShiftTemplates clears all "shift_templates" edges to the ShiftTemplate entity.
+func (_u *EmployerUpdate) ClearShiftTemplates() *EmployerUpdate {
+	_u.mutation.ClearShiftTemplates()
+	return _u
+}
+
+// RemoveShiftTemplateIDs removes the "shift_templates" edge to ShiftTemplate entities by IDs.
+func (_u *EmployerUpdate) RemoveShiftTemplateIDs(ids ...string) *EmployerUpdate {
+	_u.mutation.RemoveShiftTemplateIDs(ids...)
+	return _u
+}
+
+// RemoveShiftTemplates removes "shift_templates" edges to ShiftTemplate entities.
+func (_u *EmployerUpdate) RemoveShiftTemplates(v ...*ShiftTemplate) *EmployerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveShiftTemplateIDs(ids...)
 }
 
 // ClearCreditEvents clears all "credit_events" edges to the CreditEvent entity.
@@ -804,6 +841,51 @@ func (_u *EmployerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(rosterentry.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ShiftTemplatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.ShiftTemplatesTable,
+			Columns: []string{employer.ShiftTemplatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(shifttemplate.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedShiftTemplatesIDs(); len(nodes) > 0 && !_u.mutation.ShiftTemplatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.ShiftTemplatesTable,
+			Columns: []string{employer.ShiftTemplatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(shifttemplate.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ShiftTemplatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.ShiftTemplatesTable,
+			Columns: []string{employer.ShiftTemplatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(shifttemplate.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1193,6 +1275,21 @@ func (_u *EmployerUpdateOne) AddRoster(v ...*RosterEntry) *EmployerUpdateOne {
 	return _u.AddRosterIDs(ids...)
 }
 
+// AddShiftTemplateIDs adds the "shift_templates" edge to the ShiftTemplate entity by IDs.
+func (_u *EmployerUpdateOne) AddShiftTemplateIDs(ids ...string) *EmployerUpdateOne {
+	_u.mutation.AddShiftTemplateIDs(ids...)
+	return _u
+}
+
+// AddShiftTemplates adds the "shift_templates" edges to the ShiftTemplate entity.
+func (_u *EmployerUpdateOne) AddShiftTemplates(v ...*ShiftTemplate) *EmployerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddShiftTemplateIDs(ids...)
+}
+
 // AddCreditEventIDs adds the "credit_events" edge to the CreditEvent entity by IDs.
 func (_u *EmployerUpdateOne) AddCreditEventIDs(ids ...string) *EmployerUpdateOne {
 	_u.mutation.AddCreditEventIDs(ids...)
@@ -1295,6 +1392,27 @@ func (_u *EmployerUpdateOne) RemoveRoster(v ...*RosterEntry) *EmployerUpdateOne 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveRosterIDs(ids...)
+}
+
+// ClearShiftTemplates clears all "shift_templates" edges to the ShiftTemplate entity.
+func (_u *EmployerUpdateOne) ClearShiftTemplates() *EmployerUpdateOne {
+	_u.mutation.ClearShiftTemplates()
+	return _u
+}
+
+// RemoveShiftTemplateIDs removes the "shift_templates" edge to ShiftTemplate entities by IDs.
+func (_u *EmployerUpdateOne) RemoveShiftTemplateIDs(ids ...string) *EmployerUpdateOne {
+	_u.mutation.RemoveShiftTemplateIDs(ids...)
+	return _u
+}
+
+// RemoveShiftTemplates removes "shift_templates" edges to ShiftTemplate entities.
+func (_u *EmployerUpdateOne) RemoveShiftTemplates(v ...*ShiftTemplate) *EmployerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveShiftTemplateIDs(ids...)
 }
 
 // ClearCreditEvents clears all "credit_events" edges to the CreditEvent entity.
@@ -1678,6 +1796,51 @@ func (_u *EmployerUpdateOne) sqlSave(ctx context.Context) (_node *Employer, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(rosterentry.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ShiftTemplatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.ShiftTemplatesTable,
+			Columns: []string{employer.ShiftTemplatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(shifttemplate.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedShiftTemplatesIDs(); len(nodes) > 0 && !_u.mutation.ShiftTemplatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.ShiftTemplatesTable,
+			Columns: []string{employer.ShiftTemplatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(shifttemplate.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ShiftTemplatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.ShiftTemplatesTable,
+			Columns: []string{employer.ShiftTemplatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(shifttemplate.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

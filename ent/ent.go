@@ -27,6 +27,7 @@ import (
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
+	"flexwork/ent/shifttemplate"
 	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
 	"flexwork/ent/staffaction"
@@ -123,6 +124,7 @@ func checkColumn(t, c string) error {
 			rosterentry.Table:        rosterentry.ValidColumn,
 			session.Table:            session.ValidColumn,
 			shift.Table:              shift.ValidColumn,
+			shifttemplate.Table:      shifttemplate.ValidColumn,
 			signuprequest.Table:      signuprequest.ValidColumn,
 			skill.Table:              skill.ValidColumn,
 			staffaction.Table:        staffaction.ValidColumn,

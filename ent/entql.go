@@ -26,6 +26,7 @@ import (
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
+	"flexwork/ent/shifttemplate"
 	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
 	"flexwork/ent/staffaction"
@@ -42,7 +43,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 30)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -592,6 +593,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   shifttemplate.Table,
+			Columns: shifttemplate.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: shifttemplate.FieldID,
+			},
+		},
+		Type: "ShiftTemplate",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			shifttemplate.FieldCreatedAt:   {Type: field.TypeTime, Column: shifttemplate.FieldCreatedAt},
+			shifttemplate.FieldUpdatedAt:   {Type: field.TypeTime, Column: shifttemplate.FieldUpdatedAt},
+			shifttemplate.FieldEmployerID:  {Type: field.TypeString, Column: shifttemplate.FieldEmployerID},
+			shifttemplate.FieldName:        {Type: field.TypeString, Column: shifttemplate.FieldName},
+			shifttemplate.FieldTitle:       {Type: field.TypeString, Column: shifttemplate.FieldTitle},
+			shifttemplate.FieldStartTime:   {Type: field.TypeString, Column: shifttemplate.FieldStartTime},
+			shifttemplate.FieldMinutes:     {Type: field.TypeInt, Column: shifttemplate.FieldMinutes},
+			shifttemplate.FieldTimeZone:    {Type: field.TypeString, Column: shifttemplate.FieldTimeZone},
+			shifttemplate.FieldDraft:       {Type: field.TypeJSON, Column: shifttemplate.FieldDraft},
+			shifttemplate.FieldCreatedByID: {Type: field.TypeString, Column: shifttemplate.FieldCreatedByID},
+		},
+	}
+	graph.Nodes[23] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signuprequest.Table,
 			Columns: signuprequest.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -612,7 +636,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signuprequest.FieldCompletedAt:  {Type: field.TypeTime, Column: signuprequest.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -630,7 +654,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldCertificateRequired: {Type: field.TypeBool, Column: skill.FieldCertificateRequired},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staffaction.Table,
 			Columns: staffaction.Columns,
@@ -648,7 +672,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staffaction.FieldNote:      {Type: field.TypeString, Column: staffaction.FieldNote},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timesheet.Table,
 			Columns: timesheet.Columns,
@@ -699,7 +723,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentCreditedAt:    {Type: field.TypeTime, Column: timesheet.FieldPaymentCreditedAt},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -727,7 +751,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabledAt:        {Type: field.TypeTime, Column: user.FieldDisabledAt},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerprofile.Table,
 			Columns: workerprofile.Columns,
@@ -759,7 +783,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldNoShows:           {Type: field.TypeInt, Column: workerprofile.FieldNoShows},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerskill.Table,
 			Columns: workerskill.Columns,
@@ -1015,6 +1039,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Employer",
 		"RosterEntry",
+	)
+	graph.MustAddE(
+		"shift_templates",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   employer.ShiftTemplatesTable,
+			Columns: []string{employer.ShiftTemplatesColumn},
+			Bidi:    false,
+		},
+		"Employer",
+		"ShiftTemplate",
 	)
 	graph.MustAddE(
 		"credit_events",
@@ -1291,6 +1327,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Shift",
 		"Assignment",
+	)
+	graph.MustAddE(
+		"employer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   shifttemplate.EmployerTable,
+			Columns: []string{shifttemplate.EmployerColumn},
+			Bidi:    false,
+		},
+		"ShiftTemplate",
+		"Employer",
 	)
 	graph.MustAddE(
 		"workers",
@@ -2722,6 +2770,20 @@ func (f *EmployerFilter) WhereHasRoster() {
 // WhereHasRosterWith applies a predicate to check if query has an edge roster with a given conditions (other predicates).
 func (f *EmployerFilter) WhereHasRosterWith(preds ...predicate.RosterEntry) {
 	f.Where(entql.HasEdgeWith("roster", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasShiftTemplates applies a predicate to check if query has an edge shift_templates.
+func (f *EmployerFilter) WhereHasShiftTemplates() {
+	f.Where(entql.HasEdge("shift_templates"))
+}
+
+// WhereHasShiftTemplatesWith applies a predicate to check if query has an edge shift_templates with a given conditions (other predicates).
+func (f *EmployerFilter) WhereHasShiftTemplatesWith(preds ...predicate.ShiftTemplate) {
+	f.Where(entql.HasEdgeWith("shift_templates", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -4341,6 +4403,110 @@ func (f *ShiftFilter) WhereHasAssignmentsWith(preds ...predicate.Assignment) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ShiftTemplateQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ShiftTemplateQuery builder.
+func (_q *ShiftTemplateQuery) Filter() *ShiftTemplateFilter {
+	return &ShiftTemplateFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ShiftTemplateMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ShiftTemplateMutation builder.
+func (m *ShiftTemplateMutation) Filter() *ShiftTemplateFilter {
+	return &ShiftTemplateFilter{config: m.config, predicateAdder: m}
+}
+
+// ShiftTemplateFilter provides a generic filtering capability at runtime for ShiftTemplateQuery.
+type ShiftTemplateFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ShiftTemplateFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ShiftTemplateFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(shifttemplate.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ShiftTemplateFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(shifttemplate.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ShiftTemplateFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(shifttemplate.FieldUpdatedAt))
+}
+
+// WhereEmployerID applies the entql string predicate on the employer_id field.
+func (f *ShiftTemplateFilter) WhereEmployerID(p entql.StringP) {
+	f.Where(p.Field(shifttemplate.FieldEmployerID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *ShiftTemplateFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(shifttemplate.FieldName))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *ShiftTemplateFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(shifttemplate.FieldTitle))
+}
+
+// WhereStartTime applies the entql string predicate on the start_time field.
+func (f *ShiftTemplateFilter) WhereStartTime(p entql.StringP) {
+	f.Where(p.Field(shifttemplate.FieldStartTime))
+}
+
+// WhereMinutes applies the entql int predicate on the minutes field.
+func (f *ShiftTemplateFilter) WhereMinutes(p entql.IntP) {
+	f.Where(p.Field(shifttemplate.FieldMinutes))
+}
+
+// WhereTimeZone applies the entql string predicate on the time_zone field.
+func (f *ShiftTemplateFilter) WhereTimeZone(p entql.StringP) {
+	f.Where(p.Field(shifttemplate.FieldTimeZone))
+}
+
+// WhereDraft applies the entql json.RawMessage predicate on the draft field.
+func (f *ShiftTemplateFilter) WhereDraft(p entql.BytesP) {
+	f.Where(p.Field(shifttemplate.FieldDraft))
+}
+
+// WhereCreatedByID applies the entql string predicate on the created_by_id field.
+func (f *ShiftTemplateFilter) WhereCreatedByID(p entql.StringP) {
+	f.Where(p.Field(shifttemplate.FieldCreatedByID))
+}
+
+// WhereHasEmployer applies a predicate to check if query has an edge employer.
+func (f *ShiftTemplateFilter) WhereHasEmployer() {
+	f.Where(entql.HasEdge("employer"))
+}
+
+// WhereHasEmployerWith applies a predicate to check if query has an edge employer with a given conditions (other predicates).
+func (f *ShiftTemplateFilter) WhereHasEmployerWith(preds ...predicate.Employer) {
+	f.Where(entql.HasEdgeWith("employer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SignupRequestQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4369,7 +4535,7 @@ type SignupRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignupRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4454,7 +4620,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4575,7 +4741,7 @@ type StaffActionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffActionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4640,7 +4806,7 @@ type TimesheetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimesheetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4884,7 +5050,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5069,7 +5235,7 @@ type WorkerProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5330,7 +5496,7 @@ type WorkerSkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerSkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -22,6 +22,7 @@ import (
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/shift"
+	"flexwork/ent/shifttemplate"
 	"flexwork/ent/skill"
 	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
@@ -1434,6 +1435,95 @@ func (_q *EmployerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedRoster(alias, func(wq *RosterEntryQuery) {
+				*wq = *query
+			})
+
+		case "shiftTemplates":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ShiftTemplateClient{config: _q.config}).Query()
+			)
+			args := newShiftTemplatePaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newShiftTemplatePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Employer) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID string `sql:"employer_id"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(employer.ShiftTemplatesColumn), ids...))
+						})
+						if err := query.GroupBy(employer.ShiftTemplatesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[string]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Employer) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.ShiftTemplates)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, shifttemplateImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(employer.ShiftTemplatesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedShiftTemplates(alias, func(wq *ShiftTemplateQuery) {
 				*wq = *query
 			})
 		case "createdAt":
@@ -3264,6 +3354,142 @@ func newShiftPaginateArgs(rv map[string]any) *shiftPaginateArgs {
 				}
 			}
 			args.opts = append(args.opts, WithShiftOrder(orders))
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ShiftTemplateQuery) CollectFields(ctx context.Context, satisfies ...string) (*ShiftTemplateQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ShiftTemplateQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(shifttemplate.Columns))
+		selectedFields = []string{shifttemplate.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "employer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EmployerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, employerImplementors)...); err != nil {
+				return err
+			}
+			_q.withEmployer = query
+			if _, ok := fieldSeen[shifttemplate.FieldEmployerID]; !ok {
+				selectedFields = append(selectedFields, shifttemplate.FieldEmployerID)
+				fieldSeen[shifttemplate.FieldEmployerID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[shifttemplate.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, shifttemplate.FieldCreatedAt)
+				fieldSeen[shifttemplate.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[shifttemplate.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, shifttemplate.FieldUpdatedAt)
+				fieldSeen[shifttemplate.FieldUpdatedAt] = struct{}{}
+			}
+		case "employerID":
+			if _, ok := fieldSeen[shifttemplate.FieldEmployerID]; !ok {
+				selectedFields = append(selectedFields, shifttemplate.FieldEmployerID)
+				fieldSeen[shifttemplate.FieldEmployerID] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[shifttemplate.FieldName]; !ok {
+				selectedFields = append(selectedFields, shifttemplate.FieldName)
+				fieldSeen[shifttemplate.FieldName] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[shifttemplate.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, shifttemplate.FieldTitle)
+				fieldSeen[shifttemplate.FieldTitle] = struct{}{}
+			}
+		case "startTime":
+			if _, ok := fieldSeen[shifttemplate.FieldStartTime]; !ok {
+				selectedFields = append(selectedFields, shifttemplate.FieldStartTime)
+				fieldSeen[shifttemplate.FieldStartTime] = struct{}{}
+			}
+		case "minutes":
+			if _, ok := fieldSeen[shifttemplate.FieldMinutes]; !ok {
+				selectedFields = append(selectedFields, shifttemplate.FieldMinutes)
+				fieldSeen[shifttemplate.FieldMinutes] = struct{}{}
+			}
+		case "timeZone":
+			if _, ok := fieldSeen[shifttemplate.FieldTimeZone]; !ok {
+				selectedFields = append(selectedFields, shifttemplate.FieldTimeZone)
+				fieldSeen[shifttemplate.FieldTimeZone] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type shifttemplatePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ShiftTemplatePaginateOption
+}
+
+func newShiftTemplatePaginateArgs(rv map[string]any) *shifttemplatePaginateArgs {
+	args := &shifttemplatePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ShiftTemplateOrder{Field: &ShiftTemplateOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithShiftTemplateOrder(order))
+			}
+		case *ShiftTemplateOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithShiftTemplateOrder(v))
+			}
 		}
 	}
 	return args

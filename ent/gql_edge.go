@@ -184,6 +184,26 @@ func (_m *Employer) Roster(
 	return _m.QueryRoster().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Employer) ShiftTemplates(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ShiftTemplateOrder,
+) (*ShiftTemplateConnection, error) {
+	opts := []ShiftTemplatePaginateOption{
+		WithShiftTemplateOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedShiftTemplates(alias); err == nil || hasTotalCount {
+		pager, err := newShiftTemplatePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ShiftTemplateConnection{Edges: []*ShiftTemplateEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryShiftTemplates().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *EmployerInvitation) Employer(ctx context.Context) (*Employer, error) {
 	result, err := _m.Edges.EmployerOrErr()
 	if IsNotLoaded(err) {
@@ -354,6 +374,14 @@ func (_m *Shift) Assignments(
 		return conn, nil
 	}
 	return _m.QueryAssignments().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *ShiftTemplate) Employer(ctx context.Context) (*Employer, error) {
+	result, err := _m.Edges.EmployerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEmployer().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *Timesheet) Assignment(ctx context.Context) (*Assignment, error) {

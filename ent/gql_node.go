@@ -21,6 +21,7 @@ import (
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/shift"
+	"flexwork/ent/shifttemplate"
 	"flexwork/ent/skill"
 	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
@@ -123,6 +124,11 @@ var shiftImplementors = []string{"Shift", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Shift) IsNode() {}
+
+var shifttemplateImplementors = []string{"ShiftTemplate", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ShiftTemplate) IsNode() {}
 
 var skillImplementors = []string{"Skill", "Node"}
 
@@ -361,6 +367,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(shift.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, shiftImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case shifttemplate.Table:
+		query := c.ShiftTemplate.Query().
+			Where(shifttemplate.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, shifttemplateImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -752,6 +767,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.Shift.Query().
 			Where(shift.IDIn(ids...))
 		query, err := query.CollectFields(ctx, shiftImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case shifttemplate.Table:
+		query := c.ShiftTemplate.Query().
+			Where(shifttemplate.IDIn(ids...))
+		query, err := query.CollectFields(ctx, shifttemplateImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -22,6 +22,7 @@ import (
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/shift"
+	"flexwork/ent/shifttemplate"
 	"flexwork/ent/skill"
 	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
@@ -5417,6 +5418,302 @@ func (_m *Shift) ToEdge(order *ShiftOrder) *ShiftEdge {
 		order = DefaultShiftOrder
 	}
 	return &ShiftEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ShiftTemplateEdge is the edge representation of ShiftTemplate.
+type ShiftTemplateEdge struct {
+	Node   *ShiftTemplate `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// ShiftTemplateConnection is the connection containing edges to ShiftTemplate.
+type ShiftTemplateConnection struct {
+	Edges      []*ShiftTemplateEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *ShiftTemplateConnection) build(nodes []*ShiftTemplate, pager *shifttemplatePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ShiftTemplate
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ShiftTemplate {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ShiftTemplate {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ShiftTemplateEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ShiftTemplateEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ShiftTemplatePaginateOption enables pagination customization.
+type ShiftTemplatePaginateOption func(*shifttemplatePager) error
+
+// WithShiftTemplateOrder configures pagination ordering.
+func WithShiftTemplateOrder(order *ShiftTemplateOrder) ShiftTemplatePaginateOption {
+	if order == nil {
+		order = DefaultShiftTemplateOrder
+	}
+	o := *order
+	return func(pager *shifttemplatePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultShiftTemplateOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithShiftTemplateFilter configures pagination filter.
+func WithShiftTemplateFilter(filter func(*ShiftTemplateQuery) (*ShiftTemplateQuery, error)) ShiftTemplatePaginateOption {
+	return func(pager *shifttemplatePager) error {
+		if filter == nil {
+			return errors.New("ShiftTemplateQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type shifttemplatePager struct {
+	reverse bool
+	order   *ShiftTemplateOrder
+	filter  func(*ShiftTemplateQuery) (*ShiftTemplateQuery, error)
+}
+
+func newShiftTemplatePager(opts []ShiftTemplatePaginateOption, reverse bool) (*shifttemplatePager, error) {
+	pager := &shifttemplatePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultShiftTemplateOrder
+	}
+	return pager, nil
+}
+
+func (p *shifttemplatePager) applyFilter(query *ShiftTemplateQuery) (*ShiftTemplateQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *shifttemplatePager) toCursor(_m *ShiftTemplate) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *shifttemplatePager) applyCursors(query *ShiftTemplateQuery, after, before *Cursor) (*ShiftTemplateQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultShiftTemplateOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *shifttemplatePager) applyOrder(query *ShiftTemplateQuery) *ShiftTemplateQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultShiftTemplateOrder.Field {
+		query = query.Order(DefaultShiftTemplateOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *shifttemplatePager) orderExpr(query *ShiftTemplateQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultShiftTemplateOrder.Field {
+			b.Comma().Ident(DefaultShiftTemplateOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ShiftTemplate.
+func (_m *ShiftTemplateQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ShiftTemplatePaginateOption,
+) (*ShiftTemplateConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newShiftTemplatePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ShiftTemplateConnection{Edges: []*ShiftTemplateEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ShiftTemplateOrderFieldCreatedAt orders ShiftTemplate by created_at.
+	ShiftTemplateOrderFieldCreatedAt = &ShiftTemplateOrderField{
+		Value: func(_m *ShiftTemplate) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: shifttemplate.FieldCreatedAt,
+		toTerm: shifttemplate.ByCreatedAt,
+		toCursor: func(_m *ShiftTemplate) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ShiftTemplateOrderField) String() string {
+	var str string
+	switch f.column {
+	case ShiftTemplateOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ShiftTemplateOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ShiftTemplateOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ShiftTemplateOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ShiftTemplateOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ShiftTemplateOrderField", str)
+	}
+	return nil
+}
+
+// ShiftTemplateOrderField defines the ordering field of ShiftTemplate.
+type ShiftTemplateOrderField struct {
+	// Value extracts the ordering value from the given ShiftTemplate.
+	Value    func(*ShiftTemplate) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) shifttemplate.OrderOption
+	toCursor func(*ShiftTemplate) Cursor
+}
+
+// ShiftTemplateOrder defines the ordering of ShiftTemplate.
+type ShiftTemplateOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *ShiftTemplateOrderField `json:"field"`
+}
+
+// DefaultShiftTemplateOrder is the default ordering of ShiftTemplate.
+var DefaultShiftTemplateOrder = &ShiftTemplateOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ShiftTemplateOrderField{
+		Value: func(_m *ShiftTemplate) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: shifttemplate.FieldID,
+		toTerm: shifttemplate.ByID,
+		toCursor: func(_m *ShiftTemplate) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ShiftTemplate into ShiftTemplateEdge.
+func (_m *ShiftTemplate) ToEdge(order *ShiftTemplateOrder) *ShiftTemplateEdge {
+	if order == nil {
+		order = DefaultShiftTemplateOrder
+	}
+	return &ShiftTemplateEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

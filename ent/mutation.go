@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flexwork/ent/application"
 	"flexwork/ent/assignment"
@@ -30,6 +31,7 @@ import (
 	"flexwork/ent/schema/week"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
+	"flexwork/ent/shifttemplate"
 	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
 	"flexwork/ent/staffaction"
@@ -76,6 +78,7 @@ const (
 	TypeRosterEntry        = "RosterEntry"
 	TypeSession            = "Session"
 	TypeShift              = "Shift"
+	TypeShiftTemplate      = "ShiftTemplate"
 	TypeSignupRequest      = "SignupRequest"
 	TypeSkill              = "Skill"
 	TypeStaffAction        = "StaffAction"
@@ -9148,52 +9151,55 @@ func (m *DeviceMutation) ResetEdge(name string) error {
 // EmployerMutation represents an operation that mutates the Employer nodes in the graph.
 type EmployerMutation struct {
 	config
-	op                   Op
-	typ                  string
-	id                   *string
-	created_at           *time.Time
-	updated_at           *time.Time
-	name                 *string
-	description          *string
-	website              *string
-	address              *string
-	lat                  *float64
-	addlat               *float64
-	lng                  *float64
-	addlng               *float64
-	kind                 *employer.Kind
-	jurisdiction         *employer.Jurisdiction
-	credit_score         *int
-	addcredit_score      *int
-	credit_provisional   *bool
-	credit_as_of         *time.Time
-	rating_avg           *float64
-	addrating_avg        *float64
-	rating_count         *int
-	addrating_count      *int
-	paid_on_time         *int
-	addpaid_on_time      *int
-	paid_late            *int
-	addpaid_late         *int
-	clearedFields        map[string]struct{}
-	memberships          map[string]struct{}
-	removedmemberships   map[string]struct{}
-	clearedmemberships   bool
-	invitations          map[string]struct{}
-	removedinvitations   map[string]struct{}
-	clearedinvitations   bool
-	shifts               map[string]struct{}
-	removedshifts        map[string]struct{}
-	clearedshifts        bool
-	roster               map[string]struct{}
-	removedroster        map[string]struct{}
-	clearedroster        bool
-	credit_events        map[string]struct{}
-	removedcredit_events map[string]struct{}
-	clearedcredit_events bool
-	done                 bool
-	oldValue             func(context.Context) (*Employer, error)
-	predicates           []predicate.Employer
+	op                     Op
+	typ                    string
+	id                     *string
+	created_at             *time.Time
+	updated_at             *time.Time
+	name                   *string
+	description            *string
+	website                *string
+	address                *string
+	lat                    *float64
+	addlat                 *float64
+	lng                    *float64
+	addlng                 *float64
+	kind                   *employer.Kind
+	jurisdiction           *employer.Jurisdiction
+	credit_score           *int
+	addcredit_score        *int
+	credit_provisional     *bool
+	credit_as_of           *time.Time
+	rating_avg             *float64
+	addrating_avg          *float64
+	rating_count           *int
+	addrating_count        *int
+	paid_on_time           *int
+	addpaid_on_time        *int
+	paid_late              *int
+	addpaid_late           *int
+	clearedFields          map[string]struct{}
+	memberships            map[string]struct{}
+	removedmemberships     map[string]struct{}
+	clearedmemberships     bool
+	invitations            map[string]struct{}
+	removedinvitations     map[string]struct{}
+	clearedinvitations     bool
+	shifts                 map[string]struct{}
+	removedshifts          map[string]struct{}
+	clearedshifts          bool
+	roster                 map[string]struct{}
+	removedroster          map[string]struct{}
+	clearedroster          bool
+	shift_templates        map[string]struct{}
+	removedshift_templates map[string]struct{}
+	clearedshift_templates bool
+	credit_events          map[string]struct{}
+	removedcredit_events   map[string]struct{}
+	clearedcredit_events   bool
+	done                   bool
+	oldValue               func(context.Context) (*Employer, error)
+	predicates             []predicate.Employer
 }
 
 var _ ent.Mutation = (*EmployerMutation)(nil)
@@ -10309,6 +10315,60 @@ func (m *EmployerMutation) ResetRoster() {
 	m.removedroster = nil
 }
 
+// AddShiftTemplateIDs adds the "shift_templates" edge to the ShiftTemplate entity by ids.
+func (m *EmployerMutation) AddShiftTemplateIDs(ids ...string) {
+	if m.shift_templates == nil {
+		m.shift_templates = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.shift_templates[ids[i]] = struct{}{}
+	}
+}
+
+// ClearShiftTemplates clears the "shift_templates" edge to the ShiftTemplate entity.
+func (m *EmployerMutation) ClearShiftTemplates() {
+	m.clearedshift_templates = true
+}
+
+// ShiftTemplatesCleared reports if the "shift_templates" edge to the ShiftTemplate entity was cleared.
+func (m *EmployerMutation) ShiftTemplatesCleared() bool {
+	return m.clearedshift_templates
+}
+
+// RemoveShiftTemplateIDs removes the "shift_templates" edge to the ShiftTemplate entity by IDs.
+func (m *EmployerMutation) RemoveShiftTemplateIDs(ids ...string) {
+	if m.removedshift_templates == nil {
+		m.removedshift_templates = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.shift_templates, ids[i])
+		m.removedshift_templates[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedShiftTemplates returns the removed IDs of the "shift_templates" edge to the ShiftTemplate entity.
+func (m *EmployerMutation) RemovedShiftTemplatesIDs() (ids []string) {
+	for id := range m.removedshift_templates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ShiftTemplatesIDs returns the "shift_templates" edge IDs in the mutation.
+func (m *EmployerMutation) ShiftTemplatesIDs() (ids []string) {
+	for id := range m.shift_templates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetShiftTemplates resets all changes to the "shift_templates" edge.
+func (m *EmployerMutation) ResetShiftTemplates() {
+	m.shift_templates = nil
+	m.clearedshift_templates = false
+	m.removedshift_templates = nil
+}
+
 // AddCreditEventIDs adds the "credit_events" edge to the CreditEvent entity by ids.
 func (m *EmployerMutation) AddCreditEventIDs(ids ...string) {
 	if m.credit_events == nil {
@@ -10876,7 +10936,7 @@ func (m *EmployerMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *EmployerMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.memberships != nil {
 		edges = append(edges, employer.EdgeMemberships)
 	}
@@ -10888,6 +10948,9 @@ func (m *EmployerMutation) AddedEdges() []string {
 	}
 	if m.roster != nil {
 		edges = append(edges, employer.EdgeRoster)
+	}
+	if m.shift_templates != nil {
+		edges = append(edges, employer.EdgeShiftTemplates)
 	}
 	if m.credit_events != nil {
 		edges = append(edges, employer.EdgeCreditEvents)
@@ -10923,6 +10986,12 @@ func (m *EmployerMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case employer.EdgeShiftTemplates:
+		ids := make([]ent.Value, 0, len(m.shift_templates))
+		for id := range m.shift_templates {
+			ids = append(ids, id)
+		}
+		return ids
 	case employer.EdgeCreditEvents:
 		ids := make([]ent.Value, 0, len(m.credit_events))
 		for id := range m.credit_events {
@@ -10935,7 +11004,7 @@ func (m *EmployerMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *EmployerMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedmemberships != nil {
 		edges = append(edges, employer.EdgeMemberships)
 	}
@@ -10947,6 +11016,9 @@ func (m *EmployerMutation) RemovedEdges() []string {
 	}
 	if m.removedroster != nil {
 		edges = append(edges, employer.EdgeRoster)
+	}
+	if m.removedshift_templates != nil {
+		edges = append(edges, employer.EdgeShiftTemplates)
 	}
 	if m.removedcredit_events != nil {
 		edges = append(edges, employer.EdgeCreditEvents)
@@ -10982,6 +11054,12 @@ func (m *EmployerMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case employer.EdgeShiftTemplates:
+		ids := make([]ent.Value, 0, len(m.removedshift_templates))
+		for id := range m.removedshift_templates {
+			ids = append(ids, id)
+		}
+		return ids
 	case employer.EdgeCreditEvents:
 		ids := make([]ent.Value, 0, len(m.removedcredit_events))
 		for id := range m.removedcredit_events {
@@ -10994,7 +11072,7 @@ func (m *EmployerMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *EmployerMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedmemberships {
 		edges = append(edges, employer.EdgeMemberships)
 	}
@@ -11006,6 +11084,9 @@ func (m *EmployerMutation) ClearedEdges() []string {
 	}
 	if m.clearedroster {
 		edges = append(edges, employer.EdgeRoster)
+	}
+	if m.clearedshift_templates {
+		edges = append(edges, employer.EdgeShiftTemplates)
 	}
 	if m.clearedcredit_events {
 		edges = append(edges, employer.EdgeCreditEvents)
@@ -11025,6 +11106,8 @@ func (m *EmployerMutation) EdgeCleared(name string) bool {
 		return m.clearedshifts
 	case employer.EdgeRoster:
 		return m.clearedroster
+	case employer.EdgeShiftTemplates:
+		return m.clearedshift_templates
 	case employer.EdgeCreditEvents:
 		return m.clearedcredit_events
 	}
@@ -11054,6 +11137,9 @@ func (m *EmployerMutation) ResetEdge(name string) error {
 		return nil
 	case employer.EdgeRoster:
 		m.ResetRoster()
+		return nil
+	case employer.EdgeShiftTemplates:
+		m.ResetShiftTemplates()
 		return nil
 	case employer.EdgeCreditEvents:
 		m.ResetCreditEvents()
@@ -25590,6 +25676,930 @@ func (m *ShiftMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Shift edge %s", name)
+}
+
+// ShiftTemplateMutation represents an operation that mutates the ShiftTemplate nodes in the graph.
+type ShiftTemplateMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *string
+	created_at      *time.Time
+	updated_at      *time.Time
+	name            *string
+	title           *string
+	start_time      *string
+	minutes         *int
+	addminutes      *int
+	time_zone       *string
+	draft           *json.RawMessage
+	appenddraft     json.RawMessage
+	created_by_id   *string
+	clearedFields   map[string]struct{}
+	employer        *string
+	clearedemployer bool
+	done            bool
+	oldValue        func(context.Context) (*ShiftTemplate, error)
+	predicates      []predicate.ShiftTemplate
+}
+
+var _ ent.Mutation = (*ShiftTemplateMutation)(nil)
+
+// shifttemplateOption allows management of the mutation configuration using functional options.
+type shifttemplateOption func(*ShiftTemplateMutation)
+
+// newShiftTemplateMutation creates new mutation for the ShiftTemplate entity.
+func newShiftTemplateMutation(c config, op Op, opts ...shifttemplateOption) *ShiftTemplateMutation {
+	m := &ShiftTemplateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeShiftTemplate,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withShiftTemplateID sets the ID field of the mutation.
+func withShiftTemplateID(id string) shifttemplateOption {
+	return func(m *ShiftTemplateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ShiftTemplate
+		)
+		m.oldValue = func(ctx context.Context) (*ShiftTemplate, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ShiftTemplate.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withShiftTemplate sets the old ShiftTemplate of the mutation.
+func withShiftTemplate(node *ShiftTemplate) shifttemplateOption {
+	return func(m *ShiftTemplateMutation) {
+		m.oldValue = func(context.Context) (*ShiftTemplate, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ShiftTemplateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ShiftTemplateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ShiftTemplate entities.
+func (m *ShiftTemplateMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ShiftTemplateMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ShiftTemplateMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ShiftTemplate.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ShiftTemplateMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ShiftTemplateMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ShiftTemplate entity.
+// If the ShiftTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftTemplateMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ShiftTemplateMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ShiftTemplateMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ShiftTemplateMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ShiftTemplate entity.
+// If the ShiftTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftTemplateMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ShiftTemplateMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetEmployerID sets the "employer_id" field.
+func (m *ShiftTemplateMutation) SetEmployerID(s string) {
+	m.employer = &s
+}
+
+// EmployerID returns the value of the "employer_id" field in the mutation.
+func (m *ShiftTemplateMutation) EmployerID() (r string, exists bool) {
+	v := m.employer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmployerID returns the old "employer_id" field's value of the ShiftTemplate entity.
+// If the ShiftTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftTemplateMutation) OldEmployerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmployerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmployerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmployerID: %w", err)
+	}
+	return oldValue.EmployerID, nil
+}
+
+// ResetEmployerID resets all changes to the "employer_id" field.
+func (m *ShiftTemplateMutation) ResetEmployerID() {
+	m.employer = nil
+}
+
+// SetName sets the "name" field.
+func (m *ShiftTemplateMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ShiftTemplateMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the ShiftTemplate entity.
+// If the ShiftTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftTemplateMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ShiftTemplateMutation) ResetName() {
+	m.name = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *ShiftTemplateMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *ShiftTemplateMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the ShiftTemplate entity.
+// If the ShiftTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftTemplateMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *ShiftTemplateMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetStartTime sets the "start_time" field.
+func (m *ShiftTemplateMutation) SetStartTime(s string) {
+	m.start_time = &s
+}
+
+// StartTime returns the value of the "start_time" field in the mutation.
+func (m *ShiftTemplateMutation) StartTime() (r string, exists bool) {
+	v := m.start_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartTime returns the old "start_time" field's value of the ShiftTemplate entity.
+// If the ShiftTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftTemplateMutation) OldStartTime(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartTime: %w", err)
+	}
+	return oldValue.StartTime, nil
+}
+
+// ResetStartTime resets all changes to the "start_time" field.
+func (m *ShiftTemplateMutation) ResetStartTime() {
+	m.start_time = nil
+}
+
+// SetMinutes sets the "minutes" field.
+func (m *ShiftTemplateMutation) SetMinutes(i int) {
+	m.minutes = &i
+	m.addminutes = nil
+}
+
+// Minutes returns the value of the "minutes" field in the mutation.
+func (m *ShiftTemplateMutation) Minutes() (r int, exists bool) {
+	v := m.minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinutes returns the old "minutes" field's value of the ShiftTemplate entity.
+// If the ShiftTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftTemplateMutation) OldMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinutes: %w", err)
+	}
+	return oldValue.Minutes, nil
+}
+
+// AddMinutes adds i to the "minutes" field.
+func (m *ShiftTemplateMutation) AddMinutes(i int) {
+	if m.addminutes != nil {
+		*m.addminutes += i
+	} else {
+		m.addminutes = &i
+	}
+}
+
+// AddedMinutes returns the value that was added to the "minutes" field in this mutation.
+func (m *ShiftTemplateMutation) AddedMinutes() (r int, exists bool) {
+	v := m.addminutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMinutes resets all changes to the "minutes" field.
+func (m *ShiftTemplateMutation) ResetMinutes() {
+	m.minutes = nil
+	m.addminutes = nil
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (m *ShiftTemplateMutation) SetTimeZone(s string) {
+	m.time_zone = &s
+}
+
+// TimeZone returns the value of the "time_zone" field in the mutation.
+func (m *ShiftTemplateMutation) TimeZone() (r string, exists bool) {
+	v := m.time_zone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimeZone returns the old "time_zone" field's value of the ShiftTemplate entity.
+// If the ShiftTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftTemplateMutation) OldTimeZone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimeZone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimeZone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimeZone: %w", err)
+	}
+	return oldValue.TimeZone, nil
+}
+
+// ResetTimeZone resets all changes to the "time_zone" field.
+func (m *ShiftTemplateMutation) ResetTimeZone() {
+	m.time_zone = nil
+}
+
+// SetDraft sets the "draft" field.
+func (m *ShiftTemplateMutation) SetDraft(jm json.RawMessage) {
+	m.draft = &jm
+	m.appenddraft = nil
+}
+
+// Draft returns the value of the "draft" field in the mutation.
+func (m *ShiftTemplateMutation) Draft() (r json.RawMessage, exists bool) {
+	v := m.draft
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDraft returns the old "draft" field's value of the ShiftTemplate entity.
+// If the ShiftTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftTemplateMutation) OldDraft(ctx context.Context) (v json.RawMessage, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDraft is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDraft requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDraft: %w", err)
+	}
+	return oldValue.Draft, nil
+}
+
+// AppendDraft adds jm to the "draft" field.
+func (m *ShiftTemplateMutation) AppendDraft(jm json.RawMessage) {
+	m.appenddraft = append(m.appenddraft, jm...)
+}
+
+// AppendedDraft returns the list of values that were appended to the "draft" field in this mutation.
+func (m *ShiftTemplateMutation) AppendedDraft() (json.RawMessage, bool) {
+	if len(m.appenddraft) == 0 {
+		return nil, false
+	}
+	return m.appenddraft, true
+}
+
+// ResetDraft resets all changes to the "draft" field.
+func (m *ShiftTemplateMutation) ResetDraft() {
+	m.draft = nil
+	m.appenddraft = nil
+}
+
+// SetCreatedByID sets the "created_by_id" field.
+func (m *ShiftTemplateMutation) SetCreatedByID(s string) {
+	m.created_by_id = &s
+}
+
+// CreatedByID returns the value of the "created_by_id" field in the mutation.
+func (m *ShiftTemplateMutation) CreatedByID() (r string, exists bool) {
+	v := m.created_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedByID returns the old "created_by_id" field's value of the ShiftTemplate entity.
+// If the ShiftTemplate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftTemplateMutation) OldCreatedByID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedByID: %w", err)
+	}
+	return oldValue.CreatedByID, nil
+}
+
+// ResetCreatedByID resets all changes to the "created_by_id" field.
+func (m *ShiftTemplateMutation) ResetCreatedByID() {
+	m.created_by_id = nil
+}
+
+// ClearEmployer clears the "employer" edge to the Employer entity.
+func (m *ShiftTemplateMutation) ClearEmployer() {
+	m.clearedemployer = true
+	m.clearedFields[shifttemplate.FieldEmployerID] = struct{}{}
+}
+
+// EmployerCleared reports if the "employer" edge to the Employer entity was cleared.
+func (m *ShiftTemplateMutation) EmployerCleared() bool {
+	return m.clearedemployer
+}
+
+// EmployerIDs returns the "employer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EmployerID instead. It exists only for internal usage by the builders.
+func (m *ShiftTemplateMutation) EmployerIDs() (ids []string) {
+	if id := m.employer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEmployer resets all changes to the "employer" edge.
+func (m *ShiftTemplateMutation) ResetEmployer() {
+	m.employer = nil
+	m.clearedemployer = false
+}
+
+// Where appends a list predicates to the ShiftTemplateMutation builder.
+func (m *ShiftTemplateMutation) Where(ps ...predicate.ShiftTemplate) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ShiftTemplateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ShiftTemplateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ShiftTemplate, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ShiftTemplateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ShiftTemplateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ShiftTemplate).
+func (m *ShiftTemplateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ShiftTemplateMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, shifttemplate.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, shifttemplate.FieldUpdatedAt)
+	}
+	if m.employer != nil {
+		fields = append(fields, shifttemplate.FieldEmployerID)
+	}
+	if m.name != nil {
+		fields = append(fields, shifttemplate.FieldName)
+	}
+	if m.title != nil {
+		fields = append(fields, shifttemplate.FieldTitle)
+	}
+	if m.start_time != nil {
+		fields = append(fields, shifttemplate.FieldStartTime)
+	}
+	if m.minutes != nil {
+		fields = append(fields, shifttemplate.FieldMinutes)
+	}
+	if m.time_zone != nil {
+		fields = append(fields, shifttemplate.FieldTimeZone)
+	}
+	if m.draft != nil {
+		fields = append(fields, shifttemplate.FieldDraft)
+	}
+	if m.created_by_id != nil {
+		fields = append(fields, shifttemplate.FieldCreatedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ShiftTemplateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case shifttemplate.FieldCreatedAt:
+		return m.CreatedAt()
+	case shifttemplate.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case shifttemplate.FieldEmployerID:
+		return m.EmployerID()
+	case shifttemplate.FieldName:
+		return m.Name()
+	case shifttemplate.FieldTitle:
+		return m.Title()
+	case shifttemplate.FieldStartTime:
+		return m.StartTime()
+	case shifttemplate.FieldMinutes:
+		return m.Minutes()
+	case shifttemplate.FieldTimeZone:
+		return m.TimeZone()
+	case shifttemplate.FieldDraft:
+		return m.Draft()
+	case shifttemplate.FieldCreatedByID:
+		return m.CreatedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ShiftTemplateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case shifttemplate.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case shifttemplate.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case shifttemplate.FieldEmployerID:
+		return m.OldEmployerID(ctx)
+	case shifttemplate.FieldName:
+		return m.OldName(ctx)
+	case shifttemplate.FieldTitle:
+		return m.OldTitle(ctx)
+	case shifttemplate.FieldStartTime:
+		return m.OldStartTime(ctx)
+	case shifttemplate.FieldMinutes:
+		return m.OldMinutes(ctx)
+	case shifttemplate.FieldTimeZone:
+		return m.OldTimeZone(ctx)
+	case shifttemplate.FieldDraft:
+		return m.OldDraft(ctx)
+	case shifttemplate.FieldCreatedByID:
+		return m.OldCreatedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ShiftTemplate field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ShiftTemplateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case shifttemplate.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case shifttemplate.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case shifttemplate.FieldEmployerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmployerID(v)
+		return nil
+	case shifttemplate.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case shifttemplate.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case shifttemplate.FieldStartTime:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartTime(v)
+		return nil
+	case shifttemplate.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinutes(v)
+		return nil
+	case shifttemplate.FieldTimeZone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimeZone(v)
+		return nil
+	case shifttemplate.FieldDraft:
+		v, ok := value.(json.RawMessage)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDraft(v)
+		return nil
+	case shifttemplate.FieldCreatedByID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ShiftTemplate field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ShiftTemplateMutation) AddedFields() []string {
+	var fields []string
+	if m.addminutes != nil {
+		fields = append(fields, shifttemplate.FieldMinutes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ShiftTemplateMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case shifttemplate.FieldMinutes:
+		return m.AddedMinutes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ShiftTemplateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case shifttemplate.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinutes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ShiftTemplate numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ShiftTemplateMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ShiftTemplateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ShiftTemplateMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ShiftTemplate nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ShiftTemplateMutation) ResetField(name string) error {
+	switch name {
+	case shifttemplate.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case shifttemplate.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case shifttemplate.FieldEmployerID:
+		m.ResetEmployerID()
+		return nil
+	case shifttemplate.FieldName:
+		m.ResetName()
+		return nil
+	case shifttemplate.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case shifttemplate.FieldStartTime:
+		m.ResetStartTime()
+		return nil
+	case shifttemplate.FieldMinutes:
+		m.ResetMinutes()
+		return nil
+	case shifttemplate.FieldTimeZone:
+		m.ResetTimeZone()
+		return nil
+	case shifttemplate.FieldDraft:
+		m.ResetDraft()
+		return nil
+	case shifttemplate.FieldCreatedByID:
+		m.ResetCreatedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown ShiftTemplate field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ShiftTemplateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.employer != nil {
+		edges = append(edges, shifttemplate.EdgeEmployer)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ShiftTemplateMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case shifttemplate.EdgeEmployer:
+		if id := m.employer; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ShiftTemplateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ShiftTemplateMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ShiftTemplateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedemployer {
+		edges = append(edges, shifttemplate.EdgeEmployer)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ShiftTemplateMutation) EdgeCleared(name string) bool {
+	switch name {
+	case shifttemplate.EdgeEmployer:
+		return m.clearedemployer
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ShiftTemplateMutation) ClearEdge(name string) error {
+	switch name {
+	case shifttemplate.EdgeEmployer:
+		m.ClearEmployer()
+		return nil
+	}
+	return fmt.Errorf("unknown ShiftTemplate unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ShiftTemplateMutation) ResetEdge(name string) error {
+	switch name {
+	case shifttemplate.EdgeEmployer:
+		m.ResetEmployer()
+		return nil
+	}
+	return fmt.Errorf("unknown ShiftTemplate edge %s", name)
 }
 
 // SignupRequestMutation represents an operation that mutates the SignupRequest nodes in the graph.

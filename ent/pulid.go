@@ -24,6 +24,7 @@ import (
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/schema/pulid"
 	"flexwork/ent/shift"
+	"flexwork/ent/shifttemplate"
 	"flexwork/ent/skill"
 	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
@@ -52,6 +53,7 @@ var tableByPrefix = map[string]string{
 	"rpt": reviewreport.Table,
 	"ros": rosterentry.Table,
 	"shf": shift.Table,
+	"stp": shifttemplate.Table,
 	"skl": skill.Table,
 	"aud": staffaction.Table,
 	"tms": timesheet.Table,

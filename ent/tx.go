@@ -58,6 +58,8 @@ type Tx struct {
 	Session *SessionClient
 	// Shift is the client for interacting with the Shift builders.
 	Shift *ShiftClient
+	// ShiftTemplate is the client for interacting with the ShiftTemplate builders.
+	ShiftTemplate *ShiftTemplateClient
 	// SignupRequest is the client for interacting with the SignupRequest builders.
 	SignupRequest *SignupRequestClient
 	// Skill is the client for interacting with the Skill builders.
@@ -225,6 +227,7 @@ func (tx *Tx) init() {
 	tx.RosterEntry = NewRosterEntryClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Shift = NewShiftClient(tx.config)
+	tx.ShiftTemplate = NewShiftTemplateClient(tx.config)
 	tx.SignupRequest = NewSignupRequestClient(tx.config)
 	tx.Skill = NewSkillClient(tx.config)
 	tx.StaffAction = NewStaffActionClient(tx.config)

@@ -39,6 +39,11 @@ func (r *employerResolver) Roster(ctx context.Context, obj *ent.Employer, after 
 	return obj.Roster(ctx, after, &first, nil, nil, orderBy)
 }
 
+// ShiftTemplates is the resolver for the shiftTemplates field.
+func (r *employerResolver) ShiftTemplates(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.ShiftTemplateOrder) (*ent.ShiftTemplateConnection, error) {
+	return obj.ShiftTemplates(ctx, after, &first, nil, nil, orderBy)
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
 	return r.client(ctx).Noder(ctx, id, ent.WithNodeType(ent.IDToType))

@@ -16,6 +16,7 @@ type Changed struct {
 	Membership    *ent.Membership
 	Invitation    *ent.EmployerInvitation
 	RosterEntry   *ent.RosterEntry
+	Template      *ent.ShiftTemplate
 	WorkerProfile *ent.WorkerProfile
 	User          *ent.User
 	Shift         *ent.Shift
@@ -36,6 +37,7 @@ type Changed struct {
 	CancelledAssignments []*ent.Assignment
 	RevokedOffers        []*ent.Offer
 	RemovedRosterEntryID *string
+	RemovedTemplateID    *string
 	RemovedMembershipID  *string
 
 	// sendOffer: the expiry asked for, and whether the shift's start cut it.
@@ -64,6 +66,9 @@ func (ch *Changed) reload(ctx context.Context, c *ent.Client) error {
 	}
 	if ch.RosterEntry != nil {
 		get(ch.RosterEntry.ID, func(id string) (e error) { ch.RosterEntry, e = c.RosterEntry.Get(ctx, id); return })
+	}
+	if ch.Template != nil {
+		get(ch.Template.ID, func(id string) (e error) { ch.Template, e = c.ShiftTemplate.Get(ctx, id); return })
 	}
 	if ch.WorkerProfile != nil {
 		get(ch.WorkerProfile.ID, func(id string) (e error) { ch.WorkerProfile, e = c.WorkerProfile.Get(ctx, id); return })

@@ -315,6 +315,22 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if l := stocktakes.list("createShifts.shifts"); len(l) != 2 {
 		t.Fatalf("CreateShifts: %v", stocktakes.v)
 	}
+	// The cancelled picker's shift, kept as a template and posted on another day.
+	tpl := s.op(olga, "SaveShiftTemplate", map[string]any{"input": map[string]any{"shiftID": cancelled, "name": "Picker, one"}})
+	if tpl.str("saveShiftTemplate.template.title") != "Cancelled picker" {
+		t.Fatalf("SaveShiftTemplate: %v", tpl.v)
+	}
+	tplID := tpl.str("saveShiftTemplate.template.id")
+	if l := s.op(olga, "ShiftTemplates", map[string]any{"employerID": emp, "first": 10}); l.str("node.shiftTemplates.edges.0.node.id") != tplID {
+		t.Fatalf("ShiftTemplates: %v", l.v)
+	}
+	if p := s.op(olga, "PostFromTemplate", map[string]any{"input": map[string]any{"templateID": tplID,
+		"date": start.AddDate(0, 0, 35).Format(time.DateOnly), "slots": 2}}); p.str("postFromTemplate.shift.status") != "DRAFT" {
+		t.Fatalf("PostFromTemplate: %v", p.v)
+	}
+	if d := s.op(olga, "DeleteShiftTemplate", map[string]any{"input": map[string]any{"templateID": tplID}}); d.str("deleteShiftTemplate.removedTemplateID") != tplID {
+		t.Fatalf("DeleteShiftTemplate: %v", d.v)
+	}
 
 	// --- Workers find and apply; the employer watches live --------------------
 	olgaWS := env.ConnectWS(olga)

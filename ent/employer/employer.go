@@ -60,6 +60,8 @@ const (
 	EdgeShifts = "shifts"
 	// EdgeRoster holds the string denoting the roster edge name in mutations.
 	EdgeRoster = "roster"
+	// EdgeShiftTemplates holds the string denoting the shift_templates edge name in mutations.
+	EdgeShiftTemplates = "shift_templates"
 	// EdgeCreditEvents holds the string denoting the credit_events edge name in mutations.
 	EdgeCreditEvents = "credit_events"
 	// Table holds the table name of the employer in the database.
@@ -92,6 +94,13 @@ const (
 	RosterInverseTable = "roster_entries"
 	// RosterColumn is the table column denoting the roster relation/edge.
 	RosterColumn = "employer_id"
+	// ShiftTemplatesTable is the table that holds the shift_templates relation/edge.
+	ShiftTemplatesTable = "shift_templates"
+	// ShiftTemplatesInverseTable is the table name for the ShiftTemplate entity.
+	// It exists in this package in order to avoid circular dependency with the "shifttemplate" package.
+	ShiftTemplatesInverseTable = "shift_templates"
+	// ShiftTemplatesColumn is the table column denoting the shift_templates relation/edge.
+	ShiftTemplatesColumn = "employer_id"
 	// CreditEventsTable is the table that holds the credit_events relation/edge.
 	CreditEventsTable = "credit_events"
 	// CreditEventsInverseTable is the table name for the CreditEvent entity.
@@ -381,6 +390,20 @@ func ByRoster(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByShiftTemplatesCount orders the results by shift_templates count.
+func ByShiftTemplatesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newShiftTemplatesStep(), opts...)
+	}
+}
+
+// ByShiftTemplates orders the results by shift_templates terms.
+func ByShiftTemplates(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newShiftTemplatesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByCreditEventsCount orders the results by credit_events count.
 func ByCreditEventsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -420,6 +443,13 @@ func newRosterStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(RosterInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, RosterTable, RosterColumn),
+	)
+}
+func newShiftTemplatesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ShiftTemplatesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ShiftTemplatesTable, ShiftTemplatesColumn),
 	)
 }
 func newCreditEventsStep() *sqlgraph.Step {

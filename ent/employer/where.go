@@ -972,6 +972,29 @@ func HasRosterWith(preds ...predicate.RosterEntry) predicate.Employer {
 	})
 }
 
+// HasShiftTemplates applies the HasEdge predicate on the "shift_templates" edge.
+func HasShiftTemplates() predicate.Employer {
+	return predicate.Employer(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ShiftTemplatesTable, ShiftTemplatesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasShiftTemplatesWith applies the HasEdge predicate on the "shift_templates" edge with a given conditions (other predicates).
+func HasShiftTemplatesWith(preds ...predicate.ShiftTemplate) predicate.Employer {
+	return predicate.Employer(func(s *sql.Selector) {
+		step := newShiftTemplatesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasCreditEvents applies the HasEdge predicate on the "credit_events" edge.
 func HasCreditEvents() predicate.Employer {
 	return predicate.Employer(func(s *sql.Selector) {

@@ -272,6 +272,18 @@ func (f ShiftFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ShiftMutation", m)
 }
 
+// The ShiftTemplateFunc type is an adapter to allow the use of ordinary
+// function as ShiftTemplate mutator.
+type ShiftTemplateFunc func(context.Context, *ent.ShiftTemplateMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ShiftTemplateFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ShiftTemplateMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ShiftTemplateMutation", m)
+}
+
 // The SignupRequestFunc type is an adapter to allow the use of ordinary
 // function as SignupRequest mutator.
 type SignupRequestFunc func(context.Context, *ent.SignupRequestMutation) (ent.Value, error)

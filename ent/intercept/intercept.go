@@ -30,6 +30,7 @@ import (
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
+	"flexwork/ent/shifttemplate"
 	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
 	"flexwork/ent/staffaction"
@@ -691,6 +692,33 @@ func (f TraverseShift) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ShiftQuery", q)
 }
 
+// The ShiftTemplateFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ShiftTemplateFunc func(context.Context, *ent.ShiftTemplateQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ShiftTemplateFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ShiftTemplateQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ShiftTemplateQuery", q)
+}
+
+// The TraverseShiftTemplate type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseShiftTemplate func(context.Context, *ent.ShiftTemplateQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseShiftTemplate) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseShiftTemplate) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ShiftTemplateQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ShiftTemplateQuery", q)
+}
+
 // The SignupRequestFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SignupRequestFunc func(context.Context, *ent.SignupRequestQuery) (ent.Value, error)
 
@@ -927,6 +955,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.ShiftQuery:
 		return &query[*ent.ShiftQuery, predicate.Shift, shift.OrderOption]{typ: ent.TypeShift, tq: q}, nil
+	case *ent.ShiftTemplateQuery:
+		return &query[*ent.ShiftTemplateQuery, predicate.ShiftTemplate, shifttemplate.OrderOption]{typ: ent.TypeShiftTemplate, tq: q}, nil
 	case *ent.SignupRequestQuery:
 		return &query[*ent.SignupRequestQuery, predicate.SignupRequest, signuprequest.OrderOption]{typ: ent.TypeSignupRequest, tq: q}, nil
 	case *ent.SkillQuery:

@@ -966,6 +966,41 @@ var (
 			},
 		},
 	}
+	// ShiftTemplatesColumns holds the columns for the "shift_templates" table.
+	ShiftTemplatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 120},
+		{Name: "title", Type: field.TypeString, Size: 120},
+		{Name: "start_time", Type: field.TypeString},
+		{Name: "minutes", Type: field.TypeInt},
+		{Name: "time_zone", Type: field.TypeString},
+		{Name: "draft", Type: field.TypeJSON},
+		{Name: "created_by_id", Type: field.TypeString},
+		{Name: "employer_id", Type: field.TypeString},
+	}
+	// ShiftTemplatesTable holds the schema information for the "shift_templates" table.
+	ShiftTemplatesTable = &schema.Table{
+		Name:       "shift_templates",
+		Columns:    ShiftTemplatesColumns,
+		PrimaryKey: []*schema.Column{ShiftTemplatesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "shift_templates_employers_shift_templates",
+				Columns:    []*schema.Column{ShiftTemplatesColumns[10]},
+				RefColumns: []*schema.Column{EmployersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "shifttemplate_employer_id_name",
+				Unique:  true,
+				Columns: []*schema.Column{ShiftTemplatesColumns[10], ShiftTemplatesColumns[3]},
+			},
+		},
+	}
 	// SignupRequestsColumns holds the columns for the "signup_requests" table.
 	SignupRequestsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -1305,6 +1340,7 @@ var (
 		RosterEntriesTable,
 		SessionsTable,
 		ShiftsTable,
+		ShiftTemplatesTable,
 		SignupRequestsTable,
 		SkillsTable,
 		StaffActionsTable,
@@ -1345,6 +1381,7 @@ func init() {
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	ShiftsTable.ForeignKeys[0].RefTable = EmployersTable
 	ShiftsTable.ForeignKeys[1].RefTable = EmployersTable
+	ShiftTemplatesTable.ForeignKeys[0].RefTable = EmployersTable
 	TimesheetsTable.ForeignKeys[0].RefTable = AssignmentsTable
 	WorkerProfilesTable.ForeignKeys[0].RefTable = UsersTable
 	WorkerSkillsTable.ForeignKeys[0].RefTable = WorkerProfilesTable

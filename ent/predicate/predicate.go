@@ -72,6 +72,9 @@ type Session func(*sql.Selector)
 // Shift is the predicate function for shift builders.
 type Shift func(*sql.Selector)
 
+// ShiftTemplate is the predicate function for shifttemplate builders.
+type ShiftTemplate func(*sql.Selector)
+
 // SignupRequest is the predicate function for signuprequest builders.
 type SignupRequest func(*sql.Selector)
 

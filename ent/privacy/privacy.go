@@ -639,6 +639,30 @@ func (f ShiftMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ShiftMutation", m)
 }
 
+// The ShiftTemplateQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ShiftTemplateQueryRuleFunc func(context.Context, *ent.ShiftTemplateQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ShiftTemplateQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ShiftTemplateQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ShiftTemplateQuery", q)
+}
+
+// The ShiftTemplateMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ShiftTemplateMutationRuleFunc func(context.Context, *ent.ShiftTemplateMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ShiftTemplateMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ShiftTemplateMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ShiftTemplateMutation", m)
+}
+
 // The SignupRequestQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SignupRequestQueryRuleFunc func(context.Context, *ent.SignupRequestQuery) error
@@ -886,6 +910,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ShiftQuery:
 		return q.Filter(), nil
+	case *ent.ShiftTemplateQuery:
+		return q.Filter(), nil
 	case *ent.SignupRequestQuery:
 		return q.Filter(), nil
 	case *ent.SkillQuery:
@@ -950,6 +976,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SessionMutation:
 		return m.Filter(), nil
 	case *ent.ShiftMutation:
+		return m.Filter(), nil
+	case *ent.ShiftTemplateMutation:
 		return m.Filter(), nil
 	case *ent.SignupRequestMutation:
 		return m.Filter(), nil

@@ -27,6 +27,7 @@ import (
 	"flexwork/ent/schema"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
+	"flexwork/ent/shifttemplate"
 	"flexwork/ent/signuprequest"
 	"flexwork/ent/skill"
 	"flexwork/ent/staffaction"
@@ -1147,6 +1148,74 @@ func init() {
 	shift.DefaultID = shiftDescID.Default.(func() string)
 	// shift.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	shift.IDValidator = shiftDescID.Validators[0].(func(string) error)
+	shifttemplateMixin := schema.ShiftTemplate{}.Mixin()
+	shifttemplate.Policy = privacy.NewPolicies(schema.ShiftTemplate{})
+	shifttemplate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := shifttemplate.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	shifttemplateMixinFields0 := shifttemplateMixin[0].Fields()
+	_ = shifttemplateMixinFields0
+	shifttemplateMixinFields1 := shifttemplateMixin[1].Fields()
+	_ = shifttemplateMixinFields1
+	shifttemplateFields := schema.ShiftTemplate{}.Fields()
+	_ = shifttemplateFields
+	// shifttemplateDescCreatedAt is the schema descriptor for created_at field.
+	shifttemplateDescCreatedAt := shifttemplateMixinFields1[0].Descriptor()
+	// shifttemplate.DefaultCreatedAt holds the default value on creation for the created_at field.
+	shifttemplate.DefaultCreatedAt = shifttemplateDescCreatedAt.Default.(func() time.Time)
+	// shifttemplateDescUpdatedAt is the schema descriptor for updated_at field.
+	shifttemplateDescUpdatedAt := shifttemplateMixinFields1[1].Descriptor()
+	// shifttemplate.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	shifttemplate.DefaultUpdatedAt = shifttemplateDescUpdatedAt.Default.(func() time.Time)
+	// shifttemplate.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	shifttemplate.UpdateDefaultUpdatedAt = shifttemplateDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// shifttemplateDescName is the schema descriptor for name field.
+	shifttemplateDescName := shifttemplateFields[1].Descriptor()
+	// shifttemplate.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	shifttemplate.NameValidator = func() func(string) error {
+		validators := shifttemplateDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// shifttemplateDescTitle is the schema descriptor for title field.
+	shifttemplateDescTitle := shifttemplateFields[2].Descriptor()
+	// shifttemplate.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	shifttemplate.TitleValidator = func() func(string) error {
+		validators := shifttemplateDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// shifttemplateDescID is the schema descriptor for id field.
+	shifttemplateDescID := shifttemplateMixinFields0[0].Descriptor()
+	// shifttemplate.DefaultID holds the default value on creation for the id field.
+	shifttemplate.DefaultID = shifttemplateDescID.Default.(func() string)
+	// shifttemplate.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	shifttemplate.IDValidator = shifttemplateDescID.Validators[0].(func(string) error)
 	signuprequestMixin := schema.SignupRequest{}.Mixin()
 	signuprequest.Policy = privacy.NewPolicies(schema.SignupRequest{})
 	signuprequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {

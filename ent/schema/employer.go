@@ -50,6 +50,7 @@ func (Employer) Edges() []ent.Edge {
 		edge.To("invitations", EmployerInvitation.Type).Annotations(entgql.RelayConnection(), noWhere),
 		edge.To("shifts", Shift.Type).Annotations(entgql.RelayConnection(), noWhere),
 		edge.To("roster", RosterEntry.Type).Annotations(entgql.RelayConnection(), noWhere),
+		edge.To("shift_templates", ShiftTemplate.Type).Annotations(entgql.RelayConnection(), noWhere),
 		edge.To("credit_events", CreditEvent.Type).Annotations(hidden),
 	}
 }

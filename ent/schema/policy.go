@@ -76,6 +76,12 @@ func (RosterEntry) Policy() ent.Policy {
 		rule.FilterToOwners(rule.Manager("employer_id")))
 }
 
+func (ShiftTemplate) Policy() ent.Policy {
+	return policy(reads(rule.FilterToOwners(rule.Member("employer_id"))),
+		rule.AllowCreateByOwner(rule.Manager("employer_id")),
+		rule.FilterToOwners(rule.Manager("employer_id")))
+}
+
 func (Certification) Policy() ent.Policy {
 	// Anyone signed in sees that a worker holds a certificate (skill, title,
 	// status); the details and the document are market's to show.

@@ -439,6 +439,10 @@ type ComplexityRoot struct {
 		Deleted func(childComplexity int) int
 	}
 
+	DeleteShiftTemplatePayload struct {
+		RemovedTemplateID func(childComplexity int) int
+	}
+
 	Device struct {
 		AppVersion     func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
@@ -491,27 +495,28 @@ type ComplexityRoot struct {
 	}
 
 	Employer struct {
-		Address       func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		Description   func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Invitations   func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.EmployerInvitationOrder) int
-		Jurisdiction  func(childComplexity int) int
-		Kind          func(childComplexity int) int
-		Lat           func(childComplexity int) int
-		Lng           func(childComplexity int) int
-		Memberships   func(childComplexity int) int
-		Name          func(childComplexity int) int
-		PaidLate      func(childComplexity int) int
-		PaidOnTime    func(childComplexity int) int
-		RatingAvg     func(childComplexity int) int
-		RatingCount   func(childComplexity int) int
-		RatingSummary func(childComplexity int) int
-		Reviews       func(childComplexity int, first int, after *entgql.Cursor[string]) int
-		Roster        func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.RosterEntryOrder) int
-		Shifts        func(childComplexity int, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) int
-		UpdatedAt     func(childComplexity int) int
-		Website       func(childComplexity int) int
+		Address        func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Description    func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Invitations    func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.EmployerInvitationOrder) int
+		Jurisdiction   func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Lat            func(childComplexity int) int
+		Lng            func(childComplexity int) int
+		Memberships    func(childComplexity int) int
+		Name           func(childComplexity int) int
+		PaidLate       func(childComplexity int) int
+		PaidOnTime     func(childComplexity int) int
+		RatingAvg      func(childComplexity int) int
+		RatingCount    func(childComplexity int) int
+		RatingSummary  func(childComplexity int) int
+		Reviews        func(childComplexity int, first int, after *entgql.Cursor[string]) int
+		Roster         func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.RosterEntryOrder) int
+		ShiftTemplates func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.ShiftTemplateOrder) int
+		Shifts         func(childComplexity int, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) int
+		UpdatedAt      func(childComplexity int) int
+		Website        func(childComplexity int) int
 	}
 
 	EmployerConnection struct {
@@ -686,6 +691,7 @@ type ComplexityRoot struct {
 		DeclineEmployerInvitation   func(childComplexity int, input model.DeclineEmployerInvitationInput) int
 		DeclineOffer                func(childComplexity int, input model.DeclineOfferInput) int
 		DeleteMyAccount             func(childComplexity int, input model.DeleteMyAccountInput) int
+		DeleteShiftTemplate         func(childComplexity int, input model.DeleteShiftTemplateInput) int
 		DisputeCreditEvent          func(childComplexity int, input market.DisputeInput) int
 		DisputeTimesheet            func(childComplexity int, input model.DisputeTimesheetInput) int
 		DuplicateShift              func(childComplexity int, input market.DuplicateShiftInput) int
@@ -696,6 +702,7 @@ type ComplexityRoot struct {
 		MarkNoShow                  func(childComplexity int, input model.MarkNoShowInput) int
 		MarkNotificationsRead       func(childComplexity int, input model.MarkNotificationsReadInput) int
 		MarkPaid                    func(childComplexity int, input model.MarkPaidInput) int
+		PostFromTemplate            func(childComplexity int, input market.PostFromTemplateInput) int
 		ProposeTimesheetCorrection  func(childComplexity int, input market.CorrectionInput) int
 		PublishShift                func(childComplexity int, input model.PublishShiftInput) int
 		RecordTime                  func(childComplexity int, input market.RecordTimeInput) int
@@ -714,6 +721,7 @@ type ComplexityRoot struct {
 		RevokeCertification         func(childComplexity int, input model.RevokeCertificationInput) int
 		RevokeEmployerInvitation    func(childComplexity int, input model.RevokeEmployerInvitationInput) int
 		RevokeOffer                 func(childComplexity int, input model.RevokeOfferInput) int
+		SaveShiftTemplate           func(childComplexity int, input market.SaveShiftTemplateInput) int
 		SendOffer                   func(childComplexity int, input market.SendOfferInput) int
 		SetRosterEntry              func(childComplexity int, input market.RosterInput) int
 		ShortlistApplication        func(childComplexity int, input model.ShortlistApplicationInput) int
@@ -822,6 +830,10 @@ type ComplexityRoot struct {
 		MinimumWage   func(childComplexity int) int
 		SimilarShifts func(childComplexity int) int
 		Supply        func(childComplexity int) int
+	}
+
+	PostFromTemplatePayload struct {
+		Shift func(childComplexity int) int
 	}
 
 	PreferenceFit struct {
@@ -1028,6 +1040,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	SaveShiftTemplatePayload struct {
+		Template func(childComplexity int) int
+	}
+
 	ScreeningResult struct {
 		Message func(childComplexity int) int
 		Passed  func(childComplexity int) int
@@ -1121,6 +1137,30 @@ type ComplexityRoot struct {
 		Eligibility func(childComplexity int) int
 		Fit         func(childComplexity int) int
 		Shift       func(childComplexity int) int
+	}
+
+	ShiftTemplate struct {
+		CreatedAt  func(childComplexity int) int
+		Employer   func(childComplexity int) int
+		EmployerID func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Minutes    func(childComplexity int) int
+		Name       func(childComplexity int) int
+		StartTime  func(childComplexity int) int
+		TimeZone   func(childComplexity int) int
+		Title      func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	ShiftTemplateConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ShiftTemplateEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ShortlistApplicationPayload struct {
@@ -1430,6 +1470,7 @@ type EmployerResolver interface {
 	Invitations(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.EmployerInvitationOrder) (*ent.EmployerInvitationConnection, error)
 	Shifts(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) (*ent.ShiftConnection, error)
 	Roster(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.RosterEntryOrder) (*ent.RosterEntryConnection, error)
+	ShiftTemplates(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.ShiftTemplateOrder) (*ent.ShiftTemplateConnection, error)
 	Reviews(ctx context.Context, obj *ent.Employer, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.Employer) (*market.RatingSummary, error)
 }
@@ -1510,6 +1551,9 @@ type MutationResolver interface {
 	UpdateShiftSeries(ctx context.Context, input market.UpdateShiftInput) (*market.Shifts, error)
 	CreateShifts(ctx context.Context, input market.CreateShiftsInput) (*market.Shifts, error)
 	CreateShiftSeries(ctx context.Context, input market.CreateShiftSeriesInput) (*market.Shifts, error)
+	SaveShiftTemplate(ctx context.Context, input market.SaveShiftTemplateInput) (*market.Changed, error)
+	PostFromTemplate(ctx context.Context, input market.PostFromTemplateInput) (*market.Changed, error)
+	DeleteShiftTemplate(ctx context.Context, input model.DeleteShiftTemplateInput) (*market.Changed, error)
 	UpdateWorkerProfile(ctx context.Context, input market.UpdateWorkerProfileInput) (*market.Changed, error)
 }
 type QueryResolver interface {
@@ -2869,6 +2913,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteMyAccountPayload.Deleted(childComplexity), true
 
+	case "DeleteShiftTemplatePayload.removedTemplateID":
+		if e.ComplexityRoot.DeleteShiftTemplatePayload.RemovedTemplateID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteShiftTemplatePayload.RemovedTemplateID(childComplexity), true
+
 	case "Device.appVersion":
 		if e.ComplexityRoot.Device.AppVersion == nil {
 			break
@@ -3162,6 +3213,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employer.Roster(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.RosterEntryOrder)), true
+	case "Employer.shiftTemplates":
+		if e.ComplexityRoot.Employer.ShiftTemplates == nil {
+			break
+		}
+
+		args, err := ec.field_Employer_shiftTemplates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Employer.ShiftTemplates(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.ShiftTemplateOrder)), true
 	case "Employer.shifts":
 		if e.ComplexityRoot.Employer.Shifts == nil {
 			break
@@ -3941,6 +4003,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteMyAccount(childComplexity, args["input"].(model.DeleteMyAccountInput)), true
+	case "Mutation.deleteShiftTemplate":
+		if e.ComplexityRoot.Mutation.DeleteShiftTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteShiftTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteShiftTemplate(childComplexity, args["input"].(model.DeleteShiftTemplateInput)), true
 	case "Mutation.disputeCreditEvent":
 		if e.ComplexityRoot.Mutation.DisputeCreditEvent == nil {
 			break
@@ -4051,6 +4124,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkPaid(childComplexity, args["input"].(model.MarkPaidInput)), true
+	case "Mutation.postFromTemplate":
+		if e.ComplexityRoot.Mutation.PostFromTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_postFromTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PostFromTemplate(childComplexity, args["input"].(market.PostFromTemplateInput)), true
 	case "Mutation.proposeTimesheetCorrection":
 		if e.ComplexityRoot.Mutation.ProposeTimesheetCorrection == nil {
 			break
@@ -4249,6 +4333,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeOffer(childComplexity, args["input"].(model.RevokeOfferInput)), true
+	case "Mutation.saveShiftTemplate":
+		if e.ComplexityRoot.Mutation.SaveShiftTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveShiftTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveShiftTemplate(childComplexity, args["input"].(market.SaveShiftTemplateInput)), true
 	case "Mutation.sendOffer":
 		if e.ComplexityRoot.Mutation.SendOffer == nil {
 			break
@@ -4810,6 +4905,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PaySuggestion.Supply(childComplexity), true
+
+	case "PostFromTemplatePayload.shift":
+		if e.ComplexityRoot.PostFromTemplatePayload.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PostFromTemplatePayload.Shift(childComplexity), true
 
 	case "PreferenceFit.detail":
 		if e.ComplexityRoot.PreferenceFit.Detail == nil {
@@ -5594,6 +5696,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RosterEntryEdge.Node(childComplexity), true
 
+	case "SaveShiftTemplatePayload.template":
+		if e.ComplexityRoot.SaveShiftTemplatePayload.Template == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SaveShiftTemplatePayload.Template(childComplexity), true
+
 	case "ScreeningResult.message":
 		if e.ComplexityRoot.ScreeningResult.Message == nil {
 			break
@@ -6025,6 +6134,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ShiftFeedEdge.Shift(childComplexity), true
+
+	case "ShiftTemplate.createdAt":
+		if e.ComplexityRoot.ShiftTemplate.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplate.CreatedAt(childComplexity), true
+	case "ShiftTemplate.employer":
+		if e.ComplexityRoot.ShiftTemplate.Employer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplate.Employer(childComplexity), true
+	case "ShiftTemplate.employerID":
+		if e.ComplexityRoot.ShiftTemplate.EmployerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplate.EmployerID(childComplexity), true
+	case "ShiftTemplate.id":
+		if e.ComplexityRoot.ShiftTemplate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplate.ID(childComplexity), true
+	case "ShiftTemplate.minutes":
+		if e.ComplexityRoot.ShiftTemplate.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplate.Minutes(childComplexity), true
+	case "ShiftTemplate.name":
+		if e.ComplexityRoot.ShiftTemplate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplate.Name(childComplexity), true
+	case "ShiftTemplate.startTime":
+		if e.ComplexityRoot.ShiftTemplate.StartTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplate.StartTime(childComplexity), true
+	case "ShiftTemplate.timeZone":
+		if e.ComplexityRoot.ShiftTemplate.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplate.TimeZone(childComplexity), true
+	case "ShiftTemplate.title":
+		if e.ComplexityRoot.ShiftTemplate.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplate.Title(childComplexity), true
+	case "ShiftTemplate.updatedAt":
+		if e.ComplexityRoot.ShiftTemplate.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplate.UpdatedAt(childComplexity), true
+
+	case "ShiftTemplateConnection.edges":
+		if e.ComplexityRoot.ShiftTemplateConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplateConnection.Edges(childComplexity), true
+	case "ShiftTemplateConnection.pageInfo":
+		if e.ComplexityRoot.ShiftTemplateConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplateConnection.PageInfo(childComplexity), true
+	case "ShiftTemplateConnection.totalCount":
+		if e.ComplexityRoot.ShiftTemplateConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplateConnection.TotalCount(childComplexity), true
+
+	case "ShiftTemplateEdge.cursor":
+		if e.ComplexityRoot.ShiftTemplateEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplateEdge.Cursor(childComplexity), true
+	case "ShiftTemplateEdge.node":
+		if e.ComplexityRoot.ShiftTemplateEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftTemplateEdge.Node(childComplexity), true
 
 	case "ShortlistApplicationPayload.application":
 		if e.ComplexityRoot.ShortlistApplicationPayload.Application == nil {
@@ -7137,6 +7339,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeclineEmployerInvitationInput", ec.unmarshalInputDeclineEmployerInvitationInput),
 			graphql.NewInputUnmarshaler("DeclineOfferInput", ec.unmarshalInputDeclineOfferInput),
 			graphql.NewInputUnmarshaler("DeleteMyAccountInput", ec.unmarshalInputDeleteMyAccountInput),
+			graphql.NewInputUnmarshaler("DeleteShiftTemplateInput", ec.unmarshalInputDeleteShiftTemplateInput),
 			graphql.NewInputUnmarshaler("DeviceOrder", ec.unmarshalInputDeviceOrder),
 			graphql.NewInputUnmarshaler("DisputeCreditEventInput", ec.unmarshalInputDisputeCreditEventInput),
 			graphql.NewInputUnmarshaler("DisputeTimesheetInput", ec.unmarshalInputDisputeTimesheetInput),
@@ -7155,6 +7358,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
 			graphql.NewInputUnmarshaler("OfferOrder", ec.unmarshalInputOfferOrder),
+			graphql.NewInputUnmarshaler("PostFromTemplateInput", ec.unmarshalInputPostFromTemplateInput),
 			graphql.NewInputUnmarshaler("ProposeTimesheetCorrectionInput", ec.unmarshalInputProposeTimesheetCorrectionInput),
 			graphql.NewInputUnmarshaler("PublishShiftInput", ec.unmarshalInputPublishShiftInput),
 			graphql.NewInputUnmarshaler("QuietHoursInput", ec.unmarshalInputQuietHoursInput),
@@ -7177,10 +7381,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RevokeEmployerInvitationInput", ec.unmarshalInputRevokeEmployerInvitationInput),
 			graphql.NewInputUnmarshaler("RevokeOfferInput", ec.unmarshalInputRevokeOfferInput),
 			graphql.NewInputUnmarshaler("RosterEntryOrder", ec.unmarshalInputRosterEntryOrder),
+			graphql.NewInputUnmarshaler("SaveShiftTemplateInput", ec.unmarshalInputSaveShiftTemplateInput),
 			graphql.NewInputUnmarshaler("SendOfferInput", ec.unmarshalInputSendOfferInput),
 			graphql.NewInputUnmarshaler("SetRosterEntryInput", ec.unmarshalInputSetRosterEntryInput),
 			graphql.NewInputUnmarshaler("ShiftFeedFilter", ec.unmarshalInputShiftFeedFilter),
 			graphql.NewInputUnmarshaler("ShiftOrder", ec.unmarshalInputShiftOrder),
+			graphql.NewInputUnmarshaler("ShiftTemplateOrder", ec.unmarshalInputShiftTemplateOrder),
 			graphql.NewInputUnmarshaler("ShortlistApplicationInput", ec.unmarshalInputShortlistApplicationInput),
 			graphql.NewInputUnmarshaler("SignContractInput", ec.unmarshalInputSignContractInput),
 			graphql.NewInputUnmarshaler("SignInInput", ec.unmarshalInputSignInInput),
@@ -9342,6 +9548,25 @@ type Employer implements Node {
     """
     orderBy: RosterEntryOrder
   ): RosterEntryConnection!
+  """
+  The employer's shift templates; members see them.
+  """
+  shiftTemplates(
+    """
+    The endCursor of the page before; none for the first page.
+    """
+    after: Cursor
+
+    """
+    How many to return: 1 to 100.
+    """
+    first: Int! = 20
+
+    """
+    Ordering options for ShiftTemplates returned from the connection.
+    """
+    orderBy: ShiftTemplateOrder
+  ): ShiftTemplateConnection!
 }
 """
 A connection to a list of items.
@@ -10871,6 +11096,103 @@ enum ShiftStatus @goModel(model: "flexwork/ent/shift.Status") {
   The employer cancelled it.
   """
   CANCELLED
+}
+"""
+A shift the employer posts often, saved under a name: everything but its date. postFromTemplate makes a draft of it on a given day.
+"""
+type ShiftTemplate implements Node {
+  """
+  An opaque ID; never parse it.
+  """
+  id: ID!
+  """
+  When it was created.
+  """
+  createdAt: DateTime!
+  """
+  When it last changed.
+  """
+  updatedAt: DateTime!
+  """
+  The employer's ID.
+  """
+  employerID: ID!
+  """
+  The name the employer gave it, unique among its templates.
+  """
+  name: String!
+  """
+  The title shifts from it get.
+  """
+  title: String!
+  """
+  When a shift from it starts, as HH:MM on the clock of timeZone.
+  """
+  startTime: String!
+  """
+  How long a shift from it lasts, in minutes on the clock.
+  """
+  minutes: Int!
+  """
+  The IANA time zone its times are read in.
+  """
+  timeZone: String!
+  """
+  The employer whose template it is.
+  """
+  employer: Employer!
+}
+"""
+A connection to a list of items.
+"""
+type ShiftTemplateConnection {
+  """
+  A list of edges.
+  """
+  edges: [ShiftTemplateEdge!]!
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ShiftTemplateEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: ShiftTemplate
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for ShiftTemplate connections
+"""
+input ShiftTemplateOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ShiftTemplates.
+  """
+  field: ShiftTemplateOrderField!
+}
+"""
+Properties by which ShiftTemplate connections can be ordered.
+"""
+enum ShiftTemplateOrderField {
+  """
+  By when it was created.
+  """
+  CREATED_AT
 }
 """
 A skill from the shared taxonomy that shifts require and workers claim; some need a verified certificate.
@@ -13198,6 +13520,57 @@ extend type Mutation {
   createShiftSeries(input: CreateShiftSeriesInput!): CreateShiftSeriesPayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/template.graphql", Input: `"What saveShiftTemplate needs."
+input SaveShiftTemplateInput {
+  "The shift to keep as a template: any of the employer's, past or cancelled too."
+  shiftID: ID!
+  "The template's name, up to 120 characters; a template of the same name is replaced."
+  name: String!
+}
+
+"What saveShiftTemplate changed, each object as it now stands."
+type SaveShiftTemplatePayload {
+  "The template, as it now stands."
+  template: ShiftTemplate!
+}
+
+"What postFromTemplate needs."
+input PostFromTemplateInput {
+  "The template."
+  templateID: ID!
+  "The day to post it on, in the template's time zone."
+  date: Date!
+  "How many workers, 1 to 500; the template's number when left out."
+  slots: Int
+}
+
+"What postFromTemplate changed, each object as it now stands."
+type PostFromTemplatePayload {
+  "The draft shift, to publish as any other."
+  shift: Shift!
+}
+
+"What deleteShiftTemplate needs."
+input DeleteShiftTemplateInput {
+  "The template."
+  templateID: ID!
+}
+
+"What deleteShiftTemplate changed."
+type DeleteShiftTemplatePayload {
+  "The template deleted."
+  removedTemplateID: ID!
+}
+
+extend type Mutation {
+  "Keeps a shift as a named template: everything but its date (its local start time and length stay)."
+  saveShiftTemplate(input: SaveShiftTemplateInput!): SaveShiftTemplatePayload!
+  "Makes a draft shift from a template on a day, at the template's local start time; checked as createShift is."
+  postFromTemplate(input: PostFromTemplateInput!): PostFromTemplatePayload!
+  "Deletes a template; shifts posted from it stay."
+  deleteShiftTemplate(input: DeleteShiftTemplateInput!): DeleteShiftTemplatePayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/worker.graphql", Input: `extend type WorkerProfile {
   "Private: only the worker and staff see it; employers see distance instead."
   homeLocation: GeoPoint
@@ -13955,6 +14328,14 @@ func (ec *executionContext) childFields_DeleteMyAccountPayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type DeleteMyAccountPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteShiftTemplatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "removedTemplateID":
+		return ec.fieldContext_DeleteShiftTemplatePayload_removedTemplateID(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteShiftTemplatePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Device(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -14085,6 +14466,8 @@ func (ec *executionContext) childFields_Employer(ctx context.Context, field grap
 		return ec.fieldContext_Employer_shifts(ctx, field)
 	case "roster":
 		return ec.fieldContext_Employer_roster(ctx, field)
+	case "shiftTemplates":
+		return ec.fieldContext_Employer_shiftTemplates(ctx, field)
 	case "reviews":
 		return ec.fieldContext_Employer_reviews(ctx, field)
 	case "ratingSummary":
@@ -14525,6 +14908,14 @@ func (ec *executionContext) childFields_PaySuggestion(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type PaySuggestion", field.Name)
 }
 
+func (ec *executionContext) childFields_PostFromTemplatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shift":
+		return ec.fieldContext_PostFromTemplatePayload_shift(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PostFromTemplatePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_PreferenceFit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "preference":
@@ -14883,6 +15274,14 @@ func (ec *executionContext) childFields_RosterEntryEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type RosterEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SaveShiftTemplatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "template":
+		return ec.fieldContext_SaveShiftTemplatePayload_template(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SaveShiftTemplatePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ScreeningResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "rule":
@@ -15071,6 +15470,54 @@ func (ec *executionContext) childFields_ShiftFeedEdge(ctx context.Context, field
 		return ec.fieldContext_ShiftFeedEdge_fit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ShiftFeedEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ShiftTemplate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ShiftTemplate_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ShiftTemplate_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ShiftTemplate_updatedAt(ctx, field)
+	case "employerID":
+		return ec.fieldContext_ShiftTemplate_employerID(ctx, field)
+	case "name":
+		return ec.fieldContext_ShiftTemplate_name(ctx, field)
+	case "title":
+		return ec.fieldContext_ShiftTemplate_title(ctx, field)
+	case "startTime":
+		return ec.fieldContext_ShiftTemplate_startTime(ctx, field)
+	case "minutes":
+		return ec.fieldContext_ShiftTemplate_minutes(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_ShiftTemplate_timeZone(ctx, field)
+	case "employer":
+		return ec.fieldContext_ShiftTemplate_employer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShiftTemplate", field.Name)
+}
+
+func (ec *executionContext) childFields_ShiftTemplateConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ShiftTemplateConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ShiftTemplateConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ShiftTemplateConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShiftTemplateConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ShiftTemplateEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ShiftTemplateEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ShiftTemplateEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShiftTemplateEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ShortlistApplicationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15785,6 +16232,36 @@ func (ec *executionContext) field_Employer_roster_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Employer_shiftTemplates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ShiftTemplateOrder, error) {
+			return ec.unmarshalOShiftTemplateOrder2ᚖflexworkᚋentᚐShiftTemplateOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Employer_shifts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16151,6 +16628,20 @@ func (ec *executionContext) field_Mutation_deleteMyAccount_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteShiftTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteShiftTemplateInput, error) {
+			return ec.unmarshalNDeleteShiftTemplateInput2flexworkᚋgraphᚋmodelᚐDeleteShiftTemplateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_disputeCreditEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16283,6 +16774,20 @@ func (ec *executionContext) field_Mutation_markPaid_args(ctx context.Context, ra
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MarkPaidInput, error) {
 			return ec.unmarshalNMarkPaidInput2flexworkᚋgraphᚋmodelᚐMarkPaidInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_postFromTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.PostFromTemplateInput, error) {
+			return ec.unmarshalNPostFromTemplateInput2flexworkᚋmarketᚐPostFromTemplateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16535,6 +17040,20 @@ func (ec *executionContext) field_Mutation_revokeOffer_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeOfferInput, error) {
 			return ec.unmarshalNRevokeOfferInput2flexworkᚋgraphᚋmodelᚐRevokeOfferInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_saveShiftTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.SaveShiftTemplateInput, error) {
+			return ec.unmarshalNSaveShiftTemplateInput2flexworkᚋmarketᚐSaveShiftTemplateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -23071,6 +23590,29 @@ func (ec *executionContext) fieldContext_DeleteMyAccountPayload_deleted(_ contex
 	return graphql.NewScalarFieldContext("DeleteMyAccountPayload", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _DeleteShiftTemplatePayload_removedTemplateID(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteShiftTemplatePayload_removedTemplateID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedTemplateID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalNID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteShiftTemplatePayload_removedTemplateID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteShiftTemplatePayload", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Device_id(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24285,6 +24827,50 @@ func (ec *executionContext) fieldContext_Employer_roster(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Employer_roster_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Employer_shiftTemplates(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_shiftTemplates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Employer().ShiftTemplates(ctx, obj, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(int), fc.Args["orderBy"].(*ent.ShiftTemplateOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShiftTemplateConnection) graphql.Marshaler {
+			return ec.marshalNShiftTemplateConnection2ᚖflexworkᚋentᚐShiftTemplateConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_shiftTemplates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Employer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShiftTemplateConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Employer_shiftTemplates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29524,6 +30110,138 @@ func (ec *executionContext) fieldContext_Mutation_createShiftSeries(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_saveShiftTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveShiftTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveShiftTemplate(ctx, fc.Args["input"].(market.SaveShiftTemplateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNSaveShiftTemplatePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveShiftTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SaveShiftTemplatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveShiftTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_postFromTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_postFromTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PostFromTemplate(ctx, fc.Args["input"].(market.PostFromTemplateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNPostFromTemplatePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_postFromTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PostFromTemplatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_postFromTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteShiftTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteShiftTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteShiftTemplate(ctx, fc.Args["input"].(model.DeleteShiftTemplateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNDeleteShiftTemplatePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteShiftTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteShiftTemplatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteShiftTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_updateWorkerProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30949,6 +31667,38 @@ func (ec *executionContext) fieldContext_PaySuggestion_minimumWage(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostFromTemplatePayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PostFromTemplatePayload_shift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PostFromTemplatePayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostFromTemplatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
 		},
 	}
 	return fc, nil
@@ -34300,6 +35050,38 @@ func (ec *executionContext) fieldContext_RosterEntryEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("RosterEntryEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _SaveShiftTemplatePayload_template(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SaveShiftTemplatePayload_template(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Template, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShiftTemplate) graphql.Marshaler {
+			return ec.marshalNShiftTemplate2ᚖflexworkᚋentᚐShiftTemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SaveShiftTemplatePayload_template(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SaveShiftTemplatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShiftTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ScreeningResult_rule(ctx context.Context, field graphql.CollectedField, obj *market.RuleResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36096,6 +36878,387 @@ func (ec *executionContext) fieldContext_ShiftFeedEdge_fit(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ShiftTemplate_id(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ShiftTemplate_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplate_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplate_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ShiftTemplate_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplate_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplate_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ShiftTemplate_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplate_employerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmployerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplate_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ShiftTemplate_name(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShiftTemplate_title(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplate_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplate_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShiftTemplate_startTime(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplate_startTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplate_startTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShiftTemplate_minutes(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplate_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplate_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ShiftTemplate_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplate_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplate_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShiftTemplate_employer(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplate_employer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplate_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShiftTemplate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShiftTemplateConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplateConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ShiftTemplateEdge) graphql.Marshaler {
+			return ec.marshalNShiftTemplateEdge2ᚕᚖflexworkᚋentᚐShiftTemplateEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplateConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShiftTemplateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShiftTemplateEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShiftTemplateConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplateConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplateConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShiftTemplateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShiftTemplateConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplateConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplateConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftTemplateConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ShiftTemplateEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplateEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplateEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShiftTemplate) graphql.Marshaler {
+			return ec.marshalOShiftTemplate2ᚖflexworkᚋentᚐShiftTemplate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplateEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShiftTemplateEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShiftTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShiftTemplateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplateEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftTemplateEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShiftTemplateEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShiftTemplateEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _ShortlistApplicationPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -43434,6 +44597,48 @@ func UnmarshalDeleteMyAccountInput(ctx context.Context, raw any) (model.DeleteMy
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteShiftTemplateInput(ctx context.Context, obj any) (model.DeleteShiftTemplateInput, error) {
+	var it model.DeleteShiftTemplateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"templateID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "templateID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("templateID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TemplateID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteShiftTemplateInput unmarshals raw into the DeleteShiftTemplateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteShiftTemplateInput(ctx context.Context, raw any) (model.DeleteShiftTemplateInput, error) {
+	var out model.DeleteShiftTemplateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteShiftTemplateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeviceOrder(ctx context.Context, obj any) (ent.DeviceOrder, error) {
 	var it ent.DeviceOrder
 	if obj == nil {
@@ -44327,6 +45532,62 @@ func (ec *executionContext) unmarshalInputOfferOrder(ctx context.Context, obj an
 func UnmarshalOfferOrder(ctx context.Context, raw any) (ent.OfferOrder, error) {
 	var out ent.OfferOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OfferOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPostFromTemplateInput(ctx context.Context, obj any) (market.PostFromTemplateInput, error) {
+	var it market.PostFromTemplateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"templateID", "date", "slots"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "templateID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("templateID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TemplateID = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "slots":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slots"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slots = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPostFromTemplateInput unmarshals raw into the PostFromTemplateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPostFromTemplateInput(ctx context.Context, raw any) (market.PostFromTemplateInput, error) {
+	var out market.PostFromTemplateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PostFromTemplateInput", raw, &out)
 	return out, err
 }
 
@@ -45427,6 +46688,55 @@ func UnmarshalRosterEntryOrder(ctx context.Context, raw any) (ent.RosterEntryOrd
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSaveShiftTemplateInput(ctx context.Context, obj any) (market.SaveShiftTemplateInput, error) {
+	var it market.SaveShiftTemplateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shiftID", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shiftID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shiftID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShiftID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSaveShiftTemplateInput unmarshals raw into the SaveShiftTemplateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSaveShiftTemplateInput(ctx context.Context, raw any) (market.SaveShiftTemplateInput, error) {
+	var out market.SaveShiftTemplateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SaveShiftTemplateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSendOfferInput(ctx context.Context, obj any) (market.SendOfferInput, error) {
 	var it market.SendOfferInput
 	if obj == nil {
@@ -45680,6 +46990,59 @@ func (ec *executionContext) unmarshalInputShiftOrder(ctx context.Context, obj an
 func UnmarshalShiftOrder(ctx context.Context, raw any) (ent.ShiftOrder, error) {
 	var out ent.ShiftOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShiftOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputShiftTemplateOrder(ctx context.Context, obj any) (ent.ShiftTemplateOrder, error) {
+	var it ent.ShiftTemplateOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNShiftTemplateOrderField2ᚖflexworkᚋentᚐShiftTemplateOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalShiftTemplateOrder unmarshals raw into the ShiftTemplateOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalShiftTemplateOrder(ctx context.Context, raw any) (ent.ShiftTemplateOrder, error) {
+	var out ent.ShiftTemplateOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShiftTemplateOrder", raw, &out)
 	return out, err
 }
 
@@ -47110,6 +48473,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Skill(ctx, sel, obj)
+	case *ent.ShiftTemplate:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ShiftTemplate(ctx, sel, obj)
 	case *ent.Shift:
 		if obj == nil {
 			return graphql.Null
@@ -49730,6 +51098,39 @@ func (ec *executionContext) _DeleteMyAccountPayload(ctx context.Context, sel ast
 	return out
 }
 
+var deleteShiftTemplatePayloadImplementors = []string{"DeleteShiftTemplatePayload"}
+
+func (ec *executionContext) _DeleteShiftTemplatePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteShiftTemplatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteShiftTemplatePayload")
+		case "removedTemplateID":
+			out.Values[i] = ec._DeleteShiftTemplatePayload_removedTemplateID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deviceImplementors = []string{"Device", "Node"}
 
 func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, obj *ent.Device) graphql.Marshaler {
@@ -50199,6 +51600,12 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_roster(ctx, field, obj)
+				})
+		case "shiftTemplates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Employer_shiftTemplates(ctx, field, obj)
 				})
 		case "reviews":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -51793,6 +53200,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "saveShiftTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveShiftTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "postFromTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_postFromTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteShiftTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteShiftTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updateWorkerProfile":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateWorkerProfile(ctx, field)
@@ -52381,6 +53809,39 @@ func (ec *executionContext) _PaySuggestion(ctx context.Context, sel ast.Selectio
 		case "minimumWage":
 			out.Values[i] = ec._PaySuggestion_minimumWage(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var postFromTemplatePayloadImplementors = []string{"PostFromTemplatePayload"}
+
+func (ec *executionContext) _PostFromTemplatePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, postFromTemplatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PostFromTemplatePayload")
+		case "shift":
+			out.Values[i] = ec._PostFromTemplatePayload_shift(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -53872,6 +55333,39 @@ func (ec *executionContext) _RosterEntryEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var saveShiftTemplatePayloadImplementors = []string{"SaveShiftTemplatePayload"}
+
+func (ec *executionContext) _SaveShiftTemplatePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, saveShiftTemplatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SaveShiftTemplatePayload")
+		case "template":
+			out.Values[i] = ec._SaveShiftTemplatePayload_template(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var screeningResultImplementors = []string{"ScreeningResult"}
 
 func (ec *executionContext) _ScreeningResult(ctx context.Context, sel ast.SelectionSet, obj *market.RuleResult) graphql.Marshaler {
@@ -54454,6 +55948,166 @@ func (ec *executionContext) _ShiftFeedEdge(ctx context.Context, sel ast.Selectio
 			}
 		case "fit":
 			out.Values[i] = ec._ShiftFeedEdge_fit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shiftTemplateImplementors = []string{"ShiftTemplate", "Node"}
+
+func (ec *executionContext) _ShiftTemplate(ctx context.Context, sel ast.SelectionSet, obj *ent.ShiftTemplate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shiftTemplateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShiftTemplate")
+		case "id":
+			out.Values[i] = ec._ShiftTemplate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ShiftTemplate_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ShiftTemplate_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "employerID":
+			out.Values[i] = ec._ShiftTemplate_employerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ShiftTemplate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._ShiftTemplate_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startTime":
+			out.Values[i] = ec._ShiftTemplate_startTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "minutes":
+			out.Values[i] = ec._ShiftTemplate_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeZone":
+			out.Values[i] = ec._ShiftTemplate_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "employer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ShiftTemplate_employer(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shiftTemplateConnectionImplementors = []string{"ShiftTemplateConnection"}
+
+func (ec *executionContext) _ShiftTemplateConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ShiftTemplateConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shiftTemplateConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShiftTemplateConnection")
+		case "edges":
+			out.Values[i] = ec._ShiftTemplateConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ShiftTemplateConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ShiftTemplateConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shiftTemplateEdgeImplementors = []string{"ShiftTemplateEdge"}
+
+func (ec *executionContext) _ShiftTemplateEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ShiftTemplateEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shiftTemplateEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShiftTemplateEdge")
+		case "node":
+			out.Values[i] = ec._ShiftTemplateEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ShiftTemplateEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -57639,6 +59293,20 @@ func (ec *executionContext) marshalNDataExport2ᚖflexworkᚋmarketᚐDataExport
 	return ec._DataExport(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := scalar.UnmarshalDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := scalar.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -57716,6 +59384,19 @@ func (ec *executionContext) marshalNDeleteMyAccountPayload2ᚖflexworkᚋgraph�
 		return graphql.Null
 	}
 	return ec._DeleteMyAccountPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteShiftTemplateInput2flexworkᚋgraphᚋmodelᚐDeleteShiftTemplateInput(ctx context.Context, v any) (model.DeleteShiftTemplateInput, error) {
+	res, err := ec.unmarshalInputDeleteShiftTemplateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteShiftTemplatePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteShiftTemplatePayload!")
+		return graphql.Null
+	}
+	return ec._DeleteShiftTemplatePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDevice2ᚖflexworkᚋentᚐDevice(ctx context.Context, sel ast.SelectionSet, v *ent.Device) graphql.Marshaler {
@@ -58714,6 +60395,19 @@ func (ec *executionContext) marshalNPaySuggestion2ᚖflexworkᚋmarketᚐPaySugg
 	return ec._PaySuggestion(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPostFromTemplateInput2flexworkᚋmarketᚐPostFromTemplateInput(ctx context.Context, v any) (market.PostFromTemplateInput, error) {
+	res, err := ec.unmarshalInputPostFromTemplateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPostFromTemplatePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PostFromTemplatePayload!")
+		return graphql.Null
+	}
+	return ec._PostFromTemplatePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPreference2flexworkᚋmarketᚐPreference(ctx context.Context, v any) (market.Preference, error) {
 	var res market.Preference
 	err := res.UnmarshalGQL(v)
@@ -59192,6 +60886,19 @@ func (ec *executionContext) marshalNRosterEntryOrderField2ᚖflexworkᚋentᚐRo
 	return v
 }
 
+func (ec *executionContext) unmarshalNSaveShiftTemplateInput2flexworkᚋmarketᚐSaveShiftTemplateInput(ctx context.Context, v any) (market.SaveShiftTemplateInput, error) {
+	res, err := ec.unmarshalInputSaveShiftTemplateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSaveShiftTemplatePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SaveShiftTemplatePayload!")
+		return graphql.Null
+	}
+	return ec._SaveShiftTemplatePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNScreeningResult2flexworkᚋmarketᚐRuleResult(ctx context.Context, sel ast.SelectionSet, v market.RuleResult) graphql.Marshaler {
 	return ec._ScreeningResult(ctx, sel, &v)
 }
@@ -59372,6 +61079,60 @@ func (ec *executionContext) unmarshalNShiftStatus2flexworkᚋentᚋshiftᚐStatu
 }
 
 func (ec *executionContext) marshalNShiftStatus2flexworkᚋentᚋshiftᚐStatus(ctx context.Context, sel ast.SelectionSet, v shift.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNShiftTemplate2ᚖflexworkᚋentᚐShiftTemplate(ctx context.Context, sel ast.SelectionSet, v *ent.ShiftTemplate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShiftTemplate!")
+		return graphql.Null
+	}
+	return ec._ShiftTemplate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNShiftTemplateConnection2ᚖflexworkᚋentᚐShiftTemplateConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ShiftTemplateConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShiftTemplateConnection!")
+		return graphql.Null
+	}
+	return ec._ShiftTemplateConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNShiftTemplateEdge2ᚕᚖflexworkᚋentᚐShiftTemplateEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ShiftTemplateEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNShiftTemplateEdge2ᚖflexworkᚋentᚐShiftTemplateEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNShiftTemplateEdge2ᚖflexworkᚋentᚐShiftTemplateEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ShiftTemplateEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShiftTemplateEdge!")
+		return graphql.Null
+	}
+	return ec._ShiftTemplateEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNShiftTemplateOrderField2ᚖflexworkᚋentᚐShiftTemplateOrderField(ctx context.Context, v any) (*ent.ShiftTemplateOrderField, error) {
+	var res = new(ent.ShiftTemplateOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNShiftTemplateOrderField2ᚖflexworkᚋentᚐShiftTemplateOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ShiftTemplateOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShiftTemplateOrderField!")
+		return graphql.Null
+	}
 	return v
 }
 
@@ -60877,6 +62638,21 @@ func (ec *executionContext) unmarshalOShiftOrder2ᚕᚖflexworkᚋentᚐShiftOrd
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOShiftTemplate2ᚖflexworkᚋentᚐShiftTemplate(ctx context.Context, sel ast.SelectionSet, v *ent.ShiftTemplate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ShiftTemplate(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOShiftTemplateOrder2ᚖflexworkᚋentᚐShiftTemplateOrder(ctx context.Context, v any) (*ent.ShiftTemplateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputShiftTemplateOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOSkill2ᚖflexworkᚋentᚐSkill(ctx context.Context, sel ast.SelectionSet, v *ent.Skill) graphql.Marshaler {

@@ -70,6 +70,12 @@ type DeleteMyAccountPayload struct {
 	Deleted bool `json:"deleted"`
 }
 
+// What deleteShiftTemplate needs.
+type DeleteShiftTemplateInput struct {
+	// The template.
+	TemplateID string `json:"templateID"`
+}
+
 // What disputeTimesheet needs.
 type DisputeTimesheetInput struct {
 	// The timesheet to dispute.

@@ -1,0 +1,4 @@
+-- Create "shift_templates" table
+CREATE TABLE "shift_templates" ("id" character varying NOT NULL, "created_at" timestamptz NOT NULL, "updated_at" timestamptz NOT NULL, "name" character varying NOT NULL, "title" character varying NOT NULL, "start_time" character varying NOT NULL, "minutes" bigint NOT NULL, "time_zone" character varying NOT NULL, "draft" jsonb NOT NULL, "created_by_id" character varying NOT NULL, "employer_id" character varying NOT NULL, PRIMARY KEY ("id"), CONSTRAINT "shift_templates_employers_shift_templates" FOREIGN KEY ("employer_id") REFERENCES "employers" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION);
+-- Create index "shifttemplate_employer_id_name" to table: "shift_templates"
+CREATE UNIQUE INDEX "shifttemplate_employer_id_name" ON "shift_templates" ("employer_id", "name");
