@@ -535,6 +535,13 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		t.Fatalf("TimesheetReceipts: %s", k)
 	}
 
+	// Olga looks back at what she asked for, by weekday and hour: the main
+	// shift counts its no-show.
+	if d := s.op(olga, "Demand", map[string]any{"employerID": emp, "weeks": 4}); len(d.list("demand.buckets")) == 0 ||
+		d.get("demand.buckets.0.noShows").(float64) != 1 {
+		t.Fatalf("Demand: %v", d.v)
+	}
+
 	// --- Reviews -----------------------------------------------------------------
 	tags := s.op(ana, "ReviewTags", map[string]any{"direction": "WORKER_TO_EMPLOYER"}).list("reviewTags")
 	anaReview := s.op(ana, "SubmitReview", map[string]any{"input": map[string]any{"assignmentID": anaAssignment, "rating": 5,

@@ -443,6 +443,32 @@ type ComplexityRoot struct {
 		RemovedTemplateID func(childComplexity int) int
 	}
 
+	DemandBucket struct {
+		FillRate   func(childComplexity int) int
+		Hired      func(childComplexity int) int
+		Hour       func(childComplexity int) int
+		NoShowRate func(childComplexity int) int
+		NoShows    func(childComplexity int) int
+		Shifts     func(childComplexity int) int
+		Slots      func(childComplexity int) int
+		Weekday    func(childComplexity int) int
+		Weeks      func(childComplexity int) int
+	}
+
+	DemandSuggestion struct {
+		Date    func(childComplexity int) int
+		Detail  func(childComplexity int) int
+		Hour    func(childComplexity int) int
+		Slots   func(childComplexity int) int
+		Weekday func(childComplexity int) int
+	}
+
+	DemandView struct {
+		Buckets     func(childComplexity int) int
+		Suggestions func(childComplexity int) int
+		Weeks       func(childComplexity int) int
+	}
+
 	Device struct {
 		AppVersion     func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
@@ -856,6 +882,7 @@ type ComplexityRoot struct {
 		CertificationQueue      func(childComplexity int, first int, after *entgql.Cursor[string]) int
 		CreditDisputes          func(childComplexity int, first int, after *entgql.Cursor[string], status *creditdispute.Status) int
 		CreditReport            func(childComplexity int, subjectID string) int
+		Demand                  func(childComplexity int, employerID string, weeks *int) int
 		Eligibility             func(childComplexity int, shiftID string) int
 		EscalatedTimesheets     func(childComplexity int, first int, after *entgql.Cursor[string], decided bool) int
 		LedgerCheckpoint        func(childComplexity int) int
@@ -1568,6 +1595,7 @@ type QueryResolver interface {
 	CertificationQueue(ctx context.Context, first int, after *entgql.Cursor[string]) (*ent.CertificationConnection, error)
 	CreditReport(ctx context.Context, subjectID string) (*market.CreditReport, error)
 	CreditDisputes(ctx context.Context, first int, after *entgql.Cursor[string], status *creditdispute.Status) (*ent.CreditDisputeConnection, error)
+	Demand(ctx context.Context, employerID string, weeks *int) (*market.DemandView, error)
 	ShiftFeed(ctx context.Context, near market.GeoPoint, radiusKm float64, first int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) (*market.FeedPage, error)
 	Eligibility(ctx context.Context, shiftID string) (*market.Eligibility, error)
 	Candidates(ctx context.Context, shiftID string, first int, after *entgql.Cursor[string]) (*market.CandidatePage, error)
@@ -2919,6 +2947,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteShiftTemplatePayload.RemovedTemplateID(childComplexity), true
+
+	case "DemandBucket.fillRate":
+		if e.ComplexityRoot.DemandBucket.FillRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandBucket.FillRate(childComplexity), true
+	case "DemandBucket.hired":
+		if e.ComplexityRoot.DemandBucket.Hired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandBucket.Hired(childComplexity), true
+	case "DemandBucket.hour":
+		if e.ComplexityRoot.DemandBucket.Hour == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandBucket.Hour(childComplexity), true
+	case "DemandBucket.noShowRate":
+		if e.ComplexityRoot.DemandBucket.NoShowRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandBucket.NoShowRate(childComplexity), true
+	case "DemandBucket.noShows":
+		if e.ComplexityRoot.DemandBucket.NoShows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandBucket.NoShows(childComplexity), true
+	case "DemandBucket.shifts":
+		if e.ComplexityRoot.DemandBucket.Shifts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandBucket.Shifts(childComplexity), true
+	case "DemandBucket.slots":
+		if e.ComplexityRoot.DemandBucket.Slots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandBucket.Slots(childComplexity), true
+	case "DemandBucket.weekday":
+		if e.ComplexityRoot.DemandBucket.Weekday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandBucket.Weekday(childComplexity), true
+	case "DemandBucket.weeks":
+		if e.ComplexityRoot.DemandBucket.Weeks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandBucket.Weeks(childComplexity), true
+
+	case "DemandSuggestion.date":
+		if e.ComplexityRoot.DemandSuggestion.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandSuggestion.Date(childComplexity), true
+	case "DemandSuggestion.detail":
+		if e.ComplexityRoot.DemandSuggestion.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandSuggestion.Detail(childComplexity), true
+	case "DemandSuggestion.hour":
+		if e.ComplexityRoot.DemandSuggestion.Hour == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandSuggestion.Hour(childComplexity), true
+	case "DemandSuggestion.slots":
+		if e.ComplexityRoot.DemandSuggestion.Slots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandSuggestion.Slots(childComplexity), true
+	case "DemandSuggestion.weekday":
+		if e.ComplexityRoot.DemandSuggestion.Weekday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandSuggestion.Weekday(childComplexity), true
+
+	case "DemandView.buckets":
+		if e.ComplexityRoot.DemandView.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandView.Buckets(childComplexity), true
+	case "DemandView.suggestions":
+		if e.ComplexityRoot.DemandView.Suggestions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandView.Suggestions(childComplexity), true
+	case "DemandView.weeks":
+		if e.ComplexityRoot.DemandView.Weeks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemandView.Weeks(childComplexity), true
 
 	case "Device.appVersion":
 		if e.ComplexityRoot.Device.AppVersion == nil {
@@ -5001,6 +5134,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CreditReport(childComplexity, args["subjectID"].(string)), true
+	case "Query.demand":
+		if e.ComplexityRoot.Query.Demand == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demand_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Demand(childComplexity, args["employerID"].(string), args["weeks"].(*int)), true
 	case "Query.eligibility":
 		if e.ComplexityRoot.Query.Eligibility == nil {
 			break
@@ -8215,6 +8359,57 @@ extend type Mutation {
   the disputes they may answer.
   """
   answerCreditDispute(input: AnswerCreditDisputeInput!): AnswerCreditDisputePayload!
+}
+`, BuiltIn: false},
+	{Name: "../schema/demand.graphql", Input: `"One weekday and local start hour of the employer's past shifts, added up."
+type DemandBucket {
+  "The weekday, on the shifts' own clock."
+  weekday: Weekday!
+  "The local hour the shifts started in, 0 to 23."
+  hour: Int!
+  "Shifts that started then."
+  shifts: Int!
+  "Workers asked for."
+  slots: Int!
+  "Workers hired in the end (cancelled hires left out)."
+  hired: Int!
+  "Hires who did not come."
+  noShows: Int!
+  "Distinct weeks with shifts then."
+  weeks: Int!
+  "hired / slots."
+  fillRate: Float!
+  "noShows / hired."
+  noShowRate: Float!
+}
+
+"How many workers to post for at a recurring peak next week, and why."
+type DemandSuggestion {
+  "The weekday."
+  weekday: Weekday!
+  "The local start hour."
+  hour: Int!
+  "Next week's date of that weekday."
+  date: Date!
+  "Workers to post for."
+  slots: Int!
+  "How the number was made, in the reader's language."
+  detail: String!
+}
+
+"An employer's demand: its past shifts by weekday and hour, and what to post next week at its recurring peaks."
+type DemandView {
+  "How many weeks back it reads."
+  weeks: Int!
+  "Weekday and hour buckets, Monday first."
+  buckets: [DemandBucket!]!
+  "Recurring peaks (shifts in two weeks or more), the largest first: the average slots asked, raised by the no-show rate, rounded up."
+  suggestions: [DemandSuggestion!]!
+}
+
+extend type Query {
+  "The employer's demand over the last weeks (2 to 26, 8 when left out); its members see it."
+  demand(employerID: ID!, weeks: Int): DemandView!
 }
 `, BuiltIn: false},
 	{Name: "../schema/employer.graphql", Input: `"A new employer, owned by the viewer."
@@ -14336,6 +14531,58 @@ func (ec *executionContext) childFields_DeleteShiftTemplatePayload(ctx context.C
 	return nil, fmt.Errorf("no field named %q was found under type DeleteShiftTemplatePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DemandBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weekday":
+		return ec.fieldContext_DemandBucket_weekday(ctx, field)
+	case "hour":
+		return ec.fieldContext_DemandBucket_hour(ctx, field)
+	case "shifts":
+		return ec.fieldContext_DemandBucket_shifts(ctx, field)
+	case "slots":
+		return ec.fieldContext_DemandBucket_slots(ctx, field)
+	case "hired":
+		return ec.fieldContext_DemandBucket_hired(ctx, field)
+	case "noShows":
+		return ec.fieldContext_DemandBucket_noShows(ctx, field)
+	case "weeks":
+		return ec.fieldContext_DemandBucket_weeks(ctx, field)
+	case "fillRate":
+		return ec.fieldContext_DemandBucket_fillRate(ctx, field)
+	case "noShowRate":
+		return ec.fieldContext_DemandBucket_noShowRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_DemandSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weekday":
+		return ec.fieldContext_DemandSuggestion_weekday(ctx, field)
+	case "hour":
+		return ec.fieldContext_DemandSuggestion_hour(ctx, field)
+	case "date":
+		return ec.fieldContext_DemandSuggestion_date(ctx, field)
+	case "slots":
+		return ec.fieldContext_DemandSuggestion_slots(ctx, field)
+	case "detail":
+		return ec.fieldContext_DemandSuggestion_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandSuggestion", field.Name)
+}
+
+func (ec *executionContext) childFields_DemandView(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weeks":
+		return ec.fieldContext_DemandView_weeks(ctx, field)
+	case "buckets":
+		return ec.fieldContext_DemandView_buckets(ctx, field)
+	case "suggestions":
+		return ec.fieldContext_DemandView_suggestions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemandView", field.Name)
+}
+
 func (ec *executionContext) childFields_Device(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -17487,6 +17734,28 @@ func (ec *executionContext) field_Query_creditReport_args(ctx context.Context, r
 		return nil, err
 	}
 	args["subjectID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demand_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "employerID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["employerID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "weeks",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["weeks"] = arg1
 	return args, nil
 }
 
@@ -23611,6 +23880,415 @@ func (ec *executionContext) _DeleteShiftTemplatePayload_removedTemplateID(ctx co
 }
 func (ec *executionContext) fieldContext_DeleteShiftTemplatePayload_removedTemplateID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteShiftTemplatePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DemandBucket_weekday(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandBucket_weekday(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weekday, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNWeekday2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandBucket_weekday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Weekday")
+}
+
+func (ec *executionContext) _DemandBucket_hour(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandBucket_hour(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hour, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandBucket_hour(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandBucket_shifts(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandBucket_shifts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shifts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandBucket_shifts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandBucket_slots(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandBucket_slots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slots, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandBucket_slots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandBucket_hired(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandBucket_hired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandBucket_hired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandBucket_noShows(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandBucket_noShows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoShows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandBucket_noShows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandBucket_weeks(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandBucket_weeks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weeks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandBucket_weeks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandBucket_fillRate(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandBucket_fillRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FillRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandBucket_fillRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DemandBucket_noShowRate(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandBucket_noShowRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoShowRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandBucket_noShowRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DemandSuggestion_weekday(ctx context.Context, field graphql.CollectedField, obj *market.DemandSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandSuggestion_weekday(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weekday, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNWeekday2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandSuggestion_weekday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandSuggestion", field, false, false, "Weekday")
+}
+
+func (ec *executionContext) _DemandSuggestion_hour(ctx context.Context, field graphql.CollectedField, obj *market.DemandSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandSuggestion_hour(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hour, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandSuggestion_hour(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandSuggestion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandSuggestion_date(ctx context.Context, field graphql.CollectedField, obj *market.DemandSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandSuggestion_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandSuggestion_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandSuggestion", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DemandSuggestion_slots(ctx context.Context, field graphql.CollectedField, obj *market.DemandSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandSuggestion_slots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slots, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandSuggestion_slots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandSuggestion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandSuggestion_detail(ctx context.Context, field graphql.CollectedField, obj *market.DemandSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandSuggestion_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandSuggestion_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandSuggestion", field, true, false, "String")
+}
+
+func (ec *executionContext) _DemandView_weeks(ctx context.Context, field graphql.CollectedField, obj *market.DemandView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandView_weeks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weeks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandView_weeks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemandView", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemandView_buckets(ctx context.Context, field graphql.CollectedField, obj *market.DemandView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandView_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []market.DemandBucket) graphql.Marshaler {
+			return ec.marshalNDemandBucket2ᚕflexworkᚋmarketᚐDemandBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandView_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemandView_suggestions(ctx context.Context, field graphql.CollectedField, obj *market.DemandView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemandView_suggestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suggestions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []market.DemandSuggestion) graphql.Marshaler {
+			return ec.marshalNDemandSuggestion2ᚕflexworkᚋmarketᚐDemandSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemandView_suggestions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemandView",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandSuggestion(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Device_id(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
@@ -32279,6 +32957,50 @@ func (ec *executionContext) fieldContext_Query_creditDisputes(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_creditDisputes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demand(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Demand(ctx, fc.Args["employerID"].(string), fc.Args["weeks"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.DemandView) graphql.Marshaler {
+			return ec.marshalNDemandView2ᚖflexworkᚋmarketᚐDemandView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demand(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemandView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -51131,6 +51853,176 @@ func (ec *executionContext) _DeleteShiftTemplatePayload(ctx context.Context, sel
 	return out
 }
 
+var demandBucketImplementors = []string{"DemandBucket"}
+
+func (ec *executionContext) _DemandBucket(ctx context.Context, sel ast.SelectionSet, obj *market.DemandBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemandBucket")
+		case "weekday":
+			out.Values[i] = ec._DemandBucket_weekday(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hour":
+			out.Values[i] = ec._DemandBucket_hour(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shifts":
+			out.Values[i] = ec._DemandBucket_shifts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slots":
+			out.Values[i] = ec._DemandBucket_slots(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hired":
+			out.Values[i] = ec._DemandBucket_hired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "noShows":
+			out.Values[i] = ec._DemandBucket_noShows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weeks":
+			out.Values[i] = ec._DemandBucket_weeks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fillRate":
+			out.Values[i] = ec._DemandBucket_fillRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "noShowRate":
+			out.Values[i] = ec._DemandBucket_noShowRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demandSuggestionImplementors = []string{"DemandSuggestion"}
+
+func (ec *executionContext) _DemandSuggestion(ctx context.Context, sel ast.SelectionSet, obj *market.DemandSuggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandSuggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemandSuggestion")
+		case "weekday":
+			out.Values[i] = ec._DemandSuggestion_weekday(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hour":
+			out.Values[i] = ec._DemandSuggestion_hour(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.Values[i] = ec._DemandSuggestion_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slots":
+			out.Values[i] = ec._DemandSuggestion_slots(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "detail":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DemandSuggestion_detail(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demandViewImplementors = []string{"DemandView"}
+
+func (ec *executionContext) _DemandView(ctx context.Context, sel ast.SelectionSet, obj *market.DemandView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandViewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemandView")
+		case "weeks":
+			out.Values[i] = ec._DemandView_weeks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buckets":
+			out.Values[i] = ec._DemandView_buckets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suggestions":
+			out.Values[i] = ec._DemandView_suggestions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deviceImplementors = []string{"Device", "Node"}
 
 func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, obj *ent.Device) graphql.Marshaler {
@@ -54055,6 +54947,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_creditDisputes(ctx, field)
+				})
+		case "demand":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demand(ctx, field)
 				})
 		case "shiftFeed":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -59397,6 +60295,54 @@ func (ec *executionContext) marshalNDeleteShiftTemplatePayload2ᚖflexworkᚋmar
 		return graphql.Null
 	}
 	return ec._DeleteShiftTemplatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDemandBucket2flexworkᚋmarketᚐDemandBucket(ctx context.Context, sel ast.SelectionSet, v market.DemandBucket) graphql.Marshaler {
+	return ec._DemandBucket(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDemandBucket2ᚕflexworkᚋmarketᚐDemandBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []market.DemandBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDemandBucket2flexworkᚋmarketᚐDemandBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDemandSuggestion2flexworkᚋmarketᚐDemandSuggestion(ctx context.Context, sel ast.SelectionSet, v market.DemandSuggestion) graphql.Marshaler {
+	return ec._DemandSuggestion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDemandSuggestion2ᚕflexworkᚋmarketᚐDemandSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []market.DemandSuggestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDemandSuggestion2flexworkᚋmarketᚐDemandSuggestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDemandView2ᚖflexworkᚋmarketᚐDemandView(ctx context.Context, sel ast.SelectionSet, v *market.DemandView) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemandView!")
+		return graphql.Null
+	}
+	return ec._DemandView(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDevice2ᚖflexworkᚋentᚐDevice(ctx context.Context, sel ast.SelectionSet, v *ent.Device) graphql.Marshaler {
