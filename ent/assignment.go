@@ -38,6 +38,8 @@ type Assignment struct {
 	OfferID *string `json:"offer_id,omitempty"`
 	// Status holds the value of the "status" field.
 	Status assignment.Status `json:"status,omitempty"`
+	// Boost holds the value of the "boost" field.
+	Boost int64 `json:"boost,omitempty"`
 	// StartsAt holds the value of the "starts_at" field.
 	StartsAt time.Time `json:"starts_at,omitempty"`
 	// EndsAt holds the value of the "ends_at" field.
@@ -164,6 +166,8 @@ func (*Assignment) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case assignment.FieldCheckInLat, assignment.FieldCheckInLng, assignment.FieldCheckOutLat, assignment.FieldCheckOutLng:
 			values[i] = new(sql.NullFloat64)
+		case assignment.FieldBoost:
+			values[i] = new(sql.NullInt64)
 		case assignment.FieldID, assignment.FieldShiftID, assignment.FieldWorkerID, assignment.FieldEmployerID, assignment.FieldAgencyID, assignment.FieldOfferID, assignment.FieldStatus, assignment.FieldCancelReason:
 			values[i] = new(sql.NullString)
 		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt, assignment.FieldStartsAt, assignment.FieldEndsAt, assignment.FieldCheckedInAt, assignment.FieldCheckedOutAt, assignment.FieldCancelledAt, assignment.FieldRemindedAt:
@@ -238,6 +242,12 @@ func (_m *Assignment) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
 				_m.Status = assignment.Status(value.String)
+			}
+		case assignment.FieldBoost:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field boost", values[i])
+			} else if value.Valid {
+				_m.Boost = value.Int64
 			}
 		case assignment.FieldStartsAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -412,6 +422,9 @@ func (_m *Assignment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
+	builder.WriteString(", ")
+	builder.WriteString("boost=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Boost))
 	builder.WriteString(", ")
 	builder.WriteString("starts_at=")
 	builder.WriteString(_m.StartsAt.Format(time.ANSIC))

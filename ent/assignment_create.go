@@ -117,6 +117,20 @@ func (_c *AssignmentCreate) SetNillableStatus(v *assignment.Status) *AssignmentC
 	return _c
 }
 
+// SetBoost sets the "boost" field.
+func (_c *AssignmentCreate) SetBoost(v int64) *AssignmentCreate {
+	_c.mutation.SetBoost(v)
+	return _c
+}
+
+// SetNillableBoost sets the "boost" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillableBoost(v *int64) *AssignmentCreate {
+	if v != nil {
+		_c.SetBoost(*v)
+	}
+	return _c
+}
+
 // SetStartsAt sets the "starts_at" field.
 func (_c *AssignmentCreate) SetStartsAt(v time.Time) *AssignmentCreate {
 	_c.mutation.SetStartsAt(v)
@@ -406,6 +420,10 @@ func (_c *AssignmentCreate) defaults() error {
 		v := assignment.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.Boost(); !ok {
+		v := assignment.DefaultBoost
+		_c.mutation.SetBoost(v)
+	}
 	if _, ok := _c.mutation.CancelReason(); !ok {
 		v := assignment.DefaultCancelReason
 		_c.mutation.SetCancelReason(v)
@@ -448,6 +466,9 @@ func (_c *AssignmentCreate) check() error {
 		if err := assignment.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Assignment.status": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.Boost(); !ok {
+		return &ValidationError{Name: "boost", err: errors.New(`ent: missing required field "Assignment.boost"`)}
 	}
 	if _, ok := _c.mutation.StartsAt(); !ok {
 		return &ValidationError{Name: "starts_at", err: errors.New(`ent: missing required field "Assignment.starts_at"`)}
@@ -532,6 +553,10 @@ func (_c *AssignmentCreate) createSpec() (*Assignment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(assignment.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
+	}
+	if value, ok := _c.mutation.Boost(); ok {
+		_spec.SetField(assignment.FieldBoost, field.TypeInt64, value)
+		_node.Boost = value
 	}
 	if value, ok := _c.mutation.StartsAt(); ok {
 		_spec.SetField(assignment.FieldStartsAt, field.TypeTime, value)
@@ -1006,6 +1031,9 @@ func (u *AssignmentUpsertOne) UpdateNewValues() *AssignmentUpsertOne {
 		}
 		if _, exists := u.create.mutation.OfferID(); exists {
 			s.SetIgnore(assignment.FieldOfferID)
+		}
+		if _, exists := u.create.mutation.Boost(); exists {
+			s.SetIgnore(assignment.FieldBoost)
 		}
 	}))
 	return u
@@ -1518,6 +1546,9 @@ func (u *AssignmentUpsertBulk) UpdateNewValues() *AssignmentUpsertBulk {
 			}
 			if _, exists := b.mutation.OfferID(); exists {
 				s.SetIgnore(assignment.FieldOfferID)
+			}
+			if _, exists := b.mutation.Boost(); exists {
+				s.SetIgnore(assignment.FieldBoost)
 			}
 		}
 	}))

@@ -86,6 +86,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			assignment.FieldAgencyID:         {Type: field.TypeString, Column: assignment.FieldAgencyID},
 			assignment.FieldOfferID:          {Type: field.TypeString, Column: assignment.FieldOfferID},
 			assignment.FieldStatus:           {Type: field.TypeEnum, Column: assignment.FieldStatus},
+			assignment.FieldBoost:            {Type: field.TypeInt64, Column: assignment.FieldBoost},
 			assignment.FieldStartsAt:         {Type: field.TypeTime, Column: assignment.FieldStartsAt},
 			assignment.FieldEndsAt:           {Type: field.TypeTime, Column: assignment.FieldEndsAt},
 			assignment.FieldCheckedInAt:      {Type: field.TypeTime, Column: assignment.FieldCheckedInAt},
@@ -588,6 +589,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldBackfill:                 {Type: field.TypeEnum, Column: shift.FieldBackfill},
 			shift.FieldBackfillAt:               {Type: field.TypeTime, Column: shift.FieldBackfillAt},
 			shift.FieldWeekMinute:               {Type: field.TypeInt, Column: shift.FieldWeekMinute},
+			shift.FieldBoost:                    {Type: field.TypeInt64, Column: shift.FieldBoost},
+			shift.FieldBoostCap:                 {Type: field.TypeInt64, Column: shift.FieldBoostCap},
 			shift.FieldWeekMinutes:              {Type: field.TypeInt, Column: shift.FieldWeekMinutes},
 		},
 	}
@@ -1797,6 +1800,11 @@ func (f *AssignmentFilter) WhereOfferID(p entql.StringP) {
 // WhereStatus applies the entql string predicate on the status field.
 func (f *AssignmentFilter) WhereStatus(p entql.StringP) {
 	f.Where(p.Field(assignment.FieldStatus))
+}
+
+// WhereBoost applies the entql int64 predicate on the boost field.
+func (f *AssignmentFilter) WhereBoost(p entql.Int64P) {
+	f.Where(p.Field(assignment.FieldBoost))
 }
 
 // WhereStartsAt applies the entql time.Time predicate on the starts_at field.
@@ -4297,6 +4305,16 @@ func (f *ShiftFilter) WhereBackfillAt(p entql.TimeP) {
 // WhereWeekMinute applies the entql int predicate on the week_minute field.
 func (f *ShiftFilter) WhereWeekMinute(p entql.IntP) {
 	f.Where(p.Field(shift.FieldWeekMinute))
+}
+
+// WhereBoost applies the entql int64 predicate on the boost field.
+func (f *ShiftFilter) WhereBoost(p entql.Int64P) {
+	f.Where(p.Field(shift.FieldBoost))
+}
+
+// WhereBoostCap applies the entql int64 predicate on the boost_cap field.
+func (f *ShiftFilter) WhereBoostCap(p entql.Int64P) {
+	f.Where(p.Field(shift.FieldBoostCap))
 }
 
 // WhereWeekMinutes applies the entql int predicate on the week_minutes field.

@@ -1076,6 +1076,8 @@ type AssignmentMutation struct {
 	employer_id       *string
 	agency_id         *string
 	status            *assignment.Status
+	boost             *int64
+	addboost          *int64
 	starts_at         *time.Time
 	ends_at           *time.Time
 	checked_in_at     *time.Time
@@ -1527,6 +1529,62 @@ func (m *AssignmentMutation) OldStatus(ctx context.Context) (v assignment.Status
 // ResetStatus resets all changes to the "status" field.
 func (m *AssignmentMutation) ResetStatus() {
 	m.status = nil
+}
+
+// SetBoost sets the "boost" field.
+func (m *AssignmentMutation) SetBoost(i int64) {
+	m.boost = &i
+	m.addboost = nil
+}
+
+// Boost returns the value of the "boost" field in the mutation.
+func (m *AssignmentMutation) Boost() (r int64, exists bool) {
+	v := m.boost
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBoost returns the old "boost" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldBoost(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBoost is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBoost requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBoost: %w", err)
+	}
+	return oldValue.Boost, nil
+}
+
+// AddBoost adds i to the "boost" field.
+func (m *AssignmentMutation) AddBoost(i int64) {
+	if m.addboost != nil {
+		*m.addboost += i
+	} else {
+		m.addboost = &i
+	}
+}
+
+// AddedBoost returns the value that was added to the "boost" field in this mutation.
+func (m *AssignmentMutation) AddedBoost() (r int64, exists bool) {
+	v := m.addboost
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBoost resets all changes to the "boost" field.
+func (m *AssignmentMutation) ResetBoost() {
+	m.boost = nil
+	m.addboost = nil
 }
 
 // SetStartsAt sets the "starts_at" field.
@@ -2396,7 +2454,7 @@ func (m *AssignmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AssignmentMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, assignment.FieldCreatedAt)
 	}
@@ -2420,6 +2478,9 @@ func (m *AssignmentMutation) Fields() []string {
 	}
 	if m.status != nil {
 		fields = append(fields, assignment.FieldStatus)
+	}
+	if m.boost != nil {
+		fields = append(fields, assignment.FieldBoost)
 	}
 	if m.starts_at != nil {
 		fields = append(fields, assignment.FieldStartsAt)
@@ -2481,6 +2542,8 @@ func (m *AssignmentMutation) Field(name string) (ent.Value, bool) {
 		return m.OfferID()
 	case assignment.FieldStatus:
 		return m.Status()
+	case assignment.FieldBoost:
+		return m.Boost()
 	case assignment.FieldStartsAt:
 		return m.StartsAt()
 	case assignment.FieldEndsAt:
@@ -2530,6 +2593,8 @@ func (m *AssignmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldOfferID(ctx)
 	case assignment.FieldStatus:
 		return m.OldStatus(ctx)
+	case assignment.FieldBoost:
+		return m.OldBoost(ctx)
 	case assignment.FieldStartsAt:
 		return m.OldStartsAt(ctx)
 	case assignment.FieldEndsAt:
@@ -2618,6 +2683,13 @@ func (m *AssignmentMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetStatus(v)
+		return nil
+	case assignment.FieldBoost:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBoost(v)
 		return nil
 	case assignment.FieldStartsAt:
 		v, ok := value.(time.Time)
@@ -2711,6 +2783,9 @@ func (m *AssignmentMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *AssignmentMutation) AddedFields() []string {
 	var fields []string
+	if m.addboost != nil {
+		fields = append(fields, assignment.FieldBoost)
+	}
 	if m.addcheck_in_lat != nil {
 		fields = append(fields, assignment.FieldCheckInLat)
 	}
@@ -2731,6 +2806,8 @@ func (m *AssignmentMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *AssignmentMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case assignment.FieldBoost:
+		return m.AddedBoost()
 	case assignment.FieldCheckInLat:
 		return m.AddedCheckInLat()
 	case assignment.FieldCheckInLng:
@@ -2748,6 +2825,13 @@ func (m *AssignmentMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *AssignmentMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case assignment.FieldBoost:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBoost(v)
+		return nil
 	case assignment.FieldCheckInLat:
 		v, ok := value.(float64)
 		if !ok {
@@ -2889,6 +2973,9 @@ func (m *AssignmentMutation) ResetField(name string) error {
 		return nil
 	case assignment.FieldStatus:
 		m.ResetStatus()
+		return nil
+	case assignment.FieldBoost:
+		m.ResetBoost()
 		return nil
 	case assignment.FieldStartsAt:
 		m.ResetStartsAt()
@@ -21963,6 +22050,10 @@ type ShiftMutation struct {
 	backfill_at                      *time.Time
 	week_minute                      *int
 	addweek_minute                   *int
+	boost                            *int64
+	addboost                         *int64
+	boost_cap                        *int64
+	addboost_cap                     *int64
 	week_minutes                     *int
 	addweek_minutes                  *int
 	clearedFields                    map[string]struct{}
@@ -24005,6 +24096,132 @@ func (m *ShiftMutation) ResetWeekMinute() {
 	m.addweek_minute = nil
 }
 
+// SetBoost sets the "boost" field.
+func (m *ShiftMutation) SetBoost(i int64) {
+	m.boost = &i
+	m.addboost = nil
+}
+
+// Boost returns the value of the "boost" field in the mutation.
+func (m *ShiftMutation) Boost() (r int64, exists bool) {
+	v := m.boost
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBoost returns the old "boost" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldBoost(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBoost is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBoost requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBoost: %w", err)
+	}
+	return oldValue.Boost, nil
+}
+
+// AddBoost adds i to the "boost" field.
+func (m *ShiftMutation) AddBoost(i int64) {
+	if m.addboost != nil {
+		*m.addboost += i
+	} else {
+		m.addboost = &i
+	}
+}
+
+// AddedBoost returns the value that was added to the "boost" field in this mutation.
+func (m *ShiftMutation) AddedBoost() (r int64, exists bool) {
+	v := m.addboost
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBoost resets all changes to the "boost" field.
+func (m *ShiftMutation) ResetBoost() {
+	m.boost = nil
+	m.addboost = nil
+}
+
+// SetBoostCap sets the "boost_cap" field.
+func (m *ShiftMutation) SetBoostCap(i int64) {
+	m.boost_cap = &i
+	m.addboost_cap = nil
+}
+
+// BoostCap returns the value of the "boost_cap" field in the mutation.
+func (m *ShiftMutation) BoostCap() (r int64, exists bool) {
+	v := m.boost_cap
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBoostCap returns the old "boost_cap" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldBoostCap(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBoostCap is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBoostCap requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBoostCap: %w", err)
+	}
+	return oldValue.BoostCap, nil
+}
+
+// AddBoostCap adds i to the "boost_cap" field.
+func (m *ShiftMutation) AddBoostCap(i int64) {
+	if m.addboost_cap != nil {
+		*m.addboost_cap += i
+	} else {
+		m.addboost_cap = &i
+	}
+}
+
+// AddedBoostCap returns the value that was added to the "boost_cap" field in this mutation.
+func (m *ShiftMutation) AddedBoostCap() (r int64, exists bool) {
+	v := m.addboost_cap
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBoostCap clears the value of the "boost_cap" field.
+func (m *ShiftMutation) ClearBoostCap() {
+	m.boost_cap = nil
+	m.addboost_cap = nil
+	m.clearedFields[shift.FieldBoostCap] = struct{}{}
+}
+
+// BoostCapCleared returns if the "boost_cap" field was cleared in this mutation.
+func (m *ShiftMutation) BoostCapCleared() bool {
+	_, ok := m.clearedFields[shift.FieldBoostCap]
+	return ok
+}
+
+// ResetBoostCap resets all changes to the "boost_cap" field.
+func (m *ShiftMutation) ResetBoostCap() {
+	m.boost_cap = nil
+	m.addboost_cap = nil
+	delete(m.clearedFields, shift.FieldBoostCap)
+}
+
 // SetWeekMinutes sets the "week_minutes" field.
 func (m *ShiftMutation) SetWeekMinutes(i int) {
 	m.week_minutes = &i
@@ -24419,7 +24636,7 @@ func (m *ShiftMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShiftMutation) Fields() []string {
-	fields := make([]string, 0, 41)
+	fields := make([]string, 0, 43)
 	if m.created_at != nil {
 		fields = append(fields, shift.FieldCreatedAt)
 	}
@@ -24540,6 +24757,12 @@ func (m *ShiftMutation) Fields() []string {
 	if m.week_minute != nil {
 		fields = append(fields, shift.FieldWeekMinute)
 	}
+	if m.boost != nil {
+		fields = append(fields, shift.FieldBoost)
+	}
+	if m.boost_cap != nil {
+		fields = append(fields, shift.FieldBoostCap)
+	}
 	if m.week_minutes != nil {
 		fields = append(fields, shift.FieldWeekMinutes)
 	}
@@ -24631,6 +24854,10 @@ func (m *ShiftMutation) Field(name string) (ent.Value, bool) {
 		return m.BackfillAt()
 	case shift.FieldWeekMinute:
 		return m.WeekMinute()
+	case shift.FieldBoost:
+		return m.Boost()
+	case shift.FieldBoostCap:
+		return m.BoostCap()
 	case shift.FieldWeekMinutes:
 		return m.WeekMinutes()
 	}
@@ -24722,6 +24949,10 @@ func (m *ShiftMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldBackfillAt(ctx)
 	case shift.FieldWeekMinute:
 		return m.OldWeekMinute(ctx)
+	case shift.FieldBoost:
+		return m.OldBoost(ctx)
+	case shift.FieldBoostCap:
+		return m.OldBoostCap(ctx)
 	case shift.FieldWeekMinutes:
 		return m.OldWeekMinutes(ctx)
 	}
@@ -25013,6 +25244,20 @@ func (m *ShiftMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetWeekMinute(v)
 		return nil
+	case shift.FieldBoost:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBoost(v)
+		return nil
+	case shift.FieldBoostCap:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBoostCap(v)
+		return nil
 	case shift.FieldWeekMinutes:
 		v, ok := value.(int)
 		if !ok {
@@ -25070,6 +25315,12 @@ func (m *ShiftMutation) AddedFields() []string {
 	if m.addweek_minute != nil {
 		fields = append(fields, shift.FieldWeekMinute)
 	}
+	if m.addboost != nil {
+		fields = append(fields, shift.FieldBoost)
+	}
+	if m.addboost_cap != nil {
+		fields = append(fields, shift.FieldBoostCap)
+	}
 	if m.addweek_minutes != nil {
 		fields = append(fields, shift.FieldWeekMinutes)
 	}
@@ -25109,6 +25360,10 @@ func (m *ShiftMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedMaxDistanceKm()
 	case shift.FieldWeekMinute:
 		return m.AddedWeekMinute()
+	case shift.FieldBoost:
+		return m.AddedBoost()
+	case shift.FieldBoostCap:
+		return m.AddedBoostCap()
 	case shift.FieldWeekMinutes:
 		return m.AddedWeekMinutes()
 	}
@@ -25218,6 +25473,20 @@ func (m *ShiftMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddWeekMinute(v)
 		return nil
+	case shift.FieldBoost:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBoost(v)
+		return nil
+	case shift.FieldBoostCap:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBoostCap(v)
+		return nil
 	case shift.FieldWeekMinutes:
 		v, ok := value.(int)
 		if !ok {
@@ -25269,6 +25538,9 @@ func (m *ShiftMutation) ClearedFields() []string {
 	if m.FieldCleared(shift.FieldBackfillAt) {
 		fields = append(fields, shift.FieldBackfillAt)
 	}
+	if m.FieldCleared(shift.FieldBoostCap) {
+		fields = append(fields, shift.FieldBoostCap)
+	}
 	return fields
 }
 
@@ -25318,6 +25590,9 @@ func (m *ShiftMutation) ClearField(name string) error {
 		return nil
 	case shift.FieldBackfillAt:
 		m.ClearBackfillAt()
+		return nil
+	case shift.FieldBoostCap:
+		m.ClearBoostCap()
 		return nil
 	}
 	return fmt.Errorf("unknown Shift nullable field %s", name)
@@ -25446,6 +25721,12 @@ func (m *ShiftMutation) ResetField(name string) error {
 		return nil
 	case shift.FieldWeekMinute:
 		m.ResetWeekMinute()
+		return nil
+	case shift.FieldBoost:
+		m.ResetBoost()
+		return nil
+	case shift.FieldBoostCap:
+		m.ResetBoostCap()
 		return nil
 	case shift.FieldWeekMinutes:
 		m.ResetWeekMinutes()

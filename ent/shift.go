@@ -100,6 +100,10 @@ type Shift struct {
 	BackfillAt *time.Time `json:"backfill_at,omitempty"`
 	// WeekMinute holds the value of the "week_minute" field.
 	WeekMinute int `json:"week_minute,omitempty"`
+	// Boost holds the value of the "boost" field.
+	Boost int64 `json:"boost,omitempty"`
+	// BoostCap holds the value of the "boost_cap" field.
+	BoostCap *int64 `json:"boost_cap,omitempty"`
 	// WeekMinutes holds the value of the "week_minutes" field.
 	WeekMinutes int `json:"week_minutes,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -215,7 +219,7 @@ func (*Shift) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case shift.FieldLat, shift.FieldLng:
 			values[i] = new(sql.NullFloat64)
-		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldPayCycleDays, shift.FieldPostMonths, shift.FieldFilled, shift.FieldTermsVersion, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm, shift.FieldWeekMinute, shift.FieldWeekMinutes:
+		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldPayCycleDays, shift.FieldPostMonths, shift.FieldFilled, shift.FieldTermsVersion, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm, shift.FieldWeekMinute, shift.FieldBoost, shift.FieldBoostCap, shift.FieldWeekMinutes:
 			values[i] = new(sql.NullInt64)
 		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldAgencyID, shift.FieldPostNature, shift.FieldSeriesID, shift.FieldCancelReason, shift.FieldBackfill:
 			values[i] = new(sql.NullString)
@@ -496,6 +500,19 @@ func (_m *Shift) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.WeekMinute = int(value.Int64)
 			}
+		case shift.FieldBoost:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field boost", values[i])
+			} else if value.Valid {
+				_m.Boost = value.Int64
+			}
+		case shift.FieldBoostCap:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field boost_cap", values[i])
+			} else if value.Valid {
+				_m.BoostCap = new(int64)
+				*_m.BoostCap = value.Int64
+			}
 		case shift.FieldWeekMinutes:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field week_minutes", values[i])
@@ -712,6 +729,14 @@ func (_m *Shift) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("week_minute=")
 	builder.WriteString(fmt.Sprintf("%v", _m.WeekMinute))
+	builder.WriteString(", ")
+	builder.WriteString("boost=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Boost))
+	builder.WriteString(", ")
+	if v := _m.BoostCap; v != nil {
+		builder.WriteString("boost_cap=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("week_minutes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.WeekMinutes))

@@ -461,6 +461,34 @@ func (_c *ShiftCreate) SetNillableWeekMinute(v *int) *ShiftCreate {
 	return _c
 }
 
+// SetBoost sets the "boost" field.
+func (_c *ShiftCreate) SetBoost(v int64) *ShiftCreate {
+	_c.mutation.SetBoost(v)
+	return _c
+}
+
+// SetNillableBoost sets the "boost" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillableBoost(v *int64) *ShiftCreate {
+	if v != nil {
+		_c.SetBoost(*v)
+	}
+	return _c
+}
+
+// SetBoostCap sets the "boost_cap" field.
+func (_c *ShiftCreate) SetBoostCap(v int64) *ShiftCreate {
+	_c.mutation.SetBoostCap(v)
+	return _c
+}
+
+// SetNillableBoostCap sets the "boost_cap" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillableBoostCap(v *int64) *ShiftCreate {
+	if v != nil {
+		_c.SetBoostCap(*v)
+	}
+	return _c
+}
+
 // SetWeekMinutes sets the "week_minutes" field.
 func (_c *ShiftCreate) SetWeekMinutes(v int) *ShiftCreate {
 	_c.mutation.SetWeekMinutes(v)
@@ -673,6 +701,10 @@ func (_c *ShiftCreate) defaults() error {
 		v := shift.DefaultWeekMinute
 		_c.mutation.SetWeekMinute(v)
 	}
+	if _, ok := _c.mutation.Boost(); !ok {
+		v := shift.DefaultBoost
+		_c.mutation.SetBoost(v)
+	}
 	if _, ok := _c.mutation.WeekMinutes(); !ok {
 		v := shift.DefaultWeekMinutes
 		_c.mutation.SetWeekMinutes(v)
@@ -822,6 +854,9 @@ func (_c *ShiftCreate) check() error {
 	}
 	if _, ok := _c.mutation.WeekMinute(); !ok {
 		return &ValidationError{Name: "week_minute", err: errors.New(`ent: missing required field "Shift.week_minute"`)}
+	}
+	if _, ok := _c.mutation.Boost(); !ok {
+		return &ValidationError{Name: "boost", err: errors.New(`ent: missing required field "Shift.boost"`)}
 	}
 	if _, ok := _c.mutation.WeekMinutes(); !ok {
 		return &ValidationError{Name: "week_minutes", err: errors.New(`ent: missing required field "Shift.week_minutes"`)}
@@ -1021,6 +1056,14 @@ func (_c *ShiftCreate) createSpec() (*Shift, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.WeekMinute(); ok {
 		_spec.SetField(shift.FieldWeekMinute, field.TypeInt, value)
 		_node.WeekMinute = value
+	}
+	if value, ok := _c.mutation.Boost(); ok {
+		_spec.SetField(shift.FieldBoost, field.TypeInt64, value)
+		_node.Boost = value
+	}
+	if value, ok := _c.mutation.BoostCap(); ok {
+		_spec.SetField(shift.FieldBoostCap, field.TypeInt64, value)
+		_node.BoostCap = &value
 	}
 	if value, ok := _c.mutation.WeekMinutes(); ok {
 		_spec.SetField(shift.FieldWeekMinutes, field.TypeInt, value)
@@ -1753,6 +1796,48 @@ func (u *ShiftUpsert) UpdateWeekMinute() *ShiftUpsert {
 // AddWeekMinute adds v to the "week_minute" field.
 func (u *ShiftUpsert) AddWeekMinute(v int) *ShiftUpsert {
 	u.Add(shift.FieldWeekMinute, v)
+	return u
+}
+
+// SetBoost sets the "boost" field.
+func (u *ShiftUpsert) SetBoost(v int64) *ShiftUpsert {
+	u.Set(shift.FieldBoost, v)
+	return u
+}
+
+// UpdateBoost sets the "boost" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdateBoost() *ShiftUpsert {
+	u.SetExcluded(shift.FieldBoost)
+	return u
+}
+
+// AddBoost adds v to the "boost" field.
+func (u *ShiftUpsert) AddBoost(v int64) *ShiftUpsert {
+	u.Add(shift.FieldBoost, v)
+	return u
+}
+
+// SetBoostCap sets the "boost_cap" field.
+func (u *ShiftUpsert) SetBoostCap(v int64) *ShiftUpsert {
+	u.Set(shift.FieldBoostCap, v)
+	return u
+}
+
+// UpdateBoostCap sets the "boost_cap" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdateBoostCap() *ShiftUpsert {
+	u.SetExcluded(shift.FieldBoostCap)
+	return u
+}
+
+// AddBoostCap adds v to the "boost_cap" field.
+func (u *ShiftUpsert) AddBoostCap(v int64) *ShiftUpsert {
+	u.Add(shift.FieldBoostCap, v)
+	return u
+}
+
+// ClearBoostCap clears the value of the "boost_cap" field.
+func (u *ShiftUpsert) ClearBoostCap() *ShiftUpsert {
+	u.SetNull(shift.FieldBoostCap)
 	return u
 }
 
@@ -2492,6 +2577,55 @@ func (u *ShiftUpsertOne) AddWeekMinute(v int) *ShiftUpsertOne {
 func (u *ShiftUpsertOne) UpdateWeekMinute() *ShiftUpsertOne {
 	return u.Update(func(s *ShiftUpsert) {
 		s.UpdateWeekMinute()
+	})
+}
+
+// SetBoost sets the "boost" field.
+func (u *ShiftUpsertOne) SetBoost(v int64) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetBoost(v)
+	})
+}
+
+// AddBoost adds v to the "boost" field.
+func (u *ShiftUpsertOne) AddBoost(v int64) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddBoost(v)
+	})
+}
+
+// UpdateBoost sets the "boost" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdateBoost() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateBoost()
+	})
+}
+
+// SetBoostCap sets the "boost_cap" field.
+func (u *ShiftUpsertOne) SetBoostCap(v int64) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetBoostCap(v)
+	})
+}
+
+// AddBoostCap adds v to the "boost_cap" field.
+func (u *ShiftUpsertOne) AddBoostCap(v int64) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddBoostCap(v)
+	})
+}
+
+// UpdateBoostCap sets the "boost_cap" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdateBoostCap() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateBoostCap()
+	})
+}
+
+// ClearBoostCap clears the value of the "boost_cap" field.
+func (u *ShiftUpsertOne) ClearBoostCap() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearBoostCap()
 	})
 }
 
@@ -3401,6 +3535,55 @@ func (u *ShiftUpsertBulk) AddWeekMinute(v int) *ShiftUpsertBulk {
 func (u *ShiftUpsertBulk) UpdateWeekMinute() *ShiftUpsertBulk {
 	return u.Update(func(s *ShiftUpsert) {
 		s.UpdateWeekMinute()
+	})
+}
+
+// SetBoost sets the "boost" field.
+func (u *ShiftUpsertBulk) SetBoost(v int64) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetBoost(v)
+	})
+}
+
+// AddBoost adds v to the "boost" field.
+func (u *ShiftUpsertBulk) AddBoost(v int64) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddBoost(v)
+	})
+}
+
+// UpdateBoost sets the "boost" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdateBoost() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateBoost()
+	})
+}
+
+// SetBoostCap sets the "boost_cap" field.
+func (u *ShiftUpsertBulk) SetBoostCap(v int64) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetBoostCap(v)
+	})
+}
+
+// AddBoostCap adds v to the "boost_cap" field.
+func (u *ShiftUpsertBulk) AddBoostCap(v int64) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.AddBoostCap(v)
+	})
+}
+
+// UpdateBoostCap sets the "boost_cap" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdateBoostCap() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateBoostCap()
+	})
+}
+
+// ClearBoostCap clears the value of the "boost_cap" field.
+func (u *ShiftUpsertBulk) ClearBoostCap() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearBoostCap()
 	})
 }
 

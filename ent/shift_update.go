@@ -671,6 +671,54 @@ func (_u *ShiftUpdate) AddWeekMinute(v int) *ShiftUpdate {
 	return _u
 }
 
+// SetBoost sets the "boost" field.
+func (_u *ShiftUpdate) SetBoost(v int64) *ShiftUpdate {
+	_u.mutation.ResetBoost()
+	_u.mutation.SetBoost(v)
+	return _u
+}
+
+// SetNillableBoost sets the "boost" field if the given value is not nil.
+func (_u *ShiftUpdate) SetNillableBoost(v *int64) *ShiftUpdate {
+	if v != nil {
+		_u.SetBoost(*v)
+	}
+	return _u
+}
+
+// AddBoost adds value to the "boost" field.
+func (_u *ShiftUpdate) AddBoost(v int64) *ShiftUpdate {
+	_u.mutation.AddBoost(v)
+	return _u
+}
+
+// SetBoostCap sets the "boost_cap" field.
+func (_u *ShiftUpdate) SetBoostCap(v int64) *ShiftUpdate {
+	_u.mutation.ResetBoostCap()
+	_u.mutation.SetBoostCap(v)
+	return _u
+}
+
+// SetNillableBoostCap sets the "boost_cap" field if the given value is not nil.
+func (_u *ShiftUpdate) SetNillableBoostCap(v *int64) *ShiftUpdate {
+	if v != nil {
+		_u.SetBoostCap(*v)
+	}
+	return _u
+}
+
+// AddBoostCap adds value to the "boost_cap" field.
+func (_u *ShiftUpdate) AddBoostCap(v int64) *ShiftUpdate {
+	_u.mutation.AddBoostCap(v)
+	return _u
+}
+
+// ClearBoostCap clears the value of the "boost_cap" field.
+func (_u *ShiftUpdate) ClearBoostCap() *ShiftUpdate {
+	_u.mutation.ClearBoostCap()
+	return _u
+}
+
 // SetWeekMinutes sets the "week_minutes" field.
 func (_u *ShiftUpdate) SetWeekMinutes(v int) *ShiftUpdate {
 	_u.mutation.ResetWeekMinutes()
@@ -1184,6 +1232,21 @@ func (_u *ShiftUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedWeekMinute(); ok {
 		_spec.AddField(shift.FieldWeekMinute, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Boost(); ok {
+		_spec.SetField(shift.FieldBoost, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedBoost(); ok {
+		_spec.AddField(shift.FieldBoost, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.BoostCap(); ok {
+		_spec.SetField(shift.FieldBoostCap, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedBoostCap(); ok {
+		_spec.AddField(shift.FieldBoostCap, field.TypeInt64, value)
+	}
+	if _u.mutation.BoostCapCleared() {
+		_spec.ClearField(shift.FieldBoostCap, field.TypeInt64)
 	}
 	if value, ok := _u.mutation.WeekMinutes(); ok {
 		_spec.SetField(shift.FieldWeekMinutes, field.TypeInt, value)
@@ -2074,6 +2137,54 @@ func (_u *ShiftUpdateOne) AddWeekMinute(v int) *ShiftUpdateOne {
 	return _u
 }
 
+// SetBoost sets the "boost" field.
+func (_u *ShiftUpdateOne) SetBoost(v int64) *ShiftUpdateOne {
+	_u.mutation.ResetBoost()
+	_u.mutation.SetBoost(v)
+	return _u
+}
+
+// SetNillableBoost sets the "boost" field if the given value is not nil.
+func (_u *ShiftUpdateOne) SetNillableBoost(v *int64) *ShiftUpdateOne {
+	if v != nil {
+		_u.SetBoost(*v)
+	}
+	return _u
+}
+
+// AddBoost adds value to the "boost" field.
+func (_u *ShiftUpdateOne) AddBoost(v int64) *ShiftUpdateOne {
+	_u.mutation.AddBoost(v)
+	return _u
+}
+
+// SetBoostCap sets the "boost_cap" field.
+func (_u *ShiftUpdateOne) SetBoostCap(v int64) *ShiftUpdateOne {
+	_u.mutation.ResetBoostCap()
+	_u.mutation.SetBoostCap(v)
+	return _u
+}
+
+// SetNillableBoostCap sets the "boost_cap" field if the given value is not nil.
+func (_u *ShiftUpdateOne) SetNillableBoostCap(v *int64) *ShiftUpdateOne {
+	if v != nil {
+		_u.SetBoostCap(*v)
+	}
+	return _u
+}
+
+// AddBoostCap adds value to the "boost_cap" field.
+func (_u *ShiftUpdateOne) AddBoostCap(v int64) *ShiftUpdateOne {
+	_u.mutation.AddBoostCap(v)
+	return _u
+}
+
+// ClearBoostCap clears the value of the "boost_cap" field.
+func (_u *ShiftUpdateOne) ClearBoostCap() *ShiftUpdateOne {
+	_u.mutation.ClearBoostCap()
+	return _u
+}
+
 // SetWeekMinutes sets the "week_minutes" field.
 func (_u *ShiftUpdateOne) SetWeekMinutes(v int) *ShiftUpdateOne {
 	_u.mutation.ResetWeekMinutes()
@@ -2617,6 +2728,21 @@ func (_u *ShiftUpdateOne) sqlSave(ctx context.Context) (_node *Shift, err error)
 	}
 	if value, ok := _u.mutation.AddedWeekMinute(); ok {
 		_spec.AddField(shift.FieldWeekMinute, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Boost(); ok {
+		_spec.SetField(shift.FieldBoost, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedBoost(); ok {
+		_spec.AddField(shift.FieldBoost, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.BoostCap(); ok {
+		_spec.SetField(shift.FieldBoostCap, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedBoostCap(); ok {
+		_spec.AddField(shift.FieldBoostCap, field.TypeInt64, value)
+	}
+	if _u.mutation.BoostCapCleared() {
+		_spec.ClearField(shift.FieldBoostCap, field.TypeInt64)
 	}
 	if value, ok := _u.mutation.WeekMinutes(); ok {
 		_spec.SetField(shift.FieldWeekMinutes, field.TypeInt, value)

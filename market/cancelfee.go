@@ -24,7 +24,7 @@ func cancellationFee(s *ent.Shift) int64 {
 // payment deadline: it is then paid, confirmed, contested and flagged
 // overdue exactly as wages are.
 func (m *Market) oweCancellationFee(ctx context.Context, c *ent.Client, s *ent.Shift, a *ent.Assignment) error {
-	now, fee := m.Now(), cancellationFee(s)
+	now, fee := m.Now(), cancellationFee(termsOf(s, a))
 	t, err := c.Timesheet.Create().
 		SetAssignmentID(a.ID).SetWorkerID(a.WorkerID).SetEmployerID(a.EmployerID).SetNillableAgencyID(a.AgencyID).
 		SetSource(timesheet.SourceCANCELLATION_FEE).SetStatus(timesheet.StatusAPPROVED).

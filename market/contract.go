@@ -104,7 +104,7 @@ func contractFor(ctx context.Context, c *ent.Client, s *ent.Shift, a *ent.Assign
 	if err != nil {
 		return "", "", err
 	}
-	return renderContract(s, e, agency, w.Edges.User.DisplayName, w.Edges.User.Locale)
+	return renderContract(termsOf(s, a), e, agency, w.Edges.User.DisplayName, w.Edges.User.Locale)
 }
 
 // LedgerContractReissued records a contract's new text after the terms of

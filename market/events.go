@@ -64,6 +64,7 @@ const (
 	CancellationFeeOwed         EventKind = "CANCELLATION_FEE_OWED"
 	ShiftChanged                EventKind = "SHIFT_CHANGED"
 	ShiftReopened               EventKind = "SHIFT_REOPENED"     // a cancelled hire freed a slot of a full shift: announced again
+	ShiftBoosted                EventKind = "SHIFT_BOOSTED"      // the pay of hires from now on is raised: announced again
 	BackfillStandby             EventKind = "BACKFILL_STANDBY"   // a reopened slot offered to the standby list
 	BackfillRoster              EventKind = "BACKFILL_ROSTER"    // … to the employer's favourites
 	BackfillMatched             EventKind = "BACKFILL_MATCHED"   // … to the best-matched eligible workers
@@ -122,6 +123,7 @@ var EventKinds = []EventKind{
 	CancellationFeeOwed,
 	ShiftChanged,
 	ShiftReopened,
+	ShiftBoosted,
 	BackfillStandby,
 	BackfillRoster,
 	BackfillMatched,

@@ -142,7 +142,7 @@ func (m *Market) RemindAssignment(ctx context.Context, id string) error {
 // Sweep runs the market's timed transitions once; a periodic job calls it.
 func (m *Market) Sweep(ctx context.Context) error {
 	for _, step := range []func(context.Context) (int, error){
-		m.ExpireOffers, m.AdvanceBackfills, m.AdvanceShifts, m.CloseForgottenCheckIns, m.AutoApproveTimesheets, m.FlagOverduePayments, m.ConfirmUnansweredPayments, m.RevealDueReviews,
+		m.ExpireOffers, m.AdvanceBackfills, m.AutoBoosts, m.AdvanceShifts, m.CloseForgottenCheckIns, m.AutoApproveTimesheets, m.FlagOverduePayments, m.ConfirmUnansweredPayments, m.RevealDueReviews,
 		m.ExpireCertifications, m.CleanUpUploads, m.ForgetIdempotencyKeys,
 	} {
 		if _, err := step(ctx); err != nil {

@@ -281,7 +281,7 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*Changed, error) {
 		}
 		a, err := c.Assignment.Create().
 			SetShiftID(s.ID).SetWorkerID(v.WorkerID).SetEmployerID(s.EmployerID).SetOfferID(o.ID).SetNillableAgencyID(s.AgencyID).
-			SetStartsAt(s.StartsAt).SetEndsAt(s.EndsAt).
+			SetStartsAt(s.StartsAt).SetEndsAt(s.EndsAt).SetBoost(s.Boost).
 			Save(sys)
 		if err != nil {
 			return err
@@ -290,9 +290,13 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*Changed, error) {
 		if err != nil {
 			return err
 		}
-		if _, err := m.appendLedger(ctx, c, LedgerHire, a.ID, v.UserID, map[string]any{
+		hire := map[string]any{
 			"shift": s.ID, "worker": v.WorkerID, "employer": s.EmployerID, "offer": o.ID, "contractSha256": ctr.Sha256,
-		}); err != nil {
+		}
+		if s.Boost > 0 {
+			hire["boost"] = s.Boost // in the pay unit, part of the contract's pay
+		}
+		if _, err := m.appendLedger(ctx, c, LedgerHire, a.ID, v.UserID, hire); err != nil {
 			return err
 		}
 		for _, e := range []Event{

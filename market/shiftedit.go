@@ -89,7 +89,7 @@ func (m *Market) editShift(ctx context.Context, c *ent.Client, s *ent.Shift, in 
 		SetTitle(next.Title).SetAddress(next.Address).SetLat(next.Location.Lat).SetLng(next.Location.Lng).
 		SetStartsAt(next.StartsAt.UTC()).SetEndsAt(next.EndsAt.UTC()).SetWeekMinute(startMinute).SetWeekMinutes(minutes).
 		SetUnpaidBreakMinutes(*next.UnpaidBreakMinutes).
-		SetPayRate(next.Pay.Amount).SetHourlyRate(hourlyRate(next)).SetSlots(next.Slots).
+		SetPayRate(next.Pay.Amount).SetHourlyRate(boostedRate(next, s.Boost)).SetSlots(next.Slots).
 		SetGeofenceRadiusM(*next.GeofenceRadiusM).AddTermsVersion(1)
 	if next.Description != nil {
 		up.SetDescription(strings.TrimSpace(*next.Description))

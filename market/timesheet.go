@@ -76,7 +76,7 @@ func (m *Market) ApproveTimesheet(ctx context.Context, in ApproveInput) (*Change
 func (m *Market) approve(ctx context.Context, c *ent.Client, t *ent.Timesheet, minutes int, reason string, auto bool, out **ent.Timesheet) error {
 	now := m.Now()
 	s := t.Edges.Assignment.Edges.Shift
-	amount := wageFor(s, minutes)
+	amount := wageFor(termsOf(s, t.Edges.Assignment), minutes)
 	up := c.Timesheet.Update().
 		Where(timesheet.ID(t.ID), timesheet.StatusIn(timesheet.StatusSUBMITTED, timesheet.StatusDISPUTED),
 			timesheet.EscalatedAtIsNil(), timesheet.PaymentStatusNEQ(timesheet.PaymentStatusCONFIRMED)).

@@ -188,7 +188,7 @@ func (m *Market) DecideTimesheetDispute(ctx context.Context, in DecideInput) (*C
 			return State(CodeTimesheetNotOpen, "only a dispute taken to staff is decided by staff")
 		}
 		now, s := m.Now(), t.Edges.Assignment.Edges.Shift
-		amount := wageFor(s, in.ApprovedMinutes)
+		amount := wageFor(termsOf(s, t.Edges.Assignment), in.ApprovedMinutes)
 		up := c.Timesheet.Update().Where(timesheet.ID(t.ID), timesheet.StatusIn(timesheet.StatusDISPUTED, timesheet.StatusAPPROVED),
 			timesheet.PaymentStatusNEQ(timesheet.PaymentStatusCONFIRMED)).
 			SetStatus(timesheet.StatusRESOLVED).SetApprovedMinutes(in.ApprovedMinutes).SetAmountOwed(amount).

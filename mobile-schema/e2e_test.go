@@ -441,6 +441,15 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if b := s.op(olga, "StopBackfill", map[string]any{"input": map[string]any{"shiftID": night}}); b.str("stopBackfill.shift.backfill.step") != "STOPPED" {
 		t.Fatalf("StopBackfill: %v", b.v)
 	}
+	// The night slot is still open: Olga raises its pay for whoever takes
+	// it, and lets the platform go further as the night nears.
+	eur := func(cents int) map[string]any { return map[string]any{"amount": cents, "currency": "EUR"} }
+	if b := s.op(olga, "BoostShift", map[string]any{"input": map[string]any{"shiftID": night, "amount": eur(200)}}); b.get("boostShift.shift.boost.amount") != 200.0 {
+		t.Fatalf("BoostShift: %v", b.v)
+	}
+	if b := s.op(olga, "PreauthoriseBoost", map[string]any{"input": map[string]any{"shiftID": night, "amount": eur(500)}}); b.get("preauthoriseBoost.shift.boostCap.amount") != 500.0 {
+		t.Fatalf("PreauthoriseBoost: %v", b.v)
+	}
 	s.op(ben, "DeclineOffer", map[string]any{"input": map[string]any{"offerID": sendOffer(map[string]any{"applicationID": benSpare})}})
 	s.op(olga, "RemoveRosterEntry", map[string]any{"input": map[string]any{"employerID": emp, "workerID": workerIDs["ben"]}})
 	s.op(olga, "CancelAssignment", map[string]any{"input": map[string]any{"assignmentID": caiHire, "reason": "the order shrank"}})

@@ -182,14 +182,20 @@ func completeTx[A river.JobArgs](ctx context.Context, d string, tx *sql.Tx, job 
 }
 
 // FanOutArgs announces a shift to the workers it suits: newly published
-// (Round 0) or with a slot reopened (Round: when, one fan-out per
-// reopening). Tier narrows it to those told first or to the rest; empty,
+// (Round 0), or again, Why it is (Round: when, one fan-out per time). Tier narrows it to those told first or to the rest; empty,
 // it is everyone at once.
 type FanOutArgs struct {
 	ShiftID string `json:"shiftID"`
 	Round   int64  `json:"round,omitempty"`
+	Why     string `json:"why,omitempty"`
 	Tier    string `json:"tier,omitempty"`
 }
+
+// Why a shift is announced again.
+const (
+	AnnounceReopened = "reopened" // a cancelled hire freed a slot
+	AnnounceBoosted  = "boosted"  // its pay was raised
+)
 
 // The fan-out's tiers.
 const (
@@ -243,7 +249,7 @@ func (w *fanOutWorker) Work(ctx context.Context, job *river.Job[FanOutArgs]) err
 	}
 	dedupe := "shift_published:" + sh.ID + ":"
 	if a.Round != 0 {
-		dedupe = fmt.Sprintf("shift_reopened:%s:%d:", sh.ID, a.Round)
+		dedupe = fmt.Sprintf("shift_%s:%s:%d:", a.Why, sh.ID, a.Round)
 	}
 	texts := map[string][2]string{} // per language: the same for every reader of it
 	notices := make([]notice, len(recipients))
@@ -251,7 +257,7 @@ func (w *fanOutWorker) Work(ctx context.Context, job *river.Job[FanOutArgs]) err
 		lang := langs[r.UserID]
 		t, ok := texts[lang]
 		if !ok {
-			t = shiftPush(sh, lang, a.Round != 0)
+			t = shiftPush(sh, lang, a.Why)
 			texts[lang] = t
 		}
 		notices[i] = notice{UserID: r.UserID, Category: enum.CategoryShiftPublished,

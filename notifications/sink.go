@@ -53,9 +53,13 @@ func (s *Service) Emit(ctx context.Context, c *ent.Client, e market.Event) error
 	now := s.now()
 	switch e.Kind {
 	case market.ShiftPublished:
-		return s.announce(ctx, e.ID, 0)
+		return s.announce(ctx, FanOutArgs{ShiftID: e.ID})
 	case market.ShiftReopened:
-		return s.announce(ctx, e.ID, e.At.Unix())
+		return s.announce(ctx, FanOutArgs{ShiftID: e.ID, Round: e.At.Unix(), Why: AnnounceReopened})
+	case market.ShiftBoosted:
+		if err := s.announce(ctx, FanOutArgs{ShiftID: e.ID, Round: e.At.Unix(), Why: AnnounceBoosted}); err != nil {
+			return err
+		}
 	case market.OfferCreated:
 		if warn := e.When.Add(-5 * time.Minute); warn.After(now) {
 			if err := s.enqueue(ctx, WarnOfferArgs{OfferID: e.ID}, &river.InsertOpts{ScheduledAt: warn}); err != nil {
@@ -93,28 +97,30 @@ func liveTopic(e market.Event) string {
 	case market.AssignmentCreated, market.AssignmentCheckedIn, market.AssignmentCheckedOut,
 		market.AssignmentNoShow, market.AssignmentCancelled:
 		return assignmentsTopic(e.ShiftID)
-	case market.ShiftPublished, market.ShiftReopened:
+	case market.ShiftPublished, market.ShiftReopened, market.ShiftBoosted:
 		return shiftsTopic
 	}
 	return ""
 }
 
-// announce queues the push fan-out of a shift published (round 0) or
-// reopened (round: when). Live subscribers hear first: the fan-out screens
+// announce queues the push fan-out of a shift published, or announced
+// again (reopened or boosted, a round per time). Live subscribers hear first: the fan-out screens
 // the whole neighbourhood and would compete with them for the CPU, and a
 // push a few seconds later is as good. With a head start, the employer's
 // favourites and the standby list are told first and everyone else
 // headStart later; the later tier screens again, so a slot taken
 // meanwhile is not announced to them at all.
-func (s *Service) announce(ctx context.Context, shiftID string, round int64) error {
+func (s *Service) announce(ctx context.Context, args FanOutArgs) error {
 	at := s.now().Add(fanOutDelay)
 	if s.headStart <= 0 {
-		return s.enqueue(ctx, FanOutArgs{ShiftID: shiftID, Round: round}, &river.InsertOpts{ScheduledAt: at})
+		return s.enqueue(ctx, args, &river.InsertOpts{ScheduledAt: at})
 	}
-	if err := s.enqueue(ctx, FanOutArgs{ShiftID: shiftID, Round: round, Tier: TierFirst}, &river.InsertOpts{ScheduledAt: at}); err != nil {
+	first, rest := args, args
+	first.Tier, rest.Tier = TierFirst, TierRest
+	if err := s.enqueue(ctx, first, &river.InsertOpts{ScheduledAt: at}); err != nil {
 		return err
 	}
-	return s.enqueue(ctx, FanOutArgs{ShiftID: shiftID, Round: round, Tier: TierRest}, &river.InsertOpts{ScheduledAt: at.Add(s.headStart)})
+	return s.enqueue(ctx, rest, &river.InsertOpts{ScheduledAt: at.Add(s.headStart)})
 }
 
 // afterCommit runs fn once the transaction in ctx commits, or now when there
@@ -231,14 +237,17 @@ func (s *Service) party(ctx context.Context, c *ent.Client, e market.Event, p Pa
 
 // shiftPush is the title and body of a new shift's push in lang: its
 // title, then its day, times and pay.
-func shiftPush(s *ent.Shift, lang string, reopened bool) [2]string {
+func shiftPush(s *ent.Shift, lang, why string) [2]string {
 	loc := location(s.TimeZone)
 	data := map[string]any{"Title": s.Title, "Day": i18n.ShortDay{T: s.StartsAt, Loc: loc},
 		"From": i18n.Clock{T: s.StartsAt, Loc: loc}, "To": i18n.Clock{T: s.EndsAt, Loc: loc},
-		"Pay": market.FormatMoney(s.PayRate, s.Currency)}
+		"Pay": market.FormatMoney(s.PayRate+s.Boost, s.Currency)}
 	key := "notice.shift_published.worker"
-	if reopened {
+	switch why {
+	case AnnounceReopened:
 		key = "notice.shift_reopened.worker"
+	case AnnounceBoosted:
+		key = "notice.shift_boosted.worker"
 	}
 	return [2]string{i18n.T(lang, key+".title", data), i18n.T(lang, key+".body", data)}
 }

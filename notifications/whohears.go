@@ -120,6 +120,7 @@ var WhoHears = map[market.EventKind][]Heard{
 		{Employer, enum.CategoryTimesheet, "cancellation_fee_owed.employer"},
 	},
 	market.ShiftChanged:      {{Worker, enum.CategoryApplication, "shift_changed.worker"}},
+	market.ShiftBoosted:      {{Employer, enum.CategoryOffer, "shift_boosted.employer"}},
 	market.BackfillStandby:   {{Employer, enum.CategoryOffer, "backfill_standby.employer"}},
 	market.BackfillRoster:    {{Employer, enum.CategoryOffer, "backfill_roster.employer"}},
 	market.BackfillMatched:   {{Employer, enum.CategoryOffer, "backfill_matched.employer"}},

@@ -45,7 +45,7 @@ var heardBy = map[market.EventKind][]string{
 	market.TimesheetDecided: {"worker", "employer"}, market.CancellationFeeOwed: {"worker", "employer"},
 	market.ShiftChanged:    {"worker"},
 	market.BackfillStandby: {"employer"}, market.BackfillRoster: {"employer"}, market.BackfillMatched: {"employer"},
-	market.BackfillExhausted: {"employer"}, market.ShiftReopened: {},
+	market.BackfillExhausted: {"employer"}, market.ShiftReopened: {}, market.ShiftBoosted: {"employer"},
 }
 
 // TestEveryPartyHearsWhatConcernsThem fires every event the market has and
@@ -186,10 +186,10 @@ func TestANoticeIsInTheReadersLanguage(t *testing.T) {
 func TestANewShiftIsPushedInTheReadersLanguage(t *testing.T) {
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC) // Monday 09:00 in Shanghai
 	sh := &ent.Shift{Title: "仓库拣货员", TimeZone: "Asia/Shanghai", StartsAt: start, EndsAt: start.Add(8 * time.Hour), PayRate: 2600, Currency: "EUR"}
-	if got := shiftPush(sh, i18n.Chinese, false); got[0] != "附近的新班次：仓库拣货员" || got[1] != "12月7日 周一 09:00–17:00 · 26.00 EUR" {
+	if got := shiftPush(sh, i18n.Chinese, ""); got[0] != "附近的新班次：仓库拣货员" || got[1] != "12月7日 周一 09:00–17:00 · 26.00 EUR" {
 		t.Errorf("in Chinese: %q", got)
 	}
-	if got := shiftPush(sh, i18n.English, false); got[0] != "New shift near you: 仓库拣货员" || got[1] != "Mon 7 Dec, 09:00–17:00 · 26.00 EUR" {
+	if got := shiftPush(sh, i18n.English, ""); got[0] != "New shift near you: 仓库拣货员" || got[1] != "Mon 7 Dec, 09:00–17:00 · 26.00 EUR" {
 		t.Errorf("in English: %q", got)
 	}
 }

@@ -22,9 +22,10 @@ const benchUsage = `usage:
       assignments, 400,000 reviews (migrates it first)
   flexwork bench run SCENARIO [--concurrency C] [--duration D] [--database_url URL]
       drive a server on a seeded database over HTTP; SCENARIO is feed, shift,
-      candidates, apply, accept-race, mixed or floor (feed through GraphQL and
-      the raw-SQL floor, with their ratio); prints throughput, latency
-      percentiles, errors and SQL statements per request`
+      candidates, apply, accept-race, mixed, floor (feed through GraphQL and
+      the raw-SQL floor, with their ratio), suggest (paySuggestion) or
+      backfill (a cancelled hire's cascade, in process); prints throughput,
+      latency percentiles, errors and SQL statements per request`
 
 func benchCmd(ctx context.Context, args []string, log *slog.Logger) error {
 	if len(args) == 0 {

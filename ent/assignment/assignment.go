@@ -34,6 +34,8 @@ const (
 	FieldOfferID = "offer_id"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
+	// FieldBoost holds the string denoting the boost field in the database.
+	FieldBoost = "boost"
 	// FieldStartsAt holds the string denoting the starts_at field in the database.
 	FieldStartsAt = "starts_at"
 	// FieldEndsAt holds the string denoting the ends_at field in the database.
@@ -127,6 +129,7 @@ var Columns = []string{
 	FieldAgencyID,
 	FieldOfferID,
 	FieldStatus,
+	FieldBoost,
 	FieldStartsAt,
 	FieldEndsAt,
 	FieldCheckedInAt,
@@ -165,6 +168,8 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// DefaultBoost holds the default value on creation for the "boost" field.
+	DefaultBoost int64
 	// DefaultCancelReason holds the default value on creation for the "cancel_reason" field.
 	DefaultCancelReason string
 	// CancelReasonValidator is a validator for the "cancel_reason" field. It is called by the builders before save.
@@ -255,6 +260,11 @@ func ByOfferID(opts ...sql.OrderTermOption) OrderOption {
 // ByStatus orders the results by the status field.
 func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByBoost orders the results by the boost field.
+func ByBoost(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBoost, opts...).ToFunc()
 }
 
 // ByStartsAt orders the results by the starts_at field.

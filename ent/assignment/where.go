@@ -100,6 +100,11 @@ func OfferID(v string) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldOfferID, v))
 }
 
+// Boost applies equality check predicate on the "boost" field. It's identical to BoostEQ.
+func Boost(v int64) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldBoost, v))
+}
+
 // StartsAt applies equality check predicate on the "starts_at" field. It's identical to StartsAtEQ.
 func StartsAt(v time.Time) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldStartsAt, v))
@@ -603,6 +608,46 @@ func StatusIn(vs ...Status) predicate.Assignment {
 // StatusNotIn applies the NotIn predicate on the "status" field.
 func StatusNotIn(vs ...Status) predicate.Assignment {
 	return predicate.Assignment(sql.FieldNotIn(FieldStatus, vs...))
+}
+
+// BoostEQ applies the EQ predicate on the "boost" field.
+func BoostEQ(v int64) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldBoost, v))
+}
+
+// BoostNEQ applies the NEQ predicate on the "boost" field.
+func BoostNEQ(v int64) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNEQ(FieldBoost, v))
+}
+
+// BoostIn applies the In predicate on the "boost" field.
+func BoostIn(vs ...int64) predicate.Assignment {
+	return predicate.Assignment(sql.FieldIn(FieldBoost, vs...))
+}
+
+// BoostNotIn applies the NotIn predicate on the "boost" field.
+func BoostNotIn(vs ...int64) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotIn(FieldBoost, vs...))
+}
+
+// BoostGT applies the GT predicate on the "boost" field.
+func BoostGT(v int64) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGT(FieldBoost, v))
+}
+
+// BoostGTE applies the GTE predicate on the "boost" field.
+func BoostGTE(v int64) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGTE(FieldBoost, v))
+}
+
+// BoostLT applies the LT predicate on the "boost" field.
+func BoostLT(v int64) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLT(FieldBoost, v))
+}
+
+// BoostLTE applies the LTE predicate on the "boost" field.
+func BoostLTE(v int64) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLTE(FieldBoost, v))
 }
 
 // StartsAtEQ applies the EQ predicate on the "starts_at" field.

@@ -68,6 +68,7 @@ var (
 		{Name: "employer_id", Type: field.TypeString},
 		{Name: "agency_id", Type: field.TypeString, Nullable: true},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"SCHEDULED", "CHECKED_IN", "CHECKED_OUT", "APPROVED", "PAID", "NO_SHOW", "CANCELLED_BY_WORKER", "CANCELLED_BY_EMPLOYER"}, Default: "SCHEDULED"},
+		{Name: "boost", Type: field.TypeInt64, Default: 0},
 		{Name: "starts_at", Type: field.TypeTime},
 		{Name: "ends_at", Type: field.TypeTime},
 		{Name: "checked_in_at", Type: field.TypeTime, Nullable: true},
@@ -92,19 +93,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "assignments_offers_assignment",
-				Columns:    []*schema.Column{AssignmentsColumns[18]},
+				Columns:    []*schema.Column{AssignmentsColumns[19]},
 				RefColumns: []*schema.Column{OffersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "assignments_shifts_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[19]},
+				Columns:    []*schema.Column{AssignmentsColumns[20]},
 				RefColumns: []*schema.Column{ShiftsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "assignments_worker_profiles_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[20]},
+				Columns:    []*schema.Column{AssignmentsColumns[21]},
 				RefColumns: []*schema.Column{WorkerProfilesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -113,12 +114,12 @@ var (
 			{
 				Name:    "assignment_worker_id_starts_at_ends_at",
 				Unique:  false,
-				Columns: []*schema.Column{AssignmentsColumns[20], AssignmentsColumns[6], AssignmentsColumns[7]},
+				Columns: []*schema.Column{AssignmentsColumns[21], AssignmentsColumns[7], AssignmentsColumns[8]},
 			},
 			{
 				Name:    "assignment_shift_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{AssignmentsColumns[19], AssignmentsColumns[5]},
+				Columns: []*schema.Column{AssignmentsColumns[20], AssignmentsColumns[5]},
 			},
 			{
 				Name:    "assignment_employer_id_status",
@@ -904,6 +905,8 @@ var (
 		{Name: "backfill", Type: field.TypeEnum, Nullable: true, Enums: []string{"STANDBY", "ROSTER", "MATCHED", "FILLED", "EXHAUSTED", "STOPPED", "CLOSED"}},
 		{Name: "backfill_at", Type: field.TypeTime, Nullable: true},
 		{Name: "week_minute", Type: field.TypeInt, Default: -1},
+		{Name: "boost", Type: field.TypeInt64, Default: 0},
+		{Name: "boost_cap", Type: field.TypeInt64, Nullable: true},
 		{Name: "week_minutes", Type: field.TypeInt, Default: 0},
 		{Name: "employer_id", Type: field.TypeString},
 		{Name: "agency_id", Type: field.TypeString, Nullable: true},
@@ -916,13 +919,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "shifts_employers_shifts",
-				Columns:    []*schema.Column{ShiftsColumns[40]},
+				Columns:    []*schema.Column{ShiftsColumns[42]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "shifts_employers_agency",
-				Columns:    []*schema.Column{ShiftsColumns[41]},
+				Columns:    []*schema.Column{ShiftsColumns[43]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -952,7 +955,7 @@ var (
 			{
 				Name:    "shift_employer_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{ShiftsColumns[40], ShiftsColumns[12]},
+				Columns: []*schema.Column{ShiftsColumns[42], ShiftsColumns[12]},
 			},
 			{
 				Name:    "shift_series_id_starts_at",

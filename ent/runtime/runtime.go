@@ -119,14 +119,18 @@ func init() {
 	assignment.DefaultUpdatedAt = assignmentDescUpdatedAt.Default.(func() time.Time)
 	// assignment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	assignment.UpdateDefaultUpdatedAt = assignmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// assignmentDescBoost is the schema descriptor for boost field.
+	assignmentDescBoost := assignmentFields[6].Descriptor()
+	// assignment.DefaultBoost holds the default value on creation for the boost field.
+	assignment.DefaultBoost = assignmentDescBoost.Default.(int64)
 	// assignmentDescCancelReason is the schema descriptor for cancel_reason field.
-	assignmentDescCancelReason := assignmentFields[15].Descriptor()
+	assignmentDescCancelReason := assignmentFields[16].Descriptor()
 	// assignment.DefaultCancelReason holds the default value on creation for the cancel_reason field.
 	assignment.DefaultCancelReason = assignmentDescCancelReason.Default.(string)
 	// assignment.CancelReasonValidator is a validator for the "cancel_reason" field. It is called by the builders before save.
 	assignment.CancelReasonValidator = assignmentDescCancelReason.Validators[0].(func(string) error)
 	// assignmentDescLateCancellation is the schema descriptor for late_cancellation field.
-	assignmentDescLateCancellation := assignmentFields[16].Descriptor()
+	assignmentDescLateCancellation := assignmentFields[17].Descriptor()
 	// assignment.DefaultLateCancellation holds the default value on creation for the late_cancellation field.
 	assignment.DefaultLateCancellation = assignmentDescLateCancellation.Default.(bool)
 	// assignmentDescID is the schema descriptor for id field.
@@ -1138,8 +1142,12 @@ func init() {
 	shiftDescWeekMinute := shiftFields[37].Descriptor()
 	// shift.DefaultWeekMinute holds the default value on creation for the week_minute field.
 	shift.DefaultWeekMinute = shiftDescWeekMinute.Default.(int)
+	// shiftDescBoost is the schema descriptor for boost field.
+	shiftDescBoost := shiftFields[38].Descriptor()
+	// shift.DefaultBoost holds the default value on creation for the boost field.
+	shift.DefaultBoost = shiftDescBoost.Default.(int64)
 	// shiftDescWeekMinutes is the schema descriptor for week_minutes field.
-	shiftDescWeekMinutes := shiftFields[38].Descriptor()
+	shiftDescWeekMinutes := shiftFields[40].Descriptor()
 	// shift.DefaultWeekMinutes holds the default value on creation for the week_minutes field.
 	shift.DefaultWeekMinutes = shiftDescWeekMinutes.Default.(int)
 	// shiftDescID is the schema descriptor for id field.

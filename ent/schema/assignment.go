@@ -35,6 +35,9 @@ func (Assignment) Fields() []ent.Field {
 				"NO_SHOW", "CANCELLED_BY_WORKER", "CANCELLED_BY_EMPLOYER").
 			Default("SCHEDULED").
 			Annotations(entgql.OrderField("STATUS")),
+		// The shift's boost when the hire was made, in its pay unit: part of
+		// the pay the contract states and the wage is computed at.
+		field.Int64("boost").Default(0).Immutable().Annotations(hidden),
 		field.Time("starts_at").Annotations(entgql.OrderField("STARTS_AT")),
 		field.Time("ends_at"),
 		field.Time("checked_in_at").Optional().Nillable(),

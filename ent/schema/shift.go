@@ -96,6 +96,11 @@ func (Shift) Fields() []ent.Field {
 		// length on the clock. Workers' weekly availability is matched
 		// against these in SQL, whatever the shift's time zone.
 		field.Int("week_minute").Default(-1).Annotations(hidden),
+		// A boost (market/boost.go): added to the pay, in its unit, of every
+		// hire made while it is on; and the most the sweep may raise it to
+		// by itself as the start nears unfilled, when the employer said so.
+		field.Int64("boost").Default(0).Annotations(hidden),
+		field.Int64("boost_cap").Optional().Nillable().Annotations(hidden),
 		field.Int("week_minutes").Default(0).Annotations(hidden),
 	}
 }

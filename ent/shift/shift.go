@@ -100,6 +100,10 @@ const (
 	FieldBackfillAt = "backfill_at"
 	// FieldWeekMinute holds the string denoting the week_minute field in the database.
 	FieldWeekMinute = "week_minute"
+	// FieldBoost holds the string denoting the boost field in the database.
+	FieldBoost = "boost"
+	// FieldBoostCap holds the string denoting the boost_cap field in the database.
+	FieldBoostCap = "boost_cap"
 	// FieldWeekMinutes holds the string denoting the week_minutes field in the database.
 	FieldWeekMinutes = "week_minutes"
 	// EdgeEmployer holds the string denoting the employer edge name in mutations.
@@ -208,6 +212,8 @@ var Columns = []string{
 	FieldBackfill,
 	FieldBackfillAt,
 	FieldWeekMinute,
+	FieldBoost,
+	FieldBoostCap,
 	FieldWeekMinutes,
 }
 
@@ -276,6 +282,8 @@ var (
 	CancelReasonValidator func(string) error
 	// DefaultWeekMinute holds the default value on creation for the "week_minute" field.
 	DefaultWeekMinute int
+	// DefaultBoost holds the default value on creation for the "boost" field.
+	DefaultBoost int64
 	// DefaultWeekMinutes holds the default value on creation for the "week_minutes" field.
 	DefaultWeekMinutes int
 	// DefaultID holds the default value on creation for the "id" field.
@@ -595,6 +603,16 @@ func ByBackfillAt(opts ...sql.OrderTermOption) OrderOption {
 // ByWeekMinute orders the results by the week_minute field.
 func ByWeekMinute(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldWeekMinute, opts...).ToFunc()
+}
+
+// ByBoost orders the results by the boost field.
+func ByBoost(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBoost, opts...).ToFunc()
+}
+
+// ByBoostCap orders the results by the boost_cap field.
+func ByBoostCap(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBoostCap, opts...).ToFunc()
 }
 
 // ByWeekMinutes orders the results by the week_minutes field.

@@ -231,6 +231,16 @@ func WeekMinute(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldWeekMinute, v))
 }
 
+// Boost applies equality check predicate on the "boost" field. It's identical to BoostEQ.
+func Boost(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldBoost, v))
+}
+
+// BoostCap applies equality check predicate on the "boost_cap" field. It's identical to BoostCapEQ.
+func BoostCap(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldBoostCap, v))
+}
+
 // WeekMinutes applies equality check predicate on the "week_minutes" field. It's identical to WeekMinutesEQ.
 func WeekMinutes(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldWeekMinutes, v))
@@ -1974,6 +1984,96 @@ func WeekMinuteLT(v int) predicate.Shift {
 // WeekMinuteLTE applies the LTE predicate on the "week_minute" field.
 func WeekMinuteLTE(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldLTE(FieldWeekMinute, v))
+}
+
+// BoostEQ applies the EQ predicate on the "boost" field.
+func BoostEQ(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldBoost, v))
+}
+
+// BoostNEQ applies the NEQ predicate on the "boost" field.
+func BoostNEQ(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldBoost, v))
+}
+
+// BoostIn applies the In predicate on the "boost" field.
+func BoostIn(vs ...int64) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldBoost, vs...))
+}
+
+// BoostNotIn applies the NotIn predicate on the "boost" field.
+func BoostNotIn(vs ...int64) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldBoost, vs...))
+}
+
+// BoostGT applies the GT predicate on the "boost" field.
+func BoostGT(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldGT(FieldBoost, v))
+}
+
+// BoostGTE applies the GTE predicate on the "boost" field.
+func BoostGTE(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldGTE(FieldBoost, v))
+}
+
+// BoostLT applies the LT predicate on the "boost" field.
+func BoostLT(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldLT(FieldBoost, v))
+}
+
+// BoostLTE applies the LTE predicate on the "boost" field.
+func BoostLTE(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldLTE(FieldBoost, v))
+}
+
+// BoostCapEQ applies the EQ predicate on the "boost_cap" field.
+func BoostCapEQ(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldBoostCap, v))
+}
+
+// BoostCapNEQ applies the NEQ predicate on the "boost_cap" field.
+func BoostCapNEQ(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldBoostCap, v))
+}
+
+// BoostCapIn applies the In predicate on the "boost_cap" field.
+func BoostCapIn(vs ...int64) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldBoostCap, vs...))
+}
+
+// BoostCapNotIn applies the NotIn predicate on the "boost_cap" field.
+func BoostCapNotIn(vs ...int64) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldBoostCap, vs...))
+}
+
+// BoostCapGT applies the GT predicate on the "boost_cap" field.
+func BoostCapGT(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldGT(FieldBoostCap, v))
+}
+
+// BoostCapGTE applies the GTE predicate on the "boost_cap" field.
+func BoostCapGTE(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldGTE(FieldBoostCap, v))
+}
+
+// BoostCapLT applies the LT predicate on the "boost_cap" field.
+func BoostCapLT(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldLT(FieldBoostCap, v))
+}
+
+// BoostCapLTE applies the LTE predicate on the "boost_cap" field.
+func BoostCapLTE(v int64) predicate.Shift {
+	return predicate.Shift(sql.FieldLTE(FieldBoostCap, v))
+}
+
+// BoostCapIsNil applies the IsNil predicate on the "boost_cap" field.
+func BoostCapIsNil() predicate.Shift {
+	return predicate.Shift(sql.FieldIsNull(FieldBoostCap))
+}
+
+// BoostCapNotNil applies the NotNil predicate on the "boost_cap" field.
+func BoostCapNotNil() predicate.Shift {
+	return predicate.Shift(sql.FieldNotNull(FieldBoostCap))
 }
 
 // WeekMinutesEQ applies the EQ predicate on the "week_minutes" field.

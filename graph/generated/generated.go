@@ -197,6 +197,10 @@ type ComplexityRoot struct {
 		To   func(childComplexity int) int
 	}
 
+	BoostShiftPayload struct {
+		Shift func(childComplexity int) int
+	}
+
 	CancelAssignmentPayload struct {
 		Assignment func(childComplexity int) int
 		Shift      func(childComplexity int) int
@@ -699,6 +703,7 @@ type ComplexityRoot struct {
 		AnswerCreditDispute         func(childComplexity int, input market.AnswerDisputeInput) int
 		ApplyToShift                func(childComplexity int, input market.ApplyInput) int
 		ApproveTimesheet            func(childComplexity int, input market.ApproveInput) int
+		BoostShift                  func(childComplexity int, input market.BoostInput) int
 		CancelAssignment            func(childComplexity int, input model.CancelAssignmentInput) int
 		CancelShift                 func(childComplexity int, input model.CancelShiftInput) int
 		ChangeMemberRole            func(childComplexity int, input market.ChangeMemberRoleInput) int
@@ -729,6 +734,7 @@ type ComplexityRoot struct {
 		MarkNotificationsRead       func(childComplexity int, input model.MarkNotificationsReadInput) int
 		MarkPaid                    func(childComplexity int, input model.MarkPaidInput) int
 		PostFromTemplate            func(childComplexity int, input market.PostFromTemplateInput) int
+		PreauthoriseBoost           func(childComplexity int, input market.BoostInput) int
 		ProposeTimesheetCorrection  func(childComplexity int, input market.CorrectionInput) int
 		PublishShift                func(childComplexity int, input model.PublishShiftInput) int
 		RecordTime                  func(childComplexity int, input market.RecordTimeInput) int
@@ -1096,6 +1102,8 @@ type ComplexityRoot struct {
 		Applications           func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) int
 		Assignments            func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) int
 		Backfill               func(childComplexity int) int
+		Boost                  func(childComplexity int) int
+		BoostCap               func(childComplexity int) int
 		CancelReason           func(childComplexity int) int
 		CancelledAt            func(childComplexity int) int
 		CreatedAt              func(childComplexity int) int
@@ -1519,6 +1527,8 @@ type MutationResolver interface {
 	DeleteMyAccount(ctx context.Context, input model.DeleteMyAccountInput) (*model.DeleteMyAccountPayload, error)
 	UpdateAccount(ctx context.Context, input market.UpdateAccountInput) (*model.UpdateAccountPayload, error)
 	StopBackfill(ctx context.Context, input model.StopBackfillInput) (*market.Changed, error)
+	BoostShift(ctx context.Context, input market.BoostInput) (*market.Changed, error)
+	PreauthoriseBoost(ctx context.Context, input market.BoostInput) (*market.Changed, error)
 	StartCertificationUpload(ctx context.Context, input market.StartUploadInput) (*market.UploadTarget, error)
 	CompleteCertificationUpload(ctx context.Context, input model.CompleteCertificationUploadInput) (*market.Changed, error)
 	ReviewCertification(ctx context.Context, input model.ReviewCertificationInput) (*market.Changed, error)
@@ -1613,6 +1623,8 @@ type ShiftResolver interface {
 	Offers(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) (*ent.OfferConnection, error)
 	Assignments(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) (*ent.AssignmentConnection, error)
 	Backfill(ctx context.Context, obj *ent.Shift) (*market.Backfill, error)
+	Boost(ctx context.Context, obj *ent.Shift) (*market.Money, error)
+	BoostCap(ctx context.Context, obj *ent.Shift) (*market.Money, error)
 	Pay(ctx context.Context, obj *ent.Shift) (*market.Money, error)
 	RequiredSkills(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error)
 	RequiredCertifications(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error)
@@ -2100,6 +2112,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AvailabilityWindow.To(childComplexity), true
+
+	case "BoostShiftPayload.shift":
+		if e.ComplexityRoot.BoostShiftPayload.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoostShiftPayload.Shift(childComplexity), true
 
 	case "CancelAssignmentPayload.assignment":
 		if e.ComplexityRoot.CancelAssignmentPayload.Assignment == nil {
@@ -3938,6 +3957,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveTimesheet(childComplexity, args["input"].(market.ApproveInput)), true
+	case "Mutation.boostShift":
+		if e.ComplexityRoot.Mutation.BoostShift == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_boostShift_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BoostShift(childComplexity, args["input"].(market.BoostInput)), true
 	case "Mutation.cancelAssignment":
 		if e.ComplexityRoot.Mutation.CancelAssignment == nil {
 			break
@@ -4268,6 +4298,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PostFromTemplate(childComplexity, args["input"].(market.PostFromTemplateInput)), true
+	case "Mutation.preauthoriseBoost":
+		if e.ComplexityRoot.Mutation.PreauthoriseBoost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_preauthoriseBoost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PreauthoriseBoost(childComplexity, args["input"].(market.BoostInput)), true
 	case "Mutation.proposeTimesheetCorrection":
 		if e.ComplexityRoot.Mutation.ProposeTimesheetCorrection == nil {
 			break
@@ -5950,6 +5991,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shift.Backfill(childComplexity), true
+	case "Shift.boost":
+		if e.ComplexityRoot.Shift.Boost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.Boost(childComplexity), true
+	case "Shift.boostCap":
+		if e.ComplexityRoot.Shift.BoostCap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.BoostCap(childComplexity), true
 	case "Shift.cancelReason":
 		if e.ComplexityRoot.Shift.CancelReason == nil {
 			break
@@ -7461,6 +7514,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AvailabilityExceptionInput", ec.unmarshalInputAvailabilityExceptionInput),
 			graphql.NewInputUnmarshaler("AvailabilityInput", ec.unmarshalInputAvailabilityInput),
 			graphql.NewInputUnmarshaler("AvailabilityWindowInput", ec.unmarshalInputAvailabilityWindowInput),
+			graphql.NewInputUnmarshaler("BoostShiftInput", ec.unmarshalInputBoostShiftInput),
 			graphql.NewInputUnmarshaler("CancelAssignmentInput", ec.unmarshalInputCancelAssignmentInput),
 			graphql.NewInputUnmarshaler("CancelShiftInput", ec.unmarshalInputCancelShiftInput),
 			graphql.NewInputUnmarshaler("CertificationOrder", ec.unmarshalInputCertificationOrder),
@@ -8031,6 +8085,34 @@ type StopBackfillPayload {
 extend type Mutation {
   "Stops a shift's backfill: no further workers are asked. Offers already out stay open until answered or expired. BACKFILL_NOT_RUNNING when none is running."
   stopBackfill(input: StopBackfillInput!): StopBackfillPayload!
+}
+`, BuiltIn: false},
+	{Name: "../schema/boost.graphql", Input: `extend type Shift {
+  "The boost: added, in the pay unit, to the pay of every hire made while it is on (hires made before keep their pay); null when there is none."
+  boost: Money
+  "The most the platform may raise the boost to by itself as the start nears unfilled (a third from 12 hours before, two thirds from 6, all of it from 2); null to anyone but the employer's managers, and when none was authorised."
+  boostCap: Money
+}
+
+"What boostShift and preauthoriseBoost need."
+input BoostShiftInput {
+  "The shift."
+  shiftID: ID!
+  "boostShift: the boost from now on, above the current one, at most the shift's own pay. preauthoriseBoost: the cap, or 0 to withdraw it. In the shift's currency and pay unit."
+  amount: MoneyInput!
+}
+
+"What boostShift and preauthoriseBoost changed, each object as it now stands."
+type BoostShiftPayload {
+  "The shift, as it now stands."
+  shift: Shift!
+}
+
+extend type Mutation {
+  "Raises a shift's pay for hires made from now on, on the ledger; the shift is announced again."
+  boostShift(input: BoostShiftInput!): BoostShiftPayload!
+  "Lets the platform boost the shift by itself up to a cap as its start nears unfilled; each boost is on the ledger and the employer is told."
+  preauthoriseBoost(input: BoostShiftInput!): BoostShiftPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/certification.graphql", Input: `"What startCertificationUpload needs."
@@ -14063,6 +14145,14 @@ func (ec *executionContext) childFields_AvailabilityWindow(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type AvailabilityWindow", field.Name)
 }
 
+func (ec *executionContext) childFields_BoostShiftPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shift":
+		return ec.fieldContext_BoostShiftPayload_shift(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BoostShiftPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CancelAssignmentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "assignment":
@@ -15647,6 +15737,10 @@ func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql
 		return ec.fieldContext_Shift_assignments(ctx, field)
 	case "backfill":
 		return ec.fieldContext_Shift_backfill(ctx, field)
+	case "boost":
+		return ec.fieldContext_Shift_boost(ctx, field)
+	case "boostCap":
+		return ec.fieldContext_Shift_boostCap(ctx, field)
 	case "pay":
 		return ec.fieldContext_Shift_pay(ctx, field)
 	case "requiredSkills":
@@ -16623,6 +16717,20 @@ func (ec *executionContext) field_Mutation_approveTimesheet_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_boostShift_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.BoostInput, error) {
+			return ec.unmarshalNBoostShiftInput2flexworkᚋmarketᚐBoostInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17035,6 +17143,20 @@ func (ec *executionContext) field_Mutation_postFromTemplate_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.PostFromTemplateInput, error) {
 			return ec.unmarshalNPostFromTemplateInput2flexworkᚋmarketᚐPostFromTemplateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_preauthoriseBoost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.BoostInput, error) {
+			return ec.unmarshalNBoostShiftInput2flexworkᚋmarketᚐBoostInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20307,6 +20429,38 @@ func (ec *executionContext) _AvailabilityWindow_to(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_AvailabilityWindow_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AvailabilityWindow", field, false, false, "String")
+}
+
+func (ec *executionContext) _BoostShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BoostShiftPayload_shift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BoostShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BoostShiftPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CancelAssignmentPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -28186,6 +28340,94 @@ func (ec *executionContext) fieldContext_Mutation_stopBackfill(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_stopBackfill_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_boostShift(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_boostShift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BoostShift(ctx, fc.Args["input"].(market.BoostInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNBoostShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_boostShift(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BoostShiftPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_boostShift_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_preauthoriseBoost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_preauthoriseBoost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PreauthoriseBoost(ctx, fc.Args["input"].(market.BoostInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNBoostShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_preauthoriseBoost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BoostShiftPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_preauthoriseBoost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37057,6 +37299,70 @@ func (ec *executionContext) fieldContext_Shift_backfill(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Shift_boost(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_boost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shift().Boost(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖflexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_boost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shift",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shift_boostCap(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_boostCap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shift().BoostCap(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖflexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_boostCap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shift",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Shift_pay(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -44057,6 +44363,55 @@ func UnmarshalAvailabilityWindowInput(ctx context.Context, raw any) (week.Window
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBoostShiftInput(ctx context.Context, obj any) (market.BoostInput, error) {
+	var it market.BoostInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shiftID", "amount"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shiftID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shiftID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShiftID = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNMoneyInput2flexworkᚋmarketᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBoostShiftInput unmarshals raw into the BoostShiftInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBoostShiftInput(ctx context.Context, raw any) (market.BoostInput, error) {
+	var out market.BoostInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BoostShiftInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCancelAssignmentInput(ctx context.Context, obj any) (model.CancelAssignmentInput, error) {
 	var it model.CancelAssignmentInput
 	if obj == nil {
@@ -50133,6 +50488,39 @@ func (ec *executionContext) _AvailabilityWindow(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var boostShiftPayloadImplementors = []string{"BoostShiftPayload"}
+
+func (ec *executionContext) _BoostShiftPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, boostShiftPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BoostShiftPayload")
+		case "shift":
+			out.Values[i] = ec._BoostShiftPayload_shift(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cancelAssignmentPayloadImplementors = []string{"CancelAssignmentPayload"}
 
 func (ec *executionContext) _CancelAssignmentPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -53679,6 +54067,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "boostShift":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_boostShift(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "preauthoriseBoost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_preauthoriseBoost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startCertificationUpload":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startCertificationUpload(ctx, field)
@@ -56610,6 +57012,18 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_backfill(ctx, field, obj)
+				})
+		case "boost":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shift_boost(ctx, field, obj)
+				})
+		case "boostCap":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shift_boostCap(ctx, field, obj)
 				})
 		case "pay":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -59664,6 +60078,19 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNBoostShiftInput2flexworkᚋmarketᚐBoostInput(ctx context.Context, v any) (market.BoostInput, error) {
+	res, err := ec.unmarshalInputBoostShiftInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBoostShiftPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BoostShiftPayload!")
+		return graphql.Null
+	}
+	return ec._BoostShiftPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCancelAssignmentInput2flexworkᚋgraphᚋmodelᚐCancelAssignmentInput(ctx context.Context, v any) (model.CancelAssignmentInput, error) {

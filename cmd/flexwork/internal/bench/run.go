@@ -22,7 +22,7 @@ import (
 )
 
 // Scenarios are the load scenarios Run knows.
-var Scenarios = []string{"feed", "shift", "candidates", "apply", "accept-race", "mixed", "floor"}
+var Scenarios = []string{"feed", "shift", "candidates", "apply", "accept-race", "mixed", "floor", "suggest", "backfill"}
 
 // Options configure a run.
 type Options struct {
@@ -124,6 +124,10 @@ func Run(ctx context.Context, scenario string, o Options) error {
 			fmt.Fprintln(o.Out, "profile:", perr)
 		}
 		return err
+	case "suggest":
+		measure("suggest", srv, 0, l.suggest(c, r))
+	case "backfill":
+		return l.backfill(ctx, o)
 	case "floor":
 		gql := measure("feed", srv, 0, l.feed(c, r))
 		fl, err := StartChild(ctx, []string{"bench", "floor"}, "DATABASE_URL="+o.DatabaseURL)
