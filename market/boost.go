@@ -61,42 +61,21 @@ type BoostInput struct {
 
 // BoostShift raises a shift's boost to in.Amount now.
 func (m *Market) BoostShift(ctx context.Context, in BoostInput) (*Changed, error) {
-	if err := Validate(in); err != nil {
-		return nil, err
-	}
-	var out *Changed
-	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		s, err := m.managedShift(ctx, c, in.ShiftID, "boost shifts")
-		if err != nil {
-			return err
-		}
+	return m.boosting(ctx, in, func(ctx context.Context, c *ent.Client, s *ent.Shift) error {
 		if err := m.boostable(s, in.Amount); err != nil {
 			return err
 		}
 		if in.Amount.Amount <= s.Boost {
 			return BadInput("amount.amount", "a boost only rises: above the current "+FormatMoney(s.Boost, s.Currency))
 		}
-		if err := m.boost(ctx, c, s, in.Amount.Amount, false); err != nil {
-			return err
-		}
-		out = &Changed{Shift: s}
-		return out.reload(ctx, c)
+		return m.boost(ctx, c, s, in.Amount.Amount, false)
 	})
-	return out, err
 }
 
 // PreauthoriseBoost lets the sweep boost the shift up to in.Amount as its
 // start nears unfilled; an amount of 0 withdraws the authority.
 func (m *Market) PreauthoriseBoost(ctx context.Context, in BoostInput) (*Changed, error) {
-	if err := Validate(in); err != nil {
-		return nil, err
-	}
-	var out *Changed
-	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		s, err := m.managedShift(ctx, c, in.ShiftID, "boost shifts")
-		if err != nil {
-			return err
-		}
+	return m.boosting(ctx, in, func(ctx context.Context, c *ent.Client, s *ent.Shift) error {
 		up := c.Shift.UpdateOneID(s.ID)
 		if in.Amount.Amount == 0 {
 			up.ClearBoostCap()
@@ -109,9 +88,26 @@ func (m *Market) PreauthoriseBoost(ctx context.Context, in BoostInput) (*Changed
 		if err := up.Exec(rule.System(ctx)); err != nil {
 			return err
 		}
-		if _, err := m.appendLedger(ctx, c, LedgerBoostAuthorised, s.ID, actor(ctx), map[string]any{
+		_, err := m.appendLedger(ctx, c, LedgerBoostAuthorised, s.ID, actor(ctx), map[string]any{
 			"employer": s.EmployerID, "cap": in.Amount.Amount, "currency": s.Currency,
-		}); err != nil {
+		})
+		return err
+	})
+}
+
+// boosting runs change on a shift the viewer manages, in a transaction,
+// and answers with the shift as it then stands.
+func (m *Market) boosting(ctx context.Context, in BoostInput, change func(context.Context, *ent.Client, *ent.Shift) error) (*Changed, error) {
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	var out *Changed
+	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		s, err := m.managedShift(ctx, c, in.ShiftID, "boost shifts")
+		if err != nil {
+			return err
+		}
+		if err := change(ctx, c, s); err != nil {
 			return err
 		}
 		out = &Changed{Shift: s}
