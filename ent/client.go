@@ -25,6 +25,9 @@ import (
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/ledgernode"
 	"flexwork/ent/membership"
+	"flexwork/ent/moneyaccount"
+	"flexwork/ent/moneyposting"
+	"flexwork/ent/moneytransaction"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
@@ -83,6 +86,12 @@ type Client struct {
 	LedgerNode *LedgerNodeClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
+	// MoneyAccount is the client for interacting with the MoneyAccount builders.
+	MoneyAccount *MoneyAccountClient
+	// MoneyPosting is the client for interacting with the MoneyPosting builders.
+	MoneyPosting *MoneyPostingClient
+	// MoneyTransaction is the client for interacting with the MoneyTransaction builders.
+	MoneyTransaction *MoneyTransactionClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
 	// Offer is the client for interacting with the Offer builders.
@@ -140,6 +149,9 @@ func (c *Client) init() {
 	c.LedgerEntry = NewLedgerEntryClient(c.config)
 	c.LedgerNode = NewLedgerNodeClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
+	c.MoneyAccount = NewMoneyAccountClient(c.config)
+	c.MoneyPosting = NewMoneyPostingClient(c.config)
+	c.MoneyTransaction = NewMoneyTransactionClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.Offer = NewOfferClient(c.config)
 	c.PasswordReset = NewPasswordResetClient(c.config)
@@ -262,6 +274,9 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		LedgerEntry:        NewLedgerEntryClient(cfg),
 		LedgerNode:         NewLedgerNodeClient(cfg),
 		Membership:         NewMembershipClient(cfg),
+		MoneyAccount:       NewMoneyAccountClient(cfg),
+		MoneyPosting:       NewMoneyPostingClient(cfg),
+		MoneyTransaction:   NewMoneyTransactionClient(cfg),
 		Notification:       NewNotificationClient(cfg),
 		Offer:              NewOfferClient(cfg),
 		PasswordReset:      NewPasswordResetClient(cfg),
@@ -311,6 +326,9 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		LedgerEntry:        NewLedgerEntryClient(cfg),
 		LedgerNode:         NewLedgerNodeClient(cfg),
 		Membership:         NewMembershipClient(cfg),
+		MoneyAccount:       NewMoneyAccountClient(cfg),
+		MoneyPosting:       NewMoneyPostingClient(cfg),
+		MoneyTransaction:   NewMoneyTransactionClient(cfg),
 		Notification:       NewNotificationClient(cfg),
 		Offer:              NewOfferClient(cfg),
 		PasswordReset:      NewPasswordResetClient(cfg),
@@ -358,10 +376,11 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Application, c.Assignment, c.Certification, c.Contract, c.CreditDispute,
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
-		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.Notification,
-		c.Offer, c.PasswordReset, c.Review, c.ReviewReport, c.RosterEntry, c.Session,
-		c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet,
-		c.User, c.WorkerProfile, c.WorkerSkill,
+		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.MoneyAccount,
+		c.MoneyPosting, c.MoneyTransaction, c.Notification, c.Offer, c.PasswordReset,
+		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.ShiftTemplate,
+		c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User, c.WorkerProfile,
+		c.WorkerSkill,
 	} {
 		n.Use(hooks...)
 	}
@@ -373,10 +392,11 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Application, c.Assignment, c.Certification, c.Contract, c.CreditDispute,
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
-		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.Notification,
-		c.Offer, c.PasswordReset, c.Review, c.ReviewReport, c.RosterEntry, c.Session,
-		c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet,
-		c.User, c.WorkerProfile, c.WorkerSkill,
+		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.MoneyAccount,
+		c.MoneyPosting, c.MoneyTransaction, c.Notification, c.Offer, c.PasswordReset,
+		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.ShiftTemplate,
+		c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User, c.WorkerProfile,
+		c.WorkerSkill,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -413,6 +433,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.LedgerNode.mutate(ctx, m)
 	case *MembershipMutation:
 		return c.Membership.mutate(ctx, m)
+	case *MoneyAccountMutation:
+		return c.MoneyAccount.mutate(ctx, m)
+	case *MoneyPostingMutation:
+		return c.MoneyPosting.mutate(ctx, m)
+	case *MoneyTransactionMutation:
+		return c.MoneyTransaction.mutate(ctx, m)
 	case *NotificationMutation:
 		return c.Notification.mutate(ctx, m)
 	case *OfferMutation:
@@ -2739,6 +2765,472 @@ func (c *MembershipClient) mutate(ctx context.Context, m *MembershipMutation) (V
 		return (&MembershipDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Membership mutation op: %q", m.Op())
+	}
+}
+
+// MoneyAccountClient is a client for the MoneyAccount schema.
+type MoneyAccountClient struct {
+	config
+}
+
+// NewMoneyAccountClient returns a client for the MoneyAccount from the given config.
+func NewMoneyAccountClient(c config) *MoneyAccountClient {
+	return &MoneyAccountClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `moneyaccount.Hooks(f(g(h())))`.
+func (c *MoneyAccountClient) Use(hooks ...Hook) {
+	c.hooks.MoneyAccount = append(c.hooks.MoneyAccount, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `moneyaccount.Intercept(f(g(h())))`.
+func (c *MoneyAccountClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MoneyAccount = append(c.inters.MoneyAccount, interceptors...)
+}
+
+// Create returns a builder for creating a MoneyAccount entity.
+func (c *MoneyAccountClient) Create() *MoneyAccountCreate {
+	mutation := newMoneyAccountMutation(c.config, OpCreate)
+	return &MoneyAccountCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MoneyAccount entities.
+func (c *MoneyAccountClient) CreateBulk(builders ...*MoneyAccountCreate) *MoneyAccountCreateBulk {
+	return &MoneyAccountCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MoneyAccountClient) MapCreateBulk(slice any, setFunc func(*MoneyAccountCreate, int)) *MoneyAccountCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MoneyAccountCreateBulk{err: fmt.Errorf("calling to MoneyAccountClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MoneyAccountCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MoneyAccountCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MoneyAccount.
+func (c *MoneyAccountClient) Update() *MoneyAccountUpdate {
+	mutation := newMoneyAccountMutation(c.config, OpUpdate)
+	return &MoneyAccountUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MoneyAccountClient) UpdateOne(_m *MoneyAccount) *MoneyAccountUpdateOne {
+	mutation := newMoneyAccountMutation(c.config, OpUpdateOne, withMoneyAccount(_m))
+	return &MoneyAccountUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MoneyAccountClient) UpdateOneID(id string) *MoneyAccountUpdateOne {
+	mutation := newMoneyAccountMutation(c.config, OpUpdateOne, withMoneyAccountID(id))
+	return &MoneyAccountUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MoneyAccount.
+func (c *MoneyAccountClient) Delete() *MoneyAccountDelete {
+	mutation := newMoneyAccountMutation(c.config, OpDelete)
+	return &MoneyAccountDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MoneyAccountClient) DeleteOne(_m *MoneyAccount) *MoneyAccountDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MoneyAccountClient) DeleteOneID(id string) *MoneyAccountDeleteOne {
+	builder := c.Delete().Where(moneyaccount.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MoneyAccountDeleteOne{builder}
+}
+
+// Query returns a query builder for MoneyAccount.
+func (c *MoneyAccountClient) Query() *MoneyAccountQuery {
+	return &MoneyAccountQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMoneyAccount},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MoneyAccount entity by its id.
+func (c *MoneyAccountClient) Get(ctx context.Context, id string) (*MoneyAccount, error) {
+	return c.Query().Where(moneyaccount.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MoneyAccountClient) GetX(ctx context.Context, id string) *MoneyAccount {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPostings queries the postings edge of a MoneyAccount.
+func (c *MoneyAccountClient) QueryPostings(_m *MoneyAccount) *MoneyPostingQuery {
+	query := (&MoneyPostingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(moneyaccount.Table, moneyaccount.FieldID, id),
+			sqlgraph.To(moneyposting.Table, moneyposting.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, moneyaccount.PostingsTable, moneyaccount.PostingsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MoneyAccountClient) Hooks() []Hook {
+	hooks := c.hooks.MoneyAccount
+	return append(hooks[:len(hooks):len(hooks)], moneyaccount.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MoneyAccountClient) Interceptors() []Interceptor {
+	return c.inters.MoneyAccount
+}
+
+func (c *MoneyAccountClient) mutate(ctx context.Context, m *MoneyAccountMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MoneyAccountCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MoneyAccountUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MoneyAccountUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MoneyAccountDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MoneyAccount mutation op: %q", m.Op())
+	}
+}
+
+// MoneyPostingClient is a client for the MoneyPosting schema.
+type MoneyPostingClient struct {
+	config
+}
+
+// NewMoneyPostingClient returns a client for the MoneyPosting from the given config.
+func NewMoneyPostingClient(c config) *MoneyPostingClient {
+	return &MoneyPostingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `moneyposting.Hooks(f(g(h())))`.
+func (c *MoneyPostingClient) Use(hooks ...Hook) {
+	c.hooks.MoneyPosting = append(c.hooks.MoneyPosting, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `moneyposting.Intercept(f(g(h())))`.
+func (c *MoneyPostingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MoneyPosting = append(c.inters.MoneyPosting, interceptors...)
+}
+
+// Create returns a builder for creating a MoneyPosting entity.
+func (c *MoneyPostingClient) Create() *MoneyPostingCreate {
+	mutation := newMoneyPostingMutation(c.config, OpCreate)
+	return &MoneyPostingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MoneyPosting entities.
+func (c *MoneyPostingClient) CreateBulk(builders ...*MoneyPostingCreate) *MoneyPostingCreateBulk {
+	return &MoneyPostingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MoneyPostingClient) MapCreateBulk(slice any, setFunc func(*MoneyPostingCreate, int)) *MoneyPostingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MoneyPostingCreateBulk{err: fmt.Errorf("calling to MoneyPostingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MoneyPostingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MoneyPostingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MoneyPosting.
+func (c *MoneyPostingClient) Update() *MoneyPostingUpdate {
+	mutation := newMoneyPostingMutation(c.config, OpUpdate)
+	return &MoneyPostingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MoneyPostingClient) UpdateOne(_m *MoneyPosting) *MoneyPostingUpdateOne {
+	mutation := newMoneyPostingMutation(c.config, OpUpdateOne, withMoneyPosting(_m))
+	return &MoneyPostingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MoneyPostingClient) UpdateOneID(id string) *MoneyPostingUpdateOne {
+	mutation := newMoneyPostingMutation(c.config, OpUpdateOne, withMoneyPostingID(id))
+	return &MoneyPostingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MoneyPosting.
+func (c *MoneyPostingClient) Delete() *MoneyPostingDelete {
+	mutation := newMoneyPostingMutation(c.config, OpDelete)
+	return &MoneyPostingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MoneyPostingClient) DeleteOne(_m *MoneyPosting) *MoneyPostingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MoneyPostingClient) DeleteOneID(id string) *MoneyPostingDeleteOne {
+	builder := c.Delete().Where(moneyposting.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MoneyPostingDeleteOne{builder}
+}
+
+// Query returns a query builder for MoneyPosting.
+func (c *MoneyPostingClient) Query() *MoneyPostingQuery {
+	return &MoneyPostingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMoneyPosting},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MoneyPosting entity by its id.
+func (c *MoneyPostingClient) Get(ctx context.Context, id string) (*MoneyPosting, error) {
+	return c.Query().Where(moneyposting.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MoneyPostingClient) GetX(ctx context.Context, id string) *MoneyPosting {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTransaction queries the transaction edge of a MoneyPosting.
+func (c *MoneyPostingClient) QueryTransaction(_m *MoneyPosting) *MoneyTransactionQuery {
+	query := (&MoneyTransactionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(moneyposting.Table, moneyposting.FieldID, id),
+			sqlgraph.To(moneytransaction.Table, moneytransaction.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, moneyposting.TransactionTable, moneyposting.TransactionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAccount queries the account edge of a MoneyPosting.
+func (c *MoneyPostingClient) QueryAccount(_m *MoneyPosting) *MoneyAccountQuery {
+	query := (&MoneyAccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(moneyposting.Table, moneyposting.FieldID, id),
+			sqlgraph.To(moneyaccount.Table, moneyaccount.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, moneyposting.AccountTable, moneyposting.AccountColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MoneyPostingClient) Hooks() []Hook {
+	hooks := c.hooks.MoneyPosting
+	return append(hooks[:len(hooks):len(hooks)], moneyposting.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MoneyPostingClient) Interceptors() []Interceptor {
+	return c.inters.MoneyPosting
+}
+
+func (c *MoneyPostingClient) mutate(ctx context.Context, m *MoneyPostingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MoneyPostingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MoneyPostingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MoneyPostingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MoneyPostingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MoneyPosting mutation op: %q", m.Op())
+	}
+}
+
+// MoneyTransactionClient is a client for the MoneyTransaction schema.
+type MoneyTransactionClient struct {
+	config
+}
+
+// NewMoneyTransactionClient returns a client for the MoneyTransaction from the given config.
+func NewMoneyTransactionClient(c config) *MoneyTransactionClient {
+	return &MoneyTransactionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `moneytransaction.Hooks(f(g(h())))`.
+func (c *MoneyTransactionClient) Use(hooks ...Hook) {
+	c.hooks.MoneyTransaction = append(c.hooks.MoneyTransaction, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `moneytransaction.Intercept(f(g(h())))`.
+func (c *MoneyTransactionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MoneyTransaction = append(c.inters.MoneyTransaction, interceptors...)
+}
+
+// Create returns a builder for creating a MoneyTransaction entity.
+func (c *MoneyTransactionClient) Create() *MoneyTransactionCreate {
+	mutation := newMoneyTransactionMutation(c.config, OpCreate)
+	return &MoneyTransactionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MoneyTransaction entities.
+func (c *MoneyTransactionClient) CreateBulk(builders ...*MoneyTransactionCreate) *MoneyTransactionCreateBulk {
+	return &MoneyTransactionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MoneyTransactionClient) MapCreateBulk(slice any, setFunc func(*MoneyTransactionCreate, int)) *MoneyTransactionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MoneyTransactionCreateBulk{err: fmt.Errorf("calling to MoneyTransactionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MoneyTransactionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MoneyTransactionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MoneyTransaction.
+func (c *MoneyTransactionClient) Update() *MoneyTransactionUpdate {
+	mutation := newMoneyTransactionMutation(c.config, OpUpdate)
+	return &MoneyTransactionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MoneyTransactionClient) UpdateOne(_m *MoneyTransaction) *MoneyTransactionUpdateOne {
+	mutation := newMoneyTransactionMutation(c.config, OpUpdateOne, withMoneyTransaction(_m))
+	return &MoneyTransactionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MoneyTransactionClient) UpdateOneID(id string) *MoneyTransactionUpdateOne {
+	mutation := newMoneyTransactionMutation(c.config, OpUpdateOne, withMoneyTransactionID(id))
+	return &MoneyTransactionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MoneyTransaction.
+func (c *MoneyTransactionClient) Delete() *MoneyTransactionDelete {
+	mutation := newMoneyTransactionMutation(c.config, OpDelete)
+	return &MoneyTransactionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MoneyTransactionClient) DeleteOne(_m *MoneyTransaction) *MoneyTransactionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MoneyTransactionClient) DeleteOneID(id string) *MoneyTransactionDeleteOne {
+	builder := c.Delete().Where(moneytransaction.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MoneyTransactionDeleteOne{builder}
+}
+
+// Query returns a query builder for MoneyTransaction.
+func (c *MoneyTransactionClient) Query() *MoneyTransactionQuery {
+	return &MoneyTransactionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMoneyTransaction},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MoneyTransaction entity by its id.
+func (c *MoneyTransactionClient) Get(ctx context.Context, id string) (*MoneyTransaction, error) {
+	return c.Query().Where(moneytransaction.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MoneyTransactionClient) GetX(ctx context.Context, id string) *MoneyTransaction {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPostings queries the postings edge of a MoneyTransaction.
+func (c *MoneyTransactionClient) QueryPostings(_m *MoneyTransaction) *MoneyPostingQuery {
+	query := (&MoneyPostingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(moneytransaction.Table, moneytransaction.FieldID, id),
+			sqlgraph.To(moneyposting.Table, moneyposting.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, moneytransaction.PostingsTable, moneytransaction.PostingsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MoneyTransactionClient) Hooks() []Hook {
+	hooks := c.hooks.MoneyTransaction
+	return append(hooks[:len(hooks):len(hooks)], moneytransaction.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MoneyTransactionClient) Interceptors() []Interceptor {
+	return c.inters.MoneyTransaction
+}
+
+func (c *MoneyTransactionClient) mutate(ctx context.Context, m *MoneyTransactionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MoneyTransactionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MoneyTransactionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MoneyTransactionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MoneyTransactionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MoneyTransaction mutation op: %q", m.Op())
 	}
 }
 
@@ -5531,18 +6023,18 @@ type (
 	hooks struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
-		LedgerEntry, LedgerNode, Membership, Notification, Offer, PasswordReset,
-		Review, ReviewReport, RosterEntry, Session, Shift, ShiftTemplate,
-		SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
-		WorkerSkill []ent.Hook
+		LedgerEntry, LedgerNode, Membership, MoneyAccount, MoneyPosting,
+		MoneyTransaction, Notification, Offer, PasswordReset, Review, ReviewReport,
+		RosterEntry, Session, Shift, ShiftTemplate, SignupRequest, Skill, StaffAction,
+		Timesheet, User, WorkerProfile, WorkerSkill []ent.Hook
 	}
 	inters struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
-		LedgerEntry, LedgerNode, Membership, Notification, Offer, PasswordReset,
-		Review, ReviewReport, RosterEntry, Session, Shift, ShiftTemplate,
-		SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
-		WorkerSkill []ent.Interceptor
+		LedgerEntry, LedgerNode, Membership, MoneyAccount, MoneyPosting,
+		MoneyTransaction, Notification, Offer, PasswordReset, Review, ReviewReport,
+		RosterEntry, Session, Shift, ShiftTemplate, SignupRequest, Skill, StaffAction,
+		Timesheet, User, WorkerProfile, WorkerSkill []ent.Interceptor
 	}
 )
 

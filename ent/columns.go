@@ -90,6 +90,24 @@ func (_q *MembershipQuery) AllColumns() *MembershipQuery {
 	return _q
 }
 
+// AllColumns undoes any Select: the query reads every column of MoneyAccount.
+func (_q *MoneyAccountQuery) AllColumns() *MoneyAccountQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
+// AllColumns undoes any Select: the query reads every column of MoneyPosting.
+func (_q *MoneyPostingQuery) AllColumns() *MoneyPostingQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
+// AllColumns undoes any Select: the query reads every column of MoneyTransaction.
+func (_q *MoneyTransactionQuery) AllColumns() *MoneyTransactionQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
 // AllColumns undoes any Select: the query reads every column of Notification.
 func (_q *NotificationQuery) AllColumns() *NotificationQuery {
 	_q.ctx.Fields = nil

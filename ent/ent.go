@@ -19,6 +19,9 @@ import (
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/ledgernode"
 	"flexwork/ent/membership"
+	"flexwork/ent/moneyaccount"
+	"flexwork/ent/moneyposting"
+	"flexwork/ent/moneytransaction"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
@@ -116,6 +119,9 @@ func checkColumn(t, c string) error {
 			ledgerentry.Table:        ledgerentry.ValidColumn,
 			ledgernode.Table:         ledgernode.ValidColumn,
 			membership.Table:         membership.ValidColumn,
+			moneyaccount.Table:       moneyaccount.ValidColumn,
+			moneyposting.Table:       moneyposting.ValidColumn,
+			moneytransaction.Table:   moneytransaction.ValidColumn,
 			notification.Table:       notification.ValidColumn,
 			offer.Table:              offer.ValidColumn,
 			passwordreset.Table:      passwordreset.ValidColumn,

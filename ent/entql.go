@@ -17,6 +17,9 @@ import (
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/ledgernode"
 	"flexwork/ent/membership"
+	"flexwork/ent/moneyaccount"
+	"flexwork/ent/moneyposting"
+	"flexwork/ent/moneytransaction"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
@@ -43,7 +46,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 30)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 33)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -382,6 +385,61 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   moneyaccount.Table,
+			Columns: moneyaccount.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: moneyaccount.FieldID,
+			},
+		},
+		Type: "MoneyAccount",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			moneyaccount.FieldCreatedAt: {Type: field.TypeTime, Column: moneyaccount.FieldCreatedAt},
+			moneyaccount.FieldUpdatedAt: {Type: field.TypeTime, Column: moneyaccount.FieldUpdatedAt},
+			moneyaccount.FieldKind:      {Type: field.TypeString, Column: moneyaccount.FieldKind},
+			moneyaccount.FieldOwnerID:   {Type: field.TypeString, Column: moneyaccount.FieldOwnerID},
+			moneyaccount.FieldCurrency:  {Type: field.TypeString, Column: moneyaccount.FieldCurrency},
+			moneyaccount.FieldBalance:   {Type: field.TypeInt64, Column: moneyaccount.FieldBalance},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   moneyposting.Table,
+			Columns: moneyposting.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: moneyposting.FieldID,
+			},
+		},
+		Type: "MoneyPosting",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			moneyposting.FieldCreatedAt:     {Type: field.TypeTime, Column: moneyposting.FieldCreatedAt},
+			moneyposting.FieldTransactionID: {Type: field.TypeString, Column: moneyposting.FieldTransactionID},
+			moneyposting.FieldAccountID:     {Type: field.TypeString, Column: moneyposting.FieldAccountID},
+			moneyposting.FieldAmount:        {Type: field.TypeInt64, Column: moneyposting.FieldAmount},
+		},
+	}
+	graph.Nodes[16] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   moneytransaction.Table,
+			Columns: moneytransaction.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: moneytransaction.FieldID,
+			},
+		},
+		Type: "MoneyTransaction",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			moneytransaction.FieldCreatedAt: {Type: field.TypeTime, Column: moneytransaction.FieldCreatedAt},
+			moneytransaction.FieldKey:       {Type: field.TypeString, Column: moneytransaction.FieldKey},
+			moneytransaction.FieldKind:      {Type: field.TypeString, Column: moneytransaction.FieldKind},
+			moneytransaction.FieldCurrency:  {Type: field.TypeString, Column: moneytransaction.FieldCurrency},
+			moneytransaction.FieldMemo:      {Type: field.TypeString, Column: moneytransaction.FieldMemo},
+			moneytransaction.FieldDigest:    {Type: field.TypeString, Column: moneytransaction.FieldDigest},
+		},
+	}
+	graph.Nodes[17] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -403,7 +461,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldDedupeKey:  {Type: field.TypeString, Column: notification.FieldDedupeKey},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   offer.Table,
 			Columns: offer.Columns,
@@ -428,7 +486,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			offer.FieldExpiryWarnedAt: {Type: field.TypeTime, Column: offer.FieldExpiryWarnedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   passwordreset.Table,
 			Columns: passwordreset.Columns,
@@ -448,7 +506,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			passwordreset.FieldCompletedAt: {Type: field.TypeTime, Column: passwordreset.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   review.Table,
 			Columns: review.Columns,
@@ -476,7 +534,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			review.FieldHiddenReason: {Type: field.TypeString, Column: review.FieldHiddenReason},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reviewreport.Table,
 			Columns: reviewreport.Columns,
@@ -497,7 +555,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reviewreport.FieldDecisionNote: {Type: field.TypeString, Column: reviewreport.FieldDecisionNote},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rosterentry.Table,
 			Columns: rosterentry.Columns,
@@ -517,7 +575,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rosterentry.FieldAddedByID:  {Type: field.TypeString, Column: rosterentry.FieldAddedByID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -538,7 +596,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shift.Table,
 			Columns: shift.Columns,
@@ -594,7 +652,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldWeekMinutes:              {Type: field.TypeInt, Column: shift.FieldWeekMinutes},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shifttemplate.Table,
 			Columns: shifttemplate.Columns,
@@ -617,7 +675,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shifttemplate.FieldCreatedByID: {Type: field.TypeString, Column: shifttemplate.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signuprequest.Table,
 			Columns: signuprequest.Columns,
@@ -639,7 +697,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signuprequest.FieldCompletedAt:  {Type: field.TypeTime, Column: signuprequest.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -657,7 +715,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldCertificateRequired: {Type: field.TypeBool, Column: skill.FieldCertificateRequired},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staffaction.Table,
 			Columns: staffaction.Columns,
@@ -675,7 +733,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staffaction.FieldNote:      {Type: field.TypeString, Column: staffaction.FieldNote},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timesheet.Table,
 			Columns: timesheet.Columns,
@@ -726,7 +784,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentCreditedAt:    {Type: field.TypeTime, Column: timesheet.FieldPaymentCreditedAt},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -754,7 +812,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabledAt:        {Type: field.TypeTime, Column: user.FieldDisabledAt},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerprofile.Table,
 			Columns: workerprofile.Columns,
@@ -786,7 +844,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldNoShows:           {Type: field.TypeInt, Column: workerprofile.FieldNoShows},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerskill.Table,
 			Columns: workerskill.Columns,
@@ -1114,6 +1172,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Membership",
 		"User",
+	)
+	graph.MustAddE(
+		"postings",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   moneyaccount.PostingsTable,
+			Columns: []string{moneyaccount.PostingsColumn},
+			Bidi:    false,
+		},
+		"MoneyAccount",
+		"MoneyPosting",
+	)
+	graph.MustAddE(
+		"transaction",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   moneyposting.TransactionTable,
+			Columns: []string{moneyposting.TransactionColumn},
+			Bidi:    false,
+		},
+		"MoneyPosting",
+		"MoneyTransaction",
+	)
+	graph.MustAddE(
+		"account",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   moneyposting.AccountTable,
+			Columns: []string{moneyposting.AccountColumn},
+			Bidi:    false,
+		},
+		"MoneyPosting",
+		"MoneyAccount",
+	)
+	graph.MustAddE(
+		"postings",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   moneytransaction.PostingsTable,
+			Columns: []string{moneytransaction.PostingsColumn},
+			Bidi:    false,
+		},
+		"MoneyTransaction",
+		"MoneyPosting",
 	)
 	graph.MustAddE(
 		"user",
@@ -3299,6 +3405,262 @@ func (f *MembershipFilter) WhereHasUserWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *MoneyAccountQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MoneyAccountQuery builder.
+func (_q *MoneyAccountQuery) Filter() *MoneyAccountFilter {
+	return &MoneyAccountFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MoneyAccountMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MoneyAccountMutation builder.
+func (m *MoneyAccountMutation) Filter() *MoneyAccountFilter {
+	return &MoneyAccountFilter{config: m.config, predicateAdder: m}
+}
+
+// MoneyAccountFilter provides a generic filtering capability at runtime for MoneyAccountQuery.
+type MoneyAccountFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MoneyAccountFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *MoneyAccountFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(moneyaccount.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *MoneyAccountFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(moneyaccount.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *MoneyAccountFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(moneyaccount.FieldUpdatedAt))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *MoneyAccountFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(moneyaccount.FieldKind))
+}
+
+// WhereOwnerID applies the entql string predicate on the owner_id field.
+func (f *MoneyAccountFilter) WhereOwnerID(p entql.StringP) {
+	f.Where(p.Field(moneyaccount.FieldOwnerID))
+}
+
+// WhereCurrency applies the entql string predicate on the currency field.
+func (f *MoneyAccountFilter) WhereCurrency(p entql.StringP) {
+	f.Where(p.Field(moneyaccount.FieldCurrency))
+}
+
+// WhereBalance applies the entql int64 predicate on the balance field.
+func (f *MoneyAccountFilter) WhereBalance(p entql.Int64P) {
+	f.Where(p.Field(moneyaccount.FieldBalance))
+}
+
+// WhereHasPostings applies a predicate to check if query has an edge postings.
+func (f *MoneyAccountFilter) WhereHasPostings() {
+	f.Where(entql.HasEdge("postings"))
+}
+
+// WhereHasPostingsWith applies a predicate to check if query has an edge postings with a given conditions (other predicates).
+func (f *MoneyAccountFilter) WhereHasPostingsWith(preds ...predicate.MoneyPosting) {
+	f.Where(entql.HasEdgeWith("postings", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *MoneyPostingQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MoneyPostingQuery builder.
+func (_q *MoneyPostingQuery) Filter() *MoneyPostingFilter {
+	return &MoneyPostingFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MoneyPostingMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MoneyPostingMutation builder.
+func (m *MoneyPostingMutation) Filter() *MoneyPostingFilter {
+	return &MoneyPostingFilter{config: m.config, predicateAdder: m}
+}
+
+// MoneyPostingFilter provides a generic filtering capability at runtime for MoneyPostingQuery.
+type MoneyPostingFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MoneyPostingFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *MoneyPostingFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(moneyposting.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *MoneyPostingFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(moneyposting.FieldCreatedAt))
+}
+
+// WhereTransactionID applies the entql string predicate on the transaction_id field.
+func (f *MoneyPostingFilter) WhereTransactionID(p entql.StringP) {
+	f.Where(p.Field(moneyposting.FieldTransactionID))
+}
+
+// WhereAccountID applies the entql string predicate on the account_id field.
+func (f *MoneyPostingFilter) WhereAccountID(p entql.StringP) {
+	f.Where(p.Field(moneyposting.FieldAccountID))
+}
+
+// WhereAmount applies the entql int64 predicate on the amount field.
+func (f *MoneyPostingFilter) WhereAmount(p entql.Int64P) {
+	f.Where(p.Field(moneyposting.FieldAmount))
+}
+
+// WhereHasTransaction applies a predicate to check if query has an edge transaction.
+func (f *MoneyPostingFilter) WhereHasTransaction() {
+	f.Where(entql.HasEdge("transaction"))
+}
+
+// WhereHasTransactionWith applies a predicate to check if query has an edge transaction with a given conditions (other predicates).
+func (f *MoneyPostingFilter) WhereHasTransactionWith(preds ...predicate.MoneyTransaction) {
+	f.Where(entql.HasEdgeWith("transaction", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAccount applies a predicate to check if query has an edge account.
+func (f *MoneyPostingFilter) WhereHasAccount() {
+	f.Where(entql.HasEdge("account"))
+}
+
+// WhereHasAccountWith applies a predicate to check if query has an edge account with a given conditions (other predicates).
+func (f *MoneyPostingFilter) WhereHasAccountWith(preds ...predicate.MoneyAccount) {
+	f.Where(entql.HasEdgeWith("account", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *MoneyTransactionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MoneyTransactionQuery builder.
+func (_q *MoneyTransactionQuery) Filter() *MoneyTransactionFilter {
+	return &MoneyTransactionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MoneyTransactionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MoneyTransactionMutation builder.
+func (m *MoneyTransactionMutation) Filter() *MoneyTransactionFilter {
+	return &MoneyTransactionFilter{config: m.config, predicateAdder: m}
+}
+
+// MoneyTransactionFilter provides a generic filtering capability at runtime for MoneyTransactionQuery.
+type MoneyTransactionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MoneyTransactionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *MoneyTransactionFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(moneytransaction.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *MoneyTransactionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(moneytransaction.FieldCreatedAt))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *MoneyTransactionFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(moneytransaction.FieldKey))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *MoneyTransactionFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(moneytransaction.FieldKind))
+}
+
+// WhereCurrency applies the entql string predicate on the currency field.
+func (f *MoneyTransactionFilter) WhereCurrency(p entql.StringP) {
+	f.Where(p.Field(moneytransaction.FieldCurrency))
+}
+
+// WhereMemo applies the entql string predicate on the memo field.
+func (f *MoneyTransactionFilter) WhereMemo(p entql.StringP) {
+	f.Where(p.Field(moneytransaction.FieldMemo))
+}
+
+// WhereDigest applies the entql string predicate on the digest field.
+func (f *MoneyTransactionFilter) WhereDigest(p entql.StringP) {
+	f.Where(p.Field(moneytransaction.FieldDigest))
+}
+
+// WhereHasPostings applies a predicate to check if query has an edge postings.
+func (f *MoneyTransactionFilter) WhereHasPostings() {
+	f.Where(entql.HasEdge("postings"))
+}
+
+// WhereHasPostingsWith applies a predicate to check if query has an edge postings with a given conditions (other predicates).
+func (f *MoneyTransactionFilter) WhereHasPostingsWith(preds ...predicate.MoneyPosting) {
+	f.Where(entql.HasEdgeWith("postings", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *NotificationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3327,7 +3689,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3431,7 +3793,7 @@ type OfferFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OfferFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3587,7 +3949,7 @@ type PasswordResetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PasswordResetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3662,7 +4024,7 @@ type ReviewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3805,7 +4167,7 @@ type ReviewReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3899,7 +4261,7 @@ type RosterEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RosterEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4002,7 +4364,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4096,7 +4458,7 @@ type ShiftFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4449,7 +4811,7 @@ type ShiftTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4553,7 +4915,7 @@ type SignupRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignupRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4638,7 +5000,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4759,7 +5121,7 @@ type StaffActionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffActionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4824,7 +5186,7 @@ type TimesheetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimesheetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5068,7 +5430,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5253,7 +5615,7 @@ type WorkerProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5514,7 +5876,7 @@ type WorkerSkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerSkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -17,6 +17,9 @@ import (
 	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
+	"flexwork/ent/moneyaccount"
+	"flexwork/ent/moneyposting"
+	"flexwork/ent/moneytransaction"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/review"
@@ -47,6 +50,9 @@ var tableByPrefix = map[string]string{
 	"lcp": ledgercheckpoint.Table,
 	"led": ledgerentry.Table,
 	"mbr": membership.Table,
+	"mac": moneyaccount.Table,
+	"mpo": moneyposting.Table,
+	"mtx": moneytransaction.Table,
 	"ntf": notification.Table,
 	"ofr": offer.Table,
 	"rvw": review.Table,

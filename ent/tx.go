@@ -42,6 +42,12 @@ type Tx struct {
 	LedgerNode *LedgerNodeClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
+	// MoneyAccount is the client for interacting with the MoneyAccount builders.
+	MoneyAccount *MoneyAccountClient
+	// MoneyPosting is the client for interacting with the MoneyPosting builders.
+	MoneyPosting *MoneyPostingClient
+	// MoneyTransaction is the client for interacting with the MoneyTransaction builders.
+	MoneyTransaction *MoneyTransactionClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
 	// Offer is the client for interacting with the Offer builders.
@@ -219,6 +225,9 @@ func (tx *Tx) init() {
 	tx.LedgerEntry = NewLedgerEntryClient(tx.config)
 	tx.LedgerNode = NewLedgerNodeClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
+	tx.MoneyAccount = NewMoneyAccountClient(tx.config)
+	tx.MoneyPosting = NewMoneyPostingClient(tx.config)
+	tx.MoneyTransaction = NewMoneyTransactionClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Offer = NewOfferClient(tx.config)
 	tx.PasswordReset = NewPasswordResetClient(tx.config)

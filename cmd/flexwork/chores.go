@@ -18,6 +18,7 @@ import (
 	"flexwork/ent/user"
 	flexledger "flexwork/ledger"
 	"flexwork/market"
+	"flexwork/money"
 	"flexwork/server"
 	"flexwork/server/auth"
 	"flexwork/server/demo"
@@ -271,5 +272,36 @@ func creditCmd(ctx context.Context, args []string, log *slog.Logger) error {
 		return fmt.Errorf("%d of %d scores differ from the ledger", len(diffs), checked)
 	}
 	fmt.Printf("credit recomputed from the ledger: %d scores, no difference\n", checked)
+	return nil
+}
+
+// moneyCmd checks the money ledger: every transaction balances and matches
+// its digest, every stored balance is the sum of its postings, and no
+// account that holds someone's money is below zero.
+func moneyCmd(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return errors.New("usage: flexwork money verify [flags]")
+	}
+	cfg, _, err := command("money verify", args[1:], nil)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg, cfg.Migrate, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	r, err := money.Verify(ctx, db.Client)
+	if err != nil {
+		return err
+	}
+	for _, p := range r.Problems {
+		fmt.Println("problem:", p)
+	}
+	if len(r.Problems) > 0 {
+		return fmt.Errorf("the money ledger is wrong in %d places", len(r.Problems))
+	}
+	fmt.Printf("money verified: %d transactions, %d postings, %d accounts; every transaction balances and matches its digest, every balance is the sum of its postings\n",
+		r.Transactions, r.Postings, r.Accounts)
 	return nil
 }

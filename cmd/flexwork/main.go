@@ -29,6 +29,7 @@ Usage:
   flexwork ledger verify-receipt FILE --key KEY
                                     check a receipt with the log's public key alone
   flexwork ledger key --origin NAME print a new checkpoint signing key
+  flexwork money verify [flags]     check every money transaction balances and every balance is the sum of its postings
   flexwork witness --url URL --log-key KEY --key WITNESS_KEY [--state FILE]
                                     check the log only grew since the last checkpoint seen, and co-sign
   flexwork credit recompute [--refresh]
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return witnessCmd(ctx, args)
 	case "ledger":
 		return ledgerCmd(ctx, args, log)
+	case "money":
+		return moneyCmd(ctx, args, log)
 	case "load":
 		return load(ctx, args, log)
 	case "credit":

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"flexwork/ent"
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
 	"flexwork/ent/ledgerentry"
@@ -22,6 +23,7 @@ import (
 	"flexwork/ent/staffaction"
 	"flexwork/ent/user"
 	"flexwork/market"
+	"flexwork/money"
 	"flexwork/server"
 	"flexwork/server/servertest"
 )
@@ -308,5 +310,45 @@ func TestTheLogCatchesARewrittenEntry(t *testing.T) {
 	}
 	if _, err := m.VerifyLog(ctx); err == nil || !strings.Contains(err.Error(), "another root") {
 		t.Fatalf("a rewritten chain without its leaves: %v", err)
+	}
+}
+
+// TestMoneyVerify runs the command on a database with a funding and a
+// reservation, then after a stored balance was raised behind the books.
+func TestMoneyVerify(t *testing.T) {
+	dir := t.TempDir()
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	ctx := context.Background()
+	flags := []string{"--flexwork_data_dir=" + dir}
+	if err := run(ctx, append([]string{"migrate"}, flags...), log); err != nil {
+		t.Fatal(err)
+	}
+	db, err := entdb.Open(ctx, entdb.SQLiteURL(filepath.Join(dir, "flexwork.db")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	funds := money.Account{Kind: money.EmployerFunds, Owner: "emp_a", Currency: "EUR"}
+	for _, tx := range []money.Transaction{
+		{Key: "fund-1", Kind: "FUNDING", Currency: "EUR", Postings: []money.Posting{
+			{Account: money.Account{Kind: money.Bank, Currency: "EUR"}, Amount: -10000}, {Account: funds, Amount: 10000}}},
+		{Key: "reserve-1", Kind: "RESERVE", Currency: "EUR", Postings: []money.Posting{
+			{Account: funds, Amount: -6000}, {Account: money.Account{Kind: money.Escrow, Owner: "asg_1", Currency: "EUR"}, Amount: 6000}}},
+	} {
+		if err := entdb.InTx(ctx, db.Client, func(ctx context.Context, c *ent.Client) error {
+			_, _, err := money.Post(ctx, c, tx)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := run(ctx, append([]string{"money", "verify"}, flags...), log); err != nil {
+		t.Fatalf("sound books: %v", err)
+	}
+	if _, err := db.SQL.ExecContext(ctx, `UPDATE money_accounts SET balance = balance + 100000 WHERE kind = 'EMPLOYER_FUNDS'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, append([]string{"money", "verify"}, flags...), log); err == nil || !strings.Contains(err.Error(), "wrong in 1 place") {
+		t.Fatalf("a raised balance: %v", err)
 	}
 }

@@ -176,6 +176,42 @@ func (f MembershipFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MembershipMutation", m)
 }
 
+// The MoneyAccountFunc type is an adapter to allow the use of ordinary
+// function as MoneyAccount mutator.
+type MoneyAccountFunc func(context.Context, *ent.MoneyAccountMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MoneyAccountFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MoneyAccountMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MoneyAccountMutation", m)
+}
+
+// The MoneyPostingFunc type is an adapter to allow the use of ordinary
+// function as MoneyPosting mutator.
+type MoneyPostingFunc func(context.Context, *ent.MoneyPostingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MoneyPostingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MoneyPostingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MoneyPostingMutation", m)
+}
+
+// The MoneyTransactionFunc type is an adapter to allow the use of ordinary
+// function as MoneyTransaction mutator.
+type MoneyTransactionFunc func(context.Context, *ent.MoneyTransactionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MoneyTransactionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MoneyTransactionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MoneyTransactionMutation", m)
+}
+
 // The NotificationFunc type is an adapter to allow the use of ordinary
 // function as Notification mutator.
 type NotificationFunc func(context.Context, *ent.NotificationMutation) (ent.Value, error)

@@ -21,6 +21,9 @@ import (
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/ledgernode"
 	"flexwork/ent/membership"
+	"flexwork/ent/moneyaccount"
+	"flexwork/ent/moneyposting"
+	"flexwork/ent/moneytransaction"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
@@ -474,6 +477,87 @@ func (f TraverseMembership) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.MembershipQuery", q)
+}
+
+// The MoneyAccountFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MoneyAccountFunc func(context.Context, *ent.MoneyAccountQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MoneyAccountFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MoneyAccountQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MoneyAccountQuery", q)
+}
+
+// The TraverseMoneyAccount type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMoneyAccount func(context.Context, *ent.MoneyAccountQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMoneyAccount) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMoneyAccount) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MoneyAccountQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MoneyAccountQuery", q)
+}
+
+// The MoneyPostingFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MoneyPostingFunc func(context.Context, *ent.MoneyPostingQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MoneyPostingFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MoneyPostingQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MoneyPostingQuery", q)
+}
+
+// The TraverseMoneyPosting type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMoneyPosting func(context.Context, *ent.MoneyPostingQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMoneyPosting) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMoneyPosting) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MoneyPostingQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MoneyPostingQuery", q)
+}
+
+// The MoneyTransactionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MoneyTransactionFunc func(context.Context, *ent.MoneyTransactionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MoneyTransactionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MoneyTransactionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MoneyTransactionQuery", q)
+}
+
+// The TraverseMoneyTransaction type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMoneyTransaction func(context.Context, *ent.MoneyTransactionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMoneyTransaction) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMoneyTransaction) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MoneyTransactionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MoneyTransactionQuery", q)
 }
 
 // The NotificationFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -939,6 +1023,12 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.LedgerNodeQuery, predicate.LedgerNode, ledgernode.OrderOption]{typ: ent.TypeLedgerNode, tq: q}, nil
 	case *ent.MembershipQuery:
 		return &query[*ent.MembershipQuery, predicate.Membership, membership.OrderOption]{typ: ent.TypeMembership, tq: q}, nil
+	case *ent.MoneyAccountQuery:
+		return &query[*ent.MoneyAccountQuery, predicate.MoneyAccount, moneyaccount.OrderOption]{typ: ent.TypeMoneyAccount, tq: q}, nil
+	case *ent.MoneyPostingQuery:
+		return &query[*ent.MoneyPostingQuery, predicate.MoneyPosting, moneyposting.OrderOption]{typ: ent.TypeMoneyPosting, tq: q}, nil
+	case *ent.MoneyTransactionQuery:
+		return &query[*ent.MoneyTransactionQuery, predicate.MoneyTransaction, moneytransaction.OrderOption]{typ: ent.TypeMoneyTransaction, tq: q}, nil
 	case *ent.NotificationQuery:
 		return &query[*ent.NotificationQuery, predicate.Notification, notification.OrderOption]{typ: ent.TypeNotification, tq: q}, nil
 	case *ent.OfferQuery:

@@ -567,6 +567,80 @@ var (
 			},
 		},
 	}
+	// MoneyAccountsColumns holds the columns for the "money_accounts" table.
+	MoneyAccountsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeString},
+		{Name: "owner_id", Type: field.TypeString, Default: ""},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "balance", Type: field.TypeInt64, Default: 0},
+	}
+	// MoneyAccountsTable holds the schema information for the "money_accounts" table.
+	MoneyAccountsTable = &schema.Table{
+		Name:       "money_accounts",
+		Columns:    MoneyAccountsColumns,
+		PrimaryKey: []*schema.Column{MoneyAccountsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "moneyaccount_kind_owner_id_currency",
+				Unique:  true,
+				Columns: []*schema.Column{MoneyAccountsColumns[3], MoneyAccountsColumns[4], MoneyAccountsColumns[5]},
+			},
+		},
+	}
+	// MoneyPostingsColumns holds the columns for the "money_postings" table.
+	MoneyPostingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "amount", Type: field.TypeInt64},
+		{Name: "account_id", Type: field.TypeString},
+		{Name: "transaction_id", Type: field.TypeString},
+	}
+	// MoneyPostingsTable holds the schema information for the "money_postings" table.
+	MoneyPostingsTable = &schema.Table{
+		Name:       "money_postings",
+		Columns:    MoneyPostingsColumns,
+		PrimaryKey: []*schema.Column{MoneyPostingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "money_postings_money_accounts_postings",
+				Columns:    []*schema.Column{MoneyPostingsColumns[3]},
+				RefColumns: []*schema.Column{MoneyAccountsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "money_postings_money_transactions_postings",
+				Columns:    []*schema.Column{MoneyPostingsColumns[4]},
+				RefColumns: []*schema.Column{MoneyTransactionsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "moneyposting_account_id",
+				Unique:  false,
+				Columns: []*schema.Column{MoneyPostingsColumns[3]},
+			},
+		},
+	}
+	// MoneyTransactionsColumns holds the columns for the "money_transactions" table.
+	MoneyTransactionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "key", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "kind", Type: field.TypeString},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "memo", Type: field.TypeString, Size: 500, Default: ""},
+		{Name: "digest", Type: field.TypeString},
+	}
+	// MoneyTransactionsTable holds the schema information for the "money_transactions" table.
+	MoneyTransactionsTable = &schema.Table{
+		Name:       "money_transactions",
+		Columns:    MoneyTransactionsColumns,
+		PrimaryKey: []*schema.Column{MoneyTransactionsColumns[0]},
+	}
 	// NotificationsColumns holds the columns for the "notifications" table.
 	NotificationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -1335,6 +1409,9 @@ var (
 		LedgerEntriesTable,
 		LedgerNodesTable,
 		MembershipsTable,
+		MoneyAccountsTable,
+		MoneyPostingsTable,
+		MoneyTransactionsTable,
 		NotificationsTable,
 		OffersTable,
 		PasswordResetsTable,
@@ -1373,6 +1450,8 @@ func init() {
 	EmployerInvitationsTable.ForeignKeys[1].RefTable = UsersTable
 	MembershipsTable.ForeignKeys[0].RefTable = EmployersTable
 	MembershipsTable.ForeignKeys[1].RefTable = UsersTable
+	MoneyPostingsTable.ForeignKeys[0].RefTable = MoneyAccountsTable
+	MoneyPostingsTable.ForeignKeys[1].RefTable = MoneyTransactionsTable
 	NotificationsTable.ForeignKeys[0].RefTable = UsersTable
 	OffersTable.ForeignKeys[0].RefTable = ApplicationsTable
 	OffersTable.ForeignKeys[1].RefTable = ShiftsTable

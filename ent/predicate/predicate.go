@@ -48,6 +48,15 @@ type LedgerNode func(*sql.Selector)
 // Membership is the predicate function for membership builders.
 type Membership func(*sql.Selector)
 
+// MoneyAccount is the predicate function for moneyaccount builders.
+type MoneyAccount func(*sql.Selector)
+
+// MoneyPosting is the predicate function for moneyposting builders.
+type MoneyPosting func(*sql.Selector)
+
+// MoneyTransaction is the predicate function for moneytransaction builders.
+type MoneyTransaction func(*sql.Selector)
+
 // Notification is the predicate function for notification builders.
 type Notification func(*sql.Selector)
 

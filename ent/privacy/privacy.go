@@ -447,6 +447,78 @@ func (f MembershipMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MembershipMutation", m)
 }
 
+// The MoneyAccountQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MoneyAccountQueryRuleFunc func(context.Context, *ent.MoneyAccountQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MoneyAccountQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MoneyAccountQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MoneyAccountQuery", q)
+}
+
+// The MoneyAccountMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MoneyAccountMutationRuleFunc func(context.Context, *ent.MoneyAccountMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MoneyAccountMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MoneyAccountMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MoneyAccountMutation", m)
+}
+
+// The MoneyPostingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MoneyPostingQueryRuleFunc func(context.Context, *ent.MoneyPostingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MoneyPostingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MoneyPostingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MoneyPostingQuery", q)
+}
+
+// The MoneyPostingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MoneyPostingMutationRuleFunc func(context.Context, *ent.MoneyPostingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MoneyPostingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MoneyPostingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MoneyPostingMutation", m)
+}
+
+// The MoneyTransactionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MoneyTransactionQueryRuleFunc func(context.Context, *ent.MoneyTransactionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MoneyTransactionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MoneyTransactionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MoneyTransactionQuery", q)
+}
+
+// The MoneyTransactionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MoneyTransactionMutationRuleFunc func(context.Context, *ent.MoneyTransactionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MoneyTransactionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MoneyTransactionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MoneyTransactionMutation", m)
+}
+
 // The NotificationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type NotificationQueryRuleFunc func(context.Context, *ent.NotificationQuery) error
@@ -894,6 +966,12 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.MembershipQuery:
 		return q.Filter(), nil
+	case *ent.MoneyAccountQuery:
+		return q.Filter(), nil
+	case *ent.MoneyPostingQuery:
+		return q.Filter(), nil
+	case *ent.MoneyTransactionQuery:
+		return q.Filter(), nil
 	case *ent.NotificationQuery:
 		return q.Filter(), nil
 	case *ent.OfferQuery:
@@ -960,6 +1038,12 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.LedgerNodeMutation:
 		return m.Filter(), nil
 	case *ent.MembershipMutation:
+		return m.Filter(), nil
+	case *ent.MoneyAccountMutation:
+		return m.Filter(), nil
+	case *ent.MoneyPostingMutation:
+		return m.Filter(), nil
+	case *ent.MoneyTransactionMutation:
 		return m.Filter(), nil
 	case *ent.NotificationMutation:
 		return m.Filter(), nil

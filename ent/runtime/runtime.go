@@ -18,6 +18,9 @@ import (
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/ledgernode"
 	"flexwork/ent/membership"
+	"flexwork/ent/moneyaccount"
+	"flexwork/ent/moneyposting"
+	"flexwork/ent/moneytransaction"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
@@ -716,6 +719,116 @@ func init() {
 	membership.DefaultID = membershipDescID.Default.(func() string)
 	// membership.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	membership.IDValidator = membershipDescID.Validators[0].(func(string) error)
+	moneyaccountMixin := schema.MoneyAccount{}.Mixin()
+	moneyaccount.Policy = privacy.NewPolicies(schema.MoneyAccount{})
+	moneyaccount.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := moneyaccount.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	moneyaccountMixinFields0 := moneyaccountMixin[0].Fields()
+	_ = moneyaccountMixinFields0
+	moneyaccountMixinFields1 := moneyaccountMixin[1].Fields()
+	_ = moneyaccountMixinFields1
+	moneyaccountFields := schema.MoneyAccount{}.Fields()
+	_ = moneyaccountFields
+	// moneyaccountDescCreatedAt is the schema descriptor for created_at field.
+	moneyaccountDescCreatedAt := moneyaccountMixinFields1[0].Descriptor()
+	// moneyaccount.DefaultCreatedAt holds the default value on creation for the created_at field.
+	moneyaccount.DefaultCreatedAt = moneyaccountDescCreatedAt.Default.(func() time.Time)
+	// moneyaccountDescUpdatedAt is the schema descriptor for updated_at field.
+	moneyaccountDescUpdatedAt := moneyaccountMixinFields1[1].Descriptor()
+	// moneyaccount.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	moneyaccount.DefaultUpdatedAt = moneyaccountDescUpdatedAt.Default.(func() time.Time)
+	// moneyaccount.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	moneyaccount.UpdateDefaultUpdatedAt = moneyaccountDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// moneyaccountDescOwnerID is the schema descriptor for owner_id field.
+	moneyaccountDescOwnerID := moneyaccountFields[1].Descriptor()
+	// moneyaccount.DefaultOwnerID holds the default value on creation for the owner_id field.
+	moneyaccount.DefaultOwnerID = moneyaccountDescOwnerID.Default.(string)
+	// moneyaccountDescCurrency is the schema descriptor for currency field.
+	moneyaccountDescCurrency := moneyaccountFields[2].Descriptor()
+	// moneyaccount.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	moneyaccount.CurrencyValidator = moneyaccountDescCurrency.Validators[0].(func(string) error)
+	// moneyaccountDescBalance is the schema descriptor for balance field.
+	moneyaccountDescBalance := moneyaccountFields[3].Descriptor()
+	// moneyaccount.DefaultBalance holds the default value on creation for the balance field.
+	moneyaccount.DefaultBalance = moneyaccountDescBalance.Default.(int64)
+	// moneyaccountDescID is the schema descriptor for id field.
+	moneyaccountDescID := moneyaccountMixinFields0[0].Descriptor()
+	// moneyaccount.DefaultID holds the default value on creation for the id field.
+	moneyaccount.DefaultID = moneyaccountDescID.Default.(func() string)
+	// moneyaccount.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	moneyaccount.IDValidator = moneyaccountDescID.Validators[0].(func(string) error)
+	moneypostingMixin := schema.MoneyPosting{}.Mixin()
+	moneyposting.Policy = privacy.NewPolicies(schema.MoneyPosting{})
+	moneyposting.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := moneyposting.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	moneypostingMixinFields0 := moneypostingMixin[0].Fields()
+	_ = moneypostingMixinFields0
+	moneypostingMixinFields1 := moneypostingMixin[1].Fields()
+	_ = moneypostingMixinFields1
+	moneypostingFields := schema.MoneyPosting{}.Fields()
+	_ = moneypostingFields
+	// moneypostingDescCreatedAt is the schema descriptor for created_at field.
+	moneypostingDescCreatedAt := moneypostingMixinFields1[0].Descriptor()
+	// moneyposting.DefaultCreatedAt holds the default value on creation for the created_at field.
+	moneyposting.DefaultCreatedAt = moneypostingDescCreatedAt.Default.(func() time.Time)
+	// moneypostingDescID is the schema descriptor for id field.
+	moneypostingDescID := moneypostingMixinFields0[0].Descriptor()
+	// moneyposting.DefaultID holds the default value on creation for the id field.
+	moneyposting.DefaultID = moneypostingDescID.Default.(func() string)
+	// moneyposting.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	moneyposting.IDValidator = moneypostingDescID.Validators[0].(func(string) error)
+	moneytransactionMixin := schema.MoneyTransaction{}.Mixin()
+	moneytransaction.Policy = privacy.NewPolicies(schema.MoneyTransaction{})
+	moneytransaction.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := moneytransaction.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	moneytransactionMixinFields0 := moneytransactionMixin[0].Fields()
+	_ = moneytransactionMixinFields0
+	moneytransactionMixinFields1 := moneytransactionMixin[1].Fields()
+	_ = moneytransactionMixinFields1
+	moneytransactionFields := schema.MoneyTransaction{}.Fields()
+	_ = moneytransactionFields
+	// moneytransactionDescCreatedAt is the schema descriptor for created_at field.
+	moneytransactionDescCreatedAt := moneytransactionMixinFields1[0].Descriptor()
+	// moneytransaction.DefaultCreatedAt holds the default value on creation for the created_at field.
+	moneytransaction.DefaultCreatedAt = moneytransactionDescCreatedAt.Default.(func() time.Time)
+	// moneytransactionDescKey is the schema descriptor for key field.
+	moneytransactionDescKey := moneytransactionFields[0].Descriptor()
+	// moneytransaction.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	moneytransaction.KeyValidator = moneytransactionDescKey.Validators[0].(func(string) error)
+	// moneytransactionDescCurrency is the schema descriptor for currency field.
+	moneytransactionDescCurrency := moneytransactionFields[2].Descriptor()
+	// moneytransaction.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	moneytransaction.CurrencyValidator = moneytransactionDescCurrency.Validators[0].(func(string) error)
+	// moneytransactionDescMemo is the schema descriptor for memo field.
+	moneytransactionDescMemo := moneytransactionFields[3].Descriptor()
+	// moneytransaction.DefaultMemo holds the default value on creation for the memo field.
+	moneytransaction.DefaultMemo = moneytransactionDescMemo.Default.(string)
+	// moneytransaction.MemoValidator is a validator for the "memo" field. It is called by the builders before save.
+	moneytransaction.MemoValidator = moneytransactionDescMemo.Validators[0].(func(string) error)
+	// moneytransactionDescID is the schema descriptor for id field.
+	moneytransactionDescID := moneytransactionMixinFields0[0].Descriptor()
+	// moneytransaction.DefaultID holds the default value on creation for the id field.
+	moneytransaction.DefaultID = moneytransactionDescID.Default.(func() string)
+	// moneytransaction.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	moneytransaction.IDValidator = moneytransactionDescID.Validators[0].(func(string) error)
 	notificationMixin := schema.Notification{}.Mixin()
 	notification.Policy = privacy.NewPolicies(schema.Notification{})
 	notification.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -180,6 +180,13 @@ func (LedgerEntry) Policy() ent.Policy {
 	return policy(reads(rule.FilterToOwners()))
 }
 
+// The money ledger: staff read it; market and money write it in the
+// system context, and show each party its own figures.
+
+func (MoneyAccount) Policy() ent.Policy     { return policy(reads(rule.FilterToOwners())) }
+func (MoneyTransaction) Policy() ent.Policy { return policy(reads(rule.FilterToOwners())) }
+func (MoneyPosting) Policy() ent.Policy     { return policy(reads(rule.FilterToOwners())) }
+
 func (IdempotencyKey) Policy() ent.Policy {
 	return policy(reads(rule.FilterToOwners(rule.User("user_id"))),
 		rule.AllowCreateByOwner(rule.User("user_id")))

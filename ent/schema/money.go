@@ -1,0 +1,87 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// MoneyAccount is one account of the double-entry money ledger (package
+// money): whose it is, what it holds, in which currency, and its balance
+// in minor units, which is always the sum of its postings (money verify
+// proves it). Read through market, never directly over GraphQL.
+type MoneyAccount struct{ ent.Schema }
+
+func (MoneyAccount) Mixin() []ent.Mixin { return []ent.Mixin{withID("mac"), timeMixin{}} }
+
+func (MoneyAccount) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("kind").Immutable().Comment("money.Kind"),
+		field.String("owner_id").Default("").Immutable().Comment("the employer, worker or assignment; empty for the platform's"),
+		field.String("currency").MaxLen(3).Immutable(),
+		field.Int64("balance").Default(0),
+	}
+}
+
+func (MoneyAccount) Edges() []ent.Edge {
+	return []ent.Edge{edge.To("postings", MoneyPosting.Type)}
+}
+
+func (MoneyAccount) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("kind", "owner_id", "currency").Unique()}
+}
+
+func (MoneyAccount) Annotations() []schema.Annotation { return []schema.Annotation{entgql.Skip()} }
+
+// MoneyTransaction is one balanced movement of money: its postings add up
+// to zero. Its key makes posting it idempotent; its digest, over every
+// field and posting, goes on the tamper-evident ledger. Never changed.
+type MoneyTransaction struct{ ent.Schema }
+
+func (MoneyTransaction) Mixin() []ent.Mixin { return []ent.Mixin{withID("mtx"), createdMixin{}} }
+
+func (MoneyTransaction) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("key").Unique().Immutable().MaxLen(200),
+		field.String("kind").Immutable(),
+		field.String("currency").MaxLen(3).Immutable(),
+		field.String("memo").Default("").MaxLen(500).Immutable(),
+		field.String("digest").Immutable().Comment("SHA-256, hex, of money.Transaction.Canonical"),
+	}
+}
+
+func (MoneyTransaction) Edges() []ent.Edge {
+	return []ent.Edge{edge.To("postings", MoneyPosting.Type)}
+}
+
+func (MoneyTransaction) Annotations() []schema.Annotation { return []schema.Annotation{entgql.Skip()} }
+
+// MoneyPosting is one leg of a transaction: an amount into (positive) or
+// out of (negative) one account.
+type MoneyPosting struct{ ent.Schema }
+
+func (MoneyPosting) Mixin() []ent.Mixin { return []ent.Mixin{withID("mpo"), createdMixin{}} }
+
+func (MoneyPosting) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("transaction_id").Immutable(),
+		field.String("account_id").Immutable(),
+		field.Int64("amount").Immutable(),
+	}
+}
+
+func (MoneyPosting) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("transaction", MoneyTransaction.Type).Ref("postings").Field("transaction_id").Unique().Required().Immutable(),
+		edge.From("account", MoneyAccount.Type).Ref("postings").Field("account_id").Unique().Required().Immutable(),
+	}
+}
+
+func (MoneyPosting) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("account_id")}
+}
+
+func (MoneyPosting) Annotations() []schema.Annotation { return []schema.Annotation{entgql.Skip()} }
