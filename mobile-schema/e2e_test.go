@@ -620,6 +620,16 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		t.Fatalf("AuditLog: %v", a.v)
 	}
 
+	// --- Money ---------------------------------------------------------------------------
+	// Sam matches Spree's bank transfer; Olga sees the funds.
+	if f := s.op(sam, "ConfirmFunding", map[string]any{"input": map[string]any{"employerID": emp,
+		"amount": map[string]any{"amount": 500000, "currency": "EUR"}, "reference": "SEPA SPREE 0001"}}); f.get("confirmFunding.employer.funds.0.amount") != 500000.0 {
+		t.Fatalf("ConfirmFunding: %v", f.v)
+	}
+	if f := s.op(olga, "EmployerFunds", map[string]any{"employerID": emp}); f.str("node.funds.0.currency") != "EUR" {
+		t.Fatalf("EmployerFunds: %v", f.v)
+	}
+
 	// --- Inbox, settings, devices --------------------------------------------------------
 	inbox := s.op(ana, "Inbox", map[string]any{"first": 50})
 	if len(inbox.list("notifications.edges")) == 0 || inbox.get("unreadNotificationCount").(float64) == 0 {

@@ -297,6 +297,10 @@ type ComplexityRoot struct {
 		Certification func(childComplexity int) int
 	}
 
+	ConfirmFundingPayload struct {
+		Employer func(childComplexity int) int
+	}
+
 	ConfirmPaymentPayload struct {
 		Assignment func(childComplexity int) int
 		Timesheet  func(childComplexity int) int
@@ -528,6 +532,7 @@ type ComplexityRoot struct {
 		Address        func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		Description    func(childComplexity int) int
+		Funds          func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Invitations    func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.EmployerInvitationOrder) int
 		Jurisdiction   func(childComplexity int) int
@@ -712,6 +717,7 @@ type ComplexityRoot struct {
 		CheckOut                    func(childComplexity int, input market.PresenceInput) int
 		ClaimTime                   func(childComplexity int, input market.ClaimTimeInput) int
 		CompleteCertificationUpload func(childComplexity int, input model.CompleteCertificationUploadInput) int
+		ConfirmFunding              func(childComplexity int, input market.FundingInput) int
 		ConfirmPayment              func(childComplexity int, input model.ConfirmPaymentInput) int
 		CreateEmployer              func(childComplexity int, input market.CreateEmployerInput) int
 		CreateShift                 func(childComplexity int, input market.CreateShiftInput) int
@@ -1506,6 +1512,7 @@ type EmployerResolver interface {
 	Shifts(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) (*ent.ShiftConnection, error)
 	Roster(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.RosterEntryOrder) (*ent.RosterEntryConnection, error)
 	ShiftTemplates(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.ShiftTemplateOrder) (*ent.ShiftTemplateConnection, error)
+	Funds(ctx context.Context, obj *ent.Employer) ([]*market.Money, error)
 	Reviews(ctx context.Context, obj *ent.Employer, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.Employer) (*market.RatingSummary, error)
 }
@@ -1548,6 +1555,7 @@ type MutationResolver interface {
 	ApplyToShift(ctx context.Context, input market.ApplyInput) (*market.Changed, error)
 	WithdrawApplication(ctx context.Context, input model.WithdrawApplicationInput) (*market.Changed, error)
 	JoinStandby(ctx context.Context, input market.ApplyInput) (*market.Changed, error)
+	ConfirmFunding(ctx context.Context, input market.FundingInput) (*market.Changed, error)
 	ShortlistApplication(ctx context.Context, input model.ShortlistApplicationInput) (*market.Changed, error)
 	RejectApplication(ctx context.Context, input model.RejectApplicationInput) (*market.Changed, error)
 	SendOffer(ctx context.Context, input market.SendOfferInput) (*market.Changed, error)
@@ -2458,6 +2466,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CompleteCertificationUploadPayload.Certification(childComplexity), true
 
+	case "ConfirmFundingPayload.employer":
+		if e.ComplexityRoot.ConfirmFundingPayload.Employer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConfirmFundingPayload.Employer(childComplexity), true
+
 	case "ConfirmPaymentPayload.assignment":
 		if e.ComplexityRoot.ConfirmPaymentPayload.Assignment == nil {
 			break
@@ -3260,6 +3275,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employer.Description(childComplexity), true
+	case "Employer.funds":
+		if e.ComplexityRoot.Employer.Funds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.Funds(childComplexity), true
 	case "Employer.id":
 		if e.ComplexityRoot.Employer.ID == nil {
 			break
@@ -4056,6 +4077,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CompleteCertificationUpload(childComplexity, args["input"].(model.CompleteCertificationUploadInput)), true
+	case "Mutation.confirmFunding":
+		if e.ComplexityRoot.Mutation.ConfirmFunding == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmFunding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmFunding(childComplexity, args["input"].(market.FundingInput)), true
 	case "Mutation.confirmPayment":
 		if e.ComplexityRoot.Mutation.ConfirmPayment == nil {
 			break
@@ -7524,6 +7556,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CheckOutInput", ec.unmarshalInputCheckOutInput),
 			graphql.NewInputUnmarshaler("ClaimTimeInput", ec.unmarshalInputClaimTimeInput),
 			graphql.NewInputUnmarshaler("CompleteCertificationUploadInput", ec.unmarshalInputCompleteCertificationUploadInput),
+			graphql.NewInputUnmarshaler("ConfirmFundingInput", ec.unmarshalInputConfirmFundingInput),
 			graphql.NewInputUnmarshaler("ConfirmPaymentInput", ec.unmarshalInputConfirmPaymentInput),
 			graphql.NewInputUnmarshaler("ContractOrder", ec.unmarshalInputContractOrder),
 			graphql.NewInputUnmarshaler("CreateEmployerInput", ec.unmarshalInputCreateEmployerInput),
@@ -12518,6 +12551,32 @@ extend type Mutation {
   joinStandby(input: ApplyToShiftInput!): ApplyToShiftPayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/funding.graphql", Input: `"What confirmFunding needs: a deposit found on the bank statement."
+input ConfirmFundingInput {
+  "The employer the money is for."
+  employerID: ID!
+  "How much arrived."
+  amount: MoneyInput!
+  "The transfer's reference on the statement; a reference is credited once, however often confirmed."
+  reference: String!
+}
+
+"What confirmFunding changed, each object as it now stands."
+type ConfirmFundingPayload {
+  "The employer, its funds raised."
+  employer: Employer!
+}
+
+extend type Employer {
+  "What the employer holds to hire with, per currency; empty to anyone but its members and staff."
+  funds: [Money!]!
+}
+
+extend type Mutation {
+  "Staff: credits an employer's funds with a bank transfer matched on the statement (a double-entry transaction on the money ledger, its digest on the tamper-evident ledger)."
+  confirmFunding(input: ConfirmFundingInput!): ConfirmFundingPayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/hiring.graphql", Input: `"One part of a candidate's match score."
 type MatchFactor {
   "The factor, e.g. DISTANCE."
@@ -14345,6 +14404,14 @@ func (ec *executionContext) childFields_CompleteCertificationUploadPayload(ctx c
 	return nil, fmt.Errorf("no field named %q was found under type CompleteCertificationUploadPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ConfirmFundingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "employer":
+		return ec.fieldContext_ConfirmFundingPayload_employer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConfirmFundingPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ConfirmPaymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "timesheet":
@@ -14805,6 +14872,8 @@ func (ec *executionContext) childFields_Employer(ctx context.Context, field grap
 		return ec.fieldContext_Employer_roster(ctx, field)
 	case "shiftTemplates":
 		return ec.fieldContext_Employer_shiftTemplates(ctx, field)
+	case "funds":
+		return ec.fieldContext_Employer_funds(ctx, field)
 	case "reviews":
 		return ec.fieldContext_Employer_reviews(ctx, field)
 	case "ratingSummary":
@@ -16835,6 +16904,20 @@ func (ec *executionContext) field_Mutation_completeCertificationUpload_args(ctx 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CompleteCertificationUploadInput, error) {
 			return ec.unmarshalNCompleteCertificationUploadInput2flexworkᚋgraphᚋmodelᚐCompleteCertificationUploadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_confirmFunding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.FundingInput, error) {
+			return ec.unmarshalNConfirmFundingInput2flexworkᚋmarketᚐFundingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -21921,6 +22004,38 @@ func (ec *executionContext) fieldContext_CompleteCertificationUploadPayload_cert
 	return fc, nil
 }
 
+func (ec *executionContext) _ConfirmFundingPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConfirmFundingPayload_employer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConfirmFundingPayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConfirmFundingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ConfirmPaymentPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25709,6 +25824,38 @@ func (ec *executionContext) fieldContext_Employer_shiftTemplates(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Employer_funds(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_funds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Employer().Funds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖflexworkᚋmarketᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_funds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Employer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Employer_reviews(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29264,6 +29411,50 @@ func (ec *executionContext) fieldContext_Mutation_joinStandby(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_joinStandby_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmFunding(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmFunding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmFunding(ctx, fc.Args["input"].(market.FundingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNConfirmFundingPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmFunding(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConfirmFundingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmFunding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -44857,6 +45048,62 @@ func UnmarshalCompleteCertificationUploadInput(ctx context.Context, raw any) (mo
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputConfirmFundingInput(ctx context.Context, obj any) (market.FundingInput, error) {
+	var it market.FundingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"employerID", "amount", "reference"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNMoneyInput2flexworkᚋmarketᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConfirmFundingInput unmarshals raw into the ConfirmFundingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConfirmFundingInput(ctx context.Context, raw any) (market.FundingInput, error) {
+	var out market.FundingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConfirmFundingInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConfirmPaymentInput(ctx context.Context, obj any) (model.ConfirmPaymentInput, error) {
 	var it model.ConfirmPaymentInput
 	if obj == nil {
@@ -51186,6 +51433,39 @@ func (ec *executionContext) _CompleteCertificationUploadPayload(ctx context.Cont
 	return out
 }
 
+var confirmFundingPayloadImplementors = []string{"ConfirmFundingPayload"}
+
+func (ec *executionContext) _ConfirmFundingPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, confirmFundingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConfirmFundingPayload")
+		case "employer":
+			out.Values[i] = ec._ConfirmFundingPayload_employer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var confirmPaymentPayloadImplementors = []string{"ConfirmPaymentPayload"}
 
 func (ec *executionContext) _ConfirmPaymentPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -52887,6 +53167,12 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_shiftTemplates(ctx, field, obj)
 				})
+		case "funds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Employer_funds(ctx, field, obj)
+				})
 		case "reviews":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -54210,6 +54496,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "joinStandby":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_joinStandby(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmFunding":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmFunding(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -60307,6 +60600,19 @@ func (ec *executionContext) marshalNCompleteCertificationUploadPayload2ᚖflexwo
 	return ec._CompleteCertificationUploadPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNConfirmFundingInput2flexworkᚋmarketᚐFundingInput(ctx context.Context, v any) (market.FundingInput, error) {
+	res, err := ec.unmarshalInputConfirmFundingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConfirmFundingPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConfirmFundingPayload!")
+		return graphql.Null
+	}
+	return ec._ConfirmFundingPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNConfirmPaymentInput2flexworkᚋgraphᚋmodelᚐConfirmPaymentInput(ctx context.Context, v any) (model.ConfirmPaymentInput, error) {
 	res, err := ec.unmarshalInputConfirmPaymentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -61465,6 +61771,22 @@ func (ec *executionContext) marshalNMembershipRole2flexworkᚋentᚋmembership�
 
 func (ec *executionContext) marshalNMoney2flexworkᚋmarketᚐMoney(ctx context.Context, sel ast.SelectionSet, v market.Money) graphql.Marshaler {
 	return ec._Money(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMoney2ᚕᚖflexworkᚋmarketᚐMoneyᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.Money) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMoney2ᚖflexworkᚋmarketᚐMoney(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNMoney2ᚖflexworkᚋmarketᚐMoney(ctx context.Context, sel ast.SelectionSet, v *market.Money) graphql.Marshaler {
