@@ -105,19 +105,9 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 	}
 	c := m.client(ctx)
 	now := m.Now()
-	// Equirectangular distance in km², accurate to well under 1% at city
-	// scale; the same expression filters, orders and pages.
+	// The same distance expression filters, orders and pages.
 	k := math.Cos(in.Near.Lat * math.Pi / 180)
-	dist2 := func(s *sql.Selector) sql.Querier {
-		return sql.ExprFunc(func(b *sql.Builder) {
-			b.WriteString("((").WriteString(s.C(shift.FieldLat)).WriteString(" - ").Arg(in.Near.Lat).
-				WriteString(") * ").Arg(kmPerDegree).WriteString(") * ((").WriteString(s.C(shift.FieldLat)).
-				WriteString(" - ").Arg(in.Near.Lat).WriteString(") * ").Arg(kmPerDegree).WriteString(") + ((").
-				WriteString(s.C(shift.FieldLng)).WriteString(" - ").Arg(in.Near.Lng).WriteString(") * ").
-				Arg(kmPerDegree * k).WriteString(") * ((").WriteString(s.C(shift.FieldLng)).WriteString(" - ").
-				Arg(in.Near.Lng).WriteString(") * ").Arg(kmPerDegree * k).WriteString(")")
-		})
-	}
+	dist2 := func(s *sql.Selector) sql.Querier { return squaredKm(s, in.Near) }
 	dLat := in.RadiusKm / kmPerDegree
 	dLng := in.RadiusKm / (kmPerDegree * math.Max(k, 0.01))
 	preds := []predicate.Shift{
