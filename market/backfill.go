@@ -144,23 +144,13 @@ func (m *Market) askForBackfill(ctx context.Context, c *ent.Client, s *ent.Shift
 		if len(e.ForEmployer().Failed()) > 0 {
 			continue // not eligible now: not asked
 		}
-		create := c.Offer.Create().SetShiftID(s.ID).SetWorkerID(workerID).SetEmployerID(cur.EmployerID).
-			SetSentByID(by).SetExpiresAt(expires)
-		if a != nil {
-			if err := c.Application.UpdateOneID(a.ID).SetStatus(application.StatusOFFERED).Exec(sys); err != nil {
-				return 0, err
-			}
-			create.SetApplicationID(a.ID)
-		}
-		o, err := create.Save(sys)
+		o, err := m.writeOffer(sys, c, cur, workerID, a, by, expires, "")
 		if err != nil {
 			return 0, err
 		}
-		if err := m.emit(ctx, c, Event{Kind: OfferCreated, ID: o.ID, ShiftID: s.ID, WorkerID: workerID,
-			EmployerID: cur.EmployerID, Title: cur.Title, When: expires}); err != nil {
-			return 0, err
+		if o != nil {
+			n++
 		}
-		n++
 	}
 	return n, nil
 }

@@ -111,17 +111,6 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*Changed, er
 		} else if !ent.IsNotFound(err) {
 			return err
 		}
-		if app != nil {
-			n, err := c.Application.Update().Where(application.ID(app.ID),
-				application.StatusIn(application.StatusAPPLIED, application.StatusSHORTLISTED, application.StatusSTANDBY)).
-				SetStatus(application.StatusOFFERED).Save(ctx)
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				return State(CodeApplicationNotActive, "the application is %s", humanStatus(app.Status.String()))
-			}
-		}
 		// An offer never outlives the shift's start; the payload says so
 		// when that cuts the expiry asked for.
 		out = &Changed{Application: app, RequestedExpiresAt: now.Add(ttl)}
@@ -129,24 +118,47 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*Changed, er
 		if expires.After(s.StartsAt) {
 			expires, out.ExpiryShortened = s.StartsAt, true
 		}
-		create := c.Offer.Create().SetShiftID(shiftID).SetWorkerID(workerID).SetEmployerID(s.EmployerID).
-			SetSentByID(v.UserID).SetExpiresAt(expires)
-		if app != nil {
-			create.SetApplicationID(app.ID)
-		}
+		message := ""
 		if in.Message != nil {
-			create.SetMessage(strings.TrimSpace(*in.Message))
+			message = strings.TrimSpace(*in.Message)
 		}
-		if out.Offer, err = create.Save(ctx); err != nil {
+		if out.Offer, err = m.writeOffer(ctx, c, s, workerID, app, v.UserID, expires, message); err != nil {
 			return err
 		}
-		if err := m.emit(ctx, c, Event{Kind: OfferCreated, ID: out.Offer.ID, ShiftID: shiftID, WorkerID: workerID,
-			EmployerID: s.EmployerID, Title: s.Title, When: expires}); err != nil {
-			return err
+		if out.Offer == nil {
+			return State(CodeApplicationNotActive, "the application is %s", humanStatus(app.Status.String()))
 		}
 		return out.reload(ctx, c)
 	})
 	return out, err
+}
+
+// writeOffer offers shift s to a worker in the name of by, until expires:
+// on their application when there is one, which moves to OFFERED if it is
+// still active (no offer, and nil, when it is not), and the worker is told.
+// sendOffer and the backfill both offer through it.
+func (m *Market) writeOffer(ctx context.Context, c *ent.Client, s *ent.Shift, workerID string, app *ent.Application,
+	by string, expires time.Time, message string) (*ent.Offer, error) {
+	create := c.Offer.Create().SetShiftID(s.ID).SetWorkerID(workerID).SetEmployerID(s.EmployerID).
+		SetSentByID(by).SetExpiresAt(expires)
+	if app != nil {
+		n, err := c.Application.Update().Where(application.ID(app.ID),
+			application.StatusIn(application.StatusAPPLIED, application.StatusSHORTLISTED, application.StatusSTANDBY)).
+			SetStatus(application.StatusOFFERED).Save(ctx)
+		if err != nil || n == 0 {
+			return nil, err
+		}
+		create.SetApplicationID(app.ID)
+	}
+	if message != "" {
+		create.SetMessage(message)
+	}
+	o, err := create.Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return o, m.emit(ctx, c, Event{Kind: OfferCreated, ID: o.ID, ShiftID: s.ID, WorkerID: workerID,
+		EmployerID: s.EmployerID, Title: s.Title, When: expires})
 }
 
 // AcceptOffer hires the viewer. It is atomic and safe under any number of
