@@ -36,6 +36,10 @@ func staff(ctx context.Context, what string) (*viewer.Viewer, error) {
 	return v, nil
 }
 
+// seesEmployer says whether v reads an employer's own figures (its funds,
+// its demand): its members and staff.
+func seesEmployer(v *viewer.Viewer, employerID string) bool { return v.IsMember(employerID) || v.Staff }
+
 // worker returns the viewer, who must have a worker profile.
 func worker(ctx context.Context) (*viewer.Viewer, error) {
 	v, err := signedIn(ctx)

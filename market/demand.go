@@ -77,7 +77,7 @@ func Demand(past []PastShift, weeks int, now time.Time) DemandView {
 	seen := map[[3]int]bool{}
 	for _, p := range past {
 		local := p.Start.In(p.Zone)
-		day := (int(local.Weekday()) + 6) % 7
+		day := week.Day(local)
 		key := [2]int{day, local.Hour()}
 		b := byKey[key]
 		if b == nil {
@@ -129,8 +129,7 @@ func Demand(past []PastShift, weeks int, now time.Time) DemandView {
 
 // nextWeekday is the date of the first weekday (Monday 0) after today.
 func nextWeekday(now time.Time, weekday int) time.Time {
-	today := (int(now.Weekday()) + 6) % 7
-	ahead := (weekday - today + 7) % 7
+	ahead := (weekday - week.Day(now) + 7) % 7
 	if ahead == 0 {
 		ahead = 7
 	}
@@ -146,7 +145,7 @@ func (m *Market) EmployerDemand(ctx context.Context, employerID string, weeks *i
 	if err != nil {
 		return nil, err
 	}
-	if !v.IsMember(employerID) && !v.Staff {
+	if !seesEmployer(v, employerID) {
 		return nil, NotFound("employer")
 	}
 	n := 8

@@ -82,7 +82,7 @@ func (m *Market) ConfirmFunding(ctx context.Context, in FundingInput) (*Changed,
 // its members and staff; nil for anyone else.
 func (m *Market) EmployerFunds(ctx context.Context, e *ent.Employer) ([]*Money, error) {
 	v, err := signedIn(ctx)
-	if err != nil || (!v.IsMember(e.ID) && !v.Staff) {
+	if err != nil || !seesEmployer(v, e.ID) {
 		return []*Money{}, nil
 	}
 	accounts, err := m.client(ctx).MoneyAccount.Query().Where(moneyaccount.Kind(string(money.EmployerFunds)),

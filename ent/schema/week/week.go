@@ -64,10 +64,11 @@ func Span(start, end time.Time, loc *time.Location) (startMinute, minutes int) {
 	return startMinute, int(wall(e).Sub(wall(s)) / time.Minute)
 }
 
-func minuteOfWeek(t time.Time) int {
-	day := (int(t.Weekday()) + 6) % 7 // Monday 0
-	return day*24*60 + t.Hour()*60 + t.Minute()
-}
+func minuteOfWeek(t time.Time) int { return Day(t)*24*60 + t.Hour()*60 + t.Minute() }
+
+// Day is t's day of the week on its own clock, Monday 0 to Sunday 6: its
+// place in Days.
+func Day(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
 
 // Fits says how the shift [start, end) at week position (startMinute,
 // minutes) falls in a. Exceptions come first: away beats everything, a
