@@ -66,6 +66,12 @@ func TestABoostPaysTheHiresMadeUnderIt(t *testing.T) {
 		// A pre-authorised cap of 6.00, climbed by the sweep.
 		w.now = time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)
 		s2 := w.shift(20*time.Hour, 4, 2)
+		if _, err := w.m.PreauthoriseBoost(ana, market.BoostInput{ShiftID: s2.ID, Amount: eur(600)}); code(err) != "NOT_FOUND" {
+			t.Fatalf("a worker pre-authorising a boost: %v", err)
+		}
+		if _, err := w.m.PreauthoriseBoost(w.manager, market.BoostInput{ShiftID: s2.ID, Amount: eur(2000)}); code(err) != "BAD_USER_INPUT" {
+			t.Fatalf("a cap above the shift's pay: %v", err)
+		}
 		if _, err := w.m.PreauthoriseBoost(w.manager, market.BoostInput{ShiftID: s2.ID, Amount: eur(600)}); err != nil {
 			t.Fatal(err)
 		}
