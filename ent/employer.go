@@ -51,6 +51,8 @@ type Employer struct {
 	PaidOnTime int `json:"paid_on_time,omitempty"`
 	// payments made after their deadline
 	PaidLate int `json:"paid_late,omitempty"`
+	// FundingTerms holds the value of the "funding_terms" field.
+	FundingTerms employer.FundingTerms `json:"funding_terms,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the EmployerQuery when eager-loading is set.
 	Edges        EmployerEdges `json:"edges"`
@@ -150,7 +152,7 @@ func (*Employer) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case employer.FieldCreditScore, employer.FieldRatingCount, employer.FieldPaidOnTime, employer.FieldPaidLate:
 			values[i] = new(sql.NullInt64)
-		case employer.FieldID, employer.FieldName, employer.FieldDescription, employer.FieldWebsite, employer.FieldAddress, employer.FieldKind, employer.FieldJurisdiction:
+		case employer.FieldID, employer.FieldName, employer.FieldDescription, employer.FieldWebsite, employer.FieldAddress, employer.FieldKind, employer.FieldJurisdiction, employer.FieldFundingTerms:
 			values[i] = new(sql.NullString)
 		case employer.FieldCreatedAt, employer.FieldUpdatedAt, employer.FieldCreditAsOf:
 			values[i] = new(sql.NullTime)
@@ -280,6 +282,12 @@ func (_m *Employer) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PaidLate = int(value.Int64)
 			}
+		case employer.FieldFundingTerms:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field funding_terms", values[i])
+			} else if value.Valid {
+				_m.FundingTerms = employer.FundingTerms(value.String)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -402,6 +410,9 @@ func (_m *Employer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("paid_late=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PaidLate))
+	builder.WriteString(", ")
+	builder.WriteString("funding_terms=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FundingTerms))
 	builder.WriteByte(')')
 	return builder.String()
 }

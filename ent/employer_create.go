@@ -259,6 +259,20 @@ func (_c *EmployerCreate) SetNillablePaidLate(v *int) *EmployerCreate {
 	return _c
 }
 
+// SetFundingTerms sets the "funding_terms" field.
+func (_c *EmployerCreate) SetFundingTerms(v employer.FundingTerms) *EmployerCreate {
+	_c.mutation.SetFundingTerms(v)
+	return _c
+}
+
+// SetNillableFundingTerms sets the "funding_terms" field if the given value is not nil.
+func (_c *EmployerCreate) SetNillableFundingTerms(v *employer.FundingTerms) *EmployerCreate {
+	if v != nil {
+		_c.SetFundingTerms(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *EmployerCreate) SetID(v string) *EmployerCreate {
 	_c.mutation.SetID(v)
@@ -458,6 +472,10 @@ func (_c *EmployerCreate) defaults() error {
 		v := employer.DefaultPaidLate
 		_c.mutation.SetPaidLate(v)
 	}
+	if _, ok := _c.mutation.FundingTerms(); !ok {
+		v := employer.DefaultFundingTerms
+		_c.mutation.SetFundingTerms(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if employer.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized employer.DefaultID (forgotten import ent/runtime?)")
@@ -541,6 +559,14 @@ func (_c *EmployerCreate) check() error {
 	}
 	if _, ok := _c.mutation.PaidLate(); !ok {
 		return &ValidationError{Name: "paid_late", err: errors.New(`ent: missing required field "Employer.paid_late"`)}
+	}
+	if _, ok := _c.mutation.FundingTerms(); !ok {
+		return &ValidationError{Name: "funding_terms", err: errors.New(`ent: missing required field "Employer.funding_terms"`)}
+	}
+	if v, ok := _c.mutation.FundingTerms(); ok {
+		if err := employer.FundingTermsValidator(v); err != nil {
+			return &ValidationError{Name: "funding_terms", err: fmt.Errorf(`ent: validator failed for field "Employer.funding_terms": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := employer.IDValidator(v); err != nil {
@@ -650,6 +676,10 @@ func (_c *EmployerCreate) createSpec() (*Employer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PaidLate(); ok {
 		_spec.SetField(employer.FieldPaidLate, field.TypeInt, value)
 		_node.PaidLate = value
+	}
+	if value, ok := _c.mutation.FundingTerms(); ok {
+		_spec.SetField(employer.FieldFundingTerms, field.TypeEnum, value)
+		_node.FundingTerms = value
 	}
 	if nodes := _c.mutation.MembershipsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1027,6 +1057,18 @@ func (u *EmployerUpsert) AddPaidLate(v int) *EmployerUpsert {
 	return u
 }
 
+// SetFundingTerms sets the "funding_terms" field.
+func (u *EmployerUpsert) SetFundingTerms(v employer.FundingTerms) *EmployerUpsert {
+	u.Set(employer.FieldFundingTerms, v)
+	return u
+}
+
+// UpdateFundingTerms sets the "funding_terms" field to the value that was provided on create.
+func (u *EmployerUpsert) UpdateFundingTerms() *EmployerUpsert {
+	u.SetExcluded(employer.FieldFundingTerms)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -1347,6 +1389,20 @@ func (u *EmployerUpsertOne) AddPaidLate(v int) *EmployerUpsertOne {
 func (u *EmployerUpsertOne) UpdatePaidLate() *EmployerUpsertOne {
 	return u.Update(func(s *EmployerUpsert) {
 		s.UpdatePaidLate()
+	})
+}
+
+// SetFundingTerms sets the "funding_terms" field.
+func (u *EmployerUpsertOne) SetFundingTerms(v employer.FundingTerms) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetFundingTerms(v)
+	})
+}
+
+// UpdateFundingTerms sets the "funding_terms" field to the value that was provided on create.
+func (u *EmployerUpsertOne) UpdateFundingTerms() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateFundingTerms()
 	})
 }
 
@@ -1837,6 +1893,20 @@ func (u *EmployerUpsertBulk) AddPaidLate(v int) *EmployerUpsertBulk {
 func (u *EmployerUpsertBulk) UpdatePaidLate() *EmployerUpsertBulk {
 	return u.Update(func(s *EmployerUpsert) {
 		s.UpdatePaidLate()
+	})
+}
+
+// SetFundingTerms sets the "funding_terms" field.
+func (u *EmployerUpsertBulk) SetFundingTerms(v employer.FundingTerms) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetFundingTerms(v)
+	})
+}
+
+// UpdateFundingTerms sets the "funding_terms" field to the value that was provided on create.
+func (u *EmployerUpsertBulk) UpdateFundingTerms() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateFundingTerms()
 	})
 }
 

@@ -290,6 +290,20 @@ func (_u *EmployerUpdate) AddPaidLate(v int) *EmployerUpdate {
 	return _u
 }
 
+// SetFundingTerms sets the "funding_terms" field.
+func (_u *EmployerUpdate) SetFundingTerms(v employer.FundingTerms) *EmployerUpdate {
+	_u.mutation.SetFundingTerms(v)
+	return _u
+}
+
+// SetNillableFundingTerms sets the "funding_terms" field if the given value is not nil.
+func (_u *EmployerUpdate) SetNillableFundingTerms(v *employer.FundingTerms) *EmployerUpdate {
+	if v != nil {
+		_u.SetFundingTerms(*v)
+	}
+	return _u
+}
+
 // AddMembershipIDs adds the "memberships" edge to the Membership entity by IDs.
 func (_u *EmployerUpdate) AddMembershipIDs(ids ...string) *EmployerUpdate {
 	_u.mutation.AddMembershipIDs(ids...)
@@ -575,6 +589,11 @@ func (_u *EmployerUpdate) check() error {
 			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "Employer.address": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.FundingTerms(); ok {
+		if err := employer.FundingTermsValidator(v); err != nil {
+			return &ValidationError{Name: "funding_terms", err: fmt.Errorf(`ent: validator failed for field "Employer.funding_terms": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -667,6 +686,9 @@ func (_u *EmployerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedPaidLate(); ok {
 		_spec.AddField(employer.FieldPaidLate, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.FundingTerms(); ok {
+		_spec.SetField(employer.FieldFundingTerms, field.TypeEnum, value)
 	}
 	if _u.mutation.MembershipsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1215,6 +1237,20 @@ func (_u *EmployerUpdateOne) AddPaidLate(v int) *EmployerUpdateOne {
 	return _u
 }
 
+// SetFundingTerms sets the "funding_terms" field.
+func (_u *EmployerUpdateOne) SetFundingTerms(v employer.FundingTerms) *EmployerUpdateOne {
+	_u.mutation.SetFundingTerms(v)
+	return _u
+}
+
+// SetNillableFundingTerms sets the "funding_terms" field if the given value is not nil.
+func (_u *EmployerUpdateOne) SetNillableFundingTerms(v *employer.FundingTerms) *EmployerUpdateOne {
+	if v != nil {
+		_u.SetFundingTerms(*v)
+	}
+	return _u
+}
+
 // AddMembershipIDs adds the "memberships" edge to the Membership entity by IDs.
 func (_u *EmployerUpdateOne) AddMembershipIDs(ids ...string) *EmployerUpdateOne {
 	_u.mutation.AddMembershipIDs(ids...)
@@ -1513,6 +1549,11 @@ func (_u *EmployerUpdateOne) check() error {
 			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "Employer.address": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.FundingTerms(); ok {
+		if err := employer.FundingTermsValidator(v); err != nil {
+			return &ValidationError{Name: "funding_terms", err: fmt.Errorf(`ent: validator failed for field "Employer.funding_terms": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1622,6 +1663,9 @@ func (_u *EmployerUpdateOne) sqlSave(ctx context.Context) (_node *Employer, err 
 	}
 	if value, ok := _u.mutation.AddedPaidLate(); ok {
 		_spec.AddField(employer.FieldPaidLate, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.FundingTerms(); ok {
+		_spec.SetField(employer.FieldFundingTerms, field.TypeEnum, value)
 	}
 	if _u.mutation.MembershipsCleared() {
 		edge := &sqlgraph.EdgeSpec{

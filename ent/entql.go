@@ -265,6 +265,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employer.FieldRatingCount:       {Type: field.TypeInt, Column: employer.FieldRatingCount},
 			employer.FieldPaidOnTime:        {Type: field.TypeInt, Column: employer.FieldPaidOnTime},
 			employer.FieldPaidLate:          {Type: field.TypeInt, Column: employer.FieldPaidLate},
+			employer.FieldFundingTerms:      {Type: field.TypeEnum, Column: employer.FieldFundingTerms},
 		},
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
@@ -775,6 +776,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentDueAt:         {Type: field.TypeTime, Column: timesheet.FieldPaymentDueAt},
 			timesheet.FieldPaymentStatus:        {Type: field.TypeEnum, Column: timesheet.FieldPaymentStatus},
 			timesheet.FieldPaymentReference:     {Type: field.TypeString, Column: timesheet.FieldPaymentReference},
+			timesheet.FieldReleasedAmount:       {Type: field.TypeInt64, Column: timesheet.FieldReleasedAmount},
 			timesheet.FieldPaidAt:               {Type: field.TypeTime, Column: timesheet.FieldPaidAt},
 			timesheet.FieldPaymentConfirmedAt:   {Type: field.TypeTime, Column: timesheet.FieldPaymentConfirmedAt},
 			timesheet.FieldPaymentAutoConfirmed: {Type: field.TypeBool, Column: timesheet.FieldPaymentAutoConfirmed},
@@ -2832,6 +2834,11 @@ func (f *EmployerFilter) WherePaidOnTime(p entql.IntP) {
 // WherePaidLate applies the entql int predicate on the paid_late field.
 func (f *EmployerFilter) WherePaidLate(p entql.IntP) {
 	f.Where(p.Field(employer.FieldPaidLate))
+}
+
+// WhereFundingTerms applies the entql string predicate on the funding_terms field.
+func (f *EmployerFilter) WhereFundingTerms(p entql.StringP) {
+	f.Where(p.Field(employer.FieldFundingTerms))
 }
 
 // WhereHasMemberships applies a predicate to check if query has an edge memberships.
@@ -5350,6 +5357,11 @@ func (f *TimesheetFilter) WherePaymentStatus(p entql.StringP) {
 // WherePaymentReference applies the entql string predicate on the payment_reference field.
 func (f *TimesheetFilter) WherePaymentReference(p entql.StringP) {
 	f.Where(p.Field(timesheet.FieldPaymentReference))
+}
+
+// WhereReleasedAmount applies the entql int64 predicate on the released_amount field.
+func (f *TimesheetFilter) WhereReleasedAmount(p entql.Int64P) {
+	f.Where(p.Field(timesheet.FieldReleasedAmount))
 }
 
 // WherePaidAt applies the entql time.Time predicate on the paid_at field.

@@ -1596,6 +1596,11 @@ func (_q *EmployerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, employer.FieldPaidLate)
 				fieldSeen[employer.FieldPaidLate] = struct{}{}
 			}
+		case "fundingTerms":
+			if _, ok := fieldSeen[employer.FieldFundingTerms]; !ok {
+				selectedFields = append(selectedFields, employer.FieldFundingTerms)
+				fieldSeen[employer.FieldFundingTerms] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -3892,6 +3897,11 @@ func (_q *TimesheetQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if _, ok := fieldSeen[timesheet.FieldPaymentReference]; !ok {
 				selectedFields = append(selectedFields, timesheet.FieldPaymentReference)
 				fieldSeen[timesheet.FieldPaymentReference] = struct{}{}
+			}
+		case "releasedAmount":
+			if _, ok := fieldSeen[timesheet.FieldReleasedAmount]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldReleasedAmount)
+				fieldSeen[timesheet.FieldReleasedAmount] = struct{}{}
 			}
 		case "paidAt":
 			if _, ok := fieldSeen[timesheet.FieldPaidAt]; !ok {

@@ -9271,6 +9271,7 @@ type EmployerMutation struct {
 	addpaid_on_time        *int
 	paid_late              *int
 	addpaid_late           *int
+	funding_terms          *employer.FundingTerms
 	clearedFields          map[string]struct{}
 	memberships            map[string]struct{}
 	removedmemberships     map[string]struct{}
@@ -10192,6 +10193,42 @@ func (m *EmployerMutation) ResetPaidLate() {
 	m.addpaid_late = nil
 }
 
+// SetFundingTerms sets the "funding_terms" field.
+func (m *EmployerMutation) SetFundingTerms(et employer.FundingTerms) {
+	m.funding_terms = &et
+}
+
+// FundingTerms returns the value of the "funding_terms" field in the mutation.
+func (m *EmployerMutation) FundingTerms() (r employer.FundingTerms, exists bool) {
+	v := m.funding_terms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFundingTerms returns the old "funding_terms" field's value of the Employer entity.
+// If the Employer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerMutation) OldFundingTerms(ctx context.Context) (v employer.FundingTerms, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFundingTerms is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFundingTerms requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFundingTerms: %w", err)
+	}
+	return oldValue.FundingTerms, nil
+}
+
+// ResetFundingTerms resets all changes to the "funding_terms" field.
+func (m *EmployerMutation) ResetFundingTerms() {
+	m.funding_terms = nil
+}
+
 // AddMembershipIDs adds the "memberships" edge to the Membership entity by ids.
 func (m *EmployerMutation) AddMembershipIDs(ids ...string) {
 	if m.memberships == nil {
@@ -10550,7 +10587,7 @@ func (m *EmployerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EmployerMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, employer.FieldCreatedAt)
 	}
@@ -10602,6 +10639,9 @@ func (m *EmployerMutation) Fields() []string {
 	if m.paid_late != nil {
 		fields = append(fields, employer.FieldPaidLate)
 	}
+	if m.funding_terms != nil {
+		fields = append(fields, employer.FieldFundingTerms)
+	}
 	return fields
 }
 
@@ -10644,6 +10684,8 @@ func (m *EmployerMutation) Field(name string) (ent.Value, bool) {
 		return m.PaidOnTime()
 	case employer.FieldPaidLate:
 		return m.PaidLate()
+	case employer.FieldFundingTerms:
+		return m.FundingTerms()
 	}
 	return nil, false
 }
@@ -10687,6 +10729,8 @@ func (m *EmployerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldPaidOnTime(ctx)
 	case employer.FieldPaidLate:
 		return m.OldPaidLate(ctx)
+	case employer.FieldFundingTerms:
+		return m.OldFundingTerms(ctx)
 	}
 	return nil, fmt.Errorf("unknown Employer field %s", name)
 }
@@ -10814,6 +10858,13 @@ func (m *EmployerMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPaidLate(v)
+		return nil
+	case employer.FieldFundingTerms:
+		v, ok := value.(employer.FundingTerms)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFundingTerms(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Employer field %s", name)
@@ -11022,6 +11073,9 @@ func (m *EmployerMutation) ResetField(name string) error {
 		return nil
 	case employer.FieldPaidLate:
 		m.ResetPaidLate()
+		return nil
+	case employer.FieldFundingTerms:
+		m.ResetFundingTerms()
 		return nil
 	}
 	return fmt.Errorf("unknown Employer field %s", name)
@@ -31264,6 +31318,8 @@ type TimesheetMutation struct {
 	payment_due_at         *time.Time
 	payment_status         *timesheet.PaymentStatus
 	payment_reference      *string
+	released_amount        *int64
+	addreleased_amount     *int64
 	paid_at                *time.Time
 	payment_confirmed_at   *time.Time
 	payment_auto_confirmed *bool
@@ -32738,6 +32794,62 @@ func (m *TimesheetMutation) ResetPaymentReference() {
 	m.payment_reference = nil
 }
 
+// SetReleasedAmount sets the "released_amount" field.
+func (m *TimesheetMutation) SetReleasedAmount(i int64) {
+	m.released_amount = &i
+	m.addreleased_amount = nil
+}
+
+// ReleasedAmount returns the value of the "released_amount" field in the mutation.
+func (m *TimesheetMutation) ReleasedAmount() (r int64, exists bool) {
+	v := m.released_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReleasedAmount returns the old "released_amount" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldReleasedAmount(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReleasedAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReleasedAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReleasedAmount: %w", err)
+	}
+	return oldValue.ReleasedAmount, nil
+}
+
+// AddReleasedAmount adds i to the "released_amount" field.
+func (m *TimesheetMutation) AddReleasedAmount(i int64) {
+	if m.addreleased_amount != nil {
+		*m.addreleased_amount += i
+	} else {
+		m.addreleased_amount = &i
+	}
+}
+
+// AddedReleasedAmount returns the value that was added to the "released_amount" field in this mutation.
+func (m *TimesheetMutation) AddedReleasedAmount() (r int64, exists bool) {
+	v := m.addreleased_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReleasedAmount resets all changes to the "released_amount" field.
+func (m *TimesheetMutation) ResetReleasedAmount() {
+	m.released_amount = nil
+	m.addreleased_amount = nil
+}
+
 // SetPaidAt sets the "paid_at" field.
 func (m *TimesheetMutation) SetPaidAt(t time.Time) {
 	m.paid_at = &t
@@ -33116,7 +33228,7 @@ func (m *TimesheetMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TimesheetMutation) Fields() []string {
-	fields := make([]string, 0, 38)
+	fields := make([]string, 0, 39)
 	if m.created_at != nil {
 		fields = append(fields, timesheet.FieldCreatedAt)
 	}
@@ -33210,6 +33322,9 @@ func (m *TimesheetMutation) Fields() []string {
 	if m.payment_reference != nil {
 		fields = append(fields, timesheet.FieldPaymentReference)
 	}
+	if m.released_amount != nil {
+		fields = append(fields, timesheet.FieldReleasedAmount)
+	}
 	if m.paid_at != nil {
 		fields = append(fields, timesheet.FieldPaidAt)
 	}
@@ -33301,6 +33416,8 @@ func (m *TimesheetMutation) Field(name string) (ent.Value, bool) {
 		return m.PaymentStatus()
 	case timesheet.FieldPaymentReference:
 		return m.PaymentReference()
+	case timesheet.FieldReleasedAmount:
+		return m.ReleasedAmount()
 	case timesheet.FieldPaidAt:
 		return m.PaidAt()
 	case timesheet.FieldPaymentConfirmedAt:
@@ -33386,6 +33503,8 @@ func (m *TimesheetMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldPaymentStatus(ctx)
 	case timesheet.FieldPaymentReference:
 		return m.OldPaymentReference(ctx)
+	case timesheet.FieldReleasedAmount:
+		return m.OldReleasedAmount(ctx)
 	case timesheet.FieldPaidAt:
 		return m.OldPaidAt(ctx)
 	case timesheet.FieldPaymentConfirmedAt:
@@ -33626,6 +33745,13 @@ func (m *TimesheetMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPaymentReference(v)
 		return nil
+	case timesheet.FieldReleasedAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReleasedAmount(v)
+		return nil
 	case timesheet.FieldPaidAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -33695,6 +33821,9 @@ func (m *TimesheetMutation) AddedFields() []string {
 	if m.addamount_owed != nil {
 		fields = append(fields, timesheet.FieldAmountOwed)
 	}
+	if m.addreleased_amount != nil {
+		fields = append(fields, timesheet.FieldReleasedAmount)
+	}
 	return fields
 }
 
@@ -33711,6 +33840,8 @@ func (m *TimesheetMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedProposedMinutes()
 	case timesheet.FieldAmountOwed:
 		return m.AddedAmountOwed()
+	case timesheet.FieldReleasedAmount:
+		return m.AddedReleasedAmount()
 	}
 	return nil, false
 }
@@ -33747,6 +33878,13 @@ func (m *TimesheetMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddAmountOwed(v)
+		return nil
+	case timesheet.FieldReleasedAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReleasedAmount(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Timesheet numeric field %s", name)
@@ -33972,6 +34110,9 @@ func (m *TimesheetMutation) ResetField(name string) error {
 		return nil
 	case timesheet.FieldPaymentReference:
 		m.ResetPaymentReference()
+		return nil
+	case timesheet.FieldReleasedAmount:
+		m.ResetReleasedAmount()
 		return nil
 	case timesheet.FieldPaidAt:
 		m.ResetPaidAt()

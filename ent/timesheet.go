@@ -80,6 +80,8 @@ type Timesheet struct {
 	PaymentStatus timesheet.PaymentStatus `json:"payment_status,omitempty"`
 	// PaymentReference holds the value of the "payment_reference" field.
 	PaymentReference string `json:"payment_reference,omitempty"`
+	// minor units released from escrow (and funds) into the worker's balance so far
+	ReleasedAmount int64 `json:"released_amount,omitempty"`
 	// PaidAt holds the value of the "paid_at" field.
 	PaidAt *time.Time `json:"paid_at,omitempty"`
 	// PaymentConfirmedAt holds the value of the "payment_confirmed_at" field.
@@ -129,7 +131,7 @@ func (*Timesheet) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case timesheet.FieldAutoApproved, timesheet.FieldPaymentAutoConfirmed:
 			values[i] = new(sql.NullBool)
-		case timesheet.FieldWorkedMinutes, timesheet.FieldApprovedMinutes, timesheet.FieldProposedMinutes, timesheet.FieldAmountOwed:
+		case timesheet.FieldWorkedMinutes, timesheet.FieldApprovedMinutes, timesheet.FieldProposedMinutes, timesheet.FieldAmountOwed, timesheet.FieldReleasedAmount:
 			values[i] = new(sql.NullInt64)
 		case timesheet.FieldID, timesheet.FieldAssignmentID, timesheet.FieldWorkerID, timesheet.FieldEmployerID, timesheet.FieldAgencyID, timesheet.FieldStatus, timesheet.FieldSource, timesheet.FieldClaimNote, timesheet.FieldAdjustmentReason, timesheet.FieldApprovedByID, timesheet.FieldDisputeReason, timesheet.FieldCorrectionNote, timesheet.FieldEscalatedBy, timesheet.FieldEscalationNote, timesheet.FieldDecisionNote, timesheet.FieldCurrency, timesheet.FieldPaymentStatus, timesheet.FieldPaymentReference, timesheet.FieldNotReceivedNote:
 			values[i] = new(sql.NullString)
@@ -354,6 +356,12 @@ func (_m *Timesheet) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PaymentReference = value.String
 			}
+		case timesheet.FieldReleasedAmount:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field released_amount", values[i])
+			} else if value.Valid {
+				_m.ReleasedAmount = value.Int64
+			}
 		case timesheet.FieldPaidAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field paid_at", values[i])
@@ -558,6 +566,9 @@ func (_m *Timesheet) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("payment_reference=")
 	builder.WriteString(_m.PaymentReference)
+	builder.WriteString(", ")
+	builder.WriteString("released_amount=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ReleasedAmount))
 	builder.WriteString(", ")
 	if v := _m.PaidAt; v != nil {
 		builder.WriteString("paid_at=")

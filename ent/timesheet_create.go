@@ -410,6 +410,20 @@ func (_c *TimesheetCreate) SetNillablePaymentReference(v *string) *TimesheetCrea
 	return _c
 }
 
+// SetReleasedAmount sets the "released_amount" field.
+func (_c *TimesheetCreate) SetReleasedAmount(v int64) *TimesheetCreate {
+	_c.mutation.SetReleasedAmount(v)
+	return _c
+}
+
+// SetNillableReleasedAmount sets the "released_amount" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableReleasedAmount(v *int64) *TimesheetCreate {
+	if v != nil {
+		_c.SetReleasedAmount(*v)
+	}
+	return _c
+}
+
 // SetPaidAt sets the "paid_at" field.
 func (_c *TimesheetCreate) SetPaidAt(v time.Time) *TimesheetCreate {
 	_c.mutation.SetPaidAt(v)
@@ -622,6 +636,10 @@ func (_c *TimesheetCreate) defaults() error {
 		v := timesheet.DefaultPaymentReference
 		_c.mutation.SetPaymentReference(v)
 	}
+	if _, ok := _c.mutation.ReleasedAmount(); !ok {
+		v := timesheet.DefaultReleasedAmount
+		_c.mutation.SetReleasedAmount(v)
+	}
 	if _, ok := _c.mutation.PaymentAutoConfirmed(); !ok {
 		v := timesheet.DefaultPaymentAutoConfirmed
 		_c.mutation.SetPaymentAutoConfirmed(v)
@@ -758,6 +776,9 @@ func (_c *TimesheetCreate) check() error {
 		if err := timesheet.PaymentReferenceValidator(v); err != nil {
 			return &ValidationError{Name: "payment_reference", err: fmt.Errorf(`ent: validator failed for field "Timesheet.payment_reference": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.ReleasedAmount(); !ok {
+		return &ValidationError{Name: "released_amount", err: errors.New(`ent: missing required field "Timesheet.released_amount"`)}
 	}
 	if _, ok := _c.mutation.PaymentAutoConfirmed(); !ok {
 		return &ValidationError{Name: "payment_auto_confirmed", err: errors.New(`ent: missing required field "Timesheet.payment_auto_confirmed"`)}
@@ -933,6 +954,10 @@ func (_c *TimesheetCreate) createSpec() (*Timesheet, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PaymentReference(); ok {
 		_spec.SetField(timesheet.FieldPaymentReference, field.TypeString, value)
 		_node.PaymentReference = value
+	}
+	if value, ok := _c.mutation.ReleasedAmount(); ok {
+		_spec.SetField(timesheet.FieldReleasedAmount, field.TypeInt64, value)
+		_node.ReleasedAmount = value
 	}
 	if value, ok := _c.mutation.PaidAt(); ok {
 		_spec.SetField(timesheet.FieldPaidAt, field.TypeTime, value)
@@ -1430,6 +1455,24 @@ func (u *TimesheetUpsert) SetPaymentReference(v string) *TimesheetUpsert {
 // UpdatePaymentReference sets the "payment_reference" field to the value that was provided on create.
 func (u *TimesheetUpsert) UpdatePaymentReference() *TimesheetUpsert {
 	u.SetExcluded(timesheet.FieldPaymentReference)
+	return u
+}
+
+// SetReleasedAmount sets the "released_amount" field.
+func (u *TimesheetUpsert) SetReleasedAmount(v int64) *TimesheetUpsert {
+	u.Set(timesheet.FieldReleasedAmount, v)
+	return u
+}
+
+// UpdateReleasedAmount sets the "released_amount" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateReleasedAmount() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldReleasedAmount)
+	return u
+}
+
+// AddReleasedAmount adds v to the "released_amount" field.
+func (u *TimesheetUpsert) AddReleasedAmount(v int64) *TimesheetUpsert {
+	u.Add(timesheet.FieldReleasedAmount, v)
 	return u
 }
 
@@ -2076,6 +2119,27 @@ func (u *TimesheetUpsertOne) SetPaymentReference(v string) *TimesheetUpsertOne {
 func (u *TimesheetUpsertOne) UpdatePaymentReference() *TimesheetUpsertOne {
 	return u.Update(func(s *TimesheetUpsert) {
 		s.UpdatePaymentReference()
+	})
+}
+
+// SetReleasedAmount sets the "released_amount" field.
+func (u *TimesheetUpsertOne) SetReleasedAmount(v int64) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetReleasedAmount(v)
+	})
+}
+
+// AddReleasedAmount adds v to the "released_amount" field.
+func (u *TimesheetUpsertOne) AddReleasedAmount(v int64) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.AddReleasedAmount(v)
+	})
+}
+
+// UpdateReleasedAmount sets the "released_amount" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateReleasedAmount() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateReleasedAmount()
 	})
 }
 
@@ -2908,6 +2972,27 @@ func (u *TimesheetUpsertBulk) SetPaymentReference(v string) *TimesheetUpsertBulk
 func (u *TimesheetUpsertBulk) UpdatePaymentReference() *TimesheetUpsertBulk {
 	return u.Update(func(s *TimesheetUpsert) {
 		s.UpdatePaymentReference()
+	})
+}
+
+// SetReleasedAmount sets the "released_amount" field.
+func (u *TimesheetUpsertBulk) SetReleasedAmount(v int64) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetReleasedAmount(v)
+	})
+}
+
+// AddReleasedAmount adds v to the "released_amount" field.
+func (u *TimesheetUpsertBulk) AddReleasedAmount(v int64) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.AddReleasedAmount(v)
+	})
+}
+
+// UpdateReleasedAmount sets the "released_amount" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateReleasedAmount() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateReleasedAmount()
 	})
 }
 

@@ -479,6 +479,27 @@ func (_u *TimesheetUpdate) SetNillablePaymentReference(v *string) *TimesheetUpda
 	return _u
 }
 
+// SetReleasedAmount sets the "released_amount" field.
+func (_u *TimesheetUpdate) SetReleasedAmount(v int64) *TimesheetUpdate {
+	_u.mutation.ResetReleasedAmount()
+	_u.mutation.SetReleasedAmount(v)
+	return _u
+}
+
+// SetNillableReleasedAmount sets the "released_amount" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableReleasedAmount(v *int64) *TimesheetUpdate {
+	if v != nil {
+		_u.SetReleasedAmount(*v)
+	}
+	return _u
+}
+
+// AddReleasedAmount adds value to the "released_amount" field.
+func (_u *TimesheetUpdate) AddReleasedAmount(v int64) *TimesheetUpdate {
+	_u.mutation.AddReleasedAmount(v)
+	return _u
+}
+
 // SetPaidAt sets the "paid_at" field.
 func (_u *TimesheetUpdate) SetPaidAt(v time.Time) *TimesheetUpdate {
 	_u.mutation.SetPaidAt(v)
@@ -870,6 +891,12 @@ func (_u *TimesheetUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.PaymentReference(); ok {
 		_spec.SetField(timesheet.FieldPaymentReference, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ReleasedAmount(); ok {
+		_spec.SetField(timesheet.FieldReleasedAmount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedReleasedAmount(); ok {
+		_spec.AddField(timesheet.FieldReleasedAmount, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.PaidAt(); ok {
 		_spec.SetField(timesheet.FieldPaidAt, field.TypeTime, value)
@@ -1379,6 +1406,27 @@ func (_u *TimesheetUpdateOne) SetNillablePaymentReference(v *string) *TimesheetU
 	return _u
 }
 
+// SetReleasedAmount sets the "released_amount" field.
+func (_u *TimesheetUpdateOne) SetReleasedAmount(v int64) *TimesheetUpdateOne {
+	_u.mutation.ResetReleasedAmount()
+	_u.mutation.SetReleasedAmount(v)
+	return _u
+}
+
+// SetNillableReleasedAmount sets the "released_amount" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableReleasedAmount(v *int64) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetReleasedAmount(*v)
+	}
+	return _u
+}
+
+// AddReleasedAmount adds value to the "released_amount" field.
+func (_u *TimesheetUpdateOne) AddReleasedAmount(v int64) *TimesheetUpdateOne {
+	_u.mutation.AddReleasedAmount(v)
+	return _u
+}
+
 // SetPaidAt sets the "paid_at" field.
 func (_u *TimesheetUpdateOne) SetPaidAt(v time.Time) *TimesheetUpdateOne {
 	_u.mutation.SetPaidAt(v)
@@ -1800,6 +1848,12 @@ func (_u *TimesheetUpdateOne) sqlSave(ctx context.Context) (_node *Timesheet, er
 	}
 	if value, ok := _u.mutation.PaymentReference(); ok {
 		_spec.SetField(timesheet.FieldPaymentReference, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ReleasedAmount(); ok {
+		_spec.SetField(timesheet.FieldReleasedAmount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedReleasedAmount(); ok {
+		_spec.AddField(timesheet.FieldReleasedAmount, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.PaidAt(); ok {
 		_spec.SetField(timesheet.FieldPaidAt, field.TypeTime, value)

@@ -16,7 +16,22 @@ func (r *employerResolver) Funds(ctx context.Context, obj *ent.Employer) ([]*mar
 	return r.Market.EmployerFunds(ctx, obj)
 }
 
+// Reserved is the resolver for the reserved field.
+func (r *employerResolver) Reserved(ctx context.Context, obj *ent.Employer) ([]*market.Money, error) {
+	return r.Market.EmployerReserved(ctx, obj)
+}
+
 // ConfirmFunding is the resolver for the confirmFunding field.
 func (r *mutationResolver) ConfirmFunding(ctx context.Context, input market.FundingInput) (*market.Changed, error) {
 	return r.Market.ConfirmFunding(ctx, input)
+}
+
+// SetFundingTerms is the resolver for the setFundingTerms field.
+func (r *mutationResolver) SetFundingTerms(ctx context.Context, input market.FundingTermsInput) (*market.Changed, error) {
+	return r.Market.SetFundingTerms(ctx, input)
+}
+
+// Earnings is the resolver for the earnings field.
+func (r *workerProfileResolver) Earnings(ctx context.Context, obj *ent.WorkerProfile) (*market.Earnings, error) {
+	return r.Market.WorkerEarnings(ctx, obj)
 }

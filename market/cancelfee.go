@@ -14,10 +14,7 @@ const LedgerCancellationFee = "CANCELLATION_FEE_OWED"
 // cancellationFee is what the contract (section 4) owes a worker whose hire
 // the employer cancels less than 24 hours before the start: half the pay
 // for the scheduled time, the unpaid break left out.
-func cancellationFee(s *ent.Shift) int64 {
-	minutes := int(s.EndsAt.Sub(s.StartsAt).Minutes()) - s.UnpaidBreakMinutes
-	return wageFor(s, max(minutes, 0)) / 2
-}
+func cancellationFee(s *ent.Shift) int64 { return scheduledWage(s) / 2 }
 
 // oweCancellationFee records the fee of a hire the employer cancelled late
 // as a timesheet of no work, approved, with the amount owed and the usual
@@ -39,6 +36,10 @@ func (m *Market) oweCancellationFee(ctx context.Context, c *ent.Client, s *ent.S
 	if _, err := m.appendLedger(ctx, c, LedgerCancellationFee, t.ID, actor(ctx), map[string]any{
 		"assignment": a.ID, "amount": fee, "currency": s.Currency,
 	}); err != nil {
+		return err
+	}
+	t.Edges.Assignment = a
+	if _, err := m.release(ctx, c, t); err != nil { // from the hire's escrow, where it has one
 		return err
 	}
 	return m.emit(ctx, c, Event{Kind: CancellationFeeOwed, ID: t.ID, ShiftID: s.ID, WorkerID: a.WorkerID,

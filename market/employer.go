@@ -33,7 +33,8 @@ func (m *Market) CreateEmployer(ctx context.Context, in CreateEmployerInput) (*C
 	}
 	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		create := c.Employer.Create().SetName(in.Name).SetNillableKind(in.Kind).SetNillableJurisdiction(in.Jurisdiction)
+		create := c.Employer.Create().SetName(in.Name).SetNillableKind(in.Kind).SetNillableJurisdiction(in.Jurisdiction).
+			SetFundingTerms(m.newEmployerTerms)
 		if in.Description != nil {
 			create.SetDescription(strings.TrimSpace(*in.Description))
 		}

@@ -6,7 +6,10 @@ import (
 	"sort"
 	"strings"
 
+	"entgo.io/ent/dialect/sql"
+
 	"flexwork/ent"
+	"flexwork/ent/assignment"
 	"flexwork/ent/employer"
 	"flexwork/ent/moneyaccount"
 	"flexwork/ent/rule"
@@ -66,10 +69,14 @@ func (m *Market) ConfirmFunding(ctx context.Context, in FundingInput) (*Changed,
 				{Account: money.Account{Kind: money.Bank, Currency: in.Amount.Currency}, Amount: -in.Amount.Amount},
 				{Account: money.Account{Kind: money.EmployerFunds, Owner: in.EmployerID, Currency: in.Amount.Currency}, Amount: in.Amount.Amount},
 			}}
-		if _, err := m.postMoney(ctx, c, t, in.EmployerID); err != nil {
-			if errors.Is(err, money.ErrKeyReused) {
-				return BadInput("reference", "this reference was confirmed with another amount or employer")
-			}
+		tx, err := m.postMoney(ctx, c, t, in.EmployerID)
+		if errors.Is(err, money.ErrKeyReused) {
+			return BadInput("reference", "this reference was confirmed with another amount or employer")
+		}
+		if err != nil {
+			return err
+		}
+		if err := m.repayDebt(ctx, c, in.EmployerID, in.Amount.Currency, tx.ID); err != nil {
 			return err
 		}
 		out = &Changed{Employer: &ent.Employer{ID: in.EmployerID}}
@@ -93,6 +100,107 @@ func (m *Market) EmployerFunds(ctx context.Context, e *ent.Employer) ([]*Money, 
 	out := make([]*Money, len(accounts))
 	for i, a := range accounts {
 		out[i] = &Money{Amount: a.Balance, Currency: a.Currency}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Currency < out[j].Currency })
+	return out, nil
+}
+
+// repayDebt pays what an employer owes the guarantee fund from its funds,
+// as far as they go, when money arrives (the arrival's transaction names
+// the repayment).
+func (m *Market) repayDebt(ctx context.Context, c *ent.Client, org, currency, arrival string) error {
+	debt := money.Account{Kind: money.EmployerDebt, Owner: org, Currency: currency}
+	owed, err := money.Lock(ctx, c, debt)
+	if err != nil || owed >= 0 {
+		return err
+	}
+	held, err := money.Lock(ctx, c, fundsOf(org, currency))
+	if pay := min(held, -owed); err != nil || pay <= 0 {
+		return err
+	}
+	_, err = m.postMoney(ctx, c, money.Transaction{Key: "repay:" + arrival, Kind: "REPAY", Currency: currency,
+		Memo: "owed to the guarantee fund", Postings: []money.Posting{
+			{Account: fundsOf(org, currency), Amount: -min(held, -owed)},
+			{Account: debt, Amount: min(held, -owed)},
+		}}, org)
+	return err
+}
+
+// WithNewEmployerTerms sets the funding terms employers are founded on
+// (PREFUNDED unless told otherwise; tests of flows that are not about
+// money found them on credit).
+func WithNewEmployerTerms(t employer.FundingTerms) Option {
+	return func(m *Market) { m.newEmployerTerms = t }
+}
+
+// FundingTermsInput is staff setting how an employer pays wages.
+type FundingTermsInput struct {
+	EmployerID string                `json:"employerID" validate:"required"`
+	Terms      employer.FundingTerms `json:"terms" validate:"required,oneof=PREFUNDED CREDIT"`
+}
+
+// SetFundingTerms is staff granting an employer credit terms, or putting it
+// back on prefunded ones. It changes how the next hires and approvals pay;
+// wages already in escrow stay there.
+func (m *Market) SetFundingTerms(ctx context.Context, in FundingTermsInput) (*Changed, error) {
+	v, err := staff(ctx, "set funding terms")
+	if err != nil {
+		return nil, err
+	}
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	var out *Changed
+	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
+		sys := rule.System(ctx)
+		n, err := c.Employer.Update().Where(employer.ID(in.EmployerID)).SetFundingTerms(in.Terms).Save(sys)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return NotFound("employer")
+		}
+		if _, err := m.appendLedger(ctx, c, LedgerFundingTerms, in.EmployerID, v.UserID, map[string]any{"terms": in.Terms}); err != nil {
+			return err
+		}
+		out = &Changed{Employer: &ent.Employer{ID: in.EmployerID}}
+		return out.reload(ctx, c)
+	})
+	return out, err
+}
+
+// LedgerFundingTerms records staff changing an employer's funding terms.
+const LedgerFundingTerms = "FUNDING_TERMS_SET"
+
+// EmployerReserved is what an employer's hires hold in escrow, per
+// currency, for its members and staff; empty for anyone else.
+func (m *Market) EmployerReserved(ctx context.Context, e *ent.Employer) ([]*Money, error) {
+	v, err := signedIn(ctx)
+	if err != nil || !seesEmployer(v, e.ID) {
+		return []*Money{}, nil
+	}
+	return m.escrowHeld(ctx, func(s *sql.Selector) {
+		t := sql.Table(assignment.Table)
+		s.Where(sql.In(s.C(moneyaccount.FieldOwnerID), sql.Select(t.C(assignment.FieldID)).From(t).Where(
+			sql.Or(sql.EQ(t.C(assignment.FieldEmployerID), e.ID), sql.EQ(t.C(assignment.FieldAgencyID), e.ID)))))
+	})
+}
+
+// escrowHeld adds up, per currency, the escrow accounts owned by the
+// assignments which picks.
+func (m *Market) escrowHeld(ctx context.Context, picks func(*sql.Selector)) ([]*Money, error) {
+	var rows []struct {
+		Currency string `json:"currency"`
+		Sum      int64  `json:"sum"`
+	}
+	err := m.client(ctx).MoneyAccount.Query().Where(moneyaccount.Kind(string(money.Escrow)), moneyaccount.BalanceNEQ(0), picks).
+		GroupBy(moneyaccount.FieldCurrency).Aggregate(ent.Sum(moneyaccount.FieldBalance)).Scan(rule.System(ctx), &rows)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Money, len(rows))
+	for i, r := range rows {
+		out[i] = &Money{Amount: r.Sum, Currency: r.Currency}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Currency < out[j].Currency })
 	return out, nil

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"flexwork/ent"
+	"flexwork/ent/employer"
 	"flexwork/ent/entdb"
 	"flexwork/ent/idempotencykey"
 	"flexwork/ent/rule"
@@ -24,6 +25,8 @@ type Market struct {
 	employerCache employerCache
 	// log signs the verifiable log's checkpoints (checkpoint.go).
 	log *Log
+	// newEmployerTerms are the funding terms employers are founded on.
+	newEmployerTerms employer.FundingTerms
 }
 
 // Option configures a Market.
@@ -35,7 +38,7 @@ func WithClock(now func() time.Time) Option { return func(m *Market) { m.now = n
 
 // New returns a Market over db.
 func New(db *entdb.DB, opts ...Option) *Market {
-	m := &Market{db: db.Client, dialect: db.Dialect, now: time.Now}
+	m := &Market{db: db.Client, dialect: db.Dialect, now: time.Now, newEmployerTerms: employer.FundingTermsPREFUNDED}
 	for _, o := range opts {
 		o(m)
 	}
@@ -45,7 +48,8 @@ func New(db *entdb.DB, opts ...Option) *Market {
 // At returns a market over the same database, events and storage whose
 // clock is now: the demo plays a city's past on it. Its caches are its own.
 func (m *Market) At(now func() time.Time) *Market {
-	return &Market{db: m.db, dialect: m.dialect, now: now, events: m.events, store: m.store, log: m.log}
+	return &Market{db: m.db, dialect: m.dialect, now: now, events: m.events, store: m.store, log: m.log,
+		newEmployerTerms: m.newEmployerTerms}
 }
 
 // Now is the market's current time, in UTC.

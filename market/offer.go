@@ -111,6 +111,9 @@ func (m *Market) SendOffer(ctx context.Context, in SendOfferInput) (*Changed, er
 		} else if !ent.IsNotFound(err) {
 			return err
 		}
+		if err := m.checkFunds(ctx, c, s); err != nil {
+			return err
+		}
 		// An offer never outlives the shift's start; the payload says so
 		// when that cuts the expiry asked for.
 		out = &Changed{Application: app, RequestedExpiresAt: now.Add(ttl)}
@@ -296,6 +299,9 @@ func (m *Market) AcceptOffer(ctx context.Context, id string) (*Changed, error) {
 			SetStartsAt(s.StartsAt).SetEndsAt(s.EndsAt).SetBoost(s.Boost).
 			Save(sys)
 		if err != nil {
+			return err
+		}
+		if err := m.reserveWage(ctx, c, s, a); err != nil {
 			return err
 		}
 		ctr, err := m.writeContract(sys, c, s, a)

@@ -361,10 +361,12 @@ func (m *Market) CancelShift(ctx context.Context, id, reason string) (*Changed, 
 			}
 		}
 		for _, a := range scheduled {
-			if !late {
-				break
+			if late {
+				if err := m.oweCancellationFee(ctx, c, s, a); err != nil {
+					return err
+				}
 			}
-			if err := m.oweCancellationFee(ctx, c, s, a); err != nil {
+			if err := m.returnEscrow(ctx, c, a, s.Currency, "cancelled"); err != nil {
 				return err
 			}
 		}

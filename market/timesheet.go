@@ -127,6 +127,9 @@ func (m *Market) approve(ctx context.Context, c *ent.Client, t *ent.Timesheet, m
 	}); err != nil {
 		return err
 	}
+	if err := m.releaseApproved(ctx, c, t.ID); err != nil {
+		return err
+	}
 	if err := m.emit(ctx, c, Event{Kind: TimesheetApproved, ID: t.ID, ShiftID: s.ID, WorkerID: t.WorkerID,
 		EmployerID: t.EmployerID, Title: s.Title}); err != nil {
 		return err
@@ -253,6 +256,9 @@ func (m *Market) DisputeTimesheet(ctx context.Context, id, reason string) (*Chan
 			return State(CodeTimesheetNotOpen, "the timesheet is %s", humanStatus(t.Status.String()))
 		}
 		if _, err := m.appendLedger(ctx, c, LedgerTimesheetDisputed, id, v.UserID, map[string]any{"reason": reason}); err != nil {
+			return err
+		}
+		if err := m.holdDisputed(ctx, c, t); err != nil {
 			return err
 		}
 		if err := m.emit(ctx, c, Event{Kind: TimesheetDisputed, ID: id, WorkerID: t.WorkerID, EmployerID: t.EmployerID, Detail: reason}); err != nil {

@@ -206,6 +206,9 @@ func (m *Market) DecideTimesheetDispute(ctx context.Context, in DecideInput) (*C
 		}); err != nil {
 			return err
 		}
+		if err := m.releaseApproved(ctx, c, t.ID); err != nil {
+			return err
+		}
 		if err := m.emit(ctx, c, Event{Kind: TimesheetDecided, ID: t.ID, ShiftID: s.ID, WorkerID: t.WorkerID,
 			EmployerID: t.EmployerID, Title: s.Title, Detail: in.Note}); err != nil {
 			return err

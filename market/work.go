@@ -225,6 +225,9 @@ func (m *Market) MarkNoShow(ctx context.Context, id string) (*Changed, error) {
 		if err := c.WorkerProfile.Update().Where(workerprofile.ID(a.WorkerID)).AddNoShows(1).Exec(rule.System(ctx)); err != nil {
 			return err
 		}
+		if err := m.returnEscrow(ctx, c, a, s.Currency, "no-show"); err != nil {
+			return err
+		}
 		if _, err := m.appendLedger(ctx, c, LedgerNoShow, id, actor(ctx), map[string]any{"worker": a.WorkerID}); err != nil {
 			return err
 		}
@@ -333,6 +336,9 @@ func (m *Market) CancelAssignment(ctx context.Context, id, reason string) (*Chan
 			if err := m.oweCancellationFee(ctx, c, s, a); err != nil {
 				return err
 			}
+		}
+		if err := m.returnEscrow(ctx, c, a, s.Currency, "cancelled"); err != nil {
+			return err
 		}
 		if err := m.emit(ctx, c, Event{Kind: AssignmentCancelled, ID: id, ShiftID: a.ShiftID, WorkerID: a.WorkerID,
 			EmployerID: a.EmployerID, Title: s.Title}); err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"flexwork/ent"
+	"flexwork/ent/employer"
 	"flexwork/ent/entdb"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
@@ -33,7 +34,8 @@ var place = market.GeoPoint{Lat: 52.52, Lng: 13.405}
 
 func newWorld(t testing.TB, db *entdb.DB) *world {
 	w := &world{t: t, db: db, now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
-	w.m = market.New(db, market.WithClock(func() time.Time { return w.now }))
+	// Founded on credit: these tests are about hiring, not funds (escrow_test.go is).
+	w.m = market.New(db, market.WithClock(func() time.Time { return w.now }), market.WithNewEmployerTerms(employer.FundingTermsCREDIT))
 	sys := rule.System(context.Background())
 	u := db.User.Create().SetDisplayName("Olga").SaveX(sys)
 	boss := &viewer.Viewer{UserID: u.ID, Roles: map[string]viewer.Role{}}

@@ -626,8 +626,18 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		"amount": map[string]any{"amount": 500000, "currency": "EUR"}, "reference": "SEPA SPREE 0001"}}); f.get("confirmFunding.employer.funds.0.amount") != 500000.0 {
 		t.Fatalf("ConfirmFunding: %v", f.v)
 	}
-	if f := s.op(olga, "EmployerFunds", map[string]any{"employerID": emp}); f.str("node.funds.0.currency") != "EUR" {
+	// Sam puts Spree on prefunded terms: its next hires hold their wages
+	// in escrow. Nothing is held yet, and Ana's balance is empty: her
+	// wages so far were paid the old way, by Spree on credit terms.
+	if f := s.op(sam, "SetFundingTerms", map[string]any{"input": map[string]any{"employerID": emp, "terms": "PREFUNDED"}}); f.str("setFundingTerms.employer.fundingTerms") != "PREFUNDED" {
+		t.Fatalf("SetFundingTerms: %v", f.v)
+	}
+	if f := s.op(olga, "EmployerFunds", map[string]any{"employerID": emp}); f.str("node.funds.0.currency") != "EUR" ||
+		f.str("node.fundingTerms") != "PREFUNDED" || len(f.list("node.reserved")) != 0 {
 		t.Fatalf("EmployerFunds: %v", f.v)
+	}
+	if e := s.op(ana, "MyEarnings", nil); e.get("viewer.workerProfile.earnings") == nil || len(e.list("viewer.workerProfile.earnings.balance")) != 0 {
+		t.Fatalf("MyEarnings: %v", e.v)
 	}
 
 	// --- Inbox, settings, devices --------------------------------------------------------

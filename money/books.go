@@ -191,3 +191,15 @@ func Verify(ctx context.Context, c *ent.Client) (*Report, error) {
 	}
 	return r, nil
 }
+
+// Lock takes the row lock of the account a names until the caller's
+// transaction ends, and returns its balance (0, and nothing locked, for an
+// account never used): read after Lock, a balance stays true until commit.
+func Lock(ctx context.Context, c *ent.Client, a Account) (int64, error) {
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	if _, err := c.MoneyAccount.Update().Where(moneyaccount.Kind(string(a.Kind)), moneyaccount.OwnerID(a.Owner),
+		moneyaccount.Currency(a.Currency)).AddBalance(0).Save(ctx); err != nil {
+		return 0, err
+	}
+	return Balance(ctx, c, a)
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"flexwork/ent/employer"
 	"flexwork/storage"
 )
 
@@ -70,6 +71,9 @@ type Config struct {
 	// FLEXWORK_PUSH_HEAD_START: how long favourites and standby hear of a
 	// shift before everyone else.
 	PushHeadStart time.Duration
+	// FLEXWORK_NEW_EMPLOYER_TERMS: the funding terms employers are founded
+	// on, PREFUNDED or CREDIT.
+	NewEmployerTerms string
 	// FLEXWORK_FCM_ENDPOINT: send pushes to this FCM-compatible endpoint
 	// without credentials (load tests against a fake FCM).
 	FCMEndpoint string
@@ -207,6 +211,7 @@ var settings = []setting{
 	{"FLEXWORK_WS_RECHECK_INTERVAL", "30s", "how often an open WebSocket's token and account are checked again; an expired token, a disabled account or changed memberships close it with 4403", dur(func(c *Config) *time.Duration { return &c.WSRecheckInterval })},
 	{"FLEXWORK_JOB_POLL_INTERVAL", "500ms", "how often idle job workers look for work", dur(func(c *Config) *time.Duration { return &c.JobPollInterval })},
 	{"FLEXWORK_PUSH_HEAD_START", "5m", "how long an employer's favourites and a shift's standby list hear of a new or reopened shift before everyone else; 0s tells all at once", dur(func(c *Config) *time.Duration { return &c.PushHeadStart })},
+	{"FLEXWORK_NEW_EMPLOYER_TERMS", "PREFUNDED", "funding terms new employers are founded on: PREFUNDED (each hire's wage held in escrow from its funds) or CREDIT (pays by the deadline; staff grant it with setFundingTerms)", str(func(c *Config) *string { return &c.NewEmployerTerms })},
 	{"FLEXWORK_FCM_ENDPOINT", "", "FCM-compatible endpoint to push to without credentials (load tests)", str(func(c *Config) *string { return &c.FCMEndpoint })},
 	{"SMTP_URL", "", "smtp://user:password@host:587 to send mail (sign-up codes, invitations) through; without it mail goes to the log", str(func(c *Config) *string { return &c.SMTPURL })},
 	{"MAIL_FROM", "flexwork <no-reply@flexwork.localhost>", "sender of the mail flexwork sends", str(func(c *Config) *string { return &c.MailFrom })},
@@ -257,6 +262,9 @@ func (c Config) check() []error {
 	var errs []error
 	if c.Env != "dev" && c.Env != "prod" {
 		errs = append(errs, fmt.Errorf("FLEXWORK_ENV: want dev or prod, got %q", c.Env))
+	}
+	if employer.FundingTermsValidator(employer.FundingTerms(c.NewEmployerTerms)) != nil {
+		errs = append(errs, fmt.Errorf("FLEXWORK_NEW_EMPLOYER_TERMS: want PREFUNDED or CREDIT, got %q", c.NewEmployerTerms))
 	}
 	if c.Auth != "local" && c.Auth != "firebase" {
 		errs = append(errs, fmt.Errorf("FLEXWORK_AUTH: want local or firebase, got %q", c.Auth))

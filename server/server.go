@@ -20,6 +20,7 @@ import (
 
 	fbauth "firebase.google.com/go/v4/auth"
 
+	"flexwork/ent/employer"
 	"flexwork/ent/entdb"
 	"flexwork/graph"
 	"flexwork/graph/generated"
@@ -132,12 +133,14 @@ func New(cfg Config, d Deps) (*Server, error) {
 		d.Store = local
 	}
 	svc := notifications.New(d.DB, d.Broker, d.Sender, d.Mailer, d.Log, d.Now)
+	mkt := market.New(d.DB, market.WithClock(d.Now), market.WithEvents(svc), market.WithStorage(d.Store), market.WithLog(logKey),
+		market.WithNewEmployerTerms(employer.FundingTerms(cfg.NewEmployerTerms)))
 	s := &Server{
 		cfg:           cfg,
 		log:           d.Log,
 		Notifications: svc,
 		Store:         d.Store,
-		Market:        market.New(d.DB, market.WithClock(d.Now), market.WithEvents(svc), market.WithStorage(d.Store), market.WithLog(logKey)),
+		Market:        mkt,
 		Accounts: &auth.Accounts{
 			DB: d.DB.Client, Tokens: tokens, RefreshTTL: cfg.RefreshTokenTTL, Now: d.Now,
 			Disabled: cfg.Auth == "firebase", Mailer: d.Mailer, CodeKey: derivedKey(key, "flexwork sign-up codes"),

@@ -52,6 +52,8 @@ const (
 	FieldPaidOnTime = "paid_on_time"
 	// FieldPaidLate holds the string denoting the paid_late field in the database.
 	FieldPaidLate = "paid_late"
+	// FieldFundingTerms holds the string denoting the funding_terms field in the database.
+	FieldFundingTerms = "funding_terms"
 	// EdgeMemberships holds the string denoting the memberships edge name in mutations.
 	EdgeMemberships = "memberships"
 	// EdgeInvitations holds the string denoting the invitations edge name in mutations.
@@ -130,6 +132,7 @@ var Columns = []string{
 	FieldRatingCount,
 	FieldPaidOnTime,
 	FieldPaidLate,
+	FieldFundingTerms,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -241,6 +244,32 @@ func JurisdictionValidator(j Jurisdiction) error {
 	}
 }
 
+// FundingTerms defines the type for the "funding_terms" enum field.
+type FundingTerms string
+
+// FundingTermsCREDIT is the default value of the FundingTerms enum.
+const DefaultFundingTerms = FundingTermsCREDIT
+
+// FundingTerms values.
+const (
+	FundingTermsPREFUNDED FundingTerms = "PREFUNDED"
+	FundingTermsCREDIT    FundingTerms = "CREDIT"
+)
+
+func (ft FundingTerms) String() string {
+	return string(ft)
+}
+
+// FundingTermsValidator is a validator for the "funding_terms" field enum values. It is called by the builders before save.
+func FundingTermsValidator(ft FundingTerms) error {
+	switch ft {
+	case FundingTermsPREFUNDED, FundingTermsCREDIT:
+		return nil
+	default:
+		return fmt.Errorf("employer: invalid enum value for funding_terms field: %q", ft)
+	}
+}
+
 // OrderOption defines the ordering options for the Employer queries.
 type OrderOption func(*sql.Selector)
 
@@ -332,6 +361,11 @@ func ByPaidOnTime(opts ...sql.OrderTermOption) OrderOption {
 // ByPaidLate orders the results by the paid_late field.
 func ByPaidLate(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPaidLate, opts...).ToFunc()
+}
+
+// ByFundingTerms orders the results by the funding_terms field.
+func ByFundingTerms(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFundingTerms, opts...).ToFunc()
 }
 
 // ByMembershipsCount orders the results by memberships count.
@@ -492,6 +526,24 @@ func (e *Jurisdiction) UnmarshalGQL(val interface{}) error {
 	*e = Jurisdiction(str)
 	if err := JurisdictionValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Jurisdiction", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e FundingTerms) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *FundingTerms) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = FundingTerms(str)
+	if err := FundingTermsValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid FundingTerms", str)
 	}
 	return nil
 }

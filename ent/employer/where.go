@@ -880,6 +880,26 @@ func PaidLateLTE(v int) predicate.Employer {
 	return predicate.Employer(sql.FieldLTE(FieldPaidLate, v))
 }
 
+// FundingTermsEQ applies the EQ predicate on the "funding_terms" field.
+func FundingTermsEQ(v FundingTerms) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldFundingTerms, v))
+}
+
+// FundingTermsNEQ applies the NEQ predicate on the "funding_terms" field.
+func FundingTermsNEQ(v FundingTerms) predicate.Employer {
+	return predicate.Employer(sql.FieldNEQ(FieldFundingTerms, v))
+}
+
+// FundingTermsIn applies the In predicate on the "funding_terms" field.
+func FundingTermsIn(vs ...FundingTerms) predicate.Employer {
+	return predicate.Employer(sql.FieldIn(FieldFundingTerms, vs...))
+}
+
+// FundingTermsNotIn applies the NotIn predicate on the "funding_terms" field.
+func FundingTermsNotIn(vs ...FundingTerms) predicate.Employer {
+	return predicate.Employer(sql.FieldNotIn(FieldFundingTerms, vs...))
+}
+
 // HasMemberships applies the HasEdge predicate on the "memberships" edge.
 func HasMemberships() predicate.Employer {
 	return predicate.Employer(func(s *sql.Selector) {

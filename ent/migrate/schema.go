@@ -371,6 +371,7 @@ var (
 		{Name: "rating_count", Type: field.TypeInt, Default: 0},
 		{Name: "paid_on_time", Type: field.TypeInt, Default: 0},
 		{Name: "paid_late", Type: field.TypeInt, Default: 0},
+		{Name: "funding_terms", Type: field.TypeEnum, Enums: []string{"PREFUNDED", "CREDIT"}, Default: "CREDIT"},
 	}
 	// EmployersTable holds the schema information for the "employers" table.
 	EmployersTable = &schema.Table{
@@ -1182,8 +1183,9 @@ var (
 		{Name: "amount_owed", Type: field.TypeInt64, Nullable: true},
 		{Name: "currency", Type: field.TypeString, Size: 3},
 		{Name: "payment_due_at", Type: field.TypeTime, Nullable: true},
-		{Name: "payment_status", Type: field.TypeEnum, Enums: []string{"NOT_DUE", "UNPAID", "MARKED_PAID", "CONFIRMED", "OVERDUE", "NOT_RECEIVED"}, Default: "NOT_DUE"},
+		{Name: "payment_status", Type: field.TypeEnum, Enums: []string{"NOT_DUE", "UNPAID", "MARKED_PAID", "CONFIRMED", "OVERDUE", "NOT_RECEIVED", "RELEASED"}, Default: "NOT_DUE"},
 		{Name: "payment_reference", Type: field.TypeString, Size: 120, Default: ""},
+		{Name: "released_amount", Type: field.TypeInt64, Default: 0},
 		{Name: "paid_at", Type: field.TypeTime, Nullable: true},
 		{Name: "payment_confirmed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "payment_auto_confirmed", Type: field.TypeBool, Default: false},
@@ -1201,7 +1203,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "timesheets_assignments_timesheet",
-				Columns:    []*schema.Column{TimesheetsColumns[38]},
+				Columns:    []*schema.Column{TimesheetsColumns[39]},
 				RefColumns: []*schema.Column{AssignmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1220,7 +1222,7 @@ var (
 			{
 				Name:    "timesheet_payment_status_paid_at",
 				Unique:  false,
-				Columns: []*schema.Column{TimesheetsColumns[29], TimesheetsColumns[31]},
+				Columns: []*schema.Column{TimesheetsColumns[29], TimesheetsColumns[32]},
 			},
 			{
 				Name:    "timesheet_employer_id_status",

@@ -1581,12 +1581,16 @@ func init() {
 	timesheet.DefaultPaymentReference = timesheetDescPaymentReference.Default.(string)
 	// timesheet.PaymentReferenceValidator is a validator for the "payment_reference" field. It is called by the builders before save.
 	timesheet.PaymentReferenceValidator = timesheetDescPaymentReference.Validators[0].(func(string) error)
+	// timesheetDescReleasedAmount is the schema descriptor for released_amount field.
+	timesheetDescReleasedAmount := timesheetFields[29].Descriptor()
+	// timesheet.DefaultReleasedAmount holds the default value on creation for the released_amount field.
+	timesheet.DefaultReleasedAmount = timesheetDescReleasedAmount.Default.(int64)
 	// timesheetDescPaymentAutoConfirmed is the schema descriptor for payment_auto_confirmed field.
-	timesheetDescPaymentAutoConfirmed := timesheetFields[31].Descriptor()
+	timesheetDescPaymentAutoConfirmed := timesheetFields[32].Descriptor()
 	// timesheet.DefaultPaymentAutoConfirmed holds the default value on creation for the payment_auto_confirmed field.
 	timesheet.DefaultPaymentAutoConfirmed = timesheetDescPaymentAutoConfirmed.Default.(bool)
 	// timesheetDescNotReceivedNote is the schema descriptor for not_received_note field.
-	timesheetDescNotReceivedNote := timesheetFields[33].Descriptor()
+	timesheetDescNotReceivedNote := timesheetFields[34].Descriptor()
 	// timesheet.DefaultNotReceivedNote holds the default value on creation for the not_received_note field.
 	timesheet.DefaultNotReceivedNote = timesheetDescNotReceivedNote.Default.(string)
 	// timesheet.NotReceivedNoteValidator is a validator for the "not_received_note" field. It is called by the builders before save.

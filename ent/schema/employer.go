@@ -40,6 +40,12 @@ func (Employer) Fields() []ent.Field {
 		field.Int("rating_count").Default(0).Annotations(noWhere),
 		field.Int("paid_on_time").Default(0).Annotations(noWhere).Comment("payments made by their deadline"),
 		field.Int("paid_late").Default(0).Annotations(noWhere).Comment("payments made after their deadline"),
+		// How it pays wages: PREFUNDED holds each hire's wage in escrow from
+		// its funds, so the worker is paid on approval whatever happens
+		// next; CREDIT (granted by staff) pays by the deadline after
+		// approval. New employers are prefunded; employers that hired before
+		// escrow existed keep credit terms.
+		field.Enum("funding_terms").Values("PREFUNDED", "CREDIT").Default("CREDIT").Annotations(entgql.Type("FundingTerms")),
 	}
 }
 

@@ -66,11 +66,15 @@ func (Timesheet) Fields() []ent.Field {
 		field.Time("payment_due_at").Optional().Nillable().Annotations(entgql.OrderField("PAYMENT_DUE_AT")),
 		// The employer marks a payment made; the worker confirms it (or lets
 		// a week pass without answering) or says it did not arrive. Only a
-		// confirmed payment counts, once, on the employer's record.
+		// confirmed payment counts, once, on the employer's record. A
+		// prefunded wage is RELEASED from escrow into the worker's balance on
+		// approval: paid, with nothing for anyone to mark or confirm.
 		field.Enum("payment_status").
-			Values("NOT_DUE", "UNPAID", "MARKED_PAID", "CONFIRMED", "OVERDUE", "NOT_RECEIVED").
+			Values("NOT_DUE", "UNPAID", "MARKED_PAID", "CONFIRMED", "OVERDUE", "NOT_RECEIVED", "RELEASED").
 			Default("NOT_DUE"),
 		field.String("payment_reference").Default("").MaxLen(120),
+		field.Int64("released_amount").Default(0).Annotations(noWhere).
+			Comment("minor units released from escrow (and funds) into the worker's balance so far"),
 		field.Time("paid_at").Optional().Nillable(),
 		field.Time("payment_confirmed_at").Optional().Nillable(),
 		field.Bool("payment_auto_confirmed").Default(false),

@@ -80,6 +80,8 @@ const (
 	FieldPaymentStatus = "payment_status"
 	// FieldPaymentReference holds the string denoting the payment_reference field in the database.
 	FieldPaymentReference = "payment_reference"
+	// FieldReleasedAmount holds the string denoting the released_amount field in the database.
+	FieldReleasedAmount = "released_amount"
 	// FieldPaidAt holds the string denoting the paid_at field in the database.
 	FieldPaidAt = "paid_at"
 	// FieldPaymentConfirmedAt holds the string denoting the payment_confirmed_at field in the database.
@@ -141,6 +143,7 @@ var Columns = []string{
 	FieldPaymentDueAt,
 	FieldPaymentStatus,
 	FieldPaymentReference,
+	FieldReleasedAmount,
 	FieldPaidAt,
 	FieldPaymentConfirmedAt,
 	FieldPaymentAutoConfirmed,
@@ -206,6 +209,8 @@ var (
 	DefaultPaymentReference string
 	// PaymentReferenceValidator is a validator for the "payment_reference" field. It is called by the builders before save.
 	PaymentReferenceValidator func(string) error
+	// DefaultReleasedAmount holds the default value on creation for the "released_amount" field.
+	DefaultReleasedAmount int64
 	// DefaultPaymentAutoConfirmed holds the default value on creation for the "payment_auto_confirmed" field.
 	DefaultPaymentAutoConfirmed bool
 	// DefaultNotReceivedNote holds the default value on creation for the "not_received_note" field.
@@ -311,6 +316,7 @@ const (
 	PaymentStatusCONFIRMED    PaymentStatus = "CONFIRMED"
 	PaymentStatusOVERDUE      PaymentStatus = "OVERDUE"
 	PaymentStatusNOT_RECEIVED PaymentStatus = "NOT_RECEIVED"
+	PaymentStatusRELEASED     PaymentStatus = "RELEASED"
 )
 
 func (ps PaymentStatus) String() string {
@@ -320,7 +326,7 @@ func (ps PaymentStatus) String() string {
 // PaymentStatusValidator is a validator for the "payment_status" field enum values. It is called by the builders before save.
 func PaymentStatusValidator(ps PaymentStatus) error {
 	switch ps {
-	case PaymentStatusNOT_DUE, PaymentStatusUNPAID, PaymentStatusMARKED_PAID, PaymentStatusCONFIRMED, PaymentStatusOVERDUE, PaymentStatusNOT_RECEIVED:
+	case PaymentStatusNOT_DUE, PaymentStatusUNPAID, PaymentStatusMARKED_PAID, PaymentStatusCONFIRMED, PaymentStatusOVERDUE, PaymentStatusNOT_RECEIVED, PaymentStatusRELEASED:
 		return nil
 	default:
 		return fmt.Errorf("timesheet: invalid enum value for payment_status field: %q", ps)
@@ -488,6 +494,11 @@ func ByPaymentStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByPaymentReference orders the results by the payment_reference field.
 func ByPaymentReference(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPaymentReference, opts...).ToFunc()
+}
+
+// ByReleasedAmount orders the results by the released_amount field.
+func ByReleasedAmount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReleasedAmount, opts...).ToFunc()
 }
 
 // ByPaidAt orders the results by the paid_at field.

@@ -200,6 +200,11 @@ func PaymentReference(v string) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldEQ(FieldPaymentReference, v))
 }
 
+// ReleasedAmount applies equality check predicate on the "released_amount" field. It's identical to ReleasedAmountEQ.
+func ReleasedAmount(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldReleasedAmount, v))
+}
+
 // PaidAt applies equality check predicate on the "paid_at" field. It's identical to PaidAtEQ.
 func PaidAt(v time.Time) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldEQ(FieldPaidAt, v))
@@ -1808,6 +1813,46 @@ func PaymentReferenceEqualFold(v string) predicate.Timesheet {
 // PaymentReferenceContainsFold applies the ContainsFold predicate on the "payment_reference" field.
 func PaymentReferenceContainsFold(v string) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldContainsFold(FieldPaymentReference, v))
+}
+
+// ReleasedAmountEQ applies the EQ predicate on the "released_amount" field.
+func ReleasedAmountEQ(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldReleasedAmount, v))
+}
+
+// ReleasedAmountNEQ applies the NEQ predicate on the "released_amount" field.
+func ReleasedAmountNEQ(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldReleasedAmount, v))
+}
+
+// ReleasedAmountIn applies the In predicate on the "released_amount" field.
+func ReleasedAmountIn(vs ...int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldReleasedAmount, vs...))
+}
+
+// ReleasedAmountNotIn applies the NotIn predicate on the "released_amount" field.
+func ReleasedAmountNotIn(vs ...int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldReleasedAmount, vs...))
+}
+
+// ReleasedAmountGT applies the GT predicate on the "released_amount" field.
+func ReleasedAmountGT(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldReleasedAmount, v))
+}
+
+// ReleasedAmountGTE applies the GTE predicate on the "released_amount" field.
+func ReleasedAmountGTE(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldReleasedAmount, v))
+}
+
+// ReleasedAmountLT applies the LT predicate on the "released_amount" field.
+func ReleasedAmountLT(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldReleasedAmount, v))
+}
+
+// ReleasedAmountLTE applies the LTE predicate on the "released_amount" field.
+func ReleasedAmountLTE(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldReleasedAmount, v))
 }
 
 // PaidAtEQ applies the EQ predicate on the "paid_at" field.

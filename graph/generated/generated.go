@@ -522,6 +522,11 @@ type ComplexityRoot struct {
 		Shift func(childComplexity int) int
 	}
 
+	Earnings struct {
+		Balance func(childComplexity int) int
+		Held    func(childComplexity int) int
+	}
+
 	Eligibility struct {
 		Eligible func(childComplexity int) int
 		Failed   func(childComplexity int) int
@@ -532,6 +537,7 @@ type ComplexityRoot struct {
 		Address        func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		Description    func(childComplexity int) int
+		FundingTerms   func(childComplexity int) int
 		Funds          func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Invitations    func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.EmployerInvitationOrder) int
@@ -546,6 +552,7 @@ type ComplexityRoot struct {
 		RatingAvg      func(childComplexity int) int
 		RatingCount    func(childComplexity int) int
 		RatingSummary  func(childComplexity int) int
+		Reserved       func(childComplexity int) int
 		Reviews        func(childComplexity int, first int, after *entgql.Cursor[string]) int
 		Roster         func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.RosterEntryOrder) int
 		ShiftTemplates func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.ShiftTemplateOrder) int
@@ -761,6 +768,7 @@ type ComplexityRoot struct {
 		RevokeOffer                 func(childComplexity int, input model.RevokeOfferInput) int
 		SaveShiftTemplate           func(childComplexity int, input market.SaveShiftTemplateInput) int
 		SendOffer                   func(childComplexity int, input market.SendOfferInput) int
+		SetFundingTerms             func(childComplexity int, input market.FundingTermsInput) int
 		SetRosterEntry              func(childComplexity int, input market.RosterInput) int
 		ShortlistApplication        func(childComplexity int, input model.ShortlistApplicationInput) int
 		SignContract                func(childComplexity int, input model.SignContractInput) int
@@ -1096,6 +1104,10 @@ type ComplexityRoot struct {
 		RequestedExpiresAt func(childComplexity int) int
 	}
 
+	SetFundingTermsPayload struct {
+		Employer func(childComplexity int) int
+	}
+
 	SetRosterEntryPayload struct {
 		RevokedOffers func(childComplexity int) int
 		RosterEntry   func(childComplexity int) int
@@ -1340,6 +1352,7 @@ type ComplexityRoot struct {
 		PaymentStatus        func(childComplexity int) int
 		ProposedMinutes      func(childComplexity int) int
 		Receipts             func(childComplexity int) int
+		ReleasedAmount       func(childComplexity int) int
 		Source               func(childComplexity int) int
 		Status               func(childComplexity int) int
 		SubmittedAt          func(childComplexity int) int
@@ -1436,6 +1449,7 @@ type ComplexityRoot struct {
 		Certifications  func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.CertificationOrder) int
 		CompletedShifts func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
+		Earnings        func(childComplexity int) int
 		EngagementTypes func(childComplexity int) int
 		Headline        func(childComplexity int) int
 		HomeLocation    func(childComplexity int) int
@@ -1513,6 +1527,7 @@ type EmployerResolver interface {
 	Roster(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.RosterEntryOrder) (*ent.RosterEntryConnection, error)
 	ShiftTemplates(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.ShiftTemplateOrder) (*ent.ShiftTemplateConnection, error)
 	Funds(ctx context.Context, obj *ent.Employer) ([]*market.Money, error)
+	Reserved(ctx context.Context, obj *ent.Employer) ([]*market.Money, error)
 	Reviews(ctx context.Context, obj *ent.Employer, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.Employer) (*market.RatingSummary, error)
 }
@@ -1556,6 +1571,7 @@ type MutationResolver interface {
 	WithdrawApplication(ctx context.Context, input model.WithdrawApplicationInput) (*market.Changed, error)
 	JoinStandby(ctx context.Context, input market.ApplyInput) (*market.Changed, error)
 	ConfirmFunding(ctx context.Context, input market.FundingInput) (*market.Changed, error)
+	SetFundingTerms(ctx context.Context, input market.FundingTermsInput) (*market.Changed, error)
 	ShortlistApplication(ctx context.Context, input model.ShortlistApplicationInput) (*market.Changed, error)
 	RejectApplication(ctx context.Context, input model.RejectApplicationInput) (*market.Changed, error)
 	SendOffer(ctx context.Context, input market.SendOfferInput) (*market.Changed, error)
@@ -1658,6 +1674,7 @@ type WorkerProfileResolver interface {
 	Offers(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) (*ent.OfferConnection, error)
 	Assignments(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) (*ent.AssignmentConnection, error)
 
+	Earnings(ctx context.Context, obj *ent.WorkerProfile) (*market.Earnings, error)
 	Availability(ctx context.Context, obj *ent.WorkerProfile) (*week.Availability, error)
 	Reviews(ctx context.Context, obj *ent.WorkerProfile, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.WorkerProfile) (*market.RatingSummary, error)
@@ -3238,6 +3255,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DuplicateShiftPayload.Shift(childComplexity), true
 
+	case "Earnings.balance":
+		if e.ComplexityRoot.Earnings.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Earnings.Balance(childComplexity), true
+	case "Earnings.held":
+		if e.ComplexityRoot.Earnings.Held == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Earnings.Held(childComplexity), true
+
 	case "Eligibility.eligible":
 		if e.ComplexityRoot.Eligibility.Eligible == nil {
 			break
@@ -3275,6 +3305,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employer.Description(childComplexity), true
+	case "Employer.fundingTerms":
+		if e.ComplexityRoot.Employer.FundingTerms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.FundingTerms(childComplexity), true
 	case "Employer.funds":
 		if e.ComplexityRoot.Employer.Funds == nil {
 			break
@@ -3364,6 +3400,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employer.RatingSummary(childComplexity), true
+	case "Employer.reserved":
+		if e.ComplexityRoot.Employer.Reserved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.Reserved(childComplexity), true
 	case "Employer.reviews":
 		if e.ComplexityRoot.Employer.Reviews == nil {
 			break
@@ -4561,6 +4603,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendOffer(childComplexity, args["input"].(market.SendOfferInput)), true
+	case "Mutation.setFundingTerms":
+		if e.ComplexityRoot.Mutation.SetFundingTerms == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setFundingTerms_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetFundingTerms(childComplexity, args["input"].(market.FundingTermsInput)), true
 	case "Mutation.setRosterEntry":
 		if e.ComplexityRoot.Mutation.SetRosterEntry == nil {
 			break
@@ -5964,6 +6017,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SendOfferPayload.RequestedExpiresAt(childComplexity), true
 
+	case "SetFundingTermsPayload.employer":
+		if e.ComplexityRoot.SetFundingTermsPayload.Employer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetFundingTermsPayload.Employer(childComplexity), true
+
 	case "SetRosterEntryPayload.revokedOffers":
 		if e.ComplexityRoot.SetRosterEntryPayload.RevokedOffers == nil {
 			break
@@ -6976,6 +7036,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timesheet.Receipts(childComplexity), true
+	case "Timesheet.releasedAmount":
+		if e.ComplexityRoot.Timesheet.ReleasedAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.ReleasedAmount(childComplexity), true
 	case "Timesheet.source":
 		if e.ComplexityRoot.Timesheet.Source == nil {
 			break
@@ -7312,6 +7378,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkerProfile.CreatedAt(childComplexity), true
+	case "WorkerProfile.earnings":
+		if e.ComplexityRoot.WorkerProfile.Earnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkerProfile.Earnings(childComplexity), true
 	case "WorkerProfile.engagementTypes":
 		if e.ComplexityRoot.WorkerProfile.EngagementTypes == nil {
 			break
@@ -7614,6 +7686,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RosterEntryOrder", ec.unmarshalInputRosterEntryOrder),
 			graphql.NewInputUnmarshaler("SaveShiftTemplateInput", ec.unmarshalInputSaveShiftTemplateInput),
 			graphql.NewInputUnmarshaler("SendOfferInput", ec.unmarshalInputSendOfferInput),
+			graphql.NewInputUnmarshaler("SetFundingTermsInput", ec.unmarshalInputSetFundingTermsInput),
 			graphql.NewInputUnmarshaler("SetRosterEntryInput", ec.unmarshalInputSetRosterEntryInput),
 			graphql.NewInputUnmarshaler("ShiftFeedFilter", ec.unmarshalInputShiftFeedFilter),
 			graphql.NewInputUnmarshaler("ShiftOrder", ec.unmarshalInputShiftOrder),
@@ -9798,6 +9871,10 @@ type Employer implements Node {
   """
   paidLate: Int!
   """
+  How it pays wages: PREFUNDED employers hold each hire's wage in escrow, so the worker is paid the moment the hours are approved.
+  """
+  fundingTerms: FundingTerms!
+  """
   Who acts for the employer; members see them.
   """
   memberships: [Membership!]!
@@ -10080,6 +10157,19 @@ enum EngagementType @goModel(model: "flexwork/ent/schema/enum.EngagementType") {
   The employer's contractor does the work.
   """
   OUTSOURCING
+}
+"""
+FundingTerms is enum for the field funding_terms
+"""
+enum FundingTerms @goModel(model: "flexwork/ent/employer.FundingTerms") {
+  """
+  Each hire's wage is held in escrow from the employer's funds and released to the worker on approval; without enough funds it cannot hire.
+  """
+  PREFUNDED
+  """
+  Granted by staff to trusted employers: the employer pays each approved wage by the contract's deadline.
+  """
+  CREDIT
 }
 """
 Jurisdiction is enum for the field jurisdiction
@@ -11877,6 +11967,10 @@ type Timesheet implements Node {
   """
   paymentReference: String
   """
+  minor units released from escrow (and funds) into the worker's balance so far
+  """
+  releasedAmount: Int!
+  """
   When the employer marked the wage paid.
   """
   paidAt: DateTime
@@ -12006,6 +12100,10 @@ enum TimesheetPaymentStatus @goModel(model: "flexwork/ent/timesheet.PaymentStatu
   The worker says the payment did not arrive.
   """
   NOT_RECEIVED
+  """
+  Paid from escrow into the worker's flexwork balance on approval; nothing to mark or confirm.
+  """
+  RELEASED
 }
 """
 TimesheetSource is enum for the field source
@@ -12575,6 +12673,43 @@ extend type Employer {
 extend type Mutation {
   "Staff: credits an employer's funds with a bank transfer matched on the statement (a double-entry transaction on the money ledger, its digest on the tamper-evident ledger)."
   confirmFunding(input: ConfirmFundingInput!): ConfirmFundingPayload!
+}
+
+"What setFundingTerms needs."
+input SetFundingTermsInput {
+  "The employer (or agency, or contractor) whose terms change."
+  employerID: ID!
+  "PREFUNDED, or CREDIT for an employer staff trust to pay by the deadline."
+  terms: FundingTerms!
+}
+
+"What setFundingTerms changed."
+type SetFundingTermsPayload {
+  "The employer on its new terms."
+  employer: Employer!
+}
+
+"What a worker has earned through flexwork, per currency."
+type Earnings {
+  "Released wages, theirs now."
+  balance: [Money!]!
+  "The wages of hires not yet approved, held in escrow by prefunded employers: paid into the balance on approval."
+  held: [Money!]!
+}
+
+extend type Employer {
+  "What the employer's hires hold in escrow, per currency; empty to anyone but its members and staff."
+  reserved: [Money!]!
+}
+
+extend type WorkerProfile {
+  "The worker's earnings; null to anyone but the worker and staff."
+  earnings: Earnings
+}
+
+extend type Mutation {
+  "Staff: grants an employer credit terms or puts it on prefunded ones. Changes how its next hires and approvals pay; wages already in escrow stay there."
+  setFundingTerms(input: SetFundingTermsInput!): SetFundingTermsPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/hiring.graphql", Input: `"One part of a candidate's match score."
@@ -14818,6 +14953,16 @@ func (ec *executionContext) childFields_DuplicateShiftPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type DuplicateShiftPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Earnings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "balance":
+		return ec.fieldContext_Earnings_balance(ctx, field)
+	case "held":
+		return ec.fieldContext_Earnings_held(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Earnings", field.Name)
+}
+
 func (ec *executionContext) childFields_Eligibility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "eligible":
@@ -14862,6 +15007,8 @@ func (ec *executionContext) childFields_Employer(ctx context.Context, field grap
 		return ec.fieldContext_Employer_paidOnTime(ctx, field)
 	case "paidLate":
 		return ec.fieldContext_Employer_paidLate(ctx, field)
+	case "fundingTerms":
+		return ec.fieldContext_Employer_fundingTerms(ctx, field)
 	case "memberships":
 		return ec.fieldContext_Employer_memberships(ctx, field)
 	case "invitations":
@@ -14874,6 +15021,8 @@ func (ec *executionContext) childFields_Employer(ctx context.Context, field grap
 		return ec.fieldContext_Employer_shiftTemplates(ctx, field)
 	case "funds":
 		return ec.fieldContext_Employer_funds(ctx, field)
+	case "reserved":
+		return ec.fieldContext_Employer_reserved(ctx, field)
 	case "reviews":
 		return ec.fieldContext_Employer_reviews(ctx, field)
 	case "ratingSummary":
@@ -15714,6 +15863,14 @@ func (ec *executionContext) childFields_SendOfferPayload(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type SendOfferPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SetFundingTermsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "employer":
+		return ec.fieldContext_SetFundingTermsPayload_employer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetFundingTermsPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SetRosterEntryPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "rosterEntry":
@@ -16184,6 +16341,8 @@ func (ec *executionContext) childFields_Timesheet(ctx context.Context, field gra
 		return ec.fieldContext_Timesheet_paymentStatus(ctx, field)
 	case "paymentReference":
 		return ec.fieldContext_Timesheet_paymentReference(ctx, field)
+	case "releasedAmount":
+		return ec.fieldContext_Timesheet_releasedAmount(ctx, field)
 	case "paidAt":
 		return ec.fieldContext_Timesheet_paidAt(ctx, field)
 	case "paymentConfirmedAt":
@@ -16388,6 +16547,8 @@ func (ec *executionContext) childFields_WorkerProfile(ctx context.Context, field
 		return ec.fieldContext_WorkerProfile_assignments(ctx, field)
 	case "workerSkills":
 		return ec.fieldContext_WorkerProfile_workerSkills(ctx, field)
+	case "earnings":
+		return ec.fieldContext_WorkerProfile_earnings(ctx, field)
 	case "availability":
 		return ec.fieldContext_WorkerProfile_availability(ctx, field)
 	case "reviews":
@@ -17520,6 +17681,20 @@ func (ec *executionContext) field_Mutation_sendOffer_args(ctx context.Context, r
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.SendOfferInput, error) {
 			return ec.unmarshalNSendOfferInput2flexworkᚋmarketᚐSendOfferInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setFundingTerms_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.FundingTermsInput, error) {
+			return ec.unmarshalNSetFundingTermsInput2flexworkᚋmarketᚐFundingTermsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -25184,6 +25359,70 @@ func (ec *executionContext) fieldContext_DuplicateShiftPayload_shift(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Earnings_balance(ctx context.Context, field graphql.CollectedField, obj *market.Earnings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Earnings_balance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Balance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖflexworkᚋmarketᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Earnings_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Earnings",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Earnings_held(ctx context.Context, field graphql.CollectedField, obj *market.Earnings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Earnings_held(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Held, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖflexworkᚋmarketᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Earnings_held(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Earnings",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Eligibility_eligible(ctx context.Context, field graphql.CollectedField, obj *market.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25616,6 +25855,29 @@ func (ec *executionContext) fieldContext_Employer_paidLate(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Employer_fundingTerms(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_fundingTerms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FundingTerms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v employer.FundingTerms) graphql.Marshaler {
+			return ec.marshalNFundingTerms2flexworkᚋentᚋemployerᚐFundingTerms(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_fundingTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employer", field, false, false, "FundingTerms")
+}
+
 func (ec *executionContext) _Employer_memberships(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25844,6 +26106,38 @@ func (ec *executionContext) _Employer_funds(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Employer_funds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Employer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Employer_reserved(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_reserved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Employer().Reserved(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖflexworkᚋmarketᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_reserved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Employer",
 		Field:      field,
@@ -29455,6 +29749,50 @@ func (ec *executionContext) fieldContext_Mutation_confirmFunding(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_confirmFunding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setFundingTerms(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setFundingTerms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetFundingTerms(ctx, fc.Args["input"].(market.FundingTermsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNSetFundingTermsPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setFundingTerms(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetFundingTermsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setFundingTerms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36416,6 +36754,38 @@ func (ec *executionContext) fieldContext_SendOfferPayload_requestedExpiresAt(_ c
 	return graphql.NewScalarFieldContext("SendOfferPayload", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _SetFundingTermsPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetFundingTermsPayload_employer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetFundingTermsPayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetFundingTermsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SetRosterEntryPayload_rosterEntry(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40504,6 +40874,29 @@ func (ec *executionContext) fieldContext_Timesheet_paymentReference(_ context.Co
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
 }
 
+func (ec *executionContext) _Timesheet_releasedAmount(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_releasedAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReleasedAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_releasedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Timesheet_paidAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -42257,6 +42650,38 @@ func (ec *executionContext) fieldContext_WorkerProfile_workerSkills(_ context.Co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_WorkerSkill(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WorkerProfile_earnings(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkerProfile_earnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkerProfile().Earnings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Earnings) graphql.Marshaler {
+			return ec.marshalOEarnings2ᚖflexworkᚋmarketᚐEarnings(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WorkerProfile_earnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkerProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Earnings(ctx, field)
 		},
 	}
 	return fc, nil
@@ -48131,6 +48556,55 @@ func UnmarshalSendOfferInput(ctx context.Context, raw any) (market.SendOfferInpu
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSetFundingTermsInput(ctx context.Context, obj any) (market.FundingTermsInput, error) {
+	var it market.FundingTermsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"employerID", "terms"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		case "terms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("terms"))
+			data, err := ec.unmarshalNFundingTerms2flexworkᚋentᚋemployerᚐFundingTerms(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Terms = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetFundingTermsInput unmarshals raw into the SetFundingTermsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetFundingTermsInput(ctx context.Context, raw any) (market.FundingTermsInput, error) {
+	var out market.FundingTermsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetFundingTermsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSetRosterEntryInput(ctx context.Context, obj any) (market.RosterInput, error) {
 	var it market.RosterInput
 	if obj == nil {
@@ -53008,6 +53482,44 @@ func (ec *executionContext) _DuplicateShiftPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var earningsImplementors = []string{"Earnings"}
+
+func (ec *executionContext) _Earnings(ctx context.Context, sel ast.SelectionSet, obj *market.Earnings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, earningsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Earnings")
+		case "balance":
+			out.Values[i] = ec._Earnings_balance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "held":
+			out.Values[i] = ec._Earnings_held(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var eligibilityImplementors = []string{"Eligibility"}
 
 func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionSet, obj *market.Eligibility) graphql.Marshaler {
@@ -53137,6 +53649,11 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "fundingTerms":
+			out.Values[i] = ec._Employer_fundingTerms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "memberships":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -53172,6 +53689,12 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_funds(ctx, field, obj)
+				})
+		case "reserved":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Employer_reserved(ctx, field, obj)
 				})
 		case "reviews":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -54503,6 +55026,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "confirmFunding":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_confirmFunding(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setFundingTerms":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setFundingTerms(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -57051,6 +57581,39 @@ func (ec *executionContext) _SendOfferPayload(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var setFundingTermsPayloadImplementors = []string{"SetFundingTermsPayload"}
+
+func (ec *executionContext) _SetFundingTermsPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setFundingTermsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetFundingTermsPayload")
+		case "employer":
+			out.Values[i] = ec._SetFundingTermsPayload_employer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var setRosterEntryPayloadImplementors = []string{"SetRosterEntryPayload"}
 
 func (ec *executionContext) _SetRosterEntryPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -58621,6 +59184,11 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "releasedAmount":
+			out.Values[i] = ec._Timesheet_releasedAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "paidAt":
 			out.Values[i] = ec._Timesheet_paidAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -59370,6 +59938,12 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_workerSkills(ctx, field, obj)
+				})
+		case "earnings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkerProfile_earnings(ctx, field, obj)
 				})
 		case "availability":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -61436,6 +62010,16 @@ func (ec *executionContext) marshalNFormField2ᚕflexworkᚋmarketᚐFormField�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNFundingTerms2flexworkᚋentᚋemployerᚐFundingTerms(ctx context.Context, v any) (employer.FundingTerms, error) {
+	var res employer.FundingTerms
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFundingTerms2flexworkᚋentᚋemployerᚐFundingTerms(ctx context.Context, sel ast.SelectionSet, v employer.FundingTerms) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNGeoPointInput2flexworkᚋmarketᚐGeoPoint(ctx context.Context, v any) (market.GeoPoint, error) {
 	res, err := ec.unmarshalInputGeoPointInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -62635,6 +63219,19 @@ func (ec *executionContext) marshalNSendOfferPayload2ᚖflexworkᚋmarketᚐChan
 		return graphql.Null
 	}
 	return ec._SendOfferPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSetFundingTermsInput2flexworkᚋmarketᚐFundingTermsInput(ctx context.Context, v any) (market.FundingTermsInput, error) {
+	res, err := ec.unmarshalInputSetFundingTermsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetFundingTermsPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetFundingTermsPayload!")
+		return graphql.Null
+	}
+	return ec._SetFundingTermsPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetRosterEntryInput2flexworkᚋmarketᚐRosterInput(ctx context.Context, v any) (market.RosterInput, error) {
@@ -63892,6 +64489,13 @@ func (ec *executionContext) marshalODispatchPost2ᚖflexworkᚋentᚋshiftᚐPos
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOEarnings2ᚖflexworkᚋmarketᚐEarnings(ctx context.Context, sel ast.SelectionSet, v *market.Earnings) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Earnings(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOEmployer2ᚖflexworkᚋentᚐEmployer(ctx context.Context, sel ast.SelectionSet, v *ent.Employer) graphql.Marshaler {

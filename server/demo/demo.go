@@ -88,6 +88,25 @@ func Seed(ctx context.Context, db *ent.Client, srv *server.Server, seed uint64) 
 		return &viewer.Viewer{UserID: u.ID, Roles: map[string]viewer.Role{}}, nil
 	}
 
+	staff, err := accounts.CreateAccount(ctx, auth.SignUpInput{Email: "staff@demo.flexwork", Password: Password, DisplayName: "Sam (flexwork staff)"})
+	if err != nil {
+		return nil, fmt.Errorf("demo: staff: %w", err)
+	}
+	if err := db.User.UpdateOneID(staff.ID).SetIsStaff(true).Exec(sys); err != nil {
+		return nil, err
+	}
+	if err := m.StaffGranted(ctx, staff.ID, "the demo city's staff account"); err != nil {
+		return nil, err
+	}
+	// Employers are founded prefunded: staff confirm a deposit for each, as
+	// they would a bank transfer, so that their hires hold wages in escrow.
+	staffCtx := viewer.NewContext(ctx, &viewer.Viewer{UserID: staff.ID, Staff: true, Roles: map[string]viewer.Role{}})
+	fund := func(e *ent.Employer, amount int64, currency string) error {
+		_, err := m.ConfirmFunding(staffCtx, market.FundingInput{EmployerID: e.ID,
+			Amount: market.Money{Amount: amount, Currency: currency}, Reference: "DEMO-DEPOSIT-" + e.ID})
+		return err
+	}
+
 	for i, def := range employers {
 		owner, err := signUp("owner@"+def.slug+".demo", "Owner of "+def.name)
 		if err != nil {
@@ -102,6 +121,9 @@ func Seed(ctx context.Context, db *ent.Client, srv *server.Server, seed uint64) 
 		}
 		e := created.Employer
 		owner.Roles[e.ID] = viewer.RoleOwner
+		if err := fund(e, 5_000_000, "EUR"); err != nil {
+			return nil, fmt.Errorf("demo: funding %s: %w", def.name, err)
+		}
 		for _, role := range []membership.Role{membership.RoleMANAGER, membership.RoleVIEWER} {
 			email := fmt.Sprintf("%s@%s.demo", role, def.slug)
 			member, err := signUp(email, fmt.Sprintf("%s %d", role, i+1))
@@ -173,16 +195,6 @@ func Seed(ctx context.Context, db *ent.Client, srv *server.Server, seed uint64) 
 		workers = append(workers, viewer.NewContext(ctx, w))
 		sum.Workers++
 	}
-	staff, err := accounts.CreateAccount(ctx, auth.SignUpInput{Email: "staff@demo.flexwork", Password: Password, DisplayName: "Sam (flexwork staff)"})
-	if err != nil {
-		return nil, fmt.Errorf("demo: staff: %w", err)
-	}
-	if err := db.User.UpdateOneID(staff.ID).SetIsStaff(true).Exec(sys); err != nil {
-		return nil, err
-	}
-	if err := m.StaffGranted(ctx, staff.ID, "the demo city's staff account"); err != nil {
-		return nil, err
-	}
 	// The past first, then today: a shift about to start that worker1 may
 	// check in to, offers waiting for them, their licence in staff's queue.
 	past := planPast(m.Now(), workers, skillsOf, bySlug)
@@ -202,7 +214,7 @@ func Seed(ctx context.Context, db *ent.Client, srv *server.Server, seed uint64) 
 		return nil, err
 	}
 	sum.Hires += hires
-	if err := seedShanghai(ctx, accounts, m, rng, bySlug, sum); err != nil {
+	if err := seedShanghai(ctx, accounts, m, rng, bySlug, sum, fund); err != nil {
 		return nil, err
 	}
 	// Sequence and sign the demo's ledger now, so that receipts are there

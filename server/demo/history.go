@@ -10,6 +10,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/shift"
+	"flexwork/ent/timesheet"
 	"flexwork/ent/viewer"
 	"flexwork/market"
 )
@@ -60,7 +61,10 @@ type pastShift struct {
 	where      market.GeoPoint
 	hires      []string
 	timesheets []string
-	dispute    string
+	// released are the timesheets whose wage approval paid from escrow:
+	// nothing for the employer to mark or the worker to confirm.
+	released map[string]bool
+	dispute  string
 }
 
 type ending int
@@ -177,15 +181,21 @@ func seedHistory(ctx context.Context, m *market.Market, now time.Time, owners []
 			continue
 		}
 		tl.at(end.Add(3*time.Hour), func(ctx context.Context, m *market.Market) error {
+			p.released = map[string]bool{}
 			for _, t := range p.timesheets {
-				if _, err := m.ApproveTimesheet(owner, market.ApproveInput{TimesheetID: t}); err != nil {
+				out, err := m.ApproveTimesheet(owner, market.ApproveInput{TimesheetID: t})
+				if err != nil {
 					return err
 				}
+				p.released[t] = out.Timesheet.PaymentStatus == timesheet.PaymentStatusRELEASED
 			}
 			return nil
 		})
 		tl.at(end.Add(2*24*time.Hour), func(ctx context.Context, m *market.Market) error {
 			for i, t := range p.timesheets {
+				if p.released[t] {
+					continue
+				}
 				if _, err := m.MarkPaid(owner, t, fmt.Sprintf("SEPA-%s-%d", p.start.Format("0102"), i+1)); err != nil {
 					return err
 				}
@@ -194,8 +204,10 @@ func seedHistory(ctx context.Context, m *market.Market, now time.Time, owners []
 		})
 		tl.at(end.Add(3*24*time.Hour), func(ctx context.Context, m *market.Market) error {
 			for i, w := range p.workers {
-				if _, err := m.ConfirmPayment(w, p.timesheets[i]); err != nil {
-					return err
+				if !p.released[p.timesheets[i]] {
+					if _, err := m.ConfirmPayment(w, p.timesheets[i]); err != nil {
+						return err
+					}
 				}
 				warm := "Well organised, and the team helped me find my way."
 				if _, err := m.SubmitReview(w, market.SubmitReviewInput{AssignmentID: p.hires[i], Rating: 4 + i%2,

@@ -57,7 +57,7 @@ var cnNames = []string{"李娜", "王伟", "张敏", "刘洋", "陈静", "杨帆
 // agency and the cleaning contractor employ some of them), lawful shifts
 // of every form, and one dispatch hire signed by all three parties.
 func seedShanghai(ctx context.Context, accounts *auth.Accounts, m *market.Market, rng *rand.Rand,
-	bySlug map[string]*ent.Skill, sum *Summary) error {
+	bySlug map[string]*ent.Skill, sum *Summary, fund func(*ent.Employer, int64, string) error) error {
 	zh := i18n.WithLanguage(ctx, i18n.Chinese)
 	signUp := func(email, name string) (*viewer.Viewer, error) {
 		u, err := accounts.CreateAccount(zh, auth.SignUpInput{Email: email, Password: Password, DisplayName: name})
@@ -82,6 +82,9 @@ func seedShanghai(ctx context.Context, accounts *auth.Accounts, m *market.Market
 			return fmt.Errorf("demo: %s: %w", o.name, err)
 		}
 		owner.Roles[created.Employer.ID] = viewer.RoleOwner
+		if err := fund(created.Employer, 30_000_000, "CNY"); err != nil {
+			return fmt.Errorf("demo: funding %s: %w", o.name, err)
+		}
 		orgs[o.slug], owners[o.slug] = created.Employer, as(owner)
 		sum.Employers++
 	}

@@ -114,6 +114,9 @@ func WithEnv(kv map[string]string) Option {
 		if _, ok := kv["FLEXWORK_PUSH_HEAD_START"]; !ok {
 			cfg.PushHeadStart = c.PushHeadStart
 		}
+		if _, ok := kv["FLEXWORK_NEW_EMPLOYER_TERMS"]; !ok {
+			cfg.NewEmployerTerms = c.NewEmployerTerms
+		}
 		*c = cfg
 	}
 }
@@ -135,6 +138,10 @@ func Start(t testing.TB, db *entdb.DB, opts ...Option) *Env {
 	// Jobs run on the wall clock: a test that wants push tiers sets a head
 	// start it can wait for (WithEnv).
 	cfg.PushHeadStart = 0
+	// Employers are founded on credit terms, so that tests of hiring need
+	// no funds; tests of the money's way set PREFUNDED (WithEnv) or have
+	// staff set it.
+	cfg.NewEmployerTerms = "CREDIT"
 	clock := NewClock(time.Now().Truncate(time.Second))
 	mail, err := smtpfake.Start()
 	if err != nil {

@@ -1,0 +1,231 @@
+package server_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"flexwork/ent/entdb"
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/rule"
+	"flexwork/market"
+	"flexwork/money"
+	"flexwork/server/servertest"
+)
+
+// The wage of postShift's shift: 8 hours less a 30-minute break at 15.00 EUR.
+const shiftWage = 11250
+
+const earningsQ = `{ viewer { workerProfile { earnings { balance { amount currency } held { amount currency } } } } }`
+
+type earnings struct {
+	Viewer struct {
+		WorkerProfile struct {
+			Earnings *struct{ Balance, Held []market.Money }
+		}
+	}
+}
+
+// sum is the EUR amount of a list of money (0 when there is none).
+func sum(ms []market.Money) int64 {
+	var n int64
+	for _, m := range ms {
+		if m.Currency == "EUR" {
+			n += m.Amount
+		}
+	}
+	return n
+}
+
+// employerMoney reads an employer's funds and reserved wages as a member.
+func employerMoney(t *testing.T, env *servertest.Env, who servertest.Account, emp string) (funds, reserved int64) {
+	t.Helper()
+	var out struct {
+		Node struct {
+			Funds, Reserved []market.Money
+			FundingTerms    string
+		}
+	}
+	env.Must(who.Token, `query($id: ID!) { node(id: $id) { ... on Employer { fundingTerms funds { amount currency } reserved { amount currency } } } }`,
+		map[string]any{"id": emp}, &out)
+	return sum(out.Node.Funds), sum(out.Node.Reserved)
+}
+
+func fund(env *servertest.Env, staff servertest.Account, emp, reference string, cents int) {
+	env.Must(staff.Token, `mutation($in: ConfirmFundingInput!) { confirmFunding(input: $in) { employer { id } } }`,
+		map[string]any{"in": map[string]any{"employerID": emp, "reference": reference,
+			"amount": map[string]any{"amount": cents, "currency": "EUR"}}}, &struct{}{})
+}
+
+func booksBalance(t *testing.T, db *entdb.DB) {
+	t.Helper()
+	if r, err := money.Verify(rule.System(context.Background()), db.Client); err != nil || len(r.Problems) != 0 {
+		t.Fatalf("money verify: %+v %v", r, err)
+	}
+}
+
+// prefundedEmployer starts a server that founds employers prefunded, with
+// staff (Sam) and Olga's new employer, which has no funds yet.
+func prefundedEmployer(t *testing.T, db *entdb.DB) (env *servertest.Env, sam, olga servertest.Account, emp string) {
+	env = servertest.Start(t, db, servertest.WithEnv(map[string]string{"FLEXWORK_NEW_EMPLOYER_TERMS": "PREFUNDED"}))
+	sam = makeStaff(t, env, db, "sam@example.com")
+	olga = env.SignUp("olga@example.com", "Olga")
+	return env, sam, olga, createEmployer(t, env, olga, "Spree Logistics")
+}
+
+// TestAPrefundedWageIsHeldAtHireAndPaidOnApproval: a new employer is
+// prefunded. Without funds it cannot offer; with them, Ana's acceptance
+// holds her wage in escrow (she sees it held, the employer sees it
+// reserved), Ben's acceptance that the rest of the funds cannot cover is
+// refused and hires nobody, and approving Ana's hours pays her at once,
+// on time, with nothing to mark. A late cancellation pays Ben's fee from
+// the escrow and returns the rest. Strangers see no earnings, and only
+// staff set funding terms. The books verify. Both databases.
+func TestAPrefundedWageIsHeldAtHireAndPaidOnApproval(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		env, sam, olga, emp := prefundedEmployer(t, db)
+		ana := newWorker(t, env, "ana@example.com", "Ana")
+		ben := newWorker(t, env, "ben@example.com", "Ben")
+		shift := postShift(t, env, olga, emp, nil)
+		anaApp, benApp := apply(env, ana, shift), apply(env, ben, shift)
+
+		var terms struct{ Node struct{ FundingTerms string } }
+		env.Must(ana.Token, `query($id: ID!) { node(id: $id) { ... on Employer { fundingTerms } } }`, map[string]any{"id": emp}, &terms)
+		if terms.Node.FundingTerms != "PREFUNDED" {
+			t.Fatalf("a new employer's terms: %q", terms.Node.FundingTerms)
+		}
+		r := env.Op(olga.Token, "SendOffer", input(map[string]any{"applicationID": anaApp}))
+		if r.Code() != "FUNDS_INSUFFICIENT" {
+			t.Fatalf("an offer without funds: %+v", r.Errors)
+		}
+
+		fund(env, sam, emp, "SEPA SPREE 0001", shiftWage+3750)
+		benOffer := offer(env, olga, benApp)
+		c := newChain(t, env, olga, ana, anaApp)
+		c.hire()
+		if funds, reserved := employerMoney(t, env, olga, emp); funds != 3750 || reserved != shiftWage {
+			t.Fatalf("after Ana's hire: funds %d, reserved %d", funds, reserved)
+		}
+		var mine earnings
+		env.Must(ana.Token, earningsQ, nil, &mine)
+		if e := mine.Viewer.WorkerProfile.Earnings; e == nil || sum(e.Held) != shiftWage || sum(e.Balance) != 0 {
+			t.Fatalf("Ana's earnings while hired: %+v", e)
+		}
+		if r := env.Op(ben.Token, "AcceptOffer", input(map[string]any{"offerID": benOffer})); r.Code() != "FUNDS_INSUFFICIENT" {
+			t.Fatalf("Ben accepting what the funds cannot cover: %+v", r.Errors)
+		}
+		var filled struct{ Node struct{ Filled int } }
+		env.Must(olga.Token, `query($id: ID!) { node(id: $id) { ... on Shift { filled } } }`, map[string]any{"id": shift}, &filled)
+		if funds, _ := employerMoney(t, env, olga, emp); filled.Node.Filled != 1 || funds != 3750 {
+			t.Fatalf("after Ben's refused acceptance: filled %d, funds %d", filled.Node.Filled, funds)
+		}
+
+		// Nobody but Ana and staff reads her earnings; only staff set terms.
+		var ada struct {
+			Node struct {
+				Earnings *struct{ Balance []market.Money }
+			}
+		}
+		var profile struct {
+			Viewer struct{ WorkerProfile struct{ ID string } }
+		}
+		env.Must(ana.Token, `{ viewer { workerProfile { id } } }`, nil, &profile)
+		for _, who := range []servertest.Account{ben, olga} {
+			env.Must(who.Token, `query($id: ID!) { node(id: $id) { ... on WorkerProfile { earnings { balance { amount } } } } }`,
+				map[string]any{"id": profile.Viewer.WorkerProfile.ID}, &ada)
+			if ada.Node.Earnings != nil {
+				t.Fatalf("a stranger reads Ana's earnings: %+v", ada.Node.Earnings)
+			}
+		}
+		const setTerms = `mutation($in: SetFundingTermsInput!) { setFundingTerms(input: $in) { employer { fundingTerms } } }`
+		if r := env.Do(olga.Token, setTerms, map[string]any{"in": map[string]any{"employerID": emp, "terms": "CREDIT"}}); r.Code() != "FORBIDDEN" {
+			t.Fatalf("an employer granting itself credit: %+v", r.Errors)
+		}
+
+		c.workAndApprove()
+		var ts struct {
+			Node struct {
+				PaymentStatus  string
+				ReleasedAmount int64
+				AmountOwed     int64
+			}
+		}
+		env.Must(ana.Token, `query($id: ID!) { node(id: $id) { ... on Timesheet { paymentStatus releasedAmount amountOwed } } }`,
+			map[string]any{"id": c.timesheet}, &ts)
+		if ts.Node.PaymentStatus != "RELEASED" || ts.Node.ReleasedAmount != shiftWage || ts.Node.AmountOwed != shiftWage {
+			t.Fatalf("Ana's approved timesheet: %+v", ts.Node)
+		}
+		env.Must(ana.Token, earningsQ, nil, &mine)
+		if e := mine.Viewer.WorkerProfile.Earnings; sum(e.Held) != 0 || sum(e.Balance) != shiftWage {
+			t.Fatalf("Ana's earnings once approved: %+v", e)
+		}
+		var record struct{ Node struct{ PaidOnTime int } }
+		env.Must(ana.Token, `query($id: ID!) { node(id: $id) { ... on Employer { paidOnTime } } }`, map[string]any{"id": emp}, &record)
+		if funds, reserved := employerMoney(t, env, olga, emp); funds != 3750 || reserved != 0 || record.Node.PaidOnTime != 1 {
+			t.Fatalf("after the release: funds %d, reserved %d, paid on time %d", funds, reserved, record.Node.PaidOnTime)
+		}
+		if r := env.Op(olga.Token, "MarkPaid", input(map[string]any{"timesheetID": c.timesheet, "reference": "SEPA"})); r.Code() != "PAYMENT_ALREADY_MARKED" {
+			t.Fatalf("marking a released wage paid: %+v", r.Errors)
+		}
+
+		// A late cancellation: Ben's fee (half the wage) comes out of the
+		// escrow, the other half goes back to the funds.
+		fund(env, sam, emp, "SEPA SPREE 0002", 20000)
+		later := postShift(t, env, olga, emp, nil)
+		var benHire struct {
+			AcceptOffer struct{ Assignment struct{ ID string } }
+		}
+		env.MustOp(ben.Token, "AcceptOffer", input(map[string]any{"offerID": offer(env, olga, apply(env, ben, later))}), &benHire)
+		env.MustOp(olga.Token, "CancelAssignment", input(map[string]any{"assignmentID": benHire.AcceptOffer.Assignment.ID,
+			"reason": "the delivery was called off"}), &struct{}{})
+		env.Must(ben.Token, earningsQ, nil, &mine)
+		if e := mine.Viewer.WorkerProfile.Earnings; sum(e.Held) != 0 || sum(e.Balance) != shiftWage/2 {
+			t.Fatalf("Ben's earnings after a late cancellation: %+v", e)
+		}
+		if funds, reserved := employerMoney(t, env, olga, emp); funds != 3750+20000-shiftWage/2 || reserved != 0 {
+			t.Fatalf("after the cancellation: funds %d, reserved %d", funds, reserved)
+		}
+		booksBalance(t, db)
+	})
+}
+
+// TestRacingAcceptancesHireOnlyWhatTheFundsHold: funds for two wages, five
+// offers accepted at once: two hires, the rest FUNDS_INSUFFICIENT, funds
+// exactly spent, and the books balance. Both databases.
+func TestRacingAcceptancesHireOnlyWhatTheFundsHold(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		env, sam, olga, emp := prefundedEmployer(t, db)
+		fund(env, sam, emp, "SEPA SPREE 0001", 2*shiftWage)
+		shift := postShift(t, env, olga, emp, map[string]any{"slots": 5})
+		var offers []string
+		var workers []servertest.Account
+		for _, name := range []string{"Ana", "Ben", "Cem", "Dora", "Emil"} {
+			w := newWorker(t, env, name+"@example.com", name)
+			workers = append(workers, w)
+			offers = append(offers, offer(env, olga, apply(env, w, shift)))
+		}
+		codes := make([]string, len(offers))
+		var wg sync.WaitGroup
+		for i := range offers {
+			wg.Go(func() {
+				codes[i] = env.Op(workers[i].Token, "AcceptOffer", input(map[string]any{"offerID": offers[i]})).Code()
+			})
+		}
+		wg.Wait()
+		hires := 0
+		for _, c := range codes {
+			switch c {
+			case "":
+				hires++
+			case "FUNDS_INSUFFICIENT", "CONFLICT":
+			default:
+				t.Fatalf("racing acceptances: %v", codes)
+			}
+		}
+		funds, reserved := employerMoney(t, env, olga, emp)
+		if hires != 2 || funds != 0 || reserved != 2*shiftWage {
+			t.Fatalf("%d hired (%v), funds %d, reserved %d; want 2 hired and the funds all reserved", hires, codes, funds, reserved)
+		}
+		booksBalance(t, db)
+	})
+}
