@@ -21,6 +21,11 @@ func (r *employerResolver) Reserved(ctx context.Context, obj *ent.Employer) ([]*
 	return r.Market.EmployerReserved(ctx, obj)
 }
 
+// Owed is the resolver for the owed field.
+func (r *employerResolver) Owed(ctx context.Context, obj *ent.Employer) ([]*market.Money, error) {
+	return r.Market.EmployerOwed(ctx, obj)
+}
+
 // ConfirmFunding is the resolver for the confirmFunding field.
 func (r *mutationResolver) ConfirmFunding(ctx context.Context, input market.FundingInput) (*market.Changed, error) {
 	return r.Market.ConfirmFunding(ctx, input)

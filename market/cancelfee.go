@@ -39,7 +39,11 @@ func (m *Market) oweCancellationFee(ctx context.Context, c *ent.Client, s *ent.S
 		return err
 	}
 	t.Edges.Assignment = a
-	if _, err := m.release(ctx, c, t); err != nil { // from the hire's escrow, where it has one
+	pre, err := prefunded(ctx, c, hirePayer(a))
+	if err != nil {
+		return err
+	}
+	if _, err := m.release(ctx, c, t, pre); err != nil { // from the hire's escrow, where it has one
 		return err
 	}
 	return m.emit(ctx, c, Event{Kind: CancellationFeeOwed, ID: t.ID, ShiftID: s.ID, WorkerID: a.WorkerID,

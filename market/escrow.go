@@ -118,25 +118,22 @@ func (m *Market) returnEscrow(ctx context.Context, c *ent.Client, a *ent.Assignm
 	return err
 }
 
-// release pays an approved timesheet (t, its assignment and shift loaded,
-// as it now stands) into the worker's balance: what its amount owed adds
-// to what was released before, from the hire's escrow first, then the
-// payer's funds. A prefunded payer's worker is paid in full whatever the
-// funds hold: the guarantee fund pays the rest and the payer owes it. A
-// payer on credit whose escrow and funds do not cover it pays by the
-// deadline as before (MarkPaid), and nothing moves now. Then what the
-// escrow still holds goes back to the payer. released says whether the
-// wage is now paid.
-func (m *Market) release(ctx context.Context, c *ent.Client, t *ent.Timesheet) (released bool, err error) {
+// release pays an approved timesheet (t, its assignment loaded, as it now
+// stands) into the worker's balance: what its amount owed adds to what was
+// released before, from the hire's escrow first, then the payer's funds.
+// With guarantee, the worker is paid in full whatever the funds hold: the
+// guarantee fund pays the rest and the payer owes it. That is so on
+// approval for a prefunded payer, and on the deadline for any (see
+// FlagOverduePayments). Without it, a payer on credit whose escrow and
+// funds do not cover the wage pays by the deadline (MarkPaid), and nothing
+// moves now. Then what the escrow still holds goes back to the payer.
+// released says whether the wage is now paid.
+func (m *Market) release(ctx context.Context, c *ent.Client, t *ent.Timesheet, guarantee bool) (released bool, err error) {
 	a := t.Edges.Assignment
 	owed, cur, org := *t.AmountOwed, t.Currency, hirePayer(a)
 	if owed < t.ReleasedAmount {
 		return false, State(CodePaymentFinal, "%s is in the worker's balance already; an approval cannot take it back",
 			FormatMoney(t.ReleasedAmount, cur))
-	}
-	pre, err := prefunded(ctx, c, org)
-	if err != nil {
-		return false, err
 	}
 	due := owed - t.ReleasedAmount
 	inEscrow, err := money.Balance(ctx, c, escrowOf(a.ID, cur))
@@ -152,7 +149,7 @@ func (m *Market) release(ctx context.Context, c *ent.Client, t *ent.Timesheet) (
 	fromEscrow := min(inEscrow, due)
 	fromFunds := min(inFunds, due-fromEscrow)
 	guaranteed := due - fromEscrow - fromFunds
-	if guaranteed > 0 && !pre {
+	if guaranteed > 0 && !guarantee {
 		return false, m.returnEscrow(ctx, c, a, cur, "unreleased:"+strconv.FormatInt(owed, 10))
 	}
 	key := t.ID + ":" + strconv.FormatInt(owed, 10)
@@ -199,7 +196,11 @@ func (m *Market) releaseApproved(ctx context.Context, c *ent.Client, id string) 
 	if err != nil {
 		return err
 	}
-	_, err = m.release(ctx, c, t)
+	pre, err := prefunded(ctx, c, hirePayer(t.Edges.Assignment))
+	if err != nil {
+		return err
+	}
+	_, err = m.release(ctx, c, t, pre)
 	return err
 }
 

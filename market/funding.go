@@ -86,20 +86,39 @@ func (m *Market) ConfirmFunding(ctx context.Context, in FundingInput) (*Changed,
 }
 
 // EmployerFunds is what an employer holds to hire with, per currency, for
-// its members and staff; nil for anyone else.
+// its members and staff; empty for anyone else.
 func (m *Market) EmployerFunds(ctx context.Context, e *ent.Employer) ([]*Money, error) {
+	return m.employerAccounts(ctx, e, money.EmployerFunds, false)
+}
+
+// EmployerOwed is what an employer owes the guarantee fund, per currency,
+// for its members and staff; empty for anyone else.
+func (m *Market) EmployerOwed(ctx context.Context, e *ent.Employer) ([]*Money, error) {
+	return m.employerAccounts(ctx, e, money.EmployerDebt, true)
+}
+
+// employerAccounts lists the balances of an employer's accounts of a kind,
+// for those who see its figures. A debt is shown as the amount owed, and
+// only while something is.
+func (m *Market) employerAccounts(ctx context.Context, e *ent.Employer, kind money.Kind, debt bool) ([]*Money, error) {
 	v, err := signedIn(ctx)
 	if err != nil || !seesEmployer(v, e.ID) {
 		return []*Money{}, nil
 	}
-	accounts, err := m.client(ctx).MoneyAccount.Query().Where(moneyaccount.Kind(string(money.EmployerFunds)),
-		moneyaccount.OwnerID(e.ID)).All(rule.System(ctx))
+	q := m.client(ctx).MoneyAccount.Query().Where(moneyaccount.Kind(string(kind)), moneyaccount.OwnerID(e.ID))
+	if debt {
+		q.Where(moneyaccount.BalanceLT(0))
+	}
+	accounts, err := q.All(rule.System(ctx))
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*Money, len(accounts))
 	for i, a := range accounts {
 		out[i] = &Money{Amount: a.Balance, Currency: a.Currency}
+		if debt {
+			out[i].Amount = -a.Balance
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Currency < out[j].Currency })
 	return out, nil

@@ -10,6 +10,7 @@ import (
 	"flexwork/ent/entdb/entdbtest"
 	"flexwork/ent/timesheet"
 	"flexwork/market"
+	"flexwork/money"
 )
 
 // paidCredits counts the payment credit events of a timesheet.
@@ -134,14 +135,28 @@ func TestAPaymentCountsOnceWhenTheWorkerConfirms(t *testing.T) {
 		if n := overdue(); n != 1 {
 			t.Fatalf("%d overdue credits", n)
 		}
-		if _, err := w.m.MarkPaid(w.manager, ts3.ID, "SEPA-H"); err != nil {
-			t.Fatal(err)
+		// On the deadline the guarantee fund paid Ana, and the employer owes
+		// it: nothing is left to mark, and a second sweep moves nothing.
+		sheet := db.Timesheet.GetX(sys, ts3.ID)
+		if sheet.PaymentStatus != timesheet.PaymentStatusRELEASED || sheet.ReleasedAmount != *sheet.AmountOwed || sheet.OverdueAt == nil {
+			t.Fatalf("an overdue wage: %s, released %d of %d", sheet.PaymentStatus, sheet.ReleasedAmount, *sheet.AmountOwed)
 		}
-		if _, err := w.m.PaymentNotReceived(ana, ts3.ID, "nothing arrived"); err != nil {
-			t.Fatal(err)
+		balance, _ := money.Balance(sys, db.Client, money.Account{Kind: money.WorkerBalance, Owner: sheet.WorkerID, Currency: sheet.Currency})
+		debt, _ := money.Balance(sys, db.Client, money.Account{Kind: money.EmployerDebt, Owner: w.emp, Currency: sheet.Currency})
+		if balance != *sheet.AmountOwed || debt != -*sheet.AmountOwed {
+			t.Fatalf("after the guarantee: Ana holds %d, the employer owes %d; want %d each", balance, -debt, *sheet.AmountOwed)
 		}
-		if n := overdue(); n != 1 || db.Timesheet.GetX(sys, ts3.ID).PaymentStatus != timesheet.PaymentStatusOVERDUE {
+		if _, err := w.m.MarkPaid(w.manager, ts3.ID, "SEPA-H"); code(err) != "PAYMENT_ALREADY_MARKED" {
+			t.Fatalf("marking a guaranteed wage paid: %v", err)
+		}
+		if n := overdue(); n != 1 {
 			t.Fatalf("overdue again: %d overdue credits", n)
+		}
+		if again, _ := money.Balance(sys, db.Client, money.Account{Kind: money.WorkerBalance, Owner: sheet.WorkerID, Currency: sheet.Currency}); again != balance {
+			t.Fatalf("a second sweep paid Ana again: %d", again)
+		}
+		if r, err := money.Verify(sys, db.Client); err != nil || len(r.Problems) > 0 {
+			t.Fatalf("money verify: %+v %v", r, err)
 		}
 		if n, err := w.m.VerifyLedger(context.Background()); err != nil {
 			t.Fatalf("ledger after %d entries: %v", n, err)

@@ -502,7 +502,10 @@ func (m *Market) ConfirmUnansweredPayments(ctx context.Context) (int, error) {
 }
 
 // FlagOverduePayments marks unpaid timesheets past their deadline overdue,
-// each with a ledger entry. A job runs it.
+// each with a ledger entry, and pays the worker at once: from the hire's
+// escrow and the payer's funds as far as they go, the rest from the
+// guarantee fund, which the payer then owes (release). The worker never
+// waits past the contract's deadline. A job runs it.
 func (m *Market) FlagOverduePayments(ctx context.Context) (int, error) {
 	ctx = rule.System(ctx)
 	n := 0
@@ -540,6 +543,13 @@ func (m *Market) FlagOverduePayments(ctx context.Context) (int, error) {
 				if _, err := m.recordCredit(ctx, c, creditFact{kind: creditevent.KindWAGE_OVERDUE, employerID: payerOf(t), sourceID: t.ID}); err != nil {
 					return err
 				}
+			}
+			cur, err := c.Timesheet.Query().Where(timesheet.ID(t.ID)).WithAssignment().Only(ctx)
+			if err != nil {
+				return err
+			}
+			if _, err := m.release(ctx, c, cur, true); err != nil {
+				return err
 			}
 		}
 		return nil

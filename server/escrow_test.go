@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
@@ -225,6 +226,63 @@ func TestRacingAcceptancesHireOnlyWhatTheFundsHold(t *testing.T) {
 		funds, reserved := employerMoney(t, env, olga, emp)
 		if hires != 2 || funds != 0 || reserved != 2*shiftWage {
 			t.Fatalf("%d hired (%v), funds %d, reserved %d; want 2 hired and the funds all reserved", hires, codes, funds, reserved)
+		}
+		booksBalance(t, db)
+	})
+}
+
+// TestTheGuaranteeFundPaysOnTheDeadline: Olga's employer is on credit
+// terms (as servertest founds them) and pays nothing after approving Ana's
+// hours. On the deadline the sweep pays Ana from the guarantee fund: her
+// timesheet is RELEASED, her balance holds the wage, and the employer owes
+// it; its next deposit repays the debt first. The books verify. Both
+// databases.
+func TestTheGuaranteeFundPaysOnTheDeadline(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		env := servertest.Start(t, db)
+		sam := makeStaff(t, env, db, "sam@example.com")
+		olga := env.SignUp("olga@example.com", "Olga")
+		emp := createEmployer(t, env, olga, "Spree Logistics")
+		ana := newWorker(t, env, "ana@example.com", "Ana")
+		shift := postShift(t, env, olga, emp, nil)
+		c := newChain(t, env, olga, ana, apply(env, ana, shift))
+		c.workAndApprove()
+		status := func() string {
+			var ts struct{ Node struct{ PaymentStatus string } }
+			env.Must(ana.Token, `query($id: ID!) { node(id: $id) { ... on Timesheet { paymentStatus } } }`, map[string]any{"id": c.timesheet}, &ts)
+			return ts.Node.PaymentStatus
+		}
+		if s := status(); s != "UNPAID" {
+			t.Fatalf("an approved wage on credit terms is %s, want UNPAID", s)
+		}
+		sweep := func() {
+			if err := env.Server.Market.Sweep(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		env.Clock.Advance(market.PaymentTerm - time.Minute)
+		sweep()
+		if s := status(); s != "UNPAID" {
+			t.Fatalf("before the deadline the wage is %s", s)
+		}
+		env.Clock.Advance(2 * time.Minute)
+		sweep()
+		sweep()
+		var mine earnings
+		env.Must(ana.Token, earningsQ, nil, &mine)
+		if s, e := status(), mine.Viewer.WorkerProfile.Earnings; s != "RELEASED" || sum(e.Balance) != shiftWage {
+			t.Fatalf("on the deadline: %s, Ana's balance %+v", s, e.Balance)
+		}
+		const owedQ = `query($id: ID!) { node(id: $id) { ... on Employer { owed { amount currency } funds { amount currency } } } }`
+		var owed struct{ Node struct{ Owed, Funds []market.Money } }
+		env.Must(olga.Token, owedQ, map[string]any{"id": emp}, &owed)
+		if sum(owed.Node.Owed) != shiftWage {
+			t.Fatalf("the employer owes %+v, want the wage", owed.Node.Owed)
+		}
+		fund(env, sam, emp, "SEPA SPREE 0003", 20000)
+		env.Must(olga.Token, owedQ, map[string]any{"id": emp}, &owed)
+		if len(owed.Node.Owed) != 0 || sum(owed.Node.Funds) != 20000-shiftWage {
+			t.Fatalf("after a deposit: owes %+v, holds %+v", owed.Node.Owed, owed.Node.Funds)
 		}
 		booksBalance(t, db)
 	})

@@ -547,6 +547,7 @@ type ComplexityRoot struct {
 		Lng            func(childComplexity int) int
 		Memberships    func(childComplexity int) int
 		Name           func(childComplexity int) int
+		Owed           func(childComplexity int) int
 		PaidLate       func(childComplexity int) int
 		PaidOnTime     func(childComplexity int) int
 		RatingAvg      func(childComplexity int) int
@@ -1528,6 +1529,7 @@ type EmployerResolver interface {
 	ShiftTemplates(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.ShiftTemplateOrder) (*ent.ShiftTemplateConnection, error)
 	Funds(ctx context.Context, obj *ent.Employer) ([]*market.Money, error)
 	Reserved(ctx context.Context, obj *ent.Employer) ([]*market.Money, error)
+	Owed(ctx context.Context, obj *ent.Employer) ([]*market.Money, error)
 	Reviews(ctx context.Context, obj *ent.Employer, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.Employer) (*market.RatingSummary, error)
 }
@@ -3370,6 +3372,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employer.Name(childComplexity), true
+	case "Employer.owed":
+		if e.ComplexityRoot.Employer.Owed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.Owed(childComplexity), true
 	case "Employer.paidLate":
 		if e.ComplexityRoot.Employer.PaidLate == nil {
 			break
@@ -12700,6 +12708,8 @@ type Earnings {
 extend type Employer {
   "What the employer's hires hold in escrow, per currency; empty to anyone but its members and staff."
   reserved: [Money!]!
+  "What the employer owes flexwork's guarantee fund, which paid its workers on a deadline it missed; repaid from the next funds that arrive. Empty to anyone but its members and staff."
+  owed: [Money!]!
 }
 
 extend type WorkerProfile {
@@ -15023,6 +15033,8 @@ func (ec *executionContext) childFields_Employer(ctx context.Context, field grap
 		return ec.fieldContext_Employer_funds(ctx, field)
 	case "reserved":
 		return ec.fieldContext_Employer_reserved(ctx, field)
+	case "owed":
+		return ec.fieldContext_Employer_owed(ctx, field)
 	case "reviews":
 		return ec.fieldContext_Employer_reviews(ctx, field)
 	case "ratingSummary":
@@ -26138,6 +26150,38 @@ func (ec *executionContext) _Employer_reserved(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Employer_reserved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Employer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Employer_owed(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_owed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Employer().Owed(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖflexworkᚋmarketᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_owed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Employer",
 		Field:      field,
@@ -53695,6 +53739,12 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_reserved(ctx, field, obj)
+				})
+		case "owed":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Employer_owed(ctx, field, obj)
 				})
 		case "reviews":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
