@@ -248,7 +248,9 @@ func TestTheGuaranteeFundPaysOnTheDeadline(t *testing.T) {
 		c := newChain(t, env, olga, ana, apply(env, ana, shift))
 		c.workAndApprove()
 		status := func() string {
-			var ts struct{ Node struct{ PaymentStatus string } }
+			var ts struct {
+				Node struct{ PaymentStatus string }
+			}
 			env.Must(ana.Token, `query($id: ID!) { node(id: $id) { ... on Timesheet { paymentStatus } } }`, map[string]any{"id": c.timesheet}, &ts)
 			return ts.Node.PaymentStatus
 		}
@@ -274,7 +276,9 @@ func TestTheGuaranteeFundPaysOnTheDeadline(t *testing.T) {
 			t.Fatalf("on the deadline: %s, Ana's balance %+v", s, e.Balance)
 		}
 		const owedQ = `query($id: ID!) { node(id: $id) { ... on Employer { owed { amount currency } funds { amount currency } } } }`
-		var owed struct{ Node struct{ Owed, Funds []market.Money } }
+		var owed struct {
+			Node struct{ Owed, Funds []market.Money }
+		}
 		env.Must(olga.Token, owedQ, map[string]any{"id": emp}, &owed)
 		if sum(owed.Node.Owed) != shiftWage {
 			t.Fatalf("the employer owes %+v, want the wage", owed.Node.Owed)
