@@ -1,0 +1,224 @@
+package market_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"flexwork/ent"
+	"flexwork/ent/assignment"
+	"flexwork/ent/employer"
+	"flexwork/ent/entdb"
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/timesheet"
+	"flexwork/ent/viewer"
+	"flexwork/market"
+	"flexwork/money"
+)
+
+// TestRandomMoneyKeepsTheBooks plays random sequences of deposits, hires,
+// cancellations by either side, no-shows, approvals (as worked, corrected
+// down with a reason), disputes answered by a new approval, and deadlines
+// passing, for a prefunded employer. After every step the books verify
+// (each transaction balances, each balance is the sum of its postings,
+// nothing below zero that may not be), and they agree with what the
+// market says: every worker's balance is what their timesheets released,
+// every scheduled hire holds its wage in escrow, and every cent deposited
+// is in the funds, in escrow or released, less what the guarantee fund
+// paid for the employer. Both databases.
+func TestRandomMoneyKeepsTheBooks(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		for seed := range uint64(3) {
+			t.Run(fmt.Sprint(seed), func(t *testing.T) { playMoney(t, db, seed) })
+		}
+	})
+}
+
+func playMoney(t *testing.T, db *entdb.DB, seed uint64) {
+	w := newWorld(t, db)
+	rng := rand.New(rand.NewPCG(seed, 42))
+	staff := viewer.NewContext(context.Background(), &viewer.Viewer{UserID: "usr_staff", Staff: true})
+	if _, err := w.m.SetFundingTerms(staff, market.FundingTermsInput{EmployerID: w.emp, Terms: employer.FundingTermsPREFUNDED}); err != nil {
+		t.Fatal(err)
+	}
+	var deposited int64
+	deposit := func(amount int64) {
+		ref := fmt.Sprintf("SEPA %d-%d", seed, deposited)
+		if _, err := w.m.ConfirmFunding(staff, market.FundingInput{EmployerID: w.emp, Amount: market.Money{Amount: amount, Currency: "EUR"}, Reference: ref}); err != nil {
+			t.Fatal(err)
+		}
+		deposited += amount
+	}
+	type hire struct {
+		who   context.Context
+		shift *ent.Shift
+		a     *ent.Assignment
+		ts    *ent.Timesheet
+	}
+	var hires []*hire
+	scheduled := func() []*hire {
+		var out []*hire
+		for _, h := range hires {
+			if db.Assignment.GetX(sys, h.a.ID).Status == assignment.StatusSCHEDULED {
+				out = append(out, h)
+			}
+		}
+		return out
+	}
+	approved := func() []*hire {
+		var out []*hire
+		for _, h := range hires {
+			if h.ts != nil && db.Timesheet.GetX(sys, h.ts.ID).Status == timesheet.StatusAPPROVED {
+				out = append(out, h)
+			}
+		}
+		return out
+	}
+	deposit(20000)
+	tally := map[string]int{}
+	defer func() { t.Logf("steps: %v", tally) }()
+	for step := range 60 {
+		var did string
+		switch op := rng.IntN(8); {
+		case op == 0:
+			deposit(int64(1000 + rng.IntN(20000)))
+			did = "deposit"
+		case op <= 2: // a hire, if the funds hold its wage
+			s := w.shift(time.Duration(20+rng.IntN(60))*time.Hour, 2+rng.IntN(5), 1)
+			who := w.worker(fmt.Sprintf("W%d", step))
+			app, err := w.m.ApplyToShift(who, market.ApplyInput{ShiftID: s.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := w.m.SendOffer(w.manager, market.SendOfferInput{ApplicationID: &app.Application.ID})
+			if code(err) == "FUNDS_INSUFFICIENT" {
+				did = "hire refused"
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := w.m.AcceptOffer(who, o.Offer.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, signer := range []context.Context{who, w.manager} {
+				if _, err := w.m.SignContract(signer, got.Contract.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			hires = append(hires, &hire{who: who, shift: s, a: got.Assignment})
+			did = "hire"
+		case op == 3: // a cancellation by either side
+			open := scheduled()
+			if len(open) == 0 {
+				continue
+			}
+			h, by := open[rng.IntN(len(open))], w.manager
+			if rng.IntN(2) == 0 {
+				by = h.who
+			}
+			if _, err := w.m.CancelAssignment(by, h.a.ID, "plans changed"); err != nil && code(err) != "SHIFT_STARTED" {
+				t.Fatal(err)
+			}
+			did = "cancel"
+		case op <= 5: // the earliest hire is worked, or missed
+			open := scheduled()
+			if len(open) == 0 {
+				continue
+			}
+			h := slices.MinFunc(open, func(a, b *hire) int { return a.shift.StartsAt.Compare(b.shift.StartsAt) })
+			if h.shift.StartsAt.Before(w.now) || rng.IntN(5) == 0 { // the clock passed it, or nobody came
+				if late := h.shift.StartsAt.Add(time.Hour); w.now.Before(late) {
+					w.now = late
+				}
+				if _, err := w.m.MarkNoShow(w.manager, h.a.ID); err != nil {
+					t.Fatal(err)
+				}
+				did = "no-show"
+				break
+			}
+			h.ts = w.work(h.who, h.shift, h.a)
+			minutes, why := h.ts.WorkedMinutes, "approved"
+			if rng.IntN(3) == 0 {
+				minutes -= 30
+				why = "left half an hour early"
+			}
+			if _, err := w.m.ApproveTimesheet(w.manager, market.ApproveInput{TimesheetID: h.ts.ID, ApprovedMinutes: &minutes, Reason: &why}); err != nil {
+				t.Fatal(err)
+			}
+			did = "work and approve"
+		case op == 6: // a dispute, answered with the worker's minutes
+			open := approved()
+			if len(open) == 0 {
+				continue
+			}
+			h := open[rng.IntN(len(open))]
+			if _, err := w.m.DisputeTimesheet(h.who, h.ts.ID, "I worked my full time"); code(err) == "DISPUTE_WINDOW_CLOSED" {
+				continue
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			checkBooks(t, db, w.emp, deposited, "dispute")
+			if _, err := w.m.ApproveTimesheet(w.manager, market.ApproveInput{TimesheetID: h.ts.ID}); err != nil {
+				t.Fatal(err)
+			}
+			did = "dispute and re-approval"
+		default: // time passes; deadlines come
+			w.now = w.now.Add(time.Duration(1+rng.IntN(30)) * time.Hour)
+			if err := w.m.Sweep(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			did = "sweep"
+		}
+		tally[did]++
+		checkBooks(t, db, w.emp, deposited, fmt.Sprintf("step %d (%s)", step, did))
+	}
+}
+
+// checkBooks verifies the money ledger and holds it against the market's
+// own record of hires and timesheets.
+func checkBooks(t *testing.T, db *entdb.DB, emp string, deposited int64, after string) {
+	t.Helper()
+	r, err := money.Verify(sys, db.Client)
+	if err != nil || len(r.Problems) > 0 {
+		t.Fatalf("after %s: money verify: %+v %v", after, r, err)
+	}
+	balance := func(k money.Kind, owner string) int64 {
+		b, err := money.Balance(sys, db.Client, money.Account{Kind: k, Owner: owner, Currency: "EUR"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	released := map[string]int64{}
+	var releasedAll int64
+	for _, ts := range db.Timesheet.Query().Where(timesheet.EmployerID(emp)).AllX(sys) {
+		released[ts.WorkerID] += ts.ReleasedAmount
+		releasedAll += ts.ReleasedAmount
+	}
+	for worker, want := range released {
+		if got := balance(money.WorkerBalance, worker); got != want {
+			t.Fatalf("after %s: worker %s holds %d, their timesheets released %d", after, worker, got, want)
+		}
+	}
+	var escrow int64
+	for _, a := range db.Assignment.Query().Where(assignment.EmployerID(emp)).WithShift().AllX(sys) {
+		held := balance(money.Escrow, a.ID)
+		escrow += held
+		if a.Status == assignment.StatusSCHEDULED {
+			s := a.Edges.Shift
+			want := (s.PayRate*int64(s.EndsAt.Sub(s.StartsAt).Minutes()-float64(s.UnpaidBreakMinutes)) + 30) / 60
+			if held != want {
+				t.Fatalf("after %s: a scheduled hire holds %d in escrow, its wage is %d", after, held, want)
+			}
+		}
+	}
+	funds, debt := balance(money.EmployerFunds, emp), balance(money.EmployerDebt, emp)
+	if funds+escrow+releasedAll+debt != deposited {
+		t.Fatalf("after %s: funds %d + escrow %d + released %d - owed %d != deposited %d", after, funds, escrow, releasedAll, -debt, deposited)
+	}
+}
