@@ -59,7 +59,11 @@ func (s *Server) Delay(d time.Duration) { s.mu.Lock(); s.delay = d; s.mu.Unlock(
 func (s *Server) LoseAnswers(n int) { s.mu.Lock(); s.lose = n; s.mu.Unlock() }
 
 // Close refuses transfers to destination from now on.
-func (s *Server) CloseAccount(destination string) { s.mu.Lock(); s.closed[destination] = true; s.mu.Unlock() }
+func (s *Server) CloseAccount(destination string) {
+	s.mu.Lock()
+	s.closed[destination] = true
+	s.mu.Unlock()
+}
 
 // Transfers are the transfers made to destination ("" for all).
 func (s *Server) Transfers(destination string) []Transfer {
