@@ -31,6 +31,7 @@ import (
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
+	"flexwork/ent/payout"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -98,6 +99,8 @@ type Client struct {
 	Offer *OfferClient
 	// PasswordReset is the client for interacting with the PasswordReset builders.
 	PasswordReset *PasswordResetClient
+	// Payout is the client for interacting with the Payout builders.
+	Payout *PayoutClient
 	// Review is the client for interacting with the Review builders.
 	Review *ReviewClient
 	// ReviewReport is the client for interacting with the ReviewReport builders.
@@ -155,6 +158,7 @@ func (c *Client) init() {
 	c.Notification = NewNotificationClient(c.config)
 	c.Offer = NewOfferClient(c.config)
 	c.PasswordReset = NewPasswordResetClient(c.config)
+	c.Payout = NewPayoutClient(c.config)
 	c.Review = NewReviewClient(c.config)
 	c.ReviewReport = NewReviewReportClient(c.config)
 	c.RosterEntry = NewRosterEntryClient(c.config)
@@ -280,6 +284,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Notification:       NewNotificationClient(cfg),
 		Offer:              NewOfferClient(cfg),
 		PasswordReset:      NewPasswordResetClient(cfg),
+		Payout:             NewPayoutClient(cfg),
 		Review:             NewReviewClient(cfg),
 		ReviewReport:       NewReviewReportClient(cfg),
 		RosterEntry:        NewRosterEntryClient(cfg),
@@ -332,6 +337,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Notification:       NewNotificationClient(cfg),
 		Offer:              NewOfferClient(cfg),
 		PasswordReset:      NewPasswordResetClient(cfg),
+		Payout:             NewPayoutClient(cfg),
 		Review:             NewReviewClient(cfg),
 		ReviewReport:       NewReviewReportClient(cfg),
 		RosterEntry:        NewRosterEntryClient(cfg),
@@ -378,9 +384,9 @@ func (c *Client) Use(hooks ...Hook) {
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
 		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.MoneyAccount,
 		c.MoneyPosting, c.MoneyTransaction, c.Notification, c.Offer, c.PasswordReset,
-		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.ShiftTemplate,
-		c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User, c.WorkerProfile,
-		c.WorkerSkill,
+		c.Payout, c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift,
+		c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User,
+		c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Use(hooks...)
 	}
@@ -394,9 +400,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
 		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.MoneyAccount,
 		c.MoneyPosting, c.MoneyTransaction, c.Notification, c.Offer, c.PasswordReset,
-		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.ShiftTemplate,
-		c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User, c.WorkerProfile,
-		c.WorkerSkill,
+		c.Payout, c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift,
+		c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User,
+		c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -445,6 +451,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Offer.mutate(ctx, m)
 	case *PasswordResetMutation:
 		return c.PasswordReset.mutate(ctx, m)
+	case *PayoutMutation:
+		return c.Payout.mutate(ctx, m)
 	case *ReviewMutation:
 		return c.Review.mutate(ctx, m)
 	case *ReviewReportMutation:
@@ -3716,6 +3724,140 @@ func (c *PasswordResetClient) mutate(ctx context.Context, m *PasswordResetMutati
 	}
 }
 
+// PayoutClient is a client for the Payout schema.
+type PayoutClient struct {
+	config
+}
+
+// NewPayoutClient returns a client for the Payout from the given config.
+func NewPayoutClient(c config) *PayoutClient {
+	return &PayoutClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `payout.Hooks(f(g(h())))`.
+func (c *PayoutClient) Use(hooks ...Hook) {
+	c.hooks.Payout = append(c.hooks.Payout, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `payout.Intercept(f(g(h())))`.
+func (c *PayoutClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Payout = append(c.inters.Payout, interceptors...)
+}
+
+// Create returns a builder for creating a Payout entity.
+func (c *PayoutClient) Create() *PayoutCreate {
+	mutation := newPayoutMutation(c.config, OpCreate)
+	return &PayoutCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Payout entities.
+func (c *PayoutClient) CreateBulk(builders ...*PayoutCreate) *PayoutCreateBulk {
+	return &PayoutCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PayoutClient) MapCreateBulk(slice any, setFunc func(*PayoutCreate, int)) *PayoutCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PayoutCreateBulk{err: fmt.Errorf("calling to PayoutClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PayoutCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PayoutCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Payout.
+func (c *PayoutClient) Update() *PayoutUpdate {
+	mutation := newPayoutMutation(c.config, OpUpdate)
+	return &PayoutUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PayoutClient) UpdateOne(_m *Payout) *PayoutUpdateOne {
+	mutation := newPayoutMutation(c.config, OpUpdateOne, withPayout(_m))
+	return &PayoutUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PayoutClient) UpdateOneID(id string) *PayoutUpdateOne {
+	mutation := newPayoutMutation(c.config, OpUpdateOne, withPayoutID(id))
+	return &PayoutUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Payout.
+func (c *PayoutClient) Delete() *PayoutDelete {
+	mutation := newPayoutMutation(c.config, OpDelete)
+	return &PayoutDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PayoutClient) DeleteOne(_m *Payout) *PayoutDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PayoutClient) DeleteOneID(id string) *PayoutDeleteOne {
+	builder := c.Delete().Where(payout.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PayoutDeleteOne{builder}
+}
+
+// Query returns a query builder for Payout.
+func (c *PayoutClient) Query() *PayoutQuery {
+	return &PayoutQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePayout},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Payout entity by its id.
+func (c *PayoutClient) Get(ctx context.Context, id string) (*Payout, error) {
+	return c.Query().Where(payout.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PayoutClient) GetX(ctx context.Context, id string) *Payout {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *PayoutClient) Hooks() []Hook {
+	hooks := c.hooks.Payout
+	return append(hooks[:len(hooks):len(hooks)], payout.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PayoutClient) Interceptors() []Interceptor {
+	return c.inters.Payout
+}
+
+func (c *PayoutClient) mutate(ctx context.Context, m *PayoutMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PayoutCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PayoutUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PayoutUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PayoutDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Payout mutation op: %q", m.Op())
+	}
+}
+
 // ReviewClient is a client for the Review schema.
 type ReviewClient struct {
 	config
@@ -6024,17 +6166,17 @@ type (
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
 		LedgerEntry, LedgerNode, Membership, MoneyAccount, MoneyPosting,
-		MoneyTransaction, Notification, Offer, PasswordReset, Review, ReviewReport,
-		RosterEntry, Session, Shift, ShiftTemplate, SignupRequest, Skill, StaffAction,
-		Timesheet, User, WorkerProfile, WorkerSkill []ent.Hook
+		MoneyTransaction, Notification, Offer, PasswordReset, Payout, Review,
+		ReviewReport, RosterEntry, Session, Shift, ShiftTemplate, SignupRequest, Skill,
+		StaffAction, Timesheet, User, WorkerProfile, WorkerSkill []ent.Hook
 	}
 	inters struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
 		LedgerEntry, LedgerNode, Membership, MoneyAccount, MoneyPosting,
-		MoneyTransaction, Notification, Offer, PasswordReset, Review, ReviewReport,
-		RosterEntry, Session, Shift, ShiftTemplate, SignupRequest, Skill, StaffAction,
-		Timesheet, User, WorkerProfile, WorkerSkill []ent.Interceptor
+		MoneyTransaction, Notification, Offer, PasswordReset, Payout, Review,
+		ReviewReport, RosterEntry, Session, Shift, ShiftTemplate, SignupRequest, Skill,
+		StaffAction, Timesheet, User, WorkerProfile, WorkerSkill []ent.Interceptor
 	}
 )
 

@@ -126,6 +126,12 @@ func (_q *PasswordResetQuery) AllColumns() *PasswordResetQuery {
 	return _q
 }
 
+// AllColumns undoes any Select: the query reads every column of Payout.
+func (_q *PayoutQuery) AllColumns() *PayoutQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
 // AllColumns undoes any Select: the query reads every column of Review.
 func (_q *ReviewQuery) AllColumns() *ReviewQuery {
 	_q.ctx.Fields = nil

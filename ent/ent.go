@@ -25,6 +25,7 @@ import (
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
+	"flexwork/ent/payout"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -125,6 +126,7 @@ func checkColumn(t, c string) error {
 			notification.Table:       notification.ValidColumn,
 			offer.Table:              offer.ValidColumn,
 			passwordreset.Table:      passwordreset.ValidColumn,
+			payout.Table:             payout.ValidColumn,
 			review.Table:             review.ValidColumn,
 			reviewreport.Table:       reviewreport.ValidColumn,
 			rosterentry.Table:        rosterentry.ValidColumn,

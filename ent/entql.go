@@ -23,6 +23,7 @@ import (
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
+	"flexwork/ent/payout"
 	"flexwork/ent/predicate"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
@@ -46,7 +47,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 33)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 34)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -509,6 +510,31 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   payout.Table,
+			Columns: payout.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: payout.FieldID,
+			},
+		},
+		Type: "Payout",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			payout.FieldCreatedAt:   {Type: field.TypeTime, Column: payout.FieldCreatedAt},
+			payout.FieldUpdatedAt:   {Type: field.TypeTime, Column: payout.FieldUpdatedAt},
+			payout.FieldWorkerID:    {Type: field.TypeString, Column: payout.FieldWorkerID},
+			payout.FieldAmount:      {Type: field.TypeInt64, Column: payout.FieldAmount},
+			payout.FieldCurrency:    {Type: field.TypeString, Column: payout.FieldCurrency},
+			payout.FieldProvider:    {Type: field.TypeString, Column: payout.FieldProvider},
+			payout.FieldDestination: {Type: field.TypeString, Column: payout.FieldDestination},
+			payout.FieldStatus:      {Type: field.TypeEnum, Column: payout.FieldStatus},
+			payout.FieldProviderRef: {Type: field.TypeString, Column: payout.FieldProviderRef},
+			payout.FieldAttempts:    {Type: field.TypeInt, Column: payout.FieldAttempts},
+			payout.FieldLastError:   {Type: field.TypeString, Column: payout.FieldLastError},
+			payout.FieldSettledAt:   {Type: field.TypeTime, Column: payout.FieldSettledAt},
+		},
+	}
+	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   review.Table,
 			Columns: review.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -535,7 +561,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			review.FieldHiddenReason: {Type: field.TypeString, Column: review.FieldHiddenReason},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reviewreport.Table,
 			Columns: reviewreport.Columns,
@@ -556,7 +582,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reviewreport.FieldDecisionNote: {Type: field.TypeString, Column: reviewreport.FieldDecisionNote},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rosterentry.Table,
 			Columns: rosterentry.Columns,
@@ -576,7 +602,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rosterentry.FieldAddedByID:  {Type: field.TypeString, Column: rosterentry.FieldAddedByID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -597,7 +623,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shift.Table,
 			Columns: shift.Columns,
@@ -653,7 +679,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldWeekMinutes:              {Type: field.TypeInt, Column: shift.FieldWeekMinutes},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shifttemplate.Table,
 			Columns: shifttemplate.Columns,
@@ -676,7 +702,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shifttemplate.FieldCreatedByID: {Type: field.TypeString, Column: shifttemplate.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signuprequest.Table,
 			Columns: signuprequest.Columns,
@@ -698,7 +724,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signuprequest.FieldCompletedAt:  {Type: field.TypeTime, Column: signuprequest.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -716,7 +742,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldCertificateRequired: {Type: field.TypeBool, Column: skill.FieldCertificateRequired},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staffaction.Table,
 			Columns: staffaction.Columns,
@@ -734,7 +760,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staffaction.FieldNote:      {Type: field.TypeString, Column: staffaction.FieldNote},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timesheet.Table,
 			Columns: timesheet.Columns,
@@ -786,7 +812,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentCreditedAt:    {Type: field.TypeTime, Column: timesheet.FieldPaymentCreditedAt},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -814,7 +840,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabledAt:        {Type: field.TypeTime, Column: user.FieldDisabledAt},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerprofile.Table,
 			Columns: workerprofile.Columns,
@@ -835,6 +861,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldTravelRadiusKm:    {Type: field.TypeInt, Column: workerprofile.FieldTravelRadiusKm},
 			workerprofile.FieldMinHourlyRate:     {Type: field.TypeInt64, Column: workerprofile.FieldMinHourlyRate},
 			workerprofile.FieldCurrency:          {Type: field.TypeString, Column: workerprofile.FieldCurrency},
+			workerprofile.FieldPayoutAccount:     {Type: field.TypeString, Column: workerprofile.FieldPayoutAccount},
 			workerprofile.FieldEngagementTypes:   {Type: field.TypeJSON, Column: workerprofile.FieldEngagementTypes},
 			workerprofile.FieldAvailability:      {Type: field.TypeJSON, Column: workerprofile.FieldAvailability},
 			workerprofile.FieldCreditScore:       {Type: field.TypeInt, Column: workerprofile.FieldCreditScore},
@@ -846,7 +873,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldNoShows:           {Type: field.TypeInt, Column: workerprofile.FieldNoShows},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerskill.Table,
 			Columns: workerskill.Columns,
@@ -4003,6 +4030,106 @@ func (f *PasswordResetFilter) WhereCompletedAt(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PayoutQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PayoutQuery builder.
+func (_q *PayoutQuery) Filter() *PayoutFilter {
+	return &PayoutFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PayoutMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PayoutMutation builder.
+func (m *PayoutMutation) Filter() *PayoutFilter {
+	return &PayoutFilter{config: m.config, predicateAdder: m}
+}
+
+// PayoutFilter provides a generic filtering capability at runtime for PayoutQuery.
+type PayoutFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PayoutFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PayoutFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(payout.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PayoutFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(payout.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PayoutFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(payout.FieldUpdatedAt))
+}
+
+// WhereWorkerID applies the entql string predicate on the worker_id field.
+func (f *PayoutFilter) WhereWorkerID(p entql.StringP) {
+	f.Where(p.Field(payout.FieldWorkerID))
+}
+
+// WhereAmount applies the entql int64 predicate on the amount field.
+func (f *PayoutFilter) WhereAmount(p entql.Int64P) {
+	f.Where(p.Field(payout.FieldAmount))
+}
+
+// WhereCurrency applies the entql string predicate on the currency field.
+func (f *PayoutFilter) WhereCurrency(p entql.StringP) {
+	f.Where(p.Field(payout.FieldCurrency))
+}
+
+// WhereProvider applies the entql string predicate on the provider field.
+func (f *PayoutFilter) WhereProvider(p entql.StringP) {
+	f.Where(p.Field(payout.FieldProvider))
+}
+
+// WhereDestination applies the entql string predicate on the destination field.
+func (f *PayoutFilter) WhereDestination(p entql.StringP) {
+	f.Where(p.Field(payout.FieldDestination))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *PayoutFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(payout.FieldStatus))
+}
+
+// WhereProviderRef applies the entql string predicate on the provider_ref field.
+func (f *PayoutFilter) WhereProviderRef(p entql.StringP) {
+	f.Where(p.Field(payout.FieldProviderRef))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *PayoutFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(payout.FieldAttempts))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *PayoutFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(payout.FieldLastError))
+}
+
+// WhereSettledAt applies the entql time.Time predicate on the settled_at field.
+func (f *PayoutFilter) WhereSettledAt(p entql.TimeP) {
+	f.Where(p.Field(payout.FieldSettledAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ReviewQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4031,7 +4158,7 @@ type ReviewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4174,7 +4301,7 @@ type ReviewReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4268,7 +4395,7 @@ type RosterEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RosterEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4371,7 +4498,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4465,7 +4592,7 @@ type ShiftFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4818,7 +4945,7 @@ type ShiftTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4922,7 +5049,7 @@ type SignupRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignupRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5007,7 +5134,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5128,7 +5255,7 @@ type StaffActionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffActionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5193,7 +5320,7 @@ type TimesheetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimesheetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5442,7 +5569,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5627,7 +5754,7 @@ type WorkerProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5686,6 +5813,11 @@ func (f *WorkerProfileFilter) WhereMinHourlyRate(p entql.Int64P) {
 // WhereCurrency applies the entql string predicate on the currency field.
 func (f *WorkerProfileFilter) WhereCurrency(p entql.StringP) {
 	f.Where(p.Field(workerprofile.FieldCurrency))
+}
+
+// WherePayoutAccount applies the entql string predicate on the payout_account field.
+func (f *WorkerProfileFilter) WherePayoutAccount(p entql.StringP) {
+	f.Where(p.Field(workerprofile.FieldPayoutAccount))
 }
 
 // WhereEngagementTypes applies the entql json.RawMessage predicate on the engagement_types field.
@@ -5888,7 +6020,7 @@ type WorkerSkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerSkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -18,6 +18,7 @@ import (
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
+	"flexwork/ent/payout"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -2381,6 +2382,132 @@ func newOfferPaginateArgs(rv map[string]any) *offerPaginateArgs {
 		case *OfferOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithOfferOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PayoutQuery) CollectFields(ctx context.Context, satisfies ...string) (*PayoutQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PayoutQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(payout.Columns))
+		selectedFields = []string{payout.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[payout.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, payout.FieldCreatedAt)
+				fieldSeen[payout.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[payout.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, payout.FieldUpdatedAt)
+				fieldSeen[payout.FieldUpdatedAt] = struct{}{}
+			}
+		case "workerID":
+			if _, ok := fieldSeen[payout.FieldWorkerID]; !ok {
+				selectedFields = append(selectedFields, payout.FieldWorkerID)
+				fieldSeen[payout.FieldWorkerID] = struct{}{}
+			}
+		case "amount":
+			if _, ok := fieldSeen[payout.FieldAmount]; !ok {
+				selectedFields = append(selectedFields, payout.FieldAmount)
+				fieldSeen[payout.FieldAmount] = struct{}{}
+			}
+		case "currency":
+			if _, ok := fieldSeen[payout.FieldCurrency]; !ok {
+				selectedFields = append(selectedFields, payout.FieldCurrency)
+				fieldSeen[payout.FieldCurrency] = struct{}{}
+			}
+		case "provider":
+			if _, ok := fieldSeen[payout.FieldProvider]; !ok {
+				selectedFields = append(selectedFields, payout.FieldProvider)
+				fieldSeen[payout.FieldProvider] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[payout.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, payout.FieldStatus)
+				fieldSeen[payout.FieldStatus] = struct{}{}
+			}
+		case "providerRef":
+			if _, ok := fieldSeen[payout.FieldProviderRef]; !ok {
+				selectedFields = append(selectedFields, payout.FieldProviderRef)
+				fieldSeen[payout.FieldProviderRef] = struct{}{}
+			}
+		case "settledAt":
+			if _, ok := fieldSeen[payout.FieldSettledAt]; !ok {
+				selectedFields = append(selectedFields, payout.FieldSettledAt)
+				fieldSeen[payout.FieldSettledAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type payoutPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PayoutPaginateOption
+}
+
+func newPayoutPaginateArgs(rv map[string]any) *payoutPaginateArgs {
+	args := &payoutPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PayoutOrder{Field: &PayoutOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPayoutOrder(order))
+			}
+		case *PayoutOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPayoutOrder(v))
 			}
 		}
 	}

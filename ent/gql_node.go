@@ -17,6 +17,7 @@ import (
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
+	"flexwork/ent/payout"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -104,6 +105,11 @@ var offerImplementors = []string{"Offer", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Offer) IsNode() {}
+
+var payoutImplementors = []string{"Payout", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Payout) IsNode() {}
 
 var reviewImplementors = []string{"Review", "Node"}
 
@@ -331,6 +337,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(offer.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, offerImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case payout.Table:
+		query := c.Payout.Query().
+			Where(payout.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, payoutImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -703,6 +718,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.Offer.Query().
 			Where(offer.IDIn(ids...))
 		query, err := query.CollectFields(ctx, offerImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case payout.Table:
+		query := c.Payout.Query().
+			Where(payout.IDIn(ids...))
+		query, err := query.CollectFields(ctx, payoutImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,7 @@ import (
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
+	"flexwork/ent/payout"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -4108,6 +4109,302 @@ func (_m *Offer) ToEdge(order *OfferOrder) *OfferEdge {
 		order = DefaultOfferOrder
 	}
 	return &OfferEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PayoutEdge is the edge representation of Payout.
+type PayoutEdge struct {
+	Node   *Payout `json:"node"`
+	Cursor Cursor  `json:"cursor"`
+}
+
+// PayoutConnection is the connection containing edges to Payout.
+type PayoutConnection struct {
+	Edges      []*PayoutEdge `json:"edges"`
+	PageInfo   PageInfo      `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+func (c *PayoutConnection) build(nodes []*Payout, pager *payoutPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Payout
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Payout {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Payout {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PayoutEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PayoutEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PayoutPaginateOption enables pagination customization.
+type PayoutPaginateOption func(*payoutPager) error
+
+// WithPayoutOrder configures pagination ordering.
+func WithPayoutOrder(order *PayoutOrder) PayoutPaginateOption {
+	if order == nil {
+		order = DefaultPayoutOrder
+	}
+	o := *order
+	return func(pager *payoutPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPayoutOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPayoutFilter configures pagination filter.
+func WithPayoutFilter(filter func(*PayoutQuery) (*PayoutQuery, error)) PayoutPaginateOption {
+	return func(pager *payoutPager) error {
+		if filter == nil {
+			return errors.New("PayoutQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type payoutPager struct {
+	reverse bool
+	order   *PayoutOrder
+	filter  func(*PayoutQuery) (*PayoutQuery, error)
+}
+
+func newPayoutPager(opts []PayoutPaginateOption, reverse bool) (*payoutPager, error) {
+	pager := &payoutPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPayoutOrder
+	}
+	return pager, nil
+}
+
+func (p *payoutPager) applyFilter(query *PayoutQuery) (*PayoutQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *payoutPager) toCursor(_m *Payout) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *payoutPager) applyCursors(query *PayoutQuery, after, before *Cursor) (*PayoutQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPayoutOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *payoutPager) applyOrder(query *PayoutQuery) *PayoutQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPayoutOrder.Field {
+		query = query.Order(DefaultPayoutOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *payoutPager) orderExpr(query *PayoutQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPayoutOrder.Field {
+			b.Comma().Ident(DefaultPayoutOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Payout.
+func (_m *PayoutQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PayoutPaginateOption,
+) (*PayoutConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPayoutPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PayoutConnection{Edges: []*PayoutEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PayoutOrderFieldCreatedAt orders Payout by created_at.
+	PayoutOrderFieldCreatedAt = &PayoutOrderField{
+		Value: func(_m *Payout) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: payout.FieldCreatedAt,
+		toTerm: payout.ByCreatedAt,
+		toCursor: func(_m *Payout) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PayoutOrderField) String() string {
+	var str string
+	switch f.column {
+	case PayoutOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PayoutOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PayoutOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PayoutOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PayoutOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PayoutOrderField", str)
+	}
+	return nil
+}
+
+// PayoutOrderField defines the ordering field of Payout.
+type PayoutOrderField struct {
+	// Value extracts the ordering value from the given Payout.
+	Value    func(*Payout) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) payout.OrderOption
+	toCursor func(*Payout) Cursor
+}
+
+// PayoutOrder defines the ordering of Payout.
+type PayoutOrder struct {
+	Direction OrderDirection    `json:"direction"`
+	Field     *PayoutOrderField `json:"field"`
+}
+
+// DefaultPayoutOrder is the default ordering of Payout.
+var DefaultPayoutOrder = &PayoutOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PayoutOrderField{
+		Value: func(_m *Payout) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: payout.FieldID,
+		toTerm: payout.ByID,
+		toCursor: func(_m *Payout) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Payout into PayoutEdge.
+func (_m *Payout) ToEdge(order *PayoutOrder) *PayoutEdge {
+	if order == nil {
+		order = DefaultPayoutOrder
+	}
+	return &PayoutEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

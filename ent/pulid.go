@@ -22,6 +22,7 @@ import (
 	"flexwork/ent/moneytransaction"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
+	"flexwork/ent/payout"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -55,6 +56,7 @@ var tableByPrefix = map[string]string{
 	"mtx": moneytransaction.Table,
 	"ntf": notification.Table,
 	"ofr": offer.Table,
+	"pay": payout.Table,
 	"rvw": review.Table,
 	"rpt": reviewreport.Table,
 	"ros": rosterentry.Table,

@@ -54,6 +54,8 @@ type Tx struct {
 	Offer *OfferClient
 	// PasswordReset is the client for interacting with the PasswordReset builders.
 	PasswordReset *PasswordResetClient
+	// Payout is the client for interacting with the Payout builders.
+	Payout *PayoutClient
 	// Review is the client for interacting with the Review builders.
 	Review *ReviewClient
 	// ReviewReport is the client for interacting with the ReviewReport builders.
@@ -231,6 +233,7 @@ func (tx *Tx) init() {
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Offer = NewOfferClient(tx.config)
 	tx.PasswordReset = NewPasswordResetClient(tx.config)
+	tx.Payout = NewPayoutClient(tx.config)
 	tx.Review = NewReviewClient(tx.config)
 	tx.ReviewReport = NewReviewReportClient(tx.config)
 	tx.RosterEntry = NewRosterEntryClient(tx.config)

@@ -41,6 +41,8 @@ type WorkerProfile struct {
 	MinHourlyRate *int64 `json:"min_hourly_rate,omitempty"`
 	// Currency holds the value of the "currency" field.
 	Currency string `json:"currency,omitempty"`
+	// PayoutAccount holds the value of the "payout_account" field.
+	PayoutAccount string `json:"payout_account,omitempty"`
 	// EngagementTypes holds the value of the "engagement_types" field.
 	EngagementTypes []enum.EngagementType `json:"engagement_types,omitempty"`
 	// Availability holds the value of the "availability" field.
@@ -197,7 +199,7 @@ func (*WorkerProfile) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case workerprofile.FieldTravelRadiusKm, workerprofile.FieldMinHourlyRate, workerprofile.FieldCreditScore, workerprofile.FieldRatingCount, workerprofile.FieldCompletedShifts, workerprofile.FieldNoShows:
 			values[i] = new(sql.NullInt64)
-		case workerprofile.FieldID, workerprofile.FieldUserID, workerprofile.FieldHeadline, workerprofile.FieldBio, workerprofile.FieldCurrency:
+		case workerprofile.FieldID, workerprofile.FieldUserID, workerprofile.FieldHeadline, workerprofile.FieldBio, workerprofile.FieldCurrency, workerprofile.FieldPayoutAccount:
 			values[i] = new(sql.NullString)
 		case workerprofile.FieldCreatedAt, workerprofile.FieldUpdatedAt, workerprofile.FieldCreditAsOf:
 			values[i] = new(sql.NullTime)
@@ -284,6 +286,12 @@ func (_m *WorkerProfile) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field currency", values[i])
 			} else if value.Valid {
 				_m.Currency = value.String
+			}
+		case workerprofile.FieldPayoutAccount:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field payout_account", values[i])
+			} else if value.Valid {
+				_m.PayoutAccount = value.String
 			}
 		case workerprofile.FieldEngagementTypes:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -460,6 +468,9 @@ func (_m *WorkerProfile) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("currency=")
 	builder.WriteString(_m.Currency)
+	builder.WriteString(", ")
+	builder.WriteString("payout_account=")
+	builder.WriteString(_m.PayoutAccount)
 	builder.WriteString(", ")
 	builder.WriteString("engagement_types=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EngagementTypes))

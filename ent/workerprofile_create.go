@@ -166,6 +166,20 @@ func (_c *WorkerProfileCreate) SetNillableCurrency(v *string) *WorkerProfileCrea
 	return _c
 }
 
+// SetPayoutAccount sets the "payout_account" field.
+func (_c *WorkerProfileCreate) SetPayoutAccount(v string) *WorkerProfileCreate {
+	_c.mutation.SetPayoutAccount(v)
+	return _c
+}
+
+// SetNillablePayoutAccount sets the "payout_account" field if the given value is not nil.
+func (_c *WorkerProfileCreate) SetNillablePayoutAccount(v *string) *WorkerProfileCreate {
+	if v != nil {
+		_c.SetPayoutAccount(*v)
+	}
+	return _c
+}
+
 // SetEngagementTypes sets the "engagement_types" field.
 func (_c *WorkerProfileCreate) SetEngagementTypes(v []enum.EngagementType) *WorkerProfileCreate {
 	_c.mutation.SetEngagementTypes(v)
@@ -490,6 +504,10 @@ func (_c *WorkerProfileCreate) defaults() error {
 		v := workerprofile.DefaultCurrency
 		_c.mutation.SetCurrency(v)
 	}
+	if _, ok := _c.mutation.PayoutAccount(); !ok {
+		v := workerprofile.DefaultPayoutAccount
+		_c.mutation.SetPayoutAccount(v)
+	}
 	if _, ok := _c.mutation.CreditScore(); !ok {
 		v := workerprofile.DefaultCreditScore
 		_c.mutation.SetCreditScore(v)
@@ -560,6 +578,14 @@ func (_c *WorkerProfileCreate) check() error {
 	if v, ok := _c.mutation.Currency(); ok {
 		if err := workerprofile.CurrencyValidator(v); err != nil {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "WorkerProfile.currency": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.PayoutAccount(); !ok {
+		return &ValidationError{Name: "payout_account", err: errors.New(`ent: missing required field "WorkerProfile.payout_account"`)}
+	}
+	if v, ok := _c.mutation.PayoutAccount(); ok {
+		if err := workerprofile.PayoutAccountValidator(v); err != nil {
+			return &ValidationError{Name: "payout_account", err: fmt.Errorf(`ent: validator failed for field "WorkerProfile.payout_account": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.CreditScore(); !ok {
@@ -659,6 +685,10 @@ func (_c *WorkerProfileCreate) createSpec() (*WorkerProfile, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.Currency(); ok {
 		_spec.SetField(workerprofile.FieldCurrency, field.TypeString, value)
 		_node.Currency = value
+	}
+	if value, ok := _c.mutation.PayoutAccount(); ok {
+		_spec.SetField(workerprofile.FieldPayoutAccount, field.TypeString, value)
+		_node.PayoutAccount = value
 	}
 	if value, ok := _c.mutation.EngagementTypes(); ok {
 		_spec.SetField(workerprofile.FieldEngagementTypes, field.TypeJSON, value)
@@ -1038,6 +1068,18 @@ func (u *WorkerProfileUpsert) UpdateCurrency() *WorkerProfileUpsert {
 	return u
 }
 
+// SetPayoutAccount sets the "payout_account" field.
+func (u *WorkerProfileUpsert) SetPayoutAccount(v string) *WorkerProfileUpsert {
+	u.Set(workerprofile.FieldPayoutAccount, v)
+	return u
+}
+
+// UpdatePayoutAccount sets the "payout_account" field to the value that was provided on create.
+func (u *WorkerProfileUpsert) UpdatePayoutAccount() *WorkerProfileUpsert {
+	u.SetExcluded(workerprofile.FieldPayoutAccount)
+	return u
+}
+
 // SetEngagementTypes sets the "engagement_types" field.
 func (u *WorkerProfileUpsert) SetEngagementTypes(v []enum.EngagementType) *WorkerProfileUpsert {
 	u.Set(workerprofile.FieldEngagementTypes, v)
@@ -1406,6 +1448,20 @@ func (u *WorkerProfileUpsertOne) SetCurrency(v string) *WorkerProfileUpsertOne {
 func (u *WorkerProfileUpsertOne) UpdateCurrency() *WorkerProfileUpsertOne {
 	return u.Update(func(s *WorkerProfileUpsert) {
 		s.UpdateCurrency()
+	})
+}
+
+// SetPayoutAccount sets the "payout_account" field.
+func (u *WorkerProfileUpsertOne) SetPayoutAccount(v string) *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.SetPayoutAccount(v)
+	})
+}
+
+// UpdatePayoutAccount sets the "payout_account" field to the value that was provided on create.
+func (u *WorkerProfileUpsertOne) UpdatePayoutAccount() *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.UpdatePayoutAccount()
 	})
 }
 
@@ -1970,6 +2026,20 @@ func (u *WorkerProfileUpsertBulk) SetCurrency(v string) *WorkerProfileUpsertBulk
 func (u *WorkerProfileUpsertBulk) UpdateCurrency() *WorkerProfileUpsertBulk {
 	return u.Update(func(s *WorkerProfileUpsert) {
 		s.UpdateCurrency()
+	})
+}
+
+// SetPayoutAccount sets the "payout_account" field.
+func (u *WorkerProfileUpsertBulk) SetPayoutAccount(v string) *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.SetPayoutAccount(v)
+	})
+}
+
+// UpdatePayoutAccount sets the "payout_account" field to the value that was provided on create.
+func (u *WorkerProfileUpsertBulk) UpdatePayoutAccount() *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.UpdatePayoutAccount()
 	})
 }
 

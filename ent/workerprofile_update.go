@@ -190,6 +190,20 @@ func (_u *WorkerProfileUpdate) SetNillableCurrency(v *string) *WorkerProfileUpda
 	return _u
 }
 
+// SetPayoutAccount sets the "payout_account" field.
+func (_u *WorkerProfileUpdate) SetPayoutAccount(v string) *WorkerProfileUpdate {
+	_u.mutation.SetPayoutAccount(v)
+	return _u
+}
+
+// SetNillablePayoutAccount sets the "payout_account" field if the given value is not nil.
+func (_u *WorkerProfileUpdate) SetNillablePayoutAccount(v *string) *WorkerProfileUpdate {
+	if v != nil {
+		_u.SetPayoutAccount(*v)
+	}
+	return _u
+}
+
 // SetEngagementTypes sets the "engagement_types" field.
 func (_u *WorkerProfileUpdate) SetEngagementTypes(v []enum.EngagementType) *WorkerProfileUpdate {
 	_u.mutation.SetEngagementTypes(v)
@@ -719,6 +733,11 @@ func (_u *WorkerProfileUpdate) check() error {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "WorkerProfile.currency": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PayoutAccount(); ok {
+		if err := workerprofile.PayoutAccountValidator(v); err != nil {
+			return &ValidationError{Name: "payout_account", err: fmt.Errorf(`ent: validator failed for field "WorkerProfile.payout_account": %w`, err)}
+		}
+	}
 	if _u.mutation.UserCleared() && len(_u.mutation.UserIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "WorkerProfile.user"`)
 	}
@@ -787,6 +806,9 @@ func (_u *WorkerProfileUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if value, ok := _u.mutation.Currency(); ok {
 		_spec.SetField(workerprofile.FieldCurrency, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PayoutAccount(); ok {
+		_spec.SetField(workerprofile.FieldPayoutAccount, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.EngagementTypes(); ok {
 		_spec.SetField(workerprofile.FieldEngagementTypes, field.TypeJSON, value)
@@ -1397,6 +1419,20 @@ func (_u *WorkerProfileUpdateOne) SetNillableCurrency(v *string) *WorkerProfileU
 	return _u
 }
 
+// SetPayoutAccount sets the "payout_account" field.
+func (_u *WorkerProfileUpdateOne) SetPayoutAccount(v string) *WorkerProfileUpdateOne {
+	_u.mutation.SetPayoutAccount(v)
+	return _u
+}
+
+// SetNillablePayoutAccount sets the "payout_account" field if the given value is not nil.
+func (_u *WorkerProfileUpdateOne) SetNillablePayoutAccount(v *string) *WorkerProfileUpdateOne {
+	if v != nil {
+		_u.SetPayoutAccount(*v)
+	}
+	return _u
+}
+
 // SetEngagementTypes sets the "engagement_types" field.
 func (_u *WorkerProfileUpdateOne) SetEngagementTypes(v []enum.EngagementType) *WorkerProfileUpdateOne {
 	_u.mutation.SetEngagementTypes(v)
@@ -1939,6 +1975,11 @@ func (_u *WorkerProfileUpdateOne) check() error {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "WorkerProfile.currency": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PayoutAccount(); ok {
+		if err := workerprofile.PayoutAccountValidator(v); err != nil {
+			return &ValidationError{Name: "payout_account", err: fmt.Errorf(`ent: validator failed for field "WorkerProfile.payout_account": %w`, err)}
+		}
+	}
 	if _u.mutation.UserCleared() && len(_u.mutation.UserIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "WorkerProfile.user"`)
 	}
@@ -2024,6 +2065,9 @@ func (_u *WorkerProfileUpdateOne) sqlSave(ctx context.Context) (_node *WorkerPro
 	}
 	if value, ok := _u.mutation.Currency(); ok {
 		_spec.SetField(workerprofile.FieldCurrency, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PayoutAccount(); ok {
+		_spec.SetField(workerprofile.FieldPayoutAccount, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.EngagementTypes(); ok {
 		_spec.SetField(workerprofile.FieldEngagementTypes, field.TypeJSON, value)

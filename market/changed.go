@@ -32,6 +32,7 @@ type Changed struct {
 	Review        *ent.Review
 	Counterpart   *ent.Review // the other side's review, revealed with this one
 	Report        *ent.ReviewReport
+	Payout        *ent.Payout
 
 	// What a change swept along.
 	CancelledAssignments []*ent.Assignment
@@ -69,6 +70,9 @@ func (ch *Changed) reload(ctx context.Context, c *ent.Client) error {
 	}
 	if ch.Template != nil {
 		get(ch.Template.ID, func(id string) (e error) { ch.Template, e = c.ShiftTemplate.Get(ctx, id); return })
+	}
+	if ch.Payout != nil {
+		get(ch.Payout.ID, func(id string) (e error) { ch.Payout, e = c.Payout.Get(ctx, id); return })
 	}
 	if ch.WorkerProfile != nil {
 		get(ch.WorkerProfile.ID, func(id string) (e error) { ch.WorkerProfile, e = c.WorkerProfile.Get(ctx, id); return })

@@ -17,8 +17,9 @@ import (
 // Balance is theirs now (released wages); Held is the wage of their hires
 // not yet approved, held in escrow by prefunded employers.
 type Earnings struct {
-	Balance []*Money `json:"balance"`
-	Held    []*Money `json:"held"`
+	Balance []*Money      `json:"balance"`
+	Held    []*Money      `json:"held"`
+	Payouts []*ent.Payout `json:"payouts"`
 }
 
 // WorkerEarnings is a worker's earnings, for them and staff; nil for
@@ -42,5 +43,9 @@ func (m *Market) WorkerEarnings(ctx context.Context, p *ent.WorkerProfile) (*Ear
 		s.Where(sql.In(s.C(moneyaccount.FieldOwnerID), sql.Select(t.C(assignment.FieldID)).From(t).Where(
 			sql.EQ(t.C(assignment.FieldWorkerID), p.ID))))
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.Payouts, err = m.WorkerPayouts(ctx, p.ID, 20)
 	return out, err
 }

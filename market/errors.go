@@ -85,11 +85,14 @@ const (
 	CodeCertificationNotVerified Code = "CERTIFICATION_NOT_VERIFIED"
 	CodeNotDisputable            Code = "NOT_DISPUTABLE" // a reversal, or a cancellation fee, is not disputed
 	CodeAlreadyDisputed          Code = "ALREADY_DISPUTED"
-	CodeDisputeResolved          Code = "DISPUTE_RESOLVED"   // decided already
-	CodeAlreadyAnswered          Code = "ALREADY_ANSWERED"   // the other party gave their side already
-	CodeAccountExists            Code = "ACCOUNT_EXISTS"     // a proven address that already has an account
-	CodeAccountInUse             Code = "ACCOUNT_IN_USE"     // open hires or money still to move: not erased yet
-	CodeFundsInsufficient        Code = "FUNDS_INSUFFICIENT" // a prefunded employer's funds do not cover the hire's wage
+	CodeDisputeResolved          Code = "DISPUTE_RESOLVED"       // decided already
+	CodeAlreadyAnswered          Code = "ALREADY_ANSWERED"       // the other party gave their side already
+	CodeAccountExists            Code = "ACCOUNT_EXISTS"         // a proven address that already has an account
+	CodeAccountInUse             Code = "ACCOUNT_IN_USE"         // open hires or money still to move: not erased yet
+	CodeFundsInsufficient        Code = "FUNDS_INSUFFICIENT"     // a prefunded employer's funds do not cover the hire's wage
+	CodeBalanceInsufficient      Code = "BALANCE_INSUFFICIENT"   // a payout of more than the worker's balance holds
+	CodePayoutAccountMissing     Code = "PAYOUT_ACCOUNT_MISSING" // no account to pay out to
+	CodePayoutsUnavailable       Code = "PAYOUTS_UNAVAILABLE"    // the server has no payout provider
 )
 
 // FieldError names one input field that failed validation and why.

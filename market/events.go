@@ -69,6 +69,9 @@ const (
 	BackfillRoster              EventKind = "BACKFILL_ROSTER"    // … to the employer's favourites
 	BackfillMatched             EventKind = "BACKFILL_MATCHED"   // … to the best-matched eligible workers
 	BackfillExhausted           EventKind = "BACKFILL_EXHAUSTED" // nobody left to ask
+	PayoutRequested             EventKind = "PAYOUT_REQUESTED"   // queued for the provider (a job sends it)
+	PayoutPaid                  EventKind = "PAYOUT_PAID"
+	PayoutReturned              EventKind = "PAYOUT_RETURNED" // the provider refused it; the money is back in the balance
 )
 
 // EventKinds is every kind, in the order above.
@@ -128,6 +131,9 @@ var EventKinds = []EventKind{
 	BackfillRoster,
 	BackfillMatched,
 	BackfillExhausted,
+	PayoutRequested,
+	PayoutPaid,
+	PayoutReturned,
 }
 
 // Event is one marketplace event. ID is the entity it is about (the offer,

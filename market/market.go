@@ -10,6 +10,7 @@ import (
 	"flexwork/ent/idempotencykey"
 	"flexwork/ent/rule"
 	"flexwork/ent/viewer"
+	"flexwork/money"
 	"flexwork/storage"
 )
 
@@ -27,6 +28,8 @@ type Market struct {
 	log *Log
 	// newEmployerTerms are the funding terms employers are founded on.
 	newEmployerTerms employer.FundingTerms
+	// payouts sends workers' payouts (payout.go); nil: none are sent.
+	payouts money.PayoutProvider
 }
 
 // Option configures a Market.
@@ -49,7 +52,7 @@ func New(db *entdb.DB, opts ...Option) *Market {
 // clock is now: the demo plays a city's past on it. Its caches are its own.
 func (m *Market) At(now func() time.Time) *Market {
 	return &Market{db: m.db, dialect: m.dialect, now: now, events: m.events, store: m.store, log: m.log,
-		newEmployerTerms: m.newEmployerTerms}
+		newEmployerTerms: m.newEmployerTerms, payouts: m.payouts}
 }
 
 // Now is the market's current time, in UTC.

@@ -16,6 +16,9 @@ import (
 	"flexwork/ent/rule"
 	"flexwork/ledger"
 	mobileschema "flexwork/mobile-schema"
+	"flexwork/money/stripefake"
+	"flexwork/money/stripepay"
+	"flexwork/server"
 	"flexwork/server/servertest"
 	"flexwork/storage"
 	"flexwork/storage/storagetest"
@@ -118,7 +121,10 @@ func (d data) list(path string) []any {
 // documents — and fails if any operation in the manifest was never run.
 func TestEveryAppOperationRuns(t *testing.T) {
 	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
-		env := servertest.Start(t, db, servertest.WithEnv(map[string]string{"TRUSTED_DOCUMENTS": "enforce"}))
+		stripe := stripefake.Start()
+		defer stripe.Close()
+		env := servertest.Start(t, db, servertest.WithEnv(map[string]string{"TRUSTED_DOCUMENTS": "enforce"}),
+			servertest.WithDeps(func(d *server.Deps) { d.Payouts = stripepay.New("sk_test_flexwork", stripe.URL, nil) }))
 		s := &script{t: t, env: env, ran: map[string]bool{}}
 		walkTheMarketplace(t, s, db)
 
@@ -683,5 +689,22 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	}
 	if d := s.op(mia, "DeleteMyAccount", map[string]any{"input": map[string]any{"password": "correct horse battery"}}); d.get("deleteMyAccount.deleted") != true {
 		t.Fatalf("DeleteMyAccount: %v", d.v)
+	}
+
+	// --- The guarantee (last: the clock moves a week) -----------------------------------
+	// Dan's wage, decided by staff, never arrived; on its deadline the
+	// guarantee fund pays it (390 minutes at 15.00: 97.50) into his balance,
+	// and he takes it out.
+	env.Clock.Advance(8 * 24 * time.Hour)
+	if _, err := env.Server.Market.FlagOverduePayments(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if e := s.op(dan, "MyEarnings", nil); e.get("viewer.workerProfile.earnings.balance.0.amount") != 9750.0 {
+		t.Fatalf("MyEarnings after the guarantee: %v", e.v)
+	}
+	s.op(dan, "SetPayoutAccount", map[string]any{"input": map[string]any{"account": "acct_dan1"}})
+	if p := s.op(dan, "RequestPayout", map[string]any{"input": map[string]any{"currency": "EUR"}}); p.str("requestPayout.payout.status") != "PENDING" ||
+		p.get("requestPayout.payout.amount") != 9750.0 {
+		t.Fatalf("RequestPayout: %v", p.v)
 	}
 }

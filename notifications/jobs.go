@@ -331,7 +331,12 @@ func (SweepArgs) Kind() string { return "sweep" }
 
 // InsertOpts keeps one sweep at a time, queued or running: two sweeps
 // updating the same rows in bulk could deadlock each other.
-func (SweepArgs) InsertOpts() river.InsertOpts {
+func (SweepArgs) InsertOpts() river.InsertOpts { return uniqueWhileLive() }
+
+// uniqueWhileLive makes a job unique by its arguments while one is queued,
+// running or waiting to retry; once it completed or gave up, another may
+// be queued.
+func uniqueWhileLive() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
 		rivertype.JobStateScheduled, rivertype.JobStateRetryable}}}
@@ -343,7 +348,42 @@ type sweepWorker struct {
 }
 
 func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
-	return w.s.market.Sweep(ctx)
+	if err := w.s.market.Sweep(ctx); err != nil {
+		return err
+	}
+	// Payouts whose job gave up (or was lost) are sent again: the provider
+	// is asked first, so none is paid twice.
+	stale, err := w.s.market.StalePayouts(ctx, stalePayout)
+	for _, id := range stale {
+		if err := w.s.enqueue(ctx, SendPayoutArgs{PayoutID: id}, nil); err != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// stalePayout is how long a pending payout may sit untouched before the
+// sweep sends it again.
+const stalePayout = 10 * time.Minute
+
+// SendPayoutArgs sends a payout to the payment provider and settles it.
+type SendPayoutArgs struct {
+	PayoutID string `json:"payoutID"`
+}
+
+// Kind implements river.JobArgs.
+func (SendPayoutArgs) Kind() string { return "send_payout" }
+
+// InsertOpts keeps one job per payout while one is waiting or running.
+func (SendPayoutArgs) InsertOpts() river.InsertOpts { return uniqueWhileLive() }
+
+type sendPayoutWorker struct {
+	river.WorkerDefaults[SendPayoutArgs]
+	s *Service
+}
+
+func (w *sendPayoutWorker) Work(ctx context.Context, job *river.Job[SendPayoutArgs]) error {
+	return w.s.market.SendPayout(ctx, job.Args.PayoutID)
 }
 
 // RefreshCreditArgs rescores everyone as of now, so scores age.

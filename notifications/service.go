@@ -86,6 +86,7 @@ func (s *Service) Bind(m *market.Market, cfg Config) error {
 	river.AddWorker(workers, &refreshCreditWorker{s: s})
 	river.AddWorker(workers, &mailWorker{s: s})
 	river.AddWorker(workers, &checkpointWorker{s: s})
+	river.AddWorker(workers, &sendPayoutWorker{s: s})
 	rc := &river.Config{
 		Logger:            s.log,
 		FetchPollInterval: cfg.PollInterval,

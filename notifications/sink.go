@@ -77,6 +77,8 @@ func (s *Service) Emit(ctx context.Context, c *ent.Client, e market.Event) error
 		}
 	case market.MemberInvited:
 		return s.invited(ctx, c, e)
+	case market.PayoutRequested:
+		return s.enqueue(ctx, SendPayoutArgs{PayoutID: e.ID}, nil)
 	}
 	for _, h := range WhoHears[e.Kind] {
 		if err := s.tell(ctx, c, e, h); err != nil {

@@ -125,6 +125,8 @@ var WhoHears = map[market.EventKind][]Heard{
 	market.BackfillRoster:    {{Employer, enum.CategoryOffer, "backfill_roster.employer"}},
 	market.BackfillMatched:   {{Employer, enum.CategoryOffer, "backfill_matched.employer"}},
 	market.BackfillExhausted: {{Employer, enum.CategoryOffer, "backfill_exhausted.employer"}},
+	market.PayoutPaid:        {{Worker, enum.CategoryPayment, "payout_paid.worker"}},
+	market.PayoutReturned:    {{Worker, enum.CategoryPayment, "payout_returned.worker"}},
 	market.CreditDisputeResolved: {
 		{Worker, enum.CategoryCredit, "credit_dispute_resolved.worker"},
 		{Employer, enum.CategoryCredit, "credit_dispute_resolved.employer"},

@@ -46,6 +46,7 @@ var heardBy = map[market.EventKind][]string{
 	market.ShiftChanged:    {"worker"},
 	market.BackfillStandby: {"employer"}, market.BackfillRoster: {"employer"}, market.BackfillMatched: {"employer"},
 	market.BackfillExhausted: {"employer"}, market.ShiftReopened: {}, market.ShiftBoosted: {"employer"},
+	market.PayoutRequested: {}, market.PayoutPaid: {"worker"}, market.PayoutReturned: {"worker"},
 }
 
 // TestEveryPartyHearsWhatConcernsThem fires every event the market has and

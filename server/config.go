@@ -74,6 +74,9 @@ type Config struct {
 	// FLEXWORK_NEW_EMPLOYER_TERMS: the funding terms employers are founded
 	// on, PREFUNDED or CREDIT.
 	NewEmployerTerms string
+	// STRIPE_SECRET_KEY: pay workers out through Stripe Connect;
+	// STRIPE_API_URL: another address for Stripe's API (a fake in tests).
+	StripeSecretKey, StripeAPIURL string
 	// FLEXWORK_FCM_ENDPOINT: send pushes to this FCM-compatible endpoint
 	// without credentials (load tests against a fake FCM).
 	FCMEndpoint string
@@ -212,6 +215,8 @@ var settings = []setting{
 	{"FLEXWORK_JOB_POLL_INTERVAL", "500ms", "how often idle job workers look for work", dur(func(c *Config) *time.Duration { return &c.JobPollInterval })},
 	{"FLEXWORK_PUSH_HEAD_START", "5m", "how long an employer's favourites and a shift's standby list hear of a new or reopened shift before everyone else; 0s tells all at once", dur(func(c *Config) *time.Duration { return &c.PushHeadStart })},
 	{"FLEXWORK_NEW_EMPLOYER_TERMS", "PREFUNDED", "funding terms new employers are founded on: PREFUNDED (each hire's wage held in escrow from its funds) or CREDIT (pays by the deadline; staff grant it with setFundingTerms)", str(func(c *Config) *string { return &c.NewEmployerTerms })},
+	{"STRIPE_SECRET_KEY", "", "Stripe secret key (sk_…): workers' payouts go out as Stripe Connect transfers; without it no payouts are sent", str(func(c *Config) *string { return &c.StripeSecretKey })},
+	{"STRIPE_API_URL", "", "another address for Stripe's API (tests point it at a fake); empty: Stripe's", str(func(c *Config) *string { return &c.StripeAPIURL })},
 	{"FLEXWORK_FCM_ENDPOINT", "", "FCM-compatible endpoint to push to without credentials (load tests)", str(func(c *Config) *string { return &c.FCMEndpoint })},
 	{"SMTP_URL", "", "smtp://user:password@host:587 to send mail (sign-up codes, invitations) through; without it mail goes to the log", str(func(c *Config) *string { return &c.SMTPURL })},
 	{"MAIL_FROM", "flexwork <no-reply@flexwork.localhost>", "sender of the mail flexwork sends", str(func(c *Config) *string { return &c.MailFrom })},

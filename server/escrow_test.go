@@ -67,8 +67,8 @@ func booksBalance(t *testing.T, db *entdb.DB) {
 
 // prefundedEmployer starts a server that founds employers prefunded, with
 // staff (Sam) and Olga's new employer, which has no funds yet.
-func prefundedEmployer(t *testing.T, db *entdb.DB) (env *servertest.Env, sam, olga servertest.Account, emp string) {
-	env = servertest.Start(t, db, servertest.WithEnv(map[string]string{"FLEXWORK_NEW_EMPLOYER_TERMS": "PREFUNDED"}))
+func prefundedEmployer(t *testing.T, db *entdb.DB, opts ...servertest.Option) (env *servertest.Env, sam, olga servertest.Account, emp string) {
+	env = servertest.Start(t, db, append(opts, servertest.WithEnv(map[string]string{"FLEXWORK_NEW_EMPLOYER_TERMS": "PREFUNDED"}))...)
 	sam = makeStaff(t, env, db, "sam@example.com")
 	olga = env.SignUp("olga@example.com", "Olga")
 	return env, sam, olga, createEmployer(t, env, olga, "Spree Logistics")

@@ -26,6 +26,8 @@ import (
 	"flexwork/graph/generated"
 	"flexwork/ledger"
 	"flexwork/market"
+	"flexwork/money"
+	"flexwork/money/stripepay"
 	"flexwork/notifications"
 	"flexwork/server/auth"
 	"flexwork/server/graphiql"
@@ -56,6 +58,9 @@ type Deps struct {
 	// Limits counts attempts for rate limits; nil means Redis when
 	// REDIS_URL is set, else this process.
 	Limits ratelimit.Store
+	// Payouts sends workers' payouts; nil means Stripe when
+	// STRIPE_SECRET_KEY is set, else no payouts.
+	Payouts money.PayoutProvider
 }
 
 // Server is a ready-to-serve flexwork: the HTTP handler and what it runs on.
@@ -106,6 +111,9 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Sender == nil {
 		d.Sender = notifications.LogSender{Log: d.Log}
 	}
+	if d.Payouts == nil && cfg.StripeSecretKey != "" {
+		d.Payouts = stripepay.New(cfg.StripeSecretKey, cfg.StripeAPIURL, nil)
+	}
 	if d.Mailer == nil {
 		d.Mailer = notifications.LogMailer{Log: d.Log}
 		if cfg.SMTPURL != "" {
@@ -134,7 +142,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	svc := notifications.New(d.DB, d.Broker, d.Sender, d.Mailer, d.Log, d.Now)
 	mkt := market.New(d.DB, market.WithClock(d.Now), market.WithEvents(svc), market.WithStorage(d.Store), market.WithLog(logKey),
-		market.WithNewEmployerTerms(employer.FundingTerms(cfg.NewEmployerTerms)))
+		market.WithNewEmployerTerms(employer.FundingTerms(cfg.NewEmployerTerms)), market.WithPayouts(d.Payouts))
 	s := &Server{
 		cfg:           cfg,
 		log:           d.Log,

@@ -27,6 +27,7 @@ import (
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
+	"flexwork/ent/payout"
 	"flexwork/ent/predicate"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
@@ -641,6 +642,33 @@ func (f TraversePasswordReset) Traverse(ctx context.Context, q ent.Query) error 
 	return fmt.Errorf("unexpected query type %T. expect *ent.PasswordResetQuery", q)
 }
 
+// The PayoutFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PayoutFunc func(context.Context, *ent.PayoutQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PayoutFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PayoutQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PayoutQuery", q)
+}
+
+// The TraversePayout type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePayout func(context.Context, *ent.PayoutQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePayout) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePayout) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PayoutQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PayoutQuery", q)
+}
+
 // The ReviewFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ReviewFunc func(context.Context, *ent.ReviewQuery) (ent.Value, error)
 
@@ -1035,6 +1063,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.OfferQuery, predicate.Offer, offer.OrderOption]{typ: ent.TypeOffer, tq: q}, nil
 	case *ent.PasswordResetQuery:
 		return &query[*ent.PasswordResetQuery, predicate.PasswordReset, passwordreset.OrderOption]{typ: ent.TypePasswordReset, tq: q}, nil
+	case *ent.PayoutQuery:
+		return &query[*ent.PayoutQuery, predicate.Payout, payout.OrderOption]{typ: ent.TypePayout, tq: q}, nil
 	case *ent.ReviewQuery:
 		return &query[*ent.ReviewQuery, predicate.Review, review.OrderOption]{typ: ent.TypeReview, tq: q}, nil
 	case *ent.ReviewReportQuery:

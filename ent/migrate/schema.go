@@ -770,6 +770,35 @@ var (
 			},
 		},
 	}
+	// PayoutsColumns holds the columns for the "payouts" table.
+	PayoutsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "worker_id", Type: field.TypeString},
+		{Name: "amount", Type: field.TypeInt64},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "provider", Type: field.TypeString},
+		{Name: "destination", Type: field.TypeString},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "PAID", "RETURNED"}, Default: "PENDING"},
+		{Name: "provider_ref", Type: field.TypeString, Default: ""},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "last_error", Type: field.TypeString, Size: 500, Default: ""},
+		{Name: "settled_at", Type: field.TypeTime, Nullable: true},
+	}
+	// PayoutsTable holds the schema information for the "payouts" table.
+	PayoutsTable = &schema.Table{
+		Name:       "payouts",
+		Columns:    PayoutsColumns,
+		PrimaryKey: []*schema.Column{PayoutsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "payout_worker_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{PayoutsColumns[3], PayoutsColumns[1]},
+			},
+		},
+	}
 	// ReviewsColumns holds the columns for the "reviews" table.
 	ReviewsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -1280,6 +1309,7 @@ var (
 		{Name: "travel_radius_km", Type: field.TypeInt, Default: 15},
 		{Name: "min_hourly_rate", Type: field.TypeInt64, Nullable: true},
 		{Name: "currency", Type: field.TypeString, Size: 3, Default: "EUR"},
+		{Name: "payout_account", Type: field.TypeString, Size: 64, Default: ""},
 		{Name: "engagement_types", Type: field.TypeJSON, Nullable: true},
 		{Name: "availability", Type: field.TypeJSON, Nullable: true},
 		{Name: "credit_score", Type: field.TypeInt, Default: 600},
@@ -1299,7 +1329,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "worker_profiles_users_worker_profile",
-				Columns:    []*schema.Column{WorkerProfilesColumns[19]},
+				Columns:    []*schema.Column{WorkerProfilesColumns[20]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1417,6 +1447,7 @@ var (
 		NotificationsTable,
 		OffersTable,
 		PasswordResetsTable,
+		PayoutsTable,
 		ReviewsTable,
 		ReviewReportsTable,
 		RosterEntriesTable,

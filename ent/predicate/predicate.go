@@ -66,6 +66,9 @@ type Offer func(*sql.Selector)
 // PasswordReset is the predicate function for passwordreset builders.
 type PasswordReset func(*sql.Selector)
 
+// Payout is the predicate function for payout builders.
+type Payout func(*sql.Selector)
+
 // Review is the predicate function for review builders.
 type Review func(*sql.Selector)
 

@@ -591,6 +591,30 @@ func (f PasswordResetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PasswordResetMutation", m)
 }
 
+// The PayoutQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PayoutQueryRuleFunc func(context.Context, *ent.PayoutQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PayoutQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PayoutQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PayoutQuery", q)
+}
+
+// The PayoutMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PayoutMutationRuleFunc func(context.Context, *ent.PayoutMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PayoutMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PayoutMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PayoutMutation", m)
+}
+
 // The ReviewQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ReviewQueryRuleFunc func(context.Context, *ent.ReviewQuery) error
@@ -978,6 +1002,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PasswordResetQuery:
 		return q.Filter(), nil
+	case *ent.PayoutQuery:
+		return q.Filter(), nil
 	case *ent.ReviewQuery:
 		return q.Filter(), nil
 	case *ent.ReviewReportQuery:
@@ -1050,6 +1076,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.OfferMutation:
 		return m.Filter(), nil
 	case *ent.PasswordResetMutation:
+		return m.Filter(), nil
+	case *ent.PayoutMutation:
 		return m.Filter(), nil
 	case *ent.ReviewMutation:
 		return m.Filter(), nil

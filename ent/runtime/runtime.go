@@ -24,6 +24,7 @@ import (
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
+	"flexwork/ent/payout"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -955,6 +956,56 @@ func init() {
 	passwordreset.DefaultID = passwordresetDescID.Default.(func() string)
 	// passwordreset.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	passwordreset.IDValidator = passwordresetDescID.Validators[0].(func(string) error)
+	payoutMixin := schema.Payout{}.Mixin()
+	payout.Policy = privacy.NewPolicies(schema.Payout{})
+	payout.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := payout.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	payoutMixinFields0 := payoutMixin[0].Fields()
+	_ = payoutMixinFields0
+	payoutMixinFields1 := payoutMixin[1].Fields()
+	_ = payoutMixinFields1
+	payoutFields := schema.Payout{}.Fields()
+	_ = payoutFields
+	// payoutDescCreatedAt is the schema descriptor for created_at field.
+	payoutDescCreatedAt := payoutMixinFields1[0].Descriptor()
+	// payout.DefaultCreatedAt holds the default value on creation for the created_at field.
+	payout.DefaultCreatedAt = payoutDescCreatedAt.Default.(func() time.Time)
+	// payoutDescUpdatedAt is the schema descriptor for updated_at field.
+	payoutDescUpdatedAt := payoutMixinFields1[1].Descriptor()
+	// payout.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	payout.DefaultUpdatedAt = payoutDescUpdatedAt.Default.(func() time.Time)
+	// payout.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	payout.UpdateDefaultUpdatedAt = payoutDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// payoutDescCurrency is the schema descriptor for currency field.
+	payoutDescCurrency := payoutFields[2].Descriptor()
+	// payout.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	payout.CurrencyValidator = payoutDescCurrency.Validators[0].(func(string) error)
+	// payoutDescProviderRef is the schema descriptor for provider_ref field.
+	payoutDescProviderRef := payoutFields[6].Descriptor()
+	// payout.DefaultProviderRef holds the default value on creation for the provider_ref field.
+	payout.DefaultProviderRef = payoutDescProviderRef.Default.(string)
+	// payoutDescAttempts is the schema descriptor for attempts field.
+	payoutDescAttempts := payoutFields[7].Descriptor()
+	// payout.DefaultAttempts holds the default value on creation for the attempts field.
+	payout.DefaultAttempts = payoutDescAttempts.Default.(int)
+	// payoutDescLastError is the schema descriptor for last_error field.
+	payoutDescLastError := payoutFields[8].Descriptor()
+	// payout.DefaultLastError holds the default value on creation for the last_error field.
+	payout.DefaultLastError = payoutDescLastError.Default.(string)
+	// payout.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	payout.LastErrorValidator = payoutDescLastError.Validators[0].(func(string) error)
+	// payoutDescID is the schema descriptor for id field.
+	payoutDescID := payoutMixinFields0[0].Descriptor()
+	// payout.DefaultID holds the default value on creation for the id field.
+	payout.DefaultID = payoutDescID.Default.(func() string)
+	// payout.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	payout.IDValidator = payoutDescID.Validators[0].(func(string) error)
 	reviewMixin := schema.Review{}.Mixin()
 	review.Policy = privacy.NewPolicies(schema.Review{})
 	review.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1723,28 +1774,34 @@ func init() {
 	workerprofile.DefaultCurrency = workerprofileDescCurrency.Default.(string)
 	// workerprofile.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	workerprofile.CurrencyValidator = workerprofileDescCurrency.Validators[0].(func(string) error)
+	// workerprofileDescPayoutAccount is the schema descriptor for payout_account field.
+	workerprofileDescPayoutAccount := workerprofileFields[8].Descriptor()
+	// workerprofile.DefaultPayoutAccount holds the default value on creation for the payout_account field.
+	workerprofile.DefaultPayoutAccount = workerprofileDescPayoutAccount.Default.(string)
+	// workerprofile.PayoutAccountValidator is a validator for the "payout_account" field. It is called by the builders before save.
+	workerprofile.PayoutAccountValidator = workerprofileDescPayoutAccount.Validators[0].(func(string) error)
 	// workerprofileDescCreditScore is the schema descriptor for credit_score field.
-	workerprofileDescCreditScore := workerprofileFields[10].Descriptor()
+	workerprofileDescCreditScore := workerprofileFields[11].Descriptor()
 	// workerprofile.DefaultCreditScore holds the default value on creation for the credit_score field.
 	workerprofile.DefaultCreditScore = workerprofileDescCreditScore.Default.(int)
 	// workerprofileDescCreditProvisional is the schema descriptor for credit_provisional field.
-	workerprofileDescCreditProvisional := workerprofileFields[11].Descriptor()
+	workerprofileDescCreditProvisional := workerprofileFields[12].Descriptor()
 	// workerprofile.DefaultCreditProvisional holds the default value on creation for the credit_provisional field.
 	workerprofile.DefaultCreditProvisional = workerprofileDescCreditProvisional.Default.(bool)
 	// workerprofileDescRatingAvg is the schema descriptor for rating_avg field.
-	workerprofileDescRatingAvg := workerprofileFields[13].Descriptor()
+	workerprofileDescRatingAvg := workerprofileFields[14].Descriptor()
 	// workerprofile.DefaultRatingAvg holds the default value on creation for the rating_avg field.
 	workerprofile.DefaultRatingAvg = workerprofileDescRatingAvg.Default.(float64)
 	// workerprofileDescRatingCount is the schema descriptor for rating_count field.
-	workerprofileDescRatingCount := workerprofileFields[14].Descriptor()
+	workerprofileDescRatingCount := workerprofileFields[15].Descriptor()
 	// workerprofile.DefaultRatingCount holds the default value on creation for the rating_count field.
 	workerprofile.DefaultRatingCount = workerprofileDescRatingCount.Default.(int)
 	// workerprofileDescCompletedShifts is the schema descriptor for completed_shifts field.
-	workerprofileDescCompletedShifts := workerprofileFields[15].Descriptor()
+	workerprofileDescCompletedShifts := workerprofileFields[16].Descriptor()
 	// workerprofile.DefaultCompletedShifts holds the default value on creation for the completed_shifts field.
 	workerprofile.DefaultCompletedShifts = workerprofileDescCompletedShifts.Default.(int)
 	// workerprofileDescNoShows is the schema descriptor for no_shows field.
-	workerprofileDescNoShows := workerprofileFields[16].Descriptor()
+	workerprofileDescNoShows := workerprofileFields[17].Descriptor()
 	// workerprofile.DefaultNoShows holds the default value on creation for the no_shows field.
 	workerprofile.DefaultNoShows = workerprofileDescNoShows.Default.(int)
 	// workerprofileDescID is the schema descriptor for id field.

@@ -85,3 +85,35 @@ func (MoneyPosting) Indexes() []ent.Index {
 }
 
 func (MoneyPosting) Annotations() []schema.Annotation { return []schema.Annotation{entgql.Skip()} }
+
+// Payout is a worker's withdrawal of their balance to their account at a
+// payment provider. Requesting it moves the amount from the worker's
+// balance to payouts in transit (one money transaction); a job sends it
+// to the provider under the payout's ID as the idempotency key and, once
+// the provider answers, settles it (PAID) or gives the money back
+// (RETURNED). The worker reads their own; nobody else but staff.
+type Payout struct{ ent.Schema }
+
+func (Payout) Mixin() []ent.Mixin { return []ent.Mixin{withID("pay"), timeMixin{}} }
+
+func (Payout) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("worker_id").Immutable().Annotations(asID, noWhere),
+		field.Int64("amount").Immutable().Comment("minor units"),
+		field.String("currency").MaxLen(3).Immutable(),
+		field.String("provider").Immutable().Annotations(noWhere).Comment("the payment provider that sends it: stripe"),
+		field.String("destination").Immutable().Annotations(hidden).Comment("the worker's account at the provider"),
+		field.Enum("status").Values("PENDING", "PAID", "RETURNED").Default("PENDING").
+			Annotations(entgql.Type("PayoutStatus")),
+		field.String("provider_ref").Default("").Annotations(noWhere).Comment("the provider's reference for the transfer"),
+		field.Int("attempts").Default(0).Annotations(hidden).Comment("sends begun; after the first, the provider is asked before sending again"),
+		field.String("last_error").Default("").MaxLen(500).Annotations(hidden),
+		field.Time("settled_at").Optional().Nillable().Annotations(noWhere).Comment("when it was paid or returned"),
+	}
+}
+
+func (Payout) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("worker_id", "created_at")}
+}
+
+func (Payout) Annotations() []schema.Annotation { return node }

@@ -187,6 +187,11 @@ func (MoneyAccount) Policy() ent.Policy     { return policy(reads(rule.FilterToO
 func (MoneyTransaction) Policy() ent.Policy { return policy(reads(rule.FilterToOwners())) }
 func (MoneyPosting) Policy() ent.Policy     { return policy(reads(rule.FilterToOwners())) }
 
+// Payouts are the worker's own to read; only the system writes them.
+func (Payout) Policy() ent.Policy {
+	return policy(reads(rule.FilterToOwners(rule.Worker("worker_id"))))
+}
+
 func (IdempotencyKey) Policy() ent.Policy {
 	return policy(reads(rule.FilterToOwners(rule.User("user_id"))),
 		rule.AllowCreateByOwner(rule.User("user_id")))

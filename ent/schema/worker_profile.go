@@ -28,6 +28,9 @@ func (WorkerProfile) Fields() []ent.Field {
 		field.Int("travel_radius_km").Default(15).Annotations(hidden),
 		field.Int64("min_hourly_rate").Optional().Nillable().Comment("minor units").Annotations(hidden),
 		field.String("currency").Default("EUR").MaxLen(3).Annotations(hidden),
+		// Where payouts go: the worker's account at the payment provider
+		// (a Stripe connected account). Private like the home.
+		field.String("payout_account").Default("").MaxLen(64).Annotations(hidden),
 		field.JSON("engagement_types", []enum.EngagementType{}).Optional().
 			Annotations(entgql.Type("[EngagementType!]")),
 		// When the worker can work: a weekly pattern and dated exceptions,

@@ -115,6 +115,11 @@ func Currency(v string) predicate.WorkerProfile {
 	return predicate.WorkerProfile(sql.FieldEQ(FieldCurrency, v))
 }
 
+// PayoutAccount applies equality check predicate on the "payout_account" field. It's identical to PayoutAccountEQ.
+func PayoutAccount(v string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldEQ(FieldPayoutAccount, v))
+}
+
 // CreditScore applies equality check predicate on the "credit_score" field. It's identical to CreditScoreEQ.
 func CreditScore(v int) predicate.WorkerProfile {
 	return predicate.WorkerProfile(sql.FieldEQ(FieldCreditScore, v))
@@ -678,6 +683,71 @@ func CurrencyEqualFold(v string) predicate.WorkerProfile {
 // CurrencyContainsFold applies the ContainsFold predicate on the "currency" field.
 func CurrencyContainsFold(v string) predicate.WorkerProfile {
 	return predicate.WorkerProfile(sql.FieldContainsFold(FieldCurrency, v))
+}
+
+// PayoutAccountEQ applies the EQ predicate on the "payout_account" field.
+func PayoutAccountEQ(v string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldEQ(FieldPayoutAccount, v))
+}
+
+// PayoutAccountNEQ applies the NEQ predicate on the "payout_account" field.
+func PayoutAccountNEQ(v string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldNEQ(FieldPayoutAccount, v))
+}
+
+// PayoutAccountIn applies the In predicate on the "payout_account" field.
+func PayoutAccountIn(vs ...string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldIn(FieldPayoutAccount, vs...))
+}
+
+// PayoutAccountNotIn applies the NotIn predicate on the "payout_account" field.
+func PayoutAccountNotIn(vs ...string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldNotIn(FieldPayoutAccount, vs...))
+}
+
+// PayoutAccountGT applies the GT predicate on the "payout_account" field.
+func PayoutAccountGT(v string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldGT(FieldPayoutAccount, v))
+}
+
+// PayoutAccountGTE applies the GTE predicate on the "payout_account" field.
+func PayoutAccountGTE(v string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldGTE(FieldPayoutAccount, v))
+}
+
+// PayoutAccountLT applies the LT predicate on the "payout_account" field.
+func PayoutAccountLT(v string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldLT(FieldPayoutAccount, v))
+}
+
+// PayoutAccountLTE applies the LTE predicate on the "payout_account" field.
+func PayoutAccountLTE(v string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldLTE(FieldPayoutAccount, v))
+}
+
+// PayoutAccountContains applies the Contains predicate on the "payout_account" field.
+func PayoutAccountContains(v string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldContains(FieldPayoutAccount, v))
+}
+
+// PayoutAccountHasPrefix applies the HasPrefix predicate on the "payout_account" field.
+func PayoutAccountHasPrefix(v string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldHasPrefix(FieldPayoutAccount, v))
+}
+
+// PayoutAccountHasSuffix applies the HasSuffix predicate on the "payout_account" field.
+func PayoutAccountHasSuffix(v string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldHasSuffix(FieldPayoutAccount, v))
+}
+
+// PayoutAccountEqualFold applies the EqualFold predicate on the "payout_account" field.
+func PayoutAccountEqualFold(v string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldEqualFold(FieldPayoutAccount, v))
+}
+
+// PayoutAccountContainsFold applies the ContainsFold predicate on the "payout_account" field.
+func PayoutAccountContainsFold(v string) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldContainsFold(FieldPayoutAccount, v))
 }
 
 // EngagementTypesIsNil applies the IsNil predicate on the "engagement_types" field.

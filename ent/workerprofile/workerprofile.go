@@ -35,6 +35,8 @@ const (
 	FieldMinHourlyRate = "min_hourly_rate"
 	// FieldCurrency holds the string denoting the currency field in the database.
 	FieldCurrency = "currency"
+	// FieldPayoutAccount holds the string denoting the payout_account field in the database.
+	FieldPayoutAccount = "payout_account"
 	// FieldEngagementTypes holds the string denoting the engagement_types field in the database.
 	FieldEngagementTypes = "engagement_types"
 	// FieldAvailability holds the string denoting the availability field in the database.
@@ -149,6 +151,7 @@ var Columns = []string{
 	FieldTravelRadiusKm,
 	FieldMinHourlyRate,
 	FieldCurrency,
+	FieldPayoutAccount,
 	FieldEngagementTypes,
 	FieldAvailability,
 	FieldCreditScore,
@@ -204,6 +207,10 @@ var (
 	DefaultCurrency string
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	CurrencyValidator func(string) error
+	// DefaultPayoutAccount holds the default value on creation for the "payout_account" field.
+	DefaultPayoutAccount string
+	// PayoutAccountValidator is a validator for the "payout_account" field. It is called by the builders before save.
+	PayoutAccountValidator func(string) error
 	// DefaultCreditScore holds the default value on creation for the "credit_score" field.
 	DefaultCreditScore int
 	// DefaultCreditProvisional holds the default value on creation for the "credit_provisional" field.
@@ -278,6 +285,11 @@ func ByMinHourlyRate(opts ...sql.OrderTermOption) OrderOption {
 // ByCurrency orders the results by the currency field.
 func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCurrency, opts...).ToFunc()
+}
+
+// ByPayoutAccount orders the results by the payout_account field.
+func ByPayoutAccount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPayoutAccount, opts...).ToFunc()
 }
 
 // ByCreditScore orders the results by the credit_score field.

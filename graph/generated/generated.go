@@ -19,6 +19,7 @@ import (
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
+	"flexwork/ent/payout"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -525,6 +526,7 @@ type ComplexityRoot struct {
 	Earnings struct {
 		Balance func(childComplexity int) int
 		Held    func(childComplexity int) int
+		Payouts func(childComplexity int) int
 	}
 
 	Eligibility struct {
@@ -761,6 +763,7 @@ type ComplexityRoot struct {
 		ReportPaymentNotReceived    func(childComplexity int, input model.ReportPaymentNotReceivedInput) int
 		ReportReview                func(childComplexity int, input model.ReportReviewInput) int
 		RequestPasswordReset        func(childComplexity int, input model.RequestPasswordResetInput) int
+		RequestPayout               func(childComplexity int, input market.PayoutInput) int
 		ResetPassword               func(childComplexity int, input auth.ResetPasswordInput) int
 		ResolveCreditDispute        func(childComplexity int, input market.ResolveInput) int
 		ReviewCertification         func(childComplexity int, input model.ReviewCertificationInput) int
@@ -770,6 +773,7 @@ type ComplexityRoot struct {
 		SaveShiftTemplate           func(childComplexity int, input market.SaveShiftTemplateInput) int
 		SendOffer                   func(childComplexity int, input market.SendOfferInput) int
 		SetFundingTerms             func(childComplexity int, input market.FundingTermsInput) int
+		SetPayoutAccount            func(childComplexity int, input model.SetPayoutAccountInput) int
 		SetRosterEntry              func(childComplexity int, input market.RosterInput) int
 		ShortlistApplication        func(childComplexity int, input model.ShortlistApplicationInput) int
 		SignContract                func(childComplexity int, input model.SignContractInput) int
@@ -879,6 +883,30 @@ type ComplexityRoot struct {
 		Supply        func(childComplexity int) int
 	}
 
+	Payout struct {
+		Amount      func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Currency    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Provider    func(childComplexity int) int
+		ProviderRef func(childComplexity int) int
+		SettledAt   func(childComplexity int) int
+		Status      func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		WorkerID    func(childComplexity int) int
+	}
+
+	PayoutConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PayoutEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	PostFromTemplatePayload struct {
 		Shift func(childComplexity int) int
 	}
@@ -981,6 +1009,10 @@ type ComplexityRoot struct {
 	RequestPasswordResetPayload struct {
 		CodeExpiresAt func(childComplexity int) int
 		Email         func(childComplexity int) int
+	}
+
+	RequestPayoutPayload struct {
+		Payout func(childComplexity int) int
 	}
 
 	ResetPasswordPayload struct {
@@ -1107,6 +1139,10 @@ type ComplexityRoot struct {
 
 	SetFundingTermsPayload struct {
 		Employer func(childComplexity int) int
+	}
+
+	SetPayoutAccountPayload struct {
+		WorkerProfile func(childComplexity int) int
 	}
 
 	SetRosterEntryPayload struct {
@@ -1457,6 +1493,7 @@ type ComplexityRoot struct {
 		ID              func(childComplexity int) int
 		MinHourlyRate   func(childComplexity int) int
 		Offers          func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) int
+		PayoutAccount   func(childComplexity int) int
 		RatingAvg       func(childComplexity int) int
 		RatingCount     func(childComplexity int) int
 		RatingSummary   func(childComplexity int) int
@@ -1599,6 +1636,8 @@ type MutationResolver interface {
 	UnregisterDevice(ctx context.Context, input model.UnregisterDeviceInput) (*notifications.Changed, error)
 	MarkNotificationsRead(ctx context.Context, input model.MarkNotificationsReadInput) (*notifications.Changed, error)
 	UpdateNotificationSettings(ctx context.Context, input notifications.NotificationSettingsInput) (*notifications.Changed, error)
+	SetPayoutAccount(ctx context.Context, input model.SetPayoutAccountInput) (*market.Changed, error)
+	RequestPayout(ctx context.Context, input market.PayoutInput) (*market.Changed, error)
 	SubmitReview(ctx context.Context, input market.SubmitReviewInput) (*market.Changed, error)
 	ReplyToReview(ctx context.Context, input model.ReplyToReviewInput) (*market.Changed, error)
 	ReportReview(ctx context.Context, input model.ReportReviewInput) (*market.Changed, error)
@@ -1677,6 +1716,7 @@ type WorkerProfileResolver interface {
 	Assignments(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) (*ent.AssignmentConnection, error)
 
 	Earnings(ctx context.Context, obj *ent.WorkerProfile) (*market.Earnings, error)
+	PayoutAccount(ctx context.Context, obj *ent.WorkerProfile) (*string, error)
 	Availability(ctx context.Context, obj *ent.WorkerProfile) (*week.Availability, error)
 	Reviews(ctx context.Context, obj *ent.WorkerProfile, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.WorkerProfile) (*market.RatingSummary, error)
@@ -3269,6 +3309,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Earnings.Held(childComplexity), true
+	case "Earnings.payouts":
+		if e.ComplexityRoot.Earnings.Payouts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Earnings.Payouts(childComplexity), true
 
 	case "Eligibility.eligible":
 		if e.ComplexityRoot.Eligibility.Eligible == nil {
@@ -4523,6 +4569,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestPasswordReset(childComplexity, args["input"].(model.RequestPasswordResetInput)), true
+	case "Mutation.requestPayout":
+		if e.ComplexityRoot.Mutation.RequestPayout == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestPayout_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestPayout(childComplexity, args["input"].(market.PayoutInput)), true
 	case "Mutation.resetPassword":
 		if e.ComplexityRoot.Mutation.ResetPassword == nil {
 			break
@@ -4622,6 +4679,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetFundingTerms(childComplexity, args["input"].(market.FundingTermsInput)), true
+	case "Mutation.setPayoutAccount":
+		if e.ComplexityRoot.Mutation.SetPayoutAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setPayoutAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetPayoutAccount(childComplexity, args["input"].(model.SetPayoutAccountInput)), true
 	case "Mutation.setRosterEntry":
 		if e.ComplexityRoot.Mutation.SetRosterEntry == nil {
 			break
@@ -5173,6 +5241,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PaySuggestion.Supply(childComplexity), true
 
+	case "Payout.amount":
+		if e.ComplexityRoot.Payout.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payout.Amount(childComplexity), true
+	case "Payout.createdAt":
+		if e.ComplexityRoot.Payout.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payout.CreatedAt(childComplexity), true
+	case "Payout.currency":
+		if e.ComplexityRoot.Payout.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payout.Currency(childComplexity), true
+	case "Payout.id":
+		if e.ComplexityRoot.Payout.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payout.ID(childComplexity), true
+	case "Payout.provider":
+		if e.ComplexityRoot.Payout.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payout.Provider(childComplexity), true
+	case "Payout.providerRef":
+		if e.ComplexityRoot.Payout.ProviderRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payout.ProviderRef(childComplexity), true
+	case "Payout.settledAt":
+		if e.ComplexityRoot.Payout.SettledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payout.SettledAt(childComplexity), true
+	case "Payout.status":
+		if e.ComplexityRoot.Payout.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payout.Status(childComplexity), true
+	case "Payout.updatedAt":
+		if e.ComplexityRoot.Payout.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payout.UpdatedAt(childComplexity), true
+	case "Payout.workerID":
+		if e.ComplexityRoot.Payout.WorkerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payout.WorkerID(childComplexity), true
+
+	case "PayoutConnection.edges":
+		if e.ComplexityRoot.PayoutConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutConnection.Edges(childComplexity), true
+	case "PayoutConnection.pageInfo":
+		if e.ComplexityRoot.PayoutConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutConnection.PageInfo(childComplexity), true
+	case "PayoutConnection.totalCount":
+		if e.ComplexityRoot.PayoutConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutConnection.TotalCount(childComplexity), true
+
+	case "PayoutEdge.cursor":
+		if e.ComplexityRoot.PayoutEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutEdge.Cursor(childComplexity), true
+	case "PayoutEdge.node":
+		if e.ComplexityRoot.PayoutEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutEdge.Node(childComplexity), true
+
 	case "PostFromTemplatePayload.shift":
 		if e.ComplexityRoot.PostFromTemplatePayload.Shift == nil {
 			break
@@ -5598,6 +5759,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RequestPasswordResetPayload.Email(childComplexity), true
+
+	case "RequestPayoutPayload.payout":
+		if e.ComplexityRoot.RequestPayoutPayload.Payout == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestPayoutPayload.Payout(childComplexity), true
 
 	case "ResetPasswordPayload.accessToken":
 		if e.ComplexityRoot.ResetPasswordPayload.AccessToken == nil {
@@ -6031,6 +6199,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SetFundingTermsPayload.Employer(childComplexity), true
+
+	case "SetPayoutAccountPayload.workerProfile":
+		if e.ComplexityRoot.SetPayoutAccountPayload.WorkerProfile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetPayoutAccountPayload.WorkerProfile(childComplexity), true
 
 	case "SetRosterEntryPayload.revokedOffers":
 		if e.ComplexityRoot.SetRosterEntryPayload.RevokedOffers == nil {
@@ -7433,6 +7608,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkerProfile.Offers(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.OfferOrder)), true
+	case "WorkerProfile.payoutAccount":
+		if e.ComplexityRoot.WorkerProfile.PayoutAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkerProfile.PayoutAccount(childComplexity), true
 	case "WorkerProfile.ratingAvg":
 		if e.ComplexityRoot.WorkerProfile.RatingAvg == nil {
 			break
@@ -7669,6 +7850,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
 			graphql.NewInputUnmarshaler("OfferOrder", ec.unmarshalInputOfferOrder),
+			graphql.NewInputUnmarshaler("PayoutOrder", ec.unmarshalInputPayoutOrder),
 			graphql.NewInputUnmarshaler("PostFromTemplateInput", ec.unmarshalInputPostFromTemplateInput),
 			graphql.NewInputUnmarshaler("ProposeTimesheetCorrectionInput", ec.unmarshalInputProposeTimesheetCorrectionInput),
 			graphql.NewInputUnmarshaler("PublishShiftInput", ec.unmarshalInputPublishShiftInput),
@@ -7683,6 +7865,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ReportPaymentNotReceivedInput", ec.unmarshalInputReportPaymentNotReceivedInput),
 			graphql.NewInputUnmarshaler("ReportReviewInput", ec.unmarshalInputReportReviewInput),
 			graphql.NewInputUnmarshaler("RequestPasswordResetInput", ec.unmarshalInputRequestPasswordResetInput),
+			graphql.NewInputUnmarshaler("RequestPayoutInput", ec.unmarshalInputRequestPayoutInput),
 			graphql.NewInputUnmarshaler("ResetPasswordInput", ec.unmarshalInputResetPasswordInput),
 			graphql.NewInputUnmarshaler("ResolveCreditDisputeInput", ec.unmarshalInputResolveCreditDisputeInput),
 			graphql.NewInputUnmarshaler("ReviewCertificationInput", ec.unmarshalInputReviewCertificationInput),
@@ -7695,6 +7878,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SaveShiftTemplateInput", ec.unmarshalInputSaveShiftTemplateInput),
 			graphql.NewInputUnmarshaler("SendOfferInput", ec.unmarshalInputSendOfferInput),
 			graphql.NewInputUnmarshaler("SetFundingTermsInput", ec.unmarshalInputSetFundingTermsInput),
+			graphql.NewInputUnmarshaler("SetPayoutAccountInput", ec.unmarshalInputSetPayoutAccountInput),
 			graphql.NewInputUnmarshaler("SetRosterEntryInput", ec.unmarshalInputSetRosterEntryInput),
 			graphql.NewInputUnmarshaler("ShiftFeedFilter", ec.unmarshalInputShiftFeedFilter),
 			graphql.NewInputUnmarshaler("ShiftOrder", ec.unmarshalInputShiftOrder),
@@ -10779,6 +10963,120 @@ type PageInfo {
   endCursor: Cursor
 }
 """
+A worker's withdrawal of their balance to their account at a payment provider: PENDING until the provider answers, then PAID or RETURNED (the money back in the balance).
+"""
+type Payout implements Node {
+  """
+  An opaque ID; never parse it.
+  """
+  id: ID!
+  """
+  When the worker asked for it.
+  """
+  createdAt: DateTime!
+  """
+  When it last changed.
+  """
+  updatedAt: DateTime!
+  """
+  The worker's profile ID.
+  """
+  workerID: ID!
+  """
+  minor units
+  """
+  amount: Int!
+  """
+  The ISO 4217 currency.
+  """
+  currency: String!
+  """
+  the payment provider that sends it: stripe
+  """
+  provider: String!
+  """
+  Where it stands.
+  """
+  status: PayoutStatus!
+  """
+  the provider's reference for the transfer
+  """
+  providerRef: String
+  """
+  when it was paid or returned
+  """
+  settledAt: DateTime
+}
+"""
+A connection to a list of items.
+"""
+type PayoutConnection {
+  """
+  A list of edges.
+  """
+  edges: [PayoutEdge!]!
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type PayoutEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Payout
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Payout connections
+"""
+input PayoutOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Payouts.
+  """
+  field: PayoutOrderField!
+}
+"""
+Properties by which Payout connections can be ordered.
+"""
+enum PayoutOrderField {
+  """
+  By when it was asked for.
+  """
+  CREATED_AT
+}
+"""
+PayoutStatus is enum for the field status
+"""
+enum PayoutStatus @goModel(model: "flexwork/ent/payout.Status") {
+  """
+  Sent, or about to be; the money has left the balance.
+  """
+  PENDING
+  """
+  The provider made the transfer.
+  """
+  PAID
+  """
+  The provider refused it; the money is back in the balance.
+  """
+  RETURNED
+}
+"""
 Everything an app reads.
 """
 type Query {
@@ -12703,6 +13001,8 @@ type Earnings {
   balance: [Money!]!
   "The wages of hires not yet approved, held in escrow by prefunded employers: paid into the balance on approval."
   held: [Money!]!
+  "The worker's latest payouts, newest first (at most 20)."
+  payouts: [Payout!]!
 }
 
 extend type Employer {
@@ -13457,6 +13757,44 @@ type Subscription {
   applicationEvents(shiftID: ID!): ApplicationEvent!
   "Hires, check-ins and check-outs of a shift, for members of its employer."
   assignmentEvents(shiftID: ID!): AssignmentEvent!
+}
+`, BuiltIn: false},
+	{Name: "../schema/payout.graphql", Input: `"What requestPayout needs."
+input RequestPayoutInput {
+  "The currency of the balance to pay out."
+  currency: String!
+  "How much, in minor units of the currency; all of the balance when left out."
+  amount: Int
+}
+
+"What requestPayout changed."
+type RequestPayoutPayload {
+  "The payout: PENDING until the payment provider answers; the money has left the balance."
+  payout: Payout!
+}
+
+"What setPayoutAccount needs."
+input SetPayoutAccountInput {
+  "The worker's connected account at the payment provider (acct_ and letters and digits)."
+  account: String!
+}
+
+"What setPayoutAccount changed."
+type SetPayoutAccountPayload {
+  "The worker's profile, paying out to the new account."
+  workerProfile: WorkerProfile!
+}
+
+extend type WorkerProfile {
+  "Where the worker's payouts go; null to anyone but the worker and staff."
+  payoutAccount: String
+}
+
+extend type Mutation {
+  "Worker: sets the account payouts go to."
+  setPayoutAccount(input: SetPayoutAccountInput!): SetPayoutAccountPayload!
+  "Worker: withdraws from their balance to their payout account. Two requests for the same balance pay it once; the other is refused with BALANCE_INSUFFICIENT."
+  requestPayout(input: RequestPayoutInput!): RequestPayoutPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/preferences.graphql", Input: `"One of a worker's preferences."
@@ -14969,6 +15307,8 @@ func (ec *executionContext) childFields_Earnings(ctx context.Context, field grap
 		return ec.fieldContext_Earnings_balance(ctx, field)
 	case "held":
 		return ec.fieldContext_Earnings_held(ctx, field)
+	case "payouts":
+		return ec.fieldContext_Earnings_payouts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Earnings", field.Name)
 }
@@ -15475,6 +15815,42 @@ func (ec *executionContext) childFields_PaySuggestion(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type PaySuggestion", field.Name)
 }
 
+func (ec *executionContext) childFields_Payout(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Payout_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Payout_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Payout_updatedAt(ctx, field)
+	case "workerID":
+		return ec.fieldContext_Payout_workerID(ctx, field)
+	case "amount":
+		return ec.fieldContext_Payout_amount(ctx, field)
+	case "currency":
+		return ec.fieldContext_Payout_currency(ctx, field)
+	case "provider":
+		return ec.fieldContext_Payout_provider(ctx, field)
+	case "status":
+		return ec.fieldContext_Payout_status(ctx, field)
+	case "providerRef":
+		return ec.fieldContext_Payout_providerRef(ctx, field)
+	case "settledAt":
+		return ec.fieldContext_Payout_settledAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Payout", field.Name)
+}
+
+func (ec *executionContext) childFields_PayoutEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PayoutEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PayoutEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PayoutEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_PostFromTemplatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "shift":
@@ -15629,6 +16005,14 @@ func (ec *executionContext) childFields_RequestPasswordResetPayload(ctx context.
 		return ec.fieldContext_RequestPasswordResetPayload_codeExpiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RequestPasswordResetPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RequestPayoutPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payout":
+		return ec.fieldContext_RequestPayoutPayload_payout(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestPayoutPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ResetPasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15881,6 +16265,14 @@ func (ec *executionContext) childFields_SetFundingTermsPayload(ctx context.Conte
 		return ec.fieldContext_SetFundingTermsPayload_employer(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SetFundingTermsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SetPayoutAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workerProfile":
+		return ec.fieldContext_SetPayoutAccountPayload_workerProfile(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetPayoutAccountPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SetRosterEntryPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16561,6 +16953,8 @@ func (ec *executionContext) childFields_WorkerProfile(ctx context.Context, field
 		return ec.fieldContext_WorkerProfile_workerSkills(ctx, field)
 	case "earnings":
 		return ec.fieldContext_WorkerProfile_earnings(ctx, field)
+	case "payoutAccount":
+		return ec.fieldContext_WorkerProfile_payoutAccount(ctx, field)
 	case "availability":
 		return ec.fieldContext_WorkerProfile_availability(ctx, field)
 	case "reviews":
@@ -17589,6 +17983,20 @@ func (ec *executionContext) field_Mutation_requestPasswordReset_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_requestPayout_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.PayoutInput, error) {
+			return ec.unmarshalNRequestPayoutInput2flexworkᚋmarketᚐPayoutInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_resetPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17707,6 +18115,20 @@ func (ec *executionContext) field_Mutation_setFundingTerms_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.FundingTermsInput, error) {
 			return ec.unmarshalNSetFundingTermsInput2flexworkᚋmarketᚐFundingTermsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setPayoutAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetPayoutAccountInput, error) {
+			return ec.unmarshalNSetPayoutAccountInput2flexworkᚋgraphᚋmodelᚐSetPayoutAccountInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -25435,6 +25857,38 @@ func (ec *executionContext) fieldContext_Earnings_held(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Earnings_payouts(ctx context.Context, field graphql.CollectedField, obj *market.Earnings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Earnings_payouts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payouts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Payout) graphql.Marshaler {
+			return ec.marshalNPayout2ᚕᚖflexworkᚋentᚐPayoutᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Earnings_payouts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Earnings",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payout(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Eligibility_eligible(ctx context.Context, field graphql.CollectedField, obj *market.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30943,6 +31397,94 @@ func (ec *executionContext) fieldContext_Mutation_updateNotificationSettings(ctx
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setPayoutAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setPayoutAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetPayoutAccount(ctx, fc.Args["input"].(model.SetPayoutAccountInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNSetPayoutAccountPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setPayoutAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetPayoutAccountPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setPayoutAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestPayout(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestPayout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestPayout(ctx, fc.Args["input"].(market.PayoutInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNRequestPayoutPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestPayout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RequestPayoutPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestPayout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_submitReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33165,6 +33707,378 @@ func (ec *executionContext) fieldContext_PaySuggestion_minimumWage(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Payout_id(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payout_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payout_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payout", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Payout_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payout_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payout_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payout", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Payout_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payout_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payout_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payout", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Payout_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payout_workerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payout_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payout", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Payout_amount(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payout_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payout_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payout", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Payout_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payout_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payout_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payout", field, false, false, "String")
+}
+
+func (ec *executionContext) _Payout_provider(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payout_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payout_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payout", field, false, false, "String")
+}
+
+func (ec *executionContext) _Payout_status(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payout_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v payout.Status) graphql.Marshaler {
+			return ec.marshalNPayoutStatus2flexworkᚋentᚋpayoutᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payout_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payout", field, false, false, "PayoutStatus")
+}
+
+func (ec *executionContext) _Payout_providerRef(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payout_providerRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Payout_providerRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payout", field, false, false, "String")
+}
+
+func (ec *executionContext) _Payout_settledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payout_settledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SettledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Payout_settledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payout", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _PayoutConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PayoutEdge) graphql.Marshaler {
+			return ec.marshalNPayoutEdge2ᚕᚖflexworkᚋentᚐPayoutEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PayoutConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PayoutEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PayoutConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PayoutConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PayoutConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PayoutConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PayoutEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Payout) graphql.Marshaler {
+			return ec.marshalOPayout2ᚖflexworkᚋentᚐPayout(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PayoutEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payout(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PayoutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PayoutEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _PostFromTemplatePayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35009,6 +35923,38 @@ func (ec *executionContext) fieldContext_RequestPasswordResetPayload_codeExpires
 	return graphql.NewScalarFieldContext("RequestPasswordResetPayload", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _RequestPayoutPayload_payout(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestPayoutPayload_payout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payout, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Payout) graphql.Marshaler {
+			return ec.marshalNPayout2ᚖflexworkᚋentᚐPayout(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestPayoutPayload_payout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RequestPayoutPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payout(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ResetPasswordPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36825,6 +37771,38 @@ func (ec *executionContext) fieldContext_SetFundingTermsPayload_employer(_ conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetPayoutAccountPayload_workerProfile(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetPayoutAccountPayload_workerProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkerProfile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.WorkerProfile) graphql.Marshaler {
+			return ec.marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetPayoutAccountPayload_workerProfile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetPayoutAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkerProfile(ctx, field)
 		},
 	}
 	return fc, nil
@@ -42731,6 +43709,29 @@ func (ec *executionContext) fieldContext_WorkerProfile_earnings(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _WorkerProfile_payoutAccount(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkerProfile_payoutAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkerProfile().PayoutAccount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WorkerProfile_payoutAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkerProfile", field, true, true, "String")
+}
+
 func (ec *executionContext) _WorkerProfile_availability(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -47328,6 +48329,59 @@ func UnmarshalOfferOrder(ctx context.Context, raw any) (ent.OfferOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPayoutOrder(ctx context.Context, obj any) (ent.PayoutOrder, error) {
+	var it ent.PayoutOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPayoutOrderField2ᚖflexworkᚋentᚐPayoutOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPayoutOrder unmarshals raw into the PayoutOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPayoutOrder(ctx context.Context, raw any) (ent.PayoutOrder, error) {
+	var out ent.PayoutOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PayoutOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPostFromTemplateInput(ctx context.Context, obj any) (market.PostFromTemplateInput, error) {
 	var it market.PostFromTemplateInput
 	if obj == nil {
@@ -48021,6 +49075,55 @@ func UnmarshalRequestPasswordResetInput(ctx context.Context, raw any) (model.Req
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRequestPayoutInput(ctx context.Context, obj any) (market.PayoutInput, error) {
+	var it market.PayoutInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"currency", "amount"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRequestPayoutInput unmarshals raw into the RequestPayoutInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRequestPayoutInput(ctx context.Context, raw any) (market.PayoutInput, error) {
+	var out market.PayoutInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestPayoutInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputResetPasswordInput(ctx context.Context, obj any) (auth.ResetPasswordInput, error) {
 	var it auth.ResetPasswordInput
 	if obj == nil {
@@ -48646,6 +49749,48 @@ func (ec *executionContext) unmarshalInputSetFundingTermsInput(ctx context.Conte
 func UnmarshalSetFundingTermsInput(ctx context.Context, raw any) (market.FundingTermsInput, error) {
 	var out market.FundingTermsInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetFundingTermsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetPayoutAccountInput(ctx context.Context, obj any) (model.SetPayoutAccountInput, error) {
+	var it model.SetPayoutAccountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"account"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "account":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("account"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Account = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetPayoutAccountInput unmarshals raw into the SetPayoutAccountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetPayoutAccountInput(ctx context.Context, raw any) (model.SetPayoutAccountInput, error) {
+	var out model.SetPayoutAccountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetPayoutAccountInput", raw, &out)
 	return out, err
 }
 
@@ -50340,6 +51485,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Review(ctx, sel, obj)
+	case *ent.Payout:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Payout(ctx, sel, obj)
 	case *ent.Offer:
 		if obj == nil {
 			return graphql.Null
@@ -53547,6 +54697,11 @@ func (ec *executionContext) _Earnings(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "payouts":
+			out.Values[i] = ec._Earnings_payouts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -55262,6 +56417,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setPayoutAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setPayoutAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestPayout":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestPayout(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "submitReview":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_submitReview(ctx, field)
@@ -55976,6 +57145,165 @@ func (ec *executionContext) _PaySuggestion(ctx context.Context, sel ast.Selectio
 		case "minimumWage":
 			out.Values[i] = ec._PaySuggestion_minimumWage(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var payoutImplementors = []string{"Payout", "Node"}
+
+func (ec *executionContext) _Payout(ctx context.Context, sel ast.SelectionSet, obj *ent.Payout) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, payoutImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Payout")
+		case "id":
+			out.Values[i] = ec._Payout_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Payout_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Payout_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workerID":
+			out.Values[i] = ec._Payout_workerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._Payout_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._Payout_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provider":
+			out.Values[i] = ec._Payout_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._Payout_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "providerRef":
+			out.Values[i] = ec._Payout_providerRef(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "settledAt":
+			out.Values[i] = ec._Payout_settledAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var payoutConnectionImplementors = []string{"PayoutConnection"}
+
+func (ec *executionContext) _PayoutConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PayoutConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, payoutConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PayoutConnection")
+		case "edges":
+			out.Values[i] = ec._PayoutConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PayoutConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PayoutConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var payoutEdgeImplementors = []string{"PayoutEdge"}
+
+func (ec *executionContext) _PayoutEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PayoutEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, payoutEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PayoutEdge")
+		case "node":
+			out.Values[i] = ec._PayoutEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PayoutEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -56762,6 +58090,39 @@ func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, se
 			}
 		case "codeExpiresAt":
 			out.Values[i] = ec._RequestPasswordResetPayload_codeExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var requestPayoutPayloadImplementors = []string{"RequestPayoutPayload"}
+
+func (ec *executionContext) _RequestPayoutPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requestPayoutPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RequestPayoutPayload")
+		case "payout":
+			out.Values[i] = ec._RequestPayoutPayload_payout(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -57644,6 +59005,39 @@ func (ec *executionContext) _SetFundingTermsPayload(ctx context.Context, sel ast
 			out.Values[i] = graphql.MarshalString("SetFundingTermsPayload")
 		case "employer":
 			out.Values[i] = ec._SetFundingTermsPayload_employer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var setPayoutAccountPayloadImplementors = []string{"SetPayoutAccountPayload"}
+
+func (ec *executionContext) _SetPayoutAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setPayoutAccountPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetPayoutAccountPayload")
+		case "workerProfile":
+			out.Values[i] = ec._SetPayoutAccountPayload_workerProfile(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -59994,6 +61388,12 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_earnings(ctx, field, obj)
+				})
+		case "payoutAccount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkerProfile_payoutAccount(ctx, field, obj)
 				})
 		case "availability":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -62724,6 +64124,78 @@ func (ec *executionContext) marshalNPaySuggestion2ᚖflexworkᚋmarketᚐPaySugg
 	return ec._PaySuggestion(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPayout2ᚕᚖflexworkᚋentᚐPayoutᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Payout) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPayout2ᚖflexworkᚋentᚐPayout(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPayout2ᚖflexworkᚋentᚐPayout(ctx context.Context, sel ast.SelectionSet, v *ent.Payout) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Payout!")
+		return graphql.Null
+	}
+	return ec._Payout(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPayoutEdge2ᚕᚖflexworkᚋentᚐPayoutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PayoutEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPayoutEdge2ᚖflexworkᚋentᚐPayoutEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPayoutEdge2ᚖflexworkᚋentᚐPayoutEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PayoutEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PayoutEdge!")
+		return graphql.Null
+	}
+	return ec._PayoutEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPayoutOrderField2ᚖflexworkᚋentᚐPayoutOrderField(ctx context.Context, v any) (*ent.PayoutOrderField, error) {
+	var res = new(ent.PayoutOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPayoutOrderField2ᚖflexworkᚋentᚐPayoutOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PayoutOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PayoutOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPayoutStatus2flexworkᚋentᚋpayoutᚐStatus(ctx context.Context, v any) (payout.Status, error) {
+	var res payout.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPayoutStatus2flexworkᚋentᚋpayoutᚐStatus(ctx context.Context, sel ast.SelectionSet, v payout.Status) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNPostFromTemplateInput2flexworkᚋmarketᚐPostFromTemplateInput(ctx context.Context, v any) (market.PostFromTemplateInput, error) {
 	res, err := ec.unmarshalInputPostFromTemplateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -62929,6 +64401,19 @@ func (ec *executionContext) marshalNRequestPasswordResetPayload2ᚖflexworkᚋse
 		return graphql.Null
 	}
 	return ec._RequestPasswordResetPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRequestPayoutInput2flexworkᚋmarketᚐPayoutInput(ctx context.Context, v any) (market.PayoutInput, error) {
+	res, err := ec.unmarshalInputRequestPayoutInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRequestPayoutPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RequestPayoutPayload!")
+		return graphql.Null
+	}
+	return ec._RequestPayoutPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNResetPasswordInput2flexworkᚋserverᚋauthᚐResetPasswordInput(ctx context.Context, v any) (auth.ResetPasswordInput, error) {
@@ -63282,6 +64767,19 @@ func (ec *executionContext) marshalNSetFundingTermsPayload2ᚖflexworkᚋmarket�
 		return graphql.Null
 	}
 	return ec._SetFundingTermsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSetPayoutAccountInput2flexworkᚋgraphᚋmodelᚐSetPayoutAccountInput(ctx context.Context, v any) (model.SetPayoutAccountInput, error) {
+	res, err := ec.unmarshalInputSetPayoutAccountInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetPayoutAccountPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetPayoutAccountPayload!")
+		return graphql.Null
+	}
+	return ec._SetPayoutAccountPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetRosterEntryInput2flexworkᚋmarketᚐRosterInput(ctx context.Context, v any) (market.RosterInput, error) {
@@ -64872,6 +66370,13 @@ func (ec *executionContext) marshalOOrganisationKind2ᚖflexworkᚋentᚋemploye
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOPayout2ᚖflexworkᚋentᚐPayout(ctx context.Context, sel ast.SelectionSet, v *ent.Payout) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Payout(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOQuietHours2ᚖflexworkᚋnotificationsᚐQuietHours(ctx context.Context, sel ast.SelectionSet, v *notifications.QuietHours) graphql.Marshaler {

@@ -228,6 +228,12 @@ type RevokeOfferInput struct {
 	OfferID string `json:"offerID"`
 }
 
+// What setPayoutAccount needs.
+type SetPayoutAccountInput struct {
+	// The worker's connected account at the payment provider (acct_ and letters and digits).
+	Account string `json:"account"`
+}
+
 // What shortlistApplication needs.
 type ShortlistApplicationInput struct {
 	// The application to shortlist.

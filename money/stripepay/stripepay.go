@@ -28,7 +28,10 @@ type Provider struct{ client *stripe.Client }
 // New returns a provider with the platform's secret key. apiURL, when set,
 // replaces Stripe's API address (a fake of it in tests).
 func New(secretKey, apiURL string, hc *http.Client) *Provider {
-	cfg := &stripe.BackendConfig{HTTPClient: hc, MaxNetworkRetries: stripe.Int64(2)}
+	// The SDK's own log stays quiet: a failed send is the payout's
+	// last_error and the job's retry.
+	cfg := &stripe.BackendConfig{HTTPClient: hc, MaxNetworkRetries: stripe.Int64(2),
+		LeveledLogger: &stripe.LeveledLogger{Level: stripe.LevelNull}}
 	if apiURL != "" {
 		cfg.URL = stripe.String(strings.TrimSuffix(apiURL, "/"))
 	}
