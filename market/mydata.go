@@ -14,9 +14,11 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
 	"flexwork/ent/membership"
+	"flexwork/ent/moneyaccount"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
+	"flexwork/ent/payout"
 	"flexwork/ent/review"
 	"flexwork/ent/rule"
 	"flexwork/ent/session"
@@ -25,6 +27,7 @@ import (
 	"flexwork/ent/user"
 	"flexwork/ent/workerprofile"
 	"flexwork/ent/workerskill"
+	"flexwork/money"
 )
 
 // DataExport is everything the marketplace holds about the viewer, as JSON:
@@ -214,6 +217,18 @@ func (m *Market) eraseRefusal(sys context.Context, c *ent.Client, userID string)
 		return err
 	} else if owed {
 		return State(CodeAccountInUse, "money is still to be paid to you; confirm it arrives first")
+	}
+	// Money flexwork holds for the worker: a balance, or a payout on its way.
+	if held, err := c.MoneyAccount.Query().Where(moneyaccount.Kind(string(money.WorkerBalance)), moneyaccount.OwnerID(p.ID),
+		moneyaccount.BalanceNEQ(0)).Exist(sys); err != nil {
+		return err
+	} else if held {
+		return State(CodeAccountInUse, "your flexwork balance still holds money; pay it out first")
+	}
+	if sending, err := c.Payout.Query().Where(payout.WorkerID(p.ID), payout.StatusEQ(payout.StatusPENDING)).Exist(sys); err != nil {
+		return err
+	} else if sending {
+		return State(CodeAccountInUse, "a payout is still on its way to you; wait for it first")
 	}
 	return nil
 }

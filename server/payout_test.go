@@ -119,6 +119,10 @@ func TestAPayoutGoesOutOnceThroughStripe(t *testing.T) {
 			seen.Viewer.WorkerProfile.Earnings.Balance[0].Amount != shiftWage {
 			t.Fatalf("Ben's payout to a closed account: %+v, balance %+v", p, seen.Viewer.WorkerProfile.Earnings.Balance)
 		}
+		// An account whose balance holds money is not erased with it.
+		if r := env.Op(ben.Token, "DeleteMyAccount", input(map[string]any{"password": "correct horse battery"})); r.Code() != "ACCOUNT_IN_USE" {
+			t.Fatalf("erasing an account that holds money: %+v", r.Errors)
+		}
 		booksBalance(t, db)
 	})
 }
