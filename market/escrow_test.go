@@ -222,3 +222,39 @@ func checkBooks(t *testing.T, db *entdb.DB, emp string, deposited int64, after s
 		t.Fatalf("after %s: funds %d + escrow %d + released %d - owed %d != deposited %d", after, funds, escrow, releasedAll, -debt, deposited)
 	}
 }
+
+// TestAPaymentCountsInTheYearOfItsOwnClock: a wage released at 23:30 UTC
+// on New Year's Eve is paid at 00:30 on New Year's Day in Berlin, where
+// the shift was: Ana's income statement counts it in the new year.
+func TestAPaymentCountsInTheYearOfItsOwnClock(t *testing.T) {
+	db := entdbtest.Open(t, "sqlite3")
+	w := newWorld(t, db)
+	staff := viewer.NewContext(context.Background(), &viewer.Viewer{UserID: "usr_staff", Staff: true})
+	if _, err := w.m.SetFundingTerms(staff, market.FundingTermsInput{EmployerID: w.emp, Terms: employer.FundingTermsPREFUNDED}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.m.ConfirmFunding(staff, market.FundingInput{EmployerID: w.emp, Amount: market.Money{Amount: 100000, Currency: "EUR"}, Reference: "SEPA 1"}); err != nil {
+		t.Fatal(err)
+	}
+	ana := w.worker("Ana")
+	s := w.shift(time.Date(2026, 12, 31, 18, 0, 0, 0, time.UTC).Sub(w.now), 5, 1)
+	ts := w.work(ana, s, w.hire(ana, s))
+	w.now = time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)
+	if _, err := w.m.ApproveTimesheet(w.manager, market.ApproveInput{TimesheetID: ts.ID}); err != nil {
+		t.Fatal(err)
+	}
+	p := db.WorkerProfile.Query().OnlyX(sys)
+	for year, want := range map[int]int64{2026: 0, 2027: 7500} {
+		st, err := w.m.WorkerIncomeStatement(ana, p, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int64
+		for _, m := range st.Total {
+			got += m.Amount
+		}
+		if got != want {
+			t.Fatalf("%d: %+v, want %d", year, st.Total, want)
+		}
+	}
+}

@@ -707,4 +707,17 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		p.get("requestPayout.payout.amount") != 9750.0 {
 		t.Fatalf("RequestPayout: %v", p.v)
 	}
+	slip := s.op(dan, "TimesheetPayslip", map[string]any{"id": danSheet})
+	if slip.get("node.payslip.gross.amount") != 9750.0 || slip.get("node.payslip.minutes") != 390.0 || slip.get("node.payslip.throughFlexwork") != true {
+		t.Fatalf("TimesheetPayslip: %v", slip.v)
+	}
+	paidAt, err := time.Parse(time.RFC3339, slip.str("node.payslip.paidAt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tz, _ := time.LoadLocation("Europe/Berlin")
+	if st := s.op(dan, "MyIncomeStatement", map[string]any{"year": paidAt.In(tz).Year()}); st.get("viewer.workerProfile.incomeStatement.total.0.amount") != 9750.0 ||
+		st.get("viewer.workerProfile.incomeStatement.payers.0.payments") != 1.0 {
+		t.Fatalf("MyIncomeStatement: %v", st.v)
+	}
 }

@@ -85,6 +85,11 @@ func prefundedEmployer(t *testing.T, db *entdb.DB, opts ...servertest.Option) (e
 func TestAPrefundedWageIsHeldAtHireAndPaidOnApproval(t *testing.T) {
 	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
 		env, sam, olga, emp := prefundedEmployer(t, db)
+		// Both payments fall in one year on Berlin's clock, whenever the
+		// test runs: past Christmas, the clock moves into January.
+		if now := env.Clock.Now(); now.Month() == time.December && now.Day() > 25 {
+			env.Clock.Advance(7 * 24 * time.Hour)
+		}
 		ana := newWorker(t, env, "ana@example.com", "Ana")
 		ben := newWorker(t, env, "ben@example.com", "Ben")
 		shift := postShift(t, env, olga, emp, nil)
@@ -168,6 +173,26 @@ func TestAPrefundedWageIsHeldAtHireAndPaidOnApproval(t *testing.T) {
 		if r := env.Op(olga.Token, "MarkPaid", input(map[string]any{"timesheetID": c.timesheet, "reference": "SEPA"})); r.Code() != "PAYMENT_ALREADY_MARKED" {
 			t.Fatalf("marking a released wage paid: %+v", r.Errors)
 		}
+		// Ana's payslip says who paid what for which work, through flexwork.
+		var slip struct {
+			Node struct {
+				Payslip struct {
+					Payer                            struct{ Name string }
+					ShiftTitle, WorkedOn             string
+					Minutes                          int
+					Rate, Gross                      market.Money
+					PayUnit                          string
+					ThroughFlexwork, CancellationFee bool
+				}
+			}
+		}
+		env.Must(ana.Token, `query($id: ID!) { node(id: $id) { ... on Timesheet { payslip { payer { name } shiftTitle workedOn minutes
+			rate { amount currency } payUnit gross { amount currency } throughFlexwork cancellationFee } } } }`, map[string]any{"id": c.timesheet}, &slip)
+		if p := slip.Node.Payslip; p.Payer.Name != "Spree Logistics" || p.ShiftTitle != "Warehouse picker" || p.Minutes != 450 ||
+			p.Rate.Amount != 1500 || p.PayUnit != "HOUR" || p.Gross.Amount != shiftWage || !p.ThroughFlexwork || p.CancellationFee ||
+			len(p.WorkedOn) != len("2026-12-01") {
+			t.Fatalf("Ana's payslip: %+v", p)
+		}
 
 		// A late cancellation: Ben's fee (half the wage) comes out of the
 		// escrow, the other half goes back to the funds.
@@ -185,6 +210,47 @@ func TestAPrefundedWageIsHeldAtHireAndPaidOnApproval(t *testing.T) {
 		}
 		if funds, reserved := employerMoney(t, env, olga, emp); funds != 3750+20000-shiftWage/2 || reserved != 0 {
 			t.Fatalf("after the cancellation: funds %d, reserved %d", funds, reserved)
+		}
+		// The year's income statements: Ana's wage and Ben's fee, each from
+		// Spree; only the worker reads theirs.
+		const statementQ = `query($year: Int!) { viewer { workerProfile { id incomeStatement(year: $year) {
+			year payers { payer { name } gross { amount currency } payments } total { amount currency } } } } }`
+		berlin, _ := time.LoadLocation("Europe/Berlin")
+		year := env.Clock.Now().In(berlin).Year()
+		for who, want := range map[servertest.Account]int64{ana: shiftWage, ben: shiftWage / 2} {
+			var st struct {
+				Viewer struct {
+					WorkerProfile struct {
+						ID              string
+						IncomeStatement struct {
+							Year   int
+							Payers []struct {
+								Payer    struct{ Name string }
+								Gross    []market.Money
+								Payments int
+							}
+							Total []market.Money
+						}
+					}
+				}
+			}
+			env.Must(who.Token, statementQ, map[string]any{"year": year}, &st)
+			s := st.Viewer.WorkerProfile.IncomeStatement
+			if len(s.Payers) != 1 || s.Payers[0].Payer.Name != "Spree Logistics" || s.Payers[0].Payments != 1 ||
+				sum(s.Payers[0].Gross) != want || sum(s.Total) != want {
+				t.Fatalf("income statement for %d: %+v, want %d from Spree", year, s, want)
+			}
+			var other struct {
+				Node struct{ IncomeStatement *struct{ Year int } }
+			}
+			env.Must(olga.Token, `query($id: ID!, $year: Int!) { node(id: $id) { ... on WorkerProfile { incomeStatement(year: $year) { year } } } }`,
+				map[string]any{"id": st.Viewer.WorkerProfile.ID, "year": year}, &other)
+			if other.Node.IncomeStatement != nil {
+				t.Fatalf("the employer reads a worker's income statement: %+v", other.Node.IncomeStatement)
+			}
+		}
+		if r := env.Do(ana.Token, statementQ, map[string]any{"year": 1999}); r.Code() != "BAD_USER_INPUT" {
+			t.Fatalf("a statement for 1999: %+v", r.Errors)
 		}
 		booksBalance(t, db)
 	})

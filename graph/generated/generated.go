@@ -63,8 +63,10 @@ type ResolverRoot interface {
 	Contract() ContractResolver
 	CreditDispute() CreditDisputeResolver
 	Employer() EmployerResolver
+	IncomeFromPayer() IncomeFromPayerResolver
 	LedgerCheckpoint() LedgerCheckpointResolver
 	Mutation() MutationResolver
+	Payslip() PayslipResolver
 	Query() QueryResolver
 	Shift() ShiftResolver
 	Subscription() SubscriptionResolver
@@ -619,6 +621,18 @@ type ComplexityRoot struct {
 		Review func(childComplexity int) int
 	}
 
+	IncomeFromPayer struct {
+		Gross    func(childComplexity int) int
+		Payer    func(childComplexity int) int
+		Payments func(childComplexity int) int
+	}
+
+	IncomeStatement struct {
+		Payers func(childComplexity int) int
+		Total  func(childComplexity int) int
+		Year   func(childComplexity int) int
+	}
+
 	LeaveEmployerPayload struct {
 		Employer            func(childComplexity int) int
 		RemovedMembershipID func(childComplexity int) int
@@ -905,6 +919,19 @@ type ComplexityRoot struct {
 	PayoutEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Payslip struct {
+		CancellationFee func(childComplexity int) int
+		Gross           func(childComplexity int) int
+		Minutes         func(childComplexity int) int
+		PaidAt          func(childComplexity int) int
+		PayUnit         func(childComplexity int) int
+		Payer           func(childComplexity int) int
+		Rate            func(childComplexity int) int
+		ShiftTitle      func(childComplexity int) int
+		ThroughFlexwork func(childComplexity int) int
+		WorkedOn        func(childComplexity int) int
 	}
 
 	PostFromTemplatePayload struct {
@@ -1387,6 +1414,7 @@ type ComplexityRoot struct {
 		PaymentDueAt         func(childComplexity int) int
 		PaymentReference     func(childComplexity int) int
 		PaymentStatus        func(childComplexity int) int
+		Payslip              func(childComplexity int) int
 		ProposedMinutes      func(childComplexity int) int
 		Receipts             func(childComplexity int) int
 		ReleasedAmount       func(childComplexity int) int
@@ -1491,6 +1519,7 @@ type ComplexityRoot struct {
 		Headline        func(childComplexity int) int
 		HomeLocation    func(childComplexity int) int
 		ID              func(childComplexity int) int
+		IncomeStatement func(childComplexity int, year int) int
 		MinHourlyRate   func(childComplexity int) int
 		Offers          func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) int
 		PayoutAccount   func(childComplexity int) int
@@ -1569,6 +1598,9 @@ type EmployerResolver interface {
 	Owed(ctx context.Context, obj *ent.Employer) ([]*market.Money, error)
 	Reviews(ctx context.Context, obj *ent.Employer, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.Employer) (*market.RatingSummary, error)
+}
+type IncomeFromPayerResolver interface {
+	Payer(ctx context.Context, obj *market.IncomeFromPayer) (*ent.Employer, error)
 }
 type LedgerCheckpointResolver interface {
 	RootHash(ctx context.Context, obj *ent.LedgerCheckpoint) (string, error)
@@ -1658,6 +1690,9 @@ type MutationResolver interface {
 	DeleteShiftTemplate(ctx context.Context, input model.DeleteShiftTemplateInput) (*market.Changed, error)
 	UpdateWorkerProfile(ctx context.Context, input market.UpdateWorkerProfileInput) (*market.Changed, error)
 }
+type PayslipResolver interface {
+	Payer(ctx context.Context, obj *market.Payslip) (*ent.Employer, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
@@ -1702,6 +1737,7 @@ type SubscriptionResolver interface {
 }
 type TimesheetResolver interface {
 	Receipts(ctx context.Context, obj *ent.Timesheet) ([]*model.LedgerReceipt, error)
+	Payslip(ctx context.Context, obj *ent.Timesheet) (*market.Payslip, error)
 }
 type UserResolver interface {
 	Email(ctx context.Context, obj *ent.User) (*string, error)
@@ -1717,6 +1753,7 @@ type WorkerProfileResolver interface {
 
 	Earnings(ctx context.Context, obj *ent.WorkerProfile) (*market.Earnings, error)
 	PayoutAccount(ctx context.Context, obj *ent.WorkerProfile) (*string, error)
+	IncomeStatement(ctx context.Context, obj *ent.WorkerProfile, year int) (*market.IncomeStatement, error)
 	Availability(ctx context.Context, obj *ent.WorkerProfile) (*week.Availability, error)
 	Reviews(ctx context.Context, obj *ent.WorkerProfile, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.WorkerProfile) (*market.RatingSummary, error)
@@ -3694,6 +3731,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HideReviewPayload.Review(childComplexity), true
 
+	case "IncomeFromPayer.gross":
+		if e.ComplexityRoot.IncomeFromPayer.Gross == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncomeFromPayer.Gross(childComplexity), true
+	case "IncomeFromPayer.payer":
+		if e.ComplexityRoot.IncomeFromPayer.Payer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncomeFromPayer.Payer(childComplexity), true
+	case "IncomeFromPayer.payments":
+		if e.ComplexityRoot.IncomeFromPayer.Payments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncomeFromPayer.Payments(childComplexity), true
+
+	case "IncomeStatement.payers":
+		if e.ComplexityRoot.IncomeStatement.Payers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncomeStatement.Payers(childComplexity), true
+	case "IncomeStatement.total":
+		if e.ComplexityRoot.IncomeStatement.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncomeStatement.Total(childComplexity), true
+	case "IncomeStatement.year":
+		if e.ComplexityRoot.IncomeStatement.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncomeStatement.Year(childComplexity), true
+
 	case "LeaveEmployerPayload.employer":
 		if e.ComplexityRoot.LeaveEmployerPayload.Employer == nil {
 			break
@@ -5333,6 +5408,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PayoutEdge.Node(childComplexity), true
+
+	case "Payslip.cancellationFee":
+		if e.ComplexityRoot.Payslip.CancellationFee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payslip.CancellationFee(childComplexity), true
+	case "Payslip.gross":
+		if e.ComplexityRoot.Payslip.Gross == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payslip.Gross(childComplexity), true
+	case "Payslip.minutes":
+		if e.ComplexityRoot.Payslip.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payslip.Minutes(childComplexity), true
+	case "Payslip.paidAt":
+		if e.ComplexityRoot.Payslip.PaidAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payslip.PaidAt(childComplexity), true
+	case "Payslip.payUnit":
+		if e.ComplexityRoot.Payslip.PayUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payslip.PayUnit(childComplexity), true
+	case "Payslip.payer":
+		if e.ComplexityRoot.Payslip.Payer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payslip.Payer(childComplexity), true
+	case "Payslip.rate":
+		if e.ComplexityRoot.Payslip.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payslip.Rate(childComplexity), true
+	case "Payslip.shiftTitle":
+		if e.ComplexityRoot.Payslip.ShiftTitle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payslip.ShiftTitle(childComplexity), true
+	case "Payslip.throughFlexwork":
+		if e.ComplexityRoot.Payslip.ThroughFlexwork == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payslip.ThroughFlexwork(childComplexity), true
+	case "Payslip.workedOn":
+		if e.ComplexityRoot.Payslip.WorkedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payslip.WorkedOn(childComplexity), true
 
 	case "PostFromTemplatePayload.shift":
 		if e.ComplexityRoot.PostFromTemplatePayload.Shift == nil {
@@ -7207,6 +7343,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timesheet.PaymentStatus(childComplexity), true
+	case "Timesheet.payslip":
+		if e.ComplexityRoot.Timesheet.Payslip == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.Payslip(childComplexity), true
 	case "Timesheet.proposedMinutes":
 		if e.ComplexityRoot.Timesheet.ProposedMinutes == nil {
 			break
@@ -7591,6 +7733,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkerProfile.ID(childComplexity), true
+	case "WorkerProfile.incomeStatement":
+		if e.ComplexityRoot.WorkerProfile.IncomeStatement == nil {
+			break
+		}
+
+		args, err := ec.field_WorkerProfile_incomeStatement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WorkerProfile.IncomeStatement(childComplexity, args["year"].(int)), true
 	case "WorkerProfile.minHourlyRate":
 		if e.ComplexityRoot.WorkerProfile.MinHourlyRate == nil {
 			break
@@ -13797,6 +13950,60 @@ extend type Mutation {
   requestPayout(input: RequestPayoutInput!): RequestPayoutPayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/payslip.graphql", Input: `"One payment of wages, or of a cancellation fee: the worker's record of it."
+type Payslip {
+  "Who paid: the employer, or the agency or contractor that employs the worker."
+  payer: Employer!
+  "The shift's title."
+  shiftTitle: String!
+  "The shift's date on its own clock (YYYY-MM-DD)."
+  workedOn: String!
+  "The minutes approved; 0 for a cancellation fee."
+  minutes: Int!
+  "The rate per pay unit, with any boost the hire was made under."
+  rate: Money!
+  "What the rate is per."
+  payUnit: ShiftPayUnit!
+  "The amount paid, before anything the worker owes on it."
+  gross: Money!
+  "When it was paid."
+  paidAt: DateTime!
+  "Whether flexwork paid it into the worker's balance (from escrow, the employer's funds or the guarantee fund); false when the employer paid directly and the worker confirmed it."
+  throughFlexwork: Boolean!
+  "Whether it is the fee of a hire the employer cancelled late, not pay for work."
+  cancellationFee: Boolean!
+}
+
+"A worker's income in one year, per payer: the statement for a tax return."
+type IncomeStatement {
+  "The year."
+  year: Int!
+  "What each payer paid."
+  payers: [IncomeFromPayer!]!
+  "The year's total, per currency."
+  total: [Money!]!
+}
+
+"What one payer paid a worker in a year."
+type IncomeFromPayer {
+  "The payer."
+  payer: Employer!
+  "The total paid, per currency."
+  gross: [Money!]!
+  "How many payments."
+  payments: Int!
+}
+
+extend type Timesheet {
+  "The payslip, once the wage is paid; null before."
+  payslip: Payslip
+}
+
+extend type WorkerProfile {
+  "The worker's income statement for a year (payments dated in it on the shift's clock); null to anyone but the worker and staff."
+  incomeStatement(year: Int!): IncomeStatement
+}
+`, BuiltIn: false},
 	{Name: "../schema/preferences.graphql", Input: `"One of a worker's preferences."
 enum Preference {
   "When they said they can work (availability)."
@@ -15481,6 +15688,30 @@ func (ec *executionContext) childFields_HideReviewPayload(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type HideReviewPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_IncomeFromPayer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payer":
+		return ec.fieldContext_IncomeFromPayer_payer(ctx, field)
+	case "gross":
+		return ec.fieldContext_IncomeFromPayer_gross(ctx, field)
+	case "payments":
+		return ec.fieldContext_IncomeFromPayer_payments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncomeFromPayer", field.Name)
+}
+
+func (ec *executionContext) childFields_IncomeStatement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_IncomeStatement_year(ctx, field)
+	case "payers":
+		return ec.fieldContext_IncomeStatement_payers(ctx, field)
+	case "total":
+		return ec.fieldContext_IncomeStatement_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncomeStatement", field.Name)
+}
+
 func (ec *executionContext) childFields_LeaveEmployerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "removedMembershipID":
@@ -15849,6 +16080,32 @@ func (ec *executionContext) childFields_PayoutEdge(ctx context.Context, field gr
 		return ec.fieldContext_PayoutEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PayoutEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Payslip(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payer":
+		return ec.fieldContext_Payslip_payer(ctx, field)
+	case "shiftTitle":
+		return ec.fieldContext_Payslip_shiftTitle(ctx, field)
+	case "workedOn":
+		return ec.fieldContext_Payslip_workedOn(ctx, field)
+	case "minutes":
+		return ec.fieldContext_Payslip_minutes(ctx, field)
+	case "rate":
+		return ec.fieldContext_Payslip_rate(ctx, field)
+	case "payUnit":
+		return ec.fieldContext_Payslip_payUnit(ctx, field)
+	case "gross":
+		return ec.fieldContext_Payslip_gross(ctx, field)
+	case "paidAt":
+		return ec.fieldContext_Payslip_paidAt(ctx, field)
+	case "throughFlexwork":
+		return ec.fieldContext_Payslip_throughFlexwork(ctx, field)
+	case "cancellationFee":
+		return ec.fieldContext_Payslip_cancellationFee(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Payslip", field.Name)
 }
 
 func (ec *executionContext) childFields_PostFromTemplatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16763,6 +17020,8 @@ func (ec *executionContext) childFields_Timesheet(ctx context.Context, field gra
 		return ec.fieldContext_Timesheet_assignment(ctx, field)
 	case "receipts":
 		return ec.fieldContext_Timesheet_receipts(ctx, field)
+	case "payslip":
+		return ec.fieldContext_Timesheet_payslip(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Timesheet", field.Name)
 }
@@ -16955,6 +17214,8 @@ func (ec *executionContext) childFields_WorkerProfile(ctx context.Context, field
 		return ec.fieldContext_WorkerProfile_earnings(ctx, field)
 	case "payoutAccount":
 		return ec.fieldContext_WorkerProfile_payoutAccount(ctx, field)
+	case "incomeStatement":
+		return ec.fieldContext_WorkerProfile_incomeStatement(ctx, field)
 	case "availability":
 		return ec.fieldContext_WorkerProfile_availability(ctx, field)
 	case "reviews":
@@ -19096,6 +19357,20 @@ func (ec *executionContext) field_WorkerProfile_certifications_args(ctx context.
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_WorkerProfile_incomeStatement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
 	return args, nil
 }
 
@@ -27458,6 +27733,180 @@ func (ec *executionContext) fieldContext_HideReviewPayload_review(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _IncomeFromPayer_payer(ctx context.Context, field graphql.CollectedField, obj *market.IncomeFromPayer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncomeFromPayer_payer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IncomeFromPayer().Payer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncomeFromPayer_payer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncomeFromPayer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncomeFromPayer_gross(ctx context.Context, field graphql.CollectedField, obj *market.IncomeFromPayer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncomeFromPayer_gross(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gross, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖflexworkᚋmarketᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncomeFromPayer_gross(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncomeFromPayer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncomeFromPayer_payments(ctx context.Context, field graphql.CollectedField, obj *market.IncomeFromPayer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncomeFromPayer_payments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncomeFromPayer_payments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncomeFromPayer", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IncomeStatement_year(ctx context.Context, field graphql.CollectedField, obj *market.IncomeStatement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncomeStatement_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncomeStatement_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncomeStatement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IncomeStatement_payers(ctx context.Context, field graphql.CollectedField, obj *market.IncomeStatement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncomeStatement_payers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.IncomeFromPayer) graphql.Marshaler {
+			return ec.marshalNIncomeFromPayer2ᚕᚖflexworkᚋmarketᚐIncomeFromPayerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncomeStatement_payers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncomeStatement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IncomeFromPayer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncomeStatement_total(ctx context.Context, field graphql.CollectedField, obj *market.IncomeStatement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncomeStatement_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖflexworkᚋmarketᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncomeStatement_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncomeStatement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LeaveEmployerPayload_removedMembershipID(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34077,6 +34526,263 @@ func (ec *executionContext) _PayoutEdge_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_PayoutEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayoutEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Payslip_payer(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payslip_payer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Payslip().Payer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payslip_payer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Payslip",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Payslip_shiftTitle(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payslip_shiftTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShiftTitle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payslip_shiftTitle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payslip", field, false, false, "String")
+}
+
+func (ec *executionContext) _Payslip_workedOn(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payslip_workedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payslip_workedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payslip", field, false, false, "String")
+}
+
+func (ec *executionContext) _Payslip_minutes(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payslip_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payslip_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payslip", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Payslip_rate(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payslip_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payslip_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Payslip",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Payslip_payUnit(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payslip_payUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v shift.PayUnit) graphql.Marshaler {
+			return ec.marshalNShiftPayUnit2flexworkᚋentᚋshiftᚐPayUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payslip_payUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payslip", field, false, false, "ShiftPayUnit")
+}
+
+func (ec *executionContext) _Payslip_gross(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payslip_gross(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gross, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payslip_gross(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Payslip",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Payslip_paidAt(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payslip_paidAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payslip_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payslip", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Payslip_throughFlexwork(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payslip_throughFlexwork(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThroughFlexwork, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payslip_throughFlexwork(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payslip", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Payslip_cancellationFee(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payslip_cancellationFee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancellationFee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payslip_cancellationFee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payslip", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PostFromTemplatePayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -42121,6 +42827,38 @@ func (ec *executionContext) fieldContext_Timesheet_receipts(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Timesheet_payslip(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_payslip(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Timesheet().Payslip(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Payslip) graphql.Marshaler {
+			return ec.marshalOPayslip2ᚖflexworkᚋmarketᚐPayslip(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_payslip(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Timesheet",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payslip(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TimesheetConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TimesheetConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -43730,6 +44468,50 @@ func (ec *executionContext) _WorkerProfile_payoutAccount(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_WorkerProfile_payoutAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, true, true, "String")
+}
+
+func (ec *executionContext) _WorkerProfile_incomeStatement(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkerProfile_incomeStatement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.WorkerProfile().IncomeStatement(ctx, obj, fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.IncomeStatement) graphql.Marshaler {
+			return ec.marshalOIncomeStatement2ᚖflexworkᚋmarketᚐIncomeStatement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WorkerProfile_incomeStatement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkerProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IncomeStatement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WorkerProfile_incomeStatement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _WorkerProfile_availability(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
@@ -55324,6 +56106,93 @@ func (ec *executionContext) _HideReviewPayload(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var incomeFromPayerImplementors = []string{"IncomeFromPayer"}
+
+func (ec *executionContext) _IncomeFromPayer(ctx context.Context, sel ast.SelectionSet, obj *market.IncomeFromPayer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, incomeFromPayerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IncomeFromPayer")
+		case "payer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IncomeFromPayer_payer(ctx, field, obj)
+				})
+		case "gross":
+			out.Values[i] = ec._IncomeFromPayer_gross(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "payments":
+			out.Values[i] = ec._IncomeFromPayer_payments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var incomeStatementImplementors = []string{"IncomeStatement"}
+
+func (ec *executionContext) _IncomeStatement(ctx context.Context, sel ast.SelectionSet, obj *market.IncomeStatement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, incomeStatementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IncomeStatement")
+		case "year":
+			out.Values[i] = ec._IncomeStatement_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payers":
+			out.Values[i] = ec._IncomeStatement_payers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._IncomeStatement_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var leaveEmployerPayloadImplementors = []string{"LeaveEmployerPayload"}
 
 func (ec *executionContext) _LeaveEmployerPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -57305,6 +58174,85 @@ func (ec *executionContext) _PayoutEdge(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._PayoutEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var payslipImplementors = []string{"Payslip"}
+
+func (ec *executionContext) _Payslip(ctx context.Context, sel ast.SelectionSet, obj *market.Payslip) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, payslipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Payslip")
+		case "payer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Payslip_payer(ctx, field, obj)
+				})
+		case "shiftTitle":
+			out.Values[i] = ec._Payslip_shiftTitle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "workedOn":
+			out.Values[i] = ec._Payslip_workedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "minutes":
+			out.Values[i] = ec._Payslip_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rate":
+			out.Values[i] = ec._Payslip_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "payUnit":
+			out.Values[i] = ec._Payslip_payUnit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gross":
+			out.Values[i] = ec._Payslip_gross(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paidAt":
+			out.Values[i] = ec._Payslip_paidAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "throughFlexwork":
+			out.Values[i] = ec._Payslip_throughFlexwork(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancellationFee":
+			out.Values[i] = ec._Payslip_cancellationFee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -60675,6 +61623,12 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Timesheet_receipts(ctx, field, obj)
 				})
+		case "payslip":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Timesheet_payslip(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -61394,6 +62348,12 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_payoutAccount(ctx, field, obj)
+				})
+		case "incomeStatement":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkerProfile_incomeStatement(ctx, field, obj)
 				})
 		case "availability":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -63547,6 +64507,30 @@ func (ec *executionContext) marshalNID2ᚖstring(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNIncomeFromPayer2ᚕᚖflexworkᚋmarketᚐIncomeFromPayerᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.IncomeFromPayer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIncomeFromPayer2ᚖflexworkᚋmarketᚐIncomeFromPayer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIncomeFromPayer2ᚖflexworkᚋmarketᚐIncomeFromPayer(ctx context.Context, sel ast.SelectionSet, v *market.IncomeFromPayer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IncomeFromPayer!")
+		return graphql.Null
+	}
+	return ec._IncomeFromPayer(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -66189,6 +67173,13 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalOIncomeStatement2ᚖflexworkᚋmarketᚐIncomeStatement(ctx context.Context, sel ast.SelectionSet, v *market.IncomeStatement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IncomeStatement(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -66377,6 +67368,13 @@ func (ec *executionContext) marshalOPayout2ᚖflexworkᚋentᚐPayout(ctx contex
 		return graphql.Null
 	}
 	return ec._Payout(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPayslip2ᚖflexworkᚋmarketᚐPayslip(ctx context.Context, sel ast.SelectionSet, v *market.Payslip) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Payslip(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOQuietHours2ᚖflexworkᚋnotificationsᚐQuietHours(ctx context.Context, sel ast.SelectionSet, v *notifications.QuietHours) graphql.Marshaler {

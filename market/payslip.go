@@ -1,0 +1,131 @@
+package market
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"flexwork/ent"
+	"flexwork/ent/assignment"
+	"flexwork/ent/employer"
+	"flexwork/ent/rule"
+	"flexwork/ent/shift"
+	"flexwork/ent/timesheet"
+)
+
+// Payslip is one payment of wages (or of a cancellation fee) as the
+// worker's record of it: who paid, for what work, at what rate, how much,
+// when and how.
+type Payslip struct {
+	PayerID         string        `json:"payerID"`
+	ShiftTitle      string        `json:"shiftTitle"`
+	WorkedOn        string        `json:"workedOn"` // the shift's local date, YYYY-MM-DD
+	Minutes         int           `json:"minutes"`  // approved; 0 for a cancellation fee
+	Rate            Money         `json:"rate"`     // per pay unit, with any boost the hire was made under
+	PayUnit         shift.PayUnit `json:"payUnit"`
+	Gross           Money         `json:"gross"`
+	PaidAt          time.Time     `json:"paidAt"`
+	ThroughFlexwork bool          `json:"throughFlexwork"` // released into the flexwork balance (from escrow, funds or the guarantee fund), not paid by the employer directly
+	CancellationFee bool          `json:"cancellationFee"`
+}
+
+// paid are the payment statuses of a wage the worker has: released by
+// flexwork, or paid by the employer and confirmed.
+var paid = []timesheet.PaymentStatus{timesheet.PaymentStatusRELEASED, timesheet.PaymentStatusCONFIRMED}
+
+// TimesheetPayslip is a paid timesheet's payslip; nil before it is paid.
+// Whoever sees the timesheet sees it.
+func (m *Market) TimesheetPayslip(ctx context.Context, t *ent.Timesheet) (*Payslip, error) {
+	if t.PaidAt == nil || t.AmountOwed == nil || (t.PaymentStatus != timesheet.PaymentStatusRELEASED && t.PaymentStatus != timesheet.PaymentStatusCONFIRMED) {
+		return nil, nil
+	}
+	a, err := m.client(ctx).Assignment.Query().Where(assignment.ID(t.AssignmentID)).WithShift().Only(rule.System(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return payslip(t, a), nil
+}
+
+func payslip(t *ent.Timesheet, a *ent.Assignment) *Payslip {
+	s := termsOf(a.Edges.Shift, a)
+	minutes := 0
+	if t.ApprovedMinutes != nil {
+		minutes = *t.ApprovedMinutes
+	}
+	return &Payslip{
+		PayerID: payerOf(t), ShiftTitle: s.Title, WorkedOn: s.StartsAt.In(shiftLocation(s)).Format(time.DateOnly),
+		Minutes: minutes, Rate: Money{Amount: s.PayRate, Currency: s.Currency}, PayUnit: s.PayUnit,
+		Gross: Money{Amount: *t.AmountOwed, Currency: t.Currency}, PaidAt: *t.PaidAt,
+		ThroughFlexwork: t.PaymentStatus == timesheet.PaymentStatusRELEASED,
+		CancellationFee: t.Source == timesheet.SourceCANCELLATION_FEE,
+	}
+}
+
+// IncomeStatement is a worker's income of one year, per payer: what an
+// annual statement for a tax return reads.
+type IncomeStatement struct {
+	Year   int                `json:"year"`
+	Payers []*IncomeFromPayer `json:"payers"`
+	Total  []*Money           `json:"total"`
+}
+
+// IncomeFromPayer is what one payer paid a worker in the year.
+type IncomeFromPayer struct {
+	PayerID  string   `json:"payerID"`
+	Gross    []*Money `json:"gross"`
+	Payments int      `json:"payments"`
+}
+
+// WorkerIncomeStatement is a worker's income statement for year, for them
+// and staff; nil for anyone else. A payment counts in the year of its
+// payment date on the shift's own clock (a payment on New Year's night in
+// Shanghai counts in the new year there).
+func (m *Market) WorkerIncomeStatement(ctx context.Context, p *ent.WorkerProfile, year int) (*IncomeStatement, error) {
+	if private(ctx, p.UserID, p) == nil {
+		return nil, nil
+	}
+	if year < 2000 || year > 9999 {
+		return nil, BadInput("year", "give a year such as 2026")
+	}
+	// Every time zone's year lies within a day of UTC's.
+	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC).Add(-24*time.Hour), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC).Add(24*time.Hour)
+	sheets, err := m.client(ctx).Timesheet.Query().Where(timesheet.WorkerID(p.ID), timesheet.PaymentStatusIn(paid...),
+		timesheet.PaidAtGTE(from), timesheet.PaidAtLT(to)).
+		WithAssignment(func(q *ent.AssignmentQuery) { q.WithShift() }).All(rule.System(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := &IncomeStatement{Year: year, Payers: []*IncomeFromPayer{}, Total: []*Money{}}
+	byPayer := map[string]*IncomeFromPayer{}
+	add := func(list *[]*Money, amount int64, currency string) {
+		for _, m := range *list {
+			if m.Currency == currency {
+				m.Amount += amount
+				return
+			}
+		}
+		*list = append(*list, &Money{Amount: amount, Currency: currency})
+	}
+	for _, t := range sheets {
+		if t.PaidAt.In(shiftLocation(t.Edges.Assignment.Edges.Shift)).Year() != year {
+			continue
+		}
+		payer := payerOf(t)
+		f := byPayer[payer]
+		if f == nil {
+			f = &IncomeFromPayer{PayerID: payer, Gross: []*Money{}}
+			byPayer[payer] = f
+			out.Payers = append(out.Payers, f)
+		}
+		f.Payments++
+		add(&f.Gross, *t.AmountOwed, t.Currency)
+		add(&out.Total, *t.AmountOwed, t.Currency)
+	}
+	sort.Slice(out.Payers, func(i, j int) bool { return out.Payers[i].PayerID < out.Payers[j].PayerID })
+	return out, nil
+}
+
+// Payer is the organisation a payslip or statement line names.
+func (m *Market) Payer(ctx context.Context, id string) (*ent.Employer, error) {
+	return m.client(ctx).Employer.Query().Where(employer.ID(id)).Only(ctx)
+}
