@@ -803,6 +803,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentStatus:        {Type: field.TypeEnum, Column: timesheet.FieldPaymentStatus},
 			timesheet.FieldPaymentReference:     {Type: field.TypeString, Column: timesheet.FieldPaymentReference},
 			timesheet.FieldReleasedAmount:       {Type: field.TypeInt64, Column: timesheet.FieldReleasedAmount},
+			timesheet.FieldWithheldAmount:       {Type: field.TypeInt64, Column: timesheet.FieldWithheldAmount},
+			timesheet.FieldWithholdingRule:      {Type: field.TypeString, Column: timesheet.FieldWithholdingRule},
 			timesheet.FieldPaidAt:               {Type: field.TypeTime, Column: timesheet.FieldPaidAt},
 			timesheet.FieldPaymentConfirmedAt:   {Type: field.TypeTime, Column: timesheet.FieldPaymentConfirmedAt},
 			timesheet.FieldPaymentAutoConfirmed: {Type: field.TypeBool, Column: timesheet.FieldPaymentAutoConfirmed},
@@ -5489,6 +5491,16 @@ func (f *TimesheetFilter) WherePaymentReference(p entql.StringP) {
 // WhereReleasedAmount applies the entql int64 predicate on the released_amount field.
 func (f *TimesheetFilter) WhereReleasedAmount(p entql.Int64P) {
 	f.Where(p.Field(timesheet.FieldReleasedAmount))
+}
+
+// WhereWithheldAmount applies the entql int64 predicate on the withheld_amount field.
+func (f *TimesheetFilter) WhereWithheldAmount(p entql.Int64P) {
+	f.Where(p.Field(timesheet.FieldWithheldAmount))
+}
+
+// WhereWithholdingRule applies the entql string predicate on the withholding_rule field.
+func (f *TimesheetFilter) WhereWithholdingRule(p entql.StringP) {
+	f.Where(p.Field(timesheet.FieldWithholdingRule))
 }
 
 // WherePaidAt applies the entql time.Time predicate on the paid_at field.

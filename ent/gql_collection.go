@@ -4030,6 +4030,16 @@ func (_q *TimesheetQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, timesheet.FieldReleasedAmount)
 				fieldSeen[timesheet.FieldReleasedAmount] = struct{}{}
 			}
+		case "withheldAmount":
+			if _, ok := fieldSeen[timesheet.FieldWithheldAmount]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldWithheldAmount)
+				fieldSeen[timesheet.FieldWithheldAmount] = struct{}{}
+			}
+		case "withholdingRule":
+			if _, ok := fieldSeen[timesheet.FieldWithholdingRule]; !ok {
+				selectedFields = append(selectedFields, timesheet.FieldWithholdingRule)
+				fieldSeen[timesheet.FieldWithholdingRule] = struct{}{}
+			}
 		case "paidAt":
 			if _, ok := fieldSeen[timesheet.FieldPaidAt]; !ok {
 				selectedFields = append(selectedFields, timesheet.FieldPaidAt)

@@ -32339,6 +32339,9 @@ type TimesheetMutation struct {
 	payment_reference      *string
 	released_amount        *int64
 	addreleased_amount     *int64
+	withheld_amount        *int64
+	addwithheld_amount     *int64
+	withholding_rule       *string
 	paid_at                *time.Time
 	payment_confirmed_at   *time.Time
 	payment_auto_confirmed *bool
@@ -33869,6 +33872,98 @@ func (m *TimesheetMutation) ResetReleasedAmount() {
 	m.addreleased_amount = nil
 }
 
+// SetWithheldAmount sets the "withheld_amount" field.
+func (m *TimesheetMutation) SetWithheldAmount(i int64) {
+	m.withheld_amount = &i
+	m.addwithheld_amount = nil
+}
+
+// WithheldAmount returns the value of the "withheld_amount" field in the mutation.
+func (m *TimesheetMutation) WithheldAmount() (r int64, exists bool) {
+	v := m.withheld_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWithheldAmount returns the old "withheld_amount" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldWithheldAmount(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWithheldAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWithheldAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWithheldAmount: %w", err)
+	}
+	return oldValue.WithheldAmount, nil
+}
+
+// AddWithheldAmount adds i to the "withheld_amount" field.
+func (m *TimesheetMutation) AddWithheldAmount(i int64) {
+	if m.addwithheld_amount != nil {
+		*m.addwithheld_amount += i
+	} else {
+		m.addwithheld_amount = &i
+	}
+}
+
+// AddedWithheldAmount returns the value that was added to the "withheld_amount" field in this mutation.
+func (m *TimesheetMutation) AddedWithheldAmount() (r int64, exists bool) {
+	v := m.addwithheld_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWithheldAmount resets all changes to the "withheld_amount" field.
+func (m *TimesheetMutation) ResetWithheldAmount() {
+	m.withheld_amount = nil
+	m.addwithheld_amount = nil
+}
+
+// SetWithholdingRule sets the "withholding_rule" field.
+func (m *TimesheetMutation) SetWithholdingRule(s string) {
+	m.withholding_rule = &s
+}
+
+// WithholdingRule returns the value of the "withholding_rule" field in the mutation.
+func (m *TimesheetMutation) WithholdingRule() (r string, exists bool) {
+	v := m.withholding_rule
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWithholdingRule returns the old "withholding_rule" field's value of the Timesheet entity.
+// If the Timesheet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimesheetMutation) OldWithholdingRule(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWithholdingRule is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWithholdingRule requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWithholdingRule: %w", err)
+	}
+	return oldValue.WithholdingRule, nil
+}
+
+// ResetWithholdingRule resets all changes to the "withholding_rule" field.
+func (m *TimesheetMutation) ResetWithholdingRule() {
+	m.withholding_rule = nil
+}
+
 // SetPaidAt sets the "paid_at" field.
 func (m *TimesheetMutation) SetPaidAt(t time.Time) {
 	m.paid_at = &t
@@ -34247,7 +34342,7 @@ func (m *TimesheetMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TimesheetMutation) Fields() []string {
-	fields := make([]string, 0, 39)
+	fields := make([]string, 0, 41)
 	if m.created_at != nil {
 		fields = append(fields, timesheet.FieldCreatedAt)
 	}
@@ -34344,6 +34439,12 @@ func (m *TimesheetMutation) Fields() []string {
 	if m.released_amount != nil {
 		fields = append(fields, timesheet.FieldReleasedAmount)
 	}
+	if m.withheld_amount != nil {
+		fields = append(fields, timesheet.FieldWithheldAmount)
+	}
+	if m.withholding_rule != nil {
+		fields = append(fields, timesheet.FieldWithholdingRule)
+	}
 	if m.paid_at != nil {
 		fields = append(fields, timesheet.FieldPaidAt)
 	}
@@ -34437,6 +34538,10 @@ func (m *TimesheetMutation) Field(name string) (ent.Value, bool) {
 		return m.PaymentReference()
 	case timesheet.FieldReleasedAmount:
 		return m.ReleasedAmount()
+	case timesheet.FieldWithheldAmount:
+		return m.WithheldAmount()
+	case timesheet.FieldWithholdingRule:
+		return m.WithholdingRule()
 	case timesheet.FieldPaidAt:
 		return m.PaidAt()
 	case timesheet.FieldPaymentConfirmedAt:
@@ -34524,6 +34629,10 @@ func (m *TimesheetMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldPaymentReference(ctx)
 	case timesheet.FieldReleasedAmount:
 		return m.OldReleasedAmount(ctx)
+	case timesheet.FieldWithheldAmount:
+		return m.OldWithheldAmount(ctx)
+	case timesheet.FieldWithholdingRule:
+		return m.OldWithholdingRule(ctx)
 	case timesheet.FieldPaidAt:
 		return m.OldPaidAt(ctx)
 	case timesheet.FieldPaymentConfirmedAt:
@@ -34771,6 +34880,20 @@ func (m *TimesheetMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReleasedAmount(v)
 		return nil
+	case timesheet.FieldWithheldAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWithheldAmount(v)
+		return nil
+	case timesheet.FieldWithholdingRule:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWithholdingRule(v)
+		return nil
 	case timesheet.FieldPaidAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -34843,6 +34966,9 @@ func (m *TimesheetMutation) AddedFields() []string {
 	if m.addreleased_amount != nil {
 		fields = append(fields, timesheet.FieldReleasedAmount)
 	}
+	if m.addwithheld_amount != nil {
+		fields = append(fields, timesheet.FieldWithheldAmount)
+	}
 	return fields
 }
 
@@ -34861,6 +34987,8 @@ func (m *TimesheetMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedAmountOwed()
 	case timesheet.FieldReleasedAmount:
 		return m.AddedReleasedAmount()
+	case timesheet.FieldWithheldAmount:
+		return m.AddedWithheldAmount()
 	}
 	return nil, false
 }
@@ -34904,6 +35032,13 @@ func (m *TimesheetMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddReleasedAmount(v)
+		return nil
+	case timesheet.FieldWithheldAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWithheldAmount(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Timesheet numeric field %s", name)
@@ -35132,6 +35267,12 @@ func (m *TimesheetMutation) ResetField(name string) error {
 		return nil
 	case timesheet.FieldReleasedAmount:
 		m.ResetReleasedAmount()
+		return nil
+	case timesheet.FieldWithheldAmount:
+		m.ResetWithheldAmount()
+		return nil
+	case timesheet.FieldWithholdingRule:
+		m.ResetWithholdingRule()
 		return nil
 	case timesheet.FieldPaidAt:
 		m.ResetPaidAt()

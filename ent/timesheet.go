@@ -82,6 +82,10 @@ type Timesheet struct {
 	PaymentReference string `json:"payment_reference,omitempty"`
 	// minor units released from escrow (and funds) into the worker's balance so far
 	ReleasedAmount int64 `json:"released_amount,omitempty"`
+	// minor units of tax withheld from what was released, by the jurisdiction's rule
+	WithheldAmount int64 `json:"withheld_amount,omitempty"`
+	// the rule tax was withheld under; empty when none was
+	WithholdingRule string `json:"withholding_rule,omitempty"`
 	// PaidAt holds the value of the "paid_at" field.
 	PaidAt *time.Time `json:"paid_at,omitempty"`
 	// PaymentConfirmedAt holds the value of the "payment_confirmed_at" field.
@@ -131,9 +135,9 @@ func (*Timesheet) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case timesheet.FieldAutoApproved, timesheet.FieldPaymentAutoConfirmed:
 			values[i] = new(sql.NullBool)
-		case timesheet.FieldWorkedMinutes, timesheet.FieldApprovedMinutes, timesheet.FieldProposedMinutes, timesheet.FieldAmountOwed, timesheet.FieldReleasedAmount:
+		case timesheet.FieldWorkedMinutes, timesheet.FieldApprovedMinutes, timesheet.FieldProposedMinutes, timesheet.FieldAmountOwed, timesheet.FieldReleasedAmount, timesheet.FieldWithheldAmount:
 			values[i] = new(sql.NullInt64)
-		case timesheet.FieldID, timesheet.FieldAssignmentID, timesheet.FieldWorkerID, timesheet.FieldEmployerID, timesheet.FieldAgencyID, timesheet.FieldStatus, timesheet.FieldSource, timesheet.FieldClaimNote, timesheet.FieldAdjustmentReason, timesheet.FieldApprovedByID, timesheet.FieldDisputeReason, timesheet.FieldCorrectionNote, timesheet.FieldEscalatedBy, timesheet.FieldEscalationNote, timesheet.FieldDecisionNote, timesheet.FieldCurrency, timesheet.FieldPaymentStatus, timesheet.FieldPaymentReference, timesheet.FieldNotReceivedNote:
+		case timesheet.FieldID, timesheet.FieldAssignmentID, timesheet.FieldWorkerID, timesheet.FieldEmployerID, timesheet.FieldAgencyID, timesheet.FieldStatus, timesheet.FieldSource, timesheet.FieldClaimNote, timesheet.FieldAdjustmentReason, timesheet.FieldApprovedByID, timesheet.FieldDisputeReason, timesheet.FieldCorrectionNote, timesheet.FieldEscalatedBy, timesheet.FieldEscalationNote, timesheet.FieldDecisionNote, timesheet.FieldCurrency, timesheet.FieldPaymentStatus, timesheet.FieldPaymentReference, timesheet.FieldWithholdingRule, timesheet.FieldNotReceivedNote:
 			values[i] = new(sql.NullString)
 		case timesheet.FieldCreatedAt, timesheet.FieldUpdatedAt, timesheet.FieldClaimedCheckOutAt, timesheet.FieldSubmittedAt, timesheet.FieldApprovedAt, timesheet.FieldDisputedAt, timesheet.FieldEscalatedAt, timesheet.FieldDecidedAt, timesheet.FieldPaymentDueAt, timesheet.FieldPaidAt, timesheet.FieldPaymentConfirmedAt, timesheet.FieldNotReceivedAt, timesheet.FieldOverdueAt, timesheet.FieldPaymentCreditedAt:
 			values[i] = new(sql.NullTime)
@@ -362,6 +366,18 @@ func (_m *Timesheet) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ReleasedAmount = value.Int64
 			}
+		case timesheet.FieldWithheldAmount:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field withheld_amount", values[i])
+			} else if value.Valid {
+				_m.WithheldAmount = value.Int64
+			}
+		case timesheet.FieldWithholdingRule:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field withholding_rule", values[i])
+			} else if value.Valid {
+				_m.WithholdingRule = value.String
+			}
 		case timesheet.FieldPaidAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field paid_at", values[i])
@@ -569,6 +585,12 @@ func (_m *Timesheet) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("released_amount=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ReleasedAmount))
+	builder.WriteString(", ")
+	builder.WriteString("withheld_amount=")
+	builder.WriteString(fmt.Sprintf("%v", _m.WithheldAmount))
+	builder.WriteString(", ")
+	builder.WriteString("withholding_rule=")
+	builder.WriteString(_m.WithholdingRule)
 	builder.WriteString(", ")
 	if v := _m.PaidAt; v != nil {
 		builder.WriteString("paid_at=")

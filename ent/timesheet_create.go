@@ -424,6 +424,34 @@ func (_c *TimesheetCreate) SetNillableReleasedAmount(v *int64) *TimesheetCreate 
 	return _c
 }
 
+// SetWithheldAmount sets the "withheld_amount" field.
+func (_c *TimesheetCreate) SetWithheldAmount(v int64) *TimesheetCreate {
+	_c.mutation.SetWithheldAmount(v)
+	return _c
+}
+
+// SetNillableWithheldAmount sets the "withheld_amount" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableWithheldAmount(v *int64) *TimesheetCreate {
+	if v != nil {
+		_c.SetWithheldAmount(*v)
+	}
+	return _c
+}
+
+// SetWithholdingRule sets the "withholding_rule" field.
+func (_c *TimesheetCreate) SetWithholdingRule(v string) *TimesheetCreate {
+	_c.mutation.SetWithholdingRule(v)
+	return _c
+}
+
+// SetNillableWithholdingRule sets the "withholding_rule" field if the given value is not nil.
+func (_c *TimesheetCreate) SetNillableWithholdingRule(v *string) *TimesheetCreate {
+	if v != nil {
+		_c.SetWithholdingRule(*v)
+	}
+	return _c
+}
+
 // SetPaidAt sets the "paid_at" field.
 func (_c *TimesheetCreate) SetPaidAt(v time.Time) *TimesheetCreate {
 	_c.mutation.SetPaidAt(v)
@@ -640,6 +668,14 @@ func (_c *TimesheetCreate) defaults() error {
 		v := timesheet.DefaultReleasedAmount
 		_c.mutation.SetReleasedAmount(v)
 	}
+	if _, ok := _c.mutation.WithheldAmount(); !ok {
+		v := timesheet.DefaultWithheldAmount
+		_c.mutation.SetWithheldAmount(v)
+	}
+	if _, ok := _c.mutation.WithholdingRule(); !ok {
+		v := timesheet.DefaultWithholdingRule
+		_c.mutation.SetWithholdingRule(v)
+	}
 	if _, ok := _c.mutation.PaymentAutoConfirmed(); !ok {
 		v := timesheet.DefaultPaymentAutoConfirmed
 		_c.mutation.SetPaymentAutoConfirmed(v)
@@ -779,6 +815,12 @@ func (_c *TimesheetCreate) check() error {
 	}
 	if _, ok := _c.mutation.ReleasedAmount(); !ok {
 		return &ValidationError{Name: "released_amount", err: errors.New(`ent: missing required field "Timesheet.released_amount"`)}
+	}
+	if _, ok := _c.mutation.WithheldAmount(); !ok {
+		return &ValidationError{Name: "withheld_amount", err: errors.New(`ent: missing required field "Timesheet.withheld_amount"`)}
+	}
+	if _, ok := _c.mutation.WithholdingRule(); !ok {
+		return &ValidationError{Name: "withholding_rule", err: errors.New(`ent: missing required field "Timesheet.withholding_rule"`)}
 	}
 	if _, ok := _c.mutation.PaymentAutoConfirmed(); !ok {
 		return &ValidationError{Name: "payment_auto_confirmed", err: errors.New(`ent: missing required field "Timesheet.payment_auto_confirmed"`)}
@@ -958,6 +1000,14 @@ func (_c *TimesheetCreate) createSpec() (*Timesheet, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ReleasedAmount(); ok {
 		_spec.SetField(timesheet.FieldReleasedAmount, field.TypeInt64, value)
 		_node.ReleasedAmount = value
+	}
+	if value, ok := _c.mutation.WithheldAmount(); ok {
+		_spec.SetField(timesheet.FieldWithheldAmount, field.TypeInt64, value)
+		_node.WithheldAmount = value
+	}
+	if value, ok := _c.mutation.WithholdingRule(); ok {
+		_spec.SetField(timesheet.FieldWithholdingRule, field.TypeString, value)
+		_node.WithholdingRule = value
 	}
 	if value, ok := _c.mutation.PaidAt(); ok {
 		_spec.SetField(timesheet.FieldPaidAt, field.TypeTime, value)
@@ -1473,6 +1523,36 @@ func (u *TimesheetUpsert) UpdateReleasedAmount() *TimesheetUpsert {
 // AddReleasedAmount adds v to the "released_amount" field.
 func (u *TimesheetUpsert) AddReleasedAmount(v int64) *TimesheetUpsert {
 	u.Add(timesheet.FieldReleasedAmount, v)
+	return u
+}
+
+// SetWithheldAmount sets the "withheld_amount" field.
+func (u *TimesheetUpsert) SetWithheldAmount(v int64) *TimesheetUpsert {
+	u.Set(timesheet.FieldWithheldAmount, v)
+	return u
+}
+
+// UpdateWithheldAmount sets the "withheld_amount" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateWithheldAmount() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldWithheldAmount)
+	return u
+}
+
+// AddWithheldAmount adds v to the "withheld_amount" field.
+func (u *TimesheetUpsert) AddWithheldAmount(v int64) *TimesheetUpsert {
+	u.Add(timesheet.FieldWithheldAmount, v)
+	return u
+}
+
+// SetWithholdingRule sets the "withholding_rule" field.
+func (u *TimesheetUpsert) SetWithholdingRule(v string) *TimesheetUpsert {
+	u.Set(timesheet.FieldWithholdingRule, v)
+	return u
+}
+
+// UpdateWithholdingRule sets the "withholding_rule" field to the value that was provided on create.
+func (u *TimesheetUpsert) UpdateWithholdingRule() *TimesheetUpsert {
+	u.SetExcluded(timesheet.FieldWithholdingRule)
 	return u
 }
 
@@ -2140,6 +2220,41 @@ func (u *TimesheetUpsertOne) AddReleasedAmount(v int64) *TimesheetUpsertOne {
 func (u *TimesheetUpsertOne) UpdateReleasedAmount() *TimesheetUpsertOne {
 	return u.Update(func(s *TimesheetUpsert) {
 		s.UpdateReleasedAmount()
+	})
+}
+
+// SetWithheldAmount sets the "withheld_amount" field.
+func (u *TimesheetUpsertOne) SetWithheldAmount(v int64) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetWithheldAmount(v)
+	})
+}
+
+// AddWithheldAmount adds v to the "withheld_amount" field.
+func (u *TimesheetUpsertOne) AddWithheldAmount(v int64) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.AddWithheldAmount(v)
+	})
+}
+
+// UpdateWithheldAmount sets the "withheld_amount" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateWithheldAmount() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateWithheldAmount()
+	})
+}
+
+// SetWithholdingRule sets the "withholding_rule" field.
+func (u *TimesheetUpsertOne) SetWithholdingRule(v string) *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetWithholdingRule(v)
+	})
+}
+
+// UpdateWithholdingRule sets the "withholding_rule" field to the value that was provided on create.
+func (u *TimesheetUpsertOne) UpdateWithholdingRule() *TimesheetUpsertOne {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateWithholdingRule()
 	})
 }
 
@@ -2993,6 +3108,41 @@ func (u *TimesheetUpsertBulk) AddReleasedAmount(v int64) *TimesheetUpsertBulk {
 func (u *TimesheetUpsertBulk) UpdateReleasedAmount() *TimesheetUpsertBulk {
 	return u.Update(func(s *TimesheetUpsert) {
 		s.UpdateReleasedAmount()
+	})
+}
+
+// SetWithheldAmount sets the "withheld_amount" field.
+func (u *TimesheetUpsertBulk) SetWithheldAmount(v int64) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetWithheldAmount(v)
+	})
+}
+
+// AddWithheldAmount adds v to the "withheld_amount" field.
+func (u *TimesheetUpsertBulk) AddWithheldAmount(v int64) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.AddWithheldAmount(v)
+	})
+}
+
+// UpdateWithheldAmount sets the "withheld_amount" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateWithheldAmount() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateWithheldAmount()
+	})
+}
+
+// SetWithholdingRule sets the "withholding_rule" field.
+func (u *TimesheetUpsertBulk) SetWithholdingRule(v string) *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.SetWithholdingRule(v)
+	})
+}
+
+// UpdateWithholdingRule sets the "withholding_rule" field to the value that was provided on create.
+func (u *TimesheetUpsertBulk) UpdateWithholdingRule() *TimesheetUpsertBulk {
+	return u.Update(func(s *TimesheetUpsert) {
+		s.UpdateWithholdingRule()
 	})
 }
 

@@ -500,6 +500,41 @@ func (_u *TimesheetUpdate) AddReleasedAmount(v int64) *TimesheetUpdate {
 	return _u
 }
 
+// SetWithheldAmount sets the "withheld_amount" field.
+func (_u *TimesheetUpdate) SetWithheldAmount(v int64) *TimesheetUpdate {
+	_u.mutation.ResetWithheldAmount()
+	_u.mutation.SetWithheldAmount(v)
+	return _u
+}
+
+// SetNillableWithheldAmount sets the "withheld_amount" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableWithheldAmount(v *int64) *TimesheetUpdate {
+	if v != nil {
+		_u.SetWithheldAmount(*v)
+	}
+	return _u
+}
+
+// AddWithheldAmount adds value to the "withheld_amount" field.
+func (_u *TimesheetUpdate) AddWithheldAmount(v int64) *TimesheetUpdate {
+	_u.mutation.AddWithheldAmount(v)
+	return _u
+}
+
+// SetWithholdingRule sets the "withholding_rule" field.
+func (_u *TimesheetUpdate) SetWithholdingRule(v string) *TimesheetUpdate {
+	_u.mutation.SetWithholdingRule(v)
+	return _u
+}
+
+// SetNillableWithholdingRule sets the "withholding_rule" field if the given value is not nil.
+func (_u *TimesheetUpdate) SetNillableWithholdingRule(v *string) *TimesheetUpdate {
+	if v != nil {
+		_u.SetWithholdingRule(*v)
+	}
+	return _u
+}
+
 // SetPaidAt sets the "paid_at" field.
 func (_u *TimesheetUpdate) SetPaidAt(v time.Time) *TimesheetUpdate {
 	_u.mutation.SetPaidAt(v)
@@ -897,6 +932,15 @@ func (_u *TimesheetUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedReleasedAmount(); ok {
 		_spec.AddField(timesheet.FieldReleasedAmount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.WithheldAmount(); ok {
+		_spec.SetField(timesheet.FieldWithheldAmount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedWithheldAmount(); ok {
+		_spec.AddField(timesheet.FieldWithheldAmount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.WithholdingRule(); ok {
+		_spec.SetField(timesheet.FieldWithholdingRule, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.PaidAt(); ok {
 		_spec.SetField(timesheet.FieldPaidAt, field.TypeTime, value)
@@ -1427,6 +1471,41 @@ func (_u *TimesheetUpdateOne) AddReleasedAmount(v int64) *TimesheetUpdateOne {
 	return _u
 }
 
+// SetWithheldAmount sets the "withheld_amount" field.
+func (_u *TimesheetUpdateOne) SetWithheldAmount(v int64) *TimesheetUpdateOne {
+	_u.mutation.ResetWithheldAmount()
+	_u.mutation.SetWithheldAmount(v)
+	return _u
+}
+
+// SetNillableWithheldAmount sets the "withheld_amount" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableWithheldAmount(v *int64) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetWithheldAmount(*v)
+	}
+	return _u
+}
+
+// AddWithheldAmount adds value to the "withheld_amount" field.
+func (_u *TimesheetUpdateOne) AddWithheldAmount(v int64) *TimesheetUpdateOne {
+	_u.mutation.AddWithheldAmount(v)
+	return _u
+}
+
+// SetWithholdingRule sets the "withholding_rule" field.
+func (_u *TimesheetUpdateOne) SetWithholdingRule(v string) *TimesheetUpdateOne {
+	_u.mutation.SetWithholdingRule(v)
+	return _u
+}
+
+// SetNillableWithholdingRule sets the "withholding_rule" field if the given value is not nil.
+func (_u *TimesheetUpdateOne) SetNillableWithholdingRule(v *string) *TimesheetUpdateOne {
+	if v != nil {
+		_u.SetWithholdingRule(*v)
+	}
+	return _u
+}
+
 // SetPaidAt sets the "paid_at" field.
 func (_u *TimesheetUpdateOne) SetPaidAt(v time.Time) *TimesheetUpdateOne {
 	_u.mutation.SetPaidAt(v)
@@ -1854,6 +1933,15 @@ func (_u *TimesheetUpdateOne) sqlSave(ctx context.Context) (_node *Timesheet, er
 	}
 	if value, ok := _u.mutation.AddedReleasedAmount(); ok {
 		_spec.AddField(timesheet.FieldReleasedAmount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.WithheldAmount(); ok {
+		_spec.SetField(timesheet.FieldWithheldAmount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedWithheldAmount(); ok {
+		_spec.AddField(timesheet.FieldWithheldAmount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.WithholdingRule(); ok {
+		_spec.SetField(timesheet.FieldWithholdingRule, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.PaidAt(); ok {
 		_spec.SetField(timesheet.FieldPaidAt, field.TypeTime, value)

@@ -22,6 +22,11 @@ func (r *payslipResolver) Payer(ctx context.Context, obj *market.Payslip) (*ent.
 	return r.Market.Payer(ctx, obj.PayerID)
 }
 
+// WithholdingReport is the resolver for the withholdingReport field.
+func (r *queryResolver) WithholdingReport(ctx context.Context, year int, month int) (string, error) {
+	return r.Market.WithholdingReport(ctx, year, month)
+}
+
 // Payslip is the resolver for the payslip field.
 func (r *timesheetResolver) Payslip(ctx context.Context, obj *ent.Timesheet) (*market.Payslip, error) {
 	return r.Market.TimesheetPayslip(ctx, obj)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"time"
 
 	"flexwork/ent"
 	"flexwork/ent/assignment"
 	"flexwork/ent/employer"
 	"flexwork/ent/rule"
 	"flexwork/ent/timesheet"
+	"flexwork/market/jurisdiction"
 	"flexwork/money"
 )
 
@@ -153,9 +155,15 @@ func (m *Market) release(ctx context.Context, c *ent.Client, t *ent.Timesheet, g
 		return false, m.returnEscrow(ctx, c, a, cur, "unreleased:"+strconv.FormatInt(owed, 10))
 	}
 	key := t.ID + ":" + strconv.FormatInt(owed, 10)
+	withheld := jurisdiction.Withholding{Rule: t.WithholdingRule}
 	if due > 0 {
-		legs := []money.Posting{{Account: money.Account{Kind: money.WorkerBalance, Owner: t.WorkerID, Currency: cur}, Amount: due}}
+		if withheld, err = m.withholding(ctx, c, t, org, due); err != nil {
+			return false, err
+		}
+		var legs []money.Posting
 		for _, l := range []money.Posting{
+			{Account: money.Account{Kind: money.WorkerBalance, Owner: t.WorkerID, Currency: cur}, Amount: due - withheld.Amount},
+			{Account: money.Account{Kind: money.TaxWithheld, Owner: org, Currency: cur}, Amount: withheld.Amount},
 			{Account: escrowOf(a.ID, cur), Amount: -fromEscrow},
 			{Account: fundsOf(org, cur), Amount: -fromFunds},
 			{Account: money.Account{Kind: money.GuaranteeFund, Currency: cur}, Amount: -guaranteed},
@@ -179,7 +187,8 @@ func (m *Market) release(ctx context.Context, c *ent.Client, t *ent.Timesheet, g
 		}
 	}
 	now := m.Now()
-	if err := c.Timesheet.UpdateOneID(t.ID).SetReleasedAmount(owed).SetPaymentStatus(timesheet.PaymentStatusRELEASED).
+	if err := c.Timesheet.UpdateOneID(t.ID).SetReleasedAmount(owed).AddWithheldAmount(withheld.Amount).SetWithholdingRule(withheld.Rule).
+		SetPaymentStatus(timesheet.PaymentStatusRELEASED).
 		SetPaidAt(now).SetPaymentReference("flexwork:" + t.ID).Exec(rule.System(ctx)); err != nil {
 		return false, err
 	}
@@ -187,6 +196,38 @@ func (m *Market) release(ctx context.Context, c *ent.Client, t *ent.Timesheet, g
 		return false, err
 	}
 	return true, m.creditPayment(ctx, c, t)
+}
+
+// withholding is the tax the payer's jurisdiction withholds from due, the
+// part of t released now: its rule reads what the payer released to the
+// worker earlier in the month (on the shift's clock), in the same form of
+// work, and what was withheld from it — t's own earlier release included.
+func (m *Market) withholding(ctx context.Context, c *ent.Client, t *ent.Timesheet, org string, due int64) (jurisdiction.Withholding, error) {
+	sys := rule.System(ctx)
+	pack, err := m.packOf(ctx, org)
+	if err != nil || pack.Withhold == nil {
+		return jurisdiction.Withholding{}, err
+	}
+	s, err := c.Shift.Get(sys, t.Edges.Assignment.ShiftID)
+	if err != nil {
+		return jurisdiction.Withholding{}, err
+	}
+	now := m.Now().In(shiftLocation(s))
+	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
+	earlier, err := c.Timesheet.Query().Where(timesheet.WorkerID(t.WorkerID), timesheet.ReleasedAmountGT(0),
+		timesheet.PaidAtGTE(from), timesheet.PaidAtLT(from.AddDate(0, 1, 0)), timesheet.Currency(t.Currency)).
+		WithAssignment(func(q *ent.AssignmentQuery) { q.WithShift() }).All(sys)
+	if err != nil {
+		return jurisdiction.Withholding{}, err
+	}
+	p := jurisdiction.Payment{Engagement: s.EngagementType, Gross: due}
+	for _, e := range earlier {
+		if payerOf(e) == org && e.Edges.Assignment.Edges.Shift.EngagementType == s.EngagementType {
+			p.Earlier += e.ReleasedAmount
+			p.WithheldEarlier += e.WithheldAmount
+		}
+	}
+	return pack.Withhold(p), nil
 }
 
 // releaseApproved releases the timesheet id as it now stands, just

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,9 +14,12 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/schema/enum"
+	"flexwork/ent/shift"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/viewer"
 	"flexwork/market"
+	"flexwork/market/jurisdiction"
 	"flexwork/money"
 )
 
@@ -162,7 +166,7 @@ func playMoney(t *testing.T, db *entdb.DB, seed uint64) {
 			} else if err != nil {
 				t.Fatal(err)
 			}
-			checkBooks(t, db, w.emp, deposited, "dispute")
+			checkBooks(t, db, w.emp, "EUR", deposited, "dispute")
 			if _, err := w.m.ApproveTimesheet(w.manager, market.ApproveInput{TimesheetID: h.ts.ID}); err != nil {
 				t.Fatal(err)
 			}
@@ -175,29 +179,29 @@ func playMoney(t *testing.T, db *entdb.DB, seed uint64) {
 			did = "sweep"
 		}
 		tally[did]++
-		checkBooks(t, db, w.emp, deposited, fmt.Sprintf("step %d (%s)", step, did))
+		checkBooks(t, db, w.emp, "EUR", deposited, fmt.Sprintf("step %d (%s)", step, did))
 	}
 }
 
 // checkBooks verifies the money ledger and holds it against the market's
 // own record of hires and timesheets.
-func checkBooks(t *testing.T, db *entdb.DB, emp string, deposited int64, after string) {
+func checkBooks(t *testing.T, db *entdb.DB, emp, currency string, deposited int64, after string) {
 	t.Helper()
 	r, err := money.Verify(sys, db.Client)
 	if err != nil || len(r.Problems) > 0 {
 		t.Fatalf("after %s: money verify: %+v %v", after, r, err)
 	}
 	balance := func(k money.Kind, owner string) int64 {
-		b, err := money.Balance(sys, db.Client, money.Account{Kind: k, Owner: owner, Currency: "EUR"})
+		b, err := money.Balance(sys, db.Client, money.Account{Kind: k, Owner: owner, Currency: currency})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return b
 	}
-	released := map[string]int64{}
+	released := map[string]int64{} // net of tax withheld
 	var releasedAll int64
 	for _, ts := range db.Timesheet.Query().Where(timesheet.EmployerID(emp)).AllX(sys) {
-		released[ts.WorkerID] += ts.ReleasedAmount
+		released[ts.WorkerID] += ts.ReleasedAmount - ts.WithheldAmount
 		releasedAll += ts.ReleasedAmount
 	}
 	for worker, want := range released {
@@ -257,4 +261,106 @@ func TestAPaymentCountsInTheYearOfItsOwnClock(t *testing.T) {
 			t.Fatalf("%d: %+v, want %d", year, st.Total, want)
 		}
 	}
+}
+
+// TestAGigWorkersTaxIsWithheldPerMonth: a Shanghai organisation on
+// prefunded terms pays a platform gig worker twice in one month, 500 and
+// then 3,500 yuan. Nothing is withheld from the first (the month's income
+// is under 800 yuan); from the second, the tax on the month's 4,000 yuan
+// (3,200 taxable × 20 % = 640), which goes to the organisation's
+// withholding account. Her payslip says so, and the books verify.
+func TestAGigWorkersTaxIsWithheldPerMonth(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		w := newWorld(t, db)
+		shanghai := market.GeoPoint{Lat: 31.23, Lng: 121.47}
+		u := db.User.Create().SetDisplayName("Wang").SaveX(sys)
+		boss := &viewer.Viewer{UserID: u.ID, Roles: map[string]viewer.Role{}}
+		cn := employer.JurisdictionCN
+		e, err := w.m.CreateEmployer(viewer.NewContext(context.Background(), boss), market.CreateEmployerInput{Name: "浦江配送", Location: &shanghai, Jurisdiction: &cn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		boss.Roles[e.Employer.ID] = viewer.RoleOwner
+		manager := viewer.NewContext(context.Background(), boss)
+		staff := viewer.NewContext(context.Background(), &viewer.Viewer{UserID: "usr_staff", Staff: true})
+		if _, err := w.m.SetFundingTerms(staff, market.FundingTermsInput{EmployerID: e.Employer.ID, Terms: employer.FundingTermsPREFUNDED}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.m.ConfirmFunding(staff, market.FundingInput{EmployerID: e.Employer.ID, Amount: market.Money{Amount: 5_000_000, Currency: "CNY"}, Reference: "CN 1"}); err != nil {
+			t.Fatal(err)
+		}
+		li := w.worker("Li")
+		gig := []enum.EngagementType{enum.PlatformGig}
+		if _, err := w.m.UpdateWorkerProfile(li, market.UpdateWorkerProfileInput{HomeLocation: &shanghai, EngagementTypes: gig}); err != nil {
+			t.Fatal(err)
+		}
+		var sheets []*ent.Timesheet
+		for i, rate := range []int64{5000, 35000} { // per hour, 10 hours
+			start := w.now.Add(time.Duration(24*(i+1)) * time.Hour)
+			s, err := w.m.CreateShift(manager, market.CreateShiftInput{EmployerID: e.Employer.ID, Title: "外卖配送", EngagementType: enum.PlatformGig,
+				Address: "浦东", Location: shanghai, StartsAt: start, EndsAt: start.Add(10 * time.Hour), TimeZone: "Asia/Shanghai",
+				Pay: market.Money{Amount: rate, Currency: "CNY"}, PayUnit: shift.PayUnitHOUR, Slots: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.m.PublishShift(manager, s.Shift.ID); err != nil {
+				t.Fatal(err)
+			}
+			app, err := w.m.ApplyToShift(li, market.ApplyInput{ShiftID: s.Shift.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := w.m.SendOffer(manager, market.SendOfferInput{ApplicationID: &app.Application.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hired, err := w.m.AcceptOffer(li, o.Offer.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, who := range []context.Context{li, manager} {
+				if _, err := w.m.SignContract(who, hired.Contract.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.now = start
+			if _, err := w.m.CheckIn(li, market.PresenceInput{AssignmentID: hired.Assignment.ID, Location: shanghai}); err != nil {
+				t.Fatal(err)
+			}
+			w.now = start.Add(10 * time.Hour)
+			out, err := w.m.CheckOut(li, market.PresenceInput{AssignmentID: hired.Assignment.ID, Location: shanghai})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.m.ApproveTimesheet(manager, market.ApproveInput{TimesheetID: out.Timesheet.ID}); err != nil {
+				t.Fatal(err)
+			}
+			sheets = append(sheets, db.Timesheet.GetX(sys, out.Timesheet.ID))
+		}
+		if sheets[0].WithheldAmount != 0 || sheets[1].WithheldAmount != 64000 || sheets[1].WithholdingRule != jurisdiction.RuleCNLabourRemuneration {
+			t.Fatalf("withheld %d then %d (%q); want 0 then 64000", sheets[0].WithheldAmount, sheets[1].WithheldAmount, sheets[1].WithholdingRule)
+		}
+		slip, err := w.m.TimesheetPayslip(li, sheets[1])
+		if err != nil || slip.Gross.Amount != 350000 || slip.Withheld.Amount != 64000 || slip.Net.Amount != 286000 {
+			t.Fatalf("the payslip: %+v %v", slip, err)
+		}
+		balance, _ := money.Balance(sys, db.Client, money.Account{Kind: money.WorkerBalance, Owner: sheets[0].WorkerID, Currency: "CNY"})
+		tax, _ := money.Balance(sys, db.Client, money.Account{Kind: money.TaxWithheld, Owner: e.Employer.ID, Currency: "CNY"})
+		if balance != 400000-64000 || tax != 64000 {
+			t.Fatalf("Li holds %d, the withholding account %d", balance, tax)
+		}
+		checkBooks(t, db, e.Employer.ID, "CNY", 5_000_000, "two gig payments")
+		// Staff's file for the month: Li's 4,000 yuan from 浦江配送, 640 withheld.
+		report, err := w.m.WithholdingReport(staff, 2026, 12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(report), "\n")
+		if len(lines) != 2 || !strings.HasSuffix(lines[1], ",Li,CN_IIT_LABOUR_REMUNERATION,CNY,4000.00,640.00") || !strings.Contains(lines[1], "浦江配送") {
+			t.Fatalf("the withholding report:\n%s", report)
+		}
+		if _, err := w.m.WithholdingReport(manager, 2026, 12); code(err) != "FORBIDDEN" {
+			t.Fatalf("an employer reading the withholding report: %v", err)
+		}
+	})
 }

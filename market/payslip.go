@@ -24,6 +24,9 @@ type Payslip struct {
 	Rate            Money         `json:"rate"`     // per pay unit, with any boost the hire was made under
 	PayUnit         shift.PayUnit `json:"payUnit"`
 	Gross           Money         `json:"gross"`
+	Withheld        Money         `json:"withheld"`        // tax withheld by flexwork for the payer
+	WithholdingRule string        `json:"withholdingRule"` // the rule it was withheld under; "" when none was
+	Net             Money         `json:"net"`             // what the worker received
 	PaidAt          time.Time     `json:"paidAt"`
 	ThroughFlexwork bool          `json:"throughFlexwork"` // released into the flexwork balance (from escrow, funds or the guarantee fund), not paid by the employer directly
 	CancellationFee bool          `json:"cancellationFee"`
@@ -56,6 +59,8 @@ func payslip(t *ent.Timesheet, a *ent.Assignment) *Payslip {
 		PayerID: payerOf(t), ShiftTitle: s.Title, WorkedOn: s.StartsAt.In(shiftLocation(s)).Format(time.DateOnly),
 		Minutes: minutes, Rate: Money{Amount: s.PayRate, Currency: s.Currency}, PayUnit: s.PayUnit,
 		Gross: Money{Amount: *t.AmountOwed, Currency: t.Currency}, PaidAt: *t.PaidAt,
+		Withheld: Money{Amount: t.WithheldAmount, Currency: t.Currency}, WithholdingRule: t.WithholdingRule,
+		Net:             Money{Amount: *t.AmountOwed - t.WithheldAmount, Currency: t.Currency},
 		ThroughFlexwork: t.PaymentStatus == timesheet.PaymentStatusRELEASED,
 		CancellationFee: t.Source == timesheet.SourceCANCELLATION_FEE,
 	}

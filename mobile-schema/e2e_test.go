@@ -720,4 +720,12 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		st.get("viewer.workerProfile.incomeStatement.payers.0.payments") != 1.0 {
 		t.Fatalf("MyIncomeStatement: %v", st.v)
 	}
+	// Spree is a generic employer: nothing is withheld, and staff's file
+	// for the month has its header alone.
+	if slip.get("node.payslip.withheld.amount") != 0.0 || slip.get("node.payslip.net.amount") != 9750.0 {
+		t.Fatalf("TimesheetPayslip withholding: %v", slip.v)
+	}
+	if r := s.op(sam, "WithholdingReport", map[string]any{"year": paidAt.In(tz).Year(), "month": int(paidAt.In(tz).Month())}); r.str("withholdingReport") != "month,payer_id,payer_name,worker_id,worker_name,rule,currency,income,withheld\n" {
+		t.Fatalf("WithholdingReport: %v", r.v)
+	}
 }

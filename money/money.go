@@ -35,10 +35,11 @@ const (
 	PlatformFees     Kind = "PLATFORM_FEES"      // the platform's fees (platform)
 	GuaranteeFund    Kind = "GUARANTEE_FUND"     // pays workers on the deadline when an employer does not (platform)
 	EmployerDebt     Kind = "EMPLOYER_DEBT"      // what an employer owes the guarantee fund
+	TaxWithheld      Kind = "TAX_WITHHELD"       // tax withheld from workers' pay for a payer, to be remitted
 )
 
 // Kinds are every kind, in the order above.
-var Kinds = []Kind{Bank, EmployerFunds, Escrow, WorkerBalance, PayoutsInTransit, PlatformFees, GuaranteeFund, EmployerDebt}
+var Kinds = []Kind{Bank, EmployerFunds, Escrow, WorkerBalance, PayoutsInTransit, PlatformFees, GuaranteeFund, EmployerDebt, TaxWithheld}
 
 // MayGoNegative says whether an account of kind may hold less than
 // nothing: the bank (money came in), an employer's debt (owed to the

@@ -1215,6 +1215,8 @@ var (
 		{Name: "payment_status", Type: field.TypeEnum, Enums: []string{"NOT_DUE", "UNPAID", "MARKED_PAID", "CONFIRMED", "OVERDUE", "NOT_RECEIVED", "RELEASED"}, Default: "NOT_DUE"},
 		{Name: "payment_reference", Type: field.TypeString, Size: 120, Default: ""},
 		{Name: "released_amount", Type: field.TypeInt64, Default: 0},
+		{Name: "withheld_amount", Type: field.TypeInt64, Default: 0},
+		{Name: "withholding_rule", Type: field.TypeString, Default: ""},
 		{Name: "paid_at", Type: field.TypeTime, Nullable: true},
 		{Name: "payment_confirmed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "payment_auto_confirmed", Type: field.TypeBool, Default: false},
@@ -1232,7 +1234,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "timesheets_assignments_timesheet",
-				Columns:    []*schema.Column{TimesheetsColumns[39]},
+				Columns:    []*schema.Column{TimesheetsColumns[41]},
 				RefColumns: []*schema.Column{AssignmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1251,7 +1253,7 @@ var (
 			{
 				Name:    "timesheet_payment_status_paid_at",
 				Unique:  false,
-				Columns: []*schema.Column{TimesheetsColumns[29], TimesheetsColumns[32]},
+				Columns: []*schema.Column{TimesheetsColumns[29], TimesheetsColumns[34]},
 			},
 			{
 				Name:    "timesheet_employer_id_status",

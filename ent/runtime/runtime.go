@@ -1636,12 +1636,20 @@ func init() {
 	timesheetDescReleasedAmount := timesheetFields[29].Descriptor()
 	// timesheet.DefaultReleasedAmount holds the default value on creation for the released_amount field.
 	timesheet.DefaultReleasedAmount = timesheetDescReleasedAmount.Default.(int64)
+	// timesheetDescWithheldAmount is the schema descriptor for withheld_amount field.
+	timesheetDescWithheldAmount := timesheetFields[30].Descriptor()
+	// timesheet.DefaultWithheldAmount holds the default value on creation for the withheld_amount field.
+	timesheet.DefaultWithheldAmount = timesheetDescWithheldAmount.Default.(int64)
+	// timesheetDescWithholdingRule is the schema descriptor for withholding_rule field.
+	timesheetDescWithholdingRule := timesheetFields[31].Descriptor()
+	// timesheet.DefaultWithholdingRule holds the default value on creation for the withholding_rule field.
+	timesheet.DefaultWithholdingRule = timesheetDescWithholdingRule.Default.(string)
 	// timesheetDescPaymentAutoConfirmed is the schema descriptor for payment_auto_confirmed field.
-	timesheetDescPaymentAutoConfirmed := timesheetFields[32].Descriptor()
+	timesheetDescPaymentAutoConfirmed := timesheetFields[34].Descriptor()
 	// timesheet.DefaultPaymentAutoConfirmed holds the default value on creation for the payment_auto_confirmed field.
 	timesheet.DefaultPaymentAutoConfirmed = timesheetDescPaymentAutoConfirmed.Default.(bool)
 	// timesheetDescNotReceivedNote is the schema descriptor for not_received_note field.
-	timesheetDescNotReceivedNote := timesheetFields[34].Descriptor()
+	timesheetDescNotReceivedNote := timesheetFields[36].Descriptor()
 	// timesheet.DefaultNotReceivedNote holds the default value on creation for the not_received_note field.
 	timesheet.DefaultNotReceivedNote = timesheetDescNotReceivedNote.Default.(string)
 	// timesheet.NotReceivedNoteValidator is a validator for the "not_received_note" field. It is called by the builders before save.

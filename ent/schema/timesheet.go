@@ -75,6 +75,10 @@ func (Timesheet) Fields() []ent.Field {
 		field.String("payment_reference").Default("").MaxLen(120),
 		field.Int64("released_amount").Default(0).Annotations(noWhere).
 			Comment("minor units released from escrow (and funds) into the worker's balance so far"),
+		field.Int64("withheld_amount").Default(0).Annotations(noWhere).
+			Comment("minor units of tax withheld from what was released, by the jurisdiction's rule"),
+		field.String("withholding_rule").Default("").Annotations(noWhere).
+			Comment("the rule tax was withheld under; empty when none was"),
 		field.Time("paid_at").Optional().Nillable(),
 		field.Time("payment_confirmed_at").Optional().Nillable(),
 		field.Bool("payment_auto_confirmed").Default(false),

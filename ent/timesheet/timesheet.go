@@ -82,6 +82,10 @@ const (
 	FieldPaymentReference = "payment_reference"
 	// FieldReleasedAmount holds the string denoting the released_amount field in the database.
 	FieldReleasedAmount = "released_amount"
+	// FieldWithheldAmount holds the string denoting the withheld_amount field in the database.
+	FieldWithheldAmount = "withheld_amount"
+	// FieldWithholdingRule holds the string denoting the withholding_rule field in the database.
+	FieldWithholdingRule = "withholding_rule"
 	// FieldPaidAt holds the string denoting the paid_at field in the database.
 	FieldPaidAt = "paid_at"
 	// FieldPaymentConfirmedAt holds the string denoting the payment_confirmed_at field in the database.
@@ -144,6 +148,8 @@ var Columns = []string{
 	FieldPaymentStatus,
 	FieldPaymentReference,
 	FieldReleasedAmount,
+	FieldWithheldAmount,
+	FieldWithholdingRule,
 	FieldPaidAt,
 	FieldPaymentConfirmedAt,
 	FieldPaymentAutoConfirmed,
@@ -211,6 +217,10 @@ var (
 	PaymentReferenceValidator func(string) error
 	// DefaultReleasedAmount holds the default value on creation for the "released_amount" field.
 	DefaultReleasedAmount int64
+	// DefaultWithheldAmount holds the default value on creation for the "withheld_amount" field.
+	DefaultWithheldAmount int64
+	// DefaultWithholdingRule holds the default value on creation for the "withholding_rule" field.
+	DefaultWithholdingRule string
 	// DefaultPaymentAutoConfirmed holds the default value on creation for the "payment_auto_confirmed" field.
 	DefaultPaymentAutoConfirmed bool
 	// DefaultNotReceivedNote holds the default value on creation for the "not_received_note" field.
@@ -499,6 +509,16 @@ func ByPaymentReference(opts ...sql.OrderTermOption) OrderOption {
 // ByReleasedAmount orders the results by the released_amount field.
 func ByReleasedAmount(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReleasedAmount, opts...).ToFunc()
+}
+
+// ByWithheldAmount orders the results by the withheld_amount field.
+func ByWithheldAmount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWithheldAmount, opts...).ToFunc()
+}
+
+// ByWithholdingRule orders the results by the withholding_rule field.
+func ByWithholdingRule(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWithholdingRule, opts...).ToFunc()
 }
 
 // ByPaidAt orders the results by the paid_at field.

@@ -205,6 +205,16 @@ func ReleasedAmount(v int64) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldEQ(FieldReleasedAmount, v))
 }
 
+// WithheldAmount applies equality check predicate on the "withheld_amount" field. It's identical to WithheldAmountEQ.
+func WithheldAmount(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldWithheldAmount, v))
+}
+
+// WithholdingRule applies equality check predicate on the "withholding_rule" field. It's identical to WithholdingRuleEQ.
+func WithholdingRule(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldWithholdingRule, v))
+}
+
 // PaidAt applies equality check predicate on the "paid_at" field. It's identical to PaidAtEQ.
 func PaidAt(v time.Time) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldEQ(FieldPaidAt, v))
@@ -1853,6 +1863,111 @@ func ReleasedAmountLT(v int64) predicate.Timesheet {
 // ReleasedAmountLTE applies the LTE predicate on the "released_amount" field.
 func ReleasedAmountLTE(v int64) predicate.Timesheet {
 	return predicate.Timesheet(sql.FieldLTE(FieldReleasedAmount, v))
+}
+
+// WithheldAmountEQ applies the EQ predicate on the "withheld_amount" field.
+func WithheldAmountEQ(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldWithheldAmount, v))
+}
+
+// WithheldAmountNEQ applies the NEQ predicate on the "withheld_amount" field.
+func WithheldAmountNEQ(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldWithheldAmount, v))
+}
+
+// WithheldAmountIn applies the In predicate on the "withheld_amount" field.
+func WithheldAmountIn(vs ...int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldWithheldAmount, vs...))
+}
+
+// WithheldAmountNotIn applies the NotIn predicate on the "withheld_amount" field.
+func WithheldAmountNotIn(vs ...int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldWithheldAmount, vs...))
+}
+
+// WithheldAmountGT applies the GT predicate on the "withheld_amount" field.
+func WithheldAmountGT(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldWithheldAmount, v))
+}
+
+// WithheldAmountGTE applies the GTE predicate on the "withheld_amount" field.
+func WithheldAmountGTE(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldWithheldAmount, v))
+}
+
+// WithheldAmountLT applies the LT predicate on the "withheld_amount" field.
+func WithheldAmountLT(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldWithheldAmount, v))
+}
+
+// WithheldAmountLTE applies the LTE predicate on the "withheld_amount" field.
+func WithheldAmountLTE(v int64) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldWithheldAmount, v))
+}
+
+// WithholdingRuleEQ applies the EQ predicate on the "withholding_rule" field.
+func WithholdingRuleEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEQ(FieldWithholdingRule, v))
+}
+
+// WithholdingRuleNEQ applies the NEQ predicate on the "withholding_rule" field.
+func WithholdingRuleNEQ(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNEQ(FieldWithholdingRule, v))
+}
+
+// WithholdingRuleIn applies the In predicate on the "withholding_rule" field.
+func WithholdingRuleIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldIn(FieldWithholdingRule, vs...))
+}
+
+// WithholdingRuleNotIn applies the NotIn predicate on the "withholding_rule" field.
+func WithholdingRuleNotIn(vs ...string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldNotIn(FieldWithholdingRule, vs...))
+}
+
+// WithholdingRuleGT applies the GT predicate on the "withholding_rule" field.
+func WithholdingRuleGT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGT(FieldWithholdingRule, v))
+}
+
+// WithholdingRuleGTE applies the GTE predicate on the "withholding_rule" field.
+func WithholdingRuleGTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldGTE(FieldWithholdingRule, v))
+}
+
+// WithholdingRuleLT applies the LT predicate on the "withholding_rule" field.
+func WithholdingRuleLT(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLT(FieldWithholdingRule, v))
+}
+
+// WithholdingRuleLTE applies the LTE predicate on the "withholding_rule" field.
+func WithholdingRuleLTE(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldLTE(FieldWithholdingRule, v))
+}
+
+// WithholdingRuleContains applies the Contains predicate on the "withholding_rule" field.
+func WithholdingRuleContains(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContains(FieldWithholdingRule, v))
+}
+
+// WithholdingRuleHasPrefix applies the HasPrefix predicate on the "withholding_rule" field.
+func WithholdingRuleHasPrefix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasPrefix(FieldWithholdingRule, v))
+}
+
+// WithholdingRuleHasSuffix applies the HasSuffix predicate on the "withholding_rule" field.
+func WithholdingRuleHasSuffix(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldHasSuffix(FieldWithholdingRule, v))
+}
+
+// WithholdingRuleEqualFold applies the EqualFold predicate on the "withholding_rule" field.
+func WithholdingRuleEqualFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldEqualFold(FieldWithholdingRule, v))
+}
+
+// WithholdingRuleContainsFold applies the ContainsFold predicate on the "withholding_rule" field.
+func WithholdingRuleContainsFold(v string) predicate.Timesheet {
+	return predicate.Timesheet(sql.FieldContainsFold(FieldWithholdingRule, v))
 }
 
 // PaidAtEQ applies the EQ predicate on the "paid_at" field.

@@ -925,12 +925,15 @@ type ComplexityRoot struct {
 		CancellationFee func(childComplexity int) int
 		Gross           func(childComplexity int) int
 		Minutes         func(childComplexity int) int
+		Net             func(childComplexity int) int
 		PaidAt          func(childComplexity int) int
 		PayUnit         func(childComplexity int) int
 		Payer           func(childComplexity int) int
 		Rate            func(childComplexity int) int
 		ShiftTitle      func(childComplexity int) int
 		ThroughFlexwork func(childComplexity int) int
+		Withheld        func(childComplexity int) int
+		WithholdingRule func(childComplexity int) int
 		WorkedOn        func(childComplexity int) int
 	}
 
@@ -976,6 +979,7 @@ type ComplexityRoot struct {
 		Skills                  func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.SkillOrder) int
 		UnreadNotificationCount func(childComplexity int) int
 		Viewer                  func(childComplexity int) int
+		WithholdingReport       func(childComplexity int, year int, month int) int
 	}
 
 	QuietHours struct {
@@ -1422,6 +1426,8 @@ type ComplexityRoot struct {
 		Status               func(childComplexity int) int
 		SubmittedAt          func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
+		WithheldAmount       func(childComplexity int) int
+		WithholdingRule      func(childComplexity int) int
 		WorkedMinutes        func(childComplexity int) int
 		WorkerID             func(childComplexity int) int
 	}
@@ -1714,6 +1720,7 @@ type QueryResolver interface {
 	LedgerConsistency(ctx context.Context, from int, to int) ([]string, error)
 	Notifications(ctx context.Context, first int, after *entgql.Cursor[string], unreadOnly *bool) (*ent.NotificationConnection, error)
 	UnreadNotificationCount(ctx context.Context) (int, error)
+	WithholdingReport(ctx context.Context, year int, month int) (string, error)
 	PaySuggestion(ctx context.Context, input market.CreateShiftInput) (*market.PaySuggestion, error)
 	ReviewTags(ctx context.Context, direction review.Direction) ([]string, error)
 	ReviewReports(ctx context.Context, first int, after *entgql.Cursor[string], status *reviewreport.Status) (*ent.ReviewReportConnection, error)
@@ -5427,6 +5434,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Payslip.Minutes(childComplexity), true
+	case "Payslip.net":
+		if e.ComplexityRoot.Payslip.Net == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payslip.Net(childComplexity), true
 	case "Payslip.paidAt":
 		if e.ComplexityRoot.Payslip.PaidAt == nil {
 			break
@@ -5463,6 +5476,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Payslip.ThroughFlexwork(childComplexity), true
+	case "Payslip.withheld":
+		if e.ComplexityRoot.Payslip.Withheld == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payslip.Withheld(childComplexity), true
+	case "Payslip.withholdingRule":
+		if e.ComplexityRoot.Payslip.WithholdingRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payslip.WithholdingRule(childComplexity), true
 	case "Payslip.workedOn":
 		if e.ComplexityRoot.Payslip.WorkedOn == nil {
 			break
@@ -5739,6 +5764,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+	case "Query.withholdingReport":
+		if e.ComplexityRoot.Query.WithholdingReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_withholdingReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WithholdingReport(childComplexity, args["year"].(int), args["month"].(int)), true
 
 	case "QuietHours.end":
 		if e.ComplexityRoot.QuietHours.End == nil {
@@ -7391,6 +7427,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timesheet.UpdatedAt(childComplexity), true
+	case "Timesheet.withheldAmount":
+		if e.ComplexityRoot.Timesheet.WithheldAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.WithheldAmount(childComplexity), true
+	case "Timesheet.withholdingRule":
+		if e.ComplexityRoot.Timesheet.WithholdingRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timesheet.WithholdingRule(childComplexity), true
 	case "Timesheet.workedMinutes":
 		if e.ComplexityRoot.Timesheet.WorkedMinutes == nil {
 			break
@@ -12430,6 +12478,14 @@ type Timesheet implements Node {
   """
   releasedAmount: Int!
   """
+  minor units of tax withheld from what was released, by the jurisdiction's rule
+  """
+  withheldAmount: Int!
+  """
+  the rule tax was withheld under; empty when none was
+  """
+  withholdingRule: String
+  """
   When the employer marked the wage paid.
   """
   paidAt: DateTime
@@ -13964,8 +14020,14 @@ type Payslip {
   rate: Money!
   "What the rate is per."
   payUnit: ShiftPayUnit!
-  "The amount paid, before anything the worker owes on it."
+  "The amount paid, before tax withheld."
   gross: Money!
+  "Tax withheld from it by flexwork for the payer, under withholdingRule."
+  withheld: Money!
+  "The rule tax was withheld under (CN_IIT_LABOUR_REMUNERATION: individual income tax on a month's labour remuneration from one payer); empty when none was."
+  withholdingRule: String!
+  "What the worker received: gross less withheld."
+  net: Money!
   "When it was paid."
   paidAt: DateTime!
   "Whether flexwork paid it into the worker's balance (from escrow, the employer's funds or the guarantee fund); false when the employer paid directly and the worker confirmed it."
@@ -14002,6 +14064,11 @@ extend type Timesheet {
 extend type WorkerProfile {
   "The worker's income statement for a year (payments dated in it on the shift's clock); null to anyone but the worker and staff."
   incomeStatement(year: Int!): IncomeStatement
+}
+
+extend type Query {
+  "Staff: the tax withheld in a month (on each payment's local calendar), as CSV for the payers' filings: month, payer_id, payer_name, worker_id, worker_name, rule, currency, income, withheld."
+  withholdingReport(year: Int!, month: Int!): String!
 }
 `, BuiltIn: false},
 	{Name: "../schema/preferences.graphql", Input: `"One of a worker's preferences."
@@ -16098,6 +16165,12 @@ func (ec *executionContext) childFields_Payslip(ctx context.Context, field graph
 		return ec.fieldContext_Payslip_payUnit(ctx, field)
 	case "gross":
 		return ec.fieldContext_Payslip_gross(ctx, field)
+	case "withheld":
+		return ec.fieldContext_Payslip_withheld(ctx, field)
+	case "withholdingRule":
+		return ec.fieldContext_Payslip_withholdingRule(ctx, field)
+	case "net":
+		return ec.fieldContext_Payslip_net(ctx, field)
 	case "paidAt":
 		return ec.fieldContext_Payslip_paidAt(ctx, field)
 	case "throughFlexwork":
@@ -17004,6 +17077,10 @@ func (ec *executionContext) childFields_Timesheet(ctx context.Context, field gra
 		return ec.fieldContext_Timesheet_paymentReference(ctx, field)
 	case "releasedAmount":
 		return ec.fieldContext_Timesheet_releasedAmount(ctx, field)
+	case "withheldAmount":
+		return ec.fieldContext_Timesheet_withheldAmount(ctx, field)
+	case "withholdingRule":
+		return ec.fieldContext_Timesheet_withholdingRule(ctx, field)
 	case "paidAt":
 		return ec.fieldContext_Timesheet_paidAt(ctx, field)
 	case "paymentConfirmedAt":
@@ -19127,6 +19204,28 @@ func (ec *executionContext) field_Query_skills_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_withholdingReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "month",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["month"] = arg1
 	return args, nil
 }
 
@@ -34716,6 +34815,93 @@ func (ec *executionContext) fieldContext_Payslip_gross(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Payslip_withheld(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payslip_withheld(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withheld, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payslip_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Payslip",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Payslip_withholdingRule(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payslip_withholdingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithholdingRule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payslip_withholdingRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payslip", field, false, false, "String")
+}
+
+func (ec *executionContext) _Payslip_net(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payslip_net(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Net, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Payslip_net(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Payslip",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Payslip_paidAt(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35759,6 +35945,50 @@ func (ec *executionContext) _Query_unreadNotificationCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_Query_unreadNotificationCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Query", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Query_withholdingReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_withholdingReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WithholdingReport(ctx, fc.Args["year"].(int), fc.Args["month"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_withholdingReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_withholdingReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_paySuggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -42623,6 +42853,52 @@ func (ec *executionContext) _Timesheet_releasedAmount(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_Timesheet_releasedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Timesheet_withheldAmount(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_withheldAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithheldAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_withheldAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Timesheet_withholdingRule(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timesheet_withholdingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithholdingRule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Timesheet_withholdingRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
 }
 
 func (ec *executionContext) _Timesheet_paidAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
@@ -58239,6 +58515,21 @@ func (ec *executionContext) _Payslip(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "withheld":
+			out.Values[i] = ec._Payslip_withheld(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withholdingRule":
+			out.Values[i] = ec._Payslip_withholdingRule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "net":
+			out.Values[i] = ec._Payslip_net(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "paidAt":
 			out.Values[i] = ec._Payslip_paidAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58552,6 +58843,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_unreadNotificationCount(ctx, field)
+				})
+		case "withholdingReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_withholdingReport(ctx, field)
 				})
 		case "paySuggestion":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -61579,6 +61876,16 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 		case "releasedAmount":
 			out.Values[i] = ec._Timesheet_releasedAmount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withheldAmount":
+			out.Values[i] = ec._Timesheet_withheldAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withholdingRule":
+			out.Values[i] = ec._Timesheet_withholdingRule(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "paidAt":

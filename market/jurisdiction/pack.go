@@ -85,6 +85,9 @@ type Pack struct {
 	Hiring func(Hire) []Finding
 	// Contract is the version and languages of its contract template.
 	Contract ContractTemplate
+	// Withhold says what tax flexwork withholds from a payment it makes
+	// for a payer of this jurisdiction (withholding.go).
+	Withhold func(Payment) Withholding
 }
 
 // For returns the pack of a jurisdiction; an unknown code gets the generic
@@ -100,8 +103,9 @@ var packs = map[Code]Pack{
 	Generic: {Code: Generic, Currency: "EUR",
 		Posting:  func(Shift) []Finding { return nil },
 		Hiring:   func(Hire) []Finding { return nil },
-		Contract: genericContract},
-	CN: {Code: CN, Currency: "CNY", Posting: cnPosting, Hiring: cnHiring, Contract: cnContract},
+		Contract: genericContract,
+		Withhold: noWithholding},
+	CN: {Code: CN, Currency: "CNY", Posting: cnPosting, Hiring: cnHiring, Contract: cnContract, Withhold: cnWithholding},
 }
 
 // Failed returns the findings that did not pass.
