@@ -3,6 +3,7 @@ package market_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/payout"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/shift"
 	"flexwork/ent/timesheet"
@@ -21,15 +23,19 @@ import (
 	"flexwork/market"
 	"flexwork/market/jurisdiction"
 	"flexwork/money"
+	"flexwork/money/stripefake"
+	"flexwork/money/stripepay"
 )
 
 // TestRandomMoneyKeepsTheBooks plays random sequences of deposits, hires,
 // cancellations by either side, no-shows, approvals (as worked, corrected
 // down with a reason), disputes answered by a new approval, and deadlines
-// passing, for a prefunded employer. After every step the books verify
+// passing, and payouts through Stripe's SDK (some to a closed account), for
+// a prefunded employer. After every step the books verify
 // (each transaction balances, each balance is the sum of its postings,
 // nothing below zero that may not be), and they agree with what the
-// market says: every worker's balance is what their timesheets released,
+// market says: every worker's balance is what their timesheets released
+// less their payouts not returned,
 // every scheduled hire holds its wage in escrow, and every cent deposited
 // is in the funds, in escrow or released, less what the guarantee fund
 // paid for the employer. Both databases.
@@ -44,6 +50,12 @@ func TestRandomMoneyKeepsTheBooks(t *testing.T) {
 func playMoney(t *testing.T, db *entdb.DB, seed uint64) {
 	w := newWorld(t, db)
 	rng := rand.New(rand.NewPCG(seed, 42))
+	// Payouts go through Stripe's SDK to the fake API; the job's work is
+	// done here in line (SendPayout), as the job would.
+	stripe := stripefake.Start()
+	defer stripe.Close()
+	payer := market.New(db, market.WithClock(func() time.Time { return w.now }),
+		market.WithPayouts(stripepay.New("sk_test_flexwork", stripe.URL, nil)))
 	staff := viewer.NewContext(context.Background(), &viewer.Viewer{UserID: "usr_staff", Staff: true})
 	if _, err := w.m.SetFundingTerms(staff, market.FundingTermsInput{EmployerID: w.emp, Terms: employer.FundingTermsPREFUNDED}); err != nil {
 		t.Fatal(err)
@@ -86,7 +98,7 @@ func playMoney(t *testing.T, db *entdb.DB, seed uint64) {
 	defer func() { t.Logf("steps: %v", tally) }()
 	for step := range 60 {
 		var did string
-		switch op := rng.IntN(8); {
+		switch op := rng.IntN(9); {
 		case op == 0:
 			deposit(int64(1000 + rng.IntN(20000)))
 			did = "deposit"
@@ -171,6 +183,34 @@ func playMoney(t *testing.T, db *entdb.DB, seed uint64) {
 				t.Fatal(err)
 			}
 			did = "dispute and re-approval"
+		case op == 8: // a worker with a balance pays it out, now and then to a closed account
+			var who context.Context
+			for _, h := range hires {
+				held, _ := money.Balance(sys, db.Client, money.Account{Kind: money.WorkerBalance, Owner: viewer.FromContext(h.who).WorkerID, Currency: "EUR"})
+				if held > 0 {
+					who = h.who
+					break
+				}
+			}
+			if who == nil {
+				continue
+			}
+			account := fmt.Sprintf("acct_s%dn%d", seed, step)
+			if rng.IntN(4) == 0 {
+				stripe.CloseAccount(account)
+			}
+			if _, err := payer.SetPayoutAccount(who, account); err != nil {
+				t.Fatal(err)
+			}
+			p, err := payer.RequestPayout(who, market.PayoutInput{Currency: "EUR"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkBooks(t, db, w.emp, "EUR", deposited, "payout requested")
+			if err := payer.SendPayout(context.Background(), p.Payout.ID); err != nil {
+				t.Fatal(err)
+			}
+			did = "payout"
 		default: // time passes; deadlines come
 			w.now = w.now.Add(time.Duration(1+rng.IntN(30)) * time.Hour)
 			if err := w.m.Sweep(context.Background()); err != nil {
@@ -198,15 +238,18 @@ func checkBooks(t *testing.T, db *entdb.DB, emp, currency string, deposited int6
 		}
 		return b
 	}
-	released := map[string]int64{} // net of tax withheld
+	released := map[string]int64{} // net of tax withheld, less payouts
 	var releasedAll int64
 	for _, ts := range db.Timesheet.Query().Where(timesheet.EmployerID(emp)).AllX(sys) {
 		released[ts.WorkerID] += ts.ReleasedAmount - ts.WithheldAmount
 		releasedAll += ts.ReleasedAmount
 	}
+	for _, p := range db.Payout.Query().Where(payout.StatusNEQ(payout.StatusRETURNED), payout.WorkerIDIn(slices.Collect(maps.Keys(released))...)).AllX(sys) {
+		released[p.WorkerID] -= p.Amount // paid out, or on its way
+	}
 	for worker, want := range released {
 		if got := balance(money.WorkerBalance, worker); got != want {
-			t.Fatalf("after %s: worker %s holds %d, their timesheets released %d", after, worker, got, want)
+			t.Fatalf("after %s: worker %s holds %d, their timesheets released %d less payouts", after, worker, got, want)
 		}
 	}
 	var escrow int64
