@@ -53,6 +53,8 @@ type Employer struct {
 	PaidLate int `json:"paid_late,omitempty"`
 	// FundingTerms holds the value of the "funding_terms" field.
 	FundingTerms employer.FundingTerms `json:"funding_terms,omitempty"`
+	// CreditLimit holds the value of the "credit_limit" field.
+	CreditLimit *int64 `json:"credit_limit,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the EmployerQuery when eager-loading is set.
 	Edges        EmployerEdges `json:"edges"`
@@ -150,7 +152,7 @@ func (*Employer) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case employer.FieldLat, employer.FieldLng, employer.FieldRatingAvg:
 			values[i] = new(sql.NullFloat64)
-		case employer.FieldCreditScore, employer.FieldRatingCount, employer.FieldPaidOnTime, employer.FieldPaidLate:
+		case employer.FieldCreditScore, employer.FieldRatingCount, employer.FieldPaidOnTime, employer.FieldPaidLate, employer.FieldCreditLimit:
 			values[i] = new(sql.NullInt64)
 		case employer.FieldID, employer.FieldName, employer.FieldDescription, employer.FieldWebsite, employer.FieldAddress, employer.FieldKind, employer.FieldJurisdiction, employer.FieldFundingTerms:
 			values[i] = new(sql.NullString)
@@ -288,6 +290,13 @@ func (_m *Employer) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.FundingTerms = employer.FundingTerms(value.String)
 			}
+		case employer.FieldCreditLimit:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field credit_limit", values[i])
+			} else if value.Valid {
+				_m.CreditLimit = new(int64)
+				*_m.CreditLimit = value.Int64
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -413,6 +422,11 @@ func (_m *Employer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("funding_terms=")
 	builder.WriteString(fmt.Sprintf("%v", _m.FundingTerms))
+	builder.WriteString(", ")
+	if v := _m.CreditLimit; v != nil {
+		builder.WriteString("credit_limit=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

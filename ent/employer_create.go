@@ -273,6 +273,20 @@ func (_c *EmployerCreate) SetNillableFundingTerms(v *employer.FundingTerms) *Emp
 	return _c
 }
 
+// SetCreditLimit sets the "credit_limit" field.
+func (_c *EmployerCreate) SetCreditLimit(v int64) *EmployerCreate {
+	_c.mutation.SetCreditLimit(v)
+	return _c
+}
+
+// SetNillableCreditLimit sets the "credit_limit" field if the given value is not nil.
+func (_c *EmployerCreate) SetNillableCreditLimit(v *int64) *EmployerCreate {
+	if v != nil {
+		_c.SetCreditLimit(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *EmployerCreate) SetID(v string) *EmployerCreate {
 	_c.mutation.SetID(v)
@@ -681,6 +695,10 @@ func (_c *EmployerCreate) createSpec() (*Employer, *sqlgraph.CreateSpec) {
 		_spec.SetField(employer.FieldFundingTerms, field.TypeEnum, value)
 		_node.FundingTerms = value
 	}
+	if value, ok := _c.mutation.CreditLimit(); ok {
+		_spec.SetField(employer.FieldCreditLimit, field.TypeInt64, value)
+		_node.CreditLimit = &value
+	}
 	if nodes := _c.mutation.MembershipsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1069,6 +1087,30 @@ func (u *EmployerUpsert) UpdateFundingTerms() *EmployerUpsert {
 	return u
 }
 
+// SetCreditLimit sets the "credit_limit" field.
+func (u *EmployerUpsert) SetCreditLimit(v int64) *EmployerUpsert {
+	u.Set(employer.FieldCreditLimit, v)
+	return u
+}
+
+// UpdateCreditLimit sets the "credit_limit" field to the value that was provided on create.
+func (u *EmployerUpsert) UpdateCreditLimit() *EmployerUpsert {
+	u.SetExcluded(employer.FieldCreditLimit)
+	return u
+}
+
+// AddCreditLimit adds v to the "credit_limit" field.
+func (u *EmployerUpsert) AddCreditLimit(v int64) *EmployerUpsert {
+	u.Add(employer.FieldCreditLimit, v)
+	return u
+}
+
+// ClearCreditLimit clears the value of the "credit_limit" field.
+func (u *EmployerUpsert) ClearCreditLimit() *EmployerUpsert {
+	u.SetNull(employer.FieldCreditLimit)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -1403,6 +1445,34 @@ func (u *EmployerUpsertOne) SetFundingTerms(v employer.FundingTerms) *EmployerUp
 func (u *EmployerUpsertOne) UpdateFundingTerms() *EmployerUpsertOne {
 	return u.Update(func(s *EmployerUpsert) {
 		s.UpdateFundingTerms()
+	})
+}
+
+// SetCreditLimit sets the "credit_limit" field.
+func (u *EmployerUpsertOne) SetCreditLimit(v int64) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetCreditLimit(v)
+	})
+}
+
+// AddCreditLimit adds v to the "credit_limit" field.
+func (u *EmployerUpsertOne) AddCreditLimit(v int64) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.AddCreditLimit(v)
+	})
+}
+
+// UpdateCreditLimit sets the "credit_limit" field to the value that was provided on create.
+func (u *EmployerUpsertOne) UpdateCreditLimit() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateCreditLimit()
+	})
+}
+
+// ClearCreditLimit clears the value of the "credit_limit" field.
+func (u *EmployerUpsertOne) ClearCreditLimit() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearCreditLimit()
 	})
 }
 
@@ -1907,6 +1977,34 @@ func (u *EmployerUpsertBulk) SetFundingTerms(v employer.FundingTerms) *EmployerU
 func (u *EmployerUpsertBulk) UpdateFundingTerms() *EmployerUpsertBulk {
 	return u.Update(func(s *EmployerUpsert) {
 		s.UpdateFundingTerms()
+	})
+}
+
+// SetCreditLimit sets the "credit_limit" field.
+func (u *EmployerUpsertBulk) SetCreditLimit(v int64) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetCreditLimit(v)
+	})
+}
+
+// AddCreditLimit adds v to the "credit_limit" field.
+func (u *EmployerUpsertBulk) AddCreditLimit(v int64) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.AddCreditLimit(v)
+	})
+}
+
+// UpdateCreditLimit sets the "credit_limit" field to the value that was provided on create.
+func (u *EmployerUpsertBulk) UpdateCreditLimit() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateCreditLimit()
+	})
+}
+
+// ClearCreditLimit clears the value of the "credit_limit" field.
+func (u *EmployerUpsertBulk) ClearCreditLimit() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearCreditLimit()
 	})
 }
 

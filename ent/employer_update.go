@@ -304,6 +304,33 @@ func (_u *EmployerUpdate) SetNillableFundingTerms(v *employer.FundingTerms) *Emp
 	return _u
 }
 
+// SetCreditLimit sets the "credit_limit" field.
+func (_u *EmployerUpdate) SetCreditLimit(v int64) *EmployerUpdate {
+	_u.mutation.ResetCreditLimit()
+	_u.mutation.SetCreditLimit(v)
+	return _u
+}
+
+// SetNillableCreditLimit sets the "credit_limit" field if the given value is not nil.
+func (_u *EmployerUpdate) SetNillableCreditLimit(v *int64) *EmployerUpdate {
+	if v != nil {
+		_u.SetCreditLimit(*v)
+	}
+	return _u
+}
+
+// AddCreditLimit adds value to the "credit_limit" field.
+func (_u *EmployerUpdate) AddCreditLimit(v int64) *EmployerUpdate {
+	_u.mutation.AddCreditLimit(v)
+	return _u
+}
+
+// ClearCreditLimit clears the value of the "credit_limit" field.
+func (_u *EmployerUpdate) ClearCreditLimit() *EmployerUpdate {
+	_u.mutation.ClearCreditLimit()
+	return _u
+}
+
 // AddMembershipIDs adds the "memberships" edge to the Membership entity by IDs.
 func (_u *EmployerUpdate) AddMembershipIDs(ids ...string) *EmployerUpdate {
 	_u.mutation.AddMembershipIDs(ids...)
@@ -689,6 +716,15 @@ func (_u *EmployerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.FundingTerms(); ok {
 		_spec.SetField(employer.FieldFundingTerms, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.CreditLimit(); ok {
+		_spec.SetField(employer.FieldCreditLimit, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedCreditLimit(); ok {
+		_spec.AddField(employer.FieldCreditLimit, field.TypeInt64, value)
+	}
+	if _u.mutation.CreditLimitCleared() {
+		_spec.ClearField(employer.FieldCreditLimit, field.TypeInt64)
 	}
 	if _u.mutation.MembershipsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1251,6 +1287,33 @@ func (_u *EmployerUpdateOne) SetNillableFundingTerms(v *employer.FundingTerms) *
 	return _u
 }
 
+// SetCreditLimit sets the "credit_limit" field.
+func (_u *EmployerUpdateOne) SetCreditLimit(v int64) *EmployerUpdateOne {
+	_u.mutation.ResetCreditLimit()
+	_u.mutation.SetCreditLimit(v)
+	return _u
+}
+
+// SetNillableCreditLimit sets the "credit_limit" field if the given value is not nil.
+func (_u *EmployerUpdateOne) SetNillableCreditLimit(v *int64) *EmployerUpdateOne {
+	if v != nil {
+		_u.SetCreditLimit(*v)
+	}
+	return _u
+}
+
+// AddCreditLimit adds value to the "credit_limit" field.
+func (_u *EmployerUpdateOne) AddCreditLimit(v int64) *EmployerUpdateOne {
+	_u.mutation.AddCreditLimit(v)
+	return _u
+}
+
+// ClearCreditLimit clears the value of the "credit_limit" field.
+func (_u *EmployerUpdateOne) ClearCreditLimit() *EmployerUpdateOne {
+	_u.mutation.ClearCreditLimit()
+	return _u
+}
+
 // AddMembershipIDs adds the "memberships" edge to the Membership entity by IDs.
 func (_u *EmployerUpdateOne) AddMembershipIDs(ids ...string) *EmployerUpdateOne {
 	_u.mutation.AddMembershipIDs(ids...)
@@ -1666,6 +1729,15 @@ func (_u *EmployerUpdateOne) sqlSave(ctx context.Context) (_node *Employer, err 
 	}
 	if value, ok := _u.mutation.FundingTerms(); ok {
 		_spec.SetField(employer.FieldFundingTerms, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.CreditLimit(); ok {
+		_spec.SetField(employer.FieldCreditLimit, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedCreditLimit(); ok {
+		_spec.AddField(employer.FieldCreditLimit, field.TypeInt64, value)
+	}
+	if _u.mutation.CreditLimitCleared() {
+		_spec.ClearField(employer.FieldCreditLimit, field.TypeInt64)
 	}
 	if _u.mutation.MembershipsCleared() {
 		edge := &sqlgraph.EdgeSpec{

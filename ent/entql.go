@@ -267,6 +267,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employer.FieldPaidOnTime:        {Type: field.TypeInt, Column: employer.FieldPaidOnTime},
 			employer.FieldPaidLate:          {Type: field.TypeInt, Column: employer.FieldPaidLate},
 			employer.FieldFundingTerms:      {Type: field.TypeEnum, Column: employer.FieldFundingTerms},
+			employer.FieldCreditLimit:       {Type: field.TypeInt64, Column: employer.FieldCreditLimit},
 		},
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
@@ -2868,6 +2869,11 @@ func (f *EmployerFilter) WherePaidLate(p entql.IntP) {
 // WhereFundingTerms applies the entql string predicate on the funding_terms field.
 func (f *EmployerFilter) WhereFundingTerms(p entql.StringP) {
 	f.Where(p.Field(employer.FieldFundingTerms))
+}
+
+// WhereCreditLimit applies the entql int64 predicate on the credit_limit field.
+func (f *EmployerFilter) WhereCreditLimit(p entql.Int64P) {
+	f.Where(p.Field(employer.FieldCreditLimit))
 }
 
 // WhereHasMemberships applies a predicate to check if query has an edge memberships.

@@ -9274,6 +9274,8 @@ type EmployerMutation struct {
 	paid_late              *int
 	addpaid_late           *int
 	funding_terms          *employer.FundingTerms
+	credit_limit           *int64
+	addcredit_limit        *int64
 	clearedFields          map[string]struct{}
 	memberships            map[string]struct{}
 	removedmemberships     map[string]struct{}
@@ -10231,6 +10233,76 @@ func (m *EmployerMutation) ResetFundingTerms() {
 	m.funding_terms = nil
 }
 
+// SetCreditLimit sets the "credit_limit" field.
+func (m *EmployerMutation) SetCreditLimit(i int64) {
+	m.credit_limit = &i
+	m.addcredit_limit = nil
+}
+
+// CreditLimit returns the value of the "credit_limit" field in the mutation.
+func (m *EmployerMutation) CreditLimit() (r int64, exists bool) {
+	v := m.credit_limit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreditLimit returns the old "credit_limit" field's value of the Employer entity.
+// If the Employer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerMutation) OldCreditLimit(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreditLimit is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreditLimit requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreditLimit: %w", err)
+	}
+	return oldValue.CreditLimit, nil
+}
+
+// AddCreditLimit adds i to the "credit_limit" field.
+func (m *EmployerMutation) AddCreditLimit(i int64) {
+	if m.addcredit_limit != nil {
+		*m.addcredit_limit += i
+	} else {
+		m.addcredit_limit = &i
+	}
+}
+
+// AddedCreditLimit returns the value that was added to the "credit_limit" field in this mutation.
+func (m *EmployerMutation) AddedCreditLimit() (r int64, exists bool) {
+	v := m.addcredit_limit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreditLimit clears the value of the "credit_limit" field.
+func (m *EmployerMutation) ClearCreditLimit() {
+	m.credit_limit = nil
+	m.addcredit_limit = nil
+	m.clearedFields[employer.FieldCreditLimit] = struct{}{}
+}
+
+// CreditLimitCleared returns if the "credit_limit" field was cleared in this mutation.
+func (m *EmployerMutation) CreditLimitCleared() bool {
+	_, ok := m.clearedFields[employer.FieldCreditLimit]
+	return ok
+}
+
+// ResetCreditLimit resets all changes to the "credit_limit" field.
+func (m *EmployerMutation) ResetCreditLimit() {
+	m.credit_limit = nil
+	m.addcredit_limit = nil
+	delete(m.clearedFields, employer.FieldCreditLimit)
+}
+
 // AddMembershipIDs adds the "memberships" edge to the Membership entity by ids.
 func (m *EmployerMutation) AddMembershipIDs(ids ...string) {
 	if m.memberships == nil {
@@ -10589,7 +10661,7 @@ func (m *EmployerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EmployerMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, employer.FieldCreatedAt)
 	}
@@ -10644,6 +10716,9 @@ func (m *EmployerMutation) Fields() []string {
 	if m.funding_terms != nil {
 		fields = append(fields, employer.FieldFundingTerms)
 	}
+	if m.credit_limit != nil {
+		fields = append(fields, employer.FieldCreditLimit)
+	}
 	return fields
 }
 
@@ -10688,6 +10763,8 @@ func (m *EmployerMutation) Field(name string) (ent.Value, bool) {
 		return m.PaidLate()
 	case employer.FieldFundingTerms:
 		return m.FundingTerms()
+	case employer.FieldCreditLimit:
+		return m.CreditLimit()
 	}
 	return nil, false
 }
@@ -10733,6 +10810,8 @@ func (m *EmployerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldPaidLate(ctx)
 	case employer.FieldFundingTerms:
 		return m.OldFundingTerms(ctx)
+	case employer.FieldCreditLimit:
+		return m.OldCreditLimit(ctx)
 	}
 	return nil, fmt.Errorf("unknown Employer field %s", name)
 }
@@ -10868,6 +10947,13 @@ func (m *EmployerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetFundingTerms(v)
 		return nil
+	case employer.FieldCreditLimit:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreditLimit(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Employer field %s", name)
 }
@@ -10897,6 +10983,9 @@ func (m *EmployerMutation) AddedFields() []string {
 	if m.addpaid_late != nil {
 		fields = append(fields, employer.FieldPaidLate)
 	}
+	if m.addcredit_limit != nil {
+		fields = append(fields, employer.FieldCreditLimit)
+	}
 	return fields
 }
 
@@ -10919,6 +11008,8 @@ func (m *EmployerMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedPaidOnTime()
 	case employer.FieldPaidLate:
 		return m.AddedPaidLate()
+	case employer.FieldCreditLimit:
+		return m.AddedCreditLimit()
 	}
 	return nil, false
 }
@@ -10977,6 +11068,13 @@ func (m *EmployerMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddPaidLate(v)
 		return nil
+	case employer.FieldCreditLimit:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreditLimit(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Employer numeric field %s", name)
 }
@@ -10993,6 +11091,9 @@ func (m *EmployerMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(employer.FieldCreditAsOf) {
 		fields = append(fields, employer.FieldCreditAsOf)
+	}
+	if m.FieldCleared(employer.FieldCreditLimit) {
+		fields = append(fields, employer.FieldCreditLimit)
 	}
 	return fields
 }
@@ -11016,6 +11117,9 @@ func (m *EmployerMutation) ClearField(name string) error {
 		return nil
 	case employer.FieldCreditAsOf:
 		m.ClearCreditAsOf()
+		return nil
+	case employer.FieldCreditLimit:
+		m.ClearCreditLimit()
 		return nil
 	}
 	return fmt.Errorf("unknown Employer nullable field %s", name)
@@ -11078,6 +11182,9 @@ func (m *EmployerMutation) ResetField(name string) error {
 		return nil
 	case employer.FieldFundingTerms:
 		m.ResetFundingTerms()
+		return nil
+	case employer.FieldCreditLimit:
+		m.ResetCreditLimit()
 		return nil
 	}
 	return fmt.Errorf("unknown Employer field %s", name)

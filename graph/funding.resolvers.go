@@ -26,6 +26,11 @@ func (r *employerResolver) Owed(ctx context.Context, obj *ent.Employer) ([]*mark
 	return r.Market.EmployerOwed(ctx, obj)
 }
 
+// CreditLimit is the resolver for the creditLimit field.
+func (r *employerResolver) CreditLimit(ctx context.Context, obj *ent.Employer) (*market.Money, error) {
+	return r.Market.EmployerCreditLimit(ctx, obj)
+}
+
 // ConfirmFunding is the resolver for the confirmFunding field.
 func (r *mutationResolver) ConfirmFunding(ctx context.Context, input market.FundingInput) (*market.Changed, error) {
 	return r.Market.ConfirmFunding(ctx, input)

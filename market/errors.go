@@ -93,6 +93,7 @@ const (
 	CodeBalanceInsufficient      Code = "BALANCE_INSUFFICIENT"   // a payout of more than the worker's balance holds
 	CodePayoutAccountMissing     Code = "PAYOUT_ACCOUNT_MISSING" // no account to pay out to
 	CodePayoutsUnavailable       Code = "PAYOUTS_UNAVAILABLE"    // the server has no payout provider
+	CodeCreditLimitReached       Code = "CREDIT_LIMIT_REACHED"   // a hire would take an employer on credit terms past its limit
 )
 
 // FieldError names one input field that failed validation and why.

@@ -62,29 +62,37 @@ func fundsShort(wage, held int64, currency string) error {
 		FormatMoney(wage, currency), FormatMoney(held, currency))
 }
 
-// checkFunds refuses an offer a prefunded payer could not hire on: its
-// funds do not cover the wage now (acceptance checks again, and reserves).
+// checkFunds refuses an offer its payer could not hire on: a prefunded
+// payer's funds do not cover the wage now, or the hire would take a payer
+// on credit terms past its limit (acceptance checks again, and reserves).
 func (m *Market) checkFunds(ctx context.Context, c *ent.Client, s *ent.Shift) error {
-	org := shiftPayer(s)
+	org, wage := shiftPayer(s), scheduledWage(termsOf(s, &ent.Assignment{Boost: s.Boost}))
 	if ok, err := prefunded(ctx, c, org); err != nil || !ok {
-		return err
+		if err != nil {
+			return err
+		}
+		return m.checkCredit(ctx, c, org, s.Currency, wage, false)
 	}
 	held, err := money.Balance(ctx, c, fundsOf(org, s.Currency))
 	if err != nil {
 		return err
 	}
-	if wage := scheduledWage(termsOf(s, &ent.Assignment{Boost: s.Boost})); held < wage {
+	if held < wage {
 		return fundsShort(wage, held, s.Currency)
 	}
 	return nil
 }
 
 // reserveWage holds a new hire's scheduled wage in escrow when its payer
-// is prefunded; FUNDS_INSUFFICIENT when the funds do not cover it.
+// is prefunded (FUNDS_INSUFFICIENT when the funds do not cover it), and
+// checks a payer on credit terms stays within its limit.
 func (m *Market) reserveWage(ctx context.Context, c *ent.Client, s *ent.Shift, a *ent.Assignment) error {
 	org := hirePayer(a)
 	if ok, err := prefunded(ctx, c, org); err != nil || !ok {
-		return err
+		if err != nil {
+			return err
+		}
+		return m.checkCredit(ctx, c, org, s.Currency, 0, true)
 	}
 	wage := scheduledWage(termsOf(s, a))
 	if wage == 0 {

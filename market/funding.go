@@ -91,6 +91,20 @@ func (m *Market) EmployerFunds(ctx context.Context, e *ent.Employer) ([]*Money, 
 	return m.employerAccounts(ctx, e, money.EmployerFunds, false)
 }
 
+// EmployerCreditLimit is the limit of an employer on credit terms, for its
+// members and staff; nil without one, or for anyone else.
+func (m *Market) EmployerCreditLimit(ctx context.Context, e *ent.Employer) (*Money, error) {
+	v, err := signedIn(ctx)
+	if err != nil || !seesEmployer(v, e.ID) || e.CreditLimit == nil || e.FundingTerms != employer.FundingTermsCREDIT {
+		return nil, nil
+	}
+	pack, err := m.packOf(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Money{Amount: *e.CreditLimit, Currency: pack.Currency}, nil
+}
+
 // EmployerOwed is what an employer owes the guarantee fund, per currency,
 // for its members and staff; empty for anyone else.
 func (m *Market) EmployerOwed(ctx context.Context, e *ent.Employer) ([]*Money, error) {
@@ -156,6 +170,9 @@ func WithNewEmployerTerms(t employer.FundingTerms) Option {
 type FundingTermsInput struct {
 	EmployerID string                `json:"employerID" validate:"required"`
 	Terms      employer.FundingTerms `json:"terms" validate:"required,oneof=PREFUNDED CREDIT"`
+	// CreditLimit bounds what an employer on credit terms may owe at once;
+	// nil: no limit.
+	CreditLimit *Money `json:"creditLimit"`
 }
 
 // SetFundingTerms is staff granting an employer credit terms, or putting it
@@ -172,14 +189,26 @@ func (m *Market) SetFundingTerms(ctx context.Context, in FundingTermsInput) (*Ch
 	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		sys := rule.System(ctx)
-		n, err := c.Employer.Update().Where(employer.ID(in.EmployerID)).SetFundingTerms(in.Terms).Save(sys)
+		pack, err := m.packOf(ctx, in.EmployerID)
 		if err != nil {
 			return err
 		}
-		if n == 0 {
-			return NotFound("employer")
+		up := c.Employer.UpdateOneID(in.EmployerID).SetFundingTerms(in.Terms).ClearCreditLimit()
+		record := map[string]any{"terms": in.Terms}
+		if l := in.CreditLimit; l != nil {
+			switch {
+			case in.Terms != employer.FundingTermsCREDIT:
+				return BadInput("creditLimit", "only credit terms have a limit")
+			case l.Currency != pack.Currency:
+				return BadInput("creditLimit.currency", "the employer pays in "+pack.Currency)
+			}
+			up.SetCreditLimit(l.Amount)
+			record["creditLimit"] = l.Amount
 		}
-		if _, err := m.appendLedger(ctx, c, LedgerFundingTerms, in.EmployerID, v.UserID, map[string]any{"terms": in.Terms}); err != nil {
+		if err := up.Exec(sys); err != nil {
+			return err
+		}
+		if _, err := m.appendLedger(ctx, c, LedgerFundingTerms, in.EmployerID, v.UserID, record); err != nil {
 			return err
 		}
 		out = &Changed{Employer: &ent.Employer{ID: in.EmployerID}}

@@ -357,3 +357,55 @@ func TestTheGuaranteeFundPaysOnTheDeadline(t *testing.T) {
 		booksBalance(t, db)
 	})
 }
+
+// TestACreditLimitBoundsWhatAnEmployerOwes: staff grant Olga's employer
+// credit terms with a limit of one and a half wages. Ana's hire fits; while
+// her wage is approved and unpaid an offer to Ben does not
+// (CREDIT_LIMIT_REACHED); once Olga has paid it, it does, and with Ben's
+// hire open a third would not. Only members and staff read the limit, and
+// a limit must be credit terms' and in the employer's currency.
+func TestACreditLimitBoundsWhatAnEmployerOwes(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		env := servertest.Start(t, db)
+		sam := makeStaff(t, env, db, "sam@example.com")
+		olga := env.SignUp("olga@example.com", "Olga")
+		emp := createEmployer(t, env, olga, "Spree Logistics")
+		ana := newWorker(t, env, "ana@example.com", "Ana")
+		ben := newWorker(t, env, "ben@example.com", "Ben")
+		const setTerms = `mutation($in: SetFundingTermsInput!) { setFundingTerms(input: $in) { employer { fundingTerms creditLimit { amount currency } } } }`
+		terms := func(kind string, amount int, currency string) map[string]any {
+			return map[string]any{"in": map[string]any{"employerID": emp, "terms": kind,
+				"creditLimit": map[string]any{"amount": amount, "currency": currency}}}
+		}
+		if r := env.Do(sam.Token, setTerms, terms("CREDIT", 16875, "CNY")); r.Code() != "BAD_USER_INPUT" {
+			t.Fatalf("a limit in another currency: %+v", r.Errors)
+		}
+		if r := env.Do(sam.Token, setTerms, terms("PREFUNDED", 16875, "EUR")); r.Code() != "BAD_USER_INPUT" {
+			t.Fatalf("a limit on prefunded terms: %+v", r.Errors)
+		}
+		env.Must(sam.Token, setTerms, terms("CREDIT", shiftWage*3/2, "EUR"), &struct{}{})
+		const limitQ = `query($id: ID!) { node(id: $id) { ... on Employer { creditLimit { amount } } } }`
+		for who, want := range map[servertest.Account]bool{olga: true, ben: false} {
+			var seen struct {
+				Node struct{ CreditLimit *market.Money }
+			}
+			env.Must(who.Token, limitQ, map[string]any{"id": emp}, &seen)
+			if (seen.Node.CreditLimit != nil) != want || (want && seen.Node.CreditLimit.Amount != shiftWage*3/2) {
+				t.Fatalf("the credit limit as seen: %+v", seen.Node.CreditLimit)
+			}
+		}
+		c := newChain(t, env, olga, ana, apply(env, ana, postShift(t, env, olga, emp, nil)))
+		c.workAndApprove()
+		benApp := apply(env, ben, postShift(t, env, olga, emp, nil))
+		if r := env.Op(olga.Token, "SendOffer", input(map[string]any{"applicationID": benApp})); r.Code() != "CREDIT_LIMIT_REACHED" {
+			t.Fatalf("an offer past the limit while Ana's wage is unpaid: %+v", r.Errors)
+		}
+		env.MustOp(olga.Token, "MarkPaid", input(map[string]any{"timesheetID": c.timesheet, "reference": "SEPA 1"}), &struct{}{})
+		env.MustOp(ben.Token, "AcceptOffer", input(map[string]any{"offerID": offer(env, olga, benApp)}), &struct{}{})
+		// A third hire would owe two wages at once: refused.
+		cem := newWorker(t, env, "cem@example.com", "Cem")
+		if r := env.Op(olga.Token, "SendOffer", input(map[string]any{"applicationID": apply(env, cem, postShift(t, env, olga, emp, nil))})); r.Code() != "CREDIT_LIMIT_REACHED" {
+			t.Fatalf("a second open hire past the limit: %+v", r.Errors)
+		}
+	})
+}

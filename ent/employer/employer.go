@@ -54,6 +54,8 @@ const (
 	FieldPaidLate = "paid_late"
 	// FieldFundingTerms holds the string denoting the funding_terms field in the database.
 	FieldFundingTerms = "funding_terms"
+	// FieldCreditLimit holds the string denoting the credit_limit field in the database.
+	FieldCreditLimit = "credit_limit"
 	// EdgeMemberships holds the string denoting the memberships edge name in mutations.
 	EdgeMemberships = "memberships"
 	// EdgeInvitations holds the string denoting the invitations edge name in mutations.
@@ -133,6 +135,7 @@ var Columns = []string{
 	FieldPaidOnTime,
 	FieldPaidLate,
 	FieldFundingTerms,
+	FieldCreditLimit,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -366,6 +369,11 @@ func ByPaidLate(opts ...sql.OrderTermOption) OrderOption {
 // ByFundingTerms orders the results by the funding_terms field.
 func ByFundingTerms(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFundingTerms, opts...).ToFunc()
+}
+
+// ByCreditLimit orders the results by the credit_limit field.
+func ByCreditLimit(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCreditLimit, opts...).ToFunc()
 }
 
 // ByMembershipsCount orders the results by memberships count.

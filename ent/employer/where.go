@@ -140,6 +140,11 @@ func PaidLate(v int) predicate.Employer {
 	return predicate.Employer(sql.FieldEQ(FieldPaidLate, v))
 }
 
+// CreditLimit applies equality check predicate on the "credit_limit" field. It's identical to CreditLimitEQ.
+func CreditLimit(v int64) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldCreditLimit, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Employer {
 	return predicate.Employer(sql.FieldEQ(FieldCreatedAt, v))
@@ -898,6 +903,56 @@ func FundingTermsIn(vs ...FundingTerms) predicate.Employer {
 // FundingTermsNotIn applies the NotIn predicate on the "funding_terms" field.
 func FundingTermsNotIn(vs ...FundingTerms) predicate.Employer {
 	return predicate.Employer(sql.FieldNotIn(FieldFundingTerms, vs...))
+}
+
+// CreditLimitEQ applies the EQ predicate on the "credit_limit" field.
+func CreditLimitEQ(v int64) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldCreditLimit, v))
+}
+
+// CreditLimitNEQ applies the NEQ predicate on the "credit_limit" field.
+func CreditLimitNEQ(v int64) predicate.Employer {
+	return predicate.Employer(sql.FieldNEQ(FieldCreditLimit, v))
+}
+
+// CreditLimitIn applies the In predicate on the "credit_limit" field.
+func CreditLimitIn(vs ...int64) predicate.Employer {
+	return predicate.Employer(sql.FieldIn(FieldCreditLimit, vs...))
+}
+
+// CreditLimitNotIn applies the NotIn predicate on the "credit_limit" field.
+func CreditLimitNotIn(vs ...int64) predicate.Employer {
+	return predicate.Employer(sql.FieldNotIn(FieldCreditLimit, vs...))
+}
+
+// CreditLimitGT applies the GT predicate on the "credit_limit" field.
+func CreditLimitGT(v int64) predicate.Employer {
+	return predicate.Employer(sql.FieldGT(FieldCreditLimit, v))
+}
+
+// CreditLimitGTE applies the GTE predicate on the "credit_limit" field.
+func CreditLimitGTE(v int64) predicate.Employer {
+	return predicate.Employer(sql.FieldGTE(FieldCreditLimit, v))
+}
+
+// CreditLimitLT applies the LT predicate on the "credit_limit" field.
+func CreditLimitLT(v int64) predicate.Employer {
+	return predicate.Employer(sql.FieldLT(FieldCreditLimit, v))
+}
+
+// CreditLimitLTE applies the LTE predicate on the "credit_limit" field.
+func CreditLimitLTE(v int64) predicate.Employer {
+	return predicate.Employer(sql.FieldLTE(FieldCreditLimit, v))
+}
+
+// CreditLimitIsNil applies the IsNil predicate on the "credit_limit" field.
+func CreditLimitIsNil() predicate.Employer {
+	return predicate.Employer(sql.FieldIsNull(FieldCreditLimit))
+}
+
+// CreditLimitNotNil applies the NotNil predicate on the "credit_limit" field.
+func CreditLimitNotNil() predicate.Employer {
+	return predicate.Employer(sql.FieldNotNull(FieldCreditLimit))
 }
 
 // HasMemberships applies the HasEdge predicate on the "memberships" edge.

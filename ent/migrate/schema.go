@@ -372,6 +372,7 @@ var (
 		{Name: "paid_on_time", Type: field.TypeInt, Default: 0},
 		{Name: "paid_late", Type: field.TypeInt, Default: 0},
 		{Name: "funding_terms", Type: field.TypeEnum, Enums: []string{"PREFUNDED", "CREDIT"}, Default: "CREDIT"},
+		{Name: "credit_limit", Type: field.TypeInt64, Nullable: true},
 	}
 	// EmployersTable holds the schema information for the "employers" table.
 	EmployersTable = &schema.Table{

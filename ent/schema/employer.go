@@ -46,6 +46,10 @@ func (Employer) Fields() []ent.Field {
 		// approval. New employers are prefunded; employers that hired before
 		// escrow existed keep credit terms.
 		field.Enum("funding_terms").Values("PREFUNDED", "CREDIT").Default("CREDIT").Annotations(entgql.Type("FundingTerms")),
+		// On credit terms, what it may owe at once (wages of open hires and
+		// approved wages unpaid, and its debt to the guarantee fund), in
+		// minor units of its pack's currency; nil: no limit.
+		field.Int64("credit_limit").Optional().Nillable().Annotations(hidden),
 	}
 }
 

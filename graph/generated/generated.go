@@ -540,6 +540,7 @@ type ComplexityRoot struct {
 	Employer struct {
 		Address        func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
+		CreditLimit    func(childComplexity int) int
 		Description    func(childComplexity int) int
 		FundingTerms   func(childComplexity int) int
 		Funds          func(childComplexity int) int
@@ -1602,6 +1603,7 @@ type EmployerResolver interface {
 	Funds(ctx context.Context, obj *ent.Employer) ([]*market.Money, error)
 	Reserved(ctx context.Context, obj *ent.Employer) ([]*market.Money, error)
 	Owed(ctx context.Context, obj *ent.Employer) ([]*market.Money, error)
+	CreditLimit(ctx context.Context, obj *ent.Employer) (*market.Money, error)
 	Reviews(ctx context.Context, obj *ent.Employer, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.Employer) (*market.RatingSummary, error)
 }
@@ -3391,6 +3393,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employer.CreatedAt(childComplexity), true
+	case "Employer.creditLimit":
+		if e.ComplexityRoot.Employer.CreditLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.CreditLimit(childComplexity), true
 	case "Employer.description":
 		if e.ComplexityRoot.Employer.Description == nil {
 			break
@@ -13196,6 +13204,8 @@ input SetFundingTermsInput {
   employerID: ID!
   "PREFUNDED, or CREDIT for an employer staff trust to pay by the deadline."
   terms: FundingTerms!
+  "With CREDIT: what the employer may owe at once (the wages of its open hires, approved wages unpaid, its debt to the guarantee fund), in its currency; no limit when left out."
+  creditLimit: MoneyInput
 }
 
 "What setFundingTerms changed."
@@ -13219,6 +13229,8 @@ extend type Employer {
   reserved: [Money!]!
   "What the employer owes flexwork's guarantee fund, which paid its workers on a deadline it missed; repaid from the next funds that arrive. Empty to anyone but its members and staff."
   owed: [Money!]!
+  "On credit terms, what the employer may owe at once; null without a limit, and to anyone but its members and staff."
+  creditLimit: Money
 }
 
 extend type WorkerProfile {
@@ -15649,6 +15661,8 @@ func (ec *executionContext) childFields_Employer(ctx context.Context, field grap
 		return ec.fieldContext_Employer_reserved(ctx, field)
 	case "owed":
 		return ec.fieldContext_Employer_owed(ctx, field)
+	case "creditLimit":
+		return ec.fieldContext_Employer_creditLimit(ctx, field)
 	case "reviews":
 		return ec.fieldContext_Employer_reviews(ctx, field)
 	case "ratingSummary":
@@ -27010,6 +27024,38 @@ func (ec *executionContext) _Employer_owed(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Employer_owed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Employer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Employer_creditLimit(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_creditLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Employer().CreditLimit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖflexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_creditLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Employer",
 		Field:      field,
@@ -50772,7 +50818,7 @@ func (ec *executionContext) unmarshalInputSetFundingTermsInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"employerID", "terms"}
+	fieldsInOrder := [...]string{"employerID", "terms", "creditLimit"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -50793,6 +50839,13 @@ func (ec *executionContext) unmarshalInputSetFundingTermsInput(ctx context.Conte
 				return it, err
 			}
 			it.Terms = data
+		case "creditLimit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("creditLimit"))
+			data, err := ec.unmarshalOMoneyInput2ᚖflexworkᚋmarketᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreditLimit = data
 		}
 	}
 	return it, nil
@@ -55958,6 +56011,12 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_owed(ctx, field, obj)
+				})
+		case "creditLimit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Employer_creditLimit(ctx, field, obj)
 				})
 		case "reviews":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

@@ -1,0 +1,2 @@
+-- Modify "employers" table
+ALTER TABLE "employers" ADD COLUMN "credit_limit" bigint NULL;
