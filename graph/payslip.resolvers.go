@@ -12,6 +12,11 @@ import (
 	"flexwork/market"
 )
 
+// Invoice is the resolver for the invoice field.
+func (r *employerResolver) Invoice(ctx context.Context, obj *ent.Employer, year int, month int) (*market.Invoice, error) {
+	return r.Market.EmployerInvoice(ctx, obj, year, month)
+}
+
 // Payer is the resolver for the payer field.
 func (r *incomeFromPayerResolver) Payer(ctx context.Context, obj *market.IncomeFromPayer) (*ent.Employer, error) {
 	return r.Market.Payer(ctx, obj.PayerID)

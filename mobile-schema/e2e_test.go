@@ -728,4 +728,10 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if r := s.op(sam, "WithholdingReport", map[string]any{"year": paidAt.In(tz).Year(), "month": int(paidAt.In(tz).Month())}); r.str("withholdingReport") != "month,payer_id,payer_name,worker_id,worker_name,rule,currency,income,withheld\n" {
 		t.Fatalf("WithholdingReport: %v", r.v)
 	}
+	// Spree's invoice for that month: Dan's wage and the fee of the hire it
+	// cancelled late, both paid for it by the fund on their deadline.
+	if inv := s.op(olga, "EmployerInvoice", map[string]any{"employerID": emp, "year": paidAt.In(tz).Year(), "month": int(paidAt.In(tz).Month())}); inv.get("node.invoice.lines.0.wages") != 9750.0 ||
+		inv.get("node.invoice.lines.0.cancellationFees") != 5625.0 || inv.get("node.invoice.lines.0.payments") != 2.0 {
+		t.Fatalf("EmployerInvoice: %v", inv.v)
+	}
 }

@@ -178,7 +178,7 @@ func TestAPrefundedWageIsHeldAtHireAndPaidOnApproval(t *testing.T) {
 			Node struct {
 				Payslip struct {
 					Payer                            struct{ Name string }
-					ShiftTitle, WorkedOn             string
+					ShiftTitle, WorkedOn, PaidAt     string
 					Minutes                          int
 					Rate, Gross                      market.Money
 					PayUnit                          string
@@ -187,7 +187,8 @@ func TestAPrefundedWageIsHeldAtHireAndPaidOnApproval(t *testing.T) {
 			}
 		}
 		env.Must(ana.Token, `query($id: ID!) { node(id: $id) { ... on Timesheet { payslip { payer { name } shiftTitle workedOn minutes
-			rate { amount currency } payUnit gross { amount currency } throughFlexwork cancellationFee } } } }`, map[string]any{"id": c.timesheet}, &slip)
+			rate { amount currency } payUnit gross { amount currency } paidAt throughFlexwork cancellationFee } } } }`, map[string]any{"id": c.timesheet}, &slip)
+		slipPaidAt := slip.Node.Payslip.PaidAt
 		if p := slip.Node.Payslip; p.Payer.Name != "Spree Logistics" || p.ShiftTitle != "Warehouse picker" || p.Minutes != 450 ||
 			p.Rate.Amount != 1500 || p.PayUnit != "HOUR" || p.Gross.Amount != shiftWage || !p.ThroughFlexwork || p.CancellationFee ||
 			len(p.WorkedOn) != len("2026-12-01") {
@@ -251,6 +252,41 @@ func TestAPrefundedWageIsHeldAtHireAndPaidOnApproval(t *testing.T) {
 		}
 		if r := env.Do(ana.Token, statementQ, map[string]any{"year": 1999}); r.Code() != "BAD_USER_INPUT" {
 			t.Fatalf("a statement for 1999: %+v", r.Errors)
+		}
+		// Spree's invoices (for the month of each payment, should they
+		// straddle two) add up to Ana's wage and Ben's fee; Ben reads none.
+		const invoiceQ = `query($id: ID!, $year: Int!, $month: Int!) { node(id: $id) { ... on Employer { invoice(year: $year, month: $month) {
+			lines { currency wages cancellationFees withheld payments } } } } }`
+		var wages, fees, payments int64
+		months := map[time.Month]int{env.Clock.Now().In(berlin).Month(): env.Clock.Now().In(berlin).Year()}
+		paid, _ := time.Parse(time.RFC3339, slipPaidAt)
+		months[paid.In(berlin).Month()] = paid.In(berlin).Year()
+		for month, y := range months {
+			var inv struct {
+				Node struct {
+					Invoice *struct {
+						Lines []struct {
+							Currency                          string
+							Wages, CancellationFees, Withheld int64
+							Payments                          int64
+						}
+					}
+				}
+			}
+			env.Must(olga.Token, invoiceQ, map[string]any{"id": emp, "year": y, "month": int(month)}, &inv)
+			for _, l := range inv.Node.Invoice.Lines {
+				wages, fees, payments = wages+l.Wages, fees+l.CancellationFees, payments+l.Payments
+			}
+			var stranger struct {
+				Node struct{ Invoice *struct{ Lines []any } }
+			}
+			env.Must(ben.Token, invoiceQ, map[string]any{"id": emp, "year": y, "month": int(month)}, &stranger)
+			if stranger.Node.Invoice != nil {
+				t.Fatalf("a worker reads the employer's invoice: %+v", stranger.Node.Invoice)
+			}
+		}
+		if wages != shiftWage || fees != shiftWage/2 || payments != 2 {
+			t.Fatalf("Spree's invoices: wages %d, fees %d, %d payments", wages, fees, payments)
 		}
 		booksBalance(t, db)
 	})

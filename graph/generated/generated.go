@@ -546,6 +546,7 @@ type ComplexityRoot struct {
 		Funds          func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Invitations    func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.EmployerInvitationOrder) int
+		Invoice        func(childComplexity int, year int, month int) int
 		Jurisdiction   func(childComplexity int) int
 		Kind           func(childComplexity int) int
 		Lat            func(childComplexity int) int
@@ -632,6 +633,20 @@ type ComplexityRoot struct {
 		Payers func(childComplexity int) int
 		Total  func(childComplexity int) int
 		Year   func(childComplexity int) int
+	}
+
+	Invoice struct {
+		Lines func(childComplexity int) int
+		Month func(childComplexity int) int
+		Year  func(childComplexity int) int
+	}
+
+	InvoiceLine struct {
+		CancellationFees func(childComplexity int) int
+		Currency         func(childComplexity int) int
+		Payments         func(childComplexity int) int
+		Wages            func(childComplexity int) int
+		Withheld         func(childComplexity int) int
 	}
 
 	LeaveEmployerPayload struct {
@@ -1604,6 +1619,7 @@ type EmployerResolver interface {
 	Reserved(ctx context.Context, obj *ent.Employer) ([]*market.Money, error)
 	Owed(ctx context.Context, obj *ent.Employer) ([]*market.Money, error)
 	CreditLimit(ctx context.Context, obj *ent.Employer) (*market.Money, error)
+	Invoice(ctx context.Context, obj *ent.Employer, year int, month int) (*market.Invoice, error)
 	Reviews(ctx context.Context, obj *ent.Employer, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.Employer) (*market.RatingSummary, error)
 }
@@ -3434,6 +3450,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employer.Invitations(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(int), args["orderBy"].(*ent.EmployerInvitationOrder)), true
+	case "Employer.invoice":
+		if e.ComplexityRoot.Employer.Invoice == nil {
+			break
+		}
+
+		args, err := ec.field_Employer_invoice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Employer.Invoice(childComplexity, args["year"].(int), args["month"].(int)), true
 	case "Employer.jurisdiction":
 		if e.ComplexityRoot.Employer.Jurisdiction == nil {
 			break
@@ -3783,6 +3810,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IncomeStatement.Year(childComplexity), true
+
+	case "Invoice.lines":
+		if e.ComplexityRoot.Invoice.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invoice.Lines(childComplexity), true
+	case "Invoice.month":
+		if e.ComplexityRoot.Invoice.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invoice.Month(childComplexity), true
+	case "Invoice.year":
+		if e.ComplexityRoot.Invoice.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invoice.Year(childComplexity), true
+
+	case "InvoiceLine.cancellationFees":
+		if e.ComplexityRoot.InvoiceLine.CancellationFees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvoiceLine.CancellationFees(childComplexity), true
+	case "InvoiceLine.currency":
+		if e.ComplexityRoot.InvoiceLine.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvoiceLine.Currency(childComplexity), true
+	case "InvoiceLine.payments":
+		if e.ComplexityRoot.InvoiceLine.Payments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvoiceLine.Payments(childComplexity), true
+	case "InvoiceLine.wages":
+		if e.ComplexityRoot.InvoiceLine.Wages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvoiceLine.Wages(childComplexity), true
+	case "InvoiceLine.withheld":
+		if e.ComplexityRoot.InvoiceLine.Withheld == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvoiceLine.Withheld(childComplexity), true
 
 	case "LeaveEmployerPayload.employer":
 		if e.ComplexityRoot.LeaveEmployerPayload.Employer == nil {
@@ -14082,6 +14159,35 @@ extend type Query {
   "Staff: the tax withheld in a month (on each payment's local calendar), as CSV for the payers' filings: month, payer_id, payer_name, worker_id, worker_name, rule, currency, income, withheld."
   withholdingReport(year: Int!, month: Int!): String!
 }
+
+"What an employer paid its workers through flexwork in one month (payments dated on the shift's clock)."
+type Invoice {
+  "The year."
+  year: Int!
+  "The month, 1 to 12."
+  month: Int!
+  "One line per currency."
+  lines: [InvoiceLine!]!
+}
+
+"One currency's part of an invoice, in minor units."
+type InvoiceLine {
+  "The ISO 4217 currency."
+  currency: String!
+  "Wages released for work."
+  wages: Int!
+  "Fees released for hires cancelled late."
+  cancellationFees: Int!
+  "Of those, tax withheld, for the employer to remit."
+  withheld: Int!
+  "How many payments."
+  payments: Int!
+}
+
+extend type Employer {
+  "The employer's invoice for a month; null to anyone but its members and staff."
+  invoice(year: Int!, month: Int!): Invoice
+}
 `, BuiltIn: false},
 	{Name: "../schema/preferences.graphql", Input: `"One of a worker's preferences."
 enum Preference {
@@ -15663,6 +15769,8 @@ func (ec *executionContext) childFields_Employer(ctx context.Context, field grap
 		return ec.fieldContext_Employer_owed(ctx, field)
 	case "creditLimit":
 		return ec.fieldContext_Employer_creditLimit(ctx, field)
+	case "invoice":
+		return ec.fieldContext_Employer_invoice(ctx, field)
 	case "reviews":
 		return ec.fieldContext_Employer_reviews(ctx, field)
 	case "ratingSummary":
@@ -15791,6 +15899,34 @@ func (ec *executionContext) childFields_IncomeStatement(ctx context.Context, fie
 		return ec.fieldContext_IncomeStatement_total(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IncomeStatement", field.Name)
+}
+
+func (ec *executionContext) childFields_Invoice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_Invoice_year(ctx, field)
+	case "month":
+		return ec.fieldContext_Invoice_month(ctx, field)
+	case "lines":
+		return ec.fieldContext_Invoice_lines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Invoice", field.Name)
+}
+
+func (ec *executionContext) childFields_InvoiceLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_InvoiceLine_currency(ctx, field)
+	case "wages":
+		return ec.fieldContext_InvoiceLine_wages(ctx, field)
+	case "cancellationFees":
+		return ec.fieldContext_InvoiceLine_cancellationFees(ctx, field)
+	case "withheld":
+		return ec.fieldContext_InvoiceLine_withheld(ctx, field)
+	case "payments":
+		return ec.fieldContext_InvoiceLine_payments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvoiceLine", field.Name)
 }
 
 func (ec *executionContext) childFields_LeaveEmployerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17506,6 +17642,28 @@ func (ec *executionContext) field_Employer_invitations_args(ctx context.Context,
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Employer_invoice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "month",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["month"] = arg1
 	return args, nil
 }
 
@@ -27068,6 +27226,50 @@ func (ec *executionContext) fieldContext_Employer_creditLimit(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Employer_invoice(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_invoice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Employer().Invoice(ctx, obj, fc.Args["year"].(int), fc.Args["month"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Invoice) graphql.Marshaler {
+			return ec.marshalOInvoice2ᚖflexworkᚋmarketᚐInvoice(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_invoice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Employer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Invoice(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Employer_invoice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Employer_reviews(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28050,6 +28252,199 @@ func (ec *executionContext) fieldContext_IncomeStatement_total(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Invoice_year(ctx context.Context, field graphql.CollectedField, obj *market.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invoice_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invoice_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Invoice_month(ctx context.Context, field graphql.CollectedField, obj *market.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invoice_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invoice_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Invoice_lines(ctx context.Context, field graphql.CollectedField, obj *market.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invoice_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.InvoiceLine) graphql.Marshaler {
+			return ec.marshalNInvoiceLine2ᚕᚖflexworkᚋmarketᚐInvoiceLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invoice_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Invoice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvoiceLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvoiceLine_currency(ctx context.Context, field graphql.CollectedField, obj *market.InvoiceLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvoiceLine_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvoiceLine_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _InvoiceLine_wages(ctx context.Context, field graphql.CollectedField, obj *market.InvoiceLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvoiceLine_wages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Wages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvoiceLine_wages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InvoiceLine_cancellationFees(ctx context.Context, field graphql.CollectedField, obj *market.InvoiceLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvoiceLine_cancellationFees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancellationFees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvoiceLine_cancellationFees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InvoiceLine_withheld(ctx context.Context, field graphql.CollectedField, obj *market.InvoiceLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvoiceLine_withheld(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withheld, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvoiceLine_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InvoiceLine_payments(ctx context.Context, field graphql.CollectedField, obj *market.InvoiceLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvoiceLine_payments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvoiceLine_payments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LeaveEmployerPayload_removedMembershipID(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -56018,6 +56413,12 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_creditLimit(ctx, field, obj)
 				})
+		case "invoice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Employer_invoice(ctx, field, obj)
+				})
 		case "reviews":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -56508,6 +56909,102 @@ func (ec *executionContext) _IncomeStatement(ctx context.Context, sel ast.Select
 			}
 		case "total":
 			out.Values[i] = ec._IncomeStatement_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var invoiceImplementors = []string{"Invoice"}
+
+func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, obj *market.Invoice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, invoiceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Invoice")
+		case "year":
+			out.Values[i] = ec._Invoice_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "month":
+			out.Values[i] = ec._Invoice_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lines":
+			out.Values[i] = ec._Invoice_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var invoiceLineImplementors = []string{"InvoiceLine"}
+
+func (ec *executionContext) _InvoiceLine(ctx context.Context, sel ast.SelectionSet, obj *market.InvoiceLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, invoiceLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvoiceLine")
+		case "currency":
+			out.Values[i] = ec._InvoiceLine_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "wages":
+			out.Values[i] = ec._InvoiceLine_wages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancellationFees":
+			out.Values[i] = ec._InvoiceLine_cancellationFees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withheld":
+			out.Values[i] = ec._InvoiceLine_withheld(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payments":
+			out.Values[i] = ec._InvoiceLine_payments(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -64927,6 +65424,30 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) marshalNInvoiceLine2ᚕᚖflexworkᚋmarketᚐInvoiceLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.InvoiceLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInvoiceLine2ᚖflexworkᚋmarketᚐInvoiceLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInvoiceLine2ᚖflexworkᚋmarketᚐInvoiceLine(ctx context.Context, sel ast.SelectionSet, v *market.InvoiceLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InvoiceLine!")
+		return graphql.Null
+	}
+	return ec._InvoiceLine(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNJurisdiction2flexworkᚋentᚋemployerᚐJurisdiction(ctx context.Context, v any) (employer.Jurisdiction, error) {
 	var res employer.Jurisdiction
 	err := res.UnmarshalGQL(v)
@@ -67580,6 +68101,13 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := scalar.MarshalInt64(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOInvoice2ᚖflexworkᚋmarketᚐInvoice(ctx context.Context, sel ast.SelectionSet, v *market.Invoice) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Invoice(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOJurisdiction2ᚖflexworkᚋentᚋemployerᚐJurisdiction(ctx context.Context, v any) (*employer.Jurisdiction, error) {
