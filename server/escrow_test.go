@@ -65,13 +65,19 @@ func booksBalance(t *testing.T, db *entdb.DB) {
 	}
 }
 
-// prefundedEmployer starts a server that founds employers prefunded, with
-// staff (Sam) and Olga's new employer, which has no funds yet.
-func prefundedEmployer(t *testing.T, db *entdb.DB, opts ...servertest.Option) (env *servertest.Env, sam, olga servertest.Account, emp string) {
-	env = servertest.Start(t, db, append(opts, servertest.WithEnv(map[string]string{"FLEXWORK_NEW_EMPLOYER_TERMS": "PREFUNDED"}))...)
+// employerWithStaff starts a server with staff (Sam) and Olga's new
+// employer, on the terms servertest founds employers on (credit).
+func employerWithStaff(t *testing.T, db *entdb.DB, opts ...servertest.Option) (env *servertest.Env, sam, olga servertest.Account, emp string) {
+	env = servertest.Start(t, db, opts...)
 	sam = makeStaff(t, env, db, "sam@example.com")
 	olga = env.SignUp("olga@example.com", "Olga")
 	return env, sam, olga, createEmployer(t, env, olga, "Spree Logistics")
+}
+
+// prefundedEmployer is employerWithStaff on a server that founds employers
+// prefunded; Olga's has no funds yet.
+func prefundedEmployer(t *testing.T, db *entdb.DB, opts ...servertest.Option) (env *servertest.Env, sam, olga servertest.Account, emp string) {
+	return employerWithStaff(t, db, append(opts, servertest.WithEnv(map[string]string{"FLEXWORK_NEW_EMPLOYER_TERMS": "PREFUNDED"}))...)
 }
 
 // TestAPrefundedWageIsHeldAtHireAndPaidOnApproval: a new employer is
@@ -341,10 +347,7 @@ func TestRacingAcceptancesHireOnlyWhatTheFundsHold(t *testing.T) {
 // databases.
 func TestTheGuaranteeFundPaysOnTheDeadline(t *testing.T) {
 	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
-		env := servertest.Start(t, db)
-		sam := makeStaff(t, env, db, "sam@example.com")
-		olga := env.SignUp("olga@example.com", "Olga")
-		emp := createEmployer(t, env, olga, "Spree Logistics")
+		env, sam, olga, emp := employerWithStaff(t, db)
 		ana := newWorker(t, env, "ana@example.com", "Ana")
 		shift := postShift(t, env, olga, emp, nil)
 		c := newChain(t, env, olga, ana, apply(env, ana, shift))
@@ -402,10 +405,7 @@ func TestTheGuaranteeFundPaysOnTheDeadline(t *testing.T) {
 // a limit must be credit terms' and in the employer's currency.
 func TestACreditLimitBoundsWhatAnEmployerOwes(t *testing.T) {
 	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
-		env := servertest.Start(t, db)
-		sam := makeStaff(t, env, db, "sam@example.com")
-		olga := env.SignUp("olga@example.com", "Olga")
-		emp := createEmployer(t, env, olga, "Spree Logistics")
+		env, sam, olga, emp := employerWithStaff(t, db)
 		ana := newWorker(t, env, "ana@example.com", "Ana")
 		ben := newWorker(t, env, "ben@example.com", "Ben")
 		const setTerms = `mutation($in: SetFundingTermsInput!) { setFundingTerms(input: $in) { employer { fundingTerms creditLimit { amount currency } } } }`
