@@ -36,12 +36,7 @@ func escrowOf(assignmentID, currency string) money.Account {
 }
 
 // hirePayer is the organisation whose funds pay a hire's wage.
-func hirePayer(a *ent.Assignment) string {
-	if a.AgencyID != nil {
-		return *a.AgencyID
-	}
-	return a.EmployerID
-}
+func hirePayer(a *ent.Assignment) string { return paying(a.EmployerID, a.AgencyID) }
 
 // scheduledWage is the pay for a shift's scheduled time, its unpaid break
 // left out: what a hire reserves.
@@ -281,9 +276,4 @@ func (m *Market) holdDisputed(ctx context.Context, c *ent.Client, t *ent.Timeshe
 }
 
 // shiftPayer is the organisation whose funds pay a shift's hires.
-func shiftPayer(s *ent.Shift) string {
-	if s.AgencyID != nil {
-		return *s.AgencyID
-	}
-	return s.EmployerID
-}
+func shiftPayer(s *ent.Shift) string { return paying(s.EmployerID, s.AgencyID) }

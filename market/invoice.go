@@ -3,10 +3,8 @@ package market
 import (
 	"context"
 	"sort"
-	"time"
 
 	"flexwork/ent"
-	"flexwork/ent/rule"
 	"flexwork/ent/timesheet"
 )
 
@@ -36,27 +34,14 @@ func (m *Market) EmployerInvoice(ctx context.Context, e *ent.Employer, year, mon
 	if err != nil || !seesEmployer(v, e.ID) {
 		return nil, nil
 	}
-	if year < 2000 || year > 9999 {
-		return nil, BadInput("year", "give a year such as 2026")
-	}
-	if month < 1 || month > 12 {
-		return nil, BadInput("month", "give a month from 1 to 12")
-	}
-	from := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
-	sheets, err := m.client(ctx).Timesheet.Query().Where(timesheet.ReleasedAmountGT(0),
-		timesheet.Or(timesheet.AgencyID(e.ID), timesheet.And(timesheet.EmployerID(e.ID), timesheet.AgencyIDIsNil())),
-		timesheet.PaidAtGTE(from.Add(-24*time.Hour)), timesheet.PaidAtLT(from.AddDate(0, 1, 0).Add(24*time.Hour))).
-		WithAssignment(func(q *ent.AssignmentQuery) { q.WithShift() }).All(rule.System(ctx))
+	sheets, err := m.paidInMonth(ctx, year, month, timesheet.ReleasedAmountGT(0),
+		timesheet.Or(timesheet.AgencyID(e.ID), timesheet.And(timesheet.EmployerID(e.ID), timesheet.AgencyIDIsNil())))
 	if err != nil {
 		return nil, err
 	}
 	out := &Invoice{Year: year, Month: month, Lines: []*InvoiceLine{}}
 	lines := map[string]*InvoiceLine{}
 	for _, t := range sheets {
-		local := t.PaidAt.In(shiftLocation(t.Edges.Assignment.Edges.Shift))
-		if local.Year() != year || int(local.Month()) != month {
-			continue
-		}
 		l := lines[t.Currency]
 		if l == nil {
 			l = &InvoiceLine{Currency: t.Currency}

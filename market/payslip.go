@@ -8,6 +8,7 @@ import (
 	"flexwork/ent"
 	"flexwork/ent/assignment"
 	"flexwork/ent/employer"
+	"flexwork/ent/predicate"
 	"flexwork/ent/rule"
 	"flexwork/ent/shift"
 	"flexwork/ent/timesheet"
@@ -89,14 +90,7 @@ func (m *Market) WorkerIncomeStatement(ctx context.Context, p *ent.WorkerProfile
 	if private(ctx, p.UserID, p) == nil {
 		return nil, nil
 	}
-	if year < 2000 || year > 9999 {
-		return nil, BadInput("year", "give a year such as 2026")
-	}
-	// Every time zone's year lies within a day of UTC's.
-	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC).Add(-24*time.Hour), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC).Add(24*time.Hour)
-	sheets, err := m.client(ctx).Timesheet.Query().Where(timesheet.WorkerID(p.ID), timesheet.PaymentStatusIn(paid...),
-		timesheet.PaidAtGTE(from), timesheet.PaidAtLT(to)).
-		WithAssignment(func(q *ent.AssignmentQuery) { q.WithShift() }).All(rule.System(ctx))
+	sheets, err := m.paidInYear(ctx, year, timesheet.WorkerID(p.ID), timesheet.PaymentStatusIn(paid...))
 	if err != nil {
 		return nil, err
 	}
@@ -112,9 +106,6 @@ func (m *Market) WorkerIncomeStatement(ctx context.Context, p *ent.WorkerProfile
 		*list = append(*list, &Money{Amount: amount, Currency: currency})
 	}
 	for _, t := range sheets {
-		if t.PaidAt.In(shiftLocation(t.Edges.Assignment.Edges.Shift)).Year() != year {
-			continue
-		}
 		payer := payerOf(t)
 		f := byPayer[payer]
 		if f == nil {
@@ -127,6 +118,58 @@ func (m *Market) WorkerIncomeStatement(ctx context.Context, p *ent.WorkerProfile
 		add(&out.Total, *t.AmountOwed, t.Currency)
 	}
 	sort.Slice(out.Payers, func(i, j int) bool { return out.Payers[i].PayerID < out.Payers[j].PayerID })
+	return out, nil
+}
+
+// paidInYear are the timesheets, with their assignment and shift, that
+// where selects and that were paid in year on the clock of each payment's
+// shift; a year out of range is BAD_USER_INPUT.
+func (m *Market) paidInYear(ctx context.Context, year int, where ...predicate.Timesheet) ([]*ent.Timesheet, error) {
+	if err := validYear(year); err != nil {
+		return nil, err
+	}
+	return m.paidIn(ctx, year, 0, where...)
+}
+
+// paidInMonth is paidInYear for one month of the year, 1 to 12.
+func (m *Market) paidInMonth(ctx context.Context, year, month int, where ...predicate.Timesheet) ([]*ent.Timesheet, error) {
+	if err := validYear(year); err != nil {
+		return nil, err
+	}
+	if month < 1 || month > 12 {
+		return nil, BadInput("month", "give a month from 1 to 12")
+	}
+	return m.paidIn(ctx, year, month, where...)
+}
+
+func validYear(year int) error {
+	if year < 2000 || year > 9999 {
+		return BadInput("year", "give a year such as 2026")
+	}
+	return nil
+}
+
+// paidIn serves both: month 0 is the whole year.
+func (m *Market) paidIn(ctx context.Context, year, month int, where ...predicate.Timesheet) ([]*ent.Timesheet, error) {
+	from, to := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
+	if month > 0 {
+		from = time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
+		to = from.AddDate(0, 1, 0)
+	}
+	// Every time zone's dates lie within a day of UTC's.
+	sheets, err := m.client(ctx).Timesheet.Query().
+		Where(append(where, timesheet.PaidAtGTE(from.Add(-24*time.Hour)), timesheet.PaidAtLT(to.Add(24*time.Hour)))...).
+		WithAssignment(func(q *ent.AssignmentQuery) { q.WithShift() }).All(rule.System(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := sheets[:0]
+	for _, t := range sheets {
+		local := t.PaidAt.In(shiftLocation(t.Edges.Assignment.Edges.Shift))
+		if local.Year() == year && (month == 0 || int(local.Month()) == month) {
+			out = append(out, t)
+		}
+	}
 	return out, nil
 }
 

@@ -420,11 +420,15 @@ func (m *Market) creditPayment(ctx context.Context, c *ent.Client, t *ent.Timesh
 // payerOf is the organisation whose pay record a wage counts on: the agency
 // or contractor that employs the worker where the hire has one (the
 // contract makes it the payer), else the employer.
-func payerOf(t *ent.Timesheet) string {
-	if t.AgencyID != nil {
-		return *t.AgencyID
+func payerOf(t *ent.Timesheet) string { return paying(t.EmployerID, t.AgencyID) }
+
+// paying is the organisation that pays a hire's wage: its agency or
+// contractor where it has one, else the employer.
+func paying(employerID string, agencyID *string) string {
+	if agencyID != nil {
+		return *agencyID
 	}
-	return t.EmployerID
+	return employerID
 }
 
 // PaymentNotReceived is the worker saying the money marked as paid did not

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
-	"flexwork/ent"
 	"flexwork/ent/rule"
 	"flexwork/ent/timesheet"
 	"flexwork/ent/workerprofile"
@@ -23,17 +21,8 @@ func (m *Market) WithholdingReport(ctx context.Context, year, month int) (string
 	if _, err := staff(ctx, "read the withholding report"); err != nil {
 		return "", err
 	}
-	if year < 2000 || year > 9999 {
-		return "", BadInput("year", "give a year such as 2026")
-	}
-	if month < 1 || month > 12 {
-		return "", BadInput("month", "give a month from 1 to 12")
-	}
 	sys := rule.System(ctx)
-	from := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
-	sheets, err := m.client(ctx).Timesheet.Query().Where(timesheet.WithholdingRuleNEQ(""), timesheet.ReleasedAmountGT(0),
-		timesheet.PaidAtGTE(from.Add(-24*time.Hour)), timesheet.PaidAtLT(from.AddDate(0, 1, 0).Add(24*time.Hour))).
-		WithAssignment(func(q *ent.AssignmentQuery) { q.WithShift() }).All(sys)
+	sheets, err := m.paidInMonth(ctx, year, month, timesheet.WithholdingRuleNEQ(""), timesheet.ReleasedAmountGT(0))
 	if err != nil {
 		return "", err
 	}
@@ -42,10 +31,6 @@ func (m *Market) WithholdingReport(ctx context.Context, year, month int) (string
 	rows := map[key]*sums{}
 	var payers, workers []string
 	for _, t := range sheets {
-		local := t.PaidAt.In(shiftLocation(t.Edges.Assignment.Edges.Shift))
-		if local.Year() != year || int(local.Month()) != month {
-			continue
-		}
 		k := key{payerOf(t), t.WorkerID, t.WithholdingRule, t.Currency}
 		if rows[k] == nil {
 			rows[k] = &sums{}
