@@ -87,6 +87,20 @@ func TestAPayoutGoesOutOnceThroughStripe(t *testing.T) {
 			t.Fatalf("a payout account that is none: %+v", r.Errors)
 		}
 		env.Must(ana.Token, setAccount, map[string]any{"in": map[string]any{"account": "acct_ana1"}}, &struct{}{})
+		// Someone with no worker profile has no balance to take out; a bad
+		// amount or currency is refused by field.
+		eve := env.SignUp("eve@example.com", "Eve")
+		if r := env.Do(eve.Token, setAccount, map[string]any{"in": map[string]any{"account": "acct_eve1"}}); r.Code() != "FORBIDDEN" {
+			t.Fatalf("a stranger setting a payout account: %+v", r.Errors)
+		}
+		if r := env.Do(eve.Token, request, eur); r.Code() != "FORBIDDEN" {
+			t.Fatalf("a stranger asking for a payout: %+v", r.Errors)
+		}
+		for _, bad := range []map[string]any{{"currency": "EUR", "amount": -5}, {"currency": "XXX"}} {
+			if r := env.Do(ana.Token, request, map[string]any{"in": bad}); r.Code() != "BAD_USER_INPUT" {
+				t.Fatalf("a payout of %v: %+v", bad, r.Errors)
+			}
+		}
 
 		codes := make([]string, 2)
 		var wg sync.WaitGroup
