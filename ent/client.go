@@ -32,6 +32,7 @@ import (
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -101,6 +102,8 @@ type Client struct {
 	PasswordReset *PasswordResetClient
 	// Payout is the client for interacting with the Payout builders.
 	Payout *PayoutClient
+	// PayoutBatch is the client for interacting with the PayoutBatch builders.
+	PayoutBatch *PayoutBatchClient
 	// Review is the client for interacting with the Review builders.
 	Review *ReviewClient
 	// ReviewReport is the client for interacting with the ReviewReport builders.
@@ -159,6 +162,7 @@ func (c *Client) init() {
 	c.Offer = NewOfferClient(c.config)
 	c.PasswordReset = NewPasswordResetClient(c.config)
 	c.Payout = NewPayoutClient(c.config)
+	c.PayoutBatch = NewPayoutBatchClient(c.config)
 	c.Review = NewReviewClient(c.config)
 	c.ReviewReport = NewReviewReportClient(c.config)
 	c.RosterEntry = NewRosterEntryClient(c.config)
@@ -285,6 +289,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Offer:              NewOfferClient(cfg),
 		PasswordReset:      NewPasswordResetClient(cfg),
 		Payout:             NewPayoutClient(cfg),
+		PayoutBatch:        NewPayoutBatchClient(cfg),
 		Review:             NewReviewClient(cfg),
 		ReviewReport:       NewReviewReportClient(cfg),
 		RosterEntry:        NewRosterEntryClient(cfg),
@@ -338,6 +343,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Offer:              NewOfferClient(cfg),
 		PasswordReset:      NewPasswordResetClient(cfg),
 		Payout:             NewPayoutClient(cfg),
+		PayoutBatch:        NewPayoutBatchClient(cfg),
 		Review:             NewReviewClient(cfg),
 		ReviewReport:       NewReviewReportClient(cfg),
 		RosterEntry:        NewRosterEntryClient(cfg),
@@ -384,9 +390,9 @@ func (c *Client) Use(hooks ...Hook) {
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
 		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.MoneyAccount,
 		c.MoneyPosting, c.MoneyTransaction, c.Notification, c.Offer, c.PasswordReset,
-		c.Payout, c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift,
-		c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User,
-		c.WorkerProfile, c.WorkerSkill,
+		c.Payout, c.PayoutBatch, c.Review, c.ReviewReport, c.RosterEntry, c.Session,
+		c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet,
+		c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Use(hooks...)
 	}
@@ -400,9 +406,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
 		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.MoneyAccount,
 		c.MoneyPosting, c.MoneyTransaction, c.Notification, c.Offer, c.PasswordReset,
-		c.Payout, c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift,
-		c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User,
-		c.WorkerProfile, c.WorkerSkill,
+		c.Payout, c.PayoutBatch, c.Review, c.ReviewReport, c.RosterEntry, c.Session,
+		c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet,
+		c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -453,6 +459,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PasswordReset.mutate(ctx, m)
 	case *PayoutMutation:
 		return c.Payout.mutate(ctx, m)
+	case *PayoutBatchMutation:
+		return c.PayoutBatch.mutate(ctx, m)
 	case *ReviewMutation:
 		return c.Review.mutate(ctx, m)
 	case *ReviewReportMutation:
@@ -3832,6 +3840,22 @@ func (c *PayoutClient) GetX(ctx context.Context, id string) *Payout {
 	return obj
 }
 
+// QueryBatch queries the batch edge of a Payout.
+func (c *PayoutClient) QueryBatch(_m *Payout) *PayoutBatchQuery {
+	query := (&PayoutBatchClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(payout.Table, payout.FieldID, id),
+			sqlgraph.To(payoutbatch.Table, payoutbatch.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, payout.BatchTable, payout.BatchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *PayoutClient) Hooks() []Hook {
 	hooks := c.hooks.Payout
@@ -3855,6 +3879,156 @@ func (c *PayoutClient) mutate(ctx context.Context, m *PayoutMutation) (Value, er
 		return (&PayoutDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Payout mutation op: %q", m.Op())
+	}
+}
+
+// PayoutBatchClient is a client for the PayoutBatch schema.
+type PayoutBatchClient struct {
+	config
+}
+
+// NewPayoutBatchClient returns a client for the PayoutBatch from the given config.
+func NewPayoutBatchClient(c config) *PayoutBatchClient {
+	return &PayoutBatchClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `payoutbatch.Hooks(f(g(h())))`.
+func (c *PayoutBatchClient) Use(hooks ...Hook) {
+	c.hooks.PayoutBatch = append(c.hooks.PayoutBatch, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `payoutbatch.Intercept(f(g(h())))`.
+func (c *PayoutBatchClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PayoutBatch = append(c.inters.PayoutBatch, interceptors...)
+}
+
+// Create returns a builder for creating a PayoutBatch entity.
+func (c *PayoutBatchClient) Create() *PayoutBatchCreate {
+	mutation := newPayoutBatchMutation(c.config, OpCreate)
+	return &PayoutBatchCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PayoutBatch entities.
+func (c *PayoutBatchClient) CreateBulk(builders ...*PayoutBatchCreate) *PayoutBatchCreateBulk {
+	return &PayoutBatchCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PayoutBatchClient) MapCreateBulk(slice any, setFunc func(*PayoutBatchCreate, int)) *PayoutBatchCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PayoutBatchCreateBulk{err: fmt.Errorf("calling to PayoutBatchClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PayoutBatchCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PayoutBatchCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PayoutBatch.
+func (c *PayoutBatchClient) Update() *PayoutBatchUpdate {
+	mutation := newPayoutBatchMutation(c.config, OpUpdate)
+	return &PayoutBatchUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PayoutBatchClient) UpdateOne(_m *PayoutBatch) *PayoutBatchUpdateOne {
+	mutation := newPayoutBatchMutation(c.config, OpUpdateOne, withPayoutBatch(_m))
+	return &PayoutBatchUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PayoutBatchClient) UpdateOneID(id string) *PayoutBatchUpdateOne {
+	mutation := newPayoutBatchMutation(c.config, OpUpdateOne, withPayoutBatchID(id))
+	return &PayoutBatchUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PayoutBatch.
+func (c *PayoutBatchClient) Delete() *PayoutBatchDelete {
+	mutation := newPayoutBatchMutation(c.config, OpDelete)
+	return &PayoutBatchDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PayoutBatchClient) DeleteOne(_m *PayoutBatch) *PayoutBatchDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PayoutBatchClient) DeleteOneID(id string) *PayoutBatchDeleteOne {
+	builder := c.Delete().Where(payoutbatch.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PayoutBatchDeleteOne{builder}
+}
+
+// Query returns a query builder for PayoutBatch.
+func (c *PayoutBatchClient) Query() *PayoutBatchQuery {
+	return &PayoutBatchQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePayoutBatch},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PayoutBatch entity by its id.
+func (c *PayoutBatchClient) Get(ctx context.Context, id string) (*PayoutBatch, error) {
+	return c.Query().Where(payoutbatch.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PayoutBatchClient) GetX(ctx context.Context, id string) *PayoutBatch {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPayouts queries the payouts edge of a PayoutBatch.
+func (c *PayoutBatchClient) QueryPayouts(_m *PayoutBatch) *PayoutQuery {
+	query := (&PayoutClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(payoutbatch.Table, payoutbatch.FieldID, id),
+			sqlgraph.To(payout.Table, payout.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, payoutbatch.PayoutsTable, payoutbatch.PayoutsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PayoutBatchClient) Hooks() []Hook {
+	hooks := c.hooks.PayoutBatch
+	return append(hooks[:len(hooks):len(hooks)], payoutbatch.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PayoutBatchClient) Interceptors() []Interceptor {
+	return c.inters.PayoutBatch
+}
+
+func (c *PayoutBatchClient) mutate(ctx context.Context, m *PayoutBatchMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PayoutBatchCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PayoutBatchUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PayoutBatchUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PayoutBatchDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PayoutBatch mutation op: %q", m.Op())
 	}
 }
 
@@ -6166,17 +6340,19 @@ type (
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
 		LedgerEntry, LedgerNode, Membership, MoneyAccount, MoneyPosting,
-		MoneyTransaction, Notification, Offer, PasswordReset, Payout, Review,
-		ReviewReport, RosterEntry, Session, Shift, ShiftTemplate, SignupRequest, Skill,
-		StaffAction, Timesheet, User, WorkerProfile, WorkerSkill []ent.Hook
+		MoneyTransaction, Notification, Offer, PasswordReset, Payout, PayoutBatch,
+		Review, ReviewReport, RosterEntry, Session, Shift, ShiftTemplate,
+		SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
+		WorkerSkill []ent.Hook
 	}
 	inters struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
 		LedgerEntry, LedgerNode, Membership, MoneyAccount, MoneyPosting,
-		MoneyTransaction, Notification, Offer, PasswordReset, Payout, Review,
-		ReviewReport, RosterEntry, Session, Shift, ShiftTemplate, SignupRequest, Skill,
-		StaffAction, Timesheet, User, WorkerProfile, WorkerSkill []ent.Interceptor
+		MoneyTransaction, Notification, Offer, PasswordReset, Payout, PayoutBatch,
+		Review, ReviewReport, RosterEntry, Session, Shift, ShiftTemplate,
+		SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
+		WorkerSkill []ent.Interceptor
 	}
 )
 

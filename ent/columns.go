@@ -132,6 +132,12 @@ func (_q *PayoutQuery) AllColumns() *PayoutQuery {
 	return _q
 }
 
+// AllColumns undoes any Select: the query reads every column of PayoutBatch.
+func (_q *PayoutBatchQuery) AllColumns() *PayoutBatchQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
 // AllColumns undoes any Select: the query reads every column of Review.
 func (_q *ReviewQuery) AllColumns() *ReviewQuery {
 	_q.ctx.Fields = nil

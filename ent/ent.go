@@ -26,6 +26,7 @@ import (
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -127,6 +128,7 @@ func checkColumn(t, c string) error {
 			offer.Table:              offer.ValidColumn,
 			passwordreset.Table:      passwordreset.ValidColumn,
 			payout.Table:             payout.ValidColumn,
+			payoutbatch.Table:        payoutbatch.ValidColumn,
 			review.Table:             review.ValidColumn,
 			reviewreport.Table:       reviewreport.ValidColumn,
 			rosterentry.Table:        rosterentry.ValidColumn,

@@ -24,6 +24,7 @@ import (
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
 	"flexwork/ent/predicate"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
@@ -47,7 +48,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 34)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 35)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -532,9 +533,31 @@ var schemaGraph = func() *sqlgraph.Schema {
 			payout.FieldAttempts:    {Type: field.TypeInt, Column: payout.FieldAttempts},
 			payout.FieldLastError:   {Type: field.TypeString, Column: payout.FieldLastError},
 			payout.FieldSettledAt:   {Type: field.TypeTime, Column: payout.FieldSettledAt},
+			payout.FieldBank:        {Type: field.TypeJSON, Column: payout.FieldBank},
+			payout.FieldBatchID:     {Type: field.TypeString, Column: payout.FieldBatchID},
 		},
 	}
 	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   payoutbatch.Table,
+			Columns: payoutbatch.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: payoutbatch.FieldID,
+			},
+		},
+		Type: "PayoutBatch",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			payoutbatch.FieldCreatedAt: {Type: field.TypeTime, Column: payoutbatch.FieldCreatedAt},
+			payoutbatch.FieldUpdatedAt: {Type: field.TypeTime, Column: payoutbatch.FieldUpdatedAt},
+			payoutbatch.FieldCurrency:  {Type: field.TypeString, Column: payoutbatch.FieldCurrency},
+			payoutbatch.FieldCount:     {Type: field.TypeInt, Column: payoutbatch.FieldCount},
+			payoutbatch.FieldTotal:     {Type: field.TypeInt64, Column: payoutbatch.FieldTotal},
+			payoutbatch.FieldCreatedBy: {Type: field.TypeString, Column: payoutbatch.FieldCreatedBy},
+			payoutbatch.FieldSettledAt: {Type: field.TypeTime, Column: payoutbatch.FieldSettledAt},
+		},
+	}
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   review.Table,
 			Columns: review.Columns,
@@ -562,7 +585,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			review.FieldHiddenReason: {Type: field.TypeString, Column: review.FieldHiddenReason},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reviewreport.Table,
 			Columns: reviewreport.Columns,
@@ -583,7 +606,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reviewreport.FieldDecisionNote: {Type: field.TypeString, Column: reviewreport.FieldDecisionNote},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rosterentry.Table,
 			Columns: rosterentry.Columns,
@@ -603,7 +626,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rosterentry.FieldAddedByID:  {Type: field.TypeString, Column: rosterentry.FieldAddedByID},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -624,7 +647,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shift.Table,
 			Columns: shift.Columns,
@@ -680,7 +703,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldWeekMinutes:              {Type: field.TypeInt, Column: shift.FieldWeekMinutes},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shifttemplate.Table,
 			Columns: shifttemplate.Columns,
@@ -703,7 +726,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shifttemplate.FieldCreatedByID: {Type: field.TypeString, Column: shifttemplate.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signuprequest.Table,
 			Columns: signuprequest.Columns,
@@ -725,7 +748,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signuprequest.FieldCompletedAt:  {Type: field.TypeTime, Column: signuprequest.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -743,7 +766,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldCertificateRequired: {Type: field.TypeBool, Column: skill.FieldCertificateRequired},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staffaction.Table,
 			Columns: staffaction.Columns,
@@ -761,7 +784,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staffaction.FieldNote:      {Type: field.TypeString, Column: staffaction.FieldNote},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timesheet.Table,
 			Columns: timesheet.Columns,
@@ -815,7 +838,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentCreditedAt:    {Type: field.TypeTime, Column: timesheet.FieldPaymentCreditedAt},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -843,7 +866,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabledAt:        {Type: field.TypeTime, Column: user.FieldDisabledAt},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerprofile.Table,
 			Columns: workerprofile.Columns,
@@ -865,6 +888,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldMinHourlyRate:     {Type: field.TypeInt64, Column: workerprofile.FieldMinHourlyRate},
 			workerprofile.FieldCurrency:          {Type: field.TypeString, Column: workerprofile.FieldCurrency},
 			workerprofile.FieldPayoutAccount:     {Type: field.TypeString, Column: workerprofile.FieldPayoutAccount},
+			workerprofile.FieldPayoutBank:        {Type: field.TypeJSON, Column: workerprofile.FieldPayoutBank},
+			workerprofile.FieldPayoutMethod:      {Type: field.TypeEnum, Column: workerprofile.FieldPayoutMethod},
 			workerprofile.FieldEngagementTypes:   {Type: field.TypeJSON, Column: workerprofile.FieldEngagementTypes},
 			workerprofile.FieldAvailability:      {Type: field.TypeJSON, Column: workerprofile.FieldAvailability},
 			workerprofile.FieldCreditScore:       {Type: field.TypeInt, Column: workerprofile.FieldCreditScore},
@@ -876,7 +901,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldNoShows:           {Type: field.TypeInt, Column: workerprofile.FieldNoShows},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerskill.Table,
 			Columns: workerskill.Columns,
@@ -1312,6 +1337,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Offer",
 		"Assignment",
+	)
+	graph.MustAddE(
+		"batch",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   payout.BatchTable,
+			Columns: []string{payout.BatchColumn},
+			Bidi:    false,
+		},
+		"Payout",
+		"PayoutBatch",
+	)
+	graph.MustAddE(
+		"payouts",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   payoutbatch.PayoutsTable,
+			Columns: []string{payoutbatch.PayoutsColumn},
+			Bidi:    false,
+		},
+		"PayoutBatch",
+		"Payout",
 	)
 	graph.MustAddE(
 		"assignment",
@@ -4137,6 +4186,119 @@ func (f *PayoutFilter) WhereSettledAt(p entql.TimeP) {
 	f.Where(p.Field(payout.FieldSettledAt))
 }
 
+// WhereBank applies the entql json.RawMessage predicate on the bank field.
+func (f *PayoutFilter) WhereBank(p entql.BytesP) {
+	f.Where(p.Field(payout.FieldBank))
+}
+
+// WhereBatchID applies the entql string predicate on the batch_id field.
+func (f *PayoutFilter) WhereBatchID(p entql.StringP) {
+	f.Where(p.Field(payout.FieldBatchID))
+}
+
+// WhereHasBatch applies a predicate to check if query has an edge batch.
+func (f *PayoutFilter) WhereHasBatch() {
+	f.Where(entql.HasEdge("batch"))
+}
+
+// WhereHasBatchWith applies a predicate to check if query has an edge batch with a given conditions (other predicates).
+func (f *PayoutFilter) WhereHasBatchWith(preds ...predicate.PayoutBatch) {
+	f.Where(entql.HasEdgeWith("batch", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *PayoutBatchQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PayoutBatchQuery builder.
+func (_q *PayoutBatchQuery) Filter() *PayoutBatchFilter {
+	return &PayoutBatchFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PayoutBatchMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PayoutBatchMutation builder.
+func (m *PayoutBatchMutation) Filter() *PayoutBatchFilter {
+	return &PayoutBatchFilter{config: m.config, predicateAdder: m}
+}
+
+// PayoutBatchFilter provides a generic filtering capability at runtime for PayoutBatchQuery.
+type PayoutBatchFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PayoutBatchFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PayoutBatchFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(payoutbatch.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PayoutBatchFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(payoutbatch.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PayoutBatchFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(payoutbatch.FieldUpdatedAt))
+}
+
+// WhereCurrency applies the entql string predicate on the currency field.
+func (f *PayoutBatchFilter) WhereCurrency(p entql.StringP) {
+	f.Where(p.Field(payoutbatch.FieldCurrency))
+}
+
+// WhereCount applies the entql int predicate on the count field.
+func (f *PayoutBatchFilter) WhereCount(p entql.IntP) {
+	f.Where(p.Field(payoutbatch.FieldCount))
+}
+
+// WhereTotal applies the entql int64 predicate on the total field.
+func (f *PayoutBatchFilter) WhereTotal(p entql.Int64P) {
+	f.Where(p.Field(payoutbatch.FieldTotal))
+}
+
+// WhereCreatedBy applies the entql string predicate on the created_by field.
+func (f *PayoutBatchFilter) WhereCreatedBy(p entql.StringP) {
+	f.Where(p.Field(payoutbatch.FieldCreatedBy))
+}
+
+// WhereSettledAt applies the entql time.Time predicate on the settled_at field.
+func (f *PayoutBatchFilter) WhereSettledAt(p entql.TimeP) {
+	f.Where(p.Field(payoutbatch.FieldSettledAt))
+}
+
+// WhereHasPayouts applies a predicate to check if query has an edge payouts.
+func (f *PayoutBatchFilter) WhereHasPayouts() {
+	f.Where(entql.HasEdge("payouts"))
+}
+
+// WhereHasPayoutsWith applies a predicate to check if query has an edge payouts with a given conditions (other predicates).
+func (f *PayoutBatchFilter) WhereHasPayoutsWith(preds ...predicate.Payout) {
+	f.Where(entql.HasEdgeWith("payouts", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ReviewQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -4166,7 +4328,7 @@ type ReviewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4309,7 +4471,7 @@ type ReviewReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4403,7 +4565,7 @@ type RosterEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RosterEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4506,7 +4668,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4600,7 +4762,7 @@ type ShiftFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4953,7 +5115,7 @@ type ShiftTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5057,7 +5219,7 @@ type SignupRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignupRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5142,7 +5304,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5263,7 +5425,7 @@ type StaffActionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffActionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5328,7 +5490,7 @@ type TimesheetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimesheetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5587,7 +5749,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5772,7 +5934,7 @@ type WorkerProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5836,6 +5998,16 @@ func (f *WorkerProfileFilter) WhereCurrency(p entql.StringP) {
 // WherePayoutAccount applies the entql string predicate on the payout_account field.
 func (f *WorkerProfileFilter) WherePayoutAccount(p entql.StringP) {
 	f.Where(p.Field(workerprofile.FieldPayoutAccount))
+}
+
+// WherePayoutBank applies the entql json.RawMessage predicate on the payout_bank field.
+func (f *WorkerProfileFilter) WherePayoutBank(p entql.BytesP) {
+	f.Where(p.Field(workerprofile.FieldPayoutBank))
+}
+
+// WherePayoutMethod applies the entql string predicate on the payout_method field.
+func (f *WorkerProfileFilter) WherePayoutMethod(p entql.StringP) {
+	f.Where(p.Field(workerprofile.FieldPayoutMethod))
 }
 
 // WhereEngagementTypes applies the entql json.RawMessage predicate on the engagement_types field.
@@ -6038,7 +6210,7 @@ type WorkerSkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerSkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

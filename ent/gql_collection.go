@@ -19,6 +19,7 @@ import (
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -2454,6 +2455,11 @@ func (_q *PayoutQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, payout.FieldSettledAt)
 				fieldSeen[payout.FieldSettledAt] = struct{}{}
 			}
+		case "batchID":
+			if _, ok := fieldSeen[payout.FieldBatchID]; !ok {
+				selectedFields = append(selectedFields, payout.FieldBatchID)
+				fieldSeen[payout.FieldBatchID] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -2508,6 +2514,112 @@ func newPayoutPaginateArgs(rv map[string]any) *payoutPaginateArgs {
 		case *PayoutOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithPayoutOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PayoutBatchQuery) CollectFields(ctx context.Context, satisfies ...string) (*PayoutBatchQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PayoutBatchQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(payoutbatch.Columns))
+		selectedFields = []string{payoutbatch.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[payoutbatch.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, payoutbatch.FieldCreatedAt)
+				fieldSeen[payoutbatch.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[payoutbatch.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, payoutbatch.FieldUpdatedAt)
+				fieldSeen[payoutbatch.FieldUpdatedAt] = struct{}{}
+			}
+		case "currency":
+			if _, ok := fieldSeen[payoutbatch.FieldCurrency]; !ok {
+				selectedFields = append(selectedFields, payoutbatch.FieldCurrency)
+				fieldSeen[payoutbatch.FieldCurrency] = struct{}{}
+			}
+		case "count":
+			if _, ok := fieldSeen[payoutbatch.FieldCount]; !ok {
+				selectedFields = append(selectedFields, payoutbatch.FieldCount)
+				fieldSeen[payoutbatch.FieldCount] = struct{}{}
+			}
+		case "settledAt":
+			if _, ok := fieldSeen[payoutbatch.FieldSettledAt]; !ok {
+				selectedFields = append(selectedFields, payoutbatch.FieldSettledAt)
+				fieldSeen[payoutbatch.FieldSettledAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type payoutbatchPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PayoutBatchPaginateOption
+}
+
+func newPayoutBatchPaginateArgs(rv map[string]any) *payoutbatchPaginateArgs {
+	args := &payoutbatchPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PayoutBatchOrder{Field: &PayoutBatchOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPayoutBatchOrder(order))
+			}
+		case *PayoutBatchOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPayoutBatchOrder(v))
 			}
 		}
 	}
@@ -4707,6 +4819,11 @@ func (_q *WorkerProfileQuery) collectField(ctx context.Context, oneNode bool, op
 			if _, ok := fieldSeen[workerprofile.FieldBio]; !ok {
 				selectedFields = append(selectedFields, workerprofile.FieldBio)
 				fieldSeen[workerprofile.FieldBio] = struct{}{}
+			}
+		case "payoutMethod":
+			if _, ok := fieldSeen[workerprofile.FieldPayoutMethod]; !ok {
+				selectedFields = append(selectedFields, workerprofile.FieldPayoutMethod)
+				fieldSeen[workerprofile.FieldPayoutMethod] = struct{}{}
 			}
 		case "engagementTypes":
 			if _, ok := fieldSeen[workerprofile.FieldEngagementTypes]; !ok {

@@ -18,6 +18,7 @@ import (
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -110,6 +111,11 @@ var payoutImplementors = []string{"Payout", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Payout) IsNode() {}
+
+var payoutbatchImplementors = []string{"PayoutBatch", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PayoutBatch) IsNode() {}
 
 var reviewImplementors = []string{"Review", "Node"}
 
@@ -346,6 +352,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(payout.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, payoutImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case payoutbatch.Table:
+		query := c.PayoutBatch.Query().
+			Where(payoutbatch.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, payoutbatchImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -734,6 +749,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.Payout.Query().
 			Where(payout.IDIn(ids...))
 		query, err := query.CollectFields(ctx, payoutImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case payoutbatch.Table:
+		query := c.PayoutBatch.Query().
+			Where(payoutbatch.IDIn(ids...))
+		query, err := query.CollectFields(ctx, payoutbatchImplementors...)
 		if err != nil {
 			return nil, err
 		}

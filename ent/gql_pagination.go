@@ -19,6 +19,7 @@ import (
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -4405,6 +4406,302 @@ func (_m *Payout) ToEdge(order *PayoutOrder) *PayoutEdge {
 		order = DefaultPayoutOrder
 	}
 	return &PayoutEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PayoutBatchEdge is the edge representation of PayoutBatch.
+type PayoutBatchEdge struct {
+	Node   *PayoutBatch `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// PayoutBatchConnection is the connection containing edges to PayoutBatch.
+type PayoutBatchConnection struct {
+	Edges      []*PayoutBatchEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *PayoutBatchConnection) build(nodes []*PayoutBatch, pager *payoutbatchPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PayoutBatch
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PayoutBatch {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PayoutBatch {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PayoutBatchEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PayoutBatchEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PayoutBatchPaginateOption enables pagination customization.
+type PayoutBatchPaginateOption func(*payoutbatchPager) error
+
+// WithPayoutBatchOrder configures pagination ordering.
+func WithPayoutBatchOrder(order *PayoutBatchOrder) PayoutBatchPaginateOption {
+	if order == nil {
+		order = DefaultPayoutBatchOrder
+	}
+	o := *order
+	return func(pager *payoutbatchPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPayoutBatchOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPayoutBatchFilter configures pagination filter.
+func WithPayoutBatchFilter(filter func(*PayoutBatchQuery) (*PayoutBatchQuery, error)) PayoutBatchPaginateOption {
+	return func(pager *payoutbatchPager) error {
+		if filter == nil {
+			return errors.New("PayoutBatchQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type payoutbatchPager struct {
+	reverse bool
+	order   *PayoutBatchOrder
+	filter  func(*PayoutBatchQuery) (*PayoutBatchQuery, error)
+}
+
+func newPayoutBatchPager(opts []PayoutBatchPaginateOption, reverse bool) (*payoutbatchPager, error) {
+	pager := &payoutbatchPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPayoutBatchOrder
+	}
+	return pager, nil
+}
+
+func (p *payoutbatchPager) applyFilter(query *PayoutBatchQuery) (*PayoutBatchQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *payoutbatchPager) toCursor(_m *PayoutBatch) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *payoutbatchPager) applyCursors(query *PayoutBatchQuery, after, before *Cursor) (*PayoutBatchQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPayoutBatchOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *payoutbatchPager) applyOrder(query *PayoutBatchQuery) *PayoutBatchQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPayoutBatchOrder.Field {
+		query = query.Order(DefaultPayoutBatchOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *payoutbatchPager) orderExpr(query *PayoutBatchQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPayoutBatchOrder.Field {
+			b.Comma().Ident(DefaultPayoutBatchOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PayoutBatch.
+func (_m *PayoutBatchQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PayoutBatchPaginateOption,
+) (*PayoutBatchConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPayoutBatchPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PayoutBatchConnection{Edges: []*PayoutBatchEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PayoutBatchOrderFieldCreatedAt orders PayoutBatch by created_at.
+	PayoutBatchOrderFieldCreatedAt = &PayoutBatchOrderField{
+		Value: func(_m *PayoutBatch) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: payoutbatch.FieldCreatedAt,
+		toTerm: payoutbatch.ByCreatedAt,
+		toCursor: func(_m *PayoutBatch) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PayoutBatchOrderField) String() string {
+	var str string
+	switch f.column {
+	case PayoutBatchOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PayoutBatchOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PayoutBatchOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PayoutBatchOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PayoutBatchOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PayoutBatchOrderField", str)
+	}
+	return nil
+}
+
+// PayoutBatchOrderField defines the ordering field of PayoutBatch.
+type PayoutBatchOrderField struct {
+	// Value extracts the ordering value from the given PayoutBatch.
+	Value    func(*PayoutBatch) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) payoutbatch.OrderOption
+	toCursor func(*PayoutBatch) Cursor
+}
+
+// PayoutBatchOrder defines the ordering of PayoutBatch.
+type PayoutBatchOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *PayoutBatchOrderField `json:"field"`
+}
+
+// DefaultPayoutBatchOrder is the default ordering of PayoutBatch.
+var DefaultPayoutBatchOrder = &PayoutBatchOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PayoutBatchOrderField{
+		Value: func(_m *PayoutBatch) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: payoutbatch.FieldID,
+		toTerm: payoutbatch.ByID,
+		toCursor: func(_m *PayoutBatch) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PayoutBatch into PayoutBatchEdge.
+func (_m *PayoutBatch) ToEdge(order *PayoutBatchOrder) *PayoutBatchEdge {
+	if order == nil {
+		order = DefaultPayoutBatchOrder
+	}
+	return &PayoutBatchEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -27,10 +27,12 @@ import (
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
 	"flexwork/ent/predicate"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
+	"flexwork/ent/schema/bank"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/schema/week"
 	"flexwork/ent/session"
@@ -81,6 +83,7 @@ const (
 	TypeOffer              = "Offer"
 	TypePasswordReset      = "PasswordReset"
 	TypePayout             = "Payout"
+	TypePayoutBatch        = "PayoutBatch"
 	TypeReview             = "Review"
 	TypeReviewReport       = "ReviewReport"
 	TypeRosterEntry        = "RosterEntry"
@@ -20469,7 +20472,10 @@ type PayoutMutation struct {
 	addattempts   *int
 	last_error    *string
 	settled_at    *time.Time
+	bank          *bank.Account
 	clearedFields map[string]struct{}
+	batch         *string
+	clearedbatch  bool
 	done          bool
 	oldValue      func(context.Context) (*Payout, error)
 	predicates    []predicate.Payout
@@ -21064,6 +21070,131 @@ func (m *PayoutMutation) ResetSettledAt() {
 	delete(m.clearedFields, payout.FieldSettledAt)
 }
 
+// SetBank sets the "bank" field.
+func (m *PayoutMutation) SetBank(b bank.Account) {
+	m.bank = &b
+}
+
+// Bank returns the value of the "bank" field in the mutation.
+func (m *PayoutMutation) Bank() (r bank.Account, exists bool) {
+	v := m.bank
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBank returns the old "bank" field's value of the Payout entity.
+// If the Payout object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayoutMutation) OldBank(ctx context.Context) (v bank.Account, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBank is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBank requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBank: %w", err)
+	}
+	return oldValue.Bank, nil
+}
+
+// ClearBank clears the value of the "bank" field.
+func (m *PayoutMutation) ClearBank() {
+	m.bank = nil
+	m.clearedFields[payout.FieldBank] = struct{}{}
+}
+
+// BankCleared returns if the "bank" field was cleared in this mutation.
+func (m *PayoutMutation) BankCleared() bool {
+	_, ok := m.clearedFields[payout.FieldBank]
+	return ok
+}
+
+// ResetBank resets all changes to the "bank" field.
+func (m *PayoutMutation) ResetBank() {
+	m.bank = nil
+	delete(m.clearedFields, payout.FieldBank)
+}
+
+// SetBatchID sets the "batch_id" field.
+func (m *PayoutMutation) SetBatchID(s string) {
+	m.batch = &s
+}
+
+// BatchID returns the value of the "batch_id" field in the mutation.
+func (m *PayoutMutation) BatchID() (r string, exists bool) {
+	v := m.batch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBatchID returns the old "batch_id" field's value of the Payout entity.
+// If the Payout object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayoutMutation) OldBatchID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBatchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBatchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBatchID: %w", err)
+	}
+	return oldValue.BatchID, nil
+}
+
+// ClearBatchID clears the value of the "batch_id" field.
+func (m *PayoutMutation) ClearBatchID() {
+	m.batch = nil
+	m.clearedFields[payout.FieldBatchID] = struct{}{}
+}
+
+// BatchIDCleared returns if the "batch_id" field was cleared in this mutation.
+func (m *PayoutMutation) BatchIDCleared() bool {
+	_, ok := m.clearedFields[payout.FieldBatchID]
+	return ok
+}
+
+// ResetBatchID resets all changes to the "batch_id" field.
+func (m *PayoutMutation) ResetBatchID() {
+	m.batch = nil
+	delete(m.clearedFields, payout.FieldBatchID)
+}
+
+// ClearBatch clears the "batch" edge to the PayoutBatch entity.
+func (m *PayoutMutation) ClearBatch() {
+	m.clearedbatch = true
+	m.clearedFields[payout.FieldBatchID] = struct{}{}
+}
+
+// BatchCleared reports if the "batch" edge to the PayoutBatch entity was cleared.
+func (m *PayoutMutation) BatchCleared() bool {
+	return m.BatchIDCleared() || m.clearedbatch
+}
+
+// BatchIDs returns the "batch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BatchID instead. It exists only for internal usage by the builders.
+func (m *PayoutMutation) BatchIDs() (ids []string) {
+	if id := m.batch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBatch resets all changes to the "batch" edge.
+func (m *PayoutMutation) ResetBatch() {
+	m.batch = nil
+	m.clearedbatch = false
+}
+
 // Where appends a list predicates to the PayoutMutation builder.
 func (m *PayoutMutation) Where(ps ...predicate.Payout) {
 	m.predicates = append(m.predicates, ps...)
@@ -21098,7 +21229,7 @@ func (m *PayoutMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PayoutMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, payout.FieldCreatedAt)
 	}
@@ -21135,6 +21266,12 @@ func (m *PayoutMutation) Fields() []string {
 	if m.settled_at != nil {
 		fields = append(fields, payout.FieldSettledAt)
 	}
+	if m.bank != nil {
+		fields = append(fields, payout.FieldBank)
+	}
+	if m.batch != nil {
+		fields = append(fields, payout.FieldBatchID)
+	}
 	return fields
 }
 
@@ -21167,6 +21304,10 @@ func (m *PayoutMutation) Field(name string) (ent.Value, bool) {
 		return m.LastError()
 	case payout.FieldSettledAt:
 		return m.SettledAt()
+	case payout.FieldBank:
+		return m.Bank()
+	case payout.FieldBatchID:
+		return m.BatchID()
 	}
 	return nil, false
 }
@@ -21200,6 +21341,10 @@ func (m *PayoutMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldLastError(ctx)
 	case payout.FieldSettledAt:
 		return m.OldSettledAt(ctx)
+	case payout.FieldBank:
+		return m.OldBank(ctx)
+	case payout.FieldBatchID:
+		return m.OldBatchID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Payout field %s", name)
 }
@@ -21293,6 +21438,20 @@ func (m *PayoutMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSettledAt(v)
 		return nil
+	case payout.FieldBank:
+		v, ok := value.(bank.Account)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBank(v)
+		return nil
+	case payout.FieldBatchID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBatchID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Payout field %s", name)
 }
@@ -21353,6 +21512,12 @@ func (m *PayoutMutation) ClearedFields() []string {
 	if m.FieldCleared(payout.FieldSettledAt) {
 		fields = append(fields, payout.FieldSettledAt)
 	}
+	if m.FieldCleared(payout.FieldBank) {
+		fields = append(fields, payout.FieldBank)
+	}
+	if m.FieldCleared(payout.FieldBatchID) {
+		fields = append(fields, payout.FieldBatchID)
+	}
 	return fields
 }
 
@@ -21369,6 +21534,12 @@ func (m *PayoutMutation) ClearField(name string) error {
 	switch name {
 	case payout.FieldSettledAt:
 		m.ClearSettledAt()
+		return nil
+	case payout.FieldBank:
+		m.ClearBank()
+		return nil
+	case payout.FieldBatchID:
+		m.ClearBatchID()
 		return nil
 	}
 	return fmt.Errorf("unknown Payout nullable field %s", name)
@@ -21414,25 +21585,40 @@ func (m *PayoutMutation) ResetField(name string) error {
 	case payout.FieldSettledAt:
 		m.ResetSettledAt()
 		return nil
+	case payout.FieldBank:
+		m.ResetBank()
+		return nil
+	case payout.FieldBatchID:
+		m.ResetBatchID()
+		return nil
 	}
 	return fmt.Errorf("unknown Payout field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PayoutMutation) AddedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
+	if m.batch != nil {
+		edges = append(edges, payout.EdgeBatch)
+	}
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *PayoutMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case payout.EdgeBatch:
+		if id := m.batch; id != nil {
+			return []ent.Value{*id}
+		}
+	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PayoutMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
 	return edges
 }
 
@@ -21444,26 +21630,883 @@ func (m *PayoutMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PayoutMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
+	if m.clearedbatch {
+		edges = append(edges, payout.EdgeBatch)
+	}
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *PayoutMutation) EdgeCleared(name string) bool {
+	switch name {
+	case payout.EdgeBatch:
+		return m.clearedbatch
+	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *PayoutMutation) ClearEdge(name string) error {
+	switch name {
+	case payout.EdgeBatch:
+		m.ClearBatch()
+		return nil
+	}
 	return fmt.Errorf("unknown Payout unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *PayoutMutation) ResetEdge(name string) error {
+	switch name {
+	case payout.EdgeBatch:
+		m.ResetBatch()
+		return nil
+	}
 	return fmt.Errorf("unknown Payout edge %s", name)
+}
+
+// PayoutBatchMutation represents an operation that mutates the PayoutBatch nodes in the graph.
+type PayoutBatchMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *string
+	created_at     *time.Time
+	updated_at     *time.Time
+	currency       *string
+	count          *int
+	addcount       *int
+	total          *int64
+	addtotal       *int64
+	created_by     *string
+	settled_at     *time.Time
+	clearedFields  map[string]struct{}
+	payouts        map[string]struct{}
+	removedpayouts map[string]struct{}
+	clearedpayouts bool
+	done           bool
+	oldValue       func(context.Context) (*PayoutBatch, error)
+	predicates     []predicate.PayoutBatch
+}
+
+var _ ent.Mutation = (*PayoutBatchMutation)(nil)
+
+// payoutbatchOption allows management of the mutation configuration using functional options.
+type payoutbatchOption func(*PayoutBatchMutation)
+
+// newPayoutBatchMutation creates new mutation for the PayoutBatch entity.
+func newPayoutBatchMutation(c config, op Op, opts ...payoutbatchOption) *PayoutBatchMutation {
+	m := &PayoutBatchMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePayoutBatch,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPayoutBatchID sets the ID field of the mutation.
+func withPayoutBatchID(id string) payoutbatchOption {
+	return func(m *PayoutBatchMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PayoutBatch
+		)
+		m.oldValue = func(ctx context.Context) (*PayoutBatch, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PayoutBatch.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPayoutBatch sets the old PayoutBatch of the mutation.
+func withPayoutBatch(node *PayoutBatch) payoutbatchOption {
+	return func(m *PayoutBatchMutation) {
+		m.oldValue = func(context.Context) (*PayoutBatch, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PayoutBatchMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PayoutBatchMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of PayoutBatch entities.
+func (m *PayoutBatchMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PayoutBatchMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PayoutBatchMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PayoutBatch.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PayoutBatchMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PayoutBatchMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PayoutBatch entity.
+// If the PayoutBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayoutBatchMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PayoutBatchMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PayoutBatchMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PayoutBatchMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PayoutBatch entity.
+// If the PayoutBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayoutBatchMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PayoutBatchMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCurrency sets the "currency" field.
+func (m *PayoutBatchMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *PayoutBatchMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the PayoutBatch entity.
+// If the PayoutBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayoutBatchMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *PayoutBatchMutation) ResetCurrency() {
+	m.currency = nil
+}
+
+// SetCount sets the "count" field.
+func (m *PayoutBatchMutation) SetCount(i int) {
+	m.count = &i
+	m.addcount = nil
+}
+
+// Count returns the value of the "count" field in the mutation.
+func (m *PayoutBatchMutation) Count() (r int, exists bool) {
+	v := m.count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCount returns the old "count" field's value of the PayoutBatch entity.
+// If the PayoutBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayoutBatchMutation) OldCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCount: %w", err)
+	}
+	return oldValue.Count, nil
+}
+
+// AddCount adds i to the "count" field.
+func (m *PayoutBatchMutation) AddCount(i int) {
+	if m.addcount != nil {
+		*m.addcount += i
+	} else {
+		m.addcount = &i
+	}
+}
+
+// AddedCount returns the value that was added to the "count" field in this mutation.
+func (m *PayoutBatchMutation) AddedCount() (r int, exists bool) {
+	v := m.addcount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCount resets all changes to the "count" field.
+func (m *PayoutBatchMutation) ResetCount() {
+	m.count = nil
+	m.addcount = nil
+}
+
+// SetTotal sets the "total" field.
+func (m *PayoutBatchMutation) SetTotal(i int64) {
+	m.total = &i
+	m.addtotal = nil
+}
+
+// Total returns the value of the "total" field in the mutation.
+func (m *PayoutBatchMutation) Total() (r int64, exists bool) {
+	v := m.total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotal returns the old "total" field's value of the PayoutBatch entity.
+// If the PayoutBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayoutBatchMutation) OldTotal(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotal: %w", err)
+	}
+	return oldValue.Total, nil
+}
+
+// AddTotal adds i to the "total" field.
+func (m *PayoutBatchMutation) AddTotal(i int64) {
+	if m.addtotal != nil {
+		*m.addtotal += i
+	} else {
+		m.addtotal = &i
+	}
+}
+
+// AddedTotal returns the value that was added to the "total" field in this mutation.
+func (m *PayoutBatchMutation) AddedTotal() (r int64, exists bool) {
+	v := m.addtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotal resets all changes to the "total" field.
+func (m *PayoutBatchMutation) ResetTotal() {
+	m.total = nil
+	m.addtotal = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *PayoutBatchMutation) SetCreatedBy(s string) {
+	m.created_by = &s
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *PayoutBatchMutation) CreatedBy() (r string, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the PayoutBatch entity.
+// If the PayoutBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayoutBatchMutation) OldCreatedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *PayoutBatchMutation) ResetCreatedBy() {
+	m.created_by = nil
+}
+
+// SetSettledAt sets the "settled_at" field.
+func (m *PayoutBatchMutation) SetSettledAt(t time.Time) {
+	m.settled_at = &t
+}
+
+// SettledAt returns the value of the "settled_at" field in the mutation.
+func (m *PayoutBatchMutation) SettledAt() (r time.Time, exists bool) {
+	v := m.settled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSettledAt returns the old "settled_at" field's value of the PayoutBatch entity.
+// If the PayoutBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayoutBatchMutation) OldSettledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSettledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSettledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSettledAt: %w", err)
+	}
+	return oldValue.SettledAt, nil
+}
+
+// ClearSettledAt clears the value of the "settled_at" field.
+func (m *PayoutBatchMutation) ClearSettledAt() {
+	m.settled_at = nil
+	m.clearedFields[payoutbatch.FieldSettledAt] = struct{}{}
+}
+
+// SettledAtCleared returns if the "settled_at" field was cleared in this mutation.
+func (m *PayoutBatchMutation) SettledAtCleared() bool {
+	_, ok := m.clearedFields[payoutbatch.FieldSettledAt]
+	return ok
+}
+
+// ResetSettledAt resets all changes to the "settled_at" field.
+func (m *PayoutBatchMutation) ResetSettledAt() {
+	m.settled_at = nil
+	delete(m.clearedFields, payoutbatch.FieldSettledAt)
+}
+
+// AddPayoutIDs adds the "payouts" edge to the Payout entity by ids.
+func (m *PayoutBatchMutation) AddPayoutIDs(ids ...string) {
+	if m.payouts == nil {
+		m.payouts = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.payouts[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPayouts clears the "payouts" edge to the Payout entity.
+func (m *PayoutBatchMutation) ClearPayouts() {
+	m.clearedpayouts = true
+}
+
+// PayoutsCleared reports if the "payouts" edge to the Payout entity was cleared.
+func (m *PayoutBatchMutation) PayoutsCleared() bool {
+	return m.clearedpayouts
+}
+
+// RemovePayoutIDs removes the "payouts" edge to the Payout entity by IDs.
+func (m *PayoutBatchMutation) RemovePayoutIDs(ids ...string) {
+	if m.removedpayouts == nil {
+		m.removedpayouts = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.payouts, ids[i])
+		m.removedpayouts[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPayouts returns the removed IDs of the "payouts" edge to the Payout entity.
+func (m *PayoutBatchMutation) RemovedPayoutsIDs() (ids []string) {
+	for id := range m.removedpayouts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PayoutsIDs returns the "payouts" edge IDs in the mutation.
+func (m *PayoutBatchMutation) PayoutsIDs() (ids []string) {
+	for id := range m.payouts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPayouts resets all changes to the "payouts" edge.
+func (m *PayoutBatchMutation) ResetPayouts() {
+	m.payouts = nil
+	m.clearedpayouts = false
+	m.removedpayouts = nil
+}
+
+// Where appends a list predicates to the PayoutBatchMutation builder.
+func (m *PayoutBatchMutation) Where(ps ...predicate.PayoutBatch) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PayoutBatchMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PayoutBatchMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PayoutBatch, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PayoutBatchMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PayoutBatchMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PayoutBatch).
+func (m *PayoutBatchMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PayoutBatchMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, payoutbatch.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, payoutbatch.FieldUpdatedAt)
+	}
+	if m.currency != nil {
+		fields = append(fields, payoutbatch.FieldCurrency)
+	}
+	if m.count != nil {
+		fields = append(fields, payoutbatch.FieldCount)
+	}
+	if m.total != nil {
+		fields = append(fields, payoutbatch.FieldTotal)
+	}
+	if m.created_by != nil {
+		fields = append(fields, payoutbatch.FieldCreatedBy)
+	}
+	if m.settled_at != nil {
+		fields = append(fields, payoutbatch.FieldSettledAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PayoutBatchMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case payoutbatch.FieldCreatedAt:
+		return m.CreatedAt()
+	case payoutbatch.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case payoutbatch.FieldCurrency:
+		return m.Currency()
+	case payoutbatch.FieldCount:
+		return m.Count()
+	case payoutbatch.FieldTotal:
+		return m.Total()
+	case payoutbatch.FieldCreatedBy:
+		return m.CreatedBy()
+	case payoutbatch.FieldSettledAt:
+		return m.SettledAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PayoutBatchMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case payoutbatch.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case payoutbatch.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case payoutbatch.FieldCurrency:
+		return m.OldCurrency(ctx)
+	case payoutbatch.FieldCount:
+		return m.OldCount(ctx)
+	case payoutbatch.FieldTotal:
+		return m.OldTotal(ctx)
+	case payoutbatch.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
+	case payoutbatch.FieldSettledAt:
+		return m.OldSettledAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown PayoutBatch field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PayoutBatchMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case payoutbatch.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case payoutbatch.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case payoutbatch.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	case payoutbatch.FieldCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCount(v)
+		return nil
+	case payoutbatch.FieldTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotal(v)
+		return nil
+	case payoutbatch.FieldCreatedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
+		return nil
+	case payoutbatch.FieldSettledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSettledAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PayoutBatch field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PayoutBatchMutation) AddedFields() []string {
+	var fields []string
+	if m.addcount != nil {
+		fields = append(fields, payoutbatch.FieldCount)
+	}
+	if m.addtotal != nil {
+		fields = append(fields, payoutbatch.FieldTotal)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PayoutBatchMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case payoutbatch.FieldCount:
+		return m.AddedCount()
+	case payoutbatch.FieldTotal:
+		return m.AddedTotal()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PayoutBatchMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case payoutbatch.FieldCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCount(v)
+		return nil
+	case payoutbatch.FieldTotal:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotal(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PayoutBatch numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PayoutBatchMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(payoutbatch.FieldSettledAt) {
+		fields = append(fields, payoutbatch.FieldSettledAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PayoutBatchMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PayoutBatchMutation) ClearField(name string) error {
+	switch name {
+	case payoutbatch.FieldSettledAt:
+		m.ClearSettledAt()
+		return nil
+	}
+	return fmt.Errorf("unknown PayoutBatch nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PayoutBatchMutation) ResetField(name string) error {
+	switch name {
+	case payoutbatch.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case payoutbatch.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case payoutbatch.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	case payoutbatch.FieldCount:
+		m.ResetCount()
+		return nil
+	case payoutbatch.FieldTotal:
+		m.ResetTotal()
+		return nil
+	case payoutbatch.FieldCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	case payoutbatch.FieldSettledAt:
+		m.ResetSettledAt()
+		return nil
+	}
+	return fmt.Errorf("unknown PayoutBatch field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PayoutBatchMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.payouts != nil {
+		edges = append(edges, payoutbatch.EdgePayouts)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PayoutBatchMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case payoutbatch.EdgePayouts:
+		ids := make([]ent.Value, 0, len(m.payouts))
+		for id := range m.payouts {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PayoutBatchMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedpayouts != nil {
+		edges = append(edges, payoutbatch.EdgePayouts)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PayoutBatchMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case payoutbatch.EdgePayouts:
+		ids := make([]ent.Value, 0, len(m.removedpayouts))
+		for id := range m.removedpayouts {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PayoutBatchMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpayouts {
+		edges = append(edges, payoutbatch.EdgePayouts)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PayoutBatchMutation) EdgeCleared(name string) bool {
+	switch name {
+	case payoutbatch.EdgePayouts:
+		return m.clearedpayouts
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PayoutBatchMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PayoutBatch unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PayoutBatchMutation) ResetEdge(name string) error {
+	switch name {
+	case payoutbatch.EdgePayouts:
+		m.ResetPayouts()
+		return nil
+	}
+	return fmt.Errorf("unknown PayoutBatch edge %s", name)
 }
 
 // ReviewMutation represents an operation that mutates the Review nodes in the graph.
@@ -37265,6 +38308,8 @@ type WorkerProfileMutation struct {
 	addmin_hourly_rate     *int64
 	currency               *string
 	payout_account         *string
+	payout_bank            *bank.Account
+	payout_method          *workerprofile.PayoutMethod
 	engagement_types       *[]enum.EngagementType
 	appendengagement_types []enum.EngagementType
 	availability           *week.Availability
@@ -37932,6 +38977,104 @@ func (m *WorkerProfileMutation) OldPayoutAccount(ctx context.Context) (v string,
 // ResetPayoutAccount resets all changes to the "payout_account" field.
 func (m *WorkerProfileMutation) ResetPayoutAccount() {
 	m.payout_account = nil
+}
+
+// SetPayoutBank sets the "payout_bank" field.
+func (m *WorkerProfileMutation) SetPayoutBank(b bank.Account) {
+	m.payout_bank = &b
+}
+
+// PayoutBank returns the value of the "payout_bank" field in the mutation.
+func (m *WorkerProfileMutation) PayoutBank() (r bank.Account, exists bool) {
+	v := m.payout_bank
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPayoutBank returns the old "payout_bank" field's value of the WorkerProfile entity.
+// If the WorkerProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkerProfileMutation) OldPayoutBank(ctx context.Context) (v bank.Account, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPayoutBank is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPayoutBank requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPayoutBank: %w", err)
+	}
+	return oldValue.PayoutBank, nil
+}
+
+// ClearPayoutBank clears the value of the "payout_bank" field.
+func (m *WorkerProfileMutation) ClearPayoutBank() {
+	m.payout_bank = nil
+	m.clearedFields[workerprofile.FieldPayoutBank] = struct{}{}
+}
+
+// PayoutBankCleared returns if the "payout_bank" field was cleared in this mutation.
+func (m *WorkerProfileMutation) PayoutBankCleared() bool {
+	_, ok := m.clearedFields[workerprofile.FieldPayoutBank]
+	return ok
+}
+
+// ResetPayoutBank resets all changes to the "payout_bank" field.
+func (m *WorkerProfileMutation) ResetPayoutBank() {
+	m.payout_bank = nil
+	delete(m.clearedFields, workerprofile.FieldPayoutBank)
+}
+
+// SetPayoutMethod sets the "payout_method" field.
+func (m *WorkerProfileMutation) SetPayoutMethod(wm workerprofile.PayoutMethod) {
+	m.payout_method = &wm
+}
+
+// PayoutMethod returns the value of the "payout_method" field in the mutation.
+func (m *WorkerProfileMutation) PayoutMethod() (r workerprofile.PayoutMethod, exists bool) {
+	v := m.payout_method
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPayoutMethod returns the old "payout_method" field's value of the WorkerProfile entity.
+// If the WorkerProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkerProfileMutation) OldPayoutMethod(ctx context.Context) (v *workerprofile.PayoutMethod, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPayoutMethod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPayoutMethod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPayoutMethod: %w", err)
+	}
+	return oldValue.PayoutMethod, nil
+}
+
+// ClearPayoutMethod clears the value of the "payout_method" field.
+func (m *WorkerProfileMutation) ClearPayoutMethod() {
+	m.payout_method = nil
+	m.clearedFields[workerprofile.FieldPayoutMethod] = struct{}{}
+}
+
+// PayoutMethodCleared returns if the "payout_method" field was cleared in this mutation.
+func (m *WorkerProfileMutation) PayoutMethodCleared() bool {
+	_, ok := m.clearedFields[workerprofile.FieldPayoutMethod]
+	return ok
+}
+
+// ResetPayoutMethod resets all changes to the "payout_method" field.
+func (m *WorkerProfileMutation) ResetPayoutMethod() {
+	m.payout_method = nil
+	delete(m.clearedFields, workerprofile.FieldPayoutMethod)
 }
 
 // SetEngagementTypes sets the "engagement_types" field.
@@ -38906,7 +40049,7 @@ func (m *WorkerProfileMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WorkerProfileMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, workerprofile.FieldCreatedAt)
 	}
@@ -38939,6 +40082,12 @@ func (m *WorkerProfileMutation) Fields() []string {
 	}
 	if m.payout_account != nil {
 		fields = append(fields, workerprofile.FieldPayoutAccount)
+	}
+	if m.payout_bank != nil {
+		fields = append(fields, workerprofile.FieldPayoutBank)
+	}
+	if m.payout_method != nil {
+		fields = append(fields, workerprofile.FieldPayoutMethod)
 	}
 	if m.engagement_types != nil {
 		fields = append(fields, workerprofile.FieldEngagementTypes)
@@ -38997,6 +40146,10 @@ func (m *WorkerProfileMutation) Field(name string) (ent.Value, bool) {
 		return m.Currency()
 	case workerprofile.FieldPayoutAccount:
 		return m.PayoutAccount()
+	case workerprofile.FieldPayoutBank:
+		return m.PayoutBank()
+	case workerprofile.FieldPayoutMethod:
+		return m.PayoutMethod()
 	case workerprofile.FieldEngagementTypes:
 		return m.EngagementTypes()
 	case workerprofile.FieldAvailability:
@@ -39046,6 +40199,10 @@ func (m *WorkerProfileMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCurrency(ctx)
 	case workerprofile.FieldPayoutAccount:
 		return m.OldPayoutAccount(ctx)
+	case workerprofile.FieldPayoutBank:
+		return m.OldPayoutBank(ctx)
+	case workerprofile.FieldPayoutMethod:
+		return m.OldPayoutMethod(ctx)
 	case workerprofile.FieldEngagementTypes:
 		return m.OldEngagementTypes(ctx)
 	case workerprofile.FieldAvailability:
@@ -39149,6 +40306,20 @@ func (m *WorkerProfileMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPayoutAccount(v)
+		return nil
+	case workerprofile.FieldPayoutBank:
+		v, ok := value.(bank.Account)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPayoutBank(v)
+		return nil
+	case workerprofile.FieldPayoutMethod:
+		v, ok := value.(workerprofile.PayoutMethod)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPayoutMethod(v)
 		return nil
 	case workerprofile.FieldEngagementTypes:
 		v, ok := value.([]enum.EngagementType)
@@ -39363,6 +40534,12 @@ func (m *WorkerProfileMutation) ClearedFields() []string {
 	if m.FieldCleared(workerprofile.FieldMinHourlyRate) {
 		fields = append(fields, workerprofile.FieldMinHourlyRate)
 	}
+	if m.FieldCleared(workerprofile.FieldPayoutBank) {
+		fields = append(fields, workerprofile.FieldPayoutBank)
+	}
+	if m.FieldCleared(workerprofile.FieldPayoutMethod) {
+		fields = append(fields, workerprofile.FieldPayoutMethod)
+	}
 	if m.FieldCleared(workerprofile.FieldEngagementTypes) {
 		fields = append(fields, workerprofile.FieldEngagementTypes)
 	}
@@ -39394,6 +40571,12 @@ func (m *WorkerProfileMutation) ClearField(name string) error {
 		return nil
 	case workerprofile.FieldMinHourlyRate:
 		m.ClearMinHourlyRate()
+		return nil
+	case workerprofile.FieldPayoutBank:
+		m.ClearPayoutBank()
+		return nil
+	case workerprofile.FieldPayoutMethod:
+		m.ClearPayoutMethod()
 		return nil
 	case workerprofile.FieldEngagementTypes:
 		m.ClearEngagementTypes()
@@ -39444,6 +40627,12 @@ func (m *WorkerProfileMutation) ResetField(name string) error {
 		return nil
 	case workerprofile.FieldPayoutAccount:
 		m.ResetPayoutAccount()
+		return nil
+	case workerprofile.FieldPayoutBank:
+		m.ResetPayoutBank()
+		return nil
+	case workerprofile.FieldPayoutMethod:
+		m.ResetPayoutMethod()
 		return nil
 	case workerprofile.FieldEngagementTypes:
 		m.ResetEngagementTypes()

@@ -3,7 +3,10 @@
 package ent
 
 import (
+	"encoding/json"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
+	"flexwork/ent/schema/bank"
 	"fmt"
 	"strings"
 	"time"
@@ -40,8 +43,35 @@ type Payout struct {
 	// LastError holds the value of the "last_error" field.
 	LastError string `json:"last_error,omitempty"`
 	// when it was paid or returned
-	SettledAt    *time.Time `json:"settled_at,omitempty"`
+	SettledAt *time.Time `json:"settled_at,omitempty"`
+	// for a bank transfer: the account it goes to
+	Bank bank.Account `json:"bank,omitempty"`
+	// For a bank transfer: the batch file staff sent it in, once batched.
+	BatchID *string `json:"batch_id,omitempty"`
+	// Edges holds the relations/edges for other nodes in the graph.
+	// The values are being populated by the PayoutQuery when eager-loading is set.
+	Edges        PayoutEdges `json:"edges"`
 	selectValues sql.SelectValues
+}
+
+// PayoutEdges holds the relations/edges for other nodes in the graph.
+type PayoutEdges struct {
+	// Batch holds the value of the batch edge.
+	Batch *PayoutBatch `json:"batch,omitempty"`
+	// loadedTypes holds the information for reporting if a
+	// type was loaded (or requested) in eager-loading or not.
+	loadedTypes [1]bool
+}
+
+// BatchOrErr returns the Batch value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e PayoutEdges) BatchOrErr() (*PayoutBatch, error) {
+	if e.Batch != nil {
+		return e.Batch, nil
+	} else if e.loadedTypes[0] {
+		return nil, &NotFoundError{label: payoutbatch.Label}
+	}
+	return nil, &NotLoadedError{edge: "batch"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -49,9 +79,11 @@ func (*Payout) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case payout.FieldBank:
+			values[i] = new([]byte)
 		case payout.FieldAmount, payout.FieldAttempts:
 			values[i] = new(sql.NullInt64)
-		case payout.FieldID, payout.FieldWorkerID, payout.FieldCurrency, payout.FieldProvider, payout.FieldDestination, payout.FieldStatus, payout.FieldProviderRef, payout.FieldLastError:
+		case payout.FieldID, payout.FieldWorkerID, payout.FieldCurrency, payout.FieldProvider, payout.FieldDestination, payout.FieldStatus, payout.FieldProviderRef, payout.FieldLastError, payout.FieldBatchID:
 			values[i] = new(sql.NullString)
 		case payout.FieldCreatedAt, payout.FieldUpdatedAt, payout.FieldSettledAt:
 			values[i] = new(sql.NullTime)
@@ -149,6 +181,21 @@ func (_m *Payout) assignValues(columns []string, values []any) error {
 				_m.SettledAt = new(time.Time)
 				*_m.SettledAt = value.Time
 			}
+		case payout.FieldBank:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field bank", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Bank); err != nil {
+					return fmt.Errorf("unmarshal field bank: %w", err)
+				}
+			}
+		case payout.FieldBatchID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field batch_id", values[i])
+			} else if value.Valid {
+				_m.BatchID = new(string)
+				*_m.BatchID = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -160,6 +207,11 @@ func (_m *Payout) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *Payout) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
+}
+
+// QueryBatch queries the "batch" edge of the Payout entity.
+func (_m *Payout) QueryBatch() *PayoutBatchQuery {
+	return NewPayoutClient(_m.config).QueryBatch(_m)
 }
 
 // Update returns a builder for updating this Payout.
@@ -221,6 +273,14 @@ func (_m *Payout) String() string {
 	if v := _m.SettledAt; v != nil {
 		builder.WriteString("settled_at=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("bank=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Bank))
+	builder.WriteString(", ")
+	if v := _m.BatchID; v != nil {
+		builder.WriteString("batch_id=")
+		builder.WriteString(*v)
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
+	"flexwork/ent/schema/bank"
 	"fmt"
 	"time"
 
@@ -151,6 +153,34 @@ func (_c *PayoutCreate) SetNillableSettledAt(v *time.Time) *PayoutCreate {
 	return _c
 }
 
+// SetBank sets the "bank" field.
+func (_c *PayoutCreate) SetBank(v bank.Account) *PayoutCreate {
+	_c.mutation.SetBank(v)
+	return _c
+}
+
+// SetNillableBank sets the "bank" field if the given value is not nil.
+func (_c *PayoutCreate) SetNillableBank(v *bank.Account) *PayoutCreate {
+	if v != nil {
+		_c.SetBank(*v)
+	}
+	return _c
+}
+
+// SetBatchID sets the "batch_id" field.
+func (_c *PayoutCreate) SetBatchID(v string) *PayoutCreate {
+	_c.mutation.SetBatchID(v)
+	return _c
+}
+
+// SetNillableBatchID sets the "batch_id" field if the given value is not nil.
+func (_c *PayoutCreate) SetNillableBatchID(v *string) *PayoutCreate {
+	if v != nil {
+		_c.SetBatchID(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *PayoutCreate) SetID(v string) *PayoutCreate {
 	_c.mutation.SetID(v)
@@ -163,6 +193,11 @@ func (_c *PayoutCreate) SetNillableID(v *string) *PayoutCreate {
 		_c.SetID(*v)
 	}
 	return _c
+}
+
+// SetBatch sets the "batch" edge to the PayoutBatch entity.
+func (_c *PayoutCreate) SetBatch(v *PayoutBatch) *PayoutCreate {
+	return _c.SetBatchID(v.ID)
 }
 
 // Mutation returns the PayoutMutation object of the builder.
@@ -381,6 +416,27 @@ func (_c *PayoutCreate) createSpec() (*Payout, *sqlgraph.CreateSpec) {
 		_spec.SetField(payout.FieldSettledAt, field.TypeTime, value)
 		_node.SettledAt = &value
 	}
+	if value, ok := _c.mutation.Bank(); ok {
+		_spec.SetField(payout.FieldBank, field.TypeJSON, value)
+		_node.Bank = value
+	}
+	if nodes := _c.mutation.BatchIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   payout.BatchTable,
+			Columns: []string{payout.BatchColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(payoutbatch.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.BatchID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -514,6 +570,42 @@ func (u *PayoutUpsert) UpdateSettledAt() *PayoutUpsert {
 // ClearSettledAt clears the value of the "settled_at" field.
 func (u *PayoutUpsert) ClearSettledAt() *PayoutUpsert {
 	u.SetNull(payout.FieldSettledAt)
+	return u
+}
+
+// SetBank sets the "bank" field.
+func (u *PayoutUpsert) SetBank(v bank.Account) *PayoutUpsert {
+	u.Set(payout.FieldBank, v)
+	return u
+}
+
+// UpdateBank sets the "bank" field to the value that was provided on create.
+func (u *PayoutUpsert) UpdateBank() *PayoutUpsert {
+	u.SetExcluded(payout.FieldBank)
+	return u
+}
+
+// ClearBank clears the value of the "bank" field.
+func (u *PayoutUpsert) ClearBank() *PayoutUpsert {
+	u.SetNull(payout.FieldBank)
+	return u
+}
+
+// SetBatchID sets the "batch_id" field.
+func (u *PayoutUpsert) SetBatchID(v string) *PayoutUpsert {
+	u.Set(payout.FieldBatchID, v)
+	return u
+}
+
+// UpdateBatchID sets the "batch_id" field to the value that was provided on create.
+func (u *PayoutUpsert) UpdateBatchID() *PayoutUpsert {
+	u.SetExcluded(payout.FieldBatchID)
+	return u
+}
+
+// ClearBatchID clears the value of the "batch_id" field.
+func (u *PayoutUpsert) ClearBatchID() *PayoutUpsert {
+	u.SetNull(payout.FieldBatchID)
 	return u
 }
 
@@ -678,6 +770,48 @@ func (u *PayoutUpsertOne) UpdateSettledAt() *PayoutUpsertOne {
 func (u *PayoutUpsertOne) ClearSettledAt() *PayoutUpsertOne {
 	return u.Update(func(s *PayoutUpsert) {
 		s.ClearSettledAt()
+	})
+}
+
+// SetBank sets the "bank" field.
+func (u *PayoutUpsertOne) SetBank(v bank.Account) *PayoutUpsertOne {
+	return u.Update(func(s *PayoutUpsert) {
+		s.SetBank(v)
+	})
+}
+
+// UpdateBank sets the "bank" field to the value that was provided on create.
+func (u *PayoutUpsertOne) UpdateBank() *PayoutUpsertOne {
+	return u.Update(func(s *PayoutUpsert) {
+		s.UpdateBank()
+	})
+}
+
+// ClearBank clears the value of the "bank" field.
+func (u *PayoutUpsertOne) ClearBank() *PayoutUpsertOne {
+	return u.Update(func(s *PayoutUpsert) {
+		s.ClearBank()
+	})
+}
+
+// SetBatchID sets the "batch_id" field.
+func (u *PayoutUpsertOne) SetBatchID(v string) *PayoutUpsertOne {
+	return u.Update(func(s *PayoutUpsert) {
+		s.SetBatchID(v)
+	})
+}
+
+// UpdateBatchID sets the "batch_id" field to the value that was provided on create.
+func (u *PayoutUpsertOne) UpdateBatchID() *PayoutUpsertOne {
+	return u.Update(func(s *PayoutUpsert) {
+		s.UpdateBatchID()
+	})
+}
+
+// ClearBatchID clears the value of the "batch_id" field.
+func (u *PayoutUpsertOne) ClearBatchID() *PayoutUpsertOne {
+	return u.Update(func(s *PayoutUpsert) {
+		s.ClearBatchID()
 	})
 }
 
@@ -1009,6 +1143,48 @@ func (u *PayoutUpsertBulk) UpdateSettledAt() *PayoutUpsertBulk {
 func (u *PayoutUpsertBulk) ClearSettledAt() *PayoutUpsertBulk {
 	return u.Update(func(s *PayoutUpsert) {
 		s.ClearSettledAt()
+	})
+}
+
+// SetBank sets the "bank" field.
+func (u *PayoutUpsertBulk) SetBank(v bank.Account) *PayoutUpsertBulk {
+	return u.Update(func(s *PayoutUpsert) {
+		s.SetBank(v)
+	})
+}
+
+// UpdateBank sets the "bank" field to the value that was provided on create.
+func (u *PayoutUpsertBulk) UpdateBank() *PayoutUpsertBulk {
+	return u.Update(func(s *PayoutUpsert) {
+		s.UpdateBank()
+	})
+}
+
+// ClearBank clears the value of the "bank" field.
+func (u *PayoutUpsertBulk) ClearBank() *PayoutUpsertBulk {
+	return u.Update(func(s *PayoutUpsert) {
+		s.ClearBank()
+	})
+}
+
+// SetBatchID sets the "batch_id" field.
+func (u *PayoutUpsertBulk) SetBatchID(v string) *PayoutUpsertBulk {
+	return u.Update(func(s *PayoutUpsert) {
+		s.SetBatchID(v)
+	})
+}
+
+// UpdateBatchID sets the "batch_id" field to the value that was provided on create.
+func (u *PayoutUpsertBulk) UpdateBatchID() *PayoutUpsertBulk {
+	return u.Update(func(s *PayoutUpsert) {
+		s.UpdateBatchID()
+	})
+}
+
+// ClearBatchID clears the value of the "batch_id" field.
+func (u *PayoutUpsertBulk) ClearBatchID() *PayoutUpsertBulk {
+	return u.Update(func(s *PayoutUpsert) {
+		s.ClearBatchID()
 	})
 }
 

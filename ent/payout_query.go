@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
 	"flexwork/ent/predicate"
 	"fmt"
 	"math"
@@ -23,6 +24,7 @@ type PayoutQuery struct {
 	order      []payout.OrderOption
 	inters     []Interceptor
 	predicates []predicate.Payout
+	withBatch  *PayoutBatchQuery
 	loadTotal  []func(context.Context, []*Payout) error
 	modifiers  []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -59,6 +61,28 @@ func (_q *PayoutQuery) Unique(unique bool) *PayoutQuery {
 func (_q *PayoutQuery) Order(o ...payout.OrderOption) *PayoutQuery {
 	_q.order = append(_q.order, o...)
 	return _q
+}
+
+// QueryBatch chains the current query on the "batch" edge.
+func (_q *PayoutQuery) QueryBatch() *PayoutBatchQuery {
+	query := (&PayoutBatchClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(payout.Table, payout.FieldID, selector),
+			sqlgraph.To(payoutbatch.Table, payoutbatch.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, payout.BatchTable, payout.BatchColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
 }
 
 // First returns the first Payout entity from the query.
@@ -253,11 +277,23 @@ func (_q *PayoutQuery) Clone() *PayoutQuery {
 		order:      append([]payout.OrderOption{}, _q.order...),
 		inters:     append([]Interceptor{}, _q.inters...),
 		predicates: append([]predicate.Payout{}, _q.predicates...),
+		withBatch:  _q.withBatch.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
 		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
+}
+
+// WithBatch tells the query-builder to eager-load the nodes that are connected to
+// the "batch" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PayoutQuery) WithBatch(opts ...func(*PayoutBatchQuery)) *PayoutQuery {
+	query := (&PayoutBatchClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withBatch = query
+	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -342,8 +378,11 @@ func (_q *PayoutQuery) prepareQuery(ctx context.Context) error {
 
 func (_q *PayoutQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Payout, error) {
 	var (
-		nodes = []*Payout{}
-		_spec = _q.querySpec()
+		nodes       = []*Payout{}
+		_spec       = _q.querySpec()
+		loadedTypes = [1]bool{
+			_q.withBatch != nil,
+		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Payout).scanValues(nil, columns)
@@ -351,6 +390,7 @@ func (_q *PayoutQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Payou
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &Payout{config: _q.config}
 		nodes = append(nodes, node)
+		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	if len(_q.modifiers) > 0 {
@@ -365,12 +405,51 @@ func (_q *PayoutQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Payou
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
+	if query := _q.withBatch; query != nil {
+		if err := _q.loadBatch(ctx, query, nodes, nil,
+			func(n *Payout, e *PayoutBatch) { n.Edges.Batch = e }); err != nil {
+			return nil, err
+		}
+	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
 	return nodes, nil
+}
+
+func (_q *PayoutQuery) loadBatch(ctx context.Context, query *PayoutBatchQuery, nodes []*Payout, init func(*Payout), assign func(*Payout, *PayoutBatch)) error {
+	ids := make([]string, 0, len(nodes))
+	nodeids := make(map[string][]*Payout)
+	for i := range nodes {
+		if nodes[i].BatchID == nil {
+			continue
+		}
+		fk := *nodes[i].BatchID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(payoutbatch.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "batch_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
 }
 
 func (_q *PayoutQuery) sqlCount(ctx context.Context) (int, error) {
@@ -400,6 +479,9 @@ func (_q *PayoutQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != payout.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withBatch != nil {
+			_spec.Node.AddColumnOnce(payout.FieldBatchID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -6,7 +6,9 @@ import (
 	"context"
 	"errors"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
 	"flexwork/ent/predicate"
+	"flexwork/ent/schema/bank"
 	"fmt"
 	"time"
 
@@ -118,9 +120,60 @@ func (_u *PayoutUpdate) ClearSettledAt() *PayoutUpdate {
 	return _u
 }
 
+// SetBank sets the "bank" field.
+func (_u *PayoutUpdate) SetBank(v bank.Account) *PayoutUpdate {
+	_u.mutation.SetBank(v)
+	return _u
+}
+
+// SetNillableBank sets the "bank" field if the given value is not nil.
+func (_u *PayoutUpdate) SetNillableBank(v *bank.Account) *PayoutUpdate {
+	if v != nil {
+		_u.SetBank(*v)
+	}
+	return _u
+}
+
+// ClearBank clears the value of the "bank" field.
+func (_u *PayoutUpdate) ClearBank() *PayoutUpdate {
+	_u.mutation.ClearBank()
+	return _u
+}
+
+// SetBatchID sets the "batch_id" field.
+func (_u *PayoutUpdate) SetBatchID(v string) *PayoutUpdate {
+	_u.mutation.SetBatchID(v)
+	return _u
+}
+
+// SetNillableBatchID sets the "batch_id" field if the given value is not nil.
+func (_u *PayoutUpdate) SetNillableBatchID(v *string) *PayoutUpdate {
+	if v != nil {
+		_u.SetBatchID(*v)
+	}
+	return _u
+}
+
+// ClearBatchID clears the value of the "batch_id" field.
+func (_u *PayoutUpdate) ClearBatchID() *PayoutUpdate {
+	_u.mutation.ClearBatchID()
+	return _u
+}
+
+// SetBatch sets the "batch" edge to the PayoutBatch entity.
+func (_u *PayoutUpdate) SetBatch(v *PayoutBatch) *PayoutUpdate {
+	return _u.SetBatchID(v.ID)
+}
+
 // Mutation returns the PayoutMutation object of the builder.
 func (_u *PayoutUpdate) Mutation() *PayoutMutation {
 	return _u.mutation
+}
+
+// ClearBatch clears the "batch" edge to the PayoutBatch entity.
+func (_u *PayoutUpdate) ClearBatch() *PayoutUpdate {
+	_u.mutation.ClearBatch()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -221,6 +274,41 @@ func (_u *PayoutUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.SettledAtCleared() {
 		_spec.ClearField(payout.FieldSettledAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Bank(); ok {
+		_spec.SetField(payout.FieldBank, field.TypeJSON, value)
+	}
+	if _u.mutation.BankCleared() {
+		_spec.ClearField(payout.FieldBank, field.TypeJSON)
+	}
+	if _u.mutation.BatchCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   payout.BatchTable,
+			Columns: []string{payout.BatchColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(payoutbatch.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BatchIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   payout.BatchTable,
+			Columns: []string{payout.BatchColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(payoutbatch.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -333,9 +421,60 @@ func (_u *PayoutUpdateOne) ClearSettledAt() *PayoutUpdateOne {
 	return _u
 }
 
+// SetBank sets the "bank" field.
+func (_u *PayoutUpdateOne) SetBank(v bank.Account) *PayoutUpdateOne {
+	_u.mutation.SetBank(v)
+	return _u
+}
+
+// SetNillableBank sets the "bank" field if the given value is not nil.
+func (_u *PayoutUpdateOne) SetNillableBank(v *bank.Account) *PayoutUpdateOne {
+	if v != nil {
+		_u.SetBank(*v)
+	}
+	return _u
+}
+
+// ClearBank clears the value of the "bank" field.
+func (_u *PayoutUpdateOne) ClearBank() *PayoutUpdateOne {
+	_u.mutation.ClearBank()
+	return _u
+}
+
+// SetBatchID sets the "batch_id" field.
+func (_u *PayoutUpdateOne) SetBatchID(v string) *PayoutUpdateOne {
+	_u.mutation.SetBatchID(v)
+	return _u
+}
+
+// SetNillableBatchID sets the "batch_id" field if the given value is not nil.
+func (_u *PayoutUpdateOne) SetNillableBatchID(v *string) *PayoutUpdateOne {
+	if v != nil {
+		_u.SetBatchID(*v)
+	}
+	return _u
+}
+
+// ClearBatchID clears the value of the "batch_id" field.
+func (_u *PayoutUpdateOne) ClearBatchID() *PayoutUpdateOne {
+	_u.mutation.ClearBatchID()
+	return _u
+}
+
+// SetBatch sets the "batch" edge to the PayoutBatch entity.
+func (_u *PayoutUpdateOne) SetBatch(v *PayoutBatch) *PayoutUpdateOne {
+	return _u.SetBatchID(v.ID)
+}
+
 // Mutation returns the PayoutMutation object of the builder.
 func (_u *PayoutUpdateOne) Mutation() *PayoutMutation {
 	return _u.mutation
+}
+
+// ClearBatch clears the "batch" edge to the PayoutBatch entity.
+func (_u *PayoutUpdateOne) ClearBatch() *PayoutUpdateOne {
+	_u.mutation.ClearBatch()
+	return _u
 }
 
 // Where appends a list predicates to the PayoutUpdate builder.
@@ -466,6 +605,41 @@ func (_u *PayoutUpdateOne) sqlSave(ctx context.Context) (_node *Payout, err erro
 	}
 	if _u.mutation.SettledAtCleared() {
 		_spec.ClearField(payout.FieldSettledAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Bank(); ok {
+		_spec.SetField(payout.FieldBank, field.TypeJSON, value)
+	}
+	if _u.mutation.BankCleared() {
+		_spec.ClearField(payout.FieldBank, field.TypeJSON)
+	}
+	if _u.mutation.BatchCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   payout.BatchTable,
+			Columns: []string{payout.BatchColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(payoutbatch.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BatchIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   payout.BatchTable,
+			Columns: []string{payout.BatchColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(payoutbatch.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Payout{config: _u.config}

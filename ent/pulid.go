@@ -23,6 +23,7 @@ import (
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -57,6 +58,7 @@ var tableByPrefix = map[string]string{
 	"ntf": notification.Table,
 	"ofr": offer.Table,
 	"pay": payout.Table,
+	"pbt": payoutbatch.Table,
 	"rvw": review.Table,
 	"rpt": reviewreport.Table,
 	"ros": rosterentry.Table,

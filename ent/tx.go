@@ -56,6 +56,8 @@ type Tx struct {
 	PasswordReset *PasswordResetClient
 	// Payout is the client for interacting with the Payout builders.
 	Payout *PayoutClient
+	// PayoutBatch is the client for interacting with the PayoutBatch builders.
+	PayoutBatch *PayoutBatchClient
 	// Review is the client for interacting with the Review builders.
 	Review *ReviewClient
 	// ReviewReport is the client for interacting with the ReviewReport builders.
@@ -234,6 +236,7 @@ func (tx *Tx) init() {
 	tx.Offer = NewOfferClient(tx.config)
 	tx.PasswordReset = NewPasswordResetClient(tx.config)
 	tx.Payout = NewPayoutClient(tx.config)
+	tx.PayoutBatch = NewPayoutBatchClient(tx.config)
 	tx.Review = NewReviewClient(tx.config)
 	tx.ReviewReport = NewReviewReportClient(tx.config)
 	tx.RosterEntry = NewRosterEntryClient(tx.config)

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"encoding/json"
+	"flexwork/ent/schema/bank"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/schema/week"
 	"flexwork/ent/user"
@@ -43,6 +44,10 @@ type WorkerProfile struct {
 	Currency string `json:"currency,omitempty"`
 	// PayoutAccount holds the value of the "payout_account" field.
 	PayoutAccount string `json:"payout_account,omitempty"`
+	// PayoutBank holds the value of the "payout_bank" field.
+	PayoutBank bank.Account `json:"payout_bank,omitempty"`
+	// PayoutMethod holds the value of the "payout_method" field.
+	PayoutMethod *workerprofile.PayoutMethod `json:"payout_method,omitempty"`
 	// EngagementTypes holds the value of the "engagement_types" field.
 	EngagementTypes []enum.EngagementType `json:"engagement_types,omitempty"`
 	// Availability holds the value of the "availability" field.
@@ -191,7 +196,7 @@ func (*WorkerProfile) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case workerprofile.FieldEngagementTypes, workerprofile.FieldAvailability:
+		case workerprofile.FieldPayoutBank, workerprofile.FieldEngagementTypes, workerprofile.FieldAvailability:
 			values[i] = new([]byte)
 		case workerprofile.FieldCreditProvisional:
 			values[i] = new(sql.NullBool)
@@ -199,7 +204,7 @@ func (*WorkerProfile) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case workerprofile.FieldTravelRadiusKm, workerprofile.FieldMinHourlyRate, workerprofile.FieldCreditScore, workerprofile.FieldRatingCount, workerprofile.FieldCompletedShifts, workerprofile.FieldNoShows:
 			values[i] = new(sql.NullInt64)
-		case workerprofile.FieldID, workerprofile.FieldUserID, workerprofile.FieldHeadline, workerprofile.FieldBio, workerprofile.FieldCurrency, workerprofile.FieldPayoutAccount:
+		case workerprofile.FieldID, workerprofile.FieldUserID, workerprofile.FieldHeadline, workerprofile.FieldBio, workerprofile.FieldCurrency, workerprofile.FieldPayoutAccount, workerprofile.FieldPayoutMethod:
 			values[i] = new(sql.NullString)
 		case workerprofile.FieldCreatedAt, workerprofile.FieldUpdatedAt, workerprofile.FieldCreditAsOf:
 			values[i] = new(sql.NullTime)
@@ -292,6 +297,21 @@ func (_m *WorkerProfile) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field payout_account", values[i])
 			} else if value.Valid {
 				_m.PayoutAccount = value.String
+			}
+		case workerprofile.FieldPayoutBank:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field payout_bank", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.PayoutBank); err != nil {
+					return fmt.Errorf("unmarshal field payout_bank: %w", err)
+				}
+			}
+		case workerprofile.FieldPayoutMethod:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field payout_method", values[i])
+			} else if value.Valid {
+				_m.PayoutMethod = new(workerprofile.PayoutMethod)
+				*_m.PayoutMethod = workerprofile.PayoutMethod(value.String)
 			}
 		case workerprofile.FieldEngagementTypes:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -471,6 +491,14 @@ func (_m *WorkerProfile) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("payout_account=")
 	builder.WriteString(_m.PayoutAccount)
+	builder.WriteString(", ")
+	builder.WriteString("payout_bank=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PayoutBank))
+	builder.WriteString(", ")
+	if v := _m.PayoutMethod; v != nil {
+		builder.WriteString("payout_method=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("engagement_types=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EngagementTypes))

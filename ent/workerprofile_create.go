@@ -11,6 +11,7 @@ import (
 	"flexwork/ent/creditevent"
 	"flexwork/ent/offer"
 	"flexwork/ent/rosterentry"
+	"flexwork/ent/schema/bank"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/schema/week"
 	"flexwork/ent/skill"
@@ -176,6 +177,34 @@ func (_c *WorkerProfileCreate) SetPayoutAccount(v string) *WorkerProfileCreate {
 func (_c *WorkerProfileCreate) SetNillablePayoutAccount(v *string) *WorkerProfileCreate {
 	if v != nil {
 		_c.SetPayoutAccount(*v)
+	}
+	return _c
+}
+
+// SetPayoutBank sets the "payout_bank" field.
+func (_c *WorkerProfileCreate) SetPayoutBank(v bank.Account) *WorkerProfileCreate {
+	_c.mutation.SetPayoutBank(v)
+	return _c
+}
+
+// SetNillablePayoutBank sets the "payout_bank" field if the given value is not nil.
+func (_c *WorkerProfileCreate) SetNillablePayoutBank(v *bank.Account) *WorkerProfileCreate {
+	if v != nil {
+		_c.SetPayoutBank(*v)
+	}
+	return _c
+}
+
+// SetPayoutMethod sets the "payout_method" field.
+func (_c *WorkerProfileCreate) SetPayoutMethod(v workerprofile.PayoutMethod) *WorkerProfileCreate {
+	_c.mutation.SetPayoutMethod(v)
+	return _c
+}
+
+// SetNillablePayoutMethod sets the "payout_method" field if the given value is not nil.
+func (_c *WorkerProfileCreate) SetNillablePayoutMethod(v *workerprofile.PayoutMethod) *WorkerProfileCreate {
+	if v != nil {
+		_c.SetPayoutMethod(*v)
 	}
 	return _c
 }
@@ -588,6 +617,11 @@ func (_c *WorkerProfileCreate) check() error {
 			return &ValidationError{Name: "payout_account", err: fmt.Errorf(`ent: validator failed for field "WorkerProfile.payout_account": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.PayoutMethod(); ok {
+		if err := workerprofile.PayoutMethodValidator(v); err != nil {
+			return &ValidationError{Name: "payout_method", err: fmt.Errorf(`ent: validator failed for field "WorkerProfile.payout_method": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.CreditScore(); !ok {
 		return &ValidationError{Name: "credit_score", err: errors.New(`ent: missing required field "WorkerProfile.credit_score"`)}
 	}
@@ -689,6 +723,14 @@ func (_c *WorkerProfileCreate) createSpec() (*WorkerProfile, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.PayoutAccount(); ok {
 		_spec.SetField(workerprofile.FieldPayoutAccount, field.TypeString, value)
 		_node.PayoutAccount = value
+	}
+	if value, ok := _c.mutation.PayoutBank(); ok {
+		_spec.SetField(workerprofile.FieldPayoutBank, field.TypeJSON, value)
+		_node.PayoutBank = value
+	}
+	if value, ok := _c.mutation.PayoutMethod(); ok {
+		_spec.SetField(workerprofile.FieldPayoutMethod, field.TypeEnum, value)
+		_node.PayoutMethod = &value
 	}
 	if value, ok := _c.mutation.EngagementTypes(); ok {
 		_spec.SetField(workerprofile.FieldEngagementTypes, field.TypeJSON, value)
@@ -1080,6 +1122,42 @@ func (u *WorkerProfileUpsert) UpdatePayoutAccount() *WorkerProfileUpsert {
 	return u
 }
 
+// SetPayoutBank sets the "payout_bank" field.
+func (u *WorkerProfileUpsert) SetPayoutBank(v bank.Account) *WorkerProfileUpsert {
+	u.Set(workerprofile.FieldPayoutBank, v)
+	return u
+}
+
+// UpdatePayoutBank sets the "payout_bank" field to the value that was provided on create.
+func (u *WorkerProfileUpsert) UpdatePayoutBank() *WorkerProfileUpsert {
+	u.SetExcluded(workerprofile.FieldPayoutBank)
+	return u
+}
+
+// ClearPayoutBank clears the value of the "payout_bank" field.
+func (u *WorkerProfileUpsert) ClearPayoutBank() *WorkerProfileUpsert {
+	u.SetNull(workerprofile.FieldPayoutBank)
+	return u
+}
+
+// SetPayoutMethod sets the "payout_method" field.
+func (u *WorkerProfileUpsert) SetPayoutMethod(v workerprofile.PayoutMethod) *WorkerProfileUpsert {
+	u.Set(workerprofile.FieldPayoutMethod, v)
+	return u
+}
+
+// UpdatePayoutMethod sets the "payout_method" field to the value that was provided on create.
+func (u *WorkerProfileUpsert) UpdatePayoutMethod() *WorkerProfileUpsert {
+	u.SetExcluded(workerprofile.FieldPayoutMethod)
+	return u
+}
+
+// ClearPayoutMethod clears the value of the "payout_method" field.
+func (u *WorkerProfileUpsert) ClearPayoutMethod() *WorkerProfileUpsert {
+	u.SetNull(workerprofile.FieldPayoutMethod)
+	return u
+}
+
 // SetEngagementTypes sets the "engagement_types" field.
 func (u *WorkerProfileUpsert) SetEngagementTypes(v []enum.EngagementType) *WorkerProfileUpsert {
 	u.Set(workerprofile.FieldEngagementTypes, v)
@@ -1462,6 +1540,48 @@ func (u *WorkerProfileUpsertOne) SetPayoutAccount(v string) *WorkerProfileUpsert
 func (u *WorkerProfileUpsertOne) UpdatePayoutAccount() *WorkerProfileUpsertOne {
 	return u.Update(func(s *WorkerProfileUpsert) {
 		s.UpdatePayoutAccount()
+	})
+}
+
+// SetPayoutBank sets the "payout_bank" field.
+func (u *WorkerProfileUpsertOne) SetPayoutBank(v bank.Account) *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.SetPayoutBank(v)
+	})
+}
+
+// UpdatePayoutBank sets the "payout_bank" field to the value that was provided on create.
+func (u *WorkerProfileUpsertOne) UpdatePayoutBank() *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.UpdatePayoutBank()
+	})
+}
+
+// ClearPayoutBank clears the value of the "payout_bank" field.
+func (u *WorkerProfileUpsertOne) ClearPayoutBank() *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.ClearPayoutBank()
+	})
+}
+
+// SetPayoutMethod sets the "payout_method" field.
+func (u *WorkerProfileUpsertOne) SetPayoutMethod(v workerprofile.PayoutMethod) *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.SetPayoutMethod(v)
+	})
+}
+
+// UpdatePayoutMethod sets the "payout_method" field to the value that was provided on create.
+func (u *WorkerProfileUpsertOne) UpdatePayoutMethod() *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.UpdatePayoutMethod()
+	})
+}
+
+// ClearPayoutMethod clears the value of the "payout_method" field.
+func (u *WorkerProfileUpsertOne) ClearPayoutMethod() *WorkerProfileUpsertOne {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.ClearPayoutMethod()
 	})
 }
 
@@ -2040,6 +2160,48 @@ func (u *WorkerProfileUpsertBulk) SetPayoutAccount(v string) *WorkerProfileUpser
 func (u *WorkerProfileUpsertBulk) UpdatePayoutAccount() *WorkerProfileUpsertBulk {
 	return u.Update(func(s *WorkerProfileUpsert) {
 		s.UpdatePayoutAccount()
+	})
+}
+
+// SetPayoutBank sets the "payout_bank" field.
+func (u *WorkerProfileUpsertBulk) SetPayoutBank(v bank.Account) *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.SetPayoutBank(v)
+	})
+}
+
+// UpdatePayoutBank sets the "payout_bank" field to the value that was provided on create.
+func (u *WorkerProfileUpsertBulk) UpdatePayoutBank() *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.UpdatePayoutBank()
+	})
+}
+
+// ClearPayoutBank clears the value of the "payout_bank" field.
+func (u *WorkerProfileUpsertBulk) ClearPayoutBank() *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.ClearPayoutBank()
+	})
+}
+
+// SetPayoutMethod sets the "payout_method" field.
+func (u *WorkerProfileUpsertBulk) SetPayoutMethod(v workerprofile.PayoutMethod) *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.SetPayoutMethod(v)
+	})
+}
+
+// UpdatePayoutMethod sets the "payout_method" field to the value that was provided on create.
+func (u *WorkerProfileUpsertBulk) UpdatePayoutMethod() *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.UpdatePayoutMethod()
+	})
+}
+
+// ClearPayoutMethod clears the value of the "payout_method" field.
+func (u *WorkerProfileUpsertBulk) ClearPayoutMethod() *WorkerProfileUpsertBulk {
+	return u.Update(func(s *WorkerProfileUpsert) {
+		s.ClearPayoutMethod()
 	})
 }
 

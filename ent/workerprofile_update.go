@@ -12,6 +12,7 @@ import (
 	"flexwork/ent/offer"
 	"flexwork/ent/predicate"
 	"flexwork/ent/rosterentry"
+	"flexwork/ent/schema/bank"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/schema/week"
 	"flexwork/ent/skill"
@@ -201,6 +202,46 @@ func (_u *WorkerProfileUpdate) SetNillablePayoutAccount(v *string) *WorkerProfil
 	if v != nil {
 		_u.SetPayoutAccount(*v)
 	}
+	return _u
+}
+
+// SetPayoutBank sets the "payout_bank" field.
+func (_u *WorkerProfileUpdate) SetPayoutBank(v bank.Account) *WorkerProfileUpdate {
+	_u.mutation.SetPayoutBank(v)
+	return _u
+}
+
+// SetNillablePayoutBank sets the "payout_bank" field if the given value is not nil.
+func (_u *WorkerProfileUpdate) SetNillablePayoutBank(v *bank.Account) *WorkerProfileUpdate {
+	if v != nil {
+		_u.SetPayoutBank(*v)
+	}
+	return _u
+}
+
+// ClearPayoutBank clears the value of the "payout_bank" field.
+func (_u *WorkerProfileUpdate) ClearPayoutBank() *WorkerProfileUpdate {
+	_u.mutation.ClearPayoutBank()
+	return _u
+}
+
+// SetPayoutMethod sets the "payout_method" field.
+func (_u *WorkerProfileUpdate) SetPayoutMethod(v workerprofile.PayoutMethod) *WorkerProfileUpdate {
+	_u.mutation.SetPayoutMethod(v)
+	return _u
+}
+
+// SetNillablePayoutMethod sets the "payout_method" field if the given value is not nil.
+func (_u *WorkerProfileUpdate) SetNillablePayoutMethod(v *workerprofile.PayoutMethod) *WorkerProfileUpdate {
+	if v != nil {
+		_u.SetPayoutMethod(*v)
+	}
+	return _u
+}
+
+// ClearPayoutMethod clears the value of the "payout_method" field.
+func (_u *WorkerProfileUpdate) ClearPayoutMethod() *WorkerProfileUpdate {
+	_u.mutation.ClearPayoutMethod()
 	return _u
 }
 
@@ -738,6 +779,11 @@ func (_u *WorkerProfileUpdate) check() error {
 			return &ValidationError{Name: "payout_account", err: fmt.Errorf(`ent: validator failed for field "WorkerProfile.payout_account": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PayoutMethod(); ok {
+		if err := workerprofile.PayoutMethodValidator(v); err != nil {
+			return &ValidationError{Name: "payout_method", err: fmt.Errorf(`ent: validator failed for field "WorkerProfile.payout_method": %w`, err)}
+		}
+	}
 	if _u.mutation.UserCleared() && len(_u.mutation.UserIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "WorkerProfile.user"`)
 	}
@@ -809,6 +855,18 @@ func (_u *WorkerProfileUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if value, ok := _u.mutation.PayoutAccount(); ok {
 		_spec.SetField(workerprofile.FieldPayoutAccount, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PayoutBank(); ok {
+		_spec.SetField(workerprofile.FieldPayoutBank, field.TypeJSON, value)
+	}
+	if _u.mutation.PayoutBankCleared() {
+		_spec.ClearField(workerprofile.FieldPayoutBank, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.PayoutMethod(); ok {
+		_spec.SetField(workerprofile.FieldPayoutMethod, field.TypeEnum, value)
+	}
+	if _u.mutation.PayoutMethodCleared() {
+		_spec.ClearField(workerprofile.FieldPayoutMethod, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.EngagementTypes(); ok {
 		_spec.SetField(workerprofile.FieldEngagementTypes, field.TypeJSON, value)
@@ -1433,6 +1491,46 @@ func (_u *WorkerProfileUpdateOne) SetNillablePayoutAccount(v *string) *WorkerPro
 	return _u
 }
 
+// SetPayoutBank sets the "payout_bank" field.
+func (_u *WorkerProfileUpdateOne) SetPayoutBank(v bank.Account) *WorkerProfileUpdateOne {
+	_u.mutation.SetPayoutBank(v)
+	return _u
+}
+
+// SetNillablePayoutBank sets the "payout_bank" field if the given value is not nil.
+func (_u *WorkerProfileUpdateOne) SetNillablePayoutBank(v *bank.Account) *WorkerProfileUpdateOne {
+	if v != nil {
+		_u.SetPayoutBank(*v)
+	}
+	return _u
+}
+
+// ClearPayoutBank clears the value of the "payout_bank" field.
+func (_u *WorkerProfileUpdateOne) ClearPayoutBank() *WorkerProfileUpdateOne {
+	_u.mutation.ClearPayoutBank()
+	return _u
+}
+
+// SetPayoutMethod sets the "payout_method" field.
+func (_u *WorkerProfileUpdateOne) SetPayoutMethod(v workerprofile.PayoutMethod) *WorkerProfileUpdateOne {
+	_u.mutation.SetPayoutMethod(v)
+	return _u
+}
+
+// SetNillablePayoutMethod sets the "payout_method" field if the given value is not nil.
+func (_u *WorkerProfileUpdateOne) SetNillablePayoutMethod(v *workerprofile.PayoutMethod) *WorkerProfileUpdateOne {
+	if v != nil {
+		_u.SetPayoutMethod(*v)
+	}
+	return _u
+}
+
+// ClearPayoutMethod clears the value of the "payout_method" field.
+func (_u *WorkerProfileUpdateOne) ClearPayoutMethod() *WorkerProfileUpdateOne {
+	_u.mutation.ClearPayoutMethod()
+	return _u
+}
+
 // SetEngagementTypes sets the "engagement_types" field.
 func (_u *WorkerProfileUpdateOne) SetEngagementTypes(v []enum.EngagementType) *WorkerProfileUpdateOne {
 	_u.mutation.SetEngagementTypes(v)
@@ -1980,6 +2078,11 @@ func (_u *WorkerProfileUpdateOne) check() error {
 			return &ValidationError{Name: "payout_account", err: fmt.Errorf(`ent: validator failed for field "WorkerProfile.payout_account": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PayoutMethod(); ok {
+		if err := workerprofile.PayoutMethodValidator(v); err != nil {
+			return &ValidationError{Name: "payout_method", err: fmt.Errorf(`ent: validator failed for field "WorkerProfile.payout_method": %w`, err)}
+		}
+	}
 	if _u.mutation.UserCleared() && len(_u.mutation.UserIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "WorkerProfile.user"`)
 	}
@@ -2068,6 +2171,18 @@ func (_u *WorkerProfileUpdateOne) sqlSave(ctx context.Context) (_node *WorkerPro
 	}
 	if value, ok := _u.mutation.PayoutAccount(); ok {
 		_spec.SetField(workerprofile.FieldPayoutAccount, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PayoutBank(); ok {
+		_spec.SetField(workerprofile.FieldPayoutBank, field.TypeJSON, value)
+	}
+	if _u.mutation.PayoutBankCleared() {
+		_spec.ClearField(workerprofile.FieldPayoutBank, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.PayoutMethod(); ok {
+		_spec.SetField(workerprofile.FieldPayoutMethod, field.TypeEnum, value)
+	}
+	if _u.mutation.PayoutMethodCleared() {
+		_spec.ClearField(workerprofile.FieldPayoutMethod, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.EngagementTypes(); ok {
 		_spec.SetField(workerprofile.FieldEngagementTypes, field.TypeJSON, value)

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"flexwork/ent"
+	"flexwork/ent/workerprofile"
 	"flexwork/graph/generated"
 	"flexwork/market"
 
@@ -79,6 +80,11 @@ func (r *shiftResolver) Assignments(ctx context.Context, obj *ent.Shift, after *
 	return obj.Assignments(ctx, after, &first, nil, nil, orderBy)
 }
 
+// PayoutMethod is the resolver for the payoutMethod field.
+func (r *workerProfileResolver) PayoutMethod(ctx context.Context, obj *ent.WorkerProfile) (*workerprofile.PayoutMethod, error) {
+	return r.Market.PayoutMethod(ctx, obj), nil
+}
+
 // Certifications is the resolver for the certifications field.
 func (r *workerProfileResolver) Certifications(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.CertificationOrder) (*ent.CertificationConnection, error) {
 	return obj.Certifications(ctx, after, &first, nil, nil, orderBy)
@@ -117,6 +123,9 @@ func (r *Resolver) CreditDispute() generated.CreditDisputeResolver { return &cre
 // Employer returns generated.EmployerResolver implementation.
 func (r *Resolver) Employer() generated.EmployerResolver { return &employerResolver{r} }
 
+// PayoutBatch returns generated.PayoutBatchResolver implementation.
+func (r *Resolver) PayoutBatch() generated.PayoutBatchResolver { return &payoutBatchResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
@@ -139,6 +148,7 @@ type (
 	contractResolver      struct{ *Resolver }
 	creditDisputeResolver struct{ *Resolver }
 	employerResolver      struct{ *Resolver }
+	payoutBatchResolver   struct{ *Resolver }
 	queryResolver         struct{ *Resolver }
 	shiftResolver         struct{ *Resolver }
 	timesheetResolver     struct{ *Resolver }

@@ -22,7 +22,44 @@ func (r *mutationResolver) RequestPayout(ctx context.Context, input market.Payou
 	return r.Market.RequestPayout(ctx, input)
 }
 
+// SetBankAccount is the resolver for the setBankAccount field.
+func (r *mutationResolver) SetBankAccount(ctx context.Context, input market.BankAccountInput) (*market.Changed, error) {
+	return r.Market.SetBankAccount(ctx, input)
+}
+
+// BatchPayouts is the resolver for the batchPayouts field.
+func (r *mutationResolver) BatchPayouts(ctx context.Context, input model.BatchPayoutsInput) (*model.BatchPayoutsPayload, error) {
+	b, err := r.Market.BatchPayouts(ctx, input.Currency)
+	return &model.BatchPayoutsPayload{Batch: b}, err
+}
+
+// SettlePayoutBatch is the resolver for the settlePayoutBatch field.
+func (r *mutationResolver) SettlePayoutBatch(ctx context.Context, input market.SettleBatchInput) (*model.SettlePayoutBatchPayload, error) {
+	b, err := r.Market.SettlePayoutBatch(ctx, input)
+	return &model.SettlePayoutBatchPayload{Batch: b}, err
+}
+
+// Total is the resolver for the total field.
+func (r *payoutBatchResolver) Total(ctx context.Context, obj *ent.PayoutBatch) (*market.Money, error) {
+	return r.Market.PayoutBatchTotal(ctx, obj), nil
+}
+
+// File is the resolver for the file field.
+func (r *payoutBatchResolver) File(ctx context.Context, obj *ent.PayoutBatch) (string, error) {
+	return r.Market.PayoutBatchFile(ctx, obj)
+}
+
+// Payouts is the resolver for the payouts field.
+func (r *payoutBatchResolver) Payouts(ctx context.Context, obj *ent.PayoutBatch) ([]*ent.Payout, error) {
+	return r.Market.PayoutBatchPayouts(ctx, obj)
+}
+
 // PayoutAccount is the resolver for the payoutAccount field.
 func (r *workerProfileResolver) PayoutAccount(ctx context.Context, obj *ent.WorkerProfile) (*string, error) {
 	return r.Market.PayoutAccount(ctx, obj), nil
+}
+
+// BankAccount is the resolver for the bankAccount field.
+func (r *workerProfileResolver) BankAccount(ctx context.Context, obj *ent.WorkerProfile) (*market.BankAccountView, error) {
+	return r.Market.BankAccount(ctx, obj), nil
 }

@@ -94,6 +94,7 @@ const (
 	CodePayoutAccountMissing     Code = "PAYOUT_ACCOUNT_MISSING" // no account to pay out to
 	CodePayoutsUnavailable       Code = "PAYOUTS_UNAVAILABLE"    // the server has no payout provider
 	CodeCreditLimitReached       Code = "CREDIT_LIMIT_REACHED"   // a hire would take an employer on credit terms past its limit
+	CodeBatchSettled             Code = "BATCH_SETTLED"          // staff settled the payout batch already
 )
 
 // FieldError names one input field that failed validation and why.

@@ -10,6 +10,7 @@ import (
 	"flexwork/ent"
 	"flexwork/ent/payout"
 	"flexwork/ent/rule"
+	"flexwork/ent/schema/bank"
 	"flexwork/ent/workerprofile"
 	"flexwork/money"
 )
@@ -34,7 +35,8 @@ func (m *Market) SetPayoutAccount(ctx context.Context, account string) (*Changed
 	}
 	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		p, err := c.WorkerProfile.UpdateOneID(v.WorkerID).SetPayoutAccount(account).Save(ctx)
+		p, err := c.WorkerProfile.UpdateOneID(v.WorkerID).SetPayoutAccount(account).
+			SetPayoutMethod(workerprofile.PayoutMethodSTRIPE).Save(ctx)
 		if err != nil {
 			return err
 		}
@@ -71,17 +73,15 @@ func (m *Market) RequestPayout(ctx context.Context, in PayoutInput) (*Changed, e
 	if err := Validate(in); err != nil {
 		return nil, err
 	}
-	if m.payouts == nil {
-		return nil, State(CodePayoutsUnavailable, "payouts are not set up on this server yet")
-	}
 	var out *Changed
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		p, err := c.WorkerProfile.Query().Where(workerprofile.ID(v.WorkerID)).Only(ctx)
 		if err != nil {
 			return err
 		}
-		if p.PayoutAccount == "" {
-			return State(CodePayoutAccountMissing, "set the account your payouts go to first")
+		route, err := m.payoutRoute(p)
+		if err != nil {
+			return err
 		}
 		balance := money.Account{Kind: money.WorkerBalance, Owner: v.WorkerID, Currency: in.Currency}
 		amount := int64(0)
@@ -93,13 +93,17 @@ func (m *Market) RequestPayout(ctx context.Context, in PayoutInput) (*Changed, e
 		if amount == 0 {
 			return State(CodeBalanceInsufficient, "your %s balance is empty", in.Currency)
 		}
-		po, err := c.Payout.Create().SetWorkerID(v.WorkerID).SetAmount(amount).SetCurrency(in.Currency).
-			SetProvider(m.payouts.Name()).SetDestination(p.PayoutAccount).Save(rule.System(ctx))
+		create := c.Payout.Create().SetWorkerID(v.WorkerID).SetAmount(amount).SetCurrency(in.Currency).
+			SetProvider(route.provider).SetDestination(route.destination)
+		if route.bank != nil {
+			create.SetBank(*route.bank)
+		}
+		po, err := create.Save(rule.System(ctx))
 		if err != nil {
 			return err
 		}
 		_, err = m.postMoney(ctx, c, money.Transaction{Key: "payout:" + po.ID, Kind: "PAYOUT", Currency: in.Currency,
-			Memo: "payout to " + p.PayoutAccount, Postings: []money.Posting{
+			Memo: "payout to " + route.provider + " " + route.destination, Postings: []money.Posting{
 				{Account: balance, Amount: -amount},
 				{Account: money.Account{Kind: money.PayoutsInTransit, Currency: in.Currency}, Amount: amount},
 			}}, po.ID)
@@ -109,6 +113,12 @@ func (m *Market) RequestPayout(ctx context.Context, in PayoutInput) (*Changed, e
 		if err != nil {
 			return err
 		}
+		// A provider's payout goes out by job; a bank transfer waits for
+		// staff's next batch file.
+		if route.bank != nil {
+			out = &Changed{Payout: po}
+			return nil
+		}
 		if err := m.emit(ctx, c, Event{Kind: PayoutRequested, ID: po.ID, WorkerID: v.WorkerID, Title: FormatMoney(amount, in.Currency)}); err != nil {
 			return err
 		}
@@ -116,6 +126,24 @@ func (m *Market) RequestPayout(ctx context.Context, in PayoutInput) (*Changed, e
 		return nil
 	})
 	return out, err
+}
+
+// payoutRoute is where a worker's payouts go: the method they set last.
+type payoutRoute struct {
+	provider, destination string
+	bank                  *bank.Account // for a bank transfer
+}
+
+func (m *Market) payoutRoute(p *ent.WorkerProfile) (payoutRoute, error) {
+	switch {
+	case p.PayoutMethod != nil && *p.PayoutMethod == workerprofile.PayoutMethodBANK_TRANSFER:
+		return payoutRoute{provider: bankTransfer, destination: p.PayoutBank.Last4(), bank: &p.PayoutBank}, nil
+	case p.PayoutAccount == "":
+		return payoutRoute{}, State(CodePayoutAccountMissing, "set the account your payouts go to first")
+	case m.payouts == nil:
+		return payoutRoute{}, State(CodePayoutsUnavailable, "payouts to a provider account are not set up on this server yet; a bank account works")
+	}
+	return payoutRoute{provider: m.payouts.Name(), destination: p.PayoutAccount}, nil
 }
 
 // SendPayout sends a pending payout to the provider and settles it. A job
@@ -130,7 +158,7 @@ func (m *Market) SendPayout(ctx context.Context, id string) error {
 		return errors.New("market: no payout provider")
 	}
 	p, err := m.db.Payout.Get(ctx, id)
-	if err != nil || p.Status != payout.StatusPENDING {
+	if err != nil || p.Status != payout.StatusPENDING || p.Provider == bankTransfer {
 		return err
 	}
 	// The attempt is counted before the provider hears of it, and kept
@@ -197,8 +225,8 @@ func (m *Market) settlePayout(ctx context.Context, p *ent.Payout, to payout.Stat
 // StalePayouts are the pending payouts nobody touched for longer than age:
 // their job gave up or was lost.
 func (m *Market) StalePayouts(ctx context.Context, age time.Duration) ([]string, error) {
-	return m.db.Payout.Query().Where(payout.StatusEQ(payout.StatusPENDING), payout.UpdatedAtLT(m.Now().Add(-age))).
-		IDs(rule.System(ctx))
+	return m.db.Payout.Query().Where(payout.StatusEQ(payout.StatusPENDING), payout.ProviderNEQ(bankTransfer),
+		payout.UpdatedAtLT(m.Now().Add(-age))).IDs(rule.System(ctx))
 }
 
 // WorkerPayouts are a worker's payouts, newest first, for them and staff.

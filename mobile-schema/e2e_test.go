@@ -702,10 +702,24 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if e := s.op(dan, "MyEarnings", nil); e.get("viewer.workerProfile.earnings.balance.0.amount") != 9750.0 {
 		t.Fatalf("MyEarnings after the guarantee: %v", e.v)
 	}
+	// He gave a Stripe account, then chose his bank: the method set last
+	// pays, in staff's next batch file, settled from the bank's statement.
 	s.op(dan, "SetPayoutAccount", map[string]any{"input": map[string]any{"account": "acct_dan1"}})
+	if b := s.op(dan, "SetBankAccount", map[string]any{"input": map[string]any{"holderName": "Dan Weber", "bankName": "Sparkasse",
+		"accountNumber": "DE89 3704 0044 0532 0130 00"}}); b.str("setBankAccount.workerProfile.payoutMethod") != "BANK_TRANSFER" ||
+		b.str("setBankAccount.workerProfile.bankAccount.last4") != "3000" {
+		t.Fatalf("SetBankAccount: %v", b.v)
+	}
 	if p := s.op(dan, "RequestPayout", map[string]any{"input": map[string]any{"currency": "EUR"}}); p.str("requestPayout.payout.status") != "PENDING" ||
-		p.get("requestPayout.payout.amount") != 9750.0 {
+		p.get("requestPayout.payout.amount") != 9750.0 || p.str("requestPayout.payout.provider") != "bank" {
 		t.Fatalf("RequestPayout: %v", p.v)
+	}
+	batch := s.op(sam, "BatchPayouts", map[string]any{"input": map[string]any{"currency": "EUR"}})
+	if batch.get("batchPayouts.batch.count") != 1.0 || !strings.Contains(batch.str("batchPayouts.batch.file"), "Dan Weber,Sparkasse,DE89370400440532013000,97.50,EUR") {
+		t.Fatalf("BatchPayouts: %v", batch.v)
+	}
+	if st := s.op(sam, "SettlePayoutBatch", map[string]any{"input": map[string]any{"batchID": batch.str("batchPayouts.batch.id")}}); st.str("settlePayoutBatch.batch.payouts.0.status") != "PAID" {
+		t.Fatalf("SettlePayoutBatch: %v", st.v)
 	}
 	slip := s.op(dan, "TimesheetPayslip", map[string]any{"id": danSheet})
 	if slip.get("node.payslip.gross.amount") != 9750.0 || slip.get("node.payslip.minutes") != 390.0 || slip.get("node.payslip.throughFlexwork") != true {

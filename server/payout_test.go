@@ -31,20 +31,23 @@ type payoutsSeen struct {
 	}
 }
 
-// paidWorkers starts a server that pays out through Stripe's SDK to the
-// fake, with job workers, and has Ana and Ben work a prefunded shift and
-// be paid for it (one shift each): each holds the wage in their balance.
-func paidWorkers(t *testing.T, db *entdb.DB, fake *stripefake.Server) (env *servertest.Env, ana, ben servertest.Account) {
+// throughStripe pays out through Stripe's SDK to the fake.
+func throughStripe(fake *stripefake.Server) servertest.Option {
+	return servertest.WithDeps(func(d *server.Deps) { d.Payouts = stripepay.New("sk_test_flexwork", fake.URL, nil) })
+}
+
+// paidWorkers starts a server with job workers (and opts) and has Ana and
+// Ben work a prefunded shift and be paid for it (one shift each): each
+// holds the wage in their balance. Sam is staff.
+func paidWorkers(t *testing.T, db *entdb.DB, opts ...servertest.Option) (env *servertest.Env, sam, ana, ben servertest.Account) {
 	t.Helper()
-	env, sam, olga, emp := prefundedEmployer(t, db, servertest.WithJobs(), servertest.WithDeps(func(d *server.Deps) {
-		d.Payouts = stripepay.New("sk_test_flexwork", fake.URL, nil)
-	}))
+	env, sam, olga, emp := prefundedEmployer(t, db, append(opts, servertest.WithJobs())...)
 	fund(env, sam, emp, "SEPA SPREE 0001", 2*shiftWage)
 	ana, ben = newWorker(t, env, "ana@example.com", "Ana"), newWorker(t, env, "ben@example.com", "Ben")
 	for _, who := range []servertest.Account{ana, ben} {
 		newChain(t, env, olga, who, apply(env, who, postShift(t, env, olga, emp, nil))).workAndApprove()
 	}
-	return env, ana, ben
+	return env, sam, ana, ben
 }
 
 // waitPayouts waits until who's payouts are all settled, and returns them.
@@ -76,7 +79,7 @@ func TestAPayoutGoesOutOnceThroughStripe(t *testing.T) {
 	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
 		fake := stripefake.Start()
 		defer fake.Close()
-		env, ana, ben := paidWorkers(t, db, fake)
+		env, _, ana, ben := paidWorkers(t, db, throughStripe(fake))
 		const request = `mutation($in: RequestPayoutInput!) { requestPayout(input: $in) { payout { id status amount } } }`
 		const setAccount = `mutation($in: SetPayoutAccountInput!) { setPayoutAccount(input: $in) { workerProfile { payoutAccount } } }`
 		eur := map[string]any{"in": map[string]any{"currency": "EUR"}}
@@ -150,7 +153,7 @@ func TestAKilledPayoutIsNeitherLostNorPaidTwice(t *testing.T) {
 	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
 		fake := stripefake.Start()
 		defer fake.Close()
-		env, ana, _ := paidWorkers(t, db, fake)
+		env, _, ana, _ := paidWorkers(t, db, throughStripe(fake))
 		env.Must(ana.Token, `mutation { setPayoutAccount(input: {account: "acct_ana1"}) { workerProfile { id } } }`, nil, &struct{}{})
 		fake.Delay(3 * time.Second)
 		env.Must(ana.Token, `mutation { requestPayout(input: {currency: "EUR"}) { payout { id } } }`, nil, &struct{}{})

@@ -260,6 +260,18 @@ func (f PayoutFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PayoutMutation", m)
 }
 
+// The PayoutBatchFunc type is an adapter to allow the use of ordinary
+// function as PayoutBatch mutator.
+type PayoutBatchFunc func(context.Context, *ent.PayoutBatchMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PayoutBatchFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PayoutBatchMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PayoutBatchMutation", m)
+}
+
 // The ReviewFunc type is an adapter to allow the use of ordinary
 // function as Review mutator.
 type ReviewFunc func(context.Context, *ent.ReviewMutation) (ent.Value, error)

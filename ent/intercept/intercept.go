@@ -28,6 +28,7 @@ import (
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
 	"flexwork/ent/predicate"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
@@ -669,6 +670,33 @@ func (f TraversePayout) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PayoutQuery", q)
 }
 
+// The PayoutBatchFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PayoutBatchFunc func(context.Context, *ent.PayoutBatchQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PayoutBatchFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PayoutBatchQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PayoutBatchQuery", q)
+}
+
+// The TraversePayoutBatch type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePayoutBatch func(context.Context, *ent.PayoutBatchQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePayoutBatch) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePayoutBatch) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PayoutBatchQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PayoutBatchQuery", q)
+}
+
 // The ReviewFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ReviewFunc func(context.Context, *ent.ReviewQuery) (ent.Value, error)
 
@@ -1065,6 +1093,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PasswordResetQuery, predicate.PasswordReset, passwordreset.OrderOption]{typ: ent.TypePasswordReset, tq: q}, nil
 	case *ent.PayoutQuery:
 		return &query[*ent.PayoutQuery, predicate.Payout, payout.OrderOption]{typ: ent.TypePayout, tq: q}, nil
+	case *ent.PayoutBatchQuery:
+		return &query[*ent.PayoutBatchQuery, predicate.PayoutBatch, payoutbatch.OrderOption]{typ: ent.TypePayoutBatch, tq: q}, nil
 	case *ent.ReviewQuery:
 		return &query[*ent.ReviewQuery, predicate.Review, review.OrderOption]{typ: ent.TypeReview, tq: q}, nil
 	case *ent.ReviewReportQuery:

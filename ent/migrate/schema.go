@@ -786,19 +786,51 @@ var (
 		{Name: "attempts", Type: field.TypeInt, Default: 0},
 		{Name: "last_error", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "settled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "bank", Type: field.TypeJSON, Nullable: true},
+		{Name: "batch_id", Type: field.TypeString, Nullable: true},
 	}
 	// PayoutsTable holds the schema information for the "payouts" table.
 	PayoutsTable = &schema.Table{
 		Name:       "payouts",
 		Columns:    PayoutsColumns,
 		PrimaryKey: []*schema.Column{PayoutsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "payouts_payout_batches_payouts",
+				Columns:    []*schema.Column{PayoutsColumns[14]},
+				RefColumns: []*schema.Column{PayoutBatchesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "payout_worker_id_created_at",
 				Unique:  false,
 				Columns: []*schema.Column{PayoutsColumns[3], PayoutsColumns[1]},
 			},
+			{
+				Name:    "payout_status_provider_batch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PayoutsColumns[8], PayoutsColumns[6], PayoutsColumns[14]},
+			},
 		},
+	}
+	// PayoutBatchesColumns holds the columns for the "payout_batches" table.
+	PayoutBatchesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "count", Type: field.TypeInt, Default: 0},
+		{Name: "total", Type: field.TypeInt64, Default: 0},
+		{Name: "created_by", Type: field.TypeString},
+		{Name: "settled_at", Type: field.TypeTime, Nullable: true},
+	}
+	// PayoutBatchesTable holds the schema information for the "payout_batches" table.
+	PayoutBatchesTable = &schema.Table{
+		Name:       "payout_batches",
+		Columns:    PayoutBatchesColumns,
+		PrimaryKey: []*schema.Column{PayoutBatchesColumns[0]},
 	}
 	// ReviewsColumns holds the columns for the "reviews" table.
 	ReviewsColumns = []*schema.Column{
@@ -1313,6 +1345,8 @@ var (
 		{Name: "min_hourly_rate", Type: field.TypeInt64, Nullable: true},
 		{Name: "currency", Type: field.TypeString, Size: 3, Default: "EUR"},
 		{Name: "payout_account", Type: field.TypeString, Size: 64, Default: ""},
+		{Name: "payout_bank", Type: field.TypeJSON, Nullable: true},
+		{Name: "payout_method", Type: field.TypeEnum, Nullable: true, Enums: []string{"STRIPE", "BANK_TRANSFER"}},
 		{Name: "engagement_types", Type: field.TypeJSON, Nullable: true},
 		{Name: "availability", Type: field.TypeJSON, Nullable: true},
 		{Name: "credit_score", Type: field.TypeInt, Default: 600},
@@ -1332,7 +1366,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "worker_profiles_users_worker_profile",
-				Columns:    []*schema.Column{WorkerProfilesColumns[20]},
+				Columns:    []*schema.Column{WorkerProfilesColumns[22]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1451,6 +1485,7 @@ var (
 		OffersTable,
 		PasswordResetsTable,
 		PayoutsTable,
+		PayoutBatchesTable,
 		ReviewsTable,
 		ReviewReportsTable,
 		RosterEntriesTable,
@@ -1492,6 +1527,7 @@ func init() {
 	OffersTable.ForeignKeys[0].RefTable = ApplicationsTable
 	OffersTable.ForeignKeys[1].RefTable = ShiftsTable
 	OffersTable.ForeignKeys[2].RefTable = WorkerProfilesTable
+	PayoutsTable.ForeignKeys[0].RefTable = PayoutBatchesTable
 	ReviewsTable.ForeignKeys[0].RefTable = AssignmentsTable
 	ReviewReportsTable.ForeignKeys[0].RefTable = ReviewsTable
 	RosterEntriesTable.ForeignKeys[0].RefTable = EmployersTable

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 const (
@@ -41,8 +42,21 @@ const (
 	FieldLastError = "last_error"
 	// FieldSettledAt holds the string denoting the settled_at field in the database.
 	FieldSettledAt = "settled_at"
+	// FieldBank holds the string denoting the bank field in the database.
+	FieldBank = "bank"
+	// FieldBatchID holds the string denoting the batch_id field in the database.
+	FieldBatchID = "batch_id"
+	// EdgeBatch holds the string denoting the batch edge name in mutations.
+	EdgeBatch = "batch"
 	// Table holds the table name of the payout in the database.
 	Table = "payouts"
+	// BatchTable is the table that holds the batch relation/edge.
+	BatchTable = "payouts"
+	// BatchInverseTable is the table name for the PayoutBatch entity.
+	// It exists in this package in order to avoid circular dependency with the "payoutbatch" package.
+	BatchInverseTable = "payout_batches"
+	// BatchColumn is the table column denoting the batch relation/edge.
+	BatchColumn = "batch_id"
 )
 
 // Columns holds all SQL columns for payout fields.
@@ -60,6 +74,8 @@ var Columns = []string{
 	FieldAttempts,
 	FieldLastError,
 	FieldSettledAt,
+	FieldBank,
+	FieldBatchID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -195,6 +211,25 @@ func ByLastError(opts ...sql.OrderTermOption) OrderOption {
 // BySettledAt orders the results by the settled_at field.
 func BySettledAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSettledAt, opts...).ToFunc()
+}
+
+// ByBatchID orders the results by the batch_id field.
+func ByBatchID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBatchID, opts...).ToFunc()
+}
+
+// ByBatchField orders the results by batch field.
+func ByBatchField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newBatchStep(), sql.OrderByField(field, opts...))
+	}
+}
+func newBatchStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(BatchInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, BatchTable, BatchColumn),
+	)
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

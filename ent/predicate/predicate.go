@@ -69,6 +69,9 @@ type PasswordReset func(*sql.Selector)
 // Payout is the predicate function for payout builders.
 type Payout func(*sql.Selector)
 
+// PayoutBatch is the predicate function for payoutbatch builders.
+type PayoutBatch func(*sql.Selector)
+
 // Review is the predicate function for review builders.
 type Review func(*sql.Selector)
 

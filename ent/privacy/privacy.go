@@ -615,6 +615,30 @@ func (f PayoutMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PayoutMutation", m)
 }
 
+// The PayoutBatchQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PayoutBatchQueryRuleFunc func(context.Context, *ent.PayoutBatchQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PayoutBatchQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PayoutBatchQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PayoutBatchQuery", q)
+}
+
+// The PayoutBatchMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PayoutBatchMutationRuleFunc func(context.Context, *ent.PayoutBatchMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PayoutBatchMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PayoutBatchMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PayoutBatchMutation", m)
+}
+
 // The ReviewQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ReviewQueryRuleFunc func(context.Context, *ent.ReviewQuery) error
@@ -1004,6 +1028,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PayoutQuery:
 		return q.Filter(), nil
+	case *ent.PayoutBatchQuery:
+		return q.Filter(), nil
 	case *ent.ReviewQuery:
 		return q.Filter(), nil
 	case *ent.ReviewReportQuery:
@@ -1078,6 +1104,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PasswordResetMutation:
 		return m.Filter(), nil
 	case *ent.PayoutMutation:
+		return m.Filter(), nil
+	case *ent.PayoutBatchMutation:
 		return m.Filter(), nil
 	case *ent.ReviewMutation:
 		return m.Filter(), nil

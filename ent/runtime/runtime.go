@@ -25,6 +25,7 @@ import (
 	"flexwork/ent/offer"
 	"flexwork/ent/passwordreset"
 	"flexwork/ent/payout"
+	"flexwork/ent/payoutbatch"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -1006,6 +1007,50 @@ func init() {
 	payout.DefaultID = payoutDescID.Default.(func() string)
 	// payout.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	payout.IDValidator = payoutDescID.Validators[0].(func(string) error)
+	payoutbatchMixin := schema.PayoutBatch{}.Mixin()
+	payoutbatch.Policy = privacy.NewPolicies(schema.PayoutBatch{})
+	payoutbatch.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := payoutbatch.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	payoutbatchMixinFields0 := payoutbatchMixin[0].Fields()
+	_ = payoutbatchMixinFields0
+	payoutbatchMixinFields1 := payoutbatchMixin[1].Fields()
+	_ = payoutbatchMixinFields1
+	payoutbatchFields := schema.PayoutBatch{}.Fields()
+	_ = payoutbatchFields
+	// payoutbatchDescCreatedAt is the schema descriptor for created_at field.
+	payoutbatchDescCreatedAt := payoutbatchMixinFields1[0].Descriptor()
+	// payoutbatch.DefaultCreatedAt holds the default value on creation for the created_at field.
+	payoutbatch.DefaultCreatedAt = payoutbatchDescCreatedAt.Default.(func() time.Time)
+	// payoutbatchDescUpdatedAt is the schema descriptor for updated_at field.
+	payoutbatchDescUpdatedAt := payoutbatchMixinFields1[1].Descriptor()
+	// payoutbatch.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	payoutbatch.DefaultUpdatedAt = payoutbatchDescUpdatedAt.Default.(func() time.Time)
+	// payoutbatch.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	payoutbatch.UpdateDefaultUpdatedAt = payoutbatchDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// payoutbatchDescCurrency is the schema descriptor for currency field.
+	payoutbatchDescCurrency := payoutbatchFields[0].Descriptor()
+	// payoutbatch.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	payoutbatch.CurrencyValidator = payoutbatchDescCurrency.Validators[0].(func(string) error)
+	// payoutbatchDescCount is the schema descriptor for count field.
+	payoutbatchDescCount := payoutbatchFields[1].Descriptor()
+	// payoutbatch.DefaultCount holds the default value on creation for the count field.
+	payoutbatch.DefaultCount = payoutbatchDescCount.Default.(int)
+	// payoutbatchDescTotal is the schema descriptor for total field.
+	payoutbatchDescTotal := payoutbatchFields[2].Descriptor()
+	// payoutbatch.DefaultTotal holds the default value on creation for the total field.
+	payoutbatch.DefaultTotal = payoutbatchDescTotal.Default.(int64)
+	// payoutbatchDescID is the schema descriptor for id field.
+	payoutbatchDescID := payoutbatchMixinFields0[0].Descriptor()
+	// payoutbatch.DefaultID holds the default value on creation for the id field.
+	payoutbatch.DefaultID = payoutbatchDescID.Default.(func() string)
+	// payoutbatch.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	payoutbatch.IDValidator = payoutbatchDescID.Validators[0].(func(string) error)
 	reviewMixin := schema.Review{}.Mixin()
 	review.Policy = privacy.NewPolicies(schema.Review{})
 	review.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1789,27 +1834,27 @@ func init() {
 	// workerprofile.PayoutAccountValidator is a validator for the "payout_account" field. It is called by the builders before save.
 	workerprofile.PayoutAccountValidator = workerprofileDescPayoutAccount.Validators[0].(func(string) error)
 	// workerprofileDescCreditScore is the schema descriptor for credit_score field.
-	workerprofileDescCreditScore := workerprofileFields[11].Descriptor()
+	workerprofileDescCreditScore := workerprofileFields[13].Descriptor()
 	// workerprofile.DefaultCreditScore holds the default value on creation for the credit_score field.
 	workerprofile.DefaultCreditScore = workerprofileDescCreditScore.Default.(int)
 	// workerprofileDescCreditProvisional is the schema descriptor for credit_provisional field.
-	workerprofileDescCreditProvisional := workerprofileFields[12].Descriptor()
+	workerprofileDescCreditProvisional := workerprofileFields[14].Descriptor()
 	// workerprofile.DefaultCreditProvisional holds the default value on creation for the credit_provisional field.
 	workerprofile.DefaultCreditProvisional = workerprofileDescCreditProvisional.Default.(bool)
 	// workerprofileDescRatingAvg is the schema descriptor for rating_avg field.
-	workerprofileDescRatingAvg := workerprofileFields[14].Descriptor()
+	workerprofileDescRatingAvg := workerprofileFields[16].Descriptor()
 	// workerprofile.DefaultRatingAvg holds the default value on creation for the rating_avg field.
 	workerprofile.DefaultRatingAvg = workerprofileDescRatingAvg.Default.(float64)
 	// workerprofileDescRatingCount is the schema descriptor for rating_count field.
-	workerprofileDescRatingCount := workerprofileFields[15].Descriptor()
+	workerprofileDescRatingCount := workerprofileFields[17].Descriptor()
 	// workerprofile.DefaultRatingCount holds the default value on creation for the rating_count field.
 	workerprofile.DefaultRatingCount = workerprofileDescRatingCount.Default.(int)
 	// workerprofileDescCompletedShifts is the schema descriptor for completed_shifts field.
-	workerprofileDescCompletedShifts := workerprofileFields[16].Descriptor()
+	workerprofileDescCompletedShifts := workerprofileFields[18].Descriptor()
 	// workerprofile.DefaultCompletedShifts holds the default value on creation for the completed_shifts field.
 	workerprofile.DefaultCompletedShifts = workerprofileDescCompletedShifts.Default.(int)
 	// workerprofileDescNoShows is the schema descriptor for no_shows field.
-	workerprofileDescNoShows := workerprofileFields[17].Descriptor()
+	workerprofileDescNoShows := workerprofileFields[19].Descriptor()
 	// workerprofile.DefaultNoShows holds the default value on creation for the no_shows field.
 	workerprofile.DefaultNoShows = workerprofileDescNoShows.Default.(int)
 	// workerprofileDescID is the schema descriptor for id field.

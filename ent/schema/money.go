@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"flexwork/ent/schema/bank"
 )
 
 // MoneyAccount is one account of the double-entry money ledger (package
@@ -109,11 +111,41 @@ func (Payout) Fields() []ent.Field {
 		field.Int("attempts").Default(0).Annotations(hidden).Comment("sends begun; after the first, the provider is asked before sending again"),
 		field.String("last_error").Default("").MaxLen(500).Annotations(hidden),
 		field.Time("settled_at").Optional().Nillable().Annotations(noWhere).Comment("when it was paid or returned"),
+		field.JSON("bank", bank.Account{}).Optional().Annotations(hidden).Comment("for a bank transfer: the account it goes to"),
+		field.String("batch_id").Optional().Nillable().Annotations(asID, noWhere).Comment("For a bank transfer: the batch file staff sent it in, once batched."),
 	}
 }
 
+func (Payout) Edges() []ent.Edge {
+	return []ent.Edge{edge.From("batch", PayoutBatch.Type).Ref("payouts").Field("batch_id").Unique().Annotations(hidden)}
+}
+
 func (Payout) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("worker_id", "created_at")}
+	return []ent.Index{index.Fields("worker_id", "created_at"), index.Fields("status", "provider", "batch_id")}
 }
 
 func (Payout) Annotations() []schema.Annotation { return node }
+
+// PayoutBatch is one bank-transfer file staff take to the bank: the
+// pending bank payouts of one currency that no batch held yet, each in
+// exactly one batch. Staff settle it when the bank's statement shows the
+// transfers: every payout PAID, or RETURNED with the bank's reason.
+type PayoutBatch struct{ ent.Schema }
+
+func (PayoutBatch) Mixin() []ent.Mixin { return []ent.Mixin{withID("pbt"), timeMixin{}} }
+
+func (PayoutBatch) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("currency").MaxLen(3).Immutable(),
+		field.Int("count").Default(0).Comment("payouts in the batch, written once they are claimed"),
+		field.Int64("total").Default(0).Annotations(hidden).Comment("minor units"),
+		field.String("created_by").Immutable().Annotations(hidden),
+		field.Time("settled_at").Optional().Nillable().Annotations(noWhere).Comment("when staff settled it from the bank's statement"),
+	}
+}
+
+func (PayoutBatch) Edges() []ent.Edge {
+	return []ent.Edge{edge.To("payouts", Payout.Type).Annotations(hidden)}
+}
+
+func (PayoutBatch) Annotations() []schema.Annotation { return node }

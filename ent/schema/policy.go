@@ -192,6 +192,9 @@ func (Payout) Policy() ent.Policy {
 	return policy(reads(rule.FilterToOwners(rule.Worker("worker_id"))))
 }
 
+// Payout batches are staff's; only the system writes them.
+func (PayoutBatch) Policy() ent.Policy { return policy(reads(rule.FilterToOwners())) }
+
 func (IdempotencyKey) Policy() ent.Policy {
 	return policy(reads(rule.FilterToOwners(rule.User("user_id"))),
 		rule.AllowCreateByOwner(rule.User("user_id")))

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
+	"flexwork/ent/schema/bank"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/schema/week"
 )
@@ -31,6 +32,11 @@ func (WorkerProfile) Fields() []ent.Field {
 		// Where payouts go: the worker's account at the payment provider
 		// (a Stripe connected account). Private like the home.
 		field.String("payout_account").Default("").MaxLen(64).Annotations(hidden),
+		// Or a bank account, paid by staff's batch transfer; the method set
+		// last is the one payouts use.
+		field.JSON("payout_bank", bank.Account{}).Optional().Annotations(hidden),
+		field.Enum("payout_method").Values("STRIPE", "BANK_TRANSFER").Optional().Nillable().
+			Annotations(entgql.Type("PayoutMethod"), entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)),
 		field.JSON("engagement_types", []enum.EngagementType{}).Optional().
 			Annotations(entgql.Type("[EngagementType!]")),
 		// When the worker can work: a weekly pattern and dated exceptions,

@@ -750,6 +750,46 @@ func PayoutAccountContainsFold(v string) predicate.WorkerProfile {
 	return predicate.WorkerProfile(sql.FieldContainsFold(FieldPayoutAccount, v))
 }
 
+// PayoutBankIsNil applies the IsNil predicate on the "payout_bank" field.
+func PayoutBankIsNil() predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldIsNull(FieldPayoutBank))
+}
+
+// PayoutBankNotNil applies the NotNil predicate on the "payout_bank" field.
+func PayoutBankNotNil() predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldNotNull(FieldPayoutBank))
+}
+
+// PayoutMethodEQ applies the EQ predicate on the "payout_method" field.
+func PayoutMethodEQ(v PayoutMethod) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldEQ(FieldPayoutMethod, v))
+}
+
+// PayoutMethodNEQ applies the NEQ predicate on the "payout_method" field.
+func PayoutMethodNEQ(v PayoutMethod) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldNEQ(FieldPayoutMethod, v))
+}
+
+// PayoutMethodIn applies the In predicate on the "payout_method" field.
+func PayoutMethodIn(vs ...PayoutMethod) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldIn(FieldPayoutMethod, vs...))
+}
+
+// PayoutMethodNotIn applies the NotIn predicate on the "payout_method" field.
+func PayoutMethodNotIn(vs ...PayoutMethod) predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldNotIn(FieldPayoutMethod, vs...))
+}
+
+// PayoutMethodIsNil applies the IsNil predicate on the "payout_method" field.
+func PayoutMethodIsNil() predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldIsNull(FieldPayoutMethod))
+}
+
+// PayoutMethodNotNil applies the NotNil predicate on the "payout_method" field.
+func PayoutMethodNotNil() predicate.WorkerProfile {
+	return predicate.WorkerProfile(sql.FieldNotNull(FieldPayoutMethod))
+}
+
 // EngagementTypesIsNil applies the IsNil predicate on the "engagement_types" field.
 func EngagementTypesIsNil() predicate.WorkerProfile {
 	return predicate.WorkerProfile(sql.FieldIsNull(FieldEngagementTypes))

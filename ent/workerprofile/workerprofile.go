@@ -3,6 +3,9 @@
 package workerprofile
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -37,6 +40,10 @@ const (
 	FieldCurrency = "currency"
 	// FieldPayoutAccount holds the string denoting the payout_account field in the database.
 	FieldPayoutAccount = "payout_account"
+	// FieldPayoutBank holds the string denoting the payout_bank field in the database.
+	FieldPayoutBank = "payout_bank"
+	// FieldPayoutMethod holds the string denoting the payout_method field in the database.
+	FieldPayoutMethod = "payout_method"
 	// FieldEngagementTypes holds the string denoting the engagement_types field in the database.
 	FieldEngagementTypes = "engagement_types"
 	// FieldAvailability holds the string denoting the availability field in the database.
@@ -152,6 +159,8 @@ var Columns = []string{
 	FieldMinHourlyRate,
 	FieldCurrency,
 	FieldPayoutAccount,
+	FieldPayoutBank,
+	FieldPayoutMethod,
 	FieldEngagementTypes,
 	FieldAvailability,
 	FieldCreditScore,
@@ -229,6 +238,29 @@ var (
 	IDValidator func(string) error
 )
 
+// PayoutMethod defines the type for the "payout_method" enum field.
+type PayoutMethod string
+
+// PayoutMethod values.
+const (
+	PayoutMethodSTRIPE        PayoutMethod = "STRIPE"
+	PayoutMethodBANK_TRANSFER PayoutMethod = "BANK_TRANSFER"
+)
+
+func (pm PayoutMethod) String() string {
+	return string(pm)
+}
+
+// PayoutMethodValidator is a validator for the "payout_method" field enum values. It is called by the builders before save.
+func PayoutMethodValidator(pm PayoutMethod) error {
+	switch pm {
+	case PayoutMethodSTRIPE, PayoutMethodBANK_TRANSFER:
+		return nil
+	default:
+		return fmt.Errorf("workerprofile: invalid enum value for payout_method field: %q", pm)
+	}
+}
+
 // OrderOption defines the ordering options for the WorkerProfile queries.
 type OrderOption func(*sql.Selector)
 
@@ -290,6 +322,11 @@ func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
 // ByPayoutAccount orders the results by the payout_account field.
 func ByPayoutAccount(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPayoutAccount, opts...).ToFunc()
+}
+
+// ByPayoutMethod orders the results by the payout_method field.
+func ByPayoutMethod(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPayoutMethod, opts...).ToFunc()
 }
 
 // ByCreditScore orders the results by the credit_score field.
@@ -507,4 +544,22 @@ func newWorkerSkillsStep() *sqlgraph.Step {
 		sqlgraph.To(WorkerSkillsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, WorkerSkillsTable, WorkerSkillsColumn),
 	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e PayoutMethod) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *PayoutMethod) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = PayoutMethod(str)
+	if err := PayoutMethodValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid PayoutMethod", str)
+	}
+	return nil
 }

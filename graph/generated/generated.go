@@ -29,6 +29,7 @@ import (
 	"flexwork/ent/skill"
 	"flexwork/ent/staffaction"
 	"flexwork/ent/timesheet"
+	"flexwork/ent/workerprofile"
 	"flexwork/graph/model"
 	"flexwork/graph/scalar"
 	"flexwork/market"
@@ -66,6 +67,7 @@ type ResolverRoot interface {
 	IncomeFromPayer() IncomeFromPayerResolver
 	LedgerCheckpoint() LedgerCheckpointResolver
 	Mutation() MutationResolver
+	PayoutBatch() PayoutBatchResolver
 	Payslip() PayslipResolver
 	Query() QueryResolver
 	Shift() ShiftResolver
@@ -198,6 +200,16 @@ type ComplexityRoot struct {
 		Day  func(childComplexity int) int
 		From func(childComplexity int) int
 		To   func(childComplexity int) int
+	}
+
+	BankAccount struct {
+		BankName   func(childComplexity int) int
+		HolderName func(childComplexity int) int
+		Last4      func(childComplexity int) int
+	}
+
+	BatchPayoutsPayload struct {
+		Batch func(childComplexity int) int
 	}
 
 	BoostShiftPayload struct {
@@ -748,6 +760,7 @@ type ComplexityRoot struct {
 		AnswerCreditDispute         func(childComplexity int, input market.AnswerDisputeInput) int
 		ApplyToShift                func(childComplexity int, input market.ApplyInput) int
 		ApproveTimesheet            func(childComplexity int, input market.ApproveInput) int
+		BatchPayouts                func(childComplexity int, input model.BatchPayoutsInput) int
 		BoostShift                  func(childComplexity int, input market.BoostInput) int
 		CancelAssignment            func(childComplexity int, input model.CancelAssignmentInput) int
 		CancelShift                 func(childComplexity int, input model.CancelShiftInput) int
@@ -802,9 +815,11 @@ type ComplexityRoot struct {
 		RevokeOffer                 func(childComplexity int, input model.RevokeOfferInput) int
 		SaveShiftTemplate           func(childComplexity int, input market.SaveShiftTemplateInput) int
 		SendOffer                   func(childComplexity int, input market.SendOfferInput) int
+		SetBankAccount              func(childComplexity int, input market.BankAccountInput) int
 		SetFundingTerms             func(childComplexity int, input market.FundingTermsInput) int
 		SetPayoutAccount            func(childComplexity int, input model.SetPayoutAccountInput) int
 		SetRosterEntry              func(childComplexity int, input market.RosterInput) int
+		SettlePayoutBatch           func(childComplexity int, input market.SettleBatchInput) int
 		ShortlistApplication        func(childComplexity int, input model.ShortlistApplicationInput) int
 		SignContract                func(childComplexity int, input model.SignContractInput) int
 		SignIn                      func(childComplexity int, input auth.SignInInput) int
@@ -915,6 +930,7 @@ type ComplexityRoot struct {
 
 	Payout struct {
 		Amount      func(childComplexity int) int
+		BatchID     func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		Currency    func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -924,6 +940,29 @@ type ComplexityRoot struct {
 		Status      func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 		WorkerID    func(childComplexity int) int
+	}
+
+	PayoutBatch struct {
+		Count     func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Currency  func(childComplexity int) int
+		File      func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Payouts   func(childComplexity int) int
+		SettledAt func(childComplexity int) int
+		Total     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	PayoutBatchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PayoutBatchEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	PayoutConnection struct {
@@ -1184,6 +1223,10 @@ type ComplexityRoot struct {
 		RequestedExpiresAt func(childComplexity int) int
 	}
 
+	SetBankAccountPayload struct {
+		WorkerProfile func(childComplexity int) int
+	}
+
 	SetFundingTermsPayload struct {
 		Employer func(childComplexity int) int
 	}
@@ -1195,6 +1238,10 @@ type ComplexityRoot struct {
 	SetRosterEntryPayload struct {
 		RevokedOffers func(childComplexity int) int
 		RosterEntry   func(childComplexity int) int
+	}
+
+	SettlePayoutBatchPayload struct {
+		Batch func(childComplexity int) int
 	}
 
 	Shift struct {
@@ -1532,6 +1579,7 @@ type ComplexityRoot struct {
 		Applications    func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) int
 		Assignments     func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) int
 		Availability    func(childComplexity int) int
+		BankAccount     func(childComplexity int) int
 		Bio             func(childComplexity int) int
 		Certifications  func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.CertificationOrder) int
 		CompletedShifts func(childComplexity int) int
@@ -1545,6 +1593,7 @@ type ComplexityRoot struct {
 		MinHourlyRate   func(childComplexity int) int
 		Offers          func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) int
 		PayoutAccount   func(childComplexity int) int
+		PayoutMethod    func(childComplexity int) int
 		RatingAvg       func(childComplexity int) int
 		RatingCount     func(childComplexity int) int
 		RatingSummary   func(childComplexity int) int
@@ -1694,6 +1743,9 @@ type MutationResolver interface {
 	UpdateNotificationSettings(ctx context.Context, input notifications.NotificationSettingsInput) (*notifications.Changed, error)
 	SetPayoutAccount(ctx context.Context, input model.SetPayoutAccountInput) (*market.Changed, error)
 	RequestPayout(ctx context.Context, input market.PayoutInput) (*market.Changed, error)
+	SetBankAccount(ctx context.Context, input market.BankAccountInput) (*market.Changed, error)
+	BatchPayouts(ctx context.Context, input model.BatchPayoutsInput) (*model.BatchPayoutsPayload, error)
+	SettlePayoutBatch(ctx context.Context, input market.SettleBatchInput) (*model.SettlePayoutBatchPayload, error)
 	SubmitReview(ctx context.Context, input market.SubmitReviewInput) (*market.Changed, error)
 	ReplyToReview(ctx context.Context, input model.ReplyToReviewInput) (*market.Changed, error)
 	ReportReview(ctx context.Context, input model.ReportReviewInput) (*market.Changed, error)
@@ -1713,6 +1765,11 @@ type MutationResolver interface {
 	PostFromTemplate(ctx context.Context, input market.PostFromTemplateInput) (*market.Changed, error)
 	DeleteShiftTemplate(ctx context.Context, input model.DeleteShiftTemplateInput) (*market.Changed, error)
 	UpdateWorkerProfile(ctx context.Context, input market.UpdateWorkerProfileInput) (*market.Changed, error)
+}
+type PayoutBatchResolver interface {
+	Total(ctx context.Context, obj *ent.PayoutBatch) (*market.Money, error)
+	File(ctx context.Context, obj *ent.PayoutBatch) (string, error)
+	Payouts(ctx context.Context, obj *ent.PayoutBatch) ([]*ent.Payout, error)
 }
 type PayslipResolver interface {
 	Payer(ctx context.Context, obj *market.Payslip) (*ent.Employer, error)
@@ -1771,6 +1828,8 @@ type UserResolver interface {
 	NotificationSettings(ctx context.Context, obj *ent.User) (*notifications.NotificationSettings, error)
 }
 type WorkerProfileResolver interface {
+	PayoutMethod(ctx context.Context, obj *ent.WorkerProfile) (*workerprofile.PayoutMethod, error)
+
 	Certifications(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.CertificationOrder) (*ent.CertificationConnection, error)
 	Applications(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) (*ent.ApplicationConnection, error)
 	Offers(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) (*ent.OfferConnection, error)
@@ -1778,6 +1837,7 @@ type WorkerProfileResolver interface {
 
 	Earnings(ctx context.Context, obj *ent.WorkerProfile) (*market.Earnings, error)
 	PayoutAccount(ctx context.Context, obj *ent.WorkerProfile) (*string, error)
+	BankAccount(ctx context.Context, obj *ent.WorkerProfile) (*market.BankAccountView, error)
 	IncomeStatement(ctx context.Context, obj *ent.WorkerProfile, year int) (*market.IncomeStatement, error)
 	Availability(ctx context.Context, obj *ent.WorkerProfile) (*week.Availability, error)
 	Reviews(ctx context.Context, obj *ent.WorkerProfile, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
@@ -2241,6 +2301,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AvailabilityWindow.To(childComplexity), true
+
+	case "BankAccount.bankName":
+		if e.ComplexityRoot.BankAccount.BankName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankAccount.BankName(childComplexity), true
+	case "BankAccount.holderName":
+		if e.ComplexityRoot.BankAccount.HolderName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankAccount.HolderName(childComplexity), true
+	case "BankAccount.last4":
+		if e.ComplexityRoot.BankAccount.Last4 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankAccount.Last4(childComplexity), true
+
+	case "BatchPayoutsPayload.batch":
+		if e.ComplexityRoot.BatchPayoutsPayload.Batch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchPayoutsPayload.Batch(childComplexity), true
 
 	case "BoostShiftPayload.shift":
 		if e.ComplexityRoot.BoostShiftPayload.Shift == nil {
@@ -4241,6 +4327,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveTimesheet(childComplexity, args["input"].(market.ApproveInput)), true
+	case "Mutation.batchPayouts":
+		if e.ComplexityRoot.Mutation.BatchPayouts == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_batchPayouts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BatchPayouts(childComplexity, args["input"].(model.BatchPayoutsInput)), true
 	case "Mutation.boostShift":
 		if e.ComplexityRoot.Mutation.BoostShift == nil {
 			break
@@ -4835,6 +4932,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendOffer(childComplexity, args["input"].(market.SendOfferInput)), true
+	case "Mutation.setBankAccount":
+		if e.ComplexityRoot.Mutation.SetBankAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setBankAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetBankAccount(childComplexity, args["input"].(market.BankAccountInput)), true
 	case "Mutation.setFundingTerms":
 		if e.ComplexityRoot.Mutation.SetFundingTerms == nil {
 			break
@@ -4868,6 +4976,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetRosterEntry(childComplexity, args["input"].(market.RosterInput)), true
+	case "Mutation.settlePayoutBatch":
+		if e.ComplexityRoot.Mutation.SettlePayoutBatch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_settlePayoutBatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SettlePayoutBatch(childComplexity, args["input"].(market.SettleBatchInput)), true
 	case "Mutation.shortlistApplication":
 		if e.ComplexityRoot.Mutation.ShortlistApplication == nil {
 			break
@@ -5414,6 +5533,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Payout.Amount(childComplexity), true
+	case "Payout.batchID":
+		if e.ComplexityRoot.Payout.BatchID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Payout.BatchID(childComplexity), true
 	case "Payout.createdAt":
 		if e.ComplexityRoot.Payout.CreatedAt == nil {
 			break
@@ -5468,6 +5593,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Payout.WorkerID(childComplexity), true
+
+	case "PayoutBatch.count":
+		if e.ComplexityRoot.PayoutBatch.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatch.Count(childComplexity), true
+	case "PayoutBatch.createdAt":
+		if e.ComplexityRoot.PayoutBatch.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatch.CreatedAt(childComplexity), true
+	case "PayoutBatch.currency":
+		if e.ComplexityRoot.PayoutBatch.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatch.Currency(childComplexity), true
+	case "PayoutBatch.file":
+		if e.ComplexityRoot.PayoutBatch.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatch.File(childComplexity), true
+	case "PayoutBatch.id":
+		if e.ComplexityRoot.PayoutBatch.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatch.ID(childComplexity), true
+	case "PayoutBatch.payouts":
+		if e.ComplexityRoot.PayoutBatch.Payouts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatch.Payouts(childComplexity), true
+	case "PayoutBatch.settledAt":
+		if e.ComplexityRoot.PayoutBatch.SettledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatch.SettledAt(childComplexity), true
+	case "PayoutBatch.total":
+		if e.ComplexityRoot.PayoutBatch.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatch.Total(childComplexity), true
+	case "PayoutBatch.updatedAt":
+		if e.ComplexityRoot.PayoutBatch.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatch.UpdatedAt(childComplexity), true
+
+	case "PayoutBatchConnection.edges":
+		if e.ComplexityRoot.PayoutBatchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatchConnection.Edges(childComplexity), true
+	case "PayoutBatchConnection.pageInfo":
+		if e.ComplexityRoot.PayoutBatchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatchConnection.PageInfo(childComplexity), true
+	case "PayoutBatchConnection.totalCount":
+		if e.ComplexityRoot.PayoutBatchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatchConnection.TotalCount(childComplexity), true
+
+	case "PayoutBatchEdge.cursor":
+		if e.ComplexityRoot.PayoutBatchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatchEdge.Cursor(childComplexity), true
+	case "PayoutBatchEdge.node":
+		if e.ComplexityRoot.PayoutBatchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PayoutBatchEdge.Node(childComplexity), true
 
 	case "PayoutConnection.edges":
 		if e.ComplexityRoot.PayoutConnection.Edges == nil {
@@ -6450,6 +6662,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SendOfferPayload.RequestedExpiresAt(childComplexity), true
 
+	case "SetBankAccountPayload.workerProfile":
+		if e.ComplexityRoot.SetBankAccountPayload.WorkerProfile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetBankAccountPayload.WorkerProfile(childComplexity), true
+
 	case "SetFundingTermsPayload.employer":
 		if e.ComplexityRoot.SetFundingTermsPayload.Employer == nil {
 			break
@@ -6476,6 +6695,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SetRosterEntryPayload.RosterEntry(childComplexity), true
+
+	case "SettlePayoutBatchPayload.batch":
+		if e.ComplexityRoot.SettlePayoutBatchPayload.Batch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlePayoutBatchPayload.Batch(childComplexity), true
 
 	case "Shift.address":
 		if e.ComplexityRoot.Shift.Address == nil {
@@ -7807,6 +8033,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkerProfile.Availability(childComplexity), true
+	case "WorkerProfile.bankAccount":
+		if e.ComplexityRoot.WorkerProfile.BankAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkerProfile.BankAccount(childComplexity), true
 	case "WorkerProfile.bio":
 		if e.ComplexityRoot.WorkerProfile.Bio == nil {
 			break
@@ -7900,6 +8132,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkerProfile.PayoutAccount(childComplexity), true
+	case "WorkerProfile.payoutMethod":
+		if e.ComplexityRoot.WorkerProfile.PayoutMethod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkerProfile.PayoutMethod(childComplexity), true
 	case "WorkerProfile.ratingAvg":
 		if e.ComplexityRoot.WorkerProfile.RatingAvg == nil {
 			break
@@ -8093,6 +8331,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AvailabilityExceptionInput", ec.unmarshalInputAvailabilityExceptionInput),
 			graphql.NewInputUnmarshaler("AvailabilityInput", ec.unmarshalInputAvailabilityInput),
 			graphql.NewInputUnmarshaler("AvailabilityWindowInput", ec.unmarshalInputAvailabilityWindowInput),
+			graphql.NewInputUnmarshaler("BatchPayoutsInput", ec.unmarshalInputBatchPayoutsInput),
 			graphql.NewInputUnmarshaler("BoostShiftInput", ec.unmarshalInputBoostShiftInput),
 			graphql.NewInputUnmarshaler("CancelAssignmentInput", ec.unmarshalInputCancelAssignmentInput),
 			graphql.NewInputUnmarshaler("CancelShiftInput", ec.unmarshalInputCancelShiftInput),
@@ -8136,6 +8375,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
 			graphql.NewInputUnmarshaler("OfferOrder", ec.unmarshalInputOfferOrder),
+			graphql.NewInputUnmarshaler("PayoutBatchOrder", ec.unmarshalInputPayoutBatchOrder),
 			graphql.NewInputUnmarshaler("PayoutOrder", ec.unmarshalInputPayoutOrder),
 			graphql.NewInputUnmarshaler("PostFromTemplateInput", ec.unmarshalInputPostFromTemplateInput),
 			graphql.NewInputUnmarshaler("ProposeTimesheetCorrectionInput", ec.unmarshalInputProposeTimesheetCorrectionInput),
@@ -8154,6 +8394,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RequestPayoutInput", ec.unmarshalInputRequestPayoutInput),
 			graphql.NewInputUnmarshaler("ResetPasswordInput", ec.unmarshalInputResetPasswordInput),
 			graphql.NewInputUnmarshaler("ResolveCreditDisputeInput", ec.unmarshalInputResolveCreditDisputeInput),
+			graphql.NewInputUnmarshaler("ReturnedPayoutInput", ec.unmarshalInputReturnedPayoutInput),
 			graphql.NewInputUnmarshaler("ReviewCertificationInput", ec.unmarshalInputReviewCertificationInput),
 			graphql.NewInputUnmarshaler("ReviewOrder", ec.unmarshalInputReviewOrder),
 			graphql.NewInputUnmarshaler("ReviewReportOrder", ec.unmarshalInputReviewReportOrder),
@@ -8163,9 +8404,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RosterEntryOrder", ec.unmarshalInputRosterEntryOrder),
 			graphql.NewInputUnmarshaler("SaveShiftTemplateInput", ec.unmarshalInputSaveShiftTemplateInput),
 			graphql.NewInputUnmarshaler("SendOfferInput", ec.unmarshalInputSendOfferInput),
+			graphql.NewInputUnmarshaler("SetBankAccountInput", ec.unmarshalInputSetBankAccountInput),
 			graphql.NewInputUnmarshaler("SetFundingTermsInput", ec.unmarshalInputSetFundingTermsInput),
 			graphql.NewInputUnmarshaler("SetPayoutAccountInput", ec.unmarshalInputSetPayoutAccountInput),
 			graphql.NewInputUnmarshaler("SetRosterEntryInput", ec.unmarshalInputSetRosterEntryInput),
+			graphql.NewInputUnmarshaler("SettlePayoutBatchInput", ec.unmarshalInputSettlePayoutBatchInput),
 			graphql.NewInputUnmarshaler("ShiftFeedFilter", ec.unmarshalInputShiftFeedFilter),
 			graphql.NewInputUnmarshaler("ShiftOrder", ec.unmarshalInputShiftOrder),
 			graphql.NewInputUnmarshaler("ShiftTemplateOrder", ec.unmarshalInputShiftTemplateOrder),
@@ -11292,6 +11535,91 @@ type Payout implements Node {
   when it was paid or returned
   """
   settledAt: DateTime
+  """
+  For a bank transfer: the batch file staff sent it in, once batched.
+  """
+  batchID: ID
+}
+"""
+A bank-transfer file staff take to the bank: the bank payouts of one currency that waited, each in one batch only; settled from the bank's statement.
+"""
+type PayoutBatch implements Node {
+  """
+  An opaque ID; never parse it.
+  """
+  id: ID!
+  """
+  When staff made it.
+  """
+  createdAt: DateTime!
+  """
+  When it last changed.
+  """
+  updatedAt: DateTime!
+  """
+  The ISO 4217 currency of every payout in it.
+  """
+  currency: String!
+  """
+  payouts in the batch, written once they are claimed
+  """
+  count: Int!
+  """
+  when staff settled it from the bank's statement
+  """
+  settledAt: DateTime
+}
+"""
+A connection to a list of items.
+"""
+type PayoutBatchConnection {
+  """
+  A list of edges.
+  """
+  edges: [PayoutBatchEdge!]!
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type PayoutBatchEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: PayoutBatch
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for PayoutBatch connections
+"""
+input PayoutBatchOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order PayoutBatches.
+  """
+  field: PayoutBatchOrderField!
+}
+"""
+Properties by which PayoutBatch connections can be ordered.
+"""
+enum PayoutBatchOrderField {
+  """
+  By when it was made.
+  """
+  CREATED_AT
 }
 """
 A connection to a list of items.
@@ -11322,6 +11650,19 @@ type PayoutEdge {
   A cursor for use in pagination.
   """
   cursor: Cursor!
+}
+"""
+PayoutMethod is enum for the field payout_method
+"""
+enum PayoutMethod @goModel(model: "flexwork/ent/workerprofile.PayoutMethod") {
+  """
+  To their connected account at Stripe, at once.
+  """
+  STRIPE
+  """
+  To their bank account, in staff's next batch transfer.
+  """
+  BANK_TRANSFER
 }
 """
 Ordering options for Payout connections
@@ -12869,6 +13210,10 @@ type WorkerProfile implements Node {
   """
   bio: String
   """
+  How the worker's payouts go: the method set last. Null to anyone but the worker and staff, and before one is set.
+  """
+  payoutMethod: PayoutMethod
+  """
   The legal forms of work the worker takes.
   """
   engagementTypes: [EngagementType!]!
@@ -14094,6 +14439,89 @@ extend type Mutation {
   "Worker: withdraws from their balance to their payout account. Two requests for the same balance pay it once; the other is refused with BALANCE_INSUFFICIENT."
   requestPayout(input: RequestPayoutInput!): RequestPayoutPayload!
 }
+
+"What setBankAccount needs: the worker's own bank account."
+input SetBankAccountInput {
+  "The account holder's name as the bank knows it."
+  holderName: String!
+  "The bank (and branch, where the bank needs it)."
+  bankName: String!
+  "An IBAN, or a bank card's number; its check digit is checked."
+  accountNumber: String!
+}
+
+"What setBankAccount changed."
+type SetBankAccountPayload {
+  "The worker's profile, paying out to the bank account by staff's batch transfer."
+  workerProfile: WorkerProfile!
+}
+
+"A worker's bank account as anyone sees it."
+type BankAccount {
+  "The account holder's name."
+  holderName: String!
+  "The bank."
+  bankName: String!
+  "The account number's last four characters: all that is shown of it."
+  last4: String!
+}
+
+extend type WorkerProfile {
+  "The bank account payouts by transfer go to; null to anyone but the worker and staff."
+  bankAccount: BankAccount
+}
+
+extend type PayoutBatch {
+  "What the batch sends, in its currency."
+  total: Money!
+  "The batch as the bank takes it: CSV, one credit transfer per payout, its reference the payout's ID."
+  file: String!
+  "The payouts in the batch."
+  payouts: [Payout!]!
+}
+
+"What batchPayouts needs."
+input BatchPayoutsInput {
+  "The currency of the payouts to batch."
+  currency: String!
+}
+
+"What batchPayouts made."
+type BatchPayoutsPayload {
+  "The new batch; null when no bank payout in the currency waits."
+  batch: PayoutBatch
+}
+
+"A transfer the bank sent back."
+input ReturnedPayoutInput {
+  "The payout, as the transfer's reference names it."
+  payoutID: ID!
+  "Why, in the bank's words."
+  reason: String!
+}
+
+"What settlePayoutBatch needs: what the bank's statement showed."
+input SettlePayoutBatchInput {
+  "The batch."
+  batchID: ID!
+  "The transfers the bank returned; every other one of the batch was paid."
+  returned: [ReturnedPayoutInput!]
+}
+
+"What settlePayoutBatch changed."
+type SettlePayoutBatchPayload {
+  "The batch, settled."
+  batch: PayoutBatch!
+}
+
+extend type Mutation {
+  "Worker: sets the bank account payouts go to by staff's batch transfer (no payment provider needed)."
+  setBankAccount(input: SetBankAccountInput!): SetBankAccountPayload!
+  "Staff: gathers every bank payout waiting in a currency into a batch file for the bank; each payout goes in one batch only."
+  batchPayouts(input: BatchPayoutsInput!): BatchPayoutsPayload!
+  "Staff: settles a batch from the bank's statement, once: returned transfers go back to their workers' balances, the others are paid."
+  settlePayoutBatch(input: SettlePayoutBatchInput!): SettlePayoutBatchPayload!
+}
 `, BuiltIn: false},
 	{Name: "../schema/payslip.graphql", Input: `"One payment of wages, or of a cancellation fee: the worker's record of it."
 type Payslip {
@@ -15077,6 +15505,26 @@ func (ec *executionContext) childFields_AvailabilityWindow(ctx context.Context, 
 		return ec.fieldContext_AvailabilityWindow_to(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AvailabilityWindow", field.Name)
+}
+
+func (ec *executionContext) childFields_BankAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "holderName":
+		return ec.fieldContext_BankAccount_holderName(ctx, field)
+	case "bankName":
+		return ec.fieldContext_BankAccount_bankName(ctx, field)
+	case "last4":
+		return ec.fieldContext_BankAccount_last4(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BankAccount", field.Name)
+}
+
+func (ec *executionContext) childFields_BatchPayoutsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "batch":
+		return ec.fieldContext_BatchPayoutsPayload_batch(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BatchPayoutsPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_BoostShiftPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16285,8 +16733,44 @@ func (ec *executionContext) childFields_Payout(ctx context.Context, field graphq
 		return ec.fieldContext_Payout_providerRef(ctx, field)
 	case "settledAt":
 		return ec.fieldContext_Payout_settledAt(ctx, field)
+	case "batchID":
+		return ec.fieldContext_Payout_batchID(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Payout", field.Name)
+}
+
+func (ec *executionContext) childFields_PayoutBatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PayoutBatch_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PayoutBatch_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PayoutBatch_updatedAt(ctx, field)
+	case "currency":
+		return ec.fieldContext_PayoutBatch_currency(ctx, field)
+	case "count":
+		return ec.fieldContext_PayoutBatch_count(ctx, field)
+	case "settledAt":
+		return ec.fieldContext_PayoutBatch_settledAt(ctx, field)
+	case "total":
+		return ec.fieldContext_PayoutBatch_total(ctx, field)
+	case "file":
+		return ec.fieldContext_PayoutBatch_file(ctx, field)
+	case "payouts":
+		return ec.fieldContext_PayoutBatch_payouts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PayoutBatch", field.Name)
+}
+
+func (ec *executionContext) childFields_PayoutBatchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PayoutBatchEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PayoutBatchEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PayoutBatchEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PayoutEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16739,6 +17223,14 @@ func (ec *executionContext) childFields_SendOfferPayload(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type SendOfferPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SetBankAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workerProfile":
+		return ec.fieldContext_SetBankAccountPayload_workerProfile(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetBankAccountPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SetFundingTermsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "employer":
@@ -16763,6 +17255,14 @@ func (ec *executionContext) childFields_SetRosterEntryPayload(ctx context.Contex
 		return ec.fieldContext_SetRosterEntryPayload_revokedOffers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SetRosterEntryPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SettlePayoutBatchPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "batch":
+		return ec.fieldContext_SettlePayoutBatchPayload_batch(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SettlePayoutBatchPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17415,6 +17915,8 @@ func (ec *executionContext) childFields_WorkerProfile(ctx context.Context, field
 		return ec.fieldContext_WorkerProfile_headline(ctx, field)
 	case "bio":
 		return ec.fieldContext_WorkerProfile_bio(ctx, field)
+	case "payoutMethod":
+		return ec.fieldContext_WorkerProfile_payoutMethod(ctx, field)
 	case "engagementTypes":
 		return ec.fieldContext_WorkerProfile_engagementTypes(ctx, field)
 	case "ratingAvg":
@@ -17441,6 +17943,8 @@ func (ec *executionContext) childFields_WorkerProfile(ctx context.Context, field
 		return ec.fieldContext_WorkerProfile_earnings(ctx, field)
 	case "payoutAccount":
 		return ec.fieldContext_WorkerProfile_payoutAccount(ctx, field)
+	case "bankAccount":
+		return ec.fieldContext_WorkerProfile_bankAccount(ctx, field)
 	case "incomeStatement":
 		return ec.fieldContext_WorkerProfile_incomeStatement(ctx, field)
 	case "availability":
@@ -17855,6 +18359,20 @@ func (ec *executionContext) field_Mutation_approveTimesheet_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.ApproveInput, error) {
 			return ec.unmarshalNApproveTimesheetInput2flexworkᚋmarketᚐApproveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_batchPayouts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.BatchPayoutsInput, error) {
+			return ec.unmarshalNBatchPayoutsInput2flexworkᚋgraphᚋmodelᚐBatchPayoutsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18619,6 +19137,20 @@ func (ec *executionContext) field_Mutation_sendOffer_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setBankAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.BankAccountInput, error) {
+			return ec.unmarshalNSetBankAccountInput2flexworkᚋmarketᚐBankAccountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setFundingTerms_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18653,6 +19185,20 @@ func (ec *executionContext) field_Mutation_setRosterEntry_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.RosterInput, error) {
 			return ec.unmarshalNSetRosterEntryInput2flexworkᚋmarketᚐRosterInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_settlePayoutBatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.SettleBatchInput, error) {
+			return ec.unmarshalNSettlePayoutBatchInput2flexworkᚋmarketᚐSettleBatchInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -21667,6 +22213,107 @@ func (ec *executionContext) _AvailabilityWindow_to(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_AvailabilityWindow_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AvailabilityWindow", field, false, false, "String")
+}
+
+func (ec *executionContext) _BankAccount_holderName(ctx context.Context, field graphql.CollectedField, obj *market.BankAccountView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BankAccount_holderName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HolderName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BankAccount_holderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _BankAccount_bankName(ctx context.Context, field graphql.CollectedField, obj *market.BankAccountView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BankAccount_bankName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BankName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BankAccount_bankName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _BankAccount_last4(ctx context.Context, field graphql.CollectedField, obj *market.BankAccountView) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BankAccount_last4(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Last4, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BankAccount_last4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _BatchPayoutsPayload_batch(ctx context.Context, field graphql.CollectedField, obj *model.BatchPayoutsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchPayoutsPayload_batch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Batch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PayoutBatch) graphql.Marshaler {
+			return ec.marshalOPayoutBatch2ᚖflexworkᚋentᚐPayoutBatch(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BatchPayoutsPayload_batch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BatchPayoutsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PayoutBatch(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _BoostShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -32474,6 +33121,138 @@ func (ec *executionContext) fieldContext_Mutation_requestPayout(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setBankAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setBankAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetBankAccount(ctx, fc.Args["input"].(market.BankAccountInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNSetBankAccountPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setBankAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetBankAccountPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setBankAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_batchPayouts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_batchPayouts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BatchPayouts(ctx, fc.Args["input"].(model.BatchPayoutsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BatchPayoutsPayload) graphql.Marshaler {
+			return ec.marshalNBatchPayoutsPayload2ᚖflexworkᚋgraphᚋmodelᚐBatchPayoutsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_batchPayouts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BatchPayoutsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_batchPayouts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_settlePayoutBatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_settlePayoutBatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SettlePayoutBatch(ctx, fc.Args["input"].(market.SettleBatchInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SettlePayoutBatchPayload) graphql.Marshaler {
+			return ec.marshalNSettlePayoutBatchPayload2ᚖflexworkᚋgraphᚋmodelᚐSettlePayoutBatchPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_settlePayoutBatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SettlePayoutBatchPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_settlePayoutBatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_submitReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34924,6 +35703,396 @@ func (ec *executionContext) _Payout_settledAt(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Payout_settledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Payout_batchID(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Payout_batchID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BatchID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Payout_batchID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Payout", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PayoutBatch_id(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatch_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatch_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PayoutBatch_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatch_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatch_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _PayoutBatch_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatch_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatch_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _PayoutBatch_currency(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatch_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatch_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "String")
+}
+
+func (ec *executionContext) _PayoutBatch_count(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatch_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatch_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PayoutBatch_settledAt(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatch_settledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SettledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatch_settledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _PayoutBatch_total(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatch_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PayoutBatch().Total(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖflexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatch_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PayoutBatch",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PayoutBatch_file(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatch_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PayoutBatch().File(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatch_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PayoutBatch", field, true, true, "String")
+}
+
+func (ec *executionContext) _PayoutBatch_payouts(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatch_payouts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PayoutBatch().Payouts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Payout) graphql.Marshaler {
+			return ec.marshalNPayout2ᚕᚖflexworkᚋentᚐPayoutᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatch_payouts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PayoutBatch",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payout(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PayoutBatchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatchConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PayoutBatchEdge) graphql.Marshaler {
+			return ec.marshalNPayoutBatchEdge2ᚕᚖflexworkᚋentᚐPayoutBatchEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PayoutBatchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PayoutBatchEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PayoutBatchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatchConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PayoutBatchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PayoutBatchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatchConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PayoutBatchConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PayoutBatchEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatchEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PayoutBatch) graphql.Marshaler {
+			return ec.marshalOPayoutBatch2ᚖflexworkᚋentᚐPayoutBatch(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PayoutBatchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PayoutBatch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PayoutBatchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PayoutBatchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PayoutBatchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PayoutBatchEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _PayoutConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutConnection) (ret graphql.Marshaler) {
@@ -39121,6 +40290,38 @@ func (ec *executionContext) fieldContext_SendOfferPayload_requestedExpiresAt(_ c
 	return graphql.NewScalarFieldContext("SendOfferPayload", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _SetBankAccountPayload_workerProfile(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetBankAccountPayload_workerProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkerProfile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.WorkerProfile) graphql.Marshaler {
+			return ec.marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetBankAccountPayload_workerProfile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetBankAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkerProfile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SetFundingTermsPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39244,6 +40445,38 @@ func (ec *executionContext) fieldContext_SetRosterEntryPayload_revokedOffers(_ c
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SettlePayoutBatchPayload_batch(ctx context.Context, field graphql.CollectedField, obj *model.SettlePayoutBatchPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlePayoutBatchPayload_batch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Batch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PayoutBatch) graphql.Marshaler {
+			return ec.marshalNPayoutBatch2ᚖflexworkᚋentᚐPayoutBatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlePayoutBatchPayload_batch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SettlePayoutBatchPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PayoutBatch(ctx, field)
 		},
 	}
 	return fc, nil
@@ -44768,6 +46001,29 @@ func (ec *executionContext) fieldContext_WorkerProfile_bio(_ context.Context, fi
 	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "String")
 }
 
+func (ec *executionContext) _WorkerProfile_payoutMethod(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkerProfile_payoutMethod(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkerProfile().PayoutMethod(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *workerprofile.PayoutMethod) graphql.Marshaler {
+			return ec.marshalOPayoutMethod2ᚖflexworkᚋentᚋworkerprofileᚐPayoutMethod(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WorkerProfile_payoutMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkerProfile", field, true, true, "PayoutMethod")
+}
+
 func (ec *executionContext) _WorkerProfile_engagementTypes(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -45185,6 +46441,38 @@ func (ec *executionContext) _WorkerProfile_payoutAccount(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_WorkerProfile_payoutAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, true, true, "String")
+}
+
+func (ec *executionContext) _WorkerProfile_bankAccount(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkerProfile_bankAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkerProfile().BankAccount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.BankAccountView) graphql.Marshaler {
+			return ec.marshalOBankAccount2ᚖflexworkᚋmarketᚐBankAccountView(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WorkerProfile_bankAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkerProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BankAccount(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _WorkerProfile_incomeStatement(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
@@ -47523,6 +48811,48 @@ func UnmarshalAvailabilityWindowInput(ctx context.Context, raw any) (week.Window
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBatchPayoutsInput(ctx context.Context, obj any) (model.BatchPayoutsInput, error) {
+	var it model.BatchPayoutsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"currency"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBatchPayoutsInput unmarshals raw into the BatchPayoutsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBatchPayoutsInput(ctx context.Context, raw any) (model.BatchPayoutsInput, error) {
+	var out model.BatchPayoutsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BatchPayoutsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBoostShiftInput(ctx context.Context, obj any) (market.BoostInput, error) {
 	var it market.BoostInput
 	if obj == nil {
@@ -49828,6 +51158,59 @@ func UnmarshalOfferOrder(ctx context.Context, raw any) (ent.OfferOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPayoutBatchOrder(ctx context.Context, obj any) (ent.PayoutBatchOrder, error) {
+	var it ent.PayoutBatchOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPayoutBatchOrderField2ᚖflexworkᚋentᚐPayoutBatchOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPayoutBatchOrder unmarshals raw into the PayoutBatchOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPayoutBatchOrder(ctx context.Context, raw any) (ent.PayoutBatchOrder, error) {
+	var out ent.PayoutBatchOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PayoutBatchOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPayoutOrder(ctx context.Context, obj any) (ent.PayoutOrder, error) {
 	var it ent.PayoutOrder
 	if obj == nil {
@@ -50735,6 +52118,55 @@ func UnmarshalResolveCreditDisputeInput(ctx context.Context, raw any) (market.Re
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReturnedPayoutInput(ctx context.Context, obj any) (market.ReturnedPayout, error) {
+	var it market.ReturnedPayout
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"payoutID", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "payoutID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payoutID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayoutID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReturnedPayoutInput unmarshals raw into the ReturnedPayoutInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReturnedPayoutInput(ctx context.Context, raw any) (market.ReturnedPayout, error) {
+	var out market.ReturnedPayout
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReturnedPayoutInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputReviewCertificationInput(ctx context.Context, obj any) (model.ReviewCertificationInput, error) {
 	var it model.ReviewCertificationInput
 	if obj == nil {
@@ -51202,6 +52634,62 @@ func UnmarshalSendOfferInput(ctx context.Context, raw any) (market.SendOfferInpu
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSetBankAccountInput(ctx context.Context, obj any) (market.BankAccountInput, error) {
+	var it market.BankAccountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"holderName", "bankName", "accountNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "holderName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holderName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolderName = data
+		case "bankName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bankName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BankName = data
+		case "accountNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountNumber = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetBankAccountInput unmarshals raw into the SetBankAccountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetBankAccountInput(ctx context.Context, raw any) (market.BankAccountInput, error) {
+	var out market.BankAccountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetBankAccountInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSetFundingTermsInput(ctx context.Context, obj any) (market.FundingTermsInput, error) {
 	var it market.FundingTermsInput
 	if obj == nil {
@@ -51360,6 +52848,55 @@ func (ec *executionContext) unmarshalInputSetRosterEntryInput(ctx context.Contex
 func UnmarshalSetRosterEntryInput(ctx context.Context, raw any) (market.RosterInput, error) {
 	var out market.RosterInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetRosterEntryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSettlePayoutBatchInput(ctx context.Context, obj any) (market.SettleBatchInput, error) {
+	var it market.SettleBatchInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"batchID", "returned"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "batchID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchID = data
+		case "returned":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("returned"))
+			data, err := ec.unmarshalOReturnedPayoutInput2ᚕflexworkᚋmarketᚐReturnedPayoutᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Returned = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSettlePayoutBatchInput unmarshals raw into the SettlePayoutBatchInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSettlePayoutBatchInput(ctx context.Context, raw any) (market.SettleBatchInput, error) {
+	var out market.SettleBatchInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SettlePayoutBatchInput", raw, &out)
 	return out, err
 }
 
@@ -52991,6 +54528,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Review(ctx, sel, obj)
+	case *ent.PayoutBatch:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PayoutBatch(ctx, sel, obj)
 	case *ent.Payout:
 		if obj == nil {
 			return graphql.Null
@@ -53890,6 +55432,82 @@ func (ec *executionContext) _AvailabilityWindow(ctx context.Context, sel ast.Sel
 		case "to":
 			out.Values[i] = ec._AvailabilityWindow_to(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bankAccountImplementors = []string{"BankAccount"}
+
+func (ec *executionContext) _BankAccount(ctx context.Context, sel ast.SelectionSet, obj *market.BankAccountView) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bankAccountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BankAccount")
+		case "holderName":
+			out.Values[i] = ec._BankAccount_holderName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bankName":
+			out.Values[i] = ec._BankAccount_bankName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "last4":
+			out.Values[i] = ec._BankAccount_last4(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var batchPayoutsPayloadImplementors = []string{"BatchPayoutsPayload"}
+
+func (ec *executionContext) _BatchPayoutsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.BatchPayoutsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, batchPayoutsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BatchPayoutsPayload")
+		case "batch":
+			out.Values[i] = ec._BatchPayoutsPayload_batch(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -58132,6 +59750,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setBankAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setBankAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "batchPayouts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_batchPayouts(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "settlePayoutBatch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_settlePayoutBatch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "submitReview":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_submitReview(ctx, field)
@@ -58924,6 +60563,168 @@ func (ec *executionContext) _Payout(ctx context.Context, sel ast.SelectionSet, o
 		case "settledAt":
 			out.Values[i] = ec._Payout_settledAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "batchID":
+			out.Values[i] = ec._Payout_batchID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var payoutBatchImplementors = []string{"PayoutBatch", "Node"}
+
+func (ec *executionContext) _PayoutBatch(ctx context.Context, sel ast.SelectionSet, obj *ent.PayoutBatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, payoutBatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PayoutBatch")
+		case "id":
+			out.Values[i] = ec._PayoutBatch_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PayoutBatch_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PayoutBatch_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currency":
+			out.Values[i] = ec._PayoutBatch_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._PayoutBatch_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "settledAt":
+			out.Values[i] = ec._PayoutBatch_settledAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PayoutBatch_total(ctx, field, obj)
+				})
+		case "file":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PayoutBatch_file(ctx, field, obj)
+				})
+		case "payouts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PayoutBatch_payouts(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var payoutBatchConnectionImplementors = []string{"PayoutBatchConnection"}
+
+func (ec *executionContext) _PayoutBatchConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PayoutBatchConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, payoutBatchConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PayoutBatchConnection")
+		case "edges":
+			out.Values[i] = ec._PayoutBatchConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PayoutBatchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PayoutBatchConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var payoutBatchEdgeImplementors = []string{"PayoutBatchEdge"}
+
+func (ec *executionContext) _PayoutBatchEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PayoutBatchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, payoutBatchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PayoutBatchEdge")
+		case "node":
+			out.Values[i] = ec._PayoutBatchEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PayoutBatchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -60793,6 +62594,39 @@ func (ec *executionContext) _SendOfferPayload(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var setBankAccountPayloadImplementors = []string{"SetBankAccountPayload"}
+
+func (ec *executionContext) _SetBankAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setBankAccountPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetBankAccountPayload")
+		case "workerProfile":
+			out.Values[i] = ec._SetBankAccountPayload_workerProfile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var setFundingTermsPayloadImplementors = []string{"SetFundingTermsPayload"}
 
 func (ec *executionContext) _SetFundingTermsPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -60877,6 +62711,39 @@ func (ec *executionContext) _SetRosterEntryPayload(ctx context.Context, sel ast.
 			}
 		case "revokedOffers":
 			out.Values[i] = ec._SetRosterEntryPayload_revokedOffers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var settlePayoutBatchPayloadImplementors = []string{"SettlePayoutBatchPayload"}
+
+func (ec *executionContext) _SettlePayoutBatchPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SettlePayoutBatchPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, settlePayoutBatchPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SettlePayoutBatchPayload")
+		case "batch":
+			out.Values[i] = ec._SettlePayoutBatchPayload_batch(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -63138,6 +65005,12 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "payoutMethod":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkerProfile_payoutMethod(ctx, field, obj)
+				})
 		case "engagementTypes":
 			out.Values[i] = ec._WorkerProfile_engagementTypes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -63211,6 +65084,12 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_payoutAccount(ctx, field, obj)
+				})
+		case "bankAccount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkerProfile_bankAccount(ctx, field, obj)
 				})
 		case "incomeStatement":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -64204,6 +66083,19 @@ func (ec *executionContext) unmarshalNBackfillStep2flexworkᚋentᚋshiftᚐBack
 
 func (ec *executionContext) marshalNBackfillStep2flexworkᚋentᚋshiftᚐBackfill(ctx context.Context, sel ast.SelectionSet, v shift.Backfill) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNBatchPayoutsInput2flexworkᚋgraphᚋmodelᚐBatchPayoutsInput(ctx context.Context, v any) (model.BatchPayoutsInput, error) {
+	res, err := ec.unmarshalInputBatchPayoutsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBatchPayoutsPayload2ᚖflexworkᚋgraphᚋmodelᚐBatchPayoutsPayload(ctx context.Context, sel ast.SelectionSet, v *model.BatchPayoutsPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BatchPayoutsPayload!")
+		return graphql.Null
+	}
+	return ec._BatchPayoutsPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -66019,6 +67911,52 @@ func (ec *executionContext) marshalNPayout2ᚖflexworkᚋentᚐPayout(ctx contex
 	return ec._Payout(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPayoutBatch2ᚖflexworkᚋentᚐPayoutBatch(ctx context.Context, sel ast.SelectionSet, v *ent.PayoutBatch) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PayoutBatch!")
+		return graphql.Null
+	}
+	return ec._PayoutBatch(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPayoutBatchEdge2ᚕᚖflexworkᚋentᚐPayoutBatchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PayoutBatchEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPayoutBatchEdge2ᚖflexworkᚋentᚐPayoutBatchEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPayoutBatchEdge2ᚖflexworkᚋentᚐPayoutBatchEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PayoutBatchEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PayoutBatchEdge!")
+		return graphql.Null
+	}
+	return ec._PayoutBatchEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPayoutBatchOrderField2ᚖflexworkᚋentᚐPayoutBatchOrderField(ctx context.Context, v any) (*ent.PayoutBatchOrderField, error) {
+	var res = new(ent.PayoutBatchOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPayoutBatchOrderField2ᚖflexworkᚋentᚐPayoutBatchOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PayoutBatchOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PayoutBatchOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalNPayoutEdge2ᚕᚖflexworkᚋentᚐPayoutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PayoutEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -66311,6 +68249,11 @@ func (ec *executionContext) marshalNResolveCreditDisputePayload2ᚖflexworkᚋma
 		return graphql.Null
 	}
 	return ec._ResolveCreditDisputePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReturnedPayoutInput2flexworkᚋmarketᚐReturnedPayout(ctx context.Context, v any) (market.ReturnedPayout, error) {
+	res, err := ec.unmarshalInputReturnedPayoutInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNReview2ᚖflexworkᚋentᚐReview(ctx context.Context, sel ast.SelectionSet, v *ent.Review) graphql.Marshaler {
@@ -66627,6 +68570,19 @@ func (ec *executionContext) marshalNSendOfferPayload2ᚖflexworkᚋmarketᚐChan
 	return ec._SendOfferPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSetBankAccountInput2flexworkᚋmarketᚐBankAccountInput(ctx context.Context, v any) (market.BankAccountInput, error) {
+	res, err := ec.unmarshalInputSetBankAccountInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetBankAccountPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetBankAccountPayload!")
+		return graphql.Null
+	}
+	return ec._SetBankAccountPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSetFundingTermsInput2flexworkᚋmarketᚐFundingTermsInput(ctx context.Context, v any) (market.FundingTermsInput, error) {
 	res, err := ec.unmarshalInputSetFundingTermsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -66664,6 +68620,19 @@ func (ec *executionContext) marshalNSetRosterEntryPayload2ᚖflexworkᚋmarket�
 		return graphql.Null
 	}
 	return ec._SetRosterEntryPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSettlePayoutBatchInput2flexworkᚋmarketᚐSettleBatchInput(ctx context.Context, v any) (market.SettleBatchInput, error) {
+	res, err := ec.unmarshalInputSettlePayoutBatchInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSettlePayoutBatchPayload2ᚖflexworkᚋgraphᚋmodelᚐSettlePayoutBatchPayload(ctx context.Context, sel ast.SelectionSet, v *model.SettlePayoutBatchPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SettlePayoutBatchPayload!")
+		return graphql.Null
+	}
+	return ec._SettlePayoutBatchPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNShift2ᚕᚖflexworkᚋentᚐShiftᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Shift) graphql.Marshaler {
@@ -67727,6 +69696,13 @@ func (ec *executionContext) unmarshalOAvailabilityInput2ᚖflexworkᚋentᚋsche
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOBankAccount2ᚖflexworkᚋmarketᚐBankAccountView(ctx context.Context, sel ast.SelectionSet, v *market.BankAccountView) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BankAccount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -68264,6 +70240,29 @@ func (ec *executionContext) marshalOPayout2ᚖflexworkᚋentᚐPayout(ctx contex
 	return ec._Payout(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOPayoutBatch2ᚖflexworkᚋentᚐPayoutBatch(ctx context.Context, sel ast.SelectionSet, v *ent.PayoutBatch) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PayoutBatch(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPayoutMethod2ᚖflexworkᚋentᚋworkerprofileᚐPayoutMethod(ctx context.Context, v any) (*workerprofile.PayoutMethod, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(workerprofile.PayoutMethod)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPayoutMethod2ᚖflexworkᚋentᚋworkerprofileᚐPayoutMethod(ctx context.Context, sel ast.SelectionSet, v *workerprofile.PayoutMethod) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOPayslip2ᚖflexworkᚋmarketᚐPayslip(ctx context.Context, sel ast.SelectionSet, v *market.Payslip) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -68284,6 +70283,23 @@ func (ec *executionContext) unmarshalOQuietHoursInput2ᚖflexworkᚋnotification
 	}
 	res, err := ec.unmarshalInputQuietHoursInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOReturnedPayoutInput2ᚕflexworkᚋmarketᚐReturnedPayoutᚄ(ctx context.Context, v any) ([]market.ReturnedPayout, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]market.ReturnedPayout, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNReturnedPayoutInput2flexworkᚋmarketᚐReturnedPayout(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOReview2ᚖflexworkᚋentᚐReview(ctx context.Context, sel ast.SelectionSet, v *ent.Review) graphql.Marshaler {

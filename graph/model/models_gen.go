@@ -18,6 +18,18 @@ type AcceptOfferInput struct {
 	OfferID string `json:"offerID"`
 }
 
+// What batchPayouts needs.
+type BatchPayoutsInput struct {
+	// The currency of the payouts to batch.
+	Currency string `json:"currency"`
+}
+
+// What batchPayouts made.
+type BatchPayoutsPayload struct {
+	// The new batch; null when no bank payout in the currency waits.
+	Batch *ent.PayoutBatch `json:"batch,omitempty"`
+}
+
 // What cancelAssignment needs.
 type CancelAssignmentInput struct {
 	// The hire to cancel.
@@ -232,6 +244,12 @@ type RevokeOfferInput struct {
 type SetPayoutAccountInput struct {
 	// The worker's connected account at the payment provider (acct_ and letters and digits).
 	Account string `json:"account"`
+}
+
+// What settlePayoutBatch changed.
+type SettlePayoutBatchPayload struct {
+	// The batch, settled.
+	Batch *ent.PayoutBatch `json:"batch"`
 }
 
 // What shortlistApplication needs.
