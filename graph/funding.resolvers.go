@@ -8,8 +8,15 @@ package graph
 import (
 	"context"
 	"flexwork/ent"
+	"flexwork/graph/generated"
+	"flexwork/graph/model"
 	"flexwork/market"
 )
+
+// Periods is the resolver for the periods field.
+func (r *earningsResolver) Periods(ctx context.Context, obj *market.Earnings, by model.EarningsPeriodUnit, last int) ([]*market.EarningsPeriod, error) {
+	return r.Market.EarningsPeriods(ctx, obj, by == model.EarningsPeriodUnitWeek, last)
+}
 
 // Funds is the resolver for the funds field.
 func (r *employerResolver) Funds(ctx context.Context, obj *ent.Employer) ([]*market.Money, error) {
@@ -45,3 +52,8 @@ func (r *mutationResolver) SetFundingTerms(ctx context.Context, input market.Fun
 func (r *workerProfileResolver) Earnings(ctx context.Context, obj *ent.WorkerProfile) (*market.Earnings, error) {
 	return r.Market.WorkerEarnings(ctx, obj)
 }
+
+// Earnings returns generated.EarningsResolver implementation.
+func (r *Resolver) Earnings() generated.EarningsResolver { return &earningsResolver{r} }
+
+type earningsResolver struct{ *Resolver }

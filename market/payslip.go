@@ -94,8 +94,15 @@ func (m *Market) WorkerIncomeStatement(ctx context.Context, p *ent.WorkerProfile
 	if err != nil {
 		return nil, err
 	}
-	out := &IncomeStatement{Year: year, Payers: []*IncomeFromPayer{}, Total: []*Money{}}
-	byPayer := map[string]*IncomeFromPayer{}
+	out := &IncomeStatement{Year: year}
+	out.Payers, out.Total, _ = incomeByPayer(sheets)
+	return out, nil
+}
+
+// incomeByPayer sums paid timesheets per payer (sorted by ID) and per
+// currency: gross, and net of tax withheld.
+func incomeByPayer(sheets []*ent.Timesheet) (payers []*IncomeFromPayer, gross, net []*Money) {
+	payers, gross, net = []*IncomeFromPayer{}, []*Money{}, []*Money{}
 	add := func(list *[]*Money, amount int64, currency string) {
 		for _, m := range *list {
 			if m.Currency == currency {
@@ -105,20 +112,24 @@ func (m *Market) WorkerIncomeStatement(ctx context.Context, p *ent.WorkerProfile
 		}
 		*list = append(*list, &Money{Amount: amount, Currency: currency})
 	}
+	byPayer := map[string]*IncomeFromPayer{}
 	for _, t := range sheets {
 		payer := payerOf(t)
 		f := byPayer[payer]
 		if f == nil {
 			f = &IncomeFromPayer{PayerID: payer, Gross: []*Money{}}
 			byPayer[payer] = f
-			out.Payers = append(out.Payers, f)
+			payers = append(payers, f)
 		}
 		f.Payments++
 		add(&f.Gross, *t.AmountOwed, t.Currency)
-		add(&out.Total, *t.AmountOwed, t.Currency)
+		add(&gross, *t.AmountOwed, t.Currency)
+		add(&net, *t.AmountOwed-t.WithheldAmount, t.Currency)
 	}
-	sort.Slice(out.Payers, func(i, j int) bool { return out.Payers[i].PayerID < out.Payers[j].PayerID })
-	return out, nil
+	sort.Slice(payers, func(i, j int) bool { return payers[i].PayerID < payers[j].PayerID })
+	sort.Slice(gross, func(i, j int) bool { return gross[i].Currency < gross[j].Currency })
+	sort.Slice(net, func(i, j int) bool { return net[i].Currency < net[j].Currency })
+	return payers, gross, net
 }
 
 // paidInYear are the timesheets, with their assignment and shift, that

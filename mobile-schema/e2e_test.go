@@ -699,7 +699,8 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if _, err := env.Server.Market.FlagOverduePayments(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if e := s.op(dan, "MyEarnings", nil); e.get("viewer.workerProfile.earnings.balance.0.amount") != 9750.0 {
+	if e := s.op(dan, "MyEarnings", map[string]any{"by": "WEEK", "last": 2}); e.get("viewer.workerProfile.earnings.balance.0.amount") != 9750.0 ||
+		e.get("viewer.workerProfile.earnings.periods.0.net.0.amount") != 9750.0 || e.str("viewer.workerProfile.earnings.periods.0.payers.0.payer.name") != "Spree Logistics" {
 		t.Fatalf("MyEarnings after the guarantee: %v", e.v)
 	}
 	// He gave a Stripe account, then chose his bank: the method set last

@@ -63,6 +63,7 @@ type ResolverRoot interface {
 	Certification() CertificationResolver
 	Contract() ContractResolver
 	CreditDispute() CreditDisputeResolver
+	Earnings() EarningsResolver
 	Employer() EmployerResolver
 	IncomeFromPayer() IncomeFromPayerResolver
 	LedgerCheckpoint() LedgerCheckpointResolver
@@ -541,6 +542,14 @@ type ComplexityRoot struct {
 		Balance func(childComplexity int) int
 		Held    func(childComplexity int) int
 		Payouts func(childComplexity int) int
+		Periods func(childComplexity int, by model.EarningsPeriodUnit, last int) int
+	}
+
+	EarningsPeriod struct {
+		Gross  func(childComplexity int) int
+		Net    func(childComplexity int) int
+		Payers func(childComplexity int) int
+		Starts func(childComplexity int) int
 	}
 
 	Eligibility struct {
@@ -1658,6 +1667,9 @@ type ContractResolver interface {
 }
 type CreditDisputeResolver interface {
 	Event(ctx context.Context, obj *ent.CreditDispute) (*ent.CreditEvent, error)
+}
+type EarningsResolver interface {
+	Periods(ctx context.Context, obj *market.Earnings, by model.EarningsPeriodUnit, last int) ([]*market.EarningsPeriod, error)
 }
 type EmployerResolver interface {
 	Invitations(ctx context.Context, obj *ent.Employer, after *entgql.Cursor[string], first int, orderBy *ent.EmployerInvitationOrder) (*ent.EmployerInvitationConnection, error)
@@ -3463,6 +3475,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Earnings.Payouts(childComplexity), true
+	case "Earnings.periods":
+		if e.ComplexityRoot.Earnings.Periods == nil {
+			break
+		}
+
+		args, err := ec.field_Earnings_periods_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Earnings.Periods(childComplexity, args["by"].(model.EarningsPeriodUnit), args["last"].(int)), true
+
+	case "EarningsPeriod.gross":
+		if e.ComplexityRoot.EarningsPeriod.Gross == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EarningsPeriod.Gross(childComplexity), true
+	case "EarningsPeriod.net":
+		if e.ComplexityRoot.EarningsPeriod.Net == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EarningsPeriod.Net(childComplexity), true
+	case "EarningsPeriod.payers":
+		if e.ComplexityRoot.EarningsPeriod.Payers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EarningsPeriod.Payers(childComplexity), true
+	case "EarningsPeriod.starts":
+		if e.ComplexityRoot.EarningsPeriod.Starts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EarningsPeriod.Starts(childComplexity), true
 
 	case "Eligibility.eligible":
 		if e.ComplexityRoot.Eligibility.Eligible == nil {
@@ -13644,6 +13692,28 @@ type Earnings {
   held: [Money!]!
   "The worker's latest payouts, newest first (at most 20)."
   payouts: [Payout!]!
+  "What the worker was paid per week (Monday first) or calendar month, each payment dated on its shift's clock: the current period and the last-1 before it that had a payment, newest first."
+  periods(by: EarningsPeriodUnit! = MONTH, last: Int! = 6): [EarningsPeriod!]!
+}
+
+"The length of an earnings period."
+enum EarningsPeriodUnit {
+  "A week, Monday to Sunday."
+  WEEK
+  "A calendar month."
+  MONTH
+}
+
+"What a worker was paid in one week or month."
+type EarningsPeriod {
+  "Its first day (YYYY-MM-DD): a Monday, or the 1st of the month."
+  starts: String!
+  "Paid, before tax withheld, per currency."
+  gross: [Money!]!
+  "Received, after tax withheld, per currency."
+  net: [Money!]!
+  "What each payer paid in the period."
+  payers: [IncomeFromPayer!]!
 }
 
 extend type Employer {
@@ -16149,8 +16219,24 @@ func (ec *executionContext) childFields_Earnings(ctx context.Context, field grap
 		return ec.fieldContext_Earnings_held(ctx, field)
 	case "payouts":
 		return ec.fieldContext_Earnings_payouts(ctx, field)
+	case "periods":
+		return ec.fieldContext_Earnings_periods(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Earnings", field.Name)
+}
+
+func (ec *executionContext) childFields_EarningsPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "starts":
+		return ec.fieldContext_EarningsPeriod_starts(ctx, field)
+	case "gross":
+		return ec.fieldContext_EarningsPeriod_gross(ctx, field)
+	case "net":
+		return ec.fieldContext_EarningsPeriod_net(ctx, field)
+	case "payers":
+		return ec.fieldContext_EarningsPeriod_payers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EarningsPeriod", field.Name)
 }
 
 func (ec *executionContext) childFields_Eligibility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -18118,6 +18204,28 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Earnings_periods_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (model.EarningsPeriodUnit, error) {
+			return ec.unmarshalNEarningsPeriodUnit2flexworkᚋgraphᚋmodelᚐEarningsPeriodUnit(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_Employer_invitations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -27077,6 +27185,169 @@ func (ec *executionContext) fieldContext_Earnings_payouts(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Payout(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Earnings_periods(ctx context.Context, field graphql.CollectedField, obj *market.Earnings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Earnings_periods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Earnings().Periods(ctx, obj, fc.Args["by"].(model.EarningsPeriodUnit), fc.Args["last"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.EarningsPeriod) graphql.Marshaler {
+			return ec.marshalNEarningsPeriod2ᚕᚖflexworkᚋmarketᚐEarningsPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Earnings_periods(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Earnings",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EarningsPeriod(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Earnings_periods_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EarningsPeriod_starts(ctx context.Context, field graphql.CollectedField, obj *market.EarningsPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EarningsPeriod_starts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Starts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EarningsPeriod_starts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EarningsPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _EarningsPeriod_gross(ctx context.Context, field graphql.CollectedField, obj *market.EarningsPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EarningsPeriod_gross(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gross, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖflexworkᚋmarketᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EarningsPeriod_gross(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EarningsPeriod",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EarningsPeriod_net(ctx context.Context, field graphql.CollectedField, obj *market.EarningsPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EarningsPeriod_net(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Net, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖflexworkᚋmarketᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EarningsPeriod_net(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EarningsPeriod",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EarningsPeriod_payers(ctx context.Context, field graphql.CollectedField, obj *market.EarningsPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EarningsPeriod_payers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*market.IncomeFromPayer) graphql.Marshaler {
+			return ec.marshalNIncomeFromPayer2ᚕᚖflexworkᚋmarketᚐIncomeFromPayerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EarningsPeriod_payers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EarningsPeriod",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IncomeFromPayer(ctx, field)
 		},
 	}
 	return fc, nil
@@ -57814,15 +58085,69 @@ func (ec *executionContext) _Earnings(ctx context.Context, sel ast.SelectionSet,
 		case "balance":
 			out.Values[i] = ec._Earnings_balance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "held":
 			out.Values[i] = ec._Earnings_held(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "payouts":
 			out.Values[i] = ec._Earnings_payouts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "periods":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Earnings_periods(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var earningsPeriodImplementors = []string{"EarningsPeriod"}
+
+func (ec *executionContext) _EarningsPeriod(ctx context.Context, sel ast.SelectionSet, obj *market.EarningsPeriod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, earningsPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EarningsPeriod")
+		case "starts":
+			out.Values[i] = ec._EarningsPeriod_starts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gross":
+			out.Values[i] = ec._EarningsPeriod_gross(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "net":
+			out.Values[i] = ec._EarningsPeriod_net(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payers":
+			out.Values[i] = ec._EarningsPeriod_payers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -66948,6 +67273,40 @@ func (ec *executionContext) marshalNDuplicateShiftPayload2ᚖflexworkᚋmarket�
 		return graphql.Null
 	}
 	return ec._DuplicateShiftPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEarningsPeriod2ᚕᚖflexworkᚋmarketᚐEarningsPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.EarningsPeriod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEarningsPeriod2ᚖflexworkᚋmarketᚐEarningsPeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEarningsPeriod2ᚖflexworkᚋmarketᚐEarningsPeriod(ctx context.Context, sel ast.SelectionSet, v *market.EarningsPeriod) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EarningsPeriod!")
+		return graphql.Null
+	}
+	return ec._EarningsPeriod(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEarningsPeriodUnit2flexworkᚋgraphᚋmodelᚐEarningsPeriodUnit(ctx context.Context, v any) (model.EarningsPeriodUnit, error) {
+	var res model.EarningsPeriodUnit
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEarningsPeriodUnit2flexworkᚋgraphᚋmodelᚐEarningsPeriodUnit(ctx context.Context, sel ast.SelectionSet, v model.EarningsPeriodUnit) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNEligibility2flexworkᚋmarketᚐEligibility(ctx context.Context, sel ast.SelectionSet, v market.Eligibility) graphql.Marshaler {

@@ -3,7 +3,11 @@
 package model
 
 import (
+	"bytes"
 	"flexwork/ent"
+	"fmt"
+	"io"
+	"strconv"
 )
 
 // What acceptEmployerInvitation needs.
@@ -302,4 +306,62 @@ type UpdateAccountPayload struct {
 type WithdrawApplicationInput struct {
 	// The application to withdraw.
 	ApplicationID string `json:"applicationID"`
+}
+
+// The length of an earnings period.
+type EarningsPeriodUnit string
+
+const (
+	// A week, Monday to Sunday.
+	EarningsPeriodUnitWeek EarningsPeriodUnit = "WEEK"
+	// A calendar month.
+	EarningsPeriodUnitMonth EarningsPeriodUnit = "MONTH"
+)
+
+var AllEarningsPeriodUnit = []EarningsPeriodUnit{
+	EarningsPeriodUnitWeek,
+	EarningsPeriodUnitMonth,
+}
+
+func (e EarningsPeriodUnit) IsValid() bool {
+	switch e {
+	case EarningsPeriodUnitWeek, EarningsPeriodUnitMonth:
+		return true
+	}
+	return false
+}
+
+func (e EarningsPeriodUnit) String() string {
+	return string(e)
+}
+
+func (e *EarningsPeriodUnit) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EarningsPeriodUnit(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EarningsPeriodUnit", str)
+	}
+	return nil
+}
+
+func (e EarningsPeriodUnit) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EarningsPeriodUnit) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EarningsPeriodUnit) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
