@@ -48,6 +48,12 @@ func (r *mutationResolver) SetFundingTerms(ctx context.Context, input market.Fun
 	return r.Market.SetFundingTerms(ctx, input)
 }
 
+// StartFunding is the resolver for the startFunding field.
+func (r *mutationResolver) StartFunding(ctx context.Context, input market.StartFundingInput) (*model.StartFundingPayload, error) {
+	p, err := r.Market.StartFunding(ctx, input)
+	return &model.StartFundingPayload{Payment: p}, err
+}
+
 // Earnings is the resolver for the earnings field.
 func (r *workerProfileResolver) Earnings(ctx context.Context, obj *ent.WorkerProfile) (*market.Earnings, error) {
 	return r.Market.WorkerEarnings(ctx, obj)

@@ -95,6 +95,7 @@ const (
 	CodePayoutsUnavailable       Code = "PAYOUTS_UNAVAILABLE"    // the server has no payout provider
 	CodeCreditLimitReached       Code = "CREDIT_LIMIT_REACHED"   // a hire would take an employer on credit terms past its limit
 	CodeBatchSettled             Code = "BATCH_SETTLED"          // staff settled the payout batch already
+	CodeFundingUnavailable       Code = "FUNDING_UNAVAILABLE"    // the server takes no payments through a provider
 )
 
 // FieldError names one input field that failed validation and why.

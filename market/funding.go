@@ -44,7 +44,7 @@ type FundingInput struct {
 // ConfirmFunding credits an employer's funds with a bank transfer staff
 // matched on the statement: once per reference, however often confirmed
 // (the reference is the transaction's key). A payment provider's webhook
-// will post the same transaction with its own reference.
+// credits the same way (CreditDeposit).
 func (m *Market) ConfirmFunding(ctx context.Context, in FundingInput) (*Changed, error) {
 	if _, err := staff(ctx, "confirm funding"); err != nil {
 		return nil, err
@@ -58,31 +58,40 @@ func (m *Market) ConfirmFunding(ctx context.Context, in FundingInput) (*Changed,
 	}
 	var out *Changed
 	err := m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
-		sys := rule.System(ctx)
-		if ok, err := c.Employer.Query().Where(employer.ID(in.EmployerID)).Exist(sys); err != nil {
-			return err
-		} else if !ok {
-			return NotFound("employer")
-		}
-		t := money.Transaction{Key: "funding:bank:" + in.Reference, Kind: "FUNDING", Currency: in.Amount.Currency,
-			Memo: in.Reference, Postings: []money.Posting{
-				{Account: money.Account{Kind: money.Bank, Currency: in.Amount.Currency}, Amount: -in.Amount.Amount},
-				{Account: money.Account{Kind: money.EmployerFunds, Owner: in.EmployerID, Currency: in.Amount.Currency}, Amount: in.Amount.Amount},
-			}}
-		tx, err := m.postMoney(ctx, c, t, in.EmployerID)
-		if errors.Is(err, money.ErrKeyReused) {
-			return BadInput("reference", "this reference was confirmed with another amount or employer")
-		}
-		if err != nil {
-			return err
-		}
-		if err := m.repayDebt(ctx, c, in.EmployerID, in.Amount.Currency, tx.ID); err != nil {
+		if err := m.creditFunds(ctx, c, "bank", money.Deposit{Reference: in.Reference, EmployerID: in.EmployerID,
+			Amount: in.Amount.Amount, Currency: in.Amount.Currency}); err != nil {
 			return err
 		}
 		out = &Changed{Employer: &ent.Employer{ID: in.EmployerID}}
 		return out.reload(ctx, c)
 	})
 	return out, err
+}
+
+// creditFunds posts a deposit that came in through source ("bank",
+// "stripe") to the employer's funds, once per source and reference, puts
+// its digest on the ledger and repays the employer's debt to the fund
+// first. The same reference with another amount or employer is
+// BAD_USER_INPUT on the reference.
+func (m *Market) creditFunds(ctx context.Context, c *ent.Client, source string, d money.Deposit) error {
+	if ok, err := c.Employer.Query().Where(employer.ID(d.EmployerID)).Exist(rule.System(ctx)); err != nil {
+		return err
+	} else if !ok {
+		return NotFound("employer")
+	}
+	t := money.Transaction{Key: "funding:" + source + ":" + d.Reference, Kind: "FUNDING", Currency: d.Currency,
+		Memo: d.Reference, Postings: []money.Posting{
+			{Account: money.Account{Kind: money.Bank, Currency: d.Currency}, Amount: -d.Amount},
+			{Account: money.Account{Kind: money.EmployerFunds, Owner: d.EmployerID, Currency: d.Currency}, Amount: d.Amount},
+		}}
+	tx, err := m.postMoney(ctx, c, t, d.EmployerID)
+	if errors.Is(err, money.ErrKeyReused) {
+		return BadInput("reference", "this reference was confirmed with another amount or employer")
+	}
+	if err != nil {
+		return err
+	}
+	return m.repayDebt(ctx, c, d.EmployerID, d.Currency, tx.ID)
 }
 
 // EmployerFunds is what an employer holds to hire with, per currency, for

@@ -30,6 +30,9 @@ type Market struct {
 	newEmployerTerms employer.FundingTerms
 	// payouts sends workers' payouts (payout.go); nil: none are sent.
 	payouts money.PayoutProvider
+	// funding takes employers' payments (providerfunding.go); nil: funds
+	// come by bank transfer only.
+	funding money.FundingProvider
 }
 
 // Option configures a Market.

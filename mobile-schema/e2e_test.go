@@ -3,6 +3,7 @@ package mobileschema_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,10 +28,14 @@ import (
 // script runs the apps' operations by manifest id against a server that
 // accepts nothing else, and remembers which ran.
 type script struct {
-	t   *testing.T
-	env *servertest.Env
-	ran map[string]bool
+	t      *testing.T
+	env    *servertest.Env
+	ran    map[string]bool
+	stripe *stripefake.Server // pays out, takes payments and sends its webhooks
 }
+
+// stripeWebhookSecret signs the fake Stripe's webhooks to the server.
+const stripeWebhookSecret = "whsec_flexwork_e2e"
 
 // op runs an operation that must succeed and returns its data.
 func (s *script) op(token, name string, vars map[string]any) data {
@@ -124,8 +129,11 @@ func TestEveryAppOperationRuns(t *testing.T) {
 		stripe := stripefake.Start()
 		defer stripe.Close()
 		env := servertest.Start(t, db, servertest.WithEnv(map[string]string{"TRUSTED_DOCUMENTS": "enforce"}),
-			servertest.WithDeps(func(d *server.Deps) { d.Payouts = stripepay.New("sk_test_flexwork", stripe.URL, nil) }))
-		s := &script{t: t, env: env, ran: map[string]bool{}}
+			servertest.WithDeps(func(d *server.Deps) {
+				p := stripepay.New("sk_test_flexwork", stripe.URL, nil).WithWebhookSecret(stripeWebhookSecret)
+				d.Payouts, d.Funding = p, p
+			}))
+		s := &script{t: t, env: env, ran: map[string]bool{}, stripe: stripe}
 		walkTheMarketplace(t, s, db)
 
 		m, err := mobileschema.Embedded()
@@ -632,13 +640,18 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		"amount": map[string]any{"amount": 500000, "currency": "EUR"}, "reference": "SEPA SPREE 0001"}}); f.get("confirmFunding.employer.funds.0.amount") != 500000.0 {
 		t.Fatalf("ConfirmFunding: %v", f.v)
 	}
+	// Olga adds 100.00 by card: Stripe's webhook credits it.
+	pay := s.op(olga, "StartFunding", map[string]any{"input": map[string]any{"employerID": emp, "amount": map[string]any{"amount": 10000, "currency": "EUR"}}})
+	if code, err := s.stripe.Pay(pay.str("startFunding.payment.paymentID"), env.HTTP.URL+"/webhooks/funding", stripeWebhookSecret); err != nil || code != http.StatusNoContent {
+		t.Fatalf("StartFunding, then Stripe's webhook: %v %d %v", pay.v, code, err)
+	}
 	// Sam puts Spree on prefunded terms: its next hires hold their wages
 	// in escrow. Nothing is held yet, and Ana's balance is empty: her
 	// wages so far were paid the old way, by Spree on credit terms.
 	if f := s.op(sam, "SetFundingTerms", map[string]any{"input": map[string]any{"employerID": emp, "terms": "PREFUNDED"}}); f.str("setFundingTerms.employer.fundingTerms") != "PREFUNDED" {
 		t.Fatalf("SetFundingTerms: %v", f.v)
 	}
-	if f := s.op(olga, "EmployerFunds", map[string]any{"employerID": emp}); f.str("node.funds.0.currency") != "EUR" ||
+	if f := s.op(olga, "EmployerFunds", map[string]any{"employerID": emp}); f.get("node.funds.0.amount") != 510000.0 ||
 		f.str("node.fundingTerms") != "PREFUNDED" || len(f.list("node.reserved")) != 0 {
 		t.Fatalf("EmployerFunds: %v", f.v)
 	}

@@ -77,6 +77,9 @@ type Config struct {
 	// STRIPE_SECRET_KEY: pay workers out through Stripe Connect;
 	// STRIPE_API_URL: another address for Stripe's API (a fake in tests).
 	StripeSecretKey, StripeAPIURL string
+	// STRIPE_WEBHOOK_SECRET: take employers' payments through Stripe, its
+	// webhook (POST /webhooks/funding) signed with this secret.
+	StripeWebhookSecret string
 	// FLEXWORK_FCM_ENDPOINT: send pushes to this FCM-compatible endpoint
 	// without credentials (load tests against a fake FCM).
 	FCMEndpoint string
@@ -217,6 +220,7 @@ var settings = []setting{
 	{"FLEXWORK_NEW_EMPLOYER_TERMS", "PREFUNDED", "funding terms new employers are founded on: PREFUNDED (each hire's wage held in escrow from its funds) or CREDIT (pays by the deadline; staff grant it with setFundingTerms)", str(func(c *Config) *string { return &c.NewEmployerTerms })},
 	{"STRIPE_SECRET_KEY", "", "Stripe secret key (sk_…): workers' payouts go out as Stripe Connect transfers; without it no payouts are sent", str(func(c *Config) *string { return &c.StripeSecretKey })},
 	{"STRIPE_API_URL", "", "another address for Stripe's API (tests point it at a fake); empty: Stripe's", str(func(c *Config) *string { return &c.StripeAPIURL })},
+	{"STRIPE_WEBHOOK_SECRET", "", "Stripe webhook signing secret (whsec_…) of the endpoint /webhooks/funding: with STRIPE_SECRET_KEY, employers fund their accounts by card (startFunding), credited when Stripe's payment_intent.succeeded arrives", str(func(c *Config) *string { return &c.StripeWebhookSecret })},
 	{"FLEXWORK_FCM_ENDPOINT", "", "FCM-compatible endpoint to push to without credentials (load tests)", str(func(c *Config) *string { return &c.FCMEndpoint })},
 	{"SMTP_URL", "", "smtp://user:password@host:587 to send mail (sign-up codes, invitations) through; without it mail goes to the log", str(func(c *Config) *string { return &c.SMTPURL })},
 	{"MAIL_FROM", "flexwork <no-reply@flexwork.localhost>", "sender of the mail flexwork sends", str(func(c *Config) *string { return &c.MailFrom })},

@@ -61,6 +61,10 @@ type Deps struct {
 	// Payouts sends workers' payouts; nil means Stripe when
 	// STRIPE_SECRET_KEY is set, else no payouts.
 	Payouts money.PayoutProvider
+	// Funding takes employers' payments; nil means Stripe when
+	// STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set, else bank
+	// transfers only.
+	Funding money.FundingProvider
 }
 
 // Server is a ready-to-serve flexwork: the HTTP handler and what it runs on.
@@ -111,8 +115,14 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Sender == nil {
 		d.Sender = notifications.LogSender{Log: d.Log}
 	}
-	if d.Payouts == nil && cfg.StripeSecretKey != "" {
-		d.Payouts = stripepay.New(cfg.StripeSecretKey, cfg.StripeAPIURL, nil)
+	if cfg.StripeSecretKey != "" {
+		stripe := stripepay.New(cfg.StripeSecretKey, cfg.StripeAPIURL, nil).WithWebhookSecret(cfg.StripeWebhookSecret)
+		if d.Payouts == nil {
+			d.Payouts = stripe
+		}
+		if d.Funding == nil && cfg.StripeWebhookSecret != "" {
+			d.Funding = stripe
+		}
 	}
 	if d.Mailer == nil {
 		d.Mailer = notifications.LogMailer{Log: d.Log}
@@ -142,7 +152,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	svc := notifications.New(d.DB, d.Broker, d.Sender, d.Mailer, d.Log, d.Now)
 	mkt := market.New(d.DB, market.WithClock(d.Now), market.WithEvents(svc), market.WithStorage(d.Store), market.WithLog(logKey),
-		market.WithNewEmployerTerms(employer.FundingTerms(cfg.NewEmployerTerms)), market.WithPayouts(d.Payouts))
+		market.WithNewEmployerTerms(employer.FundingTerms(cfg.NewEmployerTerms)), market.WithPayouts(d.Payouts), market.WithFunding(d.Funding))
 	s := &Server{
 		cfg:           cfg,
 		log:           d.Log,
@@ -187,6 +197,9 @@ func New(cfg Config, d Deps) (*Server, error) {
 	mux.Handle("GET /ledger/key", m.instrument("/ledger", ledgerKey(s.Market)))
 	mux.Handle("GET /ledger/consistency", m.instrument("/ledger", ledgerConsistency(s.Market, d.Log)))
 	mux.Handle("POST /ledger/cosignature", m.instrument("/ledger", limitBody(16<<10, ledgerCosign(s.Market, d.Log))))
+	if d.Funding != nil {
+		mux.Handle("POST /webhooks/funding", m.instrument("/webhooks", limitBody(256<<10, fundingWebhook(s.Market, d.Funding, d.Log))))
+	}
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(d.DB.Ping))
 	s.Metrics = m.handler()

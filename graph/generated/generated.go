@@ -635,6 +635,13 @@ type ComplexityRoot struct {
 		Value func(childComplexity int) int
 	}
 
+	FundingPayment struct {
+		Amount       func(childComplexity int) int
+		ClientSecret func(childComplexity int) int
+		PaymentID    func(childComplexity int) int
+		Provider     func(childComplexity int) int
+	}
+
 	GeoPoint struct {
 		Lat func(childComplexity int) int
 		Lng func(childComplexity int) int
@@ -837,6 +844,7 @@ type ComplexityRoot struct {
 		SignOutSession              func(childComplexity int, input model.SignOutSessionInput) int
 		SignUp                      func(childComplexity int, input auth.SignUpInput) int
 		StartCertificationUpload    func(childComplexity int, input market.StartUploadInput) int
+		StartFunding                func(childComplexity int, input market.StartFundingInput) int
 		StopBackfill                func(childComplexity int, input model.StopBackfillInput) int
 		SubmitReview                func(childComplexity int, input market.SubmitReviewInput) int
 		UnregisterDevice            func(childComplexity int, input model.UnregisterDeviceInput) int
@@ -1437,6 +1445,10 @@ type ComplexityRoot struct {
 		URL           func(childComplexity int) int
 	}
 
+	StartFundingPayload struct {
+		Payment func(childComplexity int) int
+	}
+
 	StopBackfillPayload struct {
 		Shift func(childComplexity int) int
 	}
@@ -1728,6 +1740,7 @@ type MutationResolver interface {
 	JoinStandby(ctx context.Context, input market.ApplyInput) (*market.Changed, error)
 	ConfirmFunding(ctx context.Context, input market.FundingInput) (*market.Changed, error)
 	SetFundingTerms(ctx context.Context, input market.FundingTermsInput) (*market.Changed, error)
+	StartFunding(ctx context.Context, input market.StartFundingInput) (*model.StartFundingPayload, error)
 	ShortlistApplication(ctx context.Context, input model.ShortlistApplicationInput) (*market.Changed, error)
 	RejectApplication(ctx context.Context, input model.RejectApplicationInput) (*market.Changed, error)
 	SendOffer(ctx context.Context, input market.SendOfferInput) (*market.Changed, error)
@@ -3887,6 +3900,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FormField.Value(childComplexity), true
 
+	case "FundingPayment.amount":
+		if e.ComplexityRoot.FundingPayment.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingPayment.Amount(childComplexity), true
+	case "FundingPayment.clientSecret":
+		if e.ComplexityRoot.FundingPayment.ClientSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingPayment.ClientSecret(childComplexity), true
+	case "FundingPayment.paymentID":
+		if e.ComplexityRoot.FundingPayment.PaymentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingPayment.PaymentID(childComplexity), true
+	case "FundingPayment.provider":
+		if e.ComplexityRoot.FundingPayment.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingPayment.Provider(childComplexity), true
+
 	case "GeoPoint.lat":
 		if e.ComplexityRoot.GeoPoint.Lat == nil {
 			break
@@ -5118,6 +5156,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartCertificationUpload(childComplexity, args["input"].(market.StartUploadInput)), true
+	case "Mutation.startFunding":
+		if e.ComplexityRoot.Mutation.StartFunding == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startFunding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartFunding(childComplexity, args["input"].(market.StartFundingInput)), true
 	case "Mutation.stopBackfill":
 		if e.ComplexityRoot.Mutation.StopBackfill == nil {
 			break
@@ -7479,6 +7528,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StartCertificationUploadPayload.URL(childComplexity), true
 
+	case "StartFundingPayload.payment":
+		if e.ComplexityRoot.StartFundingPayload.Payment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartFundingPayload.Payment(childComplexity), true
+
 	case "StopBackfillPayload.shift":
 		if e.ComplexityRoot.StopBackfillPayload.Shift == nil {
 			break
@@ -8469,6 +8525,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SkillOrder", ec.unmarshalInputSkillOrder),
 			graphql.NewInputUnmarshaler("StaffActionOrder", ec.unmarshalInputStaffActionOrder),
 			graphql.NewInputUnmarshaler("StartCertificationUploadInput", ec.unmarshalInputStartCertificationUploadInput),
+			graphql.NewInputUnmarshaler("StartFundingInput", ec.unmarshalInputStartFundingInput),
 			graphql.NewInputUnmarshaler("StopBackfillInput", ec.unmarshalInputStopBackfillInput),
 			graphql.NewInputUnmarshaler("SubmitReviewInput", ec.unmarshalInputSubmitReviewInput),
 			graphql.NewInputUnmarshaler("TimesheetOrder", ec.unmarshalInputTimesheetOrder),
@@ -13734,6 +13791,37 @@ extend type Mutation {
   "Staff: grants an employer credit terms or puts it on prefunded ones. Changes how its next hires and approvals pay; wages already in escrow stay there."
   setFundingTerms(input: SetFundingTermsInput!): SetFundingTermsPayload!
 }
+
+"What startFunding needs."
+input StartFundingInput {
+  "The employer (or agency, or contractor) whose funds the payment raises."
+  employerID: ID!
+  "How much to pay in."
+  amount: MoneyInput!
+}
+
+"A payment into an employer's funds, begun at the payment provider for the app to complete."
+type FundingPayment {
+  "The payment provider (stripe)."
+  provider: String!
+  "The provider's ID of the payment."
+  paymentID: String!
+  "What the provider's SDK completes the payment with (Stripe: the PaymentIntent's client secret). Secret: never log or store it."
+  clientSecret: String!
+  "How much."
+  amount: Money!
+}
+
+"What startFunding began."
+type StartFundingPayload {
+  "The payment: the employer's funds rise when the provider says the money arrived, not before."
+  payment: FundingPayment!
+}
+
+extend type Mutation {
+  "Employer owners and managers: begins a payment into the employer's funds at the payment provider (card, wallet, bank debit), for the app to complete with the provider's SDK; the funds are credited once, when the provider's webhook reports the money arrived. FUNDING_UNAVAILABLE when the server takes no such payments: fund by bank transfer."
+  startFunding(input: StartFundingInput!): StartFundingPayload!
+}
 `, BuiltIn: false},
 	{Name: "../schema/hiring.graphql", Input: `"One part of a candidate's match score."
 type MatchFactor {
@@ -16393,6 +16481,20 @@ func (ec *executionContext) childFields_FormField(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type FormField", field.Name)
 }
 
+func (ec *executionContext) childFields_FundingPayment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_FundingPayment_provider(ctx, field)
+	case "paymentID":
+		return ec.fieldContext_FundingPayment_paymentID(ctx, field)
+	case "clientSecret":
+		return ec.fieldContext_FundingPayment_clientSecret(ctx, field)
+	case "amount":
+		return ec.fieldContext_FundingPayment_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FundingPayment", field.Name)
+}
+
 func (ec *executionContext) childFields_GeoPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "lat":
@@ -17717,6 +17819,14 @@ func (ec *executionContext) childFields_StartCertificationUploadPayload(ctx cont
 		return ec.fieldContext_StartCertificationUploadPayload_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StartCertificationUploadPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_StartFundingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payment":
+		return ec.fieldContext_StartFundingPayload_payment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StartFundingPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_StopBackfillPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19405,6 +19515,20 @@ func (ec *executionContext) field_Mutation_startCertificationUpload_args(ctx con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.StartUploadInput, error) {
 			return ec.unmarshalNStartCertificationUploadInput2flexworkᚋmarketᚐStartUploadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startFunding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.StartFundingInput, error) {
+			return ec.unmarshalNStartFundingInput2flexworkᚋmarketᚐStartFundingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -28920,6 +29044,107 @@ func (ec *executionContext) fieldContext_FormField_value(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("FormField", field, false, false, "String")
 }
 
+func (ec *executionContext) _FundingPayment_provider(ctx context.Context, field graphql.CollectedField, obj *market.FundingPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingPayment_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundingPayment_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingPayment", field, false, false, "String")
+}
+
+func (ec *executionContext) _FundingPayment_paymentID(ctx context.Context, field graphql.CollectedField, obj *market.FundingPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingPayment_paymentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundingPayment_paymentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingPayment", field, false, false, "String")
+}
+
+func (ec *executionContext) _FundingPayment_clientSecret(ctx context.Context, field graphql.CollectedField, obj *market.FundingPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingPayment_clientSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientSecret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundingPayment_clientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingPayment", field, false, false, "String")
+}
+
+func (ec *executionContext) _FundingPayment_amount(ctx context.Context, field graphql.CollectedField, obj *market.FundingPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingPayment_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundingPayment_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FundingPayment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GeoPoint_lat(ctx context.Context, field graphql.CollectedField, obj *market.GeoPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32198,6 +32423,50 @@ func (ec *executionContext) fieldContext_Mutation_setFundingTerms(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setFundingTerms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startFunding(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startFunding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartFunding(ctx, fc.Args["input"].(market.StartFundingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StartFundingPayload) graphql.Marshaler {
+			return ec.marshalNStartFundingPayload2ᚖflexworkᚋgraphᚋmodelᚐStartFundingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startFunding(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartFundingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startFunding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -43758,6 +44027,38 @@ func (ec *executionContext) fieldContext_StartCertificationUploadPayload_expires
 	return graphql.NewScalarFieldContext("StartCertificationUploadPayload", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _StartFundingPayload_payment(ctx context.Context, field graphql.CollectedField, obj *model.StartFundingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartFundingPayload_payment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.FundingPayment) graphql.Marshaler {
+			return ec.marshalNFundingPayment2ᚖflexworkᚋmarketᚐFundingPayment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartFundingPayload_payment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StartFundingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FundingPayment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StopBackfillPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -53831,6 +54132,55 @@ func UnmarshalStartCertificationUploadInput(ctx context.Context, raw any) (marke
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStartFundingInput(ctx context.Context, obj any) (market.StartFundingInput, error) {
+	var it market.StartFundingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"employerID", "amount"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNMoneyInput2flexworkᚋmarketᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartFundingInput unmarshals raw into the StartFundingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartFundingInput(ctx context.Context, raw any) (market.StartFundingInput, error) {
+	var out market.StartFundingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartFundingInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStopBackfillInput(ctx context.Context, obj any) (model.StopBackfillInput, error) {
 	var it model.StopBackfillInput
 	if obj == nil {
@@ -58714,6 +59064,54 @@ func (ec *executionContext) _FormField(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var fundingPaymentImplementors = []string{"FundingPayment"}
+
+func (ec *executionContext) _FundingPayment(ctx context.Context, sel ast.SelectionSet, obj *market.FundingPayment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fundingPaymentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FundingPayment")
+		case "provider":
+			out.Values[i] = ec._FundingPayment_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paymentID":
+			out.Values[i] = ec._FundingPayment_paymentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientSecret":
+			out.Values[i] = ec._FundingPayment_clientSecret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._FundingPayment_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var geoPointImplementors = []string{"GeoPoint"}
 
 func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet, obj *market.GeoPoint) graphql.Marshaler {
@@ -59882,6 +60280,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setFundingTerms":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setFundingTerms(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startFunding":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startFunding(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -64320,6 +64725,39 @@ func (ec *executionContext) _StartCertificationUploadPayload(ctx context.Context
 	return out
 }
 
+var startFundingPayloadImplementors = []string{"StartFundingPayload"}
+
+func (ec *executionContext) _StartFundingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.StartFundingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, startFundingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StartFundingPayload")
+		case "payment":
+			out.Values[i] = ec._StartFundingPayload_payment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var stopBackfillPayloadImplementors = []string{"StopBackfillPayload"}
 
 func (ec *executionContext) _StopBackfillPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -67534,6 +67972,14 @@ func (ec *executionContext) marshalNFormField2ᚕflexworkᚋmarketᚐFormField�
 	return ret
 }
 
+func (ec *executionContext) marshalNFundingPayment2ᚖflexworkᚋmarketᚐFundingPayment(ctx context.Context, sel ast.SelectionSet, v *market.FundingPayment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FundingPayment!")
+		return graphql.Null
+	}
+	return ec._FundingPayment(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFundingTerms2flexworkᚋentᚋemployerᚐFundingTerms(ctx context.Context, v any) (employer.FundingTerms, error) {
 	var res employer.FundingTerms
 	err := res.UnmarshalGQL(v)
@@ -69408,6 +69854,19 @@ func (ec *executionContext) marshalNStartCertificationUploadPayload2ᚖflexwork�
 		return graphql.Null
 	}
 	return ec._StartCertificationUploadPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStartFundingInput2flexworkᚋmarketᚐStartFundingInput(ctx context.Context, v any) (market.StartFundingInput, error) {
+	res, err := ec.unmarshalInputStartFundingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStartFundingPayload2ᚖflexworkᚋgraphᚋmodelᚐStartFundingPayload(ctx context.Context, sel ast.SelectionSet, v *model.StartFundingPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StartFundingPayload!")
+		return graphql.Null
+	}
+	return ec._StartFundingPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNStopBackfillInput2flexworkᚋgraphᚋmodelᚐStopBackfillInput(ctx context.Context, v any) (model.StopBackfillInput, error) {

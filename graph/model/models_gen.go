@@ -5,6 +5,7 @@ package model
 import (
 	"bytes"
 	"flexwork/ent"
+	"flexwork/market"
 	"fmt"
 	"io"
 	"strconv"
@@ -278,6 +279,12 @@ type SignOutInput struct {
 type SignOutSessionInput struct {
 	// The device's session, from sessions.
 	SessionID string `json:"sessionID"`
+}
+
+// What startFunding began.
+type StartFundingPayload struct {
+	// The payment: the employer's funds rise when the provider says the money arrived, not before.
+	Payment *market.FundingPayment `json:"payment"`
 }
 
 // What stopBackfill needs.

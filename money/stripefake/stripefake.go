@@ -1,6 +1,8 @@
 // Package stripefake is a stand-in for the part of Stripe's API flexwork's
 // payouts use (POST and GET /v1/transfers), for tests: Stripe's own Go SDK
-// talks to it over HTTP. It keeps Stripe's promises that matter here: an
+// talks to it over HTTP. It also takes employers' payments (POST
+// /v1/payment_intents) and, when told a payment succeeded, sends the
+// signed payment_intent.succeeded webhook as Stripe does. It keeps Stripe's promises that matter here: an
 // Idempotency-Key answers again with the first transfer made under it (and
 // refuses other parameters under it), transfers are listed by transfer
 // group, and a destination it does not know is refused with a 400. It can
@@ -42,11 +44,14 @@ type Server struct {
 	closed    map[string]bool      // destinations that are refused
 	lose      int                  // answers still to lose
 	delay     time.Duration
+	intents   map[string]*PaymentIntent // by ID
+	intentOf  map[string]*PaymentIntent // idempotency key → its payment intent
 }
 
 // Start runs a fake Stripe API on a local port.
 func Start() *Server {
-	s := &Server{byKey: map[string]*Transfer{}, paramsOf: map[string]string{}, closed: map[string]bool{}}
+	s := &Server{byKey: map[string]*Transfer{}, paramsOf: map[string]string{}, closed: map[string]bool{},
+		intents: map[string]*PaymentIntent{}, intentOf: map[string]*PaymentIntent{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -88,6 +93,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.create(w, r)
 	case r.URL.Path == "/v1/transfers" && r.Method == http.MethodGet:
 		s.list(w, r)
+	case r.URL.Path == "/v1/payment_intents" && r.Method == http.MethodPost:
+		s.createIntent(w, r)
 	default:
 		stripeError(w, http.StatusNotFound, "invalid_request_error", "resource_missing", "Unrecognized request URL")
 	}

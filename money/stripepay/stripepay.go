@@ -22,8 +22,12 @@ import (
 	"flexwork/money"
 )
 
-// Provider is a money.PayoutProvider over Stripe's API.
-type Provider struct{ client *stripe.Client }
+// Provider is a money.PayoutProvider and a money.FundingProvider over
+// Stripe's API.
+type Provider struct {
+	client        *stripe.Client
+	webhookSecret string
+}
 
 // New returns a provider with the platform's secret key. apiURL, when set,
 // replaces Stripe's API address (a fake of it in tests).
