@@ -33,6 +33,7 @@ import (
 	"flexwork/ent/passwordreset"
 	"flexwork/ent/payout"
 	"flexwork/ent/payoutbatch"
+	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -104,6 +105,8 @@ type Client struct {
 	Payout *PayoutClient
 	// PayoutBatch is the client for interacting with the PayoutBatch builders.
 	PayoutBatch *PayoutBatchClient
+	// RealName is the client for interacting with the RealName builders.
+	RealName *RealNameClient
 	// Review is the client for interacting with the Review builders.
 	Review *ReviewClient
 	// ReviewReport is the client for interacting with the ReviewReport builders.
@@ -163,6 +166,7 @@ func (c *Client) init() {
 	c.PasswordReset = NewPasswordResetClient(c.config)
 	c.Payout = NewPayoutClient(c.config)
 	c.PayoutBatch = NewPayoutBatchClient(c.config)
+	c.RealName = NewRealNameClient(c.config)
 	c.Review = NewReviewClient(c.config)
 	c.ReviewReport = NewReviewReportClient(c.config)
 	c.RosterEntry = NewRosterEntryClient(c.config)
@@ -290,6 +294,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PasswordReset:      NewPasswordResetClient(cfg),
 		Payout:             NewPayoutClient(cfg),
 		PayoutBatch:        NewPayoutBatchClient(cfg),
+		RealName:           NewRealNameClient(cfg),
 		Review:             NewReviewClient(cfg),
 		ReviewReport:       NewReviewReportClient(cfg),
 		RosterEntry:        NewRosterEntryClient(cfg),
@@ -344,6 +349,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PasswordReset:      NewPasswordResetClient(cfg),
 		Payout:             NewPayoutClient(cfg),
 		PayoutBatch:        NewPayoutBatchClient(cfg),
+		RealName:           NewRealNameClient(cfg),
 		Review:             NewReviewClient(cfg),
 		ReviewReport:       NewReviewReportClient(cfg),
 		RosterEntry:        NewRosterEntryClient(cfg),
@@ -390,9 +396,9 @@ func (c *Client) Use(hooks ...Hook) {
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
 		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.MoneyAccount,
 		c.MoneyPosting, c.MoneyTransaction, c.Notification, c.Offer, c.PasswordReset,
-		c.Payout, c.PayoutBatch, c.Review, c.ReviewReport, c.RosterEntry, c.Session,
-		c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet,
-		c.User, c.WorkerProfile, c.WorkerSkill,
+		c.Payout, c.PayoutBatch, c.RealName, c.Review, c.ReviewReport, c.RosterEntry,
+		c.Session, c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction,
+		c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Use(hooks...)
 	}
@@ -406,9 +412,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
 		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.MoneyAccount,
 		c.MoneyPosting, c.MoneyTransaction, c.Notification, c.Offer, c.PasswordReset,
-		c.Payout, c.PayoutBatch, c.Review, c.ReviewReport, c.RosterEntry, c.Session,
-		c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet,
-		c.User, c.WorkerProfile, c.WorkerSkill,
+		c.Payout, c.PayoutBatch, c.RealName, c.Review, c.ReviewReport, c.RosterEntry,
+		c.Session, c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction,
+		c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -461,6 +467,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Payout.mutate(ctx, m)
 	case *PayoutBatchMutation:
 		return c.PayoutBatch.mutate(ctx, m)
+	case *RealNameMutation:
+		return c.RealName.mutate(ctx, m)
 	case *ReviewMutation:
 		return c.Review.mutate(ctx, m)
 	case *ReviewReportMutation:
@@ -4032,6 +4040,140 @@ func (c *PayoutBatchClient) mutate(ctx context.Context, m *PayoutBatchMutation) 
 	}
 }
 
+// RealNameClient is a client for the RealName schema.
+type RealNameClient struct {
+	config
+}
+
+// NewRealNameClient returns a client for the RealName from the given config.
+func NewRealNameClient(c config) *RealNameClient {
+	return &RealNameClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `realname.Hooks(f(g(h())))`.
+func (c *RealNameClient) Use(hooks ...Hook) {
+	c.hooks.RealName = append(c.hooks.RealName, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `realname.Intercept(f(g(h())))`.
+func (c *RealNameClient) Intercept(interceptors ...Interceptor) {
+	c.inters.RealName = append(c.inters.RealName, interceptors...)
+}
+
+// Create returns a builder for creating a RealName entity.
+func (c *RealNameClient) Create() *RealNameCreate {
+	mutation := newRealNameMutation(c.config, OpCreate)
+	return &RealNameCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of RealName entities.
+func (c *RealNameClient) CreateBulk(builders ...*RealNameCreate) *RealNameCreateBulk {
+	return &RealNameCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RealNameClient) MapCreateBulk(slice any, setFunc func(*RealNameCreate, int)) *RealNameCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RealNameCreateBulk{err: fmt.Errorf("calling to RealNameClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RealNameCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RealNameCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for RealName.
+func (c *RealNameClient) Update() *RealNameUpdate {
+	mutation := newRealNameMutation(c.config, OpUpdate)
+	return &RealNameUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RealNameClient) UpdateOne(_m *RealName) *RealNameUpdateOne {
+	mutation := newRealNameMutation(c.config, OpUpdateOne, withRealName(_m))
+	return &RealNameUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RealNameClient) UpdateOneID(id string) *RealNameUpdateOne {
+	mutation := newRealNameMutation(c.config, OpUpdateOne, withRealNameID(id))
+	return &RealNameUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for RealName.
+func (c *RealNameClient) Delete() *RealNameDelete {
+	mutation := newRealNameMutation(c.config, OpDelete)
+	return &RealNameDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RealNameClient) DeleteOne(_m *RealName) *RealNameDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RealNameClient) DeleteOneID(id string) *RealNameDeleteOne {
+	builder := c.Delete().Where(realname.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RealNameDeleteOne{builder}
+}
+
+// Query returns a query builder for RealName.
+func (c *RealNameClient) Query() *RealNameQuery {
+	return &RealNameQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRealName},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a RealName entity by its id.
+func (c *RealNameClient) Get(ctx context.Context, id string) (*RealName, error) {
+	return c.Query().Where(realname.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RealNameClient) GetX(ctx context.Context, id string) *RealName {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *RealNameClient) Hooks() []Hook {
+	hooks := c.hooks.RealName
+	return append(hooks[:len(hooks):len(hooks)], realname.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RealNameClient) Interceptors() []Interceptor {
+	return c.inters.RealName
+}
+
+func (c *RealNameClient) mutate(ctx context.Context, m *RealNameMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RealNameCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RealNameUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RealNameUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RealNameDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown RealName mutation op: %q", m.Op())
+	}
+}
+
 // ReviewClient is a client for the Review schema.
 type ReviewClient struct {
 	config
@@ -6341,7 +6483,7 @@ type (
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
 		LedgerEntry, LedgerNode, Membership, MoneyAccount, MoneyPosting,
 		MoneyTransaction, Notification, Offer, PasswordReset, Payout, PayoutBatch,
-		Review, ReviewReport, RosterEntry, Session, Shift, ShiftTemplate,
+		RealName, Review, ReviewReport, RosterEntry, Session, Shift, ShiftTemplate,
 		SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
 		WorkerSkill []ent.Hook
 	}
@@ -6350,7 +6492,7 @@ type (
 		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
 		LedgerEntry, LedgerNode, Membership, MoneyAccount, MoneyPosting,
 		MoneyTransaction, Notification, Offer, PasswordReset, Payout, PayoutBatch,
-		Review, ReviewReport, RosterEntry, Session, Shift, ShiftTemplate,
+		RealName, Review, ReviewReport, RosterEntry, Session, Shift, ShiftTemplate,
 		SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
 		WorkerSkill []ent.Interceptor
 	}

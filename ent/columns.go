@@ -138,6 +138,12 @@ func (_q *PayoutBatchQuery) AllColumns() *PayoutBatchQuery {
 	return _q
 }
 
+// AllColumns undoes any Select: the query reads every column of RealName.
+func (_q *RealNameQuery) AllColumns() *RealNameQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
 // AllColumns undoes any Select: the query reads every column of Review.
 func (_q *ReviewQuery) AllColumns() *ReviewQuery {
 	_q.ctx.Fields = nil

@@ -55,6 +55,10 @@ type Employer struct {
 	FundingTerms employer.FundingTerms `json:"funding_terms,omitempty"`
 	// CreditLimit holds the value of the "credit_limit" field.
 	CreditLimit *int64 `json:"credit_limit,omitempty"`
+	// The unified social credit code on its business licence: public record in China.
+	LicenceNumber *string `json:"licence_number,omitempty"`
+	// LicenceStatus holds the value of the "licence_status" field.
+	LicenceStatus *employer.LicenceStatus `json:"licence_status,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the EmployerQuery when eager-loading is set.
 	Edges        EmployerEdges `json:"edges"`
@@ -154,7 +158,7 @@ func (*Employer) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case employer.FieldCreditScore, employer.FieldRatingCount, employer.FieldPaidOnTime, employer.FieldPaidLate, employer.FieldCreditLimit:
 			values[i] = new(sql.NullInt64)
-		case employer.FieldID, employer.FieldName, employer.FieldDescription, employer.FieldWebsite, employer.FieldAddress, employer.FieldKind, employer.FieldJurisdiction, employer.FieldFundingTerms:
+		case employer.FieldID, employer.FieldName, employer.FieldDescription, employer.FieldWebsite, employer.FieldAddress, employer.FieldKind, employer.FieldJurisdiction, employer.FieldFundingTerms, employer.FieldLicenceNumber, employer.FieldLicenceStatus:
 			values[i] = new(sql.NullString)
 		case employer.FieldCreatedAt, employer.FieldUpdatedAt, employer.FieldCreditAsOf:
 			values[i] = new(sql.NullTime)
@@ -297,6 +301,20 @@ func (_m *Employer) assignValues(columns []string, values []any) error {
 				_m.CreditLimit = new(int64)
 				*_m.CreditLimit = value.Int64
 			}
+		case employer.FieldLicenceNumber:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field licence_number", values[i])
+			} else if value.Valid {
+				_m.LicenceNumber = new(string)
+				*_m.LicenceNumber = value.String
+			}
+		case employer.FieldLicenceStatus:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field licence_status", values[i])
+			} else if value.Valid {
+				_m.LicenceStatus = new(employer.LicenceStatus)
+				*_m.LicenceStatus = employer.LicenceStatus(value.String)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -425,6 +443,16 @@ func (_m *Employer) String() string {
 	builder.WriteString(", ")
 	if v := _m.CreditLimit; v != nil {
 		builder.WriteString("credit_limit=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.LicenceNumber; v != nil {
+		builder.WriteString("licence_number=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.LicenceStatus; v != nil {
+		builder.WriteString("licence_status=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

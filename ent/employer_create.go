@@ -287,6 +287,34 @@ func (_c *EmployerCreate) SetNillableCreditLimit(v *int64) *EmployerCreate {
 	return _c
 }
 
+// SetLicenceNumber sets the "licence_number" field.
+func (_c *EmployerCreate) SetLicenceNumber(v string) *EmployerCreate {
+	_c.mutation.SetLicenceNumber(v)
+	return _c
+}
+
+// SetNillableLicenceNumber sets the "licence_number" field if the given value is not nil.
+func (_c *EmployerCreate) SetNillableLicenceNumber(v *string) *EmployerCreate {
+	if v != nil {
+		_c.SetLicenceNumber(*v)
+	}
+	return _c
+}
+
+// SetLicenceStatus sets the "licence_status" field.
+func (_c *EmployerCreate) SetLicenceStatus(v employer.LicenceStatus) *EmployerCreate {
+	_c.mutation.SetLicenceStatus(v)
+	return _c
+}
+
+// SetNillableLicenceStatus sets the "licence_status" field if the given value is not nil.
+func (_c *EmployerCreate) SetNillableLicenceStatus(v *employer.LicenceStatus) *EmployerCreate {
+	if v != nil {
+		_c.SetLicenceStatus(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *EmployerCreate) SetID(v string) *EmployerCreate {
 	_c.mutation.SetID(v)
@@ -582,6 +610,16 @@ func (_c *EmployerCreate) check() error {
 			return &ValidationError{Name: "funding_terms", err: fmt.Errorf(`ent: validator failed for field "Employer.funding_terms": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.LicenceNumber(); ok {
+		if err := employer.LicenceNumberValidator(v); err != nil {
+			return &ValidationError{Name: "licence_number", err: fmt.Errorf(`ent: validator failed for field "Employer.licence_number": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.LicenceStatus(); ok {
+		if err := employer.LicenceStatusValidator(v); err != nil {
+			return &ValidationError{Name: "licence_status", err: fmt.Errorf(`ent: validator failed for field "Employer.licence_status": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := employer.IDValidator(v); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Employer.id": %w`, err)}
@@ -698,6 +736,14 @@ func (_c *EmployerCreate) createSpec() (*Employer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CreditLimit(); ok {
 		_spec.SetField(employer.FieldCreditLimit, field.TypeInt64, value)
 		_node.CreditLimit = &value
+	}
+	if value, ok := _c.mutation.LicenceNumber(); ok {
+		_spec.SetField(employer.FieldLicenceNumber, field.TypeString, value)
+		_node.LicenceNumber = &value
+	}
+	if value, ok := _c.mutation.LicenceStatus(); ok {
+		_spec.SetField(employer.FieldLicenceStatus, field.TypeEnum, value)
+		_node.LicenceStatus = &value
 	}
 	if nodes := _c.mutation.MembershipsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1111,6 +1157,42 @@ func (u *EmployerUpsert) ClearCreditLimit() *EmployerUpsert {
 	return u
 }
 
+// SetLicenceNumber sets the "licence_number" field.
+func (u *EmployerUpsert) SetLicenceNumber(v string) *EmployerUpsert {
+	u.Set(employer.FieldLicenceNumber, v)
+	return u
+}
+
+// UpdateLicenceNumber sets the "licence_number" field to the value that was provided on create.
+func (u *EmployerUpsert) UpdateLicenceNumber() *EmployerUpsert {
+	u.SetExcluded(employer.FieldLicenceNumber)
+	return u
+}
+
+// ClearLicenceNumber clears the value of the "licence_number" field.
+func (u *EmployerUpsert) ClearLicenceNumber() *EmployerUpsert {
+	u.SetNull(employer.FieldLicenceNumber)
+	return u
+}
+
+// SetLicenceStatus sets the "licence_status" field.
+func (u *EmployerUpsert) SetLicenceStatus(v employer.LicenceStatus) *EmployerUpsert {
+	u.Set(employer.FieldLicenceStatus, v)
+	return u
+}
+
+// UpdateLicenceStatus sets the "licence_status" field to the value that was provided on create.
+func (u *EmployerUpsert) UpdateLicenceStatus() *EmployerUpsert {
+	u.SetExcluded(employer.FieldLicenceStatus)
+	return u
+}
+
+// ClearLicenceStatus clears the value of the "licence_status" field.
+func (u *EmployerUpsert) ClearLicenceStatus() *EmployerUpsert {
+	u.SetNull(employer.FieldLicenceStatus)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -1473,6 +1555,48 @@ func (u *EmployerUpsertOne) UpdateCreditLimit() *EmployerUpsertOne {
 func (u *EmployerUpsertOne) ClearCreditLimit() *EmployerUpsertOne {
 	return u.Update(func(s *EmployerUpsert) {
 		s.ClearCreditLimit()
+	})
+}
+
+// SetLicenceNumber sets the "licence_number" field.
+func (u *EmployerUpsertOne) SetLicenceNumber(v string) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetLicenceNumber(v)
+	})
+}
+
+// UpdateLicenceNumber sets the "licence_number" field to the value that was provided on create.
+func (u *EmployerUpsertOne) UpdateLicenceNumber() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateLicenceNumber()
+	})
+}
+
+// ClearLicenceNumber clears the value of the "licence_number" field.
+func (u *EmployerUpsertOne) ClearLicenceNumber() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearLicenceNumber()
+	})
+}
+
+// SetLicenceStatus sets the "licence_status" field.
+func (u *EmployerUpsertOne) SetLicenceStatus(v employer.LicenceStatus) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetLicenceStatus(v)
+	})
+}
+
+// UpdateLicenceStatus sets the "licence_status" field to the value that was provided on create.
+func (u *EmployerUpsertOne) UpdateLicenceStatus() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateLicenceStatus()
+	})
+}
+
+// ClearLicenceStatus clears the value of the "licence_status" field.
+func (u *EmployerUpsertOne) ClearLicenceStatus() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearLicenceStatus()
 	})
 }
 
@@ -2005,6 +2129,48 @@ func (u *EmployerUpsertBulk) UpdateCreditLimit() *EmployerUpsertBulk {
 func (u *EmployerUpsertBulk) ClearCreditLimit() *EmployerUpsertBulk {
 	return u.Update(func(s *EmployerUpsert) {
 		s.ClearCreditLimit()
+	})
+}
+
+// SetLicenceNumber sets the "licence_number" field.
+func (u *EmployerUpsertBulk) SetLicenceNumber(v string) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetLicenceNumber(v)
+	})
+}
+
+// UpdateLicenceNumber sets the "licence_number" field to the value that was provided on create.
+func (u *EmployerUpsertBulk) UpdateLicenceNumber() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateLicenceNumber()
+	})
+}
+
+// ClearLicenceNumber clears the value of the "licence_number" field.
+func (u *EmployerUpsertBulk) ClearLicenceNumber() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearLicenceNumber()
+	})
+}
+
+// SetLicenceStatus sets the "licence_status" field.
+func (u *EmployerUpsertBulk) SetLicenceStatus(v employer.LicenceStatus) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetLicenceStatus(v)
+	})
+}
+
+// UpdateLicenceStatus sets the "licence_status" field to the value that was provided on create.
+func (u *EmployerUpsertBulk) UpdateLicenceStatus() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateLicenceStatus()
+	})
+}
+
+// ClearLicenceStatus clears the value of the "licence_status" field.
+func (u *EmployerUpsertBulk) ClearLicenceStatus() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearLicenceStatus()
 	})
 }
 

@@ -331,6 +331,46 @@ func (_u *EmployerUpdate) ClearCreditLimit() *EmployerUpdate {
 	return _u
 }
 
+// SetLicenceNumber sets the "licence_number" field.
+func (_u *EmployerUpdate) SetLicenceNumber(v string) *EmployerUpdate {
+	_u.mutation.SetLicenceNumber(v)
+	return _u
+}
+
+// SetNillableLicenceNumber sets the "licence_number" field if the given value is not nil.
+func (_u *EmployerUpdate) SetNillableLicenceNumber(v *string) *EmployerUpdate {
+	if v != nil {
+		_u.SetLicenceNumber(*v)
+	}
+	return _u
+}
+
+// ClearLicenceNumber clears the value of the "licence_number" field.
+func (_u *EmployerUpdate) ClearLicenceNumber() *EmployerUpdate {
+	_u.mutation.ClearLicenceNumber()
+	return _u
+}
+
+// SetLicenceStatus sets the "licence_status" field.
+func (_u *EmployerUpdate) SetLicenceStatus(v employer.LicenceStatus) *EmployerUpdate {
+	_u.mutation.SetLicenceStatus(v)
+	return _u
+}
+
+// SetNillableLicenceStatus sets the "licence_status" field if the given value is not nil.
+func (_u *EmployerUpdate) SetNillableLicenceStatus(v *employer.LicenceStatus) *EmployerUpdate {
+	if v != nil {
+		_u.SetLicenceStatus(*v)
+	}
+	return _u
+}
+
+// ClearLicenceStatus clears the value of the "licence_status" field.
+func (_u *EmployerUpdate) ClearLicenceStatus() *EmployerUpdate {
+	_u.mutation.ClearLicenceStatus()
+	return _u
+}
+
 // AddMembershipIDs adds the "memberships" edge to the Membership entity by IDs.
 func (_u *EmployerUpdate) AddMembershipIDs(ids ...string) *EmployerUpdate {
 	_u.mutation.AddMembershipIDs(ids...)
@@ -621,6 +661,16 @@ func (_u *EmployerUpdate) check() error {
 			return &ValidationError{Name: "funding_terms", err: fmt.Errorf(`ent: validator failed for field "Employer.funding_terms": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.LicenceNumber(); ok {
+		if err := employer.LicenceNumberValidator(v); err != nil {
+			return &ValidationError{Name: "licence_number", err: fmt.Errorf(`ent: validator failed for field "Employer.licence_number": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LicenceStatus(); ok {
+		if err := employer.LicenceStatusValidator(v); err != nil {
+			return &ValidationError{Name: "licence_status", err: fmt.Errorf(`ent: validator failed for field "Employer.licence_status": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -725,6 +775,18 @@ func (_u *EmployerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.CreditLimitCleared() {
 		_spec.ClearField(employer.FieldCreditLimit, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.LicenceNumber(); ok {
+		_spec.SetField(employer.FieldLicenceNumber, field.TypeString, value)
+	}
+	if _u.mutation.LicenceNumberCleared() {
+		_spec.ClearField(employer.FieldLicenceNumber, field.TypeString)
+	}
+	if value, ok := _u.mutation.LicenceStatus(); ok {
+		_spec.SetField(employer.FieldLicenceStatus, field.TypeEnum, value)
+	}
+	if _u.mutation.LicenceStatusCleared() {
+		_spec.ClearField(employer.FieldLicenceStatus, field.TypeEnum)
 	}
 	if _u.mutation.MembershipsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1314,6 +1376,46 @@ func (_u *EmployerUpdateOne) ClearCreditLimit() *EmployerUpdateOne {
 	return _u
 }
 
+// SetLicenceNumber sets the "licence_number" field.
+func (_u *EmployerUpdateOne) SetLicenceNumber(v string) *EmployerUpdateOne {
+	_u.mutation.SetLicenceNumber(v)
+	return _u
+}
+
+// SetNillableLicenceNumber sets the "licence_number" field if the given value is not nil.
+func (_u *EmployerUpdateOne) SetNillableLicenceNumber(v *string) *EmployerUpdateOne {
+	if v != nil {
+		_u.SetLicenceNumber(*v)
+	}
+	return _u
+}
+
+// ClearLicenceNumber clears the value of the "licence_number" field.
+func (_u *EmployerUpdateOne) ClearLicenceNumber() *EmployerUpdateOne {
+	_u.mutation.ClearLicenceNumber()
+	return _u
+}
+
+// SetLicenceStatus sets the "licence_status" field.
+func (_u *EmployerUpdateOne) SetLicenceStatus(v employer.LicenceStatus) *EmployerUpdateOne {
+	_u.mutation.SetLicenceStatus(v)
+	return _u
+}
+
+// SetNillableLicenceStatus sets the "licence_status" field if the given value is not nil.
+func (_u *EmployerUpdateOne) SetNillableLicenceStatus(v *employer.LicenceStatus) *EmployerUpdateOne {
+	if v != nil {
+		_u.SetLicenceStatus(*v)
+	}
+	return _u
+}
+
+// ClearLicenceStatus clears the value of the "licence_status" field.
+func (_u *EmployerUpdateOne) ClearLicenceStatus() *EmployerUpdateOne {
+	_u.mutation.ClearLicenceStatus()
+	return _u
+}
+
 // AddMembershipIDs adds the "memberships" edge to the Membership entity by IDs.
 func (_u *EmployerUpdateOne) AddMembershipIDs(ids ...string) *EmployerUpdateOne {
 	_u.mutation.AddMembershipIDs(ids...)
@@ -1617,6 +1719,16 @@ func (_u *EmployerUpdateOne) check() error {
 			return &ValidationError{Name: "funding_terms", err: fmt.Errorf(`ent: validator failed for field "Employer.funding_terms": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.LicenceNumber(); ok {
+		if err := employer.LicenceNumberValidator(v); err != nil {
+			return &ValidationError{Name: "licence_number", err: fmt.Errorf(`ent: validator failed for field "Employer.licence_number": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LicenceStatus(); ok {
+		if err := employer.LicenceStatusValidator(v); err != nil {
+			return &ValidationError{Name: "licence_status", err: fmt.Errorf(`ent: validator failed for field "Employer.licence_status": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1738,6 +1850,18 @@ func (_u *EmployerUpdateOne) sqlSave(ctx context.Context) (_node *Employer, err 
 	}
 	if _u.mutation.CreditLimitCleared() {
 		_spec.ClearField(employer.FieldCreditLimit, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.LicenceNumber(); ok {
+		_spec.SetField(employer.FieldLicenceNumber, field.TypeString, value)
+	}
+	if _u.mutation.LicenceNumberCleared() {
+		_spec.ClearField(employer.FieldLicenceNumber, field.TypeString)
+	}
+	if value, ok := _u.mutation.LicenceStatus(); ok {
+		_spec.SetField(employer.FieldLicenceStatus, field.TypeEnum, value)
+	}
+	if _u.mutation.LicenceStatusCleared() {
+		_spec.ClearField(employer.FieldLicenceStatus, field.TypeEnum)
 	}
 	if _u.mutation.MembershipsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -27,6 +27,7 @@ import (
 	"flexwork/ent/passwordreset"
 	"flexwork/ent/payout"
 	"flexwork/ent/payoutbatch"
+	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -129,6 +130,7 @@ func checkColumn(t, c string) error {
 			passwordreset.Table:      passwordreset.ValidColumn,
 			payout.Table:             payout.ValidColumn,
 			payoutbatch.Table:        payoutbatch.ValidColumn,
+			realname.Table:           realname.ValidColumn,
 			review.Table:             review.ValidColumn,
 			reviewreport.Table:       reviewreport.ValidColumn,
 			rosterentry.Table:        rosterentry.ValidColumn,

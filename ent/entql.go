@@ -26,6 +26,7 @@ import (
 	"flexwork/ent/payout"
 	"flexwork/ent/payoutbatch"
 	"flexwork/ent/predicate"
+	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -48,7 +49,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 35)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 36)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -269,6 +270,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employer.FieldPaidLate:          {Type: field.TypeInt, Column: employer.FieldPaidLate},
 			employer.FieldFundingTerms:      {Type: field.TypeEnum, Column: employer.FieldFundingTerms},
 			employer.FieldCreditLimit:       {Type: field.TypeInt64, Column: employer.FieldCreditLimit},
+			employer.FieldLicenceNumber:     {Type: field.TypeString, Column: employer.FieldLicenceNumber},
+			employer.FieldLicenceStatus:     {Type: field.TypeEnum, Column: employer.FieldLicenceStatus},
 		},
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
@@ -559,6 +562,32 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   realname.Table,
+			Columns: realname.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: realname.FieldID,
+			},
+		},
+		Type: "RealName",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			realname.FieldCreatedAt:      {Type: field.TypeTime, Column: realname.FieldCreatedAt},
+			realname.FieldUpdatedAt:      {Type: field.TypeTime, Column: realname.FieldUpdatedAt},
+			realname.FieldUserID:         {Type: field.TypeString, Column: realname.FieldUserID},
+			realname.FieldLegalName:      {Type: field.TypeString, Column: realname.FieldLegalName},
+			realname.FieldIDType:         {Type: field.TypeEnum, Column: realname.FieldIDType},
+			realname.FieldIDNumberSealed: {Type: field.TypeBytes, Column: realname.FieldIDNumberSealed},
+			realname.FieldIDNumberMasked: {Type: field.TypeString, Column: realname.FieldIDNumberMasked},
+			realname.FieldIDNumberDigest: {Type: field.TypeString, Column: realname.FieldIDNumberDigest},
+			realname.FieldStatus:         {Type: field.TypeEnum, Column: realname.FieldStatus},
+			realname.FieldCheckedBy:      {Type: field.TypeString, Column: realname.FieldCheckedBy},
+			realname.FieldCheckRef:       {Type: field.TypeString, Column: realname.FieldCheckRef},
+			realname.FieldReason:         {Type: field.TypeString, Column: realname.FieldReason},
+			realname.FieldVerifiedAt:     {Type: field.TypeTime, Column: realname.FieldVerifiedAt},
+		},
+	}
+	graph.Nodes[23] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   review.Table,
 			Columns: review.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -585,7 +614,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			review.FieldHiddenReason: {Type: field.TypeString, Column: review.FieldHiddenReason},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reviewreport.Table,
 			Columns: reviewreport.Columns,
@@ -606,7 +635,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reviewreport.FieldDecisionNote: {Type: field.TypeString, Column: reviewreport.FieldDecisionNote},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rosterentry.Table,
 			Columns: rosterentry.Columns,
@@ -626,7 +655,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rosterentry.FieldAddedByID:  {Type: field.TypeString, Column: rosterentry.FieldAddedByID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -647,7 +676,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shift.Table,
 			Columns: shift.Columns,
@@ -703,7 +732,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldWeekMinutes:              {Type: field.TypeInt, Column: shift.FieldWeekMinutes},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shifttemplate.Table,
 			Columns: shifttemplate.Columns,
@@ -726,7 +755,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shifttemplate.FieldCreatedByID: {Type: field.TypeString, Column: shifttemplate.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signuprequest.Table,
 			Columns: signuprequest.Columns,
@@ -748,7 +777,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signuprequest.FieldCompletedAt:  {Type: field.TypeTime, Column: signuprequest.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -766,7 +795,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldCertificateRequired: {Type: field.TypeBool, Column: skill.FieldCertificateRequired},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staffaction.Table,
 			Columns: staffaction.Columns,
@@ -784,7 +813,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staffaction.FieldNote:      {Type: field.TypeString, Column: staffaction.FieldNote},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timesheet.Table,
 			Columns: timesheet.Columns,
@@ -838,7 +867,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentCreditedAt:    {Type: field.TypeTime, Column: timesheet.FieldPaymentCreditedAt},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -866,7 +895,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabledAt:        {Type: field.TypeTime, Column: user.FieldDisabledAt},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerprofile.Table,
 			Columns: workerprofile.Columns,
@@ -901,7 +930,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldNoShows:           {Type: field.TypeInt, Column: workerprofile.FieldNoShows},
 		},
 	}
-	graph.Nodes[34] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerskill.Table,
 			Columns: workerskill.Columns,
@@ -2925,6 +2954,16 @@ func (f *EmployerFilter) WhereCreditLimit(p entql.Int64P) {
 	f.Where(p.Field(employer.FieldCreditLimit))
 }
 
+// WhereLicenceNumber applies the entql string predicate on the licence_number field.
+func (f *EmployerFilter) WhereLicenceNumber(p entql.StringP) {
+	f.Where(p.Field(employer.FieldLicenceNumber))
+}
+
+// WhereLicenceStatus applies the entql string predicate on the licence_status field.
+func (f *EmployerFilter) WhereLicenceStatus(p entql.StringP) {
+	f.Where(p.Field(employer.FieldLicenceStatus))
+}
+
 // WhereHasMemberships applies a predicate to check if query has an edge memberships.
 func (f *EmployerFilter) WhereHasMemberships() {
 	f.Where(entql.HasEdge("memberships"))
@@ -4300,6 +4339,111 @@ func (f *PayoutBatchFilter) WhereHasPayoutsWith(preds ...predicate.Payout) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *RealNameQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the RealNameQuery builder.
+func (_q *RealNameQuery) Filter() *RealNameFilter {
+	return &RealNameFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *RealNameMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the RealNameMutation builder.
+func (m *RealNameMutation) Filter() *RealNameFilter {
+	return &RealNameFilter{config: m.config, predicateAdder: m}
+}
+
+// RealNameFilter provides a generic filtering capability at runtime for RealNameQuery.
+type RealNameFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *RealNameFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *RealNameFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(realname.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *RealNameFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(realname.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *RealNameFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(realname.FieldUpdatedAt))
+}
+
+// WhereUserID applies the entql string predicate on the user_id field.
+func (f *RealNameFilter) WhereUserID(p entql.StringP) {
+	f.Where(p.Field(realname.FieldUserID))
+}
+
+// WhereLegalName applies the entql string predicate on the legal_name field.
+func (f *RealNameFilter) WhereLegalName(p entql.StringP) {
+	f.Where(p.Field(realname.FieldLegalName))
+}
+
+// WhereIDType applies the entql string predicate on the id_type field.
+func (f *RealNameFilter) WhereIDType(p entql.StringP) {
+	f.Where(p.Field(realname.FieldIDType))
+}
+
+// WhereIDNumberSealed applies the entql []byte predicate on the id_number_sealed field.
+func (f *RealNameFilter) WhereIDNumberSealed(p entql.BytesP) {
+	f.Where(p.Field(realname.FieldIDNumberSealed))
+}
+
+// WhereIDNumberMasked applies the entql string predicate on the id_number_masked field.
+func (f *RealNameFilter) WhereIDNumberMasked(p entql.StringP) {
+	f.Where(p.Field(realname.FieldIDNumberMasked))
+}
+
+// WhereIDNumberDigest applies the entql string predicate on the id_number_digest field.
+func (f *RealNameFilter) WhereIDNumberDigest(p entql.StringP) {
+	f.Where(p.Field(realname.FieldIDNumberDigest))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *RealNameFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(realname.FieldStatus))
+}
+
+// WhereCheckedBy applies the entql string predicate on the checked_by field.
+func (f *RealNameFilter) WhereCheckedBy(p entql.StringP) {
+	f.Where(p.Field(realname.FieldCheckedBy))
+}
+
+// WhereCheckRef applies the entql string predicate on the check_ref field.
+func (f *RealNameFilter) WhereCheckRef(p entql.StringP) {
+	f.Where(p.Field(realname.FieldCheckRef))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *RealNameFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(realname.FieldReason))
+}
+
+// WhereVerifiedAt applies the entql time.Time predicate on the verified_at field.
+func (f *RealNameFilter) WhereVerifiedAt(p entql.TimeP) {
+	f.Where(p.Field(realname.FieldVerifiedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ReviewQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4328,7 +4472,7 @@ type ReviewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4471,7 +4615,7 @@ type ReviewReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4565,7 +4709,7 @@ type RosterEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RosterEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4668,7 +4812,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4762,7 +4906,7 @@ type ShiftFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5115,7 +5259,7 @@ type ShiftTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5219,7 +5363,7 @@ type SignupRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignupRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5304,7 +5448,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5425,7 +5569,7 @@ type StaffActionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffActionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5490,7 +5634,7 @@ type TimesheetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimesheetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5749,7 +5893,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5934,7 +6078,7 @@ type WorkerProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6210,7 +6354,7 @@ type WorkerSkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerSkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -20,6 +20,7 @@ import (
 	"flexwork/ent/offer"
 	"flexwork/ent/payout"
 	"flexwork/ent/payoutbatch"
+	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -1603,6 +1604,16 @@ func (_q *EmployerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, employer.FieldFundingTerms)
 				fieldSeen[employer.FieldFundingTerms] = struct{}{}
 			}
+		case "licenceNumber":
+			if _, ok := fieldSeen[employer.FieldLicenceNumber]; !ok {
+				selectedFields = append(selectedFields, employer.FieldLicenceNumber)
+				fieldSeen[employer.FieldLicenceNumber] = struct{}{}
+			}
+		case "licenceStatus":
+			if _, ok := fieldSeen[employer.FieldLicenceStatus]; !ok {
+				selectedFields = append(selectedFields, employer.FieldLicenceStatus)
+				fieldSeen[employer.FieldLicenceStatus] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -2620,6 +2631,132 @@ func newPayoutBatchPaginateArgs(rv map[string]any) *payoutbatchPaginateArgs {
 		case *PayoutBatchOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithPayoutBatchOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *RealNameQuery) CollectFields(ctx context.Context, satisfies ...string) (*RealNameQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *RealNameQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(realname.Columns))
+		selectedFields = []string{realname.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[realname.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, realname.FieldCreatedAt)
+				fieldSeen[realname.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[realname.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, realname.FieldUpdatedAt)
+				fieldSeen[realname.FieldUpdatedAt] = struct{}{}
+			}
+		case "userID":
+			if _, ok := fieldSeen[realname.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, realname.FieldUserID)
+				fieldSeen[realname.FieldUserID] = struct{}{}
+			}
+		case "legalName":
+			if _, ok := fieldSeen[realname.FieldLegalName]; !ok {
+				selectedFields = append(selectedFields, realname.FieldLegalName)
+				fieldSeen[realname.FieldLegalName] = struct{}{}
+			}
+		case "idType":
+			if _, ok := fieldSeen[realname.FieldIDType]; !ok {
+				selectedFields = append(selectedFields, realname.FieldIDType)
+				fieldSeen[realname.FieldIDType] = struct{}{}
+			}
+		case "idNumberMasked":
+			if _, ok := fieldSeen[realname.FieldIDNumberMasked]; !ok {
+				selectedFields = append(selectedFields, realname.FieldIDNumberMasked)
+				fieldSeen[realname.FieldIDNumberMasked] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[realname.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, realname.FieldStatus)
+				fieldSeen[realname.FieldStatus] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[realname.FieldReason]; !ok {
+				selectedFields = append(selectedFields, realname.FieldReason)
+				fieldSeen[realname.FieldReason] = struct{}{}
+			}
+		case "verifiedAt":
+			if _, ok := fieldSeen[realname.FieldVerifiedAt]; !ok {
+				selectedFields = append(selectedFields, realname.FieldVerifiedAt)
+				fieldSeen[realname.FieldVerifiedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type realnamePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []RealNamePaginateOption
+}
+
+func newRealNamePaginateArgs(rv map[string]any) *realnamePaginateArgs {
+	args := &realnamePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &RealNameOrder{Field: &RealNameOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithRealNameOrder(order))
+			}
+		case *RealNameOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithRealNameOrder(v))
 			}
 		}
 	}

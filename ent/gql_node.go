@@ -19,6 +19,7 @@ import (
 	"flexwork/ent/offer"
 	"flexwork/ent/payout"
 	"flexwork/ent/payoutbatch"
+	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -116,6 +117,11 @@ var payoutbatchImplementors = []string{"PayoutBatch", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*PayoutBatch) IsNode() {}
+
+var realnameImplementors = []string{"RealName", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*RealName) IsNode() {}
 
 var reviewImplementors = []string{"Review", "Node"}
 
@@ -361,6 +367,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(payoutbatch.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, payoutbatchImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case realname.Table:
+		query := c.RealName.Query().
+			Where(realname.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, realnameImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -765,6 +780,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.PayoutBatch.Query().
 			Where(payoutbatch.IDIn(ids...))
 		query, err := query.CollectFields(ctx, payoutbatchImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case realname.Table:
+		query := c.RealName.Query().
+			Where(realname.IDIn(ids...))
+		query, err := query.CollectFields(ctx, realnameImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,7 @@ import (
 	"flexwork/ent/offer"
 	"flexwork/ent/payout"
 	"flexwork/ent/payoutbatch"
+	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -4702,6 +4703,302 @@ func (_m *PayoutBatch) ToEdge(order *PayoutBatchOrder) *PayoutBatchEdge {
 		order = DefaultPayoutBatchOrder
 	}
 	return &PayoutBatchEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// RealNameEdge is the edge representation of RealName.
+type RealNameEdge struct {
+	Node   *RealName `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// RealNameConnection is the connection containing edges to RealName.
+type RealNameConnection struct {
+	Edges      []*RealNameEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *RealNameConnection) build(nodes []*RealName, pager *realnamePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *RealName
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *RealName {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *RealName {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*RealNameEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &RealNameEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// RealNamePaginateOption enables pagination customization.
+type RealNamePaginateOption func(*realnamePager) error
+
+// WithRealNameOrder configures pagination ordering.
+func WithRealNameOrder(order *RealNameOrder) RealNamePaginateOption {
+	if order == nil {
+		order = DefaultRealNameOrder
+	}
+	o := *order
+	return func(pager *realnamePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultRealNameOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithRealNameFilter configures pagination filter.
+func WithRealNameFilter(filter func(*RealNameQuery) (*RealNameQuery, error)) RealNamePaginateOption {
+	return func(pager *realnamePager) error {
+		if filter == nil {
+			return errors.New("RealNameQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type realnamePager struct {
+	reverse bool
+	order   *RealNameOrder
+	filter  func(*RealNameQuery) (*RealNameQuery, error)
+}
+
+func newRealNamePager(opts []RealNamePaginateOption, reverse bool) (*realnamePager, error) {
+	pager := &realnamePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultRealNameOrder
+	}
+	return pager, nil
+}
+
+func (p *realnamePager) applyFilter(query *RealNameQuery) (*RealNameQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *realnamePager) toCursor(_m *RealName) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *realnamePager) applyCursors(query *RealNameQuery, after, before *Cursor) (*RealNameQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultRealNameOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *realnamePager) applyOrder(query *RealNameQuery) *RealNameQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultRealNameOrder.Field {
+		query = query.Order(DefaultRealNameOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *realnamePager) orderExpr(query *RealNameQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultRealNameOrder.Field {
+			b.Comma().Ident(DefaultRealNameOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to RealName.
+func (_m *RealNameQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...RealNamePaginateOption,
+) (*RealNameConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newRealNamePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &RealNameConnection{Edges: []*RealNameEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// RealNameOrderFieldCreatedAt orders RealName by created_at.
+	RealNameOrderFieldCreatedAt = &RealNameOrderField{
+		Value: func(_m *RealName) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: realname.FieldCreatedAt,
+		toTerm: realname.ByCreatedAt,
+		toCursor: func(_m *RealName) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f RealNameOrderField) String() string {
+	var str string
+	switch f.column {
+	case RealNameOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f RealNameOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *RealNameOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("RealNameOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *RealNameOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid RealNameOrderField", str)
+	}
+	return nil
+}
+
+// RealNameOrderField defines the ordering field of RealName.
+type RealNameOrderField struct {
+	// Value extracts the ordering value from the given RealName.
+	Value    func(*RealName) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) realname.OrderOption
+	toCursor func(*RealName) Cursor
+}
+
+// RealNameOrder defines the ordering of RealName.
+type RealNameOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *RealNameOrderField `json:"field"`
+}
+
+// DefaultRealNameOrder is the default ordering of RealName.
+var DefaultRealNameOrder = &RealNameOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &RealNameOrderField{
+		Value: func(_m *RealName) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: realname.FieldID,
+		toTerm: realname.ByID,
+		toCursor: func(_m *RealName) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts RealName into RealNameEdge.
+func (_m *RealName) ToEdge(order *RealNameOrder) *RealNameEdge {
+	if order == nil {
+		order = DefaultRealNameOrder
+	}
+	return &RealNameEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -29,6 +29,7 @@ import (
 	"flexwork/ent/payout"
 	"flexwork/ent/payoutbatch"
 	"flexwork/ent/predicate"
+	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -84,6 +85,7 @@ const (
 	TypePasswordReset      = "PasswordReset"
 	TypePayout             = "Payout"
 	TypePayoutBatch        = "PayoutBatch"
+	TypeRealName           = "RealName"
 	TypeReview             = "Review"
 	TypeReviewReport       = "ReviewReport"
 	TypeRosterEntry        = "RosterEntry"
@@ -9279,6 +9281,8 @@ type EmployerMutation struct {
 	funding_terms          *employer.FundingTerms
 	credit_limit           *int64
 	addcredit_limit        *int64
+	licence_number         *string
+	licence_status         *employer.LicenceStatus
 	clearedFields          map[string]struct{}
 	memberships            map[string]struct{}
 	removedmemberships     map[string]struct{}
@@ -10306,6 +10310,104 @@ func (m *EmployerMutation) ResetCreditLimit() {
 	delete(m.clearedFields, employer.FieldCreditLimit)
 }
 
+// SetLicenceNumber sets the "licence_number" field.
+func (m *EmployerMutation) SetLicenceNumber(s string) {
+	m.licence_number = &s
+}
+
+// LicenceNumber returns the value of the "licence_number" field in the mutation.
+func (m *EmployerMutation) LicenceNumber() (r string, exists bool) {
+	v := m.licence_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLicenceNumber returns the old "licence_number" field's value of the Employer entity.
+// If the Employer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerMutation) OldLicenceNumber(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLicenceNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLicenceNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLicenceNumber: %w", err)
+	}
+	return oldValue.LicenceNumber, nil
+}
+
+// ClearLicenceNumber clears the value of the "licence_number" field.
+func (m *EmployerMutation) ClearLicenceNumber() {
+	m.licence_number = nil
+	m.clearedFields[employer.FieldLicenceNumber] = struct{}{}
+}
+
+// LicenceNumberCleared returns if the "licence_number" field was cleared in this mutation.
+func (m *EmployerMutation) LicenceNumberCleared() bool {
+	_, ok := m.clearedFields[employer.FieldLicenceNumber]
+	return ok
+}
+
+// ResetLicenceNumber resets all changes to the "licence_number" field.
+func (m *EmployerMutation) ResetLicenceNumber() {
+	m.licence_number = nil
+	delete(m.clearedFields, employer.FieldLicenceNumber)
+}
+
+// SetLicenceStatus sets the "licence_status" field.
+func (m *EmployerMutation) SetLicenceStatus(es employer.LicenceStatus) {
+	m.licence_status = &es
+}
+
+// LicenceStatus returns the value of the "licence_status" field in the mutation.
+func (m *EmployerMutation) LicenceStatus() (r employer.LicenceStatus, exists bool) {
+	v := m.licence_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLicenceStatus returns the old "licence_status" field's value of the Employer entity.
+// If the Employer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerMutation) OldLicenceStatus(ctx context.Context) (v *employer.LicenceStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLicenceStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLicenceStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLicenceStatus: %w", err)
+	}
+	return oldValue.LicenceStatus, nil
+}
+
+// ClearLicenceStatus clears the value of the "licence_status" field.
+func (m *EmployerMutation) ClearLicenceStatus() {
+	m.licence_status = nil
+	m.clearedFields[employer.FieldLicenceStatus] = struct{}{}
+}
+
+// LicenceStatusCleared returns if the "licence_status" field was cleared in this mutation.
+func (m *EmployerMutation) LicenceStatusCleared() bool {
+	_, ok := m.clearedFields[employer.FieldLicenceStatus]
+	return ok
+}
+
+// ResetLicenceStatus resets all changes to the "licence_status" field.
+func (m *EmployerMutation) ResetLicenceStatus() {
+	m.licence_status = nil
+	delete(m.clearedFields, employer.FieldLicenceStatus)
+}
+
 // AddMembershipIDs adds the "memberships" edge to the Membership entity by ids.
 func (m *EmployerMutation) AddMembershipIDs(ids ...string) {
 	if m.memberships == nil {
@@ -10664,7 +10766,7 @@ func (m *EmployerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EmployerMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, employer.FieldCreatedAt)
 	}
@@ -10722,6 +10824,12 @@ func (m *EmployerMutation) Fields() []string {
 	if m.credit_limit != nil {
 		fields = append(fields, employer.FieldCreditLimit)
 	}
+	if m.licence_number != nil {
+		fields = append(fields, employer.FieldLicenceNumber)
+	}
+	if m.licence_status != nil {
+		fields = append(fields, employer.FieldLicenceStatus)
+	}
 	return fields
 }
 
@@ -10768,6 +10876,10 @@ func (m *EmployerMutation) Field(name string) (ent.Value, bool) {
 		return m.FundingTerms()
 	case employer.FieldCreditLimit:
 		return m.CreditLimit()
+	case employer.FieldLicenceNumber:
+		return m.LicenceNumber()
+	case employer.FieldLicenceStatus:
+		return m.LicenceStatus()
 	}
 	return nil, false
 }
@@ -10815,6 +10927,10 @@ func (m *EmployerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldFundingTerms(ctx)
 	case employer.FieldCreditLimit:
 		return m.OldCreditLimit(ctx)
+	case employer.FieldLicenceNumber:
+		return m.OldLicenceNumber(ctx)
+	case employer.FieldLicenceStatus:
+		return m.OldLicenceStatus(ctx)
 	}
 	return nil, fmt.Errorf("unknown Employer field %s", name)
 }
@@ -10957,6 +11073,20 @@ func (m *EmployerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCreditLimit(v)
 		return nil
+	case employer.FieldLicenceNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLicenceNumber(v)
+		return nil
+	case employer.FieldLicenceStatus:
+		v, ok := value.(employer.LicenceStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLicenceStatus(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Employer field %s", name)
 }
@@ -11098,6 +11228,12 @@ func (m *EmployerMutation) ClearedFields() []string {
 	if m.FieldCleared(employer.FieldCreditLimit) {
 		fields = append(fields, employer.FieldCreditLimit)
 	}
+	if m.FieldCleared(employer.FieldLicenceNumber) {
+		fields = append(fields, employer.FieldLicenceNumber)
+	}
+	if m.FieldCleared(employer.FieldLicenceStatus) {
+		fields = append(fields, employer.FieldLicenceStatus)
+	}
 	return fields
 }
 
@@ -11123,6 +11259,12 @@ func (m *EmployerMutation) ClearField(name string) error {
 		return nil
 	case employer.FieldCreditLimit:
 		m.ClearCreditLimit()
+		return nil
+	case employer.FieldLicenceNumber:
+		m.ClearLicenceNumber()
+		return nil
+	case employer.FieldLicenceStatus:
+		m.ClearLicenceStatus()
 		return nil
 	}
 	return fmt.Errorf("unknown Employer nullable field %s", name)
@@ -11188,6 +11330,12 @@ func (m *EmployerMutation) ResetField(name string) error {
 		return nil
 	case employer.FieldCreditLimit:
 		m.ResetCreditLimit()
+		return nil
+	case employer.FieldLicenceNumber:
+		m.ResetLicenceNumber()
+		return nil
+	case employer.FieldLicenceStatus:
+		m.ResetLicenceStatus()
 		return nil
 	}
 	return fmt.Errorf("unknown Employer field %s", name)
@@ -22507,6 +22655,1027 @@ func (m *PayoutBatchMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown PayoutBatch edge %s", name)
+}
+
+// RealNameMutation represents an operation that mutates the RealName nodes in the graph.
+type RealNameMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *string
+	created_at       *time.Time
+	updated_at       *time.Time
+	user_id          *string
+	legal_name       *string
+	id_type          *realname.IDType
+	id_number_sealed *[]byte
+	id_number_masked *string
+	id_number_digest *string
+	status           *realname.Status
+	checked_by       *string
+	check_ref        *string
+	reason           *string
+	verified_at      *time.Time
+	clearedFields    map[string]struct{}
+	done             bool
+	oldValue         func(context.Context) (*RealName, error)
+	predicates       []predicate.RealName
+}
+
+var _ ent.Mutation = (*RealNameMutation)(nil)
+
+// realnameOption allows management of the mutation configuration using functional options.
+type realnameOption func(*RealNameMutation)
+
+// newRealNameMutation creates new mutation for the RealName entity.
+func newRealNameMutation(c config, op Op, opts ...realnameOption) *RealNameMutation {
+	m := &RealNameMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRealName,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRealNameID sets the ID field of the mutation.
+func withRealNameID(id string) realnameOption {
+	return func(m *RealNameMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *RealName
+		)
+		m.oldValue = func(ctx context.Context) (*RealName, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().RealName.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRealName sets the old RealName of the mutation.
+func withRealName(node *RealName) realnameOption {
+	return func(m *RealNameMutation) {
+		m.oldValue = func(context.Context) (*RealName, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RealNameMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RealNameMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of RealName entities.
+func (m *RealNameMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RealNameMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RealNameMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().RealName.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *RealNameMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *RealNameMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the RealName entity.
+// If the RealName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RealNameMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *RealNameMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *RealNameMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *RealNameMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the RealName entity.
+// If the RealName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RealNameMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *RealNameMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *RealNameMutation) SetUserID(s string) {
+	m.user_id = &s
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *RealNameMutation) UserID() (r string, exists bool) {
+	v := m.user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the RealName entity.
+// If the RealName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RealNameMutation) OldUserID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *RealNameMutation) ResetUserID() {
+	m.user_id = nil
+}
+
+// SetLegalName sets the "legal_name" field.
+func (m *RealNameMutation) SetLegalName(s string) {
+	m.legal_name = &s
+}
+
+// LegalName returns the value of the "legal_name" field in the mutation.
+func (m *RealNameMutation) LegalName() (r string, exists bool) {
+	v := m.legal_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLegalName returns the old "legal_name" field's value of the RealName entity.
+// If the RealName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RealNameMutation) OldLegalName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLegalName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLegalName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLegalName: %w", err)
+	}
+	return oldValue.LegalName, nil
+}
+
+// ResetLegalName resets all changes to the "legal_name" field.
+func (m *RealNameMutation) ResetLegalName() {
+	m.legal_name = nil
+}
+
+// SetIDType sets the "id_type" field.
+func (m *RealNameMutation) SetIDType(rt realname.IDType) {
+	m.id_type = &rt
+}
+
+// IDType returns the value of the "id_type" field in the mutation.
+func (m *RealNameMutation) IDType() (r realname.IDType, exists bool) {
+	v := m.id_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIDType returns the old "id_type" field's value of the RealName entity.
+// If the RealName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RealNameMutation) OldIDType(ctx context.Context) (v realname.IDType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIDType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIDType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIDType: %w", err)
+	}
+	return oldValue.IDType, nil
+}
+
+// ResetIDType resets all changes to the "id_type" field.
+func (m *RealNameMutation) ResetIDType() {
+	m.id_type = nil
+}
+
+// SetIDNumberSealed sets the "id_number_sealed" field.
+func (m *RealNameMutation) SetIDNumberSealed(b []byte) {
+	m.id_number_sealed = &b
+}
+
+// IDNumberSealed returns the value of the "id_number_sealed" field in the mutation.
+func (m *RealNameMutation) IDNumberSealed() (r []byte, exists bool) {
+	v := m.id_number_sealed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIDNumberSealed returns the old "id_number_sealed" field's value of the RealName entity.
+// If the RealName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RealNameMutation) OldIDNumberSealed(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIDNumberSealed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIDNumberSealed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIDNumberSealed: %w", err)
+	}
+	return oldValue.IDNumberSealed, nil
+}
+
+// ResetIDNumberSealed resets all changes to the "id_number_sealed" field.
+func (m *RealNameMutation) ResetIDNumberSealed() {
+	m.id_number_sealed = nil
+}
+
+// SetIDNumberMasked sets the "id_number_masked" field.
+func (m *RealNameMutation) SetIDNumberMasked(s string) {
+	m.id_number_masked = &s
+}
+
+// IDNumberMasked returns the value of the "id_number_masked" field in the mutation.
+func (m *RealNameMutation) IDNumberMasked() (r string, exists bool) {
+	v := m.id_number_masked
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIDNumberMasked returns the old "id_number_masked" field's value of the RealName entity.
+// If the RealName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RealNameMutation) OldIDNumberMasked(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIDNumberMasked is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIDNumberMasked requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIDNumberMasked: %w", err)
+	}
+	return oldValue.IDNumberMasked, nil
+}
+
+// ResetIDNumberMasked resets all changes to the "id_number_masked" field.
+func (m *RealNameMutation) ResetIDNumberMasked() {
+	m.id_number_masked = nil
+}
+
+// SetIDNumberDigest sets the "id_number_digest" field.
+func (m *RealNameMutation) SetIDNumberDigest(s string) {
+	m.id_number_digest = &s
+}
+
+// IDNumberDigest returns the value of the "id_number_digest" field in the mutation.
+func (m *RealNameMutation) IDNumberDigest() (r string, exists bool) {
+	v := m.id_number_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIDNumberDigest returns the old "id_number_digest" field's value of the RealName entity.
+// If the RealName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RealNameMutation) OldIDNumberDigest(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIDNumberDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIDNumberDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIDNumberDigest: %w", err)
+	}
+	return oldValue.IDNumberDigest, nil
+}
+
+// ClearIDNumberDigest clears the value of the "id_number_digest" field.
+func (m *RealNameMutation) ClearIDNumberDigest() {
+	m.id_number_digest = nil
+	m.clearedFields[realname.FieldIDNumberDigest] = struct{}{}
+}
+
+// IDNumberDigestCleared returns if the "id_number_digest" field was cleared in this mutation.
+func (m *RealNameMutation) IDNumberDigestCleared() bool {
+	_, ok := m.clearedFields[realname.FieldIDNumberDigest]
+	return ok
+}
+
+// ResetIDNumberDigest resets all changes to the "id_number_digest" field.
+func (m *RealNameMutation) ResetIDNumberDigest() {
+	m.id_number_digest = nil
+	delete(m.clearedFields, realname.FieldIDNumberDigest)
+}
+
+// SetStatus sets the "status" field.
+func (m *RealNameMutation) SetStatus(r realname.Status) {
+	m.status = &r
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *RealNameMutation) Status() (r realname.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the RealName entity.
+// If the RealName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RealNameMutation) OldStatus(ctx context.Context) (v realname.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *RealNameMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetCheckedBy sets the "checked_by" field.
+func (m *RealNameMutation) SetCheckedBy(s string) {
+	m.checked_by = &s
+}
+
+// CheckedBy returns the value of the "checked_by" field in the mutation.
+func (m *RealNameMutation) CheckedBy() (r string, exists bool) {
+	v := m.checked_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckedBy returns the old "checked_by" field's value of the RealName entity.
+// If the RealName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RealNameMutation) OldCheckedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckedBy: %w", err)
+	}
+	return oldValue.CheckedBy, nil
+}
+
+// ResetCheckedBy resets all changes to the "checked_by" field.
+func (m *RealNameMutation) ResetCheckedBy() {
+	m.checked_by = nil
+}
+
+// SetCheckRef sets the "check_ref" field.
+func (m *RealNameMutation) SetCheckRef(s string) {
+	m.check_ref = &s
+}
+
+// CheckRef returns the value of the "check_ref" field in the mutation.
+func (m *RealNameMutation) CheckRef() (r string, exists bool) {
+	v := m.check_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckRef returns the old "check_ref" field's value of the RealName entity.
+// If the RealName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RealNameMutation) OldCheckRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckRef: %w", err)
+	}
+	return oldValue.CheckRef, nil
+}
+
+// ResetCheckRef resets all changes to the "check_ref" field.
+func (m *RealNameMutation) ResetCheckRef() {
+	m.check_ref = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *RealNameMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *RealNameMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the RealName entity.
+// If the RealName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RealNameMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *RealNameMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetVerifiedAt sets the "verified_at" field.
+func (m *RealNameMutation) SetVerifiedAt(t time.Time) {
+	m.verified_at = &t
+}
+
+// VerifiedAt returns the value of the "verified_at" field in the mutation.
+func (m *RealNameMutation) VerifiedAt() (r time.Time, exists bool) {
+	v := m.verified_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVerifiedAt returns the old "verified_at" field's value of the RealName entity.
+// If the RealName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RealNameMutation) OldVerifiedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVerifiedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVerifiedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVerifiedAt: %w", err)
+	}
+	return oldValue.VerifiedAt, nil
+}
+
+// ClearVerifiedAt clears the value of the "verified_at" field.
+func (m *RealNameMutation) ClearVerifiedAt() {
+	m.verified_at = nil
+	m.clearedFields[realname.FieldVerifiedAt] = struct{}{}
+}
+
+// VerifiedAtCleared returns if the "verified_at" field was cleared in this mutation.
+func (m *RealNameMutation) VerifiedAtCleared() bool {
+	_, ok := m.clearedFields[realname.FieldVerifiedAt]
+	return ok
+}
+
+// ResetVerifiedAt resets all changes to the "verified_at" field.
+func (m *RealNameMutation) ResetVerifiedAt() {
+	m.verified_at = nil
+	delete(m.clearedFields, realname.FieldVerifiedAt)
+}
+
+// Where appends a list predicates to the RealNameMutation builder.
+func (m *RealNameMutation) Where(ps ...predicate.RealName) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RealNameMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RealNameMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.RealName, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RealNameMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RealNameMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (RealName).
+func (m *RealNameMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RealNameMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, realname.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, realname.FieldUpdatedAt)
+	}
+	if m.user_id != nil {
+		fields = append(fields, realname.FieldUserID)
+	}
+	if m.legal_name != nil {
+		fields = append(fields, realname.FieldLegalName)
+	}
+	if m.id_type != nil {
+		fields = append(fields, realname.FieldIDType)
+	}
+	if m.id_number_sealed != nil {
+		fields = append(fields, realname.FieldIDNumberSealed)
+	}
+	if m.id_number_masked != nil {
+		fields = append(fields, realname.FieldIDNumberMasked)
+	}
+	if m.id_number_digest != nil {
+		fields = append(fields, realname.FieldIDNumberDigest)
+	}
+	if m.status != nil {
+		fields = append(fields, realname.FieldStatus)
+	}
+	if m.checked_by != nil {
+		fields = append(fields, realname.FieldCheckedBy)
+	}
+	if m.check_ref != nil {
+		fields = append(fields, realname.FieldCheckRef)
+	}
+	if m.reason != nil {
+		fields = append(fields, realname.FieldReason)
+	}
+	if m.verified_at != nil {
+		fields = append(fields, realname.FieldVerifiedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RealNameMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case realname.FieldCreatedAt:
+		return m.CreatedAt()
+	case realname.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case realname.FieldUserID:
+		return m.UserID()
+	case realname.FieldLegalName:
+		return m.LegalName()
+	case realname.FieldIDType:
+		return m.IDType()
+	case realname.FieldIDNumberSealed:
+		return m.IDNumberSealed()
+	case realname.FieldIDNumberMasked:
+		return m.IDNumberMasked()
+	case realname.FieldIDNumberDigest:
+		return m.IDNumberDigest()
+	case realname.FieldStatus:
+		return m.Status()
+	case realname.FieldCheckedBy:
+		return m.CheckedBy()
+	case realname.FieldCheckRef:
+		return m.CheckRef()
+	case realname.FieldReason:
+		return m.Reason()
+	case realname.FieldVerifiedAt:
+		return m.VerifiedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RealNameMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case realname.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case realname.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case realname.FieldUserID:
+		return m.OldUserID(ctx)
+	case realname.FieldLegalName:
+		return m.OldLegalName(ctx)
+	case realname.FieldIDType:
+		return m.OldIDType(ctx)
+	case realname.FieldIDNumberSealed:
+		return m.OldIDNumberSealed(ctx)
+	case realname.FieldIDNumberMasked:
+		return m.OldIDNumberMasked(ctx)
+	case realname.FieldIDNumberDigest:
+		return m.OldIDNumberDigest(ctx)
+	case realname.FieldStatus:
+		return m.OldStatus(ctx)
+	case realname.FieldCheckedBy:
+		return m.OldCheckedBy(ctx)
+	case realname.FieldCheckRef:
+		return m.OldCheckRef(ctx)
+	case realname.FieldReason:
+		return m.OldReason(ctx)
+	case realname.FieldVerifiedAt:
+		return m.OldVerifiedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown RealName field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RealNameMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case realname.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case realname.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case realname.FieldUserID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case realname.FieldLegalName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLegalName(v)
+		return nil
+	case realname.FieldIDType:
+		v, ok := value.(realname.IDType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIDType(v)
+		return nil
+	case realname.FieldIDNumberSealed:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIDNumberSealed(v)
+		return nil
+	case realname.FieldIDNumberMasked:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIDNumberMasked(v)
+		return nil
+	case realname.FieldIDNumberDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIDNumberDigest(v)
+		return nil
+	case realname.FieldStatus:
+		v, ok := value.(realname.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case realname.FieldCheckedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckedBy(v)
+		return nil
+	case realname.FieldCheckRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckRef(v)
+		return nil
+	case realname.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case realname.FieldVerifiedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVerifiedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RealName field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RealNameMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RealNameMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RealNameMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown RealName numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RealNameMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(realname.FieldIDNumberDigest) {
+		fields = append(fields, realname.FieldIDNumberDigest)
+	}
+	if m.FieldCleared(realname.FieldVerifiedAt) {
+		fields = append(fields, realname.FieldVerifiedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RealNameMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RealNameMutation) ClearField(name string) error {
+	switch name {
+	case realname.FieldIDNumberDigest:
+		m.ClearIDNumberDigest()
+		return nil
+	case realname.FieldVerifiedAt:
+		m.ClearVerifiedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown RealName nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RealNameMutation) ResetField(name string) error {
+	switch name {
+	case realname.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case realname.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case realname.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case realname.FieldLegalName:
+		m.ResetLegalName()
+		return nil
+	case realname.FieldIDType:
+		m.ResetIDType()
+		return nil
+	case realname.FieldIDNumberSealed:
+		m.ResetIDNumberSealed()
+		return nil
+	case realname.FieldIDNumberMasked:
+		m.ResetIDNumberMasked()
+		return nil
+	case realname.FieldIDNumberDigest:
+		m.ResetIDNumberDigest()
+		return nil
+	case realname.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case realname.FieldCheckedBy:
+		m.ResetCheckedBy()
+		return nil
+	case realname.FieldCheckRef:
+		m.ResetCheckRef()
+		return nil
+	case realname.FieldReason:
+		m.ResetReason()
+		return nil
+	case realname.FieldVerifiedAt:
+		m.ResetVerifiedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown RealName field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RealNameMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RealNameMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RealNameMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RealNameMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RealNameMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RealNameMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RealNameMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown RealName unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RealNameMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown RealName edge %s", name)
 }
 
 // ReviewMutation represents an operation that mutates the Review nodes in the graph.

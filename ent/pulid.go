@@ -24,6 +24,7 @@ import (
 	"flexwork/ent/offer"
 	"flexwork/ent/payout"
 	"flexwork/ent/payoutbatch"
+	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -59,6 +60,7 @@ var tableByPrefix = map[string]string{
 	"ofr": offer.Table,
 	"pay": payout.Table,
 	"pbt": payoutbatch.Table,
+	"rnm": realname.Table,
 	"rvw": review.Table,
 	"rpt": reviewreport.Table,
 	"ros": rosterentry.Table,

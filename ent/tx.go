@@ -58,6 +58,8 @@ type Tx struct {
 	Payout *PayoutClient
 	// PayoutBatch is the client for interacting with the PayoutBatch builders.
 	PayoutBatch *PayoutBatchClient
+	// RealName is the client for interacting with the RealName builders.
+	RealName *RealNameClient
 	// Review is the client for interacting with the Review builders.
 	Review *ReviewClient
 	// ReviewReport is the client for interacting with the ReviewReport builders.
@@ -237,6 +239,7 @@ func (tx *Tx) init() {
 	tx.PasswordReset = NewPasswordResetClient(tx.config)
 	tx.Payout = NewPayoutClient(tx.config)
 	tx.PayoutBatch = NewPayoutBatchClient(tx.config)
+	tx.RealName = NewRealNameClient(tx.config)
 	tx.Review = NewReviewClient(tx.config)
 	tx.ReviewReport = NewReviewReportClient(tx.config)
 	tx.RosterEntry = NewRosterEntryClient(tx.config)

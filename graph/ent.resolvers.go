@@ -129,6 +129,9 @@ func (r *Resolver) PayoutBatch() generated.PayoutBatchResolver { return &payoutB
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// RealName returns generated.RealNameResolver implementation.
+func (r *Resolver) RealName() generated.RealNameResolver { return &realNameResolver{r} }
+
 // Shift returns generated.ShiftResolver implementation.
 func (r *Resolver) Shift() generated.ShiftResolver { return &shiftResolver{r} }
 
@@ -150,6 +153,7 @@ type (
 	employerResolver      struct{ *Resolver }
 	payoutBatchResolver   struct{ *Resolver }
 	queryResolver         struct{ *Resolver }
+	realNameResolver      struct{ *Resolver }
 	shiftResolver         struct{ *Resolver }
 	timesheetResolver     struct{ *Resolver }
 	userResolver          struct{ *Resolver }

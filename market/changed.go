@@ -33,6 +33,7 @@ type Changed struct {
 	Counterpart   *ent.Review // the other side's review, revealed with this one
 	Report        *ent.ReviewReport
 	Payout        *ent.Payout
+	RealName      *ent.RealName
 
 	// What a change swept along.
 	CancelledAssignments []*ent.Assignment
@@ -70,6 +71,9 @@ func (ch *Changed) reload(ctx context.Context, c *ent.Client) error {
 	}
 	if ch.Template != nil {
 		get(ch.Template.ID, func(id string) (e error) { ch.Template, e = c.ShiftTemplate.Get(ctx, id); return })
+	}
+	if ch.RealName != nil {
+		get(ch.RealName.ID, func(id string) (e error) { ch.RealName, e = c.RealName.Get(ctx, id); return })
 	}
 	if ch.Payout != nil {
 		get(ch.Payout.ID, func(id string) (e error) { ch.Payout, e = c.Payout.Get(ctx, id); return })

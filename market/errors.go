@@ -96,6 +96,12 @@ const (
 	CodeCreditLimitReached       Code = "CREDIT_LIMIT_REACHED"   // a hire would take an employer on credit terms past its limit
 	CodeBatchSettled             Code = "BATCH_SETTLED"          // staff settled the payout batch already
 	CodeFundingUnavailable       Code = "FUNDING_UNAVAILABLE"    // the server takes no payments through a provider
+	CodeRealNameRequired         Code = "REAL_NAME_REQUIRED"     // a payout before the worker's real name is verified
+	CodeRealNameVerified         Code = "REAL_NAME_VERIFIED"     // verified already; it is not given again
+	CodeRealNameNotPending       Code = "REAL_NAME_NOT_PENDING"  // decided already
+	CodeRealNameUnavailable      Code = "REAL_NAME_UNAVAILABLE"  // the server has no data key to seal identity numbers with
+	CodeIdentityInUse            Code = "IDENTITY_IN_USE"        // the identity number verifies another account
+	CodeLicenceNotPending        Code = "LICENCE_NOT_PENDING"    // staff decided the business licence already
 )
 
 // FieldError names one input field that failed validation and why.

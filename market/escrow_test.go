@@ -54,7 +54,7 @@ func playMoney(t *testing.T, db *entdb.DB, seed uint64) {
 	// done here in line (SendPayout), as the job would.
 	stripe := stripefake.Start()
 	defer stripe.Close()
-	payer := market.New(db, market.WithClock(func() time.Time { return w.now }),
+	payer := market.New(db, market.WithClock(func() time.Time { return w.now }), dataKey,
 		market.WithPayouts(stripepay.New("sk_test_flexwork", stripe.URL, nil)))
 	staff := viewer.NewContext(context.Background(), &viewer.Viewer{UserID: "usr_staff", Staff: true})
 	if _, err := w.m.SetFundingTerms(staff, market.FundingTermsInput{EmployerID: w.emp, Terms: employer.FundingTermsPREFUNDED}); err != nil {
@@ -332,7 +332,9 @@ func TestAGigWorkersTaxIsWithheldPerMonth(t *testing.T) {
 		if _, err := w.m.ConfirmFunding(staff, market.FundingInput{EmployerID: e.Employer.ID, Amount: market.Money{Amount: 5_000_000, Currency: "CNY"}, Reference: "CN 1"}); err != nil {
 			t.Fatal(err)
 		}
+		w.licensed(manager, e.Employer.ID)
 		li := w.worker("Li")
+		w.verified(li)
 		gig := []enum.EngagementType{enum.PlatformGig}
 		if _, err := w.m.UpdateWorkerProfile(li, market.UpdateWorkerProfileInput{HomeLocation: &shanghai, EngagementTypes: gig}); err != nil {
 			t.Fatal(err)

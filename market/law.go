@@ -5,6 +5,7 @@ import (
 
 	"flexwork/ent"
 	"flexwork/ent/assignment"
+	"flexwork/ent/employer"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/rule"
 	"flexwork/i18n"
@@ -65,6 +66,13 @@ func (m *Market) checkPostingLaw(ctx context.Context, c *ent.Client, employerID,
 	if err != nil {
 		return err
 	}
+	// The licence is read from the row, not the employer cache: a
+	// verification counts from the moment staff make it.
+	e, err := c.Employer.Get(rule.System(ctx), employerID)
+	if err != nil {
+		return err
+	}
+	js.Licensed = e.LicenceStatus != nil && *e.LicenceStatus == employer.LicenceStatusVERIFIED
 	return lawFailed(ctx, "post", jurisdiction.Failed(pack.Posting(js)))
 }
 
@@ -82,6 +90,9 @@ func (m *Market) checkHiringLaw(ctx context.Context, c *ent.Client, s *ent.Shift
 		return err
 	}
 	h := jurisdiction.Hire{Shift: js}
+	if h.RealName, err = realNameVerified(ctx, c, workerID); err != nil {
+		return err
+	}
 	from, to := jurisdiction.WeekOf(s.StartsAt, js.Location)
 	held, err := c.Assignment.Query().Where(assignment.WorkerID(workerID), assignment.EmployerID(s.EmployerID),
 		assignment.StatusIn(holdingStatuses...), assignment.StartsAtGTE(from), assignment.StartsAtLT(to),

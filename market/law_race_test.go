@@ -37,7 +37,9 @@ func TestTheWeeklyHoursCapHoldsWhenOffersAreAcceptedAtOnce(t *testing.T) {
 		boss.Roles[e.Employer.ID] = viewer.RoleOwner
 		zone, _ := time.LoadLocation("Asia/Shanghai")
 		monday := time.Date(2026, 12, 7, 10, 0, 0, 0, zone)
+		w.licensed(w.manager, e.Employer.ID)
 		li := w.worker("李娜")
+		w.verified(li)
 		db.WorkerProfile.UpdateOneID(viewer.FromContext(li).WorkerID).SetHomeLat(31.24).SetHomeLng(121.48).ExecX(sys)
 		var offers []string
 		for day := range 7 {

@@ -10,6 +10,7 @@ import (
 	"flexwork/ent/idempotencykey"
 	"flexwork/ent/rule"
 	"flexwork/ent/viewer"
+	"flexwork/market/sealed"
 	"flexwork/money"
 	"flexwork/storage"
 )
@@ -33,6 +34,11 @@ type Market struct {
 	// funding takes employers' payments (providerfunding.go); nil: funds
 	// come by bank transfer only.
 	funding money.FundingProvider
+	// sealed seals sensitive values at rest, digestKey keys identity
+	// digests, idCheck checks real names (realname.go).
+	sealed    *sealed.Box
+	digestKey []byte
+	idCheck   RealNameChecker
 }
 
 // Option configures a Market.
@@ -55,7 +61,7 @@ func New(db *entdb.DB, opts ...Option) *Market {
 // clock is now: the demo plays a city's past on it. Its caches are its own.
 func (m *Market) At(now func() time.Time) *Market {
 	return &Market{db: m.db, dialect: m.dialect, now: now, events: m.events, store: m.store, log: m.log,
-		newEmployerTerms: m.newEmployerTerms, payouts: m.payouts}
+		newEmployerTerms: m.newEmployerTerms, payouts: m.payouts, funding: m.funding, sealed: m.sealed, digestKey: m.digestKey, idCheck: m.idCheck}
 }
 
 // Now is the market's current time, in UTC.

@@ -12,6 +12,7 @@ import (
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/bank"
 	"flexwork/ent/workerprofile"
+	"flexwork/market/jurisdiction"
 	"flexwork/money"
 )
 
@@ -82,6 +83,15 @@ func (m *Market) RequestPayout(ctx context.Context, in PayoutInput) (*Changed, e
 		route, err := m.payoutRoute(p)
 		if err != nil {
 			return err
+		}
+		// Where the law asks it (CN: yuan), money leaves flexwork only for
+		// a person whose identity is verified.
+		if jurisdiction.ForCurrency(in.Currency).RealNamePayouts {
+			if ok, err := realNameVerified(ctx, c, v.WorkerID); err != nil {
+				return err
+			} else if !ok {
+				return State(CodeRealNameRequired, "verify your real name before your first payout in %s", in.Currency)
+			}
 		}
 		balance := money.Account{Kind: money.WorkerBalance, Owner: v.WorkerID, Currency: in.Currency}
 		amount := int64(0)

@@ -1,8 +1,10 @@
 package market_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +17,8 @@ import (
 	"flexwork/ent/skill"
 	"flexwork/ent/viewer"
 	"flexwork/market"
+	"flexwork/market/jurisdiction"
+	"flexwork/market/sealed"
 )
 
 // world is a marketplace for market's own tests: a market over a real
@@ -30,12 +34,22 @@ type world struct {
 	picking string
 }
 
+// dataKey seals the world's identity numbers.
+var dataKey = func() market.Option {
+	key := bytes.Repeat([]byte{7}, 32)
+	box, err := sealed.New(key)
+	if err != nil {
+		panic(err)
+	}
+	return market.WithDataKey(box, key)
+}()
+
 var place = market.GeoPoint{Lat: 52.52, Lng: 13.405}
 
 func newWorld(t testing.TB, db *entdb.DB) *world {
 	w := &world{t: t, db: db, now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	// Founded on credit: these tests are about hiring, not funds (escrow_test.go is).
-	w.m = market.New(db, market.WithClock(func() time.Time { return w.now }), market.WithNewEmployerTerms(employer.FundingTermsCREDIT))
+	w.m = market.New(db, market.WithClock(func() time.Time { return w.now }), market.WithNewEmployerTerms(employer.FundingTermsCREDIT), dataKey)
 	sys := rule.System(context.Background())
 	u := db.User.Create().SetDisplayName("Olga").SaveX(sys)
 	boss := &viewer.Viewer{UserID: u.ID, Roles: map[string]viewer.Role{}}
@@ -52,7 +66,42 @@ func newWorld(t testing.TB, db *entdb.DB) *world {
 
 // clockAt returns a market over the same database whose clock reads at.
 func (w *world) clockAt(at time.Time) *market.Market {
-	return market.New(w.db, market.WithClock(func() time.Time { return at }))
+	return market.New(w.db, market.WithClock(func() time.Time { return at }), dataKey)
+}
+
+// staff is a member of staff.
+func (w *world) staff() context.Context {
+	return viewer.NewContext(context.Background(), &viewer.Viewer{UserID: "usr_staff", Staff: true})
+}
+
+// people counts the real names given in this test binary: each gets a
+// number of its own, as databases are shared between worlds.
+var people atomic.Int64
+
+// verified gives the worker a (made-up) real name that staff verify.
+func (w *world) verified(who context.Context) {
+	w.t.Helper()
+	n := int(people.Add(1))
+	v := viewer.FromContext(who)
+	if _, err := w.m.SubmitRealName(who, market.RealNameInput{LegalName: "Person " + fmt.Sprint(n),
+		IDNumber: jurisdiction.ResidentID(time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n/1000), n)}); err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := w.m.DecideRealName(w.staff(), market.DecideRealNameInput{UserID: v.UserID, Verified: true}); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// licensed has the employer's licence submitted by manager and verified
+// by staff: what the CN pack asks before posting.
+func (w *world) licensed(manager context.Context, employerID string) {
+	w.t.Helper()
+	if _, err := w.m.SubmitBusinessLicence(manager, market.LicenceInput{EmployerID: employerID, CreditCode: "91350100M000100Y43"}); err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := w.m.DecideBusinessLicence(w.staff(), market.DecideLicenceInput{EmployerID: employerID, Verified: true}); err != nil {
+		w.t.Fatal(err)
+	}
 }
 
 // worker makes a worker with a profile near the place and the picking skill.

@@ -16,6 +16,7 @@ import (
 	"flexwork/ent/entdb/entdbtest"
 	"flexwork/ent/rule"
 	"flexwork/ledger"
+	"flexwork/market/jurisdiction"
 	mobileschema "flexwork/mobile-schema"
 	"flexwork/money/stripefake"
 	"flexwork/money/stripepay"
@@ -657,6 +658,31 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	}
 	if e := s.op(ana, "MyEarnings", nil); e.get("viewer.workerProfile.earnings") == nil || len(e.list("viewer.workerProfile.earnings.balance")) != 0 {
 		t.Fatalf("MyEarnings: %v", e.v)
+	}
+
+	// --- Real names and licences ----------------------------------------------------------
+	// No identity service here: Ana's real name waits for Sam, who
+	// verifies it; she reads her number whole, Sam masked. Sam verifies
+	// Spree's business licence the same way.
+	anaNumber := jurisdiction.ResidentID(time.Date(1996, 4, 12, 0, 0, 0, 0, time.UTC), 7)
+	if rn := s.op(ana, "SubmitRealName", map[string]any{"input": map[string]any{"legalName": "Ana Lima", "idNumber": anaNumber}}); rn.str("submitRealName.realName.status") != "PENDING" {
+		t.Fatalf("SubmitRealName: %v", rn.v)
+	}
+	pending := s.op(sam, "PendingRealNames", nil)
+	if pending.str("pendingRealNames.0.idNumberMasked") != jurisdiction.MaskID(anaNumber) {
+		t.Fatalf("PendingRealNames: %v", pending.v)
+	}
+	if d := s.op(sam, "DecideRealName", map[string]any{"input": map[string]any{"userID": pending.str("pendingRealNames.0.userID"), "verified": true}}); d.str("decideRealName.realName.status") != "VERIFIED" {
+		t.Fatalf("DecideRealName: %v", d.v)
+	}
+	if me := s.op(ana, "MyRealName", nil); me.str("viewer.realName.idNumber") != anaNumber || me.str("viewer.realName.status") != "VERIFIED" {
+		t.Fatalf("MyRealName: %v", me.v)
+	}
+	if l := s.op(olga, "SubmitBusinessLicence", map[string]any{"input": map[string]any{"employerID": emp, "creditCode": jurisdiction.CreditCode(1)}}); l.str("submitBusinessLicence.employer.licenceStatus") != "PENDING" {
+		t.Fatalf("SubmitBusinessLicence: %v", l.v)
+	}
+	if l := s.op(sam, "DecideBusinessLicence", map[string]any{"input": map[string]any{"employerID": emp, "verified": true}}); l.str("decideBusinessLicence.employer.licenceStatus") != "VERIFIED" {
+		t.Fatalf("DecideBusinessLicence: %v", l.v)
 	}
 
 	// --- Inbox, settings, devices --------------------------------------------------------

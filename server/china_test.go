@@ -12,6 +12,10 @@ import (
 
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
+	"flexwork/market/idcheck"
+	"flexwork/market/idcheck/idcheckfake"
+	"flexwork/market/jurisdiction"
+	"flexwork/server"
 	"flexwork/server/servertest"
 )
 
@@ -49,7 +53,10 @@ func dispatchShift(env *servertest.Env, employer, agency string, extra map[strin
 // contract and its PDF, the wage marked paid and confirmed.
 func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
 	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
-		env := servertest.Start(t, db)
+		ids := idcheckfake.Start()
+		defer ids.Close()
+		env := servertest.Start(t, db, servertest.WithDeps(func(d *server.Deps) { d.RealNameCheck = idcheck.New(ids.URL, idcheckfake.AppCode) }))
+		sam := makeStaff(t, env, db, "sam@example.com")
 		wang := env.SignUpIn("zh-CN", "wang@example.cn", "王经理")
 		zhao := env.SignUpIn("zh-CN", "zhao@example.cn", "赵主管")
 		stranger := env.SignUpIn("zh-CN", "chen@example.cn", "陈某")
@@ -64,6 +71,31 @@ func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
 			return out.CreateEmployer.Employer.ID
 		}
 		unit, agency := org(wang, "浦东物流仓", "EMPLOYER"), org(zhao, "申城人力", "AGENCY")
+
+		// Nothing is posted in China before staff verify the organisation's
+		// business licence: a code with a wrong check character is refused
+		// by field, a stranger may not submit one, and a worker may not
+		// decide one.
+		if r := env.Op(wang.Token, "CreateShift", dispatchShift(env, unit, agency, nil)); lawRules(t, r) != "CN_BUSINESS_LICENCE" || !strings.Contains(r.Errors[0].Message, "营业执照") {
+			t.Fatalf("posting before the licence is verified: %s %v", r.Code(), r.Errors)
+		}
+		licence := func(who servertest.Account, emp, code string) servertest.Response {
+			return env.Op(who.Token, "SubmitBusinessLicence", input(map[string]any{"employerID": emp, "creditCode": code}))
+		}
+		if r := licence(wang, unit, "91350100M000100Y44"); r.Code() != "BAD_USER_INPUT" || strings.Join(r.Fields(), ",") != "creditCode" {
+			t.Fatalf("a mistyped credit code: %s %v", r.Code(), r.Errors)
+		}
+		if r := licence(stranger, unit, "91350100M000100Y43"); r.Code() != "NOT_FOUND" {
+			t.Fatalf("a stranger submitting the licence: %s %v", r.Code(), r.Errors)
+		}
+		if r := licence(wang, unit, "91350100m000100y43"); r.Code() != "" {
+			t.Fatalf("the licence: %v", r.Errors)
+		}
+		decide := input(map[string]any{"employerID": unit, "verified": true})
+		if r := env.Op(wang.Token, "DecideBusinessLicence", decide); r.Code() != "FORBIDDEN" {
+			t.Fatalf("an employer deciding its own licence: %s %v", r.Code(), r.Errors)
+		}
+		env.MustOp(sam.Token, "DecideBusinessLicence", decide, &struct{}{})
 
 		// The law refuses a dispatch post with no nature, in Chinese by the
 		// stored language and in English to an English request.
@@ -104,6 +136,37 @@ func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
 		application := apply(env, li, shiftID)
 		offerID := offer(env, wang, application)
 
+		// Nobody is hired in China before their real name is verified, nor
+		// placed by an agency that does not employ them.
+		r = env.Op(li.Token, "AcceptOffer", input(map[string]any{"offerID": offerID}))
+		if r.Code() != "LAW_RULE_FAILED" || lawRules(t, r) != "CN_REAL_NAME,CN_AGENCY_EMPLOYS" || !strings.Contains(r.Errors[0].Message, "实名认证") {
+			t.Fatalf("accepting before her real name is verified: %s %v", r.Code(), r.Errors)
+		}
+		// The identity service knows Li's number under her name: a wrong
+		// name is rejected at once with its reason, hers verified at once.
+		liNumber := jurisdiction.ResidentID(time.Date(1998, 6, 1, 0, 0, 0, 0, time.UTC), 42)
+		ids.Knows("李娜", liNumber)
+		var rn struct {
+			SubmitRealName struct {
+				RealName struct{ Status, Reason, IDNumberMasked string }
+			}
+		}
+		env.MustOp(li.Token, "SubmitRealName", input(map[string]any{"legalName": "李哪", "idNumber": liNumber}), &rn)
+		if got := rn.SubmitRealName.RealName; got.Status != "REJECTED" || got.Reason != "不一致" {
+			t.Fatalf("a wrong name: %+v", got)
+		}
+		env.MustOp(li.Token, "SubmitRealName", input(map[string]any{"legalName": "李娜", "idNumber": liNumber}), &rn)
+		if got := rn.SubmitRealName.RealName; got.Status != "VERIFIED" || got.IDNumberMasked != jurisdiction.MaskID(liNumber) || ids.Asked() != 2 {
+			t.Fatalf("her real name: %+v, the service asked %d times", got, ids.Asked())
+		}
+		// Nobody else reads it: another user's realName is null to them.
+		var peek struct {
+			Node *struct{ RealName *struct{ Status string } }
+		}
+		env.Must(stranger.Token, `query($id: ID!) { node(id: $id) { ... on User { realName { status } } } }`, map[string]any{"id": li.ID}, &peek)
+		if peek.Node != nil && peek.Node.RealName != nil {
+			t.Fatalf("a stranger reads Li's real name: %+v", peek.Node.RealName)
+		}
 		// Only the agency's own workers are placed: Li is not employed yet.
 		r = env.Op(li.Token, "AcceptOffer", input(map[string]any{"offerID": offerID}))
 		if r.Code() != "LAW_RULE_FAILED" || lawRules(t, r) != "CN_AGENCY_EMPLOYS" || !strings.Contains(r.Errors[0].Message, "派遣单位") {

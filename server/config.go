@@ -80,6 +80,13 @@ type Config struct {
 	// STRIPE_WEBHOOK_SECRET: take employers' payments through Stripe, its
 	// webhook (POST /webhooks/funding) signed with this secret.
 	StripeWebhookSecret string
+	// FLEXWORK_DATA_KEY: the master key sensitive values are sealed with
+	// at rest (64 hex digits); FLEXWORK_DATA_KEY_OLD: the one before it,
+	// still opening what it sealed.
+	DataKey, DataKeyOld string
+	// REALNAME_CHECK_URL and REALNAME_CHECK_APPCODE: the identity service
+	// real names are checked with (market/idcheck); without it staff decide.
+	RealNameCheckURL, RealNameCheckAppCode string
 	// FLEXWORK_FCM_ENDPOINT: send pushes to this FCM-compatible endpoint
 	// without credentials (load tests against a fake FCM).
 	FCMEndpoint string
@@ -175,6 +182,10 @@ var settings = []setting{
 	{"REDIS_URL", "", "redis://…: Redis broker and shared persisted-query cache", str(func(c *Config) *string { return &c.RedisURL })},
 	{"FLEXWORK_AUTH", "local", "local or firebase", str(func(c *Config) *string { return &c.Auth })},
 	{"FLEXWORK_JWT_SECRET", "", "access-token signing key, 32+ bytes (required in prod; dev keeps one in the data dir)", str(func(c *Config) *string { return &c.JWTSecret })},
+	{"FLEXWORK_DATA_KEY", "", "master key (64 hex digits) that seals sensitive values at rest, such as identity numbers (dev keeps one in the data dir); losing it loses them", str(func(c *Config) *string { return &c.DataKey })},
+	{"FLEXWORK_DATA_KEY_OLD", "", "the master key before FLEXWORK_DATA_KEY, while values it sealed remain", str(func(c *Config) *string { return &c.DataKeyOld })},
+	{"REALNAME_CHECK_URL", "", "identity service that checks a name against a PRC resident ID number (二要素核验, market/idcheck); without it staff decide real names", str(func(c *Config) *string { return &c.RealNameCheckURL })},
+	{"REALNAME_CHECK_APPCODE", "", "the merchant's app code for REALNAME_CHECK_URL", str(func(c *Config) *string { return &c.RealNameCheckAppCode })},
 	{"FLEXWORK_LEDGER_KEY", "", "note signer key (PRIVATE+KEY+origin+…) that signs the ledger's checkpoints; keep it for as long as receipts must verify (dev keeps one in the data dir; `flexwork ledger key` makes one)", str(func(c *Config) *string { return &c.LedgerKey })},
 	{"FLEXWORK_WITNESS_KEYS", "", "public Ed25519 note keys (plain or cosignature/v1 form) of the witnesses (a union, an association, a regulator) whose tlog-cosignature/v1 cosignatures of checkpoints are kept and shown with receipts, comma-separated", func(c *Config, v string) error {
 		c.WitnessKeys = nil

@@ -26,6 +26,8 @@ import (
 	"flexwork/graph/generated"
 	"flexwork/ledger"
 	"flexwork/market"
+	"flexwork/market/idcheck"
+	"flexwork/market/sealed"
 	"flexwork/money"
 	"flexwork/money/stripepay"
 	"flexwork/notifications"
@@ -65,6 +67,9 @@ type Deps struct {
 	// STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set, else bank
 	// transfers only.
 	Funding money.FundingProvider
+	// RealNameCheck checks real names; nil means REALNAME_CHECK_URL's
+	// service when set, else staff decide.
+	RealNameCheck market.RealNameChecker
 }
 
 // Server is a ready-to-serve flexwork: the HTTP handler and what it runs on.
@@ -150,9 +155,17 @@ func New(cfg Config, d Deps) (*Server, error) {
 		}
 		d.Store = local
 	}
+	box, digestKey, err := dataKeys(cfg, d.Log)
+	if err != nil {
+		return nil, err
+	}
+	if d.RealNameCheck == nil && cfg.RealNameCheckURL != "" {
+		d.RealNameCheck = idcheck.New(cfg.RealNameCheckURL, cfg.RealNameCheckAppCode)
+	}
 	svc := notifications.New(d.DB, d.Broker, d.Sender, d.Mailer, d.Log, d.Now)
 	mkt := market.New(d.DB, market.WithClock(d.Now), market.WithEvents(svc), market.WithStorage(d.Store), market.WithLog(logKey),
-		market.WithNewEmployerTerms(employer.FundingTerms(cfg.NewEmployerTerms)), market.WithPayouts(d.Payouts), market.WithFunding(d.Funding))
+		market.WithNewEmployerTerms(employer.FundingTerms(cfg.NewEmployerTerms)), market.WithPayouts(d.Payouts), market.WithFunding(d.Funding),
+		market.WithDataKey(box, digestKey), market.WithRealNameCheck(d.RealNameCheck))
 	s := &Server{
 		cfg:           cfg,
 		log:           d.Log,
@@ -270,6 +283,38 @@ func derivedKey(signingKey []byte, purpose string) []byte {
 	m := hmac.New(sha256.New, signingKey)
 	m.Write([]byte(purpose))
 	return m.Sum(nil)
+}
+
+// dataKeys are the box sensitive values are sealed with, over
+// FLEXWORK_DATA_KEY (or a key made once and kept in the data directory)
+// and FLEXWORK_DATA_KEY_OLD, and the key of identity digests, derived
+// from the current master key.
+func dataKeys(cfg Config, log *slog.Logger) (*sealed.Box, []byte, error) {
+	isKey := func(k string) bool { b, err := hex.DecodeString(k); return err == nil && len(b) == 32 }
+	current := cfg.DataKey
+	if current == "" {
+		var err error
+		current, err = keptKey(cfg, log, "data.key", "FLEXWORK_DATA_KEY is not set: made a data key in the data directory", isKey,
+			func() (string, error) {
+				b := make([]byte, 32)
+				_, err := rand.Read(b)
+				return hex.EncodeToString(b), err
+			})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if !isKey(current) || (cfg.DataKeyOld != "" && !isKey(cfg.DataKeyOld)) {
+		return nil, nil, errors.New("FLEXWORK_DATA_KEY and FLEXWORK_DATA_KEY_OLD are 64 hex digits (32 bytes)")
+	}
+	cur, _ := hex.DecodeString(current)
+	var older [][]byte
+	if cfg.DataKeyOld != "" {
+		old, _ := hex.DecodeString(cfg.DataKeyOld)
+		older = append(older, old)
+	}
+	box, err := sealed.New(cur, older...)
+	return box, derivedKey(cur, "flexwork identity digests"), err
 }
 
 // LedgerLog is the key that signs the ledger's checkpoints:

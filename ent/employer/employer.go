@@ -56,6 +56,10 @@ const (
 	FieldFundingTerms = "funding_terms"
 	// FieldCreditLimit holds the string denoting the credit_limit field in the database.
 	FieldCreditLimit = "credit_limit"
+	// FieldLicenceNumber holds the string denoting the licence_number field in the database.
+	FieldLicenceNumber = "licence_number"
+	// FieldLicenceStatus holds the string denoting the licence_status field in the database.
+	FieldLicenceStatus = "licence_status"
 	// EdgeMemberships holds the string denoting the memberships edge name in mutations.
 	EdgeMemberships = "memberships"
 	// EdgeInvitations holds the string denoting the invitations edge name in mutations.
@@ -136,6 +140,8 @@ var Columns = []string{
 	FieldPaidLate,
 	FieldFundingTerms,
 	FieldCreditLimit,
+	FieldLicenceNumber,
+	FieldLicenceStatus,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -188,6 +194,8 @@ var (
 	DefaultPaidOnTime int
 	// DefaultPaidLate holds the default value on creation for the "paid_late" field.
 	DefaultPaidLate int
+	// LicenceNumberValidator is a validator for the "licence_number" field. It is called by the builders before save.
+	LicenceNumberValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -270,6 +278,30 @@ func FundingTermsValidator(ft FundingTerms) error {
 		return nil
 	default:
 		return fmt.Errorf("employer: invalid enum value for funding_terms field: %q", ft)
+	}
+}
+
+// LicenceStatus defines the type for the "licence_status" enum field.
+type LicenceStatus string
+
+// LicenceStatus values.
+const (
+	LicenceStatusPENDING  LicenceStatus = "PENDING"
+	LicenceStatusVERIFIED LicenceStatus = "VERIFIED"
+	LicenceStatusREJECTED LicenceStatus = "REJECTED"
+)
+
+func (ls LicenceStatus) String() string {
+	return string(ls)
+}
+
+// LicenceStatusValidator is a validator for the "licence_status" field enum values. It is called by the builders before save.
+func LicenceStatusValidator(ls LicenceStatus) error {
+	switch ls {
+	case LicenceStatusPENDING, LicenceStatusVERIFIED, LicenceStatusREJECTED:
+		return nil
+	default:
+		return fmt.Errorf("employer: invalid enum value for licence_status field: %q", ls)
 	}
 }
 
@@ -374,6 +406,16 @@ func ByFundingTerms(opts ...sql.OrderTermOption) OrderOption {
 // ByCreditLimit orders the results by the credit_limit field.
 func ByCreditLimit(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCreditLimit, opts...).ToFunc()
+}
+
+// ByLicenceNumber orders the results by the licence_number field.
+func ByLicenceNumber(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLicenceNumber, opts...).ToFunc()
+}
+
+// ByLicenceStatus orders the results by the licence_status field.
+func ByLicenceStatus(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLicenceStatus, opts...).ToFunc()
 }
 
 // ByMembershipsCount orders the results by memberships count.
@@ -552,6 +594,24 @@ func (e *FundingTerms) UnmarshalGQL(val interface{}) error {
 	*e = FundingTerms(str)
 	if err := FundingTermsValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid FundingTerms", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e LicenceStatus) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *LicenceStatus) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = LicenceStatus(str)
+	if err := LicenceStatusValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid LicenceStatus", str)
 	}
 	return nil
 }

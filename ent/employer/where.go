@@ -145,6 +145,11 @@ func CreditLimit(v int64) predicate.Employer {
 	return predicate.Employer(sql.FieldEQ(FieldCreditLimit, v))
 }
 
+// LicenceNumber applies equality check predicate on the "licence_number" field. It's identical to LicenceNumberEQ.
+func LicenceNumber(v string) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldLicenceNumber, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Employer {
 	return predicate.Employer(sql.FieldEQ(FieldCreatedAt, v))
@@ -953,6 +958,111 @@ func CreditLimitIsNil() predicate.Employer {
 // CreditLimitNotNil applies the NotNil predicate on the "credit_limit" field.
 func CreditLimitNotNil() predicate.Employer {
 	return predicate.Employer(sql.FieldNotNull(FieldCreditLimit))
+}
+
+// LicenceNumberEQ applies the EQ predicate on the "licence_number" field.
+func LicenceNumberEQ(v string) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldLicenceNumber, v))
+}
+
+// LicenceNumberNEQ applies the NEQ predicate on the "licence_number" field.
+func LicenceNumberNEQ(v string) predicate.Employer {
+	return predicate.Employer(sql.FieldNEQ(FieldLicenceNumber, v))
+}
+
+// LicenceNumberIn applies the In predicate on the "licence_number" field.
+func LicenceNumberIn(vs ...string) predicate.Employer {
+	return predicate.Employer(sql.FieldIn(FieldLicenceNumber, vs...))
+}
+
+// LicenceNumberNotIn applies the NotIn predicate on the "licence_number" field.
+func LicenceNumberNotIn(vs ...string) predicate.Employer {
+	return predicate.Employer(sql.FieldNotIn(FieldLicenceNumber, vs...))
+}
+
+// LicenceNumberGT applies the GT predicate on the "licence_number" field.
+func LicenceNumberGT(v string) predicate.Employer {
+	return predicate.Employer(sql.FieldGT(FieldLicenceNumber, v))
+}
+
+// LicenceNumberGTE applies the GTE predicate on the "licence_number" field.
+func LicenceNumberGTE(v string) predicate.Employer {
+	return predicate.Employer(sql.FieldGTE(FieldLicenceNumber, v))
+}
+
+// LicenceNumberLT applies the LT predicate on the "licence_number" field.
+func LicenceNumberLT(v string) predicate.Employer {
+	return predicate.Employer(sql.FieldLT(FieldLicenceNumber, v))
+}
+
+// LicenceNumberLTE applies the LTE predicate on the "licence_number" field.
+func LicenceNumberLTE(v string) predicate.Employer {
+	return predicate.Employer(sql.FieldLTE(FieldLicenceNumber, v))
+}
+
+// LicenceNumberContains applies the Contains predicate on the "licence_number" field.
+func LicenceNumberContains(v string) predicate.Employer {
+	return predicate.Employer(sql.FieldContains(FieldLicenceNumber, v))
+}
+
+// LicenceNumberHasPrefix applies the HasPrefix predicate on the "licence_number" field.
+func LicenceNumberHasPrefix(v string) predicate.Employer {
+	return predicate.Employer(sql.FieldHasPrefix(FieldLicenceNumber, v))
+}
+
+// LicenceNumberHasSuffix applies the HasSuffix predicate on the "licence_number" field.
+func LicenceNumberHasSuffix(v string) predicate.Employer {
+	return predicate.Employer(sql.FieldHasSuffix(FieldLicenceNumber, v))
+}
+
+// LicenceNumberIsNil applies the IsNil predicate on the "licence_number" field.
+func LicenceNumberIsNil() predicate.Employer {
+	return predicate.Employer(sql.FieldIsNull(FieldLicenceNumber))
+}
+
+// LicenceNumberNotNil applies the NotNil predicate on the "licence_number" field.
+func LicenceNumberNotNil() predicate.Employer {
+	return predicate.Employer(sql.FieldNotNull(FieldLicenceNumber))
+}
+
+// LicenceNumberEqualFold applies the EqualFold predicate on the "licence_number" field.
+func LicenceNumberEqualFold(v string) predicate.Employer {
+	return predicate.Employer(sql.FieldEqualFold(FieldLicenceNumber, v))
+}
+
+// LicenceNumberContainsFold applies the ContainsFold predicate on the "licence_number" field.
+func LicenceNumberContainsFold(v string) predicate.Employer {
+	return predicate.Employer(sql.FieldContainsFold(FieldLicenceNumber, v))
+}
+
+// LicenceStatusEQ applies the EQ predicate on the "licence_status" field.
+func LicenceStatusEQ(v LicenceStatus) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldLicenceStatus, v))
+}
+
+// LicenceStatusNEQ applies the NEQ predicate on the "licence_status" field.
+func LicenceStatusNEQ(v LicenceStatus) predicate.Employer {
+	return predicate.Employer(sql.FieldNEQ(FieldLicenceStatus, v))
+}
+
+// LicenceStatusIn applies the In predicate on the "licence_status" field.
+func LicenceStatusIn(vs ...LicenceStatus) predicate.Employer {
+	return predicate.Employer(sql.FieldIn(FieldLicenceStatus, vs...))
+}
+
+// LicenceStatusNotIn applies the NotIn predicate on the "licence_status" field.
+func LicenceStatusNotIn(vs ...LicenceStatus) predicate.Employer {
+	return predicate.Employer(sql.FieldNotIn(FieldLicenceStatus, vs...))
+}
+
+// LicenceStatusIsNil applies the IsNil predicate on the "licence_status" field.
+func LicenceStatusIsNil() predicate.Employer {
+	return predicate.Employer(sql.FieldIsNull(FieldLicenceStatus))
+}
+
+// LicenceStatusNotNil applies the NotNil predicate on the "licence_status" field.
+func LicenceStatusNotNil() predicate.Employer {
+	return predicate.Employer(sql.FieldNotNull(FieldLicenceStatus))
 }
 
 // HasMemberships applies the HasEdge predicate on the "memberships" edge.

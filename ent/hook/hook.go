@@ -272,6 +272,18 @@ func (f PayoutBatchFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PayoutBatchMutation", m)
 }
 
+// The RealNameFunc type is an adapter to allow the use of ordinary
+// function as RealName mutator.
+type RealNameFunc func(context.Context, *ent.RealNameMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f RealNameFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.RealNameMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RealNameMutation", m)
+}
+
 // The ReviewFunc type is an adapter to allow the use of ordinary
 // function as Review mutator.
 type ReviewFunc func(context.Context, *ent.ReviewMutation) (ent.Value, error)

@@ -30,6 +30,7 @@ import (
 	"flexwork/ent/payout"
 	"flexwork/ent/payoutbatch"
 	"flexwork/ent/predicate"
+	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -697,6 +698,33 @@ func (f TraversePayoutBatch) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PayoutBatchQuery", q)
 }
 
+// The RealNameFunc type is an adapter to allow the use of ordinary function as a Querier.
+type RealNameFunc func(context.Context, *ent.RealNameQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f RealNameFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.RealNameQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.RealNameQuery", q)
+}
+
+// The TraverseRealName type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseRealName func(context.Context, *ent.RealNameQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseRealName) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseRealName) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RealNameQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.RealNameQuery", q)
+}
+
 // The ReviewFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ReviewFunc func(context.Context, *ent.ReviewQuery) (ent.Value, error)
 
@@ -1095,6 +1123,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PayoutQuery, predicate.Payout, payout.OrderOption]{typ: ent.TypePayout, tq: q}, nil
 	case *ent.PayoutBatchQuery:
 		return &query[*ent.PayoutBatchQuery, predicate.PayoutBatch, payoutbatch.OrderOption]{typ: ent.TypePayoutBatch, tq: q}, nil
+	case *ent.RealNameQuery:
+		return &query[*ent.RealNameQuery, predicate.RealName, realname.OrderOption]{typ: ent.TypeRealName, tq: q}, nil
 	case *ent.ReviewQuery:
 		return &query[*ent.ReviewQuery, predicate.Review, review.OrderOption]{typ: ent.TypeReview, tq: q}, nil
 	case *ent.ReviewReportQuery:

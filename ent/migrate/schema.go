@@ -373,6 +373,8 @@ var (
 		{Name: "paid_late", Type: field.TypeInt, Default: 0},
 		{Name: "funding_terms", Type: field.TypeEnum, Enums: []string{"PREFUNDED", "CREDIT"}, Default: "CREDIT"},
 		{Name: "credit_limit", Type: field.TypeInt64, Nullable: true},
+		{Name: "licence_number", Type: field.TypeString, Nullable: true, Size: 18},
+		{Name: "licence_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"PENDING", "VERIFIED", "REJECTED"}},
 	}
 	// EmployersTable holds the schema information for the "employers" table.
 	EmployersTable = &schema.Table{
@@ -832,6 +834,36 @@ var (
 		Columns:    PayoutBatchesColumns,
 		PrimaryKey: []*schema.Column{PayoutBatchesColumns[0]},
 	}
+	// RealNamesColumns holds the columns for the "real_names" table.
+	RealNamesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "user_id", Type: field.TypeString, Unique: true},
+		{Name: "legal_name", Type: field.TypeString, Size: 100},
+		{Name: "id_type", Type: field.TypeEnum, Enums: []string{"PRC_RESIDENT_ID"}, Default: "PRC_RESIDENT_ID"},
+		{Name: "id_number_sealed", Type: field.TypeBytes},
+		{Name: "id_number_masked", Type: field.TypeString},
+		{Name: "id_number_digest", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "VERIFIED", "REJECTED"}, Default: "PENDING"},
+		{Name: "checked_by", Type: field.TypeString, Default: ""},
+		{Name: "check_ref", Type: field.TypeString, Default: ""},
+		{Name: "reason", Type: field.TypeString, Size: 300, Default: ""},
+		{Name: "verified_at", Type: field.TypeTime, Nullable: true},
+	}
+	// RealNamesTable holds the schema information for the "real_names" table.
+	RealNamesTable = &schema.Table{
+		Name:       "real_names",
+		Columns:    RealNamesColumns,
+		PrimaryKey: []*schema.Column{RealNamesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "realname_status",
+				Unique:  false,
+				Columns: []*schema.Column{RealNamesColumns[9]},
+			},
+		},
+	}
 	// ReviewsColumns holds the columns for the "reviews" table.
 	ReviewsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -1192,7 +1224,7 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "actor_id", Type: field.TypeString, Default: ""},
-		{Name: "action", Type: field.TypeEnum, Enums: []string{"STAFF_GRANTED", "DOCUMENT_READ", "CERTIFICATION_REVIEWED", "CERTIFICATION_REVOKED", "CREDIT_DISPUTE_RESOLVED", "REVIEW_REPORT_DECIDED", "REVIEW_HIDDEN", "TIMESHEET_DECIDED"}},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"STAFF_GRANTED", "DOCUMENT_READ", "CERTIFICATION_REVIEWED", "CERTIFICATION_REVOKED", "CREDIT_DISPUTE_RESOLVED", "REVIEW_REPORT_DECIDED", "REVIEW_HIDDEN", "TIMESHEET_DECIDED", "REAL_NAME_DECIDED", "LICENCE_DECIDED"}},
 		{Name: "subject_id", Type: field.TypeString},
 		{Name: "note", Type: field.TypeString, Size: 1000, Default: ""},
 	}
@@ -1486,6 +1518,7 @@ var (
 		PasswordResetsTable,
 		PayoutsTable,
 		PayoutBatchesTable,
+		RealNamesTable,
 		ReviewsTable,
 		ReviewReportsTable,
 		RosterEntriesTable,

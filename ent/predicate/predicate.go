@@ -72,6 +72,9 @@ type Payout func(*sql.Selector)
 // PayoutBatch is the predicate function for payoutbatch builders.
 type PayoutBatch func(*sql.Selector)
 
+// RealName is the predicate function for realname builders.
+type RealName func(*sql.Selector)
+
 // Review is the predicate function for review builders.
 type Review func(*sql.Selector)
 

@@ -639,6 +639,30 @@ func (f PayoutBatchMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PayoutBatchMutation", m)
 }
 
+// The RealNameQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type RealNameQueryRuleFunc func(context.Context, *ent.RealNameQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f RealNameQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RealNameQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.RealNameQuery", q)
+}
+
+// The RealNameMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type RealNameMutationRuleFunc func(context.Context, *ent.RealNameMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f RealNameMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.RealNameMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RealNameMutation", m)
+}
+
 // The ReviewQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ReviewQueryRuleFunc func(context.Context, *ent.ReviewQuery) error
@@ -1030,6 +1054,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PayoutBatchQuery:
 		return q.Filter(), nil
+	case *ent.RealNameQuery:
+		return q.Filter(), nil
 	case *ent.ReviewQuery:
 		return q.Filter(), nil
 	case *ent.ReviewReportQuery:
@@ -1106,6 +1132,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PayoutMutation:
 		return m.Filter(), nil
 	case *ent.PayoutBatchMutation:
+		return m.Filter(), nil
+	case *ent.RealNameMutation:
 		return m.Filter(), nil
 	case *ent.ReviewMutation:
 		return m.Filter(), nil

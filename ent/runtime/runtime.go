@@ -26,6 +26,7 @@ import (
 	"flexwork/ent/passwordreset"
 	"flexwork/ent/payout"
 	"flexwork/ent/payoutbatch"
+	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -516,6 +517,10 @@ func init() {
 	employerDescPaidLate := employerFields[14].Descriptor()
 	// employer.DefaultPaidLate holds the default value on creation for the paid_late field.
 	employer.DefaultPaidLate = employerDescPaidLate.Default.(int)
+	// employerDescLicenceNumber is the schema descriptor for licence_number field.
+	employerDescLicenceNumber := employerFields[17].Descriptor()
+	// employer.LicenceNumberValidator is a validator for the "licence_number" field. It is called by the builders before save.
+	employer.LicenceNumberValidator = employerDescLicenceNumber.Validators[0].(func(string) error)
 	// employerDescID is the schema descriptor for id field.
 	employerDescID := employerMixinFields0[0].Descriptor()
 	// employer.DefaultID holds the default value on creation for the id field.
@@ -1051,6 +1056,56 @@ func init() {
 	payoutbatch.DefaultID = payoutbatchDescID.Default.(func() string)
 	// payoutbatch.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	payoutbatch.IDValidator = payoutbatchDescID.Validators[0].(func(string) error)
+	realnameMixin := schema.RealName{}.Mixin()
+	realname.Policy = privacy.NewPolicies(schema.RealName{})
+	realname.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := realname.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	realnameMixinFields0 := realnameMixin[0].Fields()
+	_ = realnameMixinFields0
+	realnameMixinFields1 := realnameMixin[1].Fields()
+	_ = realnameMixinFields1
+	realnameFields := schema.RealName{}.Fields()
+	_ = realnameFields
+	// realnameDescCreatedAt is the schema descriptor for created_at field.
+	realnameDescCreatedAt := realnameMixinFields1[0].Descriptor()
+	// realname.DefaultCreatedAt holds the default value on creation for the created_at field.
+	realname.DefaultCreatedAt = realnameDescCreatedAt.Default.(func() time.Time)
+	// realnameDescUpdatedAt is the schema descriptor for updated_at field.
+	realnameDescUpdatedAt := realnameMixinFields1[1].Descriptor()
+	// realname.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	realname.DefaultUpdatedAt = realnameDescUpdatedAt.Default.(func() time.Time)
+	// realname.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	realname.UpdateDefaultUpdatedAt = realnameDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// realnameDescLegalName is the schema descriptor for legal_name field.
+	realnameDescLegalName := realnameFields[1].Descriptor()
+	// realname.LegalNameValidator is a validator for the "legal_name" field. It is called by the builders before save.
+	realname.LegalNameValidator = realnameDescLegalName.Validators[0].(func(string) error)
+	// realnameDescCheckedBy is the schema descriptor for checked_by field.
+	realnameDescCheckedBy := realnameFields[7].Descriptor()
+	// realname.DefaultCheckedBy holds the default value on creation for the checked_by field.
+	realname.DefaultCheckedBy = realnameDescCheckedBy.Default.(string)
+	// realnameDescCheckRef is the schema descriptor for check_ref field.
+	realnameDescCheckRef := realnameFields[8].Descriptor()
+	// realname.DefaultCheckRef holds the default value on creation for the check_ref field.
+	realname.DefaultCheckRef = realnameDescCheckRef.Default.(string)
+	// realnameDescReason is the schema descriptor for reason field.
+	realnameDescReason := realnameFields[9].Descriptor()
+	// realname.DefaultReason holds the default value on creation for the reason field.
+	realname.DefaultReason = realnameDescReason.Default.(string)
+	// realname.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	realname.ReasonValidator = realnameDescReason.Validators[0].(func(string) error)
+	// realnameDescID is the schema descriptor for id field.
+	realnameDescID := realnameMixinFields0[0].Descriptor()
+	// realname.DefaultID holds the default value on creation for the id field.
+	realname.DefaultID = realnameDescID.Default.(func() string)
+	// realname.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	realname.IDValidator = realnameDescID.Validators[0].(func(string) error)
 	reviewMixin := schema.Review{}.Mixin()
 	review.Policy = privacy.NewPolicies(schema.Review{})
 	review.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -50,6 +50,13 @@ func (Employer) Fields() []ent.Field {
 		// approved wages unpaid, and its debt to the guarantee fund), in
 		// minor units of its pack's currency; nil: no limit.
 		field.Int64("credit_limit").Optional().Nillable().Annotations(hidden),
+		// The business licence's unified social credit code, checksum-
+		// validated, and whether staff verified it against the licence: the
+		// CN pack posts shifts only for verified organisations.
+		field.String("licence_number").Optional().Nillable().MaxLen(18).Annotations(noWhere).
+			Comment("The unified social credit code on its business licence: public record in China."),
+		field.Enum("licence_status").Values("PENDING", "VERIFIED", "REJECTED").Optional().Nillable().
+			Annotations(entgql.Type("LicenceStatus"), entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)),
 	}
 }
 

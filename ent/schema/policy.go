@@ -192,6 +192,11 @@ func (Payout) Policy() ent.Policy {
 	return policy(reads(rule.FilterToOwners(rule.Worker("worker_id"))))
 }
 
+// A real name is its person's and staff's to read; market writes it.
+func (RealName) Policy() ent.Policy {
+	return policy(reads(rule.FilterToOwners(rule.User("user_id"))))
+}
+
 // Payout batches are staff's; only the system writes them.
 func (PayoutBatch) Policy() ent.Policy { return policy(reads(rule.FilterToOwners())) }
 

@@ -22,7 +22,8 @@ func (StaffAction) Fields() []ent.Field {
 			Comment("the staff user; empty for the operator at the command line"),
 		field.Enum("action").Immutable().Values(
 			"STAFF_GRANTED", "DOCUMENT_READ", "CERTIFICATION_REVIEWED", "CERTIFICATION_REVOKED",
-			"CREDIT_DISPUTE_RESOLVED", "REVIEW_REPORT_DECIDED", "REVIEW_HIDDEN", "TIMESHEET_DECIDED"),
+			"CREDIT_DISPUTE_RESOLVED", "REVIEW_REPORT_DECIDED", "REVIEW_HIDDEN", "TIMESHEET_DECIDED",
+			"REAL_NAME_DECIDED", "LICENCE_DECIDED"),
 		field.String("subject_id").Immutable().Annotations(asID),
 		field.String("note").Default("").MaxLen(1000).Immutable(),
 	}

@@ -86,6 +86,8 @@ const (
 	ActionREVIEW_REPORT_DECIDED   Action = "REVIEW_REPORT_DECIDED"
 	ActionREVIEW_HIDDEN           Action = "REVIEW_HIDDEN"
 	ActionTIMESHEET_DECIDED       Action = "TIMESHEET_DECIDED"
+	ActionREAL_NAME_DECIDED       Action = "REAL_NAME_DECIDED"
+	ActionLICENCE_DECIDED         Action = "LICENCE_DECIDED"
 )
 
 func (a Action) String() string {
@@ -95,7 +97,7 @@ func (a Action) String() string {
 // ActionValidator is a validator for the "action" field enum values. It is called by the builders before save.
 func ActionValidator(a Action) error {
 	switch a {
-	case ActionSTAFF_GRANTED, ActionDOCUMENT_READ, ActionCERTIFICATION_REVIEWED, ActionCERTIFICATION_REVOKED, ActionCREDIT_DISPUTE_RESOLVED, ActionREVIEW_REPORT_DECIDED, ActionREVIEW_HIDDEN, ActionTIMESHEET_DECIDED:
+	case ActionSTAFF_GRANTED, ActionDOCUMENT_READ, ActionCERTIFICATION_REVIEWED, ActionCERTIFICATION_REVOKED, ActionCREDIT_DISPUTE_RESOLVED, ActionREVIEW_REPORT_DECIDED, ActionREVIEW_HIDDEN, ActionTIMESHEET_DECIDED, ActionREAL_NAME_DECIDED, ActionLICENCE_DECIDED:
 		return nil
 	default:
 		return fmt.Errorf("staffaction: invalid enum value for action field: %q", a)

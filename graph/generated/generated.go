@@ -20,6 +20,7 @@ import (
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
 	"flexwork/ent/payout"
+	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
 	"flexwork/ent/rosterentry"
@@ -71,6 +72,7 @@ type ResolverRoot interface {
 	PayoutBatch() PayoutBatchResolver
 	Payslip() PayslipResolver
 	Query() QueryResolver
+	RealName() RealNameResolver
 	Shift() ShiftResolver
 	Subscription() SubscriptionResolver
 	Timesheet() TimesheetResolver
@@ -441,6 +443,14 @@ type ComplexityRoot struct {
 		JSON        func(childComplexity int) int
 	}
 
+	DecideBusinessLicencePayload struct {
+		Employer func(childComplexity int) int
+	}
+
+	DecideRealNamePayload struct {
+		RealName func(childComplexity int) int
+	}
+
 	DecideReviewReportPayload struct {
 		Report func(childComplexity int) int
 		Review func(childComplexity int) int
@@ -571,6 +581,8 @@ type ComplexityRoot struct {
 		Jurisdiction   func(childComplexity int) int
 		Kind           func(childComplexity int) int
 		Lat            func(childComplexity int) int
+		LicenceNumber  func(childComplexity int) int
+		LicenceStatus  func(childComplexity int) int
 		Lng            func(childComplexity int) int
 		Memberships    func(childComplexity int) int
 		Name           func(childComplexity int) int
@@ -792,6 +804,8 @@ type ComplexityRoot struct {
 		CreateShift                 func(childComplexity int, input market.CreateShiftInput) int
 		CreateShiftSeries           func(childComplexity int, input market.CreateShiftSeriesInput) int
 		CreateShifts                func(childComplexity int, input market.CreateShiftsInput) int
+		DecideBusinessLicence       func(childComplexity int, input market.DecideLicenceInput) int
+		DecideRealName              func(childComplexity int, input market.DecideRealNameInput) int
 		DecideReviewReport          func(childComplexity int, input market.DecideReportInput) int
 		DecideTimesheetDispute      func(childComplexity int, input market.DecideInput) int
 		DeclineEmployerInvitation   func(childComplexity int, input model.DeclineEmployerInvitationInput) int
@@ -846,6 +860,8 @@ type ComplexityRoot struct {
 		StartCertificationUpload    func(childComplexity int, input market.StartUploadInput) int
 		StartFunding                func(childComplexity int, input market.StartFundingInput) int
 		StopBackfill                func(childComplexity int, input model.StopBackfillInput) int
+		SubmitBusinessLicence       func(childComplexity int, input market.LicenceInput) int
+		SubmitRealName              func(childComplexity int, input market.RealNameInput) int
 		SubmitReview                func(childComplexity int, input market.SubmitReviewInput) int
 		UnregisterDevice            func(childComplexity int, input model.UnregisterDeviceInput) int
 		UpdateAccount               func(childComplexity int, input market.UpdateAccountInput) int
@@ -1043,6 +1059,7 @@ type ComplexityRoot struct {
 		Nodes                   func(childComplexity int, ids []string) int
 		Notifications           func(childComplexity int, first int, after *entgql.Cursor[string], unreadOnly *bool) int
 		PaySuggestion           func(childComplexity int, input market.CreateShiftInput) int
+		PendingRealNames        func(childComplexity int) int
 		ReviewReports           func(childComplexity int, first int, after *entgql.Cursor[string], status *reviewreport.Status) int
 		ReviewTags              func(childComplexity int, direction review.Direction) int
 		Sessions                func(childComplexity int) int
@@ -1063,6 +1080,20 @@ type ComplexityRoot struct {
 		Average func(childComplexity int) int
 		Count   func(childComplexity int) int
 		Tags    func(childComplexity int) int
+	}
+
+	RealName struct {
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IDNumber       func(childComplexity int) int
+		IDNumberMasked func(childComplexity int) int
+		IDType         func(childComplexity int) int
+		LegalName      func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		Status         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		UserID         func(childComplexity int) int
+		VerifiedAt     func(childComplexity int) int
 	}
 
 	RecordTimePayload struct {
@@ -1453,6 +1484,14 @@ type ComplexityRoot struct {
 		Shift func(childComplexity int) int
 	}
 
+	SubmitBusinessLicencePayload struct {
+		Employer func(childComplexity int) int
+	}
+
+	SubmitRealNamePayload struct {
+		RealName func(childComplexity int) int
+	}
+
 	SubmitReviewPayload struct {
 		Counterpart func(childComplexity int) int
 		Review      func(childComplexity int) int
@@ -1567,6 +1606,7 @@ type ComplexityRoot struct {
 		Memberships          func(childComplexity int) int
 		NotificationSettings func(childComplexity int) int
 		Phone                func(childComplexity int) int
+		RealName             func(childComplexity int) int
 		TimeZone             func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
 		WorkerProfile        func(childComplexity int) int
@@ -1771,6 +1811,10 @@ type MutationResolver interface {
 	SetBankAccount(ctx context.Context, input market.BankAccountInput) (*market.Changed, error)
 	BatchPayouts(ctx context.Context, input model.BatchPayoutsInput) (*model.BatchPayoutsPayload, error)
 	SettlePayoutBatch(ctx context.Context, input market.SettleBatchInput) (*model.SettlePayoutBatchPayload, error)
+	SubmitRealName(ctx context.Context, input market.RealNameInput) (*market.Changed, error)
+	DecideRealName(ctx context.Context, input market.DecideRealNameInput) (*market.Changed, error)
+	SubmitBusinessLicence(ctx context.Context, input market.LicenceInput) (*market.Changed, error)
+	DecideBusinessLicence(ctx context.Context, input market.DecideLicenceInput) (*market.Changed, error)
 	SubmitReview(ctx context.Context, input market.SubmitReviewInput) (*market.Changed, error)
 	ReplyToReview(ctx context.Context, input model.ReplyToReviewInput) (*market.Changed, error)
 	ReportReview(ctx context.Context, input model.ReportReviewInput) (*market.Changed, error)
@@ -1822,8 +1866,12 @@ type QueryResolver interface {
 	UnreadNotificationCount(ctx context.Context) (int, error)
 	WithholdingReport(ctx context.Context, year int, month int) (string, error)
 	PaySuggestion(ctx context.Context, input market.CreateShiftInput) (*market.PaySuggestion, error)
+	PendingRealNames(ctx context.Context) ([]*ent.RealName, error)
 	ReviewTags(ctx context.Context, direction review.Direction) ([]string, error)
 	ReviewReports(ctx context.Context, first int, after *entgql.Cursor[string], status *reviewreport.Status) (*ent.ReviewReportConnection, error)
+}
+type RealNameResolver interface {
+	IDNumber(ctx context.Context, obj *ent.RealName) (*string, error)
 }
 type ShiftResolver interface {
 	Applications(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) (*ent.ApplicationConnection, error)
@@ -1851,6 +1899,7 @@ type UserResolver interface {
 	Phone(ctx context.Context, obj *ent.User) (*string, error)
 	EmployerInvitations(ctx context.Context, obj *ent.User) ([]*ent.EmployerInvitation, error)
 	NotificationSettings(ctx context.Context, obj *ent.User) (*notifications.NotificationSettings, error)
+	RealName(ctx context.Context, obj *ent.User) (*ent.RealName, error)
 }
 type WorkerProfileResolver interface {
 	PayoutMethod(ctx context.Context, obj *ent.WorkerProfile) (*workerprofile.PayoutMethod, error)
@@ -3160,6 +3209,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DataExport.JSON(childComplexity), true
 
+	case "DecideBusinessLicencePayload.employer":
+		if e.ComplexityRoot.DecideBusinessLicencePayload.Employer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecideBusinessLicencePayload.Employer(childComplexity), true
+
+	case "DecideRealNamePayload.realName":
+		if e.ComplexityRoot.DecideRealNamePayload.RealName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecideRealNamePayload.RealName(childComplexity), true
+
 	case "DecideReviewReportPayload.report":
 		if e.ComplexityRoot.DecideReviewReportPayload.Report == nil {
 			break
@@ -3626,6 +3689,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employer.Lat(childComplexity), true
+	case "Employer.licenceNumber":
+		if e.ComplexityRoot.Employer.LicenceNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.LicenceNumber(childComplexity), true
+	case "Employer.licenceStatus":
+		if e.ComplexityRoot.Employer.LicenceStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.LicenceStatus(childComplexity), true
 	case "Employer.lng":
 		if e.ComplexityRoot.Employer.Lng == nil {
 			break
@@ -4589,6 +4664,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateShifts(childComplexity, args["input"].(market.CreateShiftsInput)), true
+	case "Mutation.decideBusinessLicence":
+		if e.ComplexityRoot.Mutation.DecideBusinessLicence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decideBusinessLicence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecideBusinessLicence(childComplexity, args["input"].(market.DecideLicenceInput)), true
+	case "Mutation.decideRealName":
+		if e.ComplexityRoot.Mutation.DecideRealName == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decideRealName_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecideRealName(childComplexity, args["input"].(market.DecideRealNameInput)), true
 	case "Mutation.decideReviewReport":
 		if e.ComplexityRoot.Mutation.DecideReviewReport == nil {
 			break
@@ -5178,6 +5275,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StopBackfill(childComplexity, args["input"].(model.StopBackfillInput)), true
+	case "Mutation.submitBusinessLicence":
+		if e.ComplexityRoot.Mutation.SubmitBusinessLicence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitBusinessLicence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitBusinessLicence(childComplexity, args["input"].(market.LicenceInput)), true
+	case "Mutation.submitRealName":
+		if e.ComplexityRoot.Mutation.SubmitRealName == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitRealName_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitRealName(childComplexity, args["input"].(market.RealNameInput)), true
 	case "Mutation.submitReview":
 		if e.ComplexityRoot.Mutation.SubmitReview == nil {
 			break
@@ -6085,6 +6204,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PaySuggestion(childComplexity, args["input"].(market.CreateShiftInput)), true
+	case "Query.pendingRealNames":
+		if e.ComplexityRoot.Query.PendingRealNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PendingRealNames(childComplexity), true
 	case "Query.reviewReports":
 		if e.ComplexityRoot.Query.ReviewReports == nil {
 			break
@@ -6201,6 +6326,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RatingSummary.Tags(childComplexity), true
+
+	case "RealName.createdAt":
+		if e.ComplexityRoot.RealName.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RealName.CreatedAt(childComplexity), true
+	case "RealName.id":
+		if e.ComplexityRoot.RealName.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RealName.ID(childComplexity), true
+	case "RealName.idNumber":
+		if e.ComplexityRoot.RealName.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RealName.IDNumber(childComplexity), true
+	case "RealName.idNumberMasked":
+		if e.ComplexityRoot.RealName.IDNumberMasked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RealName.IDNumberMasked(childComplexity), true
+	case "RealName.idType":
+		if e.ComplexityRoot.RealName.IDType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RealName.IDType(childComplexity), true
+	case "RealName.legalName":
+		if e.ComplexityRoot.RealName.LegalName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RealName.LegalName(childComplexity), true
+	case "RealName.reason":
+		if e.ComplexityRoot.RealName.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RealName.Reason(childComplexity), true
+	case "RealName.status":
+		if e.ComplexityRoot.RealName.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RealName.Status(childComplexity), true
+	case "RealName.updatedAt":
+		if e.ComplexityRoot.RealName.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RealName.UpdatedAt(childComplexity), true
+	case "RealName.userID":
+		if e.ComplexityRoot.RealName.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RealName.UserID(childComplexity), true
+	case "RealName.verifiedAt":
+		if e.ComplexityRoot.RealName.VerifiedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RealName.VerifiedAt(childComplexity), true
 
 	case "RecordTimePayload.assignment":
 		if e.ComplexityRoot.RecordTimePayload.Assignment == nil {
@@ -7542,6 +7734,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StopBackfillPayload.Shift(childComplexity), true
 
+	case "SubmitBusinessLicencePayload.employer":
+		if e.ComplexityRoot.SubmitBusinessLicencePayload.Employer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitBusinessLicencePayload.Employer(childComplexity), true
+
+	case "SubmitRealNamePayload.realName":
+		if e.ComplexityRoot.SubmitRealNamePayload.RealName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitRealNamePayload.RealName(childComplexity), true
+
 	case "SubmitReviewPayload.counterpart":
 		if e.ComplexityRoot.SubmitReviewPayload.Counterpart == nil {
 			break
@@ -8014,6 +8220,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Phone(childComplexity), true
+	case "User.realName":
+		if e.ComplexityRoot.User.RealName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.RealName(childComplexity), true
 	case "User.timeZone":
 		if e.ComplexityRoot.User.TimeZone == nil {
 			break
@@ -8455,6 +8667,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateShiftsInput", ec.unmarshalInputCreateShiftsInput),
 			graphql.NewInputUnmarshaler("CreditDisputeOrder", ec.unmarshalInputCreditDisputeOrder),
 			graphql.NewInputUnmarshaler("CreditEventOrder", ec.unmarshalInputCreditEventOrder),
+			graphql.NewInputUnmarshaler("DecideBusinessLicenceInput", ec.unmarshalInputDecideBusinessLicenceInput),
+			graphql.NewInputUnmarshaler("DecideRealNameInput", ec.unmarshalInputDecideRealNameInput),
 			graphql.NewInputUnmarshaler("DecideReviewReportInput", ec.unmarshalInputDecideReviewReportInput),
 			graphql.NewInputUnmarshaler("DecideTimesheetDisputeInput", ec.unmarshalInputDecideTimesheetDisputeInput),
 			graphql.NewInputUnmarshaler("DeclineEmployerInvitationInput", ec.unmarshalInputDeclineEmployerInvitationInput),
@@ -8527,6 +8741,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("StartCertificationUploadInput", ec.unmarshalInputStartCertificationUploadInput),
 			graphql.NewInputUnmarshaler("StartFundingInput", ec.unmarshalInputStartFundingInput),
 			graphql.NewInputUnmarshaler("StopBackfillInput", ec.unmarshalInputStopBackfillInput),
+			graphql.NewInputUnmarshaler("SubmitBusinessLicenceInput", ec.unmarshalInputSubmitBusinessLicenceInput),
+			graphql.NewInputUnmarshaler("SubmitRealNameInput", ec.unmarshalInputSubmitRealNameInput),
 			graphql.NewInputUnmarshaler("SubmitReviewInput", ec.unmarshalInputSubmitReviewInput),
 			graphql.NewInputUnmarshaler("TimesheetOrder", ec.unmarshalInputTimesheetOrder),
 			graphql.NewInputUnmarshaler("UnregisterDeviceInput", ec.unmarshalInputUnregisterDeviceInput),
@@ -10701,6 +10917,14 @@ type Employer implements Node {
   """
   fundingTerms: FundingTerms!
   """
+  The unified social credit code on its business licence: public record in China.
+  """
+  licenceNumber: String
+  """
+  Where staff's check of its business licence stands; null before one is submitted. The CN pack posts shifts only for VERIFIED organisations.
+  """
+  licenceStatus: LicenceStatus
+  """
   Who acts for the employer; members see them.
   """
   memberships: [Membership!]!
@@ -10998,6 +11222,15 @@ enum FundingTerms @goModel(model: "flexwork/ent/employer.FundingTerms") {
   CREDIT
 }
 """
+IdentityDocumentType is enum for the field id_type
+"""
+enum IdentityDocumentType @goModel(model: "flexwork/ent/realname.IDType") {
+  """
+  A resident identity card of the People's Republic of China (居民身份证).
+  """
+  PRC_RESIDENT_ID
+}
+"""
 Jurisdiction is enum for the field jurisdiction
 """
 enum Jurisdiction @goModel(model: "flexwork/ent/employer.Jurisdiction") {
@@ -11102,6 +11335,23 @@ enum LedgerEntryOrderField {
   By when it was created.
   """
   CREATED_AT
+}
+"""
+LicenceStatus is enum for the field licence_status
+"""
+enum LicenceStatus @goModel(model: "flexwork/ent/employer.LicenceStatus") {
+  """
+  Submitted; staff have not decided.
+  """
+  PENDING
+  """
+  Staff verified it.
+  """
+  VERIFIED
+  """
+  Staff found the code does not match the licence or the register.
+  """
+  REJECTED
 }
 """
 A user's role in an employer: owners and managers act for it, viewers only look.
@@ -11868,6 +12118,68 @@ type Query {
     """
     orderBy: SkillOrder
   ): SkillConnection!
+}
+"""
+A person's real-name verification (实名认证); the person and staff read it. The number is kept encrypted and shown masked.
+"""
+type RealName implements Node {
+  """
+  An opaque ID; never parse it.
+  """
+  id: ID!
+  """
+  When it was submitted.
+  """
+  createdAt: DateTime!
+  """
+  When it last changed.
+  """
+  updatedAt: DateTime!
+  """
+  The person's user ID.
+  """
+  userID: ID!
+  """
+  as on the identity card
+  """
+  legalName: String!
+  """
+  The document the number is from.
+  """
+  idType: IdentityDocumentType!
+  """
+  the first and last four characters, stars between
+  """
+  idNumberMasked: String!
+  """
+  Where the check stands.
+  """
+  status: RealNameStatus!
+  """
+  why it was rejected
+  """
+  reason: String
+  """
+  When it was verified.
+  """
+  verifiedAt: DateTime
+}
+"""
+RealNameStatus is enum for the field status
+"""
+enum RealNameStatus @goModel(model: "flexwork/ent/realname.Status") {
+  """
+  Waiting for staff (the identity service did not answer, or none is set up).
+  """
+  PENDING
+  """
+  Verified: payouts, and hires in China, are open to the person.
+  """
+  VERIFIED
+  """
+  The name and number do not belong together; reason says why. Submit again.
+  """
+  REJECTED
 }
 """
 A review of the other party of a worked shift. Double-blind: nobody else sees it until both sides have reviewed or 14 days have passed.
@@ -12823,6 +13135,14 @@ enum StaffActionAction @goModel(model: "flexwork/ent/staffaction.Action") {
   An escalated timesheet was decided.
   """
   TIMESHEET_DECIDED
+  """
+  Staff decided a person's real name.
+  """
+  REAL_NAME_DECIDED
+  """
+  Staff decided an organisation's business licence.
+  """
+  LICENCE_DECIDED
 }
 """
 A connection to a list of items.
@@ -14917,6 +15237,92 @@ extend type Query {
   paySuggestion(input: CreateShiftInput!): PaySuggestion!
 }
 `, BuiltIn: false},
+	{Name: "../schema/realname.graphql", Input: `"What submitRealName needs: the name and number on the person's PRC resident identity card."
+input SubmitRealNameInput {
+  "The legal name, as on the card."
+  legalName: String!
+  "The 18-character identity number; its check character is checked."
+  idNumber: String!
+}
+
+"What submitRealName changed."
+type SubmitRealNamePayload {
+  "The real name: VERIFIED or REJECTED when the identity service answered, PENDING for staff otherwise."
+  realName: RealName!
+}
+
+"Staff's decision on a pending real name."
+input DecideRealNameInput {
+  "The person."
+  userID: ID!
+  "Whether the name and number belong together."
+  verified: Boolean!
+  "Why not, when not: the person reads it."
+  reason: String
+}
+
+"What decideRealName changed."
+type DecideRealNamePayload {
+  "The real name, decided."
+  realName: RealName!
+}
+
+"What submitBusinessLicence needs."
+input SubmitBusinessLicenceInput {
+  "The organisation."
+  employerID: ID!
+  "The unified social credit code on its business licence (18 characters; its check character is checked)."
+  creditCode: String!
+}
+
+"What submitBusinessLicence changed."
+type SubmitBusinessLicencePayload {
+  "The organisation, its licence PENDING for staff."
+  employer: Employer!
+}
+
+"Staff's decision on a submitted business licence."
+input DecideBusinessLicenceInput {
+  "The organisation."
+  employerID: ID!
+  "Whether the licence and the public register bear the code out."
+  verified: Boolean!
+  "Why not, when not."
+  reason: String
+}
+
+"What decideBusinessLicence changed."
+type DecideBusinessLicencePayload {
+  "The organisation, its licence decided."
+  employer: Employer!
+}
+
+extend type RealName {
+  "The identity number in full, for its owner alone; null to anyone else (staff read idNumberMasked)."
+  idNumber: String
+}
+
+extend type User {
+  "The person's real-name verification; null before they give one, and to anyone but them and staff."
+  realName: RealName
+}
+
+extend type Query {
+  "Staff: real names waiting for a decision, oldest first (at most 100)."
+  pendingRealNames: [RealName!]!
+}
+
+extend type Mutation {
+  "Gives the viewer's legal name and identity number for real-name verification (实名认证): needed before a payout, and before a hire in China. IDENTITY_IN_USE when the number verifies another account."
+  submitRealName(input: SubmitRealNameInput!): SubmitRealNamePayload!
+  "Staff: decides a real name the identity service did not; audited."
+  decideRealName(input: DecideRealNameInput!): DecideRealNamePayload!
+  "Owners and managers: submit the organisation's business licence number for staff to verify; needed before posting in China."
+  submitBusinessLicence(input: SubmitBusinessLicenceInput!): SubmitBusinessLicencePayload!
+  "Staff: decides a submitted business licence; audited."
+  decideBusinessLicence(input: DecideBusinessLicenceInput!): DecideBusinessLicencePayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/review.graphql", Input: `"A review of the other party of a worked shift."
 input SubmitReviewInput {
   "The hire to review."
@@ -16117,6 +16523,22 @@ func (ec *executionContext) childFields_DataExport(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type DataExport", field.Name)
 }
 
+func (ec *executionContext) childFields_DecideBusinessLicencePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "employer":
+		return ec.fieldContext_DecideBusinessLicencePayload_employer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DecideBusinessLicencePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DecideRealNamePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "realName":
+		return ec.fieldContext_DecideRealNamePayload_realName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DecideRealNamePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DecideReviewReportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "report":
@@ -16373,6 +16795,10 @@ func (ec *executionContext) childFields_Employer(ctx context.Context, field grap
 		return ec.fieldContext_Employer_paidLate(ctx, field)
 	case "fundingTerms":
 		return ec.fieldContext_Employer_fundingTerms(ctx, field)
+	case "licenceNumber":
+		return ec.fieldContext_Employer_licenceNumber(ctx, field)
+	case "licenceStatus":
+		return ec.fieldContext_Employer_licenceStatus(ctx, field)
 	case "memberships":
 		return ec.fieldContext_Employer_memberships(ctx, field)
 	case "invitations":
@@ -17059,6 +17485,34 @@ func (ec *executionContext) childFields_RatingSummary(ctx context.Context, field
 		return ec.fieldContext_RatingSummary_tags(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RatingSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_RealName(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RealName_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_RealName_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_RealName_updatedAt(ctx, field)
+	case "userID":
+		return ec.fieldContext_RealName_userID(ctx, field)
+	case "legalName":
+		return ec.fieldContext_RealName_legalName(ctx, field)
+	case "idType":
+		return ec.fieldContext_RealName_idType(ctx, field)
+	case "idNumberMasked":
+		return ec.fieldContext_RealName_idNumberMasked(ctx, field)
+	case "status":
+		return ec.fieldContext_RealName_status(ctx, field)
+	case "reason":
+		return ec.fieldContext_RealName_reason(ctx, field)
+	case "verifiedAt":
+		return ec.fieldContext_RealName_verifiedAt(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_RealName_idNumber(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RealName", field.Name)
 }
 
 func (ec *executionContext) childFields_RecordTimePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17837,6 +18291,22 @@ func (ec *executionContext) childFields_StopBackfillPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type StopBackfillPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SubmitBusinessLicencePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "employer":
+		return ec.fieldContext_SubmitBusinessLicencePayload_employer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmitBusinessLicencePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SubmitRealNamePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "realName":
+		return ec.fieldContext_SubmitRealNamePayload_realName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmitRealNamePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SubmitReviewPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "review":
@@ -18057,6 +18527,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_employerInvitations(ctx, field)
 	case "notificationSettings":
 		return ec.fieldContext_User_notificationSettings(ctx, field)
+	case "realName":
+		return ec.fieldContext_User_realName(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -18809,6 +19281,34 @@ func (ec *executionContext) field_Mutation_createShifts_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_decideBusinessLicence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.DecideLicenceInput, error) {
+			return ec.unmarshalNDecideBusinessLicenceInput2flexworkᚋmarketᚐDecideLicenceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_decideRealName_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.DecideRealNameInput, error) {
+			return ec.unmarshalNDecideRealNameInput2flexworkᚋmarketᚐDecideRealNameInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_decideReviewReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -19543,6 +20043,34 @@ func (ec *executionContext) field_Mutation_stopBackfill_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.StopBackfillInput, error) {
 			return ec.unmarshalNStopBackfillInput2flexworkᚋgraphᚋmodelᚐStopBackfillInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitBusinessLicence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.LicenceInput, error) {
+			return ec.unmarshalNSubmitBusinessLicenceInput2flexworkᚋmarketᚐLicenceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitRealName_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.RealNameInput, error) {
+			return ec.unmarshalNSubmitRealNameInput2flexworkᚋmarketᚐRealNameInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -25947,6 +26475,70 @@ func (ec *executionContext) fieldContext_DataExport_json(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("DataExport", field, false, false, "String")
 }
 
+func (ec *executionContext) _DecideBusinessLicencePayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DecideBusinessLicencePayload_employer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DecideBusinessLicencePayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DecideBusinessLicencePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DecideRealNamePayload_realName(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DecideRealNamePayload_realName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RealName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.RealName) graphql.Marshaler {
+			return ec.marshalNRealName2ᚖflexworkᚋentᚐRealName(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DecideRealNamePayload_realName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DecideRealNamePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RealName(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DecideReviewReportPayload_report(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27930,6 +28522,52 @@ func (ec *executionContext) _Employer_fundingTerms(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Employer_fundingTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "FundingTerms")
+}
+
+func (ec *executionContext) _Employer_licenceNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_licenceNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_licenceNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Employer_licenceStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_licenceStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *employer.LicenceStatus) graphql.Marshaler {
+			return ec.marshalOLicenceStatus2ᚖflexworkᚋentᚋemployerᚐLicenceStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_licenceStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employer", field, false, false, "LicenceStatus")
 }
 
 func (ec *executionContext) _Employer_memberships(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
@@ -33793,6 +34431,182 @@ func (ec *executionContext) fieldContext_Mutation_settlePayoutBatch(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_submitRealName(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitRealName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitRealName(ctx, fc.Args["input"].(market.RealNameInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNSubmitRealNamePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitRealName(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmitRealNamePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitRealName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_decideRealName(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_decideRealName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DecideRealName(ctx, fc.Args["input"].(market.DecideRealNameInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNDecideRealNamePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_decideRealName(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DecideRealNamePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_decideRealName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitBusinessLicence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitBusinessLicence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitBusinessLicence(ctx, fc.Args["input"].(market.LicenceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNSubmitBusinessLicencePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitBusinessLicence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmitBusinessLicencePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitBusinessLicence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_decideBusinessLicence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_decideBusinessLicence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DecideBusinessLicence(ctx, fc.Args["input"].(market.DecideLicenceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNDecideBusinessLicencePayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_decideBusinessLicence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DecideBusinessLicencePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_decideBusinessLicence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_submitReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38185,6 +38999,38 @@ func (ec *executionContext) fieldContext_Query_paySuggestion(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_pendingRealNames(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pendingRealNames(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PendingRealNames(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RealName) graphql.Marshaler {
+			return ec.marshalNRealName2ᚕᚖflexworkᚋentᚐRealNameᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pendingRealNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RealName(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_reviewTags(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38471,6 +39317,259 @@ func (ec *executionContext) fieldContext_RatingSummary_tags(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RealName_id(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RealName_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RealName_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RealName", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RealName_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RealName_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RealName_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RealName", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RealName_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RealName_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RealName_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RealName", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RealName_userID(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RealName_userID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RealName_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RealName", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RealName_legalName(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RealName_legalName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RealName_legalName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RealName", field, false, false, "String")
+}
+
+func (ec *executionContext) _RealName_idType(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RealName_idType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v realname.IDType) graphql.Marshaler {
+			return ec.marshalNIdentityDocumentType2flexworkᚋentᚋrealnameᚐIDType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RealName_idType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RealName", field, false, false, "IdentityDocumentType")
+}
+
+func (ec *executionContext) _RealName_idNumberMasked(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RealName_idNumberMasked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumberMasked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RealName_idNumberMasked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RealName", field, false, false, "String")
+}
+
+func (ec *executionContext) _RealName_status(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RealName_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v realname.Status) graphql.Marshaler {
+			return ec.marshalNRealNameStatus2flexworkᚋentᚋrealnameᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RealName_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RealName", field, false, false, "RealNameStatus")
+}
+
+func (ec *executionContext) _RealName_reason(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RealName_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RealName_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RealName", field, false, false, "String")
+}
+
+func (ec *executionContext) _RealName_verifiedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RealName_verifiedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerifiedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RealName_verifiedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RealName", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RealName_idNumber(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RealName_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RealName().IDNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RealName_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RealName", field, true, true, "String")
 }
 
 func (ec *executionContext) _RecordTimePayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -44091,6 +45190,70 @@ func (ec *executionContext) fieldContext_StopBackfillPayload_shift(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _SubmitBusinessLicencePayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitBusinessLicencePayload_employer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitBusinessLicencePayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmitBusinessLicencePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmitRealNamePayload_realName(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitRealNamePayload_realName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RealName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.RealName) graphql.Marshaler {
+			return ec.marshalNRealName2ᚖflexworkᚋentᚐRealName(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitRealNamePayload_realName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmitRealNamePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RealName(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SubmitReviewPayload_review(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -46100,6 +47263,38 @@ func (ec *executionContext) fieldContext_User_notificationSettings(_ context.Con
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NotificationSettings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _User_realName(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_realName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().RealName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.RealName) graphql.Marshaler {
+			return ec.marshalORealName2ᚖflexworkᚋentᚐRealName(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_realName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RealName(ctx, field)
 		},
 	}
 	return fc, nil
@@ -50554,6 +51749,118 @@ func UnmarshalCreditEventOrder(ctx context.Context, raw any) (ent.CreditEventOrd
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDecideBusinessLicenceInput(ctx context.Context, obj any) (market.DecideLicenceInput, error) {
+	var it market.DecideLicenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"employerID", "verified", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		case "verified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verified"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Verified = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDecideBusinessLicenceInput unmarshals raw into the DecideBusinessLicenceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDecideBusinessLicenceInput(ctx context.Context, raw any) (market.DecideLicenceInput, error) {
+	var out market.DecideLicenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DecideBusinessLicenceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDecideRealNameInput(ctx context.Context, obj any) (market.DecideRealNameInput, error) {
+	var it market.DecideRealNameInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userID", "verified", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "verified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verified"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Verified = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDecideRealNameInput unmarshals raw into the DecideRealNameInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDecideRealNameInput(ctx context.Context, raw any) (market.DecideRealNameInput, error) {
+	var out market.DecideRealNameInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DecideRealNameInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDecideReviewReportInput(ctx context.Context, obj any) (market.DecideReportInput, error) {
 	var it market.DecideReportInput
 	if obj == nil {
@@ -54223,6 +55530,104 @@ func UnmarshalStopBackfillInput(ctx context.Context, raw any) (model.StopBackfil
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSubmitBusinessLicenceInput(ctx context.Context, obj any) (market.LicenceInput, error) {
+	var it market.LicenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"employerID", "creditCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		case "creditCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("creditCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreditCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitBusinessLicenceInput unmarshals raw into the SubmitBusinessLicenceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitBusinessLicenceInput(ctx context.Context, raw any) (market.LicenceInput, error) {
+	var out market.LicenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitBusinessLicenceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSubmitRealNameInput(ctx context.Context, obj any) (market.RealNameInput, error) {
+	var it market.RealNameInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"legalName", "idNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "legalName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalName = data
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitRealNameInput unmarshals raw into the SubmitRealNameInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitRealNameInput(ctx context.Context, raw any) (market.RealNameInput, error) {
+	var out market.RealNameInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitRealNameInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSubmitReviewInput(ctx context.Context, obj any) (market.SubmitReviewInput, error) {
 	var it market.SubmitReviewInput
 	if obj == nil {
@@ -55149,6 +56554,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Review(ctx, sel, obj)
+	case *ent.RealName:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RealName(ctx, sel, obj)
 	case *ent.PayoutBatch:
 		if obj == nil {
 			return graphql.Null
@@ -57726,6 +59136,72 @@ func (ec *executionContext) _DataExport(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var decideBusinessLicencePayloadImplementors = []string{"DecideBusinessLicencePayload"}
+
+func (ec *executionContext) _DecideBusinessLicencePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, decideBusinessLicencePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DecideBusinessLicencePayload")
+		case "employer":
+			out.Values[i] = ec._DecideBusinessLicencePayload_employer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var decideRealNamePayloadImplementors = []string{"DecideRealNamePayload"}
+
+func (ec *executionContext) _DecideRealNamePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, decideRealNamePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DecideRealNamePayload")
+		case "realName":
+			out.Values[i] = ec._DecideRealNamePayload_realName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var decideReviewReportPayloadImplementors = []string{"DecideReviewReportPayload"}
 
 func (ec *executionContext) _DecideReviewReportPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -58650,6 +60126,16 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 		case "fundingTerms":
 			out.Values[i] = ec._Employer_fundingTerms(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "licenceNumber":
+			out.Values[i] = ec._Employer_licenceNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "licenceStatus":
+			out.Values[i] = ec._Employer_licenceStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "memberships":
@@ -60501,6 +61987,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "submitRealName":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitRealName(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decideRealName":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_decideRealName(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitBusinessLicence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitBusinessLicence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decideBusinessLicence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_decideBusinessLicence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "submitReview":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_submitReview(ctx, field)
@@ -61943,6 +63457,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_paySuggestion(ctx, field)
 				})
+		case "pendingRealNames":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pendingRealNames(ctx, field)
+				})
 		case "reviewTags":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -62050,6 +63570,90 @@ func (ec *executionContext) _RatingSummary(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var realNameImplementors = []string{"RealName", "Node"}
+
+func (ec *executionContext) _RealName(ctx context.Context, sel ast.SelectionSet, obj *ent.RealName) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, realNameImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RealName")
+		case "id":
+			out.Values[i] = ec._RealName_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._RealName_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._RealName_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userID":
+			out.Values[i] = ec._RealName_userID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "legalName":
+			out.Values[i] = ec._RealName_legalName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "idType":
+			out.Values[i] = ec._RealName_idType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "idNumberMasked":
+			out.Values[i] = ec._RealName_idNumberMasked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._RealName_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._RealName_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "verifiedAt":
+			out.Values[i] = ec._RealName_verifiedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "idNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RealName_idNumber(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -64791,6 +66395,72 @@ func (ec *executionContext) _StopBackfillPayload(ctx context.Context, sel ast.Se
 	return out
 }
 
+var submitBusinessLicencePayloadImplementors = []string{"SubmitBusinessLicencePayload"}
+
+func (ec *executionContext) _SubmitBusinessLicencePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submitBusinessLicencePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmitBusinessLicencePayload")
+		case "employer":
+			out.Values[i] = ec._SubmitBusinessLicencePayload_employer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var submitRealNamePayloadImplementors = []string{"SubmitRealNamePayload"}
+
+func (ec *executionContext) _SubmitRealNamePayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submitRealNamePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmitRealNamePayload")
+		case "realName":
+			out.Values[i] = ec._SubmitRealNamePayload_realName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var submitReviewPayloadImplementors = []string{"SubmitReviewPayload"}
 
 func (ec *executionContext) _SubmitReviewPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
@@ -65537,6 +67207,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_notificationSettings(ctx, field, obj)
+				})
+		case "realName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_realName(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -67454,6 +69130,32 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) unmarshalNDecideBusinessLicenceInput2flexworkᚋmarketᚐDecideLicenceInput(ctx context.Context, v any) (market.DecideLicenceInput, error) {
+	res, err := ec.unmarshalInputDecideBusinessLicenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecideBusinessLicencePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DecideBusinessLicencePayload!")
+		return graphql.Null
+	}
+	return ec._DecideBusinessLicencePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDecideRealNameInput2flexworkᚋmarketᚐDecideRealNameInput(ctx context.Context, v any) (market.DecideRealNameInput, error) {
+	res, err := ec.unmarshalInputDecideRealNameInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecideRealNamePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DecideRealNamePayload!")
+		return graphql.Null
+	}
+	return ec._DecideRealNamePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDecideReviewReportInput2flexworkᚋmarketᚐDecideReportInput(ctx context.Context, v any) (market.DecideReportInput, error) {
 	res, err := ec.unmarshalInputDecideReviewReportInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -68067,6 +69769,16 @@ func (ec *executionContext) marshalNID2ᚖstring(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNIdentityDocumentType2flexworkᚋentᚋrealnameᚐIDType(ctx context.Context, v any) (realname.IDType, error) {
+	var res realname.IDType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIdentityDocumentType2flexworkᚋentᚋrealnameᚐIDType(ctx context.Context, sel ast.SelectionSet, v realname.IDType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNIncomeFromPayer2ᚕᚖflexworkᚋmarketᚐIncomeFromPayerᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.IncomeFromPayer) graphql.Marshaler {
@@ -68885,6 +70597,40 @@ func (ec *executionContext) marshalNRatingSummary2ᚖflexworkᚋmarketᚐRatingS
 		return graphql.Null
 	}
 	return ec._RatingSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRealName2ᚕᚖflexworkᚋentᚐRealNameᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RealName) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRealName2ᚖflexworkᚋentᚐRealName(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRealName2ᚖflexworkᚋentᚐRealName(ctx context.Context, sel ast.SelectionSet, v *ent.RealName) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RealName!")
+		return graphql.Null
+	}
+	return ec._RealName(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRealNameStatus2flexworkᚋentᚋrealnameᚐStatus(ctx context.Context, v any) (realname.Status, error) {
+	var res realname.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRealNameStatus2flexworkᚋentᚋrealnameᚐStatus(ctx context.Context, sel ast.SelectionSet, v realname.Status) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNRecordTimeInput2flexworkᚋmarketᚐRecordTimeInput(ctx context.Context, v any) (market.RecordTimeInput, error) {
@@ -69925,6 +71671,32 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSubmitBusinessLicenceInput2flexworkᚋmarketᚐLicenceInput(ctx context.Context, v any) (market.LicenceInput, error) {
+	res, err := ec.unmarshalInputSubmitBusinessLicenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSubmitBusinessLicencePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubmitBusinessLicencePayload!")
+		return graphql.Null
+	}
+	return ec._SubmitBusinessLicencePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSubmitRealNameInput2flexworkᚋmarketᚐRealNameInput(ctx context.Context, v any) (market.RealNameInput, error) {
+	res, err := ec.unmarshalInputSubmitRealNameInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSubmitRealNamePayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubmitRealNamePayload!")
+		return graphql.Null
+	}
+	return ec._SubmitRealNamePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSubmitReviewInput2flexworkᚋmarketᚐSubmitReviewInput(ctx context.Context, v any) (market.SubmitReviewInput, error) {
 	res, err := ec.unmarshalInputSubmitReviewInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -70941,6 +72713,22 @@ func (ec *executionContext) marshalOLedgerReceipt2ᚖflexworkᚋgraphᚋmodelᚐ
 	return ec._LedgerReceipt(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOLicenceStatus2ᚖflexworkᚋentᚋemployerᚐLicenceStatus(ctx context.Context, v any) (*employer.LicenceStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(employer.LicenceStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLicenceStatus2ᚖflexworkᚋentᚋemployerᚐLicenceStatus(ctx context.Context, sel ast.SelectionSet, v *employer.LicenceStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOMembership2ᚖflexworkᚋentᚐMembership(ctx context.Context, sel ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -71101,6 +72889,13 @@ func (ec *executionContext) unmarshalOQuietHoursInput2ᚖflexworkᚋnotification
 	}
 	res, err := ec.unmarshalInputQuietHoursInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORealName2ᚖflexworkᚋentᚐRealName(ctx context.Context, sel ast.SelectionSet, v *ent.RealName) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RealName(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOReturnedPayoutInput2ᚕflexworkᚋmarketᚐReturnedPayoutᚄ(ctx context.Context, v any) ([]market.ReturnedPayout, error) {

@@ -15,13 +15,15 @@ import (
 
 // CN rules, as they appear in extensions.failedRules.
 const (
-	RuleCurrency      = "CN_CURRENCY"        // shifts in China pay in yuan
-	RulePartTimeHours = "CN_PART_TIME_HOURS" // art. 68
-	RulePayCycle      = "CN_PAY_CYCLE"       // art. 72
-	RuleMinimumWage   = "CN_MINIMUM_WAGE"    // art. 72
-	RuleAgency        = "CN_AGENCY"          // art. 58 (dispatch), outsourcing's contractor
-	RuleDispatchPost  = "CN_DISPATCH_POST"   // art. 66; Interim Provisions art. 3
-	RuleAgencyEmploys = "CN_AGENCY_EMPLOYS"  // art. 58: the agency is the worker's employer
+	RuleCurrency      = "CN_CURRENCY"         // shifts in China pay in yuan
+	RulePartTimeHours = "CN_PART_TIME_HOURS"  // art. 68
+	RulePayCycle      = "CN_PAY_CYCLE"        // art. 72
+	RuleMinimumWage   = "CN_MINIMUM_WAGE"     // art. 72
+	RuleAgency        = "CN_AGENCY"           // art. 58 (dispatch), outsourcing's contractor
+	RuleDispatchPost  = "CN_DISPATCH_POST"    // art. 66; Interim Provisions art. 3
+	RuleAgencyEmploys = "CN_AGENCY_EMPLOYS"   // art. 58: the agency is the worker's employer
+	RuleRealName      = "CN_REAL_NAME"        // Cybersecurity Law art. 24: users' real identities
+	RuleLicence       = "CN_BUSINESS_LICENCE" // E-Commerce Law art. 27: the platform verifies who offers work on it
 )
 
 // Part-time limits, art. 68: "以小时计酬为主，劳动者在同一用人单位一般平均每日
@@ -36,7 +38,7 @@ const (
 )
 
 func cnPosting(s Shift) []Finding {
-	out := []Finding{currency(s)}
+	out := []Finding{currency(s), licence(s)}
 	switch s.Engagement {
 	case enum.PartTime:
 		out = append(out, payCycle(s), minimumWage(s))
@@ -49,16 +51,37 @@ func cnPosting(s Shift) []Finding {
 }
 
 func cnHiring(h Hire) []Finding {
+	out := []Finding{realName(h)}
 	switch h.Shift.Engagement {
 	case enum.PartTime:
-		return []Finding{partTimeHours(h)}
+		out = append(out, partTimeHours(h))
 	case enum.Dispatch, enum.Outsourcing:
 		if h.Employed {
-			return []Finding{pass(RuleAgencyEmploys, "agency_employs.pass", nil)}
+			out = append(out, pass(RuleAgencyEmploys, "agency_employs.pass", nil))
+		} else {
+			out = append(out, fail(RuleAgencyEmploys, "agency_employs.fail", nil))
 		}
-		return []Finding{fail(RuleAgencyEmploys, "agency_employs.fail", nil)}
 	}
-	return nil
+	return out
+}
+
+// realName: whoever is hired in China has had their real name verified
+// (网络安全法 art. 24: network operators take users' real identities).
+func realName(h Hire) Finding {
+	if h.RealName {
+		return pass(RuleRealName, "real_name.pass", nil)
+	}
+	return fail(RuleRealName, "real_name.fail", nil)
+}
+
+// licence: only an organisation whose business licence staff verified
+// posts work in China (电子商务法 art. 27: the platform verifies who
+// operates on it) — no fake employers declaring fake workers.
+func licence(s Shift) Finding {
+	if s.Licensed {
+		return pass(RuleLicence, "business_licence.pass", nil)
+	}
+	return fail(RuleLicence, "business_licence.fail", nil)
 }
 
 func currency(s Shift) Finding {

@@ -11,11 +11,34 @@ import (
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 
-// partTime is a lawful 4-hour part-time shift in Shanghai on a Monday.
+// partTime is a lawful 4-hour part-time shift in Shanghai on a Monday,
+// posted by an employer whose licence is verified.
 func partTime() Shift {
 	start := time.Date(2026, 12, 7, 9, 0, 0, 0, shanghai)
 	return Shift{Engagement: enum.PartTime, StartsAt: start, EndsAt: start.Add(4 * time.Hour), Location: shanghai,
-		HourlyRate: 3000, Currency: "CNY", Lat: 31.23, Lng: 121.47, PayCycleDays: 7}
+		HourlyRate: 3000, Currency: "CNY", Lat: 31.23, Lng: 121.47, PayCycleDays: 7, Licensed: true}
+}
+
+// TestCNWantsVerifiedPeopleAndOrganisations: an unverified employer posts
+// nothing, an unverified worker is hired by nobody, whatever the form.
+func TestCNWantsVerifiedPeopleAndOrganisations(t *testing.T) {
+	s := partTime()
+	s.Licensed = false
+	if f, en, zh := verdict(t, For(CN).Posting(s), RuleLicence); f.Passed || !strings.Contains(en, "art. 27") || !strings.Contains(zh, "营业执照") {
+		t.Errorf("an unlicensed employer posting: passed=%v %q %q", f.Passed, en, zh)
+	}
+	for _, e := range []enum.EngagementType{enum.PartTime, enum.PlatformGig, enum.Dispatch} {
+		s.Engagement = e
+		if f, _, zh := verdict(t, For(CN).Hiring(Hire{Shift: s}), RuleRealName); f.Passed || !strings.Contains(zh, "实名认证") {
+			t.Errorf("%s: an unverified worker hired", e)
+		}
+		if f, _, _ := verdict(t, For(CN).Hiring(Hire{Shift: s, RealName: true}), RuleRealName); !f.Passed {
+			t.Errorf("%s: a verified worker refused", e)
+		}
+	}
+	if fs := For(Generic).Hiring(Hire{Shift: s}); len(Failed(fs)) != 0 {
+		t.Errorf("the generic pack asks for real names: %+v", fs)
+	}
 }
 
 // verdict runs check and returns the finding of rule, with its message in

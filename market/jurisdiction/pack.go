@@ -33,6 +33,9 @@ type Shift struct {
 	Agency             Organisation // zero when the shift names none
 	PostNature         string       // TEMPORARY, AUXILIARY, SUBSTITUTE or ""
 	PostMonths         int
+	// Licensed reports whether staff verified the posting employer's
+	// business licence (checked at posting only).
+	Licensed bool
 }
 
 // Paid is the shift's paid time.
@@ -57,6 +60,8 @@ type Hire struct {
 	// Employed reports whether the shift's agency employs the worker (its
 	// roster lists them as EMPLOYED).
 	Employed bool
+	// RealName reports whether the worker's real name is verified.
+	RealName bool
 }
 
 // Interval is a hire's time.
@@ -88,6 +93,20 @@ type Pack struct {
 	// Withhold says what tax flexwork withholds from a payment it makes
 	// for a payer of this jurisdiction (withholding.go).
 	Withhold func(Payment) Withholding
+	// RealNamePayouts says whether a payout in its currency waits for the
+	// worker's verified real name.
+	RealNamePayouts bool
+}
+
+// ForCurrency returns the pack whose shifts pay in currency; the generic
+// pack for any other.
+func ForCurrency(currency string) Pack {
+	for _, p := range packs {
+		if p.Currency == currency && p.Code != Generic {
+			return p
+		}
+	}
+	return packs[Generic]
 }
 
 // For returns the pack of a jurisdiction; an unknown code gets the generic
@@ -105,7 +124,8 @@ var packs = map[Code]Pack{
 		Hiring:   func(Hire) []Finding { return nil },
 		Contract: genericContract,
 		Withhold: noWithholding},
-	CN: {Code: CN, Currency: "CNY", Posting: cnPosting, Hiring: cnHiring, Contract: cnContract, Withhold: cnWithholding},
+	CN: {Code: CN, Currency: "CNY", Posting: cnPosting, Hiring: cnHiring, Contract: cnContract, Withhold: cnWithholding,
+		RealNamePayouts: true},
 }
 
 // Failed returns the findings that did not pass.

@@ -214,7 +214,7 @@ func Seed(ctx context.Context, db *ent.Client, srv *server.Server, seed uint64) 
 		return nil, err
 	}
 	sum.Hires += hires
-	if err := seedShanghai(ctx, accounts, m, rng, bySlug, sum, fund); err != nil {
+	if err := seedShanghai(ctx, accounts, m, rng, bySlug, sum, fund, staffCtx); err != nil {
 		return nil, err
 	}
 	// Sequence and sign the demo's ledger now, so that receipts are there

@@ -14,6 +14,7 @@ import (
 	"flexwork/ent/viewer"
 	"flexwork/i18n"
 	"flexwork/market"
+	"flexwork/market/jurisdiction"
 	"flexwork/server/auth"
 )
 
@@ -57,7 +58,7 @@ var cnNames = []string{"李娜", "王伟", "张敏", "刘洋", "陈静", "杨帆
 // agency and the cleaning contractor employ some of them), lawful shifts
 // of every form, and one dispatch hire signed by all three parties.
 func seedShanghai(ctx context.Context, accounts *auth.Accounts, m *market.Market, rng *rand.Rand,
-	bySlug map[string]*ent.Skill, sum *Summary, fund func(*ent.Employer, int64, string) error) error {
+	bySlug map[string]*ent.Skill, sum *Summary, fund func(*ent.Employer, int64, string) error, staff context.Context) error {
 	zh := i18n.WithLanguage(ctx, i18n.Chinese)
 	signUp := func(email, name string) (*viewer.Viewer, error) {
 		u, err := accounts.CreateAccount(zh, auth.SignUpInput{Email: email, Password: Password, DisplayName: name})
@@ -82,6 +83,14 @@ func seedShanghai(ctx context.Context, accounts *auth.Accounts, m *market.Market
 			return fmt.Errorf("demo: %s: %w", o.name, err)
 		}
 		owner.Roles[created.Employer.ID] = viewer.RoleOwner
+		// Staff verified its business licence: the CN pack posts nothing before.
+		if _, err := m.SubmitBusinessLicence(as(owner), market.LicenceInput{EmployerID: created.Employer.ID,
+			CreditCode: jurisdiction.CreditCode(len(orgs) + 1)}); err != nil {
+			return fmt.Errorf("demo: %s licence: %w", o.name, err)
+		}
+		if _, err := m.DecideBusinessLicence(staff, market.DecideLicenceInput{EmployerID: created.Employer.ID, Verified: true}); err != nil {
+			return fmt.Errorf("demo: %s licence: %w", o.name, err)
+		}
 		if err := fund(created.Employer, 30_000_000, "CNY"); err != nil {
 			return fmt.Errorf("demo: funding %s: %w", o.name, err)
 		}
@@ -111,6 +120,14 @@ func seedShanghai(ctx context.Context, accounts *auth.Accounts, m *market.Market
 			return fmt.Errorf("demo: %s: %w", name, err)
 		}
 		w.WorkerID = p.WorkerProfile.ID
+		// Their real name, verified by staff (made-up numbers).
+		if _, err := m.SubmitRealName(as(w), market.RealNameInput{LegalName: name,
+			IDNumber: jurisdiction.ResidentID(time.Date(1985+i%15, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC), i)}); err != nil {
+			return fmt.Errorf("demo: %s real name: %w", name, err)
+		}
+		if _, err := m.DecideRealName(staff, market.DecideRealNameInput{UserID: w.UserID, Verified: true}); err != nil {
+			return fmt.Errorf("demo: %s real name: %w", name, err)
+		}
 		workers = append(workers, as(w))
 		sum.Workers++
 		// The agency employs the first four, the contractor the next three.
