@@ -21,6 +21,7 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
+	"flexwork/ent/insurancecover"
 	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/ledgernode"
@@ -81,6 +82,8 @@ type Client struct {
 	EmployerInvitation *EmployerInvitationClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
 	IdempotencyKey *IdempotencyKeyClient
+	// InsuranceCover is the client for interacting with the InsuranceCover builders.
+	InsuranceCover *InsuranceCoverClient
 	// LedgerCheckpoint is the client for interacting with the LedgerCheckpoint builders.
 	LedgerCheckpoint *LedgerCheckpointClient
 	// LedgerEntry is the client for interacting with the LedgerEntry builders.
@@ -154,6 +157,7 @@ func (c *Client) init() {
 	c.Employer = NewEmployerClient(c.config)
 	c.EmployerInvitation = NewEmployerInvitationClient(c.config)
 	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
+	c.InsuranceCover = NewInsuranceCoverClient(c.config)
 	c.LedgerCheckpoint = NewLedgerCheckpointClient(c.config)
 	c.LedgerEntry = NewLedgerEntryClient(c.config)
 	c.LedgerNode = NewLedgerNodeClient(c.config)
@@ -282,6 +286,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Employer:           NewEmployerClient(cfg),
 		EmployerInvitation: NewEmployerInvitationClient(cfg),
 		IdempotencyKey:     NewIdempotencyKeyClient(cfg),
+		InsuranceCover:     NewInsuranceCoverClient(cfg),
 		LedgerCheckpoint:   NewLedgerCheckpointClient(cfg),
 		LedgerEntry:        NewLedgerEntryClient(cfg),
 		LedgerNode:         NewLedgerNodeClient(cfg),
@@ -337,6 +342,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Employer:           NewEmployerClient(cfg),
 		EmployerInvitation: NewEmployerInvitationClient(cfg),
 		IdempotencyKey:     NewIdempotencyKeyClient(cfg),
+		InsuranceCover:     NewInsuranceCoverClient(cfg),
 		LedgerCheckpoint:   NewLedgerCheckpointClient(cfg),
 		LedgerEntry:        NewLedgerEntryClient(cfg),
 		LedgerNode:         NewLedgerNodeClient(cfg),
@@ -394,11 +400,12 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Application, c.Assignment, c.Certification, c.Contract, c.CreditDispute,
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
-		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.MoneyAccount,
-		c.MoneyPosting, c.MoneyTransaction, c.Notification, c.Offer, c.PasswordReset,
-		c.Payout, c.PayoutBatch, c.RealName, c.Review, c.ReviewReport, c.RosterEntry,
-		c.Session, c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction,
-		c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
+		c.InsuranceCover, c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode,
+		c.Membership, c.MoneyAccount, c.MoneyPosting, c.MoneyTransaction,
+		c.Notification, c.Offer, c.PasswordReset, c.Payout, c.PayoutBatch, c.RealName,
+		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.ShiftTemplate,
+		c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User, c.WorkerProfile,
+		c.WorkerSkill,
 	} {
 		n.Use(hooks...)
 	}
@@ -410,11 +417,12 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Application, c.Assignment, c.Certification, c.Contract, c.CreditDispute,
 		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
-		c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode, c.Membership, c.MoneyAccount,
-		c.MoneyPosting, c.MoneyTransaction, c.Notification, c.Offer, c.PasswordReset,
-		c.Payout, c.PayoutBatch, c.RealName, c.Review, c.ReviewReport, c.RosterEntry,
-		c.Session, c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction,
-		c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
+		c.InsuranceCover, c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode,
+		c.Membership, c.MoneyAccount, c.MoneyPosting, c.MoneyTransaction,
+		c.Notification, c.Offer, c.PasswordReset, c.Payout, c.PayoutBatch, c.RealName,
+		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.ShiftTemplate,
+		c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User, c.WorkerProfile,
+		c.WorkerSkill,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -443,6 +451,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.EmployerInvitation.mutate(ctx, m)
 	case *IdempotencyKeyMutation:
 		return c.IdempotencyKey.mutate(ctx, m)
+	case *InsuranceCoverMutation:
+		return c.InsuranceCover.mutate(ctx, m)
 	case *LedgerCheckpointMutation:
 		return c.LedgerCheckpoint.mutate(ctx, m)
 	case *LedgerEntryMutation:
@@ -2221,6 +2231,140 @@ func (c *IdempotencyKeyClient) mutate(ctx context.Context, m *IdempotencyKeyMuta
 		return (&IdempotencyKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown IdempotencyKey mutation op: %q", m.Op())
+	}
+}
+
+// InsuranceCoverClient is a client for the InsuranceCover schema.
+type InsuranceCoverClient struct {
+	config
+}
+
+// NewInsuranceCoverClient returns a client for the InsuranceCover from the given config.
+func NewInsuranceCoverClient(c config) *InsuranceCoverClient {
+	return &InsuranceCoverClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `insurancecover.Hooks(f(g(h())))`.
+func (c *InsuranceCoverClient) Use(hooks ...Hook) {
+	c.hooks.InsuranceCover = append(c.hooks.InsuranceCover, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `insurancecover.Intercept(f(g(h())))`.
+func (c *InsuranceCoverClient) Intercept(interceptors ...Interceptor) {
+	c.inters.InsuranceCover = append(c.inters.InsuranceCover, interceptors...)
+}
+
+// Create returns a builder for creating a InsuranceCover entity.
+func (c *InsuranceCoverClient) Create() *InsuranceCoverCreate {
+	mutation := newInsuranceCoverMutation(c.config, OpCreate)
+	return &InsuranceCoverCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of InsuranceCover entities.
+func (c *InsuranceCoverClient) CreateBulk(builders ...*InsuranceCoverCreate) *InsuranceCoverCreateBulk {
+	return &InsuranceCoverCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InsuranceCoverClient) MapCreateBulk(slice any, setFunc func(*InsuranceCoverCreate, int)) *InsuranceCoverCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InsuranceCoverCreateBulk{err: fmt.Errorf("calling to InsuranceCoverClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InsuranceCoverCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InsuranceCoverCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for InsuranceCover.
+func (c *InsuranceCoverClient) Update() *InsuranceCoverUpdate {
+	mutation := newInsuranceCoverMutation(c.config, OpUpdate)
+	return &InsuranceCoverUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InsuranceCoverClient) UpdateOne(_m *InsuranceCover) *InsuranceCoverUpdateOne {
+	mutation := newInsuranceCoverMutation(c.config, OpUpdateOne, withInsuranceCover(_m))
+	return &InsuranceCoverUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InsuranceCoverClient) UpdateOneID(id string) *InsuranceCoverUpdateOne {
+	mutation := newInsuranceCoverMutation(c.config, OpUpdateOne, withInsuranceCoverID(id))
+	return &InsuranceCoverUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for InsuranceCover.
+func (c *InsuranceCoverClient) Delete() *InsuranceCoverDelete {
+	mutation := newInsuranceCoverMutation(c.config, OpDelete)
+	return &InsuranceCoverDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InsuranceCoverClient) DeleteOne(_m *InsuranceCover) *InsuranceCoverDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InsuranceCoverClient) DeleteOneID(id string) *InsuranceCoverDeleteOne {
+	builder := c.Delete().Where(insurancecover.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InsuranceCoverDeleteOne{builder}
+}
+
+// Query returns a query builder for InsuranceCover.
+func (c *InsuranceCoverClient) Query() *InsuranceCoverQuery {
+	return &InsuranceCoverQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInsuranceCover},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a InsuranceCover entity by its id.
+func (c *InsuranceCoverClient) Get(ctx context.Context, id string) (*InsuranceCover, error) {
+	return c.Query().Where(insurancecover.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InsuranceCoverClient) GetX(ctx context.Context, id string) *InsuranceCover {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *InsuranceCoverClient) Hooks() []Hook {
+	hooks := c.hooks.InsuranceCover
+	return append(hooks[:len(hooks):len(hooks)], insurancecover.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InsuranceCoverClient) Interceptors() []Interceptor {
+	return c.inters.InsuranceCover
+}
+
+func (c *InsuranceCoverClient) mutate(ctx context.Context, m *InsuranceCoverMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InsuranceCoverCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InsuranceCoverUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InsuranceCoverUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InsuranceCoverDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown InsuranceCover mutation op: %q", m.Op())
 	}
 }
 
@@ -6480,21 +6624,21 @@ func (c *WorkerSkillClient) mutate(ctx context.Context, m *WorkerSkillMutation) 
 type (
 	hooks struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
-		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
-		LedgerEntry, LedgerNode, Membership, MoneyAccount, MoneyPosting,
-		MoneyTransaction, Notification, Offer, PasswordReset, Payout, PayoutBatch,
-		RealName, Review, ReviewReport, RosterEntry, Session, Shift, ShiftTemplate,
-		SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
-		WorkerSkill []ent.Hook
+		Device, Employer, EmployerInvitation, IdempotencyKey, InsuranceCover,
+		LedgerCheckpoint, LedgerEntry, LedgerNode, Membership, MoneyAccount,
+		MoneyPosting, MoneyTransaction, Notification, Offer, PasswordReset, Payout,
+		PayoutBatch, RealName, Review, ReviewReport, RosterEntry, Session, Shift,
+		ShiftTemplate, SignupRequest, Skill, StaffAction, Timesheet, User,
+		WorkerProfile, WorkerSkill []ent.Hook
 	}
 	inters struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
-		Device, Employer, EmployerInvitation, IdempotencyKey, LedgerCheckpoint,
-		LedgerEntry, LedgerNode, Membership, MoneyAccount, MoneyPosting,
-		MoneyTransaction, Notification, Offer, PasswordReset, Payout, PayoutBatch,
-		RealName, Review, ReviewReport, RosterEntry, Session, Shift, ShiftTemplate,
-		SignupRequest, Skill, StaffAction, Timesheet, User, WorkerProfile,
-		WorkerSkill []ent.Interceptor
+		Device, Employer, EmployerInvitation, IdempotencyKey, InsuranceCover,
+		LedgerCheckpoint, LedgerEntry, LedgerNode, Membership, MoneyAccount,
+		MoneyPosting, MoneyTransaction, Notification, Offer, PasswordReset, Payout,
+		PayoutBatch, RealName, Review, ReviewReport, RosterEntry, Session, Shift,
+		ShiftTemplate, SignupRequest, Skill, StaffAction, Timesheet, User,
+		WorkerProfile, WorkerSkill []ent.Interceptor
 	}
 )
 

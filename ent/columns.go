@@ -66,6 +66,12 @@ func (_q *IdempotencyKeyQuery) AllColumns() *IdempotencyKeyQuery {
 	return _q
 }
 
+// AllColumns undoes any Select: the query reads every column of InsuranceCover.
+func (_q *InsuranceCoverQuery) AllColumns() *InsuranceCoverQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
 // AllColumns undoes any Select: the query reads every column of LedgerCheckpoint.
 func (_q *LedgerCheckpointQuery) AllColumns() *LedgerCheckpointQuery {
 	_q.ctx.Fields = nil

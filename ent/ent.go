@@ -15,6 +15,7 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
+	"flexwork/ent/insurancecover"
 	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/ledgernode"
@@ -118,6 +119,7 @@ func checkColumn(t, c string) error {
 			employer.Table:           employer.ValidColumn,
 			employerinvitation.Table: employerinvitation.ValidColumn,
 			idempotencykey.Table:     idempotencykey.ValidColumn,
+			insurancecover.Table:     insurancecover.ValidColumn,
 			ledgercheckpoint.Table:   ledgercheckpoint.ValidColumn,
 			ledgerentry.Table:        ledgerentry.ValidColumn,
 			ledgernode.Table:         ledgernode.ValidColumn,

@@ -13,6 +13,7 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
+	"flexwork/ent/insurancecover"
 	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/ledgernode"
@@ -49,7 +50,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 36)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 37)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -318,6 +319,34 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   insurancecover.Table,
+			Columns: insurancecover.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: insurancecover.FieldID,
+			},
+		},
+		Type: "InsuranceCover",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			insurancecover.FieldCreatedAt:    {Type: field.TypeTime, Column: insurancecover.FieldCreatedAt},
+			insurancecover.FieldUpdatedAt:    {Type: field.TypeTime, Column: insurancecover.FieldUpdatedAt},
+			insurancecover.FieldAssignmentID: {Type: field.TypeString, Column: insurancecover.FieldAssignmentID},
+			insurancecover.FieldWorkerID:     {Type: field.TypeString, Column: insurancecover.FieldWorkerID},
+			insurancecover.FieldEmployerID:   {Type: field.TypeString, Column: insurancecover.FieldEmployerID},
+			insurancecover.FieldPayerID:      {Type: field.TypeString, Column: insurancecover.FieldPayerID},
+			insurancecover.FieldKind:         {Type: field.TypeEnum, Column: insurancecover.FieldKind},
+			insurancecover.FieldInsurer:      {Type: field.TypeString, Column: insurancecover.FieldInsurer},
+			insurancecover.FieldPolicyNumber: {Type: field.TypeString, Column: insurancecover.FieldPolicyNumber},
+			insurancecover.FieldCoversFrom:   {Type: field.TypeTime, Column: insurancecover.FieldCoversFrom},
+			insurancecover.FieldCoversTo:     {Type: field.TypeTime, Column: insurancecover.FieldCoversTo},
+			insurancecover.FieldPremium:      {Type: field.TypeInt64, Column: insurancecover.FieldPremium},
+			insurancecover.FieldCurrency:     {Type: field.TypeString, Column: insurancecover.FieldCurrency},
+			insurancecover.FieldRecordedBy:   {Type: field.TypeString, Column: insurancecover.FieldRecordedBy},
+			insurancecover.FieldStatus:       {Type: field.TypeEnum, Column: insurancecover.FieldStatus},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ledgercheckpoint.Table,
 			Columns: ledgercheckpoint.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -334,7 +363,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ledgercheckpoint.FieldCompact:   {Type: field.TypeString, Column: ledgercheckpoint.FieldCompact},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ledgerentry.Table,
 			Columns: ledgerentry.Columns,
@@ -356,7 +385,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ledgerentry.FieldHash:      {Type: field.TypeString, Column: ledgerentry.FieldHash},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ledgernode.Table,
 			Columns: ledgernode.Columns,
@@ -372,7 +401,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ledgernode.FieldHash:  {Type: field.TypeBytes, Column: ledgernode.FieldHash},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -390,7 +419,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldRole:       {Type: field.TypeEnum, Column: membership.FieldRole},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   moneyaccount.Table,
 			Columns: moneyaccount.Columns,
@@ -409,7 +438,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			moneyaccount.FieldBalance:   {Type: field.TypeInt64, Column: moneyaccount.FieldBalance},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   moneyposting.Table,
 			Columns: moneyposting.Columns,
@@ -426,7 +455,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			moneyposting.FieldAmount:        {Type: field.TypeInt64, Column: moneyposting.FieldAmount},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   moneytransaction.Table,
 			Columns: moneytransaction.Columns,
@@ -445,7 +474,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			moneytransaction.FieldDigest:    {Type: field.TypeString, Column: moneytransaction.FieldDigest},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -468,7 +497,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldDedupeKey:  {Type: field.TypeString, Column: notification.FieldDedupeKey},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   offer.Table,
 			Columns: offer.Columns,
@@ -493,7 +522,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			offer.FieldExpiryWarnedAt: {Type: field.TypeTime, Column: offer.FieldExpiryWarnedAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   passwordreset.Table,
 			Columns: passwordreset.Columns,
@@ -513,7 +542,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			passwordreset.FieldCompletedAt: {Type: field.TypeTime, Column: passwordreset.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   payout.Table,
 			Columns: payout.Columns,
@@ -540,7 +569,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			payout.FieldBatchID:     {Type: field.TypeString, Column: payout.FieldBatchID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   payoutbatch.Table,
 			Columns: payoutbatch.Columns,
@@ -560,7 +589,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			payoutbatch.FieldSettledAt: {Type: field.TypeTime, Column: payoutbatch.FieldSettledAt},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   realname.Table,
 			Columns: realname.Columns,
@@ -586,7 +615,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			realname.FieldVerifiedAt:     {Type: field.TypeTime, Column: realname.FieldVerifiedAt},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   review.Table,
 			Columns: review.Columns,
@@ -614,7 +643,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			review.FieldHiddenReason: {Type: field.TypeString, Column: review.FieldHiddenReason},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reviewreport.Table,
 			Columns: reviewreport.Columns,
@@ -635,7 +664,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reviewreport.FieldDecisionNote: {Type: field.TypeString, Column: reviewreport.FieldDecisionNote},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rosterentry.Table,
 			Columns: rosterentry.Columns,
@@ -655,7 +684,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rosterentry.FieldAddedByID:  {Type: field.TypeString, Column: rosterentry.FieldAddedByID},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -676,7 +705,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shift.Table,
 			Columns: shift.Columns,
@@ -732,7 +761,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldWeekMinutes:              {Type: field.TypeInt, Column: shift.FieldWeekMinutes},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shifttemplate.Table,
 			Columns: shifttemplate.Columns,
@@ -755,7 +784,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shifttemplate.FieldCreatedByID: {Type: field.TypeString, Column: shifttemplate.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signuprequest.Table,
 			Columns: signuprequest.Columns,
@@ -777,7 +806,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signuprequest.FieldCompletedAt:  {Type: field.TypeTime, Column: signuprequest.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -795,7 +824,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldCertificateRequired: {Type: field.TypeBool, Column: skill.FieldCertificateRequired},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staffaction.Table,
 			Columns: staffaction.Columns,
@@ -813,7 +842,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staffaction.FieldNote:      {Type: field.TypeString, Column: staffaction.FieldNote},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timesheet.Table,
 			Columns: timesheet.Columns,
@@ -867,7 +896,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentCreditedAt:    {Type: field.TypeTime, Column: timesheet.FieldPaymentCreditedAt},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -895,7 +924,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabledAt:        {Type: field.TypeTime, Column: user.FieldDisabledAt},
 		},
 	}
-	graph.Nodes[34] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerprofile.Table,
 			Columns: workerprofile.Columns,
@@ -930,7 +959,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldNoShows:           {Type: field.TypeInt, Column: workerprofile.FieldNoShows},
 		},
 	}
-	graph.Nodes[35] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerskill.Table,
 			Columns: workerskill.Columns,
@@ -3237,6 +3266,121 @@ func (f *IdempotencyKeyFilter) WhereResponse(p entql.BytesP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *InsuranceCoverQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the InsuranceCoverQuery builder.
+func (_q *InsuranceCoverQuery) Filter() *InsuranceCoverFilter {
+	return &InsuranceCoverFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *InsuranceCoverMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the InsuranceCoverMutation builder.
+func (m *InsuranceCoverMutation) Filter() *InsuranceCoverFilter {
+	return &InsuranceCoverFilter{config: m.config, predicateAdder: m}
+}
+
+// InsuranceCoverFilter provides a generic filtering capability at runtime for InsuranceCoverQuery.
+type InsuranceCoverFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *InsuranceCoverFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *InsuranceCoverFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(insurancecover.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *InsuranceCoverFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(insurancecover.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *InsuranceCoverFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(insurancecover.FieldUpdatedAt))
+}
+
+// WhereAssignmentID applies the entql string predicate on the assignment_id field.
+func (f *InsuranceCoverFilter) WhereAssignmentID(p entql.StringP) {
+	f.Where(p.Field(insurancecover.FieldAssignmentID))
+}
+
+// WhereWorkerID applies the entql string predicate on the worker_id field.
+func (f *InsuranceCoverFilter) WhereWorkerID(p entql.StringP) {
+	f.Where(p.Field(insurancecover.FieldWorkerID))
+}
+
+// WhereEmployerID applies the entql string predicate on the employer_id field.
+func (f *InsuranceCoverFilter) WhereEmployerID(p entql.StringP) {
+	f.Where(p.Field(insurancecover.FieldEmployerID))
+}
+
+// WherePayerID applies the entql string predicate on the payer_id field.
+func (f *InsuranceCoverFilter) WherePayerID(p entql.StringP) {
+	f.Where(p.Field(insurancecover.FieldPayerID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *InsuranceCoverFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(insurancecover.FieldKind))
+}
+
+// WhereInsurer applies the entql string predicate on the insurer field.
+func (f *InsuranceCoverFilter) WhereInsurer(p entql.StringP) {
+	f.Where(p.Field(insurancecover.FieldInsurer))
+}
+
+// WherePolicyNumber applies the entql string predicate on the policy_number field.
+func (f *InsuranceCoverFilter) WherePolicyNumber(p entql.StringP) {
+	f.Where(p.Field(insurancecover.FieldPolicyNumber))
+}
+
+// WhereCoversFrom applies the entql time.Time predicate on the covers_from field.
+func (f *InsuranceCoverFilter) WhereCoversFrom(p entql.TimeP) {
+	f.Where(p.Field(insurancecover.FieldCoversFrom))
+}
+
+// WhereCoversTo applies the entql time.Time predicate on the covers_to field.
+func (f *InsuranceCoverFilter) WhereCoversTo(p entql.TimeP) {
+	f.Where(p.Field(insurancecover.FieldCoversTo))
+}
+
+// WherePremium applies the entql int64 predicate on the premium field.
+func (f *InsuranceCoverFilter) WherePremium(p entql.Int64P) {
+	f.Where(p.Field(insurancecover.FieldPremium))
+}
+
+// WhereCurrency applies the entql string predicate on the currency field.
+func (f *InsuranceCoverFilter) WhereCurrency(p entql.StringP) {
+	f.Where(p.Field(insurancecover.FieldCurrency))
+}
+
+// WhereRecordedBy applies the entql string predicate on the recorded_by field.
+func (f *InsuranceCoverFilter) WhereRecordedBy(p entql.StringP) {
+	f.Where(p.Field(insurancecover.FieldRecordedBy))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *InsuranceCoverFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(insurancecover.FieldStatus))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LedgerCheckpointQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3265,7 +3409,7 @@ type LedgerCheckpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LedgerCheckpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3330,7 +3474,7 @@ type LedgerEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LedgerEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3415,7 +3559,7 @@ type LedgerNodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LedgerNodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3470,7 +3614,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3563,7 +3707,7 @@ type MoneyAccountFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MoneyAccountFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3647,7 +3791,7 @@ type MoneyPostingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MoneyPostingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3735,7 +3879,7 @@ type MoneyTransactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MoneyTransactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3819,7 +3963,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3923,7 +4067,7 @@ type OfferFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OfferFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4079,7 +4223,7 @@ type PasswordResetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PasswordResetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4154,7 +4298,7 @@ type PayoutFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PayoutFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4278,7 +4422,7 @@ type PayoutBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PayoutBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4367,7 +4511,7 @@ type RealNameFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RealNameFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4472,7 +4616,7 @@ type ReviewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4615,7 +4759,7 @@ type ReviewReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4709,7 +4853,7 @@ type RosterEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RosterEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4812,7 +4956,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4906,7 +5050,7 @@ type ShiftFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5259,7 +5403,7 @@ type ShiftTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5363,7 +5507,7 @@ type SignupRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignupRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5448,7 +5592,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5569,7 +5713,7 @@ type StaffActionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffActionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5634,7 +5778,7 @@ type TimesheetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimesheetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5893,7 +6037,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6078,7 +6222,7 @@ type WorkerProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6354,7 +6498,7 @@ type WorkerSkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerSkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -14,6 +14,7 @@ import (
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
+	"flexwork/ent/insurancecover"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
@@ -1824,6 +1825,147 @@ func newEmployerInvitationPaginateArgs(rv map[string]any) *employerinvitationPag
 		case *EmployerInvitationOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithEmployerInvitationOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *InsuranceCoverQuery) CollectFields(ctx context.Context, satisfies ...string) (*InsuranceCoverQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *InsuranceCoverQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(insurancecover.Columns))
+		selectedFields = []string{insurancecover.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[insurancecover.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, insurancecover.FieldCreatedAt)
+				fieldSeen[insurancecover.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[insurancecover.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, insurancecover.FieldUpdatedAt)
+				fieldSeen[insurancecover.FieldUpdatedAt] = struct{}{}
+			}
+		case "assignmentID":
+			if _, ok := fieldSeen[insurancecover.FieldAssignmentID]; !ok {
+				selectedFields = append(selectedFields, insurancecover.FieldAssignmentID)
+				fieldSeen[insurancecover.FieldAssignmentID] = struct{}{}
+			}
+		case "workerID":
+			if _, ok := fieldSeen[insurancecover.FieldWorkerID]; !ok {
+				selectedFields = append(selectedFields, insurancecover.FieldWorkerID)
+				fieldSeen[insurancecover.FieldWorkerID] = struct{}{}
+			}
+		case "employerID":
+			if _, ok := fieldSeen[insurancecover.FieldEmployerID]; !ok {
+				selectedFields = append(selectedFields, insurancecover.FieldEmployerID)
+				fieldSeen[insurancecover.FieldEmployerID] = struct{}{}
+			}
+		case "payerID":
+			if _, ok := fieldSeen[insurancecover.FieldPayerID]; !ok {
+				selectedFields = append(selectedFields, insurancecover.FieldPayerID)
+				fieldSeen[insurancecover.FieldPayerID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[insurancecover.FieldKind]; !ok {
+				selectedFields = append(selectedFields, insurancecover.FieldKind)
+				fieldSeen[insurancecover.FieldKind] = struct{}{}
+			}
+		case "insurer":
+			if _, ok := fieldSeen[insurancecover.FieldInsurer]; !ok {
+				selectedFields = append(selectedFields, insurancecover.FieldInsurer)
+				fieldSeen[insurancecover.FieldInsurer] = struct{}{}
+			}
+		case "policyNumber":
+			if _, ok := fieldSeen[insurancecover.FieldPolicyNumber]; !ok {
+				selectedFields = append(selectedFields, insurancecover.FieldPolicyNumber)
+				fieldSeen[insurancecover.FieldPolicyNumber] = struct{}{}
+			}
+		case "coversFrom":
+			if _, ok := fieldSeen[insurancecover.FieldCoversFrom]; !ok {
+				selectedFields = append(selectedFields, insurancecover.FieldCoversFrom)
+				fieldSeen[insurancecover.FieldCoversFrom] = struct{}{}
+			}
+		case "coversTo":
+			if _, ok := fieldSeen[insurancecover.FieldCoversTo]; !ok {
+				selectedFields = append(selectedFields, insurancecover.FieldCoversTo)
+				fieldSeen[insurancecover.FieldCoversTo] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[insurancecover.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, insurancecover.FieldStatus)
+				fieldSeen[insurancecover.FieldStatus] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type insurancecoverPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []InsuranceCoverPaginateOption
+}
+
+func newInsuranceCoverPaginateArgs(rv map[string]any) *insurancecoverPaginateArgs {
+	args := &insurancecoverPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &InsuranceCoverOrder{Field: &InsuranceCoverOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithInsuranceCoverOrder(order))
+			}
+		case *InsuranceCoverOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithInsuranceCoverOrder(v))
 			}
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
+	"flexwork/ent/insurancecover"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
@@ -87,6 +88,11 @@ var employerinvitationImplementors = []string{"EmployerInvitation", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*EmployerInvitation) IsNode() {}
+
+var insurancecoverImplementors = []string{"InsuranceCover", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*InsuranceCover) IsNode() {}
 
 var ledgerentryImplementors = []string{"LedgerEntry", "Node"}
 
@@ -313,6 +319,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(employerinvitation.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, employerinvitationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case insurancecover.Table:
+		query := c.InsuranceCover.Query().
+			Where(insurancecover.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, insurancecoverImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -684,6 +699,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.EmployerInvitation.Query().
 			Where(employerinvitation.IDIn(ids...))
 		query, err := query.CollectFields(ctx, employerinvitationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case insurancecover.Table:
+		query := c.InsuranceCover.Query().
+			Where(insurancecover.IDIn(ids...))
+		query, err := query.CollectFields(ctx, insurancecoverImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -14,6 +14,7 @@ import (
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
+	"flexwork/ent/insurancecover"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
@@ -2891,6 +2892,302 @@ func (_m *EmployerInvitation) ToEdge(order *EmployerInvitationOrder) *EmployerIn
 		order = DefaultEmployerInvitationOrder
 	}
 	return &EmployerInvitationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// InsuranceCoverEdge is the edge representation of InsuranceCover.
+type InsuranceCoverEdge struct {
+	Node   *InsuranceCover `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// InsuranceCoverConnection is the connection containing edges to InsuranceCover.
+type InsuranceCoverConnection struct {
+	Edges      []*InsuranceCoverEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *InsuranceCoverConnection) build(nodes []*InsuranceCover, pager *insurancecoverPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *InsuranceCover
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *InsuranceCover {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *InsuranceCover {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*InsuranceCoverEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &InsuranceCoverEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// InsuranceCoverPaginateOption enables pagination customization.
+type InsuranceCoverPaginateOption func(*insurancecoverPager) error
+
+// WithInsuranceCoverOrder configures pagination ordering.
+func WithInsuranceCoverOrder(order *InsuranceCoverOrder) InsuranceCoverPaginateOption {
+	if order == nil {
+		order = DefaultInsuranceCoverOrder
+	}
+	o := *order
+	return func(pager *insurancecoverPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultInsuranceCoverOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithInsuranceCoverFilter configures pagination filter.
+func WithInsuranceCoverFilter(filter func(*InsuranceCoverQuery) (*InsuranceCoverQuery, error)) InsuranceCoverPaginateOption {
+	return func(pager *insurancecoverPager) error {
+		if filter == nil {
+			return errors.New("InsuranceCoverQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type insurancecoverPager struct {
+	reverse bool
+	order   *InsuranceCoverOrder
+	filter  func(*InsuranceCoverQuery) (*InsuranceCoverQuery, error)
+}
+
+func newInsuranceCoverPager(opts []InsuranceCoverPaginateOption, reverse bool) (*insurancecoverPager, error) {
+	pager := &insurancecoverPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultInsuranceCoverOrder
+	}
+	return pager, nil
+}
+
+func (p *insurancecoverPager) applyFilter(query *InsuranceCoverQuery) (*InsuranceCoverQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *insurancecoverPager) toCursor(_m *InsuranceCover) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *insurancecoverPager) applyCursors(query *InsuranceCoverQuery, after, before *Cursor) (*InsuranceCoverQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultInsuranceCoverOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *insurancecoverPager) applyOrder(query *InsuranceCoverQuery) *InsuranceCoverQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultInsuranceCoverOrder.Field {
+		query = query.Order(DefaultInsuranceCoverOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *insurancecoverPager) orderExpr(query *InsuranceCoverQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultInsuranceCoverOrder.Field {
+			b.Comma().Ident(DefaultInsuranceCoverOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to InsuranceCover.
+func (_m *InsuranceCoverQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...InsuranceCoverPaginateOption,
+) (*InsuranceCoverConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newInsuranceCoverPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &InsuranceCoverConnection{Edges: []*InsuranceCoverEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// InsuranceCoverOrderFieldCreatedAt orders InsuranceCover by created_at.
+	InsuranceCoverOrderFieldCreatedAt = &InsuranceCoverOrderField{
+		Value: func(_m *InsuranceCover) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: insurancecover.FieldCreatedAt,
+		toTerm: insurancecover.ByCreatedAt,
+		toCursor: func(_m *InsuranceCover) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f InsuranceCoverOrderField) String() string {
+	var str string
+	switch f.column {
+	case InsuranceCoverOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f InsuranceCoverOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *InsuranceCoverOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("InsuranceCoverOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *InsuranceCoverOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid InsuranceCoverOrderField", str)
+	}
+	return nil
+}
+
+// InsuranceCoverOrderField defines the ordering field of InsuranceCover.
+type InsuranceCoverOrderField struct {
+	// Value extracts the ordering value from the given InsuranceCover.
+	Value    func(*InsuranceCover) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) insurancecover.OrderOption
+	toCursor func(*InsuranceCover) Cursor
+}
+
+// InsuranceCoverOrder defines the ordering of InsuranceCover.
+type InsuranceCoverOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *InsuranceCoverOrderField `json:"field"`
+}
+
+// DefaultInsuranceCoverOrder is the default ordering of InsuranceCover.
+var DefaultInsuranceCoverOrder = &InsuranceCoverOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &InsuranceCoverOrderField{
+		Value: func(_m *InsuranceCover) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: insurancecover.FieldID,
+		toTerm: insurancecover.ByID,
+		toCursor: func(_m *InsuranceCover) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts InsuranceCover into InsuranceCoverEdge.
+func (_m *InsuranceCover) ToEdge(order *InsuranceCoverOrder) *InsuranceCoverEdge {
+	if order == nil {
+		order = DefaultInsuranceCoverOrder
+	}
+	return &InsuranceCoverEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -16,6 +16,7 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
+	"flexwork/ent/insurancecover"
 	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/ledgernode"
@@ -73,6 +74,7 @@ const (
 	TypeEmployer           = "Employer"
 	TypeEmployerInvitation = "EmployerInvitation"
 	TypeIdempotencyKey     = "IdempotencyKey"
+	TypeInsuranceCover     = "InsuranceCover"
 	TypeLedgerCheckpoint   = "LedgerCheckpoint"
 	TypeLedgerEntry        = "LedgerEntry"
 	TypeLedgerNode         = "LedgerNode"
@@ -13114,6 +13116,1130 @@ func (m *IdempotencyKeyMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *IdempotencyKeyMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown IdempotencyKey edge %s", name)
+}
+
+// InsuranceCoverMutation represents an operation that mutates the InsuranceCover nodes in the graph.
+type InsuranceCoverMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *string
+	created_at    *time.Time
+	updated_at    *time.Time
+	assignment_id *string
+	worker_id     *string
+	employer_id   *string
+	payer_id      *string
+	kind          *insurancecover.Kind
+	insurer       *string
+	policy_number *string
+	covers_from   *time.Time
+	covers_to     *time.Time
+	premium       *int64
+	addpremium    *int64
+	currency      *string
+	recorded_by   *string
+	status        *insurancecover.Status
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*InsuranceCover, error)
+	predicates    []predicate.InsuranceCover
+}
+
+var _ ent.Mutation = (*InsuranceCoverMutation)(nil)
+
+// insurancecoverOption allows management of the mutation configuration using functional options.
+type insurancecoverOption func(*InsuranceCoverMutation)
+
+// newInsuranceCoverMutation creates new mutation for the InsuranceCover entity.
+func newInsuranceCoverMutation(c config, op Op, opts ...insurancecoverOption) *InsuranceCoverMutation {
+	m := &InsuranceCoverMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInsuranceCover,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInsuranceCoverID sets the ID field of the mutation.
+func withInsuranceCoverID(id string) insurancecoverOption {
+	return func(m *InsuranceCoverMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *InsuranceCover
+		)
+		m.oldValue = func(ctx context.Context) (*InsuranceCover, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().InsuranceCover.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInsuranceCover sets the old InsuranceCover of the mutation.
+func withInsuranceCover(node *InsuranceCover) insurancecoverOption {
+	return func(m *InsuranceCoverMutation) {
+		m.oldValue = func(context.Context) (*InsuranceCover, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InsuranceCoverMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InsuranceCoverMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of InsuranceCover entities.
+func (m *InsuranceCoverMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InsuranceCoverMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InsuranceCoverMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().InsuranceCover.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InsuranceCoverMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InsuranceCoverMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InsuranceCoverMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *InsuranceCoverMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *InsuranceCoverMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *InsuranceCoverMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetAssignmentID sets the "assignment_id" field.
+func (m *InsuranceCoverMutation) SetAssignmentID(s string) {
+	m.assignment_id = &s
+}
+
+// AssignmentID returns the value of the "assignment_id" field in the mutation.
+func (m *InsuranceCoverMutation) AssignmentID() (r string, exists bool) {
+	v := m.assignment_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssignmentID returns the old "assignment_id" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldAssignmentID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssignmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssignmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssignmentID: %w", err)
+	}
+	return oldValue.AssignmentID, nil
+}
+
+// ResetAssignmentID resets all changes to the "assignment_id" field.
+func (m *InsuranceCoverMutation) ResetAssignmentID() {
+	m.assignment_id = nil
+}
+
+// SetWorkerID sets the "worker_id" field.
+func (m *InsuranceCoverMutation) SetWorkerID(s string) {
+	m.worker_id = &s
+}
+
+// WorkerID returns the value of the "worker_id" field in the mutation.
+func (m *InsuranceCoverMutation) WorkerID() (r string, exists bool) {
+	v := m.worker_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWorkerID returns the old "worker_id" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldWorkerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWorkerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWorkerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWorkerID: %w", err)
+	}
+	return oldValue.WorkerID, nil
+}
+
+// ResetWorkerID resets all changes to the "worker_id" field.
+func (m *InsuranceCoverMutation) ResetWorkerID() {
+	m.worker_id = nil
+}
+
+// SetEmployerID sets the "employer_id" field.
+func (m *InsuranceCoverMutation) SetEmployerID(s string) {
+	m.employer_id = &s
+}
+
+// EmployerID returns the value of the "employer_id" field in the mutation.
+func (m *InsuranceCoverMutation) EmployerID() (r string, exists bool) {
+	v := m.employer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmployerID returns the old "employer_id" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldEmployerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmployerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmployerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmployerID: %w", err)
+	}
+	return oldValue.EmployerID, nil
+}
+
+// ResetEmployerID resets all changes to the "employer_id" field.
+func (m *InsuranceCoverMutation) ResetEmployerID() {
+	m.employer_id = nil
+}
+
+// SetPayerID sets the "payer_id" field.
+func (m *InsuranceCoverMutation) SetPayerID(s string) {
+	m.payer_id = &s
+}
+
+// PayerID returns the value of the "payer_id" field in the mutation.
+func (m *InsuranceCoverMutation) PayerID() (r string, exists bool) {
+	v := m.payer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPayerID returns the old "payer_id" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldPayerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPayerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPayerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPayerID: %w", err)
+	}
+	return oldValue.PayerID, nil
+}
+
+// ResetPayerID resets all changes to the "payer_id" field.
+func (m *InsuranceCoverMutation) ResetPayerID() {
+	m.payer_id = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *InsuranceCoverMutation) SetKind(i insurancecover.Kind) {
+	m.kind = &i
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *InsuranceCoverMutation) Kind() (r insurancecover.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldKind(ctx context.Context) (v insurancecover.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *InsuranceCoverMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetInsurer sets the "insurer" field.
+func (m *InsuranceCoverMutation) SetInsurer(s string) {
+	m.insurer = &s
+}
+
+// Insurer returns the value of the "insurer" field in the mutation.
+func (m *InsuranceCoverMutation) Insurer() (r string, exists bool) {
+	v := m.insurer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInsurer returns the old "insurer" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldInsurer(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInsurer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInsurer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInsurer: %w", err)
+	}
+	return oldValue.Insurer, nil
+}
+
+// ResetInsurer resets all changes to the "insurer" field.
+func (m *InsuranceCoverMutation) ResetInsurer() {
+	m.insurer = nil
+}
+
+// SetPolicyNumber sets the "policy_number" field.
+func (m *InsuranceCoverMutation) SetPolicyNumber(s string) {
+	m.policy_number = &s
+}
+
+// PolicyNumber returns the value of the "policy_number" field in the mutation.
+func (m *InsuranceCoverMutation) PolicyNumber() (r string, exists bool) {
+	v := m.policy_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPolicyNumber returns the old "policy_number" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldPolicyNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPolicyNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPolicyNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPolicyNumber: %w", err)
+	}
+	return oldValue.PolicyNumber, nil
+}
+
+// ResetPolicyNumber resets all changes to the "policy_number" field.
+func (m *InsuranceCoverMutation) ResetPolicyNumber() {
+	m.policy_number = nil
+}
+
+// SetCoversFrom sets the "covers_from" field.
+func (m *InsuranceCoverMutation) SetCoversFrom(t time.Time) {
+	m.covers_from = &t
+}
+
+// CoversFrom returns the value of the "covers_from" field in the mutation.
+func (m *InsuranceCoverMutation) CoversFrom() (r time.Time, exists bool) {
+	v := m.covers_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCoversFrom returns the old "covers_from" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldCoversFrom(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCoversFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCoversFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCoversFrom: %w", err)
+	}
+	return oldValue.CoversFrom, nil
+}
+
+// ResetCoversFrom resets all changes to the "covers_from" field.
+func (m *InsuranceCoverMutation) ResetCoversFrom() {
+	m.covers_from = nil
+}
+
+// SetCoversTo sets the "covers_to" field.
+func (m *InsuranceCoverMutation) SetCoversTo(t time.Time) {
+	m.covers_to = &t
+}
+
+// CoversTo returns the value of the "covers_to" field in the mutation.
+func (m *InsuranceCoverMutation) CoversTo() (r time.Time, exists bool) {
+	v := m.covers_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCoversTo returns the old "covers_to" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldCoversTo(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCoversTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCoversTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCoversTo: %w", err)
+	}
+	return oldValue.CoversTo, nil
+}
+
+// ResetCoversTo resets all changes to the "covers_to" field.
+func (m *InsuranceCoverMutation) ResetCoversTo() {
+	m.covers_to = nil
+}
+
+// SetPremium sets the "premium" field.
+func (m *InsuranceCoverMutation) SetPremium(i int64) {
+	m.premium = &i
+	m.addpremium = nil
+}
+
+// Premium returns the value of the "premium" field in the mutation.
+func (m *InsuranceCoverMutation) Premium() (r int64, exists bool) {
+	v := m.premium
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPremium returns the old "premium" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldPremium(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPremium is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPremium requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPremium: %w", err)
+	}
+	return oldValue.Premium, nil
+}
+
+// AddPremium adds i to the "premium" field.
+func (m *InsuranceCoverMutation) AddPremium(i int64) {
+	if m.addpremium != nil {
+		*m.addpremium += i
+	} else {
+		m.addpremium = &i
+	}
+}
+
+// AddedPremium returns the value that was added to the "premium" field in this mutation.
+func (m *InsuranceCoverMutation) AddedPremium() (r int64, exists bool) {
+	v := m.addpremium
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPremium resets all changes to the "premium" field.
+func (m *InsuranceCoverMutation) ResetPremium() {
+	m.premium = nil
+	m.addpremium = nil
+}
+
+// SetCurrency sets the "currency" field.
+func (m *InsuranceCoverMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *InsuranceCoverMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *InsuranceCoverMutation) ResetCurrency() {
+	m.currency = nil
+}
+
+// SetRecordedBy sets the "recorded_by" field.
+func (m *InsuranceCoverMutation) SetRecordedBy(s string) {
+	m.recorded_by = &s
+}
+
+// RecordedBy returns the value of the "recorded_by" field in the mutation.
+func (m *InsuranceCoverMutation) RecordedBy() (r string, exists bool) {
+	v := m.recorded_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordedBy returns the old "recorded_by" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldRecordedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordedBy: %w", err)
+	}
+	return oldValue.RecordedBy, nil
+}
+
+// ResetRecordedBy resets all changes to the "recorded_by" field.
+func (m *InsuranceCoverMutation) ResetRecordedBy() {
+	m.recorded_by = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *InsuranceCoverMutation) SetStatus(i insurancecover.Status) {
+	m.status = &i
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *InsuranceCoverMutation) Status() (r insurancecover.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the InsuranceCover entity.
+// If the InsuranceCover object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsuranceCoverMutation) OldStatus(ctx context.Context) (v insurancecover.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *InsuranceCoverMutation) ResetStatus() {
+	m.status = nil
+}
+
+// Where appends a list predicates to the InsuranceCoverMutation builder.
+func (m *InsuranceCoverMutation) Where(ps ...predicate.InsuranceCover) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InsuranceCoverMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InsuranceCoverMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.InsuranceCover, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InsuranceCoverMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InsuranceCoverMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (InsuranceCover).
+func (m *InsuranceCoverMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InsuranceCoverMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, insurancecover.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, insurancecover.FieldUpdatedAt)
+	}
+	if m.assignment_id != nil {
+		fields = append(fields, insurancecover.FieldAssignmentID)
+	}
+	if m.worker_id != nil {
+		fields = append(fields, insurancecover.FieldWorkerID)
+	}
+	if m.employer_id != nil {
+		fields = append(fields, insurancecover.FieldEmployerID)
+	}
+	if m.payer_id != nil {
+		fields = append(fields, insurancecover.FieldPayerID)
+	}
+	if m.kind != nil {
+		fields = append(fields, insurancecover.FieldKind)
+	}
+	if m.insurer != nil {
+		fields = append(fields, insurancecover.FieldInsurer)
+	}
+	if m.policy_number != nil {
+		fields = append(fields, insurancecover.FieldPolicyNumber)
+	}
+	if m.covers_from != nil {
+		fields = append(fields, insurancecover.FieldCoversFrom)
+	}
+	if m.covers_to != nil {
+		fields = append(fields, insurancecover.FieldCoversTo)
+	}
+	if m.premium != nil {
+		fields = append(fields, insurancecover.FieldPremium)
+	}
+	if m.currency != nil {
+		fields = append(fields, insurancecover.FieldCurrency)
+	}
+	if m.recorded_by != nil {
+		fields = append(fields, insurancecover.FieldRecordedBy)
+	}
+	if m.status != nil {
+		fields = append(fields, insurancecover.FieldStatus)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InsuranceCoverMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case insurancecover.FieldCreatedAt:
+		return m.CreatedAt()
+	case insurancecover.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case insurancecover.FieldAssignmentID:
+		return m.AssignmentID()
+	case insurancecover.FieldWorkerID:
+		return m.WorkerID()
+	case insurancecover.FieldEmployerID:
+		return m.EmployerID()
+	case insurancecover.FieldPayerID:
+		return m.PayerID()
+	case insurancecover.FieldKind:
+		return m.Kind()
+	case insurancecover.FieldInsurer:
+		return m.Insurer()
+	case insurancecover.FieldPolicyNumber:
+		return m.PolicyNumber()
+	case insurancecover.FieldCoversFrom:
+		return m.CoversFrom()
+	case insurancecover.FieldCoversTo:
+		return m.CoversTo()
+	case insurancecover.FieldPremium:
+		return m.Premium()
+	case insurancecover.FieldCurrency:
+		return m.Currency()
+	case insurancecover.FieldRecordedBy:
+		return m.RecordedBy()
+	case insurancecover.FieldStatus:
+		return m.Status()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InsuranceCoverMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case insurancecover.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case insurancecover.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case insurancecover.FieldAssignmentID:
+		return m.OldAssignmentID(ctx)
+	case insurancecover.FieldWorkerID:
+		return m.OldWorkerID(ctx)
+	case insurancecover.FieldEmployerID:
+		return m.OldEmployerID(ctx)
+	case insurancecover.FieldPayerID:
+		return m.OldPayerID(ctx)
+	case insurancecover.FieldKind:
+		return m.OldKind(ctx)
+	case insurancecover.FieldInsurer:
+		return m.OldInsurer(ctx)
+	case insurancecover.FieldPolicyNumber:
+		return m.OldPolicyNumber(ctx)
+	case insurancecover.FieldCoversFrom:
+		return m.OldCoversFrom(ctx)
+	case insurancecover.FieldCoversTo:
+		return m.OldCoversTo(ctx)
+	case insurancecover.FieldPremium:
+		return m.OldPremium(ctx)
+	case insurancecover.FieldCurrency:
+		return m.OldCurrency(ctx)
+	case insurancecover.FieldRecordedBy:
+		return m.OldRecordedBy(ctx)
+	case insurancecover.FieldStatus:
+		return m.OldStatus(ctx)
+	}
+	return nil, fmt.Errorf("unknown InsuranceCover field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InsuranceCoverMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case insurancecover.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case insurancecover.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case insurancecover.FieldAssignmentID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssignmentID(v)
+		return nil
+	case insurancecover.FieldWorkerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWorkerID(v)
+		return nil
+	case insurancecover.FieldEmployerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmployerID(v)
+		return nil
+	case insurancecover.FieldPayerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPayerID(v)
+		return nil
+	case insurancecover.FieldKind:
+		v, ok := value.(insurancecover.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case insurancecover.FieldInsurer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInsurer(v)
+		return nil
+	case insurancecover.FieldPolicyNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPolicyNumber(v)
+		return nil
+	case insurancecover.FieldCoversFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCoversFrom(v)
+		return nil
+	case insurancecover.FieldCoversTo:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCoversTo(v)
+		return nil
+	case insurancecover.FieldPremium:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPremium(v)
+		return nil
+	case insurancecover.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	case insurancecover.FieldRecordedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordedBy(v)
+		return nil
+	case insurancecover.FieldStatus:
+		v, ok := value.(insurancecover.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InsuranceCover field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InsuranceCoverMutation) AddedFields() []string {
+	var fields []string
+	if m.addpremium != nil {
+		fields = append(fields, insurancecover.FieldPremium)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InsuranceCoverMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case insurancecover.FieldPremium:
+		return m.AddedPremium()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InsuranceCoverMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case insurancecover.FieldPremium:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPremium(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InsuranceCover numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InsuranceCoverMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InsuranceCoverMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InsuranceCoverMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown InsuranceCover nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InsuranceCoverMutation) ResetField(name string) error {
+	switch name {
+	case insurancecover.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case insurancecover.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case insurancecover.FieldAssignmentID:
+		m.ResetAssignmentID()
+		return nil
+	case insurancecover.FieldWorkerID:
+		m.ResetWorkerID()
+		return nil
+	case insurancecover.FieldEmployerID:
+		m.ResetEmployerID()
+		return nil
+	case insurancecover.FieldPayerID:
+		m.ResetPayerID()
+		return nil
+	case insurancecover.FieldKind:
+		m.ResetKind()
+		return nil
+	case insurancecover.FieldInsurer:
+		m.ResetInsurer()
+		return nil
+	case insurancecover.FieldPolicyNumber:
+		m.ResetPolicyNumber()
+		return nil
+	case insurancecover.FieldCoversFrom:
+		m.ResetCoversFrom()
+		return nil
+	case insurancecover.FieldCoversTo:
+		m.ResetCoversTo()
+		return nil
+	case insurancecover.FieldPremium:
+		m.ResetPremium()
+		return nil
+	case insurancecover.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	case insurancecover.FieldRecordedBy:
+		m.ResetRecordedBy()
+		return nil
+	case insurancecover.FieldStatus:
+		m.ResetStatus()
+		return nil
+	}
+	return fmt.Errorf("unknown InsuranceCover field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InsuranceCoverMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InsuranceCoverMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InsuranceCoverMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InsuranceCoverMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InsuranceCoverMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InsuranceCoverMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InsuranceCoverMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown InsuranceCover unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InsuranceCoverMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown InsuranceCover edge %s", name)
 }
 
 // LedgerCheckpointMutation represents an operation that mutates the LedgerCheckpoint nodes in the graph.

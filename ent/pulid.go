@@ -14,6 +14,7 @@ import (
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
+	"flexwork/ent/insurancecover"
 	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/membership"
@@ -50,6 +51,7 @@ var tableByPrefix = map[string]string{
 	"dev": device.Table,
 	"emp": employer.Table,
 	"inv": employerinvitation.Table,
+	"cov": insurancecover.Table,
 	"lcp": ledgercheckpoint.Table,
 	"led": ledgerentry.Table,
 	"mbr": membership.Table,

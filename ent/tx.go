@@ -34,6 +34,8 @@ type Tx struct {
 	EmployerInvitation *EmployerInvitationClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
 	IdempotencyKey *IdempotencyKeyClient
+	// InsuranceCover is the client for interacting with the InsuranceCover builders.
+	InsuranceCover *InsuranceCoverClient
 	// LedgerCheckpoint is the client for interacting with the LedgerCheckpoint builders.
 	LedgerCheckpoint *LedgerCheckpointClient
 	// LedgerEntry is the client for interacting with the LedgerEntry builders.
@@ -227,6 +229,7 @@ func (tx *Tx) init() {
 	tx.Employer = NewEmployerClient(tx.config)
 	tx.EmployerInvitation = NewEmployerInvitationClient(tx.config)
 	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
+	tx.InsuranceCover = NewInsuranceCoverClient(tx.config)
 	tx.LedgerCheckpoint = NewLedgerCheckpointClient(tx.config)
 	tx.LedgerEntry = NewLedgerEntryClient(tx.config)
 	tx.LedgerNode = NewLedgerNodeClient(tx.config)

@@ -123,6 +123,11 @@ func (r *Resolver) CreditDispute() generated.CreditDisputeResolver { return &cre
 // Employer returns generated.EmployerResolver implementation.
 func (r *Resolver) Employer() generated.EmployerResolver { return &employerResolver{r} }
 
+// InsuranceCover returns generated.InsuranceCoverResolver implementation.
+func (r *Resolver) InsuranceCover() generated.InsuranceCoverResolver {
+	return &insuranceCoverResolver{r}
+}
+
 // PayoutBatch returns generated.PayoutBatchResolver implementation.
 func (r *Resolver) PayoutBatch() generated.PayoutBatchResolver { return &payoutBatchResolver{r} }
 
@@ -145,17 +150,18 @@ func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 func (r *Resolver) WorkerProfile() generated.WorkerProfileResolver { return &workerProfileResolver{r} }
 
 type (
-	applicationResolver   struct{ *Resolver }
-	assignmentResolver    struct{ *Resolver }
-	certificationResolver struct{ *Resolver }
-	contractResolver      struct{ *Resolver }
-	creditDisputeResolver struct{ *Resolver }
-	employerResolver      struct{ *Resolver }
-	payoutBatchResolver   struct{ *Resolver }
-	queryResolver         struct{ *Resolver }
-	realNameResolver      struct{ *Resolver }
-	shiftResolver         struct{ *Resolver }
-	timesheetResolver     struct{ *Resolver }
-	userResolver          struct{ *Resolver }
-	workerProfileResolver struct{ *Resolver }
+	applicationResolver    struct{ *Resolver }
+	assignmentResolver     struct{ *Resolver }
+	certificationResolver  struct{ *Resolver }
+	contractResolver       struct{ *Resolver }
+	creditDisputeResolver  struct{ *Resolver }
+	employerResolver       struct{ *Resolver }
+	insuranceCoverResolver struct{ *Resolver }
+	payoutBatchResolver    struct{ *Resolver }
+	queryResolver          struct{ *Resolver }
+	realNameResolver       struct{ *Resolver }
+	shiftResolver          struct{ *Resolver }
+	timesheetResolver      struct{ *Resolver }
+	userResolver           struct{ *Resolver }
+	workerProfileResolver  struct{ *Resolver }
 )

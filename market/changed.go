@@ -34,6 +34,7 @@ type Changed struct {
 	Report        *ent.ReviewReport
 	Payout        *ent.Payout
 	RealName      *ent.RealName
+	Cover         *ent.InsuranceCover
 
 	// What a change swept along.
 	CancelledAssignments []*ent.Assignment
@@ -71,6 +72,9 @@ func (ch *Changed) reload(ctx context.Context, c *ent.Client) error {
 	}
 	if ch.Template != nil {
 		get(ch.Template.ID, func(id string) (e error) { ch.Template, e = c.ShiftTemplate.Get(ctx, id); return })
+	}
+	if ch.Cover != nil {
+		get(ch.Cover.ID, func(id string) (e error) { ch.Cover, e = c.InsuranceCover.Get(ctx, id); return })
 	}
 	if ch.RealName != nil {
 		get(ch.RealName.ID, func(id string) (e error) { ch.RealName, e = c.RealName.Get(ctx, id); return })

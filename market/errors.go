@@ -102,6 +102,7 @@ const (
 	CodeRealNameUnavailable      Code = "REAL_NAME_UNAVAILABLE"  // the server has no data key to seal identity numbers with
 	CodeIdentityInUse            Code = "IDENTITY_IN_USE"        // the identity number verifies another account
 	CodeLicenceNotPending        Code = "LICENCE_NOT_PENDING"    // staff decided the business licence already
+	CodeCoverMissing             Code = "COVER_MISSING"          // check-in before the insurance the hire's jurisdiction asks
 )
 
 // FieldError names one input field that failed validation and why.

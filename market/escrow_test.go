@@ -368,6 +368,7 @@ func TestAGigWorkersTaxIsWithheldPerMonth(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			w.covered(staff, hired.Assignment.ID, start, start.Add(10*time.Hour)) // flexwork enrols its gig workers
 			w.now = start
 			if _, err := w.m.CheckIn(li, market.PresenceInput{AssignmentID: hired.Assignment.ID, Location: shanghai}); err != nil {
 				t.Fatal(err)

@@ -81,6 +81,9 @@ func (m *Market) CheckIn(ctx context.Context, in PresenceInput) (*Changed, error
 		if k.AgencyID != nil && k.AgencySignedAt == nil {
 			return State(CodeContractNotSigned, "the agency must sign the contract too before check-in")
 		}
+		if err := m.checkCover(ctx, c, a, s); err != nil {
+			return err
+		}
 		loc := shiftLocation(s)
 		switch {
 		case now.Before(s.StartsAt.Add(-checkInOpens)):

@@ -11,6 +11,7 @@ import (
 	"flexwork/ent"
 	"flexwork/ent/employer"
 	"flexwork/ent/entdb"
+	"flexwork/ent/insurancecover"
 	"flexwork/ent/rule"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/shift"
@@ -88,6 +89,16 @@ func (w *world) verified(who context.Context) {
 		w.t.Fatal(err)
 	}
 	if _, err := w.m.DecideRealName(w.staff(), market.DecideRealNameInput{UserID: v.UserID, Verified: true}); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// covered records occupational-injury cover for the hire, spanning from
+// to to, as by (staff, or the paying organisation's manager).
+func (w *world) covered(by context.Context, assignmentID string, from, to time.Time) {
+	w.t.Helper()
+	if _, err := w.m.RecordCover(by, market.CoverInput{AssignmentID: assignmentID, Kind: insurancecover.KindOCCUPATIONAL_INJURY,
+		Insurer: "中国人民财产保险", PolicyNumber: "PICC-" + assignmentID, CoversFrom: from, CoversTo: to}); err != nil {
 		w.t.Fatal(err)
 	}
 }

@@ -471,7 +471,15 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 	if o := s.op(olga, "ShiftOffers", map[string]any{"shiftID": main, "first": 10}); len(o.list("node.offers.edges")) != 5 {
 		t.Fatalf("ShiftOffers: %v", o.v)
 	}
-	if m := s.op(ana, "MyShifts", map[string]any{"first": 10}); m.str("viewer.workerProfile.assignments.edges.0.node.id") != anaAssignment {
+	// Berlin asks no cover; Olga insures Ana's shift against accidents anyway.
+	if c := s.op(olga, "RecordInsuranceCover", map[string]any{"input": map[string]any{"assignmentID": anaAssignment, "kind": "ACCIDENT",
+		"insurer": "Allianz", "policyNumber": "UV-2026-17", "coversFrom": start.Add(-time.Hour).Format(time.RFC3339),
+		"coversTo": start.Add(24 * time.Hour).Format(time.RFC3339), "premium": eur(90)}}); c.str("recordInsuranceCover.assignment.cover.policyNumber") != "UV-2026-17" ||
+		c.get("recordInsuranceCover.assignment.coverRequired") != nil {
+		t.Fatalf("RecordInsuranceCover: %v", c.v)
+	}
+	if m := s.op(ana, "MyShifts", map[string]any{"first": 10}); m.str("viewer.workerProfile.assignments.edges.0.node.id") != anaAssignment ||
+		m.str("viewer.workerProfile.assignments.edges.0.node.cover.insurer") != "Allianz" {
 		t.Fatalf("MyShifts: %v", m.v)
 	}
 

@@ -240,6 +240,31 @@ func TestADispatchHireInChineseFromSignUpToPaid(t *testing.T) {
 			t.Errorf("an anonymous PDF download: %d, want 401", status)
 		}
 
+		// Check-in waits for the cover the law asks: the agency, her legal
+		// employer, carries her social insurance and records it; the using
+		// unit may not record it for the agency.
+		if r := env.Op(li.Token, "CheckIn", at); r.Code() != "COVER_MISSING" || r.Errors[0].Extensions["payer"] != "AGENCY" {
+			t.Fatalf("check-in before the cover: %s %v", r.Code(), r.Errors)
+		}
+		cover := input(map[string]any{"assignmentID": hired.AcceptOffer.Assignment.ID, "kind": "SOCIAL_INSURANCE",
+			"insurer": "上海市社会保险事业管理中心", "policyNumber": "SH-SI-310000-0042",
+			"coversFrom": env.Clock.Now().Add(-24 * time.Hour).Format(time.RFC3339), "coversTo": env.Clock.Now().AddDate(0, 6, 0).Format(time.RFC3339)})
+		if r := env.Op(wang.Token, "RecordInsuranceCover", cover); r.Code() != "FORBIDDEN" {
+			t.Fatalf("the using unit recording the agency's cover: %s %v", r.Code(), r.Errors)
+		}
+		var covered struct {
+			RecordInsuranceCover struct {
+				Assignment struct {
+					Cover         struct{ PolicyNumber, Kind string }
+					CoverRequired struct{ Kind, Payer string }
+				}
+			}
+		}
+		env.MustOp(zhao.Token, "RecordInsuranceCover", cover, &covered)
+		if a := covered.RecordInsuranceCover.Assignment; a.Cover.PolicyNumber != "SH-SI-310000-0042" || a.CoverRequired.Payer != "AGENCY" {
+			t.Fatalf("the hire's cover: %+v", a)
+		}
+
 		// Work, approval, payment, confirmation.
 		env.MustOp(li.Token, "CheckIn", at, &struct{}{})
 		env.Clock.Advance(4 * time.Hour)

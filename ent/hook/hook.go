@@ -128,6 +128,18 @@ func (f IdempotencyKeyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Val
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.IdempotencyKeyMutation", m)
 }
 
+// The InsuranceCoverFunc type is an adapter to allow the use of ordinary
+// function as InsuranceCover mutator.
+type InsuranceCoverFunc func(context.Context, *ent.InsuranceCoverMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f InsuranceCoverFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.InsuranceCoverMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InsuranceCoverMutation", m)
+}
+
 // The LedgerCheckpointFunc type is an adapter to allow the use of ordinary
 // function as LedgerCheckpoint mutator.
 type LedgerCheckpointFunc func(context.Context, *ent.LedgerCheckpointMutation) (ent.Value, error)

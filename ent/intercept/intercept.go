@@ -17,6 +17,7 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
+	"flexwork/ent/insurancecover"
 	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/ledgernode"
@@ -372,6 +373,33 @@ func (f TraverseIdempotencyKey) Traverse(ctx context.Context, q ent.Query) error
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.IdempotencyKeyQuery", q)
+}
+
+// The InsuranceCoverFunc type is an adapter to allow the use of ordinary function as a Querier.
+type InsuranceCoverFunc func(context.Context, *ent.InsuranceCoverQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f InsuranceCoverFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.InsuranceCoverQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.InsuranceCoverQuery", q)
+}
+
+// The TraverseInsuranceCover type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseInsuranceCover func(context.Context, *ent.InsuranceCoverQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseInsuranceCover) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseInsuranceCover) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InsuranceCoverQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.InsuranceCoverQuery", q)
 }
 
 // The LedgerCheckpointFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1099,6 +1127,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.EmployerInvitationQuery, predicate.EmployerInvitation, employerinvitation.OrderOption]{typ: ent.TypeEmployerInvitation, tq: q}, nil
 	case *ent.IdempotencyKeyQuery:
 		return &query[*ent.IdempotencyKeyQuery, predicate.IdempotencyKey, idempotencykey.OrderOption]{typ: ent.TypeIdempotencyKey, tq: q}, nil
+	case *ent.InsuranceCoverQuery:
+		return &query[*ent.InsuranceCoverQuery, predicate.InsuranceCover, insurancecover.OrderOption]{typ: ent.TypeInsuranceCover, tq: q}, nil
 	case *ent.LedgerCheckpointQuery:
 		return &query[*ent.LedgerCheckpointQuery, predicate.LedgerCheckpoint, ledgercheckpoint.OrderOption]{typ: ent.TypeLedgerCheckpoint, tq: q}, nil
 	case *ent.LedgerEntryQuery:

@@ -461,6 +461,38 @@ var (
 			},
 		},
 	}
+	// InsuranceCoversColumns holds the columns for the "insurance_covers" table.
+	InsuranceCoversColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "assignment_id", Type: field.TypeString},
+		{Name: "worker_id", Type: field.TypeString},
+		{Name: "employer_id", Type: field.TypeString},
+		{Name: "payer_id", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"OCCUPATIONAL_INJURY", "SOCIAL_INSURANCE", "ACCIDENT", "LIABILITY"}},
+		{Name: "insurer", Type: field.TypeString, Size: 120},
+		{Name: "policy_number", Type: field.TypeString, Size: 64},
+		{Name: "covers_from", Type: field.TypeTime},
+		{Name: "covers_to", Type: field.TypeTime},
+		{Name: "premium", Type: field.TypeInt64, Default: 0},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "recorded_by", Type: field.TypeString},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"ACTIVE", "CANCELLED"}, Default: "ACTIVE"},
+	}
+	// InsuranceCoversTable holds the schema information for the "insurance_covers" table.
+	InsuranceCoversTable = &schema.Table{
+		Name:       "insurance_covers",
+		Columns:    InsuranceCoversColumns,
+		PrimaryKey: []*schema.Column{InsuranceCoversColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "insurancecover_assignment_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{InsuranceCoversColumns[3], InsuranceCoversColumns[15]},
+			},
+		},
+	}
 	// LedgerCheckpointsColumns holds the columns for the "ledger_checkpoints" table.
 	LedgerCheckpointsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -1506,6 +1538,7 @@ var (
 		EmployersTable,
 		EmployerInvitationsTable,
 		IdempotencyKeysTable,
+		InsuranceCoversTable,
 		LedgerCheckpointsTable,
 		LedgerEntriesTable,
 		LedgerNodesTable,

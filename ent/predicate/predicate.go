@@ -36,6 +36,9 @@ type EmployerInvitation func(*sql.Selector)
 // IdempotencyKey is the predicate function for idempotencykey builders.
 type IdempotencyKey func(*sql.Selector)
 
+// InsuranceCover is the predicate function for insurancecover builders.
+type InsuranceCover func(*sql.Selector)
+
 // LedgerCheckpoint is the predicate function for ledgercheckpoint builders.
 type LedgerCheckpoint func(*sql.Selector)
 

@@ -351,6 +351,30 @@ func (f IdempotencyKeyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IdempotencyKeyMutation", m)
 }
 
+// The InsuranceCoverQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InsuranceCoverQueryRuleFunc func(context.Context, *ent.InsuranceCoverQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InsuranceCoverQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InsuranceCoverQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InsuranceCoverQuery", q)
+}
+
+// The InsuranceCoverMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InsuranceCoverMutationRuleFunc func(context.Context, *ent.InsuranceCoverMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InsuranceCoverMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InsuranceCoverMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InsuranceCoverMutation", m)
+}
+
 // The LedgerCheckpointQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type LedgerCheckpointQueryRuleFunc func(context.Context, *ent.LedgerCheckpointQuery) error
@@ -1030,6 +1054,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.IdempotencyKeyQuery:
 		return q.Filter(), nil
+	case *ent.InsuranceCoverQuery:
+		return q.Filter(), nil
 	case *ent.LedgerCheckpointQuery:
 		return q.Filter(), nil
 	case *ent.LedgerEntryQuery:
@@ -1108,6 +1134,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.EmployerInvitationMutation:
 		return m.Filter(), nil
 	case *ent.IdempotencyKeyMutation:
+		return m.Filter(), nil
+	case *ent.InsuranceCoverMutation:
 		return m.Filter(), nil
 	case *ent.LedgerCheckpointMutation:
 		return m.Filter(), nil

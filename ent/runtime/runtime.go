@@ -14,6 +14,7 @@ import (
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/idempotencykey"
+	"flexwork/ent/insurancecover"
 	"flexwork/ent/ledgercheckpoint"
 	"flexwork/ent/ledgerentry"
 	"flexwork/ent/ledgernode"
@@ -621,6 +622,54 @@ func init() {
 	idempotencykey.DefaultID = idempotencykeyDescID.Default.(func() string)
 	// idempotencykey.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	idempotencykey.IDValidator = idempotencykeyDescID.Validators[0].(func(string) error)
+	insurancecoverMixin := schema.InsuranceCover{}.Mixin()
+	insurancecover.Policy = privacy.NewPolicies(schema.InsuranceCover{})
+	insurancecover.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := insurancecover.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	insurancecoverMixinFields0 := insurancecoverMixin[0].Fields()
+	_ = insurancecoverMixinFields0
+	insurancecoverMixinFields1 := insurancecoverMixin[1].Fields()
+	_ = insurancecoverMixinFields1
+	insurancecoverFields := schema.InsuranceCover{}.Fields()
+	_ = insurancecoverFields
+	// insurancecoverDescCreatedAt is the schema descriptor for created_at field.
+	insurancecoverDescCreatedAt := insurancecoverMixinFields1[0].Descriptor()
+	// insurancecover.DefaultCreatedAt holds the default value on creation for the created_at field.
+	insurancecover.DefaultCreatedAt = insurancecoverDescCreatedAt.Default.(func() time.Time)
+	// insurancecoverDescUpdatedAt is the schema descriptor for updated_at field.
+	insurancecoverDescUpdatedAt := insurancecoverMixinFields1[1].Descriptor()
+	// insurancecover.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	insurancecover.DefaultUpdatedAt = insurancecoverDescUpdatedAt.Default.(func() time.Time)
+	// insurancecover.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	insurancecover.UpdateDefaultUpdatedAt = insurancecoverDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// insurancecoverDescInsurer is the schema descriptor for insurer field.
+	insurancecoverDescInsurer := insurancecoverFields[5].Descriptor()
+	// insurancecover.InsurerValidator is a validator for the "insurer" field. It is called by the builders before save.
+	insurancecover.InsurerValidator = insurancecoverDescInsurer.Validators[0].(func(string) error)
+	// insurancecoverDescPolicyNumber is the schema descriptor for policy_number field.
+	insurancecoverDescPolicyNumber := insurancecoverFields[6].Descriptor()
+	// insurancecover.PolicyNumberValidator is a validator for the "policy_number" field. It is called by the builders before save.
+	insurancecover.PolicyNumberValidator = insurancecoverDescPolicyNumber.Validators[0].(func(string) error)
+	// insurancecoverDescPremium is the schema descriptor for premium field.
+	insurancecoverDescPremium := insurancecoverFields[9].Descriptor()
+	// insurancecover.DefaultPremium holds the default value on creation for the premium field.
+	insurancecover.DefaultPremium = insurancecoverDescPremium.Default.(int64)
+	// insurancecoverDescCurrency is the schema descriptor for currency field.
+	insurancecoverDescCurrency := insurancecoverFields[10].Descriptor()
+	// insurancecover.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	insurancecover.CurrencyValidator = insurancecoverDescCurrency.Validators[0].(func(string) error)
+	// insurancecoverDescID is the schema descriptor for id field.
+	insurancecoverDescID := insurancecoverMixinFields0[0].Descriptor()
+	// insurancecover.DefaultID holds the default value on creation for the id field.
+	insurancecover.DefaultID = insurancecoverDescID.Default.(func() string)
+	// insurancecover.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	insurancecover.IDValidator = insurancecoverDescID.Validators[0].(func(string) error)
 	ledgercheckpointMixin := schema.LedgerCheckpoint{}.Mixin()
 	ledgercheckpoint.Policy = privacy.NewPolicies(schema.LedgerCheckpoint{})
 	ledgercheckpoint.Hooks[0] = func(next ent.Mutator) ent.Mutator {

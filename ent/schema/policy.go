@@ -197,6 +197,12 @@ func (RealName) Policy() ent.Policy {
 	return policy(reads(rule.FilterToOwners(rule.User("user_id"))))
 }
 
+// A cover is read by the worker, the using employer's and the paying
+// organisation's members, and staff; market writes it.
+func (InsuranceCover) Policy() ent.Policy {
+	return policy(reads(rule.FilterToOwners(rule.Worker("worker_id"), rule.Member("employer_id"), rule.Member("payer_id"))))
+}
+
 // Payout batches are staff's; only the system writes them.
 func (PayoutBatch) Policy() ent.Policy { return policy(reads(rule.FilterToOwners())) }
 

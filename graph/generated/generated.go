@@ -16,6 +16,7 @@ import (
 	"flexwork/ent/device"
 	"flexwork/ent/employer"
 	"flexwork/ent/employerinvitation"
+	"flexwork/ent/insurancecover"
 	"flexwork/ent/membership"
 	"flexwork/ent/notification"
 	"flexwork/ent/offer"
@@ -67,6 +68,7 @@ type ResolverRoot interface {
 	Earnings() EarningsResolver
 	Employer() EmployerResolver
 	IncomeFromPayer() IncomeFromPayerResolver
+	InsuranceCover() InsuranceCoverResolver
 	LedgerCheckpoint() LedgerCheckpointResolver
 	Mutation() MutationResolver
 	PayoutBatch() PayoutBatchResolver
@@ -154,6 +156,8 @@ type ComplexityRoot struct {
 		CheckedInAt      func(childComplexity int) int
 		CheckedOutAt     func(childComplexity int) int
 		Contract         func(childComplexity int) int
+		Cover            func(childComplexity int) int
+		CoverRequired    func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
 		EmployerID       func(childComplexity int) int
 		EndsAt           func(childComplexity int) int
@@ -353,6 +357,11 @@ type ComplexityRoot struct {
 	ContractEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CoverRequirement struct {
+		Kind  func(childComplexity int) int
+		Payer func(childComplexity int) int
 	}
 
 	CreateEmployerPayload struct {
@@ -675,6 +684,23 @@ type ComplexityRoot struct {
 		Year   func(childComplexity int) int
 	}
 
+	InsuranceCover struct {
+		AssignmentID func(childComplexity int) int
+		CoversFrom   func(childComplexity int) int
+		CoversTo     func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		EmployerID   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Insurer      func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		PayerID      func(childComplexity int) int
+		PolicyNumber func(childComplexity int) int
+		Premium      func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		WorkerID     func(childComplexity int) int
+	}
+
 	Invoice struct {
 		Lines func(childComplexity int) int
 		Month func(childComplexity int) int
@@ -826,6 +852,7 @@ type ComplexityRoot struct {
 		PreauthoriseBoost           func(childComplexity int, input market.BoostInput) int
 		ProposeTimesheetCorrection  func(childComplexity int, input market.CorrectionInput) int
 		PublishShift                func(childComplexity int, input model.PublishShiftInput) int
+		RecordInsuranceCover        func(childComplexity int, input market.CoverInput) int
 		RecordTime                  func(childComplexity int, input market.RecordTimeInput) int
 		RefreshToken                func(childComplexity int, input model.RefreshTokenInput) int
 		RegisterDevice              func(childComplexity int, input notifications.RegisterDeviceInput) int
@@ -1094,6 +1121,11 @@ type ComplexityRoot struct {
 		UpdatedAt      func(childComplexity int) int
 		UserID         func(childComplexity int) int
 		VerifiedAt     func(childComplexity int) int
+	}
+
+	RecordInsuranceCoverPayload struct {
+		Assignment func(childComplexity int) int
+		Cover      func(childComplexity int) int
 	}
 
 	RecordTimePayload struct {
@@ -1708,6 +1740,8 @@ type ApplicationResolver interface {
 	DistanceKm(ctx context.Context, obj *ent.Application) (*float64, error)
 }
 type AssignmentResolver interface {
+	Cover(ctx context.Context, obj *ent.Assignment) (*ent.InsuranceCover, error)
+	CoverRequired(ctx context.Context, obj *ent.Assignment) (*market.CoverRequirement, error)
 	Receipts(ctx context.Context, obj *ent.Assignment) ([]*model.LedgerReceipt, error)
 }
 type CertificationResolver interface {
@@ -1738,6 +1772,9 @@ type EmployerResolver interface {
 }
 type IncomeFromPayerResolver interface {
 	Payer(ctx context.Context, obj *market.IncomeFromPayer) (*ent.Employer, error)
+}
+type InsuranceCoverResolver interface {
+	Premium(ctx context.Context, obj *ent.InsuranceCover) (*market.Money, error)
 }
 type LedgerCheckpointResolver interface {
 	RootHash(ctx context.Context, obj *ent.LedgerCheckpoint) (string, error)
@@ -1802,6 +1839,7 @@ type MutationResolver interface {
 	ProposeTimesheetCorrection(ctx context.Context, input market.CorrectionInput) (*market.Changed, error)
 	EscalateTimesheetDispute(ctx context.Context, input market.EscalateInput) (*market.Changed, error)
 	DecideTimesheetDispute(ctx context.Context, input market.DecideInput) (*market.Changed, error)
+	RecordInsuranceCover(ctx context.Context, input market.CoverInput) (*market.Changed, error)
 	RegisterDevice(ctx context.Context, input notifications.RegisterDeviceInput) (*notifications.Changed, error)
 	UnregisterDevice(ctx context.Context, input model.UnregisterDeviceInput) (*notifications.Changed, error)
 	MarkNotificationsRead(ctx context.Context, input model.MarkNotificationsReadInput) (*notifications.Changed, error)
@@ -2183,6 +2221,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Assignment.Contract(childComplexity), true
+	case "Assignment.cover":
+		if e.ComplexityRoot.Assignment.Cover == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Cover(childComplexity), true
+	case "Assignment.coverRequired":
+		if e.ComplexityRoot.Assignment.CoverRequired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.CoverRequired(childComplexity), true
 	case "Assignment.createdAt":
 		if e.ComplexityRoot.Assignment.CreatedAt == nil {
 			break
@@ -2901,6 +2951,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContractEdge.Node(childComplexity), true
+
+	case "CoverRequirement.kind":
+		if e.ComplexityRoot.CoverRequirement.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverRequirement.Kind(childComplexity), true
+	case "CoverRequirement.payer":
+		if e.ComplexityRoot.CoverRequirement.Payer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverRequirement.Payer(childComplexity), true
 
 	case "CreateEmployerPayload.employer":
 		if e.ComplexityRoot.CreateEmployerPayload.Employer == nil {
@@ -4058,6 +4121,91 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IncomeStatement.Year(childComplexity), true
 
+	case "InsuranceCover.assignmentID":
+		if e.ComplexityRoot.InsuranceCover.AssignmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.AssignmentID(childComplexity), true
+	case "InsuranceCover.coversFrom":
+		if e.ComplexityRoot.InsuranceCover.CoversFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.CoversFrom(childComplexity), true
+	case "InsuranceCover.coversTo":
+		if e.ComplexityRoot.InsuranceCover.CoversTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.CoversTo(childComplexity), true
+	case "InsuranceCover.createdAt":
+		if e.ComplexityRoot.InsuranceCover.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.CreatedAt(childComplexity), true
+	case "InsuranceCover.employerID":
+		if e.ComplexityRoot.InsuranceCover.EmployerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.EmployerID(childComplexity), true
+	case "InsuranceCover.id":
+		if e.ComplexityRoot.InsuranceCover.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.ID(childComplexity), true
+	case "InsuranceCover.insurer":
+		if e.ComplexityRoot.InsuranceCover.Insurer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.Insurer(childComplexity), true
+	case "InsuranceCover.kind":
+		if e.ComplexityRoot.InsuranceCover.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.Kind(childComplexity), true
+	case "InsuranceCover.payerID":
+		if e.ComplexityRoot.InsuranceCover.PayerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.PayerID(childComplexity), true
+	case "InsuranceCover.policyNumber":
+		if e.ComplexityRoot.InsuranceCover.PolicyNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.PolicyNumber(childComplexity), true
+	case "InsuranceCover.premium":
+		if e.ComplexityRoot.InsuranceCover.Premium == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.Premium(childComplexity), true
+	case "InsuranceCover.status":
+		if e.ComplexityRoot.InsuranceCover.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.Status(childComplexity), true
+	case "InsuranceCover.updatedAt":
+		if e.ComplexityRoot.InsuranceCover.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.UpdatedAt(childComplexity), true
+	case "InsuranceCover.workerID":
+		if e.ComplexityRoot.InsuranceCover.WorkerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.WorkerID(childComplexity), true
+
 	case "Invoice.lines":
 		if e.ComplexityRoot.Invoice.Lines == nil {
 			break
@@ -4906,6 +5054,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishShift(childComplexity, args["input"].(model.PublishShiftInput)), true
+	case "Mutation.recordInsuranceCover":
+		if e.ComplexityRoot.Mutation.RecordInsuranceCover == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordInsuranceCover_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordInsuranceCover(childComplexity, args["input"].(market.CoverInput)), true
 	case "Mutation.recordTime":
 		if e.ComplexityRoot.Mutation.RecordTime == nil {
 			break
@@ -6393,6 +6552,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RealName.VerifiedAt(childComplexity), true
+
+	case "RecordInsuranceCoverPayload.assignment":
+		if e.ComplexityRoot.RecordInsuranceCoverPayload.Assignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordInsuranceCoverPayload.Assignment(childComplexity), true
+	case "RecordInsuranceCoverPayload.cover":
+		if e.ComplexityRoot.RecordInsuranceCoverPayload.Cover == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordInsuranceCoverPayload.Cover(childComplexity), true
 
 	case "RecordTimePayload.assignment":
 		if e.ComplexityRoot.RecordTimePayload.Assignment == nil {
@@ -8699,6 +8871,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProposeTimesheetCorrectionInput", ec.unmarshalInputProposeTimesheetCorrectionInput),
 			graphql.NewInputUnmarshaler("PublishShiftInput", ec.unmarshalInputPublishShiftInput),
 			graphql.NewInputUnmarshaler("QuietHoursInput", ec.unmarshalInputQuietHoursInput),
+			graphql.NewInputUnmarshaler("RecordInsuranceCoverInput", ec.unmarshalInputRecordInsuranceCoverInput),
 			graphql.NewInputUnmarshaler("RecordTimeInput", ec.unmarshalInputRecordTimeInput),
 			graphql.NewInputUnmarshaler("RefreshTokenInput", ec.unmarshalInputRefreshTokenInput),
 			graphql.NewInputUnmarshaler("RegisterDeviceInput", ec.unmarshalInputRegisterDeviceInput),
@@ -10404,6 +10577,40 @@ enum ContractOrderField {
   CREATED_AT
 }
 """
+CoverKind is enum for the field kind
+"""
+enum CoverKind @goModel(model: "flexwork/ent/insurancecover.Kind") {
+  """
+  Work-injury or occupational-injury protection (工伤保险 / 职业伤害保障).
+  """
+  OCCUPATIONAL_INJURY
+  """
+  The legal employer's social insurance, work injury included (社会保险).
+  """
+  SOCIAL_INSURANCE
+  """
+  Personal accident insurance.
+  """
+  ACCIDENT
+  """
+  Liability insurance.
+  """
+  LIABILITY
+}
+"""
+CoverStatus is enum for the field status
+"""
+enum CoverStatus @goModel(model: "flexwork/ent/insurancecover.Status") {
+  """
+  It holds.
+  """
+  ACTIVE
+  """
+  Cancelled; it no longer holds.
+  """
+  CANCELLED
+}
+"""
 A subject's appeal against a credit event, and staff's decision on it.
 """
 type CreditDispute implements Node {
@@ -11229,6 +11436,63 @@ enum IdentityDocumentType @goModel(model: "flexwork/ent/realname.IDType") {
   A resident identity card of the People's Republic of China (居民身份证).
   """
   PRC_RESIDENT_ID
+}
+"""
+The insurance one hire has: kind, insurer, policy or enrolment number, the window it covers and who pays. The worker, the organisations of the hire and staff read it.
+"""
+type InsuranceCover implements Node {
+  """
+  An opaque ID; never parse it.
+  """
+  id: ID!
+  """
+  When it was recorded.
+  """
+  createdAt: DateTime!
+  """
+  When it last changed.
+  """
+  updatedAt: DateTime!
+  """
+  The hire's ID.
+  """
+  assignmentID: ID!
+  """
+  The worker's profile ID.
+  """
+  workerID: ID!
+  """
+  the using employer
+  """
+  employerID: ID!
+  """
+  the organisation that pays the premium; the employer's ID, the agency's, or empty for the platform
+  """
+  payerID: ID!
+  """
+  The kind of cover.
+  """
+  kind: CoverKind!
+  """
+  The insurer, or the social insurance agency.
+  """
+  insurer: String!
+  """
+  The policy or enrolment number the insurer gave.
+  """
+  policyNumber: String!
+  """
+  When the cover starts.
+  """
+  coversFrom: DateTime!
+  """
+  When it ends.
+  """
+  coversTo: DateTime!
+  """
+  Whether it holds.
+  """
+  status: CoverStatus!
 }
 """
 Jurisdiction is enum for the field jurisdiction
@@ -14624,6 +14888,57 @@ extend type Contract {
   pdfPath: String!
 }
 `, BuiltIn: false},
+	{Name: "../schema/insurance.graphql", Input: `"What recordInsuranceCover needs: an enrolment made with an insurer for one hire."
+input RecordInsuranceCoverInput {
+  "The hire."
+  assignmentID: ID!
+  "The kind of cover: the kind its jurisdiction asks (Assignment.coverRequired), or another."
+  kind: CoverKind!
+  "The insurer, or the social insurance agency."
+  insurer: String!
+  "The policy or enrolment number the insurer gave."
+  policyNumber: String!
+  "When the cover starts: at or before the shift's start."
+  coversFrom: DateTime!
+  "When it ends: at or after the shift's end."
+  coversTo: DateTime!
+  "The premium, when one is paid for this hire."
+  premium: MoneyInput
+}
+
+"What recordInsuranceCover changed."
+type RecordInsuranceCoverPayload {
+  "The cover."
+  cover: InsuranceCover!
+  "The hire, its cover recorded."
+  assignment: Assignment!
+}
+
+"The cover a hire needs before check-in, by its jurisdiction."
+type CoverRequirement {
+  "The kind of cover."
+  kind: CoverKind!
+  "Who enrols the worker and pays: EMPLOYER, AGENCY or PLATFORM."
+  payer: String!
+}
+
+extend type InsuranceCover {
+  "The premium paid for it."
+  premium: Money!
+}
+
+extend type Assignment {
+  "The hire's insurance cover; null without one, and to anyone but the worker, the organisations of the hire and staff."
+  cover: InsuranceCover
+  "The cover the hire's jurisdiction asks before check-in (check-in is refused with COVER_MISSING without it); null when none is asked."
+  coverRequired: CoverRequirement
+}
+
+extend type Mutation {
+  "Staff, or the managers of the organisation that pays for the cover: records an insurance enrolment made for a hire."
+  recordInsuranceCover(input: RecordInsuranceCoverInput!): RecordInsuranceCoverPayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/ledger.graphql", Input: `"A signed state of the ledger's verifiable log. Anyone holding it can check receipts against it, and ask a later one to prove the log only grew."
 type LedgerCheckpoint {
   "The checkpoint as a signed note (C2SP tlog-checkpoint): origin, size and root hash, then the signatures."
@@ -15999,6 +16314,10 @@ func (ec *executionContext) childFields_Assignment(ctx context.Context, field gr
 		return ec.fieldContext_Assignment_contract(ctx, field)
 	case "timesheet":
 		return ec.fieldContext_Assignment_timesheet(ctx, field)
+	case "cover":
+		return ec.fieldContext_Assignment_cover(ctx, field)
+	case "coverRequired":
+		return ec.fieldContext_Assignment_coverRequired(ctx, field)
 	case "receipts":
 		return ec.fieldContext_Assignment_receipts(ctx, field)
 	}
@@ -16357,6 +16676,16 @@ func (ec *executionContext) childFields_ContractEdge(ctx context.Context, field 
 		return ec.fieldContext_ContractEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContractEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverRequirement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_CoverRequirement_kind(ctx, field)
+	case "payer":
+		return ec.fieldContext_CoverRequirement_payer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverRequirement", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateEmployerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16963,6 +17292,40 @@ func (ec *executionContext) childFields_IncomeStatement(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type IncomeStatement", field.Name)
 }
 
+func (ec *executionContext) childFields_InsuranceCover(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_InsuranceCover_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_InsuranceCover_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_InsuranceCover_updatedAt(ctx, field)
+	case "assignmentID":
+		return ec.fieldContext_InsuranceCover_assignmentID(ctx, field)
+	case "workerID":
+		return ec.fieldContext_InsuranceCover_workerID(ctx, field)
+	case "employerID":
+		return ec.fieldContext_InsuranceCover_employerID(ctx, field)
+	case "payerID":
+		return ec.fieldContext_InsuranceCover_payerID(ctx, field)
+	case "kind":
+		return ec.fieldContext_InsuranceCover_kind(ctx, field)
+	case "insurer":
+		return ec.fieldContext_InsuranceCover_insurer(ctx, field)
+	case "policyNumber":
+		return ec.fieldContext_InsuranceCover_policyNumber(ctx, field)
+	case "coversFrom":
+		return ec.fieldContext_InsuranceCover_coversFrom(ctx, field)
+	case "coversTo":
+		return ec.fieldContext_InsuranceCover_coversTo(ctx, field)
+	case "status":
+		return ec.fieldContext_InsuranceCover_status(ctx, field)
+	case "premium":
+		return ec.fieldContext_InsuranceCover_premium(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsuranceCover", field.Name)
+}
+
 func (ec *executionContext) childFields_Invoice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "year":
@@ -17513,6 +17876,16 @@ func (ec *executionContext) childFields_RealName(ctx context.Context, field grap
 		return ec.fieldContext_RealName_idNumber(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RealName", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordInsuranceCoverPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cover":
+		return ec.fieldContext_RecordInsuranceCoverPayload_cover(ctx, field)
+	case "assignment":
+		return ec.fieldContext_RecordInsuranceCoverPayload_assignment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordInsuranceCoverPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RecordTimePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19581,6 +19954,20 @@ func (ec *executionContext) field_Mutation_publishShift_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.PublishShiftInput, error) {
 			return ec.unmarshalNPublishShiftInput2flexworkᚋgraphᚋmodelᚐPublishShiftInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordInsuranceCover_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.CoverInput, error) {
+			return ec.unmarshalNRecordInsuranceCoverInput2flexworkᚋmarketᚐCoverInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -22544,6 +22931,70 @@ func (ec *executionContext) fieldContext_Assignment_timesheet(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Assignment_cover(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_cover(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().Cover(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InsuranceCover) graphql.Marshaler {
+			return ec.marshalOInsuranceCover2ᚖflexworkᚋentᚐInsuranceCover(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_cover(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsuranceCover(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_coverRequired(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_coverRequired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().CoverRequired(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.CoverRequirement) graphql.Marshaler {
+			return ec.marshalOCoverRequirement2ᚖflexworkᚋmarketᚐCoverRequirement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_coverRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverRequirement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Assignment_receipts(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25211,6 +25662,52 @@ func (ec *executionContext) _ContractEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_ContractEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContractEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CoverRequirement_kind(ctx context.Context, field graphql.CollectedField, obj *market.CoverRequirement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverRequirement_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v insurancecover.Kind) graphql.Marshaler {
+			return ec.marshalNCoverKind2flexworkᚋentᚋinsurancecoverᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverRequirement_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverRequirement", field, false, false, "CoverKind")
+}
+
+func (ec *executionContext) _CoverRequirement_payer(ctx context.Context, field graphql.CollectedField, obj *market.CoverRequirement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverRequirement_payer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverRequirement_payer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverRequirement", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateEmployerPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -30035,6 +30532,337 @@ func (ec *executionContext) fieldContext_IncomeStatement_total(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _InsuranceCover_id(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InsuranceCover_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _InsuranceCover_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _InsuranceCover_assignmentID(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_assignmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssignmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_assignmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InsuranceCover_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_workerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InsuranceCover_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_employerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmployerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InsuranceCover_payerID(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_payerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_payerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InsuranceCover_kind(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v insurancecover.Kind) graphql.Marshaler {
+			return ec.marshalNCoverKind2flexworkᚋentᚋinsurancecoverᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "CoverKind")
+}
+
+func (ec *executionContext) _InsuranceCover_insurer(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_insurer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Insurer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_insurer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsuranceCover_policyNumber(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_policyNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PolicyNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_policyNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsuranceCover_coversFrom(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_coversFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoversFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_coversFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _InsuranceCover_coversTo(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_coversTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoversTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_coversTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _InsuranceCover_status(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v insurancecover.Status) graphql.Marshaler {
+			return ec.marshalNCoverStatus2flexworkᚋentᚋinsurancecoverᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "CoverStatus")
+}
+
+func (ec *executionContext) _InsuranceCover_premium(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_premium(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InsuranceCover().Premium(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖflexworkᚋmarketᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_premium(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceCover",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Invoice_year(ctx context.Context, field graphql.CollectedField, obj *market.Invoice) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34029,6 +34857,50 @@ func (ec *executionContext) fieldContext_Mutation_decideTimesheetDispute(ctx con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_decideTimesheetDispute_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordInsuranceCover(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordInsuranceCover(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordInsuranceCover(ctx, fc.Args["input"].(market.CoverInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNRecordInsuranceCoverPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordInsuranceCover(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordInsuranceCoverPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordInsuranceCover_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39570,6 +40442,70 @@ func (ec *executionContext) _RealName_idNumber(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_RealName_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, true, true, "String")
+}
+
+func (ec *executionContext) _RecordInsuranceCoverPayload_cover(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordInsuranceCoverPayload_cover(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cover, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InsuranceCover) graphql.Marshaler {
+			return ec.marshalNInsuranceCover2ᚖflexworkᚋentᚐInsuranceCover(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordInsuranceCoverPayload_cover(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordInsuranceCoverPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsuranceCover(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordInsuranceCoverPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordInsuranceCoverPayload_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordInsuranceCoverPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordInsuranceCoverPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RecordTimePayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
@@ -53346,6 +54282,90 @@ func UnmarshalQuietHoursInput(ctx context.Context, raw any) (notifications.Quiet
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRecordInsuranceCoverInput(ctx context.Context, obj any) (market.CoverInput, error) {
+	var it market.CoverInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignmentID", "kind", "insurer", "policyNumber", "coversFrom", "coversTo", "premium"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNCoverKind2flexworkᚋentᚋinsurancecoverᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "insurer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("insurer"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Insurer = data
+		case "policyNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("policyNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PolicyNumber = data
+		case "coversFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coversFrom"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoversFrom = data
+		case "coversTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coversTo"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoversTo = data
+		case "premium":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("premium"))
+			data, err := ec.unmarshalOMoneyInput2ᚖflexworkᚋmarketᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Premium = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordInsuranceCoverInput unmarshals raw into the RecordInsuranceCoverInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordInsuranceCoverInput(ctx context.Context, raw any) (market.CoverInput, error) {
+	var out market.CoverInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordInsuranceCoverInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRecordTimeInput(ctx context.Context, obj any) (market.RecordTimeInput, error) {
 	var it market.RecordTimeInput
 	if obj == nil {
@@ -56589,6 +57609,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._LedgerEntry(ctx, sel, obj)
+	case *ent.InsuranceCover:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InsuranceCover(ctx, sel, obj)
 	case *ent.EmployerInvitation:
 		if obj == nil {
 			return graphql.Null
@@ -57215,6 +58240,18 @@ func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSe
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Assignment_timesheet(ctx, field, obj)
+				})
+		case "cover":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_cover(ctx, field, obj)
+				})
+		case "coverRequired":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_coverRequired(ctx, field, obj)
 				})
 		case "receipts":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -58504,6 +59541,44 @@ func (ec *executionContext) _ContractEdge(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._ContractEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverRequirementImplementors = []string{"CoverRequirement"}
+
+func (ec *executionContext) _CoverRequirement(ctx context.Context, sel ast.SelectionSet, obj *market.CoverRequirement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverRequirementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverRequirement")
+		case "kind":
+			out.Values[i] = ec._CoverRequirement_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payer":
+			out.Values[i] = ec._CoverRequirement_payer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -60756,6 +61831,105 @@ func (ec *executionContext) _IncomeStatement(ctx context.Context, sel ast.Select
 	return out
 }
 
+var insuranceCoverImplementors = []string{"InsuranceCover", "Node"}
+
+func (ec *executionContext) _InsuranceCover(ctx context.Context, sel ast.SelectionSet, obj *ent.InsuranceCover) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insuranceCoverImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InsuranceCover")
+		case "id":
+			out.Values[i] = ec._InsuranceCover_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._InsuranceCover_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._InsuranceCover_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignmentID":
+			out.Values[i] = ec._InsuranceCover_assignmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "workerID":
+			out.Values[i] = ec._InsuranceCover_workerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "employerID":
+			out.Values[i] = ec._InsuranceCover_employerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "payerID":
+			out.Values[i] = ec._InsuranceCover_payerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._InsuranceCover_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "insurer":
+			out.Values[i] = ec._InsuranceCover_insurer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "policyNumber":
+			out.Values[i] = ec._InsuranceCover_policyNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coversFrom":
+			out.Values[i] = ec._InsuranceCover_coversFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coversTo":
+			out.Values[i] = ec._InsuranceCover_coversTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._InsuranceCover_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "premium":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InsuranceCover_premium(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var invoiceImplementors = []string{"Invoice"}
 
 func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, obj *market.Invoice) graphql.Marshaler {
@@ -61920,6 +63094,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "decideTimesheetDispute":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_decideTimesheetDispute(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordInsuranceCover":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordInsuranceCover(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -63654,6 +64835,44 @@ func (ec *executionContext) _RealName(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RealName_idNumber(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordInsuranceCoverPayloadImplementors = []string{"RecordInsuranceCoverPayload"}
+
+func (ec *executionContext) _RecordInsuranceCoverPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordInsuranceCoverPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordInsuranceCoverPayload")
+		case "cover":
+			out.Values[i] = ec._RecordInsuranceCoverPayload_cover(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignment":
+			out.Values[i] = ec._RecordInsuranceCoverPayload_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -68850,6 +70069,26 @@ func (ec *executionContext) marshalNContractOrderField2ᚖflexworkᚋentᚐContr
 	return v
 }
 
+func (ec *executionContext) unmarshalNCoverKind2flexworkᚋentᚋinsurancecoverᚐKind(ctx context.Context, v any) (insurancecover.Kind, error) {
+	var res insurancecover.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverKind2flexworkᚋentᚋinsurancecoverᚐKind(ctx context.Context, sel ast.SelectionSet, v insurancecover.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCoverStatus2flexworkᚋentᚋinsurancecoverᚐStatus(ctx context.Context, v any) (insurancecover.Status, error) {
+	var res insurancecover.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverStatus2flexworkᚋentᚋinsurancecoverᚐStatus(ctx context.Context, sel ast.SelectionSet, v insurancecover.Status) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCreateEmployerInput2flexworkᚋmarketᚐCreateEmployerInput(ctx context.Context, v any) (market.CreateEmployerInput, error) {
 	res, err := ec.unmarshalInputCreateEmployerInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -69805,6 +71044,14 @@ func (ec *executionContext) marshalNIncomeFromPayer2ᚖflexworkᚋmarketᚐIncom
 	return ec._IncomeFromPayer(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNInsuranceCover2ᚖflexworkᚋentᚐInsuranceCover(ctx context.Context, sel ast.SelectionSet, v *ent.InsuranceCover) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InsuranceCover!")
+		return graphql.Null
+	}
+	return ec._InsuranceCover(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := scalar.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -70631,6 +71878,19 @@ func (ec *executionContext) unmarshalNRealNameStatus2flexworkᚋentᚋrealname�
 
 func (ec *executionContext) marshalNRealNameStatus2flexworkᚋentᚋrealnameᚐStatus(ctx context.Context, sel ast.SelectionSet, v realname.Status) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNRecordInsuranceCoverInput2flexworkᚋmarketᚐCoverInput(ctx context.Context, v any) (market.CoverInput, error) {
+	res, err := ec.unmarshalInputRecordInsuranceCoverInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordInsuranceCoverPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecordInsuranceCoverPayload!")
+		return graphql.Null
+	}
+	return ec._RecordInsuranceCoverPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRecordTimeInput2flexworkᚋmarketᚐRecordTimeInput(ctx context.Context, v any) (market.RecordTimeInput, error) {
@@ -72352,6 +73612,13 @@ func (ec *executionContext) marshalOContract2ᚖflexworkᚋentᚐContract(ctx co
 	return ec._Contract(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOCoverRequirement2ᚖflexworkᚋmarketᚐCoverRequirement(ctx context.Context, sel ast.SelectionSet, v *market.CoverRequirement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CoverRequirement(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx context.Context, sel ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -72631,6 +73898,13 @@ func (ec *executionContext) marshalOIncomeStatement2ᚖflexworkᚋmarketᚐIncom
 		return graphql.Null
 	}
 	return ec._IncomeStatement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOInsuranceCover2ᚖflexworkᚋentᚐInsuranceCover(ctx context.Context, sel ast.SelectionSet, v *ent.InsuranceCover) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InsuranceCover(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {

@@ -96,6 +96,9 @@ type Pack struct {
 	// RealNamePayouts says whether a payout in its currency waits for the
 	// worker's verified real name.
 	RealNamePayouts bool
+	// Cover says what insurance a hire of an engagement type needs before
+	// check-in (insurance.go).
+	Cover func(enum.EngagementType) Cover
 }
 
 // ForCurrency returns the pack whose shifts pay in currency; the generic
@@ -123,9 +126,9 @@ var packs = map[Code]Pack{
 		Posting:  func(Shift) []Finding { return nil },
 		Hiring:   func(Hire) []Finding { return nil },
 		Contract: genericContract,
-		Withhold: noWithholding},
+		Withhold: noWithholding, Cover: func(enum.EngagementType) Cover { return Cover{} }},
 	CN: {Code: CN, Currency: "CNY", Posting: cnPosting, Hiring: cnHiring, Contract: cnContract, Withhold: cnWithholding,
-		RealNamePayouts: true},
+		RealNamePayouts: true, Cover: cnCover},
 }
 
 // Failed returns the findings that did not pass.

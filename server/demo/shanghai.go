@@ -8,6 +8,7 @@ import (
 
 	"flexwork/ent"
 	"flexwork/ent/employer"
+	"flexwork/ent/insurancecover"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/shift"
@@ -199,6 +200,13 @@ func seedShanghai(ctx context.Context, accounts *auth.Accounts, m *market.Market
 		if _, err := m.SignContract(party, hired.Contract.ID); err != nil {
 			return fmt.Errorf("demo: dispatch contract: %w", err)
 		}
+	}
+	// The agency, her legal employer, carries her social insurance: with
+	// it recorded, she can check in.
+	if _, err := m.RecordCover(owners["shencheng-hr"], market.CoverInput{AssignmentID: hired.Assignment.ID,
+		Kind: insurancecover.KindSOCIAL_INSURANCE, Insurer: "上海市社会保险事业管理中心", PolicyNumber: "SH-SI-310000-0001",
+		CoversFrom: m.Now().Add(-24 * time.Hour), CoversTo: m.Now().AddDate(1, 0, 0)}); err != nil {
+		return fmt.Errorf("demo: dispatch cover: %w", err)
 	}
 	sum.Hires++
 	return nil

@@ -1,0 +1,4 @@
+-- Create "insurance_covers" table
+CREATE TABLE "insurance_covers" ("id" character varying NOT NULL, "created_at" timestamptz NOT NULL, "updated_at" timestamptz NOT NULL, "assignment_id" character varying NOT NULL, "worker_id" character varying NOT NULL, "employer_id" character varying NOT NULL, "payer_id" character varying NOT NULL, "kind" character varying NOT NULL, "insurer" character varying NOT NULL, "policy_number" character varying NOT NULL, "covers_from" timestamptz NOT NULL, "covers_to" timestamptz NOT NULL, "premium" bigint NOT NULL DEFAULT 0, "currency" character varying NOT NULL, "recorded_by" character varying NOT NULL, "status" character varying NOT NULL DEFAULT 'ACTIVE', PRIMARY KEY ("id"));
+-- Create index "insurancecover_assignment_id_status" to table: "insurance_covers"
+CREATE INDEX "insurancecover_assignment_id_status" ON "insurance_covers" ("assignment_id", "status");
