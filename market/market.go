@@ -2,6 +2,7 @@ package market
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"flexwork/ent"
@@ -39,6 +40,8 @@ type Market struct {
 	sealed    *sealed.Box
 	digestKey []byte
 	idCheck   RealNameChecker
+	// logger takes what the market notes but does not fail on.
+	logger *slog.Logger
 }
 
 // Option configures a Market.
@@ -48,9 +51,12 @@ type Option func(*Market)
 // through offer expiries and review windows without sleeping.
 func WithClock(now func() time.Time) Option { return func(m *Market) { m.now = now } }
 
+// WithLogger sends the market's warnings to l (the server's log).
+func WithLogger(l *slog.Logger) Option { return func(m *Market) { m.logger = l } }
+
 // New returns a Market over db.
 func New(db *entdb.DB, opts ...Option) *Market {
-	m := &Market{db: db.Client, dialect: db.Dialect, now: time.Now, newEmployerTerms: employer.FundingTermsPREFUNDED}
+	m := &Market{db: db.Client, dialect: db.Dialect, now: time.Now, newEmployerTerms: employer.FundingTermsPREFUNDED, logger: slog.Default()}
 	for _, o := range opts {
 		o(m)
 	}
@@ -61,7 +67,7 @@ func New(db *entdb.DB, opts ...Option) *Market {
 // clock is now: the demo plays a city's past on it. Its caches are its own.
 func (m *Market) At(now func() time.Time) *Market {
 	return &Market{db: m.db, dialect: m.dialect, now: now, events: m.events, store: m.store, log: m.log,
-		newEmployerTerms: m.newEmployerTerms, payouts: m.payouts, funding: m.funding, sealed: m.sealed, digestKey: m.digestKey, idCheck: m.idCheck}
+		newEmployerTerms: m.newEmployerTerms, payouts: m.payouts, funding: m.funding, sealed: m.sealed, digestKey: m.digestKey, idCheck: m.idCheck, logger: m.logger}
 }
 
 // Now is the market's current time, in UTC.

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"log/slog"
 	"strings"
 
 	"flexwork/ent"
@@ -87,7 +86,7 @@ func (m *Market) SubmitRealName(ctx context.Context, in RealNameInput) (*Changed
 				status = realname.StatusVERIFIED
 			}
 		} else {
-			slog.WarnContext(ctx, "real-name check failed; left to staff", "service", m.idCheck.Name(), "err", err)
+			m.logger.WarnContext(ctx, "real-name check failed; left to staff", "service", m.idCheck.Name(), "err", err)
 		}
 	}
 	box, err := m.sealed.Seal([]byte(number), "real_names:"+v.UserID)

@@ -165,7 +165,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	svc := notifications.New(d.DB, d.Broker, d.Sender, d.Mailer, d.Log, d.Now)
 	mkt := market.New(d.DB, market.WithClock(d.Now), market.WithEvents(svc), market.WithStorage(d.Store), market.WithLog(logKey),
 		market.WithNewEmployerTerms(employer.FundingTerms(cfg.NewEmployerTerms)), market.WithPayouts(d.Payouts), market.WithFunding(d.Funding),
-		market.WithDataKey(box, digestKey), market.WithRealNameCheck(d.RealNameCheck))
+		market.WithDataKey(box, digestKey), market.WithRealNameCheck(d.RealNameCheck), market.WithLogger(d.Log))
 	s := &Server{
 		cfg:           cfg,
 		log:           d.Log,
