@@ -40,6 +40,8 @@ type Market struct {
 	sealed    *sealed.Box
 	digestKey []byte
 	idCheck   RealNameChecker
+	// insurer enrols platform-paid cover (insurerenrol.go).
+	insurer Insurer
 	// logger takes what the market notes but does not fail on.
 	logger *slog.Logger
 }
@@ -67,7 +69,7 @@ func New(db *entdb.DB, opts ...Option) *Market {
 // clock is now: the demo plays a city's past on it. Its caches are its own.
 func (m *Market) At(now func() time.Time) *Market {
 	return &Market{db: m.db, dialect: m.dialect, now: now, events: m.events, store: m.store, log: m.log,
-		newEmployerTerms: m.newEmployerTerms, payouts: m.payouts, funding: m.funding, sealed: m.sealed, digestKey: m.digestKey, idCheck: m.idCheck, logger: m.logger}
+		newEmployerTerms: m.newEmployerTerms, payouts: m.payouts, funding: m.funding, sealed: m.sealed, digestKey: m.digestKey, idCheck: m.idCheck, logger: m.logger, insurer: m.insurer}
 }
 
 // Now is the market's current time, in UTC.

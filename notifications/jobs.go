@@ -419,3 +419,43 @@ func (w *checkpointWorker) Work(ctx context.Context, _ *river.Job[CheckpointArgs
 	_, err := w.s.market.Checkpoint(ctx)
 	return err
 }
+
+// EnrolCoverArgs enrols a new hire in the cover flexwork pays for.
+type EnrolCoverArgs struct {
+	AssignmentID string `json:"assignmentID"`
+}
+
+// Kind implements river.JobArgs.
+func (EnrolCoverArgs) Kind() string { return "enrol_cover" }
+
+// InsertOpts keeps one job per hire while one is waiting or running.
+func (EnrolCoverArgs) InsertOpts() river.InsertOpts { return uniqueWhileLive() }
+
+type enrolCoverWorker struct {
+	river.WorkerDefaults[EnrolCoverArgs]
+	s *Service
+}
+
+func (w *enrolCoverWorker) Work(ctx context.Context, job *river.Job[EnrolCoverArgs]) error {
+	return w.s.market.EnrolCover(ctx, job.Args.AssignmentID)
+}
+
+// CancelCoverArgs cancels the cover of a hire that ended unworked.
+type CancelCoverArgs struct {
+	AssignmentID string `json:"assignmentID"`
+}
+
+// Kind implements river.JobArgs.
+func (CancelCoverArgs) Kind() string { return "cancel_cover" }
+
+// InsertOpts keeps one job per hire while one is waiting or running.
+func (CancelCoverArgs) InsertOpts() river.InsertOpts { return uniqueWhileLive() }
+
+type cancelCoverWorker struct {
+	river.WorkerDefaults[CancelCoverArgs]
+	s *Service
+}
+
+func (w *cancelCoverWorker) Work(ctx context.Context, job *river.Job[CancelCoverArgs]) error {
+	return w.s.market.CancelCover(ctx, job.Args.AssignmentID)
+}

@@ -87,6 +87,8 @@ func (s *Service) Bind(m *market.Market, cfg Config) error {
 	river.AddWorker(workers, &mailWorker{s: s})
 	river.AddWorker(workers, &checkpointWorker{s: s})
 	river.AddWorker(workers, &sendPayoutWorker{s: s})
+	river.AddWorker(workers, &enrolCoverWorker{s: s})
+	river.AddWorker(workers, &cancelCoverWorker{s: s})
 	rc := &river.Config{
 		Logger:            s.log,
 		FetchPollInterval: cfg.PollInterval,

@@ -75,6 +75,17 @@ func (s *Service) Emit(ctx context.Context, c *ent.Client, e market.Event) error
 				return err
 			}
 		}
+		if s.market != nil && s.market.Insures() {
+			if err := s.enqueue(ctx, EnrolCoverArgs{AssignmentID: e.ID}, nil); err != nil {
+				return err
+			}
+		}
+	case market.AssignmentCancelled, market.AssignmentNoShow:
+		if s.market != nil && s.market.Insures() {
+			if err := s.enqueue(ctx, CancelCoverArgs{AssignmentID: e.ID}, nil); err != nil {
+				return err
+			}
+		}
 	case market.MemberInvited:
 		return s.invited(ctx, c, e)
 	case market.PayoutRequested:

@@ -87,6 +87,9 @@ type Config struct {
 	// REALNAME_CHECK_URL and REALNAME_CHECK_APPCODE: the identity service
 	// real names are checked with (market/idcheck); without it staff decide.
 	RealNameCheckURL, RealNameCheckAppCode string
+	// INSURER_API_URL and INSURER_API_KEY: the insurer that enrols the
+	// cover flexwork pays for (market/insurer); without it staff record it.
+	InsurerAPIURL, InsurerAPIKey string
 	// FLEXWORK_FCM_ENDPOINT: send pushes to this FCM-compatible endpoint
 	// without credentials (load tests against a fake FCM).
 	FCMEndpoint string
@@ -185,6 +188,8 @@ var settings = []setting{
 	{"FLEXWORK_DATA_KEY", "", "master key (64 hex digits) that seals sensitive values at rest, such as identity numbers (dev keeps one in the data dir); losing it loses them", str(func(c *Config) *string { return &c.DataKey })},
 	{"FLEXWORK_DATA_KEY_OLD", "", "the master key before FLEXWORK_DATA_KEY, while values it sealed remain", str(func(c *Config) *string { return &c.DataKeyOld })},
 	{"REALNAME_CHECK_URL", "", "identity service that checks a name against a PRC resident ID number (二要素核验, market/idcheck); without it staff decide real names", str(func(c *Config) *string { return &c.RealNameCheckURL })},
+	{"INSURER_API_URL", "", "the insurer's enrolment API (market/insurer) that covers hires flexwork insures (CN platform gig: occupational-injury protection); without it staff record those enrolments", str(func(c *Config) *string { return &c.InsurerAPIURL })},
+	{"INSURER_API_KEY", "", "the key for INSURER_API_URL", str(func(c *Config) *string { return &c.InsurerAPIKey })},
 	{"REALNAME_CHECK_APPCODE", "", "the merchant's app code for REALNAME_CHECK_URL", str(func(c *Config) *string { return &c.RealNameCheckAppCode })},
 	{"FLEXWORK_LEDGER_KEY", "", "note signer key (PRIVATE+KEY+origin+…) that signs the ledger's checkpoints; keep it for as long as receipts must verify (dev keeps one in the data dir; `flexwork ledger key` makes one)", str(func(c *Config) *string { return &c.LedgerKey })},
 	{"FLEXWORK_WITNESS_KEYS", "", "public Ed25519 note keys (plain or cosignature/v1 form) of the witnesses (a union, an association, a regulator) whose tlog-cosignature/v1 cosignatures of checkpoints are kept and shown with receipts, comma-separated", func(c *Config, v string) error {

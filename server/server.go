@@ -27,6 +27,7 @@ import (
 	"flexwork/ledger"
 	"flexwork/market"
 	"flexwork/market/idcheck"
+	"flexwork/market/insurer"
 	"flexwork/market/sealed"
 	"flexwork/money"
 	"flexwork/money/stripepay"
@@ -70,6 +71,9 @@ type Deps struct {
 	// RealNameCheck checks real names; nil means REALNAME_CHECK_URL's
 	// service when set, else staff decide.
 	RealNameCheck market.RealNameChecker
+	// Insurer enrols the cover flexwork pays for; nil means
+	// INSURER_API_URL's insurer when set, else staff record it.
+	Insurer market.Insurer
 }
 
 // Server is a ready-to-serve flexwork: the HTTP handler and what it runs on.
@@ -159,13 +163,16 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.Insurer == nil && cfg.InsurerAPIURL != "" {
+		d.Insurer = insurer.New(cfg.InsurerAPIURL, cfg.InsurerAPIKey)
+	}
 	if d.RealNameCheck == nil && cfg.RealNameCheckURL != "" {
 		d.RealNameCheck = idcheck.New(cfg.RealNameCheckURL, cfg.RealNameCheckAppCode)
 	}
 	svc := notifications.New(d.DB, d.Broker, d.Sender, d.Mailer, d.Log, d.Now)
 	mkt := market.New(d.DB, market.WithClock(d.Now), market.WithEvents(svc), market.WithStorage(d.Store), market.WithLog(logKey),
 		market.WithNewEmployerTerms(employer.FundingTerms(cfg.NewEmployerTerms)), market.WithPayouts(d.Payouts), market.WithFunding(d.Funding),
-		market.WithDataKey(box, digestKey), market.WithRealNameCheck(d.RealNameCheck), market.WithLogger(d.Log))
+		market.WithDataKey(box, digestKey), market.WithRealNameCheck(d.RealNameCheck), market.WithLogger(d.Log), market.WithInsurer(d.Insurer))
 	s := &Server{
 		cfg:           cfg,
 		log:           d.Log,
