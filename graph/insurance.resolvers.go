@@ -26,6 +26,11 @@ func (r *insuranceCoverResolver) Premium(ctx context.Context, obj *ent.Insurance
 	return r.Market.CoverPremium(obj), nil
 }
 
+// CertificatePath is the resolver for the certificatePath field.
+func (r *insuranceCoverResolver) CertificatePath(ctx context.Context, obj *ent.InsuranceCover) (string, error) {
+	return r.Market.CoverCertificateURL(obj), nil
+}
+
 // RecordInsuranceCover is the resolver for the recordInsuranceCover field.
 func (r *mutationResolver) RecordInsuranceCover(ctx context.Context, input market.CoverInput) (*market.Changed, error) {
 	return r.Market.RecordCover(ctx, input)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -12,15 +13,26 @@ import (
 // authenticated by the same bearer token as /graphql. Anyone else gets 404,
 // as a node lookup would answer them.
 func contractPDF(m *market.Market, log *slog.Logger) http.Handler {
+	return pdfFile(m.ContractPDF, "contract pdf", log)
+}
+
+// coverPDF serves GET /covers/{id}.pdf, a cover's certificate, to whoever
+// reads the cover, as contractPDF serves contracts.
+func coverPDF(m *market.Market, log *slog.Logger) http.Handler {
+	return pdfFile(m.CoverCertificate, "cover pdf", log)
+}
+
+// pdfFile serves the PDF render makes of {file}'s ID.
+func pdfFile(render func(context.Context, string) ([]byte, error), what string, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := strings.CutSuffix(r.PathValue("file"), ".pdf")
 		if !ok {
 			http.NotFound(w, r)
 			return
 		}
-		b, err := m.ContractPDF(r.Context(), id)
+		b, err := render(r.Context(), id)
 		if err != nil {
-			refuse(w, r, log, "contract pdf "+id, err)
+			refuse(w, r, log, what+" "+id, err)
 			return
 		}
 		w.Header().Set("Content-Type", "application/pdf")

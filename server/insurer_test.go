@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +83,23 @@ func TestFlexworkInsuresItsGigWorkersThroughTheInsurer(t *testing.T) {
 			} else if time.Now().After(deadline) {
 				t.Fatal("the second hire was never enrolled")
 			}
+		}
+		// Her certificate of cover, as a PDF; nobody outside the hire gets it.
+		var cert struct {
+			Node struct {
+				Cover struct{ ID, CertificatePath string }
+			}
+		}
+		env.Must(li.Token, `query($id: ID!) { node(id: $id) { ... on Assignment { cover { id certificatePath } } } }`, map[string]any{"id": first.assignment}, &cert)
+		text := contractPDFText(t, env, li.Token, cert.Node.Cover.CertificatePath)
+		for _, want := range []string{"李娜", p.PolicyNumber, "OCCUPATIONAL_INJURY", "Policyorenrolmentnumber"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the certificate lacks %q:\n%s", want, text)
+			}
+		}
+		stranger := env.SignUp("eve@example.com", "Eve")
+		if status := getStatus(t, env, stranger.Token, cert.Node.Cover.CertificatePath); status != http.StatusNotFound {
+			t.Errorf("a stranger's certificate download: %d", status)
 		}
 		env.MustOp(li.Token, "CancelAssignment", input(map[string]any{"assignmentID": second.assignment, "reason": "家里有事"}), &struct{}{})
 		for deadline := time.Now().Add(20 * time.Second); !ins.Policies()[second.assignment].Cancelled; time.Sleep(50 * time.Millisecond) {

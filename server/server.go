@@ -213,6 +213,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 		auth.ClientAddress(cfg.ClientIPHeader, withLanguage(authn.Middleware(idempotencyHeader(gql)))))))
 	mux.Handle("GET /contracts/{file}", m.instrument("/contracts",
 		auth.ClientAddress(cfg.ClientIPHeader, withLanguage(authn.Middleware(contractPDF(s.Market, d.Log))))))
+	mux.Handle("GET /covers/{file}", m.instrument("/covers",
+		auth.ClientAddress(cfg.ClientIPHeader, withLanguage(authn.Middleware(coverPDF(s.Market, d.Log))))))
 	mux.Handle("GET /ledger/checkpoint", m.instrument("/ledger", ledgerCheckpoint(s.Market, d.Log)))
 	mux.Handle("GET /ledger/key", m.instrument("/ledger", ledgerKey(s.Market)))
 	mux.Handle("GET /ledger/consistency", m.instrument("/ledger", ledgerConsistency(s.Market, d.Log)))

@@ -685,20 +685,21 @@ type ComplexityRoot struct {
 	}
 
 	InsuranceCover struct {
-		AssignmentID func(childComplexity int) int
-		CoversFrom   func(childComplexity int) int
-		CoversTo     func(childComplexity int) int
-		CreatedAt    func(childComplexity int) int
-		EmployerID   func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Insurer      func(childComplexity int) int
-		Kind         func(childComplexity int) int
-		PayerID      func(childComplexity int) int
-		PolicyNumber func(childComplexity int) int
-		Premium      func(childComplexity int) int
-		Status       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
-		WorkerID     func(childComplexity int) int
+		AssignmentID    func(childComplexity int) int
+		CertificatePath func(childComplexity int) int
+		CoversFrom      func(childComplexity int) int
+		CoversTo        func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		EmployerID      func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Insurer         func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		PayerID         func(childComplexity int) int
+		PolicyNumber    func(childComplexity int) int
+		Premium         func(childComplexity int) int
+		Status          func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		WorkerID        func(childComplexity int) int
 	}
 
 	Invoice struct {
@@ -1775,6 +1776,7 @@ type IncomeFromPayerResolver interface {
 }
 type InsuranceCoverResolver interface {
 	Premium(ctx context.Context, obj *ent.InsuranceCover) (*market.Money, error)
+	CertificatePath(ctx context.Context, obj *ent.InsuranceCover) (string, error)
 }
 type LedgerCheckpointResolver interface {
 	RootHash(ctx context.Context, obj *ent.LedgerCheckpoint) (string, error)
@@ -4127,6 +4129,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InsuranceCover.AssignmentID(childComplexity), true
+	case "InsuranceCover.certificatePath":
+		if e.ComplexityRoot.InsuranceCover.CertificatePath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceCover.CertificatePath(childComplexity), true
 	case "InsuranceCover.coversFrom":
 		if e.ComplexityRoot.InsuranceCover.CoversFrom == nil {
 			break
@@ -14925,6 +14933,8 @@ type CoverRequirement {
 extend type InsuranceCover {
   "The premium paid for it."
   premium: Money!
+  "Where its certificate of cover is downloaded as a PDF (Chinese and English), with the bearer token the app sends to /graphql."
+  certificatePath: String!
 }
 
 extend type Assignment {
@@ -17322,6 +17332,8 @@ func (ec *executionContext) childFields_InsuranceCover(ctx context.Context, fiel
 		return ec.fieldContext_InsuranceCover_status(ctx, field)
 	case "premium":
 		return ec.fieldContext_InsuranceCover_premium(ctx, field)
+	case "certificatePath":
+		return ec.fieldContext_InsuranceCover_certificatePath(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InsuranceCover", field.Name)
 }
@@ -30861,6 +30873,29 @@ func (ec *executionContext) fieldContext_InsuranceCover_premium(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceCover_certificatePath(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceCover_certificatePath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InsuranceCover().CertificatePath(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceCover_certificatePath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceCover", field, true, true, "String")
 }
 
 func (ec *executionContext) _Invoice_year(ctx context.Context, field graphql.CollectedField, obj *market.Invoice) (ret graphql.Marshaler) {
@@ -61912,6 +61947,12 @@ func (ec *executionContext) _InsuranceCover(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InsuranceCover_premium(ctx, field, obj)
+				})
+		case "certificatePath":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InsuranceCover_certificatePath(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
