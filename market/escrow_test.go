@@ -30,7 +30,7 @@ import (
 // TestRandomMoneyKeepsTheBooks plays random sequences of deposits, hires,
 // cancellations by either side, no-shows, approvals (as worked, corrected
 // down with a reason), disputes answered by a new approval, and deadlines
-// passing, and payouts through Stripe's SDK (some to a closed account), for
+// passing, and payouts through Stripe's SDK (some to a closed account) or by staff's bank batch (some sent back), for
 // a prefunded employer. After every step the books verify
 // (each transaction balances, each balance is the sum of its postings,
 // nothing below zero that may not be), and they agree with what the
@@ -194,6 +194,29 @@ func playMoney(t *testing.T, db *entdb.DB, seed uint64) {
 			}
 			if who == nil {
 				continue
+			}
+			if rng.IntN(3) == 0 { // by bank transfer, in staff's next batch; now and then the bank sends it back
+				if _, err := payer.SetBankAccount(who, market.BankAccountInput{HolderName: "W", BankName: "Sparkasse", AccountNumber: "DE89370400440532013000"}); err != nil {
+					t.Fatal(err)
+				}
+				p, err := payer.RequestPayout(who, market.PayoutInput{Currency: "EUR"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkBooks(t, db, w.emp, "EUR", deposited, "bank payout requested")
+				b, err := payer.BatchPayouts(staff, "EUR")
+				if err != nil || b == nil || b.Total != p.Payout.Amount {
+					t.Fatalf("the batch %+v, %v; want the payout of %d", b, err, p.Payout.Amount)
+				}
+				settle := market.SettleBatchInput{BatchID: b.ID}
+				if rng.IntN(4) == 0 {
+					settle.Returned = []market.ReturnedPayout{{PayoutID: p.Payout.ID, Reason: "account closed"}}
+				}
+				if _, err := payer.SettlePayoutBatch(staff, settle); err != nil {
+					t.Fatal(err)
+				}
+				did = "bank payout"
+				break
 			}
 			account := fmt.Sprintf("acct_s%dn%d", seed, step)
 			if rng.IntN(4) == 0 {
