@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 
-	"flexwork/ent"
 	"flexwork/ent/assignment"
 	"flexwork/ent/insurancecover"
-	"flexwork/ent/realname"
 	"flexwork/ent/rule"
 	"flexwork/ent/user"
-	"flexwork/ent/workerprofile"
 	"flexwork/market/insurer"
 )
 
@@ -76,17 +73,14 @@ func (m *Market) EnrolCover(ctx context.Context, assignmentID string) error {
 // insuredName is the worker's verified legal name, else their display
 // name.
 func (m *Market) insuredName(ctx context.Context, workerID string) (string, error) {
-	sys := rule.System(ctx)
-	p, err := m.db.WorkerProfile.Query().Where(workerprofile.ID(workerID)).Only(sys)
+	r, uid, err := verifiedRealName(ctx, m.db, workerID)
 	if err != nil {
 		return "", err
 	}
-	if r, err := m.db.RealName.Query().Where(realname.UserID(p.UserID), realname.StatusEQ(realname.StatusVERIFIED)).Only(sys); err == nil {
+	if r != nil {
 		return r.LegalName, nil
-	} else if !ent.IsNotFound(err) {
-		return "", err
 	}
-	return m.db.User.Query().Where(user.ID(p.UserID)).Select(user.FieldDisplayName).String(sys)
+	return m.db.User.Query().Where(user.ID(uid)).Select(user.FieldDisplayName).String(rule.System(ctx))
 }
 
 // CancelCover cancels, at the insurer, the cover it enrolled for a hire

@@ -195,12 +195,23 @@ func (m *Market) UserRealName(ctx context.Context, u *ent.User) (*ent.RealName, 
 
 // realNameVerified reports whether a worker's person is verified.
 func realNameVerified(ctx context.Context, c *ent.Client, workerID string) (bool, error) {
+	r, _, err := verifiedRealName(ctx, c, workerID)
+	return r != nil, err
+}
+
+// verifiedRealName is a worker's verified real name, nil without one, and
+// the worker's user ID.
+func verifiedRealName(ctx context.Context, c *ent.Client, workerID string) (*ent.RealName, string, error) {
 	sys := rule.System(ctx)
 	uid, err := c.WorkerProfile.Query().Where(workerprofile.ID(workerID)).Select(workerprofile.FieldUserID).String(sys)
 	if err != nil {
-		return false, err
+		return nil, "", err
 	}
-	return c.RealName.Query().Where(realname.UserID(uid), realname.StatusEQ(realname.StatusVERIFIED)).Exist(sys)
+	r, err := c.RealName.Query().Where(realname.UserID(uid), realname.StatusEQ(realname.StatusVERIFIED)).Only(sys)
+	if ent.IsNotFound(err) {
+		return nil, uid, nil
+	}
+	return r, uid, err
 }
 
 // LicenceInput is an organisation's business licence number.
