@@ -37,6 +37,7 @@ import (
 	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
+	"flexwork/ent/rightsreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
@@ -114,6 +115,8 @@ type Client struct {
 	Review *ReviewClient
 	// ReviewReport is the client for interacting with the ReviewReport builders.
 	ReviewReport *ReviewReportClient
+	// RightsReport is the client for interacting with the RightsReport builders.
+	RightsReport *RightsReportClient
 	// RosterEntry is the client for interacting with the RosterEntry builders.
 	RosterEntry *RosterEntryClient
 	// Session is the client for interacting with the Session builders.
@@ -173,6 +176,7 @@ func (c *Client) init() {
 	c.RealName = NewRealNameClient(c.config)
 	c.Review = NewReviewClient(c.config)
 	c.ReviewReport = NewReviewReportClient(c.config)
+	c.RightsReport = NewRightsReportClient(c.config)
 	c.RosterEntry = NewRosterEntryClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Shift = NewShiftClient(c.config)
@@ -302,6 +306,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		RealName:           NewRealNameClient(cfg),
 		Review:             NewReviewClient(cfg),
 		ReviewReport:       NewReviewReportClient(cfg),
+		RightsReport:       NewRightsReportClient(cfg),
 		RosterEntry:        NewRosterEntryClient(cfg),
 		Session:            NewSessionClient(cfg),
 		Shift:              NewShiftClient(cfg),
@@ -358,6 +363,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		RealName:           NewRealNameClient(cfg),
 		Review:             NewReviewClient(cfg),
 		ReviewReport:       NewReviewReportClient(cfg),
+		RightsReport:       NewRightsReportClient(cfg),
 		RosterEntry:        NewRosterEntryClient(cfg),
 		Session:            NewSessionClient(cfg),
 		Shift:              NewShiftClient(cfg),
@@ -403,9 +409,9 @@ func (c *Client) Use(hooks ...Hook) {
 		c.InsuranceCover, c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode,
 		c.Membership, c.MoneyAccount, c.MoneyPosting, c.MoneyTransaction,
 		c.Notification, c.Offer, c.PasswordReset, c.Payout, c.PayoutBatch, c.RealName,
-		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.ShiftTemplate,
-		c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User, c.WorkerProfile,
-		c.WorkerSkill,
+		c.Review, c.ReviewReport, c.RightsReport, c.RosterEntry, c.Session, c.Shift,
+		c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User,
+		c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Use(hooks...)
 	}
@@ -420,9 +426,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.InsuranceCover, c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode,
 		c.Membership, c.MoneyAccount, c.MoneyPosting, c.MoneyTransaction,
 		c.Notification, c.Offer, c.PasswordReset, c.Payout, c.PayoutBatch, c.RealName,
-		c.Review, c.ReviewReport, c.RosterEntry, c.Session, c.Shift, c.ShiftTemplate,
-		c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User, c.WorkerProfile,
-		c.WorkerSkill,
+		c.Review, c.ReviewReport, c.RightsReport, c.RosterEntry, c.Session, c.Shift,
+		c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User,
+		c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -483,6 +489,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Review.mutate(ctx, m)
 	case *ReviewReportMutation:
 		return c.ReviewReport.mutate(ctx, m)
+	case *RightsReportMutation:
+		return c.RightsReport.mutate(ctx, m)
 	case *RosterEntryMutation:
 		return c.RosterEntry.mutate(ctx, m)
 	case *SessionMutation:
@@ -4634,6 +4642,140 @@ func (c *ReviewReportClient) mutate(ctx context.Context, m *ReviewReportMutation
 	}
 }
 
+// RightsReportClient is a client for the RightsReport schema.
+type RightsReportClient struct {
+	config
+}
+
+// NewRightsReportClient returns a client for the RightsReport from the given config.
+func NewRightsReportClient(c config) *RightsReportClient {
+	return &RightsReportClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `rightsreport.Hooks(f(g(h())))`.
+func (c *RightsReportClient) Use(hooks ...Hook) {
+	c.hooks.RightsReport = append(c.hooks.RightsReport, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `rightsreport.Intercept(f(g(h())))`.
+func (c *RightsReportClient) Intercept(interceptors ...Interceptor) {
+	c.inters.RightsReport = append(c.inters.RightsReport, interceptors...)
+}
+
+// Create returns a builder for creating a RightsReport entity.
+func (c *RightsReportClient) Create() *RightsReportCreate {
+	mutation := newRightsReportMutation(c.config, OpCreate)
+	return &RightsReportCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of RightsReport entities.
+func (c *RightsReportClient) CreateBulk(builders ...*RightsReportCreate) *RightsReportCreateBulk {
+	return &RightsReportCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RightsReportClient) MapCreateBulk(slice any, setFunc func(*RightsReportCreate, int)) *RightsReportCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RightsReportCreateBulk{err: fmt.Errorf("calling to RightsReportClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RightsReportCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RightsReportCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for RightsReport.
+func (c *RightsReportClient) Update() *RightsReportUpdate {
+	mutation := newRightsReportMutation(c.config, OpUpdate)
+	return &RightsReportUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RightsReportClient) UpdateOne(_m *RightsReport) *RightsReportUpdateOne {
+	mutation := newRightsReportMutation(c.config, OpUpdateOne, withRightsReport(_m))
+	return &RightsReportUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RightsReportClient) UpdateOneID(id string) *RightsReportUpdateOne {
+	mutation := newRightsReportMutation(c.config, OpUpdateOne, withRightsReportID(id))
+	return &RightsReportUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for RightsReport.
+func (c *RightsReportClient) Delete() *RightsReportDelete {
+	mutation := newRightsReportMutation(c.config, OpDelete)
+	return &RightsReportDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RightsReportClient) DeleteOne(_m *RightsReport) *RightsReportDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RightsReportClient) DeleteOneID(id string) *RightsReportDeleteOne {
+	builder := c.Delete().Where(rightsreport.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RightsReportDeleteOne{builder}
+}
+
+// Query returns a query builder for RightsReport.
+func (c *RightsReportClient) Query() *RightsReportQuery {
+	return &RightsReportQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRightsReport},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a RightsReport entity by its id.
+func (c *RightsReportClient) Get(ctx context.Context, id string) (*RightsReport, error) {
+	return c.Query().Where(rightsreport.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RightsReportClient) GetX(ctx context.Context, id string) *RightsReport {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *RightsReportClient) Hooks() []Hook {
+	hooks := c.hooks.RightsReport
+	return append(hooks[:len(hooks):len(hooks)], rightsreport.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RightsReportClient) Interceptors() []Interceptor {
+	return c.inters.RightsReport
+}
+
+func (c *RightsReportClient) mutate(ctx context.Context, m *RightsReportMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RightsReportCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RightsReportUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RightsReportUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RightsReportDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown RightsReport mutation op: %q", m.Op())
+	}
+}
+
 // RosterEntryClient is a client for the RosterEntry schema.
 type RosterEntryClient struct {
 	config
@@ -6627,18 +6769,18 @@ type (
 		Device, Employer, EmployerInvitation, IdempotencyKey, InsuranceCover,
 		LedgerCheckpoint, LedgerEntry, LedgerNode, Membership, MoneyAccount,
 		MoneyPosting, MoneyTransaction, Notification, Offer, PasswordReset, Payout,
-		PayoutBatch, RealName, Review, ReviewReport, RosterEntry, Session, Shift,
-		ShiftTemplate, SignupRequest, Skill, StaffAction, Timesheet, User,
-		WorkerProfile, WorkerSkill []ent.Hook
+		PayoutBatch, RealName, Review, ReviewReport, RightsReport, RosterEntry,
+		Session, Shift, ShiftTemplate, SignupRequest, Skill, StaffAction, Timesheet,
+		User, WorkerProfile, WorkerSkill []ent.Hook
 	}
 	inters struct {
 		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
 		Device, Employer, EmployerInvitation, IdempotencyKey, InsuranceCover,
 		LedgerCheckpoint, LedgerEntry, LedgerNode, Membership, MoneyAccount,
 		MoneyPosting, MoneyTransaction, Notification, Offer, PasswordReset, Payout,
-		PayoutBatch, RealName, Review, ReviewReport, RosterEntry, Session, Shift,
-		ShiftTemplate, SignupRequest, Skill, StaffAction, Timesheet, User,
-		WorkerProfile, WorkerSkill []ent.Interceptor
+		PayoutBatch, RealName, Review, ReviewReport, RightsReport, RosterEntry,
+		Session, Shift, ShiftTemplate, SignupRequest, Skill, StaffAction, Timesheet,
+		User, WorkerProfile, WorkerSkill []ent.Interceptor
 	}
 )
 

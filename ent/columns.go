@@ -162,6 +162,12 @@ func (_q *ReviewReportQuery) AllColumns() *ReviewReportQuery {
 	return _q
 }
 
+// AllColumns undoes any Select: the query reads every column of RightsReport.
+func (_q *RightsReportQuery) AllColumns() *RightsReportQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
 // AllColumns undoes any Select: the query reads every column of RosterEntry.
 func (_q *RosterEntryQuery) AllColumns() *RosterEntryQuery {
 	_q.ctx.Fields = nil

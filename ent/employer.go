@@ -3,7 +3,9 @@
 package ent
 
 import (
+	"encoding/json"
 	"flexwork/ent/employer"
+	"flexwork/ent/schema/rights"
 	"fmt"
 	"strings"
 	"time"
@@ -51,6 +53,12 @@ type Employer struct {
 	PaidOnTime int `json:"paid_on_time,omitempty"`
 	// payments made after their deadline
 	PaidLate int `json:"paid_late,omitempty"`
+	// 0-100; none before the first hire in the window
+	RightsScore *int `json:"rights_score,omitempty"`
+	// RightsFigures holds the value of the "rights_figures" field.
+	RightsFigures rights.Figures `json:"rights_figures,omitempty"`
+	// RightsAsOf holds the value of the "rights_as_of" field.
+	RightsAsOf *time.Time `json:"rights_as_of,omitempty"`
 	// FundingTerms holds the value of the "funding_terms" field.
 	FundingTerms employer.FundingTerms `json:"funding_terms,omitempty"`
 	// CreditLimit holds the value of the "credit_limit" field.
@@ -152,15 +160,17 @@ func (*Employer) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case employer.FieldRightsFigures:
+			values[i] = new([]byte)
 		case employer.FieldCreditProvisional:
 			values[i] = new(sql.NullBool)
 		case employer.FieldLat, employer.FieldLng, employer.FieldRatingAvg:
 			values[i] = new(sql.NullFloat64)
-		case employer.FieldCreditScore, employer.FieldRatingCount, employer.FieldPaidOnTime, employer.FieldPaidLate, employer.FieldCreditLimit:
+		case employer.FieldCreditScore, employer.FieldRatingCount, employer.FieldPaidOnTime, employer.FieldPaidLate, employer.FieldRightsScore, employer.FieldCreditLimit:
 			values[i] = new(sql.NullInt64)
 		case employer.FieldID, employer.FieldName, employer.FieldDescription, employer.FieldWebsite, employer.FieldAddress, employer.FieldKind, employer.FieldJurisdiction, employer.FieldFundingTerms, employer.FieldLicenceNumber, employer.FieldLicenceStatus:
 			values[i] = new(sql.NullString)
-		case employer.FieldCreatedAt, employer.FieldUpdatedAt, employer.FieldCreditAsOf:
+		case employer.FieldCreatedAt, employer.FieldUpdatedAt, employer.FieldCreditAsOf, employer.FieldRightsAsOf:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -287,6 +297,28 @@ func (_m *Employer) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field paid_late", values[i])
 			} else if value.Valid {
 				_m.PaidLate = int(value.Int64)
+			}
+		case employer.FieldRightsScore:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field rights_score", values[i])
+			} else if value.Valid {
+				_m.RightsScore = new(int)
+				*_m.RightsScore = int(value.Int64)
+			}
+		case employer.FieldRightsFigures:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field rights_figures", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.RightsFigures); err != nil {
+					return fmt.Errorf("unmarshal field rights_figures: %w", err)
+				}
+			}
+		case employer.FieldRightsAsOf:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field rights_as_of", values[i])
+			} else if value.Valid {
+				_m.RightsAsOf = new(time.Time)
+				*_m.RightsAsOf = value.Time
 			}
 		case employer.FieldFundingTerms:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -437,6 +469,19 @@ func (_m *Employer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("paid_late=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PaidLate))
+	builder.WriteString(", ")
+	if v := _m.RightsScore; v != nil {
+		builder.WriteString("rights_score=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("rights_figures=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RightsFigures))
+	builder.WriteString(", ")
+	if v := _m.RightsAsOf; v != nil {
+		builder.WriteString("rights_as_of=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("funding_terms=")
 	builder.WriteString(fmt.Sprintf("%v", _m.FundingTerms))

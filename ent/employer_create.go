@@ -10,6 +10,7 @@ import (
 	"flexwork/ent/employerinvitation"
 	"flexwork/ent/membership"
 	"flexwork/ent/rosterentry"
+	"flexwork/ent/schema/rights"
 	"flexwork/ent/shift"
 	"flexwork/ent/shifttemplate"
 	"fmt"
@@ -255,6 +256,48 @@ func (_c *EmployerCreate) SetPaidLate(v int) *EmployerCreate {
 func (_c *EmployerCreate) SetNillablePaidLate(v *int) *EmployerCreate {
 	if v != nil {
 		_c.SetPaidLate(*v)
+	}
+	return _c
+}
+
+// SetRightsScore sets the "rights_score" field.
+func (_c *EmployerCreate) SetRightsScore(v int) *EmployerCreate {
+	_c.mutation.SetRightsScore(v)
+	return _c
+}
+
+// SetNillableRightsScore sets the "rights_score" field if the given value is not nil.
+func (_c *EmployerCreate) SetNillableRightsScore(v *int) *EmployerCreate {
+	if v != nil {
+		_c.SetRightsScore(*v)
+	}
+	return _c
+}
+
+// SetRightsFigures sets the "rights_figures" field.
+func (_c *EmployerCreate) SetRightsFigures(v rights.Figures) *EmployerCreate {
+	_c.mutation.SetRightsFigures(v)
+	return _c
+}
+
+// SetNillableRightsFigures sets the "rights_figures" field if the given value is not nil.
+func (_c *EmployerCreate) SetNillableRightsFigures(v *rights.Figures) *EmployerCreate {
+	if v != nil {
+		_c.SetRightsFigures(*v)
+	}
+	return _c
+}
+
+// SetRightsAsOf sets the "rights_as_of" field.
+func (_c *EmployerCreate) SetRightsAsOf(v time.Time) *EmployerCreate {
+	_c.mutation.SetRightsAsOf(v)
+	return _c
+}
+
+// SetNillableRightsAsOf sets the "rights_as_of" field if the given value is not nil.
+func (_c *EmployerCreate) SetNillableRightsAsOf(v *time.Time) *EmployerCreate {
+	if v != nil {
+		_c.SetRightsAsOf(*v)
 	}
 	return _c
 }
@@ -729,6 +772,18 @@ func (_c *EmployerCreate) createSpec() (*Employer, *sqlgraph.CreateSpec) {
 		_spec.SetField(employer.FieldPaidLate, field.TypeInt, value)
 		_node.PaidLate = value
 	}
+	if value, ok := _c.mutation.RightsScore(); ok {
+		_spec.SetField(employer.FieldRightsScore, field.TypeInt, value)
+		_node.RightsScore = &value
+	}
+	if value, ok := _c.mutation.RightsFigures(); ok {
+		_spec.SetField(employer.FieldRightsFigures, field.TypeJSON, value)
+		_node.RightsFigures = value
+	}
+	if value, ok := _c.mutation.RightsAsOf(); ok {
+		_spec.SetField(employer.FieldRightsAsOf, field.TypeTime, value)
+		_node.RightsAsOf = &value
+	}
 	if value, ok := _c.mutation.FundingTerms(); ok {
 		_spec.SetField(employer.FieldFundingTerms, field.TypeEnum, value)
 		_node.FundingTerms = value
@@ -1118,6 +1173,66 @@ func (u *EmployerUpsert) UpdatePaidLate() *EmployerUpsert {
 // AddPaidLate adds v to the "paid_late" field.
 func (u *EmployerUpsert) AddPaidLate(v int) *EmployerUpsert {
 	u.Add(employer.FieldPaidLate, v)
+	return u
+}
+
+// SetRightsScore sets the "rights_score" field.
+func (u *EmployerUpsert) SetRightsScore(v int) *EmployerUpsert {
+	u.Set(employer.FieldRightsScore, v)
+	return u
+}
+
+// UpdateRightsScore sets the "rights_score" field to the value that was provided on create.
+func (u *EmployerUpsert) UpdateRightsScore() *EmployerUpsert {
+	u.SetExcluded(employer.FieldRightsScore)
+	return u
+}
+
+// AddRightsScore adds v to the "rights_score" field.
+func (u *EmployerUpsert) AddRightsScore(v int) *EmployerUpsert {
+	u.Add(employer.FieldRightsScore, v)
+	return u
+}
+
+// ClearRightsScore clears the value of the "rights_score" field.
+func (u *EmployerUpsert) ClearRightsScore() *EmployerUpsert {
+	u.SetNull(employer.FieldRightsScore)
+	return u
+}
+
+// SetRightsFigures sets the "rights_figures" field.
+func (u *EmployerUpsert) SetRightsFigures(v rights.Figures) *EmployerUpsert {
+	u.Set(employer.FieldRightsFigures, v)
+	return u
+}
+
+// UpdateRightsFigures sets the "rights_figures" field to the value that was provided on create.
+func (u *EmployerUpsert) UpdateRightsFigures() *EmployerUpsert {
+	u.SetExcluded(employer.FieldRightsFigures)
+	return u
+}
+
+// ClearRightsFigures clears the value of the "rights_figures" field.
+func (u *EmployerUpsert) ClearRightsFigures() *EmployerUpsert {
+	u.SetNull(employer.FieldRightsFigures)
+	return u
+}
+
+// SetRightsAsOf sets the "rights_as_of" field.
+func (u *EmployerUpsert) SetRightsAsOf(v time.Time) *EmployerUpsert {
+	u.Set(employer.FieldRightsAsOf, v)
+	return u
+}
+
+// UpdateRightsAsOf sets the "rights_as_of" field to the value that was provided on create.
+func (u *EmployerUpsert) UpdateRightsAsOf() *EmployerUpsert {
+	u.SetExcluded(employer.FieldRightsAsOf)
+	return u
+}
+
+// ClearRightsAsOf clears the value of the "rights_as_of" field.
+func (u *EmployerUpsert) ClearRightsAsOf() *EmployerUpsert {
+	u.SetNull(employer.FieldRightsAsOf)
 	return u
 }
 
@@ -1513,6 +1628,76 @@ func (u *EmployerUpsertOne) AddPaidLate(v int) *EmployerUpsertOne {
 func (u *EmployerUpsertOne) UpdatePaidLate() *EmployerUpsertOne {
 	return u.Update(func(s *EmployerUpsert) {
 		s.UpdatePaidLate()
+	})
+}
+
+// SetRightsScore sets the "rights_score" field.
+func (u *EmployerUpsertOne) SetRightsScore(v int) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetRightsScore(v)
+	})
+}
+
+// AddRightsScore adds v to the "rights_score" field.
+func (u *EmployerUpsertOne) AddRightsScore(v int) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.AddRightsScore(v)
+	})
+}
+
+// UpdateRightsScore sets the "rights_score" field to the value that was provided on create.
+func (u *EmployerUpsertOne) UpdateRightsScore() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateRightsScore()
+	})
+}
+
+// ClearRightsScore clears the value of the "rights_score" field.
+func (u *EmployerUpsertOne) ClearRightsScore() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearRightsScore()
+	})
+}
+
+// SetRightsFigures sets the "rights_figures" field.
+func (u *EmployerUpsertOne) SetRightsFigures(v rights.Figures) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetRightsFigures(v)
+	})
+}
+
+// UpdateRightsFigures sets the "rights_figures" field to the value that was provided on create.
+func (u *EmployerUpsertOne) UpdateRightsFigures() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateRightsFigures()
+	})
+}
+
+// ClearRightsFigures clears the value of the "rights_figures" field.
+func (u *EmployerUpsertOne) ClearRightsFigures() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearRightsFigures()
+	})
+}
+
+// SetRightsAsOf sets the "rights_as_of" field.
+func (u *EmployerUpsertOne) SetRightsAsOf(v time.Time) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetRightsAsOf(v)
+	})
+}
+
+// UpdateRightsAsOf sets the "rights_as_of" field to the value that was provided on create.
+func (u *EmployerUpsertOne) UpdateRightsAsOf() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateRightsAsOf()
+	})
+}
+
+// ClearRightsAsOf clears the value of the "rights_as_of" field.
+func (u *EmployerUpsertOne) ClearRightsAsOf() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearRightsAsOf()
 	})
 }
 
@@ -2087,6 +2272,76 @@ func (u *EmployerUpsertBulk) AddPaidLate(v int) *EmployerUpsertBulk {
 func (u *EmployerUpsertBulk) UpdatePaidLate() *EmployerUpsertBulk {
 	return u.Update(func(s *EmployerUpsert) {
 		s.UpdatePaidLate()
+	})
+}
+
+// SetRightsScore sets the "rights_score" field.
+func (u *EmployerUpsertBulk) SetRightsScore(v int) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetRightsScore(v)
+	})
+}
+
+// AddRightsScore adds v to the "rights_score" field.
+func (u *EmployerUpsertBulk) AddRightsScore(v int) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.AddRightsScore(v)
+	})
+}
+
+// UpdateRightsScore sets the "rights_score" field to the value that was provided on create.
+func (u *EmployerUpsertBulk) UpdateRightsScore() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateRightsScore()
+	})
+}
+
+// ClearRightsScore clears the value of the "rights_score" field.
+func (u *EmployerUpsertBulk) ClearRightsScore() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearRightsScore()
+	})
+}
+
+// SetRightsFigures sets the "rights_figures" field.
+func (u *EmployerUpsertBulk) SetRightsFigures(v rights.Figures) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetRightsFigures(v)
+	})
+}
+
+// UpdateRightsFigures sets the "rights_figures" field to the value that was provided on create.
+func (u *EmployerUpsertBulk) UpdateRightsFigures() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateRightsFigures()
+	})
+}
+
+// ClearRightsFigures clears the value of the "rights_figures" field.
+func (u *EmployerUpsertBulk) ClearRightsFigures() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearRightsFigures()
+	})
+}
+
+// SetRightsAsOf sets the "rights_as_of" field.
+func (u *EmployerUpsertBulk) SetRightsAsOf(v time.Time) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetRightsAsOf(v)
+	})
+}
+
+// UpdateRightsAsOf sets the "rights_as_of" field to the value that was provided on create.
+func (u *EmployerUpsertBulk) UpdateRightsAsOf() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateRightsAsOf()
+	})
+}
+
+// ClearRightsAsOf clears the value of the "rights_as_of" field.
+func (u *EmployerUpsertBulk) ClearRightsAsOf() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearRightsAsOf()
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"flexwork/ent/membership"
 	"flexwork/ent/predicate"
 	"flexwork/ent/rosterentry"
+	"flexwork/ent/schema/rights"
 	"flexwork/ent/shift"
 	"flexwork/ent/shifttemplate"
 	"fmt"
@@ -287,6 +288,73 @@ func (_u *EmployerUpdate) SetNillablePaidLate(v *int) *EmployerUpdate {
 // AddPaidLate adds value to the "paid_late" field.
 func (_u *EmployerUpdate) AddPaidLate(v int) *EmployerUpdate {
 	_u.mutation.AddPaidLate(v)
+	return _u
+}
+
+// SetRightsScore sets the "rights_score" field.
+func (_u *EmployerUpdate) SetRightsScore(v int) *EmployerUpdate {
+	_u.mutation.ResetRightsScore()
+	_u.mutation.SetRightsScore(v)
+	return _u
+}
+
+// SetNillableRightsScore sets the "rights_score" field if the given value is not nil.
+func (_u *EmployerUpdate) SetNillableRightsScore(v *int) *EmployerUpdate {
+	if v != nil {
+		_u.SetRightsScore(*v)
+	}
+	return _u
+}
+
+// AddRightsScore adds value to the "rights_score" field.
+func (_u *EmployerUpdate) AddRightsScore(v int) *EmployerUpdate {
+	_u.mutation.AddRightsScore(v)
+	return _u
+}
+
+// ClearRightsScore clears the value of the "rights_score" field.
+func (_u *EmployerUpdate) ClearRightsScore() *EmployerUpdate {
+	_u.mutation.ClearRightsScore()
+	return _u
+}
+
+// SetRightsFigures sets the "rights_figures" field.
+func (_u *EmployerUpdate) SetRightsFigures(v rights.Figures) *EmployerUpdate {
+	_u.mutation.SetRightsFigures(v)
+	return _u
+}
+
+// SetNillableRightsFigures sets the "rights_figures" field if the given value is not nil.
+func (_u *EmployerUpdate) SetNillableRightsFigures(v *rights.Figures) *EmployerUpdate {
+	if v != nil {
+		_u.SetRightsFigures(*v)
+	}
+	return _u
+}
+
+// ClearRightsFigures clears the value of the "rights_figures" field.
+func (_u *EmployerUpdate) ClearRightsFigures() *EmployerUpdate {
+	_u.mutation.ClearRightsFigures()
+	return _u
+}
+
+// SetRightsAsOf sets the "rights_as_of" field.
+func (_u *EmployerUpdate) SetRightsAsOf(v time.Time) *EmployerUpdate {
+	_u.mutation.SetRightsAsOf(v)
+	return _u
+}
+
+// SetNillableRightsAsOf sets the "rights_as_of" field if the given value is not nil.
+func (_u *EmployerUpdate) SetNillableRightsAsOf(v *time.Time) *EmployerUpdate {
+	if v != nil {
+		_u.SetRightsAsOf(*v)
+	}
+	return _u
+}
+
+// ClearRightsAsOf clears the value of the "rights_as_of" field.
+func (_u *EmployerUpdate) ClearRightsAsOf() *EmployerUpdate {
+	_u.mutation.ClearRightsAsOf()
 	return _u
 }
 
@@ -763,6 +831,27 @@ func (_u *EmployerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedPaidLate(); ok {
 		_spec.AddField(employer.FieldPaidLate, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RightsScore(); ok {
+		_spec.SetField(employer.FieldRightsScore, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRightsScore(); ok {
+		_spec.AddField(employer.FieldRightsScore, field.TypeInt, value)
+	}
+	if _u.mutation.RightsScoreCleared() {
+		_spec.ClearField(employer.FieldRightsScore, field.TypeInt)
+	}
+	if value, ok := _u.mutation.RightsFigures(); ok {
+		_spec.SetField(employer.FieldRightsFigures, field.TypeJSON, value)
+	}
+	if _u.mutation.RightsFiguresCleared() {
+		_spec.ClearField(employer.FieldRightsFigures, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RightsAsOf(); ok {
+		_spec.SetField(employer.FieldRightsAsOf, field.TypeTime, value)
+	}
+	if _u.mutation.RightsAsOfCleared() {
+		_spec.ClearField(employer.FieldRightsAsOf, field.TypeTime)
 	}
 	if value, ok := _u.mutation.FundingTerms(); ok {
 		_spec.SetField(employer.FieldFundingTerms, field.TypeEnum, value)
@@ -1335,6 +1424,73 @@ func (_u *EmployerUpdateOne) AddPaidLate(v int) *EmployerUpdateOne {
 	return _u
 }
 
+// SetRightsScore sets the "rights_score" field.
+func (_u *EmployerUpdateOne) SetRightsScore(v int) *EmployerUpdateOne {
+	_u.mutation.ResetRightsScore()
+	_u.mutation.SetRightsScore(v)
+	return _u
+}
+
+// SetNillableRightsScore sets the "rights_score" field if the given value is not nil.
+func (_u *EmployerUpdateOne) SetNillableRightsScore(v *int) *EmployerUpdateOne {
+	if v != nil {
+		_u.SetRightsScore(*v)
+	}
+	return _u
+}
+
+// AddRightsScore adds value to the "rights_score" field.
+func (_u *EmployerUpdateOne) AddRightsScore(v int) *EmployerUpdateOne {
+	_u.mutation.AddRightsScore(v)
+	return _u
+}
+
+// ClearRightsScore clears the value of the "rights_score" field.
+func (_u *EmployerUpdateOne) ClearRightsScore() *EmployerUpdateOne {
+	_u.mutation.ClearRightsScore()
+	return _u
+}
+
+// SetRightsFigures sets the "rights_figures" field.
+func (_u *EmployerUpdateOne) SetRightsFigures(v rights.Figures) *EmployerUpdateOne {
+	_u.mutation.SetRightsFigures(v)
+	return _u
+}
+
+// SetNillableRightsFigures sets the "rights_figures" field if the given value is not nil.
+func (_u *EmployerUpdateOne) SetNillableRightsFigures(v *rights.Figures) *EmployerUpdateOne {
+	if v != nil {
+		_u.SetRightsFigures(*v)
+	}
+	return _u
+}
+
+// ClearRightsFigures clears the value of the "rights_figures" field.
+func (_u *EmployerUpdateOne) ClearRightsFigures() *EmployerUpdateOne {
+	_u.mutation.ClearRightsFigures()
+	return _u
+}
+
+// SetRightsAsOf sets the "rights_as_of" field.
+func (_u *EmployerUpdateOne) SetRightsAsOf(v time.Time) *EmployerUpdateOne {
+	_u.mutation.SetRightsAsOf(v)
+	return _u
+}
+
+// SetNillableRightsAsOf sets the "rights_as_of" field if the given value is not nil.
+func (_u *EmployerUpdateOne) SetNillableRightsAsOf(v *time.Time) *EmployerUpdateOne {
+	if v != nil {
+		_u.SetRightsAsOf(*v)
+	}
+	return _u
+}
+
+// ClearRightsAsOf clears the value of the "rights_as_of" field.
+func (_u *EmployerUpdateOne) ClearRightsAsOf() *EmployerUpdateOne {
+	_u.mutation.ClearRightsAsOf()
+	return _u
+}
+
 // SetFundingTerms sets the "funding_terms" field.
 func (_u *EmployerUpdateOne) SetFundingTerms(v employer.FundingTerms) *EmployerUpdateOne {
 	_u.mutation.SetFundingTerms(v)
@@ -1838,6 +1994,27 @@ func (_u *EmployerUpdateOne) sqlSave(ctx context.Context) (_node *Employer, err 
 	}
 	if value, ok := _u.mutation.AddedPaidLate(); ok {
 		_spec.AddField(employer.FieldPaidLate, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RightsScore(); ok {
+		_spec.SetField(employer.FieldRightsScore, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRightsScore(); ok {
+		_spec.AddField(employer.FieldRightsScore, field.TypeInt, value)
+	}
+	if _u.mutation.RightsScoreCleared() {
+		_spec.ClearField(employer.FieldRightsScore, field.TypeInt)
+	}
+	if value, ok := _u.mutation.RightsFigures(); ok {
+		_spec.SetField(employer.FieldRightsFigures, field.TypeJSON, value)
+	}
+	if _u.mutation.RightsFiguresCleared() {
+		_spec.ClearField(employer.FieldRightsFigures, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RightsAsOf(); ok {
+		_spec.SetField(employer.FieldRightsAsOf, field.TypeTime, value)
+	}
+	if _u.mutation.RightsAsOfCleared() {
+		_spec.ClearField(employer.FieldRightsAsOf, field.TypeTime)
 	}
 	if value, ok := _u.mutation.FundingTerms(); ok {
 		_spec.SetField(employer.FieldFundingTerms, field.TypeEnum, value)

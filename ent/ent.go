@@ -31,6 +31,7 @@ import (
 	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
+	"flexwork/ent/rightsreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
@@ -135,6 +136,7 @@ func checkColumn(t, c string) error {
 			realname.Table:           realname.ValidColumn,
 			review.Table:             review.ValidColumn,
 			reviewreport.Table:       reviewreport.ValidColumn,
+			rightsreport.Table:       rightsreport.ValidColumn,
 			rosterentry.Table:        rosterentry.ValidColumn,
 			session.Table:            session.ValidColumn,
 			shift.Table:              shift.ValidColumn,

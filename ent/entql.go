@@ -30,6 +30,7 @@ import (
 	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
+	"flexwork/ent/rightsreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
@@ -50,7 +51,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 37)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 38)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -269,6 +270,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employer.FieldRatingCount:       {Type: field.TypeInt, Column: employer.FieldRatingCount},
 			employer.FieldPaidOnTime:        {Type: field.TypeInt, Column: employer.FieldPaidOnTime},
 			employer.FieldPaidLate:          {Type: field.TypeInt, Column: employer.FieldPaidLate},
+			employer.FieldRightsScore:       {Type: field.TypeInt, Column: employer.FieldRightsScore},
+			employer.FieldRightsFigures:     {Type: field.TypeJSON, Column: employer.FieldRightsFigures},
+			employer.FieldRightsAsOf:        {Type: field.TypeTime, Column: employer.FieldRightsAsOf},
 			employer.FieldFundingTerms:      {Type: field.TypeEnum, Column: employer.FieldFundingTerms},
 			employer.FieldCreditLimit:       {Type: field.TypeInt64, Column: employer.FieldCreditLimit},
 			employer.FieldLicenceNumber:     {Type: field.TypeString, Column: employer.FieldLicenceNumber},
@@ -666,6 +670,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   rightsreport.Table,
+			Columns: rightsreport.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: rightsreport.FieldID,
+			},
+		},
+		Type: "RightsReport",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			rightsreport.FieldCreatedAt:  {Type: field.TypeTime, Column: rightsreport.FieldCreatedAt},
+			rightsreport.FieldPeriodFrom: {Type: field.TypeTime, Column: rightsreport.FieldPeriodFrom},
+			rightsreport.FieldPeriodTo:   {Type: field.TypeTime, Column: rightsreport.FieldPeriodTo},
+			rightsreport.FieldIssuedByID: {Type: field.TypeString, Column: rightsreport.FieldIssuedByID},
+			rightsreport.FieldCsv:        {Type: field.TypeString, Column: rightsreport.FieldCsv},
+			rightsreport.FieldSha256:     {Type: field.TypeString, Column: rightsreport.FieldSha256},
+		},
+	}
+	graph.Nodes[27] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rosterentry.Table,
 			Columns: rosterentry.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -684,7 +707,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rosterentry.FieldAddedByID:  {Type: field.TypeString, Column: rosterentry.FieldAddedByID},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -705,7 +728,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shift.Table,
 			Columns: shift.Columns,
@@ -761,7 +784,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldWeekMinutes:              {Type: field.TypeInt, Column: shift.FieldWeekMinutes},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shifttemplate.Table,
 			Columns: shifttemplate.Columns,
@@ -784,7 +807,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shifttemplate.FieldCreatedByID: {Type: field.TypeString, Column: shifttemplate.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signuprequest.Table,
 			Columns: signuprequest.Columns,
@@ -806,7 +829,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signuprequest.FieldCompletedAt:  {Type: field.TypeTime, Column: signuprequest.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -824,7 +847,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldCertificateRequired: {Type: field.TypeBool, Column: skill.FieldCertificateRequired},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staffaction.Table,
 			Columns: staffaction.Columns,
@@ -842,7 +865,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staffaction.FieldNote:      {Type: field.TypeString, Column: staffaction.FieldNote},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timesheet.Table,
 			Columns: timesheet.Columns,
@@ -896,7 +919,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentCreditedAt:    {Type: field.TypeTime, Column: timesheet.FieldPaymentCreditedAt},
 		},
 	}
-	graph.Nodes[34] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -915,6 +938,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordHash:      {Type: field.TypeString, Column: user.FieldPasswordHash},
 			user.FieldFirebaseUID:       {Type: field.TypeString, Column: user.FieldFirebaseUID},
 			user.FieldIsStaff:           {Type: field.TypeBool, Column: user.FieldIsStaff},
+			user.FieldAuditorFor:        {Type: field.TypeString, Column: user.FieldAuditorFor},
 			user.FieldTimeZone:          {Type: field.TypeString, Column: user.FieldTimeZone},
 			user.FieldLocale:            {Type: field.TypeString, Column: user.FieldLocale},
 			user.FieldQuietHoursStart:   {Type: field.TypeInt, Column: user.FieldQuietHoursStart},
@@ -924,7 +948,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabledAt:        {Type: field.TypeTime, Column: user.FieldDisabledAt},
 		},
 	}
-	graph.Nodes[35] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerprofile.Table,
 			Columns: workerprofile.Columns,
@@ -959,7 +983,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldNoShows:           {Type: field.TypeInt, Column: workerprofile.FieldNoShows},
 		},
 	}
-	graph.Nodes[36] = &sqlgraph.Node{
+	graph.Nodes[37] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerskill.Table,
 			Columns: workerskill.Columns,
@@ -2973,6 +2997,21 @@ func (f *EmployerFilter) WherePaidLate(p entql.IntP) {
 	f.Where(p.Field(employer.FieldPaidLate))
 }
 
+// WhereRightsScore applies the entql int predicate on the rights_score field.
+func (f *EmployerFilter) WhereRightsScore(p entql.IntP) {
+	f.Where(p.Field(employer.FieldRightsScore))
+}
+
+// WhereRightsFigures applies the entql json.RawMessage predicate on the rights_figures field.
+func (f *EmployerFilter) WhereRightsFigures(p entql.BytesP) {
+	f.Where(p.Field(employer.FieldRightsFigures))
+}
+
+// WhereRightsAsOf applies the entql time.Time predicate on the rights_as_of field.
+func (f *EmployerFilter) WhereRightsAsOf(p entql.TimeP) {
+	f.Where(p.Field(employer.FieldRightsAsOf))
+}
+
 // WhereFundingTerms applies the entql string predicate on the funding_terms field.
 func (f *EmployerFilter) WhereFundingTerms(p entql.StringP) {
 	f.Where(p.Field(employer.FieldFundingTerms))
@@ -4825,6 +4864,76 @@ func (f *ReviewReportFilter) WhereHasReviewWith(preds ...predicate.Review) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *RightsReportQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the RightsReportQuery builder.
+func (_q *RightsReportQuery) Filter() *RightsReportFilter {
+	return &RightsReportFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *RightsReportMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the RightsReportMutation builder.
+func (m *RightsReportMutation) Filter() *RightsReportFilter {
+	return &RightsReportFilter{config: m.config, predicateAdder: m}
+}
+
+// RightsReportFilter provides a generic filtering capability at runtime for RightsReportQuery.
+type RightsReportFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *RightsReportFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *RightsReportFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(rightsreport.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *RightsReportFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(rightsreport.FieldCreatedAt))
+}
+
+// WherePeriodFrom applies the entql time.Time predicate on the period_from field.
+func (f *RightsReportFilter) WherePeriodFrom(p entql.TimeP) {
+	f.Where(p.Field(rightsreport.FieldPeriodFrom))
+}
+
+// WherePeriodTo applies the entql time.Time predicate on the period_to field.
+func (f *RightsReportFilter) WherePeriodTo(p entql.TimeP) {
+	f.Where(p.Field(rightsreport.FieldPeriodTo))
+}
+
+// WhereIssuedByID applies the entql string predicate on the issued_by_id field.
+func (f *RightsReportFilter) WhereIssuedByID(p entql.StringP) {
+	f.Where(p.Field(rightsreport.FieldIssuedByID))
+}
+
+// WhereCsv applies the entql string predicate on the csv field.
+func (f *RightsReportFilter) WhereCsv(p entql.StringP) {
+	f.Where(p.Field(rightsreport.FieldCsv))
+}
+
+// WhereSha256 applies the entql string predicate on the sha256 field.
+func (f *RightsReportFilter) WhereSha256(p entql.StringP) {
+	f.Where(p.Field(rightsreport.FieldSha256))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *RosterEntryQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4853,7 +4962,7 @@ type RosterEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RosterEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4956,7 +5065,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5050,7 +5159,7 @@ type ShiftFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5403,7 +5512,7 @@ type ShiftTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5507,7 +5616,7 @@ type SignupRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignupRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5592,7 +5701,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5713,7 +5822,7 @@ type StaffActionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffActionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5778,7 +5887,7 @@ type TimesheetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimesheetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6037,7 +6146,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6086,6 +6195,11 @@ func (f *UserFilter) WhereFirebaseUID(p entql.StringP) {
 // WhereIsStaff applies the entql bool predicate on the is_staff field.
 func (f *UserFilter) WhereIsStaff(p entql.BoolP) {
 	f.Where(p.Field(user.FieldIsStaff))
+}
+
+// WhereAuditorFor applies the entql string predicate on the auditor_for field.
+func (f *UserFilter) WhereAuditorFor(p entql.StringP) {
+	f.Where(p.Field(user.FieldAuditorFor))
 }
 
 // WhereTimeZone applies the entql string predicate on the time_zone field.
@@ -6222,7 +6336,7 @@ type WorkerProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6498,7 +6612,7 @@ type WorkerSkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerSkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -24,6 +24,7 @@ import (
 	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
+	"flexwork/ent/rightsreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/shift"
 	"flexwork/ent/shifttemplate"
@@ -3186,6 +3187,112 @@ func newReviewReportPaginateArgs(rv map[string]any) *reviewreportPaginateArgs {
 		case *ReviewReportOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithReviewReportOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *RightsReportQuery) CollectFields(ctx context.Context, satisfies ...string) (*RightsReportQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *RightsReportQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(rightsreport.Columns))
+		selectedFields = []string{rightsreport.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[rightsreport.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, rightsreport.FieldCreatedAt)
+				fieldSeen[rightsreport.FieldCreatedAt] = struct{}{}
+			}
+		case "periodFrom":
+			if _, ok := fieldSeen[rightsreport.FieldPeriodFrom]; !ok {
+				selectedFields = append(selectedFields, rightsreport.FieldPeriodFrom)
+				fieldSeen[rightsreport.FieldPeriodFrom] = struct{}{}
+			}
+		case "periodTo":
+			if _, ok := fieldSeen[rightsreport.FieldPeriodTo]; !ok {
+				selectedFields = append(selectedFields, rightsreport.FieldPeriodTo)
+				fieldSeen[rightsreport.FieldPeriodTo] = struct{}{}
+			}
+		case "csv":
+			if _, ok := fieldSeen[rightsreport.FieldCsv]; !ok {
+				selectedFields = append(selectedFields, rightsreport.FieldCsv)
+				fieldSeen[rightsreport.FieldCsv] = struct{}{}
+			}
+		case "sha256":
+			if _, ok := fieldSeen[rightsreport.FieldSha256]; !ok {
+				selectedFields = append(selectedFields, rightsreport.FieldSha256)
+				fieldSeen[rightsreport.FieldSha256] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type rightsreportPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []RightsReportPaginateOption
+}
+
+func newRightsReportPaginateArgs(rv map[string]any) *rightsreportPaginateArgs {
+	args := &rightsreportPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &RightsReportOrder{Field: &RightsReportOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithRightsReportOrder(order))
+			}
+		case *RightsReportOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithRightsReportOrder(v))
 			}
 		}
 	}

@@ -23,6 +23,7 @@ import (
 	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
+	"flexwork/ent/rightsreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/shift"
 	"flexwork/ent/shifttemplate"
@@ -138,6 +139,11 @@ var reviewreportImplementors = []string{"ReviewReport", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ReviewReport) IsNode() {}
+
+var rightsreportImplementors = []string{"RightsReport", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*RightsReport) IsNode() {}
 
 var rosterentryImplementors = []string{"RosterEntry", "Node"}
 
@@ -409,6 +415,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(reviewreport.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, reviewreportImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case rightsreport.Table:
+		query := c.RightsReport.Query().
+			Where(rightsreport.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, rightsreportImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -859,6 +874,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.ReviewReport.Query().
 			Where(reviewreport.IDIn(ids...))
 		query, err := query.CollectFields(ctx, reviewreportImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case rightsreport.Table:
+		query := c.RightsReport.Query().
+			Where(rightsreport.IDIn(ids...))
+		query, err := query.CollectFields(ctx, rightsreportImplementors...)
 		if err != nil {
 			return nil, err
 		}

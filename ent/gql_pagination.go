@@ -24,6 +24,7 @@ import (
 	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
+	"flexwork/ent/rightsreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/shift"
 	"flexwork/ent/shifttemplate"
@@ -5906,6 +5907,302 @@ func (_m *ReviewReport) ToEdge(order *ReviewReportOrder) *ReviewReportEdge {
 		order = DefaultReviewReportOrder
 	}
 	return &ReviewReportEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// RightsReportEdge is the edge representation of RightsReport.
+type RightsReportEdge struct {
+	Node   *RightsReport `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// RightsReportConnection is the connection containing edges to RightsReport.
+type RightsReportConnection struct {
+	Edges      []*RightsReportEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *RightsReportConnection) build(nodes []*RightsReport, pager *rightsreportPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *RightsReport
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *RightsReport {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *RightsReport {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*RightsReportEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &RightsReportEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// RightsReportPaginateOption enables pagination customization.
+type RightsReportPaginateOption func(*rightsreportPager) error
+
+// WithRightsReportOrder configures pagination ordering.
+func WithRightsReportOrder(order *RightsReportOrder) RightsReportPaginateOption {
+	if order == nil {
+		order = DefaultRightsReportOrder
+	}
+	o := *order
+	return func(pager *rightsreportPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultRightsReportOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithRightsReportFilter configures pagination filter.
+func WithRightsReportFilter(filter func(*RightsReportQuery) (*RightsReportQuery, error)) RightsReportPaginateOption {
+	return func(pager *rightsreportPager) error {
+		if filter == nil {
+			return errors.New("RightsReportQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type rightsreportPager struct {
+	reverse bool
+	order   *RightsReportOrder
+	filter  func(*RightsReportQuery) (*RightsReportQuery, error)
+}
+
+func newRightsReportPager(opts []RightsReportPaginateOption, reverse bool) (*rightsreportPager, error) {
+	pager := &rightsreportPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultRightsReportOrder
+	}
+	return pager, nil
+}
+
+func (p *rightsreportPager) applyFilter(query *RightsReportQuery) (*RightsReportQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *rightsreportPager) toCursor(_m *RightsReport) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *rightsreportPager) applyCursors(query *RightsReportQuery, after, before *Cursor) (*RightsReportQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultRightsReportOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *rightsreportPager) applyOrder(query *RightsReportQuery) *RightsReportQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultRightsReportOrder.Field {
+		query = query.Order(DefaultRightsReportOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *rightsreportPager) orderExpr(query *RightsReportQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultRightsReportOrder.Field {
+			b.Comma().Ident(DefaultRightsReportOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to RightsReport.
+func (_m *RightsReportQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...RightsReportPaginateOption,
+) (*RightsReportConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newRightsReportPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &RightsReportConnection{Edges: []*RightsReportEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// RightsReportOrderFieldCreatedAt orders RightsReport by created_at.
+	RightsReportOrderFieldCreatedAt = &RightsReportOrderField{
+		Value: func(_m *RightsReport) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: rightsreport.FieldCreatedAt,
+		toTerm: rightsreport.ByCreatedAt,
+		toCursor: func(_m *RightsReport) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f RightsReportOrderField) String() string {
+	var str string
+	switch f.column {
+	case RightsReportOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f RightsReportOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *RightsReportOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("RightsReportOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *RightsReportOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid RightsReportOrderField", str)
+	}
+	return nil
+}
+
+// RightsReportOrderField defines the ordering field of RightsReport.
+type RightsReportOrderField struct {
+	// Value extracts the ordering value from the given RightsReport.
+	Value    func(*RightsReport) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) rightsreport.OrderOption
+	toCursor func(*RightsReport) Cursor
+}
+
+// RightsReportOrder defines the ordering of RightsReport.
+type RightsReportOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *RightsReportOrderField `json:"field"`
+}
+
+// DefaultRightsReportOrder is the default ordering of RightsReport.
+var DefaultRightsReportOrder = &RightsReportOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &RightsReportOrderField{
+		Value: func(_m *RightsReport) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: rightsreport.FieldID,
+		toTerm: rightsreport.ByID,
+		toCursor: func(_m *RightsReport) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts RightsReport into RightsReportEdge.
+func (_m *RightsReport) ToEdge(order *RightsReportOrder) *RightsReportEdge {
+	if order == nil {
+		order = DefaultRightsReportOrder
+	}
+	return &RightsReportEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

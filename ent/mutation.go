@@ -33,9 +33,11 @@ import (
 	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
+	"flexwork/ent/rightsreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/schema/bank"
 	"flexwork/ent/schema/enum"
+	"flexwork/ent/schema/rights"
 	"flexwork/ent/schema/week"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
@@ -90,6 +92,7 @@ const (
 	TypeRealName           = "RealName"
 	TypeReview             = "Review"
 	TypeReviewReport       = "ReviewReport"
+	TypeRightsReport       = "RightsReport"
 	TypeRosterEntry        = "RosterEntry"
 	TypeSession            = "Session"
 	TypeShift              = "Shift"
@@ -9280,6 +9283,10 @@ type EmployerMutation struct {
 	addpaid_on_time        *int
 	paid_late              *int
 	addpaid_late           *int
+	rights_score           *int
+	addrights_score        *int
+	rights_figures         *rights.Figures
+	rights_as_of           *time.Time
 	funding_terms          *employer.FundingTerms
 	credit_limit           *int64
 	addcredit_limit        *int64
@@ -10206,6 +10213,174 @@ func (m *EmployerMutation) ResetPaidLate() {
 	m.addpaid_late = nil
 }
 
+// SetRightsScore sets the "rights_score" field.
+func (m *EmployerMutation) SetRightsScore(i int) {
+	m.rights_score = &i
+	m.addrights_score = nil
+}
+
+// RightsScore returns the value of the "rights_score" field in the mutation.
+func (m *EmployerMutation) RightsScore() (r int, exists bool) {
+	v := m.rights_score
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRightsScore returns the old "rights_score" field's value of the Employer entity.
+// If the Employer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerMutation) OldRightsScore(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRightsScore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRightsScore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRightsScore: %w", err)
+	}
+	return oldValue.RightsScore, nil
+}
+
+// AddRightsScore adds i to the "rights_score" field.
+func (m *EmployerMutation) AddRightsScore(i int) {
+	if m.addrights_score != nil {
+		*m.addrights_score += i
+	} else {
+		m.addrights_score = &i
+	}
+}
+
+// AddedRightsScore returns the value that was added to the "rights_score" field in this mutation.
+func (m *EmployerMutation) AddedRightsScore() (r int, exists bool) {
+	v := m.addrights_score
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRightsScore clears the value of the "rights_score" field.
+func (m *EmployerMutation) ClearRightsScore() {
+	m.rights_score = nil
+	m.addrights_score = nil
+	m.clearedFields[employer.FieldRightsScore] = struct{}{}
+}
+
+// RightsScoreCleared returns if the "rights_score" field was cleared in this mutation.
+func (m *EmployerMutation) RightsScoreCleared() bool {
+	_, ok := m.clearedFields[employer.FieldRightsScore]
+	return ok
+}
+
+// ResetRightsScore resets all changes to the "rights_score" field.
+func (m *EmployerMutation) ResetRightsScore() {
+	m.rights_score = nil
+	m.addrights_score = nil
+	delete(m.clearedFields, employer.FieldRightsScore)
+}
+
+// SetRightsFigures sets the "rights_figures" field.
+func (m *EmployerMutation) SetRightsFigures(r rights.Figures) {
+	m.rights_figures = &r
+}
+
+// RightsFigures returns the value of the "rights_figures" field in the mutation.
+func (m *EmployerMutation) RightsFigures() (r rights.Figures, exists bool) {
+	v := m.rights_figures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRightsFigures returns the old "rights_figures" field's value of the Employer entity.
+// If the Employer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerMutation) OldRightsFigures(ctx context.Context) (v rights.Figures, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRightsFigures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRightsFigures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRightsFigures: %w", err)
+	}
+	return oldValue.RightsFigures, nil
+}
+
+// ClearRightsFigures clears the value of the "rights_figures" field.
+func (m *EmployerMutation) ClearRightsFigures() {
+	m.rights_figures = nil
+	m.clearedFields[employer.FieldRightsFigures] = struct{}{}
+}
+
+// RightsFiguresCleared returns if the "rights_figures" field was cleared in this mutation.
+func (m *EmployerMutation) RightsFiguresCleared() bool {
+	_, ok := m.clearedFields[employer.FieldRightsFigures]
+	return ok
+}
+
+// ResetRightsFigures resets all changes to the "rights_figures" field.
+func (m *EmployerMutation) ResetRightsFigures() {
+	m.rights_figures = nil
+	delete(m.clearedFields, employer.FieldRightsFigures)
+}
+
+// SetRightsAsOf sets the "rights_as_of" field.
+func (m *EmployerMutation) SetRightsAsOf(t time.Time) {
+	m.rights_as_of = &t
+}
+
+// RightsAsOf returns the value of the "rights_as_of" field in the mutation.
+func (m *EmployerMutation) RightsAsOf() (r time.Time, exists bool) {
+	v := m.rights_as_of
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRightsAsOf returns the old "rights_as_of" field's value of the Employer entity.
+// If the Employer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerMutation) OldRightsAsOf(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRightsAsOf is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRightsAsOf requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRightsAsOf: %w", err)
+	}
+	return oldValue.RightsAsOf, nil
+}
+
+// ClearRightsAsOf clears the value of the "rights_as_of" field.
+func (m *EmployerMutation) ClearRightsAsOf() {
+	m.rights_as_of = nil
+	m.clearedFields[employer.FieldRightsAsOf] = struct{}{}
+}
+
+// RightsAsOfCleared returns if the "rights_as_of" field was cleared in this mutation.
+func (m *EmployerMutation) RightsAsOfCleared() bool {
+	_, ok := m.clearedFields[employer.FieldRightsAsOf]
+	return ok
+}
+
+// ResetRightsAsOf resets all changes to the "rights_as_of" field.
+func (m *EmployerMutation) ResetRightsAsOf() {
+	m.rights_as_of = nil
+	delete(m.clearedFields, employer.FieldRightsAsOf)
+}
+
 // SetFundingTerms sets the "funding_terms" field.
 func (m *EmployerMutation) SetFundingTerms(et employer.FundingTerms) {
 	m.funding_terms = &et
@@ -10768,7 +10943,7 @@ func (m *EmployerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EmployerMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 24)
 	if m.created_at != nil {
 		fields = append(fields, employer.FieldCreatedAt)
 	}
@@ -10819,6 +10994,15 @@ func (m *EmployerMutation) Fields() []string {
 	}
 	if m.paid_late != nil {
 		fields = append(fields, employer.FieldPaidLate)
+	}
+	if m.rights_score != nil {
+		fields = append(fields, employer.FieldRightsScore)
+	}
+	if m.rights_figures != nil {
+		fields = append(fields, employer.FieldRightsFigures)
+	}
+	if m.rights_as_of != nil {
+		fields = append(fields, employer.FieldRightsAsOf)
 	}
 	if m.funding_terms != nil {
 		fields = append(fields, employer.FieldFundingTerms)
@@ -10874,6 +11058,12 @@ func (m *EmployerMutation) Field(name string) (ent.Value, bool) {
 		return m.PaidOnTime()
 	case employer.FieldPaidLate:
 		return m.PaidLate()
+	case employer.FieldRightsScore:
+		return m.RightsScore()
+	case employer.FieldRightsFigures:
+		return m.RightsFigures()
+	case employer.FieldRightsAsOf:
+		return m.RightsAsOf()
 	case employer.FieldFundingTerms:
 		return m.FundingTerms()
 	case employer.FieldCreditLimit:
@@ -10925,6 +11115,12 @@ func (m *EmployerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldPaidOnTime(ctx)
 	case employer.FieldPaidLate:
 		return m.OldPaidLate(ctx)
+	case employer.FieldRightsScore:
+		return m.OldRightsScore(ctx)
+	case employer.FieldRightsFigures:
+		return m.OldRightsFigures(ctx)
+	case employer.FieldRightsAsOf:
+		return m.OldRightsAsOf(ctx)
 	case employer.FieldFundingTerms:
 		return m.OldFundingTerms(ctx)
 	case employer.FieldCreditLimit:
@@ -11061,6 +11257,27 @@ func (m *EmployerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPaidLate(v)
 		return nil
+	case employer.FieldRightsScore:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRightsScore(v)
+		return nil
+	case employer.FieldRightsFigures:
+		v, ok := value.(rights.Figures)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRightsFigures(v)
+		return nil
+	case employer.FieldRightsAsOf:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRightsAsOf(v)
+		return nil
 	case employer.FieldFundingTerms:
 		v, ok := value.(employer.FundingTerms)
 		if !ok {
@@ -11118,6 +11335,9 @@ func (m *EmployerMutation) AddedFields() []string {
 	if m.addpaid_late != nil {
 		fields = append(fields, employer.FieldPaidLate)
 	}
+	if m.addrights_score != nil {
+		fields = append(fields, employer.FieldRightsScore)
+	}
 	if m.addcredit_limit != nil {
 		fields = append(fields, employer.FieldCreditLimit)
 	}
@@ -11143,6 +11363,8 @@ func (m *EmployerMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedPaidOnTime()
 	case employer.FieldPaidLate:
 		return m.AddedPaidLate()
+	case employer.FieldRightsScore:
+		return m.AddedRightsScore()
 	case employer.FieldCreditLimit:
 		return m.AddedCreditLimit()
 	}
@@ -11203,6 +11425,13 @@ func (m *EmployerMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddPaidLate(v)
 		return nil
+	case employer.FieldRightsScore:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRightsScore(v)
+		return nil
 	case employer.FieldCreditLimit:
 		v, ok := value.(int64)
 		if !ok {
@@ -11226,6 +11455,15 @@ func (m *EmployerMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(employer.FieldCreditAsOf) {
 		fields = append(fields, employer.FieldCreditAsOf)
+	}
+	if m.FieldCleared(employer.FieldRightsScore) {
+		fields = append(fields, employer.FieldRightsScore)
+	}
+	if m.FieldCleared(employer.FieldRightsFigures) {
+		fields = append(fields, employer.FieldRightsFigures)
+	}
+	if m.FieldCleared(employer.FieldRightsAsOf) {
+		fields = append(fields, employer.FieldRightsAsOf)
 	}
 	if m.FieldCleared(employer.FieldCreditLimit) {
 		fields = append(fields, employer.FieldCreditLimit)
@@ -11258,6 +11496,15 @@ func (m *EmployerMutation) ClearField(name string) error {
 		return nil
 	case employer.FieldCreditAsOf:
 		m.ClearCreditAsOf()
+		return nil
+	case employer.FieldRightsScore:
+		m.ClearRightsScore()
+		return nil
+	case employer.FieldRightsFigures:
+		m.ClearRightsFigures()
+		return nil
+	case employer.FieldRightsAsOf:
+		m.ClearRightsAsOf()
 		return nil
 	case employer.FieldCreditLimit:
 		m.ClearCreditLimit()
@@ -11326,6 +11573,15 @@ func (m *EmployerMutation) ResetField(name string) error {
 		return nil
 	case employer.FieldPaidLate:
 		m.ResetPaidLate()
+		return nil
+	case employer.FieldRightsScore:
+		m.ResetRightsScore()
+		return nil
+	case employer.FieldRightsFigures:
+		m.ResetRightsFigures()
+		return nil
+	case employer.FieldRightsAsOf:
+		m.ResetRightsAsOf()
 		return nil
 	case employer.FieldFundingTerms:
 		m.ResetFundingTerms()
@@ -26968,6 +27224,608 @@ func (m *ReviewReportMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ReviewReport edge %s", name)
 }
 
+// RightsReportMutation represents an operation that mutates the RightsReport nodes in the graph.
+type RightsReportMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *string
+	created_at    *time.Time
+	period_from   *time.Time
+	period_to     *time.Time
+	issued_by_id  *string
+	csv           *string
+	sha256        *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*RightsReport, error)
+	predicates    []predicate.RightsReport
+}
+
+var _ ent.Mutation = (*RightsReportMutation)(nil)
+
+// rightsreportOption allows management of the mutation configuration using functional options.
+type rightsreportOption func(*RightsReportMutation)
+
+// newRightsReportMutation creates new mutation for the RightsReport entity.
+func newRightsReportMutation(c config, op Op, opts ...rightsreportOption) *RightsReportMutation {
+	m := &RightsReportMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRightsReport,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRightsReportID sets the ID field of the mutation.
+func withRightsReportID(id string) rightsreportOption {
+	return func(m *RightsReportMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *RightsReport
+		)
+		m.oldValue = func(ctx context.Context) (*RightsReport, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().RightsReport.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRightsReport sets the old RightsReport of the mutation.
+func withRightsReport(node *RightsReport) rightsreportOption {
+	return func(m *RightsReportMutation) {
+		m.oldValue = func(context.Context) (*RightsReport, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RightsReportMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RightsReportMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of RightsReport entities.
+func (m *RightsReportMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RightsReportMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RightsReportMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().RightsReport.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *RightsReportMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *RightsReportMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the RightsReport entity.
+// If the RightsReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RightsReportMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *RightsReportMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetPeriodFrom sets the "period_from" field.
+func (m *RightsReportMutation) SetPeriodFrom(t time.Time) {
+	m.period_from = &t
+}
+
+// PeriodFrom returns the value of the "period_from" field in the mutation.
+func (m *RightsReportMutation) PeriodFrom() (r time.Time, exists bool) {
+	v := m.period_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodFrom returns the old "period_from" field's value of the RightsReport entity.
+// If the RightsReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RightsReportMutation) OldPeriodFrom(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodFrom: %w", err)
+	}
+	return oldValue.PeriodFrom, nil
+}
+
+// ResetPeriodFrom resets all changes to the "period_from" field.
+func (m *RightsReportMutation) ResetPeriodFrom() {
+	m.period_from = nil
+}
+
+// SetPeriodTo sets the "period_to" field.
+func (m *RightsReportMutation) SetPeriodTo(t time.Time) {
+	m.period_to = &t
+}
+
+// PeriodTo returns the value of the "period_to" field in the mutation.
+func (m *RightsReportMutation) PeriodTo() (r time.Time, exists bool) {
+	v := m.period_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodTo returns the old "period_to" field's value of the RightsReport entity.
+// If the RightsReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RightsReportMutation) OldPeriodTo(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodTo: %w", err)
+	}
+	return oldValue.PeriodTo, nil
+}
+
+// ResetPeriodTo resets all changes to the "period_to" field.
+func (m *RightsReportMutation) ResetPeriodTo() {
+	m.period_to = nil
+}
+
+// SetIssuedByID sets the "issued_by_id" field.
+func (m *RightsReportMutation) SetIssuedByID(s string) {
+	m.issued_by_id = &s
+}
+
+// IssuedByID returns the value of the "issued_by_id" field in the mutation.
+func (m *RightsReportMutation) IssuedByID() (r string, exists bool) {
+	v := m.issued_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuedByID returns the old "issued_by_id" field's value of the RightsReport entity.
+// If the RightsReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RightsReportMutation) OldIssuedByID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuedByID: %w", err)
+	}
+	return oldValue.IssuedByID, nil
+}
+
+// ResetIssuedByID resets all changes to the "issued_by_id" field.
+func (m *RightsReportMutation) ResetIssuedByID() {
+	m.issued_by_id = nil
+}
+
+// SetCsv sets the "csv" field.
+func (m *RightsReportMutation) SetCsv(s string) {
+	m.csv = &s
+}
+
+// Csv returns the value of the "csv" field in the mutation.
+func (m *RightsReportMutation) Csv() (r string, exists bool) {
+	v := m.csv
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCsv returns the old "csv" field's value of the RightsReport entity.
+// If the RightsReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RightsReportMutation) OldCsv(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCsv is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCsv requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCsv: %w", err)
+	}
+	return oldValue.Csv, nil
+}
+
+// ResetCsv resets all changes to the "csv" field.
+func (m *RightsReportMutation) ResetCsv() {
+	m.csv = nil
+}
+
+// SetSha256 sets the "sha256" field.
+func (m *RightsReportMutation) SetSha256(s string) {
+	m.sha256 = &s
+}
+
+// Sha256 returns the value of the "sha256" field in the mutation.
+func (m *RightsReportMutation) Sha256() (r string, exists bool) {
+	v := m.sha256
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSha256 returns the old "sha256" field's value of the RightsReport entity.
+// If the RightsReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RightsReportMutation) OldSha256(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSha256 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSha256 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSha256: %w", err)
+	}
+	return oldValue.Sha256, nil
+}
+
+// ResetSha256 resets all changes to the "sha256" field.
+func (m *RightsReportMutation) ResetSha256() {
+	m.sha256 = nil
+}
+
+// Where appends a list predicates to the RightsReportMutation builder.
+func (m *RightsReportMutation) Where(ps ...predicate.RightsReport) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RightsReportMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RightsReportMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.RightsReport, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RightsReportMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RightsReportMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (RightsReport).
+func (m *RightsReportMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RightsReportMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, rightsreport.FieldCreatedAt)
+	}
+	if m.period_from != nil {
+		fields = append(fields, rightsreport.FieldPeriodFrom)
+	}
+	if m.period_to != nil {
+		fields = append(fields, rightsreport.FieldPeriodTo)
+	}
+	if m.issued_by_id != nil {
+		fields = append(fields, rightsreport.FieldIssuedByID)
+	}
+	if m.csv != nil {
+		fields = append(fields, rightsreport.FieldCsv)
+	}
+	if m.sha256 != nil {
+		fields = append(fields, rightsreport.FieldSha256)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RightsReportMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case rightsreport.FieldCreatedAt:
+		return m.CreatedAt()
+	case rightsreport.FieldPeriodFrom:
+		return m.PeriodFrom()
+	case rightsreport.FieldPeriodTo:
+		return m.PeriodTo()
+	case rightsreport.FieldIssuedByID:
+		return m.IssuedByID()
+	case rightsreport.FieldCsv:
+		return m.Csv()
+	case rightsreport.FieldSha256:
+		return m.Sha256()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RightsReportMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case rightsreport.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case rightsreport.FieldPeriodFrom:
+		return m.OldPeriodFrom(ctx)
+	case rightsreport.FieldPeriodTo:
+		return m.OldPeriodTo(ctx)
+	case rightsreport.FieldIssuedByID:
+		return m.OldIssuedByID(ctx)
+	case rightsreport.FieldCsv:
+		return m.OldCsv(ctx)
+	case rightsreport.FieldSha256:
+		return m.OldSha256(ctx)
+	}
+	return nil, fmt.Errorf("unknown RightsReport field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RightsReportMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case rightsreport.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case rightsreport.FieldPeriodFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodFrom(v)
+		return nil
+	case rightsreport.FieldPeriodTo:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodTo(v)
+		return nil
+	case rightsreport.FieldIssuedByID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuedByID(v)
+		return nil
+	case rightsreport.FieldCsv:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCsv(v)
+		return nil
+	case rightsreport.FieldSha256:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSha256(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RightsReport field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RightsReportMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RightsReportMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RightsReportMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown RightsReport numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RightsReportMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RightsReportMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RightsReportMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown RightsReport nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RightsReportMutation) ResetField(name string) error {
+	switch name {
+	case rightsreport.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case rightsreport.FieldPeriodFrom:
+		m.ResetPeriodFrom()
+		return nil
+	case rightsreport.FieldPeriodTo:
+		m.ResetPeriodTo()
+		return nil
+	case rightsreport.FieldIssuedByID:
+		m.ResetIssuedByID()
+		return nil
+	case rightsreport.FieldCsv:
+		m.ResetCsv()
+		return nil
+	case rightsreport.FieldSha256:
+		m.ResetSha256()
+		return nil
+	}
+	return fmt.Errorf("unknown RightsReport field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RightsReportMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RightsReportMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RightsReportMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RightsReportMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RightsReportMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RightsReportMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RightsReportMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown RightsReport unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RightsReportMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown RightsReport edge %s", name)
+}
+
 // RosterEntryMutation represents an operation that mutates the RosterEntry nodes in the graph.
 type RosterEntryMutation struct {
 	config
@@ -38832,6 +39690,7 @@ type UserMutation struct {
 	password_hash           *string
 	firebase_uid            *string
 	is_staff                *bool
+	auditor_for             *string
 	time_zone               *string
 	locale                  *string
 	quiet_hours_start       *int
@@ -39305,6 +40164,55 @@ func (m *UserMutation) OldIsStaff(ctx context.Context) (v bool, err error) {
 // ResetIsStaff resets all changes to the "is_staff" field.
 func (m *UserMutation) ResetIsStaff() {
 	m.is_staff = nil
+}
+
+// SetAuditorFor sets the "auditor_for" field.
+func (m *UserMutation) SetAuditorFor(s string) {
+	m.auditor_for = &s
+}
+
+// AuditorFor returns the value of the "auditor_for" field in the mutation.
+func (m *UserMutation) AuditorFor() (r string, exists bool) {
+	v := m.auditor_for
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuditorFor returns the old "auditor_for" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldAuditorFor(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuditorFor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuditorFor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuditorFor: %w", err)
+	}
+	return oldValue.AuditorFor, nil
+}
+
+// ClearAuditorFor clears the value of the "auditor_for" field.
+func (m *UserMutation) ClearAuditorFor() {
+	m.auditor_for = nil
+	m.clearedFields[user.FieldAuditorFor] = struct{}{}
+}
+
+// AuditorForCleared returns if the "auditor_for" field was cleared in this mutation.
+func (m *UserMutation) AuditorForCleared() bool {
+	_, ok := m.clearedFields[user.FieldAuditorFor]
+	return ok
+}
+
+// ResetAuditorFor resets all changes to the "auditor_for" field.
+func (m *UserMutation) ResetAuditorFor() {
+	m.auditor_for = nil
+	delete(m.clearedFields, user.FieldAuditorFor)
 }
 
 // SetTimeZone sets the "time_zone" field.
@@ -39978,7 +40886,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -40002,6 +40910,9 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.is_staff != nil {
 		fields = append(fields, user.FieldIsStaff)
+	}
+	if m.auditor_for != nil {
+		fields = append(fields, user.FieldAuditorFor)
 	}
 	if m.time_zone != nil {
 		fields = append(fields, user.FieldTimeZone)
@@ -40048,6 +40959,8 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.FirebaseUID()
 	case user.FieldIsStaff:
 		return m.IsStaff()
+	case user.FieldAuditorFor:
+		return m.AuditorFor()
 	case user.FieldTimeZone:
 		return m.TimeZone()
 	case user.FieldLocale:
@@ -40087,6 +41000,8 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldFirebaseUID(ctx)
 	case user.FieldIsStaff:
 		return m.OldIsStaff(ctx)
+	case user.FieldAuditorFor:
+		return m.OldAuditorFor(ctx)
 	case user.FieldTimeZone:
 		return m.OldTimeZone(ctx)
 	case user.FieldLocale:
@@ -40165,6 +41080,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetIsStaff(v)
+		return nil
+	case user.FieldAuditorFor:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuditorFor(v)
 		return nil
 	case user.FieldTimeZone:
 		v, ok := value.(string)
@@ -40296,6 +41218,9 @@ func (m *UserMutation) ClearedFields() []string {
 	if m.FieldCleared(user.FieldFirebaseUID) {
 		fields = append(fields, user.FieldFirebaseUID)
 	}
+	if m.FieldCleared(user.FieldAuditorFor) {
+		fields = append(fields, user.FieldAuditorFor)
+	}
 	if m.FieldCleared(user.FieldQuietHoursStart) {
 		fields = append(fields, user.FieldQuietHoursStart)
 	}
@@ -40333,6 +41258,9 @@ func (m *UserMutation) ClearField(name string) error {
 		return nil
 	case user.FieldFirebaseUID:
 		m.ClearFirebaseUID()
+		return nil
+	case user.FieldAuditorFor:
+		m.ClearAuditorFor()
 		return nil
 	case user.FieldQuietHoursStart:
 		m.ClearQuietHoursStart()
@@ -40377,6 +41305,9 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldIsStaff:
 		m.ResetIsStaff()
+		return nil
+	case user.FieldAuditorFor:
+		m.ResetAuditorFor()
 		return nil
 	case user.FieldTimeZone:
 		m.ResetTimeZone()

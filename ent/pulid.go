@@ -28,6 +28,7 @@ import (
 	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
+	"flexwork/ent/rightsreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/schema/pulid"
 	"flexwork/ent/shift"
@@ -65,6 +66,7 @@ var tableByPrefix = map[string]string{
 	"rnm": realname.Table,
 	"rvw": review.Table,
 	"rpt": reviewreport.Table,
+	"rrp": rightsreport.Table,
 	"ros": rosterentry.Table,
 	"shf": shift.Table,
 	"stp": shifttemplate.Table,

@@ -66,6 +66,8 @@ type Tx struct {
 	Review *ReviewClient
 	// ReviewReport is the client for interacting with the ReviewReport builders.
 	ReviewReport *ReviewReportClient
+	// RightsReport is the client for interacting with the RightsReport builders.
+	RightsReport *RightsReportClient
 	// RosterEntry is the client for interacting with the RosterEntry builders.
 	RosterEntry *RosterEntryClient
 	// Session is the client for interacting with the Session builders.
@@ -245,6 +247,7 @@ func (tx *Tx) init() {
 	tx.RealName = NewRealNameClient(tx.config)
 	tx.Review = NewReviewClient(tx.config)
 	tx.ReviewReport = NewReviewReportClient(tx.config)
+	tx.RightsReport = NewRightsReportClient(tx.config)
 	tx.RosterEntry = NewRosterEntryClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Shift = NewShiftClient(tx.config)

@@ -36,6 +36,8 @@ type User struct {
 	FirebaseUID *string `json:"firebase_uid,omitempty"`
 	// IsStaff holds the value of the "is_staff" field.
 	IsStaff bool `json:"is_staff,omitempty"`
+	// the body the user audits for; set by staff (appointAuditor)
+	AuditorFor *string `json:"auditor_for,omitempty"`
 	// IANA zone for quiet hours and reminders
 	TimeZone string `json:"time_zone,omitempty"`
 	// Locale holds the value of the "locale" field.
@@ -138,7 +140,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case user.FieldQuietHoursStart, user.FieldQuietHoursEnd, user.FieldDailyShiftPushCap:
 			values[i] = new(sql.NullInt64)
-		case user.FieldID, user.FieldEmail, user.FieldPhone, user.FieldDisplayName, user.FieldPasswordHash, user.FieldFirebaseUID, user.FieldTimeZone, user.FieldLocale:
+		case user.FieldID, user.FieldEmail, user.FieldPhone, user.FieldDisplayName, user.FieldPasswordHash, user.FieldFirebaseUID, user.FieldAuditorFor, user.FieldTimeZone, user.FieldLocale:
 			values[i] = new(sql.NullString)
 		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldDisabledAt:
 			values[i] = new(sql.NullTime)
@@ -213,6 +215,13 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field is_staff", values[i])
 			} else if value.Valid {
 				_m.IsStaff = value.Bool
+			}
+		case user.FieldAuditorFor:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field auditor_for", values[i])
+			} else if value.Valid {
+				_m.AuditorFor = new(string)
+				*_m.AuditorFor = value.String
 			}
 		case user.FieldTimeZone:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -350,6 +359,11 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("is_staff=")
 	builder.WriteString(fmt.Sprintf("%v", _m.IsStaff))
+	builder.WriteString(", ")
+	if v := _m.AuditorFor; v != nil {
+		builder.WriteString("auditor_for=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("time_zone=")
 	builder.WriteString(_m.TimeZone)

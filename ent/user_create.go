@@ -133,6 +133,20 @@ func (_c *UserCreate) SetNillableIsStaff(v *bool) *UserCreate {
 	return _c
 }
 
+// SetAuditorFor sets the "auditor_for" field.
+func (_c *UserCreate) SetAuditorFor(v string) *UserCreate {
+	_c.mutation.SetAuditorFor(v)
+	return _c
+}
+
+// SetNillableAuditorFor sets the "auditor_for" field if the given value is not nil.
+func (_c *UserCreate) SetNillableAuditorFor(v *string) *UserCreate {
+	if v != nil {
+		_c.SetAuditorFor(*v)
+	}
+	return _c
+}
+
 // SetTimeZone sets the "time_zone" field.
 func (_c *UserCreate) SetTimeZone(v string) *UserCreate {
 	_c.mutation.SetTimeZone(v)
@@ -422,6 +436,11 @@ func (_c *UserCreate) check() error {
 	if _, ok := _c.mutation.IsStaff(); !ok {
 		return &ValidationError{Name: "is_staff", err: errors.New(`ent: missing required field "User.is_staff"`)}
 	}
+	if v, ok := _c.mutation.AuditorFor(); ok {
+		if err := user.AuditorForValidator(v); err != nil {
+			return &ValidationError{Name: "auditor_for", err: fmt.Errorf(`ent: validator failed for field "User.auditor_for": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.TimeZone(); !ok {
 		return &ValidationError{Name: "time_zone", err: errors.New(`ent: missing required field "User.time_zone"`)}
 	}
@@ -503,6 +522,10 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.IsStaff(); ok {
 		_spec.SetField(user.FieldIsStaff, field.TypeBool, value)
 		_node.IsStaff = value
+	}
+	if value, ok := _c.mutation.AuditorFor(); ok {
+		_spec.SetField(user.FieldAuditorFor, field.TypeString, value)
+		_node.AuditorFor = &value
 	}
 	if value, ok := _c.mutation.TimeZone(); ok {
 		_spec.SetField(user.FieldTimeZone, field.TypeString, value)
@@ -769,6 +792,24 @@ func (u *UserUpsert) SetIsStaff(v bool) *UserUpsert {
 // UpdateIsStaff sets the "is_staff" field to the value that was provided on create.
 func (u *UserUpsert) UpdateIsStaff() *UserUpsert {
 	u.SetExcluded(user.FieldIsStaff)
+	return u
+}
+
+// SetAuditorFor sets the "auditor_for" field.
+func (u *UserUpsert) SetAuditorFor(v string) *UserUpsert {
+	u.Set(user.FieldAuditorFor, v)
+	return u
+}
+
+// UpdateAuditorFor sets the "auditor_for" field to the value that was provided on create.
+func (u *UserUpsert) UpdateAuditorFor() *UserUpsert {
+	u.SetExcluded(user.FieldAuditorFor)
+	return u
+}
+
+// ClearAuditorFor clears the value of the "auditor_for" field.
+func (u *UserUpsert) ClearAuditorFor() *UserUpsert {
+	u.SetNull(user.FieldAuditorFor)
 	return u
 }
 
@@ -1072,6 +1113,27 @@ func (u *UserUpsertOne) SetIsStaff(v bool) *UserUpsertOne {
 func (u *UserUpsertOne) UpdateIsStaff() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateIsStaff()
+	})
+}
+
+// SetAuditorFor sets the "auditor_for" field.
+func (u *UserUpsertOne) SetAuditorFor(v string) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetAuditorFor(v)
+	})
+}
+
+// UpdateAuditorFor sets the "auditor_for" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateAuditorFor() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateAuditorFor()
+	})
+}
+
+// ClearAuditorFor clears the value of the "auditor_for" field.
+func (u *UserUpsertOne) ClearAuditorFor() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearAuditorFor()
 	})
 }
 
@@ -1563,6 +1625,27 @@ func (u *UserUpsertBulk) SetIsStaff(v bool) *UserUpsertBulk {
 func (u *UserUpsertBulk) UpdateIsStaff() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateIsStaff()
+	})
+}
+
+// SetAuditorFor sets the "auditor_for" field.
+func (u *UserUpsertBulk) SetAuditorFor(v string) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetAuditorFor(v)
+	})
+}
+
+// UpdateAuditorFor sets the "auditor_for" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateAuditorFor() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateAuditorFor()
+	})
+}
+
+// ClearAuditorFor clears the value of the "auditor_for" field.
+func (u *UserUpsertBulk) ClearAuditorFor() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearAuditorFor()
 	})
 }
 

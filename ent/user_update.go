@@ -150,6 +150,26 @@ func (_u *UserUpdate) SetNillableIsStaff(v *bool) *UserUpdate {
 	return _u
 }
 
+// SetAuditorFor sets the "auditor_for" field.
+func (_u *UserUpdate) SetAuditorFor(v string) *UserUpdate {
+	_u.mutation.SetAuditorFor(v)
+	return _u
+}
+
+// SetNillableAuditorFor sets the "auditor_for" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableAuditorFor(v *string) *UserUpdate {
+	if v != nil {
+		_u.SetAuditorFor(*v)
+	}
+	return _u
+}
+
+// ClearAuditorFor clears the value of the "auditor_for" field.
+func (_u *UserUpdate) ClearAuditorFor() *UserUpdate {
+	_u.mutation.ClearAuditorFor()
+	return _u
+}
+
 // SetTimeZone sets the "time_zone" field.
 func (_u *UserUpdate) SetTimeZone(v string) *UserUpdate {
 	_u.mutation.SetTimeZone(v)
@@ -524,6 +544,11 @@ func (_u *UserUpdate) check() error {
 			return &ValidationError{Name: "display_name", err: fmt.Errorf(`ent: validator failed for field "User.display_name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AuditorFor(); ok {
+		if err := user.AuditorForValidator(v); err != nil {
+			return &ValidationError{Name: "auditor_for", err: fmt.Errorf(`ent: validator failed for field "User.auditor_for": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -577,6 +602,12 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.IsStaff(); ok {
 		_spec.SetField(user.FieldIsStaff, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.AuditorFor(); ok {
+		_spec.SetField(user.FieldAuditorFor, field.TypeString, value)
+	}
+	if _u.mutation.AuditorForCleared() {
+		_spec.ClearField(user.FieldAuditorFor, field.TypeString)
 	}
 	if value, ok := _u.mutation.TimeZone(); ok {
 		_spec.SetField(user.FieldTimeZone, field.TypeString, value)
@@ -970,6 +1001,26 @@ func (_u *UserUpdateOne) SetNillableIsStaff(v *bool) *UserUpdateOne {
 	return _u
 }
 
+// SetAuditorFor sets the "auditor_for" field.
+func (_u *UserUpdateOne) SetAuditorFor(v string) *UserUpdateOne {
+	_u.mutation.SetAuditorFor(v)
+	return _u
+}
+
+// SetNillableAuditorFor sets the "auditor_for" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableAuditorFor(v *string) *UserUpdateOne {
+	if v != nil {
+		_u.SetAuditorFor(*v)
+	}
+	return _u
+}
+
+// ClearAuditorFor clears the value of the "auditor_for" field.
+func (_u *UserUpdateOne) ClearAuditorFor() *UserUpdateOne {
+	_u.mutation.ClearAuditorFor()
+	return _u
+}
+
 // SetTimeZone sets the "time_zone" field.
 func (_u *UserUpdateOne) SetTimeZone(v string) *UserUpdateOne {
 	_u.mutation.SetTimeZone(v)
@@ -1357,6 +1408,11 @@ func (_u *UserUpdateOne) check() error {
 			return &ValidationError{Name: "display_name", err: fmt.Errorf(`ent: validator failed for field "User.display_name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AuditorFor(); ok {
+		if err := user.AuditorForValidator(v); err != nil {
+			return &ValidationError{Name: "auditor_for", err: fmt.Errorf(`ent: validator failed for field "User.auditor_for": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1427,6 +1483,12 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if value, ok := _u.mutation.IsStaff(); ok {
 		_spec.SetField(user.FieldIsStaff, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.AuditorFor(); ok {
+		_spec.SetField(user.FieldAuditorFor, field.TypeString, value)
+	}
+	if _u.mutation.AuditorForCleared() {
+		_spec.ClearField(user.FieldAuditorFor, field.TypeString)
 	}
 	if value, ok := _u.mutation.TimeZone(); ok {
 		_spec.SetField(user.FieldTimeZone, field.TypeString, value)

@@ -137,6 +137,9 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 // RealName returns generated.RealNameResolver implementation.
 func (r *Resolver) RealName() generated.RealNameResolver { return &realNameResolver{r} }
 
+// RightsReport returns generated.RightsReportResolver implementation.
+func (r *Resolver) RightsReport() generated.RightsReportResolver { return &rightsReportResolver{r} }
+
 // Shift returns generated.ShiftResolver implementation.
 func (r *Resolver) Shift() generated.ShiftResolver { return &shiftResolver{r} }
 
@@ -160,6 +163,7 @@ type (
 	payoutBatchResolver    struct{ *Resolver }
 	queryResolver          struct{ *Resolver }
 	realNameResolver       struct{ *Resolver }
+	rightsReportResolver   struct{ *Resolver }
 	shiftResolver          struct{ *Resolver }
 	timesheetResolver      struct{ *Resolver }
 	userResolver           struct{ *Resolver }

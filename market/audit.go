@@ -22,6 +22,7 @@ var audited = map[string]staffaction.Action{
 	LedgerDisputeResolved:       staffaction.ActionCREDIT_DISPUTE_RESOLVED,
 	LedgerReviewHidden:          staffaction.ActionREVIEW_HIDDEN,
 	LedgerTimesheetDecided:      staffaction.ActionTIMESHEET_DECIDED,
+	LedgerRightsReportIssued:    staffaction.ActionRIGHTS_REPORT_ISSUED,
 }
 
 // audit records a staff action in the caller's transaction. The actor is

@@ -315,11 +315,17 @@ func (m *Market) ContractReceipt(ctx context.Context, contractID string) (*ledge
 	} else if err != nil {
 		return nil, err
 	}
+	return m.latestReceipt(ctx, contractID, LedgerContractSigned)
+}
+
+// latestReceipt is the receipt of the latest entry of kind about subjectID
+// against the latest checkpoint; nil until a checkpoint covers one.
+func (m *Market) latestReceipt(ctx context.Context, subjectID, kind string) (*ledger.Receipt, error) {
 	last, err := m.LatestCheckpoint(ctx)
 	if err != nil || last == nil {
 		return nil, err
 	}
-	e, err := m.db.LedgerEntry.Query().Where(ledgerentry.SubjectID(contractID), ledgerentry.Kind(LedgerContractSigned),
+	e, err := m.db.LedgerEntry.Query().Where(ledgerentry.SubjectID(subjectID), ledgerentry.Kind(kind),
 		ledgerentry.SeqLTE(last.Size)).Order(ent.Desc(ledgerentry.FieldSeq)).First(rule.System(ctx))
 	if ent.IsNotFound(err) {
 		return nil, nil

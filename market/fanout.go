@@ -143,7 +143,7 @@ func (m *Market) RemindAssignment(ctx context.Context, id string) error {
 func (m *Market) Sweep(ctx context.Context) error {
 	for _, step := range []func(context.Context) (int, error){
 		m.ExpireOffers, m.AdvanceBackfills, m.AutoBoosts, m.AdvanceShifts, m.CloseForgottenCheckIns, m.AutoApproveTimesheets, m.FlagOverduePayments, m.ConfirmUnansweredPayments, m.RevealDueReviews,
-		m.ExpireCertifications, m.CleanUpUploads, m.ForgetIdempotencyKeys, m.EnforceRetention,
+		m.ExpireCertifications, m.CleanUpUploads, m.ForgetIdempotencyKeys, m.EnforceRetention, m.RefreshRightsScores,
 	} {
 		if _, err := step(ctx); err != nil {
 			return err

@@ -37,7 +37,7 @@ type TableGrade struct {
 // (TestTheLogsHoldNoSensitiveValue) reads the sensitive ones.
 var Grades = map[string]TableGrade{
 	"users": {Personal, map[string]Grade{"id": Internal, "created_at": Internal, "updated_at": Internal, "display_name": Public,
-		"password_hash": Sensitive, "firebase_uid": Internal, "is_staff": Internal, "disabled_at": Internal}},
+		"password_hash": Sensitive, "firebase_uid": Internal, "is_staff": Internal, "auditor_for": Internal, "disabled_at": Internal}},
 	"worker_profiles": {Public, map[string]Grade{"home_lat": Sensitive, "home_lng": Sensitive, "travel_radius_km": Personal,
 		"min_hourly_rate": Personal, "payout_account": Personal, "payout_bank": Personal, "payout_method": Personal,
 		"availability": Personal, "user_id": Internal}},
@@ -77,6 +77,7 @@ var Grades = map[string]TableGrade{
 	"skills":                        {Public, nil},
 	"worker_skills":                 {Public, nil},
 	"staff_actions":                 {Internal, map[string]Grade{"note": Personal}},
+	"rights_reports":                {Internal, nil}, // aggregates of organisations, no person in them
 	"ledger_entries":                {Internal, nil},
 	"ledger_nodes":                  {Internal, nil},
 	"ledger_checkpoints":            {Internal, nil},

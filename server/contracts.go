@@ -22,10 +22,22 @@ func coverPDF(m *market.Market, log *slog.Logger) http.Handler {
 	return pdfFile(m.CoverCertificate, "cover pdf", log)
 }
 
+// reportCSV serves GET /reports/{id}.csv, a rights report as issued (its
+// SHA-256 is on the ledger), to auditors and staff.
+func reportCSV(m *market.Market, log *slog.Logger) http.Handler {
+	return download(m.RightsReportCSV, ".csv", "text/csv; charset=utf-8", "report csv", log)
+}
+
 // pdfFile serves the PDF render makes of {file}'s ID.
 func pdfFile(render func(context.Context, string) ([]byte, error), what string, log *slog.Logger) http.Handler {
+	return download(render, ".pdf", "application/pdf", what, log)
+}
+
+// download serves what render makes of {file}'s ID, the file named by its
+// extension ext.
+func download(render func(context.Context, string) ([]byte, error), ext, contentType, what string, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, ok := strings.CutSuffix(r.PathValue("file"), ".pdf")
+		id, ok := strings.CutSuffix(r.PathValue("file"), ext)
 		if !ok {
 			http.NotFound(w, r)
 			return
@@ -35,8 +47,8 @@ func pdfFile(render func(context.Context, string) ([]byte, error), what string, 
 			refuse(w, r, log, what+" "+id, err)
 			return
 		}
-		w.Header().Set("Content-Type", "application/pdf")
-		w.Header().Set("Content-Disposition", `inline; filename="`+id+`.pdf"`)
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Content-Disposition", `inline; filename="`+id+ext+`"`)
 		w.Header().Set("Cache-Control", "private, no-store")
 		_, _ = w.Write(b)
 	})

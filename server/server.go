@@ -211,10 +211,11 @@ func New(cfg Config, d Deps) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", m.instrument("/graphql", limitBody(cfg.MaxBodyBytes,
 		auth.ClientAddress(cfg.ClientIPHeader, withLanguage(authn.Middleware(idempotencyHeader(gql)))))))
-	mux.Handle("GET /contracts/{file}", m.instrument("/contracts",
-		auth.ClientAddress(cfg.ClientIPHeader, withLanguage(authn.Middleware(contractPDF(s.Market, d.Log))))))
-	mux.Handle("GET /covers/{file}", m.instrument("/covers",
-		auth.ClientAddress(cfg.ClientIPHeader, withLanguage(authn.Middleware(coverPDF(s.Market, d.Log))))))
+	for path, h := range map[string]http.Handler{
+		"/contracts": contractPDF(s.Market, d.Log), "/covers": coverPDF(s.Market, d.Log), "/reports": reportCSV(s.Market, d.Log),
+	} {
+		mux.Handle("GET "+path+"/{file}", m.instrument(path, auth.ClientAddress(cfg.ClientIPHeader, withLanguage(authn.Middleware(h)))))
+	}
 	mux.Handle("GET /ledger/checkpoint", m.instrument("/ledger", ledgerCheckpoint(s.Market, d.Log)))
 	mux.Handle("GET /ledger/key", m.instrument("/ledger", ledgerKey(s.Market)))
 	mux.Handle("GET /ledger/consistency", m.instrument("/ledger", ledgerConsistency(s.Market, d.Log)))

@@ -52,6 +52,12 @@ const (
 	FieldPaidOnTime = "paid_on_time"
 	// FieldPaidLate holds the string denoting the paid_late field in the database.
 	FieldPaidLate = "paid_late"
+	// FieldRightsScore holds the string denoting the rights_score field in the database.
+	FieldRightsScore = "rights_score"
+	// FieldRightsFigures holds the string denoting the rights_figures field in the database.
+	FieldRightsFigures = "rights_figures"
+	// FieldRightsAsOf holds the string denoting the rights_as_of field in the database.
+	FieldRightsAsOf = "rights_as_of"
 	// FieldFundingTerms holds the string denoting the funding_terms field in the database.
 	FieldFundingTerms = "funding_terms"
 	// FieldCreditLimit holds the string denoting the credit_limit field in the database.
@@ -138,6 +144,9 @@ var Columns = []string{
 	FieldRatingCount,
 	FieldPaidOnTime,
 	FieldPaidLate,
+	FieldRightsScore,
+	FieldRightsFigures,
+	FieldRightsAsOf,
 	FieldFundingTerms,
 	FieldCreditLimit,
 	FieldLicenceNumber,
@@ -396,6 +405,16 @@ func ByPaidOnTime(opts ...sql.OrderTermOption) OrderOption {
 // ByPaidLate orders the results by the paid_late field.
 func ByPaidLate(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPaidLate, opts...).ToFunc()
+}
+
+// ByRightsScore orders the results by the rights_score field.
+func ByRightsScore(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRightsScore, opts...).ToFunc()
+}
+
+// ByRightsAsOf orders the results by the rights_as_of field.
+func ByRightsAsOf(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRightsAsOf, opts...).ToFunc()
 }
 
 // ByFundingTerms orders the results by the funding_terms field.

@@ -140,6 +140,16 @@ func PaidLate(v int) predicate.Employer {
 	return predicate.Employer(sql.FieldEQ(FieldPaidLate, v))
 }
 
+// RightsScore applies equality check predicate on the "rights_score" field. It's identical to RightsScoreEQ.
+func RightsScore(v int) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldRightsScore, v))
+}
+
+// RightsAsOf applies equality check predicate on the "rights_as_of" field. It's identical to RightsAsOfEQ.
+func RightsAsOf(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldRightsAsOf, v))
+}
+
 // CreditLimit applies equality check predicate on the "credit_limit" field. It's identical to CreditLimitEQ.
 func CreditLimit(v int64) predicate.Employer {
 	return predicate.Employer(sql.FieldEQ(FieldCreditLimit, v))
@@ -888,6 +898,116 @@ func PaidLateLT(v int) predicate.Employer {
 // PaidLateLTE applies the LTE predicate on the "paid_late" field.
 func PaidLateLTE(v int) predicate.Employer {
 	return predicate.Employer(sql.FieldLTE(FieldPaidLate, v))
+}
+
+// RightsScoreEQ applies the EQ predicate on the "rights_score" field.
+func RightsScoreEQ(v int) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldRightsScore, v))
+}
+
+// RightsScoreNEQ applies the NEQ predicate on the "rights_score" field.
+func RightsScoreNEQ(v int) predicate.Employer {
+	return predicate.Employer(sql.FieldNEQ(FieldRightsScore, v))
+}
+
+// RightsScoreIn applies the In predicate on the "rights_score" field.
+func RightsScoreIn(vs ...int) predicate.Employer {
+	return predicate.Employer(sql.FieldIn(FieldRightsScore, vs...))
+}
+
+// RightsScoreNotIn applies the NotIn predicate on the "rights_score" field.
+func RightsScoreNotIn(vs ...int) predicate.Employer {
+	return predicate.Employer(sql.FieldNotIn(FieldRightsScore, vs...))
+}
+
+// RightsScoreGT applies the GT predicate on the "rights_score" field.
+func RightsScoreGT(v int) predicate.Employer {
+	return predicate.Employer(sql.FieldGT(FieldRightsScore, v))
+}
+
+// RightsScoreGTE applies the GTE predicate on the "rights_score" field.
+func RightsScoreGTE(v int) predicate.Employer {
+	return predicate.Employer(sql.FieldGTE(FieldRightsScore, v))
+}
+
+// RightsScoreLT applies the LT predicate on the "rights_score" field.
+func RightsScoreLT(v int) predicate.Employer {
+	return predicate.Employer(sql.FieldLT(FieldRightsScore, v))
+}
+
+// RightsScoreLTE applies the LTE predicate on the "rights_score" field.
+func RightsScoreLTE(v int) predicate.Employer {
+	return predicate.Employer(sql.FieldLTE(FieldRightsScore, v))
+}
+
+// RightsScoreIsNil applies the IsNil predicate on the "rights_score" field.
+func RightsScoreIsNil() predicate.Employer {
+	return predicate.Employer(sql.FieldIsNull(FieldRightsScore))
+}
+
+// RightsScoreNotNil applies the NotNil predicate on the "rights_score" field.
+func RightsScoreNotNil() predicate.Employer {
+	return predicate.Employer(sql.FieldNotNull(FieldRightsScore))
+}
+
+// RightsFiguresIsNil applies the IsNil predicate on the "rights_figures" field.
+func RightsFiguresIsNil() predicate.Employer {
+	return predicate.Employer(sql.FieldIsNull(FieldRightsFigures))
+}
+
+// RightsFiguresNotNil applies the NotNil predicate on the "rights_figures" field.
+func RightsFiguresNotNil() predicate.Employer {
+	return predicate.Employer(sql.FieldNotNull(FieldRightsFigures))
+}
+
+// RightsAsOfEQ applies the EQ predicate on the "rights_as_of" field.
+func RightsAsOfEQ(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldEQ(FieldRightsAsOf, v))
+}
+
+// RightsAsOfNEQ applies the NEQ predicate on the "rights_as_of" field.
+func RightsAsOfNEQ(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldNEQ(FieldRightsAsOf, v))
+}
+
+// RightsAsOfIn applies the In predicate on the "rights_as_of" field.
+func RightsAsOfIn(vs ...time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldIn(FieldRightsAsOf, vs...))
+}
+
+// RightsAsOfNotIn applies the NotIn predicate on the "rights_as_of" field.
+func RightsAsOfNotIn(vs ...time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldNotIn(FieldRightsAsOf, vs...))
+}
+
+// RightsAsOfGT applies the GT predicate on the "rights_as_of" field.
+func RightsAsOfGT(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldGT(FieldRightsAsOf, v))
+}
+
+// RightsAsOfGTE applies the GTE predicate on the "rights_as_of" field.
+func RightsAsOfGTE(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldGTE(FieldRightsAsOf, v))
+}
+
+// RightsAsOfLT applies the LT predicate on the "rights_as_of" field.
+func RightsAsOfLT(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldLT(FieldRightsAsOf, v))
+}
+
+// RightsAsOfLTE applies the LTE predicate on the "rights_as_of" field.
+func RightsAsOfLTE(v time.Time) predicate.Employer {
+	return predicate.Employer(sql.FieldLTE(FieldRightsAsOf, v))
+}
+
+// RightsAsOfIsNil applies the IsNil predicate on the "rights_as_of" field.
+func RightsAsOfIsNil() predicate.Employer {
+	return predicate.Employer(sql.FieldIsNull(FieldRightsAsOf))
+}
+
+// RightsAsOfNotNil applies the NotNil predicate on the "rights_as_of" field.
+func RightsAsOfNotNil() predicate.Employer {
+	return predicate.Employer(sql.FieldNotNull(FieldRightsAsOf))
 }
 
 // FundingTermsEQ applies the EQ predicate on the "funding_terms" field.

@@ -320,6 +320,18 @@ func (f ReviewReportFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ReviewReportMutation", m)
 }
 
+// The RightsReportFunc type is an adapter to allow the use of ordinary
+// function as RightsReport mutator.
+type RightsReportFunc func(context.Context, *ent.RightsReportMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f RightsReportFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.RightsReportMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RightsReportMutation", m)
+}
+
 // The RosterEntryFunc type is an adapter to allow the use of ordinary
 // function as RosterEntry mutator.
 type RosterEntryFunc func(context.Context, *ent.RosterEntryMutation) (ent.Value, error)

@@ -34,6 +34,7 @@ import (
 	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
+	"flexwork/ent/rightsreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/session"
 	"flexwork/ent/shift"
@@ -807,6 +808,33 @@ func (f TraverseReviewReport) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ReviewReportQuery", q)
 }
 
+// The RightsReportFunc type is an adapter to allow the use of ordinary function as a Querier.
+type RightsReportFunc func(context.Context, *ent.RightsReportQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f RightsReportFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.RightsReportQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.RightsReportQuery", q)
+}
+
+// The TraverseRightsReport type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseRightsReport func(context.Context, *ent.RightsReportQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseRightsReport) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseRightsReport) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RightsReportQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.RightsReportQuery", q)
+}
+
 // The RosterEntryFunc type is an adapter to allow the use of ordinary function as a Querier.
 type RosterEntryFunc func(context.Context, *ent.RosterEntryQuery) (ent.Value, error)
 
@@ -1159,6 +1187,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ReviewQuery, predicate.Review, review.OrderOption]{typ: ent.TypeReview, tq: q}, nil
 	case *ent.ReviewReportQuery:
 		return &query[*ent.ReviewReportQuery, predicate.ReviewReport, reviewreport.OrderOption]{typ: ent.TypeReviewReport, tq: q}, nil
+	case *ent.RightsReportQuery:
+		return &query[*ent.RightsReportQuery, predicate.RightsReport, rightsreport.OrderOption]{typ: ent.TypeRightsReport, tq: q}, nil
 	case *ent.RosterEntryQuery:
 		return &query[*ent.RosterEntryQuery, predicate.RosterEntry, rosterentry.OrderOption]{typ: ent.TypeRosterEntry, tq: q}, nil
 	case *ent.SessionQuery:

@@ -371,6 +371,9 @@ var (
 		{Name: "rating_count", Type: field.TypeInt, Default: 0},
 		{Name: "paid_on_time", Type: field.TypeInt, Default: 0},
 		{Name: "paid_late", Type: field.TypeInt, Default: 0},
+		{Name: "rights_score", Type: field.TypeInt, Nullable: true},
+		{Name: "rights_figures", Type: field.TypeJSON, Nullable: true},
+		{Name: "rights_as_of", Type: field.TypeTime, Nullable: true},
 		{Name: "funding_terms", Type: field.TypeEnum, Enums: []string{"PREFUNDED", "CREDIT"}, Default: "CREDIT"},
 		{Name: "credit_limit", Type: field.TypeInt64, Nullable: true},
 		{Name: "licence_number", Type: field.TypeString, Nullable: true, Size: 18},
@@ -984,6 +987,29 @@ var (
 			},
 		},
 	}
+	// RightsReportsColumns holds the columns for the "rights_reports" table.
+	RightsReportsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "period_from", Type: field.TypeTime},
+		{Name: "period_to", Type: field.TypeTime},
+		{Name: "issued_by_id", Type: field.TypeString},
+		{Name: "csv", Type: field.TypeString, Size: 2147483647},
+		{Name: "sha256", Type: field.TypeString},
+	}
+	// RightsReportsTable holds the schema information for the "rights_reports" table.
+	RightsReportsTable = &schema.Table{
+		Name:       "rights_reports",
+		Columns:    RightsReportsColumns,
+		PrimaryKey: []*schema.Column{RightsReportsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "rightsreport_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{RightsReportsColumns[1]},
+			},
+		},
+	}
 	// RosterEntriesColumns holds the columns for the "roster_entries" table.
 	RosterEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -1256,7 +1282,7 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "actor_id", Type: field.TypeString, Default: ""},
-		{Name: "action", Type: field.TypeEnum, Enums: []string{"STAFF_GRANTED", "DOCUMENT_READ", "CERTIFICATION_REVIEWED", "CERTIFICATION_REVOKED", "CREDIT_DISPUTE_RESOLVED", "REVIEW_REPORT_DECIDED", "REVIEW_HIDDEN", "TIMESHEET_DECIDED", "REAL_NAME_DECIDED", "LICENCE_DECIDED"}},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"STAFF_GRANTED", "DOCUMENT_READ", "CERTIFICATION_REVIEWED", "CERTIFICATION_REVOKED", "CREDIT_DISPUTE_RESOLVED", "REVIEW_REPORT_DECIDED", "REVIEW_HIDDEN", "TIMESHEET_DECIDED", "REAL_NAME_DECIDED", "LICENCE_DECIDED", "AUDITOR_APPOINTED", "RIGHTS_REPORT_ISSUED"}},
 		{Name: "subject_id", Type: field.TypeString},
 		{Name: "note", Type: field.TypeString, Size: 1000, Default: ""},
 	}
@@ -1375,6 +1401,7 @@ var (
 		{Name: "password_hash", Type: field.TypeString, Nullable: true},
 		{Name: "firebase_uid", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "is_staff", Type: field.TypeBool, Default: false},
+		{Name: "auditor_for", Type: field.TypeString, Nullable: true, Size: 120},
 		{Name: "time_zone", Type: field.TypeString, Default: "UTC"},
 		{Name: "locale", Type: field.TypeString, Default: "en"},
 		{Name: "quiet_hours_start", Type: field.TypeInt, Nullable: true},
@@ -1554,6 +1581,7 @@ var (
 		RealNamesTable,
 		ReviewsTable,
 		ReviewReportsTable,
+		RightsReportsTable,
 		RosterEntriesTable,
 		SessionsTable,
 		ShiftsTable,

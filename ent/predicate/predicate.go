@@ -84,6 +84,9 @@ type Review func(*sql.Selector)
 // ReviewReport is the predicate function for reviewreport builders.
 type ReviewReport func(*sql.Selector)
 
+// RightsReport is the predicate function for rightsreport builders.
+type RightsReport func(*sql.Selector)
+
 // RosterEntry is the predicate function for rosterentry builders.
 type RosterEntry func(*sql.Selector)
 

@@ -735,6 +735,30 @@ func (f ReviewReportMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReviewReportMutation", m)
 }
 
+// The RightsReportQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type RightsReportQueryRuleFunc func(context.Context, *ent.RightsReportQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f RightsReportQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RightsReportQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.RightsReportQuery", q)
+}
+
+// The RightsReportMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type RightsReportMutationRuleFunc func(context.Context, *ent.RightsReportMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f RightsReportMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.RightsReportMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RightsReportMutation", m)
+}
+
 // The RosterEntryQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type RosterEntryQueryRuleFunc func(context.Context, *ent.RosterEntryQuery) error
@@ -1086,6 +1110,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ReviewReportQuery:
 		return q.Filter(), nil
+	case *ent.RightsReportQuery:
+		return q.Filter(), nil
 	case *ent.RosterEntryQuery:
 		return q.Filter(), nil
 	case *ent.SessionQuery:
@@ -1166,6 +1192,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ReviewMutation:
 		return m.Filter(), nil
 	case *ent.ReviewReportMutation:
+		return m.Filter(), nil
+	case *ent.RightsReportMutation:
 		return m.Filter(), nil
 	case *ent.RosterEntryMutation:
 		return m.Filter(), nil

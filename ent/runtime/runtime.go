@@ -30,6 +30,7 @@ import (
 	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
+	"flexwork/ent/rightsreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/schema"
 	"flexwork/ent/session"
@@ -519,7 +520,7 @@ func init() {
 	// employer.DefaultPaidLate holds the default value on creation for the paid_late field.
 	employer.DefaultPaidLate = employerDescPaidLate.Default.(int)
 	// employerDescLicenceNumber is the schema descriptor for licence_number field.
-	employerDescLicenceNumber := employerFields[17].Descriptor()
+	employerDescLicenceNumber := employerFields[20].Descriptor()
 	// employer.LicenceNumberValidator is a validator for the "licence_number" field. It is called by the builders before save.
 	employer.LicenceNumberValidator = employerDescLicenceNumber.Validators[0].(func(string) error)
 	// employerDescID is the schema descriptor for id field.
@@ -1273,6 +1274,32 @@ func init() {
 	reviewreport.DefaultID = reviewreportDescID.Default.(func() string)
 	// reviewreport.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	reviewreport.IDValidator = reviewreportDescID.Validators[0].(func(string) error)
+	rightsreportMixin := schema.RightsReport{}.Mixin()
+	rightsreport.Policy = privacy.NewPolicies(schema.RightsReport{})
+	rightsreport.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := rightsreport.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	rightsreportMixinFields0 := rightsreportMixin[0].Fields()
+	_ = rightsreportMixinFields0
+	rightsreportMixinFields1 := rightsreportMixin[1].Fields()
+	_ = rightsreportMixinFields1
+	rightsreportFields := schema.RightsReport{}.Fields()
+	_ = rightsreportFields
+	// rightsreportDescCreatedAt is the schema descriptor for created_at field.
+	rightsreportDescCreatedAt := rightsreportMixinFields1[0].Descriptor()
+	// rightsreport.DefaultCreatedAt holds the default value on creation for the created_at field.
+	rightsreport.DefaultCreatedAt = rightsreportDescCreatedAt.Default.(func() time.Time)
+	// rightsreportDescID is the schema descriptor for id field.
+	rightsreportDescID := rightsreportMixinFields0[0].Descriptor()
+	// rightsreport.DefaultID holds the default value on creation for the id field.
+	rightsreport.DefaultID = rightsreportDescID.Default.(func() string)
+	// rightsreport.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	rightsreport.IDValidator = rightsreportDescID.Validators[0].(func(string) error)
 	rosterentryMixin := schema.RosterEntry{}.Mixin()
 	rosterentry.Policy = privacy.NewPolicies(schema.RosterEntry{})
 	rosterentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1865,16 +1892,20 @@ func init() {
 	userDescIsStaff := userFields[5].Descriptor()
 	// user.DefaultIsStaff holds the default value on creation for the is_staff field.
 	user.DefaultIsStaff = userDescIsStaff.Default.(bool)
+	// userDescAuditorFor is the schema descriptor for auditor_for field.
+	userDescAuditorFor := userFields[6].Descriptor()
+	// user.AuditorForValidator is a validator for the "auditor_for" field. It is called by the builders before save.
+	user.AuditorForValidator = userDescAuditorFor.Validators[0].(func(string) error)
 	// userDescTimeZone is the schema descriptor for time_zone field.
-	userDescTimeZone := userFields[6].Descriptor()
+	userDescTimeZone := userFields[7].Descriptor()
 	// user.DefaultTimeZone holds the default value on creation for the time_zone field.
 	user.DefaultTimeZone = userDescTimeZone.Default.(string)
 	// userDescLocale is the schema descriptor for locale field.
-	userDescLocale := userFields[7].Descriptor()
+	userDescLocale := userFields[8].Descriptor()
 	// user.DefaultLocale holds the default value on creation for the locale field.
 	user.DefaultLocale = userDescLocale.Default.(string)
 	// userDescDailyShiftPushCap is the schema descriptor for daily_shift_push_cap field.
-	userDescDailyShiftPushCap := userFields[11].Descriptor()
+	userDescDailyShiftPushCap := userFields[12].Descriptor()
 	// user.DefaultDailyShiftPushCap holds the default value on creation for the daily_shift_push_cap field.
 	user.DefaultDailyShiftPushCap = userDescDailyShiftPushCap.Default.(int)
 	// userDescID is the schema descriptor for id field.

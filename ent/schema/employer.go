@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"flexwork/ent/schema/rights"
 )
 
 // Employer is a business that posts shifts. Its name, description, rating and
@@ -45,6 +47,12 @@ func (Employer) Fields() []ent.Field {
 		// next; CREDIT (granted by staff) pays by the deadline after
 		// approval. New employers are prefunded; employers that hired before
 		// escrow existed keep credit terms.
+		// The worker-rights score (market/rights.go): the last 90 days'
+		// contract, on-time wage, cover and dispute figures, refreshed daily
+		// by the sweep; shown to workers on shift cards.
+		field.Int("rights_score").Optional().Nillable().Annotations(hidden).Comment("0-100; none before the first hire in the window"),
+		field.JSON("rights_figures", rights.Figures{}).Optional().Annotations(hidden),
+		field.Time("rights_as_of").Optional().Nillable().Annotations(hidden),
 		field.Enum("funding_terms").Values("PREFUNDED", "CREDIT").Default("CREDIT").Annotations(entgql.Type("FundingTerms")),
 		// On credit terms, what it may owe at once (wages of open hires and
 		// approved wages unpaid, and its debt to the guarantee fund), in

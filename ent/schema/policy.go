@@ -9,13 +9,14 @@ import (
 
 // policy assembles an entity's privacy policy. Reading: anonymous requests are
 // refused, staff see everything, everyone else gets what the read rules allow.
-// Writing: anonymous requests are refused, the write rules may allow, and
-// anything they do not allow is denied.
+// Writing: anonymous requests are refused, auditors may change only their
+// own account, the write rules may allow, and anything they do not allow
+// is denied.
 func policy(read []privacy.QueryRule, write ...privacy.MutationRule) ent.Policy {
 	q := privacy.QueryPolicy{rule.DenyIfAnonymous(), rule.AllowIfStaff()}
 	q = append(q, read...)
 	q = append(q, privacy.AlwaysDenyRule())
-	m := privacy.MutationPolicy{rule.DenyIfAnonymous()}
+	m := privacy.MutationPolicy{rule.DenyIfAnonymous(), rule.DenyAuditorsMarketWrites()}
 	m = append(m, write...)
 	m = append(m, privacy.AlwaysDenyRule())
 	return privacy.Policy{Query: q, Mutation: m}
@@ -30,7 +31,7 @@ func (User) Policy() ent.Policy {
 	// Any signed-in user sees another's public side (name); the GraphQL layer
 	// shows email and phone only to the user. Accounts are created by sign-up
 	// in the system context.
-	return policy(reads(rule.AllowIfSignedIn()), rule.FilterToOwners(rule.User("id")))
+	return policy(reads(rule.AuditorSeesOwn(rule.User("id")), rule.AllowIfSignedIn()), rule.FilterToOwners(rule.User("id")))
 }
 
 func (Session) Policy() ent.Policy {
@@ -46,13 +47,13 @@ func (Skill) Policy() ent.Policy {
 }
 
 func (WorkerProfile) Policy() ent.Policy {
-	return policy(reads(rule.AllowIfSignedIn()),
+	return policy(reads(rule.AuditorSeesOwn(rule.Worker("id")), rule.AllowIfSignedIn()),
 		rule.AllowCreateByOwner(rule.User("user_id")),
 		rule.FilterToOwners(rule.Worker("id")))
 }
 
 func (WorkerSkill) Policy() ent.Policy {
-	return policy(reads(rule.AllowIfSignedIn()),
+	return policy(reads(rule.AuditorSeesOwn(rule.Worker("worker_id")), rule.AllowIfSignedIn()),
 		rule.AllowCreateByOwner(rule.Worker("worker_id")),
 		rule.FilterToOwners(rule.Worker("worker_id")))
 }
@@ -85,7 +86,7 @@ func (ShiftTemplate) Policy() ent.Policy {
 func (Certification) Policy() ent.Policy {
 	// Anyone signed in sees that a worker holds a certificate (skill, title,
 	// status); the details and the document are market's to show.
-	return policy(reads(rule.AllowIfSignedIn()),
+	return policy(reads(rule.AuditorSeesOwn(rule.Worker("worker_id")), rule.AllowIfSignedIn()),
 		rule.AllowIfStaff(),
 		rule.AllowCreateByOwner(rule.Worker("worker_id")),
 		rule.FilterToOwners(rule.Worker("worker_id")))
@@ -137,7 +138,7 @@ func (Contract) Policy() ent.Policy   { return policy(threePartiesRead(), threeP
 func (Timesheet) Policy() ent.Policy  { return policy(threePartiesRead(), threePartiesWrite()) }
 
 func (Review) Policy() ent.Policy {
-	return policy(reads(rule.FilterVisibleReviews()),
+	return policy(reads(rule.AuditorSeesOwn(rule.User("author_id")), rule.FilterVisibleReviews()),
 		rule.AllowCreateByOwner(rule.User("author_id")),
 		rule.AllowIfStaff())
 }
@@ -204,6 +205,11 @@ func (InsuranceCover) Policy() ent.Policy {
 }
 
 // Payout batches are staff's; only the system writes them.
+// RightsReport: auditors and staff; market writes it for them.
+func (RightsReport) Policy() ent.Policy {
+	return policy(reads(rule.AllowIfAuditor(), rule.FilterToOwners()))
+}
+
 func (PayoutBatch) Policy() ent.Policy { return policy(reads(rule.FilterToOwners())) }
 
 func (IdempotencyKey) Policy() ent.Policy {

@@ -23,7 +23,7 @@ func (StaffAction) Fields() []ent.Field {
 		field.Enum("action").Immutable().Values(
 			"STAFF_GRANTED", "DOCUMENT_READ", "CERTIFICATION_REVIEWED", "CERTIFICATION_REVOKED",
 			"CREDIT_DISPUTE_RESOLVED", "REVIEW_REPORT_DECIDED", "REVIEW_HIDDEN", "TIMESHEET_DECIDED",
-			"REAL_NAME_DECIDED", "LICENCE_DECIDED"),
+			"REAL_NAME_DECIDED", "LICENCE_DECIDED", "AUDITOR_APPOINTED", "RIGHTS_REPORT_ISSUED"),
 		field.String("subject_id").Immutable().Annotations(asID),
 		field.String("note").Default("").MaxLen(1000).Immutable(),
 	}

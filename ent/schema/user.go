@@ -26,6 +26,11 @@ func (User) Fields() []ent.Field {
 		field.String("password_hash").Optional().Sensitive().Annotations(hidden),
 		field.String("firebase_uid").Optional().Nillable().Unique().Annotations(hidden),
 		field.Bool("is_staff").Default(false),
+		// An auditor works for a regulator or an industry association: it
+		// reads the platform's aggregates and issues rights reports, never
+		// a person's data (rule.AuditorSeesOwn), and changes nothing.
+		field.String("auditor_for").Optional().Nillable().MaxLen(120).Annotations(hidden).
+			Comment("the body the user audits for; set by staff (appointAuditor)"),
 		field.String("time_zone").Default("UTC").Comment("IANA zone for quiet hours and reminders"),
 		field.String("locale").Default("en"),
 		// Push preferences: quiet hours in minutes after local midnight.

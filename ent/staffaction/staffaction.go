@@ -88,6 +88,8 @@ const (
 	ActionTIMESHEET_DECIDED       Action = "TIMESHEET_DECIDED"
 	ActionREAL_NAME_DECIDED       Action = "REAL_NAME_DECIDED"
 	ActionLICENCE_DECIDED         Action = "LICENCE_DECIDED"
+	ActionAUDITOR_APPOINTED       Action = "AUDITOR_APPOINTED"
+	ActionRIGHTS_REPORT_ISSUED    Action = "RIGHTS_REPORT_ISSUED"
 )
 
 func (a Action) String() string {
@@ -97,7 +99,7 @@ func (a Action) String() string {
 // ActionValidator is a validator for the "action" field enum values. It is called by the builders before save.
 func ActionValidator(a Action) error {
 	switch a {
-	case ActionSTAFF_GRANTED, ActionDOCUMENT_READ, ActionCERTIFICATION_REVIEWED, ActionCERTIFICATION_REVOKED, ActionCREDIT_DISPUTE_RESOLVED, ActionREVIEW_REPORT_DECIDED, ActionREVIEW_HIDDEN, ActionTIMESHEET_DECIDED, ActionREAL_NAME_DECIDED, ActionLICENCE_DECIDED:
+	case ActionSTAFF_GRANTED, ActionDOCUMENT_READ, ActionCERTIFICATION_REVIEWED, ActionCERTIFICATION_REVOKED, ActionCREDIT_DISPUTE_RESOLVED, ActionREVIEW_REPORT_DECIDED, ActionREVIEW_HIDDEN, ActionTIMESHEET_DECIDED, ActionREAL_NAME_DECIDED, ActionLICENCE_DECIDED, ActionAUDITOR_APPOINTED, ActionRIGHTS_REPORT_ISSUED:
 		return nil
 	default:
 		return fmt.Errorf("staffaction: invalid enum value for action field: %q", a)

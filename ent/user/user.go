@@ -31,6 +31,8 @@ const (
 	FieldFirebaseUID = "firebase_uid"
 	// FieldIsStaff holds the string denoting the is_staff field in the database.
 	FieldIsStaff = "is_staff"
+	// FieldAuditorFor holds the string denoting the auditor_for field in the database.
+	FieldAuditorFor = "auditor_for"
 	// FieldTimeZone holds the string denoting the time_zone field in the database.
 	FieldTimeZone = "time_zone"
 	// FieldLocale holds the string denoting the locale field in the database.
@@ -105,6 +107,7 @@ var Columns = []string{
 	FieldPasswordHash,
 	FieldFirebaseUID,
 	FieldIsStaff,
+	FieldAuditorFor,
 	FieldTimeZone,
 	FieldLocale,
 	FieldQuietHoursStart,
@@ -146,6 +149,8 @@ var (
 	DisplayNameValidator func(string) error
 	// DefaultIsStaff holds the default value on creation for the "is_staff" field.
 	DefaultIsStaff bool
+	// AuditorForValidator is a validator for the "auditor_for" field. It is called by the builders before save.
+	AuditorForValidator func(string) error
 	// DefaultTimeZone holds the default value on creation for the "time_zone" field.
 	DefaultTimeZone string
 	// DefaultLocale holds the default value on creation for the "locale" field.
@@ -204,6 +209,11 @@ func ByFirebaseUID(opts ...sql.OrderTermOption) OrderOption {
 // ByIsStaff orders the results by the is_staff field.
 func ByIsStaff(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldIsStaff, opts...).ToFunc()
+}
+
+// ByAuditorFor orders the results by the auditor_for field.
+func ByAuditorFor(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAuditorFor, opts...).ToFunc()
 }
 
 // ByTimeZone orders the results by the time_zone field.

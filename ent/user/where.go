@@ -105,6 +105,11 @@ func IsStaff(v bool) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldIsStaff, v))
 }
 
+// AuditorFor applies equality check predicate on the "auditor_for" field. It's identical to AuditorForEQ.
+func AuditorFor(v string) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldAuditorFor, v))
+}
+
 // TimeZone applies equality check predicate on the "time_zone" field. It's identical to TimeZoneEQ.
 func TimeZone(v string) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldTimeZone, v))
@@ -588,6 +593,81 @@ func IsStaffEQ(v bool) predicate.User {
 // IsStaffNEQ applies the NEQ predicate on the "is_staff" field.
 func IsStaffNEQ(v bool) predicate.User {
 	return predicate.User(sql.FieldNEQ(FieldIsStaff, v))
+}
+
+// AuditorForEQ applies the EQ predicate on the "auditor_for" field.
+func AuditorForEQ(v string) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldAuditorFor, v))
+}
+
+// AuditorForNEQ applies the NEQ predicate on the "auditor_for" field.
+func AuditorForNEQ(v string) predicate.User {
+	return predicate.User(sql.FieldNEQ(FieldAuditorFor, v))
+}
+
+// AuditorForIn applies the In predicate on the "auditor_for" field.
+func AuditorForIn(vs ...string) predicate.User {
+	return predicate.User(sql.FieldIn(FieldAuditorFor, vs...))
+}
+
+// AuditorForNotIn applies the NotIn predicate on the "auditor_for" field.
+func AuditorForNotIn(vs ...string) predicate.User {
+	return predicate.User(sql.FieldNotIn(FieldAuditorFor, vs...))
+}
+
+// AuditorForGT applies the GT predicate on the "auditor_for" field.
+func AuditorForGT(v string) predicate.User {
+	return predicate.User(sql.FieldGT(FieldAuditorFor, v))
+}
+
+// AuditorForGTE applies the GTE predicate on the "auditor_for" field.
+func AuditorForGTE(v string) predicate.User {
+	return predicate.User(sql.FieldGTE(FieldAuditorFor, v))
+}
+
+// AuditorForLT applies the LT predicate on the "auditor_for" field.
+func AuditorForLT(v string) predicate.User {
+	return predicate.User(sql.FieldLT(FieldAuditorFor, v))
+}
+
+// AuditorForLTE applies the LTE predicate on the "auditor_for" field.
+func AuditorForLTE(v string) predicate.User {
+	return predicate.User(sql.FieldLTE(FieldAuditorFor, v))
+}
+
+// AuditorForContains applies the Contains predicate on the "auditor_for" field.
+func AuditorForContains(v string) predicate.User {
+	return predicate.User(sql.FieldContains(FieldAuditorFor, v))
+}
+
+// AuditorForHasPrefix applies the HasPrefix predicate on the "auditor_for" field.
+func AuditorForHasPrefix(v string) predicate.User {
+	return predicate.User(sql.FieldHasPrefix(FieldAuditorFor, v))
+}
+
+// AuditorForHasSuffix applies the HasSuffix predicate on the "auditor_for" field.
+func AuditorForHasSuffix(v string) predicate.User {
+	return predicate.User(sql.FieldHasSuffix(FieldAuditorFor, v))
+}
+
+// AuditorForIsNil applies the IsNil predicate on the "auditor_for" field.
+func AuditorForIsNil() predicate.User {
+	return predicate.User(sql.FieldIsNull(FieldAuditorFor))
+}
+
+// AuditorForNotNil applies the NotNil predicate on the "auditor_for" field.
+func AuditorForNotNil() predicate.User {
+	return predicate.User(sql.FieldNotNull(FieldAuditorFor))
+}
+
+// AuditorForEqualFold applies the EqualFold predicate on the "auditor_for" field.
+func AuditorForEqualFold(v string) predicate.User {
+	return predicate.User(sql.FieldEqualFold(FieldAuditorFor, v))
+}
+
+// AuditorForContainsFold applies the ContainsFold predicate on the "auditor_for" field.
+func AuditorForContainsFold(v string) predicate.User {
+	return predicate.User(sql.FieldContainsFold(FieldAuditorFor, v))
 }
 
 // TimeZoneEQ applies the EQ predicate on the "time_zone" field.

@@ -23,6 +23,7 @@ type Viewer struct {
 	UserID   string
 	WorkerID string // the user's worker profile, "" until they create one
 	Staff    bool   // platform staff: verify certificates, resolve disputes
+	Auditor  bool   // a regulator or industry association: aggregates only, no changes
 	Locale   string // the language the user chose (en, zh-CN): theirs when a request does not ask
 	// Roles maps employer IDs to the user's role there.
 	Roles map[string]Role

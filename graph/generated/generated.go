@@ -75,6 +75,7 @@ type ResolverRoot interface {
 	Payslip() PayslipResolver
 	Query() QueryResolver
 	RealName() RealNameResolver
+	RightsReport() RightsReportResolver
 	Shift() ShiftResolver
 	Subscription() SubscriptionResolver
 	Timesheet() TimesheetResolver
@@ -142,6 +143,10 @@ type ComplexityRoot struct {
 	ApplyToShiftPayload struct {
 		Application func(childComplexity int) int
 		Shift       func(childComplexity int) int
+	}
+
+	AppointAuditorPayload struct {
+		User func(childComplexity int) int
 	}
 
 	ApproveTimesheetPayload struct {
@@ -603,6 +608,7 @@ type ComplexityRoot struct {
 		RatingSummary  func(childComplexity int) int
 		Reserved       func(childComplexity int) int
 		Reviews        func(childComplexity int, first int, after *entgql.Cursor[string]) int
+		RightsScore    func(childComplexity int) int
 		Roster         func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.RosterEntryOrder) int
 		ShiftTemplates func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.ShiftTemplateOrder) int
 		Shifts         func(childComplexity int, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) int
@@ -814,6 +820,7 @@ type ComplexityRoot struct {
 		AddEmployerMember           func(childComplexity int, input market.AddEmployerMemberInput) int
 		AnswerCreditDispute         func(childComplexity int, input market.AnswerDisputeInput) int
 		ApplyToShift                func(childComplexity int, input market.ApplyInput) int
+		AppointAuditor              func(childComplexity int, input market.AppointAuditorInput) int
 		ApproveTimesheet            func(childComplexity int, input market.ApproveInput) int
 		BatchPayouts                func(childComplexity int, input model.BatchPayoutsInput) int
 		BoostShift                  func(childComplexity int, input market.BoostInput) int
@@ -844,6 +851,7 @@ type ComplexityRoot struct {
 		DuplicateShift              func(childComplexity int, input market.DuplicateShiftInput) int
 		EscalateTimesheetDispute    func(childComplexity int, input market.EscalateInput) int
 		HideReview                  func(childComplexity int, input model.HideReviewInput) int
+		IssueRightsReport           func(childComplexity int, input market.RightsReportInput) int
 		JoinStandby                 func(childComplexity int, input market.ApplyInput) int
 		LeaveEmployer               func(childComplexity int, input model.LeaveEmployerInput) int
 		MarkNoShow                  func(childComplexity int, input model.MarkNoShowInput) int
@@ -1090,6 +1098,7 @@ type ComplexityRoot struct {
 		PendingRealNames        func(childComplexity int) int
 		ReviewReports           func(childComplexity int, first int, after *entgql.Cursor[string], status *reviewreport.Status) int
 		ReviewTags              func(childComplexity int, direction review.Direction) int
+		RightsReports           func(childComplexity int) int
 		Sessions                func(childComplexity int) int
 		ShiftFeed               func(childComplexity int, near market.GeoPoint, radiusKm float64, first int, after *entgql.Cursor[string], filter *market.FeedFilter, orderBy *market.FeedOrder) int
 		Shifts                  func(childComplexity int, after *entgql.Cursor[string], first int, orderBy []*ent.ShiftOrder) int
@@ -1262,6 +1271,27 @@ type ComplexityRoot struct {
 	RevokeOfferPayload struct {
 		Application func(childComplexity int) int
 		Offer       func(childComplexity int) int
+	}
+
+	RightsReport struct {
+		CSVPath    func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Csv        func(childComplexity int) int
+		ID         func(childComplexity int) int
+		PeriodFrom func(childComplexity int) int
+		PeriodTo   func(childComplexity int) int
+		Receipt    func(childComplexity int) int
+		Sha256     func(childComplexity int) int
+	}
+
+	RightsScore struct {
+		AsOf            func(childComplexity int) int
+		ContractRate    func(childComplexity int) int
+		CoverRate       func(childComplexity int) int
+		DisputesOpen    func(childComplexity int) int
+		Hires           func(childComplexity int) int
+		Score           func(childComplexity int) int
+		WagesOnTimeRate func(childComplexity int) int
 	}
 
 	RosterEntry struct {
@@ -1770,6 +1800,7 @@ type EmployerResolver interface {
 	Invoice(ctx context.Context, obj *ent.Employer, year int, month int) (*market.Invoice, error)
 	Reviews(ctx context.Context, obj *ent.Employer, first int, after *entgql.Cursor[string]) (*ent.ReviewConnection, error)
 	RatingSummary(ctx context.Context, obj *ent.Employer) (*market.RatingSummary, error)
+	RightsScore(ctx context.Context, obj *ent.Employer) (*market.RightsScore, error)
 }
 type IncomeFromPayerResolver interface {
 	Payer(ctx context.Context, obj *market.IncomeFromPayer) (*ent.Employer, error)
@@ -1860,6 +1891,8 @@ type MutationResolver interface {
 	ReportReview(ctx context.Context, input model.ReportReviewInput) (*market.Changed, error)
 	HideReview(ctx context.Context, input model.HideReviewInput) (*market.Changed, error)
 	DecideReviewReport(ctx context.Context, input market.DecideReportInput) (*market.Changed, error)
+	AppointAuditor(ctx context.Context, input market.AppointAuditorInput) (*market.Changed, error)
+	IssueRightsReport(ctx context.Context, input market.RightsReportInput) (*ent.RightsReport, error)
 	CreateShift(ctx context.Context, input market.CreateShiftInput) (*market.Changed, error)
 	PublishShift(ctx context.Context, input model.PublishShiftInput) (*market.Changed, error)
 	CancelShift(ctx context.Context, input model.CancelShiftInput) (*market.Changed, error)
@@ -1909,9 +1942,14 @@ type QueryResolver interface {
 	PendingRealNames(ctx context.Context) ([]*ent.RealName, error)
 	ReviewTags(ctx context.Context, direction review.Direction) ([]string, error)
 	ReviewReports(ctx context.Context, first int, after *entgql.Cursor[string], status *reviewreport.Status) (*ent.ReviewReportConnection, error)
+	RightsReports(ctx context.Context) ([]*ent.RightsReport, error)
 }
 type RealNameResolver interface {
 	IDNumber(ctx context.Context, obj *ent.RealName) (*string, error)
+}
+type RightsReportResolver interface {
+	CSVPath(ctx context.Context, obj *ent.RightsReport) (string, error)
+	Receipt(ctx context.Context, obj *ent.RightsReport) (*model.LedgerReceipt, error)
 }
 type ShiftResolver interface {
 	Applications(ctx context.Context, obj *ent.Shift, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) (*ent.ApplicationConnection, error)
@@ -2173,6 +2211,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApplyToShiftPayload.Shift(childComplexity), true
+
+	case "AppointAuditorPayload.user":
+		if e.ComplexityRoot.AppointAuditorPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointAuditorPayload.User(childComplexity), true
 
 	case "ApproveTimesheetPayload.assignment":
 		if e.ComplexityRoot.ApproveTimesheetPayload.Assignment == nil {
@@ -3837,6 +3882,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employer.Reviews(childComplexity, args["first"].(int), args["after"].(*entgql.Cursor[string])), true
+	case "Employer.rightsScore":
+		if e.ComplexityRoot.Employer.RightsScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.RightsScore(childComplexity), true
 	case "Employer.roster":
 		if e.ComplexityRoot.Employer.Roster == nil {
 			break
@@ -4633,6 +4684,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApplyToShift(childComplexity, args["input"].(market.ApplyInput)), true
+	case "Mutation.appointAuditor":
+		if e.ComplexityRoot.Mutation.AppointAuditor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_appointAuditor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AppointAuditor(childComplexity, args["input"].(market.AppointAuditorInput)), true
 	case "Mutation.approveTimesheet":
 		if e.ComplexityRoot.Mutation.ApproveTimesheet == nil {
 			break
@@ -4963,6 +5025,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.HideReview(childComplexity, args["input"].(model.HideReviewInput)), true
+	case "Mutation.issueRightsReport":
+		if e.ComplexityRoot.Mutation.IssueRightsReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueRightsReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueRightsReport(childComplexity, args["input"].(market.RightsReportInput)), true
 	case "Mutation.joinStandby":
 		if e.ComplexityRoot.Mutation.JoinStandby == nil {
 			break
@@ -6399,6 +6472,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ReviewTags(childComplexity, args["direction"].(review.Direction)), true
+	case "Query.rightsReports":
+		if e.ComplexityRoot.Query.RightsReports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RightsReports(childComplexity), true
 	case "Query.sessions":
 		if e.ComplexityRoot.Query.Sessions == nil {
 			break
@@ -6992,6 +7071,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RevokeOfferPayload.Offer(childComplexity), true
+
+	case "RightsReport.csvPath":
+		if e.ComplexityRoot.RightsReport.CSVPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsReport.CSVPath(childComplexity), true
+	case "RightsReport.createdAt":
+		if e.ComplexityRoot.RightsReport.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsReport.CreatedAt(childComplexity), true
+	case "RightsReport.csv":
+		if e.ComplexityRoot.RightsReport.Csv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsReport.Csv(childComplexity), true
+	case "RightsReport.id":
+		if e.ComplexityRoot.RightsReport.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsReport.ID(childComplexity), true
+	case "RightsReport.periodFrom":
+		if e.ComplexityRoot.RightsReport.PeriodFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsReport.PeriodFrom(childComplexity), true
+	case "RightsReport.periodTo":
+		if e.ComplexityRoot.RightsReport.PeriodTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsReport.PeriodTo(childComplexity), true
+	case "RightsReport.receipt":
+		if e.ComplexityRoot.RightsReport.Receipt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsReport.Receipt(childComplexity), true
+	case "RightsReport.sha256":
+		if e.ComplexityRoot.RightsReport.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsReport.Sha256(childComplexity), true
+
+	case "RightsScore.asOf":
+		if e.ComplexityRoot.RightsScore.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsScore.AsOf(childComplexity), true
+	case "RightsScore.contractRate":
+		if e.ComplexityRoot.RightsScore.ContractRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsScore.ContractRate(childComplexity), true
+	case "RightsScore.coverRate":
+		if e.ComplexityRoot.RightsScore.CoverRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsScore.CoverRate(childComplexity), true
+	case "RightsScore.disputesOpen":
+		if e.ComplexityRoot.RightsScore.DisputesOpen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsScore.DisputesOpen(childComplexity), true
+	case "RightsScore.hires":
+		if e.ComplexityRoot.RightsScore.Hires == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsScore.Hires(childComplexity), true
+	case "RightsScore.score":
+		if e.ComplexityRoot.RightsScore.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsScore.Score(childComplexity), true
+	case "RightsScore.wagesOnTimeRate":
+		if e.ComplexityRoot.RightsScore.WagesOnTimeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsScore.WagesOnTimeRate(childComplexity), true
 
 	case "RosterEntry.createdAt":
 		if e.ComplexityRoot.RosterEntry.CreatedAt == nil {
@@ -8822,6 +8993,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AnswerCreditDisputeInput", ec.unmarshalInputAnswerCreditDisputeInput),
 			graphql.NewInputUnmarshaler("ApplicationOrder", ec.unmarshalInputApplicationOrder),
 			graphql.NewInputUnmarshaler("ApplyToShiftInput", ec.unmarshalInputApplyToShiftInput),
+			graphql.NewInputUnmarshaler("AppointAuditorInput", ec.unmarshalInputAppointAuditorInput),
 			graphql.NewInputUnmarshaler("ApproveTimesheetInput", ec.unmarshalInputApproveTimesheetInput),
 			graphql.NewInputUnmarshaler("AssignmentOrder", ec.unmarshalInputAssignmentOrder),
 			graphql.NewInputUnmarshaler("AvailabilityExceptionInput", ec.unmarshalInputAvailabilityExceptionInput),
@@ -8864,6 +9036,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EscalateTimesheetDisputeInput", ec.unmarshalInputEscalateTimesheetDisputeInput),
 			graphql.NewInputUnmarshaler("GeoPointInput", ec.unmarshalInputGeoPointInput),
 			graphql.NewInputUnmarshaler("HideReviewInput", ec.unmarshalInputHideReviewInput),
+			graphql.NewInputUnmarshaler("IssueRightsReportInput", ec.unmarshalInputIssueRightsReportInput),
 			graphql.NewInputUnmarshaler("LeaveEmployerInput", ec.unmarshalInputLeaveEmployerInput),
 			graphql.NewInputUnmarshaler("LedgerEntryOrder", ec.unmarshalInputLedgerEntryOrder),
 			graphql.NewInputUnmarshaler("MarkNoShowInput", ec.unmarshalInputMarkNoShowInput),
@@ -12694,6 +12867,35 @@ enum ReviewReportStatus @goModel(model: "flexwork/ent/reviewreport.Status") {
   DISMISSED
 }
 """
+A report for those who supervise the platform: the workers'-rights indicators of every organisation that hired in a period, and of the platform, as CSV; its SHA-256 is on the ledger. It names organisations, never people. Auditors and staff read it.
+"""
+type RightsReport implements Node {
+  """
+  An opaque ID; never parse it.
+  """
+  id: ID!
+  """
+  When it was issued.
+  """
+  createdAt: DateTime!
+  """
+  The first instant of the period: hires whose shifts start from it count.
+  """
+  periodFrom: DateTime!
+  """
+  The end of the period, excluded.
+  """
+  periodTo: DateTime!
+  """
+  The report as issued: a header, the platform's row, then a row per organisation by name. Rates are shares from 0 to 1, empty where nothing was counted.
+  """
+  csv: String!
+  """
+  The CSV's SHA-256, hex; the ledger's entry names it.
+  """
+  sha256: String!
+}
+"""
 A worker on an employer's roster: a favourite, who may be offered shifts directly, or a blocked worker, who never is.
 """
 type RosterEntry implements Node {
@@ -13415,6 +13617,14 @@ enum StaffActionAction @goModel(model: "flexwork/ent/staffaction.Action") {
   Staff decided an organisation's business licence.
   """
   LICENCE_DECIDED
+  """
+  A user was made an auditor.
+  """
+  AUDITOR_APPOINTED
+  """
+  Staff issued a rights report.
+  """
+  RIGHTS_REPORT_ISSUED
 }
 """
 A connection to a list of items.
@@ -15801,6 +16011,70 @@ extend type Mutation {
   decideReviewReport(input: DecideReviewReportInput!): DecideReviewReportPayload!
 }
 `, BuiltIn: false},
+	{Name: "../schema/rights.graphql", Input: `"What appointAuditor needs."
+input AppointAuditorInput {
+  "The user who becomes an auditor."
+  userID: ID!
+  "The body they audit for: a regulator or an industry association."
+  body: String!
+}
+
+"What appointAuditor changed."
+type AppointAuditorPayload {
+  "The auditor."
+  user: User!
+}
+
+"The period a rights report covers: hires whose shifts start from ` + "`" + `from` + "`" + ` and before ` + "`" + `to` + "`" + `, at most a year."
+input IssueRightsReportInput {
+  "The first instant of the period."
+  from: DateTime!
+  "The end of the period, excluded."
+  to: DateTime!
+}
+
+"An organisation's worker-rights score, from its hires of the last 90 days; refreshed daily."
+type RightsScore {
+  "0 to 100: the weighted mean of the wages paid on time (40), the hires with a signed contract (30), the hires with the insurance the law asks (20, where it asks) and the hires without a dispute left open or to staff (10)."
+  score: Int!
+  "When it was counted."
+  asOf: DateTime!
+  "Hires in the window."
+  hires: Int!
+  "Share of hires with a contract every party signed; null without hires."
+  contractRate: Float
+  "Share of wages due that were paid by their deadline; null when none was due."
+  wagesOnTimeRate: Float
+  "Share of hires that had the insurance their jurisdiction asks; null when none asks."
+  coverRate: Float
+  "Timesheets disputed and still open."
+  disputesOpen: Int!
+}
+
+extend type Employer {
+  "The organisation's worker-rights score; null before its first hire in the last 90 days, or before the daily count."
+  rightsScore: RightsScore
+}
+
+extend type RightsReport {
+  "Where the CSV is downloaded, with the bearer token the app sends to /graphql."
+  csvPath: String!
+  "Proof that the report's digest is in the ledger's log; null until a checkpoint covers it (a few seconds)."
+  receipt: LedgerReceipt
+}
+
+extend type Query {
+  "Auditors and staff: the rights reports issued, newest first (the last 100)."
+  rightsReports: [RightsReport!]!
+}
+
+extend type Mutation {
+  "Staff: makes a user an auditor, who reads aggregates and reports and no one's personal data, and changes nothing in the market; audited."
+  appointAuditor(input: AppointAuditorInput!): AppointAuditorPayload!
+  "Auditors and staff: counts the workers'-rights indicators of every organisation that hired in the period, and of the platform, as CSV, and puts its SHA-256 on the ledger."
+  issueRightsReport(input: IssueRightsReportInput!): RightsReport!
+}
+`, BuiltIn: false},
 	{Name: "../schema/shift.graphql", Input: `"A new shift, saved as a draft until published."
 input CreateShiftInput {
   "The employer posting it; owners and managers post."
@@ -16268,6 +16542,14 @@ func (ec *executionContext) childFields_ApplyToShiftPayload(ctx context.Context,
 		return ec.fieldContext_ApplyToShiftPayload_shift(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ApplyToShiftPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AppointAuditorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_AppointAuditorPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppointAuditorPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ApproveTimesheetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17162,6 +17444,8 @@ func (ec *executionContext) childFields_Employer(ctx context.Context, field grap
 		return ec.fieldContext_Employer_reviews(ctx, field)
 	case "ratingSummary":
 		return ec.fieldContext_Employer_ratingSummary(ctx, field)
+	case "rightsScore":
+		return ec.fieldContext_Employer_rightsScore(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Employer", field.Name)
 }
@@ -18168,6 +18452,48 @@ func (ec *executionContext) childFields_RevokeOfferPayload(ctx context.Context, 
 		return ec.fieldContext_RevokeOfferPayload_application(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RevokeOfferPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RightsReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RightsReport_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_RightsReport_createdAt(ctx, field)
+	case "periodFrom":
+		return ec.fieldContext_RightsReport_periodFrom(ctx, field)
+	case "periodTo":
+		return ec.fieldContext_RightsReport_periodTo(ctx, field)
+	case "csv":
+		return ec.fieldContext_RightsReport_csv(ctx, field)
+	case "sha256":
+		return ec.fieldContext_RightsReport_sha256(ctx, field)
+	case "csvPath":
+		return ec.fieldContext_RightsReport_csvPath(ctx, field)
+	case "receipt":
+		return ec.fieldContext_RightsReport_receipt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RightsReport", field.Name)
+}
+
+func (ec *executionContext) childFields_RightsScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "score":
+		return ec.fieldContext_RightsScore_score(ctx, field)
+	case "asOf":
+		return ec.fieldContext_RightsScore_asOf(ctx, field)
+	case "hires":
+		return ec.fieldContext_RightsScore_hires(ctx, field)
+	case "contractRate":
+		return ec.fieldContext_RightsScore_contractRate(ctx, field)
+	case "wagesOnTimeRate":
+		return ec.fieldContext_RightsScore_wagesOnTimeRate(ctx, field)
+	case "coverRate":
+		return ec.fieldContext_RightsScore_coverRate(ctx, field)
+	case "disputesOpen":
+		return ec.fieldContext_RightsScore_disputesOpen(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RightsScore", field.Name)
 }
 
 func (ec *executionContext) childFields_RosterEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19428,6 +19754,20 @@ func (ec *executionContext) field_Mutation_applyToShift_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_appointAuditor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.AppointAuditorInput, error) {
+			return ec.unmarshalNAppointAuditorInput2flexworkᚋmarketᚐAppointAuditorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_approveTimesheet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -19840,6 +20180,20 @@ func (ec *executionContext) field_Mutation_hideReview_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.HideReviewInput, error) {
 			return ec.unmarshalNHideReviewInput2flexworkᚋgraphᚋmodelᚐHideReviewInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_issueRightsReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.RightsReportInput, error) {
+			return ec.unmarshalNIssueRightsReportInput2flexworkᚋmarketᚐRightsReportInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -22346,6 +22700,38 @@ func (ec *executionContext) fieldContext_ApplyToShiftPayload_shift(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Shift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppointAuditorPayload_user(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointAuditorPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointAuditorPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointAuditorPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
 		},
 	}
 	return fc, nil
@@ -29535,6 +29921,38 @@ func (ec *executionContext) fieldContext_Employer_ratingSummary(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Employer_rightsScore(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_rightsScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Employer().RightsScore(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.RightsScore) graphql.Marshaler {
+			return ec.marshalORightsScore2ᚖflexworkᚋmarketᚐRightsScore(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_rightsScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Employer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RightsScore(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EmployerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35734,6 +36152,94 @@ func (ec *executionContext) fieldContext_Mutation_decideReviewReport(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_appointAuditor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_appointAuditor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AppointAuditor(ctx, fc.Args["input"].(market.AppointAuditorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNAppointAuditorPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_appointAuditor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointAuditorPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_appointAuditor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_issueRightsReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_issueRightsReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IssueRightsReport(ctx, fc.Args["input"].(market.RightsReportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.RightsReport) graphql.Marshaler {
+			return ec.marshalNRightsReport2ᚖflexworkᚋentᚐRightsReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_issueRightsReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RightsReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issueRightsReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createShift(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40026,6 +40532,38 @@ func (ec *executionContext) fieldContext_Query_reviewReports(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_rightsReports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rightsReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RightsReports(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RightsReport) graphql.Marshaler {
+			return ec.marshalNRightsReport2ᚕᚖflexworkᚋentᚐRightsReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rightsReports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RightsReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -42320,6 +42858,360 @@ func (ec *executionContext) fieldContext_RevokeOfferPayload_application(_ contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RightsReport_id(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsReport_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RightsReport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RightsReport_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsReport_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RightsReport_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RightsReport_periodFrom(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsReport_periodFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RightsReport_periodFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RightsReport_periodTo(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsReport_periodTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RightsReport_periodTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RightsReport_csv(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsReport_csv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Csv, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RightsReport_csv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _RightsReport_sha256(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsReport_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sha256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RightsReport_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _RightsReport_csvPath(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsReport_csvPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RightsReport().CSVPath(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RightsReport_csvPath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsReport", field, true, true, "String")
+}
+
+func (ec *executionContext) _RightsReport_receipt(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsReport_receipt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RightsReport().Receipt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LedgerReceipt) graphql.Marshaler {
+			return ec.marshalOLedgerReceipt2ᚖflexworkᚋgraphᚋmodelᚐLedgerReceipt(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RightsReport_receipt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RightsReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LedgerReceipt(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RightsScore_score(ctx context.Context, field graphql.CollectedField, obj *market.RightsScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsScore_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RightsScore_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsScore", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RightsScore_asOf(ctx context.Context, field graphql.CollectedField, obj *market.RightsScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsScore_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RightsScore_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsScore", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _RightsScore_hires(ctx context.Context, field graphql.CollectedField, obj *market.RightsScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsScore_hires(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hires, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RightsScore_hires(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsScore", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RightsScore_contractRate(ctx context.Context, field graphql.CollectedField, obj *market.RightsScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsScore_contractRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContractRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RightsScore_contractRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsScore", field, true, false, "Float")
+}
+
+func (ec *executionContext) _RightsScore_wagesOnTimeRate(ctx context.Context, field graphql.CollectedField, obj *market.RightsScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsScore_wagesOnTimeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WagesOnTimeRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RightsScore_wagesOnTimeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsScore", field, true, false, "Float")
+}
+
+func (ec *executionContext) _RightsScore_coverRate(ctx context.Context, field graphql.CollectedField, obj *market.RightsScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsScore_coverRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoverRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RightsScore_coverRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsScore", field, true, false, "Float")
+}
+
+func (ec *executionContext) _RightsScore_disputesOpen(ctx context.Context, field graphql.CollectedField, obj *market.RightsScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsScore_disputesOpen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisputesOpen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RightsScore_disputesOpen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsScore", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RosterEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
@@ -51279,6 +52171,55 @@ func UnmarshalApplyToShiftInput(ctx context.Context, raw any) (market.ApplyInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAppointAuditorInput(ctx context.Context, obj any) (market.AppointAuditorInput, error) {
+	var it market.AppointAuditorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userID", "body"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAppointAuditorInput unmarshals raw into the AppointAuditorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAppointAuditorInput(ctx context.Context, raw any) (market.AppointAuditorInput, error) {
+	var out market.AppointAuditorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AppointAuditorInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputApproveTimesheetInput(ctx context.Context, obj any) (market.ApproveInput, error) {
 	var it market.ApproveInput
 	if obj == nil {
@@ -53562,6 +54503,55 @@ func (ec *executionContext) unmarshalInputHideReviewInput(ctx context.Context, o
 func UnmarshalHideReviewInput(ctx context.Context, raw any) (model.HideReviewInput, error) {
 	var out model.HideReviewInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "HideReviewInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIssueRightsReportInput(ctx context.Context, obj any) (market.RightsReportInput, error) {
+	var it market.RightsReportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIssueRightsReportInput unmarshals raw into the IssueRightsReportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIssueRightsReportInput(ctx context.Context, raw any) (market.RightsReportInput, error) {
+	var out market.RightsReportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IssueRightsReportInput", raw, &out)
 	return out, err
 }
 
@@ -57599,6 +58589,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._RosterEntry(ctx, sel, obj)
+	case *ent.RightsReport:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RightsReport(ctx, sel, obj)
 	case *ent.ReviewReport:
 		if obj == nil {
 			return graphql.Null
@@ -58097,6 +59092,39 @@ func (ec *executionContext) _ApplyToShiftPayload(ctx context.Context, sel ast.Se
 			}
 		case "shift":
 			out.Values[i] = ec._ApplyToShiftPayload_shift(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var appointAuditorPayloadImplementors = []string{"AppointAuditorPayload"}
+
+func (ec *executionContext) _AppointAuditorPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appointAuditorPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppointAuditorPayload")
+		case "user":
+			out.Values[i] = ec._AppointAuditorPayload_user(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -61320,6 +62348,12 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_ratingSummary(ctx, field, obj)
 				})
+		case "rightsScore":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Employer_rightsScore(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -63272,6 +64306,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "appointAuditor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_appointAuditor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issueRightsReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issueRightsReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createShift":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createShift(ctx, field)
@@ -64697,6 +65745,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_reviewReports(ctx, field)
 				})
+		case "rightsReports":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_rightsReports(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -65888,6 +66942,139 @@ func (ec *executionContext) _RevokeOfferPayload(ctx context.Context, sel ast.Sel
 		case "application":
 			out.Values[i] = ec._RevokeOfferPayload_application(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rightsReportImplementors = []string{"RightsReport", "Node"}
+
+func (ec *executionContext) _RightsReport(ctx context.Context, sel ast.SelectionSet, obj *ent.RightsReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rightsReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RightsReport")
+		case "id":
+			out.Values[i] = ec._RightsReport_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._RightsReport_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "periodFrom":
+			out.Values[i] = ec._RightsReport_periodFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "periodTo":
+			out.Values[i] = ec._RightsReport_periodTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "csv":
+			out.Values[i] = ec._RightsReport_csv(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sha256":
+			out.Values[i] = ec._RightsReport_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "csvPath":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RightsReport_csvPath(ctx, field, obj)
+				})
+		case "receipt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RightsReport_receipt(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rightsScoreImplementors = []string{"RightsScore"}
+
+func (ec *executionContext) _RightsScore(ctx context.Context, sel ast.SelectionSet, obj *market.RightsScore) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rightsScoreImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RightsScore")
+		case "score":
+			out.Values[i] = ec._RightsScore_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._RightsScore_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hires":
+			out.Values[i] = ec._RightsScore_hires(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contractRate":
+			out.Values[i] = ec._RightsScore_contractRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "wagesOnTimeRate":
+			out.Values[i] = ec._RightsScore_wagesOnTimeRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "coverRate":
+			out.Values[i] = ec._RightsScore_coverRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "disputesOpen":
+			out.Values[i] = ec._RightsScore_disputesOpen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -69585,6 +70772,19 @@ func (ec *executionContext) marshalNApplyToShiftPayload2ᚖflexworkᚋmarketᚐC
 	return ec._ApplyToShiftPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAppointAuditorInput2flexworkᚋmarketᚐAppointAuditorInput(ctx context.Context, v any) (market.AppointAuditorInput, error) {
+	res, err := ec.unmarshalInputAppointAuditorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppointAuditorPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AppointAuditorPayload!")
+		return graphql.Null
+	}
+	return ec._AppointAuditorPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNApproveTimesheetInput2flexworkᚋmarketᚐApproveInput(ctx context.Context, v any) (market.ApproveInput, error) {
 	res, err := ec.unmarshalInputApproveTimesheetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -71145,6 +72345,11 @@ func (ec *executionContext) marshalNInvoiceLine2ᚖflexworkᚋmarketᚐInvoiceLi
 	return ec._InvoiceLine(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNIssueRightsReportInput2flexworkᚋmarketᚐRightsReportInput(ctx context.Context, v any) (market.RightsReportInput, error) {
+	res, err := ec.unmarshalInputIssueRightsReportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNJurisdiction2flexworkᚋentᚋemployerᚐJurisdiction(ctx context.Context, v any) (employer.Jurisdiction, error) {
 	var res employer.Jurisdiction
 	err := res.UnmarshalGQL(v)
@@ -72300,6 +73505,30 @@ func (ec *executionContext) marshalNRevokeOfferPayload2ᚖflexworkᚋmarketᚐCh
 		return graphql.Null
 	}
 	return ec._RevokeOfferPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRightsReport2ᚕᚖflexworkᚋentᚐRightsReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RightsReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRightsReport2ᚖflexworkᚋentᚐRightsReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRightsReport2ᚖflexworkᚋentᚐRightsReport(ctx context.Context, sel ast.SelectionSet, v *ent.RightsReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RightsReport!")
+		return graphql.Null
+	}
+	return ec._RightsReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRosterEntry2ᚖflexworkᚋentᚐRosterEntry(ctx context.Context, sel ast.SelectionSet, v *ent.RosterEntry) graphql.Marshaler {
@@ -74258,6 +75487,13 @@ func (ec *executionContext) marshalOReviewReportStatus2ᚖflexworkᚋentᚋrevie
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalORightsScore2ᚖflexworkᚋmarketᚐRightsScore(ctx context.Context, sel ast.SelectionSet, v *market.RightsScore) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RightsScore(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalORosterEntry2ᚖflexworkᚋentᚐRosterEntry(ctx context.Context, sel ast.SelectionSet, v *ent.RosterEntry) graphql.Marshaler {

@@ -22,15 +22,15 @@ type Viewers struct {
 	Dialect string
 }
 
-// Load reads everything the privacy rules need about a user — staff flag,
-// worker profile, employer roles — in one statement.
+// Load reads everything the privacy rules need about a user — staff and
+// auditor flags, worker profile, employer roles — in one statement.
 func (l Viewers) Load(ctx context.Context, userID string) (*viewer.Viewer, error) {
 	u, w, m := sql.Table(user.Table), sql.Table(workerprofile.Table), sql.Table(membership.Table)
 	// Joined tables get aliases, so columns are named after the joins.
 	q := sql.Select().From(u)
 	q.LeftJoin(w).On(w.C(workerprofile.FieldUserID), u.C(user.FieldID))
 	q.LeftJoin(m).On(m.C(membership.FieldUserID), u.C(user.FieldID))
-	q.Select(u.C(user.FieldIsStaff), u.C(user.FieldDisabledAt), u.C(user.FieldLocale), w.C(workerprofile.FieldID), m.C(membership.FieldEmployerID), m.C(membership.FieldRole)).
+	q.Select(u.C(user.FieldIsStaff), u.C(user.FieldAuditorFor), u.C(user.FieldDisabledAt), u.C(user.FieldLocale), w.C(workerprofile.FieldID), m.C(membership.FieldEmployerID), m.C(membership.FieldRole)).
 		Where(sql.EQ(u.C(user.FieldID), userID))
 	q.SetDialect(l.Dialect)
 	query, args := q.Query()
@@ -44,18 +44,19 @@ func (l Viewers) Load(ctx context.Context, userID string) (*viewer.Viewer, error
 	for rows.Next() {
 		var (
 			staff             bool
+			auditorFor        sql.NullString
 			disabled          sql.NullTime
 			locale            string
 			worker, emp, role sql.NullString
 		)
-		if err := rows.Scan(&staff, &disabled, &locale, &worker, &emp, &role); err != nil {
+		if err := rows.Scan(&staff, &auditorFor, &disabled, &locale, &worker, &emp, &role); err != nil {
 			return nil, err
 		}
 		if disabled.Valid {
 			return nil, errNoUser
 		}
 		found = true
-		v.Staff, v.Locale = staff, locale
+		v.Staff, v.Auditor, v.Locale = staff, auditorFor.Valid, locale
 		v.WorkerID = worker.String
 		if emp.Valid {
 			v.Roles[emp.String] = viewer.Role(role.String)
