@@ -693,6 +693,24 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		t.Fatalf("DecideBusinessLicence: %v", l.v)
 	}
 
+	// --- Oversight --------------------------------------------------------------------------
+	// Sam appoints Uta, of the labour inspectorate, an auditor: she issues
+	// the month's rights report, every organisation's figures as CSV whose
+	// digest is on the ledger, and reads it back.
+	uta, utaID := tok("uta@example.com", "Uta")
+	if a := s.op(sam, "AppointAuditor", map[string]any{"input": map[string]any{"userID": utaID, "body": "Landesamt für Arbeitsschutz"}}); a.str("appointAuditor.user.id") != utaID {
+		t.Fatalf("AppointAuditor: %v", a.v)
+	}
+	month := map[string]any{"from": env.Clock.Now().AddDate(0, -1, 0).Format(time.RFC3339), "to": env.Clock.Now().AddDate(0, 0, 7).Format(time.RFC3339)}
+	rights := s.op(uta, "IssueRightsReport", map[string]any{"input": month})
+	if csv := rights.str("issueRightsReport.csv"); !strings.HasPrefix(csv, "scope,organisation_id") || !strings.Contains(csv, "Spree Logistics") ||
+		len(rights.str("issueRightsReport.sha256")) != 64 {
+		t.Fatalf("IssueRightsReport: %v", rights.v)
+	}
+	if r := s.op(uta, "RightsReports", nil); r.str("rightsReports.0.id") != rights.str("issueRightsReport.id") {
+		t.Fatalf("RightsReports: %v", r.v)
+	}
+
 	// --- Inbox, settings, devices --------------------------------------------------------
 	inbox := s.op(ana, "Inbox", map[string]any{"first": 50})
 	if len(inbox.list("notifications.edges")) == 0 || inbox.get("unreadNotificationCount").(float64) == 0 {
