@@ -679,12 +679,13 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "RightsReport",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			rightsreport.FieldCreatedAt:  {Type: field.TypeTime, Column: rightsreport.FieldCreatedAt},
-			rightsreport.FieldPeriodFrom: {Type: field.TypeTime, Column: rightsreport.FieldPeriodFrom},
-			rightsreport.FieldPeriodTo:   {Type: field.TypeTime, Column: rightsreport.FieldPeriodTo},
-			rightsreport.FieldIssuedByID: {Type: field.TypeString, Column: rightsreport.FieldIssuedByID},
-			rightsreport.FieldCsv:        {Type: field.TypeString, Column: rightsreport.FieldCsv},
-			rightsreport.FieldSha256:     {Type: field.TypeString, Column: rightsreport.FieldSha256},
+			rightsreport.FieldCreatedAt:    {Type: field.TypeTime, Column: rightsreport.FieldCreatedAt},
+			rightsreport.FieldPeriodFrom:   {Type: field.TypeTime, Column: rightsreport.FieldPeriodFrom},
+			rightsreport.FieldPeriodTo:     {Type: field.TypeTime, Column: rightsreport.FieldPeriodTo},
+			rightsreport.FieldJurisdiction: {Type: field.TypeEnum, Column: rightsreport.FieldJurisdiction},
+			rightsreport.FieldIssuedByID:   {Type: field.TypeString, Column: rightsreport.FieldIssuedByID},
+			rightsreport.FieldCsv:          {Type: field.TypeString, Column: rightsreport.FieldCsv},
+			rightsreport.FieldSha256:       {Type: field.TypeString, Column: rightsreport.FieldSha256},
 		},
 	}
 	graph.Nodes[27] = &sqlgraph.Node{
@@ -4916,6 +4917,11 @@ func (f *RightsReportFilter) WherePeriodFrom(p entql.TimeP) {
 // WherePeriodTo applies the entql time.Time predicate on the period_to field.
 func (f *RightsReportFilter) WherePeriodTo(p entql.TimeP) {
 	f.Where(p.Field(rightsreport.FieldPeriodTo))
+}
+
+// WhereJurisdiction applies the entql string predicate on the jurisdiction field.
+func (f *RightsReportFilter) WhereJurisdiction(p entql.StringP) {
+	f.Where(p.Field(rightsreport.FieldJurisdiction))
 }
 
 // WhereIssuedByID applies the entql string predicate on the issued_by_id field.

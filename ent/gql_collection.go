@@ -3229,6 +3229,11 @@ func (_q *RightsReportQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, rightsreport.FieldPeriodTo)
 				fieldSeen[rightsreport.FieldPeriodTo] = struct{}{}
 			}
+		case "jurisdiction":
+			if _, ok := fieldSeen[rightsreport.FieldJurisdiction]; !ok {
+				selectedFields = append(selectedFields, rightsreport.FieldJurisdiction)
+				fieldSeen[rightsreport.FieldJurisdiction] = struct{}{}
+			}
 		case "csv":
 			if _, ok := fieldSeen[rightsreport.FieldCsv]; !ok {
 				selectedFields = append(selectedFields, rightsreport.FieldCsv)

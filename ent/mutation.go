@@ -27233,6 +27233,7 @@ type RightsReportMutation struct {
 	created_at    *time.Time
 	period_from   *time.Time
 	period_to     *time.Time
+	jurisdiction  *rightsreport.Jurisdiction
 	issued_by_id  *string
 	csv           *string
 	sha256        *string
@@ -27454,6 +27455,55 @@ func (m *RightsReportMutation) ResetPeriodTo() {
 	m.period_to = nil
 }
 
+// SetJurisdiction sets the "jurisdiction" field.
+func (m *RightsReportMutation) SetJurisdiction(r rightsreport.Jurisdiction) {
+	m.jurisdiction = &r
+}
+
+// Jurisdiction returns the value of the "jurisdiction" field in the mutation.
+func (m *RightsReportMutation) Jurisdiction() (r rightsreport.Jurisdiction, exists bool) {
+	v := m.jurisdiction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJurisdiction returns the old "jurisdiction" field's value of the RightsReport entity.
+// If the RightsReport object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RightsReportMutation) OldJurisdiction(ctx context.Context) (v *rightsreport.Jurisdiction, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJurisdiction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJurisdiction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJurisdiction: %w", err)
+	}
+	return oldValue.Jurisdiction, nil
+}
+
+// ClearJurisdiction clears the value of the "jurisdiction" field.
+func (m *RightsReportMutation) ClearJurisdiction() {
+	m.jurisdiction = nil
+	m.clearedFields[rightsreport.FieldJurisdiction] = struct{}{}
+}
+
+// JurisdictionCleared returns if the "jurisdiction" field was cleared in this mutation.
+func (m *RightsReportMutation) JurisdictionCleared() bool {
+	_, ok := m.clearedFields[rightsreport.FieldJurisdiction]
+	return ok
+}
+
+// ResetJurisdiction resets all changes to the "jurisdiction" field.
+func (m *RightsReportMutation) ResetJurisdiction() {
+	m.jurisdiction = nil
+	delete(m.clearedFields, rightsreport.FieldJurisdiction)
+}
+
 // SetIssuedByID sets the "issued_by_id" field.
 func (m *RightsReportMutation) SetIssuedByID(s string) {
 	m.issued_by_id = &s
@@ -27596,7 +27646,7 @@ func (m *RightsReportMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RightsReportMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, rightsreport.FieldCreatedAt)
 	}
@@ -27605,6 +27655,9 @@ func (m *RightsReportMutation) Fields() []string {
 	}
 	if m.period_to != nil {
 		fields = append(fields, rightsreport.FieldPeriodTo)
+	}
+	if m.jurisdiction != nil {
+		fields = append(fields, rightsreport.FieldJurisdiction)
 	}
 	if m.issued_by_id != nil {
 		fields = append(fields, rightsreport.FieldIssuedByID)
@@ -27629,6 +27682,8 @@ func (m *RightsReportMutation) Field(name string) (ent.Value, bool) {
 		return m.PeriodFrom()
 	case rightsreport.FieldPeriodTo:
 		return m.PeriodTo()
+	case rightsreport.FieldJurisdiction:
+		return m.Jurisdiction()
 	case rightsreport.FieldIssuedByID:
 		return m.IssuedByID()
 	case rightsreport.FieldCsv:
@@ -27650,6 +27705,8 @@ func (m *RightsReportMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldPeriodFrom(ctx)
 	case rightsreport.FieldPeriodTo:
 		return m.OldPeriodTo(ctx)
+	case rightsreport.FieldJurisdiction:
+		return m.OldJurisdiction(ctx)
 	case rightsreport.FieldIssuedByID:
 		return m.OldIssuedByID(ctx)
 	case rightsreport.FieldCsv:
@@ -27685,6 +27742,13 @@ func (m *RightsReportMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPeriodTo(v)
+		return nil
+	case rightsreport.FieldJurisdiction:
+		v, ok := value.(rightsreport.Jurisdiction)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJurisdiction(v)
 		return nil
 	case rightsreport.FieldIssuedByID:
 		v, ok := value.(string)
@@ -27736,7 +27800,11 @@ func (m *RightsReportMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *RightsReportMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(rightsreport.FieldJurisdiction) {
+		fields = append(fields, rightsreport.FieldJurisdiction)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -27749,6 +27817,11 @@ func (m *RightsReportMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *RightsReportMutation) ClearField(name string) error {
+	switch name {
+	case rightsreport.FieldJurisdiction:
+		m.ClearJurisdiction()
+		return nil
+	}
 	return fmt.Errorf("unknown RightsReport nullable field %s", name)
 }
 
@@ -27764,6 +27837,9 @@ func (m *RightsReportMutation) ResetField(name string) error {
 		return nil
 	case rightsreport.FieldPeriodTo:
 		m.ResetPeriodTo()
+		return nil
+	case rightsreport.FieldJurisdiction:
+		m.ResetJurisdiction()
 		return nil
 	case rightsreport.FieldIssuedByID:
 		m.ResetIssuedByID()

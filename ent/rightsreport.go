@@ -23,6 +23,8 @@ type RightsReport struct {
 	PeriodFrom time.Time `json:"period_from,omitempty"`
 	// The end of the period, excluded.
 	PeriodTo time.Time `json:"period_to,omitempty"`
+	// The organisations it counts: those of this jurisdiction; all when null.
+	Jurisdiction *rightsreport.Jurisdiction `json:"jurisdiction,omitempty"`
 	// IssuedByID holds the value of the "issued_by_id" field.
 	IssuedByID string `json:"issued_by_id,omitempty"`
 	// The report as issued: a header, the platform's row, then a row per organisation by name. Rates are shares from 0 to 1, empty where nothing was counted.
@@ -37,7 +39,7 @@ func (*RightsReport) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case rightsreport.FieldID, rightsreport.FieldIssuedByID, rightsreport.FieldCsv, rightsreport.FieldSha256:
+		case rightsreport.FieldID, rightsreport.FieldJurisdiction, rightsreport.FieldIssuedByID, rightsreport.FieldCsv, rightsreport.FieldSha256:
 			values[i] = new(sql.NullString)
 		case rightsreport.FieldCreatedAt, rightsreport.FieldPeriodFrom, rightsreport.FieldPeriodTo:
 			values[i] = new(sql.NullTime)
@@ -79,6 +81,13 @@ func (_m *RightsReport) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field period_to", values[i])
 			} else if value.Valid {
 				_m.PeriodTo = value.Time
+			}
+		case rightsreport.FieldJurisdiction:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field jurisdiction", values[i])
+			} else if value.Valid {
+				_m.Jurisdiction = new(rightsreport.Jurisdiction)
+				*_m.Jurisdiction = rightsreport.Jurisdiction(value.String)
 			}
 		case rightsreport.FieldIssuedByID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -142,6 +151,11 @@ func (_m *RightsReport) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("period_to=")
 	builder.WriteString(_m.PeriodTo.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.Jurisdiction; v != nil {
+		builder.WriteString("jurisdiction=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("issued_by_id=")
 	builder.WriteString(_m.IssuedByID)

@@ -49,6 +49,20 @@ func (_c *RightsReportCreate) SetPeriodTo(v time.Time) *RightsReportCreate {
 	return _c
 }
 
+// SetJurisdiction sets the "jurisdiction" field.
+func (_c *RightsReportCreate) SetJurisdiction(v rightsreport.Jurisdiction) *RightsReportCreate {
+	_c.mutation.SetJurisdiction(v)
+	return _c
+}
+
+// SetNillableJurisdiction sets the "jurisdiction" field if the given value is not nil.
+func (_c *RightsReportCreate) SetNillableJurisdiction(v *rightsreport.Jurisdiction) *RightsReportCreate {
+	if v != nil {
+		_c.SetJurisdiction(*v)
+	}
+	return _c
+}
+
 // SetIssuedByID sets the "issued_by_id" field.
 func (_c *RightsReportCreate) SetIssuedByID(v string) *RightsReportCreate {
 	_c.mutation.SetIssuedByID(v)
@@ -146,6 +160,11 @@ func (_c *RightsReportCreate) check() error {
 	if _, ok := _c.mutation.PeriodTo(); !ok {
 		return &ValidationError{Name: "period_to", err: errors.New(`ent: missing required field "RightsReport.period_to"`)}
 	}
+	if v, ok := _c.mutation.Jurisdiction(); ok {
+		if err := rightsreport.JurisdictionValidator(v); err != nil {
+			return &ValidationError{Name: "jurisdiction", err: fmt.Errorf(`ent: validator failed for field "RightsReport.jurisdiction": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.IssuedByID(); !ok {
 		return &ValidationError{Name: "issued_by_id", err: errors.New(`ent: missing required field "RightsReport.issued_by_id"`)}
 	}
@@ -207,6 +226,10 @@ func (_c *RightsReportCreate) createSpec() (*RightsReport, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.PeriodTo(); ok {
 		_spec.SetField(rightsreport.FieldPeriodTo, field.TypeTime, value)
 		_node.PeriodTo = value
+	}
+	if value, ok := _c.mutation.Jurisdiction(); ok {
+		_spec.SetField(rightsreport.FieldJurisdiction, field.TypeEnum, value)
+		_node.Jurisdiction = &value
 	}
 	if value, ok := _c.mutation.IssuedByID(); ok {
 		_spec.SetField(rightsreport.FieldIssuedByID, field.TypeString, value)
@@ -297,6 +320,9 @@ func (u *RightsReportUpsertOne) UpdateNewValues() *RightsReportUpsertOne {
 		}
 		if _, exists := u.create.mutation.PeriodTo(); exists {
 			s.SetIgnore(rightsreport.FieldPeriodTo)
+		}
+		if _, exists := u.create.mutation.Jurisdiction(); exists {
+			s.SetIgnore(rightsreport.FieldJurisdiction)
 		}
 		if _, exists := u.create.mutation.IssuedByID(); exists {
 			s.SetIgnore(rightsreport.FieldIssuedByID)
@@ -529,6 +555,9 @@ func (u *RightsReportUpsertBulk) UpdateNewValues() *RightsReportUpsertBulk {
 			}
 			if _, exists := b.mutation.PeriodTo(); exists {
 				s.SetIgnore(rightsreport.FieldPeriodTo)
+			}
+			if _, exists := b.mutation.Jurisdiction(); exists {
+				s.SetIgnore(rightsreport.FieldJurisdiction)
 			}
 			if _, exists := b.mutation.IssuedByID(); exists {
 				s.SetIgnore(rightsreport.FieldIssuedByID)

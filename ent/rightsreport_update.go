@@ -75,6 +75,9 @@ func (_u *RightsReportUpdate) sqlSave(ctx context.Context) (_node int, err error
 			}
 		}
 	}
+	if _u.mutation.JurisdictionCleared() {
+		_spec.ClearField(rightsreport.FieldJurisdiction, field.TypeEnum)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -173,6 +176,9 @@ func (_u *RightsReportUpdateOne) sqlSave(ctx context.Context) (_node *RightsRepo
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.JurisdictionCleared() {
+		_spec.ClearField(rightsreport.FieldJurisdiction, field.TypeEnum)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &RightsReport{config: _u.config}

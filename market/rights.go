@@ -29,6 +29,9 @@ import (
 type hires struct {
 	from, to time.Time
 	orgs     []string
+	// jurisdiction keeps the organisations of one jurisdiction ("" all):
+	// a regulator supervises its own.
+	jurisdiction employer.Jurisdiction
 }
 
 func (h hires) selector(column string) *sql.Selector {
@@ -155,6 +158,9 @@ func (m *Market) rightsFigures(ctx context.Context, h hires, asOf time.Time) (ma
 	workers := map[string]map[string]bool{}
 	for _, a := range as {
 		o := orgOf(a)
+		if h.jurisdiction != "" && (org[o] == nil || org[o].Jurisdiction != h.jurisdiction) {
+			continue
+		}
 		f := out[o]
 		if f == nil {
 			f, workers[o] = &rights.Figures{}, map[string]bool{}

@@ -103,7 +103,7 @@ func TestTheRightsReportCountsWhatWorkersWereOwed(t *testing.T) {
 			t.Fatalf("the CSV has %d rows (%v), want a header, the platform and two organisations:\n%s", len(rows), err, r.Csv)
 		}
 		credit := func(id string) int { return db.Employer.GetX(sys, id).CreditScore }
-		// scope, id, name, from, to, then the figures as rightsCSVHeader names them.
+		// scope, id, name, jurisdiction, from, to, then the figures as rightsCSVHeader names them.
 		want := map[string]string{
 			"PLATFORM": "5,4,0.8000,3,1,0.3333,1,1,1.0000,1,0,0,1," + avg(credit(w.emp), credit(cnID)) + ",5,1,0.2000",
 			w.emp:      "4,3,0.7500,3,1,0.3333,0,0,,1,0,0,1," + avg(credit(w.emp)) + ",4,0,0.0000",
@@ -114,7 +114,7 @@ func TestTheRightsReportCountsWhatWorkersWereOwed(t *testing.T) {
 			if row[0] == "PLATFORM" {
 				key = "PLATFORM"
 			}
-			if got := strings.Join(row[5:], ","); got != want[key] {
+			if got := strings.Join(row[6:], ","); got != want[key] {
 				t.Errorf("%s (%s): got  %s\n want %s", key, row[2], got, want[key])
 			}
 		}

@@ -32,6 +32,8 @@ const LedgerRightsReportIssued = "RIGHTS_REPORT_ISSUED"
 type RightsReportInput struct {
 	From time.Time `json:"from" validate:"required"`
 	To   time.Time `json:"to" validate:"required"`
+	// Jurisdiction counts only its organisations; nil counts all.
+	Jurisdiction *employer.Jurisdiction `json:"jurisdiction"`
 }
 
 // AppointAuditorInput makes a user an auditor for a body.
@@ -103,11 +105,15 @@ func (m *Market) IssueRightsReport(ctx context.Context, in RightsReportInput) (*
 		return nil, BadInput("to", "a report covers at most a year")
 	}
 	from, to := in.From.UTC(), in.To.UTC()
-	figures, err := m.rightsFigures(ctx, hires{from: from, to: to}, m.Now())
+	scope := hires{from: from, to: to}
+	if in.Jurisdiction != nil {
+		scope.jurisdiction = *in.Jurisdiction
+	}
+	figures, err := m.rightsFigures(ctx, scope, m.Now())
 	if err != nil {
 		return nil, err
 	}
-	body, err := m.rightsCSV(ctx, from, to, figures)
+	body, err := m.rightsCSV(ctx, from, to, scope.jurisdiction, figures)
 	if err != nil {
 		return nil, err
 	}
@@ -116,13 +122,16 @@ func (m *Market) IssueRightsReport(ctx context.Context, in RightsReportInput) (*
 	var out *ent.RightsReport
 	err = m.inTx(ctx, func(ctx context.Context, c *ent.Client) error {
 		sys := rule.System(ctx)
-		r, err := c.RightsReport.Create().SetPeriodFrom(from).SetPeriodTo(to).SetIssuedByID(v.UserID).
-			SetCsv(string(body)).SetSha256(digest).Save(sys)
+		create := c.RightsReport.Create().SetPeriodFrom(from).SetPeriodTo(to).SetIssuedByID(v.UserID).SetCsv(string(body)).SetSha256(digest)
+		if scope.jurisdiction != "" {
+			create.SetJurisdiction(rightsreport.Jurisdiction(scope.jurisdiction))
+		}
+		r, err := create.Save(sys)
 		if err != nil {
 			return err
 		}
 		if _, err := m.appendLedger(ctx, c, LedgerRightsReportIssued, r.ID, v.UserID, map[string]any{
-			"from": from.Format(time.RFC3339), "to": to.Format(time.RFC3339), "sha256": digest,
+			"from": from.Format(time.RFC3339), "to": to.Format(time.RFC3339), "jurisdiction": string(scope.jurisdiction), "sha256": digest,
 		}); err != nil {
 			return err
 		}
@@ -157,7 +166,7 @@ func (m *Market) RightsReportCSV(ctx context.Context, id string) ([]byte, error)
 // rightsCSVHeader names the report's columns; rates are shares from 0 to
 // 1, empty where nothing was counted.
 var rightsCSVHeader = []string{
-	"scope", "organisation_id", "organisation", "period_from", "period_to",
+	"scope", "organisation_id", "organisation", "jurisdiction", "period_from", "period_to",
 	"hires", "contracted", "contract_rate",
 	"wages_due", "wages_on_time", "wages_on_time_rate",
 	"cover_required", "covered", "cover_rate",
@@ -166,9 +175,9 @@ var rightsCSVHeader = []string{
 }
 
 // rightsCSV writes the platform's row, then one per organisation by name.
-func (m *Market) rightsCSV(ctx context.Context, from, to time.Time, figures map[string]*rights.Figures) ([]byte, error) {
+func (m *Market) rightsCSV(ctx context.Context, from, to time.Time, scope employer.Jurisdiction, figures map[string]*rights.Figures) ([]byte, error) {
 	ids := keys(figures)
-	orgs, err := m.db.Employer.Query().Where(employer.IDIn(ids...)).Select(employer.FieldName).All(rule.System(ctx))
+	orgs, err := m.db.Employer.Query().Where(employer.IDIn(ids...)).Select(employer.FieldName, employer.FieldJurisdiction).All(rule.System(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -177,9 +186,9 @@ func (m *Market) rightsCSV(ctx context.Context, from, to time.Time, figures map[
 	w := csv.NewWriter(&buf)
 	period := []string{from.Format(time.RFC3339), to.Format(time.RFC3339)}
 	_ = w.Write(rightsCSVHeader)
-	_ = w.Write(append(append([]string{"PLATFORM", "", ""}, period...), rightsColumns(figures[""])...))
+	_ = w.Write(append(append([]string{"PLATFORM", "", "", string(scope)}, period...), rightsColumns(figures[""])...))
 	for _, e := range orgs {
-		_ = w.Write(append(append([]string{"ORGANISATION", e.ID, e.Name}, period...), rightsColumns(figures[e.ID])...))
+		_ = w.Write(append(append([]string{"ORGANISATION", e.ID, e.Name, string(e.Jurisdiction)}, period...), rightsColumns(figures[e.ID])...))
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()

@@ -993,6 +993,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "period_from", Type: field.TypeTime},
 		{Name: "period_to", Type: field.TypeTime},
+		{Name: "jurisdiction", Type: field.TypeEnum, Nullable: true, Enums: []string{"GENERIC", "CN"}},
 		{Name: "issued_by_id", Type: field.TypeString},
 		{Name: "csv", Type: field.TypeString, Size: 2147483647},
 		{Name: "sha256", Type: field.TypeString},

@@ -3,6 +3,9 @@
 package rightsreport
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -20,6 +23,8 @@ const (
 	FieldPeriodFrom = "period_from"
 	// FieldPeriodTo holds the string denoting the period_to field in the database.
 	FieldPeriodTo = "period_to"
+	// FieldJurisdiction holds the string denoting the jurisdiction field in the database.
+	FieldJurisdiction = "jurisdiction"
 	// FieldIssuedByID holds the string denoting the issued_by_id field in the database.
 	FieldIssuedByID = "issued_by_id"
 	// FieldCsv holds the string denoting the csv field in the database.
@@ -36,6 +41,7 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldPeriodFrom,
 	FieldPeriodTo,
+	FieldJurisdiction,
 	FieldIssuedByID,
 	FieldCsv,
 	FieldSha256,
@@ -67,6 +73,29 @@ var (
 	IDValidator func(string) error
 )
 
+// Jurisdiction defines the type for the "jurisdiction" enum field.
+type Jurisdiction string
+
+// Jurisdiction values.
+const (
+	JurisdictionGENERIC Jurisdiction = "GENERIC"
+	JurisdictionCN      Jurisdiction = "CN"
+)
+
+func (j Jurisdiction) String() string {
+	return string(j)
+}
+
+// JurisdictionValidator is a validator for the "jurisdiction" field enum values. It is called by the builders before save.
+func JurisdictionValidator(j Jurisdiction) error {
+	switch j {
+	case JurisdictionGENERIC, JurisdictionCN:
+		return nil
+	default:
+		return fmt.Errorf("rightsreport: invalid enum value for jurisdiction field: %q", j)
+	}
+}
+
 // OrderOption defines the ordering options for the RightsReport queries.
 type OrderOption func(*sql.Selector)
 
@@ -90,6 +119,11 @@ func ByPeriodTo(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPeriodTo, opts...).ToFunc()
 }
 
+// ByJurisdiction orders the results by the jurisdiction field.
+func ByJurisdiction(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldJurisdiction, opts...).ToFunc()
+}
+
 // ByIssuedByID orders the results by the issued_by_id field.
 func ByIssuedByID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldIssuedByID, opts...).ToFunc()
@@ -103,4 +137,22 @@ func ByCsv(opts ...sql.OrderTermOption) OrderOption {
 // BySha256 orders the results by the sha256 field.
 func BySha256(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSha256, opts...).ToFunc()
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Jurisdiction) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Jurisdiction) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Jurisdiction(str)
+	if err := JurisdictionValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Jurisdiction", str)
+	}
+	return nil
 }

@@ -214,6 +214,36 @@ func PeriodToLTE(v time.Time) predicate.RightsReport {
 	return predicate.RightsReport(sql.FieldLTE(FieldPeriodTo, v))
 }
 
+// JurisdictionEQ applies the EQ predicate on the "jurisdiction" field.
+func JurisdictionEQ(v Jurisdiction) predicate.RightsReport {
+	return predicate.RightsReport(sql.FieldEQ(FieldJurisdiction, v))
+}
+
+// JurisdictionNEQ applies the NEQ predicate on the "jurisdiction" field.
+func JurisdictionNEQ(v Jurisdiction) predicate.RightsReport {
+	return predicate.RightsReport(sql.FieldNEQ(FieldJurisdiction, v))
+}
+
+// JurisdictionIn applies the In predicate on the "jurisdiction" field.
+func JurisdictionIn(vs ...Jurisdiction) predicate.RightsReport {
+	return predicate.RightsReport(sql.FieldIn(FieldJurisdiction, vs...))
+}
+
+// JurisdictionNotIn applies the NotIn predicate on the "jurisdiction" field.
+func JurisdictionNotIn(vs ...Jurisdiction) predicate.RightsReport {
+	return predicate.RightsReport(sql.FieldNotIn(FieldJurisdiction, vs...))
+}
+
+// JurisdictionIsNil applies the IsNil predicate on the "jurisdiction" field.
+func JurisdictionIsNil() predicate.RightsReport {
+	return predicate.RightsReport(sql.FieldIsNull(FieldJurisdiction))
+}
+
+// JurisdictionNotNil applies the NotNil predicate on the "jurisdiction" field.
+func JurisdictionNotNil() predicate.RightsReport {
+	return predicate.RightsReport(sql.FieldNotNull(FieldJurisdiction))
+}
+
 // IssuedByIDEQ applies the EQ predicate on the "issued_by_id" field.
 func IssuedByIDEQ(v string) predicate.RightsReport {
 	return predicate.RightsReport(sql.FieldEQ(FieldIssuedByID, v))

@@ -22,6 +22,8 @@ func (RightsReport) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("period_from").Immutable().Comment("The first instant of the period: hires whose shifts start from it count."),
 		field.Time("period_to").Immutable().Comment("The end of the period, excluded."),
+		field.Enum("jurisdiction").Values("GENERIC", "CN").Optional().Nillable().Immutable().
+			Annotations(entgql.Type("Jurisdiction")).Comment("The organisations it counts: those of this jurisdiction; all when null."),
 		field.String("issued_by_id").Immutable().Annotations(hidden),
 		field.Text("csv").Immutable().Comment("The report as issued: a header, the platform's row, then a row per organisation by name. Rates are shares from 0 to 1, empty where nothing was counted."),
 		field.String("sha256").Immutable().Comment("The CSV's SHA-256, hex; the ledger's entry names it."),

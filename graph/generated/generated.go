@@ -24,6 +24,7 @@ import (
 	"flexwork/ent/realname"
 	"flexwork/ent/review"
 	"flexwork/ent/reviewreport"
+	"flexwork/ent/rightsreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/schema/enum"
 	"flexwork/ent/schema/week"
@@ -1274,14 +1275,15 @@ type ComplexityRoot struct {
 	}
 
 	RightsReport struct {
-		CSVPath    func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		Csv        func(childComplexity int) int
-		ID         func(childComplexity int) int
-		PeriodFrom func(childComplexity int) int
-		PeriodTo   func(childComplexity int) int
-		Receipt    func(childComplexity int) int
-		Sha256     func(childComplexity int) int
+		CSVPath      func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Csv          func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Jurisdiction func(childComplexity int) int
+		PeriodFrom   func(childComplexity int) int
+		PeriodTo     func(childComplexity int) int
+		Receipt      func(childComplexity int) int
+		Sha256       func(childComplexity int) int
 	}
 
 	RightsScore struct {
@@ -7096,6 +7098,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RightsReport.ID(childComplexity), true
+	case "RightsReport.jurisdiction":
+		if e.ComplexityRoot.RightsReport.Jurisdiction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsReport.Jurisdiction(childComplexity), true
 	case "RightsReport.periodFrom":
 		if e.ComplexityRoot.RightsReport.PeriodFrom == nil {
 			break
@@ -12887,6 +12895,10 @@ type RightsReport implements Node {
   """
   periodTo: DateTime!
   """
+  The organisations it counts: those of this jurisdiction; all when null.
+  """
+  jurisdiction: Jurisdiction
+  """
   The report as issued: a header, the platform's row, then a row per organisation by name. Rates are shares from 0 to 1, empty where nothing was counted.
   """
   csv: String!
@@ -16031,6 +16043,8 @@ input IssueRightsReportInput {
   from: DateTime!
   "The end of the period, excluded."
   to: DateTime!
+  "Counts only the organisations of this jurisdiction (a regulator supervises its own); all when null."
+  jurisdiction: Jurisdiction
 }
 
 "An organisation's worker-rights score, from its hires of the last 90 days; refreshed daily."
@@ -18464,6 +18478,8 @@ func (ec *executionContext) childFields_RightsReport(ctx context.Context, field 
 		return ec.fieldContext_RightsReport_periodFrom(ctx, field)
 	case "periodTo":
 		return ec.fieldContext_RightsReport_periodTo(ctx, field)
+	case "jurisdiction":
+		return ec.fieldContext_RightsReport_jurisdiction(ctx, field)
 	case "csv":
 		return ec.fieldContext_RightsReport_csv(ctx, field)
 	case "sha256":
@@ -42952,6 +42968,29 @@ func (ec *executionContext) fieldContext_RightsReport_periodTo(_ context.Context
 	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _RightsReport_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsReport_jurisdiction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Jurisdiction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *rightsreport.Jurisdiction) graphql.Marshaler {
+			return ec.marshalOJurisdiction2ᚖflexworkᚋentᚋrightsreportᚐJurisdiction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RightsReport_jurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "Jurisdiction")
+}
+
 func (ec *executionContext) _RightsReport_csv(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -54517,7 +54556,7 @@ func (ec *executionContext) unmarshalInputIssueRightsReportInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"from", "to"}
+	fieldsInOrder := [...]string{"from", "to", "jurisdiction"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -54538,6 +54577,13 @@ func (ec *executionContext) unmarshalInputIssueRightsReportInput(ctx context.Con
 				return it, err
 			}
 			it.To = data
+		case "jurisdiction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jurisdiction"))
+			data, err := ec.unmarshalOJurisdiction2ᚖflexworkᚋentᚋemployerᚐJurisdiction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Jurisdiction = data
 		}
 	}
 	return it, nil
@@ -66992,6 +67038,11 @@ func (ec *executionContext) _RightsReport(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "jurisdiction":
+			out.Values[i] = ec._RightsReport_jurisdiction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "csv":
 			out.Values[i] = ec._RightsReport_csv(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -75230,6 +75281,22 @@ func (ec *executionContext) unmarshalOJurisdiction2ᚖflexworkᚋentᚋemployer�
 }
 
 func (ec *executionContext) marshalOJurisdiction2ᚖflexworkᚋentᚋemployerᚐJurisdiction(ctx context.Context, sel ast.SelectionSet, v *employer.Jurisdiction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOJurisdiction2ᚖflexworkᚋentᚋrightsreportᚐJurisdiction(ctx context.Context, v any) (*rightsreport.Jurisdiction, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(rightsreport.Jurisdiction)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJurisdiction2ᚖflexworkᚋentᚋrightsreportᚐJurisdiction(ctx context.Context, sel ast.SelectionSet, v *rightsreport.Jurisdiction) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -101,6 +101,15 @@ func Seed(ctx context.Context, db *ent.Client, srv *server.Server, seed uint64) 
 	// Employers are founded prefunded: staff confirm a deposit for each, as
 	// they would a bank transfer, so that their hires hold wages in escrow.
 	staffCtx := viewer.NewContext(ctx, &viewer.Viewer{UserID: staff.ID, Staff: true, Roles: map[string]viewer.Role{}})
+	// The city's labour inspectorate audits: it issues the rights report
+	// the README shows.
+	auditor, err := accounts.CreateAccount(ctx, auth.SignUpInput{Email: "auditor@demo.flexwork", Password: Password, DisplayName: "上海市劳动保障监察总队 (demo)"})
+	if err != nil {
+		return nil, fmt.Errorf("demo: auditor: %w", err)
+	}
+	if _, err := m.AppointAuditor(staffCtx, market.AppointAuditorInput{UserID: auditor.ID, Body: "上海市劳动保障监察总队"}); err != nil {
+		return nil, fmt.Errorf("demo: auditor: %w", err)
+	}
 	fund := func(e *ent.Employer, amount int64, currency string) error {
 		_, err := m.ConfirmFunding(staffCtx, market.FundingInput{EmployerID: e.ID,
 			Amount: market.Money{Amount: amount, Currency: currency}, Reference: "DEMO-DEPOSIT-" + e.ID})
@@ -228,6 +237,7 @@ func Seed(ctx context.Context, db *ent.Client, srv *server.Server, seed uint64) 
 		"viewer@arena-events.demo (employer viewer)",
 		"worker1@demo.flexwork (every skill; a shift starting in 20 minutes to check in to, 2 offers, a paid history, a licence waiting for review)",
 		"staff@demo.flexwork (staff: the certificate queue, a credit dispute with both sides)",
+		"auditor@demo.flexwork (auditor for Shanghai's labour inspectorate: issues the rights report; sees no person's data)",
 		"worker2@demo.flexwork … worker40@demo.flexwork (workers with a few skills each)",
 		"Shanghai (CN law, Chinese): owner@laonongtang.demo (restaurant, part-time), owner@pudong-logistics.demo (warehouse, dispatch), " +
 			"owner@shencheng-hr.demo (dispatch agency), owner@shansong.demo (delivery, platform gig), owner@lujiazui-tower.demo (office tower, outsourced cleaning), " +

@@ -103,24 +103,11 @@ func seedHistory(ctx context.Context, m *market.Market, now time.Time, owners []
 				return err
 			}
 			for _, w := range p.workers {
-				applied, err := m.ApplyToShift(w, market.ApplyInput{ShiftID: p.id})
+				hired, err := hireAndSign(m, w, owner, p.id)
 				if err != nil {
 					return err
 				}
-				o, err := m.SendOffer(owner, market.SendOfferInput{ApplicationID: &applied.Application.ID})
-				if err != nil {
-					return err
-				}
-				hired, err := m.AcceptOffer(w, o.Offer.ID)
-				if err != nil {
-					return err
-				}
-				for _, who := range []context.Context{w, owner} {
-					if _, err := m.SignContract(who, hired.Contract.ID); err != nil {
-						return err
-					}
-				}
-				p.hires = append(p.hires, hired.Assignment.ID)
+				p.hires = append(p.hires, hired.ID)
 			}
 			return nil
 		})

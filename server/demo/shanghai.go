@@ -33,6 +33,9 @@ type cnOrg struct {
 	skills     []string
 	agency     string
 	km         float64
+	// onCredit: paid wages by bank transfer after the work, with no funds
+	// at flexwork, instead of prefunded from escrow.
+	onCredit bool
 }
 
 // cnOrgs are the four forms of flexible work in one city: a restaurant chain
@@ -43,7 +46,7 @@ var cnOrgs = []cnOrg{
 	{name: "申城人力资源", slug: "shencheng-hr", description: "劳务派遣单位（持劳务派遣经营许可证）。", kind: employer.KindAGENCY, km: 3},
 	{name: "净美保洁服务", slug: "jingmei-cleaning", description: "保洁外包服务商。", kind: employer.KindCONTRACTOR, km: 5},
 	{name: "老弄堂餐饮", slug: "laonongtang", description: "本帮菜连锁餐厅，四家门店。", kind: employer.KindEMPLOYER,
-		engagement: enum.PartTime, skills: []string{"waiter", "kitchen-porter", "cashier"}, km: 1.5},
+		engagement: enum.PartTime, skills: []string{"waiter", "kitchen-porter", "cashier"}, km: 1.5, onCredit: true},
 	{name: "浦东物流仓", slug: "pudong-logistics", description: "电商分拨中心与仓库。", kind: employer.KindEMPLOYER,
 		engagement: enum.Dispatch, skills: []string{"order-picking", "packing", "loading"}, agency: "shencheng-hr", km: 12},
 	{name: "闪送同城配送", slug: "shansong", description: "同城即时配送合作商。", kind: employer.KindEMPLOYER,
@@ -92,7 +95,11 @@ func seedShanghai(ctx context.Context, accounts *auth.Accounts, m *market.Market
 		if _, err := m.DecideBusinessLicence(staff, market.DecideLicenceInput{EmployerID: created.Employer.ID, Verified: true}); err != nil {
 			return fmt.Errorf("demo: %s licence: %w", o.name, err)
 		}
-		if err := fund(created.Employer, 30_000_000, "CNY"); err != nil {
+		if o.onCredit {
+			if _, err := m.SetFundingTerms(staff, market.FundingTermsInput{EmployerID: created.Employer.ID, Terms: employer.FundingTermsCREDIT}); err != nil {
+				return fmt.Errorf("demo: %s terms: %w", o.name, err)
+			}
+		} else if err := fund(created.Employer, 30_000_000, "CNY"); err != nil {
 			return fmt.Errorf("demo: funding %s: %w", o.name, err)
 		}
 		orgs[o.slug], owners[o.slug] = created.Employer, as(owner)
@@ -209,5 +216,8 @@ func seedShanghai(ctx context.Context, accounts *auth.Accounts, m *market.Market
 		return fmt.Errorf("demo: dispatch cover: %w", err)
 	}
 	sum.Hires++
+	if err := seedShanghaiPast(ctx, m, orgs, owners, workers, bySlug, staff); err != nil {
+		return fmt.Errorf("demo: Shanghai's past: %w", err)
+	}
 	return nil
 }
