@@ -64,6 +64,8 @@ type Assignment struct {
 	LateCancellation bool `json:"late_cancellation,omitempty"`
 	// RemindedAt holds the value of the "reminded_at" field.
 	RemindedAt *time.Time `json:"reminded_at,omitempty"`
+	// When the worker acknowledged the shift's safety briefing
+	BriefingAcknowledgedAt *time.Time `json:"briefing_acknowledged_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AssignmentQuery when eager-loading is set.
 	Edges        AssignmentEdges `json:"edges"`
@@ -170,7 +172,7 @@ func (*Assignment) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case assignment.FieldID, assignment.FieldShiftID, assignment.FieldWorkerID, assignment.FieldEmployerID, assignment.FieldAgencyID, assignment.FieldOfferID, assignment.FieldStatus, assignment.FieldCancelReason:
 			values[i] = new(sql.NullString)
-		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt, assignment.FieldStartsAt, assignment.FieldEndsAt, assignment.FieldCheckedInAt, assignment.FieldCheckedOutAt, assignment.FieldCancelledAt, assignment.FieldRemindedAt:
+		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt, assignment.FieldStartsAt, assignment.FieldEndsAt, assignment.FieldCheckedInAt, assignment.FieldCheckedOutAt, assignment.FieldCancelledAt, assignment.FieldRemindedAt, assignment.FieldBriefingAcknowledgedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -329,6 +331,13 @@ func (_m *Assignment) assignValues(columns []string, values []any) error {
 				_m.RemindedAt = new(time.Time)
 				*_m.RemindedAt = value.Time
 			}
+		case assignment.FieldBriefingAcknowledgedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field briefing_acknowledged_at", values[i])
+			} else if value.Valid {
+				_m.BriefingAcknowledgedAt = new(time.Time)
+				*_m.BriefingAcknowledgedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -475,6 +484,11 @@ func (_m *Assignment) String() string {
 	builder.WriteString(", ")
 	if v := _m.RemindedAt; v != nil {
 		builder.WriteString("reminded_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.BriefingAcknowledgedAt; v != nil {
+		builder.WriteString("briefing_acknowledged_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

@@ -283,6 +283,20 @@ func (_c *AssignmentCreate) SetNillableRemindedAt(v *time.Time) *AssignmentCreat
 	return _c
 }
 
+// SetBriefingAcknowledgedAt sets the "briefing_acknowledged_at" field.
+func (_c *AssignmentCreate) SetBriefingAcknowledgedAt(v time.Time) *AssignmentCreate {
+	_c.mutation.SetBriefingAcknowledgedAt(v)
+	return _c
+}
+
+// SetNillableBriefingAcknowledgedAt sets the "briefing_acknowledged_at" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillableBriefingAcknowledgedAt(v *time.Time) *AssignmentCreate {
+	if v != nil {
+		_c.SetBriefingAcknowledgedAt(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *AssignmentCreate) SetID(v string) *AssignmentCreate {
 	_c.mutation.SetID(v)
@@ -605,6 +619,10 @@ func (_c *AssignmentCreate) createSpec() (*Assignment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.RemindedAt(); ok {
 		_spec.SetField(assignment.FieldRemindedAt, field.TypeTime, value)
 		_node.RemindedAt = &value
+	}
+	if value, ok := _c.mutation.BriefingAcknowledgedAt(); ok {
+		_spec.SetField(assignment.FieldBriefingAcknowledgedAt, field.TypeTime, value)
+		_node.BriefingAcknowledgedAt = &value
 	}
 	if nodes := _c.mutation.ShiftIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -997,6 +1015,24 @@ func (u *AssignmentUpsert) ClearRemindedAt() *AssignmentUpsert {
 	return u
 }
 
+// SetBriefingAcknowledgedAt sets the "briefing_acknowledged_at" field.
+func (u *AssignmentUpsert) SetBriefingAcknowledgedAt(v time.Time) *AssignmentUpsert {
+	u.Set(assignment.FieldBriefingAcknowledgedAt, v)
+	return u
+}
+
+// UpdateBriefingAcknowledgedAt sets the "briefing_acknowledged_at" field to the value that was provided on create.
+func (u *AssignmentUpsert) UpdateBriefingAcknowledgedAt() *AssignmentUpsert {
+	u.SetExcluded(assignment.FieldBriefingAcknowledgedAt)
+	return u
+}
+
+// ClearBriefingAcknowledgedAt clears the value of the "briefing_acknowledged_at" field.
+func (u *AssignmentUpsert) ClearBriefingAcknowledgedAt() *AssignmentUpsert {
+	u.SetNull(assignment.FieldBriefingAcknowledgedAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -1343,6 +1379,27 @@ func (u *AssignmentUpsertOne) UpdateRemindedAt() *AssignmentUpsertOne {
 func (u *AssignmentUpsertOne) ClearRemindedAt() *AssignmentUpsertOne {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.ClearRemindedAt()
+	})
+}
+
+// SetBriefingAcknowledgedAt sets the "briefing_acknowledged_at" field.
+func (u *AssignmentUpsertOne) SetBriefingAcknowledgedAt(v time.Time) *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetBriefingAcknowledgedAt(v)
+	})
+}
+
+// UpdateBriefingAcknowledgedAt sets the "briefing_acknowledged_at" field to the value that was provided on create.
+func (u *AssignmentUpsertOne) UpdateBriefingAcknowledgedAt() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateBriefingAcknowledgedAt()
+	})
+}
+
+// ClearBriefingAcknowledgedAt clears the value of the "briefing_acknowledged_at" field.
+func (u *AssignmentUpsertOne) ClearBriefingAcknowledgedAt() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearBriefingAcknowledgedAt()
 	})
 }
 
@@ -1859,6 +1916,27 @@ func (u *AssignmentUpsertBulk) UpdateRemindedAt() *AssignmentUpsertBulk {
 func (u *AssignmentUpsertBulk) ClearRemindedAt() *AssignmentUpsertBulk {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.ClearRemindedAt()
+	})
+}
+
+// SetBriefingAcknowledgedAt sets the "briefing_acknowledged_at" field.
+func (u *AssignmentUpsertBulk) SetBriefingAcknowledgedAt(v time.Time) *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetBriefingAcknowledgedAt(v)
+	})
+}
+
+// UpdateBriefingAcknowledgedAt sets the "briefing_acknowledged_at" field to the value that was provided on create.
+func (u *AssignmentUpsertBulk) UpdateBriefingAcknowledgedAt() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateBriefingAcknowledgedAt()
+	})
+}
+
+// ClearBriefingAcknowledgedAt clears the value of the "briefing_acknowledged_at" field.
+func (u *AssignmentUpsertBulk) ClearBriefingAcknowledgedAt() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearBriefingAcknowledgedAt()
 	})
 }
 

@@ -296,6 +296,26 @@ func (_u *AssignmentUpdate) ClearRemindedAt() *AssignmentUpdate {
 	return _u
 }
 
+// SetBriefingAcknowledgedAt sets the "briefing_acknowledged_at" field.
+func (_u *AssignmentUpdate) SetBriefingAcknowledgedAt(v time.Time) *AssignmentUpdate {
+	_u.mutation.SetBriefingAcknowledgedAt(v)
+	return _u
+}
+
+// SetNillableBriefingAcknowledgedAt sets the "briefing_acknowledged_at" field if the given value is not nil.
+func (_u *AssignmentUpdate) SetNillableBriefingAcknowledgedAt(v *time.Time) *AssignmentUpdate {
+	if v != nil {
+		_u.SetBriefingAcknowledgedAt(*v)
+	}
+	return _u
+}
+
+// ClearBriefingAcknowledgedAt clears the value of the "briefing_acknowledged_at" field.
+func (_u *AssignmentUpdate) ClearBriefingAcknowledgedAt() *AssignmentUpdate {
+	_u.mutation.ClearBriefingAcknowledgedAt()
+	return _u
+}
+
 // SetContractID sets the "contract" edge to the Contract entity by ID.
 func (_u *AssignmentUpdate) SetContractID(id string) *AssignmentUpdate {
 	_u.mutation.SetContractID(id)
@@ -548,6 +568,12 @@ func (_u *AssignmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.RemindedAtCleared() {
 		_spec.ClearField(assignment.FieldRemindedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.BriefingAcknowledgedAt(); ok {
+		_spec.SetField(assignment.FieldBriefingAcknowledgedAt, field.TypeTime, value)
+	}
+	if _u.mutation.BriefingAcknowledgedAtCleared() {
+		_spec.ClearField(assignment.FieldBriefingAcknowledgedAt, field.TypeTime)
 	}
 	if _u.mutation.ContractCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -938,6 +964,26 @@ func (_u *AssignmentUpdateOne) ClearRemindedAt() *AssignmentUpdateOne {
 	return _u
 }
 
+// SetBriefingAcknowledgedAt sets the "briefing_acknowledged_at" field.
+func (_u *AssignmentUpdateOne) SetBriefingAcknowledgedAt(v time.Time) *AssignmentUpdateOne {
+	_u.mutation.SetBriefingAcknowledgedAt(v)
+	return _u
+}
+
+// SetNillableBriefingAcknowledgedAt sets the "briefing_acknowledged_at" field if the given value is not nil.
+func (_u *AssignmentUpdateOne) SetNillableBriefingAcknowledgedAt(v *time.Time) *AssignmentUpdateOne {
+	if v != nil {
+		_u.SetBriefingAcknowledgedAt(*v)
+	}
+	return _u
+}
+
+// ClearBriefingAcknowledgedAt clears the value of the "briefing_acknowledged_at" field.
+func (_u *AssignmentUpdateOne) ClearBriefingAcknowledgedAt() *AssignmentUpdateOne {
+	_u.mutation.ClearBriefingAcknowledgedAt()
+	return _u
+}
+
 // SetContractID sets the "contract" edge to the Contract entity by ID.
 func (_u *AssignmentUpdateOne) SetContractID(id string) *AssignmentUpdateOne {
 	_u.mutation.SetContractID(id)
@@ -1220,6 +1266,12 @@ func (_u *AssignmentUpdateOne) sqlSave(ctx context.Context) (_node *Assignment, 
 	}
 	if _u.mutation.RemindedAtCleared() {
 		_spec.ClearField(assignment.FieldRemindedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.BriefingAcknowledgedAt(); ok {
+		_spec.SetField(assignment.FieldBriefingAcknowledgedAt, field.TypeTime, value)
+	}
+	if _u.mutation.BriefingAcknowledgedAtCleared() {
+		_spec.ClearField(assignment.FieldBriefingAcknowledgedAt, field.TypeTime)
 	}
 	if _u.mutation.ContractCleared() {
 		edge := &sqlgraph.EdgeSpec{

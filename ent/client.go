@@ -15,6 +15,8 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/certification"
 	"flexwork/ent/contract"
+	"flexwork/ent/course"
+	"flexwork/ent/coursecompletion"
 	"flexwork/ent/creditdispute"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
@@ -71,6 +73,10 @@ type Client struct {
 	Certification *CertificationClient
 	// Contract is the client for interacting with the Contract builders.
 	Contract *ContractClient
+	// Course is the client for interacting with the Course builders.
+	Course *CourseClient
+	// CourseCompletion is the client for interacting with the CourseCompletion builders.
+	CourseCompletion *CourseCompletionClient
 	// CreditDispute is the client for interacting with the CreditDispute builders.
 	CreditDispute *CreditDisputeClient
 	// CreditEvent is the client for interacting with the CreditEvent builders.
@@ -154,6 +160,8 @@ func (c *Client) init() {
 	c.Assignment = NewAssignmentClient(c.config)
 	c.Certification = NewCertificationClient(c.config)
 	c.Contract = NewContractClient(c.config)
+	c.Course = NewCourseClient(c.config)
+	c.CourseCompletion = NewCourseCompletionClient(c.config)
 	c.CreditDispute = NewCreditDisputeClient(c.config)
 	c.CreditEvent = NewCreditEventClient(c.config)
 	c.Device = NewDeviceClient(c.config)
@@ -284,6 +292,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Assignment:         NewAssignmentClient(cfg),
 		Certification:      NewCertificationClient(cfg),
 		Contract:           NewContractClient(cfg),
+		Course:             NewCourseClient(cfg),
+		CourseCompletion:   NewCourseCompletionClient(cfg),
 		CreditDispute:      NewCreditDisputeClient(cfg),
 		CreditEvent:        NewCreditEventClient(cfg),
 		Device:             NewDeviceClient(cfg),
@@ -341,6 +351,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Assignment:         NewAssignmentClient(cfg),
 		Certification:      NewCertificationClient(cfg),
 		Contract:           NewContractClient(cfg),
+		Course:             NewCourseClient(cfg),
+		CourseCompletion:   NewCourseCompletionClient(cfg),
 		CreditDispute:      NewCreditDisputeClient(cfg),
 		CreditEvent:        NewCreditEventClient(cfg),
 		Device:             NewDeviceClient(cfg),
@@ -404,14 +416,14 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Application, c.Assignment, c.Certification, c.Contract, c.CreditDispute,
-		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
-		c.InsuranceCover, c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode,
-		c.Membership, c.MoneyAccount, c.MoneyPosting, c.MoneyTransaction,
-		c.Notification, c.Offer, c.PasswordReset, c.Payout, c.PayoutBatch, c.RealName,
-		c.Review, c.ReviewReport, c.RightsReport, c.RosterEntry, c.Session, c.Shift,
-		c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User,
-		c.WorkerProfile, c.WorkerSkill,
+		c.Application, c.Assignment, c.Certification, c.Contract, c.Course,
+		c.CourseCompletion, c.CreditDispute, c.CreditEvent, c.Device, c.Employer,
+		c.EmployerInvitation, c.IdempotencyKey, c.InsuranceCover, c.LedgerCheckpoint,
+		c.LedgerEntry, c.LedgerNode, c.Membership, c.MoneyAccount, c.MoneyPosting,
+		c.MoneyTransaction, c.Notification, c.Offer, c.PasswordReset, c.Payout,
+		c.PayoutBatch, c.RealName, c.Review, c.ReviewReport, c.RightsReport,
+		c.RosterEntry, c.Session, c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill,
+		c.StaffAction, c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Use(hooks...)
 	}
@@ -421,14 +433,14 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Application, c.Assignment, c.Certification, c.Contract, c.CreditDispute,
-		c.CreditEvent, c.Device, c.Employer, c.EmployerInvitation, c.IdempotencyKey,
-		c.InsuranceCover, c.LedgerCheckpoint, c.LedgerEntry, c.LedgerNode,
-		c.Membership, c.MoneyAccount, c.MoneyPosting, c.MoneyTransaction,
-		c.Notification, c.Offer, c.PasswordReset, c.Payout, c.PayoutBatch, c.RealName,
-		c.Review, c.ReviewReport, c.RightsReport, c.RosterEntry, c.Session, c.Shift,
-		c.ShiftTemplate, c.SignupRequest, c.Skill, c.StaffAction, c.Timesheet, c.User,
-		c.WorkerProfile, c.WorkerSkill,
+		c.Application, c.Assignment, c.Certification, c.Contract, c.Course,
+		c.CourseCompletion, c.CreditDispute, c.CreditEvent, c.Device, c.Employer,
+		c.EmployerInvitation, c.IdempotencyKey, c.InsuranceCover, c.LedgerCheckpoint,
+		c.LedgerEntry, c.LedgerNode, c.Membership, c.MoneyAccount, c.MoneyPosting,
+		c.MoneyTransaction, c.Notification, c.Offer, c.PasswordReset, c.Payout,
+		c.PayoutBatch, c.RealName, c.Review, c.ReviewReport, c.RightsReport,
+		c.RosterEntry, c.Session, c.Shift, c.ShiftTemplate, c.SignupRequest, c.Skill,
+		c.StaffAction, c.Timesheet, c.User, c.WorkerProfile, c.WorkerSkill,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -445,6 +457,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Certification.mutate(ctx, m)
 	case *ContractMutation:
 		return c.Contract.mutate(ctx, m)
+	case *CourseMutation:
+		return c.Course.mutate(ctx, m)
+	case *CourseCompletionMutation:
+		return c.CourseCompletion.mutate(ctx, m)
 	case *CreditDisputeMutation:
 		return c.CreditDispute.mutate(ctx, m)
 	case *CreditEventMutation:
@@ -1227,6 +1243,274 @@ func (c *ContractClient) mutate(ctx context.Context, m *ContractMutation) (Value
 		return (&ContractDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Contract mutation op: %q", m.Op())
+	}
+}
+
+// CourseClient is a client for the Course schema.
+type CourseClient struct {
+	config
+}
+
+// NewCourseClient returns a client for the Course from the given config.
+func NewCourseClient(c config) *CourseClient {
+	return &CourseClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `course.Hooks(f(g(h())))`.
+func (c *CourseClient) Use(hooks ...Hook) {
+	c.hooks.Course = append(c.hooks.Course, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `course.Intercept(f(g(h())))`.
+func (c *CourseClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Course = append(c.inters.Course, interceptors...)
+}
+
+// Create returns a builder for creating a Course entity.
+func (c *CourseClient) Create() *CourseCreate {
+	mutation := newCourseMutation(c.config, OpCreate)
+	return &CourseCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Course entities.
+func (c *CourseClient) CreateBulk(builders ...*CourseCreate) *CourseCreateBulk {
+	return &CourseCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CourseClient) MapCreateBulk(slice any, setFunc func(*CourseCreate, int)) *CourseCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CourseCreateBulk{err: fmt.Errorf("calling to CourseClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CourseCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CourseCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Course.
+func (c *CourseClient) Update() *CourseUpdate {
+	mutation := newCourseMutation(c.config, OpUpdate)
+	return &CourseUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CourseClient) UpdateOne(_m *Course) *CourseUpdateOne {
+	mutation := newCourseMutation(c.config, OpUpdateOne, withCourse(_m))
+	return &CourseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CourseClient) UpdateOneID(id string) *CourseUpdateOne {
+	mutation := newCourseMutation(c.config, OpUpdateOne, withCourseID(id))
+	return &CourseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Course.
+func (c *CourseClient) Delete() *CourseDelete {
+	mutation := newCourseMutation(c.config, OpDelete)
+	return &CourseDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CourseClient) DeleteOne(_m *Course) *CourseDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CourseClient) DeleteOneID(id string) *CourseDeleteOne {
+	builder := c.Delete().Where(course.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CourseDeleteOne{builder}
+}
+
+// Query returns a query builder for Course.
+func (c *CourseClient) Query() *CourseQuery {
+	return &CourseQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCourse},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Course entity by its id.
+func (c *CourseClient) Get(ctx context.Context, id string) (*Course, error) {
+	return c.Query().Where(course.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CourseClient) GetX(ctx context.Context, id string) *Course {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CourseClient) Hooks() []Hook {
+	hooks := c.hooks.Course
+	return append(hooks[:len(hooks):len(hooks)], course.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CourseClient) Interceptors() []Interceptor {
+	return c.inters.Course
+}
+
+func (c *CourseClient) mutate(ctx context.Context, m *CourseMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CourseCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CourseUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CourseUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CourseDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Course mutation op: %q", m.Op())
+	}
+}
+
+// CourseCompletionClient is a client for the CourseCompletion schema.
+type CourseCompletionClient struct {
+	config
+}
+
+// NewCourseCompletionClient returns a client for the CourseCompletion from the given config.
+func NewCourseCompletionClient(c config) *CourseCompletionClient {
+	return &CourseCompletionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `coursecompletion.Hooks(f(g(h())))`.
+func (c *CourseCompletionClient) Use(hooks ...Hook) {
+	c.hooks.CourseCompletion = append(c.hooks.CourseCompletion, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `coursecompletion.Intercept(f(g(h())))`.
+func (c *CourseCompletionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CourseCompletion = append(c.inters.CourseCompletion, interceptors...)
+}
+
+// Create returns a builder for creating a CourseCompletion entity.
+func (c *CourseCompletionClient) Create() *CourseCompletionCreate {
+	mutation := newCourseCompletionMutation(c.config, OpCreate)
+	return &CourseCompletionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CourseCompletion entities.
+func (c *CourseCompletionClient) CreateBulk(builders ...*CourseCompletionCreate) *CourseCompletionCreateBulk {
+	return &CourseCompletionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CourseCompletionClient) MapCreateBulk(slice any, setFunc func(*CourseCompletionCreate, int)) *CourseCompletionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CourseCompletionCreateBulk{err: fmt.Errorf("calling to CourseCompletionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CourseCompletionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CourseCompletionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CourseCompletion.
+func (c *CourseCompletionClient) Update() *CourseCompletionUpdate {
+	mutation := newCourseCompletionMutation(c.config, OpUpdate)
+	return &CourseCompletionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CourseCompletionClient) UpdateOne(_m *CourseCompletion) *CourseCompletionUpdateOne {
+	mutation := newCourseCompletionMutation(c.config, OpUpdateOne, withCourseCompletion(_m))
+	return &CourseCompletionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CourseCompletionClient) UpdateOneID(id string) *CourseCompletionUpdateOne {
+	mutation := newCourseCompletionMutation(c.config, OpUpdateOne, withCourseCompletionID(id))
+	return &CourseCompletionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CourseCompletion.
+func (c *CourseCompletionClient) Delete() *CourseCompletionDelete {
+	mutation := newCourseCompletionMutation(c.config, OpDelete)
+	return &CourseCompletionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CourseCompletionClient) DeleteOne(_m *CourseCompletion) *CourseCompletionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CourseCompletionClient) DeleteOneID(id string) *CourseCompletionDeleteOne {
+	builder := c.Delete().Where(coursecompletion.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CourseCompletionDeleteOne{builder}
+}
+
+// Query returns a query builder for CourseCompletion.
+func (c *CourseCompletionClient) Query() *CourseCompletionQuery {
+	return &CourseCompletionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCourseCompletion},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CourseCompletion entity by its id.
+func (c *CourseCompletionClient) Get(ctx context.Context, id string) (*CourseCompletion, error) {
+	return c.Query().Where(coursecompletion.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CourseCompletionClient) GetX(ctx context.Context, id string) *CourseCompletion {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CourseCompletionClient) Hooks() []Hook {
+	hooks := c.hooks.CourseCompletion
+	return append(hooks[:len(hooks):len(hooks)], coursecompletion.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CourseCompletionClient) Interceptors() []Interceptor {
+	return c.inters.CourseCompletion
+}
+
+func (c *CourseCompletionClient) mutate(ctx context.Context, m *CourseCompletionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CourseCompletionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CourseCompletionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CourseCompletionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CourseCompletionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CourseCompletion mutation op: %q", m.Op())
 	}
 }
 
@@ -6765,22 +7049,22 @@ func (c *WorkerSkillClient) mutate(ctx context.Context, m *WorkerSkillMutation) 
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
-		Device, Employer, EmployerInvitation, IdempotencyKey, InsuranceCover,
-		LedgerCheckpoint, LedgerEntry, LedgerNode, Membership, MoneyAccount,
-		MoneyPosting, MoneyTransaction, Notification, Offer, PasswordReset, Payout,
-		PayoutBatch, RealName, Review, ReviewReport, RightsReport, RosterEntry,
-		Session, Shift, ShiftTemplate, SignupRequest, Skill, StaffAction, Timesheet,
-		User, WorkerProfile, WorkerSkill []ent.Hook
+		Application, Assignment, Certification, Contract, Course, CourseCompletion,
+		CreditDispute, CreditEvent, Device, Employer, EmployerInvitation,
+		IdempotencyKey, InsuranceCover, LedgerCheckpoint, LedgerEntry, LedgerNode,
+		Membership, MoneyAccount, MoneyPosting, MoneyTransaction, Notification, Offer,
+		PasswordReset, Payout, PayoutBatch, RealName, Review, ReviewReport,
+		RightsReport, RosterEntry, Session, Shift, ShiftTemplate, SignupRequest, Skill,
+		StaffAction, Timesheet, User, WorkerProfile, WorkerSkill []ent.Hook
 	}
 	inters struct {
-		Application, Assignment, Certification, Contract, CreditDispute, CreditEvent,
-		Device, Employer, EmployerInvitation, IdempotencyKey, InsuranceCover,
-		LedgerCheckpoint, LedgerEntry, LedgerNode, Membership, MoneyAccount,
-		MoneyPosting, MoneyTransaction, Notification, Offer, PasswordReset, Payout,
-		PayoutBatch, RealName, Review, ReviewReport, RightsReport, RosterEntry,
-		Session, Shift, ShiftTemplate, SignupRequest, Skill, StaffAction, Timesheet,
-		User, WorkerProfile, WorkerSkill []ent.Interceptor
+		Application, Assignment, Certification, Contract, Course, CourseCompletion,
+		CreditDispute, CreditEvent, Device, Employer, EmployerInvitation,
+		IdempotencyKey, InsuranceCover, LedgerCheckpoint, LedgerEntry, LedgerNode,
+		Membership, MoneyAccount, MoneyPosting, MoneyTransaction, Notification, Offer,
+		PasswordReset, Payout, PayoutBatch, RealName, Review, ReviewReport,
+		RightsReport, RosterEntry, Session, Shift, ShiftTemplate, SignupRequest, Skill,
+		StaffAction, Timesheet, User, WorkerProfile, WorkerSkill []ent.Interceptor
 	}
 )
 

@@ -30,6 +30,18 @@ func (_q *ContractQuery) AllColumns() *ContractQuery {
 	return _q
 }
 
+// AllColumns undoes any Select: the query reads every column of Course.
+func (_q *CourseQuery) AllColumns() *CourseQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
+// AllColumns undoes any Select: the query reads every column of CourseCompletion.
+func (_q *CourseCompletionQuery) AllColumns() *CourseCompletionQuery {
+	_q.ctx.Fields = nil
+	return _q
+}
+
 // AllColumns undoes any Select: the query reads every column of CreditDispute.
 func (_q *CreditDisputeQuery) AllColumns() *CreditDisputeQuery {
 	_q.ctx.Fields = nil

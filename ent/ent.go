@@ -9,6 +9,8 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/certification"
 	"flexwork/ent/contract"
+	"flexwork/ent/course"
+	"flexwork/ent/coursecompletion"
 	"flexwork/ent/creditdispute"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
@@ -114,6 +116,8 @@ func checkColumn(t, c string) error {
 			assignment.Table:         assignment.ValidColumn,
 			certification.Table:      certification.ValidColumn,
 			contract.Table:           contract.ValidColumn,
+			course.Table:             course.ValidColumn,
+			coursecompletion.Table:   coursecompletion.ValidColumn,
 			creditdispute.Table:      creditdispute.ValidColumn,
 			creditevent.Table:        creditevent.ValidColumn,
 			device.Table:             device.ValidColumn,

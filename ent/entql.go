@@ -7,6 +7,8 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/certification"
 	"flexwork/ent/contract"
+	"flexwork/ent/course"
+	"flexwork/ent/coursecompletion"
 	"flexwork/ent/creditdispute"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
@@ -51,7 +53,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 38)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 40)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
@@ -86,27 +88,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Assignment",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			assignment.FieldCreatedAt:        {Type: field.TypeTime, Column: assignment.FieldCreatedAt},
-			assignment.FieldUpdatedAt:        {Type: field.TypeTime, Column: assignment.FieldUpdatedAt},
-			assignment.FieldShiftID:          {Type: field.TypeString, Column: assignment.FieldShiftID},
-			assignment.FieldWorkerID:         {Type: field.TypeString, Column: assignment.FieldWorkerID},
-			assignment.FieldEmployerID:       {Type: field.TypeString, Column: assignment.FieldEmployerID},
-			assignment.FieldAgencyID:         {Type: field.TypeString, Column: assignment.FieldAgencyID},
-			assignment.FieldOfferID:          {Type: field.TypeString, Column: assignment.FieldOfferID},
-			assignment.FieldStatus:           {Type: field.TypeEnum, Column: assignment.FieldStatus},
-			assignment.FieldBoost:            {Type: field.TypeInt64, Column: assignment.FieldBoost},
-			assignment.FieldStartsAt:         {Type: field.TypeTime, Column: assignment.FieldStartsAt},
-			assignment.FieldEndsAt:           {Type: field.TypeTime, Column: assignment.FieldEndsAt},
-			assignment.FieldCheckedInAt:      {Type: field.TypeTime, Column: assignment.FieldCheckedInAt},
-			assignment.FieldCheckInLat:       {Type: field.TypeFloat64, Column: assignment.FieldCheckInLat},
-			assignment.FieldCheckInLng:       {Type: field.TypeFloat64, Column: assignment.FieldCheckInLng},
-			assignment.FieldCheckedOutAt:     {Type: field.TypeTime, Column: assignment.FieldCheckedOutAt},
-			assignment.FieldCheckOutLat:      {Type: field.TypeFloat64, Column: assignment.FieldCheckOutLat},
-			assignment.FieldCheckOutLng:      {Type: field.TypeFloat64, Column: assignment.FieldCheckOutLng},
-			assignment.FieldCancelledAt:      {Type: field.TypeTime, Column: assignment.FieldCancelledAt},
-			assignment.FieldCancelReason:     {Type: field.TypeString, Column: assignment.FieldCancelReason},
-			assignment.FieldLateCancellation: {Type: field.TypeBool, Column: assignment.FieldLateCancellation},
-			assignment.FieldRemindedAt:       {Type: field.TypeTime, Column: assignment.FieldRemindedAt},
+			assignment.FieldCreatedAt:              {Type: field.TypeTime, Column: assignment.FieldCreatedAt},
+			assignment.FieldUpdatedAt:              {Type: field.TypeTime, Column: assignment.FieldUpdatedAt},
+			assignment.FieldShiftID:                {Type: field.TypeString, Column: assignment.FieldShiftID},
+			assignment.FieldWorkerID:               {Type: field.TypeString, Column: assignment.FieldWorkerID},
+			assignment.FieldEmployerID:             {Type: field.TypeString, Column: assignment.FieldEmployerID},
+			assignment.FieldAgencyID:               {Type: field.TypeString, Column: assignment.FieldAgencyID},
+			assignment.FieldOfferID:                {Type: field.TypeString, Column: assignment.FieldOfferID},
+			assignment.FieldStatus:                 {Type: field.TypeEnum, Column: assignment.FieldStatus},
+			assignment.FieldBoost:                  {Type: field.TypeInt64, Column: assignment.FieldBoost},
+			assignment.FieldStartsAt:               {Type: field.TypeTime, Column: assignment.FieldStartsAt},
+			assignment.FieldEndsAt:                 {Type: field.TypeTime, Column: assignment.FieldEndsAt},
+			assignment.FieldCheckedInAt:            {Type: field.TypeTime, Column: assignment.FieldCheckedInAt},
+			assignment.FieldCheckInLat:             {Type: field.TypeFloat64, Column: assignment.FieldCheckInLat},
+			assignment.FieldCheckInLng:             {Type: field.TypeFloat64, Column: assignment.FieldCheckInLng},
+			assignment.FieldCheckedOutAt:           {Type: field.TypeTime, Column: assignment.FieldCheckedOutAt},
+			assignment.FieldCheckOutLat:            {Type: field.TypeFloat64, Column: assignment.FieldCheckOutLat},
+			assignment.FieldCheckOutLng:            {Type: field.TypeFloat64, Column: assignment.FieldCheckOutLng},
+			assignment.FieldCancelledAt:            {Type: field.TypeTime, Column: assignment.FieldCancelledAt},
+			assignment.FieldCancelReason:           {Type: field.TypeString, Column: assignment.FieldCancelReason},
+			assignment.FieldLateCancellation:       {Type: field.TypeBool, Column: assignment.FieldLateCancellation},
+			assignment.FieldRemindedAt:             {Type: field.TypeTime, Column: assignment.FieldRemindedAt},
+			assignment.FieldBriefingAcknowledgedAt: {Type: field.TypeTime, Column: assignment.FieldBriefingAcknowledgedAt},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -173,6 +176,49 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   course.Table,
+			Columns: course.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: course.FieldID,
+			},
+		},
+		Type: "Course",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			course.FieldCreatedAt:    {Type: field.TypeTime, Column: course.FieldCreatedAt},
+			course.FieldUpdatedAt:    {Type: field.TypeTime, Column: course.FieldUpdatedAt},
+			course.FieldEmployerID:   {Type: field.TypeString, Column: course.FieldEmployerID},
+			course.FieldSkillID:      {Type: field.TypeString, Column: course.FieldSkillID},
+			course.FieldKind:         {Type: field.TypeEnum, Column: course.FieldKind},
+			course.FieldTitle:        {Type: field.TypeString, Column: course.FieldTitle},
+			course.FieldContent:      {Type: field.TypeString, Column: course.FieldContent},
+			course.FieldLink:         {Type: field.TypeString, Column: course.FieldLink},
+			course.FieldPassMark:     {Type: field.TypeInt, Column: course.FieldPassMark},
+			course.FieldValidityDays: {Type: field.TypeInt, Column: course.FieldValidityDays},
+			course.FieldQuestions:    {Type: field.TypeJSON, Column: course.FieldQuestions},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   coursecompletion.Table,
+			Columns: coursecompletion.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: coursecompletion.FieldID,
+			},
+		},
+		Type: "CourseCompletion",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			coursecompletion.FieldCreatedAt: {Type: field.TypeTime, Column: coursecompletion.FieldCreatedAt},
+			coursecompletion.FieldCourseID:  {Type: field.TypeString, Column: coursecompletion.FieldCourseID},
+			coursecompletion.FieldWorkerID:  {Type: field.TypeString, Column: coursecompletion.FieldWorkerID},
+			coursecompletion.FieldScore:     {Type: field.TypeInt, Column: coursecompletion.FieldScore},
+			coursecompletion.FieldPassed:    {Type: field.TypeBool, Column: coursecompletion.FieldPassed},
+			coursecompletion.FieldExpiresAt: {Type: field.TypeTime, Column: coursecompletion.FieldExpiresAt},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   creditdispute.Table,
 			Columns: creditdispute.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -197,7 +243,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			creditdispute.FieldRespondedAt:            {Type: field.TypeTime, Column: creditdispute.FieldRespondedAt},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   creditevent.Table,
 			Columns: creditevent.Columns,
@@ -220,7 +266,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			creditevent.FieldOccurredAt:  {Type: field.TypeTime, Column: creditevent.FieldOccurredAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   device.Table,
 			Columns: device.Columns,
@@ -242,7 +288,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			device.FieldDisabledReason: {Type: field.TypeString, Column: device.FieldDisabledReason},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employer.Table,
 			Columns: employer.Columns,
@@ -279,7 +325,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employer.FieldLicenceStatus:     {Type: field.TypeEnum, Column: employer.FieldLicenceStatus},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employerinvitation.Table,
 			Columns: employerinvitation.Columns,
@@ -302,7 +348,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employerinvitation.FieldRespondedAt: {Type: field.TypeTime, Column: employerinvitation.FieldRespondedAt},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencykey.Table,
 			Columns: idempotencykey.Columns,
@@ -321,7 +367,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencykey.FieldResponse:    {Type: field.TypeBytes, Column: idempotencykey.FieldResponse},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   insurancecover.Table,
 			Columns: insurancecover.Columns,
@@ -349,7 +395,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			insurancecover.FieldStatus:       {Type: field.TypeEnum, Column: insurancecover.FieldStatus},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ledgercheckpoint.Table,
 			Columns: ledgercheckpoint.Columns,
@@ -367,7 +413,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ledgercheckpoint.FieldCompact:   {Type: field.TypeString, Column: ledgercheckpoint.FieldCompact},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ledgerentry.Table,
 			Columns: ledgerentry.Columns,
@@ -389,7 +435,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ledgerentry.FieldHash:      {Type: field.TypeString, Column: ledgerentry.FieldHash},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ledgernode.Table,
 			Columns: ledgernode.Columns,
@@ -405,7 +451,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ledgernode.FieldHash:  {Type: field.TypeBytes, Column: ledgernode.FieldHash},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -423,7 +469,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldRole:       {Type: field.TypeEnum, Column: membership.FieldRole},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   moneyaccount.Table,
 			Columns: moneyaccount.Columns,
@@ -442,7 +488,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			moneyaccount.FieldBalance:   {Type: field.TypeInt64, Column: moneyaccount.FieldBalance},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   moneyposting.Table,
 			Columns: moneyposting.Columns,
@@ -459,7 +505,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			moneyposting.FieldAmount:        {Type: field.TypeInt64, Column: moneyposting.FieldAmount},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   moneytransaction.Table,
 			Columns: moneytransaction.Columns,
@@ -478,7 +524,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			moneytransaction.FieldDigest:    {Type: field.TypeString, Column: moneytransaction.FieldDigest},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -501,7 +547,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldDedupeKey:  {Type: field.TypeString, Column: notification.FieldDedupeKey},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   offer.Table,
 			Columns: offer.Columns,
@@ -526,7 +572,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			offer.FieldExpiryWarnedAt: {Type: field.TypeTime, Column: offer.FieldExpiryWarnedAt},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   passwordreset.Table,
 			Columns: passwordreset.Columns,
@@ -546,7 +592,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			passwordreset.FieldCompletedAt: {Type: field.TypeTime, Column: passwordreset.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   payout.Table,
 			Columns: payout.Columns,
@@ -573,7 +619,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			payout.FieldBatchID:     {Type: field.TypeString, Column: payout.FieldBatchID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   payoutbatch.Table,
 			Columns: payoutbatch.Columns,
@@ -593,7 +639,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			payoutbatch.FieldSettledAt: {Type: field.TypeTime, Column: payoutbatch.FieldSettledAt},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   realname.Table,
 			Columns: realname.Columns,
@@ -619,7 +665,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			realname.FieldVerifiedAt:     {Type: field.TypeTime, Column: realname.FieldVerifiedAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   review.Table,
 			Columns: review.Columns,
@@ -647,7 +693,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			review.FieldHiddenReason: {Type: field.TypeString, Column: review.FieldHiddenReason},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reviewreport.Table,
 			Columns: reviewreport.Columns,
@@ -668,7 +714,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reviewreport.FieldDecisionNote: {Type: field.TypeString, Column: reviewreport.FieldDecisionNote},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rightsreport.Table,
 			Columns: rightsreport.Columns,
@@ -688,7 +734,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rightsreport.FieldSha256:       {Type: field.TypeString, Column: rightsreport.FieldSha256},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   rosterentry.Table,
 			Columns: rosterentry.Columns,
@@ -708,7 +754,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			rosterentry.FieldAddedByID:  {Type: field.TypeString, Column: rosterentry.FieldAddedByID},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -729,7 +775,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shift.Table,
 			Columns: shift.Columns,
@@ -768,6 +814,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldSeriesID:                 {Type: field.TypeString, Column: shift.FieldSeriesID},
 			shift.FieldRequiredSkillIds:         {Type: field.TypeJSON, Column: shift.FieldRequiredSkillIds},
 			shift.FieldRequiredCertificationIds: {Type: field.TypeJSON, Column: shift.FieldRequiredCertificationIds},
+			shift.FieldRequiredCourseIds:        {Type: field.TypeJSON, Column: shift.FieldRequiredCourseIds},
+			shift.FieldSafetyBriefing:           {Type: field.TypeString, Column: shift.FieldSafetyBriefing},
 			shift.FieldFilled:                   {Type: field.TypeInt, Column: shift.FieldFilled},
 			shift.FieldTermsVersion:             {Type: field.TypeInt, Column: shift.FieldTermsVersion},
 			shift.FieldMinCreditScore:           {Type: field.TypeInt, Column: shift.FieldMinCreditScore},
@@ -785,7 +833,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shift.FieldWeekMinutes:              {Type: field.TypeInt, Column: shift.FieldWeekMinutes},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   shifttemplate.Table,
 			Columns: shifttemplate.Columns,
@@ -808,7 +856,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			shifttemplate.FieldCreatedByID: {Type: field.TypeString, Column: shifttemplate.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signuprequest.Table,
 			Columns: signuprequest.Columns,
@@ -830,7 +878,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signuprequest.FieldCompletedAt:  {Type: field.TypeTime, Column: signuprequest.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -848,7 +896,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldCertificateRequired: {Type: field.TypeBool, Column: skill.FieldCertificateRequired},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   staffaction.Table,
 			Columns: staffaction.Columns,
@@ -866,7 +914,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			staffaction.FieldNote:      {Type: field.TypeString, Column: staffaction.FieldNote},
 		},
 	}
-	graph.Nodes[34] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timesheet.Table,
 			Columns: timesheet.Columns,
@@ -920,7 +968,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timesheet.FieldPaymentCreditedAt:    {Type: field.TypeTime, Column: timesheet.FieldPaymentCreditedAt},
 		},
 	}
-	graph.Nodes[35] = &sqlgraph.Node{
+	graph.Nodes[37] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -949,7 +997,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabledAt:        {Type: field.TypeTime, Column: user.FieldDisabledAt},
 		},
 	}
-	graph.Nodes[36] = &sqlgraph.Node{
+	graph.Nodes[38] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerprofile.Table,
 			Columns: workerprofile.Columns,
@@ -984,7 +1032,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			workerprofile.FieldNoShows:           {Type: field.TypeInt, Column: workerprofile.FieldNoShows},
 		},
 	}
-	graph.Nodes[37] = &sqlgraph.Node{
+	graph.Nodes[39] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerskill.Table,
 			Columns: workerskill.Columns,
@@ -2137,6 +2185,11 @@ func (f *AssignmentFilter) WhereRemindedAt(p entql.TimeP) {
 	f.Where(p.Field(assignment.FieldRemindedAt))
 }
 
+// WhereBriefingAcknowledgedAt applies the entql time.Time predicate on the briefing_acknowledged_at field.
+func (f *AssignmentFilter) WhereBriefingAcknowledgedAt(p entql.TimeP) {
+	f.Where(p.Field(assignment.FieldBriefingAcknowledgedAt))
+}
+
 // WhereHasShift applies a predicate to check if query has an edge shift.
 func (f *AssignmentFilter) WhereHasShift() {
 	f.Where(entql.HasEdge("shift"))
@@ -2524,6 +2577,171 @@ func (f *ContractFilter) WhereHasAssignmentWith(preds ...predicate.Assignment) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CourseQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CourseQuery builder.
+func (_q *CourseQuery) Filter() *CourseFilter {
+	return &CourseFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CourseMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CourseMutation builder.
+func (m *CourseMutation) Filter() *CourseFilter {
+	return &CourseFilter{config: m.config, predicateAdder: m}
+}
+
+// CourseFilter provides a generic filtering capability at runtime for CourseQuery.
+type CourseFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CourseFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *CourseFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(course.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CourseFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(course.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CourseFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(course.FieldUpdatedAt))
+}
+
+// WhereEmployerID applies the entql string predicate on the employer_id field.
+func (f *CourseFilter) WhereEmployerID(p entql.StringP) {
+	f.Where(p.Field(course.FieldEmployerID))
+}
+
+// WhereSkillID applies the entql string predicate on the skill_id field.
+func (f *CourseFilter) WhereSkillID(p entql.StringP) {
+	f.Where(p.Field(course.FieldSkillID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *CourseFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(course.FieldKind))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *CourseFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(course.FieldTitle))
+}
+
+// WhereContent applies the entql string predicate on the content field.
+func (f *CourseFilter) WhereContent(p entql.StringP) {
+	f.Where(p.Field(course.FieldContent))
+}
+
+// WhereLink applies the entql string predicate on the link field.
+func (f *CourseFilter) WhereLink(p entql.StringP) {
+	f.Where(p.Field(course.FieldLink))
+}
+
+// WherePassMark applies the entql int predicate on the pass_mark field.
+func (f *CourseFilter) WherePassMark(p entql.IntP) {
+	f.Where(p.Field(course.FieldPassMark))
+}
+
+// WhereValidityDays applies the entql int predicate on the validity_days field.
+func (f *CourseFilter) WhereValidityDays(p entql.IntP) {
+	f.Where(p.Field(course.FieldValidityDays))
+}
+
+// WhereQuestions applies the entql json.RawMessage predicate on the questions field.
+func (f *CourseFilter) WhereQuestions(p entql.BytesP) {
+	f.Where(p.Field(course.FieldQuestions))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CourseCompletionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CourseCompletionQuery builder.
+func (_q *CourseCompletionQuery) Filter() *CourseCompletionFilter {
+	return &CourseCompletionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CourseCompletionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CourseCompletionMutation builder.
+func (m *CourseCompletionMutation) Filter() *CourseCompletionFilter {
+	return &CourseCompletionFilter{config: m.config, predicateAdder: m}
+}
+
+// CourseCompletionFilter provides a generic filtering capability at runtime for CourseCompletionQuery.
+type CourseCompletionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CourseCompletionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *CourseCompletionFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(coursecompletion.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CourseCompletionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(coursecompletion.FieldCreatedAt))
+}
+
+// WhereCourseID applies the entql string predicate on the course_id field.
+func (f *CourseCompletionFilter) WhereCourseID(p entql.StringP) {
+	f.Where(p.Field(coursecompletion.FieldCourseID))
+}
+
+// WhereWorkerID applies the entql string predicate on the worker_id field.
+func (f *CourseCompletionFilter) WhereWorkerID(p entql.StringP) {
+	f.Where(p.Field(coursecompletion.FieldWorkerID))
+}
+
+// WhereScore applies the entql int predicate on the score field.
+func (f *CourseCompletionFilter) WhereScore(p entql.IntP) {
+	f.Where(p.Field(coursecompletion.FieldScore))
+}
+
+// WherePassed applies the entql bool predicate on the passed field.
+func (f *CourseCompletionFilter) WherePassed(p entql.BoolP) {
+	f.Where(p.Field(coursecompletion.FieldPassed))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *CourseCompletionFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(coursecompletion.FieldExpiresAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CreditDisputeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2552,7 +2770,7 @@ type CreditDisputeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CreditDisputeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2671,7 +2889,7 @@ type CreditEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CreditEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2803,7 +3021,7 @@ type DeviceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DeviceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2902,7 +3120,7 @@ type EmployerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmployerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3146,7 +3364,7 @@ type EmployerInvitationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmployerInvitationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3264,7 +3482,7 @@ type IdempotencyKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3334,7 +3552,7 @@ type InsuranceCoverFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InsuranceCoverFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3449,7 +3667,7 @@ type LedgerCheckpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LedgerCheckpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3514,7 +3732,7 @@ type LedgerEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LedgerEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3599,7 +3817,7 @@ type LedgerNodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LedgerNodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3654,7 +3872,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3747,7 +3965,7 @@ type MoneyAccountFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MoneyAccountFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3831,7 +4049,7 @@ type MoneyPostingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MoneyPostingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3919,7 +4137,7 @@ type MoneyTransactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MoneyTransactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4003,7 +4221,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4107,7 +4325,7 @@ type OfferFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OfferFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4263,7 +4481,7 @@ type PasswordResetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PasswordResetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4338,7 +4556,7 @@ type PayoutFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PayoutFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4462,7 +4680,7 @@ type PayoutBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PayoutBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4551,7 +4769,7 @@ type RealNameFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RealNameFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4656,7 +4874,7 @@ type ReviewFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4799,7 +5017,7 @@ type ReviewReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4893,7 +5111,7 @@ type RightsReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RightsReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4968,7 +5186,7 @@ type RosterEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RosterEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5071,7 +5289,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5165,7 +5383,7 @@ type ShiftFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5314,6 +5532,16 @@ func (f *ShiftFilter) WhereRequiredSkillIds(p entql.BytesP) {
 // WhereRequiredCertificationIds applies the entql json.RawMessage predicate on the required_certification_ids field.
 func (f *ShiftFilter) WhereRequiredCertificationIds(p entql.BytesP) {
 	f.Where(p.Field(shift.FieldRequiredCertificationIds))
+}
+
+// WhereRequiredCourseIds applies the entql json.RawMessage predicate on the required_course_ids field.
+func (f *ShiftFilter) WhereRequiredCourseIds(p entql.BytesP) {
+	f.Where(p.Field(shift.FieldRequiredCourseIds))
+}
+
+// WhereSafetyBriefing applies the entql string predicate on the safety_briefing field.
+func (f *ShiftFilter) WhereSafetyBriefing(p entql.StringP) {
+	f.Where(p.Field(shift.FieldSafetyBriefing))
 }
 
 // WhereFilled applies the entql int predicate on the filled field.
@@ -5518,7 +5746,7 @@ type ShiftTemplateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ShiftTemplateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5622,7 +5850,7 @@ type SignupRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignupRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5707,7 +5935,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5828,7 +6056,7 @@ type StaffActionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StaffActionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5893,7 +6121,7 @@ type TimesheetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimesheetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6152,7 +6380,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6342,7 +6570,7 @@ type WorkerProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6618,7 +6846,7 @@ type WorkerSkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerSkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[39].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -9,6 +9,8 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/certification"
 	"flexwork/ent/contract"
+	"flexwork/ent/course"
+	"flexwork/ent/coursecompletion"
 	"flexwork/ent/creditdispute"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
@@ -359,6 +361,11 @@ func (_q *AssignmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[assignment.FieldLateCancellation]; !ok {
 				selectedFields = append(selectedFields, assignment.FieldLateCancellation)
 				fieldSeen[assignment.FieldLateCancellation] = struct{}{}
+			}
+		case "briefingAcknowledgedAt":
+			if _, ok := fieldSeen[assignment.FieldBriefingAcknowledgedAt]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldBriefingAcknowledgedAt)
+				fieldSeen[assignment.FieldBriefingAcknowledgedAt] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -716,6 +723,248 @@ func newContractPaginateArgs(rv map[string]any) *contractPaginateArgs {
 		case *ContractOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithContractOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CourseQuery) CollectFields(ctx context.Context, satisfies ...string) (*CourseQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CourseQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(course.Columns))
+		selectedFields = []string{course.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[course.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, course.FieldCreatedAt)
+				fieldSeen[course.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[course.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, course.FieldUpdatedAt)
+				fieldSeen[course.FieldUpdatedAt] = struct{}{}
+			}
+		case "employerID":
+			if _, ok := fieldSeen[course.FieldEmployerID]; !ok {
+				selectedFields = append(selectedFields, course.FieldEmployerID)
+				fieldSeen[course.FieldEmployerID] = struct{}{}
+			}
+		case "skillID":
+			if _, ok := fieldSeen[course.FieldSkillID]; !ok {
+				selectedFields = append(selectedFields, course.FieldSkillID)
+				fieldSeen[course.FieldSkillID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[course.FieldKind]; !ok {
+				selectedFields = append(selectedFields, course.FieldKind)
+				fieldSeen[course.FieldKind] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[course.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, course.FieldTitle)
+				fieldSeen[course.FieldTitle] = struct{}{}
+			}
+		case "content":
+			if _, ok := fieldSeen[course.FieldContent]; !ok {
+				selectedFields = append(selectedFields, course.FieldContent)
+				fieldSeen[course.FieldContent] = struct{}{}
+			}
+		case "link":
+			if _, ok := fieldSeen[course.FieldLink]; !ok {
+				selectedFields = append(selectedFields, course.FieldLink)
+				fieldSeen[course.FieldLink] = struct{}{}
+			}
+		case "passMark":
+			if _, ok := fieldSeen[course.FieldPassMark]; !ok {
+				selectedFields = append(selectedFields, course.FieldPassMark)
+				fieldSeen[course.FieldPassMark] = struct{}{}
+			}
+		case "validityDays":
+			if _, ok := fieldSeen[course.FieldValidityDays]; !ok {
+				selectedFields = append(selectedFields, course.FieldValidityDays)
+				fieldSeen[course.FieldValidityDays] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type coursePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CoursePaginateOption
+}
+
+func newCoursePaginateArgs(rv map[string]any) *coursePaginateArgs {
+	args := &coursePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CourseOrder{Field: &CourseOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCourseOrder(order))
+			}
+		case *CourseOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCourseOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CourseCompletionQuery) CollectFields(ctx context.Context, satisfies ...string) (*CourseCompletionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CourseCompletionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(coursecompletion.Columns))
+		selectedFields = []string{coursecompletion.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[coursecompletion.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, coursecompletion.FieldCreatedAt)
+				fieldSeen[coursecompletion.FieldCreatedAt] = struct{}{}
+			}
+		case "courseID":
+			if _, ok := fieldSeen[coursecompletion.FieldCourseID]; !ok {
+				selectedFields = append(selectedFields, coursecompletion.FieldCourseID)
+				fieldSeen[coursecompletion.FieldCourseID] = struct{}{}
+			}
+		case "workerID":
+			if _, ok := fieldSeen[coursecompletion.FieldWorkerID]; !ok {
+				selectedFields = append(selectedFields, coursecompletion.FieldWorkerID)
+				fieldSeen[coursecompletion.FieldWorkerID] = struct{}{}
+			}
+		case "score":
+			if _, ok := fieldSeen[coursecompletion.FieldScore]; !ok {
+				selectedFields = append(selectedFields, coursecompletion.FieldScore)
+				fieldSeen[coursecompletion.FieldScore] = struct{}{}
+			}
+		case "passed":
+			if _, ok := fieldSeen[coursecompletion.FieldPassed]; !ok {
+				selectedFields = append(selectedFields, coursecompletion.FieldPassed)
+				fieldSeen[coursecompletion.FieldPassed] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[coursecompletion.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, coursecompletion.FieldExpiresAt)
+				fieldSeen[coursecompletion.FieldExpiresAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type coursecompletionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CourseCompletionPaginateOption
+}
+
+func newCourseCompletionPaginateArgs(rv map[string]any) *coursecompletionPaginateArgs {
+	args := &coursecompletionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CourseCompletionOrder{Field: &CourseCompletionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCourseCompletionOrder(order))
+			}
+		case *CourseCompletionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCourseCompletionOrder(v))
 			}
 		}
 	}
@@ -3887,6 +4136,11 @@ func (_q *ShiftQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[shift.FieldSeriesID]; !ok {
 				selectedFields = append(selectedFields, shift.FieldSeriesID)
 				fieldSeen[shift.FieldSeriesID] = struct{}{}
+			}
+		case "safetyBriefing":
+			if _, ok := fieldSeen[shift.FieldSafetyBriefing]; !ok {
+				selectedFields = append(selectedFields, shift.FieldSafetyBriefing)
+				fieldSeen[shift.FieldSafetyBriefing] = struct{}{}
 			}
 		case "filled":
 			if _, ok := fieldSeen[shift.FieldFilled]; !ok {

@@ -8,6 +8,8 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/certification"
 	"flexwork/ent/contract"
+	"flexwork/ent/course"
+	"flexwork/ent/coursecompletion"
 	"flexwork/ent/creditdispute"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
@@ -64,6 +66,16 @@ var contractImplementors = []string{"Contract", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Contract) IsNode() {}
+
+var courseImplementors = []string{"Course", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Course) IsNode() {}
+
+var coursecompletionImplementors = []string{"CourseCompletion", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CourseCompletion) IsNode() {}
 
 var creditdisputeImplementors = []string{"CreditDispute", "Node"}
 
@@ -280,6 +292,24 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(contract.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, contractImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case course.Table:
+		query := c.Course.Query().
+			Where(course.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, courseImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case coursecompletion.Table:
+		query := c.CourseCompletion.Query().
+			Where(coursecompletion.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, coursecompletionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -634,6 +664,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.Contract.Query().
 			Where(contract.IDIn(ids...))
 		query, err := query.CollectFields(ctx, contractImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case course.Table:
+		query := c.Course.Query().
+			Where(course.IDIn(ids...))
+		query, err := query.CollectFields(ctx, courseImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case coursecompletion.Table:
+		query := c.CourseCompletion.Query().
+			Where(coursecompletion.IDIn(ids...))
+		query, err := query.CollectFields(ctx, coursecompletionImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,8 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/certification"
 	"flexwork/ent/contract"
+	"flexwork/ent/course"
+	"flexwork/ent/coursecompletion"
 	"flexwork/ent/creditdispute"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
@@ -1377,6 +1379,598 @@ func (_m *Contract) ToEdge(order *ContractOrder) *ContractEdge {
 		order = DefaultContractOrder
 	}
 	return &ContractEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CourseEdge is the edge representation of Course.
+type CourseEdge struct {
+	Node   *Course `json:"node"`
+	Cursor Cursor  `json:"cursor"`
+}
+
+// CourseConnection is the connection containing edges to Course.
+type CourseConnection struct {
+	Edges      []*CourseEdge `json:"edges"`
+	PageInfo   PageInfo      `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+func (c *CourseConnection) build(nodes []*Course, pager *coursePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Course
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Course {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Course {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CourseEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CourseEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CoursePaginateOption enables pagination customization.
+type CoursePaginateOption func(*coursePager) error
+
+// WithCourseOrder configures pagination ordering.
+func WithCourseOrder(order *CourseOrder) CoursePaginateOption {
+	if order == nil {
+		order = DefaultCourseOrder
+	}
+	o := *order
+	return func(pager *coursePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCourseOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCourseFilter configures pagination filter.
+func WithCourseFilter(filter func(*CourseQuery) (*CourseQuery, error)) CoursePaginateOption {
+	return func(pager *coursePager) error {
+		if filter == nil {
+			return errors.New("CourseQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type coursePager struct {
+	reverse bool
+	order   *CourseOrder
+	filter  func(*CourseQuery) (*CourseQuery, error)
+}
+
+func newCoursePager(opts []CoursePaginateOption, reverse bool) (*coursePager, error) {
+	pager := &coursePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCourseOrder
+	}
+	return pager, nil
+}
+
+func (p *coursePager) applyFilter(query *CourseQuery) (*CourseQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *coursePager) toCursor(_m *Course) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *coursePager) applyCursors(query *CourseQuery, after, before *Cursor) (*CourseQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCourseOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *coursePager) applyOrder(query *CourseQuery) *CourseQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCourseOrder.Field {
+		query = query.Order(DefaultCourseOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *coursePager) orderExpr(query *CourseQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCourseOrder.Field {
+			b.Comma().Ident(DefaultCourseOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Course.
+func (_m *CourseQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CoursePaginateOption,
+) (*CourseConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCoursePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CourseConnection{Edges: []*CourseEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CourseOrderFieldCreatedAt orders Course by created_at.
+	CourseOrderFieldCreatedAt = &CourseOrderField{
+		Value: func(_m *Course) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: course.FieldCreatedAt,
+		toTerm: course.ByCreatedAt,
+		toCursor: func(_m *Course) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CourseOrderField) String() string {
+	var str string
+	switch f.column {
+	case CourseOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CourseOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CourseOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CourseOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CourseOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CourseOrderField", str)
+	}
+	return nil
+}
+
+// CourseOrderField defines the ordering field of Course.
+type CourseOrderField struct {
+	// Value extracts the ordering value from the given Course.
+	Value    func(*Course) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) course.OrderOption
+	toCursor func(*Course) Cursor
+}
+
+// CourseOrder defines the ordering of Course.
+type CourseOrder struct {
+	Direction OrderDirection    `json:"direction"`
+	Field     *CourseOrderField `json:"field"`
+}
+
+// DefaultCourseOrder is the default ordering of Course.
+var DefaultCourseOrder = &CourseOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CourseOrderField{
+		Value: func(_m *Course) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: course.FieldID,
+		toTerm: course.ByID,
+		toCursor: func(_m *Course) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Course into CourseEdge.
+func (_m *Course) ToEdge(order *CourseOrder) *CourseEdge {
+	if order == nil {
+		order = DefaultCourseOrder
+	}
+	return &CourseEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CourseCompletionEdge is the edge representation of CourseCompletion.
+type CourseCompletionEdge struct {
+	Node   *CourseCompletion `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// CourseCompletionConnection is the connection containing edges to CourseCompletion.
+type CourseCompletionConnection struct {
+	Edges      []*CourseCompletionEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *CourseCompletionConnection) build(nodes []*CourseCompletion, pager *coursecompletionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CourseCompletion
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CourseCompletion {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CourseCompletion {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CourseCompletionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CourseCompletionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CourseCompletionPaginateOption enables pagination customization.
+type CourseCompletionPaginateOption func(*coursecompletionPager) error
+
+// WithCourseCompletionOrder configures pagination ordering.
+func WithCourseCompletionOrder(order *CourseCompletionOrder) CourseCompletionPaginateOption {
+	if order == nil {
+		order = DefaultCourseCompletionOrder
+	}
+	o := *order
+	return func(pager *coursecompletionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCourseCompletionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCourseCompletionFilter configures pagination filter.
+func WithCourseCompletionFilter(filter func(*CourseCompletionQuery) (*CourseCompletionQuery, error)) CourseCompletionPaginateOption {
+	return func(pager *coursecompletionPager) error {
+		if filter == nil {
+			return errors.New("CourseCompletionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type coursecompletionPager struct {
+	reverse bool
+	order   *CourseCompletionOrder
+	filter  func(*CourseCompletionQuery) (*CourseCompletionQuery, error)
+}
+
+func newCourseCompletionPager(opts []CourseCompletionPaginateOption, reverse bool) (*coursecompletionPager, error) {
+	pager := &coursecompletionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCourseCompletionOrder
+	}
+	return pager, nil
+}
+
+func (p *coursecompletionPager) applyFilter(query *CourseCompletionQuery) (*CourseCompletionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *coursecompletionPager) toCursor(_m *CourseCompletion) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *coursecompletionPager) applyCursors(query *CourseCompletionQuery, after, before *Cursor) (*CourseCompletionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCourseCompletionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *coursecompletionPager) applyOrder(query *CourseCompletionQuery) *CourseCompletionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCourseCompletionOrder.Field {
+		query = query.Order(DefaultCourseCompletionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *coursecompletionPager) orderExpr(query *CourseCompletionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCourseCompletionOrder.Field {
+			b.Comma().Ident(DefaultCourseCompletionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CourseCompletion.
+func (_m *CourseCompletionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CourseCompletionPaginateOption,
+) (*CourseCompletionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCourseCompletionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CourseCompletionConnection{Edges: []*CourseCompletionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CourseCompletionOrderFieldCreatedAt orders CourseCompletion by created_at.
+	CourseCompletionOrderFieldCreatedAt = &CourseCompletionOrderField{
+		Value: func(_m *CourseCompletion) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: coursecompletion.FieldCreatedAt,
+		toTerm: coursecompletion.ByCreatedAt,
+		toCursor: func(_m *CourseCompletion) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CourseCompletionOrderField) String() string {
+	var str string
+	switch f.column {
+	case CourseCompletionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CourseCompletionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CourseCompletionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CourseCompletionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CourseCompletionOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CourseCompletionOrderField", str)
+	}
+	return nil
+}
+
+// CourseCompletionOrderField defines the ordering field of CourseCompletion.
+type CourseCompletionOrderField struct {
+	// Value extracts the ordering value from the given CourseCompletion.
+	Value    func(*CourseCompletion) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) coursecompletion.OrderOption
+	toCursor func(*CourseCompletion) Cursor
+}
+
+// CourseCompletionOrder defines the ordering of CourseCompletion.
+type CourseCompletionOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *CourseCompletionOrderField `json:"field"`
+}
+
+// DefaultCourseCompletionOrder is the default ordering of CourseCompletion.
+var DefaultCourseCompletionOrder = &CourseCompletionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CourseCompletionOrderField{
+		Value: func(_m *CourseCompletion) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: coursecompletion.FieldID,
+		toTerm: coursecompletion.ByID,
+		toCursor: func(_m *CourseCompletion) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CourseCompletion into CourseCompletionEdge.
+func (_m *CourseCompletion) ToEdge(order *CourseCompletionOrder) *CourseCompletionEdge {
+	if order == nil {
+		order = DefaultCourseCompletionOrder
+	}
+	return &CourseCompletionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -10,6 +10,8 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/certification"
 	"flexwork/ent/contract"
+	"flexwork/ent/course"
+	"flexwork/ent/coursecompletion"
 	"flexwork/ent/creditdispute"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
@@ -37,6 +39,7 @@ import (
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/schema/bank"
 	"flexwork/ent/schema/enum"
+	"flexwork/ent/schema/quiz"
 	"flexwork/ent/schema/rights"
 	"flexwork/ent/schema/week"
 	"flexwork/ent/session"
@@ -70,6 +73,8 @@ const (
 	TypeAssignment         = "Assignment"
 	TypeCertification      = "Certification"
 	TypeContract           = "Contract"
+	TypeCourse             = "Course"
+	TypeCourseCompletion   = "CourseCompletion"
 	TypeCreditDispute      = "CreditDispute"
 	TypeCreditEvent        = "CreditEvent"
 	TypeDevice             = "Device"
@@ -1086,49 +1091,50 @@ func (m *ApplicationMutation) ResetEdge(name string) error {
 // AssignmentMutation represents an operation that mutates the Assignment nodes in the graph.
 type AssignmentMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *string
-	created_at        *time.Time
-	updated_at        *time.Time
-	employer_id       *string
-	agency_id         *string
-	status            *assignment.Status
-	boost             *int64
-	addboost          *int64
-	starts_at         *time.Time
-	ends_at           *time.Time
-	checked_in_at     *time.Time
-	check_in_lat      *float64
-	addcheck_in_lat   *float64
-	check_in_lng      *float64
-	addcheck_in_lng   *float64
-	checked_out_at    *time.Time
-	check_out_lat     *float64
-	addcheck_out_lat  *float64
-	check_out_lng     *float64
-	addcheck_out_lng  *float64
-	cancelled_at      *time.Time
-	cancel_reason     *string
-	late_cancellation *bool
-	reminded_at       *time.Time
-	clearedFields     map[string]struct{}
-	shift             *string
-	clearedshift      bool
-	worker            *string
-	clearedworker     bool
-	offer             *string
-	clearedoffer      bool
-	contract          *string
-	clearedcontract   bool
-	timesheet         *string
-	clearedtimesheet  bool
-	reviews           map[string]struct{}
-	removedreviews    map[string]struct{}
-	clearedreviews    bool
-	done              bool
-	oldValue          func(context.Context) (*Assignment, error)
-	predicates        []predicate.Assignment
+	op                       Op
+	typ                      string
+	id                       *string
+	created_at               *time.Time
+	updated_at               *time.Time
+	employer_id              *string
+	agency_id                *string
+	status                   *assignment.Status
+	boost                    *int64
+	addboost                 *int64
+	starts_at                *time.Time
+	ends_at                  *time.Time
+	checked_in_at            *time.Time
+	check_in_lat             *float64
+	addcheck_in_lat          *float64
+	check_in_lng             *float64
+	addcheck_in_lng          *float64
+	checked_out_at           *time.Time
+	check_out_lat            *float64
+	addcheck_out_lat         *float64
+	check_out_lng            *float64
+	addcheck_out_lng         *float64
+	cancelled_at             *time.Time
+	cancel_reason            *string
+	late_cancellation        *bool
+	reminded_at              *time.Time
+	briefing_acknowledged_at *time.Time
+	clearedFields            map[string]struct{}
+	shift                    *string
+	clearedshift             bool
+	worker                   *string
+	clearedworker            bool
+	offer                    *string
+	clearedoffer             bool
+	contract                 *string
+	clearedcontract          bool
+	timesheet                *string
+	clearedtimesheet         bool
+	reviews                  map[string]struct{}
+	removedreviews           map[string]struct{}
+	clearedreviews           bool
+	done                     bool
+	oldValue                 func(context.Context) (*Assignment, error)
+	predicates               []predicate.Assignment
 }
 
 var _ ent.Mutation = (*AssignmentMutation)(nil)
@@ -2225,6 +2231,55 @@ func (m *AssignmentMutation) ResetRemindedAt() {
 	delete(m.clearedFields, assignment.FieldRemindedAt)
 }
 
+// SetBriefingAcknowledgedAt sets the "briefing_acknowledged_at" field.
+func (m *AssignmentMutation) SetBriefingAcknowledgedAt(t time.Time) {
+	m.briefing_acknowledged_at = &t
+}
+
+// BriefingAcknowledgedAt returns the value of the "briefing_acknowledged_at" field in the mutation.
+func (m *AssignmentMutation) BriefingAcknowledgedAt() (r time.Time, exists bool) {
+	v := m.briefing_acknowledged_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBriefingAcknowledgedAt returns the old "briefing_acknowledged_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldBriefingAcknowledgedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBriefingAcknowledgedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBriefingAcknowledgedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBriefingAcknowledgedAt: %w", err)
+	}
+	return oldValue.BriefingAcknowledgedAt, nil
+}
+
+// ClearBriefingAcknowledgedAt clears the value of the "briefing_acknowledged_at" field.
+func (m *AssignmentMutation) ClearBriefingAcknowledgedAt() {
+	m.briefing_acknowledged_at = nil
+	m.clearedFields[assignment.FieldBriefingAcknowledgedAt] = struct{}{}
+}
+
+// BriefingAcknowledgedAtCleared returns if the "briefing_acknowledged_at" field was cleared in this mutation.
+func (m *AssignmentMutation) BriefingAcknowledgedAtCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldBriefingAcknowledgedAt]
+	return ok
+}
+
+// ResetBriefingAcknowledgedAt resets all changes to the "briefing_acknowledged_at" field.
+func (m *AssignmentMutation) ResetBriefingAcknowledgedAt() {
+	m.briefing_acknowledged_at = nil
+	delete(m.clearedFields, assignment.FieldBriefingAcknowledgedAt)
+}
+
 // ClearShift clears the "shift" edge to the Shift entity.
 func (m *AssignmentMutation) ClearShift() {
 	m.clearedshift = true
@@ -2472,7 +2527,7 @@ func (m *AssignmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AssignmentMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, assignment.FieldCreatedAt)
 	}
@@ -2536,6 +2591,9 @@ func (m *AssignmentMutation) Fields() []string {
 	if m.reminded_at != nil {
 		fields = append(fields, assignment.FieldRemindedAt)
 	}
+	if m.briefing_acknowledged_at != nil {
+		fields = append(fields, assignment.FieldBriefingAcknowledgedAt)
+	}
 	return fields
 }
 
@@ -2586,6 +2644,8 @@ func (m *AssignmentMutation) Field(name string) (ent.Value, bool) {
 		return m.LateCancellation()
 	case assignment.FieldRemindedAt:
 		return m.RemindedAt()
+	case assignment.FieldBriefingAcknowledgedAt:
+		return m.BriefingAcknowledgedAt()
 	}
 	return nil, false
 }
@@ -2637,6 +2697,8 @@ func (m *AssignmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldLateCancellation(ctx)
 	case assignment.FieldRemindedAt:
 		return m.OldRemindedAt(ctx)
+	case assignment.FieldBriefingAcknowledgedAt:
+		return m.OldBriefingAcknowledgedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Assignment field %s", name)
 }
@@ -2793,6 +2855,13 @@ func (m *AssignmentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRemindedAt(v)
 		return nil
+	case assignment.FieldBriefingAcknowledgedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBriefingAcknowledgedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Assignment field %s", name)
 }
@@ -2916,6 +2985,9 @@ func (m *AssignmentMutation) ClearedFields() []string {
 	if m.FieldCleared(assignment.FieldRemindedAt) {
 		fields = append(fields, assignment.FieldRemindedAt)
 	}
+	if m.FieldCleared(assignment.FieldBriefingAcknowledgedAt) {
+		fields = append(fields, assignment.FieldBriefingAcknowledgedAt)
+	}
 	return fields
 }
 
@@ -2959,6 +3031,9 @@ func (m *AssignmentMutation) ClearField(name string) error {
 		return nil
 	case assignment.FieldRemindedAt:
 		m.ClearRemindedAt()
+		return nil
+	case assignment.FieldBriefingAcknowledgedAt:
+		m.ClearBriefingAcknowledgedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Assignment nullable field %s", name)
@@ -3030,6 +3105,9 @@ func (m *AssignmentMutation) ResetField(name string) error {
 		return nil
 	case assignment.FieldRemindedAt:
 		m.ResetRemindedAt()
+		return nil
+	case assignment.FieldBriefingAcknowledgedAt:
+		m.ResetBriefingAcknowledgedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Assignment field %s", name)
@@ -6186,6 +6264,1664 @@ func (m *ContractMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Contract edge %s", name)
+}
+
+// CourseMutation represents an operation that mutates the Course nodes in the graph.
+type CourseMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *string
+	created_at       *time.Time
+	updated_at       *time.Time
+	employer_id      *string
+	skill_id         *string
+	kind             *course.Kind
+	title            *string
+	content          *string
+	link             *string
+	pass_mark        *int
+	addpass_mark     *int
+	validity_days    *int
+	addvalidity_days *int
+	questions        *[]quiz.Question
+	appendquestions  []quiz.Question
+	clearedFields    map[string]struct{}
+	done             bool
+	oldValue         func(context.Context) (*Course, error)
+	predicates       []predicate.Course
+}
+
+var _ ent.Mutation = (*CourseMutation)(nil)
+
+// courseOption allows management of the mutation configuration using functional options.
+type courseOption func(*CourseMutation)
+
+// newCourseMutation creates new mutation for the Course entity.
+func newCourseMutation(c config, op Op, opts ...courseOption) *CourseMutation {
+	m := &CourseMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCourse,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCourseID sets the ID field of the mutation.
+func withCourseID(id string) courseOption {
+	return func(m *CourseMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Course
+		)
+		m.oldValue = func(ctx context.Context) (*Course, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Course.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCourse sets the old Course of the mutation.
+func withCourse(node *Course) courseOption {
+	return func(m *CourseMutation) {
+		m.oldValue = func(context.Context) (*Course, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CourseMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CourseMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Course entities.
+func (m *CourseMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CourseMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CourseMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Course.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CourseMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CourseMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Course entity.
+// If the Course object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CourseMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CourseMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CourseMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Course entity.
+// If the Course object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CourseMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetEmployerID sets the "employer_id" field.
+func (m *CourseMutation) SetEmployerID(s string) {
+	m.employer_id = &s
+}
+
+// EmployerID returns the value of the "employer_id" field in the mutation.
+func (m *CourseMutation) EmployerID() (r string, exists bool) {
+	v := m.employer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmployerID returns the old "employer_id" field's value of the Course entity.
+// If the Course object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseMutation) OldEmployerID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmployerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmployerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmployerID: %w", err)
+	}
+	return oldValue.EmployerID, nil
+}
+
+// ClearEmployerID clears the value of the "employer_id" field.
+func (m *CourseMutation) ClearEmployerID() {
+	m.employer_id = nil
+	m.clearedFields[course.FieldEmployerID] = struct{}{}
+}
+
+// EmployerIDCleared returns if the "employer_id" field was cleared in this mutation.
+func (m *CourseMutation) EmployerIDCleared() bool {
+	_, ok := m.clearedFields[course.FieldEmployerID]
+	return ok
+}
+
+// ResetEmployerID resets all changes to the "employer_id" field.
+func (m *CourseMutation) ResetEmployerID() {
+	m.employer_id = nil
+	delete(m.clearedFields, course.FieldEmployerID)
+}
+
+// SetSkillID sets the "skill_id" field.
+func (m *CourseMutation) SetSkillID(s string) {
+	m.skill_id = &s
+}
+
+// SkillID returns the value of the "skill_id" field in the mutation.
+func (m *CourseMutation) SkillID() (r string, exists bool) {
+	v := m.skill_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSkillID returns the old "skill_id" field's value of the Course entity.
+// If the Course object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseMutation) OldSkillID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSkillID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSkillID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSkillID: %w", err)
+	}
+	return oldValue.SkillID, nil
+}
+
+// ClearSkillID clears the value of the "skill_id" field.
+func (m *CourseMutation) ClearSkillID() {
+	m.skill_id = nil
+	m.clearedFields[course.FieldSkillID] = struct{}{}
+}
+
+// SkillIDCleared returns if the "skill_id" field was cleared in this mutation.
+func (m *CourseMutation) SkillIDCleared() bool {
+	_, ok := m.clearedFields[course.FieldSkillID]
+	return ok
+}
+
+// ResetSkillID resets all changes to the "skill_id" field.
+func (m *CourseMutation) ResetSkillID() {
+	m.skill_id = nil
+	delete(m.clearedFields, course.FieldSkillID)
+}
+
+// SetKind sets the "kind" field.
+func (m *CourseMutation) SetKind(c course.Kind) {
+	m.kind = &c
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *CourseMutation) Kind() (r course.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Course entity.
+// If the Course object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseMutation) OldKind(ctx context.Context) (v course.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *CourseMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *CourseMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *CourseMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Course entity.
+// If the Course object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *CourseMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetContent sets the "content" field.
+func (m *CourseMutation) SetContent(s string) {
+	m.content = &s
+}
+
+// Content returns the value of the "content" field in the mutation.
+func (m *CourseMutation) Content() (r string, exists bool) {
+	v := m.content
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContent returns the old "content" field's value of the Course entity.
+// If the Course object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseMutation) OldContent(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContent: %w", err)
+	}
+	return oldValue.Content, nil
+}
+
+// ResetContent resets all changes to the "content" field.
+func (m *CourseMutation) ResetContent() {
+	m.content = nil
+}
+
+// SetLink sets the "link" field.
+func (m *CourseMutation) SetLink(s string) {
+	m.link = &s
+}
+
+// Link returns the value of the "link" field in the mutation.
+func (m *CourseMutation) Link() (r string, exists bool) {
+	v := m.link
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLink returns the old "link" field's value of the Course entity.
+// If the Course object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseMutation) OldLink(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLink is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLink requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLink: %w", err)
+	}
+	return oldValue.Link, nil
+}
+
+// ResetLink resets all changes to the "link" field.
+func (m *CourseMutation) ResetLink() {
+	m.link = nil
+}
+
+// SetPassMark sets the "pass_mark" field.
+func (m *CourseMutation) SetPassMark(i int) {
+	m.pass_mark = &i
+	m.addpass_mark = nil
+}
+
+// PassMark returns the value of the "pass_mark" field in the mutation.
+func (m *CourseMutation) PassMark() (r int, exists bool) {
+	v := m.pass_mark
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPassMark returns the old "pass_mark" field's value of the Course entity.
+// If the Course object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseMutation) OldPassMark(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPassMark is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPassMark requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPassMark: %w", err)
+	}
+	return oldValue.PassMark, nil
+}
+
+// AddPassMark adds i to the "pass_mark" field.
+func (m *CourseMutation) AddPassMark(i int) {
+	if m.addpass_mark != nil {
+		*m.addpass_mark += i
+	} else {
+		m.addpass_mark = &i
+	}
+}
+
+// AddedPassMark returns the value that was added to the "pass_mark" field in this mutation.
+func (m *CourseMutation) AddedPassMark() (r int, exists bool) {
+	v := m.addpass_mark
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPassMark resets all changes to the "pass_mark" field.
+func (m *CourseMutation) ResetPassMark() {
+	m.pass_mark = nil
+	m.addpass_mark = nil
+}
+
+// SetValidityDays sets the "validity_days" field.
+func (m *CourseMutation) SetValidityDays(i int) {
+	m.validity_days = &i
+	m.addvalidity_days = nil
+}
+
+// ValidityDays returns the value of the "validity_days" field in the mutation.
+func (m *CourseMutation) ValidityDays() (r int, exists bool) {
+	v := m.validity_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidityDays returns the old "validity_days" field's value of the Course entity.
+// If the Course object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseMutation) OldValidityDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidityDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidityDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidityDays: %w", err)
+	}
+	return oldValue.ValidityDays, nil
+}
+
+// AddValidityDays adds i to the "validity_days" field.
+func (m *CourseMutation) AddValidityDays(i int) {
+	if m.addvalidity_days != nil {
+		*m.addvalidity_days += i
+	} else {
+		m.addvalidity_days = &i
+	}
+}
+
+// AddedValidityDays returns the value that was added to the "validity_days" field in this mutation.
+func (m *CourseMutation) AddedValidityDays() (r int, exists bool) {
+	v := m.addvalidity_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetValidityDays resets all changes to the "validity_days" field.
+func (m *CourseMutation) ResetValidityDays() {
+	m.validity_days = nil
+	m.addvalidity_days = nil
+}
+
+// SetQuestions sets the "questions" field.
+func (m *CourseMutation) SetQuestions(q []quiz.Question) {
+	m.questions = &q
+	m.appendquestions = nil
+}
+
+// Questions returns the value of the "questions" field in the mutation.
+func (m *CourseMutation) Questions() (r []quiz.Question, exists bool) {
+	v := m.questions
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuestions returns the old "questions" field's value of the Course entity.
+// If the Course object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseMutation) OldQuestions(ctx context.Context) (v []quiz.Question, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuestions is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuestions requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuestions: %w", err)
+	}
+	return oldValue.Questions, nil
+}
+
+// AppendQuestions adds q to the "questions" field.
+func (m *CourseMutation) AppendQuestions(q []quiz.Question) {
+	m.appendquestions = append(m.appendquestions, q...)
+}
+
+// AppendedQuestions returns the list of values that were appended to the "questions" field in this mutation.
+func (m *CourseMutation) AppendedQuestions() ([]quiz.Question, bool) {
+	if len(m.appendquestions) == 0 {
+		return nil, false
+	}
+	return m.appendquestions, true
+}
+
+// ResetQuestions resets all changes to the "questions" field.
+func (m *CourseMutation) ResetQuestions() {
+	m.questions = nil
+	m.appendquestions = nil
+}
+
+// Where appends a list predicates to the CourseMutation builder.
+func (m *CourseMutation) Where(ps ...predicate.Course) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CourseMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CourseMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Course, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CourseMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CourseMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Course).
+func (m *CourseMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CourseMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, course.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, course.FieldUpdatedAt)
+	}
+	if m.employer_id != nil {
+		fields = append(fields, course.FieldEmployerID)
+	}
+	if m.skill_id != nil {
+		fields = append(fields, course.FieldSkillID)
+	}
+	if m.kind != nil {
+		fields = append(fields, course.FieldKind)
+	}
+	if m.title != nil {
+		fields = append(fields, course.FieldTitle)
+	}
+	if m.content != nil {
+		fields = append(fields, course.FieldContent)
+	}
+	if m.link != nil {
+		fields = append(fields, course.FieldLink)
+	}
+	if m.pass_mark != nil {
+		fields = append(fields, course.FieldPassMark)
+	}
+	if m.validity_days != nil {
+		fields = append(fields, course.FieldValidityDays)
+	}
+	if m.questions != nil {
+		fields = append(fields, course.FieldQuestions)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CourseMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case course.FieldCreatedAt:
+		return m.CreatedAt()
+	case course.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case course.FieldEmployerID:
+		return m.EmployerID()
+	case course.FieldSkillID:
+		return m.SkillID()
+	case course.FieldKind:
+		return m.Kind()
+	case course.FieldTitle:
+		return m.Title()
+	case course.FieldContent:
+		return m.Content()
+	case course.FieldLink:
+		return m.Link()
+	case course.FieldPassMark:
+		return m.PassMark()
+	case course.FieldValidityDays:
+		return m.ValidityDays()
+	case course.FieldQuestions:
+		return m.Questions()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CourseMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case course.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case course.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case course.FieldEmployerID:
+		return m.OldEmployerID(ctx)
+	case course.FieldSkillID:
+		return m.OldSkillID(ctx)
+	case course.FieldKind:
+		return m.OldKind(ctx)
+	case course.FieldTitle:
+		return m.OldTitle(ctx)
+	case course.FieldContent:
+		return m.OldContent(ctx)
+	case course.FieldLink:
+		return m.OldLink(ctx)
+	case course.FieldPassMark:
+		return m.OldPassMark(ctx)
+	case course.FieldValidityDays:
+		return m.OldValidityDays(ctx)
+	case course.FieldQuestions:
+		return m.OldQuestions(ctx)
+	}
+	return nil, fmt.Errorf("unknown Course field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourseMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case course.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case course.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case course.FieldEmployerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmployerID(v)
+		return nil
+	case course.FieldSkillID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSkillID(v)
+		return nil
+	case course.FieldKind:
+		v, ok := value.(course.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case course.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case course.FieldContent:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContent(v)
+		return nil
+	case course.FieldLink:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLink(v)
+		return nil
+	case course.FieldPassMark:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPassMark(v)
+		return nil
+	case course.FieldValidityDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidityDays(v)
+		return nil
+	case course.FieldQuestions:
+		v, ok := value.([]quiz.Question)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuestions(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Course field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CourseMutation) AddedFields() []string {
+	var fields []string
+	if m.addpass_mark != nil {
+		fields = append(fields, course.FieldPassMark)
+	}
+	if m.addvalidity_days != nil {
+		fields = append(fields, course.FieldValidityDays)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CourseMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case course.FieldPassMark:
+		return m.AddedPassMark()
+	case course.FieldValidityDays:
+		return m.AddedValidityDays()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourseMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case course.FieldPassMark:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPassMark(v)
+		return nil
+	case course.FieldValidityDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddValidityDays(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Course numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CourseMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(course.FieldEmployerID) {
+		fields = append(fields, course.FieldEmployerID)
+	}
+	if m.FieldCleared(course.FieldSkillID) {
+		fields = append(fields, course.FieldSkillID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CourseMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CourseMutation) ClearField(name string) error {
+	switch name {
+	case course.FieldEmployerID:
+		m.ClearEmployerID()
+		return nil
+	case course.FieldSkillID:
+		m.ClearSkillID()
+		return nil
+	}
+	return fmt.Errorf("unknown Course nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CourseMutation) ResetField(name string) error {
+	switch name {
+	case course.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case course.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case course.FieldEmployerID:
+		m.ResetEmployerID()
+		return nil
+	case course.FieldSkillID:
+		m.ResetSkillID()
+		return nil
+	case course.FieldKind:
+		m.ResetKind()
+		return nil
+	case course.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case course.FieldContent:
+		m.ResetContent()
+		return nil
+	case course.FieldLink:
+		m.ResetLink()
+		return nil
+	case course.FieldPassMark:
+		m.ResetPassMark()
+		return nil
+	case course.FieldValidityDays:
+		m.ResetValidityDays()
+		return nil
+	case course.FieldQuestions:
+		m.ResetQuestions()
+		return nil
+	}
+	return fmt.Errorf("unknown Course field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CourseMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CourseMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CourseMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CourseMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CourseMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CourseMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CourseMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Course unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CourseMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Course edge %s", name)
+}
+
+// CourseCompletionMutation represents an operation that mutates the CourseCompletion nodes in the graph.
+type CourseCompletionMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *string
+	created_at    *time.Time
+	course_id     *string
+	worker_id     *string
+	score         *int
+	addscore      *int
+	passed        *bool
+	expires_at    *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*CourseCompletion, error)
+	predicates    []predicate.CourseCompletion
+}
+
+var _ ent.Mutation = (*CourseCompletionMutation)(nil)
+
+// coursecompletionOption allows management of the mutation configuration using functional options.
+type coursecompletionOption func(*CourseCompletionMutation)
+
+// newCourseCompletionMutation creates new mutation for the CourseCompletion entity.
+func newCourseCompletionMutation(c config, op Op, opts ...coursecompletionOption) *CourseCompletionMutation {
+	m := &CourseCompletionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCourseCompletion,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCourseCompletionID sets the ID field of the mutation.
+func withCourseCompletionID(id string) coursecompletionOption {
+	return func(m *CourseCompletionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CourseCompletion
+		)
+		m.oldValue = func(ctx context.Context) (*CourseCompletion, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CourseCompletion.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCourseCompletion sets the old CourseCompletion of the mutation.
+func withCourseCompletion(node *CourseCompletion) coursecompletionOption {
+	return func(m *CourseCompletionMutation) {
+		m.oldValue = func(context.Context) (*CourseCompletion, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CourseCompletionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CourseCompletionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CourseCompletion entities.
+func (m *CourseCompletionMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CourseCompletionMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CourseCompletionMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CourseCompletion.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CourseCompletionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CourseCompletionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CourseCompletion entity.
+// If the CourseCompletion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseCompletionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CourseCompletionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetCourseID sets the "course_id" field.
+func (m *CourseCompletionMutation) SetCourseID(s string) {
+	m.course_id = &s
+}
+
+// CourseID returns the value of the "course_id" field in the mutation.
+func (m *CourseCompletionMutation) CourseID() (r string, exists bool) {
+	v := m.course_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCourseID returns the old "course_id" field's value of the CourseCompletion entity.
+// If the CourseCompletion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseCompletionMutation) OldCourseID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCourseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCourseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCourseID: %w", err)
+	}
+	return oldValue.CourseID, nil
+}
+
+// ResetCourseID resets all changes to the "course_id" field.
+func (m *CourseCompletionMutation) ResetCourseID() {
+	m.course_id = nil
+}
+
+// SetWorkerID sets the "worker_id" field.
+func (m *CourseCompletionMutation) SetWorkerID(s string) {
+	m.worker_id = &s
+}
+
+// WorkerID returns the value of the "worker_id" field in the mutation.
+func (m *CourseCompletionMutation) WorkerID() (r string, exists bool) {
+	v := m.worker_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWorkerID returns the old "worker_id" field's value of the CourseCompletion entity.
+// If the CourseCompletion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseCompletionMutation) OldWorkerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWorkerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWorkerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWorkerID: %w", err)
+	}
+	return oldValue.WorkerID, nil
+}
+
+// ResetWorkerID resets all changes to the "worker_id" field.
+func (m *CourseCompletionMutation) ResetWorkerID() {
+	m.worker_id = nil
+}
+
+// SetScore sets the "score" field.
+func (m *CourseCompletionMutation) SetScore(i int) {
+	m.score = &i
+	m.addscore = nil
+}
+
+// Score returns the value of the "score" field in the mutation.
+func (m *CourseCompletionMutation) Score() (r int, exists bool) {
+	v := m.score
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScore returns the old "score" field's value of the CourseCompletion entity.
+// If the CourseCompletion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseCompletionMutation) OldScore(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScore: %w", err)
+	}
+	return oldValue.Score, nil
+}
+
+// AddScore adds i to the "score" field.
+func (m *CourseCompletionMutation) AddScore(i int) {
+	if m.addscore != nil {
+		*m.addscore += i
+	} else {
+		m.addscore = &i
+	}
+}
+
+// AddedScore returns the value that was added to the "score" field in this mutation.
+func (m *CourseCompletionMutation) AddedScore() (r int, exists bool) {
+	v := m.addscore
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetScore resets all changes to the "score" field.
+func (m *CourseCompletionMutation) ResetScore() {
+	m.score = nil
+	m.addscore = nil
+}
+
+// SetPassed sets the "passed" field.
+func (m *CourseCompletionMutation) SetPassed(b bool) {
+	m.passed = &b
+}
+
+// Passed returns the value of the "passed" field in the mutation.
+func (m *CourseCompletionMutation) Passed() (r bool, exists bool) {
+	v := m.passed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPassed returns the old "passed" field's value of the CourseCompletion entity.
+// If the CourseCompletion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseCompletionMutation) OldPassed(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPassed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPassed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPassed: %w", err)
+	}
+	return oldValue.Passed, nil
+}
+
+// ResetPassed resets all changes to the "passed" field.
+func (m *CourseCompletionMutation) ResetPassed() {
+	m.passed = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *CourseCompletionMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *CourseCompletionMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the CourseCompletion entity.
+// If the CourseCompletion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourseCompletionMutation) OldExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (m *CourseCompletionMutation) ClearExpiresAt() {
+	m.expires_at = nil
+	m.clearedFields[coursecompletion.FieldExpiresAt] = struct{}{}
+}
+
+// ExpiresAtCleared returns if the "expires_at" field was cleared in this mutation.
+func (m *CourseCompletionMutation) ExpiresAtCleared() bool {
+	_, ok := m.clearedFields[coursecompletion.FieldExpiresAt]
+	return ok
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *CourseCompletionMutation) ResetExpiresAt() {
+	m.expires_at = nil
+	delete(m.clearedFields, coursecompletion.FieldExpiresAt)
+}
+
+// Where appends a list predicates to the CourseCompletionMutation builder.
+func (m *CourseCompletionMutation) Where(ps ...predicate.CourseCompletion) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CourseCompletionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CourseCompletionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CourseCompletion, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CourseCompletionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CourseCompletionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CourseCompletion).
+func (m *CourseCompletionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CourseCompletionMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, coursecompletion.FieldCreatedAt)
+	}
+	if m.course_id != nil {
+		fields = append(fields, coursecompletion.FieldCourseID)
+	}
+	if m.worker_id != nil {
+		fields = append(fields, coursecompletion.FieldWorkerID)
+	}
+	if m.score != nil {
+		fields = append(fields, coursecompletion.FieldScore)
+	}
+	if m.passed != nil {
+		fields = append(fields, coursecompletion.FieldPassed)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, coursecompletion.FieldExpiresAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CourseCompletionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case coursecompletion.FieldCreatedAt:
+		return m.CreatedAt()
+	case coursecompletion.FieldCourseID:
+		return m.CourseID()
+	case coursecompletion.FieldWorkerID:
+		return m.WorkerID()
+	case coursecompletion.FieldScore:
+		return m.Score()
+	case coursecompletion.FieldPassed:
+		return m.Passed()
+	case coursecompletion.FieldExpiresAt:
+		return m.ExpiresAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CourseCompletionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case coursecompletion.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case coursecompletion.FieldCourseID:
+		return m.OldCourseID(ctx)
+	case coursecompletion.FieldWorkerID:
+		return m.OldWorkerID(ctx)
+	case coursecompletion.FieldScore:
+		return m.OldScore(ctx)
+	case coursecompletion.FieldPassed:
+		return m.OldPassed(ctx)
+	case coursecompletion.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown CourseCompletion field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourseCompletionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case coursecompletion.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case coursecompletion.FieldCourseID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCourseID(v)
+		return nil
+	case coursecompletion.FieldWorkerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWorkerID(v)
+		return nil
+	case coursecompletion.FieldScore:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScore(v)
+		return nil
+	case coursecompletion.FieldPassed:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPassed(v)
+		return nil
+	case coursecompletion.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourseCompletion field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CourseCompletionMutation) AddedFields() []string {
+	var fields []string
+	if m.addscore != nil {
+		fields = append(fields, coursecompletion.FieldScore)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CourseCompletionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case coursecompletion.FieldScore:
+		return m.AddedScore()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourseCompletionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case coursecompletion.FieldScore:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddScore(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourseCompletion numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CourseCompletionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(coursecompletion.FieldExpiresAt) {
+		fields = append(fields, coursecompletion.FieldExpiresAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CourseCompletionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CourseCompletionMutation) ClearField(name string) error {
+	switch name {
+	case coursecompletion.FieldExpiresAt:
+		m.ClearExpiresAt()
+		return nil
+	}
+	return fmt.Errorf("unknown CourseCompletion nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CourseCompletionMutation) ResetField(name string) error {
+	switch name {
+	case coursecompletion.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case coursecompletion.FieldCourseID:
+		m.ResetCourseID()
+		return nil
+	case coursecompletion.FieldWorkerID:
+		m.ResetWorkerID()
+		return nil
+	case coursecompletion.FieldScore:
+		m.ResetScore()
+		return nil
+	case coursecompletion.FieldPassed:
+		m.ResetPassed()
+		return nil
+	case coursecompletion.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	}
+	return fmt.Errorf("unknown CourseCompletion field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CourseCompletionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CourseCompletionMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CourseCompletionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CourseCompletionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CourseCompletionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CourseCompletionMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CourseCompletionMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown CourseCompletion unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CourseCompletionMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown CourseCompletion edge %s", name)
 }
 
 // CreditDisputeMutation represents an operation that mutates the CreditDispute nodes in the graph.
@@ -29547,6 +31283,9 @@ type ShiftMutation struct {
 	appendrequired_skill_ids         []string
 	required_certification_ids       *[]string
 	appendrequired_certification_ids []string
+	required_course_ids              *[]string
+	appendrequired_course_ids        []string
+	safety_briefing                  *string
 	filled                           *int
 	addfilled                        *int
 	terms_version                    *int
@@ -30998,6 +32737,107 @@ func (m *ShiftMutation) ResetRequiredCertificationIds() {
 	delete(m.clearedFields, shift.FieldRequiredCertificationIds)
 }
 
+// SetRequiredCourseIds sets the "required_course_ids" field.
+func (m *ShiftMutation) SetRequiredCourseIds(s []string) {
+	m.required_course_ids = &s
+	m.appendrequired_course_ids = nil
+}
+
+// RequiredCourseIds returns the value of the "required_course_ids" field in the mutation.
+func (m *ShiftMutation) RequiredCourseIds() (r []string, exists bool) {
+	v := m.required_course_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequiredCourseIds returns the old "required_course_ids" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldRequiredCourseIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequiredCourseIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequiredCourseIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequiredCourseIds: %w", err)
+	}
+	return oldValue.RequiredCourseIds, nil
+}
+
+// AppendRequiredCourseIds adds s to the "required_course_ids" field.
+func (m *ShiftMutation) AppendRequiredCourseIds(s []string) {
+	m.appendrequired_course_ids = append(m.appendrequired_course_ids, s...)
+}
+
+// AppendedRequiredCourseIds returns the list of values that were appended to the "required_course_ids" field in this mutation.
+func (m *ShiftMutation) AppendedRequiredCourseIds() ([]string, bool) {
+	if len(m.appendrequired_course_ids) == 0 {
+		return nil, false
+	}
+	return m.appendrequired_course_ids, true
+}
+
+// ClearRequiredCourseIds clears the value of the "required_course_ids" field.
+func (m *ShiftMutation) ClearRequiredCourseIds() {
+	m.required_course_ids = nil
+	m.appendrequired_course_ids = nil
+	m.clearedFields[shift.FieldRequiredCourseIds] = struct{}{}
+}
+
+// RequiredCourseIdsCleared returns if the "required_course_ids" field was cleared in this mutation.
+func (m *ShiftMutation) RequiredCourseIdsCleared() bool {
+	_, ok := m.clearedFields[shift.FieldRequiredCourseIds]
+	return ok
+}
+
+// ResetRequiredCourseIds resets all changes to the "required_course_ids" field.
+func (m *ShiftMutation) ResetRequiredCourseIds() {
+	m.required_course_ids = nil
+	m.appendrequired_course_ids = nil
+	delete(m.clearedFields, shift.FieldRequiredCourseIds)
+}
+
+// SetSafetyBriefing sets the "safety_briefing" field.
+func (m *ShiftMutation) SetSafetyBriefing(s string) {
+	m.safety_briefing = &s
+}
+
+// SafetyBriefing returns the value of the "safety_briefing" field in the mutation.
+func (m *ShiftMutation) SafetyBriefing() (r string, exists bool) {
+	v := m.safety_briefing
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSafetyBriefing returns the old "safety_briefing" field's value of the Shift entity.
+// If the Shift object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShiftMutation) OldSafetyBriefing(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSafetyBriefing is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSafetyBriefing requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSafetyBriefing: %w", err)
+	}
+	return oldValue.SafetyBriefing, nil
+}
+
+// ResetSafetyBriefing resets all changes to the "safety_briefing" field.
+func (m *ShiftMutation) ResetSafetyBriefing() {
+	m.safety_briefing = nil
+}
+
 // SetFilled sets the "filled" field.
 func (m *ShiftMutation) SetFilled(i int) {
 	m.filled = &i
@@ -32150,7 +33990,7 @@ func (m *ShiftMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ShiftMutation) Fields() []string {
-	fields := make([]string, 0, 43)
+	fields := make([]string, 0, 45)
 	if m.created_at != nil {
 		fields = append(fields, shift.FieldCreatedAt)
 	}
@@ -32234,6 +34074,12 @@ func (m *ShiftMutation) Fields() []string {
 	}
 	if m.required_certification_ids != nil {
 		fields = append(fields, shift.FieldRequiredCertificationIds)
+	}
+	if m.required_course_ids != nil {
+		fields = append(fields, shift.FieldRequiredCourseIds)
+	}
+	if m.safety_briefing != nil {
+		fields = append(fields, shift.FieldSafetyBriefing)
 	}
 	if m.filled != nil {
 		fields = append(fields, shift.FieldFilled)
@@ -32344,6 +34190,10 @@ func (m *ShiftMutation) Field(name string) (ent.Value, bool) {
 		return m.RequiredSkillIds()
 	case shift.FieldRequiredCertificationIds:
 		return m.RequiredCertificationIds()
+	case shift.FieldRequiredCourseIds:
+		return m.RequiredCourseIds()
+	case shift.FieldSafetyBriefing:
+		return m.SafetyBriefing()
 	case shift.FieldFilled:
 		return m.Filled()
 	case shift.FieldTermsVersion:
@@ -32439,6 +34289,10 @@ func (m *ShiftMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldRequiredSkillIds(ctx)
 	case shift.FieldRequiredCertificationIds:
 		return m.OldRequiredCertificationIds(ctx)
+	case shift.FieldRequiredCourseIds:
+		return m.OldRequiredCourseIds(ctx)
+	case shift.FieldSafetyBriefing:
+		return m.OldSafetyBriefing(ctx)
 	case shift.FieldFilled:
 		return m.OldFilled(ctx)
 	case shift.FieldTermsVersion:
@@ -32673,6 +34527,20 @@ func (m *ShiftMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetRequiredCertificationIds(v)
+		return nil
+	case shift.FieldRequiredCourseIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequiredCourseIds(v)
+		return nil
+	case shift.FieldSafetyBriefing:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSafetyBriefing(v)
 		return nil
 	case shift.FieldFilled:
 		v, ok := value.(int)
@@ -33034,6 +34902,9 @@ func (m *ShiftMutation) ClearedFields() []string {
 	if m.FieldCleared(shift.FieldRequiredCertificationIds) {
 		fields = append(fields, shift.FieldRequiredCertificationIds)
 	}
+	if m.FieldCleared(shift.FieldRequiredCourseIds) {
+		fields = append(fields, shift.FieldRequiredCourseIds)
+	}
 	if m.FieldCleared(shift.FieldMinCreditScore) {
 		fields = append(fields, shift.FieldMinCreditScore)
 	}
@@ -33086,6 +34957,9 @@ func (m *ShiftMutation) ClearField(name string) error {
 		return nil
 	case shift.FieldRequiredCertificationIds:
 		m.ClearRequiredCertificationIds()
+		return nil
+	case shift.FieldRequiredCourseIds:
+		m.ClearRequiredCourseIds()
 		return nil
 	case shift.FieldMinCreditScore:
 		m.ClearMinCreditScore()
@@ -33199,6 +35073,12 @@ func (m *ShiftMutation) ResetField(name string) error {
 		return nil
 	case shift.FieldRequiredCertificationIds:
 		m.ResetRequiredCertificationIds()
+		return nil
+	case shift.FieldRequiredCourseIds:
+		m.ResetRequiredCourseIds()
+		return nil
+	case shift.FieldSafetyBriefing:
+		m.ResetSafetyBriefing()
 		return nil
 	case shift.FieldFilled:
 		m.ResetFilled()

@@ -9,6 +9,8 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/certification"
 	"flexwork/ent/contract"
+	"flexwork/ent/course"
+	"flexwork/ent/coursecompletion"
 	"flexwork/ent/creditdispute"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
@@ -47,6 +49,8 @@ var tableByPrefix = map[string]string{
 	"asg": assignment.Table,
 	"crt": certification.Table,
 	"ctr": contract.Table,
+	"crs": course.Table,
+	"ccp": coursecompletion.Table,
 	"cdp": creditdispute.Table,
 	"cev": creditevent.Table,
 	"dev": device.Table,

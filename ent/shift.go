@@ -76,6 +76,10 @@ type Shift struct {
 	RequiredSkillIds []string `json:"required_skill_ids,omitempty"`
 	// RequiredCertificationIds holds the value of the "required_certification_ids" field.
 	RequiredCertificationIds []string `json:"required_certification_ids,omitempty"`
+	// RequiredCourseIds holds the value of the "required_course_ids" field.
+	RequiredCourseIds []string `json:"required_course_ids,omitempty"`
+	// Occupational health and safety briefing every hire acknowledges before check-in; empty when none.
+	SafetyBriefing string `json:"safety_briefing,omitempty"`
 	// Filled holds the value of the "filled" field.
 	Filled int `json:"filled,omitempty"`
 	// TermsVersion holds the value of the "terms_version" field.
@@ -213,7 +217,7 @@ func (*Shift) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case shift.FieldRequiredSkillIds, shift.FieldRequiredCertificationIds:
+		case shift.FieldRequiredSkillIds, shift.FieldRequiredCertificationIds, shift.FieldRequiredCourseIds:
 			values[i] = new([]byte)
 		case shift.FieldNewcomersAllowed, shift.FieldNda:
 			values[i] = new(sql.NullBool)
@@ -221,7 +225,7 @@ func (*Shift) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldPayCycleDays, shift.FieldPostMonths, shift.FieldFilled, shift.FieldTermsVersion, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm, shift.FieldWeekMinute, shift.FieldBoost, shift.FieldBoostCap, shift.FieldWeekMinutes:
 			values[i] = new(sql.NullInt64)
-		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldAgencyID, shift.FieldPostNature, shift.FieldSeriesID, shift.FieldCancelReason, shift.FieldBackfill:
+		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldAgencyID, shift.FieldPostNature, shift.FieldSeriesID, shift.FieldSafetyBriefing, shift.FieldCancelReason, shift.FieldBackfill:
 			values[i] = new(sql.NullString)
 		case shift.FieldCreatedAt, shift.FieldUpdatedAt, shift.FieldStartsAt, shift.FieldEndsAt, shift.FieldPublishedAt, shift.FieldCancelledAt, shift.FieldBackfillAt:
 			values[i] = new(sql.NullTime)
@@ -421,6 +425,20 @@ func (_m *Shift) assignValues(columns []string, values []any) error {
 				if err := json.Unmarshal(*value, &_m.RequiredCertificationIds); err != nil {
 					return fmt.Errorf("unmarshal field required_certification_ids: %w", err)
 				}
+			}
+		case shift.FieldRequiredCourseIds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field required_course_ids", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.RequiredCourseIds); err != nil {
+					return fmt.Errorf("unmarshal field required_course_ids: %w", err)
+				}
+			}
+		case shift.FieldSafetyBriefing:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field safety_briefing", values[i])
+			} else if value.Valid {
+				_m.SafetyBriefing = value.String
 			}
 		case shift.FieldFilled:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -681,6 +699,12 @@ func (_m *Shift) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("required_certification_ids=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RequiredCertificationIds))
+	builder.WriteString(", ")
+	builder.WriteString("required_course_ids=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RequiredCourseIds))
+	builder.WriteString(", ")
+	builder.WriteString("safety_briefing=")
+	builder.WriteString(_m.SafetyBriefing)
 	builder.WriteString(", ")
 	builder.WriteString("filled=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Filled))

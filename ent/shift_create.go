@@ -293,6 +293,26 @@ func (_c *ShiftCreate) SetRequiredCertificationIds(v []string) *ShiftCreate {
 	return _c
 }
 
+// SetRequiredCourseIds sets the "required_course_ids" field.
+func (_c *ShiftCreate) SetRequiredCourseIds(v []string) *ShiftCreate {
+	_c.mutation.SetRequiredCourseIds(v)
+	return _c
+}
+
+// SetSafetyBriefing sets the "safety_briefing" field.
+func (_c *ShiftCreate) SetSafetyBriefing(v string) *ShiftCreate {
+	_c.mutation.SetSafetyBriefing(v)
+	return _c
+}
+
+// SetNillableSafetyBriefing sets the "safety_briefing" field if the given value is not nil.
+func (_c *ShiftCreate) SetNillableSafetyBriefing(v *string) *ShiftCreate {
+	if v != nil {
+		_c.SetSafetyBriefing(*v)
+	}
+	return _c
+}
+
 // SetFilled sets the "filled" field.
 func (_c *ShiftCreate) SetFilled(v int) *ShiftCreate {
 	_c.mutation.SetFilled(v)
@@ -677,6 +697,10 @@ func (_c *ShiftCreate) defaults() error {
 		v := shift.DefaultPayCycleDays
 		_c.mutation.SetPayCycleDays(v)
 	}
+	if _, ok := _c.mutation.SafetyBriefing(); !ok {
+		v := shift.DefaultSafetyBriefing
+		_c.mutation.SetSafetyBriefing(v)
+	}
 	if _, ok := _c.mutation.Filled(); !ok {
 		v := shift.DefaultFilled
 		_c.mutation.SetFilled(v)
@@ -825,6 +849,14 @@ func (_c *ShiftCreate) check() error {
 	if v, ok := _c.mutation.PostNature(); ok {
 		if err := shift.PostNatureValidator(v); err != nil {
 			return &ValidationError{Name: "post_nature", err: fmt.Errorf(`ent: validator failed for field "Shift.post_nature": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.SafetyBriefing(); !ok {
+		return &ValidationError{Name: "safety_briefing", err: errors.New(`ent: missing required field "Shift.safety_briefing"`)}
+	}
+	if v, ok := _c.mutation.SafetyBriefing(); ok {
+		if err := shift.SafetyBriefingValidator(v); err != nil {
+			return &ValidationError{Name: "safety_briefing", err: fmt.Errorf(`ent: validator failed for field "Shift.safety_briefing": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.Filled(); !ok {
@@ -1008,6 +1040,14 @@ func (_c *ShiftCreate) createSpec() (*Shift, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.RequiredCertificationIds(); ok {
 		_spec.SetField(shift.FieldRequiredCertificationIds, field.TypeJSON, value)
 		_node.RequiredCertificationIds = value
+	}
+	if value, ok := _c.mutation.RequiredCourseIds(); ok {
+		_spec.SetField(shift.FieldRequiredCourseIds, field.TypeJSON, value)
+		_node.RequiredCourseIds = value
+	}
+	if value, ok := _c.mutation.SafetyBriefing(); ok {
+		_spec.SetField(shift.FieldSafetyBriefing, field.TypeString, value)
+		_node.SafetyBriefing = value
 	}
 	if value, ok := _c.mutation.Filled(); ok {
 		_spec.SetField(shift.FieldFilled, field.TypeInt, value)
@@ -1586,6 +1626,36 @@ func (u *ShiftUpsert) UpdateRequiredCertificationIds() *ShiftUpsert {
 // ClearRequiredCertificationIds clears the value of the "required_certification_ids" field.
 func (u *ShiftUpsert) ClearRequiredCertificationIds() *ShiftUpsert {
 	u.SetNull(shift.FieldRequiredCertificationIds)
+	return u
+}
+
+// SetRequiredCourseIds sets the "required_course_ids" field.
+func (u *ShiftUpsert) SetRequiredCourseIds(v []string) *ShiftUpsert {
+	u.Set(shift.FieldRequiredCourseIds, v)
+	return u
+}
+
+// UpdateRequiredCourseIds sets the "required_course_ids" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdateRequiredCourseIds() *ShiftUpsert {
+	u.SetExcluded(shift.FieldRequiredCourseIds)
+	return u
+}
+
+// ClearRequiredCourseIds clears the value of the "required_course_ids" field.
+func (u *ShiftUpsert) ClearRequiredCourseIds() *ShiftUpsert {
+	u.SetNull(shift.FieldRequiredCourseIds)
+	return u
+}
+
+// SetSafetyBriefing sets the "safety_briefing" field.
+func (u *ShiftUpsert) SetSafetyBriefing(v string) *ShiftUpsert {
+	u.Set(shift.FieldSafetyBriefing, v)
+	return u
+}
+
+// UpdateSafetyBriefing sets the "safety_briefing" field to the value that was provided on create.
+func (u *ShiftUpsert) UpdateSafetyBriefing() *ShiftUpsert {
+	u.SetExcluded(shift.FieldSafetyBriefing)
 	return u
 }
 
@@ -2332,6 +2402,41 @@ func (u *ShiftUpsertOne) UpdateRequiredCertificationIds() *ShiftUpsertOne {
 func (u *ShiftUpsertOne) ClearRequiredCertificationIds() *ShiftUpsertOne {
 	return u.Update(func(s *ShiftUpsert) {
 		s.ClearRequiredCertificationIds()
+	})
+}
+
+// SetRequiredCourseIds sets the "required_course_ids" field.
+func (u *ShiftUpsertOne) SetRequiredCourseIds(v []string) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetRequiredCourseIds(v)
+	})
+}
+
+// UpdateRequiredCourseIds sets the "required_course_ids" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdateRequiredCourseIds() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateRequiredCourseIds()
+	})
+}
+
+// ClearRequiredCourseIds clears the value of the "required_course_ids" field.
+func (u *ShiftUpsertOne) ClearRequiredCourseIds() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearRequiredCourseIds()
+	})
+}
+
+// SetSafetyBriefing sets the "safety_briefing" field.
+func (u *ShiftUpsertOne) SetSafetyBriefing(v string) *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetSafetyBriefing(v)
+	})
+}
+
+// UpdateSafetyBriefing sets the "safety_briefing" field to the value that was provided on create.
+func (u *ShiftUpsertOne) UpdateSafetyBriefing() *ShiftUpsertOne {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateSafetyBriefing()
 	})
 }
 
@@ -3290,6 +3395,41 @@ func (u *ShiftUpsertBulk) UpdateRequiredCertificationIds() *ShiftUpsertBulk {
 func (u *ShiftUpsertBulk) ClearRequiredCertificationIds() *ShiftUpsertBulk {
 	return u.Update(func(s *ShiftUpsert) {
 		s.ClearRequiredCertificationIds()
+	})
+}
+
+// SetRequiredCourseIds sets the "required_course_ids" field.
+func (u *ShiftUpsertBulk) SetRequiredCourseIds(v []string) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetRequiredCourseIds(v)
+	})
+}
+
+// UpdateRequiredCourseIds sets the "required_course_ids" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdateRequiredCourseIds() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateRequiredCourseIds()
+	})
+}
+
+// ClearRequiredCourseIds clears the value of the "required_course_ids" field.
+func (u *ShiftUpsertBulk) ClearRequiredCourseIds() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.ClearRequiredCourseIds()
+	})
+}
+
+// SetSafetyBriefing sets the "safety_briefing" field.
+func (u *ShiftUpsertBulk) SetSafetyBriefing(v string) *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.SetSafetyBriefing(v)
+	})
+}
+
+// UpdateSafetyBriefing sets the "safety_briefing" field to the value that was provided on create.
+func (u *ShiftUpsertBulk) UpdateSafetyBriefing() *ShiftUpsertBulk {
+	return u.Update(func(s *ShiftUpsert) {
+		s.UpdateSafetyBriefing()
 	})
 }
 

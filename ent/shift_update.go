@@ -432,6 +432,38 @@ func (_u *ShiftUpdate) ClearRequiredCertificationIds() *ShiftUpdate {
 	return _u
 }
 
+// SetRequiredCourseIds sets the "required_course_ids" field.
+func (_u *ShiftUpdate) SetRequiredCourseIds(v []string) *ShiftUpdate {
+	_u.mutation.SetRequiredCourseIds(v)
+	return _u
+}
+
+// AppendRequiredCourseIds appends value to the "required_course_ids" field.
+func (_u *ShiftUpdate) AppendRequiredCourseIds(v []string) *ShiftUpdate {
+	_u.mutation.AppendRequiredCourseIds(v)
+	return _u
+}
+
+// ClearRequiredCourseIds clears the value of the "required_course_ids" field.
+func (_u *ShiftUpdate) ClearRequiredCourseIds() *ShiftUpdate {
+	_u.mutation.ClearRequiredCourseIds()
+	return _u
+}
+
+// SetSafetyBriefing sets the "safety_briefing" field.
+func (_u *ShiftUpdate) SetSafetyBriefing(v string) *ShiftUpdate {
+	_u.mutation.SetSafetyBriefing(v)
+	return _u
+}
+
+// SetNillableSafetyBriefing sets the "safety_briefing" field if the given value is not nil.
+func (_u *ShiftUpdate) SetNillableSafetyBriefing(v *string) *ShiftUpdate {
+	if v != nil {
+		_u.SetSafetyBriefing(*v)
+	}
+	return _u
+}
+
 // SetFilled sets the "filled" field.
 func (_u *ShiftUpdate) SetFilled(v int) *ShiftUpdate {
 	_u.mutation.ResetFilled()
@@ -1009,6 +1041,11 @@ func (_u *ShiftUpdate) check() error {
 			return &ValidationError{Name: "post_nature", err: fmt.Errorf(`ent: validator failed for field "Shift.post_nature": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SafetyBriefing(); ok {
+		if err := shift.SafetyBriefingValidator(v); err != nil {
+			return &ValidationError{Name: "safety_briefing", err: fmt.Errorf(`ent: validator failed for field "Shift.safety_briefing": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.CancelReason(); ok {
 		if err := shift.CancelReasonValidator(v); err != nil {
 			return &ValidationError{Name: "cancel_reason", err: fmt.Errorf(`ent: validator failed for field "Shift.cancel_reason": %w`, err)}
@@ -1163,6 +1200,20 @@ func (_u *ShiftUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.RequiredCertificationIdsCleared() {
 		_spec.ClearField(shift.FieldRequiredCertificationIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RequiredCourseIds(); ok {
+		_spec.SetField(shift.FieldRequiredCourseIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedRequiredCourseIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, shift.FieldRequiredCourseIds, value)
+		})
+	}
+	if _u.mutation.RequiredCourseIdsCleared() {
+		_spec.ClearField(shift.FieldRequiredCourseIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.SafetyBriefing(); ok {
+		_spec.SetField(shift.FieldSafetyBriefing, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Filled(); ok {
 		_spec.SetField(shift.FieldFilled, field.TypeInt, value)
@@ -1898,6 +1949,38 @@ func (_u *ShiftUpdateOne) ClearRequiredCertificationIds() *ShiftUpdateOne {
 	return _u
 }
 
+// SetRequiredCourseIds sets the "required_course_ids" field.
+func (_u *ShiftUpdateOne) SetRequiredCourseIds(v []string) *ShiftUpdateOne {
+	_u.mutation.SetRequiredCourseIds(v)
+	return _u
+}
+
+// AppendRequiredCourseIds appends value to the "required_course_ids" field.
+func (_u *ShiftUpdateOne) AppendRequiredCourseIds(v []string) *ShiftUpdateOne {
+	_u.mutation.AppendRequiredCourseIds(v)
+	return _u
+}
+
+// ClearRequiredCourseIds clears the value of the "required_course_ids" field.
+func (_u *ShiftUpdateOne) ClearRequiredCourseIds() *ShiftUpdateOne {
+	_u.mutation.ClearRequiredCourseIds()
+	return _u
+}
+
+// SetSafetyBriefing sets the "safety_briefing" field.
+func (_u *ShiftUpdateOne) SetSafetyBriefing(v string) *ShiftUpdateOne {
+	_u.mutation.SetSafetyBriefing(v)
+	return _u
+}
+
+// SetNillableSafetyBriefing sets the "safety_briefing" field if the given value is not nil.
+func (_u *ShiftUpdateOne) SetNillableSafetyBriefing(v *string) *ShiftUpdateOne {
+	if v != nil {
+		_u.SetSafetyBriefing(*v)
+	}
+	return _u
+}
+
 // SetFilled sets the "filled" field.
 func (_u *ShiftUpdateOne) SetFilled(v int) *ShiftUpdateOne {
 	_u.mutation.ResetFilled()
@@ -2488,6 +2571,11 @@ func (_u *ShiftUpdateOne) check() error {
 			return &ValidationError{Name: "post_nature", err: fmt.Errorf(`ent: validator failed for field "Shift.post_nature": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SafetyBriefing(); ok {
+		if err := shift.SafetyBriefingValidator(v); err != nil {
+			return &ValidationError{Name: "safety_briefing", err: fmt.Errorf(`ent: validator failed for field "Shift.safety_briefing": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.CancelReason(); ok {
 		if err := shift.CancelReasonValidator(v); err != nil {
 			return &ValidationError{Name: "cancel_reason", err: fmt.Errorf(`ent: validator failed for field "Shift.cancel_reason": %w`, err)}
@@ -2659,6 +2747,20 @@ func (_u *ShiftUpdateOne) sqlSave(ctx context.Context) (_node *Shift, err error)
 	}
 	if _u.mutation.RequiredCertificationIdsCleared() {
 		_spec.ClearField(shift.FieldRequiredCertificationIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RequiredCourseIds(); ok {
+		_spec.SetField(shift.FieldRequiredCourseIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedRequiredCourseIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, shift.FieldRequiredCourseIds, value)
+		})
+	}
+	if _u.mutation.RequiredCourseIdsCleared() {
+		_spec.ClearField(shift.FieldRequiredCourseIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.SafetyBriefing(); ok {
+		_spec.SetField(shift.FieldSafetyBriefing, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Filled(); ok {
 		_spec.SetField(shift.FieldFilled, field.TypeInt, value)

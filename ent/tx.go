@@ -22,6 +22,10 @@ type Tx struct {
 	Certification *CertificationClient
 	// Contract is the client for interacting with the Contract builders.
 	Contract *ContractClient
+	// Course is the client for interacting with the Course builders.
+	Course *CourseClient
+	// CourseCompletion is the client for interacting with the CourseCompletion builders.
+	CourseCompletion *CourseCompletionClient
 	// CreditDispute is the client for interacting with the CreditDispute builders.
 	CreditDispute *CreditDisputeClient
 	// CreditEvent is the client for interacting with the CreditEvent builders.
@@ -225,6 +229,8 @@ func (tx *Tx) init() {
 	tx.Assignment = NewAssignmentClient(tx.config)
 	tx.Certification = NewCertificationClient(tx.config)
 	tx.Contract = NewContractClient(tx.config)
+	tx.Course = NewCourseClient(tx.config)
+	tx.CourseCompletion = NewCourseCompletionClient(tx.config)
 	tx.CreditDispute = NewCreditDisputeClient(tx.config)
 	tx.CreditEvent = NewCreditEventClient(tx.config)
 	tx.Device = NewDeviceClient(tx.config)

@@ -117,6 +117,11 @@ func (r *Resolver) Certification() generated.CertificationResolver { return &cer
 // Contract returns generated.ContractResolver implementation.
 func (r *Resolver) Contract() generated.ContractResolver { return &contractResolver{r} }
 
+// CourseCompletion returns generated.CourseCompletionResolver implementation.
+func (r *Resolver) CourseCompletion() generated.CourseCompletionResolver {
+	return &courseCompletionResolver{r}
+}
+
 // CreditDispute returns generated.CreditDisputeResolver implementation.
 func (r *Resolver) CreditDispute() generated.CreditDisputeResolver { return &creditDisputeResolver{r} }
 
@@ -153,19 +158,20 @@ func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 func (r *Resolver) WorkerProfile() generated.WorkerProfileResolver { return &workerProfileResolver{r} }
 
 type (
-	applicationResolver    struct{ *Resolver }
-	assignmentResolver     struct{ *Resolver }
-	certificationResolver  struct{ *Resolver }
-	contractResolver       struct{ *Resolver }
-	creditDisputeResolver  struct{ *Resolver }
-	employerResolver       struct{ *Resolver }
-	insuranceCoverResolver struct{ *Resolver }
-	payoutBatchResolver    struct{ *Resolver }
-	queryResolver          struct{ *Resolver }
-	realNameResolver       struct{ *Resolver }
-	rightsReportResolver   struct{ *Resolver }
-	shiftResolver          struct{ *Resolver }
-	timesheetResolver      struct{ *Resolver }
-	userResolver           struct{ *Resolver }
-	workerProfileResolver  struct{ *Resolver }
+	applicationResolver      struct{ *Resolver }
+	assignmentResolver       struct{ *Resolver }
+	certificationResolver    struct{ *Resolver }
+	contractResolver         struct{ *Resolver }
+	courseCompletionResolver struct{ *Resolver }
+	creditDisputeResolver    struct{ *Resolver }
+	employerResolver         struct{ *Resolver }
+	insuranceCoverResolver   struct{ *Resolver }
+	payoutBatchResolver      struct{ *Resolver }
+	queryResolver            struct{ *Resolver }
+	realNameResolver         struct{ *Resolver }
+	rightsReportResolver     struct{ *Resolver }
+	shiftResolver            struct{ *Resolver }
+	timesheetResolver        struct{ *Resolver }
+	userResolver             struct{ *Resolver }
+	workerProfileResolver    struct{ *Resolver }
 )

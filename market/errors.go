@@ -85,24 +85,25 @@ const (
 	CodeCertificationNotVerified Code = "CERTIFICATION_NOT_VERIFIED"
 	CodeNotDisputable            Code = "NOT_DISPUTABLE" // a reversal, or a cancellation fee, is not disputed
 	CodeAlreadyDisputed          Code = "ALREADY_DISPUTED"
-	CodeDisputeResolved          Code = "DISPUTE_RESOLVED"       // decided already
-	CodeAlreadyAnswered          Code = "ALREADY_ANSWERED"       // the other party gave their side already
-	CodeAccountExists            Code = "ACCOUNT_EXISTS"         // a proven address that already has an account
-	CodeAccountInUse             Code = "ACCOUNT_IN_USE"         // open hires or money still to move: not erased yet
-	CodeFundsInsufficient        Code = "FUNDS_INSUFFICIENT"     // a prefunded employer's funds do not cover the hire's wage
-	CodeBalanceInsufficient      Code = "BALANCE_INSUFFICIENT"   // a payout of more than the worker's balance holds
-	CodePayoutAccountMissing     Code = "PAYOUT_ACCOUNT_MISSING" // no account to pay out to
-	CodePayoutsUnavailable       Code = "PAYOUTS_UNAVAILABLE"    // the server has no payout provider
-	CodeCreditLimitReached       Code = "CREDIT_LIMIT_REACHED"   // a hire would take an employer on credit terms past its limit
-	CodeBatchSettled             Code = "BATCH_SETTLED"          // staff settled the payout batch already
-	CodeFundingUnavailable       Code = "FUNDING_UNAVAILABLE"    // the server takes no payments through a provider
-	CodeRealNameRequired         Code = "REAL_NAME_REQUIRED"     // a payout before the worker's real name is verified
-	CodeRealNameVerified         Code = "REAL_NAME_VERIFIED"     // verified already; it is not given again
-	CodeRealNameNotPending       Code = "REAL_NAME_NOT_PENDING"  // decided already
-	CodeRealNameUnavailable      Code = "REAL_NAME_UNAVAILABLE"  // the server has no data key to seal identity numbers with
-	CodeIdentityInUse            Code = "IDENTITY_IN_USE"        // the identity number verifies another account
-	CodeLicenceNotPending        Code = "LICENCE_NOT_PENDING"    // staff decided the business licence already
-	CodeCoverMissing             Code = "COVER_MISSING"          // check-in before the insurance the hire's jurisdiction asks
+	CodeDisputeResolved          Code = "DISPUTE_RESOLVED"          // decided already
+	CodeAlreadyAnswered          Code = "ALREADY_ANSWERED"          // the other party gave their side already
+	CodeAccountExists            Code = "ACCOUNT_EXISTS"            // a proven address that already has an account
+	CodeAccountInUse             Code = "ACCOUNT_IN_USE"            // open hires or money still to move: not erased yet
+	CodeFundsInsufficient        Code = "FUNDS_INSUFFICIENT"        // a prefunded employer's funds do not cover the hire's wage
+	CodeBalanceInsufficient      Code = "BALANCE_INSUFFICIENT"      // a payout of more than the worker's balance holds
+	CodePayoutAccountMissing     Code = "PAYOUT_ACCOUNT_MISSING"    // no account to pay out to
+	CodePayoutsUnavailable       Code = "PAYOUTS_UNAVAILABLE"       // the server has no payout provider
+	CodeCreditLimitReached       Code = "CREDIT_LIMIT_REACHED"      // a hire would take an employer on credit terms past its limit
+	CodeBatchSettled             Code = "BATCH_SETTLED"             // staff settled the payout batch already
+	CodeFundingUnavailable       Code = "FUNDING_UNAVAILABLE"       // the server takes no payments through a provider
+	CodeRealNameRequired         Code = "REAL_NAME_REQUIRED"        // a payout before the worker's real name is verified
+	CodeRealNameVerified         Code = "REAL_NAME_VERIFIED"        // verified already; it is not given again
+	CodeRealNameNotPending       Code = "REAL_NAME_NOT_PENDING"     // decided already
+	CodeRealNameUnavailable      Code = "REAL_NAME_UNAVAILABLE"     // the server has no data key to seal identity numbers with
+	CodeIdentityInUse            Code = "IDENTITY_IN_USE"           // the identity number verifies another account
+	CodeLicenceNotPending        Code = "LICENCE_NOT_PENDING"       // staff decided the business licence already
+	CodeCoverMissing             Code = "COVER_MISSING"             // check-in before the insurance the hire's jurisdiction asks
+	CodeBriefingNotAcknowledged  Code = "BRIEFING_NOT_ACKNOWLEDGED" // check-in before the shift's safety briefing was acknowledged
 )
 
 // FieldError names one input field that failed validation and why.

@@ -15,6 +15,7 @@ import (
 	"flexwork/ent/application"
 	"flexwork/ent/assignment"
 	"flexwork/ent/certification"
+	"flexwork/ent/coursecompletion"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/rule"
 	"flexwork/ent/workerprofile"
@@ -50,6 +51,9 @@ func (m *Market) shiftFacts(ctx context.Context, shifts ...*ent.Shift) ([]ShiftF
 		if f.RequiredCerts, err = m.skillRefs(ctx, s.RequiredCertificationIds); err != nil {
 			return nil, err
 		}
+		if f.RequiredCourses, err = m.requiredCourses(ctx, s); err != nil {
+			return nil, err
+		}
 		out[i] = f
 	}
 	return out, nil
@@ -57,7 +61,7 @@ func (m *Market) shiftFacts(ctx context.Context, shifts ...*ent.Shift) ([]ShiftF
 
 // loadWorkerFacts loads the facts of many workers for screening against the
 // given shifts in one statement: the profiles, skills, verified
-// certificates, assignments in the shifts' span and blocks by their
+// certificates, course passes, assignments in the shifts' span and blocks by their
 // employers, as rows of one shape (a UNION ALL), so a feed or a page of
 // candidates costs one round trip for all of it.
 //
@@ -96,7 +100,7 @@ func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs [
 		}
 		w := &WorkerFacts{
 			WorkerID: r.worker, CreditScore: int(r.n1.Int64), RatingCount: int(r.n2.Int64), RatingAvg: r.x.Float64,
-			Skills: map[string]int{}, Certs: map[string][]*time.Time{}, BlockedBy: map[string]bool{},
+			Skills: map[string]int{}, Certs: map[string][]*time.Time{}, Courses: map[string]time.Time{}, BlockedBy: map[string]bool{},
 			Applications: map[string]string{},
 		}
 		if r.y.Valid && r.z.Valid {
@@ -127,6 +131,14 @@ func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs [
 				return nil, err
 			}
 			w.Certs[r.ref.String] = append(w.Certs[r.ref.String], exp)
+		case "course":
+			exp, err := scanTime(r.t1)
+			if err != nil {
+				return nil, err
+			}
+			if exp != nil && exp.After(w.Courses[r.ref.String]) {
+				w.Courses[r.ref.String] = *exp
+			}
 		case "busy":
 			from, err := scanTime(r.t1)
 			if err != nil {
@@ -200,6 +212,10 @@ func factsQuery(dialectName string, workerIDs []string, shifts []ShiftFacts, app
 		null(integer), null(integer), null(float), null(float), null(float), col(certification.Table, certification.FieldExpiresOn), null(stamp))
 	certs.Where(entsql.EQ(col(certification.Table, certification.FieldStatus), certification.StatusVERIFIED.String()))
 	q.UnionAll(certs)
+	courses := branch(coursecompletion.Table, "course", col(coursecompletion.Table, coursecompletion.FieldCourseID),
+		null(integer), null(integer), null(float), null(float), null(float), col(coursecompletion.Table, coursecompletion.FieldExpiresAt), null(stamp))
+	courses.Where(entsql.EQ(col(coursecompletion.Table, coursecompletion.FieldPassed), true))
+	q.UnionAll(courses)
 	if len(shifts) > 0 {
 		from, to := shifts[0].Start, shifts[0].End
 		employers := map[string]bool{}

@@ -77,7 +77,9 @@ var Grades = map[string]TableGrade{
 	"skills":                        {Public, nil},
 	"worker_skills":                 {Public, nil},
 	"staff_actions":                 {Internal, map[string]Grade{"note": Personal}},
-	"rights_reports":                {Internal, nil}, // aggregates of organisations, no person in them
+	"rights_reports":                {Internal, nil},                                   // aggregates of organisations, no person in them
+	"courses":                       {Public, map[string]Grade{"questions": Internal}}, // the answers stay with market
+	"course_completions":            {Personal, nil},
 	"ledger_entries":                {Internal, nil},
 	"ledger_nodes":                  {Internal, nil},
 	"ledger_checkpoints":            {Internal, nil},

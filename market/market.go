@@ -26,6 +26,8 @@ type Market struct {
 	store   storage.Store
 	// employerCache keeps the employers the feed shows (employercache.go).
 	employerCache employerCache
+	// courses keeps every course's screening facts (course.go).
+	courses courseCache
 	// log signs the verifiable log's checkpoints (checkpoint.go).
 	log *Log
 	// newEmployerTerms are the funding terms employers are founded on.

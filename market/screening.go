@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"flexwork/ent/schema/enum"
@@ -25,10 +26,11 @@ const (
 	RuleNoOverlap            Rule = "NO_OVERLAP"
 	RuleNotBlocked           Rule = "NOT_BLOCKED"
 	RuleNewcomers            Rule = "NEWCOMERS"
+	RuleRequiredCourses      Rule = "REQUIRED_COURSES"
 )
 
 var rules = []Rule{RuleWorkerProfile, RuleCreditMinimum, RuleRequiredSkills, RuleRequiredCertificates,
-	RuleDistance, RuleNoOverlap, RuleNotBlocked, RuleNewcomers}
+	RuleDistance, RuleNoOverlap, RuleNotBlocked, RuleNewcomers, RuleRequiredCourses}
 
 // MarshalGQL implements graphql.Marshaler.
 func (r Rule) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(r))) }
@@ -115,6 +117,7 @@ type ShiftFacts struct {
 	NewcomersAllowed bool
 	RequiredSkills   []SkillRef
 	RequiredCerts    []SkillRef
+	RequiredCourses  []CourseRef
 	// What the worker's preferences are matched against (preferences.go).
 	HourlyRate     int64
 	Currency       string
@@ -136,6 +139,7 @@ type WorkerFacts struct {
 	RatingCount     int
 	Skills          map[string]int          // skill ID → years of experience
 	Certs           map[string][]*time.Time // skill ID → expiry dates of verified certificates (nil: no expiry)
+	Courses         map[string]time.Time    // course ID → when the latest pass expires
 	Busy            []Interval              // assignments that still hold the worker
 	BlockedBy       map[string]bool         // employer IDs that blocked the worker
 	// Applications maps shift IDs to the worker's application to them,
@@ -162,6 +166,7 @@ func Screen(s ShiftFacts, w *WorkerFacts) Eligibility {
 		screenOverlap(s, w),
 		screenBlocked(s, w),
 		screenNewcomer(s, w),
+		screenCourses(s, w),
 	}
 	e := Eligibility{Eligible: true, Rules: res}
 	for _, r := range res {
@@ -274,6 +279,27 @@ func screenNewcomer(s ShiftFacts, w *WorkerFacts) RuleResult {
 		return verdict(RuleNewcomers, false, "newcomers.closed", nil)
 	}
 	return verdict(RuleNewcomers, true, "newcomers.open", nil)
+}
+
+// screenCourses asks a pass, valid through the shift's end, of every
+// course the shift requires; the employer reads which were passed.
+func screenCourses(s ShiftFacts, w *WorkerFacts) RuleResult {
+	if len(s.RequiredCourses) == 0 {
+		return verdict(RuleRequiredCourses, true, "courses.none", nil)
+	}
+	var missing, passed []string
+	for _, c := range s.RequiredCourses {
+		if exp, ok := w.Courses[c.ID]; ok && exp.After(s.End) {
+			passed = append(passed, c.Title)
+		} else {
+			missing = append(missing, c.Title)
+		}
+	}
+	if len(missing) > 0 {
+		return verdict(RuleRequiredCourses, false, "courses.missing", map[string]any{
+			"Day": i18n.Day{T: s.Start, Loc: s.location()}, "Courses": strings.Join(missing, ", ")})
+	}
+	return verdict(RuleRequiredCourses, true, "courses.passed", map[string]any{"Courses": strings.Join(passed, ", ")})
 }
 
 func (s ShiftFacts) location() *time.Location { return zone(s.TimeZone) }

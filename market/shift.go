@@ -46,6 +46,8 @@ type CreateShiftInput struct {
 	Slots                    int                 `json:"slots" validate:"gte=1,lte=500"`
 	RequiredSkillIDs         []string            `json:"requiredSkillIDs" validate:"omitempty,max=20,unique"`
 	RequiredCertificationIDs []string            `json:"requiredCertificationIDs" validate:"omitempty,max=10,unique"`
+	RequiredCourseIDs        []string            `json:"requiredCourseIDs" validate:"omitempty,max=10,unique"`
+	SafetyBriefing           *string             `json:"safetyBriefing" validate:"omitempty,max=4000"`
 	MinCreditScore           *int                `json:"minCreditScore" validate:"omitempty,gte=0,lte=1000"`
 	MaxDistanceKm            *int                `json:"maxDistanceKm" validate:"omitempty,gte=1,lte=200"`
 	NewcomersAllowed         *bool               `json:"newcomersAllowed"`
@@ -96,6 +98,9 @@ func (m *Market) createShift(ctx context.Context, c *ent.Client, userID string, 
 	if err := checkAgency(ctx, c, in); err != nil {
 		return nil, err
 	}
+	if err := checkCourses(ctx, c, in); err != nil {
+		return nil, err
+	}
 	startMinute, minutes := week.Span(in.StartsAt, in.EndsAt, zone(in.TimeZone))
 	create := c.Shift.Create().
 		SetEmployerID(in.EmployerID).
@@ -122,7 +127,11 @@ func (m *Market) createShift(ctx context.Context, c *ent.Client, userID string, 
 		AddRequiredSkills(skills...).
 		AddRequiredCertifications(certs...).
 		SetRequiredSkillIds(in.RequiredSkillIDs).
-		SetRequiredCertificationIds(in.RequiredCertificationIDs)
+		SetRequiredCertificationIds(in.RequiredCertificationIDs).
+		SetRequiredCourseIds(in.RequiredCourseIDs)
+	if in.SafetyBriefing != nil {
+		create.SetSafetyBriefing(strings.TrimSpace(*in.SafetyBriefing))
+	}
 	if in.Description != nil {
 		create.SetDescription(strings.TrimSpace(*in.Description))
 	}

@@ -188,6 +188,7 @@ func asInput(s *ent.Shift) CreateShiftInput {
 		StartsAt: s.StartsAt, EndsAt: s.EndsAt, TimeZone: s.TimeZone, UnpaidBreakMinutes: &unpaid,
 		Pay: Money{Amount: s.PayRate, Currency: s.Currency}, PayUnit: s.PayUnit, Slots: s.Slots,
 		RequiredSkillIDs: s.RequiredSkillIds, RequiredCertificationIDs: s.RequiredCertificationIds,
+		RequiredCourseIDs: s.RequiredCourseIds, SafetyBriefing: &s.SafetyBriefing,
 		MinCreditScore: s.MinCreditScore, MaxDistanceKm: s.MaxDistanceKm, NewcomersAllowed: &newcomers, Nda: &nda,
 	}
 }

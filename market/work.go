@@ -84,6 +84,9 @@ func (m *Market) CheckIn(ctx context.Context, in PresenceInput) (*Changed, error
 		if err := m.checkCover(ctx, c, a, s); err != nil {
 			return err
 		}
+		if err := checkBriefing(a, s); err != nil {
+			return err
+		}
 		loc := shiftLocation(s)
 		switch {
 		case now.Before(s.StartsAt.Add(-checkInOpens)):

@@ -711,6 +711,25 @@ func walkTheMarketplace(t *testing.T, s *script, db *entdb.DB) {
 		t.Fatalf("RightsReports: %v", r.v)
 	}
 
+	// --- Training and safety ---------------------------------------------------------------
+	// Olga gives Spree's site-rules course; Ana passes its quiz, and
+	// acknowledges her shift's safety briefing.
+	course := s.op(olga, "CreateCourse", map[string]any{"input": map[string]any{"employerID": emp, "kind": "SAFETY", "title": "Spree site rules",
+		"content": "Forklifts have right of way.", "passMark": 100, "validityDays": 365,
+		"questions": []any{map[string]any{"prompt": "Who has right of way?", "options": []string{"forklifts", "walkers"}, "answer": 0}}}})
+	if course.str("createCourse.questions.0.prompt") != "Who has right of way?" || course.get("createCourse.questions.0.answer") != nil {
+		t.Fatalf("CreateCourse: %v", course.v)
+	}
+	if c := s.op(ana, "TakeCourse", map[string]any{"input": map[string]any{"courseID": course.str("createCourse.id"), "answers": []int{0}}}); c.get("takeCourse.passed") != true {
+		t.Fatalf("TakeCourse: %v", c.v)
+	}
+	if c := s.op(ana, "MyCourses", nil); c.str("viewer.workerProfile.courseCompletions.0.course.title") != "Spree site rules" {
+		t.Fatalf("MyCourses: %v", c.v)
+	}
+	if b := s.op(ana, "AcknowledgeSafetyBriefing", map[string]any{"input": map[string]any{"assignmentID": anaAssignment}}); b.str("acknowledgeSafetyBriefing.assignment.briefingAcknowledgedAt") == "" {
+		t.Fatalf("AcknowledgeSafetyBriefing: %v", b.v)
+	}
+
 	// --- Inbox, settings, devices --------------------------------------------------------
 	inbox := s.op(ana, "Inbox", map[string]any{"first": 50})
 	if len(inbox.list("notifications.edges")) == 0 || inbox.get("unreadNotificationCount").(float64) == 0 {

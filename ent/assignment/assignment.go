@@ -60,6 +60,8 @@ const (
 	FieldLateCancellation = "late_cancellation"
 	// FieldRemindedAt holds the string denoting the reminded_at field in the database.
 	FieldRemindedAt = "reminded_at"
+	// FieldBriefingAcknowledgedAt holds the string denoting the briefing_acknowledged_at field in the database.
+	FieldBriefingAcknowledgedAt = "briefing_acknowledged_at"
 	// EdgeShift holds the string denoting the shift edge name in mutations.
 	EdgeShift = "shift"
 	// EdgeWorker holds the string denoting the worker edge name in mutations.
@@ -142,6 +144,7 @@ var Columns = []string{
 	FieldCancelReason,
 	FieldLateCancellation,
 	FieldRemindedAt,
+	FieldBriefingAcknowledgedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -325,6 +328,11 @@ func ByLateCancellation(opts ...sql.OrderTermOption) OrderOption {
 // ByRemindedAt orders the results by the reminded_at field.
 func ByRemindedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRemindedAt, opts...).ToFunc()
+}
+
+// ByBriefingAcknowledgedAt orders the results by the briefing_acknowledged_at field.
+func ByBriefingAcknowledgedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBriefingAcknowledgedAt, opts...).ToFunc()
 }
 
 // ByShiftField orders the results by shift field.

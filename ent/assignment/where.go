@@ -165,6 +165,11 @@ func RemindedAt(v time.Time) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldRemindedAt, v))
 }
 
+// BriefingAcknowledgedAt applies equality check predicate on the "briefing_acknowledged_at" field. It's identical to BriefingAcknowledgedAtEQ.
+func BriefingAcknowledgedAt(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldBriefingAcknowledgedAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldCreatedAt, v))
@@ -1203,6 +1208,56 @@ func RemindedAtIsNil() predicate.Assignment {
 // RemindedAtNotNil applies the NotNil predicate on the "reminded_at" field.
 func RemindedAtNotNil() predicate.Assignment {
 	return predicate.Assignment(sql.FieldNotNull(FieldRemindedAt))
+}
+
+// BriefingAcknowledgedAtEQ applies the EQ predicate on the "briefing_acknowledged_at" field.
+func BriefingAcknowledgedAtEQ(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldBriefingAcknowledgedAt, v))
+}
+
+// BriefingAcknowledgedAtNEQ applies the NEQ predicate on the "briefing_acknowledged_at" field.
+func BriefingAcknowledgedAtNEQ(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNEQ(FieldBriefingAcknowledgedAt, v))
+}
+
+// BriefingAcknowledgedAtIn applies the In predicate on the "briefing_acknowledged_at" field.
+func BriefingAcknowledgedAtIn(vs ...time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldIn(FieldBriefingAcknowledgedAt, vs...))
+}
+
+// BriefingAcknowledgedAtNotIn applies the NotIn predicate on the "briefing_acknowledged_at" field.
+func BriefingAcknowledgedAtNotIn(vs ...time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotIn(FieldBriefingAcknowledgedAt, vs...))
+}
+
+// BriefingAcknowledgedAtGT applies the GT predicate on the "briefing_acknowledged_at" field.
+func BriefingAcknowledgedAtGT(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGT(FieldBriefingAcknowledgedAt, v))
+}
+
+// BriefingAcknowledgedAtGTE applies the GTE predicate on the "briefing_acknowledged_at" field.
+func BriefingAcknowledgedAtGTE(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGTE(FieldBriefingAcknowledgedAt, v))
+}
+
+// BriefingAcknowledgedAtLT applies the LT predicate on the "briefing_acknowledged_at" field.
+func BriefingAcknowledgedAtLT(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLT(FieldBriefingAcknowledgedAt, v))
+}
+
+// BriefingAcknowledgedAtLTE applies the LTE predicate on the "briefing_acknowledged_at" field.
+func BriefingAcknowledgedAtLTE(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLTE(FieldBriefingAcknowledgedAt, v))
+}
+
+// BriefingAcknowledgedAtIsNil applies the IsNil predicate on the "briefing_acknowledged_at" field.
+func BriefingAcknowledgedAtIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldBriefingAcknowledgedAt))
+}
+
+// BriefingAcknowledgedAtNotNil applies the NotNil predicate on the "briefing_acknowledged_at" field.
+func BriefingAcknowledgedAtNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldBriefingAcknowledgedAt))
 }
 
 // HasShift applies the HasEdge predicate on the "shift" edge.

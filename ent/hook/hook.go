@@ -56,6 +56,30 @@ func (f ContractFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ContractMutation", m)
 }
 
+// The CourseFunc type is an adapter to allow the use of ordinary
+// function as Course mutator.
+type CourseFunc func(context.Context, *ent.CourseMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CourseFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CourseMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourseMutation", m)
+}
+
+// The CourseCompletionFunc type is an adapter to allow the use of ordinary
+// function as CourseCompletion mutator.
+type CourseCompletionFunc func(context.Context, *ent.CourseCompletionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CourseCompletionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CourseCompletionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourseCompletionMutation", m)
+}
+
 // The CreditDisputeFunc type is an adapter to allow the use of ordinary
 // function as CreditDispute mutator.
 type CreditDisputeFunc func(context.Context, *ent.CreditDisputeMutation) (ent.Value, error)

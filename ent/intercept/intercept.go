@@ -11,6 +11,8 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/certification"
 	"flexwork/ent/contract"
+	"flexwork/ent/course"
+	"flexwork/ent/coursecompletion"
 	"flexwork/ent/creditdispute"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
@@ -212,6 +214,60 @@ func (f TraverseContract) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ContractQuery", q)
+}
+
+// The CourseFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CourseFunc func(context.Context, *ent.CourseQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CourseFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CourseQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CourseQuery", q)
+}
+
+// The TraverseCourse type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCourse func(context.Context, *ent.CourseQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCourse) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCourse) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourseQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CourseQuery", q)
+}
+
+// The CourseCompletionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CourseCompletionFunc func(context.Context, *ent.CourseCompletionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CourseCompletionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CourseCompletionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CourseCompletionQuery", q)
+}
+
+// The TraverseCourseCompletion type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCourseCompletion func(context.Context, *ent.CourseCompletionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCourseCompletion) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCourseCompletion) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourseCompletionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CourseCompletionQuery", q)
 }
 
 // The CreditDisputeFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1143,6 +1199,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CertificationQuery, predicate.Certification, certification.OrderOption]{typ: ent.TypeCertification, tq: q}, nil
 	case *ent.ContractQuery:
 		return &query[*ent.ContractQuery, predicate.Contract, contract.OrderOption]{typ: ent.TypeContract, tq: q}, nil
+	case *ent.CourseQuery:
+		return &query[*ent.CourseQuery, predicate.Course, course.OrderOption]{typ: ent.TypeCourse, tq: q}, nil
+	case *ent.CourseCompletionQuery:
+		return &query[*ent.CourseCompletionQuery, predicate.CourseCompletion, coursecompletion.OrderOption]{typ: ent.TypeCourseCompletion, tq: q}, nil
 	case *ent.CreditDisputeQuery:
 		return &query[*ent.CreditDisputeQuery, predicate.CreditDispute, creditdispute.OrderOption]{typ: ent.TypeCreditDispute, tq: q}, nil
 	case *ent.CreditEventQuery:

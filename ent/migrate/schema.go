@@ -81,6 +81,7 @@ var (
 		{Name: "cancel_reason", Type: field.TypeString, Size: 500, Default: ""},
 		{Name: "late_cancellation", Type: field.TypeBool, Default: false},
 		{Name: "reminded_at", Type: field.TypeTime, Nullable: true},
+		{Name: "briefing_acknowledged_at", Type: field.TypeTime, Nullable: true},
 		{Name: "offer_id", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "shift_id", Type: field.TypeString},
 		{Name: "worker_id", Type: field.TypeString},
@@ -93,19 +94,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "assignments_offers_assignment",
-				Columns:    []*schema.Column{AssignmentsColumns[19]},
+				Columns:    []*schema.Column{AssignmentsColumns[20]},
 				RefColumns: []*schema.Column{OffersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "assignments_shifts_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[20]},
+				Columns:    []*schema.Column{AssignmentsColumns[21]},
 				RefColumns: []*schema.Column{ShiftsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "assignments_worker_profiles_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[21]},
+				Columns:    []*schema.Column{AssignmentsColumns[22]},
 				RefColumns: []*schema.Column{WorkerProfilesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -114,12 +115,12 @@ var (
 			{
 				Name:    "assignment_worker_id_starts_at_ends_at",
 				Unique:  false,
-				Columns: []*schema.Column{AssignmentsColumns[21], AssignmentsColumns[7], AssignmentsColumns[8]},
+				Columns: []*schema.Column{AssignmentsColumns[22], AssignmentsColumns[7], AssignmentsColumns[8]},
 			},
 			{
 				Name:    "assignment_shift_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{AssignmentsColumns[20], AssignmentsColumns[5]},
+				Columns: []*schema.Column{AssignmentsColumns[21], AssignmentsColumns[5]},
 			},
 			{
 				Name:    "assignment_employer_id_status",
@@ -230,6 +231,57 @@ var (
 				Columns:    []*schema.Column{ContractsColumns[15]},
 				RefColumns: []*schema.Column{AssignmentsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// CoursesColumns holds the columns for the "courses" table.
+	CoursesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "employer_id", Type: field.TypeString, Nullable: true},
+		{Name: "skill_id", Type: field.TypeString, Nullable: true},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TRAINING", "SAFETY"}, Default: "TRAINING"},
+		{Name: "title", Type: field.TypeString, Size: 120},
+		{Name: "content", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "link", Type: field.TypeString, Size: 500, Default: ""},
+		{Name: "pass_mark", Type: field.TypeInt},
+		{Name: "validity_days", Type: field.TypeInt},
+		{Name: "questions", Type: field.TypeJSON},
+	}
+	// CoursesTable holds the schema information for the "courses" table.
+	CoursesTable = &schema.Table{
+		Name:       "courses",
+		Columns:    CoursesColumns,
+		PrimaryKey: []*schema.Column{CoursesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "course_skill_id",
+				Unique:  false,
+				Columns: []*schema.Column{CoursesColumns[4]},
+			},
+		},
+	}
+	// CourseCompletionsColumns holds the columns for the "course_completions" table.
+	CourseCompletionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "course_id", Type: field.TypeString},
+		{Name: "worker_id", Type: field.TypeString},
+		{Name: "score", Type: field.TypeInt},
+		{Name: "passed", Type: field.TypeBool},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
+	}
+	// CourseCompletionsTable holds the schema information for the "course_completions" table.
+	CourseCompletionsTable = &schema.Table{
+		Name:       "course_completions",
+		Columns:    CourseCompletionsColumns,
+		PrimaryKey: []*schema.Column{CourseCompletionsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "coursecompletion_worker_id_course_id",
+				Unique:  false,
+				Columns: []*schema.Column{CourseCompletionsColumns[3], CourseCompletionsColumns[2]},
 			},
 		},
 	}
@@ -1121,6 +1173,8 @@ var (
 		{Name: "series_id", Type: field.TypeString, Nullable: true},
 		{Name: "required_skill_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "required_certification_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "required_course_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "safety_briefing", Type: field.TypeString, Size: 4000, Default: ""},
 		{Name: "filled", Type: field.TypeInt, Default: 0},
 		{Name: "terms_version", Type: field.TypeInt, Default: 1},
 		{Name: "min_credit_score", Type: field.TypeInt, Nullable: true},
@@ -1147,13 +1201,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "shifts_employers_shifts",
-				Columns:    []*schema.Column{ShiftsColumns[42]},
+				Columns:    []*schema.Column{ShiftsColumns[44]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "shifts_employers_agency",
-				Columns:    []*schema.Column{ShiftsColumns[43]},
+				Columns:    []*schema.Column{ShiftsColumns[45]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1172,7 +1226,7 @@ var (
 					IncludeColumns: []string{
 						ShiftsColumns[12].Name,
 
-						ShiftsColumns[27].Name,
+						ShiftsColumns[29].Name,
 
 						ShiftsColumns[20].Name,
 
@@ -1183,7 +1237,7 @@ var (
 			{
 				Name:    "shift_employer_id_starts_at",
 				Unique:  false,
-				Columns: []*schema.Column{ShiftsColumns[42], ShiftsColumns[12]},
+				Columns: []*schema.Column{ShiftsColumns[44], ShiftsColumns[12]},
 			},
 			{
 				Name:    "shift_series_id_starts_at",
@@ -1193,7 +1247,7 @@ var (
 			{
 				Name:    "shift_backfill",
 				Unique:  false,
-				Columns: []*schema.Column{ShiftsColumns[36]},
+				Columns: []*schema.Column{ShiftsColumns[38]},
 			},
 		},
 	}
@@ -1560,6 +1614,8 @@ var (
 		AssignmentsTable,
 		CertificationsTable,
 		ContractsTable,
+		CoursesTable,
+		CourseCompletionsTable,
 		CreditDisputesTable,
 		CreditEventsTable,
 		DevicesTable,

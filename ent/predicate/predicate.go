@@ -18,6 +18,12 @@ type Certification func(*sql.Selector)
 // Contract is the predicate function for contract builders.
 type Contract func(*sql.Selector)
 
+// Course is the predicate function for course builders.
+type Course func(*sql.Selector)
+
+// CourseCompletion is the predicate function for coursecompletion builders.
+type CourseCompletion func(*sql.Selector)
+
 // CreditDispute is the predicate function for creditdispute builders.
 type CreditDispute func(*sql.Selector)
 

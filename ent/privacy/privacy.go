@@ -207,6 +207,54 @@ func (f ContractMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContractMutation", m)
 }
 
+// The CourseQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CourseQueryRuleFunc func(context.Context, *ent.CourseQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CourseQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourseQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CourseQuery", q)
+}
+
+// The CourseMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CourseMutationRuleFunc func(context.Context, *ent.CourseMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CourseMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CourseMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourseMutation", m)
+}
+
+// The CourseCompletionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CourseCompletionQueryRuleFunc func(context.Context, *ent.CourseCompletionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CourseCompletionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourseCompletionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CourseCompletionQuery", q)
+}
+
+// The CourseCompletionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CourseCompletionMutationRuleFunc func(context.Context, *ent.CourseCompletionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CourseCompletionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CourseCompletionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourseCompletionMutation", m)
+}
+
 // The CreditDisputeQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CreditDisputeQueryRuleFunc func(context.Context, *ent.CreditDisputeQuery) error
@@ -1066,6 +1114,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ContractQuery:
 		return q.Filter(), nil
+	case *ent.CourseQuery:
+		return q.Filter(), nil
+	case *ent.CourseCompletionQuery:
+		return q.Filter(), nil
 	case *ent.CreditDisputeQuery:
 		return q.Filter(), nil
 	case *ent.CreditEventQuery:
@@ -1148,6 +1200,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CertificationMutation:
 		return m.Filter(), nil
 	case *ent.ContractMutation:
+		return m.Filter(), nil
+	case *ent.CourseMutation:
+		return m.Filter(), nil
+	case *ent.CourseCompletionMutation:
 		return m.Filter(), nil
 	case *ent.CreditDisputeMutation:
 		return m.Filter(), nil

@@ -8,6 +8,8 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/certification"
 	"flexwork/ent/contract"
+	"flexwork/ent/course"
+	"flexwork/ent/coursecompletion"
 	"flexwork/ent/creditdispute"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
@@ -269,6 +271,92 @@ func init() {
 	contract.DefaultID = contractDescID.Default.(func() string)
 	// contract.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	contract.IDValidator = contractDescID.Validators[0].(func(string) error)
+	courseMixin := schema.Course{}.Mixin()
+	course.Policy = privacy.NewPolicies(schema.Course{})
+	course.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := course.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	courseMixinFields0 := courseMixin[0].Fields()
+	_ = courseMixinFields0
+	courseMixinFields1 := courseMixin[1].Fields()
+	_ = courseMixinFields1
+	courseFields := schema.Course{}.Fields()
+	_ = courseFields
+	// courseDescCreatedAt is the schema descriptor for created_at field.
+	courseDescCreatedAt := courseMixinFields1[0].Descriptor()
+	// course.DefaultCreatedAt holds the default value on creation for the created_at field.
+	course.DefaultCreatedAt = courseDescCreatedAt.Default.(func() time.Time)
+	// courseDescUpdatedAt is the schema descriptor for updated_at field.
+	courseDescUpdatedAt := courseMixinFields1[1].Descriptor()
+	// course.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	course.DefaultUpdatedAt = courseDescUpdatedAt.Default.(func() time.Time)
+	// course.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	course.UpdateDefaultUpdatedAt = courseDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// courseDescTitle is the schema descriptor for title field.
+	courseDescTitle := courseFields[3].Descriptor()
+	// course.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	course.TitleValidator = func() func(string) error {
+		validators := courseDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// courseDescContent is the schema descriptor for content field.
+	courseDescContent := courseFields[4].Descriptor()
+	// course.DefaultContent holds the default value on creation for the content field.
+	course.DefaultContent = courseDescContent.Default.(string)
+	// courseDescLink is the schema descriptor for link field.
+	courseDescLink := courseFields[5].Descriptor()
+	// course.DefaultLink holds the default value on creation for the link field.
+	course.DefaultLink = courseDescLink.Default.(string)
+	// course.LinkValidator is a validator for the "link" field. It is called by the builders before save.
+	course.LinkValidator = courseDescLink.Validators[0].(func(string) error)
+	// courseDescID is the schema descriptor for id field.
+	courseDescID := courseMixinFields0[0].Descriptor()
+	// course.DefaultID holds the default value on creation for the id field.
+	course.DefaultID = courseDescID.Default.(func() string)
+	// course.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	course.IDValidator = courseDescID.Validators[0].(func(string) error)
+	coursecompletionMixin := schema.CourseCompletion{}.Mixin()
+	coursecompletion.Policy = privacy.NewPolicies(schema.CourseCompletion{})
+	coursecompletion.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := coursecompletion.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	coursecompletionMixinFields0 := coursecompletionMixin[0].Fields()
+	_ = coursecompletionMixinFields0
+	coursecompletionMixinFields1 := coursecompletionMixin[1].Fields()
+	_ = coursecompletionMixinFields1
+	coursecompletionFields := schema.CourseCompletion{}.Fields()
+	_ = coursecompletionFields
+	// coursecompletionDescCreatedAt is the schema descriptor for created_at field.
+	coursecompletionDescCreatedAt := coursecompletionMixinFields1[0].Descriptor()
+	// coursecompletion.DefaultCreatedAt holds the default value on creation for the created_at field.
+	coursecompletion.DefaultCreatedAt = coursecompletionDescCreatedAt.Default.(func() time.Time)
+	// coursecompletionDescID is the schema descriptor for id field.
+	coursecompletionDescID := coursecompletionMixinFields0[0].Descriptor()
+	// coursecompletion.DefaultID holds the default value on creation for the id field.
+	coursecompletion.DefaultID = coursecompletionDescID.Default.(func() string)
+	// coursecompletion.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	coursecompletion.IDValidator = coursecompletionDescID.Validators[0].(func(string) error)
 	creditdisputeMixin := schema.CreditDispute{}.Mixin()
 	creditdispute.Policy = privacy.NewPolicies(schema.CreditDispute{})
 	creditdispute.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1456,38 +1544,44 @@ func init() {
 	shiftDescPayCycleDays := shiftFields[19].Descriptor()
 	// shift.DefaultPayCycleDays holds the default value on creation for the pay_cycle_days field.
 	shift.DefaultPayCycleDays = shiftDescPayCycleDays.Default.(int)
+	// shiftDescSafetyBriefing is the schema descriptor for safety_briefing field.
+	shiftDescSafetyBriefing := shiftFields[27].Descriptor()
+	// shift.DefaultSafetyBriefing holds the default value on creation for the safety_briefing field.
+	shift.DefaultSafetyBriefing = shiftDescSafetyBriefing.Default.(string)
+	// shift.SafetyBriefingValidator is a validator for the "safety_briefing" field. It is called by the builders before save.
+	shift.SafetyBriefingValidator = shiftDescSafetyBriefing.Validators[0].(func(string) error)
 	// shiftDescFilled is the schema descriptor for filled field.
-	shiftDescFilled := shiftFields[26].Descriptor()
+	shiftDescFilled := shiftFields[28].Descriptor()
 	// shift.DefaultFilled holds the default value on creation for the filled field.
 	shift.DefaultFilled = shiftDescFilled.Default.(int)
 	// shiftDescTermsVersion is the schema descriptor for terms_version field.
-	shiftDescTermsVersion := shiftFields[27].Descriptor()
+	shiftDescTermsVersion := shiftFields[29].Descriptor()
 	// shift.DefaultTermsVersion holds the default value on creation for the terms_version field.
 	shift.DefaultTermsVersion = shiftDescTermsVersion.Default.(int)
 	// shiftDescNewcomersAllowed is the schema descriptor for newcomers_allowed field.
-	shiftDescNewcomersAllowed := shiftFields[30].Descriptor()
+	shiftDescNewcomersAllowed := shiftFields[32].Descriptor()
 	// shift.DefaultNewcomersAllowed holds the default value on creation for the newcomers_allowed field.
 	shift.DefaultNewcomersAllowed = shiftDescNewcomersAllowed.Default.(bool)
 	// shiftDescNda is the schema descriptor for nda field.
-	shiftDescNda := shiftFields[31].Descriptor()
+	shiftDescNda := shiftFields[33].Descriptor()
 	// shift.DefaultNda holds the default value on creation for the nda field.
 	shift.DefaultNda = shiftDescNda.Default.(bool)
 	// shiftDescCancelReason is the schema descriptor for cancel_reason field.
-	shiftDescCancelReason := shiftFields[34].Descriptor()
+	shiftDescCancelReason := shiftFields[36].Descriptor()
 	// shift.DefaultCancelReason holds the default value on creation for the cancel_reason field.
 	shift.DefaultCancelReason = shiftDescCancelReason.Default.(string)
 	// shift.CancelReasonValidator is a validator for the "cancel_reason" field. It is called by the builders before save.
 	shift.CancelReasonValidator = shiftDescCancelReason.Validators[0].(func(string) error)
 	// shiftDescWeekMinute is the schema descriptor for week_minute field.
-	shiftDescWeekMinute := shiftFields[37].Descriptor()
+	shiftDescWeekMinute := shiftFields[39].Descriptor()
 	// shift.DefaultWeekMinute holds the default value on creation for the week_minute field.
 	shift.DefaultWeekMinute = shiftDescWeekMinute.Default.(int)
 	// shiftDescBoost is the schema descriptor for boost field.
-	shiftDescBoost := shiftFields[38].Descriptor()
+	shiftDescBoost := shiftFields[40].Descriptor()
 	// shift.DefaultBoost holds the default value on creation for the boost field.
 	shift.DefaultBoost = shiftDescBoost.Default.(int64)
 	// shiftDescWeekMinutes is the schema descriptor for week_minutes field.
-	shiftDescWeekMinutes := shiftFields[40].Descriptor()
+	shiftDescWeekMinutes := shiftFields[42].Descriptor()
 	// shift.DefaultWeekMinutes holds the default value on creation for the week_minutes field.
 	shift.DefaultWeekMinutes = shiftDescWeekMinutes.Default.(int)
 	// shiftDescID is the schema descriptor for id field.

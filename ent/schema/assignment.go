@@ -50,6 +50,8 @@ func (Assignment) Fields() []ent.Field {
 		field.String("cancel_reason").Default("").MaxLen(500).Annotations(noWhere),
 		field.Bool("late_cancellation").Default(false).Comment("cancelled within 24 hours of the start"),
 		field.Time("reminded_at").Optional().Nillable().Annotations(hidden),
+		field.Time("briefing_acknowledged_at").Optional().Nillable().Annotations(noWhere).
+			Comment("When the worker acknowledged the shift's safety briefing"),
 	}
 }
 

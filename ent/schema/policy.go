@@ -205,6 +205,17 @@ func (InsuranceCover) Policy() ent.Policy {
 }
 
 // Payout batches are staff's; only the system writes them.
+// Courses are public to anyone signed in; staff give the platform's,
+// managers their employer's.
+func (Course) Policy() ent.Policy {
+	return policy(reads(rule.AllowIfSignedIn()), rule.AllowIfStaff(), rule.AllowCreateByOwner(rule.Manager("employer_id")))
+}
+
+// CourseCompletion: the worker's own; market records attempts.
+func (CourseCompletion) Policy() ent.Policy {
+	return policy(reads(rule.AuditorSeesOwn(rule.Worker("worker_id")), rule.FilterToOwners(rule.Worker("worker_id"))))
+}
+
 // RightsReport: auditors and staff; market writes it for them.
 func (RightsReport) Policy() ent.Policy {
 	return policy(reads(rule.AllowIfAuditor(), rule.FilterToOwners()))

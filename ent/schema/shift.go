@@ -72,6 +72,12 @@ func (Shift) Fields() []ent.Field {
 		// page; the edges below serve filters.
 		field.Strings("required_skill_ids").Optional().Annotations(hidden),
 		field.Strings("required_certification_ids").Optional().Annotations(hidden),
+		// Courses the employer names for this shift, beyond those its
+		// skills ask (Course.skill_id); a safety briefing every hire
+		// acknowledges before check-in.
+		field.Strings("required_course_ids").Optional().Annotations(hidden),
+		field.Text("safety_briefing").Default("").MaxLen(4000).
+			Comment("Occupational health and safety briefing every hire acknowledges before check-in; empty when none."),
 		field.Int("filled").Default(0),
 		// Counts changes to what a hire agrees to (times, place, pay):
 		// an acceptance made on terms read before a change is refused, so

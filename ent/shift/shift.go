@@ -76,6 +76,10 @@ const (
 	FieldRequiredSkillIds = "required_skill_ids"
 	// FieldRequiredCertificationIds holds the string denoting the required_certification_ids field in the database.
 	FieldRequiredCertificationIds = "required_certification_ids"
+	// FieldRequiredCourseIds holds the string denoting the required_course_ids field in the database.
+	FieldRequiredCourseIds = "required_course_ids"
+	// FieldSafetyBriefing holds the string denoting the safety_briefing field in the database.
+	FieldSafetyBriefing = "safety_briefing"
 	// FieldFilled holds the string denoting the filled field in the database.
 	FieldFilled = "filled"
 	// FieldTermsVersion holds the string denoting the terms_version field in the database.
@@ -200,6 +204,8 @@ var Columns = []string{
 	FieldSeriesID,
 	FieldRequiredSkillIds,
 	FieldRequiredCertificationIds,
+	FieldRequiredCourseIds,
+	FieldSafetyBriefing,
 	FieldFilled,
 	FieldTermsVersion,
 	FieldMinCreditScore,
@@ -268,6 +274,10 @@ var (
 	DefaultHourlyRate int64
 	// DefaultPayCycleDays holds the default value on creation for the "pay_cycle_days" field.
 	DefaultPayCycleDays int
+	// DefaultSafetyBriefing holds the default value on creation for the "safety_briefing" field.
+	DefaultSafetyBriefing string
+	// SafetyBriefingValidator is a validator for the "safety_briefing" field. It is called by the builders before save.
+	SafetyBriefingValidator func(string) error
 	// DefaultFilled holds the default value on creation for the "filled" field.
 	DefaultFilled int
 	// DefaultTermsVersion holds the default value on creation for the "terms_version" field.
@@ -543,6 +553,11 @@ func ByPostMonths(opts ...sql.OrderTermOption) OrderOption {
 // BySeriesID orders the results by the series_id field.
 func BySeriesID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSeriesID, opts...).ToFunc()
+}
+
+// BySafetyBriefing orders the results by the safety_briefing field.
+func BySafetyBriefing(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSafetyBriefing, opts...).ToFunc()
 }
 
 // ByFilled orders the results by the filled field.

@@ -176,6 +176,11 @@ func SeriesID(v string) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldSeriesID, v))
 }
 
+// SafetyBriefing applies equality check predicate on the "safety_briefing" field. It's identical to SafetyBriefingEQ.
+func SafetyBriefing(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldSafetyBriefing, v))
+}
+
 // Filled applies equality check predicate on the "filled" field. It's identical to FilledEQ.
 func Filled(v int) predicate.Shift {
 	return predicate.Shift(sql.FieldEQ(FieldFilled, v))
@@ -1499,6 +1504,81 @@ func RequiredCertificationIdsIsNil() predicate.Shift {
 // RequiredCertificationIdsNotNil applies the NotNil predicate on the "required_certification_ids" field.
 func RequiredCertificationIdsNotNil() predicate.Shift {
 	return predicate.Shift(sql.FieldNotNull(FieldRequiredCertificationIds))
+}
+
+// RequiredCourseIdsIsNil applies the IsNil predicate on the "required_course_ids" field.
+func RequiredCourseIdsIsNil() predicate.Shift {
+	return predicate.Shift(sql.FieldIsNull(FieldRequiredCourseIds))
+}
+
+// RequiredCourseIdsNotNil applies the NotNil predicate on the "required_course_ids" field.
+func RequiredCourseIdsNotNil() predicate.Shift {
+	return predicate.Shift(sql.FieldNotNull(FieldRequiredCourseIds))
+}
+
+// SafetyBriefingEQ applies the EQ predicate on the "safety_briefing" field.
+func SafetyBriefingEQ(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldEQ(FieldSafetyBriefing, v))
+}
+
+// SafetyBriefingNEQ applies the NEQ predicate on the "safety_briefing" field.
+func SafetyBriefingNEQ(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldNEQ(FieldSafetyBriefing, v))
+}
+
+// SafetyBriefingIn applies the In predicate on the "safety_briefing" field.
+func SafetyBriefingIn(vs ...string) predicate.Shift {
+	return predicate.Shift(sql.FieldIn(FieldSafetyBriefing, vs...))
+}
+
+// SafetyBriefingNotIn applies the NotIn predicate on the "safety_briefing" field.
+func SafetyBriefingNotIn(vs ...string) predicate.Shift {
+	return predicate.Shift(sql.FieldNotIn(FieldSafetyBriefing, vs...))
+}
+
+// SafetyBriefingGT applies the GT predicate on the "safety_briefing" field.
+func SafetyBriefingGT(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldGT(FieldSafetyBriefing, v))
+}
+
+// SafetyBriefingGTE applies the GTE predicate on the "safety_briefing" field.
+func SafetyBriefingGTE(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldGTE(FieldSafetyBriefing, v))
+}
+
+// SafetyBriefingLT applies the LT predicate on the "safety_briefing" field.
+func SafetyBriefingLT(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldLT(FieldSafetyBriefing, v))
+}
+
+// SafetyBriefingLTE applies the LTE predicate on the "safety_briefing" field.
+func SafetyBriefingLTE(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldLTE(FieldSafetyBriefing, v))
+}
+
+// SafetyBriefingContains applies the Contains predicate on the "safety_briefing" field.
+func SafetyBriefingContains(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldContains(FieldSafetyBriefing, v))
+}
+
+// SafetyBriefingHasPrefix applies the HasPrefix predicate on the "safety_briefing" field.
+func SafetyBriefingHasPrefix(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldHasPrefix(FieldSafetyBriefing, v))
+}
+
+// SafetyBriefingHasSuffix applies the HasSuffix predicate on the "safety_briefing" field.
+func SafetyBriefingHasSuffix(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldHasSuffix(FieldSafetyBriefing, v))
+}
+
+// SafetyBriefingEqualFold applies the EqualFold predicate on the "safety_briefing" field.
+func SafetyBriefingEqualFold(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldEqualFold(FieldSafetyBriefing, v))
+}
+
+// SafetyBriefingContainsFold applies the ContainsFold predicate on the "safety_briefing" field.
+func SafetyBriefingContainsFold(v string) predicate.Shift {
+	return predicate.Shift(sql.FieldContainsFold(FieldSafetyBriefing, v))
 }
 
 // FilledEQ applies the EQ predicate on the "filled" field.

@@ -11,6 +11,7 @@ import (
 	"flexwork/ent/application"
 	"flexwork/ent/assignment"
 	"flexwork/ent/certification"
+	"flexwork/ent/course"
 	"flexwork/ent/creditdispute"
 	"flexwork/ent/creditevent"
 	"flexwork/ent/device"
@@ -27,6 +28,7 @@ import (
 	"flexwork/ent/rightsreport"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/schema/enum"
+	"flexwork/ent/schema/quiz"
 	"flexwork/ent/schema/week"
 	"flexwork/ent/shift"
 	"flexwork/ent/skill"
@@ -65,6 +67,7 @@ type ResolverRoot interface {
 	Assignment() AssignmentResolver
 	Certification() CertificationResolver
 	Contract() ContractResolver
+	CourseCompletion() CourseCompletionResolver
 	CreditDispute() CreditDisputeResolver
 	Earnings() EarningsResolver
 	Employer() EmployerResolver
@@ -99,6 +102,10 @@ type ComplexityRoot struct {
 		Contract    func(childComplexity int) int
 		Offer       func(childComplexity int) int
 		Shift       func(childComplexity int) int
+	}
+
+	AcknowledgeSafetyBriefingPayload struct {
+		Assignment func(childComplexity int) int
 	}
 
 	AddEmployerMemberPayload struct {
@@ -156,30 +163,31 @@ type ComplexityRoot struct {
 	}
 
 	Assignment struct {
-		AgencyID         func(childComplexity int) int
-		CancelReason     func(childComplexity int) int
-		CancelledAt      func(childComplexity int) int
-		CheckedInAt      func(childComplexity int) int
-		CheckedOutAt     func(childComplexity int) int
-		Contract         func(childComplexity int) int
-		Cover            func(childComplexity int) int
-		CoverRequired    func(childComplexity int) int
-		CreatedAt        func(childComplexity int) int
-		EmployerID       func(childComplexity int) int
-		EndsAt           func(childComplexity int) int
-		ID               func(childComplexity int) int
-		LateCancellation func(childComplexity int) int
-		Offer            func(childComplexity int) int
-		OfferID          func(childComplexity int) int
-		Receipts         func(childComplexity int) int
-		Shift            func(childComplexity int) int
-		ShiftID          func(childComplexity int) int
-		StartsAt         func(childComplexity int) int
-		Status           func(childComplexity int) int
-		Timesheet        func(childComplexity int) int
-		UpdatedAt        func(childComplexity int) int
-		Worker           func(childComplexity int) int
-		WorkerID         func(childComplexity int) int
+		AgencyID               func(childComplexity int) int
+		BriefingAcknowledgedAt func(childComplexity int) int
+		CancelReason           func(childComplexity int) int
+		CancelledAt            func(childComplexity int) int
+		CheckedInAt            func(childComplexity int) int
+		CheckedOutAt           func(childComplexity int) int
+		Contract               func(childComplexity int) int
+		Cover                  func(childComplexity int) int
+		CoverRequired          func(childComplexity int) int
+		CreatedAt              func(childComplexity int) int
+		EmployerID             func(childComplexity int) int
+		EndsAt                 func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		LateCancellation       func(childComplexity int) int
+		Offer                  func(childComplexity int) int
+		OfferID                func(childComplexity int) int
+		Receipts               func(childComplexity int) int
+		Shift                  func(childComplexity int) int
+		ShiftID                func(childComplexity int) int
+		StartsAt               func(childComplexity int) int
+		Status                 func(childComplexity int) int
+		Timesheet              func(childComplexity int) int
+		UpdatedAt              func(childComplexity int) int
+		Worker                 func(childComplexity int) int
+		WorkerID               func(childComplexity int) int
 	}
 
 	AssignmentConnection struct {
@@ -363,6 +371,37 @@ type ComplexityRoot struct {
 	ContractEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Course struct {
+		Content      func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		EmployerID   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Link         func(childComplexity int) int
+		PassMark     func(childComplexity int) int
+		Questions    func(childComplexity int) int
+		SkillID      func(childComplexity int) int
+		Title        func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		ValidityDays func(childComplexity int) int
+	}
+
+	CourseCompletion struct {
+		Course    func(childComplexity int) int
+		CourseID  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Passed    func(childComplexity int) int
+		Score     func(childComplexity int) int
+		WorkerID  func(childComplexity int) int
+	}
+
+	CourseQuestion struct {
+		Options func(childComplexity int) int
+		Prompt  func(childComplexity int) int
 	}
 
 	CoverRequirement struct {
@@ -818,6 +857,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptEmployerInvitation    func(childComplexity int, input model.AcceptEmployerInvitationInput) int
 		AcceptOffer                 func(childComplexity int, input model.AcceptOfferInput) int
+		AcknowledgeSafetyBriefing   func(childComplexity int, input model.AcknowledgeSafetyBriefingInput) int
 		AddEmployerMember           func(childComplexity int, input market.AddEmployerMemberInput) int
 		AnswerCreditDispute         func(childComplexity int, input market.AnswerDisputeInput) int
 		ApplyToShift                func(childComplexity int, input market.ApplyInput) int
@@ -835,6 +875,7 @@ type ComplexityRoot struct {
 		CompleteCertificationUpload func(childComplexity int, input model.CompleteCertificationUploadInput) int
 		ConfirmFunding              func(childComplexity int, input market.FundingInput) int
 		ConfirmPayment              func(childComplexity int, input model.ConfirmPaymentInput) int
+		CreateCourse                func(childComplexity int, input market.CourseInput) int
 		CreateEmployer              func(childComplexity int, input market.CreateEmployerInput) int
 		CreateShift                 func(childComplexity int, input market.CreateShiftInput) int
 		CreateShiftSeries           func(childComplexity int, input market.CreateShiftSeriesInput) int
@@ -900,6 +941,7 @@ type ComplexityRoot struct {
 		SubmitBusinessLicence       func(childComplexity int, input market.LicenceInput) int
 		SubmitRealName              func(childComplexity int, input market.RealNameInput) int
 		SubmitReview                func(childComplexity int, input market.SubmitReviewInput) int
+		TakeCourse                  func(childComplexity int, input market.TakeCourseInput) int
 		UnregisterDevice            func(childComplexity int, input model.UnregisterDeviceInput) int
 		UpdateAccount               func(childComplexity int, input market.UpdateAccountInput) int
 		UpdateEmployer              func(childComplexity int, input market.UpdateEmployerInput) int
@@ -1394,7 +1436,9 @@ type ComplexityRoot struct {
 		PostNature             func(childComplexity int) int
 		PublishedAt            func(childComplexity int) int
 		RequiredCertifications func(childComplexity int) int
+		RequiredCourses        func(childComplexity int) int
 		RequiredSkills         func(childComplexity int) int
+		SafetyBriefing         func(childComplexity int) int
 		SeriesID               func(childComplexity int) int
 		Slots                  func(childComplexity int) int
 		StartsAt               func(childComplexity int) int
@@ -1702,34 +1746,35 @@ type ComplexityRoot struct {
 	}
 
 	WorkerProfile struct {
-		Applications    func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) int
-		Assignments     func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) int
-		Availability    func(childComplexity int) int
-		BankAccount     func(childComplexity int) int
-		Bio             func(childComplexity int) int
-		Certifications  func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.CertificationOrder) int
-		CompletedShifts func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		Earnings        func(childComplexity int) int
-		EngagementTypes func(childComplexity int) int
-		Headline        func(childComplexity int) int
-		HomeLocation    func(childComplexity int) int
-		ID              func(childComplexity int) int
-		IncomeStatement func(childComplexity int, year int) int
-		MinHourlyRate   func(childComplexity int) int
-		Offers          func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) int
-		PayoutAccount   func(childComplexity int) int
-		PayoutMethod    func(childComplexity int) int
-		RatingAvg       func(childComplexity int) int
-		RatingCount     func(childComplexity int) int
-		RatingSummary   func(childComplexity int) int
-		Reviews         func(childComplexity int, first int, after *entgql.Cursor[string]) int
-		Skills          func(childComplexity int) int
-		TravelRadiusKm  func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
-		User            func(childComplexity int) int
-		UserID          func(childComplexity int) int
-		WorkerSkills    func(childComplexity int) int
+		Applications      func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.ApplicationOrder) int
+		Assignments       func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) int
+		Availability      func(childComplexity int) int
+		BankAccount       func(childComplexity int) int
+		Bio               func(childComplexity int) int
+		Certifications    func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.CertificationOrder) int
+		CompletedShifts   func(childComplexity int) int
+		CourseCompletions func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Earnings          func(childComplexity int) int
+		EngagementTypes   func(childComplexity int) int
+		Headline          func(childComplexity int) int
+		HomeLocation      func(childComplexity int) int
+		ID                func(childComplexity int) int
+		IncomeStatement   func(childComplexity int, year int) int
+		MinHourlyRate     func(childComplexity int) int
+		Offers            func(childComplexity int, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) int
+		PayoutAccount     func(childComplexity int) int
+		PayoutMethod      func(childComplexity int) int
+		RatingAvg         func(childComplexity int) int
+		RatingCount       func(childComplexity int) int
+		RatingSummary     func(childComplexity int) int
+		Reviews           func(childComplexity int, first int, after *entgql.Cursor[string]) int
+		Skills            func(childComplexity int) int
+		TravelRadiusKm    func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+		User              func(childComplexity int) int
+		UserID            func(childComplexity int) int
+		WorkerSkills      func(childComplexity int) int
 	}
 
 	WorkerProfileConnection struct {
@@ -1784,6 +1829,9 @@ type ContractResolver interface {
 	PDFPath(ctx context.Context, obj *ent.Contract) (string, error)
 	Receipt(ctx context.Context, obj *ent.Contract) (*model.LedgerReceipt, error)
 }
+type CourseCompletionResolver interface {
+	Course(ctx context.Context, obj *ent.CourseCompletion) (*ent.Course, error)
+}
 type CreditDisputeResolver interface {
 	Event(ctx context.Context, obj *ent.CreditDispute) (*ent.CreditEvent, error)
 }
@@ -1835,6 +1883,9 @@ type MutationResolver interface {
 	CompleteCertificationUpload(ctx context.Context, input model.CompleteCertificationUploadInput) (*market.Changed, error)
 	ReviewCertification(ctx context.Context, input model.ReviewCertificationInput) (*market.Changed, error)
 	RevokeCertification(ctx context.Context, input model.RevokeCertificationInput) (*market.Changed, error)
+	CreateCourse(ctx context.Context, input market.CourseInput) (*ent.Course, error)
+	TakeCourse(ctx context.Context, input market.TakeCourseInput) (*ent.CourseCompletion, error)
+	AcknowledgeSafetyBriefing(ctx context.Context, input model.AcknowledgeSafetyBriefingInput) (*market.Changed, error)
 	DisputeCreditEvent(ctx context.Context, input market.DisputeInput) (*market.Changed, error)
 	ResolveCreditDispute(ctx context.Context, input market.ResolveInput) (*market.Changed, error)
 	AnswerCreditDispute(ctx context.Context, input market.AnswerDisputeInput) (*market.Changed, error)
@@ -1960,6 +2011,7 @@ type ShiftResolver interface {
 	Backfill(ctx context.Context, obj *ent.Shift) (*market.Backfill, error)
 	Boost(ctx context.Context, obj *ent.Shift) (*market.Money, error)
 	BoostCap(ctx context.Context, obj *ent.Shift) (*market.Money, error)
+	RequiredCourses(ctx context.Context, obj *ent.Shift) ([]*ent.Course, error)
 	Pay(ctx context.Context, obj *ent.Shift) (*market.Money, error)
 	RequiredSkills(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error)
 	RequiredCertifications(ctx context.Context, obj *ent.Shift) ([]*ent.Skill, error)
@@ -1989,6 +2041,7 @@ type WorkerProfileResolver interface {
 	Offers(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.OfferOrder) (*ent.OfferConnection, error)
 	Assignments(ctx context.Context, obj *ent.WorkerProfile, after *entgql.Cursor[string], first int, orderBy *ent.AssignmentOrder) (*ent.AssignmentConnection, error)
 
+	CourseCompletions(ctx context.Context, obj *ent.WorkerProfile) ([]*ent.CourseCompletion, error)
 	Earnings(ctx context.Context, obj *ent.WorkerProfile) (*market.Earnings, error)
 	PayoutAccount(ctx context.Context, obj *ent.WorkerProfile) (*string, error)
 	BankAccount(ctx context.Context, obj *ent.WorkerProfile) (*market.BankAccountView, error)
@@ -2062,6 +2115,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AcceptOfferPayload.Shift(childComplexity), true
+
+	case "AcknowledgeSafetyBriefingPayload.assignment":
+		if e.ComplexityRoot.AcknowledgeSafetyBriefingPayload.Assignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AcknowledgeSafetyBriefingPayload.Assignment(childComplexity), true
 
 	case "AddEmployerMemberPayload.invitation":
 		if e.ComplexityRoot.AddEmployerMemberPayload.Invitation == nil {
@@ -2240,6 +2300,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Assignment.AgencyID(childComplexity), true
+	case "Assignment.briefingAcknowledgedAt":
+		if e.ComplexityRoot.Assignment.BriefingAcknowledgedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.BriefingAcknowledgedAt(childComplexity), true
 	case "Assignment.cancelReason":
 		if e.ComplexityRoot.Assignment.CancelReason == nil {
 			break
@@ -3000,6 +3066,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContractEdge.Node(childComplexity), true
+
+	case "Course.content":
+		if e.ComplexityRoot.Course.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Course.Content(childComplexity), true
+	case "Course.createdAt":
+		if e.ComplexityRoot.Course.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Course.CreatedAt(childComplexity), true
+	case "Course.employerID":
+		if e.ComplexityRoot.Course.EmployerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Course.EmployerID(childComplexity), true
+	case "Course.id":
+		if e.ComplexityRoot.Course.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Course.ID(childComplexity), true
+	case "Course.kind":
+		if e.ComplexityRoot.Course.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Course.Kind(childComplexity), true
+	case "Course.link":
+		if e.ComplexityRoot.Course.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Course.Link(childComplexity), true
+	case "Course.passMark":
+		if e.ComplexityRoot.Course.PassMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Course.PassMark(childComplexity), true
+	case "Course.questions":
+		if e.ComplexityRoot.Course.Questions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Course.Questions(childComplexity), true
+	case "Course.skillID":
+		if e.ComplexityRoot.Course.SkillID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Course.SkillID(childComplexity), true
+	case "Course.title":
+		if e.ComplexityRoot.Course.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Course.Title(childComplexity), true
+	case "Course.updatedAt":
+		if e.ComplexityRoot.Course.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Course.UpdatedAt(childComplexity), true
+	case "Course.validityDays":
+		if e.ComplexityRoot.Course.ValidityDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Course.ValidityDays(childComplexity), true
+
+	case "CourseCompletion.course":
+		if e.ComplexityRoot.CourseCompletion.Course == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseCompletion.Course(childComplexity), true
+	case "CourseCompletion.courseID":
+		if e.ComplexityRoot.CourseCompletion.CourseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseCompletion.CourseID(childComplexity), true
+	case "CourseCompletion.createdAt":
+		if e.ComplexityRoot.CourseCompletion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseCompletion.CreatedAt(childComplexity), true
+	case "CourseCompletion.expiresAt":
+		if e.ComplexityRoot.CourseCompletion.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseCompletion.ExpiresAt(childComplexity), true
+	case "CourseCompletion.id":
+		if e.ComplexityRoot.CourseCompletion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseCompletion.ID(childComplexity), true
+	case "CourseCompletion.passed":
+		if e.ComplexityRoot.CourseCompletion.Passed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseCompletion.Passed(childComplexity), true
+	case "CourseCompletion.score":
+		if e.ComplexityRoot.CourseCompletion.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseCompletion.Score(childComplexity), true
+	case "CourseCompletion.workerID":
+		if e.ComplexityRoot.CourseCompletion.WorkerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseCompletion.WorkerID(childComplexity), true
+
+	case "CourseQuestion.options":
+		if e.ComplexityRoot.CourseQuestion.Options == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseQuestion.Options(childComplexity), true
+	case "CourseQuestion.prompt":
+		if e.ComplexityRoot.CourseQuestion.Prompt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseQuestion.Prompt(childComplexity), true
 
 	case "CoverRequirement.kind":
 		if e.ComplexityRoot.CoverRequirement.Kind == nil {
@@ -4653,6 +4854,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcceptOffer(childComplexity, args["input"].(model.AcceptOfferInput)), true
+	case "Mutation.acknowledgeSafetyBriefing":
+		if e.ComplexityRoot.Mutation.AcknowledgeSafetyBriefing == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acknowledgeSafetyBriefing_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcknowledgeSafetyBriefing(childComplexity, args["input"].(model.AcknowledgeSafetyBriefingInput)), true
 	case "Mutation.addEmployerMember":
 		if e.ComplexityRoot.Mutation.AddEmployerMember == nil {
 			break
@@ -4840,6 +5052,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ConfirmPayment(childComplexity, args["input"].(model.ConfirmPaymentInput)), true
+	case "Mutation.createCourse":
+		if e.ComplexityRoot.Mutation.CreateCourse == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCourse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCourse(childComplexity, args["input"].(market.CourseInput)), true
 	case "Mutation.createEmployer":
 		if e.ComplexityRoot.Mutation.CreateEmployer == nil {
 			break
@@ -5550,6 +5773,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitReview(childComplexity, args["input"].(market.SubmitReviewInput)), true
+	case "Mutation.takeCourse":
+		if e.ComplexityRoot.Mutation.TakeCourse == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_takeCourse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TakeCourse(childComplexity, args["input"].(market.TakeCourseInput)), true
 	case "Mutation.unregisterDevice":
 		if e.ComplexityRoot.Mutation.UnregisterDevice == nil {
 			break
@@ -7582,12 +7816,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shift.RequiredCertifications(childComplexity), true
+	case "Shift.requiredCourses":
+		if e.ComplexityRoot.Shift.RequiredCourses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.RequiredCourses(childComplexity), true
 	case "Shift.requiredSkills":
 		if e.ComplexityRoot.Shift.RequiredSkills == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Shift.RequiredSkills(childComplexity), true
+	case "Shift.safetyBriefing":
+		if e.ComplexityRoot.Shift.SafetyBriefing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.SafetyBriefing(childComplexity), true
 	case "Shift.seriesID":
 		if e.ComplexityRoot.Shift.SeriesID == nil {
 			break
@@ -8737,6 +8983,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkerProfile.CompletedShifts(childComplexity), true
+	case "WorkerProfile.courseCompletions":
+		if e.ComplexityRoot.WorkerProfile.CourseCompletions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkerProfile.CourseCompletions(childComplexity), true
 	case "WorkerProfile.createdAt":
 		if e.ComplexityRoot.WorkerProfile.CreatedAt == nil {
 			break
@@ -8997,6 +9249,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AcceptEmployerInvitationInput", ec.unmarshalInputAcceptEmployerInvitationInput),
 			graphql.NewInputUnmarshaler("AcceptOfferInput", ec.unmarshalInputAcceptOfferInput),
+			graphql.NewInputUnmarshaler("AcknowledgeSafetyBriefingInput", ec.unmarshalInputAcknowledgeSafetyBriefingInput),
 			graphql.NewInputUnmarshaler("AddEmployerMemberInput", ec.unmarshalInputAddEmployerMemberInput),
 			graphql.NewInputUnmarshaler("AnswerCreditDisputeInput", ec.unmarshalInputAnswerCreditDisputeInput),
 			graphql.NewInputUnmarshaler("ApplicationOrder", ec.unmarshalInputApplicationOrder),
@@ -9021,6 +9274,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ConfirmFundingInput", ec.unmarshalInputConfirmFundingInput),
 			graphql.NewInputUnmarshaler("ConfirmPaymentInput", ec.unmarshalInputConfirmPaymentInput),
 			graphql.NewInputUnmarshaler("ContractOrder", ec.unmarshalInputContractOrder),
+			graphql.NewInputUnmarshaler("CourseQuestionInput", ec.unmarshalInputCourseQuestionInput),
+			graphql.NewInputUnmarshaler("CreateCourseInput", ec.unmarshalInputCreateCourseInput),
 			graphql.NewInputUnmarshaler("CreateEmployerInput", ec.unmarshalInputCreateEmployerInput),
 			graphql.NewInputUnmarshaler("CreateShiftInput", ec.unmarshalInputCreateShiftInput),
 			graphql.NewInputUnmarshaler("CreateShiftSeriesInput", ec.unmarshalInputCreateShiftSeriesInput),
@@ -9106,6 +9361,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SubmitBusinessLicenceInput", ec.unmarshalInputSubmitBusinessLicenceInput),
 			graphql.NewInputUnmarshaler("SubmitRealNameInput", ec.unmarshalInputSubmitRealNameInput),
 			graphql.NewInputUnmarshaler("SubmitReviewInput", ec.unmarshalInputSubmitReviewInput),
+			graphql.NewInputUnmarshaler("TakeCourseInput", ec.unmarshalInputTakeCourseInput),
 			graphql.NewInputUnmarshaler("TimesheetOrder", ec.unmarshalInputTimesheetOrder),
 			graphql.NewInputUnmarshaler("UnregisterDeviceInput", ec.unmarshalInputUnregisterDeviceInput),
 			graphql.NewInputUnmarshaler("UpdateAccountInput", ec.unmarshalInputUpdateAccountInput),
@@ -9821,6 +10077,95 @@ input MoneyInput {
   currency: String!
 }
 `, BuiltIn: false},
+	{Name: "../schema/course.graphql", Input: `"One question of a course's quiz, as the worker sees it: the answer stays with flexwork."
+type CourseQuestion {
+  "The question."
+  prompt: String!
+  "The options; an answer is the index of one, from 0."
+  options: [String!]!
+}
+
+"One question, as the course's author writes it."
+input CourseQuestionInput {
+  "The question."
+  prompt: String!
+  "2 to 8 options."
+  options: [String!]!
+  "The index of the right option, from 0."
+  answer: Int!
+}
+
+"What createCourse needs."
+input CreateCourseInput {
+  "The employer that gives it; leave out for the platform's own (staff only)."
+  employerID: ID
+  "The skill it is required for: every shift needing the skill needs a pass (an employer's course: every shift of that employer)."
+  skillID: ID
+  "TRAINING or SAFETY; TRAINING when left out."
+  kind: CourseKind
+  "What it is called, up to 120 characters."
+  title: String!
+  "What to learn, as text; may be empty with a link."
+  content: String! = ""
+  "Where it is taught, when elsewhere."
+  link: String! = ""
+  "The share of right answers that passes, in percent (1 to 100)."
+  passMark: Int!
+  "How many days a pass stays valid (1 to 1830)."
+  validityDays: Int!
+  "The quiz: 1 to 30 questions."
+  questions: [CourseQuestionInput!]!
+}
+
+"The worker's answers to a course's quiz."
+input TakeCourseInput {
+  "The course."
+  courseID: ID!
+  "For each question in order, the index of the option chosen."
+  answers: [Int!]!
+}
+
+"What acknowledgeSafetyBriefing needs."
+input AcknowledgeSafetyBriefingInput {
+  "The hire whose shift's briefing the worker read."
+  assignmentID: ID!
+}
+
+"What acknowledgeSafetyBriefing changed."
+type AcknowledgeSafetyBriefingPayload {
+  "The hire, its briefing acknowledged."
+  assignment: Assignment!
+}
+
+extend type Course {
+  "The quiz, without its answers."
+  questions: [CourseQuestion!]!
+}
+
+extend type CourseCompletion {
+  "The course."
+  course: Course!
+}
+
+extend type Shift {
+  "The courses a worker must have passed for this shift: those it names and those its skills require."
+  requiredCourses: [Course!]!
+}
+
+extend type WorkerProfile {
+  "The worker's attempts at courses, newest first; only the worker reads them (employers see the verdict in screening)."
+  courseCompletions: [CourseCompletion!]!
+}
+
+extend type Mutation {
+  "Staff (the platform's courses) or an employer's managers (its own): gives a course with a quiz."
+  createCourse(input: CreateCourseInput!): Course!
+  "Workers: answers a course's quiz; a score at or above the pass mark is a pass, valid for the course's validity days."
+  takeCourse(input: TakeCourseInput!): CourseCompletion!
+  "Workers: acknowledges the safety briefing of a hire's shift; check-in waits for it where the shift has one."
+  acknowledgeSafetyBriefing(input: AcknowledgeSafetyBriefingInput!): AcknowledgeSafetyBriefingPayload!
+}
+`, BuiltIn: false},
 	{Name: "../schema/credit.graphql", Input: `"A credit score's band, for a badge beside a name."
 enum CreditBand {
   "0–399"
@@ -10405,6 +10750,10 @@ type Assignment implements Node {
   """
   lateCancellation: Boolean!
   """
+  When the worker acknowledged the shift's safety briefing
+  """
+  briefingAcknowledgedAt: DateTime
+  """
   The shift worked.
   """
   shift: Shift!
@@ -10764,6 +11113,101 @@ enum ContractOrderField {
   By when it was created.
   """
   CREATED_AT
+}
+"""
+Training or safety education a worker passes before some work: content or a link, a short quiz with a pass mark, and how long a pass stays valid. Anyone signed in reads it.
+"""
+type Course implements Node {
+  """
+  An opaque ID; never parse it.
+  """
+  id: ID!
+  """
+  When it was given.
+  """
+  createdAt: DateTime!
+  """
+  When it last changed.
+  """
+  updatedAt: DateTime!
+  """
+  The employer that gives it; null for the platform's own.
+  """
+  employerID: ID
+  """
+  The skill it is required for: every shift needing the skill (of the employer, for an employer's course) needs a pass.
+  """
+  skillID: ID
+  """
+  Training in the work, or occupational health and safety education.
+  """
+  kind: CourseKind!
+  """
+  What it is called.
+  """
+  title: String!
+  """
+  What to learn, as text; or empty with a link.
+  """
+  content: String
+  """
+  Where it is taught, when elsewhere (a video, a page).
+  """
+  link: String
+  """
+  The share of right answers that passes, in percent.
+  """
+  passMark: Int!
+  """
+  How many days a pass stays valid.
+  """
+  validityDays: Int!
+}
+"""
+One attempt at a course's quiz: the score, whether it passed and until when a pass is valid. The worker reads their own.
+"""
+type CourseCompletion implements Node {
+  """
+  An opaque ID; never parse it.
+  """
+  id: ID!
+  """
+  When the quiz was answered.
+  """
+  createdAt: DateTime!
+  """
+  The course.
+  """
+  courseID: ID!
+  """
+  The worker.
+  """
+  workerID: ID!
+  """
+  Right answers, in percent.
+  """
+  score: Int!
+  """
+  Whether the score reached the pass mark.
+  """
+  passed: Boolean!
+  """
+  Until when a pass is valid; null when it failed.
+  """
+  expiresAt: DateTime
+}
+"""
+CourseKind is enum for the field kind
+"""
+enum CourseKind @goModel(model: "flexwork/ent/course.Kind") {
+  """
+  Training in the work.
+  """
+  TRAINING
+  """
+  Occupational health and safety education.
+  """
+  SAFETY
 }
 """
 CoverKind is enum for the field kind
@@ -13125,6 +13569,10 @@ type Shift implements Node {
   The series the shift was posted in by createShiftSeries; its other shifts share this ID. Null for a shift posted on its own.
   """
   seriesID: ID
+  """
+  Occupational health and safety briefing every hire acknowledges before check-in; empty when none.
+  """
+  safetyBriefing: String
   """
   How many slots are taken.
   """
@@ -16123,6 +16571,10 @@ input CreateShiftInput {
   requiredSkillIDs: [ID!]
   "Skills the worker must prove with a verified certificate valid on the day."
   requiredCertificationIDs: [ID!]
+  "Courses (the platform's or this employer's) a worker must have passed, valid on the day; courses required for the shift's skills apply anyway."
+  requiredCourseIDs: [ID!]
+  "An occupational health and safety briefing every hire acknowledges before check-in."
+  safetyBriefing: String
   "The least credit score a worker needs (300 to 850); leave out for none."
   minCreditScore: Int
   "Only workers who live this close may take it; leave out for any distance."
@@ -16468,6 +16920,14 @@ func (ec *executionContext) childFields_AcceptOfferPayload(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type AcceptOfferPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AcknowledgeSafetyBriefingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assignment":
+		return ec.fieldContext_AcknowledgeSafetyBriefingPayload_assignment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AcknowledgeSafetyBriefingPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_AddEmployerMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "invitation":
@@ -16610,6 +17070,8 @@ func (ec *executionContext) childFields_Assignment(ctx context.Context, field gr
 		return ec.fieldContext_Assignment_cancelReason(ctx, field)
 	case "lateCancellation":
 		return ec.fieldContext_Assignment_lateCancellation(ctx, field)
+	case "briefingAcknowledgedAt":
+		return ec.fieldContext_Assignment_briefingAcknowledgedAt(ctx, field)
 	case "shift":
 		return ec.fieldContext_Assignment_shift(ctx, field)
 	case "worker":
@@ -16982,6 +17444,68 @@ func (ec *executionContext) childFields_ContractEdge(ctx context.Context, field 
 		return ec.fieldContext_ContractEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContractEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Course(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Course_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Course_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Course_updatedAt(ctx, field)
+	case "employerID":
+		return ec.fieldContext_Course_employerID(ctx, field)
+	case "skillID":
+		return ec.fieldContext_Course_skillID(ctx, field)
+	case "kind":
+		return ec.fieldContext_Course_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_Course_title(ctx, field)
+	case "content":
+		return ec.fieldContext_Course_content(ctx, field)
+	case "link":
+		return ec.fieldContext_Course_link(ctx, field)
+	case "passMark":
+		return ec.fieldContext_Course_passMark(ctx, field)
+	case "validityDays":
+		return ec.fieldContext_Course_validityDays(ctx, field)
+	case "questions":
+		return ec.fieldContext_Course_questions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Course", field.Name)
+}
+
+func (ec *executionContext) childFields_CourseCompletion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CourseCompletion_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CourseCompletion_createdAt(ctx, field)
+	case "courseID":
+		return ec.fieldContext_CourseCompletion_courseID(ctx, field)
+	case "workerID":
+		return ec.fieldContext_CourseCompletion_workerID(ctx, field)
+	case "score":
+		return ec.fieldContext_CourseCompletion_score(ctx, field)
+	case "passed":
+		return ec.fieldContext_CourseCompletion_passed(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_CourseCompletion_expiresAt(ctx, field)
+	case "course":
+		return ec.fieldContext_CourseCompletion_course(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CourseCompletion", field.Name)
+}
+
+func (ec *executionContext) childFields_CourseQuestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "prompt":
+		return ec.fieldContext_CourseQuestion_prompt(ctx, field)
+	case "options":
+		return ec.fieldContext_CourseQuestion_options(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CourseQuestion", field.Name)
 }
 
 func (ec *executionContext) childFields_CoverRequirement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -18688,6 +19212,8 @@ func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql
 		return ec.fieldContext_Shift_postMonths(ctx, field)
 	case "seriesID":
 		return ec.fieldContext_Shift_seriesID(ctx, field)
+	case "safetyBriefing":
+		return ec.fieldContext_Shift_safetyBriefing(ctx, field)
 	case "filled":
 		return ec.fieldContext_Shift_filled(ctx, field)
 	case "minCreditScore":
@@ -18720,6 +19246,8 @@ func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql
 		return ec.fieldContext_Shift_boost(ctx, field)
 	case "boostCap":
 		return ec.fieldContext_Shift_boostCap(ctx, field)
+	case "requiredCourses":
+		return ec.fieldContext_Shift_requiredCourses(ctx, field)
 	case "pay":
 		return ec.fieldContext_Shift_pay(ctx, field)
 	case "requiredSkills":
@@ -19334,6 +19862,8 @@ func (ec *executionContext) childFields_WorkerProfile(ctx context.Context, field
 		return ec.fieldContext_WorkerProfile_assignments(ctx, field)
 	case "workerSkills":
 		return ec.fieldContext_WorkerProfile_workerSkills(ctx, field)
+	case "courseCompletions":
+		return ec.fieldContext_WorkerProfile_courseCompletions(ctx, field)
 	case "earnings":
 		return ec.fieldContext_WorkerProfile_earnings(ctx, field)
 	case "payoutAccount":
@@ -19728,6 +20258,20 @@ func (ec *executionContext) field_Mutation_acceptOffer_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acknowledgeSafetyBriefing_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AcknowledgeSafetyBriefingInput, error) {
+			return ec.unmarshalNAcknowledgeSafetyBriefingInput2flexworkᚋgraphᚋmodelᚐAcknowledgeSafetyBriefingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addEmployerMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -19958,6 +20502,20 @@ func (ec *executionContext) field_Mutation_confirmPayment_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ConfirmPaymentInput, error) {
 			return ec.unmarshalNConfirmPaymentInput2flexworkᚋgraphᚋmodelᚐConfirmPaymentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createCourse_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.CourseInput, error) {
+			return ec.unmarshalNCreateCourseInput2flexworkᚋmarketᚐCourseInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20854,6 +21412,20 @@ func (ec *executionContext) field_Mutation_submitReview_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (market.SubmitReviewInput, error) {
 			return ec.unmarshalNSubmitReviewInput2flexworkᚋmarketᚐSubmitReviewInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_takeCourse_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (market.TakeCourseInput, error) {
+			return ec.unmarshalNTakeCourseInput2flexworkᚋmarketᚐTakeCourseInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -22070,6 +22642,38 @@ func (ec *executionContext) fieldContext_AcceptOfferPayload_application(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _AcknowledgeSafetyBriefingPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AcknowledgeSafetyBriefingPayload_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AcknowledgeSafetyBriefingPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AcknowledgeSafetyBriefingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AddEmployerMemberPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23183,6 +23787,29 @@ func (ec *executionContext) _Assignment_lateCancellation(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_Assignment_lateCancellation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Assignment_briefingAcknowledgedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_briefingAcknowledgedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BriefingAcknowledgedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_briefingAcknowledgedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_shift(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
@@ -26076,6 +26703,530 @@ func (ec *executionContext) _ContractEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_ContractEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContractEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Course_id(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Course_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Course_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Course", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Course_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Course_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Course_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Course", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Course_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Course_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Course_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Course", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Course_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Course_employerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmployerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Course_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Course", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Course_skillID(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Course_skillID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkillID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Course_skillID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Course", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Course_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Course_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v course.Kind) graphql.Marshaler {
+			return ec.marshalNCourseKind2flexworkᚋentᚋcourseᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Course_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Course", field, false, false, "CourseKind")
+}
+
+func (ec *executionContext) _Course_title(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Course_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Course_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Course", field, false, false, "String")
+}
+
+func (ec *executionContext) _Course_content(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Course_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Content, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Course_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Course", field, false, false, "String")
+}
+
+func (ec *executionContext) _Course_link(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Course_link(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Link, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Course_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Course", field, false, false, "String")
+}
+
+func (ec *executionContext) _Course_passMark(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Course_passMark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PassMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Course_passMark(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Course", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Course_validityDays(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Course_validityDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidityDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Course_validityDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Course", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Course_questions(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Course_questions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Questions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []quiz.Question) graphql.Marshaler {
+			return ec.marshalNCourseQuestion2ᚕflexworkᚋentᚋschemaᚋquizᚐQuestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Course_questions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Course",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourseQuestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CourseCompletion_id(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseCompletion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourseCompletion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CourseCompletion_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseCompletion_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourseCompletion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CourseCompletion_courseID(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseCompletion_courseID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CourseID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourseCompletion_courseID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CourseCompletion_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseCompletion_workerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourseCompletion_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CourseCompletion_score(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseCompletion_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourseCompletion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CourseCompletion_passed(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseCompletion_passed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourseCompletion_passed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CourseCompletion_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseCompletion_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CourseCompletion_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CourseCompletion_course(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseCompletion_course(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CourseCompletion().Course(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Course) graphql.Marshaler {
+			return ec.marshalNCourse2ᚖflexworkᚋentᚐCourse(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourseCompletion_course(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourseCompletion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Course(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CourseQuestion_prompt(ctx context.Context, field graphql.CollectedField, obj *quiz.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseQuestion_prompt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Prompt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourseQuestion_prompt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseQuestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _CourseQuestion_options(ctx context.Context, field graphql.CollectedField, obj *quiz.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseQuestion_options(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Options, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourseQuestion_options(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseQuestion", field, false, false, "String")
 }
 
 func (ec *executionContext) _CoverRequirement_kind(ctx context.Context, field graphql.CollectedField, obj *market.CoverRequirement) (ret graphql.Marshaler) {
@@ -33610,6 +34761,138 @@ func (ec *executionContext) fieldContext_Mutation_revokeCertification(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeCertification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCourse(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCourse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCourse(ctx, fc.Args["input"].(market.CourseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Course) graphql.Marshaler {
+			return ec.marshalNCourse2ᚖflexworkᚋentᚐCourse(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCourse(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Course(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCourse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_takeCourse(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_takeCourse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TakeCourse(ctx, fc.Args["input"].(market.TakeCourseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CourseCompletion) graphql.Marshaler {
+			return ec.marshalNCourseCompletion2ᚖflexworkᚋentᚐCourseCompletion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_takeCourse(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourseCompletion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_takeCourse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acknowledgeSafetyBriefing(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acknowledgeSafetyBriefing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcknowledgeSafetyBriefing(ctx, fc.Args["input"].(model.AcknowledgeSafetyBriefingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+			return ec.marshalNAcknowledgeSafetyBriefingPayload2ᚖflexworkᚋmarketᚐChanged(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acknowledgeSafetyBriefing(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AcknowledgeSafetyBriefingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acknowledgeSafetyBriefing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -44621,6 +45904,29 @@ func (ec *executionContext) fieldContext_Shift_seriesID(_ context.Context, field
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Shift_safetyBriefing(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_safetyBriefing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SafetyBriefing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_safetyBriefing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
+}
+
 func (ec *executionContext) _Shift_filled(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -45092,6 +46398,38 @@ func (ec *executionContext) fieldContext_Shift_boostCap(_ context.Context, field
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Shift_requiredCourses(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_requiredCourses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shift().RequiredCourses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Course) graphql.Marshaler {
+			return ec.marshalNCourse2ᚕᚖflexworkᚋentᚐCourseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shift_requiredCourses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shift",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Course(ctx, field)
 		},
 	}
 	return fc, nil
@@ -50057,6 +51395,38 @@ func (ec *executionContext) fieldContext_WorkerProfile_workerSkills(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _WorkerProfile_courseCompletions(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkerProfile_courseCompletions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WorkerProfile().CourseCompletions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CourseCompletion) graphql.Marshaler {
+			return ec.marshalNCourseCompletion2ᚕᚖflexworkᚋentᚐCourseCompletionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkerProfile_courseCompletions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkerProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourseCompletion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _WorkerProfile_earnings(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -52003,6 +53373,48 @@ func UnmarshalAcceptOfferInput(ctx context.Context, raw any) (model.AcceptOfferI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAcknowledgeSafetyBriefingInput(ctx context.Context, obj any) (model.AcknowledgeSafetyBriefingInput, error) {
+	var it model.AcknowledgeSafetyBriefingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignmentID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAcknowledgeSafetyBriefingInput unmarshals raw into the AcknowledgeSafetyBriefingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAcknowledgeSafetyBriefingInput(ctx context.Context, raw any) (model.AcknowledgeSafetyBriefingInput, error) {
+	var out model.AcknowledgeSafetyBriefingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AcknowledgeSafetyBriefingInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAddEmployerMemberInput(ctx context.Context, obj any) (market.AddEmployerMemberInput, error) {
 	var it market.AddEmployerMemberInput
 	if obj == nil {
@@ -53216,6 +54628,167 @@ func UnmarshalContractOrder(ctx context.Context, raw any) (ent.ContractOrder, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCourseQuestionInput(ctx context.Context, obj any) (quiz.Question, error) {
+	var it quiz.Question
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"prompt", "options", "answer"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "prompt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prompt"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prompt = data
+		case "options":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("options"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Options = data
+		case "answer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answer"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answer = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCourseQuestionInput unmarshals raw into the CourseQuestionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCourseQuestionInput(ctx context.Context, raw any) (quiz.Question, error) {
+	var out quiz.Question
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CourseQuestionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateCourseInput(ctx context.Context, obj any) (market.CourseInput, error) {
+	var it market.CourseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["content"]; !present {
+		asMap["content"] = ""
+	}
+	if _, present := asMap["link"]; !present {
+		asMap["link"] = ""
+	}
+
+	fieldsInOrder := [...]string{"employerID", "skillID", "kind", "title", "content", "link", "passMark", "validityDays", "questions"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		case "skillID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skillID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkillID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOCourseKind2flexworkᚋentᚋcourseᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "content":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Content = data
+		case "link":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("link"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Link = data
+		case "passMark":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passMark"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PassMark = data
+		case "validityDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validityDays"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidityDays = data
+		case "questions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questions"))
+			data, err := ec.unmarshalNCourseQuestionInput2ᚕflexworkᚋentᚋschemaᚋquizᚐQuestionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Questions = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateCourseInput unmarshals raw into the CreateCourseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateCourseInput(ctx context.Context, raw any) (market.CourseInput, error) {
+	var out market.CourseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCourseInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateEmployerInput(ctx context.Context, obj any) (market.CreateEmployerInput, error) {
 	var it market.CreateEmployerInput
 	if obj == nil {
@@ -53311,7 +54884,7 @@ func (ec *executionContext) unmarshalInputCreateShiftInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"employerID", "title", "description", "engagementType", "address", "location", "geofenceRadiusM", "startsAt", "endsAt", "timeZone", "unpaidBreakMinutes", "pay", "payUnit", "slots", "requiredSkillIDs", "requiredCertificationIDs", "minCreditScore", "maxDistanceKm", "newcomersAllowed", "nda", "payCycleDays", "agencyID", "postNature", "postMonths"}
+	fieldsInOrder := [...]string{"employerID", "title", "description", "engagementType", "address", "location", "geofenceRadiusM", "startsAt", "endsAt", "timeZone", "unpaidBreakMinutes", "pay", "payUnit", "slots", "requiredSkillIDs", "requiredCertificationIDs", "requiredCourseIDs", "safetyBriefing", "minCreditScore", "maxDistanceKm", "newcomersAllowed", "nda", "payCycleDays", "agencyID", "postNature", "postMonths"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -53430,6 +55003,20 @@ func (ec *executionContext) unmarshalInputCreateShiftInput(ctx context.Context, 
 				return it, err
 			}
 			it.RequiredCertificationIDs = data
+		case "requiredCourseIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredCourseIDs"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredCourseIDs = data
+		case "safetyBriefing":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyBriefing"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyBriefing = data
 		case "minCreditScore":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minCreditScore"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -57782,6 +59369,55 @@ func UnmarshalSubmitReviewInput(ctx context.Context, raw any) (market.SubmitRevi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTakeCourseInput(ctx context.Context, obj any) (market.TakeCourseInput, error) {
+	var it market.TakeCourseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"courseID", "answers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "courseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseID = data
+		case "answers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answers"))
+			data, err := ec.unmarshalNInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answers = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTakeCourseInput unmarshals raw into the TakeCourseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTakeCourseInput(ctx context.Context, raw any) (market.TakeCourseInput, error) {
+	var out market.TakeCourseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TakeCourseInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTimesheetOrder(ctx context.Context, obj any) (ent.TimesheetOrder, error) {
 	var it ent.TimesheetOrder
 	if obj == nil {
@@ -58715,6 +60351,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._CreditDispute(ctx, sel, obj)
+	case *ent.CourseCompletion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CourseCompletion(ctx, sel, obj)
+	case *ent.Course:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Course(ctx, sel, obj)
 	case *ent.Contract:
 		if obj == nil {
 			return graphql.Null
@@ -58820,6 +60466,39 @@ func (ec *executionContext) _AcceptOfferPayload(ctx context.Context, sel ast.Sel
 		case "application":
 			out.Values[i] = ec._AcceptOfferPayload_application(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var acknowledgeSafetyBriefingPayloadImplementors = []string{"AcknowledgeSafetyBriefingPayload"}
+
+func (ec *executionContext) _AcknowledgeSafetyBriefingPayload(ctx context.Context, sel ast.SelectionSet, obj *market.Changed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, acknowledgeSafetyBriefingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AcknowledgeSafetyBriefingPayload")
+		case "assignment":
+			out.Values[i] = ec._AcknowledgeSafetyBriefingPayload_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -59318,6 +60997,11 @@ func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSe
 		case "lateCancellation":
 			out.Values[i] = ec._Assignment_lateCancellation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "briefingAcknowledgedAt":
+			out.Values[i] = ec._Assignment_briefingAcknowledgedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "shift":
@@ -60650,6 +62334,201 @@ func (ec *executionContext) _ContractEdge(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._ContractEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var courseImplementors = []string{"Course", "Node"}
+
+func (ec *executionContext) _Course(ctx context.Context, sel ast.SelectionSet, obj *ent.Course) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, courseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Course")
+		case "id":
+			out.Values[i] = ec._Course_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Course_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Course_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "employerID":
+			out.Values[i] = ec._Course_employerID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "skillID":
+			out.Values[i] = ec._Course_skillID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Course_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._Course_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "content":
+			out.Values[i] = ec._Course_content(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "link":
+			out.Values[i] = ec._Course_link(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "passMark":
+			out.Values[i] = ec._Course_passMark(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validityDays":
+			out.Values[i] = ec._Course_validityDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "questions":
+			out.Values[i] = ec._Course_questions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var courseCompletionImplementors = []string{"CourseCompletion", "Node"}
+
+func (ec *executionContext) _CourseCompletion(ctx context.Context, sel ast.SelectionSet, obj *ent.CourseCompletion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, courseCompletionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CourseCompletion")
+		case "id":
+			out.Values[i] = ec._CourseCompletion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CourseCompletion_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "courseID":
+			out.Values[i] = ec._CourseCompletion_courseID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "workerID":
+			out.Values[i] = ec._CourseCompletion_workerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "score":
+			out.Values[i] = ec._CourseCompletion_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "passed":
+			out.Values[i] = ec._CourseCompletion_passed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._CourseCompletion_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "course":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CourseCompletion_course(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var courseQuestionImplementors = []string{"CourseQuestion"}
+
+func (ec *executionContext) _CourseQuestion(ctx context.Context, sel ast.SelectionSet, obj *quiz.Question) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, courseQuestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CourseQuestion")
+		case "prompt":
+			out.Values[i] = ec._CourseQuestion_prompt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "options":
+			out.Values[i] = ec._CourseQuestion_options(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -63942,6 +65821,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeCertification":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeCertification(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCourse":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCourse(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "takeCourse":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_takeCourse(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acknowledgeSafetyBriefing":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acknowledgeSafetyBriefing(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -67737,6 +69637,11 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "safetyBriefing":
+			out.Values[i] = ec._Shift_safetyBriefing(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "filled":
 			out.Values[i] = ec._Shift_filled(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -67824,6 +69729,12 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_boostCap(ctx, field, obj)
+				})
+		case "requiredCourses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shift_requiredCourses(ctx, field, obj)
 				})
 		case "pay":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -70010,6 +71921,12 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_workerSkills(ctx, field, obj)
 				})
+		case "courseCompletions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WorkerProfile_courseCompletions(ctx, field, obj)
+				})
 		case "earnings":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -70702,6 +72619,19 @@ func (ec *executionContext) marshalNAcceptOfferPayload2ᚖflexworkᚋmarketᚐCh
 	return ec._AcceptOfferPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAcknowledgeSafetyBriefingInput2flexworkᚋgraphᚋmodelᚐAcknowledgeSafetyBriefingInput(ctx context.Context, v any) (model.AcknowledgeSafetyBriefingInput, error) {
+	res, err := ec.unmarshalInputAcknowledgeSafetyBriefingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAcknowledgeSafetyBriefingPayload2ᚖflexworkᚋmarketᚐChanged(ctx context.Context, sel ast.SelectionSet, v *market.Changed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AcknowledgeSafetyBriefingPayload!")
+		return graphql.Null
+	}
+	return ec._AcknowledgeSafetyBriefingPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAddEmployerMemberInput2flexworkᚋmarketᚐAddEmployerMemberInput(ctx context.Context, v any) (market.AddEmployerMemberInput, error) {
 	res, err := ec.unmarshalInputAddEmployerMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -71361,6 +73291,103 @@ func (ec *executionContext) marshalNContractOrderField2ᚖflexworkᚋentᚐContr
 	return v
 }
 
+func (ec *executionContext) marshalNCourse2ᚕᚖflexworkᚋentᚐCourseᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Course) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCourse2ᚖflexworkᚋentᚐCourse(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCourse2ᚖflexworkᚋentᚐCourse(ctx context.Context, sel ast.SelectionSet, v *ent.Course) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Course!")
+		return graphql.Null
+	}
+	return ec._Course(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCourseCompletion2ᚕᚖflexworkᚋentᚐCourseCompletionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CourseCompletion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCourseCompletion2ᚖflexworkᚋentᚐCourseCompletion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCourseCompletion2ᚖflexworkᚋentᚐCourseCompletion(ctx context.Context, sel ast.SelectionSet, v *ent.CourseCompletion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CourseCompletion!")
+		return graphql.Null
+	}
+	return ec._CourseCompletion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCourseKind2flexworkᚋentᚋcourseᚐKind(ctx context.Context, v any) (course.Kind, error) {
+	var res course.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCourseKind2flexworkᚋentᚋcourseᚐKind(ctx context.Context, sel ast.SelectionSet, v course.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCourseQuestion2flexworkᚋentᚋschemaᚋquizᚐQuestion(ctx context.Context, sel ast.SelectionSet, v quiz.Question) graphql.Marshaler {
+	return ec._CourseQuestion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCourseQuestion2ᚕflexworkᚋentᚋschemaᚋquizᚐQuestionᚄ(ctx context.Context, sel ast.SelectionSet, v []quiz.Question) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCourseQuestion2flexworkᚋentᚋschemaᚋquizᚐQuestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCourseQuestionInput2flexworkᚋentᚋschemaᚋquizᚐQuestion(ctx context.Context, v any) (quiz.Question, error) {
+	res, err := ec.unmarshalInputCourseQuestionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCourseQuestionInput2ᚕflexworkᚋentᚋschemaᚋquizᚐQuestionᚄ(ctx context.Context, v any) ([]quiz.Question, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]quiz.Question, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCourseQuestionInput2flexworkᚋentᚋschemaᚋquizᚐQuestion(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalNCoverKind2flexworkᚋentᚋinsurancecoverᚐKind(ctx context.Context, v any) (insurancecover.Kind, error) {
 	var res insurancecover.Kind
 	err := res.UnmarshalGQL(v)
@@ -71379,6 +73406,11 @@ func (ec *executionContext) unmarshalNCoverStatus2flexworkᚋentᚋinsurancecove
 
 func (ec *executionContext) marshalNCoverStatus2flexworkᚋentᚋinsurancecoverᚐStatus(ctx context.Context, sel ast.SelectionSet, v insurancecover.Status) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNCreateCourseInput2flexworkᚋmarketᚐCourseInput(ctx context.Context, v any) (market.CourseInput, error) {
+	res, err := ec.unmarshalInputCreateCourseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCreateEmployerInput2flexworkᚋmarketᚐCreateEmployerInput(ctx context.Context, v any) (market.CreateEmployerInput, error) {
@@ -72370,6 +74402,35 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNInvoiceLine2ᚕᚖflexworkᚋmarketᚐInvoiceLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.InvoiceLine) graphql.Marshaler {
@@ -74311,6 +76372,11 @@ func (ec *executionContext) marshalNTagCount2ᚕflexworkᚋmarketᚐTagCountᚄ(
 	return ret
 }
 
+func (ec *executionContext) unmarshalNTakeCourseInput2flexworkᚋmarketᚐTakeCourseInput(ctx context.Context, v any) (market.TakeCourseInput, error) {
+	res, err := ec.unmarshalInputTakeCourseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx context.Context, sel ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Timesheet!")
@@ -74931,6 +76997,16 @@ func (ec *executionContext) marshalOContract2ᚖflexworkᚋentᚐContract(ctx co
 		return graphql.Null
 	}
 	return ec._Contract(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCourseKind2flexworkᚋentᚋcourseᚐKind(ctx context.Context, v any) (course.Kind, error) {
+	var res course.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCourseKind2flexworkᚋentᚋcourseᚐKind(ctx context.Context, sel ast.SelectionSet, v course.Kind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalOCoverRequirement2ᚖflexworkᚋmarketᚐCoverRequirement(ctx context.Context, sel ast.SelectionSet, v *market.CoverRequirement) graphql.Marshaler {

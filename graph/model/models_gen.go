@@ -23,6 +23,12 @@ type AcceptOfferInput struct {
 	OfferID string `json:"offerID"`
 }
 
+// What acknowledgeSafetyBriefing needs.
+type AcknowledgeSafetyBriefingInput struct {
+	// The hire whose shift's briefing the worker read.
+	AssignmentID string `json:"assignmentID"`
+}
+
 // What batchPayouts needs.
 type BatchPayoutsInput struct {
 	// The currency of the payouts to batch.
