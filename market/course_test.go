@@ -9,6 +9,7 @@ import (
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
 	"flexwork/ent/schema/quiz"
+	"flexwork/ent/viewer"
 	"flexwork/market"
 )
 
@@ -81,6 +82,12 @@ func TestACourseGateLiftsAfterPassing(t *testing.T) {
 		}
 		if ok, msg := gate(soon.ID); !ok {
 			t.Fatalf("after passing: %q", msg)
+		}
+		if n := db.CourseCompletion.Query().CountX(w.worker("Cai")); n != 0 {
+			t.Fatalf("another worker reads %d of Ana's attempts", n)
+		}
+		if mine, err := w.m.MyCourseCompletions(ana, viewer.FromContext(ana).WorkerID); err != nil || len(mine) != 2 {
+			t.Fatalf("Ana's attempts: %d, %v", len(mine), err)
 		}
 		if ok, _ := gate(late.ID); ok {
 			t.Fatal("a pass that expires before the shift lifted its gate")
