@@ -59,6 +59,22 @@ func TestAnAuditorSeesFiguresNotPeople(t *testing.T) {
 			}
 		}
 
+		// The report's digest is on the ledger: once a checkpoint covers
+		// it, its receipt proves it.
+		if _, err := env.Server.Market.Checkpoint(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var proved struct {
+			Node struct {
+				Sha256  string
+				Receipt *struct{ Kind, JSON string }
+			}
+		}
+		env.Must(uta.Token, `query($id: ID!) { node(id: $id) { ... on RightsReport { sha256 receipt { kind json } } } }`, map[string]any{"id": r.ID}, &proved)
+		if p := proved.Node; p.Receipt == nil || p.Receipt.Kind != "RIGHTS_REPORT_ISSUED" || !strings.Contains(p.Receipt.JSON, r.Sha256) {
+			t.Fatalf("the report's receipt: %+v", p)
+		}
+
 		// Every personal node is as if it did not exist; the organisation is there.
 		var profile struct {
 			Viewer struct{ WorkerProfile struct{ ID string } }
