@@ -61,7 +61,12 @@ func waitPayouts(t *testing.T, env *servertest.Env, who servertest.Account) payo
 			pending = pending || p.Status == "PENDING"
 		}
 		if !pending {
-			return seen
+			// The fields resolve one after the other, outside one
+			// snapshot: the balance may have been read just before the
+			// settlement committed. Read both again, after it.
+			var settled payoutsSeen
+			env.Must(who.Token, payoutsQ, nil, &settled)
+			return settled
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("payouts still pending after 30s: %+v", seen.Viewer.WorkerProfile.Earnings.Payouts)
