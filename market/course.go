@@ -179,7 +179,8 @@ func (cc *courseCache) forget() {
 	cc.mu.Unlock()
 }
 
-// all returns the courses, reloading them when the copy is old.
+// allCourses returns every course, reloading the copy when it is a
+// minute old (or the clock went back, as tests move it).
 func (m *Market) allCourses(ctx context.Context) ([]*ent.Course, error) {
 	cc := &m.courses
 	cc.mu.Lock()

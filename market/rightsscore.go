@@ -27,11 +27,14 @@ type RightsScore struct {
 	rights.Figures
 }
 
-// ContractRate and the other rates are nil where nothing was counted.
+// ContractRate is the share of hires with a contract every party signed;
+// it and the other rates are nil where nothing was counted.
 func (s *RightsScore) ContractRate() *float64 { return rights.Rate(s.Contracted, s.Hires) }
-func (s *RightsScore) WagesOnTimeRate() *float64 {
-	return rights.Rate(s.WagesOnTime, s.WagesDue)
-}
+
+// WagesOnTimeRate is the share of wages due that were paid by the deadline.
+func (s *RightsScore) WagesOnTimeRate() *float64 { return rights.Rate(s.WagesOnTime, s.WagesDue) }
+
+// CoverRate is the share of hires that had the cover their jurisdiction asks.
 func (s *RightsScore) CoverRate() *float64 { return rights.Rate(s.Covered, s.CoverRequired) }
 
 // EmployerRightsScore is e's score; nil before its first hire in the window.
