@@ -106,6 +106,9 @@ func TestACourseGateLiftsAfterPassing(t *testing.T) {
 		// employer's cannot be.
 		mine := in
 		mine.EmployerID, mine.SkillID, mine.Title = &w.emp, nil, "Spree's site rules"
+		if _, err := w.m.CreateCourse(ana, mine); code(err) != "NOT_FOUND" { // a stranger to Spree, as every employer action answers
+			t.Fatalf("a worker giving Spree's course: %v", err)
+		}
 		own, err := w.m.CreateCourse(w.manager, mine)
 		if err != nil {
 			t.Fatal(err)
