@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/coder/websocket"
@@ -138,8 +138,8 @@ func (l *lab) close() {
 	os.RemoveAll(l.dir)
 }
 
-func (l *lab) rss() int64                 { return l.srv.RSS() }
-func (l *lab) metric(name string) float64 { return l.srv.Metric(name) }
+func (l *lab) rss() int64                          { return l.srv.RSS() }
+func (l *lab) metric(name string) (float64, error) { return l.srv.Metric(name) }
 
 // gql posts an operation as the manager.
 func (l *lab) gql(query string, vars map[string]any, out any) error {
@@ -195,6 +195,11 @@ func loadSubscribers(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	// One descriptor per socket on each side, and some for the database,
+	// logs and the tool's own requests.
+	if err := needFiles(uint64(*n) + 1024); err != nil {
+		return err
+	}
 	l, err := newLab(ctx, *dbURL)
 	if err != nil {
 		return err
@@ -208,7 +213,11 @@ func loadSubscribers(ctx context.Context, args []string) error {
 	if err := l.start(ctx); err != nil {
 		return err
 	}
-	baseRSS, baseHeap := l.rss(), l.metric("go_memstats_heap_inuse_bytes")
+	baseRSS := l.rss()
+	baseHeap, err := l.metric("go_memstats_heap_inuse_bytes")
+	if err != nil {
+		return err
+	}
 	fmt.Printf("opening %d WebSockets…\n", *n)
 	var (
 		mu        sync.Mutex
@@ -220,7 +229,7 @@ func loadSubscribers(ctx context.Context, args []string) error {
 		wg        sync.WaitGroup
 	)
 	opened := time.Now()
-	for _, m := range members {
+	for i, m := range members {
 		tok, err := l.token(m.UserID)
 		if err != nil {
 			return err
@@ -229,7 +238,7 @@ func loadSubscribers(ctx context.Context, args []string) error {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			c, err := subscribeShifts(ctx, l.addr, tok, l.centre)
+			c, err := subscribeShifts(ctx, sourceAddr(i), l.addr, tok, l.centre)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "subscribe:", err)
 				return
@@ -266,14 +275,25 @@ func loadSubscribers(ctx context.Context, args []string) error {
 		}()
 	}
 	wg.Wait()
-	for deadline := time.Now().Add(60 * time.Second); l.metric("flexwork_live_subscriptions") < float64(open.Load()); time.Sleep(100 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		live, err := l.metric("flexwork_live_subscriptions")
+		if err != nil {
+			return fmt.Errorf("reading the server's subscriptions: %w", err)
+		}
+		if live >= float64(open.Load()) {
+			break
+		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("only %v of %d subscriptions registered", l.metric("flexwork_live_subscriptions"), open.Load())
+			return fmt.Errorf("only %v of %d subscriptions registered", live, open.Load())
 		}
 	}
 	fmt.Printf("%d subscribed in %s\n", open.Load(), time.Since(opened).Round(time.Millisecond))
 	time.Sleep(2 * time.Second) // let the server settle before reading its memory
-	rss, heap := l.rss(), l.metric("go_memstats_heap_inuse_bytes")
+	rss := l.rss()
+	heap, err := l.metric("go_memstats_heap_inuse_bytes")
+	if err != nil {
+		return err
+	}
 	if *heapProfile != "" {
 		if err := l.fetch("/debug/pprof/heap", *heapProfile); err != nil {
 			return err
@@ -336,9 +356,26 @@ func (l *lab) profile(file string, d time.Duration) func() error {
 	}
 }
 
-// subscribeShifts opens a socket, signs in and subscribes to new shifts.
-func subscribeShifts(ctx context.Context, addr, token string, near market.GeoPoint) (*websocket.Conn, error) {
-	c, _, err := websocket.Dial(ctx, "ws://"+addr+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+// sourceClients dial from one loopback address each: a source address has
+// about 28,000 ephemeral ports towards one server port, so the i-th socket
+// comes from 127.0.0.(1 + i/20000).
+var sourceClients sync.Map // int → *http.Client
+
+func sourceAddr(i int) *http.Client {
+	k := i / 20000
+	if c, ok := sourceClients.Load(k); ok {
+		return c.(*http.Client)
+	}
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(1+k))}}
+	c, _ := sourceClients.LoadOrStore(k, &http.Client{Transport: &http.Transport{DialContext: d.DialContext}})
+	return c.(*http.Client)
+}
+
+// subscribeShifts opens a socket from client, signs in and subscribes to
+// new shifts.
+func subscribeShifts(ctx context.Context, client *http.Client, addr, token string, near market.GeoPoint) (*websocket.Conn, error) {
+	c, _, err := websocket.Dial(ctx, "ws://"+addr+"/graphql", &websocket.DialOptions{
+		HTTPClient: client, Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {
 		return nil, err
 	}
@@ -424,14 +461,4 @@ func percentiles(d []time.Duration) [3]time.Duration {
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	at := func(p float64) time.Duration { return s[min(len(s)-1, int(p*float64(len(s))))].Round(time.Millisecond) }
 	return [3]time.Duration{at(0.50), at(0.99), s[len(s)-1].Round(time.Millisecond)}
-}
-
-// raiseFileLimit lifts the soft open-files limit to the hard one: ten
-// thousand sockets need ten thousand descriptors on each side.
-func raiseFileLimit() {
-	var r syscall.Rlimit
-	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r) == nil && r.Cur < r.Max {
-		r.Cur = r.Max
-		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &r)
-	}
 }

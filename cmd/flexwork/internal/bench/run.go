@@ -73,14 +73,14 @@ func Run(ctx context.Context, scenario string, o Options) error {
 	measure := func(name string, target *Child, statements float64, fn func(ctx context.Context, g, n int) (Outcome, error)) Stats {
 		quiesce(srv)
 		profiled := target.Profile(o.CPUProfile, o.Duration)
-		before := srv.Metric("flexwork_sql_statements_total")
+		before := srv.Statements()
 		s := drive(ctx, o.Concurrency, o.Duration, fn)
 		if err := profiled(); err != nil {
 			fmt.Fprintln(o.Out, "profile:", err)
 		}
 		s.StatementsPerRequest = statements
 		if s.Requests > 0 && statements == 0 {
-			s.StatementsPerRequest = (srv.Metric("flexwork_sql_statements_total") - before) / float64(s.Requests)
+			s.StatementsPerRequest = (srv.Statements() - before) / float64(s.Requests)
 		}
 		fmt.Fprintf(o.Out, "%-12s c=%-4d %s\n", name, o.Concurrency, s)
 		return s

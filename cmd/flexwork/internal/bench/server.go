@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -85,21 +86,34 @@ func (c *Child) Stop() {
 }
 
 // Metric reads one unlabelled series from the process's /metrics.
-func (c *Child) Metric(name string) float64 {
+func (c *Child) Metric(name string) (float64, error) {
 	resp, err := http.Get("http://" + c.Addr + "/metrics")
 	if err != nil {
-		return 0
+		return 0, err
 	}
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		if f := strings.Fields(sc.Text()); len(f) == 2 && f[0] == name {
-			v, _ := strconv.ParseFloat(f[1], 64)
-			return v
+			return strconv.ParseFloat(f[1], 64)
 		}
 	}
-	return 0
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("metric %s: not exported", name)
+}
+
+// Statements is the server's count of SQL statements so far, NaN when it
+// cannot be read: a figure computed from it then prints NaN, not a
+// plausible wrong number.
+func (c *Child) Statements() float64 {
+	v, err := c.Metric("flexwork_sql_statements_total")
+	if err != nil {
+		return math.NaN()
+	}
+	return v
 }
 
 // RSS is the process's resident memory in bytes.
@@ -148,11 +162,11 @@ func (c *Child) Fetch(path, file string) error {
 // quiesce waits (up to 30 s) until the server is idle: jobs left over from
 // an earlier run (pushes, fan-outs) would otherwise count as this run's SQL.
 func quiesce(c *Child) {
-	last := c.Metric("flexwork_sql_statements_total")
+	last := c.Statements()
 	calm := 0
 	for deadline := time.Now().Add(30 * time.Second); calm < 2 && time.Now().Before(deadline); {
 		time.Sleep(500 * time.Millisecond)
-		now := c.Metric("flexwork_sql_statements_total")
+		now := c.Statements()
 		if now-last <= 5 {
 			calm++
 		} else {
