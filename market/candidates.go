@@ -2,7 +2,9 @@ package market
 
 import (
 	"context"
+	"slices"
 	"sort"
+	"strconv"
 
 	"entgo.io/contrib/entgql"
 
@@ -40,9 +42,9 @@ var candidateStatuses = []application.Status{application.StatusAPPLIED, applicat
 // Candidates ranks a shift's applicants by match score for any member of
 // its employer; collect adds what the caller displays of each application
 // and never narrows what ranking reads. Blocked workers are left out. The
-// whole field is scored —
-// a few queries in all, whatever its size — then the page is cut from the
-// ranking; the cursor is the rank.
+// whole field is ranked — a few queries in all, whatever its size — and
+// the ranking kept until something that may move it changes (rankings);
+// each page then reads only its own applications. The cursor is the rank.
 func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, after *entgql.Cursor[string],
 	collect func(*ent.ApplicationQuery) (*ent.ApplicationQuery, error)) (*CandidatePage, error) {
 	pageSize := 20
@@ -61,9 +63,21 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 	if err != nil {
 		return nil, err
 	}
-	q := c.Application.Query().
-		Where(application.ShiftID(shiftID), application.StatusIn(candidateStatuses...)).
-		Order(ent.Asc(application.FieldCreatedAt), ent.Asc(application.FieldID))
+	k, err := m.ranking(ctx, c, s)
+	if err != nil {
+		return nil, err
+	}
+	start := 0
+	if after != nil {
+		start = int(cursorInt(after.Value))
+	}
+	start = min(max(start, 0), len(k.ranked))
+	end := min(start+pageSize, len(k.ranked))
+	ids := make([]string, 0, end-start)
+	for _, r := range k.ranked[start:end] {
+		ids = append(ids, r.applicationID)
+	}
+	q := c.Application.Query().Where(application.IDIn(ids...))
 	if q, err = forDisplay(q, collect); err != nil {
 		return nil, err
 	}
@@ -71,13 +85,85 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 	if err != nil {
 		return nil, err
 	}
-	facts, err := m.shiftFacts(ctx, s)
+	byID := make(map[string]*ent.Application, len(apps))
+	for _, a := range apps {
+		byID[a.ID] = a
+	}
+	page := &CandidatePage{TotalCount: len(k.ranked)}
+	for i, r := range k.ranked[start:end] {
+		a := byID[r.applicationID]
+		if a == nil {
+			continue // withdrawn since, by a change another replica made
+		}
+		rank := start + i + 1
+		page.Edges = append(page.Edges, &Candidate{
+			Cursor:      entgql.Cursor[string]{ID: a.ID, Value: int64(rank)},
+			Application: a, Rank: rank, Match: r.match, DistanceKm: r.distanceKm,
+			Favourite: r.favourite, CreditScore: r.creditScore, Eligibility: r.eligibility,
+		})
+	}
+	page.PageInfo.HasNextPage = end < len(k.ranked)
+	page.PageInfo.HasPreviousPage = start > 0
+	if n := len(page.Edges); n > 0 {
+		page.PageInfo.StartCursor = &page.Edges[0].Cursor
+		page.PageInfo.EndCursor = &page.Edges[n-1].Cursor
+	}
+	return page, nil
+}
+
+// ranking returns the shift's applicants ranked, from memory when nothing
+// that may move the ranking changed since it was computed. Inside a
+// transaction that may have written, it is computed and not kept.
+func (m *Market) ranking(ctx context.Context, c *ent.Client, s *ent.Shift) (*ranking, error) {
+	if m.rankings == nil || c != m.db {
+		return m.rank(ctx, c, s)
+	}
+	k, gen := m.rankings.get(s.ID, m.Now())
+	if k != nil {
+		return k, nil
+	}
+	// The members asking at once wait for one ranking; it is computed
+	// whatever becomes of the request that started it. A request that
+	// came after a change (a later generation) does not wait for a ranking
+	// begun before it.
+	v, err, _ := m.rankings.computing.Do(s.ID+"@"+strconv.FormatUint(gen, 10), func() (any, error) {
+		k, err := m.rank(context.WithoutCancel(ctx), c, s)
+		if err == nil {
+			m.rankings.put(s.ID, k, gen)
+		}
+		return k, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	workerIDs := make([]string, len(apps))
+	return v.(*ranking), nil
+}
+
+// rank ranks the shift's applicants: a few statements, whatever their
+// number.
+func (m *Market) rank(ctx context.Context, c *ent.Client, s *ent.Shift) (*ranking, error) {
+	// Every application of the shift is read (the ranking is indexed by
+	// all of them), through the system context: the caller is a member,
+	// and what each page shows is read again under their own.
+	apps, err := c.Application.Query().
+		Where(application.ShiftID(s.ID)).
+		Order(ent.Asc(application.FieldCreatedAt), ent.Asc(application.FieldID)).
+		All(rule.System(ctx))
+	if err != nil {
+		return nil, err
+	}
+	k := &ranking{at: m.Now(), employerID: s.EmployerID, workers: map[string]bool{}, apps: make([]string, len(apps))}
+	var workerIDs []string
 	for i, a := range apps {
-		workerIDs[i] = a.WorkerID
+		k.apps[i] = a.ID
+		if slices.Contains(candidateStatuses, a.Status) {
+			workerIDs = append(workerIDs, a.WorkerID)
+			k.workers[a.WorkerID] = true
+		}
+	}
+	facts, err := m.shiftFacts(ctx, s)
+	if err != nil {
+		return nil, err
 	}
 	workers, err := m.loadWorkerFacts(ctx, c, workerIDs, facts, false)
 	if err != nil {
@@ -91,40 +177,22 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 	if err != nil {
 		return nil, err
 	}
-	var all []*Candidate
 	for _, a := range apps {
 		w := workers[a.WorkerID]
-		if w == nil || roster[a.WorkerID] == rosterentry.KindBLOCKED {
+		if !k.workers[a.WorkerID] || w == nil || roster[a.WorkerID] == rosterentry.KindBLOCKED {
 			continue
 		}
 		fav := roster[a.WorkerID] == rosterentry.KindFAVOURITE
-		cand := &Candidate{
-			Application: a, Favourite: fav, CreditScore: w.CreditScore, DistanceKm: CoarseDistance(a.DistanceKm),
-			Match:       MatchScore(MatchInput{Shift: facts[0], Worker: w, PastShifts: past[a.WorkerID], Favourite: fav}),
-			Eligibility: Screen(facts[0], w).ForEmployer(),
-		}
-		all = append(all, cand)
+		k.ranked = append(k.ranked, rankedApplicant{
+			applicationID: a.ID, workerID: a.WorkerID, favourite: fav, creditScore: w.CreditScore,
+			distanceKm:  CoarseDistance(a.DistanceKm),
+			match:       MatchScore(MatchInput{Shift: facts[0], Worker: w, PastShifts: past[a.WorkerID], Favourite: fav}),
+			eligibility: Screen(facts[0], w).ForEmployer(),
+		})
 	}
 	// Stable: equal scores keep the order of application.
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Match.Score > all[j].Match.Score })
-	for i, cand := range all {
-		cand.Rank = i + 1
-		cand.Cursor = entgql.Cursor[string]{ID: cand.Application.ID, Value: int64(cand.Rank)}
-	}
-	start := 0
-	if after != nil {
-		start = int(cursorInt(after.Value))
-	}
-	start = min(max(start, 0), len(all))
-	end := min(start+pageSize, len(all))
-	page := &CandidatePage{Edges: all[start:end], TotalCount: len(all)}
-	page.PageInfo.HasNextPage = end < len(all)
-	page.PageInfo.HasPreviousPage = start > 0
-	if n := len(page.Edges); n > 0 {
-		page.PageInfo.StartCursor = &page.Edges[0].Cursor
-		page.PageInfo.EndCursor = &page.Edges[n-1].Cursor
-	}
-	return page, nil
+	sort.SliceStable(k.ranked, func(i, j int) bool { return k.ranked[i].match.Score > k.ranked[j].match.Score })
+	return k, nil
 }
 
 // pastShifts counts, per worker, the shifts they completed for an employer.

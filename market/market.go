@@ -46,6 +46,9 @@ type Market struct {
 	insurer Insurer
 	// logger takes what the market notes but does not fail on.
 	logger *slog.Logger
+	// rankings keeps shifts' ranked applicants (candidateranking.go); nil
+	// (a market At another time): ranked on every request.
+	rankings *rankings
 }
 
 // Option configures a Market.
@@ -64,6 +67,8 @@ func New(db *entdb.DB, opts ...Option) *Market {
 	for _, o := range opts {
 		o(m)
 	}
+	m.rankings = newRankings()
+	m.db.Use(m.rankings.rankingHook)
 	return m
 }
 

@@ -1,0 +1,242 @@
+package market
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"flexwork/ent"
+)
+
+// rankingTTL bounds how long a shift's ranking is served without being
+// recomputed. On this process every committed change that could move it
+// drops it at once (rankingHook); the TTL bounds what a change made by
+// another replica of the server leaves stale.
+const rankingTTL = 30 * time.Second
+
+// ranking is a shift's applicants as Candidates ranks them: everything a
+// candidate's edge shows but the application itself, which each request
+// reads afresh for display.
+type ranking struct {
+	at         time.Time
+	employerID string
+	ranked     []rankedApplicant
+	workers    map[string]bool
+	// apps are the IDs of all the shift's applications, ranked or not: a
+	// change to any of them may move it.
+	apps []string
+}
+
+type rankedApplicant struct {
+	applicationID, workerID string
+	match                   Match
+	eligibility             Eligibility
+	favourite               bool
+	creditScore             int
+	distanceKm              *float64
+}
+
+// rankings keeps shifts' rankings: ranking ~500 applicants reads facts for
+// each of them (a statement of thousands of rows) and scores them all, and
+// an employer's tablet asks again with every page and every refresh.
+type rankings struct {
+	mu      sync.Mutex
+	byShift map[string]*ranking
+	// appShift and workerShifts index the kept rankings by what may move
+	// them.
+	appShift     map[string]string
+	workerShifts map[string]map[string]bool
+	// gen counts invalidations: a ranking computed while one happened may
+	// have read what the change replaced, and is not kept.
+	gen uint64
+	// computing lets the requests for one shift's ranking share its
+	// computation.
+	computing singleflight.Group
+}
+
+func newRankings() *rankings {
+	return &rankings{byShift: map[string]*ranking{}, appShift: map[string]string{}, workerShifts: map[string]map[string]bool{}}
+}
+
+// get returns the shift's ranking if it is fresh, and the generation to
+// hand to put with a ranking computed now.
+func (r *rankings) get(shiftID string, now time.Time) (*ranking, uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if k := r.byShift[shiftID]; k != nil && now.Sub(k.at) < rankingTTL {
+		return k, r.gen
+	}
+	return nil, r.gen
+}
+
+// put keeps k unless something was invalidated since gen was read.
+func (r *rankings) put(shiftID string, k *ranking, gen uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if gen != r.gen {
+		return
+	}
+	if len(r.byShift) >= 10000 { // a bound, not a policy: start again
+		r.clear()
+	}
+	r.drop(shiftID)
+	r.byShift[shiftID] = k
+	for _, id := range k.apps {
+		r.appShift[id] = shiftID
+	}
+	for w := range k.workers {
+		if r.workerShifts[w] == nil {
+			r.workerShifts[w] = map[string]bool{}
+		}
+		r.workerShifts[w][shiftID] = true
+	}
+}
+
+// drop forgets one shift's ranking; r.mu is held.
+func (r *rankings) drop(shiftID string) {
+	k := r.byShift[shiftID]
+	if k == nil {
+		return
+	}
+	delete(r.byShift, shiftID)
+	for _, id := range k.apps {
+		delete(r.appShift, id)
+	}
+	for w := range k.workers {
+		delete(r.workerShifts[w], shiftID)
+		if len(r.workerShifts[w]) == 0 {
+			delete(r.workerShifts, w)
+		}
+	}
+}
+
+func (r *rankings) clear() {
+	r.byShift, r.appShift, r.workerShifts = map[string]*ranking{}, map[string]string{}, map[string]map[string]bool{}
+}
+
+// invalidate forgets the rankings a change may have moved.
+func (r *rankings) invalidate(ch rankingChange) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gen++
+	if ch.all {
+		r.clear()
+		return
+	}
+	for _, s := range ch.shifts {
+		r.drop(s)
+	}
+	for _, a := range ch.apps {
+		if s, ok := r.appShift[a]; ok {
+			r.drop(s)
+		}
+	}
+	for _, w := range ch.workers {
+		for s := range r.workerShifts[w] {
+			r.drop(s)
+		}
+	}
+	for _, e := range ch.employers {
+		for s, k := range r.byShift {
+			if k.employerID == e {
+				r.drop(s)
+			}
+		}
+	}
+}
+
+// rankingChange is what one mutation may have moved.
+type rankingChange struct {
+	all                              bool
+	shifts, apps, workers, employers []string
+}
+
+// rankingChangeOf reads what a mutation may move from the mutation alone,
+// without a statement: a row created names its shift, worker or employer;
+// a row updated or deleted by ID names itself. Anything else (an update
+// of many rows, a row whose owner the mutation does not carry) forgets
+// every ranking.
+func rankingChangeOf(mu ent.Mutation) (rankingChange, bool) {
+	field := func(name string) []string {
+		if v, ok := mu.Field(name); ok {
+			if s, ok := v.(string); ok && s != "" {
+				return []string{s}
+			}
+		}
+		return nil
+	}
+	id := func() []string {
+		if m, ok := mu.(interface{ ID() (string, bool) }); ok {
+			if v, ok := m.ID(); ok && (mu.Op().Is(ent.OpUpdateOne) || mu.Op().Is(ent.OpDeleteOne)) {
+				return []string{v}
+			}
+		}
+		return nil
+	}
+	created := mu.Op().Is(ent.OpCreate)
+	var ch rankingChange
+	switch mu.Type() {
+	case ent.TypeApplication:
+		if created {
+			ch.shifts = field("shift_id")
+		} else {
+			ch.apps = id()
+		}
+	case ent.TypeShift, ent.TypeEmployer, ent.TypeWorkerProfile:
+		if created { // a new row is in no ranking yet
+			return ch, false
+		}
+		switch mu.Type() {
+		case ent.TypeShift:
+			ch.shifts = id()
+		case ent.TypeEmployer:
+			ch.employers = id()
+		default:
+			ch.workers = id()
+		}
+	case ent.TypeRosterEntry:
+		if created {
+			ch.employers = field("employer_id")
+		}
+	case ent.TypeWorkerSkill, ent.TypeCertification, ent.TypeCourseCompletion, ent.TypeAssignment:
+		if created {
+			ch.workers = field("worker_id")
+		}
+	case ent.TypeCourse, ent.TypeSkill:
+	default:
+		return ch, false
+	}
+	ch.all = ch.shifts == nil && ch.apps == nil && ch.workers == nil && ch.employers == nil
+	return ch, true
+}
+
+// rankingHook drops the rankings a mutation may move once it is
+// committed (at once when it runs outside a transaction). Dropping before
+// the commit would let a request still reading the old rows keep them.
+func (r *rankings) rankingHook(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, mu ent.Mutation) (ent.Value, error) {
+		ch, moves := rankingChangeOf(mu)
+		v, err := next.Mutate(ctx, mu)
+		if err != nil || !moves {
+			return v, err
+		}
+		if t, ok := mu.(interface{ Tx() (*ent.Tx, error) }); ok {
+			if tx, txErr := t.Tx(); txErr == nil {
+				tx.OnCommit(func(next ent.Committer) ent.Committer {
+					return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+						err := next.Commit(ctx, tx)
+						if err == nil {
+							r.invalidate(ch)
+						}
+						return err
+					})
+				})
+				return v, nil
+			}
+		}
+		r.invalidate(ch)
+		return v, nil
+	})
+}

@@ -1,0 +1,114 @@
+package market_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"flexwork/ent/entdb"
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/rule"
+	"flexwork/ent/viewer"
+	"flexwork/market"
+)
+
+// TestTheRankingMovesWithWhatRanksIt: a shift's ranking is kept between
+// requests, and every change that moves it shows in the very next one — a
+// new applicant, a credit score, a hire elsewhere that makes an applicant
+// busy, a withdrawal — while a change that moves nothing leaves it as it
+// was.
+func TestTheRankingMovesWithWhatRanksIt(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		w := newWorld(t, db)
+		sys := rule.System(context.Background())
+		s := w.shift(48*time.Hour, 4, 2)
+		ana, ben := w.worker("Ana"), w.worker("Ben")
+		anaID, benID := viewer.FromContext(ana).WorkerID, viewer.FromContext(ben).WorkerID
+		var anaApp string
+		for _, who := range []context.Context{ana, ben} {
+			ch, err := w.m.ApplyToShift(who, market.ApplyInput{ShiftID: s.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if who == ana {
+				anaApp = ch.Application.ID
+			}
+		}
+		// ranked lists the candidates as the tablet reads them: worker,
+		// credit score, eligible.
+		type row struct {
+			worker   string
+			credit   int
+			eligible bool
+		}
+		ranked := func() []row {
+			t.Helper()
+			page, err := w.m.Candidates(w.manager, s.ID, nil, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []row
+			for _, c := range page.Edges {
+				out = append(out, row{c.Application.WorkerID, c.CreditScore, c.Eligibility.Eligible})
+			}
+			if page.TotalCount != len(out) {
+				t.Fatalf("totalCount %d of a page of %d", page.TotalCount, len(out))
+			}
+			return out
+		}
+		first := ranked()
+		if len(first) != 2 || first[0].worker != anaID || first[1].worker != benID || !first[0].eligible || !first[1].eligible {
+			t.Fatalf("equal applicants rank in order of application, both eligible: %+v", first)
+		}
+
+		// A credit score moves Ben up at once.
+		db.WorkerProfile.UpdateOneID(benID).SetCreditScore(1000).ExecX(sys)
+		if got := ranked(); got[0].worker != benID || got[0].credit != 1000 {
+			t.Fatalf("after Ben's credit rose: %+v", got)
+		}
+
+		// A new applicant is a candidate at once.
+		cara := w.worker("Cara")
+		if _, err := w.m.ApplyToShift(cara, market.ApplyInput{ShiftID: s.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ranked(); len(got) != 3 {
+			t.Fatalf("after Cara applied: %+v", got)
+		}
+
+		// Hired by another employer for an overlapping shift, Ben is no
+		// longer eligible here.
+		elsewhere := newWorld(t, db)
+		other := elsewhere.shift(49*time.Hour, 4, 1)
+		if _, err := elsewhere.m.AcceptOffer(ben, elsewhere.offer(ben, other).ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range ranked() {
+			if r.worker == benID && r.eligible {
+				t.Fatalf("Ben is hired elsewhere at the time and still eligible: %+v", r)
+			}
+		}
+
+		// Ana withdraws: gone at once.
+		if _, err := w.m.WithdrawApplication(ana, anaApp); err != nil {
+			t.Fatal(err)
+		}
+		got := ranked()
+		for _, r := range got {
+			if r.worker == anaID {
+				t.Fatalf("Ana withdrew and is still a candidate: %+v", got)
+			}
+		}
+
+		// A kept ranking costs a page two statements (the shift, the
+		// page's applications); a change to rows no ranking reads keeps it.
+		db.User.Update().SetDisplayName("Renamed").ExecX(sys)
+		before := db.Statements()
+		if again := ranked(); len(again) != len(got) {
+			t.Fatalf("%+v after an unrelated change, was %+v", again, got)
+		}
+		if n := db.Statements() - before; n != 2 {
+			t.Fatalf("a kept ranking read %d statements, want 2", n)
+		}
+	})
+}
