@@ -106,16 +106,11 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 	c := m.client(ctx)
 	now := m.Now()
 	// The same distance expression filters, orders and pages.
-	k := math.Cos(in.Near.Lat * math.Pi / 180)
 	dist2 := func(s *sql.Selector) sql.Querier { return squaredKm(s, in.Near) }
-	dLat := in.RadiusKm / kmPerDegree
-	dLng := in.RadiusKm / (kmPerDegree * math.Max(k, 0.01))
 	preds := []predicate.Shift{
 		shift.StatusEQ(shift.StatusPUBLISHED),
 		shift.StartsAtGT(now),
 		filledBelowSlots,
-		shift.LatGTE(in.Near.Lat - dLat), shift.LatLTE(in.Near.Lat + dLat),
-		shift.LngGTE(in.Near.Lng - dLng), shift.LngLTE(in.Near.Lng + dLng),
 	}
 	if f := in.Filter; f != nil {
 		if len(f.SkillIDs) > 0 {
@@ -146,46 +141,71 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 		}
 		s.OrderBy(s.C(shift.FieldID))
 	}
-	// window narrows a selector of shifts to the page: within the radius,
-	// after the cursor, in order. A cursor is the ID of the page's last
-	// shift; its keys are read from its row in the same statement, so the
-	// comparison is exact.
-	window := func(s *sql.Selector) {
-		s.Where(sql.P(func(b *sql.Builder) { b.Join(dist2(s)).WriteString(" <= ").Arg(in.RadiusKm * in.RadiusKm) }))
-		if a := in.After; a != nil {
-			s.Where(m.afterCursor(s, keys, a.ID))
+	// within reads the page among the shifts within reach km (at most the
+	// radius asked for), after the cursor, in order. A cursor is the ID of
+	// the page's last shift; its keys are read from its row in the same
+	// statement, so the comparison is exact.
+	within := func(reach float64) ([]*ent.Shift, error) {
+		k := math.Cos(in.Near.Lat * math.Pi / 180)
+		dLat := reach / kmPerDegree
+		dLng := reach / (kmPerDegree * math.Max(k, 0.01))
+		box := []predicate.Shift{
+			shift.LatGTE(in.Near.Lat - dLat), shift.LatLTE(in.Near.Lat + dLat),
+			shift.LngGTE(in.Near.Lng - dLng), shift.LngLTE(in.Near.Lng + dLng),
 		}
-		order(s)
-	}
-	// The outer query reads the page's rows and orders them; what chose
-	// them (the predicates, the radius, the cursor) is the subquery's.
-	q := c.Shift.Query()
-	q.Modify(func(s *sql.Selector) {
-		// The page is chosen first by ID alone, in a subquery the feed
-		// index answers without reading the table (an index-only scan of
-		// the published shifts' place, start and slots); only the page's
-		// rows are then read whole. In a dense city thousands of shifts lie
-		// within the radius, and reading them all to sort them was most of
-		// a feed request's time. Nothing but the shifts' own columns is
-		// selected: ent asks the driver for the type of any other column on
-		// every row.
-		d := sql.Dialect(m.dialect)
-		near := d.Table(shift.Table).As("near")
-		page := d.Select(near.C(shift.FieldID)).From(near)
-		for _, p := range preds {
-			p(page)
+		// The outer query reads the page's rows and orders them; what chose
+		// them (the predicates, the reach, the cursor) is the subquery's.
+		q := c.Shift.Query()
+		q.Modify(func(s *sql.Selector) {
+			// The page is chosen first by ID alone, in a subquery the feed
+			// index answers without reading the table (an index-only scan of
+			// the published shifts' place, start and slots); only the page's
+			// rows are then read whole. Nothing but the shifts' own columns
+			// is selected: ent asks the driver for the type of any other
+			// column on every row.
+			d := sql.Dialect(m.dialect)
+			near := d.Table(shift.Table).As("near")
+			page := d.Select(near.C(shift.FieldID)).From(near)
+			for _, p := range append(box, preds...) {
+				p(page)
+			}
+			page.Where(sql.P(func(b *sql.Builder) { b.Join(dist2(page)).WriteString(" <= ").Arg(reach * reach) }))
+			if a := in.After; a != nil {
+				page.Where(m.afterCursor(page, keys, a.ID))
+			}
+			order(page)
+			page.Limit(in.First + 1)
+			s.Where(sql.In(s.C(shift.FieldID), page))
+			order(s)
+		})
+		q, err := forDisplay(q, in.Collect)
+		if err != nil {
+			return nil, err
 		}
-		window(page)
-		page.Limit(in.First + 1)
-		s.Where(sql.In(s.C(shift.FieldID), page))
-		order(s)
-	})
-	if q, err = forDisplay(q, in.Collect); err != nil {
-		return nil, err
+		return q.Limit(in.First + 1).All(ctx)
 	}
-	shifts, err := q.Limit(in.First + 1).All(ctx)
+	// Nearest first, the page is looked for within a reach that held such
+	// a page here before (feedreach.go), and within the whole radius only
+	// when that did not hold one: in a dense city the whole radius holds
+	// thousands of shifts, which the index would read and sort to keep 21.
+	reach := in.RadiusKm
+	if in.OrderBy == FeedByDistance && in.After == nil {
+		reach = m.reaches.Guess(in, now)
+	}
+	shifts, err := within(reach)
+	if err == nil && reach < in.RadiusKm && len(shifts) <= in.First {
+		reach = in.RadiusKm
+		shifts, err = within(reach)
+	}
 	if err != nil {
 		return nil, err
+	}
+	if in.OrderBy == FeedByDistance && in.After == nil {
+		var last GeoPoint
+		if n := len(shifts); n > 0 {
+			last = GeoPoint{Lat: shifts[n-1].Lat, Lng: shifts[n-1].Lng}
+		}
+		m.reaches.Learn(in, reach, len(shifts), last, now)
 	}
 	page := &FeedPage{}
 	if len(shifts) > in.First {

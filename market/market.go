@@ -26,6 +26,8 @@ type Market struct {
 	store   storage.Store
 	// employerCache keeps the employers the feed shows (employercache.go).
 	employerCache employerCache
+	// reaches size the feed's page query by what a place held (feedreach.go).
+	reaches Reaches
 	// courses keeps every course's screening facts (course.go).
 	courses courseCache
 	// log signs the verifiable log's checkpoints (checkpoint.go).
