@@ -31,6 +31,8 @@ type floor struct {
 	pool   *pgxpool.Pool
 	tokens *auth.Tokens
 	skills map[string]string // skill ID → name
+	// reaches size the page query as the market's feed does.
+	reaches market.Reaches
 }
 
 // ServeFloor serves the floor's feed at addr until ctx ends.
@@ -112,14 +114,28 @@ type (
 		HourlyRate     int64           `json:"hourlyRate"`
 		Slots          int             `json:"slots"`
 		Filled         int             `json:"filled"`
+		PayCycleDays   *int            `json:"payCycleDays"`
 		Employer       floorEmployer   `json:"employer"`
+		Agency         *floorAgency    `json:"agency"`
+		PostNature     *string         `json:"postNature"`
+		PostMonths     *int            `json:"postMonths"`
 		RequiredSkills []floorSkillRef `json:"requiredSkills"`
 	}
 	floorEmployer struct {
-		ID          string  `json:"id"`
-		Name        string  `json:"name"`
-		RatingAvg   float64 `json:"ratingAvg"`
-		RatingCount int     `json:"ratingCount"`
+		ID           string      `json:"id"`
+		Name         string      `json:"name"`
+		RatingAvg    float64     `json:"ratingAvg"`
+		RatingCount  int         `json:"ratingCount"`
+		Jurisdiction string      `json:"jurisdiction"`
+		RightsScore  *floorScore `json:"rightsScore"`
+	}
+	floorScore struct {
+		Score int `json:"score"`
+	}
+	floorAgency struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+		Kind string `json:"kind"`
 	}
 	floorSkillRef struct {
 		ID   string `json:"id"`
@@ -172,14 +188,24 @@ func (f *floor) feed(w http.ResponseWriter, r *http.Request) {
 		wf.Home = &market.GeoPoint{Lat: *homeLat, Lng: *homeLng}
 	}
 	// 2. The page: shifts near the point, their employer, the worker's
-	// application to each.
+	// application to each; within the reach the market would look in
+	// first (market.Reaches), and within the whole radius when that holds
+	// no page.
 	k := math.Cos(in.Near.Lat * math.Pi / 180)
-	dLat, dLng := in.RadiusKm/111.32, in.RadiusKm/(111.32*math.Max(k, 0.01))
-	rows, err := f.pool.Query(ctx, `
+	var (
+		edges []floorEdge
+		facts []market.ShiftFacts
+	)
+	page := func(reach float64) error {
+		edges, facts = nil, nil
+		dLat, dLng := reach/111.32, reach/(111.32*math.Max(k, 0.01))
+		rows, err := f.pool.Query(ctx, `
 		SELECT s.id, s.title, s.status, s.engagement_type, s.starts_at, s.ends_at, s.time_zone, s.address, s.lat, s.lng,
 		       s.pay_rate, s.currency, s.pay_unit, s.hourly_rate, s.slots, s.filled, s.required_skill_ids,
 		       s.required_certification_ids, s.min_credit_score, s.max_distance_km, s.newcomers_allowed,
-		       e.id, e.name, e.rating_avg, e.rating_count, COALESCE(a.id, ''), COALESCE(a.status, ''), p.d2
+		       e.id, e.name, e.rating_avg, e.rating_count, COALESCE(a.id, ''), COALESCE(a.status, ''), p.d2,
+		       s.pay_cycle_days, s.post_nature, s.post_months, e.jurisdiction, e.rights_score,
+		       COALESCE(ag.id, ''), COALESCE(ag.name, ''), COALESCE(ag.kind, '')
 		FROM (SELECT id, d2 FROM (
 		        SELECT id, ((lat - $1) * 111.32) * ((lat - $1) * 111.32) + ((lng - $2) * $3) * ((lng - $2) * $3) AS d2
 		        FROM shifts
@@ -188,60 +214,81 @@ func (f *floor) feed(w http.ResponseWriter, r *http.Request) {
 		      WHERE d2 <= $10 ORDER BY d2, id LIMIT $11) p
 		JOIN shifts s ON s.id = p.id
 		JOIN employers e ON e.id = s.employer_id
+		LEFT JOIN employers ag ON ag.id = s.agency_id
 		LEFT JOIN applications a ON a.shift_id = s.id AND a.worker_id = $9
 		ORDER BY p.d2, p.id`,
-		in.Near.Lat, in.Near.Lng, 111.32*k, time.Now(), in.Near.Lat-dLat, in.Near.Lat+dLat, in.Near.Lng-dLng, in.Near.Lng+dLng,
-		wf.WorkerID, in.RadiusKm*in.RadiusKm, in.First+1)
+			in.Near.Lat, in.Near.Lng, 111.32*k, time.Now(), in.Near.Lat-dLat, in.Near.Lat+dLat, in.Near.Lng-dLng, in.Near.Lng+dLng,
+			wf.WorkerID, reach*reach, in.First+1)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				e                    floorEdge
+				sf                   market.ShiftFacts
+				skills, certs        []string
+				appID, appStatus     string
+				d2                   float64
+				payRate              int64
+				currency             string
+				minCredit, maxDistKm *int
+				postNature           *string
+				rightsScore          *int
+				agency               floorAgency
+			)
+			s := &e.Node
+			if err := rows.Scan(&s.ID, &s.Title, &s.Status, &s.EngagementType, &s.StartsAt, &s.EndsAt, &s.TimeZone, &s.Address,
+				&s.Lat, &s.Lng, &payRate, &currency, &s.PayUnit, &s.HourlyRate, &s.Slots, &s.Filled, &skills, &certs,
+				&minCredit, &maxDistKm, &sf.NewcomersAllowed, &s.Employer.ID, &s.Employer.Name, &s.Employer.RatingAvg,
+				&s.Employer.RatingCount, &appID, &appStatus, &d2, &s.PayCycleDays, &postNature, &s.PostMonths,
+				&s.Employer.Jurisdiction, &rightsScore, &agency.ID, &agency.Name, &agency.Kind); err != nil {
+				return err
+			}
+			s.Pay = market.Money{Amount: payRate, Currency: currency}
+			if postNature != nil && *postNature != "" { // optional text kept as "" is answered as null
+				s.PostNature = postNature
+			}
+			if rightsScore != nil {
+				s.Employer.RightsScore = &floorScore{Score: *rightsScore}
+			}
+			if agency.ID != "" {
+				s.Agency = &agency
+			}
+			sf.ID, sf.EmployerID, sf.Start, sf.End, sf.TimeZone = s.ID, s.Employer.ID, s.StartsAt, s.EndsAt, s.TimeZone
+			sf.Place, sf.MinCreditScore, sf.MaxDistanceKm = market.GeoPoint{Lat: s.Lat, Lng: s.Lng}, minCredit, maxDistKm
+			for _, id := range skills {
+				sf.RequiredSkills = append(sf.RequiredSkills, market.SkillRef{ID: id, Name: f.skills[id]})
+				s.RequiredSkills = append(s.RequiredSkills, floorSkillRef{ID: id, Name: f.skills[id]})
+			}
+			for _, id := range certs {
+				sf.RequiredCerts = append(sf.RequiredCerts, market.SkillRef{ID: id, Name: f.skills[id]})
+			}
+			if appID != "" {
+				e.Application = &floorApplication{ID: appID, Status: appStatus}
+			}
+			e.DistanceKm = market.DistanceKm(in.Near, sf.Place)
+			e.Cursor = fmt.Sprintf("%s:%g", s.ID, d2)
+			edges = append(edges, e)
+			facts = append(facts, sf)
+		}
+		return rows.Err()
+	}
+	fi := market.FeedInput{Near: in.Near, RadiusKm: in.RadiusKm, First: in.First}
+	reach := f.reaches.Guess(fi, time.Now())
+	err = page(reach)
+	if err == nil && reach < in.RadiusKm && len(edges) <= in.First {
+		reach = in.RadiusKm
+		err = page(reach)
+	}
 	if err != nil {
 		f.fail(w, http.StatusInternalServerError, fmt.Errorf("page: %w", err))
 		return
 	}
-	var (
-		edges []floorEdge
-		facts []market.ShiftFacts
-	)
-	for rows.Next() {
-		var (
-			e                    floorEdge
-			sf                   market.ShiftFacts
-			skills, certs        []string
-			appID, appStatus     string
-			d2                   float64
-			payRate              int64
-			currency             string
-			minCredit, maxDistKm *int
-		)
-		s := &e.Node
-		if err := rows.Scan(&s.ID, &s.Title, &s.Status, &s.EngagementType, &s.StartsAt, &s.EndsAt, &s.TimeZone, &s.Address,
-			&s.Lat, &s.Lng, &payRate, &currency, &s.PayUnit, &s.HourlyRate, &s.Slots, &s.Filled, &skills, &certs,
-			&minCredit, &maxDistKm, &sf.NewcomersAllowed, &s.Employer.ID, &s.Employer.Name, &s.Employer.RatingAvg,
-			&s.Employer.RatingCount, &appID, &appStatus, &d2); err != nil {
-			rows.Close()
-			f.fail(w, http.StatusInternalServerError, fmt.Errorf("scan: %w", err))
-			return
-		}
-		s.Pay = market.Money{Amount: payRate, Currency: currency}
-		sf.ID, sf.EmployerID, sf.Start, sf.End, sf.TimeZone = s.ID, s.Employer.ID, s.StartsAt, s.EndsAt, s.TimeZone
-		sf.Place, sf.MinCreditScore, sf.MaxDistanceKm = market.GeoPoint{Lat: s.Lat, Lng: s.Lng}, minCredit, maxDistKm
-		for _, id := range skills {
-			sf.RequiredSkills = append(sf.RequiredSkills, market.SkillRef{ID: id, Name: f.skills[id]})
-			s.RequiredSkills = append(s.RequiredSkills, floorSkillRef{ID: id, Name: f.skills[id]})
-		}
-		for _, id := range certs {
-			sf.RequiredCerts = append(sf.RequiredCerts, market.SkillRef{ID: id, Name: f.skills[id]})
-		}
-		if appID != "" {
-			e.Application = &floorApplication{ID: appID, Status: appStatus}
-		}
-		e.DistanceKm = market.DistanceKm(in.Near, sf.Place)
-		e.Cursor = fmt.Sprintf("%s:%g", s.ID, d2)
-		edges = append(edges, e)
-		facts = append(facts, sf)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		f.fail(w, http.StatusInternalServerError, err)
-		return
+	if n := len(facts); n > 0 {
+		f.reaches.Learn(fi, reach, n, facts[n-1].Place, time.Now())
+	} else {
+		f.reaches.Learn(fi, reach, 0, market.GeoPoint{}, time.Now())
 	}
 	hasNext := len(edges) > in.First
 	if hasNext {
