@@ -37,6 +37,7 @@ import (
 	"flexwork/ent/workerprofile"
 	"flexwork/graph/model"
 	"flexwork/graph/scalar"
+	"flexwork/graph/serial"
 	"flexwork/market"
 	"flexwork/notifications"
 	"flexwork/server/auth"
@@ -72675,7 +72676,7 @@ func (ec *executionContext) marshalNApplicationConnection2ᚖflexworkᚋentᚐAp
 }
 
 func (ec *executionContext) marshalNApplicationEdge2ᚕᚖflexworkᚋentᚐApplicationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ApplicationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNApplicationEdge2ᚖflexworkᚋentᚐApplicationEdge(ctx, sel, v[i])
@@ -72780,7 +72781,7 @@ func (ec *executionContext) marshalNApproveTimesheetPayload2ᚖflexworkᚋmarket
 }
 
 func (ec *executionContext) marshalNAssignment2ᚕᚖflexworkᚋentᚐAssignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Assignment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, sel, v[i])
@@ -72812,7 +72813,7 @@ func (ec *executionContext) marshalNAssignmentConnection2ᚖflexworkᚋentᚐAss
 }
 
 func (ec *executionContext) marshalNAssignmentEdge2ᚕᚖflexworkᚋentᚐAssignmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AssignmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssignmentEdge2ᚖflexworkᚋentᚐAssignmentEdge(ctx, sel, v[i])
@@ -72882,7 +72883,7 @@ func (ec *executionContext) marshalNAvailabilityException2flexworkᚋentᚋschem
 }
 
 func (ec *executionContext) marshalNAvailabilityException2ᚕflexworkᚋentᚋschemaᚋweekᚐExceptionᚄ(ctx context.Context, sel ast.SelectionSet, v []week.Exception) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAvailabilityException2flexworkᚋentᚋschemaᚋweekᚐException(ctx, sel, v[i])
@@ -72921,7 +72922,7 @@ func (ec *executionContext) marshalNAvailabilityWindow2flexworkᚋentᚋschema�
 }
 
 func (ec *executionContext) marshalNAvailabilityWindow2ᚕflexworkᚋentᚋschemaᚋweekᚐWindowᚄ(ctx context.Context, sel ast.SelectionSet, v []week.Window) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAvailabilityWindow2flexworkᚋentᚋschemaᚋweekᚐWindow(ctx, sel, v[i])
@@ -73040,7 +73041,7 @@ func (ec *executionContext) marshalNCandidateConnection2ᚖflexworkᚋmarketᚐC
 }
 
 func (ec *executionContext) marshalNCandidateEdge2ᚕᚖflexworkᚋmarketᚐCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.Candidate) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCandidateEdge2ᚖflexworkᚋmarketᚐCandidate(ctx, sel, v[i])
@@ -73094,7 +73095,7 @@ func (ec *executionContext) marshalNCertificationDecision2string(ctx context.Con
 }
 
 func (ec *executionContext) marshalNCertificationEdge2ᚕᚖflexworkᚋentᚐCertificationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CertificationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCertificationEdge2ᚖflexworkᚋentᚐCertificationEdge(ctx, sel, v[i])
@@ -73254,7 +73255,7 @@ func (ec *executionContext) marshalNContract2ᚖflexworkᚋentᚐContract(ctx co
 }
 
 func (ec *executionContext) marshalNContractEdge2ᚕᚖflexworkᚋentᚐContractEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ContractEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractEdge2ᚖflexworkᚋentᚐContractEdge(ctx, sel, v[i])
@@ -73292,7 +73293,7 @@ func (ec *executionContext) marshalNContractOrderField2ᚖflexworkᚋentᚐContr
 }
 
 func (ec *executionContext) marshalNCourse2ᚕᚖflexworkᚋentᚐCourseᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Course) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCourse2ᚖflexworkᚋentᚐCourse(ctx, sel, v[i])
@@ -73316,7 +73317,7 @@ func (ec *executionContext) marshalNCourse2ᚖflexworkᚋentᚐCourse(ctx contex
 }
 
 func (ec *executionContext) marshalNCourseCompletion2ᚕᚖflexworkᚋentᚐCourseCompletionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CourseCompletion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCourseCompletion2ᚖflexworkᚋentᚐCourseCompletion(ctx, sel, v[i])
@@ -73354,7 +73355,7 @@ func (ec *executionContext) marshalNCourseQuestion2flexworkᚋentᚋschemaᚋqui
 }
 
 func (ec *executionContext) marshalNCourseQuestion2ᚕflexworkᚋentᚋschemaᚋquizᚐQuestionᚄ(ctx context.Context, sel ast.SelectionSet, v []quiz.Question) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCourseQuestion2flexworkᚋentᚋschemaᚋquizᚐQuestion(ctx, sel, v[i])
@@ -73506,7 +73507,7 @@ func (ec *executionContext) marshalNCreditDisputeConnection2ᚖflexworkᚋentᚐ
 }
 
 func (ec *executionContext) marshalNCreditDisputeEdge2ᚕᚖflexworkᚋentᚐCreditDisputeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CreditDisputeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCreditDisputeEdge2ᚖflexworkᚋentᚐCreditDisputeEdge(ctx, sel, v[i])
@@ -73562,7 +73563,7 @@ func (ec *executionContext) marshalNCreditEvent2ᚖflexworkᚋentᚐCreditEvent(
 }
 
 func (ec *executionContext) marshalNCreditEventEdge2ᚕᚖflexworkᚋentᚐCreditEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CreditEventEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCreditEventEdge2ᚖflexworkᚋentᚐCreditEventEdge(ctx, sel, v[i])
@@ -73624,7 +73625,7 @@ func (ec *executionContext) marshalNCreditFactor2flexworkᚋmarketᚐCreditFacto
 }
 
 func (ec *executionContext) marshalNCreditFactor2ᚕflexworkᚋmarketᚐCreditFactorᚄ(ctx context.Context, sel ast.SelectionSet, v []market.CreditFactor) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCreditFactor2flexworkᚋmarketᚐCreditFactor(ctx, sel, v[i])
@@ -73802,7 +73803,7 @@ func (ec *executionContext) marshalNDemandBucket2flexworkᚋmarketᚐDemandBucke
 }
 
 func (ec *executionContext) marshalNDemandBucket2ᚕflexworkᚋmarketᚐDemandBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []market.DemandBucket) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandBucket2flexworkᚋmarketᚐDemandBucket(ctx, sel, v[i])
@@ -73822,7 +73823,7 @@ func (ec *executionContext) marshalNDemandSuggestion2flexworkᚋmarketᚐDemandS
 }
 
 func (ec *executionContext) marshalNDemandSuggestion2ᚕflexworkᚋmarketᚐDemandSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []market.DemandSuggestion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemandSuggestion2flexworkᚋmarketᚐDemandSuggestion(ctx, sel, v[i])
@@ -73854,7 +73855,7 @@ func (ec *executionContext) marshalNDevice2ᚖflexworkᚋentᚐDevice(ctx contex
 }
 
 func (ec *executionContext) marshalNDeviceEdge2ᚕᚖflexworkᚋentᚐDeviceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DeviceEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeviceEdge2ᚖflexworkᚋentᚐDeviceEdge(ctx, sel, v[i])
@@ -73902,7 +73903,7 @@ func (ec *executionContext) marshalNDevicePlatform2flexworkᚋentᚋdeviceᚐPla
 }
 
 func (ec *executionContext) marshalNDeviceSession2ᚕᚖflexworkᚋserverᚋauthᚐDeviceSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*auth.DeviceSession) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeviceSession2ᚖflexworkᚋserverᚋauthᚐDeviceSession(ctx, sel, v[i])
@@ -73979,7 +73980,7 @@ func (ec *executionContext) marshalNDuplicateShiftPayload2ᚖflexworkᚋmarket�
 }
 
 func (ec *executionContext) marshalNEarningsPeriod2ᚕᚖflexworkᚋmarketᚐEarningsPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.EarningsPeriod) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEarningsPeriod2ᚖflexworkᚋmarketᚐEarningsPeriod(ctx, sel, v[i])
@@ -74033,7 +74034,7 @@ func (ec *executionContext) marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx co
 }
 
 func (ec *executionContext) marshalNEmployerEdge2ᚕᚖflexworkᚋentᚐEmployerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.EmployerEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEmployerEdge2ᚖflexworkᚋentᚐEmployerEdge(ctx, sel, v[i])
@@ -74057,7 +74058,7 @@ func (ec *executionContext) marshalNEmployerEdge2ᚖflexworkᚋentᚐEmployerEdg
 }
 
 func (ec *executionContext) marshalNEmployerInvitation2ᚕᚖflexworkᚋentᚐEmployerInvitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.EmployerInvitation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, sel, v[i])
@@ -74089,7 +74090,7 @@ func (ec *executionContext) marshalNEmployerInvitationConnection2ᚖflexworkᚋe
 }
 
 func (ec *executionContext) marshalNEmployerInvitationEdge2ᚕᚖflexworkᚋentᚐEmployerInvitationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.EmployerInvitationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEmployerInvitationEdge2ᚖflexworkᚋentᚐEmployerInvitationEdge(ctx, sel, v[i])
@@ -74175,7 +74176,7 @@ func (ec *executionContext) unmarshalNEngagementType2ᚕflexworkᚋentᚋschema�
 }
 
 func (ec *executionContext) marshalNEngagementType2ᚕflexworkᚋentᚋschemaᚋenumᚐEngagementTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.EngagementType) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEngagementType2flexworkᚋentᚋschemaᚋenumᚐEngagementType(ctx, sel, v[i])
@@ -74222,7 +74223,7 @@ func (ec *executionContext) marshalNFormField2flexworkᚋmarketᚐFormField(ctx 
 }
 
 func (ec *executionContext) marshalNFormField2ᚕflexworkᚋmarketᚐFormFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []market.FormField) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFormField2flexworkᚋmarketᚐFormField(ctx, sel, v[i])
@@ -74345,7 +74346,7 @@ func (ec *executionContext) marshalNIdentityDocumentType2flexworkᚋentᚋrealna
 }
 
 func (ec *executionContext) marshalNIncomeFromPayer2ᚕᚖflexworkᚋmarketᚐIncomeFromPayerᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.IncomeFromPayer) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIncomeFromPayer2ᚖflexworkᚋmarketᚐIncomeFromPayer(ctx, sel, v[i])
@@ -74434,7 +74435,7 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) marshalNInvoiceLine2ᚕᚖflexworkᚋmarketᚐInvoiceLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.InvoiceLine) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInvoiceLine2ᚖflexworkᚋmarketᚐInvoiceLine(ctx, sel, v[i])
@@ -74486,7 +74487,7 @@ func (ec *executionContext) marshalNLeaveEmployerPayload2ᚖflexworkᚋmarketᚐ
 }
 
 func (ec *executionContext) marshalNLedgerEntryEdge2ᚕᚖflexworkᚋentᚐLedgerEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.LedgerEntryEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLedgerEntryEdge2ᚖflexworkᚋentᚐLedgerEntryEdge(ctx, sel, v[i])
@@ -74524,7 +74525,7 @@ func (ec *executionContext) marshalNLedgerEntryOrderField2ᚖflexworkᚋentᚐLe
 }
 
 func (ec *executionContext) marshalNLedgerReceipt2ᚕᚖflexworkᚋgraphᚋmodelᚐLedgerReceiptᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LedgerReceipt) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLedgerReceipt2ᚖflexworkᚋgraphᚋmodelᚐLedgerReceipt(ctx, sel, v[i])
@@ -74591,7 +74592,7 @@ func (ec *executionContext) marshalNMatchFactor2flexworkᚋmarketᚐMatchFactor(
 }
 
 func (ec *executionContext) marshalNMatchFactor2ᚕflexworkᚋmarketᚐMatchFactorᚄ(ctx context.Context, sel ast.SelectionSet, v []market.MatchFactor) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatchFactor2flexworkᚋmarketᚐMatchFactor(ctx, sel, v[i])
@@ -74607,7 +74608,7 @@ func (ec *executionContext) marshalNMatchFactor2ᚕflexworkᚋmarketᚐMatchFact
 }
 
 func (ec *executionContext) marshalNMembership2ᚕᚖflexworkᚋentᚐMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Membership) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx, sel, v[i])
@@ -74631,7 +74632,7 @@ func (ec *executionContext) marshalNMembership2ᚖflexworkᚋentᚐMembership(ct
 }
 
 func (ec *executionContext) marshalNMembershipEdge2ᚕᚖflexworkᚋentᚐMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.MembershipEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMembershipEdge2ᚖflexworkᚋentᚐMembershipEdge(ctx, sel, v[i])
@@ -74693,7 +74694,7 @@ func (ec *executionContext) marshalNMoney2flexworkᚋmarketᚐMoney(ctx context.
 }
 
 func (ec *executionContext) marshalNMoney2ᚕᚖflexworkᚋmarketᚐMoneyᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.Money) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMoney2ᚖflexworkᚋmarketᚐMoney(ctx, sel, v[i])
@@ -74722,7 +74723,7 @@ func (ec *executionContext) unmarshalNMoneyInput2flexworkᚋmarketᚐMoney(ctx c
 }
 
 func (ec *executionContext) marshalNNode2ᚕflexworkᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2flexworkᚋentᚐNoder(ctx, sel, v[i])
@@ -74732,7 +74733,7 @@ func (ec *executionContext) marshalNNode2ᚕflexworkᚋentᚐNoder(ctx context.C
 }
 
 func (ec *executionContext) marshalNNotification2ᚕᚖflexworkᚋentᚐNotificationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Notification) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNotification2ᚖflexworkᚋentᚐNotification(ctx, sel, v[i])
@@ -74780,7 +74781,7 @@ func (ec *executionContext) unmarshalNNotificationCategory2ᚕflexworkᚋentᚋs
 }
 
 func (ec *executionContext) marshalNNotificationCategory2ᚕflexworkᚋentᚋschemaᚋenumᚐNotificationCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []enum.NotificationCategory) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNotificationCategory2flexworkᚋentᚋschemaᚋenumᚐNotificationCategory(ctx, sel, v[i])
@@ -74804,7 +74805,7 @@ func (ec *executionContext) marshalNNotificationConnection2ᚖflexworkᚋentᚐN
 }
 
 func (ec *executionContext) marshalNNotificationEdge2ᚕᚖflexworkᚋentᚐNotificationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.NotificationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNotificationEdge2ᚖflexworkᚋentᚐNotificationEdge(ctx, sel, v[i])
@@ -74860,7 +74861,7 @@ func (ec *executionContext) marshalNNotificationSettings2ᚖflexworkᚋnotificat
 }
 
 func (ec *executionContext) marshalNOffer2ᚕᚖflexworkᚋentᚐOfferᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Offer) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, sel, v[i])
@@ -74892,7 +74893,7 @@ func (ec *executionContext) marshalNOfferConnection2ᚖflexworkᚋentᚐOfferCon
 }
 
 func (ec *executionContext) marshalNOfferEdge2ᚕᚖflexworkᚋentᚐOfferEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.OfferEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOfferEdge2ᚖflexworkᚋentᚐOfferEdge(ctx, sel, v[i])
@@ -74986,7 +74987,7 @@ func (ec *executionContext) marshalNPayFactor2flexworkᚋmarketᚐPayFactor(ctx 
 }
 
 func (ec *executionContext) marshalNPayFactor2ᚕflexworkᚋmarketᚐPayFactorᚄ(ctx context.Context, sel ast.SelectionSet, v []market.PayFactor) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPayFactor2flexworkᚋmarketᚐPayFactor(ctx, sel, v[i])
@@ -75010,7 +75011,7 @@ func (ec *executionContext) marshalNPaySuggestion2ᚖflexworkᚋmarketᚐPaySugg
 }
 
 func (ec *executionContext) marshalNPayout2ᚕᚖflexworkᚋentᚐPayoutᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Payout) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPayout2ᚖflexworkᚋentᚐPayout(ctx, sel, v[i])
@@ -75042,7 +75043,7 @@ func (ec *executionContext) marshalNPayoutBatch2ᚖflexworkᚋentᚐPayoutBatch(
 }
 
 func (ec *executionContext) marshalNPayoutBatchEdge2ᚕᚖflexworkᚋentᚐPayoutBatchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PayoutBatchEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPayoutBatchEdge2ᚖflexworkᚋentᚐPayoutBatchEdge(ctx, sel, v[i])
@@ -75080,7 +75081,7 @@ func (ec *executionContext) marshalNPayoutBatchOrderField2ᚖflexworkᚋentᚐPa
 }
 
 func (ec *executionContext) marshalNPayoutEdge2ᚕᚖflexworkᚋentᚐPayoutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PayoutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPayoutEdge2ᚖflexworkᚋentᚐPayoutEdge(ctx, sel, v[i])
@@ -75155,7 +75156,7 @@ func (ec *executionContext) marshalNPreferenceFit2flexworkᚋmarketᚐPreference
 }
 
 func (ec *executionContext) marshalNPreferenceFit2ᚕflexworkᚋmarketᚐPreferenceFitᚄ(ctx context.Context, sel ast.SelectionSet, v []market.PreferenceFit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPreferenceFit2flexworkᚋmarketᚐPreferenceFit(ctx, sel, v[i])
@@ -75205,7 +75206,7 @@ func (ec *executionContext) marshalNRatingSummary2ᚖflexworkᚋmarketᚐRatingS
 }
 
 func (ec *executionContext) marshalNRealName2ᚕᚖflexworkᚋentᚐRealNameᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RealName) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRealName2ᚖflexworkᚋentᚐRealName(ctx, sel, v[i])
@@ -75465,7 +75466,7 @@ func (ec *executionContext) marshalNReviewDirection2flexworkᚋentᚋreviewᚐDi
 }
 
 func (ec *executionContext) marshalNReviewEdge2ᚕᚖflexworkᚋentᚐReviewEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ReviewEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReviewEdge2ᚖflexworkᚋentᚐReviewEdge(ctx, sel, v[i])
@@ -75533,7 +75534,7 @@ func (ec *executionContext) marshalNReviewReportDecision2string(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNReviewReportEdge2ᚕᚖflexworkᚋentᚐReviewReportEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ReviewReportEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReviewReportEdge2ᚖflexworkᚋentᚐReviewReportEdge(ctx, sel, v[i])
@@ -75620,7 +75621,7 @@ func (ec *executionContext) marshalNRevokeOfferPayload2ᚖflexworkᚋmarketᚐCh
 }
 
 func (ec *executionContext) marshalNRightsReport2ᚕᚖflexworkᚋentᚐRightsReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RightsReport) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRightsReport2ᚖflexworkᚋentᚐRightsReport(ctx, sel, v[i])
@@ -75660,7 +75661,7 @@ func (ec *executionContext) marshalNRosterEntryConnection2ᚖflexworkᚋentᚐRo
 }
 
 func (ec *executionContext) marshalNRosterEntryEdge2ᚕᚖflexworkᚋentᚐRosterEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RosterEntryEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRosterEntryEdge2ᚖflexworkᚋentᚐRosterEntryEdge(ctx, sel, v[i])
@@ -75725,7 +75726,7 @@ func (ec *executionContext) marshalNScreeningResult2flexworkᚋmarketᚐRuleResu
 }
 
 func (ec *executionContext) marshalNScreeningResult2ᚕflexworkᚋmarketᚐRuleResultᚄ(ctx context.Context, sel ast.SelectionSet, v []market.RuleResult) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScreeningResult2flexworkᚋmarketᚐRuleResult(ctx, sel, v[i])
@@ -75829,7 +75830,7 @@ func (ec *executionContext) marshalNSettlePayoutBatchPayload2ᚖflexworkᚋgraph
 }
 
 func (ec *executionContext) marshalNShift2ᚕᚖflexworkᚋentᚐShiftᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Shift) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, sel, v[i])
@@ -75861,7 +75862,7 @@ func (ec *executionContext) marshalNShiftConnection2ᚖflexworkᚋentᚐShiftCon
 }
 
 func (ec *executionContext) marshalNShiftEdge2ᚕᚖflexworkᚋentᚐShiftEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ShiftEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNShiftEdge2ᚖflexworkᚋentᚐShiftEdge(ctx, sel, v[i])
@@ -75893,7 +75894,7 @@ func (ec *executionContext) marshalNShiftFeedConnection2ᚖflexworkᚋmarketᚐF
 }
 
 func (ec *executionContext) marshalNShiftFeedEdge2ᚕᚖflexworkᚋmarketᚐFeedItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*market.FeedItem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNShiftFeedEdge2ᚖflexworkᚋmarketᚐFeedItem(ctx, sel, v[i])
@@ -75972,7 +75973,7 @@ func (ec *executionContext) marshalNShiftTemplateConnection2ᚖflexworkᚋentᚐ
 }
 
 func (ec *executionContext) marshalNShiftTemplateEdge2ᚕᚖflexworkᚋentᚐShiftTemplateEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ShiftTemplateEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNShiftTemplateEdge2ᚖflexworkᚋentᚐShiftTemplateEdge(ctx, sel, v[i])
@@ -76096,7 +76097,7 @@ func (ec *executionContext) marshalNSignUpPayload2ᚖflexworkᚋserverᚋauthᚐ
 }
 
 func (ec *executionContext) marshalNSkill2ᚕᚖflexworkᚋentᚐSkillᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Skill) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSkill2ᚖflexworkᚋentᚐSkill(ctx, sel, v[i])
@@ -76138,7 +76139,7 @@ func (ec *executionContext) marshalNSkillConnection2ᚖflexworkᚋentᚐSkillCon
 }
 
 func (ec *executionContext) marshalNSkillEdge2ᚕᚖflexworkᚋentᚐSkillEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.SkillEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSkillEdge2ᚖflexworkᚋentᚐSkillEdge(ctx, sel, v[i])
@@ -76194,7 +76195,7 @@ func (ec *executionContext) marshalNStaffActionConnection2ᚖflexworkᚋentᚐSt
 }
 
 func (ec *executionContext) marshalNStaffActionEdge2ᚕᚖflexworkᚋentᚐStaffActionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.StaffActionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStaffActionEdge2ᚖflexworkᚋentᚐStaffActionEdge(ctx, sel, v[i])
@@ -76357,7 +76358,7 @@ func (ec *executionContext) marshalNTagCount2flexworkᚋmarketᚐTagCount(ctx co
 }
 
 func (ec *executionContext) marshalNTagCount2ᚕflexworkᚋmarketᚐTagCountᚄ(ctx context.Context, sel ast.SelectionSet, v []market.TagCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTagCount2flexworkᚋmarketᚐTagCount(ctx, sel, v[i])
@@ -76394,7 +76395,7 @@ func (ec *executionContext) marshalNTimesheetConnection2ᚖflexworkᚋentᚐTime
 }
 
 func (ec *executionContext) marshalNTimesheetEdge2ᚕᚖflexworkᚋentᚐTimesheetEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TimesheetEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTimesheetEdge2ᚖflexworkᚋentᚐTimesheetEdge(ctx, sel, v[i])
@@ -76556,7 +76557,7 @@ func (ec *executionContext) marshalNUser2ᚖflexworkᚋentᚐUser(ctx context.Co
 }
 
 func (ec *executionContext) marshalNUserEdge2ᚕᚖflexworkᚋentᚐUserEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserEdge2ᚖflexworkᚋentᚐUserEdge(ctx, sel, v[i])
@@ -76642,7 +76643,7 @@ func (ec *executionContext) marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProf
 }
 
 func (ec *executionContext) marshalNWorkerProfileEdge2ᚕᚖflexworkᚋentᚐWorkerProfileEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.WorkerProfileEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWorkerProfileEdge2ᚖflexworkᚋentᚐWorkerProfileEdge(ctx, sel, v[i])
@@ -76680,7 +76681,7 @@ func (ec *executionContext) marshalNWorkerProfileOrderField2ᚖflexworkᚋentᚐ
 }
 
 func (ec *executionContext) marshalNWorkerSkill2ᚕᚖflexworkᚋentᚐWorkerSkillᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.WorkerSkill) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWorkerSkill2ᚖflexworkᚋentᚐWorkerSkill(ctx, sel, v[i])
@@ -76704,7 +76705,7 @@ func (ec *executionContext) marshalNWorkerSkill2ᚖflexworkᚋentᚐWorkerSkill(
 }
 
 func (ec *executionContext) marshalNWorkerSkillEdge2ᚕᚖflexworkᚋentᚐWorkerSkillEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.WorkerSkillEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWorkerSkillEdge2ᚖflexworkᚋentᚐWorkerSkillEdge(ctx, sel, v[i])
@@ -76751,7 +76752,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -76795,7 +76796,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -76823,7 +76824,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -76851,7 +76852,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -77043,7 +77044,7 @@ func (ec *executionContext) marshalOCreditEvent2ᚕᚖflexworkᚋentᚐCreditEve
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, sel, v[i])
@@ -77190,7 +77191,7 @@ func (ec *executionContext) marshalOEngagementType2ᚕflexworkᚋentᚋschemaᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEngagementType2flexworkᚋentᚋschemaᚋenumᚐEngagementType(ctx, sel, v[i])
@@ -77473,7 +77474,7 @@ func (ec *executionContext) marshalONotificationCategory2ᚕflexworkᚋentᚋsch
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNotificationCategory2flexworkᚋentᚋschemaᚋenumᚐNotificationCategory(ctx, sel, v[i])
@@ -77876,7 +77877,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -77895,7 +77896,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -77914,7 +77915,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -77933,7 +77934,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := serial.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
