@@ -10,7 +10,11 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -68,7 +72,10 @@ func Has(id string) bool {
 	return err == nil
 }
 
-// render is T and N: the caller's data stays as it was.
+// render is T and N: the caller's data stays as it was. Rendered texts are
+// remembered (rendered): a page of candidates or shifts renders the same
+// few hundred messages — a rule's verdict, a factor's reason — with the
+// same few values, on every request.
 func render(lang, id string, data map[string]any, count any) string {
 	fields := make(map[string]any, len(data)+1)
 	for k, v := range data {
@@ -80,11 +87,63 @@ func render(lang, id string, data map[string]any, count any) string {
 	if count != nil {
 		fields["Count"] = count
 	}
+	key, memo := renderKey(lang, id, fields)
+	if memo {
+		if s, ok := rendered.Load(key); ok {
+			return s.(string)
+		}
+	}
 	s, err := localizer(lang).Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: fields, PluralCount: count})
 	if err != nil {
 		return id
 	}
+	if memo {
+		if renderedCount.Add(1) > maxRendered { // a bound, not a policy: start again
+			rendered.Clear()
+			renderedCount.Store(0)
+		}
+		rendered.Store(key, s)
+	}
 	return s
+}
+
+var (
+	rendered      sync.Map // renderKey → text
+	renderedCount atomic.Int64
+)
+
+const maxRendered = 100_000
+
+// renderKey names a rendering by everything it depends on; false when a
+// value is of a kind whose printed form might not say all it renders.
+func renderKey(lang, id string, fields map[string]any) (string, bool) {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	b.WriteString(lang)
+	b.WriteByte(0)
+	b.WriteString(id)
+	for _, k := range keys {
+		b.WriteByte(0)
+		b.WriteString(k)
+		b.WriteByte('=')
+		switch v := fields[k].(type) {
+		case string:
+			b.WriteString(v)
+		case int:
+			b.WriteString(strconv.Itoa(v))
+		case int64:
+			b.WriteString(strconv.FormatInt(v, 10))
+		case float64:
+			b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
 }
 
 // localizer is lang's localizer, made once, falling back to English.
