@@ -121,7 +121,14 @@ type statementsKey struct{}
 // reads every result in full inside the resolver, so holding a lock for
 // the resolver's call holds it for its statements; the fields are still
 // resolved, in turn.
+//
+// A field read from a struct runs no statement and takes no lock: the
+// lookup of the lock walks every context the request was wrapped in, and a
+// page of twenty shifts has some seven hundred such fields.
 func oneStatementAtATime(ctx context.Context, next graphql.Resolver) (any, error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && !fc.IsResolver && !fc.IsMethod {
+		return next(ctx)
+	}
 	mu, ok := ctx.Value(statementsKey{}).(*sync.Mutex)
 	if !ok {
 		return next(ctx)
