@@ -103,6 +103,10 @@ type socket struct {
 	closing  sync.Once
 	closed   chan struct{} // closed once a close handshake ended; nil before one began
 	released func()
+	// pinger and checker keep the socket alive and its authority current
+	// (keepAlive).
+	pinger, checker  *time.Timer
+	keepAliveStopped bool
 }
 
 // message is a protocol message as it arrives.
@@ -123,7 +127,8 @@ func (s *socket) serve() {
 		}
 	})
 	defer initTimer.Stop()
-	go s.keepAlive()
+	s.keepAlive()
+	defer s.stopKeepAlive()
 	for {
 		typ, data, err := s.conn.Read(s.ctx)
 		if err != nil {
@@ -321,43 +326,67 @@ func (s *socket) run(ctx context.Context, id string, params *graphql.RawParams) 
 // intervals is dropped, and a token that expired, an account disabled or
 // an account whose memberships or staff role changed closes the socket
 // with 4403, so that the app reconnects and is served by what it is now.
+// Both run on timers, not on a goroutine of the socket's: an idle socket
+// holds no stack for them (a node serves tens of thousands of sockets).
 func (s *socket) keepAlive() {
-	ping := time.NewTicker(s.t.pingInterval)
-	defer ping.Stop()
-	check := time.NewTicker(s.t.recheck)
-	defer check.Stop()
-	for {
-		select {
-		case <-s.ctx.Done():
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pinger = time.AfterFunc(s.t.pingInterval, s.ping)
+	s.checker = time.AfterFunc(s.t.recheck, s.recheckAuthority)
+}
+
+func (s *socket) ping() {
+	if s.ctx.Err() != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, 2*s.t.pingInterval)
+	err := s.conn.Ping(ctx)
+	cancel()
+	if err != nil {
+		s.cancel()
+		return
+	}
+	s.mu.Lock()
+	if !s.keepAliveStopped {
+		s.pinger.Reset(s.t.pingInterval)
+	}
+	s.mu.Unlock()
+}
+
+func (s *socket) recheckAuthority() {
+	if s.ctx.Err() != nil {
+		return
+	}
+	s.mu.Lock()
+	token, v := s.token, s.viewer
+	s.mu.Unlock()
+	if v != nil {
+		now, err := s.t.authn.Viewer(s.ctx, token)
+		switch {
+		case errors.Is(err, auth.ErrInvalidToken):
+			s.close(closeForbidden, "Forbidden: the access token expired or the account was disabled")
 			return
-		case <-ping.C:
-			ctx, cancel := context.WithTimeout(s.ctx, 2*s.t.pingInterval)
-			err := s.conn.Ping(ctx)
-			cancel()
-			if err != nil {
-				s.cancel()
-				return
-			}
-		case <-check.C:
-			s.mu.Lock()
-			token, v := s.token, s.viewer
-			s.mu.Unlock()
-			if v == nil {
-				continue
-			}
-			now, err := s.t.authn.Viewer(s.ctx, token)
-			switch {
-			case errors.Is(err, auth.ErrInvalidToken):
-				s.close(closeForbidden, "Forbidden: the access token expired or the account was disabled")
-				return
-			case err != nil:
-				continue // the database is away: keep serving what was allowed
-			case now.Staff != v.Staff || now.WorkerID != v.WorkerID || !maps.Equal(now.Roles, v.Roles):
-				s.close(closeForbidden, "Forbidden: the account changed; reconnect")
-				return
-			}
+		case err != nil: // the database is away: keep serving what was allowed
+		case now.Staff != v.Staff || now.WorkerID != v.WorkerID || !maps.Equal(now.Roles, v.Roles):
+			s.close(closeForbidden, "Forbidden: the account changed; reconnect")
+			return
 		}
 	}
+	s.mu.Lock()
+	if !s.keepAliveStopped {
+		s.checker.Reset(s.t.recheck)
+	}
+	s.mu.Unlock()
+}
+
+// stopKeepAlive stops the timers for good: one already running does not
+// set itself again.
+func (s *socket) stopKeepAlive() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keepAliveStopped = true
+	s.pinger.Stop()
+	s.checker.Stop()
 }
 
 // send writes a message; a failure ends the socket.
