@@ -213,8 +213,7 @@ func loadSubscribers(ctx context.Context, args []string) error {
 	if err := l.start(ctx); err != nil {
 		return err
 	}
-	baseRSS := l.rss()
-	baseHeap, err := l.metric("go_memstats_heap_inuse_bytes")
+	base, err := l.memory(false)
 	if err != nil {
 		return err
 	}
@@ -289,13 +288,16 @@ func loadSubscribers(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("%d subscribed in %s\n", open.Load(), time.Since(opened).Round(time.Millisecond))
 	time.Sleep(2 * time.Second) // let the server settle before reading its memory
-	rss := l.rss()
-	heap, err := l.metric("go_memstats_heap_inuse_bytes")
+	held, err := l.memory(false)
+	if err != nil {
+		return err
+	}
+	live, err := l.memory(true)
 	if err != nil {
 		return err
 	}
 	if *heapProfile != "" {
-		if err := l.fetch("/debug/pprof/heap", *heapProfile); err != nil {
+		if err := l.fetch("/debug/pprof/heap?gc=1", *heapProfile); err != nil {
 			return err
 		}
 		fmt.Printf("heap profile: go tool pprof -top -sample_index=inuse_space %s\n", *heapProfile)
@@ -333,8 +335,15 @@ func loadSubscribers(ctx context.Context, args []string) error {
 	p := percentiles(all)
 	fmt.Printf("\nsubscribers %d, shifts %d, deliveries %d of %d\n", open.Load(), *shifts, len(all), open.Load()*int64(*shifts))
 	fmt.Printf("delivery latency (publishShift sent → event received): p50 %s  p99 %s  max %s\n", p[0], p[1], p[2])
-	fmt.Printf("server memory per connection: %.1f KiB RSS, %.1f KiB heap in use (RSS %d → %d MiB)\n",
-		float64(rss-baseRSS)/1024/float64(open.Load()), (heap-baseHeap)/1024/float64(open.Load()), baseRSS>>20, rss>>20)
+	per := func(v, b float64) float64 { return (v - b) / 1024 / float64(open.Load()) }
+	gogc := os.Getenv("GOGC")
+	if gogc == "" {
+		gogc = "400 (the server's own)"
+	}
+	fmt.Printf("server memory per connection at GOGC=%s: %.1f KiB RSS (%d → %d MiB), %.1f KiB heap in use and %.1f KiB of stacks; "+
+		"after three collections %.1f KiB heap and %.1f KiB of stacks; %.2f goroutines\n", gogc, per(held.rss, base.rss),
+		int64(base.rss)>>20, int64(held.rss)>>20, per(held.heap, base.heap), per(held.stacks, base.stacks),
+		per(live.heap, base.heap), per(live.stacks, base.stacks), (held.goroutines-base.goroutines)/float64(open.Load()))
 	for _, c := range conns {
 		c.CloseNow()
 	}
@@ -342,6 +351,36 @@ func loadSubscribers(ctx context.Context, args []string) error {
 }
 
 func (l *lab) fetch(path, file string) error { return l.srv.Fetch(path, file) }
+
+// serverMemory is what the server holds, from /proc and its metrics.
+type serverMemory struct{ rss, heap, stacks, goroutines float64 }
+
+// memory reads the server's memory; collected first runs three garbage
+// collections in it (pprof's heap endpoint runs one with gc=1), so that
+// the heap is what is live and the stacks are what an idle server's
+// collections leave (each halves a stack that uses less than a quarter of
+// itself; an idle Go process collects at least every two minutes).
+func (l *lab) memory(collected bool) (serverMemory, error) {
+	collections := 0
+	if collected {
+		collections = 3
+	}
+	for range collections {
+		if err := l.fetch("/debug/pprof/heap?gc=1", os.DevNull); err != nil {
+			return serverMemory{}, err
+		}
+	}
+	m := serverMemory{rss: float64(l.rss())}
+	for name, v := range map[string]*float64{"go_memstats_heap_inuse_bytes": &m.heap,
+		"go_memstats_stack_inuse_bytes": &m.stacks, "go_goroutines": &m.goroutines} {
+		x, err := l.metric(name)
+		if err != nil {
+			return m, err
+		}
+		*v = x
+	}
+	return m, nil
+}
 
 // profile records the server's CPU profile for d into file in the
 // background (nothing when file is ""); the returned function waits for it.
