@@ -61,9 +61,14 @@ func benchCmd(ctx context.Context, args []string, log *slog.Logger) error {
 			fs.DurationVar(&o.Duration, "duration", 30*time.Second, "how long to measure")
 			fs.Uint64Var(&o.Seed, "seed", 1, "random seed of the virtual users")
 			fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write the server's CPU profile of the measured run to this file")
+			fs.IntVar(&o.Replicas, "replicas", 1, "servers sharing the database (give them a Redis with --redis_url); requests go to each in turn")
+			fs.BoolVar(&o.Strict, "strict", false, "fail when any request failed")
 		})
 		if err != nil {
 			return err
+		}
+		if cfg.RedisURL != "" {
+			o.Env = append(o.Env, "REDIS_URL="+cfg.RedisURL)
 		}
 		o.DatabaseURL = cfg.DatabaseURL
 		if o.DatabaseURL == "" {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	mobileschema "flexwork/mobile-schema"
@@ -26,14 +27,16 @@ const (
 	Failed
 )
 
-// client sends the apps' operations, by manifest id, to one address.
+// client sends the apps' operations, by manifest id, to its addresses in
+// turn (the replicas of a server, as a load balancer would).
 type client struct {
-	base string
-	http *http.Client
-	ids  map[string]string
+	bases []string
+	next  atomic.Uint64
+	http  *http.Client
+	ids   map[string]string
 }
 
-func newClient(addr string, conns int) (*client, error) {
+func newClient(conns int, addrs ...string) (*client, error) {
 	m, err := mobileschema.Embedded()
 	if err != nil {
 		return nil, err
@@ -42,7 +45,11 @@ func newClient(addr string, conns int) (*client, error) {
 	for _, op := range m.Operations {
 		ids[op.Name] = op.ID
 	}
-	return &client{base: "http://" + addr, ids: ids, http: &http.Client{
+	bases := make([]string, len(addrs))
+	for i, a := range addrs {
+		bases[i] = "http://" + a
+	}
+	return &client{bases: bases, ids: ids, http: &http.Client{
 		Timeout:   30 * time.Second,
 		Transport: &http.Transport{MaxIdleConns: conns * 2, MaxIdleConnsPerHost: conns * 2, MaxConnsPerHost: conns * 2},
 	}}, nil
@@ -70,7 +77,8 @@ func (c *client) op(ctx context.Context, token, name string, vars map[string]any
 }
 
 func (c *client) post(ctx context.Context, path, token string, body []byte, refusals ...string) (Outcome, *response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(body))
+	base := c.bases[(c.next.Add(1)-1)%uint64(len(c.bases))]
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+path, bytes.NewReader(body))
 	if err != nil {
 		return Failed, nil, err
 	}

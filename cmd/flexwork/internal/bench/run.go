@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -34,6 +35,13 @@ type Options struct {
 	// CPUProfile, when set, is where the server's CPU profile of the
 	// measured run is written (for go tool pprof).
 	CPUProfile string
+	// Replicas is how many servers share the database (and Env's Redis,
+	// say); requests go to each in turn. 0 is one.
+	Replicas int
+	// Env is added to every server's environment.
+	Env []string
+	// Strict fails a run in which any request failed.
+	Strict bool
 }
 
 // Run starts a server on the seeded database, drives one scenario against
@@ -58,19 +66,28 @@ func Run(ctx context.Context, scenario string, o Options) error {
 	}
 	fmt.Fprintf(o.Out, "%s on %s: %d sampled workers, %d open shifts, %d with hundreds of applicants, %d apply pairs\n",
 		scenario, db.Dialect, len(l.workers), len(l.shifts), len(l.hot), len(l.pairs))
-	srv, err := StartChild(ctx, []string{"serve"}, "DATABASE_URL="+o.DatabaseURL, "FLEXWORK_ENV=prod",
-		"FLEXWORK_PUBLIC_URL=http://127.0.0.1", "FLEXWORK_PPROF=true")
-	if err != nil {
-		return err
+	var (
+		servers []*Child
+		addrs   []string
+	)
+	for range max(o.Replicas, 1) {
+		r, err := StartChild(ctx, []string{"serve"}, append([]string{"DATABASE_URL=" + o.DatabaseURL, "FLEXWORK_ENV=prod",
+			"FLEXWORK_PUBLIC_URL=http://127.0.0.1", "FLEXWORK_PPROF=true"}, o.Env...)...)
+		if err != nil {
+			return err
+		}
+		defer r.Stop()
+		servers, addrs = append(servers, r), append(addrs, r.Addr)
 	}
-	defer srv.Stop()
-	c, err := newClient(srv.Addr, o.Concurrency)
+	srv := &replicas{servers}
+	c, err := newClient(o.Concurrency, addrs...)
 	if err != nil {
 		return err
 	}
 	// measure drives fn against target and prints the figures; the SQL
 	// statements per request come from the server's metrics, or are fixed.
-	measure := func(name string, target *Child, statements float64, fn func(ctx context.Context, g, n int) (Outcome, error)) Stats {
+	var failed []string // scenarios with failed requests, for Strict
+	measure := func(name string, target measured, statements float64, fn func(ctx context.Context, g, n int) (Outcome, error)) Stats {
 		quiesce(srv)
 		profiled := target.Profile(o.CPUProfile, o.Duration)
 		before := srv.Statements()
@@ -83,6 +100,9 @@ func Run(ctx context.Context, scenario string, o Options) error {
 			s.StatementsPerRequest = (srv.Statements() - before) / float64(s.Requests)
 		}
 		fmt.Fprintf(o.Out, "%-12s c=%-4d %s\n", name, o.Concurrency, s)
+		if s.Errors > 0 {
+			failed = append(failed, fmt.Sprintf("%s: %d errors, the first: %s", name, s.Errors, s.FirstError))
+		}
 		return s
 	}
 	// A short warm-up: connections, caches, the taxonomy.
@@ -135,7 +155,7 @@ func Run(ctx context.Context, scenario string, o Options) error {
 			return err
 		}
 		defer fl.Stop()
-		fc, err := newClient(fl.Addr, o.Concurrency)
+		fc, err := newClient(o.Concurrency, fl.Addr)
 		if err != nil {
 			return err
 		}
@@ -145,6 +165,9 @@ func Run(ctx context.Context, scenario string, o Options) error {
 			o.Concurrency, gql.Throughput()/floor.Throughput(), ms(gql.P50), ms(floor.P50))
 	}
 	fmt.Fprintf(o.Out, "server RSS %d MiB\n", srv.RSS()>>20)
+	if o.Strict && len(failed) > 0 {
+		return errors.New(strings.Join(failed, "; "))
+	}
 	return nil
 }
 
@@ -308,6 +331,9 @@ func (l *lab) acceptRace(ctx context.Context, c *client, o Options) error {
 		rounds, len(uniq), slots, won, lost, overfills)
 	if overfills > 0 {
 		return fmt.Errorf("%d overfilled slots", overfills)
+	}
+	if o.Strict && errs > 0 {
+		return fmt.Errorf("accept-race: %d errors, the first: %s", errs, first)
 	}
 	if won == 0 {
 		// A race nobody won measured nothing (once, every request was

@@ -159,9 +159,41 @@ func (c *Child) Fetch(path, file string) error {
 	return err
 }
 
+// measured is what a run reads its figures from: one process, or the
+// replicas of a server.
+type measured interface {
+	Statements() float64
+	Profile(file string, d time.Duration) func() error
+	RSS() int64
+}
+
+// replicas are servers sharing one database: their statements and memory
+// add up; the profile is the first one's.
+type replicas struct{ servers []*Child }
+
+func (r *replicas) Statements() float64 {
+	n := 0.0
+	for _, s := range r.servers {
+		n += s.Statements()
+	}
+	return n
+}
+
+func (r *replicas) Profile(file string, d time.Duration) func() error {
+	return r.servers[0].Profile(file, d)
+}
+
+func (r *replicas) RSS() int64 {
+	var n int64
+	for _, s := range r.servers {
+		n += s.RSS()
+	}
+	return n
+}
+
 // quiesce waits (up to 30 s) until the server is idle: jobs left over from
 // an earlier run (pushes, fan-outs) would otherwise count as this run's SQL.
-func quiesce(c *Child) {
+func quiesce(c measured) {
 	last := c.Statements()
 	calm := 0
 	for deadline := time.Now().Add(30 * time.Second); calm < 2 && time.Now().Before(deadline); {
