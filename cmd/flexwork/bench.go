@@ -25,7 +25,12 @@ const benchUsage = `usage:
       candidates, apply, accept-race, mixed, floor (feed through GraphQL and
       the raw-SQL floor, with their ratio), suggest (paySuggestion) or
       backfill (a cancelled hire's cascade, in process); prints throughput,
-      latency percentiles, errors and SQL statements per request`
+      latency percentiles, errors and SQL statements per request; --replicas N
+      starts N servers on the database (with --redis_url, one Redis)
+  flexwork bench floor [--database_url URL] [--flexwork_addr A]
+      serve the raw-SQL floor of the feed (POST /graphql, ShiftFeed's body)
+  flexwork bench requests [--n N] [--database_url URL]
+      print N feed requests (token, tab, body) for scripts/wrk-feed.lua`
 
 func benchCmd(ctx context.Context, args []string, log *slog.Logger) error {
 	if len(args) == 0 {
@@ -83,6 +88,15 @@ func benchCmd(ctx context.Context, args []string, log *slog.Logger) error {
 		}
 		tuneGC(log) // as `serve` does: the ratio compares code, not settings
 		return bench.ServeFloor(ctx, cfg.DatabaseURL, cfg.Addr)
+	case "requests":
+		var n int
+		cfg, _, err := command("bench requests", args[1:], func(fs *flag.FlagSet) {
+			fs.IntVar(&n, "n", 4000, "requests to write")
+		})
+		if err != nil {
+			return err
+		}
+		return bench.FeedRequests(ctx, cfg.DatabaseURL, n, 1, os.Stdout)
 	}
 	return errors.New(benchUsage)
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"strings"
@@ -68,7 +67,9 @@ func ServeFloor(ctx context.Context, databaseURL, addr string) error {
 	}
 	rows.Close()
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /feed", f.feed)
+	// The floor answers the ShiftFeed operation's own request body (its
+	// variables), so that a load generator sends both sides the same bytes.
+	mux.HandleFunc("POST /graphql", f.feed)
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {})
 	ln, err := net.Listen("tcp", addr)
@@ -89,9 +90,11 @@ type floorRequest struct {
 	First    int             `json:"first"`
 }
 
-// The answer has the shape of the ShiftFeed operation's.
+// The answer has the shape of the ShiftFeed operation's, __typename
+// included (Apollo's manifest adds it to every selection).
 type (
 	floorEdge struct {
+		Typename    string            `json:"__typename"`
 		Cursor      string            `json:"cursor"`
 		DistanceKm  float64           `json:"distanceKm"`
 		Node        floorShift        `json:"node"`
@@ -99,6 +102,7 @@ type (
 		Application *floorApplication `json:"application"`
 	}
 	floorShift struct {
+		Typename       string          `json:"__typename"`
 		ID             string          `json:"id"`
 		Title          string          `json:"title"`
 		Status         string          `json:"status"`
@@ -109,7 +113,7 @@ type (
 		Address        string          `json:"address"`
 		Lat            float64         `json:"lat"`
 		Lng            float64         `json:"lng"`
-		Pay            market.Money    `json:"pay"`
+		Pay            floorMoney      `json:"pay"`
 		PayUnit        string          `json:"payUnit"`
 		HourlyRate     int64           `json:"hourlyRate"`
 		Slots          int             `json:"slots"`
@@ -122,6 +126,7 @@ type (
 		RequiredSkills []floorSkillRef `json:"requiredSkills"`
 	}
 	floorEmployer struct {
+		Typename     string      `json:"__typename"`
 		ID           string      `json:"id"`
 		Name         string      `json:"name"`
 		RatingAvg    float64     `json:"ratingAvg"`
@@ -129,29 +134,40 @@ type (
 		Jurisdiction string      `json:"jurisdiction"`
 		RightsScore  *floorScore `json:"rightsScore"`
 	}
+	floorMoney struct {
+		Amount   int64  `json:"amount"`
+		Currency string `json:"currency"`
+		Typename string `json:"__typename"`
+	}
 	floorScore struct {
-		Score int `json:"score"`
+		Typename string `json:"__typename"`
+		Score    int    `json:"score"`
 	}
 	floorAgency struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-		Kind string `json:"kind"`
+		Typename string `json:"__typename"`
+		ID       string `json:"id"`
+		Name     string `json:"name"`
+		Kind     string `json:"kind"`
 	}
 	floorSkillRef struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
+		Typename string `json:"__typename"`
+		ID       string `json:"id"`
+		Name     string `json:"name"`
 	}
 	floorEligibility struct {
+		Typename    string      `json:"__typename"`
 		Eligible    bool        `json:"eligible"`
 		FailedRules []floorRule `json:"failedRules"`
 	}
 	floorRule struct {
-		Rule    market.Rule `json:"rule"`
-		Message string      `json:"message"`
+		Typename string      `json:"__typename"`
+		Rule     market.Rule `json:"rule"`
+		Message  string      `json:"message"`
 	}
 	floorApplication struct {
-		ID     string `json:"id"`
-		Status string `json:"status"`
+		Typename string `json:"__typename"`
+		ID       string `json:"id"`
+		Status   string `json:"status"`
 	}
 )
 
@@ -169,11 +185,14 @@ func (f *floor) feed(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, http.StatusUnauthorized, err)
 		return
 	}
-	var in floorRequest
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+	var req struct {
+		Variables floorRequest `json:"variables"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		f.fail(w, http.StatusBadRequest, err)
 		return
 	}
+	in := req.Variables
 	// 1. The worker.
 	wf := &market.WorkerFacts{Skills: map[string]int{}, Certs: map[string][]*time.Time{}, BlockedBy: map[string]bool{}}
 	var homeLat, homeLng *float64
@@ -245,12 +264,13 @@ func (f *floor) feed(w http.ResponseWriter, r *http.Request) {
 				&s.Employer.Jurisdiction, &rightsScore, &agency.ID, &agency.Name, &agency.Kind); err != nil {
 				return err
 			}
-			s.Pay = market.Money{Amount: payRate, Currency: currency}
+			s.Pay = floorMoney{Amount: payRate, Currency: currency, Typename: "Money"}
+			e.Typename, s.Typename, s.Employer.Typename, agency.Typename = "ShiftFeedEdge", "Shift", "Employer", "Employer"
 			if postNature != nil && *postNature != "" { // optional text kept as "" is answered as null
 				s.PostNature = postNature
 			}
 			if rightsScore != nil {
-				s.Employer.RightsScore = &floorScore{Score: *rightsScore}
+				s.Employer.RightsScore = &floorScore{Score: *rightsScore, Typename: "RightsScore"}
 			}
 			if agency.ID != "" {
 				s.Agency = &agency
@@ -259,13 +279,13 @@ func (f *floor) feed(w http.ResponseWriter, r *http.Request) {
 			sf.Place, sf.MinCreditScore, sf.MaxDistanceKm = market.GeoPoint{Lat: s.Lat, Lng: s.Lng}, minCredit, maxDistKm
 			for _, id := range skills {
 				sf.RequiredSkills = append(sf.RequiredSkills, market.SkillRef{ID: id, Name: f.skills[id]})
-				s.RequiredSkills = append(s.RequiredSkills, floorSkillRef{ID: id, Name: f.skills[id]})
+				s.RequiredSkills = append(s.RequiredSkills, floorSkillRef{ID: id, Name: f.skills[id], Typename: "Skill"})
 			}
 			for _, id := range certs {
 				sf.RequiredCerts = append(sf.RequiredCerts, market.SkillRef{ID: id, Name: f.skills[id]})
 			}
 			if appID != "" {
-				e.Application = &floorApplication{ID: appID, Status: appStatus}
+				e.Application = &floorApplication{ID: appID, Status: appStatus, Typename: "Application"}
 			}
 			e.DistanceKm = market.DistanceKm(in.Near, sf.Place)
 			e.Cursor = fmt.Sprintf("%s:%g", s.ID, d2)
@@ -303,9 +323,9 @@ func (f *floor) feed(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := range edges {
 		e := market.Screen(facts[i], wf)
-		edges[i].Eligibility = floorEligibility{Eligible: e.Eligible, FailedRules: []floorRule{}}
+		edges[i].Eligibility = floorEligibility{Eligible: e.Eligible, FailedRules: []floorRule{}, Typename: "Eligibility"}
 		for _, r := range e.Failed() {
-			edges[i].Eligibility.FailedRules = append(edges[i].Eligibility.FailedRules, floorRule{Rule: r.Rule, Message: r.Message(ctx)})
+			edges[i].Eligibility.FailedRules = append(edges[i].Eligibility.FailedRules, floorRule{Rule: r.Rule, Message: r.Message(ctx), Typename: "ScreeningResult"})
 		}
 	}
 	var end *string
@@ -314,7 +334,8 @@ func (f *floor) feed(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"shiftFeed": map[string]any{
-		"edges": edges, "pageInfo": map[string]any{"hasNextPage": hasNext, "endCursor": end}}}})
+		"edges": edges, "pageInfo": map[string]any{"hasNextPage": hasNext, "endCursor": end, "__typename": "PageInfo"},
+		"__typename": "ShiftFeedConnection"}}})
 }
 
 // workerFacts reads skills, verified certificates, busy times and blocks
@@ -367,16 +388,4 @@ func maxTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
-}
-
-// floorFeed drives the floor as feed drives the server.
-func (l *lab) floorFeed(c *client, r *rand.Rand) func(ctx context.Context, g, n int) (Outcome, error) {
-	src := &locked{r: rand.New(rand.NewPCG(r.Uint64(), 1))}
-	return func(ctx context.Context, g, n int) (Outcome, error) {
-		w := l.workers[src.intN(len(l.workers))]
-		lat, lng := src.point(w.city)
-		body, _ := json.Marshal(floorRequest{Near: market.GeoPoint{Lat: lat, Lng: lng}, RadiusKm: 10, First: 20})
-		o, _, err := c.post(ctx, "/feed", w.token, body)
-		return o, err
-	}
 }

@@ -159,8 +159,8 @@ func Run(ctx context.Context, scenario string, o Options) error {
 		if err != nil {
 			return err
 		}
-		drive(ctx, min(o.Concurrency, 8), 2*time.Second, l.floorFeed(fc, r))
-		floor := measure("floor", fl, floorStatements, l.floorFeed(fc, r))
+		drive(ctx, min(o.Concurrency, 8), 2*time.Second, l.feed(fc, r))
+		floor := measure("floor", fl, floorStatements, l.feed(fc, r))
 		fmt.Fprintf(o.Out, "GraphQL/floor throughput ratio at c=%d: %.2f (GraphQL p50 %.1f ms vs floor %.1f ms)\n",
 			o.Concurrency, gql.Throughput()/floor.Throughput(), ms(gql.P50), ms(floor.P50))
 	}
