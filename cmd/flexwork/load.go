@@ -458,7 +458,9 @@ func loadPush(ctx context.Context, args []string) error {
 	if err := l.db.User.Update().SetDailyShiftPushCap(100).Exec(rule.System(ctx)); err != nil {
 		return err
 	}
-	if err := l.start(ctx, "FLEXWORK_FCM_ENDPOINT="+fake.Endpoint()); err != nil {
+	// Nobody is a favourite or on standby here: tell everyone at once (the
+	// default head start would hold the crowd's pushes back five minutes).
+	if err := l.start(ctx, "FLEXWORK_FCM_ENDPOINT="+fake.Endpoint(), "FLEXWORK_PUSH_HEAD_START=0s"); err != nil {
 		return err
 	}
 	id, err := l.postShift("Push load shift")
