@@ -48,7 +48,8 @@ func TestTwoReplicasShareOnePostgreSQLAndOneRedis(t *testing.T) {
 	dbURL := entdbtest.NewPostgresDatabase(t)
 	ctx := context.Background()
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	if err := run(ctx, []string{"bench", "seed", "--scale", "0.01", "--database_url", dbURL}, log); err != nil {
+	seed := []string{"bench", "seed", "--scale", "0.01", "--database_url", dbURL, "--flexwork_data_dir", t.TempDir()}
+	if err := run(ctx, seed, log); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	t.Setenv(asFlexwork, "1")
