@@ -273,6 +273,7 @@ func TestFavouritesHearFirstAndAReopenedSlotIsAnnouncedAgain(t *testing.T) {
 	// Jobs are scheduled by the server's clock and run by the wall clock:
 	// set the one to the other before timing a head start.
 	env.Clock.Advance(time.Until(env.Clock.Now()) * -1)
+	posted := time.Now()
 	shiftID := postShift(t, env, olga, emp, map[string]any{"title": "Night picker", "requiredSkillIDs": []string{picking}, "slots": 1,
 		"startsAt": env.Clock.Now().Add(48 * time.Hour).Format(time.RFC3339), "endsAt": env.Clock.Now().Add(56 * time.Hour).Format(time.RFC3339)})
 
@@ -291,8 +292,11 @@ func TestFavouritesHearFirstAndAReopenedSlotIsAnnouncedAgain(t *testing.T) {
 	if fake.Received(other.Token) != 0 {
 		t.Fatal("a worker off the roster heard of the shift as soon as the favourite")
 	}
-	if otherAt := received(other.Token, 1); otherAt.Sub(favAt) < headStart/2 {
-		t.Fatalf("the favourite's head start was %s, want about %s", otherAt.Sub(favAt), headStart)
+	// The others' pushes are scheduled a head start after the shift was
+	// posted; timed from the post, not from the favourite's push, which a
+	// loaded machine may deliver late.
+	if otherAt := received(other.Token, 1); otherAt.Sub(posted) < headStart*3/4 || otherAt.Before(favAt) {
+		t.Fatalf("the others heard %s after the post (the favourite %s), want about %s", otherAt.Sub(posted), favAt.Sub(posted), headStart)
 	}
 
 	c := newChain(t, env, olga, hana, apply(env, hana, shiftID))
