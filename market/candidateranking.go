@@ -30,12 +30,12 @@ type ranking struct {
 }
 
 type rankedApplicant struct {
-	applicationID, workerID string
-	match                   Match
-	eligibility             Eligibility
-	favourite               bool
-	creditScore             int
-	distanceKm              *float64
+	applicationID string
+	match         Match
+	eligibility   Eligibility
+	favourite     bool
+	creditScore   int
+	distanceKm    *float64
 }
 
 // rankings keeps shifts' rankings: ranking ~500 applicants reads facts for

@@ -179,12 +179,12 @@ func (m *Market) rank(ctx context.Context, c *ent.Client, s *ent.Shift) (*rankin
 	}
 	for _, a := range apps {
 		w := workers[a.WorkerID]
-		if !k.workers[a.WorkerID] || w == nil || roster[a.WorkerID] == rosterentry.KindBLOCKED {
+		if !slices.Contains(candidateStatuses, a.Status) || w == nil || roster[a.WorkerID] == rosterentry.KindBLOCKED {
 			continue
 		}
 		fav := roster[a.WorkerID] == rosterentry.KindFAVOURITE
 		k.ranked = append(k.ranked, rankedApplicant{
-			applicationID: a.ID, workerID: a.WorkerID, favourite: fav, creditScore: w.CreditScore,
+			applicationID: a.ID, favourite: fav, creditScore: w.CreditScore,
 			distanceKm:  CoarseDistance(a.DistanceKm),
 			match:       MatchScore(MatchInput{Shift: facts[0], Worker: w, PastShifts: past[a.WorkerID], Favourite: fav}),
 			eligibility: Screen(facts[0], w).ForEmployer(),

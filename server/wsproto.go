@@ -346,11 +346,7 @@ func (s *socket) ping() {
 		s.cancel()
 		return
 	}
-	s.mu.Lock()
-	if !s.keepAliveStopped {
-		s.pinger.Reset(s.t.pingInterval)
-	}
-	s.mu.Unlock()
+	s.rearm(s.pinger, s.t.pingInterval)
 }
 
 func (s *socket) recheckAuthority() {
@@ -372,11 +368,16 @@ func (s *socket) recheckAuthority() {
 			return
 		}
 	}
+	s.rearm(s.checker, s.t.recheck)
+}
+
+// rearm sets a keep-alive timer again, unless keep-alive has stopped.
+func (s *socket) rearm(t *time.Timer, d time.Duration) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if !s.keepAliveStopped {
-		s.checker.Reset(s.t.recheck)
+		t.Reset(d)
 	}
-	s.mu.Unlock()
 }
 
 // stopKeepAlive stops the timers for good: one already running does not

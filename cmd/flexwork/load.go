@@ -237,7 +237,7 @@ func loadSubscribers(ctx context.Context, args []string) error {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			c, err := subscribeShifts(ctx, sourceAddr(i), l.addr, tok, l.centre)
+			c, err := subscribeShifts(ctx, sourceClient(i), l.addr, tok, l.centre)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "subscribe:", err)
 				return
@@ -400,7 +400,7 @@ func (l *lab) profile(file string, d time.Duration) func() error {
 // comes from 127.0.0.(1 + i/20000).
 var sourceClients sync.Map // int → *http.Client
 
-func sourceAddr(i int) *http.Client {
+func sourceClient(i int) *http.Client {
 	k := i / 20000
 	if c, ok := sourceClients.Load(k); ok {
 		return c.(*http.Client)
