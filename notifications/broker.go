@@ -14,6 +14,11 @@ type Broker interface {
 	Publish(ctx context.Context, topic string, msg []byte) error
 	// Subscribe listens to a topic with a buffer of the given size.
 	Subscribe(topic string, buffer int) *Subscription
+	// Listen hands each message of a topic to hear, on the goroutine that
+	// delivers it, so hear must not block; ended is called once, when the
+	// subscription ends. A listener holds no buffer and no goroutine of
+	// its own: tens of thousands of idle sockets cost only their entry.
+	Listen(topic string, hear func(msg []byte), ended func(error)) *Subscription
 	// Subscribers counts this process's live subscriptions.
 	Subscribers() int
 	Close() error
@@ -25,9 +30,11 @@ var ErrSlowSubscriber = errors.New("subscriber fell behind; events were missed")
 
 // Subscription is one listener on a topic.
 type Subscription struct {
-	C <-chan []byte // closed when the subscription ends
+	C <-chan []byte // closed when the subscription ends; nil for a listener
 
 	ch     chan []byte
+	hear   func([]byte) // a listener's, instead of ch
+	ended  func(error)
 	hub    *hub
 	topic  string
 	mu     sync.Mutex
@@ -53,6 +60,10 @@ func (s *Subscription) send(msg []byte) (overflow bool) {
 	if s.closed {
 		return false
 	}
+	if s.hear != nil {
+		s.hear(msg)
+		return false
+	}
 	select {
 	case s.ch <- msg:
 		return false
@@ -64,9 +75,15 @@ func (s *Subscription) send(msg []byte) (overflow bool) {
 func (s *Subscription) close(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.closed {
-		s.closed, s.err = true, err
+	if s.closed {
+		return
+	}
+	s.closed, s.err = true, err
+	if s.ch != nil {
 		close(s.ch)
+	}
+	if s.ended != nil {
+		s.ended(err)
 	}
 }
 
@@ -80,7 +97,15 @@ func newHub() *hub { return &hub{subs: map[string]map[*Subscription]struct{}{}} 
 
 func (h *hub) subscribe(topic string, buffer int) *Subscription {
 	ch := make(chan []byte, buffer)
-	s := &Subscription{C: ch, ch: ch, hub: h, topic: topic}
+	return h.add(&Subscription{C: ch, ch: ch, hub: h, topic: topic})
+}
+
+func (h *hub) listen(topic string, hear func([]byte), ended func(error)) *Subscription {
+	return h.add(&Subscription{hear: hear, ended: ended, hub: h, topic: topic})
+}
+
+func (h *hub) add(s *Subscription) *Subscription {
+	topic := s.topic
 	h.mu.Lock()
 	if h.subs[topic] == nil {
 		h.subs[topic] = map[*Subscription]struct{}{}
@@ -161,6 +186,11 @@ func (b *LocalBroker) Publish(_ context.Context, topic string, msg []byte) error
 // Subscribe listens to topic.
 func (b *LocalBroker) Subscribe(topic string, buffer int) *Subscription {
 	return b.hub.subscribe(topic, buffer)
+}
+
+// Listen hands each message of topic to hear.
+func (b *LocalBroker) Listen(topic string, hear func([]byte), ended func(error)) *Subscription {
+	return b.hub.listen(topic, hear, ended)
 }
 
 // Subscribers counts the live subscriptions.

@@ -66,6 +66,11 @@ func (b *RedisBroker) Subscribe(topic string, buffer int) *Subscription {
 	return b.hub.subscribe(topic, buffer)
 }
 
+// Listen hands each message of topic, from any replica, to hear.
+func (b *RedisBroker) Listen(topic string, hear func([]byte), ended func(error)) *Subscription {
+	return b.hub.listen(topic, hear, ended)
+}
+
 // Subscribers counts this process's live subscriptions.
 func (b *RedisBroker) Subscribers() int { return b.hub.count() }
 

@@ -2,7 +2,6 @@ package notifications
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -85,9 +84,9 @@ type AssignmentEvent struct {
 	Assignment *ent.Assignment `json:"assignment"`
 }
 
-// Live serves the GraphQL subscriptions. Every subscription is one goroutine
-// that ends — closing its channel — when the client goes away, the server
-// stops, or the subscriber falls behind.
+// Live serves the GraphQL subscriptions. Every subscription is a listener
+// on the broker and a channel that closes when the client goes away, the
+// server stops, or the subscriber falls behind (relay.go).
 type Live struct {
 	broker Broker
 	db     *ent.Client
@@ -230,47 +229,4 @@ func (l *Live) shared(ctx context.Context, id string) (cachedShift, error) {
 		return cachedShift{}, err
 	}
 	return v.(cachedShift), nil
-}
-
-// stream subscribes to topic and turns its events into T with load, which
-// runs as the subscriber (privacy applies) and may return an error to skip
-// the event. When the subscriber falls behind, resync (if any) is sent last.
-func stream[T any](ctx context.Context, l *Live, topic string, load func(context.Context, LiveEvent) (T, error), resync func() T) (<-chan T, error) {
-	sub := l.broker.Subscribe(topic, buffer)
-	out := make(chan T, 1)
-	go func() {
-		defer close(out)
-		defer sub.Unsubscribe()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case msg, ok := <-sub.C:
-				if !ok {
-					if sub.Err() != nil && resync != nil {
-						select {
-						case out <- resync():
-						case <-ctx.Done():
-						}
-					}
-					return
-				}
-				var e LiveEvent
-				if err := json.Unmarshal(msg, &e); err != nil {
-					l.log.WarnContext(ctx, "bad live event", "topic", topic, "err", err)
-					continue
-				}
-				item, err := load(ctx, e)
-				if err != nil {
-					continue // gone, not this viewer's to see, or not for them
-				}
-				select {
-				case out <- item:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}
-	}()
-	return out, nil
 }

@@ -19,6 +19,7 @@ import (
 
 	"flexwork/ent/viewer"
 	"flexwork/market"
+	"flexwork/notifications"
 	"flexwork/server/auth"
 )
 
@@ -65,7 +66,8 @@ func (wsTransport) Supports(r *http.Request) bool {
 }
 
 func (t wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	var out *gatherWriter
+	conn, err := websocket.Accept(leanHijacker{ResponseWriter: w, out: &out}, r, &websocket.AcceptOptions{
 		Subprotocols: []string{subprotocol},
 		// Phones send no Origin and are accepted; browsers only from these hosts.
 		OriginPatterns: t.origins,
@@ -78,18 +80,22 @@ func (t wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		return
 	}
 	conn.SetReadLimit(maxMessageBytes)
-	ctx, cancel := context.WithCancel(r.Context())
-	s := &socket{t: t, conn: conn, exec: exec, ctx: ctx, cancel: cancel, headers: r.Header,
+	// The socket outlives this handler: net/http cancels the request's
+	// context when it returns, and its goroutine, deep in the handler
+	// chain, would hold a large stack for the socket's life.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	s := &socket{t: t, conn: conn, out: out, exec: exec, ctx: ctx, cancel: cancel,
 		token: auth.BearerToken(r.Header.Get("Authorization")), subs: map[string]context.CancelFunc{}}
-	s.serve()
+	go s.serve()
 }
 
 // socket is one graphql-transport-ws connection.
 type socket struct {
 	t       wsTransport
 	conn    *websocket.Conn
+	out     *gatherWriter // what conn writes to
+	sending sync.Mutex    // one message gathered at a time
 	exec    graphql.GraphExecutor
-	headers http.Header
 	ctx     context.Context // the socket's; cancelled when it closes
 	cancel  context.CancelFunc
 
@@ -254,7 +260,6 @@ func (s *socket) subscribe(id string, params *graphql.RawParams) bool {
 	s.subs[id] = cancel
 	s.running.Add(1)
 	s.mu.Unlock()
-	params.Headers = s.headers
 	go s.run(ctx, id, params)
 	return true
 }
@@ -262,63 +267,51 @@ func (s *socket) subscribe(id string, params *graphql.RawParams) bool {
 // run executes one operation: next for each result, then complete; an
 // operation refused before it starts gets one error message, and nothing
 // after it. A subscription that the client completed sends nothing more.
+// A subscription whose stream wakes the socket (notifications.WithWaker)
+// is read only when woken: run returns, and no goroutine waits on it.
 func (s *socket) run(ctx context.Context, id string, params *graphql.RawParams) {
-	defer s.running.Done()
-	ended := func() (mine bool) { // removes id; false when the client completed it
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if cancel, ok := s.subs[id]; ok {
-			delete(s.subs, id)
-			cancel()
-			return true
-		}
-		return false
-	}
 	now := graphql.Now()
 	params.ReadTime = graphql.TraceTiming{Start: now, End: now}
 	oc, errs := s.exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		resp := s.exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs)
-		if ended() {
+		if s.ended(id) {
 			s.sendError(id, resp.Errors)
 		}
+		s.running.Done()
 		return
 	}
 	ctx = graphql.WithOperationContext(ctx, oc)
-	subscription := oc.Operation.Operation == ast.Subscription
-	defer func() {
-		if r := recover(); r != nil {
-			_ = oc.Recover(ctx, r) // logs it
-			if ended() {
-				s.sendError(id, gqlerror.List{{Message: "internal server error", Extensions: map[string]any{"code": codeInternal}}})
-			}
-		}
-	}()
-	responses, ctx := s.exec.DispatchOperation(ctx, oc)
-	for first := true; ; first = false {
-		resp := responses(ctx)
-		if resp == nil {
-			break
-		}
-		// A subscription whose resolver refused it (not signed in, not the
-		// viewer's shift) never started: an error, not a null event.
-		if first && subscription && len(resp.Errors) > 0 && isNull(resp.Data) {
-			if ended() {
-				s.sendError(id, resp.Errors)
-			}
-			return
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		s.send(map[string]any{"id": id, "type": "next", "payload": resp})
-		if !subscription {
-			break
-		}
+	op := &operation{s: s, id: id, subscription: oc.Operation.Operation == ast.Subscription}
+	attached := func() bool { return false }
+	if op.subscription {
+		ctx, attached = notifications.WithWaker(ctx, op.wake)
 	}
-	if ended() {
-		s.send(map[string]any{"id": id, "type": "complete"})
+	var responses graphql.ResponseHandler
+	if !op.guard(ctx, oc, func() { responses, ctx = s.exec.DispatchOperation(ctx, oc) }) {
+		op.done()
+		return
 	}
+	op.ctx, op.oc, op.responses = ctx, oc, responses
+	if attached() {
+		op.start()
+		return
+	}
+	for op.step() {
+	}
+	op.done()
+}
+
+// ended removes id; false when the client completed it (or it had ended).
+func (s *socket) ended(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cancel, ok := s.subs[id]; ok {
+		delete(s.subs, id)
+		cancel()
+		return true
+	}
+	return false
 }
 
 // keepAlive pings the peer (WebSocket pings, which every client answers on
@@ -399,7 +392,11 @@ func (s *socket) send(m map[string]any) {
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, wsWriteTimeout)
 	defer cancel()
-	if err := s.conn.Write(ctx, websocket.MessageText, b); err != nil {
+	s.sending.Lock()
+	defer s.sending.Unlock()
+	s.out.gather()
+	err = s.conn.Write(ctx, websocket.MessageText, b)
+	if ferr := s.out.flush(wsWriteTimeout); err != nil || ferr != nil {
 		s.cancel()
 	}
 }

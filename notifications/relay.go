@@ -1,0 +1,159 @@
+package notifications
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+)
+
+type wakerKey struct{}
+
+// waker is how a transport asks to be told when a stream has an item.
+type waker struct {
+	wake     func()
+	attached bool
+}
+
+// WithWaker asks a stream started under ctx to call wake each time it has
+// an item to read, and once more when it has ended (its channel closed),
+// so that the transport reads the stream only then, with no goroutine
+// blocked on an idle subscription. attached reports, after the operation
+// was dispatched, whether a stream took the waker; if none did, the
+// transport reads as it would any channel.
+func WithWaker(ctx context.Context, wake func()) (_ context.Context, attached func() bool) {
+	w := &waker{wake: wake}
+	return context.WithValue(ctx, wakerKey{}, w), func() bool { return w.attached }
+}
+
+// takeWaker returns ctx's wake function, marking it taken, or a no-op.
+func takeWaker(ctx context.Context) func() {
+	if w, ok := ctx.Value(wakerKey{}).(*waker); ok && !w.attached {
+		w.attached = true
+		return w.wake
+	}
+	return func() {}
+}
+
+// relay turns a topic's messages into one subscriber's items: in order, one
+// message at a time, on a goroutine that lives only while there is work.
+// What waits for the subscriber (messages not yet loaded plus items not yet
+// read) is bounded by buffer; past it the subscriber has fallen behind: it
+// gets what fitted, then resync (if any), then the end.
+type relay[T any] struct {
+	ctx    context.Context // the subscriber's: loads run as them
+	l      *Live
+	topic  string
+	load   func(context.Context, LiveEvent) (T, error)
+	resync func() T
+	out    chan T
+	wake   func()
+
+	mu     sync.Mutex
+	sub    *Subscription
+	inbox  [][]byte
+	busy   bool // a goroutine is working through the inbox
+	ending bool // the subscription ended: finish once the inbox is done
+	behind bool // the buffer overflowed: finish with resync
+}
+
+// stream subscribes to topic and turns its events into T with load, which
+// runs as the subscriber (privacy applies) and may return an error to skip
+// the event. The channel closes when ctx ends, the broker closes, or the
+// subscriber falls behind (then resync, if any, is sent last).
+func stream[T any](ctx context.Context, l *Live, topic string, load func(context.Context, LiveEvent) (T, error), resync func() T) (<-chan T, error) {
+	r := &relay[T]{ctx: ctx, l: l, topic: topic, load: load, resync: resync,
+		out: make(chan T, buffer+1), wake: takeWaker(ctx)}
+	sub := l.broker.Listen(topic, r.hear, r.ended)
+	r.mu.Lock()
+	r.sub = sub
+	r.mu.Unlock()
+	context.AfterFunc(ctx, sub.Unsubscribe)
+	return r.out, nil
+}
+
+// hear takes a message from the broker; it must not block.
+func (r *relay[T]) hear(msg []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ending || r.behind {
+		return
+	}
+	if len(r.inbox)+len(r.out) >= buffer {
+		r.behind = true
+	} else {
+		r.inbox = append(r.inbox, msg)
+	}
+	r.kick()
+}
+
+// ended is told that the subscription ended (unsubscribed, or the broker
+// closed).
+func (r *relay[T]) ended(error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ending = true
+	r.kick()
+}
+
+// kick starts the worker unless it runs; r.mu is held.
+func (r *relay[T]) kick() {
+	if !r.busy {
+		r.busy = true
+		go r.work()
+	}
+}
+
+func (r *relay[T]) work() {
+	for {
+		r.mu.Lock()
+		if len(r.inbox) == 0 || r.ctx.Err() != nil {
+			if r.ending || r.behind || r.ctx.Err() != nil {
+				r.mu.Unlock()
+				r.finish()
+				return
+			}
+			r.busy = false
+			r.mu.Unlock()
+			return
+		}
+		msg := r.inbox[0]
+		r.inbox[0] = nil
+		r.inbox = r.inbox[1:]
+		if len(r.inbox) == 0 {
+			r.inbox = nil // let go of the backing array
+		}
+		r.mu.Unlock()
+		r.deliver(msg)
+	}
+}
+
+func (r *relay[T]) deliver(msg []byte) {
+	var e LiveEvent
+	if err := json.Unmarshal(msg, &e); err != nil {
+		r.l.log.WarnContext(r.ctx, "bad live event", "topic", r.topic, "err", err)
+		return
+	}
+	item, err := r.load(r.ctx, e)
+	if err != nil {
+		return // gone, not this viewer's to see, or not for them
+	}
+	r.out <- item // hear keeps what waits under buffer, and out holds buffer+1
+	r.wake()
+}
+
+// finish ends the stream for good: it runs once, on the worker, which
+// stays busy so that nothing starts another.
+func (r *relay[T]) finish() {
+	r.mu.Lock()
+	behind, sub := r.behind, r.sub
+	r.inbox = nil
+	r.mu.Unlock()
+	if behind && r.resync != nil && r.ctx.Err() == nil {
+		r.out <- r.resync() // the slot buffer+1
+	}
+	close(r.out)
+	r.wake()
+	if sub != nil {
+		sub.Unsubscribe() // a no-op when it had ended
+	}
+}

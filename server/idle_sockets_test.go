@@ -1,0 +1,92 @@
+package server_test
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/server/servertest"
+)
+
+// TestAnIdleSubscriptionHoldsNoGoroutine: a node holds tens of thousands
+// of sockets, nearly all idle. Each costs the goroutine that reads it and
+// nothing per subscription: a subscription is read only when its stream
+// has something. Events still reach every subscriber, and sockets that
+// close leave nothing behind.
+func TestAnIdleSubscriptionHoldsNoGoroutine(t *testing.T) {
+	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"))
+	picking := skillID(t, env.DB, "order-picking")
+	olga := env.SignUp("olga@example.com", "Olga")
+	emp := createEmployer(t, env, olga, "Spree Logistics")
+	const sockets = 6
+	const shiftsSub = `subscription($near: GeoPointInput!) { shiftPublished(near: $near, radiusKm: 10) { id } }`
+	var wss []*servertest.WS
+	for i := range sockets {
+		w := newWorker(t, env, fmt.Sprintf("w%d@example.com", i), "Worker", picking)
+		ws := env.ConnectWS(w.Token)
+		ws.Subscribe("shifts", shiftsSub, map[string]any{"near": home})
+		ws.Subscribe("offers", `subscription { offerEvents { kind } }`, nil)
+		wss = append(wss, ws)
+	}
+	env.WaitSubscribers(2 * sockets)
+
+	heard := func() {
+		t.Helper()
+		id := postShift(t, env, olga, emp, map[string]any{"requiredSkillIDs": []string{picking}})
+		for _, ws := range wss {
+			var got struct{ ShiftPublished struct{ ID string } }
+			next(t, ws, "shifts", &got)
+			if got.ShiftPublished.ID != id {
+				t.Fatalf("heard of %q, want %q", got.ShiftPublished.ID, id)
+			}
+		}
+	}
+	heard()
+	socketsSettled(t, sockets, "idle sockets with two subscriptions each")
+	heard() // an idle subscription wakes for the next event
+	for _, ws := range wss {
+		_ = ws.Conn.Close(websocket.StatusNormalClosure, "")
+	}
+	env.WaitSubscribers(0)
+	socketsSettled(t, 0, "closed sockets")
+}
+
+// socketsSettled waits until the server's goroutines that serve sockets and
+// their subscriptions number at most want.
+func socketsSettled(t *testing.T, want int, what string) {
+	t.Helper()
+	var n int
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if n = socketGoroutines(); n <= want {
+			return
+		}
+	}
+	t.Fatalf("%d goroutines serve %s; want at most %d", n, what, want)
+}
+
+// socketGoroutines counts the goroutines in the WebSocket transport and
+// the live streams (the test's own clients are in servertest).
+func socketGoroutines() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "flexwork/server.(*socket)") || strings.Contains(g, "flexwork/server.(*operation)") ||
+			strings.Contains(g, "flexwork/notifications.") {
+			count++
+		}
+	}
+	return count
+}
