@@ -338,7 +338,8 @@ func loadSubscribers(ctx context.Context, args []string) error {
 	per := func(v, b float64) float64 { return (v - b) / 1024 / float64(open.Load()) }
 	gogc := os.Getenv("GOGC")
 	if gogc == "" {
-		gogc = "400 (the server's own)"
+		gogc = fmt.Sprintf("%d (the server's own, falling to %d as the live heap grows from %d to %d MiB)",
+			serveGCPercent, leanGCPercent, gcHeadroom*100/serveGCPercent>>20, gcHeadroom*100/leanGCPercent>>20)
 	}
 	fmt.Printf("server memory per connection at GOGC=%s: %.1f KiB RSS (%d → %d MiB), %.1f KiB heap in use and %.1f KiB of stacks; "+
 		"after three collections %.1f KiB heap and %.1f KiB of stacks; %.2f goroutines\n", gogc, per(held.rss, base.rss),

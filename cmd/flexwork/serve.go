@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"runtime/debug"
 	"time"
 
 	"flexwork/server"
@@ -75,17 +73,4 @@ func displayAddr(a net.Addr) string {
 		return "localhost:" + port
 	}
 	return net.JoinHostPort(host, port)
-}
-
-// serveGCPercent is the server's GOGC unless the environment sets one. A
-// GraphQL response is thousands of small allocations; at Go's default of
-// 100 the collector took a sixth of the server's CPU under load, at 400 it
-// takes a fraction of that for a few hundred MiB more heap at peak.
-const serveGCPercent = 400
-
-func tuneGC(log *slog.Logger) {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(serveGCPercent)
-		log.Info("garbage collector tuned for throughput", "gogc", serveGCPercent)
-	}
 }
