@@ -72,21 +72,24 @@ func socketsSettled(t *testing.T, want int, what string) {
 // socketGoroutines counts the goroutines in the WebSocket transport and
 // the live streams (the test's own clients are in servertest).
 func socketGoroutines() int {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
 	count := 0
-	for _, g := range strings.Split(string(buf), "\n\n") {
+	for _, g := range goroutineStacks() {
 		if strings.Contains(g, "flexwork/server.(*socket)") || strings.Contains(g, "flexwork/server.(*operation)") ||
 			strings.Contains(g, "flexwork/notifications.") {
 			count++
 		}
 	}
 	return count
+}
+
+// goroutineStacks is every goroutine's stack, one string each.
+func goroutineStacks() []string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return strings.Split(string(buf[:n]), "\n\n")
+		}
+		buf = make([]byte, 2*len(buf))
+	}
 }

@@ -139,6 +139,7 @@ func (o *operation) done() { o.s.running.Done() }
 // what it writes goes to a gatherWriter, which sends each message whole.
 type leanHijacker struct {
 	http.ResponseWriter
+	in  **bufio.Reader // set to what the WebSocket reads through
 	out **gatherWriter // set to the socket's writer
 }
 
@@ -157,7 +158,7 @@ func (w leanHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, err
 	}
 	g := &gatherWriter{Conn: c}
-	*w.out = g
+	*w.in, *w.out = br, g
 	return c, bufio.NewReadWriter(br, bufio.NewWriterSize(g, 16)), nil
 }
 

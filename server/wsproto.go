@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -66,8 +68,11 @@ func (wsTransport) Supports(r *http.Request) bool {
 }
 
 func (t wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	var out *gatherWriter
-	conn, err := websocket.Accept(leanHijacker{ResponseWriter: w, out: &out}, r, &websocket.AcceptOptions{
+	var (
+		in  *bufio.Reader
+		out *gatherWriter
+	)
+	conn, err := websocket.Accept(leanHijacker{ResponseWriter: w, in: &in, out: &out}, r, &websocket.AcceptOptions{
 		Subprotocols: []string{subprotocol},
 		// Phones send no Origin and are accepted; browsers only from these hosts.
 		OriginPatterns: t.origins,
@@ -84,8 +89,13 @@ func (t wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	// context when it returns, and its goroutine, deep in the handler
 	// chain, would hold a large stack for the socket's life.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
-	s := &socket{t: t, conn: conn, out: out, exec: exec, ctx: ctx, cancel: cancel,
+	s := &socket{t: t, conn: conn, in: in, out: out, exec: exec, ctx: ctx, cancel: cancel,
 		token: auth.BearerToken(r.Header.Get("Authorization")), subs: map[string]context.CancelFunc{}}
+	s.heard.Store(time.Now().UnixNano())
+	// A socket whose context ends closes, whether its reader is in the
+	// WebSocket library's read (which watches the context) or waiting for
+	// data in awaitData (which does not).
+	context.AfterFunc(ctx, func() { _ = conn.CloseNow() })
 	go s.serve()
 }
 
@@ -93,7 +103,9 @@ func (t wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 type socket struct {
 	t       wsTransport
 	conn    *websocket.Conn
+	in      *bufio.Reader // what conn reads through
 	out     *gatherWriter // what conn writes to
+	heard   atomic.Int64  // when the peer last sent a message (UnixNano)
 	sending sync.Mutex    // one message gathered at a time
 	exec    graphql.GraphExecutor
 	ctx     context.Context // the socket's; cancelled when it closes
@@ -136,10 +148,14 @@ func (s *socket) serve() {
 	s.keepAlive()
 	defer s.stopKeepAlive()
 	for {
+		if s.awaitData() != nil {
+			return
+		}
 		typ, data, err := s.conn.Read(s.ctx)
 		if err != nil {
 			return
 		}
+		s.heard.Store(time.Now().UnixNano())
 		if typ != websocket.MessageText {
 			s.close(closeBadRequest, "Invalid message received")
 			return
@@ -314,13 +330,19 @@ func (s *socket) ended(id string) bool {
 	return false
 }
 
-// keepAlive pings the peer (WebSocket pings, which every client answers on
-// its own) and rechecks the socket's authority: a peer silent for two
-// intervals is dropped, and a token that expired, an account disabled or
-// an account whose memberships or staff role changed closes the socket
-// with 4403, so that the app reconnects and is served by what it is now.
-// Both run on timers, not on a goroutine of the socket's: an idle socket
-// holds no stack for them (a node serves tens of thousands of sockets).
+// keepAlive pings the peer with the protocol's own ping message, which
+// every graphql-transport-ws client answers with a pong (graphql-ws, and
+// Apollo's iOS and Kotlin clients, do so on their own), and rechecks the
+// socket's authority: a peer that has sent nothing for two intervals is
+// dropped, and a token that expired, an account disabled or an account
+// whose memberships or staff role changed closes the socket with 4403, so
+// that the app reconnects and is served by what it is now. Both run on
+// timers, not on a goroutine of the socket's: an idle socket holds no
+// stack for them (a node serves tens of thousands of sockets). The ping is
+// the protocol's, not a WebSocket ping, because its pong is a message:
+// the WebSocket library returns it, and the socket's reader goes back to
+// waiting in awaitData, where its stack is small, instead of staying in
+// the library's read, where a control frame leaves it.
 func (s *socket) keepAlive() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -332,11 +354,14 @@ func (s *socket) ping() {
 	if s.ctx.Err() != nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, 2*s.t.pingInterval)
-	err := s.conn.Ping(ctx)
-	cancel()
-	if err != nil {
-		s.cancel()
+	if time.Since(time.Unix(0, s.heard.Load())) > 2*s.t.pingInterval {
+		s.cancel() // silent through the last two pings: the peer is gone
+		return
+	}
+	s.mu.Lock()
+	acked := s.acked // before the ack, connection_init's timeout watches the peer
+	s.mu.Unlock()
+	if acked && !s.write(map[string]any{"type": "ping"}) {
 		return
 	}
 	s.rearm(s.pinger, s.t.pingInterval)

@@ -1,0 +1,97 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/server/servertest"
+)
+
+// TestKeepAlive: the server pings each socket with the protocol's ping
+// message. A client that answers (every graphql-transport-ws client does,
+// as servertest's does) stays connected and served, its reader waiting
+// for data between pings where its stack is small; a client that has gone
+// silent is dropped once two intervals pass without a word from it.
+func TestKeepAlive(t *testing.T) {
+	const interval = 100 * time.Millisecond
+	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"),
+		servertest.WithEnv(map[string]string{"FLEXWORK_WS_PING_INTERVAL": interval.String()}))
+	ana := newWorker(t, env, "ana@example.com", "Ana")
+
+	ws := env.ConnectWS(ana.Token)
+	ws.Subscribe("offers", `subscription { offerEvents { kind } }`, nil)
+	env.WaitSubscribers(1)
+	time.Sleep(8 * interval) // eight pings, each answered
+	ws.Subscribe("me", `{ viewer { id } }`, nil)
+	var got struct{ Viewer struct{ ID string } }
+	next(t, ws, "me", &got)
+	if got.Viewer.ID != ana.ID {
+		t.Fatalf("after eight pings the socket answered for %q, want %q", got.Viewer.ID, ana.ID)
+	}
+	if m := ws.Read(5 * time.Second); m.Type != "complete" || m.ID != "me" {
+		t.Fatalf("after the answer: %+v, want complete", m)
+	}
+	if runtime.GOOS == "linux" {
+		readersWaitForData(t, 1)
+	}
+
+	// A client that reads but never answers.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	url := "ws" + strings.TrimPrefix(env.HTTP.URL, "http") + "/graphql"
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	init, _ := json.Marshal(map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer " + ana.Token}})
+	if err := c.Write(ctx, websocket.MessageText, init); err != nil {
+		t.Fatal(err)
+	}
+	start, pings := time.Now(), 0
+	for {
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				t.Fatalf("a silent client was still connected after %s (%d pings)", time.Since(start), pings)
+			}
+			break
+		}
+		var m struct{ Type string }
+		if json.Unmarshal(b, &m) == nil && m.Type == "ping" {
+			pings++
+		}
+	}
+	if took := time.Since(start); pings == 0 || took < 2*interval || took > 20*interval {
+		t.Fatalf("a silent client was dropped after %s and %d pings; want after two to three intervals of %s", took, pings, interval)
+	}
+	// The answering client is still there.
+	ws.Subscribe("me2", `{ viewer { id } }`, nil)
+	next(t, ws, "me2", &got)
+}
+
+// readersWaitForData waits until at least n sockets' readers wait for the
+// peer in awaitData, not inside the WebSocket library's read.
+func readersWaitForData(t *testing.T, n int) {
+	t.Helper()
+	var waiting int
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		waiting = 0
+		for _, g := range goroutineStacks() {
+			if strings.Contains(g, "flexwork/server.awaitReadable") {
+				waiting++
+			}
+		}
+		if waiting >= n {
+			return
+		}
+	}
+	t.Fatalf("%d socket readers wait for data in awaitData; want %d", waiting, n)
+}
