@@ -89,14 +89,26 @@ start_s3() {
     say "S3: building versitygw v1.8.0 from the Go module proxy (once; about a minute)"
     GOBIN="$CACHE/bin" GOFLAGS=-mod=mod go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
   fi
-  S3_PORT=$(free_port)
   mkdir -p "$WORK/s3"
-  say "S3: starting versitygw on 127.0.0.1:$S3_PORT"
-  ROOT_ACCESS_KEY=flexwork ROOT_SECRET_KEY=flexwork-secret "$gw" --port "127.0.0.1:$S3_PORT" posix "$WORK/s3" \
-    >"$WORK/s3.log" 2>&1 &
-  CLEANUP+=("kill $!")
-  for _ in $(seq 100); do port_open "$S3_PORT" && return; sleep 0.1; done
-  cat "$WORK/s3.log" >&2; echo "versitygw did not start" >&2; exit 1
+  # A free port can be taken, between free_port and versitygw's bind, by an
+  # outgoing connection of another program on the box (it is an ephemeral
+  # port): when versitygw exits at once, try another.
+  local attempt pid
+  for attempt in 1 2 3 4 5; do
+    S3_PORT=$(free_port)
+    say "S3: starting versitygw on 127.0.0.1:$S3_PORT"
+    ROOT_ACCESS_KEY=flexwork ROOT_SECRET_KEY=flexwork-secret "$gw" --port "127.0.0.1:$S3_PORT" posix "$WORK/s3" \
+      >"$WORK/s3.log" 2>&1 &
+    pid=$!
+    CLEANUP+=("kill $pid")
+    for _ in $(seq 100); do
+      port_open "$S3_PORT" && return
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    cat "$WORK/s3.log" >&2
+  done
+  echo "versitygw did not start" >&2; exit 1
 }
 
 # --- Node (the apps' tooling: Apollo's generator and client, graphql-ws, graphql-http) --
