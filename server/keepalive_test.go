@@ -45,12 +45,10 @@ func TestKeepAlive(t *testing.T) {
 	// A client that reads but never answers.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	url := "ws" + strings.TrimPrefix(env.HTTP.URL, "http") + "/graphql"
-	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	c, err := env.DialWSConn(ctx, "graphql-transport-ws")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.CloseNow()
 	init, _ := json.Marshal(map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer " + ana.Token}})
 	if err := c.Write(ctx, websocket.MessageText, init); err != nil {
 		t.Fatal(err)
@@ -70,7 +68,7 @@ func TestKeepAlive(t *testing.T) {
 		}
 	}
 	if took := time.Since(start); pings == 0 || took < 2*interval || took > 20*interval {
-		t.Fatalf("a silent client was dropped after %s and %d pings; want after two to three intervals of %s", took, pings, interval)
+		t.Fatalf("a silent client was dropped after %s and %d pings; want after at least two intervals of %s and within twenty", took, pings, interval)
 	}
 	// The answering client is still there.
 	ws.Subscribe("me2", `{ viewer { id } }`, nil)

@@ -39,6 +39,19 @@ func (e *Env) DialWS(ctx context.Context) (*WS, error) {
 // DialWSProtocols opens a WebSocket to /graphql offering these
 // subprotocols (none at all when empty).
 func (e *Env) DialWSProtocols(ctx context.Context, protocols ...string) (*WS, error) {
+	c, err := e.DialWSConn(ctx, protocols...)
+	if err != nil {
+		return nil, err
+	}
+	ws := &WS{t: e.t, Conn: c, msgs: make(chan Message, 1024), closed: make(chan struct{})}
+	go ws.pump()
+	return ws, nil
+}
+
+// DialWSConn opens a WebSocket to /graphql offering these subprotocols
+// and leaves it to the caller: nothing reads it, so nothing answers the
+// server's pings (a test's silent client).
+func (e *Env) DialWSConn(ctx context.Context, protocols ...string) (*websocket.Conn, error) {
 	url := "ws" + strings.TrimPrefix(e.HTTP.URL, "http") + "/graphql"
 	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: protocols,
 		HTTPHeader: http.Header{"X-Forwarded-For": {e.clientAddress()}}})
@@ -46,10 +59,8 @@ func (e *Env) DialWSProtocols(ctx context.Context, protocols ...string) (*WS, er
 		return nil, err
 	}
 	c.SetReadLimit(1 << 20)
-	ws := &WS{t: e.t, Conn: c, msgs: make(chan Message, 1024), closed: make(chan struct{})}
-	go ws.pump()
 	e.t.Cleanup(func() { c.CloseNow() })
-	return ws, nil
+	return c, nil
 }
 
 // pump reads messages until the socket closes, answering pings.
