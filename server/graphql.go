@@ -51,6 +51,10 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity, costOptions...))
 	srv.Use(mutationRate{store: limits, log: log})
 	srv.Use(transactions{db: db, log: log, now: now})
+	// Field middleware sees every field but the plain reads of non-null
+	// scalars, which the executor marshals directly (graph/serial/rewrite):
+	// both of these pass such fields through unchanged; one added here must
+	// too, or that rewrite must leave its fields alone.
 	srv.AroundFields(oneStatementAtATime)
 	srv.AroundFields(emptiness)
 	return srv

@@ -22772,23 +22772,7 @@ func (ec *executionContext) fieldContext_AnswerCreditDisputePayload_event(_ cont
 }
 
 func (ec *executionContext) _Application_id(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Application_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "ID")
@@ -22841,69 +22825,21 @@ func (ec *executionContext) fieldContext_Application_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _Application_shiftID(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Application_shiftID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ShiftID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ShiftID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_shiftID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Application_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Application_workerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Application_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Application_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "ID")
@@ -23130,23 +23066,7 @@ func (ec *executionContext) fieldContext_ApplicationConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _ApplicationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ApplicationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApplicationConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ApplicationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ApplicationConnection", field, false, false, "Int")
@@ -23423,23 +23343,7 @@ func (ec *executionContext) fieldContext_ApproveTimesheetPayload_assignment(_ co
 }
 
 func (ec *executionContext) _Assignment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
@@ -23492,69 +23396,21 @@ func (ec *executionContext) fieldContext_Assignment_updatedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Assignment_shiftID(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_shiftID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ShiftID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ShiftID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_shiftID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Assignment_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_workerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Assignment_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
@@ -23768,23 +23624,7 @@ func (ec *executionContext) fieldContext_Assignment_cancelReason(_ context.Conte
 }
 
 func (ec *executionContext) _Assignment_lateCancellation(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_lateCancellation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LateCancellation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.LateCancellation) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_lateCancellation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Boolean")
@@ -24134,23 +23974,7 @@ func (ec *executionContext) fieldContext_AssignmentConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _AssignmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AssignmentConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AssignmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AssignmentConnection", field, false, false, "Int")
@@ -24377,23 +24201,7 @@ func (ec *executionContext) fieldContext_AvailabilityException_to(_ context.Cont
 }
 
 func (ec *executionContext) _AvailabilityException_available(ctx context.Context, field graphql.CollectedField, obj *week.Exception) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AvailabilityException_available(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Available, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Available) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AvailabilityException_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AvailabilityException", field, false, false, "Boolean")
@@ -24423,115 +24231,35 @@ func (ec *executionContext) fieldContext_AvailabilityWindow_day(_ context.Contex
 }
 
 func (ec *executionContext) _AvailabilityWindow_from(ctx context.Context, field graphql.CollectedField, obj *week.Window) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AvailabilityWindow_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.From) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AvailabilityWindow_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AvailabilityWindow", field, false, false, "String")
 }
 
 func (ec *executionContext) _AvailabilityWindow_to(ctx context.Context, field graphql.CollectedField, obj *week.Window) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AvailabilityWindow_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.To) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AvailabilityWindow_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AvailabilityWindow", field, false, false, "String")
 }
 
 func (ec *executionContext) _BankAccount_holderName(ctx context.Context, field graphql.CollectedField, obj *market.BankAccountView) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BankAccount_holderName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HolderName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.HolderName) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_BankAccount_holderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _BankAccount_bankName(ctx context.Context, field graphql.CollectedField, obj *market.BankAccountView) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BankAccount_bankName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BankName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.BankName) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_BankAccount_bankName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _BankAccount_last4(ctx context.Context, field graphql.CollectedField, obj *market.BankAccountView) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BankAccount_last4(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Last4, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Last4) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_BankAccount_last4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
@@ -24826,23 +24554,7 @@ func (ec *executionContext) fieldContext_CandidateConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _CandidateConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *market.CandidatePage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CandidateConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CandidateConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CandidateConnection", field, false, false, "Int")
@@ -24904,23 +24616,7 @@ func (ec *executionContext) fieldContext_CandidateEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _CandidateEdge_rank(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CandidateEdge_rank(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rank, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Rank) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CandidateEdge_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CandidateEdge", field, false, false, "Int")
@@ -25005,46 +24701,14 @@ func (ec *executionContext) fieldContext_CandidateEdge_distanceKm(_ context.Cont
 }
 
 func (ec *executionContext) _CandidateEdge_favourite(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CandidateEdge_favourite(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Favourite, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Favourite) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CandidateEdge_favourite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CandidateEdge", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CandidateEdge_creditScore(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CandidateEdge_creditScore(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreditScore, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.CreditScore) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CandidateEdge_creditScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CandidateEdge", field, false, false, "Int")
@@ -25083,23 +24747,7 @@ func (ec *executionContext) fieldContext_CandidateEdge_eligibility(_ context.Con
 }
 
 func (ec *executionContext) _Certification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Certification_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Certification_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Certification", field, false, false, "ID")
@@ -25152,69 +24800,21 @@ func (ec *executionContext) fieldContext_Certification_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _Certification_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Certification_workerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Certification_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Certification", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Certification_skillID(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Certification_skillID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SkillID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SkillID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Certification_skillID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Certification", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Certification_title(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Certification_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Certification_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Certification", field, false, false, "String")
@@ -25404,69 +25004,21 @@ func (ec *executionContext) fieldContext_CertificationConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _CertificationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CertificationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CertificationDetails_issuer(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationDetails_issuer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Issuer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Issuer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
 }
 
 func (ec *executionContext) _CertificationDetails_credentialNumber(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationDetails_credentialNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CredentialNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.CredentialNumber) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_credentialNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
@@ -25542,92 +25094,28 @@ func (ec *executionContext) fieldContext_CertificationDetails_reviewedAt(_ conte
 }
 
 func (ec *executionContext) _CertificationDetails_reviewReason(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationDetails_reviewReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReviewReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ReviewReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_reviewReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
 }
 
 func (ec *executionContext) _CertificationDetails_fileName(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationDetails_fileName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FileName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FileName) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
 }
 
 func (ec *executionContext) _CertificationDetails_byteSize(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationDetails_byteSize(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ByteSize, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.ByteSize) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_byteSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CertificationDetails_sha256(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationDetails_sha256(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sha256, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Sha256) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
@@ -25744,23 +25232,7 @@ func (ec *executionContext) fieldContext_ChangeMemberRolePayload_membership(_ co
 }
 
 func (ec *executionContext) _ChangePasswordPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangePasswordPayload_accessToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccessToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AccessToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ChangePasswordPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangePasswordPayload", field, false, false, "String")
@@ -25790,23 +25262,7 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_accessTokenExpire
 }
 
 func (ec *executionContext) _ChangePasswordPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangePasswordPayload_refreshToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefreshToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RefreshToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ChangePasswordPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangePasswordPayload", field, false, false, "String")
@@ -26156,23 +25612,7 @@ func (ec *executionContext) fieldContext_ConfirmPaymentPayload_assignment(_ cont
 }
 
 func (ec *executionContext) _Contract_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "ID")
@@ -26225,161 +25665,49 @@ func (ec *executionContext) fieldContext_Contract_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Contract_assignmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_assignmentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AssignmentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.AssignmentID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_assignmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Contract_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_workerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Contract_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Contract_templateVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_templateVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TemplateVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TemplateVersion) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_templateVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "String")
 }
 
 func (ec *executionContext) _Contract_body(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_body(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Body, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Body) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "String")
 }
 
 func (ec *executionContext) _Contract_sha256(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_sha256(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sha256, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Sha256) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "String")
 }
 
 func (ec *executionContext) _Contract_revision(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_revision(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Revision, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Revision) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "Int")
@@ -26629,23 +25957,7 @@ func (ec *executionContext) fieldContext_ContractConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _ContractConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ContractConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContractConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ContractConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContractConnection", field, false, false, "Int")
@@ -26707,23 +26019,7 @@ func (ec *executionContext) fieldContext_ContractEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _Course_id(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Course_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "ID")
@@ -26845,23 +26141,7 @@ func (ec *executionContext) fieldContext_Course_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Course_title(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Course_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "String")
@@ -26914,46 +26194,14 @@ func (ec *executionContext) fieldContext_Course_link(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Course_passMark(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Course_passMark(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PassMark, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.PassMark) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_passMark(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Course_validityDays(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Course_validityDays(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidityDays, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.ValidityDays) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_validityDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "Int")
@@ -26992,23 +26240,7 @@ func (ec *executionContext) fieldContext_Course_questions(_ context.Context, fie
 }
 
 func (ec *executionContext) _CourseCompletion_id(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CourseCompletion_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CourseCompletion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "ID")
@@ -27038,92 +26270,28 @@ func (ec *executionContext) fieldContext_CourseCompletion_createdAt(_ context.Co
 }
 
 func (ec *executionContext) _CourseCompletion_courseID(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CourseCompletion_courseID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CourseID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.CourseID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CourseCompletion_courseID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "ID")
 }
 
 func (ec *executionContext) _CourseCompletion_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CourseCompletion_workerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CourseCompletion_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "ID")
 }
 
 func (ec *executionContext) _CourseCompletion_score(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CourseCompletion_score(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Score, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Score) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CourseCompletion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CourseCompletion_passed(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CourseCompletion_passed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Passed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Passed) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CourseCompletion_passed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "Boolean")
@@ -27185,23 +26353,7 @@ func (ec *executionContext) fieldContext_CourseCompletion_course(_ context.Conte
 }
 
 func (ec *executionContext) _CourseQuestion_prompt(ctx context.Context, field graphql.CollectedField, obj *quiz.Question) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CourseQuestion_prompt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Prompt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Prompt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CourseQuestion_prompt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourseQuestion", field, false, false, "String")
@@ -27254,23 +26406,7 @@ func (ec *executionContext) fieldContext_CoverRequirement_kind(_ context.Context
 }
 
 func (ec *executionContext) _CoverRequirement_payer(ctx context.Context, field graphql.CollectedField, obj *market.CoverRequirement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CoverRequirement_payer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Payer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Payer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CoverRequirement_payer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverRequirement", field, false, false, "String")
@@ -27437,23 +26573,7 @@ func (ec *executionContext) fieldContext_CreateShiftsPayload_shifts(_ context.Co
 }
 
 func (ec *executionContext) _CreditDispute_id(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDispute_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "ID")
@@ -27506,46 +26626,14 @@ func (ec *executionContext) fieldContext_CreditDispute_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _CreditDispute_eventID(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDispute_eventID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EventID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EventID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_eventID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "ID")
 }
 
 func (ec *executionContext) _CreditDispute_reason(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDispute_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Reason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "String")
@@ -27763,23 +26851,7 @@ func (ec *executionContext) fieldContext_CreditDisputeConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _CreditDisputeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDisputeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDisputeConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDisputeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDisputeConnection", field, false, false, "Int")
@@ -27841,23 +26913,7 @@ func (ec *executionContext) fieldContext_CreditDisputeEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _CreditEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEvent_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "ID")
@@ -28002,23 +27058,7 @@ func (ec *executionContext) fieldContext_CreditEvent_rating(_ context.Context, f
 }
 
 func (ec *executionContext) _CreditEvent_sourceID(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEvent_sourceID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_sourceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "ID")
@@ -28190,23 +27230,7 @@ func (ec *executionContext) fieldContext_CreditEventConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _CreditEventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEventConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEventConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEventConnection", field, false, false, "Int")
@@ -28291,23 +27315,7 @@ func (ec *executionContext) fieldContext_CreditFactor_name(_ context.Context, fi
 }
 
 func (ec *executionContext) _CreditFactor_points(ctx context.Context, field graphql.CollectedField, obj *market.CreditFactor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditFactor_points(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Points, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Points) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditFactor_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditFactor", field, false, false, "Int")
@@ -28346,46 +27354,14 @@ func (ec *executionContext) fieldContext_CreditFactor_events(_ context.Context, 
 }
 
 func (ec *executionContext) _CreditReport_subjectID(ctx context.Context, field graphql.CollectedField, obj *market.CreditReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditReport_subjectID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubjectID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SubjectID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditReport_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditReport", field, false, false, "ID")
 }
 
 func (ec *executionContext) _CreditReport_score(ctx context.Context, field graphql.CollectedField, obj *market.CreditReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditReport_score(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Score, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Score) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditReport_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditReport", field, false, false, "Int")
@@ -28415,23 +27391,7 @@ func (ec *executionContext) fieldContext_CreditReport_band(_ context.Context, fi
 }
 
 func (ec *executionContext) _CreditReport_provisional(ctx context.Context, field graphql.CollectedField, obj *market.CreditReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditReport_provisional(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Provisional, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Provisional) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditReport_provisional(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditReport", field, false, false, "Boolean")
@@ -28516,23 +27476,7 @@ func (ec *executionContext) fieldContext_DataExport_generatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _DataExport_json(ctx context.Context, field graphql.CollectedField, obj *market.DataExport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataExport_json(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.JSON, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.JSON) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DataExport_json(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataExport", field, false, false, "String")
@@ -28795,23 +27739,7 @@ func (ec *executionContext) fieldContext_DeclineOfferPayload_application(_ conte
 }
 
 func (ec *executionContext) _DeleteMyAccountPayload_deleted(ctx context.Context, field graphql.CollectedField, obj *model.DeleteMyAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteMyAccountPayload_deleted(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Deleted, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Deleted) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeleteMyAccountPayload_deleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteMyAccountPayload", field, false, false, "Boolean")
@@ -28864,138 +27792,42 @@ func (ec *executionContext) fieldContext_DemandBucket_weekday(_ context.Context,
 }
 
 func (ec *executionContext) _DemandBucket_hour(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DemandBucket_hour(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Hour, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Hour) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DemandBucket_hour(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DemandBucket_shifts(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DemandBucket_shifts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shifts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Shifts) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DemandBucket_shifts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DemandBucket_slots(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DemandBucket_slots(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slots, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Slots) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DemandBucket_slots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DemandBucket_hired(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DemandBucket_hired(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Hired, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Hired) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DemandBucket_hired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DemandBucket_noShows(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DemandBucket_noShows(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NoShows, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.NoShows) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DemandBucket_noShows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DemandBucket_weeks(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DemandBucket_weeks(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Weeks, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Weeks) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DemandBucket_weeks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DemandBucket", field, false, false, "Int")
@@ -29071,23 +27903,7 @@ func (ec *executionContext) fieldContext_DemandSuggestion_weekday(_ context.Cont
 }
 
 func (ec *executionContext) _DemandSuggestion_hour(ctx context.Context, field graphql.CollectedField, obj *market.DemandSuggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DemandSuggestion_hour(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Hour, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Hour) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DemandSuggestion_hour(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DemandSuggestion", field, false, false, "Int")
@@ -29117,23 +27933,7 @@ func (ec *executionContext) fieldContext_DemandSuggestion_date(_ context.Context
 }
 
 func (ec *executionContext) _DemandSuggestion_slots(ctx context.Context, field graphql.CollectedField, obj *market.DemandSuggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DemandSuggestion_slots(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slots, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Slots) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DemandSuggestion_slots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DemandSuggestion", field, false, false, "Int")
@@ -29163,23 +27963,7 @@ func (ec *executionContext) fieldContext_DemandSuggestion_detail(_ context.Conte
 }
 
 func (ec *executionContext) _DemandView_weeks(ctx context.Context, field graphql.CollectedField, obj *market.DemandView) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DemandView_weeks(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Weeks, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Weeks) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DemandView_weeks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DemandView", field, false, false, "Int")
@@ -29250,23 +28034,7 @@ func (ec *executionContext) fieldContext_DemandView_suggestions(_ context.Contex
 }
 
 func (ec *executionContext) _Device_id(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Device_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Device_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Device", field, false, false, "ID")
@@ -29319,23 +28087,7 @@ func (ec *executionContext) fieldContext_Device_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Device_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Device_userID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.UserID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Device_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Device", field, false, false, "ID")
@@ -29553,23 +28305,7 @@ func (ec *executionContext) fieldContext_DeviceConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _DeviceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.DeviceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeviceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceConnection", field, false, false, "Int")
@@ -29631,23 +28367,7 @@ func (ec *executionContext) fieldContext_DeviceEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _DeviceSession_id(ctx context.Context, field graphql.CollectedField, obj *auth.DeviceSession) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceSession_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeviceSession_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceSession", field, false, false, "ID")
@@ -30014,23 +28734,7 @@ func (ec *executionContext) fieldContext_Earnings_periods(ctx context.Context, f
 }
 
 func (ec *executionContext) _EarningsPeriod_starts(ctx context.Context, field graphql.CollectedField, obj *market.EarningsPeriod) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EarningsPeriod_starts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Starts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Starts) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EarningsPeriod_starts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EarningsPeriod", field, false, false, "String")
@@ -30133,23 +28837,7 @@ func (ec *executionContext) fieldContext_EarningsPeriod_payers(_ context.Context
 }
 
 func (ec *executionContext) _Eligibility_eligible(ctx context.Context, field graphql.CollectedField, obj *market.Eligibility) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Eligibility_eligible(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Eligible, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Eligible) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Eligibility_eligible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Boolean")
@@ -30220,23 +28908,7 @@ func (ec *executionContext) fieldContext_Eligibility_failedRules(_ context.Conte
 }
 
 func (ec *executionContext) _Employer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "ID")
@@ -30289,23 +28961,7 @@ func (ec *executionContext) fieldContext_Employer_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Employer_name(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "String")
@@ -30496,69 +29152,21 @@ func (ec *executionContext) fieldContext_Employer_ratingAvg(_ context.Context, f
 }
 
 func (ec *executionContext) _Employer_ratingCount(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_ratingCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RatingCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RatingCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_ratingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Employer_paidOnTime(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_paidOnTime(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaidOnTime, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.PaidOnTime) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_paidOnTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Employer_paidLate(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_paidLate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaidLate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.PaidLate) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_paidLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "Int")
@@ -31186,23 +29794,7 @@ func (ec *executionContext) fieldContext_EmployerConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _EmployerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerConnection", field, false, false, "Int")
@@ -31264,23 +29856,7 @@ func (ec *executionContext) fieldContext_EmployerEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _EmployerInvitation_id(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitation_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "ID")
@@ -31333,46 +29909,14 @@ func (ec *executionContext) fieldContext_EmployerInvitation_updatedAt(_ context.
 }
 
 func (ec *executionContext) _EmployerInvitation_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitation_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "ID")
 }
 
 func (ec *executionContext) _EmployerInvitation_email(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitation_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "String")
@@ -31425,23 +29969,7 @@ func (ec *executionContext) fieldContext_EmployerInvitation_status(_ context.Con
 }
 
 func (ec *executionContext) _EmployerInvitation_invitedByID(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitation_invitedByID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InvitedByID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.InvitedByID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_invitedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "ID")
@@ -31622,23 +30150,7 @@ func (ec *executionContext) fieldContext_EmployerInvitationConnection_pageInfo(_
 }
 
 func (ec *executionContext) _EmployerInvitationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitationConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitationConnection", field, false, false, "Int")
@@ -31732,115 +30244,35 @@ func (ec *executionContext) fieldContext_EscalateTimesheetDisputePayload_timeshe
 }
 
 func (ec *executionContext) _FormField_name(ctx context.Context, field graphql.CollectedField, obj *market.FormField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FormField_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_FormField_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FormField", field, false, false, "String")
 }
 
 func (ec *executionContext) _FormField_value(ctx context.Context, field graphql.CollectedField, obj *market.FormField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FormField_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Value) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_FormField_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FormField", field, false, false, "String")
 }
 
 func (ec *executionContext) _FundingPayment_provider(ctx context.Context, field graphql.CollectedField, obj *market.FundingPayment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FundingPayment_provider(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Provider, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Provider) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_FundingPayment_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingPayment", field, false, false, "String")
 }
 
 func (ec *executionContext) _FundingPayment_paymentID(ctx context.Context, field graphql.CollectedField, obj *market.FundingPayment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FundingPayment_paymentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.PaymentID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_FundingPayment_paymentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingPayment", field, false, false, "String")
 }
 
 func (ec *executionContext) _FundingPayment_clientSecret(ctx context.Context, field graphql.CollectedField, obj *market.FundingPayment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FundingPayment_clientSecret(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientSecret, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ClientSecret) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_FundingPayment_clientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingPayment", field, false, false, "String")
@@ -32021,46 +30453,14 @@ func (ec *executionContext) fieldContext_IncomeFromPayer_gross(_ context.Context
 }
 
 func (ec *executionContext) _IncomeFromPayer_payments(ctx context.Context, field graphql.CollectedField, obj *market.IncomeFromPayer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IncomeFromPayer_payments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Payments, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Payments) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_IncomeFromPayer_payments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IncomeFromPayer", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IncomeStatement_year(ctx context.Context, field graphql.CollectedField, obj *market.IncomeStatement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IncomeStatement_year(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Year) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_IncomeStatement_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IncomeStatement", field, false, false, "Int")
@@ -32131,23 +30531,7 @@ func (ec *executionContext) fieldContext_IncomeStatement_total(_ context.Context
 }
 
 func (ec *executionContext) _InsuranceCover_id(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsuranceCover_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
@@ -32200,92 +30584,28 @@ func (ec *executionContext) fieldContext_InsuranceCover_updatedAt(_ context.Cont
 }
 
 func (ec *executionContext) _InsuranceCover_assignmentID(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsuranceCover_assignmentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AssignmentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.AssignmentID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_assignmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
 }
 
 func (ec *executionContext) _InsuranceCover_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsuranceCover_workerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
 }
 
 func (ec *executionContext) _InsuranceCover_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsuranceCover_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
 }
 
 func (ec *executionContext) _InsuranceCover_payerID(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsuranceCover_payerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PayerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.PayerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_payerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
@@ -32315,46 +30635,14 @@ func (ec *executionContext) fieldContext_InsuranceCover_kind(_ context.Context, 
 }
 
 func (ec *executionContext) _InsuranceCover_insurer(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsuranceCover_insurer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Insurer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Insurer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_insurer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "String")
 }
 
 func (ec *executionContext) _InsuranceCover_policyNumber(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsuranceCover_policyNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PolicyNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.PolicyNumber) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_policyNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "String")
@@ -32485,46 +30773,14 @@ func (ec *executionContext) fieldContext_InsuranceCover_certificatePath(_ contex
 }
 
 func (ec *executionContext) _Invoice_year(ctx context.Context, field graphql.CollectedField, obj *market.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_year(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Year) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Invoice_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Invoice", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Invoice_month(ctx context.Context, field graphql.CollectedField, obj *market.Invoice) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Invoice_month(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Month, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Month) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Invoice_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Invoice", field, false, false, "Int")
@@ -32563,115 +30819,35 @@ func (ec *executionContext) fieldContext_Invoice_lines(_ context.Context, field 
 }
 
 func (ec *executionContext) _InvoiceLine_currency(ctx context.Context, field graphql.CollectedField, obj *market.InvoiceLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InvoiceLine_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InvoiceLine_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, "String")
 }
 
 func (ec *executionContext) _InvoiceLine_wages(ctx context.Context, field graphql.CollectedField, obj *market.InvoiceLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InvoiceLine_wages(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Wages, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.Wages) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InvoiceLine_wages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InvoiceLine_cancellationFees(ctx context.Context, field graphql.CollectedField, obj *market.InvoiceLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InvoiceLine_cancellationFees(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancellationFees, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.CancellationFees) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InvoiceLine_cancellationFees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InvoiceLine_withheld(ctx context.Context, field graphql.CollectedField, obj *market.InvoiceLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InvoiceLine_withheld(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Withheld, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.Withheld) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InvoiceLine_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InvoiceLine_payments(ctx context.Context, field graphql.CollectedField, obj *market.InvoiceLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InvoiceLine_payments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Payments, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Payments) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InvoiceLine_payments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, "Int")
@@ -32733,46 +30909,14 @@ func (ec *executionContext) fieldContext_LeaveEmployerPayload_employer(_ context
 }
 
 func (ec *executionContext) _LedgerCheckpoint_note(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerCheckpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerCheckpoint_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Note) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerCheckpoint_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerCheckpoint", field, false, false, "String")
 }
 
 func (ec *executionContext) _LedgerCheckpoint_size(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerCheckpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerCheckpoint_size(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Size, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.Size) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerCheckpoint_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerCheckpoint", field, false, false, "Int")
@@ -32825,23 +30969,7 @@ func (ec *executionContext) fieldContext_LedgerCheckpoint_publicKey(_ context.Co
 }
 
 func (ec *executionContext) _LedgerEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerEntry_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "ID")
@@ -32894,138 +31022,42 @@ func (ec *executionContext) fieldContext_LedgerEntry_seq(_ context.Context, fiel
 }
 
 func (ec *executionContext) _LedgerEntry_kind(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerEntry_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Kind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _LedgerEntry_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerEntry_subjectID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubjectID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SubjectID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _LedgerEntry_actorID(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerEntry_actorID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ActorID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ActorID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_actorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _LedgerEntry_payload(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerEntry_payload(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Payload, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Payload) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _LedgerEntry_prevHash(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerEntry_prevHash(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PrevHash, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.PrevHash) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_prevHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _LedgerEntry_hash(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerEntry_hash(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Hash, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Hash) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "String")
@@ -33096,23 +31128,7 @@ func (ec *executionContext) fieldContext_LedgerEntryConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _LedgerEntryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerEntryConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntryConnection", field, false, false, "Int")
@@ -33174,115 +31190,35 @@ func (ec *executionContext) fieldContext_LedgerEntryEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _LedgerReceipt_json(ctx context.Context, field graphql.CollectedField, obj *model.LedgerReceipt) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerReceipt_json(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.JSON, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.JSON) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerReceipt_json(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerReceipt", field, false, false, "String")
 }
 
 func (ec *executionContext) _LedgerReceipt_index(ctx context.Context, field graphql.CollectedField, obj *model.LedgerReceipt) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerReceipt_index(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Index, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Index) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerReceipt_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerReceipt", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LedgerReceipt_size(ctx context.Context, field graphql.CollectedField, obj *model.LedgerReceipt) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerReceipt_size(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Size, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Size) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerReceipt_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerReceipt", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LedgerReceipt_kind(ctx context.Context, field graphql.CollectedField, obj *model.LedgerReceipt) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerReceipt_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Kind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerReceipt_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerReceipt", field, false, false, "String")
 }
 
 func (ec *executionContext) _LedgerReceipt_checkpoint(ctx context.Context, field graphql.CollectedField, obj *model.LedgerReceipt) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerReceipt_checkpoint(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Checkpoint, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Checkpoint) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerReceipt_checkpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerReceipt", field, false, false, "String")
@@ -33353,46 +31289,14 @@ func (ec *executionContext) fieldContext_MarkNoShowPayload_shift(_ context.Conte
 }
 
 func (ec *executionContext) _MarkNotificationsReadPayload_markedCount(ctx context.Context, field graphql.CollectedField, obj *notifications.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MarkNotificationsReadPayload_markedCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MarkedCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MarkedCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MarkNotificationsReadPayload_markedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MarkNotificationsReadPayload", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MarkNotificationsReadPayload_unreadCount(ctx context.Context, field graphql.CollectedField, obj *notifications.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MarkNotificationsReadPayload_unreadCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UnreadCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.UnreadCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MarkNotificationsReadPayload_unreadCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MarkNotificationsReadPayload", field, false, false, "Int")
@@ -33463,69 +31367,21 @@ func (ec *executionContext) fieldContext_MarkPaidPayload_timesheet(_ context.Con
 }
 
 func (ec *executionContext) _MatchFactor_name(ctx context.Context, field graphql.CollectedField, obj *market.MatchFactor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchFactor_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MatchFactor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchFactor", field, false, false, "String")
 }
 
 func (ec *executionContext) _MatchFactor_points(ctx context.Context, field graphql.CollectedField, obj *market.MatchFactor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchFactor_points(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Points, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Points) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MatchFactor_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchFactor", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MatchFactor_max(ctx context.Context, field graphql.CollectedField, obj *market.MatchFactor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchFactor_max(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Max, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Max) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MatchFactor_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchFactor", field, false, false, "Int")
@@ -33555,23 +31411,7 @@ func (ec *executionContext) fieldContext_MatchFactor_detail(_ context.Context, f
 }
 
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Membership_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "ID")
@@ -33624,46 +31464,14 @@ func (ec *executionContext) fieldContext_Membership_updatedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Membership_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Membership_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Membership_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_userID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.UserID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Membership_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "ID")
@@ -33821,23 +31629,7 @@ func (ec *executionContext) fieldContext_MembershipConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _MembershipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MembershipConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MembershipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipConnection", field, false, false, "Int")
@@ -33899,46 +31691,14 @@ func (ec *executionContext) fieldContext_MembershipEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *market.Money) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Money_amount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Amount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.Amount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Money_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *market.Money) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Money_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Money_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
@@ -38157,23 +35917,7 @@ func (ec *executionContext) fieldContext_Mutation_updateWorkerProfile(ctx contex
 }
 
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
@@ -38203,23 +35947,7 @@ func (ec *executionContext) fieldContext_Notification_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _Notification_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_userID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.UserID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
@@ -38249,23 +35977,7 @@ func (ec *executionContext) fieldContext_Notification_category(_ context.Context
 }
 
 func (ec *executionContext) _Notification_title(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
@@ -38295,23 +36007,7 @@ func (ec *executionContext) fieldContext_Notification_body(_ context.Context, fi
 }
 
 func (ec *executionContext) _Notification_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_subjectID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubjectID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SubjectID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
@@ -38451,23 +36147,7 @@ func (ec *executionContext) fieldContext_NotificationConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _NotificationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NotificationConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_NotificationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NotificationConnection", field, false, false, "Int")
@@ -38529,23 +36209,7 @@ func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _NotificationSettings_timeZone(ctx context.Context, field graphql.CollectedField, obj *notifications.NotificationSettings) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NotificationSettings_timeZone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeZone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_NotificationSettings_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NotificationSettings", field, false, false, "String")
@@ -38607,46 +36271,14 @@ func (ec *executionContext) fieldContext_NotificationSettings_optOuts(_ context.
 }
 
 func (ec *executionContext) _NotificationSettings_dailyShiftPushCap(ctx context.Context, field graphql.CollectedField, obj *notifications.NotificationSettings) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NotificationSettings_dailyShiftPushCap(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DailyShiftPushCap, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.DailyShiftPushCap) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_NotificationSettings_dailyShiftPushCap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NotificationSettings", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Offer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "ID")
@@ -38699,69 +36331,21 @@ func (ec *executionContext) fieldContext_Offer_updatedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Offer_shiftID(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_shiftID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ShiftID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ShiftID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_shiftID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Offer_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_workerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Offer_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "ID")
@@ -39075,23 +36659,7 @@ func (ec *executionContext) fieldContext_OfferConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _OfferConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.OfferConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OfferConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_OfferConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferConnection", field, false, false, "Int")
@@ -39208,46 +36776,14 @@ func (ec *executionContext) fieldContext_OfferEvent_offer(_ context.Context, fie
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[string]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[string]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasPreviousPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasPreviousPage) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
@@ -39300,23 +36836,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _PayFactor_code(ctx context.Context, field graphql.CollectedField, obj *market.PayFactor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayFactor_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayFactor_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayFactor", field, false, false, "String")
@@ -39442,69 +36962,21 @@ func (ec *executionContext) fieldContext_PaySuggestion_factors(_ context.Context
 }
 
 func (ec *executionContext) _PaySuggestion_supply(ctx context.Context, field graphql.CollectedField, obj *market.PaySuggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PaySuggestion_supply(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Supply, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Supply) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PaySuggestion_supply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaySuggestion", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PaySuggestion_demand(ctx context.Context, field graphql.CollectedField, obj *market.PaySuggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PaySuggestion_demand(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Demand, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Demand) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PaySuggestion_demand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaySuggestion", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PaySuggestion_similarShifts(ctx context.Context, field graphql.CollectedField, obj *market.PaySuggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PaySuggestion_similarShifts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SimilarShifts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.SimilarShifts) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PaySuggestion_similarShifts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaySuggestion", field, false, false, "Int")
@@ -39543,23 +37015,7 @@ func (ec *executionContext) fieldContext_PaySuggestion_minimumWage(_ context.Con
 }
 
 func (ec *executionContext) _Payout_id(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payout_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "ID")
@@ -39612,92 +37068,28 @@ func (ec *executionContext) fieldContext_Payout_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Payout_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payout_workerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Payout_amount(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payout_amount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Amount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.Amount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Payout_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payout_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "String")
 }
 
 func (ec *executionContext) _Payout_provider(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payout_provider(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Provider, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Provider) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "String")
@@ -39796,23 +37188,7 @@ func (ec *executionContext) fieldContext_Payout_batchID(_ context.Context, field
 }
 
 func (ec *executionContext) _PayoutBatch_id(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutBatch_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutBatch_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "ID")
@@ -39865,46 +37241,14 @@ func (ec *executionContext) fieldContext_PayoutBatch_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _PayoutBatch_currency(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutBatch_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutBatch_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "String")
 }
 
 func (ec *executionContext) _PayoutBatch_count(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutBatch_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutBatch_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "Int")
@@ -40085,23 +37429,7 @@ func (ec *executionContext) fieldContext_PayoutBatchConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _PayoutBatchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutBatchConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutBatchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayoutBatchConnection", field, false, false, "Int")
@@ -40227,23 +37555,7 @@ func (ec *executionContext) fieldContext_PayoutConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _PayoutConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayoutConnection", field, false, false, "Int")
@@ -40337,69 +37649,21 @@ func (ec *executionContext) fieldContext_Payslip_payer(_ context.Context, field 
 }
 
 func (ec *executionContext) _Payslip_shiftTitle(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payslip_shiftTitle(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ShiftTitle, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ShiftTitle) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_shiftTitle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payslip", field, false, false, "String")
 }
 
 func (ec *executionContext) _Payslip_workedOn(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payslip_workedOn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkedOn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.WorkedOn) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_workedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payslip", field, false, false, "String")
 }
 
 func (ec *executionContext) _Payslip_minutes(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payslip_minutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Minutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Minutes) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payslip", field, false, false, "Int")
@@ -40525,23 +37789,7 @@ func (ec *executionContext) fieldContext_Payslip_withheld(_ context.Context, fie
 }
 
 func (ec *executionContext) _Payslip_withholdingRule(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payslip_withholdingRule(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WithholdingRule, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.WithholdingRule) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_withholdingRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payslip", field, false, false, "String")
@@ -40603,46 +37851,14 @@ func (ec *executionContext) fieldContext_Payslip_paidAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Payslip_throughFlexwork(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payslip_throughFlexwork(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ThroughFlexwork, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.ThroughFlexwork) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_throughFlexwork(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payslip", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Payslip_cancellationFee(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payslip_cancellationFee(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancellationFee, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.CancellationFee) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_cancellationFee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payslip", field, false, false, "Boolean")
@@ -40704,23 +37920,7 @@ func (ec *executionContext) fieldContext_PreferenceFit_preference(_ context.Cont
 }
 
 func (ec *executionContext) _PreferenceFit_fits(ctx context.Context, field graphql.CollectedField, obj *market.PreferenceFit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PreferenceFit_fits(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Fits, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Fits) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PreferenceFit_fits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PreferenceFit", field, false, false, "Boolean")
@@ -41941,46 +39141,14 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _QuietHours_start(ctx context.Context, field graphql.CollectedField, obj *notifications.QuietHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_QuietHours_start(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Start, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Start) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_QuietHours_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QuietHours", field, false, false, "String")
 }
 
 func (ec *executionContext) _QuietHours_end(ctx context.Context, field graphql.CollectedField, obj *notifications.QuietHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_QuietHours_end(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.End, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.End) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_QuietHours_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QuietHours", field, false, false, "String")
@@ -42010,23 +39178,7 @@ func (ec *executionContext) fieldContext_RatingSummary_average(_ context.Context
 }
 
 func (ec *executionContext) _RatingSummary_count(ctx context.Context, field graphql.CollectedField, obj *market.RatingSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RatingSummary_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RatingSummary_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RatingSummary", field, false, false, "Int")
@@ -42065,23 +39217,7 @@ func (ec *executionContext) fieldContext_RatingSummary_tags(_ context.Context, f
 }
 
 func (ec *executionContext) _RealName_id(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RealName_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "ID")
@@ -42134,46 +39270,14 @@ func (ec *executionContext) fieldContext_RealName_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _RealName_userID(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RealName_userID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.UserID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "ID")
 }
 
 func (ec *executionContext) _RealName_legalName(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RealName_legalName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LegalName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.LegalName) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_legalName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "String")
@@ -42203,23 +39307,7 @@ func (ec *executionContext) fieldContext_RealName_idType(_ context.Context, fiel
 }
 
 func (ec *executionContext) _RealName_idNumberMasked(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RealName_idNumberMasked(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IDNumberMasked, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.IDNumberMasked) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_idNumberMasked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "String")
@@ -42446,23 +39534,7 @@ func (ec *executionContext) fieldContext_RecordTimePayload_timesheet(_ context.C
 }
 
 func (ec *executionContext) _RefreshTokenPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RefreshTokenPayload_accessToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccessToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AccessToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RefreshTokenPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RefreshTokenPayload", field, false, false, "String")
@@ -42492,23 +39564,7 @@ func (ec *executionContext) fieldContext_RefreshTokenPayload_accessTokenExpiresA
 }
 
 func (ec *executionContext) _RefreshTokenPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RefreshTokenPayload_refreshToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefreshToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RefreshToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RefreshTokenPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RefreshTokenPayload", field, false, false, "String")
@@ -42872,23 +39928,7 @@ func (ec *executionContext) fieldContext_ReportReviewPayload_review(_ context.Co
 }
 
 func (ec *executionContext) _RequestPasswordResetPayload_email(ctx context.Context, field graphql.CollectedField, obj *auth.ResetPending) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RequestPasswordResetPayload_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RequestPasswordResetPayload_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RequestPasswordResetPayload", field, false, false, "String")
@@ -42950,23 +39990,7 @@ func (ec *executionContext) fieldContext_RequestPayoutPayload_payout(_ context.C
 }
 
 func (ec *executionContext) _ResetPasswordPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ResetPasswordPayload_accessToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccessToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AccessToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ResetPasswordPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, "String")
@@ -42996,23 +40020,7 @@ func (ec *executionContext) fieldContext_ResetPasswordPayload_accessTokenExpires
 }
 
 func (ec *executionContext) _ResetPasswordPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ResetPasswordPayload_refreshToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefreshToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RefreshToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ResetPasswordPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, "String")
@@ -43170,23 +40178,7 @@ func (ec *executionContext) fieldContext_ResolveCreditDisputePayload_reversal(_ 
 }
 
 func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "ID")
@@ -43239,23 +40231,7 @@ func (ec *executionContext) fieldContext_Review_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Review_assignmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_assignmentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AssignmentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.AssignmentID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_assignmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "ID")
@@ -43285,69 +40261,21 @@ func (ec *executionContext) fieldContext_Review_direction(_ context.Context, fie
 }
 
 func (ec *executionContext) _Review_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_workerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Review_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Review_rating(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_rating(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rating, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Rating) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_rating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "Int")
@@ -43597,23 +40525,7 @@ func (ec *executionContext) fieldContext_ReviewConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _ReviewConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewConnection", field, false, false, "Int")
@@ -43675,23 +40587,7 @@ func (ec *executionContext) fieldContext_ReviewEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _ReviewReport_id(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewReport_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "ID")
@@ -43721,69 +40617,21 @@ func (ec *executionContext) fieldContext_ReviewReport_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _ReviewReport_reviewID(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewReport_reviewID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReviewID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ReviewID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReport_reviewID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "ID")
 }
 
 func (ec *executionContext) _ReviewReport_reporterID(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewReport_reporterID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReporterID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ReporterID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReport_reporterID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "ID")
 }
 
 func (ec *executionContext) _ReviewReport_reason(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewReport_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Reason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReport_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "String")
@@ -43955,23 +40803,7 @@ func (ec *executionContext) fieldContext_ReviewReportConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _ReviewReportConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReportConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewReportConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReportConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReportConnection", field, false, false, "Int")
@@ -44161,23 +40993,7 @@ func (ec *executionContext) fieldContext_RevokeOfferPayload_application(_ contex
 }
 
 func (ec *executionContext) _RightsReport_id(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RightsReport_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsReport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "ID")
@@ -44276,46 +41092,14 @@ func (ec *executionContext) fieldContext_RightsReport_jurisdiction(_ context.Con
 }
 
 func (ec *executionContext) _RightsReport_csv(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RightsReport_csv(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Csv, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Csv) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsReport_csv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "String")
 }
 
 func (ec *executionContext) _RightsReport_sha256(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RightsReport_sha256(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sha256, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Sha256) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsReport_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "String")
@@ -44377,23 +41161,7 @@ func (ec *executionContext) fieldContext_RightsReport_receipt(_ context.Context,
 }
 
 func (ec *executionContext) _RightsScore_score(ctx context.Context, field graphql.CollectedField, obj *market.RightsScore) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RightsScore_score(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Score, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Score) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsScore_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsScore", field, false, false, "Int")
@@ -44423,23 +41191,7 @@ func (ec *executionContext) fieldContext_RightsScore_asOf(_ context.Context, fie
 }
 
 func (ec *executionContext) _RightsScore_hires(ctx context.Context, field graphql.CollectedField, obj *market.RightsScore) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RightsScore_hires(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Hires, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Hires) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsScore_hires(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsScore", field, false, false, "Int")
@@ -44515,46 +41267,14 @@ func (ec *executionContext) fieldContext_RightsScore_coverRate(_ context.Context
 }
 
 func (ec *executionContext) _RightsScore_disputesOpen(ctx context.Context, field graphql.CollectedField, obj *market.RightsScore) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RightsScore_disputesOpen(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DisputesOpen, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.DisputesOpen) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsScore_disputesOpen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsScore", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RosterEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RosterEntry_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "ID")
@@ -44607,46 +41327,14 @@ func (ec *executionContext) fieldContext_RosterEntry_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _RosterEntry_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RosterEntry_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntry_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _RosterEntry_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RosterEntry_workerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntry_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "ID")
@@ -44827,23 +41515,7 @@ func (ec *executionContext) fieldContext_RosterEntryConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _RosterEntryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RosterEntryConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RosterEntryConnection", field, false, false, "Int")
@@ -44960,23 +41632,7 @@ func (ec *executionContext) fieldContext_ScreeningResult_rule(_ context.Context,
 }
 
 func (ec *executionContext) _ScreeningResult_passed(ctx context.Context, field graphql.CollectedField, obj *market.RuleResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScreeningResult_passed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Passed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Passed) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ScreeningResult_passed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ScreeningResult", field, false, false, "Boolean")
@@ -45070,23 +41726,7 @@ func (ec *executionContext) fieldContext_SendOfferPayload_application(_ context.
 }
 
 func (ec *executionContext) _SendOfferPayload_expiryShortened(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SendOfferPayload_expiryShortened(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiryShortened, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.ExpiryShortened) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SendOfferPayload_expiryShortened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SendOfferPayload", field, false, false, "Boolean")
@@ -45308,23 +41948,7 @@ func (ec *executionContext) fieldContext_SettlePayoutBatchPayload_batch(_ contex
 }
 
 func (ec *executionContext) _Shift_id(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "ID")
@@ -45377,46 +42001,14 @@ func (ec *executionContext) fieldContext_Shift_updatedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Shift_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Shift_title(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
@@ -45492,23 +42084,7 @@ func (ec *executionContext) fieldContext_Shift_status(_ context.Context, field g
 }
 
 func (ec *executionContext) _Shift_address(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_address(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Address, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Address) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
@@ -45561,23 +42137,7 @@ func (ec *executionContext) fieldContext_Shift_lng(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Shift_geofenceRadiusM(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_geofenceRadiusM(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GeofenceRadiusM, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.GeofenceRadiusM) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_geofenceRadiusM(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
@@ -45630,92 +42190,28 @@ func (ec *executionContext) fieldContext_Shift_endsAt(_ context.Context, field g
 }
 
 func (ec *executionContext) _Shift_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_timeZone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeZone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
 }
 
 func (ec *executionContext) _Shift_unpaidBreakMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_unpaidBreakMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UnpaidBreakMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.UnpaidBreakMinutes) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_unpaidBreakMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Shift_payRate(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_payRate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PayRate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.PayRate) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_payRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Shift_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
@@ -45745,69 +42241,21 @@ func (ec *executionContext) fieldContext_Shift_payUnit(_ context.Context, field 
 }
 
 func (ec *executionContext) _Shift_hourlyRate(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_hourlyRate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HourlyRate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.HourlyRate) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_hourlyRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Shift_slots(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_slots(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slots, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Slots) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_slots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Shift_payCycleDays(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_payCycleDays(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PayCycleDays, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.PayCycleDays) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_payCycleDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
@@ -45929,23 +42377,7 @@ func (ec *executionContext) fieldContext_Shift_safetyBriefing(_ context.Context,
 }
 
 func (ec *executionContext) _Shift_filled(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_filled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Filled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Filled) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_filled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
@@ -45998,46 +42430,14 @@ func (ec *executionContext) fieldContext_Shift_maxDistanceKm(_ context.Context, 
 }
 
 func (ec *executionContext) _Shift_newcomersAllowed(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_newcomersAllowed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NewcomersAllowed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.NewcomersAllowed) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_newcomersAllowed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Shift_nda(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_nda(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Nda, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Nda) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_nda(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Boolean")
@@ -46579,23 +42979,7 @@ func (ec *executionContext) fieldContext_ShiftBackfill_since(_ context.Context, 
 }
 
 func (ec *executionContext) _ShiftBackfill_pendingOffers(ctx context.Context, field graphql.CollectedField, obj *market.Backfill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftBackfill_pendingOffers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PendingOffers, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.PendingOffers) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftBackfill_pendingOffers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftBackfill", field, false, false, "Int")
@@ -46666,23 +43050,7 @@ func (ec *executionContext) fieldContext_ShiftConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _ShiftConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftConnection", field, false, false, "Int")
@@ -46982,23 +43350,7 @@ func (ec *executionContext) fieldContext_ShiftFeedEdge_fit(_ context.Context, fi
 }
 
 func (ec *executionContext) _ShiftTemplate_id(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftTemplate_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "ID")
@@ -47051,138 +43403,42 @@ func (ec *executionContext) fieldContext_ShiftTemplate_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _ShiftTemplate_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftTemplate_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "ID")
 }
 
 func (ec *executionContext) _ShiftTemplate_name(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftTemplate_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "String")
 }
 
 func (ec *executionContext) _ShiftTemplate_title(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftTemplate_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "String")
 }
 
 func (ec *executionContext) _ShiftTemplate_startTime(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftTemplate_startTime(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartTime, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.StartTime) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_startTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "String")
 }
 
 func (ec *executionContext) _ShiftTemplate_minutes(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftTemplate_minutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Minutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Minutes) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ShiftTemplate_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftTemplate_timeZone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeZone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "String")
@@ -47285,23 +43541,7 @@ func (ec *executionContext) fieldContext_ShiftTemplateConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _ShiftTemplateConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplateConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftTemplateConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplateConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplateConnection", field, false, false, "Int")
@@ -47459,23 +43699,7 @@ func (ec *executionContext) fieldContext_SignContractPayload_assignment(_ contex
 }
 
 func (ec *executionContext) _SignInPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignInPayload_accessToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccessToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AccessToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignInPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, "String")
@@ -47505,23 +43729,7 @@ func (ec *executionContext) fieldContext_SignInPayload_accessTokenExpiresAt(_ co
 }
 
 func (ec *executionContext) _SignInPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignInPayload_refreshToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefreshToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RefreshToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignInPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, "String")
@@ -47583,92 +43791,28 @@ func (ec *executionContext) fieldContext_SignInPayload_user(_ context.Context, f
 }
 
 func (ec *executionContext) _SignOutEverywherePayload_revoked(ctx context.Context, field graphql.CollectedField, obj *auth.SignedOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignOutEverywherePayload_revoked(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Revoked, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Revoked) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignOutEverywherePayload_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignOutEverywherePayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SignOutPayload_revoked(ctx context.Context, field graphql.CollectedField, obj *auth.SignedOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignOutPayload_revoked(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Revoked, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Revoked) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignOutPayload_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignOutPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SignOutSessionPayload_revoked(ctx context.Context, field graphql.CollectedField, obj *auth.SignedOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignOutSessionPayload_revoked(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Revoked, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Revoked) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignOutSessionPayload_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignOutSessionPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SignUpPayload_email(ctx context.Context, field graphql.CollectedField, obj *auth.SignUpPending) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignUpPayload_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Email) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignUpPayload_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignUpPayload", field, false, false, "String")
@@ -47698,23 +43842,7 @@ func (ec *executionContext) fieldContext_SignUpPayload_codeExpiresAt(_ context.C
 }
 
 func (ec *executionContext) _Skill_id(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Skill_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Skill_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Skill", field, false, false, "ID")
@@ -47744,46 +43872,14 @@ func (ec *executionContext) fieldContext_Skill_createdAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Skill_slug(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Skill_slug(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Slug, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Slug) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Skill_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Skill", field, false, false, "String")
 }
 
 func (ec *executionContext) _Skill_name(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Skill_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Skill_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Skill", field, false, false, "String")
@@ -47813,23 +43909,7 @@ func (ec *executionContext) fieldContext_Skill_category(_ context.Context, field
 }
 
 func (ec *executionContext) _Skill_certificateRequired(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Skill_certificateRequired(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CertificateRequired, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.CertificateRequired) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Skill_certificateRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Skill", field, false, false, "Boolean")
@@ -47900,23 +43980,7 @@ func (ec *executionContext) fieldContext_SkillConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _SkillConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.SkillConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SkillConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SkillConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SkillConnection", field, false, false, "Int")
@@ -47978,23 +44042,7 @@ func (ec *executionContext) fieldContext_SkillEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _StaffAction_id(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StaffAction_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffAction_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "ID")
@@ -48024,23 +44072,7 @@ func (ec *executionContext) fieldContext_StaffAction_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _StaffAction_actorID(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StaffAction_actorID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ActorID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ActorID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffAction_actorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "ID")
@@ -48070,23 +44102,7 @@ func (ec *executionContext) fieldContext_StaffAction_action(_ context.Context, f
 }
 
 func (ec *executionContext) _StaffAction_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StaffAction_subjectID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubjectID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SubjectID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffAction_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "ID")
@@ -48180,23 +44196,7 @@ func (ec *executionContext) fieldContext_StaffActionConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _StaffActionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.StaffActionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StaffActionConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffActionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffActionConnection", field, false, false, "Int")
@@ -48290,23 +44290,7 @@ func (ec *executionContext) fieldContext_StartCertificationUploadPayload_certifi
 }
 
 func (ec *executionContext) _StartCertificationUploadPayload_url(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StartCertificationUploadPayload_url(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.URL) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StartCertificationUploadPayload_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StartCertificationUploadPayload", field, false, false, "String")
@@ -48724,69 +44708,21 @@ func (ec *executionContext) fieldContext_Subscription_assignmentEvents(ctx conte
 }
 
 func (ec *executionContext) _TagCount_tag(ctx context.Context, field graphql.CollectedField, obj *market.TagCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TagCount_tag(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Tag, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Tag) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_TagCount_tag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TagCount", field, false, false, "String")
 }
 
 func (ec *executionContext) _TagCount_count(ctx context.Context, field graphql.CollectedField, obj *market.TagCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TagCount_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_TagCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TagCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Timesheet_id(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "ID")
@@ -48839,69 +44775,21 @@ func (ec *executionContext) fieldContext_Timesheet_updatedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Timesheet_assignmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_assignmentID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AssignmentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.AssignmentID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_assignmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Timesheet_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_workerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Timesheet_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "ID")
@@ -48954,23 +44842,7 @@ func (ec *executionContext) fieldContext_Timesheet_status(_ context.Context, fie
 }
 
 func (ec *executionContext) _Timesheet_workedMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_workedMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkedMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.WorkedMinutes) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_workedMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Int")
@@ -49138,23 +45010,7 @@ func (ec *executionContext) fieldContext_Timesheet_approvedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Timesheet_autoApproved(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_autoApproved(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AutoApproved, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.AutoApproved) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_autoApproved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Boolean")
@@ -49391,23 +45247,7 @@ func (ec *executionContext) fieldContext_Timesheet_amountOwed(_ context.Context,
 }
 
 func (ec *executionContext) _Timesheet_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
@@ -49483,46 +45323,14 @@ func (ec *executionContext) fieldContext_Timesheet_paymentReference(_ context.Co
 }
 
 func (ec *executionContext) _Timesheet_releasedAmount(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_releasedAmount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReleasedAmount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.ReleasedAmount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_releasedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Timesheet_withheldAmount(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_withheldAmount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WithheldAmount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int64(ctx, field.Selections, obj.WithheldAmount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_withheldAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Int")
@@ -49598,23 +45406,7 @@ func (ec *executionContext) fieldContext_Timesheet_paymentConfirmedAt(_ context.
 }
 
 func (ec *executionContext) _Timesheet_paymentAutoConfirmed(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_paymentAutoConfirmed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaymentAutoConfirmed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.PaymentAutoConfirmed) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_paymentAutoConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Boolean")
@@ -49850,23 +45642,7 @@ func (ec *executionContext) fieldContext_TimesheetConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _TimesheetConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TimesheetConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimesheetConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_TimesheetConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TimesheetConnection", field, false, false, "Int")
@@ -49928,23 +45704,7 @@ func (ec *executionContext) fieldContext_TimesheetEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _UnregisterDevicePayload_unregistered(ctx context.Context, field graphql.CollectedField, obj *notifications.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UnregisterDevicePayload_unregistered(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unregistered, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Unregistered) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_UnregisterDevicePayload_unregistered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnregisterDevicePayload", field, false, false, "Boolean")
@@ -50175,23 +45935,7 @@ func (ec *executionContext) fieldContext_UpdateWorkerProfilePayload_user(_ conte
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
@@ -50244,92 +45988,28 @@ func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field
 }
 
 func (ec *executionContext) _User_displayName(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_displayName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DisplayName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DisplayName) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_User_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_isStaff(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_isStaff(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsStaff, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsStaff) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_User_isStaff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _User_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_timeZone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeZone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_User_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_locale(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_locale(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Locale, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Locale) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_User_locale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -50606,23 +46286,7 @@ func (ec *executionContext) fieldContext_UserConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _UserConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_UserConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserConnection", field, false, false, "Int")
@@ -50684,23 +46348,7 @@ func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, fiel
 }
 
 func (ec *executionContext) _VerifyEmailPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VerifyEmailPayload_accessToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccessToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AccessToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_VerifyEmailPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VerifyEmailPayload", field, false, false, "String")
@@ -50730,23 +46378,7 @@ func (ec *executionContext) fieldContext_VerifyEmailPayload_accessTokenExpiresAt
 }
 
 func (ec *executionContext) _VerifyEmailPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VerifyEmailPayload_refreshToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefreshToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RefreshToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_VerifyEmailPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VerifyEmailPayload", field, false, false, "String")
@@ -50872,23 +46504,7 @@ func (ec *executionContext) fieldContext_WithdrawApplicationPayload_offer(_ cont
 }
 
 func (ec *executionContext) _WorkerProfile_id(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerProfile_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfile_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "ID")
@@ -50941,23 +46557,7 @@ func (ec *executionContext) fieldContext_WorkerProfile_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _WorkerProfile_userID(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerProfile_userID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.UserID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfile_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "ID")
@@ -51079,46 +46679,14 @@ func (ec *executionContext) fieldContext_WorkerProfile_ratingAvg(_ context.Conte
 }
 
 func (ec *executionContext) _WorkerProfile_ratingCount(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerProfile_ratingCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RatingCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RatingCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfile_ratingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WorkerProfile_completedShifts(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerProfile_completedShifts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CompletedShifts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.CompletedShifts) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfile_completedShifts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "Int")
@@ -51819,23 +47387,7 @@ func (ec *executionContext) fieldContext_WorkerProfileConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _WorkerProfileConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfileConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerProfileConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfileConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfileConnection", field, false, false, "Int")
@@ -51897,23 +47449,7 @@ func (ec *executionContext) fieldContext_WorkerProfileEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _WorkerSkill_id(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerSkill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerSkill_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerSkill_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerSkill", field, false, false, "ID")
@@ -51943,69 +47479,21 @@ func (ec *executionContext) fieldContext_WorkerSkill_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _WorkerSkill_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerSkill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerSkill_workerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerSkill_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerSkill", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WorkerSkill_skillID(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerSkill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerSkill_skillID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SkillID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SkillID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerSkill_skillID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerSkill", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WorkerSkill_years(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerSkill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerSkill_years(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Years, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Years) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerSkill_years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerSkill", field, false, false, "Int")
@@ -52140,23 +47628,7 @@ func (ec *executionContext) fieldContext_WorkerSkillConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _WorkerSkillConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerSkillConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerSkillConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerSkillConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerSkillConnection", field, false, false, "Int")
@@ -52218,23 +47690,7 @@ func (ec *executionContext) fieldContext_WorkerSkillEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "String")
@@ -52264,23 +47720,7 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_isRepeatable(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsRepeatable, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "Boolean")
@@ -52354,23 +47794,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, "String")
@@ -52446,23 +47870,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, false, false, "String")
@@ -52614,23 +48022,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")

@@ -9,7 +9,9 @@
 // server's CPU on the Candidates page), and a response's element count of
 // them are made and thrown away per request.
 //
-// `go generate` rewrites graph/generated to call MarshalSlice (./rewrite).
+// `go generate` rewrites graph/generated to call MarshalSlice (./rewrite),
+// and to marshal a field read straight from a struct into a non-null
+// scalar without gqlgen's per-field machinery (its reasons are there).
 package serial
 
 import (
