@@ -13,6 +13,7 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/rule"
+	"flexwork/i18n"
 )
 
 // Candidate is an applicant as the employer's tablet ranks them.
@@ -20,7 +21,9 @@ type Candidate struct {
 	Cursor      entgql.Cursor[string]
 	Application *ent.Application
 	Rank        int
-	Match       Match
+	// MatchScore is 0–100; Factors explain it, in the viewer's language.
+	MatchScore  int
+	Factors     []MatchFactor
 	DistanceKm  *float64
 	Favourite   bool
 	CreditScore int
@@ -90,6 +93,7 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 		byID[a.ID] = a
 	}
 	page := &CandidatePage{TotalCount: len(k.ranked)}
+	lang := i18n.Language(ctx)
 	for i, r := range k.ranked[start:end] {
 		a := byID[r.applicationID]
 		if a == nil {
@@ -98,7 +102,7 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 		rank := start + i + 1
 		page.Edges = append(page.Edges, &Candidate{
 			Cursor:      entgql.Cursor[string]{ID: a.ID, Value: int64(rank)},
-			Application: a, Rank: rank, Match: r.match, DistanceKm: r.distanceKm,
+			Application: a, Rank: rank, MatchScore: r.match.Score, Factors: r.match.in(lang), DistanceKm: r.distanceKm,
 			Favourite: r.favourite, CreditScore: r.creditScore, Eligibility: r.eligibility,
 		})
 	}
@@ -213,12 +217,6 @@ func pastShifts(ctx context.Context, c *ent.Client, employerID string, workerIDs
 	}
 	return out, err
 }
-
-// MatchScore is the candidate's score, 0–100.
-func (c *Candidate) MatchScore() int { return c.Match.Score }
-
-// Factors explain the score.
-func (c *Candidate) Factors() []MatchFactor { return c.Match.Factors }
 
 // Cursor values come back from the client through msgpack, which may widen
 // or narrow numbers.

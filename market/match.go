@@ -1,12 +1,11 @@
 package market
 
 import (
-	"context"
 	"math"
+	"slices"
 	"strconv"
 
 	"flexwork/credit"
-	"flexwork/i18n"
 )
 
 // MatchFactor is one part of a candidate's match score, with its reason.
@@ -16,14 +15,24 @@ type MatchFactor struct {
 	Name   string `json:"name"`
 	Points int    `json:"points"`
 	Max    int    `json:"max"`
+	// Detail is the reason in the language of the page the factor is on:
+	// Candidates fills it from the ranking's language-free factors.
+	Detail string `json:"detail,omitempty"`
 	reason text
 }
 
-// Detail is the reason in the language of the request.
-func (f MatchFactor) Detail(ctx context.Context) string { return f.In(i18n.Language(ctx)) }
-
 // In is the reason in lang.
 func (f MatchFactor) In(lang string) string { return f.reason.in(lang) }
+
+// in is the factors with their reasons in lang, for one page: a ranking is
+// kept for every member of the employer, whatever language each reads.
+func (m Match) in(lang string) []MatchFactor {
+	out := slices.Clone(m.Factors)
+	for i := range out {
+		out[i].Detail = out[i].In(lang)
+	}
+	return out
+}
 
 // Match is a candidate's score for a shift, 0–100, and how it was made.
 type Match struct {

@@ -22779,46 +22779,14 @@ func (ec *executionContext) fieldContext_Application_id(_ context.Context, field
 }
 
 func (ec *executionContext) _Application_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Application_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Application_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Application_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "DateTime")
@@ -22846,69 +22814,27 @@ func (ec *executionContext) fieldContext_Application_employerID(_ context.Contex
 }
 
 func (ec *executionContext) _Application_status(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Application_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v application.Status) graphql.Marshaler {
-			return ec.marshalNApplicationStatus2flexworkᚋentᚋapplicationᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNApplicationStatus2flexworkᚋentᚋapplicationᚐStatus(ctx, field.Selections, obj.Status) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "ApplicationStatus")
 }
 
 func (ec *executionContext) _Application_message(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Application_message(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Message == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Message) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "String")
 }
 
 func (ec *executionContext) _Application_rejectReason(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Application_rejectReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RejectReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.RejectReason == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.RejectReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_rejectReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "String")
@@ -23105,46 +23031,14 @@ func (ec *executionContext) fieldContext_ApplicationEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _ApplicationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ApplicationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApplicationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ApplicationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ApplicationEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _ApplicationEvent_kind(ctx context.Context, field graphql.CollectedField, obj *notifications.ApplicationEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApplicationEvent_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v notifications.LiveKind) graphql.Marshaler {
-			return ec.marshalNApplicationEventKind2flexworkᚋnotificationsᚐLiveKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNApplicationEventKind2flexworkᚋnotificationsᚐLiveKind(ctx, field.Selections, obj.Kind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ApplicationEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ApplicationEvent", field, false, false, "ApplicationEventKind")
@@ -23350,46 +23244,14 @@ func (ec *executionContext) fieldContext_Assignment_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _Assignment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
@@ -23417,207 +23279,66 @@ func (ec *executionContext) fieldContext_Assignment_employerID(_ context.Context
 }
 
 func (ec *executionContext) _Assignment_agencyID(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_agencyID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AgencyID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.AgencyID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_agencyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Assignment_offerID(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_offerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OfferID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.OfferID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_offerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Assignment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v assignment.Status) graphql.Marshaler {
-			return ec.marshalNAssignmentStatus2flexworkᚋentᚋassignmentᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNAssignmentStatus2flexworkᚋentᚋassignmentᚐStatus(ctx, field.Selections, obj.Status) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "AssignmentStatus")
 }
 
 func (ec *executionContext) _Assignment_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_startsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.StartsAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_endsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.EndsAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_checkedInAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_checkedInAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CheckedInAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CheckedInAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_checkedInAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_checkedOutAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_checkedOutAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CheckedOutAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CheckedOutAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_checkedOutAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_cancelledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_cancelledAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancelledAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CancelledAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_cancelledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Assignment_cancelReason(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_cancelReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancelReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.CancelReason == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.CancelReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_cancelReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "String")
@@ -23631,23 +23352,7 @@ func (ec *executionContext) fieldContext_Assignment_lateCancellation(_ context.C
 }
 
 func (ec *executionContext) _Assignment_briefingAcknowledgedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Assignment_briefingAcknowledgedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BriefingAcknowledgedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.BriefingAcknowledgedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_briefingAcknowledgedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
@@ -24013,46 +23718,14 @@ func (ec *executionContext) fieldContext_AssignmentEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _AssignmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AssignmentEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AssignmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AssignmentEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _AssignmentEvent_kind(ctx context.Context, field graphql.CollectedField, obj *notifications.AssignmentEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AssignmentEvent_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v notifications.LiveKind) graphql.Marshaler {
-			return ec.marshalNAssignmentEventKind2flexworkᚋnotificationsᚐLiveKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNAssignmentEventKind2flexworkᚋnotificationsᚐLiveKind(ctx, field.Selections, obj.Kind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AssignmentEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AssignmentEvent", field, false, false, "AssignmentEventKind")
@@ -24155,46 +23828,14 @@ func (ec *executionContext) fieldContext_Availability_exceptions(_ context.Conte
 }
 
 func (ec *executionContext) _AvailabilityException_from(ctx context.Context, field graphql.CollectedField, obj *week.Exception) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AvailabilityException_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.From) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AvailabilityException_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AvailabilityException", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _AvailabilityException_to(ctx context.Context, field graphql.CollectedField, obj *week.Exception) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AvailabilityException_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.To) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AvailabilityException_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AvailabilityException", field, false, false, "DateTime")
@@ -24561,23 +24202,7 @@ func (ec *executionContext) fieldContext_CandidateConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _CandidateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CandidateEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CandidateEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CandidateEdge", field, false, false, "Cursor")
@@ -24623,26 +24248,10 @@ func (ec *executionContext) fieldContext_CandidateEdge_rank(_ context.Context, f
 }
 
 func (ec *executionContext) _CandidateEdge_matchScore(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CandidateEdge_matchScore(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MatchScore(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MatchScore) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CandidateEdge_matchScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CandidateEdge", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("CandidateEdge", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CandidateEdge_factors(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
@@ -24654,7 +24263,7 @@ func (ec *executionContext) _CandidateEdge_factors(ctx context.Context, field gr
 			return ec.fieldContext_CandidateEdge_factors(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Factors(), nil
+			return obj.Factors, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []market.MatchFactor) graphql.Marshaler {
@@ -24668,7 +24277,7 @@ func (ec *executionContext) fieldContext_CandidateEdge_factors(_ context.Context
 	fc = &graphql.FieldContext{
 		Object:     "CandidateEdge",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MatchFactor(ctx, field)
@@ -24754,46 +24363,14 @@ func (ec *executionContext) fieldContext_Certification_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _Certification_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Certification_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Certification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Certification", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Certification_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Certification_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Certification_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Certification", field, false, false, "DateTime")
@@ -24821,23 +24398,7 @@ func (ec *executionContext) fieldContext_Certification_title(_ context.Context, 
 }
 
 func (ec *executionContext) _Certification_status(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Certification_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v certification.Status) graphql.Marshaler {
-			return ec.marshalNCertificationStatus2flexworkᚋentᚋcertificationᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCertificationStatus2flexworkᚋentᚋcertificationᚐStatus(ctx, field.Selections, obj.Status) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Certification_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Certification", field, false, false, "CertificationStatus")
@@ -25025,69 +24586,21 @@ func (ec *executionContext) fieldContext_CertificationDetails_credentialNumber(_
 }
 
 func (ec *executionContext) _CertificationDetails_issuedOn(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationDetails_issuedOn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IssuedOn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖtimeᚐTime(ctx, field.Selections, obj.IssuedOn) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_issuedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CertificationDetails_expiresOn(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationDetails_expiresOn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresOn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖtimeᚐTime(ctx, field.Selections, obj.ExpiresOn) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_expiresOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CertificationDetails_reviewedAt(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationDetails_reviewedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReviewedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ReviewedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_reviewedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "DateTime")
@@ -25122,23 +24635,7 @@ func (ec *executionContext) fieldContext_CertificationDetails_sha256(_ context.C
 }
 
 func (ec *executionContext) _CertificationDetails_documentURL(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationDetails_documentURL(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DocumentURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DocumentURL) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_documentURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
@@ -25177,23 +24674,7 @@ func (ec *executionContext) fieldContext_CertificationEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _CertificationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CertificationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationEdge", field, false, false, "Cursor")
@@ -25239,23 +24720,7 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_accessToken(_ con
 }
 
 func (ec *executionContext) _ChangePasswordPayload_accessTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangePasswordPayload_accessTokenExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccessTokenExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.AccessTokenExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ChangePasswordPayload_accessTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangePasswordPayload", field, false, false, "DateTime")
@@ -25269,23 +24734,7 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_refreshToken(_ co
 }
 
 func (ec *executionContext) _ChangePasswordPayload_refreshTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangePasswordPayload_refreshTokenExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefreshTokenExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.RefreshTokenExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ChangePasswordPayload_refreshTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangePasswordPayload", field, false, false, "DateTime")
@@ -25619,46 +25068,14 @@ func (ec *executionContext) fieldContext_Contract_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Contract_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Contract_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "DateTime")
@@ -25714,92 +25131,28 @@ func (ec *executionContext) fieldContext_Contract_revision(_ context.Context, fi
 }
 
 func (ec *executionContext) _Contract_workerSignedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_workerSignedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerSignedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.WorkerSignedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_workerSignedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Contract_employerSignedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_employerSignedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerSignedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EmployerSignedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_employerSignedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Contract_agencyID(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_agencyID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AgencyID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.AgencyID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_agencyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Contract_agencySignedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contract_agencySignedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AgencySignedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.AgencySignedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_agencySignedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "DateTime")
@@ -25996,23 +25349,7 @@ func (ec *executionContext) fieldContext_ContractEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _ContractEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ContractEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContractEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ContractEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContractEdge", field, false, false, "Cursor")
@@ -26026,115 +25363,35 @@ func (ec *executionContext) fieldContext_Course_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Course_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Course_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Course_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Course_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Course_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Course_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Course_skillID(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Course_skillID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SkillID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.SkillID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_skillID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Course_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Course_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v course.Kind) graphql.Marshaler {
-			return ec.marshalNCourseKind2flexworkᚋentᚋcourseᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCourseKind2flexworkᚋentᚋcourseᚐKind(ctx, field.Selections, obj.Kind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "CourseKind")
@@ -26148,46 +25405,20 @@ func (ec *executionContext) fieldContext_Course_title(_ context.Context, field g
 }
 
 func (ec *executionContext) _Course_content(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Course_content(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Content, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Content == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Content) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "String")
 }
 
 func (ec *executionContext) _Course_link(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Course_link(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Link, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Link == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Link) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "String")
@@ -26247,23 +25478,7 @@ func (ec *executionContext) fieldContext_CourseCompletion_id(_ context.Context, 
 }
 
 func (ec *executionContext) _CourseCompletion_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CourseCompletion_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CourseCompletion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "DateTime")
@@ -26298,23 +25513,7 @@ func (ec *executionContext) fieldContext_CourseCompletion_passed(_ context.Conte
 }
 
 func (ec *executionContext) _CourseCompletion_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CourseCompletion_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CourseCompletion_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "DateTime")
@@ -26383,23 +25582,7 @@ func (ec *executionContext) fieldContext_CourseQuestion_options(_ context.Contex
 }
 
 func (ec *executionContext) _CoverRequirement_kind(ctx context.Context, field graphql.CollectedField, obj *market.CoverRequirement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CoverRequirement_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v insurancecover.Kind) graphql.Marshaler {
-			return ec.marshalNCoverKind2flexworkᚋentᚋinsurancecoverᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCoverKind2flexworkᚋentᚋinsurancecoverᚐKind(ctx, field.Selections, obj.Kind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CoverRequirement_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverRequirement", field, false, false, "CoverKind")
@@ -26580,46 +25763,14 @@ func (ec *executionContext) fieldContext_CreditDispute_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _CreditDispute_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDispute_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CreditDispute_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDispute_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "DateTime")
@@ -26640,115 +25791,41 @@ func (ec *executionContext) fieldContext_CreditDispute_reason(_ context.Context,
 }
 
 func (ec *executionContext) _CreditDispute_status(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDispute_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v creditdispute.Status) graphql.Marshaler {
-			return ec.marshalNCreditDisputeStatus2flexworkᚋentᚋcreditdisputeᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCreditDisputeStatus2flexworkᚋentᚋcreditdisputeᚐStatus(ctx, field.Selections, obj.Status) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "CreditDisputeStatus")
 }
 
 func (ec *executionContext) _CreditDispute_resolutionNote(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDispute_resolutionNote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ResolutionNote, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.ResolutionNote == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.ResolutionNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_resolutionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreditDispute_resolvedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDispute_resolvedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ResolvedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ResolvedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_resolvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CreditDispute_response(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDispute_response(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Response, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Response == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Response) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_response(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreditDispute_respondedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDispute_respondedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RespondedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RespondedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_respondedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "DateTime")
@@ -26890,23 +25967,7 @@ func (ec *executionContext) fieldContext_CreditDisputeEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _CreditDisputeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDisputeEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDisputeEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDisputeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDisputeEdge", field, false, false, "Cursor")
@@ -26920,138 +25981,42 @@ func (ec *executionContext) fieldContext_CreditEvent_id(_ context.Context, field
 }
 
 func (ec *executionContext) _CreditEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEvent_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CreditEvent_subjectKind(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEvent_subjectKind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubjectKind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v creditevent.SubjectKind) graphql.Marshaler {
-			return ec.marshalNCreditEventSubjectKind2flexworkᚋentᚋcrediteventᚐSubjectKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCreditEventSubjectKind2flexworkᚋentᚋcrediteventᚐSubjectKind(ctx, field.Selections, obj.SubjectKind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_subjectKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "CreditEventSubjectKind")
 }
 
 func (ec *executionContext) _CreditEvent_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEvent_workerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "ID")
 }
 
 func (ec *executionContext) _CreditEvent_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEvent_employerID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "ID")
 }
 
 func (ec *executionContext) _CreditEvent_kind(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEvent_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v creditevent.Kind) graphql.Marshaler {
-			return ec.marshalNCreditEventKind2flexworkᚋentᚋcrediteventᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCreditEventKind2flexworkᚋentᚋcrediteventᚐKind(ctx, field.Selections, obj.Kind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "CreditEventKind")
 }
 
 func (ec *executionContext) _CreditEvent_rating(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEvent_rating(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rating, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Rating) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_rating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "Int")
@@ -27065,69 +26030,24 @@ func (ec *executionContext) fieldContext_CreditEvent_sourceID(_ context.Context,
 }
 
 func (ec *executionContext) _CreditEvent_reversesID(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEvent_reversesID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReversesID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.ReversesID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_reversesID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "ID")
 }
 
 func (ec *executionContext) _CreditEvent_note(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEvent_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Note == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Note) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreditEvent_occurredAt(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEvent_occurredAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OccurredAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.OccurredAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_occurredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "DateTime")
@@ -27269,23 +26189,7 @@ func (ec *executionContext) fieldContext_CreditEventEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _CreditEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEventEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEventEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEventEdge", field, false, false, "Cursor")
@@ -27368,23 +26272,7 @@ func (ec *executionContext) fieldContext_CreditReport_score(_ context.Context, f
 }
 
 func (ec *executionContext) _CreditReport_band(ctx context.Context, field graphql.CollectedField, obj *market.CreditReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditReport_band(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Band, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v credit.Band) graphql.Marshaler {
-			return ec.marshalNCreditBand2flexworkᚋcreditᚐBand(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCreditBand2flexworkᚋcreditᚐBand(ctx, field.Selections, obj.Band) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditReport_band(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditReport", field, false, false, "CreditBand")
@@ -27398,23 +26286,7 @@ func (ec *executionContext) fieldContext_CreditReport_provisional(_ context.Cont
 }
 
 func (ec *executionContext) _CreditReport_asOf(ctx context.Context, field graphql.CollectedField, obj *market.CreditReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditReport_asOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AsOf, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.AsOf) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditReport_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditReport", field, false, false, "DateTime")
@@ -27453,23 +26325,7 @@ func (ec *executionContext) fieldContext_CreditReport_factors(_ context.Context,
 }
 
 func (ec *executionContext) _DataExport_generatedAt(ctx context.Context, field graphql.CollectedField, obj *market.DataExport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DataExport_generatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GeneratedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.GeneratedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DataExport_generatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataExport", field, false, false, "DateTime")
@@ -27910,23 +26766,7 @@ func (ec *executionContext) fieldContext_DemandSuggestion_hour(_ context.Context
 }
 
 func (ec *executionContext) _DemandSuggestion_date(ctx context.Context, field graphql.CollectedField, obj *market.DemandSuggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DemandSuggestion_date(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Date, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDate2timeᚐTime(ctx, field.Selections, obj.Date) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DemandSuggestion_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DemandSuggestion", field, false, false, "Date")
@@ -28041,46 +26881,14 @@ func (ec *executionContext) fieldContext_Device_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Device_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Device_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Device_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Device", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Device_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Device_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Device_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Device", field, false, false, "DateTime")
@@ -28094,115 +26902,41 @@ func (ec *executionContext) fieldContext_Device_userID(_ context.Context, field 
 }
 
 func (ec *executionContext) _Device_platform(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Device_platform(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Platform, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v device.Platform) graphql.Marshaler {
-			return ec.marshalNDevicePlatform2flexworkᚋentᚋdeviceᚐPlatform(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDevicePlatform2flexworkᚋentᚋdeviceᚐPlatform(ctx, field.Selections, obj.Platform) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Device_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Device", field, false, false, "DevicePlatform")
 }
 
 func (ec *executionContext) _Device_appVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Device_appVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AppVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.AppVersion == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.AppVersion) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Device_appVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Device", field, false, false, "String")
 }
 
 func (ec *executionContext) _Device_lastSeenAt(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Device_lastSeenAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastSeenAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.LastSeenAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Device_lastSeenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Device", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Device_disabledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Device_disabledAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DisabledAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DisabledAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Device_disabledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Device", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Device_disabledReason(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Device_disabledReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DisabledReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.DisabledReason == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.DisabledReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Device_disabledReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Device", field, false, false, "String")
@@ -28344,23 +27078,7 @@ func (ec *executionContext) fieldContext_DeviceEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _DeviceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.DeviceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeviceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceEdge", field, false, false, "Cursor")
@@ -28374,92 +27092,28 @@ func (ec *executionContext) fieldContext_DeviceSession_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _DeviceSession_startedAt(ctx context.Context, field graphql.CollectedField, obj *auth.DeviceSession) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceSession_startedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.StartedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeviceSession_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceSession", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _DeviceSession_lastActiveAt(ctx context.Context, field graphql.CollectedField, obj *auth.DeviceSession) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceSession_lastActiveAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastActiveAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.LastActiveAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeviceSession_lastActiveAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceSession", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _DeviceSession_expiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.DeviceSession) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceSession_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.ExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeviceSession_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceSession", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _DeviceSession_userAgent(ctx context.Context, field graphql.CollectedField, obj *auth.DeviceSession) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceSession_userAgent(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserAgent, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.UserAgent) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeviceSession_userAgent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceSession", field, false, false, "String")
@@ -28915,46 +27569,14 @@ func (ec *executionContext) fieldContext_Employer_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Employer_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Employer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "DateTime")
@@ -28968,69 +27590,30 @@ func (ec *executionContext) fieldContext_Employer_name(_ context.Context, field 
 }
 
 func (ec *executionContext) _Employer_description(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Description == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Employer_website(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_website(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Website, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Website == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Website) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Employer_address(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_address(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Address, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Address == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Address) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "String")
@@ -29083,46 +27666,14 @@ func (ec *executionContext) fieldContext_Employer_lng(_ context.Context, field g
 }
 
 func (ec *executionContext) _Employer_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v employer.Kind) graphql.Marshaler {
-			return ec.marshalNOrganisationKind2flexworkᚋentᚋemployerᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNOrganisationKind2flexworkᚋentᚋemployerᚐKind(ctx, field.Selections, obj.Kind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "OrganisationKind")
 }
 
 func (ec *executionContext) _Employer_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_jurisdiction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Jurisdiction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v employer.Jurisdiction) graphql.Marshaler {
-			return ec.marshalNJurisdiction2flexworkᚋentᚋemployerᚐJurisdiction(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNJurisdiction2flexworkᚋentᚋemployerᚐJurisdiction(ctx, field.Selections, obj.Jurisdiction) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_jurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "Jurisdiction")
@@ -29173,69 +27724,21 @@ func (ec *executionContext) fieldContext_Employer_paidLate(_ context.Context, fi
 }
 
 func (ec *executionContext) _Employer_fundingTerms(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_fundingTerms(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FundingTerms, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v employer.FundingTerms) graphql.Marshaler {
-			return ec.marshalNFundingTerms2flexworkᚋentᚋemployerᚐFundingTerms(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNFundingTerms2flexworkᚋentᚋemployerᚐFundingTerms(ctx, field.Selections, obj.FundingTerms) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_fundingTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "FundingTerms")
 }
 
 func (ec *executionContext) _Employer_licenceNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_licenceNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LicenceNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LicenceNumber) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_licenceNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Employer_licenceStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Employer_licenceStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LicenceStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *employer.LicenceStatus) graphql.Marshaler {
-			return ec.marshalOLicenceStatus2ᚖflexworkᚋentᚋemployerᚐLicenceStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOLicenceStatus2ᚖflexworkᚋentᚋemployerᚐLicenceStatus(ctx, field.Selections, obj.LicenceStatus) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_licenceStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "LicenceStatus")
@@ -29833,23 +28336,7 @@ func (ec *executionContext) fieldContext_EmployerEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _EmployerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerEdge", field, false, false, "Cursor")
@@ -29863,46 +28350,14 @@ func (ec *executionContext) fieldContext_EmployerInvitation_id(_ context.Context
 }
 
 func (ec *executionContext) _EmployerInvitation_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitation_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _EmployerInvitation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitation_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "DateTime")
@@ -29923,46 +28378,14 @@ func (ec *executionContext) fieldContext_EmployerInvitation_email(_ context.Cont
 }
 
 func (ec *executionContext) _EmployerInvitation_role(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitation_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v employerinvitation.Role) graphql.Marshaler {
-			return ec.marshalNMembershipRole2flexworkᚋentᚋemployerinvitationᚐRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMembershipRole2flexworkᚋentᚋemployerinvitationᚐRole(ctx, field.Selections, obj.Role) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "MembershipRole")
 }
 
 func (ec *executionContext) _EmployerInvitation_status(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitation_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v employerinvitation.Status) graphql.Marshaler {
-			return ec.marshalNEmployerInvitationStatus2flexworkᚋentᚋemployerinvitationᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNEmployerInvitationStatus2flexworkᚋentᚋemployerinvitationᚐStatus(ctx, field.Selections, obj.Status) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "EmployerInvitationStatus")
@@ -29976,46 +28399,14 @@ func (ec *executionContext) fieldContext_EmployerInvitation_invitedByID(_ contex
 }
 
 func (ec *executionContext) _EmployerInvitation_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitation_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.ExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _EmployerInvitation_respondedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitation_respondedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RespondedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RespondedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_respondedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "DateTime")
@@ -30189,23 +28580,7 @@ func (ec *executionContext) fieldContext_EmployerInvitationEdge_node(_ context.C
 }
 
 func (ec *executionContext) _EmployerInvitationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitationEdge", field, false, false, "Cursor")
@@ -30538,46 +28913,14 @@ func (ec *executionContext) fieldContext_InsuranceCover_id(_ context.Context, fi
 }
 
 func (ec *executionContext) _InsuranceCover_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsuranceCover_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _InsuranceCover_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsuranceCover_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "DateTime")
@@ -30612,23 +28955,7 @@ func (ec *executionContext) fieldContext_InsuranceCover_payerID(_ context.Contex
 }
 
 func (ec *executionContext) _InsuranceCover_kind(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsuranceCover_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v insurancecover.Kind) graphql.Marshaler {
-			return ec.marshalNCoverKind2flexworkᚋentᚋinsurancecoverᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCoverKind2flexworkᚋentᚋinsurancecoverᚐKind(ctx, field.Selections, obj.Kind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "CoverKind")
@@ -30649,69 +28976,21 @@ func (ec *executionContext) fieldContext_InsuranceCover_policyNumber(_ context.C
 }
 
 func (ec *executionContext) _InsuranceCover_coversFrom(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsuranceCover_coversFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CoversFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CoversFrom) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_coversFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _InsuranceCover_coversTo(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsuranceCover_coversTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CoversTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CoversTo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_coversTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _InsuranceCover_status(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InsuranceCover_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v insurancecover.Status) graphql.Marshaler {
-			return ec.marshalNCoverStatus2flexworkᚋentᚋinsurancecoverᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCoverStatus2flexworkᚋentᚋinsurancecoverᚐStatus(ctx, field.Selections, obj.Status) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "CoverStatus")
@@ -30976,46 +29255,14 @@ func (ec *executionContext) fieldContext_LedgerEntry_id(_ context.Context, field
 }
 
 func (ec *executionContext) _LedgerEntry_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerEntry_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _LedgerEntry_seq(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerEntry_seq(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Seq, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint64(ctx, field.Selections, obj.Seq) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "Int")
@@ -31167,23 +29414,7 @@ func (ec *executionContext) fieldContext_LedgerEntryEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _LedgerEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerEntryEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntryEdge", field, false, false, "Cursor")
@@ -31388,26 +29619,10 @@ func (ec *executionContext) fieldContext_MatchFactor_max(_ context.Context, fiel
 }
 
 func (ec *executionContext) _MatchFactor_detail(ctx context.Context, field graphql.CollectedField, obj *market.MatchFactor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchFactor_detail(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Detail(ctx), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Detail) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MatchFactor_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MatchFactor", field, true, false, "String")
+	return graphql.NewScalarFieldContext("MatchFactor", field, false, false, "String")
 }
 
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
@@ -31418,46 +29633,14 @@ func (ec *executionContext) fieldContext_Membership_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _Membership_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Membership_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Membership_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Membership_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "DateTime")
@@ -31478,23 +29661,7 @@ func (ec *executionContext) fieldContext_Membership_userID(_ context.Context, fi
 }
 
 func (ec *executionContext) _Membership_role(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v membership.Role) graphql.Marshaler {
-			return ec.marshalNMembershipRole2flexworkᚋentᚋmembershipᚐRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMembershipRole2flexworkᚋentᚋmembershipᚐRole(ctx, field.Selections, obj.Role) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Membership_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "MembershipRole")
@@ -31668,23 +29835,7 @@ func (ec *executionContext) fieldContext_MembershipEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _MembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MembershipEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MembershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipEdge", field, false, false, "Cursor")
@@ -35924,23 +34075,7 @@ func (ec *executionContext) fieldContext_Notification_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Notification_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "DateTime")
@@ -35954,23 +34089,7 @@ func (ec *executionContext) fieldContext_Notification_userID(_ context.Context, 
 }
 
 func (ec *executionContext) _Notification_category(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_category(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Category, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.NotificationCategory) graphql.Marshaler {
-			return ec.marshalNNotificationCategory2flexworkᚋentᚋschemaᚋenumᚐNotificationCategory(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNNotificationCategory2flexworkᚋentᚋschemaᚋenumᚐNotificationCategory(ctx, field.Selections, obj.Category) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "NotificationCategory")
@@ -35984,23 +34103,10 @@ func (ec *executionContext) fieldContext_Notification_title(_ context.Context, f
 }
 
 func (ec *executionContext) _Notification_body(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_body(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Body, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Body == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Body) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
@@ -36014,69 +34120,21 @@ func (ec *executionContext) fieldContext_Notification_subjectID(_ context.Contex
 }
 
 func (ec *executionContext) _Notification_readAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_readAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReadAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ReadAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Notification_pushStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_pushStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PushStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v notification.PushStatus) graphql.Marshaler {
-			return ec.marshalNNotificationPushStatus2flexworkᚋentᚋnotificationᚐPushStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNNotificationPushStatus2flexworkᚋentᚋnotificationᚐPushStatus(ctx, field.Selections, obj.PushStatus) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_pushStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "NotificationPushStatus")
 }
 
 func (ec *executionContext) _Notification_pushedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_pushedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PushedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PushedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_pushedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "DateTime")
@@ -36186,23 +34244,7 @@ func (ec *executionContext) fieldContext_NotificationEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _NotificationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NotificationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NotificationEdge", field, false, false, "Cursor")
@@ -36285,46 +34327,14 @@ func (ec *executionContext) fieldContext_Offer_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Offer_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Offer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "DateTime")
@@ -36352,115 +34362,38 @@ func (ec *executionContext) fieldContext_Offer_employerID(_ context.Context, fie
 }
 
 func (ec *executionContext) _Offer_applicationID(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_applicationID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ApplicationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.ApplicationID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_applicationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Offer_status(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v offer.Status) graphql.Marshaler {
-			return ec.marshalNOfferStatus2flexworkᚋentᚋofferᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNOfferStatus2flexworkᚋentᚋofferᚐStatus(ctx, field.Selections, obj.Status) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "OfferStatus")
 }
 
 func (ec *executionContext) _Offer_message(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_message(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Message == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Message) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Offer_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.ExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Offer_respondedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_respondedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RespondedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RespondedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_respondedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "DateTime")
@@ -36698,46 +34631,14 @@ func (ec *executionContext) fieldContext_OfferEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _OfferEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.OfferEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OfferEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_OfferEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _OfferEvent_kind(ctx context.Context, field graphql.CollectedField, obj *notifications.OfferEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OfferEvent_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v notifications.LiveKind) graphql.Marshaler {
-			return ec.marshalNOfferEventKind2flexworkᚋnotificationsᚐLiveKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNOfferEventKind2flexworkᚋnotificationsᚐLiveKind(ctx, field.Selections, obj.Kind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_OfferEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferEvent", field, false, false, "OfferEventKind")
@@ -36790,46 +34691,14 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[string]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_startCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.StartCursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[string]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.EndCursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
@@ -37022,46 +34891,14 @@ func (ec *executionContext) fieldContext_Payout_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Payout_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payout_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Payout_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payout_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "DateTime")
@@ -37096,92 +34933,31 @@ func (ec *executionContext) fieldContext_Payout_provider(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Payout_status(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payout_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v payout.Status) graphql.Marshaler {
-			return ec.marshalNPayoutStatus2flexworkᚋentᚋpayoutᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPayoutStatus2flexworkᚋentᚋpayoutᚐStatus(ctx, field.Selections, obj.Status) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "PayoutStatus")
 }
 
 func (ec *executionContext) _Payout_providerRef(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payout_providerRef(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProviderRef, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.ProviderRef == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.ProviderRef) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_providerRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "String")
 }
 
 func (ec *executionContext) _Payout_settledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payout_settledAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SettledAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SettledAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_settledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Payout_batchID(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payout_batchID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BatchID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.BatchID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_batchID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "ID")
@@ -37195,46 +34971,14 @@ func (ec *executionContext) fieldContext_PayoutBatch_id(_ context.Context, field
 }
 
 func (ec *executionContext) _PayoutBatch_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutBatch_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutBatch_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _PayoutBatch_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutBatch_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutBatch_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "DateTime")
@@ -37255,23 +34999,7 @@ func (ec *executionContext) fieldContext_PayoutBatch_count(_ context.Context, fi
 }
 
 func (ec *executionContext) _PayoutBatch_settledAt(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutBatch_settledAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SettledAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.SettledAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutBatch_settledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "DateTime")
@@ -37468,23 +35196,7 @@ func (ec *executionContext) fieldContext_PayoutBatchEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _PayoutBatchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatchEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutBatchEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutBatchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayoutBatchEdge", field, false, false, "Cursor")
@@ -37594,23 +35306,7 @@ func (ec *executionContext) fieldContext_PayoutEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PayoutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayoutEdge", field, false, false, "Cursor")
@@ -37702,23 +35398,7 @@ func (ec *executionContext) fieldContext_Payslip_rate(_ context.Context, field g
 }
 
 func (ec *executionContext) _Payslip_payUnit(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payslip_payUnit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PayUnit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v shift.PayUnit) graphql.Marshaler {
-			return ec.marshalNShiftPayUnit2flexworkᚋentᚋshiftᚐPayUnit(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNShiftPayUnit2flexworkᚋentᚋshiftᚐPayUnit(ctx, field.Selections, obj.PayUnit) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_payUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payslip", field, false, false, "ShiftPayUnit")
@@ -37828,23 +35508,7 @@ func (ec *executionContext) fieldContext_Payslip_net(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Payslip_paidAt(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payslip_paidAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaidAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.PaidAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payslip", field, false, false, "DateTime")
@@ -37897,23 +35561,7 @@ func (ec *executionContext) fieldContext_PostFromTemplatePayload_shift(_ context
 }
 
 func (ec *executionContext) _PreferenceFit_preference(ctx context.Context, field graphql.CollectedField, obj *market.PreferenceFit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PreferenceFit_preference(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Preference, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v market.Preference) graphql.Marshaler {
-			return ec.marshalNPreference2flexworkᚋmarketᚐPreference(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPreference2flexworkᚋmarketᚐPreference(ctx, field.Selections, obj.Preference) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PreferenceFit_preference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PreferenceFit", field, false, false, "Preference")
@@ -39224,46 +36872,14 @@ func (ec *executionContext) fieldContext_RealName_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _RealName_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RealName_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _RealName_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RealName_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "DateTime")
@@ -39284,23 +36900,7 @@ func (ec *executionContext) fieldContext_RealName_legalName(_ context.Context, f
 }
 
 func (ec *executionContext) _RealName_idType(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RealName_idType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IDType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v realname.IDType) graphql.Marshaler {
-			return ec.marshalNIdentityDocumentType2flexworkᚋentᚋrealnameᚐIDType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNIdentityDocumentType2flexworkᚋentᚋrealnameᚐIDType(ctx, field.Selections, obj.IDType) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_idType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "IdentityDocumentType")
@@ -39314,69 +36914,24 @@ func (ec *executionContext) fieldContext_RealName_idNumberMasked(_ context.Conte
 }
 
 func (ec *executionContext) _RealName_status(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RealName_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v realname.Status) graphql.Marshaler {
-			return ec.marshalNRealNameStatus2flexworkᚋentᚋrealnameᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNRealNameStatus2flexworkᚋentᚋrealnameᚐStatus(ctx, field.Selections, obj.Status) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "RealNameStatus")
 }
 
 func (ec *executionContext) _RealName_reason(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RealName_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Reason == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Reason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "String")
 }
 
 func (ec *executionContext) _RealName_verifiedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RealName_verifiedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.VerifiedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.VerifiedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_verifiedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "DateTime")
@@ -39541,23 +37096,7 @@ func (ec *executionContext) fieldContext_RefreshTokenPayload_accessToken(_ conte
 }
 
 func (ec *executionContext) _RefreshTokenPayload_accessTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RefreshTokenPayload_accessTokenExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccessTokenExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.AccessTokenExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RefreshTokenPayload_accessTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RefreshTokenPayload", field, false, false, "DateTime")
@@ -39571,23 +37110,7 @@ func (ec *executionContext) fieldContext_RefreshTokenPayload_refreshToken(_ cont
 }
 
 func (ec *executionContext) _RefreshTokenPayload_refreshTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RefreshTokenPayload_refreshTokenExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefreshTokenExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.RefreshTokenExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RefreshTokenPayload_refreshTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RefreshTokenPayload", field, false, false, "DateTime")
@@ -39777,23 +37300,7 @@ func (ec *executionContext) fieldContext_RemoveMemberPayload_employer(_ context.
 }
 
 func (ec *executionContext) _RemoveRosterEntryPayload_removedRosterEntryID(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RemoveRosterEntryPayload_removedRosterEntryID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RemovedRosterEntryID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.RemovedRosterEntryID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RemoveRosterEntryPayload_removedRosterEntryID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RemoveRosterEntryPayload", field, false, false, "ID")
@@ -39935,23 +37442,7 @@ func (ec *executionContext) fieldContext_RequestPasswordResetPayload_email(_ con
 }
 
 func (ec *executionContext) _RequestPasswordResetPayload_codeExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.ResetPending) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RequestPasswordResetPayload_codeExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CodeExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CodeExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RequestPasswordResetPayload_codeExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RequestPasswordResetPayload", field, false, false, "DateTime")
@@ -39997,23 +37488,7 @@ func (ec *executionContext) fieldContext_ResetPasswordPayload_accessToken(_ cont
 }
 
 func (ec *executionContext) _ResetPasswordPayload_accessTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ResetPasswordPayload_accessTokenExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccessTokenExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.AccessTokenExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ResetPasswordPayload_accessTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, "DateTime")
@@ -40027,23 +37502,7 @@ func (ec *executionContext) fieldContext_ResetPasswordPayload_refreshToken(_ con
 }
 
 func (ec *executionContext) _ResetPasswordPayload_refreshTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ResetPasswordPayload_refreshTokenExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefreshTokenExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.RefreshTokenExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ResetPasswordPayload_refreshTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, "DateTime")
@@ -40185,46 +37644,14 @@ func (ec *executionContext) fieldContext_Review_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Review_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Review_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "DateTime")
@@ -40238,23 +37665,7 @@ func (ec *executionContext) fieldContext_Review_assignmentID(_ context.Context, 
 }
 
 func (ec *executionContext) _Review_direction(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_direction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Direction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v review.Direction) graphql.Marshaler {
-			return ec.marshalNReviewDirection2flexworkᚋentᚋreviewᚐDirection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNReviewDirection2flexworkᚋentᚋreviewᚐDirection(ctx, field.Selections, obj.Direction) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "ReviewDirection")
@@ -40305,92 +37716,34 @@ func (ec *executionContext) fieldContext_Review_tags(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Review_comment(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_comment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Comment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Comment == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Comment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
 }
 
 func (ec *executionContext) _Review_revealedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_revealedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RevealedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RevealedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_revealedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Review_reply(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_reply(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reply, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Reply == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Reply) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_reply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
 }
 
 func (ec *executionContext) _Review_repliedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Review_repliedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RepliedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RepliedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_repliedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "DateTime")
@@ -40564,23 +37917,7 @@ func (ec *executionContext) fieldContext_ReviewEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ReviewEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewEdge", field, false, false, "Cursor")
@@ -40594,23 +37931,7 @@ func (ec *executionContext) fieldContext_ReviewReport_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ReviewReport_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewReport_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReport_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "DateTime")
@@ -40638,69 +37959,24 @@ func (ec *executionContext) fieldContext_ReviewReport_reason(_ context.Context, 
 }
 
 func (ec *executionContext) _ReviewReport_status(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewReport_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v reviewreport.Status) graphql.Marshaler {
-			return ec.marshalNReviewReportStatus2flexworkᚋentᚋreviewreportᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNReviewReportStatus2flexworkᚋentᚋreviewreportᚐStatus(ctx, field.Selections, obj.Status) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReport_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "ReviewReportStatus")
 }
 
 func (ec *executionContext) _ReviewReport_decidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewReport_decidedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DecidedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DecidedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReport_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ReviewReport_decisionNote(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewReport_decisionNote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DecisionNote, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.DecisionNote == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.DecisionNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReport_decisionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "String")
@@ -40842,23 +38118,7 @@ func (ec *executionContext) fieldContext_ReviewReportEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _ReviewReportEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReportEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewReportEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReportEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReportEdge", field, false, false, "Cursor")
@@ -41000,92 +38260,28 @@ func (ec *executionContext) fieldContext_RightsReport_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _RightsReport_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RightsReport_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsReport_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _RightsReport_periodFrom(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RightsReport_periodFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.PeriodFrom) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsReport_periodFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _RightsReport_periodTo(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RightsReport_periodTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.PeriodTo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsReport_periodTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _RightsReport_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RightsReport_jurisdiction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Jurisdiction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *rightsreport.Jurisdiction) graphql.Marshaler {
-			return ec.marshalOJurisdiction2ᚖflexworkᚋentᚋrightsreportᚐJurisdiction(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOJurisdiction2ᚖflexworkᚋentᚋrightsreportᚐJurisdiction(ctx, field.Selections, obj.Jurisdiction) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsReport_jurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "Jurisdiction")
@@ -41168,23 +38364,7 @@ func (ec *executionContext) fieldContext_RightsScore_score(_ context.Context, fi
 }
 
 func (ec *executionContext) _RightsScore_asOf(ctx context.Context, field graphql.CollectedField, obj *market.RightsScore) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RightsScore_asOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AsOf, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.AsOf) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsScore_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsScore", field, false, false, "DateTime")
@@ -41281,46 +38461,14 @@ func (ec *executionContext) fieldContext_RosterEntry_id(_ context.Context, field
 }
 
 func (ec *executionContext) _RosterEntry_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RosterEntry_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntry_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _RosterEntry_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RosterEntry_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntry_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "DateTime")
@@ -41341,46 +38489,17 @@ func (ec *executionContext) fieldContext_RosterEntry_workerID(_ context.Context,
 }
 
 func (ec *executionContext) _RosterEntry_kind(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RosterEntry_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v rosterentry.Kind) graphql.Marshaler {
-			return ec.marshalNRosterEntryKind2flexworkᚋentᚋrosterentryᚐKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNRosterEntryKind2flexworkᚋentᚋrosterentryᚐKind(ctx, field.Selections, obj.Kind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "RosterEntryKind")
 }
 
 func (ec *executionContext) _RosterEntry_note(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RosterEntry_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Note == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Note) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntry_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "String")
@@ -41554,23 +38673,7 @@ func (ec *executionContext) fieldContext_RosterEntryEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _RosterEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RosterEntryEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RosterEntryEdge", field, false, false, "Cursor")
@@ -41609,23 +38712,7 @@ func (ec *executionContext) fieldContext_SaveShiftTemplatePayload_template(_ con
 }
 
 func (ec *executionContext) _ScreeningResult_rule(ctx context.Context, field graphql.CollectedField, obj *market.RuleResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScreeningResult_rule(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rule, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v market.Rule) graphql.Marshaler {
-			return ec.marshalNScreeningRule2flexworkᚋmarketᚐRule(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNScreeningRule2flexworkᚋmarketᚐRule(ctx, field.Selections, obj.Rule) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ScreeningResult_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ScreeningResult", field, false, false, "ScreeningRule")
@@ -41733,23 +38820,7 @@ func (ec *executionContext) fieldContext_SendOfferPayload_expiryShortened(_ cont
 }
 
 func (ec *executionContext) _SendOfferPayload_requestedExpiresAt(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SendOfferPayload_requestedExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RequestedExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.RequestedExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SendOfferPayload_requestedExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SendOfferPayload", field, false, false, "DateTime")
@@ -41955,46 +39026,14 @@ func (ec *executionContext) fieldContext_Shift_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Shift_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Shift_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "DateTime")
@@ -42015,69 +39054,24 @@ func (ec *executionContext) fieldContext_Shift_title(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Shift_description(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Description == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Description) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
 }
 
 func (ec *executionContext) _Shift_engagementType(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_engagementType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EngagementType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.EngagementType) graphql.Marshaler {
-			return ec.marshalNEngagementType2flexworkᚋentᚋschemaᚋenumᚐEngagementType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNEngagementType2flexworkᚋentᚋschemaᚋenumᚐEngagementType(ctx, field.Selections, obj.EngagementType) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_engagementType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "EngagementType")
 }
 
 func (ec *executionContext) _Shift_status(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v shift.Status) graphql.Marshaler {
-			return ec.marshalNShiftStatus2flexworkᚋentᚋshiftᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNShiftStatus2flexworkᚋentᚋshiftᚐStatus(ctx, field.Selections, obj.Status) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "ShiftStatus")
@@ -42144,46 +39138,14 @@ func (ec *executionContext) fieldContext_Shift_geofenceRadiusM(_ context.Context
 }
 
 func (ec *executionContext) _Shift_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_startsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.StartsAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Shift_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_endsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.EndsAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "DateTime")
@@ -42218,23 +39180,7 @@ func (ec *executionContext) fieldContext_Shift_currency(_ context.Context, field
 }
 
 func (ec *executionContext) _Shift_payUnit(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_payUnit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PayUnit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v shift.PayUnit) graphql.Marshaler {
-			return ec.marshalNShiftPayUnit2flexworkᚋentᚋshiftᚐPayUnit(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNShiftPayUnit2flexworkᚋentᚋshiftᚐPayUnit(ctx, field.Selections, obj.PayUnit) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_payUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "ShiftPayUnit")
@@ -42262,115 +39208,38 @@ func (ec *executionContext) fieldContext_Shift_payCycleDays(_ context.Context, f
 }
 
 func (ec *executionContext) _Shift_agencyID(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_agencyID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AgencyID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.AgencyID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_agencyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Shift_postNature(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_postNature(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PostNature, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *shift.PostNature) graphql.Marshaler {
-			return ec.marshalODispatchPost2ᚖflexworkᚋentᚋshiftᚐPostNature(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODispatchPost2ᚖflexworkᚋentᚋshiftᚐPostNature(ctx, field.Selections, obj.PostNature) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_postNature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "DispatchPost")
 }
 
 func (ec *executionContext) _Shift_postMonths(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_postMonths(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PostMonths, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.PostMonths) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_postMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Shift_seriesID(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_seriesID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SeriesID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.SeriesID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_seriesID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Shift_safetyBriefing(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_safetyBriefing(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SafetyBriefing, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.SafetyBriefing == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.SafetyBriefing) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_safetyBriefing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
@@ -42384,46 +39253,14 @@ func (ec *executionContext) fieldContext_Shift_filled(_ context.Context, field g
 }
 
 func (ec *executionContext) _Shift_minCreditScore(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_minCreditScore(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MinCreditScore, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.MinCreditScore) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_minCreditScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Shift_maxDistanceKm(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_maxDistanceKm(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaxDistanceKm, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.MaxDistanceKm) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_maxDistanceKm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "Int")
@@ -42444,69 +39281,24 @@ func (ec *executionContext) fieldContext_Shift_nda(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Shift_publishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_publishedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PublishedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PublishedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Shift_cancelledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_cancelledAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancelledAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CancelledAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_cancelledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Shift_cancelReason(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_cancelReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancelReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.CancelReason == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.CancelReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_cancelReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
@@ -42933,46 +39725,14 @@ func (ec *executionContext) fieldContext_Shift_requiredCertifications(_ context.
 }
 
 func (ec *executionContext) _ShiftBackfill_step(ctx context.Context, field graphql.CollectedField, obj *market.Backfill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftBackfill_step(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Step, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v shift.Backfill) graphql.Marshaler {
-			return ec.marshalNBackfillStep2flexworkᚋentᚋshiftᚐBackfill(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBackfillStep2flexworkᚋentᚋshiftᚐBackfill(ctx, field.Selections, obj.Step) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftBackfill_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftBackfill", field, false, false, "BackfillStep")
 }
 
 func (ec *executionContext) _ShiftBackfill_since(ctx context.Context, field graphql.CollectedField, obj *market.Backfill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftBackfill_since(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Since, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.Since) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftBackfill_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftBackfill", field, false, false, "DateTime")
@@ -43089,23 +39849,7 @@ func (ec *executionContext) fieldContext_ShiftEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _ShiftEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftEdge", field, false, false, "Cursor")
@@ -43176,23 +39920,7 @@ func (ec *executionContext) fieldContext_ShiftFeedConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _ShiftFeedEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftFeedEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftFeedEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftFeedEdge", field, false, false, "Cursor")
@@ -43357,46 +40085,14 @@ func (ec *executionContext) fieldContext_ShiftTemplate_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _ShiftTemplate_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftTemplate_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ShiftTemplate_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftTemplate_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "DateTime")
@@ -43580,23 +40276,7 @@ func (ec *executionContext) fieldContext_ShiftTemplateEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _ShiftTemplateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplateEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftTemplateEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplateEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplateEdge", field, false, false, "Cursor")
@@ -43706,23 +40386,7 @@ func (ec *executionContext) fieldContext_SignInPayload_accessToken(_ context.Con
 }
 
 func (ec *executionContext) _SignInPayload_accessTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignInPayload_accessTokenExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccessTokenExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.AccessTokenExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignInPayload_accessTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, "DateTime")
@@ -43736,23 +40400,7 @@ func (ec *executionContext) fieldContext_SignInPayload_refreshToken(_ context.Co
 }
 
 func (ec *executionContext) _SignInPayload_refreshTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignInPayload_refreshTokenExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefreshTokenExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.RefreshTokenExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignInPayload_refreshTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, "DateTime")
@@ -43819,23 +40467,7 @@ func (ec *executionContext) fieldContext_SignUpPayload_email(_ context.Context, 
 }
 
 func (ec *executionContext) _SignUpPayload_codeExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.SignUpPending) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignUpPayload_codeExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CodeExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CodeExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignUpPayload_codeExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignUpPayload", field, false, false, "DateTime")
@@ -43849,23 +40481,7 @@ func (ec *executionContext) fieldContext_Skill_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Skill_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Skill_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Skill_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Skill", field, false, false, "DateTime")
@@ -43886,23 +40502,7 @@ func (ec *executionContext) fieldContext_Skill_name(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Skill_category(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Skill_category(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Category, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v skill.Category) graphql.Marshaler {
-			return ec.marshalNSkillCategory2flexworkᚋentᚋskillᚐCategory(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSkillCategory2flexworkᚋentᚋskillᚐCategory(ctx, field.Selections, obj.Category) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Skill_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Skill", field, false, false, "SkillCategory")
@@ -44019,23 +40619,7 @@ func (ec *executionContext) fieldContext_SkillEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _SkillEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.SkillEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SkillEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SkillEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SkillEdge", field, false, false, "Cursor")
@@ -44049,23 +40633,7 @@ func (ec *executionContext) fieldContext_StaffAction_id(_ context.Context, field
 }
 
 func (ec *executionContext) _StaffAction_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StaffAction_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffAction_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "DateTime")
@@ -44079,23 +40647,7 @@ func (ec *executionContext) fieldContext_StaffAction_actorID(_ context.Context, 
 }
 
 func (ec *executionContext) _StaffAction_action(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StaffAction_action(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Action, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v staffaction.Action) graphql.Marshaler {
-			return ec.marshalNStaffActionAction2flexworkᚋentᚋstaffactionᚐAction(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNStaffActionAction2flexworkᚋentᚋstaffactionᚐAction(ctx, field.Selections, obj.Action) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffAction_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "StaffActionAction")
@@ -44109,23 +40661,10 @@ func (ec *executionContext) fieldContext_StaffAction_subjectID(_ context.Context
 }
 
 func (ec *executionContext) _StaffAction_note(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StaffAction_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Note == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Note) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffAction_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "String")
@@ -44235,23 +40774,7 @@ func (ec *executionContext) fieldContext_StaffActionEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _StaffActionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.StaffActionEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StaffActionEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffActionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffActionEdge", field, false, false, "Cursor")
@@ -44329,23 +40852,7 @@ func (ec *executionContext) fieldContext_StartCertificationUploadPayload_fields(
 }
 
 func (ec *executionContext) _StartCertificationUploadPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StartCertificationUploadPayload_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.ExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StartCertificationUploadPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StartCertificationUploadPayload", field, false, false, "DateTime")
@@ -44729,46 +41236,14 @@ func (ec *executionContext) fieldContext_Timesheet_id(_ context.Context, field g
 }
 
 func (ec *executionContext) _Timesheet_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
@@ -44796,46 +41271,14 @@ func (ec *executionContext) fieldContext_Timesheet_employerID(_ context.Context,
 }
 
 func (ec *executionContext) _Timesheet_agencyID(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_agencyID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AgencyID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.AgencyID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_agencyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Timesheet_status(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v timesheet.Status) graphql.Marshaler {
-			return ec.marshalNTimesheetStatus2flexworkᚋentᚋtimesheetᚐStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTimesheetStatus2flexworkᚋentᚋtimesheetᚐStatus(ctx, field.Selections, obj.Status) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "TimesheetStatus")
@@ -44849,161 +41292,55 @@ func (ec *executionContext) fieldContext_Timesheet_workedMinutes(_ context.Conte
 }
 
 func (ec *executionContext) _Timesheet_source(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v timesheet.Source) graphql.Marshaler {
-			return ec.marshalNTimesheetSource2flexworkᚋentᚋtimesheetᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTimesheetSource2flexworkᚋentᚋtimesheetᚐSource(ctx, field.Selections, obj.Source) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "TimesheetSource")
 }
 
 func (ec *executionContext) _Timesheet_claimedCheckOutAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_claimedCheckOutAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClaimedCheckOutAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ClaimedCheckOutAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_claimedCheckOutAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_claimNote(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_claimNote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClaimNote, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.ClaimNote == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.ClaimNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_claimNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
 }
 
 func (ec *executionContext) _Timesheet_approvedMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_approvedMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ApprovedMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.ApprovedMinutes) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_approvedMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Timesheet_adjustmentReason(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_adjustmentReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AdjustmentReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.AdjustmentReason == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.AdjustmentReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_adjustmentReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
 }
 
 func (ec *executionContext) _Timesheet_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_submittedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubmittedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.SubmittedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_approvedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_approvedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ApprovedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ApprovedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_approvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
@@ -45017,230 +41354,82 @@ func (ec *executionContext) fieldContext_Timesheet_autoApproved(_ context.Contex
 }
 
 func (ec *executionContext) _Timesheet_disputedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_disputedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DisputedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DisputedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_disputedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_disputeReason(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_disputeReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DisputeReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.DisputeReason == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.DisputeReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_disputeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
 }
 
 func (ec *executionContext) _Timesheet_proposedMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_proposedMinutes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProposedMinutes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.ProposedMinutes) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_proposedMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Timesheet_correctionNote(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_correctionNote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CorrectionNote, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.CorrectionNote == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.CorrectionNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_correctionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
 }
 
 func (ec *executionContext) _Timesheet_escalatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_escalatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EscalatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EscalatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_escalatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_escalatedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_escalatedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EscalatedBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *timesheet.EscalatedBy) graphql.Marshaler {
-			return ec.marshalOTimesheetEscalatedBy2ᚖflexworkᚋentᚋtimesheetᚐEscalatedBy(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTimesheetEscalatedBy2ᚖflexworkᚋentᚋtimesheetᚐEscalatedBy(ctx, field.Selections, obj.EscalatedBy) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_escalatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "TimesheetEscalatedBy")
 }
 
 func (ec *executionContext) _Timesheet_escalationNote(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_escalationNote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EscalationNote, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.EscalationNote == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.EscalationNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_escalationNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
 }
 
 func (ec *executionContext) _Timesheet_decidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_decidedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DecidedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DecidedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_decisionNote(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_decisionNote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DecisionNote, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.DecisionNote == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.DecisionNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_decisionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
 }
 
 func (ec *executionContext) _Timesheet_amountOwed(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_amountOwed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AmountOwed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint64(ctx, field.Selections, obj.AmountOwed) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_amountOwed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "Int")
@@ -45254,69 +41443,24 @@ func (ec *executionContext) fieldContext_Timesheet_currency(_ context.Context, f
 }
 
 func (ec *executionContext) _Timesheet_paymentDueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_paymentDueAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaymentDueAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PaymentDueAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_paymentDueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_paymentStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_paymentStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaymentStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v timesheet.PaymentStatus) graphql.Marshaler {
-			return ec.marshalNTimesheetPaymentStatus2flexworkᚋentᚋtimesheetᚐPaymentStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTimesheetPaymentStatus2flexworkᚋentᚋtimesheetᚐPaymentStatus(ctx, field.Selections, obj.PaymentStatus) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_paymentStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "TimesheetPaymentStatus")
 }
 
 func (ec *executionContext) _Timesheet_paymentReference(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_paymentReference(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaymentReference, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.PaymentReference == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.PaymentReference) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_paymentReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
@@ -45337,69 +41481,24 @@ func (ec *executionContext) fieldContext_Timesheet_withheldAmount(_ context.Cont
 }
 
 func (ec *executionContext) _Timesheet_withholdingRule(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_withholdingRule(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WithholdingRule, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.WithholdingRule == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.WithholdingRule) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_withholdingRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
 }
 
 func (ec *executionContext) _Timesheet_paidAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_paidAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaidAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PaidAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_paymentConfirmedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_paymentConfirmedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaymentConfirmedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PaymentConfirmedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_paymentConfirmedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
@@ -45413,69 +41512,24 @@ func (ec *executionContext) fieldContext_Timesheet_paymentAutoConfirmed(_ contex
 }
 
 func (ec *executionContext) _Timesheet_notReceivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_notReceivedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NotReceivedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.NotReceivedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_notReceivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Timesheet_notReceivedNote(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_notReceivedNote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NotReceivedNote, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.NotReceivedNote == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.NotReceivedNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_notReceivedNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
 }
 
 func (ec *executionContext) _Timesheet_overdueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Timesheet_overdueAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OverdueAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.OverdueAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_overdueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "DateTime")
@@ -45681,23 +41735,7 @@ func (ec *executionContext) fieldContext_TimesheetEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _TimesheetEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TimesheetEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimesheetEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_TimesheetEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TimesheetEdge", field, false, false, "Cursor")
@@ -45942,46 +41980,14 @@ func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "DateTime")
@@ -46325,23 +42331,7 @@ func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field 
 }
 
 func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.UserEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserEdge", field, false, false, "Cursor")
@@ -46355,23 +42345,7 @@ func (ec *executionContext) fieldContext_VerifyEmailPayload_accessToken(_ contex
 }
 
 func (ec *executionContext) _VerifyEmailPayload_accessTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VerifyEmailPayload_accessTokenExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccessTokenExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.AccessTokenExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_VerifyEmailPayload_accessTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VerifyEmailPayload", field, false, false, "DateTime")
@@ -46385,23 +42359,7 @@ func (ec *executionContext) fieldContext_VerifyEmailPayload_refreshToken(_ conte
 }
 
 func (ec *executionContext) _VerifyEmailPayload_refreshTokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VerifyEmailPayload_refreshTokenExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefreshTokenExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.RefreshTokenExpiresAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_VerifyEmailPayload_refreshTokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VerifyEmailPayload", field, false, false, "DateTime")
@@ -46511,46 +42469,14 @@ func (ec *executionContext) fieldContext_WorkerProfile_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _WorkerProfile_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerProfile_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfile_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _WorkerProfile_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerProfile_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfile_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "DateTime")
@@ -46564,46 +42490,20 @@ func (ec *executionContext) fieldContext_WorkerProfile_userID(_ context.Context,
 }
 
 func (ec *executionContext) _WorkerProfile_headline(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerProfile_headline(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Headline, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Headline == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Headline) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfile_headline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "String")
 }
 
 func (ec *executionContext) _WorkerProfile_bio(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerProfile_bio(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Bio, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	if obj.Bio == "" {
+		return graphql.Null
+	}
+	return ec.marshalOString2string(ctx, field.Selections, obj.Bio) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfile_bio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "String")
@@ -47426,23 +43326,7 @@ func (ec *executionContext) fieldContext_WorkerProfileEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _WorkerProfileEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfileEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerProfileEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfileEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfileEdge", field, false, false, "Cursor")
@@ -47456,23 +43340,7 @@ func (ec *executionContext) fieldContext_WorkerSkill_id(_ context.Context, field
 }
 
 func (ec *executionContext) _WorkerSkill_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerSkill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerSkill_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerSkill_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerSkill", field, false, false, "DateTime")
@@ -47667,23 +43535,7 @@ func (ec *executionContext) fieldContext_WorkerSkillEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _WorkerSkillEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerSkillEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerSkillEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
-			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerSkillEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerSkillEdge", field, false, false, "Cursor")
@@ -48084,23 +43936,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_defaultValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultValue) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
@@ -60842,24 +56678,23 @@ func (ec *executionContext) _MatchFactor(ctx context.Context, sel ast.SelectionS
 		case "name":
 			out.Values[i] = ec._MatchFactor_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "points":
 			out.Values[i] = ec._MatchFactor_points(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "max":
 			out.Values[i] = ec._MatchFactor_max(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "detail":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._MatchFactor_detail(ctx, field, obj)
-				})
+			out.Values[i] = ec._MatchFactor_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// plainRead is gqlgen's body of a field resolved by reading a struct field
+// (no resolver, no method, no directive), non-null or nullable.
+var plainRead = regexp.MustCompile(
+	`\{\n\treturn graphql\.ResolveField\(\n\t\tctx,\n\t\tec\.OperationContext,\n\t\tfield,\n` +
+		`\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{\n\t\t\treturn ec\.fieldContext_\w+\(ctx, field\)\n\t\t\},\n` +
+		`\t\tfunc\(ctx context\.Context\) \(any, error\) \{\n\t\t\treturn obj\.(\w+), nil\n\t\t\},\n` +
+		`\t\tnil,\n` +
+		`\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v [^)]+\) graphql\.Marshaler \{\n\t\t\treturn ec\.([^(]+)\(ctx, selections, v\)\n\t\t\},\n` +
+		`\t\ttrue,\n\t\t(?:true|false),\n\t\)\n\}`)
+
+// plainReads marshals each plain read directly. gqlgen's ResolveField gives
+// every field a field context, a context holding it, the field middleware
+// chain, a panic guard and a boxed result: some ten allocations, for most
+// of the 2,800 fields of a candidates page. For a field whose marshaler
+// cannot fail (marshalers) each of them is without effect: reading a
+// struct field cannot fail or panic (obj is never nil here: its object's
+// marshaler returned null first); no error needs the field's path; and the
+// server's field middleware (server/graphql.go) passes such fields through
+// unchanged — oneStatementAtATime takes no lock for a field that is
+// neither a resolver nor a method — but for emptiness's "" → null in a
+// nullable String, which the rewritten field does itself. A field
+// middleware added later does not see these fields.
+func plainReads(src []byte) []byte {
+	safe := marshalers(src)
+	return plainRead.ReplaceAllFunc(src, func(m []byte) []byte {
+		g := plainRead.FindSubmatch(m)
+		field, marshal := string(g[1]), string(g[2])
+		if !safe[marshal] {
+			return m
+		}
+		const mark = "// a plain read: graph/serial/rewrite"
+		if marshal == "marshalOString2string" { // emptiness (server/graphql.go)
+			return fmt.Appendf(nil, "{\n\tif obj.%s == \"\" {\n\t\treturn graphql.Null\n\t}\n\treturn ec.%s(ctx, field.Selections, obj.%s) %s\n}", field, marshal, field, mark)
+		}
+		return fmt.Appendf(nil, "{\n\treturn ec.%s(ctx, field.Selections, obj.%s) %s\n}", marshal, field, mark)
+	})
+}
+
+// marshaler is a generated marshaler of a value held directly (a scalar or
+// an enum): its name, the Go type of its value and its body.
+var marshaler = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (marshal[NO][^(]+)\(ctx context\.Context, sel ast\.SelectionSet, v ([^)]+)\) graphql\.Marshaler \{\n((?:\t.*\n)*?)\}\n`)
+
+// neverNullScalars are the scalar functions that, given any value of their
+// Go type, answer a value (never null) and cannot fail.
+var neverNullScalars = []string{"scalar.MarshalString", "scalar.MarshalID", "scalar.MarshalInt", "scalar.MarshalInt64",
+	"graphql.MarshalBoolean", "scalar.MarshalDateTime", "scalar.MarshalDate"}
+
+// marshalers names the generated marshalers that cannot fail: each line of
+// the body is one of a few known shapes — a nil pointer to null, one of
+// neverNullScalars, or a value that marshals itself (an enum, a cursor);
+// anything else (a context marshaler, a Float that refuses NaN, a list, an
+// object) is left to ResolveField. A shape gqlgen changes falls back to it.
+func marshalers(src []byte) map[string]bool {
+	safe := map[string]bool{}
+	for _, m := range marshaler.FindAllSubmatch(src, -1) {
+		if cannotFail(string(m[2]), string(m[3])) {
+			safe[string(m[1])] = true
+		}
+	}
+	return safe
+}
+
+func cannotFail(goType, body string) bool {
+	nilGuard := strings.HasPrefix(body, "\tif v == nil {\n\t\treturn graphql.Null\n\t}\n")
+	if strings.HasPrefix(goType, "*") && !nilGuard {
+		return false
+	}
+	if strings.HasPrefix(goType, "[]") || strings.HasPrefix(goType, "map[") || strings.Contains(goType, "interface") || goType == "any" {
+		return false
+	}
+	body = strings.TrimPrefix(body, "\tif v == nil {\n\t\treturn graphql.Null\n\t}\n")
+	if body == "\treturn v\n" || body == "\treturn *v\n" {
+		return true // a type that marshals itself: an enum or a cursor
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(body, "\n"), "\n") {
+		switch {
+		case line == "\t_ = sel", line == "\t_ = ctx", line == "\treturn res",
+			line == "\tif res == graphql.Null {", line == "\t}",
+			strings.HasPrefix(line, "\t\tgraphql.AddInvalidNullFromMarshaler(ctx, "):
+		case strings.HasPrefix(line, "\tres := ") && neverNullScalar(strings.TrimPrefix(line, "\tres := ")):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func neverNullScalar(call string) bool {
+	for _, f := range neverNullScalars {
+		if call == f+"(v)" || call == f+"(*v)" {
+			return true
+		}
+	}
+	return false
+}

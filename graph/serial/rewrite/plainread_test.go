@@ -1,0 +1,67 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestOnlyMarshalersThatCannotFailAreCalledDirectly: a field is taken out of
+// ResolveField only when its marshaler cannot answer null for a non-null
+// field nor report an error, which would need the field's context.
+func TestOnlyMarshalersThatCannotFailAreCalledDirectly(t *testing.T) {
+	for _, c := range []struct {
+		name, goType, body string
+		want               bool
+	}{
+		{"non-null String", "string", "\t_ = sel\n\tres := scalar.MarshalString(v)\n\tif res == graphql.Null {\n\t\tgraphql.AddInvalidNullFromMarshaler(ctx, \"String!\")\n\t}\n\treturn res\n", true},
+		{"nullable *int", "*int", "\tif v == nil {\n\t\treturn graphql.Null\n\t}\n\t_ = sel\n\t_ = ctx\n\tres := scalar.MarshalInt(*v)\n\treturn res\n", true},
+		{"an enum", "application.Status", "\treturn v\n", true},
+		{"a nullable enum", "*application.Status", "\tif v == nil {\n\t\treturn graphql.Null\n\t}\n\treturn v\n", true},
+		{"a pointer without a nil guard", "*application.Status", "\treturn v\n", false},
+		{"a Float, which refuses NaN", "float64", "\t_ = sel\n\tres := graphql.MarshalFloatContext(v)\n\tif res == graphql.Null {\n\t\tgraphql.AddInvalidNullFromMarshaler(ctx, \"Float!\")\n\t}\n\treturn graphql.WrapContextMarshaler(ctx, res)\n", false},
+		{"an object", "*ent.Shift", "\tif v == nil {\n\t\treturn graphql.Null\n\t}\n\treturn ec._Shift(ctx, sel, v)\n", false},
+		{"a list", "[]string", "\treturn v\n", false},
+		{"an unknown scalar", "money.Amount", "\t_ = sel\n\tres := money.Marshal(v)\n\treturn res\n", false},
+	} {
+		if got := cannotFail(c.goType, c.body); got != c.want {
+			t.Errorf("%s: cannotFail = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestPlainReadsOfNullableTextSayNullForEmpty: a nullable String held as
+// Go's string answers null for "", as the server's emptiness middleware
+// does for the fields it sees.
+func TestPlainReadsOfNullableTextSayNullForEmpty(t *testing.T) {
+	src := `func (ec *executionContext) _Shift_cancelReason(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_cancelReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalString(v)
+	return res
+}
+`
+	out := string(plainReads([]byte(src)))
+	want := "{\n\tif obj.CancelReason == \"\" {\n\t\treturn graphql.Null\n\t}\n\treturn ec.marshalOString2string(ctx, field.Selections, obj.CancelReason) // a plain read: graph/serial/rewrite\n}"
+	if !strings.Contains(out, want) {
+		t.Fatalf("rewritten:\n%s", out)
+	}
+}
