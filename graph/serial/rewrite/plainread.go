@@ -69,15 +69,14 @@ func marshalers(src []byte) map[string]bool {
 }
 
 func cannotFail(goType, body string) bool {
-	nilGuard := strings.HasPrefix(body, "\tif v == nil {\n\t\treturn graphql.Null\n\t}\n")
+	body, nilGuard := strings.CutPrefix(body, "\tif v == nil {\n\t\treturn graphql.Null\n\t}\n")
 	if strings.HasPrefix(goType, "*") && !nilGuard {
 		return false
 	}
 	if strings.HasPrefix(goType, "[]") || strings.HasPrefix(goType, "map[") || strings.Contains(goType, "interface") || goType == "any" {
 		return false
 	}
-	body = strings.TrimPrefix(body, "\tif v == nil {\n\t\treturn graphql.Null\n\t}\n")
-	if body == "\treturn v\n" || body == "\treturn *v\n" {
+	if body == "\treturn v\n" {
 		return true // a type that marshals itself: an enum or a cursor
 	}
 	for _, line := range strings.Split(strings.TrimSuffix(body, "\n"), "\n") {
