@@ -38,7 +38,11 @@ func takeWaker(ctx context.Context) func() {
 // message at a time, on a goroutine that lives only while there is work.
 // What waits for the subscriber (messages not yet loaded plus items not yet
 // read) is bounded by buffer; past it the subscriber has fallen behind: it
-// gets what fitted, then resync (if any), then the end.
+// gets what fitted, then resync (if any), then the end. What waits, waits
+// as messages in the inbox, which is empty when the subscriber keeps up:
+// the channel holds one item, and the worker waits to hand it the next, so
+// that an idle subscription holds a one-slot channel, not buffer slots (a
+// node holds tens of thousands).
 type relay[T any] struct {
 	ctx    context.Context // the subscriber's: loads run as them
 	l      *Live
@@ -62,7 +66,7 @@ type relay[T any] struct {
 // subscriber falls behind (then resync, if any, is sent last).
 func stream[T any](ctx context.Context, l *Live, topic string, load func(context.Context, LiveEvent) (T, error), resync func() T) (<-chan T, error) {
 	r := &relay[T]{ctx: ctx, l: l, topic: topic, load: load, resync: resync,
-		out: make(chan T, buffer+1), wake: takeWaker(ctx)}
+		out: make(chan T, 1), wake: takeWaker(ctx)}
 	sub := l.broker.Listen(topic, r.hear, r.ended)
 	r.mu.Lock()
 	r.sub = sub
@@ -137,8 +141,20 @@ func (r *relay[T]) deliver(msg []byte) {
 	if err != nil {
 		return // gone, not this viewer's to see, or not for them
 	}
-	r.out <- item // hear keeps what waits under buffer, and out holds buffer+1
-	r.wake()
+	if r.send(item) {
+		r.wake()
+	}
+}
+
+// send hands item to the subscriber, waiting while it reads the one before;
+// false when the subscriber has gone (its context ended) and reads no more.
+func (r *relay[T]) send(item T) bool {
+	select {
+	case r.out <- item:
+		return true
+	case <-r.ctx.Done():
+		return false
+	}
 }
 
 // finish ends the stream for good: it runs once, on the worker, which
@@ -149,7 +165,7 @@ func (r *relay[T]) finish() {
 	r.inbox = nil
 	r.mu.Unlock()
 	if behind && r.resync != nil && r.ctx.Err() == nil {
-		r.out <- r.resync() // the slot buffer+1
+		r.send(r.resync())
 	}
 	close(r.out)
 	r.wake()
