@@ -100,8 +100,6 @@ func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs [
 		}
 		w := &WorkerFacts{
 			WorkerID: r.worker, CreditScore: int(r.n1.Int64), RatingCount: int(r.n2.Int64), RatingAvg: r.x.Float64,
-			Skills: map[string]int{}, Certs: map[string][]*time.Time{}, Courses: map[string]time.Time{}, BlockedBy: map[string]bool{},
-			Applications: map[string]string{},
 		}
 		if r.y.Valid && r.z.Valid {
 			w.Home = &GeoPoint{Lat: r.y.Float64, Lng: r.z.Float64}
@@ -124,20 +122,20 @@ func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs [
 		}
 		switch r.kind {
 		case "skill":
-			w.Skills[r.ref.String] = int(r.n1.Int64)
+			put(&w.Skills, r.ref.String, int(r.n1.Int64))
 		case "cert":
 			exp, err := scanTime(r.t1)
 			if err != nil {
 				return nil, err
 			}
-			w.Certs[r.ref.String] = append(w.Certs[r.ref.String], exp)
+			put(&w.Certs, r.ref.String, append(w.Certs[r.ref.String], exp))
 		case "course":
 			exp, err := scanTime(r.t1)
 			if err != nil {
 				return nil, err
 			}
 			if exp != nil && exp.After(w.Courses[r.ref.String]) {
-				w.Courses[r.ref.String] = *exp
+				put(&w.Courses, r.ref.String, *exp)
 			}
 		case "busy":
 			from, err := scanTime(r.t1)
@@ -152,9 +150,9 @@ func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs [
 				w.Busy = append(w.Busy, Interval{*from, *to})
 			}
 		case "blocked":
-			w.BlockedBy[r.ref.String] = true
+			put(&w.BlockedBy, r.ref.String, true)
 		case "applied":
-			w.Applications[r.ref.String] = r.ref2.String
+			put(&w.Applications, r.ref.String, r.ref2.String)
 		case "prefs":
 			if err := w.Prefs.read(r.ref, r.ref2, r.n1, r.n2); err != nil {
 				return nil, fmt.Errorf("facts: preferences of %s: %w", r.worker, err)
@@ -162,6 +160,17 @@ func (m *Market) loadWorkerFacts(ctx context.Context, c *ent.Client, workerIDs [
 		}
 	}
 	return out, nil
+}
+
+// put sets m[k], making m on its first entry: a worker's facts keep nil
+// maps for what they have none of (most have no certificates, courses,
+// blocks or applications), and a live subscriber holds its facts for as
+// long as it stays subscribed.
+func put[K comparable, V any](m *map[K]V, k K, v V) {
+	if *m == nil {
+		*m = map[K]V{}
+	}
+	(*m)[k] = v
 }
 
 // factsQuery builds the statement of loadWorkerFacts. Every branch has the
