@@ -289,7 +289,9 @@ func TestFavouritesHearFirstAndAReopenedSlotIsAnnouncedAgain(t *testing.T) {
 		return time.Now()
 	}
 	favAt := received(fav.Token, 1)
-	if fake.Received(other.Token) != 0 {
+	// Within the head start the others have heard nothing (a loaded
+	// machine may deliver the favourite's push after it has run out).
+	if heardOther := fake.Received(other.Token) != 0; heardOther && time.Since(posted) < headStart*3/4 {
 		t.Fatal("a worker off the roster heard of the shift as soon as the favourite")
 	}
 	// The others' pushes are scheduled a head start after the shift was
