@@ -27,6 +27,7 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	trusted map[string]mobileschema.Operation, apq graphql.Cache[string], limits ratelimit.Store, now func() time.Time) *handler.Server {
 	srv := handler.New(pricedSchema{es})
 
+	startIdleSet() // before the first socket: its goroutine lives as long as the process
 	srv.AddTransport(wsTransport{authn: authn, origins: cfg.AllowedOrigins, initTimeout: cfg.WSInitTimeout,
 		pingInterval: cfg.WSPingInterval, recheck: cfg.WSRecheckInterval, maxSubscriptions: cfg.WSMaxSubscriptions,
 		perUser: newSocketsPerUser(cfg.WSMaxSocketsPerUser), log: log})

@@ -1,18 +1,14 @@
 package server
 
-// awaitData waits until the peer has sent something, without reading it.
-// An idle socket's reader waits here, a few calls deep, rather than inside
-// the WebSocket library's read, which is deep enough that the runtime
-// keeps an 8 KiB stack for it: here it keeps 4 KiB, for each of tens of
-// thousands of sockets. Bytes already in the socket's read buffer count as
-// sent. Once a close handshake has begun the library reads the buffer
-// itself, so awaitData leaves it alone and returns at once.
-func (s *socket) awaitData() error {
+// hasData reports whether the peer has sent something that the socket has
+// not read: bytes in its read buffer, or, once a close handshake has
+// begun, anything (the library then reads the buffer itself). An idle
+// socket waits for more in the idle set (park), or where there is none, in
+// awaitReadable: a few calls deep, rather than inside the WebSocket
+// library's read, which is deep enough that the runtime keeps an 8 KiB
+// stack for it.
+func (s *socket) hasData() bool {
 	s.mu.Lock()
-	ready := s.closed != nil || s.in.Buffered() > 0
-	s.mu.Unlock()
-	if ready {
-		return nil
-	}
-	return awaitReadable(s.out.Conn)
+	defer s.mu.Unlock()
+	return s.closed != nil || s.in.Buffered() > 0
 }

@@ -7,12 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unique"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/coder/websocket"
@@ -89,27 +89,40 @@ func (t wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	// context when it returns, and its goroutine, deep in the handler
 	// chain, would hold a large stack for the socket's life.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
-	s := &socket{t: t, conn: conn, in: in, out: out, exec: exec, ctx: ctx, cancel: cancel,
+	// Cancelling the socket's context (nothing else cancels it) closes its
+	// connection, whether its reader is in the WebSocket library's read,
+	// which watches the context, or in awaitReadable, which does not; a
+	// socket parked in the idle set has no reader to see it, so the
+	// cancel that takes it out of the set finishes it.
+	s := &socket{id: socketIDs.Add(1), t: t, conn: conn, in: in, out: out, exec: exec, ctx: ctx,
 		token: auth.BearerToken(r.Header.Get("Authorization")), subs: map[string]context.CancelFunc{}}
+	s.cancel = func() {
+		cancel()
+		_ = conn.CloseNow()
+		if unpark(s) {
+			go s.finish()
+		}
+	}
 	s.heard.Store(time.Now().UnixNano())
-	// A socket whose context ends closes, whether its reader is in the
-	// WebSocket library's read (which watches the context) or waiting for
-	// data in awaitData (which does not).
-	context.AfterFunc(ctx, func() { _ = conn.CloseNow() })
 	go s.serve()
 }
 
+// socketIDs numbers the sockets, for the idle set.
+var socketIDs atomic.Uint64
+
 // socket is one graphql-transport-ws connection.
 type socket struct {
-	t       wsTransport
-	conn    *websocket.Conn
-	in      *bufio.Reader // what conn reads through
-	out     *gatherWriter // what conn writes to
-	heard   atomic.Int64  // when the peer last sent a message (UnixNano)
-	sending sync.Mutex    // one message gathered at a time
-	exec    graphql.GraphExecutor
-	ctx     context.Context // the socket's; cancelled when it closes
-	cancel  context.CancelFunc
+	id       uint64
+	parkable bool // registered in the idle set (wspark_linux.go)
+	t        wsTransport
+	conn     *websocket.Conn
+	in       *bufio.Reader // what conn reads through
+	out      *gatherWriter // what conn writes to
+	heard    atomic.Int64  // when the peer last sent a message (UnixNano)
+	sending  sync.Mutex    // one message gathered at a time
+	exec     graphql.GraphExecutor
+	ctx      context.Context // the socket's; cancelled when it closes
+	cancel   context.CancelFunc
 
 	mu       sync.Mutex
 	inited   bool
@@ -119,12 +132,17 @@ type socket struct {
 	subs     map[string]context.CancelFunc
 	running  sync.WaitGroup
 	closing  sync.Once
+	finished sync.Once
 	closed   chan struct{} // closed once a close handshake ended; nil before one began
 	released func()
-	// pinger and checker keep the socket alive and its authority current
-	// (keepAlive).
-	pinger, checker  *time.Timer
-	keepAliveStopped bool
+	// keeper is the socket's one timer: connection_init's deadline, the
+	// next ping and the next recheck of its authority fall due on it
+	// (wskeep.go).
+	keeper        *time.Timer
+	initBy        time.Time // connection_init is due by then
+	pingAt        time.Time
+	checkAt       time.Time
+	keeperStopped bool
 }
 
 // message is a protocol message as it arrives.
@@ -134,41 +152,63 @@ type message struct {
 	Payload json.RawMessage `json:"payload"`
 }
 
+// serve starts the socket's keeper and its reader.
 func (s *socket) serve() {
-	defer s.shutdown()
-	initTimer := time.AfterFunc(s.t.initTimeout, func() {
-		s.mu.Lock()
-		inited := s.inited
-		s.mu.Unlock()
-		if !inited {
-			s.close(closeInitTimeout, "Connection initialisation timeout")
-		}
-	})
-	defer initTimer.Stop()
-	s.keepAlive()
-	defer s.stopKeepAlive()
-	for {
-		if s.awaitData() != nil {
-			return
+	s.startKeeper()
+	s.parkable = registerIdle(s)
+	s.readUntilIdle(false)
+}
+
+// read serves a parked socket whose peer sent something (the idle set
+// runs it, on a goroutine of its own).
+func (s *socket) read() { s.readUntilIdle(true) }
+
+// readUntilIdle serves the peer's messages while it has sent some, then
+// parks the socket in the idle set, which calls read when the peer sends
+// more: an idle socket holds no goroutine. Where sockets cannot be
+// parked, the reader waits for data itself (awaitReadable). woken says
+// that the peer has sent something.
+func (s *socket) readUntilIdle(woken bool) {
+	if !s.readMessages(woken) {
+		s.finish()
+	}
+}
+
+// readMessages is false when the socket has ended, true when it parked.
+func (s *socket) readMessages(woken bool) bool {
+	for ; ; woken = false {
+		if !woken && !s.hasData() {
+			if s.parkable && park(s) {
+				return true
+			}
+			if awaitReadable(s.out.Conn) != nil {
+				return false
+			}
 		}
 		typ, data, err := s.conn.Read(s.ctx)
 		if err != nil {
-			return
+			return false
 		}
 		s.heard.Store(time.Now().UnixNano())
 		if typ != websocket.MessageText {
-			s.close(closeBadRequest, "Invalid message received")
-			return
+			return s.close(closeBadRequest, "Invalid message received")
 		}
 		var m message
 		if err := json.Unmarshal(data, &m); err != nil || m.Type == nil {
-			s.close(closeBadRequest, "Invalid message received")
-			return
+			return s.close(closeBadRequest, "Invalid message received")
 		}
 		if !s.handle(m) {
-			return
+			return false
 		}
 	}
+}
+
+// finish ends the socket once: its keeper, its operations, its connection.
+func (s *socket) finish() {
+	s.finished.Do(func() {
+		s.stopKeeper()
+		s.shutdown()
+	})
 }
 
 // handle acts on one message; false means the socket was closed.
@@ -288,6 +328,12 @@ func (s *socket) subscribe(id string, params *graphql.RawParams) bool {
 func (s *socket) run(ctx context.Context, id string, params *graphql.RawParams) {
 	now := graphql.Now()
 	params.ReadTime = graphql.TraceTiming{Start: now, End: now}
+	// A subscription's operation context lives as long as it does, on
+	// tens of thousands of sockets: its query text is the one copy shared
+	// by every socket that sent the same document, and the statistics the
+	// extensions recorded before it started (the complexity figure, which
+	// nothing reads after that) are let go.
+	params.Query = unique.Make(params.Query).Value()
 	oc, errs := s.exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		resp := s.exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs)
@@ -297,6 +343,8 @@ func (s *socket) run(ctx context.Context, id string, params *graphql.RawParams) 
 		s.running.Done()
 		return
 	}
+	st := oc.Stats
+	oc.Stats = graphql.Stats{OperationStart: st.OperationStart, Read: st.Read, Parsing: st.Parsing, Validation: st.Validation}
 	ctx = graphql.WithOperationContext(ctx, oc)
 	op := &operation{s: s, id: id, subscription: oc.Operation.Operation == ast.Subscription}
 	attached := func() bool { return false }
@@ -330,84 +378,6 @@ func (s *socket) ended(id string) bool {
 	return false
 }
 
-// keepAlive pings the peer with the protocol's own ping message, which
-// every graphql-transport-ws client answers with a pong (graphql-ws, and
-// Apollo's iOS and Kotlin clients, do so on their own), and rechecks the
-// socket's authority: a peer that has sent nothing for two intervals is
-// dropped, and a token that expired, an account disabled or an account
-// whose memberships or staff role changed closes the socket with 4403, so
-// that the app reconnects and is served by what it is now. Both run on
-// timers, not on a goroutine of the socket's: an idle socket holds no
-// stack for them (a node serves tens of thousands of sockets). The ping is
-// the protocol's, not a WebSocket ping, because its pong is a message:
-// the WebSocket library returns it, and the socket's reader goes back to
-// waiting in awaitData, where its stack is small, instead of staying in
-// the library's read, where a control frame leaves it.
-func (s *socket) keepAlive() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.pinger = time.AfterFunc(s.t.pingInterval, s.ping)
-	s.checker = time.AfterFunc(s.t.recheck, s.recheckAuthority)
-}
-
-func (s *socket) ping() {
-	if s.ctx.Err() != nil {
-		return
-	}
-	if time.Since(time.Unix(0, s.heard.Load())) > 2*s.t.pingInterval {
-		s.cancel() // silent through the last two pings: the peer is gone
-		return
-	}
-	s.mu.Lock()
-	acked := s.acked // before the ack, connection_init's timeout watches the peer
-	s.mu.Unlock()
-	if acked && !s.write(map[string]any{"type": "ping"}) {
-		return
-	}
-	s.rearm(s.pinger, s.t.pingInterval)
-}
-
-func (s *socket) recheckAuthority() {
-	if s.ctx.Err() != nil {
-		return
-	}
-	s.mu.Lock()
-	token, v := s.token, s.viewer
-	s.mu.Unlock()
-	if v != nil {
-		now, err := s.t.authn.Viewer(s.ctx, token)
-		switch {
-		case errors.Is(err, auth.ErrInvalidToken):
-			s.close(closeForbidden, "Forbidden: the access token expired or the account was disabled")
-			return
-		case err != nil: // the database is away: keep serving what was allowed
-		case now.Staff != v.Staff || now.WorkerID != v.WorkerID || !maps.Equal(now.Roles, v.Roles):
-			s.close(closeForbidden, "Forbidden: the account changed; reconnect")
-			return
-		}
-	}
-	s.rearm(s.checker, s.t.recheck)
-}
-
-// rearm sets a keep-alive timer again, unless keep-alive has stopped.
-func (s *socket) rearm(t *time.Timer, d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.keepAliveStopped {
-		t.Reset(d)
-	}
-}
-
-// stopKeepAlive stops the timers for good: one already running does not
-// set itself again.
-func (s *socket) stopKeepAlive() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.keepAliveStopped = true
-	s.pinger.Stop()
-	s.checker.Stop()
-}
-
 // send writes a message; a failure ends the socket.
 func (s *socket) send(m map[string]any) {
 	b, err := json.Marshal(m)
@@ -415,12 +385,15 @@ func (s *socket) send(m map[string]any) {
 		s.t.log.ErrorContext(s.ctx, "websocket: encode", "err", err)
 		return
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, wsWriteTimeout)
-	defer cancel()
 	s.sending.Lock()
 	defer s.sending.Unlock()
 	s.out.gather()
-	err = s.conn.Write(ctx, websocket.MessageText, b)
+	// The library writes the frame into the gathered buffer, waiting at
+	// most for another frame's writer (a close or a pong, each under the
+	// library's own timeout); the network write is flush's, under
+	// wsWriteTimeout. So the socket's own context will do: the library
+	// keeps the last write's context, and a timeout's would stay held.
+	err = s.conn.Write(s.ctx, websocket.MessageText, b)
 	if ferr := s.out.flush(wsWriteTimeout); err != nil || ferr != nil {
 		s.cancel()
 	}
