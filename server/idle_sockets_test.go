@@ -110,3 +110,60 @@ func goroutineStacks() []string {
 		buf = make([]byte, 2*len(buf))
 	}
 }
+
+// TestSocketsWakeAndEndUnderRaces: sockets that go idle and wake many times
+// a second, while the server pings them (every 100 ms) and the
+// peers send, complete and hang up at once, each end once: every query is
+// answered, every subscription ends, and nothing is left serving them
+// (run under -race, this is the idle set's handover between the reader,
+// the epoll goroutine and a cancel).
+func TestSocketsWakeAndEndUnderRaces(t *testing.T) {
+	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"),
+		servertest.WithEnv(map[string]string{"FLEXWORK_WS_PING_INTERVAL": "100ms"}))
+	const sockets, rounds = 8, 60
+	var wss []*servertest.WS
+	for i := range sockets {
+		w := newWorker(t, env, fmt.Sprintf("r%d@example.com", i), "Worker")
+		ws := env.ConnectWS(w.Token)
+		ws.Subscribe("offers", `subscription { offerEvents { kind } }`, nil)
+		wss = append(wss, ws)
+	}
+	env.WaitSubscribers(sockets)
+	done := make(chan error, sockets)
+	for i, ws := range wss {
+		go func() {
+			for r := range rounds {
+				id := fmt.Sprintf("q%d", r)
+				ws.Subscribe(id, `query { __typename }`, nil)
+				m, err := ws.TryRead(5 * time.Second)
+				if err == nil && (m.Type != "next" || m.ID != id) {
+					err = fmt.Errorf("socket %d round %d: got %+v, want %s's result", i, r, m, id)
+				}
+				if err == nil {
+					if m, err = ws.TryRead(5 * time.Second); err == nil && m.Type != "complete" {
+						err = fmt.Errorf("socket %d round %d: got %+v, want complete", i, r, m)
+					}
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+				time.Sleep(time.Duration(r%4) * 10 * time.Millisecond) // idle for a moment, or not at all
+			}
+			ws.Send("offers", "complete", nil)
+			if i%2 == 0 {
+				ws.Conn.CloseNow() // hang up without a word
+			} else {
+				_ = ws.Conn.Close(websocket.StatusNormalClosure, "")
+			}
+			done <- nil
+		}()
+	}
+	for range sockets {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	env.WaitSubscribers(0)
+	socketsSettled(t, 0, "sockets that ended")
+}

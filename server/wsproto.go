@@ -152,10 +152,11 @@ type message struct {
 	Payload json.RawMessage `json:"payload"`
 }
 
-// serve starts the socket's keeper and its reader.
+// serve starts the socket's keeper and its reader. parkable is set before
+// the keeper starts: its timer may cancel the socket, and cancel reads it.
 func (s *socket) serve() {
-	s.startKeeper()
 	s.parkable = registerIdle(s)
+	s.startKeeper()
 	s.readUntilIdle(false)
 }
 
