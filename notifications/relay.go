@@ -167,9 +167,11 @@ func (r *relay[T]) finish() {
 	if behind && r.resync != nil && r.ctx.Err() == nil {
 		r.send(r.resync())
 	}
-	close(r.out)
-	r.wake()
+	// The subscription ends before the subscriber hears of the end, so
+	// that a subscriber that saw its channel close sees it gone.
 	if sub != nil {
 		sub.Unsubscribe() // a no-op when it had ended
 	}
+	close(r.out)
+	r.wake()
 }
