@@ -85,7 +85,7 @@ func (s *socket) keep() {
 // others; false when the socket ended.
 func (s *socket) ping() bool {
 	if time.Since(time.Unix(0, s.heard.Load())) > 2*s.t.pingInterval {
-		s.cancel()
+		s.end()
 		return false
 	}
 	s.mu.Lock()

@@ -53,7 +53,7 @@ func registerIdle(s *socket) bool {
 }
 
 // park leaves s waiting for its peer, with no goroutine: the idle set
-// starts s.read when the peer sends something, closes or fails. False
+// resumes s's reader when the peer sends something, closes or fails. False
 // when s could not be parked; then the caller still owns s.
 func park(s *socket) bool {
 	p, _ := idleSockets()
@@ -123,7 +123,7 @@ func (p *idle) wait() {
 		}
 		for _, ev := range events[:n] {
 			if s := p.take(uint64(uint32(ev.Fd)) | uint64(uint32(ev.Pad))<<32); s != nil {
-				go s.read()
+				go s.readUntilIdle(true)
 			}
 		}
 	}

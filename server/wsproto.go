@@ -96,7 +96,7 @@ func (t wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	// cancel that takes it out of the set finishes it.
 	s := &socket{id: socketIDs.Add(1), t: t, conn: conn, in: in, out: out, exec: exec, ctx: ctx,
 		token: auth.BearerToken(r.Header.Get("Authorization")), subs: map[string]context.CancelFunc{}}
-	s.cancel = func() {
+	s.end = func() {
 		cancel()
 		_ = conn.CloseNow()
 		if unpark(s) {
@@ -122,7 +122,7 @@ type socket struct {
 	sending  sync.Mutex    // one message gathered at a time
 	exec     graphql.GraphExecutor
 	ctx      context.Context // the socket's; cancelled when it closes
-	cancel   context.CancelFunc
+	end      func()          // cancels ctx and closes the connection; finishes a parked socket
 
 	mu       sync.Mutex
 	inited   bool
@@ -160,15 +160,11 @@ func (s *socket) serve() {
 	s.readUntilIdle(false)
 }
 
-// read serves a parked socket whose peer sent something (the idle set
-// runs it, on a goroutine of its own).
-func (s *socket) read() { s.readUntilIdle(true) }
-
 // readUntilIdle serves the peer's messages while it has sent some, then
-// parks the socket in the idle set, which calls read when the peer sends
-// more: an idle socket holds no goroutine. Where sockets cannot be
-// parked, the reader waits for data itself (awaitReadable). woken says
-// that the peer has sent something.
+// parks the socket in the idle set, which runs readUntilIdle again (woken:
+// the peer has sent something), on a goroutine of its own, when the peer
+// sends more: an idle socket holds no goroutine. Where sockets cannot be
+// parked, the reader waits for data itself (awaitReadable).
 func (s *socket) readUntilIdle(woken bool) {
 	if !s.readMessages(woken) {
 		s.finish()
@@ -396,7 +392,7 @@ func (s *socket) send(m map[string]any) {
 	// keeps the last write's context, and a timeout's would stay held.
 	err = s.conn.Write(s.ctx, websocket.MessageText, b)
 	if ferr := s.out.flush(wsWriteTimeout); err != nil || ferr != nil {
-		s.cancel()
+		s.end()
 	}
 }
 
@@ -420,7 +416,7 @@ func (s *socket) close(code websocket.StatusCode, reason string) bool {
 		go func() {
 			defer close(done)
 			_ = s.conn.Close(code, reason) // waits for the peer's answer, up to 5 s
-			s.cancel()
+			s.end()
 		}()
 		s.cancelAll()
 	})
@@ -447,8 +443,7 @@ func (s *socket) shutdown() {
 	if closed != nil {
 		<-closed // let the close handshake finish: the peer reads the code
 	}
-	s.cancel()
-	_ = s.conn.CloseNow()
+	s.end() // closes the connection too
 	if s.released != nil {
 		s.released()
 	}
