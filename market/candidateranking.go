@@ -2,12 +2,16 @@ package market
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
 
 	"flexwork/ent"
+	"flexwork/ent/assignment"
+	"flexwork/ent/employer"
+	"flexwork/ent/shift"
 )
 
 // rankingTTL bounds how long a shift's ranking is served without being
@@ -27,6 +31,32 @@ type ranking struct {
 	// apps are the IDs of all the shift's applications, ranked or not: a
 	// change to any of them may move it.
 	apps []string
+	// texts are the ranked applicants' factors in each language asked
+	// for, by rank, made when a page first shows them: every page and
+	// every member reading the language shows the same texts.
+	textsMu sync.Mutex
+	texts   map[string][][]MatchFactor
+}
+
+// factors returns the factors of the applicants ranked start to end, in
+// lang. The slices are shared: nobody may change them.
+func (k *ranking) factors(lang string, start, end int) [][]MatchFactor {
+	k.textsMu.Lock()
+	defer k.textsMu.Unlock()
+	byRank := k.texts[lang]
+	if byRank == nil {
+		if k.texts == nil {
+			k.texts = map[string][][]MatchFactor{}
+		}
+		byRank = make([][]MatchFactor, len(k.ranked))
+		k.texts[lang] = byRank
+	}
+	for i := start; i < end; i++ {
+		if byRank[i] == nil {
+			byRank[i] = k.ranked[i].match.in(lang)
+		}
+	}
+	return byRank[start:end]
 }
 
 type rankedApplicant struct {
@@ -48,9 +78,11 @@ type rankings struct {
 	// them.
 	appShift     map[string]string
 	workerShifts map[string]map[string]bool
-	// gen counts invalidations: a ranking computed while one happened may
-	// have read what the change replaced, and is not kept.
-	gen uint64
+	// gen counts invalidations, and changes holds the latest of them: a
+	// ranking computed while one that may move it happened may have read
+	// what the change replaced, and is not kept (unmovedSince).
+	gen     uint64
+	changes []loggedChange
 	// computing lets the requests for one shift's ranking share its
 	// computation.
 	computing singleflight.Group
@@ -75,7 +107,7 @@ func (r *rankings) get(shiftID string, now time.Time) (*ranking, uint64) {
 func (r *rankings) put(shiftID string, k *ranking, gen uint64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if gen != r.gen {
+	if !r.unmovedSince(gen, shiftID, k) {
 		return
 	}
 	if len(r.byShift) >= 10000 { // a bound, not a policy: start again
@@ -121,6 +153,9 @@ func (r *rankings) invalidate(ch rankingChange) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.gen++
+	if r.changes = append(r.changes, loggedChange{r.gen, ch}); len(r.changes) > keptChanges {
+		r.changes = slices.Delete(r.changes, 0, len(r.changes)-keptChanges)
+	}
 	if ch.all {
 		r.clear()
 		return
@@ -153,6 +188,53 @@ type rankingChange struct {
 	shifts, apps, workers, employers []string
 }
 
+// movesRanking reports whether the change may move k, the ranking of
+// shiftID.
+func (ch rankingChange) movesRanking(shiftID string, k *ranking) bool {
+	if ch.all || slices.Contains(ch.shifts, shiftID) || slices.Contains(ch.employers, k.employerID) {
+		return true
+	}
+	for _, w := range ch.workers {
+		if k.workers[w] {
+			return true
+		}
+	}
+	for _, a := range ch.apps {
+		if slices.Contains(k.apps, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// keptChanges bounds the log of invalidations: a ranking whose computation
+// spans more of them than that is not kept, whatever they moved.
+const keptChanges = 256
+
+type loggedChange struct {
+	gen uint64
+	ch  rankingChange
+}
+
+// unmovedSince reports whether no invalidation after generation gen may
+// have moved k: the sweeps and other shifts' applicants change rows all the
+// time, and a ranking that none of them touched is as true as when its
+// computation began. r.mu is held.
+func (r *rankings) unmovedSince(gen uint64, shiftID string, k *ranking) bool {
+	if gen == r.gen {
+		return true
+	}
+	if len(r.changes) == 0 || r.changes[0].gen > gen+1 {
+		return false // the log no longer reaches back to gen
+	}
+	for _, c := range r.changes {
+		if c.gen > gen && c.ch.movesRanking(shiftID, k) {
+			return false
+		}
+	}
+	return true
+}
+
 // rankingChangeOf reads what a mutation may move from the mutation alone,
 // without a statement: a row created names its shift, worker or employer;
 // a row updated or deleted by ID names itself. Anything else (an update
@@ -176,6 +258,9 @@ func rankingChangeOf(mu ent.Mutation) (rankingChange, bool) {
 		return nil
 	}
 	created := mu.Op().Is(ent.OpCreate)
+	if mu.Op().Is(ent.OpUpdate|ent.OpUpdateOne) && onlyUnranked(mu) {
+		return rankingChange{}, false
+	}
 	var ch rankingChange
 	switch mu.Type() {
 	case ent.TypeApplication:
@@ -212,6 +297,40 @@ func rankingChangeOf(mu ent.Mutation) (rankingChange, bool) {
 	return ch, true
 }
 
+// unranked are columns that no ranking reads, of rows whose other columns
+// some ranking does: an organisation's scores and figures, which the sweep
+// refreshes a batch at a time; a shift's status, publication, boost and
+// backfill cascade, which the sweep and other shifts' hires move (rank
+// reads the shift's facts, and Candidates the shift itself afresh); an
+// assignment's check-in, reminder and briefing (a ranking reads its times
+// and status). A change of these alone dropped every ranking of the
+// organisation, or every ranking at all (an update of many rows).
+var unranked = map[string][]string{
+	ent.TypeEmployer: {employer.FieldUpdatedAt, employer.FieldCreditScore, employer.FieldCreditProvisional, employer.FieldCreditAsOf,
+		employer.FieldRatingAvg, employer.FieldRatingCount, employer.FieldPaidOnTime, employer.FieldPaidLate,
+		employer.FieldRightsScore, employer.FieldRightsFigures, employer.FieldRightsAsOf},
+	ent.TypeShift: {shift.FieldUpdatedAt, shift.FieldStatus, shift.FieldPublishedAt, shift.FieldFilled,
+		shift.FieldBoost, shift.FieldBoostCap, shift.FieldBackfill, shift.FieldBackfillAt},
+	ent.TypeAssignment: {assignment.FieldUpdatedAt, assignment.FieldCheckedInAt, assignment.FieldCheckInLat, assignment.FieldCheckInLng,
+		assignment.FieldCheckedOutAt, assignment.FieldCheckOutLat, assignment.FieldCheckOutLng,
+		assignment.FieldRemindedAt, assignment.FieldBriefingAcknowledgedAt},
+}
+
+// onlyUnranked reports whether an update changes nothing but unranked
+// columns: no other field, and no edge.
+func onlyUnranked(mu ent.Mutation) bool {
+	cols := unranked[mu.Type()]
+	if cols == nil || len(mu.AddedEdges())+len(mu.RemovedEdges())+len(mu.ClearedEdges()) > 0 {
+		return false
+	}
+	for _, f := range slices.Concat(mu.Fields(), mu.AddedFields(), mu.ClearedFields()) {
+		if !slices.Contains(cols, f) {
+			return false
+		}
+	}
+	return true
+}
+
 // rankingHook drops the rankings a mutation may move once it is
 // committed (at once when it runs outside a transaction). Dropping before
 // the commit would let a request still reading the old rows keep them.
@@ -219,7 +338,7 @@ func (r *rankings) rankingHook(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, mu ent.Mutation) (ent.Value, error) {
 		ch, moves := rankingChangeOf(mu)
 		v, err := next.Mutate(ctx, mu)
-		if err != nil || !moves {
+		if n, many := v.(int); err != nil || !moves || (many && n == 0) { // an update or delete of no rows moves nothing
 			return v, err
 		}
 		if t, ok := mu.(interface{ Tx() (*ent.Tx, error) }); ok {

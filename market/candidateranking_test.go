@@ -5,9 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
 	"flexwork/ent/rule"
+	"flexwork/ent/shift"
 	"flexwork/ent/viewer"
 	"flexwork/market"
 )
@@ -110,5 +113,58 @@ func TestTheRankingMovesWithWhatRanksIt(t *testing.T) {
 		if n := db.Statements() - before; n != 2 {
 			t.Fatalf("a kept ranking read %d statements, want 2", n)
 		}
+
+		// The sweep writes as time passes — the organisation's rights
+		// score, the status of shifts that started, updates of no rows —
+		// none of it what a ranking reads: the ranking is kept through it.
+		if err := w.m.Sweep(sys); err != nil {
+			t.Fatal(err)
+		}
+		if db.Employer.GetX(sys, w.emp).RightsAsOf == nil {
+			t.Fatal("the sweep did not refresh the organisation's rights score: this checks nothing")
+		}
+		started := w.shift(72*time.Hour, 4, 1)
+		if n := db.Shift.Update().Where(shift.ID(started.ID)).SetStatus(shift.StatusIN_PROGRESS).SaveX(sys); n != 1 {
+			t.Fatalf("started %d shifts", n)
+		}
+		before = db.Statements()
+		ranked()
+		if n := db.Statements() - before; n != 2 {
+			t.Fatalf("after a sweep, a page read %d statements, want 2 (the ranking was dropped)", n)
+		}
+
+		// A change this process did not see (another replica's, written
+		// here straight to the table) shows once the ranking is computed
+		// again: past half its life that happens in the background, while
+		// pages are still served from the kept ranking.
+		if _, err := db.SQL.ExecContext(sys, "UPDATE worker_profiles SET credit_score = 321 WHERE id = "+placeholder(db), benID); err != nil {
+			t.Fatal(err)
+		}
+		w.now = w.now.Add(20 * time.Second)
+		credit := func() int {
+			for _, r := range ranked() {
+				if r.worker == benID {
+					return r.credit
+				}
+			}
+			t.Fatalf("Ben is not a candidate")
+			return 0
+		}
+		if c := credit(); c != 1000 {
+			t.Fatalf("the kept ranking shows Ben's credit as %d, want the kept 1000", c)
+		}
+		for deadline := time.Now().Add(10 * time.Second); credit() != 321; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the ranking was not computed again in the background 20 s into its 30 s life")
+			}
+		}
 	})
+}
+
+// placeholder is the database's first positional parameter.
+func placeholder(db *entdb.DB) string {
+	if db.Dialect == dialect.Postgres {
+		return "$1"
+	}
+	return "?"
 }

@@ -93,7 +93,7 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 		byID[a.ID] = a
 	}
 	page := &CandidatePage{TotalCount: len(k.ranked)}
-	lang := i18n.Language(ctx)
+	factors := k.factors(i18n.Language(ctx), start, end)
 	for i, r := range k.ranked[start:end] {
 		a := byID[r.applicationID]
 		if a == nil {
@@ -102,7 +102,7 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 		rank := start + i + 1
 		page.Edges = append(page.Edges, &Candidate{
 			Cursor:      entgql.Cursor[string]{ID: a.ID, Value: int64(rank)},
-			Application: a, Rank: rank, MatchScore: r.match.Score, Factors: r.match.in(lang), DistanceKm: r.distanceKm,
+			Application: a, Rank: rank, MatchScore: r.match.Score, Factors: factors[i], DistanceKm: r.distanceKm,
 			Favourite: r.favourite, CreditScore: r.creditScore, Eligibility: r.eligibility,
 		})
 	}
@@ -122,21 +122,30 @@ func (m *Market) ranking(ctx context.Context, c *ent.Client, s *ent.Shift) (*ran
 	if m.rankings == nil || c != m.db {
 		return m.rank(ctx, c, s)
 	}
-	k, gen := m.rankings.get(s.ID, m.Now())
-	if k != nil {
-		return k, nil
-	}
+	now := m.Now()
+	k, gen := m.rankings.get(s.ID, now)
 	// The members asking at once wait for one ranking; it is computed
 	// whatever becomes of the request that started it. A request that
 	// came after a change (a later generation) does not wait for a ranking
 	// begun before it.
-	v, err, _ := m.rankings.computing.Do(s.ID+"@"+strconv.FormatUint(gen, 10), func() (any, error) {
+	key := s.ID + "@" + strconv.FormatUint(gen, 10)
+	compute := func() (any, error) {
 		k, err := m.rank(context.WithoutCancel(ctx), c, s)
 		if err == nil {
 			m.rankings.put(s.ID, k, gen)
 		}
 		return k, err
-	})
+	}
+	if k != nil {
+		// Past half its life a ranking is computed again in the
+		// background, so that the tablets reading it do not all wait for
+		// it when it expires.
+		if now.Sub(k.at) > rankingTTL/2 {
+			m.rankings.computing.DoChan(key, compute)
+		}
+		return k, nil
+	}
+	v, err, _ := m.rankings.computing.Do(key, compute)
 	if err != nil {
 		return nil, err
 	}
