@@ -51629,7 +51629,7 @@ func (ec *executionContext) _AcceptEmployerInvitationPayload(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, acceptEmployerInvitationPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51658,7 +51658,7 @@ func (ec *executionContext) _AcceptEmployerInvitationPayload(ctx context.Context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var acceptOfferPayloadImplementors = []string{"AcceptOfferPayload"}
@@ -51667,7 +51667,7 @@ func (ec *executionContext) _AcceptOfferPayload(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, acceptOfferPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51711,7 +51711,7 @@ func (ec *executionContext) _AcceptOfferPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var acknowledgeSafetyBriefingPayloadImplementors = []string{"AcknowledgeSafetyBriefingPayload"}
@@ -51720,7 +51720,7 @@ func (ec *executionContext) _AcknowledgeSafetyBriefingPayload(ctx context.Contex
 	fields := graphql.CollectFields(ec.OperationContext, sel, acknowledgeSafetyBriefingPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51744,7 +51744,7 @@ func (ec *executionContext) _AcknowledgeSafetyBriefingPayload(ctx context.Contex
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var addEmployerMemberPayloadImplementors = []string{"AddEmployerMemberPayload"}
@@ -51753,7 +51753,7 @@ func (ec *executionContext) _AddEmployerMemberPayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, addEmployerMemberPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51777,7 +51777,7 @@ func (ec *executionContext) _AddEmployerMemberPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var answerCreditDisputePayloadImplementors = []string{"AnswerCreditDisputePayload"}
@@ -51786,7 +51786,7 @@ func (ec *executionContext) _AnswerCreditDisputePayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, answerCreditDisputePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51815,7 +51815,7 @@ func (ec *executionContext) _AnswerCreditDisputePayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var applicationImplementors = []string{"Application", "Node"}
@@ -51824,7 +51824,7 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, applicationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51906,7 +51906,7 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var applicationConnectionImplementors = []string{"ApplicationConnection"}
@@ -51915,7 +51915,7 @@ func (ec *executionContext) _ApplicationConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, applicationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51949,7 +51949,7 @@ func (ec *executionContext) _ApplicationConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var applicationEdgeImplementors = []string{"ApplicationEdge"}
@@ -51958,7 +51958,7 @@ func (ec *executionContext) _ApplicationEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, applicationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -51987,7 +51987,7 @@ func (ec *executionContext) _ApplicationEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var applicationEventImplementors = []string{"ApplicationEvent"}
@@ -51996,7 +51996,7 @@ func (ec *executionContext) _ApplicationEvent(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, applicationEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52025,7 +52025,7 @@ func (ec *executionContext) _ApplicationEvent(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var applyToShiftPayloadImplementors = []string{"ApplyToShiftPayload"}
@@ -52034,7 +52034,7 @@ func (ec *executionContext) _ApplyToShiftPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, applyToShiftPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52063,7 +52063,7 @@ func (ec *executionContext) _ApplyToShiftPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var appointAuditorPayloadImplementors = []string{"AppointAuditorPayload"}
@@ -52072,7 +52072,7 @@ func (ec *executionContext) _AppointAuditorPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, appointAuditorPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52096,7 +52096,7 @@ func (ec *executionContext) _AppointAuditorPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var approveTimesheetPayloadImplementors = []string{"ApproveTimesheetPayload"}
@@ -52105,7 +52105,7 @@ func (ec *executionContext) _ApproveTimesheetPayload(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, approveTimesheetPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52134,7 +52134,7 @@ func (ec *executionContext) _ApproveTimesheetPayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var assignmentImplementors = []string{"Assignment", "Node"}
@@ -52143,7 +52143,7 @@ func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52295,7 +52295,7 @@ func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var assignmentConnectionImplementors = []string{"AssignmentConnection"}
@@ -52304,7 +52304,7 @@ func (ec *executionContext) _AssignmentConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52338,7 +52338,7 @@ func (ec *executionContext) _AssignmentConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var assignmentEdgeImplementors = []string{"AssignmentEdge"}
@@ -52347,7 +52347,7 @@ func (ec *executionContext) _AssignmentEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52376,7 +52376,7 @@ func (ec *executionContext) _AssignmentEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var assignmentEventImplementors = []string{"AssignmentEvent"}
@@ -52385,7 +52385,7 @@ func (ec *executionContext) _AssignmentEvent(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52414,7 +52414,7 @@ func (ec *executionContext) _AssignmentEvent(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var availabilityImplementors = []string{"Availability"}
@@ -52423,7 +52423,7 @@ func (ec *executionContext) _Availability(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, availabilityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52452,7 +52452,7 @@ func (ec *executionContext) _Availability(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var availabilityExceptionImplementors = []string{"AvailabilityException"}
@@ -52461,7 +52461,7 @@ func (ec *executionContext) _AvailabilityException(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, availabilityExceptionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52495,7 +52495,7 @@ func (ec *executionContext) _AvailabilityException(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var availabilityWindowImplementors = []string{"AvailabilityWindow"}
@@ -52504,7 +52504,7 @@ func (ec *executionContext) _AvailabilityWindow(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, availabilityWindowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52538,7 +52538,7 @@ func (ec *executionContext) _AvailabilityWindow(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var bankAccountImplementors = []string{"BankAccount"}
@@ -52547,7 +52547,7 @@ func (ec *executionContext) _BankAccount(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, bankAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52581,7 +52581,7 @@ func (ec *executionContext) _BankAccount(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var batchPayoutsPayloadImplementors = []string{"BatchPayoutsPayload"}
@@ -52590,7 +52590,7 @@ func (ec *executionContext) _BatchPayoutsPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, batchPayoutsPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52614,7 +52614,7 @@ func (ec *executionContext) _BatchPayoutsPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var boostShiftPayloadImplementors = []string{"BoostShiftPayload"}
@@ -52623,7 +52623,7 @@ func (ec *executionContext) _BoostShiftPayload(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, boostShiftPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52647,7 +52647,7 @@ func (ec *executionContext) _BoostShiftPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var cancelAssignmentPayloadImplementors = []string{"CancelAssignmentPayload"}
@@ -52656,7 +52656,7 @@ func (ec *executionContext) _CancelAssignmentPayload(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, cancelAssignmentPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52685,7 +52685,7 @@ func (ec *executionContext) _CancelAssignmentPayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var cancelShiftPayloadImplementors = []string{"CancelShiftPayload"}
@@ -52694,7 +52694,7 @@ func (ec *executionContext) _CancelShiftPayload(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, cancelShiftPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52728,7 +52728,7 @@ func (ec *executionContext) _CancelShiftPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var candidateConnectionImplementors = []string{"CandidateConnection"}
@@ -52737,7 +52737,7 @@ func (ec *executionContext) _CandidateConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, candidateConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52771,7 +52771,7 @@ func (ec *executionContext) _CandidateConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var candidateEdgeImplementors = []string{"CandidateEdge"}
@@ -52780,7 +52780,7 @@ func (ec *executionContext) _CandidateEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, candidateEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52844,7 +52844,7 @@ func (ec *executionContext) _CandidateEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var certificationImplementors = []string{"Certification", "Node"}
@@ -52853,7 +52853,7 @@ func (ec *executionContext) _Certification(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, certificationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52925,7 +52925,7 @@ func (ec *executionContext) _Certification(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var certificationConnectionImplementors = []string{"CertificationConnection"}
@@ -52934,7 +52934,7 @@ func (ec *executionContext) _CertificationConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, certificationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -52968,7 +52968,7 @@ func (ec *executionContext) _CertificationConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var certificationDetailsImplementors = []string{"CertificationDetails"}
@@ -52977,7 +52977,7 @@ func (ec *executionContext) _CertificationDetails(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, certificationDetailsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53046,7 +53046,7 @@ func (ec *executionContext) _CertificationDetails(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var certificationEdgeImplementors = []string{"CertificationEdge"}
@@ -53055,7 +53055,7 @@ func (ec *executionContext) _CertificationEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, certificationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53084,7 +53084,7 @@ func (ec *executionContext) _CertificationEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var changeMemberRolePayloadImplementors = []string{"ChangeMemberRolePayload"}
@@ -53093,7 +53093,7 @@ func (ec *executionContext) _ChangeMemberRolePayload(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeMemberRolePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53117,7 +53117,7 @@ func (ec *executionContext) _ChangeMemberRolePayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var changePasswordPayloadImplementors = []string{"ChangePasswordPayload"}
@@ -53126,7 +53126,7 @@ func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, changePasswordPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53170,7 +53170,7 @@ func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var checkInPayloadImplementors = []string{"CheckInPayload"}
@@ -53179,7 +53179,7 @@ func (ec *executionContext) _CheckInPayload(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, checkInPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53203,7 +53203,7 @@ func (ec *executionContext) _CheckInPayload(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var checkOutPayloadImplementors = []string{"CheckOutPayload"}
@@ -53212,7 +53212,7 @@ func (ec *executionContext) _CheckOutPayload(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, checkOutPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53241,7 +53241,7 @@ func (ec *executionContext) _CheckOutPayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var claimTimePayloadImplementors = []string{"ClaimTimePayload"}
@@ -53250,7 +53250,7 @@ func (ec *executionContext) _ClaimTimePayload(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, claimTimePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53279,7 +53279,7 @@ func (ec *executionContext) _ClaimTimePayload(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var completeCertificationUploadPayloadImplementors = []string{"CompleteCertificationUploadPayload"}
@@ -53288,7 +53288,7 @@ func (ec *executionContext) _CompleteCertificationUploadPayload(ctx context.Cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, completeCertificationUploadPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53312,7 +53312,7 @@ func (ec *executionContext) _CompleteCertificationUploadPayload(ctx context.Cont
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var confirmFundingPayloadImplementors = []string{"ConfirmFundingPayload"}
@@ -53321,7 +53321,7 @@ func (ec *executionContext) _ConfirmFundingPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, confirmFundingPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53345,7 +53345,7 @@ func (ec *executionContext) _ConfirmFundingPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var confirmPaymentPayloadImplementors = []string{"ConfirmPaymentPayload"}
@@ -53354,7 +53354,7 @@ func (ec *executionContext) _ConfirmPaymentPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, confirmPaymentPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53383,7 +53383,7 @@ func (ec *executionContext) _ConfirmPaymentPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var contractImplementors = []string{"Contract", "Node"}
@@ -53392,7 +53392,7 @@ func (ec *executionContext) _Contract(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, contractImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53499,7 +53499,7 @@ func (ec *executionContext) _Contract(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var contractConnectionImplementors = []string{"ContractConnection"}
@@ -53508,7 +53508,7 @@ func (ec *executionContext) _ContractConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, contractConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53542,7 +53542,7 @@ func (ec *executionContext) _ContractConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var contractEdgeImplementors = []string{"ContractEdge"}
@@ -53551,7 +53551,7 @@ func (ec *executionContext) _ContractEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, contractEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53580,7 +53580,7 @@ func (ec *executionContext) _ContractEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var courseImplementors = []string{"Course", "Node"}
@@ -53589,7 +53589,7 @@ func (ec *executionContext) _Course(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, courseImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53668,7 +53668,7 @@ func (ec *executionContext) _Course(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var courseCompletionImplementors = []string{"CourseCompletion", "Node"}
@@ -53677,7 +53677,7 @@ func (ec *executionContext) _CourseCompletion(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, courseCompletionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53737,7 +53737,7 @@ func (ec *executionContext) _CourseCompletion(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var courseQuestionImplementors = []string{"CourseQuestion"}
@@ -53746,7 +53746,7 @@ func (ec *executionContext) _CourseQuestion(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, courseQuestionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53775,7 +53775,7 @@ func (ec *executionContext) _CourseQuestion(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var coverRequirementImplementors = []string{"CoverRequirement"}
@@ -53784,7 +53784,7 @@ func (ec *executionContext) _CoverRequirement(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, coverRequirementImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53813,7 +53813,7 @@ func (ec *executionContext) _CoverRequirement(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var createEmployerPayloadImplementors = []string{"CreateEmployerPayload"}
@@ -53822,7 +53822,7 @@ func (ec *executionContext) _CreateEmployerPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, createEmployerPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53851,7 +53851,7 @@ func (ec *executionContext) _CreateEmployerPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var createShiftPayloadImplementors = []string{"CreateShiftPayload"}
@@ -53860,7 +53860,7 @@ func (ec *executionContext) _CreateShiftPayload(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, createShiftPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53884,7 +53884,7 @@ func (ec *executionContext) _CreateShiftPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var createShiftSeriesPayloadImplementors = []string{"CreateShiftSeriesPayload"}
@@ -53893,7 +53893,7 @@ func (ec *executionContext) _CreateShiftSeriesPayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, createShiftSeriesPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53917,7 +53917,7 @@ func (ec *executionContext) _CreateShiftSeriesPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var createShiftsPayloadImplementors = []string{"CreateShiftsPayload"}
@@ -53926,7 +53926,7 @@ func (ec *executionContext) _CreateShiftsPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, createShiftsPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -53950,7 +53950,7 @@ func (ec *executionContext) _CreateShiftsPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var creditDisputeImplementors = []string{"CreditDispute", "Node"}
@@ -53959,7 +53959,7 @@ func (ec *executionContext) _CreditDispute(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, creditDisputeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54034,7 +54034,7 @@ func (ec *executionContext) _CreditDispute(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var creditDisputeConnectionImplementors = []string{"CreditDisputeConnection"}
@@ -54043,7 +54043,7 @@ func (ec *executionContext) _CreditDisputeConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, creditDisputeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54077,7 +54077,7 @@ func (ec *executionContext) _CreditDisputeConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var creditDisputeEdgeImplementors = []string{"CreditDisputeEdge"}
@@ -54086,7 +54086,7 @@ func (ec *executionContext) _CreditDisputeEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, creditDisputeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54115,7 +54115,7 @@ func (ec *executionContext) _CreditDisputeEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var creditEventImplementors = []string{"CreditEvent", "Node"}
@@ -54124,7 +54124,7 @@ func (ec *executionContext) _CreditEvent(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, creditEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54204,7 +54204,7 @@ func (ec *executionContext) _CreditEvent(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var creditEventConnectionImplementors = []string{"CreditEventConnection"}
@@ -54213,7 +54213,7 @@ func (ec *executionContext) _CreditEventConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, creditEventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54247,7 +54247,7 @@ func (ec *executionContext) _CreditEventConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var creditEventEdgeImplementors = []string{"CreditEventEdge"}
@@ -54256,7 +54256,7 @@ func (ec *executionContext) _CreditEventEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, creditEventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54285,7 +54285,7 @@ func (ec *executionContext) _CreditEventEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var creditFactorImplementors = []string{"CreditFactor"}
@@ -54294,7 +54294,7 @@ func (ec *executionContext) _CreditFactor(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, creditFactorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54329,7 +54329,7 @@ func (ec *executionContext) _CreditFactor(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var creditReportImplementors = []string{"CreditReport"}
@@ -54338,7 +54338,7 @@ func (ec *executionContext) _CreditReport(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, creditReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54387,7 +54387,7 @@ func (ec *executionContext) _CreditReport(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var dataExportImplementors = []string{"DataExport"}
@@ -54396,7 +54396,7 @@ func (ec *executionContext) _DataExport(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, dataExportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54425,7 +54425,7 @@ func (ec *executionContext) _DataExport(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var decideBusinessLicencePayloadImplementors = []string{"DecideBusinessLicencePayload"}
@@ -54434,7 +54434,7 @@ func (ec *executionContext) _DecideBusinessLicencePayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, decideBusinessLicencePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54458,7 +54458,7 @@ func (ec *executionContext) _DecideBusinessLicencePayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var decideRealNamePayloadImplementors = []string{"DecideRealNamePayload"}
@@ -54467,7 +54467,7 @@ func (ec *executionContext) _DecideRealNamePayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, decideRealNamePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54491,7 +54491,7 @@ func (ec *executionContext) _DecideRealNamePayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var decideReviewReportPayloadImplementors = []string{"DecideReviewReportPayload"}
@@ -54500,7 +54500,7 @@ func (ec *executionContext) _DecideReviewReportPayload(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, decideReviewReportPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54529,7 +54529,7 @@ func (ec *executionContext) _DecideReviewReportPayload(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var decideTimesheetDisputePayloadImplementors = []string{"DecideTimesheetDisputePayload"}
@@ -54538,7 +54538,7 @@ func (ec *executionContext) _DecideTimesheetDisputePayload(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, decideTimesheetDisputePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54562,7 +54562,7 @@ func (ec *executionContext) _DecideTimesheetDisputePayload(ctx context.Context, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var declineEmployerInvitationPayloadImplementors = []string{"DeclineEmployerInvitationPayload"}
@@ -54571,7 +54571,7 @@ func (ec *executionContext) _DeclineEmployerInvitationPayload(ctx context.Contex
 	fields := graphql.CollectFields(ec.OperationContext, sel, declineEmployerInvitationPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54595,7 +54595,7 @@ func (ec *executionContext) _DeclineEmployerInvitationPayload(ctx context.Contex
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var declineOfferPayloadImplementors = []string{"DeclineOfferPayload"}
@@ -54604,7 +54604,7 @@ func (ec *executionContext) _DeclineOfferPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, declineOfferPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54633,7 +54633,7 @@ func (ec *executionContext) _DeclineOfferPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var deleteMyAccountPayloadImplementors = []string{"DeleteMyAccountPayload"}
@@ -54642,7 +54642,7 @@ func (ec *executionContext) _DeleteMyAccountPayload(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteMyAccountPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54666,7 +54666,7 @@ func (ec *executionContext) _DeleteMyAccountPayload(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var deleteShiftTemplatePayloadImplementors = []string{"DeleteShiftTemplatePayload"}
@@ -54675,7 +54675,7 @@ func (ec *executionContext) _DeleteShiftTemplatePayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteShiftTemplatePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54699,7 +54699,7 @@ func (ec *executionContext) _DeleteShiftTemplatePayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var demandBucketImplementors = []string{"DemandBucket"}
@@ -54708,7 +54708,7 @@ func (ec *executionContext) _DemandBucket(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandBucketImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54772,7 +54772,7 @@ func (ec *executionContext) _DemandBucket(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var demandSuggestionImplementors = []string{"DemandSuggestion"}
@@ -54781,7 +54781,7 @@ func (ec *executionContext) _DemandSuggestion(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandSuggestionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54826,7 +54826,7 @@ func (ec *executionContext) _DemandSuggestion(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var demandViewImplementors = []string{"DemandView"}
@@ -54835,7 +54835,7 @@ func (ec *executionContext) _DemandView(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandViewImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54869,7 +54869,7 @@ func (ec *executionContext) _DemandView(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var deviceImplementors = []string{"Device", "Node"}
@@ -54878,7 +54878,7 @@ func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, deviceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54948,7 +54948,7 @@ func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var deviceConnectionImplementors = []string{"DeviceConnection"}
@@ -54957,7 +54957,7 @@ func (ec *executionContext) _DeviceConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, deviceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54991,7 +54991,7 @@ func (ec *executionContext) _DeviceConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var deviceEdgeImplementors = []string{"DeviceEdge"}
@@ -55000,7 +55000,7 @@ func (ec *executionContext) _DeviceEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, deviceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55029,7 +55029,7 @@ func (ec *executionContext) _DeviceEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var deviceSessionImplementors = []string{"DeviceSession"}
@@ -55038,7 +55038,7 @@ func (ec *executionContext) _DeviceSession(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, deviceSessionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55082,7 +55082,7 @@ func (ec *executionContext) _DeviceSession(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var disputeCreditEventPayloadImplementors = []string{"DisputeCreditEventPayload"}
@@ -55091,7 +55091,7 @@ func (ec *executionContext) _DisputeCreditEventPayload(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeCreditEventPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55120,7 +55120,7 @@ func (ec *executionContext) _DisputeCreditEventPayload(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var disputeTimesheetPayloadImplementors = []string{"DisputeTimesheetPayload"}
@@ -55129,7 +55129,7 @@ func (ec *executionContext) _DisputeTimesheetPayload(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, disputeTimesheetPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55153,7 +55153,7 @@ func (ec *executionContext) _DisputeTimesheetPayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var duplicateShiftPayloadImplementors = []string{"DuplicateShiftPayload"}
@@ -55162,7 +55162,7 @@ func (ec *executionContext) _DuplicateShiftPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateShiftPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55186,7 +55186,7 @@ func (ec *executionContext) _DuplicateShiftPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var earningsImplementors = []string{"Earnings"}
@@ -55195,7 +55195,7 @@ func (ec *executionContext) _Earnings(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, earningsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55235,7 +55235,7 @@ func (ec *executionContext) _Earnings(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var earningsPeriodImplementors = []string{"EarningsPeriod"}
@@ -55244,7 +55244,7 @@ func (ec *executionContext) _EarningsPeriod(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, earningsPeriodImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55283,7 +55283,7 @@ func (ec *executionContext) _EarningsPeriod(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var eligibilityImplementors = []string{"Eligibility"}
@@ -55292,7 +55292,7 @@ func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, eligibilityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55326,7 +55326,7 @@ func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var employerImplementors = []string{"Employer", "Node"}
@@ -55335,7 +55335,7 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, employerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55522,7 +55522,7 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var employerConnectionImplementors = []string{"EmployerConnection"}
@@ -55531,7 +55531,7 @@ func (ec *executionContext) _EmployerConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, employerConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55565,7 +55565,7 @@ func (ec *executionContext) _EmployerConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var employerEdgeImplementors = []string{"EmployerEdge"}
@@ -55574,7 +55574,7 @@ func (ec *executionContext) _EmployerEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, employerEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55603,7 +55603,7 @@ func (ec *executionContext) _EmployerEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var employerInvitationImplementors = []string{"EmployerInvitation", "Node"}
@@ -55612,7 +55612,7 @@ func (ec *executionContext) _EmployerInvitation(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, employerInvitationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55693,7 +55693,7 @@ func (ec *executionContext) _EmployerInvitation(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var employerInvitationConnectionImplementors = []string{"EmployerInvitationConnection"}
@@ -55702,7 +55702,7 @@ func (ec *executionContext) _EmployerInvitationConnection(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, employerInvitationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55736,7 +55736,7 @@ func (ec *executionContext) _EmployerInvitationConnection(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var employerInvitationEdgeImplementors = []string{"EmployerInvitationEdge"}
@@ -55745,7 +55745,7 @@ func (ec *executionContext) _EmployerInvitationEdge(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, employerInvitationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55774,7 +55774,7 @@ func (ec *executionContext) _EmployerInvitationEdge(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var escalateTimesheetDisputePayloadImplementors = []string{"EscalateTimesheetDisputePayload"}
@@ -55783,7 +55783,7 @@ func (ec *executionContext) _EscalateTimesheetDisputePayload(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, escalateTimesheetDisputePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55807,7 +55807,7 @@ func (ec *executionContext) _EscalateTimesheetDisputePayload(ctx context.Context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var formFieldImplementors = []string{"FormField"}
@@ -55816,7 +55816,7 @@ func (ec *executionContext) _FormField(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, formFieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55845,7 +55845,7 @@ func (ec *executionContext) _FormField(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var fundingPaymentImplementors = []string{"FundingPayment"}
@@ -55854,7 +55854,7 @@ func (ec *executionContext) _FundingPayment(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingPaymentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55893,7 +55893,7 @@ func (ec *executionContext) _FundingPayment(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var geoPointImplementors = []string{"GeoPoint"}
@@ -55902,7 +55902,7 @@ func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, geoPointImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55931,7 +55931,7 @@ func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var hideReviewPayloadImplementors = []string{"HideReviewPayload"}
@@ -55940,7 +55940,7 @@ func (ec *executionContext) _HideReviewPayload(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, hideReviewPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55964,7 +55964,7 @@ func (ec *executionContext) _HideReviewPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var incomeFromPayerImplementors = []string{"IncomeFromPayer"}
@@ -55973,7 +55973,7 @@ func (ec *executionContext) _IncomeFromPayer(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, incomeFromPayerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56008,7 +56008,7 @@ func (ec *executionContext) _IncomeFromPayer(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var incomeStatementImplementors = []string{"IncomeStatement"}
@@ -56017,7 +56017,7 @@ func (ec *executionContext) _IncomeStatement(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, incomeStatementImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56051,7 +56051,7 @@ func (ec *executionContext) _IncomeStatement(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var insuranceCoverImplementors = []string{"InsuranceCover", "Node"}
@@ -56060,7 +56060,7 @@ func (ec *executionContext) _InsuranceCover(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, insuranceCoverImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56156,7 +56156,7 @@ func (ec *executionContext) _InsuranceCover(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var invoiceImplementors = []string{"Invoice"}
@@ -56165,7 +56165,7 @@ func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, invoiceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56199,7 +56199,7 @@ func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var invoiceLineImplementors = []string{"InvoiceLine"}
@@ -56208,7 +56208,7 @@ func (ec *executionContext) _InvoiceLine(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, invoiceLineImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56252,7 +56252,7 @@ func (ec *executionContext) _InvoiceLine(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var leaveEmployerPayloadImplementors = []string{"LeaveEmployerPayload"}
@@ -56261,7 +56261,7 @@ func (ec *executionContext) _LeaveEmployerPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, leaveEmployerPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56290,7 +56290,7 @@ func (ec *executionContext) _LeaveEmployerPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var ledgerCheckpointImplementors = []string{"LedgerCheckpoint"}
@@ -56299,7 +56299,7 @@ func (ec *executionContext) _LedgerCheckpoint(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerCheckpointImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56340,7 +56340,7 @@ func (ec *executionContext) _LedgerCheckpoint(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var ledgerEntryImplementors = []string{"LedgerEntry", "Node"}
@@ -56349,7 +56349,7 @@ func (ec *executionContext) _LedgerEntry(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56413,7 +56413,7 @@ func (ec *executionContext) _LedgerEntry(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var ledgerEntryConnectionImplementors = []string{"LedgerEntryConnection"}
@@ -56422,7 +56422,7 @@ func (ec *executionContext) _LedgerEntryConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerEntryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56456,7 +56456,7 @@ func (ec *executionContext) _LedgerEntryConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var ledgerEntryEdgeImplementors = []string{"LedgerEntryEdge"}
@@ -56465,7 +56465,7 @@ func (ec *executionContext) _LedgerEntryEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerEntryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56494,7 +56494,7 @@ func (ec *executionContext) _LedgerEntryEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var ledgerReceiptImplementors = []string{"LedgerReceipt"}
@@ -56503,7 +56503,7 @@ func (ec *executionContext) _LedgerReceipt(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerReceiptImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56547,7 +56547,7 @@ func (ec *executionContext) _LedgerReceipt(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var markNoShowPayloadImplementors = []string{"MarkNoShowPayload"}
@@ -56556,7 +56556,7 @@ func (ec *executionContext) _MarkNoShowPayload(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, markNoShowPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56585,7 +56585,7 @@ func (ec *executionContext) _MarkNoShowPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var markNotificationsReadPayloadImplementors = []string{"MarkNotificationsReadPayload"}
@@ -56594,7 +56594,7 @@ func (ec *executionContext) _MarkNotificationsReadPayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, markNotificationsReadPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56628,7 +56628,7 @@ func (ec *executionContext) _MarkNotificationsReadPayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var markPaidPayloadImplementors = []string{"MarkPaidPayload"}
@@ -56637,7 +56637,7 @@ func (ec *executionContext) _MarkPaidPayload(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, markPaidPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56661,7 +56661,7 @@ func (ec *executionContext) _MarkPaidPayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var matchFactorImplementors = []string{"MatchFactor"}
@@ -56670,7 +56670,7 @@ func (ec *executionContext) _MatchFactor(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchFactorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56709,7 +56709,7 @@ func (ec *executionContext) _MatchFactor(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var membershipImplementors = []string{"Membership", "Node"}
@@ -56718,7 +56718,7 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56779,7 +56779,7 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var membershipConnectionImplementors = []string{"MembershipConnection"}
@@ -56788,7 +56788,7 @@ func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56822,7 +56822,7 @@ func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var membershipEdgeImplementors = []string{"MembershipEdge"}
@@ -56831,7 +56831,7 @@ func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56860,7 +56860,7 @@ func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var moneyImplementors = []string{"Money"}
@@ -56869,7 +56869,7 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, moneyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56898,7 +56898,7 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -56910,7 +56910,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -57606,7 +57606,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var notificationImplementors = []string{"Notification", "Node"}
@@ -57615,7 +57615,7 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57684,7 +57684,7 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var notificationConnectionImplementors = []string{"NotificationConnection"}
@@ -57693,7 +57693,7 @@ func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57727,7 +57727,7 @@ func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var notificationEdgeImplementors = []string{"NotificationEdge"}
@@ -57736,7 +57736,7 @@ func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57765,7 +57765,7 @@ func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var notificationSettingsImplementors = []string{"NotificationSettings"}
@@ -57774,7 +57774,7 @@ func (ec *executionContext) _NotificationSettings(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationSettingsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57813,7 +57813,7 @@ func (ec *executionContext) _NotificationSettings(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var offerImplementors = []string{"Offer", "Node"}
@@ -57822,7 +57822,7 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57920,7 +57920,7 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var offerConnectionImplementors = []string{"OfferConnection"}
@@ -57929,7 +57929,7 @@ func (ec *executionContext) _OfferConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57963,7 +57963,7 @@ func (ec *executionContext) _OfferConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var offerEdgeImplementors = []string{"OfferEdge"}
@@ -57972,7 +57972,7 @@ func (ec *executionContext) _OfferEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58001,7 +58001,7 @@ func (ec *executionContext) _OfferEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var offerEventImplementors = []string{"OfferEvent"}
@@ -58010,7 +58010,7 @@ func (ec *executionContext) _OfferEvent(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58039,7 +58039,7 @@ func (ec *executionContext) _OfferEvent(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -58048,7 +58048,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58087,7 +58087,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var payFactorImplementors = []string{"PayFactor"}
@@ -58096,7 +58096,7 @@ func (ec *executionContext) _PayFactor(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, payFactorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58131,7 +58131,7 @@ func (ec *executionContext) _PayFactor(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var paySuggestionImplementors = []string{"PaySuggestion"}
@@ -58140,7 +58140,7 @@ func (ec *executionContext) _PaySuggestion(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, paySuggestionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58189,7 +58189,7 @@ func (ec *executionContext) _PaySuggestion(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var payoutImplementors = []string{"Payout", "Node"}
@@ -58198,7 +58198,7 @@ func (ec *executionContext) _Payout(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, payoutImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58272,7 +58272,7 @@ func (ec *executionContext) _Payout(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var payoutBatchImplementors = []string{"PayoutBatch", "Node"}
@@ -58281,7 +58281,7 @@ func (ec *executionContext) _PayoutBatch(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, payoutBatchImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58348,7 +58348,7 @@ func (ec *executionContext) _PayoutBatch(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var payoutBatchConnectionImplementors = []string{"PayoutBatchConnection"}
@@ -58357,7 +58357,7 @@ func (ec *executionContext) _PayoutBatchConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, payoutBatchConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58391,7 +58391,7 @@ func (ec *executionContext) _PayoutBatchConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var payoutBatchEdgeImplementors = []string{"PayoutBatchEdge"}
@@ -58400,7 +58400,7 @@ func (ec *executionContext) _PayoutBatchEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, payoutBatchEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58429,7 +58429,7 @@ func (ec *executionContext) _PayoutBatchEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var payoutConnectionImplementors = []string{"PayoutConnection"}
@@ -58438,7 +58438,7 @@ func (ec *executionContext) _PayoutConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, payoutConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58472,7 +58472,7 @@ func (ec *executionContext) _PayoutConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var payoutEdgeImplementors = []string{"PayoutEdge"}
@@ -58481,7 +58481,7 @@ func (ec *executionContext) _PayoutEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, payoutEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58510,7 +58510,7 @@ func (ec *executionContext) _PayoutEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var payslipImplementors = []string{"Payslip"}
@@ -58519,7 +58519,7 @@ func (ec *executionContext) _Payslip(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, payslipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58604,7 +58604,7 @@ func (ec *executionContext) _Payslip(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var postFromTemplatePayloadImplementors = []string{"PostFromTemplatePayload"}
@@ -58613,7 +58613,7 @@ func (ec *executionContext) _PostFromTemplatePayload(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, postFromTemplatePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58637,7 +58637,7 @@ func (ec *executionContext) _PostFromTemplatePayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var preferenceFitImplementors = []string{"PreferenceFit"}
@@ -58646,7 +58646,7 @@ func (ec *executionContext) _PreferenceFit(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, preferenceFitImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58681,7 +58681,7 @@ func (ec *executionContext) _PreferenceFit(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var proposeTimesheetCorrectionPayloadImplementors = []string{"ProposeTimesheetCorrectionPayload"}
@@ -58690,7 +58690,7 @@ func (ec *executionContext) _ProposeTimesheetCorrectionPayload(ctx context.Conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, proposeTimesheetCorrectionPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58714,7 +58714,7 @@ func (ec *executionContext) _ProposeTimesheetCorrectionPayload(ctx context.Conte
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var publishShiftPayloadImplementors = []string{"PublishShiftPayload"}
@@ -58723,7 +58723,7 @@ func (ec *executionContext) _PublishShiftPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, publishShiftPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58747,7 +58747,7 @@ func (ec *executionContext) _PublishShiftPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var queryImplementors = []string{"Query"}
@@ -58759,7 +58759,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -58953,7 +58953,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var quietHoursImplementors = []string{"QuietHours"}
@@ -58962,7 +58962,7 @@ func (ec *executionContext) _QuietHours(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, quietHoursImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58991,7 +58991,7 @@ func (ec *executionContext) _QuietHours(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var ratingSummaryImplementors = []string{"RatingSummary"}
@@ -59000,7 +59000,7 @@ func (ec *executionContext) _RatingSummary(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, ratingSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59034,7 +59034,7 @@ func (ec *executionContext) _RatingSummary(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var realNameImplementors = []string{"RealName", "Node"}
@@ -59043,7 +59043,7 @@ func (ec *executionContext) _RealName(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, realNameImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59118,7 +59118,7 @@ func (ec *executionContext) _RealName(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var recordInsuranceCoverPayloadImplementors = []string{"RecordInsuranceCoverPayload"}
@@ -59127,7 +59127,7 @@ func (ec *executionContext) _RecordInsuranceCoverPayload(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, recordInsuranceCoverPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59156,7 +59156,7 @@ func (ec *executionContext) _RecordInsuranceCoverPayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var recordTimePayloadImplementors = []string{"RecordTimePayload"}
@@ -59165,7 +59165,7 @@ func (ec *executionContext) _RecordTimePayload(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, recordTimePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59194,7 +59194,7 @@ func (ec *executionContext) _RecordTimePayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var refreshTokenPayloadImplementors = []string{"RefreshTokenPayload"}
@@ -59203,7 +59203,7 @@ func (ec *executionContext) _RefreshTokenPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, refreshTokenPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59247,7 +59247,7 @@ func (ec *executionContext) _RefreshTokenPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var registerDevicePayloadImplementors = []string{"RegisterDevicePayload"}
@@ -59256,7 +59256,7 @@ func (ec *executionContext) _RegisterDevicePayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, registerDevicePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59280,7 +59280,7 @@ func (ec *executionContext) _RegisterDevicePayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var rejectApplicationPayloadImplementors = []string{"RejectApplicationPayload"}
@@ -59289,7 +59289,7 @@ func (ec *executionContext) _RejectApplicationPayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, rejectApplicationPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59318,7 +59318,7 @@ func (ec *executionContext) _RejectApplicationPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var removeMemberPayloadImplementors = []string{"RemoveMemberPayload"}
@@ -59327,7 +59327,7 @@ func (ec *executionContext) _RemoveMemberPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, removeMemberPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59356,7 +59356,7 @@ func (ec *executionContext) _RemoveMemberPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var removeRosterEntryPayloadImplementors = []string{"RemoveRosterEntryPayload"}
@@ -59365,7 +59365,7 @@ func (ec *executionContext) _RemoveRosterEntryPayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, removeRosterEntryPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59389,7 +59389,7 @@ func (ec *executionContext) _RemoveRosterEntryPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var replyToReviewPayloadImplementors = []string{"ReplyToReviewPayload"}
@@ -59398,7 +59398,7 @@ func (ec *executionContext) _ReplyToReviewPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, replyToReviewPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59422,7 +59422,7 @@ func (ec *executionContext) _ReplyToReviewPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var reportPaymentNotReceivedPayloadImplementors = []string{"ReportPaymentNotReceivedPayload"}
@@ -59431,7 +59431,7 @@ func (ec *executionContext) _ReportPaymentNotReceivedPayload(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, reportPaymentNotReceivedPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59455,7 +59455,7 @@ func (ec *executionContext) _ReportPaymentNotReceivedPayload(ctx context.Context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var reportReviewPayloadImplementors = []string{"ReportReviewPayload"}
@@ -59464,7 +59464,7 @@ func (ec *executionContext) _ReportReviewPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, reportReviewPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59493,7 +59493,7 @@ func (ec *executionContext) _ReportReviewPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var requestPasswordResetPayloadImplementors = []string{"RequestPasswordResetPayload"}
@@ -59502,7 +59502,7 @@ func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, requestPasswordResetPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59531,7 +59531,7 @@ func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var requestPayoutPayloadImplementors = []string{"RequestPayoutPayload"}
@@ -59540,7 +59540,7 @@ func (ec *executionContext) _RequestPayoutPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, requestPayoutPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59564,7 +59564,7 @@ func (ec *executionContext) _RequestPayoutPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var resetPasswordPayloadImplementors = []string{"ResetPasswordPayload"}
@@ -59573,7 +59573,7 @@ func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, resetPasswordPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59617,7 +59617,7 @@ func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var resolveCreditDisputePayloadImplementors = []string{"ResolveCreditDisputePayload"}
@@ -59626,7 +59626,7 @@ func (ec *executionContext) _ResolveCreditDisputePayload(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, resolveCreditDisputePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59660,7 +59660,7 @@ func (ec *executionContext) _ResolveCreditDisputePayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var reviewImplementors = []string{"Review", "Node"}
@@ -59669,7 +59669,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59759,7 +59759,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var reviewCertificationPayloadImplementors = []string{"ReviewCertificationPayload"}
@@ -59768,7 +59768,7 @@ func (ec *executionContext) _ReviewCertificationPayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewCertificationPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59792,7 +59792,7 @@ func (ec *executionContext) _ReviewCertificationPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var reviewConnectionImplementors = []string{"ReviewConnection"}
@@ -59801,7 +59801,7 @@ func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59835,7 +59835,7 @@ func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var reviewEdgeImplementors = []string{"ReviewEdge"}
@@ -59844,7 +59844,7 @@ func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59873,7 +59873,7 @@ func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var reviewReportImplementors = []string{"ReviewReport", "Node"}
@@ -59882,7 +59882,7 @@ func (ec *executionContext) _ReviewReport(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59947,7 +59947,7 @@ func (ec *executionContext) _ReviewReport(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var reviewReportConnectionImplementors = []string{"ReviewReportConnection"}
@@ -59956,7 +59956,7 @@ func (ec *executionContext) _ReviewReportConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewReportConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59990,7 +59990,7 @@ func (ec *executionContext) _ReviewReportConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var reviewReportEdgeImplementors = []string{"ReviewReportEdge"}
@@ -59999,7 +59999,7 @@ func (ec *executionContext) _ReviewReportEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewReportEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60028,7 +60028,7 @@ func (ec *executionContext) _ReviewReportEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var revokeCertificationPayloadImplementors = []string{"RevokeCertificationPayload"}
@@ -60037,7 +60037,7 @@ func (ec *executionContext) _RevokeCertificationPayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, revokeCertificationPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60061,7 +60061,7 @@ func (ec *executionContext) _RevokeCertificationPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var revokeEmployerInvitationPayloadImplementors = []string{"RevokeEmployerInvitationPayload"}
@@ -60070,7 +60070,7 @@ func (ec *executionContext) _RevokeEmployerInvitationPayload(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, revokeEmployerInvitationPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60094,7 +60094,7 @@ func (ec *executionContext) _RevokeEmployerInvitationPayload(ctx context.Context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var revokeOfferPayloadImplementors = []string{"RevokeOfferPayload"}
@@ -60103,7 +60103,7 @@ func (ec *executionContext) _RevokeOfferPayload(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, revokeOfferPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60132,7 +60132,7 @@ func (ec *executionContext) _RevokeOfferPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var rightsReportImplementors = []string{"RightsReport", "Node"}
@@ -60141,7 +60141,7 @@ func (ec *executionContext) _RightsReport(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, rightsReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60207,7 +60207,7 @@ func (ec *executionContext) _RightsReport(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var rightsScoreImplementors = []string{"RightsScore"}
@@ -60216,7 +60216,7 @@ func (ec *executionContext) _RightsScore(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, rightsScoreImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60270,7 +60270,7 @@ func (ec *executionContext) _RightsScore(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var rosterEntryImplementors = []string{"RosterEntry", "Node"}
@@ -60279,7 +60279,7 @@ func (ec *executionContext) _RosterEntry(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, rosterEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60345,7 +60345,7 @@ func (ec *executionContext) _RosterEntry(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var rosterEntryConnectionImplementors = []string{"RosterEntryConnection"}
@@ -60354,7 +60354,7 @@ func (ec *executionContext) _RosterEntryConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, rosterEntryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60388,7 +60388,7 @@ func (ec *executionContext) _RosterEntryConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var rosterEntryEdgeImplementors = []string{"RosterEntryEdge"}
@@ -60397,7 +60397,7 @@ func (ec *executionContext) _RosterEntryEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, rosterEntryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60426,7 +60426,7 @@ func (ec *executionContext) _RosterEntryEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var saveShiftTemplatePayloadImplementors = []string{"SaveShiftTemplatePayload"}
@@ -60435,7 +60435,7 @@ func (ec *executionContext) _SaveShiftTemplatePayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, saveShiftTemplatePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60459,7 +60459,7 @@ func (ec *executionContext) _SaveShiftTemplatePayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var screeningResultImplementors = []string{"ScreeningResult"}
@@ -60468,7 +60468,7 @@ func (ec *executionContext) _ScreeningResult(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, screeningResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60503,7 +60503,7 @@ func (ec *executionContext) _ScreeningResult(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var sendOfferPayloadImplementors = []string{"SendOfferPayload"}
@@ -60512,7 +60512,7 @@ func (ec *executionContext) _SendOfferPayload(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, sendOfferPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60551,7 +60551,7 @@ func (ec *executionContext) _SendOfferPayload(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var setBankAccountPayloadImplementors = []string{"SetBankAccountPayload"}
@@ -60560,7 +60560,7 @@ func (ec *executionContext) _SetBankAccountPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, setBankAccountPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60584,7 +60584,7 @@ func (ec *executionContext) _SetBankAccountPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var setFundingTermsPayloadImplementors = []string{"SetFundingTermsPayload"}
@@ -60593,7 +60593,7 @@ func (ec *executionContext) _SetFundingTermsPayload(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, setFundingTermsPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60617,7 +60617,7 @@ func (ec *executionContext) _SetFundingTermsPayload(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var setPayoutAccountPayloadImplementors = []string{"SetPayoutAccountPayload"}
@@ -60626,7 +60626,7 @@ func (ec *executionContext) _SetPayoutAccountPayload(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, setPayoutAccountPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60650,7 +60650,7 @@ func (ec *executionContext) _SetPayoutAccountPayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var setRosterEntryPayloadImplementors = []string{"SetRosterEntryPayload"}
@@ -60659,7 +60659,7 @@ func (ec *executionContext) _SetRosterEntryPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, setRosterEntryPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60688,7 +60688,7 @@ func (ec *executionContext) _SetRosterEntryPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var settlePayoutBatchPayloadImplementors = []string{"SettlePayoutBatchPayload"}
@@ -60697,7 +60697,7 @@ func (ec *executionContext) _SettlePayoutBatchPayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, settlePayoutBatchPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60721,7 +60721,7 @@ func (ec *executionContext) _SettlePayoutBatchPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var shiftImplementors = []string{"Shift", "Node"}
@@ -60730,7 +60730,7 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, shiftImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60996,7 +60996,7 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var shiftBackfillImplementors = []string{"ShiftBackfill"}
@@ -61005,7 +61005,7 @@ func (ec *executionContext) _ShiftBackfill(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, shiftBackfillImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61039,7 +61039,7 @@ func (ec *executionContext) _ShiftBackfill(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var shiftConnectionImplementors = []string{"ShiftConnection"}
@@ -61048,7 +61048,7 @@ func (ec *executionContext) _ShiftConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, shiftConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61082,7 +61082,7 @@ func (ec *executionContext) _ShiftConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var shiftEdgeImplementors = []string{"ShiftEdge"}
@@ -61091,7 +61091,7 @@ func (ec *executionContext) _ShiftEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, shiftEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61120,7 +61120,7 @@ func (ec *executionContext) _ShiftEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var shiftFeedConnectionImplementors = []string{"ShiftFeedConnection"}
@@ -61129,7 +61129,7 @@ func (ec *executionContext) _ShiftFeedConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, shiftFeedConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61158,7 +61158,7 @@ func (ec *executionContext) _ShiftFeedConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var shiftFeedEdgeImplementors = []string{"ShiftFeedEdge"}
@@ -61167,7 +61167,7 @@ func (ec *executionContext) _ShiftFeedEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, shiftFeedEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61216,7 +61216,7 @@ func (ec *executionContext) _ShiftFeedEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var shiftTemplateImplementors = []string{"ShiftTemplate", "Node"}
@@ -61225,7 +61225,7 @@ func (ec *executionContext) _ShiftTemplate(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, shiftTemplateImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61295,7 +61295,7 @@ func (ec *executionContext) _ShiftTemplate(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var shiftTemplateConnectionImplementors = []string{"ShiftTemplateConnection"}
@@ -61304,7 +61304,7 @@ func (ec *executionContext) _ShiftTemplateConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, shiftTemplateConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61338,7 +61338,7 @@ func (ec *executionContext) _ShiftTemplateConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var shiftTemplateEdgeImplementors = []string{"ShiftTemplateEdge"}
@@ -61347,7 +61347,7 @@ func (ec *executionContext) _ShiftTemplateEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, shiftTemplateEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61376,7 +61376,7 @@ func (ec *executionContext) _ShiftTemplateEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var shortlistApplicationPayloadImplementors = []string{"ShortlistApplicationPayload"}
@@ -61385,7 +61385,7 @@ func (ec *executionContext) _ShortlistApplicationPayload(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, shortlistApplicationPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61409,7 +61409,7 @@ func (ec *executionContext) _ShortlistApplicationPayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var signContractPayloadImplementors = []string{"SignContractPayload"}
@@ -61418,7 +61418,7 @@ func (ec *executionContext) _SignContractPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, signContractPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61447,7 +61447,7 @@ func (ec *executionContext) _SignContractPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var signInPayloadImplementors = []string{"SignInPayload"}
@@ -61456,7 +61456,7 @@ func (ec *executionContext) _SignInPayload(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, signInPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61500,7 +61500,7 @@ func (ec *executionContext) _SignInPayload(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var signOutEverywherePayloadImplementors = []string{"SignOutEverywherePayload"}
@@ -61509,7 +61509,7 @@ func (ec *executionContext) _SignOutEverywherePayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, signOutEverywherePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61533,7 +61533,7 @@ func (ec *executionContext) _SignOutEverywherePayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var signOutPayloadImplementors = []string{"SignOutPayload"}
@@ -61542,7 +61542,7 @@ func (ec *executionContext) _SignOutPayload(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, signOutPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61566,7 +61566,7 @@ func (ec *executionContext) _SignOutPayload(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var signOutSessionPayloadImplementors = []string{"SignOutSessionPayload"}
@@ -61575,7 +61575,7 @@ func (ec *executionContext) _SignOutSessionPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, signOutSessionPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61599,7 +61599,7 @@ func (ec *executionContext) _SignOutSessionPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var signUpPayloadImplementors = []string{"SignUpPayload"}
@@ -61608,7 +61608,7 @@ func (ec *executionContext) _SignUpPayload(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, signUpPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61637,7 +61637,7 @@ func (ec *executionContext) _SignUpPayload(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var skillImplementors = []string{"Skill", "Node"}
@@ -61646,7 +61646,7 @@ func (ec *executionContext) _Skill(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, skillImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61695,7 +61695,7 @@ func (ec *executionContext) _Skill(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var skillConnectionImplementors = []string{"SkillConnection"}
@@ -61704,7 +61704,7 @@ func (ec *executionContext) _SkillConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, skillConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61738,7 +61738,7 @@ func (ec *executionContext) _SkillConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var skillEdgeImplementors = []string{"SkillEdge"}
@@ -61747,7 +61747,7 @@ func (ec *executionContext) _SkillEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, skillEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61776,7 +61776,7 @@ func (ec *executionContext) _SkillEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var staffActionImplementors = []string{"StaffAction", "Node"}
@@ -61785,7 +61785,7 @@ func (ec *executionContext) _StaffAction(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, staffActionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61834,7 +61834,7 @@ func (ec *executionContext) _StaffAction(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var staffActionConnectionImplementors = []string{"StaffActionConnection"}
@@ -61843,7 +61843,7 @@ func (ec *executionContext) _StaffActionConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, staffActionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61877,7 +61877,7 @@ func (ec *executionContext) _StaffActionConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var staffActionEdgeImplementors = []string{"StaffActionEdge"}
@@ -61886,7 +61886,7 @@ func (ec *executionContext) _StaffActionEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, staffActionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61915,7 +61915,7 @@ func (ec *executionContext) _StaffActionEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var startCertificationUploadPayloadImplementors = []string{"StartCertificationUploadPayload"}
@@ -61924,7 +61924,7 @@ func (ec *executionContext) _StartCertificationUploadPayload(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, startCertificationUploadPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61963,7 +61963,7 @@ func (ec *executionContext) _StartCertificationUploadPayload(ctx context.Context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var startFundingPayloadImplementors = []string{"StartFundingPayload"}
@@ -61972,7 +61972,7 @@ func (ec *executionContext) _StartFundingPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, startFundingPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61996,7 +61996,7 @@ func (ec *executionContext) _StartFundingPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var stopBackfillPayloadImplementors = []string{"StopBackfillPayload"}
@@ -62005,7 +62005,7 @@ func (ec *executionContext) _StopBackfillPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, stopBackfillPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62029,7 +62029,7 @@ func (ec *executionContext) _StopBackfillPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var submitBusinessLicencePayloadImplementors = []string{"SubmitBusinessLicencePayload"}
@@ -62038,7 +62038,7 @@ func (ec *executionContext) _SubmitBusinessLicencePayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, submitBusinessLicencePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62062,7 +62062,7 @@ func (ec *executionContext) _SubmitBusinessLicencePayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var submitRealNamePayloadImplementors = []string{"SubmitRealNamePayload"}
@@ -62071,7 +62071,7 @@ func (ec *executionContext) _SubmitRealNamePayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, submitRealNamePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62095,7 +62095,7 @@ func (ec *executionContext) _SubmitRealNamePayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var submitReviewPayloadImplementors = []string{"SubmitReviewPayload"}
@@ -62104,7 +62104,7 @@ func (ec *executionContext) _SubmitReviewPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, submitReviewPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62133,7 +62133,7 @@ func (ec *executionContext) _SubmitReviewPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -62168,7 +62168,7 @@ func (ec *executionContext) _TagCount(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, tagCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62197,7 +62197,7 @@ func (ec *executionContext) _TagCount(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var timesheetImplementors = []string{"Timesheet", "Node"}
@@ -62206,7 +62206,7 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, timesheetImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62443,7 +62443,7 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var timesheetConnectionImplementors = []string{"TimesheetConnection"}
@@ -62452,7 +62452,7 @@ func (ec *executionContext) _TimesheetConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, timesheetConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62486,7 +62486,7 @@ func (ec *executionContext) _TimesheetConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var timesheetEdgeImplementors = []string{"TimesheetEdge"}
@@ -62495,7 +62495,7 @@ func (ec *executionContext) _TimesheetEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, timesheetEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62524,7 +62524,7 @@ func (ec *executionContext) _TimesheetEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var unregisterDevicePayloadImplementors = []string{"UnregisterDevicePayload"}
@@ -62533,7 +62533,7 @@ func (ec *executionContext) _UnregisterDevicePayload(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, unregisterDevicePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62557,7 +62557,7 @@ func (ec *executionContext) _UnregisterDevicePayload(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var updateAccountPayloadImplementors = []string{"UpdateAccountPayload"}
@@ -62566,7 +62566,7 @@ func (ec *executionContext) _UpdateAccountPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAccountPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62590,7 +62590,7 @@ func (ec *executionContext) _UpdateAccountPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var updateEmployerPayloadImplementors = []string{"UpdateEmployerPayload"}
@@ -62599,7 +62599,7 @@ func (ec *executionContext) _UpdateEmployerPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateEmployerPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62623,7 +62623,7 @@ func (ec *executionContext) _UpdateEmployerPayload(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var updateNotificationSettingsPayloadImplementors = []string{"UpdateNotificationSettingsPayload"}
@@ -62632,7 +62632,7 @@ func (ec *executionContext) _UpdateNotificationSettingsPayload(ctx context.Conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateNotificationSettingsPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62656,7 +62656,7 @@ func (ec *executionContext) _UpdateNotificationSettingsPayload(ctx context.Conte
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var updateShiftPayloadImplementors = []string{"UpdateShiftPayload"}
@@ -62665,7 +62665,7 @@ func (ec *executionContext) _UpdateShiftPayload(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateShiftPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62689,7 +62689,7 @@ func (ec *executionContext) _UpdateShiftPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var updateShiftSeriesPayloadImplementors = []string{"UpdateShiftSeriesPayload"}
@@ -62698,7 +62698,7 @@ func (ec *executionContext) _UpdateShiftSeriesPayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateShiftSeriesPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62722,7 +62722,7 @@ func (ec *executionContext) _UpdateShiftSeriesPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var updateWorkerProfilePayloadImplementors = []string{"UpdateWorkerProfilePayload"}
@@ -62731,7 +62731,7 @@ func (ec *executionContext) _UpdateWorkerProfilePayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateWorkerProfilePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62760,7 +62760,7 @@ func (ec *executionContext) _UpdateWorkerProfilePayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -62769,7 +62769,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62865,7 +62865,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var userConnectionImplementors = []string{"UserConnection"}
@@ -62874,7 +62874,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62908,7 +62908,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var userEdgeImplementors = []string{"UserEdge"}
@@ -62917,7 +62917,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62946,7 +62946,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var verifyEmailPayloadImplementors = []string{"VerifyEmailPayload"}
@@ -62955,7 +62955,7 @@ func (ec *executionContext) _VerifyEmailPayload(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, verifyEmailPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62999,7 +62999,7 @@ func (ec *executionContext) _VerifyEmailPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var withdrawApplicationPayloadImplementors = []string{"WithdrawApplicationPayload"}
@@ -63008,7 +63008,7 @@ func (ec *executionContext) _WithdrawApplicationPayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawApplicationPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63037,7 +63037,7 @@ func (ec *executionContext) _WithdrawApplicationPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var workerProfileImplementors = []string{"WorkerProfile", "Node"}
@@ -63046,7 +63046,7 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, workerProfileImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63229,7 +63229,7 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var workerProfileConnectionImplementors = []string{"WorkerProfileConnection"}
@@ -63238,7 +63238,7 @@ func (ec *executionContext) _WorkerProfileConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, workerProfileConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63272,7 +63272,7 @@ func (ec *executionContext) _WorkerProfileConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var workerProfileEdgeImplementors = []string{"WorkerProfileEdge"}
@@ -63281,7 +63281,7 @@ func (ec *executionContext) _WorkerProfileEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, workerProfileEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63310,7 +63310,7 @@ func (ec *executionContext) _WorkerProfileEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var workerSkillImplementors = []string{"WorkerSkill", "Node"}
@@ -63319,7 +63319,7 @@ func (ec *executionContext) _WorkerSkill(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, workerSkillImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63375,7 +63375,7 @@ func (ec *executionContext) _WorkerSkill(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var workerSkillConnectionImplementors = []string{"WorkerSkillConnection"}
@@ -63384,7 +63384,7 @@ func (ec *executionContext) _WorkerSkillConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, workerSkillConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63418,7 +63418,7 @@ func (ec *executionContext) _WorkerSkillConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var workerSkillEdgeImplementors = []string{"WorkerSkillEdge"}
@@ -63427,7 +63427,7 @@ func (ec *executionContext) _WorkerSkillEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, workerSkillEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63456,7 +63456,7 @@ func (ec *executionContext) _WorkerSkillEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -63465,7 +63465,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63509,7 +63509,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -63518,7 +63518,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63557,7 +63557,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -63566,7 +63566,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63615,7 +63615,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -63624,7 +63624,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63673,7 +63673,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -63682,7 +63682,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63731,7 +63731,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -63740,7 +63740,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := serial.DeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63814,7 +63814,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return serial.Object(fields, out.Values)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -1,8 +1,10 @@
-// Command rewrite changes gqlgen's generated executor in two ways: lists of
-// objects are marshalled with serial.MarshalSlice instead of a goroutine per
-// element (see package serial for why), and a field read straight from a
+// Command rewrite changes gqlgen's generated executor in four ways: lists
+// of objects are marshalled with serial.MarshalSlice instead of a goroutine
+// per element (see package serial for why), a field read straight from a
 // struct into a scalar or enum whose marshaler cannot fail is marshalled
-// directly (plainReads). It runs after gqlgen in `go generate`, so the
+// directly (plainReads), an object makes a group for @defer'd fields only
+// when it has some (serial.DeferredGroup), and an object's fields are
+// written without a map to find repeated keys (serial.Object). It runs after gqlgen in `go generate`, so the
 // executor is still only ever regenerated; TestGeneratedCodeIsFresh checks
 // the result like any other generated file.
 //
@@ -40,6 +42,12 @@ func rewrite(path string) error {
 		out = append(out[:i+len(imp)], append([]byte("\t\"flexwork/graph/serial\"\n"), out[i+len(imp):]...)...)
 	}
 	out = plainReads(out)
+	// Every object marshaler has fields := graphql.CollectFields(…) before
+	// the group (TestGeneratedCodeIsFresh compiles the result).
+	out = bytes.ReplaceAll(out, []byte("deferred := graphql.NewDeferredGroup(ctx)"), []byte("deferred := serial.DeferredGroup(ctx, fields)"))
+	// …and ends by returning its field set, written as serial.Object.
+	out = bytes.ReplaceAll(out, []byte("\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn out\n}"),
+		[]byte("\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn serial.Object(fields, out.Values)\n}"))
 	if bytes.Equal(out, src) {
 		return nil // done already
 	}
