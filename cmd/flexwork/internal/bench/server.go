@@ -29,6 +29,10 @@ type Child struct {
 	Addr string
 	cmd  *exec.Cmd
 	dir  string
+	// exited is closed when the process has ended, and waitErr is then
+	// how: Wait runs once, from the start.
+	exited  chan struct{}
+	waitErr error
 }
 
 // StartChild runs this binary with args and env (after the environment and
@@ -60,27 +64,37 @@ func StartChild(ctx context.Context, args []string, env ...string) (*Child, erro
 	if err := c.cmd.Start(); err != nil {
 		return nil, err
 	}
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	c.exited = make(chan struct{})
+	go func() {
+		c.waitErr = c.cmd.Wait()
+		close(c.exited)
+	}()
+	how := "did not become ready in 60 s"
+wait:
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
 		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
 				return c, nil
 			}
 		}
-		if c.cmd.ProcessState != nil {
-			break
+		select {
+		case <-c.exited: // no use waiting out the minute
+			how = fmt.Sprintf("exited before it was ready (%v)", c.waitErr)
+			break wait
+		case <-time.After(100 * time.Millisecond):
 		}
 	}
+	b, _ := os.ReadFile(logFile.Name()) // before Stop removes it
 	c.Stop()
-	b, _ := os.ReadFile(logFile.Name())
-	return nil, fmt.Errorf("%s did not become ready:\n%s", args[0], lastLines(string(b), 20))
+	return nil, fmt.Errorf("%s %s; its log:\n%s", args[0], how, lastLines(string(b), 20))
 }
 
 // Stop ends the process and removes its data dir.
 func (c *Child) Stop() {
-	if c.cmd.Process != nil {
+	if c.exited != nil {
 		_ = c.cmd.Process.Signal(syscall.SIGTERM)
-		_ = c.cmd.Wait()
+		<-c.exited
 	}
 	os.RemoveAll(c.dir)
 }
