@@ -124,6 +124,9 @@ func (m *Market) ranking(ctx context.Context, c *ent.Client, s *ent.Shift) (*ran
 	}
 	now := m.Now()
 	k, gen := m.rankings.get(s.ID, now)
+	if k != nil && now.Sub(k.at) <= rankingTTL/2 {
+		return k, nil // most requests: nothing to compute, nor to start
+	}
 	// The members asking at once wait for one ranking; it is computed
 	// whatever becomes of the request that started it. A request that
 	// came after a change (a later generation) does not wait for a ranking
@@ -140,9 +143,7 @@ func (m *Market) ranking(ctx context.Context, c *ent.Client, s *ent.Shift) (*ran
 		// Past half its life a ranking is computed again in the
 		// background, so that the tablets reading it do not all wait for
 		// it when it expires.
-		if now.Sub(k.at) > rankingTTL/2 {
-			m.rankings.computing.DoChan(key, compute)
-		}
+		m.rankings.computing.DoChan(key, compute)
 		return k, nil
 	}
 	v, err, _ := m.rankings.computing.Do(key, compute)

@@ -9,7 +9,7 @@ import (
 // DeferredGroup is graphql.NewDeferredGroup(ctx) for an object with a
 // field under @defer, and an empty group for one without. gqlgen makes the
 // group for every object it marshals — the object's path (a walk up the
-// field contexts), a field set and a map, a tenth of the server's CPU on the
+// field contexts), a field set and a map, 8 % of the server's CPU on the
 // Candidates page — and uses it only for deferred fields: ResolveConcurrently
 // touches it only for a field that IsDeferred, and ProcessDeferredGroup is
 // called only when it holds some.

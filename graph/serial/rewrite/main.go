@@ -4,9 +4,10 @@
 // struct into a scalar or enum whose marshaler cannot fail is marshalled
 // directly (plainReads), an object makes a group for @defer'd fields only
 // when it has some (serial.DeferredGroup), and an object's fields are
-// written without a map to find repeated keys (serial.Object). It runs after gqlgen in `go generate`, so the
-// executor is still only ever regenerated; TestGeneratedCodeIsFresh checks
-// the result like any other generated file.
+// written without a map to find repeated keys (serial.Object). It runs
+// after gqlgen in `go generate`, so the executor is still only ever
+// regenerated; TestGeneratedCodeIsFresh checks the result like any other
+// generated file.
 //
 //	go run ./graph/serial/rewrite graph/generated/generated.go
 package main
