@@ -103,15 +103,23 @@ func TestTheRankingMovesWithWhatRanksIt(t *testing.T) {
 			}
 		}
 
-		// A kept ranking costs a page two statements (the shift, the
-		// page's applications); a change to rows no ranking reads keeps it.
+		// A kept ranking costs a page one statement (the page's
+		// applications: the ranking knows the shift's employer); a change
+		// to rows no ranking reads keeps it.
 		db.User.Update().SetDisplayName("Renamed").ExecX(sys)
 		before := db.Statements()
 		if again := ranked(); len(again) != len(got) {
 			t.Fatalf("%+v after an unrelated change, was %+v", again, got)
 		}
-		if n := db.Statements() - before; n != 2 {
-			t.Fatalf("a kept ranking read %d statements, want 2", n)
+		if n := db.Statements() - before; n != 1 {
+			t.Fatalf("a kept ranking read %d statements, want 1", n)
+		}
+		// Kept, it is still only the employer's: another employer's
+		// manager and an applicant are told there is no such shift.
+		for who, ctx := range map[string]context.Context{"another employer's manager": elsewhere.manager, "an applicant": ben} {
+			if _, err := w.m.Candidates(ctx, s.ID, nil, nil, nil); code(err) != string(market.CodeNotFound) {
+				t.Fatalf("%s asked for the candidates: %v, want NOT_FOUND", who, err)
+			}
 		}
 
 		// The sweep writes as time passes — the organisation's rights
@@ -129,8 +137,8 @@ func TestTheRankingMovesWithWhatRanksIt(t *testing.T) {
 		}
 		before = db.Statements()
 		ranked()
-		if n := db.Statements() - before; n != 2 {
-			t.Fatalf("after a sweep, a page read %d statements, want 2 (the ranking was dropped)", n)
+		if n := db.Statements() - before; n != 1 {
+			t.Fatalf("after a sweep, a page read %d statements, want 1 (the ranking was dropped)", n)
 		}
 
 		// A change this process did not see (another replica's, written

@@ -13,6 +13,7 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/rosterentry"
 	"flexwork/ent/rule"
+	"flexwork/ent/viewer"
 	"flexwork/i18n"
 )
 
@@ -59,14 +60,7 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 		return nil, err
 	}
 	c := m.client(ctx)
-	s, err := c.Shift.Get(ctx, shiftID)
-	if ent.IsNotFound(err) || (err == nil && !v.IsMember(s.EmployerID)) {
-		return nil, NotFound("shift")
-	}
-	if err != nil {
-		return nil, err
-	}
-	k, err := m.ranking(ctx, c, s)
+	k, err := m.rankingFor(ctx, c, v, shiftID)
 	if err != nil {
 		return nil, err
 	}
@@ -115,6 +109,42 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 	return page, nil
 }
 
+// rankingFor returns the ranking of a shift of the viewer's employer. Most
+// requests find it kept and fresh, and answer without a statement: the
+// ranking names the shift's employer, which never changes, and a member of
+// an employer sees all its shifts (FilterVisibleShifts), so the membership
+// is all there is to check. Otherwise the shift is read under the viewer.
+func (m *Market) rankingFor(ctx context.Context, c *ent.Client, v *viewer.Viewer, shiftID string) (*ranking, error) {
+	if k := m.freshRanking(c, shiftID); k != nil {
+		if !v.IsMember(k.employerID) {
+			return nil, NotFound("shift")
+		}
+		return k, nil
+	}
+	s, err := c.Shift.Get(ctx, shiftID)
+	if ent.IsNotFound(err) || (err == nil && !v.IsMember(s.EmployerID)) {
+		return nil, NotFound("shift")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m.ranking(ctx, c, s)
+}
+
+// freshRanking is the shift's kept ranking while it is in the first half
+// of its life; never one inside a transaction, which may have written what
+// a kept one does not show.
+func (m *Market) freshRanking(c *ent.Client, shiftID string) *ranking {
+	if m.rankings == nil || c != m.db {
+		return nil
+	}
+	now := m.Now()
+	if k, _ := m.rankings.get(shiftID, now); k != nil && now.Sub(k.at) <= rankingTTL/2 {
+		return k
+	}
+	return nil
+}
+
 // ranking returns the shift's applicants ranked, from memory when nothing
 // that may move the ranking changed since it was computed. Inside a
 // transaction that may have written, it is computed and not kept.
@@ -125,7 +155,7 @@ func (m *Market) ranking(ctx context.Context, c *ent.Client, s *ent.Shift) (*ran
 	now := m.Now()
 	k, gen := m.rankings.get(s.ID, now)
 	if k != nil && now.Sub(k.at) <= rankingTTL/2 {
-		return k, nil // most requests: nothing to compute, nor to start
+		return k, nil // nothing to compute, nor to start
 	}
 	// The members asking at once wait for one ranking; it is computed
 	// whatever becomes of the request that started it. A request that
