@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 
@@ -26,10 +27,11 @@ func TestEncodeBodyIsJSONMarshalOfBody(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := encodeBody(resp)
+		parts, err := encodeBody(resp)
 		if err != nil {
 			t.Fatal(err)
 		}
+		got := bytes.Join(parts, nil)
 		if string(got) != string(want) {
 			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
 		}

@@ -1,13 +1,14 @@
-// Command rewrite changes gqlgen's generated executor in four ways: lists
+// Command rewrite changes gqlgen's generated executor in five ways: lists
 // of objects are marshalled with serial.MarshalSlice instead of a goroutine
 // per element (see package serial for why), a field read straight from a
 // struct into a scalar or enum whose marshaler cannot fail is marshalled
 // directly (plainReads), an object makes a group for @defer'd fields only
-// when it has some (serial.DeferredGroup), and an object's fields are
-// written without a map to find repeated keys (serial.Object). It runs
-// after gqlgen in `go generate`, so the executor is still only ever
-// regenerated; TestGeneratedCodeIsFresh checks the result like any other
-// generated file.
+// when it has some (serial.DeferredGroup), an object's fields are written
+// without a map to find repeated keys (serial.Object), and a query's data
+// is written into a buffer of the size it had last time (serial.Response).
+// It runs after gqlgen in `go generate`, so the executor is still only
+// ever regenerated; TestGeneratedCodeIsFresh checks the result like any
+// other generated file.
 //
 //	go run ./graph/serial/rewrite graph/generated/generated.go
 package main
@@ -49,6 +50,11 @@ func rewrite(path string) error {
 	// …and ends by returning its field set, written as serial.Object.
 	out = bytes.ReplaceAll(out, []byte("\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn out\n}"),
 		[]byte("\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn serial.Object(fields, out.Values)\n}"))
+	// A query's data is written into a buffer sized by the last one
+	// (serial.Response); the query case is the only one that sets
+	// response.Data from a local buffer.
+	out = bytes.Replace(out, []byte("\t\t\tvar buf bytes.Buffer\n\t\t\tdata.MarshalGQL(&buf)\n\t\t\tresponse.Data = buf.Bytes()\n"),
+		[]byte("\t\t\tresponse.Data = serial.Response(opCtx.OperationName, data)\n"), 1)
 	if bytes.Equal(out, src) {
 		return nil // done already
 	}
