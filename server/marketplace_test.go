@@ -19,7 +19,7 @@ var (
 	home  = map[string]any{"lat": 52.5470, "lng": 13.4050}
 )
 
-func skillID(t *testing.T, db *entdb.DB, slug string) string {
+func skillID(t testing.TB, db *entdb.DB, slug string) string {
 	t.Helper()
 	id, err := db.Skill.Query().Where(skill.Slug(slug)).OnlyID(rule.System(context.Background()))
 	if err != nil {
@@ -30,7 +30,7 @@ func skillID(t *testing.T, db *entdb.DB, slug string) string {
 
 // postShift creates and publishes a shift starting in 2 hours, as the
 // employer's tablet does.
-func postShift(t *testing.T, env *servertest.Env, by servertest.Account, employer string, extra map[string]any) string {
+func postShift(t testing.TB, env *servertest.Env, by servertest.Account, employer string, extra map[string]any) string {
 	t.Helper()
 	start := env.Clock.Now().Add(2 * time.Hour)
 	in := map[string]any{
@@ -61,7 +61,7 @@ func postShift(t *testing.T, env *servertest.Env, by servertest.Account, employe
 }
 
 // newWorker signs a worker up with a profile at home with the given skills.
-func newWorker(t *testing.T, env *servertest.Env, email, name string, skills ...string) servertest.Account {
+func newWorker(t testing.TB, env *servertest.Env, email, name string, skills ...string) servertest.Account {
 	t.Helper()
 	a := env.SignUp(email, name)
 	list := []any{}

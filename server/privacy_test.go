@@ -55,7 +55,7 @@ func newCast(t *testing.T, db *entdb.DB) *cast {
 	return c
 }
 
-func createEmployer(t *testing.T, env *servertest.Env, a servertest.Account, name string) string {
+func createEmployer(t testing.TB, env *servertest.Env, a servertest.Account, name string) string {
 	var out struct {
 		CreateEmployer struct {
 			Employer   struct{ ID string }
