@@ -54,11 +54,18 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	srv.Use(transactions{db: db, log: log, now: now})
 	// Field middleware sees every field but the plain reads of non-null
 	// scalars, which the executor marshals directly (graph/serial/rewrite):
-	// both of these pass such fields through unchanged; one added here must
-	// too, or that rewrite must leave its fields alone.
-	srv.AroundFields(oneStatementAtATime)
-	srv.AroundFields(emptiness)
+	// aroundField passes such fields through unchanged; a rule added to it
+	// must too, or that rewrite must leave its fields alone.
+	srv.AroundFields(aroundField)
 	return srv
+}
+
+// aroundField is the server's field middleware: one statement at a time,
+// then what the schema promises of empty values. One interceptor, not
+// two: gqlgen wraps each resolved field in a new closure per interceptor.
+func aroundField(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := oneStatementAtATime(ctx, next)
+	return emptiness(ctx, res, err)
 }
 
 // The limits' and trusted documents' refusals are request errors: the
@@ -86,12 +93,11 @@ func onlyAccountFields(op *ast.OperationDefinition) bool {
 	return len(op.SelectionSet) > 0
 }
 
-// emptiness answers what the schema promises of empty values: null for ""
-// in a nullable String (the database keeps optional text as "", the API
-// says "not given" with null: gqlschema.OptionalText), and [] for a nil
-// slice in a non-null list (gqlschema.NonNullLists).
-func emptiness(ctx context.Context, next graphql.Resolver) (any, error) {
-	res, err := next(ctx)
+// emptiness makes a resolved value what the schema promises of empty
+// values: null for "" in a nullable String (the database keeps optional
+// text as "", the API says "not given" with null: gqlschema.OptionalText),
+// and [] for a nil slice in a non-null list (gqlschema.NonNullLists).
+func emptiness(ctx context.Context, res any, err error) (any, error) {
 	if err != nil || res == nil {
 		return res, err
 	}

@@ -7,7 +7,9 @@
 package scalar
 
 import (
+	"io"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -62,8 +64,8 @@ func checkText(s string) error {
 // GraphQL's Int is a signed 32-bit integer; gqlgen reads any int64. A value
 // out of range is refused rather than carried into sums it could overflow.
 
-// MarshalInt writes an Int.
-func MarshalInt(i int) graphql.Marshaler { return graphql.MarshalInt(i) }
+// MarshalInt writes an Int, as gqlgen does.
+func MarshalInt(i int) graphql.Marshaler { return intText(i) }
 
 // UnmarshalInt reads an Int within 32 bits.
 func UnmarshalInt(v any) (int, error) {
@@ -72,7 +74,15 @@ func UnmarshalInt(v any) (int, error) {
 }
 
 // MarshalInt64 writes an Int held in an int64 (money in minor units).
-func MarshalInt64(i int64) graphql.Marshaler { return graphql.MarshalInt64(i) }
+func MarshalInt64(i int64) graphql.Marshaler { return intText(i) }
+
+// intText is an Int to write. gqlgen's MarshalInt is a closure over the
+// number, a heap object for every Int of a response (ranks, scores,
+// points: a candidates page has ~1,000); an integer held in an interface
+// is one only past 255.
+type intText int64
+
+func (i intText) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.FormatInt(int64(i), 10)) }
 
 // UnmarshalInt64 reads an Int within 32 bits into an int64.
 func UnmarshalInt64(v any) (int64, error) {
