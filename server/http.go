@@ -223,7 +223,7 @@ func reply(w http.ResponseWriter, media string, status int, resp *graphql.Respon
 
 // encodeBody is resp as body writes it, in parts to write one after the
 // other: the data is gqlgen's own bytes, neither copied (a page of fifty
-// candidates is ~60 KB) nor re-compacted (json.Marshal would re-validate a
+// candidates is 70–90 KB) nor re-compacted (json.Marshal would re-validate a
 // RawMessage: a twelfth of the server's CPU on such a page). gqlgen's
 // executor writes data as compact, valid JSON.
 func encodeBody(resp *graphql.Response) ([][]byte, error) {
