@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"golang.org/x/sync/singleflight"
 
 	"flexwork/ent"
@@ -36,6 +37,15 @@ type ranking struct {
 	// every member reading the language shows the same texts.
 	textsMu sync.Mutex
 	texts   map[string][][]MatchFactor
+	// cursors are the ranks' cursors, written when a page first shows
+	// them.
+	cursors []CursorText
+}
+
+// fresh tells whether k is kept and in the first half of its life: served
+// as it is, with nothing recomputed in the background.
+func (k *ranking) fresh(now time.Time) bool {
+	return k != nil && now.Sub(k.at) <= rankingTTL/2
 }
 
 // factors returns the factors of the applicants ranked start to end, in
@@ -57,6 +67,22 @@ func (k *ranking) factors(lang string, start, end int) [][]MatchFactor {
 		}
 	}
 	return byRank[start:end]
+}
+
+// cursorTexts returns the cursors of ranks start+1 to end. The slice is
+// shared: nobody may change it.
+func (k *ranking) cursorTexts(start, end int) []CursorText {
+	k.textsMu.Lock()
+	defer k.textsMu.Unlock()
+	if k.cursors == nil {
+		k.cursors = make([]CursorText, len(k.ranked))
+	}
+	for i := start; i < end; i++ {
+		if k.cursors[i].quoted == nil {
+			k.cursors[i] = newCursorText(entgql.Cursor[string]{ID: k.ranked[i].applicationID, Value: int64(i + 1)})
+		}
+	}
+	return k.cursors[start:end]
 }
 
 type rankedApplicant struct {

@@ -19,7 +19,7 @@ import (
 
 // Candidate is an applicant as the employer's tablet ranks them.
 type Candidate struct {
-	Cursor      entgql.Cursor[string]
+	Cursor      CursorText
 	Application *ent.Application
 	Rank        int
 	// MatchScore is 0–100; Factors explain it, in the viewer's language.
@@ -87,7 +87,7 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 		byID[a.ID] = a
 	}
 	page := &CandidatePage{TotalCount: len(k.ranked)}
-	factors := k.factors(i18n.Language(ctx), start, end)
+	factors, cursors := k.factors(i18n.Language(ctx), start, end), k.cursorTexts(start, end)
 	for i, r := range k.ranked[start:end] {
 		a := byID[r.applicationID]
 		if a == nil {
@@ -95,7 +95,7 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 		}
 		rank := start + i + 1
 		page.Edges = append(page.Edges, &Candidate{
-			Cursor:      entgql.Cursor[string]{ID: a.ID, Value: int64(rank)},
+			Cursor:      cursors[i],
 			Application: a, Rank: rank, MatchScore: r.match.Score, Factors: factors[i], DistanceKm: r.distanceKm,
 			Favourite: r.favourite, CreditScore: r.creditScore, Eligibility: r.eligibility,
 		})
@@ -103,8 +103,8 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 	page.PageInfo.HasNextPage = end < len(k.ranked)
 	page.PageInfo.HasPreviousPage = start > 0
 	if n := len(page.Edges); n > 0 {
-		page.PageInfo.StartCursor = &page.Edges[0].Cursor
-		page.PageInfo.EndCursor = &page.Edges[n-1].Cursor
+		page.PageInfo.StartCursor = &entgql.Cursor[string]{ID: page.Edges[0].Application.ID, Value: int64(page.Edges[0].Rank)}
+		page.PageInfo.EndCursor = &entgql.Cursor[string]{ID: page.Edges[n-1].Application.ID, Value: int64(page.Edges[n-1].Rank)}
 	}
 	return page, nil
 }
@@ -139,7 +139,7 @@ func (m *Market) freshRanking(c *ent.Client, shiftID string) *ranking {
 		return nil
 	}
 	now := m.Now()
-	if k, _ := m.rankings.get(shiftID, now); k != nil && now.Sub(k.at) <= rankingTTL/2 {
+	if k, _ := m.rankings.get(shiftID, now); k.fresh(now) {
 		return k
 	}
 	return nil
@@ -154,7 +154,7 @@ func (m *Market) ranking(ctx context.Context, c *ent.Client, s *ent.Shift) (*ran
 	}
 	now := m.Now()
 	k, gen := m.rankings.get(s.ID, now)
-	if k != nil && now.Sub(k.at) <= rankingTTL/2 {
+	if k.fresh(now) {
 		return k, nil // nothing to compute, nor to start
 	}
 	// The members asking at once wait for one ranking; it is computed

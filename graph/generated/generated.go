@@ -24200,7 +24200,7 @@ func (ec *executionContext) fieldContext_CandidateConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _CandidateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
+	return ec.marshalNCursor2flexworkᚋmarketᚐCursorText(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CandidateEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CandidateEdge", field, false, false, "Cursor")
@@ -64880,6 +64880,16 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 }
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCursor2flexworkᚋmarketᚐCursorText(ctx context.Context, v any) (market.CursorText, error) {
+	var res market.CursorText
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCursor2flexworkᚋmarketᚐCursorText(ctx context.Context, sel ast.SelectionSet, v market.CursorText) graphql.Marshaler {
 	return v
 }
 
