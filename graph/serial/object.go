@@ -1,8 +1,8 @@
 package serial
 
 import (
+	"bytes"
 	"io"
-	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -22,23 +22,44 @@ type object struct {
 	values []graphql.Marshaler
 }
 
+// MarshalGQL writes the object. A response is always written into a
+// bytes.Buffer (gqlgen's executor, Response); the object writes its own
+// punctuation and keys to it directly rather than through io.WriteString,
+// which asks the writer for its WriteString method at every call — four
+// calls a field, a twentieth of the server's time on a candidates page.
 func (o object) MarshalGQL(w io.Writer) {
-	io.WriteString(w, "{")
+	b, ok := w.(*bytes.Buffer)
+	if !ok {
+		b = new(bytes.Buffer)
+		defer func() { w.Write(b.Bytes()) }()
+	}
+	b.WriteByte('{')
 	first := true
-	for i, f := range o.fields {
-		if i > 0 && slices.ContainsFunc(o.fields[:i], func(g graphql.CollectedField) bool { return g.Alias == f.Alias }) {
+	for i := range o.fields {
+		alias := o.fields[i].Alias
+		if o.repeated(i, alias) {
 			continue
 		}
 		if !first {
-			io.WriteString(w, ",")
+			b.WriteByte(',')
 		}
 		first = false
 		// A response key is a GraphQL name ([_A-Za-z][_0-9A-Za-z]*):
 		// nothing in it needs escaping.
-		io.WriteString(w, `"`)
-		io.WriteString(w, f.Alias)
-		io.WriteString(w, `":`)
-		o.values[i].MarshalGQL(w)
+		b.WriteByte('"')
+		b.WriteString(alias)
+		b.WriteString(`":`)
+		o.values[i].MarshalGQL(b)
 	}
-	io.WriteString(w, "}")
+	b.WriteByte('}')
+}
+
+// repeated tells whether a field before the i-th has the response key alias.
+func (o object) repeated(i int, alias string) bool {
+	for j := range i {
+		if o.fields[j].Alias == alias {
+			return true
+		}
+	}
+	return false
 }

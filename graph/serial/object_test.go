@@ -2,6 +2,7 @@ package serial
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -33,6 +34,12 @@ func TestAnObjectIsWrittenAsGqlgenWritesIt(t *testing.T) {
 		Object(c.fields, c.values).MarshalGQL(&got)
 		if got.String() != want.String() {
 			t.Errorf("%s: wrote %s, gqlgen writes %s", c.name, got.String(), want.String())
+		}
+		// A writer that is not a buffer gets the same bytes.
+		var other strings.Builder
+		Object(c.fields, c.values).MarshalGQL(&other)
+		if other.String() != want.String() {
+			t.Errorf("%s: wrote %s to a strings.Builder, gqlgen writes %s", c.name, other.String(), want.String())
 		}
 	}
 }
