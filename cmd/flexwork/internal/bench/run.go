@@ -196,7 +196,7 @@ func (l *lab) feed(c *client, r *rand.Rand) func(ctx context.Context, g, n int) 
 	return func(ctx context.Context, g, n int) (Outcome, error) {
 		w := l.workers[src.intN(len(l.workers))]
 		lat, lng := src.point(w.city)
-		o, _, err := c.op(ctx, w.token, "ShiftFeed", map[string]any{"near": map[string]any{"lat": lat, "lng": lng}, "radiusKm": 10, "first": 20})
+		o, err := c.op(ctx, w.token, "ShiftFeed", map[string]any{"near": map[string]any{"lat": lat, "lng": lng}, "radiusKm": 10, "first": 20})
 		return o, err
 	}
 }
@@ -206,7 +206,7 @@ func (l *lab) shiftDetail(c *client, r *rand.Rand) func(ctx context.Context, g, 
 	src := &locked{r: rand.New(rand.NewPCG(r.Uint64(), 2))}
 	return func(ctx context.Context, g, n int) (Outcome, error) {
 		w, s := l.workers[src.intN(len(l.workers))], l.shifts[src.intN(len(l.shifts))]
-		o, _, err := c.op(ctx, w.token, "ShiftDetail", map[string]any{"id": s.id})
+		o, err := c.op(ctx, w.token, "ShiftDetail", map[string]any{"id": s.id})
 		return o, err
 	}
 }
@@ -219,7 +219,7 @@ func (l *lab) candidates(c *client, r *rand.Rand) func(ctx context.Context, g, n
 			return Failed, fmt.Errorf("no shift with hundreds of applicants")
 		}
 		s := l.hot[src.intN(len(l.hot))]
-		o, _, err := c.op(ctx, l.owners[s.employerID], "Candidates", map[string]any{"shiftID": s.id, "first": 50})
+		o, err := c.op(ctx, l.owners[s.employerID], "Candidates", map[string]any{"shiftID": s.id, "first": 50})
 		return o, err
 	}
 }
@@ -234,7 +234,7 @@ func (l *lab) apply(c *client) func(ctx context.Context, g, n int) (Outcome, err
 			return Failed, fmt.Errorf("ran out of apply pairs after %d", len(l.pairs))
 		}
 		p := l.pairs[i]
-		o, _, err := c.op(ctx, l.workers[p.worker].token, "ApplyToShift",
+		o, err := c.op(ctx, l.workers[p.worker].token, "ApplyToShift",
 			map[string]any{"input": map[string]any{"shiftID": l.shifts[p.shift].id}}, "SCREENING_FAILED", "CONFLICT")
 		return o, err
 	}
@@ -281,7 +281,7 @@ func (l *lab) acceptRace(ctx context.Context, c *client, o Options) error {
 				defer wg.Done()
 				<-start
 				t := time.Now()
-				out, _, err := c.op(ctx, of.token, "AcceptOffer", map[string]any{"input": map[string]any{"offerID": of.id}},
+				out, err := c.op(ctx, of.token, "AcceptOffer", map[string]any{"input": map[string]any{"offerID": of.id}},
 					"SHIFT_FULL", "OFFER_NOT_PENDING", "CONFLICT") // a full shift's offers are revoked by a job
 				d := time.Since(t)
 				mu.Lock()

@@ -32,7 +32,7 @@ func (l *lab) suggest(c *client, r *rand.Rand) func(ctx context.Context, g, n in
 			"timeZone": "Europe/Berlin", "pay": map[string]any{"amount": 1500, "currency": "EUR"}, "payUnit": "HOUR",
 			"slots": 1 + src.intN(5), "requiredSkillIDs": []string{s.skill},
 		}
-		o, _, err := c.op(ctx, l.owners[s.employerID], "PaySuggestion", map[string]any{"input": draft})
+		o, err := c.op(ctx, l.owners[s.employerID], "PaySuggestion", map[string]any{"input": draft})
 		return o, err
 	}
 }
