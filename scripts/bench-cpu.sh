@@ -14,9 +14,12 @@ cd "$(dirname "$0")/.."
 SCENARIO=${1:-candidates} CONCURRENCY=${2:-32} DURATION=${3:-40s}
 DELAY=${DELAY:-50} WINDOW=${WINDOW:-15}
 DB_URL="postgres://postgres@127.0.0.1:5432/${BENCH_DB:?set BENCH_DB to a seeded database}?sslmode=disable"
+WORK=$(mktemp -d)
+client=
+trap '[ -z "$client" ] || kill "$client" 2>/dev/null; rm -rf "$WORK"' EXIT
 BIN=${FLEXWORK:-}
 if [ -z "$BIN" ]; then
-  BIN=$(mktemp -d)/flexwork
+  BIN=$WORK/flexwork
   go build -o "$BIN" ./cmd/flexwork
 fi
 
@@ -26,9 +29,9 @@ ticks() {
   for p in "$@"; do
     [ -r "/proc/$p/stat" ] || continue
     # comm may hold spaces: the fields after it start past the last ')'.
-    local rest; rest=$(sed 's/.*) //' "/proc/$p/stat")
-    set -- $rest
-    total=$((total + ${12} + ${13}))
+    local stat f; stat=$(<"/proc/$p/stat")
+    read -ra f <<< "${stat##*) }"
+    total=$((total + f[11] + f[12])) # utime, stime: stat's fields 14 and 15
   done
   echo "$total"
 }
@@ -44,6 +47,7 @@ c0=$(ticks $client) s0=$(ticks $server) p0=$(ticks $pg)
 sleep "$WINDOW"
 c1=$(ticks $client) s1=$(ticks $server) p1=$(ticks $pg)
 wait "$client"
+client=
 hz=$(getconf CLK_TCK)
 cores() { awk -v t="$1" -v hz="$hz" -v w="$WINDOW" 'BEGIN { printf "%.2f", t / hz / w }'; }
 echo "cores over ${WINDOW}s from ${DELAY}s: server $(cores $((s1 - s0)))  postgres $(cores $((p1 - p0)))  client $(cores $((c1 - c0)))"
