@@ -5,11 +5,27 @@ package ent
 // entgql's field collection narrows a query to the columns a client asked
 // for. The market reads rows its rules compute on: it lets collection add
 // eager loading for display, then calls AllColumns to read whole rows again.
+// Where the market keeps rows in memory, EagerLoads tells it whether what
+// collection asked for is all among them.
 
 // AllColumns undoes any Select: the query reads every column of Application.
 func (_q *ApplicationQuery) AllColumns() *ApplicationQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of Application with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *ApplicationQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withShift != nil {
+		loads["shift"] = _q.withShift
+	}
+	if _q.withWorker != nil {
+		loads["worker"] = _q.withWorker
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of Assignment.
@@ -18,10 +34,53 @@ func (_q *AssignmentQuery) AllColumns() *AssignmentQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of Assignment with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *AssignmentQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withShift != nil {
+		loads["shift"] = _q.withShift
+	}
+	if _q.withWorker != nil {
+		loads["worker"] = _q.withWorker
+	}
+	if _q.withOffer != nil {
+		loads["offer"] = _q.withOffer
+	}
+	if _q.withContract != nil {
+		loads["contract"] = _q.withContract
+	}
+	if _q.withTimesheet != nil {
+		loads["timesheet"] = _q.withTimesheet
+	}
+	if _q.withReviews != nil {
+		loads["reviews"] = _q.withReviews
+	}
+	if len(_q.withNamedReviews) > 0 {
+		return loads, false
+	}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of Certification.
 func (_q *CertificationQuery) AllColumns() *CertificationQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of Certification with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *CertificationQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withWorker != nil {
+		loads["worker"] = _q.withWorker
+	}
+	if _q.withSkill != nil {
+		loads["skill"] = _q.withSkill
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of Contract.
@@ -30,10 +89,29 @@ func (_q *ContractQuery) AllColumns() *ContractQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of Contract with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *ContractQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withAssignment != nil {
+		loads["assignment"] = _q.withAssignment
+	}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of Course.
 func (_q *CourseQuery) AllColumns() *CourseQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of Course with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *CourseQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of CourseCompletion.
@@ -42,10 +120,29 @@ func (_q *CourseCompletionQuery) AllColumns() *CourseCompletionQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of CourseCompletion with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *CourseCompletionQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of CreditDispute.
 func (_q *CreditDisputeQuery) AllColumns() *CreditDisputeQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of CreditDispute with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *CreditDisputeQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withEvent != nil {
+		loads["event"] = _q.withEvent
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of CreditEvent.
@@ -54,10 +151,38 @@ func (_q *CreditEventQuery) AllColumns() *CreditEventQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of CreditEvent with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *CreditEventQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withWorker != nil {
+		loads["worker"] = _q.withWorker
+	}
+	if _q.withEmployer != nil {
+		loads["employer"] = _q.withEmployer
+	}
+	if _q.withDispute != nil {
+		loads["dispute"] = _q.withDispute
+	}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of Device.
 func (_q *DeviceQuery) AllColumns() *DeviceQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of Device with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *DeviceQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withUser != nil {
+		loads["user"] = _q.withUser
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of Employer.
@@ -66,10 +191,68 @@ func (_q *EmployerQuery) AllColumns() *EmployerQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of Employer with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *EmployerQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withMemberships != nil {
+		loads["memberships"] = _q.withMemberships
+	}
+	if len(_q.withNamedMemberships) > 0 {
+		return loads, false
+	}
+	if _q.withInvitations != nil {
+		loads["invitations"] = _q.withInvitations
+	}
+	if len(_q.withNamedInvitations) > 0 {
+		return loads, false
+	}
+	if _q.withShifts != nil {
+		loads["shifts"] = _q.withShifts
+	}
+	if len(_q.withNamedShifts) > 0 {
+		return loads, false
+	}
+	if _q.withRoster != nil {
+		loads["roster"] = _q.withRoster
+	}
+	if len(_q.withNamedRoster) > 0 {
+		return loads, false
+	}
+	if _q.withShiftTemplates != nil {
+		loads["shift_templates"] = _q.withShiftTemplates
+	}
+	if len(_q.withNamedShiftTemplates) > 0 {
+		return loads, false
+	}
+	if _q.withCreditEvents != nil {
+		loads["credit_events"] = _q.withCreditEvents
+	}
+	if len(_q.withNamedCreditEvents) > 0 {
+		return loads, false
+	}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of EmployerInvitation.
 func (_q *EmployerInvitationQuery) AllColumns() *EmployerInvitationQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of EmployerInvitation with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *EmployerInvitationQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withEmployer != nil {
+		loads["employer"] = _q.withEmployer
+	}
+	if _q.withInvitedBy != nil {
+		loads["invited_by"] = _q.withInvitedBy
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of IdempotencyKey.
@@ -78,10 +261,26 @@ func (_q *IdempotencyKeyQuery) AllColumns() *IdempotencyKeyQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of IdempotencyKey with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *IdempotencyKeyQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of InsuranceCover.
 func (_q *InsuranceCoverQuery) AllColumns() *InsuranceCoverQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of InsuranceCover with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *InsuranceCoverQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of LedgerCheckpoint.
@@ -90,10 +289,26 @@ func (_q *LedgerCheckpointQuery) AllColumns() *LedgerCheckpointQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of LedgerCheckpoint with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *LedgerCheckpointQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of LedgerEntry.
 func (_q *LedgerEntryQuery) AllColumns() *LedgerEntryQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of LedgerEntry with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *LedgerEntryQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of LedgerNode.
@@ -102,10 +317,32 @@ func (_q *LedgerNodeQuery) AllColumns() *LedgerNodeQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of LedgerNode with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *LedgerNodeQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of Membership.
 func (_q *MembershipQuery) AllColumns() *MembershipQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of Membership with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *MembershipQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withEmployer != nil {
+		loads["employer"] = _q.withEmployer
+	}
+	if _q.withUser != nil {
+		loads["user"] = _q.withUser
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of MoneyAccount.
@@ -114,10 +351,38 @@ func (_q *MoneyAccountQuery) AllColumns() *MoneyAccountQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of MoneyAccount with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *MoneyAccountQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withPostings != nil {
+		loads["postings"] = _q.withPostings
+	}
+	if len(_q.withNamedPostings) > 0 {
+		return loads, false
+	}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of MoneyPosting.
 func (_q *MoneyPostingQuery) AllColumns() *MoneyPostingQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of MoneyPosting with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *MoneyPostingQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withTransaction != nil {
+		loads["transaction"] = _q.withTransaction
+	}
+	if _q.withAccount != nil {
+		loads["account"] = _q.withAccount
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of MoneyTransaction.
@@ -126,10 +391,35 @@ func (_q *MoneyTransactionQuery) AllColumns() *MoneyTransactionQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of MoneyTransaction with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *MoneyTransactionQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withPostings != nil {
+		loads["postings"] = _q.withPostings
+	}
+	if len(_q.withNamedPostings) > 0 {
+		return loads, false
+	}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of Notification.
 func (_q *NotificationQuery) AllColumns() *NotificationQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of Notification with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *NotificationQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withUser != nil {
+		loads["user"] = _q.withUser
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of Offer.
@@ -138,10 +428,38 @@ func (_q *OfferQuery) AllColumns() *OfferQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of Offer with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *OfferQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withShift != nil {
+		loads["shift"] = _q.withShift
+	}
+	if _q.withWorker != nil {
+		loads["worker"] = _q.withWorker
+	}
+	if _q.withApplication != nil {
+		loads["application"] = _q.withApplication
+	}
+	if _q.withAssignment != nil {
+		loads["assignment"] = _q.withAssignment
+	}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of PasswordReset.
 func (_q *PasswordResetQuery) AllColumns() *PasswordResetQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of PasswordReset with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *PasswordResetQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of Payout.
@@ -150,10 +468,35 @@ func (_q *PayoutQuery) AllColumns() *PayoutQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of Payout with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *PayoutQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withBatch != nil {
+		loads["batch"] = _q.withBatch
+	}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of PayoutBatch.
 func (_q *PayoutBatchQuery) AllColumns() *PayoutBatchQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of PayoutBatch with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *PayoutBatchQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withPayouts != nil {
+		loads["payouts"] = _q.withPayouts
+	}
+	if len(_q.withNamedPayouts) > 0 {
+		return loads, false
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of RealName.
@@ -162,10 +505,35 @@ func (_q *RealNameQuery) AllColumns() *RealNameQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of RealName with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *RealNameQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of Review.
 func (_q *ReviewQuery) AllColumns() *ReviewQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of Review with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *ReviewQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withAssignment != nil {
+		loads["assignment"] = _q.withAssignment
+	}
+	if _q.withReports != nil {
+		loads["reports"] = _q.withReports
+	}
+	if len(_q.withNamedReports) > 0 {
+		return loads, false
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of ReviewReport.
@@ -174,10 +542,29 @@ func (_q *ReviewReportQuery) AllColumns() *ReviewReportQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of ReviewReport with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *ReviewReportQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withReview != nil {
+		loads["review"] = _q.withReview
+	}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of RightsReport.
 func (_q *RightsReportQuery) AllColumns() *RightsReportQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of RightsReport with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *RightsReportQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of RosterEntry.
@@ -186,10 +573,35 @@ func (_q *RosterEntryQuery) AllColumns() *RosterEntryQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of RosterEntry with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *RosterEntryQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withEmployer != nil {
+		loads["employer"] = _q.withEmployer
+	}
+	if _q.withWorker != nil {
+		loads["worker"] = _q.withWorker
+	}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of Session.
 func (_q *SessionQuery) AllColumns() *SessionQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of Session with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *SessionQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withUser != nil {
+		loads["user"] = _q.withUser
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of Shift.
@@ -198,10 +610,65 @@ func (_q *ShiftQuery) AllColumns() *ShiftQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of Shift with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *ShiftQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withEmployer != nil {
+		loads["employer"] = _q.withEmployer
+	}
+	if _q.withAgency != nil {
+		loads["agency"] = _q.withAgency
+	}
+	if _q.withRequiredSkills != nil {
+		loads["required_skills"] = _q.withRequiredSkills
+	}
+	if len(_q.withNamedRequiredSkills) > 0 {
+		return loads, false
+	}
+	if _q.withRequiredCertifications != nil {
+		loads["required_certifications"] = _q.withRequiredCertifications
+	}
+	if len(_q.withNamedRequiredCertifications) > 0 {
+		return loads, false
+	}
+	if _q.withApplications != nil {
+		loads["applications"] = _q.withApplications
+	}
+	if len(_q.withNamedApplications) > 0 {
+		return loads, false
+	}
+	if _q.withOffers != nil {
+		loads["offers"] = _q.withOffers
+	}
+	if len(_q.withNamedOffers) > 0 {
+		return loads, false
+	}
+	if _q.withAssignments != nil {
+		loads["assignments"] = _q.withAssignments
+	}
+	if len(_q.withNamedAssignments) > 0 {
+		return loads, false
+	}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of ShiftTemplate.
 func (_q *ShiftTemplateQuery) AllColumns() *ShiftTemplateQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of ShiftTemplate with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *ShiftTemplateQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withEmployer != nil {
+		loads["employer"] = _q.withEmployer
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of SignupRequest.
@@ -210,10 +677,50 @@ func (_q *SignupRequestQuery) AllColumns() *SignupRequestQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of SignupRequest with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *SignupRequestQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of Skill.
 func (_q *SkillQuery) AllColumns() *SkillQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of Skill with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *SkillQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withWorkers != nil {
+		loads["workers"] = _q.withWorkers
+	}
+	if len(_q.withNamedWorkers) > 0 {
+		return loads, false
+	}
+	if _q.withShifts != nil {
+		loads["shifts"] = _q.withShifts
+	}
+	if len(_q.withNamedShifts) > 0 {
+		return loads, false
+	}
+	if _q.withCertifiedShifts != nil {
+		loads["certified_shifts"] = _q.withCertifiedShifts
+	}
+	if len(_q.withNamedCertifiedShifts) > 0 {
+		return loads, false
+	}
+	if _q.withWorkerSkills != nil {
+		loads["worker_skills"] = _q.withWorkerSkills
+	}
+	if len(_q.withNamedWorkerSkills) > 0 {
+		return loads, false
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of StaffAction.
@@ -222,10 +729,29 @@ func (_q *StaffActionQuery) AllColumns() *StaffActionQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of StaffAction with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *StaffActionQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of Timesheet.
 func (_q *TimesheetQuery) AllColumns() *TimesheetQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of Timesheet with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *TimesheetQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withAssignment != nil {
+		loads["assignment"] = _q.withAssignment
+	}
+	return loads, len(_q.loadTotal) == 0
 }
 
 // AllColumns undoes any Select: the query reads every column of User.
@@ -234,14 +760,122 @@ func (_q *UserQuery) AllColumns() *UserQuery {
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of User with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *UserQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withWorkerProfile != nil {
+		loads["worker_profile"] = _q.withWorkerProfile
+	}
+	if _q.withMemberships != nil {
+		loads["memberships"] = _q.withMemberships
+	}
+	if len(_q.withNamedMemberships) > 0 {
+		return loads, false
+	}
+	if _q.withSessions != nil {
+		loads["sessions"] = _q.withSessions
+	}
+	if len(_q.withNamedSessions) > 0 {
+		return loads, false
+	}
+	if _q.withDevices != nil {
+		loads["devices"] = _q.withDevices
+	}
+	if len(_q.withNamedDevices) > 0 {
+		return loads, false
+	}
+	if _q.withNotifications != nil {
+		loads["notifications"] = _q.withNotifications
+	}
+	if len(_q.withNamedNotifications) > 0 {
+		return loads, false
+	}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of WorkerProfile.
 func (_q *WorkerProfileQuery) AllColumns() *WorkerProfileQuery {
 	_q.ctx.Fields = nil
 	return _q
 }
 
+// EagerLoads returns the queries that load edges of WorkerProfile with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *WorkerProfileQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withUser != nil {
+		loads["user"] = _q.withUser
+	}
+	if _q.withSkills != nil {
+		loads["skills"] = _q.withSkills
+	}
+	if len(_q.withNamedSkills) > 0 {
+		return loads, false
+	}
+	if _q.withCertifications != nil {
+		loads["certifications"] = _q.withCertifications
+	}
+	if len(_q.withNamedCertifications) > 0 {
+		return loads, false
+	}
+	if _q.withApplications != nil {
+		loads["applications"] = _q.withApplications
+	}
+	if len(_q.withNamedApplications) > 0 {
+		return loads, false
+	}
+	if _q.withOffers != nil {
+		loads["offers"] = _q.withOffers
+	}
+	if len(_q.withNamedOffers) > 0 {
+		return loads, false
+	}
+	if _q.withAssignments != nil {
+		loads["assignments"] = _q.withAssignments
+	}
+	if len(_q.withNamedAssignments) > 0 {
+		return loads, false
+	}
+	if _q.withCreditEvents != nil {
+		loads["credit_events"] = _q.withCreditEvents
+	}
+	if len(_q.withNamedCreditEvents) > 0 {
+		return loads, false
+	}
+	if _q.withRosterEntries != nil {
+		loads["roster_entries"] = _q.withRosterEntries
+	}
+	if len(_q.withNamedRosterEntries) > 0 {
+		return loads, false
+	}
+	if _q.withWorkerSkills != nil {
+		loads["worker_skills"] = _q.withWorkerSkills
+	}
+	if len(_q.withNamedWorkerSkills) > 0 {
+		return loads, false
+	}
+	return loads, len(_q.loadTotal) == 0
+}
+
 // AllColumns undoes any Select: the query reads every column of WorkerSkill.
 func (_q *WorkerSkillQuery) AllColumns() *WorkerSkillQuery {
 	_q.ctx.Fields = nil
 	return _q
+}
+
+// EagerLoads returns the queries that load edges of WorkerSkill with its
+// rows, by edge name, and whether that is all the query loads besides its
+// rows (no edge loaded under another name, no count).
+func (_q *WorkerSkillQuery) EagerLoads() (map[string]any, bool) {
+	loads := map[string]any{}
+	if _q.withWorker != nil {
+		loads["worker"] = _q.withWorker
+	}
+	if _q.withSkill != nil {
+		loads["skill"] = _q.withSkill
+	}
+	return loads, len(_q.loadTotal) == 0
 }

@@ -13,6 +13,7 @@ import (
 	"flexwork/ent/assignment"
 	"flexwork/ent/employer"
 	"flexwork/ent/shift"
+	"flexwork/ent/user"
 )
 
 // rankingTTL bounds how long a shift's ranking is served without being
@@ -22,13 +23,20 @@ import (
 const rankingTTL = 30 * time.Second
 
 // ranking is a shift's applicants as Candidates ranks them: everything a
-// candidate's edge shows but the application itself, which each request
-// reads afresh for display.
+// candidate's edge shows. A kept ranking also holds the rows a page shows
+// of each applicant (display); a page that asks for more of them reads
+// them afresh.
 type ranking struct {
 	at         time.Time
 	employerID string
 	ranked     []rankedApplicant
-	workers    map[string]bool
+	// display tells whether each ranked applicant's application, profile
+	// and user are kept (rankedApplicant.app).
+	display bool
+	// people are the IDs of the applicants' worker profiles and, when the
+	// ranking keeps them, of their users (IDs are unique across tables):
+	// a change to any of them may move the ranking or what it shows.
+	people map[string]bool
 	// apps are the IDs of all the shift's applications, ranked or not: a
 	// change to any of them may move it.
 	apps []string
@@ -87,11 +95,15 @@ func (k *ranking) cursorTexts(start, end int) []CursorText {
 
 type rankedApplicant struct {
 	applicationID string
-	match         Match
-	eligibility   Eligibility
-	favourite     bool
-	creditScore   int
-	distanceKm    *float64
+	// app is the application, with its worker's profile and the profile's
+	// user, read when the ranking was; only in a ranking kept with display
+	// rows, and shared: nobody may change it.
+	app         *ent.Application
+	match       Match
+	eligibility Eligibility
+	favourite   bool
+	creditScore int
+	distanceKm  *float64
 }
 
 // rankings keeps shifts' rankings: ranking ~500 applicants reads facts for
@@ -100,10 +112,10 @@ type rankedApplicant struct {
 type rankings struct {
 	mu      sync.Mutex
 	byShift map[string]*ranking
-	// appShift and workerShifts index the kept rankings by what may move
+	// appShift and personShifts index the kept rankings by what may move
 	// them.
 	appShift     map[string]string
-	workerShifts map[string]map[string]bool
+	personShifts map[string]map[string]bool
 	// gen counts invalidations, and changes holds the latest of them: a
 	// ranking computed while one that may move it happened may have read
 	// what the change replaced, and is not kept (unmovedSince).
@@ -115,7 +127,7 @@ type rankings struct {
 }
 
 func newRankings() *rankings {
-	return &rankings{byShift: map[string]*ranking{}, appShift: map[string]string{}, workerShifts: map[string]map[string]bool{}}
+	return &rankings{byShift: map[string]*ranking{}, appShift: map[string]string{}, personShifts: map[string]map[string]bool{}}
 }
 
 // get returns the shift's ranking if it is fresh, and the generation to
@@ -144,11 +156,11 @@ func (r *rankings) put(shiftID string, k *ranking, gen uint64) {
 	for _, id := range k.apps {
 		r.appShift[id] = shiftID
 	}
-	for w := range k.workers {
-		if r.workerShifts[w] == nil {
-			r.workerShifts[w] = map[string]bool{}
+	for w := range k.people {
+		if r.personShifts[w] == nil {
+			r.personShifts[w] = map[string]bool{}
 		}
-		r.workerShifts[w][shiftID] = true
+		r.personShifts[w][shiftID] = true
 	}
 }
 
@@ -162,16 +174,16 @@ func (r *rankings) drop(shiftID string) {
 	for _, id := range k.apps {
 		delete(r.appShift, id)
 	}
-	for w := range k.workers {
-		delete(r.workerShifts[w], shiftID)
-		if len(r.workerShifts[w]) == 0 {
-			delete(r.workerShifts, w)
+	for w := range k.people {
+		delete(r.personShifts[w], shiftID)
+		if len(r.personShifts[w]) == 0 {
+			delete(r.personShifts, w)
 		}
 	}
 }
 
 func (r *rankings) clear() {
-	r.byShift, r.appShift, r.workerShifts = map[string]*ranking{}, map[string]string{}, map[string]map[string]bool{}
+	r.byShift, r.appShift, r.personShifts = map[string]*ranking{}, map[string]string{}, map[string]map[string]bool{}
 }
 
 // invalidate forgets the rankings a change may have moved.
@@ -194,8 +206,8 @@ func (r *rankings) invalidate(ch rankingChange) {
 			r.drop(s)
 		}
 	}
-	for _, w := range ch.workers {
-		for s := range r.workerShifts[w] {
+	for _, w := range ch.people {
+		for s := range r.personShifts[w] {
 			r.drop(s)
 		}
 	}
@@ -210,8 +222,8 @@ func (r *rankings) invalidate(ch rankingChange) {
 
 // rankingChange is what one mutation may have moved.
 type rankingChange struct {
-	all                              bool
-	shifts, apps, workers, employers []string
+	all                             bool
+	shifts, apps, people, employers []string
 }
 
 // movesRanking reports whether the change may move k, the ranking of
@@ -220,8 +232,8 @@ func (ch rankingChange) movesRanking(shiftID string, k *ranking) bool {
 	if ch.all || slices.Contains(ch.shifts, shiftID) || slices.Contains(ch.employers, k.employerID) {
 		return true
 	}
-	for _, w := range ch.workers {
-		if k.workers[w] {
+	for _, w := range ch.people {
+		if k.people[w] {
 			return true
 		}
 	}
@@ -305,7 +317,7 @@ func rankingChangeOf(mu ent.Mutation) (rankingChange, bool) {
 		case ent.TypeEmployer:
 			ch.employers = id()
 		default:
-			ch.workers = id()
+			ch.people = id()
 		}
 	case ent.TypeRosterEntry:
 		if created {
@@ -313,13 +325,18 @@ func rankingChangeOf(mu ent.Mutation) (rankingChange, bool) {
 		}
 	case ent.TypeWorkerSkill, ent.TypeCertification, ent.TypeCourseCompletion, ent.TypeAssignment:
 		if created {
-			ch.workers = field("worker_id")
+			ch.people = field("worker_id")
 		}
+	case ent.TypeUser: // a ranking kept with display rows shows applicants' names
+		if created {
+			return ch, false
+		}
+		ch.people = id()
 	case ent.TypeCourse, ent.TypeSkill:
 	default:
 		return ch, false
 	}
-	ch.all = ch.shifts == nil && ch.apps == nil && ch.workers == nil && ch.employers == nil
+	ch.all = ch.shifts == nil && ch.apps == nil && ch.people == nil && ch.employers == nil
 	return ch, true
 }
 
@@ -329,9 +346,13 @@ func rankingChangeOf(mu ent.Mutation) (rankingChange, bool) {
 // backfill cascade, which the sweep and other shifts' hires move (rank
 // reads the shift's facts, and Candidates the shift itself afresh); an
 // assignment's check-in, reminder and briefing (a ranking reads its times
-// and status). A change of these alone dropped every ranking of the
+// and status); a user's sign-in and notification settings, which no page
+// shows. A change of these alone dropped every ranking of the
 // organisation, or every ranking at all (an update of many rows).
 var unranked = map[string][]string{
+	// A user's sign-in, notification and auditing settings: no page shows them.
+	ent.TypeUser: {user.FieldUpdatedAt, user.FieldPasswordHash, user.FieldFirebaseUID, user.FieldQuietHoursStart,
+		user.FieldQuietHoursEnd, user.FieldPushOptOuts, user.FieldDailyShiftPushCap, user.FieldAuditorFor},
 	ent.TypeEmployer: {employer.FieldUpdatedAt, employer.FieldCreditScore, employer.FieldCreditProvisional, employer.FieldCreditAsOf,
 		employer.FieldRatingAvg, employer.FieldRatingCount, employer.FieldPaidOnTime, employer.FieldPaidLate,
 		employer.FieldRightsScore, employer.FieldRightsFigures, employer.FieldRightsAsOf},

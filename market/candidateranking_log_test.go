@@ -12,7 +12,7 @@ import (
 func TestARankingComputedDuringAnUnrelatedChangeIsKept(t *testing.T) {
 	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	k := func() *ranking {
-		return &ranking{at: now, employerID: "emp1", workers: map[string]bool{"wrk1": true}, apps: []string{"app1", "app2"}}
+		return &ranking{at: now, employerID: "emp1", people: map[string]bool{"wrk1": true}, apps: []string{"app1", "app2"}}
 	}
 	for _, tc := range []struct {
 		name    string
@@ -20,9 +20,9 @@ func TestARankingComputedDuringAnUnrelatedChangeIsKept(t *testing.T) {
 		kept    bool
 	}{
 		{"no change", nil, true},
-		{"another worker", []rankingChange{{workers: []string{"wrk2"}}}, true},
+		{"another worker", []rankingChange{{people: []string{"wrk2"}}}, true},
 		{"another shift, organisation and application", []rankingChange{{shifts: []string{"shf2"}}, {employers: []string{"emp2"}}, {apps: []string{"app9"}}}, true},
-		{"an applicant", []rankingChange{{workers: []string{"wrk2"}}, {workers: []string{"wrk1"}}}, false},
+		{"an applicant", []rankingChange{{people: []string{"wrk2"}}, {people: []string{"wrk1"}}}, false},
 		{"an application", []rankingChange{{apps: []string{"app2"}}}, false},
 		{"the shift", []rankingChange{{shifts: []string{"shf1"}}}, false},
 		{"the organisation", []rankingChange{{employers: []string{"emp1"}}}, false},
@@ -36,7 +36,7 @@ func TestARankingComputedDuringAnUnrelatedChangeIsKept(t *testing.T) {
 			}
 			_, gen := r.get("shf1", now)
 			for _, ch := range tc.changes {
-				if !ch.all && ch.shifts == nil && ch.apps == nil && ch.workers == nil && ch.employers == nil {
+				if !ch.all && ch.shifts == nil && ch.apps == nil && ch.people == nil && ch.employers == nil {
 					ch.shifts = []string{"shf-elsewhere"}
 				}
 				r.invalidate(ch)
