@@ -107,19 +107,18 @@ func (m *Market) Candidates(ctx context.Context, shiftID string, first *int, aft
 // change made by another. Otherwise they are read under the viewer.
 func pageApplications(ctx context.Context, c *ent.Client, v *viewer.Viewer, k *ranking, start, end int,
 	collect func(*ent.ApplicationQuery) (*ent.ApplicationQuery, error)) (func(rankedApplicant) *ent.Application, error) {
-	ids := make([]string, 0, end-start)
-	for _, r := range k.ranked[start:end] {
-		ids = append(ids, r.applicationID)
-	}
-	q := c.Application.Query().Where(application.IDIn(ids...))
-	q, err := forDisplay(q, collect)
+	q, err := forDisplay(c.Application.Query(), collect)
 	if err != nil {
 		return nil, err
 	}
 	if k.display && !v.Auditor && loadsOnlyDisplayRows(q) {
 		return func(r rankedApplicant) *ent.Application { return r.app }, nil
 	}
-	apps, err := q.All(ctx)
+	ids := make([]string, 0, end-start)
+	for _, r := range k.ranked[start:end] {
+		ids = append(ids, r.applicationID)
+	}
+	apps, err := q.Where(application.IDIn(ids...)).All(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -288,9 +287,7 @@ func (m *Market) rank(ctx context.Context, c *ent.Client, s *ent.Shift, keep boo
 	if keep {
 		return k, keepDisplayRows(ctx, c, k)
 	}
-	for i := range k.ranked {
-		k.ranked[i].app = nil // read again for each page, under its viewer
-	}
+	k.forgetDisplayRows() // read again for each page, under its viewer
 	return k, nil
 }
 
@@ -313,9 +310,13 @@ func keepDisplayRows(ctx context.Context, c *ent.Client, k *ranking) error {
 		k.people[p.UserID] = true
 	}
 	for _, r := range k.ranked {
-		if r.app.Edges.Worker = byID[r.app.WorkerID]; r.app.Edges.Worker == nil {
-			return nil // a profile gone since: pages read their rows
+		if byID[r.app.WorkerID] == nil { // a profile gone since: pages read their rows
+			k.forgetDisplayRows()
+			return nil
 		}
+	}
+	for _, r := range k.ranked {
+		r.app.Edges.Worker = byID[r.app.WorkerID]
 	}
 	k.display = true
 	return nil
@@ -356,4 +357,12 @@ func cursorInt(v any) int64 {
 		return int64(n)
 	}
 	return 0
+}
+
+// forgetDisplayRows drops the applications rank read, for a ranking that
+// does not keep them.
+func (k *ranking) forgetDisplayRows() {
+	for i := range k.ranked {
+		k.ranked[i].app = nil
+	}
 }
