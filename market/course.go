@@ -169,6 +169,8 @@ type courseCache struct {
 	mu      sync.Mutex
 	at      time.Time
 	courses []*ent.Course
+	// forgotten counts forget calls: a copy read before one is not kept.
+	forgotten uint64
 }
 
 const courseCacheTTL = time.Minute
@@ -176,23 +178,34 @@ const courseCacheTTL = time.Minute
 func (cc *courseCache) forget() {
 	cc.mu.Lock()
 	cc.courses = nil
+	cc.forgotten++
 	cc.mu.Unlock()
 }
 
 // allCourses returns every course, reloading the copy when it is a
 // minute old (or the clock went back, as tests move it).
+// The lock is not held while the courses are read: a reader waiting for a
+// connection would hold up every request that needs them.
 func (m *Market) allCourses(ctx context.Context) ([]*ent.Course, error) {
 	cc := &m.courses
 	cc.mu.Lock()
-	defer cc.mu.Unlock()
 	if cc.courses != nil && m.Now().Sub(cc.at) < courseCacheTTL && !m.Now().Before(cc.at) {
+		defer cc.mu.Unlock()
 		return cc.courses, nil
 	}
-	all, err := m.db.Course.Query().Select(course.FieldEmployerID, course.FieldSkillID, course.FieldTitle).All(rule.System(ctx))
-	if err != nil {
-		return nil, err
+	forgotten := cc.forgotten
+	cc.mu.Unlock()
+	at := m.Now()
+	db, keep := m.cacheFiller(ctx)
+	all, err := db.Course.Query().Select(course.FieldEmployerID, course.FieldSkillID, course.FieldTitle).All(rule.System(ctx))
+	if err != nil || !keep {
+		return all, err
 	}
-	cc.courses, cc.at = all, m.Now()
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.forgotten == forgotten {
+		cc.courses, cc.at = all, at
+	}
 	return all, nil
 }
 

@@ -16,10 +16,10 @@ import (
 // statement on almost every feed request.
 const employerCacheTTL = 30 * time.Second
 
-// employerCache keeps employers read for the feed. The entities are loaded
-// through the root client, never a transaction's, so they stay usable after
-// the request that loaded them; their edges are still queried, with privacy,
-// under the context of whoever asks.
+// employerCache keeps employers read for the feed. The entities kept are
+// loaded through the root client, never a transaction's, so they stay
+// usable after the request that loaded them; their edges are still queried,
+// with privacy, under the context of whoever asks.
 type employerCache struct {
 	mu      sync.Mutex
 	entries map[string]cachedEmployer
@@ -50,9 +50,16 @@ func (m *Market) employers(ctx context.Context, ids []string) (map[string]*ent.E
 		return out, nil
 	}
 	// A shift the viewer may see shows its employer: read as the system.
-	loaded, err := m.db.Employer.Query().Where(employer.IDIn(missing...)).All(rule.System(ctx))
+	db, keep := m.cacheFiller(ctx)
+	loaded, err := db.Employer.Query().Where(employer.IDIn(missing...)).All(rule.System(ctx))
 	if err != nil {
 		return nil, err
+	}
+	if !keep {
+		for _, e := range loaded {
+			out[e.ID] = e
+		}
+		return out, nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

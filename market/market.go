@@ -87,6 +87,17 @@ func (m *Market) Now() time.Time { return m.now().UTC() }
 // client is the request's transactional client, or the root client.
 func (m *Market) client(ctx context.Context) *ent.Client { return entdb.Client(ctx, m.db) }
 
+// cacheFiller returns the client to fill a cache through, and whether
+// what it reads may be kept. Inside a transaction it is the transaction's
+// own: a second connection from the pool may never come, when every one
+// of them is held by a transaction queued behind this one's row locks
+// (TestATransactionNeedsOneConnection); and rows read through a
+// transaction are not kept, as they belong to it.
+func (m *Market) cacheFiller(ctx context.Context) (c *ent.Client, keep bool) {
+	c = m.client(ctx)
+	return c, c == m.db
+}
+
 // inTx runs fn in the request's transaction, or in a new one.
 func (m *Market) inTx(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
 	return entdb.InTx(ctx, m.db, fn)

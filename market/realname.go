@@ -63,16 +63,16 @@ func (m *Market) SubmitRealName(ctx context.Context, in RealNameInput) (*Changed
 		return nil, State(CodeRealNameUnavailable, "real-name verification is not set up on this server")
 	}
 	digest := m.idDigest(number)
-	sys := rule.System(ctx)
+	sys, c := rule.System(ctx), m.client(ctx) // the request's transaction: never a second connection
 	// Whose the number is, and whether the viewer is done, before the
 	// identity service is asked (and paid) for it.
-	if taken, err := m.db.RealName.Query().Where(realname.IDNumberDigest(digest), realname.UserIDNEQ(v.UserID),
+	if taken, err := c.RealName.Query().Where(realname.IDNumberDigest(digest), realname.UserIDNEQ(v.UserID),
 		realname.StatusNEQ(realname.StatusREJECTED)).Exist(sys); err != nil {
 		return nil, err
 	} else if taken {
 		return nil, State(CodeIdentityInUse, "this identity number belongs to another account")
 	}
-	if done, err := m.db.RealName.Query().Where(realname.UserID(v.UserID), realname.StatusEQ(realname.StatusVERIFIED)).Exist(sys); err != nil {
+	if done, err := c.RealName.Query().Where(realname.UserID(v.UserID), realname.StatusEQ(realname.StatusVERIFIED)).Exist(sys); err != nil {
 		return nil, err
 	} else if done {
 		return nil, State(CodeRealNameVerified, "your real name is verified already")

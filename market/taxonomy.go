@@ -21,17 +21,21 @@ func (m *Market) SkillsByID(ctx context.Context, ids []string) ([]*ent.Skill, er
 	if out, ok := m.skills.lookup(ids); ok {
 		return out, nil
 	}
-	all, err := m.db.Skill.Query().All(rule.System(ctx))
+	db, keep := m.cacheFiller(ctx)
+	all, err := db.Skill.Query().All(rule.System(ctx))
 	if err != nil {
 		return nil, err
 	}
-	m.skills.mu.Lock()
-	m.skills.byID = make(map[string]*ent.Skill, len(all))
+	byID := make(map[string]*ent.Skill, len(all))
 	for _, s := range all {
-		m.skills.byID[s.ID] = s
+		byID[s.ID] = s
 	}
-	m.skills.mu.Unlock()
-	out, _ := m.skills.lookup(ids)
+	if keep {
+		m.skills.mu.Lock()
+		m.skills.byID = byID
+		m.skills.mu.Unlock()
+	}
+	out, _ := (&skillCache{byID: byID}).lookup(ids)
 	return out, nil
 }
 

@@ -1,0 +1,44 @@
+package server_test
+
+import (
+	"testing"
+	"time"
+
+	"flexwork/ent/entdb"
+	"flexwork/ent/entdb/entdbtest"
+	"flexwork/server/servertest"
+)
+
+// TestATransactionNeedsOneConnection: a mutation's transaction never waits
+// for a second connection from the pool. When one did (a cache filled
+// through the root client from inside a transaction), 128 workers
+// accepting offers at once stalled the server until their requests timed
+// out: every connection of the pool was held by a transaction queued
+// behind row locks whose holder was waiting for one more connection. With
+// a pool of one, such a wait never ends, and the request's deadline fails
+// the test.
+func TestATransactionNeedsOneConnection(t *testing.T) {
+	entdbtest.Each(t, func(t *testing.T, db *entdb.DB) {
+		env := servertest.Start(t, db)
+		db.SQL.SetMaxOpenConns(1)
+		env.HTTP.Client().Timeout = 20 * time.Second
+
+		picking := skillID(t, db, "order-picking")
+		olga := env.SignUp("olga@example.com", "Olga")
+		emp := createEmployer(t, env, olga, "Spree Logistics")
+		open := postShift(t, env, olga, emp, map[string]any{"requiredSkillIDs": []string{picking}, "slots": 2})
+		ana := newWorker(t, env, "ana@example.com", "Ana", picking)
+		c := newChain(t, env, olga, ana, apply(env, ana, open))
+		env.MustOp(olga.Token, "ShortlistApplication", input(map[string]any{"applicationID": c.application}), &struct{}{})
+		var page struct {
+			Candidates struct {
+				Edges []struct{ Node struct{ Status string } }
+			}
+		}
+		env.MustOp(olga.Token, "Candidates", map[string]any{"shiftID": open, "first": 10}, &page)
+		if len(page.Candidates.Edges) != 1 || page.Candidates.Edges[0].Node.Status != "SHORTLISTED" {
+			t.Fatalf("after the shortlisting, the candidates are %+v", page.Candidates.Edges)
+		}
+		c.workAndApprove()
+	})
+}
