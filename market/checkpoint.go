@@ -248,7 +248,7 @@ func decodeHashes(s string) [][]byte {
 
 // LatestCheckpoint is the newest signed checkpoint, or nil before the first.
 func (m *Market) LatestCheckpoint(ctx context.Context) (*ent.LedgerCheckpoint, error) {
-	k, err := m.db.LedgerCheckpoint.Query().Order(ent.Desc(ledgercheckpoint.FieldSize)).First(rule.System(ctx))
+	k, err := m.client(ctx).LedgerCheckpoint.Query().Order(ent.Desc(ledgercheckpoint.FieldSize)).First(rule.System(ctx))
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}
@@ -265,7 +265,7 @@ func (m *Market) proofOf(ctx context.Context, p ledger.Proof) ([][]byte, error) 
 	for i, n := range needs {
 		ps[i] = ledgernode.And(ledgernode.Level(int(n.Level)), ledgernode.Index(int64(n.Index)))
 	}
-	rows, err := m.db.LedgerNode.Query().Where(ledgernode.Or(ps...)).All(rule.System(ctx))
+	rows, err := m.client(ctx).LedgerNode.Query().Where(ledgernode.Or(ps...)).All(rule.System(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -319,13 +319,15 @@ func (m *Market) ContractReceipt(ctx context.Context, contractID string) (*ledge
 }
 
 // latestReceipt is the receipt of the latest entry of kind about subjectID
-// against the latest checkpoint; nil until a checkpoint covers one.
+// against the latest checkpoint; nil until a checkpoint covers one. It
+// reads through the request's transaction when there is one (a mutation's
+// payload asks for its receipt): never a second connection.
 func (m *Market) latestReceipt(ctx context.Context, subjectID, kind string) (*ledger.Receipt, error) {
 	last, err := m.LatestCheckpoint(ctx)
 	if err != nil || last == nil {
 		return nil, err
 	}
-	e, err := m.db.LedgerEntry.Query().Where(ledgerentry.SubjectID(subjectID), ledgerentry.Kind(kind),
+	e, err := m.client(ctx).LedgerEntry.Query().Where(ledgerentry.SubjectID(subjectID), ledgerentry.Kind(kind),
 		ledgerentry.SeqLTE(last.Size)).Order(ent.Desc(ledgerentry.FieldSeq)).First(rule.System(ctx))
 	if ent.IsNotFound(err) {
 		return nil, nil

@@ -73,7 +73,7 @@ func orgOf(a *ent.Assignment) string {
 // selects, per organisation, and for all of them together (the key "").
 // A wage counts once its deadline is past asOf or it was paid.
 func (m *Market) rightsFigures(ctx context.Context, h hires, asOf time.Time) (map[string]*rights.Figures, error) {
-	sys, db := rule.System(ctx), m.db
+	sys, db := rule.System(ctx), m.client(ctx) // an issuing mutation's transaction, or the sweep's root client
 	as, err := db.Assignment.Query().Where(predicate.Assignment(h.in(assignment.FieldID, assignment.FieldID))).
 		Select(assignment.FieldShiftID, assignment.FieldWorkerID, assignment.FieldEmployerID, assignment.FieldAgencyID,
 			assignment.FieldStartsAt, assignment.FieldEndsAt).All(sys)

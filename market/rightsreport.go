@@ -177,7 +177,7 @@ var rightsCSVHeader = []string{
 // rightsCSV writes the platform's row, then one per organisation by name.
 func (m *Market) rightsCSV(ctx context.Context, from, to time.Time, scope employer.Jurisdiction, figures map[string]*rights.Figures) ([]byte, error) {
 	ids := keys(figures)
-	orgs, err := m.db.Employer.Query().Where(employer.IDIn(ids...)).Select(employer.FieldName, employer.FieldJurisdiction).All(rule.System(ctx))
+	orgs, err := m.client(ctx).Employer.Query().Where(employer.IDIn(ids...)).Select(employer.FieldName, employer.FieldJurisdiction).All(rule.System(ctx))
 	if err != nil {
 		return nil, err
 	}

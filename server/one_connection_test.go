@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -40,5 +41,17 @@ func TestATransactionNeedsOneConnection(t *testing.T) {
 			t.Fatalf("after the shortlisting, the candidates are %+v", page.Candidates.Edges)
 		}
 		c.workAndApprove()
+
+		// An auditor's report counts the hire, read in the issuing
+		// mutation's transaction.
+		sam := makeStaff(t, env, db, "sam@example.com")
+		uta := env.SignUp("uta@example.com", "Uta")
+		env.MustOp(sam.Token, "AppointAuditor", input(map[string]any{"userID": uta.ID, "body": "Landesamt für Arbeitsschutz"}), &struct{}{})
+		var issued struct{ IssueRightsReport struct{ Csv string } }
+		env.MustOp(uta.Token, "IssueRightsReport", input(map[string]any{
+			"from": env.Clock.Now().Add(-72 * time.Hour).Format(time.RFC3339), "to": env.Clock.Now().Add(time.Hour).Format(time.RFC3339)}), &issued)
+		if !strings.Contains(issued.IssueRightsReport.Csv, "Spree Logistics") {
+			t.Fatalf("the report does not count Spree's hire:\n%s", issued.IssueRightsReport.Csv)
+		}
 	})
 }
