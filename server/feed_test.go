@@ -37,7 +37,7 @@ type feedPage struct {
 
 // feedWorld posts n shifts at growing distances north of the place, one
 // minute apart in start time, the further ones earlier.
-func feedWorld(t *testing.T, db *entdb.DB, n int) (*servertest.Env, servertest.Account, []string) {
+func feedWorld(t testing.TB, db *entdb.DB, n int) (*servertest.Env, servertest.Account, []string) {
 	env := servertest.Start(t, db)
 	picking := skillID(t, db, "order-picking")
 	olga := env.SignUp("olga@example.com", "Olga")
