@@ -63,3 +63,23 @@ func TestACandidateCursorResumesTheRanking(t *testing.T) {
 		}
 	})
 }
+
+// TestAnIDCursorIsWhatEntgqlWrites, for IDs of every length up to beyond
+// what it writes itself.
+func TestAnIDCursorIsWhatEntgqlWrites(t *testing.T) {
+	for n := range 300 {
+		id := make([]byte, n)
+		for i := range id {
+			id[i] = byte(' ' + (i*7+n)%95)
+		}
+		var want, got bytes.Buffer
+		entgql.Cursor[string]{ID: string(id)}.MarshalGQL(&want)
+		market.IDCursor(string(id)).MarshalGQL(&got)
+		if got.String() != want.String() {
+			t.Fatalf("an ID of %d bytes: wrote %s, entgql writes %s", n, got.String(), want.String())
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { market.IDCursor("01JDQ5B2N8W7Y6X5V4T3S2R1Q0") }); n > 2 {
+		t.Errorf("a feed cursor takes %v allocations, want at most 2", n)
+	}
+}

@@ -58,7 +58,7 @@ type FeedInput struct {
 // FeedItem is one shift in a worker's feed, with what the worker needs to
 // decide: how far it is, whether they qualify, and whether they applied.
 type FeedItem struct {
-	Cursor      entgql.Cursor[string]
+	Cursor      CursorText // entgql's Cursor[string]{ID: the shift's ID} (IDCursor)
 	Shift       *ent.Shift
 	DistanceKm  float64
 	Eligibility Eligibility
@@ -250,7 +250,7 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 	}
 	for i, s := range shifts {
 		page.Edges = append(page.Edges, &FeedItem{
-			Cursor:      entgql.Cursor[string]{ID: s.ID},
+			Cursor:      IDCursor(s.ID),
 			Shift:       s,
 			DistanceKm:  DistanceKm(in.Near, GeoPoint{Lat: s.Lat, Lng: s.Lng}),
 			Eligibility: Screen(facts[i], w),
@@ -258,9 +258,9 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 			Fit:         Fit(facts[i], w),
 		})
 	}
-	if n := len(page.Edges); n > 0 {
-		page.PageInfo.StartCursor = &page.Edges[0].Cursor
-		page.PageInfo.EndCursor = &page.Edges[n-1].Cursor
+	if n := len(shifts); n > 0 {
+		page.PageInfo.StartCursor = &entgql.Cursor[string]{ID: shifts[0].ID}
+		page.PageInfo.EndCursor = &entgql.Cursor[string]{ID: shifts[n-1].ID}
 	}
 	page.PageInfo.HasPreviousPage = in.After != nil
 	return page, nil

@@ -26688,6 +26688,9 @@ func (ec *executionContext) fieldContext_DemandBucket_weeks(_ context.Context, f
 }
 
 func (ec *executionContext) _DemandBucket_fillRate(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
+	if v := obj.FillRate; !math.IsInf(v, 0) && !math.IsNaN(v) {
+		return scalar.MarshalFiniteFloat(v) // a plain read: graph/serial/rewrite
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26711,6 +26714,9 @@ func (ec *executionContext) fieldContext_DemandBucket_fillRate(_ context.Context
 }
 
 func (ec *executionContext) _DemandBucket_noShowRate(ctx context.Context, field graphql.CollectedField, obj *market.DemandBucket) (ret graphql.Marshaler) {
+	if v := obj.NoShowRate; !math.IsInf(v, 0) && !math.IsNaN(v) {
+		return scalar.MarshalFiniteFloat(v) // a plain read: graph/serial/rewrite
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27678,6 +27684,9 @@ func (ec *executionContext) fieldContext_Employer_jurisdiction(_ context.Context
 }
 
 func (ec *executionContext) _Employer_ratingAvg(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	if v := obj.RatingAvg; !math.IsInf(v, 0) && !math.IsNaN(v) {
+		return scalar.MarshalFiniteFloat(v) // a plain read: graph/serial/rewrite
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28684,6 +28693,9 @@ func (ec *executionContext) fieldContext_FundingPayment_amount(_ context.Context
 }
 
 func (ec *executionContext) _GeoPoint_lat(ctx context.Context, field graphql.CollectedField, obj *market.GeoPoint) (ret graphql.Marshaler) {
+	if v := obj.Lat; !math.IsInf(v, 0) && !math.IsNaN(v) {
+		return scalar.MarshalFiniteFloat(v) // a plain read: graph/serial/rewrite
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28707,6 +28719,9 @@ func (ec *executionContext) fieldContext_GeoPoint_lat(_ context.Context, field g
 }
 
 func (ec *executionContext) _GeoPoint_lng(ctx context.Context, field graphql.CollectedField, obj *market.GeoPoint) (ret graphql.Marshaler) {
+	if v := obj.Lng; !math.IsInf(v, 0) && !math.IsNaN(v) {
+		return scalar.MarshalFiniteFloat(v) // a plain read: graph/serial/rewrite
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36801,6 +36816,9 @@ func (ec *executionContext) fieldContext_QuietHours_end(_ context.Context, field
 }
 
 func (ec *executionContext) _RatingSummary_average(ctx context.Context, field graphql.CollectedField, obj *market.RatingSummary) (ret graphql.Marshaler) {
+	if v := obj.Average; !math.IsInf(v, 0) && !math.IsNaN(v) {
+		return scalar.MarshalFiniteFloat(v) // a plain read: graph/serial/rewrite
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39083,6 +39101,9 @@ func (ec *executionContext) fieldContext_Shift_address(_ context.Context, field 
 }
 
 func (ec *executionContext) _Shift_lat(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	if v := obj.Lat; !math.IsInf(v, 0) && !math.IsNaN(v) {
+		return scalar.MarshalFiniteFloat(v) // a plain read: graph/serial/rewrite
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39106,6 +39127,9 @@ func (ec *executionContext) fieldContext_Shift_lat(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Shift_lng(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	if v := obj.Lng; !math.IsInf(v, 0) && !math.IsNaN(v) {
+		return scalar.MarshalFiniteFloat(v) // a plain read: graph/serial/rewrite
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39918,7 +39942,7 @@ func (ec *executionContext) fieldContext_ShiftFeedConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _ShiftFeedEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
+	return ec.marshalNCursor2flexworkᚋmarketᚐCursorText(ctx, field.Selections, obj.Cursor) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftFeedEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftFeedEdge", field, false, false, "Cursor")
@@ -39957,6 +39981,9 @@ func (ec *executionContext) fieldContext_ShiftFeedEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _ShiftFeedEdge_distanceKm(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
+	if v := obj.DistanceKm; !math.IsInf(v, 0) && !math.IsNaN(v) {
+		return scalar.MarshalFiniteFloat(v) // a plain read: graph/serial/rewrite
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -42554,6 +42581,9 @@ func (ec *executionContext) fieldContext_WorkerProfile_engagementTypes(_ context
 }
 
 func (ec *executionContext) _WorkerProfile_ratingAvg(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
+	if v := obj.RatingAvg; !math.IsInf(v, 0) && !math.IsNaN(v) {
+		return scalar.MarshalFiniteFloat(v) // a plain read: graph/serial/rewrite
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,

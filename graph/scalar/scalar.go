@@ -95,3 +95,25 @@ func UnmarshalInt64(v any) (int64, error) {
 	}
 	return i, nil
 }
+
+// MarshalFiniteFloat writes a Float known to be finite, byte for byte as
+// gqlgen's MarshalFloatContext writes it (fmt's %g: the shortest text that
+// reads back as the same number). gqlgen's is a closure that returns an
+// error for NaN and infinities, so every Float of a response goes through
+// ResolveField for that error's path; the plain reads the rewrite makes
+// (graph/serial/rewrite) call this only for a finite value and leave the
+// others to gqlgen.
+func MarshalFiniteFloat(f float64) graphql.Marshaler { return floatText(f) }
+
+type floatText float64
+
+func (f floatText) MarshalGQL(w io.Writer) {
+	if b, ok := w.(interface {
+		AvailableBuffer() []byte
+		Write([]byte) (int, error)
+	}); ok { // bytes.Buffer, bufio.Writer: the text is appended in place
+		_, _ = b.Write(strconv.AppendFloat(b.AvailableBuffer(), float64(f), 'g', -1, 64))
+		return
+	}
+	_, _ = io.WriteString(w, strconv.FormatFloat(float64(f), 'g', -1, 64))
+}

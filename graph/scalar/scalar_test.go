@@ -2,7 +2,9 @@ package scalar
 
 import (
 	"bytes"
+	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -25,4 +27,29 @@ func TestIntsAreWrittenAsGqlgenWritesThem(t *testing.T) {
 		t.Errorf("holding the Int 50 for the response made %v allocations", n)
 	}
 	_ = held
+}
+
+// TestFiniteFloatsAreWrittenAsGqlgenWritesThem: distances, coordinates and
+// ratings, into a buffer and into a plain writer alike.
+func TestFiniteFloatsAreWrittenAsGqlgenWritesThem(t *testing.T) {
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 52.52, 13.405, 4.75, 1e6, 1e21, 1e-7, 123456789.125,
+		math.MaxFloat64, math.SmallestNonzeroFloat64, -math.MaxFloat64, 1.0 / 3}
+	for i := range 2000 {
+		vals = append(vals, math.Float64frombits(uint64(i)*0x9E3779B97F4A7C15))
+	}
+	for _, f := range vals {
+		if math.IsInf(f, 0) || math.IsNaN(f) {
+			continue
+		}
+		var want, got bytes.Buffer
+		if err := graphql.MarshalFloatContext(f).MarshalGQLContext(context.Background(), &want); err != nil {
+			t.Fatal(err)
+		}
+		MarshalFiniteFloat(f).MarshalGQL(&got)
+		var plain strings.Builder
+		MarshalFiniteFloat(f).MarshalGQL(&plain)
+		if got.String() != want.String() || plain.String() != want.String() {
+			t.Errorf("%v: wrote %s and %s, gqlgen writes %s", f, got.String(), plain.String(), want.String())
+		}
+	}
 }

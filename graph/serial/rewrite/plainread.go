@@ -29,14 +29,19 @@ var plainRead = regexp.MustCompile(
 // nullable String, which the rewritten field does itself. A field
 // middleware added later does not see these fields.
 func plainReads(src []byte) []byte {
-	safe := marshalers(src)
+	safe, floats := marshalers(src)
 	return plainRead.ReplaceAllFunc(src, func(m []byte) []byte {
 		g := plainRead.FindSubmatch(m)
 		field, marshal := string(g[1]), string(g[2])
+		const mark = "// a plain read: graph/serial/rewrite"
+		if floats[marshal] { // finite: written directly; NaN and infinities: gqlgen's error, with its path
+			inner := m[len("{\n") : len(m)-len("\n}")]
+			return fmt.Appendf(nil, "{\n\tif v := obj.%s; !math.IsInf(v, 0) && !math.IsNaN(v) {\n\t\treturn scalar.MarshalFiniteFloat(v) %s\n\t}\n%s\n}",
+				field, mark, inner)
+		}
 		if !safe[marshal] {
 			return m
 		}
-		const mark = "// a plain read: graph/serial/rewrite"
 		if marshal == "marshalOString2string" { // emptiness (server/graphql.go)
 			return fmt.Appendf(nil, "{\n\tif obj.%s == \"\" {\n\t\treturn graphql.Null\n\t}\n\treturn ec.%s(ctx, field.Selections, obj.%s) %s\n}", field, marshal, field, mark)
 		}
@@ -56,17 +61,27 @@ var neverNullScalars = []string{"scalar.MarshalString", "scalar.MarshalID", "sca
 // marshalers names the generated marshalers that cannot fail: each line of
 // the body is one of a few known shapes — a nil pointer to null, one of
 // neverNullScalars, or a value that marshals itself (an enum, a cursor);
-// anything else (a context marshaler, a Float that refuses NaN, a list, an
-// object) is left to ResolveField. A shape gqlgen changes falls back to it.
-func marshalers(src []byte) map[string]bool {
-	safe := map[string]bool{}
+// anything else (a context marshaler, a list, an object) is left to
+// ResolveField. A shape gqlgen changes falls back to it. floats names the
+// non-null Float marshalers, which fail only for NaN and infinities: their
+// fields are read directly when the value is finite.
+func marshalers(src []byte) (safe, floats map[string]bool) {
+	safe, floats = map[string]bool{}, map[string]bool{}
 	for _, m := range marshaler.FindAllSubmatch(src, -1) {
-		if cannotFail(string(m[2]), string(m[3])) {
+		switch {
+		case cannotFail(string(m[2]), string(m[3])):
 			safe[string(m[1])] = true
+		case string(m[2]) == "float64" && string(m[3]) == finiteOrError:
+			floats[string(m[1])] = true
 		}
 	}
-	return safe
+	return safe, floats
 }
+
+// finiteOrError is gqlgen's body of a non-null Float's marshaler: an error
+// for NaN and infinities, else the number as MarshalFiniteFloat writes it.
+const finiteOrError = "\t_ = sel\n\tres := graphql.MarshalFloatContext(v)\n\tif res == graphql.Null {\n" +
+	"\t\tgraphql.AddInvalidNullFromMarshaler(ctx, \"Float!\")\n\t}\n\treturn graphql.WrapContextMarshaler(ctx, res)\n"
 
 func cannotFail(goType, body string) bool {
 	body, nilGuard := strings.CutPrefix(body, "\tif v == nil {\n\t\treturn graphql.Null\n\t}\n")
