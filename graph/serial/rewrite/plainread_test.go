@@ -65,3 +65,40 @@ func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.S
 		t.Fatalf("rewritten:\n%s", out)
 	}
 }
+
+// TestAFloatIsReadDirectlyOnlyWhenFinite: NaN and the infinities still go
+// through ResolveField, whose error names the field's path.
+func TestAFloatIsReadDirectlyOnlyWhenFinite(t *testing.T) {
+	src := `func (ec *executionContext) _Shift_lat(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shift_lat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+` + finiteOrError + `}
+`
+	out := string(plainReads([]byte(src)))
+	want := "{\n\tif v := obj.Lat; !math.IsInf(v, 0) && !math.IsNaN(v) {\n\t\treturn scalar.MarshalFiniteFloat(v) // a plain read: graph/serial/rewrite\n\t}\n\treturn graphql.ResolveField(\n"
+	if !strings.Contains(out, want) || !strings.Contains(out, "return ec.marshalNFloat2float64(ctx, selections, v)") {
+		t.Fatalf("rewritten:\n%s", out)
+	}
+	// A Float marshaler of another shape is left to ResolveField.
+	other := strings.Replace(src, "graphql.MarshalFloatContext(v)", "scalar.MarshalMeters(v)", 1)
+	if out := string(plainReads([]byte(other))); out != other {
+		t.Fatalf("a Float of another marshaler was rewritten:\n%s", out)
+	}
+}
