@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"flexwork/ent"
@@ -377,13 +378,23 @@ func (m *Market) AdvanceShifts(ctx context.Context) (int, error) {
 func shiftLocation(s *ent.Shift) *time.Location { return zone(s.TimeZone) }
 
 // zone loads an IANA time zone; shifts are validated to have one, UTC is the
-// fallback for a zone database that lacks it.
+// fallback for a zone database that lacks it. time.LoadLocation opens and
+// parses the zone's file on every call (a feed page screened 20 shifts
+// with a few such calls each), so each zone is loaded once; a process sees
+// a few dozen.
 func zone(name string) *time.Location {
-	if loc, err := time.LoadLocation(name); err == nil {
-		return loc
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC // not kept: a zone database installed later is read then
+	}
+	zones.Store(name, loc)
+	return loc
 }
+
+var zones sync.Map // zone name → *time.Location
 
 func humanStatus(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", " ")) }
 
