@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -22,19 +23,32 @@ type Viewers struct {
 	Dialect string
 }
 
-// Load reads everything the privacy rules need about a user — staff and
-// auditor flags, worker profile, employer roles — in one statement.
-func (l Viewers) Load(ctx context.Context, userID string) (*viewer.Viewer, error) {
+// viewerQuery is Load's statement in a dialect, written once: every
+// authenticated request runs it, and only its one argument (the user's ID)
+// changes.
+func viewerQuery(dialect string) string {
+	if q, ok := viewerQueries.Load(dialect); ok {
+		return q.(string)
+	}
 	u, w, m := sql.Table(user.Table), sql.Table(workerprofile.Table), sql.Table(membership.Table)
 	// Joined tables get aliases, so columns are named after the joins.
 	q := sql.Select().From(u)
 	q.LeftJoin(w).On(w.C(workerprofile.FieldUserID), u.C(user.FieldID))
 	q.LeftJoin(m).On(m.C(membership.FieldUserID), u.C(user.FieldID))
 	q.Select(u.C(user.FieldIsStaff), u.C(user.FieldAuditorFor), u.C(user.FieldDisabledAt), u.C(user.FieldLocale), w.C(workerprofile.FieldID), m.C(membership.FieldEmployerID), m.C(membership.FieldRole)).
-		Where(sql.EQ(u.C(user.FieldID), userID))
-	q.SetDialect(l.Dialect)
-	query, args := q.Query()
-	rows, err := l.DB.QueryContext(ctx, query, args...)
+		Where(sql.EQ(u.C(user.FieldID), "")) // the user's ID: the one argument
+	q.SetDialect(dialect)
+	query, _ := q.Query()
+	viewerQueries.Store(dialect, query)
+	return query
+}
+
+var viewerQueries sync.Map // dialect → viewerQuery's text
+
+// Load reads everything the privacy rules need about a user — staff and
+// auditor flags, worker profile, employer roles — in one statement.
+func (l Viewers) Load(ctx context.Context, userID string) (*viewer.Viewer, error) {
+	rows, err := l.DB.QueryContext(ctx, viewerQuery(l.Dialect), userID)
 	if err != nil {
 		return nil, err
 	}
