@@ -30,7 +30,8 @@ func newCursorText(c entgql.Cursor[string]) CursorText {
 // shift: the feed reads the cursor's keys off its row), written as entgql
 // writes Cursor[string]{ID: id}: quoted, unpadded base64 of the msgpack
 // map {"i": id}. A feed page writes one per edge, every page afresh; this
-// makes each with two allocations (the text and its holder) instead of entgql's encoder and writer.
+// makes each with two allocations (the text and its holder) instead of
+// entgql's encoder and writer (TestAnIDCursorIsWhatEntgqlWrites).
 func IDCursor(id string) CursorText {
 	if len(id) > 255 { // beyond msgpack's str8: not an ID flexwork makes
 		return newCursorText(entgql.Cursor[string]{ID: id})
