@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -32,20 +31,7 @@ func BenchmarkCandidatesPage(b *testing.B) {
 	for i := range 60 {
 		apply(env, newWorker(b, env, fmt.Sprintf("w%d@example.com", i), fmt.Sprintf("Worker %d", i), picking), shiftID)
 	}
-	body, err := json.Marshal(map[string]any{"operationName": "Candidates",
-		"variables":  map[string]any{"shiftID": shiftID, "first": 50},
-		"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": servertest.OpID(b, "Candidates")}}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	page := func() *httptest.ResponseRecorder {
-		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+olga.Token)
-		rec := httptest.NewRecorder()
-		env.Server.Handler.ServeHTTP(rec, req)
-		return rec
-	}
+	page := env.InProcess(olga.Token, "Candidates", map[string]any{"shiftID": shiftID, "first": 50})
 	var first struct {
 		Data struct {
 			Candidates struct{ Edges []struct{ Rank int } }
@@ -56,7 +42,13 @@ func BenchmarkCandidatesPage(b *testing.B) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &first); err != nil || len(first.Errors) > 0 || len(first.Data.Candidates.Edges) != 50 {
 		b.Fatalf("the page: status %d, %d edges, %v %s", rec.Code, len(first.Data.Candidates.Edges), err, rec.Body.Bytes()[:min(rec.Body.Len(), 300)])
 	}
-	b.SetBytes(int64(rec.Body.Len()))
+	servePages(b, page, rec.Body.Len())
+}
+
+// servePages times page, a call whose answer has size bytes, until the
+// benchmark has enough.
+func servePages(b *testing.B, page func() *httptest.ResponseRecorder, size int) {
+	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {

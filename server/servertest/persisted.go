@@ -1,8 +1,10 @@
 package servertest
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	mobileschema "flexwork/mobile-schema"
@@ -57,4 +59,23 @@ func (e *Env) MustOp(token, name string, vars map[string]any, v any) {
 func (w *WS) SubscribeOp(id, name string, vars map[string]any) {
 	w.t.Helper()
 	w.Send(id, "subscribe", persisted(OpID(w.t, name), name, vars))
+}
+
+// InProcess returns a call of one of the apps' operations straight into the
+// server's handler (no network, no client decoding): the benchmarks count
+// the server's own time and allocations per call.
+func (e *Env) InProcess(token, name string, vars map[string]any) func() *httptest.ResponseRecorder {
+	e.t.Helper()
+	body, err := json.Marshal(persisted(OpID(e.t, name), name, vars))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		e.Server.Handler.ServeHTTP(rec, req)
+		return rec
+	}
 }
