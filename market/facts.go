@@ -262,14 +262,14 @@ type factsStatement struct {
 // factsStatements keeps the built shapes. A feed has a handful (one
 // worker, a page's shifts and employers); rankings add one per count of
 // applicants. The bound only keeps a stream of odd shapes from growing it.
-var factsStatements = &shapes{built: map[factsShape]factsStatement{}}
+var factsStatements = &factsStatementCache{built: map[factsShape]factsStatement{}}
 
-type shapes struct {
+type factsStatementCache struct {
 	mu    sync.RWMutex
 	built map[factsShape]factsStatement
 }
 
-func (c *shapes) get(shape factsShape) factsStatement {
+func (c *factsStatementCache) get(shape factsShape) factsStatement {
 	c.mu.RLock()
 	st, ok := c.built[shape]
 	c.mu.RUnlock()
