@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -51,5 +53,32 @@ func TestFiniteFloatsAreWrittenAsGqlgenWritesThem(t *testing.T) {
 		if got.String() != want.String() || plain.String() != want.String() {
 			t.Errorf("%v: wrote %s and %s, gqlgen writes %s", f, got.String(), plain.String(), want.String())
 		}
+	}
+}
+
+// TestADateTimeIsWrittenAsQuotedRFC3339: the hand-quoted text is what
+// quoting the formatted time writes, for instants in any zone, with
+// nanoseconds to round, and before year 1 or after 9999.
+func TestADateTimeIsWrittenAsQuotedRFC3339(t *testing.T) {
+	berlin := time.FixedZone("CET", 3600)
+	for _, in := range []time.Time{
+		time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC),
+		time.Date(2026, 5, 1, 11, 0, 0, 999_999_500, berlin),
+		time.Date(2026, 12, 31, 23, 59, 59, 999_600_000, time.UTC),
+		time.Date(12026, 1, 1, 0, 0, 0, 1, time.UTC),
+		time.Date(-3, 1, 1, 0, 0, 0, 0, time.UTC),
+		{},
+	} {
+		want := strconv.Quote(in.UTC().Round(time.Microsecond).Truncate(time.Millisecond).Format("2006-01-02T15:04:05.000Z07:00"))
+		var got bytes.Buffer
+		MarshalDateTime(in).MarshalGQL(&got)
+		if got.String() != want {
+			t.Errorf("%v: wrote %s, want %s", in, got.String(), want)
+		}
+	}
+	var got bytes.Buffer
+	MarshalDateTime(time.Date(2026, 5, 1, 9, 0, 0, 999_999_500, time.UTC)).MarshalGQL(&got)
+	if got.String() != `"2026-05-01T09:00:01.000Z"` {
+		t.Errorf("half a microsecond before the second: wrote %s", got.String())
 	}
 }
