@@ -108,3 +108,47 @@ func dirExists(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
 }
+
+// TestTheScanTemplateIsEntsButForScanValues: ent/template/scan.tmpl
+// replaces ent's "dialect/sql/decode/one" to give scanValues one slab a
+// row; everything else in it must stay what the ent in go.mod writes, so
+// an upgrade of ent that changes its template fails here until the copy
+// is brought up to date.
+func TestTheScanTemplateIsEntsButForScanValues(t *testing.T) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "entgo.io/ent").Output()
+	if err != nil {
+		t.Fatalf("go list -m entgo.io/ent: %v", err)
+	}
+	ents, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "entc", "gen", "template", "dialect", "sql", "decode.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, err := os.ReadFile(filepath.Join("ent", "template", "scan.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// parts splits the template's definition into what comes before
+	// scanValues and what comes after it.
+	parts := func(name string, text []byte) (before, after string) {
+		s := string(text)
+		start := strings.Index(s, `{{ define "dialect/sql/decode/one" }}`)
+		scan := strings.Index(s, "// scanValues returns")
+		assign := strings.Index(s, "// assignValues assigns")
+		if start < 0 || scan < start || assign < scan {
+			t.Fatalf("%s: no dialect/sql/decode/one with scanValues before assignValues", name)
+		}
+		end := strings.Index(s[assign:], "\n{{ end }}")
+		if end < 0 {
+			t.Fatalf("%s: dialect/sql/decode/one has no end", name)
+		}
+		return s[start:scan], s[assign : assign+end]
+	}
+	entBefore, entAfter := parts("ent's decode.tmpl", ents)
+	ourBefore, ourAfter := parts("scan.tmpl", ours)
+	if ourBefore != entBefore {
+		t.Errorf("scan.tmpl's text before scanValues differs from ent's:\n%s\nent's:\n%s", ourBefore, entBefore)
+	}
+	if ourAfter != entAfter {
+		t.Errorf("scan.tmpl's text after scanValues differs from ent's:\n%s\nent's:\n%s", ourAfter, entAfter)
+	}
+}

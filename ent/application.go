@@ -80,19 +80,51 @@ func (e ApplicationEdges) WorkerOrErr() (*WorkerProfile, error) {
 	return nil, &NotLoadedError{edge: "worker"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*Application) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [1]sql.NullBool
+		s0n int
+		s1  [1]sql.NullFloat64
+		s1n int
+		s2  [7]sql.NullString
+		s2n int
+		s3  [2]sql.NullTime
+		s3n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case application.FieldStandby:
-			values[i] = new(sql.NullBool)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullBool)
+			}
 		case application.FieldDistanceKm:
-			values[i] = new(sql.NullFloat64)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullFloat64)
+			}
 		case application.FieldID, application.FieldShiftID, application.FieldWorkerID, application.FieldEmployerID, application.FieldStatus, application.FieldMessage, application.FieldRejectReason:
-			values[i] = new(sql.NullString)
+			if slab.s2n < len(slab.s2) {
+				values[i] = &slab.s2[slab.s2n]
+				slab.s2n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case application.FieldCreatedAt, application.FieldUpdatedAt:
-			values[i] = new(sql.NullTime)
+			if slab.s3n < len(slab.s3) {
+				values[i] = &slab.s3[slab.s3n]
+				slab.s3n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -159,21 +159,60 @@ func (e AssignmentEdges) ReviewsOrErr() ([]*Review, error) {
 	return nil, &NotLoadedError{edge: "reviews"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*Assignment) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [1]sql.NullBool
+		s0n int
+		s1  [4]sql.NullFloat64
+		s1n int
+		s2  [1]sql.NullInt64
+		s2n int
+		s3  [8]sql.NullString
+		s3n int
+		s4  [9]sql.NullTime
+		s4n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case assignment.FieldLateCancellation:
-			values[i] = new(sql.NullBool)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullBool)
+			}
 		case assignment.FieldCheckInLat, assignment.FieldCheckInLng, assignment.FieldCheckOutLat, assignment.FieldCheckOutLng:
-			values[i] = new(sql.NullFloat64)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullFloat64)
+			}
 		case assignment.FieldBoost:
-			values[i] = new(sql.NullInt64)
+			if slab.s2n < len(slab.s2) {
+				values[i] = &slab.s2[slab.s2n]
+				slab.s2n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullInt64)
+			}
 		case assignment.FieldID, assignment.FieldShiftID, assignment.FieldWorkerID, assignment.FieldEmployerID, assignment.FieldAgencyID, assignment.FieldOfferID, assignment.FieldStatus, assignment.FieldCancelReason:
-			values[i] = new(sql.NullString)
+			if slab.s3n < len(slab.s3) {
+				values[i] = &slab.s3[slab.s3n]
+				slab.s3n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt, assignment.FieldStartsAt, assignment.FieldEndsAt, assignment.FieldCheckedInAt, assignment.FieldCheckedOutAt, assignment.FieldCancelledAt, assignment.FieldRemindedAt, assignment.FieldBriefingAcknowledgedAt:
-			values[i] = new(sql.NullTime)
+			if slab.s4n < len(slab.s4) {
+				values[i] = &slab.s4[slab.s4n]
+				slab.s4n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -102,17 +102,42 @@ func (e CertificationEdges) SkillOrErr() (*Skill, error) {
 	return nil, &NotLoadedError{edge: "skill"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*Certification) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [1]sql.NullInt64
+		s0n int
+		s1  [14]sql.NullString
+		s1n int
+		s2  [7]sql.NullTime
+		s2n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case certification.FieldByteSize:
-			values[i] = new(sql.NullInt64)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullInt64)
+			}
 		case certification.FieldID, certification.FieldWorkerID, certification.FieldSkillID, certification.FieldTitle, certification.FieldIssuer, certification.FieldCredentialNumber, certification.FieldStatus, certification.FieldObjectKey, certification.FieldUploadKey, certification.FieldFileName, certification.FieldContentType, certification.FieldSha256, certification.FieldReviewedByID, certification.FieldReviewReason:
-			values[i] = new(sql.NullString)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case certification.FieldCreatedAt, certification.FieldUpdatedAt, certification.FieldIssuedOn, certification.FieldExpiresOn, certification.FieldUploadedAt, certification.FieldReviewedAt, certification.FieldExpiryWarnedAt:
-			values[i] = new(sql.NullTime)
+			if slab.s2n < len(slab.s2) {
+				values[i] = &slab.s2[slab.s2n]
+				slab.s2n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

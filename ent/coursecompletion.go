@@ -32,19 +32,51 @@ type CourseCompletion struct {
 	selectValues sql.SelectValues
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*CourseCompletion) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [1]sql.NullBool
+		s0n int
+		s1  [1]sql.NullInt64
+		s1n int
+		s2  [3]sql.NullString
+		s2n int
+		s3  [2]sql.NullTime
+		s3n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case coursecompletion.FieldPassed:
-			values[i] = new(sql.NullBool)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullBool)
+			}
 		case coursecompletion.FieldScore:
-			values[i] = new(sql.NullInt64)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullInt64)
+			}
 		case coursecompletion.FieldID, coursecompletion.FieldCourseID, coursecompletion.FieldWorkerID:
-			values[i] = new(sql.NullString)
+			if slab.s2n < len(slab.s2) {
+				values[i] = &slab.s2[slab.s2n]
+				slab.s2n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case coursecompletion.FieldCreatedAt, coursecompletion.FieldExpiresAt:
-			values[i] = new(sql.NullTime)
+			if slab.s3n < len(slab.s3) {
+				values[i] = &slab.s3[slab.s3n]
+				slab.s3n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -64,15 +64,33 @@ func (e DeviceEdges) UserOrErr() (*User, error) {
 	return nil, &NotLoadedError{edge: "user"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*Device) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [6]sql.NullString
+		s0n int
+		s1  [4]sql.NullTime
+		s1n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case device.FieldID, device.FieldUserID, device.FieldToken, device.FieldPlatform, device.FieldAppVersion, device.FieldDisabledReason:
-			values[i] = new(sql.NullString)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case device.FieldCreatedAt, device.FieldUpdatedAt, device.FieldLastSeenAt, device.FieldDisabledAt:
-			values[i] = new(sql.NullTime)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

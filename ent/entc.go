@@ -34,7 +34,7 @@ func main() {
 		Package: "flexwork/ent",
 	},
 		entc.Extensions(ex),
-		entc.TemplateFiles("ent/template/pulid.tmpl", "ent/template/columns.tmpl"),
+		entc.TemplateFiles("ent/template/pulid.tmpl", "ent/template/columns.tmpl", "ent/template/scan.tmpl"),
 		entc.FeatureNames("privacy", "entql", "intercept", "sql/upsert", "sql/execquery", "sql/modifier", "sql/versioned-migration"),
 	)
 	if err != nil {

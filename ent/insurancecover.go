@@ -50,17 +50,42 @@ type InsuranceCover struct {
 	selectValues sql.SelectValues
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*InsuranceCover) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [1]sql.NullInt64
+		s0n int
+		s1  [11]sql.NullString
+		s1n int
+		s2  [4]sql.NullTime
+		s2n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case insurancecover.FieldPremium:
-			values[i] = new(sql.NullInt64)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullInt64)
+			}
 		case insurancecover.FieldID, insurancecover.FieldAssignmentID, insurancecover.FieldWorkerID, insurancecover.FieldEmployerID, insurancecover.FieldPayerID, insurancecover.FieldKind, insurancecover.FieldInsurer, insurancecover.FieldPolicyNumber, insurancecover.FieldCurrency, insurancecover.FieldRecordedBy, insurancecover.FieldStatus:
-			values[i] = new(sql.NullString)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case insurancecover.FieldCreatedAt, insurancecover.FieldUpdatedAt, insurancecover.FieldCoversFrom, insurancecover.FieldCoversTo:
-			values[i] = new(sql.NullTime)
+			if slab.s2n < len(slab.s2) {
+				values[i] = &slab.s2[slab.s2n]
+				slab.s2n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -25,15 +25,33 @@ type LedgerNode struct {
 	selectValues sql.SelectValues
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*LedgerNode) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [1][]byte
+		s0n int
+		s1  [3]sql.NullInt64
+		s1n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case ledgernode.FieldHash:
-			values[i] = new([]byte)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new([]byte)
+			}
 		case ledgernode.FieldID, ledgernode.FieldLevel, ledgernode.FieldIndex:
-			values[i] = new(sql.NullInt64)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullInt64)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

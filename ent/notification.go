@@ -65,15 +65,33 @@ func (e NotificationEdges) UserOrErr() (*User, error) {
 	return nil, &NotLoadedError{edge: "user"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*Notification) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [8]sql.NullString
+		s0n int
+		s1  [3]sql.NullTime
+		s1n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case notification.FieldID, notification.FieldUserID, notification.FieldCategory, notification.FieldTitle, notification.FieldBody, notification.FieldSubjectID, notification.FieldPushStatus, notification.FieldDedupeKey:
-			values[i] = new(sql.NullString)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case notification.FieldCreatedAt, notification.FieldReadAt, notification.FieldPushedAt:
-			values[i] = new(sql.NullTime)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -46,17 +46,42 @@ type RealName struct {
 	selectValues sql.SelectValues
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*RealName) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [1][]byte
+		s0n int
+		s1  [10]sql.NullString
+		s1n int
+		s2  [3]sql.NullTime
+		s2n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case realname.FieldIDNumberSealed:
-			values[i] = new([]byte)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new([]byte)
+			}
 		case realname.FieldID, realname.FieldUserID, realname.FieldLegalName, realname.FieldIDType, realname.FieldIDNumberMasked, realname.FieldIDNumberDigest, realname.FieldStatus, realname.FieldCheckedBy, realname.FieldCheckRef, realname.FieldReason:
-			values[i] = new(sql.NullString)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case realname.FieldCreatedAt, realname.FieldUpdatedAt, realname.FieldVerifiedAt:
-			values[i] = new(sql.NullTime)
+			if slab.s2n < len(slab.s2) {
+				values[i] = &slab.s2[slab.s2n]
+				slab.s2n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -90,19 +90,51 @@ func (e ReviewEdges) ReportsOrErr() ([]*ReviewReport, error) {
 	return nil, &NotLoadedError{edge: "reports"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*Review) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [1][]byte
+		s0n int
+		s1  [1]sql.NullInt64
+		s1n int
+		s2  [9]sql.NullString
+		s2n int
+		s3  [5]sql.NullTime
+		s3n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case review.FieldTags:
-			values[i] = new([]byte)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new([]byte)
+			}
 		case review.FieldRating:
-			values[i] = new(sql.NullInt64)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullInt64)
+			}
 		case review.FieldID, review.FieldAssignmentID, review.FieldAuthorID, review.FieldDirection, review.FieldWorkerID, review.FieldEmployerID, review.FieldComment, review.FieldReply, review.FieldHiddenReason:
-			values[i] = new(sql.NullString)
+			if slab.s2n < len(slab.s2) {
+				values[i] = &slab.s2[slab.s2n]
+				slab.s2n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case review.FieldCreatedAt, review.FieldUpdatedAt, review.FieldRevealedAt, review.FieldRepliedAt, review.FieldHiddenAt:
-			values[i] = new(sql.NullTime)
+			if slab.s3n < len(slab.s3) {
+				values[i] = &slab.s3[slab.s3n]
+				slab.s3n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -34,15 +34,33 @@ type RightsReport struct {
 	selectValues sql.SelectValues
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*RightsReport) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [5]sql.NullString
+		s0n int
+		s1  [3]sql.NullTime
+		s1n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case rightsreport.FieldID, rightsreport.FieldJurisdiction, rightsreport.FieldIssuedByID, rightsreport.FieldCsv, rightsreport.FieldSha256:
-			values[i] = new(sql.NullString)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case rightsreport.FieldCreatedAt, rightsreport.FieldPeriodFrom, rightsreport.FieldPeriodTo:
-			values[i] = new(sql.NullTime)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

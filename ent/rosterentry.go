@@ -74,15 +74,33 @@ func (e RosterEntryEdges) WorkerOrErr() (*WorkerProfile, error) {
 	return nil, &NotLoadedError{edge: "worker"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*RosterEntry) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [6]sql.NullString
+		s0n int
+		s1  [2]sql.NullTime
+		s1n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case rosterentry.FieldID, rosterentry.FieldEmployerID, rosterentry.FieldWorkerID, rosterentry.FieldKind, rosterentry.FieldNote, rosterentry.FieldAddedByID:
-			values[i] = new(sql.NullString)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case rosterentry.FieldCreatedAt, rosterentry.FieldUpdatedAt:
-			values[i] = new(sql.NullTime)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -212,23 +212,69 @@ func (e ShiftEdges) AssignmentsOrErr() ([]*Assignment, error) {
 	return nil, &NotLoadedError{edge: "assignments"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*Shift) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [3][]byte
+		s0n int
+		s1  [2]sql.NullBool
+		s1n int
+		s2  [2]sql.NullFloat64
+		s2n int
+		s3  [15]sql.NullInt64
+		s3n int
+		s4  [17]sql.NullString
+		s4n int
+		s5  [7]sql.NullTime
+		s5n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case shift.FieldRequiredSkillIds, shift.FieldRequiredCertificationIds, shift.FieldRequiredCourseIds:
-			values[i] = new([]byte)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new([]byte)
+			}
 		case shift.FieldNewcomersAllowed, shift.FieldNda:
-			values[i] = new(sql.NullBool)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullBool)
+			}
 		case shift.FieldLat, shift.FieldLng:
-			values[i] = new(sql.NullFloat64)
+			if slab.s2n < len(slab.s2) {
+				values[i] = &slab.s2[slab.s2n]
+				slab.s2n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullFloat64)
+			}
 		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldPayCycleDays, shift.FieldPostMonths, shift.FieldFilled, shift.FieldTermsVersion, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm, shift.FieldWeekMinute, shift.FieldBoost, shift.FieldBoostCap, shift.FieldWeekMinutes:
-			values[i] = new(sql.NullInt64)
+			if slab.s3n < len(slab.s3) {
+				values[i] = &slab.s3[slab.s3n]
+				slab.s3n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullInt64)
+			}
 		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldAgencyID, shift.FieldPostNature, shift.FieldSeriesID, shift.FieldSafetyBriefing, shift.FieldCancelReason, shift.FieldBackfill:
-			values[i] = new(sql.NullString)
+			if slab.s4n < len(slab.s4) {
+				values[i] = &slab.s4[slab.s4n]
+				slab.s4n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case shift.FieldCreatedAt, shift.FieldUpdatedAt, shift.FieldStartsAt, shift.FieldEndsAt, shift.FieldPublishedAt, shift.FieldCancelledAt, shift.FieldBackfillAt:
-			values[i] = new(sql.NullTime)
+			if slab.s5n < len(slab.s5) {
+				values[i] = &slab.s5[slab.s5n]
+				slab.s5n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

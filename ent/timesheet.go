@@ -128,19 +128,51 @@ func (e TimesheetEdges) AssignmentOrErr() (*Assignment, error) {
 	return nil, &NotLoadedError{edge: "assignment"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*Timesheet) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [2]sql.NullBool
+		s0n int
+		s1  [6]sql.NullInt64
+		s1n int
+		s2  [20]sql.NullString
+		s2n int
+		s3  [14]sql.NullTime
+		s3n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case timesheet.FieldAutoApproved, timesheet.FieldPaymentAutoConfirmed:
-			values[i] = new(sql.NullBool)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullBool)
+			}
 		case timesheet.FieldWorkedMinutes, timesheet.FieldApprovedMinutes, timesheet.FieldProposedMinutes, timesheet.FieldAmountOwed, timesheet.FieldReleasedAmount, timesheet.FieldWithheldAmount:
-			values[i] = new(sql.NullInt64)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullInt64)
+			}
 		case timesheet.FieldID, timesheet.FieldAssignmentID, timesheet.FieldWorkerID, timesheet.FieldEmployerID, timesheet.FieldAgencyID, timesheet.FieldStatus, timesheet.FieldSource, timesheet.FieldClaimNote, timesheet.FieldAdjustmentReason, timesheet.FieldApprovedByID, timesheet.FieldDisputeReason, timesheet.FieldCorrectionNote, timesheet.FieldEscalatedBy, timesheet.FieldEscalationNote, timesheet.FieldDecisionNote, timesheet.FieldCurrency, timesheet.FieldPaymentStatus, timesheet.FieldPaymentReference, timesheet.FieldWithholdingRule, timesheet.FieldNotReceivedNote:
-			values[i] = new(sql.NullString)
+			if slab.s2n < len(slab.s2) {
+				values[i] = &slab.s2[slab.s2n]
+				slab.s2n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case timesheet.FieldCreatedAt, timesheet.FieldUpdatedAt, timesheet.FieldClaimedCheckOutAt, timesheet.FieldSubmittedAt, timesheet.FieldApprovedAt, timesheet.FieldDisputedAt, timesheet.FieldEscalatedAt, timesheet.FieldDecidedAt, timesheet.FieldPaymentDueAt, timesheet.FieldPaidAt, timesheet.FieldPaymentConfirmedAt, timesheet.FieldNotReceivedAt, timesheet.FieldOverdueAt, timesheet.FieldPaymentCreditedAt:
-			values[i] = new(sql.NullTime)
+			if slab.s3n < len(slab.s3) {
+				values[i] = &slab.s3[slab.s3n]
+				slab.s3n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -129,21 +129,60 @@ func (e UserEdges) NotificationsOrErr() ([]*Notification, error) {
 	return nil, &NotLoadedError{edge: "notifications"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*User) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [1][]byte
+		s0n int
+		s1  [1]sql.NullBool
+		s1n int
+		s2  [3]sql.NullInt64
+		s2n int
+		s3  [9]sql.NullString
+		s3n int
+		s4  [3]sql.NullTime
+		s4n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case user.FieldPushOptOuts:
-			values[i] = new([]byte)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new([]byte)
+			}
 		case user.FieldIsStaff:
-			values[i] = new(sql.NullBool)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullBool)
+			}
 		case user.FieldQuietHoursStart, user.FieldQuietHoursEnd, user.FieldDailyShiftPushCap:
-			values[i] = new(sql.NullInt64)
+			if slab.s2n < len(slab.s2) {
+				values[i] = &slab.s2[slab.s2n]
+				slab.s2n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullInt64)
+			}
 		case user.FieldID, user.FieldEmail, user.FieldPhone, user.FieldDisplayName, user.FieldPasswordHash, user.FieldFirebaseUID, user.FieldAuditorFor, user.FieldTimeZone, user.FieldLocale:
-			values[i] = new(sql.NullString)
+			if slab.s3n < len(slab.s3) {
+				values[i] = &slab.s3[slab.s3n]
+				slab.s3n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldDisabledAt:
-			values[i] = new(sql.NullTime)
+			if slab.s4n < len(slab.s4) {
+				values[i] = &slab.s4[slab.s4n]
+				slab.s4n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}

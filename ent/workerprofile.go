@@ -191,23 +191,69 @@ func (e WorkerProfileEdges) WorkerSkillsOrErr() ([]*WorkerSkill, error) {
 	return nil, &NotLoadedError{edge: "worker_skills"}
 }
 
-// scanValues returns the types for scanning values from sql.Rows.
+// scanValues returns the types for scanning values from sql.Rows. Every
+// column's value of a type ent's own template allocates one by one is a
+// slot of one slab, allocated once for the row.
 func (*WorkerProfile) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
+	slab := new(struct {
+		s0  [3][]byte
+		s0n int
+		s1  [1]sql.NullBool
+		s1n int
+		s2  [3]sql.NullFloat64
+		s2n int
+		s3  [6]sql.NullInt64
+		s3n int
+		s4  [7]sql.NullString
+		s4n int
+		s5  [3]sql.NullTime
+		s5n int
+	})
 	for i := range columns {
 		switch columns[i] {
 		case workerprofile.FieldPayoutBank, workerprofile.FieldEngagementTypes, workerprofile.FieldAvailability:
-			values[i] = new([]byte)
+			if slab.s0n < len(slab.s0) {
+				values[i] = &slab.s0[slab.s0n]
+				slab.s0n++
+			} else { // a column selected twice
+				values[i] = new([]byte)
+			}
 		case workerprofile.FieldCreditProvisional:
-			values[i] = new(sql.NullBool)
+			if slab.s1n < len(slab.s1) {
+				values[i] = &slab.s1[slab.s1n]
+				slab.s1n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullBool)
+			}
 		case workerprofile.FieldHomeLat, workerprofile.FieldHomeLng, workerprofile.FieldRatingAvg:
-			values[i] = new(sql.NullFloat64)
+			if slab.s2n < len(slab.s2) {
+				values[i] = &slab.s2[slab.s2n]
+				slab.s2n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullFloat64)
+			}
 		case workerprofile.FieldTravelRadiusKm, workerprofile.FieldMinHourlyRate, workerprofile.FieldCreditScore, workerprofile.FieldRatingCount, workerprofile.FieldCompletedShifts, workerprofile.FieldNoShows:
-			values[i] = new(sql.NullInt64)
+			if slab.s3n < len(slab.s3) {
+				values[i] = &slab.s3[slab.s3n]
+				slab.s3n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullInt64)
+			}
 		case workerprofile.FieldID, workerprofile.FieldUserID, workerprofile.FieldHeadline, workerprofile.FieldBio, workerprofile.FieldCurrency, workerprofile.FieldPayoutAccount, workerprofile.FieldPayoutMethod:
-			values[i] = new(sql.NullString)
+			if slab.s4n < len(slab.s4) {
+				values[i] = &slab.s4[slab.s4n]
+				slab.s4n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullString)
+			}
 		case workerprofile.FieldCreatedAt, workerprofile.FieldUpdatedAt, workerprofile.FieldCreditAsOf:
-			values[i] = new(sql.NullTime)
+			if slab.s5n < len(slab.s5) {
+				values[i] = &slab.s5[slab.s5n]
+				slab.s5n++
+			} else { // a column selected twice
+				values[i] = new(sql.NullTime)
+			}
 		default:
 			values[i] = new(sql.UnknownType)
 		}
