@@ -185,16 +185,16 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 		return q.Limit(in.First + 1).All(ctx)
 	}
 	// Nearest first, the page is looked for within a reach that held such
-	// a page here before (feedreach.go), and within the whole radius only
-	// when that did not hold one: in a dense city the whole radius holds
+	// a page here before (feedreach.go), widened when that did not hold one,
+	// up to the whole radius: in a dense city the whole radius holds
 	// thousands of shifts, which the index would read and sort to keep 21.
 	reach := in.RadiusKm
 	if in.OrderBy == FeedByDistance && in.After == nil {
 		reach = m.reaches.Guess(in, now)
 	}
 	shifts, err := within(reach)
-	if err == nil && reach < in.RadiusKm && len(shifts) <= in.First {
-		reach = in.RadiusKm
+	for err == nil && reach < in.RadiusKm && len(shifts) <= in.First {
+		reach = Widen(in, reach)
 		shifts, err = within(reach)
 	}
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 
 // TestTheFeedsReachNeverChangesItsAnswer: the feed looks for a page of the
 // nearest shifts within the distance that held such a page at that place
-// before, and within the whole radius when that does not hold one. The
+// before, widened up to the whole radius when that does not hold one. The
 // answer is always the one a market that never looked there gives, which
 // reads the whole radius: on a guess that holds the page, on one that
 // does not (the nearest shifts went away), and for a larger page.
@@ -82,13 +82,39 @@ func TestTheFeedsReachNeverChangesItsAnswer(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// The guess (0.8 km: twice the fourth shift's 0.4) is widened
+		// fourfold (3.2 km, still empty), then to the whole radius, which
+		// holds the ring: a statement for each look.
 		before = db.Statements()
 		got := feed(w.m, 3)
-		if miss := db.Statements() - before; miss != hit+1 {
-			t.Fatalf("a guess that missed read %d statements, one that held %d; want one more", miss, hit)
+		if miss := db.Statements() - before; miss != hit+2 {
+			t.Fatalf("a guess that missed read %d statements, one that held %d; want two more", miss, hit)
 		}
 		if want := fresh(3); !slices.Equal(got, want) || len(want) != 3 {
 			t.Fatalf("after the centre emptied the feed answered %v, the whole radius %v", got, want)
 		}
 	})
+}
+
+// TestAMissedReachWidensToTheRadius: each widening looks four times as
+// far, and the last look is the whole radius, never beyond it.
+func TestAMissedReachWidensToTheRadius(t *testing.T) {
+	in := market.FeedInput{RadiusKm: 10}
+	var looks []float64
+	for km := 0.25; ; km = market.Widen(in, km) {
+		looks = append(looks, km)
+		if km >= in.RadiusKm {
+			break
+		}
+	}
+	if want := []float64{0.25, 1, 4, 10}; !slices.Equal(looks, want) {
+		t.Fatalf("looked within %v km, want %v", looks, want)
+	}
+	wide := market.FeedInput{RadiusKm: 50}
+	if got := market.Widen(wide, 5); got != 20 {
+		t.Fatalf("5 km widened within 50 to %v km, want 20", got)
+	}
+	if got := market.Widen(wide, 10); got != 50 { // 40 km reads about as much as 50
+		t.Fatalf("10 km widened within 50 to %v km, want the radius", got)
+	}
 }

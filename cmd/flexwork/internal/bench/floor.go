@@ -208,8 +208,8 @@ func (f *floor) feed(w http.ResponseWriter, r *http.Request) {
 	}
 	// 2. The page: shifts near the point, their employer, the worker's
 	// application to each; within the reach the market would look in
-	// first (market.Reaches), and within the whole radius when that holds
-	// no page.
+	// first (market.Reaches), widened as the market widens it (market.Widen)
+	// when that holds no page.
 	k := math.Cos(in.Near.Lat * math.Pi / 180)
 	var (
 		edges []floorEdge
@@ -297,8 +297,8 @@ func (f *floor) feed(w http.ResponseWriter, r *http.Request) {
 	fi := market.FeedInput{Near: in.Near, RadiusKm: in.RadiusKm, First: in.First}
 	reach := f.reaches.Guess(fi, time.Now())
 	err = page(reach)
-	if err == nil && reach < in.RadiusKm && len(edges) <= in.First {
-		reach = in.RadiusKm
+	for err == nil && reach < in.RadiusKm && len(edges) <= in.First {
+		reach = market.Widen(fi, reach)
 		err = page(reach)
 	}
 	if err != nil {
