@@ -6,6 +6,13 @@
 #   BENCH_DB=bench bash scripts/bench-wrk.sh
 #   BENCH_DB=bench ROUNDS=3 CONCURRENCY="32 128" DURATION=20s bash scripts/bench-wrk.sh
 #   SETTLE=60: seconds to wait after the warm-up, for the server's first sweeps
+#   WARMUP=20s: each side's warm-up at c=32, long enough to answer every
+#     request of the file once (each place's reach is learnt on its first page)
+#
+# Each round also prints what a request cost in CPU, from /proc: the side's
+# own process, the rest of the box (PostgreSQL's backends, mostly, and the
+# idle other side) and wrk. Where they share the cores, the ratio of the
+# throughputs is about that of the sums.
 #
 # BENCH_DB is a seeded database (BENCH_DB=bench KEEP=1 bash scripts/bench.sh
 # seeds one) on PostgreSQL at 127.0.0.1:5432, trust auth for postgres.
@@ -31,22 +38,32 @@ trap 'kill $SERVER $FLOOR 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
 for port in 18080 18081; do
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 done
-run() { # port concurrency duration → "req/s p50 p99 non2xx"
-  FEED_REQUESTS="$WORK/feed.req" wrk -t2 -c"$2" -d"$3" -s scripts/wrk-feed.lua "http://127.0.0.1:$1/graphql" |
-    awk '/Requests\/sec/ {rps=$2} /Non-2xx/ {bad=$5} /^p50/ {p50=$2; p99=$5} END {printf "%s %s %s %s\n", rps, p50, p99, bad+0}'
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # a process's user + system time, in 1/100 s
+busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; } # every core's busy time, in 1/100 s
+run() { # port pid concurrency duration → "req/s p50 p99 non2xx cpu-ms/req: side rest wrk"
+  local s0 a0 s1 a1 w
+  s0=$(ticks "$2"); a0=$(busy)
+  # wrk's own time is what its shell waited for (cutime + cstime).
+  w=$(FEED_REQUESTS="$WORK/feed.req" sh -c 'wrk -t2 -c"$1" -d"$2" -s scripts/wrk-feed.lua "$3" > "$4"; awk "{print \$16 + \$17}" /proc/$$/stat' \
+    sh "$3" "$4" "http://127.0.0.1:$1/graphql" "$WORK/wrk.out")
+  s1=$(ticks "$2"); a1=$(busy)
+  awk -v s=$((s1 - s0)) -v r=$((a1 - a0 - (s1 - s0) - w)) -v w="$w" '/requests in/ {n=$1} /Requests\/sec/ {rps=$2} /Non-2xx/ {bad=$5}
+    /^p50/ {p50=$2; p99=$5} END {printf "%s %s %s %s %.2f %.2f %.2f\n", rps, p50, p99, bad+0, s*10/n, r*10/n, w*10/n}' "$WORK/wrk.out"
 }
-run 18080 8 5s >/dev/null; run 18081 8 5s >/dev/null # warm-up: connections, caches, the places' reach
+# Warm-up: connections, caches, and each place's reach (learnt on its first page).
+run 18080 $SERVER 32 "${WARMUP:-20s}" >/dev/null; run 18081 $FLOOR 32 "${WARMUP:-20s}" >/dev/null
 # A server just started runs its first sweeps (shift states, rights scores,
 # River's jobs) for the better part of a minute, on the database both sides
 # share: a first round measured then is slow on both sides, the floor's
 # more (it runs second), and its ratio too high. Measure once they are done.
 sleep "${SETTLE:-60}"
-printf "%-4s %-5s %12s %9s %9s %8s   %12s %9s %9s %8s   %s\n" c round "GraphQL r/s" "p50 ms" "p99 ms" "non-2xx" "floor r/s" "p50 ms" "p99 ms" "non-2xx" ratio
+printf "%-4s %-5s %12s %9s %9s %8s %16s   %12s %9s %9s %8s %16s   %s\n" c round "GraphQL r/s" "p50 ms" "p99 ms" "non-2xx" "CPU ms own/rest/wrk" \
+  "floor r/s" "p50 ms" "p99 ms" "non-2xx" "CPU ms own/rest/wrk" ratio
 for c in $CONCURRENCY; do
   for round in $(seq "$ROUNDS"); do
-    read -r g g50 g99 gbad < <(run 18080 "$c" "$DURATION")
-    read -r f f50 f99 fbad < <(run 18081 "$c" "$DURATION")
-    printf "%-4s %-5s %12s %9s %9s %8s   %12s %9s %9s %8s   %.2f\n" "$c" "$round" "$g" "$g50" "$g99" "$gbad" "$f" "$f50" "$f99" "$fbad" \
-      "$(echo "$g / $f" | bc -l)"
+    read -r g g50 g99 gbad gs gp gw < <(run 18080 $SERVER "$c" "$DURATION")
+    read -r f f50 f99 fbad fs fp fw < <(run 18081 $FLOOR "$c" "$DURATION")
+    printf "%-4s %-5s %12s %9s %9s %8s %16s   %12s %9s %9s %8s %16s   %.2f\n" "$c" "$round" "$g" "$g50" "$g99" "$gbad" "$gs/$gp/$gw" \
+      "$f" "$f50" "$f99" "$fbad" "$fs/$fp/$fw" "$(echo "$g / $f" | bc -l)"
   done
 done
