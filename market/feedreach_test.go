@@ -117,4 +117,7 @@ func TestAMissedReachWidensToTheRadius(t *testing.T) {
 	if got := market.Widen(wide, 10); got != 50 { // 40 km reads about as much as 50
 		t.Fatalf("10 km widened within 50 to %v km, want the radius", got)
 	}
+	if got := market.Widen(wide, 0); got != 50 {
+		t.Fatalf("nothing widened to %v km, want the radius", got)
+	}
 }
