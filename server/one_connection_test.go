@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"flexwork/ent/application"
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
+	"flexwork/ent/rule"
 	"flexwork/server/servertest"
 )
 
@@ -41,6 +44,34 @@ func TestATransactionNeedsOneConnection(t *testing.T) {
 			t.Fatalf("after the shortlisting, the candidates are %+v", page.Candidates.Edges)
 		}
 		c.workAndApprove()
+
+		// Both sides review the hire, the employer marks Ana a favourite,
+		// and a second shift with an applicant is cancelled: each writes
+		// (and some notify) inside the mutation's transaction.
+		env.MustOp(olga.Token, "SubmitReview", input(map[string]any{"assignmentID": c.assignment, "rating": 5, "comment": "Quick and careful"}), &struct{}{})
+		env.MustOp(ana.Token, "SubmitReview", input(map[string]any{"assignmentID": c.assignment, "rating": 4}), &struct{}{})
+		env.MustOp(olga.Token, "SetRosterEntry", input(map[string]any{"employerID": emp, "workerID": workerID(t, env, ana), "kind": "FAVOURITE"}), &struct{}{})
+		later := postShift(t, env, olga, emp, map[string]any{"requiredSkillIDs": []string{picking}})
+		waiting := apply(env, ana, later)
+		env.MustOp(olga.Token, "CancelShift", input(map[string]any{"shiftID": later, "reason": "no longer needed"}), &struct{}{})
+		if a, err := db.Application.Get(rule.System(context.Background()), waiting); err != nil || a.Status != application.StatusREJECTED {
+			t.Fatalf("Ana's application to the cancelled shift: %v, %v", a, err)
+		}
+
+		// Olga invites a colleague, who joins and is made a manager.
+		vic := env.SignUp("vic@example.com", "Vic")
+		var invited struct {
+			AddEmployerMember struct{ Invitation struct{ ID string } }
+		}
+		env.MustOp(olga.Token, "AddEmployerMember", input(map[string]any{"employerID": emp, "email": "vic@example.com", "role": "VIEWER"}), &invited)
+		var joined struct {
+			AcceptEmployerInvitation struct{ Membership struct{ ID string } }
+		}
+		env.MustOp(vic.Token, "AcceptEmployerInvitation", input(map[string]any{"invitationID": invited.AddEmployerMember.Invitation.ID}), &joined)
+		env.MustOp(olga.Token, "ChangeMemberRole", input(map[string]any{"membershipID": joined.AcceptEmployerInvitation.Membership.ID, "role": "MANAGER"}), &struct{}{})
+		if !inboxHas(t, env, vic, "Your role at Spree Logistics changed") {
+			t.Fatal("Vic was not told of his new role")
+		}
 
 		// An auditor's report counts the hire, read in the issuing
 		// mutation's transaction.
