@@ -16,14 +16,16 @@ DURATION=${DURATION:-30s}
 CONCURRENCY=${CONCURRENCY:-"32 128"}
 DB=${BENCH_DB:-flexwork_bench_$$}
 URL="postgres://postgres@127.0.0.1:5432/$DB?sslmode=disable"
-BIN=$(mktemp -d)/flexwork
+WORK=$(mktemp -d)
+BIN=$WORK/flexwork
+trap 'rm -rf "$WORK"' EXIT
 go build -o "$BIN" ./cmd/flexwork
 psql() { command psql -h 127.0.0.1 -U postgres -qAt "$@"; }
 if [ -z "$(psql -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" ]; then
   psql -c "CREATE DATABASE $DB"
   "$BIN" bench seed --scale "$SCALE" --database_url "$URL" 2>/dev/null
 fi
-[ "${KEEP:-}" = 1 ] || trap 'psql -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"' EXIT
+[ "${KEEP:-}" = 1 ] || trap 'rm -rf "$WORK"; psql -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"' EXIT
 # Read-only scenarios first: apply, mixed and accept-race write.
 for c in $CONCURRENCY; do
   for s in floor shift candidates mixed apply accept-race; do
