@@ -118,26 +118,11 @@ func (*Certification) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case certification.FieldByteSize:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullInt64)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case certification.FieldID, certification.FieldWorkerID, certification.FieldSkillID, certification.FieldTitle, certification.FieldIssuer, certification.FieldCredentialNumber, certification.FieldStatus, certification.FieldObjectKey, certification.FieldUploadKey, certification.FieldFileName, certification.FieldContentType, certification.FieldSha256, certification.FieldReviewedByID, certification.FieldReviewReason:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		case certification.FieldCreatedAt, certification.FieldUpdatedAt, certification.FieldIssuedOn, certification.FieldExpiresOn, certification.FieldUploadedAt, certification.FieldReviewedAt, certification.FieldExpiryWarnedAt:
-			if slab.s2n < len(slab.s2) {
-				values[i] = &slab.s2[slab.s2n]
-				slab.s2n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s2[:], &slab.s2n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -92,26 +92,11 @@ func (*Contract) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case contract.FieldRevision:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullInt64)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case contract.FieldID, contract.FieldAssignmentID, contract.FieldWorkerID, contract.FieldEmployerID, contract.FieldTemplateVersion, contract.FieldBody, contract.FieldSha256, contract.FieldEmployerSignedByID, contract.FieldAgencyID, contract.FieldAgencySignedByID:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		case contract.FieldCreatedAt, contract.FieldUpdatedAt, contract.FieldWorkerSignedAt, contract.FieldEmployerSignedAt, contract.FieldAgencySignedAt:
-			if slab.s2n < len(slab.s2) {
-				values[i] = &slab.s2[slab.s2n]
-				slab.s2n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s2[:], &slab.s2n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -62,33 +62,13 @@ func (*Course) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case course.FieldQuestions:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new([]byte)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case course.FieldPassMark, course.FieldValidityDays:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullInt64)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		case course.FieldID, course.FieldEmployerID, course.FieldSkillID, course.FieldKind, course.FieldTitle, course.FieldContent, course.FieldLink:
-			if slab.s2n < len(slab.s2) {
-				values[i] = &slab.s2[slab.s2n]
-				slab.s2n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s2[:], &slab.s2n)
 		case course.FieldCreatedAt, course.FieldUpdatedAt:
-			if slab.s3n < len(slab.s3) {
-				values[i] = &slab.s3[slab.s3n]
-				slab.s3n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s3[:], &slab.s3n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -50,33 +50,13 @@ func (*CourseCompletion) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case coursecompletion.FieldPassed:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullBool)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case coursecompletion.FieldScore:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullInt64)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		case coursecompletion.FieldID, coursecompletion.FieldCourseID, coursecompletion.FieldWorkerID:
-			if slab.s2n < len(slab.s2) {
-				values[i] = &slab.s2[slab.s2n]
-				slab.s2n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s2[:], &slab.s2n)
 		case coursecompletion.FieldCreatedAt, coursecompletion.FieldExpiresAt:
-			if slab.s3n < len(slab.s3) {
-				values[i] = &slab.s3[slab.s3n]
-				slab.s3n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s3[:], &slab.s3n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -86,19 +86,9 @@ func (*CreditDispute) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case creditdispute.FieldID, creditdispute.FieldEventID, creditdispute.FieldOpenedByID, creditdispute.FieldReason, creditdispute.FieldStatus, creditdispute.FieldResolutionNote, creditdispute.FieldResolvedByID, creditdispute.FieldCounterpartyWorkerID, creditdispute.FieldCounterpartyEmployerID, creditdispute.FieldResponse:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case creditdispute.FieldCreatedAt, creditdispute.FieldUpdatedAt, creditdispute.FieldResolvedAt, creditdispute.FieldRespondedAt:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

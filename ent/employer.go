@@ -177,47 +177,17 @@ func (*Employer) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case employer.FieldRightsFigures:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new([]byte)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case employer.FieldCreditProvisional:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullBool)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		case employer.FieldLat, employer.FieldLng, employer.FieldRatingAvg:
-			if slab.s2n < len(slab.s2) {
-				values[i] = &slab.s2[slab.s2n]
-				slab.s2n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullFloat64)
-			}
+			values[i] = scanSlot(slab.s2[:], &slab.s2n)
 		case employer.FieldCreditScore, employer.FieldRatingCount, employer.FieldPaidOnTime, employer.FieldPaidLate, employer.FieldRightsScore, employer.FieldCreditLimit:
-			if slab.s3n < len(slab.s3) {
-				values[i] = &slab.s3[slab.s3n]
-				slab.s3n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullInt64)
-			}
+			values[i] = scanSlot(slab.s3[:], &slab.s3n)
 		case employer.FieldID, employer.FieldName, employer.FieldDescription, employer.FieldWebsite, employer.FieldAddress, employer.FieldKind, employer.FieldJurisdiction, employer.FieldFundingTerms, employer.FieldLicenceNumber, employer.FieldLicenceStatus:
-			if slab.s4n < len(slab.s4) {
-				values[i] = &slab.s4[slab.s4n]
-				slab.s4n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s4[:], &slab.s4n)
 		case employer.FieldCreatedAt, employer.FieldUpdatedAt, employer.FieldCreditAsOf, employer.FieldRightsAsOf:
-			if slab.s5n < len(slab.s5) {
-				values[i] = &slab.s5[slab.s5n]
-				slab.s5n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s5[:], &slab.s5n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -94,19 +94,9 @@ func (*EmployerInvitation) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case employerinvitation.FieldID, employerinvitation.FieldEmployerID, employerinvitation.FieldEmail, employerinvitation.FieldRole, employerinvitation.FieldStatus, employerinvitation.FieldInvitedByID, employerinvitation.FieldInviteeID:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case employerinvitation.FieldCreatedAt, employerinvitation.FieldUpdatedAt, employerinvitation.FieldExpiresAt, employerinvitation.FieldRespondedAt:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

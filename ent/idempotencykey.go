@@ -48,26 +48,11 @@ func (*IdempotencyKey) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case idempotencykey.FieldResponse:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new([]byte)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case idempotencykey.FieldID, idempotencykey.FieldUserID, idempotencykey.FieldKey, idempotencykey.FieldOperation, idempotencykey.FieldRequestHash:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		case idempotencykey.FieldCreatedAt:
-			if slab.s2n < len(slab.s2) {
-				values[i] = &slab.s2[slab.s2n]
-				slab.s2n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s2[:], &slab.s2n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -66,26 +66,11 @@ func (*InsuranceCover) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case insurancecover.FieldPremium:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullInt64)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case insurancecover.FieldID, insurancecover.FieldAssignmentID, insurancecover.FieldWorkerID, insurancecover.FieldEmployerID, insurancecover.FieldPayerID, insurancecover.FieldKind, insurancecover.FieldInsurer, insurancecover.FieldPolicyNumber, insurancecover.FieldCurrency, insurancecover.FieldRecordedBy, insurancecover.FieldStatus:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		case insurancecover.FieldCreatedAt, insurancecover.FieldUpdatedAt, insurancecover.FieldCoversFrom, insurancecover.FieldCoversTo:
-			if slab.s2n < len(slab.s2) {
-				values[i] = &slab.s2[slab.s2n]
-				slab.s2n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s2[:], &slab.s2n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -39,19 +39,9 @@ func (*LedgerNode) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case ledgernode.FieldHash:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new([]byte)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case ledgernode.FieldID, ledgernode.FieldLevel, ledgernode.FieldIndex:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullInt64)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -69,19 +69,9 @@ func (*MoneyTransaction) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case moneytransaction.FieldID, moneytransaction.FieldKey, moneytransaction.FieldKind, moneytransaction.FieldCurrency, moneytransaction.FieldMemo, moneytransaction.FieldDigest:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case moneytransaction.FieldCreatedAt:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

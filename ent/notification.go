@@ -79,19 +79,9 @@ func (*Notification) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case notification.FieldID, notification.FieldUserID, notification.FieldCategory, notification.FieldTitle, notification.FieldBody, notification.FieldSubjectID, notification.FieldPushStatus, notification.FieldDedupeKey:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case notification.FieldCreatedAt, notification.FieldReadAt, notification.FieldPushedAt:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

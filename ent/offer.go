@@ -126,19 +126,9 @@ func (*Offer) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case offer.FieldID, offer.FieldShiftID, offer.FieldWorkerID, offer.FieldEmployerID, offer.FieldApplicationID, offer.FieldSentByID, offer.FieldStatus, offer.FieldMessage:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case offer.FieldCreatedAt, offer.FieldUpdatedAt, offer.FieldExpiresAt, offer.FieldRespondedAt, offer.FieldExpiryWarnedAt:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -108,33 +108,13 @@ func (*Review) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case review.FieldTags:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new([]byte)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case review.FieldRating:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullInt64)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		case review.FieldID, review.FieldAssignmentID, review.FieldAuthorID, review.FieldDirection, review.FieldWorkerID, review.FieldEmployerID, review.FieldComment, review.FieldReply, review.FieldHiddenReason:
-			if slab.s2n < len(slab.s2) {
-				values[i] = &slab.s2[slab.s2n]
-				slab.s2n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s2[:], &slab.s2n)
 		case review.FieldCreatedAt, review.FieldUpdatedAt, review.FieldRevealedAt, review.FieldRepliedAt, review.FieldHiddenAt:
-			if slab.s3n < len(slab.s3) {
-				values[i] = &slab.s3[slab.s3n]
-				slab.s3n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s3[:], &slab.s3n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

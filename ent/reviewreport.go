@@ -76,19 +76,9 @@ func (*ReviewReport) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case reviewreport.FieldID, reviewreport.FieldReviewID, reviewreport.FieldReporterID, reviewreport.FieldReason, reviewreport.FieldStatus, reviewreport.FieldDecidedByID, reviewreport.FieldDecisionNote:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case reviewreport.FieldCreatedAt, reviewreport.FieldDecidedAt:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -234,47 +234,17 @@ func (*Shift) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case shift.FieldRequiredSkillIds, shift.FieldRequiredCertificationIds, shift.FieldRequiredCourseIds:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new([]byte)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case shift.FieldNewcomersAllowed, shift.FieldNda:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullBool)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		case shift.FieldLat, shift.FieldLng:
-			if slab.s2n < len(slab.s2) {
-				values[i] = &slab.s2[slab.s2n]
-				slab.s2n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullFloat64)
-			}
+			values[i] = scanSlot(slab.s2[:], &slab.s2n)
 		case shift.FieldGeofenceRadiusM, shift.FieldUnpaidBreakMinutes, shift.FieldPayRate, shift.FieldHourlyRate, shift.FieldSlots, shift.FieldPayCycleDays, shift.FieldPostMonths, shift.FieldFilled, shift.FieldTermsVersion, shift.FieldMinCreditScore, shift.FieldMaxDistanceKm, shift.FieldWeekMinute, shift.FieldBoost, shift.FieldBoostCap, shift.FieldWeekMinutes:
-			if slab.s3n < len(slab.s3) {
-				values[i] = &slab.s3[slab.s3n]
-				slab.s3n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullInt64)
-			}
+			values[i] = scanSlot(slab.s3[:], &slab.s3n)
 		case shift.FieldID, shift.FieldEmployerID, shift.FieldCreatedByID, shift.FieldTitle, shift.FieldDescription, shift.FieldEngagementType, shift.FieldStatus, shift.FieldAddress, shift.FieldTimeZone, shift.FieldCurrency, shift.FieldPayUnit, shift.FieldAgencyID, shift.FieldPostNature, shift.FieldSeriesID, shift.FieldSafetyBriefing, shift.FieldCancelReason, shift.FieldBackfill:
-			if slab.s4n < len(slab.s4) {
-				values[i] = &slab.s4[slab.s4n]
-				slab.s4n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s4[:], &slab.s4n)
 		case shift.FieldCreatedAt, shift.FieldUpdatedAt, shift.FieldStartsAt, shift.FieldEndsAt, shift.FieldPublishedAt, shift.FieldCancelledAt, shift.FieldBackfillAt:
-			if slab.s5n < len(slab.s5) {
-				values[i] = &slab.s5[slab.s5n]
-				slab.s5n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s5[:], &slab.s5n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -54,26 +54,11 @@ func (*SignupRequest) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case signuprequest.FieldAttempts:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullInt64)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case signuprequest.FieldID, signuprequest.FieldEmail, signuprequest.FieldDisplayName, signuprequest.FieldPhone, signuprequest.FieldPasswordHash, signuprequest.FieldCodeHash:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		case signuprequest.FieldCreatedAt, signuprequest.FieldExpiresAt, signuprequest.FieldCompletedAt:
-			if slab.s2n < len(slab.s2) {
-				values[i] = &slab.s2[slab.s2n]
-				slab.s2n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s2[:], &slab.s2n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -44,19 +44,9 @@ func (*StaffAction) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case staffaction.FieldID, staffaction.FieldActorID, staffaction.FieldAction, staffaction.FieldSubjectID, staffaction.FieldNote:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case staffaction.FieldCreatedAt:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

@@ -146,33 +146,13 @@ func (*Timesheet) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case timesheet.FieldAutoApproved, timesheet.FieldPaymentAutoConfirmed:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullBool)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case timesheet.FieldWorkedMinutes, timesheet.FieldApprovedMinutes, timesheet.FieldProposedMinutes, timesheet.FieldAmountOwed, timesheet.FieldReleasedAmount, timesheet.FieldWithheldAmount:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullInt64)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		case timesheet.FieldID, timesheet.FieldAssignmentID, timesheet.FieldWorkerID, timesheet.FieldEmployerID, timesheet.FieldAgencyID, timesheet.FieldStatus, timesheet.FieldSource, timesheet.FieldClaimNote, timesheet.FieldAdjustmentReason, timesheet.FieldApprovedByID, timesheet.FieldDisputeReason, timesheet.FieldCorrectionNote, timesheet.FieldEscalatedBy, timesheet.FieldEscalationNote, timesheet.FieldDecisionNote, timesheet.FieldCurrency, timesheet.FieldPaymentStatus, timesheet.FieldPaymentReference, timesheet.FieldWithholdingRule, timesheet.FieldNotReceivedNote:
-			if slab.s2n < len(slab.s2) {
-				values[i] = &slab.s2[slab.s2n]
-				slab.s2n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s2[:], &slab.s2n)
 		case timesheet.FieldCreatedAt, timesheet.FieldUpdatedAt, timesheet.FieldClaimedCheckOutAt, timesheet.FieldSubmittedAt, timesheet.FieldApprovedAt, timesheet.FieldDisputedAt, timesheet.FieldEscalatedAt, timesheet.FieldDecidedAt, timesheet.FieldPaymentDueAt, timesheet.FieldPaidAt, timesheet.FieldPaymentConfirmedAt, timesheet.FieldNotReceivedAt, timesheet.FieldOverdueAt, timesheet.FieldPaymentCreditedAt:
-			if slab.s3n < len(slab.s3) {
-				values[i] = &slab.s3[slab.s3n]
-				slab.s3n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s3[:], &slab.s3n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}

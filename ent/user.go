@@ -149,40 +149,15 @@ func (*User) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case user.FieldPushOptOuts:
-			if slab.s0n < len(slab.s0) {
-				values[i] = &slab.s0[slab.s0n]
-				slab.s0n++
-			} else { // a column selected twice
-				values[i] = new([]byte)
-			}
+			values[i] = scanSlot(slab.s0[:], &slab.s0n)
 		case user.FieldIsStaff:
-			if slab.s1n < len(slab.s1) {
-				values[i] = &slab.s1[slab.s1n]
-				slab.s1n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullBool)
-			}
+			values[i] = scanSlot(slab.s1[:], &slab.s1n)
 		case user.FieldQuietHoursStart, user.FieldQuietHoursEnd, user.FieldDailyShiftPushCap:
-			if slab.s2n < len(slab.s2) {
-				values[i] = &slab.s2[slab.s2n]
-				slab.s2n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullInt64)
-			}
+			values[i] = scanSlot(slab.s2[:], &slab.s2n)
 		case user.FieldID, user.FieldEmail, user.FieldPhone, user.FieldDisplayName, user.FieldPasswordHash, user.FieldFirebaseUID, user.FieldAuditorFor, user.FieldTimeZone, user.FieldLocale:
-			if slab.s3n < len(slab.s3) {
-				values[i] = &slab.s3[slab.s3n]
-				slab.s3n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullString)
-			}
+			values[i] = scanSlot(slab.s3[:], &slab.s3n)
 		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldDisabledAt:
-			if slab.s4n < len(slab.s4) {
-				values[i] = &slab.s4[slab.s4n]
-				slab.s4n++
-			} else { // a column selected twice
-				values[i] = new(sql.NullTime)
-			}
+			values[i] = scanSlot(slab.s4[:], &slab.s4n)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
