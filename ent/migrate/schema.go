@@ -54,6 +54,16 @@ var (
 				Columns: []*schema.Column{ApplicationsColumns[10], ApplicationsColumns[4]},
 			},
 			{
+				Name:    "application_worker_id_shift_id",
+				Unique:  false,
+				Columns: []*schema.Column{ApplicationsColumns[10], ApplicationsColumns[9]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						ApplicationsColumns[0].Name,
+					},
+				},
+			},
+			{
 				Name:    "application_employer_id_status",
 				Unique:  false,
 				Columns: []*schema.Column{ApplicationsColumns[3], ApplicationsColumns[4]},
@@ -126,6 +136,14 @@ var (
 				Name:    "assignment_employer_id_status",
 				Unique:  false,
 				Columns: []*schema.Column{AssignmentsColumns[3], AssignmentsColumns[5]},
+			},
+			{
+				Name:    "assignment_ends_at",
+				Unique:  false,
+				Columns: []*schema.Column{AssignmentsColumns[8]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "(check_in_lat IS NOT NULL) OR (check_out_lat IS NOT NULL)",
+				},
 			},
 		},
 	}
@@ -998,6 +1016,14 @@ var (
 				Name:    "review_employer_id_direction_revealed_at",
 				Unique:  false,
 				Columns: []*schema.Column{ReviewsColumns[6], ReviewsColumns[4], ReviewsColumns[10]},
+			},
+			{
+				Name:    "review_assignment_id",
+				Unique:  false,
+				Columns: []*schema.Column{ReviewsColumns[15]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "revealed_at IS NULL",
+				},
 			},
 		},
 	}

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -71,6 +72,9 @@ func (Assignment) Indexes() []ent.Index {
 		index.Fields("worker_id", "starts_at", "ends_at"), // overlap check
 		index.Fields("shift_id", "status"),
 		index.Fields("employer_id", "status"),
+		// The retention sweep finds the hires whose check-in places are due
+		// to be forgotten among those that still keep one, by end.
+		index.Fields("ends_at").Annotations(entsql.IndexWhere("(check_in_lat IS NOT NULL) OR (check_out_lat IS NOT NULL)")),
 	}
 }
 

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -47,6 +48,9 @@ func (Review) Indexes() []ent.Index {
 		index.Fields("assignment_id", "direction").Unique(),
 		index.Fields("worker_id", "direction", "revealed_at"),
 		index.Fields("employer_id", "direction", "revealed_at"),
+		// The sweep that reveals reviews whose window closed reads the
+		// unrevealed ones alone, not every review there ever was.
+		index.Fields("assignment_id").Annotations(entsql.IndexWhere("revealed_at IS NULL")),
 	}
 }
 
