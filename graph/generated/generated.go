@@ -51903,19 +51903,19 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "distanceKm":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Application_distanceKm(ctx, field, obj)
 				})
 		case "shift":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Application_shift(ctx, field, obj)
 				})
 		case "worker":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Application_worker(ctx, field, obj)
@@ -52262,49 +52262,49 @@ func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "shift":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Assignment_shift(ctx, field, obj)
 				})
 		case "worker":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Assignment_worker(ctx, field, obj)
 				})
 		case "offer":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Assignment_offer(ctx, field, obj)
 				})
 		case "contract":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Assignment_contract(ctx, field, obj)
 				})
 		case "timesheet":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Assignment_timesheet(ctx, field, obj)
 				})
 		case "cover":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Assignment_cover(ctx, field, obj)
 				})
 		case "coverRequired":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Assignment_coverRequired(ctx, field, obj)
 				})
 		case "receipts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Assignment_receipts(ctx, field, obj)
@@ -52922,19 +52922,19 @@ func (ec *executionContext) _Certification(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "worker":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Certification_worker(ctx, field, obj)
 				})
 		case "skill":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Certification_skill(ctx, field, obj)
 				})
 		case "details":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Certification_details(ctx, field, obj)
@@ -53496,19 +53496,19 @@ func (ec *executionContext) _Contract(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "assignment":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contract_assignment(ctx, field, obj)
 				})
 		case "pdfPath":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contract_pdfPath(ctx, field, obj)
 				})
 		case "receipt":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contract_receipt(ctx, field, obj)
@@ -53746,7 +53746,7 @@ func (ec *executionContext) _CourseCompletion(ctx context.Context, sel ast.Selec
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "course":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CourseCompletion_course(ctx, field, obj)
@@ -54043,7 +54043,7 @@ func (ec *executionContext) _CreditDispute(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "event":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CreditDispute_event(ctx, field, obj)
@@ -54213,7 +54213,7 @@ func (ec *executionContext) _CreditEvent(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "dispute":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CreditEvent_dispute(ctx, field, obj)
@@ -54328,7 +54328,7 @@ func (ec *executionContext) _CreditFactor(ctx context.Context, sel ast.Selection
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CreditFactor")
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CreditFactor_name(ctx, field, obj)
@@ -54835,7 +54835,7 @@ func (ec *executionContext) _DemandSuggestion(ctx context.Context, sel ast.Selec
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "detail":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DemandSuggestion_detail(ctx, field, obj)
@@ -54957,7 +54957,7 @@ func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "user":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Device_user(ctx, field, obj)
@@ -55244,7 +55244,7 @@ func (ec *executionContext) _Earnings(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "periods":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Earnings_periods(ctx, field, obj)
@@ -55459,79 +55459,79 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "memberships":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_memberships(ctx, field, obj)
 				})
 		case "invitations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_invitations(ctx, field, obj)
 				})
 		case "shifts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_shifts(ctx, field, obj)
 				})
 		case "roster":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_roster(ctx, field, obj)
 				})
 		case "shiftTemplates":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_shiftTemplates(ctx, field, obj)
 				})
 		case "funds":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_funds(ctx, field, obj)
 				})
 		case "reserved":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_reserved(ctx, field, obj)
 				})
 		case "owed":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_owed(ctx, field, obj)
 				})
 		case "creditLimit":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_creditLimit(ctx, field, obj)
 				})
 		case "invoice":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_invoice(ctx, field, obj)
 				})
 		case "reviews":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_reviews(ctx, field, obj)
 				})
 		case "ratingSummary":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_ratingSummary(ctx, field, obj)
 				})
 		case "rightsScore":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employer_rightsScore(ctx, field, obj)
@@ -55696,13 +55696,13 @@ func (ec *executionContext) _EmployerInvitation(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "employer":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._EmployerInvitation_employer(ctx, field, obj)
 				})
 		case "invitedBy":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._EmployerInvitation_invitedBy(ctx, field, obj)
@@ -56007,7 +56007,7 @@ func (ec *executionContext) _IncomeFromPayer(ctx context.Context, sel ast.Select
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("IncomeFromPayer")
 		case "payer":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._IncomeFromPayer_payer(ctx, field, obj)
@@ -56159,13 +56159,13 @@ func (ec *executionContext) _InsuranceCover(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "premium":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InsuranceCover_premium(ctx, field, obj)
 				})
 		case "certificatePath":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InsuranceCover_certificatePath(ctx, field, obj)
@@ -56343,13 +56343,13 @@ func (ec *executionContext) _LedgerCheckpoint(ctx context.Context, sel ast.Selec
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rootHash":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._LedgerCheckpoint_rootHash(ctx, field, obj)
 				})
 		case "publicKey":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._LedgerCheckpoint_publicKey(ctx, field, obj)
@@ -56782,13 +56782,13 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "employer":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Membership_employer(ctx, field, obj)
 				})
 		case "user":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Membership_user(ctx, field, obj)
@@ -57911,25 +57911,25 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "shift":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Offer_shift(ctx, field, obj)
 				})
 		case "worker":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Offer_worker(ctx, field, obj)
 				})
 		case "application":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Offer_application(ctx, field, obj)
 				})
 		case "assignment":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Offer_assignment(ctx, field, obj)
@@ -58140,7 +58140,7 @@ func (ec *executionContext) _PayFactor(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "explanation":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PayFactor_explanation(ctx, field, obj)
@@ -58345,19 +58345,19 @@ func (ec *executionContext) _PayoutBatch(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "total":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PayoutBatch_total(ctx, field, obj)
 				})
 		case "file":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PayoutBatch_file(ctx, field, obj)
 				})
 		case "payouts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PayoutBatch_payouts(ctx, field, obj)
@@ -58553,7 +58553,7 @@ func (ec *executionContext) _Payslip(ctx context.Context, sel ast.SelectionSet, 
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Payslip")
 		case "payer":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Payslip_payer(ctx, field, obj)
@@ -58690,7 +58690,7 @@ func (ec *executionContext) _PreferenceFit(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "detail":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PreferenceFit_detail(ctx, field, obj)
@@ -59127,7 +59127,7 @@ func (ec *executionContext) _RealName(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "idNumber":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RealName_idNumber(ctx, field, obj)
@@ -59768,7 +59768,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "assignment":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Review_assignment(ctx, field, obj)
@@ -59956,7 +59956,7 @@ func (ec *executionContext) _ReviewReport(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "review":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ReviewReport_review(ctx, field, obj)
@@ -60210,13 +60210,13 @@ func (ec *executionContext) _RightsReport(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "csvPath":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RightsReport_csvPath(ctx, field, obj)
 				})
 		case "receipt":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RightsReport_receipt(ctx, field, obj)
@@ -60348,13 +60348,13 @@ func (ec *executionContext) _RosterEntry(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "employer":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RosterEntry_employer(ctx, field, obj)
 				})
 		case "worker":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RosterEntry_worker(ctx, field, obj)
@@ -60512,7 +60512,7 @@ func (ec *executionContext) _ScreeningResult(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "message":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ScreeningResult_message(ctx, field, obj)
@@ -60939,73 +60939,73 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "employer":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_employer(ctx, field, obj)
 				})
 		case "agency":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_agency(ctx, field, obj)
 				})
 		case "applications":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_applications(ctx, field, obj)
 				})
 		case "offers":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_offers(ctx, field, obj)
 				})
 		case "assignments":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_assignments(ctx, field, obj)
 				})
 		case "backfill":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_backfill(ctx, field, obj)
 				})
 		case "boost":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_boost(ctx, field, obj)
 				})
 		case "boostCap":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_boostCap(ctx, field, obj)
 				})
 		case "requiredCourses":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_requiredCourses(ctx, field, obj)
 				})
 		case "pay":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_pay(ctx, field, obj)
 				})
 		case "requiredSkills":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_requiredSkills(ctx, field, obj)
 				})
 		case "requiredCertifications":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Shift_requiredCertifications(ctx, field, obj)
@@ -61304,7 +61304,7 @@ func (ec *executionContext) _ShiftTemplate(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "employer":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ShiftTemplate_employer(ctx, field, obj)
@@ -62440,19 +62440,19 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "assignment":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Timesheet_assignment(ctx, field, obj)
 				})
 		case "receipts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Timesheet_receipts(ctx, field, obj)
 				})
 		case "payslip":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Timesheet_payslip(ctx, field, obj)
@@ -62838,43 +62838,43 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workerProfile":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_workerProfile(ctx, field, obj)
 				})
 		case "memberships":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_memberships(ctx, field, obj)
 				})
 		case "email":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_email(ctx, field, obj)
 				})
 		case "phone":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_phone(ctx, field, obj)
 				})
 		case "employerInvitations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_employerInvitations(ctx, field, obj)
 				})
 		case "notificationSettings":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_notificationSettings(ctx, field, obj)
 				})
 		case "realName":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_realName(ctx, field, obj)
@@ -63110,7 +63110,7 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "payoutMethod":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_payoutMethod(ctx, field, obj)
@@ -63136,109 +63136,109 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "user":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_user(ctx, field, obj)
 				})
 		case "skills":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_skills(ctx, field, obj)
 				})
 		case "certifications":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_certifications(ctx, field, obj)
 				})
 		case "applications":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_applications(ctx, field, obj)
 				})
 		case "offers":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_offers(ctx, field, obj)
 				})
 		case "assignments":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_assignments(ctx, field, obj)
 				})
 		case "workerSkills":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_workerSkills(ctx, field, obj)
 				})
 		case "courseCompletions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_courseCompletions(ctx, field, obj)
 				})
 		case "earnings":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_earnings(ctx, field, obj)
 				})
 		case "payoutAccount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_payoutAccount(ctx, field, obj)
 				})
 		case "bankAccount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_bankAccount(ctx, field, obj)
 				})
 		case "incomeStatement":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_incomeStatement(ctx, field, obj)
 				})
 		case "availability":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_availability(ctx, field, obj)
 				})
 		case "reviews":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_reviews(ctx, field, obj)
 				})
 		case "ratingSummary":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_ratingSummary(ctx, field, obj)
 				})
 		case "homeLocation":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_homeLocation(ctx, field, obj)
 				})
 		case "travelRadiusKm":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_travelRadiusKm(ctx, field, obj)
 				})
 		case "minHourlyRate":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerProfile_minHourlyRate(ctx, field, obj)
@@ -63378,13 +63378,13 @@ func (ec *executionContext) _WorkerSkill(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "worker":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerSkill_worker(ctx, field, obj)
 				})
 		case "skill":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WorkerSkill_skill(ctx, field, obj)

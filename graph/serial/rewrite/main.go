@@ -1,6 +1,7 @@
-// Command rewrite changes gqlgen's generated executor in five ways: lists
+// Command rewrite changes gqlgen's generated executor in six ways: lists
 // of objects are marshalled with serial.MarshalSlice instead of a goroutine
-// per element (see package serial for why), a field read straight from a
+// per element (see package serial for why), an object's fields with
+// resolvers are resolved in turn rather than in goroutines (serial.Resolve), a field read straight from a
 // struct into a scalar or enum whose marshaler cannot fail is marshalled
 // directly (plainReads), an object makes a group for @defer'd fields only
 // when it has some (serial.DeferredGroup), an object's fields are written
@@ -43,6 +44,10 @@ func rewrite(path string) error {
 		}
 		out = append(out[:i+len(imp)], append([]byte("\t\"flexwork/graph/serial\"\n"), out[i+len(imp):]...)...)
 	}
+	// Every object marshaler schedules its resolved fields with this call,
+	// inside its loop over the collected fields (field, ctx in scope).
+	out = bytes.ReplaceAll(out, []byte("out.ResolveConcurrently(ec.OperationContext, &deferred, i,"),
+		[]byte("serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,"))
 	out = plainReads(out)
 	// Every object marshaler has fields := graphql.CollectFields(…) before
 	// the group (TestGeneratedCodeIsFresh compiles the result).
