@@ -63,9 +63,15 @@ type FeedItem struct {
 	DistanceKm  float64
 	Eligibility Eligibility
 	Application *ent.Application
-	// Fit is how the shift suits the viewer's preferences, one by one.
-	Fit []PreferenceFit
+	// What Fit reads: the shift's facts and the viewer's, for a page whose
+	// client asks how each shift suits (the FIT order's screen); most
+	// pages do not, and are not made to compute it.
+	facts  ShiftFacts
+	worker *WorkerFacts
 }
+
+// Fit is how the shift suits the viewer's preferences, one by one.
+func (it *FeedItem) Fit() []PreferenceFit { return Fit(it.facts, it.worker) }
 
 // FeedPage is a page of the feed.
 type FeedPage struct {
@@ -255,7 +261,8 @@ func (m *Market) Feed(ctx context.Context, in FeedInput) (*FeedPage, error) {
 			DistanceKm:  DistanceKm(in.Near, GeoPoint{Lat: s.Lat, Lng: s.Lng}),
 			Eligibility: Screen(facts[i], w),
 			Application: applied[s.ID],
-			Fit:         Fit(facts[i], w),
+			facts:       facts[i],
+			worker:      w,
 		})
 	}
 	if n := len(shifts); n > 0 {

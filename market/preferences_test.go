@@ -79,12 +79,12 @@ func TestPreferencesOrderTheFeedAndChooseWhoIsPushed(t *testing.T) {
 				}
 				for _, e := range page.Edges {
 					out = append(out, e.Shift.Title)
-					if fits := market.FitsAll(e.Fit); fits != slices.Contains(suiting, e.Shift.Title) {
-						t.Errorf("%s: fits all %v: %+v", e.Shift.Title, fits, e.Fit)
+					if fits := market.FitsAll(e.Fit()); fits != slices.Contains(suiting, e.Shift.Title) {
+						t.Errorf("%s: fits all %v: %+v", e.Shift.Title, fits, e.Fit())
 					}
-					if e.Shift.Title == "Underpaid Saturday" && (e.Fit[1].Preference != market.PrefPay || e.Fit[1].Fits ||
-						e.Fit[1].In("en") != "pays less than your least hourly pay") {
-						t.Errorf("the underpaid shift's fit: %+v", e.Fit)
+					if e.Shift.Title == "Underpaid Saturday" && (e.Fit()[1].Preference != market.PrefPay || e.Fit()[1].Fits ||
+						e.Fit()[1].In("en") != "pays less than your least hourly pay") {
+						t.Errorf("the underpaid shift's fit: %+v", e.Fit())
 					}
 				}
 				if !page.PageInfo.HasNextPage {

@@ -40079,7 +40079,7 @@ func (ec *executionContext) _ShiftFeedEdge_fit(ctx context.Context, field graphq
 			return ec.fieldContext_ShiftFeedEdge_fit(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Fit, nil
+			return obj.Fit(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []market.PreferenceFit) graphql.Marshaler {
@@ -40093,7 +40093,7 @@ func (ec *executionContext) fieldContext_ShiftFeedEdge_fit(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "ShiftFeedEdge",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PreferenceFit(ctx, field)
