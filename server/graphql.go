@@ -48,7 +48,7 @@ func newGraphQL(cfg Config, es graphql.ExecutableSchema, db *ent.Client, authn *
 	}
 	srv.Use(trustedDocuments{ops: trusted, enforce: cfg.EnforceTrustedDocuments()})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
-	srv.Use(queryShape{maxDepth: cfg.MaxDepth, introspection: cfg.Dev()})
+	srv.Use(queryShape{maxDepth: cfg.MaxDepth, introspection: cfg.Dev(), plans: &shapePlans{}})
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity, costOptions...))
 	srv.Use(mutationRate{store: limits, log: log})
 	srv.Use(transactions{db: db, log: log, now: now})

@@ -311,3 +311,35 @@ func TestGraphiQLWorksOffline(t *testing.T) {
 		}
 	}
 }
+
+// TestAKeptQueryShapeChecksEachRequestsVariables: queryShape keeps what it
+// found in a document (limitsplan.go), and still refuses each request's
+// own page size and cursor — one document asked in turn with a good page,
+// a page too large, a cursor the server never gave out and a good page
+// again — while a document refused for its depth is refused every time,
+// with an error of its own each time.
+func TestAKeptQueryShapeChecksEachRequestsVariables(t *testing.T) {
+	env := servertest.Start(t, entdbtest.Open(t, "sqlite3"))
+	token := env.SignUp("ana@example.com", "Ana").Token
+	const doc = `query($n: Int, $after: Cursor) { skills(first: $n, after: $after) { edges { cursor } } }`
+	for i, c := range []struct {
+		vars map[string]any
+		code string
+	}{
+		{map[string]any{"n": 5}, ""},
+		{map[string]any{"n": 1000}, "BAD_USER_INPUT"},
+		{map[string]any{"n": 5, "after": "not-a-cursor"}, "BAD_USER_INPUT"},
+		{map[string]any{"n": 3}, ""},
+	} {
+		r := env.Do(token, doc, c.vars)
+		if r.Code() != c.code {
+			t.Fatalf("request %d with %v: code %q, want %q: %+v", i, c.vars, r.Code(), c.code, r.Errors)
+		}
+	}
+	deep := "{ viewer { workerProfile { user { workerProfile { user { workerProfile { user { workerProfile { user { workerProfile { user { workerProfile { user { id } } } } } } } } } } } } } }"
+	first, again := env.Do(token, deep, nil), env.Do(token, deep, nil)
+	if first.Code() != "DEPTH_LIMIT_EXCEEDED" || again.Code() != "DEPTH_LIMIT_EXCEEDED" ||
+		fmt.Sprint(first.Errors) != fmt.Sprint(again.Errors) {
+		t.Fatalf("a deep query twice: %+v, then %+v", first.Errors, again.Errors)
+	}
+}

@@ -38,15 +38,20 @@ const maxAliases = 10
 type queryShape struct {
 	maxDepth      int
 	introspection bool
+	plans         *shapePlans // each document's walk, kept (limitsplan.go)
 }
 
 func (queryShape) ExtensionName() string                   { return "QueryShape" }
 func (queryShape) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (q queryShape) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	w := shapeWalker{vars: oc.Variables, maxDepth: q.maxDepth, introspection: q.introspection, seen: map[string]bool{}}
-	w.walk(oc.Operation.SelectionSet, 1)
-	return w.err
+	plan := q.plans.of(oc.Operation, func() *shapePlan {
+		w := shapeWalker{maxDepth: q.maxDepth, introspection: q.introspection, seen: map[string]bool{}, plan: &shapePlan{}}
+		w.walk(oc.Operation.SelectionSet, 1)
+		w.plan.err = w.err
+		return w.plan
+	})
+	return plan.check(oc.Variables)
 }
 
 type shapeWalker struct {
@@ -55,6 +60,7 @@ type shapeWalker struct {
 	introspection bool
 	seen          map[string]bool // fragments on the current path
 	err           *gqlerror.Error
+	plan          *shapePlan // where the fields with page and cursor arguments go, in order
 }
 
 func (w *shapeWalker) walk(set ast.SelectionSet, depth int) {
@@ -89,8 +95,9 @@ func (w *shapeWalker) walkLevel(set ast.SelectionSet, depth int, keys map[string
 				w.fail("ALIAS_LIMIT_EXCEEDED", s.Position, "%s is asked for more than %d times side by side", s.Name, maxAliases)
 				return
 			}
-			w.checkPage(s)
-			w.checkCursors(s)
+			if takesPageOrCursor(s) {
+				w.plan.checks = append(w.plan.checks, s)
+			}
 			w.walk(s.SelectionSet, depth+1)
 		case *ast.InlineFragment:
 			w.walkLevel(s.SelectionSet, depth, keys)
