@@ -62,18 +62,11 @@ func TestAChineseSignUpReadsChinese(t *testing.T) {
 	if out.VerifyEmail.User.Locale != "zh-CN" {
 		t.Fatalf("the account's language is %q, want zh-CN", out.VerifyEmail.User.Locale)
 	}
-	li := servertest.Account{ID: out.VerifyEmail.User.ID, Token: out.VerifyEmail.AccessToken}
+	li := servertest.Account{ID: out.VerifyEmail.User.ID, Token: out.VerifyEmail.AccessToken, Email: "li@example.com"}
 	olga := env.SignUp("olga@example.com", "Olga")
 	emp := createEmployer(t, env, olga, "Spree Logistics")
-	var invited struct {
-		AddEmployerMember struct{ Invitation struct{ ID string } }
-	}
-	env.MustOp(olga.Token, "AddEmployerMember", input(map[string]any{"employerID": emp, "email": "li@example.com", "role": "VIEWER"}), &invited)
-	var joined struct {
-		AcceptEmployerInvitation struct{ Membership struct{ ID string } }
-	}
-	env.MustOp(li.Token, "AcceptEmployerInvitation", input(map[string]any{"invitationID": invited.AddEmployerMember.Invitation.ID}), &joined)
-	env.MustOp(olga.Token, "ChangeMemberRole", input(map[string]any{"membershipID": joined.AcceptEmployerInvitation.Membership.ID, "role": "MANAGER"}), &struct{}{})
+	membership := addMember(t, env, olga, emp, li, "VIEWER")
+	env.MustOp(olga.Token, "ChangeMemberRole", input(map[string]any{"membershipID": membership, "role": "MANAGER"}), &struct{}{})
 	if !inboxHas(t, env, li, "你在 Spree Logistics 的角色已变更") {
 		t.Fatal("Li was not told in Chinese")
 	}

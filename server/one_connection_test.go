@@ -60,15 +60,8 @@ func TestATransactionNeedsOneConnection(t *testing.T) {
 
 		// Olga invites a colleague, who joins and is made a manager.
 		vic := env.SignUp("vic@example.com", "Vic")
-		var invited struct {
-			AddEmployerMember struct{ Invitation struct{ ID string } }
-		}
-		env.MustOp(olga.Token, "AddEmployerMember", input(map[string]any{"employerID": emp, "email": "vic@example.com", "role": "VIEWER"}), &invited)
-		var joined struct {
-			AcceptEmployerInvitation struct{ Membership struct{ ID string } }
-		}
-		env.MustOp(vic.Token, "AcceptEmployerInvitation", input(map[string]any{"invitationID": invited.AddEmployerMember.Invitation.ID}), &joined)
-		env.MustOp(olga.Token, "ChangeMemberRole", input(map[string]any{"membershipID": joined.AcceptEmployerInvitation.Membership.ID, "role": "MANAGER"}), &struct{}{})
+		membership := addMember(t, env, olga, emp, vic, "VIEWER")
+		env.MustOp(olga.Token, "ChangeMemberRole", input(map[string]any{"membershipID": membership, "role": "MANAGER"}), &struct{}{})
 		if !inboxHas(t, env, vic, "Your role at Spree Logistics changed") {
 			t.Fatal("Vic was not told of his new role")
 		}

@@ -80,14 +80,19 @@ func answerInvitation(env *servertest.Env, who servertest.Account, op, invitatio
 	return env.Op(who.Token, op, input(map[string]any{"invitationID": invitation}))
 }
 
-// addMember invites who to a role, and who accepts.
-func addMember(t *testing.T, env *servertest.Env, by servertest.Account, employer string, who servertest.Account, role string) {
+// addMember invites who to a role, and who accepts; it returns the
+// membership's ID.
+func addMember(t *testing.T, env *servertest.Env, by servertest.Account, employer string, who servertest.Account, role string) string {
 	t.Helper()
 	var out struct {
 		AddEmployerMember struct{ Invitation struct{ ID string } }
 	}
 	invite(env, by, employer, who.Email, role).Decode(t, &out)
-	answerInvitation(env, who, "AcceptEmployerInvitation", out.AddEmployerMember.Invitation.ID).Decode(t, &struct{}{})
+	var joined struct {
+		AcceptEmployerInvitation struct{ Membership struct{ ID string } }
+	}
+	answerInvitation(env, who, "AcceptEmployerInvitation", out.AddEmployerMember.Invitation.ID).Decode(t, &joined)
+	return joined.AcceptEmployerInvitation.Membership.ID
 }
 
 func TestStrangersSeeOnlyPublicFields(t *testing.T) {
