@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -96,6 +97,8 @@ type Live struct {
 	shifts  singleflight.Group
 	cacheMu sync.Mutex
 	cache   map[string]cachedShift
+
+	lastDecoded atomic.Pointer[decoded] // relay.go
 }
 
 type cachedShift struct {

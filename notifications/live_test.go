@@ -66,3 +66,27 @@ func TestOverflowEndsWithResync(t *testing.T) {
 	}
 	goleak.VerifyNone(t, before)
 }
+
+// TestABroadcastDecodesEachMessageAsItsOwn: every subscriber of a topic
+// decodes the same message, so the last one decoded is kept; a message
+// whose buffer the broker reuses for the next one must still read as the
+// next one, and a message that is not an event stays an error.
+func TestABroadcastDecodesEachMessageAsItsOwn(t *testing.T) {
+	live := &Live{}
+	buf := []byte(`{"kind":"OFFER_CREATED","id":"offer-1"}`)
+	for range 2 {
+		e, err := live.decode(buf)
+		if err != nil || e.ID != "offer-1" {
+			t.Fatalf("first message: %+v, %v", e, err)
+		}
+	}
+	copy(buf, `{"kind":"OFFER_CREATED","id":"offer-2"}`) // same length, same buffer
+	if e, err := live.decode(buf); err != nil || e.ID != "offer-2" {
+		t.Fatalf("the reused buffer read as %+v, %v; want offer-2", e, err)
+	}
+	for range 2 {
+		if _, err := live.decode([]byte(`{"kind":`)); err == nil {
+			t.Fatal("a broken message decoded")
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package notifications
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"sync"
@@ -17,7 +18,8 @@ type waker struct {
 // WithWaker asks a stream started under ctx to call wake each time it has
 // an item to read, and once more when it has ended (its channel closed),
 // so that the transport reads the stream only then, with no goroutine
-// blocked on an idle subscription. attached reports, after the operation
+// blocked on an idle subscription. wake may read and send the item before
+// it returns: the stream calls it holding no lock. attached reports, after the operation
 // was dispatched, whether a stream took the waker; if none did, the
 // transport reads as it would any channel.
 func WithWaker(ctx context.Context, wake func()) (_ context.Context, attached func() bool) {
@@ -132,8 +134,8 @@ func (r *relay[T]) work() {
 }
 
 func (r *relay[T]) deliver(msg []byte) {
-	var e LiveEvent
-	if err := json.Unmarshal(msg, &e); err != nil {
+	e, err := r.l.decode(msg)
+	if err != nil {
 		r.l.log.WarnContext(r.ctx, "bad live event", "topic", r.topic, "err", err)
 		return
 	}
@@ -144,6 +146,28 @@ func (r *relay[T]) deliver(msg []byte) {
 	if r.send(item) {
 		r.wake()
 	}
+}
+
+// decoded is a broker message and what it decodes to.
+type decoded struct {
+	msg []byte
+	e   LiveEvent
+	err error
+}
+
+// decode decodes a broker message. The broker hands each of a topic's
+// subscribers the same message, one after another: the last one decoded
+// is kept, so that a broadcast to ten thousand sockets decodes it once.
+// Messages are compared by their bytes, so that a reused buffer cannot
+// return another's event.
+func (l *Live) decode(msg []byte) (LiveEvent, error) {
+	if d := l.lastDecoded.Load(); d != nil && bytes.Equal(d.msg, msg) {
+		return d.e, d.err
+	}
+	d := &decoded{msg: bytes.Clone(msg)}
+	d.err = json.Unmarshal(msg, &d.e)
+	l.lastDecoded.Store(d)
+	return d.e, d.err
 }
 
 // send hands item to the subscriber, waiting while it reads the one before;
