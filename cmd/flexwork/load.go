@@ -13,9 +13,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/coder/websocket"
@@ -191,6 +193,7 @@ func loadSubscribers(ctx context.Context, args []string) error {
 	shifts := fs.Int("shifts", 5, "shifts to publish")
 	dbURL := fs.String("database_url", "", "database (default: a temporary SQLite file)")
 	profile := fs.String("cpuprofile", "", "write the server's CPU profile while shifts are published to this file")
+	toolProfile := fs.String("toolprofile", "", "write this tool's own CPU profile while shifts are published to this file")
 	heapProfile := fs.String("heapprofile", "", "write the server's heap profile with every subscriber connected to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -222,6 +225,8 @@ func loadSubscribers(ctx context.Context, args []string) error {
 		mu        sync.Mutex
 		published = map[string]time.Time{}
 		latencies = map[string][]time.Duration{}
+		arrivals  []arrival    // not yet decoded
+		nexts     atomic.Int64 // "next" messages received
 		open      atomic.Int64
 		conns     = make([]*websocket.Conn, 0, *n)
 		sem       = make(chan struct{}, 64)
@@ -246,6 +251,9 @@ func loadSubscribers(ctx context.Context, args []string) error {
 			mu.Lock()
 			conns = append(conns, c)
 			mu.Unlock()
+			// The reader only notes what came and when: the messages are
+			// decoded after each broadcast, so that this tool, on the
+			// server's cores, spends as little of them as it can.
 			go func() {
 				for {
 					_, b, err := c.Read(context.Background())
@@ -253,22 +261,16 @@ func loadSubscribers(ctx context.Context, args []string) error {
 						return
 					}
 					at := time.Now()
-					var msg struct {
-						Type    string
-						Payload struct {
-							Data struct{ ShiftPublished struct{ ID string } }
-						}
-					}
-					if json.Unmarshal(b, &msg) != nil || msg.Type != "next" {
-						if msg.Type == "ping" {
-							_ = c.Write(context.Background(), websocket.MessageText, []byte(`{"type":"pong"}`))
-						}
+					if bytes.Contains(b, []byte(`"type":"ping"`)) {
+						_ = c.Write(context.Background(), websocket.MessageText, []byte(`{"type":"pong"}`))
 						continue
 					}
-					id := msg.Payload.Data.ShiftPublished.ID
 					mu.Lock()
-					latencies[id] = append(latencies[id], at.Sub(published[id]))
+					arrivals = append(arrivals, arrival{at, b})
 					mu.Unlock()
+					if bytes.Contains(b, []byte(`"type":"next"`)) {
+						nexts.Add(1)
+					}
 				}
 			}()
 		}()
@@ -303,6 +305,14 @@ func loadSubscribers(ctx context.Context, args []string) error {
 		fmt.Printf("heap profile: go tool pprof -top -sample_index=inuse_space %s\n", *heapProfile)
 	}
 	profiled := l.profile(*profile, time.Duration(*shifts)*time.Second)
+	cpu, err := l.cpu()
+	if err != nil {
+		return err
+	}
+	stopToolProfile, err := profileSelf(*toolProfile)
+	if err != nil {
+		return err
+	}
 	var all []time.Duration
 	for i := range *shifts {
 		id, err := l.postShift(fmt.Sprintf("Load shift %d", i))
@@ -316,25 +326,29 @@ func loadSubscribers(ctx context.Context, args []string) error {
 			return err
 		}
 		deadline := time.Now().Add(30 * time.Second)
-		for {
-			mu.Lock()
-			got := len(latencies[id])
-			mu.Unlock()
-			if int64(got) >= open.Load() || time.Now().After(deadline) {
-				break
-			}
+		for nexts.Load() < int64(i+1)*open.Load() && time.Now().Before(deadline) {
 			time.Sleep(20 * time.Millisecond)
 		}
 		mu.Lock()
+		decodeArrivals(arrivals, published, latencies)
+		arrivals = arrivals[:0]
 		lat := append([]time.Duration(nil), latencies[id]...)
 		mu.Unlock()
 		all = append(all, lat...)
 		p := percentiles(lat)
 		fmt.Printf("shift %d: delivered to %d/%d  p50 %s  p99 %s  max %s\n", i+1, len(lat), open.Load(), p[0], p[1], p[2])
 	}
+	stopToolProfile()
+	spent, err := l.cpu()
+	if err != nil {
+		return err
+	}
 	p := percentiles(all)
 	fmt.Printf("\nsubscribers %d, shifts %d, deliveries %d of %d\n", open.Load(), *shifts, len(all), open.Load()*int64(*shifts))
 	fmt.Printf("delivery latency (publishShift sent → event received): p50 %s  p99 %s  max %s\n", p[0], p[1], p[2])
+	perDelivery := func(s float64) float64 { return s * 1e6 / float64(max(1, len(all))) }
+	fmt.Printf("CPU per delivery while the shifts were published: server %.1f µs (with the push fan-out and keep-alives), this tool %.1f µs\n",
+		perDelivery(spent.server-cpu.server), perDelivery(spent.tool-cpu.tool))
 	per := func(v, b float64) float64 { return (v - b) / 1024 / float64(open.Load()) }
 	gogc := os.Getenv("GOGC")
 	if gogc == "" {
@@ -352,6 +366,67 @@ func loadSubscribers(ctx context.Context, args []string) error {
 }
 
 func (l *lab) fetch(path, file string) error { return l.srv.Fetch(path, file) }
+
+// arrival is a message a subscriber received, and when.
+type arrival struct {
+	at  time.Time
+	msg []byte
+}
+
+// decodeArrivals adds to latencies, by shift, the time from each shift's
+// publication to each event about it.
+func decodeArrivals(arrivals []arrival, published map[string]time.Time, latencies map[string][]time.Duration) {
+	for _, a := range arrivals {
+		var msg struct {
+			Type    string
+			Payload struct {
+				Data struct{ ShiftPublished struct{ ID string } }
+			}
+		}
+		if json.Unmarshal(a.msg, &msg) != nil || msg.Type != "next" {
+			continue
+		}
+		id := msg.Payload.Data.ShiftPublished.ID
+		latencies[id] = append(latencies[id], a.at.Sub(published[id]))
+	}
+}
+
+// profileSelf writes this process's CPU profile into file until the
+// returned function is called (nothing when file is "").
+func profileSelf(file string) (stop func(), err error) {
+	if file == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		fmt.Printf("tool's CPU profile: go tool pprof -top %s\n", file)
+	}, nil
+}
+
+// cpuSpent is the CPU time, in seconds, the server and this tool have used.
+type cpuSpent struct{ server, tool float64 }
+
+func (l *lab) cpu() (cpuSpent, error) {
+	server, err := l.metric("process_cpu_seconds_total")
+	if err != nil {
+		return cpuSpent{}, err
+	}
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return cpuSpent{}, err
+	}
+	secs := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return cpuSpent{server: server, tool: secs(ru.Utime) + secs(ru.Stime)}, nil
+}
 
 // serverMemory is what the server holds, from /proc and its metrics.
 type serverMemory struct{ rss, heap, stacks, goroutines float64 }
