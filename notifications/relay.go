@@ -19,9 +19,9 @@ type waker struct {
 // an item to read, and once more when it has ended (its channel closed),
 // so that the transport reads the stream only then, with no goroutine
 // blocked on an idle subscription. wake may read and send the item before
-// it returns: the stream calls it holding no lock. attached reports, after the operation
-// was dispatched, whether a stream took the waker; if none did, the
-// transport reads as it would any channel.
+// it returns: the stream calls it holding no lock. attached reports, after
+// the operation was dispatched, whether a stream took the waker; if none
+// did, the transport reads as it would any channel.
 func WithWaker(ctx context.Context, wake func()) (_ context.Context, attached func() bool) {
 	w := &waker{wake: wake}
 	return context.WithValue(ctx, wakerKey{}, w), func() bool { return w.attached }
