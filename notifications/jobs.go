@@ -225,7 +225,11 @@ func (w *fanOutWorker) Timeout(*river.Job[FanOutArgs]) time.Duration { return 10
 // once, or not at all.
 func (w *fanOutWorker) Work(ctx context.Context, job *river.Job[FanOutArgs]) error {
 	s, a := w.s, job.Args
-	all, err := s.market.Recipients(ctx, a.ShiftID)
+	list := s.market.Recipients
+	if a.Tier == TierFirst {
+		list = s.market.FirstRecipients // the head alone, without screening the city
+	}
+	all, err := list(ctx, a.ShiftID)
 	if err != nil {
 		return err
 	}
