@@ -305,13 +305,21 @@ func TestFavouritesHearFirstAndAReopenedSlotIsAnnouncedAgain(t *testing.T) {
 	c.hire()
 	env.MustOp(hana.Token, "CancelAssignment", input(map[string]any{"assignmentID": c.assignment, "reason": "my train was cancelled"}), &struct{}{})
 	// The favourite is also offered the slot (the backfill's roster step).
+	// The offer's push and the reopened slot's fan-out are separate jobs
+	// with no order promised between them (a loaded machine has sent the
+	// fan-out's first): what follows the first announcement is compared as
+	// a set.
 	for tok, want := range map[string][]string{
-		fav.Token:   {"New shift near you: Night picker", "New offer: Night picker", "A slot opened again: Night picker"},
+		fav.Token:   {"New shift near you: Night picker", "A slot opened again: Night picker", "New offer: Night picker"},
 		other.Token: {"New shift near you: Night picker", "A slot opened again: Night picker"},
 	} {
 		received(tok, len(want))
-		if got := fake.Titles(tok); !slices.Equal(got, want) {
-			t.Fatalf("%s was told %q, want %q", tok, got, want)
+		got := fake.Titles(tok)
+		if len(got) > 0 {
+			slices.Sort(got[1:])
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s was told %q, want %q (after the first, in any order)", tok, fake.Titles(tok), want)
 		}
 	}
 }
