@@ -91,7 +91,7 @@ func (s *socket) ping() bool {
 	s.mu.Lock()
 	acked := s.acked // before the ack, connection_init's deadline watches the peer
 	s.mu.Unlock()
-	return !acked || s.write(map[string]any{"type": "ping"})
+	return !acked || s.write(outgoing{Type: "ping"})
 }
 
 // recheckAuthority closes a socket whose viewer is no longer who it was;

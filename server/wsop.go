@@ -108,13 +108,13 @@ func (o *operation) next() bool {
 		return false
 	case o.ctx.Err() != nil:
 	default:
-		s.send(map[string]any{"id": o.id, "type": "next", "payload": resp})
+		s.send(outgoing{ID: o.id, Type: "next", Payload: resp})
 		if o.subscription {
 			return true
 		}
 	}
 	if s.ended(o.id) {
-		s.send(map[string]any{"id": o.id, "type": "complete"})
+		s.send(outgoing{ID: o.id, Type: "complete"})
 	}
 	return false
 }
@@ -173,8 +173,9 @@ func (w leanHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // the socket's own, every idle socket would hold one.
 type gatherWriter struct {
 	net.Conn
-	mu  sync.Mutex
-	buf *[]byte // non-nil while a send gathers
+	mu       sync.Mutex
+	buf      *[]byte   // non-nil while a send gathers
+	deadline time.Time // the connection's write deadline
 }
 
 var gatherPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
@@ -186,8 +187,26 @@ func (g *gatherWriter) Write(p []byte) (int, error) {
 		g.mu.Unlock()
 		return len(p), nil
 	}
+	err := g.keepDeadline(wsWriteTimeout)
 	g.mu.Unlock()
+	if err != nil {
+		return 0, err
+	}
 	return g.Conn.Write(p)
+}
+
+// keepDeadline leaves every write between timeout/2 and timeout to finish:
+// it moves the connection's write deadline only when less than half of
+// timeout is left. Setting one before each message and clearing it after
+// had cost two timer updates per subscriber in every broadcast. Called
+// with g.mu held.
+func (g *gatherWriter) keepDeadline(timeout time.Duration) error {
+	now := time.Now()
+	if g.deadline.Sub(now) >= timeout/2 {
+		return nil
+	}
+	g.deadline = now.Add(timeout)
+	return g.SetWriteDeadline(g.deadline)
 }
 
 // gather starts gathering; the caller sends one message at a time.
@@ -203,6 +222,7 @@ func (g *gatherWriter) flush(timeout time.Duration) error {
 	g.mu.Lock()
 	b := g.buf
 	g.buf = nil
+	err := g.keepDeadline(timeout)
 	g.mu.Unlock()
 	defer func() {
 		if cap(*b) <= 64<<10 {
@@ -210,13 +230,9 @@ func (g *gatherWriter) flush(timeout time.Duration) error {
 			gatherPool.Put(b)
 		}
 	}()
-	if len(*b) == 0 {
-		return nil
-	}
-	if err := g.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
+	if len(*b) == 0 || err != nil {
 		return err
 	}
-	defer g.SetWriteDeadline(time.Time{}) // a later ping has no deadline of ours
-	_, err := g.Conn.Write(*b)
+	_, err = g.Conn.Write(*b)
 	return err
 }

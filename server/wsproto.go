@@ -152,6 +152,15 @@ type message struct {
 	Payload json.RawMessage `json:"payload"`
 }
 
+// outgoing is a protocol message as the server sends it: a struct, not a map,
+// because a broadcast encodes one per subscriber and a map's keys are
+// sorted on every encoding.
+type outgoing struct {
+	ID      string `json:"id,omitempty"`
+	Type    string `json:"type"`
+	Payload any    `json:"payload,omitempty"`
+}
+
 // serve starts the socket's keeper and its reader. parkable is set before
 // the keeper starts: its timer may cancel the socket, and cancel reads it.
 func (s *socket) serve() {
@@ -220,7 +229,7 @@ func (s *socket) handle(m message) bool {
 		if !isObject(m.Payload, true) {
 			return s.close(closeBadRequest, "Invalid message received: ping payload must be an object")
 		}
-		return s.write(map[string]any{"type": "pong"})
+		return s.write(outgoing{Type: "pong"})
 	case "pong":
 		return isObject(m.Payload, true) || s.close(closeBadRequest, "Invalid message received: pong payload must be an object")
 	case "subscribe":
@@ -285,7 +294,7 @@ func (s *socket) init(payload json.RawMessage) bool {
 	s.mu.Lock()
 	s.token, s.viewer, s.acked = token, v, true
 	s.mu.Unlock()
-	return s.write(map[string]any{"type": "connection_ack"})
+	return s.write(outgoing{Type: "connection_ack"})
 }
 
 // subscribe starts an operation under id.
@@ -376,7 +385,7 @@ func (s *socket) ended(id string) bool {
 }
 
 // send writes a message; a failure ends the socket.
-func (s *socket) send(m map[string]any) {
+func (s *socket) send(m outgoing) {
 	b, err := json.Marshal(m)
 	if err != nil {
 		s.t.log.ErrorContext(s.ctx, "websocket: encode", "err", err)
@@ -396,13 +405,13 @@ func (s *socket) send(m map[string]any) {
 	}
 }
 
-func (s *socket) write(m map[string]any) bool {
+func (s *socket) write(m outgoing) bool {
 	s.send(m)
 	return s.ctx.Err() == nil
 }
 
 func (s *socket) sendError(id string, errs gqlerror.List) bool {
-	return s.write(map[string]any{"id": id, "type": "error", "payload": errs})
+	return s.write(outgoing{ID: id, Type: "error", Payload: errs})
 }
 
 // close ends the socket with a protocol close code; it returns false, so
