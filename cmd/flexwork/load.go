@@ -360,10 +360,13 @@ func loadSubscribers(ctx context.Context, args []string) error {
 		"after three collections %.1f KiB heap and %.1f KiB of stacks; %.2f goroutines\n", gogc, per(held.rss, base.rss),
 		int64(base.rss)>>20, int64(held.rss)>>20, per(held.heap, base.heap), per(held.stacks, base.stacks),
 		per(live.heap, base.heap), per(live.stacks, base.stacks), (held.goroutines-base.goroutines)/float64(open.Load()))
+	// The profile ends before the sockets close: 10,000 teardowns would
+	// otherwise be a tenth of the samples said to be the broadcast's.
+	err = profiled()
 	for _, c := range conns {
 		c.CloseNow()
 	}
-	return profiled()
+	return err
 }
 
 func (l *lab) fetch(path, file string) error { return l.srv.Fetch(path, file) }
