@@ -35,6 +35,7 @@ var Languages = []string{English, Chinese}
 var files embed.FS
 
 var (
+	ids        = map[string]bool{} // every message's ID, for Has; filled by load
 	bundle     = load()
 	localizers sync.Map // language → *goi18n.Localizer
 	matcher    = language.NewMatcher([]language.Tag{language.English, language.MustParse(Chinese)})
@@ -44,8 +45,14 @@ func load() *goi18n.Bundle {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	for _, lang := range Languages {
-		if _, err := b.LoadMessageFileFS(files, "messages/"+lang+".toml"); err != nil {
+		f, err := b.LoadMessageFileFS(files, "messages/"+lang+".toml")
+		if err != nil {
 			panic(fmt.Sprintf("i18n: %s: %v", lang, err)) // the files are embedded: a bad one is a build defect
+		}
+		if lang == English { // the fallback of every language
+			for _, m := range f.Messages {
+				ids[m.ID] = true
+			}
 		}
 	}
 	return b
@@ -66,11 +73,9 @@ func N(lang, id string, count int, data map[string]any) string {
 	return render(lang, id, data, count)
 }
 
-// Has reports whether id is a message.
-func Has(id string) bool {
-	_, err := localizer(English).Localize(&goi18n.LocalizeConfig{MessageID: id})
-	return err == nil
-}
+// Has reports whether id is a message. It is asked for every skill name a
+// screening writes, so it looks in a set rather than rendering the message.
+func Has(id string) bool { return ids[id] }
 
 // render is T and N: the caller's data stays as it was. Rendered texts are
 // remembered (rendered): a page of candidates or shifts renders the same

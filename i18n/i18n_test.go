@@ -49,6 +49,32 @@ func TestEveryMessageIsInEveryLanguage(t *testing.T) {
 	}
 }
 
+// TestHasKnowsWhatRenders: Has answers from a set made at load; a message
+// it names renders, and one it does not is shown as its ID.
+func TestHasKnowsWhatRenders(t *testing.T) {
+	if len(ids) == 0 {
+		t.Fatal("no messages known")
+	}
+	for id := range ids {
+		for _, lang := range Languages {
+			if got := T(lang, id, map[string]any{"Count": 2}); got == id || got == "" {
+				t.Errorf("Has(%q) but it renders in %s as %q", id, lang, got)
+			}
+		}
+	}
+	for _, id := range []string{"skill.no-such-skill", "", "error"} {
+		if Has(id) {
+			t.Errorf("Has(%q), which is no message", id)
+		}
+		if got := T(English, id, nil); got != id {
+			t.Errorf("T(%q) = %q, want the ID itself", id, got)
+		}
+	}
+	if !Has("skill.forklift") {
+		t.Error(`Has("skill.forklift") is false`)
+	}
+}
+
 func TestAPersonIsAnsweredInTheirLanguage(t *testing.T) {
 	for asked, want := range map[string]string{
 		"zh-CN,zh;q=0.9,en;q=0.8": Chinese, "zh-Hans": Chinese, "zh": Chinese, "en-GB,en;q=0.9": English,
