@@ -187,7 +187,7 @@ func (g *gatherWriter) Write(p []byte) (int, error) {
 		g.mu.Unlock()
 		return len(p), nil
 	}
-	err := g.keepDeadline(wsWriteTimeout)
+	err := g.keepDeadline()
 	g.mu.Unlock()
 	if err != nil {
 		return 0, err
@@ -195,17 +195,18 @@ func (g *gatherWriter) Write(p []byte) (int, error) {
 	return g.Conn.Write(p)
 }
 
-// keepDeadline leaves every write between timeout/2 and timeout to finish:
-// it moves the connection's write deadline only when less than half of
-// timeout is left. Setting one before each message and clearing it after
-// had cost two timer updates per subscriber in every broadcast. Called
-// with g.mu held.
-func (g *gatherWriter) keepDeadline(timeout time.Duration) error {
+// keepDeadline leaves every write between half of wsWriteTimeout and all
+// of it to finish: it moves the connection's write deadline only when less
+// than half is left. Setting one before each message and clearing it after
+// had cost two timer updates per subscriber in every broadcast. One
+// timeout for every write of the connection, since the half is of it.
+// Called with g.mu held.
+func (g *gatherWriter) keepDeadline() error {
 	now := time.Now()
-	if g.deadline.Sub(now) >= timeout/2 {
+	if g.deadline.Sub(now) >= wsWriteTimeout/2 {
 		return nil
 	}
-	g.deadline = now.Add(timeout)
+	g.deadline = now.Add(wsWriteTimeout)
 	return g.SetWriteDeadline(g.deadline)
 }
 
@@ -218,11 +219,11 @@ func (g *gatherWriter) gather() {
 
 // flush writes what was gathered, whole (a ping or close frame written
 // meanwhile by another goroutine goes with it), and stops gathering.
-func (g *gatherWriter) flush(timeout time.Duration) error {
+func (g *gatherWriter) flush() error {
 	g.mu.Lock()
 	b := g.buf
 	g.buf = nil
-	err := g.keepDeadline(timeout)
+	err := g.keepDeadline()
 	g.mu.Unlock()
 	defer func() {
 		if cap(*b) <= 64<<10 {

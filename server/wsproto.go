@@ -400,7 +400,7 @@ func (s *socket) send(m outgoing) {
 	// wsWriteTimeout. So the socket's own context will do: the library
 	// keeps the last write's context, and a timeout's would stay held.
 	err = s.conn.Write(s.ctx, websocket.MessageText, b)
-	if ferr := s.out.flush(wsWriteTimeout); err != nil || ferr != nil {
+	if ferr := s.out.flush(); err != nil || ferr != nil {
 		s.end()
 	}
 }
