@@ -22770,7 +22770,7 @@ func (ec *executionContext) fieldContext_AnswerCreditDisputePayload_event(_ cont
 }
 
 func (ec *executionContext) _Application_id(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "ID")
@@ -22791,21 +22791,21 @@ func (ec *executionContext) fieldContext_Application_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _Application_shiftID(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ShiftID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ShiftID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_shiftID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Application_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Application_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "ID")
@@ -22822,7 +22822,7 @@ func (ec *executionContext) _Application_message(ctx context.Context, field grap
 	if obj.Message == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Message) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Message) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "String")
@@ -22832,7 +22832,7 @@ func (ec *executionContext) _Application_rejectReason(ctx context.Context, field
 	if obj.RejectReason == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.RejectReason) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.RejectReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Application_rejectReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "String")
@@ -23235,7 +23235,7 @@ func (ec *executionContext) fieldContext_ApproveTimesheetPayload_assignment(_ co
 }
 
 func (ec *executionContext) _Assignment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
@@ -23256,21 +23256,21 @@ func (ec *executionContext) fieldContext_Assignment_updatedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Assignment_shiftID(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ShiftID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ShiftID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_shiftID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Assignment_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Assignment_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
@@ -23336,7 +23336,7 @@ func (ec *executionContext) _Assignment_cancelReason(ctx context.Context, field 
 	if obj.CancelReason == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.CancelReason) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.CancelReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Assignment_cancelReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Assignment", field, false, false, "String")
@@ -23870,35 +23870,35 @@ func (ec *executionContext) fieldContext_AvailabilityWindow_day(_ context.Contex
 }
 
 func (ec *executionContext) _AvailabilityWindow_from(ctx context.Context, field graphql.CollectedField, obj *week.Window) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.From) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.From) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AvailabilityWindow_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AvailabilityWindow", field, false, false, "String")
 }
 
 func (ec *executionContext) _AvailabilityWindow_to(ctx context.Context, field graphql.CollectedField, obj *week.Window) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.To) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.To) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AvailabilityWindow_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AvailabilityWindow", field, false, false, "String")
 }
 
 func (ec *executionContext) _BankAccount_holderName(ctx context.Context, field graphql.CollectedField, obj *market.BankAccountView) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.HolderName) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.HolderName) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_BankAccount_holderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _BankAccount_bankName(ctx context.Context, field graphql.CollectedField, obj *market.BankAccountView) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.BankName) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.BankName) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_BankAccount_bankName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _BankAccount_last4(ctx context.Context, field graphql.CollectedField, obj *market.BankAccountView) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Last4) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Last4) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_BankAccount_last4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
@@ -24354,7 +24354,7 @@ func (ec *executionContext) fieldContext_CandidateEdge_eligibility(_ context.Con
 }
 
 func (ec *executionContext) _Certification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Certification_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Certification", field, false, false, "ID")
@@ -24375,21 +24375,21 @@ func (ec *executionContext) fieldContext_Certification_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _Certification_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Certification_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Certification", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Certification_skillID(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.SkillID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.SkillID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Certification_skillID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Certification", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Certification_title(ctx context.Context, field graphql.CollectedField, obj *ent.Certification) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Title) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Title) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Certification_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Certification", field, false, false, "String")
@@ -24570,14 +24570,14 @@ func (ec *executionContext) fieldContext_CertificationConnection_totalCount(_ co
 }
 
 func (ec *executionContext) _CertificationDetails_issuer(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Issuer) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Issuer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
 }
 
 func (ec *executionContext) _CertificationDetails_credentialNumber(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.CredentialNumber) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.CredentialNumber) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_credentialNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
@@ -24605,14 +24605,14 @@ func (ec *executionContext) fieldContext_CertificationDetails_reviewedAt(_ conte
 }
 
 func (ec *executionContext) _CertificationDetails_reviewReason(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.ReviewReason) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ReviewReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_reviewReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
 }
 
 func (ec *executionContext) _CertificationDetails_fileName(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.FileName) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.FileName) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
@@ -24626,7 +24626,7 @@ func (ec *executionContext) fieldContext_CertificationDetails_byteSize(_ context
 }
 
 func (ec *executionContext) _CertificationDetails_sha256(ctx context.Context, field graphql.CollectedField, obj *market.CertificationDetails) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Sha256) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Sha256) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationDetails_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CertificationDetails", field, false, false, "String")
@@ -24711,7 +24711,7 @@ func (ec *executionContext) fieldContext_ChangeMemberRolePayload_membership(_ co
 }
 
 func (ec *executionContext) _ChangePasswordPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.AccessToken) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.AccessToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ChangePasswordPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangePasswordPayload", field, false, false, "String")
@@ -24725,7 +24725,7 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_accessTokenExpire
 }
 
 func (ec *executionContext) _ChangePasswordPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.RefreshToken) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.RefreshToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ChangePasswordPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangePasswordPayload", field, false, false, "String")
@@ -25059,7 +25059,7 @@ func (ec *executionContext) fieldContext_ConfirmPaymentPayload_assignment(_ cont
 }
 
 func (ec *executionContext) _Contract_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "ID")
@@ -25080,42 +25080,42 @@ func (ec *executionContext) fieldContext_Contract_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Contract_assignmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.AssignmentID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.AssignmentID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_assignmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Contract_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Contract_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Contract_templateVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.TemplateVersion) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.TemplateVersion) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_templateVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "String")
 }
 
 func (ec *executionContext) _Contract_body(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Body) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Body) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "String")
 }
 
 func (ec *executionContext) _Contract_sha256(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Sha256) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Sha256) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Contract_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contract", field, false, false, "String")
@@ -25354,7 +25354,7 @@ func (ec *executionContext) fieldContext_ContractEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _Course_id(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "ID")
@@ -25396,7 +25396,7 @@ func (ec *executionContext) fieldContext_Course_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Course_title(ctx context.Context, field graphql.CollectedField, obj *ent.Course) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Title) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Title) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "String")
@@ -25406,7 +25406,7 @@ func (ec *executionContext) _Course_content(ctx context.Context, field graphql.C
 	if obj.Content == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Content) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Content) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "String")
@@ -25416,7 +25416,7 @@ func (ec *executionContext) _Course_link(ctx context.Context, field graphql.Coll
 	if obj.Link == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Link) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Link) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Course_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Course", field, false, false, "String")
@@ -25469,7 +25469,7 @@ func (ec *executionContext) fieldContext_Course_questions(_ context.Context, fie
 }
 
 func (ec *executionContext) _CourseCompletion_id(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CourseCompletion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "ID")
@@ -25483,14 +25483,14 @@ func (ec *executionContext) fieldContext_CourseCompletion_createdAt(_ context.Co
 }
 
 func (ec *executionContext) _CourseCompletion_courseID(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.CourseID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.CourseID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CourseCompletion_courseID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "ID")
 }
 
 func (ec *executionContext) _CourseCompletion_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.CourseCompletion) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CourseCompletion_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourseCompletion", field, false, false, "ID")
@@ -25550,7 +25550,7 @@ func (ec *executionContext) fieldContext_CourseCompletion_course(_ context.Conte
 }
 
 func (ec *executionContext) _CourseQuestion_prompt(ctx context.Context, field graphql.CollectedField, obj *quiz.Question) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Prompt) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Prompt) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CourseQuestion_prompt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourseQuestion", field, false, false, "String")
@@ -25587,7 +25587,7 @@ func (ec *executionContext) fieldContext_CoverRequirement_kind(_ context.Context
 }
 
 func (ec *executionContext) _CoverRequirement_payer(ctx context.Context, field graphql.CollectedField, obj *market.CoverRequirement) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Payer) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Payer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CoverRequirement_payer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverRequirement", field, false, false, "String")
@@ -25754,7 +25754,7 @@ func (ec *executionContext) fieldContext_CreateShiftsPayload_shifts(_ context.Co
 }
 
 func (ec *executionContext) _CreditDispute_id(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "ID")
@@ -25775,14 +25775,14 @@ func (ec *executionContext) fieldContext_CreditDispute_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _CreditDispute_eventID(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.EventID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EventID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_eventID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "ID")
 }
 
 func (ec *executionContext) _CreditDispute_reason(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDispute) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Reason) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Reason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "String")
@@ -25799,7 +25799,7 @@ func (ec *executionContext) _CreditDispute_resolutionNote(ctx context.Context, f
 	if obj.ResolutionNote == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.ResolutionNote) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ResolutionNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_resolutionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "String")
@@ -25816,7 +25816,7 @@ func (ec *executionContext) _CreditDispute_response(ctx context.Context, field g
 	if obj.Response == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Response) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Response) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDispute_response(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditDispute", field, false, false, "String")
@@ -25972,7 +25972,7 @@ func (ec *executionContext) fieldContext_CreditDisputeEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _CreditEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "ID")
@@ -26021,7 +26021,7 @@ func (ec *executionContext) fieldContext_CreditEvent_rating(_ context.Context, f
 }
 
 func (ec *executionContext) _CreditEvent_sourceID(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEvent) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.SourceID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.SourceID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_sourceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "ID")
@@ -26038,7 +26038,7 @@ func (ec *executionContext) _CreditEvent_note(ctx context.Context, field graphql
 	if obj.Note == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Note) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Note) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEvent_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditEvent", field, false, false, "String")
@@ -26256,7 +26256,7 @@ func (ec *executionContext) fieldContext_CreditFactor_events(_ context.Context, 
 }
 
 func (ec *executionContext) _CreditReport_subjectID(ctx context.Context, field graphql.CollectedField, obj *market.CreditReport) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.SubjectID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.SubjectID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditReport_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreditReport", field, false, false, "ID")
@@ -26330,7 +26330,7 @@ func (ec *executionContext) fieldContext_DataExport_generatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _DataExport_json(ctx context.Context, field graphql.CollectedField, obj *market.DataExport) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.JSON) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.JSON) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DataExport_json(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DataExport", field, false, false, "String")
@@ -26878,7 +26878,7 @@ func (ec *executionContext) fieldContext_DemandView_suggestions(_ context.Contex
 }
 
 func (ec *executionContext) _Device_id(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Device_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Device", field, false, false, "ID")
@@ -26899,7 +26899,7 @@ func (ec *executionContext) fieldContext_Device_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Device_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Device) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.UserID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.UserID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Device_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Device", field, false, false, "ID")
@@ -26916,7 +26916,7 @@ func (ec *executionContext) _Device_appVersion(ctx context.Context, field graphq
 	if obj.AppVersion == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.AppVersion) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.AppVersion) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Device_appVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Device", field, false, false, "String")
@@ -26940,7 +26940,7 @@ func (ec *executionContext) _Device_disabledReason(ctx context.Context, field gr
 	if obj.DisabledReason == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.DisabledReason) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.DisabledReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Device_disabledReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Device", field, false, false, "String")
@@ -27089,7 +27089,7 @@ func (ec *executionContext) fieldContext_DeviceEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _DeviceSession_id(ctx context.Context, field graphql.CollectedField, obj *auth.DeviceSession) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeviceSession_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceSession", field, false, false, "ID")
@@ -27392,7 +27392,7 @@ func (ec *executionContext) fieldContext_Earnings_periods(ctx context.Context, f
 }
 
 func (ec *executionContext) _EarningsPeriod_starts(ctx context.Context, field graphql.CollectedField, obj *market.EarningsPeriod) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Starts) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Starts) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EarningsPeriod_starts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EarningsPeriod", field, false, false, "String")
@@ -27566,7 +27566,7 @@ func (ec *executionContext) fieldContext_Eligibility_failedRules(_ context.Conte
 }
 
 func (ec *executionContext) _Employer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "ID")
@@ -27587,7 +27587,7 @@ func (ec *executionContext) fieldContext_Employer_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Employer_name(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "String")
@@ -27597,7 +27597,7 @@ func (ec *executionContext) _Employer_description(ctx context.Context, field gra
 	if obj.Description == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Description) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Description) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "String")
@@ -27607,7 +27607,7 @@ func (ec *executionContext) _Employer_website(ctx context.Context, field graphql
 	if obj.Website == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Website) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Website) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "String")
@@ -27617,7 +27617,7 @@ func (ec *executionContext) _Employer_address(ctx context.Context, field graphql
 	if obj.Address == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Address) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Address) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Employer_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "String")
@@ -28350,7 +28350,7 @@ func (ec *executionContext) fieldContext_EmployerEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _EmployerInvitation_id(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "ID")
@@ -28371,14 +28371,14 @@ func (ec *executionContext) fieldContext_EmployerInvitation_updatedAt(_ context.
 }
 
 func (ec *executionContext) _EmployerInvitation_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "ID")
 }
 
 func (ec *executionContext) _EmployerInvitation_email(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Email) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Email) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "String")
@@ -28399,7 +28399,7 @@ func (ec *executionContext) fieldContext_EmployerInvitation_status(_ context.Con
 }
 
 func (ec *executionContext) _EmployerInvitation_invitedByID(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitation) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.InvitedByID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.InvitedByID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitation_invitedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmployerInvitation", field, false, false, "ID")
@@ -28626,35 +28626,35 @@ func (ec *executionContext) fieldContext_EscalateTimesheetDisputePayload_timeshe
 }
 
 func (ec *executionContext) _FormField_name(ctx context.Context, field graphql.CollectedField, obj *market.FormField) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_FormField_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FormField", field, false, false, "String")
 }
 
 func (ec *executionContext) _FormField_value(ctx context.Context, field graphql.CollectedField, obj *market.FormField) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Value) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Value) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_FormField_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FormField", field, false, false, "String")
 }
 
 func (ec *executionContext) _FundingPayment_provider(ctx context.Context, field graphql.CollectedField, obj *market.FundingPayment) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Provider) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Provider) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_FundingPayment_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingPayment", field, false, false, "String")
 }
 
 func (ec *executionContext) _FundingPayment_paymentID(ctx context.Context, field graphql.CollectedField, obj *market.FundingPayment) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.PaymentID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.PaymentID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_FundingPayment_paymentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingPayment", field, false, false, "String")
 }
 
 func (ec *executionContext) _FundingPayment_clientSecret(ctx context.Context, field graphql.CollectedField, obj *market.FundingPayment) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.ClientSecret) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ClientSecret) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_FundingPayment_clientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingPayment", field, false, false, "String")
@@ -28919,7 +28919,7 @@ func (ec *executionContext) fieldContext_IncomeStatement_total(_ context.Context
 }
 
 func (ec *executionContext) _InsuranceCover_id(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
@@ -28940,28 +28940,28 @@ func (ec *executionContext) fieldContext_InsuranceCover_updatedAt(_ context.Cont
 }
 
 func (ec *executionContext) _InsuranceCover_assignmentID(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.AssignmentID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.AssignmentID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_assignmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
 }
 
 func (ec *executionContext) _InsuranceCover_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
 }
 
 func (ec *executionContext) _InsuranceCover_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
 }
 
 func (ec *executionContext) _InsuranceCover_payerID(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.PayerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.PayerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_payerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "ID")
@@ -28975,14 +28975,14 @@ func (ec *executionContext) fieldContext_InsuranceCover_kind(_ context.Context, 
 }
 
 func (ec *executionContext) _InsuranceCover_insurer(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Insurer) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Insurer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_insurer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "String")
 }
 
 func (ec *executionContext) _InsuranceCover_policyNumber(ctx context.Context, field graphql.CollectedField, obj *ent.InsuranceCover) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.PolicyNumber) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.PolicyNumber) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InsuranceCover_policyNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsuranceCover", field, false, false, "String")
@@ -29111,7 +29111,7 @@ func (ec *executionContext) fieldContext_Invoice_lines(_ context.Context, field 
 }
 
 func (ec *executionContext) _InvoiceLine_currency(ctx context.Context, field graphql.CollectedField, obj *market.InvoiceLine) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Currency) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Currency) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_InvoiceLine_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InvoiceLine", field, false, false, "String")
@@ -29201,7 +29201,7 @@ func (ec *executionContext) fieldContext_LeaveEmployerPayload_employer(_ context
 }
 
 func (ec *executionContext) _LedgerCheckpoint_note(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerCheckpoint) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Note) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Note) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerCheckpoint_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerCheckpoint", field, false, false, "String")
@@ -29261,7 +29261,7 @@ func (ec *executionContext) fieldContext_LedgerCheckpoint_publicKey(_ context.Co
 }
 
 func (ec *executionContext) _LedgerEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "ID")
@@ -29282,42 +29282,42 @@ func (ec *executionContext) fieldContext_LedgerEntry_seq(_ context.Context, fiel
 }
 
 func (ec *executionContext) _LedgerEntry_kind(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Kind) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Kind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _LedgerEntry_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.SubjectID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.SubjectID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _LedgerEntry_actorID(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ActorID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ActorID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_actorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _LedgerEntry_payload(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Payload) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Payload) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _LedgerEntry_prevHash(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.PrevHash) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.PrevHash) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_prevHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _LedgerEntry_hash(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntry) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Hash) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Hash) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntry_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerEntry", field, false, false, "String")
@@ -29434,7 +29434,7 @@ func (ec *executionContext) fieldContext_LedgerEntryEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _LedgerReceipt_json(ctx context.Context, field graphql.CollectedField, obj *model.LedgerReceipt) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.JSON) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.JSON) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerReceipt_json(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerReceipt", field, false, false, "String")
@@ -29455,14 +29455,14 @@ func (ec *executionContext) fieldContext_LedgerReceipt_size(_ context.Context, f
 }
 
 func (ec *executionContext) _LedgerReceipt_kind(ctx context.Context, field graphql.CollectedField, obj *model.LedgerReceipt) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Kind) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Kind) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerReceipt_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerReceipt", field, false, false, "String")
 }
 
 func (ec *executionContext) _LedgerReceipt_checkpoint(ctx context.Context, field graphql.CollectedField, obj *model.LedgerReceipt) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Checkpoint) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Checkpoint) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerReceipt_checkpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LedgerReceipt", field, false, false, "String")
@@ -29611,7 +29611,7 @@ func (ec *executionContext) fieldContext_MarkPaidPayload_timesheet(_ context.Con
 }
 
 func (ec *executionContext) _MatchFactor_name(ctx context.Context, field graphql.CollectedField, obj *market.MatchFactor) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MatchFactor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchFactor", field, false, false, "String")
@@ -29632,14 +29632,14 @@ func (ec *executionContext) fieldContext_MatchFactor_max(_ context.Context, fiel
 }
 
 func (ec *executionContext) _MatchFactor_detail(ctx context.Context, field graphql.CollectedField, obj *market.MatchFactor) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Detail) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Detail) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MatchFactor_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchFactor", field, false, false, "String")
 }
 
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Membership_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "ID")
@@ -29660,14 +29660,14 @@ func (ec *executionContext) fieldContext_Membership_updatedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Membership_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Membership_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Membership_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.UserID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.UserID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Membership_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "ID")
@@ -29862,7 +29862,7 @@ func (ec *executionContext) fieldContext_Money_amount(_ context.Context, field g
 }
 
 func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *market.Money) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Currency) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Currency) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Money_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
@@ -34081,7 +34081,7 @@ func (ec *executionContext) fieldContext_Mutation_updateWorkerProfile(ctx contex
 }
 
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
@@ -34095,7 +34095,7 @@ func (ec *executionContext) fieldContext_Notification_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _Notification_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.UserID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.UserID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
@@ -34109,7 +34109,7 @@ func (ec *executionContext) fieldContext_Notification_category(_ context.Context
 }
 
 func (ec *executionContext) _Notification_title(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Title) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Title) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
@@ -34119,14 +34119,14 @@ func (ec *executionContext) _Notification_body(ctx context.Context, field graphq
 	if obj.Body == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Body) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Body) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
 }
 
 func (ec *executionContext) _Notification_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.SubjectID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.SubjectID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Notification_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
@@ -34264,7 +34264,7 @@ func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _NotificationSettings_timeZone(ctx context.Context, field graphql.CollectedField, obj *notifications.NotificationSettings) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.TimeZone) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_NotificationSettings_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NotificationSettings", field, false, false, "String")
@@ -34333,7 +34333,7 @@ func (ec *executionContext) fieldContext_NotificationSettings_dailyShiftPushCap(
 }
 
 func (ec *executionContext) _Offer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "ID")
@@ -34354,21 +34354,21 @@ func (ec *executionContext) fieldContext_Offer_updatedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Offer_shiftID(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ShiftID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ShiftID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_shiftID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Offer_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Offer_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "ID")
@@ -34392,7 +34392,7 @@ func (ec *executionContext) _Offer_message(ctx context.Context, field graphql.Co
 	if obj.Message == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Message) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Message) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Offer_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
@@ -34718,7 +34718,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _PayFactor_code(ctx context.Context, field graphql.CollectedField, obj *market.PayFactor) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Code) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Code) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayFactor_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayFactor", field, false, false, "String")
@@ -34897,7 +34897,7 @@ func (ec *executionContext) fieldContext_PaySuggestion_minimumWage(_ context.Con
 }
 
 func (ec *executionContext) _Payout_id(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "ID")
@@ -34918,7 +34918,7 @@ func (ec *executionContext) fieldContext_Payout_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Payout_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "ID")
@@ -34932,14 +34932,14 @@ func (ec *executionContext) fieldContext_Payout_amount(_ context.Context, field 
 }
 
 func (ec *executionContext) _Payout_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Currency) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Currency) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "String")
 }
 
 func (ec *executionContext) _Payout_provider(ctx context.Context, field graphql.CollectedField, obj *ent.Payout) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Provider) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Provider) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "String")
@@ -34956,7 +34956,7 @@ func (ec *executionContext) _Payout_providerRef(ctx context.Context, field graph
 	if obj.ProviderRef == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.ProviderRef) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ProviderRef) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payout_providerRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payout", field, false, false, "String")
@@ -34977,7 +34977,7 @@ func (ec *executionContext) fieldContext_Payout_batchID(_ context.Context, field
 }
 
 func (ec *executionContext) _PayoutBatch_id(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutBatch_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "ID")
@@ -34998,7 +34998,7 @@ func (ec *executionContext) fieldContext_PayoutBatch_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _PayoutBatch_currency(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatch) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Currency) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Currency) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutBatch_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PayoutBatch", field, false, false, "String")
@@ -35358,14 +35358,14 @@ func (ec *executionContext) fieldContext_Payslip_payer(_ context.Context, field 
 }
 
 func (ec *executionContext) _Payslip_shiftTitle(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.ShiftTitle) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ShiftTitle) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_shiftTitle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payslip", field, false, false, "String")
 }
 
 func (ec *executionContext) _Payslip_workedOn(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.WorkedOn) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WorkedOn) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_workedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payslip", field, false, false, "String")
@@ -35482,7 +35482,7 @@ func (ec *executionContext) fieldContext_Payslip_withheld(_ context.Context, fie
 }
 
 func (ec *executionContext) _Payslip_withholdingRule(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.WithholdingRule) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WithholdingRule) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_withholdingRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payslip", field, false, false, "String")
@@ -36802,14 +36802,14 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _QuietHours_start(ctx context.Context, field graphql.CollectedField, obj *notifications.QuietHours) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Start) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Start) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_QuietHours_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QuietHours", field, false, false, "String")
 }
 
 func (ec *executionContext) _QuietHours_end(ctx context.Context, field graphql.CollectedField, obj *notifications.QuietHours) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.End) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.End) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_QuietHours_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QuietHours", field, false, false, "String")
@@ -36881,7 +36881,7 @@ func (ec *executionContext) fieldContext_RatingSummary_tags(_ context.Context, f
 }
 
 func (ec *executionContext) _RealName_id(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "ID")
@@ -36902,14 +36902,14 @@ func (ec *executionContext) fieldContext_RealName_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _RealName_userID(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.UserID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.UserID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "ID")
 }
 
 func (ec *executionContext) _RealName_legalName(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.LegalName) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.LegalName) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_legalName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "String")
@@ -36923,7 +36923,7 @@ func (ec *executionContext) fieldContext_RealName_idType(_ context.Context, fiel
 }
 
 func (ec *executionContext) _RealName_idNumberMasked(ctx context.Context, field graphql.CollectedField, obj *ent.RealName) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.IDNumberMasked) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.IDNumberMasked) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_idNumberMasked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "String")
@@ -36940,7 +36940,7 @@ func (ec *executionContext) _RealName_reason(ctx context.Context, field graphql.
 	if obj.Reason == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Reason) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Reason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RealName_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RealName", field, false, false, "String")
@@ -37105,7 +37105,7 @@ func (ec *executionContext) fieldContext_RecordTimePayload_timesheet(_ context.C
 }
 
 func (ec *executionContext) _RefreshTokenPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.AccessToken) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.AccessToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RefreshTokenPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RefreshTokenPayload", field, false, false, "String")
@@ -37119,7 +37119,7 @@ func (ec *executionContext) fieldContext_RefreshTokenPayload_accessTokenExpiresA
 }
 
 func (ec *executionContext) _RefreshTokenPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.RefreshToken) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.RefreshToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RefreshTokenPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RefreshTokenPayload", field, false, false, "String")
@@ -37451,7 +37451,7 @@ func (ec *executionContext) fieldContext_ReportReviewPayload_review(_ context.Co
 }
 
 func (ec *executionContext) _RequestPasswordResetPayload_email(ctx context.Context, field graphql.CollectedField, obj *auth.ResetPending) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Email) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Email) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RequestPasswordResetPayload_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RequestPasswordResetPayload", field, false, false, "String")
@@ -37497,7 +37497,7 @@ func (ec *executionContext) fieldContext_RequestPayoutPayload_payout(_ context.C
 }
 
 func (ec *executionContext) _ResetPasswordPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.AccessToken) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.AccessToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ResetPasswordPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, "String")
@@ -37511,7 +37511,7 @@ func (ec *executionContext) fieldContext_ResetPasswordPayload_accessTokenExpires
 }
 
 func (ec *executionContext) _ResetPasswordPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.RefreshToken) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.RefreshToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ResetPasswordPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, "String")
@@ -37653,7 +37653,7 @@ func (ec *executionContext) fieldContext_ResolveCreditDisputePayload_reversal(_ 
 }
 
 func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "ID")
@@ -37674,7 +37674,7 @@ func (ec *executionContext) fieldContext_Review_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Review_assignmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.AssignmentID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.AssignmentID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_assignmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "ID")
@@ -37688,14 +37688,14 @@ func (ec *executionContext) fieldContext_Review_direction(_ context.Context, fie
 }
 
 func (ec *executionContext) _Review_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Review_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Review) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "ID")
@@ -37735,7 +37735,7 @@ func (ec *executionContext) _Review_comment(ctx context.Context, field graphql.C
 	if obj.Comment == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Comment) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Comment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
@@ -37752,7 +37752,7 @@ func (ec *executionContext) _Review_reply(ctx context.Context, field graphql.Col
 	if obj.Reply == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Reply) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Reply) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Review_reply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
@@ -37940,7 +37940,7 @@ func (ec *executionContext) fieldContext_ReviewEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _ReviewReport_id(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "ID")
@@ -37954,21 +37954,21 @@ func (ec *executionContext) fieldContext_ReviewReport_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _ReviewReport_reviewID(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ReviewID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ReviewID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReport_reviewID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "ID")
 }
 
 func (ec *executionContext) _ReviewReport_reporterID(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ReporterID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ReporterID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReport_reporterID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "ID")
 }
 
 func (ec *executionContext) _ReviewReport_reason(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReport) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Reason) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Reason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReport_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "String")
@@ -37992,7 +37992,7 @@ func (ec *executionContext) _ReviewReport_decisionNote(ctx context.Context, fiel
 	if obj.DecisionNote == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.DecisionNote) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.DecisionNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReport_decisionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReviewReport", field, false, false, "String")
@@ -38269,7 +38269,7 @@ func (ec *executionContext) fieldContext_RevokeOfferPayload_application(_ contex
 }
 
 func (ec *executionContext) _RightsReport_id(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsReport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "ID")
@@ -38304,14 +38304,14 @@ func (ec *executionContext) fieldContext_RightsReport_jurisdiction(_ context.Con
 }
 
 func (ec *executionContext) _RightsReport_csv(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Csv) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Csv) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsReport_csv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "String")
 }
 
 func (ec *executionContext) _RightsReport_sha256(ctx context.Context, field graphql.CollectedField, obj *ent.RightsReport) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Sha256) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Sha256) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RightsReport_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RightsReport", field, false, false, "String")
@@ -38470,7 +38470,7 @@ func (ec *executionContext) fieldContext_RightsScore_disputesOpen(_ context.Cont
 }
 
 func (ec *executionContext) _RosterEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "ID")
@@ -38491,14 +38491,14 @@ func (ec *executionContext) fieldContext_RosterEntry_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _RosterEntry_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntry_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _RosterEntry_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntry) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntry_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "ID")
@@ -38515,7 +38515,7 @@ func (ec *executionContext) _RosterEntry_note(ctx context.Context, field graphql
 	if obj.Note == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Note) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Note) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntry_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RosterEntry", field, false, false, "String")
@@ -39035,7 +39035,7 @@ func (ec *executionContext) fieldContext_SettlePayoutBatchPayload_batch(_ contex
 }
 
 func (ec *executionContext) _Shift_id(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "ID")
@@ -39056,14 +39056,14 @@ func (ec *executionContext) fieldContext_Shift_updatedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Shift_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Shift_title(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Title) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Title) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
@@ -39073,7 +39073,7 @@ func (ec *executionContext) _Shift_description(ctx context.Context, field graphq
 	if obj.Description == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Description) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Description) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
@@ -39094,7 +39094,7 @@ func (ec *executionContext) fieldContext_Shift_status(_ context.Context, field g
 }
 
 func (ec *executionContext) _Shift_address(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Address) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Address) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
@@ -39174,7 +39174,7 @@ func (ec *executionContext) fieldContext_Shift_endsAt(_ context.Context, field g
 }
 
 func (ec *executionContext) _Shift_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.TimeZone) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
@@ -39195,7 +39195,7 @@ func (ec *executionContext) fieldContext_Shift_payRate(_ context.Context, field 
 }
 
 func (ec *executionContext) _Shift_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Currency) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Currency) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
@@ -39261,7 +39261,7 @@ func (ec *executionContext) _Shift_safetyBriefing(ctx context.Context, field gra
 	if obj.SafetyBriefing == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.SafetyBriefing) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.SafetyBriefing) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_safetyBriefing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
@@ -39320,7 +39320,7 @@ func (ec *executionContext) _Shift_cancelReason(ctx context.Context, field graph
 	if obj.CancelReason == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.CancelReason) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.CancelReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Shift_cancelReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shift", field, false, false, "String")
@@ -40103,7 +40103,7 @@ func (ec *executionContext) fieldContext_ShiftFeedEdge_fit(_ context.Context, fi
 }
 
 func (ec *executionContext) _ShiftTemplate_id(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "ID")
@@ -40124,28 +40124,28 @@ func (ec *executionContext) fieldContext_ShiftTemplate_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _ShiftTemplate_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "ID")
 }
 
 func (ec *executionContext) _ShiftTemplate_name(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "String")
 }
 
 func (ec *executionContext) _ShiftTemplate_title(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Title) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Title) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "String")
 }
 
 func (ec *executionContext) _ShiftTemplate_startTime(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.StartTime) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.StartTime) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_startTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "String")
@@ -40159,7 +40159,7 @@ func (ec *executionContext) fieldContext_ShiftTemplate_minutes(_ context.Context
 }
 
 func (ec *executionContext) _ShiftTemplate_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplate) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.TimeZone) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplate_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ShiftTemplate", field, false, false, "String")
@@ -40404,7 +40404,7 @@ func (ec *executionContext) fieldContext_SignContractPayload_assignment(_ contex
 }
 
 func (ec *executionContext) _SignInPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.AccessToken) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.AccessToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignInPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, "String")
@@ -40418,7 +40418,7 @@ func (ec *executionContext) fieldContext_SignInPayload_accessTokenExpiresAt(_ co
 }
 
 func (ec *executionContext) _SignInPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.RefreshToken) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.RefreshToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignInPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignInPayload", field, false, false, "String")
@@ -40485,7 +40485,7 @@ func (ec *executionContext) fieldContext_SignOutSessionPayload_revoked(_ context
 }
 
 func (ec *executionContext) _SignUpPayload_email(ctx context.Context, field graphql.CollectedField, obj *auth.SignUpPending) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Email) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Email) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignUpPayload_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignUpPayload", field, false, false, "String")
@@ -40499,7 +40499,7 @@ func (ec *executionContext) fieldContext_SignUpPayload_codeExpiresAt(_ context.C
 }
 
 func (ec *executionContext) _Skill_id(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Skill_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Skill", field, false, false, "ID")
@@ -40513,14 +40513,14 @@ func (ec *executionContext) fieldContext_Skill_createdAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Skill_slug(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Slug) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Slug) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Skill_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Skill", field, false, false, "String")
 }
 
 func (ec *executionContext) _Skill_name(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Skill_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Skill", field, false, false, "String")
@@ -40651,7 +40651,7 @@ func (ec *executionContext) fieldContext_SkillEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _StaffAction_id(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffAction_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "ID")
@@ -40665,7 +40665,7 @@ func (ec *executionContext) fieldContext_StaffAction_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _StaffAction_actorID(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ActorID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ActorID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffAction_actorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "ID")
@@ -40679,7 +40679,7 @@ func (ec *executionContext) fieldContext_StaffAction_action(_ context.Context, f
 }
 
 func (ec *executionContext) _StaffAction_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.StaffAction) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.SubjectID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.SubjectID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffAction_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "ID")
@@ -40689,7 +40689,7 @@ func (ec *executionContext) _StaffAction_note(ctx context.Context, field graphql
 	if obj.Note == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Note) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Note) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffAction_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StaffAction", field, false, false, "String")
@@ -40838,7 +40838,7 @@ func (ec *executionContext) fieldContext_StartCertificationUploadPayload_certifi
 }
 
 func (ec *executionContext) _StartCertificationUploadPayload_url(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.URL) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.URL) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StartCertificationUploadPayload_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StartCertificationUploadPayload", field, false, false, "String")
@@ -41240,7 +41240,7 @@ func (ec *executionContext) fieldContext_Subscription_assignmentEvents(ctx conte
 }
 
 func (ec *executionContext) _TagCount_tag(ctx context.Context, field graphql.CollectedField, obj *market.TagCount) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Tag) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Tag) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_TagCount_tag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TagCount", field, false, false, "String")
@@ -41254,7 +41254,7 @@ func (ec *executionContext) fieldContext_TagCount_count(_ context.Context, field
 }
 
 func (ec *executionContext) _Timesheet_id(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "ID")
@@ -41275,21 +41275,21 @@ func (ec *executionContext) fieldContext_Timesheet_updatedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Timesheet_assignmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.AssignmentID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.AssignmentID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_assignmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Timesheet_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Timesheet_employerID(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.EmployerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EmployerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_employerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "ID")
@@ -41334,7 +41334,7 @@ func (ec *executionContext) _Timesheet_claimNote(ctx context.Context, field grap
 	if obj.ClaimNote == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.ClaimNote) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ClaimNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_claimNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
@@ -41351,7 +41351,7 @@ func (ec *executionContext) _Timesheet_adjustmentReason(ctx context.Context, fie
 	if obj.AdjustmentReason == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.AdjustmentReason) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.AdjustmentReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_adjustmentReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
@@ -41389,7 +41389,7 @@ func (ec *executionContext) _Timesheet_disputeReason(ctx context.Context, field 
 	if obj.DisputeReason == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.DisputeReason) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.DisputeReason) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_disputeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
@@ -41406,7 +41406,7 @@ func (ec *executionContext) _Timesheet_correctionNote(ctx context.Context, field
 	if obj.CorrectionNote == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.CorrectionNote) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.CorrectionNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_correctionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
@@ -41430,7 +41430,7 @@ func (ec *executionContext) _Timesheet_escalationNote(ctx context.Context, field
 	if obj.EscalationNote == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.EscalationNote) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.EscalationNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_escalationNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
@@ -41447,7 +41447,7 @@ func (ec *executionContext) _Timesheet_decisionNote(ctx context.Context, field g
 	if obj.DecisionNote == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.DecisionNote) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.DecisionNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_decisionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
@@ -41461,7 +41461,7 @@ func (ec *executionContext) fieldContext_Timesheet_amountOwed(_ context.Context,
 }
 
 func (ec *executionContext) _Timesheet_currency(ctx context.Context, field graphql.CollectedField, obj *ent.Timesheet) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Currency) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Currency) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
@@ -41485,7 +41485,7 @@ func (ec *executionContext) _Timesheet_paymentReference(ctx context.Context, fie
 	if obj.PaymentReference == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.PaymentReference) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.PaymentReference) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_paymentReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
@@ -41509,7 +41509,7 @@ func (ec *executionContext) _Timesheet_withholdingRule(ctx context.Context, fiel
 	if obj.WithholdingRule == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.WithholdingRule) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WithholdingRule) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_withholdingRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
@@ -41547,7 +41547,7 @@ func (ec *executionContext) _Timesheet_notReceivedNote(ctx context.Context, fiel
 	if obj.NotReceivedNote == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.NotReceivedNote) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.NotReceivedNote) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Timesheet_notReceivedNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Timesheet", field, false, false, "String")
@@ -41998,7 +41998,7 @@ func (ec *executionContext) fieldContext_UpdateWorkerProfilePayload_user(_ conte
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
@@ -42019,7 +42019,7 @@ func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field
 }
 
 func (ec *executionContext) _User_displayName(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.DisplayName) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.DisplayName) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_User_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -42033,14 +42033,14 @@ func (ec *executionContext) fieldContext_User_isStaff(_ context.Context, field g
 }
 
 func (ec *executionContext) _User_timeZone(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.TimeZone) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.TimeZone) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_User_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_locale(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Locale) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Locale) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_User_locale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
@@ -42363,7 +42363,7 @@ func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, fiel
 }
 
 func (ec *executionContext) _VerifyEmailPayload_accessToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.AccessToken) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.AccessToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_VerifyEmailPayload_accessToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VerifyEmailPayload", field, false, false, "String")
@@ -42377,7 +42377,7 @@ func (ec *executionContext) fieldContext_VerifyEmailPayload_accessTokenExpiresAt
 }
 
 func (ec *executionContext) _VerifyEmailPayload_refreshToken(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.RefreshToken) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.RefreshToken) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_VerifyEmailPayload_refreshToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VerifyEmailPayload", field, false, false, "String")
@@ -42487,7 +42487,7 @@ func (ec *executionContext) fieldContext_WithdrawApplicationPayload_offer(_ cont
 }
 
 func (ec *executionContext) _WorkerProfile_id(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfile_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "ID")
@@ -42508,7 +42508,7 @@ func (ec *executionContext) fieldContext_WorkerProfile_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _WorkerProfile_userID(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfile) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.UserID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.UserID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfile_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "ID")
@@ -42518,7 +42518,7 @@ func (ec *executionContext) _WorkerProfile_headline(ctx context.Context, field g
 	if obj.Headline == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Headline) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Headline) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfile_headline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "String")
@@ -42528,7 +42528,7 @@ func (ec *executionContext) _WorkerProfile_bio(ctx context.Context, field graphq
 	if obj.Bio == "" {
 		return graphql.Null
 	}
-	return ec.marshalOString2string(ctx, field.Selections, obj.Bio) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Bio) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfile_bio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerProfile", field, false, false, "String")
@@ -43361,7 +43361,7 @@ func (ec *executionContext) fieldContext_WorkerProfileEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _WorkerSkill_id(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerSkill) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.ID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerSkill_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerSkill", field, false, false, "ID")
@@ -43375,14 +43375,14 @@ func (ec *executionContext) fieldContext_WorkerSkill_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _WorkerSkill_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerSkill) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.WorkerID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.WorkerID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerSkill_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerSkill", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WorkerSkill_skillID(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerSkill) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.SkillID) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.SkillID) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerSkill_skillID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkerSkill", field, false, false, "ID")
@@ -43570,7 +43570,7 @@ func (ec *executionContext) fieldContext_WorkerSkillEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "String")
@@ -43674,7 +43674,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, "String")
@@ -43750,7 +43750,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, false, false, "String")
@@ -43902,7 +43902,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain read: graph/serial/rewrite
+	return serial.String(&obj.Name) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
@@ -51661,7 +51661,7 @@ func (ec *executionContext) _AcceptEmployerInvitationPayload(ctx context.Context
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("AcceptEmployerInvitationPayload")
+			out.Values[i] = serial.Typename("AcceptEmployerInvitationPayload")
 		case "invitation":
 			out.Values[i] = ec._AcceptEmployerInvitationPayload_invitation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -51699,7 +51699,7 @@ func (ec *executionContext) _AcceptOfferPayload(ctx context.Context, sel ast.Sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("AcceptOfferPayload")
+			out.Values[i] = serial.Typename("AcceptOfferPayload")
 		case "assignment":
 			out.Values[i] = ec._AcceptOfferPayload_assignment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -51752,7 +51752,7 @@ func (ec *executionContext) _AcknowledgeSafetyBriefingPayload(ctx context.Contex
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("AcknowledgeSafetyBriefingPayload")
+			out.Values[i] = serial.Typename("AcknowledgeSafetyBriefingPayload")
 		case "assignment":
 			out.Values[i] = ec._AcknowledgeSafetyBriefingPayload_assignment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -51785,7 +51785,7 @@ func (ec *executionContext) _AddEmployerMemberPayload(ctx context.Context, sel a
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("AddEmployerMemberPayload")
+			out.Values[i] = serial.Typename("AddEmployerMemberPayload")
 		case "invitation":
 			out.Values[i] = ec._AddEmployerMemberPayload_invitation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -51818,7 +51818,7 @@ func (ec *executionContext) _AnswerCreditDisputePayload(ctx context.Context, sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("AnswerCreditDisputePayload")
+			out.Values[i] = serial.Typename("AnswerCreditDisputePayload")
 		case "dispute":
 			out.Values[i] = ec._AnswerCreditDisputePayload_dispute(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -51856,7 +51856,7 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Application")
+			out.Values[i] = serial.Typename("Application")
 		case "id":
 			out.Values[i] = ec._Application_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -51947,7 +51947,7 @@ func (ec *executionContext) _ApplicationConnection(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ApplicationConnection")
+			out.Values[i] = serial.Typename("ApplicationConnection")
 		case "edges":
 			out.Values[i] = ec._ApplicationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -51990,7 +51990,7 @@ func (ec *executionContext) _ApplicationEdge(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ApplicationEdge")
+			out.Values[i] = serial.Typename("ApplicationEdge")
 		case "node":
 			out.Values[i] = ec._ApplicationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -52028,7 +52028,7 @@ func (ec *executionContext) _ApplicationEvent(ctx context.Context, sel ast.Selec
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ApplicationEvent")
+			out.Values[i] = serial.Typename("ApplicationEvent")
 		case "kind":
 			out.Values[i] = ec._ApplicationEvent_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52066,7 +52066,7 @@ func (ec *executionContext) _ApplyToShiftPayload(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ApplyToShiftPayload")
+			out.Values[i] = serial.Typename("ApplyToShiftPayload")
 		case "application":
 			out.Values[i] = ec._ApplyToShiftPayload_application(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52104,7 +52104,7 @@ func (ec *executionContext) _AppointAuditorPayload(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("AppointAuditorPayload")
+			out.Values[i] = serial.Typename("AppointAuditorPayload")
 		case "user":
 			out.Values[i] = ec._AppointAuditorPayload_user(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52137,7 +52137,7 @@ func (ec *executionContext) _ApproveTimesheetPayload(ctx context.Context, sel as
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ApproveTimesheetPayload")
+			out.Values[i] = serial.Typename("ApproveTimesheetPayload")
 		case "timesheet":
 			out.Values[i] = ec._ApproveTimesheetPayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52175,7 +52175,7 @@ func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSe
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Assignment")
+			out.Values[i] = serial.Typename("Assignment")
 		case "id":
 			out.Values[i] = ec._Assignment_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52336,7 +52336,7 @@ func (ec *executionContext) _AssignmentConnection(ctx context.Context, sel ast.S
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("AssignmentConnection")
+			out.Values[i] = serial.Typename("AssignmentConnection")
 		case "edges":
 			out.Values[i] = ec._AssignmentConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52379,7 +52379,7 @@ func (ec *executionContext) _AssignmentEdge(ctx context.Context, sel ast.Selecti
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("AssignmentEdge")
+			out.Values[i] = serial.Typename("AssignmentEdge")
 		case "node":
 			out.Values[i] = ec._AssignmentEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -52417,7 +52417,7 @@ func (ec *executionContext) _AssignmentEvent(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("AssignmentEvent")
+			out.Values[i] = serial.Typename("AssignmentEvent")
 		case "kind":
 			out.Values[i] = ec._AssignmentEvent_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52455,7 +52455,7 @@ func (ec *executionContext) _Availability(ctx context.Context, sel ast.Selection
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Availability")
+			out.Values[i] = serial.Typename("Availability")
 		case "weekly":
 			out.Values[i] = ec._Availability_weekly(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52493,7 +52493,7 @@ func (ec *executionContext) _AvailabilityException(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("AvailabilityException")
+			out.Values[i] = serial.Typename("AvailabilityException")
 		case "from":
 			out.Values[i] = ec._AvailabilityException_from(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52536,7 +52536,7 @@ func (ec *executionContext) _AvailabilityWindow(ctx context.Context, sel ast.Sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("AvailabilityWindow")
+			out.Values[i] = serial.Typename("AvailabilityWindow")
 		case "day":
 			out.Values[i] = ec._AvailabilityWindow_day(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52579,7 +52579,7 @@ func (ec *executionContext) _BankAccount(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("BankAccount")
+			out.Values[i] = serial.Typename("BankAccount")
 		case "holderName":
 			out.Values[i] = ec._BankAccount_holderName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52622,7 +52622,7 @@ func (ec *executionContext) _BatchPayoutsPayload(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("BatchPayoutsPayload")
+			out.Values[i] = serial.Typename("BatchPayoutsPayload")
 		case "batch":
 			out.Values[i] = ec._BatchPayoutsPayload_batch(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -52655,7 +52655,7 @@ func (ec *executionContext) _BoostShiftPayload(ctx context.Context, sel ast.Sele
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("BoostShiftPayload")
+			out.Values[i] = serial.Typename("BoostShiftPayload")
 		case "shift":
 			out.Values[i] = ec._BoostShiftPayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52688,7 +52688,7 @@ func (ec *executionContext) _CancelAssignmentPayload(ctx context.Context, sel as
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CancelAssignmentPayload")
+			out.Values[i] = serial.Typename("CancelAssignmentPayload")
 		case "assignment":
 			out.Values[i] = ec._CancelAssignmentPayload_assignment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52726,7 +52726,7 @@ func (ec *executionContext) _CancelShiftPayload(ctx context.Context, sel ast.Sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CancelShiftPayload")
+			out.Values[i] = serial.Typename("CancelShiftPayload")
 		case "shift":
 			out.Values[i] = ec._CancelShiftPayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52769,7 +52769,7 @@ func (ec *executionContext) _CandidateConnection(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CandidateConnection")
+			out.Values[i] = serial.Typename("CandidateConnection")
 		case "edges":
 			out.Values[i] = ec._CandidateConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52812,7 +52812,7 @@ func (ec *executionContext) _CandidateEdge(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CandidateEdge")
+			out.Values[i] = serial.Typename("CandidateEdge")
 		case "cursor":
 			out.Values[i] = ec._CandidateEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52885,7 +52885,7 @@ func (ec *executionContext) _Certification(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Certification")
+			out.Values[i] = serial.Typename("Certification")
 		case "id":
 			out.Values[i] = ec._Certification_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -52966,7 +52966,7 @@ func (ec *executionContext) _CertificationConnection(ctx context.Context, sel as
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CertificationConnection")
+			out.Values[i] = serial.Typename("CertificationConnection")
 		case "edges":
 			out.Values[i] = ec._CertificationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53009,7 +53009,7 @@ func (ec *executionContext) _CertificationDetails(ctx context.Context, sel ast.S
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CertificationDetails")
+			out.Values[i] = serial.Typename("CertificationDetails")
 		case "issuer":
 			out.Values[i] = ec._CertificationDetails_issuer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53087,7 +53087,7 @@ func (ec *executionContext) _CertificationEdge(ctx context.Context, sel ast.Sele
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CertificationEdge")
+			out.Values[i] = serial.Typename("CertificationEdge")
 		case "node":
 			out.Values[i] = ec._CertificationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -53125,7 +53125,7 @@ func (ec *executionContext) _ChangeMemberRolePayload(ctx context.Context, sel as
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ChangeMemberRolePayload")
+			out.Values[i] = serial.Typename("ChangeMemberRolePayload")
 		case "membership":
 			out.Values[i] = ec._ChangeMemberRolePayload_membership(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53158,7 +53158,7 @@ func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ChangePasswordPayload")
+			out.Values[i] = serial.Typename("ChangePasswordPayload")
 		case "accessToken":
 			out.Values[i] = ec._ChangePasswordPayload_accessToken(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53211,7 +53211,7 @@ func (ec *executionContext) _CheckInPayload(ctx context.Context, sel ast.Selecti
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CheckInPayload")
+			out.Values[i] = serial.Typename("CheckInPayload")
 		case "assignment":
 			out.Values[i] = ec._CheckInPayload_assignment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53244,7 +53244,7 @@ func (ec *executionContext) _CheckOutPayload(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CheckOutPayload")
+			out.Values[i] = serial.Typename("CheckOutPayload")
 		case "assignment":
 			out.Values[i] = ec._CheckOutPayload_assignment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53282,7 +53282,7 @@ func (ec *executionContext) _ClaimTimePayload(ctx context.Context, sel ast.Selec
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ClaimTimePayload")
+			out.Values[i] = serial.Typename("ClaimTimePayload")
 		case "timesheet":
 			out.Values[i] = ec._ClaimTimePayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53320,7 +53320,7 @@ func (ec *executionContext) _CompleteCertificationUploadPayload(ctx context.Cont
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CompleteCertificationUploadPayload")
+			out.Values[i] = serial.Typename("CompleteCertificationUploadPayload")
 		case "certification":
 			out.Values[i] = ec._CompleteCertificationUploadPayload_certification(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53353,7 +53353,7 @@ func (ec *executionContext) _ConfirmFundingPayload(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ConfirmFundingPayload")
+			out.Values[i] = serial.Typename("ConfirmFundingPayload")
 		case "employer":
 			out.Values[i] = ec._ConfirmFundingPayload_employer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53386,7 +53386,7 @@ func (ec *executionContext) _ConfirmPaymentPayload(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ConfirmPaymentPayload")
+			out.Values[i] = serial.Typename("ConfirmPaymentPayload")
 		case "timesheet":
 			out.Values[i] = ec._ConfirmPaymentPayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53424,7 +53424,7 @@ func (ec *executionContext) _Contract(ctx context.Context, sel ast.SelectionSet,
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Contract")
+			out.Values[i] = serial.Typename("Contract")
 		case "id":
 			out.Values[i] = ec._Contract_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53540,7 +53540,7 @@ func (ec *executionContext) _ContractConnection(ctx context.Context, sel ast.Sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ContractConnection")
+			out.Values[i] = serial.Typename("ContractConnection")
 		case "edges":
 			out.Values[i] = ec._ContractConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53583,7 +53583,7 @@ func (ec *executionContext) _ContractEdge(ctx context.Context, sel ast.Selection
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ContractEdge")
+			out.Values[i] = serial.Typename("ContractEdge")
 		case "node":
 			out.Values[i] = ec._ContractEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -53621,7 +53621,7 @@ func (ec *executionContext) _Course(ctx context.Context, sel ast.SelectionSet, o
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Course")
+			out.Values[i] = serial.Typename("Course")
 		case "id":
 			out.Values[i] = ec._Course_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53709,7 +53709,7 @@ func (ec *executionContext) _CourseCompletion(ctx context.Context, sel ast.Selec
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CourseCompletion")
+			out.Values[i] = serial.Typename("CourseCompletion")
 		case "id":
 			out.Values[i] = ec._CourseCompletion_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53778,7 +53778,7 @@ func (ec *executionContext) _CourseQuestion(ctx context.Context, sel ast.Selecti
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CourseQuestion")
+			out.Values[i] = serial.Typename("CourseQuestion")
 		case "prompt":
 			out.Values[i] = ec._CourseQuestion_prompt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53816,7 +53816,7 @@ func (ec *executionContext) _CoverRequirement(ctx context.Context, sel ast.Selec
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CoverRequirement")
+			out.Values[i] = serial.Typename("CoverRequirement")
 		case "kind":
 			out.Values[i] = ec._CoverRequirement_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53854,7 +53854,7 @@ func (ec *executionContext) _CreateEmployerPayload(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CreateEmployerPayload")
+			out.Values[i] = serial.Typename("CreateEmployerPayload")
 		case "employer":
 			out.Values[i] = ec._CreateEmployerPayload_employer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53892,7 +53892,7 @@ func (ec *executionContext) _CreateShiftPayload(ctx context.Context, sel ast.Sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CreateShiftPayload")
+			out.Values[i] = serial.Typename("CreateShiftPayload")
 		case "shift":
 			out.Values[i] = ec._CreateShiftPayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53925,7 +53925,7 @@ func (ec *executionContext) _CreateShiftSeriesPayload(ctx context.Context, sel a
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CreateShiftSeriesPayload")
+			out.Values[i] = serial.Typename("CreateShiftSeriesPayload")
 		case "shifts":
 			out.Values[i] = ec._CreateShiftSeriesPayload_shifts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53958,7 +53958,7 @@ func (ec *executionContext) _CreateShiftsPayload(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CreateShiftsPayload")
+			out.Values[i] = serial.Typename("CreateShiftsPayload")
 		case "shifts":
 			out.Values[i] = ec._CreateShiftsPayload_shifts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -53991,7 +53991,7 @@ func (ec *executionContext) _CreditDispute(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CreditDispute")
+			out.Values[i] = serial.Typename("CreditDispute")
 		case "id":
 			out.Values[i] = ec._CreditDispute_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54075,7 +54075,7 @@ func (ec *executionContext) _CreditDisputeConnection(ctx context.Context, sel as
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CreditDisputeConnection")
+			out.Values[i] = serial.Typename("CreditDisputeConnection")
 		case "edges":
 			out.Values[i] = ec._CreditDisputeConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54118,7 +54118,7 @@ func (ec *executionContext) _CreditDisputeEdge(ctx context.Context, sel ast.Sele
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CreditDisputeEdge")
+			out.Values[i] = serial.Typename("CreditDisputeEdge")
 		case "node":
 			out.Values[i] = ec._CreditDisputeEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -54156,7 +54156,7 @@ func (ec *executionContext) _CreditEvent(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CreditEvent")
+			out.Values[i] = serial.Typename("CreditEvent")
 		case "id":
 			out.Values[i] = ec._CreditEvent_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54245,7 +54245,7 @@ func (ec *executionContext) _CreditEventConnection(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CreditEventConnection")
+			out.Values[i] = serial.Typename("CreditEventConnection")
 		case "edges":
 			out.Values[i] = ec._CreditEventConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54288,7 +54288,7 @@ func (ec *executionContext) _CreditEventEdge(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CreditEventEdge")
+			out.Values[i] = serial.Typename("CreditEventEdge")
 		case "node":
 			out.Values[i] = ec._CreditEventEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -54326,7 +54326,7 @@ func (ec *executionContext) _CreditFactor(ctx context.Context, sel ast.Selection
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CreditFactor")
+			out.Values[i] = serial.Typename("CreditFactor")
 		case "name":
 			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
@@ -54370,7 +54370,7 @@ func (ec *executionContext) _CreditReport(ctx context.Context, sel ast.Selection
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CreditReport")
+			out.Values[i] = serial.Typename("CreditReport")
 		case "subjectID":
 			out.Values[i] = ec._CreditReport_subjectID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54428,7 +54428,7 @@ func (ec *executionContext) _DataExport(ctx context.Context, sel ast.SelectionSe
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DataExport")
+			out.Values[i] = serial.Typename("DataExport")
 		case "generatedAt":
 			out.Values[i] = ec._DataExport_generatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54466,7 +54466,7 @@ func (ec *executionContext) _DecideBusinessLicencePayload(ctx context.Context, s
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DecideBusinessLicencePayload")
+			out.Values[i] = serial.Typename("DecideBusinessLicencePayload")
 		case "employer":
 			out.Values[i] = ec._DecideBusinessLicencePayload_employer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54499,7 +54499,7 @@ func (ec *executionContext) _DecideRealNamePayload(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DecideRealNamePayload")
+			out.Values[i] = serial.Typename("DecideRealNamePayload")
 		case "realName":
 			out.Values[i] = ec._DecideRealNamePayload_realName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54532,7 +54532,7 @@ func (ec *executionContext) _DecideReviewReportPayload(ctx context.Context, sel 
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DecideReviewReportPayload")
+			out.Values[i] = serial.Typename("DecideReviewReportPayload")
 		case "report":
 			out.Values[i] = ec._DecideReviewReportPayload_report(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54570,7 +54570,7 @@ func (ec *executionContext) _DecideTimesheetDisputePayload(ctx context.Context, 
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DecideTimesheetDisputePayload")
+			out.Values[i] = serial.Typename("DecideTimesheetDisputePayload")
 		case "timesheet":
 			out.Values[i] = ec._DecideTimesheetDisputePayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54603,7 +54603,7 @@ func (ec *executionContext) _DeclineEmployerInvitationPayload(ctx context.Contex
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DeclineEmployerInvitationPayload")
+			out.Values[i] = serial.Typename("DeclineEmployerInvitationPayload")
 		case "invitation":
 			out.Values[i] = ec._DeclineEmployerInvitationPayload_invitation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54636,7 +54636,7 @@ func (ec *executionContext) _DeclineOfferPayload(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DeclineOfferPayload")
+			out.Values[i] = serial.Typename("DeclineOfferPayload")
 		case "offer":
 			out.Values[i] = ec._DeclineOfferPayload_offer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54674,7 +54674,7 @@ func (ec *executionContext) _DeleteMyAccountPayload(ctx context.Context, sel ast
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DeleteMyAccountPayload")
+			out.Values[i] = serial.Typename("DeleteMyAccountPayload")
 		case "deleted":
 			out.Values[i] = ec._DeleteMyAccountPayload_deleted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54707,7 +54707,7 @@ func (ec *executionContext) _DeleteShiftTemplatePayload(ctx context.Context, sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DeleteShiftTemplatePayload")
+			out.Values[i] = serial.Typename("DeleteShiftTemplatePayload")
 		case "removedTemplateID":
 			out.Values[i] = ec._DeleteShiftTemplatePayload_removedTemplateID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54740,7 +54740,7 @@ func (ec *executionContext) _DemandBucket(ctx context.Context, sel ast.Selection
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DemandBucket")
+			out.Values[i] = serial.Typename("DemandBucket")
 		case "weekday":
 			out.Values[i] = ec._DemandBucket_weekday(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54813,7 +54813,7 @@ func (ec *executionContext) _DemandSuggestion(ctx context.Context, sel ast.Selec
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DemandSuggestion")
+			out.Values[i] = serial.Typename("DemandSuggestion")
 		case "weekday":
 			out.Values[i] = ec._DemandSuggestion_weekday(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54867,7 +54867,7 @@ func (ec *executionContext) _DemandView(ctx context.Context, sel ast.SelectionSe
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DemandView")
+			out.Values[i] = serial.Typename("DemandView")
 		case "weeks":
 			out.Values[i] = ec._DemandView_weeks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54910,7 +54910,7 @@ func (ec *executionContext) _Device(ctx context.Context, sel ast.SelectionSet, o
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Device")
+			out.Values[i] = serial.Typename("Device")
 		case "id":
 			out.Values[i] = ec._Device_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -54989,7 +54989,7 @@ func (ec *executionContext) _DeviceConnection(ctx context.Context, sel ast.Selec
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DeviceConnection")
+			out.Values[i] = serial.Typename("DeviceConnection")
 		case "edges":
 			out.Values[i] = ec._DeviceConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55032,7 +55032,7 @@ func (ec *executionContext) _DeviceEdge(ctx context.Context, sel ast.SelectionSe
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DeviceEdge")
+			out.Values[i] = serial.Typename("DeviceEdge")
 		case "node":
 			out.Values[i] = ec._DeviceEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -55070,7 +55070,7 @@ func (ec *executionContext) _DeviceSession(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DeviceSession")
+			out.Values[i] = serial.Typename("DeviceSession")
 		case "id":
 			out.Values[i] = ec._DeviceSession_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55123,7 +55123,7 @@ func (ec *executionContext) _DisputeCreditEventPayload(ctx context.Context, sel 
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DisputeCreditEventPayload")
+			out.Values[i] = serial.Typename("DisputeCreditEventPayload")
 		case "dispute":
 			out.Values[i] = ec._DisputeCreditEventPayload_dispute(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55161,7 +55161,7 @@ func (ec *executionContext) _DisputeTimesheetPayload(ctx context.Context, sel as
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DisputeTimesheetPayload")
+			out.Values[i] = serial.Typename("DisputeTimesheetPayload")
 		case "timesheet":
 			out.Values[i] = ec._DisputeTimesheetPayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55194,7 +55194,7 @@ func (ec *executionContext) _DuplicateShiftPayload(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("DuplicateShiftPayload")
+			out.Values[i] = serial.Typename("DuplicateShiftPayload")
 		case "shift":
 			out.Values[i] = ec._DuplicateShiftPayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55227,7 +55227,7 @@ func (ec *executionContext) _Earnings(ctx context.Context, sel ast.SelectionSet,
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Earnings")
+			out.Values[i] = serial.Typename("Earnings")
 		case "balance":
 			out.Values[i] = ec._Earnings_balance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55276,7 +55276,7 @@ func (ec *executionContext) _EarningsPeriod(ctx context.Context, sel ast.Selecti
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("EarningsPeriod")
+			out.Values[i] = serial.Typename("EarningsPeriod")
 		case "starts":
 			out.Values[i] = ec._EarningsPeriod_starts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55324,7 +55324,7 @@ func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Eligibility")
+			out.Values[i] = serial.Typename("Eligibility")
 		case "eligible":
 			out.Values[i] = ec._Eligibility_eligible(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55367,7 +55367,7 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Employer")
+			out.Values[i] = serial.Typename("Employer")
 		case "id":
 			out.Values[i] = ec._Employer_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55563,7 +55563,7 @@ func (ec *executionContext) _EmployerConnection(ctx context.Context, sel ast.Sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("EmployerConnection")
+			out.Values[i] = serial.Typename("EmployerConnection")
 		case "edges":
 			out.Values[i] = ec._EmployerConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55606,7 +55606,7 @@ func (ec *executionContext) _EmployerEdge(ctx context.Context, sel ast.Selection
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("EmployerEdge")
+			out.Values[i] = serial.Typename("EmployerEdge")
 		case "node":
 			out.Values[i] = ec._EmployerEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -55644,7 +55644,7 @@ func (ec *executionContext) _EmployerInvitation(ctx context.Context, sel ast.Sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("EmployerInvitation")
+			out.Values[i] = serial.Typename("EmployerInvitation")
 		case "id":
 			out.Values[i] = ec._EmployerInvitation_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55734,7 +55734,7 @@ func (ec *executionContext) _EmployerInvitationConnection(ctx context.Context, s
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("EmployerInvitationConnection")
+			out.Values[i] = serial.Typename("EmployerInvitationConnection")
 		case "edges":
 			out.Values[i] = ec._EmployerInvitationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55777,7 +55777,7 @@ func (ec *executionContext) _EmployerInvitationEdge(ctx context.Context, sel ast
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("EmployerInvitationEdge")
+			out.Values[i] = serial.Typename("EmployerInvitationEdge")
 		case "node":
 			out.Values[i] = ec._EmployerInvitationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -55815,7 +55815,7 @@ func (ec *executionContext) _EscalateTimesheetDisputePayload(ctx context.Context
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("EscalateTimesheetDisputePayload")
+			out.Values[i] = serial.Typename("EscalateTimesheetDisputePayload")
 		case "timesheet":
 			out.Values[i] = ec._EscalateTimesheetDisputePayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55848,7 +55848,7 @@ func (ec *executionContext) _FormField(ctx context.Context, sel ast.SelectionSet
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("FormField")
+			out.Values[i] = serial.Typename("FormField")
 		case "name":
 			out.Values[i] = ec._FormField_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55886,7 +55886,7 @@ func (ec *executionContext) _FundingPayment(ctx context.Context, sel ast.Selecti
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("FundingPayment")
+			out.Values[i] = serial.Typename("FundingPayment")
 		case "provider":
 			out.Values[i] = ec._FundingPayment_provider(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55934,7 +55934,7 @@ func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet,
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("GeoPoint")
+			out.Values[i] = serial.Typename("GeoPoint")
 		case "lat":
 			out.Values[i] = ec._GeoPoint_lat(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -55972,7 +55972,7 @@ func (ec *executionContext) _HideReviewPayload(ctx context.Context, sel ast.Sele
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("HideReviewPayload")
+			out.Values[i] = serial.Typename("HideReviewPayload")
 		case "review":
 			out.Values[i] = ec._HideReviewPayload_review(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56005,7 +56005,7 @@ func (ec *executionContext) _IncomeFromPayer(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("IncomeFromPayer")
+			out.Values[i] = serial.Typename("IncomeFromPayer")
 		case "payer":
 			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
@@ -56049,7 +56049,7 @@ func (ec *executionContext) _IncomeStatement(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("IncomeStatement")
+			out.Values[i] = serial.Typename("IncomeStatement")
 		case "year":
 			out.Values[i] = ec._IncomeStatement_year(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56092,7 +56092,7 @@ func (ec *executionContext) _InsuranceCover(ctx context.Context, sel ast.Selecti
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("InsuranceCover")
+			out.Values[i] = serial.Typename("InsuranceCover")
 		case "id":
 			out.Values[i] = ec._InsuranceCover_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56197,7 +56197,7 @@ func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, 
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Invoice")
+			out.Values[i] = serial.Typename("Invoice")
 		case "year":
 			out.Values[i] = ec._Invoice_year(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56240,7 +56240,7 @@ func (ec *executionContext) _InvoiceLine(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("InvoiceLine")
+			out.Values[i] = serial.Typename("InvoiceLine")
 		case "currency":
 			out.Values[i] = ec._InvoiceLine_currency(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56293,7 +56293,7 @@ func (ec *executionContext) _LeaveEmployerPayload(ctx context.Context, sel ast.S
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("LeaveEmployerPayload")
+			out.Values[i] = serial.Typename("LeaveEmployerPayload")
 		case "removedMembershipID":
 			out.Values[i] = ec._LeaveEmployerPayload_removedMembershipID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56331,7 +56331,7 @@ func (ec *executionContext) _LedgerCheckpoint(ctx context.Context, sel ast.Selec
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("LedgerCheckpoint")
+			out.Values[i] = serial.Typename("LedgerCheckpoint")
 		case "note":
 			out.Values[i] = ec._LedgerCheckpoint_note(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56381,7 +56381,7 @@ func (ec *executionContext) _LedgerEntry(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("LedgerEntry")
+			out.Values[i] = serial.Typename("LedgerEntry")
 		case "id":
 			out.Values[i] = ec._LedgerEntry_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56454,7 +56454,7 @@ func (ec *executionContext) _LedgerEntryConnection(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("LedgerEntryConnection")
+			out.Values[i] = serial.Typename("LedgerEntryConnection")
 		case "edges":
 			out.Values[i] = ec._LedgerEntryConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56497,7 +56497,7 @@ func (ec *executionContext) _LedgerEntryEdge(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("LedgerEntryEdge")
+			out.Values[i] = serial.Typename("LedgerEntryEdge")
 		case "node":
 			out.Values[i] = ec._LedgerEntryEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -56535,7 +56535,7 @@ func (ec *executionContext) _LedgerReceipt(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("LedgerReceipt")
+			out.Values[i] = serial.Typename("LedgerReceipt")
 		case "json":
 			out.Values[i] = ec._LedgerReceipt_json(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56588,7 +56588,7 @@ func (ec *executionContext) _MarkNoShowPayload(ctx context.Context, sel ast.Sele
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("MarkNoShowPayload")
+			out.Values[i] = serial.Typename("MarkNoShowPayload")
 		case "assignment":
 			out.Values[i] = ec._MarkNoShowPayload_assignment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56626,7 +56626,7 @@ func (ec *executionContext) _MarkNotificationsReadPayload(ctx context.Context, s
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("MarkNotificationsReadPayload")
+			out.Values[i] = serial.Typename("MarkNotificationsReadPayload")
 		case "markedCount":
 			out.Values[i] = ec._MarkNotificationsReadPayload_markedCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56669,7 +56669,7 @@ func (ec *executionContext) _MarkPaidPayload(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("MarkPaidPayload")
+			out.Values[i] = serial.Typename("MarkPaidPayload")
 		case "timesheet":
 			out.Values[i] = ec._MarkPaidPayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56702,7 +56702,7 @@ func (ec *executionContext) _MatchFactor(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("MatchFactor")
+			out.Values[i] = serial.Typename("MatchFactor")
 		case "name":
 			out.Values[i] = ec._MatchFactor_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56750,7 +56750,7 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Membership")
+			out.Values[i] = serial.Typename("Membership")
 		case "id":
 			out.Values[i] = ec._Membership_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56820,7 +56820,7 @@ func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.S
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("MembershipConnection")
+			out.Values[i] = serial.Typename("MembershipConnection")
 		case "edges":
 			out.Values[i] = ec._MembershipConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56863,7 +56863,7 @@ func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.Selecti
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("MembershipEdge")
+			out.Values[i] = serial.Typename("MembershipEdge")
 		case "node":
 			out.Values[i] = ec._MembershipEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -56901,7 +56901,7 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Money")
+			out.Values[i] = serial.Typename("Money")
 		case "amount":
 			out.Values[i] = ec._Money_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56947,7 +56947,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Mutation")
+			out.Values[i] = serial.Typename("Mutation")
 		case "signUp":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_signUp(ctx, field)
@@ -57647,7 +57647,7 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Notification")
+			out.Values[i] = serial.Typename("Notification")
 		case "id":
 			out.Values[i] = ec._Notification_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -57725,7 +57725,7 @@ func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("NotificationConnection")
+			out.Values[i] = serial.Typename("NotificationConnection")
 		case "edges":
 			out.Values[i] = ec._NotificationConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -57768,7 +57768,7 @@ func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.Selec
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("NotificationEdge")
+			out.Values[i] = serial.Typename("NotificationEdge")
 		case "node":
 			out.Values[i] = ec._NotificationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -57806,7 +57806,7 @@ func (ec *executionContext) _NotificationSettings(ctx context.Context, sel ast.S
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("NotificationSettings")
+			out.Values[i] = serial.Typename("NotificationSettings")
 		case "timeZone":
 			out.Values[i] = ec._NotificationSettings_timeZone(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -57854,7 +57854,7 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Offer")
+			out.Values[i] = serial.Typename("Offer")
 		case "id":
 			out.Values[i] = ec._Offer_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -57961,7 +57961,7 @@ func (ec *executionContext) _OfferConnection(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("OfferConnection")
+			out.Values[i] = serial.Typename("OfferConnection")
 		case "edges":
 			out.Values[i] = ec._OfferConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58004,7 +58004,7 @@ func (ec *executionContext) _OfferEdge(ctx context.Context, sel ast.SelectionSet
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("OfferEdge")
+			out.Values[i] = serial.Typename("OfferEdge")
 		case "node":
 			out.Values[i] = ec._OfferEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -58042,7 +58042,7 @@ func (ec *executionContext) _OfferEvent(ctx context.Context, sel ast.SelectionSe
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("OfferEvent")
+			out.Values[i] = serial.Typename("OfferEvent")
 		case "kind":
 			out.Values[i] = ec._OfferEvent_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58080,7 +58080,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("PageInfo")
+			out.Values[i] = serial.Typename("PageInfo")
 		case "hasNextPage":
 			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58128,7 +58128,7 @@ func (ec *executionContext) _PayFactor(ctx context.Context, sel ast.SelectionSet
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("PayFactor")
+			out.Values[i] = serial.Typename("PayFactor")
 		case "code":
 			out.Values[i] = ec._PayFactor_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58172,7 +58172,7 @@ func (ec *executionContext) _PaySuggestion(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("PaySuggestion")
+			out.Values[i] = serial.Typename("PaySuggestion")
 		case "hourlyRate":
 			out.Values[i] = ec._PaySuggestion_hourlyRate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58230,7 +58230,7 @@ func (ec *executionContext) _Payout(ctx context.Context, sel ast.SelectionSet, o
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Payout")
+			out.Values[i] = serial.Typename("Payout")
 		case "id":
 			out.Values[i] = ec._Payout_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58313,7 +58313,7 @@ func (ec *executionContext) _PayoutBatch(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("PayoutBatch")
+			out.Values[i] = serial.Typename("PayoutBatch")
 		case "id":
 			out.Values[i] = ec._PayoutBatch_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58389,7 +58389,7 @@ func (ec *executionContext) _PayoutBatchConnection(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("PayoutBatchConnection")
+			out.Values[i] = serial.Typename("PayoutBatchConnection")
 		case "edges":
 			out.Values[i] = ec._PayoutBatchConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58432,7 +58432,7 @@ func (ec *executionContext) _PayoutBatchEdge(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("PayoutBatchEdge")
+			out.Values[i] = serial.Typename("PayoutBatchEdge")
 		case "node":
 			out.Values[i] = ec._PayoutBatchEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -58470,7 +58470,7 @@ func (ec *executionContext) _PayoutConnection(ctx context.Context, sel ast.Selec
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("PayoutConnection")
+			out.Values[i] = serial.Typename("PayoutConnection")
 		case "edges":
 			out.Values[i] = ec._PayoutConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58513,7 +58513,7 @@ func (ec *executionContext) _PayoutEdge(ctx context.Context, sel ast.SelectionSe
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("PayoutEdge")
+			out.Values[i] = serial.Typename("PayoutEdge")
 		case "node":
 			out.Values[i] = ec._PayoutEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -58551,7 +58551,7 @@ func (ec *executionContext) _Payslip(ctx context.Context, sel ast.SelectionSet, 
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Payslip")
+			out.Values[i] = serial.Typename("Payslip")
 		case "payer":
 			serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
@@ -58645,7 +58645,7 @@ func (ec *executionContext) _PostFromTemplatePayload(ctx context.Context, sel as
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("PostFromTemplatePayload")
+			out.Values[i] = serial.Typename("PostFromTemplatePayload")
 		case "shift":
 			out.Values[i] = ec._PostFromTemplatePayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58678,7 +58678,7 @@ func (ec *executionContext) _PreferenceFit(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("PreferenceFit")
+			out.Values[i] = serial.Typename("PreferenceFit")
 		case "preference":
 			out.Values[i] = ec._PreferenceFit_preference(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58722,7 +58722,7 @@ func (ec *executionContext) _ProposeTimesheetCorrectionPayload(ctx context.Conte
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ProposeTimesheetCorrectionPayload")
+			out.Values[i] = serial.Typename("ProposeTimesheetCorrectionPayload")
 		case "timesheet":
 			out.Values[i] = ec._ProposeTimesheetCorrectionPayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58755,7 +58755,7 @@ func (ec *executionContext) _PublishShiftPayload(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("PublishShiftPayload")
+			out.Values[i] = serial.Typename("PublishShiftPayload")
 		case "shift":
 			out.Values[i] = ec._PublishShiftPayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58796,7 +58796,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Query")
+			out.Values[i] = serial.Typename("Query")
 		case "node":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -58994,7 +58994,7 @@ func (ec *executionContext) _QuietHours(ctx context.Context, sel ast.SelectionSe
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("QuietHours")
+			out.Values[i] = serial.Typename("QuietHours")
 		case "start":
 			out.Values[i] = ec._QuietHours_start(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59032,7 +59032,7 @@ func (ec *executionContext) _RatingSummary(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RatingSummary")
+			out.Values[i] = serial.Typename("RatingSummary")
 		case "average":
 			out.Values[i] = ec._RatingSummary_average(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59075,7 +59075,7 @@ func (ec *executionContext) _RealName(ctx context.Context, sel ast.SelectionSet,
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RealName")
+			out.Values[i] = serial.Typename("RealName")
 		case "id":
 			out.Values[i] = ec._RealName_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59159,7 +59159,7 @@ func (ec *executionContext) _RecordInsuranceCoverPayload(ctx context.Context, se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RecordInsuranceCoverPayload")
+			out.Values[i] = serial.Typename("RecordInsuranceCoverPayload")
 		case "cover":
 			out.Values[i] = ec._RecordInsuranceCoverPayload_cover(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59197,7 +59197,7 @@ func (ec *executionContext) _RecordTimePayload(ctx context.Context, sel ast.Sele
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RecordTimePayload")
+			out.Values[i] = serial.Typename("RecordTimePayload")
 		case "assignment":
 			out.Values[i] = ec._RecordTimePayload_assignment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59235,7 +59235,7 @@ func (ec *executionContext) _RefreshTokenPayload(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RefreshTokenPayload")
+			out.Values[i] = serial.Typename("RefreshTokenPayload")
 		case "accessToken":
 			out.Values[i] = ec._RefreshTokenPayload_accessToken(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59288,7 +59288,7 @@ func (ec *executionContext) _RegisterDevicePayload(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RegisterDevicePayload")
+			out.Values[i] = serial.Typename("RegisterDevicePayload")
 		case "device":
 			out.Values[i] = ec._RegisterDevicePayload_device(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59321,7 +59321,7 @@ func (ec *executionContext) _RejectApplicationPayload(ctx context.Context, sel a
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RejectApplicationPayload")
+			out.Values[i] = serial.Typename("RejectApplicationPayload")
 		case "application":
 			out.Values[i] = ec._RejectApplicationPayload_application(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59359,7 +59359,7 @@ func (ec *executionContext) _RemoveMemberPayload(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RemoveMemberPayload")
+			out.Values[i] = serial.Typename("RemoveMemberPayload")
 		case "removedMembershipID":
 			out.Values[i] = ec._RemoveMemberPayload_removedMembershipID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59397,7 +59397,7 @@ func (ec *executionContext) _RemoveRosterEntryPayload(ctx context.Context, sel a
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RemoveRosterEntryPayload")
+			out.Values[i] = serial.Typename("RemoveRosterEntryPayload")
 		case "removedRosterEntryID":
 			out.Values[i] = ec._RemoveRosterEntryPayload_removedRosterEntryID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -59430,7 +59430,7 @@ func (ec *executionContext) _ReplyToReviewPayload(ctx context.Context, sel ast.S
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ReplyToReviewPayload")
+			out.Values[i] = serial.Typename("ReplyToReviewPayload")
 		case "review":
 			out.Values[i] = ec._ReplyToReviewPayload_review(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59463,7 +59463,7 @@ func (ec *executionContext) _ReportPaymentNotReceivedPayload(ctx context.Context
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ReportPaymentNotReceivedPayload")
+			out.Values[i] = serial.Typename("ReportPaymentNotReceivedPayload")
 		case "timesheet":
 			out.Values[i] = ec._ReportPaymentNotReceivedPayload_timesheet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59496,7 +59496,7 @@ func (ec *executionContext) _ReportReviewPayload(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ReportReviewPayload")
+			out.Values[i] = serial.Typename("ReportReviewPayload")
 		case "report":
 			out.Values[i] = ec._ReportReviewPayload_report(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59534,7 +59534,7 @@ func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RequestPasswordResetPayload")
+			out.Values[i] = serial.Typename("RequestPasswordResetPayload")
 		case "email":
 			out.Values[i] = ec._RequestPasswordResetPayload_email(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59572,7 +59572,7 @@ func (ec *executionContext) _RequestPayoutPayload(ctx context.Context, sel ast.S
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RequestPayoutPayload")
+			out.Values[i] = serial.Typename("RequestPayoutPayload")
 		case "payout":
 			out.Values[i] = ec._RequestPayoutPayload_payout(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59605,7 +59605,7 @@ func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.S
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ResetPasswordPayload")
+			out.Values[i] = serial.Typename("ResetPasswordPayload")
 		case "accessToken":
 			out.Values[i] = ec._ResetPasswordPayload_accessToken(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59658,7 +59658,7 @@ func (ec *executionContext) _ResolveCreditDisputePayload(ctx context.Context, se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ResolveCreditDisputePayload")
+			out.Values[i] = serial.Typename("ResolveCreditDisputePayload")
 		case "dispute":
 			out.Values[i] = ec._ResolveCreditDisputePayload_dispute(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59701,7 +59701,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Review")
+			out.Values[i] = serial.Typename("Review")
 		case "id":
 			out.Values[i] = ec._Review_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59800,7 +59800,7 @@ func (ec *executionContext) _ReviewCertificationPayload(ctx context.Context, sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ReviewCertificationPayload")
+			out.Values[i] = serial.Typename("ReviewCertificationPayload")
 		case "certification":
 			out.Values[i] = ec._ReviewCertificationPayload_certification(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59833,7 +59833,7 @@ func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.Selec
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ReviewConnection")
+			out.Values[i] = serial.Typename("ReviewConnection")
 		case "edges":
 			out.Values[i] = ec._ReviewConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59876,7 +59876,7 @@ func (ec *executionContext) _ReviewEdge(ctx context.Context, sel ast.SelectionSe
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ReviewEdge")
+			out.Values[i] = serial.Typename("ReviewEdge")
 		case "node":
 			out.Values[i] = ec._ReviewEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -59914,7 +59914,7 @@ func (ec *executionContext) _ReviewReport(ctx context.Context, sel ast.Selection
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ReviewReport")
+			out.Values[i] = serial.Typename("ReviewReport")
 		case "id":
 			out.Values[i] = ec._ReviewReport_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59988,7 +59988,7 @@ func (ec *executionContext) _ReviewReportConnection(ctx context.Context, sel ast
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ReviewReportConnection")
+			out.Values[i] = serial.Typename("ReviewReportConnection")
 		case "edges":
 			out.Values[i] = ec._ReviewReportConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60031,7 +60031,7 @@ func (ec *executionContext) _ReviewReportEdge(ctx context.Context, sel ast.Selec
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ReviewReportEdge")
+			out.Values[i] = serial.Typename("ReviewReportEdge")
 		case "node":
 			out.Values[i] = ec._ReviewReportEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -60069,7 +60069,7 @@ func (ec *executionContext) _RevokeCertificationPayload(ctx context.Context, sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RevokeCertificationPayload")
+			out.Values[i] = serial.Typename("RevokeCertificationPayload")
 		case "certification":
 			out.Values[i] = ec._RevokeCertificationPayload_certification(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60102,7 +60102,7 @@ func (ec *executionContext) _RevokeEmployerInvitationPayload(ctx context.Context
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RevokeEmployerInvitationPayload")
+			out.Values[i] = serial.Typename("RevokeEmployerInvitationPayload")
 		case "invitation":
 			out.Values[i] = ec._RevokeEmployerInvitationPayload_invitation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60135,7 +60135,7 @@ func (ec *executionContext) _RevokeOfferPayload(ctx context.Context, sel ast.Sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RevokeOfferPayload")
+			out.Values[i] = serial.Typename("RevokeOfferPayload")
 		case "offer":
 			out.Values[i] = ec._RevokeOfferPayload_offer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60173,7 +60173,7 @@ func (ec *executionContext) _RightsReport(ctx context.Context, sel ast.Selection
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RightsReport")
+			out.Values[i] = serial.Typename("RightsReport")
 		case "id":
 			out.Values[i] = ec._RightsReport_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60248,7 +60248,7 @@ func (ec *executionContext) _RightsScore(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RightsScore")
+			out.Values[i] = serial.Typename("RightsScore")
 		case "score":
 			out.Values[i] = ec._RightsScore_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60311,7 +60311,7 @@ func (ec *executionContext) _RosterEntry(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RosterEntry")
+			out.Values[i] = serial.Typename("RosterEntry")
 		case "id":
 			out.Values[i] = ec._RosterEntry_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60386,7 +60386,7 @@ func (ec *executionContext) _RosterEntryConnection(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RosterEntryConnection")
+			out.Values[i] = serial.Typename("RosterEntryConnection")
 		case "edges":
 			out.Values[i] = ec._RosterEntryConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60429,7 +60429,7 @@ func (ec *executionContext) _RosterEntryEdge(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("RosterEntryEdge")
+			out.Values[i] = serial.Typename("RosterEntryEdge")
 		case "node":
 			out.Values[i] = ec._RosterEntryEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -60467,7 +60467,7 @@ func (ec *executionContext) _SaveShiftTemplatePayload(ctx context.Context, sel a
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SaveShiftTemplatePayload")
+			out.Values[i] = serial.Typename("SaveShiftTemplatePayload")
 		case "template":
 			out.Values[i] = ec._SaveShiftTemplatePayload_template(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60500,7 +60500,7 @@ func (ec *executionContext) _ScreeningResult(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ScreeningResult")
+			out.Values[i] = serial.Typename("ScreeningResult")
 		case "rule":
 			out.Values[i] = ec._ScreeningResult_rule(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60544,7 +60544,7 @@ func (ec *executionContext) _SendOfferPayload(ctx context.Context, sel ast.Selec
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SendOfferPayload")
+			out.Values[i] = serial.Typename("SendOfferPayload")
 		case "offer":
 			out.Values[i] = ec._SendOfferPayload_offer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60592,7 +60592,7 @@ func (ec *executionContext) _SetBankAccountPayload(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SetBankAccountPayload")
+			out.Values[i] = serial.Typename("SetBankAccountPayload")
 		case "workerProfile":
 			out.Values[i] = ec._SetBankAccountPayload_workerProfile(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60625,7 +60625,7 @@ func (ec *executionContext) _SetFundingTermsPayload(ctx context.Context, sel ast
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SetFundingTermsPayload")
+			out.Values[i] = serial.Typename("SetFundingTermsPayload")
 		case "employer":
 			out.Values[i] = ec._SetFundingTermsPayload_employer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60658,7 +60658,7 @@ func (ec *executionContext) _SetPayoutAccountPayload(ctx context.Context, sel as
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SetPayoutAccountPayload")
+			out.Values[i] = serial.Typename("SetPayoutAccountPayload")
 		case "workerProfile":
 			out.Values[i] = ec._SetPayoutAccountPayload_workerProfile(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60691,7 +60691,7 @@ func (ec *executionContext) _SetRosterEntryPayload(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SetRosterEntryPayload")
+			out.Values[i] = serial.Typename("SetRosterEntryPayload")
 		case "rosterEntry":
 			out.Values[i] = ec._SetRosterEntryPayload_rosterEntry(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60729,7 +60729,7 @@ func (ec *executionContext) _SettlePayoutBatchPayload(ctx context.Context, sel a
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SettlePayoutBatchPayload")
+			out.Values[i] = serial.Typename("SettlePayoutBatchPayload")
 		case "batch":
 			out.Values[i] = ec._SettlePayoutBatchPayload_batch(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60762,7 +60762,7 @@ func (ec *executionContext) _Shift(ctx context.Context, sel ast.SelectionSet, ob
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Shift")
+			out.Values[i] = serial.Typename("Shift")
 		case "id":
 			out.Values[i] = ec._Shift_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61037,7 +61037,7 @@ func (ec *executionContext) _ShiftBackfill(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ShiftBackfill")
+			out.Values[i] = serial.Typename("ShiftBackfill")
 		case "step":
 			out.Values[i] = ec._ShiftBackfill_step(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61080,7 +61080,7 @@ func (ec *executionContext) _ShiftConnection(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ShiftConnection")
+			out.Values[i] = serial.Typename("ShiftConnection")
 		case "edges":
 			out.Values[i] = ec._ShiftConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61123,7 +61123,7 @@ func (ec *executionContext) _ShiftEdge(ctx context.Context, sel ast.SelectionSet
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ShiftEdge")
+			out.Values[i] = serial.Typename("ShiftEdge")
 		case "node":
 			out.Values[i] = ec._ShiftEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -61161,7 +61161,7 @@ func (ec *executionContext) _ShiftFeedConnection(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ShiftFeedConnection")
+			out.Values[i] = serial.Typename("ShiftFeedConnection")
 		case "edges":
 			out.Values[i] = ec._ShiftFeedConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61199,7 +61199,7 @@ func (ec *executionContext) _ShiftFeedEdge(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ShiftFeedEdge")
+			out.Values[i] = serial.Typename("ShiftFeedEdge")
 		case "cursor":
 			out.Values[i] = ec._ShiftFeedEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61257,7 +61257,7 @@ func (ec *executionContext) _ShiftTemplate(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ShiftTemplate")
+			out.Values[i] = serial.Typename("ShiftTemplate")
 		case "id":
 			out.Values[i] = ec._ShiftTemplate_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61336,7 +61336,7 @@ func (ec *executionContext) _ShiftTemplateConnection(ctx context.Context, sel as
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ShiftTemplateConnection")
+			out.Values[i] = serial.Typename("ShiftTemplateConnection")
 		case "edges":
 			out.Values[i] = ec._ShiftTemplateConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61379,7 +61379,7 @@ func (ec *executionContext) _ShiftTemplateEdge(ctx context.Context, sel ast.Sele
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ShiftTemplateEdge")
+			out.Values[i] = serial.Typename("ShiftTemplateEdge")
 		case "node":
 			out.Values[i] = ec._ShiftTemplateEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -61417,7 +61417,7 @@ func (ec *executionContext) _ShortlistApplicationPayload(ctx context.Context, se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ShortlistApplicationPayload")
+			out.Values[i] = serial.Typename("ShortlistApplicationPayload")
 		case "application":
 			out.Values[i] = ec._ShortlistApplicationPayload_application(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61450,7 +61450,7 @@ func (ec *executionContext) _SignContractPayload(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SignContractPayload")
+			out.Values[i] = serial.Typename("SignContractPayload")
 		case "contract":
 			out.Values[i] = ec._SignContractPayload_contract(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61488,7 +61488,7 @@ func (ec *executionContext) _SignInPayload(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SignInPayload")
+			out.Values[i] = serial.Typename("SignInPayload")
 		case "accessToken":
 			out.Values[i] = ec._SignInPayload_accessToken(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61541,7 +61541,7 @@ func (ec *executionContext) _SignOutEverywherePayload(ctx context.Context, sel a
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SignOutEverywherePayload")
+			out.Values[i] = serial.Typename("SignOutEverywherePayload")
 		case "revoked":
 			out.Values[i] = ec._SignOutEverywherePayload_revoked(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61574,7 +61574,7 @@ func (ec *executionContext) _SignOutPayload(ctx context.Context, sel ast.Selecti
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SignOutPayload")
+			out.Values[i] = serial.Typename("SignOutPayload")
 		case "revoked":
 			out.Values[i] = ec._SignOutPayload_revoked(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61607,7 +61607,7 @@ func (ec *executionContext) _SignOutSessionPayload(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SignOutSessionPayload")
+			out.Values[i] = serial.Typename("SignOutSessionPayload")
 		case "revoked":
 			out.Values[i] = ec._SignOutSessionPayload_revoked(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61640,7 +61640,7 @@ func (ec *executionContext) _SignUpPayload(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SignUpPayload")
+			out.Values[i] = serial.Typename("SignUpPayload")
 		case "email":
 			out.Values[i] = ec._SignUpPayload_email(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61678,7 +61678,7 @@ func (ec *executionContext) _Skill(ctx context.Context, sel ast.SelectionSet, ob
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Skill")
+			out.Values[i] = serial.Typename("Skill")
 		case "id":
 			out.Values[i] = ec._Skill_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61736,7 +61736,7 @@ func (ec *executionContext) _SkillConnection(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SkillConnection")
+			out.Values[i] = serial.Typename("SkillConnection")
 		case "edges":
 			out.Values[i] = ec._SkillConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61779,7 +61779,7 @@ func (ec *executionContext) _SkillEdge(ctx context.Context, sel ast.SelectionSet
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SkillEdge")
+			out.Values[i] = serial.Typename("SkillEdge")
 		case "node":
 			out.Values[i] = ec._SkillEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -61817,7 +61817,7 @@ func (ec *executionContext) _StaffAction(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("StaffAction")
+			out.Values[i] = serial.Typename("StaffAction")
 		case "id":
 			out.Values[i] = ec._StaffAction_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61875,7 +61875,7 @@ func (ec *executionContext) _StaffActionConnection(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("StaffActionConnection")
+			out.Values[i] = serial.Typename("StaffActionConnection")
 		case "edges":
 			out.Values[i] = ec._StaffActionConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61918,7 +61918,7 @@ func (ec *executionContext) _StaffActionEdge(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("StaffActionEdge")
+			out.Values[i] = serial.Typename("StaffActionEdge")
 		case "node":
 			out.Values[i] = ec._StaffActionEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -61956,7 +61956,7 @@ func (ec *executionContext) _StartCertificationUploadPayload(ctx context.Context
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("StartCertificationUploadPayload")
+			out.Values[i] = serial.Typename("StartCertificationUploadPayload")
 		case "certification":
 			out.Values[i] = ec._StartCertificationUploadPayload_certification(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62004,7 +62004,7 @@ func (ec *executionContext) _StartFundingPayload(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("StartFundingPayload")
+			out.Values[i] = serial.Typename("StartFundingPayload")
 		case "payment":
 			out.Values[i] = ec._StartFundingPayload_payment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62037,7 +62037,7 @@ func (ec *executionContext) _StopBackfillPayload(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("StopBackfillPayload")
+			out.Values[i] = serial.Typename("StopBackfillPayload")
 		case "shift":
 			out.Values[i] = ec._StopBackfillPayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62070,7 +62070,7 @@ func (ec *executionContext) _SubmitBusinessLicencePayload(ctx context.Context, s
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SubmitBusinessLicencePayload")
+			out.Values[i] = serial.Typename("SubmitBusinessLicencePayload")
 		case "employer":
 			out.Values[i] = ec._SubmitBusinessLicencePayload_employer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62103,7 +62103,7 @@ func (ec *executionContext) _SubmitRealNamePayload(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SubmitRealNamePayload")
+			out.Values[i] = serial.Typename("SubmitRealNamePayload")
 		case "realName":
 			out.Values[i] = ec._SubmitRealNamePayload_realName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62136,7 +62136,7 @@ func (ec *executionContext) _SubmitReviewPayload(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("SubmitReviewPayload")
+			out.Values[i] = serial.Typename("SubmitReviewPayload")
 		case "review":
 			out.Values[i] = ec._SubmitReviewPayload_review(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62200,7 +62200,7 @@ func (ec *executionContext) _TagCount(ctx context.Context, sel ast.SelectionSet,
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("TagCount")
+			out.Values[i] = serial.Typename("TagCount")
 		case "tag":
 			out.Values[i] = ec._TagCount_tag(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62238,7 +62238,7 @@ func (ec *executionContext) _Timesheet(ctx context.Context, sel ast.SelectionSet
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Timesheet")
+			out.Values[i] = serial.Typename("Timesheet")
 		case "id":
 			out.Values[i] = ec._Timesheet_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62484,7 +62484,7 @@ func (ec *executionContext) _TimesheetConnection(ctx context.Context, sel ast.Se
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("TimesheetConnection")
+			out.Values[i] = serial.Typename("TimesheetConnection")
 		case "edges":
 			out.Values[i] = ec._TimesheetConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62527,7 +62527,7 @@ func (ec *executionContext) _TimesheetEdge(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("TimesheetEdge")
+			out.Values[i] = serial.Typename("TimesheetEdge")
 		case "node":
 			out.Values[i] = ec._TimesheetEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -62565,7 +62565,7 @@ func (ec *executionContext) _UnregisterDevicePayload(ctx context.Context, sel as
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("UnregisterDevicePayload")
+			out.Values[i] = serial.Typename("UnregisterDevicePayload")
 		case "unregistered":
 			out.Values[i] = ec._UnregisterDevicePayload_unregistered(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62598,7 +62598,7 @@ func (ec *executionContext) _UpdateAccountPayload(ctx context.Context, sel ast.S
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("UpdateAccountPayload")
+			out.Values[i] = serial.Typename("UpdateAccountPayload")
 		case "user":
 			out.Values[i] = ec._UpdateAccountPayload_user(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62631,7 +62631,7 @@ func (ec *executionContext) _UpdateEmployerPayload(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("UpdateEmployerPayload")
+			out.Values[i] = serial.Typename("UpdateEmployerPayload")
 		case "employer":
 			out.Values[i] = ec._UpdateEmployerPayload_employer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62664,7 +62664,7 @@ func (ec *executionContext) _UpdateNotificationSettingsPayload(ctx context.Conte
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("UpdateNotificationSettingsPayload")
+			out.Values[i] = serial.Typename("UpdateNotificationSettingsPayload")
 		case "settings":
 			out.Values[i] = ec._UpdateNotificationSettingsPayload_settings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62697,7 +62697,7 @@ func (ec *executionContext) _UpdateShiftPayload(ctx context.Context, sel ast.Sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("UpdateShiftPayload")
+			out.Values[i] = serial.Typename("UpdateShiftPayload")
 		case "shift":
 			out.Values[i] = ec._UpdateShiftPayload_shift(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62730,7 +62730,7 @@ func (ec *executionContext) _UpdateShiftSeriesPayload(ctx context.Context, sel a
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("UpdateShiftSeriesPayload")
+			out.Values[i] = serial.Typename("UpdateShiftSeriesPayload")
 		case "shifts":
 			out.Values[i] = ec._UpdateShiftSeriesPayload_shifts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62763,7 +62763,7 @@ func (ec *executionContext) _UpdateWorkerProfilePayload(ctx context.Context, sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("UpdateWorkerProfilePayload")
+			out.Values[i] = serial.Typename("UpdateWorkerProfilePayload")
 		case "workerProfile":
 			out.Values[i] = ec._UpdateWorkerProfilePayload_workerProfile(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62801,7 +62801,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("User")
+			out.Values[i] = serial.Typename("User")
 		case "id":
 			out.Values[i] = ec._User_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62906,7 +62906,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("UserConnection")
+			out.Values[i] = serial.Typename("UserConnection")
 		case "edges":
 			out.Values[i] = ec._UserConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62949,7 +62949,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("UserEdge")
+			out.Values[i] = serial.Typename("UserEdge")
 		case "node":
 			out.Values[i] = ec._UserEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -62987,7 +62987,7 @@ func (ec *executionContext) _VerifyEmailPayload(ctx context.Context, sel ast.Sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("VerifyEmailPayload")
+			out.Values[i] = serial.Typename("VerifyEmailPayload")
 		case "accessToken":
 			out.Values[i] = ec._VerifyEmailPayload_accessToken(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -63040,7 +63040,7 @@ func (ec *executionContext) _WithdrawApplicationPayload(ctx context.Context, sel
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("WithdrawApplicationPayload")
+			out.Values[i] = serial.Typename("WithdrawApplicationPayload")
 		case "application":
 			out.Values[i] = ec._WithdrawApplicationPayload_application(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -63078,7 +63078,7 @@ func (ec *executionContext) _WorkerProfile(ctx context.Context, sel ast.Selectio
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("WorkerProfile")
+			out.Values[i] = serial.Typename("WorkerProfile")
 		case "id":
 			out.Values[i] = ec._WorkerProfile_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -63270,7 +63270,7 @@ func (ec *executionContext) _WorkerProfileConnection(ctx context.Context, sel as
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("WorkerProfileConnection")
+			out.Values[i] = serial.Typename("WorkerProfileConnection")
 		case "edges":
 			out.Values[i] = ec._WorkerProfileConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -63313,7 +63313,7 @@ func (ec *executionContext) _WorkerProfileEdge(ctx context.Context, sel ast.Sele
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("WorkerProfileEdge")
+			out.Values[i] = serial.Typename("WorkerProfileEdge")
 		case "node":
 			out.Values[i] = ec._WorkerProfileEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -63351,7 +63351,7 @@ func (ec *executionContext) _WorkerSkill(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("WorkerSkill")
+			out.Values[i] = serial.Typename("WorkerSkill")
 		case "id":
 			out.Values[i] = ec._WorkerSkill_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -63416,7 +63416,7 @@ func (ec *executionContext) _WorkerSkillConnection(ctx context.Context, sel ast.
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("WorkerSkillConnection")
+			out.Values[i] = serial.Typename("WorkerSkillConnection")
 		case "edges":
 			out.Values[i] = ec._WorkerSkillConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -63459,7 +63459,7 @@ func (ec *executionContext) _WorkerSkillEdge(ctx context.Context, sel ast.Select
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("WorkerSkillEdge")
+			out.Values[i] = serial.Typename("WorkerSkillEdge")
 		case "node":
 			out.Values[i] = ec._WorkerSkillEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -63497,7 +63497,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("__Directive")
+			out.Values[i] = serial.Typename("__Directive")
 		case "name":
 			out.Values[i] = ec.___Directive_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -63550,7 +63550,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("__EnumValue")
+			out.Values[i] = serial.Typename("__EnumValue")
 		case "name":
 			out.Values[i] = ec.___EnumValue_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -63598,7 +63598,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("__Field")
+			out.Values[i] = serial.Typename("__Field")
 		case "name":
 			out.Values[i] = ec.___Field_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -63656,7 +63656,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("__InputValue")
+			out.Values[i] = serial.Typename("__InputValue")
 		case "name":
 			out.Values[i] = ec.___InputValue_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -63714,7 +63714,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("__Schema")
+			out.Values[i] = serial.Typename("__Schema")
 		case "description":
 			out.Values[i] = ec.___Schema_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -63772,7 +63772,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("__Type")
+			out.Values[i] = serial.Typename("__Type")
 		case "kind":
 			out.Values[i] = ec.___Type_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -1,15 +1,17 @@
-// Command rewrite changes gqlgen's generated executor in six ways: lists
+// Command rewrite changes gqlgen's generated executor in seven ways: lists
 // of objects are marshalled with serial.MarshalSlice instead of a goroutine
 // per element (see package serial for why), an object's fields with
-// resolvers are resolved in turn rather than in goroutines (serial.Resolve), a field read straight from a
-// struct into a scalar or enum whose marshaler cannot fail is marshalled
-// directly (plainReads), an object makes a group for @defer'd fields only
-// when it has some (serial.DeferredGroup), an object's fields are written
-// without a map to find repeated keys (serial.Object), and a query's data
-// is written into a buffer of the size it had last time (serial.Response).
-// It runs after gqlgen in `go generate`, so the executor is still only
-// ever regenerated; TestGeneratedCodeIsFresh checks the result like any
-// other generated file.
+// resolvers are resolved in turn rather than in goroutines
+// (serial.Resolve), a field read straight from a struct into a scalar or
+// enum whose marshaler cannot fail is marshalled directly (plainReads; a
+// string is written from its entity, serial.String), an object's
+// __typename is a constant (serial.Typename), an object makes a group for
+// @defer'd fields only when it has some (serial.DeferredGroup), an
+// object's fields are written without a map to find repeated keys
+// (serial.Object), and a query's data is written into a buffer of the size
+// it had last time (serial.Response). It runs after gqlgen in `go
+// generate`, so the executor is still only ever regenerated;
+// TestGeneratedCodeIsFresh checks the result like any other generated file.
 //
 //	go run ./graph/serial/rewrite graph/generated/generated.go
 package main
@@ -19,7 +21,11 @@ import (
 	"fmt"
 	"go/format"
 	"os"
+	"regexp"
 )
+
+// typename is gqlgen's marshaler of a constant GraphQL name.
+var typename = regexp.MustCompile(`graphql\.MarshalString\("([_A-Za-z][_0-9A-Za-z]*)"\)`)
 
 func main() {
 	if err := rewrite(os.Args[1]); err != nil {
@@ -49,6 +55,8 @@ func rewrite(path string) error {
 	out = bytes.ReplaceAll(out, []byte("out.ResolveConcurrently(ec.OperationContext, &deferred, i,"),
 		[]byte("serial.Resolve(ctx, out, field, ec.OperationContext, &deferred, i,"))
 	out = plainReads(out)
+	// An object's __typename is a constant (serial.Typename).
+	out = typename.ReplaceAll(out, []byte(`serial.Typename("$1")`))
 	// Every object marshaler has fields := graphql.CollectFields(…) before
 	// the group (TestGeneratedCodeIsFresh compiles the result).
 	out = bytes.ReplaceAll(out, []byte("deferred := graphql.NewDeferredGroup(ctx)"), []byte("deferred := serial.DeferredGroup(ctx, fields)"))

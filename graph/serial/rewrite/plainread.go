@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -8,8 +9,10 @@ import (
 
 // plainRead is gqlgen's body of a field resolved by reading a struct field
 // (no resolver, no method, no directive), non-null or nullable.
+// Its object is held by pointer or by value (the first group).
 var plainRead = regexp.MustCompile(
-	`\{\n\treturn graphql\.ResolveField\(\n\t\tctx,\n\t\tec\.OperationContext,\n\t\tfield,\n` +
+	`obj (\*?)[^\s)]+\) \(ret graphql\.Marshaler\) ` +
+		`\{\n\treturn graphql\.ResolveField\(\n\t\tctx,\n\t\tec\.OperationContext,\n\t\tfield,\n` +
 		`\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{\n\t\t\treturn ec\.fieldContext_\w+\(ctx, field\)\n\t\t\},\n` +
 		`\t\tfunc\(ctx context\.Context\) \(any, error\) \{\n\t\t\treturn obj\.(\w+), nil\n\t\t\},\n` +
 		`\t\tnil,\n` +
@@ -29,24 +32,48 @@ var plainRead = regexp.MustCompile(
 // nullable String, which the rewritten field does itself. A field
 // middleware added later does not see these fields.
 func plainReads(src []byte) []byte {
-	safe, floats := marshalers(src)
+	safe, floats, texts := marshalers(src)
 	return plainRead.ReplaceAllFunc(src, func(m []byte) []byte {
 		g := plainRead.FindSubmatch(m)
-		field, marshal := string(g[1]), string(g[2])
+		byPointer, field, marshal := len(g[1]) > 0, string(g[2]), string(g[3])
+		open := bytes.Index(m, []byte("{\n"))
+		head, body := m[:open], m[open:]
 		const mark = "// a plain read: graph/serial/rewrite"
-		if floats[marshal] { // finite: written directly; NaN and infinities: gqlgen's error, with its path
-			inner := m[len("{\n") : len(m)-len("\n}")]
-			return fmt.Appendf(nil, "{\n\tif v := obj.%s; !math.IsInf(v, 0) && !math.IsNaN(v) {\n\t\treturn scalar.MarshalFiniteFloat(v) %s\n\t}\n%s\n}",
+		var out []byte
+		switch {
+		case floats[marshal]: // finite: written directly; NaN and infinities: gqlgen's error, with its path
+			inner := body[len("{\n") : len(body)-len("\n}")]
+			out = fmt.Appendf(nil, "{\n\tif v := obj.%s; !math.IsInf(v, 0) && !math.IsNaN(v) {\n\t\treturn scalar.MarshalFiniteFloat(v) %s\n\t}\n%s\n}",
 				field, mark, inner)
-		}
-		if !safe[marshal] {
+		case !safe[marshal]:
 			return m
+		case texts[marshal] && byPointer: // read in place: serial.String
+			out = fmt.Appendf(nil, "{\n\treturn serial.String(&obj.%s) %s\n}", field, mark)
+		default:
+			out = fmt.Appendf(nil, "{\n\treturn ec.%s(ctx, field.Selections, obj.%s) %s\n}", marshal, field, mark)
 		}
-		if marshal == "marshalOString2string" { // emptiness (server/graphql.go)
-			return fmt.Appendf(nil, "{\n\tif obj.%s == \"\" {\n\t\treturn graphql.Null\n\t}\n\treturn ec.%s(ctx, field.Selections, obj.%s) %s\n}", field, marshal, field, mark)
+		if nullableText[marshal] { // emptiness (server/graphql.go)
+			out = fmt.Appendf(nil, "{\n\tif obj.%s == \"\" {\n\t\treturn graphql.Null\n\t}\n%s", field, out[len("{\n"):])
 		}
-		return fmt.Appendf(nil, "{\n\treturn ec.%s(ctx, field.Selections, obj.%s) %s\n}", marshal, field, mark)
+		return append(append([]byte(nil), head...), out...)
 	})
+}
+
+// nullableText are the marshalers of a nullable String held as Go's
+// string: "" is answered as null (gqlschema.OptionalText).
+var nullableText = map[string]bool{"marshalOString2string": true}
+
+// textBodies are the generated bodies of the marshalers of a String or an
+// ID held as Go's string: gqlgen's scalar call and null check. A plain
+// read through one of them writes the entity's string in place
+// (serial.String), without the closure MarshalString allocates; only from
+// an object held by pointer, as the address of a field of a copy would
+// move the copy to the heap.
+var textBodies = map[string]string{
+	"marshalNString2string": "\t_ = sel\n\tres := scalar.MarshalString(v)\n\tif res == graphql.Null {\n\t\tgraphql.AddInvalidNullFromMarshaler(ctx, \"String!\")\n\t}\n\treturn res\n",
+	"marshalOString2string": "\t_ = sel\n\t_ = ctx\n\tres := scalar.MarshalString(v)\n\treturn res\n",
+	"marshalNID2string":     "\t_ = sel\n\tres := scalar.MarshalID(v)\n\tif res == graphql.Null {\n\t\tgraphql.AddInvalidNullFromMarshaler(ctx, \"ID!\")\n\t}\n\treturn res\n",
+	"marshalOID2string":     "\t_ = sel\n\t_ = ctx\n\tres := scalar.MarshalID(v)\n\treturn res\n",
 }
 
 // marshaler is a generated marshaler of a value held directly (a scalar or
@@ -64,10 +91,14 @@ var neverNullScalars = []string{"scalar.MarshalString", "scalar.MarshalID", "sca
 // anything else (a context marshaler, a list, an object) is left to
 // ResolveField. A shape gqlgen changes falls back to it. floats names the
 // non-null Float marshalers, which fail only for NaN and infinities: their
-// fields are read directly when the value is finite.
-func marshalers(src []byte) (safe, floats map[string]bool) {
-	safe, floats = map[string]bool{}, map[string]bool{}
+// fields are read directly when the value is finite. texts names the
+// String and ID marshalers of textBodies.
+func marshalers(src []byte) (safe, floats, texts map[string]bool) {
+	safe, floats, texts = map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, m := range marshaler.FindAllSubmatch(src, -1) {
+		if want, ok := textBodies[string(m[1])]; ok && string(m[2]) == "string" && string(m[3]) == want {
+			texts[string(m[1])] = true
+		}
 		switch {
 		case cannotFail(string(m[2]), string(m[3])):
 			safe[string(m[1])] = true
@@ -75,7 +106,7 @@ func marshalers(src []byte) (safe, floats map[string]bool) {
 			floats[string(m[1])] = true
 		}
 	}
-	return safe, floats
+	return safe, floats, texts
 }
 
 // finiteOrError is gqlgen's body of a non-null Float's marshaler: an error

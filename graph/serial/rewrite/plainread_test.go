@@ -60,9 +60,56 @@ func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.S
 }
 `
 	out := string(plainReads([]byte(src)))
-	want := "{\n\tif obj.CancelReason == \"\" {\n\t\treturn graphql.Null\n\t}\n\treturn ec.marshalOString2string(ctx, field.Selections, obj.CancelReason) // a plain read: graph/serial/rewrite\n}"
+	want := "{\n\tif obj.CancelReason == \"\" {\n\t\treturn graphql.Null\n\t}\n\treturn serial.String(&obj.CancelReason) // a plain read: graph/serial/rewrite\n}"
 	if !strings.Contains(out, want) {
 		t.Fatalf("rewritten:\n%s", out)
+	}
+}
+
+// TestTextIsWrittenInPlaceOnlyFromAPointer: a String read from an object
+// held by pointer is written from the entity (serial.String); from an
+// object held by value, or through a String marshaler of another body, it
+// goes through its marshaler as before.
+func TestTextIsWrittenInPlaceOnlyFromAPointer(t *testing.T) {
+	src := `func (ec *executionContext) _Skill_name(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Skill_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
+	}
+	return res
+}
+`
+	const mark = " // a plain read: graph/serial/rewrite\n}"
+	if out := string(plainReads([]byte(src))); !strings.Contains(out, "obj *ent.Skill) (ret graphql.Marshaler) {\n\treturn serial.String(&obj.Name)"+mark) {
+		t.Fatalf("by pointer, rewritten:\n%s", out)
+	}
+	byValue := strings.Replace(src, "obj *ent.Skill", "obj market.SkillRef", 1)
+	if out := string(plainReads([]byte(byValue))); !strings.Contains(out, "\treturn ec.marshalNString2string(ctx, field.Selections, obj.Name)"+mark) {
+		t.Fatalf("by value, rewritten:\n%s", out)
+	}
+	other := strings.Replace(src, "scalar.MarshalString(v)", "scalar.MarshalID(v)", 1)
+	if out := string(plainReads([]byte(other))); !strings.Contains(out, "\treturn ec.marshalNString2string(ctx, field.Selections, obj.Name)"+mark) {
+		t.Fatalf("through another String marshaler, rewritten:\n%s", out)
 	}
 }
 
