@@ -67,7 +67,7 @@ func (r RuleResult) In(lang string) string { return r.say.in(lang) }
 // screen is the worker's and the employer's message of a verdict: IDs
 // screen.<key>.worker and screen.<key>.employer.
 func screen(key string, data map[string]any) (text, text) {
-	return because("screen."+key+".worker", data), because("screen."+key+".employer", data)
+	return text{id: key, data: data, of: "worker"}, text{id: key, data: data, of: "employer"}
 }
 
 // verdict is a rule's result with the messages of key.

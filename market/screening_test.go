@@ -72,6 +72,12 @@ func TestScreenReportsEachFailedRule(t *testing.T) {
 			if zh := failed[0].In(i18n.Chinese); zh == failed[0].In(i18n.English) || !strings.ContainsFunc(zh, func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) {
 				t.Fatalf("in Chinese the verdict reads %q", zh)
 			}
+			// The employer reads the same verdict about the worker, in
+			// words of its own: a message, not its ID.
+			toEmployer := e.ForEmployer().Failed()[0]
+			if en := toEmployer.In(i18n.English); en == failed[0].In(i18n.English) || strings.HasPrefix(en, "screen.") {
+				t.Fatalf("the employer reads %q", en)
+			}
 		})
 	}
 }

@@ -10,6 +10,11 @@ type text struct {
 	id    string
 	data  map[string]any
 	count *int
+	// of is the reader of a screening verdict ("worker" or "employer"),
+	// whose message ID is screen.<id>.<of>: joined only when the text is
+	// read. A feed page screens nine rules of every row, a push screens
+	// every worker in reach, and only failed rules are read.
+	of string
 }
 
 func because(id string, data map[string]any) text { return text{id: id, data: data} }
@@ -17,8 +22,12 @@ func because(id string, data map[string]any) text { return text{id: id, data: da
 func counted(id string, n int, data map[string]any) text { return text{id: id, data: data, count: &n} }
 
 func (t text) in(lang string) string {
-	if t.count != nil {
-		return i18n.N(lang, t.id, *t.count, t.data)
+	id := t.id
+	if t.of != "" {
+		id = "screen." + t.id + "." + t.of
 	}
-	return i18n.T(lang, t.id, t.data)
+	if t.count != nil {
+		return i18n.N(lang, id, *t.count, t.data)
+	}
+	return i18n.T(lang, id, t.data)
 }
