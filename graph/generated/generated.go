@@ -22418,23 +22418,19 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _AcceptEmployerInvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AcceptEmployerInvitationPayload_invitation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Invitation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
-			return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AcceptEmployerInvitationPayload_invitation(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Invitation
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, field.Selections, obj.Invitation) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AcceptEmployerInvitationPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22450,23 +22446,19 @@ func (ec *executionContext) fieldContext_AcceptEmployerInvitationPayload_invitat
 }
 
 func (ec *executionContext) _AcceptEmployerInvitationPayload_membership(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AcceptEmployerInvitationPayload_membership(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Membership, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
-			return ec.marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AcceptEmployerInvitationPayload_membership(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Membership
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx, field.Selections, obj.Membership) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AcceptEmployerInvitationPayload_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22482,23 +22474,19 @@ func (ec *executionContext) fieldContext_AcceptEmployerInvitationPayload_members
 }
 
 func (ec *executionContext) _AcceptOfferPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AcceptOfferPayload_assignment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assignment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AcceptOfferPayload_assignment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Assignment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Assignment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AcceptOfferPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22514,23 +22502,19 @@ func (ec *executionContext) fieldContext_AcceptOfferPayload_assignment(_ context
 }
 
 func (ec *executionContext) _AcceptOfferPayload_offer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AcceptOfferPayload_offer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Offer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
-			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AcceptOfferPayload_offer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Offer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, field.Selections, obj.Offer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AcceptOfferPayload_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22546,23 +22530,19 @@ func (ec *executionContext) fieldContext_AcceptOfferPayload_offer(_ context.Cont
 }
 
 func (ec *executionContext) _AcceptOfferPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AcceptOfferPayload_shift(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AcceptOfferPayload_shift(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Shift
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AcceptOfferPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22578,23 +22558,19 @@ func (ec *executionContext) fieldContext_AcceptOfferPayload_shift(_ context.Cont
 }
 
 func (ec *executionContext) _AcceptOfferPayload_contract(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AcceptOfferPayload_contract(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Contract, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
-			return ec.marshalNContract2ᚖflexworkᚋentᚐContract(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AcceptOfferPayload_contract(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Contract
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNContract2ᚖflexworkᚋentᚐContract(ctx, field.Selections, obj.Contract) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AcceptOfferPayload_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22610,23 +22586,19 @@ func (ec *executionContext) fieldContext_AcceptOfferPayload_contract(_ context.C
 }
 
 func (ec *executionContext) _AcceptOfferPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AcceptOfferPayload_application(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Application, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AcceptOfferPayload_application(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Application
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, field.Selections, obj.Application) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AcceptOfferPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22642,23 +22614,19 @@ func (ec *executionContext) fieldContext_AcceptOfferPayload_application(_ contex
 }
 
 func (ec *executionContext) _AcknowledgeSafetyBriefingPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AcknowledgeSafetyBriefingPayload_assignment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assignment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AcknowledgeSafetyBriefingPayload_assignment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Assignment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Assignment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AcknowledgeSafetyBriefingPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22674,23 +22642,19 @@ func (ec *executionContext) fieldContext_AcknowledgeSafetyBriefingPayload_assign
 }
 
 func (ec *executionContext) _AddEmployerMemberPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AddEmployerMemberPayload_invitation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Invitation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
-			return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AddEmployerMemberPayload_invitation(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Invitation
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, field.Selections, obj.Invitation) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AddEmployerMemberPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22706,23 +22670,19 @@ func (ec *executionContext) fieldContext_AddEmployerMemberPayload_invitation(_ c
 }
 
 func (ec *executionContext) _AnswerCreditDisputePayload_dispute(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AnswerCreditDisputePayload_dispute(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Dispute, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
-			return ec.marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AnswerCreditDisputePayload_dispute(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Dispute
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, field.Selections, obj.Dispute) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AnswerCreditDisputePayload_dispute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22738,23 +22698,19 @@ func (ec *executionContext) fieldContext_AnswerCreditDisputePayload_dispute(_ co
 }
 
 func (ec *executionContext) _AnswerCreditDisputePayload_event(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AnswerCreditDisputePayload_event(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Event, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditEvent) graphql.Marshaler {
-			return ec.marshalNCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AnswerCreditDisputePayload_event(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Event
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, field.Selections, obj.Event) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AnswerCreditDisputePayload_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22958,23 +22914,19 @@ func (ec *executionContext) fieldContext_ApplicationConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _ApplicationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ApplicationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApplicationConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ApplicationConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ApplicationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22997,23 +22949,19 @@ func (ec *executionContext) fieldContext_ApplicationConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _ApplicationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ApplicationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApplicationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ApplicationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ApplicationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23043,23 +22991,19 @@ func (ec *executionContext) fieldContext_ApplicationEvent_kind(_ context.Context
 }
 
 func (ec *executionContext) _ApplicationEvent_application(ctx context.Context, field graphql.CollectedField, obj *notifications.ApplicationEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApplicationEvent_application(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Application, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ApplicationEvent_application(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Application
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, field.Selections, obj.Application) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ApplicationEvent_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23075,23 +23019,19 @@ func (ec *executionContext) fieldContext_ApplicationEvent_application(_ context.
 }
 
 func (ec *executionContext) _ApplyToShiftPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApplyToShiftPayload_application(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Application, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ApplyToShiftPayload_application(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Application
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, field.Selections, obj.Application) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ApplyToShiftPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23107,23 +23047,19 @@ func (ec *executionContext) fieldContext_ApplyToShiftPayload_application(_ conte
 }
 
 func (ec *executionContext) _ApplyToShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApplyToShiftPayload_shift(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ApplyToShiftPayload_shift(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Shift
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ApplyToShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23139,23 +23075,19 @@ func (ec *executionContext) fieldContext_ApplyToShiftPayload_shift(_ context.Con
 }
 
 func (ec *executionContext) _AppointAuditorPayload_user(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AppointAuditorPayload_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AppointAuditorPayload_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.User
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, field.Selections, obj.User) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AppointAuditorPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23171,23 +23103,19 @@ func (ec *executionContext) fieldContext_AppointAuditorPayload_user(_ context.Co
 }
 
 func (ec *executionContext) _ApproveTimesheetPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApproveTimesheetPayload_timesheet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Timesheet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ApproveTimesheetPayload_timesheet(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Timesheet
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, field.Selections, obj.Timesheet) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ApproveTimesheetPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23203,23 +23131,19 @@ func (ec *executionContext) fieldContext_ApproveTimesheetPayload_timesheet(_ con
 }
 
 func (ec *executionContext) _ApproveTimesheetPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ApproveTimesheetPayload_assignment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assignment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ApproveTimesheetPayload_assignment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Assignment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Assignment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ApproveTimesheetPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23645,23 +23569,19 @@ func (ec *executionContext) fieldContext_AssignmentConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _AssignmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AssignmentConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AssignmentConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AssignmentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23684,23 +23604,19 @@ func (ec *executionContext) fieldContext_AssignmentConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _AssignmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AssignmentEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalOAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AssignmentEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AssignmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23730,23 +23646,19 @@ func (ec *executionContext) fieldContext_AssignmentEvent_kind(_ context.Context,
 }
 
 func (ec *executionContext) _AssignmentEvent_assignment(ctx context.Context, field graphql.CollectedField, obj *notifications.AssignmentEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AssignmentEvent_assignment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assignment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalOAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AssignmentEvent_assignment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Assignment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Assignment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_AssignmentEvent_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23905,23 +23817,19 @@ func (ec *executionContext) fieldContext_BankAccount_last4(_ context.Context, fi
 }
 
 func (ec *executionContext) _BatchPayoutsPayload_batch(ctx context.Context, field graphql.CollectedField, obj *model.BatchPayoutsPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BatchPayoutsPayload_batch(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Batch, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PayoutBatch) graphql.Marshaler {
-			return ec.marshalOPayoutBatch2ᚖflexworkᚋentᚐPayoutBatch(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_BatchPayoutsPayload_batch(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Batch
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOPayoutBatch2ᚖflexworkᚋentᚐPayoutBatch(ctx, field.Selections, obj.Batch) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_BatchPayoutsPayload_batch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23937,23 +23845,19 @@ func (ec *executionContext) fieldContext_BatchPayoutsPayload_batch(_ context.Con
 }
 
 func (ec *executionContext) _BoostShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BoostShiftPayload_shift(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_BoostShiftPayload_shift(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Shift
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_BoostShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23969,23 +23873,19 @@ func (ec *executionContext) fieldContext_BoostShiftPayload_shift(_ context.Conte
 }
 
 func (ec *executionContext) _CancelAssignmentPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CancelAssignmentPayload_assignment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assignment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CancelAssignmentPayload_assignment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Assignment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Assignment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CancelAssignmentPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24001,23 +23901,19 @@ func (ec *executionContext) fieldContext_CancelAssignmentPayload_assignment(_ co
 }
 
 func (ec *executionContext) _CancelAssignmentPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CancelAssignmentPayload_shift(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CancelAssignmentPayload_shift(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Shift
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CancelAssignmentPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24033,23 +23929,19 @@ func (ec *executionContext) fieldContext_CancelAssignmentPayload_shift(_ context
 }
 
 func (ec *executionContext) _CancelShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CancelShiftPayload_shift(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CancelShiftPayload_shift(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Shift
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CancelShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24161,23 +24053,19 @@ func (ec *executionContext) fieldContext_CandidateConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _CandidateConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *market.CandidatePage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CandidateConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CandidateConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CandidateConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24207,23 +24095,19 @@ func (ec *executionContext) fieldContext_CandidateEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _CandidateEdge_node(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CandidateEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Application, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CandidateEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Application
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, field.Selections, obj.Application) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CandidateEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24322,23 +24206,19 @@ func (ec *executionContext) fieldContext_CandidateEdge_creditScore(_ context.Con
 }
 
 func (ec *executionContext) _CandidateEdge_eligibility(ctx context.Context, field graphql.CollectedField, obj *market.Candidate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CandidateEdge_eligibility(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Eligibility, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v market.Eligibility) graphql.Marshaler {
-			return ec.marshalNEligibility2flexworkᚋmarketᚐEligibility(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CandidateEdge_eligibility(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Eligibility
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEligibility2flexworkᚋmarketᚐEligibility(ctx, field.Selections, obj.Eligibility) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CandidateEdge_eligibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24531,23 +24411,19 @@ func (ec *executionContext) fieldContext_CertificationConnection_edges(_ context
 }
 
 func (ec *executionContext) _CertificationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CertificationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CertificationConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24640,23 +24516,19 @@ func (ec *executionContext) fieldContext_CertificationDetails_documentURL(_ cont
 }
 
 func (ec *executionContext) _CertificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CertificationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CertificationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
-			return ec.marshalOCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_CertificationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOCertification2ᚖflexworkᚋentᚐCertification(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CertificationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24679,23 +24551,19 @@ func (ec *executionContext) fieldContext_CertificationEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _ChangeMemberRolePayload_membership(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeMemberRolePayload_membership(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Membership, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
-			return ec.marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ChangeMemberRolePayload_membership(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Membership
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx, field.Selections, obj.Membership) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ChangeMemberRolePayload_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24739,23 +24607,19 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_refreshTokenExpir
 }
 
 func (ec *executionContext) _ChangePasswordPayload_user(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangePasswordPayload_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ChangePasswordPayload_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.User
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, field.Selections, obj.User) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ChangePasswordPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24771,23 +24635,19 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_user(_ context.Co
 }
 
 func (ec *executionContext) _CheckInPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CheckInPayload_assignment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assignment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CheckInPayload_assignment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Assignment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Assignment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CheckInPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24803,23 +24663,19 @@ func (ec *executionContext) fieldContext_CheckInPayload_assignment(_ context.Con
 }
 
 func (ec *executionContext) _CheckOutPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CheckOutPayload_assignment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assignment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CheckOutPayload_assignment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Assignment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Assignment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CheckOutPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24835,23 +24691,19 @@ func (ec *executionContext) fieldContext_CheckOutPayload_assignment(_ context.Co
 }
 
 func (ec *executionContext) _CheckOutPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CheckOutPayload_timesheet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Timesheet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CheckOutPayload_timesheet(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Timesheet
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, field.Selections, obj.Timesheet) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CheckOutPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24867,23 +24719,19 @@ func (ec *executionContext) fieldContext_CheckOutPayload_timesheet(_ context.Con
 }
 
 func (ec *executionContext) _ClaimTimePayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClaimTimePayload_timesheet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Timesheet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClaimTimePayload_timesheet(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Timesheet
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, field.Selections, obj.Timesheet) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ClaimTimePayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24899,23 +24747,19 @@ func (ec *executionContext) fieldContext_ClaimTimePayload_timesheet(_ context.Co
 }
 
 func (ec *executionContext) _ClaimTimePayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClaimTimePayload_assignment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assignment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClaimTimePayload_assignment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Assignment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Assignment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ClaimTimePayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24931,23 +24775,19 @@ func (ec *executionContext) fieldContext_ClaimTimePayload_assignment(_ context.C
 }
 
 func (ec *executionContext) _CompleteCertificationUploadPayload_certification(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CompleteCertificationUploadPayload_certification(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Certification, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
-			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CompleteCertificationUploadPayload_certification(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Certification
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, field.Selections, obj.Certification) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CompleteCertificationUploadPayload_certification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24963,23 +24803,19 @@ func (ec *executionContext) fieldContext_CompleteCertificationUploadPayload_cert
 }
 
 func (ec *executionContext) _ConfirmFundingPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ConfirmFundingPayload_employer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Employer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
-			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ConfirmFundingPayload_employer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Employer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, field.Selections, obj.Employer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ConfirmFundingPayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24995,23 +24831,19 @@ func (ec *executionContext) fieldContext_ConfirmFundingPayload_employer(_ contex
 }
 
 func (ec *executionContext) _ConfirmPaymentPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ConfirmPaymentPayload_timesheet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Timesheet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ConfirmPaymentPayload_timesheet(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Timesheet
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, field.Selections, obj.Timesheet) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ConfirmPaymentPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25027,23 +24859,19 @@ func (ec *executionContext) fieldContext_ConfirmPaymentPayload_timesheet(_ conte
 }
 
 func (ec *executionContext) _ConfirmPaymentPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ConfirmPaymentPayload_assignment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assignment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ConfirmPaymentPayload_assignment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Assignment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Assignment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ConfirmPaymentPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25276,23 +25104,19 @@ func (ec *executionContext) fieldContext_ContractConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _ContractConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ContractConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContractConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ContractConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ContractConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25315,23 +25139,19 @@ func (ec *executionContext) fieldContext_ContractConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _ContractEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ContractEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContractEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
-			return ec.marshalOContract2ᚖflexworkᚋentᚐContract(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ContractEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOContract2ᚖflexworkᚋentᚐContract(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ContractEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25594,23 +25414,19 @@ func (ec *executionContext) fieldContext_CoverRequirement_payer(_ context.Contex
 }
 
 func (ec *executionContext) _CreateEmployerPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateEmployerPayload_employer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Employer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
-			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CreateEmployerPayload_employer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Employer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, field.Selections, obj.Employer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreateEmployerPayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25626,23 +25442,19 @@ func (ec *executionContext) fieldContext_CreateEmployerPayload_employer(_ contex
 }
 
 func (ec *executionContext) _CreateEmployerPayload_membership(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateEmployerPayload_membership(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Membership, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
-			return ec.marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CreateEmployerPayload_membership(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Membership
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNMembership2ᚖflexworkᚋentᚐMembership(ctx, field.Selections, obj.Membership) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreateEmployerPayload_membership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25658,23 +25470,19 @@ func (ec *executionContext) fieldContext_CreateEmployerPayload_membership(_ cont
 }
 
 func (ec *executionContext) _CreateShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateShiftPayload_shift(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CreateShiftPayload_shift(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Shift
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreateShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25894,23 +25702,19 @@ func (ec *executionContext) fieldContext_CreditDisputeConnection_edges(_ context
 }
 
 func (ec *executionContext) _CreditDisputeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDisputeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDisputeConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CreditDisputeConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDisputeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25933,23 +25737,19 @@ func (ec *executionContext) fieldContext_CreditDisputeConnection_totalCount(_ co
 }
 
 func (ec *executionContext) _CreditDisputeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CreditDisputeEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditDisputeEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
-			return ec.marshalOCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_CreditDisputeEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditDisputeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26116,23 +25916,19 @@ func (ec *executionContext) fieldContext_CreditEventConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _CreditEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEventConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEventConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CreditEventConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26155,23 +25951,19 @@ func (ec *executionContext) fieldContext_CreditEventConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _CreditEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CreditEventEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreditEventEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditEvent) graphql.Marshaler {
-			return ec.marshalOCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_CreditEventEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_CreditEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26337,23 +26129,19 @@ func (ec *executionContext) fieldContext_DataExport_json(_ context.Context, fiel
 }
 
 func (ec *executionContext) _DecideBusinessLicencePayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DecideBusinessLicencePayload_employer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Employer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
-			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DecideBusinessLicencePayload_employer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Employer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, field.Selections, obj.Employer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DecideBusinessLicencePayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26369,23 +26157,19 @@ func (ec *executionContext) fieldContext_DecideBusinessLicencePayload_employer(_
 }
 
 func (ec *executionContext) _DecideRealNamePayload_realName(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DecideRealNamePayload_realName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RealName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.RealName) graphql.Marshaler {
-			return ec.marshalNRealName2ᚖflexworkᚋentᚐRealName(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DecideRealNamePayload_realName(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.RealName
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNRealName2ᚖflexworkᚋentᚐRealName(ctx, field.Selections, obj.RealName) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DecideRealNamePayload_realName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26401,23 +26185,19 @@ func (ec *executionContext) fieldContext_DecideRealNamePayload_realName(_ contex
 }
 
 func (ec *executionContext) _DecideReviewReportPayload_report(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DecideReviewReportPayload_report(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Report, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewReport) graphql.Marshaler {
-			return ec.marshalNReviewReport2ᚖflexworkᚋentᚐReviewReport(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DecideReviewReportPayload_report(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Report
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNReviewReport2ᚖflexworkᚋentᚐReviewReport(ctx, field.Selections, obj.Report) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DecideReviewReportPayload_report(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26433,23 +26213,19 @@ func (ec *executionContext) fieldContext_DecideReviewReportPayload_report(_ cont
 }
 
 func (ec *executionContext) _DecideReviewReportPayload_review(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DecideReviewReportPayload_review(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Review, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
-			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DecideReviewReportPayload_review(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Review
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, field.Selections, obj.Review) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DecideReviewReportPayload_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26465,23 +26241,19 @@ func (ec *executionContext) fieldContext_DecideReviewReportPayload_review(_ cont
 }
 
 func (ec *executionContext) _DecideTimesheetDisputePayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DecideTimesheetDisputePayload_timesheet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Timesheet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DecideTimesheetDisputePayload_timesheet(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Timesheet
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, field.Selections, obj.Timesheet) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DecideTimesheetDisputePayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26497,23 +26269,19 @@ func (ec *executionContext) fieldContext_DecideTimesheetDisputePayload_timesheet
 }
 
 func (ec *executionContext) _DeclineEmployerInvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeclineEmployerInvitationPayload_invitation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Invitation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
-			return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DeclineEmployerInvitationPayload_invitation(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Invitation
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, field.Selections, obj.Invitation) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeclineEmployerInvitationPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26529,23 +26297,19 @@ func (ec *executionContext) fieldContext_DeclineEmployerInvitationPayload_invita
 }
 
 func (ec *executionContext) _DeclineOfferPayload_offer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeclineOfferPayload_offer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Offer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
-			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DeclineOfferPayload_offer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Offer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, field.Selections, obj.Offer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeclineOfferPayload_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26561,23 +26325,19 @@ func (ec *executionContext) fieldContext_DeclineOfferPayload_offer(_ context.Con
 }
 
 func (ec *executionContext) _DeclineOfferPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeclineOfferPayload_application(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Application, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_DeclineOfferPayload_application(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Application
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, field.Selections, obj.Application) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeclineOfferPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27011,23 +26771,19 @@ func (ec *executionContext) fieldContext_DeviceConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _DeviceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.DeviceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DeviceConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeviceConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27050,23 +26806,19 @@ func (ec *executionContext) fieldContext_DeviceConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _DeviceEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.DeviceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Device) graphql.Marshaler {
-			return ec.marshalODevice2ᚖflexworkᚋentᚐDevice(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_DeviceEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalODevice2ᚖflexworkᚋentᚐDevice(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DeviceEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27124,23 +26876,19 @@ func (ec *executionContext) fieldContext_DeviceSession_userAgent(_ context.Conte
 }
 
 func (ec *executionContext) _DisputeCreditEventPayload_dispute(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisputeCreditEventPayload_dispute(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Dispute, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
-			return ec.marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DisputeCreditEventPayload_dispute(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Dispute
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, field.Selections, obj.Dispute) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DisputeCreditEventPayload_dispute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27156,23 +26904,19 @@ func (ec *executionContext) fieldContext_DisputeCreditEventPayload_dispute(_ con
 }
 
 func (ec *executionContext) _DisputeCreditEventPayload_event(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisputeCreditEventPayload_event(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Event, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditEvent) graphql.Marshaler {
-			return ec.marshalNCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DisputeCreditEventPayload_event(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Event
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, field.Selections, obj.Event) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DisputeCreditEventPayload_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27188,23 +26932,19 @@ func (ec *executionContext) fieldContext_DisputeCreditEventPayload_event(_ conte
 }
 
 func (ec *executionContext) _DisputeTimesheetPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisputeTimesheetPayload_timesheet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Timesheet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DisputeTimesheetPayload_timesheet(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Timesheet
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, field.Selections, obj.Timesheet) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DisputeTimesheetPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27220,23 +26960,19 @@ func (ec *executionContext) fieldContext_DisputeTimesheetPayload_timesheet(_ con
 }
 
 func (ec *executionContext) _DuplicateShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DuplicateShiftPayload_shift(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DuplicateShiftPayload_shift(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Shift
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_DuplicateShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28272,23 +28008,19 @@ func (ec *executionContext) fieldContext_EmployerConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _EmployerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EmployerConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28311,23 +28043,19 @@ func (ec *executionContext) fieldContext_EmployerConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _EmployerEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
-			return ec.marshalOEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_EmployerEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOEmployer2ᚖflexworkᚋentᚐEmployer(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28516,23 +28244,19 @@ func (ec *executionContext) fieldContext_EmployerInvitationConnection_edges(_ co
 }
 
 func (ec *executionContext) _EmployerInvitationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitationConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EmployerInvitationConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28555,23 +28279,19 @@ func (ec *executionContext) fieldContext_EmployerInvitationConnection_totalCount
 }
 
 func (ec *executionContext) _EmployerInvitationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.EmployerInvitationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmployerInvitationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
-			return ec.marshalOEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_EmployerInvitationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EmployerInvitationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28594,23 +28314,19 @@ func (ec *executionContext) fieldContext_EmployerInvitationEdge_cursor(_ context
 }
 
 func (ec *executionContext) _EscalateTimesheetDisputePayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EscalateTimesheetDisputePayload_timesheet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Timesheet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EscalateTimesheetDisputePayload_timesheet(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Timesheet
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, field.Selections, obj.Timesheet) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_EscalateTimesheetDisputePayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28661,23 +28377,19 @@ func (ec *executionContext) fieldContext_FundingPayment_clientSecret(_ context.C
 }
 
 func (ec *executionContext) _FundingPayment_amount(ctx context.Context, field graphql.CollectedField, obj *market.FundingPayment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FundingPayment_amount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Amount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
-			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_FundingPayment_amount(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Amount
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, field.Selections, obj.Amount) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_FundingPayment_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28745,23 +28457,19 @@ func (ec *executionContext) fieldContext_GeoPoint_lng(_ context.Context, field g
 }
 
 func (ec *executionContext) _HideReviewPayload_review(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_HideReviewPayload_review(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Review, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
-			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_HideReviewPayload_review(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Review
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, field.Selections, obj.Review) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_HideReviewPayload_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29169,23 +28877,19 @@ func (ec *executionContext) fieldContext_LeaveEmployerPayload_removedMembershipI
 }
 
 func (ec *executionContext) _LeaveEmployerPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeaveEmployerPayload_employer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Employer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
-			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_LeaveEmployerPayload_employer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Employer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, field.Selections, obj.Employer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LeaveEmployerPayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29356,23 +29060,19 @@ func (ec *executionContext) fieldContext_LedgerEntryConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _LedgerEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerEntryConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_LedgerEntryConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29395,23 +29095,19 @@ func (ec *executionContext) fieldContext_LedgerEntryConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _LedgerEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerEntryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LedgerEntryEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.LedgerEntry) graphql.Marshaler {
-			return ec.marshalOLedgerEntry2ᚖflexworkᚋentᚐLedgerEntry(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_LedgerEntryEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOLedgerEntry2ᚖflexworkᚋentᚐLedgerEntry(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_LedgerEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29469,23 +29165,19 @@ func (ec *executionContext) fieldContext_LedgerReceipt_checkpoint(_ context.Cont
 }
 
 func (ec *executionContext) _MarkNoShowPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MarkNoShowPayload_assignment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assignment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MarkNoShowPayload_assignment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Assignment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Assignment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MarkNoShowPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29501,23 +29193,19 @@ func (ec *executionContext) fieldContext_MarkNoShowPayload_assignment(_ context.
 }
 
 func (ec *executionContext) _MarkNoShowPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MarkNoShowPayload_shift(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MarkNoShowPayload_shift(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Shift
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MarkNoShowPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29579,23 +29267,19 @@ func (ec *executionContext) fieldContext_MarkNotificationsReadPayload_notificati
 }
 
 func (ec *executionContext) _MarkPaidPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MarkPaidPayload_timesheet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Timesheet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MarkPaidPayload_timesheet(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Timesheet
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, field.Selections, obj.Timesheet) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MarkPaidPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29777,23 +29461,19 @@ func (ec *executionContext) fieldContext_MembershipConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _MembershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MembershipConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MembershipConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MembershipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29816,23 +29496,19 @@ func (ec *executionContext) fieldContext_MembershipConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _MembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MembershipEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
-			return ec.marshalOMembership2ᚖflexworkᚋentᚐMembership(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MembershipEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOMembership2ᚖflexworkᚋentᚐMembership(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_MembershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34186,23 +33862,19 @@ func (ec *executionContext) fieldContext_NotificationConnection_edges(_ context.
 }
 
 func (ec *executionContext) _NotificationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_NotificationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34225,23 +33897,19 @@ func (ec *executionContext) fieldContext_NotificationConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _NotificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NotificationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Notification) graphql.Marshaler {
-			return ec.marshalONotification2ᚖflexworkᚋentᚐNotification(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_NotificationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalONotification2ᚖflexworkᚋentᚐNotification(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_NotificationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34271,23 +33939,19 @@ func (ec *executionContext) fieldContext_NotificationSettings_timeZone(_ context
 }
 
 func (ec *executionContext) _NotificationSettings_quietHours(ctx context.Context, field graphql.CollectedField, obj *notifications.NotificationSettings) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NotificationSettings_quietHours(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.QuietHours, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *notifications.QuietHours) graphql.Marshaler {
-			return ec.marshalOQuietHours2ᚖflexworkᚋnotificationsᚐQuietHours(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_NotificationSettings_quietHours(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.QuietHours
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOQuietHours2ᚖflexworkᚋnotificationsᚐQuietHours(ctx, field.Selections, obj.QuietHours) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_NotificationSettings_quietHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34573,23 +34237,19 @@ func (ec *executionContext) fieldContext_OfferConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _OfferConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.OfferConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OfferConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OfferConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_OfferConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34612,23 +34272,19 @@ func (ec *executionContext) fieldContext_OfferConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _OfferEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.OfferEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OfferEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
-			return ec.marshalOOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OfferEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOOffer2ᚖflexworkᚋentᚐOffer(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_OfferEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34658,23 +34314,19 @@ func (ec *executionContext) fieldContext_OfferEvent_kind(_ context.Context, fiel
 }
 
 func (ec *executionContext) _OfferEvent_offer(ctx context.Context, field graphql.CollectedField, obj *notifications.OfferEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OfferEvent_offer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Offer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
-			return ec.marshalOOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OfferEvent_offer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Offer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOOffer2ᚖflexworkᚋentᚐOffer(ctx, field.Selections, obj.Offer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_OfferEvent_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34725,23 +34377,19 @@ func (ec *executionContext) fieldContext_PayFactor_code(_ context.Context, field
 }
 
 func (ec *executionContext) _PayFactor_change(ctx context.Context, field graphql.CollectedField, obj *market.PayFactor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayFactor_change(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Change, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
-			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PayFactor_change(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Change
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, field.Selections, obj.Change) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayFactor_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34780,23 +34428,19 @@ func (ec *executionContext) fieldContext_PayFactor_explanation(_ context.Context
 }
 
 func (ec *executionContext) _PaySuggestion_hourlyRate(ctx context.Context, field graphql.CollectedField, obj *market.PaySuggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PaySuggestion_hourlyRate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HourlyRate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
-			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PaySuggestion_hourlyRate(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.HourlyRate
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, field.Selections, obj.HourlyRate) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PaySuggestion_hourlyRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34865,23 +34509,19 @@ func (ec *executionContext) fieldContext_PaySuggestion_similarShifts(_ context.C
 }
 
 func (ec *executionContext) _PaySuggestion_minimumWage(ctx context.Context, field graphql.CollectedField, obj *market.PaySuggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PaySuggestion_minimumWage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MinimumWage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *market.Money) graphql.Marshaler {
-			return ec.marshalOMoney2ᚖflexworkᚋmarketᚐMoney(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PaySuggestion_minimumWage(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.MinimumWage
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOMoney2ᚖflexworkᚋmarketᚐMoney(ctx, field.Selections, obj.MinimumWage) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PaySuggestion_minimumWage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35138,23 +34778,19 @@ func (ec *executionContext) fieldContext_PayoutBatchConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _PayoutBatchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutBatchConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PayoutBatchConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutBatchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35177,23 +34813,19 @@ func (ec *executionContext) fieldContext_PayoutBatchConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _PayoutBatchEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutBatchEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutBatchEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PayoutBatch) graphql.Marshaler {
-			return ec.marshalOPayoutBatch2ᚖflexworkᚋentᚐPayoutBatch(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PayoutBatchEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOPayoutBatch2ᚖflexworkᚋentᚐPayoutBatch(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutBatchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35248,23 +34880,19 @@ func (ec *executionContext) fieldContext_PayoutConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _PayoutConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PayoutConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35287,23 +34915,19 @@ func (ec *executionContext) fieldContext_PayoutConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _PayoutEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PayoutEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PayoutEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Payout) graphql.Marshaler {
-			return ec.marshalOPayout2ᚖflexworkᚋentᚐPayout(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PayoutEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOPayout2ᚖflexworkᚋentᚐPayout(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PayoutEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35379,23 +35003,19 @@ func (ec *executionContext) fieldContext_Payslip_minutes(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Payslip_rate(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payslip_rate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
-			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Payslip_rate(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Rate
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, field.Selections, obj.Rate) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35418,23 +35038,19 @@ func (ec *executionContext) fieldContext_Payslip_payUnit(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Payslip_gross(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payslip_gross(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Gross, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
-			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Payslip_gross(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Gross
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, field.Selections, obj.Gross) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_gross(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35450,23 +35066,19 @@ func (ec *executionContext) fieldContext_Payslip_gross(_ context.Context, field 
 }
 
 func (ec *executionContext) _Payslip_withheld(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payslip_withheld(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Withheld, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
-			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Payslip_withheld(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Withheld
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, field.Selections, obj.Withheld) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35489,23 +35101,19 @@ func (ec *executionContext) fieldContext_Payslip_withholdingRule(_ context.Conte
 }
 
 func (ec *executionContext) _Payslip_net(ctx context.Context, field graphql.CollectedField, obj *market.Payslip) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Payslip_net(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Net, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v market.Money) graphql.Marshaler {
-			return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Payslip_net(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Net
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNMoney2flexworkᚋmarketᚐMoney(ctx, field.Selections, obj.Net) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_Payslip_net(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35542,23 +35150,19 @@ func (ec *executionContext) fieldContext_Payslip_cancellationFee(_ context.Conte
 }
 
 func (ec *executionContext) _PostFromTemplatePayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PostFromTemplatePayload_shift(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PostFromTemplatePayload_shift(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Shift
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PostFromTemplatePayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35611,23 +35215,19 @@ func (ec *executionContext) fieldContext_PreferenceFit_detail(_ context.Context,
 }
 
 func (ec *executionContext) _ProposeTimesheetCorrectionPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProposeTimesheetCorrectionPayload_timesheet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Timesheet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProposeTimesheetCorrectionPayload_timesheet(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Timesheet
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, field.Selections, obj.Timesheet) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ProposeTimesheetCorrectionPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35643,23 +35243,19 @@ func (ec *executionContext) fieldContext_ProposeTimesheetCorrectionPayload_times
 }
 
 func (ec *executionContext) _PublishShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PublishShiftPayload_shift(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PublishShiftPayload_shift(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Shift
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_PublishShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -36977,23 +36573,19 @@ func (ec *executionContext) fieldContext_RealName_idNumber(_ context.Context, fi
 }
 
 func (ec *executionContext) _RecordInsuranceCoverPayload_cover(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecordInsuranceCoverPayload_cover(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cover, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.InsuranceCover) graphql.Marshaler {
-			return ec.marshalNInsuranceCover2ᚖflexworkᚋentᚐInsuranceCover(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RecordInsuranceCoverPayload_cover(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Cover
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNInsuranceCover2ᚖflexworkᚋentᚐInsuranceCover(ctx, field.Selections, obj.Cover) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RecordInsuranceCoverPayload_cover(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37009,23 +36601,19 @@ func (ec *executionContext) fieldContext_RecordInsuranceCoverPayload_cover(_ con
 }
 
 func (ec *executionContext) _RecordInsuranceCoverPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecordInsuranceCoverPayload_assignment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assignment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RecordInsuranceCoverPayload_assignment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Assignment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Assignment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RecordInsuranceCoverPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37041,23 +36629,19 @@ func (ec *executionContext) fieldContext_RecordInsuranceCoverPayload_assignment(
 }
 
 func (ec *executionContext) _RecordTimePayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecordTimePayload_assignment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assignment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RecordTimePayload_assignment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Assignment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Assignment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RecordTimePayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37073,23 +36657,19 @@ func (ec *executionContext) fieldContext_RecordTimePayload_assignment(_ context.
 }
 
 func (ec *executionContext) _RecordTimePayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RecordTimePayload_timesheet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Timesheet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RecordTimePayload_timesheet(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Timesheet
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, field.Selections, obj.Timesheet) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RecordTimePayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37133,23 +36713,19 @@ func (ec *executionContext) fieldContext_RefreshTokenPayload_refreshTokenExpires
 }
 
 func (ec *executionContext) _RefreshTokenPayload_user(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RefreshTokenPayload_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RefreshTokenPayload_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.User
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, field.Selections, obj.User) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RefreshTokenPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37165,23 +36741,19 @@ func (ec *executionContext) fieldContext_RefreshTokenPayload_user(_ context.Cont
 }
 
 func (ec *executionContext) _RegisterDevicePayload_device(ctx context.Context, field graphql.CollectedField, obj *notifications.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegisterDevicePayload_device(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Device, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Device) graphql.Marshaler {
-			return ec.marshalNDevice2ᚖflexworkᚋentᚐDevice(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RegisterDevicePayload_device(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Device
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNDevice2ᚖflexworkᚋentᚐDevice(ctx, field.Selections, obj.Device) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RegisterDevicePayload_device(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37197,23 +36769,19 @@ func (ec *executionContext) fieldContext_RegisterDevicePayload_device(_ context.
 }
 
 func (ec *executionContext) _RejectApplicationPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RejectApplicationPayload_application(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Application, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RejectApplicationPayload_application(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Application
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, field.Selections, obj.Application) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RejectApplicationPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37229,23 +36797,19 @@ func (ec *executionContext) fieldContext_RejectApplicationPayload_application(_ 
 }
 
 func (ec *executionContext) _RejectApplicationPayload_offer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RejectApplicationPayload_offer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Offer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
-			return ec.marshalOOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RejectApplicationPayload_offer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Offer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOOffer2ᚖflexworkᚋentᚐOffer(ctx, field.Selections, obj.Offer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RejectApplicationPayload_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37284,23 +36848,19 @@ func (ec *executionContext) fieldContext_RemoveMemberPayload_removedMembershipID
 }
 
 func (ec *executionContext) _RemoveMemberPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RemoveMemberPayload_employer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Employer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
-			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RemoveMemberPayload_employer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Employer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, field.Selections, obj.Employer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RemoveMemberPayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37323,23 +36883,19 @@ func (ec *executionContext) fieldContext_RemoveRosterEntryPayload_removedRosterE
 }
 
 func (ec *executionContext) _ReplyToReviewPayload_review(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReplyToReviewPayload_review(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Review, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
-			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReplyToReviewPayload_review(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Review
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, field.Selections, obj.Review) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReplyToReviewPayload_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37355,23 +36911,19 @@ func (ec *executionContext) fieldContext_ReplyToReviewPayload_review(_ context.C
 }
 
 func (ec *executionContext) _ReportPaymentNotReceivedPayload_timesheet(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReportPaymentNotReceivedPayload_timesheet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Timesheet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReportPaymentNotReceivedPayload_timesheet(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Timesheet
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, field.Selections, obj.Timesheet) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReportPaymentNotReceivedPayload_timesheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37387,23 +36939,19 @@ func (ec *executionContext) fieldContext_ReportPaymentNotReceivedPayload_timeshe
 }
 
 func (ec *executionContext) _ReportReviewPayload_report(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReportReviewPayload_report(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Report, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewReport) graphql.Marshaler {
-			return ec.marshalNReviewReport2ᚖflexworkᚋentᚐReviewReport(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReportReviewPayload_report(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Report
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNReviewReport2ᚖflexworkᚋentᚐReviewReport(ctx, field.Selections, obj.Report) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReportReviewPayload_report(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37419,23 +36967,19 @@ func (ec *executionContext) fieldContext_ReportReviewPayload_report(_ context.Co
 }
 
 func (ec *executionContext) _ReportReviewPayload_review(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReportReviewPayload_review(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Review, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
-			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReportReviewPayload_review(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Review
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, field.Selections, obj.Review) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReportReviewPayload_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37465,23 +37009,19 @@ func (ec *executionContext) fieldContext_RequestPasswordResetPayload_codeExpires
 }
 
 func (ec *executionContext) _RequestPayoutPayload_payout(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RequestPayoutPayload_payout(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Payout, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Payout) graphql.Marshaler {
-			return ec.marshalNPayout2ᚖflexworkᚋentᚐPayout(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RequestPayoutPayload_payout(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Payout
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPayout2ᚖflexworkᚋentᚐPayout(ctx, field.Selections, obj.Payout) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RequestPayoutPayload_payout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37525,23 +37065,19 @@ func (ec *executionContext) fieldContext_ResetPasswordPayload_refreshTokenExpire
 }
 
 func (ec *executionContext) _ResetPasswordPayload_user(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ResetPasswordPayload_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ResetPasswordPayload_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.User
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, field.Selections, obj.User) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ResetPasswordPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37557,23 +37093,19 @@ func (ec *executionContext) fieldContext_ResetPasswordPayload_user(_ context.Con
 }
 
 func (ec *executionContext) _ResolveCreditDisputePayload_dispute(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ResolveCreditDisputePayload_dispute(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Dispute, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditDispute) graphql.Marshaler {
-			return ec.marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ResolveCreditDisputePayload_dispute(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Dispute
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNCreditDispute2ᚖflexworkᚋentᚐCreditDispute(ctx, field.Selections, obj.Dispute) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ResolveCreditDisputePayload_dispute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37589,23 +37121,19 @@ func (ec *executionContext) fieldContext_ResolveCreditDisputePayload_dispute(_ c
 }
 
 func (ec *executionContext) _ResolveCreditDisputePayload_event(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ResolveCreditDisputePayload_event(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Event, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditEvent) graphql.Marshaler {
-			return ec.marshalNCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ResolveCreditDisputePayload_event(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Event
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, field.Selections, obj.Event) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ResolveCreditDisputePayload_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37621,23 +37149,19 @@ func (ec *executionContext) fieldContext_ResolveCreditDisputePayload_event(_ con
 }
 
 func (ec *executionContext) _ResolveCreditDisputePayload_reversal(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ResolveCreditDisputePayload_reversal(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reversal, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.CreditEvent) graphql.Marshaler {
-			return ec.marshalOCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ResolveCreditDisputePayload_reversal(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Reversal
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOCreditEvent2ᚖflexworkᚋentᚐCreditEvent(ctx, field.Selections, obj.Reversal) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ResolveCreditDisputePayload_reversal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37798,23 +37322,19 @@ func (ec *executionContext) fieldContext_Review_assignment(_ context.Context, fi
 }
 
 func (ec *executionContext) _ReviewCertificationPayload_certification(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewCertificationPayload_certification(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Certification, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
-			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewCertificationPayload_certification(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Certification
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, field.Selections, obj.Certification) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewCertificationPayload_certification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37862,23 +37382,19 @@ func (ec *executionContext) fieldContext_ReviewConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _ReviewConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -37901,23 +37417,19 @@ func (ec *executionContext) fieldContext_ReviewConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _ReviewEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ReviewEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOReview2ᚖflexworkᚋentᚐReview(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38063,23 +37575,19 @@ func (ec *executionContext) fieldContext_ReviewReportConnection_edges(_ context.
 }
 
 func (ec *executionContext) _ReviewReportConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReportConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewReportConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ReviewReportConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReportConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38102,23 +37610,19 @@ func (ec *executionContext) fieldContext_ReviewReportConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _ReviewReportEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ReviewReportEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReviewReportEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReviewReport) graphql.Marshaler {
-			return ec.marshalOReviewReport2ᚖflexworkᚋentᚐReviewReport(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ReviewReportEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOReviewReport2ᚖflexworkᚋentᚐReviewReport(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ReviewReportEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38141,23 +37645,19 @@ func (ec *executionContext) fieldContext_ReviewReportEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _RevokeCertificationPayload_certification(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevokeCertificationPayload_certification(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Certification, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
-			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevokeCertificationPayload_certification(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Certification
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, field.Selections, obj.Certification) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RevokeCertificationPayload_certification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38173,23 +37673,19 @@ func (ec *executionContext) fieldContext_RevokeCertificationPayload_certificatio
 }
 
 func (ec *executionContext) _RevokeEmployerInvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevokeEmployerInvitationPayload_invitation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Invitation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.EmployerInvitation) graphql.Marshaler {
-			return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevokeEmployerInvitationPayload_invitation(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Invitation
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEmployerInvitation2ᚖflexworkᚋentᚐEmployerInvitation(ctx, field.Selections, obj.Invitation) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RevokeEmployerInvitationPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38205,23 +37701,19 @@ func (ec *executionContext) fieldContext_RevokeEmployerInvitationPayload_invitat
 }
 
 func (ec *executionContext) _RevokeOfferPayload_offer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevokeOfferPayload_offer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Offer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
-			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RevokeOfferPayload_offer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Offer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, field.Selections, obj.Offer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RevokeOfferPayload_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38237,23 +37729,19 @@ func (ec *executionContext) fieldContext_RevokeOfferPayload_offer(_ context.Cont
 }
 
 func (ec *executionContext) _RevokeOfferPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevokeOfferPayload_application(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Application, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RevokeOfferPayload_application(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Application
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, field.Selections, obj.Application) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RevokeOfferPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38618,23 +38106,19 @@ func (ec *executionContext) fieldContext_RosterEntryConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _RosterEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RosterEntryConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RosterEntryConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38657,23 +38141,19 @@ func (ec *executionContext) fieldContext_RosterEntryConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _RosterEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.RosterEntryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RosterEntryEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.RosterEntry) graphql.Marshaler {
-			return ec.marshalORosterEntry2ᚖflexworkᚋentᚐRosterEntry(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RosterEntryEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalORosterEntry2ᚖflexworkᚋentᚐRosterEntry(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_RosterEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38696,23 +38176,19 @@ func (ec *executionContext) fieldContext_RosterEntryEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _SaveShiftTemplatePayload_template(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SaveShiftTemplatePayload_template(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Template, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShiftTemplate) graphql.Marshaler {
-			return ec.marshalNShiftTemplate2ᚖflexworkᚋentᚐShiftTemplate(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SaveShiftTemplatePayload_template(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Template
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShiftTemplate2ᚖflexworkᚋentᚐShiftTemplate(ctx, field.Selections, obj.Template) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SaveShiftTemplatePayload_template(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38765,23 +38241,19 @@ func (ec *executionContext) fieldContext_ScreeningResult_message(_ context.Conte
 }
 
 func (ec *executionContext) _SendOfferPayload_offer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SendOfferPayload_offer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Offer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
-			return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SendOfferPayload_offer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Offer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNOffer2ᚖflexworkᚋentᚐOffer(ctx, field.Selections, obj.Offer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SendOfferPayload_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38797,23 +38269,19 @@ func (ec *executionContext) fieldContext_SendOfferPayload_offer(_ context.Contex
 }
 
 func (ec *executionContext) _SendOfferPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SendOfferPayload_application(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Application, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_SendOfferPayload_application(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Application
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, field.Selections, obj.Application) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SendOfferPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38843,23 +38311,19 @@ func (ec *executionContext) fieldContext_SendOfferPayload_requestedExpiresAt(_ c
 }
 
 func (ec *executionContext) _SetBankAccountPayload_workerProfile(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SetBankAccountPayload_workerProfile(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerProfile, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.WorkerProfile) graphql.Marshaler {
-			return ec.marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SetBankAccountPayload_workerProfile(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.WorkerProfile
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx, field.Selections, obj.WorkerProfile) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SetBankAccountPayload_workerProfile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38875,23 +38339,19 @@ func (ec *executionContext) fieldContext_SetBankAccountPayload_workerProfile(_ c
 }
 
 func (ec *executionContext) _SetFundingTermsPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SetFundingTermsPayload_employer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Employer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
-			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SetFundingTermsPayload_employer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Employer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, field.Selections, obj.Employer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SetFundingTermsPayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38907,23 +38367,19 @@ func (ec *executionContext) fieldContext_SetFundingTermsPayload_employer(_ conte
 }
 
 func (ec *executionContext) _SetPayoutAccountPayload_workerProfile(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SetPayoutAccountPayload_workerProfile(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerProfile, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.WorkerProfile) graphql.Marshaler {
-			return ec.marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SetPayoutAccountPayload_workerProfile(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.WorkerProfile
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx, field.Selections, obj.WorkerProfile) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SetPayoutAccountPayload_workerProfile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -38939,23 +38395,19 @@ func (ec *executionContext) fieldContext_SetPayoutAccountPayload_workerProfile(_
 }
 
 func (ec *executionContext) _SetRosterEntryPayload_rosterEntry(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SetRosterEntryPayload_rosterEntry(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RosterEntry, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.RosterEntry) graphql.Marshaler {
-			return ec.marshalNRosterEntry2ᚖflexworkᚋentᚐRosterEntry(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SetRosterEntryPayload_rosterEntry(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.RosterEntry
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNRosterEntry2ᚖflexworkᚋentᚐRosterEntry(ctx, field.Selections, obj.RosterEntry) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SetRosterEntryPayload_rosterEntry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -39003,23 +38455,19 @@ func (ec *executionContext) fieldContext_SetRosterEntryPayload_revokedOffers(_ c
 }
 
 func (ec *executionContext) _SettlePayoutBatchPayload_batch(ctx context.Context, field graphql.CollectedField, obj *model.SettlePayoutBatchPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SettlePayoutBatchPayload_batch(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Batch, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PayoutBatch) graphql.Marshaler {
-			return ec.marshalNPayoutBatch2ᚖflexworkᚋentᚐPayoutBatch(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SettlePayoutBatchPayload_batch(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Batch
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPayoutBatch2ᚖflexworkᚋentᚐPayoutBatch(ctx, field.Selections, obj.Batch) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SettlePayoutBatchPayload_batch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -39800,23 +39248,19 @@ func (ec *executionContext) fieldContext_ShiftConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _ShiftConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ShiftConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -39839,23 +39283,19 @@ func (ec *executionContext) fieldContext_ShiftConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _ShiftEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalOShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ShiftEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -39910,23 +39350,19 @@ func (ec *executionContext) fieldContext_ShiftFeedConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _ShiftFeedConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *market.FeedPage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftFeedConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ShiftFeedConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftFeedConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -39949,23 +39385,19 @@ func (ec *executionContext) fieldContext_ShiftFeedEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _ShiftFeedEdge_node(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftFeedEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ShiftFeedEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Shift
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftFeedEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40007,23 +39439,19 @@ func (ec *executionContext) fieldContext_ShiftFeedEdge_distanceKm(_ context.Cont
 }
 
 func (ec *executionContext) _ShiftFeedEdge_eligibility(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftFeedEdge_eligibility(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Eligibility, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v market.Eligibility) graphql.Marshaler {
-			return ec.marshalNEligibility2flexworkᚋmarketᚐEligibility(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ShiftFeedEdge_eligibility(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Eligibility
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEligibility2flexworkᚋmarketᚐEligibility(ctx, field.Selections, obj.Eligibility) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftFeedEdge_eligibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40039,23 +39467,19 @@ func (ec *executionContext) fieldContext_ShiftFeedEdge_eligibility(_ context.Con
 }
 
 func (ec *executionContext) _ShiftFeedEdge_application(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftFeedEdge_application(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Application, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ShiftFeedEdge_application(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Application
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOApplication2ᚖflexworkᚋentᚐApplication(ctx, field.Selections, obj.Application) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftFeedEdge_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40230,23 +39654,19 @@ func (ec *executionContext) fieldContext_ShiftTemplateConnection_edges(_ context
 }
 
 func (ec *executionContext) _ShiftTemplateConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplateConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftTemplateConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ShiftTemplateConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplateConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40269,23 +39689,19 @@ func (ec *executionContext) fieldContext_ShiftTemplateConnection_totalCount(_ co
 }
 
 func (ec *executionContext) _ShiftTemplateEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ShiftTemplateEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftTemplateEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ShiftTemplate) graphql.Marshaler {
-			return ec.marshalOShiftTemplate2ᚖflexworkᚋentᚐShiftTemplate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ShiftTemplateEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOShiftTemplate2ᚖflexworkᚋentᚐShiftTemplate(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShiftTemplateEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40308,23 +39724,19 @@ func (ec *executionContext) fieldContext_ShiftTemplateEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _ShortlistApplicationPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShortlistApplicationPayload_application(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Application, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ShortlistApplicationPayload_application(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Application
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, field.Selections, obj.Application) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_ShortlistApplicationPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40340,23 +39752,19 @@ func (ec *executionContext) fieldContext_ShortlistApplicationPayload_application
 }
 
 func (ec *executionContext) _SignContractPayload_contract(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignContractPayload_contract(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Contract, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
-			return ec.marshalNContract2ᚖflexworkᚋentᚐContract(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SignContractPayload_contract(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Contract
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNContract2ᚖflexworkᚋentᚐContract(ctx, field.Selections, obj.Contract) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignContractPayload_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40372,23 +39780,19 @@ func (ec *executionContext) fieldContext_SignContractPayload_contract(_ context.
 }
 
 func (ec *executionContext) _SignContractPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignContractPayload_assignment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Assignment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
-			return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SignContractPayload_assignment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Assignment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNAssignment2ᚖflexworkᚋentᚐAssignment(ctx, field.Selections, obj.Assignment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignContractPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40432,23 +39836,19 @@ func (ec *executionContext) fieldContext_SignInPayload_refreshTokenExpiresAt(_ c
 }
 
 func (ec *executionContext) _SignInPayload_user(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SignInPayload_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SignInPayload_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.User
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, field.Selections, obj.User) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SignInPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40573,23 +39973,19 @@ func (ec *executionContext) fieldContext_SkillConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _SkillConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.SkillConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SkillConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SkillConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SkillConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40612,23 +40008,19 @@ func (ec *executionContext) fieldContext_SkillConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _SkillEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.SkillEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SkillEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Skill) graphql.Marshaler {
-			return ec.marshalOSkill2ᚖflexworkᚋentᚐSkill(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_SkillEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOSkill2ᚖflexworkᚋentᚐSkill(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SkillEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40728,23 +40120,19 @@ func (ec *executionContext) fieldContext_StaffActionConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _StaffActionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.StaffActionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StaffActionConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_StaffActionConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffActionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40767,23 +40155,19 @@ func (ec *executionContext) fieldContext_StaffActionConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _StaffActionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.StaffActionEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StaffActionEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.StaffAction) graphql.Marshaler {
-			return ec.marshalOStaffAction2ᚖflexworkᚋentᚐStaffAction(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_StaffActionEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOStaffAction2ᚖflexworkᚋentᚐStaffAction(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StaffActionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40806,23 +40190,19 @@ func (ec *executionContext) fieldContext_StaffActionEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _StartCertificationUploadPayload_certification(ctx context.Context, field graphql.CollectedField, obj *market.UploadTarget) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StartCertificationUploadPayload_certification(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Certification, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certification) graphql.Marshaler {
-			return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_StartCertificationUploadPayload_certification(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Certification
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNCertification2ᚖflexworkᚋentᚐCertification(ctx, field.Selections, obj.Certification) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StartCertificationUploadPayload_certification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40884,23 +40264,19 @@ func (ec *executionContext) fieldContext_StartCertificationUploadPayload_expires
 }
 
 func (ec *executionContext) _StartFundingPayload_payment(ctx context.Context, field graphql.CollectedField, obj *model.StartFundingPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StartFundingPayload_payment(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Payment, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *market.FundingPayment) graphql.Marshaler {
-			return ec.marshalNFundingPayment2ᚖflexworkᚋmarketᚐFundingPayment(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_StartFundingPayload_payment(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Payment
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNFundingPayment2ᚖflexworkᚋmarketᚐFundingPayment(ctx, field.Selections, obj.Payment) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StartFundingPayload_payment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40916,23 +40292,19 @@ func (ec *executionContext) fieldContext_StartFundingPayload_payment(_ context.C
 }
 
 func (ec *executionContext) _StopBackfillPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StopBackfillPayload_shift(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_StopBackfillPayload_shift(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Shift
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_StopBackfillPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40948,23 +40320,19 @@ func (ec *executionContext) fieldContext_StopBackfillPayload_shift(_ context.Con
 }
 
 func (ec *executionContext) _SubmitBusinessLicencePayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubmitBusinessLicencePayload_employer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Employer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
-			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SubmitBusinessLicencePayload_employer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Employer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, field.Selections, obj.Employer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SubmitBusinessLicencePayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -40980,23 +40348,19 @@ func (ec *executionContext) fieldContext_SubmitBusinessLicencePayload_employer(_
 }
 
 func (ec *executionContext) _SubmitRealNamePayload_realName(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubmitRealNamePayload_realName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RealName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.RealName) graphql.Marshaler {
-			return ec.marshalNRealName2ᚖflexworkᚋentᚐRealName(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SubmitRealNamePayload_realName(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.RealName
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNRealName2ᚖflexworkᚋentᚐRealName(ctx, field.Selections, obj.RealName) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SubmitRealNamePayload_realName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -41012,23 +40376,19 @@ func (ec *executionContext) fieldContext_SubmitRealNamePayload_realName(_ contex
 }
 
 func (ec *executionContext) _SubmitReviewPayload_review(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubmitReviewPayload_review(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Review, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
-			return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SubmitReviewPayload_review(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Review
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNReview2ᚖflexworkᚋentᚐReview(ctx, field.Selections, obj.Review) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SubmitReviewPayload_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -41044,23 +40404,19 @@ func (ec *executionContext) fieldContext_SubmitReviewPayload_review(_ context.Co
 }
 
 func (ec *executionContext) _SubmitReviewPayload_counterpart(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubmitReviewPayload_counterpart(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Counterpart, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖflexworkᚋentᚐReview(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_SubmitReviewPayload_counterpart(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Counterpart
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOReview2ᚖflexworkᚋentᚐReview(ctx, field.Selections, obj.Counterpart) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_SubmitReviewPayload_counterpart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -41689,23 +41045,19 @@ func (ec *executionContext) fieldContext_TimesheetConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _TimesheetConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TimesheetConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimesheetConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_TimesheetConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_TimesheetConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -41728,23 +41080,19 @@ func (ec *executionContext) fieldContext_TimesheetConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _TimesheetEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TimesheetEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TimesheetEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Timesheet) graphql.Marshaler {
-			return ec.marshalOTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_TimesheetEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOTimesheet2ᚖflexworkᚋentᚐTimesheet(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_TimesheetEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -41774,23 +41122,19 @@ func (ec *executionContext) fieldContext_UnregisterDevicePayload_unregistered(_ 
 }
 
 func (ec *executionContext) _UpdateAccountPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateAccountPayload_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UpdateAccountPayload_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.User
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, field.Selections, obj.User) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_UpdateAccountPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -41806,23 +41150,19 @@ func (ec *executionContext) fieldContext_UpdateAccountPayload_user(_ context.Con
 }
 
 func (ec *executionContext) _UpdateEmployerPayload_employer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateEmployerPayload_employer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Employer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
-			return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UpdateEmployerPayload_employer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Employer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNEmployer2ᚖflexworkᚋentᚐEmployer(ctx, field.Selections, obj.Employer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_UpdateEmployerPayload_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -41838,23 +41178,19 @@ func (ec *executionContext) fieldContext_UpdateEmployerPayload_employer(_ contex
 }
 
 func (ec *executionContext) _UpdateNotificationSettingsPayload_settings(ctx context.Context, field graphql.CollectedField, obj *notifications.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateNotificationSettingsPayload_settings(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Settings, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *notifications.NotificationSettings) graphql.Marshaler {
-			return ec.marshalNNotificationSettings2ᚖflexworkᚋnotificationsᚐNotificationSettings(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UpdateNotificationSettingsPayload_settings(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Settings
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNNotificationSettings2ᚖflexworkᚋnotificationsᚐNotificationSettings(ctx, field.Selections, obj.Settings) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_UpdateNotificationSettingsPayload_settings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -41870,23 +41206,19 @@ func (ec *executionContext) fieldContext_UpdateNotificationSettingsPayload_setti
 }
 
 func (ec *executionContext) _UpdateShiftPayload_shift(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateShiftPayload_shift(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UpdateShiftPayload_shift(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Shift
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_UpdateShiftPayload_shift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -41934,23 +41266,19 @@ func (ec *executionContext) fieldContext_UpdateShiftSeriesPayload_shifts(_ conte
 }
 
 func (ec *executionContext) _UpdateWorkerProfilePayload_workerProfile(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateWorkerProfilePayload_workerProfile(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerProfile, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.WorkerProfile) graphql.Marshaler {
-			return ec.marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UpdateWorkerProfilePayload_workerProfile(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.WorkerProfile
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx, field.Selections, obj.WorkerProfile) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_UpdateWorkerProfilePayload_workerProfile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -41966,23 +41294,19 @@ func (ec *executionContext) fieldContext_UpdateWorkerProfilePayload_workerProfil
 }
 
 func (ec *executionContext) _UpdateWorkerProfilePayload_user(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateWorkerProfilePayload_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UpdateWorkerProfilePayload_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.User
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, field.Selections, obj.User) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_UpdateWorkerProfilePayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -42285,23 +41609,19 @@ func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context,
 }
 
 func (ec *executionContext) _UserConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_UserConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_UserConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -42324,23 +41644,19 @@ func (ec *executionContext) fieldContext_UserConnection_totalCount(_ context.Con
 }
 
 func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.UserEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_UserEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOUser2ᚖflexworkᚋentᚐUser(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -42391,23 +41707,19 @@ func (ec *executionContext) fieldContext_VerifyEmailPayload_refreshTokenExpiresA
 }
 
 func (ec *executionContext) _VerifyEmailPayload_user(ctx context.Context, field graphql.CollectedField, obj *auth.Session) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VerifyEmailPayload_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_VerifyEmailPayload_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.User
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNUser2ᚖflexworkᚋentᚐUser(ctx, field.Selections, obj.User) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_VerifyEmailPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -42423,23 +41735,19 @@ func (ec *executionContext) fieldContext_VerifyEmailPayload_user(_ context.Conte
 }
 
 func (ec *executionContext) _WithdrawApplicationPayload_application(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WithdrawApplicationPayload_application(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Application, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
-			return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WithdrawApplicationPayload_application(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Application
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNApplication2ᚖflexworkᚋentᚐApplication(ctx, field.Selections, obj.Application) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WithdrawApplicationPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -42455,23 +41763,19 @@ func (ec *executionContext) fieldContext_WithdrawApplicationPayload_application(
 }
 
 func (ec *executionContext) _WithdrawApplicationPayload_offer(ctx context.Context, field graphql.CollectedField, obj *market.Changed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WithdrawApplicationPayload_offer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Offer, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
-			return ec.marshalOOffer2ᚖflexworkᚋentᚐOffer(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WithdrawApplicationPayload_offer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Offer
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOOffer2ᚖflexworkᚋentᚐOffer(ctx, field.Selections, obj.Offer) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WithdrawApplicationPayload_offer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -43283,23 +42587,19 @@ func (ec *executionContext) fieldContext_WorkerProfileConnection_edges(_ context
 }
 
 func (ec *executionContext) _WorkerProfileConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfileConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerProfileConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WorkerProfileConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfileConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -43322,23 +42622,19 @@ func (ec *executionContext) fieldContext_WorkerProfileConnection_totalCount(_ co
 }
 
 func (ec *executionContext) _WorkerProfileEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerProfileEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerProfileEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.WorkerProfile) graphql.Marshaler {
-			return ec.marshalOWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WorkerProfileEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOWorkerProfile2ᚖflexworkᚋentᚐWorkerProfile(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerProfileEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -43492,23 +42788,19 @@ func (ec *executionContext) fieldContext_WorkerSkillConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _WorkerSkillConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerSkillConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerSkillConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WorkerSkillConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerSkillConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -43531,23 +42823,19 @@ func (ec *executionContext) fieldContext_WorkerSkillConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _WorkerSkillEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerSkillEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkerSkillEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.WorkerSkill) graphql.Marshaler {
-			return ec.marshalOWorkerSkill2ᚖflexworkᚋentᚐWorkerSkill(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WorkerSkillEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalOWorkerSkill2ᚖflexworkᚋentᚐWorkerSkill(ctx, field.Selections, obj.Node) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext_WorkerSkillEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -43824,23 +43112,19 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Field_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Type
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, obj.Type) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -43932,23 +43216,19 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___InputValue_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Type
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, obj.Type) // a plain read: graph/serial/rewrite
 }
 func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{

@@ -13,7 +13,7 @@ import (
 var plainRead = regexp.MustCompile(
 	`obj (\*?)[^\s)]+\) \(ret graphql\.Marshaler\) ` +
 		`\{\n\treturn graphql\.ResolveField\(\n\t\tctx,\n\t\tec\.OperationContext,\n\t\tfield,\n` +
-		`\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{\n\t\t\treturn ec\.fieldContext_\w+\(ctx, field\)\n\t\t\},\n` +
+		`\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{\n\t\t\treturn ec\.(fieldContext_\w+)\(ctx, field\)\n\t\t\},\n` +
 		`\t\tfunc\(ctx context\.Context\) \(any, error\) \{\n\t\t\treturn obj\.(\w+), nil\n\t\t\},\n` +
 		`\t\tnil,\n` +
 		`\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v [^)]+\) graphql\.Marshaler \{\n\t\t\treturn ec\.([^(]+)\(ctx, selections, v\)\n\t\t\},\n` +
@@ -33,9 +33,10 @@ var plainRead = regexp.MustCompile(
 // middleware added later does not see these fields.
 func plainReads(src []byte) []byte {
 	safe, floats, texts := marshalers(src)
+	objects := objectMarshalers(src)
 	return plainRead.ReplaceAllFunc(src, func(m []byte) []byte {
 		g := plainRead.FindSubmatch(m)
-		byPointer, field, marshal := len(g[1]) > 0, string(g[2]), string(g[3])
+		byPointer, context, field, marshal := len(g[1]) > 0, string(g[2]), string(g[3]), string(g[4])
 		open := bytes.Index(m, []byte("{\n"))
 		head, body := m[:open], m[open:]
 		const mark = "// a plain read: graph/serial/rewrite"
@@ -45,6 +46,8 @@ func plainReads(src []byte) []byte {
 			inner := body[len("{\n") : len(body)-len("\n}")]
 			out = fmt.Appendf(nil, "{\n\tif v := obj.%s; !math.IsInf(v, 0) && !math.IsNaN(v) {\n\t\treturn scalar.MarshalFiniteFloat(v) %s\n\t}\n%s\n}",
 				field, mark, inner)
+		case objects[marshal]:
+			out = fmt.Appendf(nil, objectRead, context, field, marshal, field, mark)
 		case !safe[marshal]:
 			return m
 		case texts[marshal] && byPointer: // read in place: serial.String
@@ -145,4 +148,44 @@ func neverNullScalar(call string) bool {
 		}
 	}
 	return false
+}
+
+// objectRead is a plain read of an object: the field's context, which its
+// fields' errors name their path by, and the panic guard, without the
+// rest of ResolveField (a closure for each of its three functions, the
+// field middleware's closures, the result boxed and unboxed). As for the
+// scalars above, the server's field middleware passes such a field
+// through: it is neither a resolver nor a method, and emptiness has
+// nothing to do for an object.
+const objectRead = `{
+	fc, err := ec.%s(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.%s
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return ec.%s(ctx, field.Selections, obj.%s) %s
+}`
+
+// objectBody is the generated body of the marshaler of an object, an
+// interface or a union: null (and, non-null, an error) for nil, else the
+// object's own marshaler. A list's is left to ResolveField, whose field
+// middleware makes a nil slice [].
+var objectBody = regexp.MustCompile(`^(?:\tif v == nil \{\n(?:\t\tgraphql\.AddInvalidNullError\(ctx, "\w+!"\)\n)?\t\treturn graphql\.Null\n\t\}\n)?\treturn ec\._\w+\(ctx, sel, &?v\)\n$`)
+
+// objectMarshalers names the marshalers of objectBody.
+func objectMarshalers(src []byte) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range marshaler.FindAllSubmatch(src, -1) {
+		if objectBody.Match(m[3]) {
+			out[string(m[1])] = true
+		}
+	}
+	return out
 }

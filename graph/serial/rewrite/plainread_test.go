@@ -149,3 +149,53 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		t.Fatalf("a Float of another marshaler was rewritten:\n%s", out)
 	}
 }
+
+// TestAnObjectReadFromAStructKeepsItsFieldContext: an object field read
+// straight from a struct is marshalled with its own field context (its
+// fields' error paths go through it) and panic guard, without the rest of
+// ResolveField; a list of objects is left to ResolveField.
+func TestAnObjectReadFromAStructKeepsItsFieldContext(t *testing.T) {
+	src := `func (ec *executionContext) _ShiftFeedEdge_node(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShiftFeedEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) marshalNShift2ᚖflexworkᚋentᚐShift(ctx context.Context, sel ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Shift!")
+		return graphql.Null
+	}
+	return ec._Shift(ctx, sel, v)
+}
+`
+	out := string(plainReads([]byte(src)))
+	for _, want := range []string{"\tfc, err := ec.fieldContext_ShiftFeedEdge_node(ctx, field)\n", "\tfc.Result = obj.Shift\n",
+		"\tctx = graphql.WithFieldContext(ctx, fc)\n", "\t\t\tec.Error(ctx, ec.Recover(ctx, r))\n",
+		"\treturn ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, field.Selections, obj.Shift) // a plain read"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("rewritten without %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "graphql.ResolveField(") {
+		t.Fatalf("still through ResolveField:\n%s", out)
+	}
+	list := strings.Replace(src, "\tif v == nil {\n\t\tgraphql.AddInvalidNullError(ctx, \"Shift!\")\n\t\treturn graphql.Null\n\t}\n\treturn ec._Shift(ctx, sel, v)\n",
+		"\tret := make(graphql.Array, len(v))\n\treturn ret\n", 1)
+	if out := string(plainReads([]byte(list))); out != list {
+		t.Fatalf("a marshaler of another shape was rewritten:\n%s", out)
+	}
+}
