@@ -30,13 +30,14 @@ var plainRead = regexp.MustCompile(
 // unchanged — oneStatementAtATime takes no lock for a field that is
 // neither a resolver nor a method — but for emptiness's "" → null in a
 // nullable String, which the rewritten field does itself. A field
-// middleware added later does not see these fields.
+// middleware added later does not see these fields. A field read into an
+// object keeps its field context and panic guard (objectRead).
 func plainReads(src []byte) []byte {
 	safe, floats, texts := marshalers(src)
 	objects := objectMarshalers(src)
 	return plainRead.ReplaceAllFunc(src, func(m []byte) []byte {
 		g := plainRead.FindSubmatch(m)
-		byPointer, context, field, marshal := len(g[1]) > 0, string(g[2]), string(g[3]), string(g[4])
+		byPointer, fieldContext, field, marshal := len(g[1]) > 0, string(g[2]), string(g[3]), string(g[4])
 		open := bytes.Index(m, []byte("{\n"))
 		head, body := m[:open], m[open:]
 		const mark = "// a plain read: graph/serial/rewrite"
@@ -47,7 +48,7 @@ func plainReads(src []byte) []byte {
 			out = fmt.Appendf(nil, "{\n\tif v := obj.%s; !math.IsInf(v, 0) && !math.IsNaN(v) {\n\t\treturn scalar.MarshalFiniteFloat(v) %s\n\t}\n%s\n}",
 				field, mark, inner)
 		case objects[marshal]:
-			out = fmt.Appendf(nil, objectRead, context, field, marshal, field, mark)
+			out = fmt.Appendf(nil, objectRead, fieldContext, field, marshal, field, mark)
 		case !safe[marshal]:
 			return m
 		case texts[marshal] && byPointer: // read in place: serial.String
