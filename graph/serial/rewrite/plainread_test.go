@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -33,26 +34,7 @@ func TestOnlyMarshalersThatCannotFailAreCalledDirectly(t *testing.T) {
 // Go's string answers null for "", as the server's emptiness middleware
 // does for the fields it sees.
 func TestPlainReadsOfNullableTextSayNullForEmpty(t *testing.T) {
-	src := `func (ec *executionContext) _Shift_cancelReason(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_cancelReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CancelReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	src := readField("Shift_cancelReason", "*ent.Shift", "CancelReason", "string", "marshalOString2string", false) + `func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	_ = ctx
 	res := scalar.MarshalString(v)
@@ -71,26 +53,7 @@ func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.S
 // object held by value, or through a String marshaler of another body, it
 // goes through its marshaler as before.
 func TestTextIsWrittenInPlaceOnlyFromAPointer(t *testing.T) {
-	src := `func (ec *executionContext) _Skill_name(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Skill_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	src := readField("Skill_name", "*ent.Skill", "Name", "string", "marshalNString2string", true) + `func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := scalar.MarshalString(v)
 	if res == graphql.Null {
@@ -116,26 +79,7 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 // TestAFloatIsReadDirectlyOnlyWhenFinite: NaN and the infinities still go
 // through ResolveField, whose error names the field's path.
 func TestAFloatIsReadDirectlyOnlyWhenFinite(t *testing.T) {
-	src := `func (ec *executionContext) _Shift_lat(ctx context.Context, field graphql.CollectedField, obj *ent.Shift) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Shift_lat(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Lat, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	src := readField("Shift_lat", "*ent.Shift", "Lat", "float64", "marshalNFloat2float64", true) + `func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
 ` + finiteOrError + `}
 `
 	out := string(plainReads([]byte(src)))
@@ -155,26 +99,7 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 // fields' error paths go through it) and panic guard, without the rest of
 // ResolveField; a list of objects is left to ResolveField.
 func TestAnObjectReadFromAStructKeepsItsFieldContext(t *testing.T) {
-	src := `func (ec *executionContext) _ShiftFeedEdge_node(ctx context.Context, field graphql.CollectedField, obj *market.FeedItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShiftFeedEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Shift, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
-			return ec.marshalNShift2ᚖflexworkᚋentᚐShift(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) marshalNShift2ᚖflexworkᚋentᚐShift(ctx context.Context, sel ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
+	src := readField("ShiftFeedEdge_node", "*market.FeedItem", "Shift", "*ent.Shift", "marshalNShift2ᚖflexworkᚋentᚐShift", true) + `func (ec *executionContext) marshalNShift2ᚖflexworkᚋentᚐShift(ctx context.Context, sel ast.SelectionSet, v *ent.Shift) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Shift!")
 		return graphql.Null
@@ -198,4 +123,29 @@ func (ec *executionContext) marshalNShift2ᚖflexworkᚋentᚐShift(ctx context.
 	if out := string(plainReads([]byte(list))); out != list {
 		t.Fatalf("a marshaler of another shape was rewritten:\n%s", out)
 	}
+}
+
+// readField is gqlgen's generated field fn of an object held as obj, read
+// from its struct field field of Go type goType and marshalled by marshal.
+func readField(fn, obj, field, goType, marshal string, nonNull bool) string {
+	return fmt.Sprintf(`func (ec *executionContext) _%[1]s(ctx context.Context, field graphql.CollectedField, obj %[2]s) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_%[1]s(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.%[3]s, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v %[4]s) graphql.Marshaler {
+			return ec.%[5]s(ctx, selections, v)
+		},
+		true,
+		%[6]t,
+	)
+}
+`, fn, obj, field, goType, marshal, nonNull)
 }
