@@ -11,19 +11,11 @@ import (
 // gqlgen writes it with graphql.MarshalString, which allocates a closure
 // per object written (Apollo's clients ask every object's __typename: ten
 // an edge of the feed). A constant converted to an interface allocates
-// nothing, and a GraphQL name ([_A-Za-z][_0-9A-Za-z]*) needs no escaping.
+// nothing.
 type Typename string
 
 // MarshalGQL writes the name quoted.
-func (t Typename) MarshalGQL(w io.Writer) {
-	if b, ok := w.(*bytes.Buffer); ok {
-		b.WriteByte('"')
-		b.WriteString(string(t))
-		b.WriteByte('"')
-		return
-	}
-	graphql.MarshalString(string(t)).MarshalGQL(w)
-}
+func (t Typename) MarshalGQL(w io.Writer) { writeString(w, string(t)) }
 
 // String is the marshaler of the string at p, a field of an entity the
 // executor holds until the response is written (a plain read, ./rewrite).
@@ -33,17 +25,20 @@ func String(p *string) graphql.Marshaler { return stringAt{p} }
 
 type stringAt struct{ p *string }
 
-// MarshalGQL writes the string as gqlgen's MarshalString does. Text with
+// MarshalGQL writes the string as gqlgen's MarshalString does.
+func (s stringAt) MarshalGQL(w io.Writer) { writeString(w, *s.p) }
+
+// writeString writes s quoted, as gqlgen's MarshalString does. Text with
 // nothing to escape (nearly all of it) goes to the buffer in one write;
 // the rest is left to gqlgen's escaping.
-func (s stringAt) MarshalGQL(w io.Writer) {
+func writeString(w io.Writer, s string) {
 	b, ok := w.(*bytes.Buffer)
-	if !ok || !plain(*s.p) {
-		graphql.MarshalString(*s.p).MarshalGQL(w)
+	if !ok || !plain(s) {
+		graphql.MarshalString(s).MarshalGQL(w)
 		return
 	}
 	b.WriteByte('"')
-	b.WriteString(*s.p)
+	b.WriteString(s)
 	b.WriteByte('"')
 }
 
