@@ -65,7 +65,30 @@ type Localized interface{ In(lang string) string }
 // T renders message id in lang with data (its {{.Fields}}); Localized
 // values are written in lang first. An unknown language reads English; an
 // unknown id is a defect, shown as the id.
-func T(lang, id string, data map[string]any) string { return render(lang, id, data, nil) }
+func T(lang, id string, data map[string]any) string {
+	if len(data) == 0 {
+		if s, ok := plain()[lang][id]; ok {
+			return s
+		}
+	}
+	return render(lang, id, data, nil)
+}
+
+// plain is every message rendered without data, per offered language: a
+// skill's name, a fixed verdict. A feed page reads them for each failed
+// rule of each row, and render's map, key and sync.Map lookup for each
+// were half of what its verdicts cost to write. Made on first use, the
+// same texts render would give.
+var plain = sync.OnceValue(func() map[string]map[string]string {
+	texts := make(map[string]map[string]string, len(Languages))
+	for _, lang := range Languages {
+		texts[lang] = make(map[string]string, len(ids))
+		for id := range ids {
+			texts[lang][id] = render(lang, id, nil, nil)
+		}
+	}
+	return texts
+})
 
 // N is T for a message that depends on a count (CLDR plural rules pick its
 // form: one, few, other…); data gets Count.
@@ -80,23 +103,29 @@ func Has(id string) bool { return ids[id] }
 // render is T and N: the caller's data stays as it was. Rendered texts are
 // remembered (rendered): a page of candidates or shifts renders the same
 // few hundred messages — a rule's verdict, a factor's reason — with the
-// same few values, on every request.
+// same few values, on every request. A text remembered costs its key only:
+// the data's names sorted in place, one string, no map.
 func render(lang, id string, data map[string]any, count any) string {
-	fields := make(map[string]any, len(data)+1)
-	for k, v := range data {
-		if l, ok := v.(Localized); ok {
-			v = l.In(lang)
+	var names [8]string
+	keys := names[:0]
+	for k := range data {
+		if k != "Count" || count == nil {
+			keys = append(keys, k)
 		}
-		fields[k] = v
 	}
 	if count != nil {
-		fields["Count"] = count
+		keys = append(keys, "Count")
 	}
-	key, memo := renderKey(lang, id, fields)
+	slices.Sort(keys)
+	key, memo := renderKey(lang, id, keys, data, count)
 	if memo {
 		if s, ok := rendered.Load(key); ok {
 			return s.(string)
 		}
+	}
+	fields := make(map[string]any, len(keys))
+	for _, k := range keys {
+		fields[k] = field(lang, k, data, count)
 	}
 	s, err := localizer(lang).Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: fields, PluralCount: count})
 	if err != nil {
@@ -112,6 +141,19 @@ func render(lang, id string, data map[string]any, count any) string {
 	return s
 }
 
+// field is the value a message's template reads as {{.k}}: a Localized
+// value written in lang, the count for N.
+func field(lang, k string, data map[string]any, count any) any {
+	if k == "Count" && count != nil {
+		return count
+	}
+	v := data[k]
+	if l, ok := v.(Localized); ok {
+		return l.In(lang)
+	}
+	return v
+}
+
 var (
 	rendered      sync.Map // renderKey → text
 	renderedCount atomic.Int64
@@ -119,15 +161,12 @@ var (
 
 const maxRendered = 100_000
 
-// renderKey names a rendering by everything it depends on; false when a
-// value is of a kind whose printed form might not say all it renders.
-func renderKey(lang, id string, fields map[string]any) (string, bool) {
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+// renderKey names a rendering by everything it depends on, its fields in
+// the order of keys; false when a value is of a kind whose printed form
+// might not say all it renders.
+func renderKey(lang, id string, keys []string, data map[string]any, count any) (string, bool) {
 	var b strings.Builder
+	b.Grow(len(lang) + len(id) + 24*len(keys))
 	b.WriteString(lang)
 	b.WriteByte(0)
 	b.WriteString(id)
@@ -135,7 +174,7 @@ func renderKey(lang, id string, fields map[string]any) (string, bool) {
 		b.WriteByte(0)
 		b.WriteString(k)
 		b.WriteByte('=')
-		switch v := fields[k].(type) {
+		switch v := field(lang, k, data, count).(type) {
 		case string:
 			b.WriteString(v)
 		case int:

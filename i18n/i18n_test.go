@@ -109,3 +109,46 @@ func TestMoneyIsWrittenPerLanguage(t *testing.T) {
 		}
 	}
 }
+
+// day is a Localized value for TestTextsAreGoI18nsOwn.
+type day string
+
+func (d day) In(lang string) string { return lang + ":" + string(d) }
+
+// TestTextsAreGoI18nsOwn: what T and N answer, first and remembered, is
+// what go-i18n renders from the same data — with no data (the texts kept
+// per language), with a Localized value written in the reader's language,
+// and with a count that picks the plural form over a Count in the data.
+func TestTextsAreGoI18nsOwn(t *testing.T) {
+	direct := func(lang, id string, fields map[string]any, count any) string {
+		s, err := localizer(lang).Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: fields, PluralCount: count})
+		if err != nil {
+			return id
+		}
+		return s
+	}
+	for id := range ids {
+		for _, lang := range Languages {
+			want := direct(lang, id, map[string]any{}, nil)
+			for range 2 {
+				if got := T(lang, id, nil); got != want {
+					t.Fatalf("T(%s, %s, nil) = %q, want %q", lang, id, got, want)
+				}
+			}
+		}
+	}
+	for _, lang := range Languages {
+		for range 2 {
+			got := T(lang, "notice.offer_created.worker.title", map[string]any{"Title": day("Mon")})
+			if want := direct(lang, "notice.offer_created.worker.title", map[string]any{"Title": lang + ":Mon"}, nil); got != want || got == "" {
+				t.Errorf("with a Localized value in %s: %q, want %q", lang, got, want)
+			}
+			for _, n := range []int{1, 3} {
+				got := N(lang, "match.rating.some", n, map[string]any{"Avg": 4.5, "Count": 99})
+				if want := direct(lang, "match.rating.some", map[string]any{"Avg": 4.5, "Count": n}, n); got != want || got == "" {
+					t.Errorf("N(%s, %d) = %q, want %q", lang, n, got, want)
+				}
+			}
+		}
+	}
+}

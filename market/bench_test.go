@@ -66,3 +66,27 @@ func BenchmarkLedgerHash(b *testing.B) {
 		prev = LedgerHash(prev, int64(i), LedgerCreditEvent, "wkr_01JXYZ", "usr_01JXYZ", payload, at)
 	}
 }
+
+// BenchmarkFailedRuleTexts is what the feed's rows cost to read when the
+// viewer misses their skills, a certificate and the credit minimum: each
+// failed verdict written in both languages, as a page's worker and an
+// employer read them.
+func BenchmarkFailedRuleTexts(b *testing.B) {
+	w := goodWorker()
+	w.Skills, w.Certs, w.CreditScore = map[string]int{}, map[string][]*time.Time{}, 500
+	e := Screen(testShift(), w)
+	failed := e.Failed()
+	if len(failed) < 3 {
+		b.Fatalf("%d rules failed, want at least 3", len(failed))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range failed {
+			for _, lang := range []string{"en", "zh-CN"} {
+				if r.In(lang) == "" {
+					b.Fatal("an empty verdict")
+				}
+			}
+		}
+	}
+}

@@ -99,8 +99,10 @@ type SkillName struct{ Slug, Stored string }
 
 // In implements i18n.Localized.
 func (n SkillName) In(lang string) string {
-	if n.Slug != "" && i18n.Has("skill."+n.Slug) {
-		return i18n.T(lang, "skill."+n.Slug, nil)
+	if n.Slug != "" {
+		if id := "skill." + n.Slug; i18n.Has(id) {
+			return i18n.T(lang, id, nil)
+		}
 	}
 	return n.Stored
 }
