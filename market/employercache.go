@@ -2,6 +2,7 @@ package market
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -41,7 +42,7 @@ func (m *Market) employers(ctx context.Context, ids []string) (map[string]*ent.E
 	for _, id := range ids {
 		if e, ok := c.entries[id]; ok && now.Sub(e.at) < employerCacheTTL {
 			out[id] = e.e
-		} else if _, seen := out[id]; !seen {
+		} else if !slices.Contains(missing, id) { // a page shows an employer's shifts together
 			missing = append(missing, id)
 		}
 	}
