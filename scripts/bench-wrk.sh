@@ -14,6 +14,14 @@
 # idle other side) and wrk. Where they share the cores, the ratio of the
 # throughputs is about that of the sums.
 #
+# A round gives each side DURATION in SLICES slices (default 4), in the
+# order GraphQL, floor, floor, GraphQL, GraphQL, floor, …: whatever else
+# the box runs meanwhile (a neighbour, the kernel's own threads) then falls
+# on both sides alike, where two back-to-back runs of 20 s had one side
+# meet it and not the other. SLICES=1 measures as before. A round's
+# throughput is its slices' requests over their time; its p50 is the median
+# of its slices' p50s and its p99 their largest.
+#
 # BENCH_DB is a seeded database (BENCH_DB=bench KEEP=1 bash scripts/bench.sh
 # seeds one) on PostgreSQL at 127.0.0.1:5432, trust auth for postgres.
 set -euo pipefail
@@ -22,6 +30,8 @@ DB=${BENCH_DB:?BENCH_DB must name a seeded database}
 ROUNDS=${ROUNDS:-3}
 CONCURRENCY=${CONCURRENCY:-"32 128"}
 DURATION=${DURATION:-20s}
+SLICES=${SLICES:-4}
+SLICE=$(( ${DURATION%s} / SLICES ))s
 URL="postgres://postgres@127.0.0.1:5432/$DB?sslmode=disable"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 WORK=$(mktemp -d)
@@ -40,15 +50,24 @@ for port in 18080 18081; do
 done
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # a process's user + system time, in 1/100 s
 busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; } # every core's busy time, in 1/100 s
-run() { # port pid concurrency duration → "req/s p50 p99 non2xx cpu-ms/req: side rest wrk"
+slice() { # port pid concurrency duration → "requests seconds p50 p99 failed side-ticks rest-ticks wrk-ticks"
+  # failed: non-2xx answers and socket errors (a request past wrk's 2 s timeout)
   local s0 a0 s1 a1 w
   s0=$(ticks "$2"); a0=$(busy)
   # wrk's own time is what its shell waited for (cutime + cstime).
   w=$(FEED_REQUESTS="$WORK/feed.req" sh -c 'wrk -t2 -c"$1" -d"$2" -s scripts/wrk-feed.lua "$3" > "$4"; awk "{print \$16 + \$17}" /proc/$$/stat' \
     sh "$3" "$4" "http://127.0.0.1:$1/graphql" "$WORK/wrk.out")
   s1=$(ticks "$2"); a1=$(busy)
-  awk -v s=$((s1 - s0)) -v r=$((a1 - a0 - (s1 - s0) - w)) -v w="$w" '/requests in/ {n=$1} /Requests\/sec/ {rps=$2} /Non-2xx/ {bad=$5}
-    /^p50/ {p50=$2; p99=$5} END {printf "%s %s %s %s %.2f %.2f %.2f\n", rps, p50, p99, bad+0, s*10/n, r*10/n, w*10/n}' "$WORK/wrk.out"
+  awk -v s=$((s1 - s0)) -v r=$((a1 - a0 - (s1 - s0) - w)) -v w="$w" '/requests in/ {n=$1; t=$4; sub(/s,?$/, "", t)}
+    /Non-2xx/ {bad+=$5} /Socket errors/ {bad+=$4+$6+$8+$10} /^p50/ {p50=$2; p99=$5} END {print n, t, p50, p99, bad+0, s, r, w}' "$WORK/wrk.out"
+}
+# total: the slices of one side (lines of slice) → "req/s p50 p99 failed cpu-ms/req: side rest wrk"
+total() {
+  sort -k3,3n | awk '{n+=$1; t+=$2; p50[NR]=$3; if ($4>p99) p99=$4; bad+=$5; s+=$6; r+=$7; w+=$8}
+    END {printf "%.2f %s %s %d %.2f %.2f %.2f\n", n/t, p50[int((NR+1)/2)], p99, bad, s*10/n, r*10/n, w*10/n}'
+}
+run() { # port pid concurrency duration → one run of slice, totalled
+  slice "$@" | total
 }
 # Warm-up: connections, caches, and each place's reach (learnt on its first page).
 run 18080 $SERVER 32 "${WARMUP:-20s}" >/dev/null; run 18081 $FLOOR 32 "${WARMUP:-20s}" >/dev/null
@@ -60,12 +79,20 @@ sleep "${SETTLE:-60}"
 # The reaches learnt in the warm-up have expired in the wait (market's
 # reachTTL is a minute): learn them again, as a feed in use keeps them.
 run 18080 $SERVER 32 10s >/dev/null; run 18081 $FLOOR 32 10s >/dev/null
-printf "%-4s %-5s %12s %9s %9s %8s %16s   %12s %9s %9s %8s %16s   %s\n" c round "GraphQL r/s" "p50 ms" "p99 ms" "non-2xx" "CPU ms own/rest/wrk" \
-  "floor r/s" "p50 ms" "p99 ms" "non-2xx" "CPU ms own/rest/wrk" ratio
+printf "%-4s %-5s %12s %9s %9s %8s %16s   %12s %9s %9s %8s %16s   %s\n" c round "GraphQL r/s" "p50 ms" "p99 ms" "failed" "CPU ms own/rest/wrk" \
+  "floor r/s" "p50 ms" "p99 ms" "failed" "CPU ms own/rest/wrk" ratio
 for c in $CONCURRENCY; do
   for round in $(seq "$ROUNDS"); do
-    read -r g g50 g99 gbad gs gp gw < <(run 18080 $SERVER "$c" "$DURATION")
-    read -r f f50 f99 fbad fs fp fw < <(run 18081 $FLOOR "$c" "$DURATION")
+    : > "$WORK/g.slices"; : > "$WORK/f.slices"
+    for k in $(seq "$SLICES"); do
+      if [ $((k % 2)) = 1 ]; then order="g f"; else order="f g"; fi
+      for side in $order; do
+        if [ "$side" = g ]; then slice 18080 $SERVER "$c" "$SLICE" >> "$WORK/g.slices"
+        else slice 18081 $FLOOR "$c" "$SLICE" >> "$WORK/f.slices"; fi
+      done
+    done
+    read -r g g50 g99 gbad gs gp gw < <(total < "$WORK/g.slices")
+    read -r f f50 f99 fbad fs fp fw < <(total < "$WORK/f.slices")
     printf "%-4s %-5s %12s %9s %9s %8s %16s   %12s %9s %9s %8s %16s   %.2f\n" "$c" "$round" "$g" "$g50" "$g99" "$gbad" "$gs/$gp/$gw" \
       "$f" "$f50" "$f99" "$fbad" "$fs/$fp/$fw" "$(echo "$g / $f" | bc -l)"
   done
