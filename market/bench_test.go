@@ -3,6 +3,8 @@ package market
 import (
 	"testing"
 	"time"
+
+	"flexwork/i18n"
 )
 
 // Benchmarks of the pure functions on the hot paths: every feed row is
@@ -82,7 +84,7 @@ func BenchmarkFailedRuleTexts(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, r := range failed {
-			for _, lang := range []string{"en", "zh-CN"} {
+			for _, lang := range i18n.Languages {
 				if r.In(lang) == "" {
 					b.Fatal("an empty verdict")
 				}
