@@ -31,7 +31,8 @@ ROUNDS=${ROUNDS:-3}
 CONCURRENCY=${CONCURRENCY:-"32 128"}
 DURATION=${DURATION:-20s}
 SLICES=${SLICES:-4}
-SLICE=$(( ${DURATION%s} / SLICES ))s
+SLICE=$(( ${DURATION%s} / SLICES ))s # DURATION in seconds
+[ "$SLICE" != 0s ] || { echo "DURATION ($DURATION) must give each of the $SLICES slices a second or more" >&2; exit 2; }
 URL="postgres://postgres@127.0.0.1:5432/$DB?sslmode=disable"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 WORK=$(mktemp -d)
@@ -87,8 +88,8 @@ for c in $CONCURRENCY; do
     for k in $(seq "$SLICES"); do
       if [ $((k % 2)) = 1 ]; then order="g f"; else order="f g"; fi
       for side in $order; do
-        if [ "$side" = g ]; then slice 18080 $SERVER "$c" "$SLICE" >> "$WORK/g.slices"
-        else slice 18081 $FLOOR "$c" "$SLICE" >> "$WORK/f.slices"; fi
+        if [ "$side" = g ]; then port=18080 pid=$SERVER; else port=18081 pid=$FLOOR; fi
+        slice "$port" "$pid" "$c" "$SLICE" >> "$WORK/$side.slices"
       done
     done
     read -r g g50 g99 gbad gs gp gw < <(total < "$WORK/g.slices")
