@@ -18,7 +18,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver, which tests and tools open
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver (pure Go)
 
 	"flexwork/ent"
@@ -55,7 +55,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	switch {
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
 		dialectName = dialect.Postgres
-		db, err = sql.Open("pgx", rawURL)
+		db, err = openPostgres(rawURL)
 		if err == nil {
 			db.SetMaxOpenConns(32)
 			db.SetMaxIdleConns(32)
