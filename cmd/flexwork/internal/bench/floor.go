@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"flexwork/ent/entdb"
 	"flexwork/market"
 	"flexwork/server/auth"
 )
@@ -44,6 +45,8 @@ func ServeFloor(ctx context.Context, databaseURL, addr string) error {
 		return err
 	}
 	cfg.MaxConns = 32 // as the server's pool
+	// A request whose client goes away keeps its connection, as the server's do.
+	cfg.ConnConfig.BuildContextWatcherHandler = entdb.FinishThenCancel
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return err
