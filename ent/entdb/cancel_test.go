@@ -120,9 +120,7 @@ func TestCancellationsRaceTransactions(t *testing.T) {
 					return
 				}
 				mu.Lock()
-				if pid != 0 {
-					pids[pid] = true
-				}
+				pids[pid] = true
 				if ok {
 					committed++
 				}
@@ -161,9 +159,9 @@ func TestCancellationsRaceTransactions(t *testing.T) {
 func writePair(db *sql.DB, k int, cancelAt time.Duration) (pid int, committed bool, err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx, nil) // ctx is cancelled only once the transaction has begun
 	if err != nil {
-		return 0, false, nil // cancelled before it began, or the pool was full
+		return 0, false, fmt.Errorf("pair %d: begin: %w", k, err)
 	}
 	defer tx.Rollback()
 	if err := tx.QueryRow("SELECT pg_backend_pid()").Scan(&pid); err != nil {
