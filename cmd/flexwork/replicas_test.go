@@ -65,3 +65,28 @@ func TestTwoReplicasShareOnePostgreSQLAndOneRedis(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveEventsReachSubscribersOfEveryReplica runs `flexwork load
+// subscribers` over two servers sharing one PostgreSQL and one Redis, its
+// sockets held by two processes of the tool and spread over both servers:
+// every subscriber hears of every shift published through the first one.
+func TestLiveEventsReachSubscribersOfEveryReplica(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts two servers; skipped with -short")
+	}
+	redisURL := os.Getenv("TEST_REDIS_URL")
+	if redisURL == "" {
+		if os.Getenv("FLEXWORK_TEST_REQUIRE_SERVICES") == "1" {
+			t.Fatal("TEST_REDIS_URL is not set but FLEXWORK_TEST_REQUIRE_SERVICES=1")
+		}
+		t.Skip("TEST_REDIS_URL not set")
+	}
+	dbURL := entdbtest.NewPostgresDatabase(t)
+	t.Setenv(asFlexwork, "1")
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	args := []string{"load", "subscribers", "--n", "40", "--shifts", "2", "--processes", "2",
+		"--database_url", dbURL, "--redis_url", redisURL}
+	if err := run(context.Background(), args, log); err != nil {
+		t.Fatalf("load subscribers on two replicas: %v", err)
+	}
+}
