@@ -99,6 +99,7 @@ type Live struct {
 	cache   map[string]cachedShift
 
 	lastDecoded atomic.Pointer[decoded] // relay.go
+	workers     workers                 // run the relays' jobs
 }
 
 type cachedShift struct {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"runtime"
 	"testing"
 	"time"
 
@@ -89,4 +90,45 @@ func TestABroadcastDecodesEachMessageAsItsOwn(t *testing.T) {
 			t.Fatal("a broken message decoded")
 		}
 	}
+}
+
+// TestSubscribersThatDoNotReadDoNotHoldUpTheRest: the relays' jobs share a
+// few goroutines; a subscriber that stops reading blocks one of them, and
+// more of those than there are goroutines must not stop a subscriber that
+// reads from hearing every event, promptly.
+func TestSubscribersThatDoNotReadDoNotHoldUpTheRest(t *testing.T) {
+	broker := NewLocalBroker()
+	live := &Live{broker: broker, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	before := goleak.IgnoreCurrent()
+	ctx, cancel := context.WithCancel(context.Background())
+	one := func(context.Context, LiveEvent) (int, error) { return 1, nil }
+	for range 4*runtime.GOMAXPROCS(0) + 2 {
+		if _, err := stream(ctx, live, "t", one, nil); err != nil { // never read
+			t.Fatal(err)
+		}
+	}
+	reader, err := stream(ctx, live, "t", one, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := json.Marshal(LiveEvent{Kind: market.OfferCreated, ID: "o"})
+	start := time.Now()
+	const events = 5
+	for range events {
+		if err := broker.Publish(context.Background(), "t", msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range events {
+		select {
+		case <-reader:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("the reading subscriber heard %d of %d events in 5 s", i, events)
+		}
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the reading subscriber heard every event after %s; want well under a second", d)
+	}
+	cancel()
+	goleak.VerifyNone(t, before)
 }

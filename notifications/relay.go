@@ -37,7 +37,7 @@ func takeWaker(ctx context.Context) func() {
 }
 
 // relay turns a topic's messages into one subscriber's items: in order, one
-// message at a time, on a goroutine that lives only while there is work.
+// message at a time, as a job of Live's workers while there is work.
 // What waits for the subscriber (messages not yet loaded plus items not yet
 // read) is bounded by buffer; past it the subscriber has fallen behind: it
 // gets what fitted, then resync (if any), then the end. What waits, waits
@@ -57,7 +57,7 @@ type relay[T any] struct {
 	mu     sync.Mutex
 	sub    *Subscription
 	inbox  [][]byte
-	busy   bool // a goroutine is working through the inbox
+	busy   bool // the relay is queued or working through its inbox
 	ending bool // the subscription ended: finish once the inbox is done
 	behind bool // the buffer overflowed: finish with resync
 }
@@ -101,11 +101,12 @@ func (r *relay[T]) ended(error) {
 	r.kick()
 }
 
-// kick starts the worker unless it runs; r.mu is held.
+// kick queues the relay's work unless it is queued or running; r.mu is
+// held.
 func (r *relay[T]) kick() {
 	if !r.busy {
 		r.busy = true
-		go r.work()
+		r.l.workers.run(r)
 	}
 }
 
