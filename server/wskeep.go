@@ -103,7 +103,7 @@ func (s *socket) recheckAuthority() bool {
 	if v == nil {
 		return true
 	}
-	now, err := s.t.authn.Viewer(s.ctx, token)
+	now, err := s.t.authn.Recheck(s.ctx, token)
 	switch {
 	case errors.Is(err, auth.ErrInvalidToken):
 		return s.close(closeForbidden, "Forbidden: the access token expired or the account was disabled")

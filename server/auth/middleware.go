@@ -17,6 +17,8 @@ type Authenticator struct {
 	Firebase *Firebase // Firebase ID tokens; nil unless FLEXWORK_AUTH=firebase
 	Viewers  Viewers
 	Log      *slog.Logger
+
+	rechecks viewerBatch // recheck.go
 }
 
 // ErrInvalidToken means a token was presented but is not valid.
@@ -28,15 +30,7 @@ func (a *Authenticator) Viewer(ctx context.Context, token string) (*viewer.Viewe
 	if token == "" {
 		return nil, nil
 	}
-	var (
-		userID string
-		err    error
-	)
-	if a.Firebase != nil {
-		userID, err = a.Firebase.UserID(ctx, token)
-	} else {
-		userID, err = a.Tokens.Verify(token)
-	}
+	userID, err := a.userID(ctx, token)
 	if err != nil {
 		return nil, ErrInvalidToken
 	}
@@ -45,6 +39,14 @@ func (a *Authenticator) Viewer(ctx context.Context, token string) (*viewer.Viewe
 		return nil, ErrInvalidToken
 	}
 	return v, err
+}
+
+// userID verifies token and returns the user it names.
+func (a *Authenticator) userID(ctx context.Context, token string) (string, error) {
+	if a.Firebase != nil {
+		return a.Firebase.UserID(ctx, token)
+	}
+	return a.Tokens.Verify(token)
 }
 
 // BearerToken extracts the token of an "Authorization: Bearer …" value.

@@ -56,25 +56,15 @@ func (l Viewers) Load(ctx context.Context, userID string) (*viewer.Viewer, error
 	v := &viewer.Viewer{UserID: userID, Roles: map[string]viewer.Role{}}
 	found := false
 	for rows.Next() {
-		var (
-			staff             bool
-			auditorFor        sql.NullString
-			disabled          sql.NullTime
-			locale            string
-			worker, emp, role sql.NullString
-		)
-		if err := rows.Scan(&staff, &auditorFor, &disabled, &locale, &worker, &emp, &role); err != nil {
+		var r viewerRow
+		if err := rows.Scan(r.columns()...); err != nil {
 			return nil, err
 		}
-		if disabled.Valid {
+		if r.disabled.Valid {
 			return nil, errNoUser
 		}
 		found = true
-		v.Staff, v.Auditor, v.Locale = staff, auditorFor.Valid, locale
-		v.WorkerID = worker.String
-		if emp.Valid {
-			v.Roles[emp.String] = viewer.Role(role.String)
-		}
+		r.addTo(v)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -83,4 +73,74 @@ func (l Viewers) Load(ctx context.Context, userID string) (*viewer.Viewer, error
 		return nil, errNoUser
 	}
 	return v, nil
+}
+
+// viewerRow is one row of the viewer's statement: the user, their worker
+// profile and one of their memberships.
+type viewerRow struct {
+	staff             bool
+	auditorFor        sql.NullString
+	disabled          sql.NullTime
+	locale            string
+	worker, emp, role sql.NullString
+}
+
+func (r *viewerRow) columns() []any {
+	return []any{&r.staff, &r.auditorFor, &r.disabled, &r.locale, &r.worker, &r.emp, &r.role}
+}
+
+func (r *viewerRow) addTo(v *viewer.Viewer) {
+	v.Staff, v.Auditor, v.Locale = r.staff, r.auditorFor.Valid, r.locale
+	v.WorkerID = r.worker.String
+	if r.emp.Valid {
+		v.Roles[r.emp.String] = viewer.Role(r.role.String)
+	}
+}
+
+// LoadMany is Load for many users in one statement. A user who does not
+// exist or is disabled is missing from the map.
+func (l Viewers) LoadMany(ctx context.Context, userIDs []string) (map[string]*viewer.Viewer, error) {
+	ids := make([]any, len(userIDs))
+	for i, id := range userIDs {
+		ids[i] = id
+	}
+	u, w, m := sql.Table(user.Table), sql.Table(workerprofile.Table), sql.Table(membership.Table)
+	q := sql.Select().From(u)
+	q.LeftJoin(w).On(w.C(workerprofile.FieldUserID), u.C(user.FieldID))
+	q.LeftJoin(m).On(m.C(membership.FieldUserID), u.C(user.FieldID))
+	q.Select(u.C(user.FieldID), u.C(user.FieldIsStaff), u.C(user.FieldAuditorFor), u.C(user.FieldDisabledAt), u.C(user.FieldLocale),
+		w.C(workerprofile.FieldID), m.C(membership.FieldEmployerID), m.C(membership.FieldRole)).
+		Where(sql.In(u.C(user.FieldID), ids...))
+	q.SetDialect(l.Dialect)
+	query, args := q.Query()
+	rows, err := l.DB.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[string]*viewer.Viewer, len(userIDs))
+	disabled := map[string]bool{}
+	for rows.Next() {
+		var (
+			id string
+			r  viewerRow
+		)
+		if err := rows.Scan(append([]any{&id}, r.columns()...)...); err != nil {
+			return nil, err
+		}
+		if r.disabled.Valid {
+			disabled[id] = true
+			continue
+		}
+		v := out[id]
+		if v == nil {
+			v = &viewer.Viewer{UserID: id, Roles: map[string]viewer.Role{}}
+			out[id] = v
+		}
+		r.addTo(v)
+	}
+	for id := range disabled {
+		delete(out, id)
+	}
+	return out, rows.Err()
 }
