@@ -30,17 +30,31 @@ func viewerQuery(dialect string) string {
 	if q, ok := viewerQueries.Load(dialect); ok {
 		return q.(string)
 	}
+	// The user's ID is the one argument.
+	query, _ := viewerSelect(dialect, false, func(id string) *sql.Predicate { return sql.EQ(id, "") })
+	viewerQueries.Store(dialect, query)
+	return query
+}
+
+// viewerSelect is the statement reading viewers: each user chosen by where
+// (given the user ID's column) with their worker profile, a row for each of
+// their memberships. withID puts the user's ID first in each row, for a
+// statement about many users.
+func viewerSelect(dialect string, withID bool, where func(id string) *sql.Predicate) (string, []any) {
 	u, w, m := sql.Table(user.Table), sql.Table(workerprofile.Table), sql.Table(membership.Table)
 	// Joined tables get aliases, so columns are named after the joins.
 	q := sql.Select().From(u)
 	q.LeftJoin(w).On(w.C(workerprofile.FieldUserID), u.C(user.FieldID))
 	q.LeftJoin(m).On(m.C(membership.FieldUserID), u.C(user.FieldID))
-	q.Select(u.C(user.FieldIsStaff), u.C(user.FieldAuditorFor), u.C(user.FieldDisabledAt), u.C(user.FieldLocale), w.C(workerprofile.FieldID), m.C(membership.FieldEmployerID), m.C(membership.FieldRole)).
-		Where(sql.EQ(u.C(user.FieldID), "")) // the user's ID: the one argument
+	var cols []string
+	if withID {
+		cols = append(cols, u.C(user.FieldID))
+	}
+	q.Select(append(cols, u.C(user.FieldIsStaff), u.C(user.FieldAuditorFor), u.C(user.FieldDisabledAt), u.C(user.FieldLocale),
+		w.C(workerprofile.FieldID), m.C(membership.FieldEmployerID), m.C(membership.FieldRole))...).
+		Where(where(u.C(user.FieldID)))
 	q.SetDialect(dialect)
-	query, _ := q.Query()
-	viewerQueries.Store(dialect, query)
-	return query
+	return q.Query()
 }
 
 var viewerQueries sync.Map // dialect → viewerQuery's text
@@ -104,15 +118,7 @@ func (l Viewers) LoadMany(ctx context.Context, userIDs []string) (map[string]*vi
 	for i, id := range userIDs {
 		ids[i] = id
 	}
-	u, w, m := sql.Table(user.Table), sql.Table(workerprofile.Table), sql.Table(membership.Table)
-	q := sql.Select().From(u)
-	q.LeftJoin(w).On(w.C(workerprofile.FieldUserID), u.C(user.FieldID))
-	q.LeftJoin(m).On(m.C(membership.FieldUserID), u.C(user.FieldID))
-	q.Select(u.C(user.FieldID), u.C(user.FieldIsStaff), u.C(user.FieldAuditorFor), u.C(user.FieldDisabledAt), u.C(user.FieldLocale),
-		w.C(workerprofile.FieldID), m.C(membership.FieldEmployerID), m.C(membership.FieldRole)).
-		Where(sql.In(u.C(user.FieldID), ids...))
-	q.SetDialect(l.Dialect)
-	query, args := q.Query()
+	query, args := viewerSelect(l.Dialect, true, func(id string) *sql.Predicate { return sql.In(id, ids...) })
 	rows, err := l.DB.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
