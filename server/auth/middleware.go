@@ -27,26 +27,37 @@ var ErrInvalidToken = errors.New("access token is invalid or expired")
 // Viewer returns the viewer a bearer token stands for; no token means an
 // anonymous request (nil, nil).
 func (a *Authenticator) Viewer(ctx context.Context, token string) (*viewer.Viewer, error) {
+	return a.viewer(ctx, token, false)
+}
+
+// viewer verifies token and reads its user's viewer: alone, or with other
+// sockets' rechecks when batched (recheck.go).
+func (a *Authenticator) viewer(ctx context.Context, token string, batched bool) (*viewer.Viewer, error) {
 	if token == "" {
 		return nil, nil
 	}
-	userID, err := a.userID(ctx, token)
+	var (
+		userID string
+		err    error
+	)
+	if a.Firebase != nil {
+		userID, err = a.Firebase.UserID(ctx, token)
+	} else {
+		userID, err = a.Tokens.Verify(token)
+	}
 	if err != nil {
 		return nil, ErrInvalidToken
 	}
-	v, err := a.Viewers.Load(ctx, userID)
+	var v *viewer.Viewer
+	if batched {
+		v, err = a.rechecks.load(ctx, a.Viewers, userID)
+	} else {
+		v, err = a.Viewers.Load(ctx, userID)
+	}
 	if errors.Is(err, errNoUser) {
 		return nil, ErrInvalidToken
 	}
 	return v, err
-}
-
-// userID verifies token and returns the user it names.
-func (a *Authenticator) userID(ctx context.Context, token string) (string, error) {
-	if a.Firebase != nil {
-		return a.Firebase.UserID(ctx, token)
-	}
-	return a.Tokens.Verify(token)
 }
 
 // BearerToken extracts the token of an "Authorization: Bearer …" value.

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 
@@ -25,18 +24,7 @@ const (
 // it was: the token is verified as Viewer does, the account is read with
 // other sockets' rechecks.
 func (a *Authenticator) Recheck(ctx context.Context, token string) (*viewer.Viewer, error) {
-	if token == "" {
-		return nil, nil
-	}
-	userID, err := a.userID(ctx, token)
-	if err != nil {
-		return nil, ErrInvalidToken
-	}
-	v, err := a.rechecks.load(ctx, a.Viewers, userID)
-	if errors.Is(err, errNoUser) {
-		return nil, ErrInvalidToken
-	}
-	return v, err
+	return a.viewer(ctx, token, true)
 }
 
 // viewerBatch gathers the users whose viewers are wanted.
