@@ -5,22 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"os"
 	"testing"
 	"time"
-)
 
-// redisURL returns the test Redis, or skips (fails under the test script).
-func redisURL(t testing.TB) string {
-	url := os.Getenv("TEST_REDIS_URL")
-	if url == "" {
-		if os.Getenv("FLEXWORK_TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatal("TEST_REDIS_URL is not set but FLEXWORK_TEST_REQUIRE_SERVICES=1")
-		}
-		t.Skip("TEST_REDIS_URL not set: run the tests with scripts/test.sh to include Redis")
-	}
-	return url
-}
+	"flexwork/notifications/brokertest"
+)
 
 // testPrefix gives each test its own Redis channels.
 func testPrefix() string {
@@ -30,7 +19,7 @@ func testPrefix() string {
 }
 
 func newRedisBroker(t testing.TB, prefix string) *RedisBroker {
-	b, err := NewRedisBroker(context.Background(), redisURL(t), prefix)
+	b, err := NewRedisBroker(context.Background(), brokertest.RedisURL(t), prefix)
 	if err != nil {
 		t.Fatal(err)
 	}

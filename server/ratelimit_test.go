@@ -6,6 +6,7 @@ import (
 
 	"flexwork/ent/entdb"
 	"flexwork/ent/entdb/entdbtest"
+	"flexwork/notifications/brokertest"
 	"flexwork/server"
 	"flexwork/server/servertest"
 )
@@ -88,7 +89,7 @@ func TestOneAddressCannotFloodSignIn(t *testing.T) {
 // TestReplicasCountTogether: wrong passwords on one replica lock the
 // account on the other, through Redis.
 func TestReplicasCountTogether(t *testing.T) {
-	url := redisURL(t)
+	url := brokertest.RedisURL(t)
 	db := entdbtest.Open(t, "postgres")
 	limits := servertest.RedisLimits(t, url)
 	shared := servertest.WithDeps(func(d *server.Deps) { d.Limits = limits })

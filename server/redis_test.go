@@ -4,30 +4,17 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"testing"
 
 	"flexwork/ent/entdb/entdbtest"
 	"flexwork/notifications"
+	"flexwork/notifications/brokertest"
 	"flexwork/server"
 	"flexwork/server/servertest"
 )
 
-// redisURL is the Redis the test script started; without one the test
-// skips, or fails when FLEXWORK_TEST_REQUIRE_SERVICES=1, as in CI.
-func redisURL(t *testing.T) string {
-	url := os.Getenv("TEST_REDIS_URL")
-	if url == "" {
-		if os.Getenv("FLEXWORK_TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatal("TEST_REDIS_URL is not set but FLEXWORK_TEST_REQUIRE_SERVICES=1")
-		}
-		t.Skip("TEST_REDIS_URL not set: run the tests with scripts/test.sh to include Redis")
-	}
-	return url
-}
-
 func redisBroker(t *testing.T, prefix string) notifications.Broker {
-	b, err := notifications.NewRedisBroker(context.Background(), redisURL(t), prefix)
+	b, err := notifications.NewRedisBroker(context.Background(), brokertest.RedisURL(t), prefix)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"flexwork/ent/entdb/entdbtest"
+	"flexwork/notifications/brokertest"
 	"flexwork/server"
 	"flexwork/server/servertest"
 )
@@ -123,7 +124,7 @@ func TestTrustedDocumentsOverWebSocket(t *testing.T) {
 // TestAutomaticPersistedQueriesAcrossReplicas: with trusted documents off,
 // a query one replica learnt runs by hash on another through Redis.
 func TestAutomaticPersistedQueriesAcrossReplicas(t *testing.T) {
-	url := redisURL(t)
+	url := brokertest.RedisURL(t)
 	db := entdbtest.Open(t, "postgres")
 	withRedis := servertest.WithEnv(map[string]string{"REDIS_URL": url, "TRUSTED_DOCUMENTS": "off"})
 	a, b := servertest.Start(t, db, withRedis), servertest.Start(t, db, withRedis)

@@ -11,6 +11,7 @@ import (
 
 	"flexwork/cmd/flexwork/internal/bench"
 	"flexwork/ent/entdb/entdbtest"
+	"flexwork/notifications/brokertest"
 )
 
 // asFlexwork makes this test binary, started again by a test with the
@@ -38,7 +39,7 @@ func TestTwoReplicasShareOnePostgreSQLAndOneRedis(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts two servers; skipped with -short")
 	}
-	redisURL := testRedis(t)
+	redisURL := brokertest.RedisURL(t)
 	dbURL := entdbtest.NewPostgresDatabase(t)
 	ctx := context.Background()
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
@@ -68,7 +69,7 @@ func TestLiveEventsReachSubscribersOfEveryReplica(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts two servers; skipped with -short")
 	}
-	redisURL := testRedis(t)
+	redisURL := brokertest.RedisURL(t)
 	dbURL := entdbtest.NewPostgresDatabase(t)
 	t.Setenv(asFlexwork, "1")
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
@@ -77,18 +78,4 @@ func TestLiveEventsReachSubscribersOfEveryReplica(t *testing.T) {
 	if err := run(context.Background(), args, log); err != nil {
 		t.Fatalf("load subscribers on two replicas: %v", err)
 	}
-}
-
-// testRedis is the test Redis's URL; the test is skipped without one,
-// unless the run requires its services.
-func testRedis(t *testing.T) string {
-	t.Helper()
-	url := os.Getenv("TEST_REDIS_URL")
-	if url == "" {
-		if os.Getenv("FLEXWORK_TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatal("TEST_REDIS_URL is not set but FLEXWORK_TEST_REQUIRE_SERVICES=1")
-		}
-		t.Skip("TEST_REDIS_URL not set")
-	}
-	return url
 }
